@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { baseEnvironment, parseEnvironment, port, secret } from '#libs/config';
+
+const optionalUrl = z
+  .string()
+  .refine((value) => URL.canParse(value), 'must be a URL')
+  .optional();
+
+export const gatewayEnvironmentShape = {
+  ...baseEnvironment,
+  PORT: port(4000),
+  JWT_SECRET: secret('JWT_SECRET'),
+  /** Comma-separated origins allowed to call from browsers, or * for any (tokens travel in headers, not cookies). */
+  CORS_ORIGINS: z.string().default('*'),
+  /** Where each subgraph is, when not where the committed supergraph says (containers, other hosts). */
+  ORGANIZATION_URL: optionalUrl,
+  HOUSEHOLDS_URL: optionalUrl,
+  ENFORCEMENT_URL: optionalUrl,
+  NOTIFICATIONS_URL: optionalUrl,
+};
+
+export type GatewayEnvironment = ReturnType<typeof parseGatewayEnvironment>;
+
+export function parseGatewayEnvironment(env: Record<string, string | undefined> = process.env) {
+  return parseEnvironment(gatewayEnvironmentShape, env);
+}
+
+/** The routing URL of a subgraph: the environment's override, else the supergraph's. */
+export function subgraphUrl(env: GatewayEnvironment, name: string, supergraphUrl: string): string {
+  const override = env[`${name.toUpperCase()}_URL` as 'ORGANIZATION_URL'];
+  return override ?? supergraphUrl;
+}

@@ -1,0 +1,26 @@
+import { createServer } from 'node:http';
+import { EnvironmentError } from '#libs/config';
+import { createGateway, readSupergraph } from './gateway.js';
+import { parseGatewayEnvironment } from './gateway-environment.js';
+import { log } from './log.js';
+
+try {
+  const env = parseGatewayEnvironment();
+  const gateway = createGateway(env, await readSupergraph());
+  const httpServer = createServer(gateway.app);
+  await gateway.start(httpServer);
+  await new Promise<void>((resolve) => httpServer.listen(env.PORT, resolve));
+  log('log', `Gateway ready at http://localhost:${env.PORT}/graphql`);
+  const shutdown = async () => {
+    await gateway.stop();
+    httpServer.close();
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+} catch (error) {
+  if (error instanceof EnvironmentError) {
+    console.error(`gateway: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,40 @@
+import { DomainError } from '#libs/errors';
+import { DISTRICT_WIDE_ROLES, Permission, ROLE_PERMISSIONS, type Role } from './roles.js';
+
+/** Who is calling, as the gateway established it and every subgraph receives it. */
+export interface Caller {
+  userId: string;
+  roles: Role[];
+  /** Root of the territory the caller may see; null means the whole district. */
+  orgUnitId: string | null;
+  /** Correlates log lines of one request across the gateway, subgraphs and jobs. */
+  requestId: string;
+}
+
+export function hasPermission(caller: Caller, permission: Permission): boolean {
+  return caller.roles.some((role) => ROLE_PERMISSIONS[role]?.includes(permission));
+}
+
+export function requirePermission(caller: Caller, permission: Permission): void {
+  if (!hasPermission(caller, permission)) {
+    throw DomainError.forbidden(`Your role does not allow ${permission}`, 'MISSING_PERMISSION');
+  }
+}
+
+/** True when a unit whose ancestor path (root first, itself last) is `path` lies inside the caller's territory. */
+export function isWithinScope(caller: Caller, path: readonly string[]): boolean {
+  return caller.orgUnitId === null || path.includes(caller.orgUnitId);
+}
+
+export function requireWithinScope(caller: Caller, path: readonly string[]): void {
+  if (!isWithinScope(caller, path)) {
+    throw DomainError.forbidden('That org unit is outside your territory', 'OUT_OF_SCOPE');
+  }
+}
+
+/** A caller with a scoped role but no org unit would see everything: such tokens are refused. */
+export function scopeProblem(roles: readonly Role[], orgUnitId: string | null): string | null {
+  if (orgUnitId !== null) return null;
+  const scoped = roles.filter((role) => !DISTRICT_WIDE_ROLES.includes(role));
+  return scoped.length > 0 ? `roles ${scoped.join(', ')} need an orgUnitId` : null;
+}

@@ -1,0 +1,4 @@
+export * from './roles.js';
+export * from './caller.js';
+export * from './caller-signature.js';
+export * from './access-token.js';

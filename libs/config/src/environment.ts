@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/** Thrown once at boot with every bad variable listed, so an operator fixes them all in one go. */
+export class EnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EnvironmentError';
+  }
+}
+
+export const NodeEnv = z.enum(['development', 'test', 'production']);
+export type NodeEnv = z.infer<typeof NodeEnv>;
+
+export const LogLevel = z.enum(['error', 'warn', 'log', 'debug', 'verbose']);
+export type LogLevel = z.infer<typeof LogLevel>;
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/**
+ * Development-only secrets. They let `npm start` work on a fresh clone; in production they are refused,
+ * so a deployment that forgot to set a secret fails at boot instead of running with a public one.
+ */
+export const DEVELOPMENT_SECRETS = {
+  JWT_SECRET: 'development-only-jwt-secret-change-me-0123456789',
+  CONTEXT_SIGNING_SECRET: 'development-only-context-signing-secret-0123456789',
+} as const;
+
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+export const postgresUrl = z
+  .string()
+  .default(DEFAULT_DATABASE_URL)
+  .refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), 'must be a postgres:// URL');
+
+export const redisUrl = z
+  .string()
+  .default(DEFAULT_REDIS_URL)
+  .refine((value) => /^rediss?:\/\//.test(value) && URL.canParse(value), 'must be a redis:// URL');
+
+/** A secret of at least 32 characters; falls back to a development value outside production. */
+export const secret = (name: keyof typeof DEVELOPMENT_SECRETS) =>
+  z.string().min(32, 'must be at least 32 characters').optional().describe(name);
+
+/** Fields every process reads. */
+export const baseEnvironment = {
+  NODE_ENV: NodeEnv.default('development'),
+  LOG_LEVEL: LogLevel.default('log'),
+  CONTEXT_SIGNING_SECRET: secret('CONTEXT_SIGNING_SECRET'),
+};
+
+type SecretName = keyof typeof DEVELOPMENT_SECRETS;
+
+/**
+ * Validates `env` against `shape` and returns the typed result. Every problem is collected before failing.
+ * Secrets left unset get their development value unless NODE_ENV is production, where they are required.
+ */
+export function parseEnvironment<Shape extends z.ZodRawShape>(
+  shape: Shape,
+  env: Record<string, string | undefined> = process.env,
+): Resolved<z.infer<z.ZodObject<Shape>>> {
+  const problems: string[] = [];
+  const result = z.object(shape).safeParse(env);
+  if (!result.success) {
+    for (const issue of result.error.issues) problems.push(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  const data = (result.success ? result.data : {}) as Record<string, unknown>;
+  const production = (env.NODE_ENV ?? 'development') === 'production';
+  for (const name of Object.keys(DEVELOPMENT_SECRETS) as SecretName[]) {
+    if (!(name in shape)) continue;
+    if (data[name] === undefined) {
+      if (production) problems.push(`${name}: required when NODE_ENV=production`);
+      else data[name] = DEVELOPMENT_SECRETS[name];
+    } else if (production && data[name] === DEVELOPMENT_SECRETS[name]) {
+      problems.push(`${name}: the development value is not allowed when NODE_ENV=production`);
+    }
+  }
+  if (problems.length > 0) throw new EnvironmentError(problems);
+  return data as Resolved<z.infer<z.ZodObject<Shape>>>;
+}
+
+/** After parsing, secrets are always present. */
+type Resolved<T> = { [K in keyof T]-?: K extends SecretName ? string : T[K] };

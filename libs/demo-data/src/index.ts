@@ -1,0 +1,4 @@
+export * from './random.js';
+export * from './names.js';
+export * from './district-plan.js';
+export * from './households.js';

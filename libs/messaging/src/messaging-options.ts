@@ -1,0 +1,12 @@
+import type { ServiceName } from './catalogue.js';
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+export interface MessagingOptions {
+  service: ServiceName;
+  redisUrl: string;
+  /** Redis key prefix of every queue; tests use their own so parallel runs never share jobs. */
+  queuePrefix: string;
+  /** Run the outbox relay and the queue workers. Off when only the GraphQL schema is wanted. */
+  background: boolean;
+}

@@ -1,0 +1,117 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EVENT_SUBSCRIBERS, type EventEnvelope, type EventType, type QueueName } from './catalogue.js';
+import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging-options.js';
+import { QueueRegistry } from './queue-registry.js';
+
+const BATCH_SIZE = 200;
+const IDLE_POLL_MS = 500;
+const ERROR_PAUSE_MS = 5_000;
+const PURGE_EVERY_MS = 3600_000;
+
+interface OutboxRow {
+  id: string;
+  type: EventType;
+  payload: unknown;
+  occurred_at: Date;
+}
+
+/**
+ * Moves committed outbox events onto the queues that subscribe to them. The job id is the event id, so an event
+ * published twice (the process died between enqueueing and marking it published) is still one job, and consumers
+ * dedupe by event id besides. Rows are claimed with SKIP LOCKED, so several replicas can relay side by side.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private lastPurge = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queues: QueueRegistry,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.options.background) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Publish now rather than at the next poll; call after committing a transaction that recorded events. */
+  kick(): void {
+    this.wake?.();
+  }
+
+  /** Publishes one batch of pending events and returns how many it published. */
+  async publishBatch(): Promise<number> {
+    const published = await this.dataSource.transaction(async (manager) => {
+      const rows: OutboxRow[] = await manager.query(
+        `SELECT id, type, payload, occurred_at FROM outbox_event
+          WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [BATCH_SIZE],
+      );
+      if (rows.length === 0) return 0;
+      const jobsByQueue = new Map<QueueName, { name: string; data: EventEnvelope; opts: { jobId: string } }[]>();
+      for (const row of rows) {
+        const envelope: EventEnvelope = {
+          id: row.id,
+          type: row.type,
+          source: this.options.service,
+          occurredAt: row.occurred_at.toISOString(),
+          payload: row.payload,
+        };
+        for (const queue of EVENT_SUBSCRIBERS[row.type] ?? []) {
+          const jobs = jobsByQueue.get(queue) ?? [];
+          jobs.push({ name: row.type, data: envelope, opts: { jobId: row.id } });
+          jobsByQueue.set(queue, jobs);
+        }
+      }
+      for (const [queue, jobs] of jobsByQueue) await this.queues.get(queue).addBulk(jobs);
+      await manager.query(`UPDATE outbox_event SET published_at = now() WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
+      return rows.length;
+    });
+    await this.purgeOldEvents();
+    return published;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        const published = await this.publishBatch();
+        if (published < BATCH_SIZE) await this.pause(IDLE_POLL_MS);
+      } catch (error) {
+        this.logger.error(`Publishing outbox events failed, retrying in ${ERROR_PAUSE_MS} ms: ${(error as Error).message}`);
+        await this.pause(ERROR_PAUSE_MS);
+      }
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+
+  /** Published events are kept a week for audit and replay, then deleted. */
+  private async purgeOldEvents(): Promise<void> {
+    if (Date.now() - this.lastPurge < PURGE_EVERY_MS) return;
+    this.lastPurge = Date.now();
+    await this.dataSource.query(`DELETE FROM outbox_event WHERE published_at < now() - interval '7 days'`);
+  }
+}

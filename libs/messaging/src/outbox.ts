@@ -1,0 +1,30 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { EventType } from './catalogue.js';
+
+export interface NewEvent<Payload = unknown> {
+  type: EventType;
+  payload: Payload;
+}
+
+/**
+ * Records events in the same transaction as the change they announce (transactional outbox). The relay
+ * publishes them after commit; a rolled-back change therefore never announces anything.
+ */
+@Injectable()
+export class Outbox {
+  async record(manager: EntityManager, events: readonly NewEvent[]): Promise<string[]> {
+    if (events.length === 0) return [];
+    if (!manager.queryRunner?.isTransactionActive) {
+      throw new Error('Outbox.record must run inside the transaction that makes the change');
+    }
+    const ids = events.map(() => randomUUID());
+    await manager.query(
+      `INSERT INTO outbox_event (id, type, payload)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[])`,
+      [ids, events.map((e) => e.type), events.map((e) => JSON.stringify(e.payload))],
+    );
+    return ids;
+  }
+}

@@ -1,0 +1,77 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DomainError, ErrorCode } from '#libs/errors';
+import { jobsOfQueue, queuesOwnedBy, type QueueName } from './catalogue.js';
+import { checkJobHandlers } from './handler-check.js';
+import { JOB_HANDLER_METADATA, PermanentJobError, type JobProcessor } from './job-handler.js';
+import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging-options.js';
+import { bullConnection } from './redis.js';
+
+/**
+ * Finds every @JobHandler in this process, refuses to boot unless each job name of the service's queues has
+ * exactly one, then runs a BullMQ worker per queue that dispatches jobs by name.
+ */
+@Injectable()
+export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(WorkerHost.name);
+  private readonly workers: Worker[] = [];
+  private readonly handlers = new Map<string, JobProcessor>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const queues = queuesOwnedBy(this.options.service);
+    const found = this.discovery
+      .getProviders()
+      .filter((wrapper) => wrapper.metatype && wrapper.instance)
+      .map((wrapper) => ({ name: Reflect.getMetadata(JOB_HANDLER_METADATA, wrapper.metatype!) as string | undefined, instance: wrapper.instance as JobProcessor }))
+      .filter((h): h is { name: string; instance: JobProcessor } => typeof h.name === 'string');
+    const expected = queues.flatMap((queue) => jobsOfQueue(queue));
+    const problems = checkJobHandlers(expected, found.map((h) => h.name));
+    if (problems.length > 0) {
+      throw new Error(`Job handlers of ${this.options.service} are inconsistent:\n  - ${problems.join('\n  - ')}`);
+    }
+    for (const handler of found) this.handlers.set(handler.name, handler.instance);
+    if (!this.options.background) return;
+    for (const queue of queues) {
+      if (jobsOfQueue(queue).length > 0) this.workers.push(this.startWorker(queue));
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    // Let running jobs finish; unfinished ones are picked up again by another worker after their lock expires.
+    await Promise.all(this.workers.map((worker) => worker.close()));
+    this.workers.length = 0;
+  }
+
+  private startWorker(queue: QueueName): Worker {
+    const worker = new Worker(queue, (job) => this.process(job), {
+      connection: bullConnection(this.options.redisUrl),
+      prefix: this.options.queuePrefix,
+      concurrency: 4,
+    });
+    worker.on('failed', (job, error) => {
+      this.logger.warn(`Job ${job?.name} ${job?.id} on ${queue} failed (attempt ${job?.attemptsMade}): ${error.message}`);
+    });
+    worker.on('error', (error) => this.logger.error(`Worker for ${queue}: ${error.message}`));
+    return worker;
+  }
+
+  private async process(job: Job): Promise<void> {
+    const handler = this.handlers.get(job.name);
+    if (!handler) throw new UnrecoverableError(`No handler for job ${job.name}`);
+    try {
+      await handler.handle(job.data, job);
+    } catch (error) {
+      // Bad input stays bad however often it is retried.
+      const permanent =
+        error instanceof PermanentJobError || (error instanceof DomainError && error.code === ErrorCode.BAD_USER_INPUT);
+      if (permanent) throw new UnrecoverableError((error as Error).message);
+      throw error;
+    }
+  }
+}

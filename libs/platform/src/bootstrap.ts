@@ -1,0 +1,50 @@
+import { ConsoleLogger, type DynamicModule, type INestApplication, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { printSubgraphSchema } from '@apollo/subgraph';
+import { EnvironmentError } from '#libs/config';
+import { serviceRuntime, type ServiceDefinition } from './service-definition.js';
+import { parseServiceEnvironment, type ServiceEnvironment } from './service-environment.js';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Structured JSON logs in production, readable lines elsewhere, at the configured level and above. */
+export function createLogger(env: Pick<ServiceEnvironment, 'NODE_ENV' | 'LOG_LEVEL'>): ConsoleLogger {
+  const levels = LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1);
+  const production = env.NODE_ENV === 'production';
+  return new ConsoleLogger({ json: production, logLevels: levels, colors: !production && process.stdout.isTTY });
+}
+
+/** Creates and starts a service; SIGTERM/SIGINT close it gracefully (workers finish their current jobs first). */
+export async function startService(module: DynamicModule, env: ServiceEnvironment): Promise<INestApplication> {
+  const app = await NestFactory.create(module, { logger: createLogger(env) });
+  app.enableShutdownHooks();
+  await app.listen(env.PORT);
+  return app;
+}
+
+/** What a service's `main.ts` does: validate the environment, then start. A bad environment exits 1 with the list. */
+export async function runServiceMain(definition: ServiceDefinition): Promise<void> {
+  try {
+    const env = parseServiceEnvironment(definition.defaultPort);
+    await startService(definition.module(serviceRuntime(definition, env, 'serve')), env);
+  } catch (error) {
+    if (error instanceof EnvironmentError) {
+      console.error(`${definition.name}: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+/** The federation SDL of a service, built without touching its database or Redis. */
+export async function printServiceSchema(definition: ServiceDefinition): Promise<string> {
+  const env = parseServiceEnvironment(definition.defaultPort, { NODE_ENV: 'development' });
+  const app = await NestFactory.create(definition.module(serviceRuntime(definition, env, 'schema')), { logger: false });
+  try {
+    await app.init();
+    return printSubgraphSchema(app.get(GraphQLSchemaHost).schema);
+  } finally {
+    await app.close();
+  }
+}

@@ -1,0 +1,100 @@
+import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
+import { Global, Logger, Module, type DynamicModule } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { GraphQLError } from 'graphql';
+import type { Request } from 'express';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { CallerSignatureError, verifyCaller } from '#libs/auth';
+import { ErrorCode, formatGraphQLError } from '#libs/errors';
+import { ensureDatabase, runMigrations, serviceDatabaseName, serviceDataSourceOptions, withDatabase } from '#libs/database';
+import { MessagingModule } from '#libs/messaging';
+import { HealthController } from './health.controller.js';
+import { LocalDateScalar } from './local-date.scalar.js';
+import type { RequestContext } from './request-context.js';
+import type { ServiceRuntime } from './service-definition.js';
+
+export const SERVICE_RUNTIME = Symbol('SERVICE_RUNTIME');
+
+/** The database URL of a service: its own database on the configured server. */
+export function serviceDatabaseUrl(runtime: Pick<ServiceRuntime, 'service' | 'env'>): string {
+  return withDatabase(runtime.env.DATABASE_URL, serviceDatabaseName(runtime.service, runtime.env.DATABASE_NAME_PREFIX));
+}
+
+/** DataSource options of a service, shared by the running service and the migrate/seed commands. */
+export function runtimeDataSourceOptions(runtime: Omit<ServiceRuntime, 'mode'>): DataSourceOptions {
+  return serviceDataSourceOptions({ url: serviceDatabaseUrl(runtime), entities: runtime.entities, migrations: runtime.migrations });
+}
+
+/**
+ * What every subgraph service is built on: its own database (created and migrated at start), the federation
+ * GraphQL server that accepts only gateway-signed callers, messaging, and `/health`.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(runtime: ServiceRuntime): DynamicModule {
+    const { env } = runtime;
+    const schemaOnly = runtime.mode === 'schema';
+    const production = env.NODE_ENV === 'production';
+    const logger = new Logger('GraphQL');
+    return {
+      module: PlatformModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...runtimeDataSourceOptions(runtime), manualInitialization: schemaOnly, retryAttempts: 2, retryDelay: 1000 }),
+          dataSourceFactory: async (options) => {
+            const dataSource = new DataSource(options!);
+            if (schemaOnly) return dataSource;
+            await ensureDatabase(env.DATABASE_URL, serviceDatabaseName(runtime.service, env.DATABASE_NAME_PREFIX));
+            await dataSource.initialize();
+            await runMigrations(dataSource);
+            return dataSource;
+          },
+        }),
+        MessagingModule.forRoot({
+          service: runtime.service,
+          redisUrl: env.REDIS_URL,
+          queuePrefix: env.QUEUE_PREFIX,
+          background: !schemaOnly,
+        }),
+        GraphQLModule.forRoot<ApolloFederationDriverConfig>({
+          driver: ApolloFederationDriver,
+          autoSchemaFile: { federation: 2 },
+          sortSchema: true,
+          path: '/graphql',
+          graphiql: false,
+          includeStacktraceInErrorResponses: !production,
+          plugins: [ApolloServerPluginInlineTraceDisabled()],
+          buildSchemaOptions: { numberScalarMode: 'integer' },
+          context: ({ req }: { req: Request }): RequestContext => ({
+            req,
+            caller: callerOf(req, env.CONTEXT_SIGNING_SECRET),
+            loaders: new Map(),
+          }),
+          formatError: (formatted, error) =>
+            formatGraphQLError(formatted, error, {
+              maskInternalErrors: production,
+              onInternalError: (cause) => logger.error(cause instanceof Error ? cause.stack ?? cause.message : String(cause)),
+            }),
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: SERVICE_RUNTIME, useValue: runtime }, LocalDateScalar],
+      exports: [SERVICE_RUNTIME],
+    };
+  }
+}
+
+/** Subgraphs answer only the gateway: a request without a valid caller signature gets UNAUTHENTICATED, no data. */
+function callerOf(req: Request, secret: string) {
+  try {
+    return verifyCaller(req.headers, secret);
+  } catch (error) {
+    const reason = error instanceof CallerSignatureError ? error.message : 'invalid caller context';
+    throw new GraphQLError(`Subgraphs accept only requests signed by the gateway: ${reason}`, {
+      extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
+    });
+  }
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { baseEnvironment, parseEnvironment, port, postgresUrl, redisUrl } from '#libs/config';
+
+/** The variables every subgraph service reads. */
+export function serviceEnvironmentShape(defaultPort: number) {
+  return {
+    ...baseEnvironment,
+    PORT: port(defaultPort),
+    DATABASE_URL: postgresUrl,
+    /** Databases are named `<prefix><service>`; tests use their own prefix so they never touch dev data. */
+    DATABASE_NAME_PREFIX: z.string().regex(/^[a-z][a-z0-9_]*_$/, 'lower-case letters, digits and _, ending in _').default('waste_'),
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_:-]+$/, 'letters, digits, _, : and - only').default('waste'),
+  };
+}
+
+export type ServiceEnvironment = ReturnType<typeof parseServiceEnvironment>;
+
+export function parseServiceEnvironment(defaultPort: number, env: Record<string, string | undefined> = process.env) {
+  return parseEnvironment(serviceEnvironmentShape(defaultPort), env);
+}

@@ -1,0 +1,2 @@
+export * from './personal-data-audit.js';
+export * from './migrations/1796000000002-createPersonalDataAccess.js';

@@ -1,0 +1,185 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { signAccessToken, type Role } from '#libs/auth';
+import { serviceDatabaseName, withDatabase } from '#libs/database';
+import { planDistrict, planUnits, type DistrictPlan } from '#libs/demo-data';
+import { ServiceName } from '#libs/messaging';
+import { parseServiceEnvironment, serviceRuntime } from '#libs/platform';
+import { SERVICE_NAMES, loadDemoData, loadService, repoRoot } from '#libs/tools';
+import { createGateway, readSupergraph } from '../../../gateway/src/gateway.js';
+import { parseGatewayEnvironment } from '../../../gateway/src/gateway-environment.js';
+import { postGraphQL, type GraphQLResponse } from './graphql-client.js';
+import { testEnvironment } from './test-infrastructure.js';
+import { waitFor } from './wait-for.js';
+
+export interface PlatformOptions {
+  /**
+   * Services to run inside the test process, from source, so the test can observe them (count their SQL, read
+   * their logger). The others run as separate processes from dist/, exactly as `npm start` runs them. At most one
+   * service can run in-process: NestJS keeps GraphQL types per process.
+   */
+  inProcess?: ServiceName;
+  /** Size of the demo district: streets of the real list (default 2) and households over them (default 240). */
+  streets?: number;
+  households?: number;
+}
+
+export interface TestPlatform {
+  gatewayUrl: string;
+  plan: DistrictPlan;
+  env: Record<string, string>;
+  /** Base URL (http://127.0.0.1:port) of each running service. */
+  serviceUrls: Map<ServiceName, string>;
+  /** The in-process service's Nest application, when one was asked for. */
+  inProcessApp?: INestApplication;
+  /** A raw connection to a service's own database, for arranging and checking state. */
+  database(service: ServiceName): DataSource;
+  token(roles: Role[], orgUnitId?: string | null, sub?: string): Promise<string>;
+  query<Data = Record<string, any>>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole platform for an end-to-end test: four services with fresh databases seeded with a small demo district,
+ * their territory copies in sync, and the gateway in front, all on free ports with their own queues and secrets.
+ */
+export async function startPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
+  const env = testEnvironment();
+  const plan = planDistrict({ streets: options.streets ?? 2 });
+  const serviceUrls = new Map<ServiceName, string>();
+  const children: ChildProcess[] = [];
+  const databases = new Map<ServiceName, DataSource>();
+  let inProcessApp: INestApplication | undefined;
+  let httpServer: Server | undefined;
+  let gateway: ReturnType<typeof createGateway> | undefined;
+
+  const stop = async () => {
+    await gateway?.stop();
+    await new Promise((resolve) => (httpServer ? httpServer.close(resolve) : resolve(undefined)));
+    await inProcessApp?.close();
+    await Promise.all(children.map(stopChild));
+    await Promise.all([...databases.values()].map((ds) => (ds.isInitialized ? ds.destroy() : undefined)));
+    await deleteQueues(env.REDIS_URL, env.QUEUE_PREFIX);
+  };
+
+  try {
+    await Promise.all(
+      SERVICE_NAMES.map(async (name) => {
+        const port = await freePort();
+        const serviceEnv = { ...env, PORT: String(port) };
+        if (name === options.inProcess) {
+          const definition = await loadService(name);
+          inProcessApp = await NestFactory.create(
+            definition.module(serviceRuntime(definition, parseServiceEnvironment(port, serviceEnv), 'serve')),
+            { logger: ['error', 'warn'] },
+          );
+          await inProcessApp.listen(port, '127.0.0.1');
+        } else {
+          children.push(spawnService(name, serviceEnv));
+        }
+        serviceUrls.set(name, `http://127.0.0.1:${port}`);
+        await waitFor(`${name} to be healthy`, async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, 30_000);
+      }),
+    );
+
+    for (const name of SERVICE_NAMES) {
+      const dataSource = new DataSource({
+        type: 'postgres',
+        url: withDatabase(env.DATABASE_URL, serviceDatabaseName(name, env.DATABASE_NAME_PREFIX)),
+      });
+      databases.set(name, await dataSource.initialize());
+    }
+    const demoData = await Promise.all(SERVICE_NAMES.map(loadDemoData));
+    for (const [i, name] of SERVICE_NAMES.entries()) await demoData[i].reset(databases.get(name)!);
+    for (const [i, name] of SERVICE_NAMES.entries()) {
+      await demoData[i].seed(databases.get(name)!, plan, { households: options.households ?? 240 });
+    }
+    const unitCount = planUnits(plan).length;
+    for (const name of [ServiceName.Households, ServiceName.Enforcement]) {
+      await waitFor(`${name}'s copy of the territory tree`, async () => {
+        const [{ count }] = await databases.get(name)!.query(`SELECT count(*)::int AS count FROM territory_unit`);
+        return count === unitCount;
+      });
+    }
+
+    const gatewayEnv = parseGatewayEnvironment({
+      ...env,
+      PORT: '0',
+      ...Object.fromEntries([...serviceUrls].map(([name, url]) => [`${name.toUpperCase()}_URL`, `${url}/graphql`])),
+    });
+    gateway = createGateway(gatewayEnv, await readSupergraph(join(repoRoot(), 'gateway/supergraph.graphql')));
+    httpServer = createServer(gateway.app);
+    await gateway.start(httpServer);
+    await new Promise<void>((resolve) => httpServer!.listen(0, '127.0.0.1', resolve));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  const gatewayUrl = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}/graphql`;
+  return {
+    gatewayUrl,
+    plan,
+    env,
+    serviceUrls,
+    inProcessApp,
+    database: (name) => databases.get(name)!,
+    token: (roles, orgUnitId = null, sub = `test-${roles[0].toLowerCase()}`) =>
+      signAccessToken({ sub, roles, orgUnitId }, env.JWT_SECRET, 600),
+    query: (token, query, variables = {}) =>
+      postGraphQL(gatewayUrl, query, variables, token ? { authorization: `Bearer ${token}` } : {}),
+    stop,
+  };
+}
+
+function spawnService(name: ServiceName, env: Record<string, string>): ChildProcess {
+  const script = join(repoRoot(), `dist/services/${name}/src/main.js`);
+  if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` before the integration tests`);
+  const child = spawn(process.execPath, ['--enable-source-maps', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  child.on('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM') console.error(`${name} exited (${signal ?? code}):\n${stderr}`);
+  });
+  return child;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Removes every Redis key of a test's queues. */
+async function deleteQueues(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

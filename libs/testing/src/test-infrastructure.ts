@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from '#libs/config';
+
+/**
+ * Where integration tests find PostgreSQL and Redis: DATABASE_URL / REDIS_URL when set (CI and this machine), else
+ * containers started by the global setup when a Docker engine exists, else the local defaults.
+ */
+export function testInfrastructure(): { databaseUrl: string; redisUrl: string } {
+  return {
+    databaseUrl: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+    redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
+  };
+}
+
+/** Test databases are named waste_test_<worker>_<service>, so parallel Jest workers never share one. */
+export const TEST_DATABASE_PREFIX = 'waste_test_';
+
+export function workerDatabasePrefix(): string {
+  return `${TEST_DATABASE_PREFIX}w${process.env.JEST_WORKER_ID ?? '0'}_`;
+}
+
+/** Secrets minted per test file: no long-lived secret lives in the repository's tests. */
+export const testSecrets = {
+  JWT_SECRET: randomBytes(32).toString('hex'),
+  CONTEXT_SIGNING_SECRET: randomBytes(32).toString('hex'),
+};
+
+/** The environment a service or the gateway gets in a test: isolated databases, queues and secrets. */
+export function testEnvironment(overrides: Record<string, string> = {}): Record<string, string> {
+  const { databaseUrl, redisUrl } = testInfrastructure();
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    DATABASE_NAME_PREFIX: workerDatabasePrefix(),
+    QUEUE_PREFIX: `test-${process.pid}-${randomBytes(4).toString('hex')}`,
+    ...testSecrets,
+    ...overrides,
+  };
+}

@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { parseServiceEnvironment } from '#libs/platform';
+import { migrateAndSeed } from './seed.js';
+
+/**
+ * `npm run seed [-- --households N]`: replaces every service's data with the demo district (fixed seed, so the same
+ * ids and names every time) and N households (default 24,000). Refuses to run in production.
+ */
+const { values } = parseArgs({ options: { households: { type: 'string' } } });
+if (process.env.NODE_ENV === 'production') {
+  console.error('npm run seed deletes data; it refuses to run with NODE_ENV=production.');
+  process.exit(2);
+}
+const households = values.households === undefined ? undefined : Number(values.households);
+if (households !== undefined && !(Number.isInteger(households) && households >= 0)) {
+  console.error('--households takes a whole number');
+  process.exit(2);
+}
+await migrateAndSeed({ households, reset: true, env: (service) => parseServiceEnvironment(service.defaultPort) });

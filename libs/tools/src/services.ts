@@ -1,0 +1,39 @@
+// Workspace tooling (start, seed, migrate, compose, tests) reaches into every service; runtime code never imports this.
+import { ServiceName } from '#libs/messaging';
+import type { DemoData, ServiceDefinition } from '#libs/platform';
+
+/**
+ * Loads one service's definition. Loading is lazy because NestJS keeps GraphQL type metadata per process: a
+ * process that builds a schema must load only that service (two services both name a type `OrgUnit`).
+ */
+const LOADERS: Record<ServiceName, () => Promise<ServiceDefinition>> = {
+  [ServiceName.Organization]: async () => (await import('../../../services/organization/src/organization.service-definition.js')).organizationService,
+  [ServiceName.Households]: async () => (await import('../../../services/households/src/households.service-definition.js')).householdsService,
+  [ServiceName.Enforcement]: async () => (await import('../../../services/enforcement/src/enforcement.service-definition.js')).enforcementService,
+  [ServiceName.Notifications]: async () => (await import('../../../services/notifications/src/notifications.service-definition.js')).notificationsService,
+};
+
+/** Loads only a service's demo data, without its GraphQL types, for processes that run the service elsewhere. */
+const DEMO_DATA_LOADERS: Record<ServiceName, () => Promise<DemoData>> = {
+  [ServiceName.Organization]: async () => (await import('../../../services/organization/src/seed/organization.seed.js')).organizationDemoData,
+  [ServiceName.Households]: async () => (await import('../../../services/households/src/seed/households.seed.js')).householdsDemoData,
+  [ServiceName.Enforcement]: async () => (await import('../../../services/enforcement/src/seed/enforcement.seed.js')).enforcementDemoData,
+  [ServiceName.Notifications]: async () => (await import('../../../services/notifications/src/seed/notifications.seed.js')).notificationsDemoData,
+};
+
+export function loadDemoData(name: ServiceName): Promise<DemoData> {
+  return DEMO_DATA_LOADERS[name]();
+}
+
+/** Every subgraph service, in seeding order: organization first, since the others copy its territory tree. */
+export const SERVICE_NAMES: readonly ServiceName[] = [ServiceName.Organization, ServiceName.Households, ServiceName.Enforcement, ServiceName.Notifications];
+
+export function loadService(name: string): Promise<ServiceDefinition> {
+  const loader = LOADERS[name as ServiceName];
+  if (!loader) throw new Error(`Unknown service ${name}; one of ${SERVICE_NAMES.join(', ')}`);
+  return loader();
+}
+
+export function loadAllServices(): Promise<ServiceDefinition[]> {
+  return Promise.all(SERVICE_NAMES.map(loadService));
+}

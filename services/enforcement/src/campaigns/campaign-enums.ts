@@ -1,0 +1,38 @@
+import { registerEnumType } from '@nestjs/graphql';
+
+export enum CampaignKind {
+  QUARTERLY_JOINT_ACTION = 'QUARTERLY_JOINT_ACTION',
+  CLEAN_ORDERLY = 'CLEAN_ORDERLY',
+  SPECIAL_ACTION = 'SPECIAL_ACTION',
+}
+
+export const CAMPAIGN_KIND_LABEL_ZH: Record<CampaignKind, string> = {
+  [CampaignKind.QUARTERLY_JOINT_ACTION]: '季度管执联动行动',
+  [CampaignKind.CLEAN_ORDERLY]: '潔美有序行动',
+  [CampaignKind.SPECIAL_ACTION]: '垃圾分类专项行动',
+};
+
+/** DRAFT → SCHEDULED → ACTIVE → COMPLETED → REPORTED. */
+export enum CampaignState {
+  DRAFT = 'DRAFT',
+  SCHEDULED = 'SCHEDULED',
+  ACTIVE = 'ACTIVE',
+  COMPLETED = 'COMPLETED',
+  REPORTED = 'REPORTED',
+}
+
+registerEnumType(CampaignKind, {
+  name: 'CampaignKind',
+  valuesMap: Object.fromEntries(Object.entries(CAMPAIGN_KIND_LABEL_ZH).map(([kind, zh]) => [kind, { description: zh }])),
+});
+
+registerEnumType(CampaignState, {
+  name: 'CampaignState',
+  valuesMap: {
+    DRAFT: { description: '草稿' },
+    SCHEDULED: { description: '已排期' },
+    ACTIVE: { description: '进行中' },
+    COMPLETED: { description: '已完成' },
+    REPORTED: { description: '已总结上报' },
+  },
+});

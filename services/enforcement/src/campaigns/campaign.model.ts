@@ -1,0 +1,62 @@
+import { Directive, Field, ID, ObjectType } from '@nestjs/graphql';
+import { Connection } from '#libs/pagination';
+import { LocalDateScalar } from '#libs/platform';
+import { InstitutionRef, OrgUnitRef } from '#libs/references';
+import { CAMPAIGN_KIND_LABEL_ZH, CampaignKind, CampaignState } from './campaign-enums.js';
+import type { CampaignEntity } from './campaign.entity.js';
+
+@ObjectType('Campaign', { description: 'A quarterly joint action, a 潔美有序 campaign or a special action.' })
+@Directive('@key(fields: "id")')
+export class Campaign {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => CampaignKind)
+  kind: CampaignKind;
+
+  @Field({ description: 'The Chinese name of the campaign kind.' })
+  labelZh: string;
+
+  @Field()
+  name: string;
+
+  @Field(() => CampaignState)
+  state: CampaignState;
+
+  @Field(() => LocalDateScalar)
+  startsOn: string;
+
+  @Field(() => LocalDateScalar)
+  endsOn: string;
+
+  @Field(() => [OrgUnitRef], { description: 'Territory the campaign covers.' })
+  targetUnits: OrgUnitRef[];
+
+  @Field(() => InstitutionRef, { nullable: true })
+  leadBureau: InstitutionRef | null;
+
+  @Field(() => [InstitutionRef], { description: 'Bureaus (functional departments) taking part, the lead included.' })
+  participatingBureaus: InstitutionRef[];
+
+  @Field()
+  createdAt: Date;
+
+  static from(entity: CampaignEntity): Campaign {
+    return Object.assign(new Campaign(), {
+      id: entity.id,
+      kind: entity.kind,
+      labelZh: CAMPAIGN_KIND_LABEL_ZH[entity.kind],
+      name: entity.name,
+      state: entity.state,
+      startsOn: entity.startsOn,
+      endsOn: entity.endsOn,
+      targetUnits: entity.targetUnitIds.map(OrgUnitRef.of),
+      leadBureau: entity.leadBureauId ? InstitutionRef.of(entity.leadBureauId) : null,
+      participatingBureaus: entity.bureauIds.map(InstitutionRef.of),
+      createdAt: entity.createdAt,
+    });
+  }
+}
+
+@ObjectType()
+export class CampaignConnection extends Connection(Campaign, 'Campaign') {}

@@ -1,0 +1,33 @@
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { CurrentCaller, ParseUuidPipe, requireUuid } from '#libs/platform';
+import { CampaignsArgs, CreateCampaignInput } from './campaign.inputs.js';
+import { Campaign, CampaignConnection } from './campaign.model.js';
+import { CampaignService } from './campaign.service.js';
+
+@Resolver(() => Campaign)
+export class CampaignResolver {
+  constructor(private readonly campaignService: CampaignService) {}
+
+  @Query(() => Campaign)
+  campaign(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<Campaign> {
+    requirePermission(caller, Permission.CAMPAIGN_READ);
+    return this.campaignService.get(caller, id);
+  }
+
+  @Query(() => CampaignConnection, { description: 'Campaigns that concern your territory, ordered by start date.' })
+  campaigns(@CurrentCaller() caller: Caller, @Args() args: CampaignsArgs): Promise<CampaignConnection> {
+    requirePermission(caller, Permission.CAMPAIGN_READ);
+    if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
+    return this.campaignService.list(caller, args);
+  }
+
+  @Mutation(() => Campaign, { description: 'Creates a campaign in state DRAFT.' })
+  createCampaign(@CurrentCaller() caller: Caller, @Args('input') input: CreateCampaignInput): Promise<Campaign> {
+    requirePermission(caller, Permission.CAMPAIGN_MANAGE);
+    input.targetUnitIds = input.targetUnitIds.map((id) => requireUuid(id, 'targetUnitIds'));
+    input.participatingBureauIds = input.participatingBureauIds.map((id) => requireUuid(id, 'participatingBureauIds'));
+    if (input.leadBureauId) input.leadBureauId = requireUuid(input.leadBureauId, 'leadBureauId');
+    return this.campaignService.create(caller, input);
+  }
+}

@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { type Caller } from '#libs/auth';
+import { SqlParams } from '#libs/database';
+import { DomainError } from '#libs/errors';
+import { keysetAfter, pageRequest, toConnection, type ConnectionShape } from '#libs/pagination';
+import { Territory } from '#libs/territory';
+import { CampaignState } from './campaign-enums.js';
+import type { CampaignEntity } from './campaign.entity.js';
+import type { CampaignsArgs, CreateCampaignInput } from './campaign.inputs.js';
+import { Campaign } from './campaign.model.js';
+
+const COLUMNS = `c.id, c.kind, c.name, c.state, c.starts_on AS "startsOn", c.ends_on AS "endsOn",
+  c.target_unit_ids::text[] AS "targetUnitIds", c.bureau_ids::text[] AS "bureauIds", c.lead_bureau_id AS "leadBureauId",
+  c.created_by AS "createdBy", c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
+const MAX_NAME_LENGTH = 100;
+
+/** SQL: the campaign covers `$unit`, something inside it, or something containing it (`$unitPath` is its path). */
+const overlaps = (unit: string, unitPath: string) =>
+  `EXISTS (SELECT 1 FROM territory_unit t WHERE t.id = ANY(c.target_unit_ids)
+             AND (t.path @> ARRAY[${unit}::uuid] OR ${unitPath}::uuid[] @> ARRAY[t.id]))`;
+
+@Injectable()
+export class CampaignService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly territory: Territory,
+  ) {}
+
+  async get(caller: Caller, id: string): Promise<Campaign> {
+    const [row]: CampaignEntity[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM campaign c WHERE c.id = $1`, [id]);
+    if (!row) throw DomainError.notFound('Campaign', id);
+    if (caller.orgUnitId) {
+      const scope = await this.territory.find(caller.orgUnitId);
+      const [visible] = await this.dataSource.query(
+        `SELECT 1 FROM campaign c WHERE c.id = $1 AND ${overlaps('$2', '$3')}`,
+        [id, caller.orgUnitId, scope?.path ?? []],
+      );
+      if (!visible) throw DomainError.forbidden('That campaign does not concern your territory', 'OUT_OF_SCOPE');
+    }
+    return Campaign.from(row);
+  }
+
+  /** Campaigns that concern the caller's territory, by start date. */
+  async list(caller: Caller, args: CampaignsArgs): Promise<ConnectionShape<Campaign>> {
+    const page = pageRequest(args, 2);
+    const params = new SqlParams();
+    const where: string[] = [];
+    if (caller.orgUnitId) {
+      const scope = await this.territory.find(caller.orgUnitId);
+      where.push(overlaps(params.add(caller.orgUnitId), params.add(scope?.path ?? [])));
+    }
+    if (args.orgUnitId) {
+      const unit = await this.territory.requireInScope(caller, args.orgUnitId);
+      where.push(overlaps(params.add(unit.id), params.add(unit.path)));
+    }
+    if (args.kind) where.push(`c.kind = ${params.add(args.kind)}`);
+    if (args.state) where.push(`c.state = ${params.add(args.state)}`);
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const countParams = [...params.values];
+    if (page.after) where.push(keysetAfter(['c.starts_on', 'c.id'], page.after, (v) => params.add(v)));
+    const rows: CampaignEntity[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM campaign c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY c.starts_on, c.id LIMIT ${params.add(page.limit + 1)}`,
+      params.values,
+    );
+    return toConnection(rows, page, (row) => [row.startsOn, row.id], Campaign.from, async () => {
+      const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM campaign c ${filter}`, countParams);
+      return count as number;
+    });
+  }
+
+  /** A new campaign starts as a DRAFT over units inside the caller's territory. */
+  async create(caller: Caller, input: CreateCampaignInput): Promise<Campaign> {
+    const name = input.name.trim();
+    if (name.length === 0 || name.length > MAX_NAME_LENGTH) {
+      throw DomainError.badInput(`name must be 1–${MAX_NAME_LENGTH} characters`, 'INVALID_NAME');
+    }
+    if (input.endsOn < input.startsOn) {
+      throw DomainError.badInput('endsOn is before startsOn', 'ENDS_BEFORE_START', { startsOn: input.startsOn, endsOn: input.endsOn });
+    }
+    const targets = [...new Set(input.targetUnitIds)];
+    if (targets.length === 0) throw DomainError.badInput('A campaign needs at least one target unit', 'NO_TARGET');
+    const bureaus = [...new Set(input.participatingBureauIds)];
+    if (input.leadBureauId && !bureaus.includes(input.leadBureauId)) {
+      throw DomainError.badInput('The lead bureau must be one of the participating bureaus', 'LEAD_NOT_PARTICIPATING');
+    }
+    const units = await this.territory.findMany(targets);
+    for (const id of targets) {
+      const unit = units.find((u) => u.id === id);
+      if (!unit) throw DomainError.notFound('OrgUnit', id);
+      if (caller.orgUnitId && !unit.path.includes(caller.orgUnitId)) {
+        throw DomainError.forbidden(`${unit.name} is outside your territory`, 'OUT_OF_SCOPE');
+      }
+    }
+    const [row]: CampaignEntity[] = await this.dataSource.query(
+      `INSERT INTO campaign AS c (kind, name, state, starts_on, ends_on, target_unit_ids, bureau_ids, lead_bureau_id, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7::uuid[], $8, $9)
+       RETURNING ${COLUMNS}`,
+      [input.kind, name, CampaignState.DRAFT, input.startsOn, input.endsOn, targets, bureaus, input.leadBureauId ?? null, caller.userId],
+    );
+    return Campaign.from(row);
+  }
+}

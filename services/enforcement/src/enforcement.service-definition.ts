@@ -1,0 +1,25 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CreateOutboxAndInbox1796000000000, DEFAULT_PORTS, ServiceName } from '#libs/messaging';
+import { PlatformModule, type ServiceDefinition, type ServiceRuntime } from '#libs/platform';
+import { CreateTerritoryReplica1796000000001 } from '#libs/territory';
+import { CampaignEntity } from './campaigns/campaign.entity.js';
+import { CampaignsModule } from './campaigns/campaigns.module.js';
+import { CreateCampaign1796000000300 } from './database/migrations/1796000000300-createCampaign.js';
+import { enforcementDemoData } from './seed/enforcement.seed.js';
+
+@Module({})
+export class EnforcementServiceModule {
+  static forRoot(runtime: ServiceRuntime): DynamicModule {
+    return { module: EnforcementServiceModule, imports: [PlatformModule.forRoot(runtime), CampaignsModule] };
+  }
+}
+
+/** enforcement: campaigns now; joint actions, citizen reports, cases and appeals grow here (issue 6). */
+export const enforcementService: ServiceDefinition = {
+  name: ServiceName.Enforcement,
+  defaultPort: DEFAULT_PORTS[ServiceName.Enforcement],
+  entities: [CampaignEntity],
+  migrations: [CreateOutboxAndInbox1796000000000, CreateTerritoryReplica1796000000001, CreateCampaign1796000000300],
+  module: (runtime) => EnforcementServiceModule.forRoot(runtime),
+  demoData: enforcementDemoData,
+};

@@ -1,0 +1,53 @@
+import type { DataSource } from 'typeorm';
+import type { DistrictPlan } from '#libs/demo-data';
+import type { DemoData } from '#libs/platform';
+
+const YEAR = 2026;
+const QUARTERS = [['01-01', '03-31'], ['04-01', '06-30'], ['07-01', '09-30'], ['10-01', '12-31']] as const;
+
+export const enforcementDemoData: DemoData = {
+  async isEmpty(dataSource) {
+    const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM campaign`);
+    return count === 0;
+  },
+
+  async reset(dataSource) {
+    await dataSource.query(`TRUNCATE campaign, territory_unit, outbox_event, processed_event`);
+  },
+
+  /**
+   * A year of quarterly joint actions for every street, led by the law-enforcement bureau with two partners, and a
+   * district-wide 潔美有序 campaign. States follow today's date: past quarters reported, the current one active.
+   */
+  async seed(dataSource: DataSource, plan: DistrictPlan) {
+    const departments = plan.institutions.filter((i) => i.kind === 'DEPARTMENT');
+    const [lead, ...partners] = departments;
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    const rows = [];
+    for (const [index, street] of plan.streets.entries()) {
+      for (const [q, [from, to]] of QUARTERS.entries()) {
+        const startsOn = `${YEAR}-${from}`;
+        const endsOn = `${YEAR}-${to}`;
+        const state = endsOn < today ? 'REPORTED' : startsOn <= today ? 'ACTIVE' : 'SCHEDULED';
+        const bureaus = [lead, partners[(index + q) % partners.length], partners[(index + q + 1) % partners.length]];
+        rows.push({
+          kind: 'QUARTERLY_JOINT_ACTION', name: `${street.name}${YEAR}年第${q + 1}季度管执联动行动`, state, startsOn, endsOn,
+          targetUnitIds: [street.id], bureauIds: bureaus.map((b) => b.id), leadBureauId: lead.id,
+        });
+      }
+    }
+    rows.push({
+      kind: 'CLEAN_ORDERLY', name: `${YEAR}年鄞州区潔美有序行动`, state: `${YEAR}-12-31` < today ? 'REPORTED' : 'ACTIVE',
+      startsOn: `${YEAR}-03-01`, endsOn: `${YEAR}-12-31`, targetUnitIds: [plan.district.id],
+      bureauIds: departments.slice(0, 4).map((b) => b.id), leadBureauId: lead.id,
+    });
+    await dataSource.query(
+      `INSERT INTO campaign (kind, name, state, starts_on, ends_on, target_unit_ids, bureau_ids, lead_bureau_id, created_by)
+       SELECT kind, name, state, "startsOn", "endsOn", "targetUnitIds", "bureauIds", "leadBureauId", 'demo-seed'
+         FROM jsonb_to_recordset($1::jsonb) AS c(kind text, name text, state text, "startsOn" date, "endsOn" date,
+              "targetUnitIds" uuid[], "bureauIds" uuid[], "leadBureauId" uuid)`,
+      [JSON.stringify(rows)],
+    );
+    return `${rows.length} campaigns`;
+  },
+};

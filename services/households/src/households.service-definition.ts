@@ -1,0 +1,31 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CreateOutboxAndInbox1796000000000, DEFAULT_PORTS, ServiceName } from '#libs/messaging';
+import { PlatformModule, type ServiceDefinition, type ServiceRuntime } from '#libs/platform';
+import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
+import { CreateTerritoryReplica1796000000001 } from '#libs/territory';
+import { CreateHousehold1796000000200 } from './database/migrations/1796000000200-createHousehold.js';
+import { HouseholdEntity } from './households/household.entity.js';
+import { HouseholdsModule } from './households/households.module.js';
+import { householdsDemoData } from './seed/households.seed.js';
+
+@Module({})
+export class HouseholdsServiceModule {
+  static forRoot(runtime: ServiceRuntime): DynamicModule {
+    return { module: HouseholdsServiceModule, imports: [PlatformModule.forRoot(runtime), HouseholdsModule] };
+  }
+}
+
+/** households: the registry, evidence and monthly grades (issue 3 grows it); here, households and their addresses. */
+export const householdsService: ServiceDefinition = {
+  name: ServiceName.Households,
+  defaultPort: DEFAULT_PORTS[ServiceName.Households],
+  entities: [HouseholdEntity],
+  migrations: [
+    CreateOutboxAndInbox1796000000000,
+    CreateTerritoryReplica1796000000001,
+    CreatePersonalDataAccess1796000000002,
+    CreateHousehold1796000000200,
+  ],
+  module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
+  demoData: householdsDemoData,
+};

@@ -1,0 +1,11 @@
+import { registerEnumType } from '@nestjs/graphql';
+
+export enum Tenure {
+  OWNER = 'OWNER',
+  TENANT = 'TENANT',
+}
+
+registerEnumType(Tenure, {
+  name: 'Tenure',
+  valuesMap: { OWNER: { description: '业主' }, TENANT: { description: '租户' } },
+});

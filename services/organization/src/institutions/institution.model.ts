@@ -1,0 +1,43 @@
+import { Directive, Field, ID, ObjectType } from '@nestjs/graphql';
+import { Connection } from '#libs/pagination';
+import { INSTITUTION_KIND_LABEL_ZH, InstitutionKind } from './institution-kind.js';
+import type { InstitutionEntity } from './institution.entity.js';
+
+@ObjectType('Institution', { description: 'An employer, school, functional department, property company or media outlet.' })
+@Directive('@key(fields: "id")')
+export class Institution {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => InstitutionKind)
+  kind: InstitutionKind;
+
+  @Field({ description: 'The Chinese term for this kind of institution, e.g. 学校.' })
+  labelZh: string;
+
+  @Field()
+  name: string;
+
+  @Field({ description: 'Unified social credit code (统一社会信用代码).' })
+  creditCode: string;
+
+  @Field()
+  createdAt: Date;
+
+  orgUnitId: string;
+
+  static from(entity: InstitutionEntity): Institution {
+    return Object.assign(new Institution(), {
+      id: entity.id,
+      kind: entity.kind,
+      labelZh: INSTITUTION_KIND_LABEL_ZH[entity.kind],
+      name: entity.name,
+      creditCode: entity.creditCode,
+      createdAt: entity.createdAt,
+      orgUnitId: entity.orgUnitId,
+    });
+  }
+}
+
+@ObjectType()
+export class InstitutionConnection extends Connection(Institution, 'Institution') {}

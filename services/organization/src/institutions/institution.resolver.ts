@@ -1,0 +1,44 @@
+import { Args, Context, ID, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
+import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { CurrentCaller, ParseUuidPipe, byIds, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
+import { orgUnitLoader } from '../territory/org-unit.loader.js';
+import { OrgUnit } from '../territory/org-unit.model.js';
+import { OrgUnitService, canSee } from '../territory/org-unit.service.js';
+import type { InstitutionEntity } from './institution.entity.js';
+import { Institution, InstitutionConnection } from './institution.model.js';
+import { InstitutionService } from './institution.service.js';
+import { InstitutionsArgs } from './institutions.args.js';
+
+@Resolver(() => Institution)
+export class InstitutionResolver {
+  constructor(
+    private readonly institutionService: InstitutionService,
+    private readonly units: OrgUnitService,
+  ) {}
+
+  @Query(() => Institution)
+  async institution(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<Institution> {
+    requirePermission(caller, Permission.INSTITUTION_READ);
+    return Institution.from(await this.institutionService.get(id));
+  }
+
+  @Query(() => InstitutionConnection, { description: 'Institutions ordered by name.' })
+  institutions(@CurrentCaller() caller: Caller, @Args() args: InstitutionsArgs): Promise<InstitutionConnection> {
+    requirePermission(caller, Permission.INSTITUTION_READ);
+    if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
+    return this.institutionService.list(args);
+  }
+
+  @ResolveField(() => OrgUnit, { nullable: true, description: 'Where it is located; null when outside your territory.' })
+  async orgUnit(@Parent() institution: Institution, @CurrentCaller() caller: Caller, @Context() context: RequestContext): Promise<OrgUnit | null> {
+    const unit = await orgUnitLoader(context, this.units).load(institution.orgUnitId);
+    return unit && canSee(caller, unit) ? OrgUnit.from(unit) : null;
+  }
+
+  @ResolveReference()
+  async resolveReference(@Parent() reference: { id: string }, @Context() context: RequestContext): Promise<Institution | null> {
+    const loader = requestLoader<InstitutionEntity>(context, 'Institution', async (ids) => byIds(ids, await this.institutionService.findByIds(ids)));
+    const institution = await loader.load(reference.id);
+    return institution ? Institution.from(institution) : null;
+  }
+}

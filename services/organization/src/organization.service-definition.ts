@@ -1,0 +1,31 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CreateOutboxAndInbox1796000000000, DEFAULT_PORTS, ServiceName } from '#libs/messaging';
+import { PlatformModule, type ServiceDefinition, type ServiceRuntime } from '#libs/platform';
+import { CreateTerritory1796000000100 } from './database/migrations/1796000000100-createTerritory.js';
+import { CreateInstitution1796000000101 } from './database/migrations/1796000000101-createInstitution.js';
+import { InstitutionEntity } from './institutions/institution.entity.js';
+import { InstitutionsModule } from './institutions/institutions.module.js';
+import { organizationDemoData } from './seed/organization.seed.js';
+import { OrgUnitEntity } from './territory/org-unit.entity.js';
+import { TerritoryModule } from './territory/territory.module.js';
+import { ViewerModule } from './viewer/viewer.module.js';
+
+@Module({})
+export class OrganizationModule {
+  static forRoot(runtime: ServiceRuntime): DynamicModule {
+    return {
+      module: OrganizationModule,
+      imports: [PlatformModule.forRoot(runtime), TerritoryModule, InstitutionsModule, ViewerModule],
+    };
+  }
+}
+
+/** organization: the territory tree (the "1 + 3 + N" system grows here), institutions, and who is signed in. */
+export const organizationService: ServiceDefinition = {
+  name: ServiceName.Organization,
+  defaultPort: DEFAULT_PORTS[ServiceName.Organization],
+  entities: [OrgUnitEntity, InstitutionEntity],
+  migrations: [CreateOutboxAndInbox1796000000000, CreateTerritory1796000000100, CreateInstitution1796000000101],
+  module: (runtime) => OrganizationModule.forRoot(runtime),
+  demoData: organizationDemoData,
+};

@@ -1,0 +1,44 @@
+import type { DataSource } from 'typeorm';
+import { planUnits, type DistrictPlan } from '#libs/demo-data';
+import { EventType, Outbox, type TerritoryChangedPayload } from '#libs/messaging';
+import type { DemoData } from '#libs/platform';
+
+/** Units per `territory.changed` event when announcing a whole seeded tree. */
+const UNITS_PER_EVENT = 500;
+
+export const organizationDemoData: DemoData = {
+  async isEmpty(dataSource) {
+    const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM org_unit`);
+    return count === 0;
+  },
+
+  async reset(dataSource) {
+    await dataSource.query(`TRUNCATE institution, org_unit, outbox_event, processed_event`);
+  },
+
+  async seed(dataSource: DataSource, plan: DistrictPlan) {
+    const units = planUnits(plan);
+    await dataSource.transaction(async (manager) => {
+      const inserted: TerritoryChangedPayload['units'] = await manager.query(
+        `INSERT INTO org_unit (id, kind, code, name, parent_id, path, version)
+         SELECT id, kind, code, name, "parentId", path, 1
+           FROM jsonb_to_recordset($1::jsonb)
+             AS u(id uuid, kind text, code text, name text, "parentId" uuid, path uuid[])
+         RETURNING id, parent_id AS "parentId", kind, code, name, path::text[] AS path, version`,
+        [JSON.stringify(units)],
+      );
+      await manager.query(
+        `INSERT INTO institution (id, kind, name, credit_code, org_unit_id)
+         SELECT id, kind, name, "creditCode", "orgUnitId"
+           FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, kind text, name text, "creditCode" text, "orgUnitId" uuid)`,
+        [JSON.stringify(plan.institutions)],
+      );
+      const events = [];
+      for (let i = 0; i < inserted.length; i += UNITS_PER_EVENT) {
+        events.push({ type: EventType.TerritoryChanged, payload: { units: inserted.slice(i, i + UNITS_PER_EVENT) } });
+      }
+      await new Outbox().record(manager, events);
+    });
+    return `${units.length} org units, ${plan.institutions.length} institutions`;
+  },
+};

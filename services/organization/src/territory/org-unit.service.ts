@@ -1,0 +1,215 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { isWithinScope, requireWithinScope, type Caller } from '#libs/auth';
+import { PostgresErrorCode, SqlParams, isPostgresError, violatedConstraint } from '#libs/database';
+import { DomainError } from '#libs/errors';
+import { EventType, Outbox, OutboxRelay, type TerritoryChangedPayload } from '#libs/messaging';
+import { keysetAfter, pageRequest, toConnection, type ConnectionShape } from '#libs/pagination';
+import type { CreateOrgUnitInput } from './dto/create-org-unit.input.js';
+import type { OrgUnitsArgs } from './dto/org-units.args.js';
+import { ORG_UNIT_LEVELS, OrgUnitKind, parentKindOf } from './org-unit-kind.js';
+import type { OrgUnitEntity } from './org-unit.entity.js';
+import { OrgUnit } from './org-unit.model.js';
+
+/** Every change to the tree takes this transaction-scoped advisory lock: tree edits are rare and must not interleave. */
+const TREE_WRITE_LOCK = 727_101;
+const MAX_NAME_LENGTH = 64;
+const CODE_PATTERN = /^\d{6,20}$/;
+
+const COLUMNS = `id, kind, code, name, parent_id AS "parentId", path::text[] AS path, version,
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+/** The territory tree: reads scoped to the caller, and edits that keep it a tree with kinds in order. */
+@Injectable()
+export class OrgUnitService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  /** One query for any number of ids; rows come back in no particular order. */
+  findByIds(ids: readonly string[]): Promise<OrgUnitEntity[]> {
+    return this.dataSource.query(`SELECT ${COLUMNS} FROM org_unit WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
+  async get(caller: Caller, id: string): Promise<OrgUnitEntity> {
+    const [unit] = await this.findByIds([id]);
+    if (!unit) throw DomainError.notFound('OrgUnit', id);
+    requireWithinScope(caller, unit.path);
+    return unit;
+  }
+
+  /** Units the caller may see, ordered by code, optionally of one kind and/or under one parent. */
+  async list(caller: Caller, args: OrgUnitsArgs): Promise<ConnectionShape<OrgUnit>> {
+    const page = pageRequest(args, 1);
+    if (args.parentId) {
+      const [parent] = await this.findByIds([args.parentId]);
+      if (!parent) throw DomainError.notFound('OrgUnit', args.parentId);
+    }
+    const params = new SqlParams();
+    const where: string[] = [];
+    if (args.kind) where.push(`kind = ${params.add(args.kind)}`);
+    if (args.parentId) where.push(`parent_id = ${params.add(args.parentId)}`);
+    if (caller.orgUnitId) where.push(`path @> ARRAY[${params.add(caller.orgUnitId)}::uuid]`);
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const countParams = [...params.values];
+    if (page.after) where.push(keysetAfter(['code'], page.after, (v) => params.add(v)));
+    const rows: OrgUnitEntity[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM org_unit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY code LIMIT ${params.add(page.limit + 1)}`,
+      params.values,
+    );
+    return toConnection(rows, page, (row) => [row.code], OrgUnit.from, async () => {
+      const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM org_unit ${filter}`, countParams);
+      return count as number;
+    });
+  }
+
+  async create(caller: Caller, input: CreateOrgUnitInput): Promise<OrgUnitEntity> {
+    const name = validName(input.name);
+    const code = input.code == null ? null : validCode(input.code);
+    return this.write(async (manager) => {
+      const expectedParentKind = parentKindOf(input.kind);
+      let parent: OrgUnitEntity | null = null;
+      if (expectedParentKind === null) {
+        if (input.parentId) throw DomainError.badInput('A DISTRICT has no parent', 'INVALID_PARENT_KIND');
+        if (caller.orgUnitId !== null) throw DomainError.forbidden('Only a district-wide administrator creates districts', 'OUT_OF_SCOPE');
+        if (!code) throw DomainError.badInput('A DISTRICT needs its administrative code', 'CODE_REQUIRED');
+      } else {
+        if (!input.parentId) throw DomainError.badInput(`A ${input.kind} needs a ${expectedParentKind} parent`, 'PARENT_REQUIRED');
+        parent = await this.lockedUnit(manager, input.parentId);
+        requireWithinScope(caller, parent.path);
+        requireParentKind(input.kind, parent);
+      }
+      const params = new SqlParams();
+      const [unit]: OrgUnitEntity[] = await manager.query(
+        `INSERT INTO org_unit (id, kind, code, name, parent_id, path, version)
+         SELECT new.id, ${params.add(input.kind)}, coalesce(${params.add(code)}::text, ${generatedCode(parent, params)}),
+                ${params.add(name)}, ${params.add(parent?.id ?? null)}::uuid,
+                ${params.add(parent?.path ?? [])}::uuid[] || new.id, 1
+           FROM (SELECT gen_random_uuid() AS id) new
+         RETURNING ${COLUMNS}`,
+        params.values,
+      );
+      return { result: unit, changed: [unit] };
+    });
+  }
+
+  async rename(caller: Caller, id: string, newName: string): Promise<OrgUnitEntity> {
+    const name = validName(newName);
+    return this.write(async (manager) => {
+      const unit = await this.lockedUnit(manager, id);
+      requireWithinScope(caller, unit.path);
+      if (unit.name === name) return { result: unit, changed: [] };
+      const [renamed]: OrgUnitEntity[] = await manager.query(
+        `UPDATE org_unit SET name = $2, version = version + 1, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
+        [id, name],
+      );
+      return { result: renamed, changed: [renamed] };
+    });
+  }
+
+  /** Re-parents a unit with its whole subtree; every moved row gets its new path in one statement. */
+  async move(caller: Caller, id: string, newParentId: string): Promise<OrgUnitEntity> {
+    if (id === newParentId) throw DomainError.badInput('A unit cannot be its own parent', 'CYCLE');
+    return this.write(async (manager) => {
+      const unit = await this.lockedUnit(manager, id);
+      const parent = await this.lockedUnit(manager, newParentId);
+      requireWithinScope(caller, unit.path);
+      requireWithinScope(caller, parent.path);
+      if (unit.parentId === null) throw DomainError.badInput('The district is the root and cannot be moved', 'CANNOT_MOVE_ROOT');
+      if (parent.path.includes(unit.id)) {
+        throw DomainError.badInput(`Moving ${unit.name} under ${parent.name} would make a cycle: ${parent.name} lies inside it`, 'CYCLE');
+      }
+      requireParentKind(unit.kind, parent);
+      if (unit.parentId === parent.id) return { result: unit, changed: [] };
+      const moved: OrgUnitEntity[] = await manager.query(
+        `UPDATE org_unit
+            SET path = $3::uuid[] || path[$4:],
+                parent_id = CASE WHEN id = $1 THEN $2::uuid ELSE parent_id END,
+                version = version + 1,
+                updated_at = now()
+          WHERE path @> ARRAY[$1::uuid]
+          RETURNING ${COLUMNS}`,
+        [unit.id, parent.id, parent.path, unit.path.length],
+      );
+      return { result: moved.find((row) => row.id === unit.id)!, changed: moved };
+    });
+  }
+
+  /** Runs a tree edit under the tree lock, records the changed units in the outbox, maps constraint errors. */
+  private async write(
+    work: (manager: EntityManager) => Promise<{ result: OrgUnitEntity; changed: OrgUnitEntity[] }>,
+  ): Promise<OrgUnitEntity> {
+    try {
+      const { result, changed } = await this.dataSource.transaction(async (manager) => {
+        await manager.query('SELECT pg_advisory_xact_lock($1)', [TREE_WRITE_LOCK]);
+        const outcome = await work(manager);
+        if (outcome.changed.length > 0) {
+          const payload: TerritoryChangedPayload = { units: outcome.changed.map(snapshot) };
+          await this.outbox.record(manager, [{ type: EventType.TerritoryChanged, payload }]);
+        }
+        return outcome;
+      });
+      if (changed.length > 0) this.relay.kick();
+      return result;
+    } catch (error) {
+      if (isPostgresError(error, PostgresErrorCode.UniqueViolation)) {
+        const constraint = violatedConstraint(error);
+        if (constraint === 'org_unit_sibling_name') {
+          throw DomainError.conflict('Another unit under the same parent already has that name', 'DUPLICATE_NAME');
+        }
+        if (constraint === 'org_unit_code') throw DomainError.conflict('That code is already used', 'DUPLICATE_CODE');
+      }
+      throw error;
+    }
+  }
+
+  private async lockedUnit(manager: EntityManager, id: string): Promise<OrgUnitEntity> {
+    const [unit]: OrgUnitEntity[] = await manager.query(`SELECT ${COLUMNS} FROM org_unit WHERE id = $1 FOR UPDATE`, [id]);
+    if (!unit) throw DomainError.notFound('OrgUnit', id);
+    return unit;
+  }
+}
+
+export function canSee(caller: Caller, unit: Pick<OrgUnitEntity, 'path'>): boolean {
+  return isWithinScope(caller, unit.path);
+}
+
+function requireParentKind(kind: OrgUnitKind, parent: OrgUnitEntity): void {
+  const expected = parentKindOf(kind);
+  if (parent.kind !== expected) {
+    throw DomainError.badInput(
+      `A ${kind} belongs under a ${expected ?? 'nothing'}, not under a ${parent.kind}`,
+      'INVALID_PARENT_KIND',
+      { kind, parentKind: parent.kind, expectedParentKind: expected, order: ORG_UNIT_LEVELS },
+    );
+  }
+}
+
+/** SQL for the next free code under `parent`: its code plus a three-digit sequence number. */
+function generatedCode(parent: OrgUnitEntity | null, params: SqlParams): string {
+  if (!parent) return 'NULL';
+  const prefix = params.add(parent.code);
+  return `(SELECT ${prefix}::text || lpad((coalesce(max(substr(code, length(${prefix}::text) + 1)::int), 0) + 1)::text, 3, '0')
+             FROM org_unit WHERE starts_with(code, ${prefix}::text) AND length(code) = length(${prefix}::text) + 3
+              AND substr(code, length(${prefix}::text) + 1) ~ '^[0-9]{3}$')`;
+}
+
+function validName(raw: string): string {
+  const name = raw.trim().replace(/\s+/g, ' ');
+  if (name.length === 0 || name.length > MAX_NAME_LENGTH) {
+    throw DomainError.badInput(`name must be 1–${MAX_NAME_LENGTH} characters`, 'INVALID_NAME');
+  }
+  return name;
+}
+
+function validCode(raw: string): string {
+  if (!CODE_PATTERN.test(raw)) throw DomainError.badInput('code must be 6–20 digits', 'INVALID_CODE');
+  return raw;
+}
+
+function snapshot(unit: OrgUnitEntity) {
+  return { id: unit.id, parentId: unit.parentId, kind: unit.kind, code: unit.code, name: unit.name, path: unit.path, version: unit.version };
+}
