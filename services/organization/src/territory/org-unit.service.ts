@@ -82,15 +82,11 @@ export class OrgUnitService {
         requireWithinScope(caller, parent.path);
         requireParentKind(input.kind, parent);
       }
-      const params = new SqlParams();
       const [unit]: OrgUnitEntity[] = await manager.query(
         `INSERT INTO org_unit (id, kind, code, name, parent_id, path, version)
-         SELECT new.id, ${params.add(input.kind)}, coalesce(${params.add(code)}::text, ${generatedCode(parent, params)}),
-                ${params.add(name)}, ${params.add(parent?.id ?? null)}::uuid,
-                ${params.add(parent?.path ?? [])}::uuid[] || new.id, 1
-           FROM (SELECT gen_random_uuid() AS id) new
+         SELECT new.id, $1, $2, $3, $4::uuid, $5::uuid[] || new.id, 1 FROM (SELECT gen_random_uuid() AS id) new
          RETURNING ${COLUMNS}`,
-        params.values,
+        [input.kind, code ?? (await nextChildCode(manager, parent!)), name, parent?.id ?? null, parent?.path ?? []],
       );
       return { result: unit, changed: [unit] };
     });
@@ -102,7 +98,8 @@ export class OrgUnitService {
       const unit = await this.lockedUnit(manager, id);
       requireWithinScope(caller, unit.path);
       if (unit.name === name) return { result: unit, changed: [] };
-      const [renamed]: OrgUnitEntity[] = await manager.query(
+      // TypeORM returns [rows, affected] for UPDATE … RETURNING.
+      const [[renamed]]: [OrgUnitEntity[], number] = await manager.query(
         `UPDATE org_unit SET name = $2, version = version + 1, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
         [id, name],
       );
@@ -124,7 +121,7 @@ export class OrgUnitService {
       }
       requireParentKind(unit.kind, parent);
       if (unit.parentId === parent.id) return { result: unit, changed: [] };
-      const moved: OrgUnitEntity[] = await manager.query(
+      const [moved]: [OrgUnitEntity[], number] = await manager.query(
         `UPDATE org_unit
             SET path = $3::uuid[] || path[$4:],
                 parent_id = CASE WHEN id = $1 THEN $2::uuid ELSE parent_id END,
@@ -188,13 +185,23 @@ function requireParentKind(kind: OrgUnitKind, parent: OrgUnitEntity): void {
   }
 }
 
-/** SQL for the next free code under `parent`: its code plus a three-digit sequence number. */
-function generatedCode(parent: OrgUnitEntity | null, params: SqlParams): string {
-  if (!parent) return 'NULL';
-  const prefix = params.add(parent.code);
-  return `(SELECT ${prefix}::text || lpad((coalesce(max(substr(code, length(${prefix}::text) + 1)::int), 0) + 1)::text, 3, '0')
-             FROM org_unit WHERE starts_with(code, ${prefix}::text) AND length(code) = length(${prefix}::text) + 3
-              AND substr(code, length(${prefix}::text) + 1) ~ '^[0-9]{3}$')`;
+/**
+ * The next free code under `parent`. Streets and communities follow the 12-digit statistical division codes
+ * (county 6 digits, then 3 for the street, 3 for the community: 330212001000 → 330212001009); compounds, which have
+ * no official code, take the community's code plus a 3-digit number. Runs under the tree lock, so no two creations
+ * pick the same number.
+ */
+async function nextChildCode(manager: EntityManager, parent: OrgUnitEntity): Promise<string> {
+  const statistical = /^\d{12}$/.test(parent.code) && parent.kind !== OrgUnitKind.COMMUNITY;
+  const prefix = statistical ? parent.code.slice(0, parent.kind === OrgUnitKind.DISTRICT ? 6 : 9) : parent.code;
+  const [{ last }] = await manager.query(
+    `SELECT max(substr(code, $2 + 1, 3)::int) AS last FROM org_unit
+      WHERE parent_id = $1 AND starts_with(code, $3) AND substr(code, $2 + 1, 3) ~ '^[0-9]{3}$'`,
+    [parent.id, prefix.length, prefix],
+  );
+  const next = String((last ?? 0) + 1).padStart(3, '0');
+  if (next.length > 3) throw DomainError.conflict(`${parent.name} has no free codes left; give one explicitly`, 'NO_FREE_CODE');
+  return (prefix + next).padEnd(statistical ? 12 : prefix.length + 3, '0');
 }
 
 function validName(raw: string): string {

@@ -1,0 +1,66 @@
+import { describe, expect, it } from '@jest/globals';
+import { DomainError, ErrorCode } from '#libs/errors';
+import { hasPermission, isWithinScope, requirePermission, requireWithinScope, type Caller } from '../caller.js';
+import { Permission, Role } from '../roles.js';
+
+const DISTRICT = 'd0000000-0000-4000-8000-000000000000';
+const STREET_A = 'a0000000-0000-4000-8000-000000000000';
+const STREET_B = 'b0000000-0000-4000-8000-000000000000';
+const COMMUNITY_A1 = 'a1000000-0000-4000-8000-000000000000';
+
+const caller = (roles: Role[], orgUnitId: string | null): Caller => ({ userId: 'u', roles, orgUnitId, requestId: 'r' });
+
+function thrown(run: () => void): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe('permissions', () => {
+  it('grants what any of the roles allows', () => {
+    const inspector = caller([Role.INSPECTOR], STREET_A);
+    expect(hasPermission(inspector, Permission.PERSONAL_DATA_READ)).toBe(true);
+    expect(hasPermission(inspector, Permission.CAMPAIGN_MANAGE)).toBe(false);
+    expect(hasPermission(caller([Role.INSPECTOR, Role.STREET_ADMIN], STREET_A), Permission.CAMPAIGN_MANAGE)).toBe(true);
+  });
+
+  it('grants nothing to a caller without roles', () => {
+    expect(hasPermission(caller([], null), Permission.TERRITORY_READ)).toBe(false);
+  });
+
+  it('requirePermission throws FORBIDDEN naming the permission', () => {
+    const error = thrown(() => requirePermission(caller([Role.BUREAU_OFFICER], null), Permission.HOUSEHOLD_READ));
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: ErrorCode.FORBIDDEN, reason: 'MISSING_PERMISSION' });
+    expect((error as Error).message).toContain(Permission.HOUSEHOLD_READ);
+  });
+
+  it('requirePermission passes when the permission is held', () => {
+    expect(() => requirePermission(caller([Role.DISTRICT_ADMIN], null), Permission.TERRITORY_MANAGE)).not.toThrow();
+  });
+});
+
+describe('scope', () => {
+  it('lets a caller without an org unit see every unit', () => {
+    const admin = caller([Role.DISTRICT_ADMIN], null);
+    expect(isWithinScope(admin, [DISTRICT])).toBe(true);
+    expect(isWithinScope(admin, [DISTRICT, STREET_B, 'c'])).toBe(true);
+  });
+
+  it('lets a street admin see only units whose path contains its street', () => {
+    const admin = caller([Role.STREET_ADMIN], STREET_A);
+    expect(isWithinScope(admin, [DISTRICT, STREET_A])).toBe(true);
+    expect(isWithinScope(admin, [DISTRICT, STREET_A, COMMUNITY_A1])).toBe(true);
+    expect(isWithinScope(admin, [DISTRICT])).toBe(false);
+    expect(isWithinScope(admin, [DISTRICT, STREET_B])).toBe(false);
+  });
+
+  it('requireWithinScope throws FORBIDDEN outside the territory', () => {
+    const admin = caller([Role.STREET_ADMIN], STREET_A);
+    expect(thrown(() => requireWithinScope(admin, [DISTRICT, STREET_B]))).toMatchObject({ code: ErrorCode.FORBIDDEN, reason: 'OUT_OF_SCOPE' });
+    expect(() => requireWithinScope(admin, [DISTRICT, STREET_A])).not.toThrow();
+  });
+});
