@@ -1,0 +1,33 @@
+import { describe, expect, it } from '@jest/globals';
+import { EVENT_SUBSCRIBERS, EventType, QUEUE_OWNER, QueueName, SCHEDULED_JOBS, ServiceName, jobsOfQueue, queuesOwnedBy } from '../catalogue.js';
+
+const queues = Object.values(QueueName);
+const eventTypes = Object.values(EventType);
+
+describe('catalogue', () => {
+  it('gives every event type at least one subscribing queue', () => {
+    for (const type of eventTypes) expect(EVENT_SUBSCRIBERS[type]?.length).toBeGreaterThan(0);
+  });
+
+  it('lists, for every queue, the events it subscribes to and its scheduled jobs', () => {
+    for (const queue of queues) {
+      const subscribed = eventTypes.filter((type) => EVENT_SUBSCRIBERS[type].includes(queue));
+      expect(jobsOfQueue(queue)).toEqual(expect.arrayContaining([...subscribed, ...SCHEDULED_JOBS[queue]]));
+    }
+  });
+
+  it('sends territory changes to the households and enforcement queues', () => {
+    expect(jobsOfQueue(QueueName.HouseholdsEvents)).toContain(EventType.TerritoryChanged);
+    expect(jobsOfQueue(QueueName.EnforcementEvents)).toContain(EventType.TerritoryChanged);
+  });
+
+  it('gives every queue an owning service', () => {
+    const services = Object.values(ServiceName);
+    for (const queue of queues) expect(services).toContain(QUEUE_OWNER[queue]);
+  });
+
+  it('finds each queue among the queues its owner owns', () => {
+    for (const queue of queues) expect(queuesOwnedBy(QUEUE_OWNER[queue])).toContain(queue);
+    expect(queuesOwnedBy(ServiceName.Organization)).toEqual([]);
+  });
+});
