@@ -48,6 +48,19 @@ describe('maxAliasesRule', () => {
     expect(errorsOf('{ a: unit { id } b: unit { id } c: unit { x: id } }')).toEqual(['4 aliases exceed the limit of 2']);
   });
 
+  it('counts the aliases of a fragment each time it is spread', () => {
+    const chain = Array.from({ length: 8 }, (_, i) => `fragment F${i} on Unit { a${i}: parent { ...F${i + 1} } b${i}: parent { ...F${i + 1} } }`).join(' ');
+    const query = `{ unit { ...F0 } } ${chain} fragment F8 on Unit { id }`;
+    expect(validate(schema, parse(query), [maxAliasesRule(30)]).map((error) => error.message)).toEqual(['510 aliases exceed the limit of 30']);
+  });
+
+  it('checks a document whose fragments spread each other exponentially in linear time', () => {
+    const chain = Array.from({ length: 40 }, (_, i) => `fragment F${i} on Unit { parent { ...F${i + 1} } parent { ...F${i + 1} } }`).join(' ');
+    const query = `{ unit { ...F0 } } ${chain} fragment F40 on Unit { id }`;
+    // Expanded, this document has 2^40 paths; measuring it must still finish (a hang fails the test by timeout).
+    expect(validate(schema, parse(query), [maxDepthRule(100)]).map((error) => error.message)).toEqual([]);
+  });
+
   it('counts aliases inside fragments', () => {
     expect(errorsOf('{ a: unit { ...F } } fragment F on Unit { b: id c: name }')).toEqual(['3 aliases exceed the limit of 2']);
   });

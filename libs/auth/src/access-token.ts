@@ -34,7 +34,8 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
   }
   const problem = scopeProblem(roles, orgUnitId);
   if (problem) throw new AccessTokenError(`token ${problem}`);
-  return { sub: String(payload.sub), roles, orgUnitId };
+  // Ids are compared with database paths, which PostgreSQL prints in lower case.
+  return { sub: String(payload.sub), roles, orgUnitId: orgUnitId?.toLowerCase() ?? null };
 }
 
 /** Signs a staff token. Production tokens come from the identity provider; this serves tests and `npm run token`. */

@@ -26,7 +26,10 @@ export const DEVELOPMENT_SECRETS = {
   CONTEXT_SIGNING_SECRET: 'development-only-context-signing-secret-0123456789',
 } as const;
 
-export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+/** Empty strings count as unset: `PORT=` in a .env file means "use the default", not port 0. */
+const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+
+export const port = (fallback: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(fallback));
 
 export const postgresUrl = z
   .string()
@@ -40,7 +43,7 @@ export const redisUrl = z
 
 /** A secret of at least 32 characters; falls back to a development value outside production. */
 export const secret = (name: keyof typeof DEVELOPMENT_SECRETS) =>
-  z.string().min(32, 'must be at least 32 characters').optional().describe(name);
+  z.preprocess(unsetIfEmpty, z.string().min(32, 'must be at least 32 characters').optional()).describe(name);
 
 /** Fields every process reads. */
 export const baseEnvironment = {
@@ -64,18 +67,19 @@ export function parseEnvironment<Shape extends z.ZodRawShape>(
   if (!result.success) {
     for (const issue of result.error.issues) problems.push(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
-  const data = (result.success ? result.data : {}) as Record<string, unknown>;
+  // Secrets are judged on what was given, so another variable's problem never makes a good secret look missing.
   const production = (env.NODE_ENV ?? 'development') === 'production';
-  for (const name of Object.keys(DEVELOPMENT_SECRETS) as SecretName[]) {
-    if (!(name in shape)) continue;
-    if (data[name] === undefined) {
-      if (production) problems.push(`${name}: required when NODE_ENV=production`);
-      else data[name] = DEVELOPMENT_SECRETS[name];
-    } else if (production && data[name] === DEVELOPMENT_SECRETS[name]) {
+  const secrets = (Object.keys(DEVELOPMENT_SECRETS) as SecretName[]).filter((name) => name in shape);
+  for (const name of secrets) {
+    const given = env[name];
+    if (production && (given === undefined || given === '')) problems.push(`${name}: required when NODE_ENV=production`);
+    if (production && given === DEVELOPMENT_SECRETS[name]) {
       problems.push(`${name}: the development value is not allowed when NODE_ENV=production`);
     }
   }
-  if (problems.length > 0) throw new EnvironmentError(problems);
+  if (problems.length > 0 || !result.success) throw new EnvironmentError(problems);
+  const data = result.data as Record<string, unknown>;
+  for (const name of secrets) data[name] ??= DEVELOPMENT_SECRETS[name];
   return data as Resolved<z.infer<z.ZodObject<Shape>>>;
 }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { DomainError, ErrorCode } from '#libs/errors';
@@ -13,7 +13,7 @@ import { bullConnection } from './redis.js';
  * exactly one, then runs a BullMQ worker per queue that dispatches jobs by name.
  */
 @Injectable()
-export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class WorkerHost implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WorkerHost.name);
   private readonly workers: Worker[] = [];
   private readonly handlers = new Map<string, JobProcessor>();
@@ -23,7 +23,8 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {}
 
-  onApplicationBootstrap(): void {
+  /** Runs before any process starts work (relay, workers), so an inconsistent service stops before doing anything. */
+  onModuleInit(): void {
     const queues = queuesOwnedBy(this.options.service);
     const found = this.discovery
       .getProviders()
@@ -36,8 +37,11 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
       throw new Error(`Job handlers of ${this.options.service} are inconsistent:\n  - ${problems.join('\n  - ')}`);
     }
     for (const handler of found) this.handlers.set(handler.name, handler.instance);
+  }
+
+  onApplicationBootstrap(): void {
     if (!this.options.background) return;
-    for (const queue of queues) {
+    for (const queue of queuesOwnedBy(this.options.service)) {
       if (jobsOfQueue(queue).length > 0) this.workers.push(this.startWorker(queue));
     }
   }

@@ -17,6 +17,12 @@ describe('signAccessToken / verifyAccessToken', () => {
     await expect(verifyAccessToken(await signAccessToken(claims, secret), secret)).resolves.toEqual(claims);
   });
 
+  it('lower-cases the org unit, as the database prints ids', async () => {
+    const upper = '7F0C4D2E-1B3A-4C5D-8E9F-0A1B2C3D4E5F';
+    const token = await signAccessToken({ sub: 'u', roles: [Role.STREET_ADMIN], orgUnitId: upper }, secret);
+    expect((await verifyAccessToken(token, secret)).orgUnitId).toBe(upper.toLowerCase());
+  });
+
   it('refuses a token signed with another secret', async () => {
     const token = await signAccessToken(streetAdmin, randomBytes(32).toString('hex'));
     await expect(verifyAccessToken(token, secret)).rejects.toStrictEqual(new AccessTokenError('invalid token'));

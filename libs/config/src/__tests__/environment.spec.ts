@@ -101,6 +101,17 @@ describe('parseEnvironment', () => {
     expect(error.problems).toContainEqual(expect.stringMatching(/^CONTEXT_SIGNING_SECRET: required/));
   });
 
+  it('in production does not report a good secret as missing because another variable is bad', () => {
+    const good = randomBytes(32).toString('hex');
+    const error = errorOf(() => parseEnvironment(shape, { NODE_ENV: 'production', PORT: 'abc', CONTEXT_SIGNING_SECRET: good }));
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^PORT:/);
+  });
+
+  it('treats an empty PORT as unset rather than as port 0', () => {
+    expect(parseEnvironment(shape, { PORT: '' }).PORT).toBe(4001);
+  });
+
   it('only checks secrets that the shape declares', () => {
     const env = parseEnvironment({ NODE_ENV: baseEnvironment.NODE_ENV }, { NODE_ENV: 'production' });
     expect(env).toEqual({ NODE_ENV: 'production' });
