@@ -1,17 +1,19 @@
 import pg from 'pg';
-import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import type { DataSourceOptions, MigrationInterface } from 'typeorm';
 import { DatabaseLogger } from './database-logger.js';
 import { SnakeNamingStrategy } from './naming-strategy.js';
 
 /** `date` columns are calendar days in Asia/Shanghai: keep them as 'YYYY-MM-DD' rather than shifting them into a JS Date. */
 pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
 
+export type EntityClass = abstract new (...args: never[]) => object;
+export type MigrationClass = new () => MigrationInterface;
+
 export interface ServiceDataSourceConfig {
   url: string;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  entities: MixedList<Function | string | EntitySchema>;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  migrations: MixedList<Function | string>;
+  entities: readonly EntityClass[];
+  /** In order; each runs in its own transaction. */
+  migrations: readonly MigrationClass[];
   poolSize?: number;
 }
 
@@ -20,8 +22,8 @@ export function serviceDataSourceOptions(config: ServiceDataSourceConfig): DataS
   return {
     type: 'postgres',
     url: config.url,
-    entities: config.entities,
-    migrations: config.migrations,
+    entities: [...config.entities],
+    migrations: [...config.migrations],
     migrationsTableName: 'migrations',
     synchronize: false,
     namingStrategy: new SnakeNamingStrategy(),

@@ -11,7 +11,7 @@ import { signAccessToken, type Role } from '#libs/auth';
 import { serviceDatabaseName, withDatabase } from '#libs/database';
 import { planDistrict, planUnits, type DistrictPlan } from '#libs/demo-data';
 import { ServiceName } from '#libs/messaging';
-import { parseServiceEnvironment, serviceRuntime } from '#libs/platform';
+import { parseServiceEnvironment, serviceRuntime, type DemoData } from '#libs/platform';
 import { SERVICE_NAMES, loadDemoData, loadService, repoRoot } from '#libs/tools';
 import { createGateway, readSupergraph } from '../../../gateway/src/gateway.js';
 import { parseGatewayEnvironment } from '../../../gateway/src/gateway-environment.js';
@@ -96,10 +96,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
       });
       databases.set(name, await dataSource.initialize());
     }
-    const demoData = await Promise.all(SERVICE_NAMES.map(loadDemoData));
-    for (const [i, name] of SERVICE_NAMES.entries()) await demoData[i].reset(databases.get(name)!);
-    for (const [i, name] of SERVICE_NAMES.entries()) {
-      await demoData[i].seed(databases.get(name)!, plan, { households: options.households ?? 240 });
+    const demoData = new Map<ServiceName, DemoData>();
+    for (const name of SERVICE_NAMES) demoData.set(name, await loadDemoData(name));
+    for (const name of SERVICE_NAMES) await demoData.get(name)!.reset(databases.get(name)!);
+    for (const name of SERVICE_NAMES) {
+      await demoData.get(name)!.seed(databases.get(name)!, plan, { households: options.households ?? 240 });
     }
     const unitCount = planUnits(plan).length;
     for (const name of [ServiceName.Households, ServiceName.Enforcement]) {

@@ -34,6 +34,9 @@ export function loadService(name: string): Promise<ServiceDefinition> {
   return loader();
 }
 
-export function loadAllServices(): Promise<ServiceDefinition[]> {
-  return Promise.all(SERVICE_NAMES.map(loadService));
+/** One after another: Jest's ESM loader fails on concurrent dynamic imports that share modules. */
+export async function loadAllServices(): Promise<ServiceDefinition[]> {
+  const services: ServiceDefinition[] = [];
+  for (const name of SERVICE_NAMES) services.push(await loadService(name));
+  return services;
 }

@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from '@jest/globals';
+import { verifyAccessToken } from '#libs/auth';
+import { testEnvironment } from '#libs/testing';
+import { repoRoot } from '../repo-root.js';
+
+const execFileAsync = promisify(execFile);
+
+/** Runs a built command the way npm scripts do and returns its exit code and output. */
+async function run(script: string, args: string[], env: Record<string, string>) {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [join(repoRoot(), script), ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      timeout: 30_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('npm start', () => {
+  it('says which server it cannot reach, where it looked and how to start one, and exits non-zero', async () => {
+    const result = await run('dist/libs/tools/src/start.js', [], {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres',
+      REDIS_URL: 'redis://127.0.0.1:2',
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('PostgreSQL is not reachable at 127.0.0.1:1');
+    expect(result.stderr).toContain('Redis is not reachable at 127.0.0.1:2');
+    expect(result.stderr).toContain('docker compose up -d postgres redis');
+  });
+});
+
+describe('a service', () => {
+  it('refuses to boot with one error listing every bad variable', async () => {
+    const result = await run('dist/services/households/src/main.js', [], {
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://root@localhost/db',
+      REDIS_URL: 'localhost:6379',
+      LOG_LEVEL: 'chatty',
+    });
+    expect(result.code).toBe(1);
+    for (const variable of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'LOG_LEVEL']) expect(result.stderr).toContain(`${variable}:`);
+    expect(result.stderr).toContain('Invalid environment (4 problems)');
+  });
+
+  it('refuses to boot in production without its secrets', async () => {
+    const result = await run('dist/gateway/src/main.js', [], { NODE_ENV: 'production' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('JWT_SECRET: required when NODE_ENV=production');
+    expect(result.stderr).toContain('CONTEXT_SIGNING_SECRET: required when NODE_ENV=production');
+  });
+});
+
+describe('npm run token', () => {
+  const { JWT_SECRET } = testEnvironment();
+
+  it('prints a development token for a role and org unit that the gateway accepts', async () => {
+    const org = '5f0f8c1e-2b7d-4d6a-9a3e-1c2b3d4e5f60';
+    const result = await run('dist/libs/tools/src/token-cli.js', ['--role', 'STREET_ADMIN', '--org', org], { JWT_SECRET });
+    expect(result.code).toBe(0);
+    await expect(verifyAccessToken(result.stdout.trim(), JWT_SECRET)).resolves.toMatchObject({ roles: ['STREET_ADMIN'], orgUnitId: org });
+  });
+
+  it('refuses a scoped role without an org unit, and an unknown role', async () => {
+    expect((await run('dist/libs/tools/src/token-cli.js', ['--role', 'STREET_ADMIN'], { JWT_SECRET })).code).toBe(2);
+    expect((await run('dist/libs/tools/src/token-cli.js', ['--role', 'MAYOR'], { JWT_SECRET })).code).toBe(2);
+  });
+
+  it('refuses to run when NODE_ENV=production', async () => {
+    const result = await run('dist/libs/tools/src/token-cli.js', ['--role', 'DISTRICT_ADMIN'], { JWT_SECRET, NODE_ENV: 'production' });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('refuses to run with NODE_ENV=production');
+  });
+});
