@@ -1,9 +1,10 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import { verifyAccessToken } from '#libs/auth';
-import { testEnvironment } from '#libs/testing';
+import { DEFAULT_PORTS } from '#libs/messaging';
+import { testEnvironment, waitFor, workerDatabasePrefix } from '#libs/testing';
 import { repoRoot } from '../repo-root.js';
 
 const execFileAsync = promisify(execFile);
@@ -23,6 +24,31 @@ async function run(script: string, args: string[], env: Record<string, string>) 
 }
 
 describe('npm start', () => {
+  it('starts all five processes, prints the gateway URL, and stops them all on Ctrl-C', async () => {
+    const env = testEnvironment({ DATABASE_NAME_PREFIX: `${workerDatabasePrefix()}start_` });
+    const start = spawn(process.execPath, [join(repoRoot(), 'dist/libs/tools/src/start.js')], {
+      env: { PATH: process.env.PATH ?? '', ...env, NODE_ENV: 'development' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    start.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    start.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => start.on('exit', (code) => resolve(code)));
+    try {
+      await waitFor('the gateway URL to be printed', async () => output.includes('http://localhost:4000/graphql') && output.includes('is up'), 60_000);
+      for (const port of [4000, ...Object.values(DEFAULT_PORTS)]) {
+        expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+      }
+      start.kill('SIGINT');
+      expect(await exited).toBe(0);
+      for (const port of [4000, ...Object.values(DEFAULT_PORTS)]) {
+        await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+      }
+    } finally {
+      start.kill('SIGKILL');
+    }
+  });
+
   it('says which server it cannot reach, where it looked and how to start one, and exits non-zero', async () => {
     const result = await run('dist/libs/tools/src/start.js', [], {
       DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres',
