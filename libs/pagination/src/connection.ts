@@ -64,11 +64,11 @@ export function toConnection<Row, T>(
   rows: Row[],
   page: PageRequest,
   keyOf: (row: Row) => unknown[],
-  toNode: (row: Row) => T,
+  toNode: (row: Row, index: number) => T,
   totalCount: () => Promise<number>,
 ): ConnectionShape<T> {
   const hasNextPage = rows.length > page.limit;
-  const edges = rows.slice(0, page.limit).map((row) => ({ cursor: encodeCursor(keyOf(row)), node: toNode(row) }));
+  const edges = rows.slice(0, page.limit).map((row, index) => ({ cursor: encodeCursor(keyOf(row)), node: toNode(row, index) }));
   return {
     edges,
     pageInfo: {

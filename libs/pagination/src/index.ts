@@ -1,2 +1,3 @@
 export * from './connection.js';
 export * from './page.js';
+export * from './keyset-page.js';

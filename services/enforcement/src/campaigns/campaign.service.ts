@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { type Caller } from '#libs/auth';
 import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
-import { keysetAfter, pageRequest, toConnection, type ConnectionShape } from '#libs/pagination';
+import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { Territory } from '#libs/territory';
 import { CampaignState } from './campaign-enums.js';
 import type { CampaignEntity } from './campaign.entity.js';
@@ -44,7 +44,6 @@ export class CampaignService {
 
   /** Campaigns that concern the caller's territory, by start date. */
   async list(caller: Caller, args: CampaignsArgs): Promise<ConnectionShape<Campaign>> {
-    const page = pageRequest(args, 2);
     const params = new SqlParams();
     const where: string[] = [];
     if (caller.orgUnitId) {
@@ -57,18 +56,12 @@ export class CampaignService {
     }
     if (args.kind) where.push(`c.kind = ${params.add(args.kind)}`);
     if (args.state) where.push(`c.state = ${params.add(args.state)}`);
-    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const countParams = [...params.values];
-    if (page.after) where.push(keysetAfter(['c.starts_on', 'c.id'], page.after, (v) => params.add(v)));
-    const rows: CampaignEntity[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM campaign c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY c.starts_on, c.id LIMIT ${params.add(page.limit + 1)}`,
-      params.values,
+    return fetchKeysetPage<CampaignEntity, Campaign>(
+      this.dataSource,
+      args,
+      { select: COLUMNS, from: 'campaign c', where, params, orderBy: ['c.starts_on', 'c.id'], keyOf: (row) => [row.startsOn, row.id] },
+      (rows) => rows.map(Campaign.from),
     );
-    return toConnection(rows, page, (row) => [row.startsOn, row.id], Campaign.from, async () => {
-      const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM campaign c ${filter}`, countParams);
-      return count as number;
-    });
   }
 
   /** A new campaign starts as a DRAFT over units inside the caller's territory. */

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
-import { keysetAfter, pageRequest, toConnection, type ConnectionShape } from '#libs/pagination';
+import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import type { NoticeTemplateEntity } from './notice-template.entity.js';
 import { NoticeTemplate, type NoticeTemplatesArgs } from './notice-template.model.js';
 
@@ -19,25 +19,17 @@ export class NoticeTemplateService {
     return NoticeTemplate.from(row);
   }
 
-  /** Templates by kind, newest version first within a kind. */
+  /** Templates by kind, newest version first within a kind (the keyset sorts on minus the version). */
   async list(args: NoticeTemplatesArgs): Promise<ConnectionShape<NoticeTemplate>> {
-    const page = pageRequest(args, 3);
     const params = new SqlParams();
     const where: string[] = [];
     if (args.kind) where.push(`kind = ${params.add(args.kind)}`);
     if (args.activeOnly) where.push('active');
-    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const countParams = [...params.values];
-    // Keyset on (kind, -version, id) so that newer versions come first.
-    if (page.after) where.push(keysetAfter(['kind', '-version', 'id'], page.after, (v) => params.add(v)));
-    const rows: NoticeTemplateEntity[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM notice_template ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY kind, -version, id LIMIT ${params.add(page.limit + 1)}`,
-      params.values,
+    return fetchKeysetPage<NoticeTemplateEntity, NoticeTemplate>(
+      this.dataSource,
+      args,
+      { select: COLUMNS, from: 'notice_template', where, params, orderBy: ['kind', '-version', 'id'], keyOf: (row) => [row.kind, -row.version, row.id] },
+      (rows) => rows.map(NoticeTemplate.from),
     );
-    return toConnection(rows, page, (row) => [row.kind, -row.version, row.id], NoticeTemplate.from, async () => {
-      const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM notice_template ${filter}`, countParams);
-      return count as number;
-    });
   }
 }

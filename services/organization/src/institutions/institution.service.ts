@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
-import { keysetAfter, pageRequest, toConnection, type ConnectionShape } from '#libs/pagination';
+import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import type { InstitutionEntity } from './institution.entity.js';
 import { Institution } from './institution.model.js';
 import type { InstitutionsArgs } from './institutions.args.js';
@@ -29,7 +29,6 @@ export class InstitutionService {
   }
 
   async list(args: InstitutionsArgs): Promise<ConnectionShape<Institution>> {
-    const page = pageRequest(args, 2);
     const params = new SqlParams();
     const where: string[] = [];
     if (args.kind) where.push(`i.kind = ${params.add(args.kind)}`);
@@ -38,17 +37,11 @@ export class InstitutionService {
       if (!unit) throw DomainError.notFound('OrgUnit', args.orgUnitId);
       where.push(`i.org_unit_id IN (SELECT id FROM org_unit WHERE path @> ARRAY[${params.add(args.orgUnitId)}::uuid])`);
     }
-    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const countParams = [...params.values];
-    if (page.after) where.push(keysetAfter(['i.name', 'i.id'], page.after, (v) => params.add(v)));
-    const rows: InstitutionEntity[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM institution i ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY i.name, i.id LIMIT ${params.add(page.limit + 1)}`,
-      params.values,
+    return fetchKeysetPage<InstitutionEntity, Institution>(
+      this.dataSource,
+      args,
+      { select: COLUMNS, from: 'institution i', where, params, orderBy: ['i.name', 'i.id'], keyOf: (row) => [row.name, row.id] },
+      (rows) => rows.map(Institution.from),
     );
-    return toConnection(rows, page, (row) => [row.name, row.id], Institution.from, async () => {
-      const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM institution i ${filter}`, countParams);
-      return count as number;
-    });
   }
 }

@@ -5,7 +5,7 @@ import { isWithinScope, requireWithinScope, type Caller } from '#libs/auth';
 import { PostgresErrorCode, SqlParams, isPostgresError, violatedConstraint } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { EventType, Outbox, OutboxRelay, type TerritoryChangedPayload } from '#libs/messaging';
-import { keysetAfter, pageRequest, toConnection, type ConnectionShape } from '#libs/pagination';
+import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import type { CreateOrgUnitInput } from './dto/create-org-unit.input.js';
 import type { OrgUnitsArgs } from './dto/org-units.args.js';
 import { ORG_UNIT_LEVELS, OrgUnitKind, parentKindOf } from './org-unit-kind.js';
@@ -43,7 +43,6 @@ export class OrgUnitService {
 
   /** Units the caller may see, ordered by code, optionally of one kind and/or under one parent. */
   async list(caller: Caller, args: OrgUnitsArgs): Promise<ConnectionShape<OrgUnit>> {
-    const page = pageRequest(args, 1);
     if (args.parentId) {
       const [parent] = await this.findByIds([args.parentId]);
       if (!parent) throw DomainError.notFound('OrgUnit', args.parentId);
@@ -53,17 +52,12 @@ export class OrgUnitService {
     if (args.kind) where.push(`kind = ${params.add(args.kind)}`);
     if (args.parentId) where.push(`parent_id = ${params.add(args.parentId)}`);
     if (caller.orgUnitId) where.push(`path @> ARRAY[${params.add(caller.orgUnitId)}::uuid]`);
-    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const countParams = [...params.values];
-    if (page.after) where.push(keysetAfter(['code'], page.after, (v) => params.add(v)));
-    const rows: OrgUnitEntity[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM org_unit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY code LIMIT ${params.add(page.limit + 1)}`,
-      params.values,
+    return fetchKeysetPage<OrgUnitEntity, OrgUnit>(
+      this.dataSource,
+      args,
+      { select: COLUMNS, from: 'org_unit', where, params, orderBy: ['code'], keyOf: (row) => [row.code] },
+      (rows) => rows.map(OrgUnit.from),
     );
-    return toConnection(rows, page, (row) => [row.code], OrgUnit.from, async () => {
-      const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM org_unit ${filter}`, countParams);
-      return count as number;
-    });
   }
 
   async create(caller: Caller, input: CreateOrgUnitInput): Promise<OrgUnitEntity> {
