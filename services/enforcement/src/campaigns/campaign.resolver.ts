@@ -1,6 +1,6 @@
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveReference, Resolver } from '@nestjs/graphql';
 import { Permission, requirePermission, type Caller } from '#libs/auth';
-import { CurrentCaller, ParseUuidPipe, requireUuid } from '#libs/platform';
+import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { CampaignsArgs, CreateCampaignInput } from './campaign.inputs.js';
 import { Campaign, CampaignConnection } from './campaign.model.js';
 import { CampaignService } from './campaign.service.js';
@@ -29,5 +29,12 @@ export class CampaignResolver {
     input.participatingBureauIds = input.participatingBureauIds.map((id) => requireUuid(id, 'participatingBureauIds'));
     if (input.leadBureauId) input.leadBureauId = requireUuid(input.leadBureauId, 'leadBureauId');
     return this.campaignService.create(caller, input);
+  }
+
+  /** Batched; campaigns that do not concern the caller's territory resolve to null. */
+  @ResolveReference()
+  resolveReference(@Parent() reference: { id: string }, @Context() context: RequestContext): Promise<Campaign | null> {
+    const loader = requestLoader<Campaign>(context, 'Campaign', (ids) => this.campaignService.findVisible(context.caller, ids));
+    return loader.load(reference.id);
   }
 }

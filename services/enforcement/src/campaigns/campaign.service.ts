@@ -42,6 +42,19 @@ export class CampaignService {
     return Campaign.from(row);
   }
 
+  /** For entity references: the campaigns among `ids` that concern the caller's territory, in `ids` order. */
+  async findVisible(caller: Caller, ids: readonly string[]): Promise<(Campaign | null)[]> {
+    const params = new SqlParams();
+    const where = [`c.id = ANY(${params.add(ids)}::uuid[])`];
+    if (caller.orgUnitId) {
+      const scope = await this.territory.find(caller.orgUnitId);
+      where.push(overlaps(params.add(caller.orgUnitId), params.add(scope?.path ?? [])));
+    }
+    const rows: CampaignEntity[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM campaign c WHERE ${where.join(' AND ')}`, params.values);
+    const byId = new Map(rows.map((row) => [row.id, Campaign.from(row)]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
   /** Campaigns that concern the caller's territory, by start date. */
   async list(caller: Caller, args: CampaignsArgs): Promise<ConnectionShape<Campaign>> {
     const params = new SqlParams();
