@@ -12,11 +12,11 @@ export function testInfrastructure(): { databaseUrl: string; redisUrl: string } 
   };
 }
 
-/** Test databases are named waste_test_<worker>_<service>, so parallel Jest workers never share one. */
+/** Test databases are named waste_test_<run>_w<worker>_<service>: two test runs, or two workers, never share one. */
 export const TEST_DATABASE_PREFIX = 'waste_test_';
 
 export function workerDatabasePrefix(): string {
-  return `${TEST_DATABASE_PREFIX}w${process.env.JEST_WORKER_ID ?? '0'}_`;
+  return `${TEST_DATABASE_PREFIX}${process.env.WASTE_TEST_RUN ?? 'adhoc'}_w${process.env.JEST_WORKER_ID ?? '0'}_`;
 }
 
 /** Secrets minted per test file: no long-lived secret lives in the repository's tests. */
