@@ -95,7 +95,7 @@ async function authenticate(req: Request, jwtSecret: string): Promise<Caller> {
   if (!token) throw unauthenticated('Send Authorization: Bearer <token>');
   try {
     const claims = await verifyAccessToken(token, jwtSecret);
-    return { userId: claims.sub, roles: claims.roles, orgUnitId: claims.orgUnitId, requestId: requestIdOf(req) };
+    return { userId: claims.sub, roles: claims.roles, orgUnitId: claims.orgUnitId, householdId: claims.householdId ?? null, requestId: requestIdOf(req) };
   } catch (error) {
     throw unauthenticated(error instanceof AccessTokenError ? error.message : 'invalid token');
   }

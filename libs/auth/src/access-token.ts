@@ -11,6 +11,8 @@ export interface AccessClaims {
   sub: string;
   roles: Role[];
   orgUnitId: string | null;
+  /** Only for RESIDENT tokens: the resident's household. */
+  householdId?: string | null;
 }
 
 export class AccessTokenError extends Error {}
@@ -29,21 +31,25 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
     throw new AccessTokenError('token roles missing or unknown');
   }
   const orgUnitId = payload.orgUnitId ?? null;
-  if (orgUnitId !== null && (typeof orgUnitId !== 'string' || !UUID.test(orgUnitId))) {
-    throw new AccessTokenError('token orgUnitId is not a UUID');
+  const householdId = payload.householdId ?? null;
+  for (const [claim, value] of [['orgUnitId', orgUnitId], ['householdId', householdId]] as const) {
+    if (value !== null && (typeof value !== 'string' || !UUID.test(value))) throw new AccessTokenError(`token ${claim} is not a UUID`);
   }
-  const problem = scopeProblem(roles, orgUnitId);
+  const problem = scopeProblem(roles, orgUnitId as string | null, householdId as string | null);
   if (problem) throw new AccessTokenError(`token ${problem}`);
-  // Ids are compared with database paths, which PostgreSQL prints in lower case.
-  return { sub: String(payload.sub), roles, orgUnitId: orgUnitId?.toLowerCase() ?? null };
+  // Ids are compared with database values, which PostgreSQL prints in lower case.
+  const claims: AccessClaims = { sub: String(payload.sub), roles, orgUnitId: (orgUnitId as string | null)?.toLowerCase() ?? null };
+  if (householdId !== null) claims.householdId = (householdId as string).toLowerCase();
+  return claims;
 }
 
 /** Signs a staff token. Production tokens come from the identity provider; this serves tests and `npm run token`. */
 export async function signAccessToken(claims: AccessClaims, secret: string, ttlSeconds = 12 * 3600): Promise<string> {
-  const problem = scopeProblem(claims.roles, claims.orgUnitId);
+  const problem = scopeProblem(claims.roles, claims.orgUnitId, claims.householdId ?? null);
   if (problem) throw new AccessTokenError(problem);
   if (claims.orgUnitId !== null && !UUID.test(claims.orgUnitId)) throw new AccessTokenError('orgUnitId must be a UUID');
-  return new SignJWT({ roles: claims.roles, orgUnitId: claims.orgUnitId })
+  if (claims.householdId && !UUID.test(claims.householdId)) throw new AccessTokenError('householdId must be a UUID');
+  return new SignJWT({ roles: claims.roles, orgUnitId: claims.orgUnitId, ...(claims.householdId ? { householdId: claims.householdId } : {}) })
     .setProtectedHeader({ alg: ALGORITHM })
     .setSubject(claims.sub)
     .setIssuer(ISSUER)

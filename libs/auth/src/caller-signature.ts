@@ -53,6 +53,7 @@ export function verifyCaller(
     userId: payload.userId,
     roles: payload.roles,
     orgUnitId: payload.orgUnitId ?? null,
+    householdId: payload.householdId ?? null,
     requestId: String(payload.requestId ?? ''),
   };
 }

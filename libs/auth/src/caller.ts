@@ -1,5 +1,5 @@
 import { DomainError } from '#libs/errors';
-import { DISTRICT_WIDE_ROLES, Permission, ROLE_PERMISSIONS, type Role } from './roles.js';
+import { DISTRICT_WIDE_ROLES, Permission, ROLE_PERMISSIONS, Role } from './roles.js';
 
 /** Who is calling, as the gateway established it and every subgraph receives it. */
 export interface Caller {
@@ -7,6 +7,8 @@ export interface Caller {
   roles: Role[];
   /** Root of the territory the caller may see; null means the whole district. */
   orgUnitId: string | null;
+  /** For a RESIDENT: the one household they may see. Null for everyone else. */
+  householdId: string | null;
   /** Correlates log lines of one request across the gateway, subgraphs and jobs. */
   requestId: string;
 }
@@ -32,9 +34,22 @@ export function requireWithinScope(caller: Caller, path: readonly string[]): voi
   }
 }
 
-/** A caller with a scoped role but no org unit would see everything: such tokens are refused. */
-export function scopeProblem(roles: readonly Role[], orgUnitId: string | null): string | null {
+/**
+ * A caller with a scoped role but no org unit would see everything, and a resident without a household would see
+ * nothing that is theirs: such tokens are refused.
+ */
+export function scopeProblem(roles: readonly Role[], orgUnitId: string | null, householdId: string | null = null): string | null {
+  if (roles.includes(Role.RESIDENT) && householdId === null) return 'role RESIDENT needs a householdId';
   if (orgUnitId !== null) return null;
   const scoped = roles.filter((role) => !DISTRICT_WIDE_ROLES.includes(role));
   return scoped.length > 0 ? `roles ${scoped.join(', ')} need an orgUnitId` : null;
+}
+
+/**
+ * May the caller see this household? A resident sees only their own; everyone else sees households whose compound
+ * (with ancestor path `compoundPath`) lies inside their territory.
+ */
+export function canSeeHousehold(caller: Caller, householdId: string, compoundPath: readonly string[]): boolean {
+  if (caller.householdId !== null) return caller.householdId === householdId;
+  return isWithinScope(caller, compoundPath);
 }

@@ -1,10 +1,16 @@
-/** Staff roles carried in the JWT `roles` claim. */
+/** Roles carried in the JWT `roles` claim: staff, party members and volunteers on their phones, and residents. */
 export enum Role {
   DISTRICT_ADMIN = 'DISTRICT_ADMIN',
   STREET_ADMIN = 'STREET_ADMIN',
   COMMUNITY_SECRETARY = 'COMMUNITY_SECRETARY',
   INSPECTOR = 'INSPECTOR',
   BUREAU_OFFICER = 'BUREAU_OFFICER',
+  /** Secretary of a work-unit party branch (单位支部): reviews its members' photo check-ins. */
+  BRANCH_SECRETARY = 'BRANCH_SECRETARY',
+  PARTY_MEMBER = 'PARTY_MEMBER',
+  VOLUNTEER = 'VOLUNTEER',
+  /** A resident signed in through a resident app; the token names their household. */
+  RESIDENT = 'RESIDENT',
 }
 
 export const ROLE_LABEL_ZH: Record<Role, string> = {
@@ -13,6 +19,10 @@ export const ROLE_LABEL_ZH: Record<Role, string> = {
   [Role.COMMUNITY_SECRETARY]: '社区书记',
   [Role.INSPECTOR]: '检查员',
   [Role.BUREAU_OFFICER]: '执法部门人员',
+  [Role.BRANCH_SECRETARY]: '单位支部书记',
+  [Role.PARTY_MEMBER]: '党员',
+  [Role.VOLUNTEER]: '志愿者',
+  [Role.RESIDENT]: '居民',
 };
 
 /** What a role may do. Checked in every resolver; scope (which part of the territory) is checked separately. */
@@ -26,19 +36,53 @@ export enum Permission {
   CAMPAIGN_READ = 'CAMPAIGN_READ',
   CAMPAIGN_MANAGE = 'CAMPAIGN_MANAGE',
   NOTICE_TEMPLATE_READ = 'NOTICE_TEMPLATE_READ',
+  /** Register households and residents, record commitment letters. */
+  REGISTRY_MANAGE = 'REGISTRY_MANAGE',
+  INSPECTION_RECORD = 'INSPECTION_RECORD',
+  UPLOAD_CREATE = 'UPLOAD_CREATE',
+  /** Grades, their reasons and evaluation runs (a resident: only their own household's). */
+  EVALUATION_READ = 'EVALUATION_READ',
+  EVALUATION_RUN = 'EVALUATION_RUN',
+  GRADING_RULES_MANAGE = 'GRADING_RULES_MANAGE',
+  STATS_READ = 'STATS_READ',
+  CHECK_IN_SUBMIT = 'CHECK_IN_SUBMIT',
+  CHECK_IN_REVIEW = 'CHECK_IN_REVIEW',
+  /** Claim households of the lower tiers and record follow-up visits (党员认领, 骨干包干). */
+  OUTREACH = 'OUTREACH',
+  OUTREACH_PLAN_MANAGE = 'OUTREACH_PLAN_MANAGE',
+  COLLECTION_POINT_MANAGE = 'COLLECTION_POINT_MANAGE',
+  COLLECTION_REQUEST_CREATE = 'COLLECTION_REQUEST_CREATE',
+  COLLECTION_REQUEST_HANDLE = 'COLLECTION_REQUEST_HANDLE',
 }
 
 const P = Permission;
+/** Reading what the platform knows about sorting, as every staff console does. */
+const CONSOLE = [P.TERRITORY_READ, P.INSTITUTION_READ, P.HOUSEHOLD_READ, P.EVALUATION_READ, P.STATS_READ, P.CAMPAIGN_READ, P.NOTICE_TEMPLATE_READ];
+
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  [Role.DISTRICT_ADMIN]: [P.TERRITORY_READ, P.TERRITORY_MANAGE, P.INSTITUTION_READ, P.HOUSEHOLD_READ, P.CAMPAIGN_READ, P.CAMPAIGN_MANAGE, P.NOTICE_TEMPLATE_READ],
-  [Role.STREET_ADMIN]: [P.TERRITORY_READ, P.TERRITORY_MANAGE, P.INSTITUTION_READ, P.HOUSEHOLD_READ, P.CAMPAIGN_READ, P.CAMPAIGN_MANAGE, P.NOTICE_TEMPLATE_READ],
-  [Role.COMMUNITY_SECRETARY]: [P.TERRITORY_READ, P.INSTITUTION_READ, P.HOUSEHOLD_READ, P.PERSONAL_DATA_READ, P.CAMPAIGN_READ],
-  [Role.INSPECTOR]: [P.TERRITORY_READ, P.HOUSEHOLD_READ, P.PERSONAL_DATA_READ],
-  [Role.BUREAU_OFFICER]: [P.TERRITORY_READ, P.INSTITUTION_READ, P.CAMPAIGN_READ],
+  [Role.DISTRICT_ADMIN]: [
+    ...CONSOLE, P.TERRITORY_MANAGE, P.CAMPAIGN_MANAGE, P.EVALUATION_RUN, P.GRADING_RULES_MANAGE, P.OUTREACH_PLAN_MANAGE,
+    P.COLLECTION_POINT_MANAGE,
+  ],
+  [Role.STREET_ADMIN]: [...CONSOLE, P.TERRITORY_MANAGE, P.CAMPAIGN_MANAGE, P.EVALUATION_RUN, P.COLLECTION_POINT_MANAGE],
+  [Role.COMMUNITY_SECRETARY]: [
+    ...CONSOLE, P.PERSONAL_DATA_READ, P.REGISTRY_MANAGE, P.INSPECTION_RECORD, P.UPLOAD_CREATE, P.CHECK_IN_REVIEW, P.OUTREACH,
+    P.COLLECTION_POINT_MANAGE, P.COLLECTION_REQUEST_CREATE, P.COLLECTION_REQUEST_HANDLE,
+  ],
+  [Role.INSPECTOR]: [P.TERRITORY_READ, P.HOUSEHOLD_READ, P.PERSONAL_DATA_READ, P.EVALUATION_READ, P.INSPECTION_RECORD, P.UPLOAD_CREATE],
+  [Role.BUREAU_OFFICER]: [P.TERRITORY_READ, P.INSTITUTION_READ, P.CAMPAIGN_READ, P.STATS_READ],
+  [Role.BRANCH_SECRETARY]: [P.TERRITORY_READ, P.CHECK_IN_REVIEW],
+  [Role.PARTY_MEMBER]: [P.TERRITORY_READ, P.HOUSEHOLD_READ, P.EVALUATION_READ, P.CHECK_IN_SUBMIT, P.UPLOAD_CREATE, P.OUTREACH],
+  [Role.VOLUNTEER]: [P.TERRITORY_READ, P.HOUSEHOLD_READ, P.EVALUATION_READ, P.INSPECTION_RECORD, P.UPLOAD_CREATE, P.OUTREACH],
+  [Role.RESIDENT]: [P.EVALUATION_READ, P.COLLECTION_REQUEST_CREATE, P.UPLOAD_CREATE],
 };
 
-/** Roles that act for the whole district and may therefore carry no org unit. Every other role is scoped. */
-export const DISTRICT_WIDE_ROLES: readonly Role[] = [Role.DISTRICT_ADMIN, Role.BUREAU_OFFICER];
+/**
+ * Roles that act for the whole district and may therefore carry no org unit. A work-unit branch secretary's
+ * members live anywhere, so their reach is their branch (checked where branches are), not a territory.
+ * Every other role is scoped to an org unit.
+ */
+export const DISTRICT_WIDE_ROLES: readonly Role[] = [Role.DISTRICT_ADMIN, Role.BUREAU_OFFICER, Role.BRANCH_SECRETARY];
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && Object.values(Role).includes(value as Role);

@@ -41,7 +41,7 @@ export interface TestPlatform {
   inProcessApp?: INestApplication;
   /** A raw connection to a service's own database, for arranging and checking state. */
   database(service: ServiceName): DataSource;
-  token(roles: Role[], orgUnitId?: string | null, sub?: string): Promise<string>;
+  token(roles: Role[], orgUnitId?: string | null, sub?: string, householdId?: string | null): Promise<string>;
   query<Data = Record<string, any>>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>>;
   stop(): Promise<void>;
 }
@@ -132,8 +132,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     serviceUrls,
     inProcessApp,
     database: (name) => databases.get(name)!,
-    token: (roles, orgUnitId = null, sub = `test-${roles[0].toLowerCase()}`) =>
-      signAccessToken({ sub, roles, orgUnitId }, env.JWT_SECRET, 600),
+    token: (roles, orgUnitId = null, sub = `test-${roles[0].toLowerCase()}`, householdId = null) =>
+      signAccessToken({ sub, roles, orgUnitId, householdId }, env.JWT_SECRET, 600),
     query: (token, query, variables = {}) =>
       postGraphQL(gatewayUrl, query, variables, token ? { authorization: `Bearer ${token}` } : {}),
     stop,

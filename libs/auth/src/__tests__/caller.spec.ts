@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DomainError, ErrorCode } from '#libs/errors';
-import { hasPermission, isWithinScope, requirePermission, requireWithinScope, type Caller } from '../caller.js';
+import { canSeeHousehold, hasPermission, isWithinScope, requirePermission, requireWithinScope, scopeProblem, type Caller } from '../caller.js';
 import { Permission, Role } from '../roles.js';
 
 const DISTRICT = 'd0000000-0000-4000-8000-000000000000';
@@ -8,7 +8,7 @@ const STREET_A = 'a0000000-0000-4000-8000-000000000000';
 const STREET_B = 'b0000000-0000-4000-8000-000000000000';
 const COMMUNITY_A1 = 'a1000000-0000-4000-8000-000000000000';
 
-const caller = (roles: Role[], orgUnitId: string | null): Caller => ({ userId: 'u', roles, orgUnitId, requestId: 'r' });
+const caller = (roles: Role[], orgUnitId: string | null): Caller => ({ userId: 'u', roles, orgUnitId, householdId: null, requestId: 'r' });
 
 function thrown(run: () => void): unknown {
   try {
@@ -62,5 +62,26 @@ describe('scope', () => {
     const admin = caller([Role.STREET_ADMIN], STREET_A);
     expect(thrown(() => requireWithinScope(admin, [DISTRICT, STREET_B]))).toMatchObject({ code: ErrorCode.FORBIDDEN, reason: 'OUT_OF_SCOPE' });
     expect(() => requireWithinScope(admin, [DISTRICT, STREET_A])).not.toThrow();
+  });
+});
+
+describe('canSeeHousehold', () => {
+  const HOUSEHOLD = 'c0000000-0000-4000-8000-000000000001';
+  const resident: Caller = { userId: 'r', roles: [Role.RESIDENT], orgUnitId: null, householdId: HOUSEHOLD, requestId: 'r' };
+
+  it('lets a resident see their own household and no other, wherever it is', () => {
+    expect(canSeeHousehold(resident, HOUSEHOLD, [DISTRICT])).toBe(true);
+    expect(canSeeHousehold(resident, 'c0000000-0000-4000-8000-000000000002', [DISTRICT])).toBe(false);
+  });
+
+  it('lets staff see households inside their territory', () => {
+    expect(canSeeHousehold(caller([Role.STREET_ADMIN], STREET_B), HOUSEHOLD, [DISTRICT, STREET_B])).toBe(true);
+    expect(canSeeHousehold(caller([Role.STREET_ADMIN], STREET_B), HOUSEHOLD, [DISTRICT, COMMUNITY_A1])).toBe(false);
+  });
+
+  it('refuses resident tokens without a household or without the compound it is in', () => {
+    expect(scopeProblem([Role.RESIDENT], COMMUNITY_A1, null)).toBe('role RESIDENT needs a householdId');
+    expect(scopeProblem([Role.RESIDENT], null, HOUSEHOLD)).toBe('roles RESIDENT need an orgUnitId');
+    expect(scopeProblem([Role.RESIDENT], COMMUNITY_A1, HOUSEHOLD)).toBeNull();
   });
 });
