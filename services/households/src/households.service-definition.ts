@@ -3,7 +3,10 @@ import { CreateOutboxAndInbox1796000000000, DEFAULT_PORTS, ServiceName } from '#
 import { PlatformModule, type ServiceDefinition, type ServiceRuntime } from '#libs/platform';
 import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
 import { CreateTerritoryReplica1796000000001 } from '#libs/territory';
+import { CreateIdempotencyRecord1796000000003 } from '#libs/idempotency';
 import { CreateHousehold1796000000200 } from './database/migrations/1796000000200-createHousehold.js';
+import { CreateRegistryAndEvidence1796000000201 } from './database/migrations/1796000000201-createRegistryAndEvidence.js';
+import { CreateMonthlyEvaluation1796000000203 } from './database/migrations/1796000000203-createMonthlyEvaluation.js';
 import { HouseholdEntity } from './households/household.entity.js';
 import { HouseholdsModule } from './households/households.module.js';
 import { householdsDemoData } from './seed/households.seed.js';
@@ -24,7 +27,10 @@ export const householdsService: ServiceDefinition = {
     CreateOutboxAndInbox1796000000000,
     CreateTerritoryReplica1796000000001,
     CreatePersonalDataAccess1796000000002,
+    CreateIdempotencyRecord1796000000003,
     CreateHousehold1796000000200,
+    CreateRegistryAndEvidence1796000000201,
+    CreateMonthlyEvaluation1796000000203,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
   demoData: householdsDemoData,

@@ -8,9 +8,15 @@ export const householdsDemoData: DemoData = {
     return count === 0;
   },
 
-  /** Also empties the territory copy: organization's reseed announces the tree again. */
+  /**
+   * Empties every table of households data, including the territory copy (organization's reseed announces the tree
+   * again); keeps the grading rules that migrations installed.
+   */
   async reset(dataSource) {
-    await dataSource.query(`TRUNCATE household, territory_unit, personal_data_access, outbox_event, processed_event`);
+    await dataSource.query(`
+      TRUNCATE household, territory_unit, personal_data_access, outbox_event, processed_event, upload, evaluation_run,
+               evaluation_month, idempotency_record CASCADE`);
+    await dataSource.query(`DELETE FROM grading_rule_set WHERE created_by <> 'migration'`);
   },
 
   /** Households are written in batches of 10,000 rows, one INSERT … SELECT FROM unnest per batch. */

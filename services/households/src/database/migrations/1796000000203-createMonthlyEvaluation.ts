@@ -1,0 +1,111 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The district's first grading rules (version 1, for every district until one publishes its own). See
+ * `evaluation/grading-rules.ts` for what each field means.
+ */
+export const DEFAULT_GRADING_RULES = {
+  scoreStart: 100,
+  resultPenalty: { PASS: 0, MINOR_ISSUE: 5, FAIL: 15 },
+  issuePenalty: {
+    KITCHEN_WASTE_CONTAMINATED: 3, RECYCLABLES_MIXED: 2, HAZARDOUS_MISSORTED: 10, BAG_DUMPED: 10, BAG_NOT_BROKEN: 2,
+    OUTSIDE_DROP_OFF_HOURS: 2, OTHER: 1,
+  },
+  thresholds: { QUALIFIED: 85, BASICALLY_QUALIFIED: 60 },
+  unqualifiedAtFails: 3,
+  capIssues: ['HAZARDOUS_MISSORTED'],
+};
+
+export class CreateMonthlyEvaluation1796000000203 implements MigrationInterface {
+  name = 'CreateMonthlyEvaluation1796000000203';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`
+      CREATE TABLE grading_rule_set (
+        id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        district_id    uuid,
+        version        integer NOT NULL CHECK (version > 0),
+        effective_from date NOT NULL CHECK (extract(day FROM effective_from) = 1),
+        rules          jsonb NOT NULL,
+        description    text NOT NULL,
+        created_by     text NOT NULL,
+        created_at     timestamptz NOT NULL DEFAULT now()
+      )`);
+    // district_id NULL is the default every district uses until it publishes rules of its own.
+    await runner.query(`CREATE UNIQUE INDEX grading_rule_set_version ON grading_rule_set (coalesce(district_id, '00000000-0000-0000-0000-000000000000'::uuid), version)`);
+    await runner.query(`CREATE UNIQUE INDEX grading_rule_set_month ON grading_rule_set (coalesce(district_id, '00000000-0000-0000-0000-000000000000'::uuid), effective_from)`);
+    await runner.query(
+      `INSERT INTO grading_rule_set (district_id, version, effective_from, rules, description, created_by)
+       VALUES (NULL, 1, '2020-01-01', $1, '一月一评评分规则（第1版）：按检查结果与问题扣分，85分以上合格，60分以上基本合格；当月3次不合格或有害垃圾错投不得评为合格。', 'migration')`,
+      [JSON.stringify(DEFAULT_GRADING_RULES)],
+    );
+
+    await runner.query(`
+      CREATE TABLE evaluation_run (
+        id                   uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        month                date NOT NULL CHECK (extract(day FROM month) = 1),
+        org_unit_id          uuid NOT NULL,
+        trigger              text NOT NULL CHECK (trigger IN ('SCHEDULE', 'MANUAL')),
+        requested_by         text NOT NULL,
+        status               text NOT NULL CHECK (status IN ('QUEUED', 'RUNNING', 'COMPLETED', 'FAILED')),
+        total_chunks         integer NOT NULL DEFAULT 0,
+        completed_chunks     integer NOT NULL DEFAULT 0,
+        households_evaluated integer NOT NULL DEFAULT 0,
+        grades_changed       integer NOT NULL DEFAULT 0,
+        error                text,
+        created_at           timestamptz NOT NULL DEFAULT now(),
+        started_at           timestamptz,
+        finished_at          timestamptz
+      )`);
+    await runner.query(`CREATE INDEX evaluation_run_month ON evaluation_run (month, created_at DESC)`);
+    await runner.query(`
+      CREATE TABLE evaluation_chunk (
+        run_id       uuid NOT NULL REFERENCES evaluation_run (id) ON DELETE CASCADE,
+        community_id uuid NOT NULL,
+        status       text NOT NULL DEFAULT 'PENDING' CHECK (status IN ('PENDING', 'COMPLETED')),
+        households   integer,
+        changed      integer,
+        completed_at timestamptz,
+        PRIMARY KEY (run_id, community_id)
+      )`);
+
+    await runner.query(`
+      CREATE TABLE monthly_grade (
+        month            date NOT NULL,
+        household_id     uuid NOT NULL REFERENCES household (id) ON DELETE CASCADE,
+        status           text NOT NULL CHECK (status IN ('GRADED', 'NO_EVIDENCE')),
+        grade            text CHECK (grade IN ('QUALIFIED', 'BASICALLY_QUALIFIED', 'UNQUALIFIED')),
+        score            numeric(5, 1),
+        inspection_count integer NOT NULL,
+        reasons          jsonb NOT NULL,
+        rule_set_id      uuid NOT NULL REFERENCES grading_rule_set (id),
+        rule_version     integer NOT NULL,
+        previous_grade   text,
+        run_id           uuid NOT NULL,
+        computed_at      timestamptz NOT NULL DEFAULT now(),
+        published_status text,
+        published_grade  text,
+        PRIMARY KEY (month, household_id),
+        CONSTRAINT monthly_grade_only_graded_has_grade CHECK ((status = 'GRADED') = (grade IS NOT NULL))
+      )`);
+    await runner.query(`CREATE INDEX monthly_grade_household ON monthly_grade (household_id, month DESC)`);
+
+    // A month's completion is announced once per district, by the first run that finishes it.
+    await runner.query(`
+      CREATE TABLE evaluation_month (
+        district_id  uuid NOT NULL,
+        month        date NOT NULL,
+        run_id       uuid NOT NULL,
+        completed_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (district_id, month)
+      )`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP TABLE evaluation_month`);
+    await runner.query(`DROP TABLE monthly_grade`);
+    await runner.query(`DROP TABLE evaluation_chunk`);
+    await runner.query(`DROP TABLE evaluation_run`);
+    await runner.query(`DROP TABLE grading_rule_set`);
+  }
+}
