@@ -53,3 +53,8 @@ export function canSeeHousehold(caller: Caller, householdId: string, compoundPat
   if (caller.householdId !== null) return caller.householdId === householdId;
   return isWithinScope(caller, compoundPath);
 }
+
+/** The caller for work the platform does on its own (scheduled cycles): district-wide, named for the logs. */
+export function systemCaller(name: string, requestId: string): Caller {
+  return { userId: `system:${name}`, roles: [Role.DISTRICT_ADMIN], orgUnitId: null, householdId: null, requestId };
+}

@@ -20,32 +20,69 @@ export const DEFAULT_PORTS: Record<ServiceName, number> = {
   [ServiceName.Notifications]: 4004,
 };
 
-/** Each service consumes its own queues; a queue has exactly one consuming service. */
+/**
+ * Each service consumes its own queues; a queue has exactly one consuming service. `*-events` queues receive other
+ * services' events; `*-jobs` queues carry a service's own work (scheduled cycles, chunks of a run).
+ */
 export enum QueueName {
+  OrganizationEvents = 'organization-events',
   HouseholdsEvents = 'households-events',
+  HouseholdsJobs = 'households-jobs',
   EnforcementEvents = 'enforcement-events',
+  NotificationsEvents = 'notifications-events',
 }
 
 export const QUEUE_OWNER: Record<QueueName, ServiceName> = {
+  [QueueName.OrganizationEvents]: ServiceName.Organization,
   [QueueName.HouseholdsEvents]: ServiceName.Households,
+  [QueueName.HouseholdsJobs]: ServiceName.Households,
   [QueueName.EnforcementEvents]: ServiceName.Enforcement,
+  [QueueName.NotificationsEvents]: ServiceName.Notifications,
 };
 
-/** Cross-service events, published through each service's transactional outbox. */
+/** Events, published through each service's transactional outbox. */
 export enum EventType {
   /** organization → everyone who keeps a copy of the territory tree. */
   TerritoryChanged = 'territory.changed',
+  /** households → itself: a monthly evaluation run was requested; its chunks are queued from here. */
+  EvaluationRequested = 'evaluation.requested',
+  /** households → notifications, organization: grades of up to 500 households of a month, new or corrected. */
+  HouseholdGradesPublished = 'household-grades.published',
+  /** households → notifications, organization: every grade of a district's month has been published. Once a month. */
+  MonthlyEvaluationCompleted = 'monthly-evaluation.completed',
 }
 
 /** Which queues receive each event. The relay adds one job per subscribing queue, with the event id as job id. */
 export const EVENT_SUBSCRIBERS: Record<EventType, readonly QueueName[]> = {
   [EventType.TerritoryChanged]: [QueueName.HouseholdsEvents, QueueName.EnforcementEvents],
+  [EventType.EvaluationRequested]: [QueueName.HouseholdsJobs],
+  [EventType.HouseholdGradesPublished]: [QueueName.NotificationsEvents, QueueName.OrganizationEvents],
+  [EventType.MonthlyEvaluationCompleted]: [QueueName.NotificationsEvents, QueueName.OrganizationEvents],
 };
 
-/** Jobs that are not events (scheduled cycles, deliveries), by the queue that runs them. */
+/** A service's own jobs (not events). */
+export enum JobName {
+  /** Grades one community's households for one month of a run. */
+  EvaluationChunk = 'evaluation.chunk',
+  /** Fired by a job scheduler on the 1st at 02:00 Asia/Shanghai: evaluates the previous month. */
+  MonthlyEvaluation = 'monthly-evaluation.scheduled',
+}
+
+/** Time zone of every job schedule: the district's working day. */
+export const SCHEDULE_TIME_ZONE = 'Asia/Shanghai';
+
+/** Recurring jobs, registered (idempotently) by the owning service at start. Cron patterns in SCHEDULE_TIME_ZONE. */
+export const JOB_SCHEDULES: readonly { id: string; queue: QueueName; job: JobName; pattern: string }[] = [
+  { id: 'monthly-evaluation', queue: QueueName.HouseholdsJobs, job: JobName.MonthlyEvaluation, pattern: '0 2 1 * *' },
+];
+
+/** Jobs that are not events (scheduled cycles, chunks of work), by the queue that runs them. */
 export const SCHEDULED_JOBS: Record<QueueName, readonly string[]> = {
+  [QueueName.OrganizationEvents]: [],
   [QueueName.HouseholdsEvents]: [],
+  [QueueName.HouseholdsJobs]: [JobName.EvaluationChunk, JobName.MonthlyEvaluation],
   [QueueName.EnforcementEvents]: [],
+  [QueueName.NotificationsEvents]: [],
 };
 
 /** Every job name each queue can hold: its scheduled jobs plus the events it subscribes to. */

@@ -1,5 +1,6 @@
 export * from './catalogue.js';
 export * from './events/territory-changed.js';
+export * from './events/evaluation.js';
 export * from './job-options.js';
 export * from './redis.js';
 export * from './job-handler.js';

@@ -12,6 +12,8 @@ export const JobHandler = (jobName: string) => SetMetadata(JOB_HANDLER_METADATA,
  */
 export interface JobProcessor<Data = unknown> {
   handle(data: Data, job: Job<Data>): Promise<void>;
+  /** Called once when the job has failed for good (attempts used up, or a permanent error). */
+  failed?(data: Data, error: Error): Promise<void>;
 }
 
 /** Thrown for input that can never succeed: the job fails at once instead of being retried. */

@@ -27,4 +27,21 @@ export class Outbox {
     );
     return ids;
   }
+
+  /**
+   * Records one event of `type` per row of `payloadQuery`, whose single column is the payload (jsonb): for events
+   * built set-based in SQL from many rows. Returns how many were recorded.
+   */
+  async recordQuery(manager: EntityManager, type: EventType, payloadQuery: string, parameters: unknown[]): Promise<number> {
+    if (!manager.queryRunner?.isTransactionActive) {
+      throw new Error('Outbox.recordQuery must run inside the transaction that makes the change');
+    }
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO outbox_event (id, type, payload)
+       SELECT gen_random_uuid(), $${parameters.length + 1}, events.payload FROM (${payloadQuery}) AS events (payload)
+       RETURNING id`,
+      [...parameters, type],
+    );
+    return inserted.length;
+  }
 }

@@ -2,10 +2,11 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { DiscoveryService } from '@nestjs/core';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { DomainError, ErrorCode } from '#libs/errors';
-import { jobsOfQueue, queuesOwnedBy, type QueueName } from './catalogue.js';
+import { JOB_SCHEDULES, SCHEDULE_TIME_ZONE, jobsOfQueue, queuesOwnedBy, type QueueName } from './catalogue.js';
 import { checkJobHandlers } from './handler-check.js';
 import { JOB_HANDLER_METADATA, PermanentJobError, type JobProcessor } from './job-handler.js';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging-options.js';
+import { QueueRegistry } from './queue-registry.js';
 import { bullConnection } from './redis.js';
 
 /**
@@ -20,6 +21,7 @@ export class WorkerHost implements OnModuleInit, OnApplicationBootstrap, BeforeA
 
   constructor(
     private readonly discovery: DiscoveryService,
+    private readonly queues: QueueRegistry,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {}
 
@@ -39,10 +41,15 @@ export class WorkerHost implements OnModuleInit, OnApplicationBootstrap, BeforeA
     for (const handler of found) this.handlers.set(handler.name, handler.instance);
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     if (!this.options.background) return;
-    for (const queue of queuesOwnedBy(this.options.service)) {
+    const queues = queuesOwnedBy(this.options.service);
+    for (const queue of queues) {
       if (jobsOfQueue(queue).length > 0) this.workers.push(this.startWorker(queue));
+    }
+    // Upserting is idempotent: every replica may do it at every start.
+    for (const schedule of JOB_SCHEDULES.filter((s) => queues.includes(s.queue))) {
+      await this.queues.get(schedule.queue).upsertJobScheduler(schedule.id, { pattern: schedule.pattern, tz: SCHEDULE_TIME_ZONE }, { name: schedule.job });
     }
   }
 
@@ -59,7 +66,14 @@ export class WorkerHost implements OnModuleInit, OnApplicationBootstrap, BeforeA
       concurrency: 4,
     });
     worker.on('failed', (job, error) => {
-      this.logger.warn(`Job ${job?.name} ${job?.id} on ${queue} failed (attempt ${job?.attemptsMade}): ${error.message}`);
+      if (!job) return;
+      this.logger.warn(`Job ${job.name} ${job.id} on ${queue} failed (attempt ${job.attemptsMade}): ${error.message}`);
+      const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+      if (final) {
+        this.handlers.get(job.name)?.failed?.(job.data, error).catch((cause: Error) => {
+          this.logger.error(`Recording the failure of job ${job.name} ${job.id} failed: ${cause.message}`);
+        });
+      }
     });
     worker.on('error', (error) => this.logger.error(`Worker for ${queue}: ${error.message}`));
     return worker;

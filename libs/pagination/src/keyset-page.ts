@@ -19,6 +19,8 @@ export interface KeysetQuery<Row> {
   orderBy: string[];
   /** A row's values of the `orderBy` columns. */
   keyOf: (row: Row) => unknown[];
+  /** Newest (largest) first. */
+  descending?: boolean;
 }
 
 /**
@@ -36,9 +38,9 @@ export async function fetchKeysetPage<Row, Node>(
   const { params } = query;
   const countSql = `SELECT count(*)::int AS count FROM ${query.from} ${whereClause(query.where)}`;
   const countParams = [...params.values];
-  const conditions = page.after ? [...query.where, keysetAfter(query.orderBy, page.after, (value) => params.add(value))] : query.where;
+  const conditions = page.after ? [...query.where, keysetAfter(query.orderBy, page.after, (value) => params.add(value), query.descending)] : query.where;
   const rows: Row[] = await db.query(
-    `SELECT ${query.select} FROM ${query.from} ${whereClause(conditions)} ORDER BY ${query.orderBy.join(', ')} LIMIT ${params.add(page.limit + 1)}`,
+    `SELECT ${query.select} FROM ${query.from} ${whereClause(conditions)} ORDER BY ${query.orderBy.map((column) => (query.descending ? `${column} DESC` : column)).join(', ')} LIMIT ${params.add(page.limit + 1)}`,
     params.values,
   );
   const nodes = await present(rows.slice(0, page.limit));

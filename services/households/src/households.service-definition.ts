@@ -8,13 +8,18 @@ import { CreateHousehold1796000000200 } from './database/migrations/179600000020
 import { CreateRegistryAndEvidence1796000000201 } from './database/migrations/1796000000201-createRegistryAndEvidence.js';
 import { CreateMonthlyEvaluation1796000000203 } from './database/migrations/1796000000203-createMonthlyEvaluation.js';
 import { HouseholdEntity } from './households/household.entity.js';
+import { CommitmentLetterEntity, ResidentEntity } from './registry/resident.entity.js';
 import { HouseholdsModule } from './households/households.module.js';
+import { EvaluationModule } from './evaluation/evaluation.module.js';
+import { InspectionEntity } from './inspections/inspection.entity.js';
+import { InspectionsModule } from './inspections/inspections.module.js';
+import { RegistryModule } from './registry/registry.module.js';
 import { householdsDemoData } from './seed/households.seed.js';
 
 @Module({})
 export class HouseholdsServiceModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
-    return { module: HouseholdsServiceModule, imports: [PlatformModule.forRoot(runtime), HouseholdsModule] };
+    return { module: HouseholdsServiceModule, imports: [PlatformModule.forRoot(runtime), HouseholdsModule, RegistryModule, InspectionsModule, EvaluationModule] };
   }
 }
 
@@ -22,7 +27,7 @@ export class HouseholdsServiceModule {
 export const householdsService: ServiceDefinition = {
   name: ServiceName.Households,
   defaultPort: DEFAULT_PORTS[ServiceName.Households],
-  entities: [HouseholdEntity],
+  entities: [HouseholdEntity, ResidentEntity, CommitmentLetterEntity, InspectionEntity],
   migrations: [
     CreateOutboxAndInbox1796000000000,
     CreateTerritoryReplica1796000000001,

@@ -3,6 +3,8 @@ import { CreateOutboxAndInbox1796000000000, DEFAULT_PORTS, ServiceName } from '#
 import { PlatformModule, type ServiceDefinition, type ServiceRuntime } from '#libs/platform';
 import { CreateTerritory1796000000100 } from './database/migrations/1796000000100-createTerritory.js';
 import { CreateInstitution1796000000101 } from './database/migrations/1796000000101-createInstitution.js';
+import { CreateMemberHouseholdGrade1796000000102 } from './database/migrations/1796000000102-createMemberHouseholdGrade.js';
+import { GradesModule } from './grades/grades.module.js';
 import { InstitutionEntity } from './institutions/institution.entity.js';
 import { InstitutionsModule } from './institutions/institutions.module.js';
 import { organizationDemoData } from './seed/organization.seed.js';
@@ -15,7 +17,7 @@ export class OrganizationModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
     return {
       module: OrganizationModule,
-      imports: [PlatformModule.forRoot(runtime), TerritoryModule, InstitutionsModule, ViewerModule],
+      imports: [PlatformModule.forRoot(runtime), TerritoryModule, InstitutionsModule, ViewerModule, GradesModule],
     };
   }
 }
@@ -25,7 +27,7 @@ export const organizationService: ServiceDefinition = {
   name: ServiceName.Organization,
   defaultPort: DEFAULT_PORTS[ServiceName.Organization],
   entities: [OrgUnitEntity, InstitutionEntity],
-  migrations: [CreateOutboxAndInbox1796000000000, CreateTerritory1796000000100, CreateInstitution1796000000101],
+  migrations: [CreateOutboxAndInbox1796000000000, CreateTerritory1796000000100, CreateInstitution1796000000101, CreateMemberHouseholdGrade1796000000102],
   module: (runtime) => OrganizationModule.forRoot(runtime),
   demoData: organizationDemoData,
 };

@@ -7,5 +7,6 @@ import { HouseholdService } from './household.service.js';
 @Module({
   imports: [TerritoryReplicaModule],
   providers: [HouseholdService, HouseholdResolver, PersonalDataAudit],
+  exports: [HouseholdService],
 })
 export class HouseholdsModule {}

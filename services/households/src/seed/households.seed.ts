@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { planHouseholds, type DistrictPlan } from '#libs/demo-data';
+import { planHouseholds, planUnits, type DistrictPlan } from '#libs/demo-data';
+import { applyTerritorySnapshots } from '#libs/territory';
 import type { DemoData, DemoDataOptions } from '#libs/platform';
+import { demoMonths, gradeMonth, seedCommitmentLetters, seedInspections, seedResidents } from './evidence.seed.js';
 
 export const householdsDemoData: DemoData = {
   async isEmpty(dataSource) {
@@ -21,6 +23,9 @@ export const householdsDemoData: DemoData = {
 
   /** Households are written in batches of 10,000 rows, one INSERT … SELECT FROM unnest per batch. */
   async seed(dataSource: DataSource, plan: DistrictPlan, options: DemoDataOptions) {
+    // The territory copy starts from the snapshots organization's seed announces (version 1), so the demo months can
+    // be graded now; the events, arriving later, find nothing newer to apply.
+    await applyTerritorySnapshots(dataSource, planUnits(plan).map((unit) => ({ ...unit, version: 1 })));
     let written = 0;
     for (const batch of planHouseholds(plan, options.households)) {
       await dataSource.query(
@@ -33,6 +38,13 @@ export const householdsDemoData: DemoData = {
       );
       written += batch.length;
     }
-    return `${written} households`;
+    const residents = await seedResidents(dataSource, plan);
+    const letters = await seedCommitmentLetters(dataSource);
+    let inspections = 0;
+    for (const [index, month] of demoMonths().entries()) {
+      inspections += await seedInspections(dataSource, month, 4, index);
+      await gradeMonth(dataSource, plan, month);
+    }
+    return `${written} households, ${residents} residents, ${letters} commitment letters, ${inspections} inspections in ${demoMonths().join(' and ')} (graded)`;
   },
 };

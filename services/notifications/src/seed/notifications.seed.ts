@@ -6,7 +6,7 @@ export const notificationsDemoData: DemoData = {
     return false;
   },
   async reset(dataSource) {
-    await dataSource.query(`TRUNCATE outbox_event, processed_event`);
+    await dataSource.query(`TRUNCATE outbox_event, processed_event, graded_resident, evaluated_month`);
   },
   async seed() {
     return 'nothing to seed';

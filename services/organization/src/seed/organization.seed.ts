@@ -13,7 +13,7 @@ export const organizationDemoData: DemoData = {
   },
 
   async reset(dataSource) {
-    await dataSource.query(`TRUNCATE institution, org_unit, outbox_event, processed_event`);
+    await dataSource.query(`TRUNCATE institution, org_unit, outbox_event, processed_event, member_household_grade`);
   },
 
   async seed(dataSource: DataSource, plan: DistrictPlan) {

@@ -58,15 +58,18 @@ export class CreateMonthlyEvaluation1796000000203 implements MigrationInterface 
         finished_at          timestamptz
       )`);
     await runner.query(`CREATE INDEX evaluation_run_month ON evaluation_run (month, created_at DESC)`);
+    // The scheduler's run for a month and unit exists once, however often its job is delivered.
+    await runner.query(`CREATE UNIQUE INDEX evaluation_run_scheduled_once ON evaluation_run (month, org_unit_id) WHERE trigger = 'SCHEDULE'`);
     await runner.query(`
+      -- A chunk is a community (or a compound, when a run covers only one), graded in one transaction.
       CREATE TABLE evaluation_chunk (
         run_id       uuid NOT NULL REFERENCES evaluation_run (id) ON DELETE CASCADE,
-        community_id uuid NOT NULL,
+        unit_id      uuid NOT NULL,
         status       text NOT NULL DEFAULT 'PENDING' CHECK (status IN ('PENDING', 'COMPLETED')),
         households   integer,
         changed      integer,
         completed_at timestamptz,
-        PRIMARY KEY (run_id, community_id)
+        PRIMARY KEY (run_id, unit_id)
       )`);
 
     await runner.query(`

@@ -1,0 +1,360 @@
+import { ArgsType, Field, Float, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { Connection, PageArgs } from '#libs/pagination';
+import { OrgUnitRef } from '#libs/references';
+import { InspectionIssue } from '../inspections/inspection-enums.js';
+import { EvaluationRunStatus, EvaluationStatus, EvaluationTrigger, GRADE_LABEL_ZH, Grade } from './evaluation-enums.js';
+import { describeReason, type GradingRules, type ReasonRecord } from './grading-rules.js';
+
+@ObjectType({ description: 'One reason of a grade: an inspection that cost points, or a rule that applied.' })
+export class GradeReason {
+  @Field({ description: 'INSPECTION_PENALTY, FAIL_COUNT, ISSUE_CAP, SCORE or NO_EVIDENCE.' })
+  rule: string;
+
+  @Field(() => Float, { nullable: true, description: 'Points this reason cost (negative), for inspection penalties.' })
+  points: number | null;
+
+  @Field(() => ID, { nullable: true, description: 'The inspection behind it, for INSPECTION_PENALTY.' })
+  inspectionId: string | null;
+
+  @Field({ description: 'The reason in words, as the household reads it.' })
+  descriptionZh: string;
+}
+
+export interface MonthlyGradeRow {
+  month: string;
+  householdId: string;
+  status: EvaluationStatus;
+  grade: Grade | null;
+  score: string | null;
+  inspectionCount: number;
+  reasons: ReasonRecord[];
+  ruleSetId: string;
+  ruleVersion: number;
+  previousGrade: Grade | null;
+  computedAt: Date;
+}
+
+@ObjectType('MonthlyGrade', { description: "A household's evaluation for one month (一月一评), with why." })
+export class MonthlyGrade {
+  @Field({ description: 'YYYY-MM' })
+  month: string;
+
+  @Field(() => ID)
+  householdId: string;
+
+  @Field(() => EvaluationStatus, { description: 'NO_EVIDENCE when the month had no inspection: then there is no grade.' })
+  status: EvaluationStatus;
+
+  @Field(() => Grade, { nullable: true })
+  grade: Grade | null;
+
+  @Field(() => String, { nullable: true, description: 'e.g. 基本合格' })
+  gradeLabelZh: string | null;
+
+  @Field(() => Float, { nullable: true })
+  score: number | null;
+
+  @Field(() => Int)
+  inspectionCount: number;
+
+  @Field(() => [GradeReason])
+  reasons: GradeReason[];
+
+  @Field(() => Int, { description: 'Version of the grading rules that made this grade.' })
+  ruleVersion: number;
+
+  @Field(() => ID)
+  ruleSetId: string;
+
+  @Field(() => Grade, { nullable: true, description: 'The grade of the month before.' })
+  previousGrade: Grade | null;
+
+  @Field()
+  computedAt: Date;
+
+  static from(row: MonthlyGradeRow): MonthlyGrade {
+    return Object.assign(new MonthlyGrade(), {
+      month: String(row.month).slice(0, 7),
+      householdId: row.householdId,
+      status: row.status,
+      grade: row.grade,
+      gradeLabelZh: row.grade ? GRADE_LABEL_ZH[row.grade] : null,
+      score: row.score === null ? null : Number(row.score),
+      inspectionCount: row.inspectionCount,
+      reasons: row.reasons.map((reason) => ({
+        rule: reason.rule,
+        points: reason.points ?? null,
+        inspectionId: reason.inspectionId ?? null,
+        descriptionZh: describeReason(reason, row.grade),
+      })),
+      ruleVersion: row.ruleVersion,
+      ruleSetId: row.ruleSetId,
+      previousGrade: row.previousGrade,
+      computedAt: row.computedAt,
+    });
+  }
+}
+
+@ObjectType()
+export class MonthlyGradeConnection extends Connection(MonthlyGrade, 'MonthlyGrade') {}
+
+@ArgsType()
+export class HouseholdGradesArgs extends PageArgs {
+  @Field(() => ID)
+  householdId: string;
+}
+
+export interface EvaluationRunRow {
+  id: string;
+  month: string;
+  orgUnitId: string;
+  trigger: EvaluationTrigger;
+  requestedBy: string;
+  status: EvaluationRunStatus;
+  totalChunks: number;
+  completedChunks: number;
+  householdsEvaluated: number;
+  gradesChanged: number;
+  error: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+@ObjectType('EvaluationRun', { description: 'One run of the monthly evaluation over part of the territory.' })
+export class EvaluationRun {
+  @Field(() => ID)
+  id: string;
+
+  @Field({ description: 'YYYY-MM' })
+  month: string;
+
+  @Field(() => OrgUnitRef)
+  orgUnit: OrgUnitRef;
+
+  @Field(() => EvaluationTrigger)
+  trigger: EvaluationTrigger;
+
+  @Field()
+  requestedBy: string;
+
+  @Field(() => EvaluationRunStatus)
+  status: EvaluationRunStatus;
+
+  @Field(() => Int, { description: 'Communities (chunks) to grade.' })
+  totalChunks: number;
+
+  @Field(() => Int)
+  completedChunks: number;
+
+  @Field(() => Float, { description: '0 to 1.' })
+  progress: number;
+
+  @Field(() => Int)
+  householdsEvaluated: number;
+
+  @Field(() => Int, { description: 'Grades this run created or changed; 0 when a re-run found everything already right.' })
+  gradesChanged: number;
+
+  @Field(() => String, { nullable: true })
+  error: string | null;
+
+  @Field()
+  createdAt: Date;
+
+  @Field(() => Date, { nullable: true })
+  startedAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  finishedAt: Date | null;
+
+  static from(row: EvaluationRunRow): EvaluationRun {
+    return Object.assign(new EvaluationRun(), {
+      ...row,
+      month: String(row.month).slice(0, 7),
+      orgUnit: OrgUnitRef.of(row.orgUnitId),
+      progress: row.totalChunks === 0 ? 1 : row.completedChunks / row.totalChunks,
+    });
+  }
+}
+
+@ObjectType()
+export class IssuePenalty {
+  @Field(() => InspectionIssue)
+  issue: InspectionIssue;
+
+  @Field(() => Float)
+  points: number;
+}
+
+@ObjectType('GradingRuleSet', { description: 'A version of the grading rules (data, not code); every grade names the version that made it.' })
+export class GradingRuleSet {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID, { nullable: true, description: 'The district these rules are for; null for the default every district uses.' })
+  districtId: string | null;
+
+  @Field(() => Int)
+  version: number;
+
+  @Field({ description: 'First month (YYYY-MM) graded with these rules.' })
+  effectiveFrom: string;
+
+  @Field()
+  description: string;
+
+  @Field(() => Float)
+  scoreStart: number;
+
+  @Field(() => Float)
+  passPenalty: number;
+
+  @Field(() => Float)
+  minorIssuePenalty: number;
+
+  @Field(() => Float)
+  failPenalty: number;
+
+  @Field(() => [IssuePenalty])
+  issuePenalties: IssuePenalty[];
+
+  @Field(() => Float, { description: 'Score from which a month is QUALIFIED (inclusive).' })
+  qualifiedFrom: number;
+
+  @Field(() => Float, { description: 'Score from which a month is BASICALLY_QUALIFIED (inclusive).' })
+  basicallyQualifiedFrom: number;
+
+  @Field(() => Int, { description: 'This many FAIL inspections in a month make it UNQUALIFIED whatever the score.' })
+  unqualifiedAtFails: number;
+
+  @Field(() => [InspectionIssue], { description: 'Any of these in a month caps the grade at BASICALLY_QUALIFIED.' })
+  capIssues: InspectionIssue[];
+
+  @Field()
+  createdBy: string;
+
+  @Field()
+  createdAt: Date;
+
+  static from(row: { id: string; districtId: string | null; version: number; effectiveFrom: string; description: string; rules: GradingRules; createdBy: string; createdAt: Date }): GradingRuleSet {
+    const { rules } = row;
+    return Object.assign(new GradingRuleSet(), {
+      id: row.id,
+      districtId: row.districtId,
+      version: row.version,
+      effectiveFrom: String(row.effectiveFrom).slice(0, 7),
+      description: row.description,
+      scoreStart: rules.scoreStart,
+      passPenalty: rules.resultPenalty.PASS,
+      minorIssuePenalty: rules.resultPenalty.MINOR_ISSUE,
+      failPenalty: rules.resultPenalty.FAIL,
+      issuePenalties: Object.entries(rules.issuePenalty).map(([issue, points]) => ({ issue, points })),
+      qualifiedFrom: rules.thresholds.QUALIFIED,
+      basicallyQualifiedFrom: rules.thresholds.BASICALLY_QUALIFIED,
+      unqualifiedAtFails: rules.unqualifiedAtFails,
+      capIssues: rules.capIssues,
+      createdBy: row.createdBy,
+      createdAt: row.createdAt,
+    });
+  }
+}
+
+@ObjectType()
+export class GradingRuleSetConnection extends Connection(GradingRuleSet, 'GradingRuleSet') {}
+
+@InputType()
+export class IssuePenaltyInput {
+  @Field(() => InspectionIssue)
+  issue: InspectionIssue;
+
+  @Field(() => Float)
+  points: number;
+}
+
+@InputType()
+export class CreateGradingRuleSetInput {
+  @Field(() => ID, { description: 'A DISTRICT in your territory.' })
+  districtId: string;
+
+  @Field({ description: 'First month (YYYY-MM) to grade with these rules: this month or later.' })
+  effectiveFrom: string;
+
+  @Field({ description: 'What changed and why, for the record.' })
+  description: string;
+
+  @Field(() => Float)
+  scoreStart: number;
+
+  @Field(() => Float)
+  passPenalty: number;
+
+  @Field(() => Float)
+  minorIssuePenalty: number;
+
+  @Field(() => Float)
+  failPenalty: number;
+
+  @Field(() => [IssuePenaltyInput])
+  issuePenalties: IssuePenaltyInput[];
+
+  @Field(() => Float)
+  qualifiedFrom: number;
+
+  @Field(() => Float)
+  basicallyQualifiedFrom: number;
+
+  @Field(() => Int)
+  unqualifiedAtFails: number;
+
+  @Field(() => [InspectionIssue])
+  capIssues: InspectionIssue[];
+}
+
+@ObjectType('SortingStats', { description: 'Monthly sorting figures of a unit, rolled up over everything below it.' })
+export class SortingStats {
+  @Field(() => OrgUnitRef)
+  orgUnit: OrgUnitRef;
+
+  @Field({ description: 'YYYY-MM' })
+  month: string;
+
+  @Field(() => Int)
+  households: number;
+
+  @Field(() => Int, { description: 'Households graded (had evidence).' })
+  evaluated: number;
+
+  @Field(() => Int)
+  noEvidence: number;
+
+  @Field(() => Int)
+  qualified: number;
+
+  @Field(() => Int)
+  basicallyQualified: number;
+
+  @Field(() => Int)
+  unqualified: number;
+
+  @Field(() => Float, { nullable: true, description: 'qualified / evaluated; null when nothing was evaluated.' })
+  qualifiedRate: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'basicallyQualified / evaluated.' })
+  basicallyQualifiedRate: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'unqualified / evaluated.' })
+  unqualifiedRate: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Pass rate (分类质量合格率): (qualified + basicallyQualified) / evaluated.' })
+  passRate: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Coverage: households with evidence / all households.' })
+  coverage: number | null;
+
+  @Field(() => Int, { description: 'Households UNQUALIFIED the month before and QUALIFIED this month.' })
+  upgrades: number;
+
+  @Field(() => [SortingStats], { description: 'The same figures for each unit directly below (empty for a compound).' })
+  children: SortingStats[];
+}

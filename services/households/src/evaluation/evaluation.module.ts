@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TerritoryReplicaModule } from '#libs/territory';
+import { EvaluationResolver, HouseholdGradeResolver } from './evaluation.resolver.js';
+import { EvaluationService } from './evaluation.service.js';
+import { EvaluationChunkJob } from './jobs/evaluation-chunk.job.js';
+import { EvaluationRequestedJob } from './jobs/evaluation-requested.job.js';
+import { MonthlyEvaluationJob } from './jobs/monthly-evaluation.job.js';
+import { RuleSetService } from './rule-set.service.js';
+import { StatsService } from './stats.service.js';
+
+@Module({
+  imports: [TerritoryReplicaModule],
+  providers: [
+    EvaluationService, RuleSetService, StatsService, EvaluationResolver, HouseholdGradeResolver,
+    EvaluationRequestedJob, EvaluationChunkJob, MonthlyEvaluationJob,
+  ],
+  exports: [EvaluationService],
+})
+export class EvaluationModule {}

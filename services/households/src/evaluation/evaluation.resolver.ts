@@ -1,0 +1,91 @@
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { parseMonth } from '#libs/calendar';
+import { PageArgs } from '#libs/pagination';
+import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
+import { Household } from '../households/household.model.js';
+import { EvaluationTrigger } from './evaluation-enums.js';
+import {
+  CreateGradingRuleSetInput, EvaluationRun, GradingRuleSet, GradingRuleSetConnection, HouseholdGradesArgs, MonthlyGrade, MonthlyGradeConnection,
+  SortingStats,
+} from './evaluation.models.js';
+import { EvaluationService } from './evaluation.service.js';
+import { RuleSetService } from './rule-set.service.js';
+import { StatsService } from './stats.service.js';
+
+@Resolver()
+export class EvaluationResolver {
+  constructor(
+    private readonly evaluation: EvaluationService,
+    private readonly ruleSets: RuleSetService,
+    private readonly stats: StatsService,
+  ) {}
+
+  @Mutation(() => EvaluationRun, { description: 'Grades a month (YYYY-MM) for a unit of your territory now. Safe to repeat: only wrong grades change.' })
+  runMonthlyEvaluation(
+    @CurrentCaller() caller: Caller,
+    @Args('month') month: string,
+    @Args('orgUnitId', { type: () => ID }, ParseUuidPipe) orgUnitId: string,
+  ): Promise<EvaluationRun> {
+    requirePermission(caller, Permission.EVALUATION_RUN);
+    return this.evaluation.requestRun(caller, month, orgUnitId, EvaluationTrigger.MANUAL);
+  }
+
+  @Query(() => EvaluationRun, { description: 'Status and progress of an evaluation run.' })
+  evaluationRun(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<EvaluationRun> {
+    requirePermission(caller, Permission.EVALUATION_RUN);
+    return this.evaluation.run(id);
+  }
+
+  @Query(() => MonthlyGrade, { nullable: true, description: "A household's grade of a month, with its reasons; null when not evaluated yet. Residents may read their own." })
+  householdGrade(
+    @CurrentCaller() caller: Caller,
+    @Args('householdId', { type: () => ID }, ParseUuidPipe) householdId: string,
+    @Args('month') month: string,
+  ): Promise<MonthlyGrade | null> {
+    requirePermission(caller, Permission.EVALUATION_READ);
+    return this.evaluation.grade(caller, householdId, month);
+  }
+
+  @Query(() => MonthlyGradeConnection, { description: "A household's grades, newest month first." })
+  householdGrades(@CurrentCaller() caller: Caller, @Args() args: HouseholdGradesArgs): Promise<MonthlyGradeConnection> {
+    requirePermission(caller, Permission.EVALUATION_READ);
+    args.householdId = requireUuid(args.householdId, 'householdId');
+    return this.evaluation.history(caller, args);
+  }
+
+  @Query(() => SortingStats, { description: 'Households, grades, pass rate, coverage and upgrades of a unit for a month, with the units below it.' })
+  sortingStats(
+    @CurrentCaller() caller: Caller,
+    @Args('orgUnitId', { type: () => ID }, ParseUuidPipe) orgUnitId: string,
+    @Args('month') month: string,
+  ): Promise<SortingStats> {
+    requirePermission(caller, Permission.STATS_READ);
+    return this.stats.sortingStats(caller, orgUnitId, month);
+  }
+
+  @Query(() => GradingRuleSetConnection, { description: 'Versions of the grading rules, newest first.' })
+  gradingRuleSets(@CurrentCaller() caller: Caller, @Args() args: PageArgs): Promise<GradingRuleSetConnection> {
+    requirePermission(caller, Permission.EVALUATION_READ);
+    return this.ruleSets.list(args);
+  }
+
+  @Mutation(() => GradingRuleSet, { description: 'Publishes a new version of the grading rules for a district, from a month on.' })
+  createGradingRuleSet(@CurrentCaller() caller: Caller, @Args('input') input: CreateGradingRuleSetInput): Promise<GradingRuleSet> {
+    requirePermission(caller, Permission.GRADING_RULES_MANAGE);
+    input.districtId = requireUuid(input.districtId, 'districtId');
+    return this.ruleSets.create(caller, input);
+  }
+}
+
+@Resolver(() => Household)
+export class HouseholdGradeResolver {
+  constructor(private readonly evaluation: EvaluationService) {}
+
+  @ResolveField(() => MonthlyGrade, { nullable: true, description: 'The grade of a month (YYYY-MM); batched over a page of households.' })
+  grade(@Parent() household: Household, @Args('month') month: string, @Context() context: RequestContext): Promise<MonthlyGrade | null> {
+    const valid = parseMonth(month);
+    const loader = requestLoader<MonthlyGrade>(context, `GradeOfMonth:${valid}`, (ids) => this.evaluation.gradesFor(ids, valid));
+    return loader.load(household.id);
+  }
+}

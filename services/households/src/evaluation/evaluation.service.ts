@@ -1,0 +1,203 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { canSeeHousehold, type Caller } from '#libs/auth';
+import { monthStart, parseMonth, shanghaiMonth } from '#libs/calendar';
+import { DomainError } from '#libs/errors';
+import {
+  EventType, JobName, Outbox, OutboxRelay, PermanentJobError, QueueName, QueueRegistry, type EvaluationRequestedPayload,
+} from '#libs/messaging';
+import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
+import { SqlParams } from '#libs/database';
+import { Territory } from '#libs/territory';
+import { EvaluationRunStatus, EvaluationTrigger } from './evaluation-enums.js';
+import { EvaluationRun, MonthlyGrade, type EvaluationRunRow, type HouseholdGradesArgs, type MonthlyGradeRow } from './evaluation.models.js';
+import { announceMonth, gradeAndPublishChunk } from './grading-sql.js';
+import { RuleSetService } from './rule-set.service.js';
+
+const RUN_COLUMNS = `id, month, org_unit_id AS "orgUnitId", trigger, requested_by AS "requestedBy", status, total_chunks AS "totalChunks",
+  completed_chunks AS "completedChunks", households_evaluated AS "householdsEvaluated", grades_changed AS "gradesChanged", error,
+  created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
+const GRADE_COLUMNS = `g.month, g.household_id AS "householdId", g.status, g.grade, g.score, g.inspection_count AS "inspectionCount",
+  g.reasons, g.rule_set_id AS "ruleSetId", g.rule_version AS "ruleVersion", g.previous_grade AS "previousGrade", g.computed_at AS "computedAt"`;
+
+export interface ChunkJob {
+  runId: string;
+  unitId: string;
+}
+
+/**
+ * The monthly evaluation (一月一评). A run is requested (on demand or by the scheduler), split into one chunk per
+ * community, and each chunk is graded in one transaction that also records the events for what changed. Re-running a
+ * month rewrites only grades that are wrong and announces only those, so a re-run of an unchanged month is silent.
+ */
+@Injectable()
+export class EvaluationService {
+  private readonly logger = new Logger(EvaluationService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly territory: Territory,
+    private readonly ruleSets: RuleSetService,
+    private readonly outbox: Outbox,
+    private readonly relay: OutboxRelay,
+    private readonly queues: QueueRegistry,
+  ) {}
+
+  /** Starts grading `month` for everything under `orgUnitId`; returns the run to follow with `evaluationRun`. */
+  async requestRun(caller: Caller, monthArg: string, orgUnitId: string, trigger: EvaluationTrigger, now = new Date()): Promise<EvaluationRun> {
+    const month = parseMonth(monthArg);
+    if (month > shanghaiMonth(now)) throw DomainError.badInput(`${month} has not begun`, 'FUTURE_MONTH');
+    const unit = await this.territory.requireInScope(caller, orgUnitId);
+    const chunkUnits: string[] =
+      unit.kind === 'COMMUNITY' || unit.kind === 'COMPOUND'
+        ? [unit.id]
+        : (await this.dataSource.query(`SELECT id FROM territory_unit WHERE kind = 'COMMUNITY' AND path @> ARRAY[$1::uuid] ORDER BY code`, [unit.id])).map(
+            (row: { id: string }) => row.id,
+          );
+    const run = await this.dataSource.transaction(async (manager) => {
+      await this.ruleSets.ruleSetFor(manager, unit.path[0], month);
+      const [created]: EvaluationRunRow[] = await manager.query(
+        `INSERT INTO evaluation_run (month, org_unit_id, trigger, requested_by, status, total_chunks, finished_at)
+         VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 = 0 THEN now() END)
+         ON CONFLICT (month, org_unit_id) WHERE trigger = 'SCHEDULE' DO NOTHING
+         RETURNING ${RUN_COLUMNS}`,
+        [monthStart(month), unit.id, trigger, caller.userId, chunkUnits.length === 0 ? EvaluationRunStatus.COMPLETED : EvaluationRunStatus.QUEUED, chunkUnits.length],
+      );
+      if (!created) {
+        // The scheduler's run for this month already exists: a redelivered scheduled job starts nothing new.
+        const [existing]: EvaluationRunRow[] = await manager.query(
+          `SELECT ${RUN_COLUMNS} FROM evaluation_run WHERE month = $1 AND org_unit_id = $2 AND trigger = 'SCHEDULE'`,
+          [monthStart(month), unit.id],
+        );
+        return existing;
+      }
+      await manager.query(`INSERT INTO evaluation_chunk (run_id, unit_id) SELECT $1, unnest($2::uuid[])`, [created.id, chunkUnits]);
+      const payload: EvaluationRequestedPayload = { runId: created.id };
+      await this.outbox.record(manager, [{ type: EventType.EvaluationRequested, payload }]);
+      return created;
+    });
+    this.relay.kick();
+    return EvaluationRun.from(run);
+  }
+
+  /** Queues a job per pending chunk; the job id makes queueing twice harmless. */
+  async enqueueChunks(runId: string): Promise<void> {
+    const chunks: { unitId: string }[] = await this.dataSource.query(
+      `SELECT unit_id AS "unitId" FROM evaluation_chunk WHERE run_id = $1 AND status = 'PENDING'`,
+      [runId],
+    );
+    const jobs = chunks.map(({ unitId }) => ({ name: JobName.EvaluationChunk, data: { runId, unitId } satisfies ChunkJob, opts: { jobId: `${runId}_${unitId}` } }));
+    if (jobs.length > 0) await this.queues.get(QueueName.HouseholdsJobs).addBulk(jobs);
+    await this.dataSource.query(`UPDATE evaluation_run SET status = 'RUNNING', started_at = coalesce(started_at, now()) WHERE id = $1 AND status = 'QUEUED'`, [runId]);
+  }
+
+  /**
+   * Grades one chunk: upserts the month's grades (only rows that change), records events for grades consumers have
+   * not been told, marks the chunk done and advances the run, all in one transaction. A chunk already done is skipped.
+   */
+  async gradeChunk({ runId, unitId }: ChunkJob): Promise<void> {
+    const done = await this.dataSource.transaction(async (manager) => {
+      const [chunk] = await manager.query(
+        `SELECT c.status, to_char(r.month, 'YYYY-MM') AS month FROM evaluation_chunk c JOIN evaluation_run r ON r.id = c.run_id
+          WHERE c.run_id = $1 AND c.unit_id = $2 FOR UPDATE OF c`,
+        [runId, unitId],
+      );
+      if (!chunk) throw new PermanentJobError(`No chunk ${unitId} in run ${runId}`);
+      if (chunk.status === 'COMPLETED') return false;
+      const month: string = chunk.month;
+      const unit = await this.territory.find(unitId);
+      if (!unit) throw new PermanentJobError(`Unit ${unitId} is not in the territory copy`);
+      const districtId = unit.path[0];
+      const ruleSet = await this.ruleSets.ruleSetFor(manager, districtId, month);
+      const { households, changed } = await gradeAndPublishChunk(manager, this.outbox, { runId, unitId, districtId, month, ruleSet });
+      await manager.query(
+        `UPDATE evaluation_chunk SET status = 'COMPLETED', households = $3, changed = $4, completed_at = now() WHERE run_id = $1 AND unit_id = $2`,
+        [runId, unitId, households, changed],
+      );
+      const [[run]]: [EvaluationRunRow[], number] = await manager.query(
+        `UPDATE evaluation_run
+            SET completed_chunks = completed_chunks + 1, households_evaluated = households_evaluated + $2,
+                grades_changed = grades_changed + $3, started_at = coalesce(started_at, now()),
+                status = CASE WHEN completed_chunks + 1 >= total_chunks THEN 'COMPLETED' ELSE 'RUNNING' END,
+                finished_at = CASE WHEN completed_chunks + 1 >= total_chunks THEN now() END
+          WHERE id = $1 RETURNING ${RUN_COLUMNS}`,
+        [runId, households, changed],
+      );
+      if (run.status === EvaluationRunStatus.COMPLETED) {
+        // A month is announced when a run over a whole district completes it.
+        const covered = await this.territory.find(run.orgUnitId);
+        if (covered?.kind === 'DISTRICT') await announceMonth(manager, this.outbox, covered.id, month, run.id);
+      }
+      return true;
+    });
+    if (done) this.relay.kick();
+  }
+
+  /** Marks a run FAILED when one of its chunks failed for good; grades already written stay (they are right). */
+  async markFailed(runId: string, error: Error): Promise<void> {
+    this.logger.error(`Evaluation run ${runId} failed: ${error.message}`);
+    await this.dataSource.query(
+      `UPDATE evaluation_run SET status = 'FAILED', error = $2, finished_at = now() WHERE id = $1 AND status <> 'COMPLETED'`,
+      [runId, error.message.slice(0, 1000)],
+    );
+  }
+
+  async run(id: string): Promise<EvaluationRun> {
+    const [row]: EvaluationRunRow[] = await this.dataSource.query(`SELECT ${RUN_COLUMNS} FROM evaluation_run WHERE id = $1`, [id]);
+    if (!row) throw DomainError.notFound('EvaluationRun', id);
+    return EvaluationRun.from(row);
+  }
+
+  /** One household's grade of one month; null when the month has not been evaluated. */
+  async grade(caller: Caller, householdId: string, monthArg: string): Promise<MonthlyGrade | null> {
+    const month = parseMonth(monthArg);
+    await this.requireHouseholdVisible(caller, householdId);
+    const [row]: MonthlyGradeRow[] = await this.dataSource.query(
+      `SELECT ${GRADE_COLUMNS} FROM monthly_grade g WHERE g.household_id = $1 AND g.month = $2`,
+      [householdId, monthStart(month)],
+    );
+    return row ? MonthlyGrade.from(row) : null;
+  }
+
+  /** Grades of many households for one month, for a page of households (one query). */
+  async gradesFor(householdIds: readonly string[], month: string): Promise<(MonthlyGrade | null)[]> {
+    const rows: MonthlyGradeRow[] = await this.dataSource.query(
+      `SELECT ${GRADE_COLUMNS} FROM monthly_grade g WHERE g.household_id = ANY($1::uuid[]) AND g.month = $2`,
+      [householdIds, monthStart(month)],
+    );
+    const byHousehold = new Map(rows.map((row) => [row.householdId, MonthlyGrade.from(row)]));
+    return householdIds.map((id) => byHousehold.get(id) ?? null);
+  }
+
+  /** A household's grade history, newest month first. */
+  async history(caller: Caller, args: HouseholdGradesArgs): Promise<ConnectionShape<MonthlyGrade>> {
+    await this.requireHouseholdVisible(caller, args.householdId);
+    const params = new SqlParams();
+    return fetchKeysetPage<MonthlyGradeRow, MonthlyGrade>(
+      this.dataSource,
+      args,
+      {
+        select: GRADE_COLUMNS,
+        from: 'monthly_grade g',
+        where: [`g.household_id = ${params.add(args.householdId)}`],
+        params,
+        orderBy: ['g.month'],
+        keyOf: (row) => [String(row.month).slice(0, 10)],
+        descending: true,
+      },
+      (rows) => rows.map(MonthlyGrade.from),
+    );
+  }
+
+  private async requireHouseholdVisible(caller: Caller, householdId: string): Promise<void> {
+    const [household] = await this.dataSource.query(
+      `SELECT t.path::text[] AS path FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1`,
+      [householdId],
+    );
+    if (!household) throw DomainError.notFound('Household', householdId);
+    if (!canSeeHousehold(caller, householdId, household.path)) {
+      throw DomainError.forbidden('That household is not yours to see', 'OUT_OF_SCOPE');
+    }
+  }
+}

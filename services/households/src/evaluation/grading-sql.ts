@@ -1,0 +1,202 @@
+import type { EntityManager } from 'typeorm';
+import { monthStart, previousMonth } from '#libs/calendar';
+import { EventType, type MonthlyEvaluationCompletedPayload, type Outbox } from '#libs/messaging';
+import type { GradingRules } from './grading-rules.js';
+
+/**
+ * The monthly grading as SQL, so a month of a district is graded set-based, one community per statement, without
+ * loading evidence into memory. `grading-rules.ts` explains the rules; this must stay in step with it.
+ *
+ * Parameters of GRADE_CHUNK: $1 month (first day), $2 chunk unit id, $3 rules (jsonb), $4 rule set id,
+ * $5 rule version, $6 run id, $7 previous month (first day). Returns the households whose grade row changed.
+ */
+export const GRADE_CHUNK = `
+WITH rules AS (SELECT $3::jsonb AS r),
+chunk AS (
+  SELECT h.id AS household_id FROM household h
+   WHERE h.compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[$2::uuid])
+),
+scored AS (
+  SELECT i.household_id, i.id, i.kind, i.result, i.issues, i.inspected_at,
+         (rules.r->'resultPenalty'->>i.result)::numeric
+           + coalesce((SELECT sum((rules.r->'issuePenalty'->>issue)::numeric) FROM unnest(i.issues) AS issue), 0) AS penalty,
+         i.issues && ARRAY(SELECT jsonb_array_elements_text(rules.r->'capIssues')) AS capping
+    FROM inspection i CROSS JOIN rules
+   WHERE i.month = $1::date AND i.household_id IN (SELECT household_id FROM chunk)
+),
+per_household AS (
+  SELECT household_id, count(*)::int AS inspections, sum(penalty) AS penalty,
+         count(*) FILTER (WHERE result = 'FAIL')::int AS fails, bool_or(capping) AS capped,
+         coalesce(jsonb_agg(jsonb_build_object(
+           'rule', 'INSPECTION_PENALTY', 'inspectionId', id, 'kind', kind, 'result', result, 'issues', to_jsonb(issues),
+           'inspectedAt', to_char(inspected_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), 'points', -penalty
+         ) ORDER BY inspected_at, id) FILTER (WHERE penalty > 0), '[]'::jsonb) AS deductions
+    FROM scored GROUP BY household_id
+),
+decided AS (
+  SELECT c.household_id, p.inspections, p.fails, p.capped, p.deductions,
+         greatest(0, (rules.r->>'scoreStart')::numeric - p.penalty) AS score,
+         (rules.r->>'unqualifiedAtFails')::int AS fail_limit,
+         (rules.r->'thresholds'->>'QUALIFIED')::numeric AS qualified_from,
+         (rules.r->'thresholds'->>'BASICALLY_QUALIFIED')::numeric AS basically_from
+    FROM chunk c LEFT JOIN per_household p USING (household_id) CROSS JOIN rules
+),
+graded AS (
+  SELECT *,
+         CASE
+           WHEN inspections IS NULL THEN NULL
+           WHEN fails >= fail_limit THEN 'UNQUALIFIED'
+           WHEN score >= qualified_from AND NOT capped THEN 'QUALIFIED'
+           WHEN score >= basically_from THEN 'BASICALLY_QUALIFIED'
+           ELSE 'UNQUALIFIED'
+         END AS grade
+    FROM decided
+)
+INSERT INTO monthly_grade AS g (month, household_id, status, grade, score, inspection_count, reasons, rule_set_id, rule_version, previous_grade, run_id)
+SELECT $1::date, d.household_id,
+       CASE WHEN d.inspections IS NULL THEN 'NO_EVIDENCE' ELSE 'GRADED' END,
+       d.grade, d.score, coalesce(d.inspections, 0),
+       CASE WHEN d.inspections IS NULL THEN '[{"rule": "NO_EVIDENCE"}]'::jsonb
+       ELSE d.deductions
+         || CASE WHEN d.fails >= d.fail_limit THEN jsonb_build_array(jsonb_build_object('rule', 'FAIL_COUNT', 'fails', d.fails, 'limit', d.fail_limit)) ELSE '[]'::jsonb END
+         || CASE WHEN d.capped AND d.fails < d.fail_limit AND d.score >= d.qualified_from THEN '[{"rule": "ISSUE_CAP"}]'::jsonb ELSE '[]'::jsonb END
+         || jsonb_build_array(jsonb_build_object('rule', 'SCORE', 'score', d.score, 'inspections', d.inspections,
+              'qualifiedFrom', d.qualified_from, 'basicallyQualifiedFrom', d.basically_from))
+       END,
+       $4::uuid, $5::int, previous.grade, $6::uuid
+  FROM graded d
+  LEFT JOIN monthly_grade previous ON previous.month = $7::date AND previous.household_id = d.household_id
+ON CONFLICT (month, household_id) DO UPDATE
+   SET status = excluded.status, grade = excluded.grade, score = excluded.score, inspection_count = excluded.inspection_count,
+       reasons = excluded.reasons, rule_set_id = excluded.rule_set_id, rule_version = excluded.rule_version,
+       previous_grade = excluded.previous_grade, run_id = excluded.run_id, computed_at = now()
+ WHERE (g.status, g.grade, g.score, g.inspection_count, g.reasons, g.rule_set_id, g.previous_grade)
+       IS DISTINCT FROM (excluded.status, excluded.grade, excluded.score, excluded.inspection_count, excluded.reasons, excluded.rule_set_id, excluded.previous_grade)
+RETURNING g.household_id`;
+
+/** Households of a chunk: $1 unit id. */
+const CHUNK_HOUSEHOLDS = `SELECT h.id FROM household h WHERE h.compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[$1::uuid])`;
+
+/** Events still to publish: each `household-grades.published` payload holds at most this many households. */
+export const HOUSEHOLDS_PER_EVENT = 500;
+
+/**
+ * Payloads of `household-grades.published` for the chunk's grades consumers have not been told yet (new, or changed
+ * since they were told). $1 unit id, $2 month (first day), $3 month 'YYYY-MM', $4 district id, $5 run id.
+ */
+export const UNPUBLISHED_GRADE_EVENTS = `
+WITH pending AS (
+  SELECT g.household_id, g.status, g.grade, g.previous_grade, g.score, g.rule_version, g.reasons,
+         g.published_status IS NOT NULL AS correction, h.compound_id
+    FROM monthly_grade g JOIN household h ON h.id = g.household_id
+   WHERE g.month = $2::date AND g.household_id IN (${CHUNK_HOUSEHOLDS})
+     AND (g.published_status, g.published_grade) IS DISTINCT FROM (g.status, g.grade)
+),
+items AS (
+  SELECT (row_number() OVER (ORDER BY p.household_id) - 1) / ${HOUSEHOLDS_PER_EVENT} AS batch,
+         jsonb_build_object(
+           'householdId', p.household_id, 'compoundId', p.compound_id, 'status', p.status, 'grade', p.grade,
+           'previousGrade', p.previous_grade, 'score', p.score, 'ruleVersion', p.rule_version, 'reasons', p.reasons,
+           'correction', p.correction,
+           'residents', coalesce((
+             SELECT jsonb_agg(jsonb_build_object(
+                      'residentId', r.id, 'occupation', r.occupation, 'institutionId', r.institution_id,
+                      'partyMemberId', r.party_member_id,
+                      'minor', extract(year FROM now() AT TIME ZONE 'Asia/Shanghai') - r.birth_year < 18) ORDER BY r.id)
+               FROM resident r WHERE r.household_id = p.household_id), '[]'::jsonb)
+         ) AS item
+    FROM pending p
+)
+SELECT jsonb_build_object('month', $3::text, 'districtId', $4::uuid, 'runId', $5::uuid, 'households', jsonb_agg(item ORDER BY item->>'householdId'))
+  FROM items GROUP BY batch`;
+
+/** Marks the chunk's grades as told. $1 unit id, $2 month (first day). */
+export const MARK_PUBLISHED = `
+UPDATE monthly_grade SET published_status = status, published_grade = grade
+ WHERE month = $2::date AND household_id IN (${CHUNK_HOUSEHOLDS})
+   AND (published_status, published_grade) IS DISTINCT FROM (status, grade)`;
+
+/** Households in the chunk: $1 unit id. */
+export const COUNT_CHUNK_HOUSEHOLDS = `SELECT count(*)::int AS count FROM (${CHUNK_HOUSEHOLDS}) AS chunk`;
+
+export interface RuleSetRow {
+  id: string;
+  districtId: string | null;
+  version: number;
+  effectiveFrom: string;
+  rules: GradingRules;
+  description: string;
+  createdBy: string;
+  createdAt: Date;
+}
+
+export const RULE_SET_COLUMNS = `id, district_id AS "districtId", version, effective_from AS "effectiveFrom", rules, description,
+  created_by AS "createdBy", created_at AS "createdAt"`;
+
+/** The rules in force for a district's month: its own latest version effective by then, else the default's. */
+export async function ruleSetFor(manager: EntityManager, districtId: string, month: string): Promise<RuleSetRow | null> {
+  const [row]: RuleSetRow[] = await manager.query(
+    `SELECT ${RULE_SET_COLUMNS} FROM grading_rule_set
+      WHERE (district_id = $1 OR district_id IS NULL) AND effective_from <= $2
+      ORDER BY district_id IS NULL, effective_from DESC LIMIT 1`,
+    [districtId, monthStart(month)],
+  );
+  return row ?? null;
+}
+
+export interface ChunkToGrade {
+  runId: string;
+  /** A community (or compound) id: every household below it is graded. */
+  unitId: string;
+  districtId: string;
+  /** YYYY-MM */
+  month: string;
+  ruleSet: RuleSetRow;
+}
+
+/**
+ * Grades one chunk and records `household-grades.published` events for the grades consumers have not been told,
+ * inside the caller's transaction. Returns the chunk's household count and how many grade rows changed.
+ */
+export async function gradeAndPublishChunk(manager: EntityManager, outbox: Outbox, chunk: ChunkToGrade): Promise<{ households: number; changed: number }> {
+  const start = monthStart(chunk.month);
+  const changed: unknown[] = await manager.query(GRADE_CHUNK, [
+    start, chunk.unitId, JSON.stringify(chunk.ruleSet.rules), chunk.ruleSet.id, chunk.ruleSet.version, chunk.runId, monthStart(previousMonth(chunk.month)),
+  ]);
+  const [{ count: households }] = await manager.query(COUNT_CHUNK_HOUSEHOLDS, [chunk.unitId]);
+  await outbox.recordQuery(manager, EventType.HouseholdGradesPublished, UNPUBLISHED_GRADE_EVENTS, [chunk.unitId, start, chunk.month, chunk.districtId, chunk.runId]);
+  await manager.query(MARK_PUBLISHED, [chunk.unitId, start]);
+  return { households, changed: changed.length };
+}
+
+/**
+ * Announces a district's month with `monthly-evaluation.completed`, once: only the first call for a district and
+ * month records the event. Returns whether it did.
+ */
+export async function announceMonth(manager: EntityManager, outbox: Outbox, districtId: string, month: string, runId: string): Promise<boolean> {
+  const claimed: unknown[] = await manager.query(
+    `INSERT INTO evaluation_month (district_id, month, run_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING run_id`,
+    [districtId, monthStart(month), runId],
+  );
+  if (claimed.length === 0) return false;
+  const [counts] = await manager.query(
+    `SELECT count(*)::int AS households, count(*) FILTER (WHERE g.status = 'GRADED')::int AS graded,
+            count(*) FILTER (WHERE g.grade = 'QUALIFIED')::int AS qualified,
+            count(*) FILTER (WHERE g.grade = 'BASICALLY_QUALIFIED')::int AS basically,
+            count(*) FILTER (WHERE g.grade = 'UNQUALIFIED')::int AS unqualified
+       FROM monthly_grade g JOIN household h ON h.id = g.household_id
+      WHERE g.month = $1 AND h.compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[$2::uuid])`,
+    [monthStart(month), districtId],
+  );
+  const payload: MonthlyEvaluationCompletedPayload = {
+    month,
+    districtId,
+    runId,
+    households: counts.households,
+    graded: counts.graded,
+    noEvidence: counts.households - counts.graded,
+    grades: { QUALIFIED: counts.qualified, BASICALLY_QUALIFIED: counts.basically, UNQUALIFIED: counts.unqualified },
+  };
+  await outbox.record(manager, [{ type: EventType.MonthlyEvaluationCompleted, payload }]);
+  return true;
+}

@@ -1,0 +1,52 @@
+import { registerEnumType } from '@nestjs/graphql';
+
+export enum InspectionKind {
+  BIN_SIDE = 'BIN_SIDE',
+  BAG_CHECK = 'BAG_CHECK',
+  DOOR_VISIT = 'DOOR_VISIT',
+  PATROL = 'PATROL',
+}
+
+export enum InspectionResult {
+  PASS = 'PASS',
+  MINOR_ISSUE = 'MINOR_ISSUE',
+  FAIL = 'FAIL',
+}
+
+export enum InspectionIssue {
+  KITCHEN_WASTE_CONTAMINATED = 'KITCHEN_WASTE_CONTAMINATED',
+  RECYCLABLES_MIXED = 'RECYCLABLES_MIXED',
+  HAZARDOUS_MISSORTED = 'HAZARDOUS_MISSORTED',
+  BAG_DUMPED = 'BAG_DUMPED',
+  BAG_NOT_BROKEN = 'BAG_NOT_BROKEN',
+  OUTSIDE_DROP_OFF_HOURS = 'OUTSIDE_DROP_OFF_HOURS',
+  OTHER = 'OTHER',
+}
+
+export const INSPECTION_KIND_LABEL_ZH: Record<InspectionKind, string> = {
+  [InspectionKind.BIN_SIDE]: '桶边督导',
+  [InspectionKind.BAG_CHECK]: '破袋检查',
+  [InspectionKind.DOOR_VISIT]: '入户宣传',
+  [InspectionKind.PATROL]: '巡查',
+};
+
+export const INSPECTION_RESULT_LABEL_ZH: Record<InspectionResult, string> = {
+  [InspectionResult.PASS]: '合格',
+  [InspectionResult.MINOR_ISSUE]: '有小问题',
+  [InspectionResult.FAIL]: '不合格',
+};
+
+export const INSPECTION_ISSUE_LABEL_ZH: Record<InspectionIssue, string> = {
+  [InspectionIssue.KITCHEN_WASTE_CONTAMINATED]: '厨余垃圾混入其他垃圾',
+  [InspectionIssue.RECYCLABLES_MIXED]: '可回收物混投',
+  [InspectionIssue.HAZARDOUS_MISSORTED]: '有害垃圾错投',
+  [InspectionIssue.BAG_DUMPED]: '垃圾包乱丢',
+  [InspectionIssue.BAG_NOT_BROKEN]: '厨余垃圾未破袋',
+  [InspectionIssue.OUTSIDE_DROP_OFF_HOURS]: '不按时投放',
+  [InspectionIssue.OTHER]: '其他问题',
+};
+
+const describe = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
+registerEnumType(InspectionKind, { name: 'InspectionKind', valuesMap: describe(INSPECTION_KIND_LABEL_ZH) });
+registerEnumType(InspectionResult, { name: 'InspectionResult', valuesMap: describe(INSPECTION_RESULT_LABEL_ZH) });
+registerEnumType(InspectionIssue, { name: 'InspectionIssue', valuesMap: describe(INSPECTION_ISSUE_LABEL_ZH) });

@@ -1,0 +1,31 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { CurrentCaller, requireUuid } from '#libs/platform';
+import { Inspection, InspectionConnection, InspectionsArgs, RecordInspectionInput } from './inspection.models.js';
+import { InspectionService } from './inspection.service.js';
+
+@Resolver(() => Inspection)
+export class InspectionResolver {
+  constructor(private readonly inspectionService: InspectionService) {}
+
+  @Mutation(() => Inspection, {
+    description: 'Records an inspection from a phone. Send the same idempotencyKey on retries: it records once; the same key with a different body is a CONFLICT.',
+  })
+  recordInspection(
+    @CurrentCaller() caller: Caller,
+    @Args('input') input: RecordInspectionInput,
+    @Args('idempotencyKey') idempotencyKey: string,
+  ): Promise<Inspection> {
+    requirePermission(caller, Permission.INSPECTION_RECORD);
+    input.householdId = requireUuid(input.householdId, 'householdId');
+    input.photoIds = input.photoIds.map((id) => requireUuid(id, 'photoIds'));
+    return this.inspectionService.record(caller, input, idempotencyKey);
+  }
+
+  @Query(() => InspectionConnection, { description: "A household's inspections, newest first." })
+  inspections(@CurrentCaller() caller: Caller, @Args() args: InspectionsArgs): Promise<InspectionConnection> {
+    requirePermission(caller, Permission.EVALUATION_READ);
+    args.householdId = requireUuid(args.householdId, 'householdId');
+    return this.inspectionService.list(caller, args);
+  }
+}

@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { canSeeHousehold, type Caller } from '#libs/auth';
+import { monthStart, parseMonth } from '#libs/calendar';
+import { SqlParams } from '#libs/database';
+import { DomainError } from '#libs/errors';
+import { Idempotency } from '#libs/idempotency';
+import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
+import { InspectionResult } from './inspection-enums.js';
+import type { InspectionEntity } from './inspection.entity.js';
+import { Inspection, type InspectionsArgs, type RecordInspectionInput } from './inspection.models.js';
+
+const COLUMNS = `i.id, i.household_id AS "householdId", i.kind, i.result, i.issues, i.inspector_id AS "inspectorId",
+  i.inspected_at AS "inspectedAt", i.month, i.photo_ids::text[] AS "photoIds", i.note, i.created_at AS "createdAt"`;
+/** Phones' clocks drift; an inspection a few minutes "in the future" is a clock, not a forgery. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+const OLDEST_MS = 366 * 86400_000;
+
+@Injectable()
+export class InspectionService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly idempotency: Idempotency,
+  ) {}
+
+  async get(id: string): Promise<Inspection> {
+    const [row]: InspectionEntity[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM inspection i WHERE i.id = $1`, [id]);
+    if (!row) throw DomainError.notFound('Inspection', id);
+    return Inspection.from(row);
+  }
+
+  /** Records evidence once per idempotency key; the household must be inside the caller's territory. */
+  async record(caller: Caller, input: RecordInspectionInput, idempotencyKey: string, now = new Date()): Promise<Inspection> {
+    const issues = [...new Set(input.issues)];
+    if (input.result === InspectionResult.PASS && issues.length > 0) {
+      throw DomainError.badInput('A passed inspection has no issues', 'ISSUES_ON_PASS');
+    }
+    if (input.result !== InspectionResult.PASS && issues.length === 0) {
+      throw DomainError.badInput('Name at least one issue for a MINOR_ISSUE or FAIL', 'ISSUE_REQUIRED');
+    }
+    const at = input.inspectedAt.getTime();
+    if (Number.isNaN(at)) throw DomainError.badInput('inspectedAt is not a time', 'INVALID_TIME');
+    if (at > now.getTime() + CLOCK_SKEW_MS) throw DomainError.badInput('inspectedAt is in the future', 'FUTURE_DATE');
+    if (at < now.getTime() - OLDEST_MS) throw DomainError.badInput('inspectedAt is more than a year ago', 'TOO_OLD');
+    if (input.note && input.note.length > 500) throw DomainError.badInput('note is longer than 500 characters', 'NOTE_TOO_LONG');
+    const photoIds = [...new Set(input.photoIds)];
+
+    const { id } = await this.idempotency.run(caller, idempotencyKey, 'recordInspection', { ...input, issues, photoIds }, async (manager) => {
+      const [household] = await manager.query(
+        `SELECT t.path::text[] AS path FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1`,
+        [input.householdId],
+      );
+      if (!household) throw DomainError.notFound('Household', input.householdId);
+      if (!canSeeHousehold(caller, input.householdId, household.path)) {
+        throw DomainError.forbidden('That household is outside your territory', 'OUT_OF_SCOPE');
+      }
+      if (photoIds.length > 0) {
+        const [{ found }] = await manager.query(`SELECT count(*)::int AS found FROM upload WHERE id = ANY($1::uuid[])`, [photoIds]);
+        if (found !== photoIds.length) throw DomainError.badInput('A photo id is not an uploaded photo', 'UNKNOWN_PHOTO');
+      }
+      const [row] = await manager.query(
+        `INSERT INTO inspection (household_id, kind, result, issues, inspector_id, inspected_at, photo_ids, note)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[], $8) RETURNING id`,
+        [input.householdId, input.kind, input.result, issues, caller.userId, input.inspectedAt, photoIds, input.note ?? null],
+      );
+      return { id: row.id as string };
+    });
+    return this.get(id);
+  }
+
+  /** A household's inspections, newest first. */
+  async list(caller: Caller, args: InspectionsArgs): Promise<ConnectionShape<Inspection>> {
+    const [household] = await this.dataSource.query(
+      `SELECT t.path::text[] AS path FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1`,
+      [args.householdId],
+    );
+    if (!household) throw DomainError.notFound('Household', args.householdId);
+    if (!canSeeHousehold(caller, args.householdId, household.path)) {
+      throw DomainError.forbidden('That household is outside your territory', 'OUT_OF_SCOPE');
+    }
+    const params = new SqlParams();
+    const where = [`i.household_id = ${params.add(args.householdId)}`];
+    if (args.month) where.push(`i.month = ${params.add(monthStart(parseMonth(args.month)))}`);
+    return fetchKeysetPage<InspectionEntity, Inspection>(
+      this.dataSource,
+      args,
+      {
+        select: COLUMNS,
+        from: 'inspection i',
+        where,
+        params,
+        orderBy: ['i.inspected_at', 'i.id'],
+        keyOf: (row) => [row.inspectedAt.toISOString(), row.id],
+        descending: true,
+      },
+      (rows) => rows.map(Inspection.from),
+    );
+  }
+}

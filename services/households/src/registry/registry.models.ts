@@ -1,0 +1,161 @@
+import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { LocalDateScalar } from '#libs/platform';
+import { InstitutionRef } from '#libs/references';
+import { Tenure } from '../households/tenure.js';
+import { OCCUPATION_LABEL_ZH, Occupation, isMinor } from './registry-enums.js';
+import { maskName, maskPhone } from './masking.js';
+import type { CommitmentLetterEntity, ResidentEntity } from './resident.entity.js';
+
+@ObjectType('Resident', { description: 'A person of a household. Name, phone and birth year are masked unless your role visits households.' })
+export class Resident {
+  @Field(() => ID)
+  id: string;
+
+  @Field({ description: '居民' })
+  labelZh: string;
+
+  @Field({ description: 'e.g. 张*明 when masked.' })
+  name: string;
+
+  @Field(() => String, { nullable: true, description: 'e.g. 138****5678 when masked.' })
+  phone: string | null;
+
+  @Field(() => Occupation)
+  occupation: Occupation;
+
+  @Field()
+  occupationLabelZh: string;
+
+  @Field(() => InstitutionRef, { nullable: true, description: 'Employer (EMPLOYED) or school (STUDENT).' })
+  institution: InstitutionRef | null;
+
+  @Field(() => ID, { nullable: true, description: 'The party member this resident is, when one.' })
+  partyMemberId: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Null when masked.' })
+  birthYear: number | null;
+
+  @Field({ description: 'Under 18: never named in notices or disclosures.' })
+  minor: boolean;
+
+  @Field()
+  personalDataMasked: boolean;
+
+  householdId: string;
+
+  static from(entity: ResidentEntity, personalData: boolean): Resident {
+    return Object.assign(new Resident(), {
+      id: entity.id,
+      labelZh: '居民',
+      name: personalData ? entity.name : maskName(entity.name),
+      phone: entity.phone === null ? null : personalData ? entity.phone : maskPhone(entity.phone),
+      occupation: entity.occupation,
+      occupationLabelZh: OCCUPATION_LABEL_ZH[entity.occupation],
+      institution: entity.institutionId ? InstitutionRef.of(entity.institutionId) : null,
+      partyMemberId: entity.partyMemberId,
+      birthYear: personalData ? entity.birthYear : null,
+      minor: isMinor(entity.birthYear),
+      personalDataMasked: !personalData,
+      householdId: entity.householdId,
+    });
+  }
+}
+
+@ObjectType('CommitmentLetter', { description: '垃圾分类承诺书: a household promises to sort its waste.' })
+export class CommitmentLetter {
+  @Field(() => ID)
+  id: string;
+
+  @Field({ description: '承诺书' })
+  labelZh: string;
+
+  @Field(() => LocalDateScalar)
+  signedOn: string;
+
+  @Field(() => ID, { description: 'The resident who signed (see Household.residents).' })
+  signerResidentId: string;
+
+  @Field(() => ID, { nullable: true, description: 'Photo of the signed letter (GET /uploads/{id}).' })
+  photoId: string | null;
+
+  @Field()
+  createdAt: Date;
+
+  householdId: string;
+
+  static from(entity: CommitmentLetterEntity): CommitmentLetter {
+    return Object.assign(new CommitmentLetter(), { ...entity, labelZh: '承诺书' });
+  }
+}
+
+@InputType()
+export class RegisterHouseholdInput {
+  @Field(() => ID, { description: 'A COMPOUND inside your territory.' })
+  compoundId: string;
+
+  @Field(() => Int)
+  building: number;
+
+  @Field(() => Int)
+  unit: number;
+
+  @Field(() => Int)
+  room: number;
+
+  @Field(() => Tenure)
+  tenure: Tenure;
+
+  @Field({ defaultValue: false })
+  floatingPopulation: boolean;
+
+  @Field(() => ID, { nullable: true, description: 'The compound\'s property company (a PROPERTY_COMPANY institution).' })
+  propertyCompanyId?: string | null;
+}
+
+@InputType()
+export class UpdateHouseholdInput {
+  @Field(() => Tenure, { nullable: true })
+  tenure?: Tenure | null;
+
+  @Field(() => Boolean, { nullable: true })
+  floatingPopulation?: boolean | null;
+
+  @Field(() => ID, { nullable: true })
+  propertyCompanyId?: string | null;
+}
+
+@InputType()
+export class ResidentInput {
+  @Field({ description: '1–40 characters.' })
+  name: string;
+
+  @Field(() => String, { nullable: true, description: 'Mainland mobile number, 11 digits.' })
+  phone?: string | null;
+
+  @Field(() => Occupation)
+  occupation: Occupation;
+
+  @Field(() => ID, { nullable: true, description: 'Employer or school; only for EMPLOYED and STUDENT.' })
+  institutionId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  partyMemberId?: string | null;
+
+  @Field(() => Int)
+  birthYear: number;
+}
+
+@InputType()
+export class RecordCommitmentLetterInput {
+  @Field(() => ID)
+  householdId: string;
+
+  @Field(() => ID)
+  signerResidentId: string;
+
+  @Field(() => LocalDateScalar, { description: 'Not in the future.' })
+  signedOn: string;
+
+  @Field(() => ID, { nullable: true })
+  photoId?: string | null;
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { Idempotency } from '#libs/idempotency';
+import { PersonalDataAudit } from '#libs/privacy';
+import { TerritoryReplicaModule } from '#libs/territory';
+import { HouseholdsModule } from '../households/households.module.js';
+import { RegistryResolver } from './registry.resolver.js';
+import { RegistryService } from './registry.service.js';
+
+@Module({
+  imports: [TerritoryReplicaModule, HouseholdsModule],
+  providers: [RegistryService, RegistryResolver, PersonalDataAudit, Idempotency],
+  exports: [RegistryService],
+})
+export class RegistryModule {}

@@ -1,0 +1,95 @@
+import { Args, Context, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
+import { Household } from '../households/household.model.js';
+import { HouseholdService } from '../households/household.service.js';
+import { CommitmentLetter, RecordCommitmentLetterInput, RegisterHouseholdInput, Resident, ResidentInput, UpdateHouseholdInput } from './registry.models.js';
+import { RegistryService } from './registry.service.js';
+
+@Resolver(() => Household)
+export class RegistryResolver {
+  constructor(
+    private readonly registry: RegistryService,
+    private readonly households: HouseholdService,
+  ) {}
+
+  @ResolveField(() => [Resident], { description: 'Everyone registered in the household (batched per request).' })
+  residents(@Parent() household: Household, @Context() context: RequestContext): Promise<Resident[]> {
+    const loader = requestLoader<Resident[]>(context, 'ResidentsOfHousehold', (ids) => this.registry.residentsOf(context.caller, ids));
+    return loader.load(household.id) as Promise<Resident[]>;
+  }
+
+  @ResolveField(() => [CommitmentLetter], { description: 'Signed commitment letters, newest first.' })
+  commitmentLetters(@Parent() household: Household, @Context() context: RequestContext): Promise<CommitmentLetter[]> {
+    const loader = requestLoader<CommitmentLetter[]>(context, 'LettersOfHousehold', (ids) => this.registry.lettersOf(ids));
+    return loader.load(household.id) as Promise<CommitmentLetter[]>;
+  }
+
+  @Mutation(() => Household, { description: 'Registers a household at a flat of a compound in your territory.' })
+  async registerHousehold(@CurrentCaller() caller: Caller, @Args('input') input: RegisterHouseholdInput): Promise<Household> {
+    requirePermission(caller, Permission.REGISTRY_MANAGE);
+    input.compoundId = requireUuid(input.compoundId, 'compoundId');
+    if (input.propertyCompanyId) input.propertyCompanyId = requireUuid(input.propertyCompanyId, 'propertyCompanyId');
+    return this.households.get(caller, await this.registry.registerHousehold(caller, input));
+  }
+
+  @Mutation(() => Household)
+  async updateHousehold(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('input') input: UpdateHouseholdInput,
+  ): Promise<Household> {
+    requirePermission(caller, Permission.REGISTRY_MANAGE);
+    if (input.propertyCompanyId) input.propertyCompanyId = requireUuid(input.propertyCompanyId, 'propertyCompanyId');
+    await this.registry.updateHousehold(caller, id, input);
+    return this.households.get(caller, id);
+  }
+
+  @Mutation(() => Household, { description: 'Adds a resident; returns the household with its residents.' })
+  async addResident(
+    @CurrentCaller() caller: Caller,
+    @Args('householdId', { type: () => ID }, ParseUuidPipe) householdId: string,
+    @Args('input') input: ResidentInput,
+  ): Promise<Household> {
+    requirePermission(caller, Permission.REGISTRY_MANAGE);
+    validateIds(input);
+    await this.registry.addResident(caller, householdId, input);
+    return this.households.get(caller, householdId);
+  }
+
+  @Mutation(() => Household)
+  async updateResident(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('input') input: ResidentInput,
+  ): Promise<Household> {
+    requirePermission(caller, Permission.REGISTRY_MANAGE);
+    validateIds(input);
+    return this.households.get(caller, await this.registry.updateResident(caller, id, input));
+  }
+
+  @Mutation(() => Household)
+  async removeResident(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<Household> {
+    requirePermission(caller, Permission.REGISTRY_MANAGE);
+    return this.households.get(caller, await this.registry.removeResident(caller, id));
+  }
+
+  @Mutation(() => Household, { description: 'Records a signed commitment letter. Retries with the same idempotencyKey record it once.' })
+  async recordCommitmentLetter(
+    @CurrentCaller() caller: Caller,
+    @Args('input') input: RecordCommitmentLetterInput,
+    @Args('idempotencyKey') idempotencyKey: string,
+  ): Promise<Household> {
+    requirePermission(caller, Permission.REGISTRY_MANAGE);
+    input.householdId = requireUuid(input.householdId, 'householdId');
+    input.signerResidentId = requireUuid(input.signerResidentId, 'signerResidentId');
+    if (input.photoId) input.photoId = requireUuid(input.photoId, 'photoId');
+    await this.registry.recordCommitmentLetter(caller, input, idempotencyKey);
+    return this.households.get(caller, input.householdId);
+  }
+}
+
+function validateIds(input: ResidentInput): void {
+  if (input.institutionId) input.institutionId = requireUuid(input.institutionId, 'institutionId');
+  if (input.partyMemberId) input.partyMemberId = requireUuid(input.partyMemberId, 'partyMemberId');
+}

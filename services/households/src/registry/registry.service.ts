@@ -1,0 +1,193 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { canSeeHousehold, type Caller } from '#libs/auth';
+import { shanghaiDate } from '#libs/calendar';
+import { PostgresErrorCode, isPostgresError, violatedConstraint } from '#libs/database';
+import { DomainError } from '#libs/errors';
+import { Idempotency } from '#libs/idempotency';
+import { PersonalDataAudit } from '#libs/privacy';
+import { Territory } from '#libs/territory';
+import { Occupation } from './registry-enums.js';
+import { CommitmentLetter, Resident, type RecordCommitmentLetterInput, type RegisterHouseholdInput, type ResidentInput, type UpdateHouseholdInput } from './registry.models.js';
+import type { CommitmentLetterEntity, ResidentEntity } from './resident.entity.js';
+
+const RESIDENT_COLUMNS = `r.id, r.household_id AS "householdId", r.name, r.phone, r.occupation, r.institution_id AS "institutionId",
+  r.party_member_id AS "partyMemberId", r.birth_year AS "birthYear", r.created_at AS "createdAt", r.updated_at AS "updatedAt"`;
+const LETTER_COLUMNS = `id, household_id AS "householdId", signer_resident_id AS "signerResidentId", signed_on AS "signedOn",
+  photo_id AS "photoId", recorded_by AS "recordedBy", created_at AS "createdAt"`;
+const PHONE = /^1[3-9]\d{9}$/;
+
+/** Who lives where: households, their residents and commitment letters, written by community staff. */
+@Injectable()
+export class RegistryService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly territory: Territory,
+    private readonly audit: PersonalDataAudit,
+    private readonly idempotency: Idempotency,
+  ) {}
+
+  /** Residents of many households in one query, masked or audited as the caller's role requires. */
+  async residentsOf(caller: Caller, householdIds: readonly string[]): Promise<Resident[][]> {
+    const rows: ResidentEntity[] = await this.dataSource.query(
+      `SELECT ${RESIDENT_COLUMNS} FROM resident r WHERE r.household_id = ANY($1::uuid[]) ORDER BY r.birth_year, r.id`,
+      [householdIds],
+    );
+    const unmasked = this.audit.mayRead(caller);
+    if (unmasked) await this.audit.recordRead(caller, 'Resident', rows.map((row) => row.id));
+    return householdIds.map((id) => rows.filter((row) => row.householdId === id).map((row) => Resident.from(row, unmasked)));
+  }
+
+  async lettersOf(householdIds: readonly string[]): Promise<CommitmentLetter[][]> {
+    const rows: CommitmentLetterEntity[] = await this.dataSource.query(
+      `SELECT ${LETTER_COLUMNS} FROM commitment_letter WHERE household_id = ANY($1::uuid[]) ORDER BY signed_on DESC`,
+      [householdIds],
+    );
+    return householdIds.map((id) => rows.filter((row) => row.householdId === id).map(CommitmentLetter.from));
+  }
+
+  async registerHousehold(caller: Caller, input: RegisterHouseholdInput): Promise<string> {
+    const compound = await this.territory.requireInScope(caller, input.compoundId);
+    if (compound.kind !== 'COMPOUND') throw DomainError.badInput('Households are registered in a COMPOUND', 'NOT_A_COMPOUND');
+    for (const [field, value] of [['building', input.building], ['unit', input.unit], ['room', input.room]] as const) {
+      if (!Number.isInteger(value) || value < 1 || value > 99_999) throw DomainError.badInput(`${field} must be a positive number`, 'INVALID_ADDRESS', { field });
+    }
+    try {
+      const [row] = await this.dataSource.query(
+        `INSERT INTO household (compound_id, building, unit, room, tenure, floating_population, property_company_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [input.compoundId, input.building, input.unit, input.room, input.tenure, input.floatingPopulation, input.propertyCompanyId ?? null],
+      );
+      return row.id;
+    } catch (error) {
+      if (isPostgresError(error, PostgresErrorCode.UniqueViolation)) {
+        throw DomainError.conflict('A household is already registered at that address', 'DUPLICATE_ADDRESS');
+      }
+      throw error;
+    }
+  }
+
+  async updateHousehold(caller: Caller, id: string, input: UpdateHouseholdInput): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await this.householdInScope(manager, caller, id);
+      await manager.query(
+        `UPDATE household SET tenure = coalesce($2, tenure), floating_population = coalesce($3, floating_population),
+                property_company_id = coalesce($4, property_company_id), updated_at = now() WHERE id = $1`,
+        [id, input.tenure ?? null, input.floatingPopulation ?? null, input.propertyCompanyId ?? null],
+      );
+    });
+  }
+
+  async addResident(caller: Caller, householdId: string, input: ResidentInput): Promise<string> {
+    const resident = validResident(input);
+    return this.dataSource.transaction(async (manager) => {
+      await this.householdInScope(manager, caller, householdId);
+      const [row] = await this.writeResident(manager, () =>
+        manager.query(
+          `INSERT INTO resident (household_id, name, phone, occupation, institution_id, party_member_id, birth_year)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+          [householdId, resident.name, resident.phone, resident.occupation, resident.institutionId, resident.partyMemberId, resident.birthYear],
+        ),
+      );
+      return row.id as string;
+    });
+  }
+
+  async updateResident(caller: Caller, id: string, input: ResidentInput): Promise<string> {
+    const resident = validResident(input);
+    return this.dataSource.transaction(async (manager) => {
+      const householdId = await this.residentHousehold(manager, id);
+      await this.householdInScope(manager, caller, householdId);
+      await this.writeResident(manager, () =>
+        manager.query(
+          `UPDATE resident SET name = $2, phone = $3, occupation = $4, institution_id = $5, party_member_id = $6, birth_year = $7,
+                  updated_at = now() WHERE id = $1`,
+          [id, resident.name, resident.phone, resident.occupation, resident.institutionId, resident.partyMemberId, resident.birthYear],
+        ),
+      );
+      return householdId;
+    });
+  }
+
+  async removeResident(caller: Caller, id: string): Promise<string> {
+    return this.dataSource.transaction(async (manager) => {
+      const householdId = await this.residentHousehold(manager, id);
+      await this.householdInScope(manager, caller, householdId);
+      await manager.query(`DELETE FROM resident WHERE id = $1`, [id]);
+      return householdId;
+    });
+  }
+
+  /** Phones retry: the same key records the letter once. */
+  async recordCommitmentLetter(caller: Caller, input: RecordCommitmentLetterInput, idempotencyKey: string): Promise<string> {
+    if (input.signedOn > shanghaiDate()) throw DomainError.badInput('signedOn is in the future', 'FUTURE_DATE');
+    const { id } = await this.idempotency.run(caller, idempotencyKey, 'recordCommitmentLetter', input, async (manager) => {
+      await this.householdInScope(manager, caller, input.householdId);
+      if ((await this.residentHousehold(manager, input.signerResidentId)) !== input.householdId) {
+        throw DomainError.badInput('The signer does not live in that household', 'SIGNER_NOT_IN_HOUSEHOLD');
+      }
+      if (input.photoId) {
+        const [photo] = await manager.query(`SELECT 1 FROM upload WHERE id = $1`, [input.photoId]);
+        if (!photo) throw DomainError.badInput('photoId is not an uploaded photo', 'UNKNOWN_PHOTO');
+      }
+      try {
+        const [row] = await manager.query(
+          `INSERT INTO commitment_letter (household_id, signer_resident_id, signed_on, photo_id, recorded_by)
+           VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+          [input.householdId, input.signerResidentId, input.signedOn, input.photoId ?? null, caller.userId],
+        );
+        return { id: row.id as string };
+      } catch (error) {
+        if (isPostgresError(error, PostgresErrorCode.UniqueViolation)) {
+          throw DomainError.conflict('That household already has a letter signed on that day', 'DUPLICATE_LETTER');
+        }
+        throw error;
+      }
+    });
+    return id;
+  }
+
+  /** Locks the household row and checks the caller may write it. */
+  private async householdInScope(manager: EntityManager, caller: Caller, id: string): Promise<void> {
+    const [row] = await manager.query(
+      `SELECT h.id, t.path::text[] AS path FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1 FOR UPDATE OF h`,
+      [id],
+    );
+    if (!row) throw DomainError.notFound('Household', id);
+    if (!canSeeHousehold(caller, id, row.path)) throw DomainError.forbidden('That household is outside your territory', 'OUT_OF_SCOPE');
+  }
+
+  private async residentHousehold(manager: EntityManager, id: string): Promise<string> {
+    const [row] = await manager.query(`SELECT household_id FROM resident WHERE id = $1`, [id]);
+    if (!row) throw DomainError.notFound('Resident', id);
+    return row.household_id;
+  }
+
+  private async writeResident<T>(manager: EntityManager, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (isPostgresError(error, PostgresErrorCode.UniqueViolation) && violatedConstraint(error) === 'resident_party_member_id_key') {
+        throw DomainError.conflict('That party member is already registered as a resident', 'DUPLICATE_PARTY_MEMBER');
+      }
+      throw error;
+    }
+  }
+}
+
+function validResident(input: ResidentInput) {
+  const name = input.name.trim();
+  if (name.length < 1 || name.length > 40) throw DomainError.badInput('name must be 1–40 characters', 'INVALID_NAME');
+  const phone = input.phone?.replace(/[\s-]/g, '') || null;
+  if (phone !== null && !PHONE.test(phone)) throw DomainError.badInput('phone must be an 11-digit mobile number', 'INVALID_PHONE');
+  const thisYear = Number(shanghaiDate().slice(0, 4));
+  if (!Number.isInteger(input.birthYear) || input.birthYear < 1900 || input.birthYear > thisYear) {
+    throw DomainError.badInput(`birthYear must be between 1900 and ${thisYear}`, 'INVALID_BIRTH_YEAR');
+  }
+  const takesInstitution = input.occupation === Occupation.EMPLOYED || input.occupation === Occupation.STUDENT;
+  if (input.institutionId && !takesInstitution) {
+    throw DomainError.badInput('Only employed residents and students have an employer or school', 'INSTITUTION_NOT_FOR_OCCUPATION');
+  }
+  return { name, phone, occupation: input.occupation, institutionId: input.institutionId ?? null, partyMemberId: input.partyMemberId ?? null, birthYear: input.birthYear };
+}

@@ -1,0 +1,144 @@
+import type { DataSource } from 'typeorm';
+import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
+import type { DistrictPlan } from '#libs/demo-data';
+import { Outbox } from '#libs/messaging';
+import { announceMonth, gradeAndPublishChunk, ruleSetFor } from '../evaluation/grading-sql.js';
+
+/**
+ * Residents, commitment letters and a few months of inspections for the seeded households, generated in SQL from
+ * hashes of the household ids: the same households always get the same people and evidence, and 500,000 households
+ * take seconds, not minutes. All of it is invented.
+ */
+
+const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
+const GIVEN_NAMES = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀英', '霞', '平', '刚', '桂英', '建华', '文', '华', '红', '玲', '浩', '宇', '欣怡', '子涵', '梓轩', '雨桐', '俊杰', '海燕', '国强', '志明', '晓东', '丹', '亮'];
+
+/** A deterministic number in [0, 1e6) from text, in SQL. */
+const hash = (text: string) => `(abs(hashtext(${text})) % 1000000)`;
+
+export async function seedResidents(dataSource: DataSource, plan: DistrictPlan): Promise<number> {
+  const employers = plan.institutions.filter((i) => i.kind === 'EMPLOYER').map((i) => i.id);
+  const schools = plan.institutions.filter((i) => i.kind === 'SCHOOL').map((i) => i.id);
+  const thisYear = Number(shanghaiMonth().slice(0, 4));
+  // Each household has 1–4 residents; the first is an adult. Adults work (55%), are retired (25%), freelance (10%) or
+  // other; younger members are students at a school. About 6% of working adults are party members.
+  const [{ count }] = await dataSource.query(
+    `WITH inserted AS (
+     INSERT INTO resident (id, household_id, name, phone, occupation, institution_id, party_member_id, birth_year)
+     SELECT md5(h.id::text || ':' || n)::uuid, h.id,
+            substr($1, 1 + ${hash(`h.id::text || n || 's'`)} % char_length($1), 1) || ($2::text[])[1 + ${hash(`h.id::text || n || 'g'`)} % cardinality($2::text[])],
+            CASE WHEN adult THEN '1' || (3 + ${hash(`h.id::text || n || 'p'`)} % 7)::text || lpad((${hash(`h.id::text || n || 'q'`)} * 1000 + ${hash(`h.id::text || n || 'r'`)} % 1000)::text, 9, '0') END,
+            occupation,
+            CASE occupation WHEN 'EMPLOYED' THEN ($3::uuid[])[1 + ${hash(`h.id::text || n || 'e'`)} % cardinality($3::uuid[])]
+                            WHEN 'STUDENT' THEN ($4::uuid[])[1 + ${hash(`h.id::text || n || 'c'`)} % cardinality($4::uuid[])] END,
+            CASE WHEN occupation = 'EMPLOYED' AND ${hash(`h.id::text || n || 'm'`)} % 100 < 6 THEN md5(h.id::text || ':' || n || ':member')::uuid END,
+            birth_year
+       FROM household h
+       CROSS JOIN LATERAL generate_series(1, 1 + ${hash(`h.id::text || 'size'`)} % 4) AS n
+       CROSS JOIN LATERAL (SELECT n = 1 OR ${hash(`h.id::text || n || 'a'`)} % 100 < 55 AS adult) AS a
+       CROSS JOIN LATERAL (
+         SELECT CASE WHEN NOT adult THEN 'STUDENT'
+                     WHEN ${hash(`h.id::text || n || 'o'`)} % 100 < 55 THEN 'EMPLOYED'
+                     WHEN ${hash(`h.id::text || n || 'o'`)} % 100 < 80 THEN 'RETIRED'
+                     WHEN ${hash(`h.id::text || n || 'o'`)} % 100 < 90 THEN 'FREELANCE' ELSE 'OTHER' END AS occupation,
+                CASE WHEN NOT adult THEN $5::int - 6 - ${hash(`h.id::text || n || 'y'`)} % 12
+                     ELSE $5::int - 22 - ${hash(`h.id::text || n || 'y'`)} % 60 END AS birth_year
+       ) AS o
+     RETURNING 1)
+     SELECT count(*)::int AS count FROM inserted`,
+    [SURNAMES, GIVEN_NAMES, employers, schools, thisYear],
+  );
+  return count;
+}
+
+export async function seedCommitmentLetters(dataSource: DataSource): Promise<number> {
+  // Three households in four have signed, in 2025 or 2026, the first resident signing.
+  const [{ count }] = await dataSource.query(
+    `WITH inserted AS (
+       INSERT INTO commitment_letter (household_id, signer_resident_id, signed_on, recorded_by)
+       SELECT h.id, md5(h.id::text || ':1')::uuid, DATE '2025-03-01' + ${hash(`h.id::text || 'letter'`)} % 540, 'demo-seed'
+         FROM household h
+        WHERE ${hash(`h.id::text || 'signed'`)} % 100 < 75
+       RETURNING 1)
+     SELECT count(*)::int AS count FROM inserted`,
+  );
+  return count;
+}
+
+/**
+ * About `perHousehold` inspections per household in `month`, spread over the month's days. A household's habits
+ * persist: one in twelve sorts badly (a third of its checks fail), one in six is careless, the rest sort well; a third of
+ * the bad ones improve each month, so upgrades show.
+ */
+export async function seedInspections(dataSource: DataSource, month: string, perHousehold: number, monthIndex: number): Promise<number> {
+  const [{ count }] = await dataSource.query(
+    `WITH inserted AS (
+     INSERT INTO inspection (household_id, kind, result, issues, inspector_id, inspected_at)
+     SELECT h.id,
+            (ARRAY['BIN_SIDE', 'BAG_CHECK', 'DOOR_VISIT', 'PATROL'])[1 + roll % 4],
+            outcome,
+            CASE outcome WHEN 'PASS' THEN '{}'::text[]
+                 ELSE ARRAY[(ARRAY['KITCHEN_WASTE_CONTAMINATED', 'RECYCLABLES_MIXED', 'BAG_NOT_BROKEN', 'KITCHEN_WASTE_CONTAMINATED',
+                                   'OUTSIDE_DROP_OFF_HOURS', 'BAG_DUMPED', 'HAZARDOUS_MISSORTED', 'OTHER'])[1 + (roll / 7) % 8]] END,
+            'demo-inspector-' || (1 + roll % 40),
+            ($1::date + ((roll / 13) % $4::int) * interval '1 day' + (7 + (roll / 17) % 13) * interval '1 hour'
+              + ((roll / 19) % 60) * interval '1 minute')::timestamp AT TIME ZONE 'Asia/Shanghai'
+       FROM household h
+       CROSS JOIN LATERAL (SELECT ${hash(`h.id::text || 'habit'`)} % 100 AS habit,
+                                  ${hash(`h.id::text || 'mends' || $3::text`)} % 3 = 0 AS mended) AS person
+       CROSS JOIN LATERAL generate_series(1, greatest(1, $2::int - 2 + ${hash(`h.id::text || $1::text || 'count'`)} % 5)) AS n
+       CROSS JOIN LATERAL (SELECT ${hash(`h.id::text || $1::text || n`)} AS roll) AS r
+       CROSS JOIN LATERAL (
+         SELECT CASE
+                  WHEN person.habit < 8 AND NOT person.mended AND roll % 100 < 35 THEN 'FAIL'
+                  WHEN person.habit < 8 AND NOT person.mended AND roll % 100 < 60 THEN 'MINOR_ISSUE'
+                  WHEN person.habit < 25 AND roll % 100 < 8 THEN 'FAIL'
+                  WHEN person.habit < 25 AND roll % 100 < 30 THEN 'MINOR_ISSUE'
+                  WHEN roll % 100 < 6 THEN 'MINOR_ISSUE'
+                  ELSE 'PASS' END AS outcome
+       ) AS o
+     RETURNING 1)
+     SELECT count(*)::int AS count FROM inserted`,
+    [monthStart(month), perHousehold, monthIndex, daysInMonth(month)],
+  );
+  return count;
+}
+
+/**
+ * Grades `month` for the whole district the way the monthly cycle does (same SQL, same events), synchronously, and
+ * announces it: services that start afterwards receive the month's grades through their queues.
+ */
+export async function gradeMonth(dataSource: DataSource, plan: DistrictPlan, month: string): Promise<void> {
+  const outbox = new Outbox();
+  await dataSource.transaction(async (manager) => {
+    const ruleSet = (await ruleSetFor(manager, plan.district.id, month))!;
+    const [run] = await manager.query(
+      `INSERT INTO evaluation_run (month, org_unit_id, trigger, requested_by, status, total_chunks, started_at)
+       VALUES ($1, $2, 'SCHEDULE', 'system:demo-seed', 'RUNNING', 1, now()) RETURNING id`,
+      [monthStart(month), plan.district.id],
+    );
+    // One chunk for the whole district: the seed has the database to itself, and one statement is fastest.
+    const graded = await gradeAndPublishChunk(manager, outbox, { runId: run.id, unitId: plan.district.id, districtId: plan.district.id, month, ruleSet });
+    await manager.query(
+      `INSERT INTO evaluation_chunk (run_id, unit_id, status, households, changed, completed_at) VALUES ($1, $2, 'COMPLETED', $3, $4, now())`,
+      [run.id, plan.district.id, graded.households, graded.changed],
+    );
+    await manager.query(
+      `UPDATE evaluation_run SET status = 'COMPLETED', completed_chunks = 1, households_evaluated = $2, grades_changed = $3, finished_at = now()
+        WHERE id = $1`,
+      [run.id, graded.households, graded.changed],
+    );
+    await announceMonth(manager, outbox, plan.district.id, month, run.id);
+  });
+}
+
+/** The demo's evidence: the last two complete months, graded, and the current month so far ungraded. */
+export function demoMonths(now = new Date()): string[] {
+  const current = shanghaiMonth(now);
+  return [addMonths(current, -2), addMonths(current, -1)];
+}
+
+function daysInMonth(month: string): number {
+  const [year, m] = month.split('-').map(Number);
+  return new Date(Date.UTC(year, m, 0)).getUTCDate();
+}
