@@ -7,14 +7,16 @@ import { CreateIdempotencyRecord1796000000003 } from '#libs/idempotency';
 import { CreateHousehold1796000000200 } from './database/migrations/1796000000200-createHousehold.js';
 import { CreateRegistryAndEvidence1796000000201 } from './database/migrations/1796000000201-createRegistryAndEvidence.js';
 import { CreateMonthlyEvaluation1796000000203 } from './database/migrations/1796000000203-createMonthlyEvaluation.js';
+import { CreateOutreach1796000000240 } from './database/migrations/1796000000240-createOutreach.js';
 import { HouseholdEntity } from './households/household.entity.js';
 import { HouseholdsModule } from './households/households.module.js';
+import { OutreachModule } from './outreach/outreach.module.js';
 import { householdsDemoData } from './seed/households.seed.js';
 
 @Module({})
 export class HouseholdsServiceModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
-    return { module: HouseholdsServiceModule, imports: [PlatformModule.forRoot(runtime), HouseholdsModule] };
+    return { module: HouseholdsServiceModule, imports: [PlatformModule.forRoot(runtime), HouseholdsModule, OutreachModule] };
   }
 }
 
@@ -31,6 +33,7 @@ export const householdsService: ServiceDefinition = {
     CreateHousehold1796000000200,
     CreateRegistryAndEvidence1796000000201,
     CreateMonthlyEvaluation1796000000203,
+    CreateOutreach1796000000240,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
   demoData: householdsDemoData,
