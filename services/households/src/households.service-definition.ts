@@ -7,19 +7,24 @@ import { CreateIdempotencyRecord1796000000003 } from '#libs/idempotency';
 import { CreateHousehold1796000000200 } from './database/migrations/1796000000200-createHousehold.js';
 import { CreateRegistryAndEvidence1796000000201 } from './database/migrations/1796000000201-createRegistryAndEvidence.js';
 import { CreateMonthlyEvaluation1796000000203 } from './database/migrations/1796000000203-createMonthlyEvaluation.js';
+import { CreateOutreach1796000000240 } from './database/migrations/1796000000240-createOutreach.js';
 import { HouseholdEntity } from './households/household.entity.js';
 import { CommitmentLetterEntity, ResidentEntity } from './registry/resident.entity.js';
 import { HouseholdsModule } from './households/households.module.js';
 import { EvaluationModule } from './evaluation/evaluation.module.js';
 import { InspectionEntity } from './inspections/inspection.entity.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
+import { OutreachModule } from './outreach/outreach.module.js';
 import { RegistryModule } from './registry/registry.module.js';
 import { householdsDemoData } from './seed/households.seed.js';
 
 @Module({})
 export class HouseholdsServiceModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
-    return { module: HouseholdsServiceModule, imports: [PlatformModule.forRoot(runtime), HouseholdsModule, RegistryModule, InspectionsModule, EvaluationModule] };
+    return {
+      module: HouseholdsServiceModule,
+      imports: [PlatformModule.forRoot(runtime), HouseholdsModule, RegistryModule, InspectionsModule, EvaluationModule, OutreachModule],
+    };
   }
 }
 
@@ -36,6 +41,7 @@ export const householdsService: ServiceDefinition = {
     CreateHousehold1796000000200,
     CreateRegistryAndEvidence1796000000201,
     CreateMonthlyEvaluation1796000000203,
+    CreateOutreach1796000000240,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
   demoData: householdsDemoData,

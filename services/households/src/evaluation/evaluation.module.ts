@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerritoryReplicaModule } from '#libs/territory';
+import { OutreachModule } from '../outreach/outreach.module.js';
 import { EvaluationResolver, HouseholdGradeResolver } from './evaluation.resolver.js';
 import { EvaluationService } from './evaluation.service.js';
 import { EvaluationChunkJob } from './jobs/evaluation-chunk.job.js';
@@ -9,7 +10,7 @@ import { RuleSetService } from './rule-set.service.js';
 import { StatsService } from './stats.service.js';
 
 @Module({
-  imports: [TerritoryReplicaModule],
+  imports: [TerritoryReplicaModule, OutreachModule],
   providers: [
     EvaluationService, RuleSetService, StatsService, EvaluationResolver, HouseholdGradeResolver,
     EvaluationRequestedJob, EvaluationChunkJob, MonthlyEvaluationJob,

@@ -13,6 +13,7 @@ import { Territory } from '#libs/territory';
 import { EvaluationRunStatus, EvaluationTrigger } from './evaluation-enums.js';
 import { EvaluationRun, MonthlyGrade, type EvaluationRunRow, type HouseholdGradesArgs, type MonthlyGradeRow } from './evaluation.models.js';
 import { announceMonth, gradeAndPublishChunk } from './grading-sql.js';
+import { HouseholdClaimService } from '../outreach/household-claim.service.js';
 import { RuleSetService } from './rule-set.service.js';
 
 const RUN_COLUMNS = `id, month, org_unit_id AS "orgUnitId", trigger, requested_by AS "requestedBy", status, total_chunks AS "totalChunks",
@@ -42,6 +43,7 @@ export class EvaluationService {
     private readonly outbox: Outbox,
     private readonly relay: OutboxRelay,
     private readonly queues: QueueRegistry,
+    private readonly claims: HouseholdClaimService,
   ) {}
 
   /** Starts grading `month` for everything under `orgUnitId`; returns the run to follow with `evaluationRun`. */
@@ -111,6 +113,8 @@ export class EvaluationService {
       const districtId = unit.path[0];
       const ruleSet = await this.ruleSets.ruleSetFor(manager, districtId, month);
       const { households, changed } = await gradeAndPublishChunk(manager, this.outbox, { runId, unitId, districtId, month, ruleSet });
+      // Households that reached QUALIFIED no longer need the party member or volunteer who claimed them.
+      await this.claims.closeClaimsOfUpgradedHouseholds(manager, month, unitId);
       await manager.query(
         `UPDATE evaluation_chunk SET status = 'COMPLETED', households = $3, changed = $4, completed_at = now() WHERE run_id = $1 AND unit_id = $2`,
         [runId, unitId, households, changed],

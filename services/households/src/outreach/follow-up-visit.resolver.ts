@@ -1,0 +1,33 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { CurrentCaller, requireUuid } from '#libs/platform';
+import { requireAnyPermission } from './access.js';
+import { FollowUpVisitService } from './follow-up-visit.service.js';
+import { FollowUpVisitsArgs, RecordFollowUpVisitInput } from './outreach.inputs.js';
+import { FollowUpVisit, FollowUpVisitConnection } from './outreach.model.js';
+
+@Resolver(() => FollowUpVisit)
+export class FollowUpVisitResolver {
+  constructor(private readonly visits: FollowUpVisitService) {}
+
+  @Mutation(() => FollowUpVisit, {
+    description: 'Records a follow-up visit (入户回访) under an active claim, by its claimant or a community secretary. ' +
+      'Retrying with the same idempotencyKey returns the same visit.',
+  })
+  recordFollowUpVisit(
+    @CurrentCaller() caller: Caller,
+    @Args('input') input: RecordFollowUpVisitInput,
+    @Args('idempotencyKey') idempotencyKey: string,
+  ): Promise<FollowUpVisit> {
+    requirePermission(caller, Permission.OUTREACH);
+    input.claimId = requireUuid(input.claimId, 'claimId');
+    return this.visits.record(caller, input, idempotencyKey);
+  }
+
+  @Query(() => FollowUpVisitConnection, { description: 'The follow-up visits of one claim, in the order they took place.' })
+  followUpVisits(@CurrentCaller() caller: Caller, @Args() args: FollowUpVisitsArgs): Promise<FollowUpVisitConnection> {
+    requireAnyPermission(caller, Permission.OUTREACH, Permission.STATS_READ);
+    args.claimId = requireUuid(args.claimId, 'claimId');
+    return this.visits.list(caller, args);
+  }
+}

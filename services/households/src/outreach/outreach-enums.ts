@@ -1,0 +1,55 @@
+import { registerEnumType } from '@nestjs/graphql';
+
+/** The two lower tiers of the monthly grade, which get outreach (分档管理). QUALIFIED households get none. */
+export enum OutreachTier {
+  UNQUALIFIED = 'UNQUALIFIED',
+  BASICALLY_QUALIFIED = 'BASICALLY_QUALIFIED',
+}
+
+export const OUTREACH_TIER_LABEL_ZH: Record<OutreachTier, string> = {
+  [OutreachTier.UNQUALIFIED]: '不合格',
+  [OutreachTier.BASICALLY_QUALIFIED]: '基本合格',
+};
+
+/** Who holds a claim: a party member (党员认领) or a backbone volunteer responsible for a block (骨干包干). */
+export enum ClaimantType {
+  PARTY_MEMBER = 'PARTY_MEMBER',
+  VOLUNTEER = 'VOLUNTEER',
+}
+
+export const CLAIMANT_TYPE_LABEL_ZH: Record<ClaimantType, string> = {
+  [ClaimantType.PARTY_MEMBER]: '党员认领',
+  [ClaimantType.VOLUNTEER]: '骨干包干',
+};
+
+/** ACTIVE → RELEASED (given up or taken away) or ACTIVE → UPGRADED (the household was graded QUALIFIED). */
+export enum ClaimStatus {
+  ACTIVE = 'ACTIVE',
+  RELEASED = 'RELEASED',
+  UPGRADED = 'UPGRADED',
+}
+
+export enum VisitOutcome {
+  EXPLAINED = 'EXPLAINED',
+  ACCOMPANIED_AT_BIN = 'ACCOMPANIED_AT_BIN',
+  NOT_HOME = 'NOT_HOME',
+  REFUSED = 'REFUSED',
+}
+
+export const VISIT_OUTCOME_LABEL_ZH: Record<VisitOutcome, string> = {
+  [VisitOutcome.EXPLAINED]: '已上门讲解',
+  [VisitOutcome.ACCOMPANIED_AT_BIN]: '已桶边陪同投放',
+  [VisitOutcome.NOT_HOME]: '未遇到住户',
+  [VisitOutcome.REFUSED]: '住户拒绝配合',
+};
+
+const described = (labels: Record<string, string>) =>
+  Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
+
+registerEnumType(OutreachTier, { name: 'OutreachTier', description: '分档：需要帮扶的两档', valuesMap: described(OUTREACH_TIER_LABEL_ZH) });
+registerEnumType(ClaimantType, { name: 'ClaimantType', valuesMap: described(CLAIMANT_TYPE_LABEL_ZH) });
+registerEnumType(ClaimStatus, {
+  name: 'ClaimStatus',
+  valuesMap: { ACTIVE: { description: '认领中' }, RELEASED: { description: '已解除认领' }, UPGRADED: { description: '已升为合格' } },
+});
+registerEnumType(VisitOutcome, { name: 'VisitOutcome', valuesMap: described(VISIT_OUTCOME_LABEL_ZH) });
