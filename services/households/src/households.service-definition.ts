@@ -7,6 +7,8 @@ import { CreateIdempotencyRecord1796000000003 } from '#libs/idempotency';
 import { CreateHousehold1796000000200 } from './database/migrations/1796000000200-createHousehold.js';
 import { CreateRegistryAndEvidence1796000000201 } from './database/migrations/1796000000201-createRegistryAndEvidence.js';
 import { CreateMonthlyEvaluation1796000000203 } from './database/migrations/1796000000203-createMonthlyEvaluation.js';
+import { CreateCollection1796000000230 } from './database/migrations/1796000000230-createCollection.js';
+import { CollectionModule } from './collection/collection.module.js';
 import { HouseholdEntity } from './households/household.entity.js';
 import { HouseholdsModule } from './households/households.module.js';
 import { householdsDemoData } from './seed/households.seed.js';
@@ -14,7 +16,7 @@ import { householdsDemoData } from './seed/households.seed.js';
 @Module({})
 export class HouseholdsServiceModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
-    return { module: HouseholdsServiceModule, imports: [PlatformModule.forRoot(runtime), HouseholdsModule] };
+    return { module: HouseholdsServiceModule, imports: [PlatformModule.forRoot(runtime), HouseholdsModule, CollectionModule] };
   }
 }
 
@@ -31,6 +33,7 @@ export const householdsService: ServiceDefinition = {
     CreateHousehold1796000000200,
     CreateRegistryAndEvidence1796000000201,
     CreateMonthlyEvaluation1796000000203,
+    CreateCollection1796000000230,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
   demoData: householdsDemoData,
