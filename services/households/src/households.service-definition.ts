@@ -7,7 +7,9 @@ import { CreateIdempotencyRecord1796000000003 } from '#libs/idempotency';
 import { CreateHousehold1796000000200 } from './database/migrations/1796000000200-createHousehold.js';
 import { CreateRegistryAndEvidence1796000000201 } from './database/migrations/1796000000201-createRegistryAndEvidence.js';
 import { CreateMonthlyEvaluation1796000000203 } from './database/migrations/1796000000203-createMonthlyEvaluation.js';
+import { CreateCollection1796000000230 } from './database/migrations/1796000000230-createCollection.js';
 import { CreateOutreach1796000000240 } from './database/migrations/1796000000240-createOutreach.js';
+import { CollectionModule } from './collection/collection.module.js';
 import { HouseholdEntity } from './households/household.entity.js';
 import { CommitmentLetterEntity, ResidentEntity } from './registry/resident.entity.js';
 import { HouseholdsModule } from './households/households.module.js';
@@ -23,7 +25,9 @@ export class HouseholdsServiceModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
     return {
       module: HouseholdsServiceModule,
-      imports: [PlatformModule.forRoot(runtime), HouseholdsModule, RegistryModule, InspectionsModule, EvaluationModule, OutreachModule],
+      imports: [
+        PlatformModule.forRoot(runtime), HouseholdsModule, RegistryModule, InspectionsModule, EvaluationModule, OutreachModule, CollectionModule,
+      ],
     };
   }
 }
@@ -41,6 +45,7 @@ export const householdsService: ServiceDefinition = {
     CreateHousehold1796000000200,
     CreateRegistryAndEvidence1796000000201,
     CreateMonthlyEvaluation1796000000203,
+    CreateCollection1796000000230,
     CreateOutreach1796000000240,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),

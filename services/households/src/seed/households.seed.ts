@@ -17,7 +17,7 @@ export const householdsDemoData: DemoData = {
   async reset(dataSource) {
     await dataSource.query(`
       TRUNCATE household, territory_unit, personal_data_access, outbox_event, processed_event, upload, evaluation_run,
-               evaluation_month, idempotency_record CASCADE`);
+               evaluation_month, idempotency_record, collection_point CASCADE`);
     await dataSource.query(`DELETE FROM grading_rule_set WHERE created_by <> 'migration'`);
   },
 
@@ -38,6 +38,7 @@ export const householdsDemoData: DemoData = {
       );
       written += batch.length;
     }
+    const points = await seedCollectionPoints(dataSource, plan);
     const residents = await seedResidents(dataSource, plan);
     const letters = await seedCommitmentLetters(dataSource);
     let inspections = 0;
@@ -45,6 +46,37 @@ export const householdsDemoData: DemoData = {
       inspections += await seedInspections(dataSource, month, 4, index);
       await gradeMonth(dataSource, plan, month);
     }
-    return `${written} households, ${residents} residents, ${letters} commitment letters, ${inspections} inspections in ${demoMonths().join(' and ')} (graded)`;
+    return `${written} households, ${residents} residents, ${letters} commitment letters, ${points} collection points, ${inspections} inspections in ${demoMonths().join(' and ')} (graded)`;
   },
 };
+
+/**
+ * Every compound gets a regular point (定时定点: weekdays 06:30–08:30, weekends 07:00–09:00, daily 18:00–20:00; every
+ * third compound, from the first, also opens 11:30–13:00 on public holidays), and each community's first compound a
+ * 24-hour late drop-off point (24小时误时投放点). Ids derive from the compound ids, so reseeding gives the same points.
+ */
+async function seedCollectionPoints(dataSource: DataSource, plan: DistrictPlan): Promise<number> {
+  const firstOfCommunity = plan.communities
+    .map((community) => plan.compounds.find((compound) => compound.parentId === community.id))
+    .filter((compound) => compound !== undefined);
+  const rows: { id: string }[] = await dataSource.query(
+    `INSERT INTO collection_point (id, compound_id, name, kind, location, waste_streams, schedule, holiday_noon_opens_at, holiday_noon_closes_at, created_by)
+     SELECT md5('collection-point:regular:' || c.id)::uuid, c.id, '定时定点投放点', 'REGULAR', c.name || '北门东侧垃圾分类亭',
+            ARRAY['KITCHEN', 'RECYCLABLE', 'HAZARDOUS', 'OTHER'],
+            '[{"weekdays": [1, 2, 3, 4, 5], "opensAt": "06:30", "closesAt": "08:30"},
+              {"weekdays": [6, 7], "opensAt": "07:00", "closesAt": "09:00"},
+              {"weekdays": [1, 2, 3, 4, 5, 6, 7], "opensAt": "18:00", "closesAt": "20:00"}]'::jsonb,
+            CASE WHEN c.ord % 3 = 1 THEN '11:30' END, CASE WHEN c.ord % 3 = 1 THEN '13:00' END, 'demo-seed'
+       FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS c(id, name, ord)
+     UNION ALL
+     SELECT md5('collection-point:late-drop-off:' || c.id)::uuid, c.id, '24小时误时投放点', 'LATE_DROP_OFF', c.name || '南门误时投放屋',
+            ARRAY['KITCHEN', 'OTHER'], '[]'::jsonb, NULL, NULL, 'demo-seed'
+       FROM unnest($3::uuid[], $4::text[]) AS c(id, name)
+     RETURNING id`,
+    [
+      plan.compounds.map((c) => c.id), plan.compounds.map((c) => c.name),
+      firstOfCommunity.map((c) => c.id), firstOfCommunity.map((c) => c.name),
+    ],
+  );
+  return rows.length;
+}

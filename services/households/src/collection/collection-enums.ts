@@ -1,0 +1,60 @@
+import { registerEnumType } from '@nestjs/graphql';
+
+/** How a collection point (投放点) serves residents. */
+export enum CollectionPointKind {
+  /** Open in fixed windows (定时定点): residents bring sorted waste at set times. */
+  REGULAR = 'REGULAR',
+  /** Open around the clock for residents who missed the windows (24小时误时投放点). */
+  LATE_DROP_OFF = 'LATE_DROP_OFF',
+}
+
+export const COLLECTION_POINT_KIND_LABEL_ZH: Record<CollectionPointKind, string> = {
+  [CollectionPointKind.REGULAR]: '定时定点投放点',
+  [CollectionPointKind.LATE_DROP_OFF]: '24小时误时投放点',
+};
+
+/** The four household waste streams of the sorting rules. */
+export enum WasteStream {
+  KITCHEN = 'KITCHEN',
+  RECYCLABLE = 'RECYCLABLE',
+  HAZARDOUS = 'HAZARDOUS',
+  OTHER = 'OTHER',
+}
+
+export const WASTE_STREAM_LABEL_ZH: Record<WasteStream, string> = {
+  [WasteStream.KITCHEN]: '厨余垃圾',
+  [WasteStream.RECYCLABLE]: '可回收物',
+  [WasteStream.HAZARDOUS]: '有害垃圾',
+  [WasteStream.OTHER]: '其他垃圾',
+};
+
+/**
+ * A door-to-door collection request (上门收运): REQUESTED → ACCEPTED → COMPLETED; CANCELLED by the requester or
+ * staff before completion; REJECTED by staff, with a reason, before acceptance.
+ */
+export enum DoorToDoorCollectionStatus {
+  REQUESTED = 'REQUESTED',
+  ACCEPTED = 'ACCEPTED',
+  COMPLETED = 'COMPLETED',
+  CANCELLED = 'CANCELLED',
+  REJECTED = 'REJECTED',
+}
+
+export const DOOR_TO_DOOR_STATUS_LABEL_ZH: Record<DoorToDoorCollectionStatus, string> = {
+  [DoorToDoorCollectionStatus.REQUESTED]: '已申请',
+  [DoorToDoorCollectionStatus.ACCEPTED]: '已受理',
+  [DoorToDoorCollectionStatus.COMPLETED]: '已收运',
+  [DoorToDoorCollectionStatus.CANCELLED]: '已取消',
+  [DoorToDoorCollectionStatus.REJECTED]: '已拒绝',
+};
+
+const described = (labels: Record<string, string>) =>
+  Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
+
+registerEnumType(CollectionPointKind, { name: 'CollectionPointKind', valuesMap: described(COLLECTION_POINT_KIND_LABEL_ZH) });
+registerEnumType(WasteStream, { name: 'WasteStream', description: '垃圾分类类别', valuesMap: described(WASTE_STREAM_LABEL_ZH) });
+registerEnumType(DoorToDoorCollectionStatus, {
+  name: 'DoorToDoorCollectionStatus',
+  description: '上门收运申请状态',
+  valuesMap: described(DOOR_TO_DOOR_STATUS_LABEL_ZH),
+});

@@ -1,0 +1,71 @@
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
+import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { DomainError } from '#libs/errors';
+import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
+import { CollectionPointsArgs, CreateCollectionPointInput, UpdateCollectionPointInput } from './collection-point.inputs.js';
+import { CollectionPoint, CollectionPointConnection } from './collection-point.model.js';
+import { CollectionPointService } from './collection-point.service.js';
+import { isOpenAt } from './opening-schedule.js';
+
+@Resolver(() => CollectionPoint)
+export class CollectionPointResolver {
+  constructor(private readonly pointService: CollectionPointService) {}
+
+  @Query(() => CollectionPoint, { description: 'One collection point; FORBIDDEN when its compound lies outside your territory.' })
+  collectionPoint(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<CollectionPoint> {
+    requirePermission(caller, Permission.TERRITORY_READ);
+    return this.pointService.get(caller, id);
+  }
+
+  @Query(() => CollectionPointConnection, { description: 'Collection points (投放点) of the compounds in a unit of your territory.' })
+  collectionPoints(@CurrentCaller() caller: Caller, @Args() args: CollectionPointsArgs): Promise<CollectionPointConnection> {
+    requirePermission(caller, Permission.TERRITORY_READ);
+    if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
+    return this.pointService.list(caller, args);
+  }
+
+  @Mutation(() => CollectionPoint, { description: 'Creates an active collection point in a compound of your territory.' })
+  createCollectionPoint(@CurrentCaller() caller: Caller, @Args('input') input: CreateCollectionPointInput): Promise<CollectionPoint> {
+    requirePermission(caller, Permission.COLLECTION_POINT_MANAGE);
+    input.compoundId = requireUuid(input.compoundId, 'compoundId');
+    return this.pointService.create(caller, input);
+  }
+
+  @Mutation(() => CollectionPoint, { description: 'Changes a point; the result is validated as a whole (a 24-hour point carries no windows).' })
+  updateCollectionPoint(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('input') input: UpdateCollectionPointInput,
+  ): Promise<CollectionPoint> {
+    requirePermission(caller, Permission.COLLECTION_POINT_MANAGE);
+    return this.pointService.update(caller, id, input);
+  }
+
+  @Mutation(() => CollectionPoint, { description: 'Takes a point out of service; it stays listed with activeOnly: false.' })
+  deactivateCollectionPoint(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<CollectionPoint> {
+    requirePermission(caller, Permission.COLLECTION_POINT_MANAGE);
+    return this.pointService.deactivate(caller, id);
+  }
+
+  @ResolveField(() => Boolean, {
+    description:
+      'Whether the point is open at an instant (default now), reading its hours in Asia/Shanghai. The platform has no ' +
+      'public-holiday calendar yet: pass holiday: true when that day is a public holiday to include the holiday noon opening.',
+  })
+  openAt(
+    @Parent() point: CollectionPoint,
+    @Args('at', { type: () => Date, nullable: true }) at?: Date | null,
+    @Args('holiday', { type: () => Boolean, nullable: true, defaultValue: false }) holiday?: boolean | null,
+  ): boolean {
+    const instant = at ?? new Date();
+    if (Number.isNaN(instant.getTime())) throw DomainError.badInput('at must be an ISO date-time', 'INVALID_DATE_TIME');
+    return isOpenAt(point, instant, holiday ?? false);
+  }
+
+  /** Batched; points outside the caller's territory resolve to null. */
+  @ResolveReference()
+  resolveReference(@Parent() reference: { id: string }, @Context() context: RequestContext): Promise<CollectionPoint | null> {
+    const loader = requestLoader<CollectionPoint>(context, 'CollectionPoint', (ids) => this.pointService.findVisible(context.caller, ids));
+    return loader.load(reference.id);
+  }
+}
