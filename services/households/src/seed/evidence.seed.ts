@@ -114,7 +114,7 @@ export async function gradeMonth(dataSource: DataSource, plan: DistrictPlan, mon
     const ruleSet = (await ruleSetFor(manager, plan.district.id, month))!;
     const [run] = await manager.query(
       `INSERT INTO evaluation_run (month, org_unit_id, trigger, requested_by, status, total_chunks, started_at)
-       VALUES ($1, $2, 'SCHEDULE', 'system:demo-seed', 'RUNNING', 1, now()) RETURNING id`,
+       VALUES ($1, $2, 'MANUAL', 'system:demo-seed', 'RUNNING', 1, now()) RETURNING id`,
       [monthStart(month), plan.district.id],
     );
     // One chunk for the whole district: the seed has the database to itself, and one statement is fastest.
