@@ -10,11 +10,12 @@ import { CreateMonthlyEvaluation1796000000203 } from './database/migrations/1796
 import { HouseholdEntity } from './households/household.entity.js';
 import { HouseholdsModule } from './households/households.module.js';
 import { householdsDemoData } from './seed/households.seed.js';
+import { UploadsModule } from './uploads/uploads.module.js';
 
 @Module({})
 export class HouseholdsServiceModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
-    return { module: HouseholdsServiceModule, imports: [PlatformModule.forRoot(runtime), HouseholdsModule] };
+    return { module: HouseholdsServiceModule, imports: [PlatformModule.forRoot(runtime), HouseholdsModule, UploadsModule] };
   }
 }
 
