@@ -121,7 +121,7 @@ function unauthenticated(message: string): GraphQLError {
 export const MAX_UPLOAD_REQUEST_BYTES = 5 * 1024 * 1024 + 64 * 1024;
 const UPLOAD_TIMEOUT_MS = 60_000;
 /** Request headers households needs; everything else (the JWT above all) stays at the gateway. */
-const FORWARDED_REQUEST_HEADERS = ['content-type', 'content-length', 'if-none-match', 'accept'];
+const FORWARDED_REQUEST_HEADERS = ['content-type', 'content-length', 'idempotency-key', 'if-none-match', 'accept'];
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer']);
 
 /**
