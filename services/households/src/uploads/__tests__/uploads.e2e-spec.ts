@@ -10,6 +10,7 @@ import type { DatabaseLogger } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { ServiceName } from '#libs/messaging';
 import { startPlatform, type TestPlatform } from '#libs/testing';
+import { MAX_UPLOAD_REQUEST_BYTES } from '../../../../../gateway/src/gateway.js';
 import { MAX_UPLOAD_BYTES } from '../image-type.js';
 import { UploadService } from '../upload.service.js';
 import { JPEG, WEBP, png } from './photos.js';
@@ -169,6 +170,27 @@ describe('photo uploads through the gateway', () => {
       req.write('--x\r\n');
     });
     expect(status).toBe(413);
+  });
+
+  it('cuts off at the gateway a body without a length once it passes the limit, without waiting for its end', async () => {
+    const token = await inspector();
+    await leavesNothing(async () => {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request(uploadsUrl, {
+          method: 'POST',
+          headers: { ...bearer(token), 'content-type': 'multipart/form-data; boundary=x', 'transfer-encoding': 'chunked' },
+        });
+        req.on('response', (response) => {
+          resolve(response.statusCode!);
+          req.destroy();
+        });
+        req.on('error', reject);
+        req.write('--x\r\nContent-Disposition: form-data; name="file"; filename="big.png"\r\nContent-Type: image/png\r\n\r\n');
+        req.write(png({ size: MAX_UPLOAD_REQUEST_BYTES + 1 }));
+        // The request is never ended: only a limit counted as the bytes stream can answer it.
+      });
+      expect(status).toBe(413);
+    });
   });
 
   it('answers a missing file or another field with 400 BAD_USER_INPUT', async () => {
