@@ -197,6 +197,7 @@ async function proxyUpload(req: Request, res: Response, env: GatewayEnvironment,
     if (received > MAX_UPLOAD_REQUEST_BYTES && !refused) {
       refused = true;
       req.unpipe(upstream);
+      req.resume(); // the rest is read and dropped, so the client gets the answer instead of a stalled connection
       upstream.destroy();
       if (!answered) tooLarge();
     }
