@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { ApolloGateway } from '@apollo/gateway';
@@ -7,9 +8,9 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
-import express, { type Request } from 'express';
+import express, { type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { AccessTokenError, verifyAccessToken, type Caller } from '#libs/auth';
+import { AccessTokenError, signCaller, verifyAccessToken, type Caller } from '#libs/auth';
 import { ErrorCode, formatGraphQLError } from '#libs/errors';
 import { subgraphUrl, type GatewayEnvironment } from './gateway-environment.js';
 import { log } from './log.js';
@@ -49,6 +50,14 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
   const app = express();
   app.disable('x-powered-by');
   let server: ApolloServer<GatewayContext> | undefined;
+  const corsPolicy = cors({ origin: env.CORS_ORIGINS === '*' ? '*' : env.CORS_ORIGINS.split(',').map((o) => o.trim()) });
+
+  app.use('/uploads', corsPolicy);
+  app.post('/uploads', (req, res) => proxyUpload(req, res, env, subgraphs, '/uploads'));
+  app.get('/uploads/:id', (req, res) =>
+    // Dots are escaped too, so no id can walk out of /uploads/ on the way; households validates what arrives.
+    proxyUpload(req, res, env, subgraphs, `/uploads/${encodeURIComponent(String(req.params.id)).replace(/\./g, '%2E')}`),
+  );
 
   app.get('/health', async (_req, res) => {
     const checks = Object.fromEntries(
@@ -77,7 +86,7 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
       await server.start();
       app.use(
         '/graphql',
-        cors({ origin: env.CORS_ORIGINS === '*' ? '*' : env.CORS_ORIGINS.split(',').map((o) => o.trim()) }),
+        corsPolicy,
         express.json({ limit: '1mb' }),
         expressMiddleware(server, { context: async ({ req }) => ({ caller: await authenticate(req, env.JWT_SECRET) }) }),
       );
@@ -103,6 +112,97 @@ async function authenticate(req: Request, jwtSecret: string): Promise<Caller> {
 
 function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
+}
+
+/**
+ * The largest upload request the gateway forwards: a 5 MB photo (households enforces exactly that on the file
+ * itself) plus room for its multipart envelope (boundaries and part headers).
+ */
+export const MAX_UPLOAD_REQUEST_BYTES = 5 * 1024 * 1024 + 64 * 1024;
+const UPLOAD_TIMEOUT_MS = 60_000;
+/** Request headers households needs; everything else (the JWT above all) stays at the gateway. */
+const FORWARDED_REQUEST_HEADERS = ['content-type', 'content-length', 'idempotency-key', 'if-none-match', 'accept'];
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer']);
+
+/**
+ * Photo uploads and downloads (`POST /uploads`, `GET /uploads/:id`) are plain HTTP, not GraphQL: the gateway
+ * authenticates the caller exactly as for GraphQL, refuses bodies over the limit, and streams the request to the
+ * households service with the signed caller, and its answer back, without buffering either.
+ */
+async function proxyUpload(req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>, path: string) {
+  const fail = (status: number, code: string, message: string) => {
+    if (res.headersSent) res.destroy();
+    else res.status(status).json({ error: { code, message } });
+  };
+  let caller: Caller;
+  try {
+    caller = await authenticate(req, env.JWT_SECRET);
+  } catch (error) {
+    return fail(401, ErrorCode.UNAUTHENTICATED, (error as Error).message);
+  }
+  const tooLarge = () =>
+    fail(413, 'PAYLOAD_TOO_LARGE', `An upload request may be at most ${MAX_UPLOAD_REQUEST_BYTES.toLocaleString('en')} bytes (a 5 MB photo)`);
+  if (Number(req.headers['content-length'] ?? 0) > MAX_UPLOAD_REQUEST_BYTES) return tooLarge();
+  const graphqlUrl = subgraphs.get('households');
+  if (!graphqlUrl) return fail(503, ErrorCode.INTERNAL_SERVER_ERROR, 'The households service is not routed yet');
+
+  const target = new URL(graphqlUrl);
+  const headers: Record<string, string | string[]> = { ...signCaller(caller, env.CONTEXT_SIGNING_SECRET), 'x-request-id': caller.requestId };
+  for (const name of FORWARDED_REQUEST_HEADERS) {
+    const value = req.headers[name];
+    if (value !== undefined) headers[name] = value;
+  }
+  const upstream = (target.protocol === 'https:' ? httpsRequest : httpRequest)({
+    protocol: target.protocol,
+    hostname: target.hostname,
+    port: target.port,
+    method: req.method,
+    path: `${target.pathname.replace(/\/graphql\/?$/, '')}${path}`,
+    headers,
+    timeout: UPLOAD_TIMEOUT_MS,
+  });
+  let answered = false;
+  let refused = false;
+  upstream.on('response', (answer) => {
+    answered = true;
+    res.status(answer.statusCode ?? 502);
+    for (const [name, value] of Object.entries(answer.headers as IncomingHttpHeaders)) {
+      if (value !== undefined && !HOP_BY_HOP.has(name)) res.setHeader(name, value);
+    }
+    answer.pipe(res);
+    answer.on('error', () => res.destroy());
+  });
+  upstream.on('timeout', () => upstream.destroy(new Error('households did not answer in time')));
+  upstream.on('error', (error) => {
+    if (answered || refused || res.writableEnded) return;
+    log('error', 'Upload proxy failed', { requestId: caller.requestId, error: error.message });
+    fail(502, ErrorCode.INTERNAL_SERVER_ERROR, 'The households service did not answer');
+  });
+  // A client that goes away cancels the upstream request, so households stores nothing half-sent.
+  req.on('close', () => {
+    if (!req.complete) upstream.destroy();
+  });
+  res.on('close', () => {
+    if (!res.writableFinished) upstream.destroy();
+  });
+
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    upstream.end();
+    return;
+  }
+  // A body without a Content-Length (chunked) is counted as it streams and cut off past the limit.
+  let received = 0;
+  req.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > MAX_UPLOAD_REQUEST_BYTES && !refused) {
+      refused = true;
+      req.unpipe(upstream);
+      req.resume(); // the rest is read and dropped, so the client gets the answer instead of a stalled connection
+      upstream.destroy();
+      if (!answered) tooLarge();
+    }
+  });
+  req.pipe(upstream);
 }
 
 /** Keeps a caller-supplied request id when it is sane, so a front end can correlate its own logs. */

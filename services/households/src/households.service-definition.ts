@@ -19,6 +19,7 @@ import { InspectionsModule } from './inspections/inspections.module.js';
 import { OutreachModule } from './outreach/outreach.module.js';
 import { RegistryModule } from './registry/registry.module.js';
 import { householdsDemoData } from './seed/households.seed.js';
+import { UploadsModule } from './uploads/uploads.module.js';
 
 @Module({})
 export class HouseholdsServiceModule {
@@ -26,7 +27,8 @@ export class HouseholdsServiceModule {
     return {
       module: HouseholdsServiceModule,
       imports: [
-        PlatformModule.forRoot(runtime), HouseholdsModule, RegistryModule, InspectionsModule, EvaluationModule, OutreachModule, CollectionModule,
+        PlatformModule.forRoot(runtime), HouseholdsModule, UploadsModule, RegistryModule, InspectionsModule, EvaluationModule, OutreachModule,
+        CollectionModule,
       ],
     };
   }

@@ -7,6 +7,7 @@ import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
+import { UploadService } from '../uploads/upload.service.js';
 import { InspectionResult } from './inspection-enums.js';
 import type { InspectionEntity } from './inspection.entity.js';
 import { Inspection, type InspectionsArgs, type RecordInspectionInput } from './inspection.models.js';
@@ -22,6 +23,7 @@ export class InspectionService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly idempotency: Idempotency,
+    private readonly uploads: UploadService,
   ) {}
 
   async get(id: string): Promise<Inspection> {
@@ -55,10 +57,7 @@ export class InspectionService {
       if (!canSeeHousehold(caller, input.householdId, household.path)) {
         throw DomainError.forbidden('That household is outside your territory', 'OUT_OF_SCOPE');
       }
-      if (photoIds.length > 0) {
-        const [{ found }] = await manager.query(`SELECT count(*)::int AS found FROM upload WHERE id = ANY($1::uuid[])`, [photoIds]);
-        if (found !== photoIds.length) throw DomainError.badInput('A photo id is not an uploaded photo', 'UNKNOWN_PHOTO');
-      }
+      await this.uploads.requireUploads(manager, photoIds);
       const [row] = await manager.query(
         `INSERT INTO inspection (household_id, kind, result, issues, inspector_id, inspected_at, photo_ids, note)
          VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[], $8) RETURNING id`,

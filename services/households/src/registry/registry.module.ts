@@ -3,11 +3,12 @@ import { Idempotency } from '#libs/idempotency';
 import { PersonalDataAudit } from '#libs/privacy';
 import { TerritoryReplicaModule } from '#libs/territory';
 import { HouseholdsModule } from '../households/households.module.js';
+import { UploadsModule } from '../uploads/uploads.module.js';
 import { RegistryResolver } from './registry.resolver.js';
 import { RegistryService } from './registry.service.js';
 
 @Module({
-  imports: [TerritoryReplicaModule, HouseholdsModule],
+  imports: [TerritoryReplicaModule, HouseholdsModule, UploadsModule],
   providers: [RegistryService, RegistryResolver, PersonalDataAudit, Idempotency],
   exports: [RegistryService],
 })

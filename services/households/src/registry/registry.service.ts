@@ -8,6 +8,7 @@ import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { PersonalDataAudit } from '#libs/privacy';
 import { Territory } from '#libs/territory';
+import { UploadService } from '../uploads/upload.service.js';
 import { Occupation } from './registry-enums.js';
 import { CommitmentLetter, Resident, type RecordCommitmentLetterInput, type RegisterHouseholdInput, type ResidentInput, type UpdateHouseholdInput } from './registry.models.js';
 import type { CommitmentLetterEntity, ResidentEntity } from './resident.entity.js';
@@ -26,6 +27,7 @@ export class RegistryService {
     private readonly territory: Territory,
     private readonly audit: PersonalDataAudit,
     private readonly idempotency: Idempotency,
+    private readonly uploads: UploadService,
   ) {}
 
   /** Residents of many households in one query, masked or audited as the caller's role requires. */
@@ -127,10 +129,7 @@ export class RegistryService {
       if ((await this.residentHousehold(manager, input.signerResidentId)) !== input.householdId) {
         throw DomainError.badInput('The signer does not live in that household', 'SIGNER_NOT_IN_HOUSEHOLD');
       }
-      if (input.photoId) {
-        const [photo] = await manager.query(`SELECT 1 FROM upload WHERE id = $1`, [input.photoId]);
-        if (!photo) throw DomainError.badInput('photoId is not an uploaded photo', 'UNKNOWN_PHOTO');
-      }
+      if (input.photoId) await this.uploads.requireUploads(manager, [input.photoId]);
       try {
         const [row] = await manager.query(
           `INSERT INTO commitment_letter (household_id, signer_resident_id, signed_on, photo_id, recorded_by)

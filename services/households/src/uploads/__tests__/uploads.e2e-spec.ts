@@ -1,0 +1,343 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { Role, signCaller } from '#libs/auth';
+import type { DatabaseLogger } from '#libs/database';
+import { DomainError } from '#libs/errors';
+import { ServiceName } from '#libs/messaging';
+import { startPlatform, type TestPlatform } from '#libs/testing';
+import { MAX_UPLOAD_REQUEST_BYTES } from '../../../../../gateway/src/gateway.js';
+import { MAX_UPLOAD_BYTES } from '../image-type.js';
+import { UploadService } from '../upload.service.js';
+import { JPEG, WEBP, png } from './photos.js';
+
+interface Answer {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+interface UploadOptions {
+  name?: string;
+  type?: string;
+  field?: string;
+  headers?: Record<string, string>;
+  url?: string;
+}
+
+describe('photo uploads through the gateway', () => {
+  let platform: TestPlatform;
+  let uploadsUrl: string;
+  let uploadDir: string;
+  const previousUploadDir = process.env.UPLOAD_DIR;
+
+  const database = () => platform.database(ServiceName.Households);
+  const uploadCount = async (): Promise<number> => (await database().query(`SELECT count(*)::int AS count FROM upload`))[0].count;
+  /** Every file in the upload directory, temporary ones included. */
+  const storedFiles = () =>
+    readdirSync(uploadDir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name));
+  const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+  const bearer = (token: string | null): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+
+  /** POSTs `bytes` as a browser or phone app would: multipart/form-data with one file part. */
+  async function upload(token: string | null, bytes: Uint8Array, options: UploadOptions = {}): Promise<Answer> {
+    const form = new FormData();
+    form.append(options.field ?? 'file', new Blob([bytes], { type: options.type ?? 'application/octet-stream' }), options.name ?? 'photo');
+    const response = await fetch(options.url ?? uploadsUrl, { method: 'POST', body: form, headers: { ...bearer(token), ...options.headers } });
+    return { status: response.status, body: await response.json(), headers: response.headers };
+  }
+
+  async function download(token: string | null, id: string, url = uploadsUrl): Promise<Answer & { bytes: Buffer }> {
+    const response = await fetch(`${url}/${id}`, { headers: bearer(token) });
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const json = response.headers.get('content-type')?.startsWith('application/json');
+    return { status: response.status, body: json ? JSON.parse(bytes.toString()) : null, headers: response.headers, bytes };
+  }
+
+  /** GETs `path` from the gateway exactly as written, without URL normalisation. */
+  function rawGet(path: string, token: string): Promise<{ status: number; body: unknown }> {
+    const gateway = new URL(uploadsUrl);
+    return new Promise((resolve, reject) => {
+      const req = request({ host: gateway.hostname, port: gateway.port, path, headers: bearer(token) }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString()) }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  /** Runs `work` and expects it to leave no upload row and no file behind. */
+  async function leavesNothing(work: () => Promise<void>): Promise<void> {
+    const [rows, files] = [await uploadCount(), storedFiles()];
+    await work();
+    expect(await uploadCount()).toBe(rows);
+    expect(storedFiles()).toEqual(files);
+  }
+
+  const inspector = () => platform.token([Role.INSPECTOR], platform.plan.streets[0].id, 'inspector-li');
+
+  beforeAll(async () => {
+    uploadDir = mkdtempSync(join(tmpdir(), 'waste-uploads-'));
+    // Read by households at start; it runs in this process so the test can call UploadService and count its SQL.
+    process.env.UPLOAD_DIR = uploadDir;
+    platform = await startPlatform({ inProcess: ServiceName.Households, households: 20 });
+    uploadsUrl = platform.gatewayUrl.replace(/\/graphql$/, '/uploads');
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+    if (previousUploadDir === undefined) delete process.env.UPLOAD_DIR;
+    else process.env.UPLOAD_DIR = previousUploadDir;
+    rmSync(uploadDir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['PNG', png(), 'image/png', 'photo.png'],
+    ['JPEG', JPEG, 'image/jpeg', 'IMG_0001.JPG'],
+    ['WebP', WEBP, 'image/webp', 'photo.webp'],
+  ])('stores a %s and gives the same bytes and type back', async (_, bytes, type, name) => {
+    const created = await upload(await inspector(), bytes, { type, name });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ id: expect.any(String), contentType: type, sizeBytes: bytes.length, sha256: sha256(bytes) });
+
+    const [row] = await database().query(`SELECT content_type, size_bytes, sha256, storage_key, uploaded_by FROM upload WHERE id = $1`, [created.body.id]);
+    expect(row).toMatchObject({ content_type: type, size_bytes: bytes.length, sha256: sha256(bytes), uploaded_by: 'inspector-li' });
+    expect(readFileSync(join(uploadDir, row.storage_key))).toEqual(bytes);
+
+    for (const reader of [await inspector(), await platform.token([Role.DISTRICT_ADMIN])]) {
+      const fetched = await download(reader, created.body.id);
+      expect(fetched.status).toBe(200);
+      expect(fetched.headers.get('content-type')).toBe(type);
+      expect(fetched.bytes).toEqual(bytes);
+    }
+  });
+
+  it('records the type the bytes have, not the declared type or the file name', async () => {
+    const bytes = png({ rgb: [1, 2, 3] });
+    const created = await upload(await inspector(), bytes, { type: 'image/jpeg', name: 'photo.jpg' });
+    expect(created.status).toBe(201);
+    expect(created.body.contentType).toBe('image/png');
+    const fetched = await download(await inspector(), created.body.id);
+    expect(fetched.headers.get('content-type')).toBe('image/png');
+  });
+
+  it('refuses a text file named .jpg with 415 and writes nothing', async () => {
+    await leavesNothing(async () => {
+      const refused = await upload(await inspector(), Buffer.from('not a photo at all\n'), { type: 'image/jpeg', name: 'photo.jpg' });
+      expect(refused.status).toBe(415);
+      expect(refused.body).toEqual({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringContaining('image/jpeg') } });
+    });
+  });
+
+  it('accepts a photo of exactly 5 MB', async () => {
+    const bytes = png({ size: MAX_UPLOAD_BYTES });
+    const created = await upload(await inspector(), bytes, { type: 'image/png' });
+    expect(created.status).toBe(201);
+    expect(created.body.sizeBytes).toBe(MAX_UPLOAD_BYTES);
+    // Buffer#equals: Jest's deep equality takes seconds over 5 MB.
+    expect((await download(await inspector(), created.body.id)).bytes.equals(bytes)).toBe(true);
+  });
+
+  it('refuses 5 MB + 1 byte with 413, leaving no row and no file', async () => {
+    await leavesNothing(async () => {
+      const refused = await upload(await inspector(), png({ size: MAX_UPLOAD_BYTES + 1 }), { type: 'image/png' });
+      expect(refused.status).toBe(413);
+      expect(refused.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+    });
+  });
+
+  it('refuses at the gateway a request that declares more than 5 MB, before its body is sent', async () => {
+    const token = await inspector();
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(uploadsUrl, {
+        method: 'POST',
+        headers: { ...bearer(token), 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(10 * 1024 * 1024) },
+      });
+      req.on('response', (response) => {
+        resolve(response.statusCode!);
+        req.destroy();
+      });
+      req.on('error', reject);
+      // Only the first bytes of the 10 MB are ever sent: the answer cannot wait for the rest.
+      req.write('--x\r\n');
+    });
+    expect(status).toBe(413);
+  });
+
+  it('cuts off at the gateway a body without a length once it passes the limit, without waiting for its end', async () => {
+    const token = await inspector();
+    await leavesNothing(async () => {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request(uploadsUrl, {
+          method: 'POST',
+          headers: { ...bearer(token), 'content-type': 'multipart/form-data; boundary=x', 'transfer-encoding': 'chunked' },
+        });
+        req.on('response', (response) => {
+          resolve(response.statusCode!);
+          req.destroy();
+        });
+        req.on('error', reject);
+        req.write('--x\r\nContent-Disposition: form-data; name="file"; filename="big.png"\r\nContent-Type: image/png\r\n\r\n');
+        req.write(png({ size: MAX_UPLOAD_REQUEST_BYTES + 1 }));
+        // The request is never ended: only a limit counted as the bytes stream can answer it.
+      });
+      expect(status).toBe(413);
+    });
+  });
+
+  it('answers a missing file or another field with 400 BAD_USER_INPUT', async () => {
+    await leavesNothing(async () => {
+      const wrongField = await upload(await inspector(), png(), { field: 'photo' });
+      expect(wrongField.status).toBe(400);
+      expect(wrongField.body.error.code).toBe('BAD_USER_INPUT');
+
+      const noForm = await fetch(uploadsUrl, { method: 'POST', headers: bearer(await inspector()), body: 'hello' });
+      expect(noForm.status).toBe(400);
+      expect(((await noForm.json()) as any).error.code).toBe('BAD_USER_INPUT');
+
+      const empty = await upload(await inspector(), Buffer.alloc(0));
+      expect(empty.status).toBe(400);
+      expect(empty.body.error.code).toBe('BAD_USER_INPUT');
+    });
+  });
+
+  it('answers a request without a token, or with a forged one, with 401 and stores nothing', async () => {
+    const { body: stored } = await upload(await inspector(), png());
+    const { signAccessToken } = await import('#libs/auth');
+    const forged = await signAccessToken({ sub: 'mallory', roles: [Role.INSPECTOR], orgUnitId: platform.plan.streets[0].id }, 'x'.repeat(40));
+    await leavesNothing(async () => {
+      for (const token of [null, forged]) {
+        const refused = await upload(token, png());
+        expect(refused.status).toBe(401);
+        expect(refused.body.error.code).toBe('UNAUTHENTICATED');
+        const read = await download(token, stored.id);
+        expect(read.status).toBe(401);
+        expect(read.body.error.code).toBe('UNAUTHENTICATED');
+      }
+    });
+  });
+
+  it('answers a role without UPLOAD_CREATE (a bureau officer) with 403 on upload and on download', async () => {
+    const { body: stored } = await upload(await inspector(), png());
+    const officer = await platform.token([Role.BUREAU_OFFICER]);
+    await leavesNothing(async () => {
+      const refused = await upload(officer, png());
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toEqual({ code: 'FORBIDDEN', message: expect.stringContaining('UPLOAD_CREATE') });
+    });
+    const read = await download(officer, stored.id);
+    expect(read.status).toBe(403);
+    expect(read.body.error.code).toBe('FORBIDDEN');
+    expect(read.bytes.includes(png())).toBe(false);
+  });
+
+  it('makes households refuse a direct call that the gateway did not sign', async () => {
+    const direct = `${platform.serviceUrls.get(ServiceName.Households)}/uploads`;
+    const { body: stored } = await upload(await inspector(), png());
+    const forgedCaller = signCaller(
+      { userId: 'mallory', roles: [Role.INSPECTOR], orgUnitId: null, householdId: null, requestId: 'forged-request' },
+      'not-the-platform-secret-0123456789abcdef',
+    );
+    await leavesNothing(async () => {
+      for (const headers of [{ authorization: `Bearer ${await inspector()}` }, forgedCaller]) {
+        const refused = await upload(null, png(), { url: direct, headers });
+        expect(refused.status).toBe(401);
+        expect(refused.body.error.code).toBe('UNAUTHENTICATED');
+        const read = await fetch(`${direct}/${stored.id}`, { headers });
+        expect(read.status).toBe(401);
+        expect(((await read.json()) as any).error.code).toBe('UNAUTHENTICATED');
+      }
+    });
+  });
+
+  it('answers an unknown id with 404 NOT_FOUND and an invalid one with 400 BAD_USER_INPUT', async () => {
+    const unknown = await download(await inspector(), '0b6f6a55-3c1e-4a43-9a57-1f2a3b4c5d6e');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('NOT_FOUND');
+    for (const invalid of ['not-an-id', '..', '%2E%2E', '..%2Fgraphql', '%2E%2E%2Fhealth']) {
+      // Sent as written: fetch would resolve the dot segments itself before the gateway saw them.
+      const answer = await rawGet(`/uploads/${invalid}`, await inspector());
+      expect(answer).toEqual({ status: 400, body: { error: { code: 'BAD_USER_INPUT', message: 'id must be an id (UUID)' } } });
+    }
+  });
+
+  it('removes the stored file when the upload row cannot be written', async () => {
+    await database().query(`ALTER TABLE upload ADD CONSTRAINT e2e_refuse_every_upload CHECK (false) NOT VALID`);
+    try {
+      await leavesNothing(async () => {
+        const failed = await upload(await inspector(), png());
+        expect(failed.status).toBe(500);
+        expect(failed.body.error.code).toBe('INTERNAL_SERVER_ERROR');
+      });
+    } finally {
+      await database().query(`ALTER TABLE upload DROP CONSTRAINT e2e_refuse_every_upload`);
+    }
+  });
+
+  it('answers a retry with the same Idempotency-Key with the first upload, storing it once', async () => {
+    const token = await inspector();
+    const bytes = png({ rgb: [9, 9, 9] });
+    const headers = { 'idempotency-key': 'phone-upload-0001' };
+    const rows = await uploadCount();
+    const files = storedFiles().length;
+    const first = await upload(token, bytes, { headers });
+    const retry = await upload(token, bytes, { headers });
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual(first.body);
+    expect(await uploadCount()).toBe(rows + 1);
+    expect(storedFiles()).toHaveLength(files + 1);
+
+    await leavesNothing(async () => {
+      const reused = await upload(token, png({ rgb: [8, 8, 8] }), { headers });
+      expect(reused.status).toBe(409);
+      expect(reused.body.error.code).toBe('CONFLICT');
+    });
+  });
+
+  describe('UploadService.requireUploads', () => {
+    const app = () => platform.inProcessApp!;
+
+    async function statements(work: () => Promise<unknown>): Promise<string[]> {
+      const seen: string[] = [];
+      const stop = (app().get(DataSource).logger as DatabaseLogger).observe((sql) => {
+        if (/\bupload\b/.test(sql)) seen.push(sql);
+      });
+      try {
+        await work();
+      } finally {
+        stop();
+      }
+      return seen;
+    }
+
+    it('accepts ids of existing uploads with one query', async () => {
+      const ids = [(await upload(await inspector(), png())).body.id, (await upload(await inspector(), JPEG)).body.id];
+      const service = app().get(UploadService);
+      const sql = await statements(() =>
+        app().get(DataSource).transaction((manager) => service.requireUploads(manager, [...ids, ids[0].toUpperCase()])),
+      );
+      expect(sql).toHaveLength(1);
+    });
+
+    it('refuses unknown and malformed ids as UNKNOWN_PHOTO, naming them', async () => {
+      const known = (await upload(await inspector(), png())).body.id;
+      const unknown = '0b6f6a55-3c1e-4a43-9a57-1f2a3b4c5d6e';
+      const service = app().get(UploadService);
+      const error = await app()
+        .get(DataSource)
+        .transaction((manager) => service.requireUploads(manager, [known, unknown, 'photo-1']))
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(DomainError);
+      expect(error).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'UNKNOWN_PHOTO', details: { ids: [unknown, 'photo-1'] } });
+    });
+  });
+});

@@ -1,0 +1,152 @@
+import {
+  Catch,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  SetMetadata,
+  createParamDecorator,
+  type ArgumentsHost,
+  type CanActivate,
+  type ExceptionFilter,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { CallerSignatureError, hasPermission, verifyCaller, type Caller, type Permission } from '#libs/auth';
+import { DomainError, ErrorCode } from '#libs/errors';
+import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
+import { MAX_UPLOAD_BYTES } from './image-type.js';
+
+/** The codes of the upload endpoints' error bodies: the GraphQL codes plus two that only bytes can cause. */
+export type UploadErrorCode = ErrorCode | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE';
+
+/** An expected failure of an upload request, with the HTTP status and the code the client branches on. */
+export class UploadRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: UploadErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UploadRequestError';
+  }
+
+  static tooLarge(): UploadRequestError {
+    return new UploadRequestError(
+      HttpStatus.PAYLOAD_TOO_LARGE,
+      'PAYLOAD_TOO_LARGE',
+      `A photo may be at most ${MAX_UPLOAD_BYTES.toLocaleString('en')} bytes (5 MB)`,
+    );
+  }
+}
+
+/** `{ "error": { "code", "message" } }`: the one shape of every error the upload endpoints answer. */
+export interface UploadErrorBody {
+  error: { code: UploadErrorCode; message: string };
+}
+
+const DOMAIN_STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.BAD_USER_INPUT]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [ErrorCode.FORBIDDEN]: HttpStatus.FORBIDDEN,
+  [ErrorCode.UNAUTHENTICATED]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.CONFLICT]: HttpStatus.CONFLICT,
+  [ErrorCode.INTERNAL_SERVER_ERROR]: HttpStatus.INTERNAL_SERVER_ERROR,
+};
+
+/**
+ * Maps what the upload endpoints throw (domain errors, multer's limits as Nest HTTP exceptions, anything else) to
+ * a status and the one error body. Unexpected errors are logged once and their message is masked in production.
+ */
+@Catch()
+export class UploadErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Uploads');
+
+  constructor(@Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const { status, body } = this.describe(exception);
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    response.status(status).json(body);
+  }
+
+  describe(exception: unknown): { status: number; body: UploadErrorBody } {
+    const answer = (status: number, code: UploadErrorCode, message: string) => ({ status, body: { error: { code, message } } });
+    if (exception instanceof UploadRequestError) return answer(exception.status, exception.code, exception.message);
+    if (exception instanceof DomainError) return answer(DOMAIN_STATUS[exception.code] ?? 500, exception.code, exception.message);
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status === HttpStatus.PAYLOAD_TOO_LARGE) return this.describe(UploadRequestError.tooLarge());
+      if (status === HttpStatus.UNSUPPORTED_MEDIA_TYPE) {
+        return answer(status, 'UNSUPPORTED_MEDIA_TYPE', 'Send the photo as multipart/form-data in the field "file"');
+      }
+      if (status < 500) return answer(status, codeOfStatus(status), exception.message);
+    }
+    this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    const production = this.runtime.env.NODE_ENV === 'production';
+    const message = production || !(exception instanceof Error) ? 'Internal server error' : exception.message;
+    return answer(HttpStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL_SERVER_ERROR, message);
+  }
+}
+
+function codeOfStatus(status: number): UploadErrorCode {
+  if (status === HttpStatus.UNAUTHORIZED) return ErrorCode.UNAUTHENTICATED;
+  if (status === HttpStatus.FORBIDDEN) return ErrorCode.FORBIDDEN;
+  if (status === HttpStatus.NOT_FOUND) return ErrorCode.NOT_FOUND;
+  if (status === HttpStatus.CONFLICT) return ErrorCode.CONFLICT;
+  return ErrorCode.BAD_USER_INPUT;
+}
+
+const ANY_PERMISSION = 'uploads:anyPermission';
+
+/** The route answers callers holding at least one of `permissions`; the others get 403 FORBIDDEN. */
+export const RequireAnyPermission = (...permissions: Permission[]) => SetMetadata(ANY_PERMISSION, permissions);
+
+type RequestWithCaller = Request & { uploadCaller?: Caller };
+
+/**
+ * Subgraphs trust only callers the gateway signed: a request without a valid `x-caller-signature` gets 401
+ * UNAUTHENTICATED, one whose roles lack the route's permission 403 FORBIDDEN. Guards run before interceptors, so
+ * neither ever has its body read.
+ */
+@Injectable()
+export class SignedCallerGuard implements CanActivate {
+  constructor(
+    @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
+    private readonly reflector: Reflector,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<RequestWithCaller>();
+    let caller: Caller;
+    try {
+      caller = verifyCaller(request.headers, this.runtime.env.CONTEXT_SIGNING_SECRET);
+    } catch (error) {
+      const reason = error instanceof CallerSignatureError ? error.message : 'invalid caller context';
+      throw new UploadRequestError(
+        HttpStatus.UNAUTHORIZED,
+        ErrorCode.UNAUTHENTICATED,
+        `Subgraphs accept only requests signed by the gateway: ${reason}`,
+      );
+    }
+    const permissions = this.reflector.get<Permission[] | undefined>(ANY_PERMISSION, context.getHandler()) ?? [];
+    if (permissions.length > 0 && !permissions.some((permission) => hasPermission(caller, permission))) {
+      throw DomainError.forbidden(`Your role does not allow ${permissions.join(' or ')}`, 'MISSING_PERMISSION');
+    }
+    request.uploadCaller = caller;
+    return true;
+  }
+}
+
+/** The caller that `SignedCallerGuard` verified for this request. */
+export const SignedCaller = createParamDecorator((_: unknown, context: ExecutionContext): Caller => {
+  const caller = context.switchToHttp().getRequest<RequestWithCaller>().uploadCaller;
+  if (!caller) throw new Error('SignedCaller used on a route without SignedCallerGuard');
+  return caller;
+});
