@@ -20,7 +20,8 @@ export const gradingRulesSchema = z
   .object({
     scoreStart: z.number().positive().max(1000),
     resultPenalty: z.object({ PASS: z.number().min(0), MINOR_ISSUE: z.number().min(0), FAIL: z.number().min(0) }),
-    issuePenalty: z.record(z.enum(InspectionIssue), z.number().min(0)),
+    // Issues left out cost nothing beyond their result's penalty.
+    issuePenalty: z.partialRecord(z.enum(InspectionIssue), z.number().min(0)),
     thresholds: z.object({ QUALIFIED: z.number().min(0), BASICALLY_QUALIFIED: z.number().min(0) }),
     unqualifiedAtFails: z.number().int().min(1),
     capIssues: z.array(z.enum(InspectionIssue)),

@@ -35,7 +35,7 @@ per_household AS (
 ),
 decided AS (
   SELECT c.household_id, p.inspections, p.fails, p.capped, p.deductions,
-         greatest(0, (rules.r->>'scoreStart')::numeric - p.penalty) AS score,
+         CASE WHEN p.household_id IS NOT NULL THEN greatest(0, (rules.r->>'scoreStart')::numeric - p.penalty) END AS score,
          (rules.r->>'unqualifiedAtFails')::int AS fail_limit,
          (rules.r->'thresholds'->>'QUALIFIED')::numeric AS qualified_from,
          (rules.r->'thresholds'->>'BASICALLY_QUALIFIED')::numeric AS basically_from
