@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Role } from '#libs/auth';
+import { addMonths, shanghaiMonth } from '#libs/calendar';
+import { ServiceName } from '#libs/messaging';
+import { errorCodes, startPlatform, type TestPlatform } from '#libs/testing';
+
+const RESIDENTS = `query($id: ID!) { household(id: $id) { id residents { id name phone birthYear minor occupation occupationLabelZh personalDataMasked institution { id } } } }`;
+const ADD = `mutation($h: ID!, $input: ResidentInput!) { addResident(householdId: $h, input: $input) { residents { name phone occupation } } }`;
+const RECORD = `mutation($input: RecordInspectionInput!, $key: String!) { recordInspection(input: $input, idempotencyKey: $key) { id result issues issuesLabelZh month inspectorId } }`;
+
+describe('the household registry and its evidence', () => {
+  let platform: TestPlatform;
+  let community: string;
+  let household: string;
+  let secretary: string;
+
+  const db = () => platform.database(ServiceName.Households);
+  const count = async (table: string) => (await db().query(`SELECT count(*)::int AS count FROM ${table}`))[0].count as number;
+
+  beforeAll(async () => {
+    platform = await startPlatform({ streets: 1, households: 40 });
+    [{ household, community }] = await db().query(
+      `SELECT h.id AS household, t.parent_id AS community FROM household h JOIN territory_unit t ON t.id = h.compound_id ORDER BY h.id LIMIT 1`,
+    );
+    secretary = await platform.token([Role.COMMUNITY_SECRETARY], community, 'secretary-r');
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  it('registers a resident, and masks names and phones for roles that do not visit households', async () => {
+    const added: any = await platform.query(secretary, ADD, {
+      h: household,
+      input: { name: '欧阳明月', phone: '138-1234-5678', occupation: 'RETIRED', birthYear: 1951 },
+    });
+    expect(added.errors).toBeUndefined();
+    expect(added.data.addResident.residents).toContainEqual({ name: '欧阳明月', phone: '13812345678', occupation: 'RETIRED' });
+
+    const streetAdmin = await platform.token([Role.STREET_ADMIN], platform.plan.streets[0].id);
+    const masked: any = await platform.query(streetAdmin, RESIDENTS, { id: household });
+    const resident = masked.data.household.residents.find((r: any) => r.name.startsWith('欧'));
+    expect(resident).toMatchObject({ name: '欧**月', phone: '138****5678', birthYear: null, personalDataMasked: true, minor: false });
+    for (const r of masked.data.household.residents) {
+      expect(r.personalDataMasked).toBe(true);
+      expect(r.name).toMatch(/\*/);
+    }
+
+    const visible: any = await platform.query(secretary, RESIDENTS, { id: household });
+    expect(visible.data.household.residents.find((r: any) => r.name === '欧阳明月')).toMatchObject({ phone: '13812345678', birthYear: 1951 });
+    const [audit] = await db().query(`SELECT user_id, entity FROM personal_data_access WHERE entity = 'Resident' ORDER BY id DESC LIMIT 1`);
+    expect(audit).toEqual({ user_id: 'secretary-r', entity: 'Resident' });
+  });
+
+  it('refuses bad residents with coded errors and writes nothing', async () => {
+    const before = await count('resident');
+    const cases: [Record<string, unknown>, string][] = [
+      [{ name: '', occupation: 'OTHER', birthYear: 1980 }, 'INVALID_NAME'],
+      [{ name: '李四', phone: '12345', occupation: 'OTHER', birthYear: 1980 }, 'INVALID_PHONE'],
+      [{ name: '李四', occupation: 'OTHER', birthYear: 2999 }, 'INVALID_BIRTH_YEAR'],
+      [{ name: '李四', occupation: 'RETIRED', institutionId: platform.plan.institutions[0].id, birthYear: 1950 }, 'INSTITUTION_NOT_FOR_OCCUPATION'],
+    ];
+    for (const [input, reason] of cases) {
+      const response = await platform.query(secretary, ADD, { h: household, input });
+      expect(response.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason });
+    }
+    expect(await count('resident')).toBe(before);
+  });
+
+  it('records an inspection once however often a phone retries it, and refuses the key for another body', async () => {
+    const input = { householdId: household, kind: 'BAG_CHECK', result: 'FAIL', issues: ['BAG_NOT_BROKEN'], inspectedAt: new Date(Date.now() - 3600_000).toISOString() };
+    const key = `phone-${randomUUID()}`;
+    const before = await count('inspection');
+    const attempts: any[] = await Promise.all([1, 2, 3].map(() => platform.query(secretary, RECORD, { input, key })));
+    const ids = new Set(attempts.map((attempt) => attempt.data.recordInspection.id));
+    expect(ids.size).toBe(1);
+    expect(attempts[0].data.recordInspection).toMatchObject({ result: 'FAIL', issuesLabelZh: ['厨余垃圾未破袋'], month: shanghaiMonth(), inspectorId: 'secretary-r' });
+    expect(await count('inspection')).toBe(before + 1);
+
+    const reused = await platform.query(secretary, RECORD, { input: { ...input, result: 'MINOR_ISSUE' }, key });
+    expect(reused.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(await count('inspection')).toBe(before + 1);
+  });
+
+  it.each([
+    ['an unknown household', { householdId: '00000000-0000-4000-8000-000000000009' }, 'NOT_FOUND', undefined],
+    ['a time in the future', { inspectedAt: new Date(Date.now() + 3600_000).toISOString() }, 'BAD_USER_INPUT', 'FUTURE_DATE'],
+    ['a pass with issues', { result: 'PASS', issues: ['OTHER'] }, 'BAD_USER_INPUT', 'ISSUES_ON_PASS'],
+    ['a failure without issues', { result: 'FAIL', issues: [] }, 'BAD_USER_INPUT', 'ISSUE_REQUIRED'],
+    ['a photo that was never uploaded', { photoIds: ['00000000-0000-4000-8000-00000000000a'] }, 'BAD_USER_INPUT', 'UNKNOWN_PHOTO'],
+    ['a malformed idempotency key', { key: 'x' }, 'BAD_USER_INPUT', 'INVALID_IDEMPOTENCY_KEY'],
+  ])('refuses an inspection of %s and writes nothing', async (_case, change, code, reason) => {
+    const { key = randomUUID(), ...fields } = change as Record<string, unknown>;
+    const input = { householdId: household, kind: 'PATROL', result: 'MINOR_ISSUE', issues: ['OTHER'], inspectedAt: new Date().toISOString(), ...fields };
+    const before = await count('inspection');
+    const response = await platform.query(secretary, RECORD, { input, key });
+    expect(errorCodes(response)).toEqual([code]);
+    if (reason) expect(response.errors?.[0].extensions?.reason).toBe(reason);
+    expect(await count('inspection')).toBe(before);
+  });
+
+  it("lets a resident read their own household's grade and why, and no one else's", async () => {
+    const month = addMonths(shanghaiMonth(), -1);
+    const GRADE = `query($h: ID!, $m: String!) { householdGrade(householdId: $h, month: $m) { status grade reasons { descriptionZh } } }`;
+    const [other] = await db().query(`SELECT id FROM household WHERE id <> $1 ORDER BY id LIMIT 1`, [household]);
+    const resident = await platform.token([Role.RESIDENT], community, 'resident-1', household);
+    const own: any = await platform.query(resident, GRADE, { h: household, m: month });
+    expect(own.errors).toBeUndefined();
+    expect(own.data.householdGrade.reasons.length).toBeGreaterThan(0);
+    expect(errorCodes(await platform.query(resident, GRADE, { h: other.id, m: month }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await platform.query(resident, RESIDENTS, { id: household }))).toEqual(['FORBIDDEN']);
+  });
+
+  it('records a commitment letter once per retry and refuses a signer from another household', async () => {
+    const LETTER = `mutation($input: RecordCommitmentLetterInput!, $key: String!) { recordCommitmentLetter(input: $input, idempotencyKey: $key) { commitmentLetters { signedOn signerResidentId } } }`;
+    const [signer] = await db().query(`SELECT id FROM resident WHERE household_id = $1 ORDER BY id LIMIT 1`, [household]);
+    const [stranger] = await db().query(`SELECT id FROM resident WHERE household_id <> $1 LIMIT 1`, [household]);
+    await db().query(`DELETE FROM commitment_letter WHERE household_id = $1`, [household]);
+    const input = { householdId: household, signerResidentId: signer.id, signedOn: '2026-03-15' };
+    const key = randomUUID();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const response: any = await platform.query(secretary, LETTER, { input, key });
+      expect(response.data.recordCommitmentLetter.commitmentLetters).toEqual([{ signedOn: '2026-03-15', signerResidentId: signer.id }]);
+    }
+    const wrong = await platform.query(secretary, LETTER, { input: { ...input, signerResidentId: stranger.id, signedOn: '2026-03-16' }, key: randomUUID() });
+    expect(wrong.errors?.[0].extensions?.reason).toBe('SIGNER_NOT_IN_HOUSEHOLD');
+  });
+});
