@@ -29,6 +29,7 @@ export function serviceDataSourceOptions(config: ServiceDataSourceConfig): DataS
     namingStrategy: new SnakeNamingStrategy(),
     logger: new DatabaseLogger(),
     maxQueryExecutionTime: 1000,
-    extra: { max: config.poolSize ?? 10, connectionTimeoutMillis: 5000, application_name: 'waste-platform' },
+    // JIT compilation costs seconds on statements that run in milliseconds, and these services run many of those.
+    extra: { max: config.poolSize ?? 10, connectionTimeoutMillis: 5000, application_name: 'waste-platform', options: '-c jit=off' },
   };
 }

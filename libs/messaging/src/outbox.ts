@@ -36,12 +36,17 @@ export class Outbox {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('Outbox.recordQuery must run inside the transaction that makes the change');
     }
-    const inserted: unknown[] = await manager.query(
-      `INSERT INTO outbox_event (id, type, payload)
-       SELECT gen_random_uuid(), $${parameters.length + 1}, events.payload FROM (${payloadQuery}) AS events (payload)
-       RETURNING id`,
-      [...parameters, type],
-    );
+    const inserted: unknown[] = await manager.query(outboxInsertFrom(`$${parameters.length + 1}`, payloadQuery), [...parameters, type]);
     return inserted.length;
   }
+}
+
+/**
+ * SQL recording one event per row of `payloadQuery` (one jsonb column), of the type in placeholder `typeParameter`.
+ * It can stand as a data-modifying CTE, so a statement that changes rows can announce exactly the rows it changed.
+ */
+export function outboxInsertFrom(typeParameter: string, payloadQuery: string): string {
+  return `INSERT INTO outbox_event (id, type, payload)
+          SELECT gen_random_uuid(), ${typeParameter}, events.payload FROM (${payloadQuery}) AS events (payload)
+          RETURNING id`;
 }

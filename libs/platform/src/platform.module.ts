@@ -66,9 +66,6 @@ export class PlatformModule {
           path: '/graphql',
           graphiql: false,
           includeStacktraceInErrorResponses: !production,
-          // The gateway turns any non-2xx subgraph response into an opaque error; answering bad variables with 200
-          // lets their BAD_USER_INPUT reach the client intact.
-          status400ForVariableCoercionErrors: false,
           plugins: [ApolloServerPluginInlineTraceDisabled()],
           buildSchemaOptions: { numberScalarMode: 'integer' },
           context: ({ req }: { req: Request }): RequestContext => ({

@@ -113,8 +113,6 @@ export class EvaluationService {
       const districtId = unit.path[0];
       const ruleSet = await this.ruleSets.ruleSetFor(manager, districtId, month);
       const { households, changed } = await gradeAndPublishChunk(manager, this.outbox, { runId, unitId, districtId, month, ruleSet });
-      // Households that reached QUALIFIED no longer need the party member or volunteer who claimed them.
-      await this.claims.closeClaimsOfUpgradedHouseholds(manager, month, unitId);
       await manager.query(
         `UPDATE evaluation_chunk SET status = 'COMPLETED', households = $3, changed = $4, completed_at = now() WHERE run_id = $1 AND unit_id = $2`,
         [runId, unitId, households, changed],
@@ -129,6 +127,8 @@ export class EvaluationService {
         [runId, households, changed],
       );
       if (run.status === EvaluationRunStatus.COMPLETED) {
+        // Households that reached QUALIFIED no longer need the party member or volunteer who claimed them.
+        await this.claims.closeClaimsOfUpgradedHouseholds(manager, month, run.orgUnitId);
         // A month is announced when a run over a whole district completes it.
         const covered = await this.territory.find(run.orgUnitId);
         if (covered?.kind === 'DISTRICT') await announceMonth(manager, this.outbox, covered.id, month, run.id);

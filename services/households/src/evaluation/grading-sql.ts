@@ -1,28 +1,35 @@
 import type { EntityManager } from 'typeorm';
 import { monthStart, previousMonth } from '#libs/calendar';
-import { EventType, type MonthlyEvaluationCompletedPayload, type Outbox } from '#libs/messaging';
+import { EventType, outboxInsertFrom, type MonthlyEvaluationCompletedPayload, type Outbox } from '#libs/messaging';
 import type { GradingRules } from './grading-rules.js';
 
 /**
  * The monthly grading as SQL, so a month of a district is graded set-based, one community per statement, without
  * loading evidence into memory. `grading-rules.ts` explains the rules; this must stay in step with it.
  *
- * Parameters of GRADE_CHUNK: $1 month (first day), $2 chunk unit id, $3 rules (jsonb), $4 rule set id,
- * $5 rule version, $6 run id, $7 previous month (first day). Returns the households whose grade row changed.
+ * One statement grades a chunk and announces it: it upserts the month's grade rows (writing only rows whose content
+ * changes) and records, in the same statement and so the same transaction, `household-grades.published` events for
+ * exactly the rows it wrote, at most HOUSEHOLDS_PER_EVENT households each. A re-run that changes nothing writes and
+ * announces nothing; a grade that changes is announced again, marked as a correction.
+ *
+ * It is driven by the chunk's household ids (found once through the household(compound_id) index) with one
+ * primary-key lookup each, so plans do not depend on the month's statistics, which are stale while a run writes it.
+ *
+ * Parameters: $1 month (first day), $2 household ids, $3 rules (jsonb), $4 rule set id, $5 rule version, $6 run id,
+ * $7 previous month (first day), $8 event type, $9 month 'YYYY-MM', $10 district id.
  */
-export const GRADE_CHUNK = `
-WITH rules AS (SELECT $3::jsonb AS r),
-chunk AS (
-  SELECT h.id AS household_id FROM household h
-   WHERE h.compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[$2::uuid])
-),
-scored AS (
+export const HOUSEHOLDS_PER_EVENT = 500;
+
+export const GRADE_AND_PUBLISH_CHUNK = `
+WITH rules AS (SELECT $3::jsonb AS r, ARRAY(SELECT jsonb_array_elements_text($3::jsonb->'capIssues')) AS cap_issues),
+chunk AS (SELECT unnest($2::uuid[]) AS household_id),
+-- Materialized so each inspection's penalty is computed once, not once per use below.
+scored AS MATERIALIZED (
   SELECT i.household_id, i.id, i.kind, i.result, i.issues, i.inspected_at,
          (rules.r->'resultPenalty'->>i.result)::numeric
            + coalesce((SELECT sum((rules.r->'issuePenalty'->>issue)::numeric) FROM unnest(i.issues) AS issue), 0) AS penalty,
-         i.issues && ARRAY(SELECT jsonb_array_elements_text(rules.r->'capIssues')) AS capping
-    FROM inspection i CROSS JOIN rules
-   WHERE i.month = $1::date AND i.household_id IN (SELECT household_id FROM chunk)
+         i.issues && rules.cap_issues AS capping
+    FROM chunk c JOIN inspection i ON i.month = $1::date AND i.household_id = c.household_id CROSS JOIN rules
 ),
 per_household AS (
   SELECT household_id, count(*)::int AS inspections, sum(penalty) AS penalty,
@@ -51,73 +58,59 @@ graded AS (
            ELSE 'UNQUALIFIED'
          END AS grade
     FROM decided
-)
-INSERT INTO monthly_grade AS g (month, household_id, status, grade, score, inspection_count, reasons, rule_set_id, rule_version, previous_grade, run_id)
-SELECT $1::date, d.household_id,
-       CASE WHEN d.inspections IS NULL THEN 'NO_EVIDENCE' ELSE 'GRADED' END,
-       d.grade, d.score, coalesce(d.inspections, 0),
-       CASE WHEN d.inspections IS NULL THEN '[{"rule": "NO_EVIDENCE"}]'::jsonb
-       ELSE d.deductions
-         || CASE WHEN d.fails >= d.fail_limit THEN jsonb_build_array(jsonb_build_object('rule', 'FAIL_COUNT', 'fails', d.fails, 'limit', d.fail_limit)) ELSE '[]'::jsonb END
-         || CASE WHEN d.capped AND d.fails < d.fail_limit AND d.score >= d.qualified_from THEN '[{"rule": "ISSUE_CAP"}]'::jsonb ELSE '[]'::jsonb END
-         || jsonb_build_array(jsonb_build_object('rule', 'SCORE', 'score', d.score, 'inspections', d.inspections,
-              'qualifiedFrom', d.qualified_from, 'basicallyQualifiedFrom', d.basically_from))
-       END,
-       $4::uuid, $5::int, previous.grade, $6::uuid
-  FROM graded d
-  LEFT JOIN monthly_grade previous ON previous.month = $7::date AND previous.household_id = d.household_id
-ON CONFLICT (month, household_id) DO UPDATE
-   SET status = excluded.status, grade = excluded.grade, score = excluded.score, inspection_count = excluded.inspection_count,
-       reasons = excluded.reasons, rule_set_id = excluded.rule_set_id, rule_version = excluded.rule_version,
-       previous_grade = excluded.previous_grade, run_id = excluded.run_id, computed_at = now()
- WHERE (g.status, g.grade, g.score, g.inspection_count, g.reasons, g.rule_set_id, g.previous_grade)
-       IS DISTINCT FROM (excluded.status, excluded.grade, excluded.score, excluded.inspection_count, excluded.reasons, excluded.rule_set_id, excluded.previous_grade)
-RETURNING g.household_id`;
-
-/** Households of a chunk: $1 unit id. */
-const CHUNK_HOUSEHOLDS = `SELECT h.id FROM household h WHERE h.compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[$1::uuid])`;
-
-/** Events still to publish: each `household-grades.published` payload holds at most this many households. */
-export const HOUSEHOLDS_PER_EVENT = 500;
-
-/**
- * Payloads of `household-grades.published` for the chunk's grades consumers have not been told yet (new, or changed
- * since they were told). $1 unit id, $2 month (first day), $3 month 'YYYY-MM', $4 district id, $5 run id.
- */
-export const UNPUBLISHED_GRADE_EVENTS = `
-WITH pending AS (
-  SELECT g.household_id, g.status, g.grade, g.previous_grade, g.score, g.rule_version, g.reasons,
-         g.published_status IS NOT NULL AS correction, h.compound_id
-    FROM monthly_grade g JOIN household h ON h.id = g.household_id
-   WHERE g.month = $2::date AND g.household_id IN (${CHUNK_HOUSEHOLDS})
-     AND (g.published_status, g.published_grade) IS DISTINCT FROM (g.status, g.grade)
+),
+written AS (
+  INSERT INTO monthly_grade AS g (month, household_id, status, grade, score, inspection_count, reasons, rule_set_id, rule_version, previous_grade, run_id)
+  SELECT $1::date, d.household_id,
+         CASE WHEN d.inspections IS NULL THEN 'NO_EVIDENCE' ELSE 'GRADED' END,
+         d.grade, d.score, coalesce(d.inspections, 0),
+         CASE WHEN d.inspections IS NULL THEN '[{"rule": "NO_EVIDENCE"}]'::jsonb
+         ELSE d.deductions
+           || CASE WHEN d.fails >= d.fail_limit THEN jsonb_build_array(jsonb_build_object('rule', 'FAIL_COUNT', 'fails', d.fails, 'limit', d.fail_limit)) ELSE '[]'::jsonb END
+           || CASE WHEN d.capped AND d.fails < d.fail_limit AND d.score >= d.qualified_from THEN '[{"rule": "ISSUE_CAP"}]'::jsonb ELSE '[]'::jsonb END
+           || jsonb_build_array(jsonb_build_object('rule', 'SCORE', 'score', d.score, 'inspections', d.inspections,
+                'qualifiedFrom', d.qualified_from, 'basicallyQualifiedFrom', d.basically_from))
+         END,
+         $4::uuid, $5::int, previous.grade, $6::uuid
+    FROM graded d
+    LEFT JOIN LATERAL (SELECT grade FROM monthly_grade WHERE month = $7::date AND household_id = d.household_id LIMIT 1) AS previous ON true
+  ON CONFLICT (month, household_id) DO UPDATE
+     SET status = excluded.status, grade = excluded.grade, score = excluded.score, inspection_count = excluded.inspection_count,
+         reasons = excluded.reasons, rule_set_id = excluded.rule_set_id, rule_version = excluded.rule_version,
+         previous_grade = excluded.previous_grade, run_id = excluded.run_id, computed_at = now()
+   WHERE (g.status, g.grade, g.score, g.inspection_count, g.reasons, g.rule_set_id, g.previous_grade)
+         IS DISTINCT FROM (excluded.status, excluded.grade, excluded.score, excluded.inspection_count, excluded.reasons, excluded.rule_set_id, excluded.previous_grade)
+  -- xmax is 0 for a row this statement inserted, set for one it updated: an update replaces a published grade.
+  RETURNING g.household_id, g.status, g.grade, g.previous_grade, g.score, g.rule_version, g.reasons, g.xmax <> 0 AS correction
 ),
 items AS (
-  SELECT (row_number() OVER (ORDER BY p.household_id) - 1) / ${HOUSEHOLDS_PER_EVENT} AS batch,
+  SELECT (row_number() OVER (ORDER BY w.household_id) - 1) / ${HOUSEHOLDS_PER_EVENT} AS batch,
          jsonb_build_object(
-           'householdId', p.household_id, 'compoundId', p.compound_id, 'status', p.status, 'grade', p.grade,
-           'previousGrade', p.previous_grade, 'score', p.score, 'ruleVersion', p.rule_version, 'reasons', p.reasons,
-           'correction', p.correction,
+           'householdId', w.household_id, 'compoundId', h.compound_id, 'status', w.status, 'grade', w.grade,
+           'previousGrade', w.previous_grade, 'score', w.score, 'ruleVersion', w.rule_version, 'reasons', w.reasons,
+           'correction', w.correction,
            'residents', coalesce((
              SELECT jsonb_agg(jsonb_build_object(
                       'residentId', r.id, 'occupation', r.occupation, 'institutionId', r.institution_id,
                       'partyMemberId', r.party_member_id,
                       'minor', extract(year FROM now() AT TIME ZONE 'Asia/Shanghai') - r.birth_year < 18) ORDER BY r.id)
-               FROM resident r WHERE r.household_id = p.household_id), '[]'::jsonb)
+               FROM resident r WHERE r.household_id = w.household_id), '[]'::jsonb)
          ) AS item
-    FROM pending p
+    FROM written w CROSS JOIN LATERAL (SELECT compound_id FROM household WHERE id = w.household_id LIMIT 1) AS h
+),
+published AS (
+  ${outboxInsertFrom(
+    '$8',
+    `SELECT jsonb_build_object('month', $9::text, 'districtId', $10::uuid, 'runId', $6::uuid, 'households', jsonb_agg(item ORDER BY item->>'householdId'))
+       FROM items GROUP BY batch`,
+  )}
 )
-SELECT jsonb_build_object('month', $3::text, 'districtId', $4::uuid, 'runId', $5::uuid, 'households', jsonb_agg(item ORDER BY item->>'householdId'))
-  FROM items GROUP BY batch`;
+SELECT (SELECT count(*) FROM written)::int AS changed, (SELECT count(*) FROM published)::int AS events`;
 
-/** Marks the chunk's grades as told. $1 unit id, $2 month (first day). */
-export const MARK_PUBLISHED = `
-UPDATE monthly_grade SET published_status = status, published_grade = grade
- WHERE month = $2::date AND household_id IN (${CHUNK_HOUSEHOLDS})
-   AND (published_status, published_grade) IS DISTINCT FROM (status, grade)`;
-
-/** Households in the chunk: $1 unit id. */
-export const COUNT_CHUNK_HOUSEHOLDS = `SELECT count(*)::int AS count FROM (${CHUNK_HOUSEHOLDS}) AS chunk`;
+/** The households of a chunk, through the compounds below its unit: $1 unit id. */
+const CHUNK_HOUSEHOLDS = `
+SELECT coalesce(array_agg(h.id), '{}')::text[] AS ids FROM household h
+ WHERE h.compound_id = ANY(ARRAY(SELECT id FROM territory_unit WHERE path @> ARRAY[$1::uuid] AND kind = 'COMPOUND'))`;
 
 export interface RuleSetRow {
   id: string;
@@ -155,18 +148,16 @@ export interface ChunkToGrade {
 }
 
 /**
- * Grades one chunk and records `household-grades.published` events for the grades consumers have not been told,
- * inside the caller's transaction. Returns the chunk's household count and how many grade rows changed.
+ * Grades one chunk and records `household-grades.published` events for the grades it wrote, inside the caller's
+ * transaction. Returns the chunk's household count and how many grade rows changed.
  */
 export async function gradeAndPublishChunk(manager: EntityManager, outbox: Outbox, chunk: ChunkToGrade): Promise<{ households: number; changed: number }> {
-  const start = monthStart(chunk.month);
-  const changed: unknown[] = await manager.query(GRADE_CHUNK, [
-    start, chunk.unitId, JSON.stringify(chunk.ruleSet.rules), chunk.ruleSet.id, chunk.ruleSet.version, chunk.runId, monthStart(previousMonth(chunk.month)),
+  const [{ ids }]: { ids: string[] }[] = await manager.query(CHUNK_HOUSEHOLDS, [chunk.unitId]);
+  const [{ changed }] = await manager.query(GRADE_AND_PUBLISH_CHUNK, [
+    monthStart(chunk.month), ids, JSON.stringify(chunk.ruleSet.rules), chunk.ruleSet.id, chunk.ruleSet.version, chunk.runId,
+    monthStart(previousMonth(chunk.month)), EventType.HouseholdGradesPublished, chunk.month, chunk.districtId,
   ]);
-  const [{ count: households }] = await manager.query(COUNT_CHUNK_HOUSEHOLDS, [chunk.unitId]);
-  await outbox.recordQuery(manager, EventType.HouseholdGradesPublished, UNPUBLISHED_GRADE_EVENTS, [chunk.unitId, start, chunk.month, chunk.districtId, chunk.runId]);
-  await manager.query(MARK_PUBLISHED, [chunk.unitId, start]);
-  return { households, changed: changed.length };
+  return { households: ids.length, changed };
 }
 
 /**

@@ -21,23 +21,8 @@ export const householdsDemoData: DemoData = {
     await dataSource.query(`DELETE FROM grading_rule_set WHERE created_by <> 'migration'`);
   },
 
-  /** Households are written in batches of 10,000 rows, one INSERT … SELECT FROM unnest per batch. */
   async seed(dataSource: DataSource, plan: DistrictPlan, options: DemoDataOptions) {
-    // The territory copy starts from the snapshots organization's seed announces (version 1), so the demo months can
-    // be graded now; the events, arriving later, find nothing newer to apply.
-    await applyTerritorySnapshots(dataSource, planUnits(plan).map((unit) => ({ ...unit, version: 1 })));
-    let written = 0;
-    for (const batch of planHouseholds(plan, options.households)) {
-      await dataSource.query(
-        `INSERT INTO household (id, compound_id, building, unit, room, tenure, floating_population, property_company_id)
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::int[], $6::text[], $7::boolean[], $8::uuid[])`,
-        [
-          batch.map((h) => h.id), batch.map((h) => h.compoundId), batch.map((h) => h.building), batch.map((h) => h.unit),
-          batch.map((h) => h.room), batch.map((h) => h.tenure), batch.map((h) => h.floatingPopulation), batch.map((h) => h.propertyCompanyId),
-        ],
-      );
-      written += batch.length;
-    }
+    const written = await seedHouseholdRows(dataSource, plan, options.households);
     const points = await seedCollectionPoints(dataSource, plan);
     const residents = await seedResidents(dataSource, plan);
     const letters = await seedCommitmentLetters(dataSource);
@@ -49,6 +34,28 @@ export const householdsDemoData: DemoData = {
     return `${written} households, ${residents} residents, ${letters} commitment letters, ${points} collection points, ${inspections} inspections in ${demoMonths().join(' and ')} (graded)`;
   },
 };
+
+/**
+ * The territory copy and the households. The copy starts from the snapshots organization's seed announces (version
+ * 1), so months can be graded at once; the events, arriving later, find nothing newer to apply. Households are
+ * written in batches of 10,000 rows, one INSERT … SELECT FROM unnest per batch.
+ */
+export async function seedHouseholdRows(dataSource: DataSource, plan: DistrictPlan, total: number): Promise<number> {
+  await applyTerritorySnapshots(dataSource, planUnits(plan).map((unit) => ({ ...unit, version: 1 })));
+  let written = 0;
+  for (const batch of planHouseholds(plan, total)) {
+    await dataSource.query(
+      `INSERT INTO household (id, compound_id, building, unit, room, tenure, floating_population, property_company_id)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::int[], $6::text[], $7::boolean[], $8::uuid[])`,
+      [
+        batch.map((h) => h.id), batch.map((h) => h.compoundId), batch.map((h) => h.building), batch.map((h) => h.unit),
+        batch.map((h) => h.room), batch.map((h) => h.tenure), batch.map((h) => h.floatingPopulation), batch.map((h) => h.propertyCompanyId),
+      ],
+    );
+    written += batch.length;
+  }
+  return written;
+}
 
 /**
  * Every compound gets a regular point (定时定点: weekdays 06:30–08:30, weekends 07:00–09:00, daily 18:00–20:00; every

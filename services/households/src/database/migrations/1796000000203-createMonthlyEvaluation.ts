@@ -81,13 +81,12 @@ export class CreateMonthlyEvaluation1796000000203 implements MigrationInterface 
         score            numeric(5, 1),
         inspection_count integer NOT NULL,
         reasons          jsonb NOT NULL,
-        rule_set_id      uuid NOT NULL REFERENCES grading_rule_set (id),
+        -- No foreign key: rule sets are never deleted, and the check would cost every grade written.
+        rule_set_id      uuid NOT NULL,
         rule_version     integer NOT NULL,
         previous_grade   text,
         run_id           uuid NOT NULL,
         computed_at      timestamptz NOT NULL DEFAULT now(),
-        published_status text,
-        published_grade  text,
         PRIMARY KEY (month, household_id),
         CONSTRAINT monthly_grade_only_graded_has_grade CHECK ((status = 'GRADED') = (grade IS NOT NULL))
       )`);

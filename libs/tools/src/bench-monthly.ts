@@ -1,0 +1,166 @@
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { Role, signCaller } from '#libs/auth';
+import { previousMonth, shanghaiMonth } from '#libs/calendar';
+import { planDistrict } from '#libs/demo-data';
+import { ServiceName } from '#libs/messaging';
+import { parseServiceEnvironment } from '#libs/platform';
+import { seedInspections, seedResidents } from '../../../services/households/src/seed/evidence.seed.js';
+import { householdsDemoData, seedHouseholdRows } from '../../../services/households/src/seed/households.seed.js';
+import { repoRoot } from './repo-root.js';
+import { openServiceDatabase } from './service-database.js';
+import { loadService } from './services.js';
+
+/**
+ * `npm run bench:monthly -- --households 500000`: seeds a district of N households (4 inspections each, on average,
+ * in the month just ended), runs the monthly evaluation end to end through BullMQ in a households process of its
+ * own, then computes the same grades with one hand-written SQL statement on the same data, and prints both wall
+ * times, their ratio and the worker's peak RSS. Uses its own databases (prefix `waste_bench_`) and queue prefix.
+ */
+/**
+ * The same grades as the cycle, written by hand as one statement over the whole month with the default rules
+ * (version 1) spelled out: the yardstick the cycle is compared with.
+ */
+const HAND_WRITTEN_GRADES = `
+CREATE TABLE bench_grade AS
+WITH per_household AS (
+  SELECT i.household_id, count(*) AS inspections,
+         sum(CASE i.result WHEN 'PASS' THEN 0 WHEN 'MINOR_ISSUE' THEN 5 ELSE 15 END
+             + (SELECT coalesce(sum(CASE issue WHEN 'KITCHEN_WASTE_CONTAMINATED' THEN 3 WHEN 'RECYCLABLES_MIXED' THEN 2
+                                                 WHEN 'HAZARDOUS_MISSORTED' THEN 10 WHEN 'BAG_DUMPED' THEN 10 WHEN 'BAG_NOT_BROKEN' THEN 2
+                                                 WHEN 'OUTSIDE_DROP_OFF_HOURS' THEN 2 ELSE 1 END), 0) FROM unnest(i.issues) AS issue)) AS penalty,
+         count(*) FILTER (WHERE i.result = 'FAIL') AS fails,
+         bool_or('HAZARDOUS_MISSORTED' = ANY(i.issues)) AS capped
+    FROM inspection i WHERE i.month = $1::date GROUP BY i.household_id
+)
+SELECT h.id AS household_id,
+       CASE WHEN p.household_id IS NULL THEN 'NO_EVIDENCE' ELSE 'GRADED' END AS status,
+       CASE WHEN p.household_id IS NULL THEN NULL
+            WHEN p.fails >= 3 THEN 'UNQUALIFIED'
+            WHEN 100 - p.penalty >= 85 AND NOT p.capped THEN 'QUALIFIED'
+            WHEN greatest(0, 100 - p.penalty) >= 60 THEN 'BASICALLY_QUALIFIED'
+            ELSE 'UNQUALIFIED' END AS grade,
+       CASE WHEN p.household_id IS NOT NULL THEN greatest(0, 100 - p.penalty)::numeric(5, 1) END AS score
+  FROM household h LEFT JOIN per_household p ON p.household_id = h.id`;
+
+const { values } = parseArgs({ options: { households: { type: 'string', default: '500000' } } });
+const households = Number(values.households);
+if (!Number.isInteger(households) || households < 1) throw new Error('--households takes a positive whole number');
+
+const env = { ...process.env, DATABASE_NAME_PREFIX: 'waste_bench_', QUEUE_PREFIX: 'waste-bench', LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+const serviceEnv = parseServiceEnvironment(0, env);
+const month = previousMonth(shanghaiMonth());
+const plan = planDistrict();
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+const db = await openServiceDatabase(await loadService(ServiceName.Households), serviceEnv);
+try {
+  const { runMigrations } = await import('#libs/database');
+  await runMigrations(db);
+  let started = Date.now();
+  await householdsDemoData.reset(db);
+  await seedHouseholdRows(db, plan, households);
+  const residents = await seedResidents(db, plan);
+  const inspections = await seedInspections(db, month, 4, 0);
+  await db.query('ANALYZE');
+  console.log(`Seeded ${households} households, ${residents} residents, ${inspections} inspections in ${month} (${seconds(Date.now() - started)})`);
+
+  // The worker: a households process exactly as production runs it, measured from outside.
+  const port = await freePort();
+  const worker = spawn(process.execPath, [join(repoRoot(), 'dist/services/households/src/main.js')], {
+    env: { ...env, PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, peakRssOf(worker.pid!))), 200);
+  try {
+    await until(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.ok === true, 60_000);
+    started = Date.now();
+    const caller = { userId: 'bench', roles: [Role.DISTRICT_ADMIN], orgUnitId: null, householdId: null, requestId: 'bench' };
+    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...signCaller(caller, serviceEnv.CONTEXT_SIGNING_SECRET) },
+      body: JSON.stringify({
+        query: 'mutation($m: String!, $o: ID!) { runMonthlyEvaluation(month: $m, orgUnitId: $o) { id totalChunks } }',
+        variables: { m: month, o: plan.district.id },
+      }),
+    });
+    const { data, errors } = (await response.json()) as { data?: { runMonthlyEvaluation: { id: string; totalChunks: number } }; errors?: unknown };
+    if (!data) throw new Error(`runMonthlyEvaluation failed: ${JSON.stringify(errors)}`);
+    const run = data.runMonthlyEvaluation;
+    await until(async () => {
+      const [row] = await db.query(`SELECT status FROM evaluation_run WHERE id = $1`, [run.id]);
+      if (row.status === 'FAILED') throw new Error('The evaluation run failed');
+      return row.status === 'COMPLETED';
+    }, 30 * 60_000);
+    const cycleMs = Date.now() - started;
+    peakRss = Math.max(peakRss, peakRssOf(worker.pid!));
+
+    started = Date.now();
+    await db.query(`DROP TABLE IF EXISTS bench_grade`);
+    await db.query(HAND_WRITTEN_GRADES, [`${month}-01`]);
+    const handMs = Date.now() - started;
+
+    const agree = await db.query(
+      `SELECT (SELECT count(*) FROM bench_grade) AS hand,
+              (SELECT count(*) FROM monthly_grade g JOIN bench_grade b ON b.household_id = g.household_id
+                WHERE g.month = $1 AND g.status = b.status AND g.grade IS NOT DISTINCT FROM b.grade AND g.score IS NOT DISTINCT FROM b.score) AS same`,
+      [`${month}-01`],
+    );
+    console.log(`
+Monthly evaluation of ${households} households, ${inspections} inspections (${run.totalChunks} community chunks)
+  cycle (request → run COMPLETED, through BullMQ): ${seconds(cycleMs)}
+  one hand-written SQL statement:                  ${seconds(handMs)}
+  ratio:                                           ${(cycleMs / handMs).toFixed(2)}   (target ≤ 3)
+  worker peak RSS:                                 ${Math.round(peakRss / 1024)} MB   (target ≤ 512 MB)
+  grades identical in both:                        ${agree[0].same} of ${agree[0].hand}`);
+  } finally {
+    clearInterval(sampler);
+    worker.kill('SIGTERM');
+    await new Promise((resolve) => worker.once('exit', resolve));
+  }
+} finally {
+  await db.destroy();
+  await deleteKeys(serviceEnv.REDIS_URL, 'waste-bench');
+}
+
+/** VmHWM: the process's peak resident set, in kB, as the kernel tracked it. */
+function peakRssOf(pid: number): number {
+  try {
+    return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('Timed out');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  redis.disconnect();
+}

@@ -1,0 +1,13 @@
+import pg from 'pg';
+const c = new pg.Client('postgres://postgres@127.0.0.1:5432/waste_bench_households'); await c.connect();
+const { rows: [u] } = await c.query(`SELECT id FROM territory_unit WHERE kind='COMMUNITY' LIMIT 1`);
+const src = (await import('node:fs')).readFileSync('/work/main/dist/services/households/src/evaluation/grading-sql.js','utf8');
+const CH = src.match(/const CHUNK_HOUSEHOLDS = `([\s\S]*?)`;/)[1];
+const mod = await import('/work/main/dist/services/households/src/evaluation/grading-sql.js');
+const { rows: [{ ids }] } = await c.query(CH, [u.id]);
+await c.query('BEGIN');
+const r = await c.query('EXPLAIN ANALYZE ' + mod.MARK_PUBLISHED, [ids, '2026-10-01']);
+console.log(r.rows.map(x=>x['QUERY PLAN']).join('\n'));
+const r2 = await c.query('EXPLAIN ANALYZE ' + mod.UNPUBLISHED_GRADE_EVENTS, [ids, '2026-10-01', '2026-10', u.id, u.id]);
+console.log(r2.rows.map(x=>x['QUERY PLAN']).join('\n'));
+await c.query('ROLLBACK'); await c.end();

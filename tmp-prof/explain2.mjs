@@ -1,0 +1,12 @@
+import pg from 'pg';
+const c = new pg.Client('postgres://postgres@127.0.0.1:5432/waste_bench_households'); await c.connect();
+const { rows: [u] } = await c.query(`SELECT id FROM territory_unit WHERE kind='COMMUNITY' LIMIT 1`);
+const { rows: [rs] } = await c.query(`SELECT id, version, rules FROM grading_rule_set LIMIT 1`);
+const src = (await import('node:fs')).readFileSync('/work/main/dist/services/households/src/evaluation/grading-sql.js','utf8');
+const CH = src.match(/const CHUNK_HOUSEHOLDS = `([\s\S]*?)`;/)[1];
+const mod = await import('/work/main/dist/services/households/src/evaluation/grading-sql.js');
+const { rows: [{ ids }] } = await c.query(CH, [u.id]);
+await c.query('BEGIN');
+const r = await c.query('EXPLAIN (ANALYZE, BUFFERS) ' + mod.GRADE_CHUNK, ['2026-10-01', ids, JSON.stringify(rs.rules), rs.id, rs.version, '00000000-0000-4000-8000-000000000000', '2026-09-01']);
+console.log(r.rows.map(x=>x['QUERY PLAN']).filter(l => !/Filter: \(household_id = ANY/.test(l)).map(l=>l.slice(0,200)).join('\n'));
+await c.query('ROLLBACK'); await c.end();
