@@ -68,6 +68,15 @@ export enum JobName {
   MonthlyEvaluation = 'monthly-evaluation.scheduled',
 }
 
+/**
+ * How many jobs of a queue one process runs at once. Grading chunks are database-bound: more of them at once than
+ * the database has cores only makes them wait on each other.
+ */
+export const QUEUE_CONCURRENCY: Partial<Record<QueueName, number>> = {
+  [QueueName.HouseholdsJobs]: 2,
+};
+export const DEFAULT_QUEUE_CONCURRENCY = 4;
+
 /** Time zone of every job schedule: the district's working day. */
 export const SCHEDULE_TIME_ZONE = 'Asia/Shanghai';
 

@@ -4,7 +4,8 @@ import { EVENT_SUBSCRIBERS, type EventEnvelope, type EventType, type QueueName }
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging-options.js';
 import { QueueRegistry } from './queue-registry.js';
 
-const BATCH_SIZE = 200;
+/** Events per transaction; grade events carry up to 500 households each, so a batch stays within tens of MB. */
+const BATCH_SIZE = 50;
 const IDLE_POLL_MS = 500;
 const ERROR_PAUSE_MS = 5_000;
 const PURGE_EVERY_MS = 3600_000;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { DiscoveryService } from '@nestjs/core';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { DomainError, ErrorCode } from '#libs/errors';
-import { JOB_SCHEDULES, SCHEDULE_TIME_ZONE, jobsOfQueue, queuesOwnedBy, type QueueName } from './catalogue.js';
+import { DEFAULT_QUEUE_CONCURRENCY, JOB_SCHEDULES, QUEUE_CONCURRENCY, SCHEDULE_TIME_ZONE, jobsOfQueue, queuesOwnedBy, type QueueName } from './catalogue.js';
 import { checkJobHandlers } from './handler-check.js';
 import { JOB_HANDLER_METADATA, PermanentJobError, type JobProcessor } from './job-handler.js';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging-options.js';
@@ -63,7 +63,7 @@ export class WorkerHost implements OnModuleInit, OnApplicationBootstrap, BeforeA
     const worker = new Worker(queue, (job) => this.process(job), {
       connection: bullConnection(this.options.redisUrl),
       prefix: this.options.queuePrefix,
-      concurrency: 4,
+      concurrency: QUEUE_CONCURRENCY[queue] ?? DEFAULT_QUEUE_CONCURRENCY,
     });
     worker.on('failed', (job, error) => {
       if (!job) return;

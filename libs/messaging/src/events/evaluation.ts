@@ -23,8 +23,8 @@ export interface PublishedGrade {
   previousGrade: Grade | null;
   score: number | null;
   ruleVersion: number;
-  /** Why: the rules that applied and the inspections behind them (see households' GradeReason). */
-  reasons: Record<string, unknown>[];
+  /** The distinct problems inspections found in the month (InspectionIssue values), for notices in words. */
+  issues: string[];
   residents: GradedResident[];
   /** True when this replaces a grade published earlier for the same month (late evidence, a re-run). */
   correction: boolean;

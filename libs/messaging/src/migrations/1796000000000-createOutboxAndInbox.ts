@@ -15,6 +15,9 @@ export class CreateOutboxAndInbox1796000000000 implements MigrationInterface {
         published_at timestamptz
       )`);
     await runner.query(`CREATE INDEX outbox_event_pending ON outbox_event (seq) WHERE published_at IS NULL`);
+    // Payloads are written once, read once by the relay and purged within a week: compressing them costs more CPU
+    // at write time than the disk it saves.
+    await runner.query(`ALTER TABLE outbox_event ALTER COLUMN payload SET STORAGE EXTERNAL`);
     await runner.query(`
       CREATE TABLE processed_event (
         consumer     text NOT NULL,

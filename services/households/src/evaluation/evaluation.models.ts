@@ -1,9 +1,9 @@
 import { ArgsType, Field, Float, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { Connection, PageArgs } from '#libs/pagination';
 import { OrgUnitRef } from '#libs/references';
-import { InspectionIssue } from '../inspections/inspection-enums.js';
+import { INSPECTION_ISSUE_LABEL_ZH, InspectionIssue } from '../inspections/inspection-enums.js';
 import { EvaluationRunStatus, EvaluationStatus, EvaluationTrigger, GRADE_LABEL_ZH, Grade } from './evaluation-enums.js';
-import { describeReason, type GradingRules, type ReasonRecord } from './grading-rules.js';
+import { describeReason, type GradingRules, type ReasonInspection, type ReasonRecord } from './grading-rules.js';
 
 @ObjectType({ description: 'One reason of a grade: an inspection that cost points, or a rule that applied.' })
 export class GradeReason {
@@ -27,6 +27,7 @@ export interface MonthlyGradeRow {
   grade: Grade | null;
   score: string | null;
   inspectionCount: number;
+  issues: InspectionIssue[];
   reasons: ReasonRecord[];
   ruleSetId: string;
   ruleVersion: number;
@@ -57,6 +58,12 @@ export class MonthlyGrade {
   @Field(() => Int)
   inspectionCount: number;
 
+  @Field(() => [InspectionIssue], { description: 'The problems inspections found in the month.' })
+  issues: InspectionIssue[];
+
+  @Field(() => [String])
+  issuesLabelZh: string[];
+
   @Field(() => [GradeReason])
   reasons: GradeReason[];
 
@@ -72,7 +79,8 @@ export class MonthlyGrade {
   @Field()
   computedAt: Date;
 
-  static from(row: MonthlyGradeRow): MonthlyGrade {
+  /** `inspections` holds the inspections the reasons cite, by id, so they can be told in words. */
+  static from(row: MonthlyGradeRow, inspections: ReadonlyMap<string, ReasonInspection>): MonthlyGrade {
     return Object.assign(new MonthlyGrade(), {
       month: String(row.month).slice(0, 7),
       householdId: row.householdId,
@@ -81,11 +89,13 @@ export class MonthlyGrade {
       gradeLabelZh: row.grade ? GRADE_LABEL_ZH[row.grade] : null,
       score: row.score === null ? null : Number(row.score),
       inspectionCount: row.inspectionCount,
+      issues: row.issues,
+      issuesLabelZh: row.issues.map((issue) => INSPECTION_ISSUE_LABEL_ZH[issue]),
       reasons: row.reasons.map((reason) => ({
         rule: reason.rule,
         points: reason.points ?? null,
         inspectionId: reason.inspectionId ?? null,
-        descriptionZh: describeReason(reason, row.grade),
+        descriptionZh: describeReason(reason, row.grade, reason.inspectionId ? inspections.get(reason.inspectionId) : undefined),
       })),
       ruleVersion: row.ruleVersion,
       ruleSetId: row.ruleSetId,

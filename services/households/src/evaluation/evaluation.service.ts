@@ -14,13 +14,14 @@ import { EvaluationRunStatus, EvaluationTrigger } from './evaluation-enums.js';
 import { EvaluationRun, MonthlyGrade, type EvaluationRunRow, type HouseholdGradesArgs, type MonthlyGradeRow } from './evaluation.models.js';
 import { announceMonth, gradeAndPublishChunk } from './grading-sql.js';
 import { HouseholdClaimService } from '../outreach/household-claim.service.js';
+import type { ReasonInspection } from './grading-rules.js';
 import { RuleSetService } from './rule-set.service.js';
 
 const RUN_COLUMNS = `id, month, org_unit_id AS "orgUnitId", trigger, requested_by AS "requestedBy", status, total_chunks AS "totalChunks",
   completed_chunks AS "completedChunks", households_evaluated AS "householdsEvaluated", grades_changed AS "gradesChanged", error,
   created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
 const GRADE_COLUMNS = `g.month, g.household_id AS "householdId", g.status, g.grade, g.score, g.inspection_count AS "inspectionCount",
-  g.reasons, g.rule_set_id AS "ruleSetId", g.rule_version AS "ruleVersion", g.previous_grade AS "previousGrade", g.computed_at AS "computedAt"`;
+  g.issues, g.reasons, g.rule_set_id AS "ruleSetId", g.rule_version AS "ruleVersion", g.previous_grade AS "previousGrade", g.computed_at AS "computedAt"`;
 
 export interface ChunkJob {
   runId: string;
@@ -161,7 +162,7 @@ export class EvaluationService {
       `SELECT ${GRADE_COLUMNS} FROM monthly_grade g WHERE g.household_id = $1 AND g.month = $2`,
       [householdId, monthStart(month)],
     );
-    return row ? MonthlyGrade.from(row) : null;
+    return row ? (await this.present([row]))[0] : null;
   }
 
   /** Grades of many households for one month, for a page of households (one query). */
@@ -170,7 +171,8 @@ export class EvaluationService {
       `SELECT ${GRADE_COLUMNS} FROM monthly_grade g WHERE g.household_id = ANY($1::uuid[]) AND g.month = $2`,
       [householdIds, monthStart(month)],
     );
-    const byHousehold = new Map(rows.map((row) => [row.householdId, MonthlyGrade.from(row)]));
+    const grades = await this.present(rows);
+    const byHousehold = new Map(grades.map((grade) => [grade.householdId, grade]));
     return householdIds.map((id) => byHousehold.get(id) ?? null);
   }
 
@@ -190,8 +192,21 @@ export class EvaluationService {
         keyOf: (row) => [String(row.month).slice(0, 10)],
         descending: true,
       },
-      (rows) => rows.map(MonthlyGrade.from),
+      (rows) => this.present(rows),
     );
+  }
+
+  /** Grades with their reasons in words: the inspections the reasons cite are loaded in one query. */
+  private async present(rows: MonthlyGradeRow[]): Promise<MonthlyGrade[]> {
+    const cited = rows.flatMap((row) => row.reasons.flatMap((reason) => (reason.inspectionId ? [reason.inspectionId] : [])));
+    const inspections: (ReasonInspection & { id: string })[] = cited.length
+      ? await this.dataSource.query(
+          `SELECT id, kind, result, issues, inspected_at AS "inspectedAt" FROM inspection WHERE id = ANY($1::uuid[])`,
+          [cited],
+        )
+      : [];
+    const byId = new Map(inspections.map((inspection) => [inspection.id, inspection]));
+    return rows.map((row) => MonthlyGrade.from(row, byId));
   }
 
   private async requireHouseholdVisible(caller: Caller, householdId: string): Promise<void> {

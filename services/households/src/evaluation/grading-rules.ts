@@ -46,10 +46,6 @@ export function parseGradingRules(value: unknown): GradingRules {
 export interface ReasonRecord {
   rule: 'INSPECTION_PENALTY' | 'FAIL_COUNT' | 'ISSUE_CAP' | 'SCORE' | 'NO_EVIDENCE';
   inspectionId?: string;
-  kind?: InspectionKind;
-  result?: InspectionResult;
-  issues?: InspectionIssue[];
-  inspectedAt?: string;
   points?: number;
   fails?: number;
   limit?: number;
@@ -59,13 +55,21 @@ export interface ReasonRecord {
   inspections?: number;
 }
 
+/** What a reason needs to know of the inspection behind it. */
+export interface ReasonInspection {
+  kind: InspectionKind;
+  result: InspectionResult;
+  issues: InspectionIssue[];
+  inspectedAt: Date;
+}
+
 /** A reason in words, as a household reads it (and a notice quotes it). */
-export function describeReason(reason: ReasonRecord, grade: Grade | null): string {
+export function describeReason(reason: ReasonRecord, grade: Grade | null, inspection?: ReasonInspection): string {
   switch (reason.rule) {
     case 'INSPECTION_PENALTY': {
-      const day = reason.inspectedAt ? shanghaiDay(reason.inspectedAt) : '';
-      const issues = (reason.issues ?? []).map((issue) => INSPECTION_ISSUE_LABEL_ZH[issue]).join('、');
-      return `${day}${INSPECTION_KIND_LABEL_ZH[reason.kind!]}：${INSPECTION_RESULT_LABEL_ZH[reason.result!]}${issues ? `（${issues}）` : ''}，扣${-reason.points!}分`;
+      if (!inspection) return `一次检查扣${-reason.points!}分`;
+      const issues = inspection.issues.map((issue) => INSPECTION_ISSUE_LABEL_ZH[issue]).join('、');
+      return `${shanghaiDay(inspection.inspectedAt)}${INSPECTION_KIND_LABEL_ZH[inspection.kind]}：${INSPECTION_RESULT_LABEL_ZH[inspection.result]}${issues ? `（${issues}）` : ''}，扣${-reason.points!}分`;
     }
     case 'FAIL_COUNT':
       return `本月${reason.fails}次检查不合格（达到${reason.limit}次即评为不合格）`;
@@ -78,8 +82,8 @@ export function describeReason(reason: ReasonRecord, grade: Grade | null): strin
   }
 }
 
-function shanghaiDay(iso: string): string {
-  const local = new Date(Date.parse(iso) + 8 * 3600_000);
+function shanghaiDay(at: Date): string {
+  const local = new Date(at.getTime() + 8 * 3600_000);
   return `${local.getUTCMonth() + 1}月${local.getUTCDate()}日`;
 }
 

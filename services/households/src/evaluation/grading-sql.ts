@@ -16,32 +16,41 @@ import type { GradingRules } from './grading-rules.js';
  * primary-key lookup each, so plans do not depend on the month's statistics, which are stale while a run writes it.
  *
  * Parameters: $1 month (first day), $2 household ids, $3 rules (jsonb), $4 rule set id, $5 rule version, $6 run id,
- * $7 previous month (first day), $8 event type, $9 month 'YYYY-MM', $10 district id.
+ * $7 previous month (first day), $8 event type, $9 month 'YYYY-MM', $10 district id, $11 the households' compound ids.
  */
 export const HOUSEHOLDS_PER_EVENT = 500;
 
 export const GRADE_AND_PUBLISH_CHUNK = `
-WITH rules AS (SELECT $3::jsonb AS r, ARRAY(SELECT jsonb_array_elements_text($3::jsonb->'capIssues')) AS cap_issues),
+WITH rules AS (
+  SELECT $3::jsonb AS r, ARRAY(SELECT jsonb_array_elements_text($3::jsonb->'capIssues')) AS cap_issues,
+         ($3::jsonb->'resultPenalty'->>'PASS')::numeric AS pass_penalty,
+         ($3::jsonb->'resultPenalty'->>'MINOR_ISSUE')::numeric AS minor_penalty,
+         ($3::jsonb->'resultPenalty'->>'FAIL')::numeric AS fail_penalty
+),
+issue_penalty AS (SELECT key AS issue, value::numeric AS points FROM jsonb_each_text($3::jsonb->'issuePenalty')),
 chunk AS (SELECT unnest($2::uuid[]) AS household_id),
 -- Materialized so each inspection's penalty is computed once, not once per use below.
 scored AS MATERIALIZED (
-  SELECT i.household_id, i.id, i.kind, i.result, i.issues, i.inspected_at,
-         (rules.r->'resultPenalty'->>i.result)::numeric
-           + coalesce((SELECT sum((rules.r->'issuePenalty'->>issue)::numeric) FROM unnest(i.issues) AS issue), 0) AS penalty,
+  SELECT i.household_id, i.id, i.result, i.issues, i.inspected_at,
+         CASE i.result WHEN 'PASS' THEN rules.pass_penalty WHEN 'MINOR_ISSUE' THEN rules.minor_penalty ELSE rules.fail_penalty END
+           + CASE WHEN cardinality(i.issues) = 0 THEN 0
+                  ELSE coalesce((SELECT sum(p.points) FROM issue_penalty p WHERE p.issue = ANY(i.issues)), 0) END AS penalty,
          i.issues && rules.cap_issues AS capping
     FROM chunk c JOIN inspection i ON i.month = $1::date AND i.household_id = c.household_id CROSS JOIN rules
 ),
 per_household AS (
   SELECT household_id, count(*)::int AS inspections, sum(penalty) AS penalty,
          count(*) FILTER (WHERE result = 'FAIL')::int AS fails, bool_or(capping) AS capped,
-         coalesce(jsonb_agg(jsonb_build_object(
-           'rule', 'INSPECTION_PENALTY', 'inspectionId', id, 'kind', kind, 'result', result, 'issues', to_jsonb(issues),
-           'inspectedAt', to_char(inspected_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), 'points', -penalty
-         ) ORDER BY inspected_at, id) FILTER (WHERE penalty > 0), '[]'::jsonb) AS deductions
+         -- The inspection and what it cost; what it found is read from the inspection itself when explained.
+         coalesce(jsonb_agg(jsonb_build_object('rule', 'INSPECTION_PENALTY', 'inspectionId', id, 'points', -penalty)
+                  ORDER BY inspected_at, id) FILTER (WHERE penalty > 0), '[]'::jsonb) AS deductions,
+         -- The distinct issues found in the month, for notices and dashboards.
+         ARRAY(SELECT DISTINCT issue FROM unnest(string_to_array(string_agg(array_to_string(issues, ','), ','), ',')) AS issue
+                WHERE issue <> '' ORDER BY 1) AS issues
     FROM scored GROUP BY household_id
 ),
 decided AS (
-  SELECT c.household_id, p.inspections, p.fails, p.capped, p.deductions,
+  SELECT c.household_id, p.inspections, p.fails, p.capped, p.deductions, p.issues,
          CASE WHEN p.household_id IS NOT NULL THEN greatest(0, (rules.r->>'scoreStart')::numeric - p.penalty) END AS score,
          (rules.r->>'unqualifiedAtFails')::int AS fail_limit,
          (rules.r->'thresholds'->>'QUALIFIED')::numeric AS qualified_from,
@@ -60,10 +69,10 @@ graded AS (
     FROM decided
 ),
 written AS (
-  INSERT INTO monthly_grade AS g (month, household_id, status, grade, score, inspection_count, reasons, rule_set_id, rule_version, previous_grade, run_id)
+  INSERT INTO monthly_grade AS g (month, household_id, status, grade, score, inspection_count, issues, reasons, rule_set_id, rule_version, previous_grade, run_id)
   SELECT $1::date, d.household_id,
          CASE WHEN d.inspections IS NULL THEN 'NO_EVIDENCE' ELSE 'GRADED' END,
-         d.grade, d.score, coalesce(d.inspections, 0),
+         d.grade, d.score, coalesce(d.inspections, 0), coalesce(d.issues, '{}'),
          CASE WHEN d.inspections IS NULL THEN '[{"rule": "NO_EVIDENCE"}]'::jsonb
          ELSE d.deductions
            || CASE WHEN d.fails >= d.fail_limit THEN jsonb_build_array(jsonb_build_object('rule', 'FAIL_COUNT', 'fails', d.fails, 'limit', d.fail_limit)) ELSE '[]'::jsonb END
@@ -76,40 +85,45 @@ written AS (
     LEFT JOIN LATERAL (SELECT grade FROM monthly_grade WHERE month = $7::date AND household_id = d.household_id LIMIT 1) AS previous ON true
   ON CONFLICT (month, household_id) DO UPDATE
      SET status = excluded.status, grade = excluded.grade, score = excluded.score, inspection_count = excluded.inspection_count,
-         reasons = excluded.reasons, rule_set_id = excluded.rule_set_id, rule_version = excluded.rule_version,
+         issues = excluded.issues, reasons = excluded.reasons, rule_set_id = excluded.rule_set_id, rule_version = excluded.rule_version,
          previous_grade = excluded.previous_grade, run_id = excluded.run_id, computed_at = now()
    WHERE (g.status, g.grade, g.score, g.inspection_count, g.reasons, g.rule_set_id, g.previous_grade)
          IS DISTINCT FROM (excluded.status, excluded.grade, excluded.score, excluded.inspection_count, excluded.reasons, excluded.rule_set_id, excluded.previous_grade)
   -- xmax is 0 for a row this statement inserted, set for one it updated: an update replaces a published grade.
-  RETURNING g.household_id, g.status, g.grade, g.previous_grade, g.score, g.rule_version, g.reasons, g.xmax <> 0 AS correction
+  RETURNING g.household_id, g.status, g.grade, g.previous_grade, g.score, g.rule_version, g.issues, g.xmax <> 0 AS correction
+),
+residents AS (
+  SELECT r.household_id,
+         jsonb_agg(jsonb_build_object(
+           'residentId', r.id, 'occupation', r.occupation, 'institutionId', r.institution_id, 'partyMemberId', r.party_member_id,
+           'minor', extract(year FROM now() AT TIME ZONE 'Asia/Shanghai') - r.birth_year < 18) ORDER BY r.id) AS residents
+    FROM resident r WHERE r.household_id = ANY($2::uuid[])
+   GROUP BY r.household_id
 ),
 items AS (
   SELECT (row_number() OVER (ORDER BY w.household_id) - 1) / ${HOUSEHOLDS_PER_EVENT} AS batch,
          jsonb_build_object(
-           'householdId', w.household_id, 'compoundId', h.compound_id, 'status', w.status, 'grade', w.grade,
-           'previousGrade', w.previous_grade, 'score', w.score, 'ruleVersion', w.rule_version, 'reasons', w.reasons,
-           'correction', w.correction,
-           'residents', coalesce((
-             SELECT jsonb_agg(jsonb_build_object(
-                      'residentId', r.id, 'occupation', r.occupation, 'institutionId', r.institution_id,
-                      'partyMemberId', r.party_member_id,
-                      'minor', extract(year FROM now() AT TIME ZONE 'Asia/Shanghai') - r.birth_year < 18) ORDER BY r.id)
-               FROM resident r WHERE r.household_id = w.household_id), '[]'::jsonb)
+           'householdId', w.household_id, 'compoundId', c.compound_id, 'status', w.status, 'grade', w.grade,
+           'previousGrade', w.previous_grade, 'score', w.score, 'ruleVersion', w.rule_version, 'issues', to_jsonb(w.issues),
+           'correction', w.correction, 'residents', coalesce(r.residents, '[]'::jsonb)
          ) AS item
-    FROM written w CROSS JOIN LATERAL (SELECT compound_id FROM household WHERE id = w.household_id LIMIT 1) AS h
+    FROM written w
+    JOIN unnest($2::uuid[], $11::uuid[]) AS c (household_id, compound_id) USING (household_id)
+    LEFT JOIN residents r USING (household_id)
 ),
 published AS (
   ${outboxInsertFrom(
     '$8',
-    `SELECT jsonb_build_object('month', $9::text, 'districtId', $10::uuid, 'runId', $6::uuid, 'households', jsonb_agg(item ORDER BY item->>'householdId'))
+    `SELECT jsonb_build_object('month', $9::text, 'districtId', $10::uuid, 'runId', $6::uuid, 'households', jsonb_agg(item))
        FROM items GROUP BY batch`,
   )}
 )
 SELECT (SELECT count(*) FROM written)::int AS changed, (SELECT count(*) FROM published)::int AS events`;
 
-/** The households of a chunk, through the compounds below its unit: $1 unit id. */
+/** The households of a chunk and their compounds, through the compounds below its unit: $1 unit id. */
 const CHUNK_HOUSEHOLDS = `
-SELECT coalesce(array_agg(h.id), '{}')::text[] AS ids FROM household h
+SELECT coalesce(array_agg(h.id ORDER BY h.id), '{}')::text[] AS ids, coalesce(array_agg(h.compound_id ORDER BY h.id), '{}')::text[] AS compounds
+  FROM household h
  WHERE h.compound_id = ANY(ARRAY(SELECT id FROM territory_unit WHERE path @> ARRAY[$1::uuid] AND kind = 'COMPOUND'))`;
 
 export interface RuleSetRow {
@@ -152,10 +166,10 @@ export interface ChunkToGrade {
  * transaction. Returns the chunk's household count and how many grade rows changed.
  */
 export async function gradeAndPublishChunk(manager: EntityManager, outbox: Outbox, chunk: ChunkToGrade): Promise<{ households: number; changed: number }> {
-  const [{ ids }]: { ids: string[] }[] = await manager.query(CHUNK_HOUSEHOLDS, [chunk.unitId]);
+  const [{ ids, compounds }]: { ids: string[]; compounds: string[] }[] = await manager.query(CHUNK_HOUSEHOLDS, [chunk.unitId]);
   const [{ changed }] = await manager.query(GRADE_AND_PUBLISH_CHUNK, [
     monthStart(chunk.month), ids, JSON.stringify(chunk.ruleSet.rules), chunk.ruleSet.id, chunk.ruleSet.version, chunk.runId,
-    monthStart(previousMonth(chunk.month)), EventType.HouseholdGradesPublished, chunk.month, chunk.districtId,
+    monthStart(previousMonth(chunk.month)), EventType.HouseholdGradesPublished, chunk.month, chunk.districtId, compounds,
   ]);
   return { households: ids.length, changed };
 }

@@ -17,7 +17,7 @@ export const householdsDemoData: DemoData = {
   async reset(dataSource) {
     await dataSource.query(`
       TRUNCATE household, territory_unit, personal_data_access, outbox_event, processed_event, upload, evaluation_run,
-               evaluation_month, idempotency_record, collection_point CASCADE`);
+               evaluation_month, monthly_grade, idempotency_record, collection_point CASCADE`);
     await dataSource.query(`DELETE FROM grading_rule_set WHERE created_by <> 'migration'`);
   },
 

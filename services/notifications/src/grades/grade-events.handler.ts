@@ -17,15 +17,15 @@ export class HouseholdGradesPublishedHandler implements JobProcessor<EventEnvelo
   async handle(event: EventEnvelope<HouseholdGradesPublishedPayload>): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO graded_resident AS g (month, resident_id, household_id, compound_id, occupation, institution_id, minor, status, grade,
-                                         previous_grade, reasons, rule_version, event_id, event_at)
+                                         previous_grade, issues, rule_version, event_id, event_at)
        SELECT ($1 || '-01')::date, (r->>'residentId')::uuid, (h->>'householdId')::uuid, (h->>'compoundId')::uuid, r->>'occupation',
-              (r->>'institutionId')::uuid, (r->>'minor')::boolean, h->>'status', h->>'grade', h->>'previousGrade', h->'reasons',
+              (r->>'institutionId')::uuid, (r->>'minor')::boolean, h->>'status', h->>'grade', h->>'previousGrade', ARRAY(SELECT jsonb_array_elements_text(h->'issues')),
               (h->>'ruleVersion')::int, $3, $4
          FROM jsonb_array_elements($2::jsonb) AS h, jsonb_array_elements(h->'residents') AS r
        ON CONFLICT (month, resident_id) DO UPDATE
           SET household_id = excluded.household_id, compound_id = excluded.compound_id, occupation = excluded.occupation,
               institution_id = excluded.institution_id, minor = excluded.minor, status = excluded.status, grade = excluded.grade,
-              previous_grade = excluded.previous_grade, reasons = excluded.reasons, rule_version = excluded.rule_version,
+              previous_grade = excluded.previous_grade, issues = excluded.issues, rule_version = excluded.rule_version,
               event_id = excluded.event_id, event_at = excluded.event_at
         WHERE g.event_at <= excluded.event_at`,
       [event.payload.month, JSON.stringify(event.payload.households), event.id, event.occurredAt],

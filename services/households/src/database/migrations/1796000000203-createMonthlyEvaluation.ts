@@ -75,11 +75,14 @@ export class CreateMonthlyEvaluation1796000000203 implements MigrationInterface 
     await runner.query(`
       CREATE TABLE monthly_grade (
         month            date NOT NULL,
-        household_id     uuid NOT NULL REFERENCES household (id) ON DELETE CASCADE,
+        -- Grades are history: no foreign key, so a household that leaves the registry keeps its past grades (and
+        -- writing half a million grades a month skips half a million key checks).
+        household_id     uuid NOT NULL,
         status           text NOT NULL CHECK (status IN ('GRADED', 'NO_EVIDENCE')),
         grade            text CHECK (grade IN ('QUALIFIED', 'BASICALLY_QUALIFIED', 'UNQUALIFIED')),
         score            numeric(5, 1),
         inspection_count integer NOT NULL,
+        issues           text[] NOT NULL DEFAULT '{}',
         reasons          jsonb NOT NULL,
         -- No foreign key: rule sets are never deleted, and the check would cost every grade written.
         rule_set_id      uuid NOT NULL,

@@ -20,7 +20,7 @@ export class CreateGradedResident1796000000401 implements MigrationInterface {
         status          text NOT NULL,
         grade           text,
         previous_grade  text,
-        reasons         jsonb NOT NULL,
+        issues          text[] NOT NULL,
         rule_version    integer NOT NULL,
         event_id        uuid NOT NULL,
         event_at        timestamptz NOT NULL,
