@@ -9,6 +9,7 @@ import { Idempotency } from '#libs/idempotency';
 import { fetchKeysetPage, type ConnectionShape, type PageArgs, type Queryable } from '#libs/pagination';
 import { isUuid } from '#libs/platform';
 import { Territory } from '#libs/territory';
+import { updatedRows } from '../outreach/access.js';
 import { CheckInBranch, CheckInReviewStatus, CheckInVerdict } from './check-in-enums.js';
 import type { PhotoCheckInRow } from './check-in.entity.js';
 import type { PhotoCheckInsArgs, ReviewPhotoCheckInArgs, SubmitPhotoCheckInInput } from './check-in.inputs.js';
@@ -221,9 +222,4 @@ function normalizeNote(note: string | null | undefined): string | null {
     throw DomainError.badInput(`note must be at most ${CHECK_IN_RULES.maxNoteLength} characters`, 'NOTE_TOO_LONG');
   }
   return trimmed;
-}
-
-/** What `UPDATE … RETURNING` gives through TypeORM's `query()`: `[rows, affectedCount]`. */
-function updatedRows<Row>(result: unknown): Row[] {
-  return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as Row[]) : (result as Row[]);
 }
