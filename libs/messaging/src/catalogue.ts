@@ -66,6 +66,8 @@ export enum JobName {
   EvaluationChunk = 'evaluation.chunk',
   /** Fired by a job scheduler on the 1st at 02:00 Asia/Shanghai: evaluates the previous month. */
   MonthlyEvaluation = 'monthly-evaluation.scheduled',
+  /** Fired by a job scheduler on Mondays at 01:00 Asia/Shanghai: flags party members under their photo quota last week. */
+  CheckInQuotaWeekly = 'check-in-quota.weekly',
 }
 
 /**
@@ -83,13 +85,14 @@ export const SCHEDULE_TIME_ZONE = 'Asia/Shanghai';
 /** Recurring jobs, registered (idempotently) by the owning service at start. Cron patterns in SCHEDULE_TIME_ZONE. */
 export const JOB_SCHEDULES: readonly { id: string; queue: QueueName; job: JobName; pattern: string }[] = [
   { id: 'monthly-evaluation', queue: QueueName.HouseholdsJobs, job: JobName.MonthlyEvaluation, pattern: '0 2 1 * *' },
+  { id: 'check-in-quota', queue: QueueName.HouseholdsJobs, job: JobName.CheckInQuotaWeekly, pattern: '0 1 * * 1' },
 ];
 
 /** Jobs that are not events (scheduled cycles, chunks of work), by the queue that runs them. */
 export const SCHEDULED_JOBS: Record<QueueName, readonly string[]> = {
   [QueueName.OrganizationEvents]: [],
   [QueueName.HouseholdsEvents]: [],
-  [QueueName.HouseholdsJobs]: [JobName.EvaluationChunk, JobName.MonthlyEvaluation],
+  [QueueName.HouseholdsJobs]: [JobName.EvaluationChunk, JobName.MonthlyEvaluation, JobName.CheckInQuotaWeekly],
   [QueueName.EnforcementEvents]: [],
   [QueueName.NotificationsEvents]: [],
 };

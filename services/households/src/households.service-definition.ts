@@ -9,6 +9,8 @@ import { CreateRegistryAndEvidence1796000000201 } from './database/migrations/17
 import { CreateMonthlyEvaluation1796000000203 } from './database/migrations/1796000000203-createMonthlyEvaluation.js';
 import { CreateCollection1796000000230 } from './database/migrations/1796000000230-createCollection.js';
 import { CreateOutreach1796000000240 } from './database/migrations/1796000000240-createOutreach.js';
+import { CreatePhotoCheckIns1796000000250 } from './database/migrations/1796000000250-createPhotoCheckIns.js';
+import { CheckInsModule } from './check-ins/check-ins.module.js';
 import { CollectionModule } from './collection/collection.module.js';
 import { HouseholdEntity } from './households/household.entity.js';
 import { CommitmentLetterEntity, ResidentEntity } from './registry/resident.entity.js';
@@ -28,13 +30,16 @@ export class HouseholdsServiceModule {
       module: HouseholdsServiceModule,
       imports: [
         PlatformModule.forRoot(runtime), HouseholdsModule, UploadsModule, RegistryModule, InspectionsModule, EvaluationModule, OutreachModule,
-        CollectionModule,
+        CollectionModule, CheckInsModule,
       ],
     };
   }
 }
 
-/** households: the registry, evidence and monthly grades (issue 3 grows it); here, households and their addresses. */
+/**
+ * households: the registry, evidence (inspections, photos, party members' check-ins), the monthly evaluation and its
+ * statistics, tiered outreach, and collection services.
+ */
 export const householdsService: ServiceDefinition = {
   name: ServiceName.Households,
   defaultPort: DEFAULT_PORTS[ServiceName.Households],
@@ -49,6 +54,7 @@ export const householdsService: ServiceDefinition = {
     CreateMonthlyEvaluation1796000000203,
     CreateCollection1796000000230,
     CreateOutreach1796000000240,
+    CreatePhotoCheckIns1796000000250,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
   demoData: householdsDemoData,

@@ -42,7 +42,7 @@ function messagingApp(databaseUrl: string, queuePrefix: string, handlers: (new (
           return dataSource;
         },
       }),
-      MessagingModule.forRoot({ service: ServiceName.Households, redisUrl: testInfrastructure().redisUrl, queuePrefix, background: true }),
+      MessagingModule.forRoot({ service: ServiceName.Enforcement, redisUrl: testInfrastructure().redisUrl, queuePrefix, background: true }),
     ],
     providers: handlers,
   })
@@ -50,6 +50,7 @@ function messagingApp(databaseUrl: string, queuePrefix: string, handlers: (new (
   return NestFactory.createApplicationContext(TestMessagingModule, { logger: ['error'] });
 }
 
+// Runs as the enforcement service, whose only queue takes territory.changed: one handler covers it.
 describe('outbox, relay, queue and inbox', () => {
   const { databaseUrl } = testInfrastructure();
   const url = withDatabase(databaseUrl, `${workerDatabasePrefix()}messaging`);
@@ -85,7 +86,7 @@ describe('outbox, relay, queue and inbox', () => {
     const id = await publish({ units: [] });
     await waitFor('first delivery', async () => (await deliveries(id)) === 1);
     // As if the relay had died between enqueueing and marking: the job is gone and the row is pending again.
-    await app.get(QueueRegistry).get(QueueName.HouseholdsEvents).remove(id);
+    await app.get(QueueRegistry).get(QueueName.EnforcementEvents).remove(id);
     await dataSource.query(`UPDATE outbox_event SET published_at = NULL WHERE id = $1`, [id]);
     app.get(OutboxRelay).kick();
     await waitFor('the second delivery attempt', async () => RecordingHandler.attempts.get(id) === 2);
@@ -112,7 +113,7 @@ describe('outbox, relay, queue and inbox', () => {
 
   it('fails a job with a permanent error at once and keeps it for inspection', async () => {
     const id = await publish({ units: [], behaviour: 'permanent' });
-    const queue = app.get(QueueRegistry).get(QueueName.HouseholdsEvents);
+    const queue = app.get(QueueRegistry).get(QueueName.EnforcementEvents);
     await waitFor('the job to fail', async () => (await queue.getJobState(id)) === 'failed');
     const job = await queue.getJob(id);
     expect(job!.attemptsMade).toBe(1);
@@ -131,7 +132,7 @@ describe('outbox, relay, queue and inbox', () => {
       @Module({ providers: [{ provide: DataSource, useValue: new DataSource({ type: 'postgres' }) }], exports: [DataSource] })
       class UnconnectedDatabase {}
       @Module({
-        imports: [UnconnectedDatabase, MessagingModule.forRoot({ service: ServiceName.Households, redisUrl: testInfrastructure().redisUrl, queuePrefix: 'unused', background: true })],
+        imports: [UnconnectedDatabase, MessagingModule.forRoot({ service: ServiceName.Enforcement, redisUrl: testInfrastructure().redisUrl, queuePrefix: 'unused', background: true })],
         providers: handlers,
       })
       class BootModule {}

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { planHouseholds, planUnits, type DistrictPlan } from '#libs/demo-data';
 import { applyTerritorySnapshots } from '#libs/territory';
 import type { DemoData, DemoDataOptions } from '#libs/platform';
+import { seedPhotoCheckIns } from './check-ins.seed.js';
 import { demoMonths, gradeMonth, seedCommitmentLetters, seedInspections, seedResidents } from './evidence.seed.js';
 
 export const householdsDemoData: DemoData = {
@@ -17,7 +18,7 @@ export const householdsDemoData: DemoData = {
   async reset(dataSource) {
     await dataSource.query(`
       TRUNCATE household, territory_unit, personal_data_access, outbox_event, processed_event, upload, evaluation_run,
-               evaluation_month, monthly_grade, idempotency_record, collection_point CASCADE`);
+               evaluation_month, monthly_grade, idempotency_record, collection_point, photo_check_in, check_in_quota_flag CASCADE`);
     await dataSource.query(`DELETE FROM grading_rule_set WHERE created_by <> 'migration'`);
   },
 
@@ -31,7 +32,9 @@ export const householdsDemoData: DemoData = {
       inspections += await seedInspections(dataSource, month, 4, index);
       await gradeMonth(dataSource, plan, month);
     }
-    return `${written} households, ${residents} residents, ${letters} commitment letters, ${points} collection points, ${inspections} inspections in ${demoMonths().join(' and ')} (graded)`;
+    const checkIns = await seedPhotoCheckIns(dataSource);
+    return `${written} households, ${residents} residents, ${letters} commitment letters, ${points} collection points, ${inspections} inspections in ${demoMonths().join(' and ')} (graded), ` +
+      `${checkIns.checkIns} party members' photo check-ins over 4 weeks (${checkIns.flags} weeks under quota flagged)`;
   },
 };
 

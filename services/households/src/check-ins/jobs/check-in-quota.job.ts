@@ -1,0 +1,30 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { JobHandler, JobName, PermanentJobError, type JobProcessor } from '#libs/messaging';
+import { CheckInQuotaService } from '../check-in-quota.service.js';
+import { weekJustEnded } from '../check-in-rules.js';
+
+export interface CheckInQuotaJobData {
+  /** When the schedule fired (ISO); the scheduler leaves it out and the job uses the time it runs. */
+  firedAt?: string;
+}
+
+/**
+ * Mondays at 01:00 Asia/Shanghai (see JOB_SCHEDULES): flags every party member under the photo check-in quota in the
+ * week that just ended. A redelivered or repeated job flags nobody twice (one flag per member and week).
+ */
+@Injectable()
+@JobHandler(JobName.CheckInQuotaWeekly)
+export class CheckInQuotaJob implements JobProcessor<CheckInQuotaJobData> {
+  private readonly logger = new Logger(CheckInQuotaJob.name);
+
+  constructor(private readonly quota: CheckInQuotaService) {}
+
+  async handle(data: CheckInQuotaJobData, job: Job<CheckInQuotaJobData>): Promise<void> {
+    const firedAt = data.firedAt ? new Date(data.firedAt) : new Date();
+    if (Number.isNaN(firedAt.getTime())) throw new PermanentJobError(`firedAt ${JSON.stringify(data.firedAt)} is not a time`);
+    const week = weekJustEnded(firedAt);
+    const flagged = await this.quota.flagWeek(week, `job:${job.id}`);
+    this.logger.log(`Job ${job.id}: flagged ${flagged} party members under the photo check-in quota in the week of ${week}`);
+  }
+}

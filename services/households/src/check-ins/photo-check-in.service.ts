@@ -1,0 +1,225 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Permission, Role, hasPermission, isWithinScope, type Caller } from '#libs/auth';
+import { weekStart } from '#libs/calendar';
+import { SqlParams } from '#libs/database';
+import { DomainError } from '#libs/errors';
+import { Idempotency } from '#libs/idempotency';
+import { fetchKeysetPage, type ConnectionShape, type PageArgs, type Queryable } from '#libs/pagination';
+import { isUuid } from '#libs/platform';
+import { Territory } from '#libs/territory';
+import { updatedRows } from '../outreach/access.js';
+import { CheckInBranch, CheckInReviewStatus, CheckInVerdict } from './check-in-enums.js';
+import type { PhotoCheckInRow } from './check-in.entity.js';
+import type { PhotoCheckInsArgs, ReviewPhotoCheckInArgs, SubmitPhotoCheckInInput } from './check-in.inputs.js';
+import { MemberCheckInWeek, PhotoCheckIn } from './check-in.models.js';
+import { CHECK_IN_RULES, parseWeek, requireSubmittable } from './check-in-rules.js';
+
+export const CHECK_IN_COLUMNS = `c.id, c.party_member_id AS "partyMemberId", c.household_id AS "householdId", c.photo_id AS "photoId",
+  c.taken_at AS "takenAt", c.taken_at::text AS "takenAtKey", c.week, c.note, c.submitted_at AS "submittedAt",
+  c.work_verdict AS "workVerdict", c.work_note AS "workNote", c.work_reviewed_by AS "workReviewedBy", c.work_reviewed_at AS "workReviewedAt",
+  c.community_verdict AS "communityVerdict", c.community_note AS "communityNote", c.community_reviewed_by AS "communityReviewedBy",
+  c.community_reviewed_at AS "communityReviewedAt", c.review_status AS "reviewStatus"`;
+
+/** Each branch's review columns. Column names come from here only, never from input. */
+const REVIEW_COLUMNS: Record<CheckInBranch, { verdict: string; note: string; by: string; at: string }> = {
+  [CheckInBranch.WORK]: { verdict: 'work_verdict', note: 'work_note', by: 'work_reviewed_by', at: 'work_reviewed_at' },
+  [CheckInBranch.COMMUNITY]: { verdict: 'community_verdict', note: 'community_note', by: 'community_reviewed_by', at: 'community_reviewed_at' },
+};
+
+/** Who reviews for each branch: the work unit's branch secretary, and the secretary of the member's community. */
+const REVIEWER_ROLE: Record<CheckInBranch, Role> = {
+  [CheckInBranch.WORK]: Role.BRANCH_SECRETARY,
+  [CheckInBranch.COMMUNITY]: Role.COMMUNITY_SECRETARY,
+};
+
+/** SQL: the household `h` lies in the subtree of unit `unit`. */
+export const householdInSubtree = (unit: string) => `h.compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[${unit}::uuid])`;
+
+/**
+ * Party members' photo check-ins (党员晒图打卡). A PARTY_MEMBER token's `sub` is the member's party member id, the one
+ * recorded on their resident record (`resident.party_member_id`): that is how a check-in finds the member household.
+ */
+@Injectable()
+export class PhotoCheckInService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly territory: Territory,
+    private readonly idempotency: Idempotency,
+  ) {}
+
+  /** Posts a photo for the caller's member household, once per idempotency key and once per photo. */
+  async submit(caller: Caller, input: SubmitPhotoCheckInInput, idempotencyKey: string, now = new Date()): Promise<PhotoCheckIn> {
+    requireSubmittable(input.takenAt, now);
+    const note = normalizeNote(input.note);
+    const request = { photoId: input.photoId, takenAt: input.takenAt.toISOString(), note };
+    const { id } = await this.idempotency.run(caller, idempotencyKey, 'submitPhotoCheckIn', request, async (manager) => {
+      const { householdId } = await memberHousehold(manager, caller);
+      const [{ found }] = await manager.query(`SELECT EXISTS (SELECT 1 FROM upload WHERE id = $1) AS found`, [input.photoId]);
+      if (!found) throw DomainError.badInput('photoId is not an uploaded photo', 'UNKNOWN_PHOTO', { photoId: input.photoId });
+      // A concurrent post of the same photo waits for this one and then inserts nothing.
+      const inserted: { id: string }[] = await manager.query(
+        `INSERT INTO photo_check_in (party_member_id, household_id, photo_id, taken_at, note) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (party_member_id, photo_id) DO NOTHING RETURNING id`,
+        [caller.userId, householdId, input.photoId, input.takenAt, note],
+      );
+      if (inserted.length === 0) {
+        const [earlier] = await manager.query(`SELECT id FROM photo_check_in WHERE party_member_id = $1 AND photo_id = $2`, [caller.userId, input.photoId]);
+        throw DomainError.conflict('You have already checked in with this photo', 'DUPLICATE_PHOTO', { checkInId: earlier?.id ?? null });
+      }
+      return { id: inserted[0].id };
+    });
+    return this.get(caller, id);
+  }
+
+  /**
+   * One branch's review. The branch reviews once: the UPDATE only fills an empty review, so of two concurrent reviews
+   * the second waits for the first and then finds the review taken (CONFLICT ALREADY_REVIEWED).
+   */
+  async review(caller: Caller, args: ReviewPhotoCheckInArgs): Promise<PhotoCheckIn> {
+    const note = normalizeNote(args.note);
+    if (args.verdict === CheckInVerdict.REJECTED && note === null) {
+      throw DomainError.badInput('A rejection needs a note telling the member why', 'NOTE_REQUIRED');
+    }
+    const role = REVIEWER_ROLE[args.branch];
+    if (!caller.roles.includes(role)) {
+      throw DomainError.forbidden(`Only a ${role} reviews for the ${args.branch} branch`, 'NOT_THIS_BRANCH');
+    }
+    const row = await this.find(args.id);
+    if (args.branch === CheckInBranch.COMMUNITY && !isWithinScope(caller, row.path)) {
+      throw DomainError.forbidden("That member household is outside your community's territory", 'OUT_OF_SCOPE');
+    }
+    if (row.partyMemberId === caller.userId) throw DomainError.forbidden('You cannot review your own check-in', 'OWN_CHECK_IN');
+
+    const columns = REVIEW_COLUMNS[args.branch];
+    const result = await this.dataSource.query(
+      `UPDATE photo_check_in SET ${columns.verdict} = $2, ${columns.note} = $3, ${columns.by} = $4, ${columns.at} = now()
+        WHERE id = $1 AND ${columns.verdict} IS NULL RETURNING id`,
+      [args.id, args.verdict, note, caller.userId],
+    );
+    if (updatedRows(result).length === 0) {
+      const [earlier] = await this.dataSource.query(
+        `SELECT ${columns.verdict} AS verdict, ${columns.by} AS "reviewerId" FROM photo_check_in WHERE id = $1`,
+        [args.id],
+      );
+      throw DomainError.conflict(`The ${args.branch} branch has already reviewed this check-in`, 'ALREADY_REVIEWED', {
+        branch: args.branch, verdict: earlier?.verdict ?? null, reviewerId: earlier?.reviewerId ?? null,
+      });
+    }
+    return this.get(caller, args.id);
+  }
+
+  /** A check-in, for its member, a community secretary of its household's territory, or a branch secretary. */
+  async get(caller: Caller, id: string): Promise<PhotoCheckIn> {
+    const row = await this.find(id);
+    const own = row.partyMemberId === caller.userId && hasPermission(caller, Permission.CHECK_IN_SUBMIT);
+    if (!own && !(hasPermission(caller, Permission.CHECK_IN_REVIEW) && isWithinScope(caller, row.path))) {
+      throw DomainError.forbidden('That check-in is outside your territory', 'OUT_OF_SCOPE');
+    }
+    return PhotoCheckIn.from(row);
+  }
+
+  /** Check-ins of member households in a unit of the caller's territory (default: all of it), newest photo first. */
+  async list(caller: Caller, args: PhotoCheckInsArgs): Promise<ConnectionShape<PhotoCheckIn>> {
+    const params = new SqlParams();
+    const where: string[] = [];
+    const unit = args.orgUnitId ?? caller.orgUnitId;
+    if (args.orgUnitId) await this.territory.requireInScope(caller, args.orgUnitId);
+    if (unit) where.push(householdInSubtree(params.add(unit)));
+    if (args.week) where.push(`c.week = ${params.add(parseWeek(args.week))}`);
+    if (args.reviewStatus) where.push(`c.review_status = ${params.add(args.reviewStatus)}`);
+    if (args.awaitingReviewBy) where.push(`c.${REVIEW_COLUMNS[args.awaitingReviewBy].verdict} IS NULL`);
+    return fetchKeysetPage<PhotoCheckInRow, PhotoCheckIn>(
+      this.dataSource,
+      args,
+      {
+        select: CHECK_IN_COLUMNS,
+        from: 'photo_check_in c JOIN household h ON h.id = c.household_id',
+        where,
+        params,
+        orderBy: ['c.taken_at', 'c.id'],
+        keyOf: (row) => [row.takenAtKey, row.id],
+        descending: true,
+      },
+      (rows) => rows.map(PhotoCheckIn.from),
+    );
+  }
+
+  /** The caller's own week: how many check-ins they posted, how many count, and whether the quota is met. */
+  async memberWeek(caller: Caller, week: string | null | undefined, now = new Date()): Promise<MemberCheckInWeek> {
+    const monday = week ? parseWeek(week) : weekStart(now);
+    const { householdId } = await memberHousehold(this.dataSource, caller);
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS submitted, count(*) FILTER (WHERE c.review_status <> $3)::int AS counting,
+              EXISTS (SELECT 1 FROM check_in_quota_flag f WHERE f.party_member_id = $1 AND f.week = $2) AS flagged
+         FROM photo_check_in c WHERE c.party_member_id = $1 AND c.week = $2`,
+      [caller.userId, monday, CheckInReviewStatus.REJECTED],
+    );
+    return Object.assign(new MemberCheckInWeek(), {
+      labelZh: '党员晒图打卡',
+      partyMemberId: caller.userId,
+      householdId,
+      week: monday,
+      submitted: row.submitted,
+      counting: row.counting,
+      quota: CHECK_IN_RULES.weeklyQuota,
+      quotaMet: row.counting >= CHECK_IN_RULES.weeklyQuota,
+      flagged: row.flagged,
+    });
+  }
+
+  /** A member's check-ins of one week, in the order the photos were taken. */
+  async listOfMemberWeek(week: MemberCheckInWeek, args: PageArgs): Promise<ConnectionShape<PhotoCheckIn>> {
+    const params = new SqlParams();
+    return fetchKeysetPage<PhotoCheckInRow, PhotoCheckIn>(
+      this.dataSource,
+      args,
+      {
+        select: CHECK_IN_COLUMNS,
+        from: 'photo_check_in c',
+        where: [`c.party_member_id = ${params.add(week.partyMemberId)}`, `c.week = ${params.add(week.week)}`],
+        params,
+        orderBy: ['c.taken_at', 'c.id'],
+        keyOf: (row) => [row.takenAtKey, row.id],
+      },
+      (rows) => rows.map(PhotoCheckIn.from),
+    );
+  }
+
+  private async find(id: string): Promise<PhotoCheckInRow & { path: string[] }> {
+    const [row] = await this.dataSource.query(
+      `SELECT ${CHECK_IN_COLUMNS}, t.path::text[] AS path
+         FROM photo_check_in c JOIN household h ON h.id = c.household_id JOIN territory_unit t ON t.id = h.compound_id
+        WHERE c.id = $1`,
+      [id],
+    );
+    if (!row) throw DomainError.notFound('PhotoCheckIn', id);
+    return row;
+  }
+}
+
+/**
+ * The member household of the caller: the household of the resident whose party member id is the token's `sub`.
+ * BAD_USER_INPUT (NOT_A_REGISTERED_MEMBER) when no resident carries it.
+ */
+export async function memberHousehold(db: Queryable, caller: Caller): Promise<{ householdId: string }> {
+  const rows: { householdId: string }[] = isUuid(caller.userId)
+    ? await db.query(`SELECT household_id AS "householdId" FROM resident WHERE party_member_id = $1`, [caller.userId])
+    : [];
+  if (rows.length === 0) {
+    throw DomainError.badInput(
+      'You are not registered as a party member of any household: ask your community to record your party member id on your resident record',
+      'NOT_A_REGISTERED_MEMBER',
+    );
+  }
+  return rows[0];
+}
+
+function normalizeNote(note: string | null | undefined): string | null {
+  const trimmed = note?.trim() || null;
+  if (trimmed && trimmed.length > CHECK_IN_RULES.maxNoteLength) {
+    throw DomainError.badInput(`note must be at most ${CHECK_IN_RULES.maxNoteLength} characters`, 'NOTE_TOO_LONG');
+  }
+  return trimmed;
+}
