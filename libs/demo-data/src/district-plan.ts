@@ -68,13 +68,13 @@ export function planDistrict(options: PlanOptions = {}): DistrictPlan {
 
   for (const name of DEPARTMENTS) institution('DEPARTMENT', name, district.id);
   for (const name of MEDIA) institution('MEDIA', name, district.id);
-  const propertyCompanies = uniqueNames(random, 40, () => `宁波${random.pick(EMPLOYER_WORDS)}${random.pick(NAME_HEADS)}${random.pick(NAME_TAILS)}物业服务有限公司`)
+  const propertyCompanies = uniqueNames(40, () => `宁波${random.pick(EMPLOYER_WORDS)}${random.pick(NAME_HEADS)}${random.pick(NAME_TAILS)}物业服务有限公司`)
     .map((name) => institution('PROPERTY_COMPANY', name, district.id));
 
   const streets: PlanUnit[] = [];
   const communities: PlanUnit[] = [];
   const compounds: PlanCompound[] = [];
-  const placeNames = uniqueNames(random, NAME_HEADS.length * NAME_TAILS.length, () => `${random.pick(NAME_HEADS)}${random.pick(NAME_TAILS)}`);
+  const placeNames = uniqueNames(NAME_HEADS.length * NAME_TAILS.length, () => `${random.pick(NAME_HEADS)}${random.pick(NAME_TAILS)}`);
   let nextPlaceName = 0;
 
   STREETS.slice(0, options.streets ?? STREETS.length).forEach((street, s) => {
@@ -105,7 +105,7 @@ export function planDistrict(options: PlanOptions = {}): DistrictPlan {
     }
   });
 
-  const employerNames = uniqueNames(random, 18 * streets.length, () => `宁波${random.pick(EMPLOYER_WORDS)}${random.pick(NAME_HEADS)}${random.pick(EMPLOYER_TRADES)}`);
+  const employerNames = uniqueNames(18 * streets.length, () => `宁波${random.pick(EMPLOYER_WORDS)}${random.pick(NAME_HEADS)}${random.pick(EMPLOYER_TRADES)}`);
   for (const name of employerNames) institution('EMPLOYER', name, random.pick(streets).id);
 
   return { seed, district, streets, communities, compounds, institutions };
@@ -120,7 +120,7 @@ export function planUnits(plan: DistrictPlan): PlanUnit[] {
   return [plan.district, ...plan.streets, ...plan.communities, ...plan.compounds];
 }
 
-function uniqueNames(random: SeededRandom, count: number, make: () => string): string[] {
+function uniqueNames(count: number, make: () => string): string[] {
   const names = new Set<string>();
   for (let attempts = 0; names.size < count && attempts < count * 50; attempts++) names.add(make());
   return [...names];

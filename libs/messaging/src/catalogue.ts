@@ -107,11 +107,19 @@ export function queuesOwnedBy(service: ServiceName): QueueName[] {
   return (Object.keys(QUEUE_OWNER) as QueueName[]).filter((queue) => QUEUE_OWNER[queue] === service);
 }
 
-/** What every event job carries. */
+/** What every event handler receives. */
 export interface EventEnvelope<Payload = unknown> {
   id: string;
   type: EventType;
   source: ServiceName;
   occurredAt: string;
   payload: Payload;
+}
+
+/**
+ * An event as it travels in a job: the payload stays the JSON text the outbox stored, so the relay never parses and
+ * re-serialises large payloads; the worker parses it once before the handler sees an EventEnvelope.
+ */
+export interface QueuedEvent extends Omit<EventEnvelope, 'payload'> {
+  payloadJson: string;
 }

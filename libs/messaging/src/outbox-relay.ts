@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EVENT_SUBSCRIBERS, type EventEnvelope, type EventType, type QueueName } from './catalogue.js';
+import { EVENT_SUBSCRIBERS, type EventType, type QueueName, type QueuedEvent } from './catalogue.js';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging-options.js';
 import { QueueRegistry } from './queue-registry.js';
 
@@ -13,7 +13,7 @@ const PURGE_EVERY_MS = 3600_000;
 interface OutboxRow {
   id: string;
   type: EventType;
-  payload: unknown;
+  payload: string;
   occurred_at: Date;
 }
 
@@ -57,19 +57,19 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   async publishBatch(): Promise<number> {
     const published = await this.dataSource.transaction(async (manager) => {
       const rows: OutboxRow[] = await manager.query(
-        `SELECT id, type, payload, occurred_at FROM outbox_event
+        `SELECT id, type, payload::text AS payload, occurred_at FROM outbox_event
           WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [BATCH_SIZE],
       );
       if (rows.length === 0) return 0;
-      const jobsByQueue = new Map<QueueName, { name: string; data: EventEnvelope; opts: { jobId: string } }[]>();
+      const jobsByQueue = new Map<QueueName, { name: string; data: QueuedEvent; opts: { jobId: string } }[]>();
       for (const row of rows) {
-        const envelope: EventEnvelope = {
+        const envelope: QueuedEvent = {
           id: row.id,
           type: row.type,
           source: this.options.service,
           occurredAt: row.occurred_at.toISOString(),
-          payload: row.payload,
+          payloadJson: row.payload,
         };
         for (const queue of EVENT_SUBSCRIBERS[row.type] ?? []) {
           const jobs = jobsByQueue.get(queue) ?? [];

@@ -22,14 +22,14 @@ export class Outbox {
     const ids = events.map(() => randomUUID());
     await manager.query(
       `INSERT INTO outbox_event (id, type, payload)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[])`,
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::json[])`,
       [ids, events.map((e) => e.type), events.map((e) => JSON.stringify(e.payload))],
     );
     return ids;
   }
 
   /**
-   * Records one event of `type` per row of `payloadQuery`, whose single column is the payload (jsonb): for events
+   * Records one event of `type` per row of `payloadQuery`, whose single column is the payload (json): for events
    * built set-based in SQL from many rows. Returns how many were recorded.
    */
   async recordQuery(manager: EntityManager, type: EventType, payloadQuery: string, parameters: unknown[]): Promise<number> {
@@ -42,7 +42,7 @@ export class Outbox {
 }
 
 /**
- * SQL recording one event per row of `payloadQuery` (one jsonb column), of the type in placeholder `typeParameter`.
+ * SQL recording one event per row of `payloadQuery` (one json column), of the type in placeholder `typeParameter`.
  * It can stand as a data-modifying CTE, so a statement that changes rows can announce exactly the rows it changed.
  */
 export function outboxInsertFrom(typeParameter: string, payloadQuery: string): string {

@@ -2,7 +2,10 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { DiscoveryService } from '@nestjs/core';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { DomainError, ErrorCode } from '#libs/errors';
-import { DEFAULT_QUEUE_CONCURRENCY, JOB_SCHEDULES, QUEUE_CONCURRENCY, SCHEDULE_TIME_ZONE, jobsOfQueue, queuesOwnedBy, type QueueName } from './catalogue.js';
+import {
+  DEFAULT_QUEUE_CONCURRENCY, JOB_SCHEDULES, QUEUE_CONCURRENCY, SCHEDULE_TIME_ZONE, jobsOfQueue, queuesOwnedBy, type EventEnvelope, type QueueName,
+  type QueuedEvent,
+} from './catalogue.js';
 import { checkJobHandlers } from './handler-check.js';
 import { JOB_HANDLER_METADATA, PermanentJobError, type JobProcessor } from './job-handler.js';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging-options.js';
@@ -70,7 +73,7 @@ export class WorkerHost implements OnModuleInit, OnApplicationBootstrap, BeforeA
       this.logger.warn(`Job ${job.name} ${job.id} on ${queue} failed (attempt ${job.attemptsMade}): ${error.message}`);
       const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
       if (final) {
-        this.handlers.get(job.name)?.failed?.(job.data, error).catch((cause: Error) => {
+        this.handlers.get(job.name)?.failed?.(asHandlerData(job.data), error).catch((cause: Error) => {
           this.logger.error(`Recording the failure of job ${job.name} ${job.id} failed: ${cause.message}`);
         });
       }
@@ -83,7 +86,7 @@ export class WorkerHost implements OnModuleInit, OnApplicationBootstrap, BeforeA
     const handler = this.handlers.get(job.name);
     if (!handler) throw new UnrecoverableError(`No handler for job ${job.name}`);
     try {
-      await handler.handle(job.data, job);
+      await handler.handle(asHandlerData(job.data), job);
     } catch (error) {
       // Bad input stays bad however often it is retried.
       const permanent =
@@ -92,4 +95,13 @@ export class WorkerHost implements OnModuleInit, OnApplicationBootstrap, BeforeA
       throw error;
     }
   }
+}
+
+/** Events arrive as QueuedEvent (payload still JSON text); handlers get an EventEnvelope with the payload parsed. */
+function asHandlerData(data: unknown): unknown {
+  if (data && typeof data === 'object' && 'payloadJson' in data) {
+    const { payloadJson, ...envelope } = data as QueuedEvent;
+    return { ...envelope, payload: JSON.parse(payloadJson) } satisfies EventEnvelope;
+  }
+  return data;
 }

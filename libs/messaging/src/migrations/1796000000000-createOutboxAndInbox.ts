@@ -10,7 +10,8 @@ export class CreateOutboxAndInbox1796000000000 implements MigrationInterface {
         seq          bigserial PRIMARY KEY,
         id           uuid NOT NULL UNIQUE,
         type         text NOT NULL,
-        payload      jsonb NOT NULL,
+        -- json, not jsonb: payloads are written once and read back as text, never queried inside.
+        payload      json NOT NULL,
         occurred_at  timestamptz NOT NULL DEFAULT now(),
         published_at timestamptz
       )`);

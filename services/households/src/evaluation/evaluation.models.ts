@@ -79,8 +79,18 @@ export class MonthlyGrade {
   @Field()
   computedAt: Date;
 
-  /** `inspections` holds the inspections the reasons cite, by id, so they can be told in words. */
-  static from(row: MonthlyGradeRow, inspections: ReadonlyMap<string, ReasonInspection>): MonthlyGrade {
+  /**
+   * `inspections` holds the inspections the reasons cite, by id, and `rules` the rule set that made the grade, so
+   * every reason can be told in words; the stored reasons end with the score line (or "no evidence"), added here.
+   */
+  static from(row: MonthlyGradeRow, inspections: ReadonlyMap<string, ReasonInspection>, rules: GradingRules): MonthlyGrade {
+    const closing: ReasonRecord =
+      row.status === EvaluationStatus.NO_EVIDENCE
+        ? { rule: 'NO_EVIDENCE' }
+        : {
+            rule: 'SCORE', score: Number(row.score), inspections: row.inspectionCount,
+            qualifiedFrom: rules.thresholds.QUALIFIED, basicallyQualifiedFrom: rules.thresholds.BASICALLY_QUALIFIED,
+          };
     return Object.assign(new MonthlyGrade(), {
       month: String(row.month).slice(0, 7),
       householdId: row.householdId,
@@ -91,7 +101,7 @@ export class MonthlyGrade {
       inspectionCount: row.inspectionCount,
       issues: row.issues,
       issuesLabelZh: row.issues.map((issue) => INSPECTION_ISSUE_LABEL_ZH[issue]),
-      reasons: row.reasons.map((reason) => ({
+      reasons: [...row.reasons, closing].map((reason) => ({
         rule: reason.rule,
         points: reason.points ?? null,
         inspectionId: reason.inspectionId ?? null,

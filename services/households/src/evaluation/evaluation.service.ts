@@ -14,7 +14,7 @@ import { EvaluationRunStatus, EvaluationTrigger } from './evaluation-enums.js';
 import { EvaluationRun, MonthlyGrade, type EvaluationRunRow, type HouseholdGradesArgs, type MonthlyGradeRow } from './evaluation.models.js';
 import { announceMonth, gradeAndPublishChunk } from './grading-sql.js';
 import { HouseholdClaimService } from '../outreach/household-claim.service.js';
-import type { ReasonInspection } from './grading-rules.js';
+import type { GradingRules, ReasonInspection } from './grading-rules.js';
 import { RuleSetService } from './rule-set.service.js';
 
 const RUN_COLUMNS = `id, month, org_unit_id AS "orgUnitId", trigger, requested_by AS "requestedBy", status, total_chunks AS "totalChunks",
@@ -113,7 +113,7 @@ export class EvaluationService {
       if (!unit) throw new PermanentJobError(`Unit ${unitId} is not in the territory copy`);
       const districtId = unit.path[0];
       const ruleSet = await this.ruleSets.ruleSetFor(manager, districtId, month);
-      const { households, changed } = await gradeAndPublishChunk(manager, this.outbox, { runId, unitId, districtId, month, ruleSet });
+      const { households, changed } = await gradeAndPublishChunk(manager, { runId, unitId, districtId, month, ruleSet });
       await manager.query(
         `UPDATE evaluation_chunk SET status = 'COMPLETED', households = $3, changed = $4, completed_at = now() WHERE run_id = $1 AND unit_id = $2`,
         [runId, unitId, households, changed],
@@ -196,7 +196,7 @@ export class EvaluationService {
     );
   }
 
-  /** Grades with their reasons in words: the inspections the reasons cite are loaded in one query. */
+  /** Grades with their reasons in words: the inspections the reasons cite, and the rule sets, in one query each. */
   private async present(rows: MonthlyGradeRow[]): Promise<MonthlyGrade[]> {
     const cited = rows.flatMap((row) => row.reasons.flatMap((reason) => (reason.inspectionId ? [reason.inspectionId] : [])));
     const inspections: (ReasonInspection & { id: string })[] = cited.length
@@ -206,7 +206,12 @@ export class EvaluationService {
         )
       : [];
     const byId = new Map(inspections.map((inspection) => [inspection.id, inspection]));
-    return rows.map((row) => MonthlyGrade.from(row, byId));
+    const ruleSetIds = [...new Set(rows.map((row) => row.ruleSetId))];
+    const ruleSets: { id: string; rules: GradingRules }[] = ruleSetIds.length
+      ? await this.dataSource.query(`SELECT id, rules FROM grading_rule_set WHERE id = ANY($1::uuid[])`, [ruleSetIds])
+      : [];
+    const rulesById = new Map(ruleSets.map((ruleSet) => [ruleSet.id, ruleSet.rules]));
+    return rows.map((row) => MonthlyGrade.from(row, byId, rulesById.get(row.ruleSetId)!));
   }
 
   private async requireHouseholdVisible(caller: Caller, householdId: string): Promise<void> {

@@ -85,7 +85,7 @@ export class RegistryService {
     const resident = validResident(input);
     return this.dataSource.transaction(async (manager) => {
       await this.householdInScope(manager, caller, householdId);
-      const [row] = await this.writeResident(manager, () =>
+      const [row] = await this.writeResident(() =>
         manager.query(
           `INSERT INTO resident (household_id, name, phone, occupation, institution_id, party_member_id, birth_year)
            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
@@ -101,7 +101,7 @@ export class RegistryService {
     return this.dataSource.transaction(async (manager) => {
       const householdId = await this.residentHousehold(manager, id);
       await this.householdInScope(manager, caller, householdId);
-      await this.writeResident(manager, () =>
+      await this.writeResident(() =>
         manager.query(
           `UPDATE resident SET name = $2, phone = $3, occupation = $4, institution_id = $5, party_member_id = $6, birth_year = $7,
                   updated_at = now() WHERE id = $1`,
@@ -163,7 +163,7 @@ export class RegistryService {
     return row.household_id;
   }
 
-  private async writeResident<T>(manager: EntityManager, write: () => Promise<T>): Promise<T> {
+  private async writeResident<T>(write: () => Promise<T>): Promise<T> {
     try {
       return await write();
     } catch (error) {

@@ -118,7 +118,7 @@ export async function gradeMonth(dataSource: DataSource, plan: DistrictPlan, mon
       [monthStart(month), plan.district.id],
     );
     // One chunk for the whole district: the seed has the database to itself, and one statement is fastest.
-    const graded = await gradeAndPublishChunk(manager, outbox, { runId: run.id, unitId: plan.district.id, districtId: plan.district.id, month, ruleSet });
+    const graded = await gradeAndPublishChunk(manager, { runId: run.id, unitId: plan.district.id, districtId: plan.district.id, month, ruleSet });
     await manager.query(
       `INSERT INTO evaluation_chunk (run_id, unit_id, status, households, changed, completed_at) VALUES ($1, $2, 'COMPLETED', $3, $4, now())`,
       [run.id, plan.district.id, graded.households, graded.changed],
