@@ -15,6 +15,8 @@ export interface ServiceDataSourceConfig {
   /** In order; each runs in its own transaction. */
   migrations: readonly MigrationClass[];
   poolSize?: number;
+  /** Statements slower than this are logged (default 1 s); bulk tools raise it. */
+  slowQueryMs?: number;
 }
 
 /** The one shape every service's DataSource takes: migrations only, never synchronize. */
@@ -28,7 +30,7 @@ export function serviceDataSourceOptions(config: ServiceDataSourceConfig): DataS
     synchronize: false,
     namingStrategy: new SnakeNamingStrategy(),
     logger: new DatabaseLogger(),
-    maxQueryExecutionTime: 1000,
+    maxQueryExecutionTime: config.slowQueryMs ?? 1000,
     // JIT compilation costs seconds on statements that run in milliseconds, and these services run many of those.
     extra: { max: config.poolSize ?? 10, connectionTimeoutMillis: 5000, application_name: 'waste-platform', options: '-c jit=off' },
   };

@@ -23,8 +23,8 @@ export function serviceDatabaseUrl(runtime: Pick<ServiceRuntime, 'service' | 'en
 }
 
 /** DataSource options of a service, shared by the running service and the migrate/seed commands. */
-export function runtimeDataSourceOptions(runtime: Omit<ServiceRuntime, 'mode'>): DataSourceOptions {
-  return serviceDataSourceOptions({ url: serviceDatabaseUrl(runtime), entities: runtime.entities, migrations: runtime.migrations });
+export function runtimeDataSourceOptions(runtime: Omit<ServiceRuntime, 'mode'>, slowQueryMs?: number): DataSourceOptions {
+  return serviceDataSourceOptions({ url: serviceDatabaseUrl(runtime), entities: runtime.entities, migrations: runtime.migrations, slowQueryMs });
 }
 
 /**

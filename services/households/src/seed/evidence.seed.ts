@@ -114,19 +114,25 @@ export async function gradeMonth(dataSource: DataSource, plan: DistrictPlan, mon
     const ruleSet = (await ruleSetFor(manager, plan.district.id, month))!;
     const [run] = await manager.query(
       `INSERT INTO evaluation_run (month, org_unit_id, trigger, requested_by, status, total_chunks, started_at)
-       VALUES ($1, $2, 'MANUAL', 'system:demo-seed', 'RUNNING', 1, now()) RETURNING id`,
-      [monthStart(month), plan.district.id],
+       VALUES ($1, $2, 'MANUAL', 'system:demo-seed', 'RUNNING', $3, now()) RETURNING id`,
+      [monthStart(month), plan.district.id, plan.streets.length],
     );
-    // One chunk for the whole district: the seed has the database to itself, and one statement is fastest.
-    const graded = await gradeAndPublishChunk(manager, { runId: run.id, unitId: plan.district.id, districtId: plan.district.id, month, ruleSet });
+    // One chunk per street: the seed has the database to itself, and larger chunks are quicker than communities.
+    let households = 0;
+    let changed = 0;
+    for (const street of plan.streets) {
+      const graded = await gradeAndPublishChunk(manager, { runId: run.id, unitId: street.id, districtId: plan.district.id, month, ruleSet });
+      await manager.query(
+        `INSERT INTO evaluation_chunk (run_id, unit_id, status, households, changed, completed_at) VALUES ($1, $2, 'COMPLETED', $3, $4, now())`,
+        [run.id, street.id, graded.households, graded.changed],
+      );
+      households += graded.households;
+      changed += graded.changed;
+    }
     await manager.query(
-      `INSERT INTO evaluation_chunk (run_id, unit_id, status, households, changed, completed_at) VALUES ($1, $2, 'COMPLETED', $3, $4, now())`,
-      [run.id, plan.district.id, graded.households, graded.changed],
-    );
-    await manager.query(
-      `UPDATE evaluation_run SET status = 'COMPLETED', completed_chunks = 1, households_evaluated = $2, grades_changed = $3, finished_at = now()
+      `UPDATE evaluation_run SET status = 'COMPLETED', completed_chunks = total_chunks, households_evaluated = $2, grades_changed = $3, finished_at = now()
         WHERE id = $1`,
-      [run.id, graded.households, graded.changed],
+      [run.id, households, changed],
     );
     await announceMonth(manager, outbox, plan.district.id, month, run.id);
   });
