@@ -10,7 +10,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { AccessTokenError, signCaller, verifyAccessToken, type Caller } from '#libs/auth';
+import { AccessTokenError, Role, signCaller, verifyAccessToken, type Caller } from '#libs/auth';
 import { ErrorCode, formatGraphQLError } from '#libs/errors';
 import { subgraphUrl, type GatewayEnvironment } from './gateway-environment.js';
 import { log } from './log.js';
@@ -88,7 +88,7 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
         '/graphql',
         corsPolicy,
         express.json({ limit: '1mb' }),
-        expressMiddleware(server, { context: async ({ req }) => ({ caller: await authenticate(req, env.JWT_SECRET) }) }),
+        expressMiddleware(server, { context: async ({ req }) => ({ caller: await authenticate(req, env, subgraphs) }) }),
       );
     },
     async stop() {
@@ -97,21 +97,67 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
   };
 }
 
-/** The caller of a request, from `Authorization: Bearer <JWT>`. Anything else is UNAUTHENTICATED, before any data. */
-async function authenticate(req: Request, jwtSecret: string): Promise<Caller> {
+/**
+ * The caller of a request: staff by `Authorization: Bearer <JWT>`, institutions by `x-api-key` (checked with
+ * notifications, which keeps the keys, on every request: a revoked key stops at once). Anything else is
+ * UNAUTHENTICATED, before any data.
+ */
+async function authenticate(req: Request, env: GatewayEnvironment, subgraphs: Map<string, string>): Promise<Caller> {
   const header = req.headers.authorization;
+  const apiKey = req.headers['x-api-key'];
+  if (apiKey !== undefined) {
+    if (header) throw unauthenticated('Send either Authorization or x-api-key, not both');
+    return authenticateApiKey(String(apiKey), requestIdOf(req), env, subgraphs);
+  }
   const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  if (!token) throw unauthenticated('Send Authorization: Bearer <token>');
+  if (!token) throw unauthenticated('Send Authorization: Bearer <token>, or x-api-key: <key> for an institution');
   try {
-    const claims = await verifyAccessToken(token, jwtSecret);
-    return { userId: claims.sub, roles: claims.roles, orgUnitId: claims.orgUnitId, householdId: claims.householdId ?? null, requestId: requestIdOf(req) };
+    const claims = await verifyAccessToken(token, env.JWT_SECRET);
+    return { userId: claims.sub, roles: claims.roles, orgUnitId: claims.orgUnitId, householdId: claims.householdId ?? null, institutionId: null, requestId: requestIdOf(req) };
   } catch (error) {
     throw unauthenticated(error instanceof AccessTokenError ? error.message : 'invalid token');
   }
 }
 
-function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
+const API_KEY_CHECK_TIMEOUT_MS = 5_000;
+const API_KEY_REFUSALS: Record<string, string> = {
+  MALFORMED_API_KEY: 'x-api-key is not an API key (wsk_…)',
+  UNKNOWN_API_KEY: 'This API key is not known',
+  API_KEY_REVOKED: 'This API key has been revoked',
+  API_KEY_EXPIRED: 'This API key was rotated and its overlap has ended; use the new key',
+};
+
+async function authenticateApiKey(key: string, requestId: string, env: GatewayEnvironment, subgraphs: Map<string, string>): Promise<Caller> {
+  const notifications = subgraphs.get('notifications');
+  if (!notifications) throw unavailable('API keys cannot be checked yet');
+  const gatewayCaller: Caller = { userId: 'system:gateway', roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId };
+  let verdict: { ok: boolean; institutionId?: string; prefix?: string; reason?: string };
+  try {
+    const response = await fetch(new URL('/internal/api-keys/verify', notifications), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...signCaller(gatewayCaller, env.CONTEXT_SIGNING_SECRET) },
+      body: JSON.stringify({ key }),
+      signal: AbortSignal.timeout(API_KEY_CHECK_TIMEOUT_MS),
+    });
+    if (!response.ok) throw new Error(`notifications answered ${response.status}`);
+    verdict = (await response.json()) as typeof verdict;
+  } catch (error) {
+    log('error', 'API key check failed', { requestId, error: (error as Error).message });
+    throw unavailable('API keys cannot be checked right now; try again shortly');
+  }
+  if (!verdict.ok || !verdict.institutionId) {
+    const reason = verdict.reason ?? 'UNKNOWN_API_KEY';
+    throw unauthenticated(API_KEY_REFUSALS[reason] ?? API_KEY_REFUSALS.UNKNOWN_API_KEY, reason);
+  }
+  return { userId: `api-key:${verdict.prefix}`, roles: [Role.INSTITUTION], orgUnitId: null, householdId: null, institutionId: verdict.institutionId, requestId };
+}
+
+function unauthenticated(message: string, reason?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, ...(reason ? { reason } : {}), http: { status: 401 } } });
+}
+
+function unavailable(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, reason: 'UNAVAILABLE', http: { status: 503 } } });
 }
 
 /**
@@ -136,7 +182,7 @@ async function proxyUpload(req: Request, res: Response, env: GatewayEnvironment,
   };
   let caller: Caller;
   try {
-    caller = await authenticate(req, env.JWT_SECRET);
+    caller = await authenticate(req, env, subgraphs);
   } catch (error) {
     return fail(401, ErrorCode.UNAUTHENTICATED, (error as Error).message);
   }

@@ -49,7 +49,7 @@ describe('gateway', () => {
     expect(errorCodes(unsigned)).toEqual(['UNAUTHENTICATED']);
     expect(unsigned.data ?? null).toBeNull();
 
-    const caller = { userId: 'mallory', roles: [Role.DISTRICT_ADMIN], orgUnitId: null, householdId: null, requestId: 'forged-request' };
+    const caller = { userId: 'mallory', roles: [Role.DISTRICT_ADMIN], orgUnitId: null, householdId: null, institutionId: null, requestId: 'forged-request' };
     const forged = await postGraphQL(url, '{ __typename }', {}, signCaller(caller, 'not-the-platform-secret-0123456789abcdef'));
     expect(errorCodes(forged)).toEqual(['UNAUTHENTICATED']);
     expect(forged.data ?? null).toBeNull();

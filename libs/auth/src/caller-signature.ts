@@ -54,6 +54,7 @@ export function verifyCaller(
     roles: payload.roles,
     orgUnitId: payload.orgUnitId ?? null,
     householdId: payload.householdId ?? null,
+    institutionId: payload.institutionId ?? null,
     requestId: String(payload.requestId ?? ''),
   };
 }

@@ -9,6 +9,8 @@ export interface Caller {
   orgUnitId: string | null;
   /** For a RESIDENT: the one household they may see. Null for everyone else. */
   householdId: string | null;
+  /** For an INSTITUTION calling with its API key: the institution. Null for everyone else. */
+  institutionId: string | null;
   /** Correlates log lines of one request across the gateway, subgraphs and jobs. */
   requestId: string;
 }
@@ -36,9 +38,11 @@ export function requireWithinScope(caller: Caller, path: readonly string[]): voi
 
 /**
  * A caller with a scoped role but no org unit would see everything, and a resident without a household would see
- * nothing that is theirs: such tokens are refused.
+ * nothing that is theirs: such tokens are refused. So is a token claiming to be an institution, which only an API key
+ * makes (the gateway then names the institution).
  */
 export function scopeProblem(roles: readonly Role[], orgUnitId: string | null, householdId: string | null = null): string | null {
+  if (roles.includes(Role.INSTITUTION)) return 'role INSTITUTION comes only with an institution API key, never in a token';
   if (roles.includes(Role.RESIDENT) && householdId === null) return 'role RESIDENT needs a householdId';
   if (orgUnitId !== null) return null;
   const scoped = roles.filter((role) => !DISTRICT_WIDE_ROLES.includes(role));
@@ -56,5 +60,5 @@ export function canSeeHousehold(caller: Caller, householdId: string, compoundPat
 
 /** The caller for work the platform does on its own (scheduled cycles): district-wide, named for the logs. */
 export function systemCaller(name: string, requestId: string): Caller {
-  return { userId: `system:${name}`, roles: [Role.DISTRICT_ADMIN], orgUnitId: null, householdId: null, requestId };
+  return { userId: `system:${name}`, roles: [Role.DISTRICT_ADMIN], orgUnitId: null, householdId: null, institutionId: null, requestId };
 }

@@ -11,6 +11,8 @@ export enum Role {
   VOLUNTEER = 'VOLUNTEER',
   /** A resident signed in through a resident app; the token names their household. */
   RESIDENT = 'RESIDENT',
+  /** An employer, school or other institution calling with its API key (never a JWT). */
+  INSTITUTION = 'INSTITUTION',
 }
 
 export const ROLE_LABEL_ZH: Record<Role, string> = {
@@ -23,6 +25,7 @@ export const ROLE_LABEL_ZH: Record<Role, string> = {
   [Role.PARTY_MEMBER]: '党员',
   [Role.VOLUNTEER]: '志愿者',
   [Role.RESIDENT]: '居民',
+  [Role.INSTITUTION]: '单位/学校（API）',
 };
 
 /** What a role may do. Checked in every resolver; scope (which part of the territory) is checked separately. */
@@ -53,18 +56,26 @@ export enum Permission {
   COLLECTION_POINT_MANAGE = 'COLLECTION_POINT_MANAGE',
   COLLECTION_REQUEST_CREATE = 'COLLECTION_REQUEST_CREATE',
   COLLECTION_REQUEST_HANDLE = 'COLLECTION_REQUEST_HANDLE',
+  /** Every notice of the district, and their statistics. */
+  NOTICE_READ = 'NOTICE_READ',
+  /** An institution's own notices, webhooks and deliveries (scope: its institution id). */
+  INSTITUTION_SELF_SERVICE = 'INSTITUTION_SELF_SERVICE',
+  API_KEY_MANAGE = 'API_KEY_MANAGE',
+  NOTICE_RULES_MANAGE = 'NOTICE_RULES_MANAGE',
+  DISCLOSURE_PREPARE = 'DISCLOSURE_PREPARE',
+  DISCLOSURE_APPROVE = 'DISCLOSURE_APPROVE',
 }
 
 const P = Permission;
 /** Reading what the platform knows about sorting, as every staff console does. */
-const CONSOLE = [P.TERRITORY_READ, P.INSTITUTION_READ, P.HOUSEHOLD_READ, P.EVALUATION_READ, P.STATS_READ, P.CAMPAIGN_READ, P.NOTICE_TEMPLATE_READ];
+const CONSOLE = [P.TERRITORY_READ, P.INSTITUTION_READ, P.HOUSEHOLD_READ, P.EVALUATION_READ, P.STATS_READ, P.CAMPAIGN_READ, P.NOTICE_TEMPLATE_READ, P.NOTICE_READ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   [Role.DISTRICT_ADMIN]: [
     ...CONSOLE, P.TERRITORY_MANAGE, P.CAMPAIGN_MANAGE, P.EVALUATION_RUN, P.GRADING_RULES_MANAGE, P.OUTREACH_PLAN_MANAGE,
-    P.COLLECTION_POINT_MANAGE,
+    P.COLLECTION_POINT_MANAGE, P.API_KEY_MANAGE, P.NOTICE_RULES_MANAGE, P.DISCLOSURE_PREPARE, P.DISCLOSURE_APPROVE,
   ],
-  [Role.STREET_ADMIN]: [...CONSOLE, P.TERRITORY_MANAGE, P.CAMPAIGN_MANAGE, P.EVALUATION_RUN, P.COLLECTION_POINT_MANAGE],
+  [Role.STREET_ADMIN]: [...CONSOLE, P.TERRITORY_MANAGE, P.CAMPAIGN_MANAGE, P.EVALUATION_RUN, P.COLLECTION_POINT_MANAGE, P.DISCLOSURE_PREPARE],
   [Role.COMMUNITY_SECRETARY]: [
     ...CONSOLE, P.PERSONAL_DATA_READ, P.REGISTRY_MANAGE, P.INSPECTION_RECORD, P.UPLOAD_CREATE, P.CHECK_IN_REVIEW, P.OUTREACH,
     P.COLLECTION_POINT_MANAGE, P.COLLECTION_REQUEST_CREATE, P.COLLECTION_REQUEST_HANDLE,
@@ -75,6 +86,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   [Role.PARTY_MEMBER]: [P.TERRITORY_READ, P.HOUSEHOLD_READ, P.EVALUATION_READ, P.CHECK_IN_SUBMIT, P.UPLOAD_CREATE, P.OUTREACH],
   [Role.VOLUNTEER]: [P.TERRITORY_READ, P.HOUSEHOLD_READ, P.EVALUATION_READ, P.INSPECTION_RECORD, P.UPLOAD_CREATE, P.OUTREACH],
   [Role.RESIDENT]: [P.EVALUATION_READ, P.COLLECTION_REQUEST_CREATE, P.UPLOAD_CREATE],
+  [Role.INSTITUTION]: [P.INSTITUTION_SELF_SERVICE],
 };
 
 /**
@@ -82,7 +94,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
  * members live anywhere, so their reach is their branch (checked where branches are), not a territory.
  * Every other role is scoped to an org unit.
  */
-export const DISTRICT_WIDE_ROLES: readonly Role[] = [Role.DISTRICT_ADMIN, Role.BUREAU_OFFICER, Role.BRANCH_SECRETARY];
+export const DISTRICT_WIDE_ROLES: readonly Role[] = [Role.DISTRICT_ADMIN, Role.BUREAU_OFFICER, Role.BRANCH_SECRETARY, Role.INSTITUTION];
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && Object.values(Role).includes(value as Role);

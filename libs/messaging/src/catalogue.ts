@@ -44,6 +44,8 @@ export const QUEUE_OWNER: Record<QueueName, ServiceName> = {
 export enum EventType {
   /** organization → everyone who keeps a copy of the territory tree. */
   TerritoryChanged = 'territory.changed',
+  /** organization → everyone who keeps a copy of the institutions (their names go into notices). */
+  InstitutionsChanged = 'institutions.changed',
   /** households → itself: a monthly evaluation run was requested; its chunks are queued from here. */
   EvaluationRequested = 'evaluation.requested',
   /** households → notifications, organization: grades of up to 500 households of a month, new or corrected. */
@@ -54,7 +56,8 @@ export enum EventType {
 
 /** Which queues receive each event. The relay adds one job per subscribing queue, with the event id as job id. */
 export const EVENT_SUBSCRIBERS: Record<EventType, readonly QueueName[]> = {
-  [EventType.TerritoryChanged]: [QueueName.HouseholdsEvents, QueueName.EnforcementEvents],
+  [EventType.TerritoryChanged]: [QueueName.HouseholdsEvents, QueueName.EnforcementEvents, QueueName.NotificationsEvents],
+  [EventType.InstitutionsChanged]: [QueueName.NotificationsEvents],
   [EventType.EvaluationRequested]: [QueueName.HouseholdsJobs],
   [EventType.HouseholdGradesPublished]: [QueueName.NotificationsEvents, QueueName.OrganizationEvents],
   [EventType.MonthlyEvaluationCompleted]: [QueueName.NotificationsEvents, QueueName.OrganizationEvents],

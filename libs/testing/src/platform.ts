@@ -103,7 +103,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
       await demoData.get(name)!.seed(databases.get(name)!, plan, { households: options.households ?? 240 });
     }
     const unitCount = planUnits(plan).length;
-    for (const name of [ServiceName.Households, ServiceName.Enforcement]) {
+    for (const name of [ServiceName.Households, ServiceName.Enforcement, ServiceName.Notifications]) {
       await waitFor(`${name}'s copy of the territory tree`, async () => {
         const [{ count }] = await databases.get(name)!.query(`SELECT count(*)::int AS count FROM territory_unit`);
         return count === unitCount;

@@ -109,7 +109,7 @@ try {
   try {
     await until(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.ok === true, 60_000);
     started = Date.now();
-    const caller = { userId: 'bench', roles: [Role.DISTRICT_ADMIN], orgUnitId: null, householdId: null, requestId: 'bench' };
+    const caller = { userId: 'bench', roles: [Role.DISTRICT_ADMIN], orgUnitId: null, householdId: null, institutionId: null, requestId: 'bench' };
     const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...signCaller(caller, serviceEnv.CONTEXT_SIGNING_SECRET) },

@@ -9,6 +9,7 @@ import { CreateRegistryAndEvidence1796000000201 } from './database/migrations/17
 import { CreateMonthlyEvaluation1796000000203 } from './database/migrations/1796000000203-createMonthlyEvaluation.js';
 import { CreateCollection1796000000230 } from './database/migrations/1796000000230-createCollection.js';
 import { CreateOutreach1796000000240 } from './database/migrations/1796000000240-createOutreach.js';
+import { AddDisclosureBasis1796000000260 } from './database/migrations/1796000000260-addDisclosureBasis.js';
 import { CreatePhotoCheckIns1796000000250 } from './database/migrations/1796000000250-createPhotoCheckIns.js';
 import { CheckInsModule } from './check-ins/check-ins.module.js';
 import { CollectionModule } from './collection/collection.module.js';
@@ -55,6 +56,7 @@ export const householdsService: ServiceDefinition = {
     CreateCollection1796000000230,
     CreateOutreach1796000000240,
     CreatePhotoCheckIns1796000000250,
+    AddDisclosureBasis1796000000260,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
   demoData: householdsDemoData,

@@ -1,9 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CreateOutboxAndInbox1796000000000, DEFAULT_PORTS, ServiceName } from '#libs/messaging';
+import { CreateInstitutionCopy1796000000004 } from '#libs/institutions';
 import { PlatformModule, type ServiceDefinition, type ServiceRuntime } from '#libs/platform';
+import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
+import { CreateTerritoryReplica1796000000001 } from '#libs/territory';
 import { CreateNoticeTemplate1796000000400 } from './database/migrations/1796000000400-createNoticeTemplate.js';
 import { CreateGradedResident1796000000401 } from './database/migrations/1796000000401-createGradedResident.js';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { CreateInstitutionApiKey1796000000403 } from './database/migrations/1796000000403-createInstitutionApiKey.js';
+import { CreateNotices1796000000402 } from './database/migrations/1796000000402-createNotices.js';
 import { GradesModule } from './grades/grades.module.js';
+import { NoticesModule } from './notices/notices.module.js';
 import { notificationsDemoData } from './seed/notifications.seed.js';
 import { NoticeTemplateEntity } from './templates/notice-template.entity.js';
 import { TemplatesModule } from './templates/templates.module.js';
@@ -11,16 +18,28 @@ import { TemplatesModule } from './templates/templates.module.js';
 @Module({})
 export class NotificationsServiceModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
-    return { module: NotificationsServiceModule, imports: [PlatformModule.forRoot(runtime), TemplatesModule, GradesModule] };
+    return { module: NotificationsServiceModule, imports: [PlatformModule.forRoot(runtime), TemplatesModule, GradesModule, NoticesModule, ApiKeysModule] };
   }
 }
 
-/** notifications: notice templates now; notices, institution API keys and webhooks grow here (issue 4). */
+/**
+ * notifications: praise letters and reminder notices generated from each month's grades, addressed to employers and
+ * schools, who read and acknowledge them with API keys and receive them by signed webhooks; public disclosure drafts.
+ */
 export const notificationsService: ServiceDefinition = {
   name: ServiceName.Notifications,
   defaultPort: DEFAULT_PORTS[ServiceName.Notifications],
   entities: [NoticeTemplateEntity],
-  migrations: [CreateOutboxAndInbox1796000000000, CreateNoticeTemplate1796000000400, CreateGradedResident1796000000401],
+  migrations: [
+    CreateOutboxAndInbox1796000000000,
+    CreateTerritoryReplica1796000000001,
+    CreatePersonalDataAccess1796000000002,
+    CreateInstitutionCopy1796000000004,
+    CreateNoticeTemplate1796000000400,
+    CreateGradedResident1796000000401,
+    CreateNotices1796000000402,
+    CreateInstitutionApiKey1796000000403,
+  ],
   module: (runtime) => NotificationsServiceModule.forRoot(runtime),
   demoData: notificationsDemoData,
 };

@@ -4,6 +4,7 @@ import { PlatformModule, type ServiceDefinition, type ServiceRuntime } from '#li
 import { CreateTerritory1796000000100 } from './database/migrations/1796000000100-createTerritory.js';
 import { CreateInstitution1796000000101 } from './database/migrations/1796000000101-createInstitution.js';
 import { CreateMemberHouseholdGrade1796000000102 } from './database/migrations/1796000000102-createMemberHouseholdGrade.js';
+import { VersionInstitutions1796000000103 } from './database/migrations/1796000000103-versionInstitutions.js';
 import { GradesModule } from './grades/grades.module.js';
 import { InstitutionEntity } from './institutions/institution.entity.js';
 import { InstitutionsModule } from './institutions/institutions.module.js';
@@ -27,7 +28,10 @@ export const organizationService: ServiceDefinition = {
   name: ServiceName.Organization,
   defaultPort: DEFAULT_PORTS[ServiceName.Organization],
   entities: [OrgUnitEntity, InstitutionEntity],
-  migrations: [CreateOutboxAndInbox1796000000000, CreateTerritory1796000000100, CreateInstitution1796000000101, CreateMemberHouseholdGrade1796000000102],
+  migrations: [
+    CreateOutboxAndInbox1796000000000, CreateTerritory1796000000100, CreateInstitution1796000000101, CreateMemberHouseholdGrade1796000000102,
+    VersionInstitutions1796000000103,
+  ],
   module: (runtime) => OrganizationModule.forRoot(runtime),
   demoData: organizationDemoData,
 };

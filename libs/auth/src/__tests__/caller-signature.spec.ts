@@ -11,6 +11,7 @@ const caller: Caller = {
   roles: [Role.STREET_ADMIN],
   orgUnitId: '4a1f4c1e-9d0b-4f3e-8a51-0c6a3c1b2d7e',
   householdId: null,
+  institutionId: null,
   requestId: 'req-1',
 };
 
@@ -86,6 +87,6 @@ describe('signCaller / verifyCaller', () => {
 
   it('fills a missing orgUnitId with null and a missing requestId with an empty string', () => {
     const headers = signCaller({ userId: 'u', roles: [Role.DISTRICT_ADMIN] } as unknown as Caller, secret, now);
-    expect(verifyCaller(headers, secret, now)).toEqual({ userId: 'u', roles: [Role.DISTRICT_ADMIN], orgUnitId: null, householdId: null, requestId: '' });
+    expect(verifyCaller(headers, secret, now)).toEqual({ userId: 'u', roles: [Role.DISTRICT_ADMIN], orgUnitId: null, householdId: null, institutionId: null, requestId: '' });
   });
 });

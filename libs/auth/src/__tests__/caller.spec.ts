@@ -8,7 +8,7 @@ const STREET_A = 'a0000000-0000-4000-8000-000000000000';
 const STREET_B = 'b0000000-0000-4000-8000-000000000000';
 const COMMUNITY_A1 = 'a1000000-0000-4000-8000-000000000000';
 
-const caller = (roles: Role[], orgUnitId: string | null): Caller => ({ userId: 'u', roles, orgUnitId, householdId: null, requestId: 'r' });
+const caller = (roles: Role[], orgUnitId: string | null): Caller => ({ userId: 'u', roles, orgUnitId, householdId: null, institutionId: null, requestId: 'r' });
 
 function thrown(run: () => void): unknown {
   try {
@@ -67,7 +67,7 @@ describe('scope', () => {
 
 describe('canSeeHousehold', () => {
   const HOUSEHOLD = 'c0000000-0000-4000-8000-000000000001';
-  const resident: Caller = { userId: 'r', roles: [Role.RESIDENT], orgUnitId: null, householdId: HOUSEHOLD, requestId: 'r' };
+  const resident: Caller = { userId: 'r', roles: [Role.RESIDENT], orgUnitId: null, householdId: HOUSEHOLD, institutionId: null, requestId: 'r' };
 
   it('lets a resident see their own household and no other, wherever it is', () => {
     expect(canSeeHousehold(resident, HOUSEHOLD, [DISTRICT])).toBe(true);
@@ -83,5 +83,10 @@ describe('canSeeHousehold', () => {
     expect(scopeProblem([Role.RESIDENT], COMMUNITY_A1, null)).toBe('role RESIDENT needs a householdId');
     expect(scopeProblem([Role.RESIDENT], null, HOUSEHOLD)).toBe('roles RESIDENT need an orgUnitId');
     expect(scopeProblem([Role.RESIDENT], COMMUNITY_A1, HOUSEHOLD)).toBeNull();
+  });
+
+  it('refuses a token that claims to be an institution: only an API key makes one', () => {
+    expect(scopeProblem([Role.INSTITUTION], null)).toMatch(/only with an institution API key/);
+    expect(scopeProblem([Role.DISTRICT_ADMIN, Role.INSTITUTION], null)).toMatch(/only with an institution API key/);
   });
 });

@@ -14,3 +14,15 @@ export interface TerritoryUnitSnapshot {
 export interface TerritoryChangedPayload {
   units: TerritoryUnitSnapshot[];
 }
+
+/** One institution as it is now; `version` grows with every change, so copies apply snapshots in any order. */
+export interface InstitutionSnapshot {
+  id: string;
+  kind: 'EMPLOYER' | 'SCHOOL' | 'DEPARTMENT' | 'PROPERTY_COMPANY' | 'MEDIA';
+  name: string;
+  version: number;
+}
+
+export interface InstitutionsChangedPayload {
+  institutions: InstitutionSnapshot[];
+}

@@ -1,6 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { monthStart, previousMonth } from '#libs/calendar';
 import { EventType, outboxInsertFrom, type MonthlyEvaluationCompletedPayload, type Outbox } from '#libs/messaging';
+import { maskNameSql } from '#libs/privacy';
+import { DistrictRuleSets, type RuleSetRow as DistrictRuleSet } from '#libs/rule-sets';
 import type { GradingRules } from './grading-rules.js';
 
 /**
@@ -98,12 +100,19 @@ written AS (
 ),
 -- Payloads are built as json (text) rather than jsonb: they are only ever stored and sent, and text concatenation
 -- is several times cheaper than building binary jsonb for half a million households.
+-- Personal data only where a notice needs it: the name of a resident whose employer or school is told, and for
+-- adult retirees and freelancers (who may be disclosed publicly) only a masked name and the recorded ground.
 residents AS (
   SELECT r.household_id,
          json_agg(json_build_object(
            'residentId', r.id, 'occupation', r.occupation, 'institutionId', r.institution_id, 'partyMemberId', r.party_member_id,
-           'minor', rules.this_year - r.birth_year < 18) ORDER BY r.id) AS residents
-    FROM resident r CROSS JOIN rules WHERE r.household_id = ANY(ARRAY(SELECT household_id FROM chunk))
+           'minor', r.minor,
+           'name', CASE WHEN r.institution_id IS NOT NULL THEN r.name END,
+           'maskedName', CASE WHEN r.disclosable THEN ${maskNameSql('r.name')} END,
+           'disclosureBasis', CASE WHEN r.disclosable THEN r.disclosure_basis END) ORDER BY r.id) AS residents
+    FROM (SELECT resident.*, rules.this_year - resident.birth_year < 18 AS minor,
+                 resident.occupation IN ('RETIRED', 'FREELANCE') AND rules.this_year - resident.birth_year >= 18 AS disclosable
+            FROM resident CROSS JOIN rules WHERE resident.household_id = ANY(ARRAY(SELECT household_id FROM chunk))) AS r
    GROUP BY r.household_id
 ),
 items AS (
@@ -127,30 +136,10 @@ published AS (
 SELECT (SELECT count(*) FROM chunk)::int AS households, (SELECT count(*) FROM written)::int AS changed,
        (SELECT count(*) FROM published)::int AS events`;
 
-export interface RuleSetRow {
-  id: string;
-  districtId: string | null;
-  version: number;
-  effectiveFrom: string;
-  rules: GradingRules;
-  description: string;
-  createdBy: string;
-  createdAt: Date;
-}
+/** Versions of the grading rules per district (see libs/rule-sets). */
+export const GRADING_RULE_SETS = new DistrictRuleSets<GradingRules>('grading_rule_set', 'grading rules');
 
-export const RULE_SET_COLUMNS = `id, district_id AS "districtId", version, effective_from AS "effectiveFrom", rules, description,
-  created_by AS "createdBy", created_at AS "createdAt"`;
-
-/** The rules in force for a district's month: its own latest version effective by then, else the default's. */
-export async function ruleSetFor(manager: EntityManager, districtId: string, month: string): Promise<RuleSetRow | null> {
-  const [row]: RuleSetRow[] = await manager.query(
-    `SELECT ${RULE_SET_COLUMNS} FROM grading_rule_set
-      WHERE (district_id = $1 OR district_id IS NULL) AND effective_from <= $2
-      ORDER BY district_id IS NULL, effective_from DESC LIMIT 1`,
-    [districtId, monthStart(month)],
-  );
-  return row ?? null;
-}
+export type RuleSetRow = DistrictRuleSet<GradingRules>;
 
 export interface ChunkToGrade {
   runId: string;

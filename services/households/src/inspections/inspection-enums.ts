@@ -1,4 +1,5 @@
 import { registerEnumType } from '@nestjs/graphql';
+import { INSPECTION_ISSUE_LABEL_ZH as ISSUE_LABELS } from '#libs/messaging';
 
 export enum InspectionKind {
   BIN_SIDE = 'BIN_SIDE',
@@ -36,15 +37,8 @@ export const INSPECTION_RESULT_LABEL_ZH: Record<InspectionResult, string> = {
   [InspectionResult.FAIL]: '不合格',
 };
 
-export const INSPECTION_ISSUE_LABEL_ZH: Record<InspectionIssue, string> = {
-  [InspectionIssue.KITCHEN_WASTE_CONTAMINATED]: '厨余垃圾混入其他垃圾',
-  [InspectionIssue.RECYCLABLES_MIXED]: '可回收物混投',
-  [InspectionIssue.HAZARDOUS_MISSORTED]: '有害垃圾错投',
-  [InspectionIssue.BAG_DUMPED]: '垃圾包乱丢',
-  [InspectionIssue.BAG_NOT_BROKEN]: '厨余垃圾未破袋',
-  [InspectionIssue.OUTSIDE_DROP_OFF_HOURS]: '不按时投放',
-  [InspectionIssue.OTHER]: '其他问题',
-};
+/** The words are part of the event contract (notifications quotes them in notices). */
+export const INSPECTION_ISSUE_LABEL_ZH: Record<InspectionIssue, string> = ISSUE_LABELS;
 
 const describe = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
 registerEnumType(InspectionKind, { name: 'InspectionKind', valuesMap: describe(INSPECTION_KIND_LABEL_ZH) });

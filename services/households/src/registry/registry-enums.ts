@@ -29,3 +29,19 @@ export function isMinor(birthYear: number, now = new Date()): boolean {
   const year = Number(now.toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' }).slice(0, 4));
   return year - birthYear < ADULT_AGE;
 }
+
+/** The recorded ground for disclosing a resident's grade publicly (媒体公示); without one, never disclosed. */
+export enum DisclosureBasis {
+  NONE = 'NONE',
+  CONSENT = 'CONSENT',
+  REGULATION = 'REGULATION',
+}
+
+registerEnumType(DisclosureBasis, {
+  name: 'DisclosureBasis',
+  valuesMap: {
+    NONE: { description: '未登记公示依据：不公示' },
+    CONSENT: { description: '本人同意' },
+    REGULATION: { description: '依据法规或村规民约' },
+  },
+});

@@ -2,8 +2,8 @@ import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { LocalDateScalar } from '#libs/platform';
 import { InstitutionRef } from '#libs/references';
 import { Tenure } from '../households/tenure.js';
-import { OCCUPATION_LABEL_ZH, Occupation, isMinor } from './registry-enums.js';
-import { maskName, maskPhone } from './masking.js';
+import { DisclosureBasis, OCCUPATION_LABEL_ZH, Occupation, isMinor } from './registry-enums.js';
+import { maskName, maskPhone } from '#libs/privacy';
 import type { CommitmentLetterEntity, ResidentEntity } from './resident.entity.js';
 
 @ObjectType('Resident', { description: 'A person of a household. Name, phone and birth year are masked unless your role visits households.' })
@@ -38,6 +38,9 @@ export class Resident {
   @Field({ description: 'Under 18: never named in notices or disclosures.' })
   minor: boolean;
 
+  @Field(() => DisclosureBasis, { description: 'Ground for disclosing the household\'s grade publicly; NONE keeps the resident out.' })
+  disclosureBasis: DisclosureBasis;
+
   @Field()
   personalDataMasked: boolean;
 
@@ -55,6 +58,7 @@ export class Resident {
       partyMemberId: entity.partyMemberId,
       birthYear: personalData ? entity.birthYear : null,
       minor: isMinor(entity.birthYear),
+      disclosureBasis: entity.disclosureBasis,
       personalDataMasked: !personalData,
       householdId: entity.householdId,
     });
@@ -143,6 +147,9 @@ export class ResidentInput {
 
   @Field(() => Int)
   birthYear: number;
+
+  @Field(() => DisclosureBasis, { defaultValue: DisclosureBasis.NONE })
+  disclosureBasis: DisclosureBasis;
 }
 
 @InputType()

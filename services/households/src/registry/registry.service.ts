@@ -9,12 +9,13 @@ import { Idempotency } from '#libs/idempotency';
 import { PersonalDataAudit } from '#libs/privacy';
 import { Territory } from '#libs/territory';
 import { UploadService } from '../uploads/upload.service.js';
-import { Occupation } from './registry-enums.js';
+import { DisclosureBasis, Occupation } from './registry-enums.js';
 import { CommitmentLetter, Resident, type RecordCommitmentLetterInput, type RegisterHouseholdInput, type ResidentInput, type UpdateHouseholdInput } from './registry.models.js';
 import type { CommitmentLetterEntity, ResidentEntity } from './resident.entity.js';
 
 const RESIDENT_COLUMNS = `r.id, r.household_id AS "householdId", r.name, r.phone, r.occupation, r.institution_id AS "institutionId",
-  r.party_member_id AS "partyMemberId", r.birth_year AS "birthYear", r.created_at AS "createdAt", r.updated_at AS "updatedAt"`;
+  r.party_member_id AS "partyMemberId", r.birth_year AS "birthYear", r.disclosure_basis AS "disclosureBasis",
+  r.created_at AS "createdAt", r.updated_at AS "updatedAt"`;
 const LETTER_COLUMNS = `id, household_id AS "householdId", signer_resident_id AS "signerResidentId", signed_on AS "signedOn",
   photo_id AS "photoId", recorded_by AS "recordedBy", created_at AS "createdAt"`;
 const PHONE = /^1[3-9]\d{9}$/;
@@ -87,9 +88,9 @@ export class RegistryService {
       await this.householdInScope(manager, caller, householdId);
       const [row] = await this.writeResident(() =>
         manager.query(
-          `INSERT INTO resident (household_id, name, phone, occupation, institution_id, party_member_id, birth_year)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-          [householdId, resident.name, resident.phone, resident.occupation, resident.institutionId, resident.partyMemberId, resident.birthYear],
+          `INSERT INTO resident (household_id, name, phone, occupation, institution_id, party_member_id, birth_year, disclosure_basis)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+          [householdId, resident.name, resident.phone, resident.occupation, resident.institutionId, resident.partyMemberId, resident.birthYear, resident.disclosureBasis],
         ),
       );
       return row.id as string;
@@ -104,8 +105,8 @@ export class RegistryService {
       await this.writeResident(() =>
         manager.query(
           `UPDATE resident SET name = $2, phone = $3, occupation = $4, institution_id = $5, party_member_id = $6, birth_year = $7,
-                  updated_at = now() WHERE id = $1`,
-          [id, resident.name, resident.phone, resident.occupation, resident.institutionId, resident.partyMemberId, resident.birthYear],
+                  disclosure_basis = $8, updated_at = now() WHERE id = $1`,
+          [id, resident.name, resident.phone, resident.occupation, resident.institutionId, resident.partyMemberId, resident.birthYear, resident.disclosureBasis],
         ),
       );
       return householdId;
@@ -188,5 +189,8 @@ function validResident(input: ResidentInput) {
   if (input.institutionId && !takesInstitution) {
     throw DomainError.badInput('Only employed residents and students have an employer or school', 'INSTITUTION_NOT_FOR_OCCUPATION');
   }
-  return { name, phone, occupation: input.occupation, institutionId: input.institutionId ?? null, partyMemberId: input.partyMemberId ?? null, birthYear: input.birthYear };
+  return {
+    name, phone, occupation: input.occupation, institutionId: input.institutionId ?? null, partyMemberId: input.partyMemberId ?? null,
+    birthYear: input.birthYear, disclosureBasis: input.disclosureBasis ?? DisclosureBasis.NONE,
+  };
 }

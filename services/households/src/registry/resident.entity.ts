@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { Occupation } from './registry-enums.js';
+import type { DisclosureBasis, Occupation } from './registry-enums.js';
 
 /** A person living in a household. Name, phone and birth year are personal data. */
 @Entity('resident')
@@ -29,6 +29,9 @@ export class ResidentEntity {
 
   @Column('smallint')
   birthYear: number;
+
+  @Column('text')
+  disclosureBasis: DisclosureBasis;
 
   @Column('timestamptz')
   createdAt: Date;

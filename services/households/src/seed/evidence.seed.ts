@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
 import type { DistrictPlan } from '#libs/demo-data';
 import { Outbox } from '#libs/messaging';
-import { announceMonth, gradeAndPublishChunk, ruleSetFor } from '../evaluation/grading-sql.js';
+import { GRADING_RULE_SETS, announceMonth, gradeAndPublishChunk } from '../evaluation/grading-sql.js';
 
 /**
  * Residents, commitment letters and a few months of inspections for the seeded households, generated in SQL from
@@ -24,7 +24,7 @@ export async function seedResidents(dataSource: DataSource, plan: DistrictPlan):
   // other; younger members are students at a school. About 6% of working adults are party members.
   const [{ count }] = await dataSource.query(
     `WITH inserted AS (
-     INSERT INTO resident (id, household_id, name, phone, occupation, institution_id, party_member_id, birth_year)
+     INSERT INTO resident (id, household_id, name, phone, occupation, institution_id, party_member_id, birth_year, disclosure_basis)
      SELECT md5(h.id::text || ':' || n)::uuid, h.id,
             substr($1, 1 + ${hash(`h.id::text || n || 's'`)} % char_length($1), 1) || ($2::text[])[1 + ${hash(`h.id::text || n || 'g'`)} % cardinality($2::text[])],
             CASE WHEN adult THEN '1' || (3 + ${hash(`h.id::text || n || 'p'`)} % 7)::text || lpad((${hash(`h.id::text || n || 'q'`)} * 1000 + ${hash(`h.id::text || n || 'r'`)} % 1000)::text, 9, '0') END,
@@ -32,7 +32,10 @@ export async function seedResidents(dataSource: DataSource, plan: DistrictPlan):
             CASE occupation WHEN 'EMPLOYED' THEN ($3::uuid[])[1 + ${hash(`h.id::text || n || 'e'`)} % cardinality($3::uuid[])]
                             WHEN 'STUDENT' THEN ($4::uuid[])[1 + ${hash(`h.id::text || n || 'c'`)} % cardinality($4::uuid[])] END,
             CASE WHEN occupation = 'EMPLOYED' AND ${hash(`h.id::text || n || 'm'`)} % 100 < 6 THEN md5(h.id::text || ':' || n || ':member')::uuid END,
-            birth_year
+            birth_year,
+            -- Half of the retirees and freelancers have a recorded ground for public disclosure.
+            CASE WHEN occupation IN ('RETIRED', 'FREELANCE') THEN
+              (ARRAY['NONE', 'NONE', 'CONSENT', 'CONSENT', 'REGULATION'])[1 + ${hash(`h.id::text || n || 'd'`)} % 5] ELSE 'NONE' END
        FROM household h
        CROSS JOIN LATERAL generate_series(1, 1 + ${hash(`h.id::text || 'size'`)} % 4) AS n
        CROSS JOIN LATERAL (SELECT n = 1 OR ${hash(`h.id::text || n || 'a'`)} % 100 < 55 AS adult) AS a
@@ -111,7 +114,7 @@ export async function seedInspections(dataSource: DataSource, month: string, per
 export async function gradeMonth(dataSource: DataSource, plan: DistrictPlan, month: string): Promise<void> {
   const outbox = new Outbox();
   await dataSource.transaction(async (manager) => {
-    const ruleSet = (await ruleSetFor(manager, plan.district.id, month))!;
+    const ruleSet = await GRADING_RULE_SETS.requireInForce(manager, plan.district.id, month);
     const [run] = await manager.query(
       `INSERT INTO evaluation_run (month, org_unit_id, trigger, requested_by, status, total_chunks, started_at)
        VALUES ($1, $2, 'MANUAL', 'system:demo-seed', 'RUNNING', $3, now()) RETURNING id`,

@@ -1,43 +1,86 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { monthStart } from '#libs/calendar';
+import { applyInstitutionSnapshots } from '#libs/institutions';
 import {
-  EventType, JobHandler, type EventEnvelope, type HouseholdGradesPublishedPayload, type JobProcessor, type MonthlyEvaluationCompletedPayload,
+  EventType, JobHandler, type EventEnvelope, type HouseholdGradesPublishedPayload, type InstitutionsChangedPayload, type JobProcessor,
+  type MonthlyEvaluationCompletedPayload,
 } from '#libs/messaging';
+import { NoticeGenerator } from '../notices/notice-generator.js';
 
 /**
- * Keeps the month's grades per resident. Set-based and idempotent: a redelivered event rewrites the same rows, and an
- * older event never overwrites a newer one (a correction published later wins).
+ * Keeps a month's grades: one graded_household row per household, one graded_resident row per resident living there.
+ * Set-based and idempotent: a redelivered event rewrites the same rows, and an older event never overwrites a newer
+ * one (a correction published later wins); residents who no longer live in a household leave it.
  */
+const STORE_GRADES = `
+WITH incoming AS (
+  SELECT (h->>'householdId')::uuid AS household_id, h FROM jsonb_array_elements($2::jsonb) AS h
+),
+stored AS (
+  INSERT INTO graded_household AS g (month, household_id, district_id, compound_id, status, grade, previous_grade, score, issues,
+                                     rule_version, event_at)
+  SELECT $1::date, household_id, $3::uuid, (h->>'compoundId')::uuid, h->>'status', h->>'grade', h->>'previousGrade', (h->>'score')::numeric,
+         ARRAY(SELECT jsonb_array_elements_text(h->'issues')), (h->>'ruleVersion')::int, $4
+    FROM incoming
+  ON CONFLICT (month, household_id) DO UPDATE
+     SET district_id = excluded.district_id, compound_id = excluded.compound_id, status = excluded.status, grade = excluded.grade,
+         previous_grade = excluded.previous_grade, score = excluded.score, issues = excluded.issues,
+         rule_version = excluded.rule_version, event_at = excluded.event_at
+   WHERE g.event_at <= excluded.event_at
+  RETURNING household_id
+),
+residents AS (
+  SELECT i.household_id, (x->>'residentId')::uuid AS resident_id, x
+    FROM incoming i JOIN stored USING (household_id) CROSS JOIN jsonb_array_elements(i.h->'residents') AS x
+),
+stored_residents AS (
+  INSERT INTO graded_resident AS r (month, resident_id, household_id, occupation, institution_id, minor, name, masked_name,
+                                    disclosure_basis, event_at)
+  SELECT $1::date, resident_id, household_id, x->>'occupation', (x->>'institutionId')::uuid, (x->>'minor')::boolean, x->>'name',
+         x->>'maskedName', x->>'disclosureBasis', $4
+    FROM residents
+  ON CONFLICT (month, resident_id) DO UPDATE
+     SET household_id = excluded.household_id, occupation = excluded.occupation, institution_id = excluded.institution_id,
+         minor = excluded.minor, name = excluded.name, masked_name = excluded.masked_name,
+         disclosure_basis = excluded.disclosure_basis, event_at = excluded.event_at
+   WHERE r.event_at <= excluded.event_at
+)
+DELETE FROM graded_resident r USING stored s
+ WHERE r.month = $1::date AND r.household_id = s.household_id
+   AND r.resident_id NOT IN (SELECT resident_id FROM residents WHERE household_id = s.household_id)`;
+
 @Injectable()
 @JobHandler(EventType.HouseholdGradesPublished)
 export class HouseholdGradesPublishedHandler implements JobProcessor<EventEnvelope<HouseholdGradesPublishedPayload>> {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notices: NoticeGenerator,
+  ) {}
 
   async handle(event: EventEnvelope<HouseholdGradesPublishedPayload>): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO graded_resident AS g (month, resident_id, household_id, compound_id, occupation, institution_id, minor, status, grade,
-                                         previous_grade, issues, rule_version, event_id, event_at)
-       SELECT ($1 || '-01')::date, (r->>'residentId')::uuid, (h->>'householdId')::uuid, (h->>'compoundId')::uuid, r->>'occupation',
-              (r->>'institutionId')::uuid, (r->>'minor')::boolean, h->>'status', h->>'grade', h->>'previousGrade', ARRAY(SELECT jsonb_array_elements_text(h->'issues')),
-              (h->>'ruleVersion')::int, $3, $4
-         FROM jsonb_array_elements($2::jsonb) AS h, jsonb_array_elements(h->'residents') AS r
-       ON CONFLICT (month, resident_id) DO UPDATE
-          SET household_id = excluded.household_id, compound_id = excluded.compound_id, occupation = excluded.occupation,
-              institution_id = excluded.institution_id, minor = excluded.minor, status = excluded.status, grade = excluded.grade,
-              previous_grade = excluded.previous_grade, issues = excluded.issues, rule_version = excluded.rule_version,
-              event_id = excluded.event_id, event_at = excluded.event_at
-        WHERE g.event_at <= excluded.event_at`,
-      [event.payload.month, JSON.stringify(event.payload.households), event.id, event.occurredAt],
-    );
+    const { month, districtId, households } = event.payload;
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(STORE_GRADES, [monthStart(month), JSON.stringify(households), districtId, event.occurredAt]);
+      // A correction after the month's notices were generated adds the notices its new grade earns.
+      if (await this.notices.generatedAlready(manager, districtId, month)) {
+        await this.notices.generate(manager, districtId, month, households.map((h) => h.householdId));
+      }
+    });
+    // These may have been the month's last grades to arrive, after the completion event.
+    await this.notices.generateWhenComplete(districtId, month);
   }
 }
 
-/** Notes that a district's month is complete: notices for it can be generated (issue 4). */
+/** Notes a district's month as complete, with how many households it has, and generates its notices when it can. */
 @Injectable()
 @JobHandler(EventType.MonthlyEvaluationCompleted)
 export class MonthlyEvaluationCompletedHandler implements JobProcessor<EventEnvelope<MonthlyEvaluationCompletedPayload>> {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notices: NoticeGenerator,
+  ) {}
 
   async handle(event: EventEnvelope<MonthlyEvaluationCompletedPayload>): Promise<void> {
     const { districtId, month, households, graded } = event.payload;
@@ -46,5 +89,21 @@ export class MonthlyEvaluationCompletedHandler implements JobProcessor<EventEnve
        ON CONFLICT DO NOTHING`,
       [districtId, month, households, graded, event.occurredAt],
     );
+    await this.notices.generateWhenComplete(districtId, month);
+  }
+}
+
+/** Keeps the copy of organization's institutions (their names go into notices); a month waiting for one goes on. */
+@Injectable()
+@JobHandler(EventType.InstitutionsChanged)
+export class InstitutionsChangedHandler implements JobProcessor<EventEnvelope<InstitutionsChangedPayload>> {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notices: NoticeGenerator,
+  ) {}
+
+  async handle(event: EventEnvelope<InstitutionsChangedPayload>): Promise<void> {
+    await applyInstitutionSnapshots(this.dataSource, event.payload.institutions);
+    await this.notices.generateWaitingMonths();
   }
 }

@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
-import { HouseholdGradesPublishedHandler, MonthlyEvaluationCompletedHandler } from './grade-events.handler.js';
+import { NoticesModule } from '../notices/notices.module.js';
+import { HouseholdGradesPublishedHandler, InstitutionsChangedHandler, MonthlyEvaluationCompletedHandler } from './grade-events.handler.js';
 
-@Module({ providers: [HouseholdGradesPublishedHandler, MonthlyEvaluationCompletedHandler] })
+@Module({
+  imports: [NoticesModule],
+  providers: [HouseholdGradesPublishedHandler, MonthlyEvaluationCompletedHandler, InstitutionsChangedHandler],
+})
 export class GradesModule {}

@@ -6,7 +6,8 @@ export const notificationsDemoData: DemoData = {
     return false;
   },
   async reset(dataSource) {
-    await dataSource.query(`TRUNCATE outbox_event, processed_event, graded_resident, evaluated_month`);
+    await dataSource.query(`TRUNCATE outbox_event, processed_event, graded_household, graded_resident, evaluated_month, notice, institution_api_key, personal_data_access,
+                                  territory_unit, institution_copy`);
   },
   async seed() {
     return 'nothing to seed';

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { planUnits, type DistrictPlan } from '#libs/demo-data';
-import { EventType, Outbox, type TerritoryChangedPayload } from '#libs/messaging';
+import { EventType, Outbox, type InstitutionsChangedPayload, type NewEvent, type TerritoryChangedPayload } from '#libs/messaging';
 import type { DemoData } from '#libs/platform';
 
 /** Units per `territory.changed` event when announcing a whole seeded tree. */
@@ -27,13 +27,14 @@ export const organizationDemoData: DemoData = {
          RETURNING id, parent_id AS "parentId", kind, code, name, path::text[] AS path, version`,
         [JSON.stringify(units)],
       );
-      await manager.query(
+      const institutions: InstitutionsChangedPayload['institutions'] = await manager.query(
         `INSERT INTO institution (id, kind, name, credit_code, org_unit_id)
          SELECT id, kind, name, "creditCode", "orgUnitId"
-           FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, kind text, name text, "creditCode" text, "orgUnitId" uuid)`,
+           FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, kind text, name text, "creditCode" text, "orgUnitId" uuid)
+         RETURNING id, kind, name, version`,
         [JSON.stringify(plan.institutions)],
       );
-      const events = [];
+      const events: NewEvent[] = [{ type: EventType.InstitutionsChanged, payload: { institutions } }];
       for (let i = 0; i < inserted.length; i += UNITS_PER_EVENT) {
         events.push({ type: EventType.TerritoryChanged, payload: { units: inserted.slice(i, i + UNITS_PER_EVENT) } });
       }

@@ -104,21 +104,37 @@ describe('the monthly evaluation', () => {
     expect(nothing.reasons).toEqual([expect.objectContaining({ rule: 'NO_EVIDENCE', descriptionZh: '本月没有检查记录，不作评价' })]);
   });
 
-  it('tells notifications and organization each graded resident, without names or phone numbers', async () => {
+  it('tells notifications and organization each graded resident, with a name only where a notice needs it and never a phone', async () => {
     const events = await publishedEvents(MONTH);
     expect(events.length).toBeGreaterThan(0);
     const published = events.flatMap((event: any) => event.payload.households);
     const at59 = published.find((h: any) => h.householdId === households[3]);
     expect(at59).toMatchObject({ grade: 'UNQUALIFIED', status: 'GRADED', correction: false, ruleVersion: 1 });
-    expect(JSON.stringify(events)).not.toMatch(/"(name|phone)"/);
+    expect(JSON.stringify(events)).not.toMatch(/phone|birth|room|building/i);
 
-    const residents: { id: string }[] = await households$().query(`SELECT id FROM resident WHERE household_id = $1`, [households[3]]);
+    // Names go only with residents whose employer or school is written to; adult retirees and freelancers, who may be
+    // disclosed publicly, carry a masked name and their recorded ground; nobody else carries any name.
+    const residents = published.flatMap((h: any) => h.residents);
+    expect(residents.length).toBeGreaterThan(0);
+    for (const resident of residents) {
+      expect(resident.name !== null).toBe(resident.institutionId !== null);
+      const disclosable = ['RETIRED', 'FREELANCE'].includes(resident.occupation) && !resident.minor;
+      expect(resident.maskedName !== null).toBe(disclosable);
+      if (disclosable) {
+        expect(resident.maskedName).toContain('*');
+        expect(['NONE', 'CONSENT', 'REGULATION']).toContain(resident.disclosureBasis);
+      }
+    }
+    expect(residents.some((r: any) => r.name !== null)).toBe(true);
+
+    const registered: { id: string }[] = await households$().query(`SELECT id FROM resident WHERE household_id = $1`, [households[3]]);
     await waitFor('notifications to record the grades', async () => {
       const rows = await platform.database(ServiceName.Notifications).query(
-        `SELECT resident_id, grade FROM graded_resident WHERE month = $1 AND household_id = $2`,
+        `SELECT r.resident_id, h.grade FROM graded_resident r JOIN graded_household h USING (month, household_id)
+          WHERE r.month = $1 AND r.household_id = $2`,
         [`${MONTH}-01`, households[3]],
       );
-      return rows.length === residents.length && rows.every((row: any) => row.grade === 'UNQUALIFIED');
+      return rows.length === registered.length && rows.every((row: any) => row.grade === 'UNQUALIFIED');
     });
   });
 

@@ -243,7 +243,7 @@ describe('photo uploads through the gateway', () => {
     const direct = `${platform.serviceUrls.get(ServiceName.Households)}/uploads`;
     const { body: stored } = await upload(await inspector(), png());
     const forgedCaller = signCaller(
-      { userId: 'mallory', roles: [Role.INSPECTOR], orgUnitId: null, householdId: null, requestId: 'forged-request' },
+      { userId: 'mallory', roles: [Role.INSPECTOR], orgUnitId: null, householdId: null, institutionId: null, requestId: 'forged-request' },
       'not-the-platform-secret-0123456789abcdef',
     );
     await leavesNothing(async () => {

@@ -10,3 +10,10 @@ export function maskName(name: string): string {
 export function maskPhone(phone: string): string {
   return phone.length === 11 ? `${phone.slice(0, 3)}****${phone.slice(7)}` : '*'.repeat(phone.length);
 }
+
+/** maskName in SQL, for statements that mask names on their way out (the same rule, kept beside it). */
+export function maskNameSql(column: string): string {
+  return `CASE WHEN char_length(${column}) <= 1 THEN '*'
+               WHEN char_length(${column}) = 2 THEN left(${column}, 1) || '*'
+               ELSE left(${column}, 1) || repeat('*', char_length(${column}) - 2) || right(${column}, 1) END`;
+}

@@ -1,0 +1,1 @@
+export * from './district-rule-sets.js';

@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Permission, hasPermission, type Caller } from '#libs/auth';
+import { SqlParams } from '#libs/database';
+import { DomainError } from '#libs/errors';
+import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
+import { apiKeyMatches, apiKeyPrefix, newApiKey } from './api-key-format.js';
+import { InstitutionApiKey, type ApiKeyRow, type InstitutionApiKeysArgs, type IssuedApiKey } from './api-key.models.js';
+
+const COLUMNS = `id, institution_id AS "institutionId", prefix, label, created_by AS "createdBy", created_at AS "createdAt",
+  expires_at AS "expiresAt", revoked_at AS "revokedAt", last_used_at AS "lastUsedAt"`;
+
+/** Longest overlap a rotation may give the old key. */
+export const MAX_ROTATION_OVERLAP_HOURS = 30 * 24;
+export const DEFAULT_ROTATION_OVERLAP_HOURS = 24;
+
+/** Why a key did not authenticate; the gateway answers UNAUTHENTICATED with this reason. */
+export type ApiKeyRefusal = 'MALFORMED_API_KEY' | 'UNKNOWN_API_KEY' | 'API_KEY_REVOKED' | 'API_KEY_EXPIRED';
+
+export type ApiKeyVerdict = { ok: true; institutionId: string; keyId: string; prefix: string } | { ok: false; reason: ApiKeyRefusal };
+
+@Injectable()
+export class ApiKeyService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Staff with API_KEY_MANAGE issue keys to any institution the platform knows. */
+  async create(caller: Caller, institutionId: string, label: string): Promise<IssuedApiKey> {
+    const [institution] = await this.dataSource.query(`SELECT 1 FROM institution_copy WHERE id = $1`, [institutionId]);
+    if (!institution) throw DomainError.notFound('Institution', institutionId);
+    const issued = newApiKey();
+    const [row]: ApiKeyRow[] = await this.dataSource.query(
+      `INSERT INTO institution_api_key (institution_id, prefix, key_hash, label, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+      [institutionId, issued.prefix, issued.hash, validLabel(label), caller.userId],
+    );
+    return { apiKey: InstitutionApiKey.from(row), secret: issued.key };
+  }
+
+  /**
+   * A new key for the same institution; the old one keeps working for `overlapHours` so clients switch without a
+   * gap. Staff rotate any key, an institution its own. Only an active key can be rotated, and only once.
+   */
+  async rotate(caller: Caller, id: string, overlapHours = DEFAULT_ROTATION_OVERLAP_HOURS): Promise<IssuedApiKey> {
+    if (!Number.isInteger(overlapHours) || overlapHours < 0 || overlapHours > MAX_ROTATION_OVERLAP_HOURS) {
+      throw DomainError.badInput(`overlapHours must be a whole number from 0 to ${MAX_ROTATION_OVERLAP_HOURS}`, 'INVALID_OVERLAP');
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const [old]: (ApiKeyRow & { replacedBy: string | null })[] = await manager.query(
+        `SELECT ${COLUMNS}, replaced_by AS "replacedBy" FROM institution_api_key WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
+      if (!old || !this.mayManage(caller, old.institutionId)) throw DomainError.notFound('InstitutionApiKey', id);
+      if (!InstitutionApiKey.from(old).active || old.replacedBy) {
+        throw DomainError.conflict('Only an active key that has not been rotated already can be rotated', 'API_KEY_NOT_ROTATABLE');
+      }
+      const issued = newApiKey();
+      const [row]: ApiKeyRow[] = await manager.query(
+        `INSERT INTO institution_api_key (institution_id, prefix, key_hash, label, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+        [old.institutionId, issued.prefix, issued.hash, old.label, caller.userId],
+      );
+      await manager.query(
+        `UPDATE institution_api_key SET expires_at = now() + make_interval(hours => $2), replaced_by = $3 WHERE id = $1`,
+        [id, overlapHours, row.id],
+      );
+      return { apiKey: InstitutionApiKey.from(row), secret: issued.key };
+    });
+  }
+
+  /** Stops a key at once. Revoking a revoked key is a CONFLICT (API_KEY_REVOKED). */
+  async revoke(caller: Caller, id: string): Promise<InstitutionApiKey> {
+    const [row]: ApiKeyRow[] = await this.dataSource.query(
+      `WITH revoked AS (
+         UPDATE institution_api_key SET revoked_at = now(), revoked_by = $2 WHERE id = $1 AND revoked_at IS NULL
+            AND ($3::uuid IS NULL OR institution_id = $3) RETURNING *
+       ) SELECT ${COLUMNS} FROM revoked`,
+      [id, caller.userId, caller.institutionId],
+    );
+    if (row) return InstitutionApiKey.from(row);
+    const [existing]: ApiKeyRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM institution_api_key WHERE id = $1`, [id]);
+    if (!existing || !this.mayManage(caller, existing.institutionId)) throw DomainError.notFound('InstitutionApiKey', id);
+    throw DomainError.conflict('This key was revoked already', 'API_KEY_REVOKED');
+  }
+
+  /** Keys newest first: staff name the institution, an institution sees its own. */
+  list(caller: Caller, args: InstitutionApiKeysArgs): Promise<ConnectionShape<InstitutionApiKey>> {
+    const institutionId = caller.institutionId ?? args.institutionId;
+    if (!institutionId) throw DomainError.badInput('Name the institution whose keys to list', 'INSTITUTION_REQUIRED');
+    const params = new SqlParams();
+    const now = new Date();
+    return fetchKeysetPage<ApiKeyRow, InstitutionApiKey>(
+      this.dataSource,
+      args,
+      {
+        select: COLUMNS, from: 'institution_api_key', where: [`institution_id = ${params.add(institutionId)}::uuid`], params,
+        orderBy: ['created_at', 'id'], keyOf: (row) => [row.createdAt.toISOString(), row.id], descending: true,
+      },
+      (rows) => rows.map((row) => InstitutionApiKey.from(row, now)),
+    );
+  }
+
+  /** Checks a presented key; on success notes when it was last used (at most once a minute, to spare writes). */
+  async verify(key: string): Promise<ApiKeyVerdict> {
+    const prefix = apiKeyPrefix(key);
+    if (!prefix) return { ok: false, reason: 'MALFORMED_API_KEY' };
+    const [row]: { id: string; institutionId: string; keyHash: Buffer; revoked: boolean; expired: boolean }[] = await this.dataSource.query(
+      `SELECT id, institution_id AS "institutionId", key_hash AS "keyHash", revoked_at IS NOT NULL AS revoked,
+              coalesce(expires_at <= now(), false) AS expired
+         FROM institution_api_key WHERE prefix = $1`,
+      [prefix],
+    );
+    if (!row || !apiKeyMatches(key, row.keyHash)) return { ok: false, reason: 'UNKNOWN_API_KEY' };
+    if (row.revoked) return { ok: false, reason: 'API_KEY_REVOKED' };
+    if (row.expired) return { ok: false, reason: 'API_KEY_EXPIRED' };
+    await this.dataSource.query(
+      `UPDATE institution_api_key SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+      [row.id],
+    );
+    return { ok: true, institutionId: row.institutionId, keyId: row.id, prefix };
+  }
+
+  /** An institution manages only its own keys; staff with API_KEY_MANAGE any. */
+  private mayManage(caller: Caller, institutionId: string): boolean {
+    return caller.institutionId ? caller.institutionId === institutionId : hasPermission(caller, Permission.API_KEY_MANAGE);
+  }
+}
+
+function validLabel(label: string): string {
+  const trimmed = label.trim();
+  if (trimmed.length === 0 || trimmed.length > 100) throw DomainError.badInput('label must be 1–100 characters', 'INVALID_LABEL');
+  return trimmed;
+}

@@ -1,0 +1,84 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { monthStart, shanghaiDate } from '#libs/calendar';
+import { NOTICE_RULE_SETS } from './notice-rules.js';
+import { GENERATE_NOTICES, NOTICE_WORDS, dateInWords, monthInWords } from './notice-sql.js';
+
+export interface GeneratedNotices {
+  notices: number;
+  institutions: string[];
+}
+
+/**
+ * Turns a district-month's grades into notices, once the month is complete here: households' completion event has
+ * arrived (it says how many households the month has), every one of those households' grades has arrived (grade
+ * events may be processed after the completion event), and every institution they name is known (institution
+ * copies come from organization on their own). Whichever of these arrives last triggers generation, so nothing
+ * waits on a retry; the evaluated_month row, locked, makes it happen once.
+ *
+ * After that, a grade corrected for the month (late evidence, a re-run) adds the notices the new grade earns.
+ * Notices already generated stand: a letter sent is not taken back by a later correction.
+ */
+@Injectable()
+export class NoticeGenerator {
+  private readonly logger = new Logger(NoticeGenerator.name);
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Generates the month's notices if it is complete and not generated yet; returns whether it did. */
+  async generateWhenComplete(districtId: string, month: string): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const [evaluated]: { households: number; generated: boolean }[] = await manager.query(
+        `SELECT households, notices_generated_at IS NOT NULL AS generated FROM evaluated_month WHERE district_id = $1 AND month = $2 FOR UPDATE`,
+        [districtId, monthStart(month)],
+      );
+      if (!evaluated || evaluated.generated) return false;
+      const [{ graded, unknownInstitutions }] = await manager.query(
+        `SELECT (SELECT count(*)::int FROM graded_household WHERE district_id = $1 AND month = $2) AS graded,
+                (SELECT count(DISTINCT g.institution_id)::int FROM graded_resident g JOIN graded_household h USING (month, household_id)
+                  WHERE g.month = $2 AND h.district_id = $1 AND g.institution_id IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM institution_copy i WHERE i.id = g.institution_id)) AS "unknownInstitutions"`,
+        [districtId, monthStart(month)],
+      );
+      if (graded < evaluated.households || unknownInstitutions > 0) {
+        this.logger.log(`${month} of ${districtId} waits: ${graded}/${evaluated.households} grades here, ${unknownInstitutions} institutions unknown`);
+        return false;
+      }
+      const generated = await this.generate(manager, districtId, month, null);
+      await manager.query(`UPDATE evaluated_month SET notices_generated_at = now() WHERE district_id = $1 AND month = $2`, [districtId, monthStart(month)]);
+      this.logger.log(`${month} of ${districtId}: ${generated.notices} notices for ${generated.institutions.length} institutions`);
+      return true;
+    });
+  }
+
+  /** Tries every month still waiting (after institutions arrive, say). */
+  async generateWaitingMonths(): Promise<void> {
+    const waiting: { districtId: string; month: string }[] = await this.dataSource.query(
+      `SELECT district_id AS "districtId", to_char(month, 'YYYY-MM') AS month FROM evaluated_month WHERE notices_generated_at IS NULL`,
+    );
+    for (const { districtId, month } of waiting) await this.generateWhenComplete(districtId, month);
+  }
+
+  /**
+   * Whether the month's notices have been generated, so a corrected grade should add its own. It waits for a
+   * generation in progress (the row lock), so a correction stored meanwhile is not left out by both.
+   */
+  async generatedAlready(manager: EntityManager, districtId: string, month: string): Promise<boolean> {
+    const [row] = await manager.query(
+      `SELECT notices_generated_at IS NOT NULL AS generated FROM evaluated_month WHERE district_id = $1 AND month = $2 FOR SHARE`,
+      [districtId, monthStart(month)],
+    );
+    return row?.generated === true;
+  }
+
+  /** Generates, inside the caller's transaction, the notices of a month's households (all when `householdIds` is null). */
+  async generate(manager: EntityManager, districtId: string, month: string, householdIds: string[] | null, now = new Date()): Promise<GeneratedNotices> {
+    const ruleSet = await NOTICE_RULE_SETS.requireInForce(manager, districtId, month);
+    const [result]: GeneratedNotices[] = await manager.query(GENERATE_NOTICES, [
+      monthStart(month), districtId, JSON.stringify(ruleSet.rules), ruleSet.version, NOTICE_WORDS, monthInWords(month),
+      dateInWords(shanghaiDate(now)), householdIds,
+    ]);
+    return result;
+  }
+}

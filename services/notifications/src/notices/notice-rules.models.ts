@@ -1,0 +1,92 @@
+import { Field, Float, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { Grade } from '#libs/grades';
+import { Connection } from '#libs/pagination';
+import type { RuleSetRow } from '#libs/rule-sets';
+import type { NoticeRules } from './notice-rules.js';
+
+@ObjectType({ description: 'A version of the rules deciding which grades earn a praise letter or a reminder notice (以评促优).' })
+export class NoticeRuleSet {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID, { nullable: true, description: 'The district these rules are for; null for the default every district uses.' })
+  districtId: string | null;
+
+  @Field(() => Int)
+  version: number;
+
+  @Field({ description: 'First month (YYYY-MM) whose notices follow these rules.' })
+  effectiveFrom: string;
+
+  @Field()
+  description: string;
+
+  @Field()
+  praiseEnabled: boolean;
+
+  @Field(() => Float, { description: 'A QUALIFIED household earns praise from this score up.' })
+  praiseMinScore: number;
+
+  @Field({ description: 'Praise only when the month before was QUALIFIED too.' })
+  praisePreviousMonthQualified: boolean;
+
+  @Field()
+  reminderEnabled: boolean;
+
+  @Field(() => [Grade], { description: 'Grades that earn a reminder notice.' })
+  reminderGrades: Grade[];
+
+  @Field()
+  createdBy: string;
+
+  @Field()
+  createdAt: Date;
+
+  static from(row: RuleSetRow<NoticeRules>): NoticeRuleSet {
+    const { rules } = row;
+    return Object.assign(new NoticeRuleSet(), {
+      id: row.id,
+      districtId: row.districtId,
+      version: row.version,
+      effectiveFrom: row.effectiveFrom.slice(0, 7),
+      description: row.description,
+      praiseEnabled: rules.praise.enabled,
+      praiseMinScore: rules.praise.minScore,
+      praisePreviousMonthQualified: rules.praise.previousMonthQualified,
+      reminderEnabled: rules.reminder.enabled,
+      reminderGrades: rules.reminder.grades,
+      createdBy: row.createdBy,
+      createdAt: row.createdAt,
+    });
+  }
+}
+
+@ObjectType()
+export class NoticeRuleSetConnection extends Connection(NoticeRuleSet, 'NoticeRuleSet') {}
+
+@InputType()
+export class CreateNoticeRuleSetInput {
+  @Field(() => ID, { description: 'A DISTRICT in your territory.' })
+  districtId: string;
+
+  @Field({ description: 'First month (YYYY-MM) whose notices follow these rules: this month or later.' })
+  effectiveFrom: string;
+
+  @Field({ description: 'What changed and why, for the record.' })
+  description: string;
+
+  @Field()
+  praiseEnabled: boolean;
+
+  @Field(() => Float)
+  praiseMinScore: number;
+
+  @Field()
+  praisePreviousMonthQualified: boolean;
+
+  @Field()
+  reminderEnabled: boolean;
+
+  @Field(() => [Grade], { description: 'UNQUALIFIED and/or BASICALLY_QUALIFIED.' })
+  reminderGrades: Grade[];
+}

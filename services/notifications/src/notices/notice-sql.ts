@@ -1,0 +1,104 @@
+import { GRADE_LABEL_ZH, INSPECTION_ISSUE_LABEL_ZH } from '#libs/messaging';
+
+/**
+ * Notices are generated and rendered in SQL, a district-month at a time, so a month's tens of thousands of notices
+ * are one statement rather than a loop. Templates are `{{placeholder}}` texts (notice_template); the values below
+ * are every placeholder a praise letter or reminder notice may use.
+ */
+const PLACEHOLDERS = ['institutionName', 'residentName', 'month', 'grade', 'reasons', 'issuedOn'] as const;
+type Placeholder = (typeof PLACEHOLDERS)[number];
+
+/** Escapes a text value for HTML, in SQL ('&' first so nothing is escaped twice). */
+export function htmlEscapeSql(expression: string): string {
+  return `replace(replace(replace(replace(replace(${expression}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;')`;
+}
+
+/** `template` (a SQL text expression) with every placeholder replaced by its value (SQL text expressions). */
+export function renderSql(template: string, values: Record<Placeholder, string>): string {
+  return PLACEHOLDERS.reduce((sql, name) => `replace(${sql}, '{{${name}}}', coalesce(${values[name]}, ''))`, template);
+}
+
+const VALUES: Record<Placeholder, string> = {
+  institutionName: 'a.institution_name',
+  residentName: 'a.resident_name',
+  month: '$6::text',
+  grade: `($5::jsonb->'grades'->>a.grade)`,
+  reasons: 'a.reasons',
+  issuedOn: '$7::text',
+};
+
+const HTML_VALUES = Object.fromEntries(Object.entries(VALUES).map(([name, sql]) => [name, htmlEscapeSql(sql)])) as Record<Placeholder, string>;
+
+/** The words notices are written with, passed to the statement as $5. */
+export const NOTICE_WORDS = JSON.stringify({ grades: GRADE_LABEL_ZH, issues: INSPECTION_ISSUE_LABEL_ZH });
+
+/**
+ * The households of a district-month (all, or those in `householdIds`) with what their grade earns under the notice
+ * rules (notice-rules.ts): `kind` PRAISE_LETTER, REMINDER_NOTICE or null. Public disclosure drafts use the same
+ * decision for retirees and freelancers. Arguments are SQL expressions: month (date), district id, rules (jsonb),
+ * household ids (uuid[] or null).
+ */
+export function earnedSql(month: string, districtId: string, rules: string, householdIds: string): string {
+  return `
+  SELECT h.household_id, h.compound_id, h.grade, h.score, h.previous_grade, h.issues,
+         CASE
+           WHEN (r->'praise'->>'enabled')::boolean AND h.grade = 'QUALIFIED' AND h.score >= (r->'praise'->>'minScore')::numeric
+                AND (NOT (r->'praise'->>'previousMonthQualified')::boolean OR h.previous_grade = 'QUALIFIED') THEN 'PRAISE_LETTER'
+           WHEN (r->'reminder'->>'enabled')::boolean AND h.grade IN (SELECT jsonb_array_elements_text(r->'reminder'->'grades')) THEN 'REMINDER_NOTICE'
+         END AS kind
+    FROM graded_household h CROSS JOIN (SELECT ${rules}::jsonb AS r) AS rules
+   WHERE h.month = ${month}::date AND h.district_id = ${districtId}::uuid AND h.status = 'GRADED'
+     AND (${householdIds}::uuid[] IS NULL OR h.household_id = ANY(${householdIds}::uuid[]))`;
+}
+
+/**
+ * Generates the notices a district-month's grades earn under the notice rules, and records each once: a notice
+ * already there (same resident, month and kind) is left as it is, so running this again, or for a household whose
+ * grade was corrected, adds only what is missing.
+ *
+ * Who is written to: an adult EMPLOYED resident's employer, a STUDENT's school, and only for residents whose name
+ * the grade event carried (households sends names only of residents with an employer or school). Retirees and
+ * freelancers go to the public disclosure draft instead (disclosure/).
+ *
+ * Parameters: $1 month (first day), $2 district id, $3 rules (jsonb), $4 rule version, $5 words (NOTICE_WORDS),
+ * $6 the month in words (2026年10月), $7 the issue date in words, $8 household ids (uuid[]) or null for all.
+ * Returns how many notices it added and the institutions they are for.
+ */
+export const GENERATE_NOTICES = `
+WITH earned AS MATERIALIZED (${earnedSql('$1', '$2', '$3', '$8')}),
+addressed AS (
+  SELECT e.*, g.resident_id, g.name AS resident_name, g.institution_id, i.name AS institution_name,
+         CASE e.kind
+           WHEN 'PRAISE_LETTER' THEN '本月得分' || trim_scale(e.score) || '分'
+                                     || CASE WHEN e.previous_grade = 'QUALIFIED' THEN '，已连续两个月评为合格' ELSE '' END || '。'
+           ELSE coalesce((SELECT string_agg(coalesce($5::jsonb->'issues'->>issue, issue), '、' ORDER BY issue) FROM unnest(e.issues) AS issue),
+                         '当月多次检查不合格') || '。'
+         END AS reasons
+    FROM earned e
+    JOIN graded_resident g ON g.month = $1 AND g.household_id = e.household_id
+    JOIN institution_copy i ON i.id = g.institution_id
+   WHERE e.kind IS NOT NULL AND g.name IS NOT NULL
+     AND ((g.occupation = 'EMPLOYED' AND NOT g.minor) OR g.occupation = 'STUDENT')
+),
+inserted AS (
+  INSERT INTO notice (kind, month, district_id, resident_id, household_id, compound_id, institution_id, resident_name, grade, score,
+                      rule_version, template_id, subject, text_body, html_body)
+  SELECT a.kind, $1, $2, a.resident_id, a.household_id, a.compound_id, a.institution_id, a.resident_name, a.grade, a.score,
+         $4, t.id, ${renderSql('t.subject', VALUES)}, ${renderSql('t.text_body', VALUES)}, ${renderSql('t.html_body', HTML_VALUES)}
+    FROM addressed a JOIN notice_template t ON t.kind = a.kind AND t.locale = 'zh-CN' AND t.active
+  ON CONFLICT (resident_id, month, kind) DO NOTHING
+  RETURNING institution_id
+)
+SELECT count(*)::int AS notices, coalesce(array_agg(DISTINCT institution_id), '{}')::text[] AS institutions FROM inserted`;
+
+/** '2026-10' → '2026年10月'. */
+export function monthInWords(month: string): string {
+  const [year, m] = month.split('-').map(Number);
+  return `${year}年${m}月`;
+}
+
+/** '2026-11-01' → '2026年11月1日'. */
+export function dateInWords(date: string): string {
+  const [year, month, day] = date.split('-').map(Number);
+  return `${year}年${month}月${day}日`;
+}

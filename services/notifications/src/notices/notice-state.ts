@@ -1,0 +1,28 @@
+import { registerEnumType } from '@nestjs/graphql';
+
+/**
+ * Where a notice is on its way to the institution:
+ * PENDING (generated) → SENT (a webhook request went out) → DELIVERED (an endpoint answered 2xx, or the institution
+ * fetched it through the API) → ACKNOWLEDGED (the institution confirmed receipt), or FAILED (every webhook attempt
+ * failed; `lastError` says why; fetching or acknowledging it later still moves it on).
+ */
+export enum NoticeState {
+  PENDING = 'PENDING',
+  SENT = 'SENT',
+  DELIVERED = 'DELIVERED',
+  ACKNOWLEDGED = 'ACKNOWLEDGED',
+  FAILED = 'FAILED',
+}
+
+export const NOTICE_STATE_LABEL_ZH: Record<NoticeState, string> = {
+  [NoticeState.PENDING]: '待发送',
+  [NoticeState.SENT]: '已发送',
+  [NoticeState.DELIVERED]: '已送达',
+  [NoticeState.ACKNOWLEDGED]: '已确认接收',
+  [NoticeState.FAILED]: '发送失败',
+};
+
+registerEnumType(NoticeState, {
+  name: 'NoticeState',
+  valuesMap: Object.fromEntries(Object.entries(NOTICE_STATE_LABEL_ZH).map(([state, zh]) => [state, { description: zh }])),
+});

@@ -1,0 +1,118 @@
+import { ArgsType, Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Grade } from '#libs/grades';
+import { Connection, PageArgs } from '#libs/pagination';
+import { InstitutionRef } from '#libs/references';
+import { NOTICE_KIND_LABEL_ZH, NoticeKind } from '../templates/notice-kind.js';
+import { NoticeState } from './notice-state.js';
+
+/** A notice row as the service reads it; `residentName` is already what this caller may see. */
+export interface NoticeRow {
+  id: string;
+  kind: NoticeKind;
+  month: string;
+  institutionId: string;
+  householdId: string;
+  residentName: string;
+  grade: Grade;
+  score: string | null;
+  ruleVersion: number;
+  subject: string;
+  textBody: string;
+  htmlBody: string;
+  state: NoticeState;
+  lastError: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+  deliveredAt: Date | null;
+  acknowledgedAt: Date | null;
+}
+
+@ObjectType({ description: 'A praise letter or reminder notice to a resident’s employer or school about a month’s grade.' })
+export class Notice {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => NoticeKind)
+  kind: NoticeKind;
+
+  @Field({ description: 'e.g. 垃圾分类表扬信' })
+  labelZh: string;
+
+  @Field({ description: 'The graded month, YYYY-MM.' })
+  month: string;
+
+  @Field(() => InstitutionRef, { description: 'The employer or school it is addressed to.' })
+  institution: InstitutionRef;
+
+  @Field({ description: 'The resident as the institution knows them; masked (张*明) for staff without the right to personal data.' })
+  residentName: string;
+
+  @Field(() => Grade)
+  grade: Grade;
+
+  @Field(() => Float, { nullable: true })
+  score: number | null;
+
+  @Field(() => Int, { description: 'Version of the notice rules that earned it.' })
+  ruleVersion: number;
+
+  @Field()
+  subject: string;
+
+  @Field({ description: 'The plain-text form, as rendered from the zh-CN template.' })
+  textBody: string;
+
+  @Field({ description: 'The HTML form of the same text.' })
+  htmlBody: string;
+
+  @Field(() => NoticeState)
+  state: NoticeState;
+
+  @Field(() => String, { nullable: true, description: 'Why the last delivery attempt failed, while it is FAILED.' })
+  lastError: string | null;
+
+  @Field()
+  createdAt: Date;
+
+  @Field(() => Date, { nullable: true })
+  sentAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  deliveredAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  acknowledgedAt: Date | null;
+
+  static from(row: NoticeRow): Notice {
+    return Object.assign(new Notice(), {
+      ...row,
+      labelZh: NOTICE_KIND_LABEL_ZH[row.kind],
+      institution: InstitutionRef.of(row.institutionId),
+      score: row.score === null ? null : Number(row.score),
+    });
+  }
+}
+
+@ObjectType()
+export class NoticeConnection extends Connection(Notice, 'Notice') {}
+
+@ArgsType()
+export class MyNoticesArgs extends PageArgs {
+  @Field(() => NoticeState, { nullable: true, description: 'Only notices in this state.' })
+  status?: NoticeState | null;
+
+  @Field(() => String, { nullable: true, description: 'Only notices about this month (YYYY-MM).' })
+  month?: string | null;
+}
+
+@ArgsType()
+export class NoticesArgs extends MyNoticesArgs {
+  @Field(() => NoticeKind, { nullable: true })
+  kind?: NoticeKind | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only notices to this institution.' })
+  institutionId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only notices about households under this org unit (default: your territory).' })
+  orgUnitId?: string | null;
+}

@@ -1,0 +1,91 @@
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { DomainError } from '#libs/errors';
+import { PageArgs, type ConnectionShape } from '#libs/pagination';
+import { CurrentCaller, ParseUuidPipe, requireUuid } from '#libs/platform';
+import { Territory } from '#libs/territory';
+import { NOTICE_RULE_SETS, parseNoticeRules } from './notice-rules.js';
+import { CreateNoticeRuleSetInput, NoticeRuleSet, NoticeRuleSetConnection } from './notice-rules.models.js';
+import { InstitutionNoticeCountConnection, NoticeMonthStats, NoticeStatsService } from './notice-stats.js';
+import { MyNoticesArgs, Notice, NoticeConnection, NoticesArgs } from './notice.models.js';
+import { NoticeService } from './notice.service.js';
+
+@Resolver(() => Notice)
+export class NoticeResolver {
+  constructor(private readonly noticeService: NoticeService) {}
+
+  @Query(() => NoticeConnection, { description: 'For an institution calling with its API key: the notices addressed to it, newest month first. Fetching a notice marks it DELIVERED.' })
+  myNotices(@CurrentCaller() caller: Caller, @Args() args: MyNoticesArgs): Promise<ConnectionShape<Notice>> {
+    requirePermission(caller, Permission.INSTITUTION_SELF_SERVICE);
+    return this.noticeService.listForInstitution(caller, args);
+  }
+
+  @Mutation(() => Notice, { description: 'For an institution: confirms receipt of one of its notices. Once only: again is CONFLICT (ALREADY_ACKNOWLEDGED).' })
+  acknowledgeNotice(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<Notice> {
+    requirePermission(caller, Permission.INSTITUTION_SELF_SERVICE);
+    return this.noticeService.acknowledge(caller, id);
+  }
+
+  @Query(() => Notice, { description: 'One notice: an institution its own, staff those about households in their territory.' })
+  notice(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<Notice> {
+    if (!caller.institutionId) requirePermission(caller, Permission.NOTICE_READ);
+    return this.noticeService.get(caller, id);
+  }
+
+  @Query(() => NoticeConnection, { description: 'Notices about households in your territory, newest month first.' })
+  notices(@CurrentCaller() caller: Caller, @Args() args: NoticesArgs): Promise<ConnectionShape<Notice>> {
+    requirePermission(caller, Permission.NOTICE_READ);
+    if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
+    if (args.institutionId) args.institutionId = requireUuid(args.institutionId, 'institutionId');
+    return this.noticeService.list(caller, args);
+  }
+}
+
+@Resolver(() => NoticeMonthStats)
+export class NoticeStatsResolver {
+  constructor(private readonly stats: NoticeStatsService) {}
+
+  @Query(() => [NoticeMonthStats], { description: 'Notices by kind, state and institution, per month from fromMonth to toMonth (YYYY-MM, at most 24), in your territory.' })
+  noticeStats(
+    @CurrentCaller() caller: Caller,
+    @Args('fromMonth') fromMonth: string,
+    @Args('toMonth') toMonth: string,
+    @Args('orgUnitId', { type: () => ID, nullable: true }) orgUnitId: string | null,
+  ): Promise<NoticeMonthStats[]> {
+    requirePermission(caller, Permission.NOTICE_READ);
+    return this.stats.byMonth(caller, fromMonth, toMonth, orgUnitId ? requireUuid(orgUnitId, 'orgUnitId') : null);
+  }
+
+  @ResolveField(() => InstitutionNoticeCountConnection, { description: 'Per institution, most notices first.' })
+  institutions(@Parent() stats: NoticeMonthStats, @Args() args: PageArgs): Promise<InstitutionNoticeCountConnection> {
+    return this.stats.institutions(stats, args);
+  }
+}
+
+@Resolver(() => NoticeRuleSet)
+export class NoticeRuleSetResolver {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly territory: Territory,
+  ) {}
+
+  @Query(() => NoticeRuleSetConnection, { description: 'Versions of the notice rules, newest first.' })
+  noticeRuleSets(@CurrentCaller() caller: Caller, @Args() args: PageArgs): Promise<NoticeRuleSetConnection> {
+    requirePermission(caller, Permission.NOTICE_READ);
+    return NOTICE_RULE_SETS.list(this.dataSource, args, NoticeRuleSet.from);
+  }
+
+  @Mutation(() => NoticeRuleSet, { description: 'Publishes a new version of the notice rules for a district, from a month on.' })
+  async createNoticeRuleSet(@CurrentCaller() caller: Caller, @Args('input') input: CreateNoticeRuleSetInput): Promise<NoticeRuleSet> {
+    requirePermission(caller, Permission.NOTICE_RULES_MANAGE);
+    const rules = parseNoticeRules({
+      praise: { enabled: input.praiseEnabled, minScore: input.praiseMinScore, previousMonthQualified: input.praisePreviousMonthQualified },
+      reminder: { enabled: input.reminderEnabled, grades: input.reminderGrades },
+    });
+    const district = await this.territory.requireInScope(caller, requireUuid(input.districtId, 'districtId'));
+    if (district.kind !== 'DISTRICT') throw DomainError.badInput('Notice rules are set per DISTRICT', 'NOT_A_DISTRICT');
+    return NoticeRuleSet.from(await NOTICE_RULE_SETS.publish(this.dataSource, caller, { ...input, districtId: district.id, rules }));
+  }
+}
