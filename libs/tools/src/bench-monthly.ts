@@ -1,10 +1,7 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
 import { Role, signCaller } from '#libs/auth';
 import { previousMonth, shanghaiMonth } from '#libs/calendar';
 import { runMigrations } from '#libs/database';
@@ -13,6 +10,7 @@ import { ServiceName } from '#libs/messaging';
 import { parseServiceEnvironment } from '#libs/platform';
 import { seedInspections, seedResidents } from '../../../services/households/src/seed/evidence.seed.js';
 import { householdsDemoData, seedHouseholdRows } from '../../../services/households/src/seed/households.seed.js';
+import { deleteKeys, freePort, peakRssOf, until } from './bench-support.js';
 import { repoRoot } from './repo-root.js';
 import { openServiceDatabase } from './service-database.js';
 import { loadService } from './services.js';
@@ -160,40 +158,4 @@ Monthly evaluation of ${households} households, ${inspections} inspections (${ru
 } finally {
   await db.destroy();
   await deleteKeys(serviceEnv.REDIS_URL, 'waste-bench');
-}
-
-/** VmHWM: the process's peak resident set, in kB, as the kernel tracked it. */
-function peakRssOf(pid: number): number {
-  try {
-    return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('Timed out');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
 }

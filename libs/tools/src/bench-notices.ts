@@ -1,0 +1,130 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Queue } from 'bullmq';
+import { monthStart, previousMonth, shanghaiMonth } from '#libs/calendar';
+import { runMigrations } from '#libs/database';
+import { planDistrict } from '#libs/demo-data';
+import { EventType, QueueName, ServiceName, type MonthlyEvaluationCompletedPayload, type QueuedEvent } from '#libs/messaging';
+import { parseServiceEnvironment } from '#libs/platform';
+import { notificationsDemoData } from '../../../services/notifications/src/seed/notifications.seed.js';
+import { deleteKeys, freePort, peakRssOf, until } from './bench-support.js';
+import { repoRoot } from './repo-root.js';
+import { openServiceDatabase } from './service-database.js';
+import { loadService } from './services.js';
+
+/**
+ * `npm run bench:notices -- --households 500000`: a month of N graded households in the notifications database
+ * (about 10% of them earning a praise letter or a reminder notice), then notice generation exactly as production
+ * runs it: a notifications process receives `monthly-evaluation.completed` through BullMQ and generates the month's
+ * notices. Prints notices/s and the process's peak RSS. Own databases (`waste_bench_*`) and queue prefix.
+ */
+const { values } = parseArgs({ options: { households: { type: 'string', default: '500000' } } });
+const households = Number(values.households);
+if (!Number.isInteger(households) || households < 1) throw new Error('--households takes a positive whole number');
+
+const QUEUE_PREFIX = 'waste-bench-notices';
+const env = { ...process.env, DATABASE_NAME_PREFIX: 'waste_bench_', QUEUE_PREFIX, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+const serviceEnv = parseServiceEnvironment(0, env);
+const month = previousMonth(shanghaiMonth());
+const plan = planDistrict();
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * The month's grades as households would have sent them, in SQL from hashes of generated ids: 5% of households
+ * praised (QUALIFIED, 100 points, QUALIFIED the month before), 5% UNQUALIFIED, the rest graded without earning a
+ * notice or without evidence; 1–4 residents each, adults employed (55%), retired, freelance or other, the young at
+ * school, as the demo district has them.
+ */
+const SEED_GRADES = `
+WITH households AS MATERIALIZED (
+  SELECT md5('bench-household:' || n)::uuid AS household_id, n,
+         ($3::uuid[])[1 + n % cardinality($3::uuid[])] AS compound_id, abs(hashtext('grade:' || n)) % 100 AS roll
+    FROM generate_series(1, $4::int) AS n
+),
+stored AS (
+  INSERT INTO graded_household (month, household_id, district_id, compound_id, status, grade, previous_grade, score, issues, rule_version, event_at)
+  SELECT $1::date, household_id, $2::uuid, compound_id,
+         CASE WHEN roll >= 95 THEN 'NO_EVIDENCE' ELSE 'GRADED' END,
+         CASE WHEN roll < 5 THEN 'QUALIFIED' WHEN roll < 10 THEN 'UNQUALIFIED' WHEN roll < 80 THEN 'QUALIFIED' WHEN roll < 95 THEN 'BASICALLY_QUALIFIED' END,
+         CASE WHEN roll < 5 OR (roll >= 10 AND roll < 60) THEN 'QUALIFIED' WHEN roll < 95 THEN 'BASICALLY_QUALIFIED' END,
+         CASE WHEN roll < 5 THEN 100 WHEN roll < 10 THEN 40 WHEN roll < 60 THEN 90 WHEN roll < 80 THEN 100 WHEN roll < 95 THEN 70 END,
+         CASE WHEN roll >= 5 AND roll < 10 THEN ARRAY['KITCHEN_WASTE_CONTAMINATED', 'BAG_DUMPED'] ELSE '{}' END, 1, now()
+    FROM households
+)
+INSERT INTO graded_resident (month, resident_id, household_id, occupation, institution_id, minor, name, masked_name, disclosure_basis, event_at)
+SELECT $1::date, md5(h.household_id::text || ':' || r)::uuid, h.household_id, o.occupation,
+       CASE o.occupation WHEN 'EMPLOYED' THEN ($5::uuid[])[1 + abs(hashtext('e' || h.n || r)) % cardinality($5::uuid[])]
+                         WHEN 'STUDENT' THEN ($6::uuid[])[1 + abs(hashtext('s' || h.n || r)) % cardinality($6::uuid[])] END,
+       o.occupation = 'STUDENT',
+       CASE WHEN o.occupation IN ('EMPLOYED', 'STUDENT') THEN substr('王李张刘陈杨黄赵吴周', 1 + abs(hashtext('n' || h.n || r)) % 10, 1) || '晓明' END,
+       CASE WHEN o.occupation IN ('RETIRED', 'FREELANCE') THEN substr('王李张刘陈杨黄赵吴周', 1 + abs(hashtext('n' || h.n || r)) % 10, 1) || '*明' END,
+       CASE WHEN o.occupation IN ('RETIRED', 'FREELANCE') THEN 'CONSENT' END, now()
+  FROM households h
+  CROSS JOIN LATERAL generate_series(1, 1 + abs(hashtext('size' || h.n)) % 4) AS r
+  CROSS JOIN LATERAL (
+    SELECT CASE WHEN r > 1 AND abs(hashtext('a' || h.n || r)) % 100 >= 55 THEN 'STUDENT'
+                WHEN abs(hashtext('o' || h.n || r)) % 100 < 55 THEN 'EMPLOYED'
+                WHEN abs(hashtext('o' || h.n || r)) % 100 < 80 THEN 'RETIRED'
+                WHEN abs(hashtext('o' || h.n || r)) % 100 < 90 THEN 'FREELANCE' ELSE 'OTHER' END AS occupation
+  ) AS o`;
+
+const db = await openServiceDatabase(await loadService(ServiceName.Notifications), serviceEnv);
+try {
+  await runMigrations(db);
+  let started = Date.now();
+  await notificationsDemoData.reset(db);
+  await db.query(
+    `INSERT INTO institution_copy (id, kind, name, version) SELECT id, kind, name, 1 FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, kind text, name text)`,
+    [JSON.stringify(plan.institutions)],
+  );
+  const compounds = plan.compounds.map((compound) => compound.id);
+  const ofKind = (kind: string) => plan.institutions.filter((i) => i.kind === kind).map((i) => i.id);
+  await db.query(SEED_GRADES, [monthStart(month), plan.district.id, compounds, households, ofKind('EMPLOYER'), ofKind('SCHOOL')]);
+  await db.query('ANALYZE');
+  const [{ residents }] = await db.query(`SELECT count(*)::int AS residents FROM graded_resident`);
+  console.log(`Seeded ${households} graded households, ${residents} residents of ${month} (${seconds(Date.now() - started)})`);
+
+  const port = await freePort();
+  const worker = spawn(process.execPath, [join(repoRoot(), 'dist/services/notifications/src/main.js')], {
+    env: { ...env, PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, peakRssOf(worker.pid!))), 200);
+  const queue = new Queue(QueueName.NotificationsEvents, { connection: { url: serviceEnv.REDIS_URL }, prefix: QUEUE_PREFIX });
+  try {
+    await until(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.ok === true, 60_000);
+    const payload: MonthlyEvaluationCompletedPayload = {
+      month, districtId: plan.district.id, runId: randomUUID(), households, graded: Math.round(households * 0.95), noEvidence: Math.round(households * 0.05),
+      grades: { QUALIFIED: 0, BASICALLY_QUALIFIED: 0, UNQUALIFIED: 0 },
+    };
+    const event: QueuedEvent = { id: randomUUID(), type: EventType.MonthlyEvaluationCompleted, source: ServiceName.Households, occurredAt: new Date().toISOString(), payloadJson: JSON.stringify(payload) };
+    started = Date.now();
+    await queue.add(event.type, event, { jobId: event.id });
+    await until(async () => {
+      const [row] = await db.query(`SELECT notices_generated_at FROM evaluated_month WHERE month = $1`, [monthStart(month)]);
+      return Boolean(row?.notices_generated_at);
+    }, 30 * 60_000);
+    const generationMs = Date.now() - started;
+    peakRss = Math.max(peakRss, peakRssOf(worker.pid!));
+    const [counts] = await db.query(
+      `SELECT count(*)::int AS notices, count(DISTINCT household_id)::int AS households, count(DISTINCT institution_id)::int AS institutions FROM notice`,
+    );
+    console.log(`
+Notice generation for ${households} households (${residents} residents) of ${month}
+  notices:                     ${counts.notices} for ${counts.households} households (${((100 * counts.households) / households).toFixed(1)}%), ${counts.institutions} institutions
+  event → notices generated:   ${seconds(generationMs)}   (${Math.round(counts.notices / (generationMs / 1000))} notices/s)
+  worker peak RSS:             ${Math.round(peakRss / 1024)} MB`);
+  } finally {
+    clearInterval(sampler);
+    await queue.close();
+    worker.kill('SIGTERM');
+    await new Promise((resolve) => worker.once('exit', resolve));
+  }
+} finally {
+  await db.destroy();
+  await deleteKeys(serviceEnv.REDIS_URL, QUEUE_PREFIX);
+}
