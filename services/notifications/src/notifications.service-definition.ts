@@ -9,6 +9,8 @@ import { CreateGradedResident1796000000401 } from './database/migrations/1796000
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { CreateInstitutionApiKey1796000000403 } from './database/migrations/1796000000403-createInstitutionApiKey.js';
 import { CreateNotices1796000000402 } from './database/migrations/1796000000402-createNotices.js';
+import { CreatePublicDisclosure1796000000405 } from './database/migrations/1796000000405-createPublicDisclosure.js';
+import { DisclosureModule } from './disclosure/disclosure.module.js';
 import { GradesModule } from './grades/grades.module.js';
 import { NoticesModule } from './notices/notices.module.js';
 import { notificationsDemoData } from './seed/notifications.seed.js';
@@ -18,7 +20,7 @@ import { TemplatesModule } from './templates/templates.module.js';
 @Module({})
 export class NotificationsServiceModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
-    return { module: NotificationsServiceModule, imports: [PlatformModule.forRoot(runtime), TemplatesModule, GradesModule, NoticesModule, ApiKeysModule] };
+    return { module: NotificationsServiceModule, imports: [PlatformModule.forRoot(runtime), TemplatesModule, GradesModule, NoticesModule, ApiKeysModule, DisclosureModule] };
   }
 }
 
@@ -39,6 +41,7 @@ export const notificationsService: ServiceDefinition = {
     CreateGradedResident1796000000401,
     CreateNotices1796000000402,
     CreateInstitutionApiKey1796000000403,
+    CreatePublicDisclosure1796000000405,
   ],
   module: (runtime) => NotificationsServiceModule.forRoot(runtime),
   demoData: notificationsDemoData,

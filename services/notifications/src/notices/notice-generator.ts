@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { monthStart, shanghaiDate } from '#libs/calendar';
+import { prepareDisclosureDraft } from '../disclosure/disclosure-draft.js';
 import { NOTICE_RULE_SETS } from './notice-rules.js';
 import { GENERATE_NOTICES, NOTICE_WORDS, dateInWords, monthInWords } from './notice-sql.js';
 
@@ -79,6 +80,8 @@ export class NoticeGenerator {
       monthStart(month), districtId, JSON.stringify(ruleSet.rules), ruleSet.version, NOTICE_WORDS, monthInWords(month),
       dateInWords(shanghaiDate(now)), householdIds,
     ]);
+    // Retirees and freelancers go to the month's public disclosure draft instead (an approved one is not changed).
+    await prepareDisclosureDraft(manager, districtId, month, ruleSet, householdIds);
     return result;
   }
 }

@@ -1,0 +1,230 @@
+import { ArgsType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Grade } from '#libs/grades';
+import { Connection, PageArgs } from '#libs/pagination';
+import { OrgUnitRef } from '#libs/references';
+import { DisclosureAction, DisclosureEntryKind, DisclosureState } from './disclosure-state.js';
+
+export interface DisclosureRow {
+  id: string;
+  districtId: string;
+  month: string;
+  state: DisclosureState;
+  ruleVersion: number;
+  preparedBy: string;
+  preparedAt: Date;
+  refreshedAt: Date;
+  lastEditedBy: string | null;
+  lastEditedAt: Date | null;
+  approvedBy: string | null;
+  approvedAt: Date | null;
+  approvalNote: string | null;
+  publishedBy: string | null;
+  publishedAt: Date | null;
+  withdrawnBy: string | null;
+  withdrawnAt: Date | null;
+  withdrawalReason: string | null;
+  subject: string | null;
+  textBody: string | null;
+  htmlBody: string | null;
+}
+
+@ObjectType({
+  description:
+    'A month’s public disclosure (媒体公示) of a district: retirees and freelancers whose household earned praise or a reminder, with masked names and compound-level places only. Published only after approval by someone other than its last editor.',
+})
+export class PublicDisclosure {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => OrgUnitRef)
+  district: OrgUnitRef;
+
+  @Field({ description: 'The graded month, YYYY-MM.' })
+  month: string;
+
+  @Field(() => DisclosureState)
+  state: DisclosureState;
+
+  @Field(() => Int, { description: 'Version of the notice rules the entries follow.' })
+  ruleVersion: number;
+
+  @Field()
+  preparedBy: string;
+
+  @Field()
+  preparedAt: Date;
+
+  @Field({ description: 'Last time corrected grades changed the draft.' })
+  refreshedAt: Date;
+
+  @Field(() => String, { nullable: true, description: 'The last person who excluded or included an entry: they may not approve it.' })
+  lastEditedBy: string | null;
+
+  @Field(() => Date, { nullable: true })
+  lastEditedAt: Date | null;
+
+  @Field(() => String, { nullable: true })
+  approvedBy: string | null;
+
+  @Field(() => Date, { nullable: true })
+  approvedAt: Date | null;
+
+  @Field(() => String, { nullable: true })
+  approvalNote: string | null;
+
+  @Field(() => String, { nullable: true })
+  publishedBy: string | null;
+
+  @Field(() => Date, { nullable: true })
+  publishedAt: Date | null;
+
+  @Field(() => String, { nullable: true })
+  withdrawnBy: string | null;
+
+  @Field(() => Date, { nullable: true })
+  withdrawnAt: Date | null;
+
+  @Field(() => String, { nullable: true })
+  withdrawalReason: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Once published: the subject, as rendered.' })
+  subject: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Once published: the plain-text form, as rendered from the zh-CN template.' })
+  textBody: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Once published: the HTML form of the same text.' })
+  htmlBody: string | null;
+
+  /** Kept for the field resolvers. */
+  districtId: string;
+
+  static from(row: DisclosureRow): PublicDisclosure {
+    return Object.assign(new PublicDisclosure(), { ...row, district: OrgUnitRef.of(row.districtId) });
+  }
+}
+
+@ObjectType()
+export class PublicDisclosureConnection extends Connection(PublicDisclosure, 'PublicDisclosure') {}
+
+export interface DisclosureEntryRow {
+  id: string;
+  disclosureId: string;
+  maskedName: string;
+  compoundId: string;
+  place: string;
+  kind: DisclosureEntryKind;
+  grade: Grade;
+  excludedAt: Date | null;
+  excludedBy: string | null;
+  exclusionReason: string | null;
+}
+
+@ObjectType({ description: 'A resident a public disclosure lists: masked name and compound-level place only.' })
+export class PublicDisclosureEntry {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID)
+  disclosureId: string;
+
+  @Field({ description: 'e.g. 张*明' })
+  maskedName: string;
+
+  @Field(() => OrgUnitRef, { description: 'The compound (小区) the household lives in.' })
+  compound: OrgUnitRef;
+
+  @Field({ description: 'Community and compound in words, e.g. 福明社区 甬江花园; never a building or room.' })
+  place: string;
+
+  @Field(() => DisclosureEntryKind)
+  kind: DisclosureEntryKind;
+
+  @Field(() => Grade)
+  grade: Grade;
+
+  @Field({ description: 'Left out of the disclosure by staff (with a reason).' })
+  excluded: boolean;
+
+  @Field(() => Date, { nullable: true })
+  excludedAt: Date | null;
+
+  @Field(() => String, { nullable: true })
+  excludedBy: string | null;
+
+  @Field(() => String, { nullable: true })
+  exclusionReason: string | null;
+
+  static from(row: DisclosureEntryRow): PublicDisclosureEntry {
+    return Object.assign(new PublicDisclosureEntry(), { ...row, compound: OrgUnitRef.of(row.compoundId), excluded: row.excludedAt !== null });
+  }
+}
+
+@ObjectType()
+export class PublicDisclosureEntryConnection extends Connection(PublicDisclosureEntry, 'PublicDisclosureEntry') {}
+
+@ObjectType({ description: 'Entries of a disclosure within your territory.' })
+export class PublicDisclosureCounts {
+  @Field(() => Int, { description: 'Included entries earning praise.' })
+  praise: number;
+
+  @Field(() => Int, { description: 'Included entries earning a reminder.' })
+  reminder: number;
+
+  @Field(() => Int, { description: 'Included entries (what a publication lists).' })
+  included: number;
+
+  @Field(() => Int, { description: 'Entries staff excluded.' })
+  excluded: number;
+}
+
+@ObjectType({ description: 'An action on a disclosure, from its append-only audit log.' })
+export class PublicDisclosureEvent {
+  @Field(() => DisclosureAction)
+  action: DisclosureAction;
+
+  @Field({ description: 'User id, or system:notice-generation for what grades did.' })
+  actor: string;
+
+  @Field()
+  at: Date;
+
+  @Field(() => String, { nullable: true })
+  note: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The entry excluded or included.' })
+  entryId: string | null;
+}
+
+@ObjectType({ description: 'How an approved or published disclosure differs from grades corrected after its approval (not applied).' })
+export class PublicDisclosurePendingDifference {
+  @Field(() => Int, { description: 'Households whose corrected grade would change the disclosure.' })
+  households: number;
+
+  @Field(() => Int)
+  entriesToAdd: number;
+
+  @Field(() => Int)
+  entriesToRemove: number;
+
+  @Field(() => Int, { description: 'Entries whose kind or grade would change.' })
+  entriesChanged: number;
+}
+
+@ArgsType()
+export class PublicDisclosuresArgs extends PageArgs {
+  @Field(() => String, { nullable: true, description: 'Only this month (YYYY-MM).' })
+  month?: string | null;
+
+  @Field(() => DisclosureState, { nullable: true })
+  state?: DisclosureState | null;
+}
+
+@ArgsType()
+export class DisclosureEntriesArgs extends PageArgs {
+  @Field(() => DisclosureEntryKind, { nullable: true })
+  kind?: DisclosureEntryKind | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: only excluded entries; false: only included ones.' })
+  excluded?: boolean | null;
+}
