@@ -196,6 +196,9 @@ export class PublicDisclosureEvent {
   entryId: string | null;
 }
 
+@ObjectType()
+export class PublicDisclosureEventConnection extends Connection(PublicDisclosureEvent, 'PublicDisclosureEvent') {}
+
 @ObjectType({ description: 'How an approved or published disclosure differs from grades corrected after its approval (not applied).' })
 export class PublicDisclosurePendingDifference {
   @Field(() => Int, { description: 'Households whose corrected grade would change the disclosure.' })

@@ -1,10 +1,10 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Permission, hasPermission, requirePermission, type Caller } from '#libs/auth';
-import type { ConnectionShape } from '#libs/pagination';
+import { PageArgs, type ConnectionShape } from '#libs/pagination';
 import { CurrentCaller, ParseUuidPipe } from '#libs/platform';
 import {
   DisclosureEntriesArgs, PublicDisclosure, PublicDisclosureConnection, PublicDisclosureCounts, PublicDisclosureEntry,
-  PublicDisclosureEntryConnection, PublicDisclosureEvent, PublicDisclosurePendingDifference, PublicDisclosuresArgs,
+  PublicDisclosureEntryConnection, PublicDisclosureEventConnection, PublicDisclosurePendingDifference, PublicDisclosuresArgs, type PublicDisclosureEvent,
 } from './disclosure.models.js';
 import { DisclosureService } from './disclosure.service.js';
 
@@ -39,9 +39,9 @@ export class DisclosureResolver {
     return this.disclosures.counts(caller, disclosure);
   }
 
-  @ResolveField(() => [PublicDisclosureEvent], { description: 'Every action on it, oldest first (append-only).' })
-  events(@Parent() disclosure: PublicDisclosure): Promise<PublicDisclosureEvent[]> {
-    return this.disclosures.events(disclosure);
+  @ResolveField(() => PublicDisclosureEventConnection, { description: 'Every action on it, oldest first (append-only).' })
+  events(@Parent() disclosure: PublicDisclosure, @Args() args: PageArgs): Promise<ConnectionShape<PublicDisclosureEvent>> {
+    return this.disclosures.events(disclosure, args);
   }
 
   @ResolveField(() => PublicDisclosurePendingDifference, {

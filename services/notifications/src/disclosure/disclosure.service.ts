@@ -5,7 +5,7 @@ import { isWithinScope, type Caller } from '#libs/auth';
 import { monthStart, parseMonth, shanghaiDate } from '#libs/calendar';
 import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
-import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
+import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { Territory } from '#libs/territory';
 import { NOTICE_RULE_SETS } from '../notices/notice-rules.js';
 import { NOTICE_WORDS, dateInWords, monthInWords } from '../notices/notice-sql.js';
@@ -91,12 +91,18 @@ export class DisclosureService {
   }
 
   /** The audit log, oldest first. */
-  async events(disclosure: PublicDisclosure): Promise<PublicDisclosureEvent[]> {
-    const rows: PublicDisclosureEvent[] = await this.dataSource.query(
-      `SELECT action, actor, at, note, entry_id AS "entryId" FROM public_disclosure_event WHERE disclosure_id = $1 ORDER BY seq`,
-      [disclosure.id],
+  /** Its audit log, oldest first. */
+  events(disclosure: PublicDisclosure, args: PageArgs): Promise<ConnectionShape<PublicDisclosureEvent>> {
+    const params = new SqlParams();
+    return fetchKeysetPage<PublicDisclosureEvent & { seq: string }, PublicDisclosureEvent>(
+      this.dataSource,
+      args,
+      {
+        select: `seq::text AS seq, action, actor, at, note, entry_id AS "entryId"`, from: 'public_disclosure_event',
+        where: [`disclosure_id = ${params.add(disclosure.id)}::uuid`], params, orderBy: ['seq'], keyOf: (row) => [row.seq],
+      },
+      (rows) => rows.map(({ seq: _seq, ...row }) => Object.assign(new PublicDisclosureEvent(), row)),
     );
-    return rows.map((row) => Object.assign(new PublicDisclosureEvent(), row));
   }
 
   /**

@@ -19,7 +19,7 @@ const DISCLOSURE = `query($id: ID!, $first: Int, $after: String, $excluded: Bool
   counts { praise reminder included excluded }
   entries(first: $first, after: $after, excluded: $excluded) {
     totalCount pageInfo { hasNextPage endCursor } edges { node { id maskedName place kind grade excluded exclusionReason compound { id } } } }
-  events { action actor at note entryId }
+  events(first: 500) { totalCount edges { node { action actor at note entryId } } }
   pendingDifference { households entriesToAdd entriesToRemove entriesChanged } } }`;
 const EXCLUDE = `mutation($id: ID!, $reason: String!) { excludeDisclosureEntry(entryId: $id, reason: $reason) { id excluded exclusionReason excludedBy } }`;
 const INCLUDE = `mutation($id: ID!) { includeDisclosureEntry(entryId: $id) { id excluded exclusionReason } }`;
@@ -129,7 +129,9 @@ describe('monthly public disclosure (媒体公示)', () => {
   async function read(token: string, id: string, variables: Record<string, unknown> = {}): Promise<any> {
     const response: any = await platform.query(token, DISCLOSURE, { id, first: 1, ...variables });
     expect(response.errors).toBeUndefined();
-    return response.data.publicDisclosure;
+    const disclosure = response.data.publicDisclosure;
+    expect(disclosure.events.totalCount).toBe(disclosure.events.edges.length);
+    return { ...disclosure, events: disclosure.events.edges.map((edge: any) => edge.node) };
   }
 
   /** Every entry the caller sees, page by page. */
