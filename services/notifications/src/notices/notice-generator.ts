@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { monthStart, shanghaiDate } from '#libs/calendar';
+import { fanOutNotices } from '../webhooks/webhook-fan-out.js';
 import { NOTICE_RULE_SETS } from './notice-rules.js';
 import { GENERATE_NOTICES, NOTICE_WORDS, dateInWords, monthInWords } from './notice-sql.js';
 
@@ -79,6 +80,8 @@ export class NoticeGenerator {
       monthStart(month), districtId, JSON.stringify(ruleSet.rules), ruleSet.version, NOTICE_WORDS, monthInWords(month),
       dateInWords(shanghaiDate(now)), householdIds,
     ]);
+    // Webhook deliveries of the new notices, committed with them.
+    if (result.notices > 0) await fanOutNotices(manager, districtId, month, householdIds);
     return result;
   }
 }

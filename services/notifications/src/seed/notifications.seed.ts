@@ -7,7 +7,8 @@ export const notificationsDemoData: DemoData = {
   },
   async reset(dataSource) {
     await dataSource.query(`TRUNCATE outbox_event, processed_event, graded_household, graded_resident, evaluated_month, notice, institution_api_key, personal_data_access,
-                                  territory_unit, institution_copy`);
+                                  territory_unit, institution_copy, webhook_attempt, webhook_delivery, webhook_message_notice, webhook_message,
+                                  webhook_preference, webhook_secret, webhook_endpoint`);
   },
   async seed() {
     return 'nothing to seed';
