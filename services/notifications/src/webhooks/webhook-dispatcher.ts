@@ -224,11 +224,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     const body = JSON.stringify({ type: delivery.type, timestamp: delivery.createdAt.toISOString(), data: delivery.data });
     const headers = webhookHeaders(secrets, delivery.messageId, Math.floor(attemptedAt.getTime() / 1000), body);
     const response = await postWebhook(url, pinned, headers, body, this.settings.timeoutMs);
-    if (response.error === null && verdictOf(response.status) === 'RETRYABLE') {
-      const redirect = response.status !== null && response.status >= 300 && response.status < 400;
-      return { ...response, error: `HTTP ${response.status}${redirect ? ' (redirects are not followed)' : ''}` };
-    }
-    return response;
+    const verdict = verdictOf(response.status);
+    if (response.error !== null || verdict === 'SUCCESS') return response;
+    const redirect = response.status! >= 300 && response.status! < 400;
+    const note = verdict === 'GONE' ? ' (gone: the endpoint is disabled)' : redirect ? ' (redirects are not followed)' : '';
+    return { ...response, error: `HTTP ${response.status}${note}` };
   }
 
   /** Records queued results, a batch per transaction, until none are left. */
