@@ -6,7 +6,7 @@ import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
 import { afterAttempt, verdictOf, type DeliveryState } from './delivery-schedule.js';
 import { disableEndpoints, refreshNoticeStates } from './notice-delivery-state.js';
 import { SecretBox } from './secret-box.js';
-import { resolveWebhookTarget, WebhookUrlError } from './url-policy.js';
+import { parseWebhookUrl, resolveWebhookTarget, WebhookUrlError } from './url-policy.js';
 import { postWebhook, type WebhookResponse } from './webhook-http.js';
 import { WEBHOOK_SETTINGS, type WebhookSettings } from './webhook-settings.js';
 import { webhookHeaders } from './webhook-signature.js';
@@ -214,9 +214,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       return failed('not sent: the signing secret could not be read');
     }
     if (secrets.length === 0) return failed('not sent: the endpoint has no valid signing secret');
-    const url = new URL(delivery.url);
+    let url: URL;
     let pinned;
     try {
+      // Checked again at every attempt: the rules may have tightened (production), and DNS answers change.
+      url = parseWebhookUrl(delivery.url, this.settings);
       pinned = await resolveWebhookTarget(url, this.settings);
     } catch (error) {
       return failed(error instanceof WebhookUrlError ? `not sent: ${error.message}` : `not sent: ${(error as Error).message}`);

@@ -45,10 +45,16 @@ linked AS (
   INSERT INTO webhook_message_notice (notice_id, message_id)
   SELECT unnest(notice_ids), id FROM grouped
 ),
+targets AS (
+  -- Shared locks: an endpoint being disabled meanwhile waits for these deliveries to commit, then stops them too.
+  SELECT e.id, e.institution_id FROM webhook_endpoint e
+   WHERE e.state = 'ACTIVE' AND e.institution_id IN (SELECT institution_id FROM grouped)
+     FOR SHARE
+),
 deliveries AS (
   INSERT INTO webhook_delivery (message_id, endpoint_id, institution_id, next_attempt_at)
-  SELECT m.id, e.id, e.institution_id, now()
-    FROM messages m JOIN webhook_endpoint e ON e.institution_id = m.institution_id AND e.state = 'ACTIVE'
+  SELECT m.id, t.id, t.institution_id, now()
+    FROM messages m JOIN targets t ON t.institution_id = m.institution_id
   ON CONFLICT ON CONSTRAINT webhook_delivery_once DO NOTHING
   RETURNING 1
 )
