@@ -24,6 +24,8 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export const DEVELOPMENT_SECRETS = {
   JWT_SECRET: 'development-only-jwt-secret-change-me-0123456789',
   CONTEXT_SIGNING_SECRET: 'development-only-context-signing-secret-0123456789',
+  /** Encrypts webhook signing secrets at rest (notifications). */
+  WEBHOOK_SECRET_KEY: 'development-only-webhook-secret-key-0123456789',
 } as const;
 
 /** Empty strings count as unset: `PORT=` in a .env file means "use the default", not port 0. */

@@ -23,6 +23,7 @@ export function workerDatabasePrefix(): string {
 export const testSecrets = {
   JWT_SECRET: randomBytes(32).toString('hex'),
   CONTEXT_SIGNING_SECRET: randomBytes(32).toString('hex'),
+  WEBHOOK_SECRET_KEY: randomBytes(32).toString('hex'),
 };
 
 /** The environment a service or the gateway gets in a test: isolated databases, queues and secrets. */
@@ -36,6 +37,8 @@ export function testEnvironment(overrides: Record<string, string> = {}): Record<
     DATABASE_NAME_PREFIX: workerDatabasePrefix(),
     QUEUE_PREFIX: `test-${process.pid}-${randomBytes(4).toString('hex')}`,
     ...testSecrets,
+    // Tests' webhook receivers listen on loopback, which webhooks otherwise refuse (services/notifications/src/webhooks).
+    WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     ...overrides,
   };
 }

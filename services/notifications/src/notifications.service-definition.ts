@@ -16,11 +16,13 @@ import { NoticesModule } from './notices/notices.module.js';
 import { notificationsDemoData } from './seed/notifications.seed.js';
 import { NoticeTemplateEntity } from './templates/notice-template.entity.js';
 import { TemplatesModule } from './templates/templates.module.js';
+import { CreateWebhooks1796000000404 } from './database/migrations/1796000000404-createWebhooks.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
 export class NotificationsServiceModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
-    return { module: NotificationsServiceModule, imports: [PlatformModule.forRoot(runtime), TemplatesModule, GradesModule, NoticesModule, ApiKeysModule, DisclosureModule] };
+    return { module: NotificationsServiceModule, imports: [PlatformModule.forRoot(runtime), TemplatesModule, GradesModule, NoticesModule, ApiKeysModule, WebhooksModule.forRoot(runtime), DisclosureModule] };
   }
 }
 
@@ -41,6 +43,7 @@ export const notificationsService: ServiceDefinition = {
     CreateGradedResident1796000000401,
     CreateNotices1796000000402,
     CreateInstitutionApiKey1796000000403,
+    CreateWebhooks1796000000404,
     CreatePublicDisclosure1796000000405,
   ],
   module: (runtime) => NotificationsServiceModule.forRoot(runtime),

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { monthStart, shanghaiDate } from '#libs/calendar';
 import { prepareDisclosureDraft } from '../disclosure/disclosure-draft.js';
+import { fanOutNotices } from '../webhooks/webhook-fan-out.js';
 import { NOTICE_RULE_SETS } from './notice-rules.js';
 import { GENERATE_NOTICES, NOTICE_WORDS, dateInWords, monthInWords } from './notice-sql.js';
 
@@ -82,6 +83,8 @@ export class NoticeGenerator {
     ]);
     // Retirees and freelancers go to the month's public disclosure draft instead (an approved one is not changed).
     await prepareDisclosureDraft(manager, districtId, month, ruleSet, householdIds);
+    // Webhook deliveries of the new notices, committed with them.
+    if (result.notices > 0) await fanOutNotices(manager, districtId, month, householdIds);
     return result;
   }
 }

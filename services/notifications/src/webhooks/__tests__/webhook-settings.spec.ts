@@ -1,0 +1,63 @@
+import { describe, expect, it } from '@jest/globals';
+import { DEVELOPMENT_SECRETS, EnvironmentError } from '#libs/config';
+import { DEFAULT_RETRY_SCHEDULE_SECONDS, parseWebhookSettings } from '../webhook-settings.js';
+
+function problemsOf(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(EnvironmentError);
+    return (error as EnvironmentError).problems;
+  }
+  throw new Error('expected an EnvironmentError');
+}
+
+describe('webhook settings from the environment', () => {
+  it('has working defaults for development', () => {
+    expect(parseWebhookSettings({})).toEqual({
+      production: false,
+      allowedHosts: new Set(),
+      concurrency: 16,
+      retrySchedule: DEFAULT_RETRY_SCHEDULE_SECONDS,
+      timeoutMs: 15_000,
+      leaseSeconds: 60,
+      secretKey: DEVELOPMENT_SECRETS.WEBHOOK_SECRET_KEY,
+    });
+  });
+
+  it('reads every variable', () => {
+    const settings = parseWebhookSettings({
+      WEBHOOK_ALLOWED_HOSTS: ' 127.0.0.1, Receiver.Local ,[::1]',
+      WEBHOOK_CONCURRENCY: '4',
+      WEBHOOK_RETRY_SCHEDULE_SECONDS: '1, 1,2.5',
+      WEBHOOK_TIMEOUT_MS: '500',
+      WEBHOOK_LEASE_SECONDS: '10',
+    });
+    expect(settings).toMatchObject({ concurrency: 4, retrySchedule: [1, 1, 2.5], timeoutMs: 500, leaseSeconds: 10 });
+    expect([...settings.allowedHosts]).toEqual(['127.0.0.1', 'receiver.local', '::1']);
+  });
+
+  it('lists every bad variable in one error', () => {
+    const problems = problemsOf(() =>
+      parseWebhookSettings({ WEBHOOK_ALLOWED_HOSTS: 'ok.example,bad host', WEBHOOK_CONCURRENCY: '0', WEBHOOK_RETRY_SCHEDULE_SECONDS: '5,x', WEBHOOK_TIMEOUT_MS: 'soon' }),
+    );
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['WEBHOOK_ALLOWED_HOSTS', 'WEBHOOK_CONCURRENCY', 'WEBHOOK_RETRY_SCHEDULE_SECONDS', 'WEBHOOK_TIMEOUT_MS']);
+  });
+
+  it('wants the lease to outlast a request', () => {
+    expect(problemsOf(() => parseWebhookSettings({ WEBHOOK_TIMEOUT_MS: '15000', WEBHOOK_LEASE_SECONDS: '10' }))).toEqual([
+      expect.stringMatching(/^WEBHOOK_LEASE_SECONDS: /),
+    ]);
+  });
+
+  it('requires a real WEBHOOK_SECRET_KEY in production, and says whether the schema build or the service runs', () => {
+    expect(problemsOf(() => parseWebhookSettings({ NODE_ENV: 'production' }))).toEqual(['WEBHOOK_SECRET_KEY: required when NODE_ENV=production']);
+    expect(problemsOf(() => parseWebhookSettings({ WEBHOOK_SECRET_KEY: DEVELOPMENT_SECRETS.WEBHOOK_SECRET_KEY }, 'production'))).toEqual([
+      'WEBHOOK_SECRET_KEY: the development value is not allowed when NODE_ENV=production',
+    ]);
+    expect(problemsOf(() => parseWebhookSettings({ WEBHOOK_SECRET_KEY: 'short' }))).toEqual([expect.stringMatching(/^WEBHOOK_SECRET_KEY: .*32/)]);
+    const key = 'k'.repeat(40);
+    expect(parseWebhookSettings({ NODE_ENV: 'production', WEBHOOK_SECRET_KEY: key })).toMatchObject({ production: true, secretKey: key });
+    expect(parseWebhookSettings({ NODE_ENV: 'production' }, 'development').production).toBe(false);
+  });
+});

@@ -1,0 +1,261 @@
+import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Connection, PageArgs } from '#libs/pagination';
+import { InstitutionRef } from '#libs/references';
+
+export enum WebhookEndpointState {
+  ACTIVE = 'ACTIVE',
+  DISABLED = 'DISABLED',
+}
+
+registerEnumType(WebhookEndpointState, {
+  name: 'WebhookEndpointState',
+  valuesMap: {
+    ACTIVE: { description: 'Receives the notices generated from now on.' },
+    DISABLED: { description: 'Receives nothing: disabled by the institution, or after it answered 410 Gone. enableWebhookEndpoint turns it back on.' },
+  },
+});
+
+export enum WebhookDeliveryState {
+  PENDING = 'PENDING',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+}
+
+registerEnumType(WebhookDeliveryState, {
+  name: 'WebhookDeliveryState',
+  valuesMap: {
+    PENDING: { description: 'Not sent yet, or failed and waiting for its next retry.' },
+    SUCCEEDED: { description: 'The endpoint answered 2xx.' },
+    FAILED: { description: 'Every retry failed (about 3 days), or the endpoint answered 410 Gone or was disabled.' },
+  },
+});
+
+@ObjectType({ description: 'A signing secret of an endpoint, as lists show it: never the secret itself.' })
+export class WebhookSecretInfo {
+  @Field({ description: 'The start of the secret (whsec_ and four characters), to tell secrets apart.' })
+  prefix: string;
+
+  @Field()
+  createdAt: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Set once the secret was rotated: it still signs deliveries until then.' })
+  expiresAt: Date | null;
+}
+
+export interface WebhookEndpointRow {
+  id: string;
+  institutionId: string;
+  url: string;
+  description: string | null;
+  state: WebhookEndpointState;
+  disabledReason: string | null;
+  disabledAt: Date | null;
+  createdAt: Date;
+}
+
+@ObjectType({ description: "An institution's URL that receives its notices as signed webhooks (Standard Webhooks)." })
+export class WebhookEndpoint {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => InstitutionRef)
+  institution: InstitutionRef;
+
+  @Field()
+  url: string;
+
+  @Field(() => String, { nullable: true })
+  description: string | null;
+
+  @Field(() => WebhookEndpointState)
+  state: WebhookEndpointState;
+
+  @Field(() => String, { nullable: true, description: 'Why it is DISABLED.' })
+  disabledReason: string | null;
+
+  @Field(() => Date, { nullable: true })
+  disabledAt: Date | null;
+
+  @Field()
+  createdAt: Date;
+
+  @Field(() => [WebhookSecretInfo], { description: 'Secrets that sign its deliveries now (more than one during a rotation overlap), newest first.' })
+  secrets: WebhookSecretInfo[];
+
+  static from(row: WebhookEndpointRow, secrets: WebhookSecretInfo[]): WebhookEndpoint {
+    const { institutionId, ...rest } = row;
+    return Object.assign(new WebhookEndpoint(), { ...rest, institution: InstitutionRef.of(institutionId), secrets });
+  }
+}
+
+@ObjectType()
+export class WebhookEndpointConnection extends Connection(WebhookEndpoint, 'WebhookEndpoint') {}
+
+@ObjectType({ description: 'A new endpoint and its signing secret. The secret is shown this once: store it now.' })
+export class RegisteredWebhookEndpoint {
+  @Field(() => WebhookEndpoint)
+  endpoint: WebhookEndpoint;
+
+  @Field({ description: 'whsec_… : verify deliveries with it (e.g. the standardwebhooks library).' })
+  secret: string;
+}
+
+@ObjectType({ description: 'A new signing secret, shown this once. Until previousSecretExpiresAt deliveries carry both signatures.' })
+export class RotatedWebhookSecret {
+  @Field(() => WebhookEndpoint)
+  endpoint: WebhookEndpoint;
+
+  @Field()
+  secret: string;
+
+  @Field(() => Date, { nullable: true })
+  previousSecretExpiresAt: Date | null;
+}
+
+@ObjectType({ description: 'One request made for a delivery.' })
+export class WebhookAttempt {
+  @Field()
+  attemptedAt: Date;
+
+  @Field(() => Int, { nullable: true, description: 'The HTTP status answered; null when none came.' })
+  httpStatus: number | null;
+
+  @Field(() => String, { nullable: true, description: 'What went wrong (HTTP status, connection error, timeout, address refused).' })
+  error: string | null;
+
+  @Field(() => Int)
+  durationMs: number;
+
+  @Field({ description: 'Made because the institution asked for a replay.' })
+  replay: boolean;
+}
+
+export interface WebhookDeliveryRow {
+  id: string;
+  webhookId: string;
+  type: string;
+  month: string;
+  noticeIds: string[];
+  endpointId: string;
+  url: string;
+  state: WebhookDeliveryState;
+  attemptCount: number;
+  nextAttemptAt: Date | null;
+  replayRequested: boolean;
+  lastStatus: number | null;
+  lastError: string | null;
+  succeededAt: Date | null;
+  createdAt: Date;
+}
+
+@ObjectType({ description: 'A webhook message on its way to one endpoint, with every attempt.' })
+export class WebhookDelivery {
+  @Field(() => ID)
+  id: string;
+
+  @Field({ description: 'The webhook-id header: the same on every attempt and replay, to dedupe by.' })
+  webhookId: string;
+
+  @Field({ description: 'notice.created, or notice.digest for institutions that chose a monthly digest.' })
+  type: string;
+
+  @Field({ description: 'YYYY-MM' })
+  month: string;
+
+  @Field(() => [ID], { description: 'The notices it announces (fetch them with notice(id) or myNotices).' })
+  noticeIds: string[];
+
+  @Field(() => ID)
+  endpointId: string;
+
+  @Field()
+  url: string;
+
+  @Field(() => WebhookDeliveryState)
+  state: WebhookDeliveryState;
+
+  @Field(() => Int, { description: 'Scheduled attempts made (replays not counted).' })
+  attemptCount: number;
+
+  @Field(() => Date, { nullable: true, description: 'When the next attempt is due, while PENDING or a replay is asked for.' })
+  nextAttemptAt: Date | null;
+
+  @Field()
+  replayRequested: boolean;
+
+  @Field(() => Int, { nullable: true })
+  lastStatus: number | null;
+
+  @Field(() => String, { nullable: true })
+  lastError: string | null;
+
+  @Field(() => Date, { nullable: true })
+  succeededAt: Date | null;
+
+  @Field()
+  createdAt: Date;
+
+  @Field(() => [WebhookAttempt], { description: 'Oldest first (the latest 100).' })
+  attempts: WebhookAttempt[];
+
+  static from(row: WebhookDeliveryRow, attempts: WebhookAttempt[]): WebhookDelivery {
+    return Object.assign(new WebhookDelivery(), { ...row, attempts });
+  }
+}
+
+@ObjectType()
+export class WebhookDeliveryConnection extends Connection(WebhookDelivery, 'WebhookDelivery') {}
+
+@ArgsType()
+export class WebhookDeliveriesArgs extends PageArgs {
+  @Field(() => ID, { nullable: true, description: 'Only deliveries to this endpoint.' })
+  endpointId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only deliveries announcing this notice.' })
+  noticeId?: string | null;
+
+  @Field(() => WebhookDeliveryState, { nullable: true })
+  state?: WebhookDeliveryState | null;
+}
+
+@ObjectType({ description: "An institution's choices for webhook delivery." })
+export class WebhookPreferences {
+  @Field({ description: 'A month’s notices go out as one notice.digest message instead of one notice.created each.' })
+  noticeDigest: boolean;
+
+  @Field(() => Date, { nullable: true })
+  updatedAt: Date | null;
+}
+
+@ObjectType({ description: "Webhook delivery health of one institution over the period asked for (staff)." })
+export class InstitutionWebhookHealth {
+  @Field(() => InstitutionRef)
+  institution: InstitutionRef;
+
+  @Field(() => Int)
+  activeEndpoints: number;
+
+  @Field(() => Int)
+  disabledEndpoints: number;
+
+  @Field(() => Int)
+  pending: number;
+
+  @Field(() => Int)
+  succeeded: number;
+
+  @Field(() => Int)
+  failed: number;
+
+  @Field(() => Date, { nullable: true })
+  lastAttemptAt: Date | null;
+}
+
+@ObjectType()
+export class InstitutionWebhookHealthConnection extends Connection(InstitutionWebhookHealth, 'InstitutionWebhookHealth') {}
+
+@ArgsType()
+export class WebhookHealthArgs extends PageArgs {
+  @Field(() => Int, { nullable: true, description: 'Deliveries created in the last this many days (1–366, default 30).' })
+  days?: number | null;
+}
