@@ -98,8 +98,9 @@ export class DisclosureService {
       this.dataSource,
       args,
       {
-        select: `seq::text AS seq, action, actor, at, note, entry_id AS "entryId"`, from: 'public_disclosure_event',
-        where: [`disclosure_id = ${params.add(disclosure.id)}::uuid`], params, orderBy: ['seq'], keyOf: (row) => [row.seq],
+        // Ordered by the column e.seq, not the text alias (which would sort 10 before 9).
+        select: `e.seq::text AS seq, e.action, e.actor, e.at, e.note, e.entry_id AS "entryId"`, from: 'public_disclosure_event e',
+        where: [`e.disclosure_id = ${params.add(disclosure.id)}::uuid`], params, orderBy: ['e.seq'], keyOf: (row) => [row.seq],
       },
       (rows) => rows.map(({ seq: _seq, ...row }) => Object.assign(new PublicDisclosureEvent(), row)),
     );
