@@ -10,6 +10,8 @@ import { GENERATE_NOTICES, NOTICE_WORDS, dateInWords, monthInWords } from './not
 export interface GeneratedNotices {
   notices: number;
   institutions: string[];
+  /** The notices this call added (none that existed already). */
+  noticeIds: string[];
 }
 
 /**
@@ -84,7 +86,7 @@ export class NoticeGenerator {
     // Retirees and freelancers go to the month's public disclosure draft instead (an approved one is not changed).
     await prepareDisclosureDraft(manager, districtId, month, ruleSet, householdIds);
     // Webhook deliveries of the new notices, committed with them.
-    if (result.notices > 0) await fanOutNotices(manager, districtId, month, householdIds);
+    await fanOutNotices(manager, result.noticeIds, result.institutions);
     return result;
   }
 }

@@ -62,7 +62,7 @@ export function earnedSql(month: string, districtId: string, rules: string, hous
  *
  * Parameters: $1 month (first day), $2 district id, $3 rules (jsonb), $4 rule version, $5 words (NOTICE_WORDS),
  * $6 the month in words (2026年10月), $7 the issue date in words, $8 household ids (uuid[]) or null for all.
- * Returns how many notices it added and the institutions they are for.
+ * Returns how many notices it added, the institutions they are for, and their ids.
  */
 export const GENERATE_NOTICES = `
 WITH earned AS MATERIALIZED (${earnedSql('$1', '$2', '$3', '$8')}),
@@ -87,9 +87,11 @@ inserted AS (
          $4, t.id, ${renderSql('t.subject', VALUES)}, ${renderSql('t.text_body', VALUES)}, ${renderSql('t.html_body', HTML_VALUES)}
     FROM addressed a JOIN notice_template t ON t.kind = a.kind AND t.locale = 'zh-CN' AND t.active
   ON CONFLICT (resident_id, month, kind) DO NOTHING
-  RETURNING institution_id
+  RETURNING id, institution_id
 )
-SELECT count(*)::int AS notices, coalesce(array_agg(DISTINCT institution_id), '{}')::text[] AS institutions FROM inserted`;
+SELECT count(*)::int AS notices, coalesce(array_agg(DISTINCT institution_id), '{}')::text[] AS institutions,
+       coalesce(array_agg(id), '{}')::text[] AS "noticeIds"
+  FROM inserted`;
 
 /** '2026-10' → '2026年10月'. */
 export function monthInWords(month: string): string {

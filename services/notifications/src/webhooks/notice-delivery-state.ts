@@ -21,7 +21,12 @@ WITH facts AS (
    WHERE d.message_id = ANY($1::text[])
    GROUP BY d.message_id
 ),
-next AS (
+-- Materialized, and the notices then fetched by id = ANY(ARRAY(...)): the planner cannot estimate how many notices a
+-- batch of messages has and would otherwise hash-join the whole notice table for every batch.
+linked AS MATERIALIZED (
+  SELECT l.notice_id, f.* FROM webhook_message_notice l JOIN facts f USING (message_id) WHERE l.message_id = ANY(ARRAY(SELECT message_id FROM facts))
+),
+next AS MATERIALIZED (
   SELECT n.id,
          CASE WHEN n.state IN ('DELIVERED', 'ACKNOWLEDGED') THEN n.state
               WHEN f.delivered THEN 'DELIVERED'
@@ -31,16 +36,15 @@ next AS (
          coalesce(n.sent_at, f.sent_at) AS sent_at,
          CASE WHEN f.delivered THEN coalesce(n.delivered_at, f.delivered_at) ELSE n.delivered_at END AS delivered_at,
          f.last_error
-    FROM facts f
-    JOIN webhook_message_notice l ON l.message_id = f.message_id
-    JOIN notice n ON n.id = l.notice_id
+    FROM notice n JOIN linked f ON f.notice_id = n.id
+   WHERE n.id = ANY(ARRAY(SELECT notice_id FROM linked))
 )
 UPDATE notice n
    SET state = x.state, sent_at = x.sent_at, delivered_at = x.delivered_at,
        last_error = CASE WHEN x.state = 'FAILED' THEN coalesce(x.last_error, n.last_error, 'not delivered')
                          WHEN x.state = 'DELIVERED' THEN NULL ELSE n.last_error END
   FROM next x
- WHERE n.id = x.id
+ WHERE n.id = x.id AND n.id = ANY(ARRAY(SELECT id FROM next))
    AND (n.state, n.sent_at, n.delivered_at) IS DISTINCT FROM (x.state, x.sent_at, x.delivered_at)`;
 
 export async function refreshNoticeStates(manager: Pick<EntityManager, 'query'>, messageIds: readonly string[]): Promise<void> {

@@ -1,31 +1,31 @@
 import type { EntityManager } from 'typeorm';
-import { monthStart } from '#libs/calendar';
 
 /**
  * Turns the notices a generation has just written into webhook messages, and each message into one delivery per
  * ACTIVE endpoint of the institution, in one statement inside the generation's transaction (so notices and their
  * deliveries commit together, or neither).
  *
- * - Which notices: those of the district-month (and households, for a correction) written by this very transaction
- *   (`created_at = now()`, the transaction's start), addressed to an institution with an active endpoint. So an
- *   endpoint receives the notices generated after it was registered; notices from before are read through the API.
+ * - Which notices: exactly those the generation added (their ids, $1), addressed to an institution with an active
+ *   endpoint. So an endpoint receives the notices generated after it was registered; notices from before are read
+ *   through the API. The ids make the statement's size known to the planner, which a month's first notices (about
+ *   which the table's statistics know nothing yet) would otherwise send into nested loops.
  * - One message per notice (`notice.created`), or, for an institution that chose the digest, one per institution
  *   and month listing them (`notice.digest`): a later correction adds a further digest with just its new notices.
- * - Idempotent: a notice is in at most one message (webhook_message_notice's key), and a message is delivered at
- *   most once per endpoint (webhook_delivery_once), so running this again adds nothing.
+ * - Once: the notices are the generation's own, new in this transaction, so in no message yet; a notice is in at most
+ *   one message (webhook_message_notice's key) and a message goes at most once to an endpoint (webhook_delivery_once).
  * - Payloads are thin: ids, kind and month, never names; the institution fetches the rest with its API key.
- *
- * Parameters: $1 month (first day), $2 district id, $3 household ids (uuid[]) or null for all.
+ * - Every lookup is by key (notice ids, an endpoint or preference per institution), so the plan holds whatever the
+ *   statistics say: a month's first notices are news to them.
+ * The institutions' active endpoints are locked (shared) first: an endpoint being disabled meanwhile waits for these
+ * deliveries to commit, then stops them too.
  */
 const FAN_OUT = `
 WITH fresh AS MATERIALIZED (
-  SELECT n.id, n.institution_id, n.kind, n.month, coalesce(p.notice_digest, false) AS digest
+  SELECT n.id, n.institution_id, n.kind, n.month,
+         coalesce((SELECT p.notice_digest FROM webhook_preference p WHERE p.institution_id = n.institution_id), false) AS digest
     FROM notice n
-    LEFT JOIN webhook_preference p ON p.institution_id = n.institution_id
-   WHERE n.month = $1::date AND n.district_id = $2::uuid AND ($3::uuid[] IS NULL OR n.household_id = ANY($3::uuid[]))
-     AND n.created_at = now()
+   WHERE n.id = ANY($1::uuid[])
      AND EXISTS (SELECT 1 FROM webhook_endpoint e WHERE e.institution_id = n.institution_id AND e.state = 'ACTIVE')
-     AND NOT EXISTS (SELECT 1 FROM webhook_message_notice m WHERE m.notice_id = n.id)
 ),
 grouped AS MATERIALIZED (
   SELECT 'msg_' || replace(gen_random_uuid()::text, '-', '') AS id, institution_id, month, digest,
@@ -45,16 +45,10 @@ linked AS (
   INSERT INTO webhook_message_notice (notice_id, message_id)
   SELECT unnest(notice_ids), id FROM grouped
 ),
-targets AS (
-  -- Shared locks: an endpoint being disabled meanwhile waits for these deliveries to commit, then stops them too.
-  SELECT e.id, e.institution_id FROM webhook_endpoint e
-   WHERE e.state = 'ACTIVE' AND e.institution_id IN (SELECT institution_id FROM grouped)
-     FOR SHARE
-),
 deliveries AS (
   INSERT INTO webhook_delivery (message_id, endpoint_id, institution_id, next_attempt_at)
-  SELECT m.id, t.id, t.institution_id, now()
-    FROM messages m JOIN targets t ON t.institution_id = m.institution_id
+  SELECT m.id, e.id, e.institution_id, now()
+    FROM messages m JOIN webhook_endpoint e ON e.institution_id = m.institution_id AND e.state = 'ACTIVE'
   ON CONFLICT ON CONSTRAINT webhook_delivery_once DO NOTHING
   RETURNING 1
 )
@@ -65,8 +59,10 @@ export interface FannedOut {
   deliveries: number;
 }
 
-/** Creates the webhook messages and deliveries of the notices just generated; see FAN_OUT. */
-export async function fanOutNotices(manager: EntityManager, districtId: string, month: string, householdIds: string[] | null): Promise<FannedOut> {
-  const [result]: FannedOut[] = await manager.query(FAN_OUT, [monthStart(month), districtId, householdIds]);
+/** Creates the webhook messages and deliveries of the notices just generated (`noticeIds`, for `institutionIds`). */
+export async function fanOutNotices(manager: EntityManager, noticeIds: readonly string[], institutionIds: readonly string[]): Promise<FannedOut> {
+  if (noticeIds.length === 0) return { messages: 0, deliveries: 0 };
+  await manager.query(`SELECT 1 FROM webhook_endpoint WHERE institution_id = ANY($1::uuid[]) AND state = 'ACTIVE' FOR SHARE`, [institutionIds]);
+  const [result]: FannedOut[] = await manager.query(FAN_OUT, [noticeIds]);
   return result;
 }

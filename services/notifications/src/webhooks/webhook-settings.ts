@@ -77,8 +77,12 @@ export const webhookEnvironmentShape = {
  */
 export function parseWebhookSettings(env: Record<string, string | undefined>, nodeEnv = env.NODE_ENV): WebhookSettings {
   const parsed = parseEnvironment(webhookEnvironmentShape, { ...env, NODE_ENV: nodeEnv });
-  if (parsed.WEBHOOK_LEASE_SECONDS * 1000 < parsed.WEBHOOK_TIMEOUT_MS + 5000) {
-    throw new EnvironmentError([`WEBHOOK_LEASE_SECONDS: must exceed WEBHOOK_TIMEOUT_MS by at least 5 seconds, so a request in flight keeps its claim`]);
+  // The dispatcher holds up to three rounds of requests claimed (webhook-dispatcher.ts): the last of them must still
+  // be inside its lease if every request before it runs into the timeout.
+  if (parsed.WEBHOOK_LEASE_SECONDS * 1000 < 3 * parsed.WEBHOOK_TIMEOUT_MS + 5000) {
+    throw new EnvironmentError([
+      `WEBHOOK_LEASE_SECONDS: must be at least three times WEBHOOK_TIMEOUT_MS plus 5 seconds, so a claimed delivery is sent inside its lease`,
+    ]);
   }
   return {
     production: parsed.NODE_ENV === 'production',

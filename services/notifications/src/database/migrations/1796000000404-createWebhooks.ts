@@ -64,15 +64,18 @@ export class CreateWebhooks1796000000404 implements MigrationInterface {
       )`);
     await runner.query(`
       CREATE TABLE webhook_message_notice (
-        notice_id  uuid PRIMARY KEY REFERENCES notice (id) ON DELETE CASCADE,
-        message_id text NOT NULL REFERENCES webhook_message (id) ON DELETE CASCADE
+        -- No foreign keys here or on webhook_delivery.message_id: the fan-out writes a month's tens of thousands of
+        -- messages, links and deliveries together from the notices it was given, and a per-row key check would
+        -- double its time. Notices and messages are never deleted.
+        notice_id  uuid PRIMARY KEY,
+        message_id text NOT NULL
       )`);
     await runner.query(`CREATE INDEX webhook_message_notice_message ON webhook_message_notice (message_id)`);
 
     await runner.query(`
       CREATE TABLE webhook_delivery (
         id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-        message_id       text NOT NULL REFERENCES webhook_message (id) ON DELETE CASCADE,
+        message_id       text NOT NULL,
         endpoint_id      uuid NOT NULL REFERENCES webhook_endpoint (id) ON DELETE CASCADE,
         institution_id   uuid NOT NULL,
         state            text NOT NULL DEFAULT 'PENDING' CHECK (state IN ('PENDING', 'SUCCEEDED', 'FAILED')),

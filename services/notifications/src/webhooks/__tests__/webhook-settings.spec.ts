@@ -44,10 +44,12 @@ describe('webhook settings from the environment', () => {
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['WEBHOOK_ALLOWED_HOSTS', 'WEBHOOK_CONCURRENCY', 'WEBHOOK_RETRY_SCHEDULE_SECONDS', 'WEBHOOK_TIMEOUT_MS']);
   });
 
-  it('wants the lease to outlast a request', () => {
+  it('wants the lease to outlast three rounds of requests, the most a claimed delivery can wait and run', () => {
     expect(problemsOf(() => parseWebhookSettings({ WEBHOOK_TIMEOUT_MS: '15000', WEBHOOK_LEASE_SECONDS: '10' }))).toEqual([
       expect.stringMatching(/^WEBHOOK_LEASE_SECONDS: /),
     ]);
+    expect(problemsOf(() => parseWebhookSettings({ WEBHOOK_TIMEOUT_MS: '15000', WEBHOOK_LEASE_SECONDS: '49' }))).toHaveLength(1);
+    expect(parseWebhookSettings({ WEBHOOK_TIMEOUT_MS: '15000', WEBHOOK_LEASE_SECONDS: '50' })).toMatchObject({ timeoutMs: 15000, leaseSeconds: 50 });
   });
 
   it('requires a real WEBHOOK_SECRET_KEY in production, and says whether the schema build or the service runs', () => {
