@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { spawn } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
 import { monthStart, previousMonth, shanghaiMonth } from '#libs/calendar';
 import { runMigrations } from '#libs/database';
 import { planDistrict } from '#libs/demo-data';
+import { Role, signCaller } from '#libs/auth';
 import { EventType, QueueName, ServiceName, type MonthlyEvaluationCompletedPayload, type QueuedEvent } from '#libs/messaging';
 import { parseServiceEnvironment } from '#libs/platform';
 import { notificationsDemoData } from '../../../services/notifications/src/seed/notifications.seed.js';
@@ -17,16 +19,25 @@ import { loadService } from './services.js';
 
 /**
  * `npm run bench:notices -- --households 500000`: a month of N graded households in the notifications database
- * (about 10% of them earning a praise letter or a reminder notice), then notice generation exactly as production
- * runs it: a notifications process receives `monthly-evaluation.completed` through BullMQ and generates the month's
- * notices. Prints notices/s and the process's peak RSS. Own databases (`waste_bench_*`) and queue prefix.
+ * (about 10% of them earning a praise letter or a reminder notice), then notices exactly as production makes and
+ * sends them: a notifications process receives `monthly-evaluation.completed` through BullMQ, generates the month's
+ * notices and their webhook deliveries, and its dispatcher delivers them, signed, to a local receiver (a process of
+ * its own) on which every employer and school has registered an endpoint. Then a bare loop of HTTP POSTs, with the
+ * dispatcher's concurrency and kept-alive connections, sends the same number of requests to the same receiver: the
+ * ratio of the two throughputs is what signing, leases, retries bookkeeping and state tracking cost. Prints notices/s,
+ * deliveries/s, the ratio and the worker's peak RSS. Own databases (`waste_bench_*`) and queue prefix.
  */
 const { values } = parseArgs({ options: { households: { type: 'string', default: '500000' } } });
 const households = Number(values.households);
 if (!Number.isInteger(households) || households < 1) throw new Error('--households takes a positive whole number');
 
 const QUEUE_PREFIX = 'waste-bench-notices';
-const env = { ...process.env, DATABASE_NAME_PREFIX: 'waste_bench_', QUEUE_PREFIX, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+/** The dispatcher's default, used by the bare loop too. */
+const CONCURRENCY = 16;
+const env = {
+  ...process.env, DATABASE_NAME_PREFIX: 'waste_bench_', QUEUE_PREFIX, LOG_LEVEL: 'warn', NODE_ENV: 'development',
+  WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_CONCURRENCY: String(CONCURRENCY),
+};
 const serviceEnv = parseServiceEnvironment(0, env);
 const month = previousMonth(shanghaiMonth());
 const plan = planDistrict();
@@ -87,6 +98,8 @@ try {
   const [{ residents }] = await db.query(`SELECT count(*)::int AS residents FROM graded_resident`);
   console.log(`Seeded ${households} graded households, ${residents} residents of ${month} (${seconds(Date.now() - started)})`);
 
+  const receiver = fork(join(repoRoot(), 'dist/libs/tools/src/bench-receiver.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const receiverPort = ((await nextMessage(receiver)) as { port: number }).port;
   const port = await freePort();
   const worker = spawn(process.execPath, [join(repoRoot(), 'dist/services/notifications/src/main.js')], {
     env: { ...env, PORT: String(port) },
@@ -97,6 +110,25 @@ try {
   const queue = new Queue(QueueName.NotificationsEvents, { connection: { url: serviceEnv.REDIS_URL }, prefix: QUEUE_PREFIX });
   try {
     await until(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.ok === true, 60_000);
+
+    // Every employer and school registers an endpoint, as an institution would with its API key.
+    started = Date.now();
+    const institutions = [...ofKind('EMPLOYER'), ...ofKind('SCHOOL')];
+    for (const institutionId of institutions) {
+      const caller = { userId: 'bench', roles: [Role.INSTITUTION], orgUnitId: null, householdId: null, institutionId, requestId: 'bench' };
+      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signCaller(caller, serviceEnv.CONTEXT_SIGNING_SECRET) },
+        body: JSON.stringify({
+          query: 'mutation($url: String!) { registerWebhookEndpoint(url: $url) { endpoint { id } } }',
+          variables: { url: `http://127.0.0.1:${receiverPort}/hooks/${institutionId}` },
+        }),
+      });
+      const { errors } = (await response.json()) as { errors?: unknown };
+      if (errors) throw new Error(`registerWebhookEndpoint failed: ${JSON.stringify(errors)}`);
+    }
+    console.log(`Registered ${institutions.length} webhook endpoints (${seconds(Date.now() - started)})`);
+
     const payload: MonthlyEvaluationCompletedPayload = {
       month, districtId: plan.district.id, runId: randomUUID(), households, graded: Math.round(households * 0.95), noEvidence: Math.round(households * 0.05),
       grades: { QUALIFIED: 0, BASICALLY_QUALIFIED: 0, UNQUALIFIED: 0 },
@@ -109,22 +141,101 @@ try {
       return Boolean(row?.notices_generated_at);
     }, 30 * 60_000);
     const generationMs = Date.now() - started;
-    peakRss = Math.max(peakRss, peakRssOf(worker.pid!));
     const [counts] = await db.query(
-      `SELECT count(*)::int AS notices, count(DISTINCT household_id)::int AS households, count(DISTINCT institution_id)::int AS institutions FROM notice`,
+      `SELECT (SELECT count(*)::int FROM notice) AS notices, (SELECT count(DISTINCT household_id)::int FROM notice) AS households,
+              (SELECT count(DISTINCT institution_id)::int FROM notice) AS institutions, (SELECT count(*)::int FROM webhook_delivery) AS deliveries`,
     );
-    console.log(`
-Notice generation for ${households} households (${residents} residents) of ${month}
-  notices:                     ${counts.notices} for ${counts.households} households (${((100 * counts.households) / households).toFixed(1)}%), ${counts.institutions} institutions
-  event → notices generated:   ${seconds(generationMs)}   (${Math.round(counts.notices / (generationMs / 1000))} notices/s)
-  worker peak RSS:             ${Math.round(peakRss / 1024)} MB`);
+
+    // Delivery: from the receiver's first request to the one that completed the set (they start once the notices
+    // commit, possibly before this process has seen that they did).
+    await until(async () => ((await ask(receiver, 'stats')) as ReceiverStats).distinct >= counts.deliveries, 60 * 60_000);
+    const { firstAt, lastAt } = (await ask(receiver, 'stats')) as ReceiverStats;
+    const deliveryMs = lastAt - firstAt;
+    peakRss = Math.max(peakRss, peakRssOf(worker.pid!));
+    await until(async () => {
+      const [{ open }] = await db.query(`SELECT count(*)::int AS open FROM webhook_delivery WHERE state <> 'SUCCEEDED'`);
+      return open === 0;
+    }, 60_000);
+    const delivered = (await ask(receiver, 'stats')) as ReceiverStats;
+    const [states] = await db.query(`SELECT count(*) FILTER (WHERE state = 'DELIVERED')::int AS delivered FROM notice`);
+
+    // The yardstick: the same number of POSTs of a similar body to the same receiver, nothing else.
+    await ask(receiver, 'reset');
+    const bareMs = await barePostLoop(receiverPort, counts.deliveries);
+
+    const generationRate = counts.notices / (generationMs / 1000);
+    const deliveryRate = counts.deliveries / (deliveryMs / 1000);
+    const bareRate = counts.deliveries / (bareMs / 1000);
+    const rows: [string, string][] = [
+      ['notices', `${counts.notices} for ${counts.households} households (${((100 * counts.households) / households).toFixed(1)}%), ${counts.institutions} institutions`],
+      ['generation (event → notices and deliveries committed)', `${seconds(generationMs)}   ${Math.round(generationRate)} notices/s`],
+      [`webhook delivery (signed, ${CONCURRENCY} in flight)`, `${seconds(deliveryMs)}   ${Math.round(deliveryRate)} deliveries/s`],
+      ['bare HTTP POST loop, same receiver', `${seconds(bareMs)}   ${Math.round(bareRate)} requests/s`],
+      ['delivery / bare throughput', (deliveryRate / bareRate).toFixed(2)],
+      ['received', `${delivered.requests} requests, ${delivered.distinct} distinct webhook-ids, ${delivered.duplicates} duplicates`],
+      ['notices DELIVERED', String(states.delivered)],
+      ['worker peak RSS', `${Math.round(peakRss / 1024)} MB`],
+    ];
+    const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+    console.log(`\nNotices for ${households} households (${residents} residents) of ${month}`);
+    for (const [label, value] of rows) console.log(`  ${`${label}:`.padEnd(width)}${value}`);
   } finally {
     clearInterval(sampler);
     await queue.close();
     worker.kill('SIGTERM');
+    receiver.disconnect();
     await new Promise((resolve) => worker.once('exit', resolve));
   }
 } finally {
   await db.destroy();
   await deleteKeys(serviceEnv.REDIS_URL, QUEUE_PREFIX);
+}
+
+interface ReceiverStats {
+  requests: number;
+  distinct: number;
+  duplicates: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+/** `count` POSTs of a notice-sized JSON body with webhook-like headers, `CONCURRENCY` at a time, kept alive. */
+async function barePostLoop(port: number, count: number): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const body = JSON.stringify({ type: 'notice.created', timestamp: new Date().toISOString(), data: { noticeId: randomUUID(), kind: 'PRAISE_LETTER', month } });
+  const post = () =>
+    new Promise<void>((resolve, reject) => {
+      const request = http.request(
+        { host: '127.0.0.1', port, method: 'POST', path: '/bare', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'webhook-id': `msg_${randomUUID()}` } },
+        (response) => {
+          response.resume();
+          response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`status ${response.statusCode}`))));
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
+  let next = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) {
+        next += 1;
+        await post();
+      }
+    }),
+  );
+  const elapsed = Date.now() - started;
+  agent.destroy();
+  return elapsed;
+}
+
+function nextMessage(child: ChildProcess): Promise<unknown> {
+  return new Promise((resolve) => child.once('message', resolve));
+}
+
+async function ask(child: ChildProcess, question: string): Promise<unknown> {
+  const answer = nextMessage(child);
+  child.send(question);
+  return answer;
 }

@@ -1,0 +1,41 @@
+import { createServer } from 'node:http';
+
+/**
+ * The benchmark's webhook receiver, in a process of its own so neither sender shares its CPU: answers every POST
+ * 200 as soon as the body is in, counts requests and distinct `webhook-id`s, and reports them over IPC.
+ * Messages from the parent: 'stats' → { requests, distinct, duplicates, firstAt, lastAt } (times of the first and the
+ * latest request, ms since the epoch); 'reset' clears them.
+ */
+let requests = 0;
+let seen = new Set<string>();
+let firstAt = 0;
+let lastAt = 0;
+
+const server = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    requests += 1;
+    lastAt = Date.now();
+    if (firstAt === 0) firstAt = lastAt;
+    const id = req.headers['webhook-id'];
+    if (typeof id === 'string') seen.add(id);
+    res.writeHead(200, { 'content-length': '0' }).end();
+  });
+});
+server.keepAliveTimeout = 60_000;
+
+server.listen(0, '127.0.0.1', () => {
+  process.send!({ port: (server.address() as { port: number }).port });
+});
+
+process.on('message', (message) => {
+  if (message === 'reset') {
+    requests = 0;
+    seen = new Set();
+    firstAt = lastAt = 0;
+    process.send!({ reset: true });
+  } else if (message === 'stats') {
+    process.send!({ requests, distinct: seen.size, duplicates: requests - seen.size, firstAt, lastAt });
+  }
+});
+process.on('disconnect', () => process.exit(0));
