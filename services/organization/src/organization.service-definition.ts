@@ -5,6 +5,7 @@ import { CreateTerritory1796000000100 } from './database/migrations/179600000010
 import { CreateInstitution1796000000101 } from './database/migrations/1796000000101-createInstitution.js';
 import { CreateMemberHouseholdGrade1796000000102 } from './database/migrations/1796000000102-createMemberHouseholdGrade.js';
 import { VersionInstitutions1796000000103 } from './database/migrations/1796000000103-versionInstitutions.js';
+import { CreatePartyStructure1796000000104 } from './database/migrations/1796000000104-createPartyStructure.js';
 import { GradesModule } from './grades/grades.module.js';
 import { InstitutionEntity } from './institutions/institution.entity.js';
 import { InstitutionsModule } from './institutions/institutions.module.js';
@@ -30,7 +31,7 @@ export const organizationService: ServiceDefinition = {
   entities: [OrgUnitEntity, InstitutionEntity],
   migrations: [
     CreateOutboxAndInbox1796000000000, CreateTerritory1796000000100, CreateInstitution1796000000101, CreateMemberHouseholdGrade1796000000102,
-    VersionInstitutions1796000000103,
+    VersionInstitutions1796000000103, CreatePartyStructure1796000000104,
   ],
   module: (runtime) => OrganizationModule.forRoot(runtime),
   demoData: organizationDemoData,
