@@ -54,7 +54,7 @@ export class CreateVolunteers1796000000107 implements MigrationInterface {
         team_id         uuid REFERENCES volunteer_team (id),
         registered_at   timestamptz NOT NULL DEFAULT now()
       )`);
-    await runner.query(`CREATE INDEX volunteer_team ON volunteer (team_id, id) WHERE team_id IS NOT NULL`);
+    await runner.query(`CREATE INDEX volunteer_of_team ON volunteer (team_id, id) WHERE team_id IS NOT NULL`);
 
     await runner.query(`
       CREATE TABLE volunteer_activity (
