@@ -39,13 +39,16 @@ export async function seedVolunteers(dataSource: DataSource): Promise<string> {
     );
     // Party members living in a team's community (or registered with its branch) volunteer too, up to three a team.
     await manager.query(
-      `WITH candidate AS (
-         SELECT DISTINCT ON (m.id) m.id AS member_id, m.name, m.phone, m.user_id, t.id AS team_id
-           FROM volunteer_team t
-           JOIN org_unit u ON u.id = t.org_unit_id
-           JOIN party_member m ON m.community_id = u.parent_id
-                               OR m.id IN (SELECT r.party_member_id FROM branch_registration r WHERE r.branch_id = t.compound_branch_id AND r.ended_at IS NULL)
-          ORDER BY m.id, md5(m.id::text || t.id::text)),
+      `WITH pair AS (
+         SELECT m.id AS member_id, t.id AS team_id
+           FROM volunteer_team t JOIN org_unit u ON u.id = t.org_unit_id JOIN party_member m ON m.community_id = u.parent_id
+         UNION
+         SELECT r.party_member_id, t.id
+           FROM volunteer_team t JOIN branch_registration r ON r.branch_id = t.compound_branch_id AND r.ended_at IS NULL),
+       candidate AS (
+         SELECT DISTINCT ON (m.id) m.id AS member_id, m.name, m.phone, m.user_id, pair.team_id
+           FROM pair JOIN party_member m ON m.id = pair.member_id
+          ORDER BY m.id, md5(m.id::text || pair.team_id::text)),
        ranked AS (SELECT c.*, row_number() OVER (PARTITION BY c.team_id ORDER BY c.member_id) AS rank FROM candidate c)
        INSERT INTO volunteer (user_id, name, phone, party_member_id, team_id, registered_at)
        SELECT coalesce(user_id, 'member:' || member_id), name, phone, member_id, team_id, now() - interval '60 days'
