@@ -13,13 +13,16 @@ import { organizationDemoData } from './seed/organization.seed.js';
 import { OrgUnitEntity } from './territory/org-unit.entity.js';
 import { TerritoryModule } from './territory/territory.module.js';
 import { ViewerModule } from './viewer/viewer.module.js';
+import { PartyModule } from './party/party.module.js';
+import { LeadersModule } from './leaders/leaders.module.js';
 
 @Module({})
 export class OrganizationModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
     return {
       module: OrganizationModule,
-      imports: [PlatformModule.forRoot(runtime), TerritoryModule, InstitutionsModule, ViewerModule, GradesModule],
+      imports: [PlatformModule.forRoot(runtime), TerritoryModule, InstitutionsModule, ViewerModule, GradesModule,
+        PartyModule, LeadersModule],
     };
   }
 }
