@@ -1,4 +1,4 @@
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { Permission, Role, requirePermission, type Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
 import { CurrentCaller, ParseUuidPipe, requireUuid, type RequestContext } from '#libs/platform';
@@ -11,7 +11,7 @@ import { RegistrationKind } from './party-org-kind.js';
 import { PartyMemberService } from './party-member.service.js';
 import { PartyOrgService } from './party-org.service.js';
 import { CreatePartyMemberInput, PartyMembersArgs } from './party.inputs.js';
-import { institutionLoader, partyOrgLoader, registrationsLoader } from './party.loaders.js';
+import { institutionLoader, partyMemberLoader, partyOrgLoader, registrationsLoader } from './party.loaders.js';
 import { BranchRegistration, DualRegistration, PartyMember, PartyMemberConnection, PartyOrg } from './party.models.js';
 
 @Resolver(() => PartyMember)
@@ -95,6 +95,16 @@ export class PartyMemberResolver {
     if (!member.communityId) return null;
     const unit = await orgUnitLoader(context, this.units).load(member.communityId);
     return unit && canSee(caller, unit) ? OrgUnit.from(unit) : null;
+  }
+
+  /**
+   * Other subgraphs reference members by id (a check-in's member); the referencing subgraph decided the caller may see
+   * its entity, and names stay masked for callers without PERSONAL_DATA_READ. One batched query per request.
+   */
+  @ResolveReference()
+  async resolveReference(@Parent() reference: { id: string }, @Context() context: RequestContext): Promise<PartyMember | null> {
+    const member = await partyMemberLoader(context, this.members).load(reference.id);
+    return member ? PartyMember.present(context.caller, member) : null;
   }
 
   @ResolveField(() => DualRegistration)

@@ -1,4 +1,4 @@
-import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { Permission, requirePermission, type Caller } from '#libs/auth';
 import { PageArgs } from '#libs/pagination';
 import { CurrentCaller, LocalDateScalar, ParseUuidPipe, requireUuid, type RequestContext } from '#libs/platform';
@@ -93,6 +93,13 @@ export class PartyOrgResolver {
   @ResolveField(() => SecretaryPostConnection, { description: 'Every secretary of the organisation, latest first.' })
   secretaries(@Parent() org: PartyOrg, @Args() page: PageArgs): Promise<SecretaryPostConnection> {
     return this.orgs.secretaryPosts(org.id, page);
+  }
+
+  /** Other subgraphs reference organisations by id (a duty's organisation); one batched query per request. */
+  @ResolveReference()
+  async resolveReference(@Parent() reference: { id: string }, @Context() context: RequestContext): Promise<PartyOrg | null> {
+    const org = await partyOrgLoader(context, this.orgs).load(reference.id);
+    return org ? PartyOrg.from(org) : null;
   }
 
   @ResolveField(() => Int, { description: 'Members registered (open registrations) with this organisation or any branch below it.' })

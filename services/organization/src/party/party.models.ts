@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { Directive, Field, ID, ObjectType } from '@nestjs/graphql';
 import { type Caller, Permission, hasPermission } from '#libs/auth';
 import { Connection } from '#libs/pagination';
 import { LocalDateScalar } from '#libs/platform';
@@ -53,6 +53,7 @@ export interface SecretaryPostRow {
 }
 
 @ObjectType('PartyOrg', { description: 'A party organisation (党组织): the district committee, a committee or a branch.' })
+@Directive('@key(fields: "id")')
 export class PartyOrg {
   @Field(() => ID)
   id: string;
@@ -84,6 +85,7 @@ export class PartyOrg {
 export class PartyOrgConnection extends Connection(PartyOrg, 'PartyOrg') {}
 
 @ObjectType('PartyMember', { description: 'A party member (党员). Name and phone are masked unless you may read personal data.' })
+@Directive('@key(fields: "id")')
 export class PartyMember {
   @Field(() => ID)
   id: string;

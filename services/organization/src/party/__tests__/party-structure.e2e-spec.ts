@@ -258,6 +258,25 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
     expect(members.partyMembers.edges.every((e: any) => e.node.community.id === communityA)).toBe(true);
   });
 
+  it('lets a street administrator reach their street\'s subtree, including work-unit branches of its employers, and nothing else', async () => {
+    const streetAdmin = await platform.token([Role.STREET_ADMIN], streetA.id);
+    const orgs = await ok(streetAdmin, ORGS, { first: 500 });
+    const mine = await orgDb().query(
+      `SELECT o.id FROM party_org o LEFT JOIN org_unit u ON u.id = o.org_unit_id LEFT JOIN institution i ON i.id = o.institution_id
+         LEFT JOIN org_unit iu ON iu.id = i.org_unit_id WHERE COALESCE(u.path, iu.path) @> ARRAY[$1::uuid] ORDER BY o.id`, [streetA.id]);
+    expect(orgs.partyOrgs.edges.map((e: any) => e.node.id).sort()).toEqual(mine.map((row: any) => row.id).sort());
+    expect(orgs.partyOrgs.edges.some((e: any) => e.node.kind === 'STREET_COMMITTEE')).toBe(true);
+    expect(orgs.partyOrgs.edges.some((e: any) => e.node.kind === 'DISTRICT_COMMITTEE')).toBe(false);
+
+    // A registration at a branch in another street is not theirs to confirm.
+    const member = await newMember(communityB);
+    const registration = (await ok(admin, REGISTER, { m: member.id, b: await orgOf('COMMUNITY_BRANCH', communityB) })).registerWithBranch;
+    const refused = await platform.query(streetAdmin, CONFIRM, { id: registration.id });
+    expect([errorCodes(refused), reasonOf(refused)]).toEqual([['FORBIDDEN'], 'OUT_OF_SCOPE']);
+    const streetAdminB = await platform.token([Role.STREET_ADMIN], streetB.id);
+    expect((await ok(streetAdminB, CONFIRM, { id: registration.id })).confirmBranchRegistration.confirmed).toBe(true);
+  });
+
   it('shows a street\'s liaison leader, batched over a page of streets, with history when a new leader takes over', async () => {
     const streets = await ok(admin, `{ orgUnits(kind: STREET, first: 50) { edges { node { id liaisonLeader { name body labelZh title } } } } }`);
     expect(streets.orgUnits.edges.every((e: any) => e.node.liaisonLeader?.labelZh)).toBe(true);
