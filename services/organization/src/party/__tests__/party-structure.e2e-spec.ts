@@ -315,6 +315,13 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
     expect(reasonOf(await platform.query(self, query, { id: other.id }))).toBe('OUT_OF_SCOPE');
     const list = await ok(self, `{ partyMembers(first: 10) { edges { node { id } } } }`);
     expect(list.partyMembers.edges.map((e: any) => e.node.id)).toEqual([member.id]);
+
+    // The member signs their commitment letter (承诺书) once.
+    const SIGN = `mutation($id: ID!, $at: DateTime!) { signCommitmentLetter(memberId: $id, signedAt: $at) { commitmentSignedAt } }`;
+    const signed = await ok(self, SIGN, { id: member.id, at: '2026-03-01T01:00:00.000Z' });
+    expect(signed.signCommitmentLetter.commitmentSignedAt).toBe('2026-03-01T01:00:00.000Z');
+    const again = await platform.query(self, SIGN, { id: member.id, at: '2026-03-02T01:00:00.000Z' });
+    expect([errorCodes(again), reasonOf(again)]).toEqual([['CONFLICT'], 'ALREADY_SIGNED']);
   });
 
 });
