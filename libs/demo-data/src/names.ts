@@ -24,3 +24,15 @@ export const SCHOOL_KINDS = ['实验小学', '中心小学', '初级中学', '�
 
 export const EMPLOYER_WORDS = ['恒达', '华光', '瑞丰', '金桥', '东方', '甬新', '海天', '中盛', '宏远', '博创', '永信', '天和', '新程', '立达', '信诚', '众联', '远帆', '宁泰'] as const;
 export const EMPLOYER_TRADES = ['电子科技有限公司', '机械制造有限公司', '贸易有限公司', '服饰有限公司', '软件有限公司', '建设工程有限公司', '食品有限公司', '物流有限公司', '医药有限公司', '文化传媒有限公司'] as const;
+
+/** Surnames and given names of the demo people (residents, party members, secretaries), combined in SQL by hash. */
+export const PERSON_SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
+export const PERSON_GIVEN_NAMES = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀英', '霞', '平', '刚', '桂英', '建华', '文', '华', '红', '玲', '浩', '宇', '欣怡', '子涵', '梓轩', '雨桐', '俊杰', '海燕', '国强', '志明', '晓东', '丹', '亮'] as const;
+
+/** Leaders of the district's four leadership bodies (区四套班子), invented: [body, title]. */
+export const LEADER_TITLES: readonly [string, string][] = [
+  ['PARTY_COMMITTEE', '区委书记'], ['PARTY_COMMITTEE', '区委副书记'], ['PARTY_COMMITTEE', '区委常委、组织部部长'],
+  ['PARTY_COMMITTEE', '区委常委、宣传部部长'], ['PEOPLES_CONGRESS', '区人大常委会主任'], ['PEOPLES_CONGRESS', '区人大常委会副主任'],
+  ['PEOPLES_CONGRESS', '区人大常委会副主任'], ['GOVERNMENT', '区长'], ['GOVERNMENT', '常务副区长'], ['GOVERNMENT', '副区长'],
+  ['CPPCC', '区政协主席'], ['CPPCC', '区政协副主席'],
+];

@@ -15,6 +15,8 @@ import { OrgUnitEntity } from './territory/org-unit.entity.js';
 import { TerritoryModule } from './territory/territory.module.js';
 import { ViewerModule } from './viewer/viewer.module.js';
 import { VolunteersModule } from './volunteers/volunteers.module.js';
+import { PartyModule } from './party/party.module.js';
+import { LeadersModule } from './leaders/leaders.module.js';
 
 @Module({})
 export class OrganizationModule {
@@ -22,7 +24,7 @@ export class OrganizationModule {
     return {
       module: OrganizationModule,
       imports: [PlatformModule.forRoot(runtime), TerritoryModule, InstitutionsModule, ViewerModule, GradesModule,
-        VolunteersModule],
+        VolunteersModule, PartyModule, LeadersModule],
     };
   }
 }

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
-import type { DistrictPlan } from '#libs/demo-data';
+import { demoResidentsSql, type DistrictPlan } from '#libs/demo-data';
 import { Outbox } from '#libs/messaging';
 import { GRADING_RULE_SETS, announceMonth, gradeAndPublishChunk } from '../evaluation/grading-sql.js';
 
@@ -10,9 +10,6 @@ import { GRADING_RULE_SETS, announceMonth, gradeAndPublishChunk } from '../evalu
  * take seconds, not minutes. All of it is invented.
  */
 
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
-const GIVEN_NAMES = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀英', '霞', '平', '刚', '桂英', '建华', '文', '华', '红', '玲', '浩', '宇', '欣怡', '子涵', '梓轩', '雨桐', '俊杰', '海燕', '国强', '志明', '晓东', '丹', '亮'];
-
 /** A deterministic number in [0, 1e6) from text, in SQL. */
 const hash = (text: string) => `(abs(hashtext(${text})) % 1000000)`;
 
@@ -20,36 +17,16 @@ export async function seedResidents(dataSource: DataSource, plan: DistrictPlan):
   const employers = plan.institutions.filter((i) => i.kind === 'EMPLOYER').map((i) => i.id);
   const schools = plan.institutions.filter((i) => i.kind === 'SCHOOL').map((i) => i.id);
   const thisYear = Number(shanghaiMonth().slice(0, 4));
-  // Each household has 1–4 residents; the first is an adult. Adults work (55%), are retired (25%), freelance (10%) or
-  // other; younger members are students at a school. About 6% of working adults are party members.
+  // The residents' derivation (who works where, who is a party member) lives in #libs/demo-data, shared with
+  // organization's seed of the party members.
   const [{ count }] = await dataSource.query(
     `WITH inserted AS (
      INSERT INTO resident (id, household_id, name, phone, occupation, institution_id, party_member_id, birth_year, disclosure_basis)
-     SELECT md5(h.id::text || ':' || n)::uuid, h.id,
-            substr($1, 1 + ${hash(`h.id::text || n || 's'`)} % char_length($1), 1) || ($2::text[])[1 + ${hash(`h.id::text || n || 'g'`)} % cardinality($2::text[])],
-            CASE WHEN adult THEN '1' || (3 + ${hash(`h.id::text || n || 'p'`)} % 7)::text || lpad((${hash(`h.id::text || n || 'q'`)} * 1000 + ${hash(`h.id::text || n || 'r'`)} % 1000)::text, 9, '0') END,
-            occupation,
-            CASE occupation WHEN 'EMPLOYED' THEN ($3::uuid[])[1 + ${hash(`h.id::text || n || 'e'`)} % cardinality($3::uuid[])]
-                            WHEN 'STUDENT' THEN ($4::uuid[])[1 + ${hash(`h.id::text || n || 'c'`)} % cardinality($4::uuid[])] END,
-            CASE WHEN occupation = 'EMPLOYED' AND ${hash(`h.id::text || n || 'm'`)} % 100 < 6 THEN md5(h.id::text || ':' || n || ':member')::uuid END,
-            birth_year,
-            -- Half of the retirees and freelancers have a recorded ground for public disclosure.
-            CASE WHEN occupation IN ('RETIRED', 'FREELANCE') THEN
-              (ARRAY['NONE', 'NONE', 'CONSENT', 'CONSENT', 'REGULATION'])[1 + ${hash(`h.id::text || n || 'd'`)} % 5] ELSE 'NONE' END
-       FROM household h
-       CROSS JOIN LATERAL generate_series(1, 1 + ${hash(`h.id::text || 'size'`)} % 4) AS n
-       CROSS JOIN LATERAL (SELECT n = 1 OR ${hash(`h.id::text || n || 'a'`)} % 100 < 55 AS adult) AS a
-       CROSS JOIN LATERAL (
-         SELECT CASE WHEN NOT adult THEN 'STUDENT'
-                     WHEN ${hash(`h.id::text || n || 'o'`)} % 100 < 55 THEN 'EMPLOYED'
-                     WHEN ${hash(`h.id::text || n || 'o'`)} % 100 < 80 THEN 'RETIRED'
-                     WHEN ${hash(`h.id::text || n || 'o'`)} % 100 < 90 THEN 'FREELANCE' ELSE 'OTHER' END AS occupation,
-                CASE WHEN NOT adult THEN $5::int - 6 - ${hash(`h.id::text || n || 'y'`)} % 12
-                     ELSE $5::int - 22 - ${hash(`h.id::text || n || 'y'`)} % 60 END AS birth_year
-       ) AS o
+     SELECT id, household_id, name, phone, occupation, institution_id, party_member_id, birth_year, disclosure_basis
+       FROM (${demoResidentsSql({ households: 'household h', employers: '$1::uuid[]', schools: '$2::uuid[]', thisYear: '$3::int' })}) r
      RETURNING 1)
      SELECT count(*)::int AS count FROM inserted`,
-    [SURNAMES, GIVEN_NAMES, employers, schools, thisYear],
+    [employers, schools, thisYear],
   );
   return count;
 }

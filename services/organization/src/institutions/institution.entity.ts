@@ -23,4 +23,8 @@ export class InstitutionEntity {
 
   @Column('timestamptz')
   createdAt: Date;
+
+  /** For a sector unit (下属行业单位): the functional department it belongs to. */
+  @Column('uuid', { nullable: true })
+  parentId: string | null;
 }

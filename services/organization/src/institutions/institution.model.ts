@@ -25,6 +25,7 @@ export class Institution {
   createdAt: Date;
 
   orgUnitId: string;
+  parentId: string | null;
 
   static from(entity: InstitutionEntity): Institution {
     return Object.assign(new Institution(), {
@@ -35,6 +36,7 @@ export class Institution {
       creditCode: entity.creditCode,
       createdAt: entity.createdAt,
       orgUnitId: entity.orgUnitId,
+      parentId: entity.parentId ?? null,
     });
   }
 }

@@ -1,5 +1,7 @@
-import { Args, Context, ID, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { DomainError } from '#libs/errors';
+import { PageArgs } from '#libs/pagination';
 import { CurrentCaller, ParseUuidPipe, byIds, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { orgUnitLoader } from '../territory/org-unit.loader.js';
 import { OrgUnit } from '../territory/org-unit.model.js';
@@ -33,6 +35,35 @@ export class InstitutionResolver {
   async orgUnit(@Parent() institution: Institution, @CurrentCaller() caller: Caller, @Context() context: RequestContext): Promise<OrgUnit | null> {
     const unit = await orgUnitLoader(context, this.units).load(institution.orgUnitId);
     return unit && canSee(caller, unit) ? OrgUnit.from(unit) : null;
+  }
+
+  @ResolveField(() => Institution, { nullable: true, description: 'For a sector unit (下属行业单位): its functional department.' })
+  async parent(@Parent() institution: Institution, @Context() context: RequestContext): Promise<Institution | null> {
+    if (!institution.parentId) return null;
+    const parent = await this.loader(context).load(institution.parentId);
+    return parent ? Institution.from(parent) : null;
+  }
+
+  @ResolveField(() => InstitutionConnection, { description: "A functional department's sector units (下属行业单位), by name." })
+  subordinates(@Parent() institution: Institution, @Args() page: PageArgs): Promise<InstitutionConnection> {
+    return this.institutionService.subordinates(institution.id, page);
+  }
+
+  @Mutation(() => Institution, {
+    description: 'Makes an institution a sector unit of a top-level DEPARTMENT (parentId null: independent). BAD_USER_INPUT INVALID_PARENT otherwise.',
+  })
+  async setInstitutionParent(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('parentId', { type: () => ID, nullable: true }) parentId: string | null,
+  ): Promise<Institution> {
+    requirePermission(caller, Permission.PARTY_MANAGE);
+    if (caller.orgUnitId !== null) throw DomainError.forbidden('Departments and their sector units are district-wide', 'OUT_OF_SCOPE');
+    return Institution.from(await this.institutionService.setParent(id, parentId ? requireUuid(parentId, 'parentId') : null));
+  }
+
+  private loader(context: RequestContext) {
+    return requestLoader<InstitutionEntity>(context, 'Institution', async (ids) => byIds(ids, await this.institutionService.findByIds(ids)));
   }
 
   @ResolveReference()

@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { SqlParams } from '#libs/database';
+import { PostgresErrorCode, SqlParams, isPostgresError } from '#libs/database';
 import { DomainError } from '#libs/errors';
-import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
+import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import type { InstitutionEntity } from './institution.entity.js';
 import { Institution } from './institution.model.js';
 import type { InstitutionsArgs } from './institutions.args.js';
 
-const COLUMNS = `i.id, i.kind, i.name, i.credit_code AS "creditCode", i.org_unit_id AS "orgUnitId", i.created_at AS "createdAt"`;
+const COLUMNS = `i.id, i.kind, i.name, i.credit_code AS "creditCode", i.org_unit_id AS "orgUnitId", i.created_at AS "createdAt",
+  i.parent_id AS "parentId"`;
 
 /**
  * Institutions are reference data every staff role may read (notices, campaigns and duties name them); the
@@ -43,5 +44,40 @@ export class InstitutionService {
       { select: COLUMNS, from: 'institution i', where, params, orderBy: ['i.name', 'i.id'], keyOf: (row) => [row.name, row.id] },
       (rows) => rows.map(Institution.from),
     );
+  }
+
+  /** A department's sector units (下属行业单位), ordered by name. */
+  subordinates(parentId: string, args: PageArgs): Promise<ConnectionShape<Institution>> {
+    const params = new SqlParams();
+    return fetchKeysetPage<InstitutionEntity, Institution>(
+      this.dataSource,
+      args,
+      { select: COLUMNS, from: 'institution i', where: [`i.parent_id = ${params.add(parentId)}::uuid`], params, orderBy: ['i.name', 'i.id'], keyOf: (row) => [row.name, row.id] },
+      (rows) => rows.map(Institution.from),
+    );
+  }
+
+  /**
+   * Makes an institution a sector unit of a top-level DEPARTMENT, or (parentId null) independent again. A department
+   * with subordinates cannot itself become one.
+   */
+  async setParent(id: string, parentId: string | null): Promise<InstitutionEntity> {
+    const institution = await this.get(id);
+    if (parentId !== null) {
+      if (parentId === id) throw DomainError.badInput('An institution cannot be its own parent', 'INVALID_PARENT');
+      const parent = await this.get(parentId);
+      if (parent.kind !== 'DEPARTMENT' || parent.parentId !== null) {
+        throw DomainError.badInput(`Only a top-level DEPARTMENT has sector units; ${parent.name} is a ${parent.kind}${parent.parentId ? ' under a department' : ''}`, 'INVALID_PARENT');
+      }
+      const [child] = await this.dataSource.query(`SELECT 1 FROM institution WHERE parent_id = $1 LIMIT 1`, [id]);
+      if (child) throw DomainError.badInput(`${institution.name} has sector units of its own and cannot become one`, 'INVALID_PARENT');
+    }
+    try {
+      await this.dataSource.query(`UPDATE institution SET parent_id = $2 WHERE id = $1`, [id, parentId]);
+    } catch (error) {
+      if (isPostgresError(error, PostgresErrorCode.CheckViolation)) throw DomainError.badInput('Only a top-level DEPARTMENT has sector units', 'INVALID_PARENT');
+      throw error;
+    }
+    return this.get(id);
   }
 }

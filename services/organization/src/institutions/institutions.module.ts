@@ -6,5 +6,6 @@ import { InstitutionService } from './institution.service.js';
 @Module({
   imports: [TerritoryModule],
   providers: [InstitutionService, InstitutionResolver],
+  exports: [InstitutionService],
 })
 export class InstitutionsModule {}

@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { planUnits, type DistrictPlan } from '#libs/demo-data';
 import { EventType, Outbox, type InstitutionsChangedPayload, type NewEvent, type TerritoryChangedPayload } from '#libs/messaging';
-import type { DemoData } from '#libs/platform';
+import type { DemoData, DemoDataOptions } from '#libs/platform';
+import { seedPartyStructure } from './party-structure.seed.js';
 import { seedVolunteers } from './volunteers.seed.js';
 
 /** Units per `territory.changed` event when announcing a whole seeded tree. */
@@ -17,7 +18,7 @@ export const organizationDemoData: DemoData = {
     await dataSource.query(`TRUNCATE volunteer_sign_up, volunteer_activity, volunteer, volunteer_team, leader_liaison, leader, branch_registration, party_org_position, party_member, party_org, institution, org_unit, outbox_event, processed_event, member_household_grade`);
   },
 
-  async seed(dataSource: DataSource, plan: DistrictPlan) {
+  async seed(dataSource: DataSource, plan: DistrictPlan, options: DemoDataOptions) {
     const units = planUnits(plan);
     await dataSource.transaction(async (manager) => {
       const inserted: TerritoryChangedPayload['units'] = await manager.query(
@@ -41,7 +42,10 @@ export const organizationDemoData: DemoData = {
       }
       await new Outbox().record(manager, events);
     });
+    // The structure first: volunteers' teams belong to its compound branches.
+    const party = await seedPartyStructure(dataSource, plan, options.households);
     const volunteers = await seedVolunteers(dataSource);
-    return `${units.length} org units, ${plan.institutions.length} institutions; ${volunteers}`;
+    return `${units.length} org units, ${plan.institutions.length} institutions, ` +
+      `${party.orgs} party organisations, ${party.members} party members (${party.registrations} branch registrations), ${party.leaders} leaders; ${volunteers}`;
   },
 };

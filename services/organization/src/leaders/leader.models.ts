@@ -1,0 +1,84 @@
+import { ArgsType, Field, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { Connection, PageArgs } from '#libs/pagination';
+import { LocalDateScalar } from '#libs/platform';
+import { LEADER_BODY_LABEL_ZH, LeaderBody } from './leader-body.js';
+
+export interface LeaderRow { id: string; name: string; body: LeaderBody; title: string; partyMemberId: string | null; createdAt: Date }
+export interface LiaisonRow { id: string; leaderId: string; streetId: string; startsOn: string; endsOn: string | null }
+
+@ObjectType('Leader', { description: 'A leader of one of the four leadership bodies (区四套班子), a public official.' })
+export class Leader {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  name: string;
+
+  @Field(() => LeaderBody)
+  body: LeaderBody;
+
+  @Field({ description: 'The Chinese name of the body: 区委, 区人大, 区政府 or 区政协.' })
+  labelZh: string;
+
+  @Field({ description: 'e.g. 副区长.' })
+  title: string;
+
+  @Field(() => ID, { nullable: true })
+  partyMemberId: string | null;
+
+  @Field()
+  createdAt: Date;
+
+  static from(row: LeaderRow): Leader {
+    return Object.assign(new Leader(), { ...row, labelZh: LEADER_BODY_LABEL_ZH[row.body] });
+  }
+}
+
+@ObjectType()
+export class LeaderConnection extends Connection(Leader, 'Leader') {}
+
+@ObjectType('LeaderLiaison', { description: "A leader's assignment to liaise with a street (领导干部联系镇街), dated." })
+export class LeaderLiaison {
+  @Field(() => ID)
+  id: string;
+
+  @Field({ description: '联系领导' })
+  labelZh: string;
+
+  @Field(() => LocalDateScalar)
+  startsOn: string;
+
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Last day; null while it lasts.' })
+  endsOn: string | null;
+
+  leaderId: string;
+  streetId: string;
+
+  static from(row: LiaisonRow): LeaderLiaison {
+    return Object.assign(new LeaderLiaison(), { ...row, labelZh: '联系领导' });
+  }
+}
+
+@ObjectType()
+export class LeaderLiaisonConnection extends Connection(LeaderLiaison, 'LeaderLiaison') {}
+
+@ArgsType()
+export class LeadersArgs extends PageArgs {
+  @Field(() => LeaderBody, { nullable: true })
+  body?: LeaderBody | null;
+}
+
+@InputType()
+export class CreateLeaderInput {
+  @Field()
+  name: string;
+
+  @Field(() => LeaderBody)
+  body: LeaderBody;
+
+  @Field()
+  title: string;
+
+  @Field(() => ID, { nullable: true, description: 'The leader as a party member, if they are one.' })
+  partyMemberId?: string | null;
+}

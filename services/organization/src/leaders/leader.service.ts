@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { shanghaiDate } from '#libs/calendar';
+import { PostgresErrorCode, SqlParams, isPostgresError } from '#libs/database';
+import { DomainError } from '#libs/errors';
+import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
+import { Leader, LeaderLiaison, type CreateLeaderInput, type LeaderRow, type LeadersArgs, type LiaisonRow } from './leader.models.js';
+
+const LEADER_COLUMNS = `id, name, body, title, party_member_id AS "partyMemberId", created_at AS "createdAt"`;
+const LIAISON_COLUMNS = `id, leader_id AS "leaderId", street_id AS "streetId", starts_on::text AS "startsOn", ends_on::text AS "endsOn"`;
+const BODY_ORDER = `array_position(ARRAY['PARTY_COMMITTEE','PEOPLES_CONGRESS','GOVERNMENT','CPPCC'], body)`;
+
+/** Leaders of the four leadership bodies and the streets they liaise with. */
+@Injectable()
+export class LeaderService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  findByIds(ids: readonly string[]): Promise<LeaderRow[]> {
+    return this.dataSource.query(`SELECT ${LEADER_COLUMNS} FROM leader WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
+  list(args: LeadersArgs): Promise<ConnectionShape<Leader>> {
+    const params = new SqlParams();
+    const where = args.body ? [`body = ${params.add(args.body)}`] : [];
+    return fetchKeysetPage<LeaderRow & { rank: number }, Leader>(
+      this.dataSource,
+      args,
+      { select: `${LEADER_COLUMNS}, ${BODY_ORDER} AS rank`, from: 'leader', where, params, orderBy: [BODY_ORDER, 'name', 'id'],
+        keyOf: (row) => [row.rank, row.name, row.id] },
+      (rows) => rows.map(Leader.from),
+    );
+  }
+
+  async create(input: CreateLeaderInput): Promise<LeaderRow> {
+    const name = input.name.trim();
+    const title = input.title.trim();
+    if (name.length === 0 || name.length > 50) throw DomainError.badInput('name must be 1–50 characters', 'INVALID_NAME');
+    if (title.length === 0 || title.length > 100) throw DomainError.badInput('title must be 1–100 characters', 'INVALID_TITLE');
+    if (input.partyMemberId) {
+      const [member] = await this.dataSource.query(`SELECT 1 FROM party_member WHERE id = $1`, [input.partyMemberId]);
+      if (!member) throw DomainError.notFound('PartyMember', input.partyMemberId);
+    }
+    const [row] = await this.dataSource.query(
+      `INSERT INTO leader (name, body, title, party_member_id) VALUES ($1, $2, $3, $4) RETURNING ${LEADER_COLUMNS}`,
+      [name, input.body, title, input.partyMemberId ?? null],
+    );
+    return row;
+  }
+
+  /** Assigns a leader to a street from `startsOn`; the street's previous liaison ends the day before. */
+  async assignLiaison(leaderId: string, streetId: string, startsOn: string): Promise<LiaisonRow> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const [leader] = await manager.query(`SELECT 1 FROM leader WHERE id = $1`, [leaderId]);
+        if (!leader) throw DomainError.notFound('Leader', leaderId);
+        const [street] = await manager.query(`SELECT kind FROM org_unit WHERE id = $1 FOR UPDATE`, [streetId]);
+        if (!street) throw DomainError.notFound('OrgUnit', streetId);
+        if (street.kind !== 'STREET') throw DomainError.badInput(`Leaders liaise with streets, not with a ${street.kind}`, 'NOT_A_STREET');
+        const [open]: LiaisonRow[] = await manager.query(`SELECT ${LIAISON_COLUMNS} FROM leader_liaison WHERE street_id = $1 AND ends_on IS NULL`, [streetId]);
+        if (open) {
+          if (open.leaderId === leaderId) throw DomainError.conflict('That leader already liaises with the street', 'ALREADY_LIAISON');
+          if (open.startsOn >= startsOn) {
+            throw DomainError.badInput(`The current liaison began on ${open.startsOn}; a successor starts later`, 'STARTS_BEFORE_CURRENT_LIAISON');
+          }
+          await manager.query(`UPDATE leader_liaison SET ends_on = $2::date - 1 WHERE id = $1`, [open.id, startsOn]);
+        }
+        const [row] = await manager.query(
+          `INSERT INTO leader_liaison (leader_id, street_id, starts_on) VALUES ($1, $2, $3) RETURNING ${LIAISON_COLUMNS}`,
+          [leaderId, streetId, startsOn],
+        );
+        return row;
+      });
+    } catch (error) {
+      if (isPostgresError(error, PostgresErrorCode.ExclusionViolation)) {
+        throw DomainError.conflict('Another leader liaises with the street in that period', 'OVERLAPPING_LIAISON');
+      }
+      throw error;
+    }
+  }
+
+  /** The liaison leader of each street today. */
+  async currentLiaisonLeaders(streetIds: readonly string[], day = shanghaiDate()): Promise<Map<string, LeaderRow>> {
+    const rows: (LeaderRow & { streetId: string })[] = await this.dataSource.query(
+      `SELECT ll.street_id AS "streetId", l.id, l.name, l.body, l.title, l.party_member_id AS "partyMemberId", l.created_at AS "createdAt"
+         FROM leader_liaison ll JOIN leader l ON l.id = ll.leader_id
+        WHERE ll.street_id = ANY($1::uuid[]) AND ll.starts_on <= $2::date AND (ll.ends_on IS NULL OR ll.ends_on >= $2::date)`,
+      [streetIds, day],
+    );
+    return new Map(rows.map((row) => [row.streetId, row]));
+  }
+
+  liaisons(where: { streetId?: string; leaderId?: string }, args: PageArgs): Promise<ConnectionShape<LeaderLiaison>> {
+    const params = new SqlParams();
+    const conditions: string[] = [];
+    if (where.streetId) conditions.push(`street_id = ${params.add(where.streetId)}::uuid`);
+    if (where.leaderId) conditions.push(`leader_id = ${params.add(where.leaderId)}::uuid`);
+    return fetchKeysetPage<LiaisonRow, LeaderLiaison>(
+      this.dataSource,
+      args,
+      { select: LIAISON_COLUMNS, from: 'leader_liaison', where: conditions, params, orderBy: ['starts_on::text', 'id'], descending: true,
+        keyOf: (row) => [row.startsOn, row.id] },
+      (rows) => rows.map(LeaderLiaison.from),
+    );
+  }
+}

@@ -1,0 +1,119 @@
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
+import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { PageArgs } from '#libs/pagination';
+import { CurrentCaller, LocalDateScalar, ParseUuidPipe, requireUuid, type RequestContext } from '#libs/platform';
+import { Institution } from '../institutions/institution.model.js';
+import { InstitutionService } from '../institutions/institution.service.js';
+import { orgUnitLoader } from '../territory/org-unit.loader.js';
+import { OrgUnit } from '../territory/org-unit.model.js';
+import { OrgUnitService, canSee } from '../territory/org-unit.service.js';
+import { PartyMemberService } from './party-member.service.js';
+import { PartyOrgService } from './party-org.service.js';
+import { CreatePartyOrgInput, PartyOrgsArgs } from './party.inputs.js';
+import { institutionLoader, memberCountLoader, partyMemberLoader, partyOrgLoader, secretaryLoader } from './party.loaders.js';
+import { PartyMember, PartyOrg, PartyOrgConnection, SecretaryPost, SecretaryPostConnection } from './party.models.js';
+import { orgWithinScope } from './party-scope.js';
+
+@Resolver(() => PartyOrg)
+export class PartyOrgResolver {
+  constructor(
+    private readonly orgs: PartyOrgService,
+    private readonly units: OrgUnitService,
+    private readonly institutions: InstitutionService,
+  ) {}
+
+  @Query(() => PartyOrg, { description: 'One party organisation. FORBIDDEN when it answers to a unit outside your territory.' })
+  async partyOrg(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<PartyOrg> {
+    requirePermission(caller, Permission.PARTY_READ);
+    return PartyOrg.from(await this.orgs.get(caller, id));
+  }
+
+  @Query(() => PartyOrgConnection, { description: 'Party organisations of your territory, top down by kind, then by name.' })
+  partyOrgs(@CurrentCaller() caller: Caller, @Args() args: PartyOrgsArgs): Promise<PartyOrgConnection> {
+    requirePermission(caller, Permission.PARTY_READ);
+    if (args.parentId) args.parentId = requireUuid(args.parentId, 'parentId');
+    if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
+    return this.orgs.list(caller, args);
+  }
+
+  @Mutation(() => PartyOrg, {
+    description: 'Adds a party organisation under a parent of the right kind (INVALID_PARENT_KIND otherwise), tied to its unit or institution.',
+  })
+  async createPartyOrg(@CurrentCaller() caller: Caller, @Args('input') input: CreatePartyOrgInput): Promise<PartyOrg> {
+    requirePermission(caller, Permission.PARTY_MANAGE);
+    if (input.parentId) input.parentId = requireUuid(input.parentId, 'parentId');
+    if (input.orgUnitId) input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
+    if (input.institutionId) input.institutionId = requireUuid(input.institutionId, 'institutionId');
+    return PartyOrg.from(await this.orgs.create(caller, input));
+  }
+
+  @Mutation(() => PartyOrg, { description: "Appoints the organisation's secretary from startsOn; the previous secretary's post ends the day before." })
+  async appointSecretary(
+    @CurrentCaller() caller: Caller,
+    @Args('partyOrgId', { type: () => ID }, ParseUuidPipe) partyOrgId: string,
+    @Args('memberId', { type: () => ID }, ParseUuidPipe) memberId: string,
+    @Args('startsOn', { type: () => LocalDateScalar }) startsOn: string,
+  ): Promise<PartyOrg> {
+    requirePermission(caller, Permission.PARTY_MANAGE);
+    return PartyOrg.from(await this.orgs.appointSecretary(caller, partyOrgId, memberId, startsOn));
+  }
+
+  @ResolveField(() => PartyOrg, { nullable: true, description: 'Null for the district committee, and when the parent lies outside your territory.' })
+  async parent(@Parent() org: PartyOrg, @CurrentCaller() caller: Caller, @Context() context: RequestContext): Promise<PartyOrg | null> {
+    if (!org.parentId) return null;
+    const parent = await partyOrgLoader(context, this.orgs).load(org.parentId);
+    return parent && orgWithinScope(caller, parent) ? PartyOrg.from(parent) : null;
+  }
+
+  @ResolveField(() => PartyOrgConnection, { description: 'The organisations directly under this one (inside your territory).' })
+  children(@Parent() org: PartyOrg, @CurrentCaller() caller: Caller, @Args() page: PageArgs): Promise<PartyOrgConnection> {
+    return this.orgs.list(caller, { ...page, parentId: org.id });
+  }
+
+  @ResolveField(() => OrgUnit, { nullable: true, description: 'The territory unit a territorial organisation is tied to.' })
+  async orgUnit(@Parent() org: PartyOrg, @CurrentCaller() caller: Caller, @Context() context: RequestContext): Promise<OrgUnit | null> {
+    if (!org.orgUnitId) return null;
+    const unit = await orgUnitLoader(context, this.units).load(org.orgUnitId);
+    return unit && canSee(caller, unit) ? OrgUnit.from(unit) : null;
+  }
+
+  @ResolveField(() => Institution, { nullable: true, description: 'The institution a department committee or work-unit branch is tied to.' })
+  async institution(@Parent() org: PartyOrg, @Context() context: RequestContext): Promise<Institution | null> {
+    if (!org.institutionId) return null;
+    const institution = await institutionLoader(context, this.institutions).load(org.institutionId);
+    return institution ? Institution.from(institution) : null;
+  }
+
+  @ResolveField(() => PartyMember, { nullable: true, description: 'The secretary (书记) today; null when the post is vacant.' })
+  async secretary(@Parent() org: PartyOrg, @CurrentCaller() caller: Caller, @Context() context: RequestContext): Promise<PartyMember | null> {
+    const member = await secretaryLoader(context, this.orgs).load(org.id);
+    return member ? PartyMember.present(caller, member) : null;
+  }
+
+  @ResolveField(() => SecretaryPostConnection, { description: 'Every secretary of the organisation, latest first.' })
+  secretaries(@Parent() org: PartyOrg, @Args() page: PageArgs): Promise<SecretaryPostConnection> {
+    return this.orgs.secretaryPosts(org.id, page);
+  }
+
+  /** Other subgraphs reference organisations by id (a duty's organisation); one batched query per request. */
+  @ResolveReference()
+  async resolveReference(@Parent() reference: { id: string }, @Context() context: RequestContext): Promise<PartyOrg | null> {
+    const org = await partyOrgLoader(context, this.orgs).load(reference.id);
+    return org ? PartyOrg.from(org) : null;
+  }
+
+  @ResolveField(() => Int, { description: 'Members registered (open registrations) with this organisation or any branch below it.' })
+  async memberCount(@Parent() org: PartyOrg, @Context() context: RequestContext): Promise<number> {
+    return (await memberCountLoader(context, this.orgs).load(org.id)) ?? 0;
+  }
+}
+
+@Resolver(() => SecretaryPost)
+export class SecretaryPostResolver {
+  constructor(private readonly members: PartyMemberService) {}
+
+  @ResolveField(() => PartyMember)
+  async member(@Parent() post: SecretaryPost, @CurrentCaller() caller: Caller, @Context() context: RequestContext): Promise<PartyMember> {
+    return PartyMember.present(caller, (await partyMemberLoader(context, this.members).load(post.partyMemberId))!);
+  }
+}

@@ -1,0 +1,35 @@
+import { type Caller, Permission, ROLE_PERMISSIONS, Role, isWithinScope } from '#libs/auth';
+import { DomainError } from '#libs/errors';
+import type { PartyMemberRow, PartyOrgRow } from './party.models.js';
+
+/**
+ * Party scope: an organisation answers to the territory unit it is tied to (a work-unit branch or department
+ * committee: its institution's unit); a member to the community they live in. A COMMUNITY_SECRETARY reaches only
+ * what answers to their community, a STREET_ADMIN their street's subtree, district-wide roles everything.
+ */
+export function orgWithinScope(caller: Caller, org: Pick<PartyOrgRow, 'scopePath'>): boolean {
+  return isWithinScope(caller, org.scopePath);
+}
+
+export function requireOrgWithinScope(caller: Caller, org: Pick<PartyOrgRow, 'scopePath' | 'name'>): void {
+  if (!orgWithinScope(caller, org)) throw DomainError.forbidden(`${org.name} is outside your territory`, 'OUT_OF_SCOPE');
+}
+
+export function memberWithinScope(caller: Caller, member: Pick<PartyMemberRow, 'scopePath'>): boolean {
+  return caller.orgUnitId === null || (member.scopePath?.includes(caller.orgUnitId) ?? false);
+}
+
+export function requireMemberWithinScope(caller: Caller, member: Pick<PartyMemberRow, 'scopePath'>): void {
+  if (!memberWithinScope(caller, member)) throw DomainError.forbidden('That party member lives outside your territory', 'OUT_OF_SCOPE');
+}
+
+/** A caller whose only party reading right comes from being a PARTY_MEMBER: they read their own record only. */
+export function readsOwnRecordOnly(caller: Caller): boolean {
+  return !caller.roles.some((role) => role !== Role.PARTY_MEMBER && ROLE_PERMISSIONS[role]?.includes(Permission.PARTY_READ));
+}
+
+/** May the caller read this member? Their own record always; otherwise party readers within scope. */
+export function canReadMember(caller: Caller, member: PartyMemberRow): boolean {
+  if (member.userId !== null && member.userId === caller.userId) return true;
+  return !readsOwnRecordOnly(caller) && memberWithinScope(caller, member);
+}
