@@ -6,6 +6,9 @@ import { CreateInstitution1796000000101 } from './database/migrations/1796000000
 import { CreateMemberHouseholdGrade1796000000102 } from './database/migrations/1796000000102-createMemberHouseholdGrade.js';
 import { VersionInstitutions1796000000103 } from './database/migrations/1796000000103-versionInstitutions.js';
 import { CreatePartyStructure1796000000104 } from './database/migrations/1796000000104-createPartyStructure.js';
+import { CreateDuties1796000000106 } from './database/migrations/1796000000106-createDuties.js';
+import { CreateIdempotencyRecord1796000000003 } from '#libs/idempotency';
+import { DutiesModule } from './duties/duties.module.js';
 import { GradesModule } from './grades/grades.module.js';
 import { InstitutionEntity } from './institutions/institution.entity.js';
 import { InstitutionsModule } from './institutions/institutions.module.js';
@@ -19,7 +22,8 @@ export class OrganizationModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
     return {
       module: OrganizationModule,
-      imports: [PlatformModule.forRoot(runtime), TerritoryModule, InstitutionsModule, ViewerModule, GradesModule],
+      imports: [PlatformModule.forRoot(runtime), TerritoryModule, InstitutionsModule, ViewerModule, GradesModule,
+        DutiesModule],
     };
   }
 }
@@ -32,6 +36,7 @@ export const organizationService: ServiceDefinition = {
   migrations: [
     CreateOutboxAndInbox1796000000000, CreateTerritory1796000000100, CreateInstitution1796000000101, CreateMemberHouseholdGrade1796000000102,
     VersionInstitutions1796000000103, CreatePartyStructure1796000000104,
+    CreateIdempotencyRecord1796000000003, CreateDuties1796000000106,
   ],
   module: (runtime) => OrganizationModule.forRoot(runtime),
   demoData: organizationDemoData,
