@@ -151,7 +151,7 @@ export class DutyReportService {
                        (SELECT count(DISTINCT l.performed_on)::int FROM duty_log l
                          WHERE l.party_org_id = po.party_org_id AND l.duty = po.duty AND l.performed_on BETWEEN po.held_from AND po.held_to)
                      ELSE ((po.held_to = po.last) AND EXISTS (SELECT 1 FROM duty_log l
-                         WHERE l.party_org_id = po.party_org_id AND l.duty = po.duty AND l.performed_on BETWEEN po.first AND po.last)))::int END AS met,
+                         WHERE l.party_org_id = po.party_org_id AND l.duty = po.duty AND l.performed_on BETWEEN po.first AND po.last))::int END AS met,
                 (SELECT count(*)::int FROM duty_period dp
                   WHERE dp.party_member_id = $1 AND dp.party_org_id = po.party_org_id AND dp.duty = po.duty AND dp.status = '${DutyPeriodStatus.MISSED}'
                     AND dp.period_start BETWEEN po.first AND po.last) AS missed,
