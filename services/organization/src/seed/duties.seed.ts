@@ -48,7 +48,7 @@ export async function seedDuties(dataSource: DataSource, now: Date = new Date())
     `WITH inserted AS (
        INSERT INTO duty_log (party_member_id, party_org_id, duty, performed_at, org_unit_id, institution_id, note, recorded_by)
        SELECT p.party_member_id, o.id, duty_rule.duty,
-              ($1::date + (get_byte(decode(md5(o.id::text || $1), 'hex'), 1) % ($2::date - $1::date + 1)) + time '09:30') AT TIME ZONE 'Asia/Shanghai',
+              ($1::date + (get_byte(decode(md5(o.id::text || $1::date::text), 'hex'), 1) % ($2::date - $1::date + 1)) + time '09:30') AT TIME ZONE 'Asia/Shanghai',
               place.org_unit_id, place.institution_id,
               CASE WHEN place.institution_id IS NULL THEN '入户讲解垃圾分类' ELSE '督查下属单位垃圾分类' END, 'seed'
          FROM party_org_position p
@@ -59,7 +59,7 @@ export async function seedDuties(dataSource: DataSource, now: Date = new Date())
                   (SELECT i.id FROM institution i WHERE i.parent_id = o.institution_id ORDER BY i.name, i.id LIMIT 1) AS institution_id) place
         WHERE p.position = 'SECRETARY' AND p.starts_on <= $1::date AND (p.ends_on IS NULL OR p.ends_on >= $2::date)
           AND (place.org_unit_id IS NOT NULL OR place.institution_id IS NOT NULL)
-          AND get_byte(decode(md5(o.id::text || $1), 'hex'), 0) % 5 <> 0
+          AND get_byte(decode(md5(o.id::text || $1::date::text), 'hex'), 0) % 5 <> 0
        RETURNING 1)
      SELECT count(*)::int AS count FROM inserted`,
     [first, last],

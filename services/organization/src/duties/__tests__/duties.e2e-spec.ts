@@ -4,6 +4,8 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
 import { startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { seedDuties } from '../../seed/duties.seed.js';
+import { closeDutyDay } from '../duty-check-sql.js';
 import { PartyBuilder, type Unit } from './party-builder.js';
 
 const LOG_FIELDS = `id duty labelZh cadence cadenceLabelZh partyMemberId partyOrgId partyOrgName performedAt performedOn note
@@ -395,6 +397,41 @@ describe('duty cadences (履职) through the gateway', () => {
         { memberId: secretary1.memberId, month: '2025-03-01', due: 3, met: 3 },
         { memberId: departmentHead.memberId, month: '2025-04-01', due: 1, met: 1 },
       ]));
+    });
+  });
+
+  describe('demo data', () => {
+    it('writes a month of logs derived from the secretary posts, and that month closed as the job closes it', async () => {
+      const orgs = [communityCommittee1.id, communityCommittee2.id, streetCommittee.id, departmentCommittee.id, changedStreetCommittee.id];
+      const summary = await seedDuties(db(), new Date(at('2025-08-15', '12:00')));
+      expect(summary).toMatch(/duty logs of 2025-07/);
+      const periods: any[] = await db().query(
+        `SELECT d.party_org_id AS "orgId", d.cadence, d.status, d.logs_count AS logs,
+                (SELECT count(*)::int FROM duty_log l
+                  WHERE l.party_org_id = d.party_org_id AND l.duty = d.duty AND l.performed_on BETWEEN d.period_start AND d.period_end) AS "actualLogs",
+                EXISTS (SELECT 1 FROM duty_escalation e WHERE e.duty_period_id = d.id) AS escalated
+           FROM duty_period d WHERE d.period_start BETWEEN '2025-07-01' AND '2025-07-31' AND d.party_org_id = ANY($1::uuid[])`,
+        [orgs],
+      );
+      const daily = periods.filter((p) => p.cadence === 'DAILY');
+      expect(daily).toHaveLength(2 * 31);
+      expect(periods.filter((p) => p.cadence === 'MONTHLY')).toHaveLength(3);
+      for (const period of periods) {
+        expect(period.logs).toBe(period.actualLogs);
+        expect(period.status).toBe(period.logs > 0 ? 'MET' : 'MISSED');
+        expect(period.escalated).toBe(period.status === 'MISSED');
+      }
+      // Mostly met (about one day in ten is missed).
+      const met = daily.filter((p) => p.status === 'MET').length;
+      expect(met).toBeGreaterThan(daily.length * 0.7);
+      // What the job would do on the 1st of August has been done.
+      expect(await closeDutyDay(db(), '2025-07-31', new Date(at('2025-08-01', '00:30')))).toMatchObject({ periods: 0, escalations: 0 });
+    });
+
+    it('writes nothing for a month without secretary posts', async () => {
+      const before = await logCount();
+      expect(await seedDuties(db(), new Date(at('2000-02-15', '12:00')))).toBe('no duties (no secretary posts)');
+      expect(await logCount()).toBe(before);
     });
   });
 });
