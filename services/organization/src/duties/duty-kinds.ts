@@ -23,6 +23,12 @@ export const DUTY_CADENCE_LABEL_ZH: Record<DutyCadence, string> = {
 /** The kinds of party organisation whose SECRETARY owes a duty (values of `party_org.kind`). */
 export type DutyPostKind = 'STREET_COMMITTEE' | 'DEPARTMENT_COMMITTEE' | 'COMMUNITY_COMMITTEE';
 
+export const DUTY_POST_LABEL_ZH: Record<DutyPostKind, string> = {
+  STREET_COMMITTEE: '镇街党委书记',
+  DEPARTMENT_COMMITTEE: '职能部门党委书记（部门负责人）',
+  COMMUNITY_COMMITTEE: '社区党委书记',
+};
+
 export interface DutyRule {
   labelZh: string;
   cadence: DutyCadence;

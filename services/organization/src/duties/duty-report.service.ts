@@ -79,7 +79,7 @@ export class DutyReportService {
   /** Due, met, missed and rate of the closed periods of a month: in total and per duty kind. */
   async compliance(caller: Caller, args: DutyComplianceArgs): Promise<DutyCompliance> {
     const month = parseMonth(args.month);
-    const scope: DutyScope = { month, partyOrgId: args.partyOrgId ?? null, memberId: args.memberId ?? null, callerOrgUnitId: caller.orgUnitId };
+    const scope: DutyScope = { month, partyOrgId: args.partyOrgId ?? null, memberId: args.memberId ?? null };
     const params = new SqlParams();
     const where = await this.complianceConditions(caller, scope, params);
     const rows: { duty: DutyKind; due: number; met: number }[] = await this.dataSource.query(

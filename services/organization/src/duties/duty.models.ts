@@ -3,8 +3,37 @@ import { Connection } from '#libs/pagination';
 import { LocalDateScalar } from '#libs/platform';
 import { maskName } from '#libs/privacy';
 import {
-  DUTY_CADENCE_LABEL_ZH, DUTY_KIND_LABEL_ZH, DUTY_PERIOD_STATUS_LABEL_ZH, DUTY_RULES, DutyCadence, DutyKind, DutyPeriodStatus,
+  DUTY_CADENCE_LABEL_ZH, DUTY_KIND_LABEL_ZH, DUTY_PERIOD_STATUS_LABEL_ZH, DUTY_POST_LABEL_ZH, DUTY_RULES, DutyCadence, DutyKind, DutyPeriodStatus,
 } from './duty-kinds.js';
+
+@ObjectType('DutyRule', { description: '履职要求: which secretary post owes which duty, how often (the cadence table).' })
+export class DutyRuleModel {
+  @Field(() => DutyKind)
+  duty: DutyKind;
+
+  @Field({ description: 'e.g. 每日巡查' })
+  labelZh: string;
+
+  @Field(() => DutyCadence)
+  cadence: DutyCadence;
+
+  @Field({ description: '每日 or 每月' })
+  cadenceLabelZh: string;
+
+  @Field({ description: 'The kind of party organisation whose SECRETARY owes it: STREET_COMMITTEE, DEPARTMENT_COMMITTEE or COMMUNITY_COMMITTEE.' })
+  postKind: string;
+
+  @Field({ description: 'e.g. 社区党委书记' })
+  postLabelZh: string;
+
+  static of(duty: DutyKind): DutyRuleModel {
+    const rule = DUTY_RULES[duty];
+    return Object.assign(new DutyRuleModel(), {
+      duty, labelZh: rule.labelZh, cadence: rule.cadence, cadenceLabelZh: DUTY_CADENCE_LABEL_ZH[rule.cadence],
+      postKind: rule.post, postLabelZh: DUTY_POST_LABEL_ZH[rule.post],
+    });
+  }
+}
 
 /** A row of `duty_log` with its post's organisation, as the services read it. */
 export interface DutyLogRow {
@@ -307,7 +336,6 @@ export interface DutyScope {
   month: string;
   partyOrgId: string | null;
   memberId: string | null;
-  callerOrgUnitId: string | null;
 }
 
 @ObjectType('MyDuty', { description: 'One duty the member owes in the month, and how it stands.' })

@@ -1,5 +1,5 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { Permission, hasPermission, requirePermission, type Caller } from '#libs/auth';
 import { PageArgs } from '#libs/pagination';
 import { CurrentCaller, byIds, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { Institution } from '../institutions/institution.model.js';
@@ -11,8 +11,9 @@ import { DutyLogService } from './duty-log.service.js';
 import { DutyReportService } from './duty-report.service.js';
 import { DutyComplianceArgs, DutyEscalationsArgs, DutyPeriodsArgs, RecordDutyLogInput } from './duty.inputs.js';
 import {
-  DutyCompliance, DutyEscalationConnection, DutyLog, DutyMemberComplianceConnection, DutyPeriodConnection, MyDuties,
+  DutyCompliance, DutyEscalationConnection, DutyLog, DutyMemberComplianceConnection, DutyPeriodConnection, DutyRuleModel, MyDuties,
 } from './duty.models.js';
+import { DUTY_KINDS } from './duty-kinds.js';
 
 @Resolver(() => DutyLog)
 export class DutyLogResolver {
@@ -56,6 +57,12 @@ export class DutyLogResolver {
 @Resolver()
 export class DutyQueryResolver {
   constructor(private readonly reports: DutyReportService) {}
+
+  @Query(() => [DutyRuleModel], { description: '履职要求: the cadence table, which secretary post owes which duty how often (three rows).' })
+  dutyRules(@CurrentCaller() caller: Caller): DutyRuleModel[] {
+    if (!hasPermission(caller, Permission.DUTY_READ)) requirePermission(caller, Permission.DUTY_LOG_RECORD);
+    return DUTY_KINDS.map(DutyRuleModel.of);
+  }
 
   @Query(() => DutyPeriodConnection, {
     description: '履职周期: closed duty periods (MET or MISSED) of posts in your territory, or of one party organisation and its subtree; latest first.',

@@ -220,6 +220,18 @@ describe('duty cadences (履职) through the gateway', () => {
     });
   });
 
+  describe('the cadence table', () => {
+    it('tells front ends which post owes which duty, how often, in Chinese too', async () => {
+      const response: any = await platform.query(secretary1.token, `{ dutyRules { duty labelZh cadence cadenceLabelZh postKind postLabelZh } }`);
+      expect(response.errors).toBeUndefined();
+      expect(response.data.dutyRules).toEqual([
+        { duty: 'DOOR_TO_DOOR_EXPLANATION', labelZh: '每月上门讲解', cadence: 'MONTHLY', cadenceLabelZh: '每月', postKind: 'STREET_COMMITTEE', postLabelZh: '镇街党委书记' },
+        { duty: 'SECTOR_SUPERVISION', labelZh: '每月督查下属行业单位', cadence: 'MONTHLY', cadenceLabelZh: '每月', postKind: 'DEPARTMENT_COMMITTEE', postLabelZh: '职能部门党委书记（部门负责人）' },
+        { duty: 'PATROL', labelZh: '每日巡查', cadence: 'DAILY', cadenceLabelZh: '每日', postKind: 'COMMUNITY_COMMITTEE', postLabelZh: '社区党委书记' },
+      ]);
+    });
+  });
+
   describe('the daily duty check', () => {
     it('is scheduled every day at 00:30 in Shanghai', async () => {
       const scheduler = await waitFor('the duty check schedule', () => queue.getJobScheduler('duty-check'));
