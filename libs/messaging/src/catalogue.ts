@@ -30,6 +30,7 @@ export enum QueueName {
   HouseholdsJobs = 'households-jobs',
   EnforcementEvents = 'enforcement-events',
   NotificationsEvents = 'notifications-events',
+  OrganizationJobs = 'organization-jobs',
 }
 
 export const QUEUE_OWNER: Record<QueueName, ServiceName> = {
@@ -38,6 +39,7 @@ export const QUEUE_OWNER: Record<QueueName, ServiceName> = {
   [QueueName.HouseholdsJobs]: ServiceName.Households,
   [QueueName.EnforcementEvents]: ServiceName.Enforcement,
   [QueueName.NotificationsEvents]: ServiceName.Notifications,
+  [QueueName.OrganizationJobs]: ServiceName.Organization,
 };
 
 /** Events, published through each service's transactional outbox. */
@@ -71,6 +73,8 @@ export enum JobName {
   MonthlyEvaluation = 'monthly-evaluation.scheduled',
   /** Fired by a job scheduler on Mondays at 01:00 Asia/Shanghai: flags party members under their photo quota last week. */
   CheckInQuotaWeekly = 'check-in-quota.weekly',
+  /** Fired by a job scheduler every day at 00:30 Asia/Shanghai: closes the duty periods that just ended, escalates misses. */
+  DutyCheckDaily = 'duty-check.daily',
 }
 
 /**
@@ -89,6 +93,7 @@ export const SCHEDULE_TIME_ZONE = 'Asia/Shanghai';
 export const JOB_SCHEDULES: readonly { id: string; queue: QueueName; job: JobName; pattern: string }[] = [
   { id: 'monthly-evaluation', queue: QueueName.HouseholdsJobs, job: JobName.MonthlyEvaluation, pattern: '0 2 1 * *' },
   { id: 'check-in-quota', queue: QueueName.HouseholdsJobs, job: JobName.CheckInQuotaWeekly, pattern: '0 1 * * 1' },
+  { id: 'duty-check', queue: QueueName.OrganizationJobs, job: JobName.DutyCheckDaily, pattern: '30 0 * * *' },
 ];
 
 /** Jobs that are not events (scheduled cycles, chunks of work), by the queue that runs them. */
@@ -98,6 +103,7 @@ export const SCHEDULED_JOBS: Record<QueueName, readonly string[]> = {
   [QueueName.HouseholdsJobs]: [JobName.EvaluationChunk, JobName.MonthlyEvaluation, JobName.CheckInQuotaWeekly],
   [QueueName.EnforcementEvents]: [],
   [QueueName.NotificationsEvents]: [],
+  [QueueName.OrganizationJobs]: [JobName.DutyCheckDaily],
 };
 
 /** Every job name each queue can hold: its scheduled jobs plus the events it subscribes to. */

@@ -7,6 +7,9 @@ import { CreateMemberHouseholdGrade1796000000102 } from './database/migrations/1
 import { VersionInstitutions1796000000103 } from './database/migrations/1796000000103-versionInstitutions.js';
 import { CreatePartyStructure1796000000104 } from './database/migrations/1796000000104-createPartyStructure.js';
 import { CreateVolunteers1796000000107 } from './database/migrations/1796000000107-createVolunteers.js';
+import { CreateDuties1796000000106 } from './database/migrations/1796000000106-createDuties.js';
+import { CreateIdempotencyRecord1796000000003 } from '#libs/idempotency';
+import { DutiesModule } from './duties/duties.module.js';
 import { GradesModule } from './grades/grades.module.js';
 import { InstitutionEntity } from './institutions/institution.entity.js';
 import { InstitutionsModule } from './institutions/institutions.module.js';
@@ -24,7 +27,7 @@ export class OrganizationModule {
     return {
       module: OrganizationModule,
       imports: [PlatformModule.forRoot(runtime), TerritoryModule, InstitutionsModule, ViewerModule, GradesModule,
-        VolunteersModule, PartyModule, LeadersModule],
+        VolunteersModule, PartyModule, LeadersModule, DutiesModule],
     };
   }
 }
@@ -35,9 +38,9 @@ export const organizationService: ServiceDefinition = {
   defaultPort: DEFAULT_PORTS[ServiceName.Organization],
   entities: [OrgUnitEntity, InstitutionEntity],
   migrations: [
-    CreateOutboxAndInbox1796000000000, CreateTerritory1796000000100, CreateInstitution1796000000101, CreateMemberHouseholdGrade1796000000102,
+    CreateOutboxAndInbox1796000000000, CreateIdempotencyRecord1796000000003, CreateTerritory1796000000100, CreateInstitution1796000000101, CreateMemberHouseholdGrade1796000000102,
     VersionInstitutions1796000000103, CreatePartyStructure1796000000104,
-    CreateVolunteers1796000000107,
+    CreateDuties1796000000106, CreateVolunteers1796000000107,
   ],
   module: (runtime) => OrganizationModule.forRoot(runtime),
   demoData: organizationDemoData,

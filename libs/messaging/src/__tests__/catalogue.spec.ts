@@ -28,7 +28,7 @@ describe('catalogue', () => {
 
   it('finds each queue among the queues its owner owns', () => {
     for (const queue of queues) expect(queuesOwnedBy(QUEUE_OWNER[queue])).toContain(queue);
-    expect(queuesOwnedBy(ServiceName.Organization)).toEqual([QueueName.OrganizationEvents]);
+    expect(queuesOwnedBy(ServiceName.Organization)).toEqual([QueueName.OrganizationEvents, QueueName.OrganizationJobs]);
     expect(queuesOwnedBy(ServiceName.Households)).toEqual([QueueName.HouseholdsEvents, QueueName.HouseholdsJobs]);
   });
 });

@@ -4,6 +4,7 @@ import { EventType, Outbox, type InstitutionsChangedPayload, type NewEvent, type
 import type { DemoData, DemoDataOptions } from '#libs/platform';
 import { seedPartyStructure } from './party-structure.seed.js';
 import { seedVolunteers } from './volunteers.seed.js';
+import { seedDuties } from './duties.seed.js';
 
 /** Units per `territory.changed` event when announcing a whole seeded tree. */
 const UNITS_PER_EVENT = 500;
@@ -15,7 +16,7 @@ export const organizationDemoData: DemoData = {
   },
 
   async reset(dataSource) {
-    await dataSource.query(`TRUNCATE volunteer_sign_up, volunteer_activity, volunteer, volunteer_team, leader_liaison, leader, branch_registration, party_org_position, party_member, party_org, institution, org_unit, outbox_event, processed_event, member_household_grade`);
+    await dataSource.query(`TRUNCATE duty_escalation, duty_period, duty_log, idempotency_record, volunteer_sign_up, volunteer_activity, volunteer, volunteer_team, leader_liaison, leader, branch_registration, party_org_position, party_member, party_org, institution, org_unit, outbox_event, processed_event, member_household_grade`);
   },
 
   async seed(dataSource: DataSource, plan: DistrictPlan, options: DemoDataOptions) {
@@ -42,10 +43,11 @@ export const organizationDemoData: DemoData = {
       }
       await new Outbox().record(manager, events);
     });
-    // The structure first: volunteers' teams belong to its compound branches.
+    // The structure first: duties follow from its posts, volunteers' teams belong to its compound branches.
     const party = await seedPartyStructure(dataSource, plan, options.households);
+    const duties = await seedDuties(dataSource);
     const volunteers = await seedVolunteers(dataSource);
     return `${units.length} org units, ${plan.institutions.length} institutions, ` +
-      `${party.orgs} party organisations, ${party.members} party members (${party.registrations} branch registrations), ${party.leaders} leaders; ${volunteers}`;
+      `${party.orgs} party organisations, ${party.members} party members (${party.registrations} branch registrations), ${party.leaders} leaders; ${duties}; ${volunteers}`;
   },
 };

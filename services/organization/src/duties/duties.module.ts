@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { Idempotency } from '#libs/idempotency';
+import { TerritoryModule } from '../territory/territory.module.js';
+import { DutyLogService } from './duty-log.service.js';
+import { DutyReportService } from './duty-report.service.js';
+import { DutyComplianceResolver, DutyLogResolver, DutyQueryResolver } from './duty.resolver.js';
+import { DutyCheckJob } from './jobs/duty-check.job.js';
+
+/**
+ * Duty cadences as obligations (履职): duties follow from secretary posts (duty-kinds.ts), holders record logs from their
+ * phones, a daily job closes periods as MET or MISSED and escalates misses to the next level up, consoles read
+ * periods, escalations and compliance rates.
+ */
+@Module({
+  imports: [TerritoryModule],
+  providers: [DutyLogService, DutyReportService, DutyLogResolver, DutyQueryResolver, DutyComplianceResolver, DutyCheckJob, Idempotency],
+})
+export class DutiesModule {}

@@ -1,0 +1,84 @@
+import { registerEnumType } from '@nestjs/graphql';
+
+/** The three duties of the "3" (DOMAIN.md §1). */
+export enum DutyKind {
+  /** 每月上门讲解: a street/township committee secretary explains sorting to residents door to door. */
+  DOOR_TO_DOOR_EXPLANATION = 'DOOR_TO_DOOR_EXPLANATION',
+  /** 每月督查下属行业单位: a department committee secretary (the department head) supervises the sector units. */
+  SECTOR_SUPERVISION = 'SECTOR_SUPERVISION',
+  /** 每日巡查: a community committee secretary patrols the community. */
+  PATROL = 'PATROL',
+}
+
+export enum DutyCadence {
+  DAILY = 'DAILY',
+  MONTHLY = 'MONTHLY',
+}
+
+export const DUTY_CADENCE_LABEL_ZH: Record<DutyCadence, string> = {
+  [DutyCadence.DAILY]: '每日',
+  [DutyCadence.MONTHLY]: '每月',
+};
+
+/** The kinds of party organisation whose SECRETARY owes a duty (values of `party_org.kind`). */
+export type DutyPostKind = 'STREET_COMMITTEE' | 'DEPARTMENT_COMMITTEE' | 'COMMUNITY_COMMITTEE';
+
+export const DUTY_POST_LABEL_ZH: Record<DutyPostKind, string> = {
+  STREET_COMMITTEE: '镇街党委书记',
+  DEPARTMENT_COMMITTEE: '职能部门党委书记（部门负责人）',
+  COMMUNITY_COMMITTEE: '社区党委书记',
+};
+
+export interface DutyRule {
+  labelZh: string;
+  cadence: DutyCadence;
+  /** Who owes it: the SECRETARY of a party organisation of this kind. */
+  post: DutyPostKind;
+  /** Where it is performed: a community or compound of the post's territory, or a sector unit of the department. */
+  place: 'TERRITORY' | 'SECTOR_UNIT';
+}
+
+/**
+ * THE cadence table: which post owes which duty, how often. Everything else (recording, the daily check, the
+ * compliance rates, the demo data) reads it from here; SQL gets it through `DUTY_RULES_SQL`.
+ *
+ * A period's duty is met by at least one log performed inside it (Shanghai dates): a day for DAILY, a calendar month
+ * for MONTHLY.
+ *
+ * Who owes a period when posts change hands within it: a DAILY period is owed by whoever holds the post that day
+ * (one secretary at a time, so exactly one). A MONTHLY period is owed by whoever holds the post on the month's
+ * last day: the one in office when the month is closed answers for it, so each post owes each month once, never
+ * twice (a predecessor who left on the 10th and a successor from the 11th would otherwise both owe it) and never
+ * not at all. Logs of the post count whoever in it recorded them, because the duty belongs to the post: the street
+ * got its door-to-door visit even if the predecessor made it. A secretary may log on any day they hold the post.
+ */
+export const DUTY_RULES: Record<DutyKind, DutyRule> = {
+  [DutyKind.DOOR_TO_DOOR_EXPLANATION]: { labelZh: '每月上门讲解', cadence: DutyCadence.MONTHLY, post: 'STREET_COMMITTEE', place: 'TERRITORY' },
+  [DutyKind.SECTOR_SUPERVISION]: { labelZh: '每月督查下属行业单位', cadence: DutyCadence.MONTHLY, post: 'DEPARTMENT_COMMITTEE', place: 'SECTOR_UNIT' },
+  [DutyKind.PATROL]: { labelZh: '每日巡查', cadence: DutyCadence.DAILY, post: 'COMMUNITY_COMMITTEE', place: 'TERRITORY' },
+};
+
+export const DUTY_KINDS = Object.keys(DUTY_RULES) as DutyKind[];
+
+/** The cadence table as a SQL relation `(duty, cadence, post_kind)`, for set-based statements. Values are constants. */
+export const DUTY_RULES_SQL = `(VALUES ${DUTY_KINDS.map((kind) => `('${kind}', '${DUTY_RULES[kind].cadence}', '${DUTY_RULES[kind].post}')`).join(', ')})
+  AS duty_rule (duty, cadence, post_kind)`;
+
+const described = (labels: Record<string, string>) =>
+  Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
+
+export const DUTY_KIND_LABEL_ZH = Object.fromEntries(DUTY_KINDS.map((kind) => [kind, DUTY_RULES[kind].labelZh])) as Record<DutyKind, string>;
+
+export enum DutyPeriodStatus {
+  MET = 'MET',
+  MISSED = 'MISSED',
+}
+
+export const DUTY_PERIOD_STATUS_LABEL_ZH: Record<DutyPeriodStatus, string> = {
+  [DutyPeriodStatus.MET]: '已履职',
+  [DutyPeriodStatus.MISSED]: '未履职',
+};
+
+registerEnumType(DutyKind, { name: 'DutyKind', description: '履职事项: the duties that follow from secretary posts', valuesMap: described(DUTY_KIND_LABEL_ZH) });
+registerEnumType(DutyCadence, { name: 'DutyCadence', description: '履职频次', valuesMap: described(DUTY_CADENCE_LABEL_ZH) });
+registerEnumType(DutyPeriodStatus, { name: 'DutyPeriodStatus', valuesMap: described(DUTY_PERIOD_STATUS_LABEL_ZH) });

@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Permission, hasPermission, type Caller } from '#libs/auth';
+import { shanghaiDate } from '#libs/calendar';
+import { DomainError, ErrorCode } from '#libs/errors';
+import { Idempotency } from '#libs/idempotency';
+import type { InstitutionEntity } from '../institutions/institution.entity.js';
+import { DUTY_CHECK_LOCK, applyLateLog } from './duty-check-sql.js';
+import { DUTY_RULES } from './duty-kinds.js';
+import { normalizeNote, requirePerformable } from './duty-log-rules.js';
+import type { RecordDutyLogInput } from './duty.inputs.js';
+import { DutyLog, type DutyLogRow } from './duty.models.js';
+import { visibleOrgCondition } from './duty-scope.js';
+
+const LOG_COLUMNS = `l.id, l.party_member_id AS "partyMemberId", l.party_org_id AS "partyOrgId", o.name AS "partyOrgName", l.duty,
+  l.performed_at AS "performedAt", l.performed_on AS "performedOn", l.org_unit_id AS "orgUnitId", l.institution_id AS "institutionId",
+  l.note, l.recorded_at AS "recordedAt"`;
+
+interface Post {
+  memberId: string;
+  partyOrgId: string;
+  orgUnitId: string | null;
+  institutionId: string | null;
+}
+
+/** Duty logs (履职记录), recorded by the post holder from their phone, exactly once per idempotency key. */
+@Injectable()
+export class DutyLogService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly idempotency: Idempotency,
+  ) {}
+
+  /**
+   * Records a duty performed by the caller's own party member (`party_member.user_id` = the token's `sub`). The caller
+   * must hold, on the Shanghai date performed, a SECRETARY post that owes the duty (FORBIDDEN NO_SUCH_DUTY otherwise),
+   * and the place must lie in that post's territory, or the unit supervised be one of the department's sector units
+   * (BAD_USER_INPUT). A log for a period already closed counts for it (MISSED becomes MET). Nothing is written on error.
+   */
+  async record(caller: Caller, input: RecordDutyLogInput, now = new Date()): Promise<DutyLog> {
+    requirePerformable(input.performedAt, now);
+    const note = normalizeNote(input.note);
+    const rule = DUTY_RULES[input.duty];
+    if (rule.place === 'TERRITORY') {
+      if (!input.orgUnitId) throw DomainError.badInput(`${input.duty} needs orgUnitId: the community or compound visited`, 'PLACE_REQUIRED');
+      if (input.institutionId) throw DomainError.badInput(`${input.duty} is performed in the territory, not at an institution`, 'INSTITUTION_NOT_EXPECTED');
+    } else {
+      if (!input.institutionId) throw DomainError.badInput(`${input.duty} needs institutionId: the sector unit supervised`, 'SECTOR_UNIT_REQUIRED');
+      if (input.orgUnitId) throw DomainError.badInput(`${input.duty} is performed at a sector unit, not in the territory`, 'ORG_UNIT_NOT_EXPECTED');
+    }
+    const performedOn = shanghaiDate(input.performedAt);
+    const request = {
+      duty: input.duty, performedAt: input.performedAt.toISOString(), orgUnitId: input.orgUnitId ?? null, institutionId: input.institutionId ?? null, note,
+    };
+    const { id } = await this.idempotency.run(caller, input.idempotencyKey, 'recordDutyLog', request, async (manager) => {
+      // Shared with other recorders, exclusive with the daily check (see DUTY_CHECK_LOCK).
+      await manager.query(`SELECT pg_advisory_xact_lock_shared($1)`, [DUTY_CHECK_LOCK]);
+      const posts: Post[] = await manager.query(
+        `SELECT m.id AS "memberId", o.id AS "partyOrgId", o.org_unit_id AS "orgUnitId", o.institution_id AS "institutionId"
+           FROM party_member m
+           JOIN party_org_position p ON p.party_member_id = m.id AND p.position = 'SECRETARY'
+                                    AND p.starts_on <= $3::date AND (p.ends_on IS NULL OR p.ends_on >= $3::date)
+           JOIN party_org o ON o.id = p.party_org_id AND o.kind = $2
+          WHERE m.user_id = $1
+          ORDER BY o.id`,
+        [caller.userId, rule.post, performedOn],
+      );
+      if (posts.length === 0) {
+        throw new DomainError(
+          ErrorCode.FORBIDDEN,
+          `You hold no post that owes ${input.duty} (${rule.labelZh}) on ${performedOn}`,
+          'NO_SUCH_DUTY',
+          { duty: input.duty, date: performedOn },
+        );
+      }
+      const post = rule.place === 'TERRITORY' ? await postOfPlace(manager, posts, input.orgUnitId!) : await postOfSectorUnit(manager, posts, input.institutionId!);
+      const [{ id }] = await manager.query(
+        `INSERT INTO duty_log (party_member_id, party_org_id, duty, performed_at, org_unit_id, institution_id, note, recorded_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        [post.memberId, post.partyOrgId, input.duty, input.performedAt, input.orgUnitId ?? null, input.institutionId ?? null, note, caller.userId],
+      );
+      await applyLateLog(manager, post.partyOrgId, input.duty, performedOn, now);
+      return { id: id as string };
+    });
+    return this.get(caller, id);
+  }
+
+  /** Institutions by id, one query, for the request's batched Institution loader. */
+  institutions(ids: readonly string[]): Promise<InstitutionEntity[]> {
+    return this.dataSource.query(
+      `SELECT i.id, i.kind, i.name, i.credit_code AS "creditCode", i.org_unit_id AS "orgUnitId", i.created_at AS "createdAt"
+         FROM institution i WHERE i.id = ANY($1::uuid[])`,
+      [ids],
+    );
+  }
+
+  /** A log: the caller's own, or one of a post in their territory for readers of duties. */
+  async get(caller: Caller, id: string): Promise<DutyLog> {
+    const [row]: (DutyLogRow & { ownerUserId: string | null; visible: boolean })[] = await this.dataSource.query(
+      `SELECT ${LOG_COLUMNS}, m.user_id AS "ownerUserId", ${visibleOrgCondition('o', '$2')} AS visible
+         FROM duty_log l JOIN party_org o ON o.id = l.party_org_id JOIN party_member m ON m.id = l.party_member_id
+        WHERE l.id = $1`,
+      [id, caller.orgUnitId],
+    );
+    if (!row) throw DomainError.notFound('DutyLog', id);
+    const own = row.ownerUserId === caller.userId;
+    if (!own && !(hasPermission(caller, Permission.DUTY_READ) && row.visible)) {
+      throw DomainError.forbidden('That duty log is outside your territory', 'OUT_OF_SCOPE');
+    }
+    return DutyLog.from(row);
+  }
+}
+
+/** The post whose territory holds the community or compound visited; BAD_USER_INPUT when none does. */
+async function postOfPlace(manager: EntityManager, posts: Post[], orgUnitId: string): Promise<Post> {
+  const [unit]: { kind: string; path: string[] }[] = await manager.query(`SELECT kind, path::text[] AS path FROM org_unit WHERE id = $1`, [orgUnitId]);
+  if (!unit) throw DomainError.badInput('orgUnitId is not a unit of the territory', 'UNKNOWN_ORG_UNIT', { orgUnitId });
+  if (unit.kind !== 'COMMUNITY' && unit.kind !== 'COMPOUND') {
+    throw DomainError.badInput('The place visited or patrolled is a community or a compound', 'NOT_A_COMMUNITY_OR_COMPOUND', { orgUnitId, kind: unit.kind });
+  }
+  const post = posts.find((p) => p.orgUnitId !== null && unit.path.includes(p.orgUnitId));
+  if (!post) throw DomainError.badInput("That place lies outside your post's territory", 'OUTSIDE_TERRITORY', { orgUnitId });
+  return post;
+}
+
+/** The department post whose sector units include the institution supervised; BAD_USER_INPUT when none does. */
+async function postOfSectorUnit(manager: EntityManager, posts: Post[], institutionId: string): Promise<Post> {
+  const [unit]: { parentId: string | null }[] = await manager.query(`SELECT parent_id AS "parentId" FROM institution WHERE id = $1`, [institutionId]);
+  if (!unit) throw DomainError.badInput('institutionId is not an institution', 'UNKNOWN_INSTITUTION', { institutionId });
+  const post = posts.find((p) => p.institutionId !== null && p.institutionId === unit.parentId);
+  if (!post) throw DomainError.badInput("That institution is not a sector unit of your department", 'NOT_A_SECTOR_UNIT', { institutionId });
+  return post;
+}

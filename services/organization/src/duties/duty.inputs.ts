@@ -1,0 +1,67 @@
+import { ArgsType, Field, GraphQLISODateTime, ID, InputType } from '@nestjs/graphql';
+import { PageArgs } from '#libs/pagination';
+import { DutyKind, DutyPeriodStatus } from './duty-kinds.js';
+import { DUTY_LOG_RULES } from './duty-log-rules.js';
+
+@InputType()
+export class RecordDutyLogInput {
+  @Field(() => DutyKind, { description: 'Which duty: one your SECRETARY post owes on the day performed.' })
+  duty: DutyKind;
+
+  @Field(() => GraphQLISODateTime, { description: 'When it was performed: not in the future. Its Shanghai date decides the period.' })
+  performedAt: Date;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Where (PATROL, DOOR_TO_DOOR_EXPLANATION): the community or compound patrolled or visited, inside the post\'s territory.',
+  })
+  orgUnitId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Which sector unit was supervised (SECTOR_SUPERVISION): one under the department.' })
+  institutionId?: string | null;
+
+  @Field(() => String, { nullable: true, description: `Up to ${DUTY_LOG_RULES.maxNoteLength} characters.` })
+  note?: string | null;
+
+  @Field({ description: 'The same key on every retry: the same log comes back and nothing new is written.' })
+  idempotencyKey: string;
+}
+
+@ArgsType()
+export class DutyPeriodsArgs extends PageArgs {
+  @Field({ nullable: true, description: 'YYYY-MM: periods starting in that month.' })
+  month?: string;
+
+  @Field(() => ID, { nullable: true, description: 'Periods of posts of this party organisation and its subtree (default: your whole territory).' })
+  partyOrgId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only this party member\'s periods.' })
+  memberId?: string | null;
+
+  @Field(() => DutyKind, { nullable: true })
+  duty?: DutyKind | null;
+
+  @Field(() => DutyPeriodStatus, { nullable: true })
+  status?: DutyPeriodStatus | null;
+}
+
+@ArgsType()
+export class DutyEscalationsArgs extends PageArgs {
+  @Field(() => ID, { nullable: true, description: 'Escalations addressed to this party organisation (default: to any in your territory).' })
+  partyOrgId?: string | null;
+
+  @Field({ nullable: true, description: 'YYYY-MM: escalations of periods starting in that month.' })
+  month?: string;
+}
+
+@ArgsType()
+export class DutyComplianceArgs {
+  @Field({ description: 'YYYY-MM' })
+  month: string;
+
+  @Field(() => ID, { nullable: true, description: 'A party organisation and its subtree (default: your whole territory).' })
+  partyOrgId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'One party member.' })
+  memberId?: string | null;
+}

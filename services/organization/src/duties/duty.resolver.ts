@@ -1,0 +1,111 @@
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Permission, hasPermission, requirePermission, type Caller } from '#libs/auth';
+import { PageArgs } from '#libs/pagination';
+import { CurrentCaller, byIds, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
+import { Institution } from '../institutions/institution.model.js';
+import type { InstitutionEntity } from '../institutions/institution.entity.js';
+import { OrgUnit } from '../territory/org-unit.model.js';
+import { orgUnitLoader } from '../territory/org-unit.loader.js';
+import { OrgUnitService, canSee } from '../territory/org-unit.service.js';
+import { DutyLogService } from './duty-log.service.js';
+import { DutyReportService } from './duty-report.service.js';
+import { DutyComplianceArgs, DutyEscalationsArgs, DutyPeriodsArgs, RecordDutyLogInput } from './duty.inputs.js';
+import {
+  DutyCompliance, DutyEscalationConnection, DutyLog, DutyMemberComplianceConnection, DutyPeriodConnection, DutyRuleModel, MyDuties,
+} from './duty.models.js';
+import { DUTY_KINDS } from './duty-kinds.js';
+
+@Resolver(() => DutyLog)
+export class DutyLogResolver {
+  constructor(
+    private readonly logs: DutyLogService,
+    private readonly units: OrgUnitService,
+  ) {}
+
+  @Mutation(() => DutyLog, {
+    description:
+      '履职记录: records a duty you performed (每日巡查, 每月上门讲解, 每月督查下属行业单位), as the party member your account belongs to. ' +
+      'Your SECRETARY post on that date must owe it (FORBIDDEN NO_SUCH_DUTY otherwise); the place must be in the post\'s territory, or the ' +
+      'unit one of your department\'s sector units. Retrying with the same idempotencyKey returns the same log. A log for a day or month ' +
+      'already closed as MISSED turns it MET.',
+  })
+  recordDutyLog(@CurrentCaller() caller: Caller, @Args('input') input: RecordDutyLogInput): Promise<DutyLog> {
+    requirePermission(caller, Permission.DUTY_LOG_RECORD);
+    if (input.orgUnitId) input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
+    if (input.institutionId) input.institutionId = requireUuid(input.institutionId, 'institutionId');
+    return this.logs.record(caller, input);
+  }
+
+  @ResolveField(() => OrgUnit, { nullable: true, description: 'The community or compound patrolled or visited; null when outside your territory.' })
+  async orgUnit(@Parent() log: DutyLog, @CurrentCaller() caller: Caller, @Context() context: RequestContext): Promise<OrgUnit | null> {
+    if (!log.orgUnitId) return null;
+    const unit = await orgUnitLoader(context, this.units).load(log.orgUnitId);
+    return unit && canSee(caller, unit) ? OrgUnit.from(unit) : null;
+  }
+
+  @ResolveField(() => Institution, { nullable: true, description: 'The sector unit supervised.' })
+  async institution(@Parent() log: DutyLog, @Context() context: RequestContext): Promise<Institution | null> {
+    if (!log.institutionId) return null;
+    const loader = requestLoader<InstitutionEntity>(context, 'Institution', async (ids) =>
+      byIds(ids, await this.logs.institutions(ids)),
+    );
+    const institution = await loader.load(log.institutionId);
+    return institution ? Institution.from(institution) : null;
+  }
+}
+
+@Resolver()
+export class DutyQueryResolver {
+  constructor(private readonly reports: DutyReportService) {}
+
+  @Query(() => [DutyRuleModel], { description: '履职要求: the cadence table, which secretary post owes which duty how often (three rows).' })
+  dutyRules(@CurrentCaller() caller: Caller): DutyRuleModel[] {
+    if (!hasPermission(caller, Permission.DUTY_READ)) requirePermission(caller, Permission.DUTY_LOG_RECORD);
+    return DUTY_KINDS.map(DutyRuleModel.of);
+  }
+
+  @Query(() => DutyPeriodConnection, {
+    description: '履职周期: closed duty periods (MET or MISSED) of posts in your territory, or of one party organisation and its subtree; latest first.',
+  })
+  dutyPeriods(@CurrentCaller() caller: Caller, @Args() args: DutyPeriodsArgs): Promise<DutyPeriodConnection> {
+    requirePermission(caller, Permission.DUTY_READ);
+    if (args.partyOrgId) args.partyOrgId = requireUuid(args.partyOrgId, 'partyOrgId');
+    if (args.memberId) args.memberId = requireUuid(args.memberId, 'memberId');
+    return this.reports.periods(caller, args);
+  }
+
+  @Query(() => DutyEscalationConnection, {
+    description: "未履职上报: missed periods escalated to a party organisation (e.g. a street committee's view of its communities' misses); newest first.",
+  })
+  dutyEscalations(@CurrentCaller() caller: Caller, @Args() args: DutyEscalationsArgs): Promise<DutyEscalationConnection> {
+    requirePermission(caller, Permission.DUTY_READ);
+    if (args.partyOrgId) args.partyOrgId = requireUuid(args.partyOrgId, 'partyOrgId');
+    return this.reports.escalations(caller, args);
+  }
+
+  @Query(() => DutyCompliance, {
+    description: '履职率: closed periods due, met, missed and met/due of a month, per duty kind, of your territory, a party organisation and its subtree, or one member.',
+  })
+  dutyCompliance(@CurrentCaller() caller: Caller, @Args() args: DutyComplianceArgs): Promise<DutyCompliance> {
+    requirePermission(caller, Permission.DUTY_READ);
+    if (args.partyOrgId) args.partyOrgId = requireUuid(args.partyOrgId, 'partyOrgId');
+    if (args.memberId) args.memberId = requireUuid(args.memberId, 'memberId');
+    return this.reports.compliance(caller, args);
+  }
+
+  @Query(() => MyDuties, { description: '我的履职: the duties your posts owe in a month and what is met so far.' })
+  myDuties(@CurrentCaller() caller: Caller, @Args('month', { description: 'YYYY-MM' }) month: string): Promise<MyDuties> {
+    requirePermission(caller, Permission.DUTY_LOG_RECORD);
+    return this.reports.myDuties(caller, month);
+  }
+}
+
+@Resolver(() => DutyCompliance)
+export class DutyComplianceResolver {
+  constructor(private readonly reports: DutyReportService) {}
+
+  @ResolveField(() => DutyMemberComplianceConnection, { description: 'Per member and duty, ordered by member id.' })
+  members(@Parent() compliance: DutyCompliance, @CurrentCaller() caller: Caller, @Args() args: PageArgs): Promise<DutyMemberComplianceConnection> {
+    return this.reports.memberCompliance(caller, compliance.scope, args);
+  }
+}

@@ -1,0 +1,34 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Job } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { shanghaiDate } from '#libs/calendar';
+import { JobHandler, JobName, PermanentJobError, type JobProcessor } from '#libs/messaging';
+import { closeDutyDay, dayJustEnded } from '../duty-check-sql.js';
+
+export interface DutyCheckJobData {
+  /** When the schedule fired (ISO); the scheduler leaves it out and the job uses the time it runs. */
+  firedAt?: string;
+}
+
+/**
+ * Every day at 00:30 Asia/Shanghai (see JOB_SCHEDULES): closes the day that just ended (every daily patrol) and, on
+ * the 1st, the month that just ended (door-to-door explanation, sector supervision); escalates every miss to the next
+ * level up. A redelivered or repeated job writes nothing twice.
+ */
+@Injectable()
+@JobHandler(JobName.DutyCheckDaily)
+export class DutyCheckJob implements JobProcessor<DutyCheckJobData> {
+  private readonly logger = new Logger(DutyCheckJob.name);
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async handle(data: DutyCheckJobData, job: Job<DutyCheckJobData>): Promise<void> {
+    const firedAt = data.firedAt ? new Date(data.firedAt) : new Date();
+    if (Number.isNaN(firedAt.getTime())) throw new PermanentJobError(`firedAt ${JSON.stringify(data.firedAt)} is not a time`);
+    const result = await closeDutyDay(this.dataSource, dayJustEnded(shanghaiDate(firedAt)), firedAt);
+    this.logger.log(
+      `Job ${job.id}: closed ${result.day}${result.month ? ` and ${result.month}` : ''}: ${result.periods} duty periods, ${result.escalations} escalations`,
+    );
+  }
+}
