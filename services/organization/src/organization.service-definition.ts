@@ -6,6 +6,7 @@ import { CreateInstitution1796000000101 } from './database/migrations/1796000000
 import { CreateMemberHouseholdGrade1796000000102 } from './database/migrations/1796000000102-createMemberHouseholdGrade.js';
 import { VersionInstitutions1796000000103 } from './database/migrations/1796000000103-versionInstitutions.js';
 import { CreatePartyStructure1796000000104 } from './database/migrations/1796000000104-createPartyStructure.js';
+import { CreateVanguardIndex1796000000108 } from './database/migrations/1796000000108-createVanguardIndex.js';
 import { GradesModule } from './grades/grades.module.js';
 import { InstitutionEntity } from './institutions/institution.entity.js';
 import { InstitutionsModule } from './institutions/institutions.module.js';
@@ -13,13 +14,17 @@ import { organizationDemoData } from './seed/organization.seed.js';
 import { OrgUnitEntity } from './territory/org-unit.entity.js';
 import { TerritoryModule } from './territory/territory.module.js';
 import { ViewerModule } from './viewer/viewer.module.js';
+import { VanguardModule } from './vanguard/vanguard.module.js';
+import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
 
 @Module({})
 export class OrganizationModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
     return {
       module: OrganizationModule,
-      imports: [PlatformModule.forRoot(runtime), TerritoryModule, InstitutionsModule, ViewerModule, GradesModule],
+      imports: [PlatformModule.forRoot(runtime), TerritoryModule, InstitutionsModule, ViewerModule, GradesModule,
+        VanguardModule,
+      ],
     };
   }
 }
@@ -32,6 +37,8 @@ export const organizationService: ServiceDefinition = {
   migrations: [
     CreateOutboxAndInbox1796000000000, CreateTerritory1796000000100, CreateInstitution1796000000101, CreateMemberHouseholdGrade1796000000102,
     VersionInstitutions1796000000103, CreatePartyStructure1796000000104,
+    CreatePersonalDataAccess1796000000002,
+    CreateVanguardIndex1796000000108,
   ],
   module: (runtime) => OrganizationModule.forRoot(runtime),
   demoData: organizationDemoData,
