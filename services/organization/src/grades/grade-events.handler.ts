@@ -55,7 +55,7 @@ export class MonthlyEvaluationCompletedHandler implements JobProcessor<EventEnve
     } catch {
       throw new PermanentJobError(`monthly-evaluation.completed ${event.id} has no month as YYYY-MM`);
     }
-    const { members, changed } = await computeVanguardMonth(this.dataSource, monthStart(month));
+    const { members, changed } = await this.dataSource.transaction((manager) => computeVanguardMonth(manager, monthStart(month)));
     this.logger.log(`Job ${job?.id ?? event.id}: vanguard index of ${month} computed for ${members} party members (${changed} changed)`);
   }
 }

@@ -1,4 +1,4 @@
-import type { Queryable } from '#libs/pagination';
+import type { EntityManager } from 'typeorm';
 
 /**
  * The vanguard index of one month for every party member (or for `$2` members only), as one statement over the whole
@@ -82,22 +82,36 @@ written AS (
 )
 SELECT (SELECT count(*) FROM computed)::int AS members, (SELECT count(*) FROM written)::int AS changed`;
 
-/** Computes (or recomputes) a month's index; `memberIds` limits it to those members. */
-export async function computeVanguardMonth(db: Queryable, monthStart: string, memberIds: readonly string[] | null = null): Promise<{ members: number; changed: number }> {
-  const [result] = await db.query(COMPUTE_VANGUARD_MONTH, [monthStart, memberIds]);
+/**
+ * Computes (or recomputes) a month's index; `memberIds` limits it to those members. Must run inside a transaction:
+ * it holds the month's lock (see lockMonth) until commit.
+ */
+export async function computeVanguardMonth(manager: EntityManager, monthStart: string, memberIds: readonly string[] | null = null): Promise<{ members: number; changed: number }> {
+  await lockMonth(manager, monthStart);
+  const [result] = await manager.query(COMPUTE_VANGUARD_MONTH, [monthStart, memberIds]);
   return result;
 }
 
 /**
  * After an input of some members changed (a late grade, a late review), recomputes their index for the months
- * already computed among `monthStarts`; months not computed yet are left to the monthly run.
+ * already computed among `monthStarts`; months not computed yet are left to the monthly run. Runs inside the
+ * transaction that changed the input, after the change.
  */
-export async function recomputeComputedMonths(db: Queryable, monthStarts: readonly string[], memberIds: readonly string[]): Promise<void> {
+export async function recomputeComputedMonths(manager: EntityManager, monthStarts: readonly string[], memberIds: readonly string[]): Promise<void> {
   if (memberIds.length === 0) return;
-  const computed: { month: string }[] = await db.query(
-    `SELECT to_char(m, 'YYYY-MM-DD') AS month FROM unnest($1::date[]) AS m
-      WHERE EXISTS (SELECT 1 FROM vanguard_index_month v WHERE v.month = m)`,
-    [[...new Set(monthStarts)]],
-  );
-  for (const { month } of computed) await computeVanguardMonth(db, month, memberIds);
+  for (const month of [...new Set(monthStarts)].sort()) {
+    await lockMonth(manager, month);
+    const [computed] = await manager.query(`SELECT 1 FROM vanguard_index_month WHERE month = $1::date LIMIT 1`, [month]);
+    if (computed) await computeVanguardMonth(manager, month, memberIds);
+  }
+}
+
+/**
+ * Computations of one month run one at a time (a transaction-scoped advisory lock). Each statement then reads
+ * inputs committed by the computations before it, so two events changing a member's inputs at once cannot leave the
+ * score of whichever computed first; and a computation that sees "not computed yet" cannot miss a whole-month run.
+ */
+async function lockMonth(manager: EntityManager, monthStart: string): Promise<void> {
+  if (!manager.queryRunner?.isTransactionActive) throw new Error('The vanguard index is computed inside a transaction');
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtext('vanguard_index_month'), hashtext($1))`, [monthStart]);
 }

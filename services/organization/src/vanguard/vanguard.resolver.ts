@@ -1,13 +1,12 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Caller } from '#libs/auth';
-import { CurrentCaller, ParseUuidPipe, type RequestContext } from '#libs/platform';
+import { CurrentCaller, ParseUuidPipe, requireUuid, type RequestContext } from '#libs/platform';
 import { CreateVanguardFormulaInput, UnitAnnualAssessmentArgs, UnitMembersArgs, VanguardRankingArgs } from './vanguard.inputs.js';
 import {
   UnitAnnualAssessment, UnitAnnualAssessmentConnection, VanguardComputation, VanguardFormula, VanguardIndex, VanguardIndexConnection,
   VanguardIndexYear, VanguardIndexYearConnection,
 } from './vanguard.models.js';
 import { VanguardService } from './vanguard.service.js';
-import { requireUuid } from '#libs/platform';
 
 @Resolver(() => VanguardIndex)
 export class VanguardIndexResolver {

@@ -126,7 +126,7 @@ export class VanguardService {
   async compute(caller: Caller, month: string): Promise<VanguardComputation> {
     requirePermission(caller, Permission.VANGUARD_MANAGE);
     parseMonth(month);
-    const { members, changed } = await computeVanguardMonth(this.dataSource, monthStart(month));
+    const { members, changed } = await this.dataSource.transaction((manager) => computeVanguardMonth(manager, monthStart(month)));
     const [{ version }] = await this.dataSource.query(
       `SELECT version FROM vanguard_formula WHERE effective_from <= $1::date ORDER BY effective_from DESC LIMIT 1`,
       [monthStart(month)],
