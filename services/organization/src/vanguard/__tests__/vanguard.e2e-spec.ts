@@ -268,6 +268,12 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
     // Every party member of households is in the summaries, zeros included.
     expect(members).toBeGreaterThan(1);
     expect(await copiedOf()).toBe(members);
+    // One event per week here (at most 500 members an event), for the five weeks, sent through households' outbox.
+    const events: { week: string; members: number }[] = await households().query(
+      `SELECT payload->>'week' AS week, json_array_length(payload->'members') AS members FROM outbox_event WHERE type = $1 ORDER BY 1`,
+      [EventType.PartyMemberCheckInsSummarised],
+    );
+    expect(events).toEqual(MARCH_WEEKS.map((week) => ({ week, members })));
   });
 
   it('computes every part of a month against the hand-computed values, scaling when duties do not apply', async () => {
