@@ -464,6 +464,13 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
     const theirs: any = await platform.query(secretaryB, ASSESSMENT, { year: 2026, org: departmentCommittee });
     expect(theirs.data.unitAnnualAssessment.edges[0].node).toMatchObject({ membersCounted: 0, averageIndex: null, shareAtLeast80: null });
 
+    // Reading names in full is recorded.
+    const [{ reads }] = await org().query(
+      `SELECT count(*)::int AS reads FROM personal_data_access WHERE user_id = $1 AND entity = 'PartyMember' AND entity_ids @> ARRAY[$2::uuid]`,
+      [`secretary-${communityA}`, m1.id],
+    );
+    expect(reads).toBeGreaterThan(0);
+
     const own = await platform.token([Role.PARTY_MEMBER], communityA, m1.userId);
     expect((await index(own, m1.id, MARCH)).score).toBe(78);
     expect(reasonOf(await platform.query(own, INDEX, { member: m2.id, month: MARCH }))).toBe('OWN_INDEX_ONLY');
@@ -507,5 +514,26 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
     const v2 = await index(admin, m1.id, '2099-01');
     expect(v2).toMatchObject({ formulaVersion: 2, score: 62.5 });
     expect(byPart(v2.parts)).toMatchObject({ HOUSEHOLD_GRADE: { points: 40, maximum: 40 }, VOLUNTEER_HOURS: { points: 10, fullAtHours: 2 } });
+  });
+  it('sends a week of many members in events of at most 500 members', async () => {
+    // 600 more party members in households, for a week long before the others'.
+    await households().query(
+      `INSERT INTO resident (household_id, name, occupation, party_member_id, birth_year)
+       SELECT $1, '党员' || n, 'EMPLOYED', gen_random_uuid(), 1980 FROM generate_series(1, 600) AS n`,
+      [m1Household],
+    );
+    const [{ members }] = await households().query(`SELECT count(DISTINCT party_member_id)::int AS members FROM resident WHERE party_member_id IS NOT NULL`);
+    const eventsOf = (week: string): Promise<{ members: number }[]> => households().query(
+      `SELECT json_array_length(payload->'members') AS members FROM outbox_event WHERE type = $1 AND payload->>'week' = $2`,
+      [EventType.PartyMemberCheckInsSummarised, week],
+    );
+    await fireWeeklyJob('2025-01-06', async () => {
+      const [{ copied }] = await org().query(`SELECT count(*)::int AS copied FROM member_check_in_week WHERE week = '2024-12-30'`);
+      return copied === members;
+    });
+    const events = await eventsOf('2024-12-30');
+    expect(events).toHaveLength(Math.ceil(members / 500));
+    expect(events.every((e) => e.members <= 500)).toBe(true);
+    expect(events.reduce((sum, e) => sum + e.members, 0)).toBe(members);
   });
 });
