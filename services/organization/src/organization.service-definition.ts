@@ -6,6 +6,7 @@ import { CreateInstitution1796000000101 } from './database/migrations/1796000000
 import { CreateMemberHouseholdGrade1796000000102 } from './database/migrations/1796000000102-createMemberHouseholdGrade.js';
 import { VersionInstitutions1796000000103 } from './database/migrations/1796000000103-versionInstitutions.js';
 import { CreatePartyStructure1796000000104 } from './database/migrations/1796000000104-createPartyStructure.js';
+import { CreateVolunteers1796000000107 } from './database/migrations/1796000000107-createVolunteers.js';
 import { CreateVanguardIndex1796000000108 } from './database/migrations/1796000000108-createVanguardIndex.js';
 import { GradesModule } from './grades/grades.module.js';
 import { InstitutionEntity } from './institutions/institution.entity.js';
@@ -14,6 +15,7 @@ import { organizationDemoData } from './seed/organization.seed.js';
 import { OrgUnitEntity } from './territory/org-unit.entity.js';
 import { TerritoryModule } from './territory/territory.module.js';
 import { ViewerModule } from './viewer/viewer.module.js';
+import { VolunteersModule } from './volunteers/volunteers.module.js';
 import { VanguardModule } from './vanguard/vanguard.module.js';
 import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
 
@@ -23,7 +25,7 @@ export class OrganizationModule {
     return {
       module: OrganizationModule,
       imports: [PlatformModule.forRoot(runtime), TerritoryModule, InstitutionsModule, ViewerModule, GradesModule,
-        VanguardModule,
+        VolunteersModule, VanguardModule,
       ],
     };
   }
@@ -37,6 +39,7 @@ export const organizationService: ServiceDefinition = {
   migrations: [
     CreateOutboxAndInbox1796000000000, CreateTerritory1796000000100, CreateInstitution1796000000101, CreateMemberHouseholdGrade1796000000102,
     VersionInstitutions1796000000103, CreatePartyStructure1796000000104,
+    CreateVolunteers1796000000107,
     CreatePersonalDataAccess1796000000002,
     CreateVanguardIndex1796000000108,
   ],

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { planUnits, type DistrictPlan } from '#libs/demo-data';
 import { EventType, Outbox, type InstitutionsChangedPayload, type NewEvent, type TerritoryChangedPayload } from '#libs/messaging';
 import type { DemoData } from '#libs/platform';
+import { seedVolunteers } from './volunteers.seed.js';
 
 /** Units per `territory.changed` event when announcing a whole seeded tree. */
 const UNITS_PER_EVENT = 500;
@@ -13,7 +14,7 @@ export const organizationDemoData: DemoData = {
   },
 
   async reset(dataSource) {
-    await dataSource.query(`TRUNCATE vanguard_index_month, member_check_in_week, leader_liaison, leader, branch_registration, party_org_position, party_member, party_org, institution, org_unit, outbox_event, processed_event, member_household_grade`);
+    await dataSource.query(`TRUNCATE vanguard_index_month, member_check_in_week, volunteer_sign_up, volunteer_activity, volunteer, volunteer_team, leader_liaison, leader, branch_registration, party_org_position, party_member, party_org, institution, org_unit, outbox_event, processed_event, member_household_grade`);
   },
 
   async seed(dataSource: DataSource, plan: DistrictPlan) {
@@ -40,6 +41,7 @@ export const organizationDemoData: DemoData = {
       }
       await new Outbox().record(manager, events);
     });
-    return `${units.length} org units, ${plan.institutions.length} institutions`;
+    const volunteers = await seedVolunteers(dataSource);
+    return `${units.length} org units, ${plan.institutions.length} institutions; ${volunteers}`;
   },
 };

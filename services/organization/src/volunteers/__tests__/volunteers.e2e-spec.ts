@@ -1,0 +1,409 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Role } from '#libs/auth';
+import { shanghaiMonth } from '#libs/calendar';
+import { ServiceName } from '#libs/messaging';
+import { errorCodes, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { seedVolunteers } from '../../seed/volunteers.seed.js';
+import { PartyFactory } from './party-factory.js';
+
+const ACTIVITY = `id status statusLabelZh campaign campaignLabelZh organiser organiserLabelZh kind kindLabelZh title place capacity
+  signUpCount placesLeft durationHours orgUnitName startsAt endsAt orgUnit { id } team { id name }`;
+const CREATE_ACTIVITY = `mutation($input: CreateVolunteerActivityInput!) { createVolunteerActivity(input: $input) { ${ACTIVITY} } }`;
+const SIGN_UP_FIELDS = 'id status statusLabelZh checkedInAt hours cancelledAt activity { id } volunteer { id name phone isPartyMember }';
+const SIGN_UP = `mutation($id: ID!) { signUpForActivity(activityId: $id) { ${SIGN_UP_FIELDS} } }`;
+const CANCEL_SIGN_UP = `mutation($id: ID!) { cancelSignUp(activityId: $id) { ${SIGN_UP_FIELDS} } }`;
+const CHECK_IN = `mutation($id: ID!, $at: DateTime!) { checkInToActivity(activityId: $id, at: $at) { ${SIGN_UP_FIELDS} } }`;
+const APPROVE = `mutation($id: ID!, $entries: [VolunteerHoursEntry!]) {
+  approveVolunteerHours(activityId: $id, entries: $entries) { activityId changed approvedSignUps totalHours } }`;
+const transition = (name: string) => `mutation($id: ID!) { ${name}(id: $id) { id status } }`;
+const FEED = `query($org: ID, $campaign: VolunteerCampaign, $kind: VolunteerActivityKind, $from: DateTime, $first: Int, $after: String) {
+  volunteerActivityFeed(orgUnitId: $org, campaign: $campaign, kind: $kind, from: $from, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { id status title campaign kindLabelZh signUpCount placesLeft capacity startsAt orgUnitName } } } }`;
+const HOURS = `query($month: String!, $groupBy: VolunteerHoursGrouping, $org: ID, $team: ID) {
+  volunteerHours(month: $month, groupBy: $groupBy, orgUnitId: $org, teamId: $team) {
+    totalCount edges { node { labelZh month volunteerId teamId hours activities volunteers volunteer { id } team { id } } } } }`;
+
+const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
+const HOUR = 3600_000;
+
+describe('volunteers (志愿服务) through the gateway', () => {
+  let platform: TestPlatform;
+  let party: PartyFactory;
+  let admin: string;
+  /** Community secretaries of communities A and B, and the admin of A's street. */
+  let secretaryA: string;
+  let secretaryB: string;
+  let streetAdminA: string;
+  let compoundA: { id: string; path: string[] };
+  let compoundB: { id: string; path: string[] };
+  let communityA: string;
+  let branchA: string;
+  let teamA: string;
+  /** A base instant in the future (on the hour) from which each test schedules its activities. */
+  let base: number;
+  let nextSlot = 0;
+  let volunteerCount = 0;
+
+  const db = () => platform.database(ServiceName.Organization);
+  const count = async (sql: string, params: unknown[] = []): Promise<number> => (await db().query(sql, params))[0].count;
+  const signUpCount = () => count(`SELECT count(*)::int AS count FROM volunteer_sign_up`);
+  const activityCount = () => count(`SELECT count(*)::int AS count FROM volunteer_activity`);
+  /** A fresh two-hour slot after `base`, so activities never share a start time. */
+  const slot = (hours = 2) => {
+    nextSlot += 1;
+    const startsAt = new Date(base + nextSlot * 3 * HOUR);
+    return { startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + hours * HOUR).toISOString() };
+  };
+  /** A registered volunteer (optionally in a team) and their token. */
+  const volunteer = async (teamId: string | null = null, roles: Role[] = [Role.VOLUNTEER], sub?: string) => {
+    volunteerCount += 1;
+    const token = await platform.token(roles, compoundA.id, sub ?? `volunteer-${volunteerCount}`);
+    const response = await platform.query(token, `mutation($input: RegisterVolunteerInput!) {
+      registerVolunteer(input: $input) { id name phone partyMemberId isPartyMember team { id } } }`, {
+      input: { name: `志愿者${volunteerCount}号`, phone: `138${String(volunteerCount).padStart(8, '0')}`, teamId },
+    });
+    expect(response.errors).toBeUndefined();
+    return { token, ...response.data!.registerVolunteer };
+  };
+  const createActivity = async (token: string, input: Record<string, unknown>) => {
+    const response = await platform.query(token, CREATE_ACTIVITY, {
+      input: { campaign: 'GREEN_PIONEERS', kind: 'BIN_SIDE', title: '桶边督导', place: '1号楼投放点', capacity: 10, orgUnitId: compoundA.id, ...slot(), ...input },
+    });
+    expect(response.errors).toBeUndefined();
+    return response.data!.createVolunteerActivity;
+  };
+  const published = async (input: Record<string, unknown> = {}, token = secretaryA) => {
+    const activity = await createActivity(token, input);
+    const response = await platform.query(token, transition('publishVolunteerActivity'), { id: activity.id });
+    expect(response.errors).toBeUndefined();
+    return activity;
+  };
+
+  beforeAll(async () => {
+    platform = await startPlatform();
+    party = new PartyFactory(db());
+    admin = await platform.token([Role.DISTRICT_ADMIN]);
+    const [streetA] = platform.plan.streets;
+    const [cA, cB] = platform.plan.communities.filter((c) => c.parentId === streetA.id);
+    communityA = cA.id;
+    compoundA = platform.plan.compounds.find((c) => c.parentId === cA.id)!;
+    compoundB = platform.plan.compounds.find((c) => c.parentId === cB.id)!;
+    secretaryA = await platform.token([Role.COMMUNITY_SECRETARY], cA.id, 'secretary-a');
+    secretaryB = await platform.token([Role.COMMUNITY_SECRETARY], cB.id, 'secretary-b');
+    streetAdminA = await platform.token([Role.STREET_ADMIN], streetA.id, 'street-admin-a');
+    branchA = await party.compoundBranch(compoundA.path);
+    base = Math.ceil((Date.now() + 2 * 86400_000) / HOUR) * HOUR;
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  it('forms a team per compound branch and refuses any other kind of party organisation, writing nothing', async () => {
+    const created = await platform.query(secretaryA, `mutation($input: CreateVolunteerTeamInput!) {
+      createVolunteerTeam(input: $input) { id labelZh name compoundBranchId volunteerCount compound { id } } }`, {
+      input: { compoundBranchId: branchA, name: '先锋志愿服务队' },
+    });
+    expect(created.errors).toBeUndefined();
+    expect(created.data!.createVolunteerTeam).toMatchObject({
+      labelZh: '志愿服务队', name: '先锋志愿服务队', compoundBranchId: branchA, volunteerCount: 0, compound: { id: compoundA.id },
+    });
+    teamA = created.data!.createVolunteerTeam.id;
+
+    const teamsBefore = await count(`SELECT count(*)::int AS count FROM volunteer_team`);
+    const communityBranch = await party.communityBranch(compoundA.path);
+    const wrongKind = await platform.query(secretaryA, `mutation($input: CreateVolunteerTeamInput!) { createVolunteerTeam(input: $input) { id } }`, {
+      input: { compoundBranchId: communityBranch, name: '错位服务队' },
+    });
+    expect(errorCodes(wrongKind)).toEqual(['BAD_USER_INPUT']);
+    expect(reasonOf(wrongKind)).toBe('NOT_A_COMPOUND_BRANCH');
+    const outside = await platform.query(secretaryB, `mutation($input: CreateVolunteerTeamInput!) { createVolunteerTeam(input: $input) { id } }`, {
+      input: { compoundBranchId: branchA, name: '越界服务队' },
+    });
+    expect(errorCodes(outside)).toEqual(['FORBIDDEN']);
+    expect(await count(`SELECT count(*)::int AS count FROM volunteer_team`)).toBe(teamsBefore);
+
+    const listed = await platform.query(admin, `query($branch: ID) { volunteerTeams(compoundBranchId: $branch) { totalCount edges { node { id } } } }`, {
+      branch: branchA,
+    });
+    expect(listed.data!.volunteerTeams.edges.map((e: any) => e.node.id)).toEqual([teamA]);
+  });
+
+  it('registers volunteers once, links a party member by their member record, and moves a volunteer between teams', async () => {
+    const memberId = await party.member('member-volunteer-1', communityA);
+    const member = await volunteer(null, [Role.PARTY_MEMBER], 'member-volunteer-1');
+    expect(member).toMatchObject({ partyMemberId: memberId, isPartyMember: true, team: null });
+    const plain = await volunteer(teamA);
+    expect(plain).toMatchObject({ partyMemberId: null, isPartyMember: false, team: { id: teamA } });
+    // Your own record is yours to read unmasked.
+    expect(plain.name).toMatch(/^志愿者\d+号$/);
+
+    const again = await platform.query(plain.token, `mutation { registerVolunteer(input: { name: "再来一次" }) { id } }`);
+    expect(errorCodes(again)).toEqual(['CONFLICT']);
+    expect(reasonOf(again)).toBe('ALREADY_REGISTERED');
+
+    const joined = await platform.query(member.token, `mutation($team: ID!) { joinVolunteerTeam(teamId: $team) { id team { id volunteerCount } } }`, { team: teamA });
+    expect(joined.data!.joinVolunteerTeam.team).toEqual({ id: teamA, volunteerCount: 2 });
+
+    const stranger = await platform.token([Role.VOLUNTEER], compoundA.id, 'not-registered');
+    const notYet = await platform.query(stranger, `mutation($team: ID!) { joinVolunteerTeam(teamId: $team) { id } }`, { team: teamA });
+    expect(reasonOf(notYet)).toBe('NOT_A_VOLUNTEER');
+  });
+
+  it('takes an activity from draft to published to completed, with sign-ups, cancellation and check-in on the way', async () => {
+    const v = await volunteer(teamA);
+    const activity = await createActivity(secretaryA, { campaign: 'YOUTH_GREEN_COLLARS', kind: 'DOOR_VISIT', title: '21天助力分类', teamId: teamA });
+    expect(activity).toMatchObject({
+      status: 'DRAFT', statusLabelZh: '草稿', campaignLabelZh: '青春绿领', organiser: 'YOUTH_LEAGUE', organiserLabelZh: '团委',
+      kindLabelZh: '入户宣传', capacity: 10, signUpCount: 0, placesLeft: 10, durationHours: 2, orgUnit: { id: compoundA.id }, team: { id: teamA },
+    });
+
+    // A draft takes no sign-ups, and nothing is written.
+    const before = await signUpCount();
+    const early = await platform.query(v.token, SIGN_UP, { id: activity.id });
+    expect(errorCodes(early)).toEqual(['BAD_USER_INPUT']);
+    expect(reasonOf(early)).toBe('NOT_OPEN_FOR_SIGN_UP');
+    expect(await signUpCount()).toBe(before);
+
+    const publish = await platform.query(secretaryA, transition('publishVolunteerActivity'), { id: activity.id });
+    expect(publish.data!.publishVolunteerActivity.status).toBe('PUBLISHED');
+
+    const first = await platform.query(v.token, SIGN_UP, { id: activity.id });
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.signUpForActivity).toMatchObject({ status: 'SIGNED_UP', statusLabelZh: '已报名', activity: { id: activity.id } });
+    // Signing up twice returns the same sign-up.
+    const twice = await platform.query(v.token, SIGN_UP, { id: activity.id });
+    expect(twice.data!.signUpForActivity.id).toBe(first.data!.signUpForActivity.id);
+    expect(await signUpCount()).toBe(before + 1);
+
+    const cancelled = await platform.query(v.token, CANCEL_SIGN_UP, { id: activity.id });
+    expect(cancelled.data!.cancelSignUp).toMatchObject({ id: first.data!.signUpForActivity.id, status: 'CANCELLED' });
+    const back = await platform.query(v.token, SIGN_UP, { id: activity.id });
+    expect(back.data!.signUpForActivity.id).not.toBe(first.data!.signUpForActivity.id);
+
+    const startsAt = Date.parse(activity.startsAt);
+    const tooEarly = await platform.query(v.token, CHECK_IN, { id: activity.id, at: new Date(startsAt - 31 * 60_000).toISOString() });
+    expect(errorCodes(tooEarly)).toEqual(['BAD_USER_INPUT']);
+    expect(reasonOf(tooEarly)).toBe('OUTSIDE_ACTIVITY_WINDOW');
+    const at = new Date(startsAt - 10 * 60_000).toISOString();
+    const checkedIn = await platform.query(v.token, CHECK_IN, { id: activity.id, at });
+    expect(checkedIn.data!.checkInToActivity).toMatchObject({ status: 'CHECKED_IN', checkedInAt: at });
+    const noCancel = await platform.query(v.token, CANCEL_SIGN_UP, { id: activity.id });
+    expect(reasonOf(noCancel)).toBe('ALREADY_CHECKED_IN');
+
+    const complete = await platform.query(secretaryA, transition('completeVolunteerActivity'), { id: activity.id });
+    expect(complete.data!.completeVolunteerActivity.status).toBe('COMPLETED');
+    const cancelAfter = await platform.query(secretaryA, transition('cancelVolunteerActivity'), { id: activity.id });
+    expect(reasonOf(cancelAfter)).toBe('INVALID_TRANSITION');
+
+    const mine = await platform.query(v.token, `{ myVolunteerSignUps { totalCount edges { node { status activity { id status } } } } }`);
+    expect(mine.data!.myVolunteerSignUps.edges.map((e: any) => e.node.status)).toEqual(['CHECKED_IN', 'CANCELLED']);
+  });
+
+  it.each([
+    ['ends before it starts', () => ({ startsAt: new Date(base + 500 * HOUR).toISOString(), endsAt: new Date(base + 499 * HOUR).toISOString() }), 'ENDS_BEFORE_STARTS'],
+    ['lasts longer than a day', () => ({ ...slot(25) }), 'TOO_LONG'],
+    ['has no capacity', () => ({ capacity: 0 }), 'CAPACITY_OUT_OF_RANGE'],
+    ['has room for more than 1000', () => ({ capacity: 1001 }), 'CAPACITY_OUT_OF_RANGE'],
+    ['takes place at a whole street', () => ({ orgUnitId: platform.plan.streets[0].id }), 'INVALID_PLACE_KIND'],
+    ['already started', () => ({ startsAt: new Date(Date.now() - HOUR).toISOString(), endsAt: new Date(Date.now() + HOUR).toISOString() }), 'STARTS_IN_PAST'],
+  ])('refuses an activity that %s with BAD_USER_INPUT and writes nothing', async (_case, change, reason) => {
+    const before = await activityCount();
+    const response = await platform.query(admin, CREATE_ACTIVITY, {
+      input: { campaign: 'GOLDEN_YOUNGSTERS', kind: 'CONTEST', title: '绘画比赛', place: '社区活动室', capacity: 20, orgUnitId: compoundA.id, ...slot(), ...change() },
+    });
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(reasonOf(response)).toBe(reason);
+    expect(await activityCount()).toBe(before);
+  });
+
+  it('gives the last place to exactly one of many concurrent sign-ups; the rest are told ACTIVITY_FULL', async () => {
+    const activity = await published({ capacity: 3 });
+    const early = [await volunteer(), await volunteer()];
+    for (const v of early) expect((await platform.query(v.token, SIGN_UP, { id: activity.id })).errors).toBeUndefined();
+    const racers = [];
+    for (let i = 0; i < 8; i += 1) racers.push(await volunteer());
+
+    // Hold the activity row while all eight requests arrive, so they are all in flight at once when it is released:
+    // each is then blocked in the database (on the service's row lock, or else on the foreign-key check of its insert).
+    const holder = db().createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    let pending: Promise<GraphQLResponse[]>;
+    try {
+      await holder.query(`SELECT 1 FROM volunteer_activity WHERE id = $1 FOR UPDATE`, [activity.id]);
+      pending = Promise.all(racers.map((v) => platform.query(v.token, SIGN_UP, { id: activity.id })));
+      await waitFor('all eight sign-ups to wait on the activity', async () => (await db().query(
+        `SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      ))[0].count >= racers.length);
+      await holder.commitTransaction();
+    } finally {
+      await holder.release();
+    }
+    const responses = await pending;
+    const won = responses.filter((r) => !r.errors);
+    const lost = responses.filter((r) => r.errors);
+    expect(won).toHaveLength(1);
+    expect(lost.map((r) => [errorCodes(r)[0], reasonOf(r)])).toEqual(Array(7).fill(['CONFLICT', 'ACTIVITY_FULL']));
+    expect(await count(`SELECT count(*)::int AS count FROM volunteer_sign_up WHERE activity_id = $1 AND cancelled_at IS NULL`, [activity.id])).toBe(3);
+
+    const feed = await platform.query(racers[0].token, FEED, { org: compoundA.id, first: 500 });
+    expect(feed.data!.volunteerActivityFeed.edges.find((e: any) => e.node.id === activity.id).node).toMatchObject({ signUpCount: 3, placesLeft: 0 });
+  });
+
+  it('approves hours in bulk within the duration, idempotently, and the monthly numbers add up', async () => {
+    // Two and a half hours.
+    const activity = await published({ campaign: 'GREEN_PIONEERS', kind: 'BAG_CHECK', title: '破袋检查', teamId: teamA, ...slot(2.5) });
+    const memberId = await party.member('member-volunteer-hours', communityA);
+    const member = await volunteer(teamA, [Role.PARTY_MEMBER], 'member-volunteer-hours');
+    expect(member.partyMemberId).toBe(memberId);
+    const others = [await volunteer(teamA), await volunteer(teamA), await volunteer(teamA)];
+    const signUps: string[] = [];
+    for (const v of [member, ...others]) signUps.push((await platform.query(v.token, SIGN_UP, { id: activity.id })).data!.signUpForActivity.id);
+    const at = new Date(Date.parse(activity.startsAt) + 5 * 60_000).toISOString();
+    // The last volunteer never turns up.
+    for (const v of [member, others[0], others[1]]) expect((await platform.query(v.token, CHECK_IN, { id: activity.id, at })).errors).toBeUndefined();
+    const hoursOf = () => db().query(`SELECT id, hours::float8 AS hours, hours_approved_at AS "approvedAt" FROM volunteer_sign_up WHERE activity_id = $1 ORDER BY id`, [activity.id]);
+    const untouched = await hoursOf();
+
+    const over = await platform.query(secretaryA, APPROVE, { id: activity.id, entries: [{ signUpId: signUps[1], hours: 2 }, { signUpId: signUps[0], hours: 2.51 }] });
+    expect(errorCodes(over)).toEqual(['BAD_USER_INPUT']);
+    expect(reasonOf(over)).toBe('HOURS_OVER_DURATION');
+    const absent = await platform.query(secretaryA, APPROVE, { id: activity.id, entries: [{ signUpId: signUps[1], hours: 2 }, { signUpId: signUps[3], hours: 1 }] });
+    expect(reasonOf(absent)).toBe('NOT_CHECKED_IN');
+    expect(await hoursOf()).toEqual(untouched);
+
+    const some = await platform.query(secretaryA, APPROVE, { id: activity.id, entries: [{ signUpId: signUps[1], hours: 1.5 }] });
+    expect(some.data!.approveVolunteerHours).toEqual({ activityId: activity.id, changed: 1, approvedSignUps: 1, totalHours: 1.5 });
+    // Without entries: every checked-in sign-up gets the full 2.5 hours (the 1.5 becomes 2.5): 3 × 2.5 = 7.5.
+    const all = await platform.query(secretaryA, APPROVE, { id: activity.id });
+    expect(all.data!.approveVolunteerHours).toEqual({ activityId: activity.id, changed: 3, approvedSignUps: 3, totalHours: 7.5 });
+    const approved = await hoursOf();
+    const again = await platform.query(secretaryA, APPROVE, { id: activity.id });
+    expect(again.data!.approveVolunteerHours).toEqual({ activityId: activity.id, changed: 0, approvedSignUps: 3, totalHours: 7.5 });
+    expect(await hoursOf()).toEqual(approved);
+
+    const month = shanghaiMonth(new Date(activity.startsAt));
+    const view = await db().query(`SELECT month::text AS month, hours::float8 AS hours FROM member_volunteer_hours WHERE party_member_id = $1`, [memberId]);
+    expect(view).toEqual([{ month: `${month}-01`, hours: 2.5 }]);
+
+    const perVolunteer = await platform.query(secretaryA, HOURS, { month, org: compoundA.id, team: teamA });
+    const rows = perVolunteer.data!.volunteerHours.edges.map((e: any) => e.node);
+    const ofMember = rows.find((r: any) => r.volunteerId === member.id);
+    expect(ofMember).toMatchObject({ labelZh: '志愿时长', month: `${month}-01`, hours: 2.5, activities: 1, volunteers: 1, teamId: teamA, volunteer: { id: member.id } });
+    const perTeam = await platform.query(secretaryA, HOURS, { month, org: compoundA.id, groupBy: 'TEAM' });
+    const teamTotal = rows.reduce((sum: number, r: any) => sum + r.hours, 0);
+    expect(perTeam.data!.volunteerHours.edges.map((e: any) => e.node)).toEqual([
+      expect.objectContaining({ teamId: teamA, volunteerId: null, hours: teamTotal, team: { id: teamA } }),
+    ]);
+    expect(teamTotal).toBeGreaterThanOrEqual(7.5);
+  });
+
+  it('publishes a feed of published and completed activities, newest first, without personal data, to any signed-in role', async () => {
+    const draft = await createActivity(secretaryA, { title: '草稿活动' });
+    const cancelled = await published({ title: '取消的活动' });
+    await platform.query(secretaryA, transition('cancelVolunteerActivity'), { id: cancelled.id });
+    const quiz = await published({ campaign: 'TRUSTWORTHY_HOMEMAKERS', kind: 'QUIZ', title: '知识竞答' });
+    // Someone far away (another street's volunteer) sees compound A's activities, and those of its community.
+    const faraway = await platform.token([Role.VOLUNTEER], platform.plan.streets[1].id, 'faraway');
+    const atCommunity = await published({ orgUnitId: communityA, title: '社区活动' });
+
+    const pages: any[] = [];
+    let after: string | null = null;
+    do {
+      const response: any = await platform.query(faraway, FEED, { org: compoundA.id, first: 3, after });
+      expect(response.errors).toBeUndefined();
+      pages.push(...response.data.volunteerActivityFeed.edges.map((e: any) => e.node));
+      after = response.data.volunteerActivityFeed.pageInfo.hasNextPage ? response.data.volunteerActivityFeed.pageInfo.endCursor : null;
+    } while (after);
+    const ids = pages.map((n) => n.id);
+    expect(ids).toContain(quiz.id);
+    expect(ids).toContain(atCommunity.id);
+    expect(ids).not.toContain(draft.id);
+    expect(ids).not.toContain(cancelled.id);
+    expect(new Set(pages.map((n) => n.status))).toEqual(new Set(['PUBLISHED', 'COMPLETED']));
+    const starts = pages.map((n) => Date.parse(n.startsAt));
+    expect(starts).toEqual([...starts].sort((a, b) => b - a));
+    for (const node of pages) expect(node.placesLeft).toBe(node.capacity - node.signUpCount);
+
+    const quizzes = await platform.query(faraway, FEED, { campaign: 'TRUSTWORTHY_HOMEMAKERS', kind: 'QUIZ' });
+    expect(quizzes.data!.volunteerActivityFeed.edges.map((e: any) => e.node)).toEqual([
+      expect.objectContaining({ id: quiz.id, kindLabelZh: '知识竞答' }),
+    ]);
+
+    // The feed's type has no way to reach volunteers, organisers or phone numbers.
+    const type = await platform.query(faraway, `{ __type(name: "PublishedVolunteerActivity") { fields { name } } }`);
+    const fields = type.data!.__type.fields.map((f: any) => f.name);
+    for (const personal of ['signUps', 'createdBy', 'volunteer', 'volunteers', 'name', 'phone']) expect(fields).not.toContain(personal);
+    // …and a volunteer cannot open an activity's sign-ups.
+    expect(errorCodes(await platform.query(faraway, `query($id: ID!) { volunteerActivity(id: $id) { id } }`, { id: quiz.id }))).toEqual(['FORBIDDEN']);
+  });
+
+  it('lets a community secretary manage only their community\'s activities; their street admin manages them too', async () => {
+    const activity = await published({ title: '只属于A社区' });
+    const v = await volunteer();
+    await platform.query(v.token, SIGN_UP, { id: activity.id });
+
+    const cases: [string, Record<string, unknown>][] = [
+      [transition('cancelVolunteerActivity'), { id: activity.id }],
+      [transition('completeVolunteerActivity'), { id: activity.id }],
+      [APPROVE, { id: activity.id }],
+      [`query($id: ID!) { volunteerActivity(id: $id) { id } }`, { id: activity.id }],
+      [CREATE_ACTIVITY, { input: { campaign: 'GREEN_PIONEERS', kind: 'PATROL', title: '越界', place: '某处', capacity: 5, orgUnitId: compoundA.id, ...slot() } }],
+    ];
+    const before = await activityCount();
+    for (const [query, variables] of cases) {
+      const response = await platform.query(secretaryB, query, variables);
+      expect({ query, codes: errorCodes(response), reason: reasonOf(response) }).toEqual({ query, codes: ['FORBIDDEN'], reason: 'OUT_OF_SCOPE' });
+    }
+    expect(await activityCount()).toBe(before);
+    const [{ status }] = await db().query(`SELECT status FROM volunteer_activity WHERE id = $1`, [activity.id]);
+    expect(status).toBe('PUBLISHED');
+
+    const listB = await platform.query(secretaryB, `{ volunteerActivities(first: 500) { edges { node { id } } } }`);
+    expect(listB.data!.volunteerActivities.edges.map((e: any) => e.node.id)).not.toContain(activity.id);
+    // B may organise at its own compound.
+    const own = await createActivity(secretaryB, { orgUnitId: compoundB.id, title: 'B社区活动' });
+    expect(own.status).toBe('DRAFT');
+
+    // A's secretary reads personal data and sees names; A's street admin manages the activity with names masked.
+    const signUps = `query($id: ID!) { volunteerActivity(id: $id) { signUps { edges { node { volunteer { name phone } } } } } }`;
+    const asSecretary = await platform.query(secretaryA, signUps, { id: activity.id });
+    expect(asSecretary.data!.volunteerActivity.signUps.edges[0].node.volunteer.name).toMatch(/^志愿者\d+号$/);
+    const asStreet = await platform.query(streetAdminA, signUps, { id: activity.id });
+    expect(asStreet.data!.volunteerActivity.signUps.edges[0].node.volunteer).toEqual({
+      name: expect.stringMatching(/^志\*+号$/), phone: expect.stringMatching(/^138\*{4}\d{4}$/),
+    });
+    const completed = await platform.query(streetAdminA, transition('completeVolunteerActivity'), { id: activity.id });
+    expect(completed.data!.completeVolunteerActivity.status).toBe('COMPLETED');
+
+    // A volunteer may not organise.
+    expect(errorCodes(await platform.query(v.token, transition('cancelVolunteerActivity'), { id: own.id }))).toEqual(['FORBIDDEN']);
+  });
+
+  it('demo data: a team per compound branch, a month of activities across the campaigns and kinds with approved hours, and upcoming ones', async () => {
+    const compounds = platform.plan.compounds.slice(0, 6);
+    for (const compound of compounds) await party.compoundBranch(compound.path);
+    for (const compound of compounds.slice(0, 3)) await party.member(`seed-member-${compound.id}`, compound.parentId!);
+    const summary = await seedVolunteers(db());
+    expect(summary).toMatch(/volunteer teams/);
+
+    const [teams] = await db().query(`SELECT count(*)::int AS teams, count(DISTINCT compound_branch_id)::int AS branches FROM volunteer_team WHERE created_by = 'seed'`);
+    const [{ branches }] = await db().query(`SELECT count(*)::int AS branches FROM party_org WHERE kind = 'COMPOUND_BRANCH'`);
+    expect(teams).toEqual({ teams: branches, branches });
+    const past = await db().query(
+      `SELECT count(DISTINCT campaign)::int AS campaigns, count(DISTINCT kind)::int AS kinds,
+              count(DISTINCT date_trunc('month', starts_at AT TIME ZONE 'Asia/Shanghai'))::int AS months
+         FROM volunteer_activity WHERE created_by = 'seed' AND status = 'COMPLETED'`,
+    );
+    expect(past).toEqual([{ campaigns: 4, kinds: 6, months: 1 }]);
+    const [{ hours }] = await db().query(
+      `SELECT coalesce(sum(s.hours), 0)::float8 AS hours FROM volunteer_sign_up s JOIN volunteer_activity a ON a.id = s.activity_id WHERE a.created_by = 'seed'`,
+    );
+    expect(hours).toBeGreaterThan(0);
+    expect(await count(`SELECT count(*)::int AS count FROM volunteer WHERE party_member_id IS NOT NULL AND user_id LIKE 'seed-member-%'`)).toBe(3);
+    expect(await count(`SELECT count(*)::int AS count FROM member_volunteer_hours m JOIN party_member p ON p.id = m.party_member_id WHERE p.user_id LIKE 'seed-member-%'`)).toBeGreaterThan(0);
+    const upcoming = await platform.query(admin, FEED, { from: new Date().toISOString(), first: 500 });
+    expect(upcoming.data!.volunteerActivityFeed.edges.filter((e: any) => e.node.status === 'PUBLISHED').length).toBeGreaterThanOrEqual(2 * branches);
+  });
+});

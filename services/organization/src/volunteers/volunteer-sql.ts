@@ -1,0 +1,34 @@
+import { DomainError } from '#libs/errors';
+
+/** TypeORM returns `[rows, count]` for UPDATE … RETURNING and plain rows for INSERT/SELECT. */
+export function updatedRows<Row>(result: unknown): Row[] {
+  return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as Row[]) : (result as Row[]);
+}
+
+/** Trims and collapses spaces; BAD_USER_INPUT `reason` unless 1–max characters remain (0–max when `optional`). */
+export function cleanText(value: string | null | undefined, field: string, max: number, reason: string, optional = false): string {
+  const text = (value ?? '').trim().replace(/[ \t]+/g, ' ');
+  const length = [...text].length;
+  if ((!optional && length === 0) || length > max) {
+    throw DomainError.badInput(`${field} must be ${optional ? 'at most' : `1 to`} ${max} characters`, reason, { field, max });
+  }
+  return text;
+}
+
+export const TEAM_COLUMNS = `t.id, t.name, t.compound_branch_id AS "compoundBranchId", b.name AS "compoundBranchName",
+  t.org_unit_id AS "orgUnitId", (SELECT count(*)::int FROM volunteer tv WHERE tv.team_id = t.id) AS "volunteerCount", t.created_at AS "createdAt"`;
+export const TEAM_FROM = `volunteer_team t JOIN party_org b ON b.id = t.compound_branch_id JOIN org_unit tu ON tu.id = t.org_unit_id`;
+
+export const VOLUNTEER_COLUMNS = `v.id, v.user_id AS "userId", v.name, v.phone, v.party_member_id AS "partyMemberId", v.team_id AS "teamId",
+  v.registered_at AS "registeredAt"`;
+
+export const ACTIVITY_COLUMNS = `a.id, a.campaign, a.kind, a.title, a.description, a.starts_at AS "startsAt", a.ends_at AS "endsAt",
+  a.starts_at::text AS "startsAtKey", a.org_unit_id AS "orgUnitId", u.name AS "orgUnitName", u.path::text[] AS "orgUnitPath", a.place, a.capacity,
+  a.team_id AS "teamId", a.status, a.created_by AS "createdBy", a.created_at AS "createdAt", a.published_at AS "publishedAt",
+  a.closed_at AS "closedAt",
+  (SELECT count(*)::int FROM volunteer_sign_up c WHERE c.activity_id = a.id AND c.cancelled_at IS NULL) AS "signUpCount"`;
+export const ACTIVITY_FROM = `volunteer_activity a JOIN org_unit u ON u.id = a.org_unit_id`;
+
+export const SIGN_UP_COLUMNS = `s.id, s.activity_id AS "activityId", s.volunteer_id AS "volunteerId", s.signed_up_at AS "signedUpAt",
+  s.signed_up_at::text AS "signedUpAtKey", s.cancelled_at AS "cancelledAt", s.checked_in_at AS "checkedInAt", s.hours::text AS hours,
+  s.hours_approved_by AS "hoursApprovedBy", s.hours_approved_at AS "hoursApprovedAt"`;

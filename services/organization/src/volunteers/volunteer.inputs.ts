@@ -1,0 +1,130 @@
+import { ArgsType, Field, Float, GraphQLISODateTime, ID, InputType, Int, registerEnumType } from '@nestjs/graphql';
+import { PageArgs } from '#libs/pagination';
+import { VOLUNTEER_RULES as R, VolunteerActivityKind, VolunteerActivityStatus, VolunteerCampaign } from './volunteer-enums.js';
+
+@InputType()
+export class CreateVolunteerTeamInput {
+  @Field(() => ID, { description: 'A party organisation of kind COMPOUND_BRANCH (小区支部) in your territory.' })
+  compoundBranchId: string;
+
+  @Field({ description: `1–${R.maxTeamNameLength} characters, unique within the branch.` })
+  name: string;
+}
+
+@ArgsType()
+export class VolunteerTeamsArgs extends PageArgs {
+  @Field(() => ID, { nullable: true })
+  compoundBranchId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Teams of compounds in this unit and below it.' })
+  orgUnitId?: string | null;
+}
+
+@InputType()
+export class RegisterVolunteerInput {
+  @Field({ description: `1–${R.maxNameLength} characters.` })
+  name: string;
+
+  @Field(() => String, { nullable: true, description: 'A mainland mobile number, 11 digits.' })
+  phone?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Join this team right away.' })
+  teamId?: string | null;
+}
+
+@InputType()
+export class CreateVolunteerActivityInput {
+  @Field(() => VolunteerCampaign)
+  campaign: VolunteerCampaign;
+
+  @Field(() => VolunteerActivityKind)
+  kind: VolunteerActivityKind;
+
+  @Field({ description: `1–${R.maxTitleLength} characters.` })
+  title: string;
+
+  @Field(() => String, { nullable: true, description: `Up to ${R.maxDescriptionLength} characters.` })
+  description?: string | null;
+
+  @Field(() => GraphQLISODateTime)
+  startsAt: Date;
+
+  @Field(() => GraphQLISODateTime, { description: `After startsAt, at most ${R.maxDurationHours} hours later.` })
+  endsAt: Date;
+
+  @Field(() => ID, { description: 'The compound or community where it takes place; inside your territory.' })
+  orgUnitId: string;
+
+  @Field({ description: `Where volunteers meet, 1–${R.maxPlaceLength} characters.` })
+  place: string;
+
+  @Field(() => Int, { description: `${R.minCapacity}–${R.maxCapacity} volunteers.` })
+  capacity: number;
+
+  @Field(() => ID, { nullable: true, description: 'The organising team; its compound must be the place or lie inside it.' })
+  teamId?: string | null;
+}
+
+@ArgsType()
+export class VolunteerActivitiesArgs extends PageArgs {
+  @Field(() => ID, { nullable: true, description: 'Activities at this unit and below it (default: your whole territory).' })
+  orgUnitId?: string | null;
+
+  @Field(() => VolunteerActivityStatus, { nullable: true })
+  status?: VolunteerActivityStatus | null;
+}
+
+@ArgsType()
+export class VolunteerActivityFeedArgs extends PageArgs {
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Activities near this unit: at it, below it, or at one of its ancestors (a compound sees its community\'s activities).',
+  })
+  orgUnitId?: string | null;
+
+  @Field(() => VolunteerCampaign, { nullable: true })
+  campaign?: VolunteerCampaign | null;
+
+  @Field(() => VolunteerActivityKind, { nullable: true })
+  kind?: VolunteerActivityKind | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Only activities starting at or after this instant.' })
+  from?: Date | null;
+}
+
+@InputType()
+export class VolunteerHoursEntry {
+  @Field(() => ID)
+  signUpId: string;
+
+  @Field(() => Float, { description: "At least 0.01, at most the activity's duration; stored to the hundredth, rounded down." })
+  hours: number;
+}
+
+export enum VolunteerHoursGrouping {
+  VOLUNTEER = 'VOLUNTEER',
+  TEAM = 'TEAM',
+}
+
+registerEnumType(VolunteerHoursGrouping, {
+  name: 'VolunteerHoursGrouping',
+  valuesMap: { VOLUNTEER: { description: '按志愿者' }, TEAM: { description: '按志愿服务队' } },
+});
+
+@ArgsType()
+export class VolunteerHoursArgs extends PageArgs {
+  @Field(() => String, { description: 'YYYY-MM (Asia/Shanghai), by the activity start.' })
+  month: string;
+
+  @Field(() => VolunteerHoursGrouping, { nullable: true, description: 'Default VOLUNTEER.' })
+  groupBy?: VolunteerHoursGrouping | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only hours earned at activities at this unit and below it (default: your territory).' })
+  orgUnitId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Only volunteers currently in this team." })
+  teamId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only this volunteer.' })
+  volunteerId?: string | null;
+}

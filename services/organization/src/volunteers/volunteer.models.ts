@@ -1,0 +1,342 @@
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { maskName, maskPhone } from '#libs/privacy';
+import { Connection } from '#libs/pagination';
+import { LocalDateScalar } from '#libs/platform';
+import {
+  CAMPAIGN_ORGANISER, CAMPAIGN_ORGANISER_LABEL_ZH, CampaignOrganiser, VOLUNTEER_ACTIVITY_KIND_LABEL_ZH, VOLUNTEER_ACTIVITY_STATUS_LABEL_ZH,
+  VOLUNTEER_CAMPAIGN_LABEL_ZH, VOLUNTEER_SIGN_UP_STATUS_LABEL_ZH, VolunteerActivityKind, VolunteerActivityStatus, VolunteerCampaign,
+  VolunteerSignUpStatus,
+} from './volunteer-enums.js';
+import type { VolunteerActivityRow, VolunteerRow, VolunteerSignUpRow, VolunteerTeamRow } from './volunteer.entity.js';
+
+@ObjectType('VolunteerCampaignInfo', { description: '四大示范行动: a role-model campaign, its Chinese name and who runs it.' })
+export class VolunteerCampaignInfo {
+  @Field(() => VolunteerCampaign)
+  campaign: VolunteerCampaign;
+
+  @Field({ description: 'e.g. 绿色先锋' })
+  labelZh: string;
+
+  @Field(() => CampaignOrganiser)
+  organiser: CampaignOrganiser;
+
+  @Field({ description: 'e.g. 党员, 妇联, 团委, 学生' })
+  organiserLabelZh: string;
+
+  static of(campaign: VolunteerCampaign): VolunteerCampaignInfo {
+    const organiser = CAMPAIGN_ORGANISER[campaign];
+    return Object.assign(new VolunteerCampaignInfo(), {
+      campaign, labelZh: VOLUNTEER_CAMPAIGN_LABEL_ZH[campaign], organiser, organiserLabelZh: CAMPAIGN_ORGANISER_LABEL_ZH[organiser],
+    });
+  }
+}
+
+@ObjectType('VolunteerTeam', { description: '志愿服务队: a volunteer team formed by a compound branch (小区支部).' })
+export class VolunteerTeam {
+  @Field(() => ID)
+  id: string;
+
+  @Field({ description: '志愿服务队' })
+  labelZh: string;
+
+  @Field()
+  name: string;
+
+  @Field(() => ID, { description: 'The compound branch (小区支部, a party organisation of kind COMPOUND_BRANCH) the team belongs to.' })
+  compoundBranchId: string;
+
+  @Field()
+  compoundBranchName: string;
+
+  /** `compound` is resolved in VolunteerTeamResolver, batched. */
+  orgUnitId: string;
+
+  @Field(() => Int, { description: 'Volunteers currently in the team.' })
+  volunteerCount: number;
+
+  @Field()
+  createdAt: Date;
+
+  static from(row: VolunteerTeamRow): VolunteerTeam {
+    return Object.assign(new VolunteerTeam(), { ...row, labelZh: '志愿服务队' });
+  }
+}
+
+@ObjectType()
+export class VolunteerTeamConnection extends Connection(VolunteerTeam, 'VolunteerTeam') {}
+
+@ObjectType('Volunteer', { description: '志愿者: a registered volunteer. Name and phone are masked unless your role reads personal data (or it is you).' })
+export class Volunteer {
+  @Field(() => ID)
+  id: string;
+
+  @Field({ description: '志愿者' })
+  labelZh: string;
+
+  @Field({ description: 'Masked (张*明) unless you may read personal data.' })
+  name: string;
+
+  @Field(() => String, { nullable: true, description: 'Masked (138****5678) unless you may read personal data.' })
+  phone: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The party member (党员) this volunteer is, when they are one.' })
+  partyMemberId: string | null;
+
+  @Field({ description: 'Whether the volunteer is a party member (党员志愿者).' })
+  isPartyMember: boolean;
+
+  /** `team` is resolved in VolunteerResolver, batched. */
+  teamId: string | null;
+
+  @Field()
+  registeredAt: Date;
+
+  static from(row: VolunteerRow, unmasked: boolean): Volunteer {
+    return Object.assign(new Volunteer(), {
+      id: row.id,
+      labelZh: '志愿者',
+      name: unmasked ? row.name : maskName(row.name),
+      phone: row.phone === null ? null : unmasked ? row.phone : maskPhone(row.phone),
+      partyMemberId: row.partyMemberId,
+      isPartyMember: row.partyMemberId !== null,
+      teamId: row.teamId,
+      registeredAt: row.registeredAt,
+    });
+  }
+}
+
+/** Fields an activity shows everyone: the feed's and the console's. No personal data. */
+function activityFields(row: VolunteerActivityRow) {
+  const organiser = CAMPAIGN_ORGANISER[row.campaign];
+  return {
+    id: row.id,
+    labelZh: '志愿活动',
+    campaign: row.campaign,
+    campaignLabelZh: VOLUNTEER_CAMPAIGN_LABEL_ZH[row.campaign],
+    organiser,
+    organiserLabelZh: CAMPAIGN_ORGANISER_LABEL_ZH[organiser],
+    kind: row.kind,
+    kindLabelZh: VOLUNTEER_ACTIVITY_KIND_LABEL_ZH[row.kind],
+    title: row.title,
+    description: row.description,
+    startsAt: row.startsAt,
+    endsAt: row.endsAt,
+    durationHours: (new Date(row.endsAt).getTime() - new Date(row.startsAt).getTime()) / 3600_000,
+    orgUnitId: row.orgUnitId,
+    orgUnitName: row.orgUnitName,
+    place: row.place,
+    capacity: row.capacity,
+    signUpCount: row.signUpCount,
+    placesLeft: Math.max(0, row.capacity - row.signUpCount),
+    teamId: row.teamId,
+    status: row.status,
+    statusLabelZh: VOLUNTEER_ACTIVITY_STATUS_LABEL_ZH[row.status],
+    publishedAt: row.publishedAt,
+  };
+}
+
+@ObjectType({ isAbstract: true })
+abstract class ActivityBase {
+  @Field(() => ID)
+  id: string;
+
+  @Field({ description: '志愿活动' })
+  labelZh: string;
+
+  @Field(() => VolunteerCampaign)
+  campaign: VolunteerCampaign;
+
+  @Field({ description: 'e.g. 绿色先锋' })
+  campaignLabelZh: string;
+
+  @Field(() => CampaignOrganiser)
+  organiser: CampaignOrganiser;
+
+  @Field({ description: 'e.g. 党员' })
+  organiserLabelZh: string;
+
+  @Field(() => VolunteerActivityKind)
+  kind: VolunteerActivityKind;
+
+  @Field({ description: 'e.g. 桶边督导' })
+  kindLabelZh: string;
+
+  @Field()
+  title: string;
+
+  @Field()
+  description: string;
+
+  @Field()
+  startsAt: Date;
+
+  @Field()
+  endsAt: Date;
+
+  @Field(() => Float, { description: 'endsAt − startsAt in hours: the most hours a volunteer can be credited.' })
+  durationHours: number;
+
+  /** `orgUnit` is resolved per type, batched. */
+  orgUnitId: string;
+
+  @Field({ description: 'Name of the compound or community where it takes place.' })
+  orgUnitName: string;
+
+  @Field({ description: 'Where volunteers meet, e.g. 3号楼垃圾投放点.' })
+  place: string;
+
+  @Field(() => Int)
+  capacity: number;
+
+  @Field(() => Int, { description: 'Live (not cancelled) sign-ups.' })
+  signUpCount: number;
+
+  @Field(() => Int, { description: 'capacity − signUpCount.' })
+  placesLeft: number;
+
+  /** `team` is resolved per type, batched. */
+  teamId: string | null;
+
+  @Field(() => VolunteerActivityStatus)
+  status: VolunteerActivityStatus;
+
+  @Field()
+  statusLabelZh: string;
+
+  @Field(() => Date, { nullable: true })
+  publishedAt: Date | null;
+}
+
+@ObjectType('VolunteerActivity', { description: '志愿活动 as its organisers see it (any status), with its sign-ups.' })
+export class VolunteerActivity extends ActivityBase {
+  @Field({ description: 'User id of the organiser who created it.' })
+  createdBy: string;
+
+  @Field()
+  createdAt: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When it was completed or cancelled.' })
+  closedAt: Date | null;
+
+  /** For scope checks of nested fields. */
+  orgUnitPath: string[];
+
+  static from(row: VolunteerActivityRow): VolunteerActivity {
+    return Object.assign(new VolunteerActivity(), {
+      ...activityFields(row), createdBy: row.createdBy, createdAt: row.createdAt, closedAt: row.closedAt, orgUnitPath: row.orgUnitPath,
+    });
+  }
+}
+
+@ObjectType()
+export class VolunteerActivityConnection extends Connection(VolunteerActivity, 'VolunteerActivity') {}
+
+@ObjectType('PublishedVolunteerActivity', {
+  description: '鄞领志愿 feed entry: a published or completed activity with places left; no personal data.',
+})
+export class PublishedVolunteerActivity extends ActivityBase {
+  static from(row: VolunteerActivityRow): PublishedVolunteerActivity {
+    return Object.assign(new PublishedVolunteerActivity(), activityFields(row));
+  }
+}
+
+@ObjectType()
+export class PublishedVolunteerActivityConnection extends Connection(PublishedVolunteerActivity, 'PublishedVolunteerActivity') {}
+
+@ObjectType('VolunteerSignUp', { description: "志愿活动报名: a volunteer's place on an activity, their check-in and approved hours." })
+export class VolunteerSignUp {
+  @Field(() => ID)
+  id: string;
+
+  @Field({ description: '活动报名' })
+  labelZh: string;
+
+  /** `activity` and `volunteer` are resolved in VolunteerSignUpResolver, batched. */
+  activityId: string;
+  volunteerId: string;
+
+  @Field(() => VolunteerSignUpStatus)
+  status: VolunteerSignUpStatus;
+
+  @Field()
+  statusLabelZh: string;
+
+  @Field()
+  signedUpAt: Date;
+
+  @Field(() => Date, { nullable: true })
+  cancelledAt: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the volunteer checked in at the activity (签到).' })
+  checkedInAt: Date | null;
+
+  @Field(() => Float, { nullable: true, description: 'Approved volunteer hours (志愿时长); null until approved.' })
+  hours: number | null;
+
+  @Field(() => Date, { nullable: true })
+  hoursApprovedAt: Date | null;
+
+  static from(row: VolunteerSignUpRow): VolunteerSignUp {
+    const status = row.cancelledAt ? VolunteerSignUpStatus.CANCELLED
+      : row.hours !== null ? VolunteerSignUpStatus.HOURS_APPROVED
+        : row.checkedInAt ? VolunteerSignUpStatus.CHECKED_IN : VolunteerSignUpStatus.SIGNED_UP;
+    return Object.assign(new VolunteerSignUp(), {
+      id: row.id,
+      labelZh: '活动报名',
+      activityId: row.activityId,
+      volunteerId: row.volunteerId,
+      status,
+      statusLabelZh: VOLUNTEER_SIGN_UP_STATUS_LABEL_ZH[status],
+      signedUpAt: row.signedUpAt,
+      cancelledAt: row.cancelledAt,
+      checkedInAt: row.checkedInAt,
+      hours: row.hours === null ? null : Number(row.hours),
+      hoursApprovedAt: row.hoursApprovedAt,
+    });
+  }
+}
+
+@ObjectType()
+export class VolunteerSignUpConnection extends Connection(VolunteerSignUp, 'VolunteerSignUp') {}
+
+@ObjectType('VolunteerHoursApproval', { description: '志愿时长审核: the outcome of approving an activity\'s hours in bulk.' })
+export class VolunteerHoursApproval {
+  @Field(() => ID)
+  activityId: string;
+
+  @Field(() => Int, { description: 'Sign-ups whose hours this call set or changed (0 when approving the same hours again).' })
+  changed: number;
+
+  @Field(() => Int, { description: 'Sign-ups of the activity with approved hours, after this call.' })
+  approvedSignUps: number;
+
+  @Field(() => Float, { description: 'Approved hours of the activity, after this call.' })
+  totalHours: number;
+}
+
+@ObjectType('VolunteerHours', { description: '志愿时长: approved hours of one volunteer or one team in one month (Asia/Shanghai, by activity start).' })
+export class VolunteerHours {
+  @Field({ description: '志愿时长' })
+  labelZh: string;
+
+  @Field(() => LocalDateScalar, { description: 'First day of the month.' })
+  month: string;
+
+  @Field(() => ID, { nullable: true, description: 'Set when grouped by volunteer.' })
+  volunteerId: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Set when grouped by team (the volunteers' current team)." })
+  teamId: string | null;
+
+  @Field(() => Float)
+  hours: number;
+
+  @Field(() => Int, { description: 'Activities with approved hours.' })
+  activities: number;
+
+  @Field(() => Int, { description: 'Volunteers with approved hours (1 when grouped by volunteer).' })
+  volunteers: number;
+}
+
+@ObjectType()
+export class VolunteerHoursConnection extends Connection(VolunteerHours, 'VolunteerHours') {}

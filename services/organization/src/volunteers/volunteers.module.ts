@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { TerritoryModule } from '../territory/territory.module.js';
+import { VolunteerActivityService } from './volunteer-activity.service.js';
+import { VolunteerHoursService } from './volunteer-hours.service.js';
+import { VolunteerTeamService } from './volunteer-team.service.js';
+import {
+  PublishedVolunteerActivityResolver, VolunteerActivityResolver, VolunteerHoursResolver, VolunteerResolver, VolunteerSignUpResolver,
+  VolunteerTeamResolver,
+} from './volunteers.resolver.js';
+
+/**
+ * Volunteering (志愿服务): teams of compound branches, volunteers, activities of the four role-model campaigns with
+ * sign-ups, check-ins and hours approved in bulk, the published feed, and monthly hours (also as the
+ * `member_volunteer_hours` view the vanguard index reads).
+ */
+@Module({
+  imports: [TerritoryModule],
+  providers: [
+    VolunteerTeamService, VolunteerActivityService, VolunteerHoursService,
+    VolunteerTeamResolver, VolunteerResolver, VolunteerActivityResolver, PublishedVolunteerActivityResolver, VolunteerSignUpResolver,
+    VolunteerHoursResolver,
+  ],
+})
+export class VolunteersModule {}

@@ -1,0 +1,311 @@
+import { Args, Context, GraphQLISODateTime, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Permission, hasPermission, requirePermission, type Caller } from '#libs/auth';
+import { DomainError } from '#libs/errors';
+import { PageArgs } from '#libs/pagination';
+import { CurrentCaller, ParseUuidPipe, byIds, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
+import { orgUnitLoader } from '../territory/org-unit.loader.js';
+import { OrgUnit } from '../territory/org-unit.model.js';
+import { OrgUnitService, canSee } from '../territory/org-unit.service.js';
+import { VolunteerActivityService } from './volunteer-activity.service.js';
+import { VOLUNTEER_RULES, VolunteerActivityStatus, VolunteerCampaign } from './volunteer-enums.js';
+import { VolunteerHoursService } from './volunteer-hours.service.js';
+import { VolunteerTeamService } from './volunteer-team.service.js';
+import type { VolunteerActivityRow, VolunteerRow } from './volunteer.entity.js';
+import {
+  CreateVolunteerActivityInput, CreateVolunteerTeamInput, RegisterVolunteerInput, VolunteerActivitiesArgs, VolunteerActivityFeedArgs,
+  VolunteerHoursArgs, VolunteerHoursEntry, VolunteerTeamsArgs,
+} from './volunteer.inputs.js';
+import {
+  PublishedVolunteerActivity, PublishedVolunteerActivityConnection, Volunteer, VolunteerActivity, VolunteerActivityConnection,
+  VolunteerCampaignInfo, VolunteerHours, VolunteerHoursApproval, VolunteerHoursConnection, VolunteerSignUp, VolunteerSignUpConnection,
+  VolunteerTeam, VolunteerTeamConnection,
+} from './volunteer.models.js';
+
+/** Teams are public (anyone may find one to join), as is the feed: readable by TERRITORY_READ or VOLUNTEER_SIGN_UP. */
+function requirePublicRead(caller: Caller): void {
+  if (!hasPermission(caller, Permission.VOLUNTEER_SIGN_UP)) requirePermission(caller, Permission.TERRITORY_READ);
+}
+
+function teamLoader(context: RequestContext, teams: VolunteerTeamService) {
+  return requestLoader<VolunteerTeam>(context, 'VolunteerTeam', (ids) => teams.teamsByIds(ids));
+}
+
+/** Volunteers, masked unless the caller reads personal data or it is the caller's own record. */
+async function loadVolunteer(context: RequestContext, teams: VolunteerTeamService, id: string): Promise<Volunteer | null> {
+  const row = await requestLoader<VolunteerRow>(context, 'Volunteer', async (ids) => byIds(ids, await teams.volunteersByIds(ids))).load(id);
+  return row ? Volunteer.from(row, hasPermission(context.caller, Permission.PERSONAL_DATA_READ) || row.userId === context.caller.userId) : null;
+}
+
+async function loadOrgUnit(context: RequestContext, units: OrgUnitService, caller: Caller, id: string): Promise<OrgUnit | null> {
+  const unit = await orgUnitLoader(context, units).load(id);
+  return unit && canSee(caller, unit) ? OrgUnit.from(unit) : null;
+}
+
+@Resolver(() => VolunteerTeam)
+export class VolunteerTeamResolver {
+  constructor(
+    private readonly teams: VolunteerTeamService,
+    private readonly units: OrgUnitService,
+  ) {}
+
+  @Mutation(() => VolunteerTeam, {
+    description: '志愿服务队: a volunteer team of a compound branch (小区支部) in your territory. A party organisation of another kind is BAD_USER_INPUT NOT_A_COMPOUND_BRANCH.',
+  })
+  createVolunteerTeam(@CurrentCaller() caller: Caller, @Args('input') input: CreateVolunteerTeamInput): Promise<VolunteerTeam> {
+    requirePermission(caller, Permission.VOLUNTEER_MANAGE);
+    input.compoundBranchId = requireUuid(input.compoundBranchId, 'compoundBranchId');
+    return this.teams.createTeam(caller, input);
+  }
+
+  @Query(() => VolunteerTeamConnection, { description: 'Volunteer teams by name, of one compound branch and/or of compounds under one unit.' })
+  volunteerTeams(@CurrentCaller() caller: Caller, @Args() args: VolunteerTeamsArgs): Promise<VolunteerTeamConnection> {
+    requirePublicRead(caller);
+    if (args.compoundBranchId) args.compoundBranchId = requireUuid(args.compoundBranchId, 'compoundBranchId');
+    if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
+    return this.teams.listTeams(args);
+  }
+
+  @ResolveField(() => OrgUnit, { nullable: true, description: "The branch's compound (小区); null when outside your territory." })
+  compound(@Parent() team: VolunteerTeam, @CurrentCaller() caller: Caller, @Context() context: RequestContext): Promise<OrgUnit | null> {
+    return loadOrgUnit(context, this.units, caller, team.orgUnitId);
+  }
+}
+
+@Resolver(() => Volunteer)
+export class VolunteerResolver {
+  constructor(private readonly teams: VolunteerTeamService) {}
+
+  @Mutation(() => Volunteer, {
+    description:
+      "志愿者注册: registers you (your token's `sub`) as a volunteer, once (CONFLICT ALREADY_REGISTERED after that). If you are a party " +
+      'member (your member record carries this user id), the volunteer is linked to it and your hours count for your vanguard index.',
+  })
+  async registerVolunteer(@CurrentCaller() caller: Caller, @Args('input') input: RegisterVolunteerInput): Promise<Volunteer> {
+    requirePermission(caller, Permission.VOLUNTEER_SIGN_UP);
+    if (input.teamId) input.teamId = requireUuid(input.teamId, 'teamId');
+    return Volunteer.from(await this.teams.register(caller, input), true);
+  }
+
+  @Mutation(() => Volunteer, { description: 'Joins a volunteer team (one at a time; joining another moves you).' })
+  async joinVolunteerTeam(@CurrentCaller() caller: Caller, @Args('teamId', { type: () => ID }, ParseUuidPipe) teamId: string): Promise<Volunteer> {
+    requirePermission(caller, Permission.VOLUNTEER_SIGN_UP);
+    return Volunteer.from(await this.teams.joinTeam(caller, teamId), true);
+  }
+
+  @Query(() => Volunteer, { nullable: true, description: 'Your volunteer record, or null before you register.' })
+  async myVolunteer(@CurrentCaller() caller: Caller): Promise<Volunteer | null> {
+    requirePermission(caller, Permission.VOLUNTEER_SIGN_UP);
+    const row = await this.teams.volunteerOf(caller);
+    return row ? Volunteer.from(row, true) : null;
+  }
+
+  @ResolveField(() => VolunteerTeam, { nullable: true })
+  team(@Parent() volunteer: Volunteer, @Context() context: RequestContext): Promise<VolunteerTeam | null> {
+    return volunteer.teamId ? teamLoader(context, this.teams).load(volunteer.teamId) : Promise.resolve(null);
+  }
+}
+
+@Resolver(() => VolunteerActivity)
+export class VolunteerActivityResolver {
+  constructor(
+    private readonly activities: VolunteerActivityService,
+    private readonly teams: VolunteerTeamService,
+    private readonly units: OrgUnitService,
+  ) {}
+
+  @Query(() => [VolunteerCampaignInfo], { description: '四大示范行动: the four role-model campaigns with their Chinese names and organisers.' })
+  volunteerCampaigns(@CurrentCaller() caller: Caller): VolunteerCampaignInfo[] {
+    requirePublicRead(caller);
+    return Object.values(VolunteerCampaign).map(VolunteerCampaignInfo.of);
+  }
+
+  @Mutation(() => VolunteerActivity, {
+    description:
+      'A volunteer activity, as a DRAFT, at a compound or community of your territory. endsAt after startsAt (BAD_USER_INPUT ' +
+      `ENDS_BEFORE_STARTS), at most ${VOLUNTEER_RULES.maxDurationHours} hours, starting in the future; capacity ` +
+      `${VOLUNTEER_RULES.minCapacity}–${VOLUNTEER_RULES.maxCapacity}.`,
+  })
+  createVolunteerActivity(@CurrentCaller() caller: Caller, @Args('input') input: CreateVolunteerActivityInput): Promise<VolunteerActivity> {
+    requirePermission(caller, Permission.VOLUNTEER_MANAGE);
+    input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
+    if (input.teamId) input.teamId = requireUuid(input.teamId, 'teamId');
+    return this.activities.create(caller, input);
+  }
+
+  @Mutation(() => VolunteerActivity, { description: 'DRAFT → PUBLISHED: it appears in the feed and takes sign-ups. Only before it starts.' })
+  publishVolunteerActivity(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<VolunteerActivity> {
+    requirePermission(caller, Permission.VOLUNTEER_MANAGE);
+    return this.activities.transition(caller, id, VolunteerActivityStatus.PUBLISHED);
+  }
+
+  @Mutation(() => VolunteerActivity, { description: 'DRAFT | PUBLISHED → CANCELLED.' })
+  cancelVolunteerActivity(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<VolunteerActivity> {
+    requirePermission(caller, Permission.VOLUNTEER_MANAGE);
+    return this.activities.transition(caller, id, VolunteerActivityStatus.CANCELLED);
+  }
+
+  @Mutation(() => VolunteerActivity, { description: 'PUBLISHED → COMPLETED. Hours may still be approved afterwards.' })
+  completeVolunteerActivity(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<VolunteerActivity> {
+    requirePermission(caller, Permission.VOLUNTEER_MANAGE);
+    return this.activities.transition(caller, id, VolunteerActivityStatus.COMPLETED);
+  }
+
+  @Mutation(() => VolunteerHoursApproval, {
+    description:
+      '志愿时长审核: approves hours of checked-in sign-ups in one go: the entries given, or, without entries, every checked-in ' +
+      "sign-up with the activity's full duration. Hours over the duration, or a sign-up not checked in, are BAD_USER_INPUT with " +
+      'nothing written. Approving the same hours again changes nothing.',
+  })
+  approveVolunteerHours(
+    @CurrentCaller() caller: Caller,
+    @Args('activityId', { type: () => ID }, ParseUuidPipe) activityId: string,
+    @Args('entries', { type: () => [VolunteerHoursEntry], nullable: true }) entries?: VolunteerHoursEntry[] | null,
+  ): Promise<VolunteerHoursApproval> {
+    requirePermission(caller, Permission.VOLUNTEER_MANAGE);
+    for (const entry of entries ?? []) entry.signUpId = requireUuid(entry.signUpId, 'signUpId');
+    return this.activities.approveHours(caller, activityId, entries);
+  }
+
+  @Query(() => VolunteerActivity, { description: 'For organisers: an activity of your territory, any status.' })
+  volunteerActivity(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<VolunteerActivity> {
+    requirePermission(caller, Permission.VOLUNTEER_MANAGE);
+    return this.activities.get(caller, id);
+  }
+
+  @Query(() => VolunteerActivityConnection, { description: 'For organisers: activities of your territory, any status, newest start first.' })
+  volunteerActivities(@CurrentCaller() caller: Caller, @Args() args: VolunteerActivitiesArgs): Promise<VolunteerActivityConnection> {
+    requirePermission(caller, Permission.VOLUNTEER_MANAGE);
+    if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
+    return this.activities.list(caller, args);
+  }
+
+  @ResolveField(() => VolunteerSignUpConnection, { description: "For the activity's organisers: its sign-ups in the order they came." })
+  signUps(@Parent() activity: VolunteerActivity, @CurrentCaller() caller: Caller, @Args() args: PageArgs): Promise<VolunteerSignUpConnection> {
+    if (!this.activities.mayManage(caller, activity)) {
+      throw DomainError.forbidden("Only the activity's organisers see its sign-ups", 'OUT_OF_SCOPE');
+    }
+    return this.activities.listSignUps(activity.id, args);
+  }
+
+  @ResolveField(() => OrgUnit, { nullable: true, description: 'The compound or community; null when outside your territory.' })
+  orgUnit(@Parent() activity: VolunteerActivity, @CurrentCaller() caller: Caller, @Context() context: RequestContext): Promise<OrgUnit | null> {
+    return loadOrgUnit(context, this.units, caller, activity.orgUnitId);
+  }
+
+  @ResolveField(() => VolunteerTeam, { nullable: true, description: 'The organising team, if any.' })
+  team(@Parent() activity: VolunteerActivity, @Context() context: RequestContext): Promise<VolunteerTeam | null> {
+    return activity.teamId ? teamLoader(context, this.teams).load(activity.teamId) : Promise.resolve(null);
+  }
+}
+
+@Resolver(() => PublishedVolunteerActivity)
+export class PublishedVolunteerActivityResolver {
+  constructor(
+    private readonly activities: VolunteerActivityService,
+    private readonly teams: VolunteerTeamService,
+  ) {}
+
+  @Query(() => PublishedVolunteerActivityConnection, {
+    description:
+      '鄞领志愿: published and completed activities, newest first, with sign-up counts and places left. Public to everyone signed in ' +
+      'with TERRITORY_READ or VOLUNTEER_SIGN_UP, whatever their territory; no personal data.',
+  })
+  volunteerActivityFeed(@CurrentCaller() caller: Caller, @Args() args: VolunteerActivityFeedArgs): Promise<PublishedVolunteerActivityConnection> {
+    requirePublicRead(caller);
+    if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
+    return this.activities.feed(args);
+  }
+
+  @ResolveField(() => VolunteerTeam, { nullable: true, description: 'The organising team, if any.' })
+  team(@Parent() activity: PublishedVolunteerActivity, @Context() context: RequestContext): Promise<VolunteerTeam | null> {
+    return activity.teamId ? teamLoader(context, this.teams).load(activity.teamId) : Promise.resolve(null);
+  }
+}
+
+@Resolver(() => VolunteerSignUp)
+export class VolunteerSignUpResolver {
+  constructor(
+    private readonly activities: VolunteerActivityService,
+    private readonly teams: VolunteerTeamService,
+  ) {}
+
+  @Mutation(() => VolunteerSignUp, {
+    description:
+      'Signs you (your volunteer record) up for a PUBLISHED activity that has not started. Past capacity: CONFLICT ACTIVITY_FULL, ' +
+      'nothing written. Signing up again while signed up returns your existing sign-up (idempotent).',
+  })
+  signUpForActivity(@CurrentCaller() caller: Caller, @Args('activityId', { type: () => ID }, ParseUuidPipe) activityId: string): Promise<VolunteerSignUp> {
+    requirePermission(caller, Permission.VOLUNTEER_SIGN_UP);
+    return this.activities.signUp(caller, activityId);
+  }
+
+  @Mutation(() => VolunteerSignUp, { description: 'Gives your place back (before you check in).' })
+  cancelSignUp(@CurrentCaller() caller: Caller, @Args('activityId', { type: () => ID }, ParseUuidPipe) activityId: string): Promise<VolunteerSignUp> {
+    requirePermission(caller, Permission.VOLUNTEER_SIGN_UP);
+    return this.activities.cancelSignUp(caller, activityId);
+  }
+
+  @Mutation(() => VolunteerSignUp, {
+    description:
+      `签到: checks you in at the activity at \`at\` (your phone's clock), from ${VOLUNTEER_RULES.checkInMarginMinutes} minutes before ` +
+      `the start to ${VOLUNTEER_RULES.checkInMarginMinutes} minutes after the end (else BAD_USER_INPUT OUTSIDE_ACTIVITY_WINDOW). ` +
+      'Checking in again keeps the first time.',
+  })
+  checkInToActivity(
+    @CurrentCaller() caller: Caller,
+    @Args('activityId', { type: () => ID }, ParseUuidPipe) activityId: string,
+    @Args('at', { type: () => GraphQLISODateTime }) at: Date,
+  ): Promise<VolunteerSignUp> {
+    requirePermission(caller, Permission.VOLUNTEER_SIGN_UP);
+    return this.activities.checkIn(caller, activityId, at);
+  }
+
+  @Query(() => VolunteerSignUpConnection, { description: 'Your sign-ups, newest first.' })
+  myVolunteerSignUps(@CurrentCaller() caller: Caller, @Args() args: PageArgs): Promise<VolunteerSignUpConnection> {
+    requirePermission(caller, Permission.VOLUNTEER_SIGN_UP);
+    return this.activities.listMySignUps(caller, args);
+  }
+
+  @ResolveField(() => VolunteerActivity, { nullable: true })
+  async activity(@Parent() signUp: VolunteerSignUp, @Context() context: RequestContext): Promise<VolunteerActivity | null> {
+    const row = await requestLoader<VolunteerActivityRow>(
+      context, 'VolunteerActivity', async (ids) => byIds(ids, await this.activities.activitiesByIds(ids)),
+    ).load(signUp.activityId);
+    return row ? VolunteerActivity.from(row) : null;
+  }
+
+  @ResolveField(() => Volunteer, { nullable: true, description: 'Name and phone masked unless you read personal data or it is you.' })
+  volunteer(@Parent() signUp: VolunteerSignUp, @Context() context: RequestContext): Promise<Volunteer | null> {
+    return loadVolunteer(context, this.teams, signUp.volunteerId);
+  }
+}
+
+@Resolver(() => VolunteerHours)
+export class VolunteerHoursResolver {
+  constructor(
+    private readonly hours: VolunteerHoursService,
+    private readonly teams: VolunteerTeamService,
+  ) {}
+
+  @Query(() => VolunteerHoursConnection, {
+    description:
+      'For organisers: approved hours in a month (by activity start, Asia/Shanghai) per volunteer or per team, for activities in your territory.',
+  })
+  volunteerHours(@CurrentCaller() caller: Caller, @Args() args: VolunteerHoursArgs): Promise<VolunteerHoursConnection> {
+    requirePermission(caller, Permission.VOLUNTEER_MANAGE);
+    for (const field of ['orgUnitId', 'teamId', 'volunteerId'] as const) {
+      if (args[field]) args[field] = requireUuid(args[field], field);
+    }
+    return this.hours.list(caller, args);
+  }
+
+  @ResolveField(() => Volunteer, { nullable: true })
+  volunteer(@Parent() hours: VolunteerHours, @Context() context: RequestContext): Promise<Volunteer | null> {
+    return hours.volunteerId ? loadVolunteer(context, this.teams, hours.volunteerId) : Promise.resolve(null);
+  }
+
+  @ResolveField(() => VolunteerTeam, { nullable: true })
+  team(@Parent() hours: VolunteerHours, @Context() context: RequestContext): Promise<VolunteerTeam | null> {
+    return hours.teamId ? teamLoader(context, this.teams).load(hours.teamId) : Promise.resolve(null);
+  }
+}
