@@ -274,7 +274,7 @@ export class VanguardService {
     if (!this.isConsoleReader(caller)) throw DomainError.forbidden('A party member may read only their own vanguard index', 'OWN_INDEX_ONLY');
   }
 
-  /** Staff see members who live in their territory; a party member only themselves (their account's member). */
+  /** Staff see members who live in their territory; a party member only themselves. */
   private async requireMemberVisible(caller: Caller, memberId: string): Promise<void> {
     requirePermission(caller, Permission.VANGUARD_READ);
     const [member] = await this.dataSource.query(
@@ -286,7 +286,10 @@ export class VanguardService {
       if (caller.orgUnitId === null || (member.path ?? []).includes(caller.orgUnitId)) return;
       throw DomainError.forbidden('That party member lives outside your territory', 'OUT_OF_SCOPE');
     }
-    if (member.userId !== caller.userId) throw DomainError.forbidden('A party member may read only their own vanguard index', 'OWN_INDEX_ONLY');
+    // The member's account (user_id), or a token whose subject is the member id, as households' check-ins use.
+    if (member.userId !== caller.userId && memberId !== caller.userId) {
+      throw DomainError.forbidden('A party member may read only their own vanguard index', 'OWN_INDEX_ONLY');
+    }
   }
 
   /**

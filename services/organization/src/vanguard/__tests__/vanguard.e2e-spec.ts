@@ -474,6 +474,9 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
     const own = await platform.token([Role.PARTY_MEMBER], communityA, m1.userId);
     expect((await index(own, m1.id, MARCH)).score).toBe(78);
     expect(reasonOf(await platform.query(own, INDEX, { member: m2.id, month: MARCH }))).toBe('OWN_INDEX_ONLY');
+    // A token whose subject is the member id (as households' check-ins use) reads that member's own index too.
+    const bySubject = await platform.token([Role.PARTY_MEMBER], communityA, m2.id);
+    expect((await index(bySubject, m2.id, MARCH)).score).toBe(47.5);
     expect(reasonOf(await platform.query(own, RANKING, { month: MARCH, org: communityBranchA }))).toBe('OWN_INDEX_ONLY');
     const resident = await platform.token([Role.RESIDENT], communityA, 'resident-1', m1Household);
     expect(reasonOf(await platform.query(resident, INDEX, { member: m1.id, month: MARCH }))).toBe('MISSING_PERMISSION');
