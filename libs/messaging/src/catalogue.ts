@@ -54,6 +54,8 @@ export enum EventType {
   HouseholdGradesPublished = 'household-grades.published',
   /** households → notifications, organization: every grade of a district's month has been published. Once a month. */
   MonthlyEvaluationCompleted = 'monthly-evaluation.completed',
+  /** households → organization: a week's photo check-in counts of up to 500 party members, for the vanguard index. */
+  PartyMemberCheckInsSummarised = 'party-member-check-ins.summarised',
 }
 
 /** Which queues receive each event. The relay adds one job per subscribing queue, with the event id as job id. */
@@ -63,6 +65,7 @@ export const EVENT_SUBSCRIBERS: Record<EventType, readonly QueueName[]> = {
   [EventType.EvaluationRequested]: [QueueName.HouseholdsJobs],
   [EventType.HouseholdGradesPublished]: [QueueName.NotificationsEvents, QueueName.OrganizationEvents],
   [EventType.MonthlyEvaluationCompleted]: [QueueName.NotificationsEvents, QueueName.OrganizationEvents],
+  [EventType.PartyMemberCheckInsSummarised]: [QueueName.OrganizationEvents],
 };
 
 /** A service's own jobs (not events). */

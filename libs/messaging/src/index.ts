@@ -1,6 +1,7 @@
 export * from './catalogue.js';
 export * from './events/territory-changed.js';
 export * from './events/evaluation.js';
+export * from './events/check-ins-summarised.js';
 export * from './job-options.js';
 export * from './redis.js';
 export * from './job-handler.js';

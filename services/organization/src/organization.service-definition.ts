@@ -10,6 +10,7 @@ import { CreateVolunteers1796000000107 } from './database/migrations/17960000001
 import { CreateDuties1796000000106 } from './database/migrations/1796000000106-createDuties.js';
 import { CreateIdempotencyRecord1796000000003 } from '#libs/idempotency';
 import { DutiesModule } from './duties/duties.module.js';
+import { CreateVanguardIndex1796000000108 } from './database/migrations/1796000000108-createVanguardIndex.js';
 import { GradesModule } from './grades/grades.module.js';
 import { InstitutionEntity } from './institutions/institution.entity.js';
 import { InstitutionsModule } from './institutions/institutions.module.js';
@@ -20,6 +21,8 @@ import { ViewerModule } from './viewer/viewer.module.js';
 import { VolunteersModule } from './volunteers/volunteers.module.js';
 import { PartyModule } from './party/party.module.js';
 import { LeadersModule } from './leaders/leaders.module.js';
+import { VanguardModule } from './vanguard/vanguard.module.js';
+import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
 
 @Module({})
 export class OrganizationModule {
@@ -27,7 +30,8 @@ export class OrganizationModule {
     return {
       module: OrganizationModule,
       imports: [PlatformModule.forRoot(runtime), TerritoryModule, InstitutionsModule, ViewerModule, GradesModule,
-        VolunteersModule, PartyModule, LeadersModule, DutiesModule],
+        VolunteersModule, PartyModule, LeadersModule, DutiesModule, VanguardModule,
+      ],
     };
   }
 }
@@ -38,9 +42,9 @@ export const organizationService: ServiceDefinition = {
   defaultPort: DEFAULT_PORTS[ServiceName.Organization],
   entities: [OrgUnitEntity, InstitutionEntity],
   migrations: [
-    CreateOutboxAndInbox1796000000000, CreateIdempotencyRecord1796000000003, CreateTerritory1796000000100, CreateInstitution1796000000101, CreateMemberHouseholdGrade1796000000102,
+    CreateOutboxAndInbox1796000000000, CreatePersonalDataAccess1796000000002, CreateIdempotencyRecord1796000000003, CreateTerritory1796000000100, CreateInstitution1796000000101, CreateMemberHouseholdGrade1796000000102,
     VersionInstitutions1796000000103, CreatePartyStructure1796000000104,
-    CreateDuties1796000000106, CreateVolunteers1796000000107,
+    CreateDuties1796000000106, CreateVolunteers1796000000107, CreateVanguardIndex1796000000108,
   ],
   module: (runtime) => OrganizationModule.forRoot(runtime),
   demoData: organizationDemoData,

@@ -1,3 +1,5 @@
+import type { EntityManager } from 'typeorm';
+import { EventType, outboxInsertFrom } from '#libs/messaging';
 import type { Queryable } from '#libs/pagination';
 import { CheckInReviewStatus } from './check-in-enums.js';
 import { CHECK_IN_RULES, parseWeek } from './check-in-rules.js';
@@ -24,4 +26,46 @@ export async function flagMembersUnderQuota(db: Queryable, week: string, flagged
     [parseWeek(week), CHECK_IN_RULES.weeklyQuota, flaggedBy, CheckInReviewStatus.REJECTED],
   );
   return count;
+}
+
+/** Members per `party-member-check-ins.summarised` event. */
+export const MEMBERS_PER_SUMMARY_EVENT = 500;
+
+/**
+ * Records `party-member-check-ins.summarised` events for `weeks` inside the caller's transaction: for each week every
+ * party member (zeros too) with what they submitted, what both branches approved, what counts (not rejected) and
+ * whether the quota was met with approved check-ins, at most MEMBERS_PER_SUMMARY_EVENT members an event. One
+ * statement for the whole district. Returns the number of events recorded.
+ */
+export async function recordCheckInSummaries(manager: EntityManager, weeks: readonly string[]): Promise<number> {
+  const [{ events }] = await manager.query(
+    `WITH weeks AS (SELECT DISTINCT unnest($1::date[]) AS week),
+     members AS (
+       SELECT DISTINCT ON (party_member_id) party_member_id, household_id
+         FROM resident WHERE party_member_id IS NOT NULL ORDER BY party_member_id, household_id),
+     counted AS (
+       SELECT w.week, m.party_member_id, m.household_id, count(c.id)::int AS submitted,
+              count(c.id) FILTER (WHERE c.review_status = $3)::int AS approved,
+              count(c.id) FILTER (WHERE c.review_status <> $4)::int AS counting
+         FROM weeks w CROSS JOIN members m
+         LEFT JOIN photo_check_in c ON c.week = w.week AND c.party_member_id = m.party_member_id
+        GROUP BY w.week, m.party_member_id, m.household_id),
+     items AS (
+       SELECT week, (row_number() OVER (PARTITION BY week ORDER BY party_member_id) - 1) / ${MEMBERS_PER_SUMMARY_EVENT} AS batch,
+              party_member_id,
+              json_build_object('partyMemberId', party_member_id, 'householdId', household_id, 'submitted', submitted,
+                                'approvedByBoth', approved, 'counting', counting, 'quota', $2::int,
+                                'quotaMetApproved', approved >= $2::int) AS item
+         FROM counted),
+     recorded AS (
+       ${outboxInsertFrom(
+         '$5',
+         `SELECT json_build_object('week', to_char(week, 'YYYY-MM-DD'), 'members', json_agg(item ORDER BY party_member_id))
+            FROM items GROUP BY week, batch`,
+       )})
+     SELECT count(*)::int AS events FROM recorded`,
+    [weeks.map((week) => parseWeek(week)), CHECK_IN_RULES.weeklyQuota, CheckInReviewStatus.APPROVED, CheckInReviewStatus.REJECTED,
+      EventType.PartyMemberCheckInsSummarised],
+  );
+  return events;
 }

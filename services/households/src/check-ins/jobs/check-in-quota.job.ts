@@ -11,7 +11,9 @@ export interface CheckInQuotaJobData {
 
 /**
  * Mondays at 01:00 Asia/Shanghai (see JOB_SCHEDULES): flags every party member under the photo check-in quota in the
- * week that just ended. A redelivered or repeated job flags nobody twice (one flag per member and week).
+ * week that just ended, and tells organization every member's check-ins of that week and the four before it
+ * (`party-member-check-ins.summarised`). A redelivered or repeated job flags nobody twice (one flag per member and
+ * week); the summaries it sends again replace the same counts.
  */
 @Injectable()
 @JobHandler(JobName.CheckInQuotaWeekly)
@@ -25,6 +27,7 @@ export class CheckInQuotaJob implements JobProcessor<CheckInQuotaJobData> {
     if (Number.isNaN(firedAt.getTime())) throw new PermanentJobError(`firedAt ${JSON.stringify(data.firedAt)} is not a time`);
     const week = weekJustEnded(firedAt);
     const flagged = await this.quota.flagWeek(week, `job:${job.id}`);
-    this.logger.log(`Job ${job.id}: flagged ${flagged} party members under the photo check-in quota in the week of ${week}`);
+    const events = await this.quota.summarise(week);
+    this.logger.log(`Job ${job.id}: flagged ${flagged} party members under the photo check-in quota in the week of ${week}; ${events} summary events`);
   }
 }
