@@ -59,7 +59,8 @@ describe('the demo district', () => {
 
     await migrateAndSeed({ reset: true, households: 30_000, env: (service) => serviceEnv(service.defaultPort), log: () => undefined });
     expect(await count(households, `SELECT count(*)::int AS count FROM household`)).toBe(30_000);
-  });
+    // Two whole demo seeds: about 15 s each alone, several times that when the other test worker is busy too.
+  }, 240_000);
 
   it('is not written twice when a service already has data', async () => {
     const before = await count(households, `SELECT count(*)::int AS count FROM household`);
