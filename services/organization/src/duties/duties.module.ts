@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { Idempotency } from '#libs/idempotency';
+import { InstitutionsModule } from '../institutions/institutions.module.js';
+import { PartyModule } from '../party/party.module.js';
 import { TerritoryModule } from '../territory/territory.module.js';
 import { DutyLogService } from './duty-log.service.js';
 import { DutyReportService } from './duty-report.service.js';
-import { DutyComplianceResolver, DutyLogResolver, DutyQueryResolver } from './duty.resolver.js';
+import { DutyComplianceResolver, DutyEscalationResolver, DutyLogResolver, DutyPeriodResolver, DutyQueryResolver } from './duty.resolver.js';
 import { DutyCheckJob } from './jobs/duty-check.job.js';
 
 /**
@@ -12,7 +14,7 @@ import { DutyCheckJob } from './jobs/duty-check.job.js';
  * periods, escalations and compliance rates.
  */
 @Module({
-  imports: [TerritoryModule],
-  providers: [DutyLogService, DutyReportService, DutyLogResolver, DutyQueryResolver, DutyComplianceResolver, DutyCheckJob, Idempotency],
+  imports: [TerritoryModule, InstitutionsModule, PartyModule],
+  providers: [DutyLogService, DutyReportService, DutyLogResolver, DutyPeriodResolver, DutyEscalationResolver, DutyQueryResolver, DutyComplianceResolver, DutyCheckJob, Idempotency],
 })
 export class DutiesModule {}

@@ -5,7 +5,6 @@ import { Permission, hasPermission, type Caller } from '#libs/auth';
 import { shanghaiDate } from '#libs/calendar';
 import { DomainError, ErrorCode } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
-import type { InstitutionEntity } from '../institutions/institution.entity.js';
 import { DUTY_CHECK_LOCK, applyLateLog } from './duty-check-sql.js';
 import { DUTY_RULES } from './duty-kinds.js';
 import { normalizeNote, requirePerformable } from './duty-log-rules.js';
@@ -84,15 +83,6 @@ export class DutyLogService {
       return { id: id as string };
     });
     return this.get(caller, id);
-  }
-
-  /** Institutions by id, one query, for the request's batched Institution loader. */
-  institutions(ids: readonly string[]): Promise<InstitutionEntity[]> {
-    return this.dataSource.query(
-      `SELECT i.id, i.kind, i.name, i.credit_code AS "creditCode", i.org_unit_id AS "orgUnitId", i.created_at AS "createdAt"
-         FROM institution i WHERE i.id = ANY($1::uuid[])`,
-      [ids],
-    );
   }
 
   /** A log: the caller's own, or one of a post in their territory for readers of duties. */

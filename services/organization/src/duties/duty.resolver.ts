@@ -1,9 +1,12 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Permission, hasPermission, requirePermission, type Caller } from '#libs/auth';
 import { PageArgs } from '#libs/pagination';
-import { CurrentCaller, byIds, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
+import { CurrentCaller, requireUuid, type RequestContext } from '#libs/platform';
 import { Institution } from '../institutions/institution.model.js';
-import type { InstitutionEntity } from '../institutions/institution.entity.js';
+import { InstitutionService } from '../institutions/institution.service.js';
+import { PartyOrgService } from '../party/party-org.service.js';
+import { PartyOrg } from '../party/party.models.js';
+import { institutionLoader, partyOrgLoader } from '../party/party.loaders.js';
 import { OrgUnit } from '../territory/org-unit.model.js';
 import { orgUnitLoader } from '../territory/org-unit.loader.js';
 import { OrgUnitService, canSee } from '../territory/org-unit.service.js';
@@ -11,7 +14,8 @@ import { DutyLogService } from './duty-log.service.js';
 import { DutyReportService } from './duty-report.service.js';
 import { DutyComplianceArgs, DutyEscalationsArgs, DutyPeriodsArgs, RecordDutyLogInput } from './duty.inputs.js';
 import {
-  DutyCompliance, DutyEscalationConnection, DutyLog, DutyMemberComplianceConnection, DutyPeriodConnection, DutyRuleModel, MyDuties,
+  DutyCompliance, DutyEscalation, DutyEscalationConnection, DutyLog, DutyMemberComplianceConnection, DutyPeriod, DutyPeriodConnection,
+  DutyRuleModel, MyDuties,
 } from './duty.models.js';
 import { DUTY_KINDS } from './duty-kinds.js';
 
@@ -20,6 +24,8 @@ export class DutyLogResolver {
   constructor(
     private readonly logs: DutyLogService,
     private readonly units: OrgUnitService,
+    private readonly institutions: InstitutionService,
+    private readonly orgs: PartyOrgService,
   ) {}
 
   @Mutation(() => DutyLog, {
@@ -46,11 +52,33 @@ export class DutyLogResolver {
   @ResolveField(() => Institution, { nullable: true, description: 'The sector unit supervised.' })
   async institution(@Parent() log: DutyLog, @Context() context: RequestContext): Promise<Institution | null> {
     if (!log.institutionId) return null;
-    const loader = requestLoader<InstitutionEntity>(context, 'Institution', async (ids) =>
-      byIds(ids, await this.logs.institutions(ids)),
-    );
-    const institution = await loader.load(log.institutionId);
+    const institution = await institutionLoader(context, this.institutions).load(log.institutionId);
     return institution ? Institution.from(institution) : null;
+  }
+
+  @ResolveField(() => PartyOrg, { description: 'The party organisation whose secretary post owes the duty.' })
+  async partyOrg(@Parent() log: DutyLog, @Context() context: RequestContext): Promise<PartyOrg> {
+    return PartyOrg.from((await partyOrgLoader(context, this.orgs).load(log.partyOrgId))!);
+  }
+}
+
+@Resolver(() => DutyPeriod)
+export class DutyPeriodResolver {
+  constructor(private readonly orgs: PartyOrgService) {}
+
+  @ResolveField(() => PartyOrg, { description: 'The party organisation whose secretary post owed the period.' })
+  async partyOrg(@Parent() period: DutyPeriod, @Context() context: RequestContext): Promise<PartyOrg> {
+    return PartyOrg.from((await partyOrgLoader(context, this.orgs).load(period.partyOrgId))!);
+  }
+}
+
+@Resolver(() => DutyEscalation)
+export class DutyEscalationResolver {
+  constructor(private readonly orgs: PartyOrgService) {}
+
+  @ResolveField(() => PartyOrg, { description: 'The next level up the miss was reported to.' })
+  async escalatedTo(@Parent() escalation: DutyEscalation, @Context() context: RequestContext): Promise<PartyOrg> {
+    return PartyOrg.from((await partyOrgLoader(context, this.orgs).load(escalation.escalatedToPartyOrgId))!);
   }
 }
 

@@ -19,7 +19,8 @@ const PERIODS = `query($month: String, $org: ID, $member: ID, $duty: DutyKind, $
 const ESCALATIONS = `query($org: ID, $month: String, $first: Int, $after: String) {
   dutyEscalations(partyOrgId: $org, month: $month, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
-    edges { node { id labelZh escalatedToPartyOrgId escalatedToPartyOrgName repeated createdAt resolvedAt period { ${PERIOD_FIELDS} } } } } }`;
+    edges { node { id labelZh escalatedToPartyOrgId escalatedToPartyOrgName repeated createdAt resolvedAt
+      escalatedTo { id kind labelZh } period { ${PERIOD_FIELDS} partyOrg { id kind parent { id } } } } } } }`;
 const RATE = 'duty labelZh cadence due met missed rate';
 const COMPLIANCE = `query($month: String!, $org: ID, $member: ID) {
   dutyCompliance(month: $month, partyOrgId: $org, memberId: $member) {
@@ -282,6 +283,9 @@ describe('duty cadences (履职) through the gateway', () => {
       const nodes = escalations.data.dutyEscalations.edges.map((e: any) => e.node);
       expect(nodes).toHaveLength(4);
       expect(nodes[0]).toMatchObject({ labelZh: '未履职上报', escalatedToPartyOrgId: streetCommittee.id, escalatedToPartyOrgName: '履职测试街道党工委', resolvedAt: null });
+      // Linked as party organisations: the community committee that missed, and the street committee above it.
+      expect(nodes[0].escalatedTo).toEqual({ id: streetCommittee.id, kind: 'STREET_COMMITTEE', labelZh: expect.any(String) });
+      expect(nodes[0].period.partyOrg).toMatchObject({ kind: 'COMMUNITY_COMMITTEE', parent: { id: streetCommittee.id } });
       expect(nodes.map((n: any) => [n.period.partyOrgName, n.period.periodStart, n.period.status]).sort()).toEqual([
         ['一社区党委', '2025-03-03', 'MISSED'],
         ['二社区党委', '2025-03-01', 'MISSED'],
