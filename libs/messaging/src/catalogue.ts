@@ -31,6 +31,7 @@ export enum QueueName {
   EnforcementEvents = 'enforcement-events',
   NotificationsEvents = 'notifications-events',
   OrganizationJobs = 'organization-jobs',
+  EnforcementJobs = 'enforcement-jobs',
 }
 
 export const QUEUE_OWNER: Record<QueueName, ServiceName> = {
@@ -40,6 +41,7 @@ export const QUEUE_OWNER: Record<QueueName, ServiceName> = {
   [QueueName.EnforcementEvents]: ServiceName.Enforcement,
   [QueueName.NotificationsEvents]: ServiceName.Notifications,
   [QueueName.OrganizationJobs]: ServiceName.Organization,
+  [QueueName.EnforcementJobs]: ServiceName.Enforcement,
 };
 
 /** Events, published through each service's transactional outbox. */
@@ -56,16 +58,19 @@ export enum EventType {
   MonthlyEvaluationCompleted = 'monthly-evaluation.completed',
   /** households → organization: a week's photo check-in counts of up to 500 party members, for the vanguard index. */
   PartyMemberCheckInsSummarised = 'party-member-check-ins.summarised',
+  /** enforcement → households: a joint action found something at a household; households records an inspection. */
+  ActionFindingRecorded = 'action-finding.recorded',
 }
 
 /** Which queues receive each event. The relay adds one job per subscribing queue, with the event id as job id. */
 export const EVENT_SUBSCRIBERS: Record<EventType, readonly QueueName[]> = {
   [EventType.TerritoryChanged]: [QueueName.HouseholdsEvents, QueueName.EnforcementEvents, QueueName.NotificationsEvents],
-  [EventType.InstitutionsChanged]: [QueueName.NotificationsEvents],
+  [EventType.InstitutionsChanged]: [QueueName.NotificationsEvents, QueueName.EnforcementEvents],
   [EventType.EvaluationRequested]: [QueueName.HouseholdsJobs],
   [EventType.HouseholdGradesPublished]: [QueueName.NotificationsEvents, QueueName.OrganizationEvents],
   [EventType.MonthlyEvaluationCompleted]: [QueueName.NotificationsEvents, QueueName.OrganizationEvents],
   [EventType.PartyMemberCheckInsSummarised]: [QueueName.OrganizationEvents],
+  [EventType.ActionFindingRecorded]: [QueueName.HouseholdsEvents],
 };
 
 /** A service's own jobs (not events). */
@@ -78,6 +83,11 @@ export enum JobName {
   CheckInQuotaWeekly = 'check-in-quota.weekly',
   /** Fired by a job scheduler every day at 00:30 Asia/Shanghai: closes the duty periods that just ended, escalates misses. */
   DutyCheckDaily = 'duty-check.daily',
+  /**
+   * Fired by a job scheduler every day at 03:00 Asia/Shanghai: from two weeks before a quarter starts, drafts that
+   * quarter's joint-action campaign for every street that has none yet.
+   */
+  QuarterlyActionDraft = 'quarterly-action-draft.daily',
 }
 
 /**
@@ -97,6 +107,7 @@ export const JOB_SCHEDULES: readonly { id: string; queue: QueueName; job: JobNam
   { id: 'monthly-evaluation', queue: QueueName.HouseholdsJobs, job: JobName.MonthlyEvaluation, pattern: '0 2 1 * *' },
   { id: 'check-in-quota', queue: QueueName.HouseholdsJobs, job: JobName.CheckInQuotaWeekly, pattern: '0 1 * * 1' },
   { id: 'duty-check', queue: QueueName.OrganizationJobs, job: JobName.DutyCheckDaily, pattern: '30 0 * * *' },
+  { id: 'quarterly-action-draft', queue: QueueName.EnforcementJobs, job: JobName.QuarterlyActionDraft, pattern: '0 3 * * *' },
 ];
 
 /** Jobs that are not events (scheduled cycles, chunks of work), by the queue that runs them. */
@@ -107,6 +118,7 @@ export const SCHEDULED_JOBS: Record<QueueName, readonly string[]> = {
   [QueueName.EnforcementEvents]: [],
   [QueueName.NotificationsEvents]: [],
   [QueueName.OrganizationJobs]: [JobName.DutyCheckDaily],
+  [QueueName.EnforcementJobs]: [JobName.QuarterlyActionDraft],
 };
 
 /** Every job name each queue can hold: its scheduled jobs plus the events it subscribes to. */
@@ -134,4 +146,15 @@ export interface EventEnvelope<Payload = unknown> {
  */
 export interface QueuedEvent extends Omit<EventEnvelope, 'payload'> {
   payloadJson: string;
+}
+
+/** `action-finding.recorded`: what a joint action found at one household (no personal data: ids and the finding). */
+export interface ActionFindingRecordedPayload {
+  findingId: string;
+  actionId: string;
+  householdId: string;
+  category: string;
+  description: string;
+  photoIds: string[];
+  recordedAt: string;
 }

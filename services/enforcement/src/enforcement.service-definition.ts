@@ -2,6 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CreateOutboxAndInbox1796000000000, DEFAULT_PORTS, ServiceName } from '#libs/messaging';
 import { PlatformModule, type ServiceDefinition, type ServiceRuntime } from '#libs/platform';
 import { CreateTerritoryReplica1796000000001 } from '#libs/territory';
+import { CreateInstitutionCopy1796000000004 } from '#libs/institutions';
+import { CreateJointActions1796000000301 } from './database/migrations/1796000000301-createJointActions.js';
+import { JointActionsModule } from './joint-actions/joint-actions.module.js';
 import { CampaignEntity } from './campaigns/campaign.entity.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { CreateCampaign1796000000300 } from './database/migrations/1796000000300-createCampaign.js';
@@ -10,7 +13,7 @@ import { enforcementDemoData } from './seed/enforcement.seed.js';
 @Module({})
 export class EnforcementServiceModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
-    return { module: EnforcementServiceModule, imports: [PlatformModule.forRoot(runtime), CampaignsModule] };
+    return { module: EnforcementServiceModule, imports: [PlatformModule.forRoot(runtime), CampaignsModule, JointActionsModule] };
   }
 }
 
@@ -19,7 +22,8 @@ export const enforcementService: ServiceDefinition = {
   name: ServiceName.Enforcement,
   defaultPort: DEFAULT_PORTS[ServiceName.Enforcement],
   entities: [CampaignEntity],
-  migrations: [CreateOutboxAndInbox1796000000000, CreateTerritoryReplica1796000000001, CreateCampaign1796000000300],
+  migrations: [CreateOutboxAndInbox1796000000000, CreateTerritoryReplica1796000000001, CreateCampaign1796000000300,
+    CreateInstitutionCopy1796000000004, CreateJointActions1796000000301],
   module: (runtime) => EnforcementServiceModule.forRoot(runtime),
   demoData: enforcementDemoData,
 };
