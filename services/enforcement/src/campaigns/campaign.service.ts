@@ -135,7 +135,8 @@ export class CampaignService {
     if (from === undefined || current.state !== from) {
       throw DomainError.conflict(`A ${current.state} campaign cannot become ${to}`, 'INVALID_TRANSITION', { from: current.state, to });
     }
-    const [row]: CampaignEntity[] = await this.dataSource.query(
+    // An UPDATE … RETURNING answers [rows, count] through TypeORM's postgres driver.
+    const [[row]]: [CampaignEntity[], number] = await this.dataSource.query(
       `UPDATE campaign AS c SET state = $3, updated_at = now() WHERE c.id = $1 AND c.state = $2 RETURNING ${COLUMNS}`,
       [id, from, to],
     );

@@ -250,10 +250,10 @@ export class JointActionsArgs extends PageArgs {
   @Field(() => ID, { nullable: true, description: 'Actions this bureau leads or takes part in with a team or officer.' })
   bureauId?: string | null;
 
-  @Field({ nullable: true, description: 'Actions ending after this time.' })
+  @Field(() => Date, { nullable: true, description: 'Actions ending after this time.' })
   from?: Date | null;
 
-  @Field({ nullable: true, description: 'Actions starting before this time.' })
+  @Field(() => Date, { nullable: true, description: 'Actions starting before this time.' })
   to?: Date | null;
 
   @Field(() => ID, { nullable: true, description: 'Actions on this unit, a unit inside it or a unit containing it.' })
