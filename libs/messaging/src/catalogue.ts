@@ -153,6 +153,8 @@ export interface ActionFindingRecordedPayload {
   findingId: string;
   actionId: string;
   householdId: string;
+  /** The action's target units: households records the finding only for a household inside them. */
+  targetUnitIds: string[];
   category: string;
   description: string;
   photoIds: string[];

@@ -404,7 +404,7 @@ export class JointActionService {
       );
       if (kind === FindingTargetKind.HOUSEHOLD) {
         const payload: ActionFindingRecordedPayload = {
-          findingId: inserted.id, actionId, householdId: inserted.householdId, category: inserted.category, description,
+          findingId: inserted.id, actionId, householdId: inserted.householdId, targetUnitIds: action.targetUnits.map((t) => t.id), category: inserted.category, description,
           photoIds, recordedAt: inserted.recordedAt.toISOString(),
         };
         await this.outbox.record(manager, [{ type: EventType.ActionFindingRecorded, payload }]);

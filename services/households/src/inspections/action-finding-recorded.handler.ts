@@ -13,7 +13,7 @@ const ISSUE_OF_CATEGORY: Record<string, InspectionIssue> = {
 /**
  * A joint enforcement action found something at a household (`action-finding.recorded`): it is recorded as a failed
  * patrol inspection by `joint-action:<action id>`, once per event (inbox). Photos are kept when they are uploads
- * households holds; a household that does not exist (any more) is skipped.
+ * households holds; a household that does not exist (any more), or lies outside the action's target units, is skipped.
  */
 @Injectable()
 @JobHandler(EventType.ActionFindingRecorded)
@@ -29,14 +29,15 @@ export class ActionFindingRecordedHandler implements JobProcessor<EventEnvelope<
         `INSERT INTO inspection (household_id, kind, result, issues, inspector_id, inspected_at, photo_ids, note)
          SELECT h.id, $2, $3, ARRAY[$4], $5, $6,
                 ARRAY(SELECT u.id FROM upload u WHERE u.id = ANY($7::uuid[])), left($8, 500)
-           FROM household h WHERE h.id = $1
+           FROM household h JOIN territory_unit t ON t.id = h.compound_id
+          WHERE h.id = $1 AND t.path && $9::uuid[]
          RETURNING id`,
         [
           finding.householdId, InspectionKind.PATROL, InspectionResult.FAIL, ISSUE_OF_CATEGORY[finding.category] ?? InspectionIssue.OTHER,
-          `joint-action:${finding.actionId}`, finding.recordedAt, finding.photoIds, `联合执法发现：${finding.description}`,
+          `joint-action:${finding.actionId}`, finding.recordedAt, finding.photoIds, `联合执法发现：${finding.description}`, finding.targetUnitIds,
         ],
       );
-      if (inserted.length === 0) this.logger.warn(`Finding ${finding.findingId} names a household households does not hold; skipped`);
+      if (inserted.length === 0) this.logger.warn(`Finding ${finding.findingId} names a household households does not hold inside the action's units; skipped`);
     });
   }
 }

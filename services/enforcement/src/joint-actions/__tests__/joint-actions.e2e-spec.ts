@@ -328,6 +328,21 @@ describe('joint actions through the gateway', () => {
         householdId: household.id, kind: 'PATROL', result: 'FAIL', issues: ['RECYCLABLES_MIXED'], note: '联合执法发现：厨余垃圾中混有塑料瓶',
       });
 
+      // Delivered again (at-least-once): households' inbox records nothing twice.
+      const [event] = await db().query(
+        `SELECT id, type, payload::text AS "payloadJson", occurred_at AS "occurredAt" FROM outbox_event WHERE type = 'action-finding.recorded' AND payload->>'actionId' = $1`,
+        [actionId],
+      );
+      const householdsQueue = new Queue(QueueName.HouseholdsEvents, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+      try {
+        const again = await householdsQueue.add(event.type, { ...event, source: ServiceName.Enforcement, occurredAt: event.occurredAt.toISOString() }, { jobId: `${event.id}-again` });
+        await waitFor('the redelivery to be handled', async () => (await again.getState()) === 'completed');
+      } finally {
+        await householdsQueue.close();
+      }
+      const [{ count: inspections }] = await households.query(`SELECT count(*)::int AS count FROM inspection WHERE inspector_id = $1`, [`joint-action:${actionId}`]);
+      expect(inspections).toBe(1);
+
       const company = platform.plan.institutions.find((i) => i.kind === 'PROPERTY_COMPANY')!;
       const outbox = await count(`SELECT count(*)::int AS count FROM outbox_event WHERE type = 'action-finding.recorded'`);
       const candidate: any = await platform.query(admin, FINDING, {
