@@ -360,6 +360,40 @@ describe('joint actions through the gateway', () => {
     });
   });
 
+  describe('reading and scope', () => {
+    it("lists a bureau's actions in a window, teams' bureaus included, and keeps a street administrator to their street", async () => {
+      const [streetA, streetB] = platform.plan.streets;
+      const partnerTeam = await newTeam(partner.id);
+      const led: any = await schedule({ title: '执法局牵头', startsAt: at('2037-01-05', 9), endsAt: at('2037-01-05', 11), targetUnitIds: [communitiesOf(streetA.id)[0].id], teamIds: [partnerTeam] });
+      const other: any = await schedule({ title: '另一行动', startsAt: at('2037-01-06', 9), endsAt: at('2037-01-06', 11), targetUnitIds: [communitiesOf(streetB.id)[0].id] });
+      expect(led.errors).toBeUndefined();
+      expect(other.errors).toBeUndefined();
+      const forPartner: any = await platform.query(admin, LIST, { bureauId: partner.id, from: at('2037-01-01', 0), to: at('2037-02-01', 0) });
+      expect(forPartner.data.jointActions.edges.map((e: any) => e.node.title)).toEqual(['执法局牵头']);
+      const forLead: any = await platform.query(admin, LIST, { bureauId: lead.id, from: at('2037-01-01', 0), to: at('2037-02-01', 0) });
+      expect(forLead.data.jointActions.edges.map((e: any) => e.node.title)).toEqual(['执法局牵头', '另一行动']);
+
+      const streetAdmin = await platform.token([Role.STREET_ADMIN], streetA.id);
+      const seen: any = await platform.query(streetAdmin, LIST, { from: at('2037-01-01', 0), to: at('2037-02-01', 0) });
+      expect(seen.data.jointActions.edges.map((e: any) => e.node.title)).toEqual(['执法局牵头']);
+      const before = await count(`SELECT count(*)::int AS count FROM joint_action`);
+      const outside: any = await schedule({ startsAt: at('2037-01-07', 9), endsAt: at('2037-01-07', 11), targetUnitIds: [streetB.id] }, streetAdmin);
+      expect(errorCodes(outside)).toEqual(['FORBIDDEN']);
+      expect(await count(`SELECT count(*)::int AS count FROM joint_action`)).toBe(before);
+      const cannotRotate: any = await platform.query(streetAdmin, ROTATE, { bureauId: lead.id });
+      expect(errorCodes(cannotRotate)).toEqual(['FORBIDDEN']);
+    });
+
+    it('refuses a campaign whose participating bureau is not a DEPARTMENT', async () => {
+      const school = platform.plan.institutions.find((i) => i.kind === 'SCHOOL')!;
+      const response: any = await platform.query(admin, `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }`, {
+        input: { kind: 'SPECIAL_ACTION', name: '专项行动', startsOn: '2037-01-01', endsOn: '2037-01-31', targetUnitIds: [platform.plan.streets[0].id], participatingBureauIds: [school.id] },
+      });
+      expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+      expect(reasonOf(response)).toBe('NOT_A_BUREAU');
+    });
+  });
+
   describe('campaign states', () => {
     it('moves a campaign one step at a time and refuses any other move', async () => {
       const [draft] = await db().query(`SELECT id FROM campaign WHERE state = 'DRAFT' LIMIT 1`);
