@@ -3,6 +3,7 @@ import { CreateOutboxAndInbox1796000000000, DEFAULT_PORTS, ServiceName } from '#
 import { PlatformModule, type ServiceDefinition, type ServiceRuntime } from '#libs/platform';
 import { CreateTerritoryReplica1796000000001 } from '#libs/territory';
 import { CreateInstitutionCopy1796000000004 } from '#libs/institutions';
+import { CreateIdempotencyRecord1796000000003 } from '#libs/idempotency';
 import { CreateJointActions1796000000301 } from './database/migrations/1796000000301-createJointActions.js';
 import { JointActionsModule } from './joint-actions/joint-actions.module.js';
 import { CampaignEntity } from './campaigns/campaign.entity.js';
@@ -23,7 +24,7 @@ export const enforcementService: ServiceDefinition = {
   defaultPort: DEFAULT_PORTS[ServiceName.Enforcement],
   entities: [CampaignEntity],
   migrations: [CreateOutboxAndInbox1796000000000, CreateTerritoryReplica1796000000001, CreateCampaign1796000000300,
-    CreateInstitutionCopy1796000000004, CreateJointActions1796000000301],
+    CreateIdempotencyRecord1796000000003, CreateInstitutionCopy1796000000004, CreateJointActions1796000000301],
   module: (runtime) => EnforcementServiceModule.forRoot(runtime),
   demoData: enforcementDemoData,
 };

@@ -66,19 +66,20 @@ export class JointActionResolver {
   }
 
   @Mutation(() => ActionFinding, {
-    description: 'Records what an action found: about a household it becomes an inspection in households; about a property company or unit, a violation candidate.',
+    description: 'Records what an action found: about a household it becomes an inspection in households; about a property company or unit, a violation candidate. Send the same idempotencyKey on retries: it records once.',
   })
   recordActionFinding(
     @CurrentCaller() caller: Caller,
     @Args('actionId', { type: () => ID }, ParseUuidPipe) actionId: string,
     @Args('input') input: RecordActionFindingInput,
+    @Args('idempotencyKey') idempotencyKey: string,
   ): Promise<ActionFinding> {
     requirePermission(caller, Permission.JOINT_ACTION_SCHEDULE);
     if (input.householdId) input.householdId = requireUuid(input.householdId, 'householdId');
     if (input.propertyCompanyId) input.propertyCompanyId = requireUuid(input.propertyCompanyId, 'propertyCompanyId');
     if (input.orgUnitId) input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
     input.photoIds = input.photoIds.map((id) => requireUuid(id, 'photoIds'));
-    return this.actions.recordFinding(caller, actionId, input);
+    return this.actions.recordFinding(caller, actionId, input, idempotencyKey);
   }
 
   @Mutation(() => BureauCalendarFeed, { description: "Issues a new secret address for the bureau's iCalendar feed; the old one stops working." })

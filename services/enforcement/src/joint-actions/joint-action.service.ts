@@ -6,6 +6,7 @@ import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { EventType, Outbox, type ActionFindingRecordedPayload } from '#libs/messaging';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
+import { Idempotency } from '#libs/idempotency';
 import { Territory } from '#libs/territory';
 import { FindingTargetKind, JointActionStatus } from './joint-action-enums.js';
 import {
@@ -17,6 +18,9 @@ import { InstitutionRef } from '#libs/references';
 export const ACTION_COLUMNS = `a.id, a.campaign_id AS "campaignId", a.title, a.starts_at AS "startsAt", a.ends_at AS "endsAt",
   a.lead_bureau_id AS "leadBureauId", a.target_unit_ids::text[] AS "targetUnitIds", a.team_ids::text[] AS "teamIds",
   a.officer_ids::text[] AS "officerIds", a.status, a.revision, a.created_at AS "createdAt", a.updated_at AS "updatedAt"`;
+const FINDING_SELECT = `SELECT id, action_id AS "actionId", target_kind AS "targetKind", household_id AS "householdId",
+  property_company_id AS "propertyCompanyId", org_unit_id AS "orgUnitId", category, description,
+  photo_ids::text[] AS "photoIds", recorded_at AS "recordedAt" FROM action_finding`;
 const MAX_TITLE = 100;
 const MAX_REASON = 500;
 const MAX_WINDOW_MS = 7 * 86400_000;
@@ -61,6 +65,7 @@ export class JointActionService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly territory: Territory,
     private readonly outbox: Outbox,
+    private readonly idempotency: Idempotency,
   ) {}
 
   // ---- reading ----
@@ -369,7 +374,8 @@ export class JointActionService {
 
   // ---- findings ----
 
-  async recordFinding(caller: Caller, actionId: string, input: RecordActionFindingInput): Promise<ActionFinding> {
+  /** Records once per idempotency key (phones retry): a retry returns the same finding and announces nothing again. */
+  async recordFinding(caller: Caller, actionId: string, input: RecordActionFindingInput, idempotencyKey: string): Promise<ActionFinding> {
     const targets = [input.householdId, input.propertyCompanyId, input.orgUnitId].filter((t) => t);
     if (targets.length !== 1) throw DomainError.badInput('Name exactly one of householdId, propertyCompanyId, orgUnitId', 'ONE_TARGET');
     const description = input.description.trim();
@@ -393,7 +399,8 @@ export class JointActionService {
         throw DomainError.badInput('That unit is not inside the action\'s target units', 'OUTSIDE_ACTION');
       }
     }
-    const row = await this.dataSource.transaction(async (manager) => {
+    const request = { actionId, ...input, description, photoIds };
+    const { id } = await this.idempotency.run(caller, idempotencyKey, 'recordActionFinding', request, async (manager) => {
       const [inserted] = await manager.query(
         `INSERT INTO action_finding (action_id, target_kind, household_id, property_company_id, org_unit_id, category, description, photo_ids, recorded_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9)
@@ -409,19 +416,14 @@ export class JointActionService {
         };
         await this.outbox.record(manager, [{ type: EventType.ActionFindingRecorded, payload }]);
       }
-      return inserted;
+      return { id: inserted.id as string };
     });
+    const [row] = await this.dataSource.query(`${FINDING_SELECT} WHERE id = $1`, [id]);
     return ActionFinding.from(row);
   }
 
   async findings(actionIds: readonly string[]): Promise<ActionFinding[][]> {
-    const rows: any[] = await this.dataSource.query(
-      `SELECT id, action_id AS "actionId", target_kind AS "targetKind", household_id AS "householdId",
-              property_company_id AS "propertyCompanyId", org_unit_id AS "orgUnitId", category, description,
-              photo_ids::text[] AS "photoIds", recorded_at AS "recordedAt"
-         FROM action_finding WHERE action_id = ANY($1::uuid[]) ORDER BY recorded_at, id`,
-      [actionIds],
-    );
+    const rows: any[] = await this.dataSource.query(`${FINDING_SELECT} WHERE action_id = ANY($1::uuid[]) ORDER BY recorded_at, id`, [actionIds]);
     return actionIds.map((id) => rows.filter((r) => r.actionId === id).map(ActionFinding.from));
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { Idempotency } from '#libs/idempotency';
 import { TerritoryReplicaModule } from '#libs/territory';
 import { BureauCalendarService } from './bureau-calendar.service.js';
 import { CalendarsController } from './calendars.controller.js';
@@ -10,6 +11,6 @@ import { JointActionService } from './joint-action.service.js';
 @Module({
   imports: [TerritoryReplicaModule],
   controllers: [CalendarsController],
-  providers: [JointActionService, JointActionResolver, BureauCalendarService, QuarterlyActionDraftJob, InstitutionsChangedHandler],
+  providers: [Idempotency, JointActionService, JointActionResolver, BureauCalendarService, QuarterlyActionDraftJob, InstitutionsChangedHandler],
 })
 export class JointActionsModule {}

@@ -14,7 +14,7 @@ export const enforcementDemoData: DemoData = {
 
   async reset(dataSource) {
     await dataSource.query(`TRUNCATE campaign, territory_unit, outbox_event, processed_event,
-      institution_copy, action_finding, bureau_calendar, joint_action_booking, joint_action_revision, joint_action, enforcement_officer, enforcement_team, bureau_remit`);
+      institution_copy, action_finding, bureau_calendar, joint_action_booking, joint_action_revision, joint_action, enforcement_officer, enforcement_team, bureau_remit, idempotency_record`);
   },
 
   /**

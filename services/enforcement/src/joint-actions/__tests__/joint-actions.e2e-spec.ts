@@ -15,8 +15,8 @@ const CREATE_TEAM = `mutation($bureauId: ID!, $name: String!) { createEnforcemen
 const CREATE_OFFICER = `mutation($bureauId: ID!, $name: String!, $userId: String) { createEnforcementOfficer(bureauId: $bureauId, name: $name, userId: $userId) { id name } }`;
 const GRANT = `mutation($bureauId: ID!, $orgUnitId: ID!) { grantBureauRemit(bureauId: $bureauId, orgUnitId: $orgUnitId) { orgUnit { id } } }`;
 const ROTATE = `mutation($bureauId: ID!) { rotateBureauCalendarToken(bureauId: $bureauId) { path bureau { id } } }`;
-const FINDING = `mutation($actionId: ID!, $input: RecordActionFindingInput!) {
-  recordActionFinding(actionId: $actionId, input: $input) { id targetKind targetLabelZh category labelZh householdId propertyCompany { id } } }`;
+const FINDING = `mutation($actionId: ID!, $input: RecordActionFindingInput!, $key: String!) {
+  recordActionFinding(actionId: $actionId, input: $input, idempotencyKey: $key) { id targetKind targetLabelZh category labelZh householdId propertyCompany { id } } }`;
 const LIST = `query($bureauId: ID, $from: DateTime, $to: DateTime, $unitId: ID) {
   jointActions(bureauId: $bureauId, from: $from, to: $to, unitId: $unitId, first: 100) { totalCount edges { node { id title status } } } }`;
 const CHANGE_STATE = `mutation($id: ID!, $state: CampaignState!) { changeCampaignState(id: $id, state: $state) { id state } }`;
@@ -313,10 +313,15 @@ describe('joint actions through the gateway', () => {
       expect(scheduled.errors).toBeUndefined();
       const actionId = scheduled.data.scheduleJointAction.id;
 
-      const recorded: any = await platform.query(admin, FINDING, {
-        actionId, input: { householdId: household.id, category: 'MIXED_WASTE', description: '厨余垃圾中混有塑料瓶' },
-      });
+      const householdFinding = { actionId, key: 'finding-household-1', input: { householdId: household.id, category: 'MIXED_WASTE', description: '厨余垃圾中混有塑料瓶' } };
+      const recorded: any = await platform.query(admin, FINDING, householdFinding);
       expect(recorded.errors).toBeUndefined();
+      // A phone's retry with the same key records nothing more; the same key for something else is refused.
+      const retried: any = await platform.query(admin, FINDING, householdFinding);
+      expect(retried.data.recordActionFinding.id).toBe(recorded.data.recordActionFinding.id);
+      const reused: any = await platform.query(admin, FINDING, { ...householdFinding, input: { ...householdFinding.input, description: '另一件事' } });
+      expect(reasonOf(reused)).toBe('IDEMPOTENCY_KEY_REUSED');
+      expect(await count(`SELECT count(*)::int AS count FROM action_finding WHERE action_id = $1`, [actionId])).toBe(1);
       expect(recorded.data.recordActionFinding).toMatchObject({ targetKind: 'HOUSEHOLD', targetLabelZh: '住户', labelZh: '混投混放' });
       const [inspection] = await waitFor('the inspection in households', async () => {
         const rows = await households.query(
@@ -346,7 +351,7 @@ describe('joint actions through the gateway', () => {
       const company = platform.plan.institutions.find((i) => i.kind === 'PROPERTY_COMPANY')!;
       const outbox = await count(`SELECT count(*)::int AS count FROM outbox_event WHERE type = 'action-finding.recorded'`);
       const candidate: any = await platform.query(admin, FINDING, {
-        actionId, input: { propertyCompanyId: company.id, category: 'BIN_POINT_UNMANAGED', description: '投放点无人值守，桶边满溢' },
+        actionId, key: 'finding-company-1', input: { propertyCompanyId: company.id, category: 'BIN_POINT_UNMANAGED', description: '投放点无人值守，桶边满溢' },
       });
       expect(candidate.errors).toBeUndefined();
       expect(candidate.data.recordActionFinding).toMatchObject({ targetKind: 'PROPERTY_COMPANY', propertyCompany: { id: company.id } });
@@ -354,7 +359,7 @@ describe('joint actions through the gateway', () => {
       expect(await count(`SELECT count(*)::int AS count FROM outbox_event WHERE type = 'action-finding.recorded'`)).toBe(outbox);
 
       const two: any = await platform.query(admin, FINDING, {
-        actionId, input: { householdId: household.id, orgUnitId: community, category: 'OTHER', description: '两个对象' },
+        actionId, key: 'finding-two-1', input: { householdId: household.id, orgUnitId: community, category: 'OTHER', description: '两个对象' },
       });
       expect(reasonOf(two)).toBe('ONE_TARGET');
     });
