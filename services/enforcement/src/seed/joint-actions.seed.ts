@@ -8,7 +8,7 @@ const OFFICER_NAMES = ['王建国', '李卫东', '张海燕', '陈志强', '刘�
 
 /**
  * Remits, teams and officers of the enforcing bureaus, and two joint actions per street in its current quarterly
- * campaign: one in the quarter's first weeks (mornings), one six weeks later (afternoons), each street on its own
+ * campaign (the seeded quarter containing today, or the latest seeded one; created only when there is none): one in the quarter's first weeks (mornings), one six weeks later (afternoons), each street on its own
  * day, so nothing is double-booked. Bookings are written from the plan's paths: the territory copy may still be
  * arriving while the demo is seeded.
  */
@@ -33,10 +33,16 @@ export async function seedJointActions(dataSource: DataSource, plan: DistrictPla
     [bureaus.map((b) => b.id), OFFICER_NAMES],
   );
 
+  // The seeded quarter that contains today, else the latest seeded one (the demo's year is fixed), else today's.
   const today = shanghaiDate();
-  const month = Number(today.slice(5, 7));
-  const quarterStart = `${today.slice(0, 4)}-${String(Math.floor((month - 1) / 3) * 3 + 1).padStart(2, '0')}-01`;
-  const quarterEnd = addDays(`${Number(quarterStart.slice(0, 4)) + (quarterStart.slice(5, 7) === '10' ? 1 : 0)}-${quarterStart.slice(5, 7) === '10' ? '01' : String(Number(quarterStart.slice(5, 7)) + 3).padStart(2, '0')}-01`, -1);
+  const [seeded] = await dataSource.query(
+    `SELECT starts_on::text AS "startsOn" FROM campaign WHERE kind = 'QUARTERLY_JOINT_ACTION'
+      ORDER BY ($1::date BETWEEN starts_on AND ends_on) DESC, starts_on DESC LIMIT 1`,
+    [today],
+  );
+  const quarterStart: string = seeded?.startsOn ?? `${today.slice(0, 4)}-${String(Math.floor((Number(today.slice(5, 7)) - 1) / 3) * 3 + 1).padStart(2, '0')}-01`;
+  const month = Number(quarterStart.slice(5, 7));
+  const quarterEnd = month === 10 ? `${quarterStart.slice(0, 4)}-12-31` : addDays(`${quarterStart.slice(0, 4)}-${String(month + 3).padStart(2, '0')}-01`, -1);
   const quarter = Math.floor((month - 1) / 3) + 1;
   const lead = bureaus[0];
   const actions: { street: string; path: string[]; title: string; startsAt: string; endsAt: string; teams: string[]; officers: string[] }[] = [];
