@@ -38,6 +38,8 @@ export interface CaseRow {
   appealOutcome: AppealOutcome | null;
   hearingNote: string | null;
   appealDecidedAt: Date | null;
+  /** A credit/points record exists for the case (the scan judged its penalty final). */
+  exported: boolean;
 }
 
 @ObjectType({ description: 'An article of the regulations a case cites, with the range of fines it allows.' })

@@ -23,7 +23,8 @@ export const CASE_COLUMNS = `c.id, c.target_kind AS "targetKind", c.household_id
   c.comply_by::text AS "complyBy", c.notice_text AS "noticeText", c.complied, c.follow_up_note AS "followUpNote",
   c.fine_amount AS "fineAmount", c.penalty_decided_on::text AS "penaltyDecidedOn", c.penalty_note AS "penaltyNote",
   c.appeal_deadline::text AS "appealDeadline", c.appeal_grounds AS "appealGrounds", c.appealed_at AS "appealedAt",
-  c.appeal_outcome AS "appealOutcome", c.hearing_note AS "hearingNote", c.appeal_decided_at AS "appealDecidedAt"`;
+  c.appeal_outcome AS "appealOutcome", c.hearing_note AS "hearingNote", c.appeal_decided_at AS "appealDecidedAt",
+  EXISTS (SELECT 1 FROM credit_export e WHERE e.case_id = c.id AND e.kind = 'RECORD') AS exported`;
 export const CASE_FROM = `enforcement_case c JOIN regulation_article a ON a.code = c.article_code`;
 /** SQL: case `c` was found in unit `$unit` or below it. */
 export const caseUnder = (unit: string) =>
@@ -210,6 +211,11 @@ export class CaseService {
       const today = shanghaiDate();
       if (today > row.appealDeadline!) {
         throw DomainError.badInput(`The appeal window ended on ${row.appealDeadline}`, 'APPEAL_WINDOW_CLOSED', { appealDeadline: row.appealDeadline, today });
+      }
+      if (row.exported) {
+        throw DomainError.badInput('The penalty is final and has been exported: the appeal window is closed', 'APPEAL_WINDOW_CLOSED', {
+          appealDeadline: row.appealDeadline, today,
+        });
       }
       return { to: CaseState.APPEALED, set: { appeal_grounds: grounds, appealed_at: new Date() }, note: grounds };
     });

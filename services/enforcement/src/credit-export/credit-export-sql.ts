@@ -54,8 +54,10 @@ export async function retractIfExported(db: Queryable, caseId: string, reason: s
   if (!record) return 'NONE';
   if (record.state === 'PENDING' && record.attempts === 0) {
     const cancelled: unknown[] = await db.query(
-      `UPDATE credit_export SET state = 'CANCELLED', last_error = $2
-        WHERE id = $1 AND state = 'PENDING' AND attempts = 0 AND (claimed_until IS NULL OR claimed_until < now()) RETURNING id`,
+      `WITH cancelled AS (
+         UPDATE credit_export SET state = 'CANCELLED', last_error = $2
+          WHERE id = $1 AND state = 'PENDING' AND attempts = 0 AND (claimed_until IS NULL OR claimed_until < now()) RETURNING id)
+       SELECT id FROM cancelled`,
       [record.id, `cancelled before delivery: ${reason}`],
     );
     if (cancelled.length > 0) return 'CANCELLED';

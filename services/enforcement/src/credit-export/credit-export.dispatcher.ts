@@ -58,7 +58,9 @@ export class CreditExportDispatcher {
 
   private claim(now: Date): Promise<Claimed[]> {
     return this.dataSource.query(
-      `UPDATE credit_export e SET claimed_until = now() + make_interval(secs => $3)
+      // (A bare UPDATE … RETURNING comes back from TypeORM as [rows, count]: the CTE returns the rows alone.)
+      `WITH claimed AS (
+       UPDATE credit_export e SET claimed_until = now() + make_interval(secs => $3)
         WHERE e.id IN (
           SELECT x.id FROM credit_export x
            WHERE x.state = 'PENDING' AND x.next_attempt_at <= $1 AND (x.claimed_until IS NULL OR x.claimed_until < now())
@@ -66,7 +68,8 @@ export class CreditExportDispatcher {
            ORDER BY x.next_attempt_at, x.id
            LIMIT $2
            FOR UPDATE SKIP LOCKED)
-        RETURNING e.id, e.attempts, e.payload::text AS body`,
+        RETURNING e.id, e.attempts, e.payload::text AS body)
+       SELECT * FROM claimed`,
       [now, BATCH, LEASE_SECONDS],
     );
   }

@@ -66,12 +66,12 @@ class Receiver {
 
 const CASE_FIELDS = `id state fineAmount appealDeadline`;
 const OPEN = `mutation($input: OpenCaseInput!) { openCase(input: $input) { id } }`;
-const NOTICE = `mutation($id: ID!, $complyBy: LocalDate!) { issueRectificationNotice(caseId: $id, complyBy: $complyBy, notice: '请整改') { id } }`;
+const NOTICE = `mutation($id: ID!, $complyBy: LocalDate!) { issueRectificationNotice(caseId: $id, complyBy: $complyBy, notice: "请整改") { id } }`;
 const FOLLOW_UP = `mutation($id: ID!) { recordFollowUp(caseId: $id, complied: false) { id state } }`;
-const PENALISE = `mutation($id: ID!, $amount: Float!, $on: LocalDate) { penalise(caseId: $id, amount: $amount, decisionNote: '逾期未整改', decidedOn: $on) { ${CASE_FIELDS} } }`;
-const APPEAL = `mutation($id: ID!) { appealPenalty(caseId: $id, grounds: '有异议') { state } }`;
-const DECIDE = `mutation($id: ID!, $outcome: AppealOutcome!) { decideAppeal(caseId: $id, outcome: $outcome, hearingNote: '听证') { state } }`;
-const REVOKE = `mutation($id: ID!) { revokePenalty(caseId: $id, note: '行政复议撤销') { state } }`;
+const PENALISE = `mutation($id: ID!, $amount: Float!, $on: LocalDate) { penalise(caseId: $id, amount: $amount, decisionNote: "逾期未整改", decidedOn: $on) { ${CASE_FIELDS} } }`;
+const APPEAL = `mutation($id: ID!) { appealPenalty(caseId: $id, grounds: "有异议") { state } }`;
+const DECIDE = `mutation($id: ID!, $outcome: AppealOutcome!) { decideAppeal(caseId: $id, outcome: $outcome, hearingNote: "听证") { state } }`;
+const REVOKE = `mutation($id: ID!) { revokePenalty(caseId: $id, note: "行政复议撤销") { state } }`;
 const EXPORTS = `query($case: ID, $state: CreditExportState, $first: Int, $after: String) {
   creditExports(caseId: $case, state: $state, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
@@ -220,7 +220,7 @@ describe('credit and points exports through the gateway', () => {
     const firedAt = `${addDays(exported.appealDeadline, 1)}T01:15:00+08:00`;
     await runJob(JobName.CreditExportScan, firedAt);
     // Only the first is delivered before the revocations (the second's record is held back by arranging it later).
-    await db().query(`UPDATE credit_export SET next_attempt_at = now() + interval '30 days' WHERE case_id = $1`, [unsent.id]);
+    await db().query(`UPDATE credit_export SET next_attempt_at = now() + interval '400 days' WHERE case_id = $1`, [unsent.id]);
     await runJob(JobName.CreditExportDispatch, firedAt);
     const [record] = await exportsOf(exported.id);
     expect(record.state).toBe('DELIVERED');
