@@ -247,7 +247,9 @@ export class CaseService {
    */
   private async transition(caller: Caller, id: string, from: readonly CaseState[], decide: (row: CaseRow) => Change): Promise<Case> {
     await this.dataSource.transaction(async (manager) => {
-      const [row]: CaseRow[] = await manager.query(`SELECT ${CASE_COLUMNS} FROM ${CASE_FROM} WHERE c.id = $1 FOR UPDATE OF c`, [id]);
+      // Lock first, then read in a new statement: its snapshot sees what a concurrent export scan committed meanwhile.
+      await manager.query(`SELECT id FROM enforcement_case WHERE id = $1 FOR UPDATE`, [id]);
+      const [row]: CaseRow[] = await manager.query(`SELECT ${CASE_COLUMNS} FROM ${CASE_FROM} WHERE c.id = $1`, [id]);
       if (!row) throw DomainError.notFound('Case', id);
       await this.requireScope(caller, row.orgUnitId);
       if (!from.includes(row.state)) {
