@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { DistrictPlan } from '#libs/demo-data';
-import type { DemoData } from '#libs/platform';
+import type { DemoData, DemoDataOptions } from '#libs/platform';
+import { seedCases } from './cases.seed.js';
 
 const YEAR = 2026;
 const QUARTERS = [['01-01', '03-31'], ['04-01', '06-30'], ['07-01', '09-30'], ['10-01', '12-31']] as const;
@@ -12,14 +13,15 @@ export const enforcementDemoData: DemoData = {
   },
 
   async reset(dataSource) {
-    await dataSource.query(`TRUNCATE campaign, territory_unit, outbox_event, processed_event`);
+    await dataSource.query(`TRUNCATE campaign, territory_unit, outbox_event, processed_event,
+      enforcement_case, case_history, case_follow_up_task, credit_export, credit_export_attempt`);
   },
 
   /**
    * A year of quarterly joint actions for every street, led by the law-enforcement bureau with two partners, and a
    * district-wide 潔美有序 campaign. States follow today's date: past quarters reported, the current one active.
    */
-  async seed(dataSource: DataSource, plan: DistrictPlan) {
+  async seed(dataSource: DataSource, plan: DistrictPlan, options: DemoDataOptions) {
     const departments = plan.institutions.filter((i) => i.kind === 'DEPARTMENT');
     const [lead, ...partners] = departments;
     const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
@@ -48,6 +50,7 @@ export const enforcementDemoData: DemoData = {
               "targetUnitIds" uuid[], "bureauIds" uuid[], "leadBureauId" uuid)`,
       [JSON.stringify(rows)],
     );
-    return `${rows.length} campaigns`;
+    const cases = await seedCases(dataSource, plan, options.households);
+    return `${rows.length} campaigns, ${cases}`;
   },
 };
