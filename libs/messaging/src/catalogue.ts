@@ -83,6 +83,12 @@ export enum JobName {
   CheckInQuotaWeekly = 'check-in-quota.weekly',
   /** Fired by a job scheduler every day at 00:30 Asia/Shanghai: closes the duty periods that just ended, escalates misses. */
   DutyCheckDaily = 'duty-check.daily',
+  /** Fired by a job scheduler every day at 00:45 Asia/Shanghai: cases whose comply-by date has come become FOLLOW_UP_DUE. */
+  CaseFollowUpDaily = 'case-follow-up.daily',
+  /** Fired by a job scheduler every day at 01:15 Asia/Shanghai: penalties past their appeal window (or upheld) become credit exports. */
+  CreditExportScan = 'credit-export.scan',
+  /** Fired by a job scheduler every five minutes: delivers due credit/points exports from the outbox, with retries. */
+  CreditExportDispatch = 'credit-export.dispatch',
   /**
    * Fired by a job scheduler every day at 03:00 Asia/Shanghai: from two weeks before a quarter starts, drafts that
    * quarter's joint-action campaign for every street that has none yet.
@@ -107,6 +113,9 @@ export const JOB_SCHEDULES: readonly { id: string; queue: QueueName; job: JobNam
   { id: 'monthly-evaluation', queue: QueueName.HouseholdsJobs, job: JobName.MonthlyEvaluation, pattern: '0 2 1 * *' },
   { id: 'check-in-quota', queue: QueueName.HouseholdsJobs, job: JobName.CheckInQuotaWeekly, pattern: '0 1 * * 1' },
   { id: 'duty-check', queue: QueueName.OrganizationJobs, job: JobName.DutyCheckDaily, pattern: '30 0 * * *' },
+  { id: 'case-follow-up', queue: QueueName.EnforcementJobs, job: JobName.CaseFollowUpDaily, pattern: '45 0 * * *' },
+  { id: 'credit-export-scan', queue: QueueName.EnforcementJobs, job: JobName.CreditExportScan, pattern: '15 1 * * *' },
+  { id: 'credit-export-dispatch', queue: QueueName.EnforcementJobs, job: JobName.CreditExportDispatch, pattern: '*/5 * * * *' },
   { id: 'quarterly-action-draft', queue: QueueName.EnforcementJobs, job: JobName.QuarterlyActionDraft, pattern: '0 3 * * *' },
 ];
 
@@ -118,7 +127,7 @@ export const SCHEDULED_JOBS: Record<QueueName, readonly string[]> = {
   [QueueName.EnforcementEvents]: [],
   [QueueName.NotificationsEvents]: [],
   [QueueName.OrganizationJobs]: [JobName.DutyCheckDaily],
-  [QueueName.EnforcementJobs]: [JobName.QuarterlyActionDraft],
+  [QueueName.EnforcementJobs]: [JobName.CaseFollowUpDaily, JobName.CreditExportScan, JobName.CreditExportDispatch, JobName.QuarterlyActionDraft],
 };
 
 /** Every job name each queue can hold: its scheduled jobs plus the events it subscribes to. */

@@ -10,11 +10,16 @@ import { CampaignEntity } from './campaigns/campaign.entity.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { CreateCampaign1796000000300 } from './database/migrations/1796000000300-createCampaign.js';
 import { enforcementDemoData } from './seed/enforcement.seed.js';
+import { CasesModule } from './cases/cases.module.js';
+import { CreditExportModule } from './credit-export/credit-export.module.js';
+import { CreateCases1796000000320 } from './database/migrations/1796000000320-createCases.js';
 
 @Module({})
 export class EnforcementServiceModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
-    return { module: EnforcementServiceModule, imports: [PlatformModule.forRoot(runtime), CampaignsModule, JointActionsModule] };
+    return { module: EnforcementServiceModule, imports: [PlatformModule.forRoot(runtime), CampaignsModule,
+      CasesModule, CreditExportModule.forRoot(runtime), JointActionsModule,
+    ] };
   }
 }
 
@@ -24,7 +29,9 @@ export const enforcementService: ServiceDefinition = {
   defaultPort: DEFAULT_PORTS[ServiceName.Enforcement],
   entities: [CampaignEntity],
   migrations: [CreateOutboxAndInbox1796000000000, CreateTerritoryReplica1796000000001, CreateCampaign1796000000300,
-    CreateIdempotencyRecord1796000000003, CreateInstitutionCopy1796000000004, CreateJointActions1796000000301],
+    CreateCases1796000000320,
+    CreateIdempotencyRecord1796000000003, CreateInstitutionCopy1796000000004, CreateJointActions1796000000301,
+  ],
   module: (runtime) => EnforcementServiceModule.forRoot(runtime),
   demoData: enforcementDemoData,
 };
