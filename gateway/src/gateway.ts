@@ -59,6 +59,9 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
     proxyUpload(req, res, env, subgraphs, `/uploads/${encodeURIComponent(String(req.params.id)).replace(/\./g, '%2E')}`),
   );
 
+  // A bureau's iCalendar feed: the secret token in the address is the credential (calendar apps send no sign-in).
+  app.get('/calendars/:file', (req, res) => proxyCalendar(res, subgraphs, String(req.params.file)));
+
   app.get('/health', async (_req, res) => {
     const checks = Object.fromEntries(
       await Promise.all([...subgraphs].map(async ([name, url]) => [name, await probe(new URL('/health', url).toString())] as const)),
@@ -275,5 +278,24 @@ async function probe(url: string): Promise<'up' | 'down'> {
     return response.ok ? 'up' : 'down';
   } catch {
     return 'down';
+  }
+}
+
+/** `GET /calendars/<token>.ics` passed through to enforcement, which checks the token; its answer comes back as is. */
+async function proxyCalendar(res: Response, subgraphs: Map<string, string>, file: string) {
+  const graphqlUrl = subgraphs.get('enforcement');
+  if (!graphqlUrl) return res.status(503).json({ error: { code: ErrorCode.INTERNAL_SERVER_ERROR, message: 'The enforcement service is not routed yet' } });
+  try {
+    const target = new URL(graphqlUrl);
+    target.pathname = `${target.pathname.replace(/\/graphql\/?$/, '')}/calendars/${encodeURIComponent(file)}`;
+    const answer = await fetch(target, { signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS) });
+    res.status(answer.status);
+    for (const name of ['content-type', 'content-disposition', 'cache-control', 'x-content-type-options', 'referrer-policy']) {
+      const value = answer.headers.get(name);
+      if (value !== null) res.setHeader(name, value);
+    }
+    res.send(Buffer.from(await answer.arrayBuffer()));
+  } catch {
+    if (!res.headersSent) res.status(502).json({ error: { code: ErrorCode.INTERNAL_SERVER_ERROR, message: 'The enforcement service did not answer' } });
   }
 }

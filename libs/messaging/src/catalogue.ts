@@ -58,16 +58,19 @@ export enum EventType {
   MonthlyEvaluationCompleted = 'monthly-evaluation.completed',
   /** households → organization: a week's photo check-in counts of up to 500 party members, for the vanguard index. */
   PartyMemberCheckInsSummarised = 'party-member-check-ins.summarised',
+  /** enforcement → households: a joint action found something at a household; households records an inspection. */
+  ActionFindingRecorded = 'action-finding.recorded',
 }
 
 /** Which queues receive each event. The relay adds one job per subscribing queue, with the event id as job id. */
 export const EVENT_SUBSCRIBERS: Record<EventType, readonly QueueName[]> = {
   [EventType.TerritoryChanged]: [QueueName.HouseholdsEvents, QueueName.EnforcementEvents, QueueName.NotificationsEvents],
-  [EventType.InstitutionsChanged]: [QueueName.NotificationsEvents],
+  [EventType.InstitutionsChanged]: [QueueName.NotificationsEvents, QueueName.EnforcementEvents],
   [EventType.EvaluationRequested]: [QueueName.HouseholdsJobs],
   [EventType.HouseholdGradesPublished]: [QueueName.NotificationsEvents, QueueName.OrganizationEvents],
   [EventType.MonthlyEvaluationCompleted]: [QueueName.NotificationsEvents, QueueName.OrganizationEvents],
   [EventType.PartyMemberCheckInsSummarised]: [QueueName.OrganizationEvents],
+  [EventType.ActionFindingRecorded]: [QueueName.HouseholdsEvents],
 };
 
 /** A service's own jobs (not events). */
@@ -86,6 +89,11 @@ export enum JobName {
   CreditExportScan = 'credit-export.scan',
   /** Fired by a job scheduler every five minutes: delivers due credit/points exports from the outbox, with retries. */
   CreditExportDispatch = 'credit-export.dispatch',
+  /**
+   * Fired by a job scheduler every day at 03:00 Asia/Shanghai: from two weeks before a quarter starts, drafts that
+   * quarter's joint-action campaign for every street that has none yet.
+   */
+  QuarterlyActionDraft = 'quarterly-action-draft.daily',
 }
 
 /**
@@ -108,6 +116,7 @@ export const JOB_SCHEDULES: readonly { id: string; queue: QueueName; job: JobNam
   { id: 'case-follow-up', queue: QueueName.EnforcementJobs, job: JobName.CaseFollowUpDaily, pattern: '45 0 * * *' },
   { id: 'credit-export-scan', queue: QueueName.EnforcementJobs, job: JobName.CreditExportScan, pattern: '15 1 * * *' },
   { id: 'credit-export-dispatch', queue: QueueName.EnforcementJobs, job: JobName.CreditExportDispatch, pattern: '*/5 * * * *' },
+  { id: 'quarterly-action-draft', queue: QueueName.EnforcementJobs, job: JobName.QuarterlyActionDraft, pattern: '0 3 * * *' },
 ];
 
 /** Jobs that are not events (scheduled cycles, chunks of work), by the queue that runs them. */
@@ -118,7 +127,7 @@ export const SCHEDULED_JOBS: Record<QueueName, readonly string[]> = {
   [QueueName.EnforcementEvents]: [],
   [QueueName.NotificationsEvents]: [],
   [QueueName.OrganizationJobs]: [JobName.DutyCheckDaily],
-  [QueueName.EnforcementJobs]: [JobName.CaseFollowUpDaily, JobName.CreditExportScan, JobName.CreditExportDispatch],
+  [QueueName.EnforcementJobs]: [JobName.CaseFollowUpDaily, JobName.CreditExportScan, JobName.CreditExportDispatch, JobName.QuarterlyActionDraft],
 };
 
 /** Every job name each queue can hold: its scheduled jobs plus the events it subscribes to. */
@@ -146,4 +155,17 @@ export interface EventEnvelope<Payload = unknown> {
  */
 export interface QueuedEvent extends Omit<EventEnvelope, 'payload'> {
   payloadJson: string;
+}
+
+/** `action-finding.recorded`: what a joint action found at one household (no personal data: ids and the finding). */
+export interface ActionFindingRecordedPayload {
+  findingId: string;
+  actionId: string;
+  householdId: string;
+  /** The action's target units: households records the finding only for a household inside them. */
+  targetUnitIds: string[];
+  category: string;
+  description: string;
+  photoIds: string[];
+  recordedAt: string;
 }

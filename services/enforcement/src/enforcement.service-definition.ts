@@ -2,6 +2,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CreateOutboxAndInbox1796000000000, DEFAULT_PORTS, ServiceName } from '#libs/messaging';
 import { PlatformModule, type ServiceDefinition, type ServiceRuntime } from '#libs/platform';
 import { CreateTerritoryReplica1796000000001 } from '#libs/territory';
+import { CreateInstitutionCopy1796000000004 } from '#libs/institutions';
+import { CreateIdempotencyRecord1796000000003 } from '#libs/idempotency';
+import { CreateJointActions1796000000301 } from './database/migrations/1796000000301-createJointActions.js';
+import { JointActionsModule } from './joint-actions/joint-actions.module.js';
 import { CampaignEntity } from './campaigns/campaign.entity.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { CreateCampaign1796000000300 } from './database/migrations/1796000000300-createCampaign.js';
@@ -14,7 +18,7 @@ import { CreateCases1796000000320 } from './database/migrations/1796000000320-cr
 export class EnforcementServiceModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
     return { module: EnforcementServiceModule, imports: [PlatformModule.forRoot(runtime), CampaignsModule,
-      CasesModule, CreditExportModule.forRoot(runtime),
+      CasesModule, CreditExportModule.forRoot(runtime), JointActionsModule,
     ] };
   }
 }
@@ -26,6 +30,7 @@ export const enforcementService: ServiceDefinition = {
   entities: [CampaignEntity],
   migrations: [CreateOutboxAndInbox1796000000000, CreateTerritoryReplica1796000000001, CreateCampaign1796000000300,
     CreateCases1796000000320,
+    CreateIdempotencyRecord1796000000003, CreateInstitutionCopy1796000000004, CreateJointActions1796000000301,
   ],
   module: (runtime) => EnforcementServiceModule.forRoot(runtime),
   demoData: enforcementDemoData,

@@ -1,6 +1,7 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveReference, Resolver } from '@nestjs/graphql';
 import { Permission, requirePermission, type Caller } from '#libs/auth';
 import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
+import { CampaignState } from './campaign-enums.js';
 import { CampaignsArgs, CreateCampaignInput } from './campaign.inputs.js';
 import { Campaign, CampaignConnection } from './campaign.model.js';
 import { CampaignService } from './campaign.service.js';
@@ -29,6 +30,16 @@ export class CampaignResolver {
     input.participatingBureauIds = input.participatingBureauIds.map((id) => requireUuid(id, 'participatingBureauIds'));
     if (input.leadBureauId) input.leadBureauId = requireUuid(input.leadBureauId, 'leadBureauId');
     return this.campaignService.create(caller, input);
+  }
+
+  @Mutation(() => Campaign, { description: 'Moves a campaign one step: DRAFT → SCHEDULED → ACTIVE → COMPLETED → REPORTED.' })
+  changeCampaignState(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('state', { type: () => CampaignState }) state: CampaignState,
+  ): Promise<Campaign> {
+    requirePermission(caller, Permission.CAMPAIGN_MANAGE);
+    return this.campaignService.changeState(caller, id, state);
   }
 
   /** Batched; campaigns that do not concern the caller's territory resolve to null. */

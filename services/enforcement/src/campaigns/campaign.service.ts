@@ -92,6 +92,18 @@ export class CampaignService {
     if (input.leadBureauId && !bureaus.includes(input.leadBureauId)) {
       throw DomainError.badInput('The lead bureau must be one of the participating bureaus', 'LEAD_NOT_PARTICIPATING');
     }
+    if (bureaus.length > 0) {
+      const found: { id: string; kind: string }[] = await this.dataSource.query(
+        `SELECT id::text, kind FROM institution_copy WHERE id = ANY($1::uuid[])`, [bureaus],
+      );
+      for (const id of bureaus) {
+        const institution = found.find((i) => i.id === id);
+        if (!institution) throw DomainError.notFound('Institution', id);
+        if (institution.kind !== 'DEPARTMENT') {
+          throw DomainError.badInput('Participating bureaus must be functional departments (DEPARTMENT)', 'NOT_A_BUREAU', { institutionId: id });
+        }
+      }
+    }
     const units = await this.territory.findMany(targets);
     for (const id of targets) {
       const unit = units.find((u) => u.id === id);
@@ -108,4 +120,35 @@ export class CampaignService {
     );
     return Campaign.from(row);
   }
+
+  /**
+   * Moves a campaign one step along DRAFT → SCHEDULED → ACTIVE → COMPLETED → REPORTED; anything else is refused
+   * (CONFLICT INVALID_TRANSITION). The state is compared in the UPDATE, so two concurrent moves cannot both win.
+   */
+  async changeState(caller: Caller, id: string, to: CampaignState): Promise<Campaign> {
+    const current = await this.get(caller, id);
+    const units = await this.territory.findMany(current.targetUnits.map((u) => u.id));
+    if (caller.orgUnitId && units.some((unit) => !unit.path.includes(caller.orgUnitId!))) {
+      throw DomainError.forbidden('That campaign reaches outside your territory', 'OUT_OF_SCOPE');
+    }
+    const from = CAMPAIGN_TRANSITIONS.find(([, next]) => next === to)?.[0];
+    if (from === undefined || current.state !== from) {
+      throw DomainError.conflict(`A ${current.state} campaign cannot become ${to}`, 'INVALID_TRANSITION', { from: current.state, to });
+    }
+    // An UPDATE … RETURNING answers [rows, count] through TypeORM's postgres driver.
+    const [[row]]: [CampaignEntity[], number] = await this.dataSource.query(
+      `UPDATE campaign AS c SET state = $3, updated_at = now() WHERE c.id = $1 AND c.state = $2 RETURNING ${COLUMNS}`,
+      [id, from, to],
+    );
+    if (!row) throw DomainError.conflict('The campaign changed meanwhile', 'INVALID_TRANSITION', { to });
+    return Campaign.from(row);
+  }
 }
+
+/** The only moves a campaign makes, one step at a time. */
+export const CAMPAIGN_TRANSITIONS: readonly (readonly [CampaignState, CampaignState])[] = [
+  [CampaignState.DRAFT, CampaignState.SCHEDULED],
+  [CampaignState.SCHEDULED, CampaignState.ACTIVE],
+  [CampaignState.ACTIVE, CampaignState.COMPLETED],
+  [CampaignState.COMPLETED, CampaignState.REPORTED],
+];

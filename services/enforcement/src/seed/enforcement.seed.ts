@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { DistrictPlan } from '#libs/demo-data';
 import type { DemoData, DemoDataOptions } from '#libs/platform';
 import { seedCases } from './cases.seed.js';
+import { seedJointActions } from './joint-actions.seed.js';
 
 const YEAR = 2026;
 const QUARTERS = [['01-01', '03-31'], ['04-01', '06-30'], ['07-01', '09-30'], ['10-01', '12-31']] as const;
@@ -14,7 +15,8 @@ export const enforcementDemoData: DemoData = {
 
   async reset(dataSource) {
     await dataSource.query(`TRUNCATE campaign, territory_unit, outbox_event, processed_event,
-      enforcement_case, case_history, case_follow_up_task, credit_export, credit_export_attempt`);
+      enforcement_case, case_history, case_follow_up_task, credit_export, credit_export_attempt,
+      institution_copy, action_finding, bureau_calendar, joint_action_booking, joint_action_revision, joint_action, enforcement_officer, enforcement_team, bureau_remit, idempotency_record`);
   },
 
   /**
@@ -51,6 +53,7 @@ export const enforcementDemoData: DemoData = {
       [JSON.stringify(rows)],
     );
     const cases = await seedCases(dataSource, plan, options.households);
-    return `${rows.length} campaigns, ${cases}`;
+    const jointActions = await seedJointActions(dataSource, plan);
+    return `${rows.length} campaigns, ${cases}; ${jointActions}`;
   },
 };

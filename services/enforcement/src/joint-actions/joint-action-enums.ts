@@ -1,0 +1,61 @@
+import { registerEnumType } from '@nestjs/graphql';
+
+/** A live action holds its bookings; a cancelled one holds nothing and stays in the calendar as cancelled. */
+export enum JointActionStatus {
+  SCHEDULED = 'SCHEDULED',
+  CANCELLED = 'CANCELLED',
+}
+
+export const JOINT_ACTION_STATUS_LABEL_ZH: Record<JointActionStatus, string> = {
+  [JointActionStatus.SCHEDULED]: '已排期',
+  [JointActionStatus.CANCELLED]: '已取消',
+};
+
+export enum JointActionChange {
+  SCHEDULED = 'SCHEDULED',
+  RESCHEDULED = 'RESCHEDULED',
+  CANCELLED = 'CANCELLED',
+}
+
+export const JOINT_ACTION_CHANGE_LABEL_ZH: Record<JointActionChange, string> = {
+  [JointActionChange.SCHEDULED]: '排期',
+  [JointActionChange.RESCHEDULED]: '改期',
+  [JointActionChange.CANCELLED]: '取消',
+};
+
+/** What an action found. Household findings become inspections in households; the others violation candidates. */
+export enum FindingCategory {
+  MIXED_WASTE = 'MIXED_WASTE',
+  BAG_DUMPED = 'BAG_DUMPED',
+  OUTSIDE_DROP_OFF_HOURS = 'OUTSIDE_DROP_OFF_HOURS',
+  BIN_POINT_UNMANAGED = 'BIN_POINT_UNMANAGED',
+  ILLEGAL_DUMPING = 'ILLEGAL_DUMPING',
+  OTHER = 'OTHER',
+}
+
+export const FINDING_CATEGORY_LABEL_ZH: Record<FindingCategory, string> = {
+  [FindingCategory.MIXED_WASTE]: '混投混放',
+  [FindingCategory.BAG_DUMPED]: '垃圾袋乱扔',
+  [FindingCategory.OUTSIDE_DROP_OFF_HOURS]: '不按时投放',
+  [FindingCategory.BIN_POINT_UNMANAGED]: '投放点管理不到位',
+  [FindingCategory.ILLEGAL_DUMPING]: '乱倒垃圾',
+  [FindingCategory.OTHER]: '其他',
+};
+
+export enum FindingTargetKind {
+  HOUSEHOLD = 'HOUSEHOLD',
+  PROPERTY_COMPANY = 'PROPERTY_COMPANY',
+  ORG_UNIT = 'ORG_UNIT',
+}
+
+export const FINDING_TARGET_KIND_LABEL_ZH: Record<FindingTargetKind, string> = {
+  [FindingTargetKind.HOUSEHOLD]: '住户',
+  [FindingTargetKind.PROPERTY_COMPANY]: '物业公司',
+  [FindingTargetKind.ORG_UNIT]: '区域单元',
+};
+
+const described = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([k, zh]) => [k, { description: zh }]));
+registerEnumType(JointActionStatus, { name: 'JointActionStatus', valuesMap: described(JOINT_ACTION_STATUS_LABEL_ZH) });
+registerEnumType(JointActionChange, { name: 'JointActionChange', valuesMap: described(JOINT_ACTION_CHANGE_LABEL_ZH) });
+registerEnumType(FindingCategory, { name: 'FindingCategory', valuesMap: described(FINDING_CATEGORY_LABEL_ZH) });
+registerEnumType(FindingTargetKind, { name: 'FindingTargetKind', valuesMap: described(FINDING_TARGET_KIND_LABEL_ZH) });

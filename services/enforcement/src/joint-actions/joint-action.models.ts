@@ -1,0 +1,264 @@
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { Connection, PageArgs } from '#libs/pagination';
+import { InstitutionRef, OrgUnitRef } from '#libs/references';
+import {
+  FINDING_CATEGORY_LABEL_ZH, FINDING_TARGET_KIND_LABEL_ZH, FindingCategory, FindingTargetKind, JOINT_ACTION_CHANGE_LABEL_ZH,
+  JOINT_ACTION_STATUS_LABEL_ZH, JointActionChange, JointActionStatus,
+} from './joint-action-enums.js';
+
+export interface JointActionRow {
+  id: string;
+  campaignId: string | null;
+  title: string;
+  startsAt: Date;
+  endsAt: Date;
+  leadBureauId: string;
+  targetUnitIds: string[];
+  teamIds: string[];
+  officerIds: string[];
+  status: JointActionStatus;
+  revision: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+@ObjectType({ description: "A bureau's enforcement team (执法队伍)." })
+export class EnforcementTeam {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  name: string;
+
+  @Field(() => InstitutionRef)
+  bureau: InstitutionRef;
+}
+
+@ObjectType({ description: 'An enforcement officer of a bureau.' })
+export class EnforcementOfficer {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  name: string;
+
+  @Field(() => InstitutionRef)
+  bureau: InstitutionRef;
+}
+
+@ObjectType({ description: 'One change of a joint action; `revision` is the iCalendar SEQUENCE it produced.' })
+export class JointActionRevision {
+  @Field(() => Int)
+  revision: number;
+
+  @Field(() => JointActionChange)
+  change: JointActionChange;
+
+  @Field()
+  labelZh: string;
+
+  @Field()
+  startsAt: Date;
+
+  @Field()
+  endsAt: Date;
+
+  @Field(() => String, { nullable: true })
+  reason: string | null;
+
+  @Field()
+  changedAt: Date;
+
+  static from(row: { revision: number; kind: JointActionChange; startsAt: Date; endsAt: Date; reason: string | null; changedAt: Date }): JointActionRevision {
+    return Object.assign(new JointActionRevision(), {
+      revision: row.revision, change: row.kind, labelZh: JOINT_ACTION_CHANGE_LABEL_ZH[row.kind], startsAt: row.startsAt,
+      endsAt: row.endsAt, reason: row.reason, changedAt: row.changedAt,
+    });
+  }
+}
+
+@ObjectType({ description: 'A joint enforcement action (联合执法行动): a window, target units, a lead bureau, teams and officers.' })
+export class JointAction {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID, { nullable: true, description: 'The campaign the action belongs to, if any.' })
+  campaignId: string | null;
+
+  @Field()
+  title: string;
+
+  @Field(() => JointActionStatus)
+  status: JointActionStatus;
+
+  @Field({ description: 'The Chinese name of the status.' })
+  labelZh: string;
+
+  @Field()
+  startsAt: Date;
+
+  @Field()
+  endsAt: Date;
+
+  @Field(() => Int, { description: 'Grows with every reschedule or cancellation; the iCalendar SEQUENCE.' })
+  revision: number;
+
+  @Field(() => InstitutionRef)
+  leadBureau: InstitutionRef;
+
+  @Field(() => [OrgUnitRef])
+  targetUnits: OrgUnitRef[];
+
+  /** Resolved by the resolver (batched). */
+  teamIds: string[];
+  officerIds: string[];
+
+  @Field()
+  createdAt: Date;
+
+  static from(row: JointActionRow): JointAction {
+    return Object.assign(new JointAction(), {
+      id: row.id, campaignId: row.campaignId, title: row.title, status: row.status, labelZh: JOINT_ACTION_STATUS_LABEL_ZH[row.status],
+      startsAt: row.startsAt, endsAt: row.endsAt, revision: row.revision, leadBureau: InstitutionRef.of(row.leadBureauId),
+      targetUnits: row.targetUnitIds.map(OrgUnitRef.of), teamIds: row.teamIds, officerIds: row.officerIds, createdAt: row.createdAt,
+    });
+  }
+}
+
+@ObjectType()
+export class JointActionConnection extends Connection(JointAction, 'JointAction') {}
+
+@ObjectType({ description: 'What an action found: an inspection for a household, a violation candidate otherwise.' })
+export class ActionFinding {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID)
+  actionId: string;
+
+  @Field(() => FindingTargetKind)
+  targetKind: FindingTargetKind;
+
+  @Field()
+  targetLabelZh: string;
+
+  @Field(() => ID, { nullable: true })
+  householdId: string | null;
+
+  @Field(() => InstitutionRef, { nullable: true })
+  propertyCompany: InstitutionRef | null;
+
+  @Field(() => OrgUnitRef, { nullable: true })
+  orgUnit: OrgUnitRef | null;
+
+  @Field(() => FindingCategory)
+  category: FindingCategory;
+
+  @Field()
+  labelZh: string;
+
+  @Field()
+  description: string;
+
+  @Field(() => [ID])
+  photoIds: string[];
+
+  @Field()
+  recordedAt: Date;
+
+  static from(row: {
+    id: string; actionId: string; targetKind: FindingTargetKind; householdId: string | null; propertyCompanyId: string | null;
+    orgUnitId: string | null; category: FindingCategory; description: string; photoIds: string[]; recordedAt: Date;
+  }): ActionFinding {
+    return Object.assign(new ActionFinding(), {
+      id: row.id, actionId: row.actionId, targetKind: row.targetKind, targetLabelZh: FINDING_TARGET_KIND_LABEL_ZH[row.targetKind],
+      householdId: row.householdId, propertyCompany: row.propertyCompanyId ? InstitutionRef.of(row.propertyCompanyId) : null,
+      orgUnit: row.orgUnitId ? OrgUnitRef.of(row.orgUnitId) : null, category: row.category, labelZh: FINDING_CATEGORY_LABEL_ZH[row.category],
+      description: row.description, photoIds: row.photoIds, recordedAt: row.recordedAt,
+    });
+  }
+}
+
+@ObjectType({ description: "A bureau's secret iCalendar feed address. Shown once: only its hash is kept." })
+export class BureauCalendarFeed {
+  @Field(() => InstitutionRef)
+  bureau: InstitutionRef;
+
+  @Field({ description: 'Path on the public gateway (e.g. https://<gateway>/calendars/<token>.ics); the previous one stops working.' })
+  path: string;
+}
+
+@ObjectType({ description: 'The part of the territory a bureau may act in: the unit and everything under it.' })
+export class BureauRemit {
+  @Field(() => InstitutionRef)
+  bureau: InstitutionRef;
+
+  @Field(() => OrgUnitRef)
+  orgUnit: OrgUnitRef;
+}
+
+@InputType()
+export class ScheduleJointActionInput {
+  @Field(() => ID, { nullable: true })
+  campaignId?: string | null;
+
+  @Field({ description: '1–100 characters.' })
+  title: string;
+
+  @Field()
+  startsAt: Date;
+
+  @Field({ description: 'After startsAt, at most 7 days later.' })
+  endsAt: Date;
+
+  @Field(() => [ID], { description: "At least one unit, inside the lead bureau's remit; none inside another." })
+  targetUnitIds: string[];
+
+  @Field(() => ID, { description: 'A DEPARTMENT institution.' })
+  leadBureauId: string;
+
+  @Field(() => [ID], { defaultValue: [] })
+  teamIds: string[];
+
+  @Field(() => [ID], { defaultValue: [] })
+  officerIds: string[];
+}
+
+@InputType()
+export class RecordActionFindingInput {
+  @Field(() => ID, { nullable: true, description: 'Exactly one of householdId, propertyCompanyId, orgUnitId.' })
+  householdId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  propertyCompanyId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  orgUnitId?: string | null;
+
+  @Field(() => FindingCategory)
+  category: FindingCategory;
+
+  @Field({ description: '1–500 characters, no personal data.' })
+  description: string;
+
+  @Field(() => [ID], { defaultValue: [] })
+  photoIds: string[];
+}
+
+@ArgsType()
+export class JointActionsArgs extends PageArgs {
+  @Field(() => ID, { nullable: true, description: 'Actions this bureau leads or takes part in with a team or officer.' })
+  bureauId?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'Actions ending after this time.' })
+  from?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Actions starting before this time.' })
+  to?: Date | null;
+
+  @Field(() => ID, { nullable: true, description: 'Actions on this unit, a unit inside it or a unit containing it.' })
+  unitId?: string | null;
+
+  @Field(() => JointActionStatus, { nullable: true })
+  status?: JointActionStatus | null;
+}

@@ -1,0 +1,166 @@
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
+import { InstitutionRef, OrgUnitRef } from '#libs/references';
+import { BureauCalendarService } from './bureau-calendar.service.js';
+import {
+  ActionFinding, BureauCalendarFeed, BureauRemit, EnforcementOfficer, EnforcementTeam, JointAction, JointActionConnection, JointActionRevision,
+  JointActionsArgs, RecordActionFindingInput, ScheduleJointActionInput,
+} from './joint-action.models.js';
+import { JointActionService } from './joint-action.service.js';
+
+@Resolver(() => JointAction)
+export class JointActionResolver {
+  constructor(
+    private readonly actions: JointActionService,
+    private readonly calendars: BureauCalendarService,
+  ) {}
+
+  @Query(() => JointAction)
+  jointAction(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<JointAction> {
+    requirePermission(caller, Permission.CAMPAIGN_READ);
+    return this.actions.get(caller, id);
+  }
+
+  @Query(() => JointActionConnection, { description: 'Joint actions that concern your territory, by start time.' })
+  jointActions(@CurrentCaller() caller: Caller, @Args() args: JointActionsArgs): Promise<JointActionConnection> {
+    requirePermission(caller, Permission.CAMPAIGN_READ);
+    if (args.unitId) args.unitId = requireUuid(args.unitId, 'unitId');
+    if (args.bureauId) args.bureauId = requireUuid(args.bureauId, 'bureauId');
+    return this.actions.list(caller, args);
+  }
+
+  @Mutation(() => JointAction, {
+    description: 'Schedules a joint action. A team, officer or unit (or a unit containing or inside it) already booked in an overlapping window is refused with CONFLICT SCHEDULE_CONFLICT naming that action.',
+  })
+  scheduleJointAction(@CurrentCaller() caller: Caller, @Args('input') input: ScheduleJointActionInput): Promise<JointAction> {
+    requirePermission(caller, Permission.JOINT_ACTION_SCHEDULE);
+    if (input.campaignId) input.campaignId = requireUuid(input.campaignId, 'campaignId');
+    input.leadBureauId = requireUuid(input.leadBureauId, 'leadBureauId');
+    input.targetUnitIds = input.targetUnitIds.map((id) => requireUuid(id, 'targetUnitIds'));
+    input.teamIds = input.teamIds.map((id) => requireUuid(id, 'teamIds'));
+    input.officerIds = input.officerIds.map((id) => requireUuid(id, 'officerIds'));
+    return this.actions.schedule(caller, input);
+  }
+
+  @Mutation(() => JointAction, { description: 'Moves a joint action to a new window; its history keeps the old one.' })
+  rescheduleJointAction(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('startsAt') startsAt: Date,
+    @Args('endsAt') endsAt: Date,
+    @Args('reason') reason: string,
+  ): Promise<JointAction> {
+    requirePermission(caller, Permission.JOINT_ACTION_SCHEDULE);
+    return this.actions.reschedule(caller, id, startsAt, endsAt, reason);
+  }
+
+  @Mutation(() => JointAction, { description: 'Cancels a joint action, freeing its teams, officers and units.' })
+  cancelJointAction(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('reason') reason: string,
+  ): Promise<JointAction> {
+    requirePermission(caller, Permission.JOINT_ACTION_SCHEDULE);
+    return this.actions.cancel(caller, id, reason);
+  }
+
+  @Mutation(() => ActionFinding, {
+    description: 'Records what an action found: about a household it becomes an inspection in households; about a property company or unit, a violation candidate. Send the same idempotencyKey on retries: it records once.',
+  })
+  recordActionFinding(
+    @CurrentCaller() caller: Caller,
+    @Args('actionId', { type: () => ID }, ParseUuidPipe) actionId: string,
+    @Args('input') input: RecordActionFindingInput,
+    @Args('idempotencyKey') idempotencyKey: string,
+  ): Promise<ActionFinding> {
+    requirePermission(caller, Permission.JOINT_ACTION_SCHEDULE);
+    if (input.householdId) input.householdId = requireUuid(input.householdId, 'householdId');
+    if (input.propertyCompanyId) input.propertyCompanyId = requireUuid(input.propertyCompanyId, 'propertyCompanyId');
+    if (input.orgUnitId) input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
+    input.photoIds = input.photoIds.map((id) => requireUuid(id, 'photoIds'));
+    return this.actions.recordFinding(caller, actionId, input, idempotencyKey);
+  }
+
+  @Mutation(() => BureauCalendarFeed, { description: "Issues a new secret address for the bureau's iCalendar feed; the old one stops working." })
+  rotateBureauCalendarToken(
+    @CurrentCaller() caller: Caller,
+    @Args('bureauId', { type: () => ID }, ParseUuidPipe) bureauId: string,
+  ): Promise<BureauCalendarFeed> {
+    requirePermission(caller, Permission.JOINT_ACTION_SCHEDULE);
+    return this.calendars.rotate(caller, bureauId);
+  }
+
+  @Mutation(() => BureauRemit, { description: 'District administrators: lets a bureau act in a unit and everything under it.' })
+  async grantBureauRemit(
+    @CurrentCaller() caller: Caller,
+    @Args('bureauId', { type: () => ID }, ParseUuidPipe) bureauId: string,
+    @Args('orgUnitId', { type: () => ID }, ParseUuidPipe) orgUnitId: string,
+  ): Promise<BureauRemit> {
+    requirePermission(caller, Permission.JOINT_ACTION_SCHEDULE);
+    await this.actions.grantRemit(caller, bureauId, orgUnitId);
+    return Object.assign(new BureauRemit(), { bureau: InstitutionRef.of(bureauId), orgUnit: OrgUnitRef.of(orgUnitId) });
+  }
+
+  @Mutation(() => Boolean, { description: 'District administrators: withdraws a remit (existing actions stay).' })
+  async revokeBureauRemit(
+    @CurrentCaller() caller: Caller,
+    @Args('bureauId', { type: () => ID }, ParseUuidPipe) bureauId: string,
+    @Args('orgUnitId', { type: () => ID }, ParseUuidPipe) orgUnitId: string,
+  ): Promise<boolean> {
+    requirePermission(caller, Permission.JOINT_ACTION_SCHEDULE);
+    await this.actions.revokeRemit(caller, bureauId, orgUnitId);
+    return true;
+  }
+
+  @Query(() => [OrgUnitRef], { description: "The units a bureau's remit names (each covering everything under it)." })
+  async bureauRemit(@CurrentCaller() caller: Caller, @Args('bureauId', { type: () => ID }, ParseUuidPipe) bureauId: string): Promise<OrgUnitRef[]> {
+    requirePermission(caller, Permission.CAMPAIGN_READ);
+    return (await this.actions.remits(bureauId)).map(OrgUnitRef.of);
+  }
+
+  @Mutation(() => EnforcementTeam, { description: 'District administrators: a new team of a bureau.' })
+  createEnforcementTeam(
+    @CurrentCaller() caller: Caller,
+    @Args('bureauId', { type: () => ID }, ParseUuidPipe) bureauId: string,
+    @Args('name') name: string,
+  ): Promise<EnforcementTeam> {
+    requirePermission(caller, Permission.JOINT_ACTION_SCHEDULE);
+    return this.actions.createTeam(caller, bureauId, name);
+  }
+
+  @Mutation(() => EnforcementOfficer, { description: 'District administrators: registers an officer of a bureau, optionally linked to the user id they sign in with.' })
+  createEnforcementOfficer(
+    @CurrentCaller() caller: Caller,
+    @Args('bureauId', { type: () => ID }, ParseUuidPipe) bureauId: string,
+    @Args('name') name: string,
+    @Args('userId', { type: () => String, nullable: true }) userId: string | null,
+  ): Promise<EnforcementOfficer> {
+    requirePermission(caller, Permission.JOINT_ACTION_SCHEDULE);
+    return this.actions.createOfficer(caller, bureauId, name, userId ?? null);
+  }
+
+  @ResolveField(() => [EnforcementTeam])
+  async teams(@Parent() action: JointAction, @Context() context: RequestContext): Promise<EnforcementTeam[]> {
+    const loader = requestLoader<EnforcementTeam>(context, 'EnforcementTeam', (ids) => this.actions.teams(ids));
+    return (await loader.loadMany(action.teamIds)).filter((t): t is EnforcementTeam => t instanceof EnforcementTeam);
+  }
+
+  @ResolveField(() => [EnforcementOfficer])
+  async officers(@Parent() action: JointAction, @Context() context: RequestContext): Promise<EnforcementOfficer[]> {
+    const loader = requestLoader<EnforcementOfficer>(context, 'EnforcementOfficer', (ids) => this.actions.officers(ids));
+    return (await loader.loadMany(action.officerIds)).filter((o): o is EnforcementOfficer => o instanceof EnforcementOfficer);
+  }
+
+  @ResolveField(() => [JointActionRevision], { description: 'Every change, oldest first.' })
+  async history(@Parent() action: JointAction, @Context() context: RequestContext): Promise<JointActionRevision[]> {
+    const loader = requestLoader<JointActionRevision[]>(context, 'JointActionHistory', (ids) => this.actions.histories(ids));
+    return (await loader.load(action.id)) ?? [];
+  }
+
+  @ResolveField(() => [ActionFinding])
+  async findings(@Parent() action: JointAction, @Context() context: RequestContext): Promise<ActionFinding[]> {
+    const loader = requestLoader<ActionFinding[]>(context, 'ActionFindings', (ids) => this.actions.findings(ids));
+    return (await loader.load(action.id)) ?? [];
+  }
+}

@@ -1,0 +1,449 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Role, isWithinScope, type Caller } from '#libs/auth';
+import { SqlParams } from '#libs/database';
+import { DomainError } from '#libs/errors';
+import { EventType, Outbox, type ActionFindingRecordedPayload } from '#libs/messaging';
+import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
+import { Idempotency } from '#libs/idempotency';
+import { Territory } from '#libs/territory';
+import { FindingTargetKind, JointActionStatus } from './joint-action-enums.js';
+import {
+  ActionFinding, EnforcementOfficer, EnforcementTeam, JointAction, JointActionRevision, type JointActionRow, type JointActionsArgs,
+  type RecordActionFindingInput, type ScheduleJointActionInput,
+} from './joint-action.models.js';
+import { InstitutionRef } from '#libs/references';
+
+export const ACTION_COLUMNS = `a.id, a.campaign_id AS "campaignId", a.title, a.starts_at AS "startsAt", a.ends_at AS "endsAt",
+  a.lead_bureau_id AS "leadBureauId", a.target_unit_ids::text[] AS "targetUnitIds", a.team_ids::text[] AS "teamIds",
+  a.officer_ids::text[] AS "officerIds", a.status, a.revision, a.created_at AS "createdAt", a.updated_at AS "updatedAt"`;
+const FINDING_SELECT = `SELECT id, action_id AS "actionId", target_kind AS "targetKind", household_id AS "householdId",
+  property_company_id AS "propertyCompanyId", org_unit_id AS "orgUnitId", category, description,
+  photo_ids::text[] AS "photoIds", recorded_at AS "recordedAt" FROM action_finding`;
+const MAX_TITLE = 100;
+const MAX_REASON = 500;
+const MAX_WINDOW_MS = 7 * 86400_000;
+const MAX_RESOURCES = 50;
+/** Deadlocks between concurrent bookings are retried: the retry meets the winner's committed bookings. */
+const DEADLOCK_RETRIES = 3;
+
+/** SQL: the action `a` is on `$unit`, something inside it, or something containing it (`$unitPath` its path). */
+export const actionOverlapsUnit = (unit: string, unitPath: string) =>
+  `EXISTS (SELECT 1 FROM territory_unit t WHERE t.id = ANY(a.target_unit_ids)
+             AND (t.path @> ARRAY[${unit}::uuid] OR ${unitPath}::uuid[] @> ARRAY[t.id]))`;
+
+/** SQL: bureau `$bureau` leads `a` or takes part in it with a team or an officer. */
+export const bureauTakesPart = (bureau: string) =>
+  `(a.lead_bureau_id = ${bureau}::uuid
+    OR EXISTS (SELECT 1 FROM enforcement_team tm WHERE tm.id = ANY(a.team_ids) AND tm.bureau_id = ${bureau}::uuid)
+    OR EXISTS (SELECT 1 FROM enforcement_officer o WHERE o.id = ANY(a.officer_ids) AND o.bureau_id = ${bureau}::uuid))`;
+
+/**
+ * The bookings an action needs (action `$1`, window `$2`–`$3`, teams `$4`, officers `$5`, units `$6`): every team
+ * and officer and each target unit exclusively, every ancestor of a target unit shared. Ordered by resource, so
+ * concurrent bookings take their places in one order.
+ */
+const BOOKINGS = `
+  SELECT 'TEAM' AS kind, r.id AS resource_id, 0 AS mode FROM unnest($4::uuid[]) AS r(id)
+  UNION ALL SELECT 'OFFICER', r.id, 0 FROM unnest($5::uuid[]) AS r(id)
+  UNION ALL SELECT 'UNIT', p.id, min(CASE WHEN p.id = ANY($6::uuid[]) THEN 0 ELSE 1 END)
+    FROM territory_unit t CROSS JOIN unnest(t.path) AS p(id) WHERE t.id = ANY($6::uuid[]) GROUP BY p.id`;
+
+interface Conflict {
+  id: string;
+  title: string;
+  startsAt: Date;
+  endsAt: Date;
+  resourceKind: string;
+  resourceId: string;
+}
+
+@Injectable()
+export class JointActionService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly territory: Territory,
+    private readonly outbox: Outbox,
+    private readonly idempotency: Idempotency,
+  ) {}
+
+  // ---- reading ----
+
+  async get(caller: Caller, id: string): Promise<JointAction> {
+    const [row]: JointActionRow[] = await this.dataSource.query(`SELECT ${ACTION_COLUMNS} FROM joint_action a WHERE a.id = $1`, [id]);
+    if (!row) throw DomainError.notFound('JointAction', id);
+    if (caller.orgUnitId) {
+      const scope = await this.territory.find(caller.orgUnitId);
+      const [visible] = await this.dataSource.query(
+        `SELECT 1 FROM joint_action a WHERE a.id = $1 AND ${actionOverlapsUnit('$2', '$3')}`,
+        [id, caller.orgUnitId, scope?.path ?? []],
+      );
+      if (!visible) throw DomainError.forbidden('That joint action does not concern your territory', 'OUT_OF_SCOPE');
+    }
+    return JointAction.from(row);
+  }
+
+  async list(caller: Caller, args: JointActionsArgs): Promise<ConnectionShape<JointAction>> {
+    const params = new SqlParams();
+    const where: string[] = [];
+    if (caller.orgUnitId) {
+      const scope = await this.territory.find(caller.orgUnitId);
+      where.push(actionOverlapsUnit(params.add(caller.orgUnitId), params.add(scope?.path ?? [])));
+    }
+    if (args.unitId) {
+      const unit = await this.territory.requireInScope(caller, args.unitId);
+      where.push(actionOverlapsUnit(params.add(unit.id), params.add(unit.path)));
+    }
+    if (args.bureauId) where.push(bureauTakesPart(params.add(args.bureauId)));
+    if (args.from) where.push(`a.ends_at > ${params.add(args.from)}`);
+    if (args.to) where.push(`a.starts_at < ${params.add(args.to)}`);
+    if (args.status) where.push(`a.status = ${params.add(args.status)}`);
+    return fetchKeysetPage<JointActionRow, JointAction>(
+      this.dataSource,
+      args,
+      {
+        select: ACTION_COLUMNS, from: 'joint_action a', where, params, orderBy: ['a.starts_at', 'a.id'],
+        keyOf: (row) => [row.startsAt.toISOString(), row.id],
+      },
+      (rows) => rows.map(JointAction.from),
+    );
+  }
+
+  async teams(ids: readonly string[]): Promise<(EnforcementTeam | null)[]> {
+    const rows: { id: string; name: string; bureauId: string }[] = await this.dataSource.query(
+      `SELECT id, name, bureau_id AS "bureauId" FROM enforcement_team WHERE id = ANY($1::uuid[])`, [ids],
+    );
+    const byId = new Map(rows.map((r) => [r.id, Object.assign(new EnforcementTeam(), { id: r.id, name: r.name, bureau: InstitutionRef.of(r.bureauId) })]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  async officers(ids: readonly string[]): Promise<(EnforcementOfficer | null)[]> {
+    const rows: { id: string; name: string; bureauId: string }[] = await this.dataSource.query(
+      `SELECT id, name, bureau_id AS "bureauId" FROM enforcement_officer WHERE id = ANY($1::uuid[])`, [ids],
+    );
+    const byId = new Map(rows.map((r) => [r.id, Object.assign(new EnforcementOfficer(), { id: r.id, name: r.name, bureau: InstitutionRef.of(r.bureauId) })]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  /** Histories of many actions, oldest change first, in `ids` order. */
+  async histories(ids: readonly string[]): Promise<JointActionRevision[][]> {
+    const rows: any[] = await this.dataSource.query(
+      `SELECT action_id AS "actionId", revision, kind, starts_at AS "startsAt", ends_at AS "endsAt", reason, changed_at AS "changedAt"
+         FROM joint_action_revision WHERE action_id = ANY($1::uuid[]) ORDER BY action_id, revision`,
+      [ids],
+    );
+    return ids.map((id) => rows.filter((r) => r.actionId === id).map(JointActionRevision.from));
+  }
+
+  // ---- scheduling ----
+
+  async schedule(caller: Caller, input: ScheduleJointActionInput): Promise<JointAction> {
+    const title = input.title.trim();
+    if (title.length === 0 || title.length > MAX_TITLE) throw DomainError.badInput(`title must be 1–${MAX_TITLE} characters`, 'INVALID_TITLE');
+    checkWindow(input.startsAt, input.endsAt);
+    const targets = [...new Set(input.targetUnitIds)];
+    const teamIds = [...new Set(input.teamIds)];
+    const officerIds = [...new Set(input.officerIds)];
+    if (targets.length === 0) throw DomainError.badInput('A joint action needs at least one target unit', 'NO_TARGET');
+    if (targets.length + teamIds.length + officerIds.length > MAX_RESOURCES) {
+      throw DomainError.badInput(`At most ${MAX_RESOURCES} units, teams and officers together`, 'TOO_MANY_RESOURCES');
+    }
+    await this.requireBureau(input.leadBureauId);
+    await this.requireActingFor(caller, input.leadBureauId);
+
+    const units = await this.territory.findMany(targets);
+    for (const id of targets) {
+      const unit = units.find((u) => u.id === id);
+      if (!unit) throw DomainError.notFound('OrgUnit', id);
+      if (!isWithinScope(caller, unit.path)) throw DomainError.forbidden(`${unit.name} is outside your territory`, 'OUT_OF_SCOPE');
+      const inside = units.find((other) => other.id !== unit.id && unit.path.includes(other.id));
+      if (inside) throw DomainError.badInput(`${unit.name} lies inside ${inside.name}: name the larger unit only`, 'NESTED_TARGETS');
+    }
+    const outside: { id: string; name: string }[] = await this.dataSource.query(
+      `SELECT t.id, t.name FROM territory_unit t
+        WHERE t.id = ANY($1::uuid[])
+          AND NOT EXISTS (SELECT 1 FROM bureau_remit r WHERE r.bureau_id = $2 AND r.org_unit_id = ANY(t.path))`,
+      [targets, input.leadBureauId],
+    );
+    if (outside.length > 0) {
+      throw DomainError.badInput(`${outside.map((u) => u.name).join('、')} is outside the lead bureau's remit`, 'OUTSIDE_REMIT', {
+        unitIds: outside.map((u) => u.id),
+      });
+    }
+    const [{ teams, officers }] = await this.dataSource.query(
+      `SELECT (SELECT array_agg(id::text) FROM enforcement_team WHERE id = ANY($1::uuid[])) AS teams,
+              (SELECT array_agg(id::text) FROM enforcement_officer WHERE id = ANY($2::uuid[])) AS officers`,
+      [teamIds, officerIds],
+    );
+    const missingTeam = teamIds.find((id) => !(teams ?? []).includes(id));
+    if (missingTeam) throw DomainError.notFound('EnforcementTeam', missingTeam);
+    const missingOfficer = officerIds.find((id) => !(officers ?? []).includes(id));
+    if (missingOfficer) throw DomainError.notFound('EnforcementOfficer', missingOfficer);
+    if (input.campaignId) {
+      const [campaign] = await this.dataSource.query(`SELECT state FROM campaign WHERE id = $1`, [input.campaignId]);
+      if (!campaign) throw DomainError.notFound('Campaign', input.campaignId);
+      if (campaign.state === 'COMPLETED' || campaign.state === 'REPORTED') {
+        throw DomainError.conflict('That campaign is over', 'CAMPAIGN_CLOSED');
+      }
+    }
+
+    const id = await this.booking(null, input.startsAt, input.endsAt, teamIds, officerIds, targets, async (manager) => {
+      const [row] = await manager.query(
+        `INSERT INTO joint_action (campaign_id, title, starts_at, ends_at, lead_bureau_id, target_unit_ids, team_ids, officer_ids, status, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7::uuid[], $8::uuid[], 'SCHEDULED', $9) RETURNING id`,
+        [input.campaignId ?? null, title, input.startsAt, input.endsAt, input.leadBureauId, targets, teamIds, officerIds, caller.userId],
+      );
+      await manager.query(
+        `INSERT INTO joint_action_revision (action_id, revision, kind, starts_at, ends_at, changed_by) VALUES ($1, 0, 'SCHEDULED', $2, $3, $4)`,
+        [row.id, input.startsAt, input.endsAt, caller.userId],
+      );
+      await manager.query(
+        `INSERT INTO joint_action_booking (action_id, resource_kind, resource_id, mode, during)
+         SELECT $1, b.kind, b.resource_id, b.mode, tstzrange($2, $3, '[)') FROM (${BOOKINGS}) b ORDER BY b.resource_id`,
+        [row.id, input.startsAt, input.endsAt, teamIds, officerIds, targets],
+      );
+      return row.id as string;
+    });
+    return this.get(caller, id);
+  }
+
+  async reschedule(caller: Caller, id: string, startsAt: Date, endsAt: Date, reason: string): Promise<JointAction> {
+    checkWindow(startsAt, endsAt);
+    const why = checkReason(reason);
+    const action = await this.requireChangeable(caller, id);
+    await this.booking(id, startsAt, endsAt, action.teamIds, action.officerIds, action.targetUnitIds, async (manager) => {
+      const [locked] = await manager.query(`SELECT status, revision FROM joint_action WHERE id = $1 FOR UPDATE`, [id]);
+      if (locked.status !== JointActionStatus.SCHEDULED) throw DomainError.conflict('That joint action is cancelled', 'INVALID_TRANSITION');
+      await manager.query(
+        `UPDATE joint_action SET starts_at = $2, ends_at = $3, revision = revision + 1, updated_at = now() WHERE id = $1`,
+        [id, startsAt, endsAt],
+      );
+      await manager.query(
+        `INSERT INTO joint_action_revision (action_id, revision, kind, starts_at, ends_at, reason, changed_by) VALUES ($1, $2, 'RESCHEDULED', $3, $4, $5, $6)`,
+        [id, locked.revision + 1, startsAt, endsAt, why, caller.userId],
+      );
+      await manager.query(`UPDATE joint_action_booking SET during = tstzrange($2, $3, '[)') WHERE action_id = $1`, [id, startsAt, endsAt]);
+      return id;
+    });
+    return this.get(caller, id);
+  }
+
+  async cancel(caller: Caller, id: string, reason: string): Promise<JointAction> {
+    const why = checkReason(reason);
+    await this.requireChangeable(caller, id);
+    await this.dataSource.transaction(async (manager) => {
+      const [locked] = await manager.query(`SELECT status, revision, starts_at, ends_at FROM joint_action WHERE id = $1 FOR UPDATE`, [id]);
+      if (locked.status !== JointActionStatus.SCHEDULED) throw DomainError.conflict('That joint action is already cancelled', 'INVALID_TRANSITION');
+      await manager.query(`UPDATE joint_action SET status = 'CANCELLED', revision = revision + 1, updated_at = now() WHERE id = $1`, [id]);
+      await manager.query(
+        `INSERT INTO joint_action_revision (action_id, revision, kind, starts_at, ends_at, reason, changed_by) VALUES ($1, $2, 'CANCELLED', $3, $4, $5, $6)`,
+        [id, locked.revision + 1, locked.starts_at, locked.ends_at, why, caller.userId],
+      );
+      await manager.query(`DELETE FROM joint_action_booking WHERE action_id = $1`, [id]);
+    });
+    return this.get(caller, id);
+  }
+
+  /**
+   * Runs `work` (which writes bookings) in a transaction. The exclusion constraints decide double-booking; a
+   * violation (23P01) becomes SCHEDULE_CONFLICT naming the action that holds the place, which has committed by
+   * then (PostgreSQL waits for a concurrent booker before it decides).
+   */
+  private async booking(
+    self: string | null, startsAt: Date, endsAt: Date, teamIds: string[], officerIds: string[], targets: string[],
+    work: (manager: EntityManager) => Promise<string>,
+  ): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(work);
+      } catch (error) {
+        const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
+        if (code === '40P01' && attempt < DEADLOCK_RETRIES) continue;
+        if (code !== '23P01' && code !== '40P01') throw error;
+        const conflict = await this.findConflict(self, startsAt, endsAt, teamIds, officerIds, targets);
+        throw DomainError.conflict(
+          conflict ? `Conflicts with 「${conflict.title}」 (${conflict.resourceKind.toLowerCase()})` : 'Conflicts with another joint action',
+          'SCHEDULE_CONFLICT',
+          conflict
+            ? {
+                conflictingAction: { id: conflict.id, title: conflict.title, startsAt: conflict.startsAt.toISOString(), endsAt: conflict.endsAt.toISOString() },
+                resource: { kind: conflict.resourceKind, id: conflict.resourceId },
+              }
+            : {},
+        );
+      }
+    }
+  }
+
+  private async findConflict(
+    self: string | null, startsAt: Date, endsAt: Date, teamIds: string[], officerIds: string[], targets: string[],
+  ): Promise<Conflict | null> {
+    const [row] = await this.dataSource.query(
+      `SELECT a.id, a.title, a.starts_at AS "startsAt", a.ends_at AS "endsAt", b.resource_kind AS "resourceKind", b.resource_id AS "resourceId"
+         FROM (${BOOKINGS}) wanted
+         JOIN joint_action_booking b ON b.resource_id = wanted.resource_id AND (wanted.mode = 0 OR b.mode = 0)
+         JOIN joint_action a ON a.id = b.action_id
+        WHERE b.during && tstzrange($2, $3, '[)') AND b.action_id IS DISTINCT FROM $1::uuid
+        ORDER BY CASE b.resource_kind WHEN 'TEAM' THEN 0 WHEN 'OFFICER' THEN 1 ELSE 2 END, a.created_at, a.id
+        LIMIT 1`,
+      [self, startsAt, endsAt, teamIds, officerIds, targets],
+    );
+    return row ?? null;
+  }
+
+  /** The action, provided the caller may change it: its units inside their territory, their bureau leading it. */
+  private async requireChangeable(caller: Caller, id: string): Promise<JointActionRow> {
+    const [row]: JointActionRow[] = await this.dataSource.query(`SELECT ${ACTION_COLUMNS} FROM joint_action a WHERE a.id = $1`, [id]);
+    if (!row) throw DomainError.notFound('JointAction', id);
+    const units = await this.territory.findMany(row.targetUnitIds);
+    if (units.some((unit) => !isWithinScope(caller, unit.path))) {
+      throw DomainError.forbidden('That joint action reaches outside your territory', 'OUT_OF_SCOPE');
+    }
+    await this.requireActingFor(caller, row.leadBureauId);
+    if (row.status !== JointActionStatus.SCHEDULED) throw DomainError.conflict('That joint action is cancelled', 'INVALID_TRANSITION');
+    return row;
+  }
+
+  /**
+   * Administrators act for any bureau (within their territory). A bureau officer acts for the bureau their
+   * `enforcement_officer` row (linked by user id) belongs to, and for no other.
+   */
+  async requireActingFor(caller: Caller, bureauId: string): Promise<void> {
+    if (caller.roles.includes(Role.DISTRICT_ADMIN) || caller.roles.includes(Role.STREET_ADMIN)) return;
+    const [officer] = await this.dataSource.query(`SELECT bureau_id AS "bureauId" FROM enforcement_officer WHERE user_id = $1`, [caller.userId]);
+    if (!officer) throw DomainError.forbidden('You are not registered as an officer of any bureau', 'NOT_AN_OFFICER');
+    if (officer.bureauId !== bureauId) throw DomainError.forbidden('You may act for your own bureau only', 'OTHER_BUREAU');
+  }
+
+  /** A DEPARTMENT institution in this service's copy of the institutions. */
+  async requireBureau(id: string): Promise<void> {
+    const [institution] = await this.dataSource.query(`SELECT kind FROM institution_copy WHERE id = $1`, [id]);
+    if (!institution) throw DomainError.notFound('Institution', id);
+    if (institution.kind !== 'DEPARTMENT') throw DomainError.badInput('A bureau must be a functional department (DEPARTMENT)', 'NOT_A_BUREAU');
+  }
+
+  // ---- remits, teams, officers (district administrators) ----
+
+  async grantRemit(caller: Caller, bureauId: string, orgUnitId: string): Promise<void> {
+    requireDistrictAdmin(caller);
+    await this.requireBureau(bureauId);
+    const unit = await this.territory.find(orgUnitId);
+    if (!unit) throw DomainError.notFound('OrgUnit', orgUnitId);
+    await this.dataSource.query(
+      `INSERT INTO bureau_remit (bureau_id, org_unit_id, granted_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+      [bureauId, orgUnitId, caller.userId],
+    );
+  }
+
+  async revokeRemit(caller: Caller, bureauId: string, orgUnitId: string): Promise<void> {
+    requireDistrictAdmin(caller);
+    await this.dataSource.query(`DELETE FROM bureau_remit WHERE bureau_id = $1 AND org_unit_id = $2`, [bureauId, orgUnitId]);
+  }
+
+  async remits(bureauId: string): Promise<string[]> {
+    const rows = await this.dataSource.query(`SELECT org_unit_id AS id FROM bureau_remit WHERE bureau_id = $1 ORDER BY org_unit_id`, [bureauId]);
+    return rows.map((r: { id: string }) => r.id);
+  }
+
+  async createTeam(caller: Caller, bureauId: string, name: string): Promise<EnforcementTeam> {
+    requireDistrictAdmin(caller);
+    await this.requireBureau(bureauId);
+    const clean = name.trim();
+    if (clean.length === 0 || clean.length > 100) throw DomainError.badInput('name must be 1–100 characters', 'INVALID_NAME');
+    const [row] = await this.dataSource.query(
+      `INSERT INTO enforcement_team (bureau_id, name) VALUES ($1, $2) ON CONFLICT (bureau_id, name) DO NOTHING RETURNING id`,
+      [bureauId, clean],
+    );
+    if (!row) throw DomainError.conflict('That bureau already has a team of that name', 'DUPLICATE_NAME');
+    return (await this.teams([row.id]))[0]!;
+  }
+
+  async createOfficer(caller: Caller, bureauId: string, name: string, userId: string | null): Promise<EnforcementOfficer> {
+    requireDistrictAdmin(caller);
+    await this.requireBureau(bureauId);
+    const clean = name.trim();
+    if (clean.length === 0 || clean.length > 50) throw DomainError.badInput('name must be 1–50 characters', 'INVALID_NAME');
+    const [row] = await this.dataSource.query(
+      `INSERT INTO enforcement_officer (bureau_id, name, user_id) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING RETURNING id`,
+      [bureauId, clean, userId],
+    );
+    if (!row) throw DomainError.conflict('That user is already an officer', 'DUPLICATE_USER');
+    return (await this.officers([row.id]))[0]!;
+  }
+
+  // ---- findings ----
+
+  /** Records once per idempotency key (phones retry): a retry returns the same finding and announces nothing again. */
+  async recordFinding(caller: Caller, actionId: string, input: RecordActionFindingInput, idempotencyKey: string): Promise<ActionFinding> {
+    const targets = [input.householdId, input.propertyCompanyId, input.orgUnitId].filter((t) => t);
+    if (targets.length !== 1) throw DomainError.badInput('Name exactly one of householdId, propertyCompanyId, orgUnitId', 'ONE_TARGET');
+    const description = input.description.trim();
+    if (description.length === 0 || description.length > 500) throw DomainError.badInput('description must be 1–500 characters', 'INVALID_DESCRIPTION');
+    const photoIds = [...new Set(input.photoIds)];
+    if (photoIds.length > 9) throw DomainError.badInput('At most 9 photos', 'TOO_MANY_PHOTOS');
+    const action = await this.get(caller, actionId);
+    if (action.status !== JointActionStatus.SCHEDULED) throw DomainError.conflict('That joint action was cancelled', 'ACTION_CANCELLED');
+    const [leadRow] = await this.dataSource.query(`SELECT lead_bureau_id AS id FROM joint_action WHERE id = $1`, [actionId]);
+    await this.requireActingFor(caller, leadRow.id);
+    const kind = input.householdId ? FindingTargetKind.HOUSEHOLD : input.propertyCompanyId ? FindingTargetKind.PROPERTY_COMPANY : FindingTargetKind.ORG_UNIT;
+    if (input.propertyCompanyId) {
+      const [company] = await this.dataSource.query(`SELECT kind FROM institution_copy WHERE id = $1`, [input.propertyCompanyId]);
+      if (!company) throw DomainError.notFound('Institution', input.propertyCompanyId);
+      if (company.kind !== 'PROPERTY_COMPANY') throw DomainError.badInput('That institution is not a property company', 'NOT_A_PROPERTY_COMPANY');
+    }
+    if (input.orgUnitId) {
+      const unit = await this.territory.find(input.orgUnitId);
+      if (!unit) throw DomainError.notFound('OrgUnit', input.orgUnitId);
+      if (!action.targetUnits.some((t) => unit.path.includes(t.id))) {
+        throw DomainError.badInput('That unit is not inside the action\'s target units', 'OUTSIDE_ACTION');
+      }
+    }
+    const request = { actionId, ...input, description, photoIds };
+    const { id } = await this.idempotency.run(caller, idempotencyKey, 'recordActionFinding', request, async (manager) => {
+      const [inserted] = await manager.query(
+        `INSERT INTO action_finding (action_id, target_kind, household_id, property_company_id, org_unit_id, category, description, photo_ids, recorded_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9)
+         RETURNING id, action_id AS "actionId", target_kind AS "targetKind", household_id AS "householdId",
+                   property_company_id AS "propertyCompanyId", org_unit_id AS "orgUnitId", category, description,
+                   photo_ids::text[] AS "photoIds", recorded_at AS "recordedAt"`,
+        [actionId, kind, input.householdId ?? null, input.propertyCompanyId ?? null, input.orgUnitId ?? null, input.category, description, photoIds, caller.userId],
+      );
+      if (kind === FindingTargetKind.HOUSEHOLD) {
+        const payload: ActionFindingRecordedPayload = {
+          findingId: inserted.id, actionId, householdId: inserted.householdId, targetUnitIds: action.targetUnits.map((t) => t.id), category: inserted.category, description,
+          photoIds, recordedAt: inserted.recordedAt.toISOString(),
+        };
+        await this.outbox.record(manager, [{ type: EventType.ActionFindingRecorded, payload }]);
+      }
+      return { id: inserted.id as string };
+    });
+    const [row] = await this.dataSource.query(`${FINDING_SELECT} WHERE id = $1`, [id]);
+    return ActionFinding.from(row);
+  }
+
+  async findings(actionIds: readonly string[]): Promise<ActionFinding[][]> {
+    const rows: any[] = await this.dataSource.query(`${FINDING_SELECT} WHERE action_id = ANY($1::uuid[]) ORDER BY recorded_at, id`, [actionIds]);
+    return actionIds.map((id) => rows.filter((r) => r.actionId === id).map(ActionFinding.from));
+  }
+}
+
+function checkWindow(startsAt: Date, endsAt: Date): void {
+  if (Number.isNaN(startsAt.getTime()) || Number.isNaN(endsAt.getTime())) throw DomainError.badInput('Not a time', 'INVALID_TIME');
+  if (endsAt.getTime() <= startsAt.getTime()) {
+    throw DomainError.badInput('The action ends before it starts', 'ENDS_BEFORE_START', { startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() });
+  }
+  if (endsAt.getTime() - startsAt.getTime() > MAX_WINDOW_MS) throw DomainError.badInput('A joint action lasts at most 7 days', 'WINDOW_TOO_LONG');
+}
+
+function checkReason(reason: string): string {
+  const why = reason.trim();
+  if (why.length === 0 || why.length > MAX_REASON) throw DomainError.badInput(`reason must be 1–${MAX_REASON} characters`, 'INVALID_REASON');
+  return why;
+}
+
+function requireDistrictAdmin(caller: Caller): void {
+  if (!caller.roles.includes(Role.DISTRICT_ADMIN) || caller.orgUnitId !== null) {
+    throw DomainError.forbidden('Only a district administrator manages bureaus\' remits, teams and officers', 'DISTRICT_ADMIN_ONLY');
+  }
+}
