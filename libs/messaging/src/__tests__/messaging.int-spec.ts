@@ -8,7 +8,7 @@ import { ensureDatabase, runMigrations, serviceDataSourceOptions, withDatabase }
 import { testInfrastructure, waitFor, workerDatabasePrefix } from '#libs/testing';
 import {
   CreateOutboxAndInbox1796000000000, EventType, Inbox, JobHandler, MessagingModule, Outbox, OutboxRelay, PermanentJobError,
-  QueueName, QueueRegistry, ServiceName, type EventEnvelope, type JobProcessor,
+  QueueName, QueueRegistry, ServiceName, jobsOfQueue, queuesOwnedBy, type EventEnvelope, type JobProcessor,
 } from '../index.js';
 
 type TestPayload = { units: []; behaviour?: 'fail-once' | 'permanent' };
@@ -30,6 +30,22 @@ class RecordingHandler implements JobProcessor<EventEnvelope<TestPayload>> {
   }
 }
 
+/**
+ * The enforcement service's other jobs (its scheduled cycles, other events), which these tests do not exercise: a
+ * handler each that does nothing, so the boot check (every job exactly one handler) passes.
+ */
+const otherEnforcementJobHandlers = queuesOwnedBy(ServiceName.Enforcement)
+  .flatMap(jobsOfQueue)
+  .filter((job) => job !== EventType.TerritoryChanged)
+  .map((job) => {
+    @Injectable()
+    @JobHandler(job)
+    class UnexercisedJob implements JobProcessor {
+      async handle(): Promise<void> {}
+    }
+    return UnexercisedJob;
+  });
+
 function messagingApp(databaseUrl: string, queuePrefix: string, handlers: (new (...args: never[]) => unknown)[]) {
   @Module({
     imports: [
@@ -44,13 +60,13 @@ function messagingApp(databaseUrl: string, queuePrefix: string, handlers: (new (
       }),
       MessagingModule.forRoot({ service: ServiceName.Enforcement, redisUrl: testInfrastructure().redisUrl, queuePrefix, background: true }),
     ],
-    providers: handlers,
+    providers: [...handlers, ...otherEnforcementJobHandlers],
   })
   class TestMessagingModule {}
   return NestFactory.createApplicationContext(TestMessagingModule, { logger: ['error'] });
 }
 
-// Runs as the enforcement service, whose only queue takes territory.changed: one handler covers it.
+// Runs as the enforcement service: territory.changed is the job under test, its other jobs do nothing here.
 describe('outbox, relay, queue and inbox', () => {
   const { databaseUrl } = testInfrastructure();
   const url = withDatabase(databaseUrl, `${workerDatabasePrefix()}messaging`);
