@@ -6,11 +6,16 @@ import { CampaignEntity } from './campaigns/campaign.entity.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { CreateCampaign1796000000300 } from './database/migrations/1796000000300-createCampaign.js';
 import { enforcementDemoData } from './seed/enforcement.seed.js';
+import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
+import { CreateCitizenReports1796000000310 } from './database/migrations/1796000000310-createCitizenReports.js';
+import { Open311Module } from './open311/open311.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 
 @Module({})
 export class EnforcementServiceModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
-    return { module: EnforcementServiceModule, imports: [PlatformModule.forRoot(runtime), CampaignsModule] };
+    return { module: EnforcementServiceModule, imports: [PlatformModule.forRoot(runtime), CampaignsModule,
+      ReportsModule, Open311Module] };
   }
 }
 
@@ -19,7 +24,8 @@ export const enforcementService: ServiceDefinition = {
   name: ServiceName.Enforcement,
   defaultPort: DEFAULT_PORTS[ServiceName.Enforcement],
   entities: [CampaignEntity],
-  migrations: [CreateOutboxAndInbox1796000000000, CreateTerritoryReplica1796000000001, CreateCampaign1796000000300],
+  migrations: [CreateOutboxAndInbox1796000000000, CreateTerritoryReplica1796000000001, CreateCampaign1796000000300,
+    CreatePersonalDataAccess1796000000002, CreateCitizenReports1796000000310],
   module: (runtime) => EnforcementServiceModule.forRoot(runtime),
   demoData: enforcementDemoData,
 };

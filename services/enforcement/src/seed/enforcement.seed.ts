@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { DistrictPlan } from '#libs/demo-data';
 import type { DemoData } from '#libs/platform';
+import { seedReports } from './reports.seed.js';
 
 const YEAR = 2026;
 const QUARTERS = [['01-01', '03-31'], ['04-01', '06-30'], ['07-01', '09-30'], ['10-01', '12-31']] as const;
@@ -12,7 +13,7 @@ export const enforcementDemoData: DemoData = {
   },
 
   async reset(dataSource) {
-    await dataSource.query(`TRUNCATE campaign, territory_unit, outbox_event, processed_event`);
+    await dataSource.query(`TRUNCATE campaign, citizen_report_history, citizen_report, personal_data_access, territory_unit, outbox_event, processed_event`);
   },
 
   /**
@@ -48,6 +49,7 @@ export const enforcementDemoData: DemoData = {
               "targetUnitIds" uuid[], "bureauIds" uuid[], "leadBureauId" uuid)`,
       [JSON.stringify(rows)],
     );
-    return `${rows.length} campaigns`;
+    const reports = await seedReports(dataSource, plan);
+    return `${rows.length} campaigns, ${reports}`;
   },
 };
