@@ -7,6 +7,7 @@ import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { CreateCampaign1796000000300 } from './database/migrations/1796000000300-createCampaign.js';
 import { enforcementDemoData } from './seed/enforcement.seed.js';
 import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
+import { CreateIdempotencyRecord1796000000003 } from '#libs/idempotency';
 import { CreateCitizenReports1796000000310 } from './database/migrations/1796000000310-createCitizenReports.js';
 import { Open311Module } from './open311/open311.module.js';
 import { ReportsModule } from './reports/reports.module.js';
@@ -25,7 +26,7 @@ export const enforcementService: ServiceDefinition = {
   defaultPort: DEFAULT_PORTS[ServiceName.Enforcement],
   entities: [CampaignEntity],
   migrations: [CreateOutboxAndInbox1796000000000, CreateTerritoryReplica1796000000001, CreateCampaign1796000000300,
-    CreatePersonalDataAccess1796000000002, CreateCitizenReports1796000000310],
+    CreatePersonalDataAccess1796000000002, CreateIdempotencyRecord1796000000003, CreateCitizenReports1796000000310],
   module: (runtime) => EnforcementServiceModule.forRoot(runtime),
   demoData: enforcementDemoData,
 };

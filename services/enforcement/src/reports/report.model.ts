@@ -2,7 +2,7 @@ import { Directive, Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Connection } from '#libs/pagination';
 import { InstitutionRef, OrgUnitRef } from '#libs/references';
 import {
-  REPORT_ACTION_LABEL_ZH, REPORT_CHANNEL_LABEL_ZH, REPORT_STATUS_LABEL_ZH, ReportAction, ReportAssigneeKind, ReportChannel, ReportStatus,
+  REPORT_ACTION_LABEL_ZH, REPORT_ASSIGNEE_KIND_LABEL_ZH, REPORT_CHANNEL_LABEL_ZH, REPORT_STATUS_LABEL_ZH, ReportAction, ReportAssigneeKind, ReportChannel, ReportStatus,
 } from './report-enums.js';
 
 /** A row of report_category. */
@@ -172,6 +172,9 @@ export class CitizenReport {
   @Field(() => ReportAssigneeKind, { nullable: true })
   assigneeKind: ReportAssigneeKind | null;
 
+  @Field(() => String, { nullable: true })
+  assigneeKindLabelZh: string | null;
+
   @Field(() => ID, { nullable: true, description: 'The bureau, team or unit the report is assigned to.' })
   assigneeId: string | null;
 
@@ -221,6 +224,7 @@ export class CitizenReport {
       statusLabelZh: REPORT_STATUS_LABEL_ZH[row.status],
       statusNote: row.statusNote,
       assigneeKind: row.assigneeKind,
+      assigneeKindLabelZh: row.assigneeKind ? REPORT_ASSIGNEE_KIND_LABEL_ZH[row.assigneeKind] : null,
       assigneeId: row.assigneeId,
       assignedBureau: row.assigneeKind === ReportAssigneeKind.BUREAU && row.assigneeId ? InstitutionRef.of(row.assigneeId) : null,
       assignedUnit: row.assigneeKind === ReportAssigneeKind.UNIT && row.assigneeId ? OrgUnitRef.of(row.assigneeId) : null,

@@ -37,10 +37,15 @@ export class ReportResolver {
   }
 
   @Mutation(() => CitizenReport, { description: 'Files a report in status SUBMITTED, due after its category’s response hours.' })
-  submitReport(@CurrentCaller() caller: Caller, @Args('input') input: SubmitReportInput): Promise<CitizenReport> {
+  submitReport(
+    @CurrentCaller() caller: Caller,
+    @Args('input') input: SubmitReportInput,
+    @Args('idempotencyKey', { type: () => String, nullable: true, description: 'Send the same key on every retry: the report is filed once.' })
+    idempotencyKey?: string | null,
+  ): Promise<CitizenReport> {
     requirePermission(caller, Permission.REPORT_SUBMIT);
     if (input.compoundId) input.compoundId = requireUuid(input.compoundId, 'compoundId');
-    return this.reportService.submit(caller, input);
+    return this.reportService.submit(caller, input, idempotencyKey);
   }
 
   @Mutation(() => CitizenReport, { description: 'SUBMITTED → TRIAGED.' })

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { Permission, hasPermission, type Caller } from '#libs/auth';
 import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
+import { Idempotency } from '#libs/idempotency';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { PersonalDataAudit, maskName, maskPhone } from '#libs/privacy';
 import { Territory } from '#libs/territory';
@@ -59,6 +60,7 @@ export class ReportService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly territory: Territory,
     private readonly audit: PersonalDataAudit,
+    private readonly idempotency: Idempotency,
   ) {}
 
   // ---- categories ----
@@ -86,8 +88,11 @@ export class ReportService {
 
   // ---- submission ----
 
-  /** `submitReport`: APP and OBSERVER reports are the caller's own; HOTLINE reports are entered for a caller. */
-  async submit(caller: Caller, input: SubmitReportInput): Promise<CitizenReport> {
+  /**
+   * `submitReport`: APP and OBSERVER reports are the caller's own; HOTLINE reports are entered for a caller. With an
+   * idempotency key, a retry (a phone on a flaky network) answers the report the first request filed.
+   */
+  async submit(caller: Caller, input: SubmitReportInput, idempotencyKey?: string | null): Promise<CitizenReport> {
     if (input.channel === ReportChannel.OPEN311) {
       throw DomainError.badInput('OPEN311 reports come through the Open311 interface', 'CHANNEL_NOT_ALLOWED');
     }
@@ -107,7 +112,7 @@ export class ReportService {
     const phone = anonymous ? null : input.reporterPhone?.trim() || null;
     if (name && [...name].length > MAX_NAME) throw DomainError.badInput(`reporterName must be at most ${MAX_NAME} characters`, 'INVALID_NAME');
     if (phone && !PHONE.test(phone)) throw DomainError.badInput('reporterPhone is not a phone number', 'INVALID_PHONE');
-    const id = await this.create({
+    const report: NewReport = {
       channel: input.channel,
       categoryCode: input.categoryCode,
       description,
@@ -120,15 +125,18 @@ export class ReportService {
       reporterName: name,
       reporterPhone: phone,
       submittedBy: caller.userId,
-    });
-    return this.present(caller, await this.rows([id])).then(([report]) => report);
+    };
+    const id = idempotencyKey
+      ? (await this.idempotency.run(caller, idempotencyKey, 'submitReport', { ...input }, async (manager) => ({ id: await this.create(report, manager) }))).id
+      : await this.create(report);
+    return this.present(caller, await this.rows([id])).then(([filed]) => filed);
   }
 
   /**
    * Checks location and category and writes the report with its SUBMIT history row in one statement; returns its
    * id. The due time is the submission time plus the category's response hours.
    */
-  async create(report: NewReport): Promise<string> {
+  async create(report: NewReport, db: DataSource | EntityManager = this.dataSource): Promise<string> {
     const hasCoordinates = report.lat !== null || report.long !== null;
     if (!report.compoundId && !hasCoordinates && !report.addressText) {
       throw DomainError.badInput('A report needs a location: a compound or coordinates', 'MISSING_LOCATION');
@@ -151,7 +159,7 @@ export class ReportService {
     if (!category || !category.active) {
       throw DomainError.badInput(`${report.categoryCode} is not a report category`, 'UNKNOWN_CATEGORY', { categoryCode: report.categoryCode });
     }
-    const [row] = await this.dataSource.query(
+    const [row] = await db.query(
       `WITH inserted AS (
          INSERT INTO citizen_report (channel, category_code, description, org_unit_id, unit_path, lat, long, address_text, photo_upload_ids,
                                      reporter_user_id, reporter_name, reporter_phone, submitted_by, status, due_at)

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { Idempotency } from '#libs/idempotency';
 import { PersonalDataAudit } from '#libs/privacy';
 import { TerritoryReplicaModule } from '#libs/territory';
 import { ReportResolver } from './report.resolver.js';
@@ -6,7 +7,7 @@ import { ReportService } from './report.service.js';
 
 @Module({
   imports: [TerritoryReplicaModule],
-  providers: [ReportService, ReportResolver, PersonalDataAudit],
+  providers: [ReportService, ReportResolver, PersonalDataAudit, Idempotency],
   exports: [ReportService],
 })
 export class ReportsModule {}

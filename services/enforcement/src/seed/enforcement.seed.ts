@@ -13,7 +13,7 @@ export const enforcementDemoData: DemoData = {
   },
 
   async reset(dataSource) {
-    await dataSource.query(`TRUNCATE campaign, citizen_report_history, citizen_report, personal_data_access, territory_unit, outbox_event, processed_event`);
+    await dataSource.query(`TRUNCATE campaign, citizen_report_history, citizen_report, personal_data_access, idempotency_record, territory_unit, outbox_event, processed_event`);
   },
 
   /**

@@ -5,10 +5,10 @@ import { ServiceName } from '#libs/messaging';
 import { errorCodes, startPlatform, type TestPlatform } from '#libs/testing';
 
 const FIELDS = `id channel channelLabelZh categoryCode categoryLabelZh description compound { id name } latitude longitude photoUploadIds
-  reporter { name phone unmasked } reportedByMe status statusLabelZh statusNote assigneeKind assigneeId reopenCount
+  reporter { name phone unmasked } reportedByMe status statusLabelZh statusNote assigneeKind assigneeKindLabelZh assigneeId reopenCount
   submittedAt dueAt overdue closedAt duplicateOfId duplicateOf { id status }
   history { action actionLabelZh fromStatus toStatus note actor at }`;
-const SUBMIT = `mutation($input: SubmitReportInput!) { submitReport(input: $input) { ${FIELDS} } }`;
+const SUBMIT = `mutation($input: SubmitReportInput!, $key: String) { submitReport(input: $input, idempotencyKey: $key) { ${FIELDS} } }`;
 const REPORT = `query($id: ID!) { report(id: $id) { ${FIELDS} } }`;
 const REPORTS = `query($status: ReportStatus, $category: String, $channel: ReportChannel, $org: ID, $overdue: Boolean, $first: Int, $after: String) {
   reports(status: $status, category: $category, channel: $channel, orgUnitId: $org, overdue: $overdue, first: $first, after: $after) {
@@ -84,7 +84,7 @@ describe('citizen reports through the gateway', () => {
     const id = report.id;
     expect((await platform.query(secretaryA, TRIAGE, { id, note: '属实，转派' })).errors).toBeUndefined();
     const assigned: any = await platform.query(secretaryA, ASSIGN, { input: { id, assigneeKind: 'UNIT', assigneeId: communityA.id, note: '请社区处理' } });
-    expect(assigned.data.assignReport).toMatchObject({ status: 'ASSIGNED', assigneeKind: 'UNIT', assigneeId: communityA.id });
+    expect(assigned.data.assignReport).toMatchObject({ status: 'ASSIGNED', assigneeKind: 'UNIT', assigneeKindLabelZh: '属地单位', assigneeId: communityA.id });
     expect((await platform.query(secretaryA, START, { id, note: null })).errors).toBeUndefined();
     const resolved: any = await platform.query(secretaryA, RESOLVE, { id, note: '已清理，并对楼道住户宣传' });
     expect(resolved.data.resolveReport).toMatchObject({ status: 'RESOLVED', statusNote: '已清理，并对楼道住户宣传', overdue: false });
@@ -272,6 +272,18 @@ describe('citizen reports through the gateway', () => {
     expect(errorCodes(response)).toEqual([code]);
     if (reason) expect(response.errors![0].extensions!.reason).toBe(reason);
     expect(await counts()).toEqual(before);
+  });
+
+  it('files a report once however often a phone retries it with the same idempotency key', async () => {
+    const input = { channel: 'APP', categoryCode: 'POINT_UNTIDY', description: '投放点有污水', compoundId: compoundA.id };
+    const before = await counts();
+    const first: any = await platform.query(resident, SUBMIT, { input, key: 'report-retry-0001' });
+    const retry: any = await platform.query(resident, SUBMIT, { input, key: 'report-retry-0001' });
+    expect(retry.data.submitReport.id).toBe(first.data.submitReport.id);
+    expect(await counts()).toEqual({ reports: before.reports + 1, history: before.history + 1 });
+    const reused = await platform.query(resident, SUBMIT, { input: { ...input, description: '别的内容' }, key: 'report-retry-0001' });
+    expect(reused.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(await counts()).toEqual({ reports: before.reports + 1, history: before.history + 1 });
   });
 
   it('accepts coordinates alone, seen district-wide', async () => {
