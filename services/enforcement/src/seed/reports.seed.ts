@@ -35,19 +35,29 @@ export async function seedReports(dataSource: DataSource, plan: DistrictPlan): P
   await dataSource.query(
     `WITH input AS (
        SELECT $1::jsonb AS compounds, $2::uuid[] AS bureaus, $3::text[] AS names, $4::text[] AS codes, $5::text[] AS descriptions),
+     spread AS (
+       -- deterministic pseudo-random draws per row (hashtext is stable), one per property so they do not correlate;
+       -- one row in twenty repeats the compound and category of the row before it (a second citizen, later)
+       SELECT i, CASE WHEN i > 1 AND (hashtext(i || ':repeat') & 2147483647) % 20 = 0 THEN i - 1 ELSE i END AS place,
+              (hashtext(i || ':channel') & 2147483647) % 10 AS channel_draw,
+              (hashtext(i || ':stage') & 2147483647) % 20 AS stage_draw,
+              (hashtext(i || ':minutes') & 2147483647) AS minutes_draw
+         FROM generate_series(1, $6::int) AS i),
      gen AS (
-       SELECT i,
-              input.compounds -> ((i * 7919) % jsonb_array_length(input.compounds)) AS compound,
-              input.codes[1 + (i * 31) % cardinality(input.codes)] AS code,
-              input.descriptions[1 + (i * 31) % cardinality(input.codes)] AS description,
-              (ARRAY['APP','APP','APP','APP','APP','HOTLINE','HOTLINE','OBSERVER','OBSERVER','OPEN311'])[1 + i % 10] AS channel,
+       SELECT s.i,
+              input.compounds -> ((hashtext(s.place || ':compound') & 2147483647) % jsonb_array_length(input.compounds)) AS compound,
+              input.codes[1 + (hashtext(s.place || ':code') & 2147483647) % cardinality(input.codes)] AS code,
+              input.descriptions[1 + (hashtext(s.place || ':code') & 2147483647) % cardinality(input.codes)] AS description,
+              (ARRAY['APP','APP','APP','APP','APP','HOTLINE','HOTLINE','OBSERVER','OBSERVER','OPEN311'])[1 + s.channel_draw] AS channel,
               -- how far the report got: 0 SUBMITTED … 4 RESOLVED, 5 REJECTED
-              (ARRAY[0,0,0,1,1,2,2,2,3,3,4,4,4,4,4,4,4,4,5,4])[1 + (i * 13) % 20] AS stage,
-              now() - make_interval(mins => (i * 9973) % (30 * 24 * 60)) AS submitted_at,
-              input.names[1 + (i * 17) % cardinality(input.names)] AS name,
-              '13' || lpad(((i * 7907 + 1000) % 1000000000)::text, 9, '0') AS phone,
-              input.bureaus[1 + i % greatest(cardinality(input.bureaus), 1)] AS bureau
-         FROM generate_series(1, $6::int) AS i, input),
+              (ARRAY[0,0,0,1,1,2,2,2,3,3,4,4,4,4,4,4,4,4,5,4])[1 + s.stage_draw] AS stage,
+              -- open reports are mostly of the last few days, closed ones spread over the month; repeats come later
+              now() - make_interval(mins => CASE WHEN (ARRAY[0,0,0,1,1,2,2,2,3,3,4,4,4,4,4,4,4,4,5,4])[1 + s.stage_draw] < 4
+                                                 THEN s.minutes_draw % (4 * 24 * 60) ELSE s.minutes_draw % (30 * 24 * 60) END) AS submitted_at,
+              input.names[1 + (hashtext(s.i || ':name') & 2147483647) % cardinality(input.names)] AS name,
+              '13' || lpad(((hashtext(s.i || ':phone') & 2147483647) % 1000000000)::text, 9, '0') AS phone,
+              input.bureaus[1 + s.i % greatest(cardinality(input.bureaus), 1)] AS bureau
+         FROM spread s, input),
      placed AS (
        SELECT g.*, c.response_hours,
               ARRAY(SELECT jsonb_array_elements_text(g.compound -> 'path'))::uuid[] AS path,
