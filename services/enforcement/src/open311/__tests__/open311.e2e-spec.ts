@@ -137,6 +137,14 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     expect(await reportCount()).toBe(before);
   });
 
+  it('refuses a body that is not JSON with 400 in the spec format', async () => {
+    const before = await reportCount();
+    const response = await fetch(`${base}/requests.json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"service_code": ' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual([{ code: 400, description: expect.any(String) }]);
+    expect(await reportCount()).toBe(before);
+  });
+
   it('answers 404 for an unknown request id', async () => {
     const json = await get('/requests/00000000-0000-4000-8000-00000000000b.json');
     expect(json.status).toBe(404);
