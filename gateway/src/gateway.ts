@@ -272,8 +272,9 @@ async function proxyOpen311(req: Request, res: Response, env: GatewayEnvironment
     if (res.headersSent) return res.destroy();
     const errors = [{ code: status, description }];
     if (asXml) {
+      const text = description.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
       res.status(status).type('text/xml; charset=utf-8')
-        .send(`<?xml version="1.0" encoding="utf-8"?>\n<errors><error><code>${status}</code><description>${description}</description></error></errors>`);
+        .send(`<?xml version="1.0" encoding="utf-8"?>\n<errors><error><code>${status}</code><description>${text}</description></error></errors>`);
     } else {
       res.status(status).json(errors);
     }

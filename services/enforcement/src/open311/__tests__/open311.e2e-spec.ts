@@ -205,4 +205,15 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     expect(direct.status).toBe(401);
     expect(await direct.json()).toEqual([{ code: 401, description: expect.any(String) }]);
   });
+
+  it('answers paths outside the spec, and bodies over 64 KiB, at the gateway in the spec format', async () => {
+    const unknown = await get('/tokens.xml');
+    expect(unknown.status).toBe(404);
+    expect(xml.parse(unknown.body).errors.error).toEqual([{ code: '404', description: expect.any(String) }]);
+    const before = await reportCount();
+    const huge = await postForm('/requests.json', { service_code: 'OTHER', lat: '29.8', long: '121.5', description: 'x'.repeat(70 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(JSON.parse(huge.body)).toEqual([{ code: 413, description: expect.any(String) }]);
+    expect(await reportCount()).toBe(before);
+  });
 });
