@@ -140,6 +140,22 @@ describe('citizen reports through the gateway', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('lets exactly one of two concurrent handlers take the same step', async () => {
+    const report = await submit(resident, {});
+    const other = await platform.token([Role.STREET_ADMIN], streetA.id, 'street-admin-a2');
+    const answers: any[] = await Promise.all([
+      platform.query(secretaryA, TRIAGE, { id: report.id, note: '社区受理' }),
+      platform.query(other, TRIAGE, { id: report.id, note: '街道受理' }),
+    ]);
+    const won = answers.filter((a) => !a.errors);
+    expect(won).toHaveLength(1);
+    expect(answers.find((a) => a.errors).errors[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'INVALID_TRANSITION' });
+    const [{ steps }] = await platform.database(ServiceName.Enforcement).query(
+      `SELECT count(*)::int AS steps FROM citizen_report_history WHERE report_id = $1 AND action <> 'SUBMIT'`, [report.id],
+    );
+    expect(steps).toBe(1);
+  });
+
   it('refuses a rejection without a reason, and records one with it', async () => {
     const report = await submit(resident, {});
     const before = await counts();
