@@ -31,6 +31,7 @@ export enum QueueName {
   EnforcementEvents = 'enforcement-events',
   NotificationsEvents = 'notifications-events',
   OrganizationJobs = 'organization-jobs',
+  EnforcementJobs = 'enforcement-jobs',
 }
 
 export const QUEUE_OWNER: Record<QueueName, ServiceName> = {
@@ -40,6 +41,7 @@ export const QUEUE_OWNER: Record<QueueName, ServiceName> = {
   [QueueName.EnforcementEvents]: ServiceName.Enforcement,
   [QueueName.NotificationsEvents]: ServiceName.Notifications,
   [QueueName.OrganizationJobs]: ServiceName.Organization,
+  [QueueName.EnforcementJobs]: ServiceName.Enforcement,
 };
 
 /** Events, published through each service's transactional outbox. */
@@ -78,6 +80,12 @@ export enum JobName {
   CheckInQuotaWeekly = 'check-in-quota.weekly',
   /** Fired by a job scheduler every day at 00:30 Asia/Shanghai: closes the duty periods that just ended, escalates misses. */
   DutyCheckDaily = 'duty-check.daily',
+  /** Fired by a job scheduler every day at 00:45 Asia/Shanghai: cases whose comply-by date has come become FOLLOW_UP_DUE. */
+  CaseFollowUpDaily = 'case-follow-up.daily',
+  /** Fired by a job scheduler every day at 01:15 Asia/Shanghai: penalties past their appeal window (or upheld) become credit exports. */
+  CreditExportScan = 'credit-export.scan',
+  /** Fired by a job scheduler every five minutes: delivers due credit/points exports from the outbox, with retries. */
+  CreditExportDispatch = 'credit-export.dispatch',
 }
 
 /**
@@ -97,6 +105,9 @@ export const JOB_SCHEDULES: readonly { id: string; queue: QueueName; job: JobNam
   { id: 'monthly-evaluation', queue: QueueName.HouseholdsJobs, job: JobName.MonthlyEvaluation, pattern: '0 2 1 * *' },
   { id: 'check-in-quota', queue: QueueName.HouseholdsJobs, job: JobName.CheckInQuotaWeekly, pattern: '0 1 * * 1' },
   { id: 'duty-check', queue: QueueName.OrganizationJobs, job: JobName.DutyCheckDaily, pattern: '30 0 * * *' },
+  { id: 'case-follow-up', queue: QueueName.EnforcementJobs, job: JobName.CaseFollowUpDaily, pattern: '45 0 * * *' },
+  { id: 'credit-export-scan', queue: QueueName.EnforcementJobs, job: JobName.CreditExportScan, pattern: '15 1 * * *' },
+  { id: 'credit-export-dispatch', queue: QueueName.EnforcementJobs, job: JobName.CreditExportDispatch, pattern: '*/5 * * * *' },
 ];
 
 /** Jobs that are not events (scheduled cycles, chunks of work), by the queue that runs them. */
@@ -107,6 +118,7 @@ export const SCHEDULED_JOBS: Record<QueueName, readonly string[]> = {
   [QueueName.EnforcementEvents]: [],
   [QueueName.NotificationsEvents]: [],
   [QueueName.OrganizationJobs]: [JobName.DutyCheckDaily],
+  [QueueName.EnforcementJobs]: [JobName.CaseFollowUpDaily, JobName.CreditExportScan, JobName.CreditExportDispatch],
 };
 
 /** Every job name each queue can hold: its scheduled jobs plus the events it subscribes to. */

@@ -85,7 +85,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
           children.push(spawnService(name, serviceEnv));
         }
         serviceUrls.set(name, `http://127.0.0.1:${port}`);
-        await waitFor(`${name} to be healthy`, async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, 30_000);
+        // A bound, not a speed target: four services starting at once on a busy 2-core machine can take a while.
+        await waitFor(`${name} to be healthy`, async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, 90_000);
       }),
     );
 

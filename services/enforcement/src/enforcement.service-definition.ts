@@ -6,6 +6,9 @@ import { CampaignEntity } from './campaigns/campaign.entity.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { CreateCampaign1796000000300 } from './database/migrations/1796000000300-createCampaign.js';
 import { enforcementDemoData } from './seed/enforcement.seed.js';
+import { CasesModule } from './cases/cases.module.js';
+import { CreditExportModule } from './credit-export/credit-export.module.js';
+import { CreateCases1796000000320 } from './database/migrations/1796000000320-createCases.js';
 import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
 import { CreateIdempotencyRecord1796000000003 } from '#libs/idempotency';
 import { CreateCitizenReports1796000000310 } from './database/migrations/1796000000310-createCitizenReports.js';
@@ -16,7 +19,9 @@ import { ReportsModule } from './reports/reports.module.js';
 export class EnforcementServiceModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
     return { module: EnforcementServiceModule, imports: [PlatformModule.forRoot(runtime), CampaignsModule,
-      ReportsModule, Open311Module] };
+      CasesModule, CreditExportModule.forRoot(runtime),
+      ReportsModule, Open311Module,
+    ] };
   }
 }
 
@@ -26,7 +31,9 @@ export const enforcementService: ServiceDefinition = {
   defaultPort: DEFAULT_PORTS[ServiceName.Enforcement],
   entities: [CampaignEntity],
   migrations: [CreateOutboxAndInbox1796000000000, CreateTerritoryReplica1796000000001, CreateCampaign1796000000300,
-    CreatePersonalDataAccess1796000000002, CreateIdempotencyRecord1796000000003, CreateCitizenReports1796000000310],
+    CreateCases1796000000320,
+    CreatePersonalDataAccess1796000000002, CreateIdempotencyRecord1796000000003, CreateCitizenReports1796000000310,
+  ],
   module: (runtime) => EnforcementServiceModule.forRoot(runtime),
   demoData: enforcementDemoData,
 };

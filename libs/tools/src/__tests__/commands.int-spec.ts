@@ -35,7 +35,8 @@ describe('npm start', () => {
     start.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => start.on('exit', (code) => resolve(code)));
     try {
-      await waitFor('the gateway URL to be printed', async () => output.includes('http://localhost:4000/graphql') && output.includes('is up'), 60_000);
+      // Migrates and seeds the whole demo district first: about 35 s alone, much longer beside a busy test worker.
+      await waitFor('the gateway URL to be printed', async () => output.includes('http://localhost:4000/graphql') && output.includes('is up'), 180_000);
       for (const port of [4000, ...Object.values(DEFAULT_PORTS)]) {
         expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
       }
@@ -47,7 +48,7 @@ describe('npm start', () => {
     } finally {
       start.kill('SIGKILL');
     }
-  });
+  }, 240_000);
 
   it('says which server it cannot reach, where it looked and how to start one, and exits non-zero', async () => {
     const result = await run('dist/libs/tools/src/start.js', [], {

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { DistrictPlan } from '#libs/demo-data';
-import type { DemoData } from '#libs/platform';
+import type { DemoData, DemoDataOptions } from '#libs/platform';
+import { seedCases } from './cases.seed.js';
 import { seedReports } from './reports.seed.js';
 
 const YEAR = 2026;
@@ -13,14 +14,16 @@ export const enforcementDemoData: DemoData = {
   },
 
   async reset(dataSource) {
-    await dataSource.query(`TRUNCATE campaign, citizen_report_history, citizen_report, personal_data_access, idempotency_record, territory_unit, outbox_event, processed_event`);
+    await dataSource.query(`TRUNCATE campaign, territory_unit, outbox_event, processed_event,
+      enforcement_case, case_history, case_follow_up_task, credit_export, credit_export_attempt,
+      citizen_report_history, citizen_report, personal_data_access, idempotency_record`);
   },
 
   /**
    * A year of quarterly joint actions for every street, led by the law-enforcement bureau with two partners, and a
    * district-wide 潔美有序 campaign. States follow today's date: past quarters reported, the current one active.
    */
-  async seed(dataSource: DataSource, plan: DistrictPlan) {
+  async seed(dataSource: DataSource, plan: DistrictPlan, options: DemoDataOptions) {
     const departments = plan.institutions.filter((i) => i.kind === 'DEPARTMENT');
     const [lead, ...partners] = departments;
     const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
@@ -49,7 +52,8 @@ export const enforcementDemoData: DemoData = {
               "targetUnitIds" uuid[], "bureauIds" uuid[], "leadBureauId" uuid)`,
       [JSON.stringify(rows)],
     );
+    const cases = await seedCases(dataSource, plan, options.households);
     const reports = await seedReports(dataSource, plan);
-    return `${rows.length} campaigns, ${reports}`;
+    return `${rows.length} campaigns, ${cases}, ${reports}`;
   },
 };

@@ -25,7 +25,7 @@ export class PartyMemberResolver {
   @Query(() => PartyMember, { description: 'One party member: staff within their territory, or a member their own record.' })
   async partyMember(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<PartyMember> {
     requirePermission(caller, Permission.PARTY_READ);
-    return PartyMember.present(caller, await this.members.get(caller, id));
+    return this.members.presentOne(caller, await this.members.get(caller, id));
   }
 
   @Query(() => PartyMemberConnection, { description: 'Party members living in your territory (a party member: only themself).' })
@@ -41,7 +41,7 @@ export class PartyMemberResolver {
   async myPartyMember(@CurrentCaller() caller: Caller): Promise<PartyMember | null> {
     if (!caller.roles.includes(Role.PARTY_MEMBER)) throw DomainError.forbidden('Only a party member has a party record', 'NOT_A_PARTY_MEMBER');
     const member = await this.members.mine(caller);
-    return member ? PartyMember.present(caller, member) : null;
+    return member ? this.members.presentOne(caller, member) : null;
   }
 
   @Mutation(() => PartyMember)
@@ -50,7 +50,7 @@ export class PartyMemberResolver {
     if (input.communityId) input.communityId = requireUuid(input.communityId, 'communityId');
     if (input.institutionId) input.institutionId = requireUuid(input.institutionId, 'institutionId');
     if (input.householdId) input.householdId = requireUuid(input.householdId, 'householdId');
-    return PartyMember.present(caller, await this.members.create(caller, input));
+    return this.members.presentOne(caller, await this.members.create(caller, input));
   }
 
   @Mutation(() => PartyMember, { description: 'Records the signed commitment letter (承诺书).' })
@@ -59,7 +59,7 @@ export class PartyMemberResolver {
     @Args('memberId', { type: () => ID }, ParseUuidPipe) memberId: string,
     @Args('signedAt') signedAt: Date,
   ): Promise<PartyMember> {
-    return PartyMember.present(caller, await this.members.signCommitmentLetter(caller, memberId, signedAt));
+    return this.members.presentOne(caller, await this.members.signCommitmentLetter(caller, memberId, signedAt));
   }
 
   @Mutation(() => BranchRegistration, {
@@ -99,12 +99,12 @@ export class PartyMemberResolver {
 
   /**
    * Other subgraphs reference members by id (a check-in's member); the referencing subgraph decided the caller may see
-   * its entity, and names stay masked for callers without PERSONAL_DATA_READ. One batched query per request.
+   * its entity, and names stay masked for callers without PERSONAL_DATA_READ. One batched query per request, and one
+   * audit insert for the members it shows unmasked.
    */
   @ResolveReference()
-  async resolveReference(@Parent() reference: { id: string }, @Context() context: RequestContext): Promise<PartyMember | null> {
-    const member = await partyMemberLoader(context, this.members).load(reference.id);
-    return member ? PartyMember.present(context.caller, member) : null;
+  resolveReference(@Parent() reference: { id: string }, @Context() context: RequestContext): Promise<PartyMember | null> {
+    return partyMemberLoader(context, this.members).load(reference.id);
   }
 
   @ResolveField(() => DualRegistration)

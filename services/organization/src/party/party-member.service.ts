@@ -6,6 +6,7 @@ import { shanghaiDate } from '#libs/calendar';
 import { PostgresErrorCode, SqlParams, isPostgresError, violatedConstraint } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
+import { PersonalDataAudit } from '#libs/privacy';
 import { registrationKindOf, type PartyOrgKind } from './party-org-kind.js';
 import type { CreatePartyMemberInput, PartyMembersArgs } from './party.inputs.js';
 import { PartyMember, type BranchRegistrationRow, type PartyMemberRow } from './party.models.js';
@@ -24,7 +25,26 @@ interface BranchRow { id: string; kind: PartyOrgKind; name: string; scopePath: s
 /** Party members, their commitment letters and their dual registration with branches. */
 @Injectable()
 export class PartyMemberService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: PersonalDataAudit,
+  ) {}
+
+  /**
+   * Members as `caller` may see them (PartyMember.present: masked without PERSONAL_DATA_READ, except their own record),
+   * with every one shown unmasked recorded in personal_data_access: one insert for the rows (each member once, though
+   * one may be secretary of several organisations), before they leave.
+   */
+  async present(caller: Caller, rows: readonly PartyMemberRow[]): Promise<PartyMember[]> {
+    const members = rows.map((row) => PartyMember.present(caller, row));
+    const unmasked = new Set(members.filter((member) => !member.personalDataMasked).map((member) => member.id));
+    await this.audit.recordRead(caller, 'PartyMember', [...unmasked]);
+    return members;
+  }
+
+  async presentOne(caller: Caller, row: PartyMemberRow): Promise<PartyMember> {
+    return (await this.present(caller, [row]))[0];
+  }
 
   findByIds(ids: readonly string[]): Promise<PartyMemberRow[]> {
     return this.dataSource.query(`SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_FROM} WHERE m.id = ANY($1::uuid[])`, [ids]);
@@ -56,7 +76,7 @@ export class PartyMemberService {
       this.dataSource,
       args,
       { select: MEMBER_COLUMNS, from: MEMBER_FROM, where, params, orderBy: ['m.id'], keyOf: (row) => [row.id] },
-      (rows) => rows.map((row) => PartyMember.present(caller, row)),
+      (rows) => this.present(caller, rows),
     );
   }
 

@@ -18,6 +18,7 @@ import { orgWithinScope } from './party-scope.js';
 export class PartyOrgResolver {
   constructor(
     private readonly orgs: PartyOrgService,
+    private readonly members: PartyMemberService,
     private readonly units: OrgUnitService,
     private readonly institutions: InstitutionService,
   ) {}
@@ -85,9 +86,8 @@ export class PartyOrgResolver {
   }
 
   @ResolveField(() => PartyMember, { nullable: true, description: 'The secretary (书记) today; null when the post is vacant.' })
-  async secretary(@Parent() org: PartyOrg, @CurrentCaller() caller: Caller, @Context() context: RequestContext): Promise<PartyMember | null> {
-    const member = await secretaryLoader(context, this.orgs).load(org.id);
-    return member ? PartyMember.present(caller, member) : null;
+  secretary(@Parent() org: PartyOrg, @Context() context: RequestContext): Promise<PartyMember | null> {
+    return secretaryLoader(context, this.orgs, this.members).load(org.id);
   }
 
   @ResolveField(() => SecretaryPostConnection, { description: 'Every secretary of the organisation, latest first.' })
@@ -113,7 +113,7 @@ export class SecretaryPostResolver {
   constructor(private readonly members: PartyMemberService) {}
 
   @ResolveField(() => PartyMember)
-  async member(@Parent() post: SecretaryPost, @CurrentCaller() caller: Caller, @Context() context: RequestContext): Promise<PartyMember> {
-    return PartyMember.present(caller, (await partyMemberLoader(context, this.members).load(post.partyMemberId))!);
+  async member(@Parent() post: SecretaryPost, @Context() context: RequestContext): Promise<PartyMember> {
+    return (await partyMemberLoader(context, this.members).load(post.partyMemberId))!;
   }
 }

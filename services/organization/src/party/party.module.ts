@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PersonalDataAudit } from '#libs/privacy';
 import { InstitutionsModule } from '../institutions/institutions.module.js';
 import { TerritoryModule } from '../territory/territory.module.js';
 import { BranchRegistrationResolver, PartyMemberResolver } from './party-member.resolver.js';
@@ -9,7 +10,7 @@ import { PartyOrgService } from './party-org.service.js';
 /** The "1 + 3 + N" structure: party organisations, their secretaries, party members and dual registration. */
 @Module({
   imports: [TerritoryModule, InstitutionsModule],
-  providers: [PartyOrgService, PartyMemberService, PartyOrgResolver, SecretaryPostResolver, PartyMemberResolver, BranchRegistrationResolver],
+  providers: [PersonalDataAudit, PartyOrgService, PartyMemberService, PartyOrgResolver, SecretaryPostResolver, PartyMemberResolver, BranchRegistrationResolver],
   exports: [PartyOrgService, PartyMemberService],
 })
 export class PartyModule {}

@@ -5,10 +5,11 @@ import { requireWithinScope, type Caller } from '#libs/auth';
 import { PostgresErrorCode, SqlParams, isPostgresError } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
+import { PersonalDataAudit } from '#libs/privacy';
 import { VOLUNTEER_RULES } from './volunteer-enums.js';
 import type { VolunteerRow, VolunteerTeamRow } from './volunteer.entity.js';
 import type { CreateVolunteerTeamInput, RegisterVolunteerInput, VolunteerTeamsArgs } from './volunteer.inputs.js';
-import { VolunteerTeam } from './volunteer.models.js';
+import { Volunteer, VolunteerTeam } from './volunteer.models.js';
 import { TEAM_COLUMNS, TEAM_FROM, VOLUNTEER_COLUMNS, cleanText, updatedRows } from './volunteer-sql.js';
 
 const PHONE = /^1[3-9]\d{9}$/;
@@ -16,7 +17,21 @@ const PHONE = /^1[3-9]\d{9}$/;
 /** Volunteer teams (志愿服务队) of compound branches, and volunteers (志愿者) with the team they are in. */
 @Injectable()
 export class VolunteerTeamService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: PersonalDataAudit,
+  ) {}
+
+  /**
+   * Volunteers as `caller` may see them: name and phone masked unless the caller may read personal data or it is
+   * their own record. Every one shown unmasked is recorded in personal_data_access, one insert for the rows.
+   */
+  async present(caller: Caller, rows: readonly VolunteerRow[]): Promise<Volunteer[]> {
+    const mayRead = this.audit.mayRead(caller);
+    const volunteers = rows.map((row) => Volunteer.from(row, mayRead || row.userId === caller.userId));
+    await this.audit.recordRead(caller, 'Volunteer', volunteers.filter((volunteer) => !volunteer.personalDataMasked).map((volunteer) => volunteer.id));
+    return volunteers;
+  }
 
   /** A team of a compound branch in the caller's territory; the branch must be a COMPOUND_BRANCH. */
   async createTeam(caller: Caller, input: CreateVolunteerTeamInput): Promise<VolunteerTeam> {

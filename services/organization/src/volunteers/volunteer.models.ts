@@ -79,6 +79,9 @@ export class Volunteer {
   @Field(() => String, { nullable: true, description: 'Masked (138****5678) unless you may read personal data.' })
   phone: string | null;
 
+  @Field({ description: 'True when name and phone are masked.' })
+  personalDataMasked: boolean;
+
   @Field(() => ID, { nullable: true, description: 'The party member (党员) this volunteer is, when they are one.' })
   partyMemberId: string | null;
 
@@ -97,6 +100,7 @@ export class Volunteer {
       labelZh: '志愿者',
       name: unmasked ? row.name : maskName(row.name),
       phone: row.phone === null ? null : unmasked ? row.phone : maskPhone(row.phone),
+      personalDataMasked: !unmasked,
       partyMemberId: row.partyMemberId,
       isPartyMember: row.partyMemberId !== null,
       teamId: row.teamId,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PersonalDataAudit } from '#libs/privacy';
 import { TerritoryModule } from '../territory/territory.module.js';
 import { VolunteerActivityService } from './volunteer-activity.service.js';
 import { VolunteerHoursService } from './volunteer-hours.service.js';
@@ -16,7 +17,7 @@ import {
 @Module({
   imports: [TerritoryModule],
   providers: [
-    VolunteerTeamService, VolunteerActivityService, VolunteerHoursService,
+    PersonalDataAudit, VolunteerTeamService, VolunteerActivityService, VolunteerHoursService,
     VolunteerTeamResolver, VolunteerResolver, VolunteerActivityResolver, PublishedVolunteerActivityResolver, VolunteerSignUpResolver,
     VolunteerHoursResolver,
   ],

@@ -30,10 +30,14 @@ function teamLoader(context: RequestContext, teams: VolunteerTeamService) {
   return requestLoader<VolunteerTeam>(context, 'VolunteerTeam', (ids) => teams.teamsByIds(ids));
 }
 
-/** Volunteers, masked unless the caller reads personal data or it is the caller's own record. */
-async function loadVolunteer(context: RequestContext, teams: VolunteerTeamService, id: string): Promise<Volunteer | null> {
-  const row = await requestLoader<VolunteerRow>(context, 'Volunteer', async (ids) => byIds(ids, await teams.volunteersByIds(ids))).load(id);
-  return row ? Volunteer.from(row, hasPermission(context.caller, Permission.PERSONAL_DATA_READ) || row.userId === context.caller.userId) : null;
+/**
+ * Volunteers, masked unless the caller reads personal data or it is the caller's own record; the unmasked ones of a
+ * batch (a page of sign-ups or hours) are recorded in personal_data_access in one insert.
+ */
+function loadVolunteer(context: RequestContext, teams: VolunteerTeamService, id: string): Promise<Volunteer | null> {
+  return requestLoader<Volunteer>(
+    context, 'Volunteer', async (ids) => byIds(ids, await teams.present(context.caller, await teams.volunteersByIds(ids))),
+  ).load(id);
 }
 
 async function loadOrgUnit(context: RequestContext, units: OrgUnitService, caller: Caller, id: string): Promise<OrgUnit | null> {
@@ -83,25 +87,30 @@ export class VolunteerResolver {
   async registerVolunteer(@CurrentCaller() caller: Caller, @Args('input') input: RegisterVolunteerInput): Promise<Volunteer> {
     requirePermission(caller, Permission.VOLUNTEER_SIGN_UP);
     if (input.teamId) input.teamId = requireUuid(input.teamId, 'teamId');
-    return Volunteer.from(await this.teams.register(caller, input), true);
+    return this.presentOne(caller, await this.teams.register(caller, input));
   }
 
   @Mutation(() => Volunteer, { description: 'Joins a volunteer team (one at a time; joining another moves you).' })
   async joinVolunteerTeam(@CurrentCaller() caller: Caller, @Args('teamId', { type: () => ID }, ParseUuidPipe) teamId: string): Promise<Volunteer> {
     requirePermission(caller, Permission.VOLUNTEER_SIGN_UP);
-    return Volunteer.from(await this.teams.joinTeam(caller, teamId), true);
+    return this.presentOne(caller, await this.teams.joinTeam(caller, teamId));
   }
 
   @Query(() => Volunteer, { nullable: true, description: 'Your volunteer record, or null before you register.' })
   async myVolunteer(@CurrentCaller() caller: Caller): Promise<Volunteer | null> {
     requirePermission(caller, Permission.VOLUNTEER_SIGN_UP);
     const row = await this.teams.volunteerOf(caller);
-    return row ? Volunteer.from(row, true) : null;
+    return row ? this.presentOne(caller, row) : null;
   }
 
   @ResolveField(() => VolunteerTeam, { nullable: true })
   team(@Parent() volunteer: Volunteer, @Context() context: RequestContext): Promise<VolunteerTeam | null> {
     return volunteer.teamId ? teamLoader(context, this.teams).load(volunteer.teamId) : Promise.resolve(null);
+  }
+
+  /** The caller's own record: unmasked, and recorded like any unmasked read. */
+  private async presentOne(caller: Caller, row: VolunteerRow): Promise<Volunteer> {
+    return (await this.teams.present(caller, [row]))[0];
   }
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { errorCodes, postGraphQL, startPlatform, type GraphQLResponse, type TestPlatform } from '#libs/testing';
 
 const ORG = 'id kind labelZh name parent { id kind } orgUnit { id kind } institution { id kind } memberCount';
 const CREATE_ORG = `mutation($input: CreatePartyOrgInput!) { createPartyOrg(input: $input) { ${ORG} } }`;
@@ -322,6 +322,69 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
     expect(signed.signCommitmentLetter.commitmentSignedAt).toBe('2026-03-01T01:00:00.000Z');
     const again = await platform.query(self, SIGN, { id: member.id, at: '2026-03-02T01:00:00.000Z' });
     expect([errorCodes(again), reasonOf(again)]).toEqual([['CONFLICT'], 'ALREADY_SIGNED']);
+  });
+
+  it('records every unmasked read of members (who, PartyMember, which ids) in one row a request; masked reads record nothing', async () => {
+    const audited = (requestId: string): Promise<{ userId: string; roles: string[]; entity: string; ids: string[] }[]> => orgDb().query(
+      `SELECT user_id AS "userId", roles::text[] AS roles, entity, entity_ids::text[] AS ids FROM personal_data_access WHERE request_id = $1 ORDER BY id`,
+      [requestId],
+    );
+    const auditRows = () => count(`SELECT count(*)::int AS count FROM personal_data_access`);
+    /** A request under a request id of the test's choosing, which the audit rows carry. */
+    const request = async (token: string, query: string, variables: Record<string, unknown> = {}) => {
+      const requestId = `audit-${randomUUID()}`;
+      const response = await postGraphQL(platform.gatewayUrl, query, variables, { authorization: `Bearer ${token}`, 'x-request-id': requestId });
+      expect(response.errors).toBeUndefined();
+      return { requestId, data: response.data as any };
+    };
+    const sorted = (ids: string[]) => [...ids].sort();
+    const LIST = `query($c: ID) { partyMembers(communityId: $c, first: 500) { edges { node { id name phone personalDataMasked } } } }`;
+    const SECRETARIES = `{ partyOrgs(first: 500) { edges { node { id secretary { id name personalDataMasked } } } } }`;
+    const ONE = `query($id: ID!) { partyMember(id: $id) { id name phone personalDataMasked } }`;
+    const member = await newMember(communityA);
+    const secretary = await communitySecretary(communityA);
+    const secretaryId = `community-secretary-${communityA}`;
+
+    // A page of members: full names, one row naming the secretary, their roles and exactly the members on the page.
+    const page = await request(secretary, LIST, { c: communityA });
+    const nodes = page.data.partyMembers.edges.map((e: any) => e.node);
+    expect(nodes.length).toBeGreaterThan(1);
+    expect(nodes.every((n: any) => !n.personalDataMasked)).toBe(true);
+    expect(nodes.find((n: any) => n.id === member.id)).toEqual({ id: member.id, name: '陈建华', phone: '13812345678', personalDataMasked: false });
+    const pageRows = await audited(page.requestId);
+    expect(pageRows).toEqual([{ userId: secretaryId, roles: ['COMMUNITY_SECRETARY'], entity: 'PartyMember', ids: expect.any(Array) }]);
+    expect(sorted(pageRows[0].ids)).toEqual(sorted(nodes.map((n: any) => n.id)));
+
+    // Secretaries shown on a page of organisations: one row for all of them.
+    const orgs = await request(secretary, SECRETARIES);
+    const secretaries = orgs.data.partyOrgs.edges.map((e: any) => e.node.secretary).filter(Boolean);
+    expect(secretaries.length).toBeGreaterThan(1);
+    expect(secretaries.every((s: any) => !s.personalDataMasked && !s.name.includes('*'))).toBe(true);
+    const orgRows = await audited(orgs.requestId);
+    expect(orgRows).toEqual([{ userId: secretaryId, roles: ['COMMUNITY_SECRETARY'], entity: 'PartyMember', ids: expect.any(Array) }]);
+    expect(sorted(orgRows[0].ids)).toEqual(sorted([...new Set<string>(secretaries.map((s: any) => s.id))]));
+
+    // One member.
+    const one = await request(secretary, ONE, { id: member.id });
+    expect(one.data.partyMember.name).toBe('陈建华');
+    expect(await audited(one.requestId)).toEqual([{ userId: secretaryId, roles: ['COMMUNITY_SECRETARY'], entity: 'PartyMember', ids: [member.id] }]);
+
+    // A street administrator has no PERSONAL_DATA_READ: masked names and phones, nothing recorded.
+    const streetAdmin = await platform.token([Role.STREET_ADMIN], streetA.id);
+    const before = await auditRows();
+    const masked = [await request(streetAdmin, LIST, { c: communityA }), await request(streetAdmin, SECRETARIES), await request(streetAdmin, ONE, { id: member.id })];
+    expect(masked[0].data.partyMembers.edges.every((e: any) => e.node.personalDataMasked && e.node.name.includes('*'))).toBe(true);
+    expect(masked[0].data.partyMembers.edges.find((e: any) => e.node.id === member.id).node).toMatchObject({ name: '陈*华', phone: '138****5678' });
+    expect(masked[1].data.partyOrgs.edges.every((e: any) => !e.node.secretary || e.node.secretary.personalDataMasked)).toBe(true);
+    expect(masked[2].data.partyMember).toMatchObject({ name: '陈*华', personalDataMasked: true });
+    for (const { requestId } of masked) expect(await audited(requestId)).toEqual([]);
+    expect(await auditRows()).toBe(before);
+
+    // A member's own record is shown whole, so that read is recorded too (no exemption, as households and vanguard make none).
+    const self = await platform.token([Role.PARTY_MEMBER], communityA, member.userId);
+    const mine = await request(self, `{ myPartyMember { id name personalDataMasked } }`);
+    expect(mine.data.myPartyMember).toEqual({ id: member.id, name: '陈建华', personalDataMasked: false });
+    expect(await audited(mine.requestId)).toEqual([{ userId: member.userId, roles: ['PARTY_MEMBER'], entity: 'PartyMember', ids: [member.id] }]);
   });
 
 });

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
-import { shanghaiMonth } from '#libs/calendar';
+import { previousMonth, shanghaiMonth } from '#libs/calendar';
 import { ServiceName } from '#libs/messaging';
 import { errorCodes, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
-import { seedVolunteers } from '../../seed/volunteers.seed.js';
 import { PartyFactory } from './party-factory.js';
 
 const ACTIVITY = `id status statusLabelZh campaign campaignLabelZh organiser organiserLabelZh kind kindLabelZh title place capacity
@@ -34,6 +33,11 @@ describe('volunteers (志愿服务) through the gateway', () => {
   let secretaryA: string;
   let secretaryB: string;
   let streetAdminA: string;
+  /**
+   * The tests' own compound, added to community A: the demo district already has a compound branch, a seeded team and
+   * a month of activities at every planned compound, so the team, activities and hours these tests count are at a
+   * compound nothing else uses. Its branch `branchA` hangs under the seeded community committee.
+   */
   let compoundA: { id: string; path: string[] };
   let compoundB: { id: string; path: string[] };
   let communityA: string;
@@ -86,7 +90,12 @@ describe('volunteers (志愿服务) through the gateway', () => {
     const [streetA] = platform.plan.streets;
     const [cA, cB] = platform.plan.communities.filter((c) => c.parentId === streetA.id);
     communityA = cA.id;
-    compoundA = platform.plan.compounds.find((c) => c.parentId === cA.id)!;
+    const created = await platform.query(admin, `mutation($input: CreateOrgUnitInput!) { createOrgUnit(input: $input) { id } }`, {
+      input: { kind: 'COMPOUND', parentId: cA.id, name: '志愿测试花园' },
+    });
+    expect(created.errors).toBeUndefined();
+    [compoundA] = await db().query(`SELECT id, path::text[] AS path FROM org_unit WHERE id = $1`, [created.data!.createOrgUnit.id]);
+    expect(compoundA.path).toEqual([...cA.path, compoundA.id]);
     compoundB = platform.plan.compounds.find((c) => c.parentId === cB.id)!;
     secretaryA = await platform.token([Role.COMMUNITY_SECRETARY], cA.id, 'secretary-a');
     secretaryB = await platform.token([Role.COMMUNITY_SECRETARY], cB.id, 'secretary-b');
@@ -326,10 +335,24 @@ describe('volunteers (志愿服务) through the gateway', () => {
     expect(starts).toEqual([...starts].sort((a, b) => b - a));
     for (const node of pages) expect(node.placesLeft).toBe(node.capacity - node.signUpCount);
 
-    const quizzes = await platform.query(faraway, FEED, { campaign: 'TRUSTWORTHY_HOMEMAKERS', kind: 'QUIZ' });
+    // Filtered by campaign and kind near compound A, the quiz is all there is (the demo seed has nothing at A).
+    const quizzes = await platform.query(faraway, FEED, { org: compoundA.id, campaign: 'TRUSTWORTHY_HOMEMAKERS', kind: 'QUIZ' });
     expect(quizzes.data!.volunteerActivityFeed.edges.map((e: any) => e.node)).toEqual([
       expect.objectContaining({ id: quiz.id, kindLabelZh: '知识竞答' }),
     ]);
+    // District-wide, the same filter gives exactly the published and completed quizzes of that campaign the database
+    // holds (the seeded teams' among them), newest first.
+    const everywhere = await platform.query(faraway, FEED, { campaign: 'TRUSTWORTHY_HOMEMAKERS', kind: 'QUIZ', first: 500 });
+    expect(everywhere.errors).toBeUndefined();
+    const expected: { id: string }[] = await db().query(
+      `SELECT id FROM volunteer_activity WHERE status IN ('PUBLISHED', 'COMPLETED') AND campaign = 'TRUSTWORTHY_HOMEMAKERS' AND kind = 'QUIZ'
+        ORDER BY starts_at DESC, id DESC`,
+    );
+    expect(everywhere.data!.volunteerActivityFeed.totalCount).toBe(expected.length);
+    const everywhereNodes = everywhere.data!.volunteerActivityFeed.edges.map((e: any) => e.node);
+    expect(everywhereNodes.map((n: any) => n.id)).toEqual(expected.map((row) => row.id));
+    expect(everywhereNodes.map((n: any) => n.id)).toContain(quiz.id);
+    for (const node of everywhereNodes) expect(node).toMatchObject({ campaign: 'TRUSTWORTHY_HOMEMAKERS', kindLabelZh: '知识竞答' });
 
     // The feed's type has no way to reach volunteers, organisers or phone numbers.
     const type = await platform.query(faraway, `{ __type(name: "PublishedVolunteerActivity") { fields { name } } }`);
@@ -382,28 +405,64 @@ describe('volunteers (志愿服务) through the gateway', () => {
   });
 
   it('demo data: a team per compound branch, a month of activities across the campaigns and kinds with approved hours, and upcoming ones', async () => {
-    const compounds = platform.plan.compounds.slice(0, 6);
-    for (const compound of compounds) await party.compoundBranch(compound.path);
-    for (const compound of compounds.slice(0, 3)) await party.member(`seed-member-${compound.id}`, compound.parentId!);
-    const summary = await seedVolunteers(db());
-    expect(summary).toMatch(/volunteer teams/);
+    // startPlatform seeded the demo district: these are the checks of what it wrote (seeding again would collide with it).
+    const planned = platform.plan.compounds.map((c) => c.id);
+    const month = previousMonth(shanghaiMonth());
 
-    const [teams] = await db().query(`SELECT count(*)::int AS teams, count(DISTINCT compound_branch_id)::int AS branches FROM volunteer_team WHERE created_by = 'seed'`);
-    const [{ branches }] = await db().query(`SELECT count(*)::int AS branches FROM party_org WHERE kind = 'COMPOUND_BRANCH'`);
-    expect(teams).toEqual({ teams: branches, branches });
+    // One team per planned compound, each of that compound's branch (the trigger ties a team's branch to its compound).
+    const [teams] = await db().query(
+      `SELECT count(*)::int AS teams, count(DISTINCT compound_branch_id)::int AS branches,
+              count(DISTINCT org_unit_id) FILTER (WHERE org_unit_id = ANY($1::uuid[]))::int AS compounds
+         FROM volunteer_team WHERE created_by = 'seed'`,
+      [planned],
+    );
+    expect(teams).toEqual({ teams: planned.length, branches: planned.length, compounds: planned.length });
+    // Six volunteers a team, and up to three party members of the compound's community.
+    const [crew] = await db().query(
+      `SELECT min(n)::int AS fewest, max(n)::int AS most, max(members)::int AS "mostMembers", sum(members)::int AS members
+         FROM (SELECT count(v.id) FILTER (WHERE v.party_member_id IS NULL) AS n, count(v.party_member_id) AS members
+                 FROM volunteer_team t LEFT JOIN volunteer v ON v.team_id = t.id WHERE t.created_by = 'seed' GROUP BY t.id) per_team`,
+    );
+    expect(crew).toMatchObject({ fewest: 6, most: 6 });
+    expect(crew.mostMembers).toBeLessThanOrEqual(3);
+    expect(crew.members).toBeGreaterThan(0);
+
+    // Last month: eight completed activities a team, across the four campaigns and six kinds.
     const past = await db().query(
-      `SELECT count(DISTINCT campaign)::int AS campaigns, count(DISTINCT kind)::int AS kinds,
-              count(DISTINCT date_trunc('month', starts_at AT TIME ZONE 'Asia/Shanghai'))::int AS months
+      `SELECT count(*)::int AS activities, count(DISTINCT campaign)::int AS campaigns, count(DISTINCT kind)::int AS kinds,
+              array_agg(DISTINCT to_char(starts_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')) AS months
          FROM volunteer_activity WHERE created_by = 'seed' AND status = 'COMPLETED'`,
     );
-    expect(past).toEqual([{ campaigns: 4, kinds: 6, months: 1 }]);
-    const [{ hours }] = await db().query(
-      `SELECT coalesce(sum(s.hours), 0)::float8 AS hours FROM volunteer_sign_up s JOIN volunteer_activity a ON a.id = s.activity_id WHERE a.created_by = 'seed'`,
+    expect(past).toEqual([{ activities: 8 * planned.length, campaigns: 4, kinds: 6, months: [month] }]);
+    // Their approved hours, as a district administrator sees them per team: the month holds nothing but the seed's.
+    const byTeam = await platform.query(admin, `query($month: String!) {
+      volunteerHours(month: $month, groupBy: TEAM, first: 500) { totalCount edges { node { teamId hours activities } } } }`, { month });
+    expect(byTeam.errors).toBeUndefined();
+    const approved = await db().query(
+      `SELECT v.team_id AS "teamId", sum(s.hours)::float8 AS hours, count(DISTINCT s.activity_id)::int AS activities
+         FROM volunteer_sign_up s JOIN volunteer v ON v.id = s.volunteer_id JOIN volunteer_activity a ON a.id = s.activity_id
+        WHERE a.created_by = 'seed' AND a.status = 'COMPLETED' AND s.hours IS NOT NULL
+        GROUP BY v.team_id ORDER BY v.team_id::text`,
     );
-    expect(hours).toBeGreaterThan(0);
-    expect(await count(`SELECT count(*)::int AS count FROM volunteer WHERE party_member_id IS NOT NULL AND user_id LIKE 'seed-member-%'`)).toBe(3);
-    expect(await count(`SELECT count(*)::int AS count FROM member_volunteer_hours m JOIN party_member p ON p.id = m.party_member_id WHERE p.user_id LIKE 'seed-member-%'`)).toBeGreaterThan(0);
-    const upcoming = await platform.query(admin, FEED, { from: new Date().toISOString(), first: 500 });
-    expect(upcoming.data!.volunteerActivityFeed.edges.filter((e: any) => e.node.status === 'PUBLISHED').length).toBeGreaterThanOrEqual(2 * branches);
+    expect(approved.length).toBeGreaterThan(0);
+    expect(byTeam.data!.volunteerHours.totalCount).toBe(approved.length);
+    expect(byTeam.data!.volunteerHours.edges.map((e: any) => e.node)).toEqual(approved);
+    // The party members' hours reach the vanguard index's view.
+    expect(await count(`SELECT count(*)::int AS count FROM member_volunteer_hours WHERE month = $1::date AND hours > 0`, [`${month}-01`]))
+      .toBeGreaterThan(0);
+
+    // Coming up: two published activities a team, in the feed from now on, some places already taken.
+    const upcoming: { id: string }[] = await db().query(
+      `SELECT id FROM volunteer_activity WHERE created_by = 'seed' AND status = 'PUBLISHED' AND starts_at > now()`,
+    );
+    expect(upcoming).toHaveLength(2 * planned.length);
+    const feed = await platform.query(admin, FEED, { from: new Date().toISOString(), first: 500 });
+    expect(feed.errors).toBeUndefined();
+    const feedNodes = feed.data!.volunteerActivityFeed.edges.map((e: any) => e.node);
+    expect(feed.data!.volunteerActivityFeed.pageInfo.hasNextPage).toBe(false);
+    const seededInFeed = feedNodes.filter((n: any) => upcoming.some((u) => u.id === n.id));
+    expect(seededInFeed).toHaveLength(upcoming.length);
+    for (const node of seededInFeed) expect(node).toMatchObject({ status: 'PUBLISHED', capacity: 8, placesLeft: 8 - node.signUpCount });
+    expect(seededInFeed.some((n: any) => n.signUpCount > 0)).toBe(true);
   });
 });

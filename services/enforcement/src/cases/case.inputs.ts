@@ -1,0 +1,127 @@
+import { ArgsType, Field, Float, ID, InputType } from '@nestjs/graphql';
+import { PageArgs } from '#libs/pagination';
+import { LocalDateScalar } from '#libs/platform';
+import { AppealOutcome, CaseState, CaseTargetKind } from './case-enums.js';
+
+@InputType()
+export class OpenCaseInput {
+  @Field(() => CaseTargetKind)
+  targetKind: CaseTargetKind;
+
+  @Field(() => ID, { nullable: true, description: 'Required for HOUSEHOLD, refused otherwise.' })
+  householdId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The property company or unit (an institution); required for PROPERTY_COMPANY and UNIT.' })
+  institutionId?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'HOUSEHOLD only: the household is floating population (流动人口) as the households registry records it today. Taken as given and kept with the case: it decides whether an export goes to the points system.',
+  })
+  floatingPopulation?: boolean | null;
+
+  @Field(() => ID, { description: 'Where the violation was found (a compound, community, …) inside your territory.' })
+  orgUnitId: string;
+
+  @Field({ description: 'Code of the regulation article violated (see regulationArticles); it must apply to the target kind.' })
+  articleCode: string;
+
+  @Field({ description: 'What was found, 1–2000 characters. No resident names: the household id identifies the household.' })
+  evidenceDescription: string;
+
+  @Field(() => [ID], { nullable: true })
+  evidenceUploadIds?: string[] | null;
+
+  @Field(() => [ID], { nullable: true })
+  evidenceInspectionIds?: string[] | null;
+}
+
+@ArgsType()
+export class CasesArgs extends PageArgs {
+  @Field(() => CaseState, { nullable: true })
+  state?: CaseState | null;
+
+  @Field(() => CaseTargetKind, { nullable: true })
+  targetKind?: CaseTargetKind | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only cases found in this unit or below it.' })
+  orgUnitId?: string | null;
+}
+
+@ArgsType()
+export class IssueRectificationNoticeArgs {
+  @Field(() => ID)
+  caseId: string;
+
+  @Field(() => LocalDateScalar, { description: 'Comply-by date (Asia/Shanghai), after today and at most a year ahead.' })
+  complyBy: string;
+
+  @Field({ description: 'Text of the notice, 1–2000 characters.' })
+  notice: string;
+}
+
+@ArgsType()
+export class RecordFollowUpArgs {
+  @Field(() => ID)
+  caseId: string;
+
+  @Field()
+  complied: boolean;
+
+  @Field(() => String, { nullable: true })
+  note?: string | null;
+}
+
+@ArgsType()
+export class PenaliseArgs {
+  @Field(() => ID)
+  caseId: string;
+
+  @Field(() => Float, { description: 'CNY, within the article\'s range, at most two decimals.' })
+  amount: number;
+
+  @Field({ description: 'Reasons of the decision, 1–2000 characters.' })
+  decisionNote: string;
+
+  @Field(() => LocalDateScalar, {
+    nullable: true,
+    description: 'Date of the penalty decision (Asia/Shanghai; default today; not in the future): the appeal window counts from it.',
+  })
+  decidedOn?: string | null;
+}
+
+@ArgsType()
+export class AppealPenaltyArgs {
+  @Field(() => ID)
+  caseId: string;
+
+  @Field({ description: '1–2000 characters.' })
+  grounds: string;
+}
+
+@ArgsType()
+export class DecideAppealArgs {
+  @Field(() => ID)
+  caseId: string;
+
+  @Field(() => AppealOutcome)
+  outcome: AppealOutcome;
+
+  @Field({ description: '1–2000 characters.' })
+  hearingNote: string;
+}
+
+@ArgsType()
+export class RevokePenaltyArgs {
+  @Field(() => ID)
+  caseId: string;
+
+  @Field({ description: 'Why the penalty is withdrawn (e.g. a reconsideration or court decision), 1–2000 characters.' })
+  note: string;
+}
+
+@ArgsType()
+export class AssessmentArgs extends PageArgs {
+  @Field({ description: 'YYYY-MM (Asia/Shanghai).' })
+  month: string;
+}

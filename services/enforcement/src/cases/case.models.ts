@@ -1,0 +1,254 @@
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Connection } from '#libs/pagination';
+import { LocalDateScalar } from '#libs/platform';
+import { InstitutionRef, OrgUnitRef } from '#libs/references';
+import {
+  APPEAL_OUTCOME_LABEL_ZH, AppealOutcome, CASE_STATE_LABEL_ZH, CASE_TARGET_KIND_LABEL_ZH, CaseState, CaseTargetKind,
+} from './case-enums.js';
+
+/** A case as read from SQL (see CASE_COLUMNS). */
+export interface CaseRow {
+  id: string;
+  targetKind: CaseTargetKind;
+  householdId: string | null;
+  institutionId: string | null;
+  floatingPopulation: boolean;
+  orgUnitId: string;
+  articleCode: string;
+  articleTitleZh: string;
+  minFine: string;
+  maxFine: string;
+  appealWindowDays: number;
+  evidenceDescription: string;
+  evidenceUploadIds: string[];
+  evidenceInspectionIds: string[];
+  state: CaseState;
+  openedAt: Date;
+  openedBy: string;
+  complyBy: string | null;
+  noticeText: string | null;
+  complied: boolean | null;
+  followUpNote: string | null;
+  fineAmount: string | null;
+  penaltyDecidedOn: string | null;
+  penaltyNote: string | null;
+  appealDeadline: string | null;
+  appealGrounds: string | null;
+  appealedAt: Date | null;
+  appealOutcome: AppealOutcome | null;
+  hearingNote: string | null;
+  appealDecidedAt: Date | null;
+  /** A credit/points record exists for the case (the scan judged its penalty final). */
+  exported: boolean;
+}
+
+@ObjectType({ description: 'An article of the regulations a case cites, with the range of fines it allows.' })
+export class RegulationArticle {
+  @Field()
+  code: string;
+
+  @Field()
+  titleZh: string;
+
+  @Field(() => [CaseTargetKind])
+  targetKinds: CaseTargetKind[];
+
+  @Field(() => Float, { description: 'Smallest fine, CNY.' })
+  minFine: number;
+
+  @Field(() => Float, { description: 'Largest fine, CNY.' })
+  maxFine: number;
+
+  @Field(() => Int, { description: 'Days after the penalty decision in which an appeal is accepted (the decision day is day 0).' })
+  appealWindowDays: number;
+}
+
+@ObjectType()
+export class CaseEvidence {
+  @Field()
+  description: string;
+
+  @Field(() => [ID], { description: 'Photo uploads (households service).' })
+  uploadIds: string[];
+
+  @Field(() => [ID], { description: 'Inspections (households service) the violation was found in.' })
+  inspectionIds: string[];
+}
+
+@ObjectType({ description: 'One transition of a case: who made it, when, and why.' })
+export class CaseHistoryEntry {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => CaseState, { nullable: true, description: 'Null for the opening.' })
+  fromState: CaseState | null;
+
+  @Field(() => CaseState)
+  toState: CaseState;
+
+  @Field()
+  toStateLabelZh: string;
+
+  @Field()
+  at: Date;
+
+  @Field({ description: 'User id of the caller, or job:<id> for the scheduled follow-up.' })
+  actor: string;
+
+  @Field(() => String, { nullable: true })
+  note: string | null;
+}
+
+@ObjectType('Case', {
+  description: 'A violation against a household, a property company or a unit, and its due process. Household cases carry the household id only: no resident names.',
+})
+export class Case {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => CaseTargetKind)
+  targetKind: CaseTargetKind;
+
+  @Field()
+  targetKindLabelZh: string;
+
+  @Field(() => ID, { nullable: true, description: 'For HOUSEHOLD cases.' })
+  householdId: string | null;
+
+  @Field(() => InstitutionRef, { nullable: true, description: 'For PROPERTY_COMPANY and UNIT cases.' })
+  institution: InstitutionRef | null;
+
+  @Field({ description: 'The household is floating population (流动人口), as given when the case was opened: exports go to the points system.' })
+  floatingPopulation: boolean;
+
+  @Field(() => OrgUnitRef, { description: 'Where the violation was found (decides who may see and manage the case).' })
+  orgUnit: OrgUnitRef;
+
+  @Field(() => RegulationArticle)
+  article: RegulationArticle;
+
+  @Field(() => CaseEvidence)
+  evidence: CaseEvidence;
+
+  @Field(() => CaseState)
+  state: CaseState;
+
+  @Field()
+  stateLabelZh: string;
+
+  @Field()
+  openedAt: Date;
+
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Comply-by date of the rectification notice (Asia/Shanghai).' })
+  complyBy: string | null;
+
+  @Field(() => String, { nullable: true })
+  notice: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Outcome of the follow-up inspection.' })
+  complied: boolean | null;
+
+  @Field(() => String, { nullable: true })
+  followUpNote: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'Fine, CNY.' })
+  fineAmount: number | null;
+
+  @Field(() => LocalDateScalar, { nullable: true })
+  penaltyDecidedOn: string | null;
+
+  @Field(() => String, { nullable: true })
+  penaltyNote: string | null;
+
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Last day an appeal is accepted (Asia/Shanghai).' })
+  appealDeadline: string | null;
+
+  @Field(() => String, { nullable: true })
+  appealGrounds: string | null;
+
+  @Field(() => Date, { nullable: true })
+  appealedAt: Date | null;
+
+  @Field(() => AppealOutcome, { nullable: true })
+  appealOutcome: AppealOutcome | null;
+
+  @Field(() => String, { nullable: true })
+  appealOutcomeLabelZh: string | null;
+
+  @Field(() => String, { nullable: true })
+  hearingNote: string | null;
+
+  @Field(() => Date, { nullable: true })
+  appealDecidedAt: Date | null;
+
+  static from(row: CaseRow): Case {
+    return Object.assign(new Case(), {
+      id: row.id,
+      targetKind: row.targetKind,
+      targetKindLabelZh: CASE_TARGET_KIND_LABEL_ZH[row.targetKind],
+      householdId: row.householdId,
+      institution: row.institutionId ? InstitutionRef.of(row.institutionId) : null,
+      floatingPopulation: row.floatingPopulation,
+      orgUnit: OrgUnitRef.of(row.orgUnitId),
+      article: Object.assign(new RegulationArticle(), {
+        code: row.articleCode, titleZh: row.articleTitleZh, minFine: Number(row.minFine), maxFine: Number(row.maxFine),
+        appealWindowDays: row.appealWindowDays, targetKinds: [],
+      }),
+      evidence: Object.assign(new CaseEvidence(), {
+        description: row.evidenceDescription, uploadIds: row.evidenceUploadIds, inspectionIds: row.evidenceInspectionIds,
+      }),
+      state: row.state,
+      stateLabelZh: CASE_STATE_LABEL_ZH[row.state],
+      openedAt: row.openedAt,
+      complyBy: row.complyBy,
+      notice: row.noticeText,
+      complied: row.complied,
+      followUpNote: row.followUpNote,
+      fineAmount: row.fineAmount === null ? null : Number(row.fineAmount),
+      penaltyDecidedOn: row.penaltyDecidedOn,
+      penaltyNote: row.penaltyNote,
+      appealDeadline: row.appealDeadline,
+      appealGrounds: row.appealGrounds,
+      appealedAt: row.appealedAt,
+      appealOutcome: row.appealOutcome,
+      appealOutcomeLabelZh: row.appealOutcome ? APPEAL_OUTCOME_LABEL_ZH[row.appealOutcome] : null,
+      hearingNote: row.hearingNote,
+      appealDecidedAt: row.appealDecidedAt,
+    });
+  }
+}
+
+@ObjectType()
+export class CaseConnection extends Connection(Case, 'Case') {}
+
+@ObjectType({
+  description: 'A property company\'s monthly assessment from its cases: 100 − 2 × opened − 5 × not rectified − 10 × penalised, at least 0.',
+})
+export class PropertyCompanyAssessment {
+  @Field(() => ID)
+  institutionId: string;
+
+  @Field(() => InstitutionRef)
+  institution: InstitutionRef;
+
+  @Field({ description: 'YYYY-MM (Asia/Shanghai).' })
+  month: string;
+
+  @Field(() => Int)
+  score: number;
+
+  @Field(() => Int, { description: 'Cases opened in the month.' })
+  casesOpened: number;
+
+  @Field(() => Int, { description: 'Cases whose follow-up in the month found the violation not rectified.' })
+  casesNotRectified: number;
+
+  @Field(() => Int, { description: 'Penalties decided in the month and not since overturned or revoked.' })
+  casesPenalised: number;
+
+  @Field(() => [Case], { description: 'The cases counted (each once, however many of the three it counts in).' })
+  cases: Case[];
+}
+
+@ObjectType()
+export class PropertyCompanyAssessmentConnection extends Connection(PropertyCompanyAssessment, 'PropertyCompanyAssessment') {}

@@ -1,0 +1,116 @@
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
+import { AssessmentService } from './assessment.service.js';
+import {
+  AppealPenaltyArgs, AssessmentArgs, CasesArgs, DecideAppealArgs, IssueRectificationNoticeArgs, OpenCaseInput, PenaliseArgs,
+  RecordFollowUpArgs, RevokePenaltyArgs,
+} from './case.inputs.js';
+import { Case, CaseConnection, CaseHistoryEntry, PropertyCompanyAssessment, PropertyCompanyAssessmentConnection, RegulationArticle } from './case.models.js';
+import { CaseService } from './case.service.js';
+
+@Resolver(() => Case)
+export class CaseResolver {
+  constructor(
+    private readonly caseService: CaseService,
+    private readonly assessments: AssessmentService,
+  ) {}
+
+  @Query(() => [RegulationArticle], { description: 'Regulation articles cases can cite, with their fine ranges and appeal windows.' })
+  regulationArticles(@CurrentCaller() caller: Caller): Promise<RegulationArticle[]> {
+    requirePermission(caller, Permission.CASE_READ);
+    return this.caseService.regulationArticles();
+  }
+
+  @Query(() => Case)
+  case(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<Case> {
+    requirePermission(caller, Permission.CASE_READ);
+    return this.caseService.get(caller, id);
+  }
+
+  @Query(() => CaseConnection, { description: 'Cases found in your territory, newest first.' })
+  cases(@CurrentCaller() caller: Caller, @Args() args: CasesArgs): Promise<CaseConnection> {
+    requirePermission(caller, Permission.CASE_READ);
+    if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
+    return this.caseService.list(caller, args);
+  }
+
+  @Query(() => PropertyCompanyAssessmentConnection, {
+    description: 'Monthly assessment of the property companies with cases in the month (in your territory), lowest score first.',
+  })
+  propertyCompanyAssessment(@CurrentCaller() caller: Caller, @Args() args: AssessmentArgs): Promise<PropertyCompanyAssessmentConnection> {
+    requirePermission(caller, Permission.CASE_READ);
+    return this.assessments.list(caller, args.month, args);
+  }
+
+  @Query(() => PropertyCompanyAssessment, { description: 'One property company\'s monthly assessment (100 without cases).' })
+  propertyCompanyAssessmentOf(
+    @CurrentCaller() caller: Caller,
+    @Args('institutionId', { type: () => ID }, ParseUuidPipe) institutionId: string,
+    @Args('month') month: string,
+  ): Promise<PropertyCompanyAssessment> {
+    requirePermission(caller, Permission.CASE_READ);
+    return this.assessments.ofCompany(caller, institutionId, month);
+  }
+
+  @Mutation(() => Case, { description: 'Opens a case (state OPENED).' })
+  openCase(@CurrentCaller() caller: Caller, @Args('input') input: OpenCaseInput): Promise<Case> {
+    requirePermission(caller, Permission.CASE_MANAGE);
+    input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
+    if (input.householdId) input.householdId = requireUuid(input.householdId, 'householdId');
+    if (input.institutionId) input.institutionId = requireUuid(input.institutionId, 'institutionId');
+    input.evidenceUploadIds = input.evidenceUploadIds?.map((id) => requireUuid(id, 'evidenceUploadIds'));
+    input.evidenceInspectionIds = input.evidenceInspectionIds?.map((id) => requireUuid(id, 'evidenceInspectionIds'));
+    return this.caseService.open(caller, input);
+  }
+
+  @Mutation(() => Case, { description: 'OPENED → RECTIFICATION_NOTICE_ISSUED. At the comply-by date a job makes the case FOLLOW_UP_DUE.' })
+  issueRectificationNotice(@CurrentCaller() caller: Caller, @Args() args: IssueRectificationNoticeArgs): Promise<Case> {
+    requirePermission(caller, Permission.CASE_MANAGE);
+    args.caseId = requireUuid(args.caseId, 'caseId');
+    return this.caseService.issueRectificationNotice(caller, args);
+  }
+
+  @Mutation(() => Case, { description: 'FOLLOW_UP_DUE → CLOSED (complied) or NOT_RECTIFIED.' })
+  recordFollowUp(@CurrentCaller() caller: Caller, @Args() args: RecordFollowUpArgs): Promise<Case> {
+    requirePermission(caller, Permission.CASE_MANAGE);
+    args.caseId = requireUuid(args.caseId, 'caseId');
+    return this.caseService.recordFollowUp(caller, args);
+  }
+
+  @Mutation(() => Case, { description: 'NOT_RECTIFIED → PENALISED; the fine must lie within the article\'s range (FINE_OUT_OF_RANGE).' })
+  penalise(@CurrentCaller() caller: Caller, @Args() args: PenaliseArgs): Promise<Case> {
+    requirePermission(caller, Permission.CASE_MANAGE);
+    args.caseId = requireUuid(args.caseId, 'caseId');
+    return this.caseService.penalise(caller, args);
+  }
+
+  @Mutation(() => Case, { description: 'PENALISED → APPEALED, up to and including the appeal deadline (APPEAL_WINDOW_CLOSED after it).' })
+  appealPenalty(@CurrentCaller() caller: Caller, @Args() args: AppealPenaltyArgs): Promise<Case> {
+    requirePermission(caller, Permission.CASE_MANAGE);
+    args.caseId = requireUuid(args.caseId, 'caseId');
+    return this.caseService.appealPenalty(caller, args);
+  }
+
+  @Mutation(() => Case, { description: 'APPEALED → UPHELD (the penalty becomes final and is exported) or OVERTURNED.' })
+  decideAppeal(@CurrentCaller() caller: Caller, @Args() args: DecideAppealArgs): Promise<Case> {
+    requirePermission(caller, Permission.CASE_MANAGE);
+    args.caseId = requireUuid(args.caseId, 'caseId');
+    return this.caseService.decideAppeal(caller, args);
+  }
+
+  @Mutation(() => Case, {
+    description: 'PENALISED | UPHELD → REVOKED (e.g. after reconsideration or a court decision). An export already made is retracted.',
+  })
+  revokePenalty(@CurrentCaller() caller: Caller, @Args() args: RevokePenaltyArgs): Promise<Case> {
+    requirePermission(caller, Permission.CASE_MANAGE);
+    args.caseId = requireUuid(args.caseId, 'caseId');
+    return this.caseService.revokePenalty(caller, args);
+  }
+
+  @ResolveField(() => [CaseHistoryEntry], { description: 'Every transition, oldest first.' })
+  history(@Parent() parent: Case, @Context() context: RequestContext): Promise<CaseHistoryEntry[]> {
+    const loader = requestLoader<CaseHistoryEntry[]>(context, 'CaseHistory', (ids) => this.caseService.historyOf(ids));
+    return loader.load(parent.id).then((entries) => entries ?? []);
+  }
+}

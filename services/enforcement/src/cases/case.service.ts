@@ -1,0 +1,279 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { isWithinScope, type Caller } from '#libs/auth';
+import { addDays, shanghaiDate } from '#libs/calendar';
+import { SqlParams } from '#libs/database';
+import { DomainError } from '#libs/errors';
+import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
+import { Territory } from '#libs/territory';
+import { retractIfExported } from '../credit-export/credit-export-sql.js';
+import { AppealOutcome, CASE_STATE_LABEL_ZH, CaseState, CaseTargetKind, TRANSITIONS } from './case-enums.js';
+import type {
+  AppealPenaltyArgs, CasesArgs, DecideAppealArgs, IssueRectificationNoticeArgs, OpenCaseInput, PenaliseArgs, RecordFollowUpArgs,
+  RevokePenaltyArgs,
+} from './case.inputs.js';
+import { Case, CaseHistoryEntry, RegulationArticle, type CaseRow } from './case.models.js';
+
+export const CASE_COLUMNS = `c.id, c.target_kind AS "targetKind", c.household_id AS "householdId", c.institution_id AS "institutionId",
+  c.floating_population AS "floatingPopulation", c.org_unit_id AS "orgUnitId", c.article_code AS "articleCode",
+  a.title_zh AS "articleTitleZh", a.min_fine AS "minFine", a.max_fine AS "maxFine", a.appeal_window_days AS "appealWindowDays",
+  c.evidence_description AS "evidenceDescription", c.evidence_upload_ids::text[] AS "evidenceUploadIds",
+  c.evidence_inspection_ids::text[] AS "evidenceInspectionIds", c.state, c.opened_at AS "openedAt", c.opened_by AS "openedBy",
+  c.comply_by::text AS "complyBy", c.notice_text AS "noticeText", c.complied, c.follow_up_note AS "followUpNote",
+  c.fine_amount AS "fineAmount", c.penalty_decided_on::text AS "penaltyDecidedOn", c.penalty_note AS "penaltyNote",
+  c.appeal_deadline::text AS "appealDeadline", c.appeal_grounds AS "appealGrounds", c.appealed_at AS "appealedAt",
+  c.appeal_outcome AS "appealOutcome", c.hearing_note AS "hearingNote", c.appeal_decided_at AS "appealDecidedAt",
+  EXISTS (SELECT 1 FROM credit_export e WHERE e.case_id = c.id AND e.kind = 'RECORD') AS exported`;
+export const CASE_FROM = `enforcement_case c JOIN regulation_article a ON a.code = c.article_code`;
+/** SQL: case `c` was found in unit `$unit` or below it. */
+export const caseUnder = (unit: string) =>
+  `EXISTS (SELECT 1 FROM territory_unit t WHERE t.id = c.org_unit_id AND t.path @> ARRAY[${unit}::uuid])`;
+
+const MAX_TEXT = 2000;
+
+/** Trimmed text of 1–2000 characters, or BAD_USER_INPUT with `reason`. */
+function requireText(value: string | null | undefined, field: string, reason: string): string {
+  const text = (value ?? '').trim();
+  if (text.length === 0 || text.length > MAX_TEXT) throw DomainError.badInput(`${field} must be 1–${MAX_TEXT} characters`, reason, { field });
+  return text;
+}
+
+interface Change {
+  to: CaseState;
+  set: Record<string, unknown>;
+  note: string | null;
+  /** More writes in the same transaction, after the case row is updated. */
+  also?: (manager: EntityManager) => Promise<void>;
+}
+
+@Injectable()
+export class CaseService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly territory: Territory,
+  ) {}
+
+  async regulationArticles(): Promise<RegulationArticle[]> {
+    const rows = await this.dataSource.query(
+      `SELECT code, title_zh AS "titleZh", target_kinds AS "targetKinds", min_fine::float8 AS "minFine", max_fine::float8 AS "maxFine",
+              appeal_window_days AS "appealWindowDays" FROM regulation_article ORDER BY code`,
+    );
+    return rows.map((row: RegulationArticle) => Object.assign(new RegulationArticle(), row));
+  }
+
+  async get(caller: Caller, id: string): Promise<Case> {
+    const [row]: CaseRow[] = await this.dataSource.query(`SELECT ${CASE_COLUMNS} FROM ${CASE_FROM} WHERE c.id = $1`, [id]);
+    if (!row) throw DomainError.notFound('Case', id);
+    await this.requireScope(caller, row.orgUnitId);
+    return Case.from(row);
+  }
+
+  /** Cases by id (for the assessment's counted cases), unscoped: the caller's scope was applied when choosing the ids. */
+  async findMany(ids: readonly string[]): Promise<Case[]> {
+    if (ids.length === 0) return [];
+    const rows: CaseRow[] = await this.dataSource.query(
+      `SELECT ${CASE_COLUMNS} FROM ${CASE_FROM} WHERE c.id = ANY($1::uuid[]) ORDER BY c.opened_at, c.id`,
+      [ids],
+    );
+    return rows.map(Case.from);
+  }
+
+  /** Cases of the caller's territory, newest first. */
+  async list(caller: Caller, args: CasesArgs): Promise<ConnectionShape<Case>> {
+    const params = new SqlParams();
+    const where: string[] = [];
+    if (caller.orgUnitId) where.push(caseUnder(params.add(caller.orgUnitId)));
+    if (args.orgUnitId) {
+      const unit = await this.territory.requireInScope(caller, args.orgUnitId);
+      where.push(caseUnder(params.add(unit.id)));
+    }
+    if (args.state) where.push(`c.state = ${params.add(args.state)}`);
+    if (args.targetKind) where.push(`c.target_kind = ${params.add(args.targetKind)}`);
+    return fetchKeysetPage<CaseRow & { openedKey: string }, Case>(
+      this.dataSource,
+      args,
+      {
+        select: `${CASE_COLUMNS}, to_char(c.opened_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "openedKey"`,
+        from: CASE_FROM, where, params, orderBy: ['c.opened_at', 'c.id'], descending: true,
+        keyOf: (row) => [row.openedKey, row.id],
+      },
+      (rows) => rows.map(Case.from),
+    );
+  }
+
+  /** The transitions of each case, oldest first (batched for a page of cases). */
+  async historyOf(caseIds: readonly string[]): Promise<CaseHistoryEntry[][]> {
+    const rows: (CaseHistoryEntry & { caseId: string })[] = await this.dataSource.query(
+      `SELECT id, case_id AS "caseId", from_state AS "fromState", to_state AS "toState", at, actor, note
+         FROM case_history WHERE case_id = ANY($1::uuid[]) ORDER BY at, id`,
+      [caseIds],
+    );
+    const byCase = new Map<string, CaseHistoryEntry[]>(caseIds.map((id) => [id, []]));
+    for (const row of rows) {
+      byCase.get(row.caseId)?.push(Object.assign(new CaseHistoryEntry(), { ...row, toStateLabelZh: CASE_STATE_LABEL_ZH[row.toState] }));
+    }
+    return caseIds.map((id) => byCase.get(id)!);
+  }
+
+  async open(caller: Caller, input: OpenCaseInput): Promise<Case> {
+    const household = input.targetKind === CaseTargetKind.HOUSEHOLD;
+    if (household ? !input.householdId : !input.institutionId) {
+      throw DomainError.badInput(household ? 'A household case needs householdId' : 'A property company or unit case needs institutionId', 'TARGET_MISSING');
+    }
+    if (household ? input.institutionId : input.householdId) {
+      throw DomainError.badInput('Give householdId for HOUSEHOLD cases and institutionId otherwise, not both', 'TARGET_MISMATCH');
+    }
+    if (!household && input.floatingPopulation) {
+      throw DomainError.badInput('floatingPopulation applies to household cases only', 'TARGET_MISMATCH');
+    }
+    const description = requireText(input.evidenceDescription, 'evidenceDescription', 'INVALID_EVIDENCE');
+    const [article] = await this.dataSource.query(`SELECT code, target_kinds AS "targetKinds" FROM regulation_article WHERE code = $1`, [input.articleCode]);
+    if (!article) throw DomainError.badInput(`Unknown regulation article ${input.articleCode}`, 'UNKNOWN_ARTICLE', { articleCode: input.articleCode });
+    if (!(article.targetKinds as string[]).includes(input.targetKind)) {
+      throw DomainError.badInput(`Article ${article.code} does not apply to ${input.targetKind}`, 'ARTICLE_NOT_APPLICABLE', {
+        articleCode: article.code, targetKinds: article.targetKinds,
+      });
+    }
+    await this.territory.requireInScope(caller, input.orgUnitId);
+    const [{ id }] = await this.dataSource.query(
+      `WITH created AS (
+         INSERT INTO enforcement_case (target_kind, household_id, institution_id, floating_population, org_unit_id, article_code,
+                                       evidence_description, evidence_upload_ids, evidence_inspection_ids, state, opened_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9::uuid[], 'OPENED', $10)
+         RETURNING id, opened_at
+       ), history AS (
+         INSERT INTO case_history (case_id, from_state, to_state, at, actor) SELECT id, NULL, 'OPENED', opened_at, $10 FROM created
+       )
+       SELECT id FROM created`,
+      [
+        input.targetKind, household ? input.householdId : null, household ? null : input.institutionId, household && !!input.floatingPopulation,
+        input.orgUnitId, article.code, description, [...new Set(input.evidenceUploadIds ?? [])], [...new Set(input.evidenceInspectionIds ?? [])],
+        caller.userId,
+      ],
+    );
+    return this.get(caller, id);
+  }
+
+  issueRectificationNotice(caller: Caller, args: IssueRectificationNoticeArgs): Promise<Case> {
+    const notice = requireText(args.notice, 'notice', 'INVALID_NOTICE');
+    const today = shanghaiDate();
+    if (args.complyBy <= today || args.complyBy > addDays(today, 366)) {
+      throw DomainError.badInput('complyBy must be after today and at most a year ahead', 'INVALID_COMPLY_BY', { complyBy: args.complyBy, today });
+    }
+    return this.transition(caller, args.caseId, TRANSITIONS.issueRectificationNotice.from, () => ({
+      to: CaseState.RECTIFICATION_NOTICE_ISSUED, set: { comply_by: args.complyBy, notice_text: notice }, note: `整改期限 ${args.complyBy}`,
+    }));
+  }
+
+  recordFollowUp(caller: Caller, args: RecordFollowUpArgs): Promise<Case> {
+    const note = args.note?.trim() ? requireText(args.note, 'note', 'INVALID_NOTE') : null;
+    return this.transition(caller, args.caseId, TRANSITIONS.recordFollowUp.from, () => ({
+      to: args.complied ? CaseState.CLOSED : CaseState.NOT_RECTIFIED,
+      set: { complied: args.complied, follow_up_note: note },
+      note,
+      also: async (manager) => {
+        await manager.query(`UPDATE case_follow_up_task SET completed_at = now() WHERE case_id = $1 AND completed_at IS NULL`, [args.caseId]);
+      },
+    }));
+  }
+
+  penalise(caller: Caller, args: PenaliseArgs): Promise<Case> {
+    const note = requireText(args.decisionNote, 'decisionNote', 'INVALID_NOTE');
+    if (!Number.isFinite(args.amount) || args.amount <= 0 || Math.abs(Math.round(args.amount * 100) - args.amount * 100) > 1e-6) {
+      throw DomainError.badInput('amount must be a positive number of yuan with at most two decimals', 'INVALID_AMOUNT');
+    }
+    const today = shanghaiDate();
+    const decidedOn = args.decidedOn ?? today;
+    if (decidedOn > today) throw DomainError.badInput('decidedOn cannot be in the future', 'INVALID_DECISION_DATE', { decidedOn, today });
+    return this.transition(caller, args.caseId, TRANSITIONS.penalise.from, (row) => {
+      const [min, max] = [Number(row.minFine), Number(row.maxFine)];
+      if (args.amount < min || args.amount > max) {
+        throw DomainError.badInput(`Article ${row.articleCode} allows fines of ${min}–${max} CNY`, 'FINE_OUT_OF_RANGE', {
+          articleCode: row.articleCode, min, max, amount: args.amount,
+        });
+      }
+      if (decidedOn < shanghaiDate(row.openedAt)) {
+        throw DomainError.badInput('decidedOn is before the case was opened', 'INVALID_DECISION_DATE', { decidedOn });
+      }
+      const deadline = addDays(decidedOn, row.appealWindowDays);
+      return {
+        to: CaseState.PENALISED,
+        set: { fine_amount: args.amount, penalty_decided_on: decidedOn, penalty_note: note, appeal_deadline: deadline },
+        note: `罚款 ${args.amount} 元；申诉期至 ${deadline}`,
+      };
+    });
+  }
+
+  appealPenalty(caller: Caller, args: AppealPenaltyArgs): Promise<Case> {
+    const grounds = requireText(args.grounds, 'grounds', 'INVALID_GROUNDS');
+    return this.transition(caller, args.caseId, TRANSITIONS.appealPenalty.from, (row) => {
+      const today = shanghaiDate();
+      if (today > row.appealDeadline!) {
+        throw DomainError.badInput(`The appeal window ended on ${row.appealDeadline}`, 'APPEAL_WINDOW_CLOSED', { appealDeadline: row.appealDeadline, today });
+      }
+      if (row.exported) {
+        throw DomainError.badInput('The penalty is final and has been exported: the appeal window is closed', 'APPEAL_WINDOW_CLOSED', {
+          appealDeadline: row.appealDeadline, today,
+        });
+      }
+      return { to: CaseState.APPEALED, set: { appeal_grounds: grounds, appealed_at: new Date() }, note: grounds };
+    });
+  }
+
+  decideAppeal(caller: Caller, args: DecideAppealArgs): Promise<Case> {
+    const hearingNote = requireText(args.hearingNote, 'hearingNote', 'INVALID_NOTE');
+    const upheld = args.outcome === AppealOutcome.UPHELD;
+    return this.transition(caller, args.caseId, TRANSITIONS.decideAppeal.from, () => ({
+      to: upheld ? CaseState.UPHELD : CaseState.OVERTURNED,
+      set: { appeal_outcome: args.outcome, hearing_note: hearingNote, appeal_decided_at: new Date() },
+      note: hearingNote,
+      also: upheld ? undefined : async (manager) => void (await retractIfExported(manager, args.caseId, 'APPEAL_OVERTURNED')),
+    }));
+  }
+
+  revokePenalty(caller: Caller, args: RevokePenaltyArgs): Promise<Case> {
+    const note = requireText(args.note, 'note', 'INVALID_NOTE');
+    return this.transition(caller, args.caseId, TRANSITIONS.revokePenalty.from, () => ({
+      to: CaseState.REVOKED, set: {}, note,
+      also: async (manager) => void (await retractIfExported(manager, args.caseId, 'PENALTY_REVOKED')),
+    }));
+  }
+
+  /**
+   * One transition in one transaction: locks the case, checks scope and that its state allows the action
+   * (CONFLICT / INVALID_TRANSITION otherwise), lets `decide` validate against the locked row, then updates the case
+   * and appends to its history. A refusal writes nothing.
+   */
+  private async transition(caller: Caller, id: string, from: readonly CaseState[], decide: (row: CaseRow) => Change): Promise<Case> {
+    await this.dataSource.transaction(async (manager) => {
+      // Lock first, then read in a new statement: its snapshot sees what a concurrent export scan committed meanwhile.
+      await manager.query(`SELECT id FROM enforcement_case WHERE id = $1 FOR UPDATE`, [id]);
+      const [row]: CaseRow[] = await manager.query(`SELECT ${CASE_COLUMNS} FROM ${CASE_FROM} WHERE c.id = $1`, [id]);
+      if (!row) throw DomainError.notFound('Case', id);
+      await this.requireScope(caller, row.orgUnitId);
+      if (!from.includes(row.state)) {
+        throw DomainError.conflict(`A case in state ${row.state} cannot do that`, 'INVALID_TRANSITION', { state: row.state, allowedFrom: from });
+      }
+      const change = decide(row);
+      const params = new SqlParams();
+      params.add(id);
+      const sets = Object.entries(change.set).map(([column, value]) => `${column} = ${params.add(value)}`);
+      await manager.query(
+        `UPDATE enforcement_case SET state = ${params.add(change.to)}, updated_at = now()${sets.map((s) => `, ${s}`).join('')} WHERE id = $1`,
+        params.values,
+      );
+      await manager.query(`INSERT INTO case_history (case_id, from_state, to_state, actor, note) VALUES ($1, $2, $3, $4, $5)`, [
+        id, row.state, change.to, caller.userId, change.note,
+      ]);
+      await change.also?.(manager);
+    });
+    return this.get(caller, id);
+  }
+
+  private async requireScope(caller: Caller, orgUnitId: string): Promise<void> {
+    if (!caller.orgUnitId) return;
+    const unit = await this.territory.find(orgUnitId);
+    if (!unit || !isWithinScope(caller, unit.path)) throw DomainError.forbidden('That case is outside your territory', 'OUT_OF_SCOPE');
+  }
+}

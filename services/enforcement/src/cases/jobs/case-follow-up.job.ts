@@ -1,0 +1,52 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Job } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { shanghaiDate } from '#libs/calendar';
+import { JobHandler, JobName, PermanentJobError, type JobProcessor } from '#libs/messaging';
+
+export interface CaseFollowUpJobData {
+  /** When the schedule fired (ISO); the scheduler leaves it out and the job uses the time it runs. */
+  firedAt?: string;
+}
+
+/**
+ * Every day at 00:45 Asia/Shanghai (see JOB_SCHEDULES): every case whose rectification notice's comply-by date has
+ * come (on or before the Shanghai date of `firedAt`) becomes FOLLOW_UP_DUE, with a follow-up task for the officers
+ * and a history entry, in one set-based statement. The state condition makes a rerun or a redelivery a no-op.
+ * (Households are not asked to book the inspection by an event yet: officers see the tasks in `cases(state:
+ * FOLLOW_UP_DUE)`.)
+ */
+@Injectable()
+@JobHandler(JobName.CaseFollowUpDaily)
+export class CaseFollowUpJob implements JobProcessor<CaseFollowUpJobData> {
+  private readonly logger = new Logger(CaseFollowUpJob.name);
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async handle(data: CaseFollowUpJobData, job: Job<CaseFollowUpJobData>): Promise<void> {
+    const firedAt = data.firedAt ? new Date(data.firedAt) : new Date();
+    if (Number.isNaN(firedAt.getTime())) throw new PermanentJobError(`firedAt ${JSON.stringify(data.firedAt)} is not a time`);
+    const due = await markFollowUpsDue(this.dataSource, shanghaiDate(firedAt), `job:${job.id}`);
+    this.logger.log(`Job ${job.id}: ${due} cases due for their follow-up inspection`);
+  }
+}
+
+export async function markFollowUpsDue(db: Pick<DataSource, 'query'>, today: string, actor: string): Promise<number> {
+  const rows: unknown[] = await db.query(
+    `WITH due AS (
+       UPDATE enforcement_case c SET state = 'FOLLOW_UP_DUE', updated_at = now()
+        WHERE c.state = 'RECTIFICATION_NOTICE_ISSUED' AND c.comply_by <= $1::date
+        RETURNING c.id, c.comply_by
+     ), history AS (
+       INSERT INTO case_history (case_id, from_state, to_state, actor, note)
+       SELECT id, 'RECTIFICATION_NOTICE_ISSUED', 'FOLLOW_UP_DUE', $2, '整改期限已到，待复查' FROM due
+     ), tasks AS (
+       INSERT INTO case_follow_up_task (case_id, due_on, created_by) SELECT id, comply_by, $2 FROM due
+       ON CONFLICT (case_id) DO NOTHING
+     )
+     SELECT id FROM due`,
+    [today, actor],
+  );
+  return rows.length;
+}
