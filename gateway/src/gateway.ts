@@ -61,6 +61,9 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
 
   // A bureau's iCalendar feed: the secret token in the address is the credential (calendar apps send no sign-in).
   app.get('/calendars/:file', (req, res) => proxyCalendar(res, subgraphs, String(req.params.file)));
+  // Open311 GeoReport v2 is public: no JWT; the gateway signs an anonymous caller and passes the request through.
+  app.use('/open311/v2', corsPolicy);
+  app.all('/open311/v2/*path', (req, res) => proxyOpen311(req, res, env, subgraphs));
 
   app.get('/health', async (_req, res) => {
     const checks = Object.fromEntries(
@@ -249,6 +252,91 @@ async function proxyUpload(req: Request, res: Response, env: GatewayEnvironment,
       req.resume(); // the rest is read and dropped, so the client gets the answer instead of a stalled connection
       upstream.destroy();
       if (!answered) tooLarge();
+    }
+  });
+  req.pipe(upstream);
+}
+
+/** Open311 requests are small forms: anything larger is refused before enforcement sees it. */
+export const MAX_OPEN311_REQUEST_BYTES = 64 * 1024;
+const OPEN311_TIMEOUT_MS = 30_000;
+const OPEN311_PATH = /^\/open311\/v2\/(?:services|requests)(?:\/[\w.%-]+)?\.(?:json|xml)$/i;
+
+/**
+ * `/open311/v2/*` (GeoReport v2) passes through to enforcement as plain HTTP. Open311 is public: the gateway asks
+ * for no credential and signs an anonymous caller (`open311:public`, no roles), so enforcement still accepts only
+ * what came through here. An `api_key` parameter is accepted and not checked: this platform registers no Open311
+ * clients yet. Bodies are limited to 64 KiB; only the path and query of the spec's resources are forwarded.
+ */
+async function proxyOpen311(req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>) {
+  const asXml = /\.xml(?:\?|$)/i.test(req.originalUrl);
+  const fail = (status: number, description: string) => {
+    if (res.headersSent) return res.destroy();
+    const errors = [{ code: status, description }];
+    if (asXml) {
+      const text = description.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+      res.status(status).type('text/xml; charset=utf-8')
+        .send(`<?xml version="1.0" encoding="utf-8"?>\n<errors><error><code>${status}</code><description>${text}</description></error></errors>`);
+    } else {
+      res.status(status).json(errors);
+    }
+  };
+  const path = req.originalUrl.split('?')[0];
+  if (!OPEN311_PATH.test(path) || path.includes('..')) return fail(404, 'There is no such Open311 resource');
+  if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'POST') return fail(405, `${req.method} is not part of GeoReport v2`);
+  if (Number(req.headers['content-length'] ?? 0) > MAX_OPEN311_REQUEST_BYTES) return fail(413, 'An Open311 request may be at most 64 KiB');
+  const graphqlUrl = subgraphs.get('enforcement');
+  if (!graphqlUrl) return fail(503, 'The enforcement service is not routed yet');
+  const caller: Caller = { userId: 'open311:public', roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId: requestIdOf(req) };
+  const target = new URL(graphqlUrl);
+  const headers: Record<string, string | string[]> = { ...signCaller(caller, env.CONTEXT_SIGNING_SECRET), 'x-request-id': caller.requestId };
+  for (const name of ['content-type', 'content-length', 'accept']) {
+    const value = req.headers[name];
+    if (value !== undefined) headers[name] = value;
+  }
+  const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+  const upstream = (target.protocol === 'https:' ? httpsRequest : httpRequest)({
+    protocol: target.protocol,
+    hostname: target.hostname,
+    port: target.port,
+    method: req.method,
+    path: `${target.pathname.replace(/\/graphql\/?$/, '')}${path}${query}`,
+    headers,
+    timeout: OPEN311_TIMEOUT_MS,
+  });
+  let answered = false;
+  let refused = false;
+  upstream.on('response', (answer) => {
+    answered = true;
+    res.status(answer.statusCode ?? 502);
+    for (const [name, value] of Object.entries(answer.headers as IncomingHttpHeaders)) {
+      if (value !== undefined && !HOP_BY_HOP.has(name)) res.setHeader(name, value);
+    }
+    answer.pipe(res);
+    answer.on('error', () => res.destroy());
+  });
+  upstream.on('timeout', () => upstream.destroy(new Error('enforcement did not answer in time')));
+  upstream.on('error', (error) => {
+    if (answered || refused || res.writableEnded) return;
+    log('error', 'Open311 proxy failed', { requestId: caller.requestId, error: error.message });
+    fail(502, 'The enforcement service did not answer');
+  });
+  res.on('close', () => {
+    if (!res.writableFinished) upstream.destroy();
+  });
+  if (req.method !== 'POST') {
+    upstream.end();
+    return;
+  }
+  let received = 0;
+  req.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > MAX_OPEN311_REQUEST_BYTES && !refused) {
+      refused = true;
+      req.unpipe(upstream);
+      req.resume();
+      upstream.destroy();
+      if (!answered) fail(413, 'An Open311 request may be at most 64 KiB');
     }
   });
   req.pipe(upstream);

@@ -88,6 +88,10 @@ export enum Permission {
   CASE_READ = 'CASE_READ',
   /** Open cases, issue rectification notices, record follow-ups, penalise, record and decide appeals. */
   CASE_MANAGE = 'CASE_MANAGE',
+  /** Submit a citizen report (随手拍, 市民观察团; staff also take hotline calls) and follow one's own reports. */
+  REPORT_SUBMIT = 'REPORT_SUBMIT',
+  /** Read, triage, assign, work on and close the citizen reports of the caller's territory. */
+  REPORT_HANDLE = 'REPORT_HANDLE',
 }
 
 const P = Permission;
@@ -125,6 +129,13 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   [Role.RESIDENT]: [P.EVALUATION_READ, P.COLLECTION_REQUEST_CREATE, P.UPLOAD_CREATE, P.VOLUNTEER_SIGN_UP],
   [Role.INSTITUTION]: [P.INSTITUTION_SELF_SERVICE],
 };
+
+/** Citizen reports (issue 6): granted here, beside the table, so each issue's grants stay one block. */
+const REPORT_GRANTS: [Permission, Role[]][] = [
+  [P.REPORT_SUBMIT, [Role.RESIDENT, Role.VOLUNTEER, Role.PARTY_MEMBER, Role.INSPECTOR, Role.COMMUNITY_SECRETARY, Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.BUREAU_OFFICER]],
+  [P.REPORT_HANDLE, [Role.COMMUNITY_SECRETARY, Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.BUREAU_OFFICER]],
+];
+for (const [permission, roles] of REPORT_GRANTS) for (const role of roles) (ROLE_PERMISSIONS[role] as Permission[]).push(permission);
 
 /**
  * Roles that act for the whole district and may therefore carry no org unit. A work-unit branch secretary's

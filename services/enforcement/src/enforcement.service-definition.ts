@@ -13,12 +13,18 @@ import { enforcementDemoData } from './seed/enforcement.seed.js';
 import { CasesModule } from './cases/cases.module.js';
 import { CreditExportModule } from './credit-export/credit-export.module.js';
 import { CreateCases1796000000320 } from './database/migrations/1796000000320-createCases.js';
+import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
+import { CreateIdempotencyRecord1796000000003 } from '#libs/idempotency';
+import { CreateCitizenReports1796000000310 } from './database/migrations/1796000000310-createCitizenReports.js';
+import { Open311Module } from './open311/open311.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 
 @Module({})
 export class EnforcementServiceModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
     return { module: EnforcementServiceModule, imports: [PlatformModule.forRoot(runtime), CampaignsModule,
       CasesModule, CreditExportModule.forRoot(runtime), JointActionsModule,
+      ReportsModule, Open311Module,
     ] };
   }
 }
@@ -28,9 +34,10 @@ export const enforcementService: ServiceDefinition = {
   name: ServiceName.Enforcement,
   defaultPort: DEFAULT_PORTS[ServiceName.Enforcement],
   entities: [CampaignEntity],
-  migrations: [CreateOutboxAndInbox1796000000000, CreateTerritoryReplica1796000000001, CreateCampaign1796000000300,
+  migrations: [
+    CreateOutboxAndInbox1796000000000, CreateTerritoryReplica1796000000001, CreatePersonalDataAccess1796000000002, CreateIdempotencyRecord1796000000003,
+    CreateInstitutionCopy1796000000004, CreateCampaign1796000000300, CreateJointActions1796000000301, CreateCitizenReports1796000000310,
     CreateCases1796000000320,
-    CreateIdempotencyRecord1796000000003, CreateInstitutionCopy1796000000004, CreateJointActions1796000000301,
   ],
   module: (runtime) => EnforcementServiceModule.forRoot(runtime),
   demoData: enforcementDemoData,

@@ -3,6 +3,7 @@ import type { DistrictPlan } from '#libs/demo-data';
 import type { DemoData, DemoDataOptions } from '#libs/platform';
 import { seedCases } from './cases.seed.js';
 import { seedJointActions } from './joint-actions.seed.js';
+import { seedReports } from './reports.seed.js';
 
 const YEAR = 2026;
 const QUARTERS = [['01-01', '03-31'], ['04-01', '06-30'], ['07-01', '09-30'], ['10-01', '12-31']] as const;
@@ -16,7 +17,8 @@ export const enforcementDemoData: DemoData = {
   async reset(dataSource) {
     await dataSource.query(`TRUNCATE campaign, territory_unit, outbox_event, processed_event,
       enforcement_case, case_history, case_follow_up_task, credit_export, credit_export_attempt,
-      institution_copy, action_finding, bureau_calendar, joint_action_booking, joint_action_revision, joint_action, enforcement_officer, enforcement_team, bureau_remit, idempotency_record`);
+      institution_copy, action_finding, bureau_calendar, joint_action_booking, joint_action_revision, joint_action, enforcement_officer, enforcement_team, bureau_remit,
+      citizen_report_history, citizen_report, personal_data_access, idempotency_record`);
   },
 
   /**
@@ -54,6 +56,7 @@ export const enforcementDemoData: DemoData = {
     );
     const cases = await seedCases(dataSource, plan, options.households);
     const jointActions = await seedJointActions(dataSource, plan);
-    return `${rows.length} campaigns, ${cases}; ${jointActions}`;
+    const reports = await seedReports(dataSource, plan);
+    return `${rows.length} campaigns, ${cases}; ${jointActions}; ${reports}`;
   },
 };

@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { XMLParser } from 'fast-xml-parser';
+import { Role } from '#libs/auth';
+import type { DistrictPlan } from '#libs/demo-data';
+import { ServiceName } from '#libs/messaging';
+import { startPlatform, type TestPlatform } from '#libs/testing';
+
+/** The fields GeoReport v2 defines for a service request, and the only ones we answer with. */
+const REQUEST_FIELDS = [
+  'service_request_id', 'status', 'status_notes', 'service_name', 'service_code', 'description', 'agency_responsible', 'service_notice',
+  'requested_datetime', 'updated_datetime', 'expected_datetime', 'address', 'address_id', 'zipcode', 'lat', 'long', 'media_url',
+].sort();
+const SERVICE_FIELDS = ['service_code', 'service_name', 'description', 'metadata', 'type', 'keywords', 'group'].sort();
+
+// A real XML parser, as an Open311 client would use; repeated elements always come back as lists.
+const xml = new XMLParser({ isArray: (name) => ['service', 'request', 'error'].includes(name), parseTagValue: false });
+
+describe('Open311 GeoReport v2 through the gateway, as an independent client', () => {
+  let platform: TestPlatform;
+  let base: string;
+  let compound: DistrictPlan['compounds'][number];
+
+  /** What a plain HTTP client sees: status, content type and the raw body. */
+  const get = async (path: string) => {
+    const response = await fetch(`${base}${path}`);
+    return { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.text() };
+  };
+  const postForm = async (path: string, form: Record<string, string>) => {
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
+    return { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.text() };
+  };
+  const reportCount = async () =>
+    (await platform.database(ServiceName.Enforcement).query(`SELECT count(*)::int AS n FROM citizen_report`))[0].n as number;
+
+  beforeAll(async () => {
+    platform = await startPlatform();
+    base = platform.gatewayUrl.replace(/\/graphql$/, '/open311/v2');
+    compound = platform.plan.compounds[0];
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  it('lists the services in JSON and XML with the spec field names', async () => {
+    const json = await get('/services.json');
+    expect(json.status).toBe(200);
+    expect(json.type).toMatch(/^application\/json/);
+    const services = JSON.parse(json.body);
+    expect(services.length).toBeGreaterThanOrEqual(10);
+    for (const service of services) expect(Object.keys(service).sort()).toEqual(SERVICE_FIELDS);
+    expect(services.find((s: any) => s.service_code === 'MIXED_WASTE')).toMatchObject({ service_name: '混投', metadata: false, type: 'realtime', group: '分类投放' });
+
+    const asXml = await get('/services.xml');
+    expect(asXml.status).toBe(200);
+    expect(asXml.type).toMatch(/^text\/xml/);
+    const parsed = xml.parse(asXml.body);
+    expect(parsed.services.service.map((s: any) => s.service_code)).toEqual(services.map((s: any) => s.service_code));
+    expect(parsed.services.service.find((s: any) => s.service_code === 'BIN_OVERFLOW')).toMatchObject({ service_name: '桶满溢', metadata: 'false', type: 'realtime' });
+  });
+
+  it('serves a service definition, and 404 in the spec error format for an unknown one', async () => {
+    expect(JSON.parse((await get('/services/BIN_OVERFLOW.json')).body)).toEqual({ service_code: 'BIN_OVERFLOW', attributes: [] });
+    const definition = xml.parse((await get('/services/BIN_OVERFLOW.xml')).body);
+    expect(definition.service_definition.service_code).toBe('BIN_OVERFLOW');
+
+    const missing = await get('/services/NO_SUCH_SERVICE.json');
+    expect(missing.status).toBe(404);
+    expect(JSON.parse(missing.body)).toEqual([{ code: 404, description: expect.stringContaining('NO_SUCH_SERVICE') }]);
+    const missingXml = await get('/services/NO_SUCH_SERVICE.xml');
+    expect(missingXml.status).toBe(404);
+    expect(xml.parse(missingXml.body).errors.error).toEqual([{ code: '404', description: expect.stringContaining('NO_SUCH_SERVICE') }]);
+  });
+
+  it('files a form-urlencoded request, answers with its id and notice, and shows it without the reporter', async () => {
+    const posted = await postForm('/requests.json', {
+      service_code: 'BAG_DUMPED', lat: '29.816712', long: '121.547245', description: '路口垃圾袋堆成小山',
+      first_name: '小明', last_name: '王', phone: '13800001234', email: 'wang@example.com', api_key: 'any-client',
+    });
+    expect(posted.status).toBe(201);
+    const [created] = JSON.parse(posted.body);
+    expect(Object.keys(created).sort()).toEqual(['account_id', 'service_notice', 'service_request_id']);
+    expect(created.service_notice).toContain('24小时');
+
+    const one = await get(`/requests/${created.service_request_id}.json`);
+    expect(one.status).toBe(200);
+    const [request] = JSON.parse(one.body);
+    expect(Object.keys(request).sort()).toEqual(REQUEST_FIELDS);
+    expect(request).toMatchObject({
+      service_request_id: created.service_request_id, status: 'open', service_code: 'BAG_DUMPED', service_name: '垃圾包乱丢',
+      description: '路口垃圾袋堆成小山', lat: 29.817, long: 121.547, address: null, address_id: null,
+    });
+    expect(Date.parse(request.expected_datetime) - Date.parse(request.requested_datetime)).toBe(24 * 3600_000);
+    for (const secret of ['王', '小明', '13800001234', 'wang@example.com']) expect(one.body.replace(request.description, '')).not.toContain(secret);
+
+    // Staff see it at once in GraphQL, as an OPEN311 report with the reporter's details (unmasked for those allowed).
+    const admin = await platform.token([Role.DISTRICT_ADMIN]);
+    const staff: any = await platform.query(admin, `query($id: ID!) { report(id: $id) { channel status latitude reporter { name phone } } }`, { id: created.service_request_id });
+    expect(staff.data.report).toMatchObject({ channel: 'OPEN311', status: 'SUBMITTED', latitude: 29.816712, reporter: { name: '王*明', phone: '138****1234' } });
+  });
+
+  it('accepts JSON posts and places with address_id at compound level only', async () => {
+    const response = await fetch(`${base}/requests.xml`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ service_code: 'BIN_OVERFLOW', address_id: compound.id, description: '桶满了' }),
+    });
+    expect(response.status).toBe(201);
+    const created = xml.parse(await response.text()).service_requests.request[0];
+    expect(created.service_request_id).toMatch(/^[0-9a-f-]{36}$/);
+
+    const shown = xml.parse((await get(`/requests/${created.service_request_id}.xml`)).body).service_requests.request[0];
+    const names = compound.path.map((id) => [platform.plan.district, ...platform.plan.streets, ...platform.plan.communities, ...platform.plan.compounds].find((u) => u.id === id)!.name);
+    expect(shown).toMatchObject({ status: 'open', address_id: compound.id, address: names.join(''), service_code: 'BIN_OVERFLOW' });
+    expect(Object.keys(shown).sort()).toEqual(REQUEST_FIELDS);
+  });
+
+  it.each([
+    ['no location', { service_code: 'BAG_DUMPED', description: '没说在哪' }, 'location'],
+    ['an unknown service_code', { service_code: 'NO_SUCH_SERVICE', lat: '29.8', long: '121.5' }, 'NO_SUCH_SERVICE'],
+    ['no service_code', { lat: '29.8', long: '121.5' }, 'service_code'],
+    ['lat without long', { service_code: 'BAG_DUMPED', lat: '29.8' }, 'lat and long'],
+    ['an address_id that is no compound', { service_code: 'BAG_DUMPED', address_id: '00000000-0000-4000-8000-00000000000a' }, 'address_id'],
+  ])('refuses %s with 400 in the spec format, JSON and XML, and files nothing', async (_case, form: Record<string, string>, mentions) => {
+    const before = await reportCount();
+    const json = await postForm('/requests.json', form);
+    expect(json.status).toBe(400);
+    expect(JSON.parse(json.body)).toEqual([{ code: 400, description: expect.stringContaining(mentions) }]);
+    const asXml = await postForm('/requests.xml', form);
+    expect(asXml.status).toBe(400);
+    expect(asXml.type).toMatch(/^text\/xml/);
+    expect(xml.parse(asXml.body).errors.error).toEqual([{ code: '400', description: expect.stringContaining(mentions) }]);
+    expect(await reportCount()).toBe(before);
+  });
+
+  it('refuses a body that is not JSON with 400 in the spec format', async () => {
+    const before = await reportCount();
+    const response = await fetch(`${base}/requests.json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"service_code": ' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual([{ code: 400, description: expect.any(String) }]);
+    expect(await reportCount()).toBe(before);
+  });
+
+  it('answers 404 for an unknown request id', async () => {
+    const json = await get('/requests/00000000-0000-4000-8000-00000000000b.json');
+    expect(json.status).toBe(404);
+    expect(JSON.parse(json.body)).toEqual([{ code: 404, description: expect.any(String) }]);
+    expect((await get('/requests/not-an-id.xml')).status).toBe(404);
+  });
+
+  it('shows a status change made by staff in GraphQL as closed with its status notes', async () => {
+    const [created] = JSON.parse((await postForm('/requests.json', { service_code: 'MIXED_WASTE', address_id: compound.id, description: '混投严重' })).body);
+    const id = created.service_request_id;
+    const street = platform.plan.streets.find((s) => compound.path.includes(s.id))!;
+    const admin = await platform.token([Role.STREET_ADMIN], street.id);
+    const step = async (mutation: string, vars: Record<string, unknown>) => {
+      const response: any = await platform.query(admin, mutation, vars);
+      expect(response.errors).toBeUndefined();
+    };
+    await step(`mutation($id: ID!) { triageReport(id: $id, note: "已受理") { id } }`, { id });
+    const open = JSON.parse((await get(`/requests/${id}.json`)).body)[0];
+    expect(open).toMatchObject({ status: 'open', status_notes: '已受理' });
+
+    await step(`mutation($id: ID!, $unit: ID!) { assignReport(input: { id: $id, assigneeKind: UNIT, assigneeId: $unit }) { id } }`, { id, unit: compound.parentId });
+    const assigned = JSON.parse((await get(`/requests/${id}.json`)).body)[0];
+    expect(assigned.agency_responsible).toBe(platform.plan.communities.find((c) => c.id === compound.parentId)!.name);
+    await step(`mutation($id: ID!) { startReport(id: $id) { id } }`, { id });
+    await step(`mutation($id: ID!) { resolveReport(id: $id, note: "已约谈物业并加强桶边督导") { id } }`, { id });
+
+    const closed = xml.parse((await get(`/requests.xml?service_request_id=${id}`)).body).service_requests.request;
+    expect(closed).toHaveLength(1);
+    expect(closed[0]).toMatchObject({ service_request_id: id, status: 'closed', status_notes: '已约谈物业并加强桶边督导' });
+    expect(Date.parse(closed[0].updated_datetime)).toBeGreaterThanOrEqual(Date.parse(closed[0].requested_datetime));
+  });
+
+  it('filters requests by status, service code and dates, within the default window and the limit', async () => {
+    const all = JSON.parse((await get('/requests.json')).body);
+    expect(all.length).toBeGreaterThan(100);
+    expect(all.length).toBeLessThanOrEqual(1000);
+    const closed = JSON.parse((await get('/requests.json?status=closed&service_code=MIXED_WASTE,BIN_OVERFLOW')).body);
+    expect(closed.length).toBeGreaterThan(0);
+    expect(closed.every((r: any) => r.status === 'closed' && ['MIXED_WASTE', 'BIN_OVERFLOW'].includes(r.service_code))).toBe(true);
+    const open = JSON.parse((await get('/requests.json?status=open')).body);
+    expect(open.every((r: any) => r.status === 'open')).toBe(true);
+    // The demo reports span the last month; a window in 2020 holds none of them.
+    expect(JSON.parse((await get('/requests.json?start_date=2020-01-01T00:00:00Z&end_date=2020-02-01T00:00:00Z')).body)).toEqual([]);
+    // Newest first, and no reporter anywhere in the list.
+    const times = all.map((r: any) => Date.parse(r.requested_datetime));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    for (const request of all) expect(Object.keys(request).sort()).toEqual(REQUEST_FIELDS);
+
+    for (const [query, mentions] of [['start_date=yesterday', 'start_date'], ['status=pending', 'status'], ['service_code=NOPE', 'NOPE']]) {
+      const bad = await get(`/requests.json?${query}`);
+      expect(bad.status).toBe(400);
+      expect(JSON.parse(bad.body)).toEqual([{ code: 400, description: expect.stringContaining(mentions) }]);
+    }
+  });
+
+  it('serves only through the gateway: a direct call to enforcement is refused', async () => {
+    const direct = await fetch(`${platform.serviceUrls.get(ServiceName.Enforcement)}/open311/v2/services.json`);
+    expect(direct.status).toBe(401);
+    expect(await direct.json()).toEqual([{ code: 401, description: expect.any(String) }]);
+  });
+
+  it('answers paths outside the spec, and bodies over 64 KiB, at the gateway in the spec format', async () => {
+    const unknown = await get('/tokens.xml');
+    expect(unknown.status).toBe(404);
+    expect(xml.parse(unknown.body).errors.error).toEqual([{ code: '404', description: expect.any(String) }]);
+    const before = await reportCount();
+    const huge = await postForm('/requests.json', { service_code: 'OTHER', lat: '29.8', long: '121.5', description: 'x'.repeat(70 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(JSON.parse(huge.body)).toEqual([{ code: 413, description: expect.any(String) }]);
+    expect(await reportCount()).toBe(before);
+  });
+});

@@ -1,0 +1,99 @@
+import { registerEnumType } from '@nestjs/graphql';
+
+export enum ReportChannel {
+  /** 鄞领城事随手拍: a resident's snap-and-report with photos. */
+  APP = 'APP',
+  /** 24小时举报电话: an operator enters the call. */
+  HOTLINE = 'HOTLINE',
+  /** 垃圾分类市民观察团: a member of the citizen observer group. */
+  OBSERVER = 'OBSERVER',
+  /** Through the public Open311 GeoReport v2 interface. */
+  OPEN311 = 'OPEN311',
+}
+
+export const REPORT_CHANNEL_LABEL_ZH: Record<ReportChannel, string> = {
+  [ReportChannel.APP]: '随手拍',
+  [ReportChannel.HOTLINE]: '24小时举报电话',
+  [ReportChannel.OBSERVER]: '市民观察团',
+  [ReportChannel.OPEN311]: 'Open311 接口',
+};
+
+/** SUBMITTED → TRIAGED → ASSIGNED → IN_PROGRESS → RESOLVED | REJECTED | DUPLICATE; reopening goes back to SUBMITTED. */
+export enum ReportStatus {
+  SUBMITTED = 'SUBMITTED',
+  TRIAGED = 'TRIAGED',
+  ASSIGNED = 'ASSIGNED',
+  IN_PROGRESS = 'IN_PROGRESS',
+  RESOLVED = 'RESOLVED',
+  REJECTED = 'REJECTED',
+  DUPLICATE = 'DUPLICATE',
+}
+
+export const REPORT_STATUS_LABEL_ZH: Record<ReportStatus, string> = {
+  [ReportStatus.SUBMITTED]: '已提交',
+  [ReportStatus.TRIAGED]: '已分拣',
+  [ReportStatus.ASSIGNED]: '已派单',
+  [ReportStatus.IN_PROGRESS]: '处置中',
+  [ReportStatus.RESOLVED]: '已办结',
+  [ReportStatus.REJECTED]: '不予受理',
+  [ReportStatus.DUPLICATE]: '重复举报',
+};
+
+export const CLOSED_STATUSES: readonly ReportStatus[] = [ReportStatus.RESOLVED, ReportStatus.REJECTED, ReportStatus.DUPLICATE];
+
+/** Who a report is assigned to: a bureau (DEPARTMENT institution), a team of a joint action, or an org unit. */
+export enum ReportAssigneeKind {
+  BUREAU = 'BUREAU',
+  TEAM = 'TEAM',
+  UNIT = 'UNIT',
+}
+
+export const REPORT_ASSIGNEE_KIND_LABEL_ZH: Record<ReportAssigneeKind, string> = {
+  [ReportAssigneeKind.BUREAU]: '职能部门',
+  [ReportAssigneeKind.TEAM]: '执法队伍',
+  [ReportAssigneeKind.UNIT]: '属地单位',
+};
+
+/** What was done to a report, one history row each. */
+export enum ReportAction {
+  SUBMIT = 'SUBMIT',
+  TRIAGE = 'TRIAGE',
+  ASSIGN = 'ASSIGN',
+  START = 'START',
+  RESOLVE = 'RESOLVE',
+  REJECT = 'REJECT',
+  MARK_DUPLICATE = 'MARK_DUPLICATE',
+  REOPEN = 'REOPEN',
+}
+
+export const REPORT_ACTION_LABEL_ZH: Record<ReportAction, string> = {
+  [ReportAction.SUBMIT]: '提交',
+  [ReportAction.TRIAGE]: '分拣',
+  [ReportAction.ASSIGN]: '派单',
+  [ReportAction.START]: '开始处置',
+  [ReportAction.RESOLVE]: '办结',
+  [ReportAction.REJECT]: '不予受理',
+  [ReportAction.MARK_DUPLICATE]: '标记重复',
+  [ReportAction.REOPEN]: '重新打开',
+};
+
+/** The statuses an action may start from, and where it leads. */
+export const TRANSITIONS: Record<Exclude<ReportAction, ReportAction.SUBMIT>, { from: ReportStatus[]; to: ReportStatus }> = {
+  [ReportAction.TRIAGE]: { from: [ReportStatus.SUBMITTED], to: ReportStatus.TRIAGED },
+  [ReportAction.ASSIGN]: { from: [ReportStatus.TRIAGED, ReportStatus.ASSIGNED], to: ReportStatus.ASSIGNED },
+  [ReportAction.START]: { from: [ReportStatus.ASSIGNED], to: ReportStatus.IN_PROGRESS },
+  [ReportAction.RESOLVE]: { from: [ReportStatus.IN_PROGRESS], to: ReportStatus.RESOLVED },
+  [ReportAction.REJECT]: {
+    from: [ReportStatus.SUBMITTED, ReportStatus.TRIAGED, ReportStatus.ASSIGNED, ReportStatus.IN_PROGRESS],
+    to: ReportStatus.REJECTED,
+  },
+  [ReportAction.MARK_DUPLICATE]: { from: [ReportStatus.SUBMITTED, ReportStatus.TRIAGED], to: ReportStatus.DUPLICATE },
+  [ReportAction.REOPEN]: { from: [ReportStatus.RESOLVED, ReportStatus.REJECTED], to: ReportStatus.SUBMITTED },
+};
+
+const described = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([key, zh]) => [key, { description: zh }]));
+
+registerEnumType(ReportChannel, { name: 'ReportChannel', valuesMap: described(REPORT_CHANNEL_LABEL_ZH) });
+registerEnumType(ReportStatus, { name: 'ReportStatus', valuesMap: described(REPORT_STATUS_LABEL_ZH) });
+registerEnumType(ReportAssigneeKind, { name: 'ReportAssigneeKind', valuesMap: described(REPORT_ASSIGNEE_KIND_LABEL_ZH) });
+registerEnumType(ReportAction, { name: 'ReportAction', valuesMap: described(REPORT_ACTION_LABEL_ZH) });

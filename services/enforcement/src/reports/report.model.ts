@@ -1,0 +1,243 @@
+import { Directive, Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Connection } from '#libs/pagination';
+import { InstitutionRef, OrgUnitRef } from '#libs/references';
+import {
+  REPORT_ACTION_LABEL_ZH, REPORT_ASSIGNEE_KIND_LABEL_ZH, REPORT_CHANNEL_LABEL_ZH, REPORT_STATUS_LABEL_ZH, ReportAction, ReportAssigneeKind, ReportChannel, ReportStatus,
+} from './report-enums.js';
+
+/** A row of report_category. */
+export interface ReportCategoryRow {
+  code: string;
+  nameZh: string;
+  description: string;
+  group: string;
+  responseHours: number;
+  active: boolean;
+  sortOrder: number;
+}
+
+/** A row of citizen_report, as the service's queries select it. */
+export interface ReportRow {
+  id: string;
+  channel: ReportChannel;
+  categoryCode: string;
+  categoryNameZh: string;
+  description: string;
+  orgUnitId: string | null;
+  unitPath: string[];
+  lat: number | null;
+  long: number | null;
+  addressText: string | null;
+  photoUploadIds: string[];
+  reporterUserId: string | null;
+  reporterName: string | null;
+  reporterPhone: string | null;
+  submittedBy: string;
+  status: ReportStatus;
+  statusNote: string | null;
+  assigneeKind: ReportAssigneeKind | null;
+  assigneeId: string | null;
+  duplicateOf: string | null;
+  reopenCount: number;
+  submittedAt: Date;
+  dueAt: Date;
+  closedAt: Date | null;
+  updatedAt: Date;
+  overdue: boolean;
+  /** submitted_at at full precision, for cursors. */
+  submittedKey: string;
+}
+
+@ObjectType('ReportCategory', { description: 'What a citizen report is about (an Open311 service): 混投, 桶满溢, 未按时清运…' })
+export class ReportCategory {
+  @Field({ description: 'Stable code, also the Open311 service_code.' })
+  code: string;
+
+  @Field({ description: 'The Chinese name.' })
+  labelZh: string;
+
+  @Field()
+  description: string;
+
+  @Field({ description: 'Open311 group: 分类投放, 设施与清运, 其他.' })
+  group: string;
+
+  @Field(() => Int, { description: 'A report of this category is due this many hours after it is submitted (or reopened).' })
+  responseHours: number;
+
+  @Field({ description: 'Inactive categories are kept for old reports and accept no new ones.' })
+  active: boolean;
+
+  static from(row: ReportCategoryRow): ReportCategory {
+    return Object.assign(new ReportCategory(), {
+      code: row.code, labelZh: row.nameZh, description: row.description, group: row.group, responseHours: row.responseHours, active: row.active,
+    });
+  }
+}
+
+@ObjectType()
+export class ReportCategoryConnection extends Connection(ReportCategory, 'ReportCategory') {}
+
+@ObjectType('ReportStatusChange', { description: 'One step of a report: what was done, by whom, with the note given.' })
+export class ReportStatusChange {
+  @Field(() => ReportAction)
+  action: ReportAction;
+
+  @Field()
+  actionLabelZh: string;
+
+  @Field(() => ReportStatus, { nullable: true })
+  fromStatus: ReportStatus | null;
+
+  @Field(() => ReportStatus)
+  toStatus: ReportStatus;
+
+  @Field(() => String, { nullable: true })
+  note: string | null;
+
+  @Field({ description: 'Who did it: a staff user id; the reporter shows as "reporter", the public interface as "open311".' })
+  actor: string;
+
+  @Field()
+  at: Date;
+
+  static from(row: { action: ReportAction; fromStatus: ReportStatus | null; toStatus: ReportStatus; note: string | null; actor: string; at: Date }): ReportStatusChange {
+    return Object.assign(new ReportStatusChange(), { ...row, actionLabelZh: REPORT_ACTION_LABEL_ZH[row.action] });
+  }
+}
+
+@ObjectType('ReportReporter', { description: 'Who reported: never shown to the public; masked unless you may read personal data.' })
+export class ReportReporter {
+  @Field(() => String, { nullable: true })
+  name: string | null;
+
+  @Field(() => String, { nullable: true })
+  phone: string | null;
+
+  @Field({ description: 'True when shown unmasked (and the read was recorded).' })
+  unmasked: boolean;
+}
+
+@ObjectType('CitizenReport', { description: 'A citizen report (随手拍, hotline, observer group or Open311) and where it stands.' })
+@Directive('@key(fields: "id")')
+export class CitizenReport {
+  @Field(() => ID, { description: 'Also the Open311 service_request_id.' })
+  id: string;
+
+  @Field(() => ReportChannel)
+  channel: ReportChannel;
+
+  @Field()
+  channelLabelZh: string;
+
+  @Field({ description: 'The category code (Open311 service_code).' })
+  categoryCode: string;
+
+  @Field()
+  categoryLabelZh: string;
+
+  @Field()
+  description: string;
+
+  @Field(() => OrgUnitRef, { nullable: true, description: 'The compound the report is about, when given.' })
+  compound: OrgUnitRef | null;
+
+  @Field(() => Float, { nullable: true, description: 'WGS84 latitude, when given.' })
+  latitude: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'WGS84 longitude, when given.' })
+  longitude: number | null;
+
+  @Field(() => String, { nullable: true, description: 'A place as the reporter described it: masked unless you may read personal data.' })
+  addressText: string | null;
+
+  @Field(() => [ID], { description: 'Photos (households uploads) sent with the report.' })
+  photoUploadIds: string[];
+
+  @Field(() => ReportReporter, { nullable: true, description: 'Null when the report was made anonymously.' })
+  reporter: ReportReporter | null;
+
+  @Field({ description: 'True when the caller made this report (and may therefore reopen it).' })
+  reportedByMe: boolean;
+
+  @Field(() => ReportStatus)
+  status: ReportStatus;
+
+  @Field()
+  statusLabelZh: string;
+
+  @Field(() => String, { nullable: true, description: 'The note of the latest status change.' })
+  statusNote: string | null;
+
+  @Field(() => ReportAssigneeKind, { nullable: true })
+  assigneeKind: ReportAssigneeKind | null;
+
+  @Field(() => String, { nullable: true })
+  assigneeKindLabelZh: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The bureau, team or unit the report is assigned to.' })
+  assigneeId: string | null;
+
+  @Field(() => InstitutionRef, { nullable: true, description: 'The assigned bureau, when assigned to one.' })
+  assignedBureau: InstitutionRef | null;
+
+  @Field(() => OrgUnitRef, { nullable: true, description: 'The assigned org unit, when assigned to one.' })
+  assignedUnit: OrgUnitRef | null;
+
+  @Field(() => ID, { nullable: true, description: 'For a DUPLICATE: the original report.' })
+  duplicateOfId: string | null;
+
+  @Field(() => Int)
+  reopenCount: number;
+
+  @Field()
+  submittedAt: Date;
+
+  @Field({ description: 'Submitted (or last reopened) + the category response hours.' })
+  dueAt: Date;
+
+  @Field({ description: 'Still open after dueAt.' })
+  overdue: boolean;
+
+  @Field(() => Date, { nullable: true })
+  closedAt: Date | null;
+
+  @Field()
+  updatedAt: Date;
+
+  static from(row: ReportRow, callerUserId: string, reporter: ReportReporter | null, addressText: string | null): CitizenReport {
+    return Object.assign(new CitizenReport(), {
+      id: row.id,
+      channel: row.channel,
+      channelLabelZh: REPORT_CHANNEL_LABEL_ZH[row.channel],
+      categoryCode: row.categoryCode,
+      categoryLabelZh: row.categoryNameZh,
+      description: row.description,
+      compound: row.orgUnitId ? OrgUnitRef.of(row.orgUnitId) : null,
+      latitude: row.lat,
+      longitude: row.long,
+      addressText,
+      photoUploadIds: row.photoUploadIds,
+      reporter,
+      reportedByMe: row.reporterUserId !== null && row.reporterUserId === callerUserId,
+      status: row.status,
+      statusLabelZh: REPORT_STATUS_LABEL_ZH[row.status],
+      statusNote: row.statusNote,
+      assigneeKind: row.assigneeKind,
+      assigneeKindLabelZh: row.assigneeKind ? REPORT_ASSIGNEE_KIND_LABEL_ZH[row.assigneeKind] : null,
+      assigneeId: row.assigneeId,
+      assignedBureau: row.assigneeKind === ReportAssigneeKind.BUREAU && row.assigneeId ? InstitutionRef.of(row.assigneeId) : null,
+      assignedUnit: row.assigneeKind === ReportAssigneeKind.UNIT && row.assigneeId ? OrgUnitRef.of(row.assigneeId) : null,
+      duplicateOfId: row.duplicateOf,
+      reopenCount: row.reopenCount,
+      submittedAt: row.submittedAt,
+      dueAt: row.dueAt,
+      overdue: row.overdue,
+      closedAt: row.closedAt,
+      updatedAt: row.updatedAt,
+    });
+  }
+}
+
+@ObjectType()
+export class CitizenReportConnection extends Connection(CitizenReport, 'CitizenReport') {}

@@ -1,0 +1,123 @@
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
+import { Permission, hasPermission, requirePermission, type Caller } from '#libs/auth';
+import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
+import { AssignReportInput, ReportCategoriesArgs, ReportsArgs, SubmitReportInput } from './report.inputs.js';
+import { CitizenReport, CitizenReportConnection, ReportCategoryConnection, ReportStatusChange } from './report.model.js';
+import { ReportService } from './report.service.js';
+
+const NOTE = { type: () => String, nullable: true, description: 'A status note, kept in the history (at most 1000 characters).' } as const;
+
+@Resolver(() => CitizenReport)
+export class ReportResolver {
+  constructor(private readonly reportService: ReportService) {}
+
+  @Query(() => ReportCategoryConnection, { description: 'Report categories (Open311 services) with their response hours.' })
+  reportCategories(@CurrentCaller() caller: Caller, @Args() args: ReportCategoriesArgs): Promise<ReportCategoryConnection> {
+    if (!callerMay(caller, Permission.REPORT_SUBMIT)) requirePermission(caller, Permission.REPORT_HANDLE);
+    return this.reportService.categories(args);
+  }
+
+  @Query(() => CitizenReportConnection, { description: 'Citizen reports of your territory, newest first.' })
+  reports(@CurrentCaller() caller: Caller, @Args() args: ReportsArgs): Promise<CitizenReportConnection> {
+    requirePermission(caller, Permission.REPORT_HANDLE);
+    if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
+    return this.reportService.list(caller, args);
+  }
+
+  @Query(() => CitizenReport, { description: 'A report of your territory, or one you made.' })
+  report(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<CitizenReport> {
+    if (!callerMay(caller, Permission.REPORT_HANDLE)) requirePermission(caller, Permission.REPORT_SUBMIT);
+    return this.reportService.get(caller, id);
+  }
+
+  @Query(() => CitizenReportConnection, { description: 'The reports you made (随手拍, 观察团), newest first.' })
+  myReports(@CurrentCaller() caller: Caller, @Args() args: ReportsArgs): Promise<CitizenReportConnection> {
+    requirePermission(caller, Permission.REPORT_SUBMIT);
+    return this.reportService.mine(caller, args);
+  }
+
+  @Mutation(() => CitizenReport, { description: 'Files a report in status SUBMITTED, due after its category’s response hours.' })
+  submitReport(
+    @CurrentCaller() caller: Caller,
+    @Args('input') input: SubmitReportInput,
+    @Args('idempotencyKey', { type: () => String, nullable: true, description: 'Send the same key on every retry: the report is filed once.' })
+    idempotencyKey?: string | null,
+  ): Promise<CitizenReport> {
+    requirePermission(caller, Permission.REPORT_SUBMIT);
+    if (input.compoundId) input.compoundId = requireUuid(input.compoundId, 'compoundId');
+    return this.reportService.submit(caller, input, idempotencyKey);
+  }
+
+  @Mutation(() => CitizenReport, { description: 'SUBMITTED → TRIAGED.' })
+  triageReport(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string, @Args('note', NOTE) note?: string | null) {
+    requirePermission(caller, Permission.REPORT_HANDLE);
+    return this.reportService.triage(caller, id, note ?? null);
+  }
+
+  @Mutation(() => CitizenReport, { description: 'TRIAGED (or ASSIGNED, to reassign) → ASSIGNED to a bureau, team or unit.' })
+  assignReport(@CurrentCaller() caller: Caller, @Args('input') input: AssignReportInput) {
+    requirePermission(caller, Permission.REPORT_HANDLE);
+    return this.reportService.assign(caller, requireUuid(input.id, 'id'), input.assigneeKind, requireUuid(input.assigneeId, 'assigneeId'), input.note ?? null);
+  }
+
+  @Mutation(() => CitizenReport, { description: 'ASSIGNED → IN_PROGRESS.' })
+  startReport(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string, @Args('note', NOTE) note?: string | null) {
+    requirePermission(caller, Permission.REPORT_HANDLE);
+    return this.reportService.start(caller, id, note ?? null);
+  }
+
+  @Mutation(() => CitizenReport, { description: 'IN_PROGRESS → RESOLVED.' })
+  resolveReport(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string, @Args('note', NOTE) note?: string | null) {
+    requirePermission(caller, Permission.REPORT_HANDLE);
+    return this.reportService.resolve(caller, id, note ?? null);
+  }
+
+  @Mutation(() => CitizenReport, { description: 'Any open status but DUPLICATE → REJECTED; the note (why) is required.' })
+  rejectReport(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string, @Args('note', NOTE) note?: string | null) {
+    requirePermission(caller, Permission.REPORT_HANDLE);
+    return this.reportService.reject(caller, id, note ?? null);
+  }
+
+  @Mutation(() => CitizenReport, { description: 'SUBMITTED or TRIAGED → DUPLICATE of an original that is not itself a duplicate.' })
+  markReportDuplicate(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('originalId', { type: () => ID }, ParseUuidPipe) originalId: string,
+    @Args('note', NOTE) note?: string | null,
+  ) {
+    requirePermission(caller, Permission.REPORT_HANDLE);
+    return this.reportService.markDuplicate(caller, id, originalId, note ?? null);
+  }
+
+  @Mutation(() => CitizenReport, { description: 'The reporter reopens a RESOLVED or REJECTED report: back to SUBMITTED, due anew.' })
+  reopenReport(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string, @Args('note', NOTE) note?: string | null) {
+    requirePermission(caller, Permission.REPORT_SUBMIT);
+    return this.reportService.reopen(caller, id, note ?? null);
+  }
+
+  @ResolveField(() => [ReportStatusChange], { description: 'Every step with its note, oldest first.' })
+  history(@Parent() report: CitizenReport, @Context() context: RequestContext): Promise<ReportStatusChange[]> {
+    const loader = requestLoader<ReportStatusChange[]>(context, 'CitizenReport.history', (ids) => this.reportService.history(ids));
+    return loader.load(report.id).then((changes) => changes ?? []);
+  }
+
+  @ResolveField(() => CitizenReport, { nullable: true, description: 'For a DUPLICATE: the original, if you may see it.' })
+  duplicateOf(@Parent() report: CitizenReport, @Context() context: RequestContext): Promise<CitizenReport | null> {
+    if (!report.duplicateOfId) return Promise.resolve(null);
+    return this.visibleLoader(context).load(report.duplicateOfId);
+  }
+
+  /** Batched; reports the caller may not see resolve to null. */
+  @ResolveReference()
+  resolveReference(@Parent() reference: { id: string }, @Context() context: RequestContext): Promise<CitizenReport | null> {
+    return this.visibleLoader(context).load(reference.id);
+  }
+
+  private visibleLoader(context: RequestContext) {
+    return requestLoader<CitizenReport>(context, 'CitizenReport', (ids) => this.reportService.findVisible(context.caller, ids));
+  }
+}
+
+function callerMay(caller: Caller, permission: Permission): boolean {
+  return hasPermission(caller, permission);
+}
