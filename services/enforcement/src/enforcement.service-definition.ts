@@ -1,35 +1,37 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { CreateIdempotencyRecord1796000000003 } from '#libs/idempotency';
+import { CreateInstitutionCopy1796000000004 } from '#libs/institutions';
 import { CreateOutboxAndInbox1796000000000, DEFAULT_PORTS, ServiceName } from '#libs/messaging';
 import { PlatformModule, type ServiceDefinition, type ServiceRuntime } from '#libs/platform';
+import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
 import { CreateTerritoryReplica1796000000001 } from '#libs/territory';
-import { CreateInstitutionCopy1796000000004 } from '#libs/institutions';
-import { CreateIdempotencyRecord1796000000003 } from '#libs/idempotency';
-import { CreateJointActions1796000000301 } from './database/migrations/1796000000301-createJointActions.js';
-import { JointActionsModule } from './joint-actions/joint-actions.module.js';
 import { CampaignEntity } from './campaigns/campaign.entity.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
-import { CreateCampaign1796000000300 } from './database/migrations/1796000000300-createCampaign.js';
-import { enforcementDemoData } from './seed/enforcement.seed.js';
 import { CasesModule } from './cases/cases.module.js';
 import { CreditExportModule } from './credit-export/credit-export.module.js';
-import { CreateCases1796000000320 } from './database/migrations/1796000000320-createCases.js';
-import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
-import { CreateIdempotencyRecord1796000000003 } from '#libs/idempotency';
+import { CreateCampaign1796000000300 } from './database/migrations/1796000000300-createCampaign.js';
+import { CreateJointActions1796000000301 } from './database/migrations/1796000000301-createJointActions.js';
 import { CreateCitizenReports1796000000310 } from './database/migrations/1796000000310-createCitizenReports.js';
+import { CreateCases1796000000320 } from './database/migrations/1796000000320-createCases.js';
+import { JointActionsModule } from './joint-actions/joint-actions.module.js';
 import { Open311Module } from './open311/open311.module.js';
 import { ReportsModule } from './reports/reports.module.js';
+import { enforcementDemoData } from './seed/enforcement.seed.js';
 
 @Module({})
 export class EnforcementServiceModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
-    return { module: EnforcementServiceModule, imports: [PlatformModule.forRoot(runtime), CampaignsModule,
-      CasesModule, CreditExportModule.forRoot(runtime), JointActionsModule,
-      ReportsModule, Open311Module,
-    ] };
+    return {
+      module: EnforcementServiceModule,
+      imports: [
+        PlatformModule.forRoot(runtime), CampaignsModule, JointActionsModule, ReportsModule, Open311Module, CasesModule,
+        CreditExportModule.forRoot(runtime),
+      ],
+    };
   }
 }
 
-/** enforcement: campaigns now; joint actions, citizen reports, cases and appeals grow here (issue 6). */
+/** enforcement: campaigns and joint actions with iCalendar feeds, citizen reports with Open311, cases with due process and the credit/points export. */
 export const enforcementService: ServiceDefinition = {
   name: ServiceName.Enforcement,
   defaultPort: DEFAULT_PORTS[ServiceName.Enforcement],
