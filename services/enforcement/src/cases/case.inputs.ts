@@ -34,6 +34,14 @@ export class OpenCaseInput {
 
   @Field(() => [ID], { nullable: true })
   evidenceInspectionIds?: string[] | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "A joint action's finding (recordActionFinding) this case follows up: its target must be the case's (the household, the property " +
+      'company, or the unit where it was found); its photos join the evidence. A finding becomes at most one case (CONFLICT FINDING_ALREADY_OPENED).',
+  })
+  actionFindingId?: string | null;
 }
 
 @ArgsType()

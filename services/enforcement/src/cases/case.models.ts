@@ -22,6 +22,7 @@ export interface CaseRow {
   evidenceDescription: string;
   evidenceUploadIds: string[];
   evidenceInspectionIds: string[];
+  actionFindingId: string | null;
   state: CaseState;
   openedAt: Date;
   openedBy: string;
@@ -130,6 +131,9 @@ export class Case {
   @Field(() => CaseEvidence)
   evidence: CaseEvidence;
 
+  @Field(() => ID, { nullable: true, description: "The joint action's finding (管执联动发现) this case follows up, if any." })
+  actionFindingId: string | null;
+
   @Field(() => CaseState)
   state: CaseState;
 
@@ -197,6 +201,7 @@ export class Case {
       evidence: Object.assign(new CaseEvidence(), {
         description: row.evidenceDescription, uploadIds: row.evidenceUploadIds, inspectionIds: row.evidenceInspectionIds,
       }),
+      actionFindingId: row.actionFindingId,
       state: row.state,
       stateLabelZh: CASE_STATE_LABEL_ZH[row.state],
       openedAt: row.openedAt,

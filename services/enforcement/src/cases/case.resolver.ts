@@ -59,6 +59,7 @@ export class CaseResolver {
     input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
     if (input.householdId) input.householdId = requireUuid(input.householdId, 'householdId');
     if (input.institutionId) input.institutionId = requireUuid(input.institutionId, 'institutionId');
+    if (input.actionFindingId) input.actionFindingId = requireUuid(input.actionFindingId, 'actionFindingId');
     input.evidenceUploadIds = input.evidenceUploadIds?.map((id) => requireUuid(id, 'evidenceUploadIds'));
     input.evidenceInspectionIds = input.evidenceInspectionIds?.map((id) => requireUuid(id, 'evidenceInspectionIds'));
     return this.caseService.open(caller, input);

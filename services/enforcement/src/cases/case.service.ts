@@ -19,7 +19,7 @@ export const CASE_COLUMNS = `c.id, c.target_kind AS "targetKind", c.household_id
   c.floating_population AS "floatingPopulation", c.org_unit_id AS "orgUnitId", c.article_code AS "articleCode",
   a.title_zh AS "articleTitleZh", a.min_fine AS "minFine", a.max_fine AS "maxFine", a.appeal_window_days AS "appealWindowDays",
   c.evidence_description AS "evidenceDescription", c.evidence_upload_ids::text[] AS "evidenceUploadIds",
-  c.evidence_inspection_ids::text[] AS "evidenceInspectionIds", c.state, c.opened_at AS "openedAt", c.opened_by AS "openedBy",
+  c.evidence_inspection_ids::text[] AS "evidenceInspectionIds", c.action_finding_id AS "actionFindingId", c.state, c.opened_at AS "openedAt", c.opened_by AS "openedBy",
   c.comply_by::text AS "complyBy", c.notice_text AS "noticeText", c.complied, c.follow_up_note AS "followUpNote",
   c.fine_amount AS "fineAmount", c.penalty_decided_on::text AS "penaltyDecidedOn", c.penalty_note AS "penaltyNote",
   c.appeal_deadline::text AS "appealDeadline", c.appeal_grounds AS "appealGrounds", c.appealed_at AS "appealedAt",
@@ -136,23 +136,56 @@ export class CaseService {
       });
     }
     await this.territory.requireInScope(caller, input.orgUnitId);
-    const [{ id }] = await this.dataSource.query(
-      `WITH created AS (
-         INSERT INTO enforcement_case (target_kind, household_id, institution_id, floating_population, org_unit_id, article_code,
-                                       evidence_description, evidence_upload_ids, evidence_inspection_ids, state, opened_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9::uuid[], 'OPENED', $10)
-         RETURNING id, opened_at
-       ), history AS (
-         INSERT INTO case_history (case_id, from_state, to_state, at, actor) SELECT id, NULL, 'OPENED', opened_at, $10 FROM created
-       )
-       SELECT id FROM created`,
-      [
-        input.targetKind, household ? input.householdId : null, household ? null : input.institutionId, household && !!input.floatingPopulation,
-        input.orgUnitId, article.code, description, [...new Set(input.evidenceUploadIds ?? [])], [...new Set(input.evidenceInspectionIds ?? [])],
-        caller.userId,
-      ],
-    );
+    const finding = input.actionFindingId ? await this.findingFor(input) : null;
+    const uploadIds = [...new Set([...(input.evidenceUploadIds ?? []), ...(finding?.photoIds ?? [])])];
+    let created: { id: string }[];
+    try {
+      created = await this.dataSource.query(
+        `WITH created AS (
+           INSERT INTO enforcement_case (target_kind, household_id, institution_id, floating_population, org_unit_id, article_code,
+                                         evidence_description, evidence_upload_ids, evidence_inspection_ids, action_finding_id, state, opened_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9::uuid[], $11, 'OPENED', $10)
+           RETURNING id, opened_at
+         ), history AS (
+           INSERT INTO case_history (case_id, from_state, to_state, at, actor) SELECT id, NULL, 'OPENED', opened_at, $10 FROM created
+         )
+         SELECT id FROM created`,
+        [
+          input.targetKind, household ? input.householdId : null, household ? null : input.institutionId, household && !!input.floatingPopulation,
+          input.orgUnitId, article.code, description, uploadIds, [...new Set(input.evidenceInspectionIds ?? [])],
+          caller.userId, finding?.id ?? null,
+        ],
+      );
+    } catch (error) {
+      // The unique key on action_finding_id decides, also between two officers opening a case from one finding at once.
+      if ((error as { code?: string }).code === '23505' && finding) {
+        throw DomainError.conflict('A case has already been opened from that finding', 'FINDING_ALREADY_OPENED', { actionFindingId: finding.id });
+      }
+      throw error;
+    }
+    const [{ id }] = created;
     return this.get(caller, id);
+  }
+
+  /** The finding a case is opened from, checked to be about the case's target: a case never follows up someone else's finding. */
+  private async findingFor(input: OpenCaseInput): Promise<{ id: string; photoIds: string[] }> {
+    const [finding] = await this.dataSource.query(
+      `SELECT id, target_kind AS "targetKind", household_id AS "householdId", property_company_id AS "propertyCompanyId",
+              org_unit_id AS "orgUnitId", photo_ids::text[] AS "photoIds"
+         FROM action_finding WHERE id = $1`,
+      [input.actionFindingId],
+    );
+    if (!finding) throw DomainError.notFound('Action finding', input.actionFindingId!);
+    const matches =
+      finding.targetKind === 'HOUSEHOLD' ? input.targetKind === CaseTargetKind.HOUSEHOLD && input.householdId === finding.householdId
+      : finding.targetKind === 'PROPERTY_COMPANY' ? input.targetKind === CaseTargetKind.PROPERTY_COMPANY && input.institutionId === finding.propertyCompanyId
+      : input.targetKind === CaseTargetKind.UNIT && input.orgUnitId === finding.orgUnitId;
+    if (!matches) {
+      throw DomainError.badInput("The finding is about another target than the case's", 'FINDING_TARGET_MISMATCH', {
+        actionFindingId: finding.id, findingTargetKind: finding.targetKind,
+      });
+    }
+    return { id: finding.id, photoIds: finding.photoIds };
   }
 
   issueRectificationNotice(caller: Caller, args: IssueRectificationNoticeArgs): Promise<Case> {

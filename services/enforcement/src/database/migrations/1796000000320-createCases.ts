@@ -42,6 +42,8 @@ export class CreateCases1796000000320 implements MigrationInterface {
         evidence_description  text NOT NULL CHECK (length(evidence_description) BETWEEN 1 AND 2000),
         evidence_upload_ids   uuid[] NOT NULL DEFAULT '{}',
         evidence_inspection_ids uuid[] NOT NULL DEFAULT '{}',
+        -- The joint action's finding this case was opened from, if any: a finding becomes at most one case.
+        action_finding_id     uuid UNIQUE REFERENCES action_finding (id),
         state                 text NOT NULL CHECK (state IN ('OPENED', 'RECTIFICATION_NOTICE_ISSUED', 'FOLLOW_UP_DUE', 'CLOSED',
                                 'NOT_RECTIFIED', 'PENALISED', 'APPEALED', 'UPHELD', 'OVERTURNED', 'REVOKED')),
         opened_at             timestamptz NOT NULL DEFAULT now(),

@@ -303,7 +303,7 @@ describe('joint actions through the gateway', () => {
   });
 
   describe('findings', () => {
-    it('turns a finding about a household into an inspection in households, and keeps one about a property company as a violation candidate', async () => {
+    it('turns a finding about a household into an inspection in households, and keeps one about a property company as a violation candidate that becomes one case', async () => {
       const households = platform.database(ServiceName.Households);
       const [household] = await households.query(
         `SELECT h.id, t.path::text[] AS path FROM household h JOIN territory_unit t ON t.id = h.compound_id ORDER BY h.id LIMIT 1`,
@@ -357,6 +357,24 @@ describe('joint actions through the gateway', () => {
       expect(candidate.data.recordActionFinding).toMatchObject({ targetKind: 'PROPERTY_COMPANY', propertyCompany: { id: company.id } });
       expect(await count(`SELECT count(*)::int AS count FROM action_finding WHERE action_id = $1 AND target_kind = 'PROPERTY_COMPANY'`, [actionId])).toBe(1);
       expect(await count(`SELECT count(*)::int AS count FROM outbox_event WHERE type = 'action-finding.recorded'`)).toBe(outbox);
+
+      // The candidate becomes a case against the company, once; a case about another target cannot claim it.
+      const OPEN_CASE = `mutation($input: OpenCaseInput!) { openCase(input: $input) { id state targetKind actionFindingId institution { id } } }`;
+      const caseInput = {
+        targetKind: 'PROPERTY_COMPANY', institutionId: company.id, orgUnitId: community, articleCode: 'NB-WASTE-61',
+        evidenceDescription: '联合执法发现：投放点无人值守', actionFindingId: candidate.data.recordActionFinding.id,
+      };
+      const otherCompany = platform.plan.institutions.filter((i) => i.kind === 'PROPERTY_COMPANY')[1];
+      const mismatched: any = await platform.query(admin, OPEN_CASE, { input: { ...caseInput, institutionId: otherCompany.id } });
+      expect(reasonOf(mismatched)).toBe('FINDING_TARGET_MISMATCH');
+      const opened: any = await platform.query(admin, OPEN_CASE, { input: caseInput });
+      expect(opened.errors).toBeUndefined();
+      expect(opened.data.openCase).toMatchObject({
+        state: 'OPENED', targetKind: 'PROPERTY_COMPANY', actionFindingId: candidate.data.recordActionFinding.id, institution: { id: company.id },
+      });
+      const twice: any = await platform.query(admin, OPEN_CASE, { input: caseInput });
+      expect(twice.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'FINDING_ALREADY_OPENED' });
+      expect(await count(`SELECT count(*)::int AS count FROM enforcement_case WHERE action_finding_id = $1`, [candidate.data.recordActionFinding.id])).toBe(1);
 
       const two: any = await platform.query(admin, FINDING, {
         actionId, key: 'finding-two-1', input: { householdId: household.id, orgUnitId: community, category: 'OTHER', description: '两个对象' },
