@@ -110,6 +110,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
         return count === unitCount;
       });
     }
+    for (const name of [ServiceName.Enforcement, ServiceName.Notifications]) {
+      await waitFor(`${name}'s copy of the institutions`, async () => {
+        const [{ count }] = await databases.get(name)!.query(`SELECT count(*)::int AS count FROM institution_copy`);
+        return count === plan.institutions.length;
+      });
+    }
 
     const gatewayEnv = parseGatewayEnvironment({
       ...env,

@@ -246,8 +246,20 @@ export class ReportService {
     return this.transition(caller, id, ReportAction.TRIAGE, note);
   }
 
+  /** A bureau must be a functional department in the institution copy, a team one of the enforcement teams. */
+  private async requireAssignee(kind: ReportAssigneeKind, assigneeId: string): Promise<void> {
+    const [found] = await this.dataSource.query(
+      kind === ReportAssigneeKind.BUREAU
+        ? `SELECT 1 FROM institution_copy WHERE id = $1 AND kind = 'DEPARTMENT'`
+        : `SELECT 1 FROM enforcement_team WHERE id = $1`,
+      [assigneeId],
+    );
+    if (!found) throw DomainError.badInput(`No such ${kind === ReportAssigneeKind.BUREAU ? 'bureau' : 'team'} to assign to`, 'UNKNOWN_ASSIGNEE', { assigneeId });
+  }
+
   async assign(caller: Caller, id: string, kind: ReportAssigneeKind, assigneeId: string, note: string | null): Promise<CitizenReport> {
     if (kind === ReportAssigneeKind.UNIT) await this.territory.requireInScope(caller, assigneeId);
+    else await this.requireAssignee(kind, assigneeId);
     return this.transition(caller, id, ReportAction.ASSIGN, note, { assigneeKind: kind, assigneeId });
   }
 

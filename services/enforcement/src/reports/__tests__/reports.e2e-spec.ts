@@ -105,7 +105,15 @@ describe('citizen reports through the gateway', () => {
     const report = await submit(resident, { categoryCode: 'BIN_OVERFLOW' });
     const id = report.id;
     await platform.query(secretaryA, TRIAGE, { id });
-    await platform.query(secretaryA, ASSIGN, { input: { id, assigneeKind: 'BUREAU', assigneeId: platform.plan.institutions.find((i) => i.kind === 'DEPARTMENT')!.id } });
+    // Only a functional department (bureau) of the institution copy takes a report; a school or an unknown id does not.
+    for (const assigneeId of [platform.plan.institutions.find((i) => i.kind === 'SCHOOL')!.id, randomUUID()]) {
+      const refused: any = await platform.query(secretaryA, ASSIGN, { input: { id, assigneeKind: 'BUREAU', assigneeId } });
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'UNKNOWN_ASSIGNEE' });
+    }
+    const assigned: any = await platform.query(secretaryA, ASSIGN, {
+      input: { id, assigneeKind: 'BUREAU', assigneeId: platform.plan.institutions.find((i) => i.kind === 'DEPARTMENT')!.id },
+    });
+    expect(assigned.data.assignReport.status).toBe('ASSIGNED');
     await platform.query(secretaryA, START, { id });
     await platform.query(secretaryA, RESOLVE, { id, note: '已换桶' });
 
