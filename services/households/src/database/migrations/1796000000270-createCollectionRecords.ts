@@ -9,6 +9,10 @@ const DESTINATIONS = `'RECYCLING_PLANT', 'KITCHEN_TREATMENT', 'INCINERATION', 'L
  * station's CSV file. One row per (compound, point, day, stream, destination): a second weighing of the same stream
  * to the same destination on the same day is added up by the station before it exports.
  *
+ * Records are history, like grades: no foreign key to collection_point (points are deactivated, never deleted, and the
+ * service checks that a point exists before it writes), which also keeps the per-row foreign-key check out of bulk
+ * imports and the demo year's million rows.
+ *
  * Indexes serve the metrics to come (sums over months): per compound and day (the unique key, whose first column is
  * the compound, so a territory's compounds join on it), per point and day, and per day with stream and destination
  * covering the weight (district per-day / per-stream / per-destination sums read only the index).
@@ -34,7 +38,7 @@ export class CreateCollectionRecords1796000000270 implements MigrationInterface 
       CREATE TABLE collection_record (
         id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         compound_id         uuid NOT NULL,
-        collection_point_id uuid REFERENCES collection_point (id),
+        collection_point_id uuid,
         day                 date NOT NULL,
         stream              text NOT NULL CHECK (stream IN (${STREAMS})),
         weight_kg           numeric(10, 2) NOT NULL CHECK (weight_kg >= 0),
