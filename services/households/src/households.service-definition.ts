@@ -11,6 +11,7 @@ import { CreateCollection1796000000230 } from './database/migrations/17960000002
 import { CreateOutreach1796000000240 } from './database/migrations/1796000000240-createOutreach.js';
 import { AddDisclosureBasis1796000000260 } from './database/migrations/1796000000260-addDisclosureBasis.js';
 import { CreatePhotoCheckIns1796000000250 } from './database/migrations/1796000000250-createPhotoCheckIns.js';
+import { CreateCollectionRecords1796000000270 } from './database/migrations/1796000000270-createCollectionRecords.js';
 import { CheckInsModule } from './check-ins/check-ins.module.js';
 import { CollectionModule } from './collection/collection.module.js';
 import { HouseholdEntity } from './households/household.entity.js';
@@ -57,6 +58,7 @@ export const householdsService: ServiceDefinition = {
     CreateOutreach1796000000240,
     CreatePhotoCheckIns1796000000250,
     AddDisclosureBasis1796000000260,
+    CreateCollectionRecords1796000000270,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
   demoData: householdsDemoData,

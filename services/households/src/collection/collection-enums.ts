@@ -58,3 +58,34 @@ registerEnumType(DoorToDoorCollectionStatus, {
   description: '上门收运申请状态',
   valuesMap: described(DOOR_TO_DOOR_STATUS_LABEL_ZH),
 });
+
+/** Where a collected stream went (去向). */
+export enum CollectionDestination {
+  RECYCLING_PLANT = 'RECYCLING_PLANT',
+  KITCHEN_TREATMENT = 'KITCHEN_TREATMENT',
+  INCINERATION = 'INCINERATION',
+  LANDFILL = 'LANDFILL',
+  HAZARDOUS_TREATMENT = 'HAZARDOUS_TREATMENT',
+}
+
+export const COLLECTION_DESTINATION_LABEL_ZH: Record<CollectionDestination, string> = {
+  [CollectionDestination.RECYCLING_PLANT]: '再生资源利用',
+  [CollectionDestination.KITCHEN_TREATMENT]: '厨余处理',
+  [CollectionDestination.INCINERATION]: '焚烧发电',
+  [CollectionDestination.LANDFILL]: '填埋',
+  [CollectionDestination.HAZARDOUS_TREATMENT]: '危废处置',
+};
+
+/** How a collection record came in. */
+export enum CollectionRecordSource {
+  MANUAL = 'MANUAL',
+  IMPORT = 'IMPORT',
+}
+
+export const COLLECTION_RECORD_SOURCE_LABEL_ZH: Record<CollectionRecordSource, string> = {
+  [CollectionRecordSource.MANUAL]: '手工录入',
+  [CollectionRecordSource.IMPORT]: '文件导入',
+};
+
+registerEnumType(CollectionDestination, { name: 'CollectionDestination', description: '收运去向', valuesMap: described(COLLECTION_DESTINATION_LABEL_ZH) });
+registerEnumType(CollectionRecordSource, { name: 'CollectionRecordSource', description: '记录来源', valuesMap: described(COLLECTION_RECORD_SOURCE_LABEL_ZH) });

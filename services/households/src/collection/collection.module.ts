@@ -5,14 +5,22 @@ import { TerritoryReplicaModule } from '#libs/territory';
 import { HouseholdService } from '../households/household.service.js';
 import { CollectionPointResolver } from './collection-point.resolver.js';
 import { CollectionPointService } from './collection-point.service.js';
+import { CollectionLimits, parseCollectionLimits } from './collection-limits.js';
+import { CollectionRecordResolver } from './collection-record.resolver.js';
+import { CollectionRecordService } from './collection-record.service.js';
 import { DoorToDoorCollectionResolver } from './door-to-door.resolver.js';
 import { DoorToDoorCollectionService } from './door-to-door.service.js';
 
-/** Humane service (人性化管理): collection points and their hours, and door-to-door collection requests. */
+/**
+ * Humane service (人性化管理): collection points and their hours, and door-to-door collection requests; collection records
+ * (收运记录) and their CSV import. `COLLECTION_MAX_KG_PER_POINT_DAY` is read when the module starts, so a bad value stops the boot.
+ */
 @Module({
   imports: [TerritoryReplicaModule],
   providers: [
     CollectionPointService, CollectionPointResolver, DoorToDoorCollectionService, DoorToDoorCollectionResolver,
+    CollectionRecordService, CollectionRecordResolver,
+    { provide: CollectionLimits, useFactory: () => parseCollectionLimits() },
     HouseholdService, PersonalDataAudit, Idempotency,
   ],
 })

@@ -3,6 +3,7 @@ import { planHouseholds, planUnits, type DistrictPlan } from '#libs/demo-data';
 import { applyTerritorySnapshots } from '#libs/territory';
 import type { DemoData, DemoDataOptions } from '#libs/platform';
 import { seedPhotoCheckIns } from './check-ins.seed.js';
+import { seedCollectionRecords } from './collection-records.seed.js';
 import { demoMonths, gradeMonth, seedCommitmentLetters, seedInspections, seedResidents } from './evidence.seed.js';
 
 export const householdsDemoData: DemoData = {
@@ -18,13 +19,15 @@ export const householdsDemoData: DemoData = {
   async reset(dataSource) {
     await dataSource.query(`
       TRUNCATE household, territory_unit, personal_data_access, outbox_event, processed_event, upload, evaluation_run,
-               evaluation_month, monthly_grade, idempotency_record, collection_point, photo_check_in, check_in_quota_flag CASCADE`);
+               evaluation_month, monthly_grade, idempotency_record, collection_point, collection_record, collection_import, photo_check_in,
+               check_in_quota_flag CASCADE`);
     await dataSource.query(`DELETE FROM grading_rule_set WHERE created_by <> 'migration'`);
   },
 
   async seed(dataSource: DataSource, plan: DistrictPlan, options: DemoDataOptions) {
     const written = await seedHouseholdRows(dataSource, plan, options.households);
     const points = await seedCollectionPoints(dataSource, plan);
+    const collection = await seedCollectionRecords(dataSource);
     const residents = await seedResidents(dataSource, plan);
     const letters = await seedCommitmentLetters(dataSource);
     let inspections = 0;
@@ -33,7 +36,7 @@ export const householdsDemoData: DemoData = {
       await gradeMonth(dataSource, plan, month);
     }
     const checkIns = await seedPhotoCheckIns(dataSource);
-    return `${written} households, ${residents} residents, ${letters} commitment letters, ${points} collection points, ${inspections} inspections in ${demoMonths().join(' and ')} (graded), ` +
+    return `${written} households, ${residents} residents, ${letters} commitment letters, ${points} collection points, ${collection.records} collection records (${collection.from} – ${collection.to}), ${inspections} inspections in ${demoMonths().join(' and ')} (graded), ` +
       `${checkIns.checkIns} party members' photo check-ins over 4 weeks (${checkIns.flags} weeks under quota flagged)`;
   },
 };
