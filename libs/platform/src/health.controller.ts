@@ -1,6 +1,7 @@
 import { Controller, Get, HttpStatus, Inject, Res, type OnApplicationShutdown } from '@nestjs/common';
 import type { Response } from 'express';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '#libs/messaging';
 
@@ -10,6 +11,11 @@ const CHECK_TIMEOUT_MS = 2_000;
 @Controller('health')
 export class HealthController implements OnApplicationShutdown {
   private redis?: Redis;
+  /**
+   * A connection of its own: the service's pool can be busy for seconds with real work (a month's notices, a backlog
+   * of events after a seed), and a process that is working is not down.
+   */
+  private database?: pg.Pool;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -19,7 +25,7 @@ export class HealthController implements OnApplicationShutdown {
   @Get()
   async check(@Res() response: Response): Promise<void> {
     const [database, redis] = await Promise.all([
-      probe(() => this.dataSource.query('SELECT 1')),
+      probe(() => this.databaseClient().query('SELECT 1')),
       probe(() => this.redisClient().ping()),
     ]);
     const healthy = database === 'up' && redis === 'up';
@@ -30,6 +36,17 @@ export class HealthController implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.redis?.disconnect();
+    await this.database?.end();
+  }
+
+  private databaseClient(): pg.Pool {
+    if (!this.database) {
+      const { url } = this.dataSource.options as { url?: string };
+      this.database = new pg.Pool({ connectionString: url, max: 1, idleTimeoutMillis: 60_000, connectionTimeoutMillis: CHECK_TIMEOUT_MS });
+      // An idle connection the server closed is just gone; the next check opens another.
+      this.database.on('error', () => undefined);
+    }
+    return this.database;
   }
 
   private redisClient(): Redis {
