@@ -182,7 +182,8 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'up
  * households service with the signed caller, and its answer back, without buffering either.
  */
 async function proxyUpload(req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>, path: string) {
-  const fail = (status: number, code: string, message: string) => {
+  const fail = (status: number, message: string) => {
+    const code = status === 401 ? ErrorCode.UNAUTHENTICATED : status === 413 ? 'PAYLOAD_TOO_LARGE' : ErrorCode.INTERNAL_SERVER_ERROR;
     if (res.headersSent) res.destroy();
     else res.status(status).json({ error: { code, message } });
   };
@@ -190,71 +191,13 @@ async function proxyUpload(req: Request, res: Response, env: GatewayEnvironment,
   try {
     caller = await authenticate(req, env, subgraphs);
   } catch (error) {
-    return fail(401, ErrorCode.UNAUTHENTICATED, (error as Error).message);
+    return fail(401, (error as Error).message);
   }
-  const tooLarge = () =>
-    fail(413, 'PAYLOAD_TOO_LARGE', `An upload request may be at most ${MAX_UPLOAD_REQUEST_BYTES.toLocaleString('en')} bytes (a 5 MB photo)`);
-  if (Number(req.headers['content-length'] ?? 0) > MAX_UPLOAD_REQUEST_BYTES) return tooLarge();
-  const graphqlUrl = subgraphs.get('households');
-  if (!graphqlUrl) return fail(503, ErrorCode.INTERNAL_SERVER_ERROR, 'The households service is not routed yet');
-
-  const target = new URL(graphqlUrl);
-  const headers: Record<string, string | string[]> = { ...signCaller(caller, env.CONTEXT_SIGNING_SECRET), 'x-request-id': caller.requestId };
-  for (const name of FORWARDED_REQUEST_HEADERS) {
-    const value = req.headers[name];
-    if (value !== undefined) headers[name] = value;
-  }
-  const upstream = (target.protocol === 'https:' ? httpsRequest : httpRequest)({
-    protocol: target.protocol,
-    hostname: target.hostname,
-    port: target.port,
-    method: req.method,
-    path: `${target.pathname.replace(/\/graphql\/?$/, '')}${path}`,
-    headers,
-    timeout: UPLOAD_TIMEOUT_MS,
+  passThrough(req, res, env, subgraphs, {
+    service: 'households', path, caller, forwardedHeaders: FORWARDED_REQUEST_HEADERS, maxBytes: MAX_UPLOAD_REQUEST_BYTES,
+    tooLargeMessage: `An upload request may be at most ${MAX_UPLOAD_REQUEST_BYTES.toLocaleString('en')} bytes (a 5 MB photo)`,
+    timeoutMs: UPLOAD_TIMEOUT_MS, fail,
   });
-  let answered = false;
-  let refused = false;
-  upstream.on('response', (answer) => {
-    answered = true;
-    res.status(answer.statusCode ?? 502);
-    for (const [name, value] of Object.entries(answer.headers as IncomingHttpHeaders)) {
-      if (value !== undefined && !HOP_BY_HOP.has(name)) res.setHeader(name, value);
-    }
-    answer.pipe(res);
-    answer.on('error', () => res.destroy());
-  });
-  upstream.on('timeout', () => upstream.destroy(new Error('households did not answer in time')));
-  upstream.on('error', (error) => {
-    if (answered || refused || res.writableEnded) return;
-    log('error', 'Upload proxy failed', { requestId: caller.requestId, error: error.message });
-    fail(502, ErrorCode.INTERNAL_SERVER_ERROR, 'The households service did not answer');
-  });
-  // A client that goes away cancels the upstream request, so households stores nothing half-sent.
-  req.on('close', () => {
-    if (!req.complete) upstream.destroy();
-  });
-  res.on('close', () => {
-    if (!res.writableFinished) upstream.destroy();
-  });
-
-  if (req.method === 'GET' || req.method === 'HEAD') {
-    upstream.end();
-    return;
-  }
-  // A body without a Content-Length (chunked) is counted as it streams and cut off past the limit.
-  let received = 0;
-  req.on('data', (chunk: Buffer) => {
-    received += chunk.length;
-    if (received > MAX_UPLOAD_REQUEST_BYTES && !refused) {
-      refused = true;
-      req.unpipe(upstream);
-      req.resume(); // the rest is read and dropped, so the client gets the answer instead of a stalled connection
-      upstream.destroy();
-      if (!answered) tooLarge();
-    }
-  });
-  req.pipe(upstream);
 }
 
 /** Open311 requests are small forms: anything larger is refused before enforcement sees it. */
@@ -270,39 +213,69 @@ const OPEN311_PATH = /^\/open311\/v2\/(?:services|requests)(?:\/[\w.%-]+)?\.(?:j
  */
 async function proxyOpen311(req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>) {
   const asXml = /\.xml(?:\?|$)/i.test(req.originalUrl);
+  // Errors in the specification's format: [{ code, description }], or <errors><error>… for .xml.
   const fail = (status: number, description: string) => {
     if (res.headersSent) return res.destroy();
-    const errors = [{ code: status, description }];
     if (asXml) {
       const text = description.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
       res.status(status).type('text/xml; charset=utf-8')
         .send(`<?xml version="1.0" encoding="utf-8"?>\n<errors><error><code>${status}</code><description>${text}</description></error></errors>`);
     } else {
-      res.status(status).json(errors);
+      res.status(status).json([{ code: status, description }]);
     }
   };
   const path = req.originalUrl.split('?')[0];
   if (!OPEN311_PATH.test(path) || path.includes('..')) return fail(404, 'There is no such Open311 resource');
   if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'POST') return fail(405, `${req.method} is not part of GeoReport v2`);
-  if (Number(req.headers['content-length'] ?? 0) > MAX_OPEN311_REQUEST_BYTES) return fail(413, 'An Open311 request may be at most 64 KiB');
-  const graphqlUrl = subgraphs.get('enforcement');
-  if (!graphqlUrl) return fail(503, 'The enforcement service is not routed yet');
   const caller: Caller = { userId: 'open311:public', roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId: requestIdOf(req) };
+  const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+  passThrough(req, res, env, subgraphs, {
+    service: 'enforcement', path: `${path}${query}`, caller, forwardedHeaders: ['content-type', 'content-length', 'accept'],
+    maxBytes: MAX_OPEN311_REQUEST_BYTES, tooLargeMessage: 'An Open311 request may be at most 64 KiB', timeoutMs: OPEN311_TIMEOUT_MS, fail,
+  });
+}
+
+interface PassThroughOptions {
+  /** The subgraph that answers, and the path (with query) on it. */
+  service: string;
+  path: string;
+  /** Signed into the forwarded request, so the service accepts only what came through the gateway. */
+  caller: Caller;
+  /** Request headers the service needs; everything else (the JWT above all) stays here. */
+  forwardedHeaders: readonly string[];
+  maxBytes: number;
+  tooLargeMessage: string;
+  timeoutMs: number;
+  /** Answers an error in the route's own format. */
+  fail(status: number, message: string): void;
+}
+
+/**
+ * Streams a plain-HTTP request to a subgraph with the signed caller, and its answer back, buffering neither. A body
+ * over the limit is refused by its Content-Length or, without one, cut off as it streams; a client that goes away
+ * cancels the upstream request, so the service keeps nothing half-sent.
+ */
+function passThrough(req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>, options: PassThroughOptions): void {
+  const { service, caller, fail } = options;
+  const tooLarge = () => fail(413, options.tooLargeMessage);
+  if (Number(req.headers['content-length'] ?? 0) > options.maxBytes) return tooLarge();
+  const graphqlUrl = subgraphs.get(service);
+  if (!graphqlUrl) return fail(503, `The ${service} service is not routed yet`);
+
   const target = new URL(graphqlUrl);
   const headers: Record<string, string | string[]> = { ...signCaller(caller, env.CONTEXT_SIGNING_SECRET), 'x-request-id': caller.requestId };
-  for (const name of ['content-type', 'content-length', 'accept']) {
+  for (const name of options.forwardedHeaders) {
     const value = req.headers[name];
     if (value !== undefined) headers[name] = value;
   }
-  const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
   const upstream = (target.protocol === 'https:' ? httpsRequest : httpRequest)({
     protocol: target.protocol,
     hostname: target.hostname,
     port: target.port,
     method: req.method,
-    path: `${target.pathname.replace(/\/graphql\/?$/, '')}${path}${query}`,
+    path: `${target.pathname.replace(/\/graphql\/?$/, '')}${options.path}`,
     headers,
-    timeout: OPEN311_TIMEOUT_MS,
+    timeout: options.timeoutMs,
   });
   let answered = false;
   let refused = false;
@@ -315,28 +288,32 @@ async function proxyOpen311(req: Request, res: Response, env: GatewayEnvironment
     answer.pipe(res);
     answer.on('error', () => res.destroy());
   });
-  upstream.on('timeout', () => upstream.destroy(new Error('enforcement did not answer in time')));
+  upstream.on('timeout', () => upstream.destroy(new Error(`${service} did not answer in time`)));
   upstream.on('error', (error) => {
     if (answered || refused || res.writableEnded) return;
-    log('error', 'Open311 proxy failed', { requestId: caller.requestId, error: error.message });
-    fail(502, 'The enforcement service did not answer');
+    log('error', 'Pass-through to a service failed', { requestId: caller.requestId, service, error: error.message });
+    fail(502, `The ${service} service did not answer`);
+  });
+  req.on('close', () => {
+    if (!req.complete) upstream.destroy();
   });
   res.on('close', () => {
     if (!res.writableFinished) upstream.destroy();
   });
-  if (req.method !== 'POST') {
+
+  if (req.method === 'GET' || req.method === 'HEAD') {
     upstream.end();
     return;
   }
   let received = 0;
   req.on('data', (chunk: Buffer) => {
     received += chunk.length;
-    if (received > MAX_OPEN311_REQUEST_BYTES && !refused) {
+    if (received > options.maxBytes && !refused) {
       refused = true;
       req.unpipe(upstream);
-      req.resume();
+      req.resume(); // the rest is read and dropped, so the client gets the answer instead of a stalled connection
       upstream.destroy();
-      if (!answered) fail(413, 'An Open311 request may be at most 64 KiB');
+      if (!answered) tooLarge();
     }
   });
   req.pipe(upstream);

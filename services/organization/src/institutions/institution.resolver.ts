@@ -2,11 +2,11 @@ import { Args, Context, ID, Mutation, Parent, Query, ResolveField, ResolveRefere
 import { Permission, requirePermission, type Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
 import { PageArgs } from '#libs/pagination';
-import { CurrentCaller, ParseUuidPipe, byIds, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
+import { CurrentCaller, ParseUuidPipe, requireUuid, type RequestContext } from '#libs/platform';
 import { orgUnitLoader } from '../territory/org-unit.loader.js';
 import { OrgUnit } from '../territory/org-unit.model.js';
 import { OrgUnitService, canSee } from '../territory/org-unit.service.js';
-import type { InstitutionEntity } from './institution.entity.js';
+import { institutionLoader } from './institution.loader.js';
 import { Institution, InstitutionConnection } from './institution.model.js';
 import { InstitutionService } from './institution.service.js';
 import { InstitutionsArgs } from './institutions.args.js';
@@ -40,7 +40,7 @@ export class InstitutionResolver {
   @ResolveField(() => Institution, { nullable: true, description: 'For a sector unit (下属行业单位): its functional department.' })
   async parent(@Parent() institution: Institution, @Context() context: RequestContext): Promise<Institution | null> {
     if (!institution.parentId) return null;
-    const parent = await this.loader(context).load(institution.parentId);
+    const parent = await institutionLoader(context, this.institutionService).load(institution.parentId);
     return parent ? Institution.from(parent) : null;
   }
 
@@ -62,14 +62,9 @@ export class InstitutionResolver {
     return Institution.from(await this.institutionService.setParent(id, parentId ? requireUuid(parentId, 'parentId') : null));
   }
 
-  private loader(context: RequestContext) {
-    return requestLoader<InstitutionEntity>(context, 'Institution', async (ids) => byIds(ids, await this.institutionService.findByIds(ids)));
-  }
-
   @ResolveReference()
   async resolveReference(@Parent() reference: { id: string }, @Context() context: RequestContext): Promise<Institution | null> {
-    const loader = requestLoader<InstitutionEntity>(context, 'Institution', async (ids) => byIds(ids, await this.institutionService.findByIds(ids)));
-    const institution = await loader.load(reference.id);
+    const institution = await institutionLoader(context, this.institutionService).load(reference.id);
     return institution ? Institution.from(institution) : null;
   }
 }

@@ -11,7 +11,8 @@ import { RegistrationKind } from './party-org-kind.js';
 import { PartyMemberService } from './party-member.service.js';
 import { PartyOrgService } from './party-org.service.js';
 import { CreatePartyMemberInput, PartyMembersArgs } from './party.inputs.js';
-import { institutionLoader, partyMemberLoader, partyOrgLoader, registrationsLoader } from './party.loaders.js';
+import { institutionLoader } from '../institutions/institution.loader.js';
+import { partyMemberLoader, partyOrgLoader, registrationsLoader } from './party.loaders.js';
 import { BranchRegistration, DualRegistration, PartyMember, PartyMemberConnection, PartyOrg } from './party.models.js';
 
 @Resolver(() => PartyMember)

@@ -10,7 +10,8 @@ import { OrgUnitService, canSee } from '../territory/org-unit.service.js';
 import { PartyMemberService } from './party-member.service.js';
 import { PartyOrgService } from './party-org.service.js';
 import { CreatePartyOrgInput, PartyOrgsArgs } from './party.inputs.js';
-import { institutionLoader, memberCountLoader, partyMemberLoader, partyOrgLoader, secretaryLoader } from './party.loaders.js';
+import { institutionLoader } from '../institutions/institution.loader.js';
+import { memberCountLoader, partyMemberLoader, partyOrgLoader, secretaryLoader } from './party.loaders.js';
 import { PartyMember, PartyOrg, PartyOrgConnection, SecretaryPost, SecretaryPostConnection } from './party.models.js';
 import { orgWithinScope } from './party-scope.js';
 

@@ -1,6 +1,4 @@
 import { byIds, requestLoader, type RequestContext } from '#libs/platform';
-import type { InstitutionEntity } from '../institutions/institution.entity.js';
-import type { InstitutionService } from '../institutions/institution.service.js';
 import type { PartyMemberService } from './party-member.service.js';
 import type { PartyOrgService } from './party-org.service.js';
 import type { BranchRegistrationRow, PartyMember, PartyOrgRow } from './party.models.js';
@@ -36,6 +34,3 @@ export const registrationsLoader = (context: RequestContext, members: PartyMembe
     const rows = await members.openRegistrations(ids);
     return ids.map((id) => rows.filter((row) => row.partyMemberId === id));
   });
-
-export const institutionLoader = (context: RequestContext, institutions: InstitutionService) =>
-  requestLoader<InstitutionEntity>(context, 'Institution', async (ids) => byIds(ids, await institutions.findByIds(ids)));

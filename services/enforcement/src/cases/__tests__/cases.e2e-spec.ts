@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { startPlatform, waitForJob, type GraphQLResponse, type TestPlatform } from '#libs/testing';
 
 const CASE_FIELDS = `id targetKind targetKindLabelZh householdId institution { id } floatingPopulation orgUnit { id } state stateLabelZh
   article { code minFine maxFine appealWindowDays } evidence { description uploadIds inspectionIds }
@@ -47,12 +47,7 @@ describe('enforcement cases with due process through the gateway', () => {
   }
 
   async function runJob(name: JobName, firedAt: string): Promise<void> {
-    const job = await queue.add(name, { firedAt });
-    await waitFor(`${name} fired at ${firedAt}`, async () => {
-      const state = await job.getState();
-      if (state === 'failed') throw new Error(`${name} failed: ${(await queue.getJob(job.id!))?.failedReason}`);
-      return state === 'completed';
-    });
+    await waitForJob(queue, await queue.add(name, { firedAt }), `${name} fired at ${firedAt}`);
   }
 
   const householdInput = (change: Record<string, unknown> = {}) => ({

@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { startPlatform, waitFor, type TestPlatform } from '#libs/testing';
+import { startPlatform, waitForJob, type TestPlatform } from '#libs/testing';
 
 const SECRET = `credit-export-test-secret-${randomUUID()}`;
 
@@ -96,12 +96,7 @@ describe('credit and points exports through the gateway', () => {
   }
 
   async function runJob(name: JobName, firedAt: string): Promise<void> {
-    const job = await queue.add(name, { firedAt });
-    await waitFor(`${name} fired at ${firedAt}`, async () => {
-      const state = await job.getState();
-      if (state === 'failed') throw new Error(`${name} failed: ${(await queue.getJob(job.id!))?.failedReason}`);
-      return state === 'completed';
-    });
+    await waitForJob(queue, await queue.add(name, { firedAt }), `${name} fired at ${firedAt}`);
   }
 
   const exportsOf = async (caseId: string) => (await ok(officer, EXPORTS, { case: caseId, first: 500 })).edges.map((e: any) => e.node);

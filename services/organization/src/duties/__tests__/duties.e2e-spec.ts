@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { startPlatform, waitFor, waitForJob, type GraphQLResponse, type TestPlatform } from '#libs/testing';
 import { seedDuties } from '../../seed/duties.seed.js';
 import { closeDutyDay } from '../duty-check-sql.js';
 import { PartyBuilder, type Unit } from './party-builder.js';
@@ -84,12 +84,7 @@ describe('duty cadences (履职) through the gateway', () => {
 
   /** Runs the daily check through the real queue as the scheduler would fire it at `firedAt`, and waits for it. */
   async function runCheck(firedAt: string): Promise<void> {
-    const job = await queue.add(JobName.DutyCheckDaily, { firedAt });
-    await waitFor(`the duty check fired at ${firedAt}`, async () => {
-      const state = await job.getState();
-      if (state === 'failed') throw new Error(`the duty check failed: ${(await queue.getJob(job.id!))?.failedReason}`);
-      return state === 'completed';
-    });
+    await waitForJob(queue, await queue.add(JobName.DutyCheckDaily, { firedAt }), `the duty check fired at ${firedAt}`);
   }
 
   /** Rows of this test's posts only (the job closes every post of the district). */
