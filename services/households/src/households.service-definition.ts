@@ -20,6 +20,7 @@ import { HouseholdsModule } from './households/households.module.js';
 import { EvaluationModule } from './evaluation/evaluation.module.js';
 import { InspectionEntity } from './inspections/inspection.entity.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { OutreachModule } from './outreach/outreach.module.js';
 import { RegistryModule } from './registry/registry.module.js';
 import { householdsDemoData } from './seed/households.seed.js';
@@ -32,7 +33,7 @@ export class HouseholdsServiceModule {
       module: HouseholdsServiceModule,
       imports: [
         PlatformModule.forRoot(runtime), HouseholdsModule, UploadsModule, RegistryModule, InspectionsModule, EvaluationModule, OutreachModule,
-        CollectionModule, CheckInsModule,
+        CollectionModule, CheckInsModule, MetricsModule,
       ],
     };
   }

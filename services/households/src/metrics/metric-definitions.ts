@@ -1,5 +1,8 @@
 import type { CollectionDestination, WasteStream } from '../collection/collection-enums.js';
 
+/** A destination by its value, as the SQL compares it. */
+type Destination = `${CollectionDestination}`;
+
 /**
  * The district's headline figures (issue 7), each a numerator over a denominator that adds up over the territory tree:
  * a unit's figure is the sum of its compounds' numerators over the sum of their denominators, never an average of
@@ -35,14 +38,14 @@ export interface MetricDefinition {
 }
 
 /** Destinations that turn waste back into material or compost (再生资源利用, 厨余处理). */
-export const RECYCLING_DESTINATIONS: readonly CollectionDestination[] = ['RECYCLING_PLANT', 'KITCHEN_TREATMENT'];
+export const RECYCLING_DESTINATIONS: readonly Destination[] = ['RECYCLING_PLANT', 'KITCHEN_TREATMENT'];
 /** Destinations that recover material or energy (waste-to-energy incineration counts, landfill does not). */
-export const UTILISATION_DESTINATIONS: readonly CollectionDestination[] = ['RECYCLING_PLANT', 'KITCHEN_TREATMENT', 'INCINERATION'];
+export const UTILISATION_DESTINATIONS: readonly Destination[] = ['RECYCLING_PLANT', 'KITCHEN_TREATMENT', 'INCINERATION'];
 /**
  * Where each stream may go and count as harmlessly treated (无害化处理): a facility fit for it. Sanitary landfill and
  * incineration are harmless for ordinary waste; hazardous waste is harmlessly treated only at a hazardous-waste facility.
  */
-export const HARMLESS_DESTINATIONS: Readonly<Record<WasteStream, readonly CollectionDestination[]>> = {
+export const HARMLESS_DESTINATIONS: Readonly<Record<WasteStream, readonly Destination[]>> = {
   KITCHEN: ['KITCHEN_TREATMENT', 'INCINERATION', 'LANDFILL'],
   RECYCLABLE: ['RECYCLING_PLANT', 'INCINERATION', 'LANDFILL'],
   OTHER: ['INCINERATION', 'LANDFILL'],
