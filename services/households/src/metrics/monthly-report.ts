@@ -270,7 +270,7 @@ function metricChart(metric: MetricDefinition, report: StreetMonthlyReport): str
 
   // (b) the street's trend
   const trendTitleY = barsBottom + 38;
-  const trendTop = trendTitleY + 12;
+  const trendTop = trendTitleY + 18;
   const trendHeight = 100;
   const trendBottom = trendTop + trendHeight;
   const trendLeft = 48;
