@@ -59,6 +59,14 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
     proxyUpload(req, res, env, subgraphs, `/uploads/${encodeURIComponent(String(req.params.id)).replace(/\./g, '%2E')}`),
   );
 
+  // Monthly reports of the headline figures (issue 7): a CSV download and a printable page, authenticated like GraphQL.
+  app.use('/reports', corsPolicy);
+  app.get('/reports/monthly/:orgUnitId/:file', (req, res) => {
+    const file = String(req.params.file);
+    if (!/^\d{4}-\d{2}\.(?:csv|html)$/.test(file)) return void res.status(404).json({ error: { code: ErrorCode.NOT_FOUND, message: 'Ask for <YYYY-MM>.csv or <YYYY-MM>.html' } });
+    proxyUpload(req, res, env, subgraphs, `/reports/monthly/${encodeURIComponent(String(req.params.orgUnitId)).replace(/\./g, '%2E')}/${file}`);
+  });
+
   // A bureau's iCalendar feed: the secret token in the address is the credential (calendar apps send no sign-in).
   app.get('/calendars/:file', (req, res) => proxyCalendar(res, subgraphs, String(req.params.file)));
   // Open311 GeoReport v2 is public: no JWT; the gateway signs an anonymous caller and passes the request through.

@@ -46,7 +46,7 @@ const inList = (values: readonly string[]) => values.map((value) => `'${value}'`
  *
  * $1 the unit, $2 the first month's first day, $3 the last month's first day, $4 the level of the units below.
  */
-const ROLL_UP_SQL = `
+export const ROLL_UP_SQL = `
 WITH compound AS (
   SELECT id, path[$4] AS child_id FROM territory_unit WHERE path @> ARRAY[$1::uuid] AND kind = 'COMPOUND'
 ),
