@@ -58,6 +58,8 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
     // Dots are escaped too, so no id can walk out of /uploads/ on the way; households validates what arrives.
     proxyUpload(req, res, env, subgraphs, `/uploads/${encodeURIComponent(String(req.params.id)).replace(/\./g, '%2E')}`),
   );
+  app.use('/collection-imports', corsPolicy);
+  app.post('/collection-imports', (req, res) => proxyUpload(req, res, env, subgraphs, '/collection-imports', COLLECTION_IMPORT_LIMIT));
 
   // Monthly reports of the headline figures (issue 7): a CSV download and a printable page, authenticated like GraphQL.
   app.use('/reports', corsPolicy);
@@ -179,17 +181,34 @@ function unavailable(message: string): GraphQLError {
  * itself) plus room for its multipart envelope (boundaries and part headers).
  */
 export const MAX_UPLOAD_REQUEST_BYTES = 5 * 1024 * 1024 + 64 * 1024;
+/** The largest CSV upload the gateway forwards: a 10 MiB file (households enforces exactly that) plus its envelope. */
+export const MAX_COLLECTION_IMPORT_REQUEST_BYTES = 10 * 1024 * 1024 + 64 * 1024;
+interface UploadLimit {
+  maxBytes: number;
+  tooLargeMessage: string;
+}
+const PHOTO_LIMIT: UploadLimit = {
+  maxBytes: MAX_UPLOAD_REQUEST_BYTES,
+  tooLargeMessage: `An upload request may be at most ${MAX_UPLOAD_REQUEST_BYTES.toLocaleString('en')} bytes (a 5 MB photo)`,
+};
+const COLLECTION_IMPORT_LIMIT: UploadLimit = {
+  maxBytes: MAX_COLLECTION_IMPORT_REQUEST_BYTES,
+  tooLargeMessage: `A collection import request may be at most ${MAX_COLLECTION_IMPORT_REQUEST_BYTES.toLocaleString('en')} bytes (a 10 MiB CSV file)`,
+};
 const UPLOAD_TIMEOUT_MS = 60_000;
 /** Request headers households needs; everything else (the JWT above all) stays at the gateway. */
 const FORWARDED_REQUEST_HEADERS = ['content-type', 'content-length', 'idempotency-key', 'if-none-match', 'accept'];
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer']);
 
 /**
- * Photo uploads and downloads (`POST /uploads`, `GET /uploads/:id`) are plain HTTP, not GraphQL: the gateway
- * authenticates the caller exactly as for GraphQL, refuses bodies over the limit, and streams the request to the
- * households service with the signed caller, and its answer back, without buffering either.
+ * Photo uploads and downloads (`POST /uploads`, `GET /uploads/:id`) and collection records' CSV files
+ * (`POST /collection-imports`) are plain HTTP, not GraphQL: the gateway authenticates the caller exactly as for
+ * GraphQL, refuses bodies over the route's limit, and streams the request to the households service with the signed
+ * caller, and its answer back, without buffering either. The gateway's own refusals are `{ error: { code, message } }`.
  */
-async function proxyUpload(req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>, path: string) {
+async function proxyUpload(
+  req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>, path: string, limit = PHOTO_LIMIT,
+) {
   const fail = (status: number, message: string) => {
     const code = status === 401 ? ErrorCode.UNAUTHENTICATED : status === 413 ? 'PAYLOAD_TOO_LARGE' : ErrorCode.INTERNAL_SERVER_ERROR;
     if (res.headersSent) res.destroy();
@@ -202,9 +221,7 @@ async function proxyUpload(req: Request, res: Response, env: GatewayEnvironment,
     return fail(401, (error as Error).message);
   }
   passThrough(req, res, env, subgraphs, {
-    service: 'households', path, caller, forwardedHeaders: FORWARDED_REQUEST_HEADERS, maxBytes: MAX_UPLOAD_REQUEST_BYTES,
-    tooLargeMessage: `An upload request may be at most ${MAX_UPLOAD_REQUEST_BYTES.toLocaleString('en')} bytes (a 5 MB photo)`,
-    timeoutMs: UPLOAD_TIMEOUT_MS, fail,
+    service: 'households', path, caller, forwardedHeaders: FORWARDED_REQUEST_HEADERS, ...limit, timeoutMs: UPLOAD_TIMEOUT_MS, fail,
   });
 }
 

@@ -3,6 +3,8 @@ import { Idempotency } from '#libs/idempotency';
 import { PersonalDataAudit } from '#libs/privacy';
 import { TerritoryReplicaModule } from '#libs/territory';
 import { HouseholdService } from '../households/household.service.js';
+import { SignedCallerGuard, UploadErrorFilter } from '../uploads/upload-http.js';
+import { CollectionImportController } from './collection-import.controller.js';
 import { CollectionPointResolver } from './collection-point.resolver.js';
 import { CollectionPointService } from './collection-point.service.js';
 import { CollectionLimits, parseCollectionLimits } from './collection-limits.js';
@@ -13,15 +15,17 @@ import { DoorToDoorCollectionService } from './door-to-door.service.js';
 
 /**
  * Humane service (人性化管理): collection points and their hours, and door-to-door collection requests; collection records
- * (收运记录) and their CSV import. `COLLECTION_MAX_KG_PER_POINT_DAY` is read when the module starts, so a bad value stops the boot.
+ * (收运记录) and their CSV import, by GraphQL or as a file (`POST /collection-imports`). `COLLECTION_MAX_KG_PER_POINT_DAY` is
+ * read when the module starts, so a bad value stops the boot.
  */
 @Module({
   imports: [TerritoryReplicaModule],
+  controllers: [CollectionImportController],
   providers: [
     CollectionPointService, CollectionPointResolver, DoorToDoorCollectionService, DoorToDoorCollectionResolver,
     CollectionRecordService, CollectionRecordResolver,
     { provide: CollectionLimits, useFactory: () => parseCollectionLimits() },
-    HouseholdService, PersonalDataAudit, Idempotency,
+    HouseholdService, PersonalDataAudit, Idempotency, SignedCallerGuard, UploadErrorFilter,
   ],
 })
 export class CollectionModule {}

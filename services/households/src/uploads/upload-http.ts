@@ -8,12 +8,15 @@ import {
   SetMetadata,
   createParamDecorator,
   type ArgumentsHost,
+  type CallHandler,
   type CanActivate,
   type ExceptionFilter,
   type ExecutionContext,
+  type NestInterceptor,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
+import { catchError, throwError, type Observable } from 'rxjs';
 import { CallerSignatureError, hasPermission, verifyCaller, type Caller, type Permission } from '#libs/auth';
 import { DomainError, ErrorCode } from '#libs/errors';
 import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
@@ -42,9 +45,32 @@ export class UploadRequestError extends Error {
   }
 }
 
-/** `{ "error": { "code", "message" } }`: the one shape of every error the upload endpoints answer. */
+/**
+ * multer says only "File too large", which the filter answers with the photo's limit. A route with another limit lists
+ * this interceptor before its `FileInterceptor` to answer that 413 in its own words.
+ */
+export class PayloadTooLargeAs implements NestInterceptor {
+  constructor(private readonly message: string) {}
+
+  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next.handle().pipe(
+      catchError((error: unknown) =>
+        throwError(() =>
+          error instanceof HttpException && error.getStatus() === HttpStatus.PAYLOAD_TOO_LARGE
+            ? new UploadRequestError(HttpStatus.PAYLOAD_TOO_LARGE, 'PAYLOAD_TOO_LARGE', this.message)
+            : error,
+        ),
+      ),
+    );
+  }
+}
+
+/**
+ * `{ "error": { "code", "reason"?, "message", "details"? } }`: the one shape of every error the upload endpoints answer.
+ * `reason` and `details` are a domain error's, as GraphQL gives them in `extensions` (an invalid import file's errors).
+ */
 export interface UploadErrorBody {
-  error: { code: UploadErrorCode; message: string };
+  error: { code: UploadErrorCode; reason?: string; message: string; details?: Record<string, unknown> };
 }
 
 const DOMAIN_STATUS: Record<ErrorCode, number> = {
@@ -79,12 +105,15 @@ export class UploadErrorFilter implements ExceptionFilter {
   describe(exception: unknown): { status: number; body: UploadErrorBody } {
     const answer = (status: number, code: UploadErrorCode, message: string) => ({ status, body: { error: { code, message } } });
     if (exception instanceof UploadRequestError) return answer(exception.status, exception.code, exception.message);
-    if (exception instanceof DomainError) return answer(DOMAIN_STATUS[exception.code] ?? 500, exception.code, exception.message);
+    if (exception instanceof DomainError) {
+      const { code, reason, message, details } = exception;
+      return { status: DOMAIN_STATUS[code] ?? 500, body: { error: { code, ...(reason ? { reason } : {}), message, ...(details ? { details } : {}) } } };
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (status === HttpStatus.PAYLOAD_TOO_LARGE) return this.describe(UploadRequestError.tooLarge());
       if (status === HttpStatus.UNSUPPORTED_MEDIA_TYPE) {
-        return answer(status, 'UNSUPPORTED_MEDIA_TYPE', 'Send the photo as multipart/form-data in the field "file"');
+        return answer(status, 'UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data in the field "file"');
       }
       if (status < 500) return answer(status, codeOfStatus(status), exception.message);
     }

@@ -231,7 +231,7 @@ describe('photo uploads through the gateway', () => {
     await leavesNothing(async () => {
       const refused = await upload(officer, png());
       expect(refused.status).toBe(403);
-      expect(refused.body.error).toEqual({ code: 'FORBIDDEN', message: expect.stringContaining('UPLOAD_CREATE') });
+      expect(refused.body.error).toEqual({ code: 'FORBIDDEN', reason: 'MISSING_PERMISSION', message: expect.stringContaining('UPLOAD_CREATE') });
     });
     const read = await download(officer, stored.id);
     expect(read.status).toBe(403);
@@ -265,7 +265,10 @@ describe('photo uploads through the gateway', () => {
     for (const invalid of ['not-an-id', '..', '%2E%2E', '..%2Fgraphql', '%2E%2E%2Fhealth']) {
       // Sent as written: fetch would resolve the dot segments itself before the gateway saw them.
       const answer = await rawGet(`/uploads/${invalid}`, await inspector());
-      expect(answer).toEqual({ status: 400, body: { error: { code: 'BAD_USER_INPUT', message: 'id must be an id (UUID)' } } });
+      expect(answer).toEqual({
+        status: 400,
+        body: { error: { code: 'BAD_USER_INPUT', reason: 'INVALID_ID', message: 'id must be an id (UUID)', details: { field: 'id' } } },
+      });
     }
   });
 
