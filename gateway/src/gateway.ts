@@ -53,20 +53,20 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
   const corsPolicy = cors({ origin: env.CORS_ORIGINS === '*' ? '*' : env.CORS_ORIGINS.split(',').map((o) => o.trim()) });
 
   app.use('/uploads', corsPolicy);
-  app.post('/uploads', (req, res) => proxyUpload(req, res, env, subgraphs, '/uploads'));
+  app.post('/uploads', (req, res) => proxyToHouseholds(req, res, env, subgraphs, '/uploads'));
   app.get('/uploads/:id', (req, res) =>
     // Dots are escaped too, so no id can walk out of /uploads/ on the way; households validates what arrives.
-    proxyUpload(req, res, env, subgraphs, `/uploads/${encodeURIComponent(String(req.params.id)).replace(/\./g, '%2E')}`),
+    proxyToHouseholds(req, res, env, subgraphs, `/uploads/${encodeURIComponent(String(req.params.id)).replace(/\./g, '%2E')}`),
   );
   app.use('/collection-imports', corsPolicy);
-  app.post('/collection-imports', (req, res) => proxyUpload(req, res, env, subgraphs, '/collection-imports', COLLECTION_IMPORT_LIMIT));
+  app.post('/collection-imports', (req, res) => proxyToHouseholds(req, res, env, subgraphs, '/collection-imports', COLLECTION_IMPORT_LIMIT));
 
   // Monthly reports of the headline figures (issue 7): a CSV download and a printable page, authenticated like GraphQL.
   app.use('/reports', corsPolicy);
   app.get('/reports/monthly/:orgUnitId/:file', (req, res) => {
     const file = String(req.params.file);
     if (!/^\d{4}-\d{2}\.(?:csv|html)$/.test(file)) return void res.status(404).json({ error: { code: ErrorCode.NOT_FOUND, message: 'Ask for <YYYY-MM>.csv or <YYYY-MM>.html' } });
-    proxyUpload(req, res, env, subgraphs, `/reports/monthly/${encodeURIComponent(String(req.params.orgUnitId)).replace(/\./g, '%2E')}/${file}`);
+    proxyToHouseholds(req, res, env, subgraphs, `/reports/monthly/${encodeURIComponent(String(req.params.orgUnitId)).replace(/\./g, '%2E')}/${file}`);
   });
 
   // A bureau's iCalendar feed: the secret token in the address is the credential (calendar apps send no sign-in).
@@ -201,12 +201,12 @@ const FORWARDED_REQUEST_HEADERS = ['content-type', 'content-length', 'idempotenc
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer']);
 
 /**
- * Photo uploads and downloads (`POST /uploads`, `GET /uploads/:id`) and collection records' CSV files
- * (`POST /collection-imports`) are plain HTTP, not GraphQL: the gateway authenticates the caller exactly as for
+ * Photo uploads and downloads (`POST /uploads`, `GET /uploads/:id`), collection records' CSV files
+ * (`POST /collection-imports`) and the monthly reports (`GET /reports/monthly/…`) are plain HTTP, not GraphQL: the gateway authenticates the caller exactly as for
  * GraphQL, refuses bodies over the route's limit, and streams the request to the households service with the signed
  * caller, and its answer back, without buffering either. The gateway's own refusals are `{ error: { code, message } }`.
  */
-async function proxyUpload(
+async function proxyToHouseholds(
   req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>, path: string, limit = PHOTO_LIMIT,
 ) {
   const fail = (status: number, message: string) => {

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { XMLParser } from 'fast-xml-parser';
 import { Role } from '#libs/auth';
 import { addMonths, shanghaiMonth } from '#libs/calendar';
 import type { PlanUnit } from '#libs/demo-data';
 import { ServiceName } from '#libs/messaging';
 import { errorCodes, startPlatform, type TestPlatform } from '#libs/testing';
+import { parseCsv } from '../../collection/csv.js';
 
 const FIGURE = 'key numerator denominator value recordCount target formula measuredIn labelZh';
 const METRICS = `query($unit: ID!, $month: String!) {
@@ -109,6 +111,9 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
       [letters.map(([i]) => h[i]), letters.map(([, d]) => d)],
     );
   });
+
+  const report = (token: string | null, path: string) =>
+    fetch(`${platform.gatewayUrl.replace(/\/graphql$/, '')}/reports/monthly/${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
   afterAll(async () => {
     await platform?.stop();
@@ -218,6 +223,66 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
     expect([figures.RESOURCE_UTILISATION_RATE[2], figures.HARMLESS_TREATMENT_RATE[2], figures.COLLECTION_COVERAGE[2]]).toEqual([1, 1, 1]);
   });
 
+  it('downloads the monthly report as CSV: the street figures, then each community, with formulas', async () => {
+    const response = await report(adminA, `${streetA.id}/${month}.csv`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="metrics-${streetA.code}-${month}.csv"`);
+    const text = await response.text();
+    const [header, ...rows] = parseCsv(text).map((record) => record.fields);
+    expect(header).toEqual([
+      'month', 'unit_code', 'unit_name', 'unit_kind', 'metric', 'metric_zh', 'numerator', 'denominator', 'measured_in', 'value', 'target', 'record_count', 'formula',
+    ]);
+    const communities = platform.plan.communities.filter((c) => c.parentId === streetA.id);
+    expect(rows.length).toBe(7 * (1 + communities.length));
+    const row = (unit: PlanUnit, metric: string) => {
+      const found = rows.find((fields) => fields[1] === unit.code && fields[4] === metric)!;
+      return Object.fromEntries(header.map((name, index) => [name, found[index]]));
+    };
+    expect(row(streetA, 'RECYCLING_RATE')).toMatchObject({
+      month, unit_name: streetA.name, unit_kind: 'STREET', metric_zh: '回收利用率', numerator: '170.25', denominator: '251.25', measured_in: 'KILOGRAMS',
+      value: '0.6776', record_count: '8', formula: expect.stringMatching(/recycling plants/),
+    });
+    expect(row(a2, 'UPGRADE_RATE')).toMatchObject({ numerator: '1', denominator: '3', value: '0.3333', record_count: '3', target: '' });
+  });
+
+  it('renders the monthly report as a printable page with a chart per figure: a bar per community and the street, and a 12-month trend', async () => {
+    const response = await report(adminA, `${streetA.id}/${month}.html`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    const html = await response.text();
+    // The page is polyglot markup: after its doctype, well-formed XML that a real parser reads.
+    const document = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_' }).parse(html);
+    const charts = findAll(document, 'svg');
+    expect(charts.map((svg) => svg['@_data-metric'])).toEqual([
+      'COLLECTION_COVERAGE', 'RECYCLING_RATE', 'RESOURCE_UTILISATION_RATE', 'HARMLESS_TREATMENT_RATE', 'SORTING_PASS_RATE',
+      'COMMITMENT_LETTER_COVERAGE', 'UPGRADE_RATE',
+    ]);
+    const recycling = charts[1];
+    const bars = Object.fromEntries(findAll(recycling, 'rect').filter((rect) => rect['@_data-unit']).map((rect) => [rect['@_data-unit'], rect['@_data-value']]));
+    const communities = platform.plan.communities.filter((c) => c.parentId === streetA.id);
+    expect(Object.keys(bars).sort()).toEqual([streetA.code, ...communities.map((c) => c.code)].sort());
+    expect([bars[streetA.code], bars[a1.code], bars[a2.code]]).toEqual(['0.6776', '0.7503', '0.3922']);
+    // Twelve months up to the report's: a point where there is a value, a dash where nothing was collected.
+    const [trend] = findAll(recycling, 'g').filter((group) => group['@_class'] === 'trend');
+    expect(trend['@_data-months']).toBe('12');
+    expect(findAll(trend, 'circle').map((point) => [point['@_data-month'], point['@_data-value']])).toEqual([[before, '0.0000'], [month, '0.6776']]);
+    expect(findAll(trend, 'text').filter((label) => label['@_data-month']).length).toBe(10);
+  });
+
+  it('keeps reports to the territory and role of the caller, and refuses what is not a report', async () => {
+    expect((await report(null, `${streetA.id}/${month}.csv`)).status).toBe(401);
+    const adminB = await platform.token([Role.STREET_ADMIN], streetB.id);
+    const forbidden = await report(adminB, `${streetA.id}/${month}.html`);
+    expect([forbidden.status, ((await forbidden.json()) as any).error]).toEqual([403, expect.objectContaining({ code: 'FORBIDDEN', reason: 'OUT_OF_SCOPE' })]);
+    const resident = await platform.token([Role.RESIDENT], a1.id, 'resident', randomUUID());
+    expect((await report(resident, `${streetA.id}/${month}.csv`)).status).toBe(403);
+    const badMonth = await report(adminA, `${streetA.id}/2026-13.csv`);
+    expect([badMonth.status, ((await badMonth.json()) as any).error.reason]).toEqual([400, 'INVALID_MONTH']);
+    expect((await report(adminA, `${streetA.id}/${month}.pdf`)).status).toBe(404);
+  });
+
   it('keeps each caller to their territory and refuses bad months with a reason', async () => {
     const adminB = await platform.token([Role.STREET_ADMIN], streetB.id);
     const other: any = await platform.query(adminB, METRICS, { unit: streetA.id, month });
@@ -235,6 +300,21 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
     expect(await reasons(METRICS, { unit: randomUUID(), month })).toEqual(['NOT_FOUND', undefined]);
   });
 });
+
+type XmlNode = Record<string, any>;
+
+/** Every element named `tag` under `node`, as fast-xml-parser nests them. */
+function findAll(node: unknown, tag: string): XmlNode[] {
+  const found: XmlNode[] = [];
+  const visit = (value: unknown, name: string | null) => {
+    if (Array.isArray(value)) return value.forEach((item) => visit(item, name));
+    if (name === tag && typeof value === 'object' && value !== null) found.push(value as XmlNode);
+    if (typeof value !== 'object' || value === null) return;
+    for (const [key, child] of Object.entries(value)) if (!key.startsWith('@_') && key !== '#text') visit(child, key);
+  };
+  visit(node, null);
+  return found;
+}
 
 function lastDay(month: string): string {
   const [year, m] = month.split('-').map(Number);
