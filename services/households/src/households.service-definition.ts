@@ -12,6 +12,7 @@ import { CreateOutreach1796000000240 } from './database/migrations/1796000000240
 import { AddDisclosureBasis1796000000260 } from './database/migrations/1796000000260-addDisclosureBasis.js';
 import { CreatePhotoCheckIns1796000000250 } from './database/migrations/1796000000250-createPhotoCheckIns.js';
 import { CreateCollectionRecords1796000000270 } from './database/migrations/1796000000270-createCollectionRecords.js';
+import { CreateCollectionMonthTotal1796000000280 } from './database/migrations/1796000000280-createCollectionMonthTotal.js';
 import { CheckInsModule } from './check-ins/check-ins.module.js';
 import { CollectionModule } from './collection/collection.module.js';
 import { HouseholdEntity } from './households/household.entity.js';
@@ -60,6 +61,7 @@ export const householdsService: ServiceDefinition = {
     CreatePhotoCheckIns1796000000250,
     AddDisclosureBasis1796000000260,
     CreateCollectionRecords1796000000270,
+    CreateCollectionMonthTotal1796000000280,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
   demoData: householdsDemoData,

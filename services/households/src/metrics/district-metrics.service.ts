@@ -34,7 +34,7 @@ interface SumsRow {
 }
 
 const HARMLESS_SQL = Object.entries(HARMLESS_DESTINATIONS)
-  .map(([stream, destinations]) => `(r.stream = '${stream}' AND r.destination IN (${destinations.map((d) => `'${d}'`).join(', ')}))`)
+  .map(([stream, destinations]) => `(t.stream = '${stream}' AND t.destination IN (${destinations.map((d) => `'${d}'`).join(', ')}))`)
   .join(' OR ');
 const inList = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
 
@@ -57,14 +57,15 @@ household_count AS (
   SELECT h.compound_id, count(*)::int AS households FROM household h JOIN compound c ON c.id = h.compound_id GROUP BY 1
 ),
 collected AS (
-  SELECT date_trunc('month', r.day)::date AS month, r.compound_id, count(*)::int AS records,
-         sum(r.weight_kg) AS collected_kg,
-         coalesce(sum(r.weight_kg) FILTER (WHERE r.destination IN (${inList(RECYCLING_DESTINATIONS)})), 0) AS recycled_kg,
-         coalesce(sum(r.weight_kg) FILTER (WHERE r.destination IN (${inList(UTILISATION_DESTINATIONS)})), 0) AS utilised_kg,
-         coalesce(sum(r.weight_kg) FILTER (WHERE r.destination <> 'HAZARDOUS_TREATMENT'), 0) AS utilisation_base_kg,
-         coalesce(sum(r.weight_kg) FILTER (WHERE ${HARMLESS_SQL}), 0) AS harmless_kg
-    FROM collection_record r JOIN compound c ON c.id = r.compound_id
-   WHERE r.day >= $2::date AND r.day < ($3::date + interval '1 month')
+  -- From the monthly totals the collection_record triggers keep (migration 1796000000280), not the daily records.
+  SELECT t.month, t.compound_id, sum(t.records)::int AS records,
+         sum(t.weight_kg) AS collected_kg,
+         coalesce(sum(t.weight_kg) FILTER (WHERE t.destination IN (${inList(RECYCLING_DESTINATIONS)})), 0) AS recycled_kg,
+         coalesce(sum(t.weight_kg) FILTER (WHERE t.destination IN (${inList(UTILISATION_DESTINATIONS)})), 0) AS utilised_kg,
+         coalesce(sum(t.weight_kg) FILTER (WHERE t.destination <> 'HAZARDOUS_TREATMENT'), 0) AS utilisation_base_kg,
+         coalesce(sum(t.weight_kg) FILTER (WHERE ${HARMLESS_SQL}), 0) AS harmless_kg
+    FROM collection_month_total t JOIN compound c ON c.id = t.compound_id
+   WHERE t.month BETWEEN $2::date AND $3::date
    GROUP BY 1, 2
 ),
 graded AS (
@@ -127,9 +128,9 @@ export interface MetricsOfMonth {
 }
 
 /**
- * The district's headline figures for any unit of the territory and any month (issue 7), computed from the records
- * each time they are asked for: collection records, the registry, monthly grades and commitment letters. Nothing is
- * cached, so a late import or a corrected grade shows at once. Households are those of the registry now (it keeps no
+ * The district's headline figures for any unit of the territory and any month (issue 7), computed each time they are
+ * asked for: from the monthly collection totals (kept exact by triggers in the transaction that writes a record), the
+ * registry, monthly grades and commitment letters. Nothing is cached, so a late import or a corrected grade shows at once. Households are those of the registry now (it keeps no
  * history of moves); grades and letters are matched to a compound through the household's current address.
  */
 @Injectable()

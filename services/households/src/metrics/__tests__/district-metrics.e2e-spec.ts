@@ -217,6 +217,19 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
     expect(figures.COMMITMENT_LETTER_COVERAGE.slice(0, 2)).toEqual([raw.signed, raw.households]);
     expect(district.collectedKg).toBe(round2(raw.total));
 
+    // The monthly totals the figures read are exactly the daily records summed, for every compound, month, stream and destination.
+    const [{ differences }] = await db().query(
+      `SELECT count(*)::int AS differences FROM (
+         (SELECT compound_id, date_trunc('month', day)::date AS month, stream, destination, count(*)::int AS records, sum(weight_kg) AS kg
+            FROM collection_record GROUP BY 1, 2, 3, 4
+          EXCEPT SELECT compound_id, month, stream, destination, records, weight_kg FROM collection_month_total)
+         UNION ALL
+         (SELECT compound_id, month, stream, destination, records, weight_kg FROM collection_month_total
+          EXCEPT SELECT compound_id, date_trunc('month', day)::date, stream, destination, count(*)::int, sum(weight_kg) FROM collection_record GROUP BY 1, 2, 3, 4)
+       ) d`,
+    );
+    expect(differences).toBe(0);
+
     // The demo year is shaped to land near the district's published figures.
     expect(figures.RECYCLING_RATE[2]).toBeGreaterThan(0.69);
     expect(figures.RECYCLING_RATE[2]).toBeLessThan(0.73);
@@ -281,6 +294,18 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
     const badMonth = await report(adminA, `${streetA.id}/2026-13.csv`);
     expect([badMonth.status, ((await badMonth.json()) as any).error.reason]).toEqual([400, 'INVALID_MONTH']);
     expect((await report(adminA, `${streetA.id}/${month}.pdf`)).status).toBe(404);
+  });
+
+  it('shows a correction made in the database at once: a weight changed, a record removed', async () => {
+    const fixture = `compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[$1::uuid]) AND day >= $2::date AND day < $2::date + interval '1 month'`;
+    await db().query(`UPDATE collection_record SET weight_kg = 25 WHERE ${fixture} AND stream = 'RECYCLABLE' AND weight_kg = 20`, [streetA.id, `${month}-01`]);
+    await db().query(`DELETE FROM collection_record WHERE ${fixture} AND destination = 'LANDFILL'`, [streetA.id, `${month}-01`]);
+    const response: any = await platform.query(adminA, METRICS, { unit: streetA.id, month });
+    expect(response.errors).toBeUndefined();
+    const figures = figuresOf(response.data.districtMetrics);
+    expect([figures.COLLECTION_COVERAGE, figures.RECYCLING_RATE, figures.HARMLESS_TREATMENT_RATE]).toEqual([
+      [8, 10, 0.8, 7], [175.25, 248.25, 0.7059, 7], [247.25, 248.25, 0.996, 7],
+    ]);
   });
 
   it('keeps each caller to their territory and refuses bad months with a reason', async () => {
