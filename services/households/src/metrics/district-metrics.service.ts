@@ -69,29 +69,26 @@ collected AS (
    GROUP BY 1, 2
 ),
 graded AS (
-  SELECT g.month, h.compound_id, count(*)::int AS grade_records,
-         count(*) FILTER (WHERE g.status = 'GRADED')::int AS graded,
-         count(*) FILTER (WHERE g.grade IN ('QUALIFIED', 'BASICALLY_QUALIFIED'))::int AS passed
-    FROM monthly_grade g JOIN household h ON h.id = g.household_id JOIN compound c ON c.id = h.compound_id
-   WHERE g.month BETWEEN $2::date AND $3::date
-   GROUP BY 1, 2
+  -- From the monthly counts the monthly_grade and household triggers keep (migration 1796000000290), not the grades.
+  SELECT t.month, t.compound_id, t.grade_records, t.graded, t.passed, t.unqualified_before, t.upgraded
+    FROM grade_month_total t JOIN compound c ON c.id = t.compound_id
+   WHERE t.month BETWEEN $2::date AND $3::date
 ),
-upgraded AS (
-  -- Read from the month before: households graded UNQUALIFIED then, and which of them are QUALIFIED now.
-  SELECT (p.month + interval '1 month')::date AS month, h.compound_id, count(*)::int AS unqualified_before,
-         count(*) FILTER (WHERE g.grade = 'QUALIFIED')::int AS upgraded
-    FROM monthly_grade p
-    JOIN household h ON h.id = p.household_id JOIN compound c ON c.id = h.compound_id
-    LEFT JOIN monthly_grade g ON g.household_id = p.household_id AND g.month = (p.month + interval '1 month')::date
-   WHERE p.month BETWEEN ($2::date - interval '1 month') AND ($3::date - interval '1 month') AND p.grade = 'UNQUALIFIED'
+signed AS (
+  -- Each letter once, by the month it was signed in, flagged when it is its household's first: one pass over the letters
+  -- signed by the last month's end, however many months are asked for.
+  SELECT h.compound_id, date_trunc('month', l.signed_on)::date AS month,
+         count(*)::int AS letters,
+         count(*) FILTER (WHERE NOT EXISTS (
+           SELECT 1 FROM commitment_letter e WHERE e.household_id = l.household_id AND e.signed_on < l.signed_on))::int AS first_letters
+    FROM commitment_letter l JOIN household h ON h.id = l.household_id JOIN compound c ON c.id = h.compound_id
+   WHERE l.signed_on < ($3::date + interval '1 month')
    GROUP BY 1, 2
 ),
 letter AS (
-  -- Letters signed by each month's last day; a household that signed twice counts once.
-  SELECT m.month, h.compound_id, count(DISTINCT l.household_id)::int AS letter_households, count(*)::int AS letters
-    FROM month m
-    JOIN commitment_letter l ON l.signed_on < (m.month + interval '1 month')
-    JOIN household h ON h.id = l.household_id JOIN compound c ON c.id = h.compound_id
+  -- Letters signed by each month's last day; a household that signed twice counts once (by its first letter).
+  SELECT m.month, s.compound_id, sum(s.first_letters)::int AS letter_households, sum(s.letters)::int AS letters
+    FROM month m JOIN signed s ON s.month <= m.month
    GROUP BY 1, 2
 )
 SELECT to_char(m.month, 'YYYY-MM') AS month,
@@ -109,14 +106,13 @@ SELECT to_char(m.month, 'YYYY-MM') AS month,
        coalesce(sum(gr.passed), 0)::int AS passed,
        coalesce(sum(le.letter_households), 0)::int AS letter_households,
        coalesce(sum(le.letters), 0)::int AS letters,
-       coalesce(sum(up.unqualified_before), 0)::int AS unqualified_before,
-       coalesce(sum(up.upgraded), 0)::int AS upgraded
+       coalesce(sum(gr.unqualified_before), 0)::int AS unqualified_before,
+       coalesce(sum(gr.upgraded), 0)::int AS upgraded
   FROM month m
  CROSS JOIN compound c
   LEFT JOIN household_count hc ON hc.compound_id = c.id
   LEFT JOIN collected co ON co.month = m.month AND co.compound_id = c.id
   LEFT JOIN graded gr ON gr.month = m.month AND gr.compound_id = c.id
-  LEFT JOIN upgraded up ON up.month = m.month AND up.compound_id = c.id
   LEFT JOIN letter le ON le.month = m.month AND le.compound_id = c.id
  GROUP BY GROUPING SETS ((m.month), (m.month, c.child_id))
  ORDER BY 1`;
@@ -129,9 +125,10 @@ export interface MetricsOfMonth {
 
 /**
  * The district's headline figures for any unit of the territory and any month (issue 7), computed each time they are
- * asked for: from the monthly collection totals (kept exact by triggers in the transaction that writes a record), the
- * registry, monthly grades and commitment letters. Nothing is cached, so a late import or a corrected grade shows at once. Households are those of the registry now (it keeps no
- * history of moves); grades and letters are matched to a compound through the household's current address.
+ * asked for from the registry, the commitment letters, and two monthly summaries that triggers keep exact in the
+ * transaction writing the records they sum (collection_month_total, grade_month_total). Nothing is cached, so a late
+ * import or a corrected grade shows at once. Households are those of the registry now (it keeps no history of moves);
+ * grades and letters count in the compound their household is in.
  */
 @Injectable()
 export class DistrictMetricsService {

@@ -68,7 +68,7 @@ export async function seedHouseholdRows(dataSource: DataSource, plan: DistrictPl
  * third compound, from the first, also opens 11:30–13:00 on public holidays), and each community's first compound a
  * 24-hour late drop-off point (24小时误时投放点). Ids derive from the compound ids, so reseeding gives the same points.
  */
-async function seedCollectionPoints(dataSource: DataSource, plan: DistrictPlan): Promise<number> {
+export async function seedCollectionPoints(dataSource: DataSource, plan: DistrictPlan): Promise<number> {
   const firstOfCommunity = plan.communities
     .map((community) => plan.compounds.find((compound) => compound.parentId === community.id))
     .filter((compound) => compound !== undefined);

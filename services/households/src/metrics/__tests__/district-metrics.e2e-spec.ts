@@ -229,6 +229,24 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
        ) d`,
     );
     expect(differences).toBe(0);
+    // And so are the monthly grade counts: the grades of the households in the registry, every compound and month.
+    const [{ gradeDifferences }] = await db().query(
+      `WITH raw AS (
+         SELECT compound_id, month, sum(grade_records)::int AS grade_records, sum(graded)::int AS graded, sum(passed)::int AS passed,
+                sum(unqualified_before)::int AS unqualified_before, sum(upgraded)::int AS upgraded
+           FROM (SELECT h.compound_id, g.month, 1 AS grade_records, (g.status = 'GRADED')::int AS graded,
+                        coalesce(g.grade IN ('QUALIFIED', 'BASICALLY_QUALIFIED'), false)::int AS passed, 0 AS unqualified_before, 0 AS upgraded
+                   FROM monthly_grade g JOIN household h ON h.id = g.household_id
+                 UNION ALL
+                 SELECT h.compound_id, (p.month + interval '1 month')::date, 0, 0, 0, 1, (n.grade IS NOT DISTINCT FROM 'QUALIFIED')::int
+                   FROM monthly_grade p JOIN household h ON h.id = p.household_id
+                   LEFT JOIN monthly_grade n ON n.household_id = p.household_id AND n.month = (p.month + interval '1 month')::date
+                  WHERE p.grade = 'UNQUALIFIED') counted
+          GROUP BY 1, 2),
+       kept AS (SELECT compound_id, month, grade_records, graded, passed, unqualified_before, upgraded FROM grade_month_total)
+       SELECT count(*)::int AS "gradeDifferences" FROM ((SELECT * FROM raw EXCEPT SELECT * FROM kept) UNION ALL (SELECT * FROM kept EXCEPT SELECT * FROM raw)) d`,
+    );
+    expect(gradeDifferences).toBe(0);
 
     // The demo year is shaped to land near the district's published figures.
     expect(figures.RECYCLING_RATE[2]).toBeGreaterThan(0.69);
