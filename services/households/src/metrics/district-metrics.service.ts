@@ -74,21 +74,11 @@ graded AS (
     FROM grade_month_total t JOIN compound c ON c.id = t.compound_id
    WHERE t.month BETWEEN $2::date AND $3::date
 ),
-signed AS (
-  -- Each letter once, by the month it was signed in, flagged when it is its household's first: one pass over the letters
-  -- signed by the last month's end, however many months are asked for.
-  SELECT h.compound_id, date_trunc('month', l.signed_on)::date AS month,
-         count(*)::int AS letters,
-         count(*) FILTER (WHERE NOT EXISTS (
-           SELECT 1 FROM commitment_letter e WHERE e.household_id = l.household_id AND e.signed_on < l.signed_on))::int AS first_letters
-    FROM commitment_letter l JOIN household h ON h.id = l.household_id JOIN compound c ON c.id = h.compound_id
-   WHERE l.signed_on < ($3::date + interval '1 month')
-   GROUP BY 1, 2
-),
 letter AS (
-  -- Letters signed by each month's last day; a household that signed twice counts once (by its first letter).
-  SELECT m.month, s.compound_id, sum(s.first_letters)::int AS letter_households, sum(s.letters)::int AS letters
-    FROM month m JOIN signed s ON s.month <= m.month
+  -- Letters signed by each month's last day, from the counts per signing month the commitment_letter and household
+  -- triggers keep (migration 1796000000291); a household that signed twice counts once, by its first letter.
+  SELECT m.month, t.compound_id, sum(t.first_letters)::int AS letter_households, sum(t.letters)::int AS letters
+    FROM month m JOIN letter_month_total t ON t.month <= m.month JOIN compound c ON c.id = t.compound_id
    GROUP BY 1, 2
 )
 SELECT to_char(m.month, 'YYYY-MM') AS month,
@@ -125,8 +115,8 @@ export interface MetricsOfMonth {
 
 /**
  * The district's headline figures for any unit of the territory and any month (issue 7), computed each time they are
- * asked for from the registry, the commitment letters, and two monthly summaries that triggers keep exact in the
- * transaction writing the records they sum (collection_month_total, grade_month_total). Nothing is cached, so a late
+ * asked for from the registry and three monthly summaries that triggers keep exact in the transaction writing the rows
+ * they count (collection_month_total, grade_month_total, letter_month_total). Nothing is cached, so a late
  * import or a corrected grade shows at once. Households are those of the registry now (it keeps no history of moves);
  * grades and letters count in the compound their household is in.
  */

@@ -247,6 +247,16 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
        SELECT count(*)::int AS "gradeDifferences" FROM ((SELECT * FROM raw EXCEPT SELECT * FROM kept) UNION ALL (SELECT * FROM kept EXCEPT SELECT * FROM raw)) d`,
     );
     expect(gradeDifferences).toBe(0);
+    // And the letters per signing month, each household's first letter flagged.
+    const [{ letterDifferences }] = await db().query(
+      `WITH raw AS (
+         SELECT h.compound_id, date_trunc('month', l.signed_on)::date AS month, count(*)::int AS letters,
+                count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM commitment_letter e WHERE e.household_id = l.household_id AND e.signed_on < l.signed_on))::int AS first
+           FROM commitment_letter l JOIN household h ON h.id = l.household_id GROUP BY 1, 2),
+       kept AS (SELECT compound_id, month, letters, first_letters FROM letter_month_total)
+       SELECT count(*)::int AS "letterDifferences" FROM ((SELECT * FROM raw EXCEPT SELECT * FROM kept) UNION ALL (SELECT * FROM kept EXCEPT SELECT * FROM raw)) d`,
+    );
+    expect(letterDifferences).toBe(0);
 
     // The demo year is shaped to land near the district's published figures.
     expect(figures.RECYCLING_RATE[2]).toBeGreaterThan(0.69);
