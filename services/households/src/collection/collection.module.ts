@@ -3,7 +3,7 @@ import { Idempotency } from '#libs/idempotency';
 import { PersonalDataAudit } from '#libs/privacy';
 import { TerritoryReplicaModule } from '#libs/territory';
 import { HouseholdService } from '../households/household.service.js';
-import { SignedCallerGuard, UploadErrorFilter } from '../uploads/upload-http.js';
+import { SignedCallerGuard, PlainHttpErrorFilter } from '../http/plain-http.js';
 import { CollectionImportController } from './collection-import.controller.js';
 import { CollectionPointResolver } from './collection-point.resolver.js';
 import { CollectionPointService } from './collection-point.service.js';
@@ -25,7 +25,7 @@ import { DoorToDoorCollectionService } from './door-to-door.service.js';
     CollectionPointService, CollectionPointResolver, DoorToDoorCollectionService, DoorToDoorCollectionResolver,
     CollectionRecordService, CollectionRecordResolver,
     { provide: CollectionLimits, useFactory: () => parseCollectionLimits() },
-    HouseholdService, PersonalDataAudit, Idempotency, SignedCallerGuard, UploadErrorFilter,
+    HouseholdService, PersonalDataAudit, Idempotency, SignedCallerGuard, PlainHttpErrorFilter,
   ],
 })
 export class CollectionModule {}

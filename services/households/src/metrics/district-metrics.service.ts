@@ -41,7 +41,7 @@ const inList = (values: readonly string[]) => values.map((value) => `'${value}'`
 /**
  * The roll-up, in one statement. Every figure is first summed per compound and month (the leaves of the territory
  * tree, where households and collection records live), then summed again over GROUPING SETS: the unit asked for
- * (child_id NULL) and each unit directly below it. Numerators and denominators are sums, never averages, so a
+ * (child_id NULL) and each unit directly below it (for a compound, which has none, both sets give the same row). Numerators and denominators are sums, never averages, so a
  * unit's figure always equals what its children add up to, and what the raw records give for the whole unit.
  *
  * $1 the unit, $2 the first month's first day, $3 the last month's first day, $4 the level of the units below.
@@ -132,8 +132,8 @@ export class DistrictMetricsService {
     const months = monthRange(from, to);
     const unit = await this.territory.requireInScope(caller, orgUnitId);
     const rows: SumsRow[] = await this.dataSource.query(ROLL_UP_SQL, [unit.id, monthStart(months[0]), monthStart(months.at(-1)!), unit.path.length + 1]);
-    const children: UnitDescription[] = withChildren && unit.kind !== 'COMPOUND' ? await this.childrenOf(unit.id) : [];
-    const [self] = await this.describe([unit.id]);
+    const [self] = await this.units(`id = $1`, unit.id);
+    const children = withChildren && unit.kind !== 'COMPOUND' ? await this.units(`parent_id = $1`, unit.id) : [];
     return months.map((month) => {
       const ofMonth = rows.filter((row) => row.month === month);
       const sums = (childId: string | null) => ofMonth.find((row) => row.child_id === childId) ?? emptySums(month, childId);
@@ -144,12 +144,9 @@ export class DistrictMetricsService {
     });
   }
 
-  private async childrenOf(unitId: string): Promise<UnitDescription[]> {
-    return this.dataSource.query(`SELECT id, kind, name, code, path::text[] AS path FROM territory_unit WHERE parent_id = $1 ORDER BY code`, [unitId]);
-  }
-
-  private async describe(ids: string[]): Promise<UnitDescription[]> {
-    return this.dataSource.query(`SELECT id, kind, name, code, path::text[] AS path FROM territory_unit WHERE id = ANY($1::uuid[])`, [ids]);
+  /** Units with their codes (which reports show), in code order. */
+  private units(where: string, id: string): Promise<UnitDescription[]> {
+    return this.dataSource.query(`SELECT id, kind, name, code, path::text[] AS path FROM territory_unit WHERE ${where} ORDER BY code`, [id]);
   }
 }
 

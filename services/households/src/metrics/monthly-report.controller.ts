@@ -4,7 +4,7 @@ import { Permission, type Caller } from '#libs/auth';
 import { addMonths } from '#libs/calendar';
 import { DomainError } from '#libs/errors';
 import { requireUuid } from '#libs/platform';
-import { RequireAnyPermission, SignedCaller, SignedCallerGuard, UploadErrorFilter } from '../uploads/upload-http.js';
+import { RequireAnyPermission, SignedCaller, SignedCallerGuard, PlainHttpErrorFilter } from '../http/plain-http.js';
 import { DistrictMetricsService } from './district-metrics.service.js';
 import { renderReportCsv, renderReportHtml, reportFileName, type StreetMonthlyReport } from './monthly-report.js';
 
@@ -19,7 +19,7 @@ const TREND_MONTHS = 12;
  */
 @Controller('reports')
 @UseGuards(SignedCallerGuard)
-@UseFilters(UploadErrorFilter)
+@UseFilters(PlainHttpErrorFilter)
 export class MonthlyReportController {
   constructor(private readonly metrics: DistrictMetricsService) {}
 

@@ -8,7 +8,7 @@ import { Idempotency } from '#libs/idempotency';
 import { isUuid, requireUuid } from '#libs/platform';
 import { IMAGE_EXTENSIONS, MAX_UPLOAD_BYTES, sniffImageType, type ImageType } from './image-type.js';
 import { PhotoStorage } from './photo-storage.js';
-import { UploadRequestError } from './upload-http.js';
+import { PlainHttpError } from '../http/plain-http.js';
 
 /** What `POST /uploads` answers: the id other records refer to, and what was stored. */
 export interface StoredUpload {
@@ -45,11 +45,11 @@ export class UploadService {
    */
   async create(caller: Caller, bytes: Buffer, declaredType: string | undefined, idempotencyKey?: string): Promise<StoredUpload> {
     if (bytes.length === 0) throw DomainError.badInput('The file is empty', 'EMPTY_FILE');
-    if (bytes.length > MAX_UPLOAD_BYTES) throw UploadRequestError.tooLarge();
+    if (bytes.length > MAX_UPLOAD_BYTES) throw PlainHttpError.tooLarge();
     const contentType = sniffImageType(bytes);
     if (!contentType) {
       const declared = declaredType ? ` (it was sent as ${declaredType}, but its content is not an image of those types)` : '';
-      throw new UploadRequestError(
+      throw new PlainHttpError(
         HttpStatus.UNSUPPORTED_MEDIA_TYPE,
         'UNSUPPORTED_MEDIA_TYPE',
         `A photo must be a JPEG, PNG or WebP image${declared}`,

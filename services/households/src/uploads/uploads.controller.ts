@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { Permission, type Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
 import { MAX_UPLOAD_BYTES } from './image-type.js';
-import { RequireAnyPermission, SignedCaller, SignedCallerGuard, UploadErrorFilter } from './upload-http.js';
+import { RequireAnyPermission, SignedCaller, SignedCallerGuard, PlainHttpErrorFilter } from '../http/plain-http.js';
 import { UploadService, type StoredUpload } from './upload.service.js';
 
 /** The multipart field that carries the photo. */
@@ -22,7 +22,7 @@ interface ReceivedFile {
  */
 @Controller('uploads')
 @UseGuards(SignedCallerGuard)
-@UseFilters(UploadErrorFilter)
+@UseFilters(PlainHttpErrorFilter)
 export class UploadsController {
   constructor(private readonly uploads: UploadService) {}
 

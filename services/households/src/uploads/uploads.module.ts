@@ -3,7 +3,7 @@ import { Idempotency } from '#libs/idempotency';
 import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
 import { PhotoStorage } from './photo-storage.js';
 import { createPhotoStorage } from './upload-directory.js';
-import { SignedCallerGuard, UploadErrorFilter } from './upload-http.js';
+import { SignedCallerGuard, PlainHttpErrorFilter } from '../http/plain-http.js';
 import { UploadService } from './upload.service.js';
 import { UploadsController } from './uploads.controller.js';
 
@@ -18,7 +18,7 @@ import { UploadsController } from './uploads.controller.js';
     UploadService,
     Idempotency,
     SignedCallerGuard,
-    UploadErrorFilter,
+    PlainHttpErrorFilter,
   ],
   exports: [UploadService],
 })

@@ -27,8 +27,9 @@ export class CreateGradeMonthTotal1796000000290 implements MigrationInterface {
         PRIMARY KEY (compound_id, month)
       )`);
     await runner.query(`CREATE INDEX grade_month_total_month ON grade_month_total (month)`);
-    // months NULL: every month. Reads each compound's households through household_address (compound first), then
-    // their grades through monthly_grade_household, so a chunk of one community costs what its households cost.
+    // months NULL: every month. Driven by the compounds' households (household_address, compound first), each household's
+    // grades read through monthly_grade_household in a LATERAL subquery that OFFSET 0 keeps from being flattened: the
+    // month's statistics are stale while a run writes it, and would otherwise lead the planner to scan the whole month.
     await runner.query(`
       CREATE FUNCTION grade_month_total_refresh(compounds uuid[], months date[]) RETURNS void LANGUAGE sql AS $$
         DELETE FROM grade_month_total WHERE compound_id = ANY(compounds) AND (months IS NULL OR month = ANY(months));
@@ -37,15 +38,24 @@ export class CreateGradeMonthTotal1796000000290 implements MigrationInterface {
           FROM (
             SELECT h.compound_id, g.month, 1 AS grade_records, (g.status = 'GRADED')::int AS graded,
                    coalesce(g.grade IN ('QUALIFIED', 'BASICALLY_QUALIFIED'), false)::int AS passed, 0 AS unqualified_before, 0 AS upgraded
-              FROM household h JOIN monthly_grade g ON g.household_id = h.id
-             WHERE h.compound_id = ANY(compounds) AND (months IS NULL OR g.month = ANY(months))
+              FROM household h
+             CROSS JOIN LATERAL (
+               SELECT month, status, grade FROM monthly_grade WHERE household_id = h.id AND (months IS NULL OR month = ANY(months)) OFFSET 0
+             ) g
+             WHERE h.compound_id = ANY(compounds)
             UNION ALL
             -- Upgrades of a month are read from the month before: UNQUALIFIED then, and which of them are QUALIFIED now.
-            SELECT h.compound_id, (p.month + interval '1 month')::date, 0, 0, 0, 1, (n.grade IS NOT DISTINCT FROM 'QUALIFIED')::int
+            SELECT h.compound_id, u.month, 0, 0, 0, 1, u.upgraded
               FROM household h
-              JOIN monthly_grade p ON p.household_id = h.id AND p.grade = 'UNQUALIFIED'
-              LEFT JOIN monthly_grade n ON n.household_id = h.id AND n.month = (p.month + interval '1 month')::date
-             WHERE h.compound_id = ANY(compounds) AND (months IS NULL OR (p.month + interval '1 month')::date = ANY(months))
+             CROSS JOIN LATERAL (
+               SELECT (p.month + interval '1 month')::date AS month,
+                      EXISTS (SELECT 1 FROM monthly_grade n
+                               WHERE n.household_id = h.id AND n.month = (p.month + interval '1 month')::date AND n.grade = 'QUALIFIED')::int AS upgraded
+                 FROM monthly_grade p
+                WHERE p.household_id = h.id AND p.grade = 'UNQUALIFIED' AND (months IS NULL OR (p.month + interval '1 month')::date = ANY(months))
+               OFFSET 0
+             ) u
+             WHERE h.compound_id = ANY(compounds)
           ) counted
          GROUP BY 1, 2
         -- Two transactions recomputing one compound at once both insert: the later one's counts stand.
@@ -60,13 +70,14 @@ export class CreateGradeMonthTotal1796000000290 implements MigrationInterface {
         months date[];
       BEGIN
         IF TG_OP = 'DELETE' THEN
-          SELECT array_agg(DISTINCT h.compound_id) INTO compounds FROM old_rows g JOIN household h ON h.id = g.household_id;
+          SELECT array_agg(DISTINCT (SELECT compound_id FROM household WHERE id = g.household_id)) INTO compounds FROM old_rows g;
           SELECT array_agg(DISTINCT m) INTO months FROM old_rows g, LATERAL (VALUES (g.month), ((g.month + interval '1 month')::date)) v(m);
         ELSE
-          SELECT array_agg(DISTINCT h.compound_id) INTO compounds FROM new_rows g JOIN household h ON h.id = g.household_id;
+          SELECT array_agg(DISTINCT (SELECT compound_id FROM household WHERE id = g.household_id)) INTO compounds FROM new_rows g;
           SELECT array_agg(DISTINCT m) INTO months FROM new_rows g, LATERAL (VALUES (g.month), ((g.month + interval '1 month')::date)) v(m);
         END IF;
-        IF compounds IS NOT NULL THEN
+        compounds := array_remove(compounds, NULL);
+        IF cardinality(compounds) > 0 THEN
           PERFORM grade_month_total_refresh(compounds, months);
         END IF;
         RETURN NULL;

@@ -36,14 +36,16 @@ export class CreateLetterMonthTotal1796000000291 implements MigrationInterface {
         compounds uuid[];
       BEGIN
         IF TG_OP = 'DELETE' THEN
-          SELECT array_agg(DISTINCT h.compound_id) INTO compounds FROM old_rows l JOIN household h ON h.id = l.household_id;
+          SELECT array_agg(DISTINCT (SELECT compound_id FROM household WHERE id = l.household_id)) INTO compounds FROM old_rows l;
         ELSIF TG_OP = 'UPDATE' THEN
-          SELECT array_agg(DISTINCT h.compound_id) INTO compounds
-            FROM (SELECT household_id FROM old_rows UNION SELECT household_id FROM new_rows) l JOIN household h ON h.id = l.household_id;
+          SELECT array_agg(DISTINCT (SELECT compound_id FROM household WHERE id = l.household_id)) INTO compounds
+            FROM (SELECT household_id FROM old_rows UNION SELECT household_id FROM new_rows) l;
         ELSE
-          SELECT array_agg(DISTINCT h.compound_id) INTO compounds FROM new_rows l JOIN household h ON h.id = l.household_id;
+          SELECT array_agg(DISTINCT (SELECT compound_id FROM household WHERE id = l.household_id)) INTO compounds FROM new_rows l;
         END IF;
-        IF compounds IS NOT NULL THEN
+        -- Letters of a household removed in the same statement have no compound here: its own trigger counts them out.
+        compounds := array_remove(compounds, NULL);
+        IF cardinality(compounds) > 0 THEN
           PERFORM letter_month_total_refresh(compounds);
         END IF;
         RETURN NULL;

@@ -20,24 +20,29 @@ import { catchError, throwError, type Observable } from 'rxjs';
 import { CallerSignatureError, hasPermission, verifyCaller, type Caller, type Permission } from '#libs/auth';
 import { DomainError, ErrorCode } from '#libs/errors';
 import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
-import { MAX_UPLOAD_BYTES } from './image-type.js';
+import { MAX_UPLOAD_BYTES } from '../uploads/image-type.js';
 
-/** The codes of the upload endpoints' error bodies: the GraphQL codes plus two that only bytes can cause. */
-export type UploadErrorCode = ErrorCode | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE';
+/*
+ * What households' plain-HTTP routes beside GraphQL share (photo uploads, collection-record CSV uploads, the monthly
+ * reports): the gateway's signed caller, a permission per route, and one JSON error shape.
+ */
 
-/** An expected failure of an upload request, with the HTTP status and the code the client branches on. */
-export class UploadRequestError extends Error {
+/** The codes of the plain-HTTP error bodies: the GraphQL codes plus two that only bytes can cause. */
+export type PlainHttpErrorCode = ErrorCode | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE';
+
+/** An expected failure of a plain-HTTP request, with the HTTP status and the code the client branches on. */
+export class PlainHttpError extends Error {
   constructor(
     readonly status: number,
-    readonly code: UploadErrorCode,
+    readonly code: PlainHttpErrorCode,
     message: string,
   ) {
     super(message);
-    this.name = 'UploadRequestError';
+    this.name = 'PlainHttpError';
   }
 
-  static tooLarge(): UploadRequestError {
-    return new UploadRequestError(
+  static tooLarge(): PlainHttpError {
+    return new PlainHttpError(
       HttpStatus.PAYLOAD_TOO_LARGE,
       'PAYLOAD_TOO_LARGE',
       `A photo may be at most ${MAX_UPLOAD_BYTES.toLocaleString('en')} bytes (5 MB)`,
@@ -57,7 +62,7 @@ export class PayloadTooLargeAs implements NestInterceptor {
       catchError((error: unknown) =>
         throwError(() =>
           error instanceof HttpException && error.getStatus() === HttpStatus.PAYLOAD_TOO_LARGE
-            ? new UploadRequestError(HttpStatus.PAYLOAD_TOO_LARGE, 'PAYLOAD_TOO_LARGE', this.message)
+            ? new PlainHttpError(HttpStatus.PAYLOAD_TOO_LARGE, 'PAYLOAD_TOO_LARGE', this.message)
             : error,
         ),
       ),
@@ -66,11 +71,11 @@ export class PayloadTooLargeAs implements NestInterceptor {
 }
 
 /**
- * `{ "error": { "code", "reason"?, "message", "details"? } }`: the one shape of every error the upload endpoints answer.
+ * `{ "error": { "code", "reason"?, "message", "details"? } }`: the one shape of every error the plain-HTTP routes answer.
  * `reason` and `details` are a domain error's, as GraphQL gives them in `extensions` (an invalid import file's errors).
  */
-export interface UploadErrorBody {
-  error: { code: UploadErrorCode; reason?: string; message: string; details?: Record<string, unknown> };
+export interface PlainHttpErrorBody {
+  error: { code: PlainHttpErrorCode; reason?: string; message: string; details?: Record<string, unknown> };
 }
 
 const DOMAIN_STATUS: Record<ErrorCode, number> = {
@@ -83,12 +88,12 @@ const DOMAIN_STATUS: Record<ErrorCode, number> = {
 };
 
 /**
- * Maps what the upload endpoints throw (domain errors, multer's limits as Nest HTTP exceptions, anything else) to
+ * Maps what the plain-HTTP routes throw (domain errors, multer's limits as Nest HTTP exceptions, anything else) to
  * a status and the one error body. Unexpected errors are logged once and their message is masked in production.
  */
 @Catch()
-export class UploadErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Uploads');
+export class PlainHttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('PlainHttp');
 
   constructor(@Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime) {}
 
@@ -102,16 +107,16 @@ export class UploadErrorFilter implements ExceptionFilter {
     response.status(status).json(body);
   }
 
-  describe(exception: unknown): { status: number; body: UploadErrorBody } {
-    const answer = (status: number, code: UploadErrorCode, message: string) => ({ status, body: { error: { code, message } } });
-    if (exception instanceof UploadRequestError) return answer(exception.status, exception.code, exception.message);
+  describe(exception: unknown): { status: number; body: PlainHttpErrorBody } {
+    const answer = (status: number, code: PlainHttpErrorCode, message: string) => ({ status, body: { error: { code, message } } });
+    if (exception instanceof PlainHttpError) return answer(exception.status, exception.code, exception.message);
     if (exception instanceof DomainError) {
       const { code, reason, message, details } = exception;
       return { status: DOMAIN_STATUS[code] ?? 500, body: { error: { code, ...(reason ? { reason } : {}), message, ...(details ? { details } : {}) } } };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      if (status === HttpStatus.PAYLOAD_TOO_LARGE) return this.describe(UploadRequestError.tooLarge());
+      if (status === HttpStatus.PAYLOAD_TOO_LARGE) return this.describe(PlainHttpError.tooLarge());
       if (status === HttpStatus.UNSUPPORTED_MEDIA_TYPE) {
         return answer(status, 'UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data in the field "file"');
       }
@@ -124,7 +129,7 @@ export class UploadErrorFilter implements ExceptionFilter {
   }
 }
 
-function codeOfStatus(status: number): UploadErrorCode {
+function codeOfStatus(status: number): PlainHttpErrorCode {
   if (status === HttpStatus.UNAUTHORIZED) return ErrorCode.UNAUTHENTICATED;
   if (status === HttpStatus.FORBIDDEN) return ErrorCode.FORBIDDEN;
   if (status === HttpStatus.NOT_FOUND) return ErrorCode.NOT_FOUND;
@@ -132,12 +137,12 @@ function codeOfStatus(status: number): UploadErrorCode {
   return ErrorCode.BAD_USER_INPUT;
 }
 
-const ANY_PERMISSION = 'uploads:anyPermission';
+const ANY_PERMISSION = 'plainHttp:anyPermission';
 
 /** The route answers callers holding at least one of `permissions`; the others get 403 FORBIDDEN. */
 export const RequireAnyPermission = (...permissions: Permission[]) => SetMetadata(ANY_PERMISSION, permissions);
 
-type RequestWithCaller = Request & { uploadCaller?: Caller };
+type RequestWithCaller = Request & { signedCaller?: Caller };
 
 /**
  * Subgraphs trust only callers the gateway signed: a request without a valid `x-caller-signature` gets 401
@@ -158,7 +163,7 @@ export class SignedCallerGuard implements CanActivate {
       caller = verifyCaller(request.headers, this.runtime.env.CONTEXT_SIGNING_SECRET);
     } catch (error) {
       const reason = error instanceof CallerSignatureError ? error.message : 'invalid caller context';
-      throw new UploadRequestError(
+      throw new PlainHttpError(
         HttpStatus.UNAUTHORIZED,
         ErrorCode.UNAUTHENTICATED,
         `Subgraphs accept only requests signed by the gateway: ${reason}`,
@@ -168,14 +173,14 @@ export class SignedCallerGuard implements CanActivate {
     if (permissions.length > 0 && !permissions.some((permission) => hasPermission(caller, permission))) {
       throw DomainError.forbidden(`Your role does not allow ${permissions.join(' or ')}`, 'MISSING_PERMISSION');
     }
-    request.uploadCaller = caller;
+    request.signedCaller = caller;
     return true;
   }
 }
 
 /** The caller that `SignedCallerGuard` verified for this request. */
 export const SignedCaller = createParamDecorator((_: unknown, context: ExecutionContext): Caller => {
-  const caller = context.switchToHttp().getRequest<RequestWithCaller>().uploadCaller;
+  const caller = context.switchToHttp().getRequest<RequestWithCaller>().signedCaller;
   if (!caller) throw new Error('SignedCaller used on a route without SignedCallerGuard');
   return caller;
 });
