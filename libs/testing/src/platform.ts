@@ -12,7 +12,7 @@ import { serviceDatabaseName, withDatabase } from '#libs/database';
 import { planDistrict, planUnits, type DistrictPlan } from '#libs/demo-data';
 import { ServiceName } from '#libs/messaging';
 import { parseServiceEnvironment, serviceRuntime, type DemoData } from '#libs/platform';
-import { SERVICE_NAMES, loadDemoData, loadService, repoRoot } from '#libs/tools';
+import { PROCESS_NODE_ARGS, SERVICE_NAMES, loadDemoData, loadService, repoRoot } from '#libs/tools';
 import { createGateway, readSupergraph } from '../../../gateway/src/gateway.js';
 import { parseGatewayEnvironment } from '../../../gateway/src/gateway-environment.js';
 import { postGraphQL, type GraphQLResponse } from './graphql-client.js';
@@ -150,7 +150,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
 function spawnService(name: ServiceName, env: Record<string, string>): ChildProcess {
   const script = join(repoRoot(), `dist/services/${name}/src/main.js`);
   if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` before the integration tests`);
-  const child = spawn(process.execPath, ['--enable-source-maps', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...PROCESS_NODE_ARGS, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);

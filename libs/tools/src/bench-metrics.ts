@@ -12,6 +12,7 @@ import { seedCollectionRecords } from '../../../services/households/src/seed/col
 import { seedCommitmentLetters, seedResidents } from '../../../services/households/src/seed/evidence.seed.js';
 import { householdsDemoData, seedCollectionPoints, seedHouseholdRows } from '../../../services/households/src/seed/households.seed.js';
 import { deleteKeys, freePort, peakRssOf, until } from './bench-support.js';
+import { PROCESS_NODE_ARGS } from './node-args.js';
 import { repoRoot } from './repo-root.js';
 import { openServiceDatabase } from './service-database.js';
 import { loadService } from './services.js';
@@ -77,7 +78,7 @@ try {
   }
 
   const port = await freePort();
-  const worker = spawn(process.execPath, [join(repoRoot(), 'dist/services/households/src/main.js')], {
+  const worker = spawn(process.execPath, [...PROCESS_NODE_ARGS, join(repoRoot(), 'dist/services/households/src/main.js')], {
     env: { ...env, PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

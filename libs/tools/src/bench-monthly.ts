@@ -11,6 +11,7 @@ import { parseServiceEnvironment } from '#libs/platform';
 import { seedInspections, seedResidents } from '../../../services/households/src/seed/evidence.seed.js';
 import { householdsDemoData, seedHouseholdRows } from '../../../services/households/src/seed/households.seed.js';
 import { deleteKeys, freePort, peakRssOf, until } from './bench-support.js';
+import { PROCESS_NODE_ARGS } from './node-args.js';
 import { repoRoot } from './repo-root.js';
 import { openServiceDatabase } from './service-database.js';
 import { loadService } from './services.js';
@@ -98,7 +99,7 @@ try {
 
   // The worker: a households process exactly as production runs it, measured from outside.
   const port = await freePort();
-  const worker = spawn(process.execPath, [join(repoRoot(), 'dist/services/households/src/main.js')], {
+  const worker = spawn(process.execPath, [...PROCESS_NODE_ARGS, join(repoRoot(), 'dist/services/households/src/main.js')], {
     env: { ...env, PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

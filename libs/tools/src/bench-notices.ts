@@ -13,6 +13,7 @@ import { EventType, QueueName, ServiceName, type MonthlyEvaluationCompletedPaylo
 import { parseServiceEnvironment } from '#libs/platform';
 import { notificationsDemoData } from '../../../services/notifications/src/seed/notifications.seed.js';
 import { deleteKeys, freePort, peakRssOf, until } from './bench-support.js';
+import { PROCESS_NODE_ARGS } from './node-args.js';
 import { repoRoot } from './repo-root.js';
 import { openServiceDatabase } from './service-database.js';
 import { loadService } from './services.js';
@@ -101,7 +102,7 @@ try {
   const receiver = fork(join(repoRoot(), 'dist/libs/tools/src/bench-receiver.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const receiverPort = ((await nextMessage(receiver)) as { port: number }).port;
   const port = await freePort();
-  const worker = spawn(process.execPath, [join(repoRoot(), 'dist/services/notifications/src/main.js')], {
+  const worker = spawn(process.execPath, [...PROCESS_NODE_ARGS, join(repoRoot(), 'dist/services/notifications/src/main.js')], {
     env: { ...env, PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -5,6 +5,7 @@ import { EnvironmentError } from '#libs/config';
 import { parseServiceEnvironment } from '#libs/platform';
 import { parseGatewayEnvironment } from '../../../gateway/src/gateway-environment.js';
 import { preflight } from './preflight.js';
+import { PROCESS_NODE_ARGS } from './node-args.js';
 import { repoRoot } from './repo-root.js';
 import { migrateAndSeed } from './seed.js';
 import { DEFAULT_PORTS } from '#libs/messaging';
@@ -54,7 +55,7 @@ try {
 
 function launch(name: string, script: string, env: Record<string, string>): void {
   // Its own process group, so a terminal's Ctrl-C reaches only us and each child gets exactly one SIGTERM.
-  const child = spawn(process.execPath, ['--enable-source-maps', script], {
+  const child = spawn(process.execPath, [...PROCESS_NODE_ARGS, script], {
     // Module-by-module start-up lines would bury the banner; LOG_LEVEL=log brings them back.
     env: { LOG_LEVEL: 'warn', ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

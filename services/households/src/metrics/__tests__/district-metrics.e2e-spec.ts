@@ -262,6 +262,7 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
     expect(figures.RECYCLING_RATE[2]).toBeGreaterThan(0.69);
     expect(figures.RECYCLING_RATE[2]).toBeLessThan(0.73);
     expect([figures.RESOURCE_UTILISATION_RATE[2], figures.HARMLESS_TREATMENT_RATE[2], figures.COLLECTION_COVERAGE[2]]).toEqual([1, 1, 1]);
+    expect(figures.SORTING_PASS_RATE[2]).toBeGreaterThanOrEqual(0.85);
   });
 
   it('downloads the monthly report as CSV: the street figures, then each community, with formulas', async () => {
