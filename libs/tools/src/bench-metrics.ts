@@ -1,6 +1,4 @@
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Role, signCaller, type Caller } from '#libs/auth';
 import { addMonths, shanghaiMonth } from '#libs/calendar';
@@ -11,9 +9,7 @@ import { parseServiceEnvironment } from '#libs/platform';
 import { seedCollectionRecords } from '../../../services/households/src/seed/collection-records.seed.js';
 import { seedCommitmentLetters, seedResidents } from '../../../services/households/src/seed/evidence.seed.js';
 import { householdsDemoData, seedCollectionPoints, seedHouseholdRows } from '../../../services/households/src/seed/households.seed.js';
-import { deleteKeys, freePort, peakRssOf, until } from './bench-support.js';
-import { PROCESS_NODE_ARGS } from './node-args.js';
-import { repoRoot } from './repo-root.js';
+import { deleteKeys, startMeasuredService } from './bench-support.js';
 import { openServiceDatabase } from './service-database.js';
 import { loadService } from './services.js';
 
@@ -77,19 +73,12 @@ try {
     );
   }
 
-  const port = await freePort();
-  const worker = spawn(process.execPath, [...PROCESS_NODE_ARGS, join(repoRoot(), 'dist/services/households/src/main.js')], {
-    env: { ...env, PORT: String(port) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  let peakRss = 0;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, peakRssOf(worker.pid!))), 100);
+  const worker = await startMeasuredService('households', env);
   try {
-    await until(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.ok === true, 60_000);
     const caller: Caller = { userId: 'bench', roles: [Role.DISTRICT_ADMIN], orgUnitId: null, householdId: null, institutionId: null, requestId: 'bench' };
     const headers = { 'content-type': 'application/json', ...signCaller(caller, serviceEnv.CONTEXT_SIGNING_SECRET) };
     const graphql = async (query: string, variables: Record<string, unknown>) => {
-      const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+      const response = await fetch(`${worker.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
       const body = (await response.json()) as { errors?: unknown };
       if (body.errors) throw new Error(JSON.stringify(body.errors));
     };
@@ -103,7 +92,7 @@ try {
       [`districtMetrics(street, ${lastMonth}) with its communities`, () =>
         graphql(`query($u: ID!, $m: String!) { districtMetrics(orgUnitId: $u, month: $m) { ${figures} children { ${figures} } } }`, { u: street.id, m: lastMonth })],
       [`GET /reports/monthly/<street>/${lastMonth}.html (12-month trend)`, async () => {
-        const response = await fetch(`http://127.0.0.1:${port}/reports/monthly/${street.id}/${lastMonth}.html`, { headers });
+        const response = await fetch(`${worker.url}/reports/monthly/${street.id}/${lastMonth}.html`, { headers });
         if (!response.ok) throw new Error(`report: ${response.status}`);
         await response.text();
       }],
@@ -120,12 +109,9 @@ try {
       times.sort((a, b) => a - b);
       console.log(`  ${name.padEnd(70)} median ${Math.round(times[Math.floor(times.length / 2)])} ms, slowest ${Math.round(times.at(-1)!)} ms`);
     }
-    peakRss = Math.max(peakRss, peakRssOf(worker.pid!));
-    console.log(`  households process peak RSS: ${Math.round(peakRss / 1024)} MB`);
+    console.log(`  households process peak RSS: ${worker.peakRssMb()} MB`);
   } finally {
-    clearInterval(sampler);
-    worker.kill('SIGTERM');
-    await new Promise((resolve) => worker.once('exit', resolve));
+    await worker.stop();
   }
 } finally {
   await db.destroy();

@@ -1,6 +1,4 @@
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Role, signCaller } from '#libs/auth';
 import { previousMonth, shanghaiMonth } from '#libs/calendar';
@@ -10,9 +8,7 @@ import { ServiceName } from '#libs/messaging';
 import { parseServiceEnvironment } from '#libs/platform';
 import { seedInspections, seedResidents } from '../../../services/households/src/seed/evidence.seed.js';
 import { householdsDemoData, seedHouseholdRows } from '../../../services/households/src/seed/households.seed.js';
-import { deleteKeys, freePort, peakRssOf, until } from './bench-support.js';
-import { PROCESS_NODE_ARGS } from './node-args.js';
-import { repoRoot } from './repo-root.js';
+import { deleteKeys, startMeasuredService, until } from './bench-support.js';
 import { openServiceDatabase } from './service-database.js';
 import { loadService } from './services.js';
 
@@ -98,18 +94,11 @@ try {
   await db.query('ANALYZE');
 
   // The worker: a households process exactly as production runs it, measured from outside.
-  const port = await freePort();
-  const worker = spawn(process.execPath, [...PROCESS_NODE_ARGS, join(repoRoot(), 'dist/services/households/src/main.js')], {
-    env: { ...env, PORT: String(port) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  let peakRss = 0;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, peakRssOf(worker.pid!))), 200);
+  const worker = await startMeasuredService('households', env);
   try {
-    await until(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.ok === true, 60_000);
     started = Date.now();
     const caller = { userId: 'bench', roles: [Role.DISTRICT_ADMIN], orgUnitId: null, householdId: null, institutionId: null, requestId: 'bench' };
-    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    const response = await fetch(`${worker.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...signCaller(caller, serviceEnv.CONTEXT_SIGNING_SECRET) },
       body: JSON.stringify({
@@ -126,7 +115,6 @@ try {
       return row.status === 'COMPLETED';
     }, 30 * 60_000);
     const cycleMs = Date.now() - started;
-    peakRss = Math.max(peakRss, peakRssOf(worker.pid!));
 
     await db.query(`DROP TABLE IF EXISTS bench_grade`);
     await db.query(YARDSTICK_TABLE);
@@ -149,12 +137,10 @@ Monthly evaluation of ${households} households, ${inspections} inspections (${ru
   cycle (request → run COMPLETED, through BullMQ): ${seconds(cycleMs)}
   one hand-written SQL statement:                  ${seconds(handMs)}
   ratio:                                           ${(cycleMs / handMs).toFixed(2)}   (target ≤ 3)
-  worker peak RSS:                                 ${Math.round(peakRss / 1024)} MB   (target ≤ 512 MB)
+  worker peak RSS:                                 ${worker.peakRssMb()} MB   (target ≤ 512 MB)
   explained grades identical in both:              ${agree[0].same} of ${agree[0].hand}`);
   } finally {
-    clearInterval(sampler);
-    worker.kill('SIGTERM');
-    await new Promise((resolve) => worker.once('exit', resolve));
+    await worker.stop();
   }
 } finally {
   await db.destroy();

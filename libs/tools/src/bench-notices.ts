@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,8 +12,7 @@ import { Role, signCaller } from '#libs/auth';
 import { EventType, QueueName, ServiceName, type MonthlyEvaluationCompletedPayload, type QueuedEvent } from '#libs/messaging';
 import { parseServiceEnvironment } from '#libs/platform';
 import { notificationsDemoData } from '../../../services/notifications/src/seed/notifications.seed.js';
-import { deleteKeys, freePort, peakRssOf, until } from './bench-support.js';
-import { PROCESS_NODE_ARGS } from './node-args.js';
+import { deleteKeys, startMeasuredService, until } from './bench-support.js';
 import { repoRoot } from './repo-root.js';
 import { openServiceDatabase } from './service-database.js';
 import { loadService } from './services.js';
@@ -101,23 +100,16 @@ try {
 
   const receiver = fork(join(repoRoot(), 'dist/libs/tools/src/bench-receiver.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const receiverPort = ((await nextMessage(receiver)) as { port: number }).port;
-  const port = await freePort();
-  const worker = spawn(process.execPath, [...PROCESS_NODE_ARGS, join(repoRoot(), 'dist/services/notifications/src/main.js')], {
-    env: { ...env, PORT: String(port) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  let peakRss = 0;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, peakRssOf(worker.pid!))), 200);
+  const worker = await startMeasuredService('notifications', env);
   const queue = new Queue(QueueName.NotificationsEvents, { connection: { url: serviceEnv.REDIS_URL }, prefix: QUEUE_PREFIX });
   try {
-    await until(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.ok === true, 60_000);
 
     // Every employer and school registers an endpoint, as an institution would with its API key.
     started = Date.now();
     const institutions = [...ofKind('EMPLOYER'), ...ofKind('SCHOOL')];
     for (const institutionId of institutions) {
       const caller = { userId: 'bench', roles: [Role.INSTITUTION], orgUnitId: null, householdId: null, institutionId, requestId: 'bench' };
-      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      const response = await fetch(`${worker.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...signCaller(caller, serviceEnv.CONTEXT_SIGNING_SECRET) },
         body: JSON.stringify({
@@ -152,7 +144,6 @@ try {
     await until(async () => ((await ask(receiver, 'stats')) as ReceiverStats).distinct >= counts.deliveries, 60 * 60_000);
     const { firstAt, lastAt } = (await ask(receiver, 'stats')) as ReceiverStats;
     const deliveryMs = lastAt - firstAt;
-    peakRss = Math.max(peakRss, peakRssOf(worker.pid!));
     await until(async () => {
       const [{ open }] = await db.query(`SELECT count(*)::int AS open FROM webhook_delivery WHERE state <> 'SUCCEEDED'`);
       return open === 0;
@@ -175,17 +166,15 @@ try {
       ['delivery / bare throughput', (deliveryRate / bareRate).toFixed(2)],
       ['received', `${delivered.requests} requests, ${delivered.distinct} distinct webhook-ids, ${delivered.duplicates} duplicates`],
       ['notices DELIVERED', String(states.delivered)],
-      ['worker peak RSS', `${Math.round(peakRss / 1024)} MB`],
+      ['worker peak RSS', `${worker.peakRssMb()} MB`],
     ];
     const width = Math.max(...rows.map(([label]) => label.length)) + 2;
     console.log(`\nNotices for ${households} households (${residents} residents) of ${month}`);
     for (const [label, value] of rows) console.log(`  ${`${label}:`.padEnd(width)}${value}`);
   } finally {
-    clearInterval(sampler);
     await queue.close();
-    worker.kill('SIGTERM');
     receiver.disconnect();
-    await new Promise((resolve) => worker.once('exit', resolve));
+    await worker.stop();
   }
 } finally {
   await db.destroy();

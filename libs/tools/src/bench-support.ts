@@ -1,6 +1,10 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { PROCESS_NODE_ARGS } from './node-args.js';
+import { repoRoot } from './repo-root.js';
 
 /** What the benchmark scripts share: measuring a child process, waiting on a condition, cleaning up queues. */
 
@@ -38,4 +42,42 @@ export async function deleteKeys(redisUrl: string, prefix: string): Promise<void
     cursor = next;
   } while (cursor !== '0');
   redis.disconnect();
+}
+
+/** A service process exactly as production runs it, measured from outside. */
+export interface MeasuredService {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  /** The process's peak resident set so far, in MB. */
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts `dist/services/<name>/src/main.js` on a free port with `env`, samples its peak RSS, and waits until it is healthy. */
+export async function startMeasuredService(name: string, env: NodeJS.ProcessEnv): Promise<MeasuredService> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...PROCESS_NODE_ARGS, join(repoRoot(), `dist/services/${name}/src/main.js`)], {
+    env: { ...env, PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  let peakKb = 0;
+  const sample = () => (peakKb = Math.max(peakKb, peakRssOf(child.pid!)));
+  const sampler = setInterval(sample, 100);
+  const service: MeasuredService = {
+    url: `http://127.0.0.1:${port}`,
+    peakRssMb: () => Math.round(sample() / 1024),
+    async stop() {
+      clearInterval(sampler);
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+  try {
+    await until(async () => (await fetch(`${service.url}/health`).catch(() => null))?.ok === true, 60_000);
+  } catch (error) {
+    await service.stop();
+    throw error;
+  }
+  return service;
 }

@@ -13,8 +13,7 @@ import { AddDisclosureBasis1796000000260 } from './database/migrations/179600000
 import { CreatePhotoCheckIns1796000000250 } from './database/migrations/1796000000250-createPhotoCheckIns.js';
 import { CreateCollectionRecords1796000000270 } from './database/migrations/1796000000270-createCollectionRecords.js';
 import { CreateCollectionMonthTotal1796000000280 } from './database/migrations/1796000000280-createCollectionMonthTotal.js';
-import { CreateGradeMonthTotal1796000000290 } from './database/migrations/1796000000290-createGradeMonthTotal.js';
-import { CreateLetterMonthTotal1796000000291 } from './database/migrations/1796000000291-createLetterMonthTotal.js';
+import { CreateCompoundMonthSummaries1796000000290 } from './database/migrations/1796000000290-createCompoundMonthSummaries.js';
 import { CheckInsModule } from './check-ins/check-ins.module.js';
 import { CollectionModule } from './collection/collection.module.js';
 import { HouseholdEntity } from './households/household.entity.js';
@@ -64,8 +63,7 @@ export const householdsService: ServiceDefinition = {
     AddDisclosureBasis1796000000260,
     CreateCollectionRecords1796000000270,
     CreateCollectionMonthTotal1796000000280,
-    CreateGradeMonthTotal1796000000290,
-    CreateLetterMonthTotal1796000000291,
+    CreateCompoundMonthSummaries1796000000290,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
   demoData: householdsDemoData,

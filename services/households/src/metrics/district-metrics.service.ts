@@ -76,7 +76,7 @@ graded AS (
 ),
 letter AS (
   -- Letters signed by each month's last day, from the counts per signing month the commitment_letter and household
-  -- triggers keep (migration 1796000000291); a household that signed twice counts once, by its first letter.
+  -- triggers keep (migration 1796000000290); a household that signed twice counts once, by its first letter.
   SELECT m.month, t.compound_id, sum(t.first_letters)::int AS letter_households, sum(t.letters)::int AS letters
     FROM month m JOIN letter_month_total t ON t.month <= m.month JOIN compound c ON c.id = t.compound_id
    GROUP BY 1, 2
