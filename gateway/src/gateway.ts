@@ -65,7 +65,9 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
   app.use('/reports', corsPolicy);
   app.get('/reports/monthly/:orgUnitId/:file', (req, res) => {
     const file = String(req.params.file);
-    if (!/^\d{4}-\d{2}\.(?:csv|html)$/.test(file)) return void res.status(404).json({ error: { code: ErrorCode.NOT_FOUND, message: 'Ask for <YYYY-MM>.csv or <YYYY-MM>.html' } });
+    if (!/^\d{4}-\d{2}\.(?:csv|html)$/.test(file)) {
+      return void res.status(404).json({ error: { code: ErrorCode.NOT_FOUND, message: 'Ask for <YYYY-MM>.csv or <YYYY-MM>.html' } });
+    }
     proxyToHouseholds(req, res, env, subgraphs, `/reports/monthly/${encodeURIComponent(String(req.params.orgUnitId)).replace(/\./g, '%2E')}/${file}`);
   });
 
@@ -202,9 +204,10 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'up
 
 /**
  * Photo uploads and downloads (`POST /uploads`, `GET /uploads/:id`), collection records' CSV files
- * (`POST /collection-imports`) and the monthly reports (`GET /reports/monthly/…`) are plain HTTP, not GraphQL: the gateway authenticates the caller exactly as for
- * GraphQL, refuses bodies over the route's limit, and streams the request to the households service with the signed
- * caller, and its answer back, without buffering either. The gateway's own refusals are `{ error: { code, message } }`.
+ * (`POST /collection-imports`) and the monthly reports (`GET /reports/monthly/…`) are plain HTTP, not GraphQL: the
+ * gateway authenticates the caller exactly as for GraphQL, refuses bodies over the route's limit, and streams the
+ * request to the households service with the signed caller, and its answer back, without buffering either. The
+ * gateway's own refusals are `{ error: { code, message } }`.
  */
 async function proxyToHouseholds(
   req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>, path: string, limit = PHOTO_LIMIT,
