@@ -164,6 +164,17 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
     expect(empty.households).toBe(0);
   });
 
+  it('computes a compound on its own, with nothing below it', async () => {
+    const [c11] = platform.plan.compounds.filter((c) => c.parentId === a1.id);
+    const response: any = await platform.query(adminA, METRICS, { unit: c11.id, month });
+    expect(response.errors).toBeUndefined();
+    expect(response.data.districtMetrics).toMatchObject({ households: 4, collectedKg: 200.25, children: [] });
+    expect(figuresOf(response.data.districtMetrics)).toMatchObject({
+      COLLECTION_COVERAGE: [4, 4, 1, 5], RECYCLING_RATE: [150.25, 200.25, 0.7503, 5], SORTING_PASS_RATE: [2, 3, 0.6667, 4],
+      COMMITMENT_LETTER_COVERAGE: [1, 4, 0.25, 2], UPGRADE_RATE: [1, 1, 1, 1],
+    });
+  });
+
   it('gives a range of months oldest first, the month before with its own figures', async () => {
     const response: any = await platform.query(adminA, RANGE, { unit: streetA.id, from: before, to: month });
     expect(response.errors).toBeUndefined();
