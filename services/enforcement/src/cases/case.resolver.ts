@@ -54,7 +54,15 @@ export class CaseResolver {
   }
 
   @Mutation(() => Case, { description: 'Opens a case (state OPENED).' })
-  openCase(@CurrentCaller() caller: Caller, @Args('input') input: OpenCaseInput): Promise<Case> {
+  openCase(
+    @CurrentCaller() caller: Caller,
+    @Args('input') input: OpenCaseInput,
+    @Args('idempotencyKey', {
+      type: () => String, nullable: true,
+      description: 'Send the same key (8–100 of A-Za-z0-9_.:-) on every retry: the case is opened once; the same key with another input is CONFLICT.',
+    })
+    idempotencyKey?: string | null,
+  ): Promise<Case> {
     requirePermission(caller, Permission.CASE_MANAGE);
     input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
     if (input.householdId) input.householdId = requireUuid(input.householdId, 'householdId');
@@ -62,7 +70,7 @@ export class CaseResolver {
     if (input.actionFindingId) input.actionFindingId = requireUuid(input.actionFindingId, 'actionFindingId');
     input.evidenceUploadIds = input.evidenceUploadIds?.map((id) => requireUuid(id, 'evidenceUploadIds'));
     input.evidenceInspectionIds = input.evidenceInspectionIds?.map((id) => requireUuid(id, 'evidenceInspectionIds'));
-    return this.caseService.open(caller, input);
+    return this.caseService.open(caller, input, idempotencyKey);
   }
 
   @Mutation(() => Case, { description: 'OPENED → RECTIFICATION_NOTICE_ISSUED. At the comply-by date a job makes the case FOLLOW_UP_DUE.' })

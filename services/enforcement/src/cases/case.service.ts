@@ -5,6 +5,7 @@ import { isWithinScope, type Caller } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
+import { Idempotency } from '#libs/idempotency';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { Territory } from '#libs/territory';
 import { retractIfExported } from '../credit-export/credit-export-sql.js';
@@ -52,6 +53,7 @@ export class CaseService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly territory: Territory,
+    private readonly idempotency: Idempotency,
   ) {}
 
   async regulationArticles(): Promise<RegulationArticle[]> {
@@ -116,7 +118,11 @@ export class CaseService {
     return caseIds.map((id) => byCase.get(id)!);
   }
 
-  async open(caller: Caller, input: OpenCaseInput): Promise<Case> {
+  /**
+   * Opens a case. With an idempotency key, a retry (an officer's phone on a flaky network) answers the case the first
+   * request opened instead of opening a second one; the same key with another input is CONFLICT.
+   */
+  async open(caller: Caller, input: OpenCaseInput, idempotencyKey?: string | null): Promise<Case> {
     const household = input.targetKind === CaseTargetKind.HOUSEHOLD;
     if (household ? !input.householdId : !input.institutionId) {
       throw DomainError.badInput(household ? 'A household case needs householdId' : 'A property company or unit case needs institutionId', 'TARGET_MISSING');
@@ -138,32 +144,36 @@ export class CaseService {
     await this.territory.requireInScope(caller, input.orgUnitId);
     const finding = input.actionFindingId ? await this.findingFor(input) : null;
     const uploadIds = [...new Set([...(input.evidenceUploadIds ?? []), ...(finding?.photoIds ?? [])])];
-    let created: { id: string }[];
-    try {
-      created = await this.dataSource.query(
-        `WITH created AS (
-           INSERT INTO enforcement_case (target_kind, household_id, institution_id, floating_population, org_unit_id, article_code,
-                                         evidence_description, evidence_upload_ids, evidence_inspection_ids, action_finding_id, state, opened_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9::uuid[], $11, 'OPENED', $10)
-           RETURNING id, opened_at
-         ), history AS (
-           INSERT INTO case_history (case_id, from_state, to_state, at, actor) SELECT id, NULL, 'OPENED', opened_at, $10 FROM created
-         )
-         SELECT id FROM created`,
-        [
-          input.targetKind, household ? input.householdId : null, household ? null : input.institutionId, household && !!input.floatingPopulation,
-          input.orgUnitId, article.code, description, uploadIds, [...new Set(input.evidenceInspectionIds ?? [])],
-          caller.userId, finding?.id ?? null,
-        ],
-      );
-    } catch (error) {
-      // The unique key on action_finding_id decides, also between two officers opening a case from one finding at once.
-      if ((error as { code?: string }).code === '23505' && finding) {
-        throw DomainError.conflict('A case has already been opened from that finding', 'FINDING_ALREADY_OPENED', { actionFindingId: finding.id });
+    const insert = async (db: DataSource | EntityManager): Promise<string> => {
+      try {
+        const [{ id }]: { id: string }[] = await db.query(
+          `WITH created AS (
+             INSERT INTO enforcement_case (target_kind, household_id, institution_id, floating_population, org_unit_id, article_code,
+                                           evidence_description, evidence_upload_ids, evidence_inspection_ids, action_finding_id, state, opened_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9::uuid[], $11, 'OPENED', $10)
+             RETURNING id, opened_at
+           ), history AS (
+             INSERT INTO case_history (case_id, from_state, to_state, at, actor) SELECT id, NULL, 'OPENED', opened_at, $10 FROM created
+           )
+           SELECT id FROM created`,
+          [
+            input.targetKind, household ? input.householdId : null, household ? null : input.institutionId, household && !!input.floatingPopulation,
+            input.orgUnitId, article.code, description, uploadIds, [...new Set(input.evidenceInspectionIds ?? [])],
+            caller.userId, finding?.id ?? null,
+          ],
+        );
+        return id;
+      } catch (error) {
+        // The unique key on action_finding_id decides, also between two officers opening a case from one finding at once.
+        if ((error as { code?: string }).code === '23505' && finding) {
+          throw DomainError.conflict('A case has already been opened from that finding', 'FINDING_ALREADY_OPENED', { actionFindingId: finding.id });
+        }
+        throw error;
       }
-      throw error;
-    }
-    const [{ id }] = created;
+    };
+    const id = idempotencyKey
+      ? (await this.idempotency.run(caller, idempotencyKey, 'openCase', { ...input }, async (manager) => ({ id: await insert(manager) }))).id
+      : await insert(this.dataSource);
     return this.get(caller, id);
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { Idempotency } from '#libs/idempotency';
 import { TerritoryReplicaModule } from '#libs/territory';
 import { AssessmentService } from './assessment.service.js';
 import { CaseResolver } from './case.resolver.js';
@@ -8,7 +9,7 @@ import { CaseFollowUpJob } from './jobs/case-follow-up.job.js';
 /** Cases with due process and property companies' monthly assessments (see case-enums.ts for the lifecycle). */
 @Module({
   imports: [TerritoryReplicaModule],
-  providers: [CaseService, AssessmentService, CaseResolver, CaseFollowUpJob],
+  providers: [CaseService, AssessmentService, CaseResolver, CaseFollowUpJob, Idempotency],
   exports: [CaseService],
 })
 export class CasesModule {}

@@ -136,6 +136,26 @@ describe('enforcement cases with due process through the gateway', () => {
     expect(decided.history[6].note).toBe('听证认定证据不足');
   });
 
+  it('opens a case once however often a retry sends the same idempotency key, and refuses that key with another input', async () => {
+    const OPEN_ONCE = `mutation($input: OpenCaseInput!, $key: String) { openCase(input: $input, idempotencyKey: $key) { id state } }`;
+    const input = householdInput();
+    const key = `case-${randomUUID()}`;
+    const casesOf = async (householdId: unknown) =>
+      (await db().query(`SELECT count(*)::int AS count FROM enforcement_case WHERE household_id = $1`, [householdId]))[0].count as number;
+    // Two sends of one request at once (a retry while the first is still running) and a third later: one case.
+    const [first, second] = await Promise.all([ok(officer, OPEN_ONCE, { input, key }), ok(officer, OPEN_ONCE, { input, key })]);
+    const third = await ok(officer, OPEN_ONCE, { input, key });
+    expect([second.id, third.id]).toEqual([first.id, first.id]);
+    expect(await casesOf(input.householdId)).toBe(1);
+    expect(await historyCount(first.id)).toBe(1);
+
+    const other = await platform.query(officer, OPEN_ONCE, { input: { ...input, evidenceDescription: '另一份证据' }, key });
+    expect(codeOf(other)).toBe('CONFLICT');
+    expect(await casesOf(input.householdId)).toBe(1);
+    const badKey = await platform.query(officer, OPEN_ONCE, { input, key: 'short' });
+    expect([codeOf(badKey), reasonOf(badKey)]).toEqual(['BAD_USER_INPUT', 'INVALID_IDEMPOTENCY_KEY']);
+  });
+
   it('closes a case whose follow-up finds it rectified, and refuses transitions its state does not allow', async () => {
     const opened = await ok(officer, OPEN, { input: householdInput() });
     const early = await platform.query(officer, PENALISE, { id: opened.id, amount: 100, note: '未经整改程序' });
