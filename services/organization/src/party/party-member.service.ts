@@ -10,7 +10,7 @@ import { PersonalDataAudit } from '#libs/privacy';
 import { registrationKindOf, type PartyOrgKind } from './party-org-kind.js';
 import type { CreatePartyMemberInput, PartyMembersArgs } from './party.inputs.js';
 import { PartyMember, type BranchRegistrationRow, type PartyMemberRow } from './party.models.js';
-import { canReadMember, readsOwnRecordOnly, requireMemberWithinScope } from './party-scope.js';
+import { canReadMember, readsOwnBranchesOnly, readsOwnRecordOnly, registeredWithBranchOf, requireMemberWithinScope } from './party-scope.js';
 
 export const MEMBER_COLUMNS = `m.id, m.name, m.phone, m.user_id AS "userId", m.household_id AS "householdId", m.institution_id AS "institutionId",
   m.community_id AS "communityId", m.joined_party_on::text AS "joinedPartyOn", m.commitment_signed_at AS "commitmentSignedAt",
@@ -53,8 +53,17 @@ export class PartyMemberService {
   async get(caller: Caller, id: string): Promise<PartyMemberRow> {
     const [member] = await this.findByIds([id]);
     if (!member) throw DomainError.notFound('PartyMember', id);
-    if (!canReadMember(caller, member)) throw DomainError.forbidden('That party member lies outside your reach', 'OUT_OF_SCOPE');
+    if (!canReadMember(caller, member) || !(await this.inCallersBranches(caller, member))) {
+      throw DomainError.forbidden('That party member lies outside your reach', 'OUT_OF_SCOPE');
+    }
     return member;
+  }
+
+  /** A branch secretary reads their own record and their branches' members; every other reader passes. */
+  private async inCallersBranches(caller: Caller, member: PartyMemberRow): Promise<boolean> {
+    if (!readsOwnBranchesOnly(caller) || (member.userId !== null && member.userId === caller.userId)) return true;
+    const rows = await this.dataSource.query(`SELECT 1 FROM party_member m WHERE m.id = $1 AND ${registeredWithBranchOf('$2')}`, [member.id, caller.userId]);
+    return rows.length > 0;
   }
 
   async mine(caller: Caller): Promise<PartyMemberRow | null> {
@@ -71,7 +80,10 @@ export class PartyMemberService {
       where.push(`EXISTS (SELECT 1 FROM branch_registration r WHERE r.party_member_id = m.id AND r.ended_at IS NULL AND r.branch_id = ${params.add(args.branchId)}::uuid)`);
     }
     if (readsOwnRecordOnly(caller)) where.push(`m.user_id = ${params.add(caller.userId)}`);
-    else if (caller.orgUnitId) where.push(`c.path @> ARRAY[${params.add(caller.orgUnitId)}::uuid]`);
+    else if (readsOwnBranchesOnly(caller)) {
+      const user = params.add(caller.userId);
+      where.push(`(m.user_id = ${user} OR ${registeredWithBranchOf(user)})`);
+    } else if (caller.orgUnitId) where.push(`c.path @> ARRAY[${params.add(caller.orgUnitId)}::uuid]`);
     return fetchKeysetPage<PartyMemberRow, PartyMember>(
       this.dataSource,
       args,

@@ -28,6 +28,28 @@ export function readsOwnRecordOnly(caller: Caller): boolean {
   return !caller.roles.some((role) => role !== Role.PARTY_MEMBER && ROLE_PERMISSIONS[role]?.includes(Permission.PARTY_READ));
 }
 
+/**
+ * A caller whose party reading comes only from being a branch secretary (单位支部书记, signed in with their member
+ * account): they read the members registered with the branches whose secretary they are today, and their own record,
+ * not every member of the district.
+ */
+export function readsOwnBranchesOnly(caller: Caller): boolean {
+  const readers = caller.roles.filter((role) => role !== Role.PARTY_MEMBER && ROLE_PERMISSIONS[role]?.includes(Permission.PARTY_READ));
+  return readers.length > 0 && readers.every((role) => role === Role.BRANCH_SECRETARY);
+}
+
+/**
+ * SQL: the member `m` has an open registration (confirmed or not: the secretary confirms it) with a branch whose
+ * secretary today (Asia/Shanghai) is the member account `userParam`.
+ */
+export const registeredWithBranchOf = (userParam: string) => `EXISTS (
+  SELECT 1 FROM branch_registration r
+    JOIN party_org_position p ON p.party_org_id = r.branch_id AND p.position = 'SECRETARY'
+     AND p.starts_on <= (now() AT TIME ZONE 'Asia/Shanghai')::date
+     AND (p.ends_on IS NULL OR p.ends_on >= (now() AT TIME ZONE 'Asia/Shanghai')::date)
+    JOIN party_member s ON s.id = p.party_member_id AND s.user_id = ${userParam}
+   WHERE r.party_member_id = m.id AND r.ended_at IS NULL)`;
+
 /** May the caller read this member? Their own record always; otherwise party readers within scope. */
 export function canReadMember(caller: Caller, member: PartyMemberRow): boolean {
   if (member.userId !== null && member.userId === caller.userId) return true;

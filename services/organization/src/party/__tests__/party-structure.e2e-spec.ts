@@ -215,6 +215,18 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
     expect((await ok(homeToken, CONFIRM, { id: home.id })).confirmBranchRegistration.confirmed).toBe(true);
     expect(await status()).toMatchObject({ complete: true, workUnit: { branch: { id: workBranch } }, community: { branch: { id: homeBranch } } });
 
+    // A branch secretary reads their branch's members and their own record, not the district's members.
+    const listed = await ok(workToken, `{ partyMembers(first: 500) { edges { node { id personalDataMasked } } } }`);
+    const listedIds = listed.partyMembers.edges.map((e: any) => e.node.id);
+    expect(listedIds).toEqual(expect.arrayContaining([member.id, workSecretary.id]));
+    expect(listedIds).not.toContain(homeSecretary.id);
+    const registered: { id: string }[] = await orgDb().query(
+      `SELECT party_member_id AS id FROM branch_registration WHERE branch_id = $1 AND ended_at IS NULL`, [workBranch]);
+    expect([...listedIds].sort()).toEqual([...new Set([...registered.map((r) => r.id), workSecretary.id])].sort());
+    expect((await ok(workToken, `query($id: ID!) { partyMember(id: $id) { id } }`, { id: member.id })).partyMember.id).toBe(member.id);
+    const outside = await platform.query(workToken, `query($id: ID!) { partyMember(id: $id) { id } }`, { id: homeSecretary.id });
+    expect([errorCodes(outside), reasonOf(outside)]).toEqual([['FORBIDDEN'], 'OUT_OF_SCOPE']);
+
     const twice = await platform.query(homeToken, CONFIRM, { id: home.id });
     expect([errorCodes(twice), reasonOf(twice)]).toEqual([['CONFLICT'], 'ALREADY_CONFIRMED']);
 
