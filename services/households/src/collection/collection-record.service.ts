@@ -124,6 +124,10 @@ export class CollectionRecordService {
     // Rows that passed the file's own checks are checked against the database too, so one answer lists every error.
     if (rows.length > 0) errors.push(...(await this.checkAgainstDatabase(caller, rows)));
     if (errors.length > 0) {
+      // A concurrent import of the same content may have committed while this one checked the file: its rows are then
+      // "already recorded", and the answer for this content is that import.
+      const meanwhile = await this.findImport(sha256);
+      if (meanwhile) return { import: meanwhile, alreadyImported: true };
       errors.sort((a, b) => a.line - b.line);
       throw DomainError.badInput(
         `The file has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was imported`,
