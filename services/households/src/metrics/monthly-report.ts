@@ -69,6 +69,14 @@ function percent(value: number): string {
 
 const NO_VALUE = '—';
 
+/** What officials call a unit of each level; a report is laid out for a street, but any unit with units below it works. */
+const KIND_ZH: Record<string, string> = { DISTRICT: '区', STREET: '街道', COMMUNITY: '社区', COMPOUND: '小区' };
+
+/** The report's own unit and the units below it, in words: 街道 and 社区 for a street. */
+function levelWords(report: StreetMonthlyReport): { own: string; below: string } {
+  return { own: KIND_ZH[report.street.unitKind] ?? '单位', below: KIND_ZH[report.units[0]?.unitKind ?? ''] ?? '下级单位' };
+}
+
 function percentOrDash(value: number | null): string {
   return value === null ? NO_VALUE : percent(value);
 }
@@ -227,7 +235,7 @@ function metricChart(metric: MetricDefinition, report: StreetMonthlyReport): str
   const { street, units, trend } = report;
   const rows = [
     ...units.map((unit) => ({ unit, label: unit.unitName, isStreet: false })),
-    { unit: street, label: `${street.unitName}（街道合计）`, isStreet: true },
+    { unit: street, label: `${street.unitName}（${levelWords(report).own}合计）`, isStreet: true },
   ];
   const labelsWidth = Math.min(220, Math.max(80, ...rows.map((row) => labelWidth(row.label))));
   const plotX = 8 + labelsWidth + 8;
@@ -322,7 +330,8 @@ function metricChart(metric: MetricDefinition, report: StreetMonthlyReport): str
 
   const height = trendBottom + 24;
   const target = metric.target === null ? '无目标' : `目标 ${percent(metric.target)}`;
-  const label = `${metric.labelZh}（${metric.label}）：${units.length} 个社区与街道合计，${target}；街道近 ${trend.length} 个月趋势`;
+  const { own, below } = levelWords(report);
+  const label = `${metric.labelZh}（${metric.label}）：${units.length} 个${below}与${own}合计，${target}；${own}近 ${trend.length} 个月趋势`;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(label)}" data-metric="${esc(metric.key)}" ` +
     `width="${CHART_WIDTH}" height="${height}" viewBox="0 0 ${CHART_WIDTH} ${height}" ` +
@@ -403,7 +412,7 @@ export function renderReportHtml(report: StreetMonthlyReport): string {
     '<header>',
     `<h1>${esc(title)}</h1>`,
     `<p class="meta">生成时间 Generated：<time datetime="${generated.iso}">${generated.text}</time>（北京时间 Asia/Shanghai）` +
-      `&#160;·&#160;街道代码 ${esc(street.unitCode)}&#160;·&#160;在册 ${esc(amountWithUnit(street.households, MetricUnit.HOUSEHOLDS))}` +
+      `&#160;·&#160;${levelWords(report).own}代码 ${esc(street.unitCode)}&#160;·&#160;在册 ${esc(amountWithUnit(street.households, MetricUnit.HOUSEHOLDS))}` +
       `&#160;·&#160;本月收运 ${esc(amountWithUnit(street.collectedKg, MetricUnit.KILOGRAMS))}</p>`,
     '</header>',
     '<section class="summary">',

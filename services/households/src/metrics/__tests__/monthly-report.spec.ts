@@ -281,6 +281,16 @@ describe('renderReportHtml', () => {
     }
   });
 
+  it('names the levels after the units: 街道 and 社区 for a street, 区 and 街道 for a district', () => {
+    expect(svgs[0]['@_aria-label']).toMatch(/2 个社区与街道合计/);
+    const asDistrict = (unit: typeof street, kind: string) => ({ ...unit, unitKind: kind });
+    const district = parser.parse(renderReportHtml(report({
+      street: asDistrict(street, 'DISTRICT'), units: [asDistrict(communityA, 'STREET'), asDistrict(communityB, 'STREET')],
+      trend: [asDistrict(streetApril, 'DISTRICT'), asDistrict(streetMay, 'DISTRICT'), asDistrict(street, 'DISTRICT')],
+    })));
+    expect(findAll(district, 'svg')[0]['@_aria-label']).toMatch(/2 个街道与区合计，.*；区近 3 个月趋势/);
+  });
+
   it('draws a bar per community and one for the street, carrying each value', () => {
     for (const metric of METRICS) {
       const bars = findAll(svgOf(metric.key), 'rect');
