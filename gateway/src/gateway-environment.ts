@@ -12,6 +12,8 @@ export const gatewayEnvironmentShape = {
   JWT_SECRET: secret('JWT_SECRET'),
   /** Comma-separated origins allowed to call from browsers, or * for any (tokens travel in headers, not cookies). */
   CORS_ORIGINS: z.string().default('*'),
+  /** Open311 is public: new requests (POST) a client address may file per hour before 429. */
+  OPEN311_POSTS_PER_HOUR: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(1).default(30)),
   /** Where each subgraph is, when not where the committed supergraph says (containers, other hosts). */
   ORGANIZATION_URL: optionalUrl,
   HOUSEHOLDS_URL: optionalUrl,

@@ -15,6 +15,7 @@ import { ErrorCode, formatGraphQLError } from '#libs/errors';
 import { subgraphUrl, type GatewayEnvironment } from './gateway-environment.js';
 import { log } from './log.js';
 import { maxAliasesRule, maxDepthRule } from './query-limits.js';
+import { FixedWindowLimiter } from './rate-limit.js';
 import { SignedCallerDataSource, type GatewayContext } from './signed-caller-data-source.js';
 
 /** The supergraph composed by `npm run compose` and committed beside this folder. */
@@ -75,7 +76,8 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
   app.get('/calendars/:file', (req, res) => proxyCalendar(res, subgraphs, String(req.params.file)));
   // Open311 GeoReport v2 is public: no JWT; the gateway signs an anonymous caller and passes the request through.
   app.use('/open311/v2', corsPolicy);
-  app.all('/open311/v2/*path', (req, res) => proxyOpen311(req, res, env, subgraphs));
+  const open311Posts = new FixedWindowLimiter(env.OPEN311_POSTS_PER_HOUR, 3600_000);
+  app.all('/open311/v2/*path', (req, res) => proxyOpen311(req, res, env, subgraphs, open311Posts));
 
   app.get('/health', async (_req, res) => {
     const checks = Object.fromEntries(
@@ -237,9 +239,10 @@ const OPEN311_PATH = /^\/open311\/v2\/(?:services|requests)(?:\/[\w.%-]+)?\.(?:j
  * `/open311/v2/*` (GeoReport v2) passes through to enforcement as plain HTTP. Open311 is public: the gateway asks
  * for no credential and signs an anonymous caller (`open311:public`, no roles), so enforcement still accepts only
  * what came through here. An `api_key` parameter is accepted and not checked: this platform registers no Open311
- * clients yet. Bodies are limited to 64 KiB; only the path and query of the spec's resources are forwarded.
+ * clients yet. Bodies are limited to 64 KiB; only the path and query of the spec's resources are forwarded. New
+ * requests are limited per client address (`OPEN311_POSTS_PER_HOUR`, default 30): 429 with Retry-After beyond.
  */
-async function proxyOpen311(req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>) {
+async function proxyOpen311(req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>, posts: FixedWindowLimiter) {
   const asXml = /\.xml(?:\?|$)/i.test(req.originalUrl);
   // Errors in the specification's format: [{ code, description }], or <errors><error>… for .xml.
   const fail = (status: number, description: string) => {
@@ -255,6 +258,14 @@ async function proxyOpen311(req: Request, res: Response, env: GatewayEnvironment
   const path = req.originalUrl.split('?')[0];
   if (!OPEN311_PATH.test(path) || path.includes('..')) return fail(404, 'There is no such Open311 resource');
   if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'POST') return fail(405, `${req.method} is not part of GeoReport v2`);
+  if (req.method === 'POST') {
+    // Per client address (the socket's, unless Express is told to trust a proxy's X-Forwarded-For).
+    const taken = posts.take(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    if (!taken.allowed) {
+      res.setHeader('Retry-After', String(taken.retryAfterSeconds));
+      return fail(429, `At most ${posts.limit} new requests an hour from one address; try again in ${Math.ceil(taken.retryAfterSeconds / 60)} min`);
+    }
+  }
   const caller: Caller = { userId: 'open311:public', roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId: requestIdOf(req) };
   const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
   passThrough(req, res, env, subgraphs, {

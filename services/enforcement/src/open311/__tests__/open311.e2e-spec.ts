@@ -216,4 +216,23 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     expect(JSON.parse(huge.body)).toEqual([{ code: 413, description: expect.any(String) }]);
     expect(await reportCount()).toBe(before);
   });
+
+  // Last: it spends this gateway's allowance for 127.0.0.1.
+  it('limits new requests per client address with 429 and Retry-After in the spec format, and keeps reading open', async () => {
+    const before = await reportCount();
+    let limited: Awaited<ReturnType<typeof postForm>> & { retryAfter?: string | null } = { status: 0, type: '', body: '' };
+    for (let attempt = 0; attempt < 31 && limited.status !== 429; attempt++) {
+      // No service code: refused by enforcement with 400, so nothing is filed, but every POST counts.
+      const response = await fetch(`${base}/requests.json`, {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'description=spam',
+      });
+      limited = { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.text(), retryAfter: response.headers.get('retry-after') };
+    }
+    expect(limited.status).toBe(429);
+    expect(JSON.parse(limited.body)).toEqual([{ code: 429, description: expect.stringMatching(/30 new requests an hour/) }]);
+    expect(Number(limited.retryAfter)).toBeGreaterThan(0);
+    expect(Number(limited.retryAfter)).toBeLessThanOrEqual(3600);
+    expect(await reportCount()).toBe(before);
+    expect((await get('/services.json')).status).toBe(200);
+  });
 });
