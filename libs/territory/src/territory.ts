@@ -6,6 +6,8 @@ import { DomainError } from '#libs/errors';
 export interface TerritoryUnit {
   id: string;
   kind: string;
+  /** The administrative code (compounds: the community's plus three digits), which reports and consoles show. */
+  code: string;
   name: string;
   path: string[];
 }
@@ -20,7 +22,7 @@ export class Territory {
 
   async find(id: string): Promise<TerritoryUnit | null> {
     const rows: TerritoryUnit[] = await this.dataSource.query(
-      `SELECT id, kind, name, path::text[] AS path FROM territory_unit WHERE id = $1`,
+      `SELECT id, kind, code, name, path::text[] AS path FROM territory_unit WHERE id = $1`,
       [id],
     );
     return rows[0] ?? null;
@@ -28,7 +30,7 @@ export class Territory {
 
   async findMany(ids: readonly string[]): Promise<TerritoryUnit[]> {
     return this.dataSource.query(
-      `SELECT id, kind, name, path::text[] AS path FROM territory_unit WHERE id = ANY($1::uuid[])`,
+      `SELECT id, kind, code, name, path::text[] AS path FROM territory_unit WHERE id = ANY($1::uuid[])`,
       [ids],
     );
   }

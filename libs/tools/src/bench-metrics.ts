@@ -45,7 +45,7 @@ const GRADE_MONTH = `
   INSERT INTO monthly_grade (month, household_id, status, grade, score, inspection_count, reasons, rule_set_id, rule_version, previous_grade, run_id)
   SELECT $1::date, h.id, CASE WHEN x.draw < 3 THEN 'NO_EVIDENCE' ELSE 'GRADED' END,
          CASE WHEN x.draw < 3 THEN NULL WHEN x.draw < 8 THEN 'UNQUALIFIED' WHEN x.draw < 20 THEN 'BASICALLY_QUALIFIED' ELSE 'QUALIFIED' END,
-         NULL, 4, '[]', $2::uuid, 1, p.grade, $3::uuid
+         NULL, 4, '[]', $2::uuid, 1, p.grade, gen_random_uuid()
     FROM household h
    CROSS JOIN LATERAL (SELECT abs(hashtext(h.id::text || $1::text)) % 100 AS draw) x
     LEFT JOIN monthly_grade p ON p.month = ($1::date - interval '1 month')::date AND p.household_id = h.id`;
@@ -65,7 +65,7 @@ try {
     await seedResidents(db, plan);
     const letters = await seedCommitmentLetters(db);
     const [{ id: ruleSetId }] = await db.query(`SELECT id FROM grading_rule_set WHERE version = 1 AND district_id IS NULL`);
-    for (const month of yearMonths) await db.query(GRADE_MONTH, [`${month}-01`, ruleSetId, ruleSetId]);
+    for (const month of yearMonths) await db.query(GRADE_MONTH, [`${month}-01`, ruleSetId]);
     await db.query('VACUUM ANALYZE');
     console.log(
       `Seeded ${households} households, ${points} collection points, ${records.records} collection records (${records.from} – ${records.to}), ` +

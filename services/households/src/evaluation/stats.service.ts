@@ -5,6 +5,7 @@ import type { Caller } from '#libs/auth';
 import { monthStart, parseMonth } from '#libs/calendar';
 import { OrgUnitRef } from '#libs/references';
 import { Territory } from '#libs/territory';
+import { ratio } from '../metrics/metric-definitions.js';
 import { SortingStats } from './evaluation.models.js';
 
 interface CountsRow {
@@ -62,7 +63,6 @@ function emptyCounts(): CountsRow {
 }
 
 function toStats(unitId: string, month: string, counts: CountsRow): Omit<SortingStats, 'children'> {
-  const rate = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000);
   return {
     orgUnit: OrgUnitRef.of(unitId),
     month,
@@ -72,11 +72,11 @@ function toStats(unitId: string, month: string, counts: CountsRow): Omit<Sorting
     qualified: counts.qualified,
     basicallyQualified: counts.basically,
     unqualified: counts.unqualified,
-    qualifiedRate: rate(counts.qualified, counts.evaluated),
-    basicallyQualifiedRate: rate(counts.basically, counts.evaluated),
-    unqualifiedRate: rate(counts.unqualified, counts.evaluated),
-    passRate: rate(counts.qualified + counts.basically, counts.evaluated),
-    coverage: rate(counts.evaluated, counts.households),
+    qualifiedRate: ratio(counts.qualified, counts.evaluated),
+    basicallyQualifiedRate: ratio(counts.basically, counts.evaluated),
+    unqualifiedRate: ratio(counts.unqualified, counts.evaluated),
+    passRate: ratio(counts.qualified + counts.basically, counts.evaluated),
+    coverage: ratio(counts.evaluated, counts.households),
     upgrades: counts.upgrades,
   };
 }

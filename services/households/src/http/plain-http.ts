@@ -20,7 +20,6 @@ import { catchError, throwError, type Observable } from 'rxjs';
 import { CallerSignatureError, hasPermission, verifyCaller, type Caller, type Permission } from '#libs/auth';
 import { DomainError, ErrorCode } from '#libs/errors';
 import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
-import { MAX_UPLOAD_BYTES } from '../uploads/image-type.js';
 
 /*
  * What households' plain-HTTP routes beside GraphQL share (photo uploads, collection-record CSV uploads, the monthly
@@ -41,18 +40,15 @@ export class PlainHttpError extends Error {
     this.name = 'PlainHttpError';
   }
 
-  static tooLarge(): PlainHttpError {
-    return new PlainHttpError(
-      HttpStatus.PAYLOAD_TOO_LARGE,
-      'PAYLOAD_TOO_LARGE',
-      `A photo may be at most ${MAX_UPLOAD_BYTES.toLocaleString('en')} bytes (5 MB)`,
-    );
+  /** 413 in the route's own words (what it takes at most). */
+  static tooLarge(message: string): PlainHttpError {
+    return new PlainHttpError(HttpStatus.PAYLOAD_TOO_LARGE, 'PAYLOAD_TOO_LARGE', message);
   }
 }
 
 /**
- * multer says only "File too large", which the filter answers with the photo's limit. A route with another limit lists
- * this interceptor before its `FileInterceptor` to answer that 413 in its own words.
+ * multer says only "File too large". A route that takes a file lists this interceptor before its `FileInterceptor`
+ * to answer that 413 in its own words (its limit); without it the filter answers a general 413.
  */
 export class PayloadTooLargeAs implements NestInterceptor {
   constructor(private readonly message: string) {}
@@ -62,7 +58,7 @@ export class PayloadTooLargeAs implements NestInterceptor {
       catchError((error: unknown) =>
         throwError(() =>
           error instanceof HttpException && error.getStatus() === HttpStatus.PAYLOAD_TOO_LARGE
-            ? new PlainHttpError(HttpStatus.PAYLOAD_TOO_LARGE, 'PAYLOAD_TOO_LARGE', this.message)
+            ? PlainHttpError.tooLarge(this.message)
             : error,
         ),
       ),
@@ -116,7 +112,7 @@ export class PlainHttpErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      if (status === HttpStatus.PAYLOAD_TOO_LARGE) return this.describe(PlainHttpError.tooLarge());
+      if (status === HttpStatus.PAYLOAD_TOO_LARGE) return this.describe(PlainHttpError.tooLarge('The request is larger than this route takes'));
       if (status === HttpStatus.UNSUPPORTED_MEDIA_TYPE) {
         return answer(status, 'UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data in the field "file"');
       }

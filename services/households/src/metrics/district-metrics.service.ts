@@ -132,25 +132,19 @@ export class DistrictMetricsService {
     const months = monthRange(from, to);
     const unit = await this.territory.requireInScope(caller, orgUnitId);
     const rows: SumsRow[] = await this.dataSource.query(ROLL_UP_SQL, [unit.id, monthStart(months[0]), monthStart(months.at(-1)!), unit.path.length + 1]);
-    const [self] = await this.units(`id = $1`, unit.id);
-    const children = withChildren && unit.kind !== 'COMPOUND' ? await this.units(`parent_id = $1`, unit.id) : [];
+    const children: TerritoryUnit[] = withChildren && unit.kind !== 'COMPOUND'
+      ? await this.dataSource.query(`SELECT id, kind, code, name, path::text[] AS path FROM territory_unit WHERE parent_id = $1 ORDER BY code`, [unit.id])
+      : [];
     return months.map((month) => {
       const ofMonth = rows.filter((row) => row.month === month);
       const sums = (childId: string | null) => ofMonth.find((row) => row.child_id === childId) ?? emptySums(month, childId);
       return {
-        unit: toUnitMetrics(self, month, sums(null)),
+        unit: toUnitMetrics(unit, month, sums(null)),
         children: children.map((child) => toUnitMetrics(child, month, sums(child.id))),
       };
     });
   }
-
-  /** Units with their codes (which reports show), in code order. */
-  private units(where: string, id: string): Promise<UnitDescription[]> {
-    return this.dataSource.query(`SELECT id, kind, name, code, path::text[] AS path FROM territory_unit WHERE ${where} ORDER BY code`, [id]);
-  }
 }
-
-type UnitDescription = TerritoryUnit & { code: string };
 
 /** Validates a range of months: each YYYY-MM, `from` ≤ `to` ≤ this month, at most MAX_METRIC_MONTHS of them. */
 export function monthRange(fromArg: string, toArg: string, currentMonth = shanghaiMonth()): string[] {
@@ -174,7 +168,7 @@ function emptySums(month: string, childId: string | null): SumsRow {
   };
 }
 
-function toUnitMetrics(unit: UnitDescription, month: string, sums: SumsRow): UnitMetrics {
+function toUnitMetrics(unit: TerritoryUnit, month: string, sums: SumsRow): UnitMetrics {
   const collected = Number(sums.collected_kg);
   const parts: Record<MetricKey, [numerator: number, denominator: number, records: number]> = {
     [MetricKey.COLLECTION_COVERAGE]: [sums.served_households, sums.households, sums.collection_records],

@@ -1,5 +1,6 @@
 /** The largest photo accepted: 5 MB (5,242,880 bytes), as the `upload.size_bytes` check also says. */
 export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
+export const PHOTO_TOO_LARGE = `A photo may be at most ${MAX_UPLOAD_BYTES.toLocaleString('en')} bytes (5 MB)`;
 
 /** The image types a photo may be; stored in `upload.content_type`. */
 export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;

@@ -6,7 +6,7 @@ import { Permission, hasPermission, type Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { isUuid, requireUuid } from '#libs/platform';
-import { IMAGE_EXTENSIONS, MAX_UPLOAD_BYTES, sniffImageType, type ImageType } from './image-type.js';
+import { IMAGE_EXTENSIONS, MAX_UPLOAD_BYTES, PHOTO_TOO_LARGE, sniffImageType, type ImageType } from './image-type.js';
 import { PhotoStorage } from './photo-storage.js';
 import { PlainHttpError } from '../http/plain-http.js';
 
@@ -45,7 +45,7 @@ export class UploadService {
    */
   async create(caller: Caller, bytes: Buffer, declaredType: string | undefined, idempotencyKey?: string): Promise<StoredUpload> {
     if (bytes.length === 0) throw DomainError.badInput('The file is empty', 'EMPTY_FILE');
-    if (bytes.length > MAX_UPLOAD_BYTES) throw PlainHttpError.tooLarge();
+    if (bytes.length > MAX_UPLOAD_BYTES) throw PlainHttpError.tooLarge(PHOTO_TOO_LARGE);
     const contentType = sniffImageType(bytes);
     if (!contentType) {
       const declared = declaredType ? ` (it was sent as ${declaredType}, but its content is not an image of those types)` : '';

@@ -3,8 +3,8 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { Permission, type Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
-import { MAX_UPLOAD_BYTES } from './image-type.js';
-import { RequireAnyPermission, SignedCaller, SignedCallerGuard, PlainHttpErrorFilter } from '../http/plain-http.js';
+import { MAX_UPLOAD_BYTES, PHOTO_TOO_LARGE } from './image-type.js';
+import { PayloadTooLargeAs, PlainHttpErrorFilter, RequireAnyPermission, SignedCaller, SignedCallerGuard } from '../http/plain-http.js';
 import { UploadService, type StoredUpload } from './upload.service.js';
 
 /** The multipart field that carries the photo. */
@@ -30,7 +30,10 @@ export class UploadsController {
   @HttpCode(HttpStatus.CREATED)
   @RequireAnyPermission(Permission.UPLOAD_CREATE)
   // multer keeps the file in memory, stopping (413) as soon as it passes 5 MB; one file part and nothing else.
-  @UseInterceptors(FileInterceptor(UPLOAD_FIELD, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 0, parts: 1, headerPairs: 20 } }))
+  @UseInterceptors(
+    new PayloadTooLargeAs(PHOTO_TOO_LARGE),
+    FileInterceptor(UPLOAD_FIELD, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 0, parts: 1, headerPairs: 20 } }),
+  )
   create(
     @SignedCaller() caller: Caller,
     @UploadedFile() file: ReceivedFile | undefined,
