@@ -72,21 +72,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   try {
     await Promise.all(
       SERVICE_NAMES.map(async (name) => {
-        const port = await freePort();
-        const serviceEnv = { ...env, PORT: String(port) };
+        let port: number;
         if (name === options.inProcess) {
           const definition = await loadService(name);
-          inProcessApp = await NestFactory.create(
-            definition.module(serviceRuntime(definition, parseServiceEnvironment(port, serviceEnv), 'serve')),
-            { logger: ['error', 'warn'] },
-          );
-          await inProcessApp.listen(port, '127.0.0.1');
+          ({ app: inProcessApp, port } = await listenInProcess(definition, env));
         } else {
-          children.push(spawnService(name, serviceEnv));
+          let child: ChildProcess;
+          ({ child, port } = await startChildService(name, env));
+          children.push(child);
         }
         serviceUrls.set(name, `http://127.0.0.1:${port}`);
-        // A bound, not a speed target: four services starting at once on a busy 2-core machine can take a while.
-        await waitFor(`${name} to be healthy`, async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, 90_000);
       }),
     );
 
@@ -147,7 +142,58 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   };
 }
 
-function spawnService(name: ServiceName, env: Record<string, string>): ChildProcess {
+/**
+ * A free port is only free until somebody binds it: another test worker, or any outgoing connection, can take it
+ * between our probe and the service's listen. A service that lost its port that way is started again on another.
+ */
+const PORT_ATTEMPTS = 5;
+
+async function startChildService(name: ServiceName, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const { child, stderr } = spawnService(name, { ...env, PORT: String(port) });
+    // A bound, not a speed target: four services starting at once on a busy 2-core machine can take a while.
+    const outcome = await waitFor(
+      `${name} to be healthy`,
+      async () => (child.exitCode !== null ? 'exited' : (await fetch(`http://127.0.0.1:${port}/health`)).ok && 'healthy'),
+      90_000,
+    ).catch(async (error) => {
+      await stopChild(child);
+      throw error;
+    });
+    if (outcome === 'healthy') {
+      child.on('exit', (code, signal) => {
+        if (code !== 0 && signal !== 'SIGTERM') console.error(`${name} exited (${signal ?? code}):\n${stderr()}`);
+      });
+      return { child, port };
+    }
+    if (!stderr().includes('EADDRINUSE') || attempt === PORT_ATTEMPTS) {
+      throw new Error(`${name} exited (${child.exitCode}) before it was healthy:\n${stderr()}`);
+    }
+  }
+}
+
+async function listenInProcess(
+  definition: Awaited<ReturnType<typeof loadService>>,
+  env: Record<string, string>,
+): Promise<{ app: INestApplication; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const app = await NestFactory.create(
+      definition.module(serviceRuntime(definition, parseServiceEnvironment(port, { ...env, PORT: String(port) }), 'serve')),
+      { logger: ['error', 'warn'] },
+    );
+    try {
+      await app.listen(port, '127.0.0.1');
+      return { app, port };
+    } catch (error) {
+      await app.close();
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt === PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+function spawnService(name: ServiceName, env: Record<string, string>): { child: ChildProcess; stderr: () => string } {
   const script = join(repoRoot(), `dist/services/${name}/src/main.js`);
   if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` before the integration tests`);
   const child = spawn(process.execPath, [...PROCESS_NODE_ARGS, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -155,10 +201,7 @@ function spawnService(name: ServiceName, env: Record<string, string>): ChildProc
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
-  child.on('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGTERM') console.error(`${name} exited (${signal ?? code}):\n${stderr}`);
-  });
-  return child;
+  return { child, stderr: () => stderr };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

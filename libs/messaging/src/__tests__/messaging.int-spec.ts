@@ -78,6 +78,9 @@ describe('outbox, relay, queue and inbox', () => {
     app.get(OutboxRelay).kick();
     return id;
   };
+  // The relay marks an event published when its enqueueing transaction commits, which may be after a fast consumer ran.
+  const published = async (id: string) =>
+    (await dataSource.query(`SELECT published_at FROM outbox_event WHERE id = $1`, [id]))[0].published_at as Date | null;
   const deliveries = async (id: string) =>
     (await dataSource.query(`SELECT count(*)::int AS count FROM delivered WHERE event_id = $1`, [id]))[0].count as number;
 
@@ -94,13 +97,13 @@ describe('outbox, relay, queue and inbox', () => {
   it('delivers an event recorded in a committed transaction to its subscriber, once', async () => {
     const id = await publish({ units: [] });
     await waitFor('the event to be processed', async () => (await deliveries(id)) === 1);
-    const [row] = await dataSource.query(`SELECT published_at FROM outbox_event WHERE id = $1`, [id]);
-    expect(row.published_at).toBeInstanceOf(Date);
+    expect(await waitFor('the relay to mark the event published', () => published(id))).toBeInstanceOf(Date);
   });
 
   it('processes an event relayed a second time (the relay died before marking it) only once', async () => {
     const id = await publish({ units: [] });
     await waitFor('first delivery', async () => (await deliveries(id)) === 1);
+    await waitFor('the relay to mark the event published', () => published(id));
     // As if the relay had died between enqueueing and marking: the job is gone and the row is pending again.
     await app.get(QueueRegistry).get(QueueName.EnforcementEvents).remove(id);
     await dataSource.query(`UPDATE outbox_event SET published_at = NULL WHERE id = $1`, [id]);
