@@ -10,6 +10,7 @@ import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { CreateInstitutionApiKey1796000000403 } from './database/migrations/1796000000403-createInstitutionApiKey.js';
 import { CreateNotices1796000000402 } from './database/migrations/1796000000402-createNotices.js';
 import { CreatePublicDisclosure1796000000405 } from './database/migrations/1796000000405-createPublicDisclosure.js';
+import { AddNoticeWithdrawal1796000000406 } from './database/migrations/1796000000406-addNoticeWithdrawal.js';
 import { DisclosureModule } from './disclosure/disclosure.module.js';
 import { GradesModule } from './grades/grades.module.js';
 import { NoticesModule } from './notices/notices.module.js';
@@ -45,6 +46,7 @@ export const notificationsService: ServiceDefinition = {
     CreateInstitutionApiKey1796000000403,
     CreateWebhooks1796000000404,
     CreatePublicDisclosure1796000000405,
+    AddNoticeWithdrawal1796000000406,
   ],
   module: (runtime) => NotificationsServiceModule.forRoot(runtime),
   demoData: notificationsDemoData,

@@ -63,9 +63,9 @@ export class HouseholdGradesPublishedHandler implements JobProcessor<EventEnvelo
     const { month, districtId, households } = event.payload;
     await this.dataSource.transaction(async (manager) => {
       await manager.query(STORE_GRADES, [monthStart(month), JSON.stringify(households), districtId, event.occurredAt]);
-      // A correction after the month's notices were generated adds the notices its new grade earns.
+      // A correction after the month's notices were generated withdraws what its new grade no longer earns and adds what it does.
       if (await this.notices.generatedAlready(manager, districtId, month)) {
-        await this.notices.generate(manager, districtId, month, households.map((h) => h.householdId));
+        await this.notices.applyCorrection(manager, districtId, month, households.map((h) => h.householdId));
       }
     });
     // These may have been the month's last grades to arrive, after the completion event.

@@ -3,9 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { monthStart, shanghaiDate } from '#libs/calendar';
 import { prepareDisclosureDraft } from '../disclosure/disclosure-draft.js';
-import { fanOutNotices } from '../webhooks/webhook-fan-out.js';
+import { announceWithdrawals, fanOutNotices } from '../webhooks/webhook-fan-out.js';
 import { NOTICE_RULE_SETS } from './notice-rules.js';
-import { GENERATE_NOTICES, NOTICE_WORDS, dateInWords, monthInWords } from './notice-sql.js';
+import { GENERATE_NOTICES, NOTICE_WORDS, WITHDRAW_UNEARNED_NOTICES, dateInWords, monthInWords } from './notice-sql.js';
 
 export interface GeneratedNotices {
   notices: number;
@@ -21,8 +21,8 @@ export interface GeneratedNotices {
  * copies come from organization on their own). Whichever of these arrives last triggers generation, so nothing
  * waits on a retry; the evaluated_month row, locked, makes it happen once.
  *
- * After that, a grade corrected for the month (late evidence, a re-run) adds the notices the new grade earns.
- * Notices already generated stand: a letter sent is not taken back by a later correction.
+ * After that, a grade corrected for the month (late evidence, a re-run, an appeal) is applied by `applyCorrection`:
+ * the notices the new grade no longer earns are withdrawn, and those it earns are added.
  */
 @Injectable()
 export class NoticeGenerator {
@@ -74,6 +74,22 @@ export class NoticeGenerator {
       [districtId, monthStart(month)],
     );
     return row?.generated === true;
+  }
+
+  /**
+   * Brings a generated month's notices of `householdIds` in line with their corrected grades, inside the caller's
+   * transaction: first withdraws what the grades no longer earn (a reminder to the employer of a household found
+   * QUALIFIED after all must not stand), telling the institutions that may have seen them; then generates what
+   * they earn now. Idempotent: a redelivered correction finds nothing to withdraw and nothing missing.
+   */
+  async applyCorrection(manager: EntityManager, districtId: string, month: string, householdIds: string[]): Promise<{ withdrawn: number; added: number }> {
+    const ruleSet = await NOTICE_RULE_SETS.requireInForce(manager, districtId, month);
+    const withdrawn: { id: string; institutionId: string }[] = await manager.query(WITHDRAW_UNEARNED_NOTICES, [
+      monthStart(month), districtId, JSON.stringify(ruleSet.rules), householdIds,
+    ]);
+    await announceWithdrawals(manager, withdrawn.map((n) => n.id), withdrawn.map((n) => n.institutionId));
+    const added = await this.generate(manager, districtId, month, householdIds);
+    return { withdrawn: withdrawn.length, added: added.notices };
   }
 
   /** Generates, inside the caller's transaction, the notices of a month's households (all when `householdIds` is null). */

@@ -52,33 +52,44 @@ export function earnedSql(month: string, districtId: string, rules: string, hous
 }
 
 /**
- * Generates the notices a district-month's grades earn under the notice rules, and records each once: a notice
- * already there (same resident, month and kind) is left as it is, so running this again, or for a household whose
- * grade was corrected, adds only what is missing.
+ * Who the earned notices of a district-month's households go to (arguments as for earnedSql): an adult EMPLOYED
+ * resident's employer and a STUDENT's school, only for residents whose name the grade event carried (households
+ * sends names only of residents with an employer or school). One row per resident and kind earned, with the
+ * household's earned row (e.*). Generation and withdrawal both ask this, so a notice is
+ * withdrawn exactly when generation would no longer make it.
+ */
+export function recipientsSql(month: string, districtId: string, rules: string, householdIds: string): string {
+  return `
+  SELECT e.*, g.resident_id, g.name AS resident_name, g.institution_id
+    FROM (${earnedSql(month, districtId, rules, householdIds)}) e
+    JOIN graded_resident g ON g.month = ${month}::date AND g.household_id = e.household_id
+   WHERE e.kind IS NOT NULL AND g.name IS NOT NULL
+     AND ((g.occupation = 'EMPLOYED' AND NOT g.minor) OR g.occupation = 'STUDENT')`;
+}
+
+/**
+ * Generates the notices a district-month's grades earn under the notice rules, and records each once: a notice in
+ * force (same resident, month and kind, not withdrawn) is left as it is, so running this again, or for a household
+ * whose grade was corrected, adds only what is missing.
  *
- * Who is written to: an adult EMPLOYED resident's employer, a STUDENT's school, and only for residents whose name
- * the grade event carried (households sends names only of residents with an employer or school). Retirees and
- * freelancers go to the public disclosure draft instead (disclosure/).
+ * Who is written to: recipientsSql. Retirees and freelancers go to the public disclosure draft instead (disclosure/).
  *
  * Parameters: $1 month (first day), $2 district id, $3 rules (jsonb), $4 rule version, $5 words (NOTICE_WORDS),
  * $6 the month in words (2026年10月), $7 the issue date in words, $8 household ids (uuid[]) or null for all.
  * Returns how many notices it added, the institutions they are for, and their ids.
  */
 export const GENERATE_NOTICES = `
-WITH earned AS MATERIALIZED (${earnedSql('$1', '$2', '$3', '$8')}),
+WITH recipients AS MATERIALIZED (${recipientsSql('$1', '$2', '$3', '$8')}),
 addressed AS (
-  SELECT e.*, g.resident_id, g.name AS resident_name, g.institution_id, i.name AS institution_name,
+  SELECT e.*, i.name AS institution_name,
          CASE e.kind
            WHEN 'PRAISE_LETTER' THEN '本月得分' || trim_scale(e.score) || '分'
                                      || CASE WHEN e.previous_grade = 'QUALIFIED' THEN '，已连续两个月评为合格' ELSE '' END || '。'
            ELSE coalesce((SELECT string_agg(coalesce($5::jsonb->'issues'->>issue, issue), '、' ORDER BY issue) FROM unnest(e.issues) AS issue),
                          '当月多次检查不合格') || '。'
          END AS reasons
-    FROM earned e
-    JOIN graded_resident g ON g.month = $1 AND g.household_id = e.household_id
-    JOIN institution_copy i ON i.id = g.institution_id
-   WHERE e.kind IS NOT NULL AND g.name IS NOT NULL
-     AND ((g.occupation = 'EMPLOYED' AND NOT g.minor) OR g.occupation = 'STUDENT')
+    FROM recipients e
+    JOIN institution_copy i ON i.id = e.institution_id
 ),
 inserted AS (
   INSERT INTO notice (kind, month, district_id, resident_id, household_id, compound_id, institution_id, resident_name, grade, score,
@@ -86,12 +97,28 @@ inserted AS (
   SELECT a.kind, $1, $2, a.resident_id, a.household_id, a.compound_id, a.institution_id, a.resident_name, a.grade, a.score,
          $4, t.id, ${renderSql('t.subject', VALUES)}, ${renderSql('t.text_body', VALUES)}, ${renderSql('t.html_body', HTML_VALUES)}
     FROM addressed a JOIN notice_template t ON t.kind = a.kind AND t.locale = 'zh-CN' AND t.active
-  ON CONFLICT (resident_id, month, kind) DO NOTHING
+  ON CONFLICT (resident_id, month, kind) WHERE withdrawn_at IS NULL DO NOTHING
   RETURNING id, institution_id
 )
 SELECT count(*)::int AS notices, coalesce(array_agg(DISTINCT institution_id), '{}')::text[] AS institutions,
        coalesce(array_agg(id), '{}')::text[] AS "noticeIds"
   FROM inserted`;
+
+/**
+ * Withdraws the notices in force of a district-month's households (those in $4) that their grades, as stored now,
+ * no longer earn: a corrected grade earns another kind or none, the resident moved out, or changed employer or
+ * school (the notice to the new one is generated beside). Parameters: $1 month, $2 district id, $3 rules, $4
+ * household ids. Returns the withdrawn notices (a SELECT over the UPDATE: TypeORM answers a bare UPDATE with its count).
+ */
+export const WITHDRAW_UNEARNED_NOTICES = `
+WITH still_earned AS MATERIALIZED (${recipientsSql('$1', '$2', '$3', '$4')}),
+withdrawn AS (
+  UPDATE notice n SET withdrawn_at = now(), withdrawal_reason = 'GRADE_CORRECTED'
+   WHERE n.household_id = ANY($4::uuid[]) AND n.month = $1::date AND n.district_id = $2::uuid AND n.withdrawn_at IS NULL
+     AND NOT EXISTS (SELECT 1 FROM still_earned s WHERE s.resident_id = n.resident_id AND s.kind = n.kind AND s.institution_id = n.institution_id)
+  RETURNING n.id, n.institution_id
+)
+SELECT id, institution_id AS "institutionId" FROM withdrawn`;
 
 /** '2026-10' → '2026年10月'. */
 export function monthInWords(month: string): string {

@@ -26,3 +26,15 @@ registerEnumType(NoticeState, {
   name: 'NoticeState',
   valuesMap: Object.fromEntries(Object.entries(NOTICE_STATE_LABEL_ZH).map(([state, zh]) => [state, { description: zh }])),
 });
+
+/** Why a notice was withdrawn. */
+export enum NoticeWithdrawalReason {
+  GRADE_CORRECTED = 'GRADE_CORRECTED',
+}
+
+registerEnumType(NoticeWithdrawalReason, {
+  name: 'NoticeWithdrawalReason',
+  valuesMap: {
+    GRADE_CORRECTED: { description: '评定已更正: the household’s grade for the month was corrected (late evidence, a re-run, an appeal) and no longer earns this notice.' },
+  },
+});

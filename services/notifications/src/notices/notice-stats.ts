@@ -52,6 +52,9 @@ export class InstitutionNoticeCount {
 
   @Field(() => Int)
   failed: number;
+
+  @Field(() => Int, { description: 'Of the total, withdrawn after a grade correction.' })
+  withdrawn: number;
 }
 
 @ObjectType()
@@ -62,8 +65,11 @@ export class NoticeMonthStats {
   @Field({ description: 'YYYY-MM' })
   month: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Notices made, withdrawn ones included.' })
   total: number;
+
+  @Field(() => Int, { description: 'Of the total, withdrawn after a grade correction.' })
+  withdrawn: number;
 
   @Field(() => [NoticeKindCount], { description: 'Every kind, zeros included.' })
   byKind: NoticeKindCount[];
@@ -79,6 +85,7 @@ interface MonthRow {
   month: string;
   kind: NoticeKind;
   state: NoticeState;
+  withdrawn: boolean;
   count: number;
 }
 
@@ -89,6 +96,7 @@ interface InstitutionRow {
   reminderNotices: number;
   acknowledged: number;
   failed: number;
+  withdrawn: number;
 }
 
 @Injectable()
@@ -114,8 +122,8 @@ export class NoticeStatsService {
     const params = new SqlParams();
     const where = [`n.month BETWEEN ${params.add(monthStart(from))}::date AND ${params.add(monthStart(to))}::date`, ...this.scope(rootId, params)];
     const rows: MonthRow[] = await this.dataSource.query(
-      `SELECT to_char(n.month, 'YYYY-MM') AS month, n.kind, n.state, count(*)::int AS count
-         FROM notice n WHERE ${where.join(' AND ')} GROUP BY 1, 2, 3`,
+      `SELECT to_char(n.month, 'YYYY-MM') AS month, n.kind, n.state, n.withdrawn_at IS NOT NULL AS withdrawn, count(*)::int AS count
+         FROM notice n WHERE ${where.join(' AND ')} GROUP BY 1, 2, 3, 4`,
       params.values,
     );
     return months.map((month) => {
@@ -124,6 +132,7 @@ export class NoticeStatsService {
       return Object.assign(new NoticeMonthStats(), {
         month,
         total: sum(() => true),
+        withdrawn: sum((row) => row.withdrawn),
         byKind: [NoticeKind.PRAISE_LETTER, NoticeKind.REMINDER_NOTICE].map((kind) => ({ kind, count: sum((row) => row.kind === kind) })),
         byState: Object.values(NoticeState).map((state) => ({ state, count: sum((row) => row.state === state) })),
         rootId,
@@ -144,7 +153,8 @@ export class NoticeStatsService {
                        count(*) FILTER (WHERE n.kind = 'PRAISE_LETTER')::int AS "praiseLetters",
                        count(*) FILTER (WHERE n.kind = 'REMINDER_NOTICE')::int AS "reminderNotices",
                        count(*) FILTER (WHERE n.state = 'ACKNOWLEDGED')::int AS acknowledged,
-                       count(*) FILTER (WHERE n.state = 'FAILED')::int AS failed
+                       count(*) FILTER (WHERE n.state = 'FAILED')::int AS failed,
+                       count(*) FILTER (WHERE n.withdrawn_at IS NOT NULL)::int AS withdrawn
                   FROM notice n WHERE ${where.join(' AND ')} GROUP BY n.institution_id) AS per_institution`,
         where: [],
         params,

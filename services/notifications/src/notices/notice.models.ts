@@ -3,7 +3,7 @@ import { Grade } from '#libs/grades';
 import { Connection, PageArgs } from '#libs/pagination';
 import { InstitutionRef } from '#libs/references';
 import { NOTICE_KIND_LABEL_ZH, NoticeKind } from '../templates/notice-kind.js';
-import { NoticeState } from './notice-state.js';
+import { NoticeState, NoticeWithdrawalReason } from './notice-state.js';
 
 /** A notice row as the service reads it; `residentName` is already what this caller may see. */
 export interface NoticeRow {
@@ -25,6 +25,8 @@ export interface NoticeRow {
   sentAt: Date | null;
   deliveredAt: Date | null;
   acknowledgedAt: Date | null;
+  withdrawnAt: Date | null;
+  withdrawalReason: NoticeWithdrawalReason | null;
 }
 
 @ObjectType({ description: 'A praise letter or reminder notice to a resident’s employer or school about a month’s grade.' })
@@ -83,6 +85,17 @@ export class Notice {
   @Field(() => Date, { nullable: true })
   acknowledgedAt: Date | null;
 
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'Set when a corrected grade no longer earns this notice: it is no longer in force. The institution then reads only a '
+      + 'withdrawal text with the name masked, and is asked to delete its copies; staff keep the original for the record.',
+  })
+  withdrawnAt: Date | null;
+
+  @Field(() => NoticeWithdrawalReason, { nullable: true })
+  withdrawalReason: NoticeWithdrawalReason | null;
+
   static from(row: NoticeRow): Notice {
     return Object.assign(new Notice(), {
       ...row,
@@ -103,6 +116,9 @@ export class MyNoticesArgs extends PageArgs {
 
   @Field(() => String, { nullable: true, description: 'Only notices about this month (YYYY-MM).' })
   month?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: only withdrawn notices; false: only those in force; omitted: both.' })
+  withdrawn?: boolean | null;
 }
 
 @ArgsType()

@@ -8,7 +8,8 @@ import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { PersonalDataAudit, maskNameSql } from '#libs/privacy';
 import { Territory } from '#libs/territory';
-import { htmlEscapeSql } from './notice-sql.js';
+import { NOTICE_KIND_LABEL_ZH } from '../templates/notice-kind.js';
+import { htmlEscapeSql, monthInWords } from './notice-sql.js';
 import { NoticeState } from './notice-state.js';
 import { Notice, type MyNoticesArgs, type NoticeRow, type NoticesArgs } from './notice.models.js';
 
@@ -24,7 +25,25 @@ function noticeColumns(unmasked: string): string {
     CASE WHEN ${unmasked} THEN n.text_body ELSE replace(n.text_body, n.resident_name, ${masked}) END AS "textBody",
     CASE WHEN ${unmasked} THEN n.html_body ELSE replace(n.html_body, ${htmlEscapeSql('n.resident_name')}, ${htmlEscapeSql(masked)}) END AS "htmlBody",
     n.state, n.last_error AS "lastError", n.created_at AS "createdAt", n.sent_at AS "sentAt", n.delivered_at AS "deliveredAt",
-    n.acknowledged_at AS "acknowledgedAt"`;
+    n.acknowledged_at AS "acknowledgedAt", n.withdrawn_at AS "withdrawnAt", n.withdrawal_reason AS "withdrawalReason"`;
+}
+
+/**
+ * For the institution: its notices whole while in force; of a withdrawn one, the masked name (from the SQL) and a
+ * withdrawal text instead of the original, so the praise or reminder it no longer stands behind is not handed out again.
+ */
+const INSTITUTION_COLUMNS = noticeColumns('n.withdrawn_at IS NULL');
+
+function forInstitution(row: NoticeRow): NoticeRow {
+  if (!row.withdrawnAt) return row;
+  const label = NOTICE_KIND_LABEL_ZH[row.kind];
+  const month = monthInWords(row.month);
+  const text = `${row.residentName}${month}的${label}已撤回：该户当月的垃圾分类评定已更正，原${label}不再有效。请删除已收到的该通知及其副本。`;
+  return { ...row, subject: `【已撤回】${label}（${month}）`, textBody: text, htmlBody: `<p>${escapeHtml(text)}</p>` };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /** States a notice leaves for DELIVERED once its institution has it in hand. */
@@ -50,11 +69,11 @@ export class NoticeService {
     return fetchKeysetPage<NoticeRow, Notice>(
       this.dataSource,
       args,
-      { select: noticeColumns('true'), from: 'notice n', where, params, orderBy: ['n.month', 'n.id'], keyOf: (row) => [row.month + '-01', row.id], descending: true },
+      { select: INSTITUTION_COLUMNS, from: 'notice n', where, params, orderBy: ['n.month', 'n.id'], keyOf: (row) => [row.month + '-01', row.id], descending: true },
       async (rows) => {
         await this.markFetched(rows);
-        await this.audit.recordRead(caller, 'Notice', rows.map((row) => row.id));
-        return rows.map(Notice.from);
+        await this.audit.recordRead(caller, 'Notice', rows.filter((row) => !row.withdrawnAt).map((row) => row.id));
+        return rows.map((row) => Notice.from(forInstitution(row)));
       },
     );
   }
@@ -86,11 +105,11 @@ export class NoticeService {
    */
   async get(caller: Caller, id: string): Promise<Notice> {
     if (caller.institutionId) {
-      const [row]: NoticeRow[] = await this.dataSource.query(`SELECT ${noticeColumns('true')} FROM notice n WHERE n.id = $1 AND n.institution_id = $2`, [id, caller.institutionId]);
+      const [row]: NoticeRow[] = await this.dataSource.query(`SELECT ${INSTITUTION_COLUMNS} FROM notice n WHERE n.id = $1 AND n.institution_id = $2`, [id, caller.institutionId]);
       if (!row) throw DomainError.notFound('Notice', id);
       await this.markFetched([row]);
-      await this.audit.recordRead(caller, 'Notice', [row.id]);
-      return Notice.from(row);
+      if (!row.withdrawnAt) await this.audit.recordRead(caller, 'Notice', [row.id]);
+      return Notice.from(forInstitution(row));
     }
     const unmasked = this.audit.mayRead(caller);
     const [row]: (NoticeRow & { compoundPath: string[] | null })[] = await this.dataSource.query(
@@ -105,7 +124,8 @@ export class NoticeService {
 
   /**
    * The institution confirms it has the notice. Once only: acknowledging again is a CONFLICT
-   * (ALREADY_ACKNOWLEDGED), so a client can tell a replay from a first receipt; another institution's notice is NOT_FOUND.
+   * (ALREADY_ACKNOWLEDGED), so a client can tell a replay from a first receipt; a withdrawn notice is a CONFLICT
+   * (NOTICE_WITHDRAWN), there being nothing left to confirm; another institution's notice is NOT_FOUND.
    */
   async acknowledge(caller: Caller, id: string): Promise<Notice> {
     const institutionId = requireInstitution(caller);
@@ -113,20 +133,27 @@ export class NoticeService {
       `WITH n AS (
          UPDATE notice SET state = 'ACKNOWLEDGED', acknowledged_at = now(), acknowledged_by = $3,
                            delivered_at = coalesce(delivered_at, now()), last_error = NULL
-          WHERE id = $1 AND institution_id = $2 AND state <> 'ACKNOWLEDGED'
+          WHERE id = $1 AND institution_id = $2 AND state <> 'ACKNOWLEDGED' AND withdrawn_at IS NULL
           RETURNING *
-       ) SELECT ${noticeColumns('true')} FROM n`,
+       ) SELECT ${INSTITUTION_COLUMNS} FROM n`,
       [id, institutionId, caller.userId],
     );
     if (row) return Notice.from(row);
-    const [existing] = await this.dataSource.query(`SELECT acknowledged_at AS "acknowledgedAt" FROM notice WHERE id = $1 AND institution_id = $2`, [id, institutionId]);
+    const [existing] = await this.dataSource.query(
+      `SELECT acknowledged_at AS "acknowledgedAt", withdrawn_at AS "withdrawnAt" FROM notice WHERE id = $1 AND institution_id = $2`,
+      [id, institutionId],
+    );
     if (!existing) throw DomainError.notFound('Notice', id);
+    if (existing.withdrawnAt) {
+      throw DomainError.conflict('This notice was withdrawn: its grade was corrected', 'NOTICE_WITHDRAWN', { withdrawnAt: existing.withdrawnAt.toISOString() });
+    }
     throw DomainError.conflict('This notice was acknowledged already', 'ALREADY_ACKNOWLEDGED', { acknowledgedAt: existing.acknowledgedAt.toISOString() });
   }
 
   private addCommonFilters(args: MyNoticesArgs, params: SqlParams, where: string[]): void {
     if (args.status) where.push(`n.state = ${params.add(args.status)}`);
     if (args.month) where.push(`n.month = ${params.add(monthStart(parseMonth(args.month)))}::date`);
+    if (args.withdrawn !== undefined && args.withdrawn !== null) where.push(args.withdrawn ? 'n.withdrawn_at IS NOT NULL' : 'n.withdrawn_at IS NULL');
   }
 
   /** Fetched notices not yet delivered become DELIVERED, here and in the rows about to be returned. */

@@ -7,7 +7,8 @@ import type { EntityManager } from 'typeorm';
  * - a delivery SUCCEEDED (any endpoint) → DELIVERED, with delivered_at, unless already DELIVERED or ACKNOWLEDGED;
  * - every delivery ended and none succeeded (retries used up, endpoint gone or disabled) → FAILED with the last
  *   error, unless the notice has reached the institution already (DELIVERED or ACKNOWLEDGED, also through the API).
- * Only notices whose state or dates change are written.
+ * Only notices whose state or dates change are written. A delivery CANCELLED (its notice was withdrawn before it
+ * went out) says nothing about delivery.
  */
 const REFRESH_NOTICES = `
 WITH facts AS (
@@ -18,7 +19,7 @@ WITH facts AS (
          min(d.succeeded_at) AS delivered_at,
          (array_agg(d.last_error ORDER BY d.last_attempt_at DESC NULLS LAST) FILTER (WHERE d.last_error IS NOT NULL))[1] AS last_error
     FROM webhook_delivery d
-   WHERE d.message_id = ANY($1::text[])
+   WHERE d.message_id = ANY($1::text[]) AND d.state <> 'CANCELLED'
    GROUP BY d.message_id
 ),
 -- Materialized, and the notices then fetched by id = ANY(ARRAY(...)): the planner cannot estimate how many notices a

@@ -66,3 +66,57 @@ export async function fanOutNotices(manager: EntityManager, noticeIds: readonly 
   const [result]: FannedOut[] = await manager.query(FAN_OUT, [noticeIds]);
   return result;
 }
+
+/**
+ * Stops the announcements of withdrawn notices that never went out: a `notice.created` delivery no attempt was made
+ * for and no dispatcher holds. A digest lists other notices too and goes out anyway (the withdrawal follows it).
+ */
+const CANCEL_UNSENT = `
+UPDATE webhook_delivery d
+   SET state = 'CANCELLED', next_attempt_at = NULL, replay_requested = false, last_error = 'cancelled: the notice was withdrawn before it was sent'
+  FROM webhook_message_notice l JOIN webhook_message m ON m.id = l.message_id AND m.type = 'notice.created'
+ WHERE l.notice_id = ANY($1::uuid[]) AND d.message_id = m.id
+   AND d.state = 'PENDING' AND d.first_attempt_at IS NULL AND d.claim_token IS NULL AND NOT d.replay_requested`;
+
+/**
+ * Tells the institution's active endpoints that notices were withdrawn (`notice.withdrawn`, one message per notice,
+ * digest or not: withdrawals are few and each asks the school to act), but only for notices it may have seen:
+ * fetched through the API (state no longer PENDING) or announced by a delivery that was not cancelled. A notice
+ * withdrawn before anyone was told of it is simply never told. Thin like the others: id, kind, month and reason.
+ */
+const ANNOUNCE_WITHDRAWALS = `
+WITH seen AS MATERIALIZED (
+  SELECT n.id, n.institution_id, n.kind, n.month, n.withdrawal_reason
+    FROM notice n
+   WHERE n.id = ANY($1::uuid[])
+     AND (n.state <> 'PENDING'
+          OR EXISTS (SELECT 1 FROM webhook_message_notice l JOIN webhook_delivery d ON d.message_id = l.message_id
+                      WHERE l.notice_id = n.id AND d.state <> 'CANCELLED'))
+     AND EXISTS (SELECT 1 FROM webhook_endpoint e WHERE e.institution_id = n.institution_id AND e.state = 'ACTIVE')
+),
+messages AS (
+  INSERT INTO webhook_message (id, institution_id, type, month, notice_ids, data)
+  SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), institution_id, 'notice.withdrawn', month, ARRAY[id],
+         jsonb_build_object('noticeId', id, 'kind', kind, 'month', to_char(month, 'YYYY-MM'), 'reason', withdrawal_reason)
+    FROM seen
+  RETURNING id, institution_id
+),
+deliveries AS (
+  INSERT INTO webhook_delivery (message_id, endpoint_id, institution_id, next_attempt_at)
+  SELECT m.id, e.id, e.institution_id, now()
+    FROM messages m JOIN webhook_endpoint e ON e.institution_id = m.institution_id AND e.state = 'ACTIVE'
+  RETURNING 1
+)
+SELECT (SELECT count(*)::int FROM messages) AS messages, (SELECT count(*)::int FROM deliveries) AS deliveries`;
+
+/**
+ * Inside the transaction that withdrew `noticeIds` (for `institutionIds`): cancels their announcements not yet sent
+ * and announces the withdrawal of those the institution may have seen. Once: a notice is withdrawn once.
+ */
+export async function announceWithdrawals(manager: EntityManager, noticeIds: readonly string[], institutionIds: readonly string[]): Promise<FannedOut> {
+  if (noticeIds.length === 0) return { messages: 0, deliveries: 0 };
+  await manager.query(`SELECT 1 FROM webhook_endpoint WHERE institution_id = ANY($1::uuid[]) AND state = 'ACTIVE' FOR SHARE`, [[...new Set(institutionIds)]]);
+  await manager.query(CANCEL_UNSENT, [noticeIds]);
+  const [result]: FannedOut[] = await manager.query(ANNOUNCE_WITHDRAWALS, [noticeIds]);
+  return result;
+}

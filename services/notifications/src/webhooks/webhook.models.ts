@@ -19,6 +19,7 @@ export enum WebhookDeliveryState {
   PENDING = 'PENDING',
   SUCCEEDED = 'SUCCEEDED',
   FAILED = 'FAILED',
+  CANCELLED = 'CANCELLED',
 }
 
 registerEnumType(WebhookDeliveryState, {
@@ -27,6 +28,7 @@ registerEnumType(WebhookDeliveryState, {
     PENDING: { description: 'Not sent yet, or failed and waiting for its next retry.' },
     SUCCEEDED: { description: 'The endpoint answered 2xx.' },
     FAILED: { description: 'Every retry failed (about 3 days), or the endpoint answered 410 Gone or was disabled.' },
+    CANCELLED: { description: 'Never sent: its notice was withdrawn (a corrected grade) before any attempt was made.' },
   },
 });
 
@@ -156,7 +158,7 @@ export class WebhookDelivery {
   @Field({ description: 'The webhook-id header: the same on every attempt and replay, to dedupe by.' })
   webhookId: string;
 
-  @Field({ description: 'notice.created, or notice.digest for institutions that chose a monthly digest.' })
+  @Field({ description: 'notice.created, or notice.digest for institutions that chose a monthly digest; notice.withdrawn when a notice it may have seen was withdrawn.' })
   type: string;
 
   @Field({ description: 'YYYY-MM' })

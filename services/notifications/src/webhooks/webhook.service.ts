@@ -160,7 +160,11 @@ export class WebhookService {
     if (args.noticeId) {
       const [notice] = await this.dataSource.query(`SELECT 1 FROM notice WHERE id = $1 AND institution_id = $2`, [args.noticeId, institutionId]);
       if (!notice) throw DomainError.notFound('Notice', args.noticeId);
-      where.push(`d.message_id IN (SELECT message_id FROM webhook_message_notice WHERE notice_id = ${params.add(args.noticeId)}::uuid)`);
+      // The notice's announcement, and the announcement of its withdrawal if it was withdrawn.
+      const noticeId = params.add(args.noticeId);
+      where.push(`d.message_id IN (SELECT message_id FROM webhook_message_notice WHERE notice_id = ${noticeId}::uuid
+                                   UNION ALL
+                                   SELECT id FROM webhook_message WHERE type = 'notice.withdrawn' AND notice_ids @> ARRAY[${noticeId}::uuid])`);
     }
     if (args.state) where.push(`d.state = ${params.add(args.state)}`);
     return fetchKeysetPage<WebhookDeliveryRow, WebhookDelivery>(
@@ -173,17 +177,19 @@ export class WebhookService {
 
   /**
    * Sends a delivery's message again now, under the same webhook-id, whatever its state; the attempt is recorded as
-   * a replay. Refused (CONFLICT, ENDPOINT_DISABLED) while its endpoint is disabled.
+   * a replay. Refused (CONFLICT, ENDPOINT_DISABLED) while its endpoint is disabled, and (DELIVERY_CANCELLED) for a
+   * delivery cancelled because its notice was withdrawn before it went out.
    */
   async replay(caller: Caller, deliveryId: string): Promise<WebhookDelivery> {
     const institutionId = requireInstitution(caller);
     const row = await this.dataSource.transaction(async (manager) => {
-      const [current]: { endpointState: string }[] = await manager.query(
-        `SELECT e.state AS "endpointState" FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id
+      const [current]: { endpointState: string; state: string }[] = await manager.query(
+        `SELECT e.state AS "endpointState", d.state FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id
           WHERE d.id = $1 AND d.institution_id = $2 FOR UPDATE OF d`,
         [deliveryId, institutionId],
       );
       if (!current) throw DomainError.notFound('WebhookDelivery', deliveryId);
+      if (current.state === 'CANCELLED') throw DomainError.conflict('This delivery was cancelled: its notice was withdrawn before it was sent', 'DELIVERY_CANCELLED');
       if (current.endpointState !== 'ACTIVE') throw DomainError.conflict('The endpoint is disabled: enable it before replaying', 'ENDPOINT_DISABLED');
       // A delivery in flight keeps its claim; the replay follows as soon as that attempt is recorded.
       await manager.query(

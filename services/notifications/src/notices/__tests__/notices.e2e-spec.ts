@@ -4,7 +4,9 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName } from '#libs/messaging';
-import { errorCodes, postGraphQL, startPlatform, waitFor, type TestPlatform } from '#libs/testing';
+import { errorCodes, postGraphQL, startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
+import { announceWithdrawals } from '../../webhooks/webhook-fan-out.js';
+import { WebhookReceiver } from '../../webhooks/__tests__/webhook-receiver.js';
 
 /** The demo grades the last two complete months; notices of the later one can praise (its month before is graded). */
 const MONTH = addMonths(shanghaiMonth(), -1);
@@ -16,6 +18,12 @@ const MY_NOTICES = `query($status: NoticeState, $month: String, $first: Int, $af
     edges { node { id kind month residentName grade state subject textBody htmlBody institution { id } } } } }`;
 const NOTICE = `query($id: ID!) { notice(id: $id) { id kind state residentName textBody acknowledgedAt } }`;
 const ACKNOWLEDGE = `mutation($id: ID!) { acknowledgeNotice(id: $id) { id state acknowledgedAt deliveredAt } }`;
+const WITHDRAWN_NOTICES = `query($withdrawn: Boolean) {
+  myNotices(withdrawn: $withdrawn, first: 50) { totalCount edges { node { id kind residentName subject textBody htmlBody withdrawnAt withdrawalReason } } } }`;
+const STAFF_NOTICE = `query($id: ID!) { notice(id: $id) { id textBody withdrawnAt withdrawalReason } }`;
+const REGISTER = `mutation($url: String!) { registerWebhookEndpoint(url: $url) { secret endpoint { id } } }`;
+const REPLAY = `mutation($id: ID!) { replayWebhookDelivery(id: $id) { id state } }`;
+const DISABLE = `mutation($id: ID!) { disableWebhookEndpoint(id: $id) { id state } }`;
 const CREATE_KEY = `mutation($institution: ID!, $label: String!) {
   createInstitutionApiKey(institutionId: $institution, label: $label) { secret apiKey { id prefix active institution { id } } } }`;
 const ROTATE_KEY = `mutation($id: ID!, $overlap: Int) { rotateInstitutionApiKey(id: $id, overlapHours: $overlap) { secret apiKey { id prefix } } }`;
@@ -24,7 +32,7 @@ const KEYS = `query($institution: ID) { institutionApiKeys(institutionId: $insti
 const STAFF_NOTICES = `query($month: String, $kind: NoticeKind, $first: Int) {
   notices(month: $month, kind: $kind, first: $first) { totalCount edges { node { id residentName textBody htmlBody } } } }`;
 const STATS = `query($from: String!, $to: String!) { noticeStats(fromMonth: $from, toMonth: $to) {
-  month total byKind { kind count } byState { state count } institutions(first: 500) { totalCount edges { node { institution { id } total praiseLetters reminderNotices } } } } }`;
+  month total withdrawn byKind { kind count } byState { state count } institutions(first: 500) { totalCount edges { node { institution { id } total praiseLetters reminderNotices } } } } }`;
 
 interface Expected {
   residentId: string;
@@ -75,6 +83,50 @@ describe('notices to employers and schools', () => {
       `SELECT resident_id AS "residentId", kind, institution_id AS "institutionId" FROM notice WHERE month = $1`,
       [monthStart(month)],
     );
+
+  /** Three failed inspections in the month and a re-run of its community's evaluation: the household becomes UNQUALIFIED. */
+  async function correctGrade(householdId: string): Promise<void> {
+    const [{ community }] = await households().query(
+      `SELECT t.parent_id AS community FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1`,
+      [householdId],
+    );
+    const secretary = await platform.token([Role.COMMUNITY_SECRETARY], community);
+    for (const day of [3, 4, 5]) {
+      const recorded: any = await platform.query(
+        secretary,
+        `mutation($input: RecordInspectionInput!, $key: String!) { recordInspection(input: $input, idempotencyKey: $key) { id } }`,
+        { input: { householdId, kind: 'BAG_CHECK', result: 'FAIL', issues: ['BAG_DUMPED'], inspectedAt: `${MONTH}-0${day}T09:00:00+08:00` }, key: randomUUID() },
+      );
+      expect(recorded.errors).toBeUndefined();
+    }
+    const run: any = await platform.query(admin, `mutation($month: String!, $org: ID!) { runMonthlyEvaluation(month: $month, orgUnitId: $org) { id } }`, {
+      month: MONTH,
+      org: community,
+    });
+    expect(run.errors).toBeUndefined();
+  }
+
+  /** Announces the household's grade as first published for the month again, as newer news (a correction undone). */
+  async function republishFirstGrade(householdId: string): Promise<void> {
+    const [event] = await households().query(
+      `SELECT payload FROM outbox_event WHERE type = $1 AND payload->>'month' = $2
+          AND (payload::jsonb)->'households' @> jsonb_build_array(jsonb_build_object('householdId', $3::text)) ORDER BY seq LIMIT 1`,
+      [EventType.HouseholdGradesPublished, MONTH, householdId],
+    );
+    const payload = { ...event.payload, households: event.payload.households.filter((h: any) => h.householdId === householdId) };
+    const queue = new Queue(QueueName.NotificationsEvents, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    try {
+      const id = randomUUID();
+      const job = await queue.add(
+        EventType.HouseholdGradesPublished,
+        { id, type: EventType.HouseholdGradesPublished, source: ServiceName.Households, occurredAt: new Date().toISOString(), payloadJson: JSON.stringify(payload) },
+        { jobId: id },
+      );
+      await waitForJob(queue, job, 'the republished grade');
+    } finally {
+      await queue.close();
+    }
+  }
 
   const sorted = (list: Expected[]) => [...list].sort((a, b) => `${a.residentId}${a.kind}`.localeCompare(`${b.residentId}${b.kind}`));
 
@@ -177,45 +229,103 @@ describe('notices to employers and schools', () => {
     expect(sorted(await storedNotices(MONTH))).toEqual(sorted(before));
   });
 
-  it('adds the notice a grade corrected after the month’s notices earns, and keeps the one already made', async () => {
+  it('withdraws the praise a corrected grade no longer earns, tells the institution, and adds the reminder it earns now', async () => {
     // A household praised this month whose evidence turns out worse: three failed inspections make it UNQUALIFIED.
     const [praised] = await notifications().query(
-      `SELECT n.household_id AS "householdId", n.resident_id AS "residentId", n.institution_id AS "institutionId" FROM notice n
-        WHERE n.month = $1 AND n.kind = 'PRAISE_LETTER' AND n.institution_id NOT IN ($2, $3) LIMIT 1`,
+      `SELECT n.id, n.household_id AS "householdId", n.resident_id AS "residentId", n.institution_id AS "institutionId", n.resident_name AS name
+         FROM notice n WHERE n.month = $1 AND n.kind = 'PRAISE_LETTER' AND n.institution_id NOT IN ($2, $3) LIMIT 1`,
       [monthStart(MONTH), school, otherSchool],
     );
-    const [{ community }] = await households().query(
-      `SELECT t.parent_id AS community FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1`,
-      [praised.householdId],
-    );
-    const secretary = await platform.token([Role.COMMUNITY_SECRETARY], community);
-    for (const day of [3, 4, 5]) {
-      const recorded: any = await platform.query(
-        secretary,
-        `mutation($input: RecordInspectionInput!, $key: String!) { recordInspection(input: $input, idempotencyKey: $key) { id } }`,
-        { input: { householdId: praised.householdId, kind: 'BAG_CHECK', result: 'FAIL', issues: ['BAG_DUMPED'], inspectedAt: `${MONTH}-0${day}T09:00:00+08:00` }, key: randomUUID() },
+    // Its employer has an endpoint and has fetched the praise, so it must hear that the praise no longer stands.
+    const created: any = await platform.query(admin, CREATE_KEY, { institution: praised.institutionId, label: '人事系统' });
+    const employerKey = created.data.createInstitutionApiKey.secret as string;
+    const receiver = await WebhookReceiver.start();
+    try {
+      const registered: any = await asInstitution(employerKey, REGISTER, { url: receiver.url });
+      expect(registered.errors).toBeUndefined();
+      receiver.secrets = [registered.data.registerWebhookEndpoint.secret];
+      const fetched: any = await asInstitution(employerKey, NOTICE, { id: praised.id });
+      expect(fetched.data.notice).toMatchObject({ id: praised.id, state: 'DELIVERED', residentName: praised.name });
+
+      await correctGrade(praised.householdId);
+      const reminder = await waitFor('the corrected grade’s reminder notice', async () => {
+        const [row] = await notifications().query(
+          `SELECT id, text_body FROM notice WHERE month = $1 AND resident_id = $2 AND kind = 'REMINDER_NOTICE' AND withdrawn_at IS NULL`,
+          [monthStart(MONTH), praised.residentId],
+        );
+        return row;
+      });
+      expect(reminder.text_body).toContain('垃圾包乱丢');
+
+      // The praise stays on record, withdrawn; the employer is told by a signed notice.withdrawn, then reads a withdrawal text.
+      const withdrawal = await waitFor('the withdrawal to reach the employer', async () =>
+        receiver.delivered.find((r) => r.payload.type === 'notice.withdrawn' && r.payload.data.noticeId === praised.id),
       );
-      expect(recorded.errors).toBeUndefined();
-    }
-    const run: any = await platform.query(admin, `mutation($month: String!, $org: ID!) { runMonthlyEvaluation(month: $month, orgUnitId: $org) { id } }`, {
-      month: MONTH,
-      org: community,
-    });
-    expect(run.errors).toBeUndefined();
-    const reminder = await waitFor('the corrected grade’s reminder notice', async () => {
-      const [row] = await notifications().query(
-        `SELECT text_body FROM notice WHERE month = $1 AND resident_id = $2 AND kind = 'REMINDER_NOTICE'`,
+      expect(withdrawal.verifiedBy).toEqual([0]);
+      expect(withdrawal.payload.data).toEqual({ noticeId: praised.id, kind: 'PRAISE_LETTER', month: MONTH, reason: 'GRADE_CORRECTED' });
+      expect(withdrawal.body).not.toContain(praised.name);
+      const deliveries: any = await asInstitution(employerKey, `query($noticeId: ID) { webhookDeliveries(noticeId: $noticeId) { edges { node { type webhookId } } } }`, {
+        noticeId: praised.id,
+      });
+      expect(deliveries.data.webhookDeliveries.edges.map((edge: any) => edge.node)).toEqual([
+        { type: 'notice.withdrawn', webhookId: withdrawal.webhookId },
+      ]);
+      const withdrawnList: any = await asInstitution(employerKey, WITHDRAWN_NOTICES, { withdrawn: true });
+      expect(withdrawnList.errors).toBeUndefined();
+      const [withdrawn] = withdrawnList.data.myNotices.edges.map((edge: any) => edge.node);
+      expect(withdrawnList.data.myNotices.totalCount).toBe(1);
+      expect(withdrawn).toMatchObject({ id: praised.id, kind: 'PRAISE_LETTER', withdrawalReason: 'GRADE_CORRECTED' });
+      expect(withdrawn.withdrawnAt).not.toBeNull();
+      expect(withdrawn.subject.startsWith('【已撤回】')).toBe(true);
+      expect(withdrawn.residentName).toContain('*');
+      for (const text of [withdrawn.textBody, withdrawn.htmlBody]) {
+        expect(text).toContain('已撤回');
+        expect(text).not.toContain(praised.name);
+        expect(text).not.toContain('合格');
+      }
+      const inForce: any = await asInstitution(employerKey, WITHDRAWN_NOTICES, { withdrawn: false });
+      expect(inForce.data.myNotices.edges.map((edge: any) => edge.node.id)).toContain(reminder.id);
+      expect(inForce.data.myNotices.edges.map((edge: any) => edge.node.id)).not.toContain(praised.id);
+      const acknowledged = await asInstitution(employerKey, ACKNOWLEDGE, { id: praised.id });
+      expect(errorCodes(acknowledged)).toEqual(['CONFLICT']);
+      expect(acknowledged.errors![0].extensions!.reason).toBe('NOTICE_WITHDRAWN');
+      // Staff keep the original for the record.
+      const staff: any = await platform.query(admin, STAFF_NOTICE, { id: praised.id });
+      expect(staff.data.notice).toMatchObject({ id: praised.id, withdrawalReason: 'GRADE_CORRECTED' });
+      expect(staff.data.notice.textBody).toContain('被评为“合格”');
+
+      // The grade is put back as first published (an appeal upheld): the reminder goes, and the praise is made again
+      // as a new notice beside the withdrawn one. The employer hears of both.
+      await waitFor('the reminder to reach the employer', async () =>
+        receiver.delivered.find((r) => r.payload.type === 'notice.created' && r.payload.data.noticeId === reminder.id),
+      );
+      await republishFirstGrade(praised.householdId);
+      const praisedAgain = await waitFor('the praise earned again', async () => {
+        const [row] = await notifications().query(
+          `SELECT id FROM notice WHERE month = $1 AND resident_id = $2 AND kind = 'PRAISE_LETTER' AND withdrawn_at IS NULL`,
+          [monthStart(MONTH), praised.residentId],
+        );
+        return row;
+      });
+      expect(praisedAgain.id).not.toBe(praised.id);
+      await waitFor('the reminder’s withdrawal to reach the employer', async () =>
+        receiver.delivered.find((r) => r.payload.type === 'notice.withdrawn' && r.payload.data.noticeId === reminder.id),
+      );
+      const mine: { kind: string; withdrawn: boolean }[] = await notifications().query(
+        `SELECT kind, withdrawn_at IS NOT NULL AS withdrawn FROM notice WHERE month = $1 AND resident_id = $2 ORDER BY created_at`,
         [monthStart(MONTH), praised.residentId],
       );
-      return row;
-    });
-    expect(reminder.text_body).toContain('垃圾包乱丢');
-    const [{ count }] = await notifications().query(
-      `SELECT count(*)::int AS count FROM notice WHERE month = $1 AND resident_id = $2 AND kind = 'PRAISE_LETTER'`,
-      [monthStart(MONTH), praised.residentId],
-    );
-    expect(count).toBe(1);
+      expect(mine).toEqual([
+        { kind: 'PRAISE_LETTER', withdrawn: true },
+        { kind: 'REMINDER_NOTICE', withdrawn: true },
+        { kind: 'PRAISE_LETTER', withdrawn: false },
+      ]);
+    } finally {
+      await receiver.close();
+    }
+    // For the tests below: the month's notices now include the two withdrawn ones and the praise made again.
     expected.push({ residentId: praised.residentId, institutionId: praised.institutionId, kind: 'REMINDER_NOTICE' });
+    expected.push({ residentId: praised.residentId, institutionId: praised.institutionId, kind: 'PRAISE_LETTER' });
   });
 
   it('gives an institution its own notices through its API key, marks them delivered, and takes one acknowledgement', async () => {
@@ -333,6 +443,7 @@ describe('notices to employers and schools', () => {
     const [before, latest] = response.data.noticeStats;
     expect(before.month).toBe(MONTH_BEFORE);
     expect(latest.total).toBe(expected.length);
+    expect(latest.withdrawn).toBe(2);
     expect(latest.byKind).toEqual([
       { kind: 'PRAISE_LETTER', count: expected.filter((n) => n.kind === 'PRAISE_LETTER').length },
       { kind: 'REMINDER_NOTICE', count: expected.filter((n) => n.kind === 'REMINDER_NOTICE').length },
@@ -344,5 +455,52 @@ describe('notices to employers and schools', () => {
     expect(perInstitution.find((n: any) => n.institution.id === school).total).toBe(expected.filter((n) => n.institutionId === school).length);
     expect(perInstitution.reduce((sum: number, n: any) => sum + n.total, 0)).toBe(expected.length);
     expect(errorCodes(await platform.query(admin, STATS, { from: '2020-01', to: MONTH }))).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('cancels the announcement of a notice withdrawn before it was sent, and tells nothing of it', async () => {
+    // Two notices of the school, withdrawn by hand as a correction would: one announced by a delivery not yet due
+    // (never sent), one the school has fetched. Only the fetched one is announced as withdrawn.
+    const [unsent, fetched] = await notifications().query(
+      `SELECT id FROM notice WHERE month = $1 AND institution_id = $2 AND withdrawn_at IS NULL ORDER BY id LIMIT 2`,
+      [monthStart(MONTH), otherSchool],
+    );
+    const created: any = await platform.query(admin, CREATE_KEY, { institution: otherSchool, label: '回执系统' });
+    const key = created.data.createInstitutionApiKey.secret as string;
+    const receiver = await WebhookReceiver.start();
+    try {
+      const registered: any = await asInstitution(key, REGISTER, { url: receiver.url });
+      receiver.secrets = [registered.data.registerWebhookEndpoint.secret];
+      const endpointId = registered.data.registerWebhookEndpoint.endpoint.id;
+      const messageId = `msg_${randomUUID().replace(/-/g, '')}`;
+      await notifications().query(
+        `INSERT INTO webhook_message (id, institution_id, type, month, notice_ids, data) VALUES ($1, $2, 'notice.created', $3, ARRAY[$4::uuid], '{}')`,
+        [messageId, otherSchool, monthStart(MONTH), unsent.id],
+      );
+      await notifications().query(`INSERT INTO webhook_message_notice (notice_id, message_id) VALUES ($1, $2)`, [unsent.id, messageId]);
+      const [delivery] = await notifications().query(
+        `INSERT INTO webhook_delivery (message_id, endpoint_id, institution_id, next_attempt_at) VALUES ($1, $2, $3, now() + interval '1 day') RETURNING id`,
+        [messageId, endpointId, otherSchool],
+      );
+      await notifications().query(`UPDATE notice SET state = 'PENDING', delivered_at = NULL WHERE id = $1`, [unsent.id]);
+      await notifications().query(`UPDATE notice SET state = 'DELIVERED', delivered_at = now() WHERE id = $1`, [fetched.id]);
+      const told = await notifications().transaction(async (manager) => {
+        await manager.query(`UPDATE notice SET withdrawn_at = now(), withdrawal_reason = 'GRADE_CORRECTED' WHERE id = ANY($1::uuid[])`, [[unsent.id, fetched.id]]);
+        return announceWithdrawals(manager, [unsent.id, fetched.id], [otherSchool, otherSchool]);
+      });
+      expect(told).toEqual({ messages: 1, deliveries: 1 });
+      const [cancelled] = await notifications().query(`SELECT state, next_attempt_at FROM webhook_delivery WHERE id = $1`, [delivery.id]);
+      expect(cancelled).toEqual({ state: 'CANCELLED', next_attempt_at: null });
+      const [notice] = await notifications().query(`SELECT state FROM notice WHERE id = $1`, [unsent.id]);
+      expect(notice.state).toBe('PENDING');
+      const withdrawal = await waitFor('the fetched notice’s withdrawal', async () => receiver.delivered.find((r) => r.payload.type === 'notice.withdrawn'));
+      expect(withdrawal.payload.data.noticeId).toBe(fetched.id);
+      expect(receiver.received.some((r) => r.payload.data.noticeId === unsent.id)).toBe(false);
+      const replayed = await asInstitution(key, REPLAY, { id: delivery.id });
+      expect(errorCodes(replayed)).toEqual(['CONFLICT']);
+      expect(replayed.errors![0].extensions!.reason).toBe('DELIVERY_CANCELLED');
+      await asInstitution(key, DISABLE, { id: endpointId });
+    } finally {
+      await receiver.close();
+    }
   });
 });
