@@ -1,5 +1,5 @@
 import type { SqlParams } from '#libs/database';
-import { toConnection, type ConnectionShape } from './connection.js';
+import { lazy, toConnection, type ConnectionShape } from './connection.js';
 import { keysetAfter, pageRequest, type PageArgs } from './page.js';
 
 export interface Queryable {
@@ -40,11 +40,68 @@ export async function fetchKeysetPage<Row, Node>(
   const countParams = [...params.values];
   const conditions = page.after ? [...query.where, keysetAfter(query.orderBy, page.after, (value) => params.add(value), query.descending)] : query.where;
   const rows: Row[] = await db.query(
-    `SELECT ${query.select} FROM ${query.from} ${whereClause(conditions)} ORDER BY ${query.orderBy.map((column) => (query.descending ? `${column} DESC` : column)).join(', ')} LIMIT ${params.add(page.limit + 1)}`,
+    `SELECT ${query.select} FROM ${query.from} ${whereClause(conditions)} ORDER BY ${orderClause(query)} LIMIT ${params.add(page.limit + 1)}`,
     params.values,
   );
   const nodes = await present(rows.slice(0, page.limit));
   return toConnection(rows, page, query.keyOf, (_row, index) => nodes[index], async () => (await db.query(countSql, countParams))[0].count);
+}
+
+/** A keyset list of many parents' children at once (the members of each unit of a page, say). */
+export interface GroupedKeysetQuery<Row> extends KeysetQuery<Row> {
+  /** SQL of the parent a row belongs to, compared as text with the `groups` asked for (rows of other groups are dropped). */
+  groupBy: string;
+}
+
+/**
+ * The same page (`first`/`after`) of each group's list in one statement, for a field that pages a list under every
+ * parent of a page: fetching them one parent at a time is a query per parent. `row_number() OVER (PARTITION BY …)`
+ * in the list's order keeps each group's first `first + 1` rows after the cursor (the extra one tells whether that
+ * group has a next page). The cursor is applied to every group, as each group's own list would apply it. The nodes
+ * of all groups go through `present` in one call (so masking and auditing stay one step per batch), and every
+ * group's `totalCount` comes from one GROUP BY count, run once when the first one is awaited.
+ * Returns one connection per group, in the order of `groups`; a group without rows gets an empty one.
+ */
+export async function fetchKeysetPagesByGroup<Row, Node>(
+  db: Queryable,
+  args: PageArgs,
+  groups: readonly string[],
+  query: GroupedKeysetQuery<Row>,
+  present: (rows: Row[]) => Node[] | Promise<Node[]>,
+): Promise<ConnectionShape<Node>[]> {
+  const page = pageRequest(args, query.orderBy.length);
+  const { params } = query;
+  const countSql = `SELECT (${query.groupBy})::text AS "group", count(*)::int AS count FROM ${query.from} ${whereClause(query.where)} GROUP BY 1`;
+  const countParams = [...params.values];
+  const counts = lazy(async () => {
+    const rows: { group: string; count: number }[] = await db.query(countSql, countParams);
+    return new Map(rows.map((row) => [row.group, row.count]));
+  });
+  const conditions = page.after ? [...query.where, keysetAfter(query.orderBy, page.after, (value) => params.add(value), query.descending)] : query.where;
+  const ranked: (Row & { keysetGroup: string; keysetPosition: string })[] = await db.query(
+    `SELECT * FROM (
+       SELECT ${query.select}, (${query.groupBy})::text AS "keysetGroup",
+              row_number() OVER (PARTITION BY (${query.groupBy}) ORDER BY ${orderClause(query)}) AS "keysetPosition"
+         FROM ${query.from} ${whereClause(conditions)}) AS ranked
+      WHERE "keysetPosition" <= ${params.add(page.limit + 1)}
+      ORDER BY "keysetGroup", "keysetPosition"`,
+    params.values,
+  );
+  const rowsOf = new Map<string, Row[]>(groups.map((group) => [group, []]));
+  for (const { keysetGroup, keysetPosition: _position, ...row } of ranked) rowsOf.get(keysetGroup)?.push(row as unknown as Row);
+  const nodes = await present([...rowsOf.values()].flatMap((rows) => rows.slice(0, page.limit)));
+  const connections = new Map<string, ConnectionShape<Node>>();
+  let firstNode = 0;
+  for (const [group, rows] of rowsOf) {
+    const offset = firstNode;
+    connections.set(group, toConnection(rows, page, query.keyOf, (_row, index) => nodes[offset + index], async () => (await counts).get(group) ?? 0));
+    firstNode += Math.min(rows.length, page.limit);
+  }
+  return groups.map((group) => connections.get(group)!);
+}
+
+function orderClause(query: Pick<KeysetQuery<unknown>, 'orderBy' | 'descending'>): string {
+  return query.orderBy.map((column) => (query.descending ? `${column} DESC` : column)).join(', ');
 }
 
 function whereClause(conditions: string[]): string {

@@ -1,6 +1,7 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Caller } from '#libs/auth';
-import { CurrentCaller, ParseUuidPipe, requireUuid, type RequestContext } from '#libs/platform';
+import type { ConnectionShape } from '#libs/pagination';
+import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { CreateVanguardFormulaInput, UnitAnnualAssessmentArgs, UnitMembersArgs, VanguardRankingArgs } from './vanguard.inputs.js';
 import {
   UnitAnnualAssessment, UnitAnnualAssessmentConnection, VanguardComputation, VanguardFormula, VanguardIndex, VanguardIndexConnection,
@@ -66,7 +67,13 @@ export class UnitAnnualAssessmentResolver {
   }
 
   @ResolveField(() => VanguardIndexYearConnection, { description: 'The members behind the assessment (those you may see), best first.' })
-  members(@Parent() unit: UnitAnnualAssessment, @Args() args: UnitMembersArgs, @Context() context: RequestContext): Promise<VanguardIndexYearConnection> {
-    return this.vanguard.unitMembers(context.caller, unit, args);
+  async members(@Parent() unit: UnitAnnualAssessment, @Args() args: UnitMembersArgs, @Context() context: RequestContext): Promise<VanguardIndexYearConnection> {
+    // One batch per page of units and page of members asked for: the units of a page share their type and year, and
+    // each unit's list is paged by the same first/after, so the whole page's members are one query.
+    const batch = JSON.stringify([unit.unitType, unit.year, args.first ?? null, args.after ?? null]);
+    const loader = requestLoader<ConnectionShape<VanguardIndexYear>>(context, `UnitAnnualAssessment.members:${batch}`, (unitIds) =>
+      this.vanguard.unitMembers(context.caller, { unitType: unit.unitType, year: unit.year, unitIds }, args),
+    );
+    return (await loader.load(unit.unitId))!;
   }
 }

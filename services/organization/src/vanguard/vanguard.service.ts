@@ -5,7 +5,7 @@ import { Permission, ROLE_PERMISSIONS, Role, hasPermission, requirePermission, t
 import { addMonths, monthStart, parseMonth, shanghaiMonth } from '#libs/calendar';
 import { PostgresErrorCode, SqlParams, isPostgresError } from '#libs/database';
 import { DomainError } from '#libs/errors';
-import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
+import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { PersonalDataAudit, maskName } from '#libs/privacy';
 import type { VanguardWeights } from './vanguard-formula.js';
 import type { CreateVanguardFormulaInput, UnitAnnualAssessmentArgs, VanguardRankingArgs } from './vanguard.inputs.js';
@@ -30,10 +30,10 @@ const yearlySql = (year: string, extraWhere = 'true') => `
    WHERE v.month >= make_date(${year}::int, 1, 1) AND v.month < make_date(${year}::int + 1, 1, 1) AND ${extraWhere}
    GROUP BY v.party_member_id`;
 
-/** A unit assessed: a party organisation (with its subtree) or an institution (with its sector units). */
-export interface AssessedUnit {
+/** Units assessed together (a page of them): party organisations (each with its subtree) or institutions (each with its sector units). */
+export interface AssessedUnits {
   unitType: VanguardUnitType;
-  unitId: string;
+  unitIds: readonly string[];
   year: number;
 }
 
@@ -239,24 +239,36 @@ export class VanguardService {
     );
   }
 
-  /** The members behind a unit's assessment, with their yearly index, best first. */
-  async unitMembers(caller: Caller, unit: AssessedUnit, args: PageArgs): Promise<ConnectionShape<VanguardIndexYear>> {
+  /**
+   * The members behind each unit's assessment, with their yearly index, best first: the same page (first/after) of
+   * every unit, in the order of `units.unitIds`, from one query whatever the number of units (and one count query
+   * if a client asks for totalCount), so a page of assessments with their members is not a query per unit.
+   */
+  async unitMembers(caller: Caller, units: AssessedUnits, args: PageArgs): Promise<ConnectionShape<VanguardIndexYear>[]> {
     const params = new SqlParams();
-    const y = params.add(unit.year);
-    const id = params.add(unit.unitId);
-    const where =
-      unit.unitType === VanguardUnitType.PARTY_ORG
-        ? [`EXISTS (SELECT 1 FROM branch_registration r JOIN party_org b ON b.id = r.branch_id
-                     WHERE r.party_member_id = y.party_member_id AND ${OPEN_REGISTRATION} AND b.path @> ARRAY[${id}::uuid])`]
-        : [`pm.institution_id IN (SELECT i.id FROM institution i WHERE i.id = ${id}::uuid OR i.parent_id = ${id}::uuid)`];
-    where.push(...this.scopeConditions(caller, params));
-    return fetchKeysetPage<VanguardIndexYearRow, VanguardIndexYear>(
+    const y = params.add(units.year);
+    const ids = params.add(units.unitIds);
+    // Each (member, unit) once, as the roll-up counts them: a member registered with two branches of a committee,
+    // or working at a sector unit of a department, is one member of it.
+    const memberUnits =
+      units.unitType === VanguardUnitType.PARTY_ORG
+        ? `SELECT DISTINCT r.party_member_id, unit_id
+             FROM branch_registration r JOIN party_org b ON b.id = r.branch_id CROSS JOIN LATERAL unnest(b.path) AS unit_id
+            WHERE ${OPEN_REGISTRATION} AND b.path && ${ids}::uuid[] AND unit_id = ANY(${ids}::uuid[])`
+        : `SELECT pm.id AS party_member_id, i.unit_id
+             FROM (SELECT id, id AS unit_id FROM institution WHERE id = ANY(${ids}::uuid[])
+                   UNION ALL SELECT id, parent_id FROM institution WHERE parent_id = ANY(${ids}::uuid[])) AS i
+             JOIN party_member pm ON pm.institution_id = i.id`;
+    return fetchKeysetPagesByGroup<VanguardIndexYearRow, VanguardIndexYear>(
       this.dataSource,
       args,
+      units.unitIds,
       {
         select: `y.party_member_id AS "memberId", pm.name AS "memberName", ${y}::int AS year, y.score, y.months`,
-        from: `(${yearlySql(y)}) AS y JOIN party_member pm ON pm.id = y.party_member_id`,
-        where, params, orderBy: ['y.score', 'y.party_member_id'], keyOf: (row) => [row.score, row.memberId], descending: true,
+        from: `(${memberUnits}) AS mu JOIN (${yearlySql(y)}) AS y ON y.party_member_id = mu.party_member_id JOIN party_member pm ON pm.id = y.party_member_id`,
+        groupBy: 'mu.unit_id',
+        where: this.scopeConditions(caller, params), params,
+        orderBy: ['y.score', 'y.party_member_id'], keyOf: (row) => [row.score, row.memberId], descending: true,
       },
       async (rows) => (await this.withNames(caller, rows)).map(VanguardIndexYear.from),
     );

@@ -1,7 +1,9 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
 import { Role } from '#libs/auth';
+import type { DatabaseLogger } from '#libs/database';
 import { EventType, JobName, QueueName, ServiceName, type QueuedEvent } from '#libs/messaging';
 import { errorCodes, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
 
@@ -15,6 +17,11 @@ const ASSESSMENT = `query($year: Int!, $org: ID, $institution: ID, $first: Int) 
   unitAnnualAssessment(year: $year, partyOrgId: $org, institutionId: $institution, first: $first) {
     totalCount edges { node { labelZh unitType unitTypeLabelZh unitId unitKind unitKindLabelZh name year membersCounted averageIndex shareAtLeast80
       members(first: 500) { edges { node { memberId memberName score months } } } } } } }`;
+const ASSESSMENT_MEMBERS = `query($year: Int!, $org: ID!, $first: Int, $members: Int, $after: String) {
+  unitAnnualAssessment(year: $year, partyOrgId: $org, first: $first) {
+    edges { node { unitId name membersCounted
+      members(first: $members, after: $after) {
+        totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { node { memberId score } } } } } } }`;
 const COMPUTE = `mutation($month: String!) { computeVanguardIndex(month: $month) { month formulaVersion members changed } }`;
 const FORMULAS = `query { vanguardFormulas { labelZh version effectiveFrom description parts { part labelZh maximum }
   qualifiedPoints basicallyQualifiedPoints unqualifiedPoints volunteerFullAtHours } }`;
@@ -154,7 +161,8 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
   };
 
   beforeAll(async () => {
-    platform = await startPlatform();
+    // organization runs in this process so the test can count the SQL it runs.
+    platform = await startPlatform({ inProcess: ServiceName.Organization });
     admin = await platform.token([Role.DISTRICT_ADMIN]);
     const connection = { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX };
     householdsJobs = new Queue(QueueName.HouseholdsJobs, connection);
@@ -432,6 +440,70 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
 
     const both = await platform.query(admin, ASSESSMENT, { year: 2026, org: departmentCommittee, institution: department });
     expect(reasonOf(both)).toBe('ONE_UNIT_ONLY');
+  });
+
+  it("reads the members of a whole page of units with the same number of queries as a page of three, each unit's own members", async () => {
+    /** The SQL statements organization runs to answer the query (the outbox relay's polls meanwhile left out). */
+    const statementsOf = async (variables: Record<string, unknown>) => {
+      const logger = platform.inProcessApp!.get(DataSource).logger as DatabaseLogger;
+      const statements: string[] = [];
+      const stop = logger.observe((sql) => {
+        if (/party_org|party_member|institution|vanguard_index|personal_data_access/.test(sql)) statements.push(sql);
+      });
+      let response: any;
+      try {
+        response = await platform.query(admin, ASSESSMENT_MEMBERS, { year: 2026, ...variables });
+      } finally {
+        stop();
+      }
+      expect(response.errors).toBeUndefined();
+      return { units: response.data.unitAnnualAssessment.edges.map((e: any) => e.node), statements };
+    };
+    const membersOf = (unit: any) => unit.members.edges.map((e: any) => [e.node.memberId, e.node.score]);
+
+    // The department committee and its two branches.
+    const small = await statementsOf({ org: departmentCommittee, first: 10, members: 500 });
+    expect(small.units).toHaveLength(3);
+    const byName = Object.fromEntries(small.units.map((u: any) => [u.name, u]));
+    expect(membersOf(small.units[0])).toEqual([[m3.id, 85], [m1.id, 70.3], [m2.id, 23.8]]);
+    expect(membersOf(byName['学校支部'])).toEqual([[m3.id, 85], [m2.id, 23.8]]);
+    expect(membersOf(byName['机关支部'])).toEqual([[m1.id, 70.3]]);
+    for (const unit of small.units) expect(unit.members.totalCount).toBe(unit.membersCounted);
+
+    // The district committee's first 50 organisations, the demo members of March and April among them.
+    const [{ id: districtCommittee }] = await org().query(`SELECT id FROM party_org WHERE kind = 'DISTRICT_COMMITTEE'`);
+    const large = await statementsOf({ org: districtCommittee, first: 50, members: 500 });
+    expect(large.units).toHaveLength(50);
+    expect(large.units.filter((u: any) => u.membersCounted > 1).length).toBeGreaterThan(5);
+    for (const unit of large.units) {
+      expect(unit.members.totalCount).toBe(unit.membersCounted);
+      const scores = membersOf(unit).map(([, score]: [string, number]) => score);
+      expect(scores).toHaveLength(Math.min(unit.membersCounted, 500));
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    }
+    // Each unit's members in the batch are the ones it has asked about alone (a page of one unit, itself).
+    for (const unit of large.units.filter((u: any) => u.membersCounted > 0)) {
+      const alone = await statementsOf({ org: unit.unitId, first: 1, members: 500 });
+      expect([alone.units[0].unitId, membersOf(alone.units[0])]).toEqual([unit.unitId, membersOf(unit)]);
+    }
+
+    // 3 units or 50, the same four statements: the committee's scope check, the units, their members, their members' counts.
+    expect({ units: large.units.length, statements: large.statements.length }).toEqual({ units: 50, statements: small.statements.length });
+    expect(large.statements).toHaveLength(4);
+
+    // Pages of members continue after the cursor in every unit: after m1 (70.3), the committee and 学校支部 have m2 left.
+    const firstPage = await statementsOf({ org: departmentCommittee, first: 10, members: 2 });
+    const pageOf = (unit: any) => ({ name: unit.name, members: membersOf(unit), hasNextPage: unit.members.pageInfo.hasNextPage, total: unit.members.totalCount });
+    expect(firstPage.units.map(pageOf)).toEqual([
+      { name: small.units[0].name, members: [[m3.id, 85], [m1.id, 70.3]], hasNextPage: true, total: 3 },
+      ...small.units.slice(1).map((u: any) => ({ name: u.name, members: membersOf(u), hasNextPage: false, total: u.membersCounted })),
+    ]);
+    const afterM1 = await statementsOf({ org: departmentCommittee, first: 10, members: 2, after: firstPage.units[0].members.pageInfo.endCursor });
+    expect(Object.fromEntries(afterM1.units.map((u: any) => [u.unitId, { ...pageOf(u), hasPreviousPage: u.members.pageInfo.hasPreviousPage }]))).toEqual({
+      [departmentCommittee]: { name: small.units[0].name, members: [[m2.id, 23.8]], hasNextPage: false, hasPreviousPage: true, total: 3 },
+      [byName['学校支部'].unitId]: { name: '学校支部', members: [[m2.id, 23.8]], hasNextPage: false, hasPreviousPage: true, total: 2 },
+      [byName['机关支部'].unitId]: { name: '机关支部', members: [], hasNextPage: false, hasPreviousPage: true, total: 1 },
+    });
   });
 
   it('ranks the members of a branch or committee by their score of the month, page by page', async () => {
