@@ -1,3 +1,5 @@
+import { IntrinsicException } from '@nestjs/common';
+
 /**
  * The codes clients branch on, carried in GraphQL `extensions.code`. Apollo's own codes
  * (GRAPHQL_VALIDATION_FAILED, GRAPHQL_PARSE_FAILED, BAD_USER_INPUT for variable coercion) pass through unchanged.
@@ -14,8 +16,11 @@ export enum ErrorCode {
 /**
  * An expected failure a caller can act on. `reason` is a stable, domain-specific refinement of the code
  * (e.g. `INVALID_PARENT_KIND`), so front ends can show a precise message without parsing text.
+ *
+ * An IntrinsicException, so Nest's handler does not log it as a server ERROR with its stack: it is the caller's
+ * mistake, answered with `extensions.code`, and logging every refused request would bury the real errors.
  */
-export class DomainError extends Error {
+export class DomainError extends IntrinsicException {
   constructor(
     readonly code: ErrorCode,
     message: string,
