@@ -3,9 +3,12 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
+import type { Caller } from '#libs/auth';
 import { ensureDatabase, runMigrations, serviceDataSourceOptions, withDatabase } from '#libs/database';
 import { EventType, ServiceName, type EventEnvelope, type HouseholdGradesPublishedPayload } from '#libs/messaging';
 import { testInfrastructure, workerDatabasePrefix } from '#libs/testing';
+import { PublicDisclosure } from '../../disclosure/disclosure.models.js';
+import { DisclosureService } from '../../disclosure/disclosure.service.js';
 import { HouseholdGradesPublishedHandler } from '../../grades/grade-events.handler.js';
 import { NoticeGenerator } from '../../notices/notice-generator.js';
 import { notificationsService } from '../../notifications.service-definition.js';
@@ -222,6 +225,28 @@ describe('retention of personal data in notifications', () => {
     await grades.handle(gradesEvent('2026-06', [{ householdId: randomUUID(), names: GRADED_NAMES }]));
     expect(await gradedMonths()).toEqual({ '2026-06': { households: 2, residents: 4 } });
     expect(logged).toContainEqual(expect.stringMatching(/grades of 2026-05 ignored/));
+  });
+
+  it('keeps an approved disclosure of a deleted month as it was, with no pending difference made up from missing grades', async () => {
+    const householdId = randomUUID();
+    const [disclosure] = await dataSource.query(
+      `INSERT INTO public_disclosure (district_id, month, state, rule_version, prepared_by, approved_by, approved_at)
+       VALUES ($1, '2026-05-01', 'APPROVED', 1, 'preparer', 'approver', now()) RETURNING id`,
+      [DISTRICT],
+    );
+    await dataSource.query(
+      `INSERT INTO public_disclosure_entry (disclosure_id, resident_id, household_id, compound_id, masked_name, place, kind, grade)
+       VALUES ($1, gen_random_uuid(), $2, gen_random_uuid(), '赵*', '幸福社区 阳光小区', 'PRAISE', 'QUALIFIED')`,
+      [disclosure.id, householdId],
+    );
+    // A correction noted after approval, before the month's grade copies went.
+    await dataSource.query(`INSERT INTO public_disclosure_correction (disclosure_id, household_id) VALUES ($1, $2)`, [disclosure.id, householdId]);
+
+    const disclosures = new DisclosureService(dataSource, undefined as never);
+    const approved = Object.assign(new PublicDisclosure(), { id: disclosure.id, districtId: DISTRICT, month: '2026-05' });
+    expect(await disclosures.pendingDifference({ roles: [] } as unknown as Caller, approved)).toBeNull();
+    const entries = await dataSource.query(`SELECT masked_name, kind FROM public_disclosure_entry WHERE disclosure_id = $1`, [disclosure.id]);
+    expect(entries).toEqual([{ masked_name: '赵*', kind: 'PRAISE' }]);
   });
 
   it('names no one in its log lines', () => {
