@@ -32,6 +32,7 @@ export enum QueueName {
   NotificationsEvents = 'notifications-events',
   OrganizationJobs = 'organization-jobs',
   EnforcementJobs = 'enforcement-jobs',
+  NotificationsJobs = 'notifications-jobs',
 }
 
 export const QUEUE_OWNER: Record<QueueName, ServiceName> = {
@@ -42,6 +43,7 @@ export const QUEUE_OWNER: Record<QueueName, ServiceName> = {
   [QueueName.NotificationsEvents]: ServiceName.Notifications,
   [QueueName.OrganizationJobs]: ServiceName.Organization,
   [QueueName.EnforcementJobs]: ServiceName.Enforcement,
+  [QueueName.NotificationsJobs]: ServiceName.Notifications,
 };
 
 /** Events, published through each service's transactional outbox. */
@@ -94,6 +96,11 @@ export enum JobName {
    * quarter's joint-action campaign for every street that has none yet.
    */
   QuarterlyActionDraft = 'quarterly-action-draft.daily',
+  /**
+   * Fired by a job scheduler every day at 03:30 Asia/Shanghai: deletes or masks the personal data notifications keeps
+   * past its retention period (grade copies, notices' names and texts, webhook attempts).
+   */
+  RetentionDaily = 'retention.daily',
 }
 
 /**
@@ -117,6 +124,7 @@ export const JOB_SCHEDULES: readonly { id: string; queue: QueueName; job: JobNam
   { id: 'credit-export-scan', queue: QueueName.EnforcementJobs, job: JobName.CreditExportScan, pattern: '15 1 * * *' },
   { id: 'credit-export-dispatch', queue: QueueName.EnforcementJobs, job: JobName.CreditExportDispatch, pattern: '*/5 * * * *' },
   { id: 'quarterly-action-draft', queue: QueueName.EnforcementJobs, job: JobName.QuarterlyActionDraft, pattern: '0 3 * * *' },
+  { id: 'notifications-retention', queue: QueueName.NotificationsJobs, job: JobName.RetentionDaily, pattern: '30 3 * * *' },
 ];
 
 /** Jobs that are not events (scheduled cycles, chunks of work), by the queue that runs them. */
@@ -128,6 +136,7 @@ export const SCHEDULED_JOBS: Record<QueueName, readonly string[]> = {
   [QueueName.NotificationsEvents]: [],
   [QueueName.OrganizationJobs]: [JobName.DutyCheckDaily],
   [QueueName.EnforcementJobs]: [JobName.CaseFollowUpDaily, JobName.CreditExportScan, JobName.CreditExportDispatch, JobName.QuarterlyActionDraft],
+  [QueueName.NotificationsJobs]: [JobName.RetentionDaily],
 };
 
 /** Every job name each queue can hold: its scheduled jobs plus the events it subscribes to. */

@@ -14,6 +14,8 @@ import { AddNoticeWithdrawal1796000000406 } from './database/migrations/17960000
 import { DisclosureModule } from './disclosure/disclosure.module.js';
 import { GradesModule } from './grades/grades.module.js';
 import { NoticesModule } from './notices/notices.module.js';
+import { AddRetention1796000000407 } from './database/migrations/1796000000407-addRetention.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { notificationsDemoData } from './seed/notifications.seed.js';
 import { NoticeTemplateEntity } from './templates/notice-template.entity.js';
 import { TemplatesModule } from './templates/templates.module.js';
@@ -23,7 +25,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 @Module({})
 export class NotificationsServiceModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
-    return { module: NotificationsServiceModule, imports: [PlatformModule.forRoot(runtime), TemplatesModule, GradesModule, NoticesModule, ApiKeysModule, WebhooksModule.forRoot(runtime), DisclosureModule] };
+    return { module: NotificationsServiceModule, imports: [PlatformModule.forRoot(runtime), TemplatesModule, GradesModule, NoticesModule, ApiKeysModule, WebhooksModule.forRoot(runtime), DisclosureModule, RetentionModule.forRoot()] };
   }
 }
 
@@ -47,6 +49,7 @@ export const notificationsService: ServiceDefinition = {
     CreateWebhooks1796000000404,
     CreatePublicDisclosure1796000000405,
     AddNoticeWithdrawal1796000000406,
+    AddRetention1796000000407,
   ],
   module: (runtime) => NotificationsServiceModule.forRoot(runtime),
   demoData: notificationsDemoData,

@@ -30,5 +30,6 @@ describe('catalogue', () => {
     for (const queue of queues) expect(queuesOwnedBy(QUEUE_OWNER[queue])).toContain(queue);
     expect(queuesOwnedBy(ServiceName.Organization)).toEqual([QueueName.OrganizationEvents, QueueName.OrganizationJobs]);
     expect(queuesOwnedBy(ServiceName.Households)).toEqual([QueueName.HouseholdsEvents, QueueName.HouseholdsJobs]);
+    expect(queuesOwnedBy(ServiceName.Notifications)).toEqual([QueueName.NotificationsEvents, QueueName.NotificationsJobs]);
   });
 });

@@ -9,6 +9,7 @@ import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagi
 import { Territory } from '#libs/territory';
 import { NOTICE_RULE_SETS } from '../notices/notice-rules.js';
 import { NOTICE_WORDS, dateInWords, monthInWords } from '../notices/notice-sql.js';
+import { gradeCopiesPurged } from '../retention/retention-sql.js';
 import { appendEvent } from './disclosure-draft.js';
 import { DIFFERENCES, DIFFERENCE_COUNTS, PUBLISH } from './disclosure-sql.js';
 import { DisclosureAction, DisclosureState } from './disclosure-state.js';
@@ -108,7 +109,8 @@ export class DisclosureService {
 
   /**
    * For an approved or published disclosure: how the grades of households corrected since its approval would change
-   * it (in the caller's territory), worked out now for those households only; null when no correction would.
+   * it (in the caller's territory), worked out now for those households only; null when no correction would, or when
+   * the month's grades are no longer kept.
    */
   async pendingDifference(caller: Caller, disclosure: PublicDisclosure): Promise<PublicDisclosurePendingDifference | null> {
     const [{ households }]: { households: string[] }[] = await this.dataSource.query(
@@ -116,6 +118,9 @@ export class DisclosureService {
       [disclosure.id],
     );
     if (households.length === 0) return null;
+    // Past the grade-copy retention period the grades to compare with are gone, and compared with nothing every entry
+    // would look removed. The disclosure stands as approved; its log still records each CORRECTION_PENDING.
+    if (await gradeCopiesPurged(this.dataSource, disclosure.month)) return null;
     const ruleSet = await NOTICE_RULE_SETS.requireInForce(this.dataSource, disclosure.districtId, disclosure.month);
     const params = new SqlParams();
     for (const value of [monthStart(disclosure.month), disclosure.districtId, JSON.stringify(ruleSet.rules), households, disclosure.id]) params.add(value);

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { monthStart } from '#libs/calendar';
@@ -8,6 +8,7 @@ import {
   type MonthlyEvaluationCompletedPayload,
 } from '#libs/messaging';
 import { NoticeGenerator } from '../notices/notice-generator.js';
+import { gradeCopiesPurged } from '../retention/retention-sql.js';
 
 /**
  * Keeps a month's grades: one graded_household row per household, one graded_resident row per resident living there.
@@ -54,12 +55,21 @@ DELETE FROM graded_resident r USING stored s
 @Injectable()
 @JobHandler(EventType.HouseholdGradesPublished)
 export class HouseholdGradesPublishedHandler implements JobProcessor<EventEnvelope<HouseholdGradesPublishedPayload>> {
+  private readonly logger = new Logger(HouseholdGradesPublishedHandler.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly notices: NoticeGenerator,
   ) {}
 
   async handle(event: EventEnvelope<HouseholdGradesPublishedPayload>): Promise<void> {
+    // A month whose grade copies were deleted under the retention period stays deleted (retention/retention-sql.ts).
+    // The log line names no one: the event id, a count and the month.
+    if (await gradeCopiesPurged(this.dataSource, event.payload.month)) {
+      this.logger.log(`Event ${event.id}: ${event.payload.households.length} grades of ${event.payload.month} ignored, the month's grade copies were deleted under GRADE_COPY_RETENTION_MONTHS`);
+      return;
+    }
+
     const { month, districtId, households } = event.payload;
     await this.dataSource.transaction(async (manager) => {
       await manager.query(STORE_GRADES, [monthStart(month), JSON.stringify(households), districtId, event.occurredAt]);

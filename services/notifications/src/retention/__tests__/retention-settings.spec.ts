@@ -1,0 +1,45 @@
+import { describe, expect, it } from '@jest/globals';
+import { EnvironmentError } from '#libs/config';
+import { parseRetentionSettings } from '../retention-settings.js';
+
+function problemsOf(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(EnvironmentError);
+    return (error as EnvironmentError).problems;
+  }
+  throw new Error('expected an EnvironmentError');
+}
+
+describe('retention settings from the environment', () => {
+  it('keeps grade copies 6 months, notices 24 months and webhook attempts 90 days unless told otherwise', () => {
+    expect(parseRetentionSettings({})).toEqual({ gradeCopyMonths: 6, noticeMonths: 24, webhookAttemptDays: 90 });
+    expect(parseRetentionSettings({ GRADE_COPY_RETENTION_MONTHS: '', NOTICE_RETENTION_MONTHS: ' ', WEBHOOK_ATTEMPT_RETENTION_DAYS: '' })).toEqual({
+      gradeCopyMonths: 6,
+      noticeMonths: 24,
+      webhookAttemptDays: 90,
+    });
+  });
+
+  it('reads every variable', () => {
+    expect(parseRetentionSettings({ GRADE_COPY_RETENTION_MONTHS: '3', NOTICE_RETENTION_MONTHS: '12', WEBHOOK_ATTEMPT_RETENTION_DAYS: '30' })).toEqual({
+      gradeCopyMonths: 3,
+      noticeMonths: 12,
+      webhookAttemptDays: 30,
+    });
+  });
+
+  it('lists every bad variable in one error', () => {
+    const problems = problemsOf(() =>
+      parseRetentionSettings({ GRADE_COPY_RETENTION_MONTHS: '0', NOTICE_RETENTION_MONTHS: 'two years', WEBHOOK_ATTEMPT_RETENTION_DAYS: '1.5' }),
+    );
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/GRADE_COPY_RETENTION_MONTHS[\s\S]*NOTICE_RETENTION_MONTHS[\s\S]*WEBHOOK_ATTEMPT_RETENTION_DAYS/);
+  });
+
+  it('refuses to redact notices sooner than grade copies go, or a correction would name residents in a redacted month again', () => {
+    const problems = problemsOf(() => parseRetentionSettings({ GRADE_COPY_RETENTION_MONTHS: '12', NOTICE_RETENTION_MONTHS: '6' }));
+    expect(problems).toEqual([expect.stringMatching(/^NOTICE_RETENTION_MONTHS: must be at least GRADE_COPY_RETENTION_MONTHS/)]);
+  });
+});
