@@ -94,6 +94,8 @@ export class MonthlyEvaluationCompletedHandler implements JobProcessor<EventEnve
 
   async handle(event: EventEnvelope<MonthlyEvaluationCompletedPayload>): Promise<void> {
     const { districtId, month, households, graded } = event.payload;
+    // Its grades would be ignored (retention), so the month would wait for them for ever.
+    if (await gradeCopiesPurged(this.dataSource, month)) return;
     await this.dataSource.query(
       `INSERT INTO evaluated_month (district_id, month, households, graded, completed_at) VALUES ($1, ($2 || '-01')::date, $3, $4, $5)
        ON CONFLICT DO NOTHING`,

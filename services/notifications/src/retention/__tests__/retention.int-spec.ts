@@ -5,11 +5,11 @@ import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import type { Caller } from '#libs/auth';
 import { ensureDatabase, runMigrations, serviceDataSourceOptions, withDatabase } from '#libs/database';
-import { EventType, ServiceName, type EventEnvelope, type HouseholdGradesPublishedPayload } from '#libs/messaging';
+import { EventType, ServiceName, type EventEnvelope, type HouseholdGradesPublishedPayload, type MonthlyEvaluationCompletedPayload } from '#libs/messaging';
 import { testInfrastructure, workerDatabasePrefix } from '#libs/testing';
 import { PublicDisclosure } from '../../disclosure/disclosure.models.js';
 import { DisclosureService } from '../../disclosure/disclosure.service.js';
-import { HouseholdGradesPublishedHandler } from '../../grades/grade-events.handler.js';
+import { HouseholdGradesPublishedHandler, MonthlyEvaluationCompletedHandler } from '../../grades/grade-events.handler.js';
 import { NoticeGenerator } from '../../notices/notice-generator.js';
 import { notificationsService } from '../../notifications.service-definition.js';
 import { NoticeTemplateEntity } from '../../templates/notice-template.entity.js';
@@ -225,6 +225,19 @@ describe('retention of personal data in notifications', () => {
     await grades.handle(gradesEvent('2026-06', [{ householdId: randomUUID(), names: GRADED_NAMES }]));
     expect(await gradedMonths()).toEqual({ '2026-06': { households: 2, residents: 4 } });
     expect(logged).toContainEqual(expect.stringMatching(/grades of 2026-05 ignored/));
+  });
+
+  it('does not wait for the grades of a deleted month when its completion arrives late', async () => {
+    const completed = new MonthlyEvaluationCompletedHandler(dataSource, new NoticeGenerator(dataSource));
+    const districtId = randomUUID();
+    for (const month of ['2026-05', '2026-06']) {
+      await completed.handle({
+        id: randomUUID(), type: EventType.MonthlyEvaluationCompleted, source: ServiceName.Households, occurredAt: FIRED_AT,
+        payload: { districtId, month, households: 1, graded: 1 },
+      } as EventEnvelope<MonthlyEvaluationCompletedPayload>);
+    }
+    const waiting = await dataSource.query(`SELECT to_char(month, 'YYYY-MM') AS month FROM evaluated_month WHERE district_id = $1`, [districtId]);
+    expect(waiting).toEqual([{ month: '2026-06' }]);
   });
 
   it('keeps an approved disclosure of a deleted month as it was, with no pending difference made up from missing grades', async () => {
