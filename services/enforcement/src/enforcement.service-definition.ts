@@ -24,7 +24,7 @@ export class EnforcementServiceModule {
     return {
       module: EnforcementServiceModule,
       imports: [
-        PlatformModule.forRoot(runtime), CampaignsModule, JointActionsModule, ReportsModule, Open311Module, CasesModule,
+        PlatformModule.forRoot(runtime), CampaignsModule, JointActionsModule.forRoot(runtime), ReportsModule, Open311Module, CasesModule,
         CreditExportModule.forRoot(runtime),
       ],
     };

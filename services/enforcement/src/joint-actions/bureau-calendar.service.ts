@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Role, type Caller } from '#libs/auth';
 import { InstitutionRef } from '#libs/references';
+import { CALENDAR_SETTINGS, type CalendarSettings } from './calendar-settings.js';
 import { serializeCalendar, type CalendarEvent } from './ical.js';
 import { bureauTakesPart } from './joint-action.service.js';
 import { JointActionService } from './joint-action.service.js';
@@ -25,6 +26,7 @@ export class BureauCalendarService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly actions: JointActionService,
+    @Inject(CALENDAR_SETTINGS) private readonly settings: CalendarSettings,
   ) {}
 
   async rotate(caller: Caller, bureauId: string): Promise<BureauCalendarFeed> {
@@ -37,7 +39,8 @@ export class BureauCalendarService {
        ON CONFLICT (bureau_id) DO UPDATE SET token_hash = excluded.token_hash, rotated_by = excluded.rotated_by, rotated_at = now()`,
       [bureauId, hashToken(token), caller.userId],
     );
-    return Object.assign(new BureauCalendarFeed(), { bureau: InstitutionRef.of(bureauId), path: `/calendars/${token}.ics` });
+    const path = `/calendars/${token}.ics`;
+    return Object.assign(new BureauCalendarFeed(), { bureau: InstitutionRef.of(bureauId), path, url: `${this.settings.publicGatewayUrl}${path}` });
   }
 
   /** The feed for a token, or null when no bureau holds it. */

@@ -184,8 +184,11 @@ export class BureauCalendarFeed {
   @Field(() => InstitutionRef)
   bureau: InstitutionRef;
 
-  @Field({ description: 'Path on the public gateway (e.g. https://<gateway>/calendars/<token>.ics); the previous one stops working.' })
+  @Field({ description: 'Path on the public gateway (/calendars/<token>.ics); the previous one stops working.' })
   path: string;
+
+  @Field({ description: 'The whole address to subscribe to in a calendar app: PUBLIC_GATEWAY_URL and the path.' })
+  url: string;
 }
 
 @ObjectType({ description: 'The part of the territory a bureau may act in: the unit and everything under it.' })

@@ -14,7 +14,7 @@ const CANCEL = `mutation($id: ID!, $reason: String!) { cancelJointAction(id: $id
 const CREATE_TEAM = `mutation($bureauId: ID!, $name: String!) { createEnforcementTeam(bureauId: $bureauId, name: $name) { id name bureau { id } } }`;
 const CREATE_OFFICER = `mutation($bureauId: ID!, $name: String!, $userId: String) { createEnforcementOfficer(bureauId: $bureauId, name: $name, userId: $userId) { id name } }`;
 const GRANT = `mutation($bureauId: ID!, $orgUnitId: ID!) { grantBureauRemit(bureauId: $bureauId, orgUnitId: $orgUnitId) { orgUnit { id } } }`;
-const ROTATE = `mutation($bureauId: ID!) { rotateBureauCalendarToken(bureauId: $bureauId) { path bureau { id } } }`;
+const ROTATE = `mutation($bureauId: ID!) { rotateBureauCalendarToken(bureauId: $bureauId) { path url bureau { id } } }`;
 const FINDING = `mutation($actionId: ID!, $input: RecordActionFindingInput!, $key: String!) {
   recordActionFinding(actionId: $actionId, input: $input, idempotencyKey: $key) { id targetKind targetLabelZh category labelZh householdId propertyCompany { id } } }`;
 const LIST = `query($bureauId: ID, $from: DateTime, $to: DateTime, $unitId: ID) {
@@ -213,6 +213,8 @@ describe('joint actions through the gateway', () => {
       expect(rotated.errors).toBeUndefined();
       const path: string = rotated.data.rotateBureauCalendarToken.path;
       expect(path).toMatch(/^\/calendars\/[A-Za-z0-9_-]{43}\.ics$/);
+      // The whole address to subscribe to: the gateway's public origin (PUBLIC_GATEWAY_URL, its default here) and the path.
+      expect(rotated.data.rotateBureauCalendarToken.url).toBe(`http://localhost:4000${path}`);
 
       const officer: any = await platform.query(admin, CREATE_OFFICER, { bureauId: partner.id, name: '赵一鸣', userId: null });
       const community = platform.plan.communities[5];
