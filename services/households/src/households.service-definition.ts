@@ -14,6 +14,7 @@ import { CreatePhotoCheckIns1796000000250 } from './database/migrations/17960000
 import { CreateCollectionRecords1796000000270 } from './database/migrations/1796000000270-createCollectionRecords.js';
 import { CreateCollectionMonthTotal1796000000280 } from './database/migrations/1796000000280-createCollectionMonthTotal.js';
 import { CreateCompoundMonthSummaries1796000000290 } from './database/migrations/1796000000290-createCompoundMonthSummaries.js';
+import { SerializeCompoundSummaryRecounts1796000000300 } from './database/migrations/1796000000300-serializeCompoundSummaryRecounts.js';
 import { CheckInsModule } from './check-ins/check-ins.module.js';
 import { CollectionModule } from './collection/collection.module.js';
 import { HouseholdEntity } from './households/household.entity.js';
@@ -64,6 +65,7 @@ export const householdsService: ServiceDefinition = {
     CreateCollectionRecords1796000000270,
     CreateCollectionMonthTotal1796000000280,
     CreateCompoundMonthSummaries1796000000290,
+    SerializeCompoundSummaryRecounts1796000000300,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
   demoData: householdsDemoData,
