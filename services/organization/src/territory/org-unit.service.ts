@@ -183,15 +183,17 @@ function requireParentKind(kind: OrgUnitKind, parent: OrgUnitEntity): void {
  * The next free code under `parent`. Streets and communities follow the 12-digit statistical division codes
  * (county 6 digits, then 3 for the street, 3 for the community: 330212001000 → 330212001009); compounds, which have
  * no official code, take the community's code plus a 3-digit number. Runs under the tree lock, so no two creations
- * pick the same number.
+ * pick the same number; numbers of units that have since moved elsewhere are not reused.
  */
 async function nextChildCode(manager: EntityManager, parent: OrgUnitEntity): Promise<string> {
   const statistical = /^\d{12}$/.test(parent.code) && parent.kind !== OrgUnitKind.COMMUNITY;
   const prefix = statistical ? parent.code.slice(0, parent.kind === OrgUnitKind.DISTRICT ? 6 : 9) : parent.code;
+  // Every code of the child's length under the prefix, not only the parent's children today: a unit moved to another
+  // parent keeps its code (codes are unique district-wide), and numbering after the remaining children would reuse it.
   const [{ last }] = await manager.query(
-    `SELECT max(substr(code, $2 + 1, 3)::int) AS last FROM org_unit
-      WHERE parent_id = $1 AND starts_with(code, $3) AND substr(code, $2 + 1, 3) ~ '^[0-9]{3}$'`,
-    [parent.id, prefix.length, prefix],
+    `SELECT max(substr(code, $1 + 1, 3)::int) AS last FROM org_unit
+      WHERE starts_with(code, $2) AND length(code) = $3 AND substr(code, $1 + 1, 3) ~ '^[0-9]{3}$'`,
+    [prefix.length, prefix, statistical ? 12 : prefix.length + 3],
   );
   const next = String((last ?? 0) + 1).padStart(3, '0');
   if (next.length > 3) throw DomainError.conflict(`${parent.name} has no free codes left; give one explicitly`, 'NO_FREE_CODE');
