@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
 import { errorCodes, startPlatform, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { ReparentMisplacedPartyOrgs1796000000190 } from '../../database/migrations/1796000000190-reparentMisplacedPartyOrgs.js';
 
 const ORG = 'id kind name parent { id kind } ancestors { id kind } memberCount';
 const PARTY_ORG = `query($id: ID!) { partyOrg(id: $id) { ${ORG} } }`;
@@ -201,6 +202,57 @@ describe('party organisations follow their unit when it moves', () => {
     await ok(admin, MOVE, { id: moving.community, parentId: bareStreet });
     expect((await partyOrg(moving.committee)).parent.id).toBe(newCommittee);
     expect(await memberCount(newCommittee)).toBe(5);
+    await expectPartyTreeConsistent();
+  });
+
+  it('repairs, by migration, organisations that moves made before this left under the old committee', async () => {
+    const misplaced = await communityWithCommittee(streetA.id, streetACommittee, '旧迁');
+    const stranded = await communityWithCommittee(streetA.id, streetACommittee, '旧孤');
+    const bareStreet = await unit('STREET', platform.plan.district.id, '旧无党委街道');
+    // What moveOrgUnit used to do: rewrite the units' paths and leave the party tree as it was.
+    const oldMove = (community: string, street: string) => orgDb().query(
+      `UPDATE org_unit SET path = (SELECT path FROM org_unit WHERE id = $2) || path[3:],
+                           parent_id = CASE WHEN id = $1 THEN $2::uuid ELSE parent_id END
+        WHERE path @> ARRAY[$1::uuid]`, [community, street]);
+    await oldMove(misplaced.community, streetB.id);
+    await oldMove(stranded.community, bareStreet);
+    const strandedBefore = await orgDb().query(`SELECT id, parent_id, path::text[] AS path FROM party_org WHERE path @> ARRAY[$1::uuid] ORDER BY id`, [stranded.committee]);
+
+    const runner = orgDb().createQueryRunner();
+    try {
+      await new ReparentMisplacedPartyOrgs1796000000190().up(runner);
+    } finally {
+      await runner.release();
+    }
+
+    const committee = await partyOrg(misplaced.committee);
+    expect(committee.parent).toEqual({ id: streetBCommittee, kind: 'STREET_COMMITTEE' });
+    expect((await partyOrg(misplaced.compoundBranch)).ancestors.map((a: any) => a.id)).toEqual([districtCommittee, streetBCommittee, misplaced.committee]);
+    // With no committee at its street, the other stays where it was, for officials to settle.
+    expect(await orgDb().query(`SELECT id, parent_id, path::text[] AS path FROM party_org WHERE path @> ARRAY[$1::uuid] ORDER BY id`, [stranded.committee]))
+      .toEqual(strandedBefore);
+    // Put it right as officials would, so the rest of the tree is consistent again.
+    await orgDb().query(`UPDATE org_unit SET path = (SELECT path FROM org_unit WHERE id = $2) || path[3:],
+                           parent_id = CASE WHEN id = $1 THEN $2::uuid ELSE parent_id END WHERE path @> ARRAY[$1::uuid]`, [stranded.community, streetA.id]);
+    await expectPartyTreeConsistent();
+  });
+
+  it('puts right, when its community moves, a compound branch an earlier move left under another committee', async () => {
+    const left = await communityWithCommittee(streetA.id, streetACommittee, '旧留');
+    const moving = await communityWithCommittee(streetA.id, streetACommittee, '新迁');
+    // What moveOrgUnit used to do with a compound: its branch stayed under the old community's committee.
+    await orgDb().query(
+      `UPDATE org_unit SET path = (SELECT path FROM org_unit WHERE id = $2) || path[4:],
+                           parent_id = CASE WHEN id = $1 THEN $2::uuid ELSE parent_id END
+        WHERE path @> ARRAY[$1::uuid]`, [left.compound, moving.community]);
+
+    // The community and the misplaced branch both move: the branch under the committee that is itself moving.
+    await ok(admin, MOVE, { id: moving.community, parentId: streetB.id });
+
+    expect((await partyOrg(left.compoundBranch)).ancestors.map((a: any) => a.id)).toEqual([districtCommittee, streetBCommittee, moving.committee]);
+    expect((await partyOrg(moving.compoundBranch)).ancestors.map((a: any) => a.id)).toEqual([districtCommittee, streetBCommittee, moving.committee]);
+    expect(await memberCount(moving.committee)).toBe(8);
+    expect(await memberCount(left.committee)).toBe(2);
     await expectPartyTreeConsistent();
   });
 
