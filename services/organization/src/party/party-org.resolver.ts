@@ -12,7 +12,7 @@ import { PartyOrgService } from './party-org.service.js';
 import { CreatePartyOrgInput, PartyOrgsArgs } from './party.inputs.js';
 import { institutionLoader } from '../institutions/institution.loader.js';
 import { memberCountLoader, partyMemberLoader, partyOrgLoader, secretaryLoader } from './party.loaders.js';
-import { PartyMember, PartyOrg, PartyOrgConnection, SecretaryPost, SecretaryPostConnection } from './party.models.js';
+import { PartyMember, PartyOrg, PartyOrgConnection, SecretaryPost, SecretaryPostConnection, type PartyOrgRow } from './party.models.js';
 import { orgWithinScope } from './party-scope.js';
 
 @Resolver(() => PartyOrg)
@@ -65,6 +65,17 @@ export class PartyOrgResolver {
     if (!org.parentId) return null;
     const parent = await partyOrgLoader(context, this.orgs).load(org.parentId);
     return parent && orgWithinScope(caller, parent) ? PartyOrg.from(parent) : null;
+  }
+
+  @ResolveField(() => [PartyOrg], {
+    description: 'The organisations above this one, from the district committee down, omitting those outside your territory.',
+  })
+  async ancestors(@Parent() org: PartyOrg, @CurrentCaller() caller: Caller, @Context() context: RequestContext): Promise<PartyOrg[]> {
+    // Read from the live path (one batched query per request), so a re-parenting shows at once.
+    const found = await partyOrgLoader(context, this.orgs).loadMany(org.path.slice(0, -1));
+    return found
+      .filter((row): row is PartyOrgRow => !!row && !(row instanceof Error) && orgWithinScope(caller, row))
+      .map(PartyOrg.from);
   }
 
   @ResolveField(() => PartyOrgConnection, { description: 'The organisations directly under this one (inside your territory).' })

@@ -11,6 +11,7 @@ import type { CreatePartyOrgInput, PartyOrgsArgs } from './party.inputs.js';
 import { PartyOrg, SecretaryPost, type PartyMemberRow, type PartyOrgRow, type SecretaryPostRow } from './party.models.js';
 import { MEMBER_COLUMNS, MEMBER_FROM } from './party-member.service.js';
 import { requireOrgWithinScope } from './party-scope.js';
+import { TREE_WRITE_LOCK } from '../territory/tree-write-lock.js';
 
 export const ORG_COLUMNS = `o.id, o.kind, o.name, o.parent_id AS "parentId", o.path::text[] AS path, o.org_unit_id AS "orgUnitId",
   o.institution_id AS "institutionId", o.created_at AS "createdAt", COALESCE(u.path, iu.path)::text[] AS "scopePath"`;
@@ -62,6 +63,9 @@ export class PartyOrgService {
     if (name.length === 0 || name.length > MAX_NAME_LENGTH) throw DomainError.badInput(`name must be 1–${MAX_NAME_LENGTH} characters`, 'INVALID_NAME');
     try {
       const id = await this.dataSource.transaction(async (manager) => {
+        // Under the territory tree's lock: a concurrent moveOrgUnit could otherwise change the unit's place between the
+        // tie check and the insert, or rewrite the parent's path after we copied it.
+        await manager.query('SELECT pg_advisory_xact_lock($1)', [TREE_WRITE_LOCK]);
         const tie = await this.checkTie(manager, input);
         requireOrgWithinScope(caller, { name, scopePath: tie.path });
         const parent = await this.checkParent(manager, input, tie);

@@ -42,7 +42,11 @@ export class OrgUnitResolver {
     return OrgUnit.from(await this.units.rename(caller, id, name));
   }
 
-  @Mutation(() => OrgUnit, { description: 'Moves a unit, with everything under it, to a new parent of the kind one level up.' })
+  @Mutation(() => OrgUnit, {
+    description: 'Moves a unit, with everything under it, to a new parent of the kind one level up. The party organisations tied to the '
+      + "moved units follow them (a community committee to the new street's committee, a compound branch to the new community's); "
+      + 'CONFLICT NO_PARTY_ORG_AT_DESTINATION, nothing moved, when the destination has no committee for them.',
+  })
   async moveOrgUnit(
     @CurrentCaller() caller: Caller,
     @Args('id', { type: () => ID }, ParseUuidPipe) id: string,

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isWithinScope, requireWithinScope, type Caller } from '#libs/auth';
@@ -11,9 +11,9 @@ import type { OrgUnitsArgs } from './dto/org-units.args.js';
 import { ORG_UNIT_LEVELS, OrgUnitKind, parentKindOf } from './org-unit-kind.js';
 import type { OrgUnitEntity } from './org-unit.entity.js';
 import { OrgUnit } from './org-unit.model.js';
+import { TREE_WRITE_LOCK } from './tree-write-lock.js';
+import { planPartyOrgsFollowing, reparentPartyOrgs, requireDestinationsFor, type UnitMove } from '../party/party-org-relocation.js';
 
-/** Every change to the tree takes this transaction-scoped advisory lock: tree edits are rare and must not interleave. */
-const TREE_WRITE_LOCK = 727_101;
 const MAX_NAME_LENGTH = 64;
 const CODE_PATTERN = /^\d{6,20}$/;
 
@@ -23,6 +23,8 @@ const COLUMNS = `id, kind, code, name, parent_id AS "parentId", path::text[] AS 
 /** The territory tree: reads scoped to the caller, and edits that keep it a tree with kinds in order. */
 @Injectable()
 export class OrgUnitService {
+  private readonly logger = new Logger(OrgUnitService.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
@@ -101,7 +103,11 @@ export class OrgUnitService {
     });
   }
 
-  /** Re-parents a unit with its whole subtree; every moved row gets its new path in one statement. */
+  /**
+   * Re-parents a unit with its whole subtree; every moved row gets its new path in one statement. The party
+   * organisations tied to the moved units follow them in the same transaction, or the move is refused
+   * (`CONFLICT` / `NO_PARTY_ORG_AT_DESTINATION`) when the destination has no committee for them.
+   */
   async move(caller: Caller, id: string, newParentId: string): Promise<OrgUnitEntity> {
     if (id === newParentId) throw DomainError.badInput('A unit cannot be its own parent', 'CYCLE');
     return this.write(async (manager) => {
@@ -115,6 +121,13 @@ export class OrgUnitService {
       }
       requireParentKind(unit.kind, parent);
       if (unit.parentId === parent.id) return { result: unit, changed: [] };
+      // The party organisations tied to the moved units follow them (party-org-relocation.ts); planned and checked
+      // before anything is written, so a move whose committee would have nowhere to go leaves both trees untouched.
+      const unitMove: UnitMove = {
+        unitId: unit.id, unitName: unit.name, newParentId: parent.id, newParentName: parent.name, newParentPath: parent.path, depth: unit.path.length,
+      };
+      const following = await planPartyOrgsFollowing(manager, unitMove);
+      requireDestinationsFor(unitMove, following);
       const [moved]: [OrgUnitEntity[], number] = await manager.query(
         `UPDATE org_unit
             SET path = $3::uuid[] || path[$4:],
@@ -125,6 +138,10 @@ export class OrgUnitService {
           RETURNING ${COLUMNS}`,
         [unit.id, parent.id, parent.path, unit.path.length],
       );
+      const repathed = await reparentPartyOrgs(manager, following);
+      if (following.length > 0) {
+        this.logger.log(`Moved ${unit.name} under ${parent.name}: ${following.length} party organisation(s) re-parented, ${repathed.length} path(s) rewritten`);
+      }
       return { result: moved.find((row) => row.id === unit.id)!, changed: moved };
     });
   }
@@ -152,6 +169,10 @@ export class OrgUnitService {
           throw DomainError.conflict('Another unit under the same parent already has that name', 'DUPLICATE_NAME');
         }
         if (constraint === 'org_unit_code') throw DomainError.conflict('That code is already used', 'DUPLICATE_CODE');
+        // Checked before the move writes (requireDestinationsFor); mapped here too so it can never surface as a 500.
+        if (constraint === 'party_org_name') {
+          throw DomainError.conflict('A party organisation of the same name already sits under the destination committee', 'DUPLICATE_NAME');
+        }
       }
       throw error;
     }
@@ -183,15 +204,17 @@ function requireParentKind(kind: OrgUnitKind, parent: OrgUnitEntity): void {
  * The next free code under `parent`. Streets and communities follow the 12-digit statistical division codes
  * (county 6 digits, then 3 for the street, 3 for the community: 330212001000 → 330212001009); compounds, which have
  * no official code, take the community's code plus a 3-digit number. Runs under the tree lock, so no two creations
- * pick the same number.
+ * pick the same number; numbers of units that have since moved elsewhere are not reused.
  */
 async function nextChildCode(manager: EntityManager, parent: OrgUnitEntity): Promise<string> {
   const statistical = /^\d{12}$/.test(parent.code) && parent.kind !== OrgUnitKind.COMMUNITY;
   const prefix = statistical ? parent.code.slice(0, parent.kind === OrgUnitKind.DISTRICT ? 6 : 9) : parent.code;
+  // Every code of the child's length under the prefix, not only the parent's children today: a unit moved to another
+  // parent keeps its code (codes are unique district-wide), and numbering after the remaining children would reuse it.
   const [{ last }] = await manager.query(
-    `SELECT max(substr(code, $2 + 1, 3)::int) AS last FROM org_unit
-      WHERE parent_id = $1 AND starts_with(code, $3) AND substr(code, $2 + 1, 3) ~ '^[0-9]{3}$'`,
-    [parent.id, prefix.length, prefix],
+    `SELECT max(substr(code, $1 + 1, 3)::int) AS last FROM org_unit
+      WHERE starts_with(code, $2) AND length(code) = $3 AND substr(code, $1 + 1, 3) ~ '^[0-9]{3}$'`,
+    [prefix.length, prefix, statistical ? 12 : prefix.length + 3],
   );
   const next = String((last ?? 0) + 1).padStart(3, '0');
   if (next.length > 3) throw DomainError.conflict(`${parent.name} has no free codes left; give one explicitly`, 'NO_FREE_CODE');

@@ -133,6 +133,22 @@ describe('territory tree through the gateway', () => {
       return !response.errors && response.data!.households.totalCount > 0;
     });
     expect(errorCodes(await platform.query(streetAAdmin, households, { id: compound.id }))).toEqual(['FORBIDDEN']);
+
+  });
+
+  it('does not reuse the code of a unit that moved away for the next unit of its old parent', async () => {
+    const create = (name: string) => platform.query(admin, `mutation($input: CreateOrgUnitInput!) { createOrgUnit(input: $input) { id code } }`, {
+      input: { kind: 'COMMUNITY', parentId: streetA.id, name },
+    });
+    // The newest community of street A has the highest number; it moves away and keeps its code.
+    const leaving = (await create('迁出社区')).data!.createOrgUnit;
+    const move = await platform.query(admin, `mutation($id: ID!, $parentId: ID!) { moveOrgUnit(id: $id, parentId: $parentId) { code } }`, {
+      id: leaving.id, parentId: streetB.id,
+    });
+    expect(move.data!.moveOrgUnit.code).toBe(leaving.code);
+    const next = await create('迁出后新建社区');
+    expect(next.errors).toBeUndefined();
+    expect(Number(next.data!.createOrgUnit.code)).toBe(Number(leaving.code) + 1);
   });
 
   it('renames a unit and the name reaches the copies of the tree', async () => {
