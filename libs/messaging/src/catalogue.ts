@@ -62,6 +62,11 @@ export enum EventType {
   PartyMemberCheckInsSummarised = 'party-member-check-ins.summarised',
   /** enforcement → households: a joint action found something at a household; households records an inspection. */
   ActionFindingRecorded = 'action-finding.recorded',
+  /**
+   * households → enforcement: snapshots (compound, floating population, removed, version) of households registered,
+   * moved, changed or removed, ≤ 1,000 per event; enforcement keeps its household_copy from them, for cases.
+   */
+  HouseholdsChanged = 'households.changed',
 }
 
 /** Which queues receive each event. The relay adds one job per subscribing queue, with the event id as job id. */
@@ -73,6 +78,7 @@ export const EVENT_SUBSCRIBERS: Record<EventType, readonly QueueName[]> = {
   [EventType.MonthlyEvaluationCompleted]: [QueueName.NotificationsEvents, QueueName.OrganizationEvents],
   [EventType.PartyMemberCheckInsSummarised]: [QueueName.OrganizationEvents],
   [EventType.ActionFindingRecorded]: [QueueName.HouseholdsEvents],
+  [EventType.HouseholdsChanged]: [QueueName.EnforcementEvents],
 };
 
 /** A service's own jobs (not events). */

@@ -1,5 +1,6 @@
 export * from './catalogue.js';
 export * from './events/territory-changed.js';
+export * from './events/households-changed.js';
 export * from './events/evaluation.js';
 export * from './events/check-ins-summarised.js';
 export * from './job-options.js';

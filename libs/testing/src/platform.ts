@@ -48,7 +48,8 @@ export interface TestPlatform {
 
 /**
  * The whole platform for an end-to-end test: four services with fresh databases seeded with a small demo district,
- * their territory copies in sync, and the gateway in front, all on free ports with their own queues and secrets.
+ * their territory copies (and enforcement's household copy) in sync, and the gateway in front, all on free ports with
+ * their own queues and secrets.
  */
 export async function startPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
   const env = testEnvironment();
@@ -111,6 +112,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
         return count === plan.institutions.length;
       });
     }
+
+    // Cases check their household against enforcement's copy of the registry, which the seed's announcements fill.
+    const [{ households }] = await databases.get(ServiceName.Households)!.query(`SELECT count(*)::int AS households FROM household`);
+    await waitFor(`enforcement's copy of the ${households} households`, async () => {
+      const [{ count }] = await databases.get(ServiceName.Enforcement)!.query(`SELECT count(*)::int AS count FROM household_copy WHERE NOT removed`);
+      return count === households;
+    });
 
     const gatewayEnv = parseGatewayEnvironment({
       ...env,

@@ -15,6 +15,7 @@ import { CreateCollectionRecords1796000000270 } from './database/migrations/1796
 import { CreateCollectionMonthTotal1796000000280 } from './database/migrations/1796000000280-createCollectionMonthTotal.js';
 import { CreateCompoundMonthSummaries1796000000290 } from './database/migrations/1796000000290-createCompoundMonthSummaries.js';
 import { SerializeCompoundSummaryRecounts1796000000300 } from './database/migrations/1796000000300-serializeCompoundSummaryRecounts.js';
+import { AnnounceHouseholds1796000000310 } from './database/migrations/1796000000310-announceHouseholds.js';
 import { CheckInsModule } from './check-ins/check-ins.module.js';
 import { CollectionModule } from './collection/collection.module.js';
 import { HouseholdEntity } from './households/household.entity.js';
@@ -66,6 +67,7 @@ export const householdsService: ServiceDefinition = {
     CreateCollectionMonthTotal1796000000280,
     CreateCompoundMonthSummaries1796000000290,
     SerializeCompoundSummaryRecounts1796000000300,
+    AnnounceHouseholds1796000000310,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
   demoData: householdsDemoData,

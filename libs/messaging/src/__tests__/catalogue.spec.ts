@@ -21,6 +21,10 @@ describe('catalogue', () => {
     expect(jobsOfQueue(QueueName.EnforcementEvents)).toContain(EventType.TerritoryChanged);
   });
 
+  it("sends the households registry's changes to enforcement only: no other service keeps a copy", () => {
+    expect(EVENT_SUBSCRIBERS[EventType.HouseholdsChanged]).toEqual([QueueName.EnforcementEvents]);
+  });
+
   it('gives every queue an owning service', () => {
     const services = Object.values(ServiceName);
     for (const queue of queues) expect(services).toContain(QUEUE_OWNER[queue]);

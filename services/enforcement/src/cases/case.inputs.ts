@@ -8,7 +8,12 @@ export class OpenCaseInput {
   @Field(() => CaseTargetKind)
   targetKind: CaseTargetKind;
 
-  @Field(() => ID, { nullable: true, description: 'Required for HOUSEHOLD, refused otherwise.' })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'Required for HOUSEHOLD, refused otherwise. A registered household (else NOT_FOUND) inside your territory (else FORBIDDEN OUT_OF_SCOPE); ' +
+      'orgUnitId must be its compound or a unit containing it (else BAD_USER_INPUT LOCATION_NOT_HOUSEHOLDS).',
+  })
   householdId?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'The property company or unit (an institution); required for PROPERTY_COMPANY and UNIT.' })
@@ -16,7 +21,9 @@ export class OpenCaseInput {
 
   @Field(() => Boolean, {
     nullable: true,
-    description: 'HOUSEHOLD only: the household is floating population (流动人口) as the households registry records it today. Taken as given and kept with the case: it decides whether an export goes to the points system.',
+    description:
+      'HOUSEHOLD only. Accepted for compatibility and ignored: the case keeps whether the household is floating population (流动人口) as ' +
+      "enforcement's copy of the households registry has it when the case is opened (see Case.floatingPopulation); it decides whether an export goes to the points system.",
   })
   floatingPopulation?: boolean | null;
 

@@ -119,7 +119,9 @@ export class Case {
   @Field(() => InstitutionRef, { nullable: true, description: 'For PROPERTY_COMPANY and UNIT cases.' })
   institution: InstitutionRef | null;
 
-  @Field({ description: 'The household is floating population (流动人口), as given when the case was opened: exports go to the points system.' })
+  @Field({
+    description: 'The household is floating population (流动人口), as the households registry had it when the case was opened: exports go to the points system.',
+  })
   floatingPopulation: boolean;
 
   @Field(() => OrgUnitRef, { description: 'Where the violation was found (decides who may see and manage the case).' })

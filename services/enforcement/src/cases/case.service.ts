@@ -7,7 +7,7 @@ import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
-import { Territory } from '#libs/territory';
+import { Territory, type TerritoryUnit } from '#libs/territory';
 import { retractIfExported } from '../credit-export/credit-export-sql.js';
 import { AppealOutcome, CASE_STATE_LABEL_ZH, CaseState, CaseTargetKind, TRANSITIONS } from './case-enums.js';
 import type {
@@ -15,6 +15,7 @@ import type {
   RevokePenaltyArgs,
 } from './case.inputs.js';
 import { Case, CaseHistoryEntry, RegulationArticle, type CaseRow } from './case.models.js';
+import { findCopiedHousehold, type CopiedHousehold } from './household-copy.js';
 
 export const CASE_COLUMNS = `c.id, c.target_kind AS "targetKind", c.household_id AS "householdId", c.institution_id AS "institutionId",
   c.floating_population AS "floatingPopulation", c.org_unit_id AS "orgUnitId", c.article_code AS "articleCode",
@@ -141,7 +142,8 @@ export class CaseService {
         articleCode: article.code, targetKinds: article.targetKinds,
       });
     }
-    await this.territory.requireInScope(caller, input.orgUnitId);
+    const location = await this.territory.requireInScope(caller, input.orgUnitId);
+    const target = household ? await this.householdTarget(caller, input.householdId!, location) : null;
     const finding = input.actionFindingId ? await this.findingFor(input) : null;
     const uploadIds = [...new Set([...(input.evidenceUploadIds ?? []), ...(finding?.photoIds ?? [])])];
     const insert = async (db: DataSource | EntityManager): Promise<string> => {
@@ -157,7 +159,7 @@ export class CaseService {
            )
            SELECT id FROM created`,
           [
-            input.targetKind, household ? input.householdId : null, household ? null : input.institutionId, household && !!input.floatingPopulation,
+            input.targetKind, household ? input.householdId : null, household ? null : input.institutionId, target?.floatingPopulation ?? false,
             input.orgUnitId, article.code, description, uploadIds, [...new Set(input.evidenceInspectionIds ?? [])],
             caller.userId, finding?.id ?? null,
           ],
@@ -175,6 +177,24 @@ export class CaseService {
       ? (await this.idempotency.run(caller, idempotencyKey, 'openCase', { ...input }, async (manager) => ({ id: await insert(manager) }))).id
       : await insert(this.dataSource);
     return this.get(caller, id);
+  }
+
+  /**
+   * The household a case names, from enforcement's copy of the registry: it must be registered (not removed), lie in the
+   * caller's territory, and the case must have been found at its compound or a unit containing it. The copy's floating
+   * population is what the case keeps, whatever the officer sent: it decides where a penalty is exported.
+   */
+  private async householdTarget(caller: Caller, householdId: string, location: TerritoryUnit): Promise<CopiedHousehold> {
+    const found = await findCopiedHousehold(this.dataSource, householdId);
+    // A compound the territory copy does not hold yet cannot be placed: as unknown as the household, until it arrives.
+    if (!found || found.removed || !found.compoundPath) throw DomainError.notFound('Household', householdId);
+    if (!isWithinScope(caller, found.compoundPath)) throw DomainError.forbidden('That household is outside your territory', 'OUT_OF_SCOPE');
+    if (!found.compoundPath.includes(location.id)) {
+      throw DomainError.badInput("A household case is found at the household's compound or a unit containing it", 'LOCATION_NOT_HOUSEHOLDS', {
+        householdId, orgUnitId: location.id, compoundId: found.compoundId,
+      });
+    }
+    return found;
   }
 
   /** The finding a case is opened from, checked to be about the case's target: a case never follows up someone else's finding. */

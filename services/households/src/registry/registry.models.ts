@@ -121,6 +121,21 @@ export class UpdateHouseholdInput {
   @Field(() => Tenure, { nullable: true })
   tenure?: Tenure | null;
 
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Moves the household to this COMPOUND (inside your territory); give its flat there (building, unit, room) too.',
+  })
+  compoundId?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  building?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  unit?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  room?: number | null;
+
   @Field(() => Boolean, { nullable: true })
   floatingPopulation?: boolean | null;
 

@@ -41,8 +41,20 @@ export class RegistryResolver {
   ): Promise<Household> {
     requirePermission(caller, Permission.REGISTRY_MANAGE);
     if (input.propertyCompanyId) input.propertyCompanyId = requireUuid(input.propertyCompanyId, 'propertyCompanyId');
+    if (input.compoundId) input.compoundId = requireUuid(input.compoundId, 'compoundId');
     await this.registry.updateHousehold(caller, id, input);
     return this.households.get(caller, id);
+  }
+
+  @Mutation(() => ID, {
+    description:
+      'Removes a household from the registry (moved away, flat demolished), with its residents, commitment letters and evidence; ' +
+      'its published grades stay. Returns the removed id. Cases already opened against it stay; new ones are refused.',
+  })
+  async removeHousehold(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<string> {
+    requirePermission(caller, Permission.REGISTRY_MANAGE);
+    await this.registry.removeHousehold(caller, id);
+    return id;
   }
 
   @Mutation(() => Household, { description: 'Adds a resident; returns the household with its residents.' })

@@ -50,12 +50,13 @@ export class RegistryService {
     return householdIds.map((id) => rows.filter((row) => row.householdId === id).map(CommitmentLetter.from));
   }
 
+  /**
+   * Registers a household. Like every write of the household table, the insert announces the household
+   * (`households.changed`, migration 1796000000310's trigger) in its own statement, hence in this transaction.
+   */
   async registerHousehold(caller: Caller, input: RegisterHouseholdInput): Promise<string> {
-    const compound = await this.territory.requireInScope(caller, input.compoundId);
-    if (compound.kind !== 'COMPOUND') throw DomainError.badInput('Households are registered in a COMPOUND', 'NOT_A_COMPOUND');
-    for (const [field, value] of [['building', input.building], ['unit', input.unit], ['room', input.room]] as const) {
-      if (!Number.isInteger(value) || value < 1 || value > 99_999) throw DomainError.badInput(`${field} must be a positive number`, 'INVALID_ADDRESS', { field });
-    }
+    await this.requireCompound(caller, input.compoundId);
+    requireAddress(input);
     try {
       const [row] = await this.dataSource.query(
         `INSERT INTO household (compound_id, building, unit, room, tenure, floating_population, property_company_id)
@@ -64,21 +65,44 @@ export class RegistryService {
       );
       return row.id;
     } catch (error) {
-      if (isPostgresError(error, PostgresErrorCode.UniqueViolation)) {
-        throw DomainError.conflict('A household is already registered at that address', 'DUPLICATE_ADDRESS');
-      }
-      throw error;
+      throw duplicateAddress(error);
     }
   }
 
+  /**
+   * Changes a household; with `compoundId` (and the flat's building, unit and room) it moves to another compound, which
+   * must be in the caller's territory too. A change of compound or floating population is announced by the update itself.
+   */
   async updateHousehold(caller: Caller, id: string, input: UpdateHouseholdInput): Promise<void> {
+    if (input.compoundId) await this.requireCompound(caller, input.compoundId);
+    await this.dataSource.transaction(async (manager) => {
+      const current = await this.householdInScope(manager, caller, id);
+      const address = {
+        building: input.building ?? current.building, unit: input.unit ?? current.unit, room: input.room ?? current.room,
+      };
+      requireAddress(address);
+      try {
+        await manager.query(
+          `UPDATE household SET tenure = coalesce($2, tenure), floating_population = coalesce($3, floating_population),
+                  property_company_id = coalesce($4, property_company_id), compound_id = coalesce($5, compound_id),
+                  building = $6, unit = $7, room = $8, updated_at = now() WHERE id = $1`,
+          [id, input.tenure ?? null, input.floatingPopulation ?? null, input.propertyCompanyId ?? null, input.compoundId ?? null,
+            address.building, address.unit, address.room],
+        );
+      } catch (error) {
+        throw duplicateAddress(error);
+      }
+    });
+  }
+
+  /**
+   * Removes a household from the registry (moved away, flat demolished): its residents, commitment letters and evidence
+   * go with it (the foreign keys cascade); its published grades stay, as history. The delete announces the removal.
+   */
+  async removeHousehold(caller: Caller, id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await this.householdInScope(manager, caller, id);
-      await manager.query(
-        `UPDATE household SET tenure = coalesce($2, tenure), floating_population = coalesce($3, floating_population),
-                property_company_id = coalesce($4, property_company_id), updated_at = now() WHERE id = $1`,
-        [id, input.tenure ?? null, input.floatingPopulation ?? null, input.propertyCompanyId ?? null],
-      );
+      await manager.query(`DELETE FROM household WHERE id = $1`, [id]);
     });
   }
 
@@ -148,14 +172,22 @@ export class RegistryService {
     return id;
   }
 
-  /** Locks the household row and checks the caller may write it. */
-  private async householdInScope(manager: EntityManager, caller: Caller, id: string): Promise<void> {
+  /** Locks the household row and checks the caller may write it; returns its flat. */
+  private async householdInScope(manager: EntityManager, caller: Caller, id: string): Promise<{ building: number; unit: number; room: number }> {
     const [row] = await manager.query(
-      `SELECT h.id, t.path::text[] AS path FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1 FOR UPDATE OF h`,
+      `SELECT h.id, h.building, h.unit, h.room, t.path::text[] AS path
+         FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1 FOR UPDATE OF h`,
       [id],
     );
     if (!row) throw DomainError.notFound('Household', id);
     if (!canSeeHousehold(caller, id, row.path)) throw DomainError.forbidden('That household is outside your territory', 'OUT_OF_SCOPE');
+    return row;
+  }
+
+  /** A COMPOUND inside the caller's territory, where households live. */
+  private async requireCompound(caller: Caller, id: string): Promise<void> {
+    const compound = await this.territory.requireInScope(caller, id);
+    if (compound.kind !== 'COMPOUND') throw DomainError.badInput('Households are registered in a COMPOUND', 'NOT_A_COMPOUND');
   }
 
   private async residentHousehold(manager: EntityManager, id: string): Promise<string> {
@@ -174,6 +206,20 @@ export class RegistryService {
       throw error;
     }
   }
+}
+
+function requireAddress(address: { building: number; unit: number; room: number }): void {
+  for (const [field, value] of [['building', address.building], ['unit', address.unit], ['room', address.room]] as const) {
+    if (!Number.isInteger(value) || value < 1 || value > 99_999) throw DomainError.badInput(`${field} must be a positive number`, 'INVALID_ADDRESS', { field });
+  }
+}
+
+/** The address's unique key decides, also between two registrations of one flat at once. */
+function duplicateAddress(error: unknown): unknown {
+  if (isPostgresError(error, PostgresErrorCode.UniqueViolation) && violatedConstraint(error) === 'household_address') {
+    return DomainError.conflict('A household is already registered at that address', 'DUPLICATE_ADDRESS');
+  }
+  return error;
 }
 
 function validResident(input: ResidentInput) {

@@ -44,7 +44,8 @@ export const householdsDemoData: DemoData = {
 /**
  * The territory copy and the households. The copy starts from the snapshots organization's seed announces (version
  * 1), so months can be graded at once; the events, arriving later, find nothing newer to apply. Households are
- * written in batches of 10,000 rows, one INSERT … SELECT FROM unnest per batch.
+ * written in batches of 10,000 rows, one INSERT … SELECT FROM unnest per batch; each batch announces its households to
+ * enforcement (`households.changed`, 1,000 per event) from the household table's trigger, in the same statement.
  */
 export async function seedHouseholdRows(dataSource: DataSource, plan: DistrictPlan, total: number): Promise<number> {
   await applyTerritorySnapshots(dataSource, planUnits(plan).map((unit) => ({ ...unit, version: 1 })));

@@ -1,0 +1,15 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EventType, JobHandler, type EventEnvelope, type HouseholdsChangedPayload, type JobProcessor } from '#libs/messaging';
+import { applyHouseholdSnapshots } from './household-copy.js';
+
+/** Keeps enforcement's copy of the households registry (`households.changed`), which cases check their household against. */
+@Injectable()
+@JobHandler(EventType.HouseholdsChanged)
+export class HouseholdsChangedHandler implements JobProcessor<EventEnvelope<HouseholdsChangedPayload>> {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async handle(event: EventEnvelope<HouseholdsChangedPayload>): Promise<void> {
+    await applyHouseholdSnapshots(this.dataSource, event.payload.households);
+  }
+}
