@@ -242,3 +242,23 @@ async function deleteQueues(redisUrl: string, prefix: string): Promise<void> {
     redis.disconnect();
   }
 }
+
+/** A household of the demo district as the households registry holds it, for tests that name real households. */
+export interface SeededHousehold {
+  id: string;
+  compoundId: string;
+  communityId: string;
+  /** The compound's ancestors from the district down to and including it. */
+  compoundPath: string[];
+  floatingPopulation: boolean;
+}
+
+/** The registry's households, in id order (the same on every run of a plan and size). */
+export async function seededHouseholds(platform: TestPlatform): Promise<SeededHousehold[]> {
+  return platform.database(ServiceName.Households).query(
+    `SELECT h.id, h.compound_id AS "compoundId", t.parent_id AS "communityId", t.path::text[] AS "compoundPath",
+            h.floating_population AS "floatingPopulation"
+       FROM household h JOIN territory_unit t ON t.id = h.compound_id
+      ORDER BY h.id`,
+  );
+}

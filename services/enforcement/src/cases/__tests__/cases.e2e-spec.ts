@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { startPlatform, waitForJob, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { seededHouseholds, startPlatform, waitForJob, type GraphQLResponse, type SeededHousehold, type TestPlatform } from '#libs/testing';
 
 const CASE_FIELDS = `id targetKind targetKindLabelZh householdId institution { id } floatingPopulation orgUnit { id } state stateLabelZh
   article { code minFine maxFine appealWindowDays } evidence { description uploadIds inspectionIds }
@@ -33,7 +33,7 @@ describe('enforcement cases with due process through the gateway', () => {
   let queue: Queue;
   let officer: string;
   let compound: string;
-  let otherCompound: string;
+  let households: SeededHousehold[];
   const today = shanghaiDate();
 
   const db = () => platform.database(ServiceName.Enforcement);
@@ -50,10 +50,21 @@ describe('enforcement cases with due process through the gateway', () => {
     await waitForJob(queue, await queue.add(name, { firedAt }), `${name} fired at ${firedAt}`);
   }
 
-  const householdInput = (change: Record<string, unknown> = {}) => ({
-    targetKind: 'HOUSEHOLD', householdId: randomUUID(), floatingPopulation: false, orgUnitId: compound, articleCode: 'NB-WASTE-63-1',
-    evidenceDescription: '厨余垃圾桶内混有塑料袋和玻璃瓶', evidenceUploadIds: [randomUUID()], evidenceInspectionIds: [randomUUID()], ...change,
-  });
+  /**
+   * A case against a seeded household not used by any case before (some tests count a household's cases), found at its
+   * compound; `where` picks among them (by community, by floating population).
+   */
+  const householdInput = (change: Record<string, unknown> = {}, where: (h: SeededHousehold) => boolean = () => true) => {
+    const index = households.findIndex(where);
+    if (index < 0) throw new Error('No unused seeded household matches: seed more households');
+    const [household] = households.splice(index, 1);
+    return {
+      targetKind: 'HOUSEHOLD', householdId: household.id, floatingPopulation: household.floatingPopulation, orgUnitId: household.compoundId,
+      articleCode: 'NB-WASTE-63-1', evidenceDescription: '厨余垃圾桶内混有塑料袋和玻璃瓶', evidenceUploadIds: [randomUUID()],
+      evidenceInspectionIds: [randomUUID()], ...change,
+    };
+  };
+  const inCommunity = (community: string) => (h: SeededHousehold) => h.communityId === community;
 
   /** A case driven to NOT_RECTIFIED: notice, the follow-up job at the comply-by date, a failed follow-up. */
   async function notRectified(input: Record<string, unknown>): Promise<string> {
@@ -66,10 +77,11 @@ describe('enforcement cases with due process through the gateway', () => {
   }
 
   beforeAll(async () => {
-    platform = await startPlatform({ streets: 1, households: 40 });
+    platform = await startPlatform({ streets: 1, households: 120 });
     queue = new Queue(QueueName.EnforcementJobs, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
     officer = await platform.token([Role.BUREAU_OFFICER]);
-    [compound, otherCompound] = [platform.plan.compounds[0].id, platform.plan.compounds.find((c) => c.parentId !== platform.plan.compounds[0].parentId)!.id];
+    compound = platform.plan.compounds[0].id;
+    households = await seededHouseholds(platform);
   });
 
   afterAll(async () => {
@@ -86,11 +98,11 @@ describe('enforcement cases with due process through the gateway', () => {
   });
 
   it('runs a household case from opening through rectification notice, the follow-up job, a penalty and an overturned appeal', async () => {
-    const input = householdInput({ floatingPopulation: true });
+    const input = householdInput({}, (h) => h.floatingPopulation);
     const opened = await ok(officer, OPEN, { input });
     expect(opened).toMatchObject({
       targetKind: 'HOUSEHOLD', targetKindLabelZh: '住户', householdId: input.householdId, institution: null, floatingPopulation: true,
-      state: 'OPENED', stateLabelZh: '已立案', orgUnit: { id: compound },
+      state: 'OPENED', stateLabelZh: '已立案', orgUnit: { id: input.orgUnitId },
       evidence: { description: input.evidenceDescription, uploadIds: input.evidenceUploadIds, inspectionIds: input.evidenceInspectionIds },
       history: [{ fromState: null, toState: 'OPENED', actor: 'test-bureau_officer' }],
     });
@@ -225,9 +237,9 @@ describe('enforcement cases with due process through the gateway', () => {
   });
 
   it('keeps cases inside the territory of the caller and out of roles without the permission', async () => {
-    const here = await ok(officer, OPEN, { input: householdInput() });
-    const there = await ok(officer, OPEN, { input: householdInput({ orgUnitId: otherCompound }) });
     const community = platform.plan.compounds[0].parentId!;
+    const here = await ok(officer, OPEN, { input: householdInput({}, inCommunity(community)) });
+    const there = await ok(officer, OPEN, { input: householdInput({}, (h) => h.communityId !== community) });
     const secretary = await platform.token([Role.COMMUNITY_SECRETARY], community);
     expect((await ok(secretary, CASE, { id: here.id })).id).toBe(here.id);
     const forbidden = await platform.query(secretary, CASE, { id: there.id });
@@ -241,7 +253,7 @@ describe('enforcement cases with due process through the gateway', () => {
     const inspector = await platform.token([Role.INSPECTOR], community);
     expect(codeOf(await platform.query(inspector, CASE, { id: here.id }))).toBe('FORBIDDEN');
     const street = await platform.token([Role.STREET_ADMIN], platform.plan.streets[0].id);
-    expect(codeOf(await platform.query(street, OPEN, { input: householdInput({ orgUnitId: otherCompound }) }))).toBeUndefined();
+    expect(codeOf(await platform.query(street, OPEN, { input: householdInput({}, (h) => h.communityId !== community) }))).toBeUndefined();
   });
 
   it('pages through cases filtered by state and kind', async () => {

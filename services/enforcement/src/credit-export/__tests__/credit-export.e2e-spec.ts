@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { startPlatform, waitForJob, type TestPlatform } from '#libs/testing';
+import { seededHouseholds, startPlatform, waitForJob, type SeededHousehold, type TestPlatform } from '#libs/testing';
 
 const SECRET = `credit-export-test-secret-${randomUUID()}`;
 
@@ -83,6 +83,7 @@ describe('credit and points exports through the gateway', () => {
   let queue: Queue;
   let officer: string;
   let compound: string;
+  let households: SeededHousehold[];
   const receiver = new Receiver();
   const today = shanghaiDate();
   const saved = { url: process.env.CREDIT_EXPORT_URL, secret: process.env.CREDIT_EXPORT_SECRET };
@@ -111,7 +112,13 @@ describe('credit and points exports through the gateway', () => {
     await db().query(`UPDATE enforcement_case SET opened_at = now() - interval '120 days' WHERE id = $1`, [id]);
     return ok(officer, PENALISE, { id, amount, on: decidedOn });
   }
-  const household = (floatingPopulation: boolean) => ({ targetKind: 'HOUSEHOLD', householdId: randomUUID(), floatingPopulation, articleCode: 'NB-WASTE-63-1' });
+  /** A case against a seeded household the registry records as floating population or not, found at its compound. */
+  const household = (floatingPopulation: boolean) => {
+    const index = households.findIndex((h) => h.floatingPopulation === floatingPopulation);
+    if (index < 0) throw new Error('No unused seeded household matches: seed more households');
+    const [{ id, compoundId }] = households.splice(index, 1);
+    return { targetKind: 'HOUSEHOLD', householdId: id, orgUnitId: compoundId, articleCode: 'NB-WASTE-63-1' };
+  };
   const unit = () => ({ targetKind: 'UNIT', institutionId: randomUUID(), articleCode: 'NB-WASTE-63-2' });
 
   beforeAll(async () => {
@@ -119,10 +126,11 @@ describe('credit and points exports through the gateway', () => {
     // The services inherit the test's environment: the receiver is their CREDIT_EXPORT_URL.
     process.env.CREDIT_EXPORT_URL = receiver.url;
     process.env.CREDIT_EXPORT_SECRET = SECRET;
-    platform = await startPlatform({ streets: 1, households: 40 });
+    platform = await startPlatform({ streets: 1, households: 120 });
     queue = new Queue(QueueName.EnforcementJobs, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
     officer = await platform.token([Role.BUREAU_OFFICER]);
     compound = platform.plan.compounds[0].id;
+    households = await seededHouseholds(platform);
   });
 
   afterAll(async () => {
