@@ -126,4 +126,47 @@ describe('the household registry and its evidence', () => {
     const wrong = await platform.query(secretary, LETTER, { input: { ...input, signerResidentId: stranger.id, signedOn: '2026-03-16' }, key: randomUUID() });
     expect(wrong.errors?.[0].extensions?.reason).toBe('SIGNER_NOT_IN_HOUSEHOLD');
   });
+
+  it('moves a household to another compound of the territory and removes one; refuses moves outside it or onto an occupied flat', async () => {
+    const REGISTER = `mutation($input: RegisterHouseholdInput!) { registerHousehold(input: $input) { id } }`;
+    const UPDATE = `mutation($id: ID!, $input: UpdateHouseholdInput!) { updateHousehold(id: $id, input: $input) { id building unit room compound { id } } }`;
+    const REMOVE = `mutation($id: ID!) { removeHousehold(id: $id) }`;
+    const { plan } = platform;
+    const home = plan.communities.find((c) => plan.compounds.filter((compound) => compound.parentId === c.id).length >= 2)!;
+    const [first, second] = plan.compounds.filter((c) => c.parentId === home.id);
+    const elsewhere = plan.compounds.find((c) => c.parentId !== home.id)!;
+    const homeSecretary = await platform.token([Role.COMMUNITY_SECRETARY], home.id, 'secretary-move');
+    const register = async (compoundId: string, room: number) => {
+      const response: any = await platform.query(homeSecretary, REGISTER, { input: { compoundId, building: 801, unit: 1, room, tenure: 'OWNER' } });
+      expect(response.errors).toBeUndefined();
+      return response.data.registerHousehold.id as string;
+    };
+    const mover = await register(first.id, 101);
+    const neighbour = await register(second.id, 202);
+    const whereIs = async (id: string) => (await db().query(`SELECT compound_id AS "compoundId", room FROM household WHERE id = $1`, [id]))[0];
+
+    const refusals: [Record<string, unknown>, string, string | undefined][] = [
+      [{ compoundId: elsewhere.id }, 'FORBIDDEN', 'OUT_OF_SCOPE'],
+      [{ compoundId: home.id }, 'BAD_USER_INPUT', 'NOT_A_COMPOUND'],
+      [{ compoundId: second.id, room: 202 }, 'CONFLICT', 'DUPLICATE_ADDRESS'],
+      [{ compoundId: second.id, room: 0 }, 'BAD_USER_INPUT', 'INVALID_ADDRESS'],
+    ];
+    for (const [input, code, reason] of refusals) {
+      const response = await platform.query(homeSecretary, UPDATE, { id: mover, input });
+      expect([errorCodes(response)[0], response.errors?.[0].extensions?.reason]).toEqual([code, reason]);
+      expect(await whereIs(mover)).toEqual({ compoundId: first.id, room: 101 });
+    }
+    const moved: any = await platform.query(homeSecretary, UPDATE, { id: mover, input: { compoundId: second.id, room: 303 } });
+    expect(moved.errors).toBeUndefined();
+    expect(moved.data.updateHousehold).toEqual({ id: mover, building: 801, unit: 1, room: 303, compound: { id: second.id } });
+
+    await db().query(`INSERT INTO resident (household_id, name, occupation, birth_year) VALUES ($1, '王五', 'RETIRED', 1950)`, [neighbour]);
+    const outsider = await platform.token([Role.COMMUNITY_SECRETARY], elsewhere.parentId, 'secretary-elsewhere');
+    expect(errorCodes(await platform.query(outsider, REMOVE, { id: neighbour }))).toEqual(['FORBIDDEN']);
+    const removed: any = await platform.query(homeSecretary, REMOVE, { id: neighbour });
+    expect(removed.data).toEqual({ removeHousehold: neighbour });
+    expect(await whereIs(neighbour)).toBeUndefined();
+    expect(await db().query(`SELECT id FROM resident WHERE household_id = $1`, [neighbour])).toEqual([]);
+    expect(errorCodes(await platform.query(homeSecretary, REMOVE, { id: neighbour }))).toEqual(['NOT_FOUND']);
+  });
 });
