@@ -48,8 +48,9 @@ export class RegistryResolver {
 
   @Mutation(() => ID, {
     description:
-      'Removes a household from the registry (moved away, flat demolished), with its residents, commitment letters and evidence; ' +
-      'its published grades stay. Returns the removed id. Cases already opened against it stay; new ones are refused.',
+      'Removes a household registered by mistake, with its residents and commitment letters; its published grades stay. ' +
+      'A household with evidence (inspections, check-ins) is CONFLICT / HAS_EVIDENCE. Returns the removed id. ' +
+      'Cases already opened against it stay; new ones are refused.',
   })
   async removeHousehold(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<string> {
     requirePermission(caller, Permission.REGISTRY_MANAGE);

@@ -96,12 +96,22 @@ export class RegistryService {
   }
 
   /**
-   * Removes a household from the registry (moved away, flat demolished): its residents, commitment letters and evidence
-   * go with it (the foreign keys cascade); its published grades stay, as history. The delete announces the removal.
+   * Removes a household from the registry (registered by mistake, a flat that never had anyone sorting): its residents
+   * and commitment letters go with it; its published grades stay, as history. The delete announces the removal.
+   * A household with evidence (inspections, party members' check-ins) is refused (CONFLICT / HAS_EVIDENCE): the
+   * evidence explains published grades and may be a case's, and the foreign keys would delete it with the household.
    */
   async removeHousehold(caller: Caller, id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await this.householdInScope(manager, caller, id);
+      const [evidence]: { inspections: number; checkIns: number }[] = await manager.query(
+        `SELECT (SELECT count(*)::int FROM inspection WHERE household_id = $1) AS inspections,
+                (SELECT count(*)::int FROM photo_check_in WHERE household_id = $1) AS "checkIns"`,
+        [id],
+      );
+      if (evidence.inspections > 0 || evidence.checkIns > 0) {
+        throw DomainError.conflict('This household has evidence behind its grades and cases, and stays in the registry', 'HAS_EVIDENCE', { ...evidence });
+      }
       await manager.query(`DELETE FROM household WHERE id = $1`, [id]);
     });
   }

@@ -168,5 +168,15 @@ describe('the household registry and its evidence', () => {
     expect(await whereIs(neighbour)).toBeUndefined();
     expect(await db().query(`SELECT id FROM resident WHERE household_id = $1`, [neighbour])).toEqual([]);
     expect(errorCodes(await platform.query(homeSecretary, REMOVE, { id: neighbour }))).toEqual(['NOT_FOUND']);
+
+    // A household with inspections stays: they explain its grades and may be a case's evidence.
+    const [inspected] = await db().query(
+      `SELECT h.id, t.parent_id AS community FROM household h JOIN territory_unit t ON t.id = h.compound_id
+        WHERE EXISTS (SELECT 1 FROM inspection i WHERE i.household_id = h.id) LIMIT 1`,
+    );
+    const itsSecretary = await platform.token([Role.COMMUNITY_SECRETARY], inspected.community, 'secretary-evidence');
+    const refused = await platform.query(itsSecretary, REMOVE, { id: inspected.id });
+    expect([errorCodes(refused)[0], refused.errors?.[0].extensions?.reason]).toEqual(['CONFLICT', 'HAS_EVIDENCE']);
+    expect(await whereIs(inspected.id)).toBeDefined();
   });
 });
