@@ -8,6 +8,7 @@ import { EventType, Outbox, type ActionFindingRecordedPayload } from '#libs/mess
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { Idempotency } from '#libs/idempotency';
 import { Territory } from '#libs/territory';
+import { findCopiedHousehold } from '../cases/household-copy.js';
 import { FindingTargetKind, JointActionStatus } from './joint-action-enums.js';
 import {
   ActionFinding, EnforcementOfficer, EnforcementTeam, JointAction, JointActionRevision, type JointActionRow, type JointActionsArgs,
@@ -391,6 +392,14 @@ export class JointActionService {
       const [company] = await this.dataSource.query(`SELECT kind FROM institution_copy WHERE id = $1`, [input.propertyCompanyId]);
       if (!company) throw DomainError.notFound('Institution', input.propertyCompanyId);
       if (company.kind !== 'PROPERTY_COMPANY') throw DomainError.badInput('That institution is not a property company', 'NOT_A_PROPERTY_COMPANY');
+    }
+    if (input.householdId) {
+      // A household of the registry (enforcement's copy of it), in one of the units the action targets.
+      const household = await findCopiedHousehold(this.dataSource, input.householdId);
+      if (!household || household.removed || !household.compoundPath) throw DomainError.notFound('Household', input.householdId);
+      if (!action.targetUnits.some((t) => household.compoundPath!.includes(t.id))) {
+        throw DomainError.badInput('That household is not inside the action\'s target units', 'OUTSIDE_ACTION');
+      }
     }
     if (input.orgUnitId) {
       const unit = await this.territory.find(input.orgUnitId);

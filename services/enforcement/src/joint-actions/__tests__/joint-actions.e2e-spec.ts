@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import ICAL from 'ical.js';
@@ -382,6 +383,22 @@ describe('joint actions through the gateway', () => {
         actionId, key: 'finding-two-1', input: { householdId: household.id, orgUnitId: community, category: 'OTHER', description: '两个对象' },
       });
       expect(reasonOf(two)).toBe('ONE_TARGET');
+
+      // A household finding names a household of the registry, inside the action's target units; nothing is recorded otherwise.
+      const findings = await count(`SELECT count(*)::int AS count FROM action_finding WHERE action_id = $1`, [actionId]);
+      const unknown: any = await platform.query(admin, FINDING, {
+        actionId, key: 'finding-unknown-1', input: { householdId: randomUUID(), category: 'OTHER', description: '无此住户' },
+      });
+      expect(unknown.errors![0].extensions!.code).toBe('NOT_FOUND');
+      const [outside] = await households.query(
+        `SELECT h.id FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE NOT t.path @> ARRAY[$1::uuid] LIMIT 1`,
+        [community],
+      );
+      const elsewhere: any = await platform.query(admin, FINDING, {
+        actionId, key: 'finding-elsewhere-1', input: { householdId: outside.id, category: 'OTHER', description: '别的社区的住户' },
+      });
+      expect(reasonOf(elsewhere)).toBe('OUTSIDE_ACTION');
+      expect(await count(`SELECT count(*)::int AS count FROM action_finding WHERE action_id = $1`, [actionId])).toBe(findings);
     });
   });
 
