@@ -67,6 +67,13 @@ export enum EventType {
    * moved, changed or removed, ≤ 1,000 per event; enforcement keeps its household_copy from them, for cases.
    */
   HouseholdsChanged = 'households.changed',
+  /**
+   * enforcement → households: a household case became FOLLOW_UP_DUE; households asks the community for the follow-up
+   * inspection (one event per case, recorded by the daily job's statement).
+   */
+  CaseFollowUpRequested = 'case-follow-up.requested',
+  /** households → enforcement: an inspection answered a case's follow-up request; shown to the officer, who decides. */
+  CaseFollowUpInspected = 'case-follow-up.inspected',
 }
 
 /** Which queues receive each event. The relay adds one job per subscribing queue, with the event id as job id. */
@@ -79,6 +86,8 @@ export const EVENT_SUBSCRIBERS: Record<EventType, readonly QueueName[]> = {
   [EventType.PartyMemberCheckInsSummarised]: [QueueName.OrganizationEvents],
   [EventType.ActionFindingRecorded]: [QueueName.HouseholdsEvents],
   [EventType.HouseholdsChanged]: [QueueName.EnforcementEvents],
+  [EventType.CaseFollowUpRequested]: [QueueName.HouseholdsEvents],
+  [EventType.CaseFollowUpInspected]: [QueueName.EnforcementEvents],
 };
 
 /** A service's own jobs (not events). */

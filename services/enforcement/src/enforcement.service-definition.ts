@@ -14,6 +14,7 @@ import { CreateJointActions1796000000301 } from './database/migrations/179600000
 import { CreateCitizenReports1796000000310 } from './database/migrations/1796000000310-createCitizenReports.js';
 import { CreateCases1796000000320 } from './database/migrations/1796000000320-createCases.js';
 import { CreateHouseholdCopy1796000000330 } from './database/migrations/1796000000330-createHouseholdCopy.js';
+import { AddFollowUpInspection1796000000340 } from './database/migrations/1796000000340-addFollowUpInspection.js';
 import { JointActionsModule } from './joint-actions/joint-actions.module.js';
 import { Open311Module } from './open311/open311.module.js';
 import { ReportsModule } from './reports/reports.module.js';
@@ -40,7 +41,7 @@ export const enforcementService: ServiceDefinition = {
   migrations: [
     CreateOutboxAndInbox1796000000000, CreateTerritoryReplica1796000000001, CreatePersonalDataAccess1796000000002, CreateIdempotencyRecord1796000000003,
     CreateInstitutionCopy1796000000004, CreateCampaign1796000000300, CreateJointActions1796000000301, CreateCitizenReports1796000000310,
-    CreateCases1796000000320, CreateHouseholdCopy1796000000330,
+    CreateCases1796000000320, CreateHouseholdCopy1796000000330, AddFollowUpInspection1796000000340,
   ],
   module: (runtime) => EnforcementServiceModule.forRoot(runtime),
   demoData: enforcementDemoData,

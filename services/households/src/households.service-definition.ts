@@ -16,6 +16,7 @@ import { CreateCollectionMonthTotal1796000000280 } from './database/migrations/1
 import { CreateCompoundMonthSummaries1796000000290 } from './database/migrations/1796000000290-createCompoundMonthSummaries.js';
 import { SerializeCompoundSummaryRecounts1796000000300 } from './database/migrations/1796000000300-serializeCompoundSummaryRecounts.js';
 import { AnnounceHouseholds1796000000310 } from './database/migrations/1796000000310-announceHouseholds.js';
+import { CreateCaseFollowUpRequests1796000000320 } from './database/migrations/1796000000320-createCaseFollowUpRequests.js';
 import { CheckInsModule } from './check-ins/check-ins.module.js';
 import { CollectionModule } from './collection/collection.module.js';
 import { HouseholdEntity } from './households/household.entity.js';
@@ -68,6 +69,7 @@ export const householdsService: ServiceDefinition = {
     CreateCompoundMonthSummaries1796000000290,
     SerializeCompoundSummaryRecounts1796000000300,
     AnnounceHouseholds1796000000310,
+    CreateCaseFollowUpRequests1796000000320,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
   demoData: householdsDemoData,

@@ -25,6 +25,11 @@ describe('catalogue', () => {
     expect(EVENT_SUBSCRIBERS[EventType.HouseholdsChanged]).toEqual([QueueName.EnforcementEvents]);
   });
 
+  it("routes a case's follow-up request to households and its inspection back to enforcement", () => {
+    expect(EVENT_SUBSCRIBERS[EventType.CaseFollowUpRequested]).toEqual([QueueName.HouseholdsEvents]);
+    expect(EVENT_SUBSCRIBERS[EventType.CaseFollowUpInspected]).toEqual([QueueName.EnforcementEvents]);
+  });
+
   it('gives every queue an owning service', () => {
     const services = Object.values(ServiceName);
     for (const queue of queues) expect(services).toContain(QUEUE_OWNER[queue]);

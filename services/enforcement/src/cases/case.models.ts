@@ -1,4 +1,4 @@
-import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection } from '#libs/pagination';
 import { LocalDateScalar } from '#libs/platform';
 import { InstitutionRef, OrgUnitRef } from '#libs/references';
@@ -41,6 +41,35 @@ export interface CaseRow {
   appealDecidedAt: Date | null;
   /** A credit/points record exists for the case (the scan judged its penalty final). */
   exported: boolean;
+  /** The inspection households reported for the follow-up, if any (case_follow_up_task). */
+  followUpInspectionId: string | null;
+  followUpInspectionResult: FollowUpInspectionResult | null;
+  followUpInspectedAt: Date | null;
+}
+
+export enum FollowUpInspectionResult {
+  PASS = 'PASS',
+  MINOR_ISSUE = 'MINOR_ISSUE',
+  FAIL = 'FAIL',
+}
+registerEnumType(FollowUpInspectionResult, {
+  name: 'FollowUpInspectionResult',
+  description: "An inspection's result as households reports it for a case's follow-up (合格 / 轻微问题 / 不合格).",
+});
+
+@ObjectType({
+  description:
+    "The community's inspection of a household on or after its case's comply-by date, as households reported it. Information for the officer: the case is decided by recordFollowUp, never by this.",
+})
+export class FollowUpInspection {
+  @Field(() => ID, { description: 'The inspection (households service).' })
+  inspectionId: string;
+
+  @Field(() => FollowUpInspectionResult)
+  result: FollowUpInspectionResult;
+
+  @Field()
+  inspectedAt: Date;
 }
 
 @ObjectType({ description: 'An article of the regulations a case cites, with the range of fines it allows.' })
@@ -157,6 +186,12 @@ export class Case {
   @Field(() => String, { nullable: true })
   followUpNote: string | null;
 
+  @Field(() => FollowUpInspection, {
+    nullable: true,
+    description: "The community's follow-up inspection of a HOUSEHOLD case's household, once households reports one (on or after complyBy). Informs the officer; recordFollowUp decides.",
+  })
+  followUpInspection: FollowUpInspection | null;
+
   @Field(() => Float, { nullable: true, description: 'Fine, CNY.' })
   fineAmount: number | null;
 
@@ -211,6 +246,11 @@ export class Case {
       notice: row.noticeText,
       complied: row.complied,
       followUpNote: row.followUpNote,
+      followUpInspection: row.followUpInspectionId
+        ? Object.assign(new FollowUpInspection(), {
+          inspectionId: row.followUpInspectionId, result: row.followUpInspectionResult, inspectedAt: row.followUpInspectedAt,
+        })
+        : null,
       fineAmount: row.fineAmount === null ? null : Number(row.fineAmount),
       penaltyDecidedOn: row.penaltyDecidedOn,
       penaltyNote: row.penaltyNote,

@@ -26,8 +26,11 @@ export const CASE_COLUMNS = `c.id, c.target_kind AS "targetKind", c.household_id
   c.fine_amount AS "fineAmount", c.penalty_decided_on::text AS "penaltyDecidedOn", c.penalty_note AS "penaltyNote",
   c.appeal_deadline::text AS "appealDeadline", c.appeal_grounds AS "appealGrounds", c.appealed_at AS "appealedAt",
   c.appeal_outcome AS "appealOutcome", c.hearing_note AS "hearingNote", c.appeal_decided_at AS "appealDecidedAt",
-  EXISTS (SELECT 1 FROM credit_export e WHERE e.case_id = c.id AND e.kind = 'RECORD') AS exported`;
-export const CASE_FROM = `enforcement_case c JOIN regulation_article a ON a.code = c.article_code`;
+  EXISTS (SELECT 1 FROM credit_export e WHERE e.case_id = c.id AND e.kind = 'RECORD') AS exported,
+  fu.inspection_id AS "followUpInspectionId", fu.inspection_result AS "followUpInspectionResult", fu.inspected_at AS "followUpInspectedAt"`;
+/** A case has at most one follow-up task (its primary key), so the left join never repeats a case. */
+export const CASE_FROM = `enforcement_case c JOIN regulation_article a ON a.code = c.article_code
+  LEFT JOIN case_follow_up_task fu ON fu.case_id = c.id`;
 /** SQL: case `c` was found in unit `$unit` or below it. */
 export const caseUnder = (unit: string) =>
   `EXISTS (SELECT 1 FROM territory_unit t WHERE t.id = c.org_unit_id AND t.path @> ARRAY[${unit}::uuid])`;

@@ -8,6 +8,7 @@ import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { UploadService } from '../uploads/upload.service.js';
+import { fulfilFollowUpRequests } from './case-follow-up.sql.js';
 import { InspectionResult } from './inspection-enums.js';
 import type { InspectionEntity } from './inspection.entity.js';
 import { Inspection, type InspectionsArgs, type RecordInspectionInput } from './inspection.models.js';
@@ -63,6 +64,8 @@ export class InspectionService {
          VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[], $8) RETURNING id`,
         [input.householdId, input.kind, input.result, issues, caller.userId, input.inspectedAt, photoIds, input.note ?? null],
       );
+      // An inspection on or after a case's due date answers its follow-up request, reported to enforcement in this transaction.
+      await fulfilFollowUpRequests(manager, input.householdId, row.id);
       return { id: row.id as string };
     });
     return this.get(id);

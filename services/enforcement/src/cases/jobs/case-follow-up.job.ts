@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { shanghaiDate } from '#libs/calendar';
-import { JobHandler, JobName, PermanentJobError, type JobProcessor } from '#libs/messaging';
+import { EventType, JobHandler, JobName, PermanentJobError, outboxInsertFrom, type JobProcessor } from '#libs/messaging';
 
 export interface CaseFollowUpJobData {
   /** When the schedule fired (ISO); the scheduler leaves it out and the job uses the time it runs. */
@@ -14,8 +14,11 @@ export interface CaseFollowUpJobData {
  * Every day at 00:45 Asia/Shanghai (see JOB_SCHEDULES): every case whose rectification notice's comply-by date has
  * come (on or before the Shanghai date of `firedAt`) becomes FOLLOW_UP_DUE, with a follow-up task for the officers
  * and a history entry, in one set-based statement. The state condition makes a rerun or a redelivery a no-op.
- * (Households are not asked to book the inspection by an event yet: officers see the tasks in `cases(state:
- * FOLLOW_UP_DUE)`.)
+ *
+ * The same statement announces `case-follow-up.requested` for each HOUSEHOLD case it moved (caseId, householdId,
+ * dueOn: ids and a date, nothing personal), so households asks the community for the follow-up inspection. Being part
+ * of the update, an event exists exactly when a case moved: a rerun moves nothing and announces nothing. Property
+ * companies and units are followed up by the officers themselves (`cases(state: FOLLOW_UP_DUE)`).
  */
 @Injectable()
 @JobHandler(JobName.CaseFollowUpDaily)
@@ -37,16 +40,19 @@ export async function markFollowUpsDue(db: Pick<DataSource, 'query'>, today: str
     `WITH due AS (
        UPDATE enforcement_case c SET state = 'FOLLOW_UP_DUE', updated_at = now()
         WHERE c.state = 'RECTIFICATION_NOTICE_ISSUED' AND c.comply_by <= $1::date
-        RETURNING c.id, c.comply_by
+        RETURNING c.id, c.comply_by, c.target_kind, c.household_id
      ), history AS (
        INSERT INTO case_history (case_id, from_state, to_state, actor, note)
        SELECT id, 'RECTIFICATION_NOTICE_ISSUED', 'FOLLOW_UP_DUE', $2, '整改期限已到，待复查' FROM due
      ), tasks AS (
        INSERT INTO case_follow_up_task (case_id, due_on, created_by) SELECT id, comply_by, $2 FROM due
        ON CONFLICT (case_id) DO NOTHING
+     ), announced AS (
+       ${outboxInsertFrom('$3', `SELECT json_build_object('caseId', id, 'householdId', household_id, 'dueOn', comply_by::text)
+                                   FROM due WHERE target_kind = 'HOUSEHOLD'`)}
      )
      SELECT id FROM due`,
-    [today, actor],
+    [today, actor, EventType.CaseFollowUpRequested],
   );
   return rows.length;
 }

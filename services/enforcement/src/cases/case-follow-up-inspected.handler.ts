@@ -1,0 +1,30 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EventType, Inbox, JobHandler, type CaseFollowUpInspectedPayload, type EventEnvelope, type JobProcessor } from '#libs/messaging';
+
+/**
+ * households reports the inspection that answered a case's follow-up request (`case-follow-up.inspected`): it is kept on
+ * the case's follow-up task and shown as `Case.followUpInspection`. It only informs: the case's state does not change
+ * and no history is written, because due process wants a person to decide (the officer's `recordFollowUp`), who may
+ * weigh more than one inspection. Once per event (inbox), and the first report per case wins.
+ */
+@Injectable()
+@JobHandler(EventType.CaseFollowUpInspected)
+export class CaseFollowUpInspectedHandler implements JobProcessor<EventEnvelope<CaseFollowUpInspectedPayload>> {
+  private readonly logger = new Logger(CaseFollowUpInspectedHandler.name);
+
+  constructor(private readonly inbox: Inbox) {}
+
+  async handle(event: EventEnvelope<CaseFollowUpInspectedPayload>): Promise<void> {
+    const report = event.payload;
+    await this.inbox.once('cases:follow-up-inspected', event.id, async (manager) => {
+      const updated: unknown[] = await manager.query(
+        `UPDATE case_follow_up_task
+            SET inspection_id = $2, inspection_result = $3, inspected_at = $4, inspection_reported_at = now()
+          WHERE case_id = $1 AND inspection_id IS NULL
+         RETURNING case_id`,
+        [report.caseId, report.inspectionId, report.result, report.inspectedAt],
+      );
+      if (updated.length === 0) this.logger.warn(`Case ${report.caseId} has no follow-up task awaiting an inspection; report ${event.id} ignored`);
+    });
+  }
+}
