@@ -15,6 +15,7 @@ import { ErrorCode, formatGraphQLError } from '#libs/errors';
 import { subgraphUrl, type GatewayEnvironment } from './gateway-environment.js';
 import { log } from './log.js';
 import { maxAliasesRule, maxDepthRule } from './query-limits.js';
+import { open311ApiKeyOf, readBody } from './open311-api-key.js';
 import { FixedWindowLimiter } from './rate-limit.js';
 import { SignedCallerDataSource, type GatewayContext } from './signed-caller-data-source.js';
 
@@ -74,10 +75,14 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
 
   // A bureau's iCalendar feed: the secret token in the address is the credential (calendar apps send no sign-in).
   app.get('/calendars/:file', (req, res) => proxyCalendar(res, subgraphs, String(req.params.file)));
-  // Open311 GeoReport v2 is public: no JWT; the gateway signs an anonymous caller and passes the request through.
+  // Open311 GeoReport v2 is public: no JWT; the gateway signs an anonymous caller (or, for a POST with an
+  // institution's api_key, that institution) and passes the request through.
   app.use('/open311/v2', corsPolicy);
-  const open311Posts = new FixedWindowLimiter(env.OPEN311_POSTS_PER_HOUR, 3600_000);
-  app.all('/open311/v2/*path', (req, res) => proxyOpen311(req, res, env, subgraphs, open311Posts));
+  const open311Limits: Open311Limits = {
+    perAddress: new FixedWindowLimiter(env.OPEN311_POSTS_PER_HOUR, 3600_000),
+    perInstitution: new FixedWindowLimiter(env.OPEN311_KEYED_POSTS_PER_HOUR, 3600_000),
+  };
+  app.all('/open311/v2/*path', (req, res) => proxyOpen311(req, res, env, subgraphs, open311Limits));
 
   app.get('/health', async (_req, res) => {
     const checks = Object.fromEntries(
@@ -235,14 +240,29 @@ export const MAX_OPEN311_REQUEST_BYTES = 64 * 1024;
 const OPEN311_TIMEOUT_MS = 30_000;
 const OPEN311_PATH = /^\/open311\/v2\/(?:services|requests)(?:\/[\w.%-]+)?\.(?:json|xml)$/i;
 
+/** New Open311 requests are counted per client address when anonymous, per institution when keyed. */
+interface Open311Limits {
+  perAddress: FixedWindowLimiter;
+  perInstitution: FixedWindowLimiter;
+}
+
+/** What the client is told about a refused api_key, by notifications' reason. */
+const OPEN311_KEY_REFUSALS: Record<string, string> = {
+  ...API_KEY_REFUSALS,
+  MALFORMED_API_KEY: 'api_key is not an API key (wsk_…)',
+};
+
 /**
- * `/open311/v2/*` (GeoReport v2) passes through to enforcement as plain HTTP. Open311 is public: the gateway asks
- * for no credential and signs an anonymous caller (`open311:public`, no roles), so enforcement still accepts only
- * what came through here. An `api_key` parameter is accepted and not checked: this platform registers no Open311
- * clients yet. Bodies are limited to 64 KiB; only the path and query of the spec's resources are forwarded. New
- * requests are limited per client address (`OPEN311_POSTS_PER_HOUR`, default 30): 429 with Retry-After beyond.
+ * `/open311/v2/*` (GeoReport v2) passes through to enforcement as plain HTTP. Open311 is public: reading asks for no
+ * credential (an `api_key` there is ignored) and is signed as an anonymous caller (`open311:public`, no roles), so
+ * enforcement still accepts only what came through here. A new request (POST) may carry an institution's API key as
+ * `api_key` (header `x-api-key`, query or body field): the gateway reads the body (at most 64 KiB), checks the key
+ * with notifications as for GraphQL, and forwards exactly the bytes it read, signed as that institution; a key that is
+ * not valid is 403 and reaches nothing. Anonymous new requests are limited per client address
+ * (`OPEN311_POSTS_PER_HOUR`, default 30), keyed ones per institution (`OPEN311_KEYED_POSTS_PER_HOUR`, default 600):
+ * 429 with Retry-After beyond. Only the path and query of the spec's resources are forwarded.
  */
-async function proxyOpen311(req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>, posts: FixedWindowLimiter) {
+async function proxyOpen311(req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>, limits: Open311Limits) {
   const asXml = /\.xml(?:\?|$)/i.test(req.originalUrl);
   // Errors in the specification's format: [{ code, description }], or <errors><error>… for .xml.
   const fail = (status: number, description: string) => {
@@ -258,20 +278,71 @@ async function proxyOpen311(req: Request, res: Response, env: GatewayEnvironment
   const path = req.originalUrl.split('?')[0];
   if (!OPEN311_PATH.test(path) || path.includes('..')) return fail(404, 'There is no such Open311 resource');
   if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'POST') return fail(405, `${req.method} is not part of GeoReport v2`);
-  if (req.method === 'POST') {
-    // Per client address (the socket's, unless Express is told to trust a proxy's X-Forwarded-For).
-    const taken = posts.take(req.ip ?? req.socket.remoteAddress ?? 'unknown');
-    if (!taken.allowed) {
-      res.setHeader('Retry-After', String(taken.retryAfterSeconds));
-      return fail(429, `At most ${posts.limit} new requests an hour from one address; try again in ${Math.ceil(taken.retryAfterSeconds / 60)} min`);
+  const requestId = requestIdOf(req);
+  const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+  const forward = (caller: Caller, body?: Buffer) =>
+    passThrough(req, res, env, subgraphs, {
+      service: 'enforcement', path: `${path}${query}`, caller, forwardedHeaders: ['content-type', 'content-length', 'accept'], body,
+      maxBytes: MAX_OPEN311_REQUEST_BYTES, tooLargeMessage: OPEN311_TOO_LARGE, timeoutMs: OPEN311_TIMEOUT_MS, fail,
+    });
+  const anonymous: Caller = { userId: 'open311:public', roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId };
+  if (req.method !== 'POST') return forward(anonymous);
+
+  // The key may be in the body, so the body is read here (it is small) before anything is decided.
+  if (Number(req.headers['content-length'] ?? 0) > MAX_OPEN311_REQUEST_BYTES) {
+    req.resume(); // read and dropped, so the client gets the answer instead of a stalled connection
+    return fail(413, OPEN311_TOO_LARGE);
+  }
+  let body: Buffer;
+  try {
+    const read = await readBody(req, MAX_OPEN311_REQUEST_BYTES);
+    if (read === 'too-large') return fail(413, OPEN311_TOO_LARGE);
+    body = read;
+  } catch {
+    return res.destroy(); // the client went away: nobody to answer, nothing forwarded
+  }
+
+  const apiKey = open311ApiKeyOf(req.headers, query.slice(1), body);
+  let caller = anonymous;
+  if (apiKey.kind === 'refused') return fail(403, apiKey.description);
+  if (apiKey.kind === 'key') {
+    try {
+      caller = await authenticateApiKey(apiKey.key, requestId, env, subgraphs);
+    } catch (error) {
+      const extensions = (error as GraphQLError).extensions ?? {};
+      if (extensions.code === ErrorCode.UNAUTHENTICATED) {
+        return fail(403, OPEN311_KEY_REFUSALS[String(extensions.reason)] ?? OPEN311_KEY_REFUSALS.UNKNOWN_API_KEY);
+      }
+      return fail(503, (error as Error).message);
     }
   }
-  const caller: Caller = { userId: 'open311:public', roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId: requestIdOf(req) };
-  const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-  passThrough(req, res, env, subgraphs, {
-    service: 'enforcement', path: `${path}${query}`, caller, forwardedHeaders: ['content-type', 'content-length', 'accept'],
-    maxBytes: MAX_OPEN311_REQUEST_BYTES, tooLargeMessage: 'An Open311 request may be at most 64 KiB', timeoutMs: OPEN311_TIMEOUT_MS, fail,
-  });
+  const refusal = takeOpen311Post(limits, caller, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+  if (refusal) {
+    res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
+    return fail(429, refusal.description);
+  }
+  forward(caller, body);
+}
+
+const OPEN311_TOO_LARGE = 'An Open311 request may be at most 64 KiB';
+
+/**
+ * Counts one new Open311 request: an institution's against its own allowance (several of its systems may post
+ * from behind one address, and a shared address must not throttle it), an anonymous one against its client address
+ * (the socket's, unless Express is told to trust a proxy's X-Forwarded-For). Null when allowed.
+ */
+export function takeOpen311Post(limits: Open311Limits, caller: Caller, address: string): { retryAfterSeconds: number; description: string } | null {
+  const keyed = caller.institutionId !== null;
+  const limiter = keyed ? limits.perInstitution : limits.perAddress;
+  const taken = limiter.take(keyed ? `institution:${caller.institutionId}` : address);
+  if (taken.allowed) return null;
+  const minutes = Math.ceil(taken.retryAfterSeconds / 60);
+  return {
+    retryAfterSeconds: taken.retryAfterSeconds,
+    description: keyed
+      ? `At most ${limiter.limit} new requests an hour for one institution's API keys; try again in ${minutes} min`
+      : `At most ${limiter.limit} new requests an hour from one address; try again in ${minutes} min`,
+  };
 }
 
 interface PassThroughOptions {
@@ -285,6 +356,8 @@ interface PassThroughOptions {
   maxBytes: number;
   tooLargeMessage: string;
   timeoutMs: number;
+  /** The request body when the gateway had to read it first (at most maxBytes): sent as is instead of streamed. */
+  body?: Buffer;
   /** Answers an error in the route's own format. */
   fail(status: number, message: string): void;
 }
@@ -307,6 +380,8 @@ function passThrough(req: Request, res: Response, env: GatewayEnvironment, subgr
     const value = req.headers[name];
     if (value !== undefined) headers[name] = value;
   }
+  // Exactly the bytes read; a client that sent them chunked gets a length here, as the service needs no stream.
+  if (options.body) headers['content-length'] = String(options.body.length);
   const upstream = (target.protocol === 'https:' ? httpsRequest : httpRequest)({
     protocol: target.protocol,
     hostname: target.hostname,
@@ -342,6 +417,10 @@ function passThrough(req: Request, res: Response, env: GatewayEnvironment, subgr
 
   if (req.method === 'GET' || req.method === 'HEAD') {
     upstream.end();
+    return;
+  }
+  if (options.body) {
+    upstream.end(options.body);
     return;
   }
   let received = 0;

@@ -79,7 +79,7 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
   it('files a form-urlencoded request, answers with its id and notice, and shows it without the reporter', async () => {
     const posted = await postForm('/requests.json', {
       service_code: 'BAG_DUMPED', lat: '29.816712', long: '121.547245', description: '路口垃圾袋堆成小山',
-      first_name: '小明', last_name: '王', phone: '13800001234', email: 'wang@example.com', api_key: 'any-client',
+      first_name: '小明', last_name: '王', phone: '13800001234', email: 'wang@example.com',
     });
     expect(posted.status).toBe(201);
     const [created] = JSON.parse(posted.body);
