@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { verifyCaller } from '#libs/auth';
+import { Role, verifyCaller, type Caller } from '#libs/auth';
 import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
 import { errorBody, splitFormat, toXml, type Open311Format } from './open311-format.js';
 import { Open311Error, Open311Service, type RequestFilters } from './open311.service.js';
@@ -51,10 +51,12 @@ export class Open311Controller {
 
   @Post(':file')
   create(@Req() req: Request, @Res() res: Response, @Param('file') file: string, @Body() body: unknown): Promise<void> {
-    return this.answer(req, res, file, async (resource, format) => {
+    return this.answer(req, res, file, async (resource, format, caller) => {
       if (resource !== 'requests') throw new Open311Error(404, `There is no resource ${resource} to POST to`);
       const form = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-      const created = await this.open311.create(form);
+      // The gateway signs the institution in only after checking its api_key; anonymous requests come as open311:public.
+      const institutionId = caller.roles.includes(Role.INSTITUTION) ? caller.institutionId : null;
+      const created = await this.open311.create(form, institutionId);
       return this.send(res, format, 201, 'service_requests', 'request', [created]);
     });
   }
@@ -64,18 +66,19 @@ export class Open311Controller {
     req: Request,
     res: Response,
     file: string,
-    handle: (name: string, format: Open311Format) => Promise<void>,
+    handle: (name: string, format: Open311Format, caller: Caller) => Promise<void>,
   ): Promise<void> {
     const split = splitFormat(file);
     const format = split?.[1] ?? 'json';
     try {
+      let caller: Caller;
       try {
-        verifyCaller(req.headers, this.runtime.env.CONTEXT_SIGNING_SECRET);
+        caller = verifyCaller(req.headers, this.runtime.env.CONTEXT_SIGNING_SECRET);
       } catch {
         throw new Open311Error(401, 'Open311 is served through the gateway only');
       }
       if (!split) throw new Open311Error(404, `${file}: ask for .json or .xml`);
-      await handle(decodeURIComponent(split[0]), format);
+      await handle(decodeURIComponent(split[0]), format, caller);
     } catch (error) {
       if (error instanceof Open311Error) return this.fail(res, format, error.status, error.message);
       this.logger.error(error instanceof Error ? error.stack ?? error.message : String(error));

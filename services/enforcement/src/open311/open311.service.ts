@@ -150,8 +150,11 @@ export class Open311Service {
     return rows.map(toRequest);
   }
 
-  /** `POST requests`: checks the form as GeoReport v2 defines it and files an OPEN311 report. */
-  async create(form: Record<string, unknown>): Promise<{ service_request_id: string; service_notice: string; account_id: null }> {
+  /**
+   * `POST requests`: checks the form as GeoReport v2 defines it and files an OPEN311 report, recording the
+   * institution when the request came with its API key (`institutionId`, from the signed caller).
+   */
+  async create(form: Record<string, unknown>, institutionId: string | null = null): Promise<{ service_request_id: string; service_notice: string; account_id: null }> {
     const text = (name: string): string | null => {
       const value = form[name];
       if (value === undefined || value === null) return null;
@@ -198,6 +201,7 @@ export class Open311Service {
         reporterName: name,
         reporterPhone: phone,
         submittedBy: 'open311',
+        submittedByInstitutionId: institutionId,
       });
     } catch (error) {
       // Everything the report checks is about what the client sent (an address_id that is no compound, above all).

@@ -33,6 +33,7 @@ export interface ReportRow {
   reporterName: string | null;
   reporterPhone: string | null;
   submittedBy: string;
+  submittedByInstitutionId: string | null;
   status: ReportStatus;
   statusNote: string | null;
   assigneeKind: ReportAssigneeKind | null;
@@ -157,6 +158,9 @@ export class CitizenReport {
   @Field(() => ReportReporter, { nullable: true, description: 'Null when the report was made anonymously.' })
   reporter: ReportReporter | null;
 
+  @Field(() => InstitutionRef, { nullable: true, description: 'The institution whose API key filed it through Open311; null for every other report.' })
+  submittedByInstitution: InstitutionRef | null;
+
   @Field({ description: 'True when the caller made this report (and may therefore reopen it).' })
   reportedByMe: boolean;
 
@@ -219,6 +223,7 @@ export class CitizenReport {
       addressText,
       photoUploadIds: row.photoUploadIds,
       reporter,
+      submittedByInstitution: row.submittedByInstitutionId ? InstitutionRef.of(row.submittedByInstitutionId) : null,
       reportedByMe: row.reporterUserId !== null && row.reporterUserId === callerUserId,
       status: row.status,
       statusLabelZh: REPORT_STATUS_LABEL_ZH[row.status],

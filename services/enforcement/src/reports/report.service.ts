@@ -17,7 +17,8 @@ import {
 export const REPORT_COLUMNS = `r.id, r.channel, r.category_code AS "categoryCode", c.name_zh AS "categoryNameZh", r.description,
   r.org_unit_id AS "orgUnitId", r.unit_path::text[] AS "unitPath", r.lat, r.long, r.address_text AS "addressText",
   r.photo_upload_ids::text[] AS "photoUploadIds", r.reporter_user_id AS "reporterUserId", r.reporter_name AS "reporterName",
-  r.reporter_phone AS "reporterPhone", r.submitted_by AS "submittedBy", r.status, r.status_note AS "statusNote",
+  r.reporter_phone AS "reporterPhone", r.submitted_by AS "submittedBy",
+  r.submitted_by_institution_id AS "submittedByInstitutionId", r.status, r.status_note AS "statusNote",
   r.assignee_kind AS "assigneeKind", r.assignee_id AS "assigneeId", r.duplicate_of AS "duplicateOf", r.reopen_count AS "reopenCount",
   r.submitted_at AS "submittedAt", r.due_at AS "dueAt", r.closed_at AS "closedAt", r.updated_at AS "updatedAt",
   (r.closed_at IS NULL AND r.due_at < now()) AS overdue, r.submitted_at::text AS "submittedKey"`;
@@ -46,6 +47,8 @@ export interface NewReport {
   reporterPhone: string | null;
   /** Who entered it: the caller, or `open311` for the public interface. */
   submittedBy: string;
+  /** The institution whose API key filed it (Open311 with an api_key); null otherwise. */
+  submittedByInstitutionId?: string | null;
 }
 
 /**
@@ -162,8 +165,8 @@ export class ReportService {
     const [row] = await db.query(
       `WITH inserted AS (
          INSERT INTO citizen_report (channel, category_code, description, org_unit_id, unit_path, lat, long, address_text, photo_upload_ids,
-                                     reporter_user_id, reporter_name, reporter_phone, submitted_by, status, due_at)
-         SELECT $1, c.code, $3, $4, $5::uuid[], $6, $7, $8, $9::uuid[], $10, $11, $12, $13, 'SUBMITTED',
+                                     reporter_user_id, reporter_name, reporter_phone, submitted_by, submitted_by_institution_id, status, due_at)
+         SELECT $1, c.code, $3, $4, $5::uuid[], $6, $7, $8, $9::uuid[], $10, $11, $12, $13, $15::uuid, 'SUBMITTED',
                 now() + make_interval(hours => c.response_hours)
            FROM report_category c WHERE c.code = $2 AND c.active
          RETURNING id, status),
@@ -175,6 +178,7 @@ export class ReportService {
         report.channel, report.categoryCode, report.description, report.compoundId, unitPath, report.lat, report.long, report.addressText,
         report.photoUploadIds, report.reporterUserId, report.reporterName, report.reporterPhone, report.submittedBy,
         report.channel === ReportChannel.OPEN311 ? 'open311' : report.submittedBy,
+        report.submittedByInstitutionId ?? null,
       ],
     );
     if (!row) throw DomainError.badInput(`${report.categoryCode} is not a report category`, 'UNKNOWN_CATEGORY');

@@ -15,10 +15,19 @@ const SERVICE_FIELDS = ['service_code', 'service_name', 'description', 'metadata
 // A real XML parser, as an Open311 client would use; repeated elements always come back as lists.
 const xml = new XMLParser({ isArray: (name) => ['service', 'request', 'error'].includes(name), parseTagValue: false });
 
+const CREATE_KEY = `mutation($institution: ID!, $label: String!) {
+  createInstitutionApiKey(institutionId: $institution, label: $label) { secret apiKey { id } } }`;
+const REVOKE_KEY = `mutation($id: ID!) { revokeInstitutionApiKey(id: $id) { id } }`;
+const STAFF_REPORT = `query($id: ID!) { report(id: $id) { channel status submittedByInstitution { id name } } }`;
+
 describe('Open311 GeoReport v2 through the gateway, as an independent client', () => {
   let platform: TestPlatform;
   let base: string;
   let compound: DistrictPlan['compounds'][number];
+  let institution: DistrictPlan['institutions'][number];
+  /** An institution's API key, as DISTRICT_ADMIN issues it; and one issued and revoked at once. */
+  let apiKey: string;
+  let revokedKey: string;
 
   /** What a plain HTTP client sees: status, content type and the raw body. */
   const get = async (path: string) => {
@@ -40,6 +49,17 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     platform = await startPlatform();
     base = platform.gatewayUrl.replace(/\/graphql$/, '/open311/v2');
     compound = platform.plan.compounds[0];
+    institution = platform.plan.institutions[0];
+    const admin = await platform.token([Role.DISTRICT_ADMIN]);
+    const issue = async (label: string) => {
+      const created: any = await platform.query(admin, CREATE_KEY, { institution: institution.id, label });
+      expect(created.errors).toBeUndefined();
+      return created.data.createInstitutionApiKey as { secret: string; apiKey: { id: string } };
+    };
+    apiKey = (await issue('Open311 客户端')).secret;
+    const revoked = await issue('已停用');
+    expect((await platform.query(admin, REVOKE_KEY, { id: revoked.apiKey.id })).errors).toBeUndefined();
+    revokedKey = revoked.secret;
   });
 
   afterAll(async () => {
@@ -217,6 +237,65 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     expect(await reportCount()).toBe(before);
   });
 
+  it.each([
+    ['the x-api-key header', 'header'],
+    ['the api_key query parameter', 'query'],
+    ['the api_key form field', 'form'],
+    ['the api_key field of a JSON body', 'json'],
+  ])('files a request with an institution API key in %s and shows staff the institution', async (_place, place) => {
+    const fields = { service_code: 'BIN_OVERFLOW', address_id: compound.id, description: '桶满溢（系统上报）' };
+    const response = await fetch(`${base}/requests.json${place === 'query' ? `?api_key=${encodeURIComponent(apiKey)}` : ''}`, {
+      method: 'POST',
+      headers: {
+        'content-type': place === 'json' ? 'application/json' : 'application/x-www-form-urlencoded',
+        ...(place === 'header' ? { 'x-api-key': apiKey } : {}),
+      },
+      body: place === 'json' ? JSON.stringify({ ...fields, api_key: apiKey })
+        : new URLSearchParams(place === 'form' ? { ...fields, api_key: apiKey } : fields).toString(),
+    });
+    expect(response.status).toBe(201);
+    const [created] = (await response.json()) as Array<Record<string, unknown>>;
+    // The answer stays exactly the spec's.
+    expect(Object.keys(created).sort()).toEqual(['account_id', 'service_notice', 'service_request_id']);
+
+    const admin = await platform.token([Role.DISTRICT_ADMIN]);
+    const staff: any = await platform.query(admin, STAFF_REPORT, { id: created.service_request_id });
+    expect(staff.errors).toBeUndefined();
+    expect(staff.data.report).toEqual({ channel: 'OPEN311', status: 'SUBMITTED', submittedByInstitution: { id: institution.id, name: institution.name } });
+  });
+
+  it('shows no institution on a request filed without a key', async () => {
+    const [created] = JSON.parse((await postForm('/requests.json', { service_code: 'BAG_DUMPED', lat: '29.81', long: '121.54' })).body);
+    const staff: any = await platform.query(await platform.token([Role.DISTRICT_ADMIN]), STAFF_REPORT, { id: created.service_request_id });
+    expect(staff.data.report.submittedByInstitution).toBeNull();
+  });
+
+  it.each([
+    // A real key's prefix with another secret: well formed, and no key.
+    ['unknown', () => `${apiKey.slice(0, -1)}${apiKey.endsWith('A') ? 'B' : 'A'}`, /not known/],
+    ['revoked', () => revokedKey, /revoked/],
+    ['malformed', () => 'any-client', /not an API key/],
+  ])('refuses a key that is %s with 403 in JSON and XML and files nothing', async (_kind, key, says) => {
+    const before = await reportCount();
+    const form = { service_code: 'BAG_DUMPED', lat: '29.8', long: '121.5', api_key: key() };
+    const json = await postForm('/requests.json', form);
+    expect(json.status).toBe(403);
+    expect(JSON.parse(json.body)).toEqual([{ code: 403, description: expect.stringMatching(says) }]);
+    const asXml = await postForm('/requests.xml', form);
+    expect(asXml.status).toBe(403);
+    expect(asXml.type).toMatch(/^text\/xml/);
+    expect(xml.parse(asXml.body).errors.error).toEqual([{ code: '403', description: expect.stringMatching(says) }]);
+    expect(asXml.body).not.toContain(key());
+    expect(await reportCount()).toBe(before);
+  });
+
+  it('keeps reading public: an api_key on a GET is ignored, even a bad one', async () => {
+    const listed = await fetch(`${base}/requests.json?status=open&api_key=not-a-key`, { headers: { 'x-api-key': 'not-a-key' } });
+    expect(listed.status).toBe(200);
+    expect(((await listed.json()) as unknown[]).length).toBeGreaterThan(0);
+    expect((await get('/services.xml?api_key=not-a-key')).status).toBe(200);
+  });
+
   // Last: it spends this gateway's allowance for 127.0.0.1.
   it('limits new requests per client address with 429 and Retry-After in the spec format, and keeps reading open', async () => {
     const before = await reportCount();
@@ -234,5 +313,10 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     expect(Number(limited.retryAfter)).toBeLessThanOrEqual(3600);
     expect(await reportCount()).toBe(before);
     expect((await get('/services.json')).status).toBe(200);
+
+    // An institution's key is counted per institution, never against the address: it still files from here.
+    const keyed = await postForm('/requests.json', { service_code: 'BAG_DUMPED', lat: '29.8', long: '121.5', api_key: apiKey });
+    expect(keyed.status).toBe(201);
+    expect(await reportCount()).toBe(before + 1);
   });
 });
