@@ -282,7 +282,7 @@ async function proxyOpen311(req: Request, res: Response, env: GatewayEnvironment
   const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
   const forward = (caller: Caller, body?: Buffer) =>
     passThrough(req, res, env, subgraphs, {
-      service: 'enforcement', path: `${path}${query}`, caller, forwardedHeaders: ['content-type', 'content-length', 'accept'], body,
+      service: 'enforcement', path: `${path}${withoutApiKey(query)}`, caller, forwardedHeaders: ['content-type', 'content-length', 'accept'], body,
       maxBytes: MAX_OPEN311_REQUEST_BYTES, tooLargeMessage: OPEN311_TOO_LARGE, timeoutMs: OPEN311_TIMEOUT_MS, fail,
     });
   const anonymous: Caller = { userId: 'open311:public', roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId };
@@ -343,6 +343,15 @@ export function takeOpen311Post(limits: Open311Limits, caller: Caller, address: 
       ? `At most ${limiter.limit} new requests an hour for one institution's API keys; try again in ${minutes} min`
       : `At most ${limiter.limit} new requests an hour from one address; try again in ${minutes} min`,
   };
+}
+
+/** The query string without `api_key`: a secret the gateway has checked goes no further (nor into a service's URL logs). */
+export function withoutApiKey(query: string): string {
+  if (!/(?:^\?|&)api_key=/.test(query)) return query;
+  const params = new URLSearchParams(query);
+  params.delete('api_key');
+  const rest = params.toString();
+  return rest ? `?${rest}` : '';
 }
 
 interface PassThroughOptions {

@@ -16,6 +16,7 @@ interface Seen {
   caller: Caller;
   body: string;
   contentType: string | undefined;
+  url: string | undefined;
 }
 
 async function listen(server: Server): Promise<string> {
@@ -55,7 +56,7 @@ describe('Open311 api_key at the gateway', () => {
     });
     enforcement = createServer(async (req, res) => {
       const body = await bodyOf(req);
-      seen.push({ caller: verifyCaller(req.headers, SECRET), body, contentType: req.headers['content-type'] });
+      seen.push({ caller: verifyCaller(req.headers, SECRET), body, contentType: req.headers['content-type'], url: req.url });
       res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' }).end('[]');
     });
     const env = parseGatewayEnvironment({
@@ -97,6 +98,12 @@ describe('Open311 api_key at the gateway', () => {
     expect(seen.map((s) => s.body)).toEqual([form, json]);
     expect(seen.map((s) => s.contentType)).toEqual(['application/x-www-form-urlencoded', 'application/json']);
     for (const { caller } of seen) expect(caller).toMatchObject({ userId: 'api-key:aaaaaaaaaa', roles: ['INSTITUTION'], institutionId: 'inst-a' });
+  });
+
+  it('keeps a key sent in the query string out of the forwarded URL', async () => {
+    expect((await post(`/requests.json?api_key=${KEY_A}&jurisdiction_id=yinzhou`, 'service_code=BAG_DUMPED')).status).toBe(201);
+    expect(seen.map((s) => s.url)).toEqual(['/open311/v2/requests.json?jurisdiction_id=yinzhou']);
+    expect(seen[0].caller).toMatchObject({ institutionId: 'inst-a' });
   });
 
   it('refuses a key that is not valid with 403 in JSON and XML, and forwards nothing', async () => {
