@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseEnvironment, parseEnvironment, port, secret } from '#libs/config';
+import { baseEnvironment, parseEnvironment, port, secret, unsetIfEmpty } from '#libs/config';
 
 const optionalUrl = z
   .string()
@@ -13,9 +13,9 @@ export const gatewayEnvironmentShape = {
   /** Comma-separated origins allowed to call from browsers, or * for any (tokens travel in headers, not cookies). */
   CORS_ORIGINS: z.string().default('*'),
   /** Open311 is public: new requests (POST) a client address may file per hour before 429. */
-  OPEN311_POSTS_PER_HOUR: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(1).default(30)),
+  OPEN311_POSTS_PER_HOUR: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).default(30)),
   /** New requests one institution may file per hour with its API keys (all its keys together) before 429. */
-  OPEN311_KEYED_POSTS_PER_HOUR: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(1).default(600)),
+  OPEN311_KEYED_POSTS_PER_HOUR: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).default(600)),
   /** Where each subgraph is, when not where the committed supergraph says (containers, other hosts). */
   ORGANIZATION_URL: optionalUrl,
   HOUSEHOLDS_URL: optionalUrl,

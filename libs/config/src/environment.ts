@@ -28,8 +28,11 @@ export const DEVELOPMENT_SECRETS = {
   WEBHOOK_SECRET_KEY: 'development-only-webhook-secret-key-0123456789',
 } as const;
 
-/** Empty strings count as unset: `PORT=` in a .env file means "use the default", not port 0. */
-const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+/**
+ * Empty (or blank) strings count as unset: `PORT=` in a .env file, or `${CREDIT_EXPORT_URL:-}` in docker compose,
+ * means "use the default", not port 0 or an empty URL. For `z.preprocess` in every service's settings.
+ */
+export const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 export const port = (fallback: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(fallback));
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EnvironmentError, NodeEnv, parseEnvironment } from '#libs/config';
+import { EnvironmentError, NodeEnv, parseEnvironment, unsetIfEmpty } from '#libs/config';
 
 /** Seconds to wait after the 1st, 2nd, … failed attempt (about four days in all); after the last, the export is FAILED. */
 export const DEFAULT_RETRY_SCHEDULE_SECONDS = [60, 300, 1800, 7200, 21600, 43200, 86400, 86400, 86400];
@@ -15,7 +15,6 @@ export interface CreditExportSettings {
   timeoutMs: number;
 }
 
-const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 export const creditExportEnvironmentShape = {
   NODE_ENV: NodeEnv.default('development'),

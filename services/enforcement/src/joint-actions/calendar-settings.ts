@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EnvironmentError, NodeEnv, parseEnvironment } from '#libs/config';
+import { EnvironmentError, NodeEnv, parseEnvironment, unsetIfEmpty } from '#libs/config';
 
 /** Where calendar apps reach the gateway from, to hand out whole feed addresses; checked at boot. */
 export interface CalendarSettings {
@@ -7,7 +7,6 @@ export interface CalendarSettings {
   publicGatewayUrl: string;
 }
 
-const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 export const calendarEnvironmentShape = {
   NODE_ENV: NodeEnv.default('development'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EnvironmentError } from '#libs/config';
+import { EnvironmentError, unsetIfEmpty } from '#libs/config';
 
 /** The ceiling when `COLLECTION_MAX_KG_PER_POINT_DAY` is unset: no point collects 5 tonnes a day. */
 export const DEFAULT_MAX_KG_PER_POINT_DAY = 5000;
@@ -10,7 +10,7 @@ export class CollectionLimits {
 }
 
 const ceiling = z.preprocess(
-  (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+  unsetIfEmpty,
   z.coerce.number().positive().max(1_000_000).default(DEFAULT_MAX_KG_PER_POINT_DAY),
 );
 

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { EnvironmentError } from '#libs/config';
+import { EnvironmentError, unsetIfEmpty } from '#libs/config';
 import type { ServiceRuntime } from '#libs/platform';
 import { LocalDirectoryStorage } from './local-directory-storage.js';
 import type { PhotoStorage } from './photo-storage.js';
@@ -9,7 +9,7 @@ import type { PhotoStorage } from './photo-storage.js';
 export const DEFAULT_UPLOAD_DIR = 'uploads';
 
 const uploadDir = z.preprocess(
-  (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+  unsetIfEmpty,
   z
     .string()
     .default(DEFAULT_UPLOAD_DIR)

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EnvironmentError, parseEnvironment } from '#libs/config';
+import { EnvironmentError, parseEnvironment, unsetIfEmpty } from '#libs/config';
 
 export const DEFAULT_GRADE_COPY_RETENTION_MONTHS = 6;
 export const DEFAULT_NOTICE_RETENTION_MONTHS = 24;
@@ -15,7 +15,6 @@ export interface RetentionSettings {
   webhookAttemptDays: number;
 }
 
-const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const integer = (fallback: number, min: number, max: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().min(min).max(max).default(fallback));
 
 export const retentionEnvironmentShape = {

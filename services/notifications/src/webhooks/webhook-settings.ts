@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { EnvironmentError, NodeEnv, parseEnvironment, secret } from '#libs/config';
+import { EnvironmentError, NodeEnv, parseEnvironment, secret, unsetIfEmpty } from '#libs/config';
 
 /**
  * Retries after a failed attempt, in seconds: about three days in all (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h,
@@ -27,7 +27,6 @@ export interface WebhookSettings {
   secretKey: string;
 }
 
-const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
