@@ -12,7 +12,7 @@ import { serviceDatabaseName, withDatabase } from '#libs/database';
 import { planDistrict, planUnits, type DistrictPlan } from '#libs/demo-data';
 import { ServiceName } from '#libs/messaging';
 import { parseServiceEnvironment, serviceRuntime, type DemoData } from '#libs/platform';
-import { PROCESS_NODE_ARGS, SERVICE_NAMES, loadDemoData, loadService, repoRoot } from '#libs/tools';
+import { PROCESS_NODE_ARGS, SERVICE_NAMES, freePort, loadDemoData, loadService, repoRoot } from '#libs/tools';
 import { createGateway, readSupergraph } from '../../../gateway/src/gateway.js';
 import { parseGatewayEnvironment } from '../../../gateway/src/gateway-environment.js';
 import { postGraphQL, type GraphQLResponse } from './graphql-client.js';
@@ -220,13 +220,6 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Removes every Redis key of a test's queues. */
 async function deleteQueues(redisUrl: string, prefix: string): Promise<void> {

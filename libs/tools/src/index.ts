@@ -1,4 +1,5 @@
 export * from './compose.js';
+export * from './free-port.js';
 export * from './node-args.js';
 export * from './preflight.js';
 export * from './repo-root.js';
