@@ -2,9 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { monthStart, shanghaiDate } from '#libs/calendar';
+import type { RuleSetRow } from '#libs/rule-sets';
 import { prepareDisclosureDraft } from '../disclosure/disclosure-draft.js';
 import { announceWithdrawals, fanOutNotices } from '../webhooks/webhook-fan-out.js';
-import { NOTICE_RULE_SETS } from './notice-rules.js';
+import { NOTICE_RULE_SETS, type NoticeRules } from './notice-rules.js';
 import { GENERATE_NOTICES, NOTICE_WORDS, WITHDRAW_UNEARNED_NOTICES, dateInWords, monthInWords } from './notice-sql.js';
 
 export interface GeneratedNotices {
@@ -49,7 +50,8 @@ export class NoticeGenerator {
         this.logger.log(`${month} of ${districtId} waits: ${graded}/${evaluated.households} grades here, ${unknownInstitutions} institutions unknown`);
         return false;
       }
-      const generated = await this.generate(manager, districtId, month, null);
+      const ruleSet = await NOTICE_RULE_SETS.requireInForce(manager, districtId, month);
+      const generated = await this.generate(manager, districtId, month, ruleSet, null);
       await manager.query(`UPDATE evaluated_month SET notices_generated_at = now() WHERE district_id = $1 AND month = $2`, [districtId, monthStart(month)]);
       this.logger.log(`${month} of ${districtId}: ${generated.notices} notices for ${generated.institutions.length} institutions`);
       return true;
@@ -88,13 +90,17 @@ export class NoticeGenerator {
       monthStart(month), districtId, JSON.stringify(ruleSet.rules), householdIds,
     ]);
     await announceWithdrawals(manager, withdrawn.map((n) => n.id), withdrawn.map((n) => n.institutionId));
-    const added = await this.generate(manager, districtId, month, householdIds);
+    const added = await this.generate(manager, districtId, month, ruleSet, householdIds);
     return { withdrawn: withdrawn.length, added: added.notices };
   }
 
-  /** Generates, inside the caller's transaction, the notices of a month's households (all when `householdIds` is null). */
-  async generate(manager: EntityManager, districtId: string, month: string, householdIds: string[] | null, now = new Date()): Promise<GeneratedNotices> {
-    const ruleSet = await NOTICE_RULE_SETS.requireInForce(manager, districtId, month);
+  /**
+   * Generates, inside the caller's transaction, the notices `ruleSet` (the month's rules in force) earns for a month's
+   * households (all when `householdIds` is null).
+   */
+  private async generate(
+    manager: EntityManager, districtId: string, month: string, ruleSet: RuleSetRow<NoticeRules>, householdIds: string[] | null, now = new Date(),
+  ): Promise<GeneratedNotices> {
     const [result]: GeneratedNotices[] = await manager.query(GENERATE_NOTICES, [
       monthStart(month), districtId, JSON.stringify(ruleSet.rules), ruleSet.version, NOTICE_WORDS, monthInWords(month),
       dateInWords(shanghaiDate(now)), householdIds,
