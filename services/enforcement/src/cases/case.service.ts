@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isWithinScope, type Caller } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
-import { SqlParams } from '#libs/database';
+import { PostgresErrorCode, SqlParams, isPostgresError } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
@@ -170,7 +170,7 @@ export class CaseService {
         return id;
       } catch (error) {
         // The unique key on action_finding_id decides, also between two officers opening a case from one finding at once.
-        if ((error as { code?: string }).code === '23505' && finding) {
+        if (finding && isPostgresError(error, PostgresErrorCode.UniqueViolation)) {
           throw DomainError.conflict('A case has already been opened from that finding', 'FINDING_ALREADY_OPENED', { actionFindingId: finding.id });
         }
         throw error;
