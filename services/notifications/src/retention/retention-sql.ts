@@ -53,18 +53,11 @@ ON CONFLICT (id) DO UPDATE SET purged_before = excluded.purged_before, purged_at
 // a subquery instead, the planner hashes it against a scan of the whole table, every batch. The grade copies have
 // composite keys, so their rows are taken by physical address (ctid) within the one statement.
 
-const DELETE_GRADED_RESIDENTS = `
+/** Deletes a batch of a grade-copy table's rows of months before the cutoff ($1); both tables' keys begin with the month. */
+const deleteGradeCopies = (table: 'graded_resident' | 'graded_household') => `
 WITH gone AS (
-  DELETE FROM graded_resident
-   WHERE ctid = ANY(ARRAY(SELECT ctid FROM graded_resident WHERE month < $1::date ORDER BY month LIMIT $2))
-  RETURNING 1
-)
-SELECT count(*)::int AS count FROM gone`;
-
-const DELETE_GRADED_HOUSEHOLDS = `
-WITH gone AS (
-  DELETE FROM graded_household
-   WHERE ctid = ANY(ARRAY(SELECT ctid FROM graded_household WHERE month < $1::date ORDER BY month LIMIT $2))
+  DELETE FROM ${table}
+   WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${table} WHERE month < $1::date ORDER BY month LIMIT $2))
   RETURNING 1
 )
 SELECT count(*)::int AS count FROM gone`;
@@ -121,8 +114,8 @@ async function inBatches(dataSource: DataSource, statement: string, cutoff: stri
 export async function applyRetention(dataSource: DataSource, firedAt: Date, settings: RetentionSettings): Promise<RetentionResult> {
   const cutoffs = retentionCutoffs(firedAt, settings);
   await dataSource.query(RECORD_GRADE_COPY_PURGE, [cutoffs.gradeCopiesBefore, firedAt]);
-  const gradedResidentsDeleted = await inBatches(dataSource, DELETE_GRADED_RESIDENTS, cutoffs.gradeCopiesBefore);
-  const gradedHouseholdsDeleted = await inBatches(dataSource, DELETE_GRADED_HOUSEHOLDS, cutoffs.gradeCopiesBefore);
+  const gradedResidentsDeleted = await inBatches(dataSource, deleteGradeCopies('graded_resident'), cutoffs.gradeCopiesBefore);
+  const gradedHouseholdsDeleted = await inBatches(dataSource, deleteGradeCopies('graded_household'), cutoffs.gradeCopiesBefore);
   const noticesRedacted = await inBatches(dataSource, REDACT_NOTICES, cutoffs.noticesBefore, firedAt);
   const webhookAttemptsDeleted = await inBatches(dataSource, DELETE_WEBHOOK_ATTEMPTS, cutoffs.attemptsBefore);
   return { ...cutoffs, gradedHouseholdsDeleted, gradedResidentsDeleted, noticesRedacted, webhookAttemptsDeleted };
