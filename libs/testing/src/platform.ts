@@ -5,12 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { signAccessToken, type Role } from '#libs/auth';
 import { serviceDatabaseName, withDatabase } from '#libs/database';
-import { planDistrict, planUnits, type DistrictPlan } from '#libs/demo-data';
-import { ServiceName } from '#libs/messaging';
+import { planDistrict, type DistrictPlan } from '#libs/demo-data';
+import { QueueName, ServiceName } from '#libs/messaging';
 import { parseServiceEnvironment, serviceRuntime, type DemoData } from '#libs/platform';
 import { PROCESS_NODE_ARGS, SERVICE_NAMES, freePort, loadDemoData, loadService, repoRoot } from '#libs/tools';
 import { createGateway, readSupergraph } from '../../../gateway/src/gateway.js';
@@ -99,26 +100,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     for (const name of SERVICE_NAMES) {
       await demoData.get(name)!.seed(databases.get(name)!, plan, { households: options.households ?? 240 });
     }
-    const unitCount = planUnits(plan).length;
-    for (const name of [ServiceName.Households, ServiceName.Enforcement, ServiceName.Notifications]) {
-      await waitFor(`${name}'s copy of the territory tree`, async () => {
-        const [{ count }] = await databases.get(name)!.query(`SELECT count(*)::int AS count FROM territory_unit`);
-        return count === unitCount;
-      });
-    }
-    for (const name of [ServiceName.Enforcement, ServiceName.Notifications]) {
-      await waitFor(`${name}'s copy of the institutions`, async () => {
-        const [{ count }] = await databases.get(name)!.query(`SELECT count(*)::int AS count FROM institution_copy`);
-        return count === plan.institutions.length;
-      });
-    }
-
-    // Cases check their household against enforcement's copy of the registry, which the seed's announcements fill.
-    const [{ households }] = await databases.get(ServiceName.Households)!.query(`SELECT count(*)::int AS households FROM household`);
-    await waitFor(`enforcement's copy of the ${households} households`, async () => {
-      const [{ count }] = await databases.get(ServiceName.Enforcement)!.query(`SELECT count(*)::int AS count FROM household_copy WHERE NOT removed`);
-      return count === households;
-    });
+    // The seed's events (territory, institutions, households, the demo months' grades and completions) fill the other
+    // services' copies and start their work (notices, vanguard scores). A test starts once all of it is done, so what it
+    // arranges is never overtaken by the seed's own events still on their way.
+    await waitFor('the seed\'s events to be delivered and handled', () => platformSettled(databases, env), 90_000);
 
     const gatewayEnv = parseGatewayEnvironment({
       ...env,
@@ -220,6 +205,28 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+
+/**
+ * Whether nothing is left to deliver or handle: every service's outbox is published and no queue has a job waiting or
+ * running (scheduled jobs wait as delayed ones and do not count). Queues are looked at before and after the outboxes,
+ * so an event a handler records while being looked at is seen either as unpublished or as a waiting job.
+ */
+async function platformSettled(databases: Map<ServiceName, DataSource>, env: Record<string, string>): Promise<boolean> {
+  const queues = Object.values(QueueName).map((name) => new Queue(name, { connection: { url: env.REDIS_URL }, prefix: env.QUEUE_PREFIX }));
+  try {
+    const idle = async () =>
+      (await Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children'))))
+        .every((counts) => Object.values(counts).every((count) => count === 0));
+    if (!(await idle())) return false;
+    for (const database of databases.values()) {
+      const [{ pending }] = await database.query(`SELECT count(*)::int AS pending FROM outbox_event WHERE published_at IS NULL`);
+      if (pending > 0) return false;
+    }
+    return idle();
+  } finally {
+    await Promise.all(queues.map((queue) => queue.close()));
+  }
+}
 
 /** Removes every Redis key of a test's queues. */
 async function deleteQueues(redisUrl: string, prefix: string): Promise<void> {
