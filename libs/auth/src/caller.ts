@@ -25,9 +25,18 @@ export function requirePermission(caller: Caller, permission: Permission): void 
   }
 }
 
+/**
+ * True when the caller acts for the whole district: no org unit and a district-wide role. A caller without an org
+ * unit and without such a role (an institution's API key, the anonymous Open311 caller) reaches no territory at all.
+ */
+export function actsForWholeDistrict(caller: Caller): boolean {
+  return caller.orgUnitId === null && caller.roles.some((role) => DISTRICT_WIDE_ROLES.includes(role));
+}
+
 /** True when a unit whose ancestor path (root first, itself last) is `path` lies inside the caller's territory. */
 export function isWithinScope(caller: Caller, path: readonly string[]): boolean {
-  return caller.orgUnitId === null || path.includes(caller.orgUnitId);
+  if (caller.orgUnitId === null) return actsForWholeDistrict(caller);
+  return path.includes(caller.orgUnitId);
 }
 
 export function requireWithinScope(caller: Caller, path: readonly string[]): void {

@@ -142,9 +142,10 @@ for (const [permission, roles] of REPORT_GRANTS) for (const role of roles) (ROLE
 /**
  * Roles that act for the whole district and may therefore carry no org unit. A work-unit branch secretary's
  * members live anywhere, so their reach is their branch (checked where branches are), not a territory.
- * Every other role is scoped to an org unit.
+ * Every other role is scoped to an org unit. An institution (API key) has no org unit but is not district-wide: it
+ * reaches only its own notices, webhooks and reports, so territory checks refuse it.
  */
-export const DISTRICT_WIDE_ROLES: readonly Role[] = [Role.DISTRICT_ADMIN, Role.BUREAU_OFFICER, Role.BRANCH_SECRETARY, Role.INSTITUTION];
+export const DISTRICT_WIDE_ROLES: readonly Role[] = [Role.DISTRICT_ADMIN, Role.BUREAU_OFFICER, Role.BRANCH_SECRETARY];
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && Object.values(Role).includes(value as Role);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { isWithinScope, type Caller } from '#libs/auth';
+import { actsForWholeDistrict, isWithinScope, type Caller } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { PostgresErrorCode, SqlParams, isPostgresError } from '#libs/database';
 import { DomainError } from '#libs/errors';
@@ -338,7 +338,7 @@ export class CaseService {
   }
 
   private async requireScope(caller: Caller, orgUnitId: string): Promise<void> {
-    if (!caller.orgUnitId) return;
+    if (actsForWholeDistrict(caller)) return;
     const unit = await this.territory.find(orgUnitId);
     if (!unit || !isWithinScope(caller, unit.path)) throw DomainError.forbidden('That case is outside your territory', 'OUT_OF_SCOPE');
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Permission, hasPermission, type Caller } from '#libs/auth';
+import { Permission, hasPermission, isWithinScope, type Caller } from '#libs/auth';
 import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
@@ -371,7 +371,7 @@ export class ReportService {
   /** Report handlers see the reports of their territory; coordinates-only reports belong to the whole district. */
   canHandle(caller: Caller, row: Pick<ReportRow, 'unitPath'>): boolean {
     if (!hasPermission(caller, Permission.REPORT_HANDLE)) return false;
-    return caller.orgUnitId === null || row.unitPath.includes(caller.orgUnitId);
+    return isWithinScope(caller, row.unitPath);
   }
 
   private async rows(ids: readonly string[]): Promise<ReportRow[]> {

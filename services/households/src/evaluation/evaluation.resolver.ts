@@ -34,7 +34,7 @@ export class EvaluationResolver {
   @Query(() => EvaluationRun, { description: 'Status and progress of an evaluation run.' })
   evaluationRun(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<EvaluationRun> {
     requirePermission(caller, Permission.EVALUATION_RUN);
-    return this.evaluation.run(id);
+    return this.evaluation.run(caller, id);
   }
 
   @Query(() => MonthlyGrade, { nullable: true, description: "A household's grade of a month, with its reasons; null when not evaluated yet. Residents may read their own." })

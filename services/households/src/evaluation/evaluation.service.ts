@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { canSeeHousehold, type Caller } from '#libs/auth';
+import { canSeeHousehold, isWithinScope, type Caller } from '#libs/auth';
 import { monthStart, parseMonth, shanghaiMonth } from '#libs/calendar';
 import { DomainError } from '#libs/errors';
 import {
@@ -148,9 +148,11 @@ export class EvaluationService {
     );
   }
 
-  async run(id: string): Promise<EvaluationRun> {
+  /** A run of a unit inside the caller's territory; another territory's run is NOT_FOUND, as if it did not exist. */
+  async run(caller: Caller, id: string): Promise<EvaluationRun> {
     const [row]: EvaluationRunRow[] = await this.dataSource.query(`SELECT ${RUN_COLUMNS} FROM evaluation_run WHERE id = $1`, [id]);
-    if (!row) throw DomainError.notFound('EvaluationRun', id);
+    const unit = row ? await this.territory.find(row.orgUnitId) : null;
+    if (!row || !unit || !isWithinScope(caller, unit.path)) throw DomainError.notFound('EvaluationRun', id);
     return EvaluationRun.from(row);
   }
 

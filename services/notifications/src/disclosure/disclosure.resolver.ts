@@ -39,9 +39,9 @@ export class DisclosureResolver {
     return this.disclosures.counts(caller, disclosure);
   }
 
-  @ResolveField(() => PublicDisclosureEventConnection, { description: 'Every action on it, oldest first (append-only).' })
-  events(@Parent() disclosure: PublicDisclosure, @Args() args: PageArgs): Promise<ConnectionShape<PublicDisclosureEvent>> {
-    return this.disclosures.events(disclosure, args);
+  @ResolveField(() => PublicDisclosureEventConnection, { description: 'Every action on it and on its entries in your territory, oldest first (append-only).' })
+  events(@CurrentCaller() caller: Caller, @Parent() disclosure: PublicDisclosure, @Args() args: PageArgs): Promise<ConnectionShape<PublicDisclosureEvent>> {
+    return this.disclosures.events(caller, disclosure, args);
   }
 
   @ResolveField(() => PublicDisclosurePendingDifference, {

@@ -93,15 +93,24 @@ export class DisclosureService {
 
   /** The audit log, oldest first. */
   /** Its audit log, oldest first. */
-  events(disclosure: PublicDisclosure, args: PageArgs): Promise<ConnectionShape<PublicDisclosureEvent>> {
+  /**
+   * The disclosure's own events, and those about entries in the caller's territory: an event about another street's
+   * entry (who excluded whom, and why) is no more visible than the entry itself.
+   */
+  events(caller: Caller, disclosure: PublicDisclosure, args: PageArgs): Promise<ConnectionShape<PublicDisclosureEvent>> {
     const params = new SqlParams();
+    const entryScope = this.entryScope(caller, params);
+    // entryScope is written for entries aliased `e`; inside the sub-select that alias names the entry, not the event.
+    const visibleEntry = entryScope.length === 0 ? [] : [
+      `(e.entry_id IS NULL OR e.entry_id IN (SELECT e.id FROM public_disclosure_entry e WHERE ${entryScope.join(' AND ')}))`,
+    ];
     return fetchKeysetPage<PublicDisclosureEvent & { seq: string }, PublicDisclosureEvent>(
       this.dataSource,
       args,
       {
         // Ordered by the column e.seq, not the text alias (which would sort 10 before 9).
         select: `e.seq::text AS seq, e.action, e.actor, e.at, e.note, e.entry_id AS "entryId"`, from: 'public_disclosure_event e',
-        where: [`e.disclosure_id = ${params.add(disclosure.id)}::uuid`], params, orderBy: ['e.seq'], keyOf: (row) => [row.seq],
+        where: [`e.disclosure_id = ${params.add(disclosure.id)}::uuid`, ...visibleEntry], params, orderBy: ['e.seq'], keyOf: (row) => [row.seq],
       },
       (rows) => rows.map(({ seq: _seq, ...row }) => Object.assign(new PublicDisclosureEvent(), row)),
     );

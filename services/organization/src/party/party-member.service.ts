@@ -7,7 +7,7 @@ import { PostgresErrorCode, SqlParams, isPostgresError, violatedConstraint } fro
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { PersonalDataAudit } from '#libs/privacy';
-import { registrationKindOf, type PartyOrgKind } from './party-org-kind.js';
+import { RegistrationKind, registrationKindOf, type PartyOrgKind } from './party-org-kind.js';
 import type { CreatePartyMemberInput, PartyMembersArgs } from './party.inputs.js';
 import { PartyMember, type BranchRegistrationRow, type PartyMemberRow } from './party.models.js';
 import { canReadMember, readsOwnBranchesOnly, readsOwnRecordOnly, registeredWithBranchOf, requireMemberWithinScope } from './party-scope.js';
@@ -20,7 +20,7 @@ const REGISTRATION_COLUMNS = `r.id, r.party_member_id AS "partyMemberId", r.bran
   r.confirmed_at AS "confirmedAt", r.ended_at AS "endedAt"`;
 const PHONE = /^1[3-9]\d{9}$/;
 
-interface BranchRow { id: string; kind: PartyOrgKind; name: string; scopePath: string[] }
+interface BranchRow { id: string; kind: PartyOrgKind; name: string; institutionId: string | null; scopePath: string[] }
 
 /** Party members, their commitment letters and their dual registration with branches. */
 @Injectable()
@@ -140,10 +140,19 @@ export class PartyMemberService {
    * even when two requests race.
    */
   async register(caller: Caller, memberId: string, branchId: string): Promise<BranchRegistrationRow> {
-    await this.requireManageable(caller, memberId);
+    const member = await this.requireManageable(caller, memberId);
     const branch = await this.branch(branchId);
     const kind = registrationKindOf(branch.kind);
     if (!kind) throw DomainError.badInput(`A ${branch.kind} is not a branch members register with`, 'NOT_A_BRANCH');
+    // A member registers where they work and where they live, nowhere else; staff only with branches of their territory.
+    if (kind === RegistrationKind.WORK_UNIT && (member.institutionId === null || branch.institutionId !== member.institutionId)) {
+      throw DomainError.badInput(`${branch.name} is not the branch of the member's work unit`, 'NOT_MEMBERS_WORK_UNIT');
+    }
+    if (kind === RegistrationKind.COMMUNITY && (member.communityId === null || !branch.scopePath.includes(member.communityId))) {
+      throw DomainError.badInput(`${branch.name} is not in the member's community`, 'NOT_MEMBERS_COMMUNITY');
+    }
+    const isTheMember = member.userId !== null && member.userId === caller.userId;
+    if (!isTheMember && !isWithinScope(caller, branch.scopePath)) throw DomainError.forbidden(`${branch.name} is outside your territory`, 'OUT_OF_SCOPE');
     try {
       const [row] = await this.dataSource.query(
         `INSERT INTO branch_registration AS r (party_member_id, branch_id, kind, registered_by) VALUES ($1, $2, $3, $4)
@@ -224,7 +233,7 @@ export class PartyMemberService {
 
   private async branch(id: string): Promise<BranchRow> {
     const [branch] = await this.dataSource.query(
-      `SELECT o.id, o.kind, o.name, COALESCE(u.path, iu.path)::text[] AS "scopePath"
+      `SELECT o.id, o.kind, o.name, o.institution_id AS "institutionId", COALESCE(u.path, iu.path)::text[] AS "scopePath"
          FROM party_org o LEFT JOIN org_unit u ON u.id = o.org_unit_id
          LEFT JOIN institution i ON i.id = o.institution_id LEFT JOIN org_unit iu ON iu.id = i.org_unit_id
         WHERE o.id = $1`, [id]);

@@ -16,7 +16,7 @@ export function requireOrgWithinScope(caller: Caller, org: Pick<PartyOrgRow, 'sc
 }
 
 export function memberWithinScope(caller: Caller, member: Pick<PartyMemberRow, 'scopePath'>): boolean {
-  return caller.orgUnitId === null || (member.scopePath?.includes(caller.orgUnitId) ?? false);
+  return isWithinScope(caller, member.scopePath ?? []);
 }
 
 export function requireMemberWithinScope(caller: Caller, member: Pick<PartyMemberRow, 'scopePath'>): void {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Permission, ROLE_PERMISSIONS, Role, hasPermission, requirePermission, type Caller } from '#libs/auth';
+import { Permission, ROLE_PERMISSIONS, Role, hasPermission, isWithinScope, requirePermission, type Caller } from '#libs/auth';
 import { addMonths, monthStart, parseMonth, shanghaiMonth } from '#libs/calendar';
 import { PostgresErrorCode, SqlParams, isPostgresError } from '#libs/database';
 import { DomainError } from '#libs/errors';
@@ -295,7 +295,7 @@ export class VanguardService {
     );
     if (!member) throw DomainError.notFound('PartyMember', memberId);
     if (this.isConsoleReader(caller)) {
-      if (caller.orgUnitId === null || (member.path ?? []).includes(caller.orgUnitId)) return;
+      if (isWithinScope(caller, member.path ?? [])) return;
       throw DomainError.forbidden('That party member lives outside your territory', 'OUT_OF_SCOPE');
     }
     // The member's account (user_id), or a token whose subject is the member id, as households' check-ins use.
@@ -314,7 +314,7 @@ export class VanguardService {
       [partyOrgId],
     );
     if (!org) throw DomainError.notFound('PartyOrg', partyOrgId);
-    if (caller.orgUnitId === null || org.path === null || org.path.includes(caller.orgUnitId)) return;
+    if (org.path === null || isWithinScope(caller, org.path)) return;
     const [mine] = await this.dataSource.query(`SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [caller.orgUnitId]);
     if (!mine?.path.includes(org.path.at(-1))) throw DomainError.forbidden('That party organisation is outside your territory', 'OUT_OF_SCOPE');
   }

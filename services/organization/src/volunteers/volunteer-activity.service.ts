@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Permission, hasPermission, requireWithinScope, type Caller } from '#libs/auth';
+import { Permission, hasPermission, isWithinScope, requireWithinScope, type Caller } from '#libs/auth';
 import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
@@ -328,7 +328,7 @@ export class VolunteerActivityService {
 
   /** May the caller see this activity's sign-ups (names of volunteers)? Organisers of its territory only. */
   mayManage(caller: Caller, activity: Pick<VolunteerActivity, 'orgUnitPath'>): boolean {
-    return hasPermission(caller, Permission.VOLUNTEER_MANAGE) && (caller.orgUnitId === null || activity.orgUnitPath.includes(caller.orgUnitId));
+    return hasPermission(caller, Permission.VOLUNTEER_MANAGE) && isWithinScope(caller, activity.orgUnitPath);
   }
 
   private async find(manager: EntityManager, id: string, lock = false): Promise<VolunteerActivityRow> {
