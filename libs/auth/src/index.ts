@@ -2,3 +2,4 @@ export * from './roles.js';
 export * from './caller.js';
 export * from './caller-signature.js';
 export * from './access-token.js';
+export * from './access-policy.js';

@@ -28,7 +28,7 @@ export const ROLE_LABEL_ZH: Record<Role, string> = {
   [Role.INSTITUTION]: '单位/学校（API）',
 };
 
-/** What a role may do. Checked in every resolver; scope (which part of the territory) is checked separately. */
+/** What a role may do. Each service's access policies say which permission each operation needs (see access-policy.ts). */
 export enum Permission {
   TERRITORY_READ = 'TERRITORY_READ',
   TERRITORY_MANAGE = 'TERRITORY_MANAGE',
@@ -128,7 +128,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.DUTY_LOG_RECORD, P.VANGUARD_READ,
   ],
   [Role.VOLUNTEER]: [P.TERRITORY_READ, P.HOUSEHOLD_READ, P.EVALUATION_READ, P.INSPECTION_RECORD, P.UPLOAD_CREATE, P.OUTREACH, P.VOLUNTEER_SIGN_UP],
-  [Role.RESIDENT]: [P.EVALUATION_READ, P.COLLECTION_REQUEST_CREATE, P.UPLOAD_CREATE, P.VOLUNTEER_SIGN_UP],
+  // TERRITORY_READ: a resident sees the units their own household belongs to (its compound, community, street).
+  [Role.RESIDENT]: [P.TERRITORY_READ, P.EVALUATION_READ, P.COLLECTION_REQUEST_CREATE, P.UPLOAD_CREATE, P.VOLUNTEER_SIGN_UP],
   [Role.INSTITUTION]: [P.INSTITUTION_SELF_SERVICE],
 };
 

@@ -7,3 +7,4 @@ export * from './health.controller.js';
 export * from './service-definition.js';
 export * from './platform.module.js';
 export * from './bootstrap.js';
+export * from './access-policy-enforcement.js';

@@ -10,6 +10,7 @@ import { CallerSignatureError, verifyCaller } from '#libs/auth';
 import { ErrorCode, formatGraphQLError } from '#libs/errors';
 import { ensureDatabase, runMigrations, serviceDatabaseName, serviceDataSourceOptions, withDatabase } from '#libs/database';
 import { MessagingModule } from '#libs/messaging';
+import { enforceAccessPolicies } from './access-policy-enforcement.js';
 import { HealthController } from './health.controller.js';
 import { LocalDateScalar } from './local-date.scalar.js';
 import type { RequestContext } from './request-context.js';
@@ -68,6 +69,7 @@ export class PlatformModule {
           includeStacktraceInErrorResponses: !production,
           plugins: [ApolloServerPluginInlineTraceDisabled()],
           buildSchemaOptions: { numberScalarMode: 'integer' },
+          transformSchema: (schema) => enforceAccessPolicies(schema, runtime.policies, runtime.service),
           context: ({ req }: { req: Request }): RequestContext => ({
             req,
             caller: callerOf(req, env.CONTEXT_SIGNING_SECRET),

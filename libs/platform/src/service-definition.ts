@@ -1,5 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import type { ServicePolicies } from '#libs/auth';
 import type { DistrictPlan } from '#libs/demo-data';
 import type { ServiceDataSourceConfig } from '#libs/database';
 import type { ServiceName } from '#libs/messaging';
@@ -16,6 +17,8 @@ export interface ServiceRuntime {
    * database or Redis: `npm run compose` and the supergraph test use it.
    */
   mode: 'serve' | 'schema';
+  /** Who may call each operation, resolve each entity and read each personal-data field (the service's policy file). */
+  policies: ServicePolicies;
 }
 
 export interface DemoDataOptions {
@@ -39,8 +42,10 @@ export interface ServiceDefinition {
   migrations: ServiceRuntime['migrations'];
   module(runtime: ServiceRuntime): DynamicModule;
   demoData: DemoData;
+  /** The service's access policies, declared in one file per service (`<service>.policy.ts`). */
+  policies: ServicePolicies;
 }
 
 export function serviceRuntime(definition: ServiceDefinition, env: ServiceEnvironment, mode: ServiceRuntime['mode']): ServiceRuntime {
-  return { service: definition.name, env, entities: definition.entities, migrations: definition.migrations, mode };
+  return { service: definition.name, env, entities: definition.entities, migrations: definition.migrations, mode, policies: definition.policies };
 }

@@ -4,3 +4,4 @@ export * from './node-args.js';
 export * from './preflight.js';
 export * from './repo-root.js';
 export * from './services.js';
+export * from './access-policy-coverage.js';

@@ -1,5 +1,6 @@
 // Workspace tooling (start, seed, migrate, compose, tests) reaches into every service; runtime code never imports this.
 import { ServiceName } from '#libs/messaging';
+import type { ServicePolicies } from '#libs/auth';
 import type { DemoData, ServiceDefinition } from '#libs/platform';
 
 /**
@@ -39,4 +40,18 @@ export async function loadAllServices(): Promise<ServiceDefinition[]> {
   const services: ServiceDefinition[] = [];
   for (const name of SERVICE_NAMES) services.push(await loadService(name));
   return services;
+}
+
+/** Loads one service's access policies alone (no GraphQL types), so one process can hold all four. */
+const POLICY_LOADERS: Record<ServiceName, () => Promise<ServicePolicies>> = {
+  [ServiceName.Organization]: async () => (await import('../../../services/organization/src/organization.policy.js')).organizationPolicies,
+  [ServiceName.Households]: async () => (await import('../../../services/households/src/households.policy.js')).householdsPolicies,
+  [ServiceName.Enforcement]: async () => (await import('../../../services/enforcement/src/enforcement.policy.js')).enforcementPolicies,
+  [ServiceName.Notifications]: async () => (await import('../../../services/notifications/src/notifications.policy.js')).notificationsPolicies,
+};
+
+export async function loadAllPolicies(): Promise<Record<ServiceName, ServicePolicies>> {
+  const policies = {} as Record<ServiceName, ServicePolicies>;
+  for (const name of SERVICE_NAMES) policies[name] = await POLICY_LOADERS[name]();
+  return policies;
 }

@@ -20,6 +20,7 @@ import { JointActionsModule } from './joint-actions/joint-actions.module.js';
 import { Open311Module } from './open311/open311.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { enforcementDemoData } from './seed/enforcement.seed.js';
+import { enforcementPolicies } from './enforcement.policy.js';
 
 @Module({})
 export class EnforcementServiceModule {
@@ -36,6 +37,7 @@ export class EnforcementServiceModule {
 
 /** enforcement: campaigns and joint actions with iCalendar feeds, citizen reports with Open311, cases with due process and the credit/points export. */
 export const enforcementService: ServiceDefinition = {
+  policies: enforcementPolicies,
   name: ServiceName.Enforcement,
   defaultPort: DEFAULT_PORTS[ServiceName.Enforcement],
   entities: [CampaignEntity],

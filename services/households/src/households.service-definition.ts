@@ -30,6 +30,7 @@ import { OutreachModule } from './outreach/outreach.module.js';
 import { RegistryModule } from './registry/registry.module.js';
 import { householdsDemoData } from './seed/households.seed.js';
 import { UploadsModule } from './uploads/uploads.module.js';
+import { householdsPolicies } from './households.policy.js';
 
 @Module({})
 export class HouseholdsServiceModule {
@@ -49,6 +50,7 @@ export class HouseholdsServiceModule {
  * statistics, tiered outreach, and collection services.
  */
 export const householdsService: ServiceDefinition = {
+  policies: householdsPolicies,
   name: ServiceName.Households,
   defaultPort: DEFAULT_PORTS[ServiceName.Households],
   entities: [HouseholdEntity, ResidentEntity, CommitmentLetterEntity, InspectionEntity],

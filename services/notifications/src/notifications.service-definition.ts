@@ -21,6 +21,7 @@ import { NoticeTemplateEntity } from './templates/notice-template.entity.js';
 import { TemplatesModule } from './templates/templates.module.js';
 import { CreateWebhooks1796000000404 } from './database/migrations/1796000000404-createWebhooks.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { notificationsPolicies } from './notifications.policy.js';
 
 @Module({})
 export class NotificationsServiceModule {
@@ -34,6 +35,7 @@ export class NotificationsServiceModule {
  * schools, who read and acknowledge them with API keys and receive them by signed webhooks; public disclosure drafts.
  */
 export const notificationsService: ServiceDefinition = {
+  policies: notificationsPolicies,
   name: ServiceName.Notifications,
   defaultPort: DEFAULT_PORTS[ServiceName.Notifications],
   entities: [NoticeTemplateEntity],

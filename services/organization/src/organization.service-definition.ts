@@ -24,6 +24,7 @@ import { PartyModule } from './party/party.module.js';
 import { LeadersModule } from './leaders/leaders.module.js';
 import { VanguardModule } from './vanguard/vanguard.module.js';
 import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
+import { organizationPolicies } from './organization.policy.js';
 
 @Module({})
 export class OrganizationModule {
@@ -39,6 +40,7 @@ export class OrganizationModule {
 
 /** organization: the territory tree (the "1 + 3 + N" system grows here), institutions, and who is signed in. */
 export const organizationService: ServiceDefinition = {
+  policies: organizationPolicies,
   name: ServiceName.Organization,
   defaultPort: DEFAULT_PORTS[ServiceName.Organization],
   entities: [OrgUnitEntity, InstitutionEntity],

@@ -1,4 +1,4 @@
-import { ArgsType, Directive, Field, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { ArgsType, Field, ID, InputType, ObjectType } from '@nestjs/graphql';
 import { Connection, PageArgs } from '#libs/pagination';
 import {
   INSPECTION_ISSUE_LABEL_ZH, INSPECTION_KIND_LABEL_ZH, INSPECTION_RESULT_LABEL_ZH, InspectionIssue, InspectionKind, InspectionResult,
@@ -6,7 +6,6 @@ import {
 import type { InspectionEntity } from './inspection.entity.js';
 
 @ObjectType('Inspection', { description: 'Evidence about one household: a bin-side check, bag check, door visit or patrol.' })
-@Directive('@key(fields: "id")')
 export class Inspection {
   @Field(() => ID)
   id: string;

@@ -1,6 +1,5 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
-import { Permission, requirePermission, type Caller } from '#libs/auth';
-import { DomainError } from '#libs/errors';
+import { Permission, hasPermission, requirePermission, type Caller } from '#libs/auth';
 import { PageArgs } from '#libs/pagination';
 import { CurrentCaller, ParseUuidPipe, requireUuid, type RequestContext } from '#libs/platform';
 import { orgUnitLoader } from '../territory/org-unit.loader.js';
@@ -53,17 +52,18 @@ export class InstitutionResolver {
     description: 'Makes an institution a sector unit of a top-level DEPARTMENT (parentId null: independent). BAD_USER_INPUT INVALID_PARENT otherwise.',
   })
   async setInstitutionParent(
-    @CurrentCaller() caller: Caller,
     @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
     @Args('parentId', { type: () => ID, nullable: true }) parentId: string | null,
   ): Promise<Institution> {
-    requirePermission(caller, Permission.PARTY_MANAGE);
-    if (caller.orgUnitId !== null) throw DomainError.forbidden('Departments and their sector units are district-wide', 'OUT_OF_SCOPE');
+    // Departments and their sector units are district-wide: the policy lets only district-wide callers do this.
     return Institution.from(await this.institutionService.setParent(id, parentId ? requireUuid(parentId, 'parentId') : null));
   }
 
   @ResolveReference()
   async resolveReference(@Parent() reference: { id: string }, @Context() context: RequestContext): Promise<Institution | null> {
+    const { caller } = context;
+    const readsInstitutions = hasPermission(caller, Permission.TERRITORY_READ) || hasPermission(caller, Permission.INSTITUTION_READ);
+    if (!readsInstitutions && caller.institutionId !== reference.id) return null;
     const institution = await institutionLoader(context, this.institutionService).load(reference.id);
     return institution ? Institution.from(institution) : null;
   }

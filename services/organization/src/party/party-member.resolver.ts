@@ -1,6 +1,5 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { Permission, Role, requirePermission, type Caller } from '#libs/auth';
-import { DomainError } from '#libs/errors';
 import { CurrentCaller, ParseUuidPipe, requireUuid, type RequestContext } from '#libs/platform';
 import { Institution } from '../institutions/institution.model.js';
 import { InstitutionService } from '../institutions/institution.service.js';
@@ -40,7 +39,7 @@ export class PartyMemberResolver {
 
   @Query(() => PartyMember, { nullable: true, description: "The signed-in party member's own record (by their account)." })
   async myPartyMember(@CurrentCaller() caller: Caller): Promise<PartyMember | null> {
-    if (!caller.roles.includes(Role.PARTY_MEMBER)) throw DomainError.forbidden('Only a party member has a party record', 'NOT_A_PARTY_MEMBER');
+    if (!caller.roles.includes(Role.PARTY_MEMBER)) return null;
     const member = await this.members.mine(caller);
     return member ? this.members.presentOne(caller, member) : null;
   }

@@ -220,7 +220,7 @@ export class PartyMemberService {
     const [member] = await this.findByIds([memberId]);
     if (!member) throw DomainError.notFound('PartyMember', memberId);
     if (member.userId !== null && member.userId === caller.userId) return member;
-    if (!hasPermission(caller, Permission.PARTY_MANAGE)) throw DomainError.forbidden(`Your role does not allow ${Permission.PARTY_MANAGE}`, 'MISSING_PERMISSION');
+    if (!hasPermission(caller, Permission.PARTY_MANAGE)) throw DomainError.forbidden('Only the member themself or staff managing party members may do that', 'NOT_THE_MEMBER');
     requireMemberWithinScope(caller, member);
     return member;
   }

@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { supergraphPolicyProblems } from '../access-policy-coverage.js';
+import { repoRoot } from '../repo-root.js';
+import { loadAllPolicies } from '../services.js';
+
+const supergraph = () => readFile(join(repoRoot(), 'gateway/supergraph.graphql'), 'utf8');
+
+describe('access policies over the composed schema', () => {
+  it('declare every root field, every entity reference and every field that looks like personal data', async () => {
+    expect(supergraphPolicyProblems(await supergraph(), await loadAllPolicies())).toEqual([]);
+  });
+
+  it('fail as soon as an operation is added without a policy', async () => {
+    const withNewOperation = (await supergraph()).replace(
+      /^type Query\n((?:  @join__type\(graph: \w+\)\n)+)\{\n/m,
+      (opening) => `${opening}  exportEveryResidentsPhone: [String!]! @join__field(graph: HOUSEHOLDS)\n`,
+    );
+    expect(withNewOperation).toContain('exportEveryResidentsPhone');
+    expect(supergraphPolicyProblems(withNewOperation, await loadAllPolicies())).toEqual(['Query.exportEveryResidentsPhone (households) has no access policy']);
+  });
+
+  it('fail when a field with personal data is added without a personal-data policy', async () => {
+    const withNewField = (await supergraph()).replace(/^type Household\n(.*\n)\{\n/m, (opening) => `${opening}  ownerPhone: String\n`);
+    expect(withNewField).toContain('ownerPhone');
+    expect(supergraphPolicyProblems(withNewField, await loadAllPolicies())).toEqual([
+      'Household.ownerPhone (households) looks like personal data but has no personal-data policy',
+    ]);
+  });
+});

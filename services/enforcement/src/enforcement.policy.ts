@@ -1,0 +1,60 @@
+import { district, Masking, own, Permission as P, personalData, type ServicePolicies, territory } from '#libs/auth';
+
+/**
+ * Who may call each operation of the enforcement service, resolve its entities and read its personal data. The platform
+ * enforces permissions (and whole-district reach) from here before any resolver runs; the services check the other
+ * reaches against the records they load. See README "Privacy and authorisation".
+ */
+export const enforcementPolicies: ServicePolicies = {
+  operations: {
+    'Query.campaign': [territory(P.CAMPAIGN_READ, 'id')],
+    'Query.campaigns': [territory(P.CAMPAIGN_READ)],
+    'Mutation.createCampaign': [territory(P.CAMPAIGN_MANAGE)],
+    'Mutation.changeCampaignState': [territory(P.CAMPAIGN_MANAGE, 'id')],
+    'Query.regulationArticles': [district(P.CASE_READ)],
+    'Query.case': [territory(P.CASE_READ, 'id')],
+    'Query.cases': [territory(P.CASE_READ)],
+    'Query.propertyCompanyAssessment': [territory(P.CASE_READ)],
+    'Query.propertyCompanyAssessmentOf': [territory(P.CASE_READ, 'institutionId')],
+    'Mutation.openCase': [territory(P.CASE_MANAGE)],
+    'Mutation.issueRectificationNotice': [territory(P.CASE_MANAGE)],
+    'Mutation.recordFollowUp': [territory(P.CASE_MANAGE)],
+    'Mutation.penalise': [territory(P.CASE_MANAGE)],
+    'Mutation.appealPenalty': [territory(P.CASE_MANAGE)],
+    'Mutation.decideAppeal': [territory(P.CASE_MANAGE)],
+    'Mutation.revokePenalty': [territory(P.CASE_MANAGE)],
+    'Query.creditExports': [territory(P.CASE_READ)],
+    'Query.jointAction': [territory(P.CAMPAIGN_READ, 'id')],
+    'Query.jointActions': [territory(P.CAMPAIGN_READ)],
+    'Mutation.scheduleJointAction': [territory(P.JOINT_ACTION_SCHEDULE)],
+    'Mutation.rescheduleJointAction': [territory(P.JOINT_ACTION_SCHEDULE, 'id')],
+    'Mutation.cancelJointAction': [territory(P.JOINT_ACTION_SCHEDULE, 'id')],
+    'Mutation.recordActionFinding': [territory(P.JOINT_ACTION_SCHEDULE, 'actionId')],
+    'Mutation.rotateBureauCalendarToken': [territory(P.JOINT_ACTION_SCHEDULE, 'bureauId')],
+    'Mutation.grantBureauRemit': [territory(P.JOINT_ACTION_SCHEDULE, 'bureauId')],
+    'Mutation.revokeBureauRemit': [territory(P.JOINT_ACTION_SCHEDULE, 'bureauId')],
+    'Query.bureauRemit': [territory(P.CAMPAIGN_READ, 'bureauId')],
+    'Mutation.createEnforcementTeam': [territory(P.JOINT_ACTION_SCHEDULE, 'bureauId')],
+    'Mutation.createEnforcementOfficer': [territory(P.JOINT_ACTION_SCHEDULE, 'bureauId')],
+    'Query.reportCategories': [territory(P.REPORT_HANDLE)],
+    'Query.reports': [territory(P.REPORT_HANDLE)],
+    'Query.report': [territory(P.REPORT_HANDLE, 'id'), own(P.REPORT_SUBMIT)],
+    'Query.myReports': [own(P.REPORT_SUBMIT)],
+    'Mutation.submitReport': [own(P.REPORT_SUBMIT)],
+    'Mutation.triageReport': [territory(P.REPORT_HANDLE, 'id')],
+    'Mutation.assignReport': [territory(P.REPORT_HANDLE)],
+    'Mutation.startReport': [territory(P.REPORT_HANDLE, 'id')],
+    'Mutation.resolveReport': [territory(P.REPORT_HANDLE, 'id')],
+    'Mutation.rejectReport': [territory(P.REPORT_HANDLE, 'id')],
+    'Mutation.markReportDuplicate': [territory(P.REPORT_HANDLE, 'id')],
+    'Mutation.reopenReport': [own(P.REPORT_SUBMIT)],
+  },
+  references: {
+    Campaign: [territory(P.CAMPAIGN_READ)],
+    CitizenReport: [territory(P.REPORT_HANDLE), own(P.REPORT_SUBMIT)],
+  },
+  personalData: {
+    'ReportReporter.name': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL, { alsoTheirOwn: true }),
+    'ReportReporter.phone': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL, { alsoTheirOwn: true }),
+  },
+};

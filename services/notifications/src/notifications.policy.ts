@@ -1,0 +1,49 @@
+import { district, Masking, ofInstitution, Permission as P, personalData, type ServicePolicies, territory, wholeDistrict } from '#libs/auth';
+
+/**
+ * Who may call each operation of the notifications service, resolve its entities and read its personal data. The platform
+ * enforces permissions (and whole-district reach) from here before any resolver runs; the services check the other
+ * reaches against the records they load. See README "Privacy and authorisation".
+ */
+export const notificationsPolicies: ServicePolicies = {
+  operations: {
+    'Mutation.createInstitutionApiKey': [wholeDistrict(P.API_KEY_MANAGE)],
+    'Mutation.rotateInstitutionApiKey': [wholeDistrict(P.API_KEY_MANAGE), ofInstitution(P.INSTITUTION_SELF_SERVICE)],
+    'Mutation.revokeInstitutionApiKey': [wholeDistrict(P.API_KEY_MANAGE), ofInstitution(P.INSTITUTION_SELF_SERVICE)],
+    'Query.institutionApiKeys': [wholeDistrict(P.API_KEY_MANAGE), ofInstitution(P.INSTITUTION_SELF_SERVICE)],
+    'Query.publicDisclosures': [territory(P.DISCLOSURE_PREPARE), territory(P.NOTICE_READ)],
+    'Query.publicDisclosure': [territory(P.DISCLOSURE_PREPARE, 'id'), territory(P.NOTICE_READ, 'id')],
+    'Mutation.excludeDisclosureEntry': [territory(P.DISCLOSURE_PREPARE, 'entryId')],
+    'Mutation.includeDisclosureEntry': [territory(P.DISCLOSURE_PREPARE, 'entryId')],
+    'Mutation.approvePublicDisclosure': [territory(P.DISCLOSURE_APPROVE, 'id')],
+    'Mutation.publishPublicDisclosure': [territory(P.DISCLOSURE_APPROVE, 'id')],
+    'Mutation.withdrawPublicDisclosure': [territory(P.DISCLOSURE_APPROVE, 'id')],
+    'Query.myNotices': [ofInstitution(P.INSTITUTION_SELF_SERVICE)],
+    'Mutation.acknowledgeNotice': [ofInstitution(P.INSTITUTION_SELF_SERVICE)],
+    'Query.notice': [territory(P.NOTICE_READ, 'id')],
+    'Query.notices': [territory(P.NOTICE_READ)],
+    'Query.noticeStats': [territory(P.NOTICE_READ, 'orgUnitId')],
+    'Query.noticeRuleSets': [district(P.NOTICE_READ)],
+    'Mutation.createNoticeRuleSet': [wholeDistrict(P.NOTICE_RULES_MANAGE)],
+    'Query.noticeTemplate': [district(P.NOTICE_TEMPLATE_READ)],
+    'Query.noticeTemplates': [district(P.NOTICE_TEMPLATE_READ)],
+    'Mutation.registerWebhookEndpoint': [ofInstitution(P.INSTITUTION_SELF_SERVICE)],
+    'Query.webhookEndpoints': [ofInstitution(P.INSTITUTION_SELF_SERVICE)],
+    'Mutation.rotateWebhookSecret': [ofInstitution(P.INSTITUTION_SELF_SERVICE)],
+    'Mutation.disableWebhookEndpoint': [ofInstitution(P.INSTITUTION_SELF_SERVICE)],
+    'Mutation.enableWebhookEndpoint': [ofInstitution(P.INSTITUTION_SELF_SERVICE)],
+    'Query.webhookDeliveries': [ofInstitution(P.INSTITUTION_SELF_SERVICE)],
+    'Mutation.replayWebhookDelivery': [ofInstitution(P.INSTITUTION_SELF_SERVICE)],
+    'Query.webhookPreferences': [ofInstitution(P.INSTITUTION_SELF_SERVICE)],
+    'Mutation.setNoticeDigest': [ofInstitution(P.INSTITUTION_SELF_SERVICE)],
+    'Query.webhookDeliveryHealth': [territory(P.NOTICE_READ)],
+  },
+  references: {
+  },
+  personalData: {
+    // An institution reads the names of its own people in clear (it must know whom a notice is about); the read is audited.
+    'Notice.residentName': personalData([P.PERSONAL_DATA_READ, P.INSTITUTION_SELF_SERVICE], Masking.PARTIAL),
+    'Notice.textBody': personalData([P.PERSONAL_DATA_READ, P.INSTITUTION_SELF_SERVICE], Masking.PARTIAL),
+    'PublicDisclosureEntry.maskedName': personalData([], Masking.PARTIAL),
+  },
+};
