@@ -15,7 +15,8 @@ export const enforcementPolicies: ServicePolicies = {
     'Query.case': [territory(P.CASE_READ, 'id')],
     'Query.cases': [territory(P.CASE_READ)],
     'Query.propertyCompanyAssessment': [territory(P.CASE_READ)],
-    'Query.propertyCompanyAssessmentOf': [territory(P.CASE_READ, 'institutionId')],
+    // A company works across streets: its assessment counts the cases in the caller's territory.
+    'Query.propertyCompanyAssessmentOf': [territory(P.CASE_READ)],
     'Mutation.openCase': [territory(P.CASE_MANAGE)],
     'Mutation.issueRectificationNotice': [territory(P.CASE_MANAGE)],
     'Mutation.recordFollowUp': [territory(P.CASE_MANAGE)],

@@ -1,0 +1,427 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  GraphQLEnumType, GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLScalarType, buildSchema, getNamedType, isCompositeType,
+  type GraphQLField, type GraphQLInputType, type GraphQLSchema,
+} from 'graphql';
+import {
+  Masking, ROLE_PERMISSIONS, Reach, Role, SIGNED_IN, signCaller, type Caller, type Grant, type PersonalDataPolicy, type ServicePolicies,
+} from '#libs/auth';
+import { ServiceName } from '#libs/messaging';
+import { loadAllPolicies, repoRoot } from '#libs/tools';
+import { postGraphQL, seededHouseholds, startPlatform, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+
+/**
+ * The authorisation matrix: every root field of the composed schema, called through the gateway as every role,
+ * inside and outside the caller's territory, and the outcome checked against the field's declared policy:
+ * - a role holding none of the policy's permissions is FORBIDDEN (MISSING_PERMISSION) before anything runs, and a
+ *   role holding one never is;
+ * - a field for the whole district is OUT_OF_SCOPE for a caller of part of it;
+ * - a field scoped by an argument, called by a scoped role with a record of another street, gives no data
+ *   (FORBIDDEN, NOT_FOUND or null), and the same call about a record of the caller's own street is not refused
+ *   for scope;
+ * - every entity reference resolves to null for a role its policy does not name;
+ * - every field with personal data reads in clear for a role that may read it and masked (or null) for one that
+ *   may not, on real data.
+ * Arguments are generated from the schema: ids of real records of street A where the argument names one, other
+ * values well-formed but arbitrary (so a permitted call may well fail validation, which the matrix allows).
+ */
+
+type Scope = 'inside' | 'outside';
+interface MatrixCaller { role: Role; scope: Scope; token: string; caller: Caller }
+interface Operation { kind: 'Query' | 'Mutation'; name: string; service: ServiceName; grants: readonly Grant[]; field: GraphQLField<unknown, unknown> }
+interface Outcome { code: string | null; reason: string | null; data: unknown }
+
+const SCOPED_STAFF: Role[] = [Role.STREET_ADMIN, Role.COMMUNITY_SECRETARY, Role.INSPECTOR, Role.VOLUNTEER, Role.PARTY_MEMBER];
+const DISTRICT_WIDE: Role[] = [Role.DISTRICT_ADMIN, Role.BUREAU_OFFICER, Role.BRANCH_SECRETARY];
+const TOKEN_ROLES: Role[] = [...DISTRICT_WIDE, ...SCOPED_STAFF, Role.RESIDENT];
+/** Mutations that remove or end what other calls of the matrix use: called last. */
+const DESTRUCTIVE = /^(remove|cancel|end|revoke|withdraw|deactivate|disable|release|reject|markReportDuplicate)/;
+const MONTH = '2026-10';
+
+function holds(role: Role, candidate: Grant): boolean {
+  return candidate.permission === SIGNED_IN || ROLE_PERMISSIONS[role].includes(candidate.permission);
+}
+
+function outcomeOf(response: GraphQLResponse, field: string): Outcome {
+  const error = response.errors?.[0];
+  return {
+    code: error ? String(error.extensions?.code ?? 'UNKNOWN') : null,
+    reason: error ? ((error.extensions?.reason as string | undefined) ?? null) : null,
+    data: response.data?.[field] ?? null,
+  };
+}
+
+function hasData(outcome: Outcome): boolean {
+  const data = outcome.data as { totalCount?: number; edges?: unknown[] } | unknown[] | null;
+  if (data === null) return false;
+  if (Array.isArray(data)) return data.length > 0;
+  if (typeof data === 'object' && data && 'edges' in data) return (data.edges?.length ?? 0) > 0;
+  return true;
+}
+
+describe('authorisation matrix', () => {
+  let platform: TestPlatform;
+  let supergraph: GraphQLSchema;
+  let policies: Record<ServiceName, ServicePolicies>;
+  let operations: Operation[];
+  const callers: MatrixCaller[] = [];
+  /** Ids of real records inside street A, by argument name and by the type an `id` argument names. */
+  const fixtures = new Map<string, string>();
+  const results = new Map<string, Outcome>();
+
+  beforeAll(async () => {
+    platform = await startPlatform({ streets: 2, households: 120 });
+    const sdl = await readFile(join(repoRoot(), 'gateway/supergraph.graphql'), 'utf8');
+    supergraph = buildSchema(sdl, { assumeValidSDL: true });
+    policies = await loadAllPolicies();
+    operations = rootOperations(supergraph, policies);
+
+    const [streetA, streetB] = platform.plan.streets;
+    const households = await seededHouseholds(platform);
+    const homeA = households.find((household) => household.compoundPath.includes(streetA.id))!;
+    const homeB = households.find((household) => household.compoundPath.includes(streetB.id))!;
+    await arrangeFixtures(platform, fixtures, homeA, streetA.id);
+
+    for (const role of TOKEN_ROLES) {
+      for (const scope of ['inside', 'outside'] as Scope[]) {
+        if (DISTRICT_WIDE.includes(role) && scope === 'outside') continue;
+        const home = scope === 'inside' ? homeA : homeB;
+        const orgUnitId = DISTRICT_WIDE.includes(role) ? null
+          : role === Role.STREET_ADMIN ? (scope === 'inside' ? streetA.id : streetB.id)
+          : role === Role.RESIDENT ? home.compoundId : home.communityId;
+        const householdId = role === Role.RESIDENT ? home.id : null;
+        const userId = `matrix-${role.toLowerCase()}-${scope}`;
+        const token = await platform.token([role], orgUnitId, userId, householdId);
+        callers.push({ role, scope, token, caller: { userId, roles: [role], orgUnitId, householdId, institutionId: null, requestId: userId } });
+      }
+    }
+
+    // Side-effect-free refusals first, then permitted calls, destructive mutations last.
+    const order = (operation: Operation) => (operation.kind === 'Query' ? 0 : DESTRUCTIVE.test(operation.name) ? 2 : 1);
+    for (const operation of [...operations].sort((a, b) => order(a) - order(b))) {
+      const document = documentFor(operation, fixtures);
+      for (const { role, scope, token } of callers) {
+        const response = await platform.query(token, document.query, document.variables);
+        results.set(`${operation.kind}.${operation.name}|${role}|${scope}`, outcomeOf(response, operation.name));
+      }
+      const anonymous = await platform.query(null, document.query, document.variables);
+      results.set(`${operation.kind}.${operation.name}|anonymous|inside`, outcomeOf(anonymous, operation.name));
+    }
+  }, 900_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  it('covers every root field of the supergraph', () => {
+    const rootFields = ['Query', 'Mutation'].flatMap((name) => Object.keys((supergraph.getType(name) as any)?.getFields() ?? {}).map((field) => `${name}.${field}`));
+    expect(operations.map((operation) => `${operation.kind}.${operation.name}`).sort()).toEqual(rootFields.filter((key) => !key.startsWith('Query._')).sort());
+    expect(operations.length).toBeGreaterThan(150);
+  });
+
+  it('refuses a caller without a token everywhere', () => {
+    const wrong = operations.filter((operation) => results.get(`${operation.kind}.${operation.name}|anonymous|inside`)?.code !== 'UNAUTHENTICATED');
+    expect(wrong.map((operation) => operation.name)).toEqual([]);
+  });
+
+  it('refuses exactly the roles that hold none of an operation\'s permissions (MISSING_PERMISSION)', () => {
+    const mismatches: string[] = [];
+    for (const operation of operations) {
+      for (const { role, scope } of callers) {
+        const outcome = results.get(`${operation.kind}.${operation.name}|${role}|${scope}`)!;
+        const permitted = operation.grants.some((candidate) => holds(role, candidate));
+        const refused = outcome.code === 'FORBIDDEN' && outcome.reason === 'MISSING_PERMISSION';
+        if (permitted === refused) mismatches.push(`${operation.kind}.${operation.name} as ${role} (${scope}): ${outcome.code}/${outcome.reason}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('refuses operations for the whole district to callers of part of it (OUT_OF_SCOPE)', () => {
+    const mismatches: string[] = [];
+    const districtOnly = operations.filter((operation) => operation.grants.every((candidate) => candidate.reach === Reach.WHOLE_DISTRICT));
+    expect(districtOnly.length).toBeGreaterThan(0);
+    for (const operation of districtOnly) {
+      for (const { role, scope } of callers) {
+        if (DISTRICT_WIDE.includes(role) || !operation.grants.some((candidate) => holds(role, candidate))) continue;
+        const outcome = results.get(`${operation.kind}.${operation.name}|${role}|${scope}`)!;
+        if (outcome.reason !== 'OUT_OF_SCOPE') mismatches.push(`${operation.name} as ${role}: ${outcome.code}/${outcome.reason}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it("gives a scoped role no data about another street's record, and does not refuse its own street's for scope", () => {
+    const leaks: string[] = [];
+    const wronglyRefused: string[] = [];
+    let checked = 0;
+    for (const operation of operations) {
+      for (const role of SCOPED_STAFF) {
+        const grants = operation.grants.filter((candidate) => holds(role, candidate));
+        // Only where every grant the role holds is territorial and names the argument that carries the record.
+        if (grants.length === 0 || !grants.every((candidate) => candidate.reach === Reach.TERRITORY && candidate.scopedBy)) continue;
+        if (!grants.every((candidate) => scopedFixture(operation, candidate.scopedBy!, fixtures))) continue;
+        checked++;
+        const outside = results.get(`${operation.kind}.${operation.name}|${role}|outside`)!;
+        const inside = results.get(`${operation.kind}.${operation.name}|${role}|inside`)!;
+        if (outside.code === null && hasData(outside)) leaks.push(`${operation.name} as ${role} of street B gave data about street A`);
+        if (inside.reason === 'OUT_OF_SCOPE') wronglyRefused.push(`${operation.name} as ${role} of street A refused its own street`);
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
+    expect(leaks).toEqual([]);
+    expect(wronglyRefused).toEqual([]);
+  });
+
+  it('resolves entity references only for roles their policy names', async () => {
+    const problems: string[] = [];
+    let resolved = 0;
+    for (const [service, servicePolicies] of Object.entries(policies) as [ServiceName, ServicePolicies][]) {
+      for (const [typeName, grants] of Object.entries(servicePolicies.references)) {
+        const id = fixtures.get(typeName);
+        if (!id) {
+          problems.push(`no record of ${typeName} to resolve`);
+          continue;
+        }
+        for (const { role, scope, caller } of callers.filter((entry) => entry.scope === 'inside')) {
+          const response = await postGraphQL(
+            `${platform.serviceUrls.get(service)}/graphql`,
+            'query($representations: [_Any!]!) { _entities(representations: $representations) { __typename } }',
+            { representations: [{ __typename: typeName, id }] },
+            signCaller(caller, platform.env.CONTEXT_SIGNING_SECRET),
+          );
+          const entity = response.data?._entities?.[0] ?? null;
+          const mayResolve = grants.some((candidate) => holds(role, candidate));
+          if (!mayResolve && entity !== null) problems.push(`${typeName} resolved for ${role} (${scope})`);
+          if (mayResolve && entity !== null) resolved++;
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(resolved).toBeGreaterThan(10);
+  });
+
+  it('shows personal data in clear only to roles that may read it, on real data', async () => {
+    const declared = Object.values(policies).flatMap((servicePolicies) => Object.entries(servicePolicies.personalData));
+    const unprobed = declared.map(([key]) => key).filter((key) => !PROBES[key]);
+    expect(unprobed).toEqual([]);
+    const problems: string[] = [];
+    for (const [key, policy] of declared) {
+      const probe = PROBES[key];
+      const values = async (role: Role) => {
+        const entry = callers.find((candidate) => candidate.role === role && candidate.scope === 'inside')!;
+        const response = await platform.query(entry.token, probe.query, probe.variables(fixtures));
+        expect(response.errors).toBeUndefined();
+        return probe.values(response.data).filter((value): value is string => typeof value === 'string');
+      };
+      const clear = policy.readers.length > 0 ? await values(probe.reader) : [];
+      const shown = await values(probe.nonReader);
+      if (policy.readers.length > 0 && clear.length === 0) problems.push(`${key}: the probe found no data to read`);
+      if (policy.readers.length > 0 && clear.some((value) => isMasked(value))) problems.push(`${key}: masked for ${probe.reader}, who may read it`);
+      if (policy.masking === Masking.WITHHELD) {
+        if (shown.length > 0) problems.push(`${key}: shown to ${probe.nonReader}, who may not read it`);
+      } else {
+        if (shown.length === 0) problems.push(`${key}: the probe found no data for ${probe.nonReader}`);
+        if (shown.some((value) => !isMasked(value))) problems.push(`${key}: in clear for ${probe.nonReader}, who may not read it`);
+      }
+      checkReaders(key, policy, probe, problems);
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+/** The record of street A an operation's scoping argument carries in the matrix's calls, if it carries one. */
+function scopedFixture(operation: Operation, argument: string, fixtures: Map<string, string>): string | undefined {
+  if (argument === 'id') return idFixtureOf(operation, fixtures);
+  return argument in ARGUMENT_FIXTURES ? fixtures.get(ARGUMENT_FIXTURES[argument]) : undefined;
+}
+
+function idFixtureOf(operation: Operation, fixtures: Map<string, string>): string | undefined {
+  const returnType = getNamedType(operation.field.type);
+  return fixtures.get(returnType.name) ?? fixtures.get(returnType.name.replace(/Connection$/, ''));
+}
+
+function isMasked(value: string): boolean {
+  return value.includes('*');
+}
+
+/** The probe's reader must hold a reader permission and its non-reader none, or the probe proves nothing. */
+function checkReaders(key: string, policy: PersonalDataPolicy, probe: Probe, problems: string[]): void {
+  const reads = (role: Role) => policy.readers.some((permission) => ROLE_PERMISSIONS[role].includes(permission));
+  if (policy.readers.length > 0 && !reads(probe.reader)) problems.push(`${key}: probe reader ${probe.reader} holds no reader permission`);
+  if (reads(probe.nonReader)) problems.push(`${key}: probe non-reader ${probe.nonReader} holds a reader permission`);
+}
+
+interface Probe {
+  query: string;
+  variables(fixtures: Map<string, string>): Record<string, unknown>;
+  values(data: any): unknown[];
+  reader: Role;
+  nonReader: Role;
+}
+
+const nodes = (connection: any): any[] => connection?.edges?.map((edge: any) => edge.node) ?? [];
+const householdProbe = (field: 'address' | 'name' | 'phone' | 'birthYear'): Probe => ({
+  query: 'query($id: ID!) { household(id: $id) { address residents { name phone birthYear } } }',
+  variables: (fixtures) => ({ id: fixtures.get('householdId') }),
+  values: (data) => (field === 'address' ? [data.household.address] : data.household.residents.map((resident: any) => resident[field])),
+  reader: Role.COMMUNITY_SECRETARY,
+  nonReader: Role.STREET_ADMIN,
+});
+const partyMemberProbe = (field: 'name' | 'phone'): Probe => ({
+  query: 'query($id: ID!) { partyMember(id: $id) { name phone } }',
+  variables: (fixtures) => ({ id: fixtures.get('memberId') }),
+  values: (data) => [data.partyMember[field]],
+  reader: Role.COMMUNITY_SECRETARY,
+  nonReader: Role.STREET_ADMIN,
+});
+const reporterProbe = (field: 'name' | 'phone'): Probe => ({
+  query: '{ reports(first: 50) { edges { node { reporter { name phone } } } } }',
+  variables: () => ({}),
+  values: (data) => nodes(data.reports).map((report) => report.reporter?.[field]),
+  reader: Role.COMMUNITY_SECRETARY,
+  nonReader: Role.STREET_ADMIN,
+});
+const noticeProbe = (field: 'residentName' | 'textBody'): Probe => ({
+  query: '{ notices(first: 20) { edges { node { residentName textBody } } } }',
+  variables: () => ({}),
+  values: (data) => nodes(data.notices).map((notice) => (field === 'textBody' ? notice.residentName && notice.textBody.includes(notice.residentName) ? notice.residentName : null : notice[field])),
+  reader: Role.COMMUNITY_SECRETARY,
+  nonReader: Role.STREET_ADMIN,
+});
+
+/** How each declared personal-data field is read: the matrix fails for a declared field without a probe. */
+const PROBES: Record<string, Probe> = {
+  'Household.address': householdProbe('address'),
+  'Resident.name': householdProbe('name'),
+  'Resident.phone': householdProbe('phone'),
+  'Resident.birthYear': householdProbe('birthYear'),
+  'PartyMember.name': partyMemberProbe('name'),
+  'PartyMember.phone': partyMemberProbe('phone'),
+  'ReportReporter.name': reporterProbe('name'),
+  'ReportReporter.phone': reporterProbe('phone'),
+  'Notice.residentName': noticeProbe('residentName'),
+  'Notice.textBody': noticeProbe('textBody'),
+};
+
+function rootOperations(schema: GraphQLSchema, policies: Record<ServiceName, ServicePolicies>): Operation[] {
+  const operations: Operation[] = [];
+  for (const kind of ['Query', 'Mutation'] as const) {
+    for (const field of Object.values((schema.getType(kind) as any).getFields() as Record<string, GraphQLField<unknown, unknown>>)) {
+      if (field.name.startsWith('_')) continue;
+      const graph = field.astNode?.directives?.find((directive) => directive.name.value === 'join__field')?.arguments
+        ?.find((argument) => argument.name.value === 'graph')?.value as { value: string } | undefined;
+      const service = graph!.value.toLowerCase() as ServiceName;
+      operations.push({ kind, name: field.name, service, grants: policies[service].operations[`${kind}.${field.name}`] ?? [], field });
+    }
+  }
+  return operations;
+}
+
+/** Argument names whose value is a record of street A, and the fixture each takes. */
+const ARGUMENT_FIXTURES: Record<string, string> = {
+  orgUnitId: 'orgUnitId', compoundId: 'orgUnitId', communityId: 'communityId', streetId: 'streetId',
+  householdId: 'householdId', residentId: 'residentId', memberId: 'memberId', partyOrgId: 'partyOrgId',
+  institutionId: 'institutionId', activityId: 'activityId', teamId: 'teamId',
+};
+
+function documentFor(operation: Operation, fixtures: Map<string, string>): { query: string; variables: Record<string, unknown> } {
+  const variables: Record<string, unknown> = {};
+  const declarations: string[] = [];
+  const args: string[] = [];
+  const returnType = getNamedType(operation.field.type);
+  const idFixture = idFixtureOf(operation, fixtures);
+  for (const argument of operation.field.args) {
+    const required = argument.type instanceof GraphQLNonNull;
+    if (!required && !(argument.name in ARGUMENT_FIXTURES)) continue;
+    const value = argument.name === 'id' ? idFixture ?? RANDOM_ID : valueFor(argument.name, argument.type, fixtures);
+    if (value === undefined) continue;
+    variables[argument.name] = value;
+    declarations.push(`$${argument.name}: ${argument.type.toString()}`);
+    args.push(`${argument.name}: $${argument.name}`);
+  }
+  const selection = isCompositeType(returnType) ? ' { __typename }' : '';
+  const head = declarations.length > 0 ? `(${declarations.join(', ')})` : '';
+  const call = args.length > 0 ? `(${args.join(', ')})` : '';
+  return { query: `${operation.kind.toLowerCase()}${head} { ${operation.name}${call}${selection} }`, variables };
+}
+
+const RANDOM_ID = '00000000-0000-4000-8000-00000000d1c7';
+
+function valueFor(name: string, type: GraphQLInputType, fixtures: Map<string, string>, depth = 0): unknown {
+  if (type instanceof GraphQLNonNull) return valueFor(name, type.ofType, fixtures, depth);
+  if (type instanceof GraphQLList) return [];
+  if (type instanceof GraphQLEnumType) return type.getValues()[0].value;
+  if (type instanceof GraphQLInputObjectType) {
+    if (depth > 3) return {};
+    return Object.fromEntries(
+      Object.values(type.getFields())
+        .filter((field) => field.type instanceof GraphQLNonNull || field.name in ARGUMENT_FIXTURES)
+        .map((field) => [field.name, valueFor(field.name, field.type, fixtures, depth + 1)]),
+    );
+  }
+  const scalar = (type as GraphQLScalarType).name;
+  if (name in ARGUMENT_FIXTURES) return fixtures.get(ARGUMENT_FIXTURES[name]) ?? RANDOM_ID;
+  if (scalar === 'ID') return RANDOM_ID;
+  if (scalar === 'Int') return 1;
+  if (scalar === 'Float') return 1.5;
+  if (scalar === 'Boolean') return false;
+  if (scalar === 'DateTime') return '2026-11-20T02:00:00.000Z';
+  if (scalar === 'LocalDate') return '2026-11-20';
+  if (/month/i.test(name)) return MONTH;
+  return 'matrix';
+}
+
+/** Records of street A the matrix names: one of each kind an argument or a reference can carry. */
+async function arrangeFixtures(
+  platform: TestPlatform,
+  fixtures: Map<string, string>,
+  home: { id: string; compoundId: string; communityId: string },
+  streetId: string,
+): Promise<void> {
+  const one = async (service: ServiceName, sql: string, params: unknown[]): Promise<string | undefined> =>
+    (await platform.database(service).query(sql, params))[0]?.id;
+  const set = (key: string, id: string | undefined) => id && fixtures.set(key, id);
+  set('householdId', home.id);
+  set('Household', home.id);
+  set('orgUnitId', home.compoundId);
+  set('OrgUnit', home.compoundId);
+  set('communityId', home.communityId);
+  set('streetId', streetId);
+  set('residentId', await one(ServiceName.Households, 'SELECT id FROM resident WHERE household_id = $1 ORDER BY id LIMIT 1', [home.id]));
+  const member = await one(ServiceName.Organization,
+    `SELECT m.id FROM party_member m JOIN org_unit u ON u.id = m.community_id WHERE u.path @> ARRAY[$1::uuid] ORDER BY m.id LIMIT 1`, [streetId]);
+  set('memberId', member);
+  set('PartyMember', member);
+  const partyOrg = await one(ServiceName.Organization,
+    `SELECT o.id FROM party_org o JOIN org_unit u ON u.id = o.org_unit_id WHERE u.path @> ARRAY[$1::uuid] AND o.kind = 'COMMUNITY_BRANCH' ORDER BY o.id LIMIT 1`, [streetId]);
+  set('partyOrgId', partyOrg);
+  set('PartyOrg', partyOrg);
+  const institution = await one(ServiceName.Organization,
+    `SELECT i.id FROM institution i JOIN org_unit u ON u.id = i.org_unit_id WHERE u.path @> ARRAY[$1::uuid] ORDER BY i.id LIMIT 1`, [streetId]);
+  set('institutionId', institution);
+  set('Institution', institution);
+  const activity = await one(ServiceName.Organization,
+    `SELECT a.id FROM volunteer_activity a JOIN org_unit u ON u.id = a.org_unit_id WHERE u.path @> ARRAY[$1::uuid] ORDER BY a.id LIMIT 1`, [streetId]);
+  set('activityId', activity);
+  set('VolunteerActivity', activity);
+  set('CollectionPoint', await one(ServiceName.Households,
+    `SELECT p.id FROM collection_point p JOIN territory_unit t ON t.id = p.compound_id WHERE t.path @> ARRAY[$1::uuid] ORDER BY p.id LIMIT 1`, [streetId]));
+  set('DoorToDoorCollection', await one(ServiceName.Households,
+    `SELECT d.id FROM door_to_door_collection d JOIN territory_unit t ON t.id = d.compound_id WHERE t.path @> ARRAY[$1::uuid] ORDER BY d.id LIMIT 1`, [streetId]));
+  set('PhotoCheckIn', await one(ServiceName.Households,
+    `SELECT c.id FROM photo_check_in c JOIN household h ON h.id = c.household_id JOIN territory_unit t ON t.id = h.compound_id
+      WHERE t.path @> ARRAY[$1::uuid] ORDER BY c.id LIMIT 1`, [streetId]));
+  set('EvaluationRun', await one(ServiceName.Households,
+    `SELECT r.id FROM evaluation_run r JOIN territory_unit t ON t.id = r.org_unit_id WHERE t.path @> ARRAY[$1::uuid] ORDER BY r.id LIMIT 1`, [streetId]));
+  set('Campaign', await one(ServiceName.Enforcement, 'SELECT id FROM campaign ORDER BY id LIMIT 1', []));
+  set('CitizenReport', await one(ServiceName.Enforcement, 'SELECT id FROM citizen_report WHERE unit_path @> ARRAY[$1::uuid] ORDER BY id LIMIT 1', [streetId]));
+  set('Case', await one(ServiceName.Enforcement,
+    `SELECT c.id FROM enforcement_case c JOIN territory_unit t ON t.id = c.org_unit_id WHERE t.path @> ARRAY[$1::uuid] ORDER BY c.id LIMIT 1`, [streetId]));
+  set('JointAction', await one(ServiceName.Enforcement, 'SELECT id FROM joint_action ORDER BY id LIMIT 1', []));
+  set('Notice', await one(ServiceName.Notifications,
+    `SELECT n.id FROM notice n JOIN territory_unit t ON t.id = n.compound_id WHERE t.path @> ARRAY[$1::uuid] ORDER BY n.id LIMIT 1`, [streetId]));
+  set('PublicDisclosure', await one(ServiceName.Notifications, 'SELECT id FROM public_disclosure ORDER BY id LIMIT 1', []));
+}
