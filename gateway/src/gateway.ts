@@ -81,6 +81,7 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
   const open311Limits: Open311Limits = {
     perAddress: new FixedWindowLimiter(env.OPEN311_POSTS_PER_HOUR, 3600_000),
     perInstitution: new FixedWindowLimiter(env.OPEN311_KEYED_POSTS_PER_HOUR, 3600_000),
+    readsPerAddress: new FixedWindowLimiter(env.OPEN311_GETS_PER_MINUTE, 60_000),
   };
   app.all('/open311/v2/*path', (req, res) => proxyOpen311(req, res, env, subgraphs, open311Limits));
 
@@ -240,10 +241,11 @@ export const MAX_OPEN311_REQUEST_BYTES = 64 * 1024;
 const OPEN311_TIMEOUT_MS = 30_000;
 const OPEN311_PATH = /^\/open311\/v2\/(?:services|requests)(?:\/[\w.%-]+)?\.(?:json|xml)$/i;
 
-/** New Open311 requests are counted per client address when anonymous, per institution when keyed. */
+/** New Open311 requests are counted per client address when anonymous, per institution when keyed; reads per address. */
 interface Open311Limits {
   perAddress: FixedWindowLimiter;
   perInstitution: FixedWindowLimiter;
+  readsPerAddress: FixedWindowLimiter;
 }
 
 /** What the client is told about a refused api_key, by notifications' reason. */
@@ -259,8 +261,9 @@ const OPEN311_KEY_REFUSALS: Record<string, string> = {
  * `api_key` (header `x-api-key`, query or body field): the gateway reads the body (at most 64 KiB), checks the key
  * with notifications as for GraphQL, and forwards exactly the bytes it read, signed as that institution; a key that is
  * not valid is 403 and reaches nothing. Anonymous new requests are limited per client address
- * (`OPEN311_POSTS_PER_HOUR`, default 30), keyed ones per institution (`OPEN311_KEYED_POSTS_PER_HOUR`, default 600):
- * 429 with Retry-After beyond. Only the path and query of the spec's resources are forwarded.
+ * (`OPEN311_POSTS_PER_HOUR`, default 30), keyed ones per institution (`OPEN311_KEYED_POSTS_PER_HOUR`, default 600),
+ * reads per client address (`OPEN311_GETS_PER_MINUTE`, default 120): 429 with Retry-After beyond. Only the path and
+ * query of the spec's resources are forwarded.
  */
 async function proxyOpen311(req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>, limits: Open311Limits) {
   const asXml = /\.xml(?:\?|$)/i.test(req.originalUrl);
@@ -286,7 +289,14 @@ async function proxyOpen311(req: Request, res: Response, env: GatewayEnvironment
       maxBytes: MAX_OPEN311_REQUEST_BYTES, tooLargeMessage: OPEN311_TOO_LARGE, timeoutMs: OPEN311_TIMEOUT_MS, fail,
     });
   const anonymous: Caller = { userId: 'open311:public', roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId };
-  if (req.method !== 'POST') return forward(anonymous);
+  if (req.method !== 'POST') {
+    const refusal = takeOpen311Read(limits, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    if (refusal) {
+      res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
+      return fail(429, refusal.description);
+    }
+    return forward(anonymous);
+  }
 
   // The key may be in the body, so the body is read here (it is small) before anything is decided.
   if (Number(req.headers['content-length'] ?? 0) > MAX_OPEN311_REQUEST_BYTES) {
@@ -342,6 +352,16 @@ export function takeOpen311Post(limits: Open311Limits, caller: Caller, address: 
     description: keyed
       ? `At most ${limiter.limit} new requests an hour for one institution's API keys; try again in ${minutes} min`
       : `At most ${limiter.limit} new requests an hour from one address; try again in ${minutes} min`,
+  };
+}
+
+/** Counts one Open311 read (GET or HEAD) against its client address, as posts are counted. Null when allowed. */
+export function takeOpen311Read(limits: Open311Limits, address: string): { retryAfterSeconds: number; description: string } | null {
+  const taken = limits.readsPerAddress.take(address);
+  if (taken.allowed) return null;
+  return {
+    retryAfterSeconds: taken.retryAfterSeconds,
+    description: `At most ${limits.readsPerAddress.limit} reads a minute from one address; try again in ${taken.retryAfterSeconds} s`,
   };
 }
 
