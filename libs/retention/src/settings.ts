@@ -39,4 +39,5 @@ export function parseSharedRetentionSettings(env: Record<string, string | undefi
   return sharedRetentionSettings(parseEnvironment(sharedRetentionEnvironmentShape, env));
 }
 
+/** The injection token of a service's retention settings. */
 export const RETENTION_SETTINGS = Symbol('RETENTION_SETTINGS');

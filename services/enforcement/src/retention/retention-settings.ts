@@ -21,4 +21,5 @@ export function parseRetentionSettings(env: Record<string, string | undefined>):
   return { ...sharedRetentionSettings(parsed), reporterContactDays: parsed.REPORTER_CONTACT_RETENTION_DAYS };
 }
 
-export const RETENTION_SETTINGS = Symbol('RETENTION_SETTINGS');
+/** The injection token of the settings: libs/retention's, one for every service. */
+export { RETENTION_SETTINGS } from '#libs/retention';

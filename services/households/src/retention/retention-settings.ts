@@ -28,4 +28,5 @@ export function parseRetentionSettings(env: Record<string, string | undefined>):
   return { ...sharedRetentionSettings(parsed), idempotencyDays: parsed.IDEMPOTENCY_RETENTION_DAYS, orphanedUploadDays: parsed.ORPHANED_UPLOAD_RETENTION_DAYS };
 }
 
-export const RETENTION_SETTINGS = Symbol('RETENTION_SETTINGS');
+/** The injection token of the settings: libs/retention's, one for every service. */
+export { RETENTION_SETTINGS } from '#libs/retention';
