@@ -17,6 +17,8 @@ import { CreateCompoundMonthSummaries1796000000290 } from './database/migrations
 import { SerializeCompoundSummaryRecounts1796000000300 } from './database/migrations/1796000000300-serializeCompoundSummaryRecounts.js';
 import { AnnounceHouseholds1796000000310 } from './database/migrations/1796000000310-announceHouseholds.js';
 import { CreateCaseFollowUpRequests1796000000320 } from './database/migrations/1796000000320-createCaseFollowUpRequests.js';
+import { AddUploadRetention1796000000391 } from './database/migrations/1796000000391-addUploadRetention.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { CheckInsModule } from './check-ins/check-ins.module.js';
 import { CollectionModule } from './collection/collection.module.js';
 import { HouseholdEntity } from './households/household.entity.js';
@@ -38,7 +40,7 @@ export class HouseholdsServiceModule {
       module: HouseholdsServiceModule,
       imports: [
         PlatformModule.forRoot(runtime), HouseholdsModule, UploadsModule, RegistryModule, InspectionsModule, EvaluationModule, OutreachModule,
-        CollectionModule, CheckInsModule, MetricsModule,
+        CollectionModule, CheckInsModule, MetricsModule, RetentionModule.forRoot(),
       ],
     };
   }
@@ -70,6 +72,7 @@ export const householdsService: ServiceDefinition = {
     SerializeCompoundSummaryRecounts1796000000300,
     AnnounceHouseholds1796000000310,
     CreateCaseFollowUpRequests1796000000320,
+    AddUploadRetention1796000000391,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
   demoData: householdsDemoData,
