@@ -86,8 +86,10 @@ export class InstitutionEnrolmentService {
   async cancel(caller: Caller, id: string): Promise<InstitutionEnrolment> {
     await this.dataSource.transaction(async (manager) => {
       const [row]: { institutionId: string; issuedBy: string }[] = await manager.query(
-        `UPDATE institution_enrolment SET cancelled_at = now(), cancelled_by = $2, contact_name = NULL, contact_phone = NULL
-          WHERE id = $1 AND cancelled_at IS NULL AND redeemed_at IS NULL RETURNING institution_id AS "institutionId", issued_by AS "issuedBy"`,
+        `WITH cancelled AS (
+           UPDATE institution_enrolment SET cancelled_at = now(), cancelled_by = $2, contact_name = NULL, contact_phone = NULL
+            WHERE id = $1 AND cancelled_at IS NULL AND redeemed_at IS NULL RETURNING institution_id, issued_by
+         ) SELECT institution_id AS "institutionId", issued_by AS "issuedBy" FROM cancelled`,
         [id, caller.userId],
       );
       if (!row) {
