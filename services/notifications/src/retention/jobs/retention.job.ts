@@ -33,7 +33,8 @@ export class RetentionJob implements JobProcessor<RetentionJobData> {
     this.logger.log(
       `Job ${job.id}: grade copies before ${result.gradeCopiesBefore}: ${result.gradedHouseholdsDeleted} households, ${result.gradedResidentsDeleted} residents deleted; ` +
         `notices before ${result.noticesBefore}: ${result.noticesRedacted} redacted; ` +
-        `webhook attempts before ${result.attemptsBefore.toISOString()}: ${result.webhookAttemptsDeleted} deleted`,
+        `webhook attempts before ${result.attemptsBefore.toISOString()}: ${result.webhookAttemptsDeleted} deleted; ` +
+        `contacts of ${result.enrolmentContactsErased} expired enrolments erased`,
     );
   }
 }
