@@ -167,4 +167,24 @@ describe('institution API keys by enrolment', () => {
     const reads: any = await platform.query(officer, AUDIT, { key: enrolled.apiKeyId, kind: 'UNMASKED_READ' });
     expect(reads.data.apiKeyAuditEvents.totalCount).toBe(1);
   });
+
+  it('limits enrolment attempts per client address, so codes cannot be tried in bulk', async () => {
+    // This file's earlier tests made about ten attempts from this address; the limit is 20 an hour.
+    let refused: { status: number; body: any } | undefined;
+    let retryAfter: string | null = null;
+    for (let attempt = 0; attempt < 25 && !refused; attempt++) {
+      const response = await fetch(new URL('/api-keys/enrol', platform.gatewayUrl), {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: `wse_${'b'.repeat(32)}` }),
+      });
+      if (response.status === 429) {
+        refused = { status: 429, body: await response.json() };
+        retryAfter = response.headers.get('retry-after');
+      } else {
+        expect(response.status).toBe(404);
+        await response.arrayBuffer();
+      }
+    }
+    expect(refused?.body).toMatchObject({ error: { code: 'TOO_MANY_REQUESTS' } });
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+  });
 });
