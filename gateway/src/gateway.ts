@@ -73,6 +73,13 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
     proxyToHouseholds(req, res, env, subgraphs, `/reports/monthly/${encodeURIComponent(String(req.params.orgUnitId)).replace(/\./g, '%2E')}/${file}`);
   });
 
+  // An institution redeems the enrolment code staff handed to its contact for its API key (notifications answers
+  // the key's secret to it alone). Nobody is signed in: the one-time code is the credential, and attempts are
+  // counted per client address so codes cannot be tried in bulk.
+  app.use('/api-keys', corsPolicy);
+  const enrolmentLimit = new FixedWindowLimiter(ENROLMENTS_PER_ADDRESS_HOUR, 3600_000);
+  app.post('/api-keys/enrol', (req, res) => proxyEnrolment(req, res, env, subgraphs, enrolmentLimit));
+
   // A bureau's iCalendar feed: the secret token in the address is the credential (calendar apps send no sign-in).
   app.get('/calendars/:file', (req, res) => proxyCalendar(res, subgraphs, String(req.params.file)));
   // Open311 GeoReport v2 is public: no JWT; the gateway signs an anonymous caller (or, for a POST with an
@@ -233,6 +240,29 @@ async function proxyToHouseholds(
   }
   passThrough(req, res, env, subgraphs, {
     service: 'households', path, caller, forwardedHeaders: FORWARDED_REQUEST_HEADERS, ...limit, timeoutMs: UPLOAD_TIMEOUT_MS, fail,
+  });
+}
+
+/** Enrolment attempts one client address may make an hour (an institution needs one, a typo or two more). */
+export const ENROLMENTS_PER_ADDRESS_HOUR = 20;
+const MAX_ENROLMENT_REQUEST_BYTES = 4 * 1024;
+
+/** `POST /api-keys/enrol` passed through to notifications, signed as the anonymous enrolment caller. */
+function proxyEnrolment(req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>, limiter: FixedWindowLimiter) {
+  const fail = (status: number, message: string) => {
+    const code = status === 429 ? 'TOO_MANY_REQUESTS' : status === 413 ? 'PAYLOAD_TOO_LARGE' : ErrorCode.INTERNAL_SERVER_ERROR;
+    if (res.headersSent) res.destroy();
+    else res.status(status).json({ error: { code, message } });
+  };
+  const taken = limiter.take(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+  if (!taken.allowed) {
+    res.setHeader('Retry-After', String(taken.retryAfterSeconds));
+    return fail(429, `At most ${limiter.limit} enrolment attempts an hour from one address; try again in ${Math.ceil(taken.retryAfterSeconds / 60)} min`);
+  }
+  const caller: Caller = { userId: 'enrolment:public', roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId: requestIdOf(req) };
+  passThrough(req, res, env, subgraphs, {
+    service: 'notifications', path: '/api-keys/enrol', caller, forwardedHeaders: ['content-type', 'content-length', 'accept'],
+    maxBytes: MAX_ENROLMENT_REQUEST_BYTES, tooLargeMessage: 'An enrolment request is a small JSON body: { "code": "wse_…" }', timeoutMs: API_KEY_CHECK_TIMEOUT_MS, fail,
   });
 }
 

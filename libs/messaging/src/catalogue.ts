@@ -50,7 +50,7 @@ export const QUEUE_OWNER: Record<QueueName, ServiceName> = {
 export enum EventType {
   /** organization → everyone who keeps a copy of the territory tree. */
   TerritoryChanged = 'territory.changed',
-  /** organization → everyone who keeps a copy of the institutions (their names go into notices). */
+  /** organization → everyone who keeps a copy of the institutions (their names go into notices; households checks residents' against it). */
   InstitutionsChanged = 'institutions.changed',
   /** households → itself: a monthly evaluation run was requested; its chunks are queued from here. */
   EvaluationRequested = 'evaluation.requested',
@@ -79,7 +79,7 @@ export enum EventType {
 /** Which queues receive each event. The relay adds one job per subscribing queue, with the event id as job id. */
 export const EVENT_SUBSCRIBERS: Record<EventType, readonly QueueName[]> = {
   [EventType.TerritoryChanged]: [QueueName.HouseholdsEvents, QueueName.EnforcementEvents, QueueName.NotificationsEvents],
-  [EventType.InstitutionsChanged]: [QueueName.NotificationsEvents, QueueName.EnforcementEvents],
+  [EventType.InstitutionsChanged]: [QueueName.NotificationsEvents, QueueName.EnforcementEvents, QueueName.HouseholdsEvents],
   [EventType.EvaluationRequested]: [QueueName.HouseholdsJobs],
   [EventType.HouseholdGradesPublished]: [QueueName.NotificationsEvents, QueueName.OrganizationEvents],
   [EventType.MonthlyEvaluationCompleted]: [QueueName.NotificationsEvents, QueueName.OrganizationEvents],

@@ -4,6 +4,7 @@ import { PlatformModule, type ServiceDefinition, type ServiceRuntime } from '#li
 import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
 import { CreateTerritoryReplica1796000000001 } from '#libs/territory';
 import { CreateIdempotencyRecord1796000000003 } from '#libs/idempotency';
+import { CreateInstitutionCopy1796000000004 } from '#libs/institutions';
 import { CreateHousehold1796000000200 } from './database/migrations/1796000000200-createHousehold.js';
 import { CreateRegistryAndEvidence1796000000201 } from './database/migrations/1796000000201-createRegistryAndEvidence.js';
 import { CreateMonthlyEvaluation1796000000203 } from './database/migrations/1796000000203-createMonthlyEvaluation.js';
@@ -59,6 +60,8 @@ export const householdsService: ServiceDefinition = {
     CreateTerritoryReplica1796000000001,
     CreatePersonalDataAccess1796000000002,
     CreateIdempotencyRecord1796000000003,
+    // Residents' employers and schools are checked against it (added after the tables below; runs on existing databases too).
+    CreateInstitutionCopy1796000000004,
     CreateHousehold1796000000200,
     CreateRegistryAndEvidence1796000000201,
     CreateMonthlyEvaluation1796000000203,

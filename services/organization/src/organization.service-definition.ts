@@ -11,6 +11,7 @@ import { CreateDuties1796000000106 } from './database/migrations/1796000000106-c
 import { CreateIdempotencyRecord1796000000003 } from '#libs/idempotency';
 import { DutiesModule } from './duties/duties.module.js';
 import { CreateVanguardIndex1796000000108 } from './database/migrations/1796000000108-createVanguardIndex.js';
+import { AnnounceInstitutionsToHouseholds1796000000181 } from './database/migrations/1796000000181-announceInstitutionsToHouseholds.js';
 import { ReparentMisplacedPartyOrgs1796000000190 } from './database/migrations/1796000000190-reparentMisplacedPartyOrgs.js';
 import { AddPersonalDataAccessAge1796000000191 } from './database/migrations/1796000000191-addPersonalDataAccessAge.js';
 import { GradesModule } from './grades/grades.module.js';
@@ -48,6 +49,7 @@ export const organizationService: ServiceDefinition = {
     CreateOutboxAndInbox1796000000000, CreatePersonalDataAccess1796000000002, CreateIdempotencyRecord1796000000003, CreateTerritory1796000000100, CreateInstitution1796000000101, CreateMemberHouseholdGrade1796000000102,
     VersionInstitutions1796000000103, CreatePartyStructure1796000000104,
     CreateDuties1796000000106, CreateVolunteers1796000000107, CreateVanguardIndex1796000000108,
+    AnnounceInstitutionsToHouseholds1796000000181,
     ReparentMisplacedPartyOrgs1796000000190, AddPersonalDataAccessAge1796000000191,
   ],
   module: (runtime) => OrganizationModule.forRoot(runtime),

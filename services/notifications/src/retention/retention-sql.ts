@@ -17,6 +17,7 @@ export interface RetentionResult extends RetentionCutoffs {
   gradedResidentsDeleted: number;
   noticesRedacted: number;
   webhookAttemptsDeleted: number;
+  enrolmentContactsErased: number;
 }
 
 /**
@@ -90,6 +91,19 @@ WITH gone AS (
 SELECT count(*)::int AS count FROM gone`;
 
 /**
+ * Erases the contact (name, phone) of institution enrolments whose code expired unredeemed before $1: it was kept only
+ * to know to whom an open code was handed, and a redeemed or cancelled enrolment loses it at once (institution-enrolment.service.ts).
+ */
+const ERASE_EXPIRED_ENROLMENT_CONTACTS = `
+WITH erased AS (
+  UPDATE institution_enrolment SET contact_name = NULL, contact_phone = NULL
+   WHERE id = ANY(ARRAY(SELECT id FROM institution_enrolment
+                         WHERE expires_at < $1 AND (contact_name IS NOT NULL OR contact_phone IS NOT NULL) LIMIT $2))
+  RETURNING 1
+)
+SELECT count(*)::int AS count FROM erased`;
+
+/**
  * Applies the retention periods as they stand at `firedAt`. Idempotent: what is past a line is gone or redacted after
  * the first run, so running again (a redelivered job, the next day's run) finds nothing more to do for it.
  */
@@ -100,7 +114,8 @@ export async function applyRetention(dataSource: DataSource, firedAt: Date, sett
   const gradedHouseholdsDeleted = await inBatches(dataSource, deleteGradeCopies('graded_household'), cutoffs.gradeCopiesBefore);
   const noticesRedacted = await inBatches(dataSource, REDACT_NOTICES, cutoffs.noticesBefore, firedAt);
   const webhookAttemptsDeleted = await inBatches(dataSource, DELETE_WEBHOOK_ATTEMPTS, cutoffs.attemptsBefore);
-  return { ...cutoffs, gradedHouseholdsDeleted, gradedResidentsDeleted, noticesRedacted, webhookAttemptsDeleted };
+  const enrolmentContactsErased = await inBatches(dataSource, ERASE_EXPIRED_ENROLMENT_CONTACTS, firedAt);
+  return { ...cutoffs, gradedHouseholdsDeleted, gradedResidentsDeleted, noticesRedacted, webhookAttemptsDeleted, enrolmentContactsErased };
 }
 
 /**

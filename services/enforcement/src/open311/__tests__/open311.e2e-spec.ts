@@ -5,7 +5,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { Role } from '#libs/auth';
 import type { DistrictPlan } from '#libs/demo-data';
 import { ServiceName } from '#libs/messaging';
-import { startPlatform, type TestPlatform } from '#libs/testing';
+import { enrolInstitution, startPlatform, type TestPlatform } from '#libs/testing';
 
 /** The fields GeoReport v2 defines for a service request, and the only ones we answer with. */
 const REQUEST_FIELDS = [
@@ -17,8 +17,6 @@ const SERVICE_FIELDS = ['service_code', 'service_name', 'description', 'metadata
 // A real XML parser, as an Open311 client would use; repeated elements always come back as lists.
 const xml = new XMLParser({ isArray: (name) => ['service', 'request', 'error'].includes(name), parseTagValue: false });
 
-const CREATE_KEY = `mutation($institution: ID!, $label: String!) {
-  createInstitutionApiKey(institutionId: $institution, label: $label) { secret apiKey { id } } }`;
 const REVOKE_KEY = `mutation($id: ID!) { revokeInstitutionApiKey(id: $id) { id } }`;
 const STAFF_REPORT = `query($id: ID!) { report(id: $id) { channel status submittedByInstitution { id name } } }`;
 const SUBMIT = `mutation($input: SubmitReportInput!) { submitReport(input: $input) { id } }`;
@@ -28,7 +26,7 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
   let base: string;
   let compound: DistrictPlan['compounds'][number];
   let institution: DistrictPlan['institutions'][number];
-  /** An institution's API key, as DISTRICT_ADMIN issues it; and one issued and revoked at once. */
+  /** An institution's API key, as it enrols for one; and one enrolled and revoked at once. */
   let apiKey: string;
   let revokedKey: string;
 
@@ -64,15 +62,10 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     compound = platform.plan.compounds[0];
     institution = platform.plan.institutions[0];
     const admin = await platform.token([Role.DISTRICT_ADMIN]);
-    const issue = async (label: string) => {
-      const created: any = await platform.query(admin, CREATE_KEY, { institution: institution.id, label });
-      expect(created.errors).toBeUndefined();
-      return created.data.createInstitutionApiKey as { secret: string; apiKey: { id: string } };
-    };
-    apiKey = (await issue('Open311 客户端')).secret;
-    const revoked = await issue('已停用');
-    expect((await platform.query(admin, REVOKE_KEY, { id: revoked.apiKey.id })).errors).toBeUndefined();
-    revokedKey = revoked.secret;
+    apiKey = (await enrolInstitution(platform, institution.id, { staffToken: admin, label: 'Open311 客户端' })).key;
+    const revoked = await enrolInstitution(platform, institution.id, { staffToken: admin, label: '已停用' });
+    expect((await platform.query(admin, REVOKE_KEY, { id: revoked.apiKeyId })).errors).toBeUndefined();
+    revokedKey = revoked.key;
   });
 
   afterAll(async () => {
