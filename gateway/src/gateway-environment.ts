@@ -14,6 +14,8 @@ export const gatewayEnvironmentShape = {
   CORS_ORIGINS: z.string().default('*'),
   /** Open311 is public: new requests (POST) a client address may file per hour before 429. */
   OPEN311_POSTS_PER_HOUR: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).default(30)),
+  /** Open311 reads (GET) a client address may make per minute before 429: the public feed is read, not scraped. */
+  OPEN311_GETS_PER_MINUTE: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).default(120)),
   /** New requests one institution may file per hour with its API keys (all its keys together) before 429. */
   OPEN311_KEYED_POSTS_PER_HOUR: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).default(600)),
   /** Where each subgraph is, when not where the committed supergraph says (containers, other hosts). */

@@ -73,6 +73,13 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
     proxyToHouseholds(req, res, env, subgraphs, `/reports/monthly/${encodeURIComponent(String(req.params.orgUnitId)).replace(/\./g, '%2E')}/${file}`);
   });
 
+  // An institution redeems the enrolment code staff handed to its contact for its API key (notifications answers
+  // the key's secret to it alone). Nobody is signed in: the one-time code is the credential, and attempts are
+  // counted per client address so codes cannot be tried in bulk.
+  app.use('/api-keys', corsPolicy);
+  const enrolmentLimit = new FixedWindowLimiter(ENROLMENTS_PER_ADDRESS_HOUR, 3600_000);
+  app.post('/api-keys/enrol', (req, res) => proxyEnrolment(req, res, env, subgraphs, enrolmentLimit));
+
   // A bureau's iCalendar feed: the secret token in the address is the credential (calendar apps send no sign-in).
   app.get('/calendars/:file', (req, res) => proxyCalendar(res, subgraphs, String(req.params.file)));
   // Open311 GeoReport v2 is public: no JWT; the gateway signs an anonymous caller (or, for a POST with an
@@ -81,6 +88,7 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
   const open311Limits: Open311Limits = {
     perAddress: new FixedWindowLimiter(env.OPEN311_POSTS_PER_HOUR, 3600_000),
     perInstitution: new FixedWindowLimiter(env.OPEN311_KEYED_POSTS_PER_HOUR, 3600_000),
+    readsPerAddress: new FixedWindowLimiter(env.OPEN311_GETS_PER_MINUTE, 60_000),
   };
   app.all('/open311/v2/*path', (req, res) => proxyOpen311(req, res, env, subgraphs, open311Limits));
 
@@ -235,15 +243,39 @@ async function proxyToHouseholds(
   });
 }
 
+/** Enrolment attempts one client address may make an hour (an institution needs one, a typo or two more). */
+export const ENROLMENTS_PER_ADDRESS_HOUR = 20;
+const MAX_ENROLMENT_REQUEST_BYTES = 4 * 1024;
+
+/** `POST /api-keys/enrol` passed through to notifications, signed as the anonymous enrolment caller. */
+function proxyEnrolment(req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>, limiter: FixedWindowLimiter) {
+  const fail = (status: number, message: string) => {
+    const code = status === 429 ? 'TOO_MANY_REQUESTS' : status === 413 ? 'PAYLOAD_TOO_LARGE' : ErrorCode.INTERNAL_SERVER_ERROR;
+    if (res.headersSent) res.destroy();
+    else res.status(status).json({ error: { code, message } });
+  };
+  const taken = limiter.take(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+  if (!taken.allowed) {
+    res.setHeader('Retry-After', String(taken.retryAfterSeconds));
+    return fail(429, `At most ${limiter.limit} enrolment attempts an hour from one address; try again in ${Math.ceil(taken.retryAfterSeconds / 60)} min`);
+  }
+  const caller: Caller = { userId: 'enrolment:public', roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId: requestIdOf(req) };
+  passThrough(req, res, env, subgraphs, {
+    service: 'notifications', path: '/api-keys/enrol', caller, forwardedHeaders: ['content-type', 'content-length', 'accept'],
+    maxBytes: MAX_ENROLMENT_REQUEST_BYTES, tooLargeMessage: 'An enrolment request is a small JSON body: { "code": "wse_…" }', timeoutMs: API_KEY_CHECK_TIMEOUT_MS, fail,
+  });
+}
+
 /** Open311 requests are small forms: anything larger is refused before enforcement sees it. */
 export const MAX_OPEN311_REQUEST_BYTES = 64 * 1024;
 const OPEN311_TIMEOUT_MS = 30_000;
 const OPEN311_PATH = /^\/open311\/v2\/(?:services|requests)(?:\/[\w.%-]+)?\.(?:json|xml)$/i;
 
-/** New Open311 requests are counted per client address when anonymous, per institution when keyed. */
+/** New Open311 requests are counted per client address when anonymous, per institution when keyed; reads per address. */
 interface Open311Limits {
   perAddress: FixedWindowLimiter;
   perInstitution: FixedWindowLimiter;
+  readsPerAddress: FixedWindowLimiter;
 }
 
 /** What the client is told about a refused api_key, by notifications' reason. */
@@ -259,8 +291,9 @@ const OPEN311_KEY_REFUSALS: Record<string, string> = {
  * `api_key` (header `x-api-key`, query or body field): the gateway reads the body (at most 64 KiB), checks the key
  * with notifications as for GraphQL, and forwards exactly the bytes it read, signed as that institution; a key that is
  * not valid is 403 and reaches nothing. Anonymous new requests are limited per client address
- * (`OPEN311_POSTS_PER_HOUR`, default 30), keyed ones per institution (`OPEN311_KEYED_POSTS_PER_HOUR`, default 600):
- * 429 with Retry-After beyond. Only the path and query of the spec's resources are forwarded.
+ * (`OPEN311_POSTS_PER_HOUR`, default 30), keyed ones per institution (`OPEN311_KEYED_POSTS_PER_HOUR`, default 600),
+ * reads per client address (`OPEN311_GETS_PER_MINUTE`, default 120): 429 with Retry-After beyond. Only the path and
+ * query of the spec's resources are forwarded.
  */
 async function proxyOpen311(req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>, limits: Open311Limits) {
   const asXml = /\.xml(?:\?|$)/i.test(req.originalUrl);
@@ -286,7 +319,14 @@ async function proxyOpen311(req: Request, res: Response, env: GatewayEnvironment
       maxBytes: MAX_OPEN311_REQUEST_BYTES, tooLargeMessage: OPEN311_TOO_LARGE, timeoutMs: OPEN311_TIMEOUT_MS, fail,
     });
   const anonymous: Caller = { userId: 'open311:public', roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId };
-  if (req.method !== 'POST') return forward(anonymous);
+  if (req.method !== 'POST') {
+    const refusal = takeOpen311Read(limits, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    if (refusal) {
+      res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
+      return fail(429, refusal.description);
+    }
+    return forward(anonymous);
+  }
 
   // The key may be in the body, so the body is read here (it is small) before anything is decided.
   if (Number(req.headers['content-length'] ?? 0) > MAX_OPEN311_REQUEST_BYTES) {
@@ -342,6 +382,16 @@ export function takeOpen311Post(limits: Open311Limits, caller: Caller, address: 
     description: keyed
       ? `At most ${limiter.limit} new requests an hour for one institution's API keys; try again in ${minutes} min`
       : `At most ${limiter.limit} new requests an hour from one address; try again in ${minutes} min`,
+  };
+}
+
+/** Counts one Open311 read (GET or HEAD) against its client address, as posts are counted. Null when allowed. */
+export function takeOpen311Read(limits: Open311Limits, address: string): { retryAfterSeconds: number; description: string } | null {
+  const taken = limits.readsPerAddress.take(address);
+  if (taken.allowed) return null;
+  return {
+    retryAfterSeconds: taken.retryAfterSeconds,
+    description: `At most ${limits.readsPerAddress.limit} reads a minute from one address; try again in ${taken.retryAfterSeconds} s`,
   };
 }
 

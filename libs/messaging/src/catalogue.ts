@@ -50,7 +50,7 @@ export const QUEUE_OWNER: Record<QueueName, ServiceName> = {
 export enum EventType {
   /** organization → everyone who keeps a copy of the territory tree. */
   TerritoryChanged = 'territory.changed',
-  /** organization → everyone who keeps a copy of the institutions (their names go into notices). */
+  /** organization → everyone who keeps a copy of the institutions (their names go into notices; households checks residents' against it). */
   InstitutionsChanged = 'institutions.changed',
   /** households → itself: a monthly evaluation run was requested; its chunks are queued from here. */
   EvaluationRequested = 'evaluation.requested',
@@ -79,7 +79,7 @@ export enum EventType {
 /** Which queues receive each event. The relay adds one job per subscribing queue, with the event id as job id. */
 export const EVENT_SUBSCRIBERS: Record<EventType, readonly QueueName[]> = {
   [EventType.TerritoryChanged]: [QueueName.HouseholdsEvents, QueueName.EnforcementEvents, QueueName.NotificationsEvents],
-  [EventType.InstitutionsChanged]: [QueueName.NotificationsEvents, QueueName.EnforcementEvents],
+  [EventType.InstitutionsChanged]: [QueueName.NotificationsEvents, QueueName.EnforcementEvents, QueueName.HouseholdsEvents],
   [EventType.EvaluationRequested]: [QueueName.HouseholdsJobs],
   [EventType.HouseholdGradesPublished]: [QueueName.NotificationsEvents, QueueName.OrganizationEvents],
   [EventType.MonthlyEvaluationCompleted]: [QueueName.NotificationsEvents, QueueName.OrganizationEvents],
@@ -112,8 +112,10 @@ export enum JobName {
    */
   QuarterlyActionDraft = 'quarterly-action-draft.daily',
   /**
-   * Fired by a job scheduler every day at 03:30 Asia/Shanghai: deletes or masks the personal data notifications keeps
-   * past its retention period (grade copies, notices' names and texts, webhook attempts).
+   * Fired by a job scheduler every day at 03:30 Asia/Shanghai on each service's jobs queue: deletes or masks the
+   * personal data the service keeps past its retention period (notifications: grade copies, notices' names and texts,
+   * webhook attempts; enforcement: reporters' contact details; households: orphaned uploads; every service: audit rows
+   * of unmasked reads, idempotency records, finished jobs in its queues). See libs/retention.
    */
   RetentionDaily = 'retention.daily',
 }
@@ -140,17 +142,22 @@ export const JOB_SCHEDULES: readonly { id: string; queue: QueueName; job: JobNam
   { id: 'credit-export-dispatch', queue: QueueName.EnforcementJobs, job: JobName.CreditExportDispatch, pattern: '*/5 * * * *' },
   { id: 'quarterly-action-draft', queue: QueueName.EnforcementJobs, job: JobName.QuarterlyActionDraft, pattern: '0 3 * * *' },
   { id: 'notifications-retention', queue: QueueName.NotificationsJobs, job: JobName.RetentionDaily, pattern: '30 3 * * *' },
+  { id: 'households-retention', queue: QueueName.HouseholdsJobs, job: JobName.RetentionDaily, pattern: '30 3 * * *' },
+  { id: 'enforcement-retention', queue: QueueName.EnforcementJobs, job: JobName.RetentionDaily, pattern: '30 3 * * *' },
+  { id: 'organization-retention', queue: QueueName.OrganizationJobs, job: JobName.RetentionDaily, pattern: '30 3 * * *' },
 ];
 
 /** Jobs that are not events (scheduled cycles, chunks of work), by the queue that runs them. */
 export const SCHEDULED_JOBS: Record<QueueName, readonly string[]> = {
   [QueueName.OrganizationEvents]: [],
   [QueueName.HouseholdsEvents]: [],
-  [QueueName.HouseholdsJobs]: [JobName.EvaluationChunk, JobName.MonthlyEvaluation, JobName.CheckInQuotaWeekly],
+  [QueueName.HouseholdsJobs]: [JobName.EvaluationChunk, JobName.MonthlyEvaluation, JobName.CheckInQuotaWeekly, JobName.RetentionDaily],
   [QueueName.EnforcementEvents]: [],
   [QueueName.NotificationsEvents]: [],
-  [QueueName.OrganizationJobs]: [JobName.DutyCheckDaily],
-  [QueueName.EnforcementJobs]: [JobName.CaseFollowUpDaily, JobName.CreditExportScan, JobName.CreditExportDispatch, JobName.QuarterlyActionDraft],
+  [QueueName.OrganizationJobs]: [JobName.DutyCheckDaily, JobName.RetentionDaily],
+  [QueueName.EnforcementJobs]: [
+    JobName.CaseFollowUpDaily, JobName.CreditExportScan, JobName.CreditExportDispatch, JobName.QuarterlyActionDraft, JobName.RetentionDaily,
+  ],
   [QueueName.NotificationsJobs]: [JobName.RetentionDaily],
 };
 

@@ -16,9 +16,12 @@ import { CreateCases1796000000320 } from './database/migrations/1796000000320-cr
 import { CreateHouseholdCopy1796000000330 } from './database/migrations/1796000000330-createHouseholdCopy.js';
 import { AddFollowUpInspection1796000000340 } from './database/migrations/1796000000340-addFollowUpInspection.js';
 import { AddReportSubmittingInstitution1796000000350 } from './database/migrations/1796000000350-addReportSubmittingInstitution.js';
+import { SeparateReportPublicText1796000000361 } from './database/migrations/1796000000361-separateReportPublicText.js';
+import { AddReporterContactRetention1796000000391 } from './database/migrations/1796000000391-addReporterContactRetention.js';
 import { JointActionsModule } from './joint-actions/joint-actions.module.js';
 import { Open311Module } from './open311/open311.module.js';
 import { ReportsModule } from './reports/reports.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { enforcementDemoData } from './seed/enforcement.seed.js';
 import { enforcementPolicies } from './enforcement.policy.js';
 
@@ -29,7 +32,7 @@ export class EnforcementServiceModule {
       module: EnforcementServiceModule,
       imports: [
         PlatformModule.forRoot(runtime), CampaignsModule, JointActionsModule.forRoot(runtime), ReportsModule, Open311Module, CasesModule,
-        CreditExportModule.forRoot(runtime),
+        CreditExportModule.forRoot(runtime), RetentionModule.forRoot(),
       ],
     };
   }
@@ -45,7 +48,7 @@ export const enforcementService: ServiceDefinition = {
     CreateOutboxAndInbox1796000000000, CreateTerritoryReplica1796000000001, CreatePersonalDataAccess1796000000002, CreateIdempotencyRecord1796000000003,
     CreateInstitutionCopy1796000000004, CreateCampaign1796000000300, CreateJointActions1796000000301, CreateCitizenReports1796000000310,
     CreateCases1796000000320, CreateHouseholdCopy1796000000330, AddFollowUpInspection1796000000340,
-    AddReportSubmittingInstitution1796000000350,
+    AddReportSubmittingInstitution1796000000350, SeparateReportPublicText1796000000361, AddReporterContactRetention1796000000391,
   ],
   module: (runtime) => EnforcementServiceModule.forRoot(runtime),
   demoData: enforcementDemoData,

@@ -4,6 +4,7 @@ import { PlatformModule, type ServiceDefinition, type ServiceRuntime } from '#li
 import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
 import { CreateTerritoryReplica1796000000001 } from '#libs/territory';
 import { CreateIdempotencyRecord1796000000003 } from '#libs/idempotency';
+import { CreateInstitutionCopy1796000000004 } from '#libs/institutions';
 import { CreateHousehold1796000000200 } from './database/migrations/1796000000200-createHousehold.js';
 import { CreateRegistryAndEvidence1796000000201 } from './database/migrations/1796000000201-createRegistryAndEvidence.js';
 import { CreateMonthlyEvaluation1796000000203 } from './database/migrations/1796000000203-createMonthlyEvaluation.js';
@@ -17,6 +18,8 @@ import { CreateCompoundMonthSummaries1796000000290 } from './database/migrations
 import { SerializeCompoundSummaryRecounts1796000000300 } from './database/migrations/1796000000300-serializeCompoundSummaryRecounts.js';
 import { AnnounceHouseholds1796000000310 } from './database/migrations/1796000000310-announceHouseholds.js';
 import { CreateCaseFollowUpRequests1796000000320 } from './database/migrations/1796000000320-createCaseFollowUpRequests.js';
+import { AddUploadRetention1796000000391 } from './database/migrations/1796000000391-addUploadRetention.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { CheckInsModule } from './check-ins/check-ins.module.js';
 import { CollectionModule } from './collection/collection.module.js';
 import { HouseholdEntity } from './households/household.entity.js';
@@ -39,7 +42,7 @@ export class HouseholdsServiceModule {
       module: HouseholdsServiceModule,
       imports: [
         PlatformModule.forRoot(runtime), HouseholdsModule, UploadsModule, RegistryModule, InspectionsModule, EvaluationModule, OutreachModule,
-        CollectionModule, CheckInsModule, MetricsModule,
+        CollectionModule, CheckInsModule, MetricsModule, RetentionModule.forRoot(),
       ],
     };
   }
@@ -59,6 +62,8 @@ export const householdsService: ServiceDefinition = {
     CreateTerritoryReplica1796000000001,
     CreatePersonalDataAccess1796000000002,
     CreateIdempotencyRecord1796000000003,
+    // Residents' employers and schools are checked against it (added after the tables below; runs on existing databases too).
+    CreateInstitutionCopy1796000000004,
     CreateHousehold1796000000200,
     CreateRegistryAndEvidence1796000000201,
     CreateMonthlyEvaluation1796000000203,
@@ -72,6 +77,7 @@ export const householdsService: ServiceDefinition = {
     SerializeCompoundSummaryRecounts1796000000300,
     AnnounceHouseholds1796000000310,
     CreateCaseFollowUpRequests1796000000320,
+    AddUploadRetention1796000000391,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
   demoData: householdsDemoData,

@@ -11,7 +11,9 @@ import { CreateDuties1796000000106 } from './database/migrations/1796000000106-c
 import { CreateIdempotencyRecord1796000000003 } from '#libs/idempotency';
 import { DutiesModule } from './duties/duties.module.js';
 import { CreateVanguardIndex1796000000108 } from './database/migrations/1796000000108-createVanguardIndex.js';
+import { AnnounceInstitutionsToHouseholds1796000000181 } from './database/migrations/1796000000181-announceInstitutionsToHouseholds.js';
 import { ReparentMisplacedPartyOrgs1796000000190 } from './database/migrations/1796000000190-reparentMisplacedPartyOrgs.js';
+import { AddPersonalDataAccessAge1796000000191 } from './database/migrations/1796000000191-addPersonalDataAccessAge.js';
 import { GradesModule } from './grades/grades.module.js';
 import { InstitutionEntity } from './institutions/institution.entity.js';
 import { InstitutionsModule } from './institutions/institutions.module.js';
@@ -23,6 +25,7 @@ import { VolunteersModule } from './volunteers/volunteers.module.js';
 import { PartyModule } from './party/party.module.js';
 import { LeadersModule } from './leaders/leaders.module.js';
 import { VanguardModule } from './vanguard/vanguard.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
 import { organizationPolicies } from './organization.policy.js';
 
@@ -32,7 +35,7 @@ export class OrganizationModule {
     return {
       module: OrganizationModule,
       imports: [PlatformModule.forRoot(runtime), TerritoryModule, InstitutionsModule, ViewerModule, GradesModule,
-        VolunteersModule, PartyModule, LeadersModule, DutiesModule, VanguardModule,
+        VolunteersModule, PartyModule, LeadersModule, DutiesModule, VanguardModule, RetentionModule.forRoot(),
       ],
     };
   }
@@ -48,7 +51,8 @@ export const organizationService: ServiceDefinition = {
     CreateOutboxAndInbox1796000000000, CreatePersonalDataAccess1796000000002, CreateIdempotencyRecord1796000000003, CreateTerritory1796000000100, CreateInstitution1796000000101, CreateMemberHouseholdGrade1796000000102,
     VersionInstitutions1796000000103, CreatePartyStructure1796000000104,
     CreateDuties1796000000106, CreateVolunteers1796000000107, CreateVanguardIndex1796000000108,
-    ReparentMisplacedPartyOrgs1796000000190,
+    AnnounceInstitutionsToHouseholds1796000000181,
+    ReparentMisplacedPartyOrgs1796000000190, AddPersonalDataAccessAge1796000000191,
   ],
   module: (runtime) => OrganizationModule.forRoot(runtime),
   demoData: organizationDemoData,

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { DomainError, ErrorCode } from '#libs/errors';
 import { CLOSED_STATUSES, ReportChannel, ReportStatus } from '../reports/report-enums.js';
 import type { ReportCategoryRow } from '../reports/report.model.js';
-import { ReportService } from '../reports/report.service.js';
+import { PUBLIC_DESCRIPTION, ReportService } from '../reports/report.service.js';
 
 /** What GeoReport v2 says to a client that asked wrongly: the HTTP status and the description. */
 export class Open311Error extends Error {
@@ -27,14 +27,17 @@ export interface Open311ServiceEntry {
   group: string;
 }
 
-/** A service request as GeoReport v2 shows it: no reporter, the place at compound level only. */
+/**
+ * A service request as GeoReport v2 shows it: no reporter, the place at compound level only, the description only
+ * when it may be public (else null), and only the public status note.
+ */
 export interface Open311Request {
   service_request_id: string;
   status: 'open' | 'closed';
   status_notes: string | null;
   service_name: string;
   service_code: string;
-  description: string;
+  description: string | null;
   agency_responsible: string | null;
   service_notice: string;
   requested_datetime: string;
@@ -67,12 +70,12 @@ const PHONE = /^\+?[0-9][0-9-]{4,19}$/;
 interface PublicRow {
   id: string;
   status: ReportStatus;
-  statusNote: string | null;
+  publicNote: string | null;
   duplicateOf: string | null;
   categoryCode: string;
   categoryNameZh: string;
   responseHours: number;
-  description: string;
+  description: string | null;
   submittedAt: Date;
   updatedAt: Date;
   dueAt: Date;
@@ -83,16 +86,22 @@ interface PublicRow {
   agency: string | null;
 }
 
-const PUBLIC_COLUMNS = `r.id, r.status, r.status_note AS "statusNote", r.duplicate_of AS "duplicateOf", r.category_code AS "categoryCode",
-  c.name_zh AS "categoryNameZh", c.response_hours AS "responseHours", r.description, r.submitted_at AS "submittedAt",
+/**
+ * Only public text leaves the database on this path: the description when PUBLIC_DESCRIPTION allows it (never a
+ * hotline call or an observer's report), and the public status note, never the internal one.
+ */
+const PUBLIC_COLUMNS = `r.id, r.status, r.public_note AS "publicNote", r.duplicate_of AS "duplicateOf", r.category_code AS "categoryCode",
+  c.name_zh AS "categoryNameZh", c.response_hours AS "responseHours", CASE WHEN ${PUBLIC_DESCRIPTION} THEN r.description END AS description,
+  r.submitted_at AS "submittedAt",
   r.updated_at AS "updatedAt", r.due_at AS "dueAt", r.org_unit_id AS "orgUnitId", r.lat, r.long,
   (SELECT string_agg(u.name, '' ORDER BY array_position(r.unit_path, u.id)) FROM territory_unit u WHERE u.id = ANY(r.unit_path)) AS address,
   CASE WHEN r.assignee_kind = 'UNIT' THEN (SELECT u.name FROM territory_unit u WHERE u.id = r.assignee_id) END AS agency`;
 
 /**
  * The public Open311 GeoReport v2 face of citizen reports. Everything here is public: nothing names or reaches a
- * reporter, places are given as the compound (its names from district down), and posted requests become OPEN311
- * reports in the same table the staff work on.
+ * reporter, places are given as the compound (its names from district down), descriptions only of public channels
+ * whose reporter did not opt out, and posted requests become OPEN311 reports in the same table the staff work on
+ * (`publish_description=false` keeps the description for staff only).
  */
 @Injectable()
 export class Open311Service {
@@ -186,6 +195,9 @@ export class Open311Service {
     if (name && [...name].length > 50) throw new Open311Error(400, 'first_name and last_name are too long');
     const phone = text('phone');
     if (phone !== null && !PHONE.test(phone)) throw new Open311Error(400, 'phone is not a phone number');
+    // Not in GeoReport v2: a client lets its user opt out of having the description shown publicly (default: shown).
+    const publish = text('publish_description');
+    if (publish !== null && !/^(true|false)$/i.test(publish)) throw new Open311Error(400, 'publish_description must be true or false');
     let id: string;
     try {
       id = await this.reports.create({
@@ -202,6 +214,7 @@ export class Open311Service {
         reporterPhone: phone,
         submittedBy: 'open311',
         submittedByInstitutionId: institutionId,
+        publishDescription: publish === null || publish.toLowerCase() === 'true',
       });
     } catch (error) {
       // Everything the report checks is about what the client sent (an address_id that is no compound, above all).
@@ -241,7 +254,7 @@ function serviceNotice(category: Pick<ReportCategoryRow, 'nameZh' | 'responseHou
 
 function toRequest(row: PublicRow): Open311Request {
   const closed = CLOSED_STATUSES.includes(row.status);
-  const notes = row.statusNote ?? (row.status === ReportStatus.DUPLICATE && row.duplicateOf ? `重复举报，见 ${row.duplicateOf}` : null);
+  const notes = row.publicNote ?? (row.status === ReportStatus.DUPLICATE && row.duplicateOf ? `重复举报，见 ${row.duplicateOf}` : null);
   return {
     service_request_id: row.id,
     status: closed ? 'closed' : 'open',

@@ -57,6 +57,12 @@ export class SubmitReportInput {
 
   @Field(() => Boolean, { nullable: true, description: 'Leave no name or phone with the report (your user id is still kept so you can follow and reopen it).' })
   anonymous?: boolean | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'APP: show the description in the public Open311 feed (default true; false keeps it for staff only). HOTLINE and OBSERVER reports are never published: true is refused.',
+  })
+  publishDescription?: boolean | null;
 }
 
 @InputType()
@@ -70,6 +76,9 @@ export class AssignReportInput {
   @Field(() => ID, { description: 'A bureau (institution) id, a team id, or an org unit id inside your territory.' })
   assigneeId: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The internal note, for staff only (at most 1000 characters).' })
   note?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The public note: shown to the reporter and served by Open311 as status_notes (at most 1000 characters).' })
+  publicNote?: string | null;
 }

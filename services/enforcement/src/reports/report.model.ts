@@ -36,6 +36,10 @@ export interface ReportRow {
   submittedByInstitutionId: string | null;
   status: ReportStatus;
   statusNote: string | null;
+  publicNote: string | null;
+  publishDescription: boolean;
+  /** Whether the public Open311 feed shows the description (PUBLIC_DESCRIPTION, computed by the query). */
+  descriptionPublic: boolean;
   assigneeKind: ReportAssigneeKind | null;
   assigneeId: string | null;
   duplicateOf: string | null;
@@ -79,7 +83,20 @@ export class ReportCategory {
 @ObjectType()
 export class ReportCategoryConnection extends Connection(ReportCategory, 'ReportCategory') {}
 
-@ObjectType('ReportStatusChange', { description: 'One step of a report: what was done, by whom, with the note given.' })
+/** A row of citizen_report_history, as the service selects it. */
+export interface ReportHistoryRow {
+  action: ReportAction;
+  fromStatus: ReportStatus | null;
+  toStatus: ReportStatus;
+  note: string | null;
+  publicNote: string | null;
+  actor: string;
+  at: Date;
+}
+
+@ObjectType('ReportStatusChange', {
+  description: 'One step of a report: what was done, by whom, with its notes. The report\'s filer sees the steps with the public notes only and staff as "staff".',
+})
 export class ReportStatusChange {
   @Field(() => ReportAction)
   action: ReportAction;
@@ -93,16 +110,21 @@ export class ReportStatusChange {
   @Field(() => ReportStatus)
   toStatus: ReportStatus;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The internal note: staff handling the report only (the filer sees only the notes they wrote themselves).' })
   note: string | null;
 
-  @Field({ description: 'Who did it: a staff user id; the reporter shows as "reporter", the public interface as "open311".' })
+  @Field(() => String, { nullable: true, description: 'The public note: shown to the filer and served by Open311 as status_notes.' })
+  publicNote: string | null;
+
+  @Field({
+    description: 'Who did it: a user id (staff, or the reporter for their submission), "reporter" for a reopening, "open311" for the public interface. The filer sees "reporter" for their own steps and "staff" for every other.',
+  })
   actor: string;
 
   @Field()
   at: Date;
 
-  static from(row: { action: ReportAction; fromStatus: ReportStatus | null; toStatus: ReportStatus; note: string | null; actor: string; at: Date }): ReportStatusChange {
+  static from(row: ReportHistoryRow): ReportStatusChange {
     return Object.assign(new ReportStatusChange(), { ...row, actionLabelZh: REPORT_ACTION_LABEL_ZH[row.action] });
   }
 }
@@ -140,6 +162,12 @@ export class CitizenReport {
   @Field()
   description: string;
 
+  @Field({ description: 'The reporter chose to have the description shown publicly (APP and OPEN311 only; default true there). Always false for HOTLINE and OBSERVER.' })
+  publishDescription: boolean;
+
+  @Field({ description: 'True when the public Open311 feed shows the description: a public channel, the reporter did not opt out, and no handler withheld it (withholdReportDescription).' })
+  descriptionPublic: boolean;
+
   @Field(() => OrgUnitRef, { nullable: true, description: 'The compound the report is about, when given.' })
   compound: OrgUnitRef | null;
 
@@ -170,8 +198,11 @@ export class CitizenReport {
   @Field()
   statusLabelZh: string;
 
-  @Field(() => String, { nullable: true, description: 'The note of the latest status change.' })
+  @Field(() => String, { nullable: true, description: 'The internal note of the latest status change: for staff handling the report; null to the reporter.' })
   statusNote: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The public note of the latest status change: what the reporter and Open311 (status_notes) see.' })
+  publicStatusNote: string | null;
 
   @Field(() => ReportAssigneeKind, { nullable: true })
   assigneeKind: ReportAssigneeKind | null;
@@ -209,7 +240,13 @@ export class CitizenReport {
   @Field()
   updatedAt: Date;
 
-  static from(row: ReportRow, callerUserId: string, reporter: ReportReporter | null, addressText: string | null): CitizenReport {
+  /**
+   * Not a field: whether the caller handles this report (REPORT_HANDLE in its territory) and so sees everything
+   * of it; otherwise the caller is its filer, and child fields (history) show no more than the filer may see.
+   */
+  handledByCaller: boolean;
+
+  static from(row: ReportRow, callerUserId: string, reporter: ReportReporter | null, addressText: string | null, handledByCaller: boolean): CitizenReport {
     return Object.assign(new CitizenReport(), {
       id: row.id,
       channel: row.channel,
@@ -217,6 +254,8 @@ export class CitizenReport {
       categoryCode: row.categoryCode,
       categoryLabelZh: row.categoryNameZh,
       description: row.description,
+      publishDescription: row.publishDescription,
+      descriptionPublic: row.descriptionPublic,
       compound: row.orgUnitId ? OrgUnitRef.of(row.orgUnitId) : null,
       latitude: row.lat,
       longitude: row.long,
@@ -227,7 +266,8 @@ export class CitizenReport {
       reportedByMe: row.reporterUserId !== null && row.reporterUserId === callerUserId,
       status: row.status,
       statusLabelZh: REPORT_STATUS_LABEL_ZH[row.status],
-      statusNote: row.statusNote,
+      statusNote: handledByCaller ? row.statusNote : null,
+      publicStatusNote: row.publicNote,
       assigneeKind: row.assigneeKind,
       assigneeKindLabelZh: row.assigneeKind ? REPORT_ASSIGNEE_KIND_LABEL_ZH[row.assigneeKind] : null,
       assigneeId: row.assigneeId,
@@ -240,6 +280,7 @@ export class CitizenReport {
       overdue: row.overdue,
       closedAt: row.closedAt,
       updatedAt: row.updatedAt,
+      handledByCaller,
     });
   }
 }

@@ -2,10 +2,15 @@ import { Args, Context, ID, Mutation, Parent, Query, ResolveField, ResolveRefere
 import { Permission, hasPermission, requirePermission, type Caller } from '#libs/auth';
 import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { AssignReportInput, ReportCategoriesArgs, ReportsArgs, SubmitReportInput } from './report.inputs.js';
-import { CitizenReport, CitizenReportConnection, ReportCategoryConnection, ReportStatusChange } from './report.model.js';
+import { CitizenReport, CitizenReportConnection, ReportCategoryConnection, ReportStatusChange, type ReportHistoryRow } from './report.model.js';
 import { ReportService } from './report.service.js';
 
-const NOTE = { type: () => String, nullable: true, description: 'A status note, kept in the history (at most 1000 characters).' } as const;
+const NOTE = { type: () => String, nullable: true, description: 'The internal note, kept in the history for staff only (at most 1000 characters).' } as const;
+const PUBLIC_NOTE = {
+  type: () => String,
+  nullable: true,
+  description: 'The public note: shown to the reporter and served by Open311 as status_notes until the next step (at most 1000 characters).',
+} as const;
 
 @Resolver(() => CitizenReport)
 export class ReportResolver {
@@ -49,33 +54,55 @@ export class ReportResolver {
   }
 
   @Mutation(() => CitizenReport, { description: 'SUBMITTED → TRIAGED.' })
-  triageReport(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string, @Args('note', NOTE) note?: string | null) {
+  triageReport(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('note', NOTE) note?: string | null,
+    @Args('publicNote', PUBLIC_NOTE) publicNote?: string | null,
+  ) {
     requirePermission(caller, Permission.REPORT_HANDLE);
-    return this.reportService.triage(caller, id, note ?? null);
+    return this.reportService.triage(caller, id, { note, publicNote });
   }
 
   @Mutation(() => CitizenReport, { description: 'TRIAGED (or ASSIGNED, to reassign) → ASSIGNED to a bureau, team or unit.' })
   assignReport(@CurrentCaller() caller: Caller, @Args('input') input: AssignReportInput) {
     requirePermission(caller, Permission.REPORT_HANDLE);
-    return this.reportService.assign(caller, requireUuid(input.id, 'id'), input.assigneeKind, requireUuid(input.assigneeId, 'assigneeId'), input.note ?? null);
+    return this.reportService.assign(caller, requireUuid(input.id, 'id'), input.assigneeKind, requireUuid(input.assigneeId, 'assigneeId'), {
+      note: input.note, publicNote: input.publicNote,
+    });
   }
 
   @Mutation(() => CitizenReport, { description: 'ASSIGNED → IN_PROGRESS.' })
-  startReport(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string, @Args('note', NOTE) note?: string | null) {
+  startReport(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('note', NOTE) note?: string | null,
+    @Args('publicNote', PUBLIC_NOTE) publicNote?: string | null,
+  ) {
     requirePermission(caller, Permission.REPORT_HANDLE);
-    return this.reportService.start(caller, id, note ?? null);
+    return this.reportService.start(caller, id, { note, publicNote });
   }
 
   @Mutation(() => CitizenReport, { description: 'IN_PROGRESS → RESOLVED.' })
-  resolveReport(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string, @Args('note', NOTE) note?: string | null) {
+  resolveReport(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('note', NOTE) note?: string | null,
+    @Args('publicNote', PUBLIC_NOTE) publicNote?: string | null,
+  ) {
     requirePermission(caller, Permission.REPORT_HANDLE);
-    return this.reportService.resolve(caller, id, note ?? null);
+    return this.reportService.resolve(caller, id, { note, publicNote });
   }
 
   @Mutation(() => CitizenReport, { description: 'Any open status but DUPLICATE → REJECTED; the note (why) is required.' })
-  rejectReport(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string, @Args('note', NOTE) note?: string | null) {
+  rejectReport(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('note', NOTE) note?: string | null,
+    @Args('publicNote', PUBLIC_NOTE) publicNote?: string | null,
+  ) {
     requirePermission(caller, Permission.REPORT_HANDLE);
-    return this.reportService.reject(caller, id, note ?? null);
+    return this.reportService.reject(caller, id, { note, publicNote });
   }
 
   @Mutation(() => CitizenReport, { description: 'SUBMITTED or TRIAGED → DUPLICATE of an original that is not itself a duplicate.' })
@@ -84,21 +111,34 @@ export class ReportResolver {
     @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
     @Args('originalId', { type: () => ID }, ParseUuidPipe) originalId: string,
     @Args('note', NOTE) note?: string | null,
+    @Args('publicNote', PUBLIC_NOTE) publicNote?: string | null,
   ) {
     requirePermission(caller, Permission.REPORT_HANDLE);
-    return this.reportService.markDuplicate(caller, id, originalId, note ?? null);
+    return this.reportService.markDuplicate(caller, id, originalId, { note, publicNote });
   }
 
-  @Mutation(() => CitizenReport, { description: 'The reporter reopens a RESOLVED or REJECTED report: back to SUBMITTED, due anew.' })
-  reopenReport(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string, @Args('note', NOTE) note?: string | null) {
+  @Mutation(() => CitizenReport, { description: 'Stops the public Open311 feed showing a report\'s description you judge private (staff and the reporter still read it). Needs REPORT_HANDLE in the report\'s territory; one-way.' })
+  withholdReportDescription(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<CitizenReport> {
+    requirePermission(caller, Permission.REPORT_HANDLE);
+    return this.reportService.withholdDescription(caller, id);
+  }
+
+  @Mutation(() => CitizenReport, { description: 'The reporter reopens a RESOLVED or REJECTED report: back to SUBMITTED, due anew. The note (why) is for the staff.' })
+  reopenReport(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('note', { ...NOTE, description: 'Why you reopen it, for the staff (at most 1000 characters); never published.' }) note?: string | null,
+  ) {
     requirePermission(caller, Permission.REPORT_SUBMIT);
     return this.reportService.reopen(caller, id, note ?? null);
   }
 
-  @ResolveField(() => [ReportStatusChange], { description: 'Every step with its note, oldest first.' })
+  @ResolveField(() => [ReportStatusChange], {
+    description: 'Every step with its notes, oldest first. Staff handling the report see actors and internal notes; its filer sees public notes and "staff".',
+  })
   history(@Parent() report: CitizenReport, @Context() context: RequestContext): Promise<ReportStatusChange[]> {
-    const loader = requestLoader<ReportStatusChange[]>(context, 'CitizenReport.history', (ids) => this.reportService.history(ids));
-    return loader.load(report.id).then((changes) => changes ?? []);
+    const loader = requestLoader<ReportHistoryRow[]>(context, 'CitizenReport.history', (ids) => this.reportService.history(ids));
+    return loader.load(report.id).then((rows) => this.reportService.historyAsSeenBy(context.caller, report, rows ?? []));
   }
 
   @ResolveField(() => CitizenReport, { nullable: true, description: 'For a DUPLICATE: the original, if you may see it.' })

@@ -11,14 +11,25 @@ import { Territory } from '#libs/territory';
 import { REPORT_ACTION_LABEL_ZH, REPORT_STATUS_LABEL_ZH, ReportAction, ReportAssigneeKind, ReportChannel, ReportStatus, TRANSITIONS } from './report-enums.js';
 import type { ReportCategoriesArgs, ReportsArgs, SubmitReportInput } from './report.inputs.js';
 import {
-  CitizenReport, ReportCategory, ReportReporter, ReportStatusChange, type ReportCategoryRow, type ReportRow,
+  CitizenReport, ReportCategory, ReportReporter, ReportStatusChange, type ReportCategoryRow, type ReportHistoryRow, type ReportRow,
 } from './report.model.js';
+
+/** The channels whose reporters may have their words published: the app and Open311 (hotline and observer never). */
+export const PUBLIC_CHANNELS: readonly ReportChannel[] = [ReportChannel.APP, ReportChannel.OPEN311];
+
+/**
+ * Whether the public (Open311) may read report `r`'s description: a public channel, the reporter did not opt out,
+ * and no handler withheld it. The one definition, used by staff views and the public feed alike.
+ */
+export const PUBLIC_DESCRIPTION = `(r.channel IN (${PUBLIC_CHANNELS.map((channel) => `'${channel}'`).join(', ')})
+  AND r.publish_description AND r.description_withheld_at IS NULL)`;
 
 export const REPORT_COLUMNS = `r.id, r.channel, r.category_code AS "categoryCode", c.name_zh AS "categoryNameZh", r.description,
   r.org_unit_id AS "orgUnitId", r.unit_path::text[] AS "unitPath", r.lat, r.long, r.address_text AS "addressText",
   r.photo_upload_ids::text[] AS "photoUploadIds", r.reporter_user_id AS "reporterUserId", r.reporter_name AS "reporterName",
   r.reporter_phone AS "reporterPhone", r.submitted_by AS "submittedBy",
-  r.submitted_by_institution_id AS "submittedByInstitutionId", r.status, r.status_note AS "statusNote",
+  r.submitted_by_institution_id AS "submittedByInstitutionId", r.status, r.status_note AS "statusNote", r.public_note AS "publicNote",
+  r.publish_description AS "publishDescription", ${PUBLIC_DESCRIPTION} AS "descriptionPublic",
   r.assignee_kind AS "assigneeKind", r.assignee_id AS "assigneeId", r.duplicate_of AS "duplicateOf", r.reopen_count AS "reopenCount",
   r.submitted_at AS "submittedAt", r.due_at AS "dueAt", r.closed_at AS "closedAt", r.updated_at AS "updatedAt",
   (r.closed_at IS NULL AND r.due_at < now()) AS overdue, r.submitted_at::text AS "submittedKey"`;
@@ -31,6 +42,12 @@ const MAX_PHOTOS = 9;
 const MAX_NAME = 50;
 const PHONE = /^\+?[0-9][0-9-]{4,19}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The notes of one step: the internal one for staff, the public one for the reporter and Open311. */
+export interface StepNotes {
+  note?: string | null;
+  publicNote?: string | null;
+}
 
 /** A new report as the GraphQL API and the Open311 interface both hand it over, already checked for shape. */
 export interface NewReport {
@@ -49,6 +66,8 @@ export interface NewReport {
   submittedBy: string;
   /** The institution whose API key filed it (Open311 with an api_key); null otherwise. */
   submittedByInstitutionId?: string | null;
+  /** The reporter lets the public feed show the description; only possible on a public channel. */
+  publishDescription: boolean;
 }
 
 /**
@@ -115,6 +134,11 @@ export class ReportService {
     const phone = anonymous ? null : input.reporterPhone?.trim() || null;
     if (name && [...name].length > MAX_NAME) throw DomainError.badInput(`reporterName must be at most ${MAX_NAME} characters`, 'INVALID_NAME');
     if (phone && !PHONE.test(phone)) throw DomainError.badInput('reporterPhone is not a phone number', 'INVALID_PHONE');
+    // Words from the app are public unless the reporter opts out; hotline calls and observer reports never are.
+    const publicChannel = PUBLIC_CHANNELS.includes(input.channel);
+    if (!publicChannel && input.publishDescription === true) {
+      throw DomainError.badInput(`${input.channel} reports are never published: publishDescription must not be true`, 'DESCRIPTION_NOT_PUBLISHABLE');
+    }
     const report: NewReport = {
       channel: input.channel,
       categoryCode: input.categoryCode,
@@ -128,6 +152,7 @@ export class ReportService {
       reporterName: name,
       reporterPhone: phone,
       submittedBy: caller.userId,
+      publishDescription: publicChannel && input.publishDescription !== false,
     };
     const id = idempotencyKey
       ? (await this.idempotency.run(caller, idempotencyKey, 'submitReport', { ...input }, async (manager) => ({ id: await this.create(report, manager) }))).id
@@ -162,12 +187,16 @@ export class ReportService {
     if (!category || !category.active) {
       throw DomainError.badInput(`${report.categoryCode} is not a report category`, 'UNKNOWN_CATEGORY', { categoryCode: report.categoryCode });
     }
+    if (report.publishDescription && !PUBLIC_CHANNELS.includes(report.channel)) {
+      throw DomainError.badInput(`${report.channel} reports are never published`, 'DESCRIPTION_NOT_PUBLISHABLE');
+    }
     const [row] = await db.query(
       `WITH inserted AS (
          INSERT INTO citizen_report (channel, category_code, description, org_unit_id, unit_path, lat, long, address_text, photo_upload_ids,
-                                     reporter_user_id, reporter_name, reporter_phone, submitted_by, submitted_by_institution_id, status, due_at)
+                                     reporter_user_id, reporter_name, reporter_phone, submitted_by, submitted_by_institution_id, status, due_at,
+                                     publish_description)
          SELECT $1, c.code, $3, $4, $5::uuid[], $6, $7, $8, $9::uuid[], $10, $11, $12, $13, $15::uuid, 'SUBMITTED',
-                now() + make_interval(hours => c.response_hours)
+                now() + make_interval(hours => c.response_hours), $16
            FROM report_category c WHERE c.code = $2 AND c.active
          RETURNING id, status),
        history AS (
@@ -178,7 +207,7 @@ export class ReportService {
         report.channel, report.categoryCode, report.description, report.compoundId, unitPath, report.lat, report.long, report.addressText,
         report.photoUploadIds, report.reporterUserId, report.reporterName, report.reporterPhone, report.submittedBy,
         report.channel === ReportChannel.OPEN311 ? 'open311' : report.submittedBy,
-        report.submittedByInstitutionId ?? null,
+        report.submittedByInstitutionId ?? null, report.publishDescription,
       ],
     );
     if (!row) throw DomainError.badInput(`${report.categoryCode} is not a report category`, 'UNKNOWN_CATEGORY');
@@ -229,25 +258,35 @@ export class ReportService {
     return this.page(caller, args, where, params);
   }
 
-  /** History of each report in `ids` (oldest first), for the batched `history` field. */
-  async history(ids: readonly string[]): Promise<ReportStatusChange[][]> {
-    const rows: (Parameters<typeof ReportStatusChange.from>[0] & { reportId: string })[] = await this.dataSource.query(
-      `SELECT report_id AS "reportId", action, from_status AS "fromStatus", to_status AS "toStatus", note, actor, at
+  /** History rows of each report in `ids` (oldest first), for the batched `history` field; see `historyAsSeenBy`. */
+  async history(ids: readonly string[]): Promise<ReportHistoryRow[][]> {
+    const rows: (ReportHistoryRow & { reportId: string })[] = await this.dataSource.query(
+      `SELECT report_id AS "reportId", action, from_status AS "fromStatus", to_status AS "toStatus", note, public_note AS "publicNote", actor, at
          FROM citizen_report_history WHERE report_id = ANY($1::uuid[]) ORDER BY id`,
       [ids],
     );
-    const byReport = new Map<string, ReportStatusChange[]>();
-    for (const row of rows) {
-      const { reportId, ...change } = row;
-      byReport.set(reportId, [...(byReport.get(reportId) ?? []), ReportStatusChange.from(change)]);
-    }
+    const byReport = new Map<string, ReportHistoryRow[]>();
+    for (const { reportId, ...row } of rows) byReport.set(reportId, [...(byReport.get(reportId) ?? []), row]);
     return ids.map((id) => byReport.get(id) ?? []);
+  }
+
+  /**
+   * A report's history as the caller may see it: whoever handles the report sees every step, actor and note; its
+   * filer (who reads it only as their own) sees the steps and public notes, their own steps and words, and staff as
+   * "staff" without internal notes, so the child field is no wider than the report itself.
+   */
+  historyAsSeenBy(caller: Caller, report: Pick<CitizenReport, 'handledByCaller'>, rows: ReportHistoryRow[]): ReportStatusChange[] {
+    if (report.handledByCaller) return rows.map(ReportStatusChange.from);
+    return rows.map((row) => {
+      const own = row.actor === 'reporter' || row.actor === caller.userId;
+      return ReportStatusChange.from({ ...row, actor: own ? 'reporter' : 'staff', note: own ? row.note : null });
+    });
   }
 
   // ---- lifecycle ----
 
-  async triage(caller: Caller, id: string, note: string | null): Promise<CitizenReport> {
-    return this.transition(caller, id, ReportAction.TRIAGE, note);
+  async triage(caller: Caller, id: string, notes: StepNotes): Promise<CitizenReport> {
+    return this.transition(caller, id, ReportAction.TRIAGE, notes);
   }
 
   /** A bureau must be a functional department in the institution copy, a team one of the enforcement teams. */
@@ -261,26 +300,27 @@ export class ReportService {
     if (!found) throw DomainError.badInput(`No such ${kind === ReportAssigneeKind.BUREAU ? 'bureau' : 'team'} to assign to`, 'UNKNOWN_ASSIGNEE', { assigneeId });
   }
 
-  async assign(caller: Caller, id: string, kind: ReportAssigneeKind, assigneeId: string, note: string | null): Promise<CitizenReport> {
+  async assign(caller: Caller, id: string, kind: ReportAssigneeKind, assigneeId: string, notes: StepNotes): Promise<CitizenReport> {
     if (kind === ReportAssigneeKind.UNIT) await this.territory.requireInScope(caller, assigneeId);
     else await this.requireAssignee(kind, assigneeId);
-    return this.transition(caller, id, ReportAction.ASSIGN, note, { assigneeKind: kind, assigneeId });
+    return this.transition(caller, id, ReportAction.ASSIGN, notes, { assigneeKind: kind, assigneeId });
   }
 
-  async start(caller: Caller, id: string, note: string | null): Promise<CitizenReport> {
-    return this.transition(caller, id, ReportAction.START, note);
+  async start(caller: Caller, id: string, notes: StepNotes): Promise<CitizenReport> {
+    return this.transition(caller, id, ReportAction.START, notes);
   }
 
-  async resolve(caller: Caller, id: string, note: string | null): Promise<CitizenReport> {
-    return this.transition(caller, id, ReportAction.RESOLVE, note);
+  async resolve(caller: Caller, id: string, notes: StepNotes): Promise<CitizenReport> {
+    return this.transition(caller, id, ReportAction.RESOLVE, notes);
   }
 
-  async reject(caller: Caller, id: string, note: string | null): Promise<CitizenReport> {
-    if (!note?.trim()) throw DomainError.badInput('Say why the report is rejected', 'NOTE_REQUIRED');
-    return this.transition(caller, id, ReportAction.REJECT, note);
+  /** A rejection says why: in the internal note, the public one, or both. */
+  async reject(caller: Caller, id: string, notes: StepNotes): Promise<CitizenReport> {
+    if (!notes.note?.trim() && !notes.publicNote?.trim()) throw DomainError.badInput('Say why the report is rejected', 'NOTE_REQUIRED');
+    return this.transition(caller, id, ReportAction.REJECT, notes);
   }
 
-  async markDuplicate(caller: Caller, id: string, originalId: string, note: string | null): Promise<CitizenReport> {
+  async markDuplicate(caller: Caller, id: string, originalId: string, notes: StepNotes): Promise<CitizenReport> {
     if (id === originalId) throw DomainError.badInput('A report cannot duplicate itself', 'DUPLICATE_OF_ITSELF');
     const [original] = await this.rows([originalId]);
     if (!original) throw DomainError.notFound('CitizenReport', originalId);
@@ -288,12 +328,31 @@ export class ReportService {
     if (original.status === ReportStatus.DUPLICATE) {
       throw DomainError.badInput('The original is itself a duplicate: link to its original', 'ORIGINAL_IS_DUPLICATE', { originalId: original.duplicateOf });
     }
-    return this.transition(caller, id, ReportAction.MARK_DUPLICATE, note, { duplicateOf: originalId });
+    return this.transition(caller, id, ReportAction.MARK_DUPLICATE, notes, { duplicateOf: originalId });
   }
 
-  /** Only the reporter reopens a RESOLVED or REJECTED report: it goes back to SUBMITTED with a new due time. */
+  /**
+   * Only the reporter reopens a RESOLVED or REJECTED report: it goes back to SUBMITTED with a new due time. Their
+   * note is for the staff (a resident's words are never published); the public note of the closing step is cleared.
+   */
   async reopen(caller: Caller, id: string, note: string | null): Promise<CitizenReport> {
-    return this.transition(caller, id, ReportAction.REOPEN, note);
+    return this.transition(caller, id, ReportAction.REOPEN, { note });
+  }
+
+  /**
+   * A handler judges a report's description private: the public feed stops showing it (staff and the reporter still
+   * read it). Recorded with who and when; withholding again keeps the first record. Nothing else of the report changes.
+   */
+  async withholdDescription(caller: Caller, id: string): Promise<CitizenReport> {
+    const [current] = await this.rows([id]);
+    if (!current) throw DomainError.notFound('CitizenReport', id);
+    if (!this.canHandle(caller, current)) throw DomainError.forbidden('That report is outside your territory', 'OUT_OF_SCOPE');
+    await this.dataSource.query(
+      `UPDATE citizen_report SET description_withheld_at = now(), description_withheld_by = $2, updated_at = now()
+        WHERE id = $1 AND description_withheld_at IS NULL`,
+      [id, caller.userId],
+    );
+    return this.get(caller, id);
   }
 
   /**
@@ -304,11 +363,13 @@ export class ReportService {
     caller: Caller,
     id: string,
     action: Exclude<ReportAction, ReportAction.SUBMIT>,
-    rawNote: string | null,
+    notes: StepNotes,
     extra: { assigneeKind?: ReportAssigneeKind; assigneeId?: string; duplicateOf?: string } = {},
   ): Promise<CitizenReport> {
-    const note = rawNote?.trim() || null;
+    const note = notes.note?.trim() || null;
+    const publicNote = notes.publicNote?.trim() || null;
     if (note && note.length > MAX_NOTE) throw DomainError.badInput(`A note may be at most ${MAX_NOTE} characters`, 'INVALID_NOTE');
+    if (publicNote && publicNote.length > MAX_NOTE) throw DomainError.badInput(`A public note may be at most ${MAX_NOTE} characters`, 'INVALID_NOTE');
     const [current] = await this.rows([id]);
     if (!current) throw DomainError.notFound('CitizenReport', id);
     if (action === ReportAction.REOPEN) {
@@ -321,7 +382,7 @@ export class ReportService {
     const { from, to } = TRANSITIONS[action];
     const params = new SqlParams();
     const idParam = params.add(id);
-    const sets = [`status = ${params.add(to)}`, `status_note = ${params.add(note)}`, `updated_at = now()`];
+    const sets = [`status = ${params.add(to)}`, `status_note = ${params.add(note)}`, `public_note = ${params.add(publicNote)}`, `updated_at = now()`];
     const guards = [`old.status = ANY(${params.add(from)}::text[])`];
     if (action === ReportAction.ASSIGN) sets.push(`assignee_kind = ${params.add(extra.assigneeKind)}`, `assignee_id = ${params.add(extra.assigneeId)}::uuid`);
     if ([ReportAction.RESOLVE, ReportAction.REJECT, ReportAction.MARK_DUPLICATE].includes(action)) sets.push(`closed_at = now()`);
@@ -343,8 +404,8 @@ export class ReportService {
           WHERE old.id = r.id AND ${guards.join(' AND ')}
          RETURNING r.id, old.status AS from_status, r.status AS to_status),
        history AS (
-         INSERT INTO citizen_report_history (report_id, action, from_status, to_status, note, actor)
-         SELECT id, ${params.add(action)}, from_status, to_status, ${params.add(note)}, ${params.add(actor)} FROM changed)
+         INSERT INTO citizen_report_history (report_id, action, from_status, to_status, note, public_note, actor)
+         SELECT id, ${params.add(action)}, from_status, to_status, ${params.add(note)}, ${params.add(publicNote)}, ${params.add(actor)} FROM changed)
        SELECT id FROM changed`,
       params.values,
     );
@@ -411,7 +472,7 @@ export class ReportService {
               unmasked: clear,
             });
       const addressText = row.addressText === null ? null : clear ? row.addressText : '***';
-      return CitizenReport.from(row, caller.userId, reporter, addressText);
+      return CitizenReport.from(row, caller.userId, reporter, addressText, this.canHandle(caller, row));
     });
   }
 }

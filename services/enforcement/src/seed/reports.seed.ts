@@ -66,8 +66,8 @@ export async function seedReports(dataSource: DataSource, plan: DistrictPlan): P
          FROM gen g JOIN report_category c ON c.code = g.code),
      inserted AS (
        INSERT INTO citizen_report (channel, category_code, description, org_unit_id, unit_path, lat, long, reporter_user_id,
-                                   reporter_name, reporter_phone, submitted_by, status, status_note, assignee_kind, assignee_id,
-                                   submitted_at, due_at, closed_at, updated_at)
+                                   reporter_name, reporter_phone, submitted_by, status, status_note, public_note, assignee_kind, assignee_id,
+                                   submitted_at, due_at, closed_at, updated_at, publish_description)
        SELECT p.channel, p.code, p.description, (p.compound ->> 'id')::uuid, p.path,
               CASE WHEN p.i % 4 = 0 THEN 29.80 + (p.i % 97) / 1000.0 END, CASE WHEN p.i % 4 = 0 THEN 121.52 + (p.i % 89) / 1000.0 END,
               CASE WHEN p.channel IN ('APP', 'OBSERVER') THEN 'demo-reporter-' || (p.i % 150) END,
@@ -76,16 +76,21 @@ export async function seedReports(dataSource: DataSource, plan: DistrictPlan): P
               CASE WHEN p.channel = 'HOTLINE' THEN 'demo-operator' WHEN p.channel = 'OPEN311' THEN 'open311' ELSE 'demo-reporter-' || (p.i % 150) END,
               (ARRAY['SUBMITTED','TRIAGED','ASSIGNED','IN_PROGRESS','RESOLVED','REJECTED'])[1 + p.stage],
               CASE p.stage WHEN 4 THEN '已现场处置，投放点恢复整洁' WHEN 5 THEN '经核实不属于垃圾分类问题，已转相关部门' WHEN 2 THEN '已派至执法部门' END,
+              -- closing steps tell the public what was done; the assignment note stays internal
+              CASE p.stage WHEN 4 THEN '已处置，投放点恢复整洁' WHEN 5 THEN '经核实不属于垃圾分类问题' END,
               CASE WHEN p.stage IN (2, 3, 4) AND p.bureau IS NOT NULL THEN 'BUREAU' END,
               CASE WHEN p.stage IN (2, 3, 4) THEN p.bureau END,
               p.submitted_at, p.submitted_at + make_interval(hours => p.response_hours),
               CASE WHEN p.stage >= 4 THEN p.finished_at END,
-              CASE WHEN p.stage = 0 THEN p.submitted_at ELSE p.finished_at END
+              CASE WHEN p.stage = 0 THEN p.submitted_at ELSE p.finished_at END,
+              -- the app's and Open311's words are public unless the reporter opted out (one app report in seven did)
+              p.channel = 'OPEN311' OR (p.channel = 'APP' AND p.i % 7 <> 0)
          FROM placed p
-       RETURNING id, status, submitted_at, updated_at, submitted_by, status_note)
-     INSERT INTO citizen_report_history (report_id, action, from_status, to_status, note, actor, at)
+       RETURNING id, status, submitted_at, updated_at, submitted_by, status_note, public_note)
+     INSERT INTO citizen_report_history (report_id, action, from_status, to_status, note, public_note, actor, at)
      SELECT r.id, step.action, step.from_status, step.to_status,
             CASE WHEN step.to_status = r.status THEN r.status_note END,
+            CASE WHEN step.to_status = r.status THEN r.public_note END,
             CASE WHEN step.action = 'SUBMIT' THEN r.submitted_by ELSE 'demo-handler' END,
             r.submitted_at + (r.updated_at - r.submitted_at) * step.n / 4.0
        FROM inserted r
@@ -113,11 +118,11 @@ export async function seedReports(dataSource: DataSource, plan: DistrictPlan): P
         WHERE NOT EXISTS (SELECT 1 FROM picked q WHERE q.id = p.original)),
      changed AS (
        UPDATE citizen_report r SET status = 'DUPLICATE', duplicate_of = c.original, closed_at = r.updated_at + interval '1 hour',
-              updated_at = r.updated_at + interval '1 hour', status_note = '与此前举报重复'
+              updated_at = r.updated_at + interval '1 hour', status_note = '与此前举报重复', public_note = '与此前举报重复'
          FROM chosen c WHERE c.id = r.id AND r.updated_at + interval '1 hour' <= now()
        RETURNING r.id, r.updated_at)
-     INSERT INTO citizen_report_history (report_id, action, from_status, to_status, note, actor, at)
-     SELECT c.id, 'MARK_DUPLICATE', r.status_before, 'DUPLICATE', '与此前举报重复', 'demo-handler', c.updated_at
+     INSERT INTO citizen_report_history (report_id, action, from_status, to_status, note, public_note, actor, at)
+     SELECT c.id, 'MARK_DUPLICATE', r.status_before, 'DUPLICATE', '与此前举报重复', '与此前举报重复', 'demo-handler', c.updated_at
        FROM changed c JOIN LATERAL (SELECT h.to_status AS status_before FROM citizen_report_history h WHERE h.report_id = c.id ORDER BY h.id DESC LIMIT 1) r ON true
      RETURNING report_id`,
   );

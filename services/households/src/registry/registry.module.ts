@@ -6,10 +6,11 @@ import { HouseholdsModule } from '../households/households.module.js';
 import { UploadsModule } from '../uploads/uploads.module.js';
 import { RegistryResolver } from './registry.resolver.js';
 import { RegistryService } from './registry.service.js';
+import { InstitutionsChangedHandler } from './resident-institution.js';
 
 @Module({
   imports: [TerritoryReplicaModule, HouseholdsModule, UploadsModule],
-  providers: [RegistryService, RegistryResolver, PersonalDataAudit, Idempotency],
+  providers: [RegistryService, RegistryResolver, PersonalDataAudit, Idempotency, InstitutionsChangedHandler],
   exports: [RegistryService],
 })
 export class RegistryModule {}

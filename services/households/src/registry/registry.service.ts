@@ -12,6 +12,7 @@ import { UploadService } from '../uploads/upload.service.js';
 import { DisclosureBasis, Occupation } from './registry-enums.js';
 import { CommitmentLetter, Resident, type RecordCommitmentLetterInput, type RegisterHouseholdInput, type ResidentInput, type UpdateHouseholdInput } from './registry.models.js';
 import type { CommitmentLetterEntity, ResidentEntity } from './resident.entity.js';
+import { requireResidentInstitution } from './resident-institution.js';
 
 const RESIDENT_COLUMNS = `r.id, r.household_id AS "householdId", r.name, r.phone, r.occupation, r.institution_id AS "institutionId",
   r.party_member_id AS "partyMemberId", r.birth_year AS "birthYear", r.disclosure_basis AS "disclosureBasis",
@@ -120,6 +121,7 @@ export class RegistryService {
     const resident = validResident(input);
     return this.dataSource.transaction(async (manager) => {
       await this.householdInScope(manager, caller, householdId);
+      await requireResidentInstitution(manager, resident.occupation, resident.institutionId);
       const [row] = await this.writeResident(() =>
         manager.query(
           `INSERT INTO resident (household_id, name, phone, occupation, institution_id, party_member_id, birth_year, disclosure_basis)
@@ -136,6 +138,7 @@ export class RegistryService {
     return this.dataSource.transaction(async (manager) => {
       const householdId = await this.residentHousehold(manager, id);
       await this.householdInScope(manager, caller, householdId);
+      await requireResidentInstitution(manager, resident.occupation, resident.institutionId);
       await this.writeResident(() =>
         manager.query(
           `UPDATE resident SET name = $2, phone = $3, occupation = $4, institution_id = $5, party_member_id = $6, birth_year = $7,

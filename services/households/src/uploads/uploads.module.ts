@@ -9,7 +9,7 @@ import { UploadsController } from './uploads.controller.js';
 
 /**
  * Photo uploads: `POST /uploads` and `GET /uploads/:id`, stored in the directory `UPLOAD_DIR`. Exports
- * `UploadService` for records that refer to photos (`requireUploads`).
+ * `UploadService` for records that refer to photos (`requireUploads`), and the storage (retention deletes orphans).
  */
 @Module({
   controllers: [UploadsController],
@@ -20,6 +20,6 @@ import { UploadsController } from './uploads.controller.js';
     SignedCallerGuard,
     PlainHttpErrorFilter,
   ],
-  exports: [UploadService],
+  exports: [UploadService, PhotoStorage],
 })
 export class UploadsModule {}

@@ -34,3 +34,19 @@ export function apiKeyMatches(key: string, storedHash: Buffer): boolean {
   const hash = hashApiKey(key);
   return hash.length === storedHash.length && timingSafeEqual(hash, storedHash);
 }
+
+/**
+ * A one-time enrolment code, `wse_` and 32 lowercase base32 characters (160 random bits): short enough to read out or
+ * type, far too long to guess. Only its SHA-256 is stored, as for keys.
+ */
+const ENROLMENT_CODE_PATTERN = /^wse_[a-z2-7]{32}$/;
+
+export function newEnrolmentCode(): { code: string; hash: Buffer } {
+  const code = `wse_${[...randomBytes(32)].map((byte) => BASE32[byte & 31]).join('')}`;
+  return { code, hash: hashApiKey(code) };
+}
+
+/** The hash to look a presented code up by, or null when the text cannot be a code. */
+export function enrolmentCodeHash(code: string): Buffer | null {
+  return ENROLMENT_CODE_PATTERN.test(code) ? hashApiKey(code) : null;
+}

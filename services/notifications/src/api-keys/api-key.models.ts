@@ -1,4 +1,4 @@
-import { ArgsType, Field, ID, ObjectType } from '@nestjs/graphql';
+import { ArgsType, Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection, PageArgs } from '#libs/pagination';
 import { InstitutionRef } from '#libs/references';
 
@@ -12,6 +12,7 @@ export interface ApiKeyRow {
   expiresAt: Date | null;
   revokedAt: Date | null;
   lastUsedAt: Date | null;
+  issuedBy: string;
 }
 
 @ObjectType({ description: "An institution's API key, as lists show it: the prefix, never the secret." })
@@ -28,8 +29,11 @@ export class InstitutionApiKey {
   @Field()
   label: string;
 
-  @Field()
+  @Field({ description: 'Who made the key: the enrolment it was redeemed from (enrolment:<id>), or the key that rotated into it (api-key:<prefix>).' })
   createdBy: string;
+
+  @Field({ description: 'The member of staff who issued the enrolment code this key (or the key it was rotated from) came from.' })
+  issuedBy: string;
 
   @Field()
   createdAt: Date;
@@ -58,7 +62,7 @@ export class InstitutionApiKey {
 @ObjectType()
 export class InstitutionApiKeyConnection extends Connection(InstitutionApiKey, 'InstitutionApiKey') {}
 
-@ObjectType({ description: 'A new key. The secret is shown this once and never again: only its hash is kept.' })
+@ObjectType({ description: 'A new key, answered to the institution itself. The secret is shown this once and never again: only its hash is kept.' })
 export class IssuedApiKey {
   @Field(() => InstitutionApiKey)
   apiKey: InstitutionApiKey;
@@ -71,4 +75,167 @@ export class IssuedApiKey {
 export class InstitutionApiKeysArgs extends PageArgs {
   @Field(() => ID, { nullable: true, description: 'Staff: whose keys. An institution always sees its own.' })
   institutionId?: string | null;
+}
+
+export enum InstitutionEnrolmentState {
+  OPEN = 'OPEN',
+  REDEEMED = 'REDEEMED',
+  CANCELLED = 'CANCELLED',
+  EXPIRED = 'EXPIRED',
+}
+registerEnumType(InstitutionEnrolmentState, { name: 'InstitutionEnrolmentState' });
+
+export interface EnrolmentRow {
+  id: string;
+  institutionId: string;
+  label: string;
+  contactName: string | null;
+  contactPhone: string | null;
+  issuedBy: string;
+  issuedAt: Date;
+  expiresAt: Date;
+  redeemedAt: Date | null;
+  apiKeyId: string | null;
+  cancelledAt: Date | null;
+  state: InstitutionEnrolmentState;
+}
+
+@ObjectType({ description: 'A one-time code staff hand to an institution\'s contact, which the institution redeems for its API key. The code itself is shown only when issued.' })
+export class InstitutionEnrolment {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => InstitutionRef)
+  institution: InstitutionRef;
+
+  @Field({ description: 'What the key will be for, e.g. 教务系统.' })
+  label: string;
+
+  @Field(() => String, { nullable: true, description: 'Who the code was handed to; masked without PERSONAL_DATA_READ, erased once the enrolment is redeemed or cancelled.' })
+  contactName: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Masked without PERSONAL_DATA_READ; erased once the enrolment is redeemed or cancelled.' })
+  contactPhone: string | null;
+
+  @Field({ description: 'The member of staff who issued the code.' })
+  issuedBy: string;
+
+  @Field()
+  issuedAt: Date;
+
+  @Field()
+  expiresAt: Date;
+
+  @Field(() => Date, { nullable: true })
+  redeemedAt: Date | null;
+
+  @Field(() => ID, { nullable: true, description: 'The key the redemption created.' })
+  apiKeyId: string | null;
+
+  @Field(() => Date, { nullable: true })
+  cancelledAt: Date | null;
+
+  @Field(() => InstitutionEnrolmentState)
+  state: InstitutionEnrolmentState;
+
+  static from(row: EnrolmentRow): InstitutionEnrolment {
+    return Object.assign(new InstitutionEnrolment(), { ...row, institution: InstitutionRef.of(row.institutionId) });
+  }
+}
+
+@ObjectType()
+export class InstitutionEnrolmentConnection extends Connection(InstitutionEnrolment, 'InstitutionEnrolment') {}
+
+@ObjectType({ description: 'A new enrolment. The code is shown this once, to hand to the institution; it never names or reveals a key.' })
+export class IssuedInstitutionEnrolment {
+  @Field(() => InstitutionEnrolment)
+  enrolment: InstitutionEnrolment;
+
+  @Field({ description: 'The one-time code (wse_…) the institution redeems at POST /api-keys/enrol before expiresAt.' })
+  code: string;
+}
+
+@ArgsType()
+export class InstitutionEnrolmentsArgs extends PageArgs {
+  @Field(() => ID, { nullable: true })
+  institutionId?: string | null;
+
+  @Field(() => InstitutionEnrolmentState, { nullable: true })
+  state?: InstitutionEnrolmentState | null;
+}
+
+export enum ApiKeyAuditKind {
+  ENROLMENT_ISSUED = 'ENROLMENT_ISSUED',
+  ENROLMENT_CANCELLED = 'ENROLMENT_CANCELLED',
+  ENROLMENT_REDEEMED = 'ENROLMENT_REDEEMED',
+  KEY_ROTATED = 'KEY_ROTATED',
+  KEY_REVOKED = 'KEY_REVOKED',
+  /** Personal data read unmasked through a key (a notice with the resident's name). */
+  UNMASKED_READ = 'UNMASKED_READ',
+}
+registerEnumType(ApiKeyAuditKind, { name: 'ApiKeyAuditKind' });
+
+export interface ApiKeyAuditRow {
+  id: string;
+  occurredAt: Date;
+  kind: ApiKeyAuditKind;
+  institutionId: string;
+  apiKeyId: string | null;
+  enrolmentId: string | null;
+  issuedBy: string | null;
+  actor: string;
+  entity: string | null;
+  entityIds: string[] | null;
+}
+
+@ObjectType({ description: 'Something done with an institution\'s enrolment or key, or a read of personal data through a key.' })
+export class ApiKeyAuditEvent {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  occurredAt: Date;
+
+  @Field(() => ApiKeyAuditKind)
+  kind: ApiKeyAuditKind;
+
+  @Field(() => InstitutionRef)
+  institution: InstitutionRef;
+
+  @Field(() => ID, { nullable: true })
+  apiKeyId: string | null;
+
+  @Field(() => ID, { nullable: true })
+  enrolmentId: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The member of staff who issued the enrolment code behind the key.' })
+  issuedBy: string | null;
+
+  @Field({ description: 'Who acted: a member of staff, enrolment:<id> for a redemption, api-key:<prefix> for the institution.' })
+  actor: string;
+
+  @Field(() => String, { nullable: true, description: 'For UNMASKED_READ: the kind of record read, e.g. Notice.' })
+  entity: string | null;
+
+  @Field(() => [ID], { nullable: true, description: 'For UNMASKED_READ: the records read.' })
+  entityIds: string[] | null;
+
+  static from(row: ApiKeyAuditRow): ApiKeyAuditEvent {
+    return Object.assign(new ApiKeyAuditEvent(), { ...row, id: String(row.id), institution: InstitutionRef.of(row.institutionId) });
+  }
+}
+
+@ObjectType()
+export class ApiKeyAuditEventConnection extends Connection(ApiKeyAuditEvent, 'ApiKeyAuditEvent') {}
+
+@ArgsType()
+export class ApiKeyAuditEventsArgs extends PageArgs {
+  @Field(() => ID, { nullable: true })
+  institutionId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  apiKeyId?: string | null;
+
+  @Field(() => ApiKeyAuditKind, { nullable: true })
+  kind?: ApiKeyAuditKind | null;
 }

@@ -3,44 +3,82 @@ import { Permission, hasPermission, requirePermission, type Caller } from '#libs
 import { DomainError } from '#libs/errors';
 import type { ConnectionShape } from '#libs/pagination';
 import { CurrentCaller, ParseUuidPipe, requireUuid } from '#libs/platform';
-import { InstitutionApiKey, InstitutionApiKeyConnection, InstitutionApiKeysArgs, IssuedApiKey } from './api-key.models.js';
+import { ApiKeyAudit } from './api-key-audit.js';
+import {
+  ApiKeyAuditEvent, ApiKeyAuditEventConnection, ApiKeyAuditEventsArgs, InstitutionApiKey, InstitutionApiKeyConnection,
+  InstitutionApiKeysArgs, InstitutionEnrolment, InstitutionEnrolmentConnection, InstitutionEnrolmentsArgs, IssuedApiKey,
+  IssuedInstitutionEnrolment,
+} from './api-key.models.js';
 import { ApiKeyService, DEFAULT_ROTATION_OVERLAP_HOURS } from './api-key.service.js';
+import { DEFAULT_ENROLMENT_HOURS, InstitutionEnrolmentService } from './institution-enrolment.service.js';
 
-/** Staff manage every institution's keys; an institution, calling with a key, its own. */
+/** Staff list and revoke every institution's keys; an institution, calling with a key, its own. */
 function requireKeyManagement(caller: Caller): void {
   if (!hasPermission(caller, Permission.API_KEY_MANAGE) && !hasPermission(caller, Permission.INSTITUTION_SELF_SERVICE)) {
     throw DomainError.forbidden(`Your role does not allow ${Permission.API_KEY_MANAGE}`, 'MISSING_PERMISSION');
   }
 }
 
+/**
+ * Institutions' API keys. No operation answers a key's secret to staff: staff issue enrolment codes, and only the
+ * institution (redeeming a code, or rotating its own key) is ever answered a secret.
+ */
 @Resolver(() => InstitutionApiKey)
 export class ApiKeyResolver {
-  constructor(private readonly apiKeys: ApiKeyService) {}
+  constructor(
+    private readonly apiKeys: ApiKeyService,
+    private readonly enrolments: InstitutionEnrolmentService,
+    private readonly audit: ApiKeyAudit,
+  ) {}
 
-  @Mutation(() => IssuedApiKey, { description: 'Issues an API key to an institution. The secret is in this answer only.' })
-  createInstitutionApiKey(
+  @Mutation(() => IssuedInstitutionEnrolment, {
+    description: 'Issues a one-time enrolment code for an institution\'s contact, who redeems it at POST /api-keys/enrol for the API key. The code is in this answer only; no key exists until it is redeemed.',
+  })
+  issueInstitutionEnrolment(
     @CurrentCaller() caller: Caller,
     @Args('institutionId', { type: () => ID }, ParseUuidPipe) institutionId: string,
-    @Args('label', { description: 'What the key is for, e.g. 教务系统.' }) label: string,
-  ): Promise<IssuedApiKey> {
+    @Args('label', { description: 'What the key will be for, e.g. 教务系统.' }) label: string,
+    @Args('contactName', { description: 'Who the code is handed to.' }) contactName: string,
+    @Args('contactPhone', { type: () => String, nullable: true }) contactPhone: string | null,
+    @Args('expiresInHours', { type: () => Int, nullable: true, description: `Default ${DEFAULT_ENROLMENT_HOURS}.` }) expiresInHours: number | null,
+  ): Promise<IssuedInstitutionEnrolment> {
     requirePermission(caller, Permission.API_KEY_MANAGE);
-    return this.apiKeys.create(caller, institutionId, label);
+    return this.enrolments.issue(caller, { institutionId, label, contactName, contactPhone, expiresInHours });
   }
 
-  @Mutation(() => IssuedApiKey, { description: `Replaces a key with a new one; the old key keeps working for overlapHours (default ${DEFAULT_ROTATION_OVERLAP_HOURS}).` })
+  @Mutation(() => InstitutionEnrolment, { description: 'Closes an enrolment that was not redeemed: its code stops working.' })
+  cancelInstitutionEnrolment(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<InstitutionEnrolment> {
+    requirePermission(caller, Permission.API_KEY_MANAGE);
+    return this.enrolments.cancel(caller, id);
+  }
+
+  @Query(() => InstitutionEnrolmentConnection, { description: 'Enrolments, newest first (never their codes).' })
+  institutionEnrolments(@CurrentCaller() caller: Caller, @Args() args: InstitutionEnrolmentsArgs): Promise<ConnectionShape<InstitutionEnrolment>> {
+    requirePermission(caller, Permission.API_KEY_MANAGE);
+    if (args.institutionId) args.institutionId = requireUuid(args.institutionId, 'institutionId');
+    return this.enrolments.list(caller, args);
+  }
+
+  @Mutation(() => IssuedApiKey, {
+    description: `The institution replaces its own key with a new one (answered to it alone); the old key keeps working for overlapHours (default ${DEFAULT_ROTATION_OVERLAP_HOURS}).`,
+  })
   rotateInstitutionApiKey(
     @CurrentCaller() caller: Caller,
     @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
     @Args('overlapHours', { type: () => Int, nullable: true }) overlapHours: number | null,
   ): Promise<IssuedApiKey> {
-    requireKeyManagement(caller);
+    requirePermission(caller, Permission.INSTITUTION_SELF_SERVICE);
     return this.apiKeys.rotate(caller, id, overlapHours ?? DEFAULT_ROTATION_OVERLAP_HOURS);
   }
 
-  @Mutation(() => InstitutionApiKey, { description: 'Stops a key at once.' })
-  revokeInstitutionApiKey(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<InstitutionApiKey> {
+  @Mutation(() => InstitutionApiKey, { description: 'Stops a key at once, and the keys rotated from it unless cascade is false.' })
+  revokeInstitutionApiKey(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('cascade', { type: () => Boolean, nullable: true, description: 'Also revoke the keys rotated from this one (default true).' }) cascade: boolean | null,
+  ): Promise<InstitutionApiKey> {
     requireKeyManagement(caller);
-    return this.apiKeys.revoke(caller, id);
+    return this.apiKeys.revoke(caller, id, cascade ?? true);
   }
 
   @Query(() => InstitutionApiKeyConnection, { description: 'An institution’s keys, newest first (prefixes only).' })
@@ -48,5 +86,15 @@ export class ApiKeyResolver {
     requireKeyManagement(caller);
     if (args.institutionId) args.institutionId = requireUuid(args.institutionId, 'institutionId');
     return this.apiKeys.list(caller, args);
+  }
+
+  @Query(() => ApiKeyAuditEventConnection, {
+    description: 'Enrolments issued, cancelled and redeemed, keys rotated and revoked, and personal data read through keys: newest first.',
+  })
+  apiKeyAuditEvents(@CurrentCaller() caller: Caller, @Args() args: ApiKeyAuditEventsArgs): Promise<ConnectionShape<ApiKeyAuditEvent>> {
+    requirePermission(caller, Permission.API_KEY_MANAGE);
+    if (args.institutionId) args.institutionId = requireUuid(args.institutionId, 'institutionId');
+    if (args.apiKeyId) args.apiKeyId = requireUuid(args.apiKeyId, 'apiKeyId');
+    return this.audit.list(args);
   }
 }

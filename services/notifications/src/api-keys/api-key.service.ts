@@ -5,11 +5,12 @@ import { Permission, hasPermission, type Caller } from '#libs/auth';
 import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
+import { ApiKeyAudit } from './api-key-audit.js';
 import { apiKeyMatches, apiKeyPrefix, newApiKey } from './api-key-format.js';
-import { InstitutionApiKey, type ApiKeyRow, type InstitutionApiKeysArgs, type IssuedApiKey } from './api-key.models.js';
+import { ApiKeyAuditKind, InstitutionApiKey, type ApiKeyRow, type InstitutionApiKeysArgs, type IssuedApiKey } from './api-key.models.js';
 
-const COLUMNS = `id, institution_id AS "institutionId", prefix, label, created_by AS "createdBy", created_at AS "createdAt",
-  expires_at AS "expiresAt", revoked_at AS "revokedAt", last_used_at AS "lastUsedAt"`;
+export const COLUMNS = `id, institution_id AS "institutionId", prefix, label, created_by AS "createdBy", created_at AS "createdAt",
+  expires_at AS "expiresAt", revoked_at AS "revokedAt", last_used_at AS "lastUsedAt", issued_by AS "issuedBy"`;
 
 /** Longest overlap a rotation may give the old key. */
 export const MAX_ROTATION_OVERLAP_HOURS = 30 * 24;
@@ -24,61 +25,71 @@ export type ApiKeyVerdict = { ok: true; institutionId: string; keyId: string; pr
 export class ApiKeyService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Staff with API_KEY_MANAGE issue keys to any institution the platform knows. */
-  async create(caller: Caller, institutionId: string, label: string): Promise<IssuedApiKey> {
-    const [institution] = await this.dataSource.query(`SELECT 1 FROM institution_copy WHERE id = $1`, [institutionId]);
-    if (!institution) throw DomainError.notFound('Institution', institutionId);
-    const issued = newApiKey();
-    const [row]: ApiKeyRow[] = await this.dataSource.query(
-      `INSERT INTO institution_api_key (institution_id, prefix, key_hash, label, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
-      [institutionId, issued.prefix, issued.hash, validLabel(label), caller.userId],
-    );
-    return { apiKey: InstitutionApiKey.from(row), secret: issued.key };
-  }
-
   /**
-   * A new key for the same institution; the old one keeps working for `overlapHours` so clients switch without a
-   * gap. Staff rotate any key, an institution its own. Only an active key can be rotated, and only once.
+   * A new key for the same institution, answered to the institution alone (staff never see a secret); the old one
+   * keeps working for `overlapHours` so clients switch without a gap. The new key keeps the enrolment and issuing
+   * staff member of the old. Only an active key can be rotated, and only once.
    */
   async rotate(caller: Caller, id: string, overlapHours = DEFAULT_ROTATION_OVERLAP_HOURS): Promise<IssuedApiKey> {
     if (!Number.isInteger(overlapHours) || overlapHours < 0 || overlapHours > MAX_ROTATION_OVERLAP_HOURS) {
       throw DomainError.badInput(`overlapHours must be a whole number from 0 to ${MAX_ROTATION_OVERLAP_HOURS}`, 'INVALID_OVERLAP');
     }
     return this.dataSource.transaction(async (manager) => {
-      const [old]: (ApiKeyRow & { replacedBy: string | null })[] = await manager.query(
-        `SELECT ${COLUMNS}, replaced_by AS "replacedBy" FROM institution_api_key WHERE id = $1 FOR UPDATE`,
+      const [old]: (ApiKeyRow & { replacedBy: string | null; enrolmentId: string | null })[] = await manager.query(
+        `SELECT ${COLUMNS}, replaced_by AS "replacedBy", enrolment_id AS "enrolmentId" FROM institution_api_key WHERE id = $1 FOR UPDATE`,
         [id],
       );
-      if (!old || !this.mayManage(caller, old.institutionId)) throw DomainError.notFound('InstitutionApiKey', id);
+      if (!old || caller.institutionId !== old.institutionId) throw DomainError.notFound('InstitutionApiKey', id);
       if (!InstitutionApiKey.from(old).active || old.replacedBy) {
         throw DomainError.conflict('Only an active key that has not been rotated already can be rotated', 'API_KEY_NOT_ROTATABLE');
       }
       const issued = newApiKey();
       const [row]: ApiKeyRow[] = await manager.query(
-        `INSERT INTO institution_api_key (institution_id, prefix, key_hash, label, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
-        [old.institutionId, issued.prefix, issued.hash, old.label, caller.userId],
+        `INSERT INTO institution_api_key (institution_id, prefix, key_hash, label, created_by, enrolment_id, issued_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+        [old.institutionId, issued.prefix, issued.hash, old.label, caller.userId, old.enrolmentId, old.issuedBy],
       );
       await manager.query(
         `UPDATE institution_api_key SET expires_at = now() + make_interval(hours => $2), replaced_by = $3 WHERE id = $1`,
         [id, overlapHours, row.id],
       );
+      await ApiKeyAudit.record(manager, {
+        kind: ApiKeyAuditKind.KEY_ROTATED, institutionId: row.institutionId, apiKeyId: row.id, enrolmentId: old.enrolmentId,
+        issuedBy: row.issuedBy, actor: caller.userId, requestId: caller.requestId,
+      });
       return { apiKey: InstitutionApiKey.from(row), secret: issued.key };
     });
   }
 
-  /** Stops a key at once. Revoking a revoked key is a CONFLICT (API_KEY_REVOKED). */
-  async revoke(caller: Caller, id: string): Promise<InstitutionApiKey> {
-    const [row]: ApiKeyRow[] = await this.dataSource.query(
-      `WITH revoked AS (
-         UPDATE institution_api_key SET revoked_at = now(), revoked_by = $2 WHERE id = $1 AND revoked_at IS NULL
-            AND ($3::uuid IS NULL OR institution_id = $3) RETURNING *
-       ) SELECT ${COLUMNS} FROM revoked`,
-      [id, caller.userId, caller.institutionId],
-    );
-    if (row) return InstitutionApiKey.from(row);
-    const [existing]: ApiKeyRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM institution_api_key WHERE id = $1`, [id]);
-    if (!existing || !this.mayManage(caller, existing.institutionId)) throw DomainError.notFound('InstitutionApiKey', id);
-    throw DomainError.conflict('This key was revoked already', 'API_KEY_REVOKED');
+  /**
+   * Stops a key at once and, unless `cascade` is false, every key rotated from it (its successor, that one's
+   * successor, …): a key revoked because it leaked must not live on through the rotation its holder made. Revoking a
+   * revoked key is a CONFLICT (API_KEY_REVOKED). Each key stopped is an audit event.
+   */
+  async revoke(caller: Caller, id: string, cascade = true): Promise<InstitutionApiKey> {
+    return this.dataSource.transaction(async (manager) => {
+      const [existing]: ApiKeyRow[] = await manager.query(`SELECT ${COLUMNS} FROM institution_api_key WHERE id = $1 FOR UPDATE`, [id]);
+      if (!existing || !this.mayManage(caller, existing.institutionId)) throw DomainError.notFound('InstitutionApiKey', id);
+      if (existing.revokedAt) throw DomainError.conflict('This key was revoked already', 'API_KEY_REVOKED');
+      const revoked: (ApiKeyRow & { enrolmentId: string | null })[] = await manager.query(
+        `WITH RECURSIVE chain AS (
+           SELECT id, replaced_by FROM institution_api_key WHERE id = $1
+           UNION
+           SELECT k.id, k.replaced_by FROM institution_api_key k JOIN chain c ON k.id = c.replaced_by WHERE $3::boolean
+         ), revoked AS (
+           UPDATE institution_api_key SET revoked_at = now(), revoked_by = $2
+            WHERE id IN (SELECT id FROM chain) AND revoked_at IS NULL RETURNING *
+         ) SELECT ${COLUMNS}, enrolment_id AS "enrolmentId" FROM revoked`,
+        [id, caller.userId, cascade],
+      );
+      for (const key of revoked) {
+        await ApiKeyAudit.record(manager, {
+          kind: ApiKeyAuditKind.KEY_REVOKED, institutionId: key.institutionId, apiKeyId: key.id, enrolmentId: key.enrolmentId,
+          issuedBy: key.issuedBy, actor: caller.userId, requestId: caller.requestId,
+        });
+      }
+      return InstitutionApiKey.from(revoked.find((key) => key.id === id)!);
+    });
   }
 
   /** Keys newest first: staff name the institution, an institution sees its own. */
@@ -124,7 +135,7 @@ export class ApiKeyService {
   }
 }
 
-function validLabel(label: string): string {
+export function validLabel(label: string): string {
   const trimmed = label.trim();
   if (trimmed.length === 0 || trimmed.length > 100) throw DomainError.badInput('label must be 1–100 characters', 'INVALID_LABEL');
   return trimmed;

@@ -1,12 +1,15 @@
-import { z } from 'zod';
-import { EnvironmentError, parseEnvironment, unsetIfEmpty } from '#libs/config';
+import { EnvironmentError, parseEnvironment } from '#libs/config';
+import { retentionPeriod, sharedRetentionEnvironmentShape, type SharedRetentionSettings } from '#libs/retention';
 
 export const DEFAULT_GRADE_COPY_RETENTION_MONTHS = 6;
 export const DEFAULT_NOTICE_RETENTION_MONTHS = 24;
 export const DEFAULT_WEBHOOK_ATTEMPT_RETENTION_DAYS = 90;
 
-/** How long notifications keeps personal data, from the environment (see retention-sql.ts for what each means). */
-export interface RetentionSettings {
+/**
+ * How long notifications keeps personal data, from the environment (see retention-sql.ts for what each means; the
+ * audit rows' period is libs/retention's, shared by every service; notifications keeps no idempotency records).
+ */
+export interface RetentionSettings extends SharedRetentionSettings {
   /** Months of grade copies kept before the current one; older months' graded_household/graded_resident rows go. */
   gradeCopyMonths: number;
   /** Months of notices kept whole before the current one; older notices keep their row with the name masked. */
@@ -15,12 +18,11 @@ export interface RetentionSettings {
   webhookAttemptDays: number;
 }
 
-const integer = (fallback: number, min: number, max: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().min(min).max(max).default(fallback));
-
 export const retentionEnvironmentShape = {
-  GRADE_COPY_RETENTION_MONTHS: integer(DEFAULT_GRADE_COPY_RETENTION_MONTHS, 1, 120),
-  NOTICE_RETENTION_MONTHS: integer(DEFAULT_NOTICE_RETENTION_MONTHS, 1, 120),
-  WEBHOOK_ATTEMPT_RETENTION_DAYS: integer(DEFAULT_WEBHOOK_ATTEMPT_RETENTION_DAYS, 1, 3650),
+  PERSONAL_DATA_ACCESS_RETENTION_DAYS: sharedRetentionEnvironmentShape.PERSONAL_DATA_ACCESS_RETENTION_DAYS,
+  GRADE_COPY_RETENTION_MONTHS: retentionPeriod(DEFAULT_GRADE_COPY_RETENTION_MONTHS, 1, 120),
+  NOTICE_RETENTION_MONTHS: retentionPeriod(DEFAULT_NOTICE_RETENTION_MONTHS, 1, 120),
+  WEBHOOK_ATTEMPT_RETENTION_DAYS: retentionPeriod(DEFAULT_WEBHOOK_ATTEMPT_RETENTION_DAYS, 1, 3650),
 };
 
 /** The retention settings from `env`, or one EnvironmentError listing every bad variable. */
@@ -34,10 +36,12 @@ export function parseRetentionSettings(env: Record<string, string | undefined>):
     ]);
   }
   return {
+    personalDataAccessDays: parsed.PERSONAL_DATA_ACCESS_RETENTION_DAYS,
     gradeCopyMonths: parsed.GRADE_COPY_RETENTION_MONTHS,
     noticeMonths: parsed.NOTICE_RETENTION_MONTHS,
     webhookAttemptDays: parsed.WEBHOOK_ATTEMPT_RETENTION_DAYS,
   };
 }
 
-export const RETENTION_SETTINGS = Symbol('RETENTION_SETTINGS');
+/** The injection token of the settings: libs/retention's, one for every service. */
+export { RETENTION_SETTINGS } from '#libs/retention';

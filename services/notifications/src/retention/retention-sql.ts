@@ -1,15 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
 import { maskNameSql } from '#libs/privacy';
+import { inBatches } from '#libs/retention';
 import { htmlEscapeSql } from '../notices/notice-sql.js';
 import type { RetentionSettings } from './retention-settings.js';
-
-/**
- * Rows one statement deletes or rewrites at most. Each batch commits on its own, so a run after months of backlog (or
- * after the periods were shortened) never holds hundreds of thousands of row locks, nor bloats one transaction, while
- * grade events, notice reads and webhook deliveries go on.
- */
-export const RETENTION_BATCH_SIZE = 5_000;
 
 /** Where a run draws each line: months before `gradeCopiesBefore` / `noticesBefore`, attempts before `attemptsBefore`. */
 export interface RetentionCutoffs {
@@ -23,6 +17,7 @@ export interface RetentionResult extends RetentionCutoffs {
   gradedResidentsDeleted: number;
   noticesRedacted: number;
   webhookAttemptsDeleted: number;
+  enrolmentContactsErased: number;
 }
 
 /**
@@ -47,7 +42,8 @@ INSERT INTO grade_copy_purge AS p (id, purged_before, purged_at) VALUES (true, $
 ON CONFLICT (id) DO UPDATE SET purged_before = excluded.purged_before, purged_at = excluded.purged_at
  WHERE p.purged_before < excluded.purged_before`;
 
-// Each statement below takes one batch by index (primary keys begin with the month; the other two have indexes of
+// Each statement below (run by libs/retention's inBatches, RETENTION_BATCH_SIZE rows a batch, each committed on its own
+// so a run never holds many row locks) takes one batch by index (primary keys begin with the month; the other two have indexes of
 // their own, migration 1796000000407) and reports how many rows it changed; $1 is the cutoff, $2 the batch size. The
 // batch is collected into an array first (`= ANY(ARRAY(…))`) so the rows are then found by key: joined to the table as
 // a subquery instead, the planner hashes it against a scan of the whole table, every batch. The grade copies have
@@ -95,17 +91,17 @@ WITH gone AS (
 SELECT count(*)::int AS count FROM gone`;
 
 /**
- * Runs `statement` ($1 `cutoff`, $2 the batch size, then `more`) batch after batch until one changes fewer rows than a
- * batch; returns how many rows it changed in all.
+ * Erases the contact (name, phone) of institution enrolments whose code expired unredeemed before $1: it was kept only
+ * to know to whom an open code was handed, and a redeemed or cancelled enrolment loses it at once (institution-enrolment.service.ts).
  */
-async function inBatches(dataSource: DataSource, statement: string, cutoff: string | Date, ...more: unknown[]): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const [{ count }]: { count: number }[] = await dataSource.query(statement, [cutoff, RETENTION_BATCH_SIZE, ...more]);
-    total += count;
-    if (count < RETENTION_BATCH_SIZE) return total;
-  }
-}
+const ERASE_EXPIRED_ENROLMENT_CONTACTS = `
+WITH erased AS (
+  UPDATE institution_enrolment SET contact_name = NULL, contact_phone = NULL
+   WHERE id = ANY(ARRAY(SELECT id FROM institution_enrolment
+                         WHERE expires_at < $1 AND (contact_name IS NOT NULL OR contact_phone IS NOT NULL) LIMIT $2))
+  RETURNING 1
+)
+SELECT count(*)::int AS count FROM erased`;
 
 /**
  * Applies the retention periods as they stand at `firedAt`. Idempotent: what is past a line is gone or redacted after
@@ -118,7 +114,8 @@ export async function applyRetention(dataSource: DataSource, firedAt: Date, sett
   const gradedHouseholdsDeleted = await inBatches(dataSource, deleteGradeCopies('graded_household'), cutoffs.gradeCopiesBefore);
   const noticesRedacted = await inBatches(dataSource, REDACT_NOTICES, cutoffs.noticesBefore, firedAt);
   const webhookAttemptsDeleted = await inBatches(dataSource, DELETE_WEBHOOK_ATTEMPTS, cutoffs.attemptsBefore);
-  return { ...cutoffs, gradedHouseholdsDeleted, gradedResidentsDeleted, noticesRedacted, webhookAttemptsDeleted };
+  const enrolmentContactsErased = await inBatches(dataSource, ERASE_EXPIRED_ENROLMENT_CONTACTS, firedAt);
+  return { ...cutoffs, gradedHouseholdsDeleted, gradedResidentsDeleted, noticesRedacted, webhookAttemptsDeleted, enrolmentContactsErased };
 }
 
 /**

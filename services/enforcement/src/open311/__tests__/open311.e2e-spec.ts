@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { get as httpGet } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { XMLParser } from 'fast-xml-parser';
 import { Role } from '#libs/auth';
 import type { DistrictPlan } from '#libs/demo-data';
 import { ServiceName } from '#libs/messaging';
-import { startPlatform, type TestPlatform } from '#libs/testing';
+import { enrolInstitution, startPlatform, type TestPlatform } from '#libs/testing';
 
 /** The fields GeoReport v2 defines for a service request, and the only ones we answer with. */
 const REQUEST_FIELDS = [
@@ -15,17 +17,16 @@ const SERVICE_FIELDS = ['service_code', 'service_name', 'description', 'metadata
 // A real XML parser, as an Open311 client would use; repeated elements always come back as lists.
 const xml = new XMLParser({ isArray: (name) => ['service', 'request', 'error'].includes(name), parseTagValue: false });
 
-const CREATE_KEY = `mutation($institution: ID!, $label: String!) {
-  createInstitutionApiKey(institutionId: $institution, label: $label) { secret apiKey { id } } }`;
 const REVOKE_KEY = `mutation($id: ID!) { revokeInstitutionApiKey(id: $id) { id } }`;
 const STAFF_REPORT = `query($id: ID!) { report(id: $id) { channel status submittedByInstitution { id name } } }`;
+const SUBMIT = `mutation($input: SubmitReportInput!) { submitReport(input: $input) { id } }`;
 
 describe('Open311 GeoReport v2 through the gateway, as an independent client', () => {
   let platform: TestPlatform;
   let base: string;
   let compound: DistrictPlan['compounds'][number];
   let institution: DistrictPlan['institutions'][number];
-  /** An institution's API key, as DISTRICT_ADMIN issues it; and one issued and revoked at once. */
+  /** An institution's API key, as it enrols for one; and one enrolled and revoked at once. */
   let apiKey: string;
   let revokedKey: string;
 
@@ -42,6 +43,16 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     });
     return { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.text() };
   };
+  /** A GET from another client address on this machine (127.0.0.x), as a second client would come. */
+  const getFrom = (localAddress: string, path: string) =>
+    new Promise<{ status: number; retryAfter: string | null; body: string }>((resolve, reject) => {
+      httpGet(`${base}${path}`, { localAddress }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, retryAfter: (response.headers['retry-after'] as string | undefined) ?? null, body }));
+      }).on('error', reject);
+    });
   const reportCount = async () =>
     (await platform.database(ServiceName.Enforcement).query(`SELECT count(*)::int AS n FROM citizen_report`))[0].n as number;
 
@@ -51,15 +62,10 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     compound = platform.plan.compounds[0];
     institution = platform.plan.institutions[0];
     const admin = await platform.token([Role.DISTRICT_ADMIN]);
-    const issue = async (label: string) => {
-      const created: any = await platform.query(admin, CREATE_KEY, { institution: institution.id, label });
-      expect(created.errors).toBeUndefined();
-      return created.data.createInstitutionApiKey as { secret: string; apiKey: { id: string } };
-    };
-    apiKey = (await issue('Open311 客户端')).secret;
-    const revoked = await issue('已停用');
-    expect((await platform.query(admin, REVOKE_KEY, { id: revoked.apiKey.id })).errors).toBeUndefined();
-    revokedKey = revoked.secret;
+    apiKey = (await enrolInstitution(platform, institution.id, { staffToken: admin, label: 'Open311 客户端' })).key;
+    const revoked = await enrolInstitution(platform, institution.id, { staffToken: admin, label: '已停用' });
+    expect((await platform.query(admin, REVOKE_KEY, { id: revoked.apiKeyId })).errors).toBeUndefined();
+    revokedKey = revoked.key;
   });
 
   afterAll(async () => {
@@ -145,6 +151,7 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     ['no service_code', { lat: '29.8', long: '121.5' }, 'service_code'],
     ['lat without long', { service_code: 'BAG_DUMPED', lat: '29.8' }, 'lat and long'],
     ['an address_id that is no compound', { service_code: 'BAG_DUMPED', address_id: '00000000-0000-4000-8000-00000000000a' }, 'address_id'],
+    ['a publish_description that is neither true nor false', { service_code: 'BAG_DUMPED', lat: '29.8', long: '121.5', publish_description: 'maybe' }, 'publish_description'],
   ])('refuses %s with 400 in the spec format, JSON and XML, and files nothing', async (_case, form: Record<string, string>, mentions) => {
     const before = await reportCount();
     const json = await postForm('/requests.json', form);
@@ -181,20 +188,88 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
       const response: any = await platform.query(admin, mutation, vars);
       expect(response.errors).toBeUndefined();
     };
-    await step(`mutation($id: ID!) { triageReport(id: $id, note: "已受理") { id } }`, { id });
-    const open = JSON.parse((await get(`/requests/${id}.json`)).body)[0];
+    const served: string[] = [];
+    const read = async (path: string) => {
+      const response = await get(path);
+      served.push(response.body);
+      return response.body;
+    };
+    await step(`mutation($id: ID!) { triageReport(id: $id, note: "内部：来电人是物业前员工", publicNote: "已受理") { id } }`, { id });
+    const open = JSON.parse(await read(`/requests/${id}.json`))[0];
     expect(open).toMatchObject({ status: 'open', status_notes: '已受理' });
 
-    await step(`mutation($id: ID!, $unit: ID!) { assignReport(input: { id: $id, assigneeKind: UNIT, assigneeId: $unit }) { id } }`, { id, unit: compound.parentId });
-    const assigned = JSON.parse((await get(`/requests/${id}.json`)).body)[0];
-    expect(assigned.agency_responsible).toBe(platform.plan.communities.find((c) => c.id === compound.parentId)!.name);
+    // A step with only an internal note leaves the public without a note, never with the internal one.
+    await step(`mutation($id: ID!, $unit: ID!) { assignReport(input: { id: $id, assigneeKind: UNIT, assigneeId: $unit, note: "内部：转社区" }) { id } }`, { id, unit: compound.parentId });
+    const assigned = JSON.parse(await read(`/requests/${id}.json`))[0];
+    expect(assigned).toMatchObject({ status_notes: null, agency_responsible: platform.plan.communities.find((c) => c.id === compound.parentId)!.name });
     await step(`mutation($id: ID!) { startReport(id: $id) { id } }`, { id });
-    await step(`mutation($id: ID!) { resolveReport(id: $id, note: "已约谈物业并加强桶边督导") { id } }`, { id });
+    await step(`mutation($id: ID!) { resolveReport(id: $id, note: "内部：约谈物业经理周某", publicNote: "已约谈物业并加强桶边督导") { id } }`, { id });
 
-    const closed = xml.parse((await get(`/requests.xml?service_request_id=${id}`)).body).service_requests.request;
+    const closed = xml.parse(await read(`/requests.xml?service_request_id=${id}`)).service_requests.request;
     expect(closed).toHaveLength(1);
     expect(closed[0]).toMatchObject({ service_request_id: id, status: 'closed', status_notes: '已约谈物业并加强桶边督导' });
     expect(Date.parse(closed[0].updated_datetime)).toBeGreaterThanOrEqual(Date.parse(closed[0].requested_datetime));
+    await read('/requests.json');
+    await read('/requests.xml');
+    for (const body of served) expect(body).not.toContain('内部');
+  });
+
+  it('publishes the description only of app and Open311 reports whose reporter did not opt out, and never a hotline or observer text', async () => {
+    const street = platform.plan.streets.find((s) => compound.path.includes(s.id))!;
+    const secretary = await platform.token([Role.COMMUNITY_SECRETARY], compound.parentId, 'secretary-open311');
+    const resident = await platform.token([Role.RESIDENT], compound.id, 'resident-open311', randomUUID());
+    const submit = async (token: string, input: Record<string, unknown>) => {
+      const response: any = await platform.query(token, SUBMIT, { input: { categoryCode: 'BAG_DUMPED', compoundId: compound.id, ...input } });
+      expect(response.errors).toBeUndefined();
+      return response.data.submitReport.id as string;
+    };
+    const post = async (form: Record<string, string>) =>
+      JSON.parse((await postForm('/requests.json', { service_code: 'BAG_DUMPED', address_id: compound.id, ...form })).body)[0].service_request_id as string;
+    const hidden = {
+      hotline: await submit(secretary, { channel: 'HOTLINE', description: '来电：3号楼王阿姨说邻居乱倒垃圾', reporterName: '王阿姨' }),
+      observer: await submit(secretary, { channel: 'OBSERVER', description: '观察员：5号楼垃圾房门口堆满' }),
+      appOptedOut: await submit(resident, { channel: 'APP', description: '随手拍：楼上1202天天乱丢', publishDescription: false }),
+      open311OptedOut: await post({ description: 'Open311：不想公开的描述', publish_description: 'false' }),
+    };
+    const shown = {
+      app: await submit(resident, { channel: 'APP', description: '随手拍：桶边一地垃圾袋' }),
+      open311: await post({ description: 'Open311：投放点垃圾袋乱丢' }),
+    };
+    const hiddenTexts = ['来电：', '王阿姨', '观察员：', '1202', '不想公开'];
+    const ids = [...Object.values(hidden), ...Object.values(shown)];
+
+    const bodies = [
+      (await get(`/requests.json?service_request_id=${ids.join(',')}`)).body,
+      (await get('/requests.json')).body,
+      (await get('/requests.xml')).body,
+      ...(await Promise.all(ids.map(async (id) => (await get(`/requests/${id}.xml`)).body))),
+    ];
+    for (const body of bodies) for (const text of hiddenTexts) expect(body).not.toContain(text);
+
+    const listed = new Map<string, any>(JSON.parse(bodies[0]).map((r: any) => [r.service_request_id, r]));
+    for (const id of Object.values(hidden)) expect(listed.get(id).description).toBeNull();
+    expect(listed.get(shown.app).description).toBe('随手拍：桶边一地垃圾袋');
+    expect(listed.get(shown.open311).description).toBe('Open311：投放点垃圾袋乱丢');
+    // Read with an XML parser: a withheld description is an empty element, a public one its text.
+    // The whole feed, the demo district's reports included: no hotline or observer report carries its text.
+    const unpublished = new Set<string>((await platform.database(ServiceName.Enforcement).query(
+      `SELECT id FROM citizen_report WHERE channel IN ('HOTLINE', 'OBSERVER')`,
+    )).map((row: { id: string }) => row.id));
+    const feed: any[] = JSON.parse(bodies[1]);
+    const feedUnpublished = feed.filter((r) => unpublished.has(r.service_request_id));
+    expect(feedUnpublished.length).toBeGreaterThan(50);
+    expect(feedUnpublished.every((r) => r.description === null)).toBe(true);
+    expect(feed.some((r) => !unpublished.has(r.service_request_id) && r.description !== null)).toBe(true);
+    const asXml = new Map<string, any>(xml.parse(bodies[2]).service_requests.request.map((r: any) => [r.service_request_id, r]));
+    expect(asXml.get(hidden.hotline).description).toBe('');
+    expect(asXml.get(shown.app).description).toBe('随手拍：桶边一地垃圾袋');
+
+    // A handler of the street judges the app text private after all: the feed stops showing it.
+    const handler = await platform.token([Role.STREET_ADMIN], street.id, 'street-admin-open311');
+    expect((await platform.query(handler, `mutation($id: ID!) { withholdReportDescription(id: $id) { id } }`, { id: shown.app })).errors).toBeUndefined();
+    const after = (await get(`/requests/${shown.app}.json`)).body;
+    expect(JSON.parse(after)[0].description).toBeNull();
+    expect(after).not.toContain('桶边一地垃圾袋');
   });
 
   it('filters requests by status, service code and dates, within the default window and the limit', async () => {
@@ -294,6 +369,28 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     expect(listed.status).toBe(200);
     expect(((await listed.json()) as unknown[]).length).toBeGreaterThan(0);
     expect((await get('/services.xml?api_key=not-a-key')).status).toBe(200);
+  });
+
+  it('limits reads per client address with 429 and Retry-After in the spec format, while another address still reads', async () => {
+    let limited = { status: 0, retryAfter: null as string | null, body: '' };
+    let served = 0;
+    for (let attempt = 0; attempt < 1000 && limited.status !== 429; attempt++) {
+      limited = await getFrom('127.0.0.2', '/services.json');
+      if (limited.status === 200) served += 1;
+    }
+    expect(limited.status).toBe(429);
+    expect(served).toBeGreaterThan(0);
+    expect(JSON.parse(limited.body)).toEqual([{ code: 429, description: expect.stringContaining(`At most ${served} reads a minute`) }]);
+    expect(Number(limited.retryAfter)).toBeGreaterThan(0);
+    expect(Number(limited.retryAfter)).toBeLessThanOrEqual(60);
+    const asXml = await getFrom('127.0.0.2', '/requests.xml');
+    expect(asXml.status).toBe(429);
+    expect(xml.parse(asXml.body).errors.error).toEqual([{ code: '429', description: expect.any(String) }]);
+
+    // Another client is not held back by the first one's reads.
+    const other = await getFrom('127.0.0.3', '/requests.json?status=open');
+    expect(other.status).toBe(200);
+    expect((JSON.parse(other.body) as unknown[]).length).toBeGreaterThan(0);
   });
 
   // Last: it spends this gateway's allowance for 127.0.0.1.

@@ -5,9 +5,9 @@ import { ServiceName } from '#libs/messaging';
 import { errorCodes, startPlatform, type TestPlatform } from '#libs/testing';
 
 const FIELDS = `id channel channelLabelZh categoryCode categoryLabelZh description compound { id name } latitude longitude photoUploadIds
-  reporter { name phone unmasked } reportedByMe status statusLabelZh statusNote assigneeKind assigneeKindLabelZh assigneeId reopenCount
-  submittedAt dueAt overdue closedAt duplicateOfId duplicateOf { id status }
-  history { action actionLabelZh fromStatus toStatus note actor at }`;
+  reporter { name phone unmasked } reportedByMe status statusLabelZh statusNote publicStatusNote publishDescription descriptionPublic
+  assigneeKind assigneeKindLabelZh assigneeId reopenCount submittedAt dueAt overdue closedAt duplicateOfId duplicateOf { id status }
+  history { action actionLabelZh fromStatus toStatus note publicNote actor at }`;
 const SUBMIT = `mutation($input: SubmitReportInput!, $key: String) { submitReport(input: $input, idempotencyKey: $key) { ${FIELDS} } }`;
 const REPORT = `query($id: ID!) { report(id: $id) { ${FIELDS} } }`;
 const REPORTS = `query($status: ReportStatus, $category: String, $channel: ReportChannel, $org: ID, $overdue: Boolean, $first: Int, $after: String) {
@@ -24,6 +24,10 @@ const REJECT = step('rejectReport');
 const REOPEN = step('reopenReport');
 const DUPLICATE = step('markReportDuplicate', '$originalId: ID!');
 const ASSIGN = `mutation($input: AssignReportInput!) { assignReport(input: $input) { ${FIELDS} } }`;
+/** A step with both notes: the internal one for staff, the public one for the reporter and Open311. */
+const publicStep = (name: string) =>
+  `mutation($id: ID!, $note: String, $publicNote: String) { ${name}(id: $id, note: $note, publicNote: $publicNote) { ${FIELDS} } }`;
+const WITHHOLD = `mutation($id: ID!) { withholdReportDescription(id: $id) { ${FIELDS} } }`;
 
 describe('citizen reports through the gateway', () => {
   let platform: TestPlatform;
@@ -126,8 +130,12 @@ describe('citizen reports through the gateway', () => {
 
     const reopened: any = await platform.query(resident, REOPEN, { id, note: '第二天又满了' });
     expect(reopened.errors).toBeUndefined();
-    expect(reopened.data.reopenReport).toMatchObject({ status: 'SUBMITTED', reopenCount: 1, closedAt: null, assigneeKind: null, statusNote: '第二天又满了' });
-    expect(reopened.data.reopenReport.history.at(-1)).toMatchObject({ action: 'REOPEN', fromStatus: 'RESOLVED', toStatus: 'SUBMITTED', actor: 'reporter' });
+    // The reporter's words go to the staff (the reporter still sees them in their history), never into the public note.
+    expect(reopened.data.reopenReport).toMatchObject({ status: 'SUBMITTED', reopenCount: 1, closedAt: null, assigneeKind: null, statusNote: null, publicStatusNote: null });
+    expect(reopened.data.reopenReport.history.at(-1)).toMatchObject({
+      action: 'REOPEN', fromStatus: 'RESOLVED', toStatus: 'SUBMITTED', actor: 'reporter', note: '第二天又满了', publicNote: null,
+    });
+    expect((await platform.query(secretaryA, REPORT, { id })).data!.report.statusNote).toBe('第二天又满了');
     // Due again 12 hours (BIN_OVERFLOW) after the reopening, which is later than the first submission.
     const reopenedAt = Date.parse(reopened.data.reopenReport.history.at(-1).at);
     expect(Date.parse(reopened.data.reopenReport.dueAt) - reopenedAt).toBeGreaterThanOrEqual(12 * 3600_000 - 1000);
@@ -135,6 +143,63 @@ describe('citizen reports through the gateway', () => {
 
     // A SUBMITTED report cannot be reopened, and only RESOLVED/REJECTED ones can.
     expect((await platform.query(resident, REOPEN, { id })).errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'INVALID_TRANSITION' });
+  });
+
+  it('shows the filer the steps and public notes of their report, never staff identities or internal notes', async () => {
+    const report = await submit(resident, { categoryCode: 'POINT_UNTIDY', description: '投放点地面有污水' });
+    const id = report.id;
+    const steps: [string, Record<string, unknown>][] = [
+      [publicStep('triageReport'), { id, note: '内部：物业经理周某称人手不足', publicNote: '已受理' }],
+      [ASSIGN, { input: { id, assigneeKind: 'UNIT', assigneeId: communityA.id, note: '内部：请社区约谈物业', publicNote: '已派社区处理' } }],
+      [publicStep('startReport'), { id, note: '内部：现场有监控可查' }],
+      [publicStep('resolveReport'), { id, note: '内部：已约谈物业经理周某', publicNote: '已清洗投放点' }],
+    ];
+    for (const [mutation, variables] of steps) expect((await platform.query(secretaryA, mutation, variables)).errors).toBeUndefined();
+
+    const asFiler: any = await platform.query(resident, REPORT, { id });
+    expect(asFiler.errors).toBeUndefined();
+    expect(asFiler.data.report).toMatchObject({ status: 'RESOLVED', statusNote: null, publicStatusNote: '已清洗投放点', reportedByMe: true });
+    expect(asFiler.data.report.history.map((h: any) => [h.action, h.note, h.publicNote, h.actor])).toEqual([
+      ['SUBMIT', null, null, 'reporter'],
+      ['TRIAGE', null, '已受理', 'staff'],
+      ['ASSIGN', null, '已派社区处理', 'staff'],
+      ['START', null, null, 'staff'],
+      ['RESOLVE', null, '已清洗投放点', 'staff'],
+    ]);
+    const mine: any = await platform.query(resident, `{ myReports(first: 100) { edges { node { id statusNote history { note actor } } } } }`);
+    const listed = mine.data.myReports.edges.find((e: any) => e.node.id === id).node;
+    for (const seen of [JSON.stringify(asFiler.data), JSON.stringify(listed)]) {
+      expect(seen).not.toContain('内部');
+      expect(seen).not.toContain('secretary-a');
+    }
+
+    // Staff handling the report see every actor and note.
+    const asStaff: any = await platform.query(secretaryA, REPORT, { id });
+    expect(asStaff.data.report).toMatchObject({ statusNote: '内部：已约谈物业经理周某', publicStatusNote: '已清洗投放点' });
+    expect(asStaff.data.report.history.map((h: any) => [h.action, h.note, h.publicNote, h.actor])).toEqual([
+      ['SUBMIT', null, null, 'resident-wang'],
+      ['TRIAGE', '内部：物业经理周某称人手不足', '已受理', 'secretary-a'],
+      ['ASSIGN', '内部：请社区约谈物业', '已派社区处理', 'secretary-a'],
+      ['START', '内部：现场有监控可查', null, 'secretary-a'],
+      ['RESOLVE', '内部：已约谈物业经理周某', '已清洗投放点', 'secretary-a'],
+    ]);
+  });
+
+  it('lets a handler of its territory withhold a description from the public feed, and no one else', async () => {
+    const report = await submit(resident, { description: '3号楼502的住户天天乱丢垃圾' });
+    expect(report).toMatchObject({ publishDescription: true, descriptionPublic: true });
+    const before = await platform.database(ServiceName.Enforcement).query(`SELECT * FROM citizen_report WHERE id = $1`, [report.id]);
+    expect(errorCodes(await platform.query(streetAdminB, WITHHOLD, { id: report.id }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await platform.query(resident, WITHHOLD, { id: report.id }))).toEqual(['FORBIDDEN']);
+    expect(await platform.database(ServiceName.Enforcement).query(`SELECT * FROM citizen_report WHERE id = $1`, [report.id])).toEqual(before);
+
+    const withheld: any = await platform.query(streetAdminA, WITHHOLD, { id: report.id });
+    expect(withheld.errors).toBeUndefined();
+    // Staff and the reporter still read it; only the public feed stops showing it.
+    expect(withheld.data.withholdReportDescription).toMatchObject({ publishDescription: true, descriptionPublic: false, description: '3号楼502的住户天天乱丢垃圾' });
+    expect((await platform.query(resident, REPORT, { id: report.id })).data!.report).toMatchObject({ descriptionPublic: false, description: '3号楼502的住户天天乱丢垃圾' });
+    const [row] = await platform.database(ServiceName.Enforcement).query(`SELECT description_withheld_by AS "by" FROM citizen_report WHERE id = $1`, [report.id]);
+    expect(row.by).toBe('street-admin-a');
   });
 
   it.each([
@@ -288,6 +353,7 @@ describe('citizen reports through the gateway', () => {
     ['a bad phone number', { reporterPhone: 'call me' }, 'BAD_USER_INPUT', 'INVALID_PHONE'],
     ['the OPEN311 channel', { channel: 'OPEN311' }, 'BAD_USER_INPUT', 'CHANNEL_NOT_ALLOWED'],
     ['a hotline entry by a resident', { channel: 'HOTLINE' }, 'FORBIDDEN', 'MISSING_PERMISSION'],
+    ['an observer report asked to be published', { channel: 'OBSERVER', publishDescription: true }, 'BAD_USER_INPUT', 'DESCRIPTION_NOT_PUBLISHABLE'],
   ])('refuses %s and writes nothing', async (_case, change: Record<string, unknown>, code, reason) => {
     const before = await counts();
     const input = { channel: 'APP', categoryCode: 'MIXED_WASTE', description: '混投', compoundId: compoundA.id, ...change };

@@ -179,4 +179,48 @@ describe('the household registry and its evidence', () => {
     expect([errorCodes(refused)[0], refused.errors?.[0].extensions?.reason]).toEqual(['CONFLICT', 'HAS_EVIDENCE']);
     expect(await whereIs(inspected.id)).toBeDefined();
   });
+
+  it("checks a resident's employer or school against organization's institutions: known, and of the kind the occupation goes with", async () => {
+    const UPDATE = `mutation($id: ID!, $input: ResidentInput!) { updateResident(id: $id, input: $input) { id } }`;
+    const ofKind = (kind: string) => platform.plan.institutions.find((institution) => institution.kind === kind)!.id;
+    const [media, school, employer, department] = ['MEDIA', 'SCHOOL', 'EMPLOYER', 'DEPARTMENT'].map(ofKind);
+    // households' copy follows organization's institutions through their events.
+    expect(await count('institution_copy')).toBe(platform.plan.institutions.length);
+    // The seeded residents all name institutions their occupation goes with.
+    const [{ unfit }] = await db().query(
+      `SELECT count(*)::int AS unfit FROM resident r LEFT JOIN institution_copy i ON i.id = r.institution_id
+        WHERE r.institution_id IS NOT NULL AND (i.id IS NULL OR NOT (r.occupation = 'EMPLOYED' AND i.kind IN ('EMPLOYER', 'DEPARTMENT')
+                                                               OR r.occupation = 'STUDENT' AND i.kind = 'SCHOOL'))`,
+    );
+    expect(unfit).toBe(0);
+
+    const before = await count('resident');
+    const refusals: [Record<string, unknown>, string][] = [
+      [{ name: '周记者', occupation: 'EMPLOYED', institutionId: media, birthYear: 1985 }, 'WRONG_INSTITUTION_KIND'],
+      [{ name: '周同学', occupation: 'STUDENT', institutionId: media, birthYear: 2012 }, 'WRONG_INSTITUTION_KIND'],
+      [{ name: '周同学', occupation: 'STUDENT', institutionId: employer, birthYear: 2012 }, 'WRONG_INSTITUTION_KIND'],
+      [{ name: '周老师', occupation: 'EMPLOYED', institutionId: randomUUID(), birthYear: 1985 }, 'UNKNOWN_INSTITUTION'],
+    ];
+    for (const [input, reason] of refusals) {
+      const response = await platform.query(secretary, ADD, { h: household, input });
+      expect(response.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason });
+      expect(response.errors?.[0].message).toMatch(/institution/i);
+    }
+    expect(await count('resident')).toBe(before);
+
+    for (const input of [
+      { name: '周工', occupation: 'EMPLOYED', institutionId: employer, birthYear: 1985 },
+      { name: '周科员', occupation: 'EMPLOYED', institutionId: department, birthYear: 1986 },
+      { name: '周小明', occupation: 'STUDENT', institutionId: school, birthYear: 2012 },
+    ]) {
+      expect((await platform.query(secretary, ADD, { h: household, input })).errors).toBeUndefined();
+    }
+    const [pupil] = await db().query(`SELECT id FROM resident WHERE household_id = $1 AND name = '周小明'`, [household]);
+    const moved = await platform.query(secretary, UPDATE, { id: pupil.id, input: { name: '周小明', occupation: 'STUDENT', institutionId: media, birthYear: 2012 } });
+    expect(moved.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'WRONG_INSTITUTION_KIND' });
+    expect(await db().query(`SELECT institution_id AS "institutionId" FROM resident WHERE id = $1`, [pupil.id])).toEqual([{ institutionId: school }]);
+    const hired = await platform.query(secretary, UPDATE, { id: pupil.id, input: { name: '周小明', occupation: 'EMPLOYED', institutionId: employer, birthYear: 2000 } });
+    expect(hired.errors).toBeUndefined();
+    expect(await db().query(`SELECT institution_id AS "institutionId" FROM resident WHERE id = $1`, [pupil.id])).toEqual([{ institutionId: employer }]);
+  });
 });

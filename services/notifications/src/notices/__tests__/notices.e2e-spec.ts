@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName } from '#libs/messaging';
-import { errorCodes, postGraphQL, startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
+import { enrolInstitution, errorCodes, postGraphQL, startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
 import { announceWithdrawals } from '../../webhooks/webhook-fan-out.js';
 import { WebhookReceiver } from '../../webhooks/__tests__/webhook-receiver.js';
 
@@ -24,8 +24,6 @@ const STAFF_NOTICE = `query($id: ID!) { notice(id: $id) { id textBody withdrawnA
 const REGISTER = `mutation($url: String!) { registerWebhookEndpoint(url: $url) { secret endpoint { id } } }`;
 const REPLAY = `mutation($id: ID!) { replayWebhookDelivery(id: $id) { id state } }`;
 const DISABLE = `mutation($id: ID!) { disableWebhookEndpoint(id: $id) { id state } }`;
-const CREATE_KEY = `mutation($institution: ID!, $label: String!) {
-  createInstitutionApiKey(institutionId: $institution, label: $label) { secret apiKey { id prefix active institution { id } } } }`;
 const ROTATE_KEY = `mutation($id: ID!, $overlap: Int) { rotateInstitutionApiKey(id: $id, overlapHours: $overlap) { secret apiKey { id prefix } } }`;
 const REVOKE_KEY = `mutation($id: ID!) { revokeInstitutionApiKey(id: $id) { id active revokedAt } }`;
 const KEYS = `query($institution: ID) { institutionApiKeys(institutionId: $institution) { totalCount edges { node { id prefix active expiresAt } } } }`;
@@ -149,13 +147,8 @@ describe('notices to employers and schools', () => {
     const perInstitution = new Map<string, number>();
     for (const notice of expected) perInstitution.set(notice.institutionId, (perInstitution.get(notice.institutionId) ?? 0) + 1);
     [school, otherSchool] = [...perInstitution].sort((a, b) => b[1] - a[1]).map(([id]) => id);
-    const issue = async (institution: string) => {
-      const created: any = await platform.query(admin, CREATE_KEY, { institution, label: '教务系统' });
-      expect(created.errors).toBeUndefined();
-      return created.data.createInstitutionApiKey.secret as string;
-    };
-    schoolKey = await issue(school);
-    otherKey = await issue(otherSchool);
+    schoolKey = (await enrolInstitution(platform, school, { staffToken: admin, label: '教务系统' })).key;
+    otherKey = (await enrolInstitution(platform, otherSchool, { staffToken: admin, label: '教务系统' })).key;
   });
 
   afterAll(async () => {
@@ -237,8 +230,7 @@ describe('notices to employers and schools', () => {
       [monthStart(MONTH), school, otherSchool],
     );
     // Its employer has an endpoint and has fetched the praise, so it must hear that the praise no longer stands.
-    const created: any = await platform.query(admin, CREATE_KEY, { institution: praised.institutionId, label: '人事系统' });
-    const employerKey = created.data.createInstitutionApiKey.secret as string;
+    const employerKey = (await enrolInstitution(platform, praised.institutionId, { staffToken: admin, label: '人事系统' })).key;
     const receiver = await WebhookReceiver.start();
     try {
       const registered: any = await asInstitution(employerKey, REGISTER, { url: receiver.url });
@@ -383,8 +375,8 @@ describe('notices to employers and schools', () => {
     expect((await asInstitution(`${schoolKey.slice(0, 15)}${'B'.repeat(43)}`, MY_NOTICES)).errors![0].extensions!.reason).toBe('UNKNOWN_API_KEY');
     expect((await asInstitution('not-a-key', MY_NOTICES)).errors![0].extensions!.reason).toBe('MALFORMED_API_KEY');
 
-    const created: any = await platform.query(admin, CREATE_KEY, { institution: otherSchool, label: '临时' });
-    const { secret, apiKey } = created.data.createInstitutionApiKey;
+    const enrolled = await enrolInstitution(platform, otherSchool, { staffToken: admin, label: '临时' });
+    const [secret, apiKey] = [enrolled.key, { id: enrolled.apiKeyId, prefix: enrolled.prefix }];
     expect(secret.startsWith(`${apiKey.prefix}_`)).toBe(true);
     expect((await asInstitution(secret, MY_NOTICES, { first: 1 })).errors).toBeUndefined();
     const revoked: any = await platform.query(admin, REVOKE_KEY, { id: apiKey.id });
@@ -402,8 +394,8 @@ describe('notices to employers and schools', () => {
   });
 
   it('rotates a key with an overlap in which both work, and without one the old stops at once', async () => {
-    const created: any = await platform.query(admin, CREATE_KEY, { institution: school, label: '轮换' });
-    const old = created.data.createInstitutionApiKey;
+    const enrolled = await enrolInstitution(platform, school, { staffToken: admin, label: '轮换' });
+    const old = { secret: enrolled.key, apiKey: { id: enrolled.apiKeyId, prefix: enrolled.prefix } };
     const rotated: any = await asInstitution(old.secret, ROTATE_KEY, { id: old.apiKey.id, overlap: 24 });
     expect(rotated.errors).toBeUndefined();
     const fresh = rotated.data.rotateInstitutionApiKey;
@@ -464,8 +456,7 @@ describe('notices to employers and schools', () => {
       `SELECT id FROM notice WHERE month = $1 AND institution_id = $2 AND withdrawn_at IS NULL ORDER BY id LIMIT 2`,
       [monthStart(MONTH), otherSchool],
     );
-    const created: any = await platform.query(admin, CREATE_KEY, { institution: otherSchool, label: '回执系统' });
-    const key = created.data.createInstitutionApiKey.secret as string;
+    const key = (await enrolInstitution(platform, otherSchool, { staffToken: admin, label: '回执系统' })).key;
     const receiver = await WebhookReceiver.start();
     try {
       const registered: any = await asInstitution(key, REGISTER, { url: receiver.url });

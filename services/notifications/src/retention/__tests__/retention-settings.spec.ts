@@ -13,9 +13,10 @@ function problemsOf(run: () => unknown): string[] {
 }
 
 describe('retention settings from the environment', () => {
-  it('keeps grade copies 6 months, notices 24 months and webhook attempts 90 days unless told otherwise', () => {
-    expect(parseRetentionSettings({})).toEqual({ gradeCopyMonths: 6, noticeMonths: 24, webhookAttemptDays: 90 });
+  it('keeps audit rows 3 years, grade copies 6 months, notices 24 months and webhook attempts 90 days unless told otherwise', () => {
+    expect(parseRetentionSettings({})).toEqual({ personalDataAccessDays: 1095, gradeCopyMonths: 6, noticeMonths: 24, webhookAttemptDays: 90 });
     expect(parseRetentionSettings({ GRADE_COPY_RETENTION_MONTHS: '', NOTICE_RETENTION_MONTHS: ' ', WEBHOOK_ATTEMPT_RETENTION_DAYS: '' })).toEqual({
+      personalDataAccessDays: 1095,
       gradeCopyMonths: 6,
       noticeMonths: 24,
       webhookAttemptDays: 90,
@@ -23,7 +24,10 @@ describe('retention settings from the environment', () => {
   });
 
   it('reads every variable', () => {
-    expect(parseRetentionSettings({ GRADE_COPY_RETENTION_MONTHS: '3', NOTICE_RETENTION_MONTHS: '12', WEBHOOK_ATTEMPT_RETENTION_DAYS: '30' })).toEqual({
+    expect(
+      parseRetentionSettings({ PERSONAL_DATA_ACCESS_RETENTION_DAYS: '400', GRADE_COPY_RETENTION_MONTHS: '3', NOTICE_RETENTION_MONTHS: '12', WEBHOOK_ATTEMPT_RETENTION_DAYS: '30' }),
+    ).toEqual({
+      personalDataAccessDays: 400,
       gradeCopyMonths: 3,
       noticeMonths: 12,
       webhookAttemptDays: 30,

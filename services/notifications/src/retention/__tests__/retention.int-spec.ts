@@ -5,7 +5,7 @@ import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import type { Caller } from '#libs/auth';
 import { ensureDatabase, runMigrations, serviceDataSourceOptions, withDatabase } from '#libs/database';
-import { EventType, ServiceName, type EventEnvelope, type HouseholdGradesPublishedPayload, type MonthlyEvaluationCompletedPayload } from '#libs/messaging';
+import { EventType, QueueRegistry, ServiceName, type EventEnvelope, type HouseholdGradesPublishedPayload, type MonthlyEvaluationCompletedPayload } from '#libs/messaging';
 import { testInfrastructure, workerDatabasePrefix } from '#libs/testing';
 import { PublicDisclosure } from '../../disclosure/disclosure.models.js';
 import { DisclosureService } from '../../disclosure/disclosure.service.js';
@@ -14,7 +14,7 @@ import { NoticeGenerator } from '../../notices/notice-generator.js';
 import { notificationsService } from '../../notifications.service-definition.js';
 import { NoticeTemplateEntity } from '../../templates/notice-template.entity.js';
 import { RetentionJob, type RetentionJobData } from '../jobs/retention.job.js';
-import { RETENTION_BATCH_SIZE } from '../retention-sql.js';
+import { RETENTION_BATCH_SIZE } from '#libs/retention';
 import { parseRetentionSettings } from '../retention-settings.js';
 
 /**
@@ -73,6 +73,7 @@ describe('retention of personal data in notifications', () => {
   let dataSource: DataSource;
   let grades: HouseholdGradesPublishedHandler;
   let retention: RetentionJob;
+  let queues: QueueRegistry;
   const logged: string[] = [];
 
   const runRetention = (firedAt = FIRED_AT) => retention.handle({ firedAt }, { id: 'retention-test' } as Job<RetentionJobData>);
@@ -90,6 +91,7 @@ describe('retention of personal data in notifications', () => {
              (SELECT string_agg(h::text, E'\\n' ORDER BY h.month, h.household_id) FROM graded_household h) AS households,
              (SELECT string_agg(r::text, E'\\n' ORDER BY r.month, r.resident_id) FROM graded_resident r) AS residents,
              (SELECT count(*) FROM webhook_attempt) AS attempts,
+             (SELECT count(*) FROM personal_data_access) AS audit,
              (SELECT string_agg(p::text, '') FROM grade_copy_purge p) AS purge`);
     return JSON.stringify(row);
   };
@@ -111,7 +113,19 @@ describe('retention of personal data in notifications', () => {
       await dataSource.query(`TRUNCATE ${table} CASCADE`);
     }
     grades = new HouseholdGradesPublishedHandler(dataSource, new NoticeGenerator(dataSource));
-    retention = new RetentionJob(dataSource, parseRetentionSettings({}));
+    queues = new QueueRegistry({
+      service: ServiceName.Notifications, redisUrl: testInfrastructure().redisUrl, queuePrefix: `test-retention-${randomUUID()}`, background: false,
+    });
+    retention = new RetentionJob(dataSource, parseRetentionSettings({}), queues);
+
+    // Audit rows of unmasked reads: one past the three years, one inside them.
+    await dataSource.query(`TRUNCATE personal_data_access`);
+    await dataSource.query(
+      `INSERT INTO personal_data_access (accessed_at, user_id, roles, request_id, entity, entity_ids)
+       VALUES ($1::timestamptz - interval '1095 days 1 second', 'old-reader', '{DISTRICT_ADMIN}', 'r1', 'Notice', ARRAY[gen_random_uuid()]),
+              ($1::timestamptz - interval '1094 days', 'recent-reader', '{DISTRICT_ADMIN}', 'r2', 'Notice', ARRAY[gen_random_uuid()])`,
+      [FIRED_AT],
+    );
 
     // Grade copies: the month just past the period, and the oldest month inside it.
     await grades.handle(gradesEvent('2026-05', [{ householdId: randomUUID(), names: GRADED_NAMES }]));
@@ -165,6 +179,7 @@ describe('retention of personal data in notifications', () => {
 
   afterAll(async () => {
     jest.restoreAllMocks();
+    await queues?.onApplicationShutdown();
     await dataSource?.destroy();
   });
 
@@ -211,6 +226,11 @@ describe('retention of personal data in notifications', () => {
     expect(attempts[0].attempted_at.getTime()).toBeGreaterThanOrEqual(Date.parse(FIRED_AT) - 90 * DAY_MS);
     const [delivery] = await dataSource.query(`SELECT state, attempts FROM webhook_delivery WHERE id = $1`, [deliveryId]);
     expect(delivery).toEqual({ state: 'SUCCEEDED', attempts: 3 });
+  });
+
+  it('deletes audit rows of unmasked reads older than three years and keeps younger ones', async () => {
+    const readers = await dataSource.query(`SELECT user_id FROM personal_data_access ORDER BY accessed_at`);
+    expect(readers).toEqual([{ user_id: 'recent-reader' }]);
   });
 
   it('changes nothing when run again, nor when a run from an earlier day is delivered late', async () => {

@@ -2,18 +2,17 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { JobHandler, JobName, PermanentJobError, type JobProcessor } from '#libs/messaging';
+import { JobHandler, JobName, QueueRegistry, ServiceName, queuesOwnedBy, type JobProcessor } from '#libs/messaging';
+import { applySharedRetention, describeSharedRetention, retentionFiredAt, trimFinishedJobs, type RetentionJobData } from '#libs/retention';
 import { applyRetention } from '../retention-sql.js';
 import { RETENTION_SETTINGS, type RetentionSettings } from '../retention-settings.js';
 
-export interface RetentionJobData {
-  /** When the schedule fired (ISO); the scheduler leaves it out and the job uses the time it runs. */
-  firedAt?: string;
-}
+export type { RetentionJobData } from '#libs/retention';
 
 /**
  * Every day at 03:30 Asia/Shanghai (see JOB_SCHEDULES): deletes grade copies and webhook attempts past their retention
- * period and redacts old notices (retention-sql.ts). A redelivered or repeated job finds nothing more to do.
+ * period and redacts old notices (retention-sql.ts), deletes old audit rows of unmasked reads and trims finished jobs
+ * in notifications' queues (libs/retention). A redelivered or repeated job finds nothing more to do.
  */
 @Injectable()
 @JobHandler(JobName.RetentionDaily)
@@ -23,17 +22,21 @@ export class RetentionJob implements JobProcessor<RetentionJobData> {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(RETENTION_SETTINGS) private readonly settings: RetentionSettings,
+    private readonly queues: QueueRegistry,
   ) {}
 
   async handle(data: RetentionJobData, job: Job<RetentionJobData>): Promise<void> {
-    const firedAt = data.firedAt ? new Date(data.firedAt) : new Date();
-    if (Number.isNaN(firedAt.getTime())) throw new PermanentJobError(`firedAt ${JSON.stringify(data.firedAt)} is not a time`);
+    const firedAt = retentionFiredAt(data);
     const result = await applyRetention(this.dataSource, firedAt, this.settings);
+    const shared = await applySharedRetention(this.dataSource, firedAt, this.settings);
+    const jobs = await trimFinishedJobs(queuesOwnedBy(ServiceName.Notifications).map((queue) => this.queues.get(queue)));
     // Counts and cutoffs only: nothing here names anyone.
     this.logger.log(
       `Job ${job.id}: grade copies before ${result.gradeCopiesBefore}: ${result.gradedHouseholdsDeleted} households, ${result.gradedResidentsDeleted} residents deleted; ` +
         `notices before ${result.noticesBefore}: ${result.noticesRedacted} redacted; ` +
-        `webhook attempts before ${result.attemptsBefore.toISOString()}: ${result.webhookAttemptsDeleted} deleted`,
+        `webhook attempts before ${result.attemptsBefore.toISOString()}: ${result.webhookAttemptsDeleted} deleted; ` +
+        `contacts of ${result.enrolmentContactsErased} expired enrolments erased; ` +
+        `${describeSharedRetention(shared)}; finished jobs trimmed: ${jobs.completed} completed, ${jobs.failed} failed`,
     );
   }
 }

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName } from '#libs/messaging';
-import { errorCodes, postGraphQL, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { enrolInstitution, errorCodes, postGraphQL, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
 import { WebhookReceiver, type ReceivedWebhook } from './webhook-receiver.js';
 
 /*
@@ -38,7 +38,6 @@ const DIGEST = `mutation($enabled: Boolean!) { setNoticeDigest(enabled: $enabled
 const PREFERENCES = `query { webhookPreferences { noticeDigest } }`;
 const HEALTH = `query { webhookDeliveryHealth(first: 100) { edges { node { institution { id } activeEndpoints disabledEndpoints pending succeeded failed } } } }`;
 const ACKNOWLEDGE = `mutation($id: ID!) { acknowledgeNotice(id: $id) { id state acknowledgedAt } }`;
-const CREATE_KEY = `mutation($institution: ID!, $label: String!) { createInstitutionApiKey(institutionId: $institution, label: $label) { secret } }`;
 
 interface School {
   id: string;
@@ -160,10 +159,10 @@ describe('notices to institutions by signed webhooks', () => {
     expect([a, b, ...rest.slice(0, 3)].every(Boolean) && rest.length >= 3).toBe(true);
     const ids = { a: a.id, b: b.id, c: rest[0].id, d: rest[1].id, e: rest[2].id };
     for (const [name, id] of Object.entries(ids) as [keyof typeof schools, string][]) {
-      const created: any = await ok(platform.query(admin, CREATE_KEY, { institution: id, label: '通知接收' }));
+      const { key } = await enrolInstitution(platform, id, { staffToken: admin, label: '通知接收' });
       const receiver = await WebhookReceiver.start();
       receivers.push(receiver);
-      schools[name] = { id, key: created.createInstitutionApiKey.secret, receiver, endpointId: '' };
+      schools[name] = { id, key, receiver, endpointId: '' };
     }
     redirectTarget = await WebhookReceiver.start();
     receivers.push(redirectTarget);

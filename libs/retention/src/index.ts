@@ -1,0 +1,5 @@
+export * from './batches.js';
+export * from './settings.js';
+export * from './shared-stores.js';
+export * from './queues.js';
+export * from './job.js';

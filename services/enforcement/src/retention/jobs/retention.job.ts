@@ -1,0 +1,37 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Job } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { JobHandler, JobName, QueueRegistry, ServiceName, queuesOwnedBy, type JobProcessor } from '#libs/messaging';
+import { applySharedRetention, describeSharedRetention, retentionFiredAt, trimFinishedJobs, type RetentionJobData } from '#libs/retention';
+import { eraseReporterContacts } from '../retention-sql.js';
+import { RETENTION_SETTINGS, type RetentionSettings } from '../retention-settings.js';
+
+/**
+ * Every day at 03:30 Asia/Shanghai (see JOB_SCHEDULES): erases the contact details of reporters of reports closed
+ * past the period (retention-sql.ts), deletes old audit rows of unmasked reads and idempotency records, and trims
+ * finished jobs in enforcement's queues (libs/retention). A redelivered or repeated job finds nothing more to do.
+ */
+@Injectable()
+@JobHandler(JobName.RetentionDaily)
+export class RetentionJob implements JobProcessor<RetentionJobData> {
+  private readonly logger = new Logger(RetentionJob.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(RETENTION_SETTINGS) private readonly settings: RetentionSettings,
+    private readonly queues: QueueRegistry,
+  ) {}
+
+  async handle(data: RetentionJobData, job: Job<RetentionJobData>): Promise<void> {
+    const firedAt = retentionFiredAt(data);
+    const reports = await eraseReporterContacts(this.dataSource, firedAt, this.settings);
+    const shared = await applySharedRetention(this.dataSource, firedAt, this.settings);
+    const jobs = await trimFinishedJobs(queuesOwnedBy(ServiceName.Enforcement).map((queue) => this.queues.get(queue)));
+    // Counts and cutoffs only: nothing here names anyone.
+    this.logger.log(
+      `Job ${job.id}: reports closed before ${reports.reportsClosedBefore.toISOString()}: ${reports.reporterContactsErased} reporters' contact details erased; ` +
+        `${describeSharedRetention(shared)}; finished jobs trimmed: ${jobs.completed} completed, ${jobs.failed} failed`,
+    );
+  }
+}

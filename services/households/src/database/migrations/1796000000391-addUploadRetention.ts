@@ -1,0 +1,20 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { addPersonalDataAccessAgeIndex, dropPersonalDataAccessAgeIndex } from '#libs/retention';
+
+/**
+ * The indexes the daily retention job finds its rows by: uploads by age (orphaned photos older than the period are
+ * deleted) and audit rows of unmasked reads by age.
+ */
+export class AddUploadRetention1796000000391 implements MigrationInterface {
+  name = 'AddUploadRetention1796000000391';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`CREATE INDEX upload_created ON upload (created_at)`);
+    await addPersonalDataAccessAgeIndex(runner);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await dropPersonalDataAccessAgeIndex(runner);
+    await runner.query(`DROP INDEX upload_created`);
+  }
+}

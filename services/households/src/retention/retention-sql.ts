@@ -1,0 +1,66 @@
+import type { DataSource } from 'typeorm';
+import { daysBefore } from '#libs/retention';
+import type { PhotoStorage } from '../uploads/photo-storage.js';
+
+/**
+ * Uploads deleted per transaction. Each file is removed inside its row's transaction, so a batch holds its rows a
+ * little longer than a plain DELETE would: kept smaller than RETENTION_BATCH_SIZE.
+ */
+export const ORPHANED_UPLOAD_BATCH_SIZE = 500;
+
+/**
+ * The ids of uploads no record cites, created before $1, oldest first, at most $2, locked for deletion. This is the
+ * one place that knows where records cite photos: today the photo columns of households' own records. Photos cited
+ * only by enforcement's records (citizen reports, cases, joint-action findings) are not visible here; once citations
+ * are recorded in one table, this becomes `NOT EXISTS (SELECT 1 FROM <citations> c WHERE c.upload_id = u.id)`.
+ *
+ * Inspections keep their photos in an array with no index of its own: written as an equality on the unnested ids,
+ * the planner reads them once per batch into a hash (an anti-join) instead of searching them once per upload.
+ *
+ * FOR UPDATE SKIP LOCKED: a transaction citing a photo right now holds its row (UploadService.requireUploads takes a
+ * key-share lock; the check-in and letter foreign keys do the same), so the photo is skipped this run; and a citation
+ * that waits for this run's lock then finds the photo gone and fails as for an unknown photo, nothing written.
+ */
+export function orphanedUploadsSql(): string {
+  return `
+SELECT u.id FROM upload u
+ WHERE u.created_at < $1
+   AND NOT EXISTS (SELECT 1 FROM inspection i CROSS JOIN unnest(i.photo_ids) AS p(id) WHERE p.id = u.id)
+   AND NOT EXISTS (SELECT 1 FROM photo_check_in c WHERE c.photo_id = u.id)
+   AND NOT EXISTS (SELECT 1 FROM commitment_letter l WHERE l.photo_id = u.id)
+ ORDER BY u.created_at
+ LIMIT $2
+   FOR UPDATE OF u SKIP LOCKED`;
+}
+
+export interface OrphanedUploadResult {
+  uploadsBefore: Date;
+  uploadsDeleted: number;
+}
+
+/**
+ * Deletes uploads no record cites that are older than the period at `firedAt`: the row and the file. Batch by batch,
+ * each in one transaction that deletes the rows, then their files, then commits: a file is never left without its row
+ * (a failure rolls the rows back and the next run deletes them again; deleting a file already gone is no error).
+ */
+export async function deleteOrphanedUploads(
+  dataSource: DataSource,
+  storage: PhotoStorage,
+  firedAt: Date,
+  settings: { orphanedUploadDays: number },
+): Promise<OrphanedUploadResult> {
+  const uploadsBefore = daysBefore(firedAt, settings.orphanedUploadDays);
+  let uploadsDeleted = 0;
+  for (;;) {
+    const deleted = await dataSource.transaction(async (manager) => {
+      const rows: { storage_key: string }[] = await manager.query(
+        `WITH gone AS (DELETE FROM upload WHERE id = ANY(ARRAY(${orphanedUploadsSql()})) RETURNING storage_key) SELECT storage_key FROM gone`,
+        [uploadsBefore, ORPHANED_UPLOAD_BATCH_SIZE],
+      );
+      for (const { storage_key: key } of rows) await storage.delete(key);
+      return rows.length;
+    });
+    uploadsDeleted += deleted;
+    if (deleted < ORPHANED_UPLOAD_BATCH_SIZE) return { uploadsBefore, uploadsDeleted };
+  }
+}
