@@ -10,7 +10,7 @@ import {
 } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
 import { loadAllPolicies, repoRoot } from '#libs/tools';
-import { postGraphQL, seededHouseholds, startPlatform, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { enrolInstitution, postGraphQL, seededHouseholds, startPlatform, type GraphQLResponse, type TestPlatform } from '#libs/testing';
 
 /**
  * The authorisation matrix: every root field of the composed schema, called through the gateway as every role,
@@ -29,7 +29,8 @@ import { postGraphQL, seededHouseholds, startPlatform, type GraphQLResponse, typ
  */
 
 type Scope = 'inside' | 'outside';
-interface MatrixCaller { role: Role; scope: Scope; token: string; caller: Caller }
+/** A caller of the matrix: staff and residents send a token, an institution its API key. */
+interface MatrixCaller { role: Role; scope: Scope; headers: Record<string, string>; caller: Caller }
 interface Operation { kind: 'Query' | 'Mutation'; name: string; service: ServiceName; grants: readonly Grant[]; field: GraphQLField<unknown, unknown> }
 interface Outcome { code: string | null; reason: string | null; data: unknown }
 
@@ -80,7 +81,19 @@ describe('authorisation matrix', () => {
 
     const [streetA, streetB] = platform.plan.streets;
     const households = await seededHouseholds(platform);
-    const homeA = households.find((household) => household.compoundPath.includes(streetA.id))!;
+    // Home A lies in a community of street A with a volunteer activity people signed up for and a party member with a
+    // vanguard index, so the personal-data probes read real names.
+    const [community] = await platform.database(ServiceName.Organization).query(
+      `SELECT m.community_id AS id FROM party_member m JOIN vanguard_index_month v ON v.party_member_id = m.id
+         JOIN org_unit u ON u.id = m.community_id
+        WHERE u.path @> ARRAY[$1::uuid]
+          AND EXISTS (SELECT 1 FROM volunteer_activity a JOIN org_unit au ON au.id = a.org_unit_id JOIN volunteer_sign_up s ON s.activity_id = a.id
+                       WHERE au.path @> ARRAY[m.community_id])
+        ORDER BY m.community_id LIMIT 1`,
+      [streetA.id],
+    );
+    const homeA = households.find((household) => household.communityId === community?.id)
+      ?? households.find((household) => household.compoundPath.includes(streetA.id))!;
     const homeB = households.find((household) => household.compoundPath.includes(streetB.id))!;
     await arrangeFixtures(platform, fixtures, homeA, streetA.id);
 
@@ -94,18 +107,33 @@ describe('authorisation matrix', () => {
         const householdId = role === Role.RESIDENT ? home.id : null;
         const userId = `matrix-${role.toLowerCase()}-${scope}`;
         const token = await platform.token([role], orgUnitId, userId, householdId);
-        callers.push({ role, scope, token, caller: { userId, roles: [role], orgUnitId, householdId, institutionId: null, requestId: userId } });
+        callers.push({
+          role, scope, headers: { authorization: `Bearer ${token}` },
+          caller: { userId, roles: [role], orgUnitId, householdId, institutionId: null, requestId: userId },
+        });
       }
     }
+    const institutionId = fixtures.get('institutionId')!;
+    const { key, prefix } = await enrolInstitution(platform, institutionId);
+    callers.push({
+      role: Role.INSTITUTION, scope: 'inside', headers: { 'x-api-key': key },
+      caller: { userId: `api-key:${prefix}`, roles: [Role.INSTITUTION], orgUnitId: null, householdId: null, institutionId, requestId: 'matrix-institution' },
+    });
+    // An enrolment code handed out but not yet redeemed: its contact is on record (and masked for staff).
+    const admin = callers.find((entry) => entry.role === Role.DISTRICT_ADMIN)!;
+    const issued = await postGraphQL(platform.gatewayUrl,
+      'mutation($id: ID!) { issueInstitutionEnrolment(institutionId: $id, label: "矩阵", contactName: "王晓明", contactPhone: "13812345678") { code } }',
+      { id: institutionId }, admin.headers);
+    expect(issued.errors).toBeUndefined();
 
     // Side-effect-free refusals first, then permitted calls, destructive mutations last.
     const order = (operation: Operation) => (operation.kind === 'Query' ? 0 : DESTRUCTIVE.test(operation.name) ? 2 : 1);
     for (const operation of [...operations].sort((a, b) => order(a) - order(b))) {
       const document = documentFor(operation, fixtures);
-      for (const { role, scope, token } of callers) {
-        const response = await platform.query(token, document.query, document.variables);
+      await Promise.all(callers.map(async ({ role, scope, headers }) => {
+        const response = await postGraphQL(platform.gatewayUrl, document.query, document.variables, headers);
         results.set(`${operation.kind}.${operation.name}|${role}|${scope}`, outcomeOf(response, operation.name));
-      }
+      }));
       const anonymous = await platform.query(null, document.query, document.variables);
       results.set(`${operation.kind}.${operation.name}|anonymous|inside`, outcomeOf(anonymous, operation.name));
     }
@@ -212,14 +240,14 @@ describe('authorisation matrix', () => {
       const probe = PROBES[key];
       const values = async (role: Role) => {
         const entry = callers.find((candidate) => candidate.role === role && candidate.scope === 'inside')!;
-        const response = await platform.query(entry.token, probe.query, probe.variables(fixtures));
+        const response = await postGraphQL(platform.gatewayUrl, probe.query, probe.variables(fixtures), entry.headers);
         expect(response.errors).toBeUndefined();
         return probe.values(response.data).filter((value): value is string => typeof value === 'string');
       };
-      const clear = policy.readers.length > 0 ? await values(probe.reader) : [];
+      const clear = probe.reader ? await values(probe.reader) : [];
       const shown = await values(probe.nonReader);
-      if (policy.readers.length > 0 && clear.length === 0) problems.push(`${key}: the probe found no data to read`);
-      if (policy.readers.length > 0 && clear.some((value) => isMasked(value))) problems.push(`${key}: masked for ${probe.reader}, who may read it`);
+      if (probe.reader && clear.length === 0) problems.push(`${key}: the probe found no data to read`);
+      if (probe.reader && clear.some((value) => isMasked(value))) problems.push(`${key}: masked for ${probe.reader}, who may read it`);
       if (policy.masking === Masking.WITHHELD) {
         if (shown.length > 0) problems.push(`${key}: shown to ${probe.nonReader}, who may not read it`);
       } else {
@@ -250,7 +278,7 @@ function isMasked(value: string): boolean {
 /** The probe's reader must hold a reader permission and its non-reader none, or the probe proves nothing. */
 function checkReaders(key: string, policy: PersonalDataPolicy, probe: Probe, problems: string[]): void {
   const reads = (role: Role) => policy.readers.some((permission) => ROLE_PERMISSIONS[role].includes(permission));
-  if (policy.readers.length > 0 && !reads(probe.reader)) problems.push(`${key}: probe reader ${probe.reader} holds no reader permission`);
+  if (probe.reader && !reads(probe.reader)) problems.push(`${key}: probe reader ${probe.reader} holds no reader permission`);
   if (reads(probe.nonReader)) problems.push(`${key}: probe non-reader ${probe.nonReader} holds a reader permission`);
 }
 
@@ -258,7 +286,8 @@ interface Probe {
   query: string;
   variables(fixtures: Map<string, string>): Record<string, unknown>;
   values(data: any): unknown[];
-  reader: Role;
+  /** A role that may read the field in clear and reach it; null when no role that reaches it may (always masked). */
+  reader: Role | null;
   nonReader: Role;
 }
 
@@ -292,6 +321,31 @@ const noticeProbe = (field: 'residentName' | 'textBody'): Probe => ({
   nonReader: Role.STREET_ADMIN,
 });
 
+const volunteerProbe = (field: 'name' | 'phone'): Probe => ({
+  query: 'query($id: ID!) { volunteerActivity(id: $id) { signUps(first: 50) { edges { node { volunteer { name phone } } } } } }',
+  variables: (fixtures) => ({ id: fixtures.get('activityId') }),
+  values: (data) => nodes(data.volunteerActivity.signUps).map((signUp) => signUp.volunteer?.[field]),
+  reader: Role.COMMUNITY_SECRETARY,
+  nonReader: Role.STREET_ADMIN,
+});
+const vanguardProbe = (query: 'vanguardIndex' | 'vanguardIndexYear'): Probe => ({
+  query: query === 'vanguardIndex'
+    ? 'query($id: ID!, $month: String!) { vanguardIndex(memberId: $id, month: $month) { memberName } }'
+    : 'query($id: ID!, $year: Int!) { vanguardIndexYear(memberId: $id, year: $year) { memberName } }',
+  variables: (fixtures) => ({ id: fixtures.get('memberId'), month: fixtures.get('vanguardMonth'), year: Number(fixtures.get('vanguardMonth')?.slice(0, 4)) }),
+  values: (data) => [data[query]?.memberName],
+  reader: Role.COMMUNITY_SECRETARY,
+  nonReader: Role.STREET_ADMIN,
+});
+const enrolmentProbe = (field: 'contactName' | 'contactPhone'): Probe => ({
+  query: '{ institutionEnrolments(first: 20) { edges { node { contactName contactPhone } } } }',
+  variables: () => ({}),
+  values: (data) => nodes(data.institutionEnrolments).map((enrolment) => enrolment[field]),
+  // Only district administrators manage keys, and they do not read personal data: contacts are always masked.
+  reader: null,
+  nonReader: Role.DISTRICT_ADMIN,
+});
+
 /** How each declared personal-data field is read: the matrix fails for a declared field without a probe. */
 const PROBES: Record<string, Probe> = {
   'Household.address': householdProbe('address'),
@@ -304,6 +358,12 @@ const PROBES: Record<string, Probe> = {
   'ReportReporter.phone': reporterProbe('phone'),
   'Notice.residentName': noticeProbe('residentName'),
   'Notice.textBody': noticeProbe('textBody'),
+  'Volunteer.name': volunteerProbe('name'),
+  'Volunteer.phone': volunteerProbe('phone'),
+  'VanguardIndex.memberName': vanguardProbe('vanguardIndex'),
+  'VanguardIndexYear.memberName': vanguardProbe('vanguardIndexYear'),
+  'InstitutionEnrolment.contactName': enrolmentProbe('contactName'),
+  'InstitutionEnrolment.contactPhone': enrolmentProbe('contactPhone'),
 };
 
 function rootOperations(schema: GraphQLSchema, policies: Record<ServiceName, ServicePolicies>): Operation[] {
@@ -391,10 +451,14 @@ async function arrangeFixtures(
   set('communityId', home.communityId);
   set('streetId', streetId);
   set('residentId', await one(ServiceName.Households, 'SELECT id FROM resident WHERE household_id = $1 ORDER BY id LIMIT 1', [home.id]));
-  const member = await one(ServiceName.Organization,
-    `SELECT m.id FROM party_member m JOIN org_unit u ON u.id = m.community_id WHERE u.path @> ARRAY[$1::uuid] ORDER BY m.id LIMIT 1`, [streetId]);
-  set('memberId', member);
-  set('PartyMember', member);
+  const [member] = await platform.database(ServiceName.Organization).query(
+    `SELECT m.id, to_char(max(v.month), 'YYYY-MM') AS month FROM party_member m JOIN org_unit u ON u.id = m.community_id
+       LEFT JOIN vanguard_index_month v ON v.party_member_id = m.id
+      WHERE u.path @> ARRAY[$1::uuid]
+      GROUP BY m.id ORDER BY (m.community_id = $2::uuid) DESC, count(v.month) > 0 DESC, (m.phone IS NOT NULL) DESC, m.id LIMIT 1`, [streetId, home.communityId]);
+  set('memberId', member?.id);
+  set('vanguardMonth', member?.month ?? undefined);
+  set('PartyMember', member?.id);
   const partyOrg = await one(ServiceName.Organization,
     `SELECT o.id FROM party_org o JOIN org_unit u ON u.id = o.org_unit_id WHERE u.path @> ARRAY[$1::uuid] AND o.kind = 'COMMUNITY_BRANCH' ORDER BY o.id LIMIT 1`, [streetId]);
   set('partyOrgId', partyOrg);
@@ -404,7 +468,9 @@ async function arrangeFixtures(
   set('institutionId', institution);
   set('Institution', institution);
   const activity = await one(ServiceName.Organization,
-    `SELECT a.id FROM volunteer_activity a JOIN org_unit u ON u.id = a.org_unit_id WHERE u.path @> ARRAY[$1::uuid] ORDER BY a.id LIMIT 1`, [streetId]);
+    `SELECT a.id FROM volunteer_activity a JOIN org_unit u ON u.id = a.org_unit_id
+      WHERE u.path @> ARRAY[$1::uuid] AND EXISTS (SELECT 1 FROM volunteer_sign_up s WHERE s.activity_id = a.id)
+      ORDER BY u.path @> ARRAY[$2::uuid] DESC, a.id LIMIT 1`, [streetId, home.communityId]);
   set('activityId', activity);
   set('VolunteerActivity', activity);
   set('CollectionPoint', await one(ServiceName.Households,
@@ -416,11 +482,15 @@ async function arrangeFixtures(
       WHERE t.path @> ARRAY[$1::uuid] ORDER BY c.id LIMIT 1`, [streetId]));
   set('EvaluationRun', await one(ServiceName.Households,
     `SELECT r.id FROM evaluation_run r JOIN territory_unit t ON t.id = r.org_unit_id WHERE t.path @> ARRAY[$1::uuid] ORDER BY r.id LIMIT 1`, [streetId]));
-  set('Campaign', await one(ServiceName.Enforcement, 'SELECT id FROM campaign ORDER BY id LIMIT 1', []));
+  // A campaign and a joint action of street A alone (a district-wide one concerns every street).
+  const ofStreetA = (table: string, units: string) => `SELECT x.id FROM ${table} x
+    WHERE EXISTS (SELECT 1 FROM territory_unit t WHERE t.id = ANY(x.${units}))
+      AND NOT EXISTS (SELECT 1 FROM territory_unit t WHERE t.id = ANY(x.${units}) AND NOT t.path @> ARRAY[$1::uuid]) ORDER BY x.id LIMIT 1`;
+  set('Campaign', await one(ServiceName.Enforcement, ofStreetA('campaign', 'target_unit_ids'), [streetId]));
   set('CitizenReport', await one(ServiceName.Enforcement, 'SELECT id FROM citizen_report WHERE unit_path @> ARRAY[$1::uuid] ORDER BY id LIMIT 1', [streetId]));
   set('Case', await one(ServiceName.Enforcement,
     `SELECT c.id FROM enforcement_case c JOIN territory_unit t ON t.id = c.org_unit_id WHERE t.path @> ARRAY[$1::uuid] ORDER BY c.id LIMIT 1`, [streetId]));
-  set('JointAction', await one(ServiceName.Enforcement, 'SELECT id FROM joint_action ORDER BY id LIMIT 1', []));
+  set('JointAction', await one(ServiceName.Enforcement, ofStreetA('joint_action', 'target_unit_ids'), [streetId]));
   set('Notice', await one(ServiceName.Notifications,
     `SELECT n.id FROM notice n JOIN territory_unit t ON t.id = n.compound_id WHERE t.path @> ARRAY[$1::uuid] ORDER BY n.id LIMIT 1`, [streetId]));
   set('PublicDisclosure', await one(ServiceName.Notifications, 'SELECT id FROM public_disclosure ORDER BY id LIMIT 1', []));

@@ -49,6 +49,7 @@ export const enforcementPolicies: ServicePolicies = {
     'Mutation.rejectReport': [territory(P.REPORT_HANDLE, 'id')],
     'Mutation.markReportDuplicate': [territory(P.REPORT_HANDLE, 'id')],
     'Mutation.reopenReport': [own(P.REPORT_SUBMIT)],
+    'Mutation.withholdReportDescription': [territory(P.REPORT_HANDLE, 'id')],
   },
   references: {
     Campaign: [territory(P.CAMPAIGN_READ)],

@@ -7,8 +7,12 @@ import { district, Masking, ofInstitution, Permission as P, personalData, type S
  */
 export const notificationsPolicies: ServicePolicies = {
   operations: {
-    'Mutation.createInstitutionApiKey': [wholeDistrict(P.API_KEY_MANAGE)],
-    'Mutation.rotateInstitutionApiKey': [wholeDistrict(P.API_KEY_MANAGE), ofInstitution(P.INSTITUTION_SELF_SERVICE)],
+    // Staff issue one-time enrolment codes; only the institution ever sees a key's secret (redeeming, rotating).
+    'Mutation.issueInstitutionEnrolment': [wholeDistrict(P.API_KEY_MANAGE)],
+    'Mutation.cancelInstitutionEnrolment': [wholeDistrict(P.API_KEY_MANAGE)],
+    'Query.institutionEnrolments': [wholeDistrict(P.API_KEY_MANAGE)],
+    'Query.apiKeyAuditEvents': [wholeDistrict(P.API_KEY_MANAGE)],
+    'Mutation.rotateInstitutionApiKey': [ofInstitution(P.INSTITUTION_SELF_SERVICE)],
     'Mutation.revokeInstitutionApiKey': [wholeDistrict(P.API_KEY_MANAGE), ofInstitution(P.INSTITUTION_SELF_SERVICE)],
     'Query.institutionApiKeys': [wholeDistrict(P.API_KEY_MANAGE), ofInstitution(P.INSTITUTION_SELF_SERVICE)],
     // A disclosure covers the district; its entries and their events are those of the caller's territory.
@@ -45,6 +49,7 @@ export const notificationsPolicies: ServicePolicies = {
     // An institution reads the names of its own people in clear (it must know whom a notice is about); the read is audited.
     'Notice.residentName': personalData([P.PERSONAL_DATA_READ, P.INSTITUTION_SELF_SERVICE], Masking.PARTIAL),
     'Notice.textBody': personalData([P.PERSONAL_DATA_READ, P.INSTITUTION_SELF_SERVICE], Masking.PARTIAL),
-    'PublicDisclosureEntry.maskedName': personalData([], Masking.PARTIAL),
+    'InstitutionEnrolment.contactName': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL),
+    'InstitutionEnrolment.contactPhone': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL),
   },
 };

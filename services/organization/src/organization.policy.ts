@@ -79,7 +79,5 @@ export const organizationPolicies: ServicePolicies = {
     'Volunteer.phone': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL, { alsoTheirOwn: true }),
     'VanguardIndex.memberName': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL),
     'VanguardIndexYear.memberName': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL),
-    'DutyPeriod.memberNameMasked': personalData([], Masking.PARTIAL),
-    'DutyMemberCompliance.memberNameMasked': personalData([], Masking.PARTIAL),
   },
 };
