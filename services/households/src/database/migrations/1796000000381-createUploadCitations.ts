@@ -36,13 +36,13 @@ export class CreateUploadCitations1796000000381 implements MigrationInterface {
       INSERT INTO upload_citation (upload_id, record_kind, record_id, household_id, cited_by, cited_at)
       SELECT DISTINCT ON (upload_id) upload_id, record_kind, record_id, household_id, cited_by, cited_at
         FROM (
-          SELECT unnest(i.photo_ids) AS upload_id, 'INSPECTION' AS record_kind, i.id AS record_id, i.household_id,
-                 i.inspector_id AS cited_by, i.created_at AS cited_at
+          SELECT unnest(i.photo_ids) AS upload_id, 'INSPECTION'::text AS record_kind, i.id AS record_id, i.household_id,
+                 i.inspector_id::text AS cited_by, i.created_at::timestamptz AS cited_at
             FROM inspection i
           UNION ALL
-          SELECT c.photo_id, 'CHECK_IN', c.id, c.household_id, c.party_member_id, c.submitted_at FROM photo_check_in c
+          SELECT c.photo_id, 'CHECK_IN', c.id, c.household_id, c.party_member_id::text, c.submitted_at::timestamptz FROM photo_check_in c
           UNION ALL
-          SELECT l.photo_id, 'COMMITMENT_LETTER', l.id, l.household_id, l.recorded_by, l.created_at
+          SELECT l.photo_id, 'COMMITMENT_LETTER', l.id, l.household_id, l.recorded_by::text, l.created_at::timestamptz
             FROM commitment_letter l WHERE l.photo_id IS NOT NULL
         ) AS cited
        WHERE EXISTS (SELECT 1 FROM upload u WHERE u.id = cited.upload_id)
