@@ -178,12 +178,12 @@ export class UploadService {
   }
 
   private mayReadRecord(caller: Caller, cited: { kind: CitingRecord | null; householdId: string | null; path: string[] | null }): boolean {
-    if (cited.kind === null || cited.path === null) return false;
+    if (cited.kind === null) return false;
     const rule = READ_RULES[cited.kind];
     if (!hasPermission(caller, rule.permission)) return false;
-    return rule.household && cited.householdId !== null
-      ? canSeeHousehold(caller, cited.householdId, cited.path)
-      : isWithinScope(caller, cited.path);
+    // A record placed nowhere in the tree (a report with coordinates only) is the whole district's: district-wide callers.
+    const path = cited.path ?? [];
+    return rule.household && cited.householdId !== null ? canSeeHousehold(caller, cited.householdId, path) : isWithinScope(caller, path);
   }
 
   /**
@@ -229,6 +229,21 @@ export class UploadService {
       const done = new Set(inserted.map((row) => row.id));
       throw alreadyCited(unique.filter((id) => !done.has(id)));
     }
+  }
+
+  /** `cite` in a transaction of its own: for records of other services, whose transactions households cannot join. */
+  async citeInOwnTransaction(caller: Caller, ids: readonly string[], citation: Citation): Promise<void> {
+    await this.dataSource.transaction((manager) => this.cite(manager, caller, ids, citation));
+  }
+
+  /**
+   * Removes the citations a record of another service made, when that record was not written after all (its own
+   * transaction failed after citing). Only the user who cited can release, so nobody frees another's evidence.
+   */
+  async release(caller: Caller, kind: CitingRecord, recordId: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM upload_citation WHERE record_kind = $1 AND record_id = $2 AND cited_by = $3`, [
+      kind, recordId, caller.userId,
+    ]);
   }
 
   private async removeOrphan(key: string): Promise<void> {

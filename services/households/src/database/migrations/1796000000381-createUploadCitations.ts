@@ -5,7 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * `upload_citation`: one row per cited photo (the upload id is the key, so a photo is evidence of at most one record,
  * and "is this photo cited" is one index lookup). The row names the record (`record_kind`, `record_id`) and where it
- * lies: its household (read through the household's compound) or, for records not about one household, its org unit.
+ * lies: its household (read through the household's compound) or, for records not about one household, its org unit
+ * (neither: a record placed nowhere in the tree, such as a report with coordinates only, readable district-wide).
  * Reading a photo is allowed by these columns, so they are copied when the citation is made and never change.
  *
  * `upload.captured_at`: the camera's DateTimeOriginal, kept as its own column because the photo's metadata is stripped
@@ -28,8 +29,7 @@ export class CreateUploadCitations1796000000381 implements MigrationInterface {
         household_id uuid,
         org_unit_id  uuid,
         cited_by     text NOT NULL,
-        cited_at     timestamptz NOT NULL DEFAULT now(),
-        CONSTRAINT upload_citation_has_territory CHECK (household_id IS NOT NULL OR org_unit_id IS NOT NULL)
+        cited_at     timestamptz NOT NULL DEFAULT now()
       )`);
     await runner.query(`CREATE INDEX upload_citation_record ON upload_citation (record_kind, record_id)`);
     await runner.query(`
