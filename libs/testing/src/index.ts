@@ -2,3 +2,4 @@ export * from './test-infrastructure.js';
 export * from './wait-for.js';
 export * from './graphql-client.js';
 export * from './platform.js';
+export * from './photos.js';

@@ -226,9 +226,9 @@ describe('photo uploads through the gateway', () => {
     });
   });
 
-  it('answers a role without UPLOAD_CREATE (a bureau officer) with 403 on upload and on download', async () => {
+  it('answers a role without UPLOAD_CREATE or HOUSEHOLD_READ (a work-unit branch secretary) with 403 on upload and on download', async () => {
     const { body: stored } = await upload(await inspector(), png());
-    const officer = await platform.token([Role.BUREAU_OFFICER]);
+    const officer = await platform.token([Role.BRANCH_SECRETARY]);
     await leavesNothing(async () => {
       const refused = await upload(officer, png());
       expect(refused.status).toBe(403);
