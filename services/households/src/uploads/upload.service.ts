@@ -157,12 +157,13 @@ export class UploadService {
       sha256: string;
       storageKey: string;
       uploadedBy: string;
+      metadataStripped: boolean;
       kind: CitingRecord | null;
       householdId: string | null;
       path: string[] | null;
     }[] = await this.dataSource.query(
       `SELECT u.content_type AS "contentType", u.sha256, u.storage_key AS "storageKey", u.uploaded_by AS "uploadedBy",
-              c.record_kind AS kind, c.household_id AS "householdId", coalesce(compound.path, unit.path)::text[] AS path
+              u.metadata_stripped AS "metadataStripped", c.record_kind AS kind, c.household_id AS "householdId", coalesce(compound.path, unit.path)::text[] AS path
          FROM upload u
          LEFT JOIN upload_citation c ON c.upload_id = u.id
          LEFT JOIN household h ON h.id = c.household_id
@@ -172,9 +173,14 @@ export class UploadService {
       [uploadId],
     );
     if (!row || !(row.uploadedBy === caller.userId || this.mayReadRecord(caller, row))) throw DomainError.notFound('Upload', uploadId);
-    const bytes = await this.storage.get(row.storageKey);
-    if (!bytes) throw new Error(`The stored file of upload ${uploadId} is missing`);
-    return { contentType: row.contentType, sha256: row.sha256, bytes };
+    const stored = await this.storage.get(row.storageKey);
+    if (!stored) throw new Error(`The stored file of upload ${uploadId} is missing`);
+    if (row.metadataStripped) return { contentType: row.contentType, sha256: row.sha256, bytes: stored };
+    // Stored before metadata was stripped on ingest: served without it all the same.
+    const { bytes } = await cleanPhoto(stored, row.contentType).catch((error: Error) => {
+      throw new Error(`The stored photo ${uploadId} cannot be served without its metadata: ${error.message}`);
+    });
+    return { contentType: row.contentType, sha256: createHash('sha256').update(bytes).digest('hex'), bytes };
   }
 
   private mayReadRecord(caller: Caller, cited: { kind: CitingRecord | null; householdId: string | null; path: string[] | null }): boolean {

@@ -12,6 +12,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * `upload.captured_at`: the camera's DateTimeOriginal, kept as its own column because the photo's metadata is stripped
  * on ingest. A camera's clock has no time zone, hence `timestamp` (wall-clock) rather than `timestamptz`.
  *
+ * `upload.metadata_stripped`: false for photos stored before this migration, which are stripped as they are served.
+ *
  * Existing evidence is cited here, oldest first; a photo an earlier record already cites stays that record's.
  */
 export class CreateUploadCitations1796000000381 implements MigrationInterface {
@@ -19,6 +21,9 @@ export class CreateUploadCitations1796000000381 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(`ALTER TABLE upload ADD COLUMN captured_at timestamp`);
+    // Photos stored before metadata was stripped on ingest are stripped when served (false); new ones are stored clean.
+    await runner.query(`ALTER TABLE upload ADD COLUMN metadata_stripped boolean NOT NULL DEFAULT false`);
+    await runner.query(`ALTER TABLE upload ALTER COLUMN metadata_stripped SET DEFAULT true`);
     // The daily quota counts a caller's uploads of the day.
     await runner.query(`CREATE INDEX upload_uploaded_by_created_at ON upload (uploaded_by, created_at)`);
     await runner.query(`
@@ -52,6 +57,7 @@ export class CreateUploadCitations1796000000381 implements MigrationInterface {
   async down(runner: QueryRunner): Promise<void> {
     await runner.query(`DROP TABLE upload_citation`);
     await runner.query(`DROP INDEX upload_uploaded_by_created_at`);
+    await runner.query(`ALTER TABLE upload DROP COLUMN metadata_stripped`);
     await runner.query(`ALTER TABLE upload DROP COLUMN captured_at`);
   }
 }

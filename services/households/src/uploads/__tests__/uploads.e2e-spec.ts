@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import exifr from 'exifr';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -407,6 +407,21 @@ describe('photo uploads through the gateway', () => {
     }
     expect(served).toEqual(JPEG);
     expect(created.body.sha256).toBe(sha256(JPEG));
+  });
+
+  it('serves a photo stored before metadata was stripped on ingest without its EXIF', async () => {
+    const [{ id }] = await database().query(
+      `INSERT INTO upload (content_type, size_bytes, sha256, storage_key, uploaded_by, metadata_stripped)
+       VALUES ('image/jpeg', 1000, encode(sha256(random()::text::bytea), 'hex'), 'legacy/' || gen_random_uuid() || '.jpg', 'inspector-li', false) RETURNING id`,
+    );
+    const [{ storage_key: key }] = await database().query(`SELECT storage_key FROM upload WHERE id = $1`, [id]);
+    mkdirSync(join(uploadDir, 'legacy'), { recursive: true });
+    writeFileSync(join(uploadDir, key), jpegWithExif({ latitude: 29.8683, longitude: 121.544, takenAt: '2025:01:02 03:04:05' }));
+    const served = await download(await inspector(), id);
+    expect(served.status).toBe(200);
+    expect(await exifr.gps(served.bytes)).toBeUndefined();
+    expect(served.bytes).toEqual(JPEG);
+    expect(served.headers.get('etag')).toBe(`"${sha256(JPEG)}"`);
   });
 
   it(`refuses a caller's photo beyond ${DAILY_QUOTA} today with 429, storing nothing, while others still upload`, async () => {
