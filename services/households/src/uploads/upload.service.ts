@@ -60,6 +60,11 @@ const READ_RULES: Record<CitingRecord, { permission: Permission; household: bool
   [CitingRecord.ACTION_FINDING]: { permission: Permission.CAMPAIGN_READ, household: false },
 };
 
+/** Who may read some photo: its uploader (UPLOAD_CREATE) and the readers of the records photos are evidence of. */
+export const PHOTO_READ_PERMISSIONS: readonly Permission[] = [
+  Permission.UPLOAD_CREATE, ...new Set(Object.values(READ_RULES).map((rule) => rule.permission)),
+];
+
 /** The calendar day a quota counts: Shanghai's, as every date of the platform. */
 const TODAY_STARTED = `(date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai')`;
 
