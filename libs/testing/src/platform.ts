@@ -61,6 +61,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   let inProcessApp: INestApplication | undefined;
   let httpServer: Server | undefined;
   let gateway: ReturnType<typeof createGateway> | undefined;
+  let previousHouseholdsUrl: string | undefined;
 
   const stop = async () => {
     await gateway?.stop();
@@ -69,21 +70,35 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     await Promise.all(children.map(stopChild));
     await Promise.all([...databases.values()].map((ds) => (ds.isInitialized ? ds.destroy() : undefined)));
     await deleteQueues(env.REDIS_URL, env.QUEUE_PREFIX);
+    if (options.inProcess === ServiceName.Enforcement) {
+      if (previousHouseholdsUrl === undefined) delete process.env.HOUSEHOLDS_INTERNAL_URL;
+      else process.env.HOUSEHOLDS_INTERNAL_URL = previousHouseholdsUrl;
+    }
   };
 
   try {
+    // Enforcement calls households (evidence photos are cited there), so it starts once households' address is known.
+    let householdsListening!: (url: string) => void;
+    const householdsUrl = new Promise<string>((resolve) => (householdsListening = resolve));
     await Promise.all(
       SERVICE_NAMES.map(async (name) => {
+        const serviceEnv = name === ServiceName.Enforcement ? { ...env, HOUSEHOLDS_INTERNAL_URL: await householdsUrl } : env;
         let port: number;
         if (name === options.inProcess) {
+          // A service's own settings come from process.env, as when it runs alone; enforcement's households address too.
+          if (name === ServiceName.Enforcement) {
+            previousHouseholdsUrl = process.env.HOUSEHOLDS_INTERNAL_URL;
+            process.env.HOUSEHOLDS_INTERNAL_URL = serviceEnv.HOUSEHOLDS_INTERNAL_URL;
+          }
           const definition = await loadService(name);
-          ({ app: inProcessApp, port } = await listenInProcess(definition, env));
+          ({ app: inProcessApp, port } = await listenInProcess(definition, serviceEnv));
         } else {
           let child: ChildProcess;
-          ({ child, port } = await startChildService(name, env));
+          ({ child, port } = await startChildService(name, serviceEnv));
           children.push(child);
         }
         serviceUrls.set(name, `http://127.0.0.1:${port}`);
+        if (name === ServiceName.Households) householdsListening(`http://127.0.0.1:${port}`);
       }),
     );
 

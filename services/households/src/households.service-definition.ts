@@ -18,6 +18,7 @@ import { CreateCompoundMonthSummaries1796000000290 } from './database/migrations
 import { SerializeCompoundSummaryRecounts1796000000300 } from './database/migrations/1796000000300-serializeCompoundSummaryRecounts.js';
 import { AnnounceHouseholds1796000000310 } from './database/migrations/1796000000310-announceHouseholds.js';
 import { CreateCaseFollowUpRequests1796000000320 } from './database/migrations/1796000000320-createCaseFollowUpRequests.js';
+import { CreateUploadCitations1796000000381 } from './database/migrations/1796000000381-createUploadCitations.js';
 import { AddUploadRetention1796000000391 } from './database/migrations/1796000000391-addUploadRetention.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { CheckInsModule } from './check-ins/check-ins.module.js';
@@ -75,6 +76,7 @@ export const householdsService: ServiceDefinition = {
     SerializeCompoundSummaryRecounts1796000000300,
     AnnounceHouseholds1796000000310,
     CreateCaseFollowUpRequests1796000000320,
+    CreateUploadCitations1796000000381,
     AddUploadRetention1796000000391,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),

@@ -178,6 +178,6 @@ export class RecordCommitmentLetterInput {
   @Field(() => LocalDateScalar, { description: 'Not in the future.' })
   signedOn: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Photo of the signed letter: your own upload (POST /uploads), evidence of this letter only.' })
   photoId?: string | null;
 }

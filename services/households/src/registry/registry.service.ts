@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -8,7 +9,7 @@ import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { PersonalDataAudit } from '#libs/privacy';
 import { Territory } from '#libs/territory';
-import { UploadService } from '../uploads/upload.service.js';
+import { CitingRecord, UploadService } from '../uploads/upload.service.js';
 import { DisclosureBasis, Occupation } from './registry-enums.js';
 import { CommitmentLetter, Resident, type RecordCommitmentLetterInput, type RegisterHouseholdInput, type ResidentInput, type UpdateHouseholdInput } from './registry.models.js';
 import type { CommitmentLetterEntity, ResidentEntity } from './resident.entity.js';
@@ -167,14 +168,19 @@ export class RegistryService {
       if ((await this.residentHousehold(manager, input.signerResidentId)) !== input.householdId) {
         throw DomainError.badInput('The signer does not live in that household', 'SIGNER_NOT_IN_HOUSEHOLD');
       }
-      if (input.photoId) await this.uploads.requireUploads(manager, [input.photoId]);
+      // The photo is cited first (the letter's id made here): an unknown, someone else's or a reused photo is refused
+      // by its reason before the letter's foreign key could fail, and the transaction then writes nothing.
+      const id = randomUUID();
+      if (input.photoId) {
+        await this.uploads.cite(manager, caller, [input.photoId], { kind: CitingRecord.COMMITMENT_LETTER, recordId: id, householdId: input.householdId });
+      }
       try {
-        const [row] = await manager.query(
-          `INSERT INTO commitment_letter (household_id, signer_resident_id, signed_on, photo_id, recorded_by)
-           VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-          [input.householdId, input.signerResidentId, input.signedOn, input.photoId ?? null, caller.userId],
+        await manager.query(
+          `INSERT INTO commitment_letter (id, household_id, signer_resident_id, signed_on, photo_id, recorded_by)
+           VALUES ($1, $2, $3, $4, $5, $6)`,
+          [id, input.householdId, input.signerResidentId, input.signedOn, input.photoId ?? null, caller.userId],
         );
-        return { id: row.id as string };
+        return { id };
       } catch (error) {
         if (isPostgresError(error, PostgresErrorCode.UniqueViolation)) {
           throw DomainError.conflict('That household already has a letter signed on that day', 'DUPLICATE_LETTER');
