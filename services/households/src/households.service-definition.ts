@@ -17,6 +17,7 @@ import { CreateCompoundMonthSummaries1796000000290 } from './database/migrations
 import { SerializeCompoundSummaryRecounts1796000000300 } from './database/migrations/1796000000300-serializeCompoundSummaryRecounts.js';
 import { AnnounceHouseholds1796000000310 } from './database/migrations/1796000000310-announceHouseholds.js';
 import { CreateCaseFollowUpRequests1796000000320 } from './database/migrations/1796000000320-createCaseFollowUpRequests.js';
+import { AddBirthDateAndGuardianConsent1796000000361 } from './database/migrations/1796000000361-addBirthDateAndGuardianConsent.js';
 import { CheckInsModule } from './check-ins/check-ins.module.js';
 import { CollectionModule } from './collection/collection.module.js';
 import { HouseholdEntity } from './households/household.entity.js';
@@ -70,6 +71,7 @@ export const householdsService: ServiceDefinition = {
     SerializeCompoundSummaryRecounts1796000000300,
     AnnounceHouseholds1796000000310,
     CreateCaseFollowUpRequests1796000000320,
+    AddBirthDateAndGuardianConsent1796000000361,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
   demoData: householdsDemoData,
