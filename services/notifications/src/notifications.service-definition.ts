@@ -15,6 +15,7 @@ import { DisclosureModule } from './disclosure/disclosure.module.js';
 import { GradesModule } from './grades/grades.module.js';
 import { NoticesModule } from './notices/notices.module.js';
 import { AddRetention1796000000407 } from './database/migrations/1796000000407-addRetention.js';
+import { AddGuardianNoticesAndHeldNotices1796000000411 } from './database/migrations/1796000000411-addGuardianNoticesAndHeldNotices.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { notificationsDemoData } from './seed/notifications.seed.js';
 import { NoticeTemplateEntity } from './templates/notice-template.entity.js';
@@ -50,6 +51,7 @@ export const notificationsService: ServiceDefinition = {
     CreatePublicDisclosure1796000000405,
     AddNoticeWithdrawal1796000000406,
     AddRetention1796000000407,
+    AddGuardianNoticesAndHeldNotices1796000000411,
   ],
   module: (runtime) => NotificationsServiceModule.forRoot(runtime),
   demoData: notificationsDemoData,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PersonalDataAudit } from '#libs/privacy';
 import { TerritoryReplicaModule } from '#libs/territory';
+import { NoticeAddressees } from './notice-addressees.js';
 import { NoticeGenerator } from './notice-generator.js';
 import { NoticeStatsService } from './notice-stats.js';
 import { NoticeResolver, NoticeRuleSetResolver, NoticeStatsResolver } from './notice.resolver.js';
@@ -8,7 +9,7 @@ import { NoticeService } from './notice.service.js';
 
 @Module({
   imports: [TerritoryReplicaModule],
-  providers: [NoticeGenerator, NoticeService, NoticeStatsService, PersonalDataAudit, NoticeResolver, NoticeStatsResolver, NoticeRuleSetResolver],
+  providers: [NoticeAddressees, NoticeGenerator, NoticeService, NoticeStatsService, PersonalDataAudit, NoticeResolver, NoticeStatsResolver, NoticeRuleSetResolver],
   exports: [NoticeGenerator],
 })
 export class NoticesModule {}

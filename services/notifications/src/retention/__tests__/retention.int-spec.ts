@@ -10,6 +10,7 @@ import { testInfrastructure, workerDatabasePrefix } from '#libs/testing';
 import { PublicDisclosure } from '../../disclosure/disclosure.models.js';
 import { DisclosureService } from '../../disclosure/disclosure.service.js';
 import { HouseholdGradesPublishedHandler, MonthlyEvaluationCompletedHandler } from '../../grades/grade-events.handler.js';
+import type { NoticeAddressees } from '../../notices/notice-addressees.js';
 import { NoticeGenerator } from '../../notices/notice-generator.js';
 import { notificationsService } from '../../notifications.service-definition.js';
 import { NoticeTemplateEntity } from '../../templates/notice-template.entity.js';
@@ -53,13 +54,12 @@ function gradesEvent(month: string, households: { householdId: string; names: st
         ruleVersion: 1,
         issues: [],
         correction: false,
-        residents: names.map((name) => ({
+        residents: names.map(() => ({
           residentId: randomUUID(),
           occupation: 'EMPLOYED',
           institutionId: INSTITUTION,
           partyMemberId: null,
           minor: false,
-          name,
           maskedName: null,
           disclosureBasis: 'NONE',
         })),
@@ -110,7 +110,7 @@ describe('retention of personal data in notifications', () => {
     for (const table of ['graded_resident', 'graded_household', 'notice', 'webhook_attempt', 'webhook_delivery', 'webhook_endpoint', 'grade_copy_purge']) {
       await dataSource.query(`TRUNCATE ${table} CASCADE`);
     }
-    grades = new HouseholdGradesPublishedHandler(dataSource, new NoticeGenerator(dataSource));
+    grades = new HouseholdGradesPublishedHandler(dataSource, new NoticeGenerator(dataSource, {} as NoticeAddressees));
     retention = new RetentionJob(dataSource, parseRetentionSettings({}));
 
     // Grade copies: the month just past the period, and the oldest month inside it.
@@ -228,7 +228,7 @@ describe('retention of personal data in notifications', () => {
   });
 
   it('does not wait for the grades of a deleted month when its completion arrives late', async () => {
-    const completed = new MonthlyEvaluationCompletedHandler(dataSource, new NoticeGenerator(dataSource));
+    const completed = new MonthlyEvaluationCompletedHandler(dataSource, new NoticeGenerator(dataSource, {} as NoticeAddressees));
     const districtId = randomUUID();
     for (const month of ['2026-05', '2026-06']) {
       await completed.handle({
