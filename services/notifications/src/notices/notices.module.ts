@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PersonalDataAudit } from '#libs/privacy';
 import { TerritoryReplicaModule } from '#libs/territory';
+import { HeldNoticeResolver, HeldNoticeService } from './held-notices.js';
 import { NoticeAddressees } from './notice-addressees.js';
 import { NoticeGenerator } from './notice-generator.js';
 import { NoticeStatsService } from './notice-stats.js';
@@ -9,7 +10,7 @@ import { NoticeService } from './notice.service.js';
 
 @Module({
   imports: [TerritoryReplicaModule],
-  providers: [NoticeAddressees, NoticeGenerator, NoticeService, NoticeStatsService, PersonalDataAudit, NoticeResolver, NoticeStatsResolver, NoticeRuleSetResolver],
+  providers: [NoticeAddressees, HeldNoticeService, HeldNoticeResolver, NoticeGenerator, NoticeService, NoticeStatsService, PersonalDataAudit, NoticeResolver, NoticeStatsResolver, NoticeRuleSetResolver],
   exports: [NoticeGenerator],
 })
 export class NoticesModule {}
