@@ -34,9 +34,9 @@ export class AddBirthDateAndGuardianConsent1796000000361 implements MigrationInt
     await runner.query(`ALTER TABLE resident ALTER COLUMN birth_date SET NOT NULL, DROP COLUMN birth_year`);
     await runner.query(`ALTER TABLE resident ADD CONSTRAINT resident_birth_date_range CHECK (birth_date >= DATE '1900-01-01')`);
     await runner.query(`
-      CREATE FUNCTION minor_on(birth date, precision text, on_date date) RETURNS boolean
+      CREATE FUNCTION minor_on(birth date, birth_precision text, on_date date) RETURNS boolean
       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-        SELECT on_date < (CASE precision
+        SELECT on_date < (CASE birth_precision
                             WHEN 'YEAR' THEN (date_trunc('year', birth::timestamp) + interval '1 year' - interval '1 day')
                             WHEN 'MONTH' THEN (date_trunc('month', birth::timestamp) + interval '1 month' - interval '1 day')
                             ELSE birth::timestamp
