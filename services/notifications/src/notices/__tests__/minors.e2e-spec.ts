@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiDate, shanghaiMonth } from '#libs/calendar';
-import { ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, waitFor, type TestPlatform } from '#libs/testing';
+import { EventType, QueueName, ServiceName } from '#libs/messaging';
+import { errorCodes, startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
 import { BirthDatePrecision, isMinorOn } from '../../../../households/src/registry/registry-enums.js';
 
 /** The demo's last complete month: its notices were made at seed time; a re-graded household gets its own again. */
@@ -16,6 +17,7 @@ const ADD_RESIDENT = `mutation($household: ID!, $input: ResidentInput!) { addRes
 const RECORD_CONSENT = `mutation($resident: ID!, $input: GuardianConsentInput!) {
   recordGuardianConsent(residentId: $resident, input: $input) { residents { id minor guardianConsent { guardianName guardianRelation guardianPhone recordedBy } } } }`;
 const RESIDENTS = `query($id: ID!) { household(id: $id) { residents { id name birthDate minor guardianConsent { guardianName guardianPhone } } } }`;
+const WITHDRAW_CONSENT = `mutation($resident: ID!) { withdrawGuardianConsent(residentId: $resident) { residents { id guardianConsent { guardianName } } } }`;
 const HELD = `query($month: String!, $reason: HeldNoticeReason) { heldNotices(month: $month, reason: $reason, first: 100) {
   totalCount byReason { reason count } edges { node { residentId residentName reason kind householdId institution { id } } } } }`;
 
@@ -30,6 +32,7 @@ interface Arranged {
   decemberTeen: string;
   adultEmployee: string;
   atUnknownInstitution: string;
+  unknownInstitution: string;
 }
 
 const NAMES = { minorWithoutConsent: '林小雨', minorWithConsent: '赵小川', decemberTeen: '孙晓雪', adultEmployee: '钱建华', atUnknownInstitution: '周未知', guardian: '赵丽芳' };
@@ -71,7 +74,7 @@ describe('notices about minors, held notices, and grade events without names', (
     // An employer organization never announced (written directly: the registry's own check of institutions is not what is tested here).
     const [unknown] = await households().query(
       `INSERT INTO resident (household_id, name, occupation, institution_id, birth_date) VALUES ($1, $2, 'EMPLOYED', $3, DATE '1980-02-02') RETURNING id`,
-      [arranged.household, NAMES.atUnknownInstitution, randomUUID()],
+      [arranged.household, NAMES.atUnknownInstitution, (arranged.unknownInstitution = randomUUID())],
     );
     arranged.atUnknownInstitution = unknown.id;
 
@@ -81,7 +84,18 @@ describe('notices about minors, held notices, and grade events without names', (
     expect(consent.errors).toBeUndefined();
 
     // Three failed inspections and a re-run: the household becomes UNQUALIFIED for MONTH, which earns reminders.
-    for (const day of [3, 4, 5]) {
+    await failAndRegrade([3, 4, 5]);
+    await waitFor('the re-graded household\'s notices and held notices', async () => {
+      const [{ held }] = await notifications().query(
+        `SELECT count(*)::int AS held FROM held_notice WHERE month = $1 AND household_id = $2`, [monthStart(MONTH), arranged.household],
+      );
+      return held >= 3;
+    }, 60_000);
+  });
+
+  /** Failed inspections on these days of MONTH, then a re-run of the community's evaluation (a correction of the grade). */
+  async function failAndRegrade(days: number[]): Promise<void> {
+    for (const day of days) {
       const recorded: any = await platform.query(
         secretary,
         `mutation($input: RecordInspectionInput!, $key: String!) { recordInspection(input: $input, idempotencyKey: $key) { id } }`,
@@ -93,13 +107,7 @@ describe('notices about minors, held notices, and grade events without names', (
       month: MONTH, org: arranged.community,
     });
     expect(run.errors).toBeUndefined();
-    await waitFor('the re-graded household\'s notices and held notices', async () => {
-      const [{ held }] = await notifications().query(
-        `SELECT count(*)::int AS held FROM held_notice WHERE month = $1 AND household_id = $2`, [monthStart(MONTH), arranged.household],
-      );
-      return held >= 3;
-    }, 60_000);
-  });
+  }
 
   afterAll(async () => {
     await platform?.stop();
@@ -199,6 +207,40 @@ describe('notices about minors, held notices, and grade events without names', (
     expect(minor.birthDate).toBeNull();
     expect(minor.guardianConsent.guardianName).toContain('*');
     expect(minor.guardianConsent.guardianPhone).toBe('139****1111');
+  });
+
+  it('makes the held notice once the unknown institution arrives', async () => {
+    const queue = new Queue(QueueName.NotificationsEvents, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    try {
+      const id = randomUUID();
+      const payload = { institutions: [{ id: arranged.unknownInstitution, kind: 'EMPLOYER', name: '新到单位有限公司', version: 1 }] };
+      const job = await queue.add(
+        EventType.InstitutionsChanged,
+        { id, type: EventType.InstitutionsChanged, source: ServiceName.Organization, occurredAt: new Date().toISOString(), payloadJson: JSON.stringify(payload) },
+        { jobId: id },
+      );
+      await waitForJob(queue, job, 'the institution announced late');
+    } finally {
+      await queue.close();
+    }
+    const [notice] = await noticesAbout(arranged.atUnknownInstitution);
+    expect(notice).toMatchObject({ kind: 'REMINDER_NOTICE', institutionId: arranged.unknownInstitution, residentName: NAMES.atUnknownInstitution });
+    expect(notice.textBody).toContain('新到单位有限公司');
+    expect(await notifications().query(`SELECT reason FROM held_notice WHERE resident_id = $1`, [arranged.atUnknownInstitution])).toEqual([]);
+  });
+
+  it('stops notices about a minor once the guardian withdraws consent', async () => {
+    const withdrawn: any = await platform.query(secretary, WITHDRAW_CONSENT, { resident: arranged.minorWithConsent });
+    expect(withdrawn.errors).toBeUndefined();
+    expect(withdrawn.data.withdrawGuardianConsent.residents.find((r: any) => r.id === arranged.minorWithConsent).guardianConsent).toBeNull();
+    // The grade is corrected again (one more failure): what is made now leaves the minor out, and the notice made with
+    // the consent is withdrawn from the school.
+    await failAndRegrade([6]);
+    await waitFor('the minor\'s notice to be held', async () => {
+      const held = await notifications().query(`SELECT reason FROM held_notice WHERE month = $1 AND resident_id = $2`, [monthStart(MONTH), arranged.minorWithConsent]);
+      return held[0]?.reason === 'NO_GUARDIAN_CONSENT';
+    }, 60_000);
+    expect(await noticesAbout(arranged.minorWithConsent)).toEqual([]);
   });
 
   it('carries no resident name in any grade event, outbox row or queued job', async () => {
