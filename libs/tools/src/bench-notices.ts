@@ -99,7 +99,8 @@ try {
 
   const receiver = fork(join(repoRoot(), 'dist/libs/tools/src/bench-receiver.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const receiverPort = ((await nextMessage(receiver)) as { port: number }).port;
-  const worker = await startMeasuredService('notifications', env);
+  // The receiver answers the notice addressees route too, in place of households.
+  const worker = await startMeasuredService('notifications', { ...env, HOUSEHOLDS_INTERNAL_URL: `http://127.0.0.1:${receiverPort}` });
   const queue = new Queue(QueueName.NotificationsEvents, { connection: { url: serviceEnv.REDIS_URL }, prefix: QUEUE_PREFIX });
   try {
 
