@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { Role } from '#libs/auth';
+import { Role, signCaller } from '#libs/auth';
 import { addMonths, monthStart, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName } from '#libs/messaging';
 import { errorCodes, startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
@@ -241,6 +241,26 @@ describe('notices about minors, held notices, and grade events without names', (
       return held[0]?.reason === 'NO_GUARDIAN_CONSENT';
     }, 60_000);
     expect(await noticesAbout(arranged.minorWithConsent)).toEqual([]);
+  });
+
+  it('answers the addressees route only to notifications, never naming a minor', async () => {
+    const url = `${platform.serviceUrls.get(ServiceName.Households)}/internal/notice-addressees`;
+    const ask = (userId: string | null) =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(userId ? signCaller({ userId, roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId: '' }, platform.env.CONTEXT_SIGNING_SECRET) : {}),
+        },
+        body: JSON.stringify({ on: TODAY, residentIds: [arranged.adultEmployee, arranged.minorWithoutConsent] }),
+      });
+    expect((await ask(null)).status).toBe(401);
+    expect((await ask('system:gateway')).status).toBe(401);
+    const answered = await ask('system:notifications');
+    expect(answered.status).toBe(200);
+    const { addressees } = (await answered.json()) as { addressees: any[] };
+    expect(addressees.find((a) => a.residentId === arranged.adultEmployee)).toMatchObject({ minor: false, name: NAMES.adultEmployee });
+    expect(addressees.find((a) => a.residentId === arranged.minorWithoutConsent)).toMatchObject({ minor: true, name: null, guardianName: null });
   });
 
   it('carries no resident name in any grade event, outbox row or queued job', async () => {
