@@ -53,6 +53,8 @@ ${SIGNATURE}
         PRIMARY KEY (month, resident_id, kind)
       )`);
     await runner.query(`CREATE INDEX held_notice_district ON held_notice (district_id, month, reason)`);
+    // Every institutions.changed event looks for notices held for an institution that has now arrived.
+    await runner.query(`CREATE INDEX held_notice_unknown_institution ON held_notice (institution_id) WHERE reason = 'UNKNOWN_INSTITUTION'`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
