@@ -154,6 +154,20 @@ describe('notices about minors, held notices, and grade events without names', (
     expect(JSON.stringify(held)).not.toContain(NAMES.minorWithoutConsent);
   });
 
+  it('shows held notices only inside the caller\'s territory', async () => {
+    const elsewhere = platform.plan.communities.find((c) => c.id !== arranged.community)!.id;
+    const otherSecretary = await platform.token([Role.COMMUNITY_SECRETARY], elsewhere);
+    const theirs: any = await platform.query(otherSecretary, HELD, { month: MONTH });
+    expect(theirs.errors).toBeUndefined();
+    expect(theirs.data.heldNotices.edges.some((e: any) => e.node.householdId === arranged.household)).toBe(false);
+    const outside: any = await platform.query(otherSecretary, `query($month: String!, $org: ID) { heldNotices(month: $month, orgUnitId: $org) { totalCount } }`, {
+      month: MONTH, org: arranged.community,
+    });
+    expect(errorCodes(outside)).toEqual(['FORBIDDEN']);
+    const resident = await platform.token([Role.RESIDENT], arranged.community, 'resident-1', arranged.household);
+    expect(errorCodes(await platform.query(resident, HELD, { month: MONTH }))).toEqual(['FORBIDDEN']);
+  });
+
   it('writes to the school of a minor with consent, addressed to the guardian, with the month and grade and no inspection details', async () => {
     const [notice, ...others] = await noticesAbout(arranged.minorWithConsent);
     expect(others).toEqual([]);
