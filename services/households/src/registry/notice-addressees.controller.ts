@@ -2,10 +2,10 @@ import { Body, Controller, HttpCode, HttpStatus, Inject, Post, Req, UseFilters }
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
-import { verifyCaller } from '#libs/auth';
+import { verifyCaller, type Caller } from '#libs/auth';
 import { ErrorCode } from '#libs/errors';
 import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
-import { maskNameSql } from '#libs/privacy';
+import { PersonalDataAudit, maskNameSql } from '#libs/privacy';
 import { PlainHttpError, PlainHttpErrorFilter } from '../http/plain-http.js';
 
 /** The user id notifications signs its requests for addressees with. */
@@ -42,18 +42,19 @@ export class NoticeAddresseesController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
+    private readonly audit: PersonalDataAudit,
   ) {}
 
   @Post()
   @HttpCode(200)
   async addressees(@Req() request: Request, @Body() body: { on?: unknown; residentIds?: unknown }): Promise<{ addressees: NoticeAddressee[] }> {
-    let signer: string;
+    let signer: Caller | null;
     try {
-      signer = verifyCaller(request.headers, this.runtime.env.CONTEXT_SIGNING_SECRET).userId;
+      signer = verifyCaller(request.headers, this.runtime.env.CONTEXT_SIGNING_SECRET);
     } catch {
-      signer = '';
+      signer = null;
     }
-    if (signer !== NOTIFICATIONS_CALLER) {
+    if (signer?.userId !== NOTIFICATIONS_CALLER) {
       throw new PlainHttpError(HttpStatus.UNAUTHORIZED, ErrorCode.UNAUTHENTICATED, 'Only notifications may ask for notice addressees');
     }
     const { on, residentIds } = body ?? {};
@@ -68,6 +69,9 @@ export class NoticeAddresseesController {
         WHERE r.id = ANY($1::uuid[])`,
       [residentIds, on],
     );
+    // Names handed out are unmasked reads like any other: audited, to notifications, one row per request.
+    const named = addressees.filter((a) => a.name !== null || a.guardianName !== null).map((a) => a.residentId);
+    await this.audit.recordRead(signer, 'Resident', named);
     return { addressees };
   }
 }

@@ -275,6 +275,12 @@ describe('notices about minors, held notices, and grade events without names', (
     const { addressees } = (await answered.json()) as { addressees: any[] };
     expect(addressees.find((a) => a.residentId === arranged.adultEmployee)).toMatchObject({ minor: false, name: NAMES.adultEmployee });
     expect(addressees.find((a) => a.residentId === arranged.minorWithoutConsent)).toMatchObject({ minor: true, name: null, guardianName: null });
+    // Handing out names is an audited read, attributed to notifications.
+    const [audited] = await households().query(
+      `SELECT count(*)::int AS n FROM personal_data_access WHERE user_id = 'system:notifications' AND entity = 'Resident' AND $1::uuid = ANY(entity_ids)`,
+      [arranged.adultEmployee],
+    );
+    expect(audited.n).toBeGreaterThan(0);
   });
 
   it('carries no resident name in any grade event, outbox row or queued job', async () => {
