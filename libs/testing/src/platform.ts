@@ -77,30 +77,27 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   };
 
   try {
-    // Enforcement calls households (evidence photos are cited there), so it starts once households' address is known.
-    let householdsListening!: (url: string) => void;
-    const householdsUrl = new Promise<string>((resolve) => (householdsListening = resolve));
-    await Promise.all(
-      SERVICE_NAMES.map(async (name) => {
-        const serviceEnv = name === ServiceName.Enforcement ? { ...env, HOUSEHOLDS_INTERNAL_URL: await householdsUrl } : env;
+    // households first: the others are told its URL (notifications asks it whom notices are addressed to).
+    const startService = async (name: ServiceName) => {
         let port: number;
         if (name === options.inProcess) {
-          // A service's own settings come from process.env, as when it runs alone; enforcement's households address too.
+          // Enforcement reads households' address from process.env, as when it runs alone.
           if (name === ServiceName.Enforcement) {
             previousHouseholdsUrl = process.env.HOUSEHOLDS_INTERNAL_URL;
-            process.env.HOUSEHOLDS_INTERNAL_URL = serviceEnv.HOUSEHOLDS_INTERNAL_URL;
+            process.env.HOUSEHOLDS_INTERNAL_URL = env.HOUSEHOLDS_INTERNAL_URL;
           }
           const definition = await loadService(name);
-          ({ app: inProcessApp, port } = await listenInProcess(definition, serviceEnv));
+          ({ app: inProcessApp, port } = await listenInProcess(definition, env));
         } else {
           let child: ChildProcess;
-          ({ child, port } = await startChildService(name, serviceEnv));
+          ({ child, port } = await startChildService(name, env));
           children.push(child);
         }
         serviceUrls.set(name, `http://127.0.0.1:${port}`);
-        if (name === ServiceName.Households) householdsListening(`http://127.0.0.1:${port}`);
-      }),
-    );
+    };
+    await startService(ServiceName.Households);
+    env.HOUSEHOLDS_INTERNAL_URL = serviceUrls.get(ServiceName.Households)!;
+    await Promise.all(SERVICE_NAMES.filter((name) => name !== ServiceName.Households).map(startService));
 
     for (const name of SERVICE_NAMES) {
       const dataSource = new DataSource({

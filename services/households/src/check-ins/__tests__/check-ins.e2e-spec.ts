@@ -81,7 +81,7 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
   async function newMember(household: HouseholdRow = take(poolA)): Promise<Member> {
     const id = randomUUID();
     await db().query(
-      `INSERT INTO resident (household_id, name, occupation, party_member_id, birth_year) VALUES ($1, '党员测试', 'EMPLOYED', $2, 1985)`,
+      `INSERT INTO resident (household_id, name, occupation, party_member_id, birth_date) VALUES ($1, '党员测试', 'EMPLOYED', $2, DATE '1985-03-01')`,
       [household.id, id],
     );
     return { id, household, token: await platform.token([Role.PARTY_MEMBER], communityOf(household), id) };
