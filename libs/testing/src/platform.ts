@@ -61,7 +61,6 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   let inProcessApp: INestApplication | undefined;
   let httpServer: Server | undefined;
   let gateway: ReturnType<typeof createGateway> | undefined;
-  let previousHouseholdsUrl: string | undefined;
 
   const stop = async () => {
     await gateway?.stop();
@@ -70,10 +69,6 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     await Promise.all(children.map(stopChild));
     await Promise.all([...databases.values()].map((ds) => (ds.isInitialized ? ds.destroy() : undefined)));
     await deleteQueues(env.REDIS_URL, env.QUEUE_PREFIX);
-    if (options.inProcess === ServiceName.Enforcement) {
-      if (previousHouseholdsUrl === undefined) delete process.env.HOUSEHOLDS_INTERNAL_URL;
-      else process.env.HOUSEHOLDS_INTERNAL_URL = previousHouseholdsUrl;
-    }
   };
 
   try {
@@ -81,11 +76,6 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     const startService = async (name: ServiceName) => {
         let port: number;
         if (name === options.inProcess) {
-          // Enforcement reads households' address from process.env, as when it runs alone.
-          if (name === ServiceName.Enforcement) {
-            previousHouseholdsUrl = process.env.HOUSEHOLDS_INTERNAL_URL;
-            process.env.HOUSEHOLDS_INTERNAL_URL = env.HOUSEHOLDS_INTERNAL_URL;
-          }
           const definition = await loadService(name);
           ({ app: inProcessApp, port } = await listenInProcess(definition, env));
         } else {

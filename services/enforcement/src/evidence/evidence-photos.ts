@@ -1,26 +1,9 @@
 import { Inject, Injectable, Module } from '@nestjs/common';
-import { z } from 'zod';
 import { signCaller, type Caller } from '#libs/auth';
-import { EnvironmentError, unsetIfEmpty } from '#libs/config';
 import { DomainError, ErrorCode } from '#libs/errors';
-import { DEFAULT_PORTS, ServiceName } from '#libs/messaging';
 import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
 
-/** Households, where uploaded photos and their citations live, when `HOUSEHOLDS_INTERNAL_URL` is unset. */
-export const DEFAULT_HOUSEHOLDS_INTERNAL_URL = `http://127.0.0.1:${DEFAULT_PORTS[ServiceName.Households]}`;
 const TIMEOUT_MS = 10_000;
-
-const householdsUrl = z.preprocess(
-  unsetIfEmpty,
-  z.string().default(DEFAULT_HOUSEHOLDS_INTERNAL_URL).refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), 'must be an http(s) URL'),
-);
-
-/** `HOUSEHOLDS_INTERNAL_URL`: households' base URL as enforcement reaches it (not through the gateway). */
-export function parseHouseholdsInternalUrl(env: Record<string, string | undefined> = process.env): string {
-  const result = householdsUrl.safeParse(env.HOUSEHOLDS_INTERNAL_URL);
-  if (!result.success) throw new EnvironmentError(result.error.issues.map((issue) => `HOUSEHOLDS_INTERNAL_URL: ${issue.message}`));
-  return result.data.replace(/\/+$/, '');
-}
 
 /** The kinds of enforcement record that cite photos, as households names them. */
 export enum EvidenceRecord {
@@ -37,8 +20,6 @@ export interface EvidenceCitation {
   orgUnitId?: string | null;
 }
 
-export const HOUSEHOLDS_INTERNAL_URL = Symbol('HOUSEHOLDS_INTERNAL_URL');
-
 /**
  * Photos are evidence of one record only and only their uploader's, checked and recorded by households (which owns
  * the photos) through its internal citation route, signed with the caller's context as the gateway signs it.
@@ -50,10 +31,12 @@ export const HOUSEHOLDS_INTERNAL_URL = Symbol('HOUSEHOLDS_INTERNAL_URL');
  */
 @Injectable()
 export class EvidencePhotos {
-  constructor(
-    @Inject(HOUSEHOLDS_INTERNAL_URL) private readonly baseUrl: string,
-    @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
-  ) {}
+  /** Households' base URL as enforcement reaches it (`HOUSEHOLDS_INTERNAL_URL`, checked at boot), not through the gateway. */
+  private readonly baseUrl: string;
+
+  constructor(@Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime) {
+    this.baseUrl = runtime.env.HOUSEHOLDS_INTERNAL_URL.replace(/\/+$/, '');
+  }
 
   async within<T>(caller: Caller, write: (cite: (uploadIds: readonly string[], citation: EvidenceCitation) => Promise<void>) => Promise<T>): Promise<T> {
     const cited: EvidenceCitation[] = [];
@@ -90,9 +73,8 @@ export class EvidencePhotos {
   }
 }
 
-/** `EvidencePhotos` with households' address from the environment (checked at boot). */
 @Module({
-  providers: [{ provide: HOUSEHOLDS_INTERNAL_URL, useFactory: () => parseHouseholdsInternalUrl() }, EvidencePhotos],
+  providers: [EvidencePhotos],
   exports: [EvidencePhotos],
 })
 export class EvidencePhotosModule {}
