@@ -141,6 +141,12 @@ const REPORT_GRANTS: [Permission, Role[]][] = [
 for (const [permission, roles] of REPORT_GRANTS) for (const role of roles) (ROLE_PERMISSIONS[role] as Permission[]).push(permission);
 
 /**
+ * Evidence is only ever the photos its author uploaded, so the roles that open cases and record joint-action findings
+ * upload their own (and read, through GET /uploads, the photos of the cases and findings of their territory).
+ */
+for (const role of [Role.BUREAU_OFFICER, Role.STREET_ADMIN, Role.DISTRICT_ADMIN]) (ROLE_PERMISSIONS[role] as Permission[]).push(P.UPLOAD_CREATE);
+
+/**
  * Roles that act for the whole district and may therefore carry no org unit. A work-unit branch secretary's
  * members live anywhere, so their reach is their branch (checked where branches are), not a territory.
  * Every other role is scoped to an org unit. An institution (API key) has no org unit but is not district-wide: it

@@ -46,6 +46,16 @@ export const redisUrl = z
   .default(DEFAULT_REDIS_URL)
   .refine((value) => /^rediss?:\/\//.test(value) && URL.canParse(value), 'must be a redis:// URL');
 
+/** Where households answers other services' internal routes (notifications asks it for notice addressees). */
+export const DEFAULT_HOUSEHOLDS_INTERNAL_URL = 'http://127.0.0.1:4002';
+
+/** An http(s) base URL of another service, reached inside the deployment (never through the gateway). */
+export const internalServiceUrl = (fallback: string) =>
+  z.preprocess(
+    unsetIfEmpty,
+    z.string().default(fallback).refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), 'must be an http(s):// URL'),
+  );
+
 /** A secret of at least 32 characters; falls back to a development value outside production. */
 export const secret = (name: keyof typeof DEVELOPMENT_SECRETS) =>
   z.preprocess(unsetIfEmpty, z.string().min(32, 'must be at least 32 characters').optional()).describe(name);

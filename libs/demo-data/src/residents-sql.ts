@@ -25,7 +25,7 @@ export interface DemoResidentsSqlInputs {
  * Adults work (55%), are retired (25%), freelance (10%) or other; younger ones are students at a school. About 6%
  * of working adults are party members, with `party_member_id = md5(household id || ':' || n || ':member')`.
  *
- * Columns: id, household_id, n, name, phone, occupation, institution_id, party_member_id, birth_year, disclosure_basis.
+ * Columns: id, household_id, n, name, phone, occupation, institution_id, party_member_id, birth_date (a day), disclosure_basis.
  */
 export function demoResidentsSql(inputs: DemoResidentsSqlInputs): string {
   const { employers, schools, thisYear } = inputs;
@@ -37,7 +37,7 @@ export function demoResidentsSql(inputs: DemoResidentsSqlInputs): string {
            CASE occupation WHEN 'EMPLOYED' THEN (${employers})[1 + ${hash(`h.id::text || n || 'e'`)} % cardinality(${employers})]
                            WHEN 'STUDENT' THEN (${schools})[1 + ${hash(`h.id::text || n || 'c'`)} % cardinality(${schools})] END AS institution_id,
            CASE WHEN occupation = 'EMPLOYED' AND ${hash(`h.id::text || n || 'm'`)} % 100 < 6 THEN md5(h.id::text || ':' || n || ':member')::uuid END AS party_member_id,
-           birth_year,
+           make_date(birth_year, 1 + ${hash(`h.id::text || n || 'bm'`)} % 12, 1 + ${hash(`h.id::text || n || 'bd'`)} % 28) AS birth_date,
            -- Half of the retirees and freelancers have a recorded ground for public disclosure.
            CASE WHEN occupation IN ('RETIRED', 'FREELANCE') THEN
              (ARRAY['NONE', 'NONE', 'CONSENT', 'CONSENT', 'REGULATION'])[1 + ${hash(`h.id::text || n || 'd'`)} % 5] ELSE 'NONE' END AS disclosure_basis

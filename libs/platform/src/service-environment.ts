@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseEnvironment, parseEnvironment, port, postgresUrl, redisUrl } from '#libs/config';
+import { DEFAULT_HOUSEHOLDS_INTERNAL_URL, baseEnvironment, internalServiceUrl, parseEnvironment, port, postgresUrl, redisUrl } from '#libs/config';
 
 /** The variables every subgraph service reads. */
 export function serviceEnvironmentShape(defaultPort: number) {
@@ -11,6 +11,8 @@ export function serviceEnvironmentShape(defaultPort: number) {
     DATABASE_NAME_PREFIX: z.string().regex(/^[a-z][a-z0-9_]*_$/, 'lower-case letters, digits and _, ending in _').default('waste_'),
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_:-]+$/, 'letters, digits, _, : and - only').default('waste'),
+    /** households' base URL for internal routes (notifications asks it whom a notice is addressed to). */
+    HOUSEHOLDS_INTERNAL_URL: internalServiceUrl(DEFAULT_HOUSEHOLDS_INTERNAL_URL),
   };
 }
 

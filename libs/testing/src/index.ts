@@ -4,3 +4,4 @@ export * from './graphql-client.js';
 export * from './platform.js';
 export * from './retention-fixtures.js';
 export * from './enrolment.js';
+export * from './photos.js';

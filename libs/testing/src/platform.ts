@@ -72,8 +72,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   };
 
   try {
-    await Promise.all(
-      SERVICE_NAMES.map(async (name) => {
+    // households first: the others are told its URL (notifications asks it whom notices are addressed to).
+    const startService = async (name: ServiceName) => {
         let port: number;
         if (name === options.inProcess) {
           const definition = await loadService(name);
@@ -84,8 +84,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
           children.push(child);
         }
         serviceUrls.set(name, `http://127.0.0.1:${port}`);
-      }),
-    );
+    };
+    await startService(ServiceName.Households);
+    env.HOUSEHOLDS_INTERNAL_URL = serviceUrls.get(ServiceName.Households)!;
+    await Promise.all(SERVICE_NAMES.filter((name) => name !== ServiceName.Households).map(startService));
 
     for (const name of SERVICE_NAMES) {
       const dataSource = new DataSource({

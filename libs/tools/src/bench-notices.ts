@@ -65,12 +65,11 @@ stored AS (
          CASE WHEN roll >= 5 AND roll < 10 THEN ARRAY['KITCHEN_WASTE_CONTAMINATED', 'BAG_DUMPED'] ELSE '{}' END, 1, now()
     FROM households
 )
-INSERT INTO graded_resident (month, resident_id, household_id, occupation, institution_id, minor, name, masked_name, disclosure_basis, event_at)
+INSERT INTO graded_resident (month, resident_id, household_id, occupation, institution_id, minor, masked_name, disclosure_basis, event_at)
 SELECT $1::date, md5(h.household_id::text || ':' || r)::uuid, h.household_id, o.occupation,
        CASE o.occupation WHEN 'EMPLOYED' THEN ($5::uuid[])[1 + abs(hashtext('e' || h.n || r)) % cardinality($5::uuid[])]
                          WHEN 'STUDENT' THEN ($6::uuid[])[1 + abs(hashtext('s' || h.n || r)) % cardinality($6::uuid[])] END,
        o.occupation = 'STUDENT',
-       CASE WHEN o.occupation IN ('EMPLOYED', 'STUDENT') THEN substr('王李张刘陈杨黄赵吴周', 1 + abs(hashtext('n' || h.n || r)) % 10, 1) || '晓明' END,
        CASE WHEN o.occupation IN ('RETIRED', 'FREELANCE') THEN substr('王李张刘陈杨黄赵吴周', 1 + abs(hashtext('n' || h.n || r)) % 10, 1) || '*明' END,
        CASE WHEN o.occupation IN ('RETIRED', 'FREELANCE') THEN 'CONSENT' END, now()
   FROM households h
@@ -100,7 +99,8 @@ try {
 
   const receiver = fork(join(repoRoot(), 'dist/libs/tools/src/bench-receiver.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const receiverPort = ((await nextMessage(receiver)) as { port: number }).port;
-  const worker = await startMeasuredService('notifications', env);
+  // The receiver answers the notice addressees route too, in place of households.
+  const worker = await startMeasuredService('notifications', { ...env, HOUSEHOLDS_INTERNAL_URL: `http://127.0.0.1:${receiverPort}` });
   const queue = new Queue(QueueName.NotificationsEvents, { connection: { url: serviceEnv.REDIS_URL }, prefix: QUEUE_PREFIX });
   try {
 

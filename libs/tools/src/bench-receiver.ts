@@ -2,7 +2,8 @@ import { createServer } from 'node:http';
 
 /**
  * The benchmark's webhook receiver, in a process of its own so neither sender shares its CPU: answers every POST
- * 200 as soon as the body is in, counts requests and distinct `webhook-id`s, and reports them over IPC.
+ * 200 as soon as the body is in (and stands in for households' notice addressees route: every resident asked about
+ * is an adult with a made-up name, so the benchmark measures notifications alone), counts requests and distinct `webhook-id`s, and reports them over IPC.
  * Messages from the parent: 'stats' → { requests, distinct, duplicates, firstAt, lastAt } (times of the first and the
  * latest request, ms since the epoch); 'reset' clears them.
  */
@@ -12,6 +13,16 @@ let firstAt = 0;
 let lastAt = 0;
 
 const server = createServer((req, res) => {
+  if (req.url === '/internal/notice-addressees') {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const { residentIds } = JSON.parse(Buffer.concat(chunks).toString()) as { residentIds: string[] };
+      const addressees = residentIds.map((residentId) => ({ residentId, minor: false, name: '王晓明', maskedName: '王*明', guardianName: null }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ addressees }));
+    });
+    return;
+  }
   req.resume();
   req.on('end', () => {
     requests += 1;

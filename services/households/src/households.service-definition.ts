@@ -18,6 +18,8 @@ import { CreateCompoundMonthSummaries1796000000290 } from './database/migrations
 import { SerializeCompoundSummaryRecounts1796000000300 } from './database/migrations/1796000000300-serializeCompoundSummaryRecounts.js';
 import { AnnounceHouseholds1796000000310 } from './database/migrations/1796000000310-announceHouseholds.js';
 import { CreateCaseFollowUpRequests1796000000320 } from './database/migrations/1796000000320-createCaseFollowUpRequests.js';
+import { AddBirthDateAndGuardianConsent1796000000361 } from './database/migrations/1796000000361-addBirthDateAndGuardianConsent.js';
+import { CreateUploadCitations1796000000381 } from './database/migrations/1796000000381-createUploadCitations.js';
 import { AddUploadRetention1796000000391 } from './database/migrations/1796000000391-addUploadRetention.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { CheckInsModule } from './check-ins/check-ins.module.js';
@@ -77,6 +79,8 @@ export const householdsService: ServiceDefinition = {
     SerializeCompoundSummaryRecounts1796000000300,
     AnnounceHouseholds1796000000310,
     CreateCaseFollowUpRequests1796000000320,
+    AddBirthDateAndGuardianConsent1796000000361,
+    CreateUploadCitations1796000000381,
     AddUploadRetention1796000000391,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),

@@ -15,6 +15,7 @@ import { DisclosureModule } from './disclosure/disclosure.module.js';
 import { GradesModule } from './grades/grades.module.js';
 import { NoticesModule } from './notices/notices.module.js';
 import { AddRetention1796000000407 } from './database/migrations/1796000000407-addRetention.js';
+import { AddGuardianNoticesAndHeldNotices1796000000411 } from './database/migrations/1796000000411-addGuardianNoticesAndHeldNotices.js';
 import { AddInstitutionEnrolment1796000000421 } from './database/migrations/1796000000421-addInstitutionEnrolment.js';
 import { AddPersonalDataAccessAge1796000000431 } from './database/migrations/1796000000431-addPersonalDataAccessAge.js';
 import { RetentionModule } from './retention/retention.module.js';
@@ -54,6 +55,7 @@ export const notificationsService: ServiceDefinition = {
     CreatePublicDisclosure1796000000405,
     AddNoticeWithdrawal1796000000406,
     AddRetention1796000000407,
+    AddGuardianNoticesAndHeldNotices1796000000411,
     AddInstitutionEnrolment1796000000421,
     AddPersonalDataAccessAge1796000000431,
   ],

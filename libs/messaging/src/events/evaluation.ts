@@ -31,16 +31,18 @@ export interface EvaluationRequestedPayload {
   runId: string;
 }
 
-/** What consumers need of a resident to route a notice, disclose a grade or credit a party member; never a phone. */
+/**
+ * What consumers need of a resident to route a notice, disclose a grade or credit a party member: ids, never a name,
+ * phone or birth date. Notifications asks households for the names a notice needs when it makes the notice.
+ */
 export interface GradedResident {
   residentId: string;
   occupation: 'EMPLOYED' | 'STUDENT' | 'RETIRED' | 'FREELANCE' | 'OTHER';
   /** Employer (EMPLOYED) or school (STUDENT). */
   institutionId: string | null;
   partyMemberId: string | null;
+  /** Under 18 on the day of grading (privacy-protective for dates known only to the month or year). */
   minor: boolean;
-  /** Only for a resident with an employer or school, who is named in the notice to it. */
-  name: string | null;
   /** Only for adult retirees and freelancers, who may appear in a public disclosure: e.g. 张*明. */
   maskedName: string | null;
   /** The same residents' recorded ground for disclosure: NONE, CONSENT or REGULATION. */

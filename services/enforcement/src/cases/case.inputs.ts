@@ -36,7 +36,7 @@ export class OpenCaseInput {
   @Field({ description: 'What was found, 1–2000 characters. No resident names: the household id identifies the household.' })
   evidenceDescription: string;
 
-  @Field(() => [ID], { nullable: true })
+  @Field(() => [ID], { nullable: true, description: 'Photos: your own uploads (POST /uploads), each evidence of one record only.' })
   evidenceUploadIds?: string[] | null;
 
   @Field(() => [ID], { nullable: true })

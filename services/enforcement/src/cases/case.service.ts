@@ -8,6 +8,7 @@ import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { Territory, type TerritoryUnit } from '#libs/territory';
+import { EvidencePhotos, EvidenceRecord } from '../evidence/evidence-photos.js';
 import { retractIfExported } from '../credit-export/credit-export-sql.js';
 import { AppealOutcome, CASE_STATE_LABEL_ZH, CaseState, CaseTargetKind, TRANSITIONS } from './case-enums.js';
 import type {
@@ -58,6 +59,7 @@ export class CaseService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly territory: Territory,
     private readonly idempotency: Idempotency,
+    private readonly evidence: EvidencePhotos,
   ) {}
 
   async regulationArticles(): Promise<RegulationArticle[]> {
@@ -176,9 +178,17 @@ export class CaseService {
         throw error;
       }
     };
-    const id = idempotencyKey
-      ? (await this.idempotency.run(caller, idempotencyKey, 'openCase', { ...input }, async (manager) => ({ id: await insert(manager) }))).id
-      : await insert(this.dataSource);
+    // Photos sent with the case become its evidence (households: the officer's own uploads, each once), written with the
+    // case or not at all; a finding's photos are already the finding's evidence and join the case as they are.
+    const cited = [...new Set(input.evidenceUploadIds ?? [])].filter((photo) => !finding?.photoIds.includes(photo));
+    const { id } = await this.evidence.within(caller, (cite) => {
+      const open = async (manager: EntityManager) => {
+        const id = await insert(manager);
+        await cite(cited, { kind: EvidenceRecord.CASE, recordId: id, orgUnitId: input.orgUnitId });
+        return { id };
+      };
+      return idempotencyKey ? this.idempotency.run(caller, idempotencyKey, 'openCase', { ...input }, open) : this.dataSource.transaction(open);
+    });
     return this.get(caller, id);
   }
 

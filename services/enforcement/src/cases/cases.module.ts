@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { Idempotency } from '#libs/idempotency';
 import { TerritoryReplicaModule } from '#libs/territory';
+import { EvidencePhotosModule } from '../evidence/evidence-photos.js';
 import { AssessmentService } from './assessment.service.js';
 import { CaseFollowUpInspectedHandler } from './case-follow-up-inspected.handler.js';
 import { CaseResolver } from './case.resolver.js';
@@ -10,7 +11,7 @@ import { CaseFollowUpJob } from './jobs/case-follow-up.job.js';
 
 /** Cases with due process and property companies' monthly assessments (see case-enums.ts for the lifecycle). */
 @Module({
-  imports: [TerritoryReplicaModule],
+  imports: [TerritoryReplicaModule, EvidencePhotosModule],
   providers: [CaseService, AssessmentService, CaseResolver, CaseFollowUpJob, HouseholdsChangedHandler, CaseFollowUpInspectedHandler, Idempotency],
   exports: [CaseService],
 })

@@ -244,7 +244,7 @@ export class RecordActionFindingInput {
   @Field({ description: '1–500 characters, no personal data.' })
   description: string;
 
-  @Field(() => [ID], { defaultValue: [] })
+  @Field(() => [ID], { defaultValue: [], description: 'Photos: your own uploads (POST /uploads), each evidence of one record only; at most 9.' })
   photoIds: string[];
 }
 

@@ -9,6 +9,7 @@ import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { Idempotency } from '#libs/idempotency';
 import { Territory } from '#libs/territory';
 import { findCopiedHousehold } from '../cases/household-copy.js';
+import { EvidencePhotos, EvidenceRecord } from '../evidence/evidence-photos.js';
 import { FindingTargetKind, JointActionStatus } from './joint-action-enums.js';
 import {
   ActionFinding, EnforcementOfficer, EnforcementTeam, JointAction, JointActionRevision, type JointActionRow, type JointActionsArgs,
@@ -67,6 +68,7 @@ export class JointActionService {
     private readonly territory: Territory,
     private readonly outbox: Outbox,
     private readonly idempotency: Idempotency,
+    private readonly evidence: EvidencePhotos,
   ) {}
 
   // ---- reading ----
@@ -409,7 +411,9 @@ export class JointActionService {
       }
     }
     const request = { actionId, ...input, description, photoIds };
-    const { id } = await this.idempotency.run(caller, idempotencyKey, 'recordActionFinding', request, async (manager) => {
+    // The finding and its photos' citation (households: the recorder's own uploads, each once) are written together or not
+    // at all. A property company's finding lies in no one unit: its photos are for district-wide readers (and the uploader).
+    const { id } = await this.evidence.within(caller, (cite) => this.idempotency.run(caller, idempotencyKey, 'recordActionFinding', request, async (manager) => {
       const [inserted] = await manager.query(
         `INSERT INTO action_finding (action_id, target_kind, household_id, property_company_id, org_unit_id, category, description, photo_ids, recorded_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9)
@@ -425,8 +429,11 @@ export class JointActionService {
         };
         await this.outbox.record(manager, [{ type: EventType.ActionFindingRecorded, payload }]);
       }
+      await cite(photoIds, {
+        kind: EvidenceRecord.ACTION_FINDING, recordId: inserted.id, householdId: input.householdId ?? null, orgUnitId: input.orgUnitId ?? null,
+      });
       return { id: inserted.id as string };
-    });
+    }));
     const [row] = await this.dataSource.query(`${FINDING_SELECT} WHERE id = $1`, [id]);
     return ActionFinding.from(row);
   }

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { Idempotency } from '#libs/idempotency';
 import type { ServiceRuntime } from '#libs/platform';
 import { TerritoryReplicaModule } from '#libs/territory';
+import { EvidencePhotosModule } from '../evidence/evidence-photos.js';
 import { BureauCalendarService } from './bureau-calendar.service.js';
 import { CALENDAR_SETTINGS, parseCalendarSettings } from './calendar-settings.js';
 import { CalendarsController } from './calendars.controller.js';
@@ -12,7 +13,7 @@ import { JointActionService } from './joint-action.service.js';
 
 /** Campaigns' joint actions, bureaus' calendar feeds (whose public address comes from the environment, checked at boot). */
 @Module({
-  imports: [TerritoryReplicaModule],
+  imports: [TerritoryReplicaModule, EvidencePhotosModule],
   controllers: [CalendarsController],
   providers: [Idempotency, JointActionService, JointActionResolver, BureauCalendarService, QuarterlyActionDraftJob, InstitutionsChangedHandler],
 })

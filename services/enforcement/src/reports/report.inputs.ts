@@ -46,7 +46,7 @@ export class SubmitReportInput {
   @Field(() => Float, { nullable: true, description: 'WGS84.' })
   longitude?: number | null;
 
-  @Field(() => [ID], { nullable: true, description: 'Ids of photos uploaded with POST /uploads first, at most 9.' })
+  @Field(() => [ID], { nullable: true, description: 'Photos: your own uploads (POST /uploads), each evidence of one record only; at most 9.' })
   photoUploadIds?: string[] | null;
 
   @Field(() => String, { nullable: true, description: 'The reporter’s name (for HOTLINE: the caller’s), up to 50 characters.' })

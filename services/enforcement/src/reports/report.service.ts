@@ -8,6 +8,7 @@ import { Idempotency } from '#libs/idempotency';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { PersonalDataAudit, maskName, maskPhone } from '#libs/privacy';
 import { Territory } from '#libs/territory';
+import { EvidencePhotos, EvidenceRecord } from '../evidence/evidence-photos.js';
 import { REPORT_ACTION_LABEL_ZH, REPORT_STATUS_LABEL_ZH, ReportAction, ReportAssigneeKind, ReportChannel, ReportStatus, TRANSITIONS } from './report-enums.js';
 import type { ReportCategoriesArgs, ReportsArgs, SubmitReportInput } from './report.inputs.js';
 import {
@@ -83,6 +84,7 @@ export class ReportService {
     private readonly territory: Territory,
     private readonly audit: PersonalDataAudit,
     private readonly idempotency: Idempotency,
+    private readonly evidence: EvidencePhotos,
   ) {}
 
   // ---- categories ----
@@ -154,9 +156,15 @@ export class ReportService {
       submittedBy: caller.userId,
       publishDescription: publicChannel && input.publishDescription !== false,
     };
-    const id = idempotencyKey
-      ? (await this.idempotency.run(caller, idempotencyKey, 'submitReport', { ...input }, async (manager) => ({ id: await this.create(report, manager) }))).id
-      : await this.create(report);
+    // The report and its photos' citation (households: the caller's own uploads, each once) are written together or not at all.
+    const { id } = await this.evidence.within(caller, (cite) => {
+      const file = async (manager: EntityManager) => {
+        const id = await this.create(report, manager);
+        await cite(photos, { kind: EvidenceRecord.CITIZEN_REPORT, recordId: id, orgUnitId: report.compoundId });
+        return { id };
+      };
+      return idempotencyKey ? this.idempotency.run(caller, idempotencyKey, 'submitReport', { ...input }, file) : this.dataSource.transaction(file);
+    });
     return this.present(caller, await this.rows([id])).then(([filed]) => filed);
   }
 

@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { Idempotency } from '#libs/idempotency';
 import { PersonalDataAudit } from '#libs/privacy';
 import { TerritoryReplicaModule } from '#libs/territory';
+import { EvidencePhotosModule } from '../evidence/evidence-photos.js';
 import { ReportResolver } from './report.resolver.js';
 import { ReportService } from './report.service.js';
 
 @Module({
-  imports: [TerritoryReplicaModule],
+  imports: [TerritoryReplicaModule, EvidencePhotosModule],
   providers: [ReportService, ReportResolver, PersonalDataAudit, Idempotency],
   exports: [ReportService],
 })

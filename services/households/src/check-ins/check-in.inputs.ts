@@ -6,7 +6,7 @@ import { CheckInBranch, CheckInReviewStatus, CheckInVerdict } from './check-in-e
 
 @InputType()
 export class SubmitPhotoCheckInInput {
-  @Field(() => ID, { description: 'A photo uploaded beforehand (POST /uploads).' })
+  @Field(() => ID, { description: 'A photo you uploaded beforehand (POST /uploads), evidence of this check-in only.' })
   photoId: string;
 
   @Field(() => GraphQLISODateTime, {

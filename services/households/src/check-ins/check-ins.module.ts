@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { Idempotency } from '#libs/idempotency';
 import { TerritoryReplicaModule } from '#libs/territory';
 import { HouseholdsModule } from '../households/households.module.js';
+import { UploadsModule } from '../uploads/uploads.module.js';
 import { CheckInQuotaService } from './check-in-quota.service.js';
 import { CheckInQuotaFlagResolver, MemberCheckInWeekResolver, PhotoCheckInResolver } from './check-in.resolver.js';
 import { CheckInQuotaJob } from './jobs/check-in-quota.job.js';
@@ -12,7 +13,7 @@ import { PhotoCheckInService } from './photo-check-in.service.js';
  * sorting, the work-unit branch and the community branch review them, and a weekly job flags members under quota.
  */
 @Module({
-  imports: [TerritoryReplicaModule, HouseholdsModule],
+  imports: [TerritoryReplicaModule, HouseholdsModule, UploadsModule],
   providers: [
     PhotoCheckInService, CheckInQuotaService,
     PhotoCheckInResolver, CheckInQuotaFlagResolver, MemberCheckInWeekResolver,

@@ -15,6 +15,7 @@ import type { PhotoCheckInRow } from './check-in.entity.js';
 import type { PhotoCheckInsArgs, ReviewPhotoCheckInArgs, SubmitPhotoCheckInInput } from './check-in.inputs.js';
 import { MemberCheckInWeek, PhotoCheckIn } from './check-in.models.js';
 import { CHECK_IN_RULES, parseWeek, requireSubmittable } from './check-in-rules.js';
+import { CitingRecord, UploadService } from '../uploads/upload.service.js';
 
 export const CHECK_IN_COLUMNS = `c.id, c.party_member_id AS "partyMemberId", c.household_id AS "householdId", c.photo_id AS "photoId",
   c.taken_at AS "takenAt", c.taken_at::text AS "takenAtKey", c.week, c.note, c.submitted_at AS "submittedAt",
@@ -47,6 +48,7 @@ export class PhotoCheckInService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly territory: Territory,
     private readonly idempotency: Idempotency,
+    private readonly uploads: UploadService,
   ) {}
 
   /** Posts a photo for the caller's member household, once per idempotency key and once per photo. */
@@ -68,6 +70,8 @@ export class PhotoCheckInService {
         const [earlier] = await manager.query(`SELECT id FROM photo_check_in WHERE party_member_id = $1 AND photo_id = $2`, [caller.userId, input.photoId]);
         throw DomainError.conflict('You have already checked in with this photo', 'DUPLICATE_PHOTO', { checkInId: earlier?.id ?? null });
       }
+      // The photo becomes this check-in's evidence: the member's own upload, not evidence of anything else.
+      await this.uploads.cite(manager, caller, [input.photoId], { kind: CitingRecord.CHECK_IN, recordId: inserted[0].id, householdId });
       return { id: inserted[0].id };
     });
     return this.get(caller, id);

@@ -29,7 +29,7 @@ WITH rules AS (
          ($3::jsonb->'resultPenalty'->>'PASS')::numeric AS pass_penalty,
          ($3::jsonb->'resultPenalty'->>'MINOR_ISSUE')::numeric AS minor_penalty,
          ($3::jsonb->'resultPenalty'->>'FAIL')::numeric AS fail_penalty,
-         extract(year FROM now() AT TIME ZONE 'Asia/Shanghai')::int AS this_year
+         (now() AT TIME ZONE 'Asia/Shanghai')::date AS today
 ),
 issue_penalty AS (SELECT key AS issue, value::numeric AS points FROM jsonb_each_text($3::jsonb->'issuePenalty')),
 chunk AS MATERIALIZED (
@@ -100,19 +100,20 @@ written AS (
 ),
 -- Payloads are built as json (text) rather than jsonb: they are only ever stored and sent, and text concatenation
 -- is several times cheaper than building binary jsonb for half a million households.
--- Personal data only where a notice needs it: the name of a resident whose employer or school is told, and for
--- adult retirees and freelancers (who may be disclosed publicly) only a masked name and the recorded ground.
+-- Ids, not names: notifications asks households for the name (or a minor's guardian) of each resident it addresses,
+-- at notice time (http/notice-addressees.controller.ts). Only adult retirees and freelancers, who may appear in the
+-- public disclosure, carry their masked name (as published) and the recorded ground. 'minor' is as of grading
+-- (minor_on, the one rule); notices decide it again on their own date.
 residents AS (
   SELECT r.household_id,
          json_agg(json_build_object(
            'residentId', r.id, 'occupation', r.occupation, 'institutionId', r.institution_id, 'partyMemberId', r.party_member_id,
            'minor', r.minor,
-           'name', CASE WHEN r.institution_id IS NOT NULL THEN r.name END,
            'maskedName', CASE WHEN r.disclosable THEN ${maskNameSql('r.name')} END,
            'disclosureBasis', CASE WHEN r.disclosable THEN r.disclosure_basis END) ORDER BY r.id) AS residents
-    FROM (SELECT resident.*, rules.this_year - resident.birth_year < 18 AS minor,
-                 resident.occupation IN ('RETIRED', 'FREELANCE') AND rules.this_year - resident.birth_year >= 18 AS disclosable
-            FROM resident CROSS JOIN rules WHERE resident.household_id = ANY(ARRAY(SELECT household_id FROM chunk))) AS r
+    FROM (SELECT resident.*, m.minor, resident.occupation IN ('RETIRED', 'FREELANCE') AND NOT m.minor AS disclosable
+            FROM resident CROSS JOIN rules
+            CROSS JOIN LATERAL (SELECT minor_on(resident.birth_date, resident.birth_date_precision, rules.today) AS minor) AS m WHERE resident.household_id = ANY(ARRAY(SELECT household_id FROM chunk))) AS r
    GROUP BY r.household_id
 ),
 items AS (

@@ -26,8 +26,8 @@ import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
  * reports): the gateway's signed caller, a permission per route, and one JSON error shape.
  */
 
-/** The codes of the plain-HTTP error bodies: the GraphQL codes plus two that only bytes can cause. */
-export type PlainHttpErrorCode = ErrorCode | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE';
+/** The codes of the plain-HTTP error bodies: the GraphQL codes, two that only bytes can cause, and a used-up quota. */
+export type PlainHttpErrorCode = ErrorCode | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE' | 'TOO_MANY_REQUESTS';
 
 /** An expected failure of a plain-HTTP request, with the HTTP status and the code the client branches on. */
 export class PlainHttpError extends Error {

@@ -80,7 +80,7 @@ export class RecordInspectionInput {
   @Field({ description: 'When it happened; not in the future, not more than a year ago.' })
   inspectedAt: Date;
 
-  @Field(() => [ID], { defaultValue: [], description: 'Ids from POST /uploads.' })
+  @Field(() => [ID], { defaultValue: [], description: 'Photos: your own uploads (POST /uploads), each evidence of one record only.' })
   photoIds: string[];
 
   @Field(() => String, { nullable: true, description: 'Up to 500 characters.' })

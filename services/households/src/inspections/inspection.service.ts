@@ -7,7 +7,7 @@ import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
-import { UploadService } from '../uploads/upload.service.js';
+import { CitingRecord, UploadService } from '../uploads/upload.service.js';
 import { fulfilFollowUpRequests } from './case-follow-up.sql.js';
 import { InspectionResult } from './inspection-enums.js';
 import type { InspectionEntity } from './inspection.entity.js';
@@ -58,12 +58,13 @@ export class InspectionService {
       if (!canSeeHousehold(caller, input.householdId, household.path)) {
         throw DomainError.forbidden('That household is outside your territory', 'OUT_OF_SCOPE');
       }
-      await this.uploads.requireUploads(manager, photoIds);
       const [row] = await manager.query(
         `INSERT INTO inspection (household_id, kind, result, issues, inspector_id, inspected_at, photo_ids, note)
          VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[], $8) RETURNING id`,
         [input.householdId, input.kind, input.result, issues, caller.userId, input.inspectedAt, photoIds, input.note ?? null],
       );
+      // The photos become this inspection's evidence: the inspector's own uploads, never cited before (else nothing is written).
+      await this.uploads.cite(manager, caller, photoIds, { kind: CitingRecord.INSPECTION, recordId: row.id, householdId: input.householdId });
       // An inspection on or after a case's due date answers its follow-up request, reported to enforcement in this transaction.
       await fulfilFollowUpRequests(manager, input.householdId, row.id);
       return { id: row.id as string };

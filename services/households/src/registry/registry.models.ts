@@ -2,11 +2,41 @@ import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { LocalDateScalar } from '#libs/platform';
 import { InstitutionRef } from '#libs/references';
 import { Tenure } from '../households/tenure.js';
-import { DisclosureBasis, OCCUPATION_LABEL_ZH, Occupation, isMinor } from './registry-enums.js';
+import { shanghaiDate } from '#libs/calendar';
+import { BirthDatePrecision, DisclosureBasis, OCCUPATION_LABEL_ZH, Occupation, isMinorOn } from './registry-enums.js';
 import { maskName, maskPhone } from '#libs/privacy';
 import type { CommitmentLetterEntity, ResidentEntity } from './resident.entity.js';
 
-@ObjectType('Resident', { description: 'A person of a household. Name, phone and birth year are masked unless your role visits households.' })
+@ObjectType('GuardianConsent', { description: '监护人同意: a guardian agrees that the school may be told the household\'s monthly grade.' })
+export class GuardianConsent {
+  @Field({ description: 'e.g. 张*明 when masked.' })
+  guardianName: string;
+
+  @Field({ description: 'e.g. 父亲, 母亲, 祖母.' })
+  guardianRelation: string;
+
+  @Field(() => String, { nullable: true, description: 'e.g. 138****5678 when masked.' })
+  guardianPhone: string | null;
+
+  @Field()
+  recordedAt: Date;
+
+  @Field({ description: 'The staff member who recorded it.' })
+  recordedBy: string;
+
+  static from(entity: ResidentEntity, personalData: boolean): GuardianConsent | null {
+    if (entity.guardianName === null || entity.guardianConsentRecordedAt === null) return null;
+    return Object.assign(new GuardianConsent(), {
+      guardianName: personalData ? entity.guardianName : maskName(entity.guardianName),
+      guardianRelation: entity.guardianRelation ?? '',
+      guardianPhone: entity.guardianPhone === null ? null : personalData ? entity.guardianPhone : maskPhone(entity.guardianPhone),
+      recordedAt: entity.guardianConsentRecordedAt,
+      recordedBy: entity.guardianConsentRecordedBy ?? '',
+    });
+  }
+}
+
+@ObjectType('Resident', { description: 'A person of a household. Name, phone, birth date and the guardian\'s name and phone are masked unless your role reads personal data.' })
 export class Resident {
   @Field(() => ID)
   id: string;
@@ -32,11 +62,17 @@ export class Resident {
   @Field(() => ID, { nullable: true, description: 'The party member this resident is, when one.' })
   partyMemberId: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'Null when masked.' })
-  birthYear: number | null;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Null when masked (personal data, like the name). Known to birthDatePrecision.' })
+  birthDate: string | null;
 
-  @Field({ description: 'Under 18: never named in notices or disclosures.' })
+  @Field(() => BirthDatePrecision)
+  birthDatePrecision: BirthDatePrecision;
+
+  @Field({ description: 'Under 18 today (a date known only to the month or year counts from its last day): never named in notices or disclosures.' })
   minor: boolean;
+
+  @Field(() => GuardianConsent, { nullable: true, description: 'A guardian\'s consent to notices about this minor to their school; null when none is on record.' })
+  guardianConsent: GuardianConsent | null;
 
   @Field(() => DisclosureBasis, { description: 'Ground for disclosing the household\'s grade publicly; NONE keeps the resident out.' })
   disclosureBasis: DisclosureBasis;
@@ -56,8 +92,10 @@ export class Resident {
       occupationLabelZh: OCCUPATION_LABEL_ZH[entity.occupation],
       institution: entity.institutionId ? InstitutionRef.of(entity.institutionId) : null,
       partyMemberId: entity.partyMemberId,
-      birthYear: personalData ? entity.birthYear : null,
-      minor: isMinor(entity.birthYear),
+      birthDate: personalData ? entity.birthDate : null,
+      birthDatePrecision: entity.birthDatePrecision,
+      minor: isMinorOn(entity.birthDate, entity.birthDatePrecision, shanghaiDate()),
+      guardianConsent: GuardianConsent.from(entity, personalData),
       disclosureBasis: entity.disclosureBasis,
       personalDataMasked: !personalData,
       householdId: entity.householdId,
@@ -160,11 +198,26 @@ export class ResidentInput {
   @Field(() => ID, { nullable: true })
   partyMemberId?: string | null;
 
-  @Field(() => Int)
-  birthYear: number;
+  @Field(() => LocalDateScalar, { description: 'Not in the future; with a MONTH or YEAR precision give the first day of the month or year.' })
+  birthDate: string;
+
+  @Field(() => BirthDatePrecision, { defaultValue: BirthDatePrecision.DAY })
+  birthDatePrecision?: BirthDatePrecision;
 
   @Field(() => DisclosureBasis, { defaultValue: DisclosureBasis.NONE })
   disclosureBasis: DisclosureBasis;
+}
+
+@InputType()
+export class GuardianConsentInput {
+  @Field({ description: '1–40 characters.' })
+  guardianName: string;
+
+  @Field({ description: '1–20 characters, e.g. 父亲, 母亲, 祖母.' })
+  guardianRelation: string;
+
+  @Field(() => String, { nullable: true, description: 'Mainland mobile number, 11 digits.' })
+  guardianPhone?: string | null;
 }
 
 @InputType()
@@ -178,6 +231,6 @@ export class RecordCommitmentLetterInput {
   @Field(() => LocalDateScalar, { description: 'Not in the future.' })
   signedOn: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Photo of the signed letter: your own upload (POST /uploads), evidence of this letter only.' })
   photoId?: string | null;
 }

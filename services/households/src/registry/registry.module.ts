@@ -4,13 +4,16 @@ import { PersonalDataAudit } from '#libs/privacy';
 import { TerritoryReplicaModule } from '#libs/territory';
 import { HouseholdsModule } from '../households/households.module.js';
 import { UploadsModule } from '../uploads/uploads.module.js';
+import { PlainHttpErrorFilter } from '../http/plain-http.js';
+import { NoticeAddresseesController } from './notice-addressees.controller.js';
 import { RegistryResolver } from './registry.resolver.js';
 import { RegistryService } from './registry.service.js';
 import { InstitutionsChangedHandler } from './resident-institution.js';
 
 @Module({
   imports: [TerritoryReplicaModule, HouseholdsModule, UploadsModule],
-  providers: [RegistryService, RegistryResolver, PersonalDataAudit, Idempotency, InstitutionsChangedHandler],
+  controllers: [NoticeAddresseesController],
+  providers: [RegistryService, RegistryResolver, PlainHttpErrorFilter, PersonalDataAudit, Idempotency, InstitutionsChangedHandler],
   exports: [RegistryService],
 })
 export class RegistryModule {}

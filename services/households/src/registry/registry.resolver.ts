@@ -3,7 +3,7 @@ import { Permission, requirePermission, type Caller } from '#libs/auth';
 import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { Household } from '../households/household.model.js';
 import { HouseholdService } from '../households/household.service.js';
-import { CommitmentLetter, RecordCommitmentLetterInput, RegisterHouseholdInput, Resident, ResidentInput, UpdateHouseholdInput } from './registry.models.js';
+import { CommitmentLetter, GuardianConsentInput, RecordCommitmentLetterInput, RegisterHouseholdInput, Resident, ResidentInput, UpdateHouseholdInput } from './registry.models.js';
 import { RegistryService } from './registry.service.js';
 
 @Resolver(() => Household)
@@ -85,6 +85,27 @@ export class RegistryResolver {
   async removeResident(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<Household> {
     requirePermission(caller, Permission.REGISTRY_MANAGE);
     return this.households.get(caller, await this.registry.removeResident(caller, id));
+  }
+
+  @Mutation(() => Household, {
+    description: 'Records a guardian\'s consent to notices about a minor to their school (replacing one on record). Only for a resident under 18.',
+  })
+  async recordGuardianConsent(
+    @CurrentCaller() caller: Caller,
+    @Args('residentId', { type: () => ID }, ParseUuidPipe) residentId: string,
+    @Args('input') input: GuardianConsentInput,
+  ): Promise<Household> {
+    requirePermission(caller, Permission.REGISTRY_MANAGE);
+    return this.households.get(caller, await this.registry.recordGuardianConsent(caller, residentId, input));
+  }
+
+  @Mutation(() => Household, { description: 'Withdraws a guardian\'s consent: no notice about the minor is made from now on.' })
+  async withdrawGuardianConsent(
+    @CurrentCaller() caller: Caller,
+    @Args('residentId', { type: () => ID }, ParseUuidPipe) residentId: string,
+  ): Promise<Household> {
+    requirePermission(caller, Permission.REGISTRY_MANAGE);
+    return this.households.get(caller, await this.registry.withdrawGuardianConsent(caller, residentId));
   }
 
   @Mutation(() => Household, { description: 'Records a signed commitment letter. Retries with the same idempotencyKey record it once.' })

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -8,14 +9,17 @@ import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { PersonalDataAudit } from '#libs/privacy';
 import { Territory } from '#libs/territory';
-import { UploadService } from '../uploads/upload.service.js';
-import { DisclosureBasis, Occupation } from './registry-enums.js';
-import { CommitmentLetter, Resident, type RecordCommitmentLetterInput, type RegisterHouseholdInput, type ResidentInput, type UpdateHouseholdInput } from './registry.models.js';
+import { CitingRecord, UploadService } from '../uploads/upload.service.js';
+import { BirthDatePrecision, DisclosureBasis, Occupation, isMinorOn } from './registry-enums.js';
+import { CommitmentLetter, Resident, type GuardianConsentInput, type RecordCommitmentLetterInput, type RegisterHouseholdInput, type ResidentInput, type UpdateHouseholdInput } from './registry.models.js';
 import type { CommitmentLetterEntity, ResidentEntity } from './resident.entity.js';
 import { requireResidentInstitution } from './resident-institution.js';
 
 const RESIDENT_COLUMNS = `r.id, r.household_id AS "householdId", r.name, r.phone, r.occupation, r.institution_id AS "institutionId",
-  r.party_member_id AS "partyMemberId", r.birth_year AS "birthYear", r.disclosure_basis AS "disclosureBasis",
+  r.party_member_id AS "partyMemberId", r.birth_date::text AS "birthDate", r.birth_date_precision AS "birthDatePrecision",
+  r.guardian_name AS "guardianName", r.guardian_relation AS "guardianRelation", r.guardian_phone AS "guardianPhone",
+  r.guardian_consent_recorded_at AS "guardianConsentRecordedAt", r.guardian_consent_recorded_by AS "guardianConsentRecordedBy",
+  r.disclosure_basis AS "disclosureBasis",
   r.created_at AS "createdAt", r.updated_at AS "updatedAt"`;
 const LETTER_COLUMNS = `id, household_id AS "householdId", signer_resident_id AS "signerResidentId", signed_on AS "signedOn",
   photo_id AS "photoId", recorded_by AS "recordedBy", created_at AS "createdAt"`;
@@ -35,7 +39,7 @@ export class RegistryService {
   /** Residents of many households in one query, masked or audited as the caller's role requires. */
   async residentsOf(caller: Caller, householdIds: readonly string[]): Promise<Resident[][]> {
     const rows: ResidentEntity[] = await this.dataSource.query(
-      `SELECT ${RESIDENT_COLUMNS} FROM resident r WHERE r.household_id = ANY($1::uuid[]) ORDER BY r.birth_year, r.id`,
+      `SELECT ${RESIDENT_COLUMNS} FROM resident r WHERE r.household_id = ANY($1::uuid[]) ORDER BY r.birth_date, r.id`,
       [householdIds],
     );
     const unmasked = this.audit.mayRead(caller);
@@ -124,9 +128,9 @@ export class RegistryService {
       await requireResidentInstitution(manager, resident.occupation, resident.institutionId);
       const [row] = await this.writeResident(() =>
         manager.query(
-          `INSERT INTO resident (household_id, name, phone, occupation, institution_id, party_member_id, birth_year, disclosure_basis)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-          [householdId, resident.name, resident.phone, resident.occupation, resident.institutionId, resident.partyMemberId, resident.birthYear, resident.disclosureBasis],
+          `INSERT INTO resident (household_id, name, phone, occupation, institution_id, party_member_id, birth_date, birth_date_precision, disclosure_basis)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+          [householdId, resident.name, resident.phone, resident.occupation, resident.institutionId, resident.partyMemberId, resident.birthDate, resident.birthDatePrecision, resident.disclosureBasis],
         ),
       );
       return row.id as string;
@@ -141,9 +145,9 @@ export class RegistryService {
       await requireResidentInstitution(manager, resident.occupation, resident.institutionId);
       await this.writeResident(() =>
         manager.query(
-          `UPDATE resident SET name = $2, phone = $3, occupation = $4, institution_id = $5, party_member_id = $6, birth_year = $7,
-                  disclosure_basis = $8, updated_at = now() WHERE id = $1`,
-          [id, resident.name, resident.phone, resident.occupation, resident.institutionId, resident.partyMemberId, resident.birthYear, resident.disclosureBasis],
+          `UPDATE resident SET name = $2, phone = $3, occupation = $4, institution_id = $5, party_member_id = $6, birth_date = $7,
+                  birth_date_precision = $8, disclosure_basis = $9, updated_at = now() WHERE id = $1`,
+          [id, resident.name, resident.phone, resident.occupation, resident.institutionId, resident.partyMemberId, resident.birthDate, resident.birthDatePrecision, resident.disclosureBasis],
         ),
       );
       return householdId;
@@ -159,6 +163,44 @@ export class RegistryService {
     });
   }
 
+  /**
+   * Records a guardian's consent for a resident under 18 today (replacing one on record); returns the household id.
+   * An adult needs no guardian: BAD_USER_INPUT, nothing written.
+   */
+  async recordGuardianConsent(caller: Caller, residentId: string, input: GuardianConsentInput): Promise<string> {
+    const consent = validGuardianConsent(input);
+    return this.dataSource.transaction(async (manager) => {
+      const householdId = await this.residentHousehold(manager, residentId);
+      await this.householdInScope(manager, caller, householdId);
+      const [resident] = await manager.query(
+        `SELECT birth_date::text AS "birthDate", birth_date_precision AS precision FROM resident WHERE id = $1 FOR UPDATE`, [residentId],
+      );
+      if (!isMinorOn(resident.birthDate, resident.precision, shanghaiDate())) {
+        throw DomainError.badInput('A guardian\'s consent is recorded only for a resident under 18', 'NOT_A_MINOR');
+      }
+      await manager.query(
+        `UPDATE resident SET guardian_name = $2, guardian_relation = $3, guardian_phone = $4, guardian_consent_recorded_at = now(),
+                guardian_consent_recorded_by = $5, updated_at = now() WHERE id = $1`,
+        [residentId, consent.guardianName, consent.guardianRelation, consent.guardianPhone, caller.userId],
+      );
+      return householdId;
+    });
+  }
+
+  /** Withdraws a guardian's consent (no-op when none is on record); notices made from now on leave the minor out. */
+  async withdrawGuardianConsent(caller: Caller, residentId: string): Promise<string> {
+    return this.dataSource.transaction(async (manager) => {
+      const householdId = await this.residentHousehold(manager, residentId);
+      await this.householdInScope(manager, caller, householdId);
+      await manager.query(
+        `UPDATE resident SET guardian_name = NULL, guardian_relation = NULL, guardian_phone = NULL, guardian_consent_recorded_at = NULL,
+                guardian_consent_recorded_by = NULL, updated_at = now() WHERE id = $1`,
+        [residentId],
+      );
+      return householdId;
+    });
+  }
+
   /** Phones retry: the same key records the letter once. */
   async recordCommitmentLetter(caller: Caller, input: RecordCommitmentLetterInput, idempotencyKey: string): Promise<string> {
     if (input.signedOn > shanghaiDate()) throw DomainError.badInput('signedOn is in the future', 'FUTURE_DATE');
@@ -167,14 +209,19 @@ export class RegistryService {
       if ((await this.residentHousehold(manager, input.signerResidentId)) !== input.householdId) {
         throw DomainError.badInput('The signer does not live in that household', 'SIGNER_NOT_IN_HOUSEHOLD');
       }
-      if (input.photoId) await this.uploads.requireUploads(manager, [input.photoId]);
+      // The photo is cited first (the letter's id made here): an unknown, someone else's or a reused photo is refused
+      // by its reason before the letter's foreign key could fail, and the transaction then writes nothing.
+      const id = randomUUID();
+      if (input.photoId) {
+        await this.uploads.cite(manager, caller, [input.photoId], { kind: CitingRecord.COMMITMENT_LETTER, recordId: id, householdId: input.householdId });
+      }
       try {
-        const [row] = await manager.query(
-          `INSERT INTO commitment_letter (household_id, signer_resident_id, signed_on, photo_id, recorded_by)
-           VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-          [input.householdId, input.signerResidentId, input.signedOn, input.photoId ?? null, caller.userId],
+        await manager.query(
+          `INSERT INTO commitment_letter (id, household_id, signer_resident_id, signed_on, photo_id, recorded_by)
+           VALUES ($1, $2, $3, $4, $5, $6)`,
+          [id, input.householdId, input.signerResidentId, input.signedOn, input.photoId ?? null, caller.userId],
         );
-        return { id: row.id as string };
+        return { id };
       } catch (error) {
         if (isPostgresError(error, PostgresErrorCode.UniqueViolation)) {
           throw DomainError.conflict('That household already has a letter signed on that day', 'DUPLICATE_LETTER');
@@ -240,16 +287,35 @@ function validResident(input: ResidentInput) {
   if (name.length < 1 || name.length > 40) throw DomainError.badInput('name must be 1–40 characters', 'INVALID_NAME');
   const phone = input.phone?.replace(/[\s-]/g, '') || null;
   if (phone !== null && !PHONE.test(phone)) throw DomainError.badInput('phone must be an 11-digit mobile number', 'INVALID_PHONE');
-  const thisYear = Number(shanghaiDate().slice(0, 4));
-  if (!Number.isInteger(input.birthYear) || input.birthYear < 1900 || input.birthYear > thisYear) {
-    throw DomainError.badInput(`birthYear must be between 1900 and ${thisYear}`, 'INVALID_BIRTH_YEAR');
-  }
+  const birthDatePrecision = input.birthDatePrecision ?? BirthDatePrecision.DAY;
+  const birthDate = startOfPrecision(input.birthDate, birthDatePrecision);
+  if (birthDate > shanghaiDate()) throw DomainError.badInput('birthDate is in the future', 'FUTURE_BIRTH_DATE');
+  if (birthDate < '1900-01-01') throw DomainError.badInput('birthDate must be in 1900 or later', 'INVALID_BIRTH_DATE');
   const takesInstitution = input.occupation === Occupation.EMPLOYED || input.occupation === Occupation.STUDENT;
   if (input.institutionId && !takesInstitution) {
     throw DomainError.badInput('Only employed residents and students have an employer or school', 'INSTITUTION_NOT_FOR_OCCUPATION');
   }
   return {
     name, phone, occupation: input.occupation, institutionId: input.institutionId ?? null, partyMemberId: input.partyMemberId ?? null,
-    birthYear: input.birthYear, disclosureBasis: input.disclosureBasis ?? DisclosureBasis.NONE,
+    birthDate, birthDatePrecision, disclosureBasis: input.disclosureBasis ?? DisclosureBasis.NONE,
   };
+}
+
+/** A date known to the month or year is stored as the first day of it, whatever day was given. */
+function startOfPrecision(date: string, precision: BirthDatePrecision): string {
+  if (precision === BirthDatePrecision.YEAR) return `${date.slice(0, 4)}-01-01`;
+  if (precision === BirthDatePrecision.MONTH) return `${date.slice(0, 7)}-01`;
+  return date;
+}
+
+function validGuardianConsent(input: GuardianConsentInput) {
+  const guardianName = input.guardianName.trim();
+  if (guardianName.length < 1 || guardianName.length > 40) throw DomainError.badInput('guardianName must be 1–40 characters', 'INVALID_NAME');
+  const guardianRelation = input.guardianRelation.trim();
+  if (guardianRelation.length < 1 || guardianRelation.length > 20) {
+    throw DomainError.badInput('guardianRelation must be 1–20 characters', 'INVALID_RELATION');
+  }
+  const guardianPhone = input.guardianPhone?.replace(/[\s-]/g, '') || null;
+  if (guardianPhone !== null && !PHONE.test(guardianPhone)) throw DomainError.badInput('guardianPhone must be an 11-digit mobile number', 'INVALID_PHONE');
+  return { guardianName, guardianRelation, guardianPhone };
 }

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { DisclosureBasis, Occupation } from './registry-enums.js';
+import type { BirthDatePrecision, DisclosureBasis, Occupation } from './registry-enums.js';
 
-/** A person living in a household. Name, phone and birth year are personal data. */
+/** A person living in a household. Name, phone, birth date and the guardian's name and phone are personal data. */
 @Entity('resident')
 export class ResidentEntity {
   @PrimaryColumn('uuid')
@@ -27,8 +27,27 @@ export class ResidentEntity {
   @Column('uuid', { nullable: true })
   partyMemberId: string | null;
 
-  @Column('smallint')
-  birthYear: number;
+  @Column('date')
+  birthDate: string;
+
+  @Column('text')
+  birthDatePrecision: BirthDatePrecision;
+
+  /** A guardian's consent to notices about this minor to their school; all null when none is on record. */
+  @Column('text', { nullable: true })
+  guardianName: string | null;
+
+  @Column('text', { nullable: true })
+  guardianRelation: string | null;
+
+  @Column('text', { nullable: true })
+  guardianPhone: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  guardianConsentRecordedAt: Date | null;
+
+  @Column('text', { nullable: true })
+  guardianConsentRecordedBy: string | null;
 
   @Column('text')
   disclosureBasis: DisclosureBasis;

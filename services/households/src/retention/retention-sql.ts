@@ -9,25 +9,21 @@ import type { PhotoStorage } from '../uploads/photo-storage.js';
 export const ORPHANED_UPLOAD_BATCH_SIZE = 500;
 
 /**
- * The ids of uploads no record cites, created before $1, oldest first, at most $2, locked for deletion. This is the
- * one place that knows where records cite photos: today the photo columns of households' own records. Photos cited
- * only by enforcement's records (citizen reports, cases, joint-action findings) are not visible here; once citations
- * are recorded in one table, this becomes `NOT EXISTS (SELECT 1 FROM <citations> c WHERE c.upload_id = u.id)`.
+ * The ids of uploads no record cites, created before $1, oldest first, at most $2, locked for deletion. Every record
+ * that cites a photo, in households or in enforcement, records it in `upload_citation`: one index lookup per upload.
  *
- * Inspections keep their photos in an array with no index of its own: written as an equality on the unnested ids,
- * the planner reads them once per batch into a hash (an anti-join) instead of searching them once per upload.
- *
- * FOR UPDATE SKIP LOCKED: a transaction citing a photo right now holds its row (UploadService.requireUploads takes a
- * key-share lock; the check-in and letter foreign keys do the same), so the photo is skipped this run; and a citation
- * that waits for this run's lock then finds the photo gone and fails as for an unknown photo, nothing written.
+ * FOR UPDATE SKIP LOCKED: a transaction citing a photo right now holds its row (UploadService takes a key-share lock
+ * when citing), so the photo is skipped this run; and a citation that waits for this run's lock then finds the photo
+ * gone and fails as for an unknown photo, nothing written.
  */
 export function orphanedUploadsSql(): string {
   return `
 SELECT u.id FROM upload u
  WHERE u.created_at < $1
-   AND NOT EXISTS (SELECT 1 FROM inspection i CROSS JOIN unnest(i.photo_ids) AS p(id) WHERE p.id = u.id)
-   AND NOT EXISTS (SELECT 1 FROM photo_check_in c WHERE c.photo_id = u.id)
-   AND NOT EXISTS (SELECT 1 FROM commitment_letter l WHERE l.photo_id = u.id)
+   AND NOT EXISTS (SELECT 1 FROM upload_citation c WHERE c.upload_id = u.id)
+   -- Photos stored before citations were recorded (still stripped on serving) may be evidence of enforcement records
+   -- households never saw cite them: never orphans.
+   AND u.metadata_stripped
  ORDER BY u.created_at
  LIMIT $2
    FOR UPDATE OF u SKIP LOCKED`;

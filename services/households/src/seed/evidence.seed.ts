@@ -21,12 +21,21 @@ export async function seedResidents(dataSource: DataSource, plan: DistrictPlan):
   // organization's seed of the party members.
   const [{ count }] = await dataSource.query(
     `WITH inserted AS (
-     INSERT INTO resident (id, household_id, name, phone, occupation, institution_id, party_member_id, birth_year, disclosure_basis)
-     SELECT id, household_id, name, phone, occupation, institution_id, party_member_id, birth_year, disclosure_basis
+     INSERT INTO resident (id, household_id, name, phone, occupation, institution_id, party_member_id, birth_date, disclosure_basis)
+     SELECT id, household_id, name, phone, occupation, institution_id, party_member_id, birth_date, disclosure_basis
        FROM (${demoResidentsSql({ households: 'household h', employers: '$1::uuid[]', schools: '$2::uuid[]', thisYear: '$3::int' })}) r
      RETURNING 1)
      SELECT count(*)::int AS count FROM inserted`,
     [employers, schools, thisYear],
+  );
+  // Half of the students under 18 have a guardian's consent to notices to their school, given by the household's
+  // first resident (an adult), so the demo shows both notices to guardians and notices held for want of consent.
+  await dataSource.query(
+    `UPDATE resident r SET guardian_name = g.name, guardian_relation = '父母', guardian_phone = g.phone,
+            guardian_consent_recorded_at = now(), guardian_consent_recorded_by = 'demo-seed'
+       FROM resident g
+      WHERE g.id = md5(r.household_id::text || ':1')::uuid AND r.occupation = 'STUDENT'
+        AND minor_on(r.birth_date, r.birth_date_precision, current_date) AND ${hash(`r.id::text || 'consent'`)} % 2 = 0`,
   );
   return count;
 }

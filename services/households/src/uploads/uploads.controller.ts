@@ -5,7 +5,7 @@ import { Permission, type Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
 import { MAX_UPLOAD_BYTES, PHOTO_TOO_LARGE } from './image-type.js';
 import { PayloadTooLargeAs, PlainHttpErrorFilter, RequireAnyPermission, SignedCaller, SignedCallerGuard } from '../http/plain-http.js';
-import { UploadService, type StoredUpload } from './upload.service.js';
+import { PHOTO_READ_PERMISSIONS, UploadService, type StoredUpload } from './upload.service.js';
 
 /** The multipart field that carries the photo. */
 export const UPLOAD_FIELD = 'file';
@@ -46,7 +46,7 @@ export class UploadsController {
   }
 
   @Get(':id')
-  @RequireAnyPermission(Permission.HOUSEHOLD_READ, Permission.UPLOAD_CREATE)
+  @RequireAnyPermission(...PHOTO_READ_PERMISSIONS)
   async read(@SignedCaller() caller: Caller, @Param('id') id: string, @Res() response: Response): Promise<void> {
     const photo = await this.uploads.read(caller, id);
     response

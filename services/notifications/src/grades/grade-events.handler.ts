@@ -37,14 +37,14 @@ residents AS (
     FROM incoming i JOIN stored USING (household_id) CROSS JOIN jsonb_array_elements(i.h->'residents') AS x
 ),
 stored_residents AS (
-  INSERT INTO graded_resident AS r (month, resident_id, household_id, occupation, institution_id, minor, name, masked_name,
+  INSERT INTO graded_resident AS r (month, resident_id, household_id, occupation, institution_id, minor, masked_name,
                                     disclosure_basis, event_at)
-  SELECT $1::date, resident_id, household_id, x->>'occupation', (x->>'institutionId')::uuid, (x->>'minor')::boolean, x->>'name',
+  SELECT $1::date, resident_id, household_id, x->>'occupation', (x->>'institutionId')::uuid, (x->>'minor')::boolean,
          x->>'maskedName', x->>'disclosureBasis', $4
     FROM residents
   ON CONFLICT (month, resident_id) DO UPDATE
      SET household_id = excluded.household_id, occupation = excluded.occupation, institution_id = excluded.institution_id,
-         minor = excluded.minor, name = excluded.name, masked_name = excluded.masked_name,
+         minor = excluded.minor, masked_name = excluded.masked_name,
          disclosure_basis = excluded.disclosure_basis, event_at = excluded.event_at
    WHERE r.event_at <= excluded.event_at
 )
@@ -105,7 +105,7 @@ export class MonthlyEvaluationCompletedHandler implements JobProcessor<EventEnve
   }
 }
 
-/** Keeps the copy of organization's institutions (their names go into notices); a month waiting for one goes on. */
+/** Keeps the copy of organization's institutions (their names go into notices); notices held for one not known yet are made. */
 @Injectable()
 @JobHandler(EventType.InstitutionsChanged)
 export class InstitutionsChangedHandler implements JobProcessor<EventEnvelope<InstitutionsChangedPayload>> {
@@ -117,5 +117,6 @@ export class InstitutionsChangedHandler implements JobProcessor<EventEnvelope<In
   async handle(event: EventEnvelope<InstitutionsChangedPayload>): Promise<void> {
     await applyInstitutionSnapshots(this.dataSource, event.payload.institutions);
     await this.notices.generateWaitingMonths();
+    await this.notices.releaseHeldForKnownInstitutions();
   }
 }

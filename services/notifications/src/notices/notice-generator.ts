@@ -6,7 +6,10 @@ import type { RuleSetRow } from '#libs/rule-sets';
 import { prepareDisclosureDraft } from '../disclosure/disclosure-draft.js';
 import { announceWithdrawals, fanOutNotices } from '../webhooks/webhook-fan-out.js';
 import { NOTICE_RULE_SETS, type NoticeRules } from './notice-rules.js';
-import { GENERATE_NOTICES, NOTICE_WORDS, WITHDRAW_UNEARNED_NOTICES, dateInWords, monthInWords } from './notice-sql.js';
+import { NoticeAddressees } from './notice-addressees.js';
+import {
+  CLEAR_HELD_NOTICES, GENERATE_NOTICES, NOTICE_WORDS, RECORD_HELD_NOTICES, WITHDRAW_UNEARNED_NOTICES, candidatesSql, dateInWords, monthInWords,
+} from './notice-sql.js';
 
 export interface GeneratedNotices {
   notices: number;
@@ -17,10 +20,13 @@ export interface GeneratedNotices {
 
 /**
  * Turns a district-month's grades into notices, once the month is complete here: households' completion event has
- * arrived (it says how many households the month has), every one of those households' grades has arrived (grade
- * events may be processed after the completion event), and every institution they name is known (institution
- * copies come from organization on their own). Whichever of these arrives last triggers generation, so nothing
- * waits on a retry; the evaluated_month row, locked, makes it happen once.
+ * arrived (it says how many households the month has) and every one of those households' grades has arrived (grade
+ * events may be processed after the completion event). Whichever arrives last triggers generation, so nothing waits
+ * on a retry; the evaluated_month row, locked, makes it happen once. A resident whose notice cannot be made (an
+ * institution not known here yet, a minor without a guardian's consent, …) has it held (held_notice, with why) and
+ * the month proceeds for everyone else; when the institution arrives, its held notices are made.
+ *
+ * Notices are dated the day they are made: that is the date minority is decided on, and the date they carry.
  *
  * After that, a grade corrected for the month (late evidence, a re-run, an appeal) is applied by `applyCorrection`:
  * the notices the new grade no longer earns are withdrawn, and those it earns are added.
@@ -29,7 +35,10 @@ export interface GeneratedNotices {
 export class NoticeGenerator {
   private readonly logger = new Logger(NoticeGenerator.name);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly addressees: NoticeAddressees,
+  ) {}
 
   /** Generates the month's notices if it is complete and not generated yet; returns whether it did. */
   async generateWhenComplete(districtId: string, month: string): Promise<boolean> {
@@ -39,19 +48,18 @@ export class NoticeGenerator {
         [districtId, monthStart(month)],
       );
       if (!evaluated || evaluated.generated) return false;
-      const [{ graded, unknownInstitutions }] = await manager.query(
-        `SELECT (SELECT count(*)::int FROM graded_household WHERE district_id = $1 AND month = $2) AS graded,
-                (SELECT count(DISTINCT g.institution_id)::int FROM graded_resident g JOIN graded_household h USING (month, household_id)
-                  WHERE g.month = $2 AND h.district_id = $1 AND g.institution_id IS NOT NULL
-                    AND NOT EXISTS (SELECT 1 FROM institution_copy i WHERE i.id = g.institution_id)) AS "unknownInstitutions"`,
+      const [{ graded }] = await manager.query(
+        `SELECT count(*)::int AS graded FROM graded_household WHERE district_id = $1 AND month = $2`,
         [districtId, monthStart(month)],
       );
-      if (graded < evaluated.households || unknownInstitutions > 0) {
-        this.logger.log(`${month} of ${districtId} waits: ${graded}/${evaluated.households} grades here, ${unknownInstitutions} institutions unknown`);
+      if (graded < evaluated.households) {
+        this.logger.log(`${month} of ${districtId} waits: ${graded}/${evaluated.households} grades here`);
         return false;
       }
       const ruleSet = await NOTICE_RULE_SETS.requireInForce(manager, districtId, month);
-      const generated = await this.generate(manager, districtId, month, ruleSet, null);
+      const now = new Date();
+      await this.loadAddressees(manager, districtId, month, ruleSet, null, now);
+      const generated = await this.generate(manager, districtId, month, ruleSet, null, now);
       await manager.query(`UPDATE evaluated_month SET notices_generated_at = now() WHERE district_id = $1 AND month = $2`, [districtId, monthStart(month)]);
       this.logger.log(`${month} of ${districtId}: ${generated.notices} notices for ${generated.institutions.length} institutions`);
       return true;
@@ -86,21 +94,53 @@ export class NoticeGenerator {
    */
   async applyCorrection(manager: EntityManager, districtId: string, month: string, householdIds: string[]): Promise<{ withdrawn: number; added: number }> {
     const ruleSet = await NOTICE_RULE_SETS.requireInForce(manager, districtId, month);
+    const now = new Date();
+    await this.loadAddressees(manager, districtId, month, ruleSet, householdIds, now);
     const withdrawn: { id: string; institutionId: string }[] = await manager.query(WITHDRAW_UNEARNED_NOTICES, [
       monthStart(month), districtId, JSON.stringify(ruleSet.rules), householdIds,
     ]);
     await announceWithdrawals(manager, withdrawn.map((n) => n.id), withdrawn.map((n) => n.institutionId));
-    const added = await this.generate(manager, districtId, month, ruleSet, householdIds);
+    const added = await this.generate(manager, districtId, month, ruleSet, householdIds, now);
     return { withdrawn: withdrawn.length, added: added.notices };
   }
 
   /**
+   * Makes the held notices of generated months whose institution is now known (institutions arrive on their own
+   * events): each such month's households are brought in line as a correction would, in one transaction per month.
+   */
+  async releaseHeldForKnownInstitutions(): Promise<void> {
+    const months: { districtId: string; month: string; householdIds: string[] }[] = await this.dataSource.query(
+      `SELECT h.district_id AS "districtId", to_char(h.month, 'YYYY-MM') AS month, array_agg(DISTINCT h.household_id)::text[] AS "householdIds"
+         FROM held_notice h JOIN institution_copy i ON i.id = h.institution_id
+        WHERE h.reason = 'UNKNOWN_INSTITUTION'
+        GROUP BY h.district_id, h.month`,
+    );
+    for (const { districtId, month, householdIds } of months) {
+      await this.dataSource.transaction(async (manager) => {
+        if (await this.generatedAlready(manager, districtId, month)) await this.applyCorrection(manager, districtId, month, householdIds);
+      });
+    }
+  }
+
+  /** Asks households whom the month's notices (of `householdIds`, or all) are addressed to on `now`'s date. */
+  private async loadAddressees(
+    manager: EntityManager, districtId: string, month: string, ruleSet: RuleSetRow<NoticeRules>, householdIds: string[] | null, now: Date,
+  ): Promise<void> {
+    await this.addressees.load(manager, shanghaiDate(now), candidatesSql('$1', '$2', '$3', '$4'), [
+      monthStart(month), districtId, JSON.stringify(ruleSet.rules), householdIds,
+    ]);
+  }
+
+  /**
    * Generates, inside the caller's transaction, the notices `ruleSet` (the month's rules in force) earns for a month's
-   * households (all when `householdIds` is null).
+   * households (all when `householdIds` is null), and records those held back with why. The addressees must have
+   * been loaded for the same households and date (loadAddressees).
    */
   private async generate(
-    manager: EntityManager, districtId: string, month: string, ruleSet: RuleSetRow<NoticeRules>, householdIds: string[] | null, now = new Date(),
+    manager: EntityManager, districtId: string, month: string, ruleSet: RuleSetRow<NoticeRules>, householdIds: string[] | null, now: Date,
   ): Promise<GeneratedNotices> {
+    await manager.query(CLEAR_HELD_NOTICES, [monthStart(month), districtId, householdIds]);
+    await manager.query(RECORD_HELD_NOTICES, [monthStart(month), districtId, JSON.stringify(ruleSet.rules), householdIds]);
     const [result]: GeneratedNotices[] = await manager.query(GENERATE_NOTICES, [
       monthStart(month), districtId, JSON.stringify(ruleSet.rules), ruleSet.version, NOTICE_WORDS, monthInWords(month),
       dateInWords(shanghaiDate(now)), householdIds,

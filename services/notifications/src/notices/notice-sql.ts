@@ -52,20 +52,61 @@ export function earnedSql(month: string, districtId: string, rules: string, hous
 }
 
 /**
- * Who the earned notices of a district-month's households go to (arguments as for earnedSql): an adult EMPLOYED
- * resident's employer and a STUDENT's school, only for residents whose name the grade event carried (households
- * sends names only of residents with an employer or school). One row per resident and kind earned, with the
- * household's earned row (e.*). Generation and withdrawal both ask this, so a notice is
- * withdrawn exactly when generation would no longer make it.
+ * The residents whom the earned notices of a district-month's households may be about (arguments as for earnedSql):
+ * EMPLOYED and STUDENT residents with an employer or school. Notifications asks households whom to address each of
+ * them to (notice-addressees.ts) before recipientsSql reads the answers.
+ */
+export function candidatesSql(month: string, districtId: string, rules: string, householdIds: string): string {
+  return `
+  SELECT g.resident_id
+    FROM (${earnedSql(month, districtId, rules, householdIds)}) e
+    JOIN graded_resident g ON g.month = ${month}::date AND g.household_id = e.household_id
+   WHERE e.kind IS NOT NULL AND g.occupation IN ('EMPLOYED', 'STUDENT') AND g.institution_id IS NOT NULL`;
+}
+
+/**
+ * Who the earned notices of a district-month's households go to (arguments as for earnedSql), with the addressees
+ * households gave for the notice's date (the transaction's notice_addressee table). One row per resident and kind
+ * earned, with the household's earned row (e.*) and `held_reason`, null when the notice is made:
+ * - an adult EMPLOYED resident's employer, an adult STUDENT's school: named;
+ * - a resident under 18 on the notice's date: only their SCHOOL, only with a guardian's consent on record, addressed
+ *   to the guardian (`to_guardian`, resident_name is the guardian's) — else held: MINOR_NOT_AT_SCHOOL (an employer,
+ *   or an institution that is not a school) or NO_GUARDIAN_CONSENT;
+ * - an institution notifications does not know (yet): UNKNOWN_INSTITUTION; a resident households no longer knows:
+ *   UNKNOWN_RESIDENT. Only these residents' notices are held; the month proceeds for everyone else.
+ * Generation and withdrawal both ask this, so a notice is withdrawn exactly when generation would no longer make it.
  */
 export function recipientsSql(month: string, districtId: string, rules: string, householdIds: string): string {
   return `
-  SELECT e.*, g.resident_id, g.name AS resident_name, g.institution_id
+  SELECT e.*, g.resident_id, g.institution_id, coalesce(ad.minor, false) AS to_guardian, ad.masked_name,
+         CASE WHEN ad.minor THEN ad.guardian_name ELSE ad.name END AS resident_name,
+         CASE WHEN i.id IS NULL THEN 'UNKNOWN_INSTITUTION'
+              WHEN ad.resident_id IS NULL THEN 'UNKNOWN_RESIDENT'
+              WHEN ad.minor AND (g.occupation <> 'STUDENT' OR i.kind <> 'SCHOOL') THEN 'MINOR_NOT_AT_SCHOOL'
+              WHEN ad.minor AND ad.guardian_name IS NULL THEN 'NO_GUARDIAN_CONSENT'
+              WHEN ad.name IS NULL AND ad.guardian_name IS NULL THEN 'UNKNOWN_RESIDENT'
+         END AS held_reason
     FROM (${earnedSql(month, districtId, rules, householdIds)}) e
     JOIN graded_resident g ON g.month = ${month}::date AND g.household_id = e.household_id
-   WHERE e.kind IS NOT NULL AND g.name IS NOT NULL
-     AND ((g.occupation = 'EMPLOYED' AND NOT g.minor) OR g.occupation = 'STUDENT')`;
+    LEFT JOIN institution_copy i ON i.id = g.institution_id
+    LEFT JOIN notice_addressee ad ON ad.resident_id = g.resident_id
+   WHERE e.kind IS NOT NULL AND g.occupation IN ('EMPLOYED', 'STUDENT') AND g.institution_id IS NOT NULL`;
 }
+
+/**
+ * Records the notices of a district-month's households (all when $4 is null) that recipientsSql holds back, with
+ * why and only a masked name, replacing what was recorded for them before. Parameters: $1 month, $2 district id,
+ * $3 rules, $4 household ids or null. CLEAR_HELD_NOTICES ($1 month, $2 district id, $3 household ids or null) runs first, in the same transaction.
+ */
+export const CLEAR_HELD_NOTICES = `
+DELETE FROM held_notice WHERE month = $1::date AND district_id = $2::uuid AND ($3::uuid[] IS NULL OR household_id = ANY($3::uuid[]))`;
+
+export const RECORD_HELD_NOTICES = `
+INSERT INTO held_notice (month, district_id, resident_id, kind, household_id, compound_id, institution_id, reason, masked_name)
+SELECT $1::date, $2::uuid, r.resident_id, r.kind, r.household_id, r.compound_id, r.institution_id, r.held_reason, r.masked_name
+  FROM (${recipientsSql('$1', '$2', '$3', '$4')}) r
+ WHERE r.held_reason IS NOT NULL
+ON CONFLICT (month, resident_id, kind) DO UPDATE SET reason = excluded.reason, institution_id = excluded.institution_id, held_at = now()`;
 
 /**
  * Generates the notices a district-month's grades earn under the notice rules, and records each once: a notice in
@@ -79,7 +120,7 @@ export function recipientsSql(month: string, districtId: string, rules: string, 
  * Returns how many notices it added, the institutions they are for, and their ids.
  */
 export const GENERATE_NOTICES = `
-WITH recipients AS MATERIALIZED (${recipientsSql('$1', '$2', '$3', '$8')}),
+WITH recipients AS MATERIALIZED (SELECT * FROM (${recipientsSql('$1', '$2', '$3', '$8')}) r WHERE r.held_reason IS NULL),
 addressed AS (
   SELECT e.*, i.name AS institution_name,
          CASE e.kind
@@ -92,11 +133,13 @@ addressed AS (
     JOIN institution_copy i ON i.id = e.institution_id
 ),
 inserted AS (
-  INSERT INTO notice (kind, month, district_id, resident_id, household_id, compound_id, institution_id, resident_name, grade, score,
-                      rule_version, template_id, subject, text_body, html_body)
-  SELECT a.kind, $1, $2, a.resident_id, a.household_id, a.compound_id, a.institution_id, a.resident_name, a.grade, a.score,
-         $4, t.id, ${renderSql('t.subject', VALUES)}, ${renderSql('t.text_body', VALUES)}, ${renderSql('t.html_body', HTML_VALUES)}
-    FROM addressed a JOIN notice_template t ON t.kind = a.kind AND t.locale = 'zh-CN' AND t.active
+  INSERT INTO notice (kind, month, district_id, resident_id, household_id, compound_id, institution_id, resident_name, to_guardian, grade,
+                      score, rule_version, template_id, subject, text_body, html_body)
+  SELECT a.kind, $1, $2, a.resident_id, a.household_id, a.compound_id, a.institution_id, a.resident_name, a.to_guardian, a.grade,
+         a.score, $4, t.id, ${renderSql('t.subject', VALUES)}, ${renderSql('t.text_body', VALUES)}, ${renderSql('t.html_body', HTML_VALUES)}
+    FROM addressed a
+    -- A notice about a minor is written to the guardian with its own template: month and grade, no inspection details.
+    JOIN notice_template t ON t.kind = CASE WHEN a.to_guardian THEN 'GUARDIAN_NOTICE' ELSE a.kind END AND t.locale = 'zh-CN' AND t.active
   ON CONFLICT (resident_id, month, kind) WHERE withdrawn_at IS NULL DO NOTHING
   RETURNING id, institution_id
 )
@@ -111,7 +154,7 @@ SELECT count(*)::int AS notices, coalesce(array_agg(DISTINCT institution_id), '{
  * household ids. Returns the withdrawn notices (a SELECT over the UPDATE: TypeORM answers a bare UPDATE with its count).
  */
 export const WITHDRAW_UNEARNED_NOTICES = `
-WITH still_earned AS MATERIALIZED (${recipientsSql('$1', '$2', '$3', '$4')}),
+WITH still_earned AS MATERIALIZED (SELECT * FROM (${recipientsSql('$1', '$2', '$3', '$4')}) r WHERE r.held_reason IS NULL),
 withdrawn AS (
   UPDATE notice n SET withdrawn_at = now(), withdrawal_reason = 'GRADE_CORRECTED'
    WHERE n.household_id = ANY($4::uuid[]) AND n.month = $1::date AND n.district_id = $2::uuid AND n.withdrawn_at IS NULL

@@ -13,6 +13,7 @@ export interface NoticeRow {
   institutionId: string;
   householdId: string;
   residentName: string;
+  toGuardian: boolean;
   grade: Grade;
   score: string | null;
   ruleVersion: number;
@@ -46,8 +47,13 @@ export class Notice {
   @Field(() => InstitutionRef, { description: 'The employer or school it is addressed to.' })
   institution: InstitutionRef;
 
-  @Field({ description: 'The resident as the institution knows them; masked (张*明) for staff without the right to personal data.' })
+  @Field({
+    description: 'The resident as the institution knows them, or for a notice about a minor the guardian it is addressed to (toGuardian); masked (张*明) for staff without the right to personal data.',
+  })
   residentName: string;
+
+  @Field({ description: 'About a minor: addressed to the guardian who consented, through the school, with the month and grade only.' })
+  toGuardian: boolean;
 
   @Field(() => Grade)
   grade: Grade;

@@ -21,7 +21,7 @@ function noticeColumns(unmasked: string): string {
   const masked = maskNameSql('n.resident_name');
   return `n.id, n.kind, to_char(n.month, 'YYYY-MM') AS month, n.institution_id AS "institutionId", n.household_id AS "householdId",
     CASE WHEN ${unmasked} THEN n.resident_name ELSE ${masked} END AS "residentName",
-    n.grade, n.score, n.rule_version AS "ruleVersion", n.subject,
+    n.to_guardian AS "toGuardian", n.grade, n.score, n.rule_version AS "ruleVersion", n.subject,
     CASE WHEN ${unmasked} THEN n.text_body ELSE replace(n.text_body, n.resident_name, ${masked}) END AS "textBody",
     CASE WHEN ${unmasked} THEN n.html_body ELSE replace(n.html_body, ${htmlEscapeSql('n.resident_name')}, ${htmlEscapeSql(masked)}) END AS "htmlBody",
     n.state, n.last_error AS "lastError", n.created_at AS "createdAt", n.sent_at AS "sentAt", n.delivered_at AS "deliveredAt",

@@ -15,6 +15,8 @@ export interface RetentionCutoffs {
 export interface RetentionResult extends RetentionCutoffs {
   gradedHouseholdsDeleted: number;
   gradedResidentsDeleted: number;
+  /** Held notices (held_notice) go with the grade copies they were decided from. */
+  heldNoticesDeleted: number;
   noticesRedacted: number;
   webhookAttemptsDeleted: number;
   enrolmentContactsErased: number;
@@ -49,8 +51,8 @@ ON CONFLICT (id) DO UPDATE SET purged_before = excluded.purged_before, purged_at
 // a subquery instead, the planner hashes it against a scan of the whole table, every batch. The grade copies have
 // composite keys, so their rows are taken by physical address (ctid) within the one statement.
 
-/** Deletes a batch of a grade-copy table's rows of months before the cutoff ($1); both tables' keys begin with the month. */
-const deleteGradeCopies = (table: 'graded_resident' | 'graded_household') => `
+/** Deletes a batch of a grade-copy table's rows of months before the cutoff ($1); all three tables' keys begin with the month. */
+const deleteGradeCopies = (table: 'graded_resident' | 'graded_household' | 'held_notice') => `
 WITH gone AS (
   DELETE FROM ${table}
    WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${table} WHERE month < $1::date ORDER BY month LIMIT $2))
@@ -112,10 +114,11 @@ export async function applyRetention(dataSource: DataSource, firedAt: Date, sett
   await dataSource.query(RECORD_GRADE_COPY_PURGE, [cutoffs.gradeCopiesBefore, firedAt]);
   const gradedResidentsDeleted = await inBatches(dataSource, deleteGradeCopies('graded_resident'), cutoffs.gradeCopiesBefore);
   const gradedHouseholdsDeleted = await inBatches(dataSource, deleteGradeCopies('graded_household'), cutoffs.gradeCopiesBefore);
+  const heldNoticesDeleted = await inBatches(dataSource, deleteGradeCopies('held_notice'), cutoffs.gradeCopiesBefore);
   const noticesRedacted = await inBatches(dataSource, REDACT_NOTICES, cutoffs.noticesBefore, firedAt);
   const webhookAttemptsDeleted = await inBatches(dataSource, DELETE_WEBHOOK_ATTEMPTS, cutoffs.attemptsBefore);
   const enrolmentContactsErased = await inBatches(dataSource, ERASE_EXPIRED_ENROLMENT_CONTACTS, firedAt);
-  return { ...cutoffs, gradedHouseholdsDeleted, gradedResidentsDeleted, noticesRedacted, webhookAttemptsDeleted, enrolmentContactsErased };
+  return { ...cutoffs, gradedHouseholdsDeleted, gradedResidentsDeleted, heldNoticesDeleted, noticesRedacted, webhookAttemptsDeleted, enrolmentContactsErased };
 }
 
 /**

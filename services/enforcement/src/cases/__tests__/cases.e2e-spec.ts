@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { seededHouseholds, startPlatform, waitForJob, type GraphQLResponse, type SeededHousehold, type TestPlatform } from '#libs/testing';
+import { seededHouseholds, startPlatform, uploadPhoto, waitForJob, type GraphQLResponse, type SeededHousehold, type TestPlatform } from '#libs/testing';
 
 const CASE_FIELDS = `id targetKind targetKindLabelZh householdId institution { id } floatingPopulation orgUnit { id } state stateLabelZh
   article { code minFine maxFine appealWindowDays } evidence { description uploadIds inspectionIds }
@@ -60,7 +60,7 @@ describe('enforcement cases with due process through the gateway', () => {
     const [household] = households.splice(index, 1);
     return {
       targetKind: 'HOUSEHOLD', householdId: household.id, floatingPopulation: household.floatingPopulation, orgUnitId: household.compoundId,
-      articleCode: 'NB-WASTE-63-1', evidenceDescription: '厨余垃圾桶内混有塑料袋和玻璃瓶', evidenceUploadIds: [randomUUID()],
+      articleCode: 'NB-WASTE-63-1', evidenceDescription: '厨余垃圾桶内混有塑料袋和玻璃瓶', evidenceUploadIds: [],
       evidenceInspectionIds: [randomUUID()], ...change,
     };
   };
@@ -100,7 +100,8 @@ describe('enforcement cases with due process through the gateway', () => {
   });
 
   it('runs a household case from opening through rectification notice, the follow-up job, a penalty and an overturned appeal', async () => {
-    const input = householdInput({}, (h) => h.floatingPopulation);
+    // The officer's own photo, cited as the case's evidence.
+    const input = householdInput({ evidenceUploadIds: [await uploadPhoto(platform, officer)] }, (h) => h.floatingPopulation);
     const opened = await ok(officer, OPEN, { input });
     expect(opened).toMatchObject({
       targetKind: 'HOUSEHOLD', targetKindLabelZh: '住户', householdId: input.householdId, institution: null, floatingPopulation: true,

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import ICAL from 'ical.js';
 import { Role } from '#libs/auth';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, waitFor, type TestPlatform } from '#libs/testing';
+import { errorCodes, startPlatform, uploadPhoto, waitFor, type TestPlatform } from '#libs/testing';
 
 const ACTION_FIELDS = `id title status labelZh startsAt endsAt revision leadBureau { id } targetUnits { id } teams { id name } officers { id name }
   history { revision change labelZh startsAt endsAt reason }`;
@@ -316,9 +316,22 @@ describe('joint actions through the gateway', () => {
       expect(scheduled.errors).toBeUndefined();
       const actionId = scheduled.data.scheduleJointAction.id;
 
-      const householdFinding = { actionId, key: 'finding-household-1', input: { householdId: household.id, category: 'MIXED_WASTE', description: '厨余垃圾中混有塑料瓶' } };
+      // Evidence is the recorder's own photo: another person's is refused and nothing is recorded.
+      const theirs = await uploadPhoto(platform, await platform.token([Role.INSPECTOR], community, 'inspector-of-the-community'));
+      const refused: any = await platform.query(admin, FINDING, {
+        actionId, key: 'finding-theirs', input: { householdId: household.id, category: 'MIXED_WASTE', description: '别人的照片', photoIds: [theirs] },
+      });
+      expect(refused.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_YOUR_PHOTO' });
+      expect(await count(`SELECT count(*)::int AS count FROM action_finding WHERE action_id = $1`, [actionId])).toBe(0);
+
+      const photo = await uploadPhoto(platform, admin);
+      const householdFinding = {
+        actionId, key: 'finding-household-1', input: { householdId: household.id, category: 'MIXED_WASTE', description: '厨余垃圾中混有塑料瓶', photoIds: [photo] },
+      };
       const recorded: any = await platform.query(admin, FINDING, householdFinding);
       expect(recorded.errors).toBeUndefined();
+      expect(await households.query(`SELECT record_kind AS kind, household_id AS "householdId" FROM upload_citation WHERE upload_id = $1`, [photo]))
+        .toEqual([{ kind: 'ACTION_FINDING', householdId: household.id }]);
       // A phone's retry with the same key records nothing more; the same key for something else is refused.
       const retried: any = await platform.query(admin, FINDING, householdFinding);
       expect(retried.data.recordActionFinding.id).toBe(recorded.data.recordActionFinding.id);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, type TestPlatform } from '#libs/testing';
+import { errorCodes, startPlatform, uploadPhoto, type TestPlatform } from '#libs/testing';
 
 const FIELDS = `id channel channelLabelZh categoryCode categoryLabelZh description compound { id name } latitude longitude photoUploadIds
   reporter { name phone unmasked } reportedByMe status statusLabelZh statusNote publicStatusNote publishDescription descriptionPublic
@@ -75,7 +75,7 @@ describe('citizen reports through the gateway', () => {
   });
 
   it('takes a snap-and-report through triage, assignment, work and resolution, with a note per step in the history', async () => {
-    const photo = randomUUID();
+    const photo = await uploadPhoto(platform, resident);
     const report = await submit(resident, { photoUploadIds: [photo], reporterName: '王小明', reporterPhone: '13800001111' });
     expect(report).toMatchObject({
       channel: 'APP', channelLabelZh: '随手拍', categoryLabelZh: '垃圾包乱丢', status: 'SUBMITTED', statusLabelZh: '已提交',
@@ -362,6 +362,28 @@ describe('citizen reports through the gateway', () => {
     expect(errorCodes(response)).toEqual([code]);
     if (reason) expect(response.errors![0].extensions!.reason).toBe(reason);
     expect(await counts()).toEqual(before);
+  });
+
+  it("refuses another person's photo (FORBIDDEN) and a photo already cited (BAD_USER_INPUT), writing nothing on either side", async () => {
+    const input = { channel: 'APP', categoryCode: 'MIXED_WASTE', description: '混投', compoundId: compoundA.id };
+    const citations = async () =>
+      (await platform.database(ServiceName.Households).query(`SELECT count(*)::int AS count FROM upload_citation`))[0].count as number;
+    const theirs = await uploadPhoto(platform, secretaryA);
+    const before = { ...(await counts()), citations: await citations() };
+    const refused = await platform.query(resident, SUBMIT, { input: { ...input, photoUploadIds: [theirs] } });
+    expect(refused.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_YOUR_PHOTO', details: { ids: [theirs] } });
+    expect({ ...(await counts()), citations: await citations() }).toEqual(before);
+
+    const mine = await uploadPhoto(platform, resident);
+    expect((await platform.query(resident, SUBMIT, { input: { ...input, photoUploadIds: [mine] } })).errors).toBeUndefined();
+    // The report's photo: for the report's handlers in its territory (and its reporter), not another street's.
+    const photoStatus = async (token: string) =>
+      (await fetch(`${platform.gatewayUrl.replace(/\/graphql$/, '/uploads')}/${mine}`, { headers: { authorization: `Bearer ${token}` } })).status;
+    expect([await photoStatus(resident), await photoStatus(streetAdminA), await photoStatus(streetAdminB)]).toEqual([200, 200, 404]);
+    const cited = { ...(await counts()), citations: await citations() };
+    const again = await platform.query(resident, SUBMIT, { input: { ...input, photoUploadIds: [mine] } });
+    expect(again.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'PHOTO_ALREADY_CITED' });
+    expect({ ...(await counts()), citations: await citations() }).toEqual(cited);
   });
 
   it('files a report once however often a phone retries it with the same idempotency key', async () => {

@@ -81,25 +81,25 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
   async function newMember(household: HouseholdRow = take(poolA)): Promise<Member> {
     const id = randomUUID();
     await db().query(
-      `INSERT INTO resident (household_id, name, occupation, party_member_id, birth_year) VALUES ($1, '党员测试', 'EMPLOYED', $2, 1985)`,
+      `INSERT INTO resident (household_id, name, occupation, party_member_id, birth_date) VALUES ($1, '党员测试', 'EMPLOYED', $2, DATE '1985-03-01')`,
       [household.id, id],
     );
     return { id, household, token: await platform.token([Role.PARTY_MEMBER], communityOf(household), id) };
   }
 
-  /** An uploaded photo, as POST /uploads leaves it. */
-  async function newPhoto(): Promise<string> {
+  /** A photo uploaded by `uploadedBy` (a member posts their own), as POST /uploads leaves it. */
+  async function newPhoto(uploadedBy = 'test'): Promise<string> {
     const [{ id }] = await db().query(
-      `INSERT INTO upload (content_type, size_bytes, sha256, storage_key, uploaded_by) VALUES ('image/jpeg', 120000, md5(random()::text), $1, 'test')
+      `INSERT INTO upload (content_type, size_bytes, sha256, storage_key, uploaded_by) VALUES ('image/jpeg', 120000, md5(random()::text), $1, $2)
        RETURNING id`,
-      [`test/${randomUUID()}.jpg`],
+      [`test/${randomUUID()}.jpg`, uploadedBy],
     );
     return id;
   }
 
   async function submit(member: Member, takenAt: Date, note: string | null = '厨余垃圾已沥水破袋'): Promise<any> {
     const response: any = await platform.query(member.token, SUBMIT, {
-      input: { photoId: await newPhoto(), takenAt: takenAt.toISOString(), note }, key: key('check-in'),
+      input: { photoId: await newPhoto(member.id), takenAt: takenAt.toISOString(), note }, key: key('check-in'),
     });
     expect(response.errors).toBeUndefined();
     return response.data.submitPhotoCheckIn;
@@ -137,7 +137,7 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
     it("records a photo for the member's household, in the week the photo was taken", async () => {
       const member = await newMember();
       const takenAt = new Date(Date.now() - 60_000);
-      const photoId = await newPhoto();
+      const photoId = await newPhoto(member.id);
       const response: any = await platform.query(member.token, SUBMIT, { input: { photoId, takenAt: takenAt.toISOString(), note: '今天分类很认真' }, key: key('c') });
       expect(response.errors).toBeUndefined();
       expect(response.data.submitPhotoCheckIn).toMatchObject({
@@ -150,7 +150,7 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
 
     it('records a retry with the same idempotency key once, and refuses the key for a different check-in', async () => {
       const member = await newMember();
-      const input = { photoId: await newPhoto(), takenAt: new Date(Date.now() - 120_000).toISOString(), note: null };
+      const input = { photoId: await newPhoto(member.id), takenAt: new Date(Date.now() - 120_000).toISOString(), note: null };
       const idempotencyKey = key('retry');
       const first: any = await platform.query(member.token, SUBMIT, { input, key: idempotencyKey });
       const retry: any = await platform.query(member.token, SUBMIT, { input, key: idempotencyKey });
@@ -159,7 +159,7 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
       expect(retry.data.submitPhotoCheckIn.id).toBe(first.data.submitPhotoCheckIn.id);
       expect(await count(`SELECT count(*)::int AS count FROM photo_check_in WHERE party_member_id = $1`, [member.id])).toBe(1);
 
-      const reused = await platform.query(member.token, SUBMIT, { input: { ...input, photoId: await newPhoto() }, key: idempotencyKey });
+      const reused = await platform.query(member.token, SUBMIT, { input: { ...input, photoId: await newPhoto(member.id) }, key: idempotencyKey });
       expect(errorCodes(reused)).toEqual(['CONFLICT']);
       expect(reasonOf(reused)).toBe('IDEMPOTENCY_KEY_REUSED');
       expect(await count(`SELECT count(*)::int AS count FROM photo_check_in WHERE party_member_id = $1`, [member.id])).toBe(1);
@@ -167,7 +167,7 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
 
     it('refuses the same photo twice from one member, even under a new key', async () => {
       const member = await newMember();
-      const input = { photoId: await newPhoto(), takenAt: new Date(Date.now() - 60_000).toISOString() };
+      const input = { photoId: await newPhoto(member.id), takenAt: new Date(Date.now() - 60_000).toISOString() };
       const first: any = await platform.query(member.token, SUBMIT, { input, key: key('photo') });
       expect(first.errors).toBeUndefined();
       const again = await platform.query(member.token, SUBMIT, { input, key: key('photo') });
@@ -191,7 +191,7 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
       const before = await checkInCount();
       const response = await platform.query(token, SUBMIT, {
         input: {
-          photoId: change.photoId?.() ?? (await newPhoto()),
+          photoId: change.photoId?.() ?? (await newPhoto(change.sub ? undefined : member.id)),
           takenAt: (change.takenAt?.() ?? new Date(Date.now() - 60_000)).toISOString(),
           note: change.note?.() ?? null,
         },
@@ -201,6 +201,17 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
       expect(reasonOf(response)).toBe(reason);
       expect(await checkInCount()).toBe(before);
       expect(await count(`SELECT count(*)::int AS count FROM idempotency_record WHERE key = $1`, [idempotencyKey])).toBe(0);
+    });
+
+    it("refuses another member's photo (FORBIDDEN NOT_YOUR_PHOTO) and writes nothing", async () => {
+      const [member, other] = [await newMember(), await newMember()];
+      const before = await checkInCount();
+      const response = await platform.query(member.token, SUBMIT, {
+        input: { photoId: await newPhoto(other.id), takenAt: new Date(Date.now() - 60_000).toISOString() }, key: key('theirs'),
+      });
+      expect(errorCodes(response)).toEqual(['FORBIDDEN']);
+      expect(reasonOf(response)).toBe('NOT_YOUR_PHOTO');
+      expect(await checkInCount()).toBe(before);
     });
 
     it('is for party members only', async () => {

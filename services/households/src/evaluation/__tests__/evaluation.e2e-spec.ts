@@ -104,7 +104,7 @@ describe('the monthly evaluation', () => {
     expect(nothing.reasons).toEqual([expect.objectContaining({ rule: 'NO_EVIDENCE', descriptionZh: '本月没有检查记录，不作评价' })]);
   });
 
-  it('tells notifications and organization each graded resident, with a name only where a notice needs it and never a phone', async () => {
+  it('tells notifications and organization each graded resident by id: never a name, phone or birth date', async () => {
     const events = await publishedEvents(MONTH);
     expect(events.length).toBeGreaterThan(0);
     const published = events.flatMap((event: any) => event.payload.households);
@@ -112,12 +112,12 @@ describe('the monthly evaluation', () => {
     expect(at59).toMatchObject({ grade: 'UNQUALIFIED', status: 'GRADED', correction: false, ruleVersion: 1 });
     expect(JSON.stringify(events)).not.toMatch(/phone|birth|room|building/i);
 
-    // Names go only with residents whose employer or school is written to; adult retirees and freelancers, who may be
-    // disclosed publicly, carry a masked name and their recorded ground; nobody else carries any name.
+    // No resident carries a name (notifications asks households when it makes a notice); adult retirees and freelancers,
+    // who may be disclosed publicly, carry a masked name and their recorded ground.
     const residents = published.flatMap((h: any) => h.residents);
     expect(residents.length).toBeGreaterThan(0);
     for (const resident of residents) {
-      expect(resident.name !== null).toBe(resident.institutionId !== null);
+      expect(resident).not.toHaveProperty('name');
       const disclosable = ['RETIRED', 'FREELANCE'].includes(resident.occupation) && !resident.minor;
       expect(resident.maskedName !== null).toBe(disclosable);
       if (disclosable) {
@@ -125,7 +125,9 @@ describe('the monthly evaluation', () => {
         expect(['NONE', 'CONSENT', 'REGULATION']).toContain(resident.disclosureBasis);
       }
     }
-    expect(residents.some((r: any) => r.name !== null)).toBe(true);
+    const names: { name: string }[] = await households$().query(`SELECT name FROM resident WHERE household_id = ANY($1::uuid[])`, [published.map((h: any) => h.householdId)]);
+    const text = JSON.stringify(events);
+    expect(names.filter(({ name }) => text.includes(`"${name}"`))).toEqual([]);
 
     const registered: { id: string }[] = await households$().query(`SELECT id FROM resident WHERE household_id = $1`, [households[3]]);
     await waitFor('notifications to record the grades', async () => {

@@ -104,8 +104,8 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
     ];
     await db().query(
       `WITH signer AS (
-         INSERT INTO resident (household_id, name, occupation, birth_year)
-         SELECT DISTINCT hh, '测试', 'RETIRED', 1960 FROM unnest($1::uuid[]) AS hh RETURNING id, household_id)
+         INSERT INTO resident (household_id, name, occupation, birth_date)
+         SELECT DISTINCT hh, '测试', 'RETIRED', DATE '1960-05-01' FROM unnest($1::uuid[]) AS hh RETURNING id, household_id)
        INSERT INTO commitment_letter (household_id, signer_resident_id, signed_on, recorded_by)
        SELECT x.hh, s.id, x.d::date, 'test' FROM unnest($1::uuid[], $2::text[]) AS x(hh, d) JOIN signer s ON s.household_id = x.hh`,
       [letters.map(([i]) => h[i]), letters.map(([, d]) => d)],

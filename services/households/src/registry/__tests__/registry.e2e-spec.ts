@@ -5,7 +5,7 @@ import { addMonths, shanghaiMonth } from '#libs/calendar';
 import { ServiceName } from '#libs/messaging';
 import { errorCodes, startPlatform, type TestPlatform } from '#libs/testing';
 
-const RESIDENTS = `query($id: ID!) { household(id: $id) { id residents { id name phone birthYear minor occupation occupationLabelZh personalDataMasked institution { id } } } }`;
+const RESIDENTS = `query($id: ID!) { household(id: $id) { id residents { id name phone birthDate birthDatePrecision minor guardianConsent { guardianName } occupation occupationLabelZh personalDataMasked institution { id } } } }`;
 const ADD = `mutation($h: ID!, $input: ResidentInput!) { addResident(householdId: $h, input: $input) { residents { name phone occupation } } }`;
 const RECORD = `mutation($input: RecordInspectionInput!, $key: String!) { recordInspection(input: $input, idempotencyKey: $key) { id result issues issuesLabelZh month inspectorId } }`;
 
@@ -33,7 +33,7 @@ describe('the household registry and its evidence', () => {
   it('registers a resident, and masks names and phones for roles that do not visit households', async () => {
     const added: any = await platform.query(secretary, ADD, {
       h: household,
-      input: { name: '欧阳明月', phone: '138-1234-5678', occupation: 'RETIRED', birthYear: 1951 },
+      input: { name: '欧阳明月', phone: '138-1234-5678', occupation: 'RETIRED', birthDate: '1951-06-15' },
     });
     expect(added.errors).toBeUndefined();
     expect(added.data.addResident.residents).toContainEqual({ name: '欧阳明月', phone: '13812345678', occupation: 'RETIRED' });
@@ -41,14 +41,14 @@ describe('the household registry and its evidence', () => {
     const streetAdmin = await platform.token([Role.STREET_ADMIN], platform.plan.streets[0].id);
     const masked: any = await platform.query(streetAdmin, RESIDENTS, { id: household });
     const resident = masked.data.household.residents.find((r: any) => r.name.startsWith('欧'));
-    expect(resident).toMatchObject({ name: '欧**月', phone: '138****5678', birthYear: null, personalDataMasked: true, minor: false });
+    expect(resident).toMatchObject({ name: '欧**月', phone: '138****5678', birthDate: null, birthDatePrecision: 'DAY', personalDataMasked: true, minor: false });
     for (const r of masked.data.household.residents) {
       expect(r.personalDataMasked).toBe(true);
       expect(r.name).toMatch(/\*/);
     }
 
     const visible: any = await platform.query(secretary, RESIDENTS, { id: household });
-    expect(visible.data.household.residents.find((r: any) => r.name === '欧阳明月')).toMatchObject({ phone: '13812345678', birthYear: 1951 });
+    expect(visible.data.household.residents.find((r: any) => r.name === '欧阳明月')).toMatchObject({ phone: '13812345678', birthDate: '1951-06-15' });
     const [audit] = await db().query(`SELECT user_id, entity FROM personal_data_access WHERE entity = 'Resident' ORDER BY id DESC LIMIT 1`);
     expect(audit).toEqual({ user_id: 'secretary-r', entity: 'Resident' });
   });
@@ -56,10 +56,10 @@ describe('the household registry and its evidence', () => {
   it('refuses bad residents with coded errors and writes nothing', async () => {
     const before = await count('resident');
     const cases: [Record<string, unknown>, string][] = [
-      [{ name: '', occupation: 'OTHER', birthYear: 1980 }, 'INVALID_NAME'],
-      [{ name: '李四', phone: '12345', occupation: 'OTHER', birthYear: 1980 }, 'INVALID_PHONE'],
-      [{ name: '李四', occupation: 'OTHER', birthYear: 2999 }, 'INVALID_BIRTH_YEAR'],
-      [{ name: '李四', occupation: 'RETIRED', institutionId: platform.plan.institutions[0].id, birthYear: 1950 }, 'INSTITUTION_NOT_FOR_OCCUPATION'],
+      [{ name: '', occupation: 'OTHER', birthDate: '1980-01-01' }, 'INVALID_NAME'],
+      [{ name: '李四', phone: '12345', occupation: 'OTHER', birthDate: '1980-01-01' }, 'INVALID_PHONE'],
+      [{ name: '李四', occupation: 'OTHER', birthDate: '2999-01-01' }, 'FUTURE_BIRTH_DATE'],
+      [{ name: '李四', occupation: 'RETIRED', institutionId: platform.plan.institutions[0].id, birthDate: '1950-01-01' }, 'INSTITUTION_NOT_FOR_OCCUPATION'],
     ];
     for (const [input, reason] of cases) {
       const response = await platform.query(secretary, ADD, { h: household, input });
@@ -160,7 +160,7 @@ describe('the household registry and its evidence', () => {
     expect(moved.errors).toBeUndefined();
     expect(moved.data.updateHousehold).toEqual({ id: mover, building: 801, unit: 1, room: 303, compound: { id: second.id } });
 
-    await db().query(`INSERT INTO resident (household_id, name, occupation, birth_year) VALUES ($1, '王五', 'RETIRED', 1950)`, [neighbour]);
+    await db().query(`INSERT INTO resident (household_id, name, occupation, birth_date) VALUES ($1, '王五', 'RETIRED', DATE '1950-01-01')`, [neighbour]);
     const outsider = await platform.token([Role.COMMUNITY_SECRETARY], elsewhere.parentId, 'secretary-elsewhere');
     expect(errorCodes(await platform.query(outsider, REMOVE, { id: neighbour }))).toEqual(['FORBIDDEN']);
     const removed: any = await platform.query(homeSecretary, REMOVE, { id: neighbour });
@@ -196,10 +196,10 @@ describe('the household registry and its evidence', () => {
 
     const before = await count('resident');
     const refusals: [Record<string, unknown>, string][] = [
-      [{ name: '周记者', occupation: 'EMPLOYED', institutionId: media, birthYear: 1985 }, 'WRONG_INSTITUTION_KIND'],
-      [{ name: '周同学', occupation: 'STUDENT', institutionId: media, birthYear: 2012 }, 'WRONG_INSTITUTION_KIND'],
-      [{ name: '周同学', occupation: 'STUDENT', institutionId: employer, birthYear: 2012 }, 'WRONG_INSTITUTION_KIND'],
-      [{ name: '周老师', occupation: 'EMPLOYED', institutionId: randomUUID(), birthYear: 1985 }, 'UNKNOWN_INSTITUTION'],
+      [{ name: '周记者', occupation: 'EMPLOYED', institutionId: media, birthDate: '1985-05-01' }, 'WRONG_INSTITUTION_KIND'],
+      [{ name: '周同学', occupation: 'STUDENT', institutionId: media, birthDate: '2012-05-01' }, 'WRONG_INSTITUTION_KIND'],
+      [{ name: '周同学', occupation: 'STUDENT', institutionId: employer, birthDate: '2012-05-01' }, 'WRONG_INSTITUTION_KIND'],
+      [{ name: '周老师', occupation: 'EMPLOYED', institutionId: randomUUID(), birthDate: '1985-05-01' }, 'UNKNOWN_INSTITUTION'],
     ];
     for (const [input, reason] of refusals) {
       const response = await platform.query(secretary, ADD, { h: household, input });
@@ -209,17 +209,17 @@ describe('the household registry and its evidence', () => {
     expect(await count('resident')).toBe(before);
 
     for (const input of [
-      { name: '周工', occupation: 'EMPLOYED', institutionId: employer, birthYear: 1985 },
-      { name: '周科员', occupation: 'EMPLOYED', institutionId: department, birthYear: 1986 },
-      { name: '周小明', occupation: 'STUDENT', institutionId: school, birthYear: 2012 },
+      { name: '周工', occupation: 'EMPLOYED', institutionId: employer, birthDate: '1985-05-01' },
+      { name: '周科员', occupation: 'EMPLOYED', institutionId: department, birthDate: '1986-05-01' },
+      { name: '周小明', occupation: 'STUDENT', institutionId: school, birthDate: '2012-05-01' },
     ]) {
       expect((await platform.query(secretary, ADD, { h: household, input })).errors).toBeUndefined();
     }
     const [pupil] = await db().query(`SELECT id FROM resident WHERE household_id = $1 AND name = '周小明'`, [household]);
-    const moved = await platform.query(secretary, UPDATE, { id: pupil.id, input: { name: '周小明', occupation: 'STUDENT', institutionId: media, birthYear: 2012 } });
+    const moved = await platform.query(secretary, UPDATE, { id: pupil.id, input: { name: '周小明', occupation: 'STUDENT', institutionId: media, birthDate: '2012-05-01' } });
     expect(moved.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'WRONG_INSTITUTION_KIND' });
     expect(await db().query(`SELECT institution_id AS "institutionId" FROM resident WHERE id = $1`, [pupil.id])).toEqual([{ institutionId: school }]);
-    const hired = await platform.query(secretary, UPDATE, { id: pupil.id, input: { name: '周小明', occupation: 'EMPLOYED', institutionId: employer, birthYear: 2000 } });
+    const hired = await platform.query(secretary, UPDATE, { id: pupil.id, input: { name: '周小明', occupation: 'EMPLOYED', institutionId: employer, birthDate: '2000-05-01' } });
     expect(hired.errors).toBeUndefined();
     expect(await db().query(`SELECT institution_id AS "institutionId" FROM resident WHERE id = $1`, [pupil.id])).toEqual([{ institutionId: employer }]);
   });

@@ -10,7 +10,6 @@ import { errorCodes, startPlatform, waitFor, type TestPlatform } from '#libs/tes
 /** The demo grades the last two complete months; the later one can earn praise (its month before is graded). */
 const MONTH = addMonths(shanghaiMonth(), -1);
 const MONTH_BEFORE = addMonths(MONTH, -1);
-const THIS_YEAR = Number(shanghaiMonth().slice(0, 4));
 
 const DISCLOSURES = `query($month: String, $state: PublicDisclosureState) {
   publicDisclosures(month: $month, state: $state, first: 10) { totalCount edges { node { id month state ruleVersion preparedBy } } } }`;
@@ -75,10 +74,10 @@ describe('monthly public disclosure (媒体公示)', () => {
    */
   async function expectedEntries(month: string): Promise<{ expected: Expected[]; leftOut: { residentId: string; basis: string }[] }> {
     const rows: {
-      residentId: string; name: string; occupation: string; birthYear: number; basis: string; grade: string; score: string; previous: string | null;
+      residentId: string; name: string; occupation: string; minor: boolean; basis: string; grade: string; score: string; previous: string | null;
       community: string; compound: string;
     }[] = await households().query(
-      `SELECT r.id AS "residentId", r.name, r.occupation, r.birth_year AS "birthYear", r.disclosure_basis AS basis,
+      `SELECT r.id AS "residentId", r.name, r.occupation, minor_on(r.birth_date, r.birth_date_precision, (now() AT TIME ZONE 'Asia/Shanghai')::date) AS minor, r.disclosure_basis AS basis,
               g.grade, g.score, p.grade AS previous, community.name AS community, compound.name AS compound
          FROM monthly_grade g
          JOIN resident r ON r.household_id = g.household_id
@@ -94,7 +93,7 @@ describe('monthly public disclosure (媒体公示)', () => {
     for (const row of rows) {
       const kind: Kind | null =
         row.grade === 'QUALIFIED' && Number(row.score) >= 95 && row.previous === 'QUALIFIED' ? 'PRAISE' : row.grade === 'UNQUALIFIED' ? 'REMINDER' : null;
-      if (!kind || !['RETIRED', 'FREELANCE'].includes(row.occupation) || THIS_YEAR - row.birthYear < 18) continue;
+      if (!kind || !['RETIRED', 'FREELANCE'].includes(row.occupation) || row.minor) continue;
       if (!['CONSENT', 'REGULATION'].includes(row.basis)) {
         excluded.push({ residentId: row.residentId, basis: row.basis });
         continue;
@@ -181,7 +180,7 @@ describe('monthly public disclosure (媒体公示)', () => {
   }
 
   const resident = (overrides: Partial<GradedResident>): GradedResident => ({
-    residentId: randomUUID(), occupation: 'RETIRED', institutionId: null, partyMemberId: null, minor: false, name: null,
+    residentId: randomUUID(), occupation: 'RETIRED', institutionId: null, partyMemberId: null, minor: false,
     maskedName: null, disclosureBasis: null, ...overrides,
   });
 

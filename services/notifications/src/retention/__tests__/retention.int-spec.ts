@@ -10,6 +10,7 @@ import { testInfrastructure, workerDatabasePrefix } from '#libs/testing';
 import { PublicDisclosure } from '../../disclosure/disclosure.models.js';
 import { DisclosureService } from '../../disclosure/disclosure.service.js';
 import { HouseholdGradesPublishedHandler, MonthlyEvaluationCompletedHandler } from '../../grades/grade-events.handler.js';
+import type { NoticeAddressees } from '../../notices/notice-addressees.js';
 import { NoticeGenerator } from '../../notices/notice-generator.js';
 import { notificationsService } from '../../notifications.service-definition.js';
 import { NoticeTemplateEntity } from '../../templates/notice-template.entity.js';
@@ -53,13 +54,12 @@ function gradesEvent(month: string, households: { householdId: string; names: st
         ruleVersion: 1,
         issues: [],
         correction: false,
-        residents: names.map((name) => ({
+        residents: names.map(() => ({
           residentId: randomUUID(),
           occupation: 'EMPLOYED',
           institutionId: INSTITUTION,
           partyMemberId: null,
           minor: false,
-          name,
           maskedName: null,
           disclosureBasis: 'NONE',
         })),
@@ -109,10 +109,10 @@ describe('retention of personal data in notifications', () => {
     await ensureDatabase(testInfrastructure().databaseUrl, `${workerDatabasePrefix()}retention`);
     dataSource = await new DataSource(serviceDataSourceOptions({ url, entities: [NoticeTemplateEntity], migrations: notificationsService.migrations })).initialize();
     await runMigrations(dataSource);
-    for (const table of ['graded_resident', 'graded_household', 'notice', 'webhook_attempt', 'webhook_delivery', 'webhook_endpoint', 'grade_copy_purge']) {
+    for (const table of ['graded_resident', 'graded_household', 'held_notice', 'notice', 'webhook_attempt', 'webhook_delivery', 'webhook_endpoint', 'grade_copy_purge']) {
       await dataSource.query(`TRUNCATE ${table} CASCADE`);
     }
-    grades = new HouseholdGradesPublishedHandler(dataSource, new NoticeGenerator(dataSource));
+    grades = new HouseholdGradesPublishedHandler(dataSource, new NoticeGenerator(dataSource, {} as NoticeAddressees));
     queues = new QueueRegistry({
       service: ServiceName.Notifications, redisUrl: testInfrastructure().redisUrl, queuePrefix: `test-retention-${randomUUID()}`, background: false,
     });
@@ -130,6 +130,13 @@ describe('retention of personal data in notifications', () => {
     // Grade copies: the month just past the period, and the oldest month inside it.
     await grades.handle(gradesEvent('2026-05', [{ householdId: randomUUID(), names: GRADED_NAMES }]));
     await grades.handle(gradesEvent('2026-06', [{ householdId: randomUUID(), names: GRADED_NAMES }]));
+    // Held notices of both months (a minor's, without a guardian's consent): they go with their month's grade copies.
+    await dataSource.query(
+      `INSERT INTO held_notice (month, district_id, resident_id, kind, household_id, compound_id, institution_id, reason, masked_name)
+       SELECT m::date, $1, gen_random_uuid(), 'REMINDER_NOTICE', gen_random_uuid(), gen_random_uuid(), $2, 'NO_GUARDIAN_CONSENT', '林*雨'
+         FROM unnest(ARRAY['2026-05-01', '2026-06-01']) AS m`,
+      [DISTRICT, INSTITUTION],
+    );
 
     // Notices: more of 2024-11 than one batch (each with its own name in every text), one of 2024-12.
     const [{ id: templateId }] = await dataSource.query(`SELECT id FROM notice_template WHERE kind = 'PRAISE_LETTER' LIMIT 1`);
@@ -185,6 +192,7 @@ describe('retention of personal data in notifications', () => {
 
   it('deletes the grade copies of months past the period and keeps the rest', async () => {
     expect(await gradedMonths()).toEqual({ '2026-06': { households: 1, residents: 2 } });
+    expect(await dataSource.query(`SELECT to_char(month, 'YYYY-MM') AS month FROM held_notice`)).toEqual([{ month: '2026-06' }]);
   });
 
   it('redacts old notices: the row stays, the full name is nowhere in it', async () => {
@@ -248,7 +256,7 @@ describe('retention of personal data in notifications', () => {
   });
 
   it('does not wait for the grades of a deleted month when its completion arrives late', async () => {
-    const completed = new MonthlyEvaluationCompletedHandler(dataSource, new NoticeGenerator(dataSource));
+    const completed = new MonthlyEvaluationCompletedHandler(dataSource, new NoticeGenerator(dataSource, {} as NoticeAddressees));
     const districtId = randomUUID();
     for (const month of ['2026-05', '2026-06']) {
       await completed.handle({
@@ -285,6 +293,6 @@ describe('retention of personal data in notifications', () => {
   it('names no one in its log lines', () => {
     const names = [...GRADED_NAMES, OLD_NOTICE_NAME, RECENT_NOTICE_NAME];
     expect(logged.filter((line) => names.some((name) => line.includes(name)))).toEqual([]);
-    expect(logged).toContainEqual(expect.stringMatching(/2 residents deleted; notices before 2024-12-01: 5001 redacted; .*: 10001 deleted/));
+    expect(logged).toContainEqual(expect.stringMatching(/2 residents, 1 held notices deleted; notices before 2024-12-01: 5001 redacted; .*: 10001 deleted/));
   });
 });

@@ -32,7 +32,7 @@ export class RetentionJob implements JobProcessor<RetentionJobData> {
     const jobs = await trimFinishedJobs(queuesOwnedBy(ServiceName.Notifications).map((queue) => this.queues.get(queue)));
     // Counts and cutoffs only: nothing here names anyone.
     this.logger.log(
-      `Job ${job.id}: grade copies before ${result.gradeCopiesBefore}: ${result.gradedHouseholdsDeleted} households, ${result.gradedResidentsDeleted} residents deleted; ` +
+      `Job ${job.id}: grade copies before ${result.gradeCopiesBefore}: ${result.gradedHouseholdsDeleted} households, ${result.gradedResidentsDeleted} residents, ${result.heldNoticesDeleted} held notices deleted; ` +
         `notices before ${result.noticesBefore}: ${result.noticesRedacted} redacted; ` +
         `webhook attempts before ${result.attemptsBefore.toISOString()}: ${result.webhookAttemptsDeleted} deleted; ` +
         `contacts of ${result.enrolmentContactsErased} expired enrolments erased; ` +

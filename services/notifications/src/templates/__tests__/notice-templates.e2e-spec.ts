@@ -20,6 +20,7 @@ describe('notice templates through the gateway', () => {
     expect(response.errors).toBeUndefined();
     const templates = response.data.noticeTemplates.edges.map((e: any) => e.node);
     expect(templates.map((t: any) => [t.kind, t.labelZh])).toEqual([
+      ['GUARDIAN_NOTICE', '致家长告知书'],
       ['PRAISE_LETTER', '垃圾分类表扬信'],
       ['PUBLIC_DISCLOSURE', '媒体公示'],
       ['REMINDER_NOTICE', '垃圾分类提醒单'],
@@ -32,6 +33,11 @@ describe('notice templates through the gateway', () => {
     const reminder = templates.find((t: any) => t.kind === 'REMINDER_NOTICE');
     expect(reminder.placeholders).toEqual(expect.arrayContaining(['institutionName', 'residentName', 'grade', 'reasons']));
     expect(reminder.htmlBody).toContain('<strong>{{grade}}</strong>');
+    // About a minor: to the guardian, the month and grade, and no reasons (no inspection details).
+    const guardian = templates.find((t: any) => t.kind === 'GUARDIAN_NOTICE');
+    expect(guardian.placeholders).toEqual(expect.arrayContaining(['residentName', 'grade', 'institutionName']));
+    expect(guardian.placeholders).not.toContain('reasons');
+    expect(guardian.textBody).toContain('致 {{residentName}} 家长');
   });
 
   it('refuses roles without the permission and unknown ids', async () => {

@@ -215,7 +215,7 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
     );
     m1Household = household.id;
     await households().query(
-      `INSERT INTO resident (household_id, name, occupation, party_member_id, birth_year) VALUES ($1, $2, 'EMPLOYED', $3, 1980)`,
+      `INSERT INTO resident (household_id, name, occupation, party_member_id, birth_date) VALUES ($1, $2, 'EMPLOYED', $3, DATE '1980-03-01')`,
       [m1Household, m1.name, m1.id],
     );
   });
@@ -593,8 +593,8 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
   it('sends a week of many members in events of at most 500 members', async () => {
     // 600 more party members in households, for a week long before the others'.
     await households().query(
-      `INSERT INTO resident (household_id, name, occupation, party_member_id, birth_year)
-       SELECT $1, '党员' || n, 'EMPLOYED', gen_random_uuid(), 1980 FROM generate_series(1, 600) AS n`,
+      `INSERT INTO resident (household_id, name, occupation, party_member_id, birth_date)
+       SELECT $1, '党员' || n, 'EMPLOYED', gen_random_uuid(), DATE '1980-03-01' FROM generate_series(1, 600) AS n`,
       [m1Household],
     );
     const [{ members }] = await households().query(`SELECT count(DISTINCT party_member_id)::int AS members FROM resident WHERE party_member_id IS NOT NULL`);
