@@ -292,10 +292,17 @@ interface Probe {
 }
 
 const nodes = (connection: any): any[] => connection?.edges?.map((edge: any) => edge.node) ?? [];
-const householdProbe = (field: 'address' | 'name' | 'phone' | 'birthYear'): Probe => ({
-  query: 'query($id: ID!) { household(id: $id) { address residents { name phone birthYear } } }',
+const householdProbe = (field: 'address' | 'name' | 'phone' | 'birthDate'): Probe => ({
+  query: 'query($id: ID!) { household(id: $id) { address residents { name phone birthDate } } }',
   variables: (fixtures) => ({ id: fixtures.get('householdId') }),
   values: (data) => (field === 'address' ? [data.household.address] : data.household.residents.map((resident: any) => resident[field])),
+  reader: Role.COMMUNITY_SECRETARY,
+  nonReader: Role.STREET_ADMIN,
+});
+const guardianProbe = (field: 'guardianName' | 'guardianPhone'): Probe => ({
+  query: 'query($id: ID!) { household(id: $id) { residents { guardianConsent { guardianName guardianPhone } } } }',
+  variables: (fixtures) => ({ id: fixtures.get('consentHouseholdId') }),
+  values: (data) => data.household.residents.map((resident: any) => resident.guardianConsent?.[field]),
   reader: Role.COMMUNITY_SECRETARY,
   nonReader: Role.STREET_ADMIN,
 });
@@ -351,7 +358,9 @@ const PROBES: Record<string, Probe> = {
   'Household.address': householdProbe('address'),
   'Resident.name': householdProbe('name'),
   'Resident.phone': householdProbe('phone'),
-  'Resident.birthYear': householdProbe('birthYear'),
+  'Resident.birthDate': householdProbe('birthDate'),
+  'GuardianConsent.guardianName': guardianProbe('guardianName'),
+  'GuardianConsent.guardianPhone': guardianProbe('guardianPhone'),
   'PartyMember.name': partyMemberProbe('name'),
   'PartyMember.phone': partyMemberProbe('phone'),
   'ReportReporter.name': reporterProbe('name'),
@@ -450,6 +459,14 @@ async function arrangeFixtures(
   set('OrgUnit', home.compoundId);
   set('communityId', home.communityId);
   set('streetId', streetId);
+  // A minor of home A whose guardian's consent is on record.
+  await platform.database(ServiceName.Households).query(
+    `INSERT INTO resident (household_id, name, occupation, birth_date, birth_date_precision,
+                           guardian_name, guardian_relation, guardian_phone, guardian_consent_recorded_at, guardian_consent_recorded_by)
+     VALUES ($1, '周小雨', 'STUDENT', current_date - interval '10 years', 'DAY', '周建国', '父亲', '13912345678', now(), 'matrix')`,
+    [home.id],
+  );
+  set('consentHouseholdId', home.id);
   set('residentId', await one(ServiceName.Households, 'SELECT id FROM resident WHERE household_id = $1 ORDER BY id LIMIT 1', [home.id]));
   const [member] = await platform.database(ServiceName.Organization).query(
     `SELECT m.id, to_char(max(v.month), 'YYYY-MM') AS month FROM party_member m JOIN org_unit u ON u.id = m.community_id

@@ -60,6 +60,9 @@ export const householdsPolicies: ServicePolicies = {
     'Mutation.updateResident': [territory(P.REGISTRY_MANAGE, 'id')],
     'Mutation.removeResident': [territory(P.REGISTRY_MANAGE, 'id')],
     'Mutation.recordCommitmentLetter': [territory(P.REGISTRY_MANAGE)],
+    // Only for a resident under 18; the resident's household must lie in the caller's territory.
+    'Mutation.recordGuardianConsent': [territory(P.REGISTRY_MANAGE, 'residentId')],
+    'Mutation.withdrawGuardianConsent': [territory(P.REGISTRY_MANAGE, 'residentId')],
   },
   references: {
     // Households the caller may see: inside their territory, or a resident's own (checked where they are loaded).
@@ -70,6 +73,8 @@ export const householdsPolicies: ServicePolicies = {
     'Household.address': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL, { alsoTheirOwn: true }),
     'Resident.name': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL, { alsoTheirOwn: true }),
     'Resident.phone': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL, { alsoTheirOwn: true }),
-    'Resident.birthYear': personalData([P.PERSONAL_DATA_READ], Masking.WITHHELD),
+    'Resident.birthDate': personalData([P.PERSONAL_DATA_READ], Masking.WITHHELD),
+    'GuardianConsent.guardianName': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL),
+    'GuardianConsent.guardianPhone': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL),
   },
 };

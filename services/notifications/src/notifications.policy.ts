@@ -27,6 +27,8 @@ export const notificationsPolicies: ServicePolicies = {
     'Mutation.acknowledgeNotice': [ofInstitution(P.INSTITUTION_SELF_SERVICE)],
     'Query.notice': [territory(P.NOTICE_READ, 'id'), ofInstitution(P.INSTITUTION_SELF_SERVICE)],
     'Query.notices': [territory(P.NOTICE_READ)],
+    // Notices the month could not make (a minor without consent, an unknown institution), with masked names only.
+    'Query.heldNotices': [territory(P.NOTICE_READ, 'orgUnitId')],
     'Query.noticeStats': [territory(P.NOTICE_READ, 'orgUnitId')],
     'Query.noticeRuleSets': [district(P.NOTICE_READ)],
     'Mutation.createNoticeRuleSet': [wholeDistrict(P.NOTICE_RULES_MANAGE)],
