@@ -108,8 +108,12 @@ export async function seedVolunteers(dataSource: DataSource): Promise<string> {
          RETURNING id, team_id),
        sign_up AS (
          INSERT INTO volunteer_sign_up (activity_id, volunteer_id)
-         SELECT a.id, v.id FROM activity a JOIN volunteer v ON v.team_id = a.team_id
-          WHERE abs(hashtext(a.id::text || v.id::text)) % 2 = 0
+         -- About half the team signs up, never more than the activity's 8 places.
+         SELECT activity_id, volunteer_id FROM (
+           SELECT a.id AS activity_id, v.id AS volunteer_id, row_number() OVER (PARTITION BY a.id ORDER BY v.id) AS n
+             FROM activity a JOIN volunteer v ON v.team_id = a.team_id
+            WHERE abs(hashtext(a.id::text || v.id::text)) % 2 = 0) AS chosen
+          WHERE n <= 8
          RETURNING id)
        SELECT (SELECT count(*)::int FROM activity) AS activities, (SELECT count(*)::int FROM sign_up) AS "signUps"`,
     );

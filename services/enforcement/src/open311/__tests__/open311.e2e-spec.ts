@@ -228,14 +228,14 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     const hidden = {
       hotline: await submit(secretary, { channel: 'HOTLINE', description: '来电：3号楼王阿姨说邻居乱倒垃圾', reporterName: '王阿姨' }),
       observer: await submit(secretary, { channel: 'OBSERVER', description: '观察员：5号楼垃圾房门口堆满' }),
-      appOptedOut: await submit(resident, { channel: 'APP', description: '随手拍：楼上1202天天乱丢', publishDescription: false }),
+      appOptedOut: await submit(resident, { channel: 'APP', description: '随手拍：楼上邻居天天乱丢', publishDescription: false }),
       open311OptedOut: await post({ description: 'Open311：不想公开的描述', publish_description: 'false' }),
     };
     const shown = {
       app: await submit(resident, { channel: 'APP', description: '随手拍：桶边一地垃圾袋' }),
       open311: await post({ description: 'Open311：投放点垃圾袋乱丢' }),
     };
-    const hiddenTexts = ['来电：', '王阿姨', '观察员：', '1202', '不想公开'];
+    const hiddenTexts = ['来电：', '王阿姨', '观察员：', '楼上邻居', '不想公开'];
     const ids = [...Object.values(hidden), ...Object.values(shown)];
 
     const bodies = [

@@ -65,7 +65,7 @@ describe('retention of personal data in households', () => {
       `INSERT INTO household (compound_id, building, unit, room, tenure) VALUES (gen_random_uuid(), 5, 2, 301, 'OWNER') RETURNING id`,
     );
     const [resident] = await dataSource.query(
-      `INSERT INTO resident (household_id, name, occupation, birth_year) VALUES ($1, '王建国', 'RETIRED', 1950) RETURNING id`,
+      `INSERT INTO resident (household_id, name, occupation, birth_date) VALUES ($1, '王建国', 'RETIRED', date '1950-03-01') RETURNING id`,
       [household.id],
     );
     await upload('orphanPastPeriod', PAST_PERIOD);
@@ -74,6 +74,9 @@ describe('retention of personal data in households', () => {
     const inspected = await upload('inspection', PAST_PERIOD);
     const checkedIn = await upload('checkIn', PAST_PERIOD);
     const letter = await upload('letter', PAST_PERIOD);
+    // Stored before citations were recorded: enforcement may cite it without households knowing, so it is kept.
+    const legacy = await upload('legacy', PAST_PERIOD);
+    await dataSource.query(`UPDATE upload SET metadata_stripped = false WHERE id = $1`, [legacy]);
     await dataSource.query(
       `INSERT INTO inspection (household_id, kind, result, inspector_id, inspected_at, photo_ids) VALUES ($1, 'BIN_SIDE', 'PASS', 'inspector-1', $2, ARRAY[gen_random_uuid(), $3::uuid])`,
       [household.id, PAST_PERIOD, inspected],
@@ -84,6 +87,14 @@ describe('retention of personal data in households', () => {
     await dataSource.query(`INSERT INTO commitment_letter (household_id, signer_resident_id, signed_on, photo_id, recorded_by) VALUES ($1, $2, '2026-10-01', $3, 'secretary')`, [
       household.id, resident.id, letter,
     ]);
+    // Each record cites its photo as the services do, in upload_citation (retention reads only that).
+    await dataSource.query(
+      `INSERT INTO upload_citation (upload_id, record_kind, record_id, household_id, cited_by)
+       SELECT $1::uuid, 'INSPECTION', i.id, $4::uuid, 'inspector-1' FROM inspection i WHERE $1::uuid = ANY(i.photo_ids)
+       UNION ALL SELECT $2::uuid, 'CHECK_IN', c.id, $4::uuid, 'member-1' FROM photo_check_in c WHERE c.photo_id = $2::uuid
+       UNION ALL SELECT $3::uuid, 'COMMITMENT_LETTER', l.id, $4::uuid, 'secretary' FROM commitment_letter l WHERE l.photo_id = $3::uuid`,
+      [inspected, checkedIn, letter, household.id],
+    );
     // More orphans than one batch (rows only: deleting a file that is not there is no error).
     await dataSource.query(
       `INSERT INTO upload (content_type, size_bytes, sha256, storage_key, uploaded_by, created_at)
@@ -114,9 +125,9 @@ describe('retention of personal data in households', () => {
     expect(left).toBe(0);
   });
 
-  it('keeps uploads cited by an inspection, a check-in or a commitment letter, and younger orphans, with their files', async () => {
+  it('keeps uploads cited by an inspection, a check-in or a commitment letter, younger orphans and photos stored before citations were recorded, with their files', async () => {
     const ids = await uploadIds();
-    for (const label of ['orphanWithinPeriod', 'inspection', 'checkIn', 'letter']) {
+    for (const label of ['orphanWithinPeriod', 'inspection', 'checkIn', 'letter', 'legacy']) {
       expect(ids).toContain(uploads[label].id);
       expect(existsSync(join(root, uploads[label].key))).toBe(true);
     }
