@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveReference, Resolver } from '@nestjs/graphql';
-import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { type Caller } from '#libs/auth';
 import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { CampaignState } from './campaign-enums.js';
 import { CampaignsArgs, CreateCampaignInput } from './campaign.inputs.js';
@@ -12,20 +12,17 @@ export class CampaignResolver {
 
   @Query(() => Campaign)
   campaign(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<Campaign> {
-    requirePermission(caller, Permission.CAMPAIGN_READ);
     return this.campaignService.get(caller, id);
   }
 
   @Query(() => CampaignConnection, { description: 'Campaigns that concern your territory, ordered by start date.' })
   campaigns(@CurrentCaller() caller: Caller, @Args() args: CampaignsArgs): Promise<CampaignConnection> {
-    requirePermission(caller, Permission.CAMPAIGN_READ);
     if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
     return this.campaignService.list(caller, args);
   }
 
   @Mutation(() => Campaign, { description: 'Creates a campaign in state DRAFT.' })
   createCampaign(@CurrentCaller() caller: Caller, @Args('input') input: CreateCampaignInput): Promise<Campaign> {
-    requirePermission(caller, Permission.CAMPAIGN_MANAGE);
     input.targetUnitIds = input.targetUnitIds.map((id) => requireUuid(id, 'targetUnitIds'));
     input.participatingBureauIds = input.participatingBureauIds.map((id) => requireUuid(id, 'participatingBureauIds'));
     if (input.leadBureauId) input.leadBureauId = requireUuid(input.leadBureauId, 'leadBureauId');
@@ -38,7 +35,6 @@ export class CampaignResolver {
     @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
     @Args('state', { type: () => CampaignState }) state: CampaignState,
   ): Promise<Campaign> {
-    requirePermission(caller, Permission.CAMPAIGN_MANAGE);
     return this.campaignService.changeState(caller, id, state);
   }
 

@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { type Caller } from '#libs/auth';
 import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { AssessmentService } from './assessment.service.js';
 import {
@@ -17,20 +17,17 @@ export class CaseResolver {
   ) {}
 
   @Query(() => [RegulationArticle], { description: 'Regulation articles cases can cite, with their fine ranges and appeal windows.' })
-  regulationArticles(@CurrentCaller() caller: Caller): Promise<RegulationArticle[]> {
-    requirePermission(caller, Permission.CASE_READ);
+  regulationArticles(): Promise<RegulationArticle[]> {
     return this.caseService.regulationArticles();
   }
 
   @Query(() => Case)
   case(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<Case> {
-    requirePermission(caller, Permission.CASE_READ);
     return this.caseService.get(caller, id);
   }
 
   @Query(() => CaseConnection, { description: 'Cases found in your territory, newest first.' })
   cases(@CurrentCaller() caller: Caller, @Args() args: CasesArgs): Promise<CaseConnection> {
-    requirePermission(caller, Permission.CASE_READ);
     if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
     return this.caseService.list(caller, args);
   }
@@ -39,7 +36,6 @@ export class CaseResolver {
     description: 'Monthly assessment of the property companies with cases in the month (in your territory), lowest score first.',
   })
   propertyCompanyAssessment(@CurrentCaller() caller: Caller, @Args() args: AssessmentArgs): Promise<PropertyCompanyAssessmentConnection> {
-    requirePermission(caller, Permission.CASE_READ);
     return this.assessments.list(caller, args.month, args);
   }
 
@@ -49,7 +45,6 @@ export class CaseResolver {
     @Args('institutionId', { type: () => ID }, ParseUuidPipe) institutionId: string,
     @Args('month') month: string,
   ): Promise<PropertyCompanyAssessment> {
-    requirePermission(caller, Permission.CASE_READ);
     return this.assessments.ofCompany(caller, institutionId, month);
   }
 
@@ -63,7 +58,6 @@ export class CaseResolver {
     })
     idempotencyKey?: string | null,
   ): Promise<Case> {
-    requirePermission(caller, Permission.CASE_MANAGE);
     input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
     if (input.householdId) input.householdId = requireUuid(input.householdId, 'householdId');
     if (input.institutionId) input.institutionId = requireUuid(input.institutionId, 'institutionId');
@@ -75,35 +69,30 @@ export class CaseResolver {
 
   @Mutation(() => Case, { description: 'OPENED → RECTIFICATION_NOTICE_ISSUED. At the comply-by date a job makes the case FOLLOW_UP_DUE.' })
   issueRectificationNotice(@CurrentCaller() caller: Caller, @Args() args: IssueRectificationNoticeArgs): Promise<Case> {
-    requirePermission(caller, Permission.CASE_MANAGE);
     args.caseId = requireUuid(args.caseId, 'caseId');
     return this.caseService.issueRectificationNotice(caller, args);
   }
 
   @Mutation(() => Case, { description: 'FOLLOW_UP_DUE → CLOSED (complied) or NOT_RECTIFIED.' })
   recordFollowUp(@CurrentCaller() caller: Caller, @Args() args: RecordFollowUpArgs): Promise<Case> {
-    requirePermission(caller, Permission.CASE_MANAGE);
     args.caseId = requireUuid(args.caseId, 'caseId');
     return this.caseService.recordFollowUp(caller, args);
   }
 
   @Mutation(() => Case, { description: 'NOT_RECTIFIED → PENALISED; the fine must lie within the article\'s range (FINE_OUT_OF_RANGE).' })
   penalise(@CurrentCaller() caller: Caller, @Args() args: PenaliseArgs): Promise<Case> {
-    requirePermission(caller, Permission.CASE_MANAGE);
     args.caseId = requireUuid(args.caseId, 'caseId');
     return this.caseService.penalise(caller, args);
   }
 
   @Mutation(() => Case, { description: 'PENALISED → APPEALED, up to and including the appeal deadline (APPEAL_WINDOW_CLOSED after it).' })
   appealPenalty(@CurrentCaller() caller: Caller, @Args() args: AppealPenaltyArgs): Promise<Case> {
-    requirePermission(caller, Permission.CASE_MANAGE);
     args.caseId = requireUuid(args.caseId, 'caseId');
     return this.caseService.appealPenalty(caller, args);
   }
 
   @Mutation(() => Case, { description: 'APPEALED → UPHELD (the penalty becomes final and is exported) or OVERTURNED.' })
   decideAppeal(@CurrentCaller() caller: Caller, @Args() args: DecideAppealArgs): Promise<Case> {
-    requirePermission(caller, Permission.CASE_MANAGE);
     args.caseId = requireUuid(args.caseId, 'caseId');
     return this.caseService.decideAppeal(caller, args);
   }
@@ -112,7 +101,6 @@ export class CaseResolver {
     description: 'PENALISED | UPHELD → REVOKED (e.g. after reconsideration or a court decision). An export already made is retracted.',
   })
   revokePenalty(@CurrentCaller() caller: Caller, @Args() args: RevokePenaltyArgs): Promise<Case> {
-    requirePermission(caller, Permission.CASE_MANAGE);
     args.caseId = requireUuid(args.caseId, 'caseId');
     return this.caseService.revokePenalty(caller, args);
   }

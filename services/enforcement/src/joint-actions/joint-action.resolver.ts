@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { type Caller } from '#libs/auth';
 import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { InstitutionRef, OrgUnitRef } from '#libs/references';
 import { BureauCalendarService } from './bureau-calendar.service.js';
@@ -18,13 +18,11 @@ export class JointActionResolver {
 
   @Query(() => JointAction)
   jointAction(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<JointAction> {
-    requirePermission(caller, Permission.CAMPAIGN_READ);
     return this.actions.get(caller, id);
   }
 
   @Query(() => JointActionConnection, { description: 'Joint actions that concern your territory, by start time.' })
   jointActions(@CurrentCaller() caller: Caller, @Args() args: JointActionsArgs): Promise<JointActionConnection> {
-    requirePermission(caller, Permission.CAMPAIGN_READ);
     if (args.unitId) args.unitId = requireUuid(args.unitId, 'unitId');
     if (args.bureauId) args.bureauId = requireUuid(args.bureauId, 'bureauId');
     return this.actions.list(caller, args);
@@ -34,7 +32,6 @@ export class JointActionResolver {
     description: 'Schedules a joint action. A team, officer or unit (or a unit containing or inside it) already booked in an overlapping window is refused with CONFLICT SCHEDULE_CONFLICT naming that action.',
   })
   scheduleJointAction(@CurrentCaller() caller: Caller, @Args('input') input: ScheduleJointActionInput): Promise<JointAction> {
-    requirePermission(caller, Permission.JOINT_ACTION_SCHEDULE);
     if (input.campaignId) input.campaignId = requireUuid(input.campaignId, 'campaignId');
     input.leadBureauId = requireUuid(input.leadBureauId, 'leadBureauId');
     input.targetUnitIds = input.targetUnitIds.map((id) => requireUuid(id, 'targetUnitIds'));
@@ -51,7 +48,6 @@ export class JointActionResolver {
     @Args('endsAt') endsAt: Date,
     @Args('reason') reason: string,
   ): Promise<JointAction> {
-    requirePermission(caller, Permission.JOINT_ACTION_SCHEDULE);
     return this.actions.reschedule(caller, id, startsAt, endsAt, reason);
   }
 
@@ -61,7 +57,6 @@ export class JointActionResolver {
     @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
     @Args('reason') reason: string,
   ): Promise<JointAction> {
-    requirePermission(caller, Permission.JOINT_ACTION_SCHEDULE);
     return this.actions.cancel(caller, id, reason);
   }
 
@@ -74,7 +69,6 @@ export class JointActionResolver {
     @Args('input') input: RecordActionFindingInput,
     @Args('idempotencyKey') idempotencyKey: string,
   ): Promise<ActionFinding> {
-    requirePermission(caller, Permission.JOINT_ACTION_SCHEDULE);
     if (input.householdId) input.householdId = requireUuid(input.householdId, 'householdId');
     if (input.propertyCompanyId) input.propertyCompanyId = requireUuid(input.propertyCompanyId, 'propertyCompanyId');
     if (input.orgUnitId) input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
@@ -87,7 +81,6 @@ export class JointActionResolver {
     @CurrentCaller() caller: Caller,
     @Args('bureauId', { type: () => ID }, ParseUuidPipe) bureauId: string,
   ): Promise<BureauCalendarFeed> {
-    requirePermission(caller, Permission.JOINT_ACTION_SCHEDULE);
     return this.calendars.rotate(caller, bureauId);
   }
 
@@ -97,7 +90,6 @@ export class JointActionResolver {
     @Args('bureauId', { type: () => ID }, ParseUuidPipe) bureauId: string,
     @Args('orgUnitId', { type: () => ID }, ParseUuidPipe) orgUnitId: string,
   ): Promise<BureauRemit> {
-    requirePermission(caller, Permission.JOINT_ACTION_SCHEDULE);
     await this.actions.grantRemit(caller, bureauId, orgUnitId);
     return Object.assign(new BureauRemit(), { bureau: InstitutionRef.of(bureauId), orgUnit: OrgUnitRef.of(orgUnitId) });
   }
@@ -108,14 +100,12 @@ export class JointActionResolver {
     @Args('bureauId', { type: () => ID }, ParseUuidPipe) bureauId: string,
     @Args('orgUnitId', { type: () => ID }, ParseUuidPipe) orgUnitId: string,
   ): Promise<boolean> {
-    requirePermission(caller, Permission.JOINT_ACTION_SCHEDULE);
     await this.actions.revokeRemit(caller, bureauId, orgUnitId);
     return true;
   }
 
   @Query(() => [OrgUnitRef], { description: "The units a bureau's remit names (each covering everything under it)." })
-  async bureauRemit(@CurrentCaller() caller: Caller, @Args('bureauId', { type: () => ID }, ParseUuidPipe) bureauId: string): Promise<OrgUnitRef[]> {
-    requirePermission(caller, Permission.CAMPAIGN_READ);
+  async bureauRemit(@Args('bureauId', { type: () => ID }, ParseUuidPipe) bureauId: string): Promise<OrgUnitRef[]> {
     return (await this.actions.remits(bureauId)).map(OrgUnitRef.of);
   }
 
@@ -125,7 +115,6 @@ export class JointActionResolver {
     @Args('bureauId', { type: () => ID }, ParseUuidPipe) bureauId: string,
     @Args('name') name: string,
   ): Promise<EnforcementTeam> {
-    requirePermission(caller, Permission.JOINT_ACTION_SCHEDULE);
     return this.actions.createTeam(caller, bureauId, name);
   }
 
@@ -136,7 +125,6 @@ export class JointActionResolver {
     @Args('name') name: string,
     @Args('userId', { type: () => String, nullable: true }) userId: string | null,
   ): Promise<EnforcementOfficer> {
-    requirePermission(caller, Permission.JOINT_ACTION_SCHEDULE);
     return this.actions.createOfficer(caller, bureauId, name, userId ?? null);
   }
 

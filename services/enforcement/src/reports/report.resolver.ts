@@ -24,7 +24,6 @@ export class ReportResolver {
 
   @Query(() => CitizenReportConnection, { description: 'Citizen reports of your territory, newest first.' })
   reports(@CurrentCaller() caller: Caller, @Args() args: ReportsArgs): Promise<CitizenReportConnection> {
-    requirePermission(caller, Permission.REPORT_HANDLE);
     if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
     return this.reportService.list(caller, args);
   }
@@ -37,7 +36,6 @@ export class ReportResolver {
 
   @Query(() => CitizenReportConnection, { description: 'The reports you made (随手拍, 观察团), newest first.' })
   myReports(@CurrentCaller() caller: Caller, @Args() args: ReportsArgs): Promise<CitizenReportConnection> {
-    requirePermission(caller, Permission.REPORT_SUBMIT);
     return this.reportService.mine(caller, args);
   }
 
@@ -48,7 +46,6 @@ export class ReportResolver {
     @Args('idempotencyKey', { type: () => String, nullable: true, description: 'Send the same key on every retry: the report is filed once.' })
     idempotencyKey?: string | null,
   ): Promise<CitizenReport> {
-    requirePermission(caller, Permission.REPORT_SUBMIT);
     if (input.compoundId) input.compoundId = requireUuid(input.compoundId, 'compoundId');
     return this.reportService.submit(caller, input, idempotencyKey);
   }
@@ -60,13 +57,11 @@ export class ReportResolver {
     @Args('note', NOTE) note?: string | null,
     @Args('publicNote', PUBLIC_NOTE) publicNote?: string | null,
   ) {
-    requirePermission(caller, Permission.REPORT_HANDLE);
     return this.reportService.triage(caller, id, { note, publicNote });
   }
 
   @Mutation(() => CitizenReport, { description: 'TRIAGED (or ASSIGNED, to reassign) → ASSIGNED to a bureau, team or unit.' })
   assignReport(@CurrentCaller() caller: Caller, @Args('input') input: AssignReportInput) {
-    requirePermission(caller, Permission.REPORT_HANDLE);
     return this.reportService.assign(caller, requireUuid(input.id, 'id'), input.assigneeKind, requireUuid(input.assigneeId, 'assigneeId'), {
       note: input.note, publicNote: input.publicNote,
     });
@@ -79,7 +74,6 @@ export class ReportResolver {
     @Args('note', NOTE) note?: string | null,
     @Args('publicNote', PUBLIC_NOTE) publicNote?: string | null,
   ) {
-    requirePermission(caller, Permission.REPORT_HANDLE);
     return this.reportService.start(caller, id, { note, publicNote });
   }
 
@@ -90,7 +84,6 @@ export class ReportResolver {
     @Args('note', NOTE) note?: string | null,
     @Args('publicNote', PUBLIC_NOTE) publicNote?: string | null,
   ) {
-    requirePermission(caller, Permission.REPORT_HANDLE);
     return this.reportService.resolve(caller, id, { note, publicNote });
   }
 
@@ -101,7 +94,6 @@ export class ReportResolver {
     @Args('note', NOTE) note?: string | null,
     @Args('publicNote', PUBLIC_NOTE) publicNote?: string | null,
   ) {
-    requirePermission(caller, Permission.REPORT_HANDLE);
     return this.reportService.reject(caller, id, { note, publicNote });
   }
 
@@ -113,13 +105,11 @@ export class ReportResolver {
     @Args('note', NOTE) note?: string | null,
     @Args('publicNote', PUBLIC_NOTE) publicNote?: string | null,
   ) {
-    requirePermission(caller, Permission.REPORT_HANDLE);
     return this.reportService.markDuplicate(caller, id, originalId, { note, publicNote });
   }
 
   @Mutation(() => CitizenReport, { description: 'Stops the public Open311 feed showing a report\'s description you judge private (staff and the reporter still read it). Needs REPORT_HANDLE in the report\'s territory; one-way.' })
   withholdReportDescription(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<CitizenReport> {
-    requirePermission(caller, Permission.REPORT_HANDLE);
     return this.reportService.withholdDescription(caller, id);
   }
 
@@ -129,7 +119,6 @@ export class ReportResolver {
     @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
     @Args('note', { ...NOTE, description: 'Why you reopen it, for the staff (at most 1000 characters); never published.' }) note?: string | null,
   ) {
-    requirePermission(caller, Permission.REPORT_SUBMIT);
     return this.reportService.reopen(caller, id, note ?? null);
   }
 

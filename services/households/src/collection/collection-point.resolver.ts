@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
-import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { type Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
 import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { CollectionPointsArgs, CreateCollectionPointInput, UpdateCollectionPointInput } from './collection-point.inputs.js';
@@ -13,20 +13,17 @@ export class CollectionPointResolver {
 
   @Query(() => CollectionPoint, { description: 'One collection point; FORBIDDEN when its compound lies outside your territory.' })
   collectionPoint(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<CollectionPoint> {
-    requirePermission(caller, Permission.TERRITORY_READ);
     return this.pointService.get(caller, id);
   }
 
   @Query(() => CollectionPointConnection, { description: 'Collection points (投放点) of the compounds in a unit of your territory.' })
   collectionPoints(@CurrentCaller() caller: Caller, @Args() args: CollectionPointsArgs): Promise<CollectionPointConnection> {
-    requirePermission(caller, Permission.TERRITORY_READ);
     if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
     return this.pointService.list(caller, args);
   }
 
   @Mutation(() => CollectionPoint, { description: 'Creates an active collection point in a compound of your territory.' })
   createCollectionPoint(@CurrentCaller() caller: Caller, @Args('input') input: CreateCollectionPointInput): Promise<CollectionPoint> {
-    requirePermission(caller, Permission.COLLECTION_POINT_MANAGE);
     input.compoundId = requireUuid(input.compoundId, 'compoundId');
     return this.pointService.create(caller, input);
   }
@@ -37,13 +34,11 @@ export class CollectionPointResolver {
     @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
     @Args('input') input: UpdateCollectionPointInput,
   ): Promise<CollectionPoint> {
-    requirePermission(caller, Permission.COLLECTION_POINT_MANAGE);
     return this.pointService.update(caller, id, input);
   }
 
   @Mutation(() => CollectionPoint, { description: 'Takes a point out of service; it stays listed with activeOnly: false.' })
   deactivateCollectionPoint(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<CollectionPoint> {
-    requirePermission(caller, Permission.COLLECTION_POINT_MANAGE);
     return this.pointService.deactivate(caller, id);
   }
 

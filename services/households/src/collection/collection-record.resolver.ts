@@ -1,5 +1,5 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { type Caller } from '#libs/auth';
 import { PageArgs } from '#libs/pagination';
 import { CurrentCaller, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { CollectionPoint } from './collection-point.model.js';
@@ -21,7 +21,6 @@ export class CollectionRecordResolver {
     description: 'Collection records (收运记录) of your territory, oldest day first; filter by point, compound, unit, days (inclusive) and stream.',
   })
   collectionRecords(@CurrentCaller() caller: Caller, @Args() args: CollectionRecordsArgs): Promise<CollectionRecordConnection> {
-    requirePermission(caller, Permission.STATS_READ);
     if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
     if (args.compoundId) args.compoundId = requireUuid(args.compoundId, 'compoundId');
     if (args.collectionPointId) args.collectionPointId = requireUuid(args.collectionPointId, 'collectionPointId');
@@ -32,7 +31,6 @@ export class CollectionRecordResolver {
     description: 'Imported CSV files, newest first: all of them for district-wide callers, your own imports otherwise.',
   })
   collectionImports(@CurrentCaller() caller: Caller, @Args() args: PageArgs): Promise<CollectionImportConnection> {
-    requirePermission(caller, Permission.COLLECTION_RECORD_MANAGE);
     return this.records.listImports(caller, args);
   }
 
@@ -42,7 +40,6 @@ export class CollectionRecordResolver {
       'destination (CONFLICT / ALREADY_RECORDED); FUTURE_DATE, NEGATIVE_WEIGHT, OVER_CEILING (the day\'s total per point).',
   })
   recordCollection(@CurrentCaller() caller: Caller, @Args('input') input: RecordCollectionInput): Promise<CollectionRecord> {
-    requirePermission(caller, Permission.COLLECTION_RECORD_MANAGE);
     if (input.collectionPointId) input.collectionPointId = requireUuid(input.collectionPointId, 'collectionPointId');
     if (input.compoundId) input.compoundId = requireUuid(input.compoundId, 'compoundId');
     return this.records.record(caller, input);
@@ -60,7 +57,6 @@ export class CollectionRecordResolver {
     @Args('csv') csv: string,
     @Args('fileName', { type: () => String, nullable: true }) fileName?: string | null,
   ): Promise<CollectionImportResult> {
-    requirePermission(caller, Permission.COLLECTION_RECORD_MANAGE);
     return this.records.importCsv(caller, csv, fileName?.slice(0, 255) ?? null);
   }
 

@@ -31,7 +31,6 @@ export class DoorToDoorCollectionResolver {
     @Args('input') input: RequestDoorToDoorCollectionInput,
     @Args('idempotencyKey') idempotencyKey: string,
   ): Promise<DoorToDoorCollection> {
-    requirePermission(caller, Permission.COLLECTION_REQUEST_CREATE);
     input.householdId = requireUuid(input.householdId, 'householdId');
     return this.requests.request(caller, input, idempotencyKey);
   }
@@ -47,7 +46,6 @@ export class DoorToDoorCollectionResolver {
     @Args('status', { type: () => DoorToDoorCollectionStatus }) status: DoorToDoorCollectionStatus,
     @Args('note', { type: () => String, nullable: true }) note?: string | null,
   ): Promise<DoorToDoorCollection> {
-    requirePermission(caller, Permission.COLLECTION_REQUEST_HANDLE);
     return this.requests.update(caller, id, status, note);
   }
 
@@ -57,7 +55,6 @@ export class DoorToDoorCollectionResolver {
     @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
     @Args('note', { type: () => String, nullable: true }) note?: string | null,
   ): Promise<DoorToDoorCollection> {
-    requirePermission(caller, Permission.COLLECTION_REQUEST_CREATE);
     return this.requests.cancel(caller, id, note);
   }
 
@@ -69,7 +66,6 @@ export class DoorToDoorCollectionResolver {
 
   @Query(() => DoorToDoorCollectionConnection, { description: 'Door-to-door collection requests of households in your territory, by preferred date.' })
   doorToDoorCollections(@CurrentCaller() caller: Caller, @Args() args: DoorToDoorCollectionsArgs): Promise<DoorToDoorCollectionConnection> {
-    requirePermission(caller, Permission.COLLECTION_REQUEST_HANDLE);
     if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
     if (args.householdId) args.householdId = requireUuid(args.householdId, 'householdId');
     return this.requests.list(caller, args);
@@ -77,7 +73,6 @@ export class DoorToDoorCollectionResolver {
 
   @Query(() => DoorToDoorCollectionConnection, { description: 'A resident’s own household’s requests, by preferred date.' })
   myDoorToDoorCollections(@CurrentCaller() caller: Caller, @Args() args: MyDoorToDoorCollectionsArgs): Promise<DoorToDoorCollectionConnection> {
-    requirePermission(caller, Permission.COLLECTION_REQUEST_CREATE);
     return this.requests.listOwn(caller, args);
   }
 

@@ -1,5 +1,5 @@
 import { Args, Context, ID, Parent, Query, ResolveReference, Resolver } from '@nestjs/graphql';
-import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { type Caller } from '#libs/auth';
 import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { Household, HouseholdConnection } from './household.model.js';
 import { HouseholdService } from './household.service.js';
@@ -11,13 +11,11 @@ export class HouseholdResolver {
 
   @Query(() => Household, { description: 'One household; FORBIDDEN when it lies outside your territory.' })
   household(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<Household> {
-    requirePermission(caller, Permission.HOUSEHOLD_READ);
     return this.householdService.get(caller, id);
   }
 
   @Query(() => HouseholdConnection, { description: 'Households in a unit of your territory and below it, in address order.' })
   households(@CurrentCaller() caller: Caller, @Args() args: HouseholdsArgs): Promise<HouseholdConnection> {
-    requirePermission(caller, Permission.HOUSEHOLD_READ);
     args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
     return this.householdService.list(caller, args);
   }

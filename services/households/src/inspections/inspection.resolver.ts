@@ -1,5 +1,5 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { type Caller } from '#libs/auth';
 import { CurrentCaller, requireUuid } from '#libs/platform';
 import { Inspection, InspectionConnection, InspectionsArgs, RecordInspectionInput } from './inspection.models.js';
 import { InspectionService } from './inspection.service.js';
@@ -16,7 +16,6 @@ export class InspectionResolver {
     @Args('input') input: RecordInspectionInput,
     @Args('idempotencyKey') idempotencyKey: string,
   ): Promise<Inspection> {
-    requirePermission(caller, Permission.INSPECTION_RECORD);
     input.householdId = requireUuid(input.householdId, 'householdId');
     input.photoIds = input.photoIds.map((id) => requireUuid(id, 'photoIds'));
     return this.inspectionService.record(caller, input, idempotencyKey);
@@ -24,7 +23,6 @@ export class InspectionResolver {
 
   @Query(() => InspectionConnection, { description: "A household's inspections, newest first." })
   inspections(@CurrentCaller() caller: Caller, @Args() args: InspectionsArgs): Promise<InspectionConnection> {
-    requirePermission(caller, Permission.EVALUATION_READ);
     args.householdId = requireUuid(args.householdId, 'householdId');
     return this.inspectionService.list(caller, args);
   }

@@ -1,5 +1,5 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { Permission, type Caller } from '#libs/auth';
 import { CurrentCaller, requireUuid } from '#libs/platform';
 import { requireAnyPermission } from './access.js';
 import { FollowUpVisitService } from './follow-up-visit.service.js';
@@ -19,7 +19,6 @@ export class FollowUpVisitResolver {
     @Args('input') input: RecordFollowUpVisitInput,
     @Args('idempotencyKey') idempotencyKey: string,
   ): Promise<FollowUpVisit> {
-    requirePermission(caller, Permission.OUTREACH);
     input.claimId = requireUuid(input.claimId, 'claimId');
     return this.visits.record(caller, input, idempotencyKey);
   }

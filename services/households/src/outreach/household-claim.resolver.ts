@@ -1,5 +1,5 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { Permission, type Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
 import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { Household } from '../households/household.model.js';
@@ -42,7 +42,6 @@ export class HouseholdClaimResolver {
     @Args('householdId', { type: () => ID }, ParseUuidPipe) householdId: string,
     @Args('idempotencyKey') idempotencyKey: string,
   ): Promise<HouseholdClaim> {
-    requirePermission(caller, Permission.OUTREACH);
     return this.claims.claim(caller, householdId, idempotencyKey);
   }
 
@@ -53,7 +52,6 @@ export class HouseholdClaimResolver {
     @Args('claimantId', { description: 'User id of the party member or volunteer.' }) claimantId: string,
     @Args('claimantType', { type: () => ClaimantType }) claimantType: ClaimantType,
   ): Promise<HouseholdClaim> {
-    requirePermission(caller, Permission.OUTREACH);
     return this.claims.assign(caller, householdId, claimantId, claimantType);
   }
 
@@ -63,7 +61,6 @@ export class HouseholdClaimResolver {
     @Args('claimId', { type: () => ID }, ParseUuidPipe) claimId: string,
     @Args('reason', { description: '1–200 characters.' }) reason: string,
   ): Promise<HouseholdClaim> {
-    requirePermission(caller, Permission.OUTREACH);
     return this.claims.release(caller, claimId, reason);
   }
 

@@ -1,5 +1,5 @@
 import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { type Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
 import { CurrentCaller, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { Household } from '../households/household.model.js';
@@ -21,14 +21,12 @@ export class HouseholdUpgradeResolver {
     description: 'Households of a unit graded QUALIFIED in `month` after UNQUALIFIED the month before (不合格户升为合格户).',
   })
   householdUpgrades(@CurrentCaller() caller: Caller, @Args() args: HouseholdUpgradesArgs): Promise<HouseholdUpgradeConnection> {
-    requirePermission(caller, Permission.STATS_READ);
     args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
     return this.upgrades.list(caller, args);
   }
 
   @Query(() => UpgradeCount, { description: 'How many households of a unit were upgraded from 不合格 to 合格 over a period of months.' })
   upgradeCount(@CurrentCaller() caller: Caller, @Args() args: UpgradeCountArgs): Promise<UpgradeCount> {
-    requirePermission(caller, Permission.STATS_READ);
     args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
     return this.upgrades.count(caller, args);
   }

@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { type Caller } from '#libs/auth';
 import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { Household } from '../households/household.model.js';
 import { HouseholdService } from '../households/household.service.js';
@@ -27,7 +27,6 @@ export class RegistryResolver {
 
   @Mutation(() => Household, { description: 'Registers a household at a flat of a compound in your territory.' })
   async registerHousehold(@CurrentCaller() caller: Caller, @Args('input') input: RegisterHouseholdInput): Promise<Household> {
-    requirePermission(caller, Permission.REGISTRY_MANAGE);
     input.compoundId = requireUuid(input.compoundId, 'compoundId');
     if (input.propertyCompanyId) input.propertyCompanyId = requireUuid(input.propertyCompanyId, 'propertyCompanyId');
     return this.households.get(caller, await this.registry.registerHousehold(caller, input));
@@ -39,7 +38,6 @@ export class RegistryResolver {
     @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
     @Args('input') input: UpdateHouseholdInput,
   ): Promise<Household> {
-    requirePermission(caller, Permission.REGISTRY_MANAGE);
     if (input.propertyCompanyId) input.propertyCompanyId = requireUuid(input.propertyCompanyId, 'propertyCompanyId');
     if (input.compoundId) input.compoundId = requireUuid(input.compoundId, 'compoundId');
     await this.registry.updateHousehold(caller, id, input);
@@ -53,7 +51,6 @@ export class RegistryResolver {
       'Cases already opened against it stay; new ones are refused.',
   })
   async removeHousehold(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<string> {
-    requirePermission(caller, Permission.REGISTRY_MANAGE);
     await this.registry.removeHousehold(caller, id);
     return id;
   }
@@ -64,7 +61,6 @@ export class RegistryResolver {
     @Args('householdId', { type: () => ID }, ParseUuidPipe) householdId: string,
     @Args('input') input: ResidentInput,
   ): Promise<Household> {
-    requirePermission(caller, Permission.REGISTRY_MANAGE);
     validateIds(input);
     await this.registry.addResident(caller, householdId, input);
     return this.households.get(caller, householdId);
@@ -76,14 +72,12 @@ export class RegistryResolver {
     @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
     @Args('input') input: ResidentInput,
   ): Promise<Household> {
-    requirePermission(caller, Permission.REGISTRY_MANAGE);
     validateIds(input);
     return this.households.get(caller, await this.registry.updateResident(caller, id, input));
   }
 
   @Mutation(() => Household)
   async removeResident(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<Household> {
-    requirePermission(caller, Permission.REGISTRY_MANAGE);
     return this.households.get(caller, await this.registry.removeResident(caller, id));
   }
 
@@ -95,7 +89,6 @@ export class RegistryResolver {
     @Args('residentId', { type: () => ID }, ParseUuidPipe) residentId: string,
     @Args('input') input: GuardianConsentInput,
   ): Promise<Household> {
-    requirePermission(caller, Permission.REGISTRY_MANAGE);
     return this.households.get(caller, await this.registry.recordGuardianConsent(caller, residentId, input));
   }
 
@@ -104,7 +97,6 @@ export class RegistryResolver {
     @CurrentCaller() caller: Caller,
     @Args('residentId', { type: () => ID }, ParseUuidPipe) residentId: string,
   ): Promise<Household> {
-    requirePermission(caller, Permission.REGISTRY_MANAGE);
     return this.households.get(caller, await this.registry.withdrawGuardianConsent(caller, residentId));
   }
 
@@ -114,7 +106,6 @@ export class RegistryResolver {
     @Args('input') input: RecordCommitmentLetterInput,
     @Args('idempotencyKey') idempotencyKey: string,
   ): Promise<Household> {
-    requirePermission(caller, Permission.REGISTRY_MANAGE);
     input.householdId = requireUuid(input.householdId, 'householdId');
     input.signerResidentId = requireUuid(input.signerResidentId, 'signerResidentId');
     if (input.photoId) input.photoId = requireUuid(input.photoId, 'photoId');

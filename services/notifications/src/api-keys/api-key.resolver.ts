@@ -1,5 +1,5 @@
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Permission, hasPermission, requirePermission, type Caller } from '#libs/auth';
+import { Permission, hasPermission, type Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
 import type { ConnectionShape } from '#libs/pagination';
 import { CurrentCaller, ParseUuidPipe, requireUuid } from '#libs/platform';
@@ -42,19 +42,16 @@ export class ApiKeyResolver {
     @Args('contactPhone', { type: () => String, nullable: true }) contactPhone: string | null,
     @Args('expiresInHours', { type: () => Int, nullable: true, description: `Default ${DEFAULT_ENROLMENT_HOURS}.` }) expiresInHours: number | null,
   ): Promise<IssuedInstitutionEnrolment> {
-    requirePermission(caller, Permission.API_KEY_MANAGE);
     return this.enrolments.issue(caller, { institutionId, label, contactName, contactPhone, expiresInHours });
   }
 
   @Mutation(() => InstitutionEnrolment, { description: 'Closes an enrolment that was not redeemed: its code stops working.' })
   cancelInstitutionEnrolment(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<InstitutionEnrolment> {
-    requirePermission(caller, Permission.API_KEY_MANAGE);
     return this.enrolments.cancel(caller, id);
   }
 
   @Query(() => InstitutionEnrolmentConnection, { description: 'Enrolments, newest first (never their codes).' })
   institutionEnrolments(@CurrentCaller() caller: Caller, @Args() args: InstitutionEnrolmentsArgs): Promise<ConnectionShape<InstitutionEnrolment>> {
-    requirePermission(caller, Permission.API_KEY_MANAGE);
     if (args.institutionId) args.institutionId = requireUuid(args.institutionId, 'institutionId');
     return this.enrolments.list(caller, args);
   }
@@ -67,7 +64,6 @@ export class ApiKeyResolver {
     @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
     @Args('overlapHours', { type: () => Int, nullable: true }) overlapHours: number | null,
   ): Promise<IssuedApiKey> {
-    requirePermission(caller, Permission.INSTITUTION_SELF_SERVICE);
     return this.apiKeys.rotate(caller, id, overlapHours ?? DEFAULT_ROTATION_OVERLAP_HOURS);
   }
 
@@ -91,8 +87,7 @@ export class ApiKeyResolver {
   @Query(() => ApiKeyAuditEventConnection, {
     description: 'Enrolments issued, cancelled and redeemed, keys rotated and revoked, and personal data read through keys: newest first.',
   })
-  apiKeyAuditEvents(@CurrentCaller() caller: Caller, @Args() args: ApiKeyAuditEventsArgs): Promise<ConnectionShape<ApiKeyAuditEvent>> {
-    requirePermission(caller, Permission.API_KEY_MANAGE);
+  apiKeyAuditEvents(@Args() args: ApiKeyAuditEventsArgs): Promise<ConnectionShape<ApiKeyAuditEvent>> {
     if (args.institutionId) args.institutionId = requireUuid(args.institutionId, 'institutionId');
     if (args.apiKeyId) args.apiKeyId = requireUuid(args.apiKeyId, 'apiKeyId');
     return this.audit.list(args);

@@ -58,13 +58,11 @@ export class DisclosureResolver {
     @Args('entryId', { type: () => ID }, ParseUuidPipe) entryId: string,
     @Args('reason') reason: string,
   ): Promise<PublicDisclosureEntry> {
-    requirePermission(caller, Permission.DISCLOSURE_PREPARE);
     return this.disclosures.exclude(caller, entryId, reason);
   }
 
   @Mutation(() => PublicDisclosureEntry, { description: 'Puts an excluded entry back into a DRAFT disclosure (CONFLICT unless DRAFT).' })
   includeDisclosureEntry(@CurrentCaller() caller: Caller, @Args('entryId', { type: () => ID }, ParseUuidPipe) entryId: string): Promise<PublicDisclosureEntry> {
-    requirePermission(caller, Permission.DISCLOSURE_PREPARE);
     return this.disclosures.include(caller, entryId);
   }
 
@@ -76,13 +74,11 @@ export class DisclosureResolver {
     @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
     @Args('note', { type: () => String, nullable: true }) note: string | null,
   ): Promise<PublicDisclosure> {
-    requirePermission(caller, Permission.DISCLOSURE_APPROVE);
     return this.disclosures.approve(caller, id, note);
   }
 
   @Mutation(() => PublicDisclosure, { description: 'Publishes an APPROVED disclosure: renders its text with the included entries (CONFLICT unless APPROVED).' })
   publishPublicDisclosure(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<PublicDisclosure> {
-    requirePermission(caller, Permission.DISCLOSURE_APPROVE);
     return this.disclosures.publish(caller, id);
   }
 
@@ -92,7 +88,6 @@ export class DisclosureResolver {
     @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
     @Args('reason') reason: string,
   ): Promise<PublicDisclosure> {
-    requirePermission(caller, Permission.DISCLOSURE_APPROVE);
     return this.disclosures.withdraw(caller, id, reason);
   }
 }

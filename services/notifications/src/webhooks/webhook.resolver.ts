@@ -1,5 +1,5 @@
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { type Caller } from '#libs/auth';
 import { PageArgs, type ConnectionShape } from '#libs/pagination';
 import { CurrentCaller, ParseUuidPipe, requireUuid } from '#libs/platform';
 import {
@@ -21,13 +21,11 @@ export class WebhookResolver {
     @Args('url', { description: 'https://… (public addresses only)' }) url: string,
     @Args('description', { type: () => String, nullable: true }) description: string | null,
   ): Promise<RegisteredWebhookEndpoint> {
-    requirePermission(caller, Permission.INSTITUTION_SELF_SERVICE);
     return this.webhooks.register(caller, url, description);
   }
 
   @Query(() => WebhookEndpointConnection, { description: 'Your webhook endpoints, newest first (secret prefixes only).' })
   webhookEndpoints(@CurrentCaller() caller: Caller, @Args() args: PageArgs): Promise<ConnectionShape<WebhookEndpoint>> {
-    requirePermission(caller, Permission.INSTITUTION_SELF_SERVICE);
     return this.webhooks.listEndpoints(caller, args);
   }
 
@@ -39,25 +37,21 @@ export class WebhookResolver {
     @Args('endpointId', { type: () => ID }, ParseUuidPipe) endpointId: string,
     @Args('overlapHours', { type: () => Int, nullable: true }) overlapHours: number | null,
   ): Promise<RotatedWebhookSecret> {
-    requirePermission(caller, Permission.INSTITUTION_SELF_SERVICE);
     return this.webhooks.rotateSecret(caller, endpointId, overlapHours ?? DEFAULT_SECRET_OVERLAP_HOURS);
   }
 
   @Mutation(() => WebhookEndpoint, { description: 'Stops sending to an endpoint; its pending deliveries fail.' })
   disableWebhookEndpoint(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<WebhookEndpoint> {
-    requirePermission(caller, Permission.INSTITUTION_SELF_SERVICE);
     return this.webhooks.disable(caller, id);
   }
 
   @Mutation(() => WebhookEndpoint, { description: 'Turns an endpoint back on (e.g. after it answered 410 Gone): it receives notices generated from now on.' })
   enableWebhookEndpoint(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<WebhookEndpoint> {
-    requirePermission(caller, Permission.INSTITUTION_SELF_SERVICE);
     return this.webhooks.enable(caller, id);
   }
 
   @Query(() => WebhookDeliveryConnection, { description: 'Your webhook deliveries, newest first, with every attempt.' })
   webhookDeliveries(@CurrentCaller() caller: Caller, @Args() args: WebhookDeliveriesArgs): Promise<ConnectionShape<WebhookDelivery>> {
-    requirePermission(caller, Permission.INSTITUTION_SELF_SERVICE);
     if (args.endpointId) args.endpointId = requireUuid(args.endpointId, 'endpointId');
     if (args.noticeId) args.noticeId = requireUuid(args.noticeId, 'noticeId');
     return this.webhooks.listDeliveries(caller, args);
@@ -65,13 +59,11 @@ export class WebhookResolver {
 
   @Mutation(() => WebhookDelivery, { description: 'Sends a delivery’s message again now, with the same webhook-id, whatever its state.' })
   replayWebhookDelivery(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<WebhookDelivery> {
-    requirePermission(caller, Permission.INSTITUTION_SELF_SERVICE);
     return this.webhooks.replay(caller, id);
   }
 
   @Query(() => WebhookPreferences, { description: 'Your webhook choices.' })
   webhookPreferences(@CurrentCaller() caller: Caller): Promise<WebhookPreferences> {
-    requirePermission(caller, Permission.INSTITUTION_SELF_SERVICE);
     return this.webhooks.preferences(caller);
   }
 
@@ -79,15 +71,13 @@ export class WebhookResolver {
     description: 'On: each month’s notices come as one notice.digest message listing them, instead of one notice.created message each (from the next notices generated).',
   })
   setNoticeDigest(@CurrentCaller() caller: Caller, @Args('enabled') enabled: boolean): Promise<WebhookPreferences> {
-    requirePermission(caller, Permission.INSTITUTION_SELF_SERVICE);
     return this.webhooks.setNoticeDigest(caller, enabled);
   }
 
   @Query(() => InstitutionWebhookHealthConnection, {
     description: 'Staff: webhook delivery health per institution with endpoints (endpoints, recent deliveries by state), most failures first.',
   })
-  webhookDeliveryHealth(@CurrentCaller() caller: Caller, @Args() args: WebhookHealthArgs): Promise<ConnectionShape<InstitutionWebhookHealth>> {
-    requirePermission(caller, Permission.NOTICE_READ);
+  webhookDeliveryHealth(@Args() args: WebhookHealthArgs): Promise<ConnectionShape<InstitutionWebhookHealth>> {
     return this.webhooks.health(args);
   }
 }

@@ -37,7 +37,6 @@ export class DutyLogResolver {
       'already closed as MISSED turns it MET.',
   })
   recordDutyLog(@CurrentCaller() caller: Caller, @Args('input') input: RecordDutyLogInput): Promise<DutyLog> {
-    requirePermission(caller, Permission.DUTY_LOG_RECORD);
     if (input.orgUnitId) input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
     if (input.institutionId) input.institutionId = requireUuid(input.institutionId, 'institutionId');
     return this.logs.record(caller, input);
@@ -97,7 +96,6 @@ export class DutyQueryResolver {
     description: '履职周期: closed duty periods (MET or MISSED) of posts in your territory, or of one party organisation and its subtree; latest first.',
   })
   dutyPeriods(@CurrentCaller() caller: Caller, @Args() args: DutyPeriodsArgs): Promise<DutyPeriodConnection> {
-    requirePermission(caller, Permission.DUTY_READ);
     if (args.partyOrgId) args.partyOrgId = requireUuid(args.partyOrgId, 'partyOrgId');
     if (args.memberId) args.memberId = requireUuid(args.memberId, 'memberId');
     return this.reports.periods(caller, args);
@@ -107,7 +105,6 @@ export class DutyQueryResolver {
     description: "未履职上报: missed periods escalated to a party organisation (e.g. a street committee's view of its communities' misses); newest first.",
   })
   dutyEscalations(@CurrentCaller() caller: Caller, @Args() args: DutyEscalationsArgs): Promise<DutyEscalationConnection> {
-    requirePermission(caller, Permission.DUTY_READ);
     if (args.partyOrgId) args.partyOrgId = requireUuid(args.partyOrgId, 'partyOrgId');
     return this.reports.escalations(caller, args);
   }
@@ -116,7 +113,6 @@ export class DutyQueryResolver {
     description: '履职率: closed periods due, met, missed and met/due of a month, per duty kind, of your territory, a party organisation and its subtree, or one member.',
   })
   dutyCompliance(@CurrentCaller() caller: Caller, @Args() args: DutyComplianceArgs): Promise<DutyCompliance> {
-    requirePermission(caller, Permission.DUTY_READ);
     if (args.partyOrgId) args.partyOrgId = requireUuid(args.partyOrgId, 'partyOrgId');
     if (args.memberId) args.memberId = requireUuid(args.memberId, 'memberId');
     return this.reports.compliance(caller, args);
@@ -124,7 +120,6 @@ export class DutyQueryResolver {
 
   @Query(() => MyDuties, { description: '我的履职: the duties your posts owe in a month and what is met so far.' })
   myDuties(@CurrentCaller() caller: Caller, @Args('month', { description: 'YYYY-MM' }) month: string): Promise<MyDuties> {
-    requirePermission(caller, Permission.DUTY_LOG_RECORD);
     return this.reports.myDuties(caller, month);
   }
 }

@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
-import { Permission, hasPermission, requirePermission, type Caller } from '#libs/auth';
+import { Permission, hasPermission, type Caller } from '#libs/auth';
 import { PageArgs } from '#libs/pagination';
 import { CurrentCaller, ParseUuidPipe, requireUuid, type RequestContext } from '#libs/platform';
 import { orgUnitLoader } from '../territory/org-unit.loader.js';
@@ -18,14 +18,12 @@ export class InstitutionResolver {
   ) {}
 
   @Query(() => Institution)
-  async institution(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<Institution> {
-    requirePermission(caller, Permission.INSTITUTION_READ);
+  async institution(@Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<Institution> {
     return Institution.from(await this.institutionService.get(id));
   }
 
   @Query(() => InstitutionConnection, { description: 'Institutions ordered by name.' })
-  institutions(@CurrentCaller() caller: Caller, @Args() args: InstitutionsArgs): Promise<InstitutionConnection> {
-    requirePermission(caller, Permission.INSTITUTION_READ);
+  institutions(@Args() args: InstitutionsArgs): Promise<InstitutionConnection> {
     if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
     return this.institutionService.list(args);
   }

@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { type Caller } from '#libs/auth';
 import { PageArgs } from '#libs/pagination';
 import { CurrentCaller, LocalDateScalar, ParseUuidPipe, byIds, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { orgUnitLoader } from '../territory/org-unit.loader.js';
@@ -16,26 +16,22 @@ export class LeaderResolver {
   constructor(private readonly leaderService: LeaderService) {}
 
   @Query(() => LeaderConnection, { description: 'Leaders of the four leadership bodies, by body and name.' })
-  leaders(@CurrentCaller() caller: Caller, @Args() args: LeadersArgs): Promise<LeaderConnection> {
-    requirePermission(caller, Permission.TERRITORY_READ);
+  leaders(@Args() args: LeadersArgs): Promise<LeaderConnection> {
     return this.leaderService.list(args);
   }
 
   @Mutation(() => Leader)
-  async createLeader(@CurrentCaller() caller: Caller, @Args('input') input: CreateLeaderInput): Promise<Leader> {
-    requirePermission(caller, Permission.LEADER_MANAGE);
+  async createLeader(@Args('input') input: CreateLeaderInput): Promise<Leader> {
     if (input.partyMemberId) input.partyMemberId = requireUuid(input.partyMemberId, 'partyMemberId');
     return Leader.from(await this.leaderService.create(input));
   }
 
   @Mutation(() => LeaderLiaison, { description: "Assigns a leader to liaise with a street from startsOn; the street's previous liaison ends the day before." })
   async assignLiaison(
-    @CurrentCaller() caller: Caller,
     @Args('leaderId', { type: () => ID }, ParseUuidPipe) leaderId: string,
     @Args('streetId', { type: () => ID }, ParseUuidPipe) streetId: string,
     @Args('startsOn', { type: () => LocalDateScalar }) startsOn: string,
   ): Promise<LeaderLiaison> {
-    requirePermission(caller, Permission.LEADER_MANAGE);
     return LeaderLiaison.from(await this.leaderService.assignLiaison(leaderId, streetId, startsOn));
   }
 

@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
-import { Permission, Role, requirePermission, type Caller } from '#libs/auth';
+import { Role, type Caller } from '#libs/auth';
 import { CurrentCaller, ParseUuidPipe, requireUuid, type RequestContext } from '#libs/platform';
 import { Institution } from '../institutions/institution.model.js';
 import { InstitutionService } from '../institutions/institution.service.js';
@@ -24,13 +24,11 @@ export class PartyMemberResolver {
 
   @Query(() => PartyMember, { description: 'One party member: staff within their territory, or a member their own record.' })
   async partyMember(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<PartyMember> {
-    requirePermission(caller, Permission.PARTY_READ);
     return this.members.presentOne(caller, await this.members.get(caller, id));
   }
 
   @Query(() => PartyMemberConnection, { description: 'Party members living in your territory (a party member: only themself).' })
   partyMembers(@CurrentCaller() caller: Caller, @Args() args: PartyMembersArgs): Promise<PartyMemberConnection> {
-    requirePermission(caller, Permission.PARTY_READ);
     if (args.communityId) args.communityId = requireUuid(args.communityId, 'communityId');
     if (args.institutionId) args.institutionId = requireUuid(args.institutionId, 'institutionId');
     if (args.branchId) args.branchId = requireUuid(args.branchId, 'branchId');
@@ -46,7 +44,6 @@ export class PartyMemberResolver {
 
   @Mutation(() => PartyMember)
   async createPartyMember(@CurrentCaller() caller: Caller, @Args('input') input: CreatePartyMemberInput): Promise<PartyMember> {
-    requirePermission(caller, Permission.PARTY_MANAGE);
     if (input.communityId) input.communityId = requireUuid(input.communityId, 'communityId');
     if (input.institutionId) input.institutionId = requireUuid(input.institutionId, 'institutionId');
     if (input.householdId) input.householdId = requireUuid(input.householdId, 'householdId');

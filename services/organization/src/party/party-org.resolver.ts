@@ -1,5 +1,5 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
-import { Permission, requirePermission, type Caller } from '#libs/auth';
+import { type Caller } from '#libs/auth';
 import { PageArgs } from '#libs/pagination';
 import { CurrentCaller, LocalDateScalar, ParseUuidPipe, requireUuid, type RequestContext } from '#libs/platform';
 import { Institution } from '../institutions/institution.model.js';
@@ -26,13 +26,11 @@ export class PartyOrgResolver {
 
   @Query(() => PartyOrg, { description: 'One party organisation. FORBIDDEN when it answers to a unit outside your territory.' })
   async partyOrg(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<PartyOrg> {
-    requirePermission(caller, Permission.PARTY_READ);
     return PartyOrg.from(await this.orgs.get(caller, id));
   }
 
   @Query(() => PartyOrgConnection, { description: 'Party organisations of your territory, top down by kind, then by name.' })
   partyOrgs(@CurrentCaller() caller: Caller, @Args() args: PartyOrgsArgs): Promise<PartyOrgConnection> {
-    requirePermission(caller, Permission.PARTY_READ);
     if (args.parentId) args.parentId = requireUuid(args.parentId, 'parentId');
     if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
     return this.orgs.list(caller, args);
@@ -42,7 +40,6 @@ export class PartyOrgResolver {
     description: 'Adds a party organisation under a parent of the right kind (INVALID_PARENT_KIND otherwise), tied to its unit or institution.',
   })
   async createPartyOrg(@CurrentCaller() caller: Caller, @Args('input') input: CreatePartyOrgInput): Promise<PartyOrg> {
-    requirePermission(caller, Permission.PARTY_MANAGE);
     if (input.parentId) input.parentId = requireUuid(input.parentId, 'parentId');
     if (input.orgUnitId) input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
     if (input.institutionId) input.institutionId = requireUuid(input.institutionId, 'institutionId');
@@ -56,7 +53,6 @@ export class PartyOrgResolver {
     @Args('memberId', { type: () => ID }, ParseUuidPipe) memberId: string,
     @Args('startsOn', { type: () => LocalDateScalar }) startsOn: string,
   ): Promise<PartyOrg> {
-    requirePermission(caller, Permission.PARTY_MANAGE);
     return PartyOrg.from(await this.orgs.appointSecretary(caller, partyOrgId, memberId, startsOn));
   }
 

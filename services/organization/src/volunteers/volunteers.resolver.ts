@@ -56,7 +56,6 @@ export class VolunteerTeamResolver {
     description: '志愿服务队: a volunteer team of a compound branch (小区支部) in your territory. A party organisation of another kind is BAD_USER_INPUT NOT_A_COMPOUND_BRANCH.',
   })
   createVolunteerTeam(@CurrentCaller() caller: Caller, @Args('input') input: CreateVolunteerTeamInput): Promise<VolunteerTeam> {
-    requirePermission(caller, Permission.VOLUNTEER_MANAGE);
     input.compoundBranchId = requireUuid(input.compoundBranchId, 'compoundBranchId');
     return this.teams.createTeam(caller, input);
   }
@@ -85,20 +84,17 @@ export class VolunteerResolver {
       'member (your member record carries this user id), the volunteer is linked to it and your hours count for your vanguard index.',
   })
   async registerVolunteer(@CurrentCaller() caller: Caller, @Args('input') input: RegisterVolunteerInput): Promise<Volunteer> {
-    requirePermission(caller, Permission.VOLUNTEER_SIGN_UP);
     if (input.teamId) input.teamId = requireUuid(input.teamId, 'teamId');
     return this.presentOne(caller, await this.teams.register(caller, input));
   }
 
   @Mutation(() => Volunteer, { description: 'Joins a volunteer team (one at a time; joining another moves you).' })
   async joinVolunteerTeam(@CurrentCaller() caller: Caller, @Args('teamId', { type: () => ID }, ParseUuidPipe) teamId: string): Promise<Volunteer> {
-    requirePermission(caller, Permission.VOLUNTEER_SIGN_UP);
     return this.presentOne(caller, await this.teams.joinTeam(caller, teamId));
   }
 
   @Query(() => Volunteer, { nullable: true, description: 'Your volunteer record, or null before you register.' })
   async myVolunteer(@CurrentCaller() caller: Caller): Promise<Volunteer | null> {
-    requirePermission(caller, Permission.VOLUNTEER_SIGN_UP);
     const row = await this.teams.volunteerOf(caller);
     return row ? this.presentOne(caller, row) : null;
   }
@@ -135,7 +131,6 @@ export class VolunteerActivityResolver {
       `${VOLUNTEER_RULES.minCapacity}–${VOLUNTEER_RULES.maxCapacity}.`,
   })
   createVolunteerActivity(@CurrentCaller() caller: Caller, @Args('input') input: CreateVolunteerActivityInput): Promise<VolunteerActivity> {
-    requirePermission(caller, Permission.VOLUNTEER_MANAGE);
     input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
     if (input.teamId) input.teamId = requireUuid(input.teamId, 'teamId');
     return this.activities.create(caller, input);
@@ -143,19 +138,16 @@ export class VolunteerActivityResolver {
 
   @Mutation(() => VolunteerActivity, { description: 'DRAFT → PUBLISHED: it appears in the feed and takes sign-ups. Only before it starts.' })
   publishVolunteerActivity(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<VolunteerActivity> {
-    requirePermission(caller, Permission.VOLUNTEER_MANAGE);
     return this.activities.transition(caller, id, VolunteerActivityStatus.PUBLISHED);
   }
 
   @Mutation(() => VolunteerActivity, { description: 'DRAFT | PUBLISHED → CANCELLED.' })
   cancelVolunteerActivity(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<VolunteerActivity> {
-    requirePermission(caller, Permission.VOLUNTEER_MANAGE);
     return this.activities.transition(caller, id, VolunteerActivityStatus.CANCELLED);
   }
 
   @Mutation(() => VolunteerActivity, { description: 'PUBLISHED → COMPLETED. Hours may still be approved afterwards.' })
   completeVolunteerActivity(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<VolunteerActivity> {
-    requirePermission(caller, Permission.VOLUNTEER_MANAGE);
     return this.activities.transition(caller, id, VolunteerActivityStatus.COMPLETED);
   }
 
@@ -170,20 +162,17 @@ export class VolunteerActivityResolver {
     @Args('activityId', { type: () => ID }, ParseUuidPipe) activityId: string,
     @Args('entries', { type: () => [VolunteerHoursEntry], nullable: true }) entries?: VolunteerHoursEntry[] | null,
   ): Promise<VolunteerHoursApproval> {
-    requirePermission(caller, Permission.VOLUNTEER_MANAGE);
     for (const entry of entries ?? []) entry.signUpId = requireUuid(entry.signUpId, 'signUpId');
     return this.activities.approveHours(caller, activityId, entries);
   }
 
   @Query(() => VolunteerActivity, { description: 'For organisers: an activity of your territory, any status.' })
   volunteerActivity(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<VolunteerActivity> {
-    requirePermission(caller, Permission.VOLUNTEER_MANAGE);
     return this.activities.get(caller, id);
   }
 
   @Query(() => VolunteerActivityConnection, { description: 'For organisers: activities of your territory, any status, newest start first.' })
   volunteerActivities(@CurrentCaller() caller: Caller, @Args() args: VolunteerActivitiesArgs): Promise<VolunteerActivityConnection> {
-    requirePermission(caller, Permission.VOLUNTEER_MANAGE);
     if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
     return this.activities.list(caller, args);
   }
@@ -244,13 +233,11 @@ export class VolunteerSignUpResolver {
       'nothing written. Signing up again while signed up returns your existing sign-up (idempotent).',
   })
   signUpForActivity(@CurrentCaller() caller: Caller, @Args('activityId', { type: () => ID }, ParseUuidPipe) activityId: string): Promise<VolunteerSignUp> {
-    requirePermission(caller, Permission.VOLUNTEER_SIGN_UP);
     return this.activities.signUp(caller, activityId);
   }
 
   @Mutation(() => VolunteerSignUp, { description: 'Gives your place back (before you check in).' })
   cancelSignUp(@CurrentCaller() caller: Caller, @Args('activityId', { type: () => ID }, ParseUuidPipe) activityId: string): Promise<VolunteerSignUp> {
-    requirePermission(caller, Permission.VOLUNTEER_SIGN_UP);
     return this.activities.cancelSignUp(caller, activityId);
   }
 
@@ -265,13 +252,11 @@ export class VolunteerSignUpResolver {
     @Args('activityId', { type: () => ID }, ParseUuidPipe) activityId: string,
     @Args('at', { type: () => GraphQLISODateTime }) at: Date,
   ): Promise<VolunteerSignUp> {
-    requirePermission(caller, Permission.VOLUNTEER_SIGN_UP);
     return this.activities.checkIn(caller, activityId, at);
   }
 
   @Query(() => VolunteerSignUpConnection, { description: 'Your sign-ups, newest first.' })
   myVolunteerSignUps(@CurrentCaller() caller: Caller, @Args() args: PageArgs): Promise<VolunteerSignUpConnection> {
-    requirePermission(caller, Permission.VOLUNTEER_SIGN_UP);
     return this.activities.listMySignUps(caller, args);
   }
 
@@ -301,7 +286,6 @@ export class VolunteerHoursResolver {
       'For organisers: approved hours in a month (by activity start, Asia/Shanghai) per volunteer or per team, for activities in your territory.',
   })
   volunteerHours(@CurrentCaller() caller: Caller, @Args() args: VolunteerHoursArgs): Promise<VolunteerHoursConnection> {
-    requirePermission(caller, Permission.VOLUNTEER_MANAGE);
     for (const field of ['orgUnitId', 'teamId', 'volunteerId'] as const) {
       if (args[field]) args[field] = requireUuid(args[field], field);
     }
