@@ -20,6 +20,8 @@ export interface RetentionResult extends RetentionCutoffs {
   noticesRedacted: number;
   webhookAttemptsDeleted: number;
   enrolmentContactsErased: number;
+  /** Audit rows of API keys (the key-side record of unmasked reads), kept as long as `personal_data_access`. */
+  apiKeyAuditEventsDeleted: number;
 }
 
 /**
@@ -105,6 +107,14 @@ WITH erased AS (
 )
 SELECT count(*)::int AS count FROM erased`;
 
+/** Deletes a batch of API-key audit rows older than $1: the same period as the audit of unmasked reads they accompany. */
+const DELETE_API_KEY_AUDIT_EVENTS = `
+WITH gone AS (
+  DELETE FROM api_key_audit_event WHERE id = ANY(ARRAY(SELECT id FROM api_key_audit_event WHERE occurred_at < $1 ORDER BY occurred_at LIMIT $2))
+  RETURNING 1
+)
+SELECT count(*)::int AS count FROM gone`;
+
 /**
  * Applies the retention periods as they stand at `firedAt`. Idempotent: what is past a line is gone or redacted after
  * the first run, so running again (a redelivered job, the next day's run) finds nothing more to do for it.
@@ -118,7 +128,12 @@ export async function applyRetention(dataSource: DataSource, firedAt: Date, sett
   const noticesRedacted = await inBatches(dataSource, REDACT_NOTICES, cutoffs.noticesBefore, firedAt);
   const webhookAttemptsDeleted = await inBatches(dataSource, DELETE_WEBHOOK_ATTEMPTS, cutoffs.attemptsBefore);
   const enrolmentContactsErased = await inBatches(dataSource, ERASE_EXPIRED_ENROLMENT_CONTACTS, firedAt);
-  return { ...cutoffs, gradedHouseholdsDeleted, gradedResidentsDeleted, heldNoticesDeleted, noticesRedacted, webhookAttemptsDeleted, enrolmentContactsErased };
+  const auditBefore = new Date(firedAt.getTime() - settings.personalDataAccessDays * 86_400_000);
+  const apiKeyAuditEventsDeleted = await inBatches(dataSource, DELETE_API_KEY_AUDIT_EVENTS, auditBefore);
+  return {
+    ...cutoffs, gradedHouseholdsDeleted, gradedResidentsDeleted, heldNoticesDeleted, noticesRedacted, webhookAttemptsDeleted, enrolmentContactsErased,
+    apiKeyAuditEventsDeleted,
+  };
 }
 
 /**

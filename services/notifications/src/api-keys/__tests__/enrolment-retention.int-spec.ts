@@ -48,4 +48,18 @@ describe('retention of enrolment contacts', () => {
 
     expect((await applyRetention(dataSource, firedAt, parseRetentionSettings({}))).enrolmentContactsErased).toBe(0);
   });
+
+  it('deletes API-key audit rows after the audit period of unmasked reads, and keeps younger ones', async () => {
+    const firedAt = new Date('2026-12-01T19:30:00Z');
+    await dataSource.query(`TRUNCATE api_key_audit_event`);
+    await dataSource.query(
+      `INSERT INTO api_key_audit_event (occurred_at, kind, institution_id, actor, request_id)
+       VALUES ($1::timestamptz - interval '1095 days 1 second', 'UNMASKED_READ', gen_random_uuid(), 'api-key:old', 'r1'),
+              ($1::timestamptz - interval '1094 days', 'UNMASKED_READ', gen_random_uuid(), 'api-key:recent', 'r2')`,
+      [firedAt],
+    );
+    expect((await applyRetention(dataSource, firedAt, parseRetentionSettings({}))).apiKeyAuditEventsDeleted).toBe(1);
+    expect((await dataSource.query(`SELECT actor FROM api_key_audit_event`)).map((row: { actor: string }) => row.actor)).toEqual(['api-key:recent']);
+    expect((await applyRetention(dataSource, firedAt, parseRetentionSettings({}))).apiKeyAuditEventsDeleted).toBe(0);
+  });
 });

@@ -35,7 +35,7 @@ export class RetentionJob implements JobProcessor<RetentionJobData> {
       `Job ${job.id}: grade copies before ${result.gradeCopiesBefore}: ${result.gradedHouseholdsDeleted} households, ${result.gradedResidentsDeleted} residents, ${result.heldNoticesDeleted} held notices deleted; ` +
         `notices before ${result.noticesBefore}: ${result.noticesRedacted} redacted; ` +
         `webhook attempts before ${result.attemptsBefore.toISOString()}: ${result.webhookAttemptsDeleted} deleted; ` +
-        `contacts of ${result.enrolmentContactsErased} expired enrolments erased; ` +
+        `contacts of ${result.enrolmentContactsErased} expired enrolments erased; ${result.apiKeyAuditEventsDeleted} API-key audit rows deleted; ` +
         `${describeSharedRetention(shared)}; finished jobs trimmed: ${jobs.completed} completed, ${jobs.failed} failed`,
     );
   }

@@ -112,7 +112,7 @@ describe('party organisations follow their unit when it moves', () => {
       [moving.compound],
     ))[0].id as string;
     const employerBranch = await org('WORK_UNIT_BRANCH', '迁移测试科技有限公司党支部', streetACommittee, { institutionId: employer });
-    const worker = (await ok(admin, CREATE_MEMBER, { input: { name: '周晓峰', userId: `user-${randomUUID()}`, communityId: moving.community } })).createPartyMember;
+    const worker = (await ok(admin, CREATE_MEMBER, { input: { name: '周晓峰', userId: `user-${randomUUID()}`, communityId: moving.community, institutionId: employer } })).createPartyMember;
     await ok(admin, REGISTER, { m: worker.id, b: employerBranch });
 
     const streetABefore = await memberCount(streetACommittee);
