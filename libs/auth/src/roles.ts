@@ -86,6 +86,8 @@ export enum Permission {
   DUTY_READ = 'DUTY_READ',
   /** Schedule, reschedule and cancel joint actions and record their findings (a bureau officer: for their own bureau). */
   JOINT_ACTION_SCHEDULE = 'JOINT_ACTION_SCHEDULE',
+  /** Bureaus' remits (which units each may act in), their enforcement teams and officers. */
+  BUREAU_MANAGE = 'BUREAU_MANAGE',
   /** Enforcement cases, their history, property companies' assessments and the credit/points exports. */
   CASE_READ = 'CASE_READ',
   /** Open cases, issue rectification notices, record follow-ups, penalise, record and decide appeals. */
@@ -106,7 +108,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     P.COLLECTION_POINT_MANAGE, P.COLLECTION_RECORD_MANAGE, P.API_KEY_MANAGE, P.NOTICE_RULES_MANAGE, P.DISCLOSURE_PREPARE, P.DISCLOSURE_APPROVE,
     P.VOLUNTEER_MANAGE, P.PARTY_READ, P.PARTY_MANAGE, P.LEADER_MANAGE, P.VANGUARD_MANAGE,
     P.CASE_READ, P.CASE_MANAGE,
-    P.JOINT_ACTION_SCHEDULE,
+    P.JOINT_ACTION_SCHEDULE, P.BUREAU_MANAGE,
   ],
   [Role.STREET_ADMIN]: [...CONSOLE, P.TERRITORY_MANAGE, P.CAMPAIGN_MANAGE, P.EVALUATION_RUN, P.COLLECTION_POINT_MANAGE, P.COLLECTION_RECORD_MANAGE, P.DISCLOSURE_PREPARE, P.VOLUNTEER_MANAGE,
     P.PARTY_READ, P.PARTY_MANAGE, P.DUTY_LOG_RECORD,

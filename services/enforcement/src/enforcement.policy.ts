@@ -1,4 +1,4 @@
-import { district, Masking, own, Permission as P, personalData, type ServicePolicies, territory } from '#libs/auth';
+import { district, Masking, own, Permission as P, personalData, type ServicePolicies, territory, wholeDistrict } from '#libs/auth';
 
 /**
  * Who may call each operation of the enforcement service, resolve its entities and read its personal data. The platform
@@ -31,12 +31,13 @@ export const enforcementPolicies: ServicePolicies = {
     'Mutation.rescheduleJointAction': [territory(P.JOINT_ACTION_SCHEDULE, 'id')],
     'Mutation.cancelJointAction': [territory(P.JOINT_ACTION_SCHEDULE, 'id')],
     'Mutation.recordActionFinding': [territory(P.JOINT_ACTION_SCHEDULE, 'actionId')],
-    'Mutation.rotateBureauCalendarToken': [territory(P.JOINT_ACTION_SCHEDULE, 'bureauId')],
-    'Mutation.grantBureauRemit': [territory(P.JOINT_ACTION_SCHEDULE, 'bureauId')],
-    'Mutation.revokeBureauRemit': [territory(P.JOINT_ACTION_SCHEDULE, 'bureauId')],
+    // Who manages bureaus, or an officer of the bureau itself.
+    'Mutation.rotateBureauCalendarToken': [wholeDistrict(P.BUREAU_MANAGE), own(P.JOINT_ACTION_SCHEDULE)],
+    'Mutation.grantBureauRemit': [wholeDistrict(P.BUREAU_MANAGE)],
+    'Mutation.revokeBureauRemit': [wholeDistrict(P.BUREAU_MANAGE)],
     'Query.bureauRemit': [territory(P.CAMPAIGN_READ, 'bureauId')],
-    'Mutation.createEnforcementTeam': [territory(P.JOINT_ACTION_SCHEDULE, 'bureauId')],
-    'Mutation.createEnforcementOfficer': [territory(P.JOINT_ACTION_SCHEDULE, 'bureauId')],
+    'Mutation.createEnforcementTeam': [wholeDistrict(P.BUREAU_MANAGE)],
+    'Mutation.createEnforcementOfficer': [wholeDistrict(P.BUREAU_MANAGE)],
     'Query.reportCategories': [territory(P.REPORT_HANDLE)],
     'Query.reports': [territory(P.REPORT_HANDLE)],
     'Query.report': [territory(P.REPORT_HANDLE, 'id'), own(P.REPORT_SUBMIT)],

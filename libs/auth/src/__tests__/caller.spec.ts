@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DomainError, ErrorCode } from '#libs/errors';
-import { canSeeHousehold, hasPermission, isWithinScope, requirePermission, requireWithinScope, scopeProblem, type Caller } from '../caller.js';
+import { actsForWholeDistrict, canSeeHousehold, hasPermission, isWithinScope, requirePermission, requireWithinScope, scopeProblem, type Caller } from '../caller.js';
 import { Permission, Role } from '../roles.js';
 
 const DISTRICT = 'd0000000-0000-4000-8000-000000000000';
@@ -88,5 +88,18 @@ describe('canSeeHousehold', () => {
   it('refuses a token that claims to be an institution: only an API key makes one', () => {
     expect(scopeProblem([Role.INSTITUTION], null)).toMatch(/only with an institution API key/);
     expect(scopeProblem([Role.DISTRICT_ADMIN, Role.INSTITUTION], null)).toMatch(/only with an institution API key/);
+  });
+});
+
+describe('callers without an org unit', () => {
+  it('reach the whole district only with a district-wide role: never as an institution or the anonymous caller', () => {
+    const path = [DISTRICT, STREET_A, COMMUNITY_A1];
+    expect(isWithinScope(caller([Role.DISTRICT_ADMIN], null), path)).toBe(true);
+    expect(isWithinScope(caller([Role.BUREAU_OFFICER], null), path)).toBe(true);
+    const institution = { ...caller([Role.INSTITUTION], null), institutionId: 'i0000000-0000-4000-8000-000000000000' };
+    expect(actsForWholeDistrict(institution)).toBe(false);
+    expect(isWithinScope(institution, path)).toBe(false);
+    expect(isWithinScope(caller([], null), path)).toBe(false);
+    expect(isWithinScope(caller([Role.STREET_ADMIN], STREET_B), path)).toBe(false);
   });
 });

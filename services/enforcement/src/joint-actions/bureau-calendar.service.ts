@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Role, type Caller } from '#libs/auth';
+import { Permission, Role, hasPermission, type Caller } from '#libs/auth';
 import { InstitutionRef } from '#libs/references';
 import { CALENDAR_SETTINGS, type CalendarSettings } from './calendar-settings.js';
 import { serializeCalendar, type CalendarEvent } from './ical.js';
@@ -31,8 +31,8 @@ export class BureauCalendarService {
 
   async rotate(caller: Caller, bureauId: string): Promise<BureauCalendarFeed> {
     await this.actions.requireBureau(bureauId);
-    // A district administrator, or an officer of the bureau: a street administrator does not hand out bureaus' feeds.
-    if (!caller.roles.includes(Role.DISTRICT_ADMIN)) await this.actions.requireActingFor({ ...caller, roles: caller.roles.filter((r) => r !== Role.STREET_ADMIN) }, bureauId);
+    // Who manages bureaus (district administrators), or an officer of the bureau: a street administrator does not hand out bureaus' feeds.
+    if (!hasPermission(caller, Permission.BUREAU_MANAGE)) await this.actions.requireActingFor({ ...caller, roles: caller.roles.filter((r) => r !== Role.STREET_ADMIN) }, bureauId);
     const token = randomBytes(32).toString('base64url');
     await this.dataSource.query(
       `INSERT INTO bureau_calendar (bureau_id, token_hash, rotated_by) VALUES ($1, $2, $3)

@@ -96,11 +96,10 @@ export class JointActionResolver {
 
   @Mutation(() => Boolean, { description: 'District administrators: withdraws a remit (existing actions stay).' })
   async revokeBureauRemit(
-    @CurrentCaller() caller: Caller,
     @Args('bureauId', { type: () => ID }, ParseUuidPipe) bureauId: string,
     @Args('orgUnitId', { type: () => ID }, ParseUuidPipe) orgUnitId: string,
   ): Promise<boolean> {
-    await this.actions.revokeRemit(caller, bureauId, orgUnitId);
+    await this.actions.revokeRemit(bureauId, orgUnitId);
     return true;
   }
 
@@ -111,21 +110,19 @@ export class JointActionResolver {
 
   @Mutation(() => EnforcementTeam, { description: 'District administrators: a new team of a bureau.' })
   createEnforcementTeam(
-    @CurrentCaller() caller: Caller,
     @Args('bureauId', { type: () => ID }, ParseUuidPipe) bureauId: string,
     @Args('name') name: string,
   ): Promise<EnforcementTeam> {
-    return this.actions.createTeam(caller, bureauId, name);
+    return this.actions.createTeam(bureauId, name);
   }
 
   @Mutation(() => EnforcementOfficer, { description: 'District administrators: registers an officer of a bureau, optionally linked to the user id they sign in with.' })
   createEnforcementOfficer(
-    @CurrentCaller() caller: Caller,
     @Args('bureauId', { type: () => ID }, ParseUuidPipe) bureauId: string,
     @Args('name') name: string,
     @Args('userId', { type: () => String, nullable: true }) userId: string | null,
   ): Promise<EnforcementOfficer> {
-    return this.actions.createOfficer(caller, bureauId, name, userId ?? null);
+    return this.actions.createOfficer(bureauId, name, userId ?? null);
   }
 
   @ResolveField(() => [EnforcementTeam])

@@ -326,10 +326,9 @@ export class JointActionService {
     if (institution.kind !== 'DEPARTMENT') throw DomainError.badInput('A bureau must be a functional department (DEPARTMENT)', 'NOT_A_BUREAU');
   }
 
-  // ---- remits, teams, officers (district administrators) ----
+  // ---- remits, teams, officers (BUREAU_MANAGE, district-wide: see enforcement.policy.ts) ----
 
   async grantRemit(caller: Caller, bureauId: string, orgUnitId: string): Promise<void> {
-    requireDistrictAdmin(caller);
     await this.requireBureau(bureauId);
     const unit = await this.territory.find(orgUnitId);
     if (!unit) throw DomainError.notFound('OrgUnit', orgUnitId);
@@ -339,8 +338,7 @@ export class JointActionService {
     );
   }
 
-  async revokeRemit(caller: Caller, bureauId: string, orgUnitId: string): Promise<void> {
-    requireDistrictAdmin(caller);
+  async revokeRemit(bureauId: string, orgUnitId: string): Promise<void> {
     await this.dataSource.query(`DELETE FROM bureau_remit WHERE bureau_id = $1 AND org_unit_id = $2`, [bureauId, orgUnitId]);
   }
 
@@ -349,8 +347,7 @@ export class JointActionService {
     return rows.map((r: { id: string }) => r.id);
   }
 
-  async createTeam(caller: Caller, bureauId: string, name: string): Promise<EnforcementTeam> {
-    requireDistrictAdmin(caller);
+  async createTeam(bureauId: string, name: string): Promise<EnforcementTeam> {
     await this.requireBureau(bureauId);
     const clean = name.trim();
     if (clean.length === 0 || clean.length > 100) throw DomainError.badInput('name must be 1–100 characters', 'INVALID_NAME');
@@ -362,8 +359,7 @@ export class JointActionService {
     return (await this.teams([row.id]))[0]!;
   }
 
-  async createOfficer(caller: Caller, bureauId: string, name: string, userId: string | null): Promise<EnforcementOfficer> {
-    requireDistrictAdmin(caller);
+  async createOfficer(bureauId: string, name: string, userId: string | null): Promise<EnforcementOfficer> {
     await this.requireBureau(bureauId);
     const clean = name.trim();
     if (clean.length === 0 || clean.length > 50) throw DomainError.badInput('name must be 1–50 characters', 'INVALID_NAME');
@@ -458,8 +454,3 @@ function checkReason(reason: string): string {
   return why;
 }
 
-function requireDistrictAdmin(caller: Caller): void {
-  if (!caller.roles.includes(Role.DISTRICT_ADMIN) || caller.orgUnitId !== null) {
-    throw DomainError.forbidden('Only a district administrator manages bureaus\' remits, teams and officers', 'DISTRICT_ADMIN_ONLY');
-  }
-}
