@@ -30,6 +30,8 @@ export const enforcementPolicies: ServicePolicies = {
     'Mutation.scheduleJointAction': [territory(P.JOINT_ACTION_SCHEDULE)],
     'Mutation.rescheduleJointAction': [territory(P.JOINT_ACTION_SCHEDULE, 'id')],
     'Mutation.cancelJointAction': [territory(P.JOINT_ACTION_SCHEDULE, 'id')],
+    'Mutation.holdJointAction': [territory(P.JOINT_ACTION_SCHEDULE, 'id')],
+    'Mutation.reportJointAction': [territory(P.JOINT_ACTION_SCHEDULE, 'id')],
     'Mutation.recordActionFinding': [territory(P.JOINT_ACTION_SCHEDULE, 'actionId')],
     // Who manages bureaus, or an officer of the bureau itself.
     'Mutation.rotateBureauCalendarToken': [wholeDistrict(P.BUREAU_MANAGE), own(P.JOINT_ACTION_SCHEDULE)],

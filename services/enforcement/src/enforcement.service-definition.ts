@@ -18,6 +18,7 @@ import { AddFollowUpInspection1796000000340 } from './database/migrations/179600
 import { AddReportSubmittingInstitution1796000000350 } from './database/migrations/1796000000350-addReportSubmittingInstitution.js';
 import { SeparateReportPublicText1796000000361 } from './database/migrations/1796000000361-separateReportPublicText.js';
 import { AddReporterContactRetention1796000000391 } from './database/migrations/1796000000391-addReporterContactRetention.js';
+import { HoldAndReportJointActions1796000000401 } from './database/migrations/1796000000401-holdAndReportJointActions.js';
 import { JointActionsModule } from './joint-actions/joint-actions.module.js';
 import { Open311Module } from './open311/open311.module.js';
 import { ReportsModule } from './reports/reports.module.js';
@@ -48,7 +49,7 @@ export const enforcementService: ServiceDefinition = {
     CreateOutboxAndInbox1796000000000, CreateTerritoryReplica1796000000001, CreatePersonalDataAccess1796000000002, CreateIdempotencyRecord1796000000003,
     CreateInstitutionCopy1796000000004, CreateCampaign1796000000300, CreateJointActions1796000000301, CreateCitizenReports1796000000310,
     CreateCases1796000000320, CreateHouseholdCopy1796000000330, AddFollowUpInspection1796000000340,
-    AddReportSubmittingInstitution1796000000350, SeparateReportPublicText1796000000361, AddReporterContactRetention1796000000391,
+    AddReportSubmittingInstitution1796000000350, SeparateReportPublicText1796000000361, AddReporterContactRetention1796000000391, HoldAndReportJointActions1796000000401,
   ],
   module: (runtime) => EnforcementServiceModule.forRoot(runtime),
   demoData: enforcementDemoData,

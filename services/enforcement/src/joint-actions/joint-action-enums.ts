@@ -3,11 +3,15 @@ import { registerEnumType } from '@nestjs/graphql';
 /** A live action holds its bookings; a cancelled one holds nothing and stays in the calendar as cancelled. */
 export enum JointActionStatus {
   SCHEDULED = 'SCHEDULED',
+  HELD = 'HELD',
+  REPORTED = 'REPORTED',
   CANCELLED = 'CANCELLED',
 }
 
 export const JOINT_ACTION_STATUS_LABEL_ZH: Record<JointActionStatus, string> = {
   [JointActionStatus.SCHEDULED]: '已排期',
+  [JointActionStatus.HELD]: '已开展',
+  [JointActionStatus.REPORTED]: '已报告',
   [JointActionStatus.CANCELLED]: '已取消',
 };
 
@@ -15,12 +19,16 @@ export enum JointActionChange {
   SCHEDULED = 'SCHEDULED',
   RESCHEDULED = 'RESCHEDULED',
   CANCELLED = 'CANCELLED',
+  HELD = 'HELD',
+  REPORTED = 'REPORTED',
 }
 
 export const JOINT_ACTION_CHANGE_LABEL_ZH: Record<JointActionChange, string> = {
   [JointActionChange.SCHEDULED]: '排期',
   [JointActionChange.RESCHEDULED]: '改期',
   [JointActionChange.CANCELLED]: '取消',
+  [JointActionChange.HELD]: '开展',
+  [JointActionChange.REPORTED]: '报告',
 };
 
 /** What an action found. Household findings become inspections in households; the others violation candidates. */

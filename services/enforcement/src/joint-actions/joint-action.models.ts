@@ -1,4 +1,4 @@
-import { ArgsType, Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { ArgsType, Field, Float, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { Connection, PageArgs } from '#libs/pagination';
 import { InstitutionRef, OrgUnitRef } from '#libs/references';
 import {
@@ -18,8 +18,78 @@ export interface JointActionRow {
   officerIds: string[];
   status: JointActionStatus;
   revision: number;
+  heldAt: Date | null;
+  place: string | null;
+  summary: string | null;
+  participants: { bureauId: string; officerIds: string[] }[] | null;
+  report: StoredJointActionReport | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** `joint_action.report` as stored: frozen when the action is reported. */
+export interface StoredJointActionReport {
+  findingsRecorded: number;
+  casesOpened: number;
+  casesRectified: number;
+  households: number;
+  passRateBefore: number | null;
+  passRateAfter: number | null;
+  beforeFrom: string;
+  afterTo: string;
+  reportedAt: string;
+}
+
+@ObjectType({ description: 'A bureau that took part in a held action, and its officers who were there.' })
+export class JointActionParticipant {
+  @Field(() => InstitutionRef)
+  bureau: InstitutionRef;
+
+  @Field(() => [ID], { description: "Ids of the bureau's enforcement officers (see JointAction.officers for names)." })
+  officerIds: string[];
+}
+
+@ObjectType({
+  description:
+    "A reported action's figures, frozen when it was reported. Pass rate: the share of the households registered in the " +
+    "action's target units with no failure on record in enforcement in the window — no joint action finding about the " +
+    'household and no case opened against it (this action\'s own findings and the cases opened from them are left out: ' +
+    'they are counted above). Before: the 30 days up to heldAt; after: from heldAt to 30 days later or the report, whichever ' +
+    'came first. Null when the target units have no households.',
+})
+export class JointActionReport {
+  @Field(() => Int, { description: 'Findings the action recorded.' })
+  findingsRecorded: number;
+
+  @Field(() => Int, { description: 'Cases opened from those findings.' })
+  casesOpened: number;
+
+  @Field(() => Int, { description: 'Of those cases, the ones closed as rectified (follow-up found the target complied).' })
+  casesRectified: number;
+
+  @Field(() => Int, { description: "Households registered in the action's target units when it was reported." })
+  households: number;
+
+  @Field(() => Float, { nullable: true, description: 'Between 0 and 1.' })
+  passRateBefore: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Between 0 and 1.' })
+  passRateAfter: number | null;
+
+  @Field({ description: 'Start of the before window (heldAt − 30 days).' })
+  beforeFrom: Date;
+
+  @Field({ description: 'End of the after window.' })
+  afterTo: Date;
+
+  @Field()
+  reportedAt: Date;
+
+  static from(stored: StoredJointActionReport): JointActionReport {
+    return Object.assign(new JointActionReport(), {
+      ...stored, beforeFrom: new Date(stored.beforeFrom), afterTo: new Date(stored.afterTo), reportedAt: new Date(stored.reportedAt),
+    });
+  }
 }
 
 @ObjectType({ description: "A bureau's enforcement team (执法队伍)." })
@@ -109,6 +179,21 @@ export class JointAction {
   @Field(() => [OrgUnitRef])
   targetUnits: OrgUnitRef[];
 
+  @Field(() => Date, { nullable: true, description: 'When the action was held (HELD and REPORTED).' })
+  heldAt: Date | null;
+
+  @Field(() => String, { nullable: true })
+  place: string | null;
+
+  @Field(() => String, { nullable: true })
+  summary: string | null;
+
+  @Field(() => [JointActionParticipant], { nullable: true, description: 'Who took part from which bureau (HELD and REPORTED).' })
+  participants: JointActionParticipant[] | null;
+
+  @Field(() => JointActionReport, { nullable: true, description: 'The frozen report; null until the action is REPORTED.' })
+  report: JointActionReport | null;
+
   /** Resolved by the resolver (batched). */
   teamIds: string[];
   officerIds: string[];
@@ -121,6 +206,9 @@ export class JointAction {
       id: row.id, campaignId: row.campaignId, title: row.title, status: row.status, labelZh: JOINT_ACTION_STATUS_LABEL_ZH[row.status],
       startsAt: row.startsAt, endsAt: row.endsAt, revision: row.revision, leadBureau: InstitutionRef.of(row.leadBureauId),
       targetUnits: row.targetUnitIds.map(OrgUnitRef.of), teamIds: row.teamIds, officerIds: row.officerIds, createdAt: row.createdAt,
+      heldAt: row.heldAt, place: row.place, summary: row.summary,
+      participants: row.participants?.map((p) => Object.assign(new JointActionParticipant(), { bureau: InstitutionRef.of(p.bureauId), officerIds: p.officerIds })) ?? null,
+      report: row.report ? JointActionReport.from(row.report) : null,
     });
   }
 }
@@ -225,6 +313,30 @@ export class ScheduleJointActionInput {
 
   @Field(() => [ID], { defaultValue: [] })
   officerIds: string[];
+}
+
+@InputType()
+export class JointActionParticipantInput {
+  @Field(() => ID, { description: 'A DEPARTMENT institution.' })
+  bureauId: string;
+
+  @Field(() => [ID], { defaultValue: [], description: "The bureau's own enforcement officers who took part." })
+  officerIds: string[];
+}
+
+@InputType()
+export class HoldJointActionInput {
+  @Field({ description: 'When it was held: not in the future.' })
+  heldAt: Date;
+
+  @Field(() => [JointActionParticipantInput], { description: 'At least one bureau, each once.' })
+  participants: JointActionParticipantInput[];
+
+  @Field(() => String, { nullable: true, description: '1–200 characters.' })
+  place?: string | null;
+
+  @Field(() => String, { nullable: true, description: '1–2000 characters, no personal data.' })
+  summary?: string | null;
 }
 
 @InputType()

@@ -4,8 +4,8 @@ import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestC
 import { InstitutionRef, OrgUnitRef } from '#libs/references';
 import { BureauCalendarService } from './bureau-calendar.service.js';
 import {
-  ActionFinding, BureauCalendarFeed, BureauRemit, EnforcementOfficer, EnforcementTeam, JointAction, JointActionConnection, JointActionRevision,
-  JointActionsArgs, RecordActionFindingInput, ScheduleJointActionInput,
+  ActionFinding, BureauCalendarFeed, BureauRemit, EnforcementOfficer, EnforcementTeam, HoldJointActionInput, JointAction, JointActionConnection,
+  JointActionRevision, JointActionsArgs, RecordActionFindingInput, ScheduleJointActionInput,
 } from './joint-action.models.js';
 import { JointActionService } from './joint-action.service.js';
 
@@ -58,6 +58,27 @@ export class JointActionResolver {
     @Args('reason') reason: string,
   ): Promise<JointAction> {
     return this.actions.cancel(caller, id, reason);
+  }
+
+  @Mutation(() => JointAction, {
+    description: 'Records a scheduled action as held: when (not in the future: BAD_USER_INPUT ACTION_NOT_YET_HELD), where, who took part from which bureau. Only from SCHEDULED (CONFLICT INVALID_TRANSITION).',
+  })
+  holdJointAction(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('input') input: HoldJointActionInput,
+  ): Promise<JointAction> {
+    input.participants = input.participants.map((p) => ({
+      bureauId: requireUuid(p.bureauId, 'participants.bureauId'), officerIds: p.officerIds.map((o) => requireUuid(o, 'participants.officerIds')),
+    }));
+    return this.actions.hold(caller, id, input);
+  }
+
+  @Mutation(() => JointAction, {
+    description: 'Reports a held action, freezing its figures in `report`. Only from HELD (CONFLICT INVALID_TRANSITION); after it, no more findings.',
+  })
+  reportJointAction(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<JointAction> {
+    return this.actions.report(caller, id);
   }
 
   @Mutation(() => ActionFinding, {

@@ -12,14 +12,15 @@ import { findCopiedHousehold } from '../cases/household-copy.js';
 import { EvidencePhotos, EvidenceRecord } from '../evidence/evidence-photos.js';
 import { FindingTargetKind, JointActionStatus } from './joint-action-enums.js';
 import {
-  ActionFinding, EnforcementOfficer, EnforcementTeam, JointAction, JointActionRevision, type JointActionRow, type JointActionsArgs,
-  type RecordActionFindingInput, type ScheduleJointActionInput,
+  ActionFinding, EnforcementOfficer, EnforcementTeam, JointAction, JointActionRevision, type HoldJointActionInput, type JointActionRow,
+  type JointActionsArgs, type RecordActionFindingInput, type ScheduleJointActionInput, type StoredJointActionReport,
 } from './joint-action.models.js';
 import { InstitutionRef } from '#libs/references';
 
 export const ACTION_COLUMNS = `a.id, a.campaign_id AS "campaignId", a.title, a.starts_at AS "startsAt", a.ends_at AS "endsAt",
   a.lead_bureau_id AS "leadBureauId", a.target_unit_ids::text[] AS "targetUnitIds", a.team_ids::text[] AS "teamIds",
-  a.officer_ids::text[] AS "officerIds", a.status, a.revision, a.created_at AS "createdAt", a.updated_at AS "updatedAt"`;
+  a.officer_ids::text[] AS "officerIds", a.status, a.revision, a.held_at AS "heldAt", a.place, a.summary, a.participants, a.report,
+  a.created_at AS "createdAt", a.updated_at AS "updatedAt"`;
 const FINDING_SELECT = `SELECT id, action_id AS "actionId", target_kind AS "targetKind", household_id AS "householdId",
   property_company_id AS "propertyCompanyId", org_unit_id AS "orgUnitId", category, description,
   photo_ids::text[] AS "photoIds", recorded_at AS "recordedAt" FROM action_finding`;
@@ -29,6 +30,10 @@ const MAX_WINDOW_MS = 7 * 86400_000;
 const MAX_RESOURCES = 50;
 /** Deadlocks between concurrent bookings are retried: the retry meets the winner's committed bookings. */
 const DEADLOCK_RETRIES = 3;
+const MAX_PLACE = 200;
+const MAX_SUMMARY = 2000;
+/** The report's before and after windows: 30 days each side of heldAt. */
+const REPORT_WINDOW_MS = 30 * 86400_000;
 
 /** SQL: the action `a` is on `$unit`, something inside it, or something containing it (`$unitPath` its path). */
 export const actionOverlapsUnit = (unit: string, unitPath: string) =>
@@ -248,6 +253,89 @@ export class JointActionService {
     return this.get(caller, id);
   }
 
+  // ---- holding and reporting ----
+
+  /** SCHEDULED → HELD: who took part from which bureau, when and where. Its bookings stay: they are in the past. */
+  async hold(caller: Caller, id: string, input: HoldJointActionInput): Promise<JointAction> {
+    if (Number.isNaN(input.heldAt.getTime())) throw DomainError.badInput('Not a time', 'INVALID_TIME');
+    if (input.heldAt.getTime() > Date.now()) {
+      throw DomainError.badInput('An action cannot be recorded as held before it has happened', 'ACTION_NOT_YET_HELD', { heldAt: input.heldAt.toISOString() });
+    }
+    const place = optionalText(input.place, 'place', MAX_PLACE, 'INVALID_PLACE');
+    const summary = optionalText(input.summary, 'summary', MAX_SUMMARY, 'INVALID_SUMMARY');
+    const participants = input.participants.map((p) => ({ bureauId: p.bureauId, officerIds: [...new Set(p.officerIds)] }));
+    if (participants.length === 0) throw DomainError.badInput('Name at least one bureau that took part', 'NO_PARTICIPANTS');
+    if (new Set(participants.map((p) => p.bureauId)).size !== participants.length) {
+      throw DomainError.badInput('Name each bureau once', 'DUPLICATE_PARTICIPANT');
+    }
+    if (participants.length + participants.reduce((n, p) => n + p.officerIds.length, 0) > MAX_RESOURCES) {
+      throw DomainError.badInput(`At most ${MAX_RESOURCES} bureaus and officers together`, 'TOO_MANY_RESOURCES');
+    }
+    for (const p of participants) await this.requireBureau(p.bureauId);
+    // Each officer named must be an officer of the bureau they are listed under.
+    const wrong: { id: string }[] = await this.dataSource.query(
+      `SELECT p.officer_id AS id
+         FROM jsonb_to_recordset($1::jsonb) AS b("bureauId" uuid, "officerIds" uuid[]) CROSS JOIN unnest(b."officerIds") AS p(officer_id)
+        WHERE NOT EXISTS (SELECT 1 FROM enforcement_officer o WHERE o.id = p.officer_id AND o.bureau_id = b."bureauId")`,
+      [JSON.stringify(participants)],
+    );
+    if (wrong.length > 0) {
+      throw DomainError.badInput('Each officer must be an officer of the bureau they are listed under', 'OFFICER_NOT_OF_BUREAU', { officerIds: wrong.map((w) => w.id) });
+    }
+    const action = await this.requireChangeable(caller, id);
+    if (input.heldAt.getTime() < action.startsAt.getTime() - 86400_000) {
+      throw DomainError.badInput('heldAt lies more than a day before the scheduled window', 'HELD_BEFORE_SCHEDULE', { startsAt: action.startsAt.toISOString() });
+    }
+    await this.dataSource.transaction(async (manager) => {
+      const [locked] = await manager.query(`SELECT status, revision, starts_at, ends_at FROM joint_action WHERE id = $1 FOR UPDATE`, [id]);
+      if (locked.status !== JointActionStatus.SCHEDULED) {
+        throw DomainError.conflict(`That joint action is ${locked.status.toLowerCase()}, not scheduled`, 'INVALID_TRANSITION', { status: locked.status });
+      }
+      await manager.query(
+        `UPDATE joint_action SET status = 'HELD', held_at = $2, place = $3, summary = $4, participants = $5::jsonb, revision = revision + 1, updated_at = now()
+          WHERE id = $1`,
+        [id, input.heldAt, place, summary, JSON.stringify(participants)],
+      );
+      await manager.query(
+        `INSERT INTO joint_action_revision (action_id, revision, kind, starts_at, ends_at, changed_by) VALUES ($1, $2, 'HELD', $3, $4, $5)`,
+        [id, locked.revision + 1, locked.starts_at, locked.ends_at, caller.userId],
+      );
+    });
+    return this.get(caller, id);
+  }
+
+  /** HELD → REPORTED, freezing the figures (see JointActionReport for what they mean). */
+  async report(caller: Caller, id: string): Promise<JointAction> {
+    await this.requireChangeable(caller, id, JointActionStatus.HELD);
+    await this.dataSource.transaction(async (manager) => {
+      const [locked] = await manager.query(
+        `SELECT status, revision, starts_at, ends_at, held_at, target_unit_ids::text[] AS targets FROM joint_action WHERE id = $1 FOR UPDATE`, [id],
+      );
+      if (locked.status !== JointActionStatus.HELD) {
+        throw DomainError.conflict(`That joint action is ${locked.status.toLowerCase()}, not held`, 'INVALID_TRANSITION', { status: locked.status });
+      }
+      const [{ now }] = await manager.query(`SELECT now() AS now`);
+      const heldAt: Date = locked.held_at;
+      const beforeFrom = new Date(heldAt.getTime() - REPORT_WINDOW_MS);
+      const afterTo = new Date(Math.min(heldAt.getTime() + REPORT_WINDOW_MS, (now as Date).getTime()));
+      const [figures] = await manager.query(REPORT_FIGURES, [id, locked.targets, beforeFrom, heldAt, afterTo]);
+      const report: StoredJointActionReport = {
+        findingsRecorded: figures.findings, casesOpened: figures.opened, casesRectified: figures.rectified, households: figures.households,
+        passRateBefore: passRate(figures.households, figures.failedBefore), passRateAfter: passRate(figures.households, figures.failedAfter),
+        beforeFrom: beforeFrom.toISOString(), afterTo: afterTo.toISOString(), reportedAt: (now as Date).toISOString(),
+      };
+      await manager.query(
+        `UPDATE joint_action SET status = 'REPORTED', report = $2::jsonb, reported_at = $3, revision = revision + 1, updated_at = now() WHERE id = $1`,
+        [id, JSON.stringify(report), now],
+      );
+      await manager.query(
+        `INSERT INTO joint_action_revision (action_id, revision, kind, starts_at, ends_at, changed_by) VALUES ($1, $2, 'REPORTED', $3, $4, $5)`,
+        [id, locked.revision + 1, locked.starts_at, locked.ends_at, caller.userId],
+      );
+    });
+    return this.get(caller, id);
+  }
+
   /**
    * Runs `work` (which writes bookings) in a transaction. The exclusion constraints decide double-booking; a
    * violation (23P01) becomes SCHEDULE_CONFLICT naming the action that holds the place, which has committed by
@@ -296,7 +384,7 @@ export class JointActionService {
   }
 
   /** The action, provided the caller may change it: its units inside their territory, their bureau leading it. */
-  private async requireChangeable(caller: Caller, id: string): Promise<JointActionRow> {
+  private async requireChangeable(caller: Caller, id: string, state = JointActionStatus.SCHEDULED): Promise<JointActionRow> {
     const [row]: JointActionRow[] = await this.dataSource.query(`SELECT ${ACTION_COLUMNS} FROM joint_action a WHERE a.id = $1`, [id]);
     if (!row) throw DomainError.notFound('JointAction', id);
     const units = await this.territory.findMany(row.targetUnitIds);
@@ -304,7 +392,9 @@ export class JointActionService {
       throw DomainError.forbidden('That joint action reaches outside your territory', 'OUT_OF_SCOPE');
     }
     await this.requireActingFor(caller, row.leadBureauId);
-    if (row.status !== JointActionStatus.SCHEDULED) throw DomainError.conflict('That joint action is cancelled', 'INVALID_TRANSITION');
+    if (row.status !== state) {
+      throw DomainError.conflict(`That joint action is ${row.status.toLowerCase()}, not ${state.toLowerCase()}`, 'INVALID_TRANSITION', { status: row.status });
+    }
     return row;
   }
 
@@ -382,7 +472,9 @@ export class JointActionService {
     const photoIds = [...new Set(input.photoIds)];
     if (photoIds.length > 9) throw DomainError.badInput('At most 9 photos', 'TOO_MANY_PHOTOS');
     const action = await this.get(caller, actionId);
-    if (action.status !== JointActionStatus.SCHEDULED) throw DomainError.conflict('That joint action was cancelled', 'ACTION_CANCELLED');
+    // Findings are recorded during the action and after it (HELD); a cancelled action found nothing, a reported one is closed.
+    if (action.status === JointActionStatus.CANCELLED) throw DomainError.conflict('That joint action was cancelled', 'ACTION_CANCELLED');
+    if (action.status === JointActionStatus.REPORTED) throw DomainError.conflict('That joint action has been reported', 'ACTION_REPORTED');
     const [leadRow] = await this.dataSource.query(`SELECT lead_bureau_id AS id FROM joint_action WHERE id = $1`, [actionId]);
     await this.requireActingFor(caller, leadRow.id);
     const kind = input.householdId ? FindingTargetKind.HOUSEHOLD : input.propertyCompanyId ? FindingTargetKind.PROPERTY_COMPANY : FindingTargetKind.ORG_UNIT;
@@ -446,6 +538,43 @@ function checkWindow(startsAt: Date, endsAt: Date): void {
     throw DomainError.badInput('The action ends before it starts', 'ENDS_BEFORE_START', { startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() });
   }
   if (endsAt.getTime() - startsAt.getTime() > MAX_WINDOW_MS) throw DomainError.badInput('A joint action lasts at most 7 days', 'WINDOW_TOO_LONG');
+}
+
+/**
+ * The report's figures in one statement ($1 action, $2 target units, $3 before-from, $4 heldAt, $5 after-to): the
+ * action's findings, the cases opened from them and those closed as rectified; the households registered in the target
+ * units, and how many of them have a failure on record before and after (another action's finding about them, or a case
+ * opened against them, not from this action's findings).
+ */
+const REPORT_FIGURES = `
+  WITH own AS (SELECT id FROM action_finding WHERE action_id = $1),
+  own_cases AS (SELECT state FROM enforcement_case WHERE action_finding_id IN (SELECT id FROM own)),
+  homes AS (
+    SELECT h.id FROM household_copy h JOIN territory_unit c ON c.id = h.compound_id
+     WHERE NOT h.removed AND c.path && $2::uuid[]),
+  failures AS (
+    SELECT f.household_id AS id, f.recorded_at AS at FROM action_finding f
+     WHERE f.household_id IN (SELECT id FROM homes) AND f.action_id <> $1 AND f.recorded_at >= $3 AND f.recorded_at < $5
+    UNION ALL
+    SELECT c.household_id, c.opened_at FROM enforcement_case c
+     WHERE c.household_id IN (SELECT id FROM homes) AND c.opened_at >= $3 AND c.opened_at < $5
+       AND (c.action_finding_id IS NULL OR c.action_finding_id NOT IN (SELECT id FROM own)))
+  SELECT (SELECT count(*)::int FROM own) AS findings,
+         (SELECT count(*)::int FROM own_cases) AS opened,
+         (SELECT count(*)::int FROM own_cases WHERE state = 'CLOSED') AS rectified,
+         (SELECT count(*)::int FROM homes) AS households,
+         (SELECT count(DISTINCT id)::int FROM failures WHERE at < $4) AS "failedBefore",
+         (SELECT count(DISTINCT id)::int FROM failures WHERE at >= $4) AS "failedAfter"`;
+
+function passRate(households: number, failed: number): number | null {
+  return households === 0 ? null : Math.round(((households - failed) / households) * 10000) / 10000;
+}
+
+function optionalText(value: string | null | undefined, name: string, max: number, reason: string): string | null {
+  if (value === null || value === undefined) return null;
+  const text = value.trim();
+  if (text.length === 0 || text.length > max) throw DomainError.badInput(`${name} must be 1–${max} characters`, reason);
+  return text;
 }
 
 function checkReason(reason: string): string {
