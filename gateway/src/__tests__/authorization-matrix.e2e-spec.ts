@@ -32,7 +32,7 @@ type Scope = 'inside' | 'outside';
 /** A caller of the matrix: staff and residents send a token, an institution its API key. */
 interface MatrixCaller { role: Role; scope: Scope; headers: Record<string, string>; caller: Caller }
 interface Operation { kind: 'Query' | 'Mutation'; name: string; service: ServiceName; grants: readonly Grant[]; field: GraphQLField<unknown, unknown> }
-interface Outcome { code: string | null; reason: string | null; data: unknown }
+interface Outcome { code: string | null; reason: string | null; message: string | null; data: unknown }
 
 const SCOPED_STAFF: Role[] = [Role.STREET_ADMIN, Role.COMMUNITY_SECRETARY, Role.INSPECTOR, Role.VOLUNTEER, Role.PARTY_MEMBER];
 const TERRITORY_STAFF: Role[] = [Role.STREET_ADMIN, Role.COMMUNITY_SECRETARY, Role.INSPECTOR];
@@ -51,6 +51,7 @@ function outcomeOf(response: GraphQLResponse, field: string): Outcome {
   return {
     code: error ? String(error.extensions?.code ?? 'UNKNOWN') : null,
     reason: error ? ((error.extensions?.reason as string | undefined) ?? null) : null,
+    message: error?.message ?? null,
     data: response.data?.[field] ?? null,
   };
 }
@@ -148,6 +149,11 @@ describe('authorisation matrix', () => {
     const rootFields = ['Query', 'Mutation'].flatMap((name) => Object.keys((supergraph.getType(name) as any)?.getFields() ?? {}).map((field) => `${name}.${field}`));
     expect(operations.map((operation) => `${operation.kind}.${operation.name}`).sort()).toEqual(rootFields.filter((key) => !key.startsWith('Query._')).sort());
     expect(operations.length).toBeGreaterThan(150);
+  });
+
+  it('answers every call with a coded outcome, never an internal error', () => {
+    const internal = [...results].filter(([, outcome]) => outcome.code === 'INTERNAL_SERVER_ERROR').map(([key, outcome]) => `${key}: ${outcome.message}`);
+    expect(internal).toEqual([]);
   });
 
   it('refuses a caller without a token everywhere', () => {

@@ -156,10 +156,12 @@ export class ReportService {
       submittedBy: caller.userId,
       publishDescription: publicChannel && input.publishDescription !== false,
     };
+    // Checked before the transaction: its lookups must not wait for a second pool connection while it holds one.
+    const unitPath = await this.checkNew(report);
     // The report and its photos' citation (households: the caller's own uploads, each once) are written together or not at all.
     const { id } = await this.evidence.within(caller, (cite) => {
       const file = async (manager: EntityManager) => {
-        const id = await this.create(report, manager);
+        const id = await this.insert(report, unitPath, manager);
         await cite(photos, { kind: EvidenceRecord.CITIZEN_REPORT, recordId: id, orgUnitId: report.compoundId });
         return { id };
       };
@@ -168,11 +170,13 @@ export class ReportService {
     return this.present(caller, await this.rows([id])).then(([filed]) => filed);
   }
 
-  /**
-   * Checks location and category and writes the report with its SUBMIT history row in one statement; returns its
-   * id. The due time is the submission time plus the category's response hours.
-   */
-  async create(report: NewReport, db: DataSource | EntityManager = this.dataSource): Promise<string> {
+  /** Checks location and category, then writes the report with its SUBMIT history row; returns its id. */
+  async create(report: NewReport): Promise<string> {
+    return this.insert(report, await this.checkNew(report));
+  }
+
+  /** Checks a new report's location and category; returns the path of its compound (empty without one). */
+  private async checkNew(report: NewReport): Promise<string[]> {
     const hasCoordinates = report.lat !== null || report.long !== null;
     if (!report.compoundId && !hasCoordinates && !report.addressText) {
       throw DomainError.badInput('A report needs a location: a compound or coordinates', 'MISSING_LOCATION');
@@ -198,6 +202,14 @@ export class ReportService {
     if (report.publishDescription && !PUBLIC_CHANNELS.includes(report.channel)) {
       throw DomainError.badInput(`${report.channel} reports are never published`, 'DESCRIPTION_NOT_PUBLISHABLE');
     }
+    return unitPath;
+  }
+
+  /**
+   * Writes a checked report with its SUBMIT history row in one statement; returns its id. The due time is the
+   * submission time plus the category's response hours (a category retired meanwhile: UNKNOWN_CATEGORY).
+   */
+  private async insert(report: NewReport, unitPath: string[], db: DataSource | EntityManager = this.dataSource): Promise<string> {
     const [row] = await db.query(
       `WITH inserted AS (
          INSERT INTO citizen_report (channel, category_code, description, org_unit_id, unit_path, lat, long, address_text, photo_upload_ids,
