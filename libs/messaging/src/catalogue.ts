@@ -74,6 +74,11 @@ export enum EventType {
   CaseFollowUpRequested = 'case-follow-up.requested',
   /** households → enforcement: an inspection answered a case's follow-up request; shown to the officer, who decides. */
   CaseFollowUpInspected = 'case-follow-up.inspected',
+  /**
+   * organization → households: members' work-unit branches and work-unit branches' secretary posts, as they changed
+   * (registration, its end, an appointment); households judges who may give a check-in's work-branch review.
+   */
+  WorkUnitBranchesChanged = 'work-unit-branches.changed',
 }
 
 /** Which queues receive each event. The relay adds one job per subscribing queue, with the event id as job id. */
@@ -88,6 +93,7 @@ export const EVENT_SUBSCRIBERS: Record<EventType, readonly QueueName[]> = {
   [EventType.HouseholdsChanged]: [QueueName.EnforcementEvents],
   [EventType.CaseFollowUpRequested]: [QueueName.HouseholdsEvents],
   [EventType.CaseFollowUpInspected]: [QueueName.EnforcementEvents],
+  [EventType.WorkUnitBranchesChanged]: [QueueName.HouseholdsEvents],
 };
 
 /** A service's own jobs (not events). */

@@ -16,3 +16,4 @@ export * from './inbox.js';
 export * from './worker-host.js';
 export * from './messaging.module.js';
 export * from './migrations/1796000000000-createOutboxAndInbox.js';
+export * from './events/work-unit-branches.js';

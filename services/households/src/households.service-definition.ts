@@ -21,6 +21,7 @@ import { CreateCaseFollowUpRequests1796000000320 } from './database/migrations/1
 import { AddBirthDateAndGuardianConsent1796000000361 } from './database/migrations/1796000000361-addBirthDateAndGuardianConsent.js';
 import { CreateUploadCitations1796000000381 } from './database/migrations/1796000000381-createUploadCitations.js';
 import { AddUploadRetention1796000000391 } from './database/migrations/1796000000391-addUploadRetention.js';
+import { CreateWorkUnitBranchCopies1796000000401 } from './database/migrations/1796000000401-createWorkUnitBranchCopies.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { CheckInsModule } from './check-ins/check-ins.module.js';
 import { CollectionModule } from './collection/collection.module.js';
@@ -82,6 +83,7 @@ export const householdsService: ServiceDefinition = {
     AddBirthDateAndGuardianConsent1796000000361,
     CreateUploadCitations1796000000381,
     AddUploadRetention1796000000391,
+    CreateWorkUnitBranchCopies1796000000401,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
   demoData: householdsDemoData,

@@ -14,6 +14,7 @@ import { CreateVanguardIndex1796000000108 } from './database/migrations/17960000
 import { AnnounceInstitutionsToHouseholds1796000000181 } from './database/migrations/1796000000181-announceInstitutionsToHouseholds.js';
 import { ReparentMisplacedPartyOrgs1796000000190 } from './database/migrations/1796000000190-reparentMisplacedPartyOrgs.js';
 import { AddPersonalDataAccessAge1796000000191 } from './database/migrations/1796000000191-addPersonalDataAccessAge.js';
+import { AnnounceWorkUnitBranches1796000000201 } from './database/migrations/1796000000201-announceWorkUnitBranches.js';
 import { GradesModule } from './grades/grades.module.js';
 import { InstitutionEntity } from './institutions/institution.entity.js';
 import { InstitutionsModule } from './institutions/institutions.module.js';
@@ -52,7 +53,7 @@ export const organizationService: ServiceDefinition = {
     VersionInstitutions1796000000103, CreatePartyStructure1796000000104,
     CreateDuties1796000000106, CreateVolunteers1796000000107, CreateVanguardIndex1796000000108,
     AnnounceInstitutionsToHouseholds1796000000181,
-    ReparentMisplacedPartyOrgs1796000000190, AddPersonalDataAccessAge1796000000191,
+    ReparentMisplacedPartyOrgs1796000000190, AddPersonalDataAccessAge1796000000191, AnnounceWorkUnitBranches1796000000201,
   ],
   module: (runtime) => OrganizationModule.forRoot(runtime),
   demoData: organizationDemoData,

@@ -40,8 +40,9 @@ export class PhotoCheckInResolver {
 
   @Mutation(() => PhotoCheckIn, {
     description:
-      "One branch's review of a check-in (单位支部审核 / 社区支部审核): WORK by a branch secretary, COMMUNITY by the secretary of the " +
-      "member household's community. Each branch reviews once (CONFLICT ALREADY_REVIEWED after that); a rejection needs a note " +
+      "One branch's review of a check-in (单位支部审核 / 社区支部审核): WORK by the current secretary of the member's own work-unit " +
+      "branch (双重监督; anyone else: FORBIDDEN NOT_MEMBERS_BRANCH_SECRETARY), COMMUNITY by the secretary of the member household's community. " +
+      "Each branch reviews once (CONFLICT ALREADY_REVIEWED after that); a rejection needs a note " +
       'and takes the check-in out of the weekly quota.',
   })
   reviewPhotoCheckIn(@CurrentCaller() caller: Caller, @Args() args: ReviewPhotoCheckInArgs): Promise<PhotoCheckIn> {

@@ -7,6 +7,7 @@ import { CheckInQuotaService } from './check-in-quota.service.js';
 import { CheckInQuotaFlagResolver, MemberCheckInWeekResolver, PhotoCheckInResolver } from './check-in.resolver.js';
 import { CheckInQuotaJob } from './jobs/check-in-quota.job.js';
 import { PhotoCheckInService } from './photo-check-in.service.js';
+import { WorkUnitBranchesChangedHandler } from './work-unit-branches.handler.js';
 
 /**
  * Party members' photo check-ins (党员晒图打卡, 双报到双管理): members post photos of their household's kitchen-waste
@@ -17,7 +18,7 @@ import { PhotoCheckInService } from './photo-check-in.service.js';
   providers: [
     PhotoCheckInService, CheckInQuotaService,
     PhotoCheckInResolver, CheckInQuotaFlagResolver, MemberCheckInWeekResolver,
-    CheckInQuotaJob, Idempotency,
+    CheckInQuotaJob, Idempotency, WorkUnitBranchesChangedHandler,
   ],
 })
 export class CheckInsModule {}

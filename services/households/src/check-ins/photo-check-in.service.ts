@@ -95,6 +95,10 @@ export class PhotoCheckInService {
       throw DomainError.forbidden("That member household is outside your community's territory", 'OUT_OF_SCOPE');
     }
     if (row.partyMemberId === caller.userId) throw DomainError.forbidden('You cannot review your own check-in', 'OWN_CHECK_IN');
+    if (args.branch === CheckInBranch.WORK && !(await this.isMembersBranchSecretary(caller, row.partyMemberId))) {
+      throw DomainError.forbidden(
+        "Only the secretary of the member's own work-unit branch reviews for the WORK branch (双重监督)", 'NOT_MEMBERS_BRANCH_SECRETARY');
+    }
 
     const columns = REVIEW_COLUMNS[args.branch];
     const result = await this.dataSource.query(
@@ -189,6 +193,22 @@ export class PhotoCheckInService {
       },
       (rows) => rows.map(PhotoCheckIn.from),
     );
+  }
+
+  /**
+   * Is the caller today (Asia/Shanghai) the secretary of the work-unit branch the member has an open WORK_UNIT
+   * registration with? Read from the copies organization's `work-unit-branches.changed` keeps.
+   */
+  private async isMembersBranchSecretary(caller: Caller, partyMemberId: string): Promise<boolean> {
+    const [{ secretary }] = await this.dataSource.query(
+      `SELECT EXISTS (
+         SELECT 1 FROM member_work_unit_copy m JOIN work_unit_branch_secretary_copy s ON s.branch_id = m.branch_id
+          WHERE m.party_member_id = $1 AND s.user_id = $2
+            AND s.starts_on <= (now() AT TIME ZONE 'Asia/Shanghai')::date
+            AND (s.ends_on IS NULL OR s.ends_on >= (now() AT TIME ZONE 'Asia/Shanghai')::date)) AS secretary`,
+      [partyMemberId, caller.userId],
+    );
+    return secretary;
   }
 
   private async find(id: string): Promise<PhotoCheckInRow & { path: string[] }> {

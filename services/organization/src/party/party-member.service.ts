@@ -1,3 +1,4 @@
+import { announceWorkUnitBranches } from './work-unit-branches-announcement.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -154,12 +155,16 @@ export class PartyMemberService {
     const isTheMember = member.userId !== null && member.userId === caller.userId;
     if (!isTheMember && !isWithinScope(caller, branch.scopePath)) throw DomainError.forbidden(`${branch.name} is outside your territory`, 'OUT_OF_SCOPE');
     try {
-      const [row] = await this.dataSource.query(
-        `INSERT INTO branch_registration AS r (party_member_id, branch_id, kind, registered_by) VALUES ($1, $2, $3, $4)
-         RETURNING ${REGISTRATION_COLUMNS}`,
-        [memberId, branchId, kind, caller.userId],
-      );
-      return row;
+      return await this.dataSource.transaction(async (manager) => {
+        const [row] = await manager.query(
+          `INSERT INTO branch_registration AS r (party_member_id, branch_id, kind, registered_by) VALUES ($1, $2, $3, $4)
+           RETURNING ${REGISTRATION_COLUMNS}`,
+          [memberId, branchId, kind, caller.userId],
+        );
+        // households judges work-branch reviews of the member's check-ins by this registration.
+        if (kind === RegistrationKind.WORK_UNIT) await announceWorkUnitBranches(manager, { memberIds: [memberId] });
+        return row;
+      });
     } catch (error) {
       if (isPostgresError(error, PostgresErrorCode.UniqueViolation) && violatedConstraint(error) === 'branch_registration_one_open') {
         throw DomainError.conflict(`The member already has an open ${kind} registration; end it before registering elsewhere`, 'ALREADY_REGISTERED', { kind });
@@ -201,12 +206,15 @@ export class PartyMemberService {
   async end(caller: Caller, registrationId: string): Promise<BranchRegistrationRow> {
     const registration = await this.registration(registrationId);
     await this.requireManageable(caller, registration.partyMemberId);
-    const [[row]] = await this.dataSource.query(
-      `UPDATE branch_registration r SET ended_at = now() WHERE r.id = $1 AND r.ended_at IS NULL RETURNING ${REGISTRATION_COLUMNS}`,
-      [registrationId],
-    );
-    if (!row) throw DomainError.conflict('That registration has already ended', 'ALREADY_ENDED');
-    return row;
+    return this.dataSource.transaction(async (manager) => {
+      const [[row]] = await manager.query(
+        `UPDATE branch_registration r SET ended_at = now() WHERE r.id = $1 AND r.ended_at IS NULL RETURNING ${REGISTRATION_COLUMNS}`,
+        [registrationId],
+      );
+      if (!row) throw DomainError.conflict('That registration has already ended', 'ALREADY_ENDED');
+      if (row.kind === RegistrationKind.WORK_UNIT) await announceWorkUnitBranches(manager, { memberIds: [row.partyMemberId] });
+      return row;
+    });
   }
 
   /** Open registrations of the given members. */

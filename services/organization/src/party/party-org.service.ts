@@ -1,3 +1,4 @@
+import { announceWorkUnitBranches } from './work-unit-branches-announcement.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -174,6 +175,8 @@ export class PartyOrgService {
         await manager.query(
           `INSERT INTO party_org_position (party_org_id, party_member_id, position, starts_on) VALUES ($1, $2, 'SECRETARY', $3)`,
           [partyOrgId, memberId, startsOn]);
+        // households judges work-branch reviews of check-ins by the branch's secretary posts.
+        await announceWorkUnitBranches(manager, { branchIds: [partyOrgId] });
       });
     } catch (error) {
       if (isPostgresError(error, PostgresErrorCode.ExclusionViolation)) {

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { planUnits, type DistrictPlan } from '#libs/demo-data';
 import { EventType, Outbox, type InstitutionsChangedPayload, type NewEvent, type TerritoryChangedPayload } from '#libs/messaging';
 import type { DemoData, DemoDataOptions } from '#libs/platform';
+import { ANNOUNCE_ALL_WORK_UNIT_BRANCHES_SQL } from '../party/work-unit-branches-announcement.js';
 import { seedPartyStructure } from './party-structure.seed.js';
 import { seedVolunteers } from './volunteers.seed.js';
 import { seedDuties } from './duties.seed.js';
@@ -45,6 +46,8 @@ export const organizationDemoData: DemoData = {
     });
     // The structure first: duties follow from its posts, volunteers' teams belong to its compound branches.
     const party = await seedPartyStructure(dataSource, plan, options.households);
+    // households keeps copies of members' work-unit branches and their secretaries (dual supervision of check-ins).
+    await dataSource.query(ANNOUNCE_ALL_WORK_UNIT_BRANCHES_SQL);
     const duties = await seedDuties(dataSource);
     const volunteers = await seedVolunteers(dataSource);
     return `${units.length} org units, ${plan.institutions.length} institutions, ` +

@@ -46,6 +46,8 @@ const key = (prefix: string) => `${prefix}-${randomUUID()}`;
 const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
 /** The community (社区) a household lives in: its compound's parent. */
 const communityOf = (household: HouseholdRow) => household.path[household.path.length - 2];
+/** The work-unit branch every member of these tests is registered with (dual supervision has its own spec). */
+const WORK_UNIT_BRANCH = randomUUID();
 
 describe('party members\' photo check-ins (党员晒图打卡) through the gateway', () => {
   let platform: TestPlatform;
@@ -84,6 +86,8 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
       `INSERT INTO resident (household_id, name, occupation, party_member_id, birth_date) VALUES ($1, '党员测试', 'EMPLOYED', $2, DATE '1985-03-01')`,
       [household.id, id],
     );
+    // Registered with the test work-unit branch, whose secretary is branch-secretary-1 (as organization announces it).
+    await db().query(`INSERT INTO member_work_unit_copy (party_member_id, branch_id, version) VALUES ($1, $2, 1)`, [id, WORK_UNIT_BRANCH]);
     return { id, household, token: await platform.token([Role.PARTY_MEMBER], communityOf(household), id) };
   }
 
@@ -125,6 +129,11 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
     poolA = all.filter((h) => h.path.includes(streetA));
     poolB = all.filter((h) => h.path.includes(streetB));
     branchSecretary = await platform.token([Role.BRANCH_SECRETARY], null, 'branch-secretary-1');
+    await db().query(`INSERT INTO work_unit_branch_copy (id, version) VALUES ($1, 1)`, [WORK_UNIT_BRANCH]);
+    await db().query(
+      `INSERT INTO work_unit_branch_secretary_copy (branch_id, user_id, starts_on) VALUES ($1, 'branch-secretary-1', DATE '2020-01-01')`,
+      [WORK_UNIT_BRANCH],
+    );
     queue = new Queue(QueueName.HouseholdsJobs, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
   });
 
@@ -258,10 +267,10 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
     it('lets only one of two simultaneous reviews by the same branch through', async () => {
       const member = await newMember();
       const checkIn = await submit(member, new Date(Date.now() - 60_000));
-      const other = await platform.token([Role.BRANCH_SECRETARY], null, 'branch-secretary-2');
+      // Two sessions of the member's branch secretary, one approving and one rejecting.
       const responses = await Promise.all([
         review(branchSecretary, checkIn.id, 'WORK', 'APPROVED'),
-        review(other, checkIn.id, 'WORK', 'REJECTED', '照片与厨余垃圾无关'),
+        review(branchSecretary, checkIn.id, 'WORK', 'REJECTED', '照片与厨余垃圾无关'),
       ]);
       const succeeded = responses.filter((r) => !r.errors);
       const refused = responses.filter((r) => r.errors);
