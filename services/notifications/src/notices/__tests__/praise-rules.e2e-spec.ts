@@ -192,10 +192,17 @@ describe('praise rules that distinguish: consecutive months, top share per commu
     expect(Math.max(...perInstitution.values())).toBe(1);
   });
 
-  it('shows the options of a published version', async () => {
-    const listed: any = await platform.query(admin, `{ noticeRuleSets(first: 1) { edges { node { praiseConsecutiveMonths praiseTopShare praiseCapPerInstitution } } } }`);
+  it('shows the options of a published version, and the default praises the best 5% from this month on', async () => {
+    const listed: any = await platform.query(
+      admin,
+      `{ noticeRuleSets(first: 10) { edges { node { districtId effectiveFrom praiseMinScore praiseConsecutiveMonths praiseTopShare praiseCapPerInstitution } } } }`,
+    );
     expect(listed.errors).toBeUndefined();
-    expect(listed.data.noticeRuleSets.edges[0].node).toEqual({ praiseConsecutiveMonths: 2, praiseTopShare: null, praiseCapPerInstitution: 1 });
+    const versions = listed.data.noticeRuleSets.edges.map((edge: any) => edge.node);
+    expect(versions[0]).toMatchObject({ districtId, praiseConsecutiveMonths: 2, praiseTopShare: null, praiseCapPerInstitution: 1 });
+    expect(versions.find((v: any) => v.districtId === null && v.praiseTopShare !== null)).toEqual({
+      districtId: null, effectiveFrom: shanghaiMonth(), praiseMinScore: 95, praiseConsecutiveMonths: 3, praiseTopShare: 0.05, praiseCapPerInstitution: 10,
+    });
   });
 
   it.each([
