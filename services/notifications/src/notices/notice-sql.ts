@@ -96,7 +96,7 @@ function rankedCandidatesSql(month: string, districtId: string, rules: string, h
 
 /**
  * The residents whom the earned notices of a district-month's households may be about (arguments as for earnedSql):
- * EMPLOYED and STUDENT residents with an employer or school. Notifications asks households whom to address each of
+ * EMPLOYED and STUDENT residents with an employer or school, within an institution's praise cap. Notifications asks households whom to address each of
  * them to (notice-addressees.ts) before recipientsSql reads the answers.
  */
 export function candidatesSql(month: string, districtId: string, rules: string, householdIds: string): string {
