@@ -63,7 +63,7 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
   app.use('/collection-imports', corsPolicy);
   app.post('/collection-imports', (req, res) => proxyToHouseholds(req, res, env, subgraphs, '/collection-imports', COLLECTION_IMPORT_LIMIT));
 
-  // Monthly reports of the headline figures (issue 7): a CSV download and a printable page, authenticated like GraphQL.
+  // Monthly reports of the headline figures: a CSV download and a printable page, authenticated like GraphQL.
   app.use('/reports', corsPolicy);
   app.get('/reports/monthly/:orgUnitId/:file', (req, res) => {
     const file = String(req.params.file);

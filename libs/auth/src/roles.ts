@@ -135,7 +135,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   [Role.INSTITUTION]: [P.INSTITUTION_SELF_SERVICE],
 };
 
-/** Citizen reports (issue 6): granted here, beside the table, so each issue's grants stay one block. */
+/** Citizen reports: granted here, beside the table, so the reporting grants read as one block. */
 const REPORT_GRANTS: [Permission, Role[]][] = [
   [P.REPORT_SUBMIT, [Role.RESIDENT, Role.VOLUNTEER, Role.PARTY_MEMBER, Role.INSPECTOR, Role.COMMUNITY_SECRETARY, Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.BUREAU_OFFICER]],
   [P.REPORT_HANDLE, [Role.COMMUNITY_SECRETARY, Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.BUREAU_OFFICER]],

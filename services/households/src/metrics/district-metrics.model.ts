@@ -3,7 +3,7 @@ import { OrgUnitRef } from '#libs/references';
 import { METRIC_BY_KEY, MetricKey, MetricUnit, type MetricFigure, type UnitMetrics } from './metric-definitions.js';
 import type { MetricsOfMonth } from './district-metrics.service.js';
 
-registerEnumType(MetricKey, { name: 'MetricKey', description: 'The district\'s headline figures (issue 7).' });
+registerEnumType(MetricKey, { name: 'MetricKey', description: 'The district\'s headline figures.' });
 registerEnumType(MetricUnit, { name: 'MetricUnit', description: 'What a figure\'s numerator and denominator count.' });
 
 const PROVENANCE =

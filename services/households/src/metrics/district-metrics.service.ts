@@ -114,7 +114,7 @@ export interface MetricsOfMonth {
 }
 
 /**
- * The district's headline figures for any unit of the territory and any month (issue 7), computed each time they are
+ * The district's headline figures for any unit of the territory and any month, computed each time they are
  * asked for from the registry and three monthly summaries that triggers keep exact in the transaction writing the rows
  * they count (collection_month_total, grade_month_total, letter_month_total). Nothing is cached, so a late
  * import or a corrected grade shows at once. Households are those of the registry now (it keeps no history of moves);

@@ -4,7 +4,7 @@ import type { CollectionDestination, WasteStream } from '../collection/collectio
 type Destination = `${CollectionDestination}`;
 
 /**
- * The district's headline figures (issue 7), each a numerator over a denominator that adds up over the territory tree:
+ * The district's headline figures, each a numerator over a denominator that adds up over the territory tree:
  * a unit's figure is the sum of its compounds' numerators over the sum of their denominators, never an average of
  * rates. The formulas here are the one source for the API descriptions, the CSV report and the printable report.
  */

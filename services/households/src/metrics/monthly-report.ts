@@ -1,7 +1,7 @@
 import { METRICS, MetricUnit, type MetricDefinition, type MetricFigure, type MetricKey, type UnitMetrics } from './metric-definitions.js';
 
 /**
- * The monthly report of one street (issue 7), rendered as CSV (Excel users and scripts) and as a printable,
+ * The monthly report of one street, rendered as CSV (Excel users and scripts) and as a printable,
  * self-contained HTML page. Pure functions: no I/O, no clock, no locale; the caller gathers the figures.
  */
 export interface StreetMonthlyReport {

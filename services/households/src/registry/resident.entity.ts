@@ -23,7 +23,7 @@ export class ResidentEntity {
   @Column('uuid', { nullable: true })
   institutionId: string | null;
 
-  /** Set when the resident is a party member (organization's PartyMember, issue 5). */
+  /** Set when the resident is a party member (organization's PartyMember). */
   @Column('uuid', { nullable: true })
   partyMemberId: string | null;
 

@@ -12,7 +12,7 @@ export class CreateCollection1796000000230 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     // schedule: [{ "weekdays": [1..7], "opensAt": "06:30", "closesAt": "08:30" }], validated by the service.
-    // Daily collection records (issue 7) will refer to a point by its id.
+    // Daily collection records refer to a point by its id.
     await runner.query(`
       CREATE TABLE collection_point (
         id                     uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -4,7 +4,7 @@ const STREAMS = `'KITCHEN', 'RECYCLABLE', 'HAZARDOUS', 'OTHER'`;
 const DESTINATIONS = `'RECYCLING_PLANT', 'KITCHEN_TREATMENT', 'INCINERATION', 'LANDFILL', 'HAZARDOUS_TREATMENT'`;
 
 /**
- * Collection records (issue 7): the weight of one waste stream collected at a collection point (or, without a point,
+ * Collection records: the weight of one waste stream collected at a collection point (or, without a point,
  * at a compound) on one Shanghai day and taken to one destination, entered by hand or imported from a transfer
  * station's CSV file. One row per (compound, point, day, stream, destination): a second weighing of the same stream
  * to the same destination on the same day is added up by the station before it exports.

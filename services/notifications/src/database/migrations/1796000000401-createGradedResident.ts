@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * What notifications knows of each month's grades, from households' events: one row per resident and month, with
- * where a notice about them would go (employer or school) and never a name. Notice generation (issue 4) reads it.
+ * where a notice about them would go (employer or school) and never a name. Notice generation reads it.
  */
 export class CreateGradedResident1796000000401 implements MigrationInterface {
   name = 'CreateGradedResident1796000000401';

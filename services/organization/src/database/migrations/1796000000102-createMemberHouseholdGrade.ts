@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Each party member's household grade per month, from households' events: an input of the vanguard index (issue 5). */
+/** Each party member's household grade per month, from households' events: an input of the vanguard index. */
 export class CreateMemberHouseholdGrade1796000000102 implements MigrationInterface {
   name = 'CreateMemberHouseholdGrade1796000000102';
 
