@@ -519,7 +519,7 @@ async function arrangeFixtures(
       ORDER BY t.path @> ARRAY[$2::uuid] DESC, d.id LIMIT 1`, [streetId, home.communityId]));
   set('PhotoCheckIn', await one(ServiceName.Households,
     `SELECT c.id FROM photo_check_in c JOIN household h ON h.id = c.household_id JOIN territory_unit t ON t.id = h.compound_id
-      WHERE t.path @> ARRAY[$1::uuid] ORDER BY t.path @> ARRAY[$2::uuid] DESC, c.id LIMIT 1`, [streetId, home.communityId]));
+      WHERE t.path @> ARRAY[$1::uuid] AND t.path @> ARRAY[$2::uuid] ORDER BY c.id LIMIT 1`, [streetId, home.communityId]));
   // A finished manual run of home A's compound (the seed's runs cover the whole district).
   set('EvaluationRun', await one(ServiceName.Households,
     `INSERT INTO evaluation_run (month, org_unit_id, trigger, requested_by, status, finished_at)

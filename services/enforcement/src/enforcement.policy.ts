@@ -40,7 +40,8 @@ export const enforcementPolicies: ServicePolicies = {
     'Query.bureauRemit': [territory(P.CAMPAIGN_READ, 'bureauId')],
     'Mutation.createEnforcementTeam': [wholeDistrict(P.BUREAU_MANAGE)],
     'Mutation.createEnforcementOfficer': [wholeDistrict(P.BUREAU_MANAGE)],
-    'Query.reportCategories': [territory(P.REPORT_HANDLE)],
+    // Reporters pick a category when they file; handlers triage by it.
+    'Query.reportCategories': [district(P.REPORT_SUBMIT), district(P.REPORT_HANDLE)],
     'Query.reports': [territory(P.REPORT_HANDLE)],
     'Query.report': [territory(P.REPORT_HANDLE, 'id'), own(P.REPORT_SUBMIT)],
     'Query.myReports': [own(P.REPORT_SUBMIT)],

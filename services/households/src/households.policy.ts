@@ -9,7 +9,7 @@ export const householdsPolicies: ServicePolicies = {
   operations: {
     'Mutation.submitPhotoCheckIn': [territory(P.CHECK_IN_SUBMIT)],
     'Mutation.reviewPhotoCheckIn': [territory(P.CHECK_IN_REVIEW)],
-    'Query.photoCheckIn': [territory(P.CHECK_IN_SUBMIT, 'id')],
+    'Query.photoCheckIn': [territory(P.CHECK_IN_REVIEW, 'id'), own(P.CHECK_IN_SUBMIT)],
     'Query.photoCheckIns': [territory(P.CHECK_IN_REVIEW)],
     'Query.checkInQuotaFlags': [territory(P.CHECK_IN_REVIEW)],
     'Query.myPhotoCheckIns': [own(P.CHECK_IN_SUBMIT)],

@@ -8,7 +8,7 @@ import { district, Masking, ofInstitution, own, Permission as P, personalData, t
 export const organizationPolicies: ServicePolicies = {
   operations: {
     'Mutation.recordDutyLog': [territory(P.DUTY_LOG_RECORD)],
-    'Query.dutyRules': [district(P.DUTY_LOG_RECORD)],
+    'Query.dutyRules': [district(P.DUTY_READ), district(P.DUTY_LOG_RECORD)],
     'Query.dutyPeriods': [territory(P.DUTY_READ)],
     'Query.dutyEscalations': [territory(P.DUTY_READ)],
     'Query.dutyCompliance': [territory(P.DUTY_READ)],

@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
-import { Permission, hasPermission, requirePermission, type Caller } from '#libs/auth';
+import { type Caller } from '#libs/auth';
 import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { AssignReportInput, ReportCategoriesArgs, ReportsArgs, SubmitReportInput } from './report.inputs.js';
 import { CitizenReport, CitizenReportConnection, ReportCategoryConnection, ReportStatusChange, type ReportHistoryRow } from './report.model.js';
@@ -17,8 +17,7 @@ export class ReportResolver {
   constructor(private readonly reportService: ReportService) {}
 
   @Query(() => ReportCategoryConnection, { description: 'Report categories (Open311 services) with their response hours.' })
-  reportCategories(@CurrentCaller() caller: Caller, @Args() args: ReportCategoriesArgs): Promise<ReportCategoryConnection> {
-    if (!callerMay(caller, Permission.REPORT_SUBMIT)) requirePermission(caller, Permission.REPORT_HANDLE);
+  reportCategories(@Args() args: ReportCategoriesArgs): Promise<ReportCategoryConnection> {
     return this.reportService.categories(args);
   }
 
@@ -30,7 +29,6 @@ export class ReportResolver {
 
   @Query(() => CitizenReport, { description: 'A report of your territory, or one you made.' })
   report(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<CitizenReport> {
-    if (!callerMay(caller, Permission.REPORT_HANDLE)) requirePermission(caller, Permission.REPORT_SUBMIT);
     return this.reportService.get(caller, id);
   }
 
@@ -145,8 +143,4 @@ export class ReportResolver {
   private visibleLoader(context: RequestContext) {
     return requestLoader<CitizenReport>(context, 'CitizenReport', (ids) => this.reportService.findVisible(context.caller, ids));
   }
-}
-
-function callerMay(caller: Caller, permission: Permission): boolean {
-  return hasPermission(caller, permission);
 }

@@ -1,10 +1,9 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Permission, type Caller } from '#libs/auth';
+import { type Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
 import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { Household } from '../households/household.model.js';
 import { HouseholdService } from '../households/household.service.js';
-import { requireAnyPermission } from './access.js';
 import { HouseholdClaimService } from './household-claim.service.js';
 import { ClaimantType } from './outreach-enums.js';
 import { HouseholdClaimsArgs } from './outreach.inputs.js';
@@ -21,13 +20,11 @@ export class HouseholdClaimResolver {
 
   @Query(() => HouseholdClaim, { description: 'One claim; FORBIDDEN when its household lies outside your territory.' })
   householdClaim(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<HouseholdClaim> {
-    requireAnyPermission(caller, Permission.OUTREACH, Permission.STATS_READ);
     return this.claims.get(caller, id);
   }
 
   @Query(() => HouseholdClaimConnection, { description: 'Claims (认领) of households in your territory, oldest first.' })
   householdClaims(@CurrentCaller() caller: Caller, @Args() args: HouseholdClaimsArgs): Promise<HouseholdClaimConnection> {
-    requireAnyPermission(caller, Permission.OUTREACH, Permission.STATS_READ);
     if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
     return this.claims.list(caller, args);
   }

@@ -1,5 +1,5 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Permission, hasPermission, requirePermission, type Caller } from '#libs/auth';
+import { type Caller } from '#libs/auth';
 import { PageArgs, type ConnectionShape } from '#libs/pagination';
 import { CurrentCaller, ParseUuidPipe } from '#libs/platform';
 import {
@@ -9,23 +9,17 @@ import {
 import { DisclosureService } from './disclosure.service.js';
 
 /** Staff who prepare disclosures, and those who read notices, may read them. */
-function requireDisclosureReader(caller: Caller): void {
-  if (!hasPermission(caller, Permission.DISCLOSURE_PREPARE)) requirePermission(caller, Permission.NOTICE_READ);
-}
-
 @Resolver(() => PublicDisclosure)
 export class DisclosureResolver {
   constructor(private readonly disclosures: DisclosureService) {}
 
   @Query(() => PublicDisclosureConnection, { description: 'Monthly public disclosures (媒体公示) of your district, newest month first.' })
   publicDisclosures(@CurrentCaller() caller: Caller, @Args() args: PublicDisclosuresArgs): Promise<ConnectionShape<PublicDisclosure>> {
-    requireDisclosureReader(caller);
     return this.disclosures.list(caller, args);
   }
 
   @Query(() => PublicDisclosure, { description: 'One public disclosure; entries and counts limited to your territory.' })
   publicDisclosure(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<PublicDisclosure> {
-    requireDisclosureReader(caller);
     return this.disclosures.get(caller, id);
   }
 

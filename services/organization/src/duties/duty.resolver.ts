@@ -1,5 +1,5 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Permission, hasPermission, requirePermission, type Caller } from '#libs/auth';
+import { type Caller } from '#libs/auth';
 import { PageArgs } from '#libs/pagination';
 import { CurrentCaller, requireUuid, type RequestContext } from '#libs/platform';
 import { Institution } from '../institutions/institution.model.js';
@@ -87,8 +87,7 @@ export class DutyQueryResolver {
   constructor(private readonly reports: DutyReportService) {}
 
   @Query(() => [DutyRuleModel], { description: '履职要求: the cadence table, which secretary post owes which duty how often (three rows).' })
-  dutyRules(@CurrentCaller() caller: Caller): DutyRuleModel[] {
-    if (!hasPermission(caller, Permission.DUTY_READ)) requirePermission(caller, Permission.DUTY_LOG_RECORD);
+  dutyRules(): DutyRuleModel[] {
     return DUTY_KINDS.map(DutyRuleModel.of);
   }
 

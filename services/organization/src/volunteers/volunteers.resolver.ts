@@ -1,5 +1,5 @@
 import { Args, Context, GraphQLISODateTime, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Permission, hasPermission, requirePermission, type Caller } from '#libs/auth';
+import { type Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
 import { PageArgs } from '#libs/pagination';
 import { CurrentCaller, ParseUuidPipe, byIds, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
@@ -22,10 +22,6 @@ import {
 } from './volunteer.models.js';
 
 /** Teams are public (anyone may find one to join), as is the feed: readable by TERRITORY_READ or VOLUNTEER_SIGN_UP. */
-function requirePublicRead(caller: Caller): void {
-  if (!hasPermission(caller, Permission.VOLUNTEER_SIGN_UP)) requirePermission(caller, Permission.TERRITORY_READ);
-}
-
 function teamLoader(context: RequestContext, teams: VolunteerTeamService) {
   return requestLoader<VolunteerTeam>(context, 'VolunteerTeam', (ids) => teams.teamsByIds(ids));
 }
@@ -61,8 +57,7 @@ export class VolunteerTeamResolver {
   }
 
   @Query(() => VolunteerTeamConnection, { description: 'Volunteer teams by name, of one compound branch and/or of compounds under one unit.' })
-  volunteerTeams(@CurrentCaller() caller: Caller, @Args() args: VolunteerTeamsArgs): Promise<VolunteerTeamConnection> {
-    requirePublicRead(caller);
+  volunteerTeams(@Args() args: VolunteerTeamsArgs): Promise<VolunteerTeamConnection> {
     if (args.compoundBranchId) args.compoundBranchId = requireUuid(args.compoundBranchId, 'compoundBranchId');
     if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
     return this.teams.listTeams(args);
@@ -119,8 +114,7 @@ export class VolunteerActivityResolver {
   ) {}
 
   @Query(() => [VolunteerCampaignInfo], { description: '四大示范行动: the four role-model campaigns with their Chinese names and organisers.' })
-  volunteerCampaigns(@CurrentCaller() caller: Caller): VolunteerCampaignInfo[] {
-    requirePublicRead(caller);
+  volunteerCampaigns(): VolunteerCampaignInfo[] {
     return Object.values(VolunteerCampaign).map(VolunteerCampaignInfo.of);
   }
 
@@ -208,8 +202,7 @@ export class PublishedVolunteerActivityResolver {
       '鄞领志愿: published and completed activities, newest first, with sign-up counts and places left. Public to everyone signed in ' +
       'with TERRITORY_READ or VOLUNTEER_SIGN_UP, whatever their territory; no personal data.',
   })
-  volunteerActivityFeed(@CurrentCaller() caller: Caller, @Args() args: VolunteerActivityFeedArgs): Promise<PublishedVolunteerActivityConnection> {
-    requirePublicRead(caller);
+  volunteerActivityFeed(@Args() args: VolunteerActivityFeedArgs): Promise<PublishedVolunteerActivityConnection> {
     if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
     return this.activities.feed(args);
   }
