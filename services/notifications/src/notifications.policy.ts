@@ -23,6 +23,10 @@ export const notificationsPolicies: ServicePolicies = {
     'Mutation.approvePublicDisclosure': [territory(P.DISCLOSURE_APPROVE, 'id')],
     'Mutation.publishPublicDisclosure': [territory(P.DISCLOSURE_APPROVE, 'id')],
     'Mutation.withdrawPublicDisclosure': [territory(P.DISCLOSURE_APPROVE, 'id')],
+    // Media outlets read the disclosures shared with them (the published, masked text) and acknowledge publication.
+    'Query.mediaDisclosures': [ofInstitution(P.INSTITUTION_SELF_SERVICE)],
+    'Query.mediaDisclosure': [ofInstitution(P.INSTITUTION_SELF_SERVICE)],
+    'Mutation.acknowledgeDisclosurePublication': [ofInstitution(P.INSTITUTION_SELF_SERVICE)],
     'Query.myNotices': [ofInstitution(P.INSTITUTION_SELF_SERVICE)],
     'Mutation.acknowledgeNotice': [ofInstitution(P.INSTITUTION_SELF_SERVICE)],
     'Query.notice': [territory(P.NOTICE_READ, 'id'), ofInstitution(P.INSTITUTION_SELF_SERVICE)],

@@ -7,11 +7,16 @@ import {
   PublicDisclosureEntryConnection, PublicDisclosureEventConnection, PublicDisclosurePendingDifference, PublicDisclosuresArgs, type PublicDisclosureEvent,
 } from './disclosure.models.js';
 import { DisclosureService } from './disclosure.service.js';
+import { DisclosureOutletConnection, type DisclosureOutlet } from './media-disclosure.models.js';
+import { MediaDisclosureService } from './media-disclosure.service.js';
 
 /** Staff who prepare disclosures, and those who read notices, may read them. */
 @Resolver(() => PublicDisclosure)
 export class DisclosureResolver {
-  constructor(private readonly disclosures: DisclosureService) {}
+  constructor(
+    private readonly disclosures: DisclosureService,
+    private readonly media: MediaDisclosureService,
+  ) {}
 
   @Query(() => PublicDisclosureConnection, { description: 'Monthly public disclosures (媒体公示) of your district, newest month first.' })
   publicDisclosures(@CurrentCaller() caller: Caller, @Args() args: PublicDisclosuresArgs): Promise<ConnectionShape<PublicDisclosure>> {
@@ -44,6 +49,13 @@ export class DisclosureResolver {
   })
   pendingDifference(@CurrentCaller() caller: Caller, @Parent() disclosure: PublicDisclosure): Promise<PublicDisclosurePendingDifference | null> {
     return this.disclosures.pendingDifference(caller, disclosure);
+  }
+
+  @ResolveField(() => DisclosureOutletConnection, {
+    description: 'Once published: the media outlets it was shared with, and whether each received it (webhook or API) and acknowledged publication.',
+  })
+  outlets(@Parent() disclosure: PublicDisclosure, @Args() args: PageArgs): Promise<ConnectionShape<DisclosureOutlet>> {
+    return this.media.outlets(disclosure.id, args);
   }
 
   @Mutation(() => PublicDisclosureEntry, { description: 'Leaves an entry out of a DRAFT disclosure, with a reason (CONFLICT unless DRAFT).' })

@@ -10,6 +10,7 @@ import { Territory } from '#libs/territory';
 import { NOTICE_RULE_SETS } from '../notices/notice-rules.js';
 import { NOTICE_WORDS, dateInWords, monthInWords } from '../notices/notice-sql.js';
 import { gradeCopiesPurged } from '../retention/retention-sql.js';
+import { announceDisclosureWithdrawal, shareWithOutlets } from '../webhooks/disclosure-fan-out.js';
 import { appendEvent } from './disclosure-draft.js';
 import { DIFFERENCES, DIFFERENCE_COUNTS, PUBLISH } from './disclosure-sql.js';
 import { DisclosureAction, DisclosureState } from './disclosure-state.js';
@@ -196,17 +197,25 @@ export class DisclosureService {
     });
   }
 
-  /** Publishes an APPROVED disclosure: renders the PUBLIC_DISCLOSURE template with its included entries and keeps the texts. */
+  /**
+   * Publishes an APPROVED disclosure: renders the PUBLIC_DISCLOSURE template with its included entries, keeps the
+   * texts, and shares it with the media outlets (disclosure.published to their webhooks).
+   */
   publish(caller: Caller, id: string, now = new Date()): Promise<PublicDisclosure> {
     return this.transition(caller, id, async (manager, disclosure) => {
       requireState(disclosure, DisclosureState.APPROVED, 'DISCLOSURE_NOT_APPROVED', 'Only an APPROVED disclosure can be published');
       const published = await manager.query(PUBLISH, [id, caller.userId, monthInWords(disclosure.month), dateInWords(shanghaiDate(now)), NOTICE_WORDS]);
       if (published.length === 0) throw DomainError.conflict('No PUBLIC_DISCLOSURE template is active', 'NO_ACTIVE_TEMPLATE');
+      // In the same transaction: the media outlets get it (and their webhooks are due) exactly when it is published.
+      await shareWithOutlets(manager, id, monthStart(disclosure.month));
       return { action: DisclosureAction.PUBLISHED, note: null };
     });
   }
 
-  /** Withdraws a disclosure in any state but WITHDRAWN, with a reason; final. */
+  /**
+   * Withdraws a disclosure in any state but WITHDRAWN, with a reason; final. The media outlets that may have a
+   * published one are told (disclosure.withdrawn) and can no longer read its text.
+   */
   withdraw(caller: Caller, id: string, reason: string): Promise<PublicDisclosure> {
     const why = requiredText(reason, 'reason');
     return this.transition(caller, id, async (manager, disclosure) => {
@@ -218,6 +227,8 @@ export class DisclosureService {
         caller.userId,
         why,
       ]);
+      // Only a published disclosure ever reached media outlets.
+      if (disclosure.state === DisclosureState.PUBLISHED) await announceDisclosureWithdrawal(manager, id, monthStart(disclosure.month));
       return { action: DisclosureAction.WITHDRAWN, note: why };
     });
   }

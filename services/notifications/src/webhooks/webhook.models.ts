@@ -138,6 +138,7 @@ export interface WebhookDeliveryRow {
   type: string;
   month: string;
   noticeIds: string[];
+  disclosureId: string | null;
   endpointId: string;
   url: string;
   state: WebhookDeliveryState;
@@ -158,14 +159,20 @@ export class WebhookDelivery {
   @Field({ description: 'The webhook-id header: the same on every attempt and replay, to dedupe by.' })
   webhookId: string;
 
-  @Field({ description: 'notice.created, or notice.digest for institutions that chose a monthly digest; notice.withdrawn when a notice it may have seen was withdrawn.' })
+  @Field({
+    description:
+      'notice.created, or notice.digest for institutions that chose a monthly digest; notice.withdrawn when a notice it may have seen was withdrawn; for media outlets disclosure.published and disclosure.withdrawn.',
+  })
   type: string;
 
   @Field({ description: 'YYYY-MM' })
   month: string;
 
-  @Field(() => [ID], { description: 'The notices it announces (fetch them with notice(id) or myNotices).' })
+  @Field(() => [ID], { description: 'The notices it announces (fetch them with notice(id) or myNotices); empty for a disclosure.' })
   noticeIds: string[];
+
+  @Field(() => ID, { nullable: true, description: 'The public disclosure it announces (fetch it with mediaDisclosure(id)).' })
+  disclosureId: string | null;
 
   @Field(() => ID)
   endpointId: string;

@@ -28,7 +28,7 @@ const ATTEMPTS_SHOWN = 100;
 const ENDPOINT_COLUMNS = `e.id, e.institution_id AS "institutionId", e.url, e.description, e.state, e.disabled_reason AS "disabledReason",
   e.disabled_at AS "disabledAt", e.created_at AS "createdAt"`;
 
-const DELIVERY_COLUMNS = `d.id, d.message_id AS "webhookId", m.type, to_char(m.month, 'YYYY-MM') AS month, m.notice_ids::text[] AS "noticeIds",
+const DELIVERY_COLUMNS = `d.id, d.message_id AS "webhookId", m.type, to_char(m.month, 'YYYY-MM') AS month, m.notice_ids::text[] AS "noticeIds", m.disclosure_id AS "disclosureId",
   d.endpoint_id AS "endpointId", e.url, d.state, d.attempts AS "attemptCount",
   CASE WHEN d.state = 'PENDING' OR d.replay_requested THEN d.next_attempt_at END AS "nextAttemptAt",
   d.replay_requested AS "replayRequested", d.last_status AS "lastStatus", d.last_error AS "lastError",
@@ -189,7 +189,7 @@ export class WebhookService {
         [deliveryId, institutionId],
       );
       if (!current) throw DomainError.notFound('WebhookDelivery', deliveryId);
-      if (current.state === 'CANCELLED') throw DomainError.conflict('This delivery was cancelled: its notice was withdrawn before it was sent', 'DELIVERY_CANCELLED');
+      if (current.state === 'CANCELLED') throw DomainError.conflict('This delivery was cancelled: what it announced was withdrawn before it was sent', 'DELIVERY_CANCELLED');
       if (current.endpointState !== 'ACTIVE') throw DomainError.conflict('The endpoint is disabled: enable it before replaying', 'ENDPOINT_DISABLED');
       // A delivery in flight keeps its claim; the replay follows as soon as that attempt is recorded.
       await manager.query(
