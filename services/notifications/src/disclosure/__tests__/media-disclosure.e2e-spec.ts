@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
-import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
+import { addMonths, shanghaiMonth } from '#libs/calendar';
 import { ServiceName } from '#libs/messaging';
 import { enrolInstitution, errorCodes, postGraphQL, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
 import { WebhookReceiver, type ReceivedWebhook } from '../../webhooks/__tests__/webhook-receiver.js';
