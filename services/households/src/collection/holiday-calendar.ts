@@ -34,7 +34,7 @@ export class CalendarDay {
   kind: CalendarDayKind;
 
   @Field({ description: 'The holiday it belongs to, e.g. 国庆节.' })
-  name: string;
+  holiday: string;
 }
 
 @ObjectType()
@@ -54,8 +54,8 @@ export class CalendarDayInput {
   @Field(() => CalendarDayKind)
   kind: CalendarDayKind;
 
-  @Field({ description: '1–20 characters.' })
-  name: string;
+  @Field({ description: 'The holiday it belongs to, 1–20 characters.' })
+  holiday: string;
 }
 
 const MAX_NAME = 20;
@@ -85,7 +85,7 @@ export class HolidayCalendar {
     return fetchKeysetPage<CalendarDay, CalendarDay>(
       this.dataSource, args,
       {
-        select: `d.day::text AS date, d.kind, d.name`, from: 'holiday_calendar_day d',
+        select: `d.day::text AS date, d.kind, d.name AS holiday`, from: 'holiday_calendar_day d',
         where: [`d.day >= make_date(${params.add(args.year)}::int, 1, 1) AND d.day < make_date(${params.add(args.year)}::int + 1, 1, 1)`],
         params, orderBy: ['d.day'], keyOf: (row) => [row.date],
       },
@@ -108,8 +108,8 @@ export class HolidayCalendar {
       if (day.kind === CalendarDayKind.WORKING_WEEKEND && weekday !== 0 && weekday !== 6) {
         throw DomainError.badInput(`${day.date} is not a Saturday or Sunday`, 'NOT_A_WEEKEND', { date: day.date });
       }
-      const name = day.name.trim();
-      if (name.length === 0 || name.length > MAX_NAME) throw DomainError.badInput(`name must be 1–${MAX_NAME} characters`, 'INVALID_NAME', { date: day.date });
+      const name = day.holiday.trim();
+      if (name.length === 0 || name.length > MAX_NAME) throw DomainError.badInput(`holiday must be 1–${MAX_NAME} characters`, 'INVALID_NAME', { date: day.date });
       return { date: day.date, kind: day.kind, name };
     });
     await this.dataSource.transaction(async (manager) => {

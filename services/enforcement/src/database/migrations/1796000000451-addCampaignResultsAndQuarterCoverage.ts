@@ -20,7 +20,8 @@ export class AddCampaignResultsAndQuarterCoverage1796000000451 implements Migrat
         ADD COLUMN required_actions integer NOT NULL DEFAULT 1 CHECK (required_actions BETWEEN 1 AND 20),
         ADD COLUMN report           jsonb,
         ADD COLUMN reported_at      timestamptz,
-        ADD CONSTRAINT campaign_reported CHECK ((state = 'REPORTED') = (report IS NOT NULL AND reported_at IS NOT NULL))`);
+        -- Campaigns reported before this change have no frozen figures: their report stays live.
+        ADD CONSTRAINT campaign_reported CHECK ((report IS NULL OR state = 'REPORTED') AND (report IS NULL) = (reported_at IS NULL))`);
     await runner.query(`CREATE INDEX joint_action_campaign ON joint_action (campaign_id, starts_at, id) WHERE campaign_id IS NOT NULL`);
     await runner.query(`CREATE INDEX joint_action_held ON joint_action (held_at) WHERE held_at IS NOT NULL`);
     await runner.query(`

@@ -126,11 +126,11 @@ describe('humane service through the gateway: collection points and door-to-door
       });
 
       // The district enters next year's calendar; the holiday noon opening follows it. Street staff cannot change it.
-      const CALENDAR = `mutation($year: Int!, $days: [CalendarDayInput!]!) { setHolidayCalendar(year: $year, days: $days) { totalCount edges { node { date kind name } } } }`;
+      const CALENDAR = `mutation($year: Int!, $days: [CalendarDayInput!]!) { setHolidayCalendar(year: $year, days: $days) { totalCount edges { node { date kind holiday } } } }`;
       const NOON = `query($id: ID!) { collectionPoint(id: $id) { newYear: openAt(at: "2027-01-01T12:00:00+08:00") } }`;
       expect((await platform.query(token, NOON, { id: point.id })).data).toEqual({ collectionPoint: { newYear: false } });
       const admin = await platform.token([Role.DISTRICT_ADMIN]);
-      const days = [{ date: '2027-01-01', kind: 'HOLIDAY', name: '元旦' }, { date: '2027-01-03', kind: 'HOLIDAY', name: '元旦' }];
+      const days = [{ date: '2027-01-01', kind: 'HOLIDAY', holiday: '元旦' }, { date: '2027-01-03', kind: 'HOLIDAY', holiday: '元旦' }];
       const set: any = await platform.query(admin, CALENDAR, { year: 2027, days });
       expect(set.errors).toBeUndefined();
       expect(set.data.setHolidayCalendar).toEqual({ totalCount: 2, edges: days.map((node) => ({ node })) });
@@ -140,9 +140,9 @@ describe('humane service through the gateway: collection points and door-to-door
 
       // Bad input writes nothing: the 2027 calendar still has its two days.
       for (const [bad, reason] of [
-        [[{ date: '2028-01-01', kind: 'HOLIDAY', name: '元旦' }], 'DATE_OUTSIDE_YEAR'],
+        [[{ date: '2028-01-01', kind: 'HOLIDAY', holiday: '元旦' }], 'DATE_OUTSIDE_YEAR'],
         [[days[0], days[0]], 'DUPLICATE_DATE'],
-        [[{ date: '2027-01-04', kind: 'WORKING_WEEKEND', name: '元旦' }], 'NOT_A_WEEKEND'],
+        [[{ date: '2027-01-04', kind: 'WORKING_WEEKEND', holiday: '元旦' }], 'NOT_A_WEEKEND'],
       ] as const) {
         const refused: any = await platform.query(admin, CALENDAR, { year: 2027, days: bad });
         expect(refused.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason });
