@@ -154,8 +154,13 @@ describe('campaigns with results and the quarterly rule, through the gateway', (
 
     // Each street holds one action that quarter.
     for (const [index, street] of [one, two].entries()) {
-      const compound = await quietCompound(street);
       const startsAt = new Date(`${day}T${String(9 + index).padStart(2, '0')}:00:00+08:00`);
+      const [compound] = await db().query(
+        `SELECT c.id FROM territory_unit c WHERE c.kind = 'COMPOUND' AND c.path @> ARRAY[$1::uuid]
+            AND NOT EXISTS (SELECT 1 FROM joint_action_booking b WHERE b.resource_id = ANY(c.path) AND b.during && tstzrange($2::timestamptz, $2::timestamptz + interval '1 hour'))
+          ORDER BY c.id LIMIT 1`,
+        [street, startsAt],
+      );
       const action = await ok(admin, SCHEDULE, {
         input: {
           title: '季度联合执法', leadBureauId: lead.id, targetUnitIds: [compound.id], teamIds: [], officerIds: [],
