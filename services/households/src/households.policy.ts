@@ -15,6 +15,8 @@ export const householdsPolicies: ServicePolicies = {
     'Query.myPhotoCheckIns': [own(P.CHECK_IN_SUBMIT)],
     'Query.collectionPoint': [territory(P.TERRITORY_READ, 'id')],
     'Query.collectionPoints': [territory(P.TERRITORY_READ)],
+    'Query.holidayCalendar': [district(SIGNED_IN)],
+    'Mutation.setHolidayCalendar': [wholeDistrict(P.TERRITORY_MANAGE)],
     'Mutation.createCollectionPoint': [territory(P.COLLECTION_POINT_MANAGE)],
     'Mutation.updateCollectionPoint': [territory(P.COLLECTION_POINT_MANAGE, 'id')],
     'Mutation.deactivateCollectionPoint': [territory(P.COLLECTION_POINT_MANAGE, 'id')],

@@ -22,6 +22,7 @@ import { AddBirthDateAndGuardianConsent1796000000361 } from './database/migratio
 import { CreateUploadCitations1796000000381 } from './database/migrations/1796000000381-createUploadCitations.js';
 import { AddUploadRetention1796000000391 } from './database/migrations/1796000000391-addUploadRetention.js';
 import { CreateWorkUnitBranchCopies1796000000401 } from './database/migrations/1796000000401-createWorkUnitBranchCopies.js';
+import { CreateHolidayCalendar1796000000461 } from './database/migrations/1796000000461-createHolidayCalendar.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { CheckInsModule } from './check-ins/check-ins.module.js';
 import { CollectionModule } from './collection/collection.module.js';
@@ -84,6 +85,7 @@ export const householdsService: ServiceDefinition = {
     CreateUploadCitations1796000000381,
     AddUploadRetention1796000000391,
     CreateWorkUnitBranchCopies1796000000401,
+    CreateHolidayCalendar1796000000461,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
   demoData: householdsDemoData,

@@ -36,3 +36,22 @@ registerEnumType(CampaignState, {
     REPORTED: { description: '已总结上报' },
   },
 });
+
+/** The four streams of the district's sorting (the same enum as the households service's). */
+export enum WasteStream {
+  KITCHEN = 'KITCHEN',
+  RECYCLABLE = 'RECYCLABLE',
+  HAZARDOUS = 'HAZARDOUS',
+  OTHER = 'OTHER',
+}
+
+registerEnumType(WasteStream, {
+  name: 'WasteStream',
+  description: '垃圾分类类别',
+  valuesMap: {
+    KITCHEN: { description: '厨余垃圾' },
+    RECYCLABLE: { description: '可回收物' },
+    HAZARDOUS: { description: '有害垃圾' },
+    OTHER: { description: '其他垃圾' },
+  },
+});

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { CampaignKind, CampaignState } from './campaign-enums.js';
+import type { StoredCampaignReport } from './campaign-report.js';
 
 /** An enforcement campaign over part of the territory, run by one or more bureaus. */
 @Entity('campaign')
@@ -33,6 +34,22 @@ export class CampaignEntity {
 
   @Column('uuid', { nullable: true })
   leadBureauId: string | null;
+
+  /** The waste streams the campaign is about (empty: all of them). */
+  @Column('text', { array: true })
+  wasteStreams: string[];
+
+  /** The pass rate the campaign aims for in its target units (0–1), if it sets one. */
+  @Column('float8', { nullable: true })
+  goalPassRate: number | null;
+
+  /** Joint actions each street it covers must hold in its quarter (the quarterly campaigns' rule). */
+  @Column('int')
+  requiredActions: number;
+
+  /** The figures frozen when the campaign was REPORTED (see campaign-report.ts). */
+  @Column('jsonb', { nullable: true })
+  report: StoredCampaignReport | null;
 
   @Column('text')
   createdBy: string;

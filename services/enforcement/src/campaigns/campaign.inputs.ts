@@ -1,7 +1,8 @@
-import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
+import { ArgsType, Field, Float, ID, InputType, Int } from '@nestjs/graphql';
 import { PageArgs } from '#libs/pagination';
 import { LocalDateScalar } from '#libs/platform';
-import { CampaignKind, CampaignState } from './campaign-enums.js';
+import { CampaignKind, CampaignState, WasteStream } from './campaign-enums.js';
+import { JointActionStatus } from '../joint-actions/joint-action-enums.js';
 
 @ArgsType()
 export class CampaignsArgs extends PageArgs {
@@ -37,4 +38,31 @@ export class CreateCampaignInput {
 
   @Field(() => ID, { nullable: true, description: 'Must be one of the participating bureaus.' })
   leadBureauId?: string | null;
+
+  @Field(() => [WasteStream], { nullable: true, description: 'The waste streams the campaign is about (洁美有序, special actions); none: all.' })
+  wasteStreams?: WasteStream[] | null;
+
+  @Field(() => Float, { nullable: true, description: 'The pass rate (above 0, at most 1) the campaign aims for in its target units.' })
+  goalPassRate?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Joint actions each street must hold in the quarter (quarterly campaigns; 1–20, default 1).' })
+  requiredActions?: number | null;
+}
+
+@ArgsType()
+export class CampaignJointActionsArgs extends PageArgs {
+  @Field(() => JointActionStatus, { nullable: true })
+  status?: JointActionStatus | null;
+}
+
+@InputType({ description: "A campaign's own targets, set while it is not yet COMPLETED." })
+export class CampaignTargetsInput {
+  @Field(() => [WasteStream], { description: 'The waste streams the campaign is about; none: all.' })
+  wasteStreams: WasteStream[];
+
+  @Field(() => Float, { nullable: true, description: 'The pass rate (above 0, at most 1) it aims for; null: none.' })
+  goalPassRate?: number | null;
+
+  @Field(() => Int, { description: 'Joint actions each street must hold in the quarter (1–20; quarterly campaigns only, others keep 1).' })
+  requiredActions: number;
 }

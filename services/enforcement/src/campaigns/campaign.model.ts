@@ -1,8 +1,8 @@
-import { Directive, Field, ID, ObjectType } from '@nestjs/graphql';
+import { Directive, Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Connection } from '#libs/pagination';
 import { LocalDateScalar } from '#libs/platform';
 import { InstitutionRef, OrgUnitRef } from '#libs/references';
-import { CAMPAIGN_KIND_LABEL_ZH, CampaignKind, CampaignState } from './campaign-enums.js';
+import { CAMPAIGN_KIND_LABEL_ZH, CampaignKind, CampaignState, WasteStream } from './campaign-enums.js';
 import type { CampaignEntity } from './campaign.entity.js';
 
 @ObjectType('Campaign', { description: 'A quarterly joint action, a 潔美有序 campaign or a special action.' })
@@ -38,6 +38,15 @@ export class Campaign {
   @Field(() => [InstitutionRef], { description: 'Bureaus (functional departments) taking part, the lead included.' })
   participatingBureaus: InstitutionRef[];
 
+  @Field(() => [WasteStream], { description: 'The waste streams the campaign is about (empty: all).' })
+  wasteStreams: WasteStream[];
+
+  @Field(() => Float, { nullable: true, description: 'The pass rate (0–1) the campaign aims for in its target units.' })
+  goalPassRate: number | null;
+
+  @Field(() => Int, { description: 'Joint actions each street the campaign covers must hold in its quarter (quarterly campaigns).' })
+  requiredActions: number;
+
   @Field()
   createdAt: Date;
 
@@ -53,6 +62,9 @@ export class Campaign {
       targetUnits: entity.targetUnitIds.map(OrgUnitRef.of),
       leadBureau: entity.leadBureauId ? InstitutionRef.of(entity.leadBureauId) : null,
       participatingBureaus: entity.bureauIds.map(InstitutionRef.of),
+      wasteStreams: entity.wasteStreams as WasteStream[],
+      goalPassRate: entity.goalPassRate,
+      requiredActions: entity.requiredActions,
       createdAt: entity.createdAt,
     });
   }

@@ -1,8 +1,11 @@
-import { Args, Context, ID, Mutation, Parent, Query, ResolveReference, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
+import type { ConnectionShape } from '#libs/pagination';
 import { type Caller } from '#libs/auth';
 import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { CampaignState } from './campaign-enums.js';
-import { CampaignsArgs, CreateCampaignInput } from './campaign.inputs.js';
+import { CampaignJointActionsArgs, CampaignTargetsInput, CampaignsArgs, CreateCampaignInput } from './campaign.inputs.js';
+import { CampaignReport } from './campaign-report.js';
+import { JointActionConnection, type JointAction } from '../joint-actions/joint-action.models.js';
 import { Campaign, CampaignConnection } from './campaign.model.js';
 import { CampaignService } from './campaign.service.js';
 
@@ -36,6 +39,33 @@ export class CampaignResolver {
     @Args('state', { type: () => CampaignState }) state: CampaignState,
   ): Promise<Campaign> {
     return this.campaignService.changeState(caller, id, state);
+  }
+
+  @Mutation(() => Campaign, {
+    description: "Sets a campaign's own targets (waste streams, goal pass rate, joint actions per street and quarter) until it is COMPLETED (CONFLICT CAMPAIGN_CLOSED).",
+  })
+  setCampaignTargets(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('input') input: CampaignTargetsInput,
+  ): Promise<Campaign> {
+    return this.campaignService.setTargets(caller, id, input);
+  }
+
+  @ResolveField(() => JointActionConnection, { description: "The campaign's joint actions that concern your territory, by start time." })
+  async jointActions(@Parent() campaign: Campaign, @Args() args: CampaignJointActionsArgs, @Context() context: RequestContext): Promise<JointActionConnection> {
+    // One statement per page of campaigns asking for the same page of actions.
+    const batch = JSON.stringify([args.first ?? null, args.after ?? null, args.status ?? null]);
+    const loader = requestLoader<ConnectionShape<JointAction>>(context, `Campaign.jointActions:${batch}`, (ids) =>
+      this.campaignService.jointActionsOf(context.caller, ids, args),
+    );
+    return (await loader.load(campaign.id))!;
+  }
+
+  @ResolveField(() => CampaignReport, { description: '活动总结: live figures until the campaign is REPORTED, frozen from then on.' })
+  async report(@Parent() campaign: Campaign, @Context() context: RequestContext): Promise<CampaignReport> {
+    const loader = requestLoader<CampaignReport>(context, 'Campaign.report', (ids) => this.campaignService.reports(ids));
+    return (await loader.load(campaign.id))!;
   }
 
   /** Batched; campaigns that do not concern the caller's territory resolve to null. */

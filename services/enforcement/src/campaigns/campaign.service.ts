@@ -4,15 +4,19 @@ import { DataSource } from 'typeorm';
 import { type Caller } from '#libs/auth';
 import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
-import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
+import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape } from '#libs/pagination';
 import { Territory } from '#libs/territory';
-import { CampaignState } from './campaign-enums.js';
+import { CampaignKind, CampaignState } from './campaign-enums.js';
 import type { CampaignEntity } from './campaign.entity.js';
-import type { CampaignsArgs, CreateCampaignInput } from './campaign.inputs.js';
+import type { CampaignJointActionsArgs, CampaignTargetsInput, CampaignsArgs, CreateCampaignInput } from './campaign.inputs.js';
+import { campaignFigures, CampaignReport, type StoredCampaignReport } from './campaign-report.js';
+import { ACTION_COLUMNS, actionOverlapsUnit } from '../joint-actions/joint-action.service.js';
+import { JointAction, type JointActionRow } from '../joint-actions/joint-action.models.js';
 import { Campaign } from './campaign.model.js';
 
 const COLUMNS = `c.id, c.kind, c.name, c.state, c.starts_on AS "startsOn", c.ends_on AS "endsOn",
   c.target_unit_ids::text[] AS "targetUnitIds", c.bureau_ids::text[] AS "bureauIds", c.lead_bureau_id AS "leadBureauId",
+  c.waste_streams AS "wasteStreams", c.goal_pass_rate::float8 AS "goalPassRate", c.required_actions AS "requiredActions",
   c.created_by AS "createdBy", c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
 const MAX_NAME_LENGTH = 100;
 
@@ -86,6 +90,9 @@ export class CampaignService {
     if (input.endsOn < input.startsOn) {
       throw DomainError.badInput('endsOn is before startsOn', 'ENDS_BEFORE_START', { startsOn: input.startsOn, endsOn: input.endsOn });
     }
+    const own = checkTargets(input.kind, {
+      wasteStreams: input.wasteStreams ?? [], goalPassRate: input.goalPassRate ?? null, requiredActions: input.requiredActions ?? 1,
+    });
     const targets = [...new Set(input.targetUnitIds)];
     if (targets.length === 0) throw DomainError.badInput('A campaign needs at least one target unit', 'NO_TARGET');
     const bureaus = [...new Set(input.participatingBureauIds)];
@@ -113,10 +120,12 @@ export class CampaignService {
       }
     }
     const [row]: CampaignEntity[] = await this.dataSource.query(
-      `INSERT INTO campaign AS c (kind, name, state, starts_on, ends_on, target_unit_ids, bureau_ids, lead_bureau_id, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7::uuid[], $8, $9)
+      `INSERT INTO campaign AS c (kind, name, state, starts_on, ends_on, target_unit_ids, bureau_ids, lead_bureau_id, created_by,
+                                  waste_streams, goal_pass_rate, required_actions)
+       VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7::uuid[], $8, $9, $10::text[], $11, $12)
        RETURNING ${COLUMNS}`,
-      [input.kind, name, CampaignState.DRAFT, input.startsOn, input.endsOn, targets, bureaus, input.leadBureauId ?? null, caller.userId],
+      [input.kind, name, CampaignState.DRAFT, input.startsOn, input.endsOn, targets, bureaus, input.leadBureauId ?? null, caller.userId,
+        own.wasteStreams, own.goalPassRate, own.requiredActions],
     );
     return Campaign.from(row);
   }
@@ -126,23 +135,96 @@ export class CampaignService {
    * (CONFLICT INVALID_TRANSITION). The state is compared in the UPDATE, so two concurrent moves cannot both win.
    */
   async changeState(caller: Caller, id: string, to: CampaignState): Promise<Campaign> {
+    const current = await this.requireChangeable(caller, id);
+    const from = CAMPAIGN_TRANSITIONS.find(([, next]) => next === to)?.[0];
+    if (from === undefined || current.state !== from) {
+      throw DomainError.conflict(`A ${current.state} campaign cannot become ${to}`, 'INVALID_TRANSITION', { from: current.state, to });
+    }
+    // Reporting freezes the figures as they are now, in the same statement as the move.
+    const report = to === CampaignState.REPORTED ? (await campaignFigures(this.dataSource, [id]))[0] : null;
+    // An UPDATE … RETURNING answers [rows, count] through TypeORM's postgres driver.
+    const [[row]]: [CampaignEntity[], number] = await this.dataSource.query(
+      `UPDATE campaign AS c SET state = $3, report = $4::jsonb, reported_at = CASE WHEN $4::jsonb IS NULL THEN NULL ELSE now() END, updated_at = now()
+        WHERE c.id = $1 AND c.state = $2 RETURNING ${COLUMNS}`,
+      [id, from, to, report ? JSON.stringify({ ...report, reportedAt: new Date().toISOString() }) : null],
+    );
+    if (!row) throw DomainError.conflict('The campaign changed meanwhile', 'INVALID_TRANSITION', { to });
+    return Campaign.from(row);
+  }
+
+  /** Sets a campaign's own targets (streams, goal, the quarterly rule) until it is COMPLETED. */
+  async setTargets(caller: Caller, id: string, input: CampaignTargetsInput): Promise<Campaign> {
+    const current = await this.requireChangeable(caller, id);
+    const own = checkTargets(current.kind, { wasteStreams: input.wasteStreams, goalPassRate: input.goalPassRate ?? null, requiredActions: input.requiredActions });
+    const [[row]]: [CampaignEntity[], number] = await this.dataSource.query(
+      `UPDATE campaign AS c SET waste_streams = $2::text[], goal_pass_rate = $3, required_actions = $4, updated_at = now()
+        WHERE c.id = $1 AND c.state NOT IN ('COMPLETED', 'REPORTED') RETURNING ${COLUMNS}`,
+      [id, own.wasteStreams, own.goalPassRate, own.requiredActions],
+    );
+    if (!row) throw DomainError.conflict(`A ${current.state} campaign's targets are final`, 'CAMPAIGN_CLOSED', { state: current.state });
+    return Campaign.from(row);
+  }
+
+  /** Reports of many campaigns, in `campaigns` order: the frozen one once REPORTED, live figures before. */
+  async reports(ids: readonly string[]): Promise<(CampaignReport | null)[]> {
+    const rows: { id: string; report: StoredCampaignReport | null; goalPassRate: number | null }[] = await this.dataSource.query(
+      `SELECT id::text, report, goal_pass_rate::float8 AS "goalPassRate" FROM campaign WHERE id = ANY($1::uuid[])`, [ids],
+    );
+    const live = rows.filter((row) => !row.report).map((row) => row.id);
+    const figures = live.length > 0 ? await campaignFigures(this.dataSource, live) : [];
+    const liveById = new Map(live.map((id, index) => [id, figures[index]]));
+    const byId = new Map(rows.map((row) => [row.id, CampaignReport.from(row.report ?? liveById.get(row.id)!, row.goalPassRate)]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  /** Each campaign's joint actions the caller may see (as `jointActions` shows them), by start time, one statement per page. */
+  async jointActionsOf(caller: Caller, campaignIds: readonly string[], args: CampaignJointActionsArgs): Promise<ConnectionShape<JointAction>[]> {
+    const params = new SqlParams();
+    const where = [`a.campaign_id = ANY(${params.add(campaignIds)}::uuid[])`];
+    if (caller.orgUnitId) {
+      const scope = await this.territory.find(caller.orgUnitId);
+      where.push(actionOverlapsUnit(params.add(caller.orgUnitId), params.add(scope?.path ?? [])));
+    }
+    if (args.status) where.push(`a.status = ${params.add(args.status)}`);
+    return fetchKeysetPagesByGroup<JointActionRow, JointAction>(
+      this.dataSource, args, campaignIds,
+      {
+        select: ACTION_COLUMNS, from: 'joint_action a', groupBy: 'a.campaign_id', where, params, orderBy: ['a.starts_at', 'a.id'],
+        keyOf: (row) => [row.startsAt.toISOString(), row.id],
+      },
+      (rows) => rows.map(JointAction.from),
+    );
+  }
+
+  /** The campaign, provided all its units lie inside the caller's territory. */
+  private async requireChangeable(caller: Caller, id: string): Promise<Campaign> {
     const current = await this.get(caller, id);
     const units = await this.territory.findMany(current.targetUnits.map((u) => u.id));
     if (caller.orgUnitId && units.some((unit) => !unit.path.includes(caller.orgUnitId!))) {
       throw DomainError.forbidden('That campaign reaches outside your territory', 'OUT_OF_SCOPE');
     }
-    const from = CAMPAIGN_TRANSITIONS.find(([, next]) => next === to)?.[0];
-    if (from === undefined || current.state !== from) {
-      throw DomainError.conflict(`A ${current.state} campaign cannot become ${to}`, 'INVALID_TRANSITION', { from: current.state, to });
-    }
-    // An UPDATE … RETURNING answers [rows, count] through TypeORM's postgres driver.
-    const [[row]]: [CampaignEntity[], number] = await this.dataSource.query(
-      `UPDATE campaign AS c SET state = $3, updated_at = now() WHERE c.id = $1 AND c.state = $2 RETURNING ${COLUMNS}`,
-      [id, from, to],
-    );
-    if (!row) throw DomainError.conflict('The campaign changed meanwhile', 'INVALID_TRANSITION', { to });
-    return Campaign.from(row);
+    return current;
   }
+}
+
+interface OwnTargets {
+  wasteStreams: string[];
+  goalPassRate: number | null;
+  requiredActions: number;
+}
+
+function checkTargets(kind: CampaignKind, targets: OwnTargets): OwnTargets {
+  const { goalPassRate, requiredActions } = targets;
+  if (goalPassRate !== null && !(goalPassRate > 0 && goalPassRate <= 1)) {
+    throw DomainError.badInput('goalPassRate must be above 0 and at most 1', 'INVALID_GOAL', { goalPassRate });
+  }
+  if (!Number.isInteger(requiredActions) || requiredActions < 1 || requiredActions > 20) {
+    throw DomainError.badInput('requiredActions must be 1–20', 'INVALID_REQUIRED_ACTIONS', { requiredActions });
+  }
+  if (kind !== CampaignKind.QUARTERLY_JOINT_ACTION && requiredActions !== 1) {
+    throw DomainError.badInput('Only quarterly joint-action campaigns set a number of actions per street', 'NOT_A_QUARTERLY_CAMPAIGN');
+  }
+  return { ...targets, wasteStreams: [...new Set(targets.wasteStreams)].sort() };
 }
 
 /** The only moves a campaign makes, one step at a time. */

@@ -8,13 +8,24 @@ import {
   JointActionRevision, JointActionsArgs, RecordActionFindingInput, ScheduleJointActionInput,
 } from './joint-action.models.js';
 import { JointActionService } from './joint-action.service.js';
+import { QuarterCoverageArgs, QuarterCoverageService, StreetQuarterCoverageConnection } from './quarter-coverage.js';
 
 @Resolver(() => JointAction)
 export class JointActionResolver {
   constructor(
     private readonly actions: JointActionService,
     private readonly calendars: BureauCalendarService,
+    private readonly coverage: QuarterCoverageService,
   ) {}
+
+  @Query(() => StreetQuarterCoverageConnection, {
+    description:
+      '季度管执联动覆盖: each street of your territory in a quarter, the joint actions it must hold and has held, by street name. ' +
+      'A quarter is closed the day after it ends; a street short of its actions then is MISSED, escalated to the district.',
+  })
+  jointActionCoverage(@CurrentCaller() caller: Caller, @Args() args: QuarterCoverageArgs): Promise<StreetQuarterCoverageConnection> {
+    return this.coverage.coverage(caller, args);
+  }
 
   @Query(() => JointAction)
   jointAction(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<JointAction> {

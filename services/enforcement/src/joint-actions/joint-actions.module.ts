@@ -9,13 +9,14 @@ import { CalendarsController } from './calendars.controller.js';
 import { InstitutionsChangedHandler } from './institutions-changed.handler.js';
 import { QuarterlyActionDraftJob } from './jobs/quarterly-action-draft.job.js';
 import { JointActionResolver } from './joint-action.resolver.js';
+import { QuarterCoverageService } from './quarter-coverage.js';
 import { JointActionService } from './joint-action.service.js';
 
 /** Campaigns' joint actions, bureaus' calendar feeds (whose public address comes from the environment, checked at boot). */
 @Module({
   imports: [TerritoryReplicaModule, EvidencePhotosModule],
   controllers: [CalendarsController],
-  providers: [Idempotency, JointActionService, JointActionResolver, BureauCalendarService, QuarterlyActionDraftJob, InstitutionsChangedHandler],
+  providers: [Idempotency, JointActionService, JointActionResolver, BureauCalendarService, QuarterlyActionDraftJob, InstitutionsChangedHandler, QuarterCoverageService],
 })
 export class JointActionsModule {
   static forRoot(runtime: ServiceRuntime, env: Record<string, string | undefined> = process.env): DynamicModule {

@@ -5,11 +5,15 @@ import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestC
 import { CollectionPointsArgs, CreateCollectionPointInput, UpdateCollectionPointInput } from './collection-point.inputs.js';
 import { CollectionPoint, CollectionPointConnection } from './collection-point.model.js';
 import { CollectionPointService } from './collection-point.service.js';
-import { isOpenAt } from './opening-schedule.js';
+import { CalendarDayKind, HolidayCalendar } from './holiday-calendar.js';
+import { isOpenAt, shanghaiToday } from './opening-schedule.js';
 
 @Resolver(() => CollectionPoint)
 export class CollectionPointResolver {
-  constructor(private readonly pointService: CollectionPointService) {}
+  constructor(
+    private readonly pointService: CollectionPointService,
+    private readonly calendar: HolidayCalendar,
+  ) {}
 
   @Query(() => CollectionPoint, { description: 'One collection point; FORBIDDEN when its compound lies outside your territory.' })
   collectionPoint(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<CollectionPoint> {
@@ -44,17 +48,20 @@ export class CollectionPointResolver {
 
   @ResolveField(() => Boolean, {
     description:
-      'Whether the point is open at an instant (default now), reading its hours in Asia/Shanghai. The platform has no ' +
-      'public-holiday calendar yet: pass holiday: true when that day is a public holiday to include the holiday noon opening.',
+      'Whether the point is open at an instant (default now), reading its hours in Asia/Shanghai; on a HOLIDAY of the ' +
+      "district's holiday calendar (holidayCalendar) its holiday noon opening applies too.",
   })
-  openAt(
+  async openAt(
     @Parent() point: CollectionPoint,
+    @Context() context: RequestContext,
     @Args('at', { type: () => Date, nullable: true }) at?: Date | null,
-    @Args('holiday', { type: () => Boolean, nullable: true, defaultValue: false }) holiday?: boolean | null,
-  ): boolean {
+  ): Promise<boolean> {
     const instant = at ?? new Date();
     if (Number.isNaN(instant.getTime())) throw DomainError.badInput('at must be an ISO date-time', 'INVALID_DATE_TIME');
-    return isOpenAt(point, instant, holiday ?? false);
+    // One calendar look-up for all the points and instants of a request.
+    const kinds = requestLoader<CalendarDayKind>(context, 'HolidayCalendar.kindsOf', (dates) => this.calendar.kindsOf(dates));
+    const kind = await kinds.load(shanghaiToday(instant));
+    return isOpenAt(point, instant, kind === CalendarDayKind.HOLIDAY);
   }
 
   /** Batched; points outside the caller's territory resolve to null. */

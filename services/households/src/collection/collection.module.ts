@@ -12,6 +12,7 @@ import { CollectionRecordResolver } from './collection-record.resolver.js';
 import { CollectionRecordService } from './collection-record.service.js';
 import { DoorToDoorCollectionResolver } from './door-to-door.resolver.js';
 import { DoorToDoorCollectionService } from './door-to-door.service.js';
+import { HolidayCalendar, HolidayCalendarResolver } from './holiday-calendar.js';
 
 /**
  * Humane service (人性化管理): collection points and their hours, and door-to-door collection requests; collection records
@@ -23,7 +24,7 @@ import { DoorToDoorCollectionService } from './door-to-door.service.js';
   controllers: [CollectionImportController],
   providers: [
     CollectionPointService, CollectionPointResolver, DoorToDoorCollectionService, DoorToDoorCollectionResolver,
-    CollectionRecordService, CollectionRecordResolver,
+    CollectionRecordService, CollectionRecordResolver, HolidayCalendar, HolidayCalendarResolver,
     { provide: CollectionLimits, useFactory: () => parseCollectionLimits() },
     HouseholdService, PersonalDataAudit, Idempotency, SignedCallerGuard, PlainHttpErrorFilter,
   ],

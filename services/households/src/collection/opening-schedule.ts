@@ -148,8 +148,8 @@ const contains = (window: DailyWindow, minute: number) =>
 /**
  * Is the point open at `instant`? Inactive points never are; 24-hour late drop-off points always are. A regular
  * point is open inside its weekly windows and, when `holiday` is true, also inside its holiday noon opening, which
- * adds to (does not replace) the weekday's windows. Whether a date is a public holiday is the caller's to say: the
- * platform has no public-holiday calendar yet.
+ * adds to (does not replace) the weekday's windows. Whether the day is a holiday is the district's holiday calendar's
+ * to say (holiday-calendar.ts).
  */
 export function isOpenAt(point: ScheduledPoint, instant: Date, holiday = false): boolean {
   if (!point.active) return false;

@@ -20,13 +20,14 @@ export const householdsDemoData: DemoData = {
     await dataSource.query(`
       TRUNCATE household, territory_unit, institution_copy, member_work_unit_copy, work_unit_branch_secretary_copy, work_unit_branch_copy, personal_data_access, outbox_event, processed_event, upload, evaluation_run,
                evaluation_month, monthly_grade, idempotency_record, collection_point, collection_record, collection_import, photo_check_in,
-               check_in_quota_flag CASCADE`);
+               check_in_quota_flag, holiday_calendar_day CASCADE`);
     await dataSource.query(`DELETE FROM grading_rule_set WHERE created_by <> 'migration'`);
   },
 
   async seed(dataSource: DataSource, plan: DistrictPlan, options: DemoDataOptions) {
     const written = await seedHouseholdRows(dataSource, plan, options.households);
     const points = await seedCollectionPoints(dataSource, plan);
+    const calendarDays = await seedHolidayCalendar(dataSource);
     const collection = await seedCollectionRecords(dataSource);
     const residents = await seedResidents(dataSource, plan);
     const letters = await seedCommitmentLetters(dataSource);
@@ -36,7 +37,7 @@ export const householdsDemoData: DemoData = {
       await gradeMonth(dataSource, plan, month);
     }
     const checkIns = await seedPhotoCheckIns(dataSource);
-    return `${written} households, ${residents} residents, ${letters} commitment letters, ${points} collection points, ${collection.records} collection records (${collection.from} – ${collection.to}), ${inspections} inspections in ${demoMonths().join(' and ')} (graded), ` +
+    return `${written} households, ${residents} residents, ${letters} commitment letters, ${points} collection points, ${calendarDays} days of the 2026 holiday calendar, ${collection.records} collection records (${collection.from} – ${collection.to}), ${inspections} inspections in ${demoMonths().join(' and ')} (graded), ` +
       `${checkIns.checkIns} party members' photo check-ins over 4 weeks (${checkIns.flags} weeks under quota flagged)`;
   },
 };
@@ -62,6 +63,33 @@ export async function seedHouseholdRows(dataSource: DataSource, plan: DistrictPl
     written += batch.length;
   }
   return written;
+}
+
+/**
+ * The 2026 holiday calendar as the State Council's notice sets it (元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆 and the
+ * working weekends around them), so the demo's holiday noon openings follow real dates. Later years are the
+ * district's to enter (setHolidayCalendar).
+ */
+export async function seedHolidayCalendar(dataSource: DataSource): Promise<number> {
+  const ranges: [string, string, string][] = [
+    ['元旦', '2026-01-01', '2026-01-03'], ['春节', '2026-02-15', '2026-02-23'], ['清明节', '2026-04-04', '2026-04-06'],
+    ['劳动节', '2026-05-01', '2026-05-05'], ['端午节', '2026-06-19', '2026-06-21'], ['中秋节', '2026-09-25', '2026-09-27'],
+    ['国庆节', '2026-10-01', '2026-10-07'],
+  ];
+  const workingWeekends: [string, string][] = [
+    ['元旦', '2026-01-04'], ['春节', '2026-02-14'], ['春节', '2026-02-28'], ['劳动节', '2026-05-09'], ['国庆节', '2026-09-20'], ['国庆节', '2026-10-10'],
+  ];
+  const rows: unknown[] = await dataSource.query(
+    `INSERT INTO holiday_calendar_day (day, kind, name, updated_by)
+     SELECT d::date, 'HOLIDAY', r.name, 'demo-seed' FROM jsonb_to_recordset($1::jsonb) AS r(name text, "from" date, "to" date)
+       CROSS JOIN generate_series(r."from", r."to", interval '1 day') AS d
+     UNION ALL
+     SELECT w.day, 'WORKING_WEEKEND', w.name, 'demo-seed' FROM jsonb_to_recordset($2::jsonb) AS w(name text, day date)
+     ON CONFLICT (day) DO NOTHING
+     RETURNING day`,
+    [JSON.stringify(ranges.map(([name, from, to]) => ({ name, from, to }))), JSON.stringify(workingWeekends.map(([name, day]) => ({ name, day })))],
+  );
+  return rows.length;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { JobHandler, JobName, PermanentJobError, type JobProcessor } from '#libs/messaging';
+import { closePreviousQuarter } from '../quarter-coverage.js';
 
 export interface QuarterlyActionDraftJobData {
   /** When the schedule fired (ISO); the scheduler leaves it out and the job uses the time it runs. */
@@ -37,6 +38,7 @@ export function nextQuarter(date: string): Quarter {
  * QUARTERLY_JOINT_ACTION campaign for every street that has none: one campaign per street and quarter under the
  * unique `draft_key`, so repeated, redelivered or concurrent runs add nothing, and a day the job missed is made up
  * the next day. Participating bureaus are those whose remit covers the street; the lead is chosen when scheduling.
+ * It also closes the quarter that has ended against the quarterly rule (see quarter-coverage.ts), once per street.
  */
 @Injectable()
 @JobHandler(JobName.QuarterlyActionDraft)
@@ -48,8 +50,11 @@ export class QuarterlyActionDraftJob implements JobProcessor<QuarterlyActionDraf
   async handle(data: QuarterlyActionDraftJobData, job: Job<QuarterlyActionDraftJobData>): Promise<void> {
     const firedAt = data.firedAt ? new Date(data.firedAt) : new Date();
     if (Number.isNaN(firedAt.getTime())) throw new PermanentJobError(`firedAt ${JSON.stringify(data.firedAt)} is not a time`);
-    const drafted = await draftQuarter(this.dataSource, shanghaiDate(firedAt), `job:${job.id}`);
+    const today = shanghaiDate(firedAt);
+    const drafted = await draftQuarter(this.dataSource, today, `job:${job.id}`);
     if (drafted) this.logger.log(`Job ${job.id}: drafted ${drafted.count} joint-action campaigns for ${drafted.quarter.year} Q${drafted.quarter.number}`);
+    const closed = await closePreviousQuarter(this.dataSource, today);
+    if (closed.closed > 0) this.logger.log(`Job ${job.id}: closed ${closed.quarter} for ${closed.closed} streets, ${closed.missed} escalated`);
   }
 }
 

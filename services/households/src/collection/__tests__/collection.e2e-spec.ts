@@ -113,15 +113,42 @@ describe('humane service through the gateway: collection points and door-to-door
         saturdayMorning: openAt(at: "2026-01-10T07:00:00+08:00")
         saturdayEvening: openAt(at: "2026-01-10T18:00:00+08:00")
         eveningClosing: openAt(at: "2026-01-10T20:00:00+08:00")
-        noon: openAt(at: "2026-10-01T12:00:00+08:00")
-        holidayNoon: openAt(at: "2026-10-01T11:30:00+08:00", holiday: true)
-        holidayNoonClosing: openAt(at: "2026-10-01T13:00:00+08:00", holiday: true)
+        noon: openAt(at: "2026-10-08T12:00:00+08:00")
+        holidayNoon: openAt(at: "2026-10-01T11:30:00+08:00")
+        holidayNoonClosing: openAt(at: "2026-10-01T13:00:00+08:00")
+        workingWeekendNoon: openAt(at: "2026-10-10T12:00:00+08:00")
       } }`, { id: point.id });
       expect(open.errors).toBeUndefined();
+      // 2026-10-01 is a holiday (国庆节) and 2026-10-10 a working Saturday in the seeded 2026 calendar; 2026-10-08 an ordinary Thursday.
       expect(open.data.collectionPoint).toEqual({
         before: false, opening: true, lastMinute: true, closing: false, utcSunday: true, saturdayMorning: false, saturdayEvening: true,
-        eveningClosing: false, noon: false, holidayNoon: true, holidayNoonClosing: false,
+        eveningClosing: false, noon: false, holidayNoon: true, holidayNoonClosing: false, workingWeekendNoon: false,
       });
+
+      // The district enters next year's calendar; the holiday noon opening follows it. Street staff cannot change it.
+      const CALENDAR = `mutation($year: Int!, $days: [CalendarDayInput!]!) { setHolidayCalendar(year: $year, days: $days) { totalCount edges { node { date kind holiday } } } }`;
+      const NOON = `query($id: ID!) { collectionPoint(id: $id) { newYear: openAt(at: "2027-01-01T12:00:00+08:00") } }`;
+      expect((await platform.query(token, NOON, { id: point.id })).data).toEqual({ collectionPoint: { newYear: false } });
+      const admin = await platform.token([Role.DISTRICT_ADMIN]);
+      const days = [{ date: '2027-01-01', kind: 'HOLIDAY', holiday: '元旦' }, { date: '2027-01-03', kind: 'HOLIDAY', holiday: '元旦' }];
+      const set: any = await platform.query(admin, CALENDAR, { year: 2027, days });
+      expect(set.errors).toBeUndefined();
+      expect(set.data.setHolidayCalendar).toEqual({ totalCount: 2, edges: days.map((node) => ({ node })) });
+      expect((await platform.query(token, NOON, { id: point.id })).data).toEqual({ collectionPoint: { newYear: true } });
+      const street: any = await platform.query(token, CALENDAR, { year: 2027, days: [] });
+      expect(street.errors[0].extensions.code).toBe('FORBIDDEN');
+
+      // Bad input writes nothing: the 2027 calendar still has its two days.
+      for (const [bad, reason] of [
+        [[{ date: '2028-01-01', kind: 'HOLIDAY', holiday: '元旦' }], 'DATE_OUTSIDE_YEAR'],
+        [[days[0], days[0]], 'DUPLICATE_DATE'],
+        [[{ date: '2027-01-04', kind: 'WORKING_WEEKEND', holiday: '元旦' }], 'NOT_A_WEEKEND'],
+      ] as const) {
+        const refused: any = await platform.query(admin, CALENDAR, { year: 2027, days: bad });
+        expect(refused.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason });
+      }
+      const kept: any = await platform.query(token, `{ holidayCalendar(year: 2027) { edges { node { date } } } }`);
+      expect(kept.data.holidayCalendar.edges.map((e: any) => e.node.date)).toEqual(['2027-01-01', '2027-01-03']);
     });
 
     it('keeps a 24-hour late drop-off point open at 03:00 and any other time', async () => {
