@@ -19,6 +19,7 @@ import { AddReportSubmittingInstitution1796000000350 } from './database/migratio
 import { SeparateReportPublicText1796000000361 } from './database/migrations/1796000000361-separateReportPublicText.js';
 import { AddReporterContactRetention1796000000391 } from './database/migrations/1796000000391-addReporterContactRetention.js';
 import { HoldAndReportJointActions1796000000401 } from './database/migrations/1796000000401-holdAndReportJointActions.js';
+import { CreatePropertyAssessmentRules1796000000700 } from './database/migrations/1796000000700-createPropertyAssessmentRules.js';
 import { JointActionsModule } from './joint-actions/joint-actions.module.js';
 import { Open311Module } from './open311/open311.module.js';
 import { ReportsModule } from './reports/reports.module.js';
@@ -50,6 +51,7 @@ export const enforcementService: ServiceDefinition = {
     CreateInstitutionCopy1796000000004, CreateCampaign1796000000300, CreateJointActions1796000000301, CreateCitizenReports1796000000310,
     CreateCases1796000000320, CreateHouseholdCopy1796000000330, AddFollowUpInspection1796000000340,
     AddReportSubmittingInstitution1796000000350, SeparateReportPublicText1796000000361, AddReporterContactRetention1796000000391, HoldAndReportJointActions1796000000401,
+    CreatePropertyAssessmentRules1796000000700,
   ],
   module: (runtime) => EnforcementServiceModule.forRoot(runtime),
   demoData: enforcementDemoData,
