@@ -93,9 +93,12 @@ export class AssessmentService {
     return (await this.present(month, [nothing]))[0];
   }
 
-  /** Where the caller's reach limits the units counted (alias `t` is the unit's territory row). */
-  private reach(caller: Caller, params: SqlParams, filter: Filter): string[] {
-    if (filter.company) return [];
+  /**
+   * Where the caller's reach limits the units counted (alias `t` is the unit's territory row). A property manager's
+   * is their company (the filter `company`, which ofCompany and list set to it), not a territory.
+   */
+  private reach(caller: Caller, params: SqlParams): string[] {
+    if (propertyCompanyOf(caller)) return [];
     if (caller.orgUnitId) return [`t.path @> ARRAY[${params.add(caller.orgUnitId)}::uuid]`];
     return actsForWholeDistrict(caller) ? [] : ['false'];
   }
@@ -104,7 +107,7 @@ export class AssessmentService {
     const starts = params.add(monthBeginsAt(month));
     const ends = params.add(monthBeginsAt(addMonths(month, 1)));
     const monthDate = params.add(monthStart(month));
-    const common = this.reach(caller, params, filter);
+    const common = this.reach(caller, params);
     if (filter.streetId) common.push(`st.id = ${params.add(filter.streetId)}::uuid`);
     const company = filter.company ? params.add(filter.company) : null;
     const caseWhere = [...common, ...(company ? [`c.institution_id = ${company}::uuid`] : [])];

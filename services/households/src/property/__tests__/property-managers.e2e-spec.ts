@@ -156,6 +156,11 @@ describe('property managers (物业管理人员) through the gateway', () => {
     const own = await ok(manager, ASSESSMENT_OF, { id: company, month, street: streetA.id });
     expect(own.cases.map((c: any) => c.id)).toContain(ours.id);
     expect(errorOf(await platform.query(manager, ASSESSMENT_OF, { id: otherCompany, month, street: streetA.id }))).toEqual(['FORBIDDEN', 'OUT_OF_SCOPE']);
+    // Staff of another street assess the company on their street's records only.
+    const streetAdminB = await platform.token([Role.STREET_ADMIN], streetB.id);
+    const fromB = await ok(streetAdminB, ASSESSMENT_OF, { id: company, month });
+    expect(fromB.street?.id ?? null).not.toBe(streetA.id);
+    expect(fromB.cases.map((c: any) => c.id)).not.toContain(ours.id);
   });
 
   it("reads the pass rate of the company's compounds from households' graded months", async () => {
