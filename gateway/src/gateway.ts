@@ -146,7 +146,8 @@ async function authenticate(req: Request, env: GatewayEnvironment, subgraphs: Ma
   if (!token) throw unauthenticated('Send Authorization: Bearer <token>, or x-api-key: <key> for an institution');
   try {
     const claims = await verifyAccessToken(token, env.JWT_SECRET);
-    return { userId: claims.sub, roles: claims.roles, orgUnitId: claims.orgUnitId, householdId: claims.householdId ?? null, institutionId: null, requestId: requestIdOf(req) };
+    return { userId: claims.sub, roles: claims.roles, orgUnitId: claims.orgUnitId, householdId: claims.householdId ?? null,
+      institutionId: claims.institutionId ?? null, requestId: requestIdOf(req) };
   } catch (error) {
     throw unauthenticated(error instanceof AccessTokenError ? error.message : 'invalid token');
   }

@@ -37,7 +37,8 @@ interface Outcome { code: string | null; reason: string | null; message: string 
 const SCOPED_STAFF: Role[] = [Role.STREET_ADMIN, Role.COMMUNITY_SECRETARY, Role.INSPECTOR, Role.VOLUNTEER, Role.PARTY_MEMBER];
 const TERRITORY_STAFF: Role[] = [Role.STREET_ADMIN, Role.COMMUNITY_SECRETARY, Role.INSPECTOR];
 const DISTRICT_WIDE: Role[] = [Role.DISTRICT_ADMIN, Role.BUREAU_OFFICER, Role.BRANCH_SECRETARY];
-const TOKEN_ROLES: Role[] = [...DISTRICT_WIDE, ...SCOPED_STAFF, Role.RESIDENT];
+/** A property manager's token names their company (home A's compound's inside, home B's outside) and no org unit. */
+const TOKEN_ROLES: Role[] = [...DISTRICT_WIDE, ...SCOPED_STAFF, Role.RESIDENT, Role.PROPERTY_MANAGER];
 /** Mutations that remove or end what other calls of the matrix use: called last. */
 const DESTRUCTIVE = /^(remove|cancel|end|revoke|withdraw|deactivate|disable|release|reject|markReportDuplicate)/;
 const MONTH = '2026-10';
@@ -98,20 +99,38 @@ describe('authorisation matrix', () => {
       ?? households.find((household) => household.compoundPath.includes(streetA.id))!;
     const homeB = households.find((household) => household.compoundPath.includes(streetB.id))!;
     await arrangeFixtures(platform, fixtures, homeA, streetA.id);
+    // Property companies: home A's, and one that manages no compound of home A's community (home B's, or another).
+    const [companies] = await platform.database(ServiceName.Households).query(
+      `SELECT (SELECT property_company_id FROM household WHERE id = $1) AS a,
+              (SELECT h.property_company_id FROM household h JOIN territory_unit t ON t.id = h.compound_id
+                WHERE h.property_company_id IS NOT NULL AND NOT EXISTS (
+                        SELECT 1 FROM household o JOIN territory_unit ot ON ot.id = o.compound_id
+                         WHERE o.property_company_id = h.property_company_id AND ot.path @> ARRAY[$2::uuid])
+                ORDER BY (h.id = $3) DESC, h.id LIMIT 1) AS b`,
+      [homeA.id, homeA.communityId, homeB.id],
+    );
+    fixtures.set('propertyCompanyA', companies.a);
+    fixtures.set('propertyCompanyB', companies.b);
+    // Home A's compound's responsible person, whose name and phone the probes read.
+    await platform.database(ServiceName.Households).query(
+      `INSERT INTO property_responsible_person (compound_id, property_company_id, name, phone, recorded_by) VALUES ($1, $2, '赵丽娟', '13700001234', 'matrix')`,
+      [homeA.compoundId, companies.a],
+    );
 
     for (const role of TOKEN_ROLES) {
       for (const scope of ['inside', 'outside'] as Scope[]) {
         if (DISTRICT_WIDE.includes(role) && scope === 'outside') continue;
         const home = scope === 'inside' ? homeA : homeB;
-        const orgUnitId = DISTRICT_WIDE.includes(role) ? null
+        const orgUnitId = DISTRICT_WIDE.includes(role) || role === Role.PROPERTY_MANAGER ? null
           : role === Role.STREET_ADMIN ? (scope === 'inside' ? streetA.id : streetB.id)
           : role === Role.RESIDENT ? home.compoundId : home.communityId;
         const householdId = role === Role.RESIDENT ? home.id : null;
+        const institutionId = role === Role.PROPERTY_MANAGER ? fixtures.get(scope === 'inside' ? 'propertyCompanyA' : 'propertyCompanyB')! : null;
         const userId = `matrix-${role.toLowerCase()}-${scope}`;
-        const token = await platform.token([role], orgUnitId, userId, householdId);
+        const token = await platform.token([role], orgUnitId, userId, householdId, institutionId);
         callers.push({
           role, scope, headers: { authorization: `Bearer ${token}` },
-          caller: { userId, roles: [role], orgUnitId, householdId, institutionId: null, requestId: userId },
+          caller: { userId, roles: [role], orgUnitId, householdId, institutionId, requestId: userId },
         });
       }
     }
@@ -362,6 +381,13 @@ const vanguardProbe = (query: 'vanguardIndex' | 'vanguardIndexYear'): Probe => (
   reader: Role.COMMUNITY_SECRETARY,
   nonReader: Role.STREET_ADMIN,
 });
+const responsibleProbe = (field: 'name' | 'phone'): Probe => ({
+  query: '{ propertyResponsiblePersons(first: 50) { edges { node { name phone } } } }',
+  variables: () => ({}),
+  values: (data) => nodes(data.propertyResponsiblePersons).map((person) => person[field]),
+  reader: Role.COMMUNITY_SECRETARY,
+  nonReader: Role.STREET_ADMIN,
+});
 const enrolmentProbe = (field: 'contactName' | 'contactPhone'): Probe => ({
   query: '{ institutionEnrolments(first: 20) { edges { node { contactName contactPhone } } } }',
   variables: () => ({}),
@@ -389,6 +415,8 @@ const PROBES: Record<string, Probe> = {
   'Volunteer.phone': volunteerProbe('phone'),
   'VanguardIndex.memberName': vanguardProbe('vanguardIndex'),
   'VanguardIndexYear.memberName': vanguardProbe('vanguardIndexYear'),
+  'PropertyResponsiblePerson.name': responsibleProbe('name'),
+  'PropertyResponsiblePerson.phone': responsibleProbe('phone'),
   'InstitutionEnrolment.contactName': enrolmentProbe('contactName'),
   'InstitutionEnrolment.contactPhone': enrolmentProbe('contactPhone'),
 };

@@ -13,6 +13,8 @@ export interface AccessClaims {
   orgUnitId: string | null;
   /** Only for RESIDENT tokens: the resident's household. */
   householdId?: string | null;
+  /** Only for PROPERTY_MANAGER tokens: their property company (a PROPERTY_COMPANY institution). */
+  institutionId?: string | null;
 }
 
 export class AccessTokenError extends Error {}
@@ -32,24 +34,32 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
   }
   const orgUnitId = payload.orgUnitId ?? null;
   const householdId = payload.householdId ?? null;
-  for (const [claim, value] of [['orgUnitId', orgUnitId], ['householdId', householdId]] as const) {
+  const institutionId = payload.institutionId ?? null;
+  for (const [claim, value] of [['orgUnitId', orgUnitId], ['householdId', householdId], ['institutionId', institutionId]] as const) {
     if (value !== null && (typeof value !== 'string' || !UUID.test(value))) throw new AccessTokenError(`token ${claim} is not a UUID`);
   }
-  const problem = scopeProblem(roles, orgUnitId as string | null, householdId as string | null);
+  const problem = scopeProblem(roles, orgUnitId as string | null, householdId as string | null, institutionId as string | null);
   if (problem) throw new AccessTokenError(`token ${problem}`);
   // Ids are compared with database values, which PostgreSQL prints in lower case.
   const claims: AccessClaims = { sub: String(payload.sub), roles, orgUnitId: (orgUnitId as string | null)?.toLowerCase() ?? null };
   if (householdId !== null) claims.householdId = (householdId as string).toLowerCase();
+  if (institutionId !== null) claims.institutionId = (institutionId as string).toLowerCase();
   return claims;
 }
 
 /** Signs a staff token. Production tokens come from the identity provider; this serves tests and `npm run token`. */
 export async function signAccessToken(claims: AccessClaims, secret: string, ttlSeconds = 12 * 3600): Promise<string> {
-  const problem = scopeProblem(claims.roles, claims.orgUnitId, claims.householdId ?? null);
+  const problem = scopeProblem(claims.roles, claims.orgUnitId, claims.householdId ?? null, claims.institutionId ?? null);
   if (problem) throw new AccessTokenError(problem);
   if (claims.orgUnitId !== null && !UUID.test(claims.orgUnitId)) throw new AccessTokenError('orgUnitId must be a UUID');
   if (claims.householdId && !UUID.test(claims.householdId)) throw new AccessTokenError('householdId must be a UUID');
-  return new SignJWT({ roles: claims.roles, orgUnitId: claims.orgUnitId, ...(claims.householdId ? { householdId: claims.householdId } : {}) })
+  if (claims.institutionId && !UUID.test(claims.institutionId)) throw new AccessTokenError('institutionId must be a UUID');
+  return new SignJWT({
+    roles: claims.roles,
+    orgUnitId: claims.orgUnitId,
+    ...(claims.householdId ? { householdId: claims.householdId } : {}),
+    ...(claims.institutionId ? { institutionId: claims.institutionId } : {}),
+  })
     .setProtectedHeader({ alg: ALGORITHM })
     .setSubject(claims.sub)
     .setIssuer(ISSUER)

@@ -9,7 +9,10 @@ export interface Caller {
   orgUnitId: string | null;
   /** For a RESIDENT: the one household they may see. Null for everyone else. */
   householdId: string | null;
-  /** For an INSTITUTION calling with its API key: the institution. Null for everyone else. */
+  /**
+   * For an INSTITUTION calling with its API key: the institution. For a PROPERTY_MANAGER: their property company, from
+   * the token's `institutionId` claim. Null for everyone else.
+   */
   institutionId: string | null;
   /** Correlates log lines of one request across the gateway, subgraphs and jobs. */
   requestId: string;
@@ -50,9 +53,22 @@ export function requireWithinScope(caller: Caller, path: readonly string[]): voi
  * nothing that is theirs: such tokens are refused. So is a token claiming to be an institution, which only an API key
  * makes (the gateway then names the institution).
  */
-export function scopeProblem(roles: readonly Role[], orgUnitId: string | null, householdId: string | null = null): string | null {
+export function scopeProblem(
+  roles: readonly Role[],
+  orgUnitId: string | null,
+  householdId: string | null = null,
+  institutionId: string | null = null,
+): string | null {
   if (roles.includes(Role.INSTITUTION)) return 'role INSTITUTION comes only with an institution API key, never in a token';
   if (roles.includes(Role.RESIDENT) && householdId === null) return 'role RESIDENT needs a householdId';
+  // A property manager reaches their company's compounds, never a territory: the company alone, and it alone.
+  if (roles.includes(Role.PROPERTY_MANAGER)) {
+    if (institutionId === null) return 'role PROPERTY_MANAGER needs an institutionId (their property company)';
+    if (roles.length > 1) return 'role PROPERTY_MANAGER comes alone';
+    if (orgUnitId !== null || householdId !== null) return 'role PROPERTY_MANAGER carries no orgUnitId or householdId';
+    return null;
+  }
+  if (institutionId !== null) return 'only role PROPERTY_MANAGER carries an institutionId';
   if (orgUnitId !== null) return null;
   const scoped = roles.filter((role) => !DISTRICT_WIDE_ROLES.includes(role));
   return scoped.length > 0 ? `roles ${scoped.join(', ')} need an orgUnitId` : null;
@@ -65,6 +81,11 @@ export function scopeProblem(roles: readonly Role[], orgUnitId: string | null, h
 export function canSeeHousehold(caller: Caller, householdId: string, compoundPath: readonly string[]): boolean {
   if (caller.householdId !== null) return caller.householdId === householdId;
   return isWithinScope(caller, compoundPath);
+}
+
+/** The property company a PROPERTY_MANAGER acts for; null for every other caller (an institution's API key included). */
+export function propertyCompanyOf(caller: Caller): string | null {
+  return caller.roles.includes(Role.PROPERTY_MANAGER) ? caller.institutionId : null;
 }
 
 /** The caller for work the platform does on its own (scheduled cycles): district-wide, named for the logs. */

@@ -11,6 +11,11 @@ export enum Role {
   VOLUNTEER = 'VOLUNTEER',
   /** A resident signed in through a resident app; the token names their household. */
   RESIDENT = 'RESIDENT',
+  /**
+   * Staff of a property company (物业公司): the token names the company (`institutionId`) and no org unit. Their reach
+   * is the compounds the company manages and the company's own cases and assessment, never a territory.
+   */
+  PROPERTY_MANAGER = 'PROPERTY_MANAGER',
   /** An employer, school or other institution calling with its API key (never a JWT). */
   INSTITUTION = 'INSTITUTION',
 }
@@ -25,6 +30,7 @@ export const ROLE_LABEL_ZH: Record<Role, string> = {
   [Role.PARTY_MEMBER]: '党员',
   [Role.VOLUNTEER]: '志愿者',
   [Role.RESIDENT]: '居民',
+  [Role.PROPERTY_MANAGER]: '物业管理人员',
   [Role.INSTITUTION]: '单位/学校（API）',
 };
 
@@ -92,6 +98,12 @@ export enum Permission {
   CASE_READ = 'CASE_READ',
   /** Open cases, issue rectification notices, record follow-ups, penalise, record and decide appeals. */
   CASE_MANAGE = 'CASE_MANAGE',
+  /** Record or replace a compound's named person responsible for sorting (物业垃圾分类管理责任人), and read them in clear. */
+  PROPERTY_RESPONSIBLE_MANAGE = 'PROPERTY_RESPONSIBLE_MANAGE',
+  /** A property manager's own company: its cases and its monthly assessment (scope: the company named in the token). */
+  PROPERTY_COMPANY_SELF_SERVICE = 'PROPERTY_COMPANY_SELF_SERVICE',
+  /** Publish a street's versions of the property-company assessment rules (物业管理考核办法): the weights of the score. */
+  PROPERTY_ASSESSMENT_RULES_MANAGE = 'PROPERTY_ASSESSMENT_RULES_MANAGE',
   /** Submit a citizen report (随手拍, 市民观察团; staff also take hotline calls) and follow one's own reports. */
   REPORT_SUBMIT = 'REPORT_SUBMIT',
   /** Read, triage, assign, work on and close the citizen reports of the caller's territory. */
@@ -107,16 +119,16 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     ...CONSOLE, P.TERRITORY_MANAGE, P.CAMPAIGN_MANAGE, P.EVALUATION_RUN, P.GRADING_RULES_MANAGE, P.OUTREACH_PLAN_MANAGE,
     P.COLLECTION_POINT_MANAGE, P.COLLECTION_RECORD_MANAGE, P.API_KEY_MANAGE, P.NOTICE_RULES_MANAGE, P.DISCLOSURE_PREPARE, P.DISCLOSURE_APPROVE,
     P.VOLUNTEER_MANAGE, P.PARTY_READ, P.PARTY_MANAGE, P.LEADER_MANAGE, P.VANGUARD_MANAGE,
-    P.CASE_READ, P.CASE_MANAGE,
+    P.CASE_READ, P.CASE_MANAGE, P.PROPERTY_ASSESSMENT_RULES_MANAGE,
     P.JOINT_ACTION_SCHEDULE, P.BUREAU_MANAGE,
   ],
   [Role.STREET_ADMIN]: [...CONSOLE, P.TERRITORY_MANAGE, P.CAMPAIGN_MANAGE, P.EVALUATION_RUN, P.COLLECTION_POINT_MANAGE, P.COLLECTION_RECORD_MANAGE, P.DISCLOSURE_PREPARE, P.VOLUNTEER_MANAGE,
     P.PARTY_READ, P.PARTY_MANAGE, P.DUTY_LOG_RECORD,
-    P.CASE_READ, P.CASE_MANAGE,
+    P.CASE_READ, P.CASE_MANAGE, P.PROPERTY_ASSESSMENT_RULES_MANAGE,
     P.JOINT_ACTION_SCHEDULE],
   [Role.COMMUNITY_SECRETARY]: [
     ...CONSOLE, P.PERSONAL_DATA_READ, P.REGISTRY_MANAGE, P.INSPECTION_RECORD, P.UPLOAD_CREATE, P.CHECK_IN_REVIEW, P.OUTREACH,
-    P.COLLECTION_POINT_MANAGE, P.COLLECTION_RECORD_MANAGE, P.COLLECTION_REQUEST_CREATE, P.COLLECTION_REQUEST_HANDLE,
+    P.COLLECTION_POINT_MANAGE, P.COLLECTION_RECORD_MANAGE, P.COLLECTION_REQUEST_CREATE, P.COLLECTION_REQUEST_HANDLE, P.PROPERTY_RESPONSIBLE_MANAGE,
     P.VOLUNTEER_MANAGE, P.PARTY_READ, P.PARTY_MANAGE, P.DUTY_LOG_RECORD,
     P.CASE_READ,
   ],
@@ -133,6 +145,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // TERRITORY_READ: a resident sees the units their own household belongs to (its compound, community, street).
   [Role.RESIDENT]: [P.TERRITORY_READ, P.EVALUATION_READ, P.COLLECTION_REQUEST_CREATE, P.UPLOAD_CREATE, P.VOLUNTEER_SIGN_UP],
   [Role.INSTITUTION]: [P.INSTITUTION_SELF_SERVICE],
+  // Door-to-door requests addressed to the company (its compounds), their compounds' responsible persons, its own cases
+  // and assessment. No territory permission: the token carries no org unit, and territory checks refuse it.
+  [Role.PROPERTY_MANAGER]: [P.COLLECTION_REQUEST_HANDLE, P.PROPERTY_RESPONSIBLE_MANAGE, P.PROPERTY_COMPANY_SELF_SERVICE],
 };
 
 /** Citizen reports: granted here, beside the table, so the reporting grants read as one block. */

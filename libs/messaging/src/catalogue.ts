@@ -79,6 +79,11 @@ export enum EventType {
    * (registration, its end, an appointment); households judges who may give a check-in's work-branch review.
    */
   WorkUnitBranchesChanged = 'work-unit-branches.changed',
+  /**
+   * households → enforcement: a month's graded and passing households per compound and property company, with the
+   * month's announcement (≤ 1,000 compounds per event); the property-company assessment reads them.
+   */
+  PropertyCompoundGradesSummarised = 'property-compound-grades.summarised',
 }
 
 /** Which queues receive each event. The relay adds one job per subscribing queue, with the event id as job id. */
@@ -94,6 +99,7 @@ export const EVENT_SUBSCRIBERS: Record<EventType, readonly QueueName[]> = {
   [EventType.CaseFollowUpRequested]: [QueueName.HouseholdsEvents],
   [EventType.CaseFollowUpInspected]: [QueueName.EnforcementEvents],
   [EventType.WorkUnitBranchesChanged]: [QueueName.HouseholdsEvents],
+  [EventType.PropertyCompoundGradesSummarised]: [QueueName.EnforcementEvents],
 };
 
 /** A service's own jobs (not events). */

@@ -6,8 +6,9 @@ import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
 
 /**
- * Rules as data, versioned per district: grading rules in households, notice rules in notifications. A district
- * without rules of its own uses the default (district null). A version takes effect from a month on, so what was
+ * Rules as data, versioned per district: grading rules in households, notice rules in notifications. (enforcement's
+ * property-company assessment rules are versioned per street the same way: there `district_id` names the street.) A
+ * district without rules of its own uses the default (district null). A version takes effect from a month on, so what was
  * decided for a past month keeps the rules that decided it, and every decision records the version it used.
  */
 export interface RuleSetRow<Rules> {
@@ -76,12 +77,14 @@ export class DistrictRuleSets<Rules> {
     return row;
   }
 
-  /** Every version, newest first. */
-  list<Model>(dataSource: DataSource, args: PageArgs, toModel: (row: RuleSetRow<Rules>) => Model): Promise<ConnectionShape<Model>> {
+  /** Every version, newest first; with `districtId`, only that district's own and the default's. */
+  list<Model>(dataSource: DataSource, args: PageArgs, toModel: (row: RuleSetRow<Rules>) => Model, districtId?: string | null): Promise<ConnectionShape<Model>> {
+    const params = new SqlParams();
+    const where = districtId ? [`(district_id = ${params.add(districtId)}::uuid OR district_id IS NULL)`] : [];
     return fetchKeysetPage<RuleSetRow<Rules>, Model>(
       dataSource,
       args,
-      { select: COLUMNS, from: this.table, where: [], params: new SqlParams(), orderBy: ['version', 'id'], keyOf: (row) => [row.version, row.id], descending: true },
+      { select: COLUMNS, from: this.table, where, params, orderBy: ['version', 'id'], keyOf: (row) => [row.version, row.id], descending: true },
       (rows) => rows.map(toModel),
     );
   }

@@ -42,7 +42,8 @@ export interface TestPlatform {
   inProcessApp?: INestApplication;
   /** A raw connection to a service's own database, for arranging and checking state. */
   database(service: ServiceName): DataSource;
-  token(roles: Role[], orgUnitId?: string | null, sub?: string, householdId?: string | null): Promise<string>;
+  /** A short-lived token; `institutionId` names a PROPERTY_MANAGER's property company. */
+  token(roles: Role[], orgUnitId?: string | null, sub?: string, householdId?: string | null, institutionId?: string | null): Promise<string>;
   query<Data = Record<string, any>>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>>;
   stop(): Promise<void>;
 }
@@ -129,8 +130,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     serviceUrls,
     inProcessApp,
     database: (name) => databases.get(name)!,
-    token: (roles, orgUnitId = null, sub = `test-${roles[0].toLowerCase()}`, householdId = null) =>
-      signAccessToken({ sub, roles, orgUnitId, householdId }, env.JWT_SECRET, 600),
+    token: (roles, orgUnitId = null, sub = `test-${roles[0].toLowerCase()}`, householdId = null, institutionId = null) =>
+      signAccessToken({ sub, roles, orgUnitId, householdId, institutionId }, env.JWT_SECRET, 600),
     query: (token, query, variables = {}) =>
       postGraphQL(gatewayUrl, query, variables, token ? { authorization: `Bearer ${token}` } : {}),
     stop,

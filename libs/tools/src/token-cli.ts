@@ -3,7 +3,7 @@ import { isRole, signAccessToken, Role } from '#libs/auth';
 import { EnvironmentError, parseEnvironment, secret } from '#libs/config';
 
 /**
- * `npm run token -- --role ROLE [--org ORG_UNIT_ID] [--household HOUSEHOLD_ID] [--sub USER] [--hours H]`: prints a
+ * `npm run token -- --role ROLE [--org ORG_UNIT_ID] [--household HOUSEHOLD_ID] [--institution PROPERTY_COMPANY_ID] [--sub USER] [--hours H]`: prints a
  * development token signed
  * with JWT_SECRET. Production tokens come from the identity provider, so this refuses NODE_ENV=production.
  */
@@ -12,7 +12,7 @@ if (process.env.NODE_ENV === 'production') {
   process.exit(2);
 }
 const { values } = parseArgs({
-  options: { role: { type: 'string', multiple: true }, org: { type: 'string' }, household: { type: 'string' }, sub: { type: 'string' }, hours: { type: 'string' } },
+  options: { role: { type: 'string', multiple: true }, org: { type: 'string' }, household: { type: 'string' }, institution: { type: 'string' }, sub: { type: 'string' }, hours: { type: 'string' } },
 });
 const roles = values.role ?? [];
 if (roles.length === 0 || !roles.every(isRole)) {
@@ -22,7 +22,8 @@ if (roles.length === 0 || !roles.every(isRole)) {
 try {
   const { JWT_SECRET } = parseEnvironment({ JWT_SECRET: secret('JWT_SECRET') });
   const token = await signAccessToken(
-    { sub: values.sub ?? `dev-${roles[0].toLowerCase()}`, roles, orgUnitId: values.org ?? null, householdId: values.household ?? null },
+    { sub: values.sub ?? `dev-${roles[0].toLowerCase()}`, roles, orgUnitId: values.org ?? null, householdId: values.household ?? null,
+      institutionId: values.institution ?? null },
     JWT_SECRET,
     Number(values.hours ?? 12) * 3600,
   );

@@ -1,4 +1,4 @@
-import { district, Masking, own, Permission as P, personalData, type ServicePolicies, territory, wholeDistrict } from '#libs/auth';
+import { district, Masking, ofInstitution, own, Permission as P, personalData, type ServicePolicies, territory, wholeDistrict } from '#libs/auth';
 
 /**
  * Who may call each operation of the enforcement service, resolve its entities and read its personal data. The platform
@@ -13,11 +13,14 @@ export const enforcementPolicies: ServicePolicies = {
     'Mutation.changeCampaignState': [territory(P.CAMPAIGN_MANAGE, 'id')],
     'Mutation.setCampaignTargets': [territory(P.CAMPAIGN_MANAGE, 'id')],
     'Query.regulationArticles': [district(P.CASE_READ)],
-    'Query.case': [territory(P.CASE_READ, 'id')],
-    'Query.cases': [territory(P.CASE_READ)],
-    'Query.propertyCompanyAssessment': [territory(P.CASE_READ)],
-    // A company works across streets: its assessment counts the cases in the caller's territory.
-    'Query.propertyCompanyAssessmentOf': [territory(P.CASE_READ)],
+    // A property manager reaches the cases against their own company and its assessment (checked by the service).
+    'Query.case': [territory(P.CASE_READ, 'id'), ofInstitution(P.PROPERTY_COMPANY_SELF_SERVICE)],
+    'Query.cases': [territory(P.CASE_READ), ofInstitution(P.PROPERTY_COMPANY_SELF_SERVICE)],
+    'Query.propertyCompanyAssessment': [territory(P.CASE_READ), ofInstitution(P.PROPERTY_COMPANY_SELF_SERVICE)],
+    // A company works across streets: its assessment counts the cases, compounds and reports in the caller's territory.
+    'Query.propertyCompanyAssessmentOf': [territory(P.CASE_READ), ofInstitution(P.PROPERTY_COMPANY_SELF_SERVICE)],
+    'Query.propertyAssessmentRuleSets': [district(P.CASE_READ), district(P.PROPERTY_COMPANY_SELF_SERVICE)],
+    'Mutation.createPropertyAssessmentRuleSet': [territory(P.PROPERTY_ASSESSMENT_RULES_MANAGE, 'streetId')],
     'Mutation.openCase': [territory(P.CASE_MANAGE)],
     'Mutation.issueRectificationNotice': [territory(P.CASE_MANAGE)],
     'Mutation.recordFollowUp': [territory(P.CASE_MANAGE)],

@@ -20,6 +20,7 @@ import { SeparateReportPublicText1796000000361 } from './database/migrations/179
 import { AddReporterContactRetention1796000000391 } from './database/migrations/1796000000391-addReporterContactRetention.js';
 import { HoldAndReportJointActions1796000000401 } from './database/migrations/1796000000401-holdAndReportJointActions.js';
 import { AddCampaignResultsAndQuarterCoverage1796000000451 } from './database/migrations/1796000000451-addCampaignResultsAndQuarterCoverage.js';
+import { CreatePropertyAssessmentRules1796000000700 } from './database/migrations/1796000000700-createPropertyAssessmentRules.js';
 import { JointActionsModule } from './joint-actions/joint-actions.module.js';
 import { Open311Module } from './open311/open311.module.js';
 import { ReportsModule } from './reports/reports.module.js';
@@ -52,6 +53,7 @@ export const enforcementService: ServiceDefinition = {
     CreateCases1796000000320, CreateHouseholdCopy1796000000330, AddFollowUpInspection1796000000340,
     AddReportSubmittingInstitution1796000000350, SeparateReportPublicText1796000000361, AddReporterContactRetention1796000000391, HoldAndReportJointActions1796000000401,
     AddCampaignResultsAndQuarterCoverage1796000000451,
+    CreatePropertyAssessmentRules1796000000700,
   ],
   module: (runtime) => EnforcementServiceModule.forRoot(runtime),
   demoData: enforcementDemoData,

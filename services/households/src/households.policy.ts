@@ -1,4 +1,5 @@
 import { district, grant, Masking, own, Permission as P, personalData, Reach, type ServicePolicies, SIGNED_IN, territory, wholeDistrict } from '#libs/auth';
+import { RESPONSIBLE_PERSON_READERS } from './property/property-responsible.model.js';
 
 /**
  * Who may call each operation of the households service, resolve its entities and read its personal data. The platform
@@ -30,6 +31,9 @@ export const householdsPolicies: ServicePolicies = {
     'Query.doorToDoorCollection': [territory(P.COLLECTION_REQUEST_HANDLE, 'id'), own(P.COLLECTION_REQUEST_CREATE)],
     'Query.doorToDoorCollections': [territory(P.COLLECTION_REQUEST_HANDLE)],
     'Query.myDoorToDoorCollections': [own(P.COLLECTION_REQUEST_CREATE)],
+    // A property manager's reach is the compounds their company manages (checked by the service, like a territory).
+    'Mutation.recordPropertyResponsiblePerson': [territory(P.PROPERTY_RESPONSIBLE_MANAGE, 'compoundId')],
+    'Query.propertyResponsiblePersons': [territory(P.TERRITORY_READ), territory(P.PROPERTY_RESPONSIBLE_MANAGE)],
     'Mutation.runMonthlyEvaluation': [territory(P.EVALUATION_RUN, 'orgUnitId')],
     'Query.evaluationRun': [territory(P.EVALUATION_RUN, 'id')],
     'Query.householdGrade': [territory(P.EVALUATION_READ, 'householdId')],
@@ -78,5 +82,7 @@ export const householdsPolicies: ServicePolicies = {
     'Resident.birthDate': personalData([P.PERSONAL_DATA_READ], Masking.WITHHELD),
     'GuardianConsent.guardianName': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL),
     'GuardianConsent.guardianPhone': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL),
+    'PropertyResponsiblePerson.name': personalData(RESPONSIBLE_PERSON_READERS, Masking.PARTIAL),
+    'PropertyResponsiblePerson.phone': personalData(RESPONSIBLE_PERSON_READERS, Masking.PARTIAL),
   },
 };

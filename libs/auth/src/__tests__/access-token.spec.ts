@@ -17,6 +17,13 @@ describe('signAccessToken / verifyAccessToken', () => {
     await expect(verifyAccessToken(await signAccessToken(claims, secret), secret)).resolves.toEqual(claims);
   });
 
+  it("carries a property manager's company, and refuses one on any other role", async () => {
+    const claims: AccessClaims = { sub: 'pm-1', roles: [Role.PROPERTY_MANAGER], orgUnitId: null, institutionId: '5b2e1c3d-4f5a-4b6c-8d7e-9f0a1b2c3d4e' };
+    await expect(verifyAccessToken(await signAccessToken(claims, secret), secret)).resolves.toEqual(claims);
+    await expect(signAccessToken({ ...streetAdmin, institutionId: claims.institutionId }, secret)).rejects.toThrow(/only role PROPERTY_MANAGER/);
+    await expect(signAccessToken({ ...claims, institutionId: null }, secret)).rejects.toThrow(/needs an institutionId/);
+  });
+
   it('lower-cases the org unit, as the database prints ids', async () => {
     const upper = '7F0C4D2E-1B3A-4C5D-8E9F-0A1B2C3D4E5F';
     const token = await signAccessToken({ sub: 'u', roles: [Role.STREET_ADMIN], orgUnitId: upper }, secret);

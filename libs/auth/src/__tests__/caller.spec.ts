@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { DomainError, ErrorCode } from '#libs/errors';
-import { actsForWholeDistrict, canSeeHousehold, hasPermission, isWithinScope, requirePermission, requireWithinScope, scopeProblem, type Caller } from '../caller.js';
+import {
+  actsForWholeDistrict, canSeeHousehold, hasPermission, isWithinScope, propertyCompanyOf, requirePermission, requireWithinScope, scopeProblem, type Caller,
+} from '../caller.js';
 import { Permission, Role } from '../roles.js';
 
 const DISTRICT = 'd0000000-0000-4000-8000-000000000000';
@@ -83,6 +85,20 @@ describe('canSeeHousehold', () => {
     expect(scopeProblem([Role.RESIDENT], COMMUNITY_A1, null)).toBe('role RESIDENT needs a householdId');
     expect(scopeProblem([Role.RESIDENT], null, HOUSEHOLD)).toBe('roles RESIDENT need an orgUnitId');
     expect(scopeProblem([Role.RESIDENT], COMMUNITY_A1, HOUSEHOLD)).toBeNull();
+  });
+
+  it('lets a property manager name their company and nothing else: no org unit, no household, no other role', () => {
+    const company = 'c0000000-0000-4000-8000-000000000000';
+    expect(scopeProblem([Role.PROPERTY_MANAGER], null, null, company)).toBeNull();
+    expect(scopeProblem([Role.PROPERTY_MANAGER], null)).toMatch(/needs an institutionId/);
+    expect(scopeProblem([Role.PROPERTY_MANAGER], COMMUNITY_A1, null, company)).toMatch(/carries no orgUnitId/);
+    expect(scopeProblem([Role.PROPERTY_MANAGER, Role.DISTRICT_ADMIN], null, null, company)).toMatch(/comes alone/);
+    expect(scopeProblem([Role.STREET_ADMIN], STREET_B, null, company)).toMatch(/only role PROPERTY_MANAGER carries an institutionId/);
+    const manager: Caller = { userId: 'p', roles: [Role.PROPERTY_MANAGER], orgUnitId: null, householdId: null, institutionId: company, requestId: 'r' };
+    expect(actsForWholeDistrict(manager)).toBe(false);
+    expect(isWithinScope(manager, [DISTRICT, STREET_B])).toBe(false);
+    expect(propertyCompanyOf(manager)).toBe(company);
+    expect(propertyCompanyOf({ ...manager, roles: [Role.INSTITUTION] })).toBeNull();
   });
 
   it('refuses a token that claims to be an institution: only an API key makes one', () => {

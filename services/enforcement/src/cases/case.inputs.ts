@@ -139,4 +139,7 @@ export class RevokePenaltyArgs {
 export class AssessmentArgs extends PageArgs {
   @Field({ description: 'YYYY-MM (Asia/Shanghai).' })
   month: string;
+
+  @Field(() => ID, { nullable: true, description: 'Only this street (of your territory).' })
+  streetId?: string | null;
 }

@@ -5,6 +5,7 @@ import { InstitutionRef, OrgUnitRef } from '#libs/references';
 import {
   APPEAL_OUTCOME_LABEL_ZH, AppealOutcome, CASE_STATE_LABEL_ZH, CASE_TARGET_KIND_LABEL_ZH, CaseState, CaseTargetKind,
 } from './case-enums.js';
+import { PropertyAssessmentWeights } from './property-assessment-rules.models.js';
 
 /** A case as read from SQL (see CASE_COLUMNS). */
 export interface CaseRow {
@@ -268,8 +269,25 @@ export class Case {
 @ObjectType()
 export class CaseConnection extends Connection(Case, 'Case') {}
 
+@ObjectType('PropertyAssessmentParts', { description: 'Each part of a property company’s score, 0–100 (see PropertyAssessmentWeights).' })
+export class PropertyAssessmentParts {
+  @Field(() => Float, { description: '100 − 2 × opened − 5 × not rectified − 10 × penalised, at least 0.' })
+  cases: number;
+
+  @Field(() => Float, { description: 'Share of the month’s follow-ups that found the violation rectified; 100 without follow-ups.' })
+  rectification: number;
+
+  @Field(() => Float, { description: 'Share of its households graded QUALIFIED or BASICALLY_QUALIFIED; 100 before the month is graded.' })
+  compoundPassRate: number;
+
+  @Field(() => Float, { description: '100 − 5 × citizen reports about its compounds, at least 0.' })
+  citizenReports: number;
+}
+
 @ObjectType({
-  description: 'A property company\'s monthly assessment from its cases: 100 − 2 × opened − 5 × not rectified − 10 × penalised, at least 0.',
+  description:
+    'A property company\'s monthly assessment in one street (物业管理考核), under the street\'s rules in force for the month: the ' +
+    'weighted sum of its parts (cases, rectification, compound pass rate, citizen reports), rounded.',
 })
 export class PropertyCompanyAssessment {
   @Field(() => ID)
@@ -281,8 +299,20 @@ export class PropertyCompanyAssessment {
   @Field({ description: 'YYYY-MM (Asia/Shanghai).' })
   month: string;
 
+  @Field(() => OrgUnitRef, { nullable: true, description: 'The street whose cases, compounds and rules these are; null when the company had nothing in the month.' })
+  street: OrgUnitRef | null;
+
   @Field(() => Int)
   score: number;
+
+  @Field(() => Int, { description: 'The version of the street\'s assessment rules used.' })
+  ruleSetVersion: number;
+
+  @Field(() => PropertyAssessmentWeights)
+  weights: PropertyAssessmentWeights;
+
+  @Field(() => PropertyAssessmentParts)
+  parts: PropertyAssessmentParts;
 
   @Field(() => Int, { description: 'Cases opened in the month.' })
   casesOpened: number;
@@ -290,10 +320,22 @@ export class PropertyCompanyAssessment {
   @Field(() => Int, { description: 'Cases whose follow-up in the month found the violation not rectified.' })
   casesNotRectified: number;
 
+  @Field(() => Int, { description: 'Cases whose follow-up in the month found the violation rectified (closed).' })
+  casesRectified: number;
+
   @Field(() => Int, { description: 'Penalties decided in the month and not since overturned or revoked.' })
   casesPenalised: number;
 
-  @Field(() => [Case], { description: 'The cases counted (each once, however many of the three it counts in).' })
+  @Field(() => Int, { description: 'Households of its compounds graded in the month (with evidence).' })
+  householdsGraded: number;
+
+  @Field(() => Int, { description: 'Of them, QUALIFIED or BASICALLY_QUALIFIED.' })
+  householdsPassed: number;
+
+  @Field(() => Int, { description: 'Citizen reports about its compounds submitted in the month (rejected and duplicates left out).' })
+  citizenReports: number;
+
+  @Field(() => [Case], { description: 'The cases counted (each once, however many parts it counts in).' })
   cases: Case[];
 }
 

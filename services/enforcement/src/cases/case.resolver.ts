@@ -26,26 +26,34 @@ export class CaseResolver {
     return this.caseService.get(caller, id);
   }
 
-  @Query(() => CaseConnection, { description: 'Cases found in your territory, newest first.' })
+  @Query(() => CaseConnection, { description: 'Cases found in your territory (a property manager: those against their company), newest first.' })
   cases(@CurrentCaller() caller: Caller, @Args() args: CasesArgs): Promise<CaseConnection> {
     if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
     return this.caseService.list(caller, args);
   }
 
   @Query(() => PropertyCompanyAssessmentConnection, {
-    description: 'Monthly assessment of the property companies with cases in the month (in your territory), lowest score first.',
+    description:
+      'Monthly assessment of the property companies with cases or graded compounds in the month, per street (in your territory; ' +
+      'a property manager: their own company), lowest score first.',
   })
   propertyCompanyAssessment(@CurrentCaller() caller: Caller, @Args() args: AssessmentArgs): Promise<PropertyCompanyAssessmentConnection> {
-    return this.assessments.list(caller, args.month, args);
+    if (args.streetId) args.streetId = requireUuid(args.streetId, 'streetId');
+    return this.assessments.list(caller, args.month, args, args.streetId);
   }
 
-  @Query(() => PropertyCompanyAssessment, { description: 'One property company\'s monthly assessment (100 without cases).' })
+  @Query(() => PropertyCompanyAssessment, {
+    description:
+      'One property company\'s monthly assessment in a street (100 with nothing in the month). Without streetId: the one street ' +
+      'it had anything in (several: BAD_USER_INPUT, STREET_REQUIRED). A property manager: their own company only.',
+  })
   propertyCompanyAssessmentOf(
     @CurrentCaller() caller: Caller,
     @Args('institutionId', { type: () => ID }, ParseUuidPipe) institutionId: string,
     @Args('month') month: string,
+    @Args('streetId', { type: () => ID, nullable: true }) streetId?: string | null,
   ): Promise<PropertyCompanyAssessment> {
-    return this.assessments.ofCompany(caller, institutionId, month);
+    return this.assessments.ofCompany(caller, institutionId, month, streetId ? requireUuid(streetId, 'streetId') : null);
   }
 
   @Mutation(() => Case, { description: 'Opens a case (state OPENED).' })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { actsForWholeDistrict, isWithinScope, type Caller } from '#libs/auth';
+import { actsForWholeDistrict, isWithinScope, propertyCompanyOf, type Caller } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { PostgresErrorCode, SqlParams, isPostgresError } from '#libs/database';
 import { DomainError } from '#libs/errors';
@@ -73,7 +73,14 @@ export class CaseService {
   async get(caller: Caller, id: string): Promise<Case> {
     const [row]: CaseRow[] = await this.dataSource.query(`SELECT ${CASE_COLUMNS} FROM ${CASE_FROM} WHERE c.id = $1`, [id]);
     if (!row) throw DomainError.notFound('Case', id);
-    await this.requireScope(caller, row.orgUnitId);
+    const company = propertyCompanyOf(caller);
+    if (company) {
+      if (row.targetKind !== CaseTargetKind.PROPERTY_COMPANY || row.institutionId !== company) {
+        throw DomainError.forbidden('A property manager sees the cases against their own company', 'OUT_OF_SCOPE');
+      }
+    } else {
+      await this.requireScope(caller, row.orgUnitId);
+    }
     return Case.from(row);
   }
 
@@ -87,14 +94,21 @@ export class CaseService {
     return rows.map(Case.from);
   }
 
-  /** Cases of the caller's territory, newest first. */
+  /** Cases of the caller's territory (a property manager: against their company, wherever), newest first. */
   async list(caller: Caller, args: CasesArgs): Promise<ConnectionShape<Case>> {
     const params = new SqlParams();
     const where: string[] = [];
-    if (caller.orgUnitId) where.push(caseUnder(params.add(caller.orgUnitId)));
-    if (args.orgUnitId) {
-      const unit = await this.territory.requireInScope(caller, args.orgUnitId);
-      where.push(caseUnder(params.add(unit.id)));
+    const company = propertyCompanyOf(caller);
+    if (company) {
+      where.push(`c.target_kind = 'PROPERTY_COMPANY'`, `c.institution_id = ${params.add(company)}::uuid`);
+      if (args.orgUnitId) where.push(caseUnder(params.add(args.orgUnitId)));
+    } else {
+      if (caller.orgUnitId) where.push(caseUnder(params.add(caller.orgUnitId)));
+      else if (!actsForWholeDistrict(caller)) where.push('false');
+      if (args.orgUnitId) {
+        const unit = await this.territory.requireInScope(caller, args.orgUnitId);
+        where.push(caseUnder(params.add(unit.id)));
+      }
     }
     if (args.state) where.push(`c.state = ${params.add(args.state)}`);
     if (args.targetKind) where.push(`c.target_kind = ${params.add(args.targetKind)}`);

@@ -8,11 +8,19 @@ import { CaseResolver } from './case.resolver.js';
 import { CaseService } from './case.service.js';
 import { HouseholdsChangedHandler } from './households-changed.handler.js';
 import { CaseFollowUpJob } from './jobs/case-follow-up.job.js';
+import { PropertyAssessmentRuleSetResolver } from './property-assessment-rules.resolver.js';
+import { PropertyCompoundGradesHandler } from './property-compound-grades.handler.js';
 
-/** Cases with due process and property companies' monthly assessments (see case-enums.ts for the lifecycle). */
+/**
+ * Cases with due process (see case-enums.ts for the lifecycle) and property companies' monthly assessments under their
+ * streets' versioned rules, with the copy of households' per-compound grades they read.
+ */
 @Module({
   imports: [TerritoryReplicaModule, EvidencePhotosModule],
-  providers: [CaseService, AssessmentService, CaseResolver, CaseFollowUpJob, HouseholdsChangedHandler, CaseFollowUpInspectedHandler, Idempotency],
+  providers: [
+    CaseService, AssessmentService, CaseResolver, CaseFollowUpJob, HouseholdsChangedHandler, CaseFollowUpInspectedHandler, Idempotency,
+    PropertyAssessmentRuleSetResolver, PropertyCompoundGradesHandler,
+  ],
   exports: [CaseService],
 })
 export class CasesModule {}

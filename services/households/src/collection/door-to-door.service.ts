@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { canSeeHousehold, isWithinScope, type Caller } from '#libs/auth';
+import { canSeeHousehold, isWithinScope, propertyCompanyOf, type Caller } from '#libs/auth';
 import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
@@ -75,21 +75,29 @@ export class DoorToDoorCollectionService {
     return this.get(caller, id);
   }
 
-  /** A resident sees their household's requests; staff those of households in their territory. */
+  /**
+   * A resident sees their household's requests; staff those of households in their territory; a property manager those
+   * addressed to their company (households of the compounds it manages).
+   */
   async get(caller: Caller, id: string): Promise<DoorToDoorCollection> {
     const row = await this.findWithPath(this.dataSource.manager, id);
     if (!row) throw DomainError.notFound('DoorToDoorCollection', id);
-    if (!canSeeHousehold(caller, row.householdId, row.path)) {
+    if (!mayHandleOrSee(caller, row)) {
       throw DomainError.forbidden('That request is not of a household you may see', 'OUT_OF_SCOPE');
     }
     return DoorToDoorCollection.from(row);
   }
 
-  /** Requests of households in a unit's subtree (default: the caller's territory), by preferred date. */
+  /**
+   * Requests of households in a unit's subtree (default: the caller's territory), by preferred date. A property
+   * manager's are those addressed to their company, narrowed to the unit when one is named.
+   */
   async list(caller: Caller, args: DoorToDoorCollectionsArgs): Promise<ConnectionShape<DoorToDoorCollection>> {
     const params = new SqlParams();
     const where: string[] = [];
-    const root = args.orgUnitId ? (await this.territory.requireInScope(caller, args.orgUnitId)).id : caller.orgUnitId;
+    const company = propertyCompanyOf(caller);
+    if (company) where.push(`d.property_company_id = ${params.add(company)}::uuid`);
+    const root = company ? args.orgUnitId : args.orgUnitId ? (await this.territory.requireInScope(caller, args.orgUnitId)).id : caller.orgUnitId;
     if (root) where.push(`d.compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[${params.add(root)}::uuid])`);
     if (args.householdId) where.push(`d.household_id = ${params.add(args.householdId)}`);
     return this.page(args, where, params, args.status);
@@ -104,12 +112,21 @@ export class DoorToDoorCollectionService {
     return this.page(args, [`d.household_id = ${params.add(caller.householdId)}`], params, args.status);
   }
 
-  /** Staff move a request through its lifecycle; see `DOOR_TO_DOOR_TRANSITIONS`. */
+  /**
+   * Staff of the territory, or a manager of the property company the request is addressed to, move a request through
+   * its lifecycle; see `DOOR_TO_DOOR_TRANSITIONS`.
+   */
   async update(caller: Caller, id: string, to: Status, note: string | null | undefined): Promise<DoorToDoorCollection> {
     await this.dataSource.transaction(async (manager) => {
       const row = await this.findWithPath(manager, id);
       if (!row) throw DomainError.notFound('DoorToDoorCollection', id);
-      if (!isWithinScope(caller, row.path)) throw DomainError.forbidden('That request is outside your territory', 'OUT_OF_SCOPE');
+      const company = propertyCompanyOf(caller);
+      if (company ? row.propertyCompanyId !== company : !isWithinScope(caller, row.path)) {
+        throw DomainError.forbidden(
+          company ? 'That request is in a compound your property company does not manage' : 'That request is outside your territory',
+          'OUT_OF_SCOPE',
+        );
+      }
       await move(manager, row, to, checkTransition(row.status, to, note), caller);
     });
     return this.get(caller, id);
@@ -160,6 +177,13 @@ export class DoorToDoorCollectionService {
     );
     return row;
   }
+}
+
+/** A property manager: requests addressed to their company; everyone else: households they may see. */
+function mayHandleOrSee(caller: Caller, row: RowWithPath): boolean {
+  const company = propertyCompanyOf(caller);
+  if (company) return row.propertyCompanyId === company;
+  return canSeeHousehold(caller, row.householdId, row.path);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { monthStart, previousMonth } from '#libs/calendar';
-import { EventType, outboxInsertFrom, type MonthlyEvaluationCompletedPayload, type Outbox } from '#libs/messaging';
+import { EventType, outboxInsertFrom, PROPERTY_COMPOUNDS_PER_EVENT, type MonthlyEvaluationCompletedPayload, type Outbox } from '#libs/messaging';
 import { maskNameSql } from '#libs/privacy';
 import { DistrictRuleSets, type RuleSetRow as DistrictRuleSet } from '#libs/rule-sets';
 import type { GradingRules } from './grading-rules.js';
@@ -193,5 +193,29 @@ export async function announceMonth(manager: EntityManager, outbox: Outbox, dist
     grades: { QUALIFIED: counts.qualified, BASICALLY_QUALIFIED: counts.basically, UNQUALIFIED: counts.unqualified },
   };
   await outbox.record(manager, [{ type: EventType.MonthlyEvaluationCompleted, payload }]);
+  await announcePropertyCompounds(manager, outbox, districtId, month);
   return true;
+}
+
+/**
+ * The month's graded and passing households per compound and property company, for enforcement's property-company
+ * assessment: counts only, PROPERTY_COMPOUNDS_PER_EVENT compounds an event, in the transaction that announces the month.
+ */
+async function announcePropertyCompounds(manager: EntityManager, outbox: Outbox, districtId: string, month: string): Promise<void> {
+  await outbox.recordQuery(
+    manager,
+    EventType.PropertyCompoundGradesSummarised,
+    `SELECT json_build_object('month', $3::text, 'districtId', $2::text, 'compounds', json_agg(json_build_object(
+              'compoundId', c.compound_id, 'propertyCompanyId', c.property_company_id, 'graded', c.graded, 'passed', c.passed)))
+       FROM (SELECT h.compound_id, h.property_company_id,
+                    count(*) FILTER (WHERE g.status = 'GRADED')::int AS graded,
+                    count(*) FILTER (WHERE g.grade IN ('QUALIFIED', 'BASICALLY_QUALIFIED'))::int AS passed,
+                    (row_number() OVER (ORDER BY h.compound_id, h.property_company_id) - 1) / $4 AS chunk
+               FROM monthly_grade g JOIN household h ON h.id = g.household_id
+              WHERE g.month = $1 AND h.property_company_id IS NOT NULL
+                AND h.compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[$2::uuid])
+              GROUP BY h.compound_id, h.property_company_id) c
+      GROUP BY c.chunk`,
+    [monthStart(month), districtId, month, PROPERTY_COMPOUNDS_PER_EVENT],
+  );
 }

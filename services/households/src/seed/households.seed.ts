@@ -20,7 +20,7 @@ export const householdsDemoData: DemoData = {
     await dataSource.query(`
       TRUNCATE household, territory_unit, institution_copy, member_work_unit_copy, work_unit_branch_secretary_copy, work_unit_branch_copy, personal_data_access, outbox_event, processed_event, upload, evaluation_run,
                evaluation_month, monthly_grade, idempotency_record, collection_point, collection_record, collection_import, photo_check_in,
-               check_in_quota_flag, holiday_calendar_day CASCADE`);
+               check_in_quota_flag, holiday_calendar_day, property_responsible_person CASCADE`);
     await dataSource.query(`DELETE FROM grading_rule_set WHERE created_by <> 'migration'`);
   },
 

@@ -1,0 +1,102 @@
+import { ArgsType, Field, Float, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { Connection, PageArgs } from '#libs/pagination';
+import type { RuleSetRow } from '#libs/rule-sets';
+import type { PropertyAssessmentWeights as Weights } from './property-assessment-rules.js';
+
+@ObjectType('PropertyAssessmentWeights', { description: 'The weight (0–1) of each part of the score; together they are 1.' })
+export class PropertyAssessmentWeights implements Weights {
+  @Field(() => Float, { description: 'Cases of the month (案件).' })
+  cases: number;
+
+  @Field(() => Float, { description: 'Rectification of the month’s follow-ups (整改).' })
+  rectification: number;
+
+  @Field(() => Float, { description: 'Pass rate of the company’s households in its compounds (小区合格率).' })
+  compoundPassRate: number;
+
+  @Field(() => Float, { description: 'Citizen reports about its compounds (市民举报).' })
+  citizenReports: number;
+
+  static of(weights: Weights): PropertyAssessmentWeights {
+    return Object.assign(new PropertyAssessmentWeights(), weights);
+  }
+}
+
+@ObjectType({ description: 'A version of a street’s property-company assessment rules (物业管理考核办法).' })
+export class PropertyAssessmentRuleSet {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID, { nullable: true, description: 'The street these rules are for; null for the default every street uses.' })
+  streetId: string | null;
+
+  @Field(() => Int)
+  version: number;
+
+  @Field({ description: 'First month (YYYY-MM) assessed by these rules.' })
+  effectiveFrom: string;
+
+  @Field()
+  description: string;
+
+  @Field(() => PropertyAssessmentWeights)
+  weights: PropertyAssessmentWeights;
+
+  @Field()
+  createdBy: string;
+
+  @Field()
+  createdAt: Date;
+
+  static from(row: RuleSetRow<Weights>): PropertyAssessmentRuleSet {
+    return Object.assign(new PropertyAssessmentRuleSet(), {
+      id: row.id,
+      streetId: row.districtId,
+      version: row.version,
+      effectiveFrom: row.effectiveFrom.slice(0, 7),
+      description: row.description,
+      weights: PropertyAssessmentWeights.of(row.rules),
+      createdBy: row.createdBy,
+      createdAt: row.createdAt,
+    });
+  }
+}
+
+@ObjectType()
+export class PropertyAssessmentRuleSetConnection extends Connection(PropertyAssessmentRuleSet, 'PropertyAssessmentRuleSet') {}
+
+@InputType()
+export class PropertyAssessmentWeightsInput implements Weights {
+  @Field(() => Float)
+  cases: number;
+
+  @Field(() => Float)
+  rectification: number;
+
+  @Field(() => Float)
+  compoundPassRate: number;
+
+  @Field(() => Float)
+  citizenReports: number;
+}
+
+@InputType()
+export class CreatePropertyAssessmentRuleSetInput {
+  @Field(() => ID, { description: 'A STREET in your territory.' })
+  streetId: string;
+
+  @Field({ description: 'First month (YYYY-MM) assessed by these rules: this month or later.' })
+  effectiveFrom: string;
+
+  @Field({ description: 'What changed and why, for the record (1–500 characters).' })
+  description: string;
+
+  @Field(() => PropertyAssessmentWeightsInput, { description: 'Each 0–1, together 1 (else BAD_USER_INPUT, WEIGHTS_DO_NOT_SUM_TO_ONE).' })
+  weights: PropertyAssessmentWeightsInput;
+}
+
+@ArgsType()
+export class PropertyAssessmentRuleSetsArgs extends PageArgs {
+  @Field(() => ID, { nullable: true, description: 'Only this street’s versions and the default’s.' })
+  streetId?: string | null;
+}
