@@ -19,7 +19,9 @@ import { AddReportSubmittingInstitution1796000000350 } from './database/migratio
 import { SeparateReportPublicText1796000000361 } from './database/migrations/1796000000361-separateReportPublicText.js';
 import { AddReporterContactRetention1796000000391 } from './database/migrations/1796000000391-addReporterContactRetention.js';
 import { HoldAndReportJointActions1796000000401 } from './database/migrations/1796000000401-holdAndReportJointActions.js';
+import { CreateCitizenObservers1796000000800 } from './database/migrations/1796000000800-createCitizenObservers.js';
 import { JointActionsModule } from './joint-actions/joint-actions.module.js';
+import { ObserversModule } from './observers/observers.module.js';
 import { Open311Module } from './open311/open311.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { RetentionModule } from './retention/retention.module.js';
@@ -32,7 +34,7 @@ export class EnforcementServiceModule {
     return {
       module: EnforcementServiceModule,
       imports: [
-        PlatformModule.forRoot(runtime), CampaignsModule, JointActionsModule.forRoot(runtime), ReportsModule, Open311Module, CasesModule,
+        PlatformModule.forRoot(runtime), CampaignsModule, JointActionsModule.forRoot(runtime), ObserversModule, ReportsModule, Open311Module, CasesModule,
         CreditExportModule.forRoot(runtime), RetentionModule.forRoot(),
       ],
     };
@@ -50,6 +52,7 @@ export const enforcementService: ServiceDefinition = {
     CreateInstitutionCopy1796000000004, CreateCampaign1796000000300, CreateJointActions1796000000301, CreateCitizenReports1796000000310,
     CreateCases1796000000320, CreateHouseholdCopy1796000000330, AddFollowUpInspection1796000000340,
     AddReportSubmittingInstitution1796000000350, SeparateReportPublicText1796000000361, AddReporterContactRetention1796000000391, HoldAndReportJointActions1796000000401,
+    CreateCitizenObservers1796000000800,
   ],
   module: (runtime) => EnforcementServiceModule.forRoot(runtime),
   demoData: enforcementDemoData,

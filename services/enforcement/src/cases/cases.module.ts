@@ -4,15 +4,16 @@ import { TerritoryReplicaModule } from '#libs/territory';
 import { EvidencePhotosModule } from '../evidence/evidence-photos.js';
 import { AssessmentService } from './assessment.service.js';
 import { CaseFollowUpInspectedHandler } from './case-follow-up-inspected.handler.js';
-import { CaseResolver } from './case.resolver.js';
+import { CaseResolver, ReportEvidenceResolver } from './case.resolver.js';
+import { ReportsModule } from '../reports/reports.module.js';
 import { CaseService } from './case.service.js';
 import { HouseholdsChangedHandler } from './households-changed.handler.js';
 import { CaseFollowUpJob } from './jobs/case-follow-up.job.js';
 
 /** Cases with due process and property companies' monthly assessments (see case-enums.ts for the lifecycle). */
 @Module({
-  imports: [TerritoryReplicaModule, EvidencePhotosModule],
-  providers: [CaseService, AssessmentService, CaseResolver, CaseFollowUpJob, HouseholdsChangedHandler, CaseFollowUpInspectedHandler, Idempotency],
+  imports: [TerritoryReplicaModule, EvidencePhotosModule, ReportsModule],
+  providers: [CaseService, AssessmentService, CaseResolver, ReportEvidenceResolver, CaseFollowUpJob, HouseholdsChangedHandler, CaseFollowUpInspectedHandler, Idempotency],
   exports: [CaseService],
 })
 export class CasesModule {}
