@@ -28,6 +28,8 @@ export class AddMultiDayActivities1796000000810 implements MigrationInterface {
 
   async down(runner: QueryRunner): Promise<void> {
     await runner.query(`DROP TABLE volunteer_day_check_in`);
+    // A multi-day activity cannot be kept without its days: it goes, with its sign-ups.
+    await runner.query(`DELETE FROM volunteer_sign_up WHERE activity_id IN (SELECT id FROM volunteer_activity WHERE days IS NOT NULL)`);
     await runner.query(`DELETE FROM volunteer_activity WHERE days IS NOT NULL`);
     await runner.query(`
       ALTER TABLE volunteer_activity
