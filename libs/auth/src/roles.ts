@@ -108,6 +108,8 @@ export enum Permission {
   REPORT_SUBMIT = 'REPORT_SUBMIT',
   /** Read, triage, assign, work on and close the citizen reports of the caller's territory. */
   REPORT_HANDLE = 'REPORT_HANDLE',
+  /** The citizen observer group (市民观察团) of the caller's territory: its teams, who serves in them and for which term. */
+  OBSERVER_MANAGE = 'OBSERVER_MANAGE',
 }
 
 const P = Permission;
@@ -154,6 +156,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 const REPORT_GRANTS: [Permission, Role[]][] = [
   [P.REPORT_SUBMIT, [Role.RESIDENT, Role.VOLUNTEER, Role.PARTY_MEMBER, Role.INSPECTOR, Role.COMMUNITY_SECRETARY, Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.BUREAU_OFFICER]],
   [P.REPORT_HANDLE, [Role.COMMUNITY_SECRETARY, Role.STREET_ADMIN, Role.DISTRICT_ADMIN, Role.BUREAU_OFFICER]],
+  // Observers are recruited and organised by street (镇街): street and district staff keep the roster.
+  [P.OBSERVER_MANAGE, [Role.STREET_ADMIN, Role.DISTRICT_ADMIN]],
 ];
 for (const [permission, roles] of REPORT_GRANTS) for (const role of roles) (ROLE_PERMISSIONS[role] as Permission[]).push(permission);
 

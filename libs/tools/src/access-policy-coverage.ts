@@ -15,6 +15,7 @@ export const NOT_PERSONAL_DATA: Record<string, string> = {
   'DutyPeriod.escalatedToPartyOrgName': 'a party organisation',
   'EnforcementOfficer.name': 'a law-enforcement officer acting in office, named on every notice they serve',
   'EnforcementTeam.name': 'a team of a bureau',
+  'ObserverTeam.name': 'a team of citizen observers',
   'Institution.name': 'an employer, school or bureau',
   'Leader.name': 'a public official of the leadership bodies, named in public documents',
   'MyDuty.partyOrgName': 'a party organisation',

@@ -59,6 +59,14 @@ export const enforcementPolicies: ServicePolicies = {
     'Mutation.markReportDuplicate': [territory(P.REPORT_HANDLE, 'id')],
     'Mutation.reopenReport': [own(P.REPORT_SUBMIT)],
     'Mutation.withholdReportDescription': [territory(P.REPORT_HANDLE, 'id')],
+    'Mutation.verifyReport': [territory(P.REPORT_HANDLE, 'id')],
+    // The citizen observer group is organised by street: street and district staff keep its roster and read its figures.
+    'Query.observerTeams': [territory(P.OBSERVER_MANAGE, 'streetId')],
+    'Query.citizenObservers': [territory(P.OBSERVER_MANAGE, 'streetId')],
+    'Query.observerSummary': [territory(P.OBSERVER_MANAGE, 'streetId')],
+    'Mutation.createObserverTeam': [territory(P.OBSERVER_MANAGE, 'streetId')],
+    'Mutation.appointObserver': [territory(P.OBSERVER_MANAGE)],
+    'Mutation.endObserverTerm': [territory(P.OBSERVER_MANAGE, 'id')],
   },
   references: {
     Campaign: [territory(P.CAMPAIGN_READ)],

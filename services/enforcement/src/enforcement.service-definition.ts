@@ -21,7 +21,9 @@ import { AddReporterContactRetention1796000000391 } from './database/migrations/
 import { HoldAndReportJointActions1796000000401 } from './database/migrations/1796000000401-holdAndReportJointActions.js';
 import { AddCampaignResultsAndQuarterCoverage1796000000451 } from './database/migrations/1796000000451-addCampaignResultsAndQuarterCoverage.js';
 import { CreatePropertyAssessmentRules1796000000700 } from './database/migrations/1796000000700-createPropertyAssessmentRules.js';
+import { CreateCitizenObservers1796000000800 } from './database/migrations/1796000000800-createCitizenObservers.js';
 import { JointActionsModule } from './joint-actions/joint-actions.module.js';
+import { ObserversModule } from './observers/observers.module.js';
 import { Open311Module } from './open311/open311.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { RetentionModule } from './retention/retention.module.js';
@@ -34,7 +36,7 @@ export class EnforcementServiceModule {
     return {
       module: EnforcementServiceModule,
       imports: [
-        PlatformModule.forRoot(runtime), CampaignsModule, JointActionsModule.forRoot(runtime), ReportsModule, Open311Module, CasesModule,
+        PlatformModule.forRoot(runtime), CampaignsModule, JointActionsModule.forRoot(runtime), ObserversModule, ReportsModule, Open311Module, CasesModule,
         CreditExportModule.forRoot(runtime), RetentionModule.forRoot(),
       ],
     };
@@ -54,6 +56,7 @@ export const enforcementService: ServiceDefinition = {
     AddReportSubmittingInstitution1796000000350, SeparateReportPublicText1796000000361, AddReporterContactRetention1796000000391, HoldAndReportJointActions1796000000401,
     AddCampaignResultsAndQuarterCoverage1796000000451,
     CreatePropertyAssessmentRules1796000000700,
+    CreateCitizenObservers1796000000800,
   ],
   module: (runtime) => EnforcementServiceModule.forRoot(runtime),
   demoData: enforcementDemoData,

@@ -49,6 +49,15 @@ export class OpenCaseInput {
       'company, or the unit where it was found); its photos join the evidence. A finding becomes at most one case (CONFLICT FINDING_ALREADY_OPENED).',
   })
   actionFindingId?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'A citizen report (e.g. an observer\'s) this case is opened from: verified by a handler (else CONFLICT REPORT_NOT_VERIFIED), of your territory, ' +
+      "about a compound where orgUnitId is that compound or contains it and, for a household, the household's compound (else BAD_USER_INPUT " +
+      'REPORT_LOCATION_MISMATCH); its photos join the evidence. A report becomes evidence once (CONFLICT REPORT_ALREADY_EVIDENCE). Not with actionFindingId.',
+  })
+  citizenReportId?: string | null;
 }
 
 @ArgsType()

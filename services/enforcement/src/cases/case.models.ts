@@ -24,6 +24,7 @@ export interface CaseRow {
   evidenceUploadIds: string[];
   evidenceInspectionIds: string[];
   actionFindingId: string | null;
+  citizenReportId: string | null;
   state: CaseState;
   openedAt: Date;
   openedBy: string;
@@ -166,6 +167,9 @@ export class Case {
   @Field(() => ID, { nullable: true, description: "The joint action's finding (管执联动发现) this case follows up, if any." })
   actionFindingId: string | null;
 
+  @Field(() => ID, { nullable: true, description: 'The verified citizen report this case was opened from, if any (see citizenReport).' })
+  citizenReportId: string | null;
+
   @Field(() => CaseState)
   state: CaseState;
 
@@ -240,6 +244,7 @@ export class Case {
         description: row.evidenceDescription, uploadIds: row.evidenceUploadIds, inspectionIds: row.evidenceInspectionIds,
       }),
       actionFindingId: row.actionFindingId,
+      citizenReportId: row.citizenReportId,
       state: row.state,
       stateLabelZh: CASE_STATE_LABEL_ZH[row.state],
       openedAt: row.openedAt,

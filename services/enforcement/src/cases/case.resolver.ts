@@ -8,12 +8,15 @@ import {
 } from './case.inputs.js';
 import { Case, CaseConnection, CaseHistoryEntry, PropertyCompanyAssessment, PropertyCompanyAssessmentConnection, RegulationArticle } from './case.models.js';
 import { CaseService } from './case.service.js';
+import { CitizenReport } from '../reports/report.model.js';
+import { ReportService } from '../reports/report.service.js';
 
 @Resolver(() => Case)
 export class CaseResolver {
   constructor(
     private readonly caseService: CaseService,
     private readonly assessments: AssessmentService,
+    private readonly reports: ReportService,
   ) {}
 
   @Query(() => [RegulationArticle], { description: 'Regulation articles cases can cite, with their fine ranges and appeal windows.' })
@@ -70,6 +73,7 @@ export class CaseResolver {
     if (input.householdId) input.householdId = requireUuid(input.householdId, 'householdId');
     if (input.institutionId) input.institutionId = requireUuid(input.institutionId, 'institutionId');
     if (input.actionFindingId) input.actionFindingId = requireUuid(input.actionFindingId, 'actionFindingId');
+    if (input.citizenReportId) input.citizenReportId = requireUuid(input.citizenReportId, 'citizenReportId');
     input.evidenceUploadIds = input.evidenceUploadIds?.map((id) => requireUuid(id, 'evidenceUploadIds'));
     input.evidenceInspectionIds = input.evidenceInspectionIds?.map((id) => requireUuid(id, 'evidenceInspectionIds'));
     return this.caseService.open(caller, input, idempotencyKey);
@@ -117,5 +121,23 @@ export class CaseResolver {
   history(@Parent() parent: Case, @Context() context: RequestContext): Promise<CaseHistoryEntry[]> {
     const loader = requestLoader<CaseHistoryEntry[]>(context, 'CaseHistory', (ids) => this.caseService.historyOf(ids));
     return loader.load(parent.id).then((entries) => entries ?? []);
+  }
+
+  @ResolveField(() => CitizenReport, { nullable: true, description: 'The citizen report this case was opened from, if you may see it.' })
+  citizenReport(@Parent() parent: Case, @Context() context: RequestContext): Promise<CitizenReport | null> {
+    if (!parent.citizenReportId) return Promise.resolve(null);
+    return requestLoader<CitizenReport>(context, 'CitizenReport', (ids) => this.reports.findVisible(context.caller, ids)).load(parent.citizenReportId);
+  }
+}
+
+/** A report's side of the link: the case opened from it, for those who read cases of its territory. */
+@Resolver(() => CitizenReport)
+export class ReportEvidenceResolver {
+  constructor(private readonly caseService: CaseService) {}
+
+  @ResolveField(() => Case, { nullable: true, description: 'The case opened from this report (evidenceKind CASE), if you may read cases of its territory.' })
+  evidenceCase(@Parent() report: CitizenReport, @Context() context: RequestContext): Promise<Case | null> {
+    if (report.evidenceKind === null) return Promise.resolve(null);
+    return requestLoader<Case>(context, 'CaseByReport', (ids) => this.caseService.openedFromReports(context.caller, ids)).load(report.id);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { actsForWholeDistrict, isWithinScope, propertyCompanyOf, type Caller } from '#libs/auth';
+import { Permission, actsForWholeDistrict, hasPermission, isWithinScope, propertyCompanyOf, type Caller } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { PostgresErrorCode, SqlParams, isPostgresError } from '#libs/database';
 import { DomainError } from '#libs/errors';
@@ -17,12 +17,16 @@ import type {
 } from './case.inputs.js';
 import { Case, CaseHistoryEntry, RegulationArticle, type CaseRow } from './case.models.js';
 import { findCopiedHousehold, type CopiedHousehold } from './household-copy.js';
+import { UNVERIFIABLE } from '../reports/report.service.js';
+
+const reportAlreadyEvidence = (citizenReportId: string) =>
+  DomainError.conflict('That report is evidence already', 'REPORT_ALREADY_EVIDENCE', { citizenReportId });
 
 export const CASE_COLUMNS = `c.id, c.target_kind AS "targetKind", c.household_id AS "householdId", c.institution_id AS "institutionId",
   c.floating_population AS "floatingPopulation", c.org_unit_id AS "orgUnitId", c.article_code AS "articleCode",
   a.title_zh AS "articleTitleZh", a.min_fine AS "minFine", a.max_fine AS "maxFine", a.appeal_window_days AS "appealWindowDays",
   c.evidence_description AS "evidenceDescription", c.evidence_upload_ids::text[] AS "evidenceUploadIds",
-  c.evidence_inspection_ids::text[] AS "evidenceInspectionIds", c.action_finding_id AS "actionFindingId", c.state, c.opened_at AS "openedAt", c.opened_by AS "openedBy",
+  c.evidence_inspection_ids::text[] AS "evidenceInspectionIds", c.action_finding_id AS "actionFindingId", c.citizen_report_id AS "citizenReportId", c.state, c.opened_at AS "openedAt", c.opened_by AS "openedBy",
   c.comply_by::text AS "complyBy", c.notice_text AS "noticeText", c.complied, c.follow_up_note AS "followUpNote",
   c.fine_amount AS "fineAmount", c.penalty_decided_on::text AS "penaltyDecidedOn", c.penalty_note AS "penaltyNote",
   c.appeal_deadline::text AS "appealDeadline", c.appeal_grounds AS "appealGrounds", c.appealed_at AS "appealedAt",
@@ -94,6 +98,22 @@ export class CaseService {
     return rows.map(Case.from);
   }
 
+  /**
+   * The case opened from each of the citizen reports `reportIds`, for the report's `evidenceCase`: only for callers who
+   * read cases (CASE_READ) and only cases of their territory, so a report's filer never sees the case through it.
+   */
+  async openedFromReports(caller: Caller, reportIds: readonly string[]): Promise<(Case | null)[]> {
+    if (!hasPermission(caller, Permission.CASE_READ)) return reportIds.map(() => null);
+    const rows: CaseRow[] = await this.dataSource.query(
+      `SELECT ${CASE_COLUMNS} FROM ${CASE_FROM} WHERE c.citizen_report_id = ANY($1::uuid[])`,
+      [reportIds],
+    );
+    const units = new Map((await this.territory.findMany([...new Set(rows.map((row) => row.orgUnitId))])).map((unit) => [unit.id, unit]));
+    const visible = rows.filter((row) => actsForWholeDistrict(caller) || isWithinScope(caller, units.get(row.orgUnitId)?.path ?? []));
+    const byReport = new Map(visible.map((row) => [row.citizenReportId, Case.from(row)]));
+    return reportIds.map((id) => byReport.get(id) ?? null);
+  }
+
   /** Cases of the caller's territory (a property manager: against their company, wherever), newest first. */
   async list(caller: Caller, args: CasesArgs): Promise<ConnectionShape<Case>> {
     const params = new SqlParams();
@@ -163,15 +183,21 @@ export class CaseService {
     }
     const location = await this.territory.requireInScope(caller, input.orgUnitId);
     const target = household ? await this.householdTarget(caller, input.householdId!, location) : null;
+    if (input.actionFindingId && input.citizenReportId) {
+      throw DomainError.badInput('A case follows up a finding or a report, not both', 'ONE_SOURCE');
+    }
     const finding = input.actionFindingId ? await this.findingFor(input) : null;
-    const uploadIds = [...new Set([...(input.evidenceUploadIds ?? []), ...(finding?.photoIds ?? [])])];
+    const report = input.citizenReportId ? await this.reportFor(caller, input, target) : null;
+    const sourcePhotos = finding?.photoIds ?? report?.photoIds ?? [];
+    const uploadIds = [...new Set([...(input.evidenceUploadIds ?? []), ...sourcePhotos])];
     const insert = async (db: DataSource | EntityManager): Promise<string> => {
       try {
         const [{ id }]: { id: string }[] = await db.query(
           `WITH created AS (
              INSERT INTO enforcement_case (target_kind, household_id, institution_id, floating_population, org_unit_id, article_code,
-                                           evidence_description, evidence_upload_ids, evidence_inspection_ids, action_finding_id, state, opened_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9::uuid[], $11, 'OPENED', $10)
+                                           evidence_description, evidence_upload_ids, evidence_inspection_ids, action_finding_id, citizen_report_id,
+                                           state, opened_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9::uuid[], $11, $12, 'OPENED', $10)
              RETURNING id, opened_at
            ), history AS (
              INSERT INTO case_history (case_id, from_state, to_state, at, actor) SELECT id, NULL, 'OPENED', opened_at, $10 FROM created
@@ -180,21 +206,32 @@ export class CaseService {
           [
             input.targetKind, household ? input.householdId : null, household ? null : input.institutionId, target?.floatingPopulation ?? false,
             input.orgUnitId, article.code, description, uploadIds, [...new Set(input.evidenceInspectionIds ?? [])],
-            caller.userId, finding?.id ?? null,
+            caller.userId, finding?.id ?? null, report?.id ?? null,
           ],
         );
+        // The report becomes evidence once, whatever it becomes: this guarded UPDATE is the one place that decides it
+        // (a concurrent opening waits for the row lock, then finds it taken and rolls its case back).
+        if (report) {
+          const taken = await db.query(
+            `UPDATE citizen_report SET evidence_kind = 'CASE', evidence_at = now()
+              WHERE id = $1 AND evidence_kind IS NULL AND verified_at IS NOT NULL AND status <> ALL($2::text[]) RETURNING id`,
+            [report.id, UNVERIFIABLE],
+          );
+          if (taken.length === 0) throw reportAlreadyEvidence(report.id);
+        }
         return id;
       } catch (error) {
         // The unique key on action_finding_id decides, also between two officers opening a case from one finding at once.
         if (finding && isPostgresError(error, PostgresErrorCode.UniqueViolation)) {
           throw DomainError.conflict('A case has already been opened from that finding', 'FINDING_ALREADY_OPENED', { actionFindingId: finding.id });
         }
+        if (report && isPostgresError(error, PostgresErrorCode.UniqueViolation)) throw reportAlreadyEvidence(report.id);
         throw error;
       }
     };
     // Photos sent with the case become its evidence (households: the officer's own uploads, each once), written with the
     // case or not at all; a finding's photos are already the finding's evidence and join the case as they are.
-    const cited = [...new Set(input.evidenceUploadIds ?? [])].filter((photo) => !finding?.photoIds.includes(photo));
+    const cited = [...new Set(input.evidenceUploadIds ?? [])].filter((photo) => !sourcePhotos.includes(photo));
     const { id } = await this.evidence.within(caller, (cite) => {
       const open = async (manager: EntityManager) => {
         const id = await insert(manager);
@@ -243,6 +280,37 @@ export class CaseService {
       });
     }
     return { id: finding.id, photoIds: finding.photoIds };
+  }
+
+  /**
+   * The citizen report a case is opened from: in the caller's territory, verified by a handler and not rejected or a
+   * duplicate, not yet evidence, and about the case's place: the report's compound must be the place found or lie in
+   * it, and a household case's household must live in that compound. Its photos (already the report's evidence) join
+   * the case as they are.
+   */
+  private async reportFor(caller: Caller, input: OpenCaseInput, household: CopiedHousehold | null): Promise<{ id: string; photoIds: string[] }> {
+    const [report] = await this.dataSource.query(
+      `SELECT id, status, org_unit_id AS "compoundId", unit_path::text[] AS "unitPath", verified_at AS "verifiedAt", evidence_kind AS "evidenceKind",
+              photo_upload_ids::text[] AS "photoIds"
+         FROM citizen_report WHERE id = $1`,
+      [input.citizenReportId],
+    );
+    if (!report) throw DomainError.notFound('CitizenReport', input.citizenReportId!);
+    if (!isWithinScope(caller, report.unitPath)) throw DomainError.forbidden('That report is outside your territory', 'OUT_OF_SCOPE');
+    if (!report.verifiedAt || UNVERIFIABLE.includes(report.status)) {
+      throw DomainError.conflict('Only a report a handler verified (verifyReport) becomes evidence', 'REPORT_NOT_VERIFIED', {
+        citizenReportId: report.id, status: report.status,
+      });
+    }
+    if (report.evidenceKind) throw reportAlreadyEvidence(report.id);
+    const placed = report.compoundId !== null && (report.unitPath as string[]).includes(input.orgUnitId)
+      && (!household || household.compoundId === report.compoundId);
+    if (!placed) {
+      throw DomainError.badInput("The report is about another place than the case's", 'REPORT_LOCATION_MISMATCH', {
+        citizenReportId: report.id, compoundId: report.compoundId, orgUnitId: input.orgUnitId,
+      });
+    }
+    return { id: report.id, photoIds: report.photoIds };
   }
 
   issueRectificationNotice(caller: Caller, args: IssueRectificationNoticeArgs): Promise<Case> {

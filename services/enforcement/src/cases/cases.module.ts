@@ -4,7 +4,8 @@ import { TerritoryReplicaModule } from '#libs/territory';
 import { EvidencePhotosModule } from '../evidence/evidence-photos.js';
 import { AssessmentService } from './assessment.service.js';
 import { CaseFollowUpInspectedHandler } from './case-follow-up-inspected.handler.js';
-import { CaseResolver } from './case.resolver.js';
+import { CaseResolver, ReportEvidenceResolver } from './case.resolver.js';
+import { ReportsModule } from '../reports/reports.module.js';
 import { CaseService } from './case.service.js';
 import { HouseholdsChangedHandler } from './households-changed.handler.js';
 import { CaseFollowUpJob } from './jobs/case-follow-up.job.js';
@@ -16,9 +17,9 @@ import { PropertyCompoundGradesHandler } from './property-compound-grades.handle
  * streets' versioned rules, with the copy of households' per-compound grades they read.
  */
 @Module({
-  imports: [TerritoryReplicaModule, EvidencePhotosModule],
+  imports: [TerritoryReplicaModule, EvidencePhotosModule, ReportsModule],
   providers: [
-    CaseService, AssessmentService, CaseResolver, CaseFollowUpJob, HouseholdsChangedHandler, CaseFollowUpInspectedHandler, Idempotency,
+    CaseService, AssessmentService, CaseResolver, ReportEvidenceResolver, CaseFollowUpJob, HouseholdsChangedHandler, CaseFollowUpInspectedHandler, Idempotency,
     PropertyAssessmentRuleSetResolver, PropertyCompoundGradesHandler,
   ],
   exports: [CaseService],

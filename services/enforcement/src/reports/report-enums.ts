@@ -64,6 +64,8 @@ export enum ReportAction {
   REJECT = 'REJECT',
   MARK_DUPLICATE = 'MARK_DUPLICATE',
   REOPEN = 'REOPEN',
+  /** 核实: a handler confirms the problem is real; the status stays. */
+  VERIFY = 'VERIFY',
 }
 
 export const REPORT_ACTION_LABEL_ZH: Record<ReportAction, string> = {
@@ -75,10 +77,23 @@ export const REPORT_ACTION_LABEL_ZH: Record<ReportAction, string> = {
   [ReportAction.REJECT]: '不予受理',
   [ReportAction.MARK_DUPLICATE]: '标记重复',
   [ReportAction.REOPEN]: '重新打开',
+  [ReportAction.VERIFY]: '核实',
 };
 
+/** What a verified report became: evidence of a case. */
+export enum ReportEvidenceKind {
+  CASE = 'CASE',
+}
+
+export const REPORT_EVIDENCE_KIND_LABEL_ZH: Record<ReportEvidenceKind, string> = {
+  [ReportEvidenceKind.CASE]: '立案证据',
+};
+
+/** The actions that move a report from one status to another (verifying keeps the status). */
+export type StepAction = Exclude<ReportAction, ReportAction.SUBMIT | ReportAction.VERIFY>;
+
 /** The statuses an action may start from, and where it leads. */
-export const TRANSITIONS: Record<Exclude<ReportAction, ReportAction.SUBMIT>, { from: ReportStatus[]; to: ReportStatus }> = {
+export const TRANSITIONS: Record<StepAction, { from: ReportStatus[]; to: ReportStatus }> = {
   [ReportAction.TRIAGE]: { from: [ReportStatus.SUBMITTED], to: ReportStatus.TRIAGED },
   [ReportAction.ASSIGN]: { from: [ReportStatus.TRIAGED, ReportStatus.ASSIGNED], to: ReportStatus.ASSIGNED },
   [ReportAction.START]: { from: [ReportStatus.ASSIGNED], to: ReportStatus.IN_PROGRESS },
@@ -97,3 +112,4 @@ registerEnumType(ReportChannel, { name: 'ReportChannel', valuesMap: described(RE
 registerEnumType(ReportStatus, { name: 'ReportStatus', valuesMap: described(REPORT_STATUS_LABEL_ZH) });
 registerEnumType(ReportAssigneeKind, { name: 'ReportAssigneeKind', valuesMap: described(REPORT_ASSIGNEE_KIND_LABEL_ZH) });
 registerEnumType(ReportAction, { name: 'ReportAction', valuesMap: described(REPORT_ACTION_LABEL_ZH) });
+registerEnumType(ReportEvidenceKind, { name: 'ReportEvidenceKind', valuesMap: described(REPORT_EVIDENCE_KIND_LABEL_ZH) });

@@ -2,7 +2,8 @@ import { Directive, Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Connection } from '#libs/pagination';
 import { InstitutionRef, OrgUnitRef } from '#libs/references';
 import {
-  REPORT_ACTION_LABEL_ZH, REPORT_ASSIGNEE_KIND_LABEL_ZH, REPORT_CHANNEL_LABEL_ZH, REPORT_STATUS_LABEL_ZH, ReportAction, ReportAssigneeKind, ReportChannel, ReportStatus,
+  REPORT_ACTION_LABEL_ZH, REPORT_ASSIGNEE_KIND_LABEL_ZH, REPORT_CHANNEL_LABEL_ZH, REPORT_STATUS_LABEL_ZH, ReportAction, ReportAssigneeKind, ReportChannel,
+  ReportEvidenceKind, ReportStatus,
 } from './report-enums.js';
 
 /** A row of report_category. */
@@ -51,6 +52,10 @@ export interface ReportRow {
   overdue: boolean;
   /** submitted_at at full precision, for cursors. */
   submittedKey: string;
+  observerId: string | null;
+  verifiedAt: Date | null;
+  evidenceKind: ReportEvidenceKind | null;
+  evidenceAt: Date | null;
 }
 
 @ObjectType('ReportCategory', { description: 'What a citizen report is about (an Open311 service): 混投, 桶满溢, 未按时清运…' })
@@ -240,6 +245,21 @@ export class CitizenReport {
   @Field()
   updatedAt: Date;
 
+  @Field({ description: 'A handler verified the report (核实: the problem is real); only a verified report may become evidence.' })
+  verified: boolean;
+
+  @Field(() => Date, { nullable: true })
+  verifiedAt: Date | null;
+
+  @Field(() => ReportEvidenceKind, { nullable: true, description: 'What the verified report became, once: a case (see evidenceCase). Null while it is none.' })
+  evidenceKind: ReportEvidenceKind | null;
+
+  @Field(() => Date, { nullable: true })
+  evidenceAt: Date | null;
+
+  /** Not a field: the observer roster entry of an OBSERVER report, for the batched `observer`. */
+  observerId: string | null;
+
   /**
    * Not a field: whether the caller handles this report (REPORT_HANDLE in its territory) and so sees everything
    * of it; otherwise the caller is its filer, and child fields (history) show no more than the filer may see.
@@ -280,6 +300,11 @@ export class CitizenReport {
       overdue: row.overdue,
       closedAt: row.closedAt,
       updatedAt: row.updatedAt,
+      verified: row.verifiedAt !== null,
+      verifiedAt: row.verifiedAt,
+      evidenceKind: row.evidenceKind,
+      evidenceAt: row.evidenceAt,
+      observerId: row.observerId,
       handledByCaller,
     });
   }

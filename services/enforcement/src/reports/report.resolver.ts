@@ -4,6 +4,8 @@ import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestC
 import { AssignReportInput, ReportCategoriesArgs, ReportsArgs, SubmitReportInput } from './report.inputs.js';
 import { CitizenReport, CitizenReportConnection, ReportCategoryConnection, ReportStatusChange, type ReportHistoryRow } from './report.model.js';
 import { ReportService } from './report.service.js';
+import { CitizenObserver } from '../observers/observer.models.js';
+import { ObserverService } from '../observers/observer.service.js';
 
 const NOTE = { type: () => String, nullable: true, description: 'The internal note, kept in the history for staff only (at most 1000 characters).' } as const;
 const PUBLIC_NOTE = {
@@ -14,7 +16,10 @@ const PUBLIC_NOTE = {
 
 @Resolver(() => CitizenReport)
 export class ReportResolver {
-  constructor(private readonly reportService: ReportService) {}
+  constructor(
+    private readonly reportService: ReportService,
+    private readonly observers: ObserverService,
+  ) {}
 
   @Query(() => ReportCategoryConnection, { description: 'Report categories (Open311 services) with their response hours.' })
   reportCategories(@Args() args: ReportCategoriesArgs): Promise<ReportCategoryConnection> {
@@ -106,6 +111,18 @@ export class ReportResolver {
     return this.reportService.markDuplicate(caller, id, originalId, { note, publicNote });
   }
 
+  @Mutation(() => CitizenReport, {
+    description: '核实: the problem is real. Once per report (CONFLICT ALREADY_VERIFIED), not for a REJECTED or DUPLICATE one; the status stays. Only a verified report may become evidence (openCase with citizenReportId).',
+  })
+  verifyReport(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('note', NOTE) note?: string | null,
+    @Args('publicNote', PUBLIC_NOTE) publicNote?: string | null,
+  ): Promise<CitizenReport> {
+    return this.reportService.verify(caller, id, { note, publicNote });
+  }
+
   @Mutation(() => CitizenReport, { description: 'Stops the public Open311 feed showing a report\'s description you judge private (staff and the reporter still read it). Needs REPORT_HANDLE in the report\'s territory; one-way.' })
   withholdReportDescription(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<CitizenReport> {
     return this.reportService.withholdDescription(caller, id);
@@ -132,6 +149,12 @@ export class ReportResolver {
   duplicateOf(@Parent() report: CitizenReport, @Context() context: RequestContext): Promise<CitizenReport | null> {
     if (!report.duplicateOfId) return Promise.resolve(null);
     return this.visibleLoader(context).load(report.duplicateOfId);
+  }
+
+  @ResolveField(() => CitizenObserver, { nullable: true, description: 'For an OBSERVER report: the roster entry (observer, team, term) it is attributed to.' })
+  observer(@Parent() report: CitizenReport, @Context() context: RequestContext): Promise<CitizenObserver | null> {
+    if (!report.observerId) return Promise.resolve(null);
+    return requestLoader<CitizenObserver>(context, 'CitizenObserver', (ids) => this.observers.observersByIds(ids)).load(report.observerId);
   }
 
   /** Batched; reports the caller may not see resolve to null. */

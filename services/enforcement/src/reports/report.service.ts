@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Permission, hasPermission, isWithinScope, type Caller } from '#libs/auth';
+import { shanghaiDate } from '#libs/calendar';
 import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
@@ -9,7 +10,8 @@ import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { PersonalDataAudit, maskName, maskPhone } from '#libs/privacy';
 import { Territory } from '#libs/territory';
 import { EvidencePhotos, EvidenceRecord } from '../evidence/evidence-photos.js';
-import { REPORT_ACTION_LABEL_ZH, REPORT_STATUS_LABEL_ZH, ReportAction, ReportAssigneeKind, ReportChannel, ReportStatus, TRANSITIONS } from './report-enums.js';
+import { ObserverService } from '../observers/observer.service.js';
+import { REPORT_ACTION_LABEL_ZH, REPORT_STATUS_LABEL_ZH, ReportAction, ReportAssigneeKind, ReportChannel, ReportStatus, TRANSITIONS, type StepAction } from './report-enums.js';
 import type { ReportCategoriesArgs, ReportsArgs, SubmitReportInput } from './report.inputs.js';
 import {
   CitizenReport, ReportCategory, ReportReporter, ReportStatusChange, type ReportCategoryRow, type ReportHistoryRow, type ReportRow,
@@ -33,9 +35,13 @@ export const REPORT_COLUMNS = `r.id, r.channel, r.category_code AS "categoryCode
   r.publish_description AS "publishDescription", ${PUBLIC_DESCRIPTION} AS "descriptionPublic",
   r.assignee_kind AS "assigneeKind", r.assignee_id AS "assigneeId", r.duplicate_of AS "duplicateOf", r.reopen_count AS "reopenCount",
   r.submitted_at AS "submittedAt", r.due_at AS "dueAt", r.closed_at AS "closedAt", r.updated_at AS "updatedAt",
+  r.observer_id AS "observerId", r.verified_at AS "verifiedAt", r.evidence_kind AS "evidenceKind", r.evidence_at AS "evidenceAt",
   (r.closed_at IS NULL AND r.due_at < now()) AS overdue, r.submitted_at::text AS "submittedKey"`;
 export const REPORT_FROM = `citizen_report r JOIN report_category c ON c.code = r.category_code`;
 const CATEGORY_COLUMNS = `code, name_zh AS "nameZh", description, "group", response_hours AS "responseHours", active, sort_order AS "sortOrder"`;
+
+/** A report that was rejected or marked a duplicate is not verified, nor made evidence. */
+export const UNVERIFIABLE: readonly ReportStatus[] = [ReportStatus.REJECTED, ReportStatus.DUPLICATE];
 
 const MAX_DESCRIPTION = 2000;
 const MAX_NOTE = 1000;
@@ -69,6 +75,8 @@ export interface NewReport {
   submittedByInstitutionId?: string | null;
   /** The reporter lets the public feed show the description; only possible on a public channel. */
   publishDescription: boolean;
+  /** The observer roster entry an OBSERVER report is attributed to. */
+  observerId?: string | null;
 }
 
 /**
@@ -85,6 +93,7 @@ export class ReportService {
     private readonly audit: PersonalDataAudit,
     private readonly idempotency: Idempotency,
     private readonly evidence: EvidencePhotos,
+    private readonly observers: ObserverService,
   ) {}
 
   // ---- categories ----
@@ -158,6 +167,7 @@ export class ReportService {
     };
     // Checked before the transaction: its lookups must not wait for a second pool connection while it holds one.
     const unitPath = await this.checkNew(report);
+    if (input.channel === ReportChannel.OBSERVER) report.observerId = await this.observerOf(caller, report, unitPath);
     // The report and its photos' citation (households: the caller's own uploads, each once) are written together or not at all.
     const { id } = await this.evidence.within(caller, (cite) => {
       const file = async (manager: EntityManager) => {
@@ -168,6 +178,21 @@ export class ReportService {
       return idempotencyKey ? this.idempotency.run(caller, idempotencyKey, 'submitReport', { ...input }, file) : this.dataSource.transaction(file);
     });
     return this.present(caller, await this.rows([id])).then(([filed]) => filed);
+  }
+
+  /**
+   * The roster entry an OBSERVER report is attributed to: the caller's account must serve as an observer today
+   * (Asia/Shanghai), and the report must name a compound of the street the observer serves ("people nearby correct
+   * mistakes nearby"; it is that street's staff who verify it).
+   */
+  private async observerOf(caller: Caller, report: NewReport, unitPath: string[]): Promise<string> {
+    const observer = await this.observers.servingOn(caller.userId, shanghaiDate());
+    if (!observer) throw DomainError.forbidden('Only citizen observers serving today file OBSERVER reports', 'NOT_AN_OBSERVER');
+    if (!report.compoundId) throw DomainError.badInput('An observer report names the compound it is about', 'OBSERVER_COMPOUND_REQUIRED');
+    if (!unitPath.includes(observer.streetId)) {
+      throw DomainError.badInput('The compound lies outside the street you observe', 'OUTSIDE_OBSERVER_STREET', { streetId: observer.streetId });
+    }
+    return observer.id;
   }
 
   /** Checks location and category, then writes the report with its SUBMIT history row; returns its id. */
@@ -214,9 +239,9 @@ export class ReportService {
       `WITH inserted AS (
          INSERT INTO citizen_report (channel, category_code, description, org_unit_id, unit_path, lat, long, address_text, photo_upload_ids,
                                      reporter_user_id, reporter_name, reporter_phone, submitted_by, submitted_by_institution_id, status, due_at,
-                                     publish_description)
+                                     publish_description, observer_id)
          SELECT $1, c.code, $3, $4, $5::uuid[], $6, $7, $8, $9::uuid[], $10, $11, $12, $13, $15::uuid, 'SUBMITTED',
-                now() + make_interval(hours => c.response_hours), $16
+                now() + make_interval(hours => c.response_hours), $16, $17::uuid
            FROM report_category c WHERE c.code = $2 AND c.active
          RETURNING id, status),
        history AS (
@@ -227,7 +252,7 @@ export class ReportService {
         report.channel, report.categoryCode, report.description, report.compoundId, unitPath, report.lat, report.long, report.addressText,
         report.photoUploadIds, report.reporterUserId, report.reporterName, report.reporterPhone, report.submittedBy,
         report.channel === ReportChannel.OPEN311 ? 'open311' : report.submittedBy,
-        report.submittedByInstitutionId ?? null, report.publishDescription,
+        report.submittedByInstitutionId ?? null, report.publishDescription, report.observerId ?? null,
       ],
     );
     if (!row) throw DomainError.badInput(`${report.categoryCode} is not a report category`, 'UNKNOWN_CATEGORY');
@@ -360,6 +385,37 @@ export class ReportService {
   }
 
   /**
+   * A handler verifies a report (核实): the problem it describes is real. Only then may it become evidence (a case
+   * opened from it). Once per report (CONFLICT ALREADY_VERIFIED); never a rejected or duplicate report
+   * (CONFLICT INVALID_TRANSITION). The status does not change; the history gets a VERIFY row. One guarded statement.
+   */
+  async verify(caller: Caller, id: string, notes: StepNotes): Promise<CitizenReport> {
+    const { note, publicNote } = this.checkNotes(notes);
+    const [current] = await this.rows([id]);
+    if (!current) throw DomainError.notFound('CitizenReport', id);
+    if (!this.canHandle(caller, current)) throw DomainError.forbidden('That report is outside your territory', 'OUT_OF_SCOPE');
+    const [verified] = await this.dataSource.query(
+      `WITH changed AS (
+         UPDATE citizen_report r SET verified_at = now(), verified_by = $2, updated_at = now()
+          WHERE r.id = $1 AND r.verified_at IS NULL AND r.status <> ALL($5::text[])
+         RETURNING r.id, r.status),
+       history AS (
+         INSERT INTO citizen_report_history (report_id, action, from_status, to_status, note, public_note, actor)
+         SELECT id, 'VERIFY', status, status, $3, $4, $2 FROM changed)
+       SELECT id FROM changed`,
+      [id, caller.userId, note, publicNote, UNVERIFIABLE],
+    );
+    if (!verified) {
+      const [now] = await this.rows([id]);
+      if (now.verifiedAt) throw DomainError.conflict('The report is verified already', 'ALREADY_VERIFIED', { verifiedAt: now.verifiedAt });
+      throw DomainError.conflict(`A report in status ${now.status} (${REPORT_STATUS_LABEL_ZH[now.status]}) cannot be verified`, 'INVALID_TRANSITION', {
+        status: now.status, action: ReportAction.VERIFY,
+      });
+    }
+    return this.get(caller, id);
+  }
+
+  /**
    * A handler judges a report's description private: the public feed stops showing it (staff and the reporter still
    * read it). Recorded with who and when; withholding again keeps the first record. Nothing else of the report changes.
    */
@@ -382,14 +438,11 @@ export class ReportService {
   private async transition(
     caller: Caller,
     id: string,
-    action: Exclude<ReportAction, ReportAction.SUBMIT>,
+    action: StepAction,
     notes: StepNotes,
     extra: { assigneeKind?: ReportAssigneeKind; assigneeId?: string; duplicateOf?: string } = {},
   ): Promise<CitizenReport> {
-    const note = notes.note?.trim() || null;
-    const publicNote = notes.publicNote?.trim() || null;
-    if (note && note.length > MAX_NOTE) throw DomainError.badInput(`A note may be at most ${MAX_NOTE} characters`, 'INVALID_NOTE');
-    if (publicNote && publicNote.length > MAX_NOTE) throw DomainError.badInput(`A public note may be at most ${MAX_NOTE} characters`, 'INVALID_NOTE');
+    const { note, publicNote } = this.checkNotes(notes);
     const [current] = await this.rows([id]);
     if (!current) throw DomainError.notFound('CitizenReport', id);
     if (action === ReportAction.REOPEN) {
@@ -448,6 +501,14 @@ export class ReportService {
   }
 
   // ---- helpers ----
+
+  private checkNotes(notes: StepNotes): { note: string | null; publicNote: string | null } {
+    const note = notes.note?.trim() || null;
+    const publicNote = notes.publicNote?.trim() || null;
+    if (note && note.length > MAX_NOTE) throw DomainError.badInput(`A note may be at most ${MAX_NOTE} characters`, 'INVALID_NOTE');
+    if (publicNote && publicNote.length > MAX_NOTE) throw DomainError.badInput(`A public note may be at most ${MAX_NOTE} characters`, 'INVALID_NOTE');
+    return { note, publicNote };
+  }
 
   /** Report handlers see the reports of their territory; coordinates-only reports belong to the whole district. */
   canHandle(caller: Caller, row: Pick<ReportRow, 'unitPath'>): boolean {

@@ -18,7 +18,7 @@ export const enforcementDemoData: DemoData = {
     await dataSource.query(`TRUNCATE campaign, territory_unit, outbox_event, processed_event,
       enforcement_case, case_history, case_follow_up_task, credit_export, credit_export_attempt,
       institution_copy, household_copy, action_finding, bureau_calendar, joint_action_booking, joint_action_revision, joint_action, enforcement_officer, enforcement_team, bureau_remit,
-      citizen_report_history, citizen_report, personal_data_access, idempotency_record, property_compound_grades`);
+      citizen_report_history, citizen_report, citizen_observer, observer_team, personal_data_access, idempotency_record, property_compound_grades`);
     await dataSource.query(`DELETE FROM property_assessment_rule_set WHERE created_by <> 'migration'`);
   },
 

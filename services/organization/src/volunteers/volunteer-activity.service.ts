@@ -2,14 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Permission, hasPermission, isWithinScope, requireWithinScope, type Caller } from '#libs/auth';
+import { addDays, shanghaiDate } from '#libs/calendar';
 import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { VOLUNTEER_RULES as R, VolunteerActivityStatus as Status } from './volunteer-enums.js';
 import type { VolunteerActivityRow, VolunteerSignUpRow } from './volunteer.entity.js';
-import type { CreateVolunteerActivityInput, VolunteerActivitiesArgs, VolunteerActivityFeedArgs, VolunteerHoursEntry } from './volunteer.inputs.js';
+import type { CreateMultiDayVolunteerActivityInput, CreateVolunteerActivityInput, VolunteerActivitiesArgs, VolunteerActivityFeedArgs, VolunteerHoursEntry } from './volunteer.inputs.js';
 import { PublishedVolunteerActivity, VolunteerActivity, VolunteerHoursApproval, VolunteerSignUp } from './volunteer.models.js';
-import { ACTIVITY_COLUMNS, ACTIVITY_FROM, SIGN_UP_COLUMNS, cleanText, updatedRows } from './volunteer-sql.js';
+import { ACTIVITY_COLUMNS, ACTIVITY_FROM, SIGN_UP_COLUMNS, SIGN_UP_FROM, cleanText, updatedRows } from './volunteer-sql.js';
 
 /** Which status each transition leads from. */
 export type ActivityTransition = Status.PUBLISHED | Status.COMPLETED | Status.CANCELLED;
@@ -31,13 +32,36 @@ export class VolunteerActivityService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async create(caller: Caller, input: CreateVolunteerActivityInput, now = new Date()): Promise<VolunteerActivity> {
+    requireWindow(input.startsAt, input.endsAt);
+    return this.insert(caller, input, null, now);
+  }
+
+  /**
+   * A multi-day activity: whole Shanghai days from midnight of `firstDay` for `days` days (stored as starts_at and
+   * ends_at), otherwise checked and written as any activity.
+   */
+  async createMultiDay(caller: Caller, input: CreateMultiDayVolunteerActivityInput, now = new Date()): Promise<VolunteerActivity> {
+    if (!Number.isInteger(input.days) || input.days < R.minDays || input.days > R.maxDays) {
+      throw DomainError.badInput(`days must be ${R.minDays} to ${R.maxDays}`, 'DAYS_OUT_OF_RANGE', { days: input.days });
+    }
+    const startsAt = shanghaiMidnight(input.firstDay);
+    const endsAt = shanghaiMidnight(addDays(input.firstDay, input.days));
+    return this.insert(caller, { ...input, startsAt, endsAt }, input.days, now);
+  }
+
+  /** Checks and writes a new DRAFT activity (`days` for a multi-day one, whose window was made from its days). */
+  private async insert(
+    caller: Caller,
+    input: Omit<CreateVolunteerActivityInput, 'startsAt' | 'endsAt'> & { startsAt: Date; endsAt: Date },
+    days: number | null,
+    now: Date,
+  ): Promise<VolunteerActivity> {
     const title = cleanText(input.title, 'title', R.maxTitleLength, 'INVALID_TITLE');
     const description = cleanText(input.description, 'description', R.maxDescriptionLength, 'INVALID_DESCRIPTION', true);
     const place = cleanText(input.place, 'place', R.maxPlaceLength, 'INVALID_PLACE');
     if (!Number.isInteger(input.capacity) || input.capacity < R.minCapacity || input.capacity > R.maxCapacity) {
       throw DomainError.badInput(`capacity must be ${R.minCapacity} to ${R.maxCapacity}`, 'CAPACITY_OUT_OF_RANGE', { capacity: input.capacity });
     }
-    requireWindow(input.startsAt, input.endsAt);
     if (input.startsAt.getTime() <= now.getTime()) throw DomainError.badInput('startsAt must be in the future', 'STARTS_IN_PAST');
 
     const [unit]: { kind: string; path: string[] }[] = await this.dataSource.query(
@@ -58,9 +82,12 @@ export class VolunteerActivityService {
       }
     }
     const [{ id }] = await this.dataSource.query(
-      `INSERT INTO volunteer_activity (campaign, kind, title, description, starts_at, ends_at, org_unit_id, place, capacity, team_id, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-      [input.campaign, input.kind, title, description, input.startsAt, input.endsAt, input.orgUnitId, place, input.capacity, input.teamId ?? null, caller.userId],
+      `INSERT INTO volunteer_activity (campaign, kind, title, description, starts_at, ends_at, org_unit_id, place, capacity, team_id, created_by, days)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+      [
+        input.campaign, input.kind, title, description, input.startsAt, input.endsAt, input.orgUnitId, place, input.capacity, input.teamId ?? null,
+        caller.userId, days,
+      ],
     );
     return VolunteerActivity.from(await this.find(this.dataSource.manager, id));
   }
@@ -200,10 +227,11 @@ export class VolunteerActivityService {
   async checkIn(caller: Caller, activityId: string, at: Date): Promise<VolunteerSignUp> {
     const id = await this.dataSource.transaction(async (manager) => {
       const volunteerId = await this.volunteerIdOf(manager, caller);
-      const [activity]: { status: Status; startsAt: Date; endsAt: Date }[] = await manager.query(
-        `SELECT status, starts_at AS "startsAt", ends_at AS "endsAt" FROM volunteer_activity WHERE id = $1`, [activityId],
+      const [activity]: { status: Status; startsAt: Date; endsAt: Date; days: number | null }[] = await manager.query(
+        `SELECT status, starts_at AS "startsAt", ends_at AS "endsAt", days FROM volunteer_activity WHERE id = $1`, [activityId],
       );
       if (!activity) throw DomainError.notFound('VolunteerActivity', activityId);
+      if (activity.days !== null) throw multiDay('Check in for each day of a multi-day activity with checkInForDay');
       if (activity.status !== Status.PUBLISHED && activity.status !== Status.COMPLETED) {
         throw DomainError.badInput(`A ${activity.status} activity takes no check-ins`, 'NOT_OPEN_FOR_CHECK_IN', { status: activity.status });
       }
@@ -227,6 +255,54 @@ export class VolunteerActivityService {
   }
 
   /**
+   * 每日打卡: the caller checks in for one day of a multi-day activity they signed up for, once per day. The day is
+   * one of the activity's (else OUTSIDE_ACTIVITY_DAYS), not still to come in Shanghai (DAY_NOT_YET) and at most
+   * ${R.lateCheckInDays} days late (CHECK_IN_TOO_LATE); a second check-in for the same day is CONFLICT
+   * ALREADY_CHECKED_IN_FOR_DAY. Each refusal writes nothing; the primary key (sign-up, day) decides between two at once.
+   */
+  async checkInForDay(caller: Caller, activityId: string, day: string, now = new Date()): Promise<VolunteerSignUp> {
+    const id = await this.dataSource.transaction(async (manager) => {
+      const volunteerId = await this.volunteerIdOf(manager, caller);
+      const [activity]: { status: Status; days: number | null; firstDay: string }[] = await manager.query(
+        `SELECT status, days, (starts_at AT TIME ZONE 'Asia/Shanghai')::date::text AS "firstDay" FROM volunteer_activity WHERE id = $1`, [activityId],
+      );
+      if (!activity) throw DomainError.notFound('VolunteerActivity', activityId);
+      if (activity.days === null) throw DomainError.badInput('A single-session activity is checked in with checkInToActivity', 'NOT_A_MULTI_DAY_ACTIVITY');
+      if (activity.status !== Status.PUBLISHED && activity.status !== Status.COMPLETED) {
+        throw DomainError.badInput(`A ${activity.status} activity takes no check-ins`, 'NOT_OPEN_FOR_CHECK_IN', { status: activity.status });
+      }
+      const lastDay = addDays(activity.firstDay, activity.days - 1);
+      if (day < activity.firstDay || day > lastDay) {
+        throw DomainError.badInput(`The activity runs from ${activity.firstDay} to ${lastDay}`, 'OUTSIDE_ACTIVITY_DAYS', { day, firstDay: activity.firstDay, lastDay });
+      }
+      const today = shanghaiDate(now);
+      if (day > today) throw DomainError.badInput(`${day} has not come yet (today is ${today})`, 'DAY_NOT_YET', { day, today });
+      if (day < addDays(today, -R.lateCheckInDays)) {
+        throw DomainError.badInput(`A day is checked in at most ${R.lateCheckInDays} days late`, 'CHECK_IN_TOO_LATE', { day, today, lateCheckInDays: R.lateCheckInDays });
+      }
+      const [signUp]: { id: string }[] = await manager.query(
+        `SELECT id FROM volunteer_sign_up WHERE activity_id = $1 AND volunteer_id = $2 AND cancelled_at IS NULL`, [activityId, volunteerId],
+      );
+      if (!signUp) throw DomainError.badInput('You are not signed up for this activity', 'NOT_SIGNED_UP');
+      const dayNumber = (Date.parse(day) - Date.parse(activity.firstDay)) / 86400_000 + 1;
+      const inserted: { checkedInAt: Date }[] = await manager.query(
+        `INSERT INTO volunteer_day_check_in (sign_up_id, day_number) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING checked_in_at AS "checkedInAt"`,
+        [signUp.id, dayNumber],
+      );
+      if (inserted.length === 0) {
+        const [first] = await manager.query(
+          `SELECT checked_in_at AS "checkedInAt" FROM volunteer_day_check_in WHERE sign_up_id = $1 AND day_number = $2`, [signUp.id, dayNumber],
+        );
+        throw DomainError.conflict(`You have checked in for ${day} already`, 'ALREADY_CHECKED_IN_FOR_DAY', { day, checkedInAt: first?.checkedInAt ?? null });
+      }
+      // The sign-up counts as checked in (签到) from its first day on, as a single session's does, so it is no longer cancelled.
+      await manager.query(`UPDATE volunteer_sign_up SET checked_in_at = COALESCE(checked_in_at, now()) WHERE id = $1`, [signUp.id]);
+      return signUp.id;
+    });
+    return (await this.signUpsByIds([id]))[0];
+  }
+
+  /**
    * Approves hours (志愿时长) for an activity's checked-in sign-ups in one statement: the given entries, or without
    * entries every checked-in sign-up with the activity's duration (to the hundredth of an hour, rounded down). Hours
    * must be more than 0 and at most the duration; every entry must be a checked-in sign-up of the activity; otherwise
@@ -240,6 +316,7 @@ export class VolunteerActivityService {
       if (activity.status !== Status.PUBLISHED && activity.status !== Status.COMPLETED) {
         throw DomainError.badInput(`Hours of a ${activity.status} activity cannot be approved`, 'NOT_APPROVABLE', { status: activity.status });
       }
+      if (activity.days !== null) throw multiDay("A multi-day activity's record is its days checked in, not hours");
       const durationHours = (new Date(activity.endsAt).getTime() - new Date(activity.startsAt).getTime()) / 3600_000;
       const byDefault = entries == null;
       const list = entries ?? [];
@@ -294,7 +371,7 @@ export class VolunteerActivityService {
   }
 
   async signUpsByIds(ids: readonly string[]): Promise<VolunteerSignUp[]> {
-    const rows: VolunteerSignUpRow[] = await this.dataSource.query(`SELECT ${SIGN_UP_COLUMNS} FROM volunteer_sign_up s WHERE s.id = ANY($1::uuid[])`, [ids]);
+    const rows: VolunteerSignUpRow[] = await this.dataSource.query(`SELECT ${SIGN_UP_COLUMNS} FROM ${SIGN_UP_FROM} WHERE s.id = ANY($1::uuid[])`, [ids]);
     const found = new Map(rows.map((row) => [row.id, VolunteerSignUp.from(row)]));
     return ids.map((id) => found.get(id)!).filter(Boolean);
   }
@@ -305,7 +382,7 @@ export class VolunteerActivityService {
     return fetchKeysetPage<VolunteerSignUpRow, VolunteerSignUp>(
       this.dataSource, args,
       {
-        select: SIGN_UP_COLUMNS, from: 'volunteer_sign_up s', where: [`s.activity_id = ${params.add(activityId)}`], params,
+        select: SIGN_UP_COLUMNS, from: SIGN_UP_FROM, where: [`s.activity_id = ${params.add(activityId)}`], params,
         orderBy: ['s.signed_up_at', 's.id'], keyOf: (r) => [r.signedUpAtKey, r.id],
       },
       (rows) => rows.map(VolunteerSignUp.from),
@@ -318,7 +395,7 @@ export class VolunteerActivityService {
     return fetchKeysetPage<VolunteerSignUpRow, VolunteerSignUp>(
       this.dataSource, args,
       {
-        select: SIGN_UP_COLUMNS, from: 'volunteer_sign_up s JOIN volunteer v ON v.id = s.volunteer_id',
+        select: SIGN_UP_COLUMNS, from: `${SIGN_UP_FROM} JOIN volunteer v ON v.id = s.volunteer_id`,
         where: [`v.user_id = ${params.add(caller.userId)}`], params,
         orderBy: ['s.signed_up_at', 's.id'], keyOf: (r) => [r.signedUpAtKey, r.id], descending: true,
       },
@@ -348,6 +425,15 @@ export class VolunteerActivityService {
     if (!unit) throw DomainError.notFound('OrgUnit', orgUnitId);
     requireWithinScope(caller, unit.path);
   }
+}
+
+/** Midnight at the start of a Shanghai date. */
+function shanghaiMidnight(day: string): Date {
+  return new Date(`${day}T00:00:00+08:00`);
+}
+
+function multiDay(message: string): DomainError {
+  return DomainError.badInput(message, 'MULTI_DAY_ACTIVITY');
 }
 
 function requireWindow(startsAt: Date, endsAt: Date): void {

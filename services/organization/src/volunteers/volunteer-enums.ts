@@ -91,6 +91,14 @@ export const VOLUNTEER_RULES = {
   minCapacity: 1,
   maxCapacity: 1000,
   maxDurationHours: 24,
+  /** A multi-day activity (e.g. 21天助分类) runs this many whole days. */
+  minDays: 2,
+  maxDays: 60,
+  /**
+   * A daily check-in is for a day of the activity: today (Asia/Shanghai) or, late, up to this many days before (a
+   * phone that was offline); never a day still to come.
+   */
+  lateCheckInDays: 2,
   /** A check-in is accepted from this many minutes before the start until this many after the end. */
   checkInMarginMinutes: 30,
   maxTitleLength: 100,

@@ -25,10 +25,17 @@ export const VOLUNTEER_COLUMNS = `v.id, v.user_id AS "userId", v.name, v.phone, 
 export const ACTIVITY_COLUMNS = `a.id, a.campaign, a.kind, a.title, a.description, a.starts_at AS "startsAt", a.ends_at AS "endsAt",
   a.starts_at::text AS "startsAtKey", a.org_unit_id AS "orgUnitId", u.name AS "orgUnitName", u.path::text[] AS "orgUnitPath", a.place, a.capacity,
   a.team_id AS "teamId", a.status, a.created_by AS "createdBy", a.created_at AS "createdAt", a.published_at AS "publishedAt",
-  a.closed_at AS "closedAt",
-  (SELECT count(*)::int FROM volunteer_sign_up c WHERE c.activity_id = a.id AND c.cancelled_at IS NULL) AS "signUpCount"`;
+  a.closed_at AS "closedAt", a.days, (a.starts_at AT TIME ZONE 'Asia/Shanghai')::date::text AS "firstDay",
+  (SELECT count(*)::int FROM volunteer_sign_up c WHERE c.activity_id = a.id AND c.cancelled_at IS NULL) AS "signUpCount",
+  CASE WHEN a.days IS NOT NULL THEN
+    (SELECT count(*)::int FROM volunteer_sign_up c WHERE c.activity_id = a.id AND c.cancelled_at IS NULL
+        AND (SELECT count(*) FROM volunteer_day_check_in d WHERE d.sign_up_id = c.id) = a.days) END AS "completedCount"`;
 export const ACTIVITY_FROM = `volunteer_activity a JOIN org_unit u ON u.id = a.org_unit_id`;
 
 export const SIGN_UP_COLUMNS = `s.id, s.activity_id AS "activityId", s.volunteer_id AS "volunteerId", s.signed_up_at AS "signedUpAt",
   s.signed_up_at::text AS "signedUpAtKey", s.cancelled_at AS "cancelledAt", s.checked_in_at AS "checkedInAt", s.hours::text AS hours,
-  s.hours_approved_by AS "hoursApprovedBy", s.hours_approved_at AS "hoursApprovedAt"`;
+  s.hours_approved_by AS "hoursApprovedBy", s.hours_approved_at AS "hoursApprovedAt", sa.days AS "activityDays",
+  ARRAY(SELECT ((sa.starts_at AT TIME ZONE 'Asia/Shanghai')::date + d.day_number - 1)::text
+          FROM volunteer_day_check_in d WHERE d.sign_up_id = s.id ORDER BY d.day_number) AS "checkedInDays"`;
+/** Sign-ups with their activity (`sa`), for the daily check-ins of multi-day activities. */
+export const SIGN_UP_FROM = `volunteer_sign_up s JOIN volunteer_activity sa ON sa.id = s.activity_id`;

@@ -43,6 +43,12 @@ export interface VolunteerActivityRow {
   publishedAt: Date | null;
   closedAt: Date | null;
   signUpCount: number;
+  /** Whole days of a multi-day activity; null for a single session. */
+  days: number | null;
+  /** The Shanghai date of starts_at (YYYY-MM-DD). */
+  firstDay: string;
+  /** Participants who checked in on every day (multi-day activities only). */
+  completedCount: number | null;
 }
 
 export interface VolunteerSignUpRow {
@@ -56,4 +62,7 @@ export interface VolunteerSignUpRow {
   hours: string | null;
   hoursApprovedBy: string | null;
   hoursApprovedAt: Date | null;
+  activityDays: number | null;
+  /** Days of a multi-day activity checked in, YYYY-MM-DD, in order. */
+  checkedInDays: string[];
 }

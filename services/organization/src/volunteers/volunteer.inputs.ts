@@ -1,5 +1,6 @@
 import { ArgsType, Field, Float, GraphQLISODateTime, ID, InputType, Int, registerEnumType } from '@nestjs/graphql';
 import { PageArgs } from '#libs/pagination';
+import { LocalDateScalar } from '#libs/platform';
 import { VOLUNTEER_RULES as R, VolunteerActivityKind, VolunteerActivityStatus, VolunteerCampaign } from './volunteer-enums.js';
 
 @InputType()
@@ -56,6 +57,39 @@ export class CreateVolunteerActivityInput {
   orgUnitId: string;
 
   @Field({ description: `Where volunteers meet, 1–${R.maxPlaceLength} characters.` })
+  place: string;
+
+  @Field(() => Int, { description: `${R.minCapacity}–${R.maxCapacity} volunteers.` })
+  capacity: number;
+
+  @Field(() => ID, { nullable: true, description: 'The organising team; its compound must be the place or lie inside it.' })
+  teamId?: string | null;
+}
+
+@InputType({ description: 'A multi-day activity (e.g. 团员青年21天助分类): whole Shanghai days, each checked in once by its participants.' })
+export class CreateMultiDayVolunteerActivityInput {
+  @Field(() => VolunteerCampaign)
+  campaign: VolunteerCampaign;
+
+  @Field(() => VolunteerActivityKind)
+  kind: VolunteerActivityKind;
+
+  @Field({ description: `1–${R.maxTitleLength} characters.` })
+  title: string;
+
+  @Field(() => String, { nullable: true, description: `Up to ${R.maxDescriptionLength} characters.` })
+  description?: string | null;
+
+  @Field(() => LocalDateScalar, { description: 'The first day (Asia/Shanghai); after today, so that volunteers can sign up before it starts.' })
+  firstDay: string;
+
+  @Field(() => Int, { description: `How many days it runs, ${R.minDays}–${R.maxDays} (e.g. 21).` })
+  days: number;
+
+  @Field(() => ID, { description: 'The compound or community where it takes place; inside your territory.' })
+  orgUnitId: string;
+
+  @Field({ description: `Where volunteers meet or what they do, 1–${R.maxPlaceLength} characters.` })
   place: string;
 
   @Field(() => Int, { description: `${R.minCapacity}–${R.maxCapacity} volunteers.` })

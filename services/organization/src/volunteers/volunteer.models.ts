@@ -1,4 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { addDays } from '#libs/calendar';
 import { maskName, maskPhone } from '#libs/privacy';
 import { Connection } from '#libs/pagination';
 import { LocalDateScalar } from '#libs/platform';
@@ -136,6 +137,9 @@ function activityFields(row: VolunteerActivityRow) {
     status: row.status,
     statusLabelZh: VOLUNTEER_ACTIVITY_STATUS_LABEL_ZH[row.status],
     publishedAt: row.publishedAt,
+    days: row.days,
+    firstDay: row.days === null ? null : row.firstDay,
+    lastDay: row.days === null ? null : addDays(row.firstDay, row.days - 1),
   };
 }
 
@@ -209,6 +213,18 @@ abstract class ActivityBase {
 
   @Field(() => Date, { nullable: true })
   publishedAt: Date | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'A multi-day activity (e.g. 21天助分类) runs this many whole days, each checked in once (checkInForDay); null for a single session.',
+  })
+  days: number | null;
+
+  @Field(() => LocalDateScalar, { nullable: true, description: 'First day of a multi-day activity (Asia/Shanghai).' })
+  firstDay: string | null;
+
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Last day of a multi-day activity (Asia/Shanghai), inclusive.' })
+  lastDay: string | null;
 }
 
 @ObjectType('VolunteerActivity', { description: '志愿活动 as its organisers see it (any status), with its sign-ups.' })
@@ -222,12 +238,16 @@ export class VolunteerActivity extends ActivityBase {
   @Field(() => Date, { nullable: true, description: 'When it was completed or cancelled.' })
   closedAt: Date | null;
 
+  @Field(() => Int, { nullable: true, description: 'Multi-day activities: participants (live sign-ups) who checked in on every day. Null for a single session.' })
+  completedCount: number | null;
+
   /** For scope checks of nested fields. */
   orgUnitPath: string[];
 
   static from(row: VolunteerActivityRow): VolunteerActivity {
     return Object.assign(new VolunteerActivity(), {
       ...activityFields(row), createdBy: row.createdBy, createdAt: row.createdAt, closedAt: row.closedAt, orgUnitPath: row.orgUnitPath,
+      completedCount: row.completedCount,
     });
   }
 }
@@ -280,6 +300,15 @@ export class VolunteerSignUp {
   @Field(() => Date, { nullable: true })
   hoursApprovedAt: Date | null;
 
+  @Field(() => Int, { description: 'Multi-day activities: days checked in so far (0 for a single session).' })
+  daysCheckedIn: number;
+
+  @Field(() => [LocalDateScalar], { description: 'Multi-day activities: the days checked in, in order (at most 60; empty for a single session).' })
+  checkedInDays: string[];
+
+  @Field(() => Boolean, { nullable: true, description: 'Multi-day activities: checked in on every day of the activity (完成). Null for a single session.' })
+  completed: boolean | null;
+
   static from(row: VolunteerSignUpRow): VolunteerSignUp {
     const status = row.cancelledAt ? VolunteerSignUpStatus.CANCELLED
       : row.hours !== null ? VolunteerSignUpStatus.HOURS_APPROVED
@@ -296,6 +325,9 @@ export class VolunteerSignUp {
       checkedInAt: row.checkedInAt,
       hours: row.hours === null ? null : Number(row.hours),
       hoursApprovedAt: row.hoursApprovedAt,
+      daysCheckedIn: row.checkedInDays.length,
+      checkedInDays: row.checkedInDays,
+      completed: row.activityDays === null ? null : row.checkedInDays.length === row.activityDays,
     });
   }
 }

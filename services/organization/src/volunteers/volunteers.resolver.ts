@@ -2,7 +2,7 @@ import { Args, Context, GraphQLISODateTime, ID, Mutation, Parent, Query, Resolve
 import { type Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
 import { PageArgs } from '#libs/pagination';
-import { CurrentCaller, ParseUuidPipe, byIds, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
+import { CurrentCaller, LocalDateScalar, ParseUuidPipe, byIds, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { orgUnitLoader } from '../territory/org-unit.loader.js';
 import { OrgUnit } from '../territory/org-unit.model.js';
 import { OrgUnitService, canSee } from '../territory/org-unit.service.js';
@@ -12,7 +12,7 @@ import { VolunteerHoursService } from './volunteer-hours.service.js';
 import { VolunteerTeamService } from './volunteer-team.service.js';
 import type { VolunteerActivityRow, VolunteerRow } from './volunteer.entity.js';
 import {
-  CreateVolunteerActivityInput, CreateVolunteerTeamInput, RegisterVolunteerInput, VolunteerActivitiesArgs, VolunteerActivityFeedArgs,
+  CreateMultiDayVolunteerActivityInput, CreateVolunteerActivityInput, CreateVolunteerTeamInput, RegisterVolunteerInput, VolunteerActivitiesArgs, VolunteerActivityFeedArgs,
   VolunteerHoursArgs, VolunteerHoursEntry, VolunteerTeamsArgs,
 } from './volunteer.inputs.js';
 import {
@@ -128,6 +128,21 @@ export class VolunteerActivityResolver {
     input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
     if (input.teamId) input.teamId = requireUuid(input.teamId, 'teamId');
     return this.activities.create(caller, input);
+  }
+
+  @Mutation(() => VolunteerActivity, {
+    description:
+      '多日活动 (e.g. 团员青年21天助分类): a DRAFT activity over whole days (Asia/Shanghai) from firstDay (after today) for ' +
+      `${VOLUNTEER_RULES.minDays}–${VOLUNTEER_RULES.maxDays} days (else DAYS_OUT_OF_RANGE); participants check in once a day with checkInForDay. ` +
+      'Otherwise as createVolunteerActivity.',
+  })
+  createMultiDayVolunteerActivity(
+    @CurrentCaller() caller: Caller,
+    @Args('input') input: CreateMultiDayVolunteerActivityInput,
+  ): Promise<VolunteerActivity> {
+    input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
+    if (input.teamId) input.teamId = requireUuid(input.teamId, 'teamId');
+    return this.activities.createMultiDay(caller, input);
   }
 
   @Mutation(() => VolunteerActivity, { description: 'DRAFT → PUBLISHED: it appears in the feed and takes sign-ups. Only before it starts.' })
@@ -246,6 +261,20 @@ export class VolunteerSignUpResolver {
     @Args('at', { type: () => GraphQLISODateTime }) at: Date,
   ): Promise<VolunteerSignUp> {
     return this.activities.checkIn(caller, activityId, at);
+  }
+
+  @Mutation(() => VolunteerSignUp, {
+    description:
+      '每日打卡: checks you in for one day of a multi-day activity you signed up for. The day must be one of the activity\'s ' +
+      '(else BAD_USER_INPUT OUTSIDE_ACTIVITY_DAYS), today in Asia/Shanghai or at most ' +
+      `${VOLUNTEER_RULES.lateCheckInDays} days late (DAY_NOT_YET, CHECK_IN_TOO_LATE); once per day (CONFLICT ALREADY_CHECKED_IN_FOR_DAY).`,
+  })
+  checkInForDay(
+    @CurrentCaller() caller: Caller,
+    @Args('activityId', { type: () => ID }, ParseUuidPipe) activityId: string,
+    @Args('day', { type: () => LocalDateScalar, description: 'The day checked in for (Asia/Shanghai).' }) day: string,
+  ): Promise<VolunteerSignUp> {
+    return this.activities.checkInForDay(caller, activityId, day);
   }
 
   @Query(() => VolunteerSignUpConnection, { description: 'Your sign-ups, newest first.' })

@@ -3,6 +3,7 @@ import { get as httpGet } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { XMLParser } from 'fast-xml-parser';
 import { Role } from '#libs/auth';
+import { shanghaiDate } from '#libs/calendar';
 import type { DistrictPlan } from '#libs/demo-data';
 import { ServiceName } from '#libs/messaging';
 import { enrolInstitution, startPlatform, type TestPlatform } from '#libs/testing';
@@ -225,9 +226,17 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     };
     const post = async (form: Record<string, string>) =>
       JSON.parse((await postForm('/requests.json', { service_code: 'BAG_DUMPED', address_id: compound.id, ...form })).body)[0].service_request_id as string;
+    // Observer reports come from accounts on the street's observer roster.
+    const rosterKeeper = await platform.token([Role.STREET_ADMIN], street.id, 'street-admin-open311');
+    const team: any = await platform.query(rosterKeeper, `mutation($streetId: ID!) { createObserverTeam(streetId: $streetId, name: "观察小组") { id } }`, { streetId: street.id });
+    const appointed: any = await platform.query(rosterKeeper, `mutation($input: AppointObserverInput!) { appointObserver(input: $input) { id } }`, {
+      input: { observerTeamId: team.data.createObserverTeam.id, userId: 'observer-open311', termFrom: shanghaiDate(), termTo: shanghaiDate() },
+    });
+    expect(appointed.errors).toBeUndefined();
+    const observer = await platform.token([Role.RESIDENT], compound.id, 'observer-open311', randomUUID());
     const hidden = {
       hotline: await submit(secretary, { channel: 'HOTLINE', description: '来电：3号楼王阿姨说邻居乱倒垃圾', reporterName: '王阿姨' }),
-      observer: await submit(secretary, { channel: 'OBSERVER', description: '观察员：5号楼垃圾房门口堆满' }),
+      observer: await submit(observer, { channel: 'OBSERVER', description: '观察员：5号楼垃圾房门口堆满' }),
       appOptedOut: await submit(resident, { channel: 'APP', description: '随手拍：楼上邻居天天乱丢', publishDescription: false }),
       open311OptedOut: await post({ description: 'Open311：不想公开的描述', publish_description: 'false' }),
     };

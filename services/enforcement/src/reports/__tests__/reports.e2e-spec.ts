@@ -240,7 +240,7 @@ describe('citizen reports through the gateway', () => {
 
   it('links a duplicate to its original, which must not itself be a duplicate', async () => {
     const original = await submit(resident, { description: '桶边一堆垃圾袋' });
-    const duplicate = await submit(secretaryA, { channel: 'OBSERVER', description: '同一处垃圾袋' });
+    const duplicate = await submit(secretaryA, { channel: 'APP', description: '同一处垃圾袋' });
     const third = await submit(resident, { description: '还是那堆垃圾袋' });
 
     const marked: any = await platform.query(secretaryA, DUPLICATE, { id: duplicate.id, originalId: original.id, note: '同一问题' });
