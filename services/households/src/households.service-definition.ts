@@ -22,6 +22,7 @@ import { AddBirthDateAndGuardianConsent1796000000361 } from './database/migratio
 import { CreateUploadCitations1796000000381 } from './database/migrations/1796000000381-createUploadCitations.js';
 import { AddUploadRetention1796000000391 } from './database/migrations/1796000000391-addUploadRetention.js';
 import { CreateWorkUnitBranchCopies1796000000401 } from './database/migrations/1796000000401-createWorkUnitBranchCopies.js';
+import { CreateGradeObjections1796000000500 } from './database/migrations/1796000000500-createGradeObjections.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { CheckInsModule } from './check-ins/check-ins.module.js';
 import { CollectionModule } from './collection/collection.module.js';
@@ -32,6 +33,7 @@ import { EvaluationModule } from './evaluation/evaluation.module.js';
 import { InspectionEntity } from './inspections/inspection.entity.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ObjectionsModule } from './objections/objections.module.js';
 import { OutreachModule } from './outreach/outreach.module.js';
 import { RegistryModule } from './registry/registry.module.js';
 import { householdsDemoData } from './seed/households.seed.js';
@@ -45,7 +47,7 @@ export class HouseholdsServiceModule {
       module: HouseholdsServiceModule,
       imports: [
         PlatformModule.forRoot(runtime), HouseholdsModule, UploadsModule, RegistryModule, InspectionsModule, EvaluationModule, OutreachModule,
-        CollectionModule, CheckInsModule, MetricsModule, RetentionModule.forRoot(),
+        CollectionModule, CheckInsModule, MetricsModule, ObjectionsModule, RetentionModule.forRoot(),
       ],
     };
   }
@@ -84,6 +86,7 @@ export const householdsService: ServiceDefinition = {
     CreateUploadCitations1796000000381,
     AddUploadRetention1796000000391,
     CreateWorkUnitBranchCopies1796000000401,
+    CreateGradeObjections1796000000500,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
   demoData: householdsDemoData,
