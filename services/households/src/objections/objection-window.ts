@@ -23,9 +23,12 @@ export const OBJECTION_WINDOW_DAYS_SQL = (districtId: string): string =>
  */
 export async function closeObjectionWindow(manager: EntityManager, outbox: Outbox, districtId: string, month: string): Promise<boolean> {
   const closed: { closedAt: Date }[] = await manager.query(
-    `UPDATE evaluation_month SET objection_window_closed_at = now()
-      WHERE district_id = $1 AND month = $2 AND objection_window_closed_at IS NULL
-      RETURNING objection_window_closed_at AS "closedAt"`,
+    // A SELECT over the UPDATE: TypeORM answers a bare UPDATE … RETURNING with its count beside the rows.
+    `WITH closed AS (
+       UPDATE evaluation_month SET objection_window_closed_at = now()
+        WHERE district_id = $1 AND month = $2 AND objection_window_closed_at IS NULL
+        RETURNING objection_window_closed_at
+     ) SELECT objection_window_closed_at AS "closedAt" FROM closed`,
     [districtId, monthStart(month)],
   );
   if (closed.length === 0) return false;

@@ -115,8 +115,10 @@ export class ObjectionService {
       let correctedAt: Date | null = null;
       if (input.outcome === GradeObjectionOutcome.CORRECT) {
         const marked: unknown[] = await manager.query(
-          `UPDATE inspection SET set_aside_at = now(), set_aside_by_objection = $1
-            WHERE id = ANY($2::uuid[]) AND household_id = $3 AND month = $4 AND set_aside_at IS NULL RETURNING id`,
+          `WITH marked AS (
+             UPDATE inspection SET set_aside_at = now(), set_aside_by_objection = $1
+              WHERE id = ANY($2::uuid[]) AND household_id = $3 AND month = $4 AND set_aside_at IS NULL RETURNING id
+           ) SELECT id FROM marked`,
           [id, setAside, objection.householdId, monthStart(objection.month)],
         );
         if (marked.length !== setAside.length) {
@@ -127,12 +129,14 @@ export class ObjectionService {
         correctedAt = changed ? now : null;
       }
       const [decided] = await manager.query(
-        `UPDATE grade_objection o
-            SET status = $2, decided_by = $3, decided_at = now(), decision_note = $4, set_aside_inspection_ids = $5::uuid[],
-                corrected_grade = CASE WHEN $2 = 'CORRECTED' THEN g.grade END, corrected_score = CASE WHEN $2 = 'CORRECTED' THEN g.score END,
-                corrected_at = $6
-           FROM monthly_grade g WHERE o.id = $1 AND g.household_id = o.household_id AND g.month = o.month
-          RETURNING o.status`,
+        `WITH decided AS (
+           UPDATE grade_objection o
+              SET status = $2, decided_by = $3, decided_at = now(), decision_note = $4, set_aside_inspection_ids = $5::uuid[],
+                  corrected_grade = CASE WHEN $2 = 'CORRECTED' THEN g.grade END, corrected_score = CASE WHEN $2 = 'CORRECTED' THEN g.score END,
+                  corrected_at = $6
+             FROM monthly_grade g WHERE o.id = $1 AND g.household_id = o.household_id AND g.month = o.month
+            RETURNING o.status
+         ) SELECT status FROM decided`,
         [
           id, input.outcome === GradeObjectionOutcome.CORRECT ? GradeObjectionStatus.CORRECTED : GradeObjectionStatus.UPHELD, caller.userId, note,
           setAside, correctedAt,
