@@ -12,7 +12,7 @@ const MONTH = addMonths(shanghaiMonth(), -1);
 const DAY_MS = 86_400_000;
 
 const GRADE = `query($household: ID!, $month: String!) {
-  householdGrade(householdId: $household, month: $month) { grade score reasons { rule inspectionId descriptionZh } } }`;
+  householdGrade(householdId: $household, month: $month) { grade score objectionWindowOpen objectionWindowClosesAt reasons { rule inspectionId descriptionZh } } }`;
 const INSPECTIONS = `query($household: ID!, $month: String) {
   inspections(householdId: $household, month: $month, first: 100) { edges { node { id result photoIds setAsideAt } } } }`;
 const FILE = `mutation($input: FileGradeObjectionInput!) { fileGradeObjection(input: $input) { id status statusLabelZh gradeObjected month } }`;
@@ -119,7 +119,7 @@ describe('objections hold notices until they are decided', () => {
 
     const grade: any = await platform.query(h1.resident, GRADE, { household: h1.household.id, month: MONTH });
     expect(grade.errors).toBeUndefined();
-    expect(grade.data.householdGrade.grade).toBe('UNQUALIFIED');
+    expect(grade.data.householdGrade).toMatchObject({ grade: 'UNQUALIFIED', objectionWindowOpen: true, objectionWindowClosesAt: expect.any(String) });
     expect(grade.data.householdGrade.reasons.some((reason: any) => reason.inspectionId && /扣\d+分/.test(reason.descriptionZh))).toBe(true);
     const inspections: any = await platform.query(h1.resident, INSPECTIONS, { household: h1.household.id, month: MONTH });
     expect(inspections.data.inspections.edges.some((edge: any) => edge.node.photoIds.includes(photoId))).toBe(true);
@@ -197,6 +197,8 @@ describe('objections hold notices until they are decided', () => {
     await waitFor('the reminder of the household that did not object to reach its employer', async () => (await visibleTo(h2.key)).includes(h2.noticeId), 30_000);
     expect(await visibleTo(h1.key)).not.toContain(h1.noticeId);
     expect(await visibleTo(h3.key)).not.toContain(h3.noticeId);
+    const closedGrade: any = await platform.query(h1.resident, GRADE, { household: h1.household.id, month: MONTH });
+    expect(closedGrade.data.householdGrade.objectionWindowOpen).toBe(false);
     // Closing again (a redelivered job) announces nothing twice.
     await closeWindows(new Date(closesAt.getTime() + 120_000));
     const [{ closes }] = await householdsDb().query(`SELECT count(*)::int AS closes FROM outbox_event WHERE type = 'objection-window.closed' AND payload->>'month' = $1`, [MONTH]);
