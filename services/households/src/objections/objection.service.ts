@@ -129,12 +129,16 @@ export class ObjectionService {
         correctedAt = changed ? now : null;
       }
       const [decided] = await manager.query(
-        `WITH decided AS (
+        `WITH regraded AS (
+           SELECT g.grade, g.score FROM grade_objection o JOIN monthly_grade g ON g.household_id = o.household_id AND g.month = o.month WHERE o.id = $1
+         ),
+         decided AS (
            UPDATE grade_objection o
               SET status = $2, decided_by = $3, decided_at = now(), decision_note = $4, set_aside_inspection_ids = $5::uuid[],
-                  corrected_grade = CASE WHEN $2 = 'CORRECTED' THEN g.grade END, corrected_score = CASE WHEN $2 = 'CORRECTED' THEN g.score END,
+                  corrected_grade = CASE WHEN $2 = 'CORRECTED' THEN (SELECT grade FROM regraded) END,
+                  corrected_score = CASE WHEN $2 = 'CORRECTED' THEN (SELECT score FROM regraded) END,
                   corrected_at = $6
-             FROM monthly_grade g WHERE o.id = $1 AND g.household_id = o.household_id AND g.month = o.month
+            WHERE o.id = $1
             RETURNING o.status
          ) SELECT status FROM decided`,
         [
