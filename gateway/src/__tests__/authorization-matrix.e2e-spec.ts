@@ -552,6 +552,11 @@ async function arrangeFixtures(
   set('EvaluationRun', await one(ServiceName.Households,
     `INSERT INTO evaluation_run (month, org_unit_id, trigger, requested_by, status, finished_at)
      VALUES (date '2026-10-01', $1, 'MANUAL', 'matrix', 'COMPLETED', now()) RETURNING id`, [home.compoundId]));
+  // An open objection of home A to a month's grade (the matrix's platform closes windows at once, so it is written here).
+  set('GradeObjection', await one(ServiceName.Households,
+    `INSERT INTO grade_objection (household_id, month, district_id, statement, filed_by, grade_objected)
+     SELECT $1, date '2026-10-01', t.path[1], '矩阵', 'matrix', 'UNQUALIFIED'
+       FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1 RETURNING id`, [home.id]));
   // A campaign and a joint action of street A alone (a district-wide one concerns every street).
   const ofStreetA = (table: string, units: string) => `SELECT x.id FROM ${table} x
     WHERE EXISTS (SELECT 1 FROM territory_unit t WHERE t.id = ANY(x.${units}))

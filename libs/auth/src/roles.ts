@@ -51,6 +51,14 @@ export enum Permission {
   UPLOAD_CREATE = 'UPLOAD_CREATE',
   /** Grades, their reasons and evaluation runs (a resident: only their own household's). */
   EVALUATION_READ = 'EVALUATION_READ',
+  /** A resident: their own household's record and commitment letters, and the notices written about it. */
+  OWN_HOUSEHOLD_READ = 'OWN_HOUSEHOLD_READ',
+  /** A resident: sign their own household's commitment letter in the app. */
+  COMMITMENT_LETTER_SIGN = 'COMMITMENT_LETTER_SIGN',
+  /** A resident: object, once a month and within the objection window, to their own household's grade. */
+  GRADE_OBJECTION_FILE = 'GRADE_OBJECTION_FILE',
+  /** Uphold or correct the grade a resident of the caller's territory objected to. */
+  GRADE_OBJECTION_DECIDE = 'GRADE_OBJECTION_DECIDE',
   EVALUATION_RUN = 'EVALUATION_RUN',
   GRADING_RULES_MANAGE = 'GRADING_RULES_MANAGE',
   STATS_READ = 'STATS_READ',
@@ -132,7 +140,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     ...CONSOLE, P.PERSONAL_DATA_READ, P.REGISTRY_MANAGE, P.INSPECTION_RECORD, P.UPLOAD_CREATE, P.CHECK_IN_REVIEW, P.OUTREACH,
     P.COLLECTION_POINT_MANAGE, P.COLLECTION_RECORD_MANAGE, P.COLLECTION_REQUEST_CREATE, P.COLLECTION_REQUEST_HANDLE, P.PROPERTY_RESPONSIBLE_MANAGE,
     P.VOLUNTEER_MANAGE, P.PARTY_READ, P.PARTY_MANAGE, P.DUTY_LOG_RECORD,
-    P.CASE_READ,
+    P.CASE_READ, P.GRADE_OBJECTION_DECIDE,
   ],
   [Role.INSPECTOR]: [P.TERRITORY_READ, P.HOUSEHOLD_READ, P.PERSONAL_DATA_READ, P.EVALUATION_READ, P.INSPECTION_RECORD, P.UPLOAD_CREATE],
   [Role.BUREAU_OFFICER]: [P.TERRITORY_READ, P.INSTITUTION_READ, P.CAMPAIGN_READ, P.STATS_READ,
@@ -145,7 +153,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ],
   [Role.VOLUNTEER]: [P.TERRITORY_READ, P.HOUSEHOLD_READ, P.EVALUATION_READ, P.INSPECTION_RECORD, P.UPLOAD_CREATE, P.OUTREACH, P.VOLUNTEER_SIGN_UP],
   // TERRITORY_READ: a resident sees the units their own household belongs to (its compound, community, street).
-  [Role.RESIDENT]: [P.TERRITORY_READ, P.EVALUATION_READ, P.COLLECTION_REQUEST_CREATE, P.UPLOAD_CREATE, P.VOLUNTEER_SIGN_UP],
+  [Role.RESIDENT]: [
+    P.TERRITORY_READ, P.EVALUATION_READ, P.COLLECTION_REQUEST_CREATE, P.UPLOAD_CREATE, P.VOLUNTEER_SIGN_UP,
+    P.OWN_HOUSEHOLD_READ, P.COMMITMENT_LETTER_SIGN, P.GRADE_OBJECTION_FILE,
+  ],
   [Role.INSTITUTION]: [P.INSTITUTION_SELF_SERVICE],
   // Door-to-door requests addressed to the company (its compounds), their compounds' responsible persons, its own cases
   // and assessment. No territory permission: the token carries no org unit, and territory checks refuse it.

@@ -84,6 +84,13 @@ export enum EventType {
    * month's announcement (≤ 1,000 compounds per event); the property-company assessment reads them.
    */
   PropertyCompoundGradesSummarised = 'property-compound-grades.summarised',
+  /**
+   * households → notifications: a district-month's objection window closed (once), with the month's objections and
+   * where each stands; notifications sends the month's notices except those about a household whose objection is open.
+   */
+  ObjectionWindowClosed = 'objection-window.closed',
+  /** households → notifications: a community secretary decided a resident's objection (upheld, or corrected the grade). */
+  GradeObjectionDecided = 'grade-objection.decided',
 }
 
 /** Which queues receive each event. The relay adds one job per subscribing queue, with the event id as job id. */
@@ -100,6 +107,8 @@ export const EVENT_SUBSCRIBERS: Record<EventType, readonly QueueName[]> = {
   [EventType.CaseFollowUpInspected]: [QueueName.EnforcementEvents],
   [EventType.WorkUnitBranchesChanged]: [QueueName.HouseholdsEvents],
   [EventType.PropertyCompoundGradesSummarised]: [QueueName.EnforcementEvents],
+  [EventType.ObjectionWindowClosed]: [QueueName.NotificationsEvents],
+  [EventType.GradeObjectionDecided]: [QueueName.NotificationsEvents],
 };
 
 /** A service's own jobs (not events). */
@@ -130,6 +139,11 @@ export enum JobName {
    * of unmasked reads, idempotency records, finished jobs in its queues). See libs/retention.
    */
   RetentionDaily = 'retention.daily',
+  /**
+   * Fired by a job scheduler every 15 minutes: closes the objection windows of graded months whose window has passed
+   * (the clock is the job's `firedAt`), announcing each once with `objection-window.closed`.
+   */
+  ObjectionWindowClose = 'objection-window.close',
 }
 
 /**
@@ -148,6 +162,7 @@ export const SCHEDULE_TIME_ZONE = 'Asia/Shanghai';
 export const JOB_SCHEDULES: readonly { id: string; queue: QueueName; job: JobName; pattern: string }[] = [
   { id: 'monthly-evaluation', queue: QueueName.HouseholdsJobs, job: JobName.MonthlyEvaluation, pattern: '0 2 1 * *' },
   { id: 'check-in-quota', queue: QueueName.HouseholdsJobs, job: JobName.CheckInQuotaWeekly, pattern: '0 1 * * 1' },
+  { id: 'objection-window-close', queue: QueueName.HouseholdsJobs, job: JobName.ObjectionWindowClose, pattern: '*/15 * * * *' },
   { id: 'duty-check', queue: QueueName.OrganizationJobs, job: JobName.DutyCheckDaily, pattern: '30 0 * * *' },
   { id: 'case-follow-up', queue: QueueName.EnforcementJobs, job: JobName.CaseFollowUpDaily, pattern: '45 0 * * *' },
   { id: 'credit-export-scan', queue: QueueName.EnforcementJobs, job: JobName.CreditExportScan, pattern: '15 1 * * *' },
@@ -163,7 +178,9 @@ export const JOB_SCHEDULES: readonly { id: string; queue: QueueName; job: JobNam
 export const SCHEDULED_JOBS: Record<QueueName, readonly string[]> = {
   [QueueName.OrganizationEvents]: [],
   [QueueName.HouseholdsEvents]: [],
-  [QueueName.HouseholdsJobs]: [JobName.EvaluationChunk, JobName.MonthlyEvaluation, JobName.CheckInQuotaWeekly, JobName.RetentionDaily],
+  [QueueName.HouseholdsJobs]: [
+    JobName.EvaluationChunk, JobName.MonthlyEvaluation, JobName.CheckInQuotaWeekly, JobName.ObjectionWindowClose, JobName.RetentionDaily,
+  ],
   [QueueName.EnforcementEvents]: [],
   [QueueName.NotificationsEvents]: [],
   [QueueName.OrganizationJobs]: [JobName.DutyCheckDaily, JobName.RetentionDaily],

@@ -23,6 +23,8 @@ export interface ServiceRuntime {
 
 export interface DemoDataOptions {
   households: number;
+  /** The demo district's objection window in days (households); the default (7) when omitted. */
+  objectionWindowDays?: number;
 }
 
 /** A service's demo data: written with set-based SQL from the shared deterministic district plan. */

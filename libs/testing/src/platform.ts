@@ -30,6 +30,12 @@ export interface PlatformOptions {
   /** Size of the demo district: streets of the real list (default 2) and households over them (default 240). */
   streets?: number;
   households?: number;
+  /**
+   * The demo district's objection window in days. Default 0: a month's notices leave as soon as they are made, as
+   * tests of notices, webhooks and minors expect; a test of objections asks for a real window and closes it by firing
+   * households' `objection-window.close` job with a later `firedAt`.
+   */
+  objectionWindowDays?: number;
 }
 
 export interface TestPlatform {
@@ -101,7 +107,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     for (const name of SERVICE_NAMES) demoData.set(name, await loadDemoData(name));
     for (const name of SERVICE_NAMES) await demoData.get(name)!.reset(databases.get(name)!);
     for (const name of SERVICE_NAMES) {
-      await demoData.get(name)!.seed(databases.get(name)!, plan, { households: options.households ?? 240 });
+      await demoData.get(name)!.seed(databases.get(name)!, plan, { households: options.households ?? 240, objectionWindowDays: options.objectionWindowDays ?? 0 });
     }
     // The seed's events (territory, institutions, households, the demo months' grades and completions) fill the other
     // services' copies and start their work (notices, vanguard scores). A test starts once all of it is done, so what it

@@ -32,6 +32,8 @@ export const NOT_PERSONAL_DATA: Record<string, string> = {
   'PublicDisclosureEntry.maskedName': 'always masked (张*明): the published public record',
   'GuardianConsent.guardianRelation': 'a relation (父亲, 母亲), naming nobody',
   'Notice.toGuardian': 'whether the notice is addressed to a guardian',
+  'HouseholdNotice.toGuardian': 'whether the notice is addressed to a guardian',
+  'HouseholdNotice.institutionName': 'an employer or school',
   'Resident.birthDatePrecision': 'how precisely the (withheld) birth date is known',
   'Resident.guardianConsent': 'an object whose guardian name and phone carry their own policies',
   'HeldNotice.residentName': 'always masked (张*明): only notices that are made keep a name',

@@ -93,6 +93,8 @@ try {
   const compounds = plan.compounds.map((compound) => compound.id);
   const ofKind = (kind: string) => plan.institutions.filter((i) => i.kind === kind).map((i) => i.id);
   await db.query(SEED_GRADES, [monthStart(month), plan.district.id, compounds, households, ofKind('EMPLOYER'), ofKind('SCHOOL')]);
+  // As if households had closed the month's objection window with no objection: the notices leave as they are made.
+  await db.query(`INSERT INTO objection_window_closed (district_id, month, closed_at) VALUES ($1, $2, now())`, [plan.district.id, monthStart(month)]);
   await db.query('ANALYZE');
   const [{ residents }] = await db.query(`SELECT count(*)::int AS residents FROM graded_resident`);
   console.log(`Seeded ${households} graded households, ${residents} residents of ${month} (${seconds(Date.now() - started)})`);

@@ -41,7 +41,8 @@ export const householdsPolicies: ServicePolicies = {
     'Query.sortingStats': [territory(P.STATS_READ, 'orgUnitId')],
     'Query.gradingRuleSets': [district(P.EVALUATION_READ)],
     'Mutation.createGradingRuleSet': [wholeDistrict(P.GRADING_RULES_MANAGE)],
-    'Query.household': [territory(P.HOUSEHOLD_READ, 'id')],
+    // A resident reads their own household (the service compares it with the token's household).
+    'Query.household': [territory(P.HOUSEHOLD_READ, 'id'), own(P.OWN_HOUSEHOLD_READ)],
     'Query.households': [territory(P.HOUSEHOLD_READ)],
     'Query.caseFollowUpRequests': [territory(P.INSPECTION_RECORD)],
     'Mutation.recordInspection': [territory(P.INSPECTION_RECORD)],
@@ -65,7 +66,14 @@ export const householdsPolicies: ServicePolicies = {
     'Mutation.addResident': [territory(P.REGISTRY_MANAGE, 'householdId')],
     'Mutation.updateResident': [territory(P.REGISTRY_MANAGE, 'id')],
     'Mutation.removeResident': [territory(P.REGISTRY_MANAGE, 'id')],
-    'Mutation.recordCommitmentLetter': [territory(P.REGISTRY_MANAGE)],
+    // A resident signs their own household's letter in the app; staff record paper ones in their territory.
+    'Mutation.recordCommitmentLetter': [territory(P.REGISTRY_MANAGE), own(P.COMMITMENT_LETTER_SIGN)],
+    'Mutation.fileGradeObjection': [own(P.GRADE_OBJECTION_FILE)],
+    'Mutation.decideGradeObjection': [territory(P.GRADE_OBJECTION_DECIDE, 'id')],
+    'Query.gradeObjection': [territory(P.GRADE_OBJECTION_DECIDE, 'id'), own(P.GRADE_OBJECTION_FILE)],
+    'Query.gradeObjections': [territory(P.GRADE_OBJECTION_DECIDE), own(P.GRADE_OBJECTION_FILE)],
+    'Query.objectionWindow': [district(P.EVALUATION_READ)],
+    'Mutation.setObjectionWindow': [wholeDistrict(P.GRADING_RULES_MANAGE)],
     // Only for a resident under 18; the resident's household must lie in the caller's territory.
     'Mutation.recordGuardianConsent': [territory(P.REGISTRY_MANAGE, 'residentId')],
     'Mutation.withdrawGuardianConsent': [territory(P.REGISTRY_MANAGE, 'residentId')],

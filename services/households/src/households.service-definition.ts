@@ -23,6 +23,7 @@ import { CreateUploadCitations1796000000381 } from './database/migrations/179600
 import { AddUploadRetention1796000000391 } from './database/migrations/1796000000391-addUploadRetention.js';
 import { CreateWorkUnitBranchCopies1796000000401 } from './database/migrations/1796000000401-createWorkUnitBranchCopies.js';
 import { CreateHolidayCalendar1796000000461 } from './database/migrations/1796000000461-createHolidayCalendar.js';
+import { CreateGradeObjections1796000000500 } from './database/migrations/1796000000500-createGradeObjections.js';
 import { CreatePropertyResponsiblePersons1796000000700 } from './database/migrations/1796000000700-createPropertyResponsiblePersons.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { CheckInsModule } from './check-ins/check-ins.module.js';
@@ -34,6 +35,7 @@ import { EvaluationModule } from './evaluation/evaluation.module.js';
 import { InspectionEntity } from './inspections/inspection.entity.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ObjectionsModule } from './objections/objections.module.js';
 import { OutreachModule } from './outreach/outreach.module.js';
 import { PropertyModule } from './property/property.module.js';
 import { RegistryModule } from './registry/registry.module.js';
@@ -48,7 +50,7 @@ export class HouseholdsServiceModule {
       module: HouseholdsServiceModule,
       imports: [
         PlatformModule.forRoot(runtime), HouseholdsModule, UploadsModule, RegistryModule, InspectionsModule, EvaluationModule, OutreachModule,
-        CollectionModule, CheckInsModule, MetricsModule, PropertyModule, RetentionModule.forRoot(),
+        CollectionModule, CheckInsModule, MetricsModule, PropertyModule, ObjectionsModule, RetentionModule.forRoot(),
       ],
     };
   }
@@ -88,6 +90,7 @@ export const householdsService: ServiceDefinition = {
     AddUploadRetention1796000000391,
     CreateWorkUnitBranchCopies1796000000401,
     CreateHolidayCalendar1796000000461,
+    CreateGradeObjections1796000000500,
     CreatePropertyResponsiblePersons1796000000700,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),

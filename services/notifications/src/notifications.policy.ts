@@ -1,4 +1,4 @@
-import { district, Masking, ofInstitution, Permission as P, personalData, type ServicePolicies, territory, wholeDistrict } from '#libs/auth';
+import { district, Masking, ofInstitution, own, Permission as P, personalData, type ServicePolicies, territory, wholeDistrict } from '#libs/auth';
 
 /**
  * Who may call each operation of the notifications service, resolve its entities and read its personal data. The platform
@@ -31,6 +31,7 @@ export const notificationsPolicies: ServicePolicies = {
     'Mutation.acknowledgeNotice': [ofInstitution(P.INSTITUTION_SELF_SERVICE)],
     'Query.notice': [territory(P.NOTICE_READ, 'id'), ofInstitution(P.INSTITUTION_SELF_SERVICE)],
     'Query.notices': [territory(P.NOTICE_READ)],
+    'Query.myHouseholdNotices': [own(P.OWN_HOUSEHOLD_READ)],
     // Notices the month could not make (a minor without consent, an unknown institution), with masked names only.
     'Query.heldNotices': [territory(P.NOTICE_READ, 'orgUnitId')],
     'Query.noticeStats': [territory(P.NOTICE_READ, 'orgUnitId')],

@@ -79,11 +79,22 @@ export class MonthlyGrade {
   @Field()
   computedAt: Date;
 
+  @Field(() => Date, {
+    nullable: true,
+    description: "Until when the household may object to this grade (fileGradeObjection); null while the district's month is not published.",
+  })
+  objectionWindowClosesAt: Date | null;
+
+  @Field({ description: 'Whether an objection may be filed now.' })
+  objectionWindowOpen: boolean;
+
   /**
    * `inspections` holds the inspections the reasons cite, by id, and `rules` the rule set that made the grade, so
    * every reason can be told in words; the stored reasons end with the score line (or "no evidence"), added here.
    */
-  static from(row: MonthlyGradeRow, inspections: ReadonlyMap<string, ReasonInspection>, rules: GradingRules): MonthlyGrade {
+  static from(
+    row: MonthlyGradeRow, inspections: ReadonlyMap<string, ReasonInspection>, rules: GradingRules, window?: { closesAt: Date; open: boolean },
+  ): MonthlyGrade {
     const closing: ReasonRecord =
       row.status === EvaluationStatus.NO_EVIDENCE
         ? { rule: 'NO_EVIDENCE' }
@@ -111,6 +122,8 @@ export class MonthlyGrade {
       ruleSetId: row.ruleSetId,
       previousGrade: row.previousGrade,
       computedAt: row.computedAt,
+      objectionWindowClosesAt: window?.closesAt ?? null,
+      objectionWindowOpen: window?.open ?? false,
     });
   }
 }

@@ -213,7 +213,21 @@ export class EvaluationService {
       ? await this.dataSource.query(`SELECT id, rules FROM grading_rule_set WHERE id = ANY($1::uuid[])`, [ruleSetIds])
       : [];
     const rulesById = new Map(ruleSets.map((ruleSet) => [ruleSet.id, ruleSet.rules]));
-    return rows.map((row) => MonthlyGrade.from(row, byId, rulesById.get(row.ruleSetId)!));
+    // Each grade's objection window: its district's month (the household's district, through its compound).
+    const windows: { householdId: string; month: string; closesAt: Date; open: boolean }[] = rows.length
+      ? await this.dataSource.query(
+          `SELECT x.household_id AS "householdId", to_char(x.month, 'YYYY-MM') AS month, e.objection_window_closes_at AS "closesAt",
+                  e.objection_window_closed_at IS NULL AND e.objection_window_closes_at > now() AS open
+             FROM unnest($1::uuid[], $2::date[]) AS x (household_id, month)
+             JOIN household h ON h.id = x.household_id JOIN territory_unit t ON t.id = h.compound_id
+             JOIN evaluation_month e ON e.district_id = t.path[1] AND e.month = x.month`,
+          [rows.map((row) => row.householdId), rows.map((row) => monthStart(String(row.month).slice(0, 7)))],
+        )
+      : [];
+    const windowOf = new Map(windows.map((window) => [`${window.householdId}|${window.month}`, window]));
+    return rows.map((row) =>
+      MonthlyGrade.from(row, byId, rulesById.get(row.ruleSetId)!, windowOf.get(`${row.householdId}|${String(row.month).slice(0, 7)}`)),
+    );
   }
 
   private async requireHouseholdVisible(caller: Caller, householdId: string): Promise<void> {

@@ -3,6 +3,7 @@ import { monthStart, previousMonth } from '#libs/calendar';
 import { EventType, outboxInsertFrom, PROPERTY_COMPOUNDS_PER_EVENT, type MonthlyEvaluationCompletedPayload, type Outbox } from '#libs/messaging';
 import { maskNameSql } from '#libs/privacy';
 import { DistrictRuleSets, type RuleSetRow as DistrictRuleSet } from '#libs/rule-sets';
+import { OBJECTION_WINDOW_DAYS_SQL, closeObjectionWindow } from '../objections/objection-window.js';
 import type { GradingRules } from './grading-rules.js';
 
 /**
@@ -43,7 +44,8 @@ scored AS MATERIALIZED (
            + CASE WHEN cardinality(i.issues) = 0 THEN 0
                   ELSE coalesce((SELECT sum(p.points) FROM issue_penalty p WHERE p.issue = ANY(i.issues)), 0) END AS penalty,
          i.issues && rules.cap_issues AS capping
-    FROM chunk c JOIN inspection i ON i.month = $1::date AND i.household_id = c.household_id CROSS JOIN rules
+    -- An inspection a secretary set aside when deciding an objection counts no more (objections/).
+    FROM chunk c JOIN inspection i ON i.month = $1::date AND i.household_id = c.household_id AND i.set_aside_at IS NULL CROSS JOIN rules
 ),
 per_household AS (
   SELECT household_id, count(*)::int AS inspections, sum(penalty) AS penalty,
@@ -169,8 +171,11 @@ export async function gradeAndPublishChunk(manager: EntityManager, chunk: ChunkT
  * month records the event. Returns whether it did.
  */
 export async function announceMonth(manager: EntityManager, outbox: Outbox, districtId: string, month: string, runId: string): Promise<boolean> {
-  const claimed: unknown[] = await manager.query(
-    `INSERT INTO evaluation_month (district_id, month, run_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING run_id`,
+  // The month's objection window opens now, for the district's number of days (objections/objection-window.ts).
+  const claimed: { closesNow: boolean }[] = await manager.query(
+    `INSERT INTO evaluation_month (district_id, month, run_id, objection_window_closes_at)
+     VALUES ($1, $2, $3, now() + make_interval(days => ${OBJECTION_WINDOW_DAYS_SQL('$1')}))
+     ON CONFLICT DO NOTHING RETURNING objection_window_closes_at <= now() AS "closesNow"`,
     [districtId, monthStart(month), runId],
   );
   if (claimed.length === 0) return false;
@@ -194,6 +199,8 @@ export async function announceMonth(manager: EntityManager, outbox: Outbox, dist
   };
   await outbox.record(manager, [{ type: EventType.MonthlyEvaluationCompleted, payload }]);
   await announcePropertyCompounds(manager, outbox, districtId, month);
+  // A window of 0 days closes as it opens: the notices leave as soon as they are made.
+  if (claimed[0].closesNow) await closeObjectionWindow(manager, outbox, districtId, month);
   return true;
 }
 

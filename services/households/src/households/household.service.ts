@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { isWithinScope, type Caller } from '#libs/auth';
+import { canSeeHousehold, type Caller } from '#libs/auth';
 import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
@@ -28,7 +28,8 @@ export class HouseholdService {
       [id],
     );
     if (!row) throw DomainError.notFound('Household', id);
-    if (!isWithinScope(caller, row.path)) throw DomainError.forbidden('That household is outside your territory', 'OUT_OF_SCOPE');
+    // A resident sees only their own household, not their compound's others.
+    if (!canSeeHousehold(caller, id, row.path)) throw DomainError.forbidden('That household is outside your territory', 'OUT_OF_SCOPE');
     return (await this.present(caller, [row]))[0];
   }
 
@@ -39,7 +40,7 @@ export class HouseholdService {
         WHERE h.id = ANY($1::uuid[])`,
       [ids],
     );
-    const visible = await this.present(caller, rows.filter((row) => isWithinScope(caller, row.path)));
+    const visible = await this.present(caller, rows.filter((row) => canSeeHousehold(caller, row.id, row.path)));
     const byId = new Map(visible.map((household) => [household.id, household]));
     return ids.map((id) => byId.get(id) ?? null);
   }
@@ -68,6 +69,7 @@ export class HouseholdService {
   private async present(caller: Caller, rows: HouseholdRow[]): Promise<Household[]> {
     const unmasked = this.audit.mayRead(caller);
     if (unmasked) await this.audit.recordRead(caller, 'Household', rows.map((row) => row.id));
-    return rows.map((row) => Household.from(row, unmasked));
+    // A resident reads their own address in clear.
+    return rows.map((row) => Household.from(row, unmasked || caller.householdId === row.id));
   }
 }

@@ -38,4 +38,8 @@ export class InspectionEntity {
 
   @Column('timestamptz')
   createdAt: Date;
+
+  /** Set when a secretary found it mistaken deciding an objection: it counts towards no grade since. */
+  @Column('timestamptz', { nullable: true })
+  setAsideAt: Date | null;
 }

@@ -49,6 +49,9 @@ export class Inspection {
   @Field()
   createdAt: Date;
 
+  @Field(() => Date, { nullable: true, description: "Set aside when deciding the household's objection: it no longer counts towards any grade." })
+  setAsideAt: Date | null;
+
   static from(entity: InspectionEntity): Inspection {
     return Object.assign(new Inspection(), {
       ...entity,

@@ -14,7 +14,8 @@ import type { InspectionEntity } from './inspection.entity.js';
 import { Inspection, type InspectionsArgs, type RecordInspectionInput } from './inspection.models.js';
 
 const COLUMNS = `i.id, i.household_id AS "householdId", i.kind, i.result, i.issues, i.inspector_id AS "inspectorId",
-  i.inspected_at AS "inspectedAt", i.month, i.photo_ids::text[] AS "photoIds", i.note, i.created_at AS "createdAt"`;
+  i.inspected_at AS "inspectedAt", i.month, i.photo_ids::text[] AS "photoIds", i.note, i.created_at AS "createdAt",
+  i.set_aside_at AS "setAsideAt"`;
 /** Phones' clocks drift; an inspection a few minutes "in the future" is a clock, not a forgery. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 const OLDEST_MS = 366 * 86400_000;

@@ -82,12 +82,17 @@ export class Resident {
 
   householdId: string;
 
-  static from(entity: ResidentEntity, personalData: boolean): Resident {
+  /**
+   * `personalData`: the caller's role reads personal data. `ownHousehold`: a resident reading their own household,
+   * who sees its members' names and phones (their own record), but birth dates and guardians only as others do.
+   */
+  static from(entity: ResidentEntity, personalData: boolean, ownHousehold = false): Resident {
+    const clear = personalData || ownHousehold;
     return Object.assign(new Resident(), {
       id: entity.id,
       labelZh: '居民',
-      name: personalData ? entity.name : maskName(entity.name),
-      phone: entity.phone === null ? null : personalData ? entity.phone : maskPhone(entity.phone),
+      name: clear ? entity.name : maskName(entity.name),
+      phone: entity.phone === null ? null : clear ? entity.phone : maskPhone(entity.phone),
       occupation: entity.occupation,
       occupationLabelZh: OCCUPATION_LABEL_ZH[entity.occupation],
       institution: entity.institutionId ? InstitutionRef.of(entity.institutionId) : null,
@@ -97,7 +102,7 @@ export class Resident {
       minor: isMinorOn(entity.birthDate, entity.birthDatePrecision, shanghaiDate()),
       guardianConsent: GuardianConsent.from(entity, personalData),
       disclosureBasis: entity.disclosureBasis,
-      personalDataMasked: !personalData,
+      personalDataMasked: !clear,
       householdId: entity.householdId,
     });
   }

@@ -44,7 +44,8 @@ export class RegistryService {
     );
     const unmasked = this.audit.mayRead(caller);
     if (unmasked) await this.audit.recordRead(caller, 'Resident', rows.map((row) => row.id));
-    return householdIds.map((id) => rows.filter((row) => row.householdId === id).map((row) => Resident.from(row, unmasked)));
+    // A resident reads their own household's members in clear (their own record: no audit needed).
+    return householdIds.map((id) => rows.filter((row) => row.householdId === id).map((row) => Resident.from(row, unmasked, caller.householdId === row.householdId)));
   }
 
   async lettersOf(householdIds: readonly string[]): Promise<CommitmentLetter[][]> {

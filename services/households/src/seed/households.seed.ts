@@ -20,7 +20,7 @@ export const householdsDemoData: DemoData = {
     await dataSource.query(`
       TRUNCATE household, territory_unit, institution_copy, member_work_unit_copy, work_unit_branch_secretary_copy, work_unit_branch_copy, personal_data_access, outbox_event, processed_event, upload, evaluation_run,
                evaluation_month, monthly_grade, idempotency_record, collection_point, collection_record, collection_import, photo_check_in,
-               check_in_quota_flag, holiday_calendar_day, property_responsible_person CASCADE`);
+               check_in_quota_flag, holiday_calendar_day, property_responsible_person, objection_window_setting CASCADE`);
     await dataSource.query(`DELETE FROM grading_rule_set WHERE created_by <> 'migration'`);
   },
 
@@ -31,6 +31,12 @@ export const householdsDemoData: DemoData = {
     const collection = await seedCollectionRecords(dataSource);
     const residents = await seedResidents(dataSource, plan);
     const letters = await seedCommitmentLetters(dataSource);
+    // A test platform chooses its own window (0 days: notices leave as they are made); the demo keeps the default.
+    if (options.objectionWindowDays !== undefined) {
+      await dataSource.query(`INSERT INTO objection_window_setting (district_id, days, updated_by) VALUES ($1, $2, 'demo-seed')`, [
+        plan.district.id, options.objectionWindowDays,
+      ]);
+    }
     let inspections = 0;
     for (const [index, month] of demoMonths().entries()) {
       inspections += await seedInspections(dataSource, month, 4, index);

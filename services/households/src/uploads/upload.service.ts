@@ -51,18 +51,19 @@ export interface Citation {
  * read asks for, inside their territory. A household's records follow `canSeeHousehold` (a resident sees their own
  * household); the others are judged by the territory of their household's compound or of their org unit.
  */
-const READ_RULES: Record<CitingRecord, { permission: Permission; household: boolean }> = {
-  [CitingRecord.INSPECTION]: { permission: Permission.HOUSEHOLD_READ, household: true },
-  [CitingRecord.COMMITMENT_LETTER]: { permission: Permission.HOUSEHOLD_READ, household: true },
-  [CitingRecord.CHECK_IN]: { permission: Permission.CHECK_IN_REVIEW, household: false },
-  [CitingRecord.CITIZEN_REPORT]: { permission: Permission.REPORT_HANDLE, household: false },
-  [CitingRecord.CASE]: { permission: Permission.CASE_READ, household: false },
-  [CitingRecord.ACTION_FINDING]: { permission: Permission.CAMPAIGN_READ, household: false },
+const READ_RULES: Record<CitingRecord, { permissions: readonly Permission[]; household: boolean }> = {
+  // A resident sees the evidence behind their own household's grade (canSeeHousehold: their own household only).
+  [CitingRecord.INSPECTION]: { permissions: [Permission.HOUSEHOLD_READ, Permission.OWN_HOUSEHOLD_READ], household: true },
+  [CitingRecord.COMMITMENT_LETTER]: { permissions: [Permission.HOUSEHOLD_READ, Permission.OWN_HOUSEHOLD_READ], household: true },
+  [CitingRecord.CHECK_IN]: { permissions: [Permission.CHECK_IN_REVIEW], household: false },
+  [CitingRecord.CITIZEN_REPORT]: { permissions: [Permission.REPORT_HANDLE], household: false },
+  [CitingRecord.CASE]: { permissions: [Permission.CASE_READ], household: false },
+  [CitingRecord.ACTION_FINDING]: { permissions: [Permission.CAMPAIGN_READ], household: false },
 };
 
 /** Who may read some photo: its uploader (UPLOAD_CREATE) and the readers of the records photos are evidence of. */
 export const PHOTO_READ_PERMISSIONS: readonly Permission[] = [
-  Permission.UPLOAD_CREATE, ...new Set(Object.values(READ_RULES).map((rule) => rule.permission)),
+  Permission.UPLOAD_CREATE, ...new Set(Object.values(READ_RULES).flatMap((rule) => rule.permissions)),
 ];
 
 /** The calendar day a quota counts: Shanghai's, as every date of the platform. */
@@ -191,7 +192,7 @@ export class UploadService {
   private mayReadRecord(caller: Caller, cited: { kind: CitingRecord | null; householdId: string | null; path: string[] | null }): boolean {
     if (cited.kind === null) return false;
     const rule = READ_RULES[cited.kind];
-    if (!hasPermission(caller, rule.permission)) return false;
+    if (!rule.permissions.some((permission) => hasPermission(caller, permission))) return false;
     // A record placed nowhere in the tree (a report with coordinates only) is the whole district's: district-wide callers.
     const path = cited.path ?? [];
     return rule.household && cited.householdId !== null ? canSeeHousehold(caller, cited.householdId, path) : isWithinScope(caller, path);

@@ -4,7 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { monthStart, shanghaiDate } from '#libs/calendar';
 import type { RuleSetRow } from '#libs/rule-sets';
 import { prepareDisclosureDraft } from '../disclosure/disclosure-draft.js';
-import { announceWithdrawals, fanOutNotices } from '../webhooks/webhook-fan-out.js';
+import { announceWithdrawals } from '../webhooks/webhook-fan-out.js';
+import { releaseNotices } from './notice-release.js';
 import { NOTICE_RULE_SETS, type NoticeRules } from './notice-rules.js';
 import { NoticeAddressees } from './notice-addressees.js';
 import {
@@ -63,6 +64,25 @@ export class NoticeGenerator {
       await manager.query(`UPDATE evaluated_month SET notices_generated_at = now() WHERE district_id = $1 AND month = $2`, [districtId, monthStart(month)]);
       this.logger.log(`${month} of ${districtId}: ${generated.notices} notices for ${generated.institutions.length} institutions`);
       return true;
+    });
+  }
+
+  /**
+   * Releases the notices of a generated month that may leave now (of `householdIds`, or all), after an objection
+   * window closed or an objection was decided. Call it after the change that allows the release has committed: the
+   * month's row, locked FOR UPDATE, waits for a generation or a correction in progress (they hold it FOR SHARE or FOR
+   * UPDATE), so whichever commits last sees the other's work and nothing is left waiting.
+   */
+  async releaseWhenGenerated(districtId: string, month: string, householdIds: readonly string[] | null): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const [row] = await manager.query(
+        `SELECT notices_generated_at IS NOT NULL AS generated FROM evaluated_month WHERE district_id = $1 AND month = $2 FOR UPDATE`,
+        [districtId, monthStart(month)],
+      );
+      if (!row?.generated) return 0;
+      const released = await releaseNotices(manager, districtId, month, householdIds);
+      if (released > 0) this.logger.log(`${month} of ${districtId}: ${released} notices released`);
+      return released;
     });
   }
 
@@ -147,8 +167,9 @@ export class NoticeGenerator {
     ]);
     // Retirees and freelancers go to the month's public disclosure draft instead (an approved one is not changed).
     await prepareDisclosureDraft(manager, districtId, month, ruleSet, householdIds);
-    // Webhook deliveries of the new notices, committed with them.
-    await fanOutNotices(manager, result.noticeIds, result.institutions);
+    // The notices that may leave now (the month's objection window closed, no objection open), with their webhook
+    // deliveries, committed with them; the rest leave when the window closes or the objection is decided.
+    await releaseNotices(manager, districtId, month, householdIds);
     return result;
   }
 }

@@ -28,6 +28,7 @@ export interface NoticeRow {
   acknowledgedAt: Date | null;
   withdrawnAt: Date | null;
   withdrawalReason: NoticeWithdrawalReason | null;
+  releasedAt: Date | null;
 }
 
 @ObjectType({ description: 'A praise letter or reminder notice to a resident’s employer or school about a month’s grade.' })
@@ -101,6 +102,12 @@ export class Notice {
 
   @Field(() => NoticeWithdrawalReason, { nullable: true })
   withdrawalReason: NoticeWithdrawalReason | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: "When it was handed to the institution (API and webhooks); null while it waits for the month's objection window to close or for an objection about the household to be decided.",
+  })
+  releasedAt: Date | null;
 
   static from(row: NoticeRow): Notice {
     return Object.assign(new Notice(), {

@@ -25,7 +25,8 @@ function noticeColumns(unmasked: string): string {
     CASE WHEN ${unmasked} THEN n.text_body ELSE replace(n.text_body, n.resident_name, ${masked}) END AS "textBody",
     CASE WHEN ${unmasked} THEN n.html_body ELSE replace(n.html_body, ${htmlEscapeSql('n.resident_name')}, ${htmlEscapeSql(masked)}) END AS "htmlBody",
     n.state, n.last_error AS "lastError", n.created_at AS "createdAt", n.sent_at AS "sentAt", n.delivered_at AS "deliveredAt",
-    n.acknowledged_at AS "acknowledgedAt", n.withdrawn_at AS "withdrawnAt", n.withdrawal_reason AS "withdrawalReason"`;
+    n.acknowledged_at AS "acknowledgedAt", n.withdrawn_at AS "withdrawnAt", n.withdrawal_reason AS "withdrawalReason",
+    n.released_at AS "releasedAt"`;
 }
 
 /**
@@ -64,7 +65,8 @@ export class NoticeService {
   async listForInstitution(caller: Caller, args: MyNoticesArgs): Promise<ConnectionShape<Notice>> {
     const institutionId = requireInstitution(caller);
     const params = new SqlParams();
-    const where = [`n.institution_id = ${params.add(institutionId)}`];
+    // Only released notices: one waiting for its month's objection window, or for an objection, is not the institution's yet.
+    const where = [`n.institution_id = ${params.add(institutionId)}`, 'n.released_at IS NOT NULL'];
     this.addCommonFilters(args, params, where);
     return fetchKeysetPage<NoticeRow, Notice>(
       this.dataSource,
@@ -105,7 +107,7 @@ export class NoticeService {
    */
   async get(caller: Caller, id: string): Promise<Notice> {
     if (caller.institutionId) {
-      const [row]: NoticeRow[] = await this.dataSource.query(`SELECT ${INSTITUTION_COLUMNS} FROM notice n WHERE n.id = $1 AND n.institution_id = $2`, [id, caller.institutionId]);
+      const [row]: NoticeRow[] = await this.dataSource.query(`SELECT ${INSTITUTION_COLUMNS} FROM notice n WHERE n.id = $1 AND n.institution_id = $2 AND n.released_at IS NOT NULL`, [id, caller.institutionId]);
       if (!row) throw DomainError.notFound('Notice', id);
       await this.markFetched([row]);
       if (!row.withdrawnAt) await this.audit.recordRead(caller, 'Notice', [row.id]);
@@ -133,14 +135,14 @@ export class NoticeService {
       `WITH n AS (
          UPDATE notice SET state = 'ACKNOWLEDGED', acknowledged_at = now(), acknowledged_by = $3,
                            delivered_at = coalesce(delivered_at, now()), last_error = NULL
-          WHERE id = $1 AND institution_id = $2 AND state <> 'ACKNOWLEDGED' AND withdrawn_at IS NULL
+          WHERE id = $1 AND institution_id = $2 AND state <> 'ACKNOWLEDGED' AND withdrawn_at IS NULL AND released_at IS NOT NULL
           RETURNING *
        ) SELECT ${INSTITUTION_COLUMNS} FROM n`,
       [id, institutionId, caller.userId],
     );
     if (row) return Notice.from(row);
     const [existing] = await this.dataSource.query(
-      `SELECT acknowledged_at AS "acknowledgedAt", withdrawn_at AS "withdrawnAt" FROM notice WHERE id = $1 AND institution_id = $2`,
+      `SELECT acknowledged_at AS "acknowledgedAt", withdrawn_at AS "withdrawnAt" FROM notice WHERE id = $1 AND institution_id = $2 AND released_at IS NOT NULL`,
       [id, institutionId],
     );
     if (!existing) throw DomainError.notFound('Notice', id);

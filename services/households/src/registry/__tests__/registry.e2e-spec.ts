@@ -109,7 +109,12 @@ describe('the household registry and its evidence', () => {
     expect(own.errors).toBeUndefined();
     expect(own.data.householdGrade.reasons.length).toBeGreaterThan(0);
     expect(errorCodes(await platform.query(resident, GRADE, { h: other.id, m: month }))).toEqual(['FORBIDDEN']);
-    expect(errorCodes(await platform.query(resident, RESIDENTS, { id: household }))).toEqual(['FORBIDDEN']);
+    // Their own household's record, its members named in clear (their own record), birth dates withheld as from other roles; no one else's.
+    const record: any = await platform.query(resident, RESIDENTS, { id: household });
+    expect(record.errors).toBeUndefined();
+    expect(record.data.household.residents.length).toBeGreaterThan(0);
+    expect(record.data.household.residents.every((r: any) => !r.name.includes('*') && r.birthDate === null && !r.personalDataMasked)).toBe(true);
+    expect(errorCodes(await platform.query(resident, RESIDENTS, { id: other.id }))).toEqual(['FORBIDDEN']);
   });
 
   it('records a commitment letter once per retry and refuses a signer from another household', async () => {

@@ -1,0 +1,178 @@
+import { ArgsType, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Connection, PageArgs } from '#libs/pagination';
+import { GRADE_LABEL_ZH, Grade } from '../evaluation/evaluation-enums.js';
+
+export enum GradeObjectionStatus {
+  OPEN = 'OPEN',
+  UPHELD = 'UPHELD',
+  CORRECTED = 'CORRECTED',
+}
+registerEnumType(GradeObjectionStatus, {
+  name: 'GradeObjectionStatus',
+  valuesMap: {
+    OPEN: { description: '待处理: the household\'s notices of the month wait for the decision' },
+    UPHELD: { description: '维持原评定: the grade stands' },
+    CORRECTED: { description: '已更正: inspections were set aside and the month regraded' },
+  },
+});
+
+export const GRADE_OBJECTION_STATUS_LABEL_ZH: Record<GradeObjectionStatus, string> = {
+  OPEN: '待处理',
+  UPHELD: '维持原评定',
+  CORRECTED: '已更正',
+};
+
+export enum GradeObjectionOutcome {
+  UPHOLD = 'UPHOLD',
+  CORRECT = 'CORRECT',
+}
+registerEnumType(GradeObjectionOutcome, {
+  name: 'GradeObjectionOutcome',
+  valuesMap: {
+    UPHOLD: { description: '维持: the grade stands' },
+    CORRECT: { description: '更正: set aside the inspections found mistaken and regrade the month' },
+  },
+});
+
+export interface GradeObjectionRow {
+  id: string;
+  householdId: string;
+  month: string;
+  statement: string;
+  filedBy: string;
+  filedAt: Date;
+  gradeObjected: Grade;
+  scoreObjected: string | null;
+  status: GradeObjectionStatus;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  decisionNote: string | null;
+  setAsideInspectionIds: string[];
+  correctedGrade: Grade | null;
+  correctedScore: string | null;
+}
+
+@ObjectType('GradeObjection', {
+  description:
+    "A resident's objection (异议) to their household's grade of a month, filed within the month's objection window; a community secretary upholds the grade or corrects it. While it is open, no notice about the household leaves.",
+})
+export class GradeObjection {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID)
+  householdId: string;
+
+  @Field({ description: 'YYYY-MM' })
+  month: string;
+
+  @Field({ description: "The resident's statement." })
+  statement: string;
+
+  @Field()
+  filedAt: Date;
+
+  @Field(() => Grade, { description: 'The grade objected to.' })
+  gradeObjected: Grade;
+
+  @Field(() => Float, { nullable: true })
+  scoreObjected: number | null;
+
+  @Field(() => GradeObjectionStatus)
+  status: GradeObjectionStatus;
+
+  @Field({ description: 'e.g. 待处理' })
+  statusLabelZh: string;
+
+  @Field(() => Date, { nullable: true })
+  decidedAt: Date | null;
+
+  @Field(() => String, { nullable: true, description: "The secretary's reasons, as the resident reads them." })
+  decisionNote: string | null;
+
+  @Field(() => [ID], { description: 'Inspections the secretary found mistaken and set aside (CORRECTED).' })
+  setAsideInspectionIds: string[];
+
+  @Field(() => Grade, { nullable: true, description: 'The grade after the correction (CORRECTED); null when no evidence was left.' })
+  correctedGrade: Grade | null;
+
+  @Field(() => String, { nullable: true })
+  correctedGradeLabelZh: string | null;
+
+  @Field(() => Float, { nullable: true })
+  correctedScore: number | null;
+
+  static from(row: GradeObjectionRow): GradeObjection {
+    return Object.assign(new GradeObjection(), {
+      id: row.id,
+      householdId: row.householdId,
+      month: String(row.month).slice(0, 7),
+      statement: row.statement,
+      filedAt: row.filedAt,
+      gradeObjected: row.gradeObjected,
+      scoreObjected: row.scoreObjected === null ? null : Number(row.scoreObjected),
+      status: row.status,
+      statusLabelZh: GRADE_OBJECTION_STATUS_LABEL_ZH[row.status],
+      decidedAt: row.decidedAt,
+      decisionNote: row.decisionNote,
+      setAsideInspectionIds: row.setAsideInspectionIds,
+      correctedGrade: row.correctedGrade,
+      correctedGradeLabelZh: row.correctedGrade ? GRADE_LABEL_ZH[row.correctedGrade] : null,
+      correctedScore: row.correctedScore === null ? null : Number(row.correctedScore),
+    });
+  }
+}
+
+@ObjectType()
+export class GradeObjectionConnection extends Connection(GradeObjection, 'GradeObjection') {}
+
+@InputType()
+export class FileGradeObjectionInput {
+  @Field(() => ID, { description: 'Your own household (the one your token names).' })
+  householdId: string;
+
+  @Field({ description: 'YYYY-MM: a month whose grades are published and whose objection window is open.' })
+  month: string;
+
+  @Field({ description: 'Why the grade is wrong, 1–2,000 characters.' })
+  statement: string;
+}
+
+@InputType()
+export class DecideGradeObjectionInput {
+  @Field(() => GradeObjectionOutcome)
+  outcome: GradeObjectionOutcome;
+
+  @Field({ description: 'Your reasons, told to the resident; 1–2,000 characters.' })
+  note: string;
+
+  @Field(() => [ID], {
+    defaultValue: [],
+    description: "CORRECT: the household's inspections of the month found mistaken (at least one); they no longer count. UPHOLD: none.",
+  })
+  setAsideInspectionIds: string[];
+}
+
+@ArgsType()
+export class GradeObjectionsArgs extends PageArgs {
+  @Field(() => ID, { nullable: true, description: 'A unit of your territory (staff); a resident sees their own household\'s.' })
+  orgUnitId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM' })
+  month?: string | null;
+
+  @Field(() => GradeObjectionStatus, { nullable: true })
+  status?: GradeObjectionStatus | null;
+}
+
+@ObjectType('ObjectionWindow', { description: "A district's objection window: days from a month's publication during which residents may object." })
+export class ObjectionWindow {
+  @Field(() => ID)
+  districtId: string;
+
+  @Field(() => Int)
+  days: number;
+
+  @Field({ description: 'True when the district set none and the default (7 days) applies.' })
+  isDefault: boolean;
+}
