@@ -301,14 +301,14 @@ describe('humane service through the gateway: collection points and door-to-door
       householdId: own.id, wasteStreams: ['RECYCLABLE'], preferredDate: shanghaiDate(1), preferredWindow: '09:00-11:00', note: '旧报纸和纸箱约20公斤', ...change,
     });
 
-    it('records a resident’s request once however often it is retried, addressed to the property company', async () => {
+    it('records a resident’s request once however often it is retried, addressed to the property company (their own address in clear to them)', async () => {
       const before = await count('door_to_door_collection');
       const first: any = await platform.query(resident, REQUEST, { input: input(), key: 'collect-0001' });
       expect(first.errors).toBeUndefined();
       const request = first.data.requestDoorToDoorCollection;
       expect(request).toMatchObject({
         status: 'REQUESTED', statusLabelZh: '已申请', wasteStreams: ['RECYCLABLE'], preferredDate: shanghaiDate(1), preferredWindow: '09:00-11:00',
-        requestedBy: 'resident-1', compound: { id: own.compoundId }, propertyCompany: { id: own.propertyCompanyId }, household: { id: own.id, addressMasked: true },
+        requestedBy: 'resident-1', compound: { id: own.compoundId }, propertyCompany: { id: own.propertyCompanyId }, household: { id: own.id, addressMasked: false },
         history: [{ fromStatus: null, toStatus: 'REQUESTED', changedBy: 'resident-1', note: '旧报纸和纸箱约20公斤' }],
       });
       const name = platform.plan.institutions.find((i) => i.id === own.propertyCompanyId)!.name;
