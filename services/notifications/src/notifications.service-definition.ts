@@ -18,6 +18,7 @@ import { AddRetention1796000000407 } from './database/migrations/1796000000407-a
 import { AddGuardianNoticesAndHeldNotices1796000000411 } from './database/migrations/1796000000411-addGuardianNoticesAndHeldNotices.js';
 import { AddInstitutionEnrolment1796000000421 } from './database/migrations/1796000000421-addInstitutionEnrolment.js';
 import { AddPersonalDataAccessAge1796000000431 } from './database/migrations/1796000000431-addPersonalDataAccessAge.js';
+import { AddDistinguishingDefaultPraise1796000000441 } from './database/migrations/1796000000441-addDistinguishingDefaultPraise.js';
 import { AddObjectionHolds1796000000501 } from './database/migrations/1796000000501-addObjectionHolds.js';
 import { AddDisclosureOutlets1796000000600 } from './database/migrations/1796000000600-addDisclosureOutlets.js';
 import { RetentionModule } from './retention/retention.module.js';
@@ -60,6 +61,7 @@ export const notificationsService: ServiceDefinition = {
     AddGuardianNoticesAndHeldNotices1796000000411,
     AddInstitutionEnrolment1796000000421,
     AddPersonalDataAccessAge1796000000431,
+    AddDistinguishingDefaultPraise1796000000441,
     AddObjectionHolds1796000000501,
     AddDisclosureOutlets1796000000600,
   ],

@@ -30,6 +30,15 @@ export class NoticeRuleSet {
   @Field({ description: 'Praise only when the month before was QUALIFIED too.' })
   praisePreviousMonthQualified: boolean;
 
+  @Field(() => Int, { nullable: true, description: 'Praise only after this many consecutive QUALIFIED months, this one included; null: no such condition.' })
+  praiseConsecutiveMonths: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Praise only the best share (0–1] of a community\'s graded households by score; null: no such condition.' })
+  praiseTopShare: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'At most this many praise letters to one institution a month, highest scores first; null: no cap.' })
+  praiseCapPerInstitution: number | null;
+
   @Field()
   reminderEnabled: boolean;
 
@@ -53,6 +62,9 @@ export class NoticeRuleSet {
       praiseEnabled: rules.praise.enabled,
       praiseMinScore: rules.praise.minScore,
       praisePreviousMonthQualified: rules.praise.previousMonthQualified,
+      praiseConsecutiveMonths: rules.praise.consecutiveMonths ?? null,
+      praiseTopShare: rules.praise.topShare ?? null,
+      praiseCapPerInstitution: rules.praise.capPerInstitution ?? null,
       reminderEnabled: rules.reminder.enabled,
       reminderGrades: rules.reminder.grades,
       createdBy: row.createdBy,
@@ -83,6 +95,15 @@ export class CreateNoticeRuleSetInput {
 
   @Field()
   praisePreviousMonthQualified: boolean;
+
+  @Field(() => Int, { nullable: true, description: 'At least 1: consecutive QUALIFIED months, this one included, before praise.' })
+  praiseConsecutiveMonths?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'More than 0, at most 1: praise only this best share of each community by score.' })
+  praiseTopShare?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'At least 1: praise letters per institution and month.' })
+  praiseCapPerInstitution?: number | null;
 
   @Field()
   reminderEnabled: boolean;

@@ -37,31 +37,88 @@ export const NOTICE_WORDS = JSON.stringify({ grades: GRADE_LABEL_ZH, issues: INS
  * rules (notice-rules.ts): `kind` PRAISE_LETTER, REMINDER_NOTICE or null. Public disclosure drafts use the same
  * decision for retirees and freelancers. Arguments are SQL expressions: month (date), district id, rules (jsonb),
  * household ids (uuid[] or null).
+ *
+ * The praise options rank a household against others of the month, so a correction re-decides its own households
+ * against the others' grades as they are (the others keep the notices they have):
+ * - topShare: among the ceil(share × n) best of the n graded households of its community by score; equal scores at
+ *   the boundary are ordered by a lot that is reproducible (md5 of household and month), so the share is kept. Only
+ *   the communities of the households being decided are ranked: a correction costs its communities, not the district.
+ * - consecutiveMonths N: QUALIFIED this month and in each of the N−1 months before (grades held here), looked up by
+ *   key for the households that pass every other condition only.
+ * Rules without an option cost nothing for it: the rules are a parameter, so the planner drops what they switch off.
  */
 export function earnedSql(month: string, districtId: string, rules: string, householdIds: string): string {
+  const praise = `(${rules}::jsonb->'praise')`;
   return `
+  SELECT e.household_id, e.compound_id, e.grade, e.score, e.previous_grade, e.issues, e.kind FROM (
   SELECT h.household_id, h.compound_id, h.grade, h.score, h.previous_grade, h.issues,
          CASE
-           WHEN (r->'praise'->>'enabled')::boolean AND h.grade = 'QUALIFIED' AND h.score >= (r->'praise'->>'minScore')::numeric
-                AND (NOT (r->'praise'->>'previousMonthQualified')::boolean OR h.previous_grade = 'QUALIFIED') THEN 'PRAISE_LETTER'
-           WHEN (r->'reminder'->>'enabled')::boolean AND h.grade IN (SELECT jsonb_array_elements_text(r->'reminder'->'grades')) THEN 'REMINDER_NOTICE'
+           WHEN (${praise}->>'enabled')::boolean AND h.grade = 'QUALIFIED' AND h.score >= (${praise}->>'minScore')::numeric
+                AND (NOT (${praise}->>'previousMonthQualified')::boolean OR h.previous_grade = 'QUALIFIED')
+                AND (${praise}->>'topShare' IS NULL OR h.community_rank <= ceil((${praise}->>'topShare')::numeric * h.community_size))
+                AND (coalesce((${praise}->>'consecutiveMonths')::int, 1) <= 1
+                     OR (SELECT count(*) FROM graded_household p
+                          WHERE p.household_id = h.household_id AND p.status = 'GRADED' AND p.grade = 'QUALIFIED'
+                            AND p.month IN (SELECT (${month}::date - make_interval(months => k))::date
+                                              FROM generate_series(1, (${praise}->>'consecutiveMonths')::int - 1) AS k))
+                        >= (${praise}->>'consecutiveMonths')::int - 1)
+             THEN 'PRAISE_LETTER'
+           WHEN (${rules}::jsonb->'reminder'->>'enabled')::boolean AND h.grade IN (SELECT jsonb_array_elements_text(${rules}::jsonb->'reminder'->'grades'))
+             THEN 'REMINDER_NOTICE'
          END AS kind
-    FROM graded_household h CROSS JOIN (SELECT ${rules}::jsonb AS r) AS rules
-   WHERE h.month = ${month}::date AND h.district_id = ${districtId}::uuid AND h.status = 'GRADED'
-     AND (${householdIds}::uuid[] IS NULL OR h.household_id = ANY(${householdIds}::uuid[]))`;
+    FROM (SELECT h.*,
+                 row_number() OVER community AS community_rank,
+                 count(*) OVER (PARTITION BY coalesce(c.parent_id, h.compound_id)) AS community_size
+            FROM graded_household h LEFT JOIN territory_unit c ON c.id = h.compound_id
+           WHERE h.month = ${month}::date AND h.district_id = ${districtId}::uuid AND h.status = 'GRADED'
+             AND (${householdIds}::uuid[] IS NULL OR h.household_id = ANY(${householdIds}::uuid[])
+                  -- Ranked against their whole community: the compounds of the communities of the households decided.
+                  OR (${praise}->>'topShare' IS NOT NULL AND h.compound_id IN (
+                        SELECT t.id FROM territory_unit t WHERE t.parent_id IN (${communitiesOfSql(month, householdIds)})
+                        UNION ALL ${communitiesOfSql(month, householdIds)})))
+          WINDOW community AS (PARTITION BY coalesce(c.parent_id, h.compound_id)
+                               ORDER BY h.score DESC NULLS LAST, md5(h.household_id::text || h.month::text) COLLATE "C")) h
+  ) e
+   WHERE ${householdIds}::uuid[] IS NULL OR e.household_id = ANY(${householdIds}::uuid[])`;
+}
+
+/** The communities (a compound's parent, or the compound when the territory copy has none) of a month's households. */
+function communitiesOfSql(month: string, householdIds: string): string {
+  return `SELECT coalesce(t.parent_id, s.compound_id) FROM graded_household s LEFT JOIN territory_unit t ON t.id = s.compound_id
+           WHERE s.month = ${month}::date AND s.household_id = ANY(${householdIds}::uuid[])`;
+}
+
+/**
+ * The candidates of a district-month's earned notices (arguments as for earnedSql): one row per EMPLOYED or STUDENT
+ * resident with an employer or school and kind earned, of `householdIds` (or all), without the praise letters beyond
+ * the rules' `capPerInstitution` for their institution (highest household score first, equal scores by a
+ * reproducible lot). A cap ranks every praise letter its institutions earn this month, and an employer's or school's
+ * residents live all over the district, so with a cap the whole district-month is decided (one pass, then narrowed);
+ * without one, only `householdIds`.
+ */
+function rankedCandidatesSql(month: string, districtId: string, rules: string, householdIds: string): string {
+  const cap = `(${rules}::jsonb->'praise'->>'capPerInstitution')`;
+  return `
+  SELECT * FROM (
+    SELECT e.*, g.resident_id, g.institution_id, g.occupation,
+           e.kind = 'PRAISE_LETTER' AND ${cap} IS NOT NULL
+             AND row_number() OVER (PARTITION BY g.institution_id, e.kind
+                                    ORDER BY e.score DESC NULLS LAST, md5(g.resident_id::text || ${month}::date::text) COLLATE "C")
+                 > ${cap}::int AS capped
+      FROM (${earnedSql(month, districtId, rules, `(CASE WHEN ${cap} IS NULL THEN ${householdIds}::uuid[] END)`)}) e
+      JOIN graded_resident g ON g.month = ${month}::date AND g.household_id = e.household_id
+     WHERE e.kind IS NOT NULL AND g.occupation IN ('EMPLOYED', 'STUDENT') AND g.institution_id IS NOT NULL) c
+   WHERE NOT c.capped AND (${householdIds}::uuid[] IS NULL OR c.household_id = ANY(${householdIds}::uuid[]))`;
 }
 
 /**
  * The residents whom the earned notices of a district-month's households may be about (arguments as for earnedSql):
- * EMPLOYED and STUDENT residents with an employer or school. Notifications asks households whom to address each of
- * them to (notice-addressees.ts) before recipientsSql reads the answers.
+ * EMPLOYED and STUDENT residents with an employer or school, within an institution's praise cap. Notifications asks
+ * households whom to address each of them to (notice-addressees.ts) before recipientsSql reads the answers.
  */
 export function candidatesSql(month: string, districtId: string, rules: string, householdIds: string): string {
   return `
-  SELECT g.resident_id
-    FROM (${earnedSql(month, districtId, rules, householdIds)}) e
-    JOIN graded_resident g ON g.month = ${month}::date AND g.household_id = e.household_id
-   WHERE e.kind IS NOT NULL AND g.occupation IN ('EMPLOYED', 'STUDENT') AND g.institution_id IS NOT NULL`;
+  SELECT c.resident_id FROM (${rankedCandidatesSql(month, districtId, rules, householdIds)}) c`;
 }
 
 /**
@@ -78,19 +135,18 @@ export function candidatesSql(month: string, districtId: string, rules: string, 
  */
 export function recipientsSql(month: string, districtId: string, rules: string, householdIds: string): string {
   return `
-  SELECT e.*, g.resident_id, g.institution_id, coalesce(ad.minor, false) AS to_guardian, ad.masked_name,
+  SELECT e.household_id, e.compound_id, e.grade, e.score, e.previous_grade, e.issues, e.kind, e.resident_id, e.institution_id,
+         coalesce(ad.minor, false) AS to_guardian, ad.masked_name,
          CASE WHEN ad.minor THEN ad.guardian_name ELSE ad.name END AS resident_name,
          CASE WHEN i.id IS NULL THEN 'UNKNOWN_INSTITUTION'
               WHEN ad.resident_id IS NULL THEN 'UNKNOWN_RESIDENT'
-              WHEN ad.minor AND (g.occupation <> 'STUDENT' OR i.kind <> 'SCHOOL') THEN 'MINOR_NOT_AT_SCHOOL'
+              WHEN ad.minor AND (e.occupation <> 'STUDENT' OR i.kind <> 'SCHOOL') THEN 'MINOR_NOT_AT_SCHOOL'
               WHEN ad.minor AND ad.guardian_name IS NULL THEN 'NO_GUARDIAN_CONSENT'
               WHEN ad.name IS NULL AND ad.guardian_name IS NULL THEN 'UNKNOWN_RESIDENT'
          END AS held_reason
-    FROM (${earnedSql(month, districtId, rules, householdIds)}) e
-    JOIN graded_resident g ON g.month = ${month}::date AND g.household_id = e.household_id
-    LEFT JOIN institution_copy i ON i.id = g.institution_id
-    LEFT JOIN notice_addressee ad ON ad.resident_id = g.resident_id
-   WHERE e.kind IS NOT NULL AND g.occupation IN ('EMPLOYED', 'STUDENT') AND g.institution_id IS NOT NULL`;
+    FROM (${rankedCandidatesSql(month, districtId, rules, householdIds)}) e
+    LEFT JOIN institution_copy i ON i.id = e.institution_id
+    LEFT JOIN notice_addressee ad ON ad.resident_id = e.resident_id`;
 }
 
 /**

@@ -74,7 +74,15 @@ export class NoticeRuleSetResolver {
   @Mutation(() => NoticeRuleSet, { description: 'Publishes a new version of the notice rules for a district, from a month on.' })
   async createNoticeRuleSet(@CurrentCaller() caller: Caller, @Args('input') input: CreateNoticeRuleSetInput): Promise<NoticeRuleSet> {
     const rules = parseNoticeRules({
-      praise: { enabled: input.praiseEnabled, minScore: input.praiseMinScore, previousMonthQualified: input.praisePreviousMonthQualified },
+      praise: {
+        enabled: input.praiseEnabled,
+        minScore: input.praiseMinScore,
+        previousMonthQualified: input.praisePreviousMonthQualified,
+        // Left out (null) is no condition: stored without the key, as rules that never had the option.
+        consecutiveMonths: input.praiseConsecutiveMonths ?? undefined,
+        topShare: input.praiseTopShare ?? undefined,
+        capPerInstitution: input.praiseCapPerInstitution ?? undefined,
+      },
       reminder: { enabled: input.reminderEnabled, grades: input.reminderGrades },
     });
     const district = await this.territory.requireInScope(caller, requireUuid(input.districtId, 'districtId'));

@@ -158,6 +158,22 @@ describe('notices to employers and schools', () => {
   });
 
   it('writes exactly the notices the grades earn: praise and reminders, to employers and schools, never to retirees', async () => {
+    // What expectedNotices works out is what the rules in force for MONTH say: a newer default takes effect from the
+    // month it was installed in (this one), so MONTH, decided before, keeps version 1.
+    const listed: any = await platform.query(
+      admin,
+      `{ noticeRuleSets(first: 50) { edges { node { districtId version effectiveFrom praiseEnabled praiseMinScore praisePreviousMonthQualified
+          praiseConsecutiveMonths praiseTopShare praiseCapPerInstitution reminderEnabled reminderGrades } } } }`,
+    );
+    expect(listed.errors).toBeUndefined();
+    const inForce = listed.data.noticeRuleSets.edges
+      .map((edge: any) => edge.node)
+      .filter((rules: any) => rules.effectiveFrom <= MONTH)
+      .sort((a: any, b: any) => Number(a.districtId === null) - Number(b.districtId === null) || b.effectiveFrom.localeCompare(a.effectiveFrom))[0];
+    expect(inForce).toMatchObject({
+      version: 1, praiseEnabled: true, praiseMinScore: 95, praisePreviousMonthQualified: true, praiseConsecutiveMonths: null, praiseTopShare: null,
+      praiseCapPerInstitution: null, reminderEnabled: true, reminderGrades: ['UNQUALIFIED'],
+    });
     expect(expected.some((n) => n.kind === 'PRAISE_LETTER')).toBe(true);
     expect(expected.some((n) => n.kind === 'REMINDER_NOTICE')).toBe(true);
     expect(sorted(await storedNotices(MONTH))).toEqual(sorted(expected));
