@@ -1,6 +1,7 @@
 import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
 import type { Queryable } from '#libs/pagination';
 import { LocalDateScalar } from '#libs/platform';
+import { passRate } from '../joint-actions/joint-action.service.js';
 
 /** A campaign's figures as stored when it is REPORTED (dates as YYYY-MM-DD, times as ISO strings). */
 export interface StoredCampaignReport {
@@ -145,8 +146,4 @@ export async function campaignFigures(db: Queryable, ids: readonly string[]): Pr
     }]),
   );
   return ids.map((id) => byId.get(id) ?? null);
-}
-
-function passRate(households: number, failed: number): number | null {
-  return households === 0 ? null : Math.round(((households - failed) / households) * 10000) / 10000;
 }

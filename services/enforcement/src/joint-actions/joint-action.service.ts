@@ -566,7 +566,8 @@ const REPORT_FIGURES = `
          (SELECT count(DISTINCT id)::int FROM failures WHERE at < $4) AS "failedBefore",
          (SELECT count(DISTINCT id)::int FROM failures WHERE at >= $4) AS "failedAfter"`;
 
-function passRate(households: number, failed: number): number | null {
+/** The share of `households` without a failure on record, to 4 places; null without households. */
+export function passRate(households: number, failed: number): number | null {
   return households === 0 ? null : Math.round(((households - failed) / households) * 10000) / 10000;
 }
 

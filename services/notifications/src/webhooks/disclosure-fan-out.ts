@@ -1,5 +1,18 @@
 import type { EntityManager } from 'typeorm';
-import type { FannedOut } from './webhook-fan-out.js';
+import { DELIVER_MESSAGES, type FannedOut } from './webhook-fan-out.js';
+
+/**
+ * The `messages` CTE of a disclosure's fan-out: one thin message of `type` (id and month) per institution of `source`
+ * (a CTE with `institution_id`), once per disclosure, institution and type. $1 disclosure id, $2 its month (first day).
+ */
+const disclosureMessages = (type: string, source: string) => `messages AS (
+  INSERT INTO webhook_message (id, institution_id, type, month, notice_ids, data, disclosure_id)
+  SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), institution_id, '${type}', $2::date, '{}',
+         jsonb_build_object('disclosureId', $1::uuid, 'month', to_char($2::date, 'YYYY-MM')), $1
+    FROM ${source}
+  ON CONFLICT (disclosure_id, institution_id, type) WHERE disclosure_id IS NOT NULL DO NOTHING
+  RETURNING id, institution_id
+)`;
 
 /**
  * Shares a disclosure being published with every media outlet (an institution of kind MEDIA) the platform knows,
@@ -23,23 +36,12 @@ WITH outlets AS (
   ON CONFLICT (disclosure_id, institution_id) DO NOTHING
   RETURNING institution_id
 ),
-messages AS (
-  INSERT INTO webhook_message (id, institution_id, type, month, notice_ids, data, disclosure_id)
-  SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), o.institution_id, 'disclosure.published', $2::date, '{}',
-         jsonb_build_object('disclosureId', $1::uuid, 'month', to_char($2::date, 'YYYY-MM')), $1
-    FROM outlets o
+outlets_with_endpoints AS (
+  SELECT o.institution_id FROM outlets o
    WHERE EXISTS (SELECT 1 FROM webhook_endpoint e WHERE e.institution_id = o.institution_id AND e.state = 'ACTIVE')
-  ON CONFLICT (disclosure_id, institution_id, type) WHERE disclosure_id IS NOT NULL DO NOTHING
-  RETURNING id, institution_id
 ),
-deliveries AS (
-  INSERT INTO webhook_delivery (message_id, endpoint_id, institution_id, next_attempt_at)
-  SELECT m.id, e.id, e.institution_id, now()
-    FROM messages m JOIN webhook_endpoint e ON e.institution_id = m.institution_id AND e.state = 'ACTIVE'
-  ON CONFLICT ON CONSTRAINT webhook_delivery_once DO NOTHING
-  RETURNING 1
-)
-SELECT (SELECT count(*)::int FROM messages) AS messages, (SELECT count(*)::int FROM deliveries) AS deliveries`;
+${disclosureMessages('disclosure.published', 'outlets_with_endpoints')},
+${DELIVER_MESSAGES}`;
 
 /**
  * Stops announcements of a withdrawn disclosure that never went out: a `disclosure.published` delivery no attempt was
@@ -69,22 +71,8 @@ WITH seen AS MATERIALIZED (
                         AND d.state <> 'CANCELLED'))
      AND EXISTS (SELECT 1 FROM webhook_endpoint e WHERE e.institution_id = o.institution_id AND e.state = 'ACTIVE')
 ),
-messages AS (
-  INSERT INTO webhook_message (id, institution_id, type, month, notice_ids, data, disclosure_id)
-  SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), institution_id, 'disclosure.withdrawn', $2::date, '{}',
-         jsonb_build_object('disclosureId', $1::uuid, 'month', to_char($2::date, 'YYYY-MM')), $1
-    FROM seen
-  ON CONFLICT (disclosure_id, institution_id, type) WHERE disclosure_id IS NOT NULL DO NOTHING
-  RETURNING id, institution_id
-),
-deliveries AS (
-  INSERT INTO webhook_delivery (message_id, endpoint_id, institution_id, next_attempt_at)
-  SELECT m.id, e.id, e.institution_id, now()
-    FROM messages m JOIN webhook_endpoint e ON e.institution_id = m.institution_id AND e.state = 'ACTIVE'
-  ON CONFLICT ON CONSTRAINT webhook_delivery_once DO NOTHING
-  RETURNING 1
-)
-SELECT (SELECT count(*)::int FROM messages) AS messages, (SELECT count(*)::int FROM deliveries) AS deliveries`;
+${disclosureMessages('disclosure.withdrawn', 'seen')},
+${DELIVER_MESSAGES}`;
 
 const LOCK_MEDIA_ENDPOINTS = `
 SELECT 1 FROM webhook_endpoint e JOIN institution_copy i ON i.id = e.institution_id

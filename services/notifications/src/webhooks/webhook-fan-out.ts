@@ -1,6 +1,20 @@
 import type { EntityManager } from 'typeorm';
 
 /**
+ * The end every fan-out statement shares: a delivery per ACTIVE endpoint of each message its `messages` CTE wrote
+ * (at most one per message and endpoint: webhook_delivery_once), and how many messages and deliveries it made.
+ */
+export const DELIVER_MESSAGES = `
+deliveries AS (
+  INSERT INTO webhook_delivery (message_id, endpoint_id, institution_id, next_attempt_at)
+  SELECT m.id, e.id, e.institution_id, now()
+    FROM messages m JOIN webhook_endpoint e ON e.institution_id = m.institution_id AND e.state = 'ACTIVE'
+  ON CONFLICT ON CONSTRAINT webhook_delivery_once DO NOTHING
+  RETURNING 1
+)
+SELECT (SELECT count(*)::int FROM messages) AS messages, (SELECT count(*)::int FROM deliveries) AS deliveries`;
+
+/**
  * Turns the notices a generation has just written into webhook messages, and each message into one delivery per
  * ACTIVE endpoint of the institution, in one statement inside the generation's transaction (so notices and their
  * deliveries commit together, or neither).
@@ -45,14 +59,7 @@ linked AS (
   INSERT INTO webhook_message_notice (notice_id, message_id)
   SELECT unnest(notice_ids), id FROM grouped
 ),
-deliveries AS (
-  INSERT INTO webhook_delivery (message_id, endpoint_id, institution_id, next_attempt_at)
-  SELECT m.id, e.id, e.institution_id, now()
-    FROM messages m JOIN webhook_endpoint e ON e.institution_id = m.institution_id AND e.state = 'ACTIVE'
-  ON CONFLICT ON CONSTRAINT webhook_delivery_once DO NOTHING
-  RETURNING 1
-)
-SELECT (SELECT count(*)::int FROM messages) AS messages, (SELECT count(*)::int FROM deliveries) AS deliveries`;
+${DELIVER_MESSAGES}`;
 
 export interface FannedOut {
   messages: number;
@@ -101,13 +108,7 @@ messages AS (
     FROM seen
   RETURNING id, institution_id
 ),
-deliveries AS (
-  INSERT INTO webhook_delivery (message_id, endpoint_id, institution_id, next_attempt_at)
-  SELECT m.id, e.id, e.institution_id, now()
-    FROM messages m JOIN webhook_endpoint e ON e.institution_id = m.institution_id AND e.state = 'ACTIVE'
-  RETURNING 1
-)
-SELECT (SELECT count(*)::int FROM messages) AS messages, (SELECT count(*)::int FROM deliveries) AS deliveries`;
+${DELIVER_MESSAGES}`;
 
 /**
  * Inside the transaction that withdrew `noticeIds` (for `institutionIds`): cancels their announcements not yet sent

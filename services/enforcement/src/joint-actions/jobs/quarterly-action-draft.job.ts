@@ -4,7 +4,7 @@ import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { JobHandler, JobName, PermanentJobError, type JobProcessor } from '#libs/messaging';
-import { closePreviousQuarter } from '../quarter-coverage.js';
+import { closePreviousQuarter, quarterOf } from '../quarter-coverage.js';
 
 export interface QuarterlyActionDraftJobData {
   /** When the schedule fired (ISO); the scheduler leaves it out and the job uses the time it runs. */
@@ -23,14 +23,8 @@ export interface Quarter {
 
 /** The quarter after the one `date` (YYYY-MM-DD) lies in. */
 export function nextQuarter(date: string): Quarter {
-  const year = Number(date.slice(0, 4));
-  const current = Math.floor((Number(date.slice(5, 7)) - 1) / 3);
-  const nextYear = current === 3 ? year + 1 : year;
-  const number = ((current + 1) % 4) + 1;
-  const startMonth = (number - 1) * 3 + 1;
-  const startsOn = `${nextYear}-${String(startMonth).padStart(2, '0')}-01`;
-  const endsOn = number === 4 ? `${nextYear}-12-31` : addDays(`${nextYear}-${String(startMonth + 3).padStart(2, '0')}-01`, -1);
-  return { year: nextYear, number, startsOn, endsOn };
+  const next = quarterOf(addDays(quarterOf(date).endsOn, 1));
+  return { year: Number(next.key.slice(0, 4)), number: Number(next.key.slice(6)), startsOn: next.startsOn, endsOn: next.endsOn };
 }
 
 /**
