@@ -5,6 +5,8 @@ import {
 
 export const DEMO_SEED = 20_260_101;
 export const DEFAULT_DEMO_HOUSEHOLDS = 24_000;
+/** The demo's graded months before the current one: a year, so trends, upgrades, campaign reports and praise shares show. */
+export const DEFAULT_DEMO_GRADED_MONTHS = 12;
 
 export type PlanUnitKind = 'DISTRICT' | 'STREET' | 'COMMUNITY' | 'COMPOUND';
 export type PlanInstitutionKind = 'EMPLOYER' | 'SCHOOL' | 'DEPARTMENT' | 'PROPERTY_COMPANY' | 'MEDIA';

@@ -25,6 +25,14 @@ export interface DemoDataOptions {
   households: number;
   /** The demo district's objection window in days (households); the default (7) when omitted. */
   objectionWindowDays?: number;
+  /** How many complete months before the current one are inspected and graded (households). */
+  gradedMonths: number;
+  /**
+   * Whether the demo district publishes its own notice rules (notifications): the default's distinguishing praise from
+   * the first graded month, so each month's praise letters go to a few percent of households. Test platforms leave it
+   * out and start from the default rules, which their tests publish over.
+   */
+  districtNoticeRules?: boolean;
 }
 
 /** A service's demo data: written with set-based SQL from the shared deterministic district plan. */

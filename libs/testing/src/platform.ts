@@ -36,6 +36,11 @@ export interface PlatformOptions {
    * households' `objection-window.close` job with a later `firedAt`.
    */
   objectionWindowDays?: number;
+  /**
+   * Complete months before the current one that are inspected and graded. Default 2 (the demo has 12): tests need a
+   * month and the one before it, and each further month costs every platform start its grading and notices.
+   */
+  gradedMonths?: number;
 }
 
 export interface TestPlatform {
@@ -107,7 +112,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     for (const name of SERVICE_NAMES) demoData.set(name, await loadDemoData(name));
     for (const name of SERVICE_NAMES) await demoData.get(name)!.reset(databases.get(name)!);
     for (const name of SERVICE_NAMES) {
-      await demoData.get(name)!.seed(databases.get(name)!, plan, { households: options.households ?? 240, objectionWindowDays: options.objectionWindowDays ?? 0 });
+      await demoData.get(name)!.seed(databases.get(name)!, plan, {
+        households: options.households ?? 240, objectionWindowDays: options.objectionWindowDays ?? 0, gradedMonths: options.gradedMonths ?? 2,
+      });
     }
     // The seed's events (territory, institutions, households, the demo months' grades and completions) fill the other
     // services' copies and start their work (notices, vanguard scores). A test starts once all of it is done, so what it

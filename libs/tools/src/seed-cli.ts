@@ -4,10 +4,11 @@ import { parseServiceEnvironment } from '#libs/platform';
 import { migrateAndSeed } from './seed.js';
 
 /**
- * `npm run seed [-- --households N]`: replaces every service's data with the demo district (fixed seed, so the same
- * ids and names every time) and N households (default 24,000). Refuses to run in production.
+ * `npm run seed [-- --households N] [-- --months M]`: replaces every service's data with the demo district (fixed
+ * seed, so the same ids and names every time), N households (default 24,000) and M graded months (default 12).
+ * Refuses to run in production.
  */
-const { values } = parseArgs({ options: { households: { type: 'string' } } });
+const { values } = parseArgs({ options: { households: { type: 'string' }, months: { type: 'string' } } });
 if (process.env.NODE_ENV === 'production') {
   console.error('npm run seed deletes data; it refuses to run with NODE_ENV=production.');
   process.exit(2);
@@ -17,4 +18,9 @@ if (households !== undefined && !(Number.isInteger(households) && households >= 
   console.error('--households takes a whole number');
   process.exit(2);
 }
-await migrateAndSeed({ households, reset: true, env: (service) => parseServiceEnvironment(service.defaultPort) });
+const gradedMonths = values.months === undefined ? undefined : Number(values.months);
+if (gradedMonths !== undefined && !(Number.isInteger(gradedMonths) && gradedMonths >= 1 && gradedMonths <= 24)) {
+  console.error('--months takes a whole number of months from 1 to 24');
+  process.exit(2);
+}
+await migrateAndSeed({ households, gradedMonths, reset: true, env: (service) => parseServiceEnvironment(service.defaultPort) });

@@ -3,6 +3,7 @@ import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
 import { demoResidentsSql, type DistrictPlan } from '#libs/demo-data';
 import { Outbox } from '#libs/messaging';
 import { GRADING_RULE_SETS, announceMonth, gradeAndPublishChunk } from '../evaluation/grading-sql.js';
+import { closeObjectionWindow } from '../objections/objection-window.js';
 
 /**
  * Residents, commitment letters and a few months of inspections for the seeded households, generated in SQL from
@@ -56,8 +57,10 @@ export async function seedCommitmentLetters(dataSource: DataSource): Promise<num
 
 /**
  * About `perHousehold` inspections per household in `month`, spread over the month's days. A household's habits
- * persist: one in twelve sorts badly (a third of its checks fail), one in six is careless, the rest sort well; a third of
- * the bad ones improve each month, so upgrades show.
+ * persist: one in twelve sorts badly (a third of its checks fail), one in six is careless, the rest sort well. A third
+ * of the bad ones do better in any one month, so upgrades (and relapses) show; and from the third graded month on, one
+ * in twenty of the bad ones mends for good each month (about half by the twelfth), so the district's pass rate rises
+ * over the demo year as the article's "upgrades" describe. `monthIndex` counts the graded months from the oldest.
  */
 export async function seedInspections(dataSource: DataSource, month: string, perHousehold: number, monthIndex: number): Promise<number> {
   const [{ count }] = await dataSource.query(
@@ -74,7 +77,8 @@ export async function seedInspections(dataSource: DataSource, month: string, per
               + ((roll / 19) % 60) * interval '1 minute')::timestamp AT TIME ZONE 'Asia/Shanghai'
        FROM household h
        CROSS JOIN LATERAL (SELECT ${hash(`h.id::text || 'habit'`)} % 100 AS habit,
-                                  ${hash(`h.id::text || 'mends' || $3::text`)} % 3 = 0 AS mended) AS person
+                                  (${hash(`h.id::text || 'mends' || $3::int::text`)} % 3 = 0
+                                   OR $3::int >= 2 + ${hash(`h.id::text || 'mends for good'`)} % 20) AS mended) AS person
        CROSS JOIN LATERAL generate_series(1, greatest(1, $2::int - 2 + ${hash(`h.id::text || $1::text || 'count'`)} % 5)) AS n
        CROSS JOIN LATERAL (SELECT ${hash(`h.id::text || $1::text || n`)} AS roll) AS r
        CROSS JOIN LATERAL (
@@ -95,9 +99,11 @@ export async function seedInspections(dataSource: DataSource, month: string, per
 
 /**
  * Grades `month` for the whole district the way the monthly cycle does (same SQL, same events), synchronously, and
- * announces it: services that start afterwards receive the month's grades through their queues.
+ * announces it: services that start afterwards receive the month's grades through their queues. A past month's
+ * objection window closed long ago (`closeObjectionWindow`), so its notices leave when they are made; the latest
+ * month's stays open for the district's days, as it would a week after grading.
  */
-export async function gradeMonth(dataSource: DataSource, plan: DistrictPlan, month: string): Promise<void> {
+export async function gradeMonth(dataSource: DataSource, plan: DistrictPlan, month: string, options: { closeObjectionWindow: boolean }): Promise<void> {
   const outbox = new Outbox();
   await dataSource.transaction(async (manager) => {
     const ruleSet = await GRADING_RULE_SETS.requireInForce(manager, plan.district.id, month);
@@ -124,13 +130,14 @@ export async function gradeMonth(dataSource: DataSource, plan: DistrictPlan, mon
       [run.id, households, changed],
     );
     await announceMonth(manager, outbox, plan.district.id, month, run.id);
+    if (options.closeObjectionWindow) await closeObjectionWindow(manager, outbox, plan.district.id, month);
   });
 }
 
-/** The demo's evidence: the last two complete months, graded, and the current month so far ungraded. */
-export function demoMonths(now = new Date()): string[] {
+/** The demo's graded months: the last `count` complete months, oldest first; the current month stays ungraded. */
+export function demoMonths(count: number, now = new Date()): string[] {
   const current = shanghaiMonth(now);
-  return [addMonths(current, -2), addMonths(current, -1)];
+  return Array.from({ length: count }, (_, index) => addMonths(current, index - count));
 }
 
 function daysInMonth(month: string): number {

@@ -38,12 +38,13 @@ export const householdsDemoData: DemoData = {
       ]);
     }
     let inspections = 0;
-    for (const [index, month] of demoMonths().entries()) {
+    const months = demoMonths(options.gradedMonths);
+    for (const [index, month] of months.entries()) {
       inspections += await seedInspections(dataSource, month, 4, index);
-      await gradeMonth(dataSource, plan, month);
+      await gradeMonth(dataSource, plan, month, { closeObjectionWindow: index < months.length - 1 });
     }
     const checkIns = await seedPhotoCheckIns(dataSource);
-    return `${written} households, ${residents} residents, ${letters} commitment letters, ${points} collection points, ${calendarDays} days of the 2026 holiday calendar, ${collection.records} collection records (${collection.from} – ${collection.to}), ${inspections} inspections in ${demoMonths().join(' and ')} (graded), ` +
+    return `${written} households, ${residents} residents, ${letters} commitment letters, ${points} collection points, ${calendarDays} days of the 2026 holiday calendar, ${collection.records} collection records (${collection.from} – ${collection.to}), ${inspections} inspections in ${months.length} graded months (${months[0]} – ${months.at(-1)}), ` +
       `${checkIns.checkIns} party members' photo check-ins over 4 weeks (${checkIns.flags} weeks under quota flagged)`;
   },
 };

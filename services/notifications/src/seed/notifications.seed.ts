@@ -1,9 +1,17 @@
+import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
 import type { DemoData } from '#libs/platform';
 
-/** Notifications has no demo data of its own yet: its templates arrive with its migrations. */
+/**
+ * Notifications' demo data is the district's own notice rules; templates and the default rules arrive with its
+ * migrations, and notices with the graded months' events.
+ */
 export const notificationsDemoData: DemoData = {
-  async isEmpty() {
-    return false;
+  /** Empty until its first month's grades arrive or the district publishes rules of its own. */
+  async isEmpty(dataSource) {
+    const [{ empty }] = await dataSource.query(
+      `SELECT NOT EXISTS (SELECT 1 FROM evaluated_month) AND NOT EXISTS (SELECT 1 FROM notice_rule_set WHERE created_by <> 'migration') AS empty`,
+    );
+    return empty;
   },
   /**
    * Empties every table of notifications data; keeps what migrations installed (templates, the default notice rules).
@@ -18,7 +26,20 @@ export const notificationsDemoData: DemoData = {
                                   public_disclosure_entry, public_disclosure, objection_window_closed, objection_hold`);
     await dataSource.query(`DELETE FROM notice_rule_set WHERE created_by <> 'migration'`);
   },
-  async seed() {
-    return 'nothing to seed';
+  /**
+   * The demo district adopted the default's distinguishing praise (the newest default version) at the start of its
+   * graded year, so every demo month praises a few percent of households; an installation's own months before the
+   * default's version keep the earlier rules, as published versions never reach back.
+   */
+  async seed(dataSource, plan, options) {
+    if (!options.districtNoticeRules) return 'no district notice rules (the default rules apply)';
+    const from = addMonths(shanghaiMonth(), -options.gradedMonths);
+    await dataSource.query(
+      `INSERT INTO notice_rule_set (district_id, version, effective_from, rules, description, created_by)
+       SELECT $1, (SELECT max(version) + 1 FROM notice_rule_set), $2, rules, description, 'demo-seed'
+         FROM notice_rule_set WHERE district_id IS NULL ORDER BY effective_from DESC LIMIT 1`,
+      [plan.district.id, monthStart(from)],
+    );
+    return `the district's notice rules from ${from} (the default's distinguishing praise)`;
   },
 };
