@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Permission, Role, hasPermission, isWithinScope, type Caller } from '#libs/auth';
+import { Permission, Role, hasPermission, isWithinScope, partyMemberIdOf, type Caller } from '#libs/auth';
 import { weekStart } from '#libs/calendar';
 import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { fetchKeysetPage, type ConnectionShape, type PageArgs, type Queryable } from '#libs/pagination';
-import { isUuid } from '#libs/platform';
 import { Territory } from '#libs/territory';
 import { updatedRows } from '../outreach/access.js';
 import { CheckInBranch, CheckInReviewStatus, CheckInVerdict } from './check-in-enums.js';
@@ -39,8 +38,10 @@ const REVIEWER_ROLE: Record<CheckInBranch, Role> = {
 export const householdInSubtree = (unit: string) => `h.compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[${unit}::uuid])`;
 
 /**
- * Party members' photo check-ins (党员晒图打卡). A PARTY_MEMBER token's `sub` is the member's party member id, the one
- * recorded on their resident record (`resident.party_member_id`): that is how a check-in finds the member household.
+ * Party members' photo check-ins (党员晒图打卡). A member signs in with their phone login, the token subject
+ * `member-<party member id>` (`partyMemberIdOf`, the same login organization knows as the member's account): the id is
+ * the one recorded on their resident record (`resident.party_member_id`), which is how a check-in finds the member
+ * household.
  */
 @Injectable()
 export class PhotoCheckInService {
@@ -57,17 +58,17 @@ export class PhotoCheckInService {
     const note = normalizeNote(input.note);
     const request = { photoId: input.photoId, takenAt: input.takenAt.toISOString(), note };
     const { id } = await this.idempotency.run(caller, idempotencyKey, 'submitPhotoCheckIn', request, async (manager) => {
-      const { householdId } = await memberHousehold(manager, caller);
+      const { partyMemberId, householdId } = await memberHousehold(manager, caller);
       const [{ found }] = await manager.query(`SELECT EXISTS (SELECT 1 FROM upload WHERE id = $1) AS found`, [input.photoId]);
       if (!found) throw DomainError.badInput('photoId is not an uploaded photo', 'UNKNOWN_PHOTO', { photoId: input.photoId });
       // A concurrent post of the same photo waits for this one and then inserts nothing.
       const inserted: { id: string }[] = await manager.query(
         `INSERT INTO photo_check_in (party_member_id, household_id, photo_id, taken_at, note) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (party_member_id, photo_id) DO NOTHING RETURNING id`,
-        [caller.userId, householdId, input.photoId, input.takenAt, note],
+        [partyMemberId, householdId, input.photoId, input.takenAt, note],
       );
       if (inserted.length === 0) {
-        const [earlier] = await manager.query(`SELECT id FROM photo_check_in WHERE party_member_id = $1 AND photo_id = $2`, [caller.userId, input.photoId]);
+        const [earlier] = await manager.query(`SELECT id FROM photo_check_in WHERE party_member_id = $1 AND photo_id = $2`, [partyMemberId, input.photoId]);
         throw DomainError.conflict('You have already checked in with this photo', 'DUPLICATE_PHOTO', { checkInId: earlier?.id ?? null });
       }
       // The photo becomes this check-in's evidence: the member's own upload, not evidence of anything else.
@@ -94,7 +95,7 @@ export class PhotoCheckInService {
     if (args.branch === CheckInBranch.COMMUNITY && !isWithinScope(caller, row.path)) {
       throw DomainError.forbidden("That member household is outside your community's territory", 'OUT_OF_SCOPE');
     }
-    if (row.partyMemberId === caller.userId) throw DomainError.forbidden('You cannot review your own check-in', 'OWN_CHECK_IN');
+    if (row.partyMemberId === partyMemberIdOf(caller)) throw DomainError.forbidden('You cannot review your own check-in', 'OWN_CHECK_IN');
     if (args.branch === CheckInBranch.WORK && !(await this.isMembersBranchSecretary(caller, row.partyMemberId))) {
       throw DomainError.forbidden(
         "Only the secretary of the member's own work-unit branch reviews for the WORK branch (双重监督)", 'NOT_MEMBERS_BRANCH_SECRETARY');
@@ -121,7 +122,7 @@ export class PhotoCheckInService {
   /** A check-in, for its member, a community secretary of its household's territory, or a branch secretary. */
   async get(caller: Caller, id: string): Promise<PhotoCheckIn> {
     const row = await this.find(id);
-    const own = row.partyMemberId === caller.userId && hasPermission(caller, Permission.CHECK_IN_SUBMIT);
+    const own = row.partyMemberId === partyMemberIdOf(caller) && hasPermission(caller, Permission.CHECK_IN_SUBMIT);
     if (!own && !(hasPermission(caller, Permission.CHECK_IN_REVIEW) && isWithinScope(caller, row.path))) {
       throw DomainError.forbidden('That check-in is outside your territory', 'OUT_OF_SCOPE');
     }
@@ -157,16 +158,16 @@ export class PhotoCheckInService {
   /** The caller's own week: how many check-ins they posted, how many count, and whether the quota is met. */
   async memberWeek(caller: Caller, week: string | null | undefined, now = new Date()): Promise<MemberCheckInWeek> {
     const monday = week ? parseWeek(week) : weekStart(now);
-    const { householdId } = await memberHousehold(this.dataSource, caller);
+    const { partyMemberId, householdId } = await memberHousehold(this.dataSource, caller);
     const [row] = await this.dataSource.query(
       `SELECT count(*)::int AS submitted, count(*) FILTER (WHERE c.review_status <> $3)::int AS counting,
               EXISTS (SELECT 1 FROM check_in_quota_flag f WHERE f.party_member_id = $1 AND f.week = $2) AS flagged
          FROM photo_check_in c WHERE c.party_member_id = $1 AND c.week = $2`,
-      [caller.userId, monday, CheckInReviewStatus.REJECTED],
+      [partyMemberId, monday, CheckInReviewStatus.REJECTED],
     );
     return Object.assign(new MemberCheckInWeek(), {
       labelZh: '党员晒图打卡',
-      partyMemberId: caller.userId,
+      partyMemberId,
       householdId,
       week: monday,
       submitted: row.submitted,
@@ -224,12 +225,14 @@ export class PhotoCheckInService {
 }
 
 /**
- * The member household of the caller: the household of the resident whose party member id is the token's `sub`.
- * BAD_USER_INPUT (NOT_A_REGISTERED_MEMBER) when no resident carries it.
+ * The caller's party member (from their phone login `member-<id>`) and member household: the household of the resident
+ * carrying that party member id. BAD_USER_INPUT (NOT_A_REGISTERED_MEMBER) for any other subject, or when no resident
+ * carries it.
  */
-export async function memberHousehold(db: Queryable, caller: Caller): Promise<{ householdId: string }> {
-  const rows: { householdId: string }[] = isUuid(caller.userId)
-    ? await db.query(`SELECT household_id AS "householdId" FROM resident WHERE party_member_id = $1`, [caller.userId])
+export async function memberHousehold(db: Queryable, caller: Caller): Promise<{ partyMemberId: string; householdId: string }> {
+  const partyMemberId = partyMemberIdOf(caller);
+  const rows: { householdId: string }[] = partyMemberId
+    ? await db.query(`SELECT household_id AS "householdId" FROM resident WHERE party_member_id = $1`, [partyMemberId])
     : [];
   if (rows.length === 0) {
     throw DomainError.badInput(
@@ -237,7 +240,7 @@ export async function memberHousehold(db: Queryable, caller: Caller): Promise<{ 
       'NOT_A_REGISTERED_MEMBER',
     );
   }
-  return rows[0];
+  return { partyMemberId: partyMemberId!, householdId: rows[0].householdId };
 }
 
 function normalizeNote(note: string | null | undefined): string | null {

@@ -87,7 +87,7 @@ async function insertCheckIns(dataSource: EntityManager, weeks: string[]): Promi
   // The demo photos are evidence (the first check-in using each cites it), so nothing treats them as orphans.
   await dataSource.query(
     `INSERT INTO upload_citation (upload_id, record_kind, record_id, household_id, cited_by, cited_at)
-     SELECT DISTINCT ON (photo_id) photo_id, 'CHECK_IN', id, household_id, party_member_id::text, submitted_at
+     SELECT DISTINCT ON (photo_id) photo_id, 'CHECK_IN', id, household_id, 'member-' || party_member_id::text, submitted_at
        FROM photo_check_in ORDER BY photo_id, submitted_at, id
      ON CONFLICT (upload_id) DO NOTHING`,
   );

@@ -1,8 +1,9 @@
 import { announceWorkUnitBranches } from './work-unit-branches-announcement.js';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { type Caller, Permission, hasPermission, isWithinScope } from '#libs/auth';
+import { type Caller, Permission, hasPermission, isPartyMemberLogin, isWithinScope, partyMemberLogin } from '#libs/auth';
 import { shanghaiDate } from '#libs/calendar';
 import { PostgresErrorCode, SqlParams, isPostgresError, violatedConstraint } from '#libs/database';
 import { DomainError } from '#libs/errors';
@@ -109,11 +110,18 @@ export class PartyMemberService {
       const [institution] = await this.dataSource.query(`SELECT 1 FROM institution WHERE id = $1`, [input.institutionId]);
       if (!institution) throw DomainError.notFound('Institution', input.institutionId);
     }
+    // The phone login `member-<id>` is given here and is this member's only (it is the id households knows the member by):
+    // nobody may hand it, or another member's, out as an account.
+    if (input.userId != null && isPartyMemberLogin(input.userId)) {
+      throw DomainError.badInput("A member's phone login member-<id> is given with the record: leave userId empty, or name another account", 'RESERVED_LOGIN');
+    }
+    const memberId = randomUUID();
     try {
       const [{ id }] = await this.dataSource.query(
-        `INSERT INTO party_member (name, phone, user_id, household_id, institution_id, community_id, joined_party_on)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [name, input.phone ?? null, input.userId ?? null, input.householdId ?? null, input.institutionId ?? null, input.communityId ?? null, input.joinedPartyOn ?? null],
+        `INSERT INTO party_member (id, name, phone, user_id, household_id, institution_id, community_id, joined_party_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        [memberId, name, input.phone ?? null, input.userId ?? partyMemberLogin(memberId), input.householdId ?? null, input.institutionId ?? null,
+          input.communityId ?? null, input.joinedPartyOn ?? null],
       );
       return (await this.findByIds([id]))[0];
     } catch (error) {

@@ -53,7 +53,10 @@ export class CreatePartyMemberInput {
   @Field(() => String, { nullable: true, description: 'A mainland mobile number, 11 digits.' })
   phone?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The account (JWT sub) the member signs in with.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The account (JWT sub) the member signs in with to organization; by default (and for check-ins always) their phone login member-<id>.',
+  })
   userId?: string | null;
 
   @Field(() => ID, { nullable: true })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Permission, ROLE_PERMISSIONS, Role, hasPermission, isWithinScope, requirePermission, type Caller } from '#libs/auth';
+import { Permission, ROLE_PERMISSIONS, Role, hasPermission, isWithinScope, partyMemberIdOf, requirePermission, type Caller } from '#libs/auth';
 import { addMonths, monthStart, parseMonth, shanghaiMonth } from '#libs/calendar';
 import { PostgresErrorCode, SqlParams, isPostgresError } from '#libs/database';
 import { DomainError } from '#libs/errors';
@@ -298,8 +298,8 @@ export class VanguardService {
       if (isWithinScope(caller, member.path ?? [])) return;
       throw DomainError.forbidden('That party member lives outside your territory', 'OUT_OF_SCOPE');
     }
-    // The member's account (user_id), or a token whose subject is the member id, as households' check-ins use.
-    if (member.userId !== caller.userId && memberId !== caller.userId) {
+    // The member's account (user_id), or their phone login member-<id>, the one households' check-ins know them by.
+    if (member.userId !== caller.userId && memberId !== partyMemberIdOf(caller)) {
       throw DomainError.forbidden('A party member may read only their own vanguard index', 'OWN_INDEX_ONLY');
     }
   }

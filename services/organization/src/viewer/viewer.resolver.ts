@@ -1,4 +1,6 @@
-import { Context, Field, ObjectType, Query, ResolveField, Resolver, registerEnumType, Parent } from '@nestjs/graphql';
+import { Context, Field, ID, ObjectType, Query, ResolveField, Resolver, registerEnumType, Parent } from '@nestjs/graphql';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { ROLE_LABEL_ZH, Role, type Caller } from '#libs/auth';
 import { CurrentCaller, type RequestContext } from '#libs/platform';
 import { orgUnitLoader } from '../territory/org-unit.loader.js';
@@ -24,9 +26,15 @@ export class Viewer {
   orgUnitId: string | null;
 }
 
+/** The party member the viewer signs in as: the member whose account (`party_member.user_id`) is the token's `sub`. */
+const VIEWER_MEMBER_SQL = `SELECT id FROM party_member WHERE user_id = $1`;
+
 @Resolver(() => Viewer)
 export class ViewerResolver {
-  constructor(private readonly units: OrgUnitService) {}
+  constructor(
+    private readonly units: OrgUnitService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
 
   @Query(() => Viewer)
   viewer(@CurrentCaller() caller: Caller): Viewer {
@@ -43,5 +51,16 @@ export class ViewerResolver {
     if (!viewer.orgUnitId) return null;
     const unit = await orgUnitLoader(context, this.units).load(viewer.orgUnitId);
     return unit ? OrgUnit.from(unit) : null;
+  }
+
+  @ResolveField(() => ID, {
+    nullable: true,
+    description:
+      'The party member you sign in as (your account, for a phone login member-<id> that member): the memberId of your own ' +
+      'vanguardIndex; your check-ins are myPhotoCheckIns. Null when your account is no party member\'s.',
+  })
+  async partyMemberId(@Parent() viewer: Viewer): Promise<string | null> {
+    const [member]: { id: string }[] = await this.dataSource.query(VIEWER_MEMBER_SQL, [viewer.userId]);
+    return member?.id ?? null;
   }
 }

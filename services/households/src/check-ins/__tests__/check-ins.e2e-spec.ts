@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
-import { Role } from '#libs/auth';
+import { Role, partyMemberLogin } from '#libs/auth';
 import { addDays, weekStart } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
 import { errorCodes, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
@@ -34,10 +34,12 @@ interface BadSubmission {
   takenAt?: () => Date;
   photoId?: () => string;
   note?: () => string;
-  sub?: () => string;
+  sub?: (member: Member) => string;
 }
 interface Member {
   id: string;
+  /** Their phone login, the token subject `member-<id>`. */
+  login: string;
   household: HouseholdRow;
   token: string;
 }
@@ -79,7 +81,7 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
   const secretaryOf = (household: HouseholdRow, sub = 'community-secretary-1') =>
     platform.token([Role.COMMUNITY_SECRETARY], communityOf(household), sub);
 
-  /** A resident of `household` registered as a party member, and their token (`sub` = party member id). */
+  /** A resident of `household` registered as a party member, and their token (`sub` = their phone login `member-<id>`). */
   async function newMember(household: HouseholdRow = take(poolA)): Promise<Member> {
     const id = randomUUID();
     await db().query(
@@ -88,7 +90,8 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
     );
     // Registered with the test work-unit branch, whose secretary is branch-secretary-1 (as organization announces it).
     await db().query(`INSERT INTO member_work_unit_copy (party_member_id, branch_id, version) VALUES ($1, $2, 1)`, [id, WORK_UNIT_BRANCH]);
-    return { id, household, token: await platform.token([Role.PARTY_MEMBER], communityOf(household), id) };
+    const login = partyMemberLogin(id);
+    return { id, login, household, token: await platform.token([Role.PARTY_MEMBER], communityOf(household), login) };
   }
 
   /** A photo uploaded by `uploadedBy` (a member posts their own), as POST /uploads leaves it. */
@@ -103,7 +106,7 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
 
   async function submit(member: Member, takenAt: Date, note: string | null = '厨余垃圾已沥水破袋'): Promise<any> {
     const response: any = await platform.query(member.token, SUBMIT, {
-      input: { photoId: await newPhoto(member.id), takenAt: takenAt.toISOString(), note }, key: key('check-in'),
+      input: { photoId: await newPhoto(member.login), takenAt: takenAt.toISOString(), note }, key: key('check-in'),
     });
     expect(response.errors).toBeUndefined();
     return response.data.submitPhotoCheckIn;
@@ -146,7 +149,7 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
     it("records a photo for the member's household, in the week the photo was taken", async () => {
       const member = await newMember();
       const takenAt = new Date(Date.now() - 60_000);
-      const photoId = await newPhoto(member.id);
+      const photoId = await newPhoto(member.login);
       const response: any = await platform.query(member.token, SUBMIT, { input: { photoId, takenAt: takenAt.toISOString(), note: '今天分类很认真' }, key: key('c') });
       expect(response.errors).toBeUndefined();
       expect(response.data.submitPhotoCheckIn).toMatchObject({
@@ -159,7 +162,7 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
 
     it('records a retry with the same idempotency key once, and refuses the key for a different check-in', async () => {
       const member = await newMember();
-      const input = { photoId: await newPhoto(member.id), takenAt: new Date(Date.now() - 120_000).toISOString(), note: null };
+      const input = { photoId: await newPhoto(member.login), takenAt: new Date(Date.now() - 120_000).toISOString(), note: null };
       const idempotencyKey = key('retry');
       const first: any = await platform.query(member.token, SUBMIT, { input, key: idempotencyKey });
       const retry: any = await platform.query(member.token, SUBMIT, { input, key: idempotencyKey });
@@ -168,7 +171,7 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
       expect(retry.data.submitPhotoCheckIn.id).toBe(first.data.submitPhotoCheckIn.id);
       expect(await count(`SELECT count(*)::int AS count FROM photo_check_in WHERE party_member_id = $1`, [member.id])).toBe(1);
 
-      const reused = await platform.query(member.token, SUBMIT, { input: { ...input, photoId: await newPhoto(member.id) }, key: idempotencyKey });
+      const reused = await platform.query(member.token, SUBMIT, { input: { ...input, photoId: await newPhoto(member.login) }, key: idempotencyKey });
       expect(errorCodes(reused)).toEqual(['CONFLICT']);
       expect(reasonOf(reused)).toBe('IDEMPOTENCY_KEY_REUSED');
       expect(await count(`SELECT count(*)::int AS count FROM photo_check_in WHERE party_member_id = $1`, [member.id])).toBe(1);
@@ -176,7 +179,7 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
 
     it('refuses the same photo twice from one member, even under a new key', async () => {
       const member = await newMember();
-      const input = { photoId: await newPhoto(member.id), takenAt: new Date(Date.now() - 60_000).toISOString() };
+      const input = { photoId: await newPhoto(member.login), takenAt: new Date(Date.now() - 60_000).toISOString() };
       const first: any = await platform.query(member.token, SUBMIT, { input, key: key('photo') });
       expect(first.errors).toBeUndefined();
       const again = await platform.query(member.token, SUBMIT, { input, key: key('photo') });
@@ -190,17 +193,18 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
       ['a photo older than 8 days', { takenAt: () => new Date(Date.now() - 9 * 86400_000) }, 'TOO_OLD'],
       ['a photo that was never uploaded', { photoId: () => randomUUID() }, 'UNKNOWN_PHOTO'],
       ['a note longer than 500 characters', { note: () => '拍'.repeat(501) }, 'NOTE_TOO_LONG'],
-      ['a party member no resident is registered as', { sub: () => randomUUID() }, 'NOT_A_REGISTERED_MEMBER'],
-      ['a token whose sub is not a party member id', { sub: () => 'member-without-id' }, 'NOT_A_REGISTERED_MEMBER'],
+      ['a party member no resident is registered as', { sub: () => partyMemberLogin(randomUUID()) }, 'NOT_A_REGISTERED_MEMBER'],
+      ['a token whose sub is not a party member login', { sub: () => 'member-without-id' }, 'NOT_A_REGISTERED_MEMBER'],
+      ["the member's bare id, which is no login", { sub: (member) => member.id }, 'NOT_A_REGISTERED_MEMBER'],
     ];
     it.each(badSubmissions)('refuses %s and writes nothing', async (_case, change, reason) => {
       const member = await newMember();
-      const token = change.sub ? await platform.token([Role.PARTY_MEMBER], communityOf(member.household), change.sub()) : member.token;
+      const token = change.sub ? await platform.token([Role.PARTY_MEMBER], communityOf(member.household), change.sub(member)) : member.token;
       const idempotencyKey = key('bad');
       const before = await checkInCount();
       const response = await platform.query(token, SUBMIT, {
         input: {
-          photoId: change.photoId?.() ?? (await newPhoto(change.sub ? undefined : member.id)),
+          photoId: change.photoId?.() ?? (await newPhoto(change.sub ? undefined : member.login)),
           takenAt: (change.takenAt?.() ?? new Date(Date.now() - 60_000)).toISOString(),
           note: change.note?.() ?? null,
         },
@@ -216,7 +220,7 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
       const [member, other] = [await newMember(), await newMember()];
       const before = await checkInCount();
       const response = await platform.query(member.token, SUBMIT, {
-        input: { photoId: await newPhoto(other.id), takenAt: new Date(Date.now() - 60_000).toISOString() }, key: key('theirs'),
+        input: { photoId: await newPhoto(other.login), takenAt: new Date(Date.now() - 60_000).toISOString() }, key: key('theirs'),
       });
       expect(errorCodes(response)).toEqual(['FORBIDDEN']);
       expect(reasonOf(response)).toBe('NOT_YOUR_PHOTO');
@@ -315,7 +319,7 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
         ['the member', Promise.resolve(member.token), 'COMMUNITY', 'MISSING_PERMISSION'],
         ['a street administrator', platform.token([Role.STREET_ADMIN], platform.plan.streets[0].id), 'COMMUNITY', 'MISSING_PERMISSION'],
         ['a secretary reviewing their own check-in',
-          platform.token([Role.COMMUNITY_SECRETARY, Role.PARTY_MEMBER], communityOf(member.household), member.id), 'COMMUNITY', 'OWN_CHECK_IN'],
+          platform.token([Role.COMMUNITY_SECRETARY, Role.PARTY_MEMBER], communityOf(member.household), member.login), 'COMMUNITY', 'OWN_CHECK_IN'],
       ];
       for (const [who, token, branch, reason] of cases) {
         const response = await review(await token, checkIn.id, branch, 'APPROVED');
@@ -403,7 +407,7 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
       const tuesday = await platform.query(member.token, MY_WEEK, { week: addDays(weekStart(), 1) });
       expect(errorCodes(tuesday)).toEqual(['BAD_USER_INPUT']);
       expect(reasonOf(tuesday)).toBe('NOT_A_MONDAY');
-      const stranger = await platform.query(await platform.token([Role.PARTY_MEMBER], communityOf(member.household), randomUUID()), MY_WEEK, {});
+      const stranger = await platform.query(await platform.token([Role.PARTY_MEMBER], communityOf(member.household), partyMemberLogin(randomUUID())), MY_WEEK, {});
       expect(reasonOf(stranger)).toBe('NOT_A_REGISTERED_MEMBER');
     });
   });

@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { partyMemberLogin } from '#libs/auth';
 
 export interface Unit {
   id: string;
@@ -59,10 +60,12 @@ export class PartyBuilder {
     return { id, path };
   }
 
-  /** A party member signing in as `userId`. */
-  async member(name: string, userId: string | null = `member-${randomUUID()}`): Promise<{ id: string; userId: string | null }> {
-    const [{ id }] = await this.db.query(`INSERT INTO party_member (name, user_id) VALUES ($1, $2) RETURNING id`, [name, userId]);
-    return { id, userId };
+  /** A party member signing in as `userId`: by default their phone login `member-<id>`, as createPartyMember gives it. */
+  async member(name: string, userId?: string | null): Promise<{ id: string; userId: string | null }> {
+    const id = randomUUID();
+    const login = userId === undefined ? partyMemberLogin(id) : userId;
+    await this.db.query(`INSERT INTO party_member (id, name, user_id) VALUES ($1, $2, $3)`, [id, name, login]);
+    return { id, userId: login };
   }
 
   async secretary(partyOrg: Unit, memberId: string, startsOn: string, endsOn: string | null = null): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Role } from '#libs/auth';
+import { Role, partyMemberLogin } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
 import { errorCodes, postGraphQL, startPlatform, type GraphQLResponse, type TestPlatform } from '#libs/testing';
 
@@ -78,6 +78,22 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
          FROM branch_registration WHERE registered_by = 'demo-seed'`);
     expect(registrations.confirmed).toBeGreaterThan(registrations.pending);
     expect(registrations.pending).toBeGreaterThan(0);
+  });
+
+  it("gives a member created without an account their phone login member-<id>, and hands nobody another member's", async () => {
+    const created = (await ok(admin, CREATE_MEMBER, { input: { name: '孙立群', communityId: communityA } })).createPartyMember;
+    const [{ userId }] = await orgDb().query(`SELECT user_id AS "userId" FROM party_member WHERE id = $1`, [created.id]);
+    expect(userId).toBe(partyMemberLogin(created.id));
+    const mine = await ok(await platform.token([Role.PARTY_MEMBER], communityA, userId), `query { myPartyMember { id } viewer { partyMemberId } }`);
+    expect(mine).toEqual({ myPartyMember: { id: created.id }, viewer: { partyMemberId: created.id } });
+
+    const before = await count(`SELECT count(*)::int AS count FROM party_member`);
+    const taken = await platform.query(admin, CREATE_MEMBER, { input: { name: '冒名者', userId: partyMemberLogin(created.id), communityId: communityA } });
+    expect({ codes: errorCodes(taken), reason: reasonOf(taken) }).toEqual({ codes: ['BAD_USER_INPUT'], reason: 'RESERVED_LOGIN' });
+    expect(await count(`SELECT count(*)::int AS count FROM party_member`)).toBe(before);
+    // The database keeps it too: no row carries a login naming another member.
+    await expect(orgDb().query(`UPDATE party_member SET user_id = $2 WHERE id = $1`, [created.id, partyMemberLogin(randomUUID())]))
+      .rejects.toThrow(/party_member_login_names_itself/);
   });
 
   it('builds a hierarchy: community committee under the street committee, its community and compound branches', async () => {

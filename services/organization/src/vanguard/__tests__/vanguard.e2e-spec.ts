@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { Role } from '#libs/auth';
+import { Role, partyMemberLogin } from '#libs/auth';
 import type { DatabaseLogger } from '#libs/database';
 import { EventType, JobName, QueueName, ServiceName, type QueuedEvent } from '#libs/messaging';
 import { errorCodes, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
@@ -546,9 +546,11 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
     const own = await platform.token([Role.PARTY_MEMBER], communityA, m1.userId);
     expect((await index(own, m1.id, MARCH)).score).toBe(78);
     expect(reasonOf(await platform.query(own, INDEX, { member: m2.id, month: MARCH }))).toBe('OWN_INDEX_ONLY');
-    // A token whose subject is the member id (as households' check-ins use) reads that member's own index too.
-    const bySubject = await platform.token([Role.PARTY_MEMBER], communityA, m2.id);
-    expect((await index(bySubject, m2.id, MARCH)).score).toBe(47.5);
+    // The phone login member-<id> is the member's own (as households' check-ins know them); a bare member id is no login.
+    const byLogin = await platform.token([Role.PARTY_MEMBER], communityA, partyMemberLogin(m2.id));
+    expect((await index(byLogin, m2.id, MARCH)).score).toBe(47.5);
+    const bareId = await platform.token([Role.PARTY_MEMBER], communityA, m2.id);
+    expect(reasonOf(await platform.query(bareId, INDEX, { member: m2.id, month: MARCH }))).toBe('OWN_INDEX_ONLY');
     expect(reasonOf(await platform.query(own, RANKING, { month: MARCH, org: communityBranchA }))).toBe('OWN_INDEX_ONLY');
     const resident = await platform.token([Role.RESIDENT], communityA, 'resident-1', m1Household);
     expect(reasonOf(await platform.query(resident, INDEX, { member: m1.id, month: MARCH }))).toBe('MISSING_PERMISSION');
