@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { monthStart, shanghaiDate } from '#libs/calendar';
+import { addMonths, monthStart, shanghaiDate } from '#libs/calendar';
 import type { RuleSetRow } from '#libs/rule-sets';
 import { prepareDisclosureDraft } from '../disclosure/disclosure-draft.js';
 import { announceWithdrawals } from '../webhooks/webhook-fan-out.js';
@@ -41,8 +41,19 @@ export class NoticeGenerator {
     private readonly addressees: NoticeAddressees,
   ) {}
 
-  /** Generates the month's notices if it is complete and not generated yet; returns whether it did. */
+  /**
+   * Generates the month's notices if it is complete and not generated yet; returns whether it did. A district's
+   * months are decided in order: a month waits while an earlier month known here has no notices yet, because praise
+   * for consecutive months reads the earlier months' grades, which may still be arriving (a backlog of months, as a
+   * new installation's first start brings, is processed concurrently). Generating a month then tries the next one.
+   */
   async generateWhenComplete(districtId: string, month: string): Promise<boolean> {
+    const generated = await this.generateMonthWhenComplete(districtId, month);
+    if (generated) await this.generateWhenComplete(districtId, addMonths(month, 1));
+    return generated;
+  }
+
+  private async generateMonthWhenComplete(districtId: string, month: string): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       const [evaluated]: { households: number; generated: boolean }[] = await manager.query(
         `SELECT households, notices_generated_at IS NOT NULL AS generated FROM evaluated_month WHERE district_id = $1 AND month = $2 FOR UPDATE`,
@@ -55,6 +66,15 @@ export class NoticeGenerator {
       );
       if (graded < evaluated.households) {
         this.logger.log(`${month} of ${districtId} waits: ${graded}/${evaluated.households} grades here`);
+        return false;
+      }
+      const [earlier]: { month: string }[] = await manager.query(
+        `SELECT to_char(month, 'YYYY-MM') AS month FROM evaluated_month
+          WHERE district_id = $1 AND month < $2 AND notices_generated_at IS NULL ORDER BY month LIMIT 1`,
+        [districtId, monthStart(month)],
+      );
+      if (earlier) {
+        this.logger.log(`${month} of ${districtId} waits for ${earlier.month}'s notices`);
         return false;
       }
       const ruleSet = await NOTICE_RULE_SETS.requireInForce(manager, districtId, month);
@@ -89,7 +109,7 @@ export class NoticeGenerator {
   /** Tries every month still waiting (after institutions arrive, say). */
   async generateWaitingMonths(): Promise<void> {
     const waiting: { districtId: string; month: string }[] = await this.dataSource.query(
-      `SELECT district_id AS "districtId", to_char(month, 'YYYY-MM') AS month FROM evaluated_month WHERE notices_generated_at IS NULL`,
+      `SELECT district_id AS "districtId", to_char(month, 'YYYY-MM') AS month FROM evaluated_month WHERE notices_generated_at IS NULL ORDER BY month`,
     );
     for (const { districtId, month } of waiting) await this.generateWhenComplete(districtId, month);
   }
