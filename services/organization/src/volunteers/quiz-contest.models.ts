@@ -84,6 +84,8 @@ export interface ContestEntryRow {
   awardedAt: Date | null;
   /** The contest's unit path: organisers with PERSONAL_DATA_READ there read the name in clear. */
   contestPath: string[];
+  /** Retention has masked the stored name: nobody reads it in clear any more. */
+  entrantNameErased: boolean;
 }
 
 export function quizStateAt(opensAt: Date, closesAt: Date, now: Date): VolunteerQuizState {

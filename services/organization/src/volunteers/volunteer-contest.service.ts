@@ -23,7 +23,8 @@ const CONTEST_FROM = `volunteer_contest c JOIN org_unit u ON u.id = c.org_unit_i
 
 const ENTRY_COLUMNS = `e.id, e.contest_id AS "contestId", ev.user_id AS "submitterUserId", e.title, e.description, e.entrant_name AS "entrantName",
   e.school_id AS "schoolId", e.submitted_at AS "submittedAt", e.submitted_at::text AS "submittedAtKey", e.award_rank::int AS "awardRank",
-  et.tier AS award, e.awarded_at AS "awardedAt", e.awarded_at::text AS "awardedAtKey", eu.path::text[] AS "contestPath"`;
+  et.tier AS award, e.awarded_at AS "awardedAt", e.awarded_at::text AS "awardedAtKey", eu.path::text[] AS "contestPath",
+  e.entrant_name_masked_at IS NOT NULL AS "entrantNameErased"`;
 const ENTRY_FROM = `volunteer_contest_entry e JOIN volunteer ev ON ev.id = e.volunteer_id JOIN volunteer_contest ec ON ec.id = e.contest_id
   JOIN org_unit eu ON eu.id = ec.org_unit_id LEFT JOIN volunteer_contest_tier et ON et.contest_id = e.contest_id AND et.rank = e.award_rank`;
 
@@ -221,7 +222,9 @@ export class VolunteerContestService {
    */
   async present(caller: Caller, rows: readonly EntryRow[]): Promise<VolunteerContestEntry[]> {
     const mayRead = this.audit.mayRead(caller);
-    const entries = rows.map((row) => VolunteerContestEntry.from(row, (mayRead && isWithinScope(caller, row.contestPath)) || row.submitterUserId === caller.userId));
+    const entries = rows.map((row) => VolunteerContestEntry.from(
+      row, !row.entrantNameErased && ((mayRead && isWithinScope(caller, row.contestPath)) || row.submitterUserId === caller.userId),
+    ));
     await this.audit.recordRead(caller, 'VolunteerContestEntry', entries.filter((entry) => !entry.personalDataMasked).map((entry) => entry.id));
     return entries;
   }

@@ -9,7 +9,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - `volunteer_contest` (作品征集比赛, e.g. 中小学生垃圾分类优秀作品征集比赛): a theme, entries until `entries_close_at`,
  *   award tiers (一等奖 …) each with a number of awards; `volunteer_contest_entry` is a work submitted by a volunteer
  *   (a student or their guardian) with the entrant's name (usually a minor: personal data, masked on the way out) and
- *   optionally their school; an award names the tier by its rank.
+ *   optionally their school; an award names the tier by its rank. Retention masks the name in place a while after
+ *   the contest's deadline (`entrant_name_masked_at`); the entry and its award stay.
  */
 export class CreateQuizzesAndContests1796000000900 implements MigrationInterface {
   name = 'CreateQuizzesAndContests1796000000900';
@@ -89,6 +90,8 @@ export class CreateQuizzesAndContests1796000000900 implements MigrationInterface
         award_rank   smallint,
         awarded_by   text,
         awarded_at   timestamptz,
+        -- Set when retention masked the entrant's name in place (CONTEST_ENTRANT_RETENTION_DAYS after the deadline).
+        entrant_name_masked_at timestamptz,
         CONSTRAINT volunteer_contest_entry_tier FOREIGN KEY (contest_id, award_rank) REFERENCES volunteer_contest_tier (contest_id, rank),
         CONSTRAINT volunteer_contest_entry_award CHECK ((award_rank IS NULL) = (awarded_at IS NULL) AND (award_rank IS NULL) = (awarded_by IS NULL))
       )`);
