@@ -372,6 +372,14 @@ const volunteerProbe = (field: 'name' | 'phone'): Probe => ({
   reader: Role.COMMUNITY_SECRETARY,
   nonReader: Role.STREET_ADMIN,
 });
+const contestEntryProbe: Probe = {
+  query: 'query($id: ID!) { volunteerContest(id: $id) { results(first: 20) { edges { node { entrantName } } } } }',
+  variables: (fixtures) => ({ id: fixtures.get('contestId') }),
+  values: (data) => nodes(data.volunteerContest.results).map((entry) => entry.entrantName),
+  // A reader of personal data in the contest's territory; the street admin organises contests but reads no personal data.
+  reader: Role.COMMUNITY_SECRETARY,
+  nonReader: Role.STREET_ADMIN,
+};
 const vanguardProbe = (query: 'vanguardIndex' | 'vanguardIndexYear'): Probe => ({
   query: query === 'vanguardIndex'
     ? 'query($id: ID!, $month: String!) { vanguardIndex(memberId: $id, month: $month) { memberName } }'
@@ -413,6 +421,7 @@ const PROBES: Record<string, Probe> = {
   'Notice.textBody': noticeProbe('textBody'),
   'Volunteer.name': volunteerProbe('name'),
   'Volunteer.phone': volunteerProbe('phone'),
+  'VolunteerContestEntry.entrantName': contestEntryProbe,
   'VanguardIndex.memberName': vanguardProbe('vanguardIndex'),
   'VanguardIndexYear.memberName': vanguardProbe('vanguardIndexYear'),
   'PropertyResponsiblePerson.name': responsibleProbe('name'),
@@ -440,6 +449,7 @@ const ARGUMENT_FIXTURES: Record<string, string> = {
   orgUnitId: 'orgUnitId', compoundId: 'orgUnitId', communityId: 'communityId', streetId: 'streetId',
   householdId: 'householdId', residentId: 'residentId', memberId: 'memberId', partyOrgId: 'partyOrgId',
   institutionId: 'institutionId', activityId: 'activityId', teamId: 'teamId',
+  quizId: 'quizId', contestId: 'contestId', entryId: 'entryId',
 };
 
 function documentFor(operation: Operation, fixtures: Map<string, string>): { query: string; variables: Record<string, unknown> } {
@@ -539,6 +549,24 @@ async function arrangeFixtures(
       ORDER BY u.path @> ARRAY[$2::uuid] DESC, a.id LIMIT 1`, [streetId, home.communityId]);
   set('activityId', activity);
   set('VolunteerActivity', activity);
+  // A quiz, and a closed contest with an awarded entry (an entrant's name to probe), of home A's community.
+  const quiz = await one(ServiceName.Organization,
+    `INSERT INTO volunteer_quiz (campaign, title, org_unit_id, opens_at, closes_at, created_by)
+     VALUES ('TRUSTWORTHY_HOMEMAKERS', '矩阵答题', $1, now() - interval '1 day', now() + interval '1 day', 'matrix') RETURNING id`, [home.communityId]);
+  await platform.database(ServiceName.Organization).query(
+    `INSERT INTO volunteer_quiz_question (quiz_id, number, text, options, correct_option) VALUES ($1, 1, '旧报纸属于？', ARRAY['可回收物', '其他垃圾'], 0)`, [quiz]);
+  set('quizId', quiz);
+  set('VolunteerQuiz', quiz);
+  const contest = await one(ServiceName.Organization,
+    `INSERT INTO volunteer_contest (campaign, title, theme, org_unit_id, entries_close_at, created_by)
+     VALUES ('GOLDEN_YOUNGSTERS', '矩阵比赛', '垃圾分类', $1, now() - interval '1 day', 'matrix') RETURNING id`, [home.communityId]);
+  await platform.database(ServiceName.Organization).query(
+    `INSERT INTO volunteer_contest_tier (contest_id, rank, tier, award_count) VALUES ($1, 1, '一等奖', 1)`, [contest]);
+  set('contestId', contest);
+  set('VolunteerContest', contest);
+  set('entryId', await one(ServiceName.Organization,
+    `INSERT INTO volunteer_contest_entry (contest_id, volunteer_id, title, entrant_name, award_rank, awarded_by, awarded_at)
+     SELECT $1, (SELECT id FROM volunteer ORDER BY user_id LIMIT 1), '四色桶的故事', '周小雨', 1, 'matrix', now() RETURNING id`, [contest]));
   set('CollectionPoint', await one(ServiceName.Households,
     `SELECT p.id FROM collection_point p JOIN territory_unit t ON t.id = p.compound_id WHERE t.path @> ARRAY[$1::uuid]
       ORDER BY t.path @> ARRAY[$2::uuid] DESC, p.id LIMIT 1`, [streetId, home.communityId]));

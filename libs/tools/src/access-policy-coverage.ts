@@ -24,6 +24,8 @@ export const NOT_PERSONAL_DATA: Record<string, string> = {
   'PublishedVolunteerActivity.orgUnitName': 'a unit of the territory',
   'UnitAnnualAssessment.name': 'a party organisation or institution',
   'VolunteerActivity.orgUnitName': 'a unit of the territory',
+  'VolunteerQuiz.orgUnitName': 'a unit of the territory',
+  'VolunteerContest.orgUnitName': 'a unit of the territory',
   'VolunteerTeam.name': 'a team',
   'VolunteerTeam.compoundBranchName': 'a party branch',
   'Household.addressMasked': 'whether the address is masked',

@@ -65,6 +65,15 @@ export const organizationPolicies: ServicePolicies = {
     'Mutation.checkInForDay': [territory(P.VOLUNTEER_SIGN_UP, 'activityId')],
     'Query.myVolunteerSignUps': [own(P.VOLUNTEER_SIGN_UP)],
     'Query.volunteerHours': [territory(P.VOLUNTEER_MANAGE)],
+    'Mutation.createVolunteerQuiz': [territory(P.VOLUNTEER_MANAGE)],
+    'Mutation.answerVolunteerQuiz': [territory(P.VOLUNTEER_SIGN_UP, 'quizId')],
+    'Query.volunteerQuizzes': [district(P.VOLUNTEER_SIGN_UP), district(P.TERRITORY_READ)],
+    'Query.volunteerQuiz': [district(P.VOLUNTEER_SIGN_UP), district(P.TERRITORY_READ)],
+    'Mutation.createVolunteerContest': [territory(P.VOLUNTEER_MANAGE)],
+    'Mutation.submitContestEntry': [territory(P.VOLUNTEER_SIGN_UP, 'contestId')],
+    'Mutation.awardContestEntry': [territory(P.VOLUNTEER_MANAGE, 'entryId')],
+    'Query.volunteerContests': [district(P.VOLUNTEER_SIGN_UP), district(P.TERRITORY_READ)],
+    'Query.volunteerContest': [district(P.VOLUNTEER_SIGN_UP), district(P.TERRITORY_READ)],
   },
   references: {
     // Names of units are not personal; the referencing service has already decided the caller may see its record.
@@ -81,5 +90,8 @@ export const organizationPolicies: ServicePolicies = {
     'Volunteer.phone': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL, { alsoTheirOwn: true }),
     'VanguardIndex.memberName': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL),
     'VanguardIndexYear.memberName': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL),
+    // A contest's entrant is usually a minor: in clear only to readers of personal data in the contest's territory and
+    // to whoever submitted the entry; masked (张*明) on every other path, the public results included.
+    'VolunteerContestEntry.entrantName': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL, { alsoTheirOwn: true }),
   },
 };

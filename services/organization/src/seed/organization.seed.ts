@@ -17,7 +17,7 @@ export const organizationDemoData: DemoData = {
   },
 
   async reset(dataSource) {
-    await dataSource.query(`TRUNCATE vanguard_index_month, member_check_in_week, duty_escalation, duty_period, duty_log, idempotency_record, volunteer_day_check_in, volunteer_sign_up, volunteer_activity, volunteer, volunteer_team, leader_liaison, leader, branch_registration, party_org_position, party_member, party_org, institution, org_unit, outbox_event, processed_event, member_household_grade`);
+    await dataSource.query(`TRUNCATE volunteer_contest_entry, volunteer_contest_tier, volunteer_contest, volunteer_quiz_answer, volunteer_quiz_question, volunteer_quiz, vanguard_index_month, member_check_in_week, duty_escalation, duty_period, duty_log, idempotency_record, volunteer_day_check_in, volunteer_sign_up, volunteer_activity, volunteer, volunteer_team, leader_liaison, leader, branch_registration, party_org_position, party_member, party_org, institution, org_unit, outbox_event, processed_event, member_household_grade`);
   },
 
   async seed(dataSource: DataSource, plan: DistrictPlan, options: DemoDataOptions) {

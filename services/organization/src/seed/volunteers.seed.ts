@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 const CAMPAIGNS = `ARRAY['GREEN_PIONEERS', 'TRUSTWORTHY_HOMEMAKERS', 'YOUTH_GREEN_COLLARS', 'GOLDEN_YOUNGSTERS']`;
 const CAMPAIGN_ZH = `ARRAY['绿色先锋', '信义主妇', '青春绿领', '金色少年']`;
@@ -118,7 +118,92 @@ export async function seedVolunteers(dataSource: DataSource): Promise<string> {
        SELECT (SELECT count(*)::int FROM activity) AS activities, (SELECT count(*)::int FROM sign_up) AS "signUps"`,
     );
     const [{ volunteers }] = await manager.query(`SELECT count(*)::int AS volunteers FROM volunteer`);
+    const forms = await seedQuizAndContest(manager);
     return `${teams.length} volunteer teams, ${volunteers} volunteers, ${past.activities} activities last month (${past.signUps} sign-ups, ` +
-      `${past.hours} hours approved), ${upcoming.activities} upcoming (${upcoming.signUps} sign-ups)`;
+      `${past.hours} hours approved), ${upcoming.activities} upcoming (${upcoming.signUps} sign-ups); ${forms}`;
   });
+}
+
+const QUIZ_ID = `md5('demo-volunteer-quiz')::uuid`;
+const CONTEST_ID = `md5('demo-volunteer-contest')::uuid`;
+const QUESTIONS = [
+  { text: '用过的餐巾纸属于哪一类垃圾？', options: ['可回收物', '其他垃圾', '厨余垃圾', '有害垃圾'], correctOption: 1 },
+  { text: '过期药品应投放到哪个桶？', options: ['有害垃圾', '厨余垃圾', '其他垃圾'], correctOption: 0 },
+  { text: '吃剩的西瓜皮属于？', options: ['其他垃圾', '可回收物', '厨余垃圾'], correctOption: 2 },
+  { text: '旧报纸属于？', options: ['可回收物', '其他垃圾'], correctOption: 0 },
+  { text: '废旧电池属于？', options: ['厨余垃圾', '可回收物', '其他垃圾', '有害垃圾'], correctOption: 3 },
+];
+const CHILDREN = `ARRAY['王小雨', '李子涵', '张浩然', '陈欣怡', '杨梓轩', '赵一诺', '周思远', '吴雨桐']`;
+const WORKS = `ARRAY['垃圾分类我先行', '地球妈妈的微笑', '四色桶的故事', '变废为宝', '绿色家园', '小手拉大手', '分类从我做起', '美丽鄞州']`;
+
+/**
+ * One online quiz (婦女姐妹线上答分类, 信义主妇) of the district, open since ten days and for twenty more, answered by
+ * twelve volunteers (choices from md5 of their user id, scored by the same count the service makes); and one finished
+ * contest (中小学生垃圾分类优秀作品征集比赛, 金色少年) with eight entries of students at the district's schools, six of them
+ * awarded (一等奖 ×1, 二等奖 ×2, 三等奖 ×3: every tier used up). Ids are md5 of stable text.
+ */
+async function seedQuizAndContest(manager: EntityManager): Promise<string> {
+  const [district] = await manager.query(`SELECT id FROM org_unit WHERE parent_id IS NULL ORDER BY code LIMIT 1`);
+  if (!district) return 'no quiz or contest (no district)';
+  await manager.query(
+    `INSERT INTO volunteer_quiz (id, campaign, title, description, org_unit_id, opens_at, closes_at, created_by, created_at)
+     VALUES (${QUIZ_ID}, 'TRUSTWORTHY_HOMEMAKERS', '婦女姐妹线上答分类', '信义主妇垃圾分类知识线上答题，每人一次', $1,
+             now() - interval '10 days', now() + interval '20 days', 'seed', now() - interval '11 days')`,
+    [district.id],
+  );
+  await manager.query(
+    `INSERT INTO volunteer_quiz_question (quiz_id, number, text, options, correct_option)
+     SELECT ${QUIZ_ID}, q.number, q.text, ARRAY(SELECT jsonb_array_elements_text(q.options)), q."correctOption"
+       FROM jsonb_to_recordset($1::jsonb) AS q(number int, text text, options jsonb, "correctOption" int)`,
+    [JSON.stringify(QUESTIONS.map((question, index) => ({ ...question, number: index + 1 })))],
+  );
+  const [quiz] = await manager.query(
+    `WITH answerer AS (
+       SELECT v.id, v.user_id FROM volunteer v ORDER BY v.user_id LIMIT 12),
+     answer AS (
+       SELECT a.id AS volunteer_id,
+              ARRAY(SELECT CASE WHEN get_byte(decode(md5(a.user_id || qq.number), 'hex'), 0) % 4 = 0
+                                THEN (qq.correct_option + 1) % cardinality(qq.options) ELSE qq.correct_option END
+                      FROM volunteer_quiz_question qq WHERE qq.quiz_id = ${QUIZ_ID} ORDER BY qq.number)::smallint[] AS choices,
+              get_byte(decode(md5(a.user_id), 'hex'), 0) AS minutes
+         FROM answerer a),
+     inserted AS (
+       INSERT INTO volunteer_quiz_answer (quiz_id, volunteer_id, choices, score, submitted_at)
+       SELECT ${QUIZ_ID}, answer.volunteer_id, answer.choices,
+              (SELECT count(*) FROM volunteer_quiz_question qq WHERE qq.quiz_id = ${QUIZ_ID} AND qq.correct_option = answer.choices[qq.number]),
+              now() - interval '9 days' + make_interval(mins => answer.minutes * 30)
+         FROM answer
+       RETURNING score)
+     SELECT count(*)::int AS answers, coalesce(round(avg(score), 1), 0)::float8 AS average FROM inserted`,
+  );
+
+  await manager.query(
+    `INSERT INTO volunteer_contest (id, campaign, title, theme, description, org_unit_id, entries_close_at, created_by, created_at)
+     VALUES (${CONTEST_ID}, 'GOLDEN_YOUNGSTERS', '中小学生垃圾分类优秀作品征集比赛', '垃圾分类，从我做起',
+             '绘画、手抄报、短视频截图均可', $1, now() - interval '5 days', 'seed', now() - interval '40 days')`,
+    [district.id],
+  );
+  await manager.query(
+    `INSERT INTO volunteer_contest_tier (contest_id, rank, tier, award_count)
+     VALUES (${CONTEST_ID}, 1, '一等奖', 1), (${CONTEST_ID}, 2, '二等奖', 2), (${CONTEST_ID}, 3, '三等奖', 3)`,
+  );
+  const [contest] = await manager.query(
+    `WITH submitter AS (
+       SELECT v.id, row_number() OVER (ORDER BY v.user_id DESC) AS n FROM volunteer v ORDER BY v.user_id DESC LIMIT 8),
+     school AS (
+       SELECT i.id, row_number() OVER (ORDER BY i.credit_code) AS n, count(*) OVER () AS total FROM institution i WHERE i.kind = 'SCHOOL'),
+     inserted AS (
+       INSERT INTO volunteer_contest_entry (id, contest_id, volunteer_id, title, description, entrant_name, school_id, submitted_at,
+                                            award_rank, awarded_by, awarded_at)
+       SELECT md5('demo-volunteer-contest-entry-' || s.n)::uuid, ${CONTEST_ID}, s.id, (${WORKS})[s.n], '手绘作品', (${CHILDREN})[s.n],
+              (SELECT school.id FROM school WHERE school.n = 1 + (s.n - 1) % school.total),
+              now() - interval '20 days' + make_interval(hours => s.n::int),
+              CASE WHEN s.n = 1 THEN 1 WHEN s.n <= 3 THEN 2 WHEN s.n <= 6 THEN 3 END,
+              CASE WHEN s.n <= 6 THEN 'seed' END,
+              CASE WHEN s.n <= 6 THEN now() - interval '2 days' + make_interval(mins => s.n::int) END
+         FROM submitter s
+       RETURNING award_rank)
+     SELECT count(*)::int AS entries, count(award_rank)::int AS awarded FROM inserted`,
+  );
+  return `1 quiz (${quiz.answers} answers, mean score ${quiz.average}), 1 contest (${contest.entries} entries, ${contest.awarded} awarded)`;
 }

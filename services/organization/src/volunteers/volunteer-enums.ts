@@ -108,6 +108,44 @@ export const VOLUNTEER_RULES = {
   maxNameLength: 50,
 } as const;
 
+/** Online quizzes (线上答题), documented in the schema and the README. */
+export const QUIZ_RULES = {
+  minQuestions: 1,
+  maxQuestions: 50,
+  minOptions: 2,
+  maxOptions: 6,
+  maxQuestionLength: 500,
+  maxOptionLength: 200,
+  /** A quiz stays open at most this many days. */
+  maxOpenDays: 90,
+} as const;
+
+/** Contests with entries and awards (作品征集比赛). */
+export const CONTEST_RULES = {
+  maxThemeLength: 200,
+  minTiers: 1,
+  maxTiers: 10,
+  maxTierLength: 20,
+  minAwardCount: 1,
+  maxAwardCount: 100,
+  maxEntrantNameLength: 50,
+  /** Entries one volunteer (a student, or a guardian for their children) may submit to one contest. */
+  maxEntriesPerVolunteer: 5,
+} as const;
+
+/** Where a quiz stands at the server's now: before opens_at, between, from closes_at on. */
+export enum VolunteerQuizState {
+  NOT_OPEN = 'NOT_OPEN',
+  OPEN = 'OPEN',
+  CLOSED = 'CLOSED',
+}
+
+export const VOLUNTEER_QUIZ_STATE_LABEL_ZH: Record<VolunteerQuizState, string> = {
+  [VolunteerQuizState.NOT_OPEN]: '未开始',
+  [VolunteerQuizState.OPEN]: '答题中',
+  [VolunteerQuizState.CLOSED]: '已结束',
+};
+
 const described = (labels: Record<string, string>) =>
   Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
 
@@ -116,3 +154,4 @@ registerEnumType(CampaignOrganiser, { name: 'CampaignOrganiser', description: 'W
 registerEnumType(VolunteerActivityKind, { name: 'VolunteerActivityKind', description: '志愿活动类型', valuesMap: described(VOLUNTEER_ACTIVITY_KIND_LABEL_ZH) });
 registerEnumType(VolunteerActivityStatus, { name: 'VolunteerActivityStatus', valuesMap: described(VOLUNTEER_ACTIVITY_STATUS_LABEL_ZH) });
 registerEnumType(VolunteerSignUpStatus, { name: 'VolunteerSignUpStatus', valuesMap: described(VOLUNTEER_SIGN_UP_STATUS_LABEL_ZH) });
+registerEnumType(VolunteerQuizState, { name: 'VolunteerQuizState', valuesMap: described(VOLUNTEER_QUIZ_STATE_LABEL_ZH) });

@@ -30,7 +30,7 @@ function teamLoader(context: RequestContext, teams: VolunteerTeamService) {
  * Volunteers, masked unless the caller reads personal data or it is the caller's own record; the unmasked ones of a
  * batch (a page of sign-ups or hours) are recorded in personal_data_access in one insert.
  */
-function loadVolunteer(context: RequestContext, teams: VolunteerTeamService, id: string): Promise<Volunteer | null> {
+export function loadVolunteer(context: RequestContext, teams: VolunteerTeamService, id: string): Promise<Volunteer | null> {
   return requestLoader<Volunteer>(
     context, 'Volunteer', async (ids) => byIds(ids, await teams.present(context.caller, await teams.volunteersByIds(ids))),
   ).load(id);

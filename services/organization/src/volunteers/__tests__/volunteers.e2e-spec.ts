@@ -465,4 +465,188 @@ describe('volunteers (志愿服务) through the gateway', () => {
     for (const node of seededInFeed) expect(node).toMatchObject({ status: 'PUBLISHED', capacity: 8, placesLeft: 8 - node.signUpCount });
     expect(seededInFeed.some((n: any) => n.signUpCount > 0)).toBe(true);
   });
+
+  const QUIZ = `id state title questionCount answerCount averageScore questions { number text options correctOption }`;
+  const ANSWER = `mutation($id: ID!, $choices: [Int!]!) { answerVolunteerQuiz(quizId: $id, choices: $choices) { id score questionCount choices correctOptions } }`;
+  const quizInput = (input: Record<string, unknown> = {}) => ({
+    campaign: 'TRUSTWORTHY_HOMEMAKERS', title: '婦女姐妹线上答分类', orgUnitId: communityA,
+    opensAt: new Date(Date.now() - 60_000).toISOString(), closesAt: new Date(Date.now() + 86400_000).toISOString(),
+    questions: [
+      { text: '用过的餐巾纸属于？', options: ['可回收物', '其他垃圾', '厨余垃圾'], correctOption: 1 },
+      { text: '过期药品属于？', options: ['有害垃圾', '其他垃圾'], correctOption: 0 },
+      { text: '西瓜皮属于？', options: ['其他垃圾', '可回收物', '厨余垃圾', '有害垃圾'], correctOption: 2 },
+    ],
+    ...input,
+  });
+  const createQuiz = (token: string, input: Record<string, unknown> = {}) =>
+    platform.query(token, `mutation($input: CreateVolunteerQuizInput!) { createVolunteerQuiz(input: $input) { ${QUIZ} } }`, { input: quizInput(input) });
+
+  it('scores a quiz answered once on the server; refuses bad questions, bad answers, a second answer, and answers before it opens or after it closes, writing nothing', async () => {
+    const quizzes = () => count(`SELECT count(*)::int AS count FROM volunteer_quiz`);
+    const answers = () => count(`SELECT count(*)::int AS count FROM volunteer_quiz_answer`);
+    const quizzesBefore = await quizzes();
+    const oneOption = await createQuiz(secretaryA, { questions: [{ text: '只有一个选项', options: ['其他垃圾'], correctOption: 0 }] });
+    const outOfRange = await createQuiz(secretaryA, { questions: [{ text: '正确选项越界', options: ['A', 'B'], correctOption: 2 }] });
+    for (const refused of [oneOption, outOfRange]) expect([errorCodes(refused), reasonOf(refused)]).toEqual([['BAD_USER_INPUT'], 'INVALID_QUESTION']);
+    expect(errorCodes(await createQuiz(secretaryB))).toEqual(['FORBIDDEN']);
+    expect(await quizzes()).toBe(quizzesBefore);
+
+    const created = await createQuiz(secretaryA);
+    expect(created.errors).toBeUndefined();
+    const quiz = created.data!.createVolunteerQuiz;
+    expect(quiz).toMatchObject({ state: 'OPEN', questionCount: 3, answerCount: 0, averageScore: null });
+    expect(quiz.questions.map((q: any) => q.correctOption)).toEqual([1, 0, 2]);
+
+    const [ann, bea, cai] = [await volunteer(), await volunteer(), await volunteer()];
+    // Participants see the questions, not the correct options, while it is open.
+    const seen = await platform.query(ann.token, `query($id: ID!) { volunteerQuiz(id: $id) { ${QUIZ} myAnswer { id } } }`, { id: quiz.id });
+    expect(seen.errors).toBeUndefined();
+    expect(seen.data!.volunteerQuiz.questions.map((q: any) => q.correctOption)).toEqual([null, null, null]);
+    expect(seen.data!.volunteerQuiz.myAnswer).toBeNull();
+
+    const answered = await platform.query(ann.token, ANSWER, { id: quiz.id, choices: [1, 1, 2] });
+    expect(answered.errors).toBeUndefined();
+    expect(answered.data!.answerVolunteerQuiz).toMatchObject({ score: 2, questionCount: 3, choices: [1, 1, 2], correctOptions: null });
+
+    const before = await answers();
+    const again = await platform.query(ann.token, ANSWER, { id: quiz.id, choices: [1, 0, 2] });
+    expect([errorCodes(again), reasonOf(again)]).toEqual([['CONFLICT'], 'ALREADY_ANSWERED']);
+    for (const choices of [[1, 0], [1, 0, 2, 0], [1, 2, 2], [1, 0, -1]]) {
+      const bad = await platform.query(bea.token, ANSWER, { id: quiz.id, choices });
+      expect([choices, errorCodes(bad), reasonOf(bad)]).toEqual([choices, ['BAD_USER_INPUT'], 'INVALID_ANSWERS']);
+    }
+    expect(await answers()).toBe(before);
+    expect((await platform.query(bea.token, ANSWER, { id: quiz.id, choices: [1, 0, 2] })).data!.answerVolunteerQuiz.score).toBe(3);
+
+    // The organiser reads the results, a page at a time, with the counts; another community's secretary may not.
+    const RESULTS = `query($id: ID!, $after: String) { volunteerQuiz(id: $id) { answerCount averageScore
+      results(first: 1, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { score volunteer { id name } } } } } }`;
+    const first = await platform.query(secretaryA, RESULTS, { id: quiz.id });
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.volunteerQuiz).toMatchObject({ answerCount: 2, averageScore: 2.5 });
+    expect(first.data!.volunteerQuiz.results).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: true } });
+    const second = await platform.query(secretaryA, RESULTS, { id: quiz.id, after: first.data!.volunteerQuiz.results.pageInfo.endCursor });
+    expect([...first.data!.volunteerQuiz.results.edges, ...second.data!.volunteerQuiz.results.edges].map((e: any) => [e.node.volunteer.id, e.node.score]))
+      .toEqual([[ann.id, 2], [bea.id, 3]]);
+    const outside = await platform.query(secretaryB, RESULTS, { id: quiz.id });
+    expect([errorCodes(outside), reasonOf(outside)]).toEqual([['FORBIDDEN'], 'OUT_OF_SCOPE']);
+
+    // Closed (its window moved into the past, as time passing would): no answer is taken, nothing is written, and the
+    // correct options are shown to participants.
+    await db().query(`UPDATE volunteer_quiz SET opens_at = now() - interval '2 days', closes_at = now() - interval '1 minute' WHERE id = $1`, [quiz.id]);
+    const late = await platform.query(cai.token, ANSWER, { id: quiz.id, choices: [1, 0, 2] });
+    expect([errorCodes(late), reasonOf(late)]).toEqual([['BAD_USER_INPUT'], 'QUIZ_CLOSED']);
+    expect(await answers()).toBe(before + 1);
+    expect(await count(`SELECT count(*)::int AS count FROM volunteer_quiz_answer WHERE volunteer_id = $1`, [cai.id])).toBe(0);
+    const afterwards = await platform.query(ann.token, `query($id: ID!) { volunteerQuiz(id: $id) { state questions { correctOption }
+      myAnswer { score choices correctOptions } } }`, { id: quiz.id });
+    expect(afterwards.data!.volunteerQuiz).toEqual({
+      state: 'CLOSED', questions: [{ correctOption: 1 }, { correctOption: 0 }, { correctOption: 2 }],
+      myAnswer: { score: 2, choices: [1, 1, 2], correctOptions: [1, 0, 2] },
+    });
+
+    const tomorrow = await createQuiz(secretaryA, { opensAt: new Date(Date.now() + 86400_000).toISOString(), closesAt: new Date(Date.now() + 2 * 86400_000).toISOString() });
+    const early = await platform.query(cai.token, ANSWER, { id: tomorrow.data!.createVolunteerQuiz.id, choices: [1, 0, 2] });
+    expect([errorCodes(early), reasonOf(early)]).toEqual([['BAD_USER_INPUT'], 'QUIZ_NOT_OPEN']);
+    expect(await answers()).toBe(before + 1);
+  });
+
+  it("takes contest entries until the deadline, awards them after it up to each tier's count, and masks the (minor) entrants' names", async () => {
+    const CONTEST = `id acceptingEntries entryCount tiers { rank tier awardCount awarded }`;
+    const ENTRY = `id title entrantName personalDataMasked award awardRank school { id kind }`;
+    const created = await platform.query(secretaryA, `mutation($input: CreateVolunteerContestInput!) { createVolunteerContest(input: $input) { ${CONTEST} } }`, {
+      input: {
+        campaign: 'GOLDEN_YOUNGSTERS', title: '中小学生垃圾分类优秀作品征集比赛', theme: '垃圾分类，从我做起', orgUnitId: communityA,
+        entriesCloseAt: new Date(Date.now() + 86400_000).toISOString(), tiers: [{ tier: '一等奖', awardCount: 1 }, { tier: '二等奖', awardCount: 1 }],
+      },
+    });
+    expect(created.errors).toBeUndefined();
+    const contest = created.data!.createVolunteerContest;
+    expect(contest).toMatchObject({ acceptingEntries: true, entryCount: 0, tiers: [{ rank: 1, tier: '一等奖', awardCount: 1, awarded: 0 }, { rank: 2, tier: '二等奖' }] });
+
+    const [{ id: schoolId }] = await db().query(`SELECT id FROM institution WHERE kind = 'SCHOOL' ORDER BY id LIMIT 1`);
+    const [parent, pupil, stranger] = [await volunteer(), await volunteer(), await volunteer()];
+    const SUBMIT = `mutation($id: ID!, $input: SubmitContestEntryInput!) { submitContestEntry(contestId: $id, input: $input) { ${ENTRY} } }`;
+    const submit = async (token: string, title: string, entrantName: string) => {
+      const response = await platform.query(token, SUBMIT, { id: contest.id, input: { title, entrantName, schoolId } });
+      expect(response.errors).toBeUndefined();
+      return response.data!.submitContestEntry;
+    };
+    // The submitter reads the name they gave in clear.
+    const painting = await submit(parent.token, '四色桶的故事', '陈小明');
+    expect(painting).toMatchObject({ entrantName: '陈小明', personalDataMasked: false, award: null, school: { id: schoolId, kind: 'SCHOOL' } });
+    const poster = await submit(pupil.token, '地球妈妈的微笑', '李小红');
+    const comic = await submit(pupil.token, '变废为宝', '王小刚');
+
+    const AWARD = `mutation($id: ID!, $tier: String!) { awardContestEntry(entryId: $id, tier: $tier) { ${ENTRY} } }`;
+    const tooSoon = await platform.query(secretaryA, AWARD, { id: painting.id, tier: '一等奖' });
+    expect([errorCodes(tooSoon), reasonOf(tooSoon)]).toEqual([['BAD_USER_INPUT'], 'CONTEST_STILL_OPEN']);
+
+    // The deadline passes (moved into the past, as time passing would): no more entries, nothing written.
+    await db().query(`UPDATE volunteer_contest SET entries_close_at = now() - interval '1 minute' WHERE id = $1`, [contest.id]);
+    const entries = () => count(`SELECT count(*)::int AS count FROM volunteer_contest_entry WHERE contest_id = $1`, [contest.id]);
+    const late = await platform.query(stranger.token, SUBMIT, { id: contest.id, input: { title: '迟到的作品', entrantName: '赵小迟' } });
+    expect([errorCodes(late), reasonOf(late)]).toEqual([['BAD_USER_INPUT'], 'CONTEST_CLOSED']);
+    expect(await entries()).toBe(3);
+
+    const first = await platform.query(secretaryA, AWARD, { id: painting.id, tier: '一等奖' });
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.awardContestEntry).toMatchObject({ award: '一等奖', awardRank: 1 });
+    const full = await platform.query(secretaryA, AWARD, { id: poster.id, tier: '一等奖' });
+    expect([errorCodes(full), reasonOf(full)]).toEqual([['CONFLICT'], 'AWARD_TIER_FULL']);
+    const twice = await platform.query(secretaryA, AWARD, { id: painting.id, tier: '二等奖' });
+    expect([errorCodes(twice), reasonOf(twice)]).toEqual([['CONFLICT'], 'ALREADY_AWARDED']);
+    expect(errorCodes(await platform.query(secretaryB, AWARD, { id: poster.id, tier: '二等奖' }))).toEqual(['FORBIDDEN']);
+    expect(await count(`SELECT count(*)::int AS count FROM volunteer_contest_entry WHERE contest_id = $1 AND award_rank IS NOT NULL`, [contest.id])).toBe(1);
+    expect((await platform.query(streetAdminA, AWARD, { id: poster.id, tier: '二等奖' })).errors).toBeUndefined();
+
+    // The results: awarded entries, highest tier first. The names are in clear only for a reader of personal data in the
+    // contest's territory (the community secretary), masked for the street admin (organises, no personal data), for a
+    // secretary of another community and for a participant who did not submit them.
+    const RESULTS = `query($id: ID!) { volunteerContest(id: $id) { tiers { tier awarded } results(first: 10) { edges { node { id award entrantName personalDataMasked } } } } }`;
+    const resultsFor = async (token: string) => {
+      const response = await platform.query(token, RESULTS, { id: contest.id });
+      expect(response.errors).toBeUndefined();
+      return response.data!.volunteerContest;
+    };
+    const clear = await resultsFor(secretaryA);
+    expect(clear.tiers).toEqual([{ tier: '一等奖', awarded: 1 }, { tier: '二等奖', awarded: 1 }]);
+    expect(clear.results.edges.map((e: any) => e.node)).toEqual([
+      { id: painting.id, award: '一等奖', entrantName: '陈小明', personalDataMasked: false },
+      { id: poster.id, award: '二等奖', entrantName: '李小红', personalDataMasked: false },
+    ]);
+    for (const token of [streetAdminA, secretaryB, stranger.token]) {
+      expect((await resultsFor(token)).results.edges.map((e: any) => [e.node.entrantName, e.node.personalDataMasked]))
+        .toEqual([['陈*明', true], ['李*红', true]]);
+    }
+    const audited = await count(
+      `SELECT count(*)::int AS count FROM personal_data_access WHERE entity = 'VolunteerContestEntry' AND user_id = 'secretary-a' AND entity_ids @> ARRAY[$1::uuid]`,
+      [painting.id],
+    );
+    expect(audited).toBeGreaterThan(0);
+    // Every entry is for the organisers only; the comic was not awarded.
+    const all = await platform.query(streetAdminA, `query($id: ID!) { volunteerContest(id: $id) { entries(first: 10) { totalCount edges { node { id award } } } } }`, { id: contest.id });
+    expect(all.data!.volunteerContest.entries.edges.map((e: any) => [e.node.id, e.node.award])).toEqual([[painting.id, '一等奖'], [poster.id, '二等奖'], [comic.id, null]]);
+    const notYours = await platform.query(stranger.token, `query($id: ID!) { volunteerContest(id: $id) { entries(first: 10) { totalCount } } }`, { id: contest.id });
+    expect([errorCodes(notYours), reasonOf(notYours)]).toEqual([['FORBIDDEN'], 'OUT_OF_SCOPE']);
+  });
+
+  it('demo data: a quiz answered by volunteers with server-consistent scores, and a finished contest with every tier awarded', async () => {
+    const [quiz] = await db().query(
+      `SELECT count(x.id)::int AS answers,
+              count(x.id) FILTER (WHERE x.score = (SELECT count(*) FROM volunteer_quiz_question qq WHERE qq.quiz_id = q.id AND qq.correct_option = x.choices[qq.number]))::int AS consistent
+         FROM volunteer_quiz q JOIN volunteer_quiz_answer x ON x.quiz_id = q.id WHERE q.created_by = 'seed'`,
+    );
+    expect(quiz.answers).toBeGreaterThan(0);
+    expect(quiz.consistent).toBe(quiz.answers);
+    const listed = await platform.query(admin, `{ volunteerContests(campaign: GOLDEN_YOUNGSTERS, first: 50) { edges { node { title acceptingEntries entryCount
+      tiers { awardCount awarded } results(first: 10) { edges { node { entrantName award } } } } } } }`);
+    expect(listed.errors).toBeUndefined();
+    const seeded = listed.data!.volunteerContests.edges.map((e: any) => e.node).find((n: any) => n.title === '中小学生垃圾分类优秀作品征集比赛' && n.tiers.length === 3);
+    expect(seeded.entryCount).toBe(8);
+    for (const tier of seeded.tiers) expect(tier.awarded).toBe(tier.awardCount);
+    expect(seeded.results.edges.map((e: any) => e.node.award)).toEqual(['一等奖', '二等奖', '二等奖', '三等奖', '三等奖', '三等奖']);
+    // A district administrator does not read personal data: the children's names are masked.
+    for (const edge of seeded.results.edges) expect(edge.node.entrantName).toContain('*');
+  });
 });
