@@ -16,6 +16,7 @@ import { ReparentMisplacedPartyOrgs1796000000190 } from './database/migrations/1
 import { AddPersonalDataAccessAge1796000000191 } from './database/migrations/1796000000191-addPersonalDataAccessAge.js';
 import { AnnounceWorkUnitBranches1796000000201 } from './database/migrations/1796000000201-announceWorkUnitBranches.js';
 import { AddMultiDayActivities1796000000810 } from './database/migrations/1796000000810-addMultiDayActivities.js';
+import { AddLeaderDuties1796000000910 } from './database/migrations/1796000000910-addLeaderDuties.js';
 import { GradesModule } from './grades/grades.module.js';
 import { InstitutionEntity } from './institutions/institution.entity.js';
 import { InstitutionsModule } from './institutions/institutions.module.js';
@@ -55,7 +56,7 @@ export const organizationService: ServiceDefinition = {
     CreateDuties1796000000106, CreateVolunteers1796000000107, CreateVanguardIndex1796000000108,
     AnnounceInstitutionsToHouseholds1796000000181,
     ReparentMisplacedPartyOrgs1796000000190, AddPersonalDataAccessAge1796000000191, AnnounceWorkUnitBranches1796000000201,
-    AddMultiDayActivities1796000000810,
+    AddMultiDayActivities1796000000810, AddLeaderDuties1796000000910,
   ],
   module: (runtime) => OrganizationModule.forRoot(runtime),
   demoData: organizationDemoData,
