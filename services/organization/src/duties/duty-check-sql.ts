@@ -60,14 +60,16 @@ export async function closeDutyDay(dataSource: DataSource, day: string, checkedA
 }
 
 /**
- * Closes only the quarterly obligations of the quarter ending on `lastDay` (the demo seed closes a past quarter whose
- * days and months it has no logs for); the job closes quarters through `closeDutyDay`.
+ * Closes the periods [start, end] of one cadence, optionally of some duties only: the demo seed closes past months and
+ * quarters of the leaders' duties it wrote logs for, without closing other posts' periods it has no logs for. The job
+ * closes everything through `closeDutyDay`.
  */
-export async function closeDutyQuarter(dataSource: DataSource, lastDay: string, checkedAt: Date): Promise<{ periods: number; escalations: number }> {
-  if (!isLastDayOfQuarter(lastDay)) throw new Error(`${lastDay} is not the last day of a quarter`);
+export async function closeDutyPeriods(
+  dataSource: DataSource, cadence: DutyCadence, start: string, end: string, checkedAt: Date, duties: DutyKind[] | null = null,
+): Promise<{ periods: number; escalations: number }> {
   return dataSource.transaction(async (manager) => {
     await manager.query(`SELECT pg_advisory_xact_lock($1)`, [DUTY_CHECK_LOCK]);
-    return closePeriods(manager, DutyCadence.QUARTERLY, quarterStart(lastDay), lastDay, checkedAt);
+    return closePeriods(manager, cadence, start, end, checkedAt, duties);
   });
 }
 
@@ -77,7 +79,9 @@ export async function closeDutyQuarter(dataSource: DataSource, lastDay: string, 
  * street committee's) logs performed inside the period, MISSED without any; then an escalation to the parent
  * organisation for each MISSED period of it that has none.
  */
-async function closePeriods(manager: EntityManager, cadence: DutyCadence, start: string, end: string, checkedAt: Date): Promise<{ periods: number; escalations: number }> {
+async function closePeriods(
+  manager: EntityManager, cadence: DutyCadence, start: string, end: string, checkedAt: Date, duties: DutyKind[] | null = null,
+): Promise<{ periods: number; escalations: number }> {
   const [{ count: liaisonPeriods }] = await manager.query(
     `WITH closed AS (
        INSERT INTO duty_period (party_member_id, leader_id, party_org_id, duty, cadence, period_start, period_end, status, logs_count, checked_at)
@@ -86,14 +90,14 @@ async function closePeriods(manager: EntityManager, cadence: DutyCadence, start:
          FROM leader_liaison ll
          JOIN leader ld ON ld.id = ll.leader_id
          JOIN party_org o ON o.org_unit_id = ll.street_id AND o.kind = 'STREET_COMMITTEE'
-         JOIN ${LIAISON_RULES_SQL} ON liaison_rule.cadence = $3
+         JOIN ${LIAISON_RULES_SQL} ON liaison_rule.cadence = $3 AND ($5::text[] IS NULL OR liaison_rule.duty = ANY($5::text[]))
          LEFT JOIN duty_log l ON l.party_org_id = o.id AND l.duty = liaison_rule.duty AND l.performed_on BETWEEN $1::date AND $2::date
         WHERE ll.starts_on <= $2::date AND (ll.ends_on IS NULL OR ll.ends_on >= $2::date)
         GROUP BY ld.party_member_id, ll.leader_id, o.id, liaison_rule.duty, liaison_rule.cadence
        ON CONFLICT (party_org_id, duty, period_start) DO NOTHING
        RETURNING 1)
      SELECT count(*)::int AS count FROM closed`,
-    [start, end, cadence, checkedAt],
+    [start, end, cadence, checkedAt, duties],
   );
   const [{ count: postPeriods }] = await manager.query(
     `WITH closed AS (
@@ -102,14 +106,14 @@ async function closePeriods(manager: EntityManager, cadence: DutyCadence, start:
               CASE WHEN count(l.id) > 0 THEN '${DutyPeriodStatus.MET}' ELSE '${DutyPeriodStatus.MISSED}' END, count(l.id)::int, $4
          FROM party_org_position p
          JOIN party_org o ON o.id = p.party_org_id
-         JOIN ${DUTY_RULES_SQL} ON duty_rule.post_kind = o.kind AND duty_rule.cadence = $3
+         JOIN ${DUTY_RULES_SQL} ON duty_rule.post_kind = o.kind AND duty_rule.cadence = $3 AND ($5::text[] IS NULL OR duty_rule.duty = ANY($5::text[]))
          LEFT JOIN duty_log l ON l.party_org_id = p.party_org_id AND l.duty = duty_rule.duty AND l.performed_on BETWEEN $1::date AND $2::date
         WHERE p.position = 'SECRETARY' AND p.starts_on <= $2::date AND (p.ends_on IS NULL OR p.ends_on >= $2::date)
         GROUP BY p.party_member_id, p.party_org_id, duty_rule.duty, duty_rule.cadence
        ON CONFLICT (party_org_id, duty, period_start) DO NOTHING
        RETURNING 1)
      SELECT count(*)::int AS count FROM closed`,
-    [start, end, cadence, checkedAt],
+    [start, end, cadence, checkedAt, duties],
   );
   const [{ count: escalations }] = await manager.query(
     `WITH escalated AS (
@@ -121,10 +125,11 @@ async function closePeriods(manager: EntityManager, cadence: DutyCadence, start:
               $3
          FROM duty_period d JOIN party_org o ON o.id = d.party_org_id
         WHERE d.cadence = $2 AND d.period_start = $1::date AND d.status = '${DutyPeriodStatus.MISSED}' AND o.parent_id IS NOT NULL
+          AND ($4::text[] IS NULL OR d.duty = ANY($4::text[]))
        ON CONFLICT (duty_period_id) DO NOTHING
        RETURNING 1)
      SELECT count(*)::int AS count FROM escalated`,
-    [start, cadence, checkedAt],
+    [start, cadence, checkedAt, duties],
   );
   return { periods: postPeriods + liaisonPeriods, escalations };
 }
