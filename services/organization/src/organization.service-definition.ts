@@ -17,6 +17,7 @@ import { AddPersonalDataAccessAge1796000000191 } from './database/migrations/179
 import { AnnounceWorkUnitBranches1796000000201 } from './database/migrations/1796000000201-announceWorkUnitBranches.js';
 import { AddMultiDayActivities1796000000810 } from './database/migrations/1796000000810-addMultiDayActivities.js';
 import { CreateQuizzesAndContests1796000000900 } from './database/migrations/1796000000900-createQuizzesAndContests.js';
+import { AddLeaderDuties1796000000910 } from './database/migrations/1796000000910-addLeaderDuties.js';
 import { ReservePartyMemberLogins1796000000920 } from './database/migrations/1796000000920-reservePartyMemberLogins.js';
 import { GradesModule } from './grades/grades.module.js';
 import { InstitutionEntity } from './institutions/institution.entity.js';
@@ -57,7 +58,8 @@ export const organizationService: ServiceDefinition = {
     CreateDuties1796000000106, CreateVolunteers1796000000107, CreateVanguardIndex1796000000108,
     AnnounceInstitutionsToHouseholds1796000000181,
     ReparentMisplacedPartyOrgs1796000000190, AddPersonalDataAccessAge1796000000191, AnnounceWorkUnitBranches1796000000201,
-    AddMultiDayActivities1796000000810, CreateQuizzesAndContests1796000000900, ReservePartyMemberLogins1796000000920,
+    AddMultiDayActivities1796000000810, CreateQuizzesAndContests1796000000900, AddLeaderDuties1796000000910,
+    ReservePartyMemberLogins1796000000920,
   ],
   module: (runtime) => OrganizationModule.forRoot(runtime),
   demoData: organizationDemoData,

@@ -7,7 +7,7 @@ import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { maskName } from '#libs/privacy';
-import { DUTY_CADENCE_LABEL_ZH, DUTY_KINDS, DUTY_KIND_LABEL_ZH, DUTY_RULES, DUTY_RULES_SQL, DutyCadence, DutyPeriodStatus, type DutyKind } from './duty-kinds.js';
+import { DUTY_CADENCE_LABEL_ZH, DUTY_KINDS, DUTY_KIND_LABEL_ZH, DUTY_RULES, DUTY_RULES_SQL, DutyCadence, DutyPeriodStatus, LIAISON_RULES_SQL, type DutyKind } from './duty-kinds.js';
 import type { DutyComplianceArgs, DutyEscalationsArgs, DutyPeriodsArgs } from './duty.inputs.js';
 import {
   DutyCompliance, DutyComplianceRate, DutyEscalation, DutyMemberCompliance, DutyPeriod, MyDuties, MyDuty, type DutyEscalationRow,
@@ -15,14 +15,19 @@ import {
 } from './duty.models.js';
 import { visibleOrgCondition } from './duty-scope.js';
 
-const PERIOD_COLUMNS = `d.id, d.party_member_id AS "partyMemberId", m.name AS "memberName", d.party_org_id AS "partyOrgId", o.name AS "partyOrgName",
+const PERIOD_COLUMNS = `d.id, d.party_member_id AS "partyMemberId", d.leader_id AS "leaderId", coalesce(m.name, ld.name) AS "memberName",
+  d.party_org_id AS "partyOrgId", o.name AS "partyOrgName",
   o.kind AS "partyOrgKind", d.duty, d.period_start AS "periodStart", d.period_end AS "periodEnd", d.status, d.logs_count AS "logsCount",
   d.checked_at AS "checkedAt", d.met_late_at AS "metLateAt", e.escalated_to_party_org_id AS "escalatedToPartyOrgId", eo.name AS "escalatedToPartyOrgName"`;
-const PERIOD_FROM = `duty_period d JOIN party_org o ON o.id = d.party_org_id JOIN party_member m ON m.id = d.party_member_id
+const PERIOD_FROM = `duty_period d JOIN party_org o ON o.id = d.party_org_id
+  LEFT JOIN party_member m ON m.id = d.party_member_id LEFT JOIN leader ld ON ld.id = d.leader_id
   LEFT JOIN duty_escalation e ON e.duty_period_id = d.id LEFT JOIN party_org eo ON eo.id = e.escalated_to_party_org_id`;
 
-/** SQL: period `d` starts in the month whose first day is the placeholder `first`. */
-const inMonth = (first: string) => `d.period_start >= ${first}::date AND d.period_start < (${first}::date + interval '1 month')`;
+/**
+ * SQL: period `d` ends in the month whose first day is the placeholder `first`: a day or month is the month it lies in,
+ * a quarter belongs to its last month (the month it is closed with).
+ */
+const inMonth = (first: string) => `d.period_end >= ${first}::date AND d.period_end < (${first}::date + interval '1 month')`;
 
 /** What the consoles read of duties: closed periods, escalations, compliance rates; and a member's own month. */
 @Injectable()
@@ -65,7 +70,8 @@ export class DutyReportService {
       {
         select: `${PERIOD_COLUMNS}, e.id AS "escalationId", e.repeated, e.created_at AS "createdAt", e.created_at::text AS "createdAtKey", e.resolved_at AS "resolvedAt"`,
         from: `duty_escalation e JOIN duty_period d ON d.id = e.duty_period_id JOIN party_org o ON o.id = d.party_org_id
-               JOIN party_member m ON m.id = d.party_member_id JOIN party_org eo ON eo.id = e.escalated_to_party_org_id`,
+               LEFT JOIN party_member m ON m.id = d.party_member_id LEFT JOIN leader ld ON ld.id = d.leader_id
+               JOIN party_org eo ON eo.id = e.escalated_to_party_org_id`,
         where,
         params,
         orderBy: ['e.created_at', 'e.id'],
@@ -97,38 +103,45 @@ export class DutyReportService {
     return Object.assign(new DutyCompliance(), { month, partyOrgId: scope.partyOrgId, memberId: scope.memberId, total, byDuty, scope });
   }
 
-  /** Per member and duty, of the same periods as `compliance`, ordered by member id. */
+  /**
+   * Per member and duty, of the same periods as `compliance`, ordered by member id (a liaison leader who is not a
+   * party member: by leader id, after the members).
+   */
   async memberCompliance(caller: Caller, scope: DutyScope, args: PageArgs): Promise<ConnectionShape<DutyMemberCompliance>> {
     const params = new SqlParams();
     const where = await this.complianceConditions(caller, scope, params);
-    type Row = { partyMemberId: string; memberName: string; duty: DutyKind; due: number; met: number };
+    type Row = { partyMemberId: string | null; leaderId: string | null; owner: string; memberName: string; duty: DutyKind; due: number; met: number };
     return fetchKeysetPage<Row, DutyMemberCompliance>(
       this.dataSource,
       args,
       {
-        select: `c.party_member_id AS "partyMemberId", m.name AS "memberName", c.duty, c.due, c.met`,
-        from: `(SELECT d.party_member_id, d.duty, count(*)::int AS due, count(*) FILTER (WHERE d.status = '${DutyPeriodStatus.MET}')::int AS met
+        select: `c.party_member_id AS "partyMemberId", c.leader_id AS "leaderId", c.owner, coalesce(m.name, ld.name) AS "memberName", c.duty, c.due, c.met`,
+        from: `(SELECT d.party_member_id, d.leader_id,
+                       coalesce(d.party_member_id::text, '~') || ':' || coalesce(d.leader_id::text, '') AS owner,
+                       d.duty, count(*)::int AS due, count(*) FILTER (WHERE d.status = '${DutyPeriodStatus.MET}')::int AS met
                   FROM duty_period d JOIN party_org o ON o.id = d.party_org_id
                  WHERE ${where.join(' AND ')}
-                 GROUP BY d.party_member_id, d.duty) c
-               JOIN party_member m ON m.id = c.party_member_id`,
+                 GROUP BY d.party_member_id, d.leader_id, d.duty) c
+               LEFT JOIN party_member m ON m.id = c.party_member_id LEFT JOIN leader ld ON ld.id = c.leader_id`,
         where: [],
         params,
-        orderBy: ['c.party_member_id', 'c.duty'],
-        keyOf: (row) => [row.partyMemberId, row.duty],
+        orderBy: ['c.owner', 'c.duty'],
+        keyOf: (row) => [row.owner, row.duty],
       },
       (rows) =>
         rows.map((row) =>
           Object.assign(new DutyMemberCompliance(), {
-            partyMemberId: row.partyMemberId, memberNameMasked: maskName(row.memberName), rate: DutyComplianceRate.of(row.duty, row.due, row.met),
+            partyMemberId: row.partyMemberId, leaderId: row.leaderId, memberNameMasked: maskName(row.memberName),
+            rate: DutyComplianceRate.of(row.duty, row.due, row.met),
           }),
         ),
     );
   }
 
   /**
-   * The caller's own duties in a month (their party member: `party_member.user_id` = the token's `sub`): per post and
-   * duty, periods owed, met so far (closed or not), closed periods missed, and their own logs.
+   * The caller's own duties in a month (their party member: `party_member.user_id` = the token's `sub`): per post (or
+   * street liaised with, for a leader whose `party_member_id` it is) and duty, periods owed, met so far (closed or
+   * not), closed periods missed, and their own logs. A quarterly duty shows the quarter the month lies in.
    */
   async myDuties(caller: Caller, monthArg: string): Promise<MyDuties> {
     const month = parseMonth(monthArg);
@@ -137,24 +150,38 @@ export class DutyReportService {
     const rows: { partyOrgId: string; partyOrgName: string; duty: DutyKind; owed: number; met: number; missed: number; logs: number }[] =
       await this.dataSource.query(
         `WITH bounds AS (SELECT $2::date AS first, ($2::date + interval '1 month' - interval '1 day')::date AS last),
-         posts AS (
-           SELECT p.party_org_id, o.name, duty_rule.duty, duty_rule.cadence,
-                  greatest(p.starts_on, b.first) AS held_from, least(coalesce(p.ends_on, b.last), b.last) AS held_to, b.first, b.last
+         held AS (
+           SELECT p.party_org_id, o.name, duty_rule.duty, duty_rule.cadence, p.starts_on, p.ends_on
              FROM party_org_position p JOIN party_org o ON o.id = p.party_org_id
              JOIN ${DUTY_RULES_SQL} ON duty_rule.post_kind = o.kind
-             CROSS JOIN bounds b
-            WHERE p.party_member_id = $1 AND p.position = 'SECRETARY' AND p.starts_on <= b.last AND (p.ends_on IS NULL OR p.ends_on >= b.first))
+            WHERE p.party_member_id = $1 AND p.position = 'SECRETARY'
+           UNION ALL
+           -- A leader's liaisons, kept on the street's committee.
+           SELECT o.id, o.name, liaison_rule.duty, liaison_rule.cadence, ll.starts_on, ll.ends_on
+             FROM leader ld JOIN leader_liaison ll ON ll.leader_id = ld.id
+             JOIN party_org o ON o.org_unit_id = ll.street_id AND o.kind = 'STREET_COMMITTEE'
+             CROSS JOIN ${LIAISON_RULES_SQL}
+            WHERE ld.party_member_id = $1),
+         posts AS (
+           SELECT h.party_org_id, h.name, h.duty, h.cadence, h.ends_on,
+                  greatest(h.starts_on, b.first) AS held_from, least(coalesce(h.ends_on, b.last), b.last) AS held_to, b.first, b.last,
+                  -- The period the month's duty belongs to: the month, or the quarter the month lies in.
+                  CASE WHEN h.cadence = '${DutyCadence.QUARTERLY}' THEN date_trunc('quarter', b.first)::date ELSE b.first END AS period_first,
+                  CASE WHEN h.cadence = '${DutyCadence.QUARTERLY}' THEN (date_trunc('quarter', b.first) + interval '3 months' - interval '1 day')::date
+                       ELSE b.last END AS period_last
+             FROM held h CROSS JOIN bounds b
+            WHERE h.starts_on <= b.last AND (h.ends_on IS NULL OR h.ends_on >= b.first))
          SELECT po.party_org_id AS "partyOrgId", po.name AS "partyOrgName", po.duty,
                 CASE WHEN po.cadence = '${DutyCadence.DAILY}' THEN po.held_to - po.held_from + 1
-                     ELSE (po.held_to = po.last)::int END AS owed,
+                     ELSE (coalesce(po.ends_on, po.period_last) >= po.period_last)::int END AS owed,
                 CASE WHEN po.cadence = '${DutyCadence.DAILY}' THEN
                        (SELECT count(DISTINCT l.performed_on)::int FROM duty_log l
                          WHERE l.party_org_id = po.party_org_id AND l.duty = po.duty AND l.performed_on BETWEEN po.held_from AND po.held_to)
-                     ELSE ((po.held_to = po.last) AND EXISTS (SELECT 1 FROM duty_log l
-                         WHERE l.party_org_id = po.party_org_id AND l.duty = po.duty AND l.performed_on BETWEEN po.first AND po.last))::int END AS met,
+                     ELSE ((coalesce(po.ends_on, po.period_last) >= po.period_last) AND EXISTS (SELECT 1 FROM duty_log l
+                         WHERE l.party_org_id = po.party_org_id AND l.duty = po.duty AND l.performed_on BETWEEN po.period_first AND po.period_last))::int END AS met,
                 (SELECT count(*)::int FROM duty_period dp
                   WHERE dp.party_member_id = $1 AND dp.party_org_id = po.party_org_id AND dp.duty = po.duty AND dp.status = '${DutyPeriodStatus.MISSED}'
-                    AND dp.period_start BETWEEN po.first AND po.last) AS missed,
+                    AND dp.period_end BETWEEN po.first AND po.last) AS missed,
                 (SELECT count(*)::int FROM duty_log l
                   WHERE l.party_member_id = $1 AND l.party_org_id = po.party_org_id AND l.duty = po.duty AND l.performed_on BETWEEN po.first AND po.last) AS logs
            FROM posts po

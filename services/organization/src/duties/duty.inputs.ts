@@ -5,7 +5,7 @@ import { DUTY_LOG_RULES } from './duty-log-rules.js';
 
 @InputType()
 export class RecordDutyLogInput {
-  @Field(() => DutyKind, { description: 'Which duty: one your SECRETARY post owes on the day performed.' })
+  @Field(() => DutyKind, { description: 'Which duty: one your SECRETARY post (or, for LIAISON_VISIT, your street liaison) owes on the day performed.' })
   duty: DutyKind;
 
   @Field(() => GraphQLISODateTime, { description: 'When it was performed: not in the future. Its Shanghai date decides the period.' })
@@ -13,14 +13,15 @@ export class RecordDutyLogInput {
 
   @Field(() => ID, {
     nullable: true,
-    description: 'Where (PATROL, DOOR_TO_DOOR_EXPLANATION): the community or compound patrolled or visited, inside the post\'s territory.',
+    description: "Where: the community or compound patrolled or visited, inside the post's territory (PATROL, DOOR_TO_DOOR_EXPLANATION); " +
+      'a street, community or compound of the district (DISTRICT_SUPERVISION); the street liaised with or a community or compound of it (LIAISON_VISIT).',
   })
   orgUnitId?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'Which sector unit was supervised (SECTOR_SUPERVISION): one under the department.' })
   institutionId?: string | null;
 
-  @Field(() => String, { nullable: true, description: `Up to ${DUTY_LOG_RULES.maxNoteLength} characters.` })
+  @Field(() => String, { nullable: true, description: `What was found and arranged; up to ${DUTY_LOG_RULES.maxNoteLength} characters.` })
   note?: string | null;
 
   @Field({ description: 'The same key on every retry: the same log comes back and nothing new is written.' })
@@ -29,7 +30,7 @@ export class RecordDutyLogInput {
 
 @ArgsType()
 export class DutyPeriodsArgs extends PageArgs {
-  @Field({ nullable: true, description: 'YYYY-MM: periods starting in that month.' })
+  @Field({ nullable: true, description: 'YYYY-MM: periods ending in that month (a day or month lies in it; a quarter ends in its last month).' })
   month?: string;
 
   @Field(() => ID, { nullable: true, description: 'Periods of posts of this party organisation and its subtree (default: your whole territory).' })
@@ -50,7 +51,7 @@ export class DutyEscalationsArgs extends PageArgs {
   @Field(() => ID, { nullable: true, description: 'Escalations addressed to this party organisation (default: to any in your territory).' })
   partyOrgId?: string | null;
 
-  @Field({ nullable: true, description: 'YYYY-MM: escalations of periods starting in that month.' })
+  @Field({ nullable: true, description: 'YYYY-MM: escalations of periods ending in that month.' })
   month?: string;
 }
 

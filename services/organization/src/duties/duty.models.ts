@@ -17,13 +17,16 @@ export class DutyRuleModel {
   @Field(() => DutyCadence)
   cadence: DutyCadence;
 
-  @Field({ description: '每日 or 每月' })
+  @Field({ description: '每日, 每月 or 每季度' })
   cadenceLabelZh: string;
 
-  @Field({ description: 'The kind of party organisation whose SECRETARY owes it: STREET_COMMITTEE, DEPARTMENT_COMMITTEE or COMMUNITY_COMMITTEE.' })
+  @Field({
+    description: 'Who owes it: the SECRETARY of a party organisation of this kind (DISTRICT_COMMITTEE, STREET_COMMITTEE, DEPARTMENT_COMMITTEE, ' +
+      'COMMUNITY_COMMITTEE), or STREET_LIAISON: the leader of the four bodies who liaises with a street.',
+  })
   postKind: string;
 
-  @Field({ description: 'e.g. 社区党委书记' })
+  @Field({ description: 'e.g. 社区党委书记, 区四套班子联系领导' })
   postLabelZh: string;
 
   static of(duty: DutyKind): DutyRuleModel {
@@ -46,13 +49,15 @@ export interface DutyLogRow {
   performedOn: string;
   orgUnitId: string | null;
   institutionId: string | null;
+  leaderId: string | null;
   note: string | null;
   recordedAt: Date;
 }
 
 export interface DutyPeriodRow {
   id: string;
-  partyMemberId: string;
+  partyMemberId: string | null;
+  leaderId: string | null;
   memberName: string;
   partyOrgId: string;
   partyOrgName: string;
@@ -90,13 +95,16 @@ export class DutyLog {
   @Field(() => DutyCadence)
   cadence: DutyCadence;
 
-  @Field({ description: '每日 or 每月' })
+  @Field({ description: '每日, 每月 or 每季度' })
   cadenceLabelZh: string;
 
-  @Field(() => ID, { description: 'The party member who performed it.' })
+  @Field(() => ID, { description: 'The party member who performed it (for a liaison visit, the leader as a party member).' })
   partyMemberId: string;
 
-  @Field(() => ID, { description: 'The party organisation whose secretary post owes the duty.' })
+  @Field(() => ID, { nullable: true, description: 'The leader who made a liaison visit (对口联系走访); null for other duties.' })
+  leaderId: string | null;
+
+  @Field(() => ID, { description: "The party organisation whose secretary post owes the duty; for a liaison visit, the street's committee." })
   partyOrgId: string;
 
   @Field()
@@ -129,7 +137,8 @@ export class DutyLog {
 }
 
 @ObjectType('DutyPeriod', {
-  description: '履职周期: one closed period (a day of patrol, a month of door-to-door explanation or supervision) of one post, MET or MISSED.',
+  description: '履职周期: one closed period (a day of patrol, a month of door-to-door explanation or supervision, a quarter of liaison visits) ' +
+    'of one post or street liaison, MET or MISSED.',
 })
 export class DutyPeriod {
   @Field(() => ID)
@@ -147,10 +156,17 @@ export class DutyPeriod {
   @Field()
   cadenceLabelZh: string;
 
-  @Field(() => ID, { description: 'Who owed it: the secretary holding the post on the period\'s last day.' })
-  partyMemberId: string;
+  @Field(() => ID, {
+    nullable: true,
+    description: "Who owed it: the secretary holding the post on the period's last day; for a liaison visit, the liaison leader's party " +
+      'member (null when the leader is not a party member).',
+  })
+  partyMemberId: string | null;
 
-  @Field({ description: "The member's name, masked (张*明)." })
+  @Field(() => ID, { nullable: true, description: "For a liaison visit: the leader liaising with the street on the period's last day." })
+  leaderId: string | null;
+
+  @Field({ description: "The member's (or leader's) name, masked (张*明)." })
   memberNameMasked: string;
 
   @Field(() => ID)
@@ -195,6 +211,7 @@ export class DutyPeriod {
       cadence,
       cadenceLabelZh: DUTY_CADENCE_LABEL_ZH[cadence],
       partyMemberId: row.partyMemberId,
+      leaderId: row.leaderId,
       memberNameMasked: maskName(row.memberName),
       partyOrgId: row.partyOrgId,
       partyOrgName: row.partyOrgName,
@@ -293,10 +310,13 @@ export class DutyComplianceRate {
   }
 }
 
-@ObjectType('DutyMemberCompliance', { description: "One member's compliance with one duty in the month." })
+@ObjectType('DutyMemberCompliance', { description: "One member's (or liaison leader's) compliance with one duty in the month." })
 export class DutyMemberCompliance {
-  @Field(() => ID)
-  partyMemberId: string;
+  @Field(() => ID, { nullable: true, description: 'Null for a liaison leader who is not a party member (see leaderId).' })
+  partyMemberId: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The leader, for liaison visits.' })
+  leaderId: string | null;
 
   @Field()
   memberNameMasked: string;
@@ -324,7 +344,7 @@ export class DutyCompliance {
   @Field(() => DutyComplianceRate, { description: 'All duties together.' })
   total: DutyComplianceRate;
 
-  @Field(() => [DutyComplianceRate], { description: 'One per duty kind (all three, due 0 when none was owed).' })
+  @Field(() => [DutyComplianceRate], { description: 'One per duty kind (all of them, due 0 when none was owed).' })
   byDuty: DutyComplianceRate[];
 
   /** Filters for `members`, resolved in DutyComplianceResolver. */
@@ -358,7 +378,10 @@ export class MyDuty {
   @Field()
   partyOrgName: string;
 
-  @Field(() => Int, { description: 'Periods of the month owed by the post (days held for 每日, 1 for 每月 when held on the last day).' })
+  @Field(() => Int, {
+    description: 'Periods of the month owed by the post (days held for 每日; 1 for 每月 when held on the last day; 1 for 每季度 when the ' +
+      "month's quarter is held on its last day).",
+  })
   owed: number;
 
   @Field(() => Int, { description: 'Owed periods met so far: with at least one log of the post, closed or not.' })

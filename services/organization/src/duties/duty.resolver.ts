@@ -8,6 +8,9 @@ import { PartyOrgService } from '../party/party-org.service.js';
 import { PartyOrg } from '../party/party.models.js';
 import { institutionLoader } from '../institutions/institution.loader.js';
 import { partyOrgLoader } from '../party/party.loaders.js';
+import { leaderLoader } from '../leaders/leader.resolver.js';
+import { Leader } from '../leaders/leader.models.js';
+import { LeaderService } from '../leaders/leader.service.js';
 import { OrgUnit } from '../territory/org-unit.model.js';
 import { orgUnitLoader } from '../territory/org-unit.loader.js';
 import { OrgUnitService, canSee } from '../territory/org-unit.service.js';
@@ -27,14 +30,16 @@ export class DutyLogResolver {
     private readonly units: OrgUnitService,
     private readonly institutions: InstitutionService,
     private readonly orgs: PartyOrgService,
+    private readonly leaders: LeaderService,
   ) {}
 
   @Mutation(() => DutyLog, {
     description:
-      '履职记录: records a duty you performed (每日巡查, 每月上门讲解, 每月督查下属行业单位), as the party member your account belongs to. ' +
-      'Your SECRETARY post on that date must owe it (FORBIDDEN NO_SUCH_DUTY otherwise); the place must be in the post\'s territory, or the ' +
-      'unit one of your department\'s sector units. Retrying with the same idempotencyKey returns the same log. A log for a day or month ' +
-      'already closed as MISSED turns it MET.',
+      '履职记录: records a duty you performed (每日巡查, 每月上门讲解, 每月督查下属行业单位, 区委书记现场督导, 对口联系走访), as the party member your ' +
+      'account belongs to. Your SECRETARY post on that date must owe it, or for 对口联系走访 you must be the leader (as their party member) ' +
+      'liaising with a street that day (FORBIDDEN NO_SUCH_DUTY otherwise); the place must be in the post\'s territory (OUTSIDE_TERRITORY) or ' +
+      'the street liaised with (NOT_LIAISON_STREET), or the unit one of your department\'s sector units. Retrying with the same ' +
+      'idempotencyKey returns the same log. A log for a day, month or quarter already closed as MISSED turns it MET.',
   })
   recordDutyLog(@CurrentCaller() caller: Caller, @Args('input') input: RecordDutyLogInput): Promise<DutyLog> {
     if (input.orgUnitId) input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
@@ -42,7 +47,14 @@ export class DutyLogResolver {
     return this.logs.record(caller, input);
   }
 
-  @ResolveField(() => OrgUnit, { nullable: true, description: 'The community or compound patrolled or visited; null when outside your territory.' })
+  @ResolveField(() => Leader, { nullable: true, description: 'The leader who made a liaison visit; null for other duties.' })
+  async leader(@Parent() log: DutyLog, @Context() context: RequestContext): Promise<Leader | null> {
+    if (!log.leaderId) return null;
+    const leader = await leaderLoader(context, this.leaders).load(log.leaderId);
+    return leader ? Leader.from(leader) : null;
+  }
+
+  @ResolveField(() => OrgUnit, { nullable: true, description: 'The street, community or compound patrolled or visited; null when outside your territory.' })
   async orgUnit(@Parent() log: DutyLog, @CurrentCaller() caller: Caller, @Context() context: RequestContext): Promise<OrgUnit | null> {
     if (!log.orgUnitId) return null;
     const unit = await orgUnitLoader(context, this.units).load(log.orgUnitId);
@@ -64,9 +76,19 @@ export class DutyLogResolver {
 
 @Resolver(() => DutyPeriod)
 export class DutyPeriodResolver {
-  constructor(private readonly orgs: PartyOrgService) {}
+  constructor(
+    private readonly orgs: PartyOrgService,
+    private readonly leaders: LeaderService,
+  ) {}
 
-  @ResolveField(() => PartyOrg, { description: 'The party organisation whose secretary post owed the period.' })
+  @ResolveField(() => Leader, { nullable: true, description: "For a liaison visit: the leader liaising with the street on the period's last day." })
+  async leader(@Parent() period: DutyPeriod, @Context() context: RequestContext): Promise<Leader | null> {
+    if (!period.leaderId) return null;
+    const leader = await leaderLoader(context, this.leaders).load(period.leaderId);
+    return leader ? Leader.from(leader) : null;
+  }
+
+  @ResolveField(() => PartyOrg, { description: "The party organisation whose secretary post owed the period (for a liaison visit, the street's committee)." })
   async partyOrg(@Parent() period: DutyPeriod, @Context() context: RequestContext): Promise<PartyOrg> {
     return PartyOrg.from((await partyOrgLoader(context, this.orgs).load(period.partyOrgId))!);
   }
@@ -86,7 +108,7 @@ export class DutyEscalationResolver {
 export class DutyQueryResolver {
   constructor(private readonly reports: DutyReportService) {}
 
-  @Query(() => [DutyRuleModel], { description: '履职要求: the cadence table, which secretary post owes which duty how often (three rows).' })
+  @Query(() => [DutyRuleModel], { description: '履职要求: the cadence table, which post (secretary or street liaison leader) owes which duty how often (one row per DutyKind).' })
   dutyRules(): DutyRuleModel[] {
     return DUTY_KINDS.map(DutyRuleModel.of);
   }

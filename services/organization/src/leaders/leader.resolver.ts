@@ -8,7 +8,8 @@ import { OrgUnitService, canSee } from '../territory/org-unit.service.js';
 import { LeaderService } from './leader.service.js';
 import { CreateLeaderInput, Leader, LeaderConnection, LeaderLiaison, LeaderLiaisonConnection, LeadersArgs, type LeaderRow } from './leader.models.js';
 
-const leaderLoader = (context: RequestContext, leaders: LeaderService) =>
+/** Leaders by id, batched per request. */
+export const leaderLoader = (context: RequestContext, leaders: LeaderService) =>
   requestLoader<LeaderRow>(context, 'Leader', async (ids) => byIds(ids, await leaders.findByIds(ids)));
 
 @Resolver(() => Leader)

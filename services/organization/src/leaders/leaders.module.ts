@@ -7,5 +7,6 @@ import { LeaderService } from './leader.service.js';
 @Module({
   imports: [TerritoryModule],
   providers: [LeaderService, LeaderResolver, LeaderLiaisonResolver, OrgUnitLiaisonResolver],
+  exports: [LeaderService],
 })
 export class LeadersModule {}

@@ -27,7 +27,8 @@ export interface PartyStructureSummary {
  * exactly households' demo party members (the shared derivation in #libs/demo-data), living in their household's
  * community; most are registered with their employer's branch and their compound's (or community's) branch, most of
  * those confirmed. Every organisation gets a secretary who lives or works there (an extra member where none does).
- * Twelve leaders of the four bodies liaise with the streets.
+ * Twelve leaders of the four bodies liaise with the streets; all but one are party members (the district secretary is
+ * the district committee's secretary).
  */
 export async function seedPartyStructure(dataSource: DataSource, plan: DistrictPlan, households: number): Promise<PartyStructureSummary> {
   return dataSource.transaction(async (manager) => {
@@ -201,5 +202,23 @@ async function seedLeaders(manager: EntityManager, plan: DistrictPlan): Promise<
      SELECT md5('leader:' || (1 + s.n % $2))::uuid, s.id, DATE '2023-01-01', DATE '2024-12-31' FROM unnest($1::uuid[]) WITH ORDINALITY AS s(id, n) WHERE s.n <= 4`,
     [plan.streets.map((s) => s.id), LEADER_TITLES.length],
   );
+  // Leaders act on the platform as party members (their liaison visits are recorded as such): the district
+  // secretary (区委书记, the first title) is the district committee's SECRETARY, named as such; the others get a party
+  // member of their own, except the last (a CPPCC vice-chair outside the party, who owes visits but cannot record them).
+  await manager.query(
+    `UPDATE leader l SET party_member_id = p.party_member_id, name = m.name
+       FROM party_org o JOIN party_org_position p ON p.party_org_id = o.id AND p.position = 'SECRETARY' AND p.ends_on IS NULL
+       JOIN party_member m ON m.id = p.party_member_id
+      WHERE o.kind = 'DISTRICT_COMMITTEE' AND l.id = md5('leader:1')::uuid`);
+  await manager.query(
+    `INSERT INTO party_member (id, name, user_id, joined_party_on, commitment_signed_at)
+     SELECT x.id, l.name, 'member-' || x.id, DATE '1985-07-01' + ${hash(`l.id::text || 'joined'`)} % 6000, TIMESTAMPTZ '2025-03-01 09:00+08'
+       FROM leader l CROSS JOIN LATERAL (SELECT md5('party-member:leader:' || l.id)::uuid AS id) x
+      WHERE l.party_member_id IS NULL AND l.id <> md5('leader:' || $1)::uuid`,
+    [LEADER_TITLES.length],
+  );
+  await manager.query(
+    `UPDATE leader l SET party_member_id = m.id FROM party_member m
+      WHERE l.party_member_id IS NULL AND m.id = md5('party-member:leader:' || l.id)::uuid`);
   return LEADER_TITLES.length;
 }

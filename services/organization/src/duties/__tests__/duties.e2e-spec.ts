@@ -9,7 +9,7 @@ import { closeDutyDay } from '../duty-check-sql.js';
 import { PartyBuilder, type Unit } from './party-builder.js';
 
 const LOG_FIELDS = `id duty labelZh cadence cadenceLabelZh partyMemberId partyOrgId partyOrgName performedAt performedOn note
-  orgUnit { id } institution { id kind }`;
+  orgUnit { id } institution { id kind } leaderId leader { id title }`;
 const RECORD = `mutation($input: RecordDutyLogInput!) { recordDutyLog(input: $input) { ${LOG_FIELDS} } }`;
 const PERIOD_FIELDS = `id duty labelZh cadence cadenceLabelZh partyMemberId memberNameMasked partyOrgId partyOrgName periodStart periodEnd
   status statusLabelZh logsCount checkedAt metLateAt escalatedToPartyOrgId escalatedToPartyOrgName`;
@@ -221,6 +221,8 @@ describe('duty cadences (履职) through the gateway', () => {
       const response: any = await platform.query(secretary1.token, `{ dutyRules { duty labelZh cadence cadenceLabelZh postKind postLabelZh } }`);
       expect(response.errors).toBeUndefined();
       expect(response.data.dutyRules).toEqual([
+        { duty: 'DISTRICT_SUPERVISION', labelZh: '区委书记现场督导', cadence: 'MONTHLY', cadenceLabelZh: '每月', postKind: 'DISTRICT_COMMITTEE', postLabelZh: '区委书记' },
+        { duty: 'LIAISON_VISIT', labelZh: '对口联系走访', cadence: 'QUARTERLY', cadenceLabelZh: '每季度', postKind: 'STREET_LIAISON', postLabelZh: '区四套班子联系领导' },
         { duty: 'DOOR_TO_DOOR_EXPLANATION', labelZh: '每月上门讲解', cadence: 'MONTHLY', cadenceLabelZh: '每月', postKind: 'STREET_COMMITTEE', postLabelZh: '镇街党委书记' },
         { duty: 'SECTOR_SUPERVISION', labelZh: '每月督查下属行业单位', cadence: 'MONTHLY', cadenceLabelZh: '每月', postKind: 'DEPARTMENT_COMMITTEE', postLabelZh: '职能部门党委书记（部门负责人）' },
         { duty: 'PATROL', labelZh: '每日巡查', cadence: 'DAILY', cadenceLabelZh: '每日', postKind: 'COMMUNITY_COMMITTEE', postLabelZh: '社区党委书记' },
@@ -297,6 +299,8 @@ describe('duty cadences (履职) through the gateway', () => {
       const compliance = street.data.dutyCompliance;
       expect(compliance.total).toEqual({ duty: null, labelZh: '全部履职事项', cadence: null, due: 6, met: 2, missed: 4, rate: 2 / 6 });
       expect(compliance.byDuty).toEqual([
+        { duty: 'DISTRICT_SUPERVISION', labelZh: '区委书记现场督导', cadence: 'MONTHLY', due: 0, met: 0, missed: 0, rate: null },
+        { duty: 'LIAISON_VISIT', labelZh: '对口联系走访', cadence: 'QUARTERLY', due: 0, met: 0, missed: 0, rate: null },
         { duty: 'DOOR_TO_DOOR_EXPLANATION', labelZh: '每月上门讲解', cadence: 'MONTHLY', due: 0, met: 0, missed: 0, rate: null },
         { duty: 'SECTOR_SUPERVISION', labelZh: '每月督查下属行业单位', cadence: 'MONTHLY', due: 0, met: 0, missed: 0, rate: null },
         { duty: 'PATROL', labelZh: '每日巡查', cadence: 'DAILY', due: 6, met: 2, missed: 4, rate: 2 / 6 },
@@ -437,12 +441,201 @@ describe('duty cadences (履职) through the gateway', () => {
       expect(met).toBeGreaterThan(daily.length * 0.7);
       // What the job would do on the 1st of August has been done.
       expect(await closeDutyDay(db(), '2025-07-31', new Date(at('2025-08-01', '00:30')))).toMatchObject({ periods: 0, escalations: 0 });
+
+      // The "1": the last quarter closed by then (April–June), its liaison visits and the district secretary's months.
+      expect(summary).toMatch(/\d+ liaison visits and \d+ on-site supervisions of the quarter from 2025-04-01/);
+      const leaderPeriods: any[] = await db().query(
+        `SELECT d.duty, d.cadence, d.period_start::text AS start, d.status, d.logs_count AS logs, d.leader_id IS NOT NULL AS "hasLeader",
+                (SELECT count(*)::int FROM duty_log l
+                  WHERE l.party_org_id = d.party_org_id AND l.duty = d.duty AND l.performed_on BETWEEN d.period_start AND d.period_end) AS "actualLogs",
+                EXISTS (SELECT 1 FROM duty_escalation e WHERE e.duty_period_id = d.id) AS escalated
+           FROM duty_period d WHERE d.duty IN ('LIAISON_VISIT', 'DISTRICT_SUPERVISION') AND d.period_start BETWEEN '2025-04-01' AND '2025-06-30'`,
+      );
+      const liaisons = leaderPeriods.filter((p) => p.duty === 'LIAISON_VISIT');
+      expect(liaisons.length).toBeGreaterThan(0);
+      for (const period of liaisons) expect(period).toMatchObject({ cadence: 'QUARTERLY', start: '2025-04-01', hasLeader: true, escalated: period.status === 'MISSED' });
+      // May was closed MISSED by the check earlier in this file, before the seed; June's supervision was seeded and met.
+      expect(leaderPeriods.filter((p) => p.duty === 'DISTRICT_SUPERVISION').map((p) => [p.start, p.status]).sort()).toEqual([
+        ['2025-04-01', 'MISSED'], ['2025-05-01', 'MISSED'], ['2025-06-01', 'MET'],
+      ]);
+      for (const period of leaderPeriods) {
+        expect(period.logs).toBe(period.actualLogs);
+        expect(period.status).toBe(period.logs > 0 ? 'MET' : 'MISSED');
+      }
     });
 
     it('writes nothing for a month without secretary posts', async () => {
       const before = await logCount();
       expect(await seedDuties(db(), new Date(at('2000-02-15', '12:00')))).toBe('no duties (no secretary posts)');
       expect(await logCount()).toBe(before);
+    });
+  });
+
+  describe('the duties of the "1": leaders\' liaison visits and the district secretary\'s on-site supervision', () => {
+    const LEADER_PERIODS = `query($month: String, $org: ID, $duty: DutyKind) {
+      dutyPeriods(month: $month, partyOrgId: $org, duty: $duty, first: 500) {
+        totalCount edges { node { duty cadence cadenceLabelZh partyOrgId partyMemberId leaderId memberNameMasked periodStart periodEnd status logsCount
+          escalatedToPartyOrgId leader { id } } } } }`;
+    let liaisonStreet: Unit;
+    let liaisonCommunity: Unit;
+    let unvisitedStreet: Unit;
+    let liaisonCommittee: Unit;
+    let unvisitedCommittee: Unit;
+    let visitor: Holder & { leaderId: string };
+    let absentee: Holder & { leaderId: string };
+    let districtSecretary: Holder;
+
+    const leaderLogCount = () => count(`SELECT count(*)::int AS count FROM duty_log WHERE duty IN ('LIAISON_VISIT', 'DISTRICT_SUPERVISION')`);
+
+    beforeAll(async () => {
+      liaisonStreet = await build.orgUnit('STREET', district, '联系测试街道');
+      liaisonCommunity = await build.orgUnit('COMMUNITY', liaisonStreet, '联系社区');
+      unvisitedStreet = await build.orgUnit('STREET', district, '未走访街道');
+      liaisonCommittee = await build.partyOrg('STREET_COMMITTEE', districtCommittee, { orgUnitId: liaisonStreet.id }, '联系测试街道党工委');
+      unvisitedCommittee = await build.partyOrg('STREET_COMMITTEE', districtCommittee, { orgUnitId: unvisitedStreet.id }, '未走访街道党工委');
+      // Leaders are created and assigned through the API; each is a party member and signs in as one.
+      const leader = async (name: string, title: string, street: Unit) => {
+        const member = await build.member(name);
+        const created: any = await platform.query(districtAdmin, `mutation($input: CreateLeaderInput!) { createLeader(input: $input) { id } }`, {
+          input: { name, body: 'GOVERNMENT', title, partyMemberId: member.id },
+        });
+        expect(created.errors).toBeUndefined();
+        const leaderId = created.data.createLeader.id;
+        const assigned: any = await platform.query(districtAdmin, `mutation($l: ID!, $s: ID!) { assignLiaison(leaderId: $l, streetId: $s, startsOn: "2024-10-01") { id } }`, {
+          l: leaderId, s: street.id,
+        });
+        expect(assigned.errors).toBeUndefined();
+        return { memberId: member.id, leaderId, token: await platform.token([Role.PARTY_MEMBER], district.id, member.userId!) };
+      };
+      visitor = await leader('钱副区', '副区长（测试）', liaisonStreet);
+      absentee = await leader('孙副区', '副区长（测试二）', unvisitedStreet);
+      // The district committee's secretary from 2024-10-01 (the seeded one hands over the day before).
+      await db().query(`DELETE FROM party_org_position WHERE party_org_id = $1 AND starts_on > '2024-09-30'`, [districtCommittee.id]);
+      await db().query(
+        `UPDATE party_org_position SET ends_on = '2024-09-30' WHERE party_org_id = $1 AND position = 'SECRETARY' AND ends_on IS NULL`,
+        [districtCommittee.id],
+      );
+      const secretary = await build.member('郑书记');
+      await build.secretary(districtCommittee, secretary.id, '2024-10-01');
+      districtSecretary = { memberId: secretary.id, token: await platform.token([Role.PARTY_MEMBER], district.id, secretary.userId!) };
+    });
+
+    it('records a leader\'s visit to the street they liaise with, and refuses another street, another date and non-leaders, writing nothing', async () => {
+      const log = await recorded(visitor, { duty: 'LIAISON_VISIT', performedAt: at('2024-11-05', '14:00'), orgUnitId: liaisonCommunity.id, note: '走访社区，协调清运' });
+      expect(log).toMatchObject({
+        duty: 'LIAISON_VISIT', labelZh: '对口联系走访', cadence: 'QUARTERLY', cadenceLabelZh: '每季度', partyMemberId: visitor.memberId,
+        leaderId: visitor.leaderId, partyOrgId: liaisonCommittee.id, performedOn: '2024-11-05', note: '走访社区，协调清运',
+        orgUnit: { id: liaisonCommunity.id }, leader: { id: visitor.leaderId, title: '副区长（测试）' },
+      });
+      const before = await leaderLogCount();
+      const otherStreet = await record(visitor, { duty: 'LIAISON_VISIT', performedAt: at('2024-11-06'), orgUnitId: unvisitedStreet.id });
+      expect([codeOf(otherStreet), reasonOf(otherStreet)]).toEqual(['BAD_USER_INPUT', 'NOT_LIAISON_STREET']);
+      const beforeLiaison = await record(visitor, { duty: 'LIAISON_VISIT', performedAt: at('2024-09-30'), orgUnitId: liaisonStreet.id });
+      expect([codeOf(beforeLiaison), reasonOf(beforeLiaison)]).toEqual(['FORBIDDEN', 'NO_SUCH_DUTY']);
+      const notLeader = await record(plainMember, { duty: 'LIAISON_VISIT', performedAt: at('2024-11-06'), orgUnitId: liaisonStreet.id });
+      expect([codeOf(notLeader), reasonOf(notLeader)]).toEqual(['FORBIDDEN', 'NO_SUCH_DUTY']);
+      // A leader is not the district secretary.
+      const notSecretary = await record(visitor, { duty: 'DISTRICT_SUPERVISION', performedAt: at('2024-11-06'), orgUnitId: liaisonStreet.id });
+      expect([codeOf(notSecretary), reasonOf(notSecretary)]).toEqual(['FORBIDDEN', 'NO_SUCH_DUTY']);
+      expect(await leaderLogCount()).toBe(before);
+    });
+
+    it('records the district secretary\'s on-site supervision anywhere in the district, only while holding the post', async () => {
+      const log = await recorded(districtSecretary, { duty: 'DISTRICT_SUPERVISION', performedAt: at('2024-12-10'), orgUnitId: liaisonStreet.id, note: '现场督导' });
+      expect(log).toMatchObject({
+        duty: 'DISTRICT_SUPERVISION', labelZh: '区委书记现场督导', cadence: 'MONTHLY', partyMemberId: districtSecretary.memberId, leaderId: null,
+        partyOrgId: districtCommittee.id, orgUnit: { id: liaisonStreet.id }, leader: null,
+      });
+      const before = await leaderLogCount();
+      const notYet = await record(districtSecretary, { duty: 'DISTRICT_SUPERVISION', performedAt: at('2024-09-20'), orgUnitId: liaisonStreet.id });
+      expect([codeOf(notYet), reasonOf(notYet)]).toEqual(['FORBIDDEN', 'NO_SUCH_DUTY']);
+      const street = await record(streetSecretary, { duty: 'DISTRICT_SUPERVISION', performedAt: at('2024-12-10'), orgUnitId: community1.id });
+      expect([codeOf(street), reasonOf(street)]).toEqual(['FORBIDDEN', 'NO_SUCH_DUTY']);
+      expect(await leaderLogCount()).toBe(before);
+    });
+
+    it('closes the month\'s supervision and the quarter\'s liaison visits: a street without a visit is a miss, escalated once to the district committee', async () => {
+      await runCheck(at('2024-12-01', '00:30'));
+      await runCheck(at('2025-01-01', '00:30'));
+      const snapshot = async () => [
+        await db().query(`SELECT id, status, logs_count, checked_at FROM duty_period ORDER BY id`),
+        await db().query(`SELECT id, duty_period_id, created_at FROM duty_escalation ORDER BY id`),
+      ];
+      const before = await snapshot();
+      await runCheck(at('2025-01-01', '00:30'));
+      await runCheck(at('2025-01-01', '09:10'));
+      expect(await snapshot()).toEqual(before);
+
+      const quarter: any = await platform.query(districtAdmin, LEADER_PERIODS, { month: '2024-12', duty: 'LIAISON_VISIT' });
+      expect(quarter.errors).toBeUndefined();
+      const byOrg = new Map(quarter.data.dutyPeriods.edges.map((e: any) => [e.node.partyOrgId, e.node]));
+      expect(byOrg.get(liaisonCommittee.id)).toMatchObject({
+        cadence: 'QUARTERLY', cadenceLabelZh: '每季度', partyMemberId: visitor.memberId, leaderId: visitor.leaderId, leader: { id: visitor.leaderId },
+        memberNameMasked: '钱*区', periodStart: '2024-10-01', periodEnd: '2024-12-31', status: 'MET', logsCount: 1, escalatedToPartyOrgId: null,
+      });
+      expect(byOrg.get(unvisitedCommittee.id)).toMatchObject({
+        leaderId: absentee.leaderId, periodStart: '2024-10-01', periodEnd: '2024-12-31', status: 'MISSED', logsCount: 0, escalatedToPartyOrgId: districtCommittee.id,
+      });
+      // Recorded once: one period and one escalation, whatever the reruns.
+      expect(await count(`SELECT count(*)::int AS count FROM duty_period WHERE party_org_id = $1 AND duty = 'LIAISON_VISIT'`, [unvisitedCommittee.id])).toBe(1);
+      const escalations: any = await platform.query(districtAdmin, ESCALATIONS, { org: districtCommittee.id, month: '2024-12', first: 500 });
+      const liaisonMisses = escalations.data.dutyEscalations.edges.map((e: any) => e.node).filter((n: any) => n.period.duty === 'LIAISON_VISIT');
+      expect(liaisonMisses.filter((n: any) => n.period.partyOrgId === unvisitedCommittee.id)).toHaveLength(1);
+      expect(liaisonMisses.some((n: any) => n.period.partyOrgId === liaisonCommittee.id)).toBe(false);
+
+      // The district secretary: November without a supervision (missed), December with one (met); nobody above to escalate to.
+      const supervision: any = await platform.query(districtAdmin, LEADER_PERIODS, { duty: 'DISTRICT_SUPERVISION', org: districtCommittee.id });
+      const months = supervision.data.dutyPeriods.edges.map((e: any) => e.node).filter((p: any) => p.partyMemberId === districtSecretary.memberId);
+      expect(months.map((p: any) => [p.periodStart, p.periodEnd, p.status, p.logsCount, p.escalatedToPartyOrgId])).toEqual([
+        ['2024-12-01', '2024-12-31', 'MET', 1, null],
+        ['2024-11-01', '2024-11-30', 'MISSED', 0, null],
+      ]);
+
+      // Compliance the district sees, per street and for the district secretary.
+      const rates = async (args: Record<string, unknown>) => {
+        const response: any = await platform.query(districtAdmin, COMPLIANCE, { month: '2024-12', ...args });
+        expect(response.errors).toBeUndefined();
+        return response.data.dutyCompliance;
+      };
+      expect((await rates({ org: liaisonCommittee.id })).byDuty.find((r: any) => r.duty === 'LIAISON_VISIT')).toEqual({
+        duty: 'LIAISON_VISIT', labelZh: '对口联系走访', cadence: 'QUARTERLY', due: 1, met: 1, missed: 0, rate: 1,
+      });
+      const unvisited = await rates({ org: unvisitedCommittee.id });
+      expect(unvisited.total).toMatchObject({ due: 1, met: 0, missed: 1, rate: 0 });
+      expect(unvisited.members.edges.map((e: any) => e.node)).toEqual([
+        { partyMemberId: absentee.memberId, memberNameMasked: '孙*区', rate: expect.objectContaining({ duty: 'LIAISON_VISIT', due: 1, met: 0 }) },
+      ]);
+      expect((await rates({ member: districtSecretary.memberId })).total).toMatchObject({ due: 1, met: 1, missed: 0 });
+      expect((await rates({ month: '2024-11', member: districtSecretary.memberId })).total).toMatchObject({ due: 1, met: 0, missed: 1 });
+
+      // The leader sees their own liaison in 我的履职.
+      const mine: any = await platform.query(visitor.token, MY_DUTIES, { month: '2024-11' });
+      expect(mine.errors).toBeUndefined();
+      expect(mine.data.myDuties.duties).toEqual([{
+        duty: 'LIAISON_VISIT', labelZh: '对口联系走访', cadence: 'QUARTERLY', cadenceLabelZh: '每季度', partyOrgId: liaisonCommittee.id,
+        partyOrgName: '联系测试街道党工委', owed: 1, met: 1, missed: 0, logs: 1,
+      }]);
+      const absent: any = await platform.query(absentee.token, MY_DUTIES, { month: '2024-12' });
+      expect(absent.data.myDuties.duties).toEqual([expect.objectContaining({ duty: 'LIAISON_VISIT', owed: 1, met: 0, missed: 1, logs: 0 })]);
+    });
+
+    it('lets a street see its own liaison visits, and nobody else\'s', async () => {
+      const streetToken = await platform.token([Role.STREET_ADMIN], unvisitedStreet.id, 'street-admin-unvisited');
+      const own: any = await platform.query(streetToken, LEADER_PERIODS, { month: '2024-12', duty: 'LIAISON_VISIT' });
+      expect(own.errors).toBeUndefined();
+      expect(own.data.dutyPeriods.edges.map((e: any) => [e.node.partyOrgId, e.node.status])).toEqual([[unvisitedCommittee.id, 'MISSED']]);
+      const other = await platform.query(streetToken, LEADER_PERIODS, { org: liaisonCommittee.id });
+      expect([codeOf(other), reasonOf(other)]).toEqual(['FORBIDDEN', 'OUT_OF_SCOPE']);
+    });
+
+    it('turns a missed quarter MET when a visit is recorded late, keeping the escalation as resolved', async () => {
+      await recorded(absentee, { duty: 'LIAISON_VISIT', performedAt: at('2024-12-28'), orgUnitId: unvisitedStreet.id, note: '补录走访' });
+      const [period] = await db().query(
+        `SELECT d.status, d.logs_count AS logs, d.met_late_at IS NOT NULL AS late, e.resolved_at IS NOT NULL AS resolved
+           FROM duty_period d JOIN duty_escalation e ON e.duty_period_id = d.id WHERE d.party_org_id = $1 AND d.duty = 'LIAISON_VISIT'`,
+        [unvisitedCommittee.id],
+      );
+      expect(period).toEqual({ status: 'MET', logs: 1, late: true, resolved: true });
     });
   });
 });

@@ -13,7 +13,8 @@ export interface DutyCheckJobData {
 
 /**
  * Every day at 00:30 Asia/Shanghai (see JOB_SCHEDULES): closes the day that just ended (every daily patrol) and, on
- * the 1st, the month that just ended (door-to-door explanation, sector supervision); escalates every miss to the next
+ * the 1st, the month that just ended (door-to-door explanation, sector supervision, the district secretary's on-site
+ * supervision) and, on the 1st of a quarter, the quarter (leaders' liaison visits); escalates every miss to the next
  * level up. A redelivered or repeated job writes nothing twice.
  */
 @Injectable()
@@ -28,7 +29,7 @@ export class DutyCheckJob implements JobProcessor<DutyCheckJobData> {
     if (Number.isNaN(firedAt.getTime())) throw new PermanentJobError(`firedAt ${JSON.stringify(data.firedAt)} is not a time`);
     const result = await closeDutyDay(this.dataSource, dayJustEnded(shanghaiDate(firedAt)), firedAt);
     this.logger.log(
-      `Job ${job.id}: closed ${result.day}${result.month ? ` and ${result.month}` : ''}: ${result.periods} duty periods, ${result.escalations} escalations`,
+      `Job ${job.id}: closed ${result.day}${result.month ? ` and ${result.month}` : ''}${result.quarter ? ` and the quarter from ${result.quarter}` : ''}: ${result.periods} duty periods, ${result.escalations} escalations`,
     );
   }
 }
