@@ -78,9 +78,11 @@ export class ReportInspectionService {
       // The one guard, shared with openCase: a report becomes evidence once, whatever it becomes. A concurrent call
       // waits for the row lock, then finds evidence_kind taken and writes nothing.
       const [taken]: { inspectionId: string }[] = await manager.query(
-        `UPDATE citizen_report SET evidence_kind = $2, evidence_at = now(), evidence_inspection_id = gen_random_uuid(), evidence_household_id = $3
-          WHERE id = $1 AND evidence_kind IS NULL AND verified_at IS NOT NULL AND status <> ALL($4::text[])
-         RETURNING evidence_inspection_id AS "inspectionId"`,
+        `WITH taken AS (
+           UPDATE citizen_report SET evidence_kind = $2, evidence_at = now(), evidence_inspection_id = gen_random_uuid(), evidence_household_id = $3
+            WHERE id = $1 AND evidence_kind IS NULL AND verified_at IS NOT NULL AND status <> ALL($4::text[])
+           RETURNING evidence_inspection_id)
+         SELECT evidence_inspection_id AS "inspectionId" FROM taken`,
         [report.id, ReportEvidenceKind.INSPECTION, household.id, UNVERIFIABLE],
       );
       if (!taken) {
