@@ -448,7 +448,7 @@ function rootOperations(schema: GraphQLSchema, policies: Record<ServiceName, Ser
 const ARGUMENT_FIXTURES: Record<string, string> = {
   orgUnitId: 'orgUnitId', compoundId: 'orgUnitId', communityId: 'communityId', streetId: 'streetId',
   householdId: 'householdId', residentId: 'residentId', memberId: 'memberId', partyOrgId: 'partyOrgId',
-  institutionId: 'institutionId', activityId: 'activityId', teamId: 'teamId',
+  institutionId: 'institutionId', activityId: 'activityId', teamId: 'teamId', citizenReportId: 'CitizenReport',
   quizId: 'quizId', contestId: 'contestId', entryId: 'entryId',
 };
 
@@ -576,6 +576,9 @@ async function arrangeFixtures(
   set('PhotoCheckIn', await one(ServiceName.Households,
     `SELECT c.id FROM photo_check_in c JOIN household h ON h.id = c.household_id JOIN territory_unit t ON t.id = h.compound_id
       WHERE t.path @> ARRAY[$1::uuid] AND t.path @> ARRAY[$2::uuid] ORDER BY c.id LIMIT 1`, [streetId, home.communityId]));
+  set('Inspection', await one(ServiceName.Households,
+    `SELECT i.id FROM inspection i JOIN household h ON h.id = i.household_id JOIN territory_unit t ON t.id = h.compound_id
+      WHERE t.path @> ARRAY[$1::uuid] ORDER BY (h.id = $2) DESC, t.path @> ARRAY[$3::uuid] DESC, i.id LIMIT 1`, [streetId, home.id, home.communityId]));
   // A finished manual run of home A's compound (the seed's runs cover the whole district).
   set('EvaluationRun', await one(ServiceName.Households,
     `INSERT INTO evaluation_run (month, org_unit_id, trigger, requested_by, status, finished_at)

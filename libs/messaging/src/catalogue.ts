@@ -91,6 +91,11 @@ export enum EventType {
   ObjectionWindowClosed = 'objection-window.closed',
   /** households → notifications: a community secretary decided a resident's objection (upheld, or corrected the grade). */
   GradeObjectionDecided = 'grade-objection.decided',
+  /**
+   * enforcement → households: staff made a verified citizen report evidence against a household; households records
+   * the failed (or minor-issue) inspection it names, carrying the report id (one event per report).
+   */
+  ReportInspectionRecorded = 'report-inspection.recorded',
 }
 
 /** Which queues receive each event. The relay adds one job per subscribing queue, with the event id as job id. */
@@ -109,6 +114,7 @@ export const EVENT_SUBSCRIBERS: Record<EventType, readonly QueueName[]> = {
   [EventType.PropertyCompoundGradesSummarised]: [QueueName.EnforcementEvents],
   [EventType.ObjectionWindowClosed]: [QueueName.NotificationsEvents],
   [EventType.GradeObjectionDecided]: [QueueName.NotificationsEvents],
+  [EventType.ReportInspectionRecorded]: [QueueName.HouseholdsEvents],
 };
 
 /** A service's own jobs (not events). */

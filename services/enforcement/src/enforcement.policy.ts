@@ -60,6 +60,8 @@ export const enforcementPolicies: ServicePolicies = {
     'Mutation.reopenReport': [own(P.REPORT_SUBMIT)],
     'Mutation.withholdReportDescription': [territory(P.REPORT_HANDLE, 'id')],
     'Mutation.verifyReport': [territory(P.REPORT_HANDLE, 'id')],
+    // Whoever may verify the report (its territory's handlers) makes it evidence against the household it names.
+    'Mutation.recordInspectionFromReport': [territory(P.REPORT_HANDLE, 'citizenReportId')],
     // The citizen observer group is organised by street: street and district staff keep its roster and read its figures.
     'Query.observerTeams': [territory(P.OBSERVER_MANAGE, 'streetId')],
     'Query.citizenObservers': [territory(P.OBSERVER_MANAGE, 'streetId')],

@@ -22,6 +22,7 @@ import { HoldAndReportJointActions1796000000401 } from './database/migrations/17
 import { AddCampaignResultsAndQuarterCoverage1796000000451 } from './database/migrations/1796000000451-addCampaignResultsAndQuarterCoverage.js';
 import { CreatePropertyAssessmentRules1796000000700 } from './database/migrations/1796000000700-createPropertyAssessmentRules.js';
 import { CreateCitizenObservers1796000000800 } from './database/migrations/1796000000800-createCitizenObservers.js';
+import { AddReportInspectionEvidence1796000000930 } from './database/migrations/1796000000930-addReportInspectionEvidence.js';
 import { JointActionsModule } from './joint-actions/joint-actions.module.js';
 import { ObserversModule } from './observers/observers.module.js';
 import { Open311Module } from './open311/open311.module.js';
@@ -57,6 +58,7 @@ export const enforcementService: ServiceDefinition = {
     AddCampaignResultsAndQuarterCoverage1796000000451,
     CreatePropertyAssessmentRules1796000000700,
     CreateCitizenObservers1796000000800,
+    AddReportInspectionEvidence1796000000930,
   ],
   module: (runtime) => EnforcementServiceModule.forRoot(runtime),
   demoData: enforcementDemoData,

@@ -82,6 +82,8 @@ export const householdsPolicies: ServicePolicies = {
     // Households the caller may see: inside their territory, or a resident's own (checked where they are loaded).
     Household: [grant(SIGNED_IN, Reach.TERRITORY)],
     CollectionPoint: [territory(P.TERRITORY_READ)],
+    // As the inspections query: inside the caller's territory, or a resident's own household (checked where loaded).
+    Inspection: [territory(P.EVALUATION_READ)],
   },
   personalData: {
     'Household.address': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL, { alsoTheirOwn: true }),

@@ -25,6 +25,7 @@ import { CreateWorkUnitBranchCopies1796000000401 } from './database/migrations/1
 import { CreateHolidayCalendar1796000000461 } from './database/migrations/1796000000461-createHolidayCalendar.js';
 import { CreateGradeObjections1796000000500 } from './database/migrations/1796000000500-createGradeObjections.js';
 import { CreatePropertyResponsiblePersons1796000000700 } from './database/migrations/1796000000700-createPropertyResponsiblePersons.js';
+import { AddInspectionCitizenReport1796000000930 } from './database/migrations/1796000000930-addInspectionCitizenReport.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { CheckInsModule } from './check-ins/check-ins.module.js';
 import { CollectionModule } from './collection/collection.module.js';
@@ -92,6 +93,7 @@ export const householdsService: ServiceDefinition = {
     CreateHolidayCalendar1796000000461,
     CreateGradeObjections1796000000500,
     CreatePropertyResponsiblePersons1796000000700,
+    AddInspectionCitizenReport1796000000930,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
   demoData: householdsDemoData,

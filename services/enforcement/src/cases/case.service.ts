@@ -212,9 +212,12 @@ export class CaseService {
         // The report becomes evidence once, whatever it becomes: this guarded UPDATE is the one place that decides it
         // (a concurrent opening waits for the row lock, then finds it taken and rolls its case back).
         if (report) {
+          // (In a CTE: a bare UPDATE … RETURNING answers [rows, count] through TypeORM, never an empty array.)
           const taken = await db.query(
-            `UPDATE citizen_report SET evidence_kind = 'CASE', evidence_at = now()
-              WHERE id = $1 AND evidence_kind IS NULL AND verified_at IS NOT NULL AND status <> ALL($2::text[]) RETURNING id`,
+            `WITH taken AS (
+               UPDATE citizen_report SET evidence_kind = 'CASE', evidence_at = now()
+                WHERE id = $1 AND evidence_kind IS NULL AND verified_at IS NOT NULL AND status <> ALL($2::text[]) RETURNING id)
+             SELECT id FROM taken`,
             [report.id, UNVERIFIABLE],
           );
           if (taken.length === 0) throw reportAlreadyEvidence(report.id);

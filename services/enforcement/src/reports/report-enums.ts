@@ -80,13 +80,15 @@ export const REPORT_ACTION_LABEL_ZH: Record<ReportAction, string> = {
   [ReportAction.VERIFY]: '核实',
 };
 
-/** What a verified report became: evidence of a case. */
+/** What a verified report became, once: evidence of a case, or a failed inspection of the household it names. */
 export enum ReportEvidenceKind {
   CASE = 'CASE',
+  INSPECTION = 'INSPECTION',
 }
 
 export const REPORT_EVIDENCE_KIND_LABEL_ZH: Record<ReportEvidenceKind, string> = {
   [ReportEvidenceKind.CASE]: '立案证据',
+  [ReportEvidenceKind.INSPECTION]: '计入检查记录',
 };
 
 /** The actions that move a report from one status to another (verifying keeps the status). */

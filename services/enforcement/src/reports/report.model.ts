@@ -56,6 +56,7 @@ export interface ReportRow {
   verifiedAt: Date | null;
   evidenceKind: ReportEvidenceKind | null;
   evidenceAt: Date | null;
+  evidenceInspectionId: string | null;
 }
 
 @ObjectType('ReportCategory', { description: 'What a citizen report is about (an Open311 service): 混投, 桶满溢, 未按时清运…' })
@@ -251,11 +252,20 @@ export class CitizenReport {
   @Field(() => Date, { nullable: true })
   verifiedAt: Date | null;
 
-  @Field(() => ReportEvidenceKind, { nullable: true, description: 'What the verified report became, once: a case (see evidenceCase). Null while it is none.' })
+  @Field(() => ReportEvidenceKind, {
+    nullable: true,
+    description: 'What the verified report became, once: a case (see evidenceCase) or an inspection of a household (see evidenceInspection). Null while it is none.',
+  })
   evidenceKind: ReportEvidenceKind | null;
 
   @Field(() => Date, { nullable: true })
   evidenceAt: Date | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'For evidenceKind INSPECTION: the inspection recorded from the report (households records it a moment later). Null to the report\'s filer.',
+  })
+  evidenceInspectionId: string | null;
 
   /** Not a field: the observer roster entry of an OBSERVER report, for the batched `observer`. */
   observerId: string | null;
@@ -304,6 +314,7 @@ export class CitizenReport {
       verifiedAt: row.verifiedAt,
       evidenceKind: row.evidenceKind,
       evidenceAt: row.evidenceAt,
+      evidenceInspectionId: handledByCaller ? row.evidenceInspectionId : null,
       observerId: row.observerId,
       handledByCaller,
     });

@@ -36,6 +36,7 @@ export const REPORT_COLUMNS = `r.id, r.channel, r.category_code AS "categoryCode
   r.assignee_kind AS "assigneeKind", r.assignee_id AS "assigneeId", r.duplicate_of AS "duplicateOf", r.reopen_count AS "reopenCount",
   r.submitted_at AS "submittedAt", r.due_at AS "dueAt", r.closed_at AS "closedAt", r.updated_at AS "updatedAt",
   r.observer_id AS "observerId", r.verified_at AS "verifiedAt", r.evidence_kind AS "evidenceKind", r.evidence_at AS "evidenceAt",
+  r.evidence_inspection_id AS "evidenceInspectionId",
   (r.closed_at IS NULL AND r.due_at < now()) AS overdue, r.submitted_at::text AS "submittedKey"`;
 export const REPORT_FROM = `citizen_report r JOIN report_category c ON c.code = r.category_code`;
 const CATEGORY_COLUMNS = `code, name_zh AS "nameZh", description, "group", response_hours AS "responseHours", active, sort_order AS "sortOrder"`;

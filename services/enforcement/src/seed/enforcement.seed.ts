@@ -3,6 +3,7 @@ import type { DistrictPlan } from '#libs/demo-data';
 import type { DemoData, DemoDataOptions } from '#libs/platform';
 import { seedCases } from './cases.seed.js';
 import { seedJointActions } from './joint-actions.seed.js';
+import { seedObservers } from './observers.seed.js';
 import { seedReports } from './reports.seed.js';
 
 const YEAR = 2026;
@@ -58,6 +59,7 @@ export const enforcementDemoData: DemoData = {
     const cases = await seedCases(dataSource, plan, options.households);
     const jointActions = await seedJointActions(dataSource, plan);
     const reports = await seedReports(dataSource, plan);
-    return `${rows.length} campaigns, ${cases}; ${jointActions}; ${reports}`;
+    const observers = await seedObservers(dataSource, plan);
+    return `${rows.length} campaigns, ${cases}; ${jointActions}; ${reports}; ${observers}`;
   },
 };

@@ -39,6 +39,10 @@ export class InspectionEntity {
   @Column('timestamptz')
   createdAt: Date;
 
+  /** The verified citizen report (enforcement's) this inspection was recorded from, if any. */
+  @Column('uuid', { nullable: true })
+  citizenReportId: string | null;
+
   /** Set when a secretary found it mistaken deciding an objection: it counts towards no grade since. */
   @Column('timestamptz', { nullable: true })
   setAsideAt: Date | null;

@@ -1,11 +1,20 @@
-import { ArgsType, Field, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { ArgsType, Directive, Field, ID, InputType, ObjectType } from '@nestjs/graphql';
 import { Connection, PageArgs } from '#libs/pagination';
 import {
   INSPECTION_ISSUE_LABEL_ZH, INSPECTION_KIND_LABEL_ZH, INSPECTION_RESULT_LABEL_ZH, InspectionIssue, InspectionKind, InspectionResult,
 } from './inspection-enums.js';
 import type { InspectionEntity } from './inspection.entity.js';
 
+/** A citizen report (enforcement's entity): households knows its id only; the gateway resolves the rest from enforcement. */
+@ObjectType('CitizenReport')
+@Directive('@key(fields: "id", resolvable: false)')
+export class CitizenReportRef {
+  @Field(() => ID)
+  id: string;
+}
+
 @ObjectType('Inspection', { description: 'Evidence about one household: a bin-side check, bag check, door visit or patrol.' })
+@Directive('@key(fields: "id")')
 export class Inspection {
   @Field(() => ID)
   id: string;
@@ -49,6 +58,12 @@ export class Inspection {
   @Field()
   createdAt: Date;
 
+  @Field(() => ID, { nullable: true, description: 'The verified citizen report this inspection was recorded from (recordInspectionFromReport), if any.' })
+  citizenReportId: string | null;
+
+  @Field(() => CitizenReportRef, { nullable: true, description: 'That report, if you may see it (its handlers; null to everyone else).' })
+  citizenReport: CitizenReportRef | null;
+
   @Field(() => Date, { nullable: true, description: "Set aside when deciding the household's objection: it no longer counts towards any grade." })
   setAsideAt: Date | null;
 
@@ -59,6 +74,8 @@ export class Inspection {
       resultLabelZh: INSPECTION_RESULT_LABEL_ZH[entity.result],
       issuesLabelZh: entity.issues.map((issue) => INSPECTION_ISSUE_LABEL_ZH[issue]),
       month: String(entity.month).slice(0, 7),
+      citizenReportId: entity.citizenReportId ?? null,
+      citizenReport: entity.citizenReportId ? Object.assign(new CitizenReportRef(), { id: entity.citizenReportId }) : null,
     });
   }
 }

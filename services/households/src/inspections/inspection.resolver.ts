@@ -1,6 +1,6 @@
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Parent, Query, ResolveReference, Resolver } from '@nestjs/graphql';
 import { type Caller } from '#libs/auth';
-import { CurrentCaller, requireUuid } from '#libs/platform';
+import { CurrentCaller, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { Inspection, InspectionConnection, InspectionsArgs, RecordInspectionInput } from './inspection.models.js';
 import { InspectionService } from './inspection.service.js';
 
@@ -25,5 +25,12 @@ export class InspectionResolver {
   inspections(@CurrentCaller() caller: Caller, @Args() args: InspectionsArgs): Promise<InspectionConnection> {
     args.householdId = requireUuid(args.householdId, 'householdId');
     return this.inspectionService.list(caller, args);
+  }
+
+  /** Batched (a page of citizen reports' linked inspections); an inspection of a household outside the caller's reach is null. */
+  @ResolveReference()
+  resolveReference(@Parent() reference: { id: string }, @Context() context: RequestContext): Promise<Inspection | null> {
+    const loader = requestLoader<Inspection>(context, 'Inspection', (ids) => this.inspectionService.findVisible(context.caller, ids));
+    return loader.load(reference.id);
   }
 }

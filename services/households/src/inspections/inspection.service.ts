@@ -15,7 +15,7 @@ import { Inspection, type InspectionsArgs, type RecordInspectionInput } from './
 
 const COLUMNS = `i.id, i.household_id AS "householdId", i.kind, i.result, i.issues, i.inspector_id AS "inspectorId",
   i.inspected_at AS "inspectedAt", i.month, i.photo_ids::text[] AS "photoIds", i.note, i.created_at AS "createdAt",
-  i.set_aside_at AS "setAsideAt"`;
+  i.set_aside_at AS "setAsideAt", i.citizen_report_id AS "citizenReportId"`;
 /** Phones' clocks drift; an inspection a few minutes "in the future" is a clock, not a forgery. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 const OLDEST_MS = 366 * 86400_000;
@@ -32,6 +32,21 @@ export class InspectionService {
     const [row]: InspectionEntity[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM inspection i WHERE i.id = $1`, [id]);
     if (!row) throw DomainError.notFound('Inspection', id);
     return Inspection.from(row);
+  }
+
+  /**
+   * For entity references (a citizen report's linked inspection): the inspections among `ids` whose household the
+   * caller may see (their territory, or a resident's own), in `ids` order; others are null.
+   */
+  async findVisible(caller: Caller, ids: readonly string[]): Promise<(Inspection | null)[]> {
+    const rows: (InspectionEntity & { path: string[] })[] = await this.dataSource.query(
+      `SELECT ${COLUMNS}, t.path::text[] AS path
+         FROM inspection i JOIN household h ON h.id = i.household_id JOIN territory_unit t ON t.id = h.compound_id
+        WHERE i.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    const byId = new Map(rows.filter((row) => canSeeHousehold(caller, row.householdId, row.path)).map(({ path: _path, ...row }) => [row.id, Inspection.from(row)]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
   /** Records evidence once per idempotency key; the household must be inside the caller's territory. */

@@ -9,12 +9,13 @@ import { CaseFollowUpRequestService } from './case-follow-up-request.service.js'
 import { CaseFollowUpRequestedHandler } from './case-follow-up-requested.handler.js';
 import { InspectionResolver } from './inspection.resolver.js';
 import { InspectionService } from './inspection.service.js';
+import { ReportInspectionRecordedHandler } from './report-inspection-recorded.handler.js';
 
 @Module({
   imports: [UploadsModule, HouseholdsModule, TerritoryReplicaModule],
   providers: [
     InspectionService, InspectionResolver, Idempotency, ActionFindingRecordedHandler, CaseFollowUpRequestedHandler, CaseFollowUpRequestService,
-    CaseFollowUpRequestResolver,
+    CaseFollowUpRequestResolver, ReportInspectionRecordedHandler,
   ],
   exports: [InspectionService],
 })

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate, shanghaiMonth } from '#libs/calendar';
-import { ServiceName } from '#libs/messaging';
-import { seededHouseholds, startPlatform, type GraphQLResponse, type SeededHousehold, type TestPlatform } from '#libs/testing';
+import { EventType, ServiceName } from '#libs/messaging';
+import { seededHouseholds, startPlatform, waitFor, type GraphQLResponse, type SeededHousehold, type TestPlatform } from '#libs/testing';
+import { DEMO_OBSERVERS_PER_TEAM, DEMO_OBSERVER_TEAMS } from '../../seed/observers.seed.js';
 
 const CREATE_TEAM = `mutation($streetId: ID!, $name: String!) { createObserverTeam(streetId: $streetId, name: $name) { id name street { id } } }`;
 const APPOINT = `mutation($input: AppointObserverInput!) {
@@ -11,7 +12,7 @@ const APPOINT = `mutation($input: AppointObserverInput!) {
 const END_TERM = `mutation($id: ID!, $lastDay: LocalDate!) { endObserverTerm(id: $id, lastDay: $lastDay) { id termTo serving } }`;
 const ROSTER = `query($streetId: ID, $servingOn: LocalDate) {
   citizenObservers(streetId: $streetId, servingOn: $servingOn, first: 50) { totalCount edges { node { id userId serving team { name } } } } }`;
-const REPORT_FIELDS = `id channel status verified verifiedAt evidenceKind observer { id userId team { id name } }
+const REPORT_FIELDS = `id channel status verified verifiedAt evidenceKind evidenceInspectionId observer { id userId team { id name } }
   evidenceCase { id householdId } history { action fromStatus toStatus actor }`;
 const SUBMIT = `mutation($input: SubmitReportInput!) { submitReport(input: $input) { ${REPORT_FIELDS} } }`;
 const VERIFY = `mutation($id: ID!, $note: String) { verifyReport(id: $id, note: $note) { ${REPORT_FIELDS} } }`;
@@ -19,6 +20,16 @@ const REJECT = `mutation($id: ID!, $note: String) { rejectReport(id: $id, note: 
 const REPORT = `query($id: ID!) { report(id: $id) { ${REPORT_FIELDS} } }`;
 const OPEN = `mutation($input: OpenCaseInput!) {
   openCase(input: $input) { id state householdId citizenReportId citizenReport { id channel verified } evidence { description } } }`;
+const RECORD_FROM_REPORT = `mutation($id: ID!, $input: RecordInspectionFromReportInput!) {
+  recordInspectionFromReport(citizenReportId: $id, input: $input) { id evidenceKind evidenceAt evidenceInspectionId } }`;
+const LINKED_INSPECTION = `query($id: ID!) { report(id: $id) { id evidenceKind evidenceInspectionId
+  evidenceInspection { id householdId kind result issues inspectorId inspectedAt month note citizenReportId } } }`;
+const INSPECTIONS = `query($h: ID!, $month: String) { inspections(householdId: $h, month: $month, first: 100) {
+  edges { node { id kind result issues month note citizenReportId citizenReport { id channel verified } } } } }`;
+const RUN = `mutation($month: String!, $org: ID!) { runMonthlyEvaluation(month: $month, orgUnitId: $org) { id } }`;
+const RUN_STATUS = `query($id: ID!) { evaluationRun(id: $id) { id status } }`;
+const GRADE = `query($h: ID!, $month: String!) { householdGrade(householdId: $h, month: $month) {
+  status score inspectionCount reasons { points inspectionId descriptionZh } } }`;
 const SUMMARY = `query($streetId: ID!, $month: String!) {
   observerSummary(streetId: $streetId, month: $month) {
     month street { id } reports verified verifiedShare evidence observersServing
@@ -51,9 +62,12 @@ describe('citizen observers through the gateway', () => {
   const written = async () => {
     const [row] = await enforcement().query(
       `SELECT (SELECT count(*) FROM enforcement_case)::int AS cases, (SELECT count(*) FROM citizen_report)::int AS reports,
-              (SELECT count(*) FROM citizen_observer)::int AS observers, (SELECT count(*) FROM citizen_report WHERE evidence_kind IS NOT NULL)::int AS evidence`,
+              (SELECT count(*) FROM citizen_observer)::int AS observers, (SELECT count(*) FROM citizen_report WHERE evidence_kind IS NOT NULL)::int AS evidence,
+              (SELECT count(*) FROM outbox_event WHERE type = $1)::int AS "inspectionEvents"`,
+      [EventType.ReportInspectionRecorded],
     );
-    return row as Record<string, number>;
+    const [{ inspections }] = await platform.database(ServiceName.Households).query(`SELECT count(*)::int AS inspections FROM inspection`);
+    return { ...row, inspections } as Record<string, number>;
   };
   /** Refused with `code` and `reason`, and nothing written. */
   async function refused(token: string, document: string, variables: Record<string, unknown>, code: string, reason: string): Promise<void> {
@@ -113,13 +127,18 @@ describe('citizen observers through the gateway', () => {
     const second: any = await platform.query(streetAdminA, APPOINT, { input: { ...term, userId: 'observer-wu' } });
     const ended: any = await platform.query(streetAdminA, END_TERM, { id: second.data.appointObserver.id, lastDay: today });
     expect(ended.data.endObserverTerm).toMatchObject({ termTo: today, serving: true });
+    // (The demo roster serves beside them: two teams of three per street, two of each serving today.)
+    const ours = (response: any) => response.data.citizenObservers.edges.map((e: any) => e.node.userId).filter((id: string) => !id.startsWith('demo-observer-'));
     const tomorrow: any = await platform.query(streetAdminA, ROSTER, { streetId: streetA, servingOn: addDays(today, 1) });
-    expect(tomorrow.data.citizenObservers.edges.map((e: any) => e.node.userId)).toEqual(['observer-li']);
+    expect(ours(tomorrow)).toEqual(['observer-li']);
     const seenFromB: any = await platform.query(streetAdminB, ROSTER, {});
-    expect(seenFromB.data.citizenObservers.totalCount).toBe(0);
+    expect(seenFromB.data.citizenObservers.totalCount).toBe(DEMO_OBSERVER_TEAMS.length * DEMO_OBSERVERS_PER_TEAM);
+    expect(ours(seenFromB)).toEqual([]);
   });
 
   it('attributes an observer\'s report to them, verified by staff and turned into a case linked to the report, once, and counts it in the month', async () => {
+    // The demo month's observer reports count too: the street's figures are compared with what they were before.
+    const before: any = (await platform.query(streetAdminA, SUMMARY, { streetId: streetA, month: shanghaiMonth() })).data;
     const filed: any = await platform.query(observer, SUBMIT, observerReport());
     expect(filed.errors).toBeUndefined();
     const report = filed.data.submitReport;
@@ -168,10 +187,15 @@ describe('citizen observers through the gateway', () => {
 
     const summary: any = await platform.query(streetAdminA, SUMMARY, { streetId: streetA, month: shanghaiMonth() });
     expect(summary.errors).toBeUndefined();
+    const was = before.observerSummary;
     expect(summary.data.observerSummary).toMatchObject({
-      month: shanghaiMonth(), street: { id: streetA }, reports: 3, verified: 1, verifiedShare: 1 / 3, evidence: 1, observersServing: 2,
-      teams: [{ team: { name: '第一观察小组' }, reports: 3, verified: 1, verifiedShare: 1 / 3, evidence: 1, observersServing: 2 }],
+      month: shanghaiMonth(), street: { id: streetA }, reports: was.reports + 3, verified: was.verified + 1, evidence: was.evidence + 1,
+      observersServing: was.observersServing,
     });
+    const teams = summary.data.observerSummary.teams;
+    expect(teams.map((t: any) => t.team.name).sort()).toEqual([...DEMO_OBSERVER_TEAMS, '第一观察小组'].sort());
+    expect(teams.find((t: any) => t.team.name === '第一观察小组')).toMatchObject({ reports: 3, verified: 1, verifiedShare: 1 / 3, evidence: 1, observersServing: 2 });
+    expect(teams.reduce((sum: number, t: any) => sum + t.reports, 0)).toBe(summary.data.observerSummary.reports);
     const perObserver = Object.fromEntries(summary.data.observerSummary.observers.edges.map((e: any) => [e.node.observer.userId, e.node]));
     expect(perObserver['observer-li']).toMatchObject({ reports: 3, verified: 1, evidence: 1 });
     expect(perObserver['observer-wu']).toMatchObject({ reports: 0, verified: 0, verifiedShare: null, evidence: 0 });
@@ -181,6 +205,72 @@ describe('citizen observers through the gateway', () => {
     expect([codeOf(outside), reasonOf(outside)]).toEqual(['FORBIDDEN', 'OUT_OF_SCOPE']);
     const bad = await platform.query(streetAdminA, SUMMARY, { streetId: streetA, month: '2026-13' });
     expect([codeOf(bad), reasonOf(bad)]).toEqual(['BAD_USER_INPUT', 'INVALID_MONTH']);
+  });
+
+  it('turns a verified observer report into a failed inspection of the household, with the report linked both ways, once; the regraded month counts it', async () => {
+    const month = shanghaiMonth();
+    const filed: any = await platform.query(observer, SUBMIT, observerReport({ categoryCode: 'BAG_DUMPED', description: `楼道口垃圾袋乱丢 ${randomUUID()}` }));
+    const id = filed.data.submitReport.id;
+    const record = (change: Record<string, unknown> = {}) => ({ id, input: { householdId: home.id, ...change } });
+
+    // Unverified, it is no evidence: refused, and nothing written in enforcement or households.
+    await refused(streetAdminA, RECORD_FROM_REPORT, record(), 'CONFLICT', 'REPORT_NOT_VERIFIED');
+    expect((await platform.query(streetAdminA, VERIFY, { id, note: '现场核实属实' })).errors).toBeUndefined();
+    // Another street's staff may not make it evidence; nor may anyone name a household of another compound, or a pass.
+    await refused(streetAdminB, RECORD_FROM_REPORT, record(), 'FORBIDDEN', 'OUT_OF_SCOPE');
+    const neighbour = (await seededHouseholds(platform)).find((h) => h.compoundPath.includes(streetA) && h.compoundId !== home.compoundId)!;
+    await refused(streetAdminA, RECORD_FROM_REPORT, record({ householdId: neighbour.id }), 'BAD_USER_INPUT', 'REPORT_LOCATION_MISMATCH');
+    await refused(streetAdminA, RECORD_FROM_REPORT, record({ result: 'PASS' }), 'BAD_USER_INPUT', 'NOT_A_PROBLEM');
+
+    // The month graded before the report became evidence, to compare with.
+    const admin = await platform.token([Role.DISTRICT_ADMIN], null, 'district-admin-grades');
+    const regrade = async () => {
+      const started: any = await platform.query(streetAdminA, RUN, { month, org: home.compoundId });
+      expect(started.errors).toBeUndefined();
+      await waitFor('the compound to be graded', async () =>
+        ((await platform.query(streetAdminA, RUN_STATUS, { id: started.data.runMonthlyEvaluation.id })) as any).data.evaluationRun.status === 'COMPLETED');
+      return ((await platform.query(admin, GRADE, { h: home.id, month })) as any).data.householdGrade;
+    };
+    const gradedBefore = await regrade();
+
+    const recorded: any = await platform.query(streetAdminA, RECORD_FROM_REPORT, record({ note: '2号楼楼道口发现两袋未分类垃圾' }));
+    expect(recorded.errors).toBeUndefined();
+    const inspectionId = recorded.data.recordInspectionFromReport.evidenceInspectionId;
+    expect(recorded.data.recordInspectionFromReport).toMatchObject({ id, evidenceKind: 'INSPECTION', evidenceInspectionId: expect.any(String) });
+
+    // households records it (from the event): a failed patrol of the household, dated when the report was filed, carrying the report.
+    const inspection = await waitFor('households to record the inspection', async () => {
+      const listed: any = await platform.query(streetAdminA, INSPECTIONS, { h: home.id, month });
+      return listed.data.inspections.edges.map((e: any) => e.node).find((node: any) => node.id === inspectionId);
+    });
+    expect(inspection).toMatchObject({
+      kind: 'PATROL', result: 'FAIL', issues: ['BAG_DUMPED'], month, citizenReportId: id, citizenReport: { id, channel: 'OBSERVER', verified: true },
+    });
+    expect(inspection.note).toContain('2号楼楼道口发现两袋未分类垃圾');
+    expect(inspection.note).not.toContain('楼道口垃圾袋乱丢');
+    // The report shows the inspection to its handlers; its observer sees only that it became evidence.
+    const linked: any = await platform.query(streetAdminA, LINKED_INSPECTION, { id });
+    expect(linked.data.report).toMatchObject({
+      evidenceKind: 'INSPECTION', evidenceInspectionId: inspectionId,
+      evidenceInspection: { id: inspectionId, householdId: home.id, result: 'FAIL', inspectorId: 'street-admin-a', citizenReportId: id },
+    });
+    const asFiler: any = await platform.query(observer, LINKED_INSPECTION, { id });
+    expect(asFiler.data.report).toMatchObject({ evidenceKind: 'INSPECTION', evidenceInspectionId: null, evidenceInspection: null });
+
+    // Once: again is ALREADY_RECORDED naming the inspection, and a case from it is refused; nothing more is written.
+    const before = await written();
+    const again = await platform.query(streetAdminA, RECORD_FROM_REPORT, record());
+    expect([codeOf(again), reasonOf(again), again.errors?.[0]?.extensions?.details]).toEqual([
+      'CONFLICT', 'ALREADY_RECORDED', { citizenReportId: id, inspectionId },
+    ]);
+    await refused(streetAdminA, OPEN, caseFrom(id), 'CONFLICT', 'REPORT_ALREADY_EVIDENCE');
+    expect(await written()).toEqual(before);
+
+    // Regrading the month counts it like any inspection: a FAIL (15) with a dumped bag (10).
+    const gradedAfter = await regrade();
+    expect(gradedBefore.reasons.map((r: any) => r.inspectionId)).not.toContain(inspectionId);
+    expect(gradedAfter.reasons).toContainEqual(expect.objectContaining({ inspectionId, points: -25, descriptionZh: expect.stringContaining('巡查：不合格（垃圾包乱丢），扣25分') }));
+    expect(gradedAfter.inspectionCount).toBe((gradedBefore.inspectionCount ?? 0) + 1);
   });
 
   it('opens one case when two officers open one from the same report at once', async () => {

@@ -1,0 +1,72 @@
+import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { INSPECTION_ISSUE_LABEL_ZH } from '#libs/messaging';
+
+/**
+ * households' inspection results and issues, declared here under the same names and values for the one input that
+ * takes them (the supergraph merges them with households' own): enforcement names what a verified report showed, and
+ * households records it.
+ */
+export enum InspectionResult {
+  PASS = 'PASS',
+  MINOR_ISSUE = 'MINOR_ISSUE',
+  FAIL = 'FAIL',
+}
+
+export enum InspectionIssue {
+  KITCHEN_WASTE_CONTAMINATED = 'KITCHEN_WASTE_CONTAMINATED',
+  RECYCLABLES_MIXED = 'RECYCLABLES_MIXED',
+  HAZARDOUS_MISSORTED = 'HAZARDOUS_MISSORTED',
+  BAG_DUMPED = 'BAG_DUMPED',
+  BAG_NOT_BROKEN = 'BAG_NOT_BROKEN',
+  OUTSIDE_DROP_OFF_HOURS = 'OUTSIDE_DROP_OFF_HOURS',
+  OTHER = 'OTHER',
+}
+
+const RESULT_LABEL_ZH: Record<InspectionResult, string> = {
+  [InspectionResult.PASS]: '合格',
+  [InspectionResult.MINOR_ISSUE]: '有小问题',
+  [InspectionResult.FAIL]: '不合格',
+};
+
+const described = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
+registerEnumType(InspectionResult, { name: 'InspectionResult', valuesMap: described(RESULT_LABEL_ZH) });
+registerEnumType(InspectionIssue, { name: 'InspectionIssue', valuesMap: described(INSPECTION_ISSUE_LABEL_ZH) });
+
+/** The issue a report category stands for, when staff name none: the categories about how a household sorts. */
+export const ISSUE_OF_CATEGORY: Record<string, InspectionIssue> = {
+  MIXED_WASTE: InspectionIssue.RECYCLABLES_MIXED,
+  BAG_DUMPED: InspectionIssue.BAG_DUMPED,
+  KITCHEN_WASTE_CONTAMINATED: InspectionIssue.KITCHEN_WASTE_CONTAMINATED,
+  HAZARDOUS_MISHANDLED: InspectionIssue.HAZARDOUS_MISSORTED,
+  BULKY_WASTE_DUMPED: InspectionIssue.BAG_DUMPED,
+};
+
+/** An inspection (households' entity): enforcement knows its id only; the gateway resolves the rest from households. */
+@ObjectType('Inspection')
+@Directive('@key(fields: "id", resolvable: false)')
+export class InspectionRef {
+  @Field(() => ID)
+  id: string;
+
+  static of(id: string): InspectionRef {
+    return Object.assign(new InspectionRef(), { id });
+  }
+}
+
+@InputType()
+export class RecordInspectionFromReportInput {
+  @Field(() => ID, { description: "The household the verified report is about: registered, in the report's compound (else REPORT_LOCATION_MISMATCH)." })
+  householdId: string;
+
+  @Field(() => InspectionResult, { defaultValue: InspectionResult.FAIL, description: 'FAIL (default) or MINOR_ISSUE; a report is never a pass (NOT_A_PROBLEM).' })
+  result: InspectionResult;
+
+  @Field(() => [InspectionIssue], {
+    nullable: true,
+    description: "What was wrong; default: the issue the report's category stands for (混投 → RECYCLABLES_MIXED, 垃圾包乱丢 → BAG_DUMPED, …; OTHER otherwise).",
+  })
+  issues?: InspectionIssue[] | null;
+
+  @Field(() => String, { nullable: true, description: "The handler's words for the inspection's note (at most 300 characters); the reporter's description is never copied." })
+  note?: string | null;
+}

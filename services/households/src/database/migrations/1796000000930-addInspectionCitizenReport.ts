@@ -1,0 +1,20 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * An inspection recorded from a verified citizen report (enforcement's `recordInspectionFromReport`, delivered as
+ * `report-inspection.recorded`) carries the report's id: enforcement's id, no foreign key (another service's record).
+ * A report becomes at most one inspection: the partial unique index decides, also for a redelivered event.
+ */
+export class AddInspectionCitizenReport1796000000930 implements MigrationInterface {
+  name = 'AddInspectionCitizenReport1796000000930';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`ALTER TABLE inspection ADD COLUMN citizen_report_id uuid`);
+    await runner.query(`CREATE UNIQUE INDEX inspection_citizen_report ON inspection (citizen_report_id) WHERE citizen_report_id IS NOT NULL`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP INDEX inspection_citizen_report`);
+    await runner.query(`ALTER TABLE inspection DROP COLUMN citizen_report_id`);
+  }
+}
