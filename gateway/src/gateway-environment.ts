@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { baseEnvironment, parseEnvironment, port, secret, unsetIfEmpty } from '#libs/config';
+import { baseEnvironment, EnvironmentError, parseEnvironment, port, secret, unsetIfEmpty } from '#libs/config';
+import { oidcEnvironmentProblems, oidcEnvironmentShape } from './oidc-environment.js';
 
 const optionalUrl = z
   .string()
@@ -23,12 +24,25 @@ export const gatewayEnvironmentShape = {
   HOUSEHOLDS_URL: optionalUrl,
   ENFORCEMENT_URL: optionalUrl,
   NOTIFICATIONS_URL: optionalUrl,
+  ...oidcEnvironmentShape,
 };
 
 export type GatewayEnvironment = ReturnType<typeof parseGatewayEnvironment>;
 
 export function parseGatewayEnvironment(env: Record<string, string | undefined> = process.env) {
-  return parseEnvironment(gatewayEnvironmentShape, env);
+  // The sign-in settings are also checked together (issuer with audience, a provider in production), and every
+  // problem is still reported in one go.
+  const problems = oidcEnvironmentProblems(env);
+  try {
+    const parsed = parseEnvironment(gatewayEnvironmentShape, env);
+    if (problems.length > 0) throw new EnvironmentError(problems);
+    return parsed;
+  } catch (error) {
+    if (error instanceof EnvironmentError && problems.length > 0 && error.problems !== problems) {
+      throw new EnvironmentError([...error.problems, ...problems]);
+    }
+    throw error;
+  }
 }
 
 /** The routing URL of a subgraph: the environment's override, else the supergraph's. */

@@ -10,8 +10,9 @@ import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { AccessTokenError, Role, signCaller, verifyAccessToken, type Caller } from '#libs/auth';
+import { Role, signCaller, type Caller } from '#libs/auth';
 import { ErrorCode, formatGraphQLError } from '#libs/errors';
+import { TokenRefused, tokenVerifierFor } from './access-tokens.js';
 import { subgraphUrl, type GatewayEnvironment } from './gateway-environment.js';
 import { log } from './log.js';
 import { maxAliasesRule, maxDepthRule } from './query-limits.js';
@@ -131,25 +132,29 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
 }
 
 /**
- * The caller of a request: staff by `Authorization: Bearer <JWT>`, institutions by `x-api-key` (checked with
+ * The caller of a request: staff by `Authorization: Bearer <JWT>` (an access token of the identity provider, or a
+ * development token outside production: see access-tokens.ts), institutions by `x-api-key` (checked with
  * notifications, which keeps the keys, on every request: a revoked key stops at once). Anything else is
- * UNAUTHENTICATED, before any data.
+ * UNAUTHENTICATED (or FORBIDDEN for a valid token naming a caller the platform cannot serve), before any data.
  */
 async function authenticate(req: Request, env: GatewayEnvironment, subgraphs: Map<string, string>): Promise<Caller> {
   const header = req.headers.authorization;
   const apiKey = req.headers['x-api-key'];
   if (apiKey !== undefined) {
-    if (header) throw unauthenticated('Send either Authorization or x-api-key, not both');
+    if (header) throw unauthenticated('Send either Authorization or x-api-key, not both', 'TOKEN_AND_API_KEY');
     return authenticateApiKey(String(apiKey), requestIdOf(req), env, subgraphs);
   }
   const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  if (!token) throw unauthenticated('Send Authorization: Bearer <token>, or x-api-key: <key> for an institution');
+  if (!token) throw unauthenticated('Send Authorization: Bearer <token>, or x-api-key: <key> for an institution', 'MISSING_CREDENTIALS');
   try {
-    const claims = await verifyAccessToken(token, env.JWT_SECRET);
-    return { userId: claims.sub, roles: claims.roles, orgUnitId: claims.orgUnitId, householdId: claims.householdId ?? null,
-      institutionId: claims.institutionId ?? null, requestId: requestIdOf(req) };
+    return { ...(await tokenVerifierFor(env)(token)), requestId: requestIdOf(req) };
   } catch (error) {
-    throw unauthenticated(error instanceof AccessTokenError ? error.message : 'invalid token');
+    if (!(error instanceof TokenRefused)) throw unauthenticated('invalid token', 'INVALID_TOKEN');
+    if (error.status === 503) throw unavailable(error.message, error.reason);
+    if (error.status === 403) {
+      throw new GraphQLError(error.message, { extensions: { code: ErrorCode.FORBIDDEN, reason: error.reason, http: { status: 403 } } });
+    }
+    throw unauthenticated(error.message, error.reason);
   }
 }
 
@@ -190,8 +195,8 @@ function unauthenticated(message: string, reason?: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, ...(reason ? { reason } : {}), http: { status: 401 } } });
 }
 
-function unavailable(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, reason: 'UNAVAILABLE', http: { status: 503 } } });
+function unavailable(message: string, reason = 'UNAVAILABLE'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, reason, http: { status: 503 } } });
 }
 
 /**
@@ -229,7 +234,7 @@ async function proxyToHouseholds(
   req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>, path: string, limit = PHOTO_LIMIT,
 ) {
   const fail = (status: number, message: string) => {
-    const code = status === 401 ? ErrorCode.UNAUTHENTICATED : status === 413 ? 'PAYLOAD_TOO_LARGE' : ErrorCode.INTERNAL_SERVER_ERROR;
+    const code = status === 401 ? ErrorCode.UNAUTHENTICATED : status === 403 ? ErrorCode.FORBIDDEN : status === 413 ? 'PAYLOAD_TOO_LARGE' : ErrorCode.INTERNAL_SERVER_ERROR;
     if (res.headersSent) res.destroy();
     else res.status(status).json({ error: { code, message } });
   };
@@ -237,7 +242,8 @@ async function proxyToHouseholds(
   try {
     caller = await authenticate(req, env, subgraphs);
   } catch (error) {
-    return fail(401, (error as Error).message);
+    const status = ((error as GraphQLError).extensions?.http as { status?: number } | undefined)?.status;
+    return fail(status === 403 || status === 503 ? status : 401, (error as Error).message);
   }
   passThrough(req, res, env, subgraphs, {
     service: 'households', path, caller, forwardedHeaders: FORWARDED_REQUEST_HEADERS, ...limit, timeoutMs: UPLOAD_TIMEOUT_MS, fail,
@@ -346,6 +352,8 @@ async function proxyOpen311(req: Request, res: Response, env: GatewayEnvironment
   const apiKey = open311ApiKeyOf(req.headers, query.slice(1), body);
   let caller = anonymous;
   if (apiKey.kind === 'refused') return fail(403, apiKey.description);
+  // Open311 knows no bearer tokens: a request carrying one beside a key is ambiguous about who calls, so neither counts.
+  if (apiKey.kind === 'key' && req.headers.authorization) return fail(403, 'Send either Authorization or api_key, not both');
   if (apiKey.kind === 'key') {
     try {
       caller = await authenticateApiKey(apiKey.key, requestId, env, subgraphs);
