@@ -1,7 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { decodeProtectedHeader } from 'jose';
 import { Role, signCaller } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, postGraphQL, startPlatform, type TestPlatform } from '#libs/testing';
+import { errorCodes, postGraphQL, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { createGateway, readSupergraph } from '../gateway.js';
+import { parseGatewayEnvironment } from '../gateway-environment.js';
+import { startIdentityProvider, type TestIdentityProvider } from './identity-provider.js';
 
 describe('gateway', () => {
   let platform: TestPlatform;
@@ -71,5 +77,132 @@ describe('gateway', () => {
     const response = await platform.query(token, deep);
     expect(errorCodes(response)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(response.errors![0].message).toMatch(/depth/);
+  });
+
+  /**
+   * Sign-in with a real OpenID provider (oidc-provider) issuing JWT access tokens: a second gateway in front of the
+   * same services, configured for it by discovery, with no JWKS cooldown and a one-second key-set cache so a rotation
+   * shows within the test.
+   */
+  describe('with the identity provider', () => {
+    const AUDIENCE = 'https://waste.yinzhou.example/graphql';
+    const QUERY = '{ viewer { userId roles territory { id name } } orgUnits(kind: COMMUNITY) { totalCount } }';
+    let provider: TestIdentityProvider;
+    let gatewayUrl: string;
+    let stopGateway: () => Promise<void>;
+    const issued: string[] = [];
+    const logged: string[] = [];
+
+    const signIn = async (user: string, audience = AUDIENCE) => {
+      const token = await provider.accessToken(user, audience);
+      issued.push(token);
+      return token;
+    };
+    const ask = (token: string, headers: Record<string, string> = {}) =>
+      postGraphQL(gatewayUrl, QUERY, {}, { authorization: `Bearer ${token}`, ...headers });
+    const refusal = (response: GraphQLResponse) => ({
+      status: response.status, data: response.data ?? null, codes: errorCodes(response), reason: response.errors?.[0]?.extensions?.reason,
+    });
+
+    beforeAll(async () => {
+      const street = platform.plan.streets[0];
+      provider = await startIdentityProvider({
+        'u-street-admin': { claims: { roles: ['STREET_ADMIN'], org_unit_id: street.id } },
+        'u-mayor': { claims: { roles: ['STREET_ADMIN', 'MAYOR'], org_unit_id: street.id } },
+        'u-short-lived': { claims: { roles: ['DISTRICT_ADMIN'] }, ttlSeconds: 1 },
+      });
+      const env = parseGatewayEnvironment({
+        ...platform.env,
+        PORT: '0',
+        ...Object.fromEntries([...platform.serviceUrls].map(([name, url]) => [`${name.toUpperCase()}_URL`, `${url}/graphql`])),
+        OIDC_ISSUER: provider.issuer,
+        OIDC_AUDIENCE: AUDIENCE,
+        OIDC_TOKEN_TYPE: 'at+jwt',
+        OIDC_CLOCK_TOLERANCE: '0',
+        OIDC_JWKS_COOLDOWN: '0',
+        OIDC_JWKS_CACHE_MAX_AGE: '1',
+      });
+      const gateway = createGateway(env, await readSupergraph());
+      const server: Server = createServer(gateway.app);
+      await gateway.start(server);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+      stopGateway = async () => {
+        await gateway.stop();
+        await new Promise((resolve) => server.close(resolve));
+      };
+      for (const level of ['log', 'warn', 'error'] as const) {
+        jest.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
+      }
+    });
+
+    afterAll(async () => {
+      jest.restoreAllMocks();
+      await stopGateway?.();
+      await provider?.stop();
+    });
+
+    it('signs in a street administrator: roles and territory come from the token\'s claims', async () => {
+      const street = platform.plan.streets[0];
+      const response = await ask(await signIn('u-street-admin'));
+      expect(response.errors).toBeUndefined();
+      expect(response.data!.viewer).toEqual({ userId: 'u-street-admin', roles: ['STREET_ADMIN'], territory: { id: street.id, name: street.name } });
+      // Scoped as a development token with the same role and unit is.
+      const same = await platform.query(await platform.token([Role.STREET_ADMIN], street.id), QUERY);
+      expect(response.data!.orgUnits).toEqual(same.data!.orgUnits);
+      expect(response.data!.orgUnits.totalCount).toBe(platform.plan.communities.filter((c) => c.parentId === street.id).length);
+    });
+
+    it('refuses a role the mapping does not know with 403 UNKNOWN_ROLE, and no data', async () => {
+      expect(refusal(await ask(await signIn('u-mayor')))).toEqual({ status: 403, data: null, codes: ['FORBIDDEN'], reason: 'UNKNOWN_ROLE' });
+    });
+
+    it('refuses a token the provider issued for another audience', async () => {
+      const elsewhere = await signIn('u-street-admin', 'https://reports.yinzhou.example/');
+      expect(refusal(await ask(elsewhere))).toEqual({ status: 401, data: null, codes: ['UNAUTHENTICATED'], reason: 'WRONG_AUDIENCE' });
+    });
+
+    it('refuses an expired token', async () => {
+      const token = await signIn('u-short-lived');
+      const response = await waitFor('the one-second token to expire', async () => {
+        const answer = await ask(token);
+        return answer.status === 401 ? answer : undefined;
+      }, 10_000);
+      expect(refusal(response)).toEqual({ status: 401, data: null, codes: ['UNAUTHENTICATED'], reason: 'TOKEN_EXPIRED' });
+    });
+
+    it('refuses alg none and a token sent beside an API key', async () => {
+      const [, payload] = (await signIn('u-street-admin')).split('.');
+      const none = `${Buffer.from('{"alg":"none","typ":"at+jwt"}').toString('base64url')}.${payload}.`;
+      expect(refusal(await ask(none))).toEqual({ status: 401, data: null, codes: ['UNAUTHENTICATED'], reason: 'ALGORITHM_NOT_ALLOWED' });
+      const both = await ask(await signIn('u-street-admin'), { 'x-api-key': `wsk_aaaaaaaaaa_${'a'.repeat(43)}` });
+      expect(refusal(both)).toEqual({ status: 401, data: null, codes: ['UNAUTHENTICATED'], reason: 'TOKEN_AND_API_KEY' });
+    });
+
+    it('follows a key rotation: new tokens verify at once, tokens of a retired key are refused once it is gone', async () => {
+      const oldKid = provider.signingKid();
+      const before = await signIn('u-street-admin');
+      expect((await ask(before)).errors).toBeUndefined();
+
+      const newKid = await provider.rotate('ES256');
+      const after = await signIn('u-street-admin');
+      expect(decodeProtectedHeader(after)).toMatchObject({ kid: newKid, alg: 'ES256' });
+      expect((await ask(after)).data!.viewer.userId).toBe('u-street-admin');
+      expect((await ask(before)).errors).toBeUndefined(); // the old key is still published
+
+      await provider.retire(oldKid);
+      const refused = await waitFor('the retired key to leave the cached key set', async () => {
+        const answer = await ask(before);
+        return answer.status === 401 ? answer : undefined;
+      }, 10_000);
+      expect(refusal(refused)).toEqual({ status: 401, data: null, codes: ['UNAUTHENTICATED'], reason: 'UNKNOWN_KEY' });
+      expect((await ask(after)).data!.viewer.userId).toBe('u-street-admin');
+    });
+
+    it('writes no token into any log line', () => {
+      expect(issued.length).toBeGreaterThan(5);
+      // Any JWT starts with a base64url '{"': none may appear, whole or in part.
+      expect(logged.filter((line) => line.includes('eyJ') || issued.some((token) => line.includes(token.split('.')[2])))).toEqual([]);
+    });
   });
 });
