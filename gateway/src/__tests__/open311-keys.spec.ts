@@ -118,6 +118,14 @@ describe('Open311 api_key at the gateway', () => {
     expect(seen).toEqual([]);
   });
 
+  it('refuses a key sent beside a bearer token, checking and forwarding neither', async () => {
+    const both = await post(`/requests.json?api_key=${KEY_A}`, 'service_code=BAG_DUMPED', { authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.e30.sig' });
+    expect(both.status).toBe(403);
+    expect(JSON.parse(both.body)).toEqual([{ code: 403, description: 'Send either Authorization or api_key, not both' }]);
+    expect(verified).toEqual([]);
+    expect(seen).toEqual([]);
+  });
+
   it('forwards a body it cannot read as it came, anonymously, for enforcement to answer', async () => {
     expect((await post('/requests.json', '{"api_key": ', { 'content-type': 'application/json' })).status).toBe(201);
     expect(seen).toEqual([expect.objectContaining({ body: '{"api_key": ', caller: expect.objectContaining({ userId: 'open311:public', institutionId: null }) })]);
