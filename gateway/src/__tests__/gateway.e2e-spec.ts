@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { decodeProtectedHeader } from 'jose';
 import { Role, signCaller } from '#libs/auth';
+import { PUBLISHED_SECRETS } from '#libs/config';
 import { ServiceName } from '#libs/messaging';
 import { errorCodes, postGraphQL, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
 import { createGateway, readSupergraph } from '../gateway.js';
@@ -33,6 +34,17 @@ describe('gateway', () => {
     const expired = await signAccessToken({ sub: 'old', roles: [Role.DISTRICT_ADMIN], orgUnitId: null }, platform.env.JWT_SECRET, -10);
     for (const token of [forged, expired, 'not-a-jwt']) {
       const response = await platform.query(token, '{ orgUnits { totalCount } }');
+      expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
+      expect(response.data ?? null).toBeNull();
+    }
+  });
+
+  it('refuses a token signed with any secret value ever committed to the repository: 401, coded, no data', async () => {
+    const { signAccessToken } = await import('#libs/auth');
+    for (const published of PUBLISHED_SECRETS) {
+      const token = await signAccessToken({ sub: 'anyone', roles: [Role.DISTRICT_ADMIN], orgUnitId: null }, published);
+      const response = await platform.query(token, '{ orgUnits { totalCount } }');
+      expect([published, response.status]).toEqual([published, 401]);
       expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
       expect(response.data ?? null).toBeNull();
     }

@@ -149,11 +149,12 @@ describe('Open311 api_key at the gateway', () => {
   });
 
   it('reads OPEN311_KEYED_POSTS_PER_HOUR: 600 by default, a positive whole number otherwise', () => {
-    expect(parseGatewayEnvironment({ NODE_ENV: 'test' }).OPEN311_KEYED_POSTS_PER_HOUR).toBe(600);
-    expect(parseGatewayEnvironment({ NODE_ENV: 'test', OPEN311_KEYED_POSTS_PER_HOUR: '' }).OPEN311_KEYED_POSTS_PER_HOUR).toBe(600);
-    expect(parseGatewayEnvironment({ NODE_ENV: 'test', OPEN311_KEYED_POSTS_PER_HOUR: '50' }).OPEN311_KEYED_POSTS_PER_HOUR).toBe(50);
+    const secrets = { NODE_ENV: 'test', JWT_SECRET: randomBytes(32).toString('hex'), CONTEXT_SIGNING_SECRET: randomBytes(32).toString('hex') };
+    expect(parseGatewayEnvironment({ ...secrets }).OPEN311_KEYED_POSTS_PER_HOUR).toBe(600);
+    expect(parseGatewayEnvironment({ ...secrets, OPEN311_KEYED_POSTS_PER_HOUR: '' }).OPEN311_KEYED_POSTS_PER_HOUR).toBe(600);
+    expect(parseGatewayEnvironment({ ...secrets, OPEN311_KEYED_POSTS_PER_HOUR: '50' }).OPEN311_KEYED_POSTS_PER_HOUR).toBe(50);
     for (const bad of ['0', '-1', '2.5', 'many']) {
-      expect(() => parseGatewayEnvironment({ NODE_ENV: 'test', OPEN311_KEYED_POSTS_PER_HOUR: bad })).toThrow(/OPEN311_KEYED_POSTS_PER_HOUR/);
+      expect(() => parseGatewayEnvironment({ ...secrets, OPEN311_KEYED_POSTS_PER_HOUR: bad })).toThrow(/OPEN311_KEYED_POSTS_PER_HOUR/);
     }
   });
 

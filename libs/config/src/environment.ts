@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPublishedSecret } from './secrets.js';
 
 /** Thrown once at boot with every bad variable listed, so an operator fixes them all in one go. */
 export class EnvironmentError extends Error {
@@ -16,17 +17,6 @@ export type LogLevel = z.infer<typeof LogLevel>;
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-
-/**
- * Development-only secrets. They let `npm start` work on a fresh clone; in production they are refused,
- * so a deployment that forgot to set a secret fails at boot instead of running with a public one.
- */
-export const DEVELOPMENT_SECRETS = {
-  JWT_SECRET: 'development-only-jwt-secret-change-me-0123456789',
-  CONTEXT_SIGNING_SECRET: 'development-only-context-signing-secret-0123456789',
-  /** Encrypts webhook signing secrets at rest (notifications). */
-  WEBHOOK_SECRET_KEY: 'development-only-webhook-secret-key-0123456789',
-} as const;
 
 /**
  * Empty (or blank) strings count as unset: `PORT=` in a .env file, or `${CREDIT_EXPORT_URL:-}` in docker compose,
@@ -56,9 +46,21 @@ export const internalServiceUrl = (fallback: string) =>
     z.string().default(fallback).refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), 'must be an http(s):// URL'),
   );
 
-/** A secret of at least 32 characters; falls back to a development value outside production. */
-export const secret = (name: keyof typeof DEVELOPMENT_SECRETS) =>
-  z.preprocess(unsetIfEmpty, z.string().min(32, 'must be at least 32 characters').optional()).describe(name);
+/** Schemas made by `secret()`: parseEnvironment checks these fields for a missing or published value. */
+const secretFields = new WeakSet<z.ZodType>();
+
+/**
+ * A secret of at least 32 characters, with no default in any NODE_ENV: `npm start` and the other development
+ * commands generate one into the git-ignored `.env.local`; a deployment sets its own.
+ */
+export const secret = (name: string) => {
+  const schema = z.preprocess(unsetIfEmpty, z.string().min(32, 'must be at least 32 characters')).describe(name);
+  secretFields.add(schema);
+  return schema;
+};
+
+export const MISSING_SECRET_HINT =
+  'set it to at least 32 random characters (`npm start` and `npm run secrets` generate development values into .env.local)';
 
 /** Fields every process reads. */
 export const baseEnvironment = {
@@ -67,36 +69,33 @@ export const baseEnvironment = {
   CONTEXT_SIGNING_SECRET: secret('CONTEXT_SIGNING_SECRET'),
 };
 
-type SecretName = keyof typeof DEVELOPMENT_SECRETS;
-
 /**
  * Validates `env` against `shape` and returns the typed result. Every problem is collected before failing.
- * Secrets left unset get their development value unless NODE_ENV is production, where they are required.
+ * A secret (`secret()`) that is unset, or set to a value published in the repository, is refused in every NODE_ENV,
+ * with a problem naming the variable.
  */
 export function parseEnvironment<Shape extends z.ZodRawShape>(
   shape: Shape,
   env: Record<string, string | undefined> = process.env,
-): Resolved<z.infer<z.ZodObject<Shape>>> {
+): z.infer<z.ZodObject<Shape>> {
+  const secrets = Object.keys(shape).filter((name) => secretFields.has(shape[name] as z.ZodType));
+  const missing = new Set(secrets.filter((name) => unsetIfEmpty(env[name]) === undefined));
   const problems: string[] = [];
   const result = z.object(shape).safeParse(env);
   if (!result.success) {
-    for (const issue of result.error.issues) problems.push(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    for (const issue of result.error.issues) {
+      // A missing secret gets its own problem below, saying how to make one.
+      if (missing.has(String(issue.path[0]))) continue;
+      problems.push(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    }
   }
   // Secrets are judged on what was given, so another variable's problem never makes a good secret look missing.
-  const production = (env.NODE_ENV ?? 'development') === 'production';
-  const secrets = (Object.keys(DEVELOPMENT_SECRETS) as SecretName[]).filter((name) => name in shape);
   for (const name of secrets) {
-    const given = env[name];
-    if (production && (given === undefined || given === '')) problems.push(`${name}: required when NODE_ENV=production`);
-    if (production && given === DEVELOPMENT_SECRETS[name]) {
-      problems.push(`${name}: the development value is not allowed when NODE_ENV=production`);
+    if (missing.has(name)) problems.push(`${name}: required (no default in any NODE_ENV): ${MISSING_SECRET_HINT}`);
+    else if (isPublishedSecret(env[name]!)) {
+      problems.push(`${name}: this value is published in the repository, so anybody could sign with it; set a random one`);
     }
   }
   if (problems.length > 0 || !result.success) throw new EnvironmentError(problems);
-  const data = result.data as Record<string, unknown>;
-  for (const name of secrets) data[name] ??= DEVELOPMENT_SECRETS[name];
-  return data as Resolved<z.infer<z.ZodObject<Shape>>>;
+  return result.data;
 }
-
-/** After parsing, secrets are always present. */
-type Resolved<T> = { [K in keyof T]-?: K extends SecretName ? string : T[K] };

@@ -2,7 +2,7 @@ import { ConsoleLogger, type DynamicModule, type INestApplication, type LogLevel
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { printSubgraphSchema } from '@apollo/subgraph';
-import { EnvironmentError } from '#libs/config';
+import { EnvironmentError, generateDevelopmentSecrets } from '#libs/config';
 import { serviceRuntime, type ServiceDefinition } from './service-definition.js';
 import { parseServiceEnvironment, type ServiceEnvironment } from './service-environment.js';
 
@@ -37,9 +37,12 @@ export async function runServiceMain(definition: ServiceDefinition): Promise<voi
   }
 }
 
-/** The federation SDL of a service, built without touching its database or Redis. */
+/**
+ * The federation SDL of a service, built without touching its database or Redis. Building a schema signs and
+ * verifies nothing, so throwaway secrets stand in for the real ones.
+ */
 export async function printServiceSchema(definition: ServiceDefinition): Promise<string> {
-  const env = parseServiceEnvironment(definition.defaultPort, { NODE_ENV: 'development' });
+  const env = parseServiceEnvironment(definition.defaultPort, { ...generateDevelopmentSecrets(), NODE_ENV: 'development' });
   const app = await NestFactory.create(definition.module(serviceRuntime(definition, env, 'schema')), { logger: false });
   try {
     await app.init();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from '#libs/config';
+import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, generateDevelopmentSecrets } from '#libs/config';
 
 /**
  * Where integration tests find PostgreSQL and Redis: DATABASE_URL / REDIS_URL when set (CI and this machine), else
@@ -19,12 +19,11 @@ export function workerDatabasePrefix(): string {
   return `${TEST_DATABASE_PREFIX}${process.env.WASTE_TEST_RUN ?? 'adhoc'}_w${process.env.JEST_WORKER_ID ?? '0'}_`;
 }
 
-/** Secrets minted per test file: no long-lived secret lives in the repository's tests. */
-export const testSecrets = {
-  JWT_SECRET: randomBytes(32).toString('hex'),
-  CONTEXT_SIGNING_SECRET: randomBytes(32).toString('hex'),
-  WEBHOOK_SECRET_KEY: randomBytes(32).toString('hex'),
-};
+/**
+ * Secrets minted per test file (the three shared secrets and the gateway's Ed25519 key pair): no secret lives in the
+ * repository's tests, and processes refuse one that does.
+ */
+export const testSecrets = generateDevelopmentSecrets();
 
 /** The environment a service or the gateway gets in a test: isolated databases, queues and secrets. */
 export function testEnvironment(overrides: Record<string, string> = {}): Record<string, string> {

@@ -12,6 +12,7 @@ import { householdsDemoData, seedCollectionPoints, seedHouseholdRows } from '../
 import { deleteKeys, startMeasuredService } from './bench-support.js';
 import { openServiceDatabase } from './service-database.js';
 import { loadService } from './services.js';
+import { loadLocalEnvironment } from './local-env.js';
 
 /**
  * `npm run bench:metrics -- --households 400000 [--reuse-data] [--runs 5]`: a district of N households with the demo's
@@ -33,6 +34,7 @@ const runs = Number(values.runs);
 if (!Number.isInteger(households) || households < 1) throw new Error('--households takes a positive whole number');
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive whole number');
 
+loadLocalEnvironment();
 const env = { ...process.env, DATABASE_NAME_PREFIX: 'waste_bench_metrics_', QUEUE_PREFIX: 'waste-bench-metrics', LOG_LEVEL: 'warn', NODE_ENV: 'development' };
 const serviceEnv = parseServiceEnvironment(0, env);
 const plan = planDistrict();

@@ -11,6 +11,7 @@ import { householdsDemoData, seedHouseholdRows } from '../../../services/househo
 import { deleteKeys, startMeasuredService, until } from './bench-support.js';
 import { openServiceDatabase } from './service-database.js';
 import { loadService } from './services.js';
+import { loadLocalEnvironment } from './local-env.js';
 
 /**
  * `npm run bench:monthly -- --households 500000 [--reuse-data]`: seeds a district of N households (4 inspections each, on average,
@@ -67,6 +68,7 @@ const { values } = parseArgs({ options: { households: { type: 'string', default:
 const households = Number(values.households);
 if (!Number.isInteger(households) || households < 1) throw new Error('--households takes a positive whole number');
 
+loadLocalEnvironment();
 const env = { ...process.env, DATABASE_NAME_PREFIX: 'waste_bench_', QUEUE_PREFIX: 'waste-bench', LOG_LEVEL: 'warn', NODE_ENV: 'development' };
 const serviceEnv = parseServiceEnvironment(0, env);
 const month = previousMonth(shanghaiMonth());

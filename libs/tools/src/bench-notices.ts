@@ -16,6 +16,7 @@ import { deleteKeys, startMeasuredService, until } from './bench-support.js';
 import { repoRoot } from './repo-root.js';
 import { openServiceDatabase } from './service-database.js';
 import { loadService } from './services.js';
+import { loadLocalEnvironment } from './local-env.js';
 
 /**
  * `npm run bench:notices -- --households 500000`: a month of N graded households in the notifications database
@@ -34,6 +35,7 @@ if (!Number.isInteger(households) || households < 1) throw new Error('--househol
 const QUEUE_PREFIX = 'waste-bench-notices';
 /** The dispatcher's default, used by the bare loop too. */
 const CONCURRENCY = 16;
+loadLocalEnvironment();
 const env = {
   ...process.env, DATABASE_NAME_PREFIX: 'waste_bench_', QUEUE_PREFIX, LOG_LEVEL: 'warn', NODE_ENV: 'development',
   WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_CONCURRENCY: String(CONCURRENCY),

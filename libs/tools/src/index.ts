@@ -5,3 +5,4 @@ export * from './preflight.js';
 export * from './repo-root.js';
 export * from './services.js';
 export * from './access-policy-coverage.js';
+export * from './local-env.js';

@@ -4,11 +4,13 @@ import { revertMigrations, runMigrations } from '#libs/database';
 import { parseServiceEnvironment } from '#libs/platform';
 import { openServiceDatabase } from './service-database.js';
 import { loadAllServices, loadService } from './services.js';
+import { loadLocalEnvironment } from './local-env.js';
 
 /**
  * `npm run migrate [-- --service NAME] [--revert N|all]`: applies pending migrations (the default) or reverts the
  * newest N of each chosen service. Services also migrate themselves on start.
  */
+loadLocalEnvironment();
 const { values } = parseArgs({ options: { service: { type: 'string' }, revert: { type: 'string' } } });
 const services = values.service ? [await loadService(values.service)] : await loadAllServices();
 const revert = values.revert === undefined ? 0 : values.revert === 'all' ? Infinity : Number(values.revert);

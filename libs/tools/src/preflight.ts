@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { describeServer } from '#libs/database';
 import { describeRedis } from '#libs/messaging';
 
-const HOW_TO_START = `Start them with \`docker compose up -d postgres redis\`, or point DATABASE_URL / REDIS_URL at running servers.`;
+const HOW_TO_START = `Start them with \`docker compose -f docker-compose.dev.yml up -d\` (on 127.0.0.1 only), or point DATABASE_URL / REDIS_URL at running servers.`;
 
 /** Problems reaching PostgreSQL and Redis, each saying what and where; empty when both answer. */
 export async function preflight(databaseUrl: string, redisUrl: string): Promise<string[]> {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { parseServiceEnvironment } from '#libs/platform';
 import { migrateAndSeed } from './seed.js';
+import { loadLocalEnvironment } from './local-env.js';
 
 /**
  * `npm run seed [-- --households N] [-- --months M]`: replaces every service's data with the demo district (fixed
@@ -23,4 +24,5 @@ if (gradedMonths !== undefined && !(Number.isInteger(gradedMonths) && gradedMont
   console.error('--months takes a whole number of months from 1 to 24');
   process.exit(2);
 }
+loadLocalEnvironment();
 await migrateAndSeed({ households, gradedMonths, reset: true, env: (service) => parseServiceEnvironment(service.defaultPort) });

@@ -10,6 +10,7 @@ import { repoRoot } from './repo-root.js';
 import { migrateAndSeed } from './seed.js';
 import { DEFAULT_PORTS } from '#libs/messaging';
 import { SERVICE_NAMES } from './services.js';
+import { loadLocalEnvironment } from './local-env.js';
 
 /**
  * `npm start`: checks PostgreSQL and Redis, migrates every database, seeds the demo district where empty, starts the
@@ -24,6 +25,7 @@ const children = new Map<string, ChildProcess>();
 let stopping = false;
 
 try {
+  loadLocalEnvironment();
   const gatewayEnv = parseGatewayEnvironment();
   const baseEnv = parseServiceEnvironment(0);
   const problems = await preflight(baseEnv.DATABASE_URL, baseEnv.REDIS_URL);

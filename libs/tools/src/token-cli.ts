@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { isRole, signAccessToken, Role } from '#libs/auth';
 import { EnvironmentError, parseEnvironment, secret } from '#libs/config';
+import { loadLocalEnvironment } from './local-env.js';
 
 /**
  * `npm run token -- --role ROLE [--org ORG_UNIT_ID] [--household HOUSEHOLD_ID] [--institution PROPERTY_COMPANY_ID] [--sub USER] [--hours H]`: prints a
@@ -20,6 +21,7 @@ if (roles.length === 0 || !roles.every(isRole)) {
   process.exit(2);
 }
 try {
+  loadLocalEnvironment();
   const { JWT_SECRET } = parseEnvironment({ JWT_SECRET: secret('JWT_SECRET') });
   const token = await signAccessToken(
     { sub: values.sub ?? `dev-${roles[0].toLowerCase()}`, roles, orgUnitId: values.org ?? null, householdId: values.household ?? null,

@@ -3,7 +3,6 @@ import { describe, expect, it } from '@jest/globals';
 import {
   DEFAULT_DATABASE_URL,
   DEFAULT_REDIS_URL,
-  DEVELOPMENT_SECRETS,
   EnvironmentError,
   baseEnvironment,
   parseEnvironment,
@@ -12,6 +11,8 @@ import {
   redisUrl,
   secret,
 } from '../environment.js';
+import { DEVELOPMENT_SECRET_NAMES, PUBLISHED_SECRETS, decodePem, generateDevelopmentSecrets } from '../secrets.js';
+import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 
 const shape = {
   ...baseEnvironment,
@@ -21,6 +22,8 @@ const shape = {
 };
 
 const withJwt = { ...shape, JWT_SECRET: secret('JWT_SECRET') };
+/** The one secret `shape` requires. */
+const signingSecret = { CONTEXT_SIGNING_SECRET: randomBytes(32).toString('hex') };
 
 function errorOf(run: () => unknown): EnvironmentError {
   try {
@@ -33,14 +36,14 @@ function errorOf(run: () => unknown): EnvironmentError {
 }
 
 describe('parseEnvironment', () => {
-  it('fills every default when nothing is set', () => {
-    expect(parseEnvironment(shape, {})).toEqual({
+  it('fills every default when nothing but the secret is set', () => {
+    expect(parseEnvironment(shape, signingSecret)).toEqual({
       NODE_ENV: 'development',
       LOG_LEVEL: 'log',
       PORT: 4001,
       DATABASE_URL: DEFAULT_DATABASE_URL,
       REDIS_URL: DEFAULT_REDIS_URL,
-      CONTEXT_SIGNING_SECRET: DEVELOPMENT_SECRETS.CONTEXT_SIGNING_SECRET,
+      ...signingSecret,
     });
   });
 
@@ -61,7 +64,7 @@ describe('parseEnvironment', () => {
 
   it('lists every bad variable in one error', () => {
     const error = errorOf(() =>
-      parseEnvironment(shape, { LOG_LEVEL: 'loud', PORT: '70000', DATABASE_URL: 'mysql://db/app', REDIS_URL: 'http://cache' }),
+      parseEnvironment(shape, { ...signingSecret, LOG_LEVEL: 'loud', PORT: '70000', DATABASE_URL: 'mysql://db/app', REDIS_URL: 'http://cache' }),
     );
     expect(error.problems).toHaveLength(4);
     for (const name of ['LOG_LEVEL', 'PORT', 'DATABASE_URL', 'REDIS_URL']) {
@@ -71,16 +74,32 @@ describe('parseEnvironment', () => {
     expect(error.message).toContain('4 problems');
   });
 
-  it('gives unset secrets their development value outside production', () => {
-    for (const NODE_ENV of ['development', 'test', undefined]) {
-      const env = parseEnvironment(withJwt, { NODE_ENV });
-      expect(env.JWT_SECRET).toBe(DEVELOPMENT_SECRETS.JWT_SECRET);
-      expect(env.CONTEXT_SIGNING_SECRET).toBe(DEVELOPMENT_SECRETS.CONTEXT_SIGNING_SECRET);
+  it('refuses to boot without a secret in every NODE_ENV, naming the variable and how to make one', () => {
+    for (const NODE_ENV of ['development', 'test', 'production', undefined]) {
+      for (const blank of [undefined, '', '  ']) {
+        const error = errorOf(() => parseEnvironment(withJwt, { NODE_ENV, JWT_SECRET: blank }));
+        expect(error.problems).toEqual([
+          expect.stringMatching(/^CONTEXT_SIGNING_SECRET: required \(no default in any NODE_ENV\).*npm start/),
+          expect.stringMatching(/^JWT_SECRET: required/),
+        ]);
+        expect(error.message).toContain('JWT_SECRET');
+      }
+    }
+  });
+
+  it('refuses every value published in the repository, in every NODE_ENV', () => {
+    expect(PUBLISHED_SECRETS).toContain('development-only-jwt-secret-change-me-0123456789');
+    for (const NODE_ENV of ['development', 'test', 'production', undefined]) {
+      for (const published of PUBLISHED_SECRETS) {
+        const error = errorOf(() => parseEnvironment(withJwt, { ...signingSecret, NODE_ENV, JWT_SECRET: published }));
+        expect(error.problems).toEqual([expect.stringMatching(/^JWT_SECRET: this value is published in the repository/)]);
+        expect(error.message).not.toContain(published);
+      }
     }
   });
 
   it('refuses a secret shorter than 32 characters', () => {
-    const error = errorOf(() => parseEnvironment(withJwt, { JWT_SECRET: 'short' }));
+    const error = errorOf(() => parseEnvironment(withJwt, { ...signingSecret, JWT_SECRET: 'short' }));
     expect(error.problems).toEqual([expect.stringMatching(/^JWT_SECRET: .*32/)]);
   });
 
@@ -92,16 +111,16 @@ describe('parseEnvironment', () => {
     expect(env.CONTEXT_SIGNING_SECRET).toBe(signing);
   });
 
-  it('in production reports both a missing secret and one left at its development value', () => {
+  it('reports both a missing secret and one left at the old development value', () => {
     const error = errorOf(() =>
-      parseEnvironment(withJwt, { NODE_ENV: 'production', JWT_SECRET: DEVELOPMENT_SECRETS.JWT_SECRET }),
+      parseEnvironment(withJwt, { NODE_ENV: 'development', JWT_SECRET: 'development-only-jwt-secret-change-me-0123456789' }),
     );
     expect(error.problems).toHaveLength(2);
-    expect(error.problems).toContainEqual(expect.stringMatching(/^JWT_SECRET: the development value is not allowed/));
+    expect(error.problems).toContainEqual(expect.stringMatching(/^JWT_SECRET: this value is published/));
     expect(error.problems).toContainEqual(expect.stringMatching(/^CONTEXT_SIGNING_SECRET: required/));
   });
 
-  it('in production does not report a good secret as missing because another variable is bad', () => {
+  it('does not report a good secret as missing because another variable is bad', () => {
     const good = randomBytes(32).toString('hex');
     const error = errorOf(() => parseEnvironment(shape, { NODE_ENV: 'production', PORT: 'abc', CONTEXT_SIGNING_SECRET: good }));
     expect(error.problems).toHaveLength(1);
@@ -109,7 +128,7 @@ describe('parseEnvironment', () => {
   });
 
   it('treats an empty PORT as unset rather than as port 0', () => {
-    expect(parseEnvironment(shape, { PORT: '' }).PORT).toBe(4001);
+    expect(parseEnvironment(shape, { ...signingSecret, PORT: '' }).PORT).toBe(4001);
   });
 
   it('only checks secrets that the shape declares', () => {
@@ -118,27 +137,48 @@ describe('parseEnvironment', () => {
   });
 
   it('requires DATABASE_URL to be a postgres:// URL', () => {
-    expect(parseEnvironment(shape, { DATABASE_URL: 'postgres://u@h/db' }).DATABASE_URL).toBe('postgres://u@h/db');
+    expect(parseEnvironment(shape, { ...signingSecret, DATABASE_URL: 'postgres://u@h/db' }).DATABASE_URL).toBe('postgres://u@h/db');
     for (const DATABASE_URL of ['mysql://u@h/db', 'redis://h:6379', 'postgres:/missing-slash', 'not a url']) {
-      const error = errorOf(() => parseEnvironment(shape, { DATABASE_URL }));
+      const error = errorOf(() => parseEnvironment(shape, { ...signingSecret, DATABASE_URL }));
       expect(error.problems).toEqual(['DATABASE_URL: must be a postgres:// URL']);
     }
   });
 
   it('requires REDIS_URL to be a redis:// URL', () => {
     for (const REDIS_URL of ['postgres://h/db', 'http://h:6379', 'localhost:6379']) {
-      const error = errorOf(() => parseEnvironment(shape, { REDIS_URL }));
+      const error = errorOf(() => parseEnvironment(shape, { ...signingSecret, REDIS_URL }));
       expect(error.problems).toEqual(['REDIS_URL: must be a redis:// URL']);
     }
   });
 
   it('names a NODE_ENV it does not know', () => {
-    const error = errorOf(() => parseEnvironment(shape, { NODE_ENV: 'staging' }));
+    const error = errorOf(() => parseEnvironment(shape, { ...signingSecret, NODE_ENV: 'staging' }));
     expect(error.problems).toEqual([expect.stringMatching(/^NODE_ENV: /)]);
   });
 
   it('reads only the variables of the shape', () => {
     const env = parseEnvironment({ PORT: port(1) }, { PORT: '2', HOME: '/root' } as Record<string, string>);
     expect(env).toEqual({ PORT: 2 });
+  });
+});
+
+describe('generated development secrets', () => {
+  it('are fresh random values every time, and a working Ed25519 pair encoded to fit one env line', () => {
+    const [a, b] = [generateDevelopmentSecrets(), generateDevelopmentSecrets()];
+    expect(Object.keys(a).sort()).toEqual([...DEVELOPMENT_SECRET_NAMES].sort());
+    for (const name of DEVELOPMENT_SECRET_NAMES) {
+      expect(a[name]).not.toBe(b[name]);
+      expect(a[name]).toMatch(/^[A-Za-z0-9+/=]{32,}$/);
+    }
+    const privateKey = createPrivateKey(decodePem(a.GATEWAY_SIGNING_KEY));
+    const publicKey = createPublicKey(decodePem(a.GATEWAY_VERIFY_KEY));
+    expect(decodePem(a.GATEWAY_SIGNING_KEY)).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect(decodePem(a.GATEWAY_VERIFY_KEY)).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+    expect(privateKey.asymmetricKeyType).toBe('ed25519');
+    const signature = sign(null, Buffer.from('body'), privateKey);
+    expect(verify(null, Buffer.from('body'), publicKey, signature)).toBe(true);
+    expect(verify(null, Buffer.from('body'), createPublicKey(decodePem(b.GATEWAY_VERIFY_KEY)), signature)).toBe(false);
+    // A PEM pasted as is (with \n escapes, as some secret stores hand it over) decodes too.
+    expect(decodePem(decodePem(a.GATEWAY_VERIFY_KEY).replace(/\n/g, '\\n'))).toBe(decodePem(a.GATEWAY_VERIFY_KEY));
   });
 });

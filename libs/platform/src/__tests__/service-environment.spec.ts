@@ -1,16 +1,35 @@
 import { describe, expect, it } from '@jest/globals';
-import { EnvironmentError } from '#libs/config';
+import { randomBytes } from 'node:crypto';
+import { EnvironmentError, PUBLISHED_SECRETS } from '#libs/config';
 import { parseServiceEnvironment } from '../service-environment.js';
+
+const CONTEXT_SIGNING_SECRET = randomBytes(32).toString('hex');
 
 describe('HOUSEHOLDS_INTERNAL_URL', () => {
   it('defaults to households on its development port', () => {
-    expect(parseServiceEnvironment(4004, {}).HOUSEHOLDS_INTERNAL_URL).toBe('http://127.0.0.1:4002');
-    expect(parseServiceEnvironment(4004, { HOUSEHOLDS_INTERNAL_URL: '' }).HOUSEHOLDS_INTERNAL_URL).toBe('http://127.0.0.1:4002');
+    expect(parseServiceEnvironment(4004, { CONTEXT_SIGNING_SECRET }).HOUSEHOLDS_INTERNAL_URL).toBe('http://127.0.0.1:4002');
+    expect(parseServiceEnvironment(4004, { CONTEXT_SIGNING_SECRET, HOUSEHOLDS_INTERNAL_URL: '' }).HOUSEHOLDS_INTERNAL_URL).toBe('http://127.0.0.1:4002');
   });
 
   it('takes an http(s) URL and refuses anything else at boot', () => {
-    expect(parseServiceEnvironment(4004, { HOUSEHOLDS_INTERNAL_URL: 'http://households:4002' }).HOUSEHOLDS_INTERNAL_URL).toBe('http://households:4002');
-    expect(() => parseServiceEnvironment(4004, { HOUSEHOLDS_INTERNAL_URL: 'households:4002' })).toThrow(EnvironmentError);
-    expect(() => parseServiceEnvironment(4004, { HOUSEHOLDS_INTERNAL_URL: 'ftp://households' })).toThrow(/HOUSEHOLDS_INTERNAL_URL/);
+    expect(parseServiceEnvironment(4004, { CONTEXT_SIGNING_SECRET, HOUSEHOLDS_INTERNAL_URL: 'http://households:4002' }).HOUSEHOLDS_INTERNAL_URL).toBe('http://households:4002');
+    expect(() => parseServiceEnvironment(4004, { CONTEXT_SIGNING_SECRET, HOUSEHOLDS_INTERNAL_URL: 'households:4002' })).toThrow(EnvironmentError);
+    expect(() => parseServiceEnvironment(4004, { CONTEXT_SIGNING_SECRET, HOUSEHOLDS_INTERNAL_URL: 'ftp://households' })).toThrow(/HOUSEHOLDS_INTERNAL_URL/);
+  });
+});
+
+describe('CONTEXT_SIGNING_SECRET', () => {
+  it('has no default in any NODE_ENV: a service without it refuses to boot, naming it', () => {
+    for (const NODE_ENV of ['development', 'test', 'production', undefined]) {
+      expect(() => parseServiceEnvironment(4004, { NODE_ENV })).toThrow(/CONTEXT_SIGNING_SECRET: required/);
+    }
+  });
+
+  it('refuses every value published in the repository, in every NODE_ENV', () => {
+    for (const NODE_ENV of ['development', 'test', 'production']) {
+      for (const published of PUBLISHED_SECRETS) {
+        expect(() => parseServiceEnvironment(4004, { NODE_ENV, CONTEXT_SIGNING_SECRET: published })).toThrow(/CONTEXT_SIGNING_SECRET: this value is published/);
+      }
+    }
   });
 });

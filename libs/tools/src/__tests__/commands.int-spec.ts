@@ -1,19 +1,25 @@
 import { execFile, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseEnv } from 'node:util';
 import { promisify } from 'node:util';
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { verifyAccessToken } from '#libs/auth';
 import { DEFAULT_PORTS } from '#libs/messaging';
 import { testEnvironment, waitFor, workerDatabasePrefix } from '#libs/testing';
 import { repoRoot } from '../repo-root.js';
 
 const execFileAsync = promisify(execFile);
+/** Commands that complete their environment from a local env file use this one, never the repository's `.env.local`. */
+const scratch = mkdtempSync(join(tmpdir(), 'waste-commands-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Runs a built command the way npm scripts do and returns its exit code and output. */
 async function run(script: string, args: string[], env: Record<string, string>) {
   try {
     const { stdout, stderr } = await execFileAsync(process.execPath, [join(repoRoot(), script), ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
+      env: { PATH: process.env.PATH ?? '', WASTE_LOCAL_ENV_FILE: join(scratch, '.env.local'), ...env },
       timeout: 30_000,
     });
     return { code: 0, stdout, stderr };
@@ -54,13 +60,14 @@ describe('npm start', () => {
 
   it('says which server it cannot reach, where it looked and how to start one, and exits non-zero', async () => {
     const result = await run('dist/libs/tools/src/start.js', [], {
+      ...testEnvironment(),
       DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres',
       REDIS_URL: 'redis://127.0.0.1:2',
     });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('PostgreSQL is not reachable at 127.0.0.1:1');
     expect(result.stderr).toContain('Redis is not reachable at 127.0.0.1:2');
-    expect(result.stderr).toContain('docker compose up -d postgres redis');
+    expect(result.stderr).toContain('docker compose -f docker-compose.dev.yml up -d');
   });
 });
 
@@ -73,15 +80,17 @@ describe('a service', () => {
       LOG_LEVEL: 'chatty',
     });
     expect(result.code).toBe(1);
-    for (const variable of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'LOG_LEVEL']) expect(result.stderr).toContain(`${variable}:`);
-    expect(result.stderr).toContain('Invalid environment (4 problems)');
+    for (const variable of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'LOG_LEVEL', 'CONTEXT_SIGNING_SECRET']) expect(result.stderr).toContain(`${variable}:`);
+    expect(result.stderr).toContain('Invalid environment (5 problems)');
   });
 
-  it('refuses to boot in production without its secrets', async () => {
-    const result = await run('dist/gateway/src/main.js', [], { NODE_ENV: 'production' });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('JWT_SECRET: required when NODE_ENV=production');
-    expect(result.stderr).toContain('CONTEXT_SIGNING_SECRET: required when NODE_ENV=production');
+  it('refuses to boot without its secrets in any NODE_ENV, naming each', async () => {
+    const results = await Promise.all(['production', 'development'].map((NODE_ENV) => run('dist/gateway/src/main.js', [], { NODE_ENV })));
+    for (const result of results) {
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('JWT_SECRET: required');
+      expect(result.stderr).toContain('CONTEXT_SIGNING_SECRET: required');
+    }
   });
 });
 
@@ -98,6 +107,23 @@ describe('npm run token', () => {
   it('refuses a scoped role without an org unit, and an unknown role', async () => {
     expect((await run('dist/libs/tools/src/token-cli.js', ['--role', 'STREET_ADMIN'], { JWT_SECRET })).code).toBe(2);
     expect((await run('dist/libs/tools/src/token-cli.js', ['--role', 'MAYOR'], { JWT_SECRET })).code).toBe(2);
+  });
+
+  it('on a fresh clone generates the local env file once, says so on stderr, and signs with it from then on', async () => {
+    const WASTE_LOCAL_ENV_FILE = join(scratch, 'fresh-clone', '.env.local');
+    mkdirSync(dirname(WASTE_LOCAL_ENV_FILE));
+    const first = await run('dist/libs/tools/src/token-cli.js', ['--role', 'DISTRICT_ADMIN'], { WASTE_LOCAL_ENV_FILE });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/^Created .*\.env\.local with random development secrets/);
+    const written = readFileSync(WASTE_LOCAL_ENV_FILE, 'utf8');
+    const secret = (parseEnv(written) as Record<string, string>).JWT_SECRET;
+    await expect(verifyAccessToken(first.stdout.trim(), secret)).resolves.toMatchObject({ roles: ['DISTRICT_ADMIN'] });
+
+    const second = await run('dist/libs/tools/src/token-cli.js', ['--role', 'DISTRICT_ADMIN'], { WASTE_LOCAL_ENV_FILE });
+    expect(second.code).toBe(0);
+    expect(second.stderr).toBe('');
+    expect(readFileSync(WASTE_LOCAL_ENV_FILE, 'utf8')).toBe(written);
+    await expect(verifyAccessToken(second.stdout.trim(), secret)).resolves.toMatchObject({ roles: ['DISTRICT_ADMIN'] });
   });
 
   it('refuses to run when NODE_ENV=production', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEVELOPMENT_SECRETS, EnvironmentError } from '#libs/config';
+import { randomBytes } from 'node:crypto';
+import { EnvironmentError } from '#libs/config';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS, parseWebhookSettings } from '../webhook-settings.js';
 
 function problemsOf(run: () => unknown): string[] {
@@ -12,21 +13,25 @@ function problemsOf(run: () => unknown): string[] {
   throw new Error('expected an EnvironmentError');
 }
 
+/** The one variable without a default. */
+const WEBHOOK_SECRET_KEY = randomBytes(32).toString('hex');
+
 describe('webhook settings from the environment', () => {
-  it('has working defaults for development', () => {
-    expect(parseWebhookSettings({})).toEqual({
+  it('has working defaults for development, given the secret key', () => {
+    expect(parseWebhookSettings({ WEBHOOK_SECRET_KEY })).toEqual({
       production: false,
       allowedHosts: new Set(),
       concurrency: 16,
       retrySchedule: DEFAULT_RETRY_SCHEDULE_SECONDS,
       timeoutMs: 15_000,
       leaseSeconds: 60,
-      secretKey: DEVELOPMENT_SECRETS.WEBHOOK_SECRET_KEY,
+      secretKey: WEBHOOK_SECRET_KEY,
     });
   });
 
   it('reads every variable', () => {
     const settings = parseWebhookSettings({
+      WEBHOOK_SECRET_KEY,
       WEBHOOK_ALLOWED_HOSTS: ' 127.0.0.1, Receiver.Local ,[::1]',
       WEBHOOK_CONCURRENCY: '4',
       WEBHOOK_RETRY_SCHEDULE_SECONDS: '1, 1,2.5',
@@ -39,27 +44,28 @@ describe('webhook settings from the environment', () => {
 
   it('lists every bad variable in one error', () => {
     const problems = problemsOf(() =>
-      parseWebhookSettings({ WEBHOOK_ALLOWED_HOSTS: 'ok.example,bad host', WEBHOOK_CONCURRENCY: '0', WEBHOOK_RETRY_SCHEDULE_SECONDS: '5,x', WEBHOOK_TIMEOUT_MS: 'soon' }),
+      parseWebhookSettings({ WEBHOOK_SECRET_KEY, WEBHOOK_ALLOWED_HOSTS: 'ok.example,bad host', WEBHOOK_CONCURRENCY: '0', WEBHOOK_RETRY_SCHEDULE_SECONDS: '5,x', WEBHOOK_TIMEOUT_MS: 'soon' }),
     );
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['WEBHOOK_ALLOWED_HOSTS', 'WEBHOOK_CONCURRENCY', 'WEBHOOK_RETRY_SCHEDULE_SECONDS', 'WEBHOOK_TIMEOUT_MS']);
   });
 
   it('wants the lease to outlast three rounds of requests, the most a claimed delivery can wait and run', () => {
-    expect(problemsOf(() => parseWebhookSettings({ WEBHOOK_TIMEOUT_MS: '15000', WEBHOOK_LEASE_SECONDS: '10' }))).toEqual([
+    expect(problemsOf(() => parseWebhookSettings({ WEBHOOK_SECRET_KEY, WEBHOOK_TIMEOUT_MS: '15000', WEBHOOK_LEASE_SECONDS: '10' }))).toEqual([
       expect.stringMatching(/^WEBHOOK_LEASE_SECONDS: /),
     ]);
-    expect(problemsOf(() => parseWebhookSettings({ WEBHOOK_TIMEOUT_MS: '15000', WEBHOOK_LEASE_SECONDS: '49' }))).toHaveLength(1);
-    expect(parseWebhookSettings({ WEBHOOK_TIMEOUT_MS: '15000', WEBHOOK_LEASE_SECONDS: '50' })).toMatchObject({ timeoutMs: 15000, leaseSeconds: 50 });
+    expect(problemsOf(() => parseWebhookSettings({ WEBHOOK_SECRET_KEY, WEBHOOK_TIMEOUT_MS: '15000', WEBHOOK_LEASE_SECONDS: '49' }))).toHaveLength(1);
+    expect(parseWebhookSettings({ WEBHOOK_SECRET_KEY, WEBHOOK_TIMEOUT_MS: '15000', WEBHOOK_LEASE_SECONDS: '50' })).toMatchObject({ timeoutMs: 15000, leaseSeconds: 50 });
   });
 
-  it('requires a real WEBHOOK_SECRET_KEY in production, and says whether the schema build or the service runs', () => {
-    expect(problemsOf(() => parseWebhookSettings({ NODE_ENV: 'production' }))).toEqual(['WEBHOOK_SECRET_KEY: required when NODE_ENV=production']);
-    expect(problemsOf(() => parseWebhookSettings({ WEBHOOK_SECRET_KEY: DEVELOPMENT_SECRETS.WEBHOOK_SECRET_KEY }, 'production'))).toEqual([
-      'WEBHOOK_SECRET_KEY: the development value is not allowed when NODE_ENV=production',
-    ]);
+  it('requires a WEBHOOK_SECRET_KEY of its own in every NODE_ENV, and says whether the schema build or the service runs', () => {
+    for (const NODE_ENV of ['production', 'development', 'test']) {
+      expect(problemsOf(() => parseWebhookSettings({ NODE_ENV }))).toEqual([expect.stringMatching(/^WEBHOOK_SECRET_KEY: required/)]);
+      expect(problemsOf(() => parseWebhookSettings({ WEBHOOK_SECRET_KEY: 'development-only-webhook-secret-key-0123456789' }, NODE_ENV))).toEqual([
+        expect.stringMatching(/^WEBHOOK_SECRET_KEY: this value is published in the repository/),
+      ]);
+    }
     expect(problemsOf(() => parseWebhookSettings({ WEBHOOK_SECRET_KEY: 'short' }))).toEqual([expect.stringMatching(/^WEBHOOK_SECRET_KEY: .*32/)]);
-    const key = 'k'.repeat(40);
-    expect(parseWebhookSettings({ NODE_ENV: 'production', WEBHOOK_SECRET_KEY: key })).toMatchObject({ production: true, secretKey: key });
-    expect(parseWebhookSettings({ NODE_ENV: 'production' }, 'development').production).toBe(false);
+    expect(parseWebhookSettings({ NODE_ENV: 'production', WEBHOOK_SECRET_KEY })).toMatchObject({ production: true, secretKey: WEBHOOK_SECRET_KEY });
+    expect(parseWebhookSettings({ NODE_ENV: 'production', WEBHOOK_SECRET_KEY }, 'development').production).toBe(false);
   });
 });

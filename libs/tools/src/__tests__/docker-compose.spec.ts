@@ -1,0 +1,102 @@
+import { readFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { describe, expect, it } from '@jest/globals';
+import { parse } from 'yaml';
+import { PUBLISHED_SECRETS } from '#libs/config';
+import { COMPOSE_ENV_FILE, generateComposeSecrets, writeComposeEnvFile } from '../compose-env.js';
+import { repoRoot } from '../repo-root.js';
+
+interface ComposeService {
+  ports?: string[];
+  command?: string[];
+  environment?: Record<string, string>;
+}
+
+const text = (name: string) => readFileSync(join(repoRoot(), name), 'utf8');
+const services = (name: string) => (parse(text(name), { merge: true }) as { services: Record<string, ComposeService> }).services;
+/** Every `${NAME:?message}` in the file: a variable compose refuses to start without. */
+const required = (source: string) => new Set([...source.matchAll(/\$\{(\w+):\?([^}]*)\}/g)].map((match) => match[1]));
+
+describe('docker-compose.yml', () => {
+  const stack = services('docker-compose.yml');
+
+  it('publishes the gateway only: no PostgreSQL, Redis or service port', () => {
+    const published = Object.entries(stack).filter(([, service]) => service.ports).map(([name, service]) => [name, service.ports]);
+    expect(published).toEqual([['gateway', ['4000:4000']]]);
+  });
+
+  it('takes every secret and password from the env file, with no default, telling how to create the file', () => {
+    const source = text('docker-compose.yml');
+    // No `${NAME:-default}` for anything secret, and no literal secret, password or published value.
+    expect(source).not.toMatch(/\$\{\w*(SECRET|KEY|PASSWORD)\w*:?-[^}]/);
+    for (const value of [...PUBLISHED_SECRETS, 'postgres:postgres@']) expect(source).not.toContain(value);
+    for (const match of source.matchAll(/\$\{\w+:\?([^}]*)\}/g)) {
+      expect(match[1]).toBe(`npm run secrets -- --compose, then docker compose --env-file ${COMPOSE_ENV_FILE} up`);
+    }
+    // Exactly what `npm run secrets -- --compose` writes.
+    expect([...required(source)].sort()).toEqual(Object.keys(generateComposeSecrets()).sort());
+    for (const [name, service] of Object.entries(stack)) {
+      for (const [variable, value] of Object.entries(service.environment ?? {})) {
+        // Passed through from the env file: required, or (an optional one like CREDIT_EXPORT_SECRET) unset when not given.
+        if (/SECRET|_KEY$|PASSWORD/.test(variable)) expect([name, value]).toEqual([name, expect.stringMatching(new RegExp(`^\\$\\{${variable}(:\\?[^}]*|:-)\\}$`))]);
+      }
+    }
+  });
+
+  it('protects PostgreSQL and Redis with passwords the services are given in their URLs', () => {
+    expect(stack.postgres.environment!.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
+    const redisArgs = stack.redis.command!;
+    expect(redisArgs[redisArgs.indexOf('--requirepass') + 1]).toMatch(/^\$\{REDIS_PASSWORD:\?/);
+    expect(stack.redis.environment!.REDISCLI_AUTH).toMatch(/^\$\{REDIS_PASSWORD:\?/);
+    for (const name of ['setup', 'organization', 'households', 'enforcement', 'notifications']) {
+      expect(stack[name].environment!.DATABASE_URL).toMatch(/^postgres:\/\/postgres:\$\{POSTGRES_PASSWORD:\?[^}]*\}@postgres:5432\/postgres$/);
+      expect(stack[name].environment!.REDIS_URL).toMatch(/^redis:\/\/:\$\{REDIS_PASSWORD:\?[^}]*\}@redis:6379$/);
+      expect(stack[name].environment!.CONTEXT_SIGNING_SECRET).toMatch(/^\$\{CONTEXT_SIGNING_SECRET:\?/);
+    }
+    expect(stack.gateway.environment!.REDIS_URL).toMatch(/^redis:\/\/:\$\{REDIS_PASSWORD:\?/);
+  });
+
+  it('gives the signing key to the gateway only and the verifying key to the subgraphs', () => {
+    expect(stack.gateway.environment!.GATEWAY_SIGNING_KEY).toBeDefined();
+    for (const name of ['organization', 'households', 'enforcement', 'notifications']) {
+      expect(stack[name].environment!.GATEWAY_SIGNING_KEY).toBeUndefined();
+      expect(stack[name].environment!.GATEWAY_VERIFY_KEY).toBeDefined();
+    }
+  });
+});
+
+describe('docker-compose.dev.yml (PostgreSQL and Redis for npm start)', () => {
+  it('publishes on 127.0.0.1 only, at the addresses npm start uses by default', () => {
+    const dev = services('docker-compose.dev.yml');
+    expect(Object.fromEntries(Object.entries(dev).map(([name, service]) => [name, service.ports]))).toEqual({
+      postgres: ['127.0.0.1:5432:5432'],
+      redis: ['127.0.0.1:6379:6379'],
+    });
+  });
+});
+
+describe('npm run secrets -- --compose', () => {
+  it('writes random values, readable by the owner only, and never replaces an existing file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waste-compose-env-'));
+    try {
+      const file = join(dir, COMPOSE_ENV_FILE);
+      writeComposeEnvFile(file);
+      const first = readFileSync(file, 'utf8');
+      const values = parseEnv(first) as Record<string, string>;
+      expect(Object.keys(values).sort()).toEqual(Object.keys(generateComposeSecrets()).sort());
+      for (const value of Object.values(values)) {
+        expect(value).toMatch(/^[A-Za-z0-9+/=]{32,}$/); // hex or base64: safe in URLs' password part and in compose files
+        expect(PUBLISHED_SECRETS).not.toContain(value);
+      }
+      expect(values.POSTGRES_PASSWORD).toMatch(/^[0-9a-f]+$/);
+      expect(values.REDIS_PASSWORD).toMatch(/^[0-9a-f]+$/);
+      expect(statSync(file).mode & 0o077).toBe(0);
+      expect(() => writeComposeEnvFile(file)).toThrow(expect.objectContaining({ code: 'EEXIST' }));
+      expect(readFileSync(file, 'utf8')).toBe(first);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
