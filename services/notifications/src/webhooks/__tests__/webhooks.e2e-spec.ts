@@ -484,10 +484,10 @@ describe('notices to institutions by signed webhooks', () => {
       .toEqual([['CONFLICT'], 'TOO_MANY_ENDPOINTS', { max: 2 }]);
     const enabling = await as(e, ENABLE, { id: disabled });
     expect([errorCodes(enabling), enabling.errors?.[0].extensions?.reason]).toEqual([['CONFLICT'], 'TOO_MANY_ENDPOINTS']);
-    const [{ after }] = await notifications().query(
-      `SELECT count(*)::int AS after FROM webhook_endpoint WHERE institution_id = $1 AND (state = 'ACTIVE' OR id <> $2)`, [e.id, disabled],
+    const [now] = await notifications().query(
+      `SELECT count(*)::int AS after, bool_or(id = $2 AND state = 'ACTIVE') AS enabled FROM webhook_endpoint WHERE institution_id = $1`, [e.id, disabled],
     );
-    expect(after).toBe(before);
+    expect(now).toEqual({ after: before, enabled: false });
     // Disabling one makes room again.
     await ok(as(e, DISABLE, { id: first.registerWebhookEndpoint.endpoint.id }));
     expect((await ok(as(e, ENABLE, { id: disabled }))).enableWebhookEndpoint.state).toBe('ACTIVE');
