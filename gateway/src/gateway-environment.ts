@@ -1,5 +1,6 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
-import { baseEnvironment, EnvironmentError, parseEnvironment, port, secret, unsetIfEmpty } from '#libs/config';
+import { EnvironmentError, baseEnvironment, parseEnvironment, port, redisUrl, secret, unsetIfEmpty } from '#libs/config';
 import { oidcEnvironmentProblems, oidcEnvironmentShape } from './oidc-environment.js';
 
 const optionalUrl = z
@@ -7,18 +8,70 @@ const optionalUrl = z
   .refine((value) => URL.canParse(value), 'must be a URL')
   .optional();
 
+/** A whole number of requests ≥ 1, with its default when unset or empty. */
+const allowance = (fallback: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(1_000_000).default(fallback));
+
+/** Names Express's `trust proxy` understands besides addresses and subnets. */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * Which client address counts, as Express's `trust proxy` setting: `false` (the default: the socket's address, any
+ * X-Forwarded-For ignored), a hop count (`1`: the address the one proxy in front saw), or the proxies' addresses
+ * (`10.0.0.5, 10.0.0.0/8, loopback`). `true` (trust every hop, so the client picks its own address) is refused.
+ */
+const trustProxy = z.preprocess(
+  unsetIfEmpty,
+  z
+    .string()
+    .default('false')
+    .transform((value, context): false | number | string[] => {
+      const text = value.trim().toLowerCase();
+      if (text === 'false' || text === '0') return false;
+      if (/^\d+$/.test(text)) return Number(text);
+      const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+      for (const entry of entries) {
+        const [address, bits, extra] = entry.split('/');
+        const family = isIP(address);
+        const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+        if (!(PROXY_NAMES.has(entry) || (family !== 0 && okBits && extra === undefined))) {
+          context.addIssue({
+            code: 'custom',
+            message: `"${entry}" is not a hop count, proxy address, subnet or one of loopback, linklocal, uniquelocal (true, trusting every hop, is not allowed)`,
+          });
+        }
+      }
+      return entries;
+    }),
+);
+
 export const gatewayEnvironmentShape = {
   ...baseEnvironment,
   PORT: port(4000),
   JWT_SECRET: secret('JWT_SECRET'),
-  /** Comma-separated origins allowed to call from browsers, or * for any (tokens travel in headers, not cookies). */
-  CORS_ORIGINS: z.string().default('*'),
+  /**
+   * Comma-separated origins allowed to call from browsers (`https://app.example.gov.cn`), or * for any. Required, and
+   * a list of origins, in production; `*` by default elsewhere (tokens travel in headers, not cookies).
+   */
+  CORS_ORIGINS: z.preprocess(unsetIfEmpty, z.string().optional()), // judged in parseGatewayEnvironment
+  /** Where the rate limits are counted: one Redis shared by every gateway replica. */
+  REDIS_URL: redisUrl,
+  /** Prefix of the rate limits' Redis keys (tests give each run its own). */
+  RATE_LIMIT_PREFIX: z.preprocess(unsetIfEmpty, z.string().regex(/^[\w:.-]{1,100}$/, 'must be 1–100 letters, digits, _ : . -').default('waste:ratelimit')),
+  TRUST_PROXY: trustProxy,
+  /** GraphQL requests one signed-in user (token `sub`) may make per minute before 429. */
+  GRAPHQL_REQUESTS_PER_USER_MINUTE: allowance(600),
+  /** GraphQL requests one institution may make per minute with its API keys (all its keys together) before 429. */
+  GRAPHQL_REQUESTS_PER_INSTITUTION_MINUTE: allowance(1200),
+  /** Uploads (photos, collection-record CSV files) one user may send per minute before 429. */
+  UPLOADS_PER_USER_MINUTE: allowance(60),
+  /** Enrolment attempts (POST /api-keys/enrol) one client address may make per hour before 429. */
+  ENROLMENTS_PER_ADDRESS_HOUR: allowance(20),
   /** Open311 is public: new requests (POST) a client address may file per hour before 429. */
-  OPEN311_POSTS_PER_HOUR: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).default(30)),
+  OPEN311_POSTS_PER_HOUR: allowance(30),
   /** Open311 reads (GET) a client address may make per minute before 429: the public feed is read, not scraped. */
-  OPEN311_GETS_PER_MINUTE: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).default(120)),
+  OPEN311_GETS_PER_MINUTE: allowance(120),
   /** New requests one institution may file per hour with its API keys (all its keys together) before 429. */
-  OPEN311_KEYED_POSTS_PER_HOUR: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).default(600)),
+  OPEN311_KEYED_POSTS_PER_HOUR: allowance(600),
   /** Where each subgraph is, when not where the committed supergraph says (containers, other hosts). */
   ORGANIZATION_URL: optionalUrl,
   HOUSEHOLDS_URL: optionalUrl,
@@ -30,19 +83,46 @@ export const gatewayEnvironmentShape = {
 export type GatewayEnvironment = ReturnType<typeof parseGatewayEnvironment>;
 
 export function parseGatewayEnvironment(env: Record<string, string | undefined> = process.env) {
-  // The sign-in settings are also checked together (issuer with audience, a provider in production), and every
-  // problem is still reported in one go.
-  const problems = oidcEnvironmentProblems(env);
+  // Every problem at once, the origins' and the sign-in settings' included (issuer with audience, a provider in
+  // production), so an operator fixes them all in one go.
+  const problems: string[] = [];
+  const production = (env.NODE_ENV ?? 'development') === 'production';
+  let parsed: (Omit<ReturnType<typeof parseEnvironment<typeof gatewayEnvironmentShape>>, 'JWT_SECRET'> & { JWT_SECRET?: string }) | undefined;
   try {
-    const parsed = parseEnvironment(gatewayEnvironmentShape, env);
-    if (problems.length > 0) throw new EnvironmentError(problems);
-    return parsed;
+    // Development tokens (HS256) are for development only: production signs in with the identity provider, so it
+    // neither needs a JWT_SECRET nor reads one.
+    const { JWT_SECRET: _developmentOnly, ...productionShape } = gatewayEnvironmentShape;
+    parsed = production ? parseEnvironment(productionShape, env) : parseEnvironment(gatewayEnvironmentShape, env);
   } catch (error) {
-    if (error instanceof EnvironmentError && problems.length > 0 && error.problems !== problems) {
-      throw new EnvironmentError([...error.problems, ...problems]);
-    }
-    throw error;
+    if (!(error instanceof EnvironmentError)) throw error;
+    problems.push(...error.problems);
   }
+  problems.push(...oidcEnvironmentProblems(env));
+  const origins = corsOrigins(unsetIfEmpty(env.CORS_ORIGINS) as string | undefined, production);
+  if (typeof origins === 'object' && 'problem' in origins) problems.push(origins.problem);
+  if (problems.length > 0 || !parsed) throw new EnvironmentError(problems);
+  return { ...parsed, CORS_ORIGINS: origins as '*' | string[] };
+}
+
+/**
+ * The origins browsers may call from: `'*'` for any, else the list. Production requires a list (no `*`), so a
+ * deployment says which front ends are its own.
+ */
+function corsOrigins(value: string | undefined, production: boolean): '*' | string[] | { problem: string } {
+  if (value === undefined || value.trim() === '*') {
+    if (!production) return '*';
+    return {
+      problem: value === undefined
+        ? 'CORS_ORIGINS: required when NODE_ENV=production (comma-separated origins of your front ends, e.g. https://app.example.gov.cn)'
+        : 'CORS_ORIGINS: * is not allowed when NODE_ENV=production; list the origins of your front ends',
+    };
+  }
+  const origins = value.split(',').map((origin) => origin.trim().replace(/\/$/, '')).filter(Boolean);
+  const bad = origins.filter((origin) => !URL.canParse(origin) || !/^https?:$/.test(new URL(origin).protocol) || new URL(origin).origin !== origin.toLowerCase());
+  if (origins.length === 0 || bad.length > 0) {
+    return { problem: `CORS_ORIGINS: must be * or comma-separated http(s) origins (scheme://host[:port])${bad.length ? `; not an origin: ${bad.join(', ')}` : ''}` };
+  }
+  return origins.map((origin) => new URL(origin).origin);
 }
 
 /** The routing URL of a subgraph: the environment's override, else the supergraph's. */

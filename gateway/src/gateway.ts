@@ -5,11 +5,13 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { Redis } from 'ioredis';
 import { Role, signCaller, type Caller } from '#libs/auth';
 import { ErrorCode, formatGraphQLError } from '#libs/errors';
 import { TokenRefused, tokenVerifierFor } from './access-tokens.js';
@@ -17,7 +19,11 @@ import { subgraphUrl, type GatewayEnvironment } from './gateway-environment.js';
 import { log } from './log.js';
 import { maxAliasesRule, maxDepthRule } from './query-limits.js';
 import { open311ApiKeyOf, readBody } from './open311-api-key.js';
-import { FixedWindowLimiter } from './rate-limit.js';
+import {
+  clientAddress, RATE_LIMITED, rateLimitedError, rateLimits, takeCallerAllowance, takeOpen311Post, takeOpen311Read, waitText,
+  type RateLimits, type SharedLimiter,
+} from './rate-limit.js';
+import { securityHeaders } from './security-headers.js';
 import { SignedCallerDataSource, type GatewayContext } from './signed-caller-data-source.js';
 
 /** The supergraph composed by `npm run compose` and committed beside this folder. */
@@ -52,17 +58,29 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
   const production = env.NODE_ENV === 'production';
   const app = express();
   app.disable('x-powered-by');
+  // Which client address counts (Open311 and enrolment limits): the socket's unless TRUST_PROXY names the proxies.
+  app.set('trust proxy', env.TRUST_PROXY);
+  app.use(securityHeaders(production));
   let server: ApolloServer<GatewayContext> | undefined;
-  const corsPolicy = cors({ origin: env.CORS_ORIGINS === '*' ? '*' : env.CORS_ORIGINS.split(',').map((o) => o.trim()) });
+  const corsPolicy = cors({ origin: env.CORS_ORIGINS });
+  // Every replica counts against the same allowances in Redis; commands fail fast while it is away (see rate-limit.ts).
+  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  let redisDown = false;
+  redis.on('error', (error) => {
+    if (!redisDown) log('warn', 'Rate-limit Redis is unreachable; counting in this process meanwhile', { error: error.message });
+    redisDown = true;
+  });
+  redis.on('ready', () => (redisDown = false));
+  const limits = rateLimits(redis, env);
 
   app.use('/uploads', corsPolicy);
-  app.post('/uploads', (req, res) => proxyToHouseholds(req, res, env, subgraphs, '/uploads'));
+  app.post('/uploads', (req, res) => proxyToHouseholds(req, res, env, subgraphs, '/uploads', PHOTO_LIMIT, limits.uploads));
   app.get('/uploads/:id', (req, res) =>
     // Dots are escaped too, so no id can walk out of /uploads/ on the way; households validates what arrives.
     proxyToHouseholds(req, res, env, subgraphs, `/uploads/${encodeURIComponent(String(req.params.id)).replace(/\./g, '%2E')}`),
   );
   app.use('/collection-imports', corsPolicy);
-  app.post('/collection-imports', (req, res) => proxyToHouseholds(req, res, env, subgraphs, '/collection-imports', COLLECTION_IMPORT_LIMIT));
+  app.post('/collection-imports', (req, res) => proxyToHouseholds(req, res, env, subgraphs, '/collection-imports', COLLECTION_IMPORT_LIMIT, limits.uploads));
 
   // Monthly reports of the headline figures: a CSV download and a printable page, authenticated like GraphQL.
   app.use('/reports', corsPolicy);
@@ -78,20 +96,14 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
   // the key's secret to it alone). Nobody is signed in: the one-time code is the credential, and attempts are
   // counted per client address so codes cannot be tried in bulk.
   app.use('/api-keys', corsPolicy);
-  const enrolmentLimit = new FixedWindowLimiter(ENROLMENTS_PER_ADDRESS_HOUR, 3600_000);
-  app.post('/api-keys/enrol', (req, res) => proxyEnrolment(req, res, env, subgraphs, enrolmentLimit));
+  app.post('/api-keys/enrol', (req, res) => proxyEnrolment(req, res, env, subgraphs, limits.enrolments));
 
   // A bureau's iCalendar feed: the secret token in the address is the credential (calendar apps send no sign-in).
   app.get('/calendars/:file', (req, res) => proxyCalendar(res, subgraphs, String(req.params.file)));
   // Open311 GeoReport v2 is public: no JWT; the gateway signs an anonymous caller (or, for a POST with an
   // institution's api_key, that institution) and passes the request through.
   app.use('/open311/v2', corsPolicy);
-  const open311Limits: Open311Limits = {
-    perAddress: new FixedWindowLimiter(env.OPEN311_POSTS_PER_HOUR, 3600_000),
-    perInstitution: new FixedWindowLimiter(env.OPEN311_KEYED_POSTS_PER_HOUR, 3600_000),
-    readsPerAddress: new FixedWindowLimiter(env.OPEN311_GETS_PER_MINUTE, 60_000),
-  };
-  app.all('/open311/v2/*path', (req, res) => proxyOpen311(req, res, env, subgraphs, open311Limits));
+  app.all('/open311/v2/*path', (req, res) => proxyOpen311(req, res, env, subgraphs, limits.open311));
 
   app.get('/health', async (_req, res) => {
     const checks = Object.fromEntries(
@@ -105,14 +117,17 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
     app,
     subgraphs,
     async start(httpServer) {
+      // Connected before the first request, so counts are shared from the start; a Redis that is away only warns.
+      await redis.connect().catch(() => undefined);
       server = new ApolloServer<GatewayContext>({
         gateway,
         introspection: !production,
         includeStacktraceInErrorResponses: !production,
         validationRules: [maxDepthRule(), maxAliasesRule()],
-        plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+        // No landing page in production (introspection is off there too); elsewhere Apollo's, under its CSP.
+        plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...(production ? [ApolloServerPluginLandingPageDisabled()] : [])],
         formatError: (formatted, error) =>
-          formatGraphQLError(asInputError(formatted), error, {
+          formatted.extensions?.code === RATE_LIMITED ? withoutStacktrace(formatted) : formatGraphQLError(asInputError(formatted), error, {
             maskInternalErrors: production,
             onInternalError: (cause) => log('error', 'Unexpected gateway error', { error: String((cause as Error)?.stack ?? cause) }),
           }),
@@ -122,11 +137,19 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
         '/graphql',
         corsPolicy,
         express.json({ limit: '1mb' }),
-        expressMiddleware(server, { context: async ({ req }) => ({ caller: await authenticate(req, env, subgraphs) }) }),
+        expressMiddleware(server, {
+          context: async ({ req }) => {
+            const caller = await authenticate(req, env, subgraphs);
+            const taken = await takeCallerAllowance(limits.graphql, caller);
+            if (taken) throw rateLimitedError(taken.description, taken.retryAfterSeconds);
+            return { caller };
+          },
+        }),
       );
     },
     async stop() {
       await server?.stop();
+      redis.disconnect();
     },
   };
 }
@@ -232,11 +255,12 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'up
  */
 async function proxyToHouseholds(
   req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>, path: string, limit = PHOTO_LIMIT,
+  rateLimit?: RateLimits['uploads'],
 ) {
   const fail = (status: number, message: string) => {
-    const code = status === 401 ? ErrorCode.UNAUTHENTICATED : status === 403 ? ErrorCode.FORBIDDEN : status === 413 ? 'PAYLOAD_TOO_LARGE' : ErrorCode.INTERNAL_SERVER_ERROR;
+    const code = status === 401 ? ErrorCode.UNAUTHENTICATED : status === 403 ? ErrorCode.FORBIDDEN : status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 429 ? RATE_LIMITED : ErrorCode.INTERNAL_SERVER_ERROR;
     if (res.headersSent) res.destroy();
-    else res.status(status).json({ error: { code, message } });
+    else res.status(status).json({ error: { code, message, ...(status === 429 ? { retryAfter: Number(res.getHeader('retry-after')) } : {}) } });
   };
   let caller: Caller;
   try {
@@ -245,26 +269,31 @@ async function proxyToHouseholds(
     const status = ((error as GraphQLError).extensions?.http as { status?: number } | undefined)?.status;
     return fail(status === 403 || status === 503 ? status : 401, (error as Error).message);
   }
+  const refusal = rateLimit ? await takeCallerAllowance(rateLimit, caller) : null;
+  if (refusal) {
+    req.resume(); // the body is read and dropped, so the client gets the answer instead of a stalled connection
+    res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
+    return fail(429, refusal.description);
+  }
   passThrough(req, res, env, subgraphs, {
     service: 'households', path, caller, forwardedHeaders: FORWARDED_REQUEST_HEADERS, ...limit, timeoutMs: UPLOAD_TIMEOUT_MS, fail,
   });
 }
 
-/** Enrolment attempts one client address may make an hour (an institution needs one, a typo or two more). */
-export const ENROLMENTS_PER_ADDRESS_HOUR = 20;
 const MAX_ENROLMENT_REQUEST_BYTES = 4 * 1024;
 
 /** `POST /api-keys/enrol` passed through to notifications, signed as the anonymous enrolment caller. */
-function proxyEnrolment(req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>, limiter: FixedWindowLimiter) {
+async function proxyEnrolment(req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>, limiter: SharedLimiter) {
   const fail = (status: number, message: string) => {
-    const code = status === 429 ? 'TOO_MANY_REQUESTS' : status === 413 ? 'PAYLOAD_TOO_LARGE' : ErrorCode.INTERNAL_SERVER_ERROR;
+    const code = status === 429 ? RATE_LIMITED : status === 413 ? 'PAYLOAD_TOO_LARGE' : ErrorCode.INTERNAL_SERVER_ERROR;
     if (res.headersSent) res.destroy();
-    else res.status(status).json({ error: { code, message } });
+    else res.status(status).json({ error: { code, message, ...(status === 429 ? { retryAfter: Number(res.getHeader('retry-after')) } : {}) } });
   };
-  const taken = limiter.take(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+  const taken = await limiter.take(clientAddress(req));
   if (!taken.allowed) {
+    req.resume();
     res.setHeader('Retry-After', String(taken.retryAfterSeconds));
-    return fail(429, `At most ${limiter.limit} enrolment attempts an hour from one address; try again in ${Math.ceil(taken.retryAfterSeconds / 60)} min`);
+    return fail(429, `At most ${limiter.limit} enrolment attempts an hour from one address; try again in ${waitText(taken.retryAfterSeconds)}`);
   }
   const caller: Caller = { userId: 'enrolment:public', roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId: requestIdOf(req) };
   passThrough(req, res, env, subgraphs, {
@@ -277,13 +306,6 @@ function proxyEnrolment(req: Request, res: Response, env: GatewayEnvironment, su
 export const MAX_OPEN311_REQUEST_BYTES = 64 * 1024;
 const OPEN311_TIMEOUT_MS = 30_000;
 const OPEN311_PATH = /^\/open311\/v2\/(?:services|requests)(?:\/[\w.%-]+)?\.(?:json|xml)$/i;
-
-/** New Open311 requests are counted per client address when anonymous, per institution when keyed; reads per address. */
-interface Open311Limits {
-  perAddress: FixedWindowLimiter;
-  perInstitution: FixedWindowLimiter;
-  readsPerAddress: FixedWindowLimiter;
-}
 
 /** What the client is told about a refused api_key, by notifications' reason. */
 const OPEN311_KEY_REFUSALS: Record<string, string> = {
@@ -299,10 +321,11 @@ const OPEN311_KEY_REFUSALS: Record<string, string> = {
  * with notifications as for GraphQL, and forwards exactly the bytes it read, signed as that institution; a key that is
  * not valid is 403 and reaches nothing. Anonymous new requests are limited per client address
  * (`OPEN311_POSTS_PER_HOUR`, default 30), keyed ones per institution (`OPEN311_KEYED_POSTS_PER_HOUR`, default 600),
- * reads per client address (`OPEN311_GETS_PER_MINUTE`, default 120): 429 with Retry-After beyond. Only the path and
+ * reads per client address (`OPEN311_GETS_PER_MINUTE`, default 120), counted in Redis by every replica together
+ * (rate-limit.ts): 429 with Retry-After beyond. Only the path and
  * query of the spec's resources are forwarded.
  */
-async function proxyOpen311(req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>, limits: Open311Limits) {
+async function proxyOpen311(req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>, limits: RateLimits['open311']) {
   const asXml = /\.xml(?:\?|$)/i.test(req.originalUrl);
   // Errors in the specification's format: [{ code, description }], or <errors><error>… for .xml.
   const fail = (status: number, description: string) => {
@@ -327,7 +350,7 @@ async function proxyOpen311(req: Request, res: Response, env: GatewayEnvironment
     });
   const anonymous: Caller = { userId: 'open311:public', roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId };
   if (req.method !== 'POST') {
-    const refusal = takeOpen311Read(limits, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    const refusal = await takeOpen311Read(limits, clientAddress(req));
     if (refusal) {
       res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
       return fail(429, refusal.description);
@@ -365,7 +388,7 @@ async function proxyOpen311(req: Request, res: Response, env: GatewayEnvironment
       return fail(503, (error as Error).message);
     }
   }
-  const refusal = takeOpen311Post(limits, caller, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+  const refusal = await takeOpen311Post(limits, caller, clientAddress(req));
   if (refusal) {
     res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
     return fail(429, refusal.description);
@@ -374,35 +397,6 @@ async function proxyOpen311(req: Request, res: Response, env: GatewayEnvironment
 }
 
 const OPEN311_TOO_LARGE = 'An Open311 request may be at most 64 KiB';
-
-/**
- * Counts one new Open311 request: an institution's against its own allowance (several of its systems may post
- * from behind one address, and a shared address must not throttle it), an anonymous one against its client address
- * (the socket's, unless Express is told to trust a proxy's X-Forwarded-For). Null when allowed.
- */
-export function takeOpen311Post(limits: Open311Limits, caller: Caller, address: string): { retryAfterSeconds: number; description: string } | null {
-  const keyed = caller.institutionId !== null;
-  const limiter = keyed ? limits.perInstitution : limits.perAddress;
-  const taken = limiter.take(keyed ? `institution:${caller.institutionId}` : address);
-  if (taken.allowed) return null;
-  const minutes = Math.ceil(taken.retryAfterSeconds / 60);
-  return {
-    retryAfterSeconds: taken.retryAfterSeconds,
-    description: keyed
-      ? `At most ${limiter.limit} new requests an hour for one institution's API keys; try again in ${minutes} min`
-      : `At most ${limiter.limit} new requests an hour from one address; try again in ${minutes} min`,
-  };
-}
-
-/** Counts one Open311 read (GET or HEAD) against its client address, as posts are counted. Null when allowed. */
-export function takeOpen311Read(limits: Open311Limits, address: string): { retryAfterSeconds: number; description: string } | null {
-  const taken = limits.readsPerAddress.take(address);
-  if (taken.allowed) return null;
-  return {
-    retryAfterSeconds: taken.retryAfterSeconds,
-    description: `At most ${limits.readsPerAddress.limit} reads a minute from one address; try again in ${taken.retryAfterSeconds} s`,
-  };
-}
 
 /** The query string without `api_key`: a secret the gateway has checked goes no further (nor into a service's URL logs). */
 export function withoutApiKey(query: string): string {
@@ -521,6 +515,11 @@ function asInputError(formatted: GraphQLFormattedError): GraphQLFormattedError {
     return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_USER_INPUT } };
   }
   return formatted;
+}
+
+function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+  return { ...formatted, extensions };
 }
 
 async function probe(url: string): Promise<'up' | 'down'> {

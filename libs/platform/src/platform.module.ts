@@ -13,6 +13,7 @@ import { MessagingModule } from '#libs/messaging';
 import { enforceAccessPolicies } from './access-policy-enforcement.js';
 import { HealthController } from './health.controller.js';
 import { LocalDateScalar } from './local-date.scalar.js';
+import { SecurityHeadersModule } from './security-headers.module.js';
 import type { RequestContext } from './request-context.js';
 import type { ServiceRuntime } from './service-definition.js';
 
@@ -43,6 +44,7 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       imports: [
+        SecurityHeadersModule,
         TypeOrmModule.forRootAsync({
           useFactory: () => ({ ...runtimeDataSourceOptions(runtime), manualInitialization: schemaOnly, retryAttempts: 2, retryDelay: 1000 }),
           dataSourceFactory: async (options) => {

@@ -28,13 +28,17 @@ export const testSecrets = generateDevelopmentSecrets();
 /** The environment a service or the gateway gets in a test: isolated databases, queues and secrets. */
 export function testEnvironment(overrides: Record<string, string> = {}): Record<string, string> {
   const { databaseUrl, redisUrl } = testInfrastructure();
+  const queuePrefix = `test-${process.pid}-${randomBytes(4).toString('hex')}`;
   return {
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     DATABASE_NAME_PREFIX: workerDatabasePrefix(),
-    QUEUE_PREFIX: `test-${process.pid}-${randomBytes(4).toString('hex')}`,
+    QUEUE_PREFIX: queuePrefix,
+    // The gateway's rate limits are counted under the queues' prefix, so a test starts with fresh counts and the
+    // platform's cleanup removes them with the queues.
+    RATE_LIMIT_PREFIX: `${queuePrefix}:ratelimit`,
     ...testSecrets,
     // Tests' webhook receivers listen on loopback, which webhooks otherwise refuse (services/notifications/src/webhooks).
     WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',

@@ -8,7 +8,7 @@ import { isIP } from 'node:net';
  * that was checked (pinned), so a DNS answer that changes in between (rebinding) cannot steer it inside.
  */
 
-export type UrlRefusal = 'INVALID_URL' | 'URL_NOT_HTTPS' | 'URL_NOT_ALLOWED' | 'URL_UNRESOLVABLE';
+export type UrlRefusal = 'INVALID_URL' | 'URL_NOT_HTTPS' | 'URL_NOT_ALLOWED';
 
 export class WebhookUrlError extends Error {
   constructor(
@@ -56,6 +56,10 @@ export function parseWebhookUrl(text: string, policy: UrlPolicy): URL {
 /**
  * Resolves the URL's host (every address it has) and returns the one to connect to. Refuses the URL when any
  * address is internal, unless the host or that address is in the allowlist.
+ *
+ * A host name is refused in one way whatever the reason (no address, no answer in time, an internal address): the
+ * resolver is inside our network, so telling an outsider what a name resolves to, or whether it resolves at all,
+ * would map the network for them. An address written in the URL is named with what it is, as the caller wrote it.
  */
 export async function resolveWebhookTarget(url: URL, policy: UrlPolicy, lookup: Lookup = systemLookup): Promise<PinnedAddress> {
   const host = url.hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
@@ -65,21 +69,23 @@ export async function resolveWebhookTarget(url: URL, policy: UrlPolicy, lookup: 
   } else {
     try {
       addresses = await withTimeout(lookup(host), DNS_TIMEOUT_MS);
-    } catch (error) {
-      throw new WebhookUrlError('URL_UNRESOLVABLE', `${host} does not resolve (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    } catch {
+      throw hostRefused(host);
     }
-    if (addresses.length === 0) throw new WebhookUrlError('URL_UNRESOLVABLE', `${host} has no address`);
+    if (addresses.length === 0) throw hostRefused(host);
   }
   const hostAllowed = policy.allowedHosts.has(host);
   for (const { address } of addresses) {
     if (hostAllowed || isAllowlisted(address, policy.allowedHosts)) continue;
     const why = internalAddressKind(address);
-    if (why) {
-      throw new WebhookUrlError('URL_NOT_ALLOWED', `${host === address ? address : `${host} resolves to ${address}, which`} is ${why}; webhooks go only to public addresses`);
-    }
+    if (why) throw host === address ? new WebhookUrlError('URL_NOT_ALLOWED', `${address} is ${why}; webhooks go only to public addresses`) : hostRefused(host);
   }
   const [first] = addresses;
   return { address: first.address, family: first.family === 6 ? 6 : 4 };
+}
+
+function hostRefused(host: string): WebhookUrlError {
+  return new WebhookUrlError('URL_NOT_ALLOWED', `${host} must resolve, and only to public internet addresses; webhooks go only there`);
 }
 
 function isAllowlisted(address: string, allowed: ReadonlySet<string>): boolean {

@@ -10,12 +10,16 @@ export const DEFAULT_RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18000, 36000,
 export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_LEASE_SECONDS = 60;
+/** Active endpoints one institution may have: each notice is POSTed to every one, so more would multiply the traffic. */
+export const DEFAULT_MAX_ENDPOINTS_PER_INSTITUTION = 5;
 
 /** What webhook delivery needs to know, from the environment. */
 export interface WebhookSettings {
   production: boolean;
   /** Hostnames and IP addresses (canonical form) that may be delivered to although internal, for local testing. */
   allowedHosts: ReadonlySet<string>;
+  /** Active endpoints one institution may have at once. */
+  maxEndpointsPerInstitution: number;
   /** Requests in flight at once, per process. */
   concurrency: number;
   /** Seconds to wait after the 1st, 2nd, … failed attempt; after the last, delivery gives up. */
@@ -68,6 +72,7 @@ export const webhookEnvironmentShape = {
   WEBHOOK_RETRY_SCHEDULE_SECONDS: secondsList,
   WEBHOOK_TIMEOUT_MS: integer(DEFAULT_TIMEOUT_MS, 100, 120_000),
   WEBHOOK_LEASE_SECONDS: integer(DEFAULT_LEASE_SECONDS, 5, 3600),
+  WEBHOOK_MAX_ENDPOINTS_PER_INSTITUTION: integer(DEFAULT_MAX_ENDPOINTS_PER_INSTITUTION, 1, 100),
 };
 
 /**
@@ -75,7 +80,17 @@ export const webhookEnvironmentShape = {
  * service runs under (the schema build runs as development whatever the shell says).
  */
 export function parseWebhookSettings(env: Record<string, string | undefined>, nodeEnv = env.NODE_ENV): WebhookSettings {
-  const parsed = parseEnvironment(webhookEnvironmentShape, { ...env, NODE_ENV: nodeEnv });
+  // The allowlist opens the internal network to outsiders' URLs: for a developer's or a test's local receiver only.
+  const allowlistInProduction = nodeEnv === 'production' && (unsetIfEmpty(env.WEBHOOK_ALLOWED_HOSTS) ?? '') !== '';
+  const allowlistProblem = 'WEBHOOK_ALLOWED_HOSTS: not allowed when NODE_ENV=production (it lets webhooks reach internal addresses; for local testing only)';
+  let parsed: ReturnType<typeof parseEnvironment<typeof webhookEnvironmentShape>>;
+  try {
+    parsed = parseEnvironment(webhookEnvironmentShape, { ...env, NODE_ENV: nodeEnv });
+  } catch (error) {
+    if (allowlistInProduction && error instanceof EnvironmentError) throw new EnvironmentError([...error.problems, allowlistProblem]);
+    throw error;
+  }
+  if (allowlistInProduction) throw new EnvironmentError([allowlistProblem]);
   // The dispatcher holds up to three rounds of requests claimed (webhook-dispatcher.ts): the last of them must still
   // be inside its lease if every request before it runs into the timeout.
   if (parsed.WEBHOOK_LEASE_SECONDS * 1000 < 3 * parsed.WEBHOOK_TIMEOUT_MS + 5000) {
@@ -86,6 +101,7 @@ export function parseWebhookSettings(env: Record<string, string | undefined>, no
   return {
     production: parsed.NODE_ENV === 'production',
     allowedHosts: new Set(parsed.WEBHOOK_ALLOWED_HOSTS),
+    maxEndpointsPerInstitution: parsed.WEBHOOK_MAX_ENDPOINTS_PER_INSTITUTION,
     concurrency: parsed.WEBHOOK_CONCURRENCY,
     retrySchedule: parsed.WEBHOOK_RETRY_SCHEDULE_SECONDS,
     timeoutMs: parsed.WEBHOOK_TIMEOUT_MS,

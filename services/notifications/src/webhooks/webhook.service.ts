@@ -51,7 +51,9 @@ export class WebhookService {
 
   /**
    * Registers a URL for the institution's notices. The URL is checked (https in production; its host must resolve,
-   * and only to public addresses) before anything is written. Returns the signing secret, this once.
+   * and only to public addresses) before anything is written, and an institution has at most
+   * `WEBHOOK_MAX_ENDPOINTS_PER_INSTITUTION` active endpoints (CONFLICT, TOO_MANY_ENDPOINTS). Returns the signing
+   * secret, this once.
    */
   async register(caller: Caller, urlText: string, description: string | null): Promise<RegisteredWebhookEndpoint> {
     const institutionId = requireInstitution(caller);
@@ -60,6 +62,7 @@ export class WebhookService {
     const secret = newSigningSecret();
     try {
       return await this.dataSource.transaction(async (manager) => {
+        await this.requireEndpointRoom(manager, institutionId);
         const [row]: WebhookEndpointRow[] = await manager.query(
           `INSERT INTO webhook_endpoint AS e (institution_id, url, description, created_by) VALUES ($1, $2, $3, $4) RETURNING ${ENDPOINT_COLUMNS}`,
           [institutionId, url, text, caller.userId],
@@ -136,6 +139,7 @@ export class WebhookService {
     if (!existing) throw DomainError.notFound('WebhookEndpoint', endpointId);
     await this.checkedUrl(existing.url);
     return this.dataSource.transaction(async (manager) => {
+      await this.requireEndpointRoom(manager, institutionId, endpointId);
       await this.lockEndpoint(manager, institutionId, endpointId);
       const [row]: WebhookEndpointRow[] = await manager.query(
         `WITH enabled AS (
@@ -263,6 +267,25 @@ export class WebhookService {
     } catch (error) {
       if (error instanceof WebhookUrlError) throw DomainError.badInput(error.message, error.reason);
       throw error;
+    }
+  }
+
+  /**
+   * Refuses one more active endpoint for an institution at its cap: every notice is POSTed to each of them, so an
+   * institution that could add endpoints without end could aim the platform's traffic at any server. Registrations
+   * and enablings of one institution take turns (a transaction lock), so concurrent ones cannot pass the cap
+   * together. `endpointId`, when enabling, is not counted if it is active already.
+   */
+  private async requireEndpointRoom(manager: EntityManager, institutionId: string, endpointId: string | null = null): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('webhook-endpoints:' || $1, 0))`, [institutionId]);
+    const max = this.settings.maxEndpointsPerInstitution;
+    const [{ active, already }]: { active: number; already: boolean }[] = await manager.query(
+      `SELECT count(*)::int AS active, coalesce(bool_or(id = $2::uuid), false) AS already
+         FROM webhook_endpoint WHERE institution_id = $1 AND state = 'ACTIVE'`,
+      [institutionId, endpointId],
+    );
+    if (!already && active >= max) {
+      throw DomainError.conflict(`An institution may have at most ${max} active webhook endpoints; disable one first`, 'TOO_MANY_ENDPOINTS', { max });
     }
   }
 

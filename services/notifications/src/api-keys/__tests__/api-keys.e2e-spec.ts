@@ -184,7 +184,7 @@ describe('institution API keys by enrolment', () => {
         await response.arrayBuffer();
       }
     }
-    expect(refused?.body).toMatchObject({ error: { code: 'TOO_MANY_REQUESTS' } });
+    expect(refused?.body).toMatchObject({ error: { code: 'RATE_LIMITED', retryAfter: Number(retryAfter) } });
     expect(Number(retryAfter)).toBeGreaterThan(0);
   });
 });

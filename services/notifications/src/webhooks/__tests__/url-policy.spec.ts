@@ -90,8 +90,9 @@ describe('resolving a webhook URL', () => {
       'http://2130706433/', 'http://[::ffff:127.0.0.1]/', 'http://0/']) {
       expect((await refusal(resolve(text, development))).reason).toBe('URL_NOT_ALLOWED');
     }
+    expect(await refusal(resolve('http://10.0.0.5/', development))).toEqual({ reason: 'URL_NOT_ALLOWED', message: '10.0.0.5 is a private address; webhooks go only to public addresses' });
     const named = await refusal(resolve('https://internal.school.example/', production, { 'internal.school.example': ['192.168.3.4'] }));
-    expect(named).toEqual({ reason: 'URL_NOT_ALLOWED', message: expect.stringContaining('resolves to 192.168.3.4') });
+    expect(named).toEqual({ reason: 'URL_NOT_ALLOWED', message: 'internal.school.example must resolve, and only to public internet addresses; webhooks go only there' });
   });
 
   it('refuses a host with any internal address among public ones', async () => {
@@ -99,8 +100,16 @@ describe('resolving a webhook URL', () => {
     expect((await refusal(resolve('https://mixed.example/', production, table))).reason).toBe('URL_NOT_ALLOWED');
   });
 
-  it('refuses a host that does not resolve', async () => {
-    expect((await refusal(resolve('https://nowhere.example/', production))).reason).toBe('URL_UNRESOLVABLE');
+  it('refuses a host name in one way whether it resolves inside, not at all or not in time: nothing tells what it resolves to', async () => {
+    const refusals = [
+      await refusal(resolve('https://nowhere.example/', production)),
+      await refusal(resolve('https://db.example/', production, { 'db.example': ['10.1.2.3'] })),
+      await refusal(resolve('https://mixed.example/', production, { 'mixed.example': ['93.184.216.34', '169.254.169.254'] })),
+      await refusal(resolveWebhookTarget(new URL('https://slow.example/'), production, () => Promise.reject(Object.assign(new Error('x'), { code: 'ETIMEOUT' })))),
+    ];
+    expect(refusals.map((r) => r.message.replace(/^\S+/, '<host>'))).toEqual(Array(4).fill('<host> must resolve, and only to public internet addresses; webhooks go only there'));
+    expect(new Set(refusals.map((r) => r.reason))).toEqual(new Set(['URL_NOT_ALLOWED']));
+    for (const { message } of refusals) expect(message).not.toMatch(/\d+\.\d+\.\d+\.\d+|ENOTFOUND|ETIMEOUT/);
   });
 
   it('lets the allowlist through, by address or by host name, and nothing else', async () => {

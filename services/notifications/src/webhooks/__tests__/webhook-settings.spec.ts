@@ -21,6 +21,7 @@ describe('webhook settings from the environment', () => {
     expect(parseWebhookSettings({ WEBHOOK_SECRET_KEY })).toEqual({
       production: false,
       allowedHosts: new Set(),
+      maxEndpointsPerInstitution: 5,
       concurrency: 16,
       retrySchedule: DEFAULT_RETRY_SCHEDULE_SECONDS,
       timeoutMs: 15_000,
@@ -37,8 +38,9 @@ describe('webhook settings from the environment', () => {
       WEBHOOK_RETRY_SCHEDULE_SECONDS: '1, 1,2.5',
       WEBHOOK_TIMEOUT_MS: '500',
       WEBHOOK_LEASE_SECONDS: '10',
+      WEBHOOK_MAX_ENDPOINTS_PER_INSTITUTION: '2',
     });
-    expect(settings).toMatchObject({ concurrency: 4, retrySchedule: [1, 1, 2.5], timeoutMs: 500, leaseSeconds: 10 });
+    expect(settings).toMatchObject({ concurrency: 4, retrySchedule: [1, 1, 2.5], timeoutMs: 500, leaseSeconds: 10, maxEndpointsPerInstitution: 2 });
     expect([...settings.allowedHosts]).toEqual(['127.0.0.1', 'receiver.local', '::1']);
   });
 
@@ -55,6 +57,19 @@ describe('webhook settings from the environment', () => {
     ]);
     expect(problemsOf(() => parseWebhookSettings({ WEBHOOK_SECRET_KEY, WEBHOOK_TIMEOUT_MS: '15000', WEBHOOK_LEASE_SECONDS: '49' }))).toHaveLength(1);
     expect(parseWebhookSettings({ WEBHOOK_SECRET_KEY, WEBHOOK_TIMEOUT_MS: '15000', WEBHOOK_LEASE_SECONDS: '50' })).toMatchObject({ timeoutMs: 15000, leaseSeconds: 50 });
+  });
+
+  it('refuses the private-address allowlist in production, with the other problems', () => {
+    const key = randomBytes(32).toString('hex');
+    expect(problemsOf(() => parseWebhookSettings({ WEBHOOK_SECRET_KEY: key, WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' }, 'production'))).toEqual([
+      expect.stringMatching(/^WEBHOOK_ALLOWED_HOSTS: not allowed when NODE_ENV=production/),
+    ]);
+    expect(problemsOf(() => parseWebhookSettings({ NODE_ENV: 'production', WEBHOOK_ALLOWED_HOSTS: 'receiver.local' })).map((p) => p.split(':')[0]))
+      .toEqual(['WEBHOOK_SECRET_KEY', 'WEBHOOK_ALLOWED_HOSTS']);
+    expect(parseWebhookSettings({ WEBHOOK_SECRET_KEY: key, WEBHOOK_ALLOWED_HOSTS: ' ' }, 'production').allowedHosts).toEqual(new Set());
+    for (const bad of ['0', '101', 'x']) {
+      expect(problemsOf(() => parseWebhookSettings({ WEBHOOK_SECRET_KEY: key, WEBHOOK_MAX_ENDPOINTS_PER_INSTITUTION: bad }))).toEqual([expect.stringMatching(/^WEBHOOK_MAX_ENDPOINTS_PER_INSTITUTION/)]);
+    }
   });
 
   it('requires a WEBHOOK_SECRET_KEY of its own in every NODE_ENV, and says whether the schema build or the service runs', () => {

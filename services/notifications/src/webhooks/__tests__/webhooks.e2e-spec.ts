@@ -16,6 +16,8 @@ const RETRIES = 8;
 process.env.WEBHOOK_RETRY_SCHEDULE_SECONDS = Array(RETRIES).fill('1').join(',');
 process.env.WEBHOOK_TIMEOUT_MS = '1500';
 process.env.WEBHOOK_LEASE_SECONDS = '10';
+/** Each school here registers one endpoint; the last test fills one school's allowance of two. */
+process.env.WEBHOOK_MAX_ENDPOINTS_PER_INSTITUTION = '2';
 
 /** The demo's last two complete months; notices of both are regenerated here, after endpoints exist. */
 const MONTH = addMonths(shanghaiMonth(), -1);
@@ -202,7 +204,7 @@ describe('notices to institutions by signed webhooks', () => {
       ['http://169.254.169.254/latest/meta-data/', 'URL_NOT_ALLOWED'],
       ['http://[::ffff:169.254.169.254]/', 'URL_NOT_ALLOWED'],
       ['http://0x0a000001/', 'URL_NOT_ALLOWED'],
-      ['http://hooks.invalid/', 'URL_UNRESOLVABLE'],
+      ['http://hooks.invalid/', 'URL_NOT_ALLOWED'],
       ['ftp://files.example/', 'INVALID_URL'],
       ['not a url', 'INVALID_URL'],
       ['https://user:password@school.example/', 'INVALID_URL'],
@@ -212,6 +214,9 @@ describe('notices to institutions by signed webhooks', () => {
       const refused = await as(a, REGISTER, { url });
       expect([url, errorCodes(refused), refused.errors?.[0].extensions?.reason]).toEqual([url, ['BAD_USER_INPUT'], reason]);
     }
+    // A name is refused in one way whatever it resolves to, or whether it does: nothing maps the network behind us.
+    expect((await as(a, REGISTER, { url: 'http://hooks.invalid/' })).errors?.[0].message)
+      .toBe('hooks.invalid must resolve, and only to public internet addresses; webhooks go only there');
     const tooLong = await as(a, REGISTER, { url: `${a.receiver.url}?other`, description: '说明'.repeat(101) });
     expect(tooLong.errors?.[0].extensions?.reason).toBe('INVALID_DESCRIPTION');
     const again = await as(a, REGISTER, { url: a.receiver.url });
@@ -466,5 +471,25 @@ describe('notices to institutions by signed webhooks', () => {
     // Most failures first.
     const failures = health.webhookDeliveryHealth.edges.map((edge: any) => edge.node.failed);
     expect(failures).toEqual([...failures].sort((x: number, y: number) => y - x));
+  });
+
+  it('keeps an institution to its allowance of active endpoints, registering or enabling, and writes nothing beyond', async () => {
+    const { e } = schools;
+    const disabled = e.endpointId; // disabled by the 410 above: it does not count
+    const first = await ok(as(e, REGISTER, { url: `${e.receiver.url}one` }));
+    await ok(as(e, REGISTER, { url: `${e.receiver.url}two` }));
+    const [{ before }] = await notifications().query(`SELECT count(*)::int AS before FROM webhook_endpoint WHERE institution_id = $1`, [e.id]);
+    const third = await as(e, REGISTER, { url: `${e.receiver.url}three` });
+    expect([errorCodes(third), third.errors?.[0].extensions?.reason, third.errors?.[0].extensions?.details])
+      .toEqual([['CONFLICT'], 'TOO_MANY_ENDPOINTS', { max: 2 }]);
+    const enabling = await as(e, ENABLE, { id: disabled });
+    expect([errorCodes(enabling), enabling.errors?.[0].extensions?.reason]).toEqual([['CONFLICT'], 'TOO_MANY_ENDPOINTS']);
+    const [now] = await notifications().query(
+      `SELECT count(*)::int AS after, bool_or(id = $2 AND state = 'ACTIVE') AS enabled FROM webhook_endpoint WHERE institution_id = $1`, [e.id, disabled],
+    );
+    expect(now).toEqual({ after: before, enabled: false });
+    // Disabling one makes room again.
+    await ok(as(e, DISABLE, { id: first.registerWebhookEndpoint.endpoint.id }));
+    expect((await ok(as(e, ENABLE, { id: disabled }))).enableWebhookEndpoint.state).toBe('ACTIVE');
   });
 });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { verifyCaller, type Caller } from '#libs/auth';
+import { testInfrastructure } from '#libs/testing';
 import { createGateway, readSupergraph, type Gateway } from '../gateway.js';
 import { parseGatewayEnvironment } from '../gateway-environment.js';
 
@@ -64,6 +65,9 @@ describe('Open311 api_key at the gateway', () => {
       LOG_LEVEL: 'warn',
       CONTEXT_SIGNING_SECRET: SECRET,
       JWT_SECRET: randomBytes(32).toString('hex'),
+      // Counted in the test Redis under a prefix of this run's own, so every run starts with fresh allowances.
+      REDIS_URL: testInfrastructure().redisUrl,
+      RATE_LIMIT_PREFIX: `test-open311-${randomBytes(4).toString('hex')}`,
       OPEN311_POSTS_PER_HOUR: '2',
       OPEN311_KEYED_POSTS_PER_HOUR: '3',
       ENFORCEMENT_URL: `${await listen(enforcement)}/graphql`,
