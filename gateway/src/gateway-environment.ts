@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_GATEWAY_SIGNATURE_TTL_SECONDS, MAX_GATEWAY_SIGNATURE_TTL_SECONDS, gatewayKeySetting } from '#libs/auth';
 import { baseEnvironment, parseEnvironment, port, secret, unsetIfEmpty } from '#libs/config';
 
 const optionalUrl = z
@@ -10,6 +11,15 @@ export const gatewayEnvironmentShape = {
   ...baseEnvironment,
   PORT: port(4000),
   JWT_SECRET: secret('JWT_SECRET'),
+  /** The interface the gateway listens on; unset: every interface (it is the public entry point). */
+  GATEWAY_LISTEN_HOST: z.preprocess(unsetIfEmpty, z.string().optional()),
+  /** The gateway's Ed25519 private key (base64 of its PKCS8 PEM): signs every subgraph request. Only the gateway has it. */
+  GATEWAY_SIGNING_KEY: gatewayKeySetting('private'),
+  /** How long one signed subgraph request stays valid, in seconds. */
+  GATEWAY_SIGNATURE_TTL_SECONDS: z.preprocess(
+    unsetIfEmpty,
+    z.coerce.number().int().min(1).max(MAX_GATEWAY_SIGNATURE_TTL_SECONDS).default(DEFAULT_GATEWAY_SIGNATURE_TTL_SECONDS),
+  ),
   /** Comma-separated origins allowed to call from browsers, or * for any (tokens travel in headers, not cookies). */
   CORS_ORIGINS: z.string().default('*'),
   /** Open311 is public: new requests (POST) a client address may file per hour before 429. */

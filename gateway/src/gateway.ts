@@ -10,7 +10,8 @@ import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { AccessTokenError, Role, signCaller, verifyAccessToken, type Caller } from '#libs/auth';
+import { AccessTokenError, Role, missingGatewayKey, signCaller, verifyAccessToken, type Caller } from '#libs/auth';
+import { EnvironmentError } from '#libs/config';
 import { ErrorCode, formatGraphQLError } from '#libs/errors';
 import { subgraphUrl, type GatewayEnvironment } from './gateway-environment.js';
 import { log } from './log.js';
@@ -40,12 +41,14 @@ export interface Gateway {
  */
 export function createGateway(env: GatewayEnvironment, supergraphSdl: string): Gateway {
   const subgraphs = new Map<string, string>();
+  const signingKey = env.GATEWAY_SIGNING_KEY;
+  if (!signingKey) throw new EnvironmentError([missingGatewayKey('GATEWAY_SIGNING_KEY')]);
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
       const routed = subgraphUrl(env, name, url!);
       subgraphs.set(name, routed);
-      return new SignedCallerDataSource(routed, env.CONTEXT_SIGNING_SECRET);
+      return new SignedCallerDataSource(routed, { subgraph: name, key: signingKey, ttlSeconds: env.GATEWAY_SIGNATURE_TTL_SECONDS });
     },
   });
   const production = env.NODE_ENV === 'production';

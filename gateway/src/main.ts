@@ -9,7 +9,7 @@ try {
   const gateway = createGateway(env, await readSupergraph());
   const httpServer = createServer(gateway.app);
   await gateway.start(httpServer);
-  await new Promise<void>((resolve) => httpServer.listen(env.PORT, resolve));
+  await new Promise<void>((resolve) => httpServer.listen(env.PORT, env.GATEWAY_LISTEN_HOST, resolve));
   log('log', `Gateway ready at http://localhost:${env.PORT}/graphql`);
   const shutdown = async () => {
     await gateway.stop();

@@ -17,9 +17,10 @@ export function createLogger(env: Pick<ServiceEnvironment, 'NODE_ENV' | 'LOG_LEV
 
 /** Creates and starts a service; SIGTERM/SIGINT close it gracefully (workers finish their current jobs first). */
 export async function startService(module: DynamicModule, env: ServiceEnvironment): Promise<INestApplication> {
-  const app = await NestFactory.create(module, { logger: createLogger(env) });
+  // The raw body is kept: the gateway's signature covers its exact bytes (see platform.module.ts).
+  const app = await NestFactory.create(module, { logger: createLogger(env), rawBody: true });
   app.enableShutdownHooks();
-  await app.listen(env.PORT);
+  await app.listen(env.PORT, env.LISTEN_HOST);
   return app;
 }
 

@@ -1,11 +1,16 @@
 import { z } from 'zod';
-import { DEFAULT_HOUSEHOLDS_INTERNAL_URL, baseEnvironment, internalServiceUrl, parseEnvironment, port, postgresUrl, redisUrl } from '#libs/config';
+import { gatewayKeySetting } from '#libs/auth';
+import { DEFAULT_HOUSEHOLDS_INTERNAL_URL, baseEnvironment, internalServiceUrl, parseEnvironment, port, postgresUrl, redisUrl, unsetIfEmpty } from '#libs/config';
 
 /** The variables every subgraph service reads. */
 export function serviceEnvironmentShape(defaultPort: number) {
   return {
     ...baseEnvironment,
     PORT: port(defaultPort),
+    /** The interface the service listens on: loopback unless its host must reach it (0.0.0.0 inside docker compose). */
+    LISTEN_HOST: z.preprocess(unsetIfEmpty, z.string().default('127.0.0.1')),
+    /** The gateway's Ed25519 public key (base64 of its SPKI PEM): the GraphQL endpoint trusts only what it verifies. */
+    GATEWAY_VERIFY_KEY: gatewayKeySetting('public'),
     DATABASE_URL: postgresUrl,
     /** Databases are named `<prefix><service>`; tests use their own prefix so they never touch dev data. */
     DATABASE_NAME_PREFIX: z.string().regex(/^[a-z][a-z0-9_]*_$/, 'lower-case letters, digits and _, ending in _').default('waste_'),

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from '#libs/config';
 
 /**
@@ -19,11 +19,22 @@ export function workerDatabasePrefix(): string {
   return `${TEST_DATABASE_PREFIX}${process.env.WASTE_TEST_RUN ?? 'adhoc'}_w${process.env.JEST_WORKER_ID ?? '0'}_`;
 }
 
+/** A fresh Ed25519 pair for the gateway's subgraph signatures, as base64 of PEM, the way the settings take it. */
+export function gatewayKeyPair(): { GATEWAY_SIGNING_KEY: string; GATEWAY_VERIFY_KEY: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const base64 = (pem: string) => Buffer.from(pem).toString('base64');
+  return {
+    GATEWAY_SIGNING_KEY: base64(privateKey.export({ type: 'pkcs8', format: 'pem' }) as string),
+    GATEWAY_VERIFY_KEY: base64(publicKey.export({ type: 'spki', format: 'pem' }) as string),
+  };
+}
+
 /** Secrets minted per test file: no long-lived secret lives in the repository's tests. */
 export const testSecrets = {
   JWT_SECRET: randomBytes(32).toString('hex'),
   CONTEXT_SIGNING_SECRET: randomBytes(32).toString('hex'),
   WEBHOOK_SECRET_KEY: randomBytes(32).toString('hex'),
+  ...gatewayKeyPair(),
 };
 
 /** The environment a service or the gateway gets in a test: isolated databases, queues and secrets. */
