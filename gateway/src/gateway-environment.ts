@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DEFAULT_GATEWAY_SIGNATURE_TTL_SECONDS, MAX_GATEWAY_SIGNATURE_TTL_SECONDS, gatewayKeySetting } from '#libs/auth';
-import { baseEnvironment, parseEnvironment, port, secret, unsetIfEmpty } from '#libs/config';
+import { DEFAULT_GATEWAY_SIGNATURE_TTL_SECONDS, MAX_GATEWAY_SIGNATURE_TTL_SECONDS, gatewayKeySetting, missingGatewayKey } from '#libs/auth';
+import { EnvironmentError, baseEnvironment, parseEnvironment, port, secret, unsetIfEmpty } from '#libs/config';
 
 const optionalUrl = z
   .string()
@@ -39,6 +39,20 @@ export type GatewayEnvironment = ReturnType<typeof parseGatewayEnvironment>;
 
 export function parseGatewayEnvironment(env: Record<string, string | undefined> = process.env) {
   return parseEnvironment(gatewayEnvironmentShape, env);
+}
+
+/** The environment of the gateway process that serves (`main.ts`): GATEWAY_SIGNING_KEY is required, with every other problem. */
+export function parseServingGatewayEnvironment(env: Record<string, string | undefined> = process.env): GatewayEnvironment {
+  const missing = (env.GATEWAY_SIGNING_KEY ?? '').trim() === '' ? [missingGatewayKey('GATEWAY_SIGNING_KEY')] : [];
+  let parsed: GatewayEnvironment;
+  try {
+    parsed = parseGatewayEnvironment(env);
+  } catch (error) {
+    if (error instanceof EnvironmentError) throw new EnvironmentError([...error.problems, ...missing]);
+    throw error;
+  }
+  if (missing.length > 0) throw new EnvironmentError(missing);
+  return parsed;
 }
 
 /** The routing URL of a subgraph: the environment's override, else the supergraph's. */

@@ -1,11 +1,11 @@
 import { createServer } from 'node:http';
 import { EnvironmentError } from '#libs/config';
 import { createGateway, readSupergraph } from './gateway.js';
-import { parseGatewayEnvironment } from './gateway-environment.js';
+import { parseServingGatewayEnvironment } from './gateway-environment.js';
 import { log } from './log.js';
 
 try {
-  const env = parseGatewayEnvironment();
+  const env = parseServingGatewayEnvironment();
   const gateway = createGateway(env, await readSupergraph());
   const httpServer = createServer(gateway.app);
   await gateway.start(httpServer);

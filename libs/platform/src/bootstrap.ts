@@ -4,7 +4,7 @@ import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { EnvironmentError } from '#libs/config';
 import { serviceRuntime, type ServiceDefinition } from './service-definition.js';
-import { parseServiceEnvironment, type ServiceEnvironment } from './service-environment.js';
+import { parseServiceEnvironment, parseServingEnvironment, type ServiceEnvironment } from './service-environment.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -27,7 +27,7 @@ export async function startService(module: DynamicModule, env: ServiceEnvironmen
 /** What a service's `main.ts` does: validate the environment, then start. A bad environment exits 1 with the list. */
 export async function runServiceMain(definition: ServiceDefinition): Promise<void> {
   try {
-    const env = parseServiceEnvironment(definition.defaultPort);
+    const env = parseServingEnvironment(definition.defaultPort);
     await startService(definition.module(serviceRuntime(definition, env, 'serve')), env);
   } catch (error) {
     if (error instanceof EnvironmentError) {

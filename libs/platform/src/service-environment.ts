@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { gatewayKeySetting } from '#libs/auth';
-import { DEFAULT_HOUSEHOLDS_INTERNAL_URL, baseEnvironment, internalServiceUrl, parseEnvironment, port, postgresUrl, redisUrl, unsetIfEmpty } from '#libs/config';
+import { gatewayKeySetting, missingGatewayKey } from '#libs/auth';
+import { DEFAULT_HOUSEHOLDS_INTERNAL_URL, EnvironmentError, baseEnvironment, internalServiceUrl, parseEnvironment, port, postgresUrl, redisUrl, unsetIfEmpty } from '#libs/config';
 
 /** The variables every subgraph service reads. */
 export function serviceEnvironmentShape(defaultPort: number) {
@@ -25,4 +25,21 @@ export type ServiceEnvironment = ReturnType<typeof parseServiceEnvironment>;
 
 export function parseServiceEnvironment(defaultPort: number, env: Record<string, string | undefined> = process.env) {
   return parseEnvironment(serviceEnvironmentShape(defaultPort), env);
+}
+
+/**
+ * The environment of a service process that serves (`main.ts`): as above, and GATEWAY_VERIFY_KEY is required, reported
+ * with every other problem. Commands that never serve (migrate, seed) do without it.
+ */
+export function parseServingEnvironment(defaultPort: number, env: Record<string, string | undefined> = process.env): ServiceEnvironment {
+  const missing = (env.GATEWAY_VERIFY_KEY ?? '').trim() === '' ? [missingGatewayKey('GATEWAY_VERIFY_KEY')] : [];
+  let parsed: ServiceEnvironment;
+  try {
+    parsed = parseServiceEnvironment(defaultPort, env);
+  } catch (error) {
+    if (error instanceof EnvironmentError) throw new EnvironmentError([...error.problems, ...missing]);
+    throw error;
+  }
+  if (missing.length > 0) throw new EnvironmentError(missing);
+  return parsed;
 }

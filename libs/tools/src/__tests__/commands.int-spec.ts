@@ -73,8 +73,8 @@ describe('a service', () => {
       LOG_LEVEL: 'chatty',
     });
     expect(result.code).toBe(1);
-    for (const variable of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'LOG_LEVEL']) expect(result.stderr).toContain(`${variable}:`);
-    expect(result.stderr).toContain('Invalid environment (4 problems)');
+    for (const variable of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'LOG_LEVEL', 'GATEWAY_VERIFY_KEY']) expect(result.stderr).toContain(`${variable}:`);
+    expect(result.stderr).toContain('Invalid environment (5 problems)');
   });
 
   it('refuses to boot in production without its secrets', async () => {
@@ -82,6 +82,7 @@ describe('a service', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('JWT_SECRET: required when NODE_ENV=production');
     expect(result.stderr).toContain('CONTEXT_SIGNING_SECRET: required when NODE_ENV=production');
+    expect(result.stderr).toContain("GATEWAY_SIGNING_KEY: required: base64 of the gateway's Ed25519 private key");
   });
 });
 
