@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { DEFAULT_GATEWAY_SIGNATURE_TTL_SECONDS, MAX_GATEWAY_SIGNATURE_TTL_SECONDS, gatewayKeySetting, missingGatewayKey } from '#libs/auth';
 import { EnvironmentError, baseEnvironment, parseEnvironment, port, redisUrl, secret, unsetIfEmpty } from '#libs/config';
 import { oidcEnvironmentProblems, oidcEnvironmentShape } from './oidc-environment.js';
 
@@ -48,6 +49,15 @@ export const gatewayEnvironmentShape = {
   ...baseEnvironment,
   PORT: port(4000),
   JWT_SECRET: secret('JWT_SECRET'),
+  /** The interface the gateway listens on; unset: every interface (it is the public entry point). */
+  GATEWAY_LISTEN_HOST: z.preprocess(unsetIfEmpty, z.string().optional()),
+  /** The gateway's Ed25519 private key (base64 of its PKCS8 PEM): signs every subgraph request. Only the gateway has it. */
+  GATEWAY_SIGNING_KEY: gatewayKeySetting('private'),
+  /** How long one signed subgraph request stays valid, in seconds. */
+  GATEWAY_SIGNATURE_TTL_SECONDS: z.preprocess(
+    unsetIfEmpty,
+    z.coerce.number().int().min(1).max(MAX_GATEWAY_SIGNATURE_TTL_SECONDS).default(DEFAULT_GATEWAY_SIGNATURE_TTL_SECONDS),
+  ),
   /**
    * Comma-separated origins allowed to call from browsers (`https://app.example.gov.cn`), or * for any. Required, and
    * a list of origins, in production; `*` by default elsewhere (tokens travel in headers, not cookies).
@@ -123,6 +133,20 @@ function corsOrigins(value: string | undefined, production: boolean): '*' | stri
     return { problem: `CORS_ORIGINS: must be * or comma-separated http(s) origins (scheme://host[:port])${bad.length ? `; not an origin: ${bad.join(', ')}` : ''}` };
   }
   return origins.map((origin) => new URL(origin).origin);
+}
+
+/** The environment of the gateway process that serves (`main.ts`): GATEWAY_SIGNING_KEY is required, with every other problem. */
+export function parseServingGatewayEnvironment(env: Record<string, string | undefined> = process.env): GatewayEnvironment {
+  const missing = (env.GATEWAY_SIGNING_KEY ?? '').trim() === '' ? [missingGatewayKey('GATEWAY_SIGNING_KEY')] : [];
+  let parsed: GatewayEnvironment;
+  try {
+    parsed = parseGatewayEnvironment(env);
+  } catch (error) {
+    if (error instanceof EnvironmentError) throw new EnvironmentError([...error.problems, ...missing]);
+    throw error;
+  }
+  if (missing.length > 0) throw new EnvironmentError(missing);
+  return parsed;
 }
 
 /** The routing URL of a subgraph: the environment's override, else the supergraph's. */

@@ -12,7 +12,8 @@ import cors from 'cors';
 import express, { type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { Redis } from 'ioredis';
-import { Role, signCaller, type Caller } from '#libs/auth';
+import { Role, missingGatewayKey, signCaller, type Caller } from '#libs/auth';
+import { EnvironmentError } from '#libs/config';
 import { ErrorCode, formatGraphQLError } from '#libs/errors';
 import { TokenRefused, tokenVerifierFor } from './access-tokens.js';
 import { subgraphUrl, type GatewayEnvironment } from './gateway-environment.js';
@@ -47,12 +48,14 @@ export interface Gateway {
  */
 export function createGateway(env: GatewayEnvironment, supergraphSdl: string): Gateway {
   const subgraphs = new Map<string, string>();
+  const signingKey = env.GATEWAY_SIGNING_KEY;
+  if (!signingKey) throw new EnvironmentError([missingGatewayKey('GATEWAY_SIGNING_KEY')]);
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => {
       const routed = subgraphUrl(env, name, url!);
       subgraphs.set(name, routed);
-      return new SignedCallerDataSource(routed, env.CONTEXT_SIGNING_SECRET);
+      return new SignedCallerDataSource(routed, { subgraph: name, key: signingKey, ttlSeconds: env.GATEWAY_SIGNATURE_TTL_SECONDS });
     },
   });
   const production = env.NODE_ENV === 'production';

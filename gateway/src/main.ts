@@ -1,15 +1,15 @@
 import { createServer } from 'node:http';
 import { EnvironmentError } from '#libs/config';
 import { createGateway, readSupergraph } from './gateway.js';
-import { parseGatewayEnvironment } from './gateway-environment.js';
+import { parseServingGatewayEnvironment } from './gateway-environment.js';
 import { log } from './log.js';
 
 try {
-  const env = parseGatewayEnvironment();
+  const env = parseServingGatewayEnvironment();
   const gateway = createGateway(env, await readSupergraph());
   const httpServer = createServer(gateway.app);
   await gateway.start(httpServer);
-  await new Promise<void>((resolve) => httpServer.listen(env.PORT, resolve));
+  await new Promise<void>((resolve) => httpServer.listen(env.PORT, env.GATEWAY_LISTEN_HOST, resolve));
   log('log', `Gateway ready at http://localhost:${env.PORT}/graphql`);
   const shutdown = async () => {
     await gateway.stop();

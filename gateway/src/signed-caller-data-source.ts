@@ -1,25 +1,55 @@
+import type { KeyObject } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { signCaller, type Caller } from '#libs/auth';
+import { signGatewayRequest, type Caller } from '#libs/auth';
 
 export interface GatewayContext {
   caller: Caller;
 }
 
-/** Forwards every subgraph request with the caller in HMAC-signed headers; subgraphs refuse anything unsigned. */
+export interface SubgraphSigning {
+  /** The subgraph's name in the supergraph: the only subgraph that accepts the signature. */
+  subgraph: string;
+  key: KeyObject;
+  ttlSeconds: number;
+}
+
+/**
+ * Carries the caller from `willSendRequest` (which knows the request's context) to the fetcher (which sees the exact
+ * body); the fetcher removes it, so it never leaves the gateway.
+ */
+const PENDING_CALLER_HEADER = 'x-gateway-pending-caller';
+
+/**
+ * Forwards every subgraph request with the caller in the gateway's EdDSA signature: made for this subgraph only, over
+ * the exact bytes of the body sent, valid for seconds and once. Subgraphs refuse anything else.
+ */
 export class SignedCallerDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    url: string,
-    private readonly signingSecret: string,
-  ) {
-    super({ url, fetcher: passGraphQLErrorsOf400 });
+  constructor(url: string, signing: SubgraphSigning) {
+    super({ url });
+    this.fetcher = signingFetcher(signing);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const caller = 'caller' in context ? context.caller : undefined;
     if (!caller) return;
-    for (const [name, value] of Object.entries(signCaller(caller, this.signingSecret))) request.http?.headers.set(name, value);
+    request.http?.headers.set(PENDING_CALLER_HEADER, JSON.stringify(caller));
     request.http?.headers.set('x-request-id', caller.requestId);
   }
+}
+
+/** Signs the request as it is sent: the digest is of the very string Apollo serialised. */
+export function signingFetcher({ subgraph, key, ttlSeconds }: SubgraphSigning, send = passGraphQLErrorsOf400) {
+  return async (url: string, init?: RequestInit): Promise<Response> => {
+    const headers = { ...(init?.headers as Record<string, string> | undefined) };
+    const pending = headers[PENDING_CALLER_HEADER];
+    delete headers[PENDING_CALLER_HEADER];
+    if (pending !== undefined) {
+      const caller = JSON.parse(pending) as Caller;
+      const body = typeof init?.body === 'string' ? init.body : '';
+      Object.assign(headers, await signGatewayRequest({ caller, subgraph, body, key, ttlSeconds }));
+    }
+    return send(url, { ...init, headers });
+  };
 }
 
 /**

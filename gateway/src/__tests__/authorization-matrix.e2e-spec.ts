@@ -6,11 +6,11 @@ import {
   type GraphQLField, type GraphQLInputType, type GraphQLSchema,
 } from 'graphql';
 import {
-  Masking, ROLE_PERMISSIONS, Reach, Role, SIGNED_IN, signCaller, type Caller, type Grant, type PersonalDataPolicy, type ServicePolicies,
+  Masking, ROLE_PERMISSIONS, Reach, Role, SIGNED_IN, type Caller, type Grant, type PersonalDataPolicy, type ServicePolicies,
 } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
 import { loadAllPolicies, repoRoot } from '#libs/tools';
-import { enrolInstitution, postGraphQL, seededHouseholds, startPlatform, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { enrolInstitution, postAsGateway, postGraphQL, seededHouseholds, startPlatform, type GraphQLResponse, type TestPlatform } from '#libs/testing';
 
 /**
  * The authorisation matrix: every root field of the composed schema, called through the gateway as every role,
@@ -241,11 +241,13 @@ describe('authorisation matrix', () => {
           continue;
         }
         for (const { role, scope, caller } of callers.filter((entry) => entry.scope === 'inside')) {
-          const response = await postGraphQL(
+          const response = await postAsGateway(
+            platform.env,
+            service,
             `${platform.serviceUrls.get(service)}/graphql`,
+            caller,
             'query($representations: [_Any!]!) { _entities(representations: $representations) { __typename } }',
             { representations: [{ __typename: typeName, id }] },
-            signCaller(caller, platform.env.CONTEXT_SIGNING_SECRET),
           );
           const entity = response.data?._entities?.[0] ?? null;
           const mayResolve = grants.some((candidate) => holds(role, candidate));
@@ -256,11 +258,13 @@ describe('authorisation matrix', () => {
     }
     // An institution resolves itself, never another institution.
     const institutionCaller = callers.find((entry) => entry.role === Role.INSTITUTION)!;
-    const ofInstitution = async (id: string) => (await postGraphQL(
+    const ofInstitution = async (id: string) => (await postAsGateway(
+      platform.env,
+      ServiceName.Organization,
       `${platform.serviceUrls.get(ServiceName.Organization)}/graphql`,
+      institutionCaller.caller,
       'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Institution { id } } }',
       { representations: [{ __typename: 'Institution', id }] },
-      signCaller(institutionCaller.caller, platform.env.CONTEXT_SIGNING_SECRET),
     )).data?._entities?.[0] ?? null;
     expect(await ofInstitution(fixtures.get('Institution')!)).toEqual({ id: fixtures.get('Institution') });
     expect(await ofInstitution(fixtures.get('otherInstitution')!)).toBeNull();

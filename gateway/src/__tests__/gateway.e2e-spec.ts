@@ -1,11 +1,11 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { decodeProtectedHeader } from 'jose';
-import { Role, signCaller } from '#libs/auth';
+import { GATEWAY_SIGNATURE_HEADER, Role, signCaller } from '#libs/auth';
 import { PUBLISHED_SECRETS } from '#libs/config';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, postGraphQL, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { errorCodes, gatewayKeyPair, postAsGateway, postGraphQL, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
 import { createGateway, readSupergraph } from '../gateway.js';
 import { parseGatewayEnvironment } from '../gateway-environment.js';
 import { startIdentityProvider, type TestIdentityProvider } from './identity-provider.js';
@@ -67,10 +67,77 @@ describe('gateway', () => {
     expect(errorCodes(unsigned)).toEqual(['UNAUTHENTICATED']);
     expect(unsigned.data ?? null).toBeNull();
 
+    // The services' shared HMAC secret, even the real one, is not the gateway's signature; nor is another Ed25519 key's.
     const caller = { userId: 'mallory', roles: [Role.DISTRICT_ADMIN], orgUnitId: null, householdId: null, institutionId: null, requestId: 'forged-request' };
-    const forged = await postGraphQL(url, '{ __typename }', {}, signCaller(caller, 'not-the-platform-secret-0123456789abcdef'));
-    expect(errorCodes(forged)).toEqual(['UNAUTHENTICATED']);
-    expect(forged.data ?? null).toBeNull();
+    const hmac = await postGraphQL(url, '{ __typename }', {}, signCaller(caller, platform.env.CONTEXT_SIGNING_SECRET));
+    const otherKey = await postAsGateway({ ...platform.env, ...gatewayKeyPair() }, service, url, caller, '{ __typename }');
+    for (const [forged, reason] of [[hmac, 'SIGNATURE_MISSING'], [otherKey, 'SIGNATURE_INVALID']] as const) {
+      expect(forged.status).toBe(401);
+      expect(errorCodes(forged)).toEqual(['UNAUTHENTICATED']);
+      expect(forged.errors![0].extensions!.reason).toBe(reason);
+      expect(forged.data ?? null).toBeNull();
+    }
+  });
+
+  it('refuses a captured subgraph request replayed to another subgraph, with another body, or a second time', async () => {
+    // A gateway like the platform's, except that its requests to organization land here instead.
+    const captured: { headers: IncomingHttpHeaders; body: string }[] = [];
+    const capture = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        captured.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { orgUnits: { totalCount: 0 } } }));
+      });
+    });
+    await new Promise<void>((resolve) => capture.listen(0, '127.0.0.1', resolve));
+    const gateway = createGateway(
+      parseGatewayEnvironment({ ...platform.env, ORGANIZATION_URL: `http://127.0.0.1:${(capture.address() as AddressInfo).port}/graphql` }),
+      await readSupergraph(),
+    );
+    const server = createServer(gateway.app);
+    try {
+      await gateway.start(server);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const token = await platform.token([Role.DISTRICT_ADMIN]);
+      await postGraphQL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, '{ orgUnits { totalCount } }', {}, { authorization: `Bearer ${token}` });
+    } finally {
+      await gateway.stop();
+      await new Promise((resolve) => server.close(resolve));
+      await new Promise((resolve) => capture.close(resolve));
+    }
+    expect(captured).toHaveLength(1);
+    const [{ headers, body }] = captured;
+    expect(headers[GATEWAY_SIGNATURE_HEADER]).toEqual(expect.any(String));
+    // Only the signature leaves the gateway: no HMAC pair, no unsigned caller, no token.
+    expect(Object.keys(headers).filter((name) => /caller|authorization/.test(name))).toEqual([]);
+
+    const replay = async (service: ServiceName, replayedBody: string): Promise<GraphQLResponse> => {
+      const response = await fetch(`${platform.serviceUrls.get(service)}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [GATEWAY_SIGNATURE_HEADER]: String(headers[GATEWAY_SIGNATURE_HEADER]) },
+        body: replayedBody,
+      });
+      return { status: response.status, ...((await response.json()) as object) };
+    };
+    const refusedWith = (response: GraphQLResponse) => {
+      expect(response.status).toBe(401);
+      expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
+      expect(response.data ?? null).toBeNull();
+      return response.errors![0].extensions!.reason;
+    };
+    const households = await replay(ServiceName.Households, body.replace('orgUnits', 'households'));
+    expect(refusedWith(households)).toBe('SIGNATURE_FOR_ANOTHER_SUBGRAPH');
+    expect(refusedWith(await replay(ServiceName.Households, body))).toBe('SIGNATURE_FOR_ANOTHER_SUBGRAPH');
+    const widened = body.replace('totalCount', 'totalCount edges { node { id name } }');
+    expect(widened).not.toBe(body);
+    expect(refusedWith(await replay(ServiceName.Organization, widened))).toBe('SIGNATURE_FOR_ANOTHER_BODY');
+    // The request as the gateway made it, to the subgraph it was made for, within its seconds: answered once...
+    const original = await replay(ServiceName.Organization, body);
+    expect(original.errors).toBeUndefined();
+    expect(original.data).toEqual({ orgUnits: { totalCount: expect.any(Number) } });
+    // ...and never again: each signature carries a nonce the subgraph remembers until it expires.
+    expect(refusedWith(await replay(ServiceName.Organization, body))).toBe('SIGNATURE_REPLAYED');
   });
 
   it('reports every process healthy on /health', async () => {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { verifyCaller, type Caller } from '#libs/auth';
 import { testInfrastructure } from '#libs/testing';
 import { createGateway, readSupergraph, type Gateway } from '../gateway.js';
@@ -68,6 +68,7 @@ describe('Open311 api_key at the gateway', () => {
       // Counted in the test Redis under a prefix of this run's own, so every run starts with fresh allowances.
       REDIS_URL: testInfrastructure().redisUrl,
       RATE_LIMIT_PREFIX: `test-open311-${randomBytes(4).toString('hex')}`,
+      GATEWAY_SIGNING_KEY: Buffer.from(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' })).toString('base64'),
       OPEN311_POSTS_PER_HOUR: '2',
       OPEN311_KEYED_POSTS_PER_HOUR: '3',
       ENFORCEMENT_URL: `${await listen(enforcement)}/graphql`,

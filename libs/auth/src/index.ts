@@ -4,3 +4,4 @@ export * from './caller-signature.js';
 export * from './access-token.js';
 export * from './access-policy.js';
 export * from './party-member-login.js';
+export * from './gateway-signature.js';

@@ -4,7 +4,7 @@ import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { EnvironmentError, generateDevelopmentSecrets } from '#libs/config';
 import { serviceRuntime, type ServiceDefinition } from './service-definition.js';
-import { parseServiceEnvironment, type ServiceEnvironment } from './service-environment.js';
+import { parseServiceEnvironment, parseServingEnvironment, type ServiceEnvironment } from './service-environment.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -17,16 +17,17 @@ export function createLogger(env: Pick<ServiceEnvironment, 'NODE_ENV' | 'LOG_LEV
 
 /** Creates and starts a service; SIGTERM/SIGINT close it gracefully (workers finish their current jobs first). */
 export async function startService(module: DynamicModule, env: ServiceEnvironment): Promise<INestApplication> {
-  const app = await NestFactory.create(module, { logger: createLogger(env) });
+  // The raw body is kept: the gateway's signature covers its exact bytes (see platform.module.ts).
+  const app = await NestFactory.create(module, { logger: createLogger(env), rawBody: true });
   app.enableShutdownHooks();
-  await app.listen(env.PORT);
+  await app.listen(env.PORT, env.LISTEN_HOST);
   return app;
 }
 
 /** What a service's `main.ts` does: validate the environment, then start. A bad environment exits 1 with the list. */
 export async function runServiceMain(definition: ServiceDefinition): Promise<void> {
   try {
-    const env = parseServiceEnvironment(definition.defaultPort);
+    const env = parseServingEnvironment(definition.defaultPort);
     await startService(definition.module(serviceRuntime(definition, env, 'serve')), env);
   } catch (error) {
     if (error instanceof EnvironmentError) {

@@ -1,12 +1,13 @@
 import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
-import { Global, Logger, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Logger, Module, type DynamicModule, type RawBodyRequest } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError } from 'graphql';
 import type { Request } from 'express';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { CallerSignatureError, verifyCaller } from '#libs/auth';
+import { GatewaySignatureError, GatewaySignatureVerifier, missingGatewayKey, type Caller } from '#libs/auth';
+import { EnvironmentError } from '#libs/config';
 import { ErrorCode, formatGraphQLError } from '#libs/errors';
 import { ensureDatabase, runMigrations, serviceDatabaseName, serviceDataSourceOptions, withDatabase } from '#libs/database';
 import { MessagingModule } from '#libs/messaging';
@@ -41,6 +42,8 @@ export class PlatformModule {
     const schemaOnly = runtime.mode === 'schema';
     const production = env.NODE_ENV === 'production';
     const logger = new Logger('GraphQL');
+    if (!schemaOnly && !env.GATEWAY_VERIFY_KEY) throw new EnvironmentError([missingGatewayKey('GATEWAY_VERIFY_KEY')]);
+    const verifier = env.GATEWAY_VERIFY_KEY ? new GatewaySignatureVerifier({ key: env.GATEWAY_VERIFY_KEY, subgraph: runtime.service }) : undefined;
     return {
       module: PlatformModule,
       imports: [
@@ -72,9 +75,9 @@ export class PlatformModule {
           plugins: [ApolloServerPluginInlineTraceDisabled()],
           buildSchemaOptions: { numberScalarMode: 'integer' },
           transformSchema: (schema) => enforceAccessPolicies(schema, runtime.policies, runtime.service),
-          context: ({ req }: { req: Request }): RequestContext => ({
+          context: async ({ req }: { req: RawBodyRequest<Request> }): Promise<RequestContext> => ({
             req,
-            caller: callerOf(req, env.CONTEXT_SIGNING_SECRET),
+            caller: await callerOf(req, verifier),
             loaders: new Map(),
           }),
           formatError: (formatted, error) =>
@@ -91,14 +94,19 @@ export class PlatformModule {
   }
 }
 
-/** Subgraphs answer only the gateway: a request without a valid caller signature gets UNAUTHENTICATED, no data. */
-function callerOf(req: Request, secret: string) {
+/**
+ * Subgraphs answer only the gateway: a GraphQL request must carry the gateway's EdDSA signature made for this
+ * subgraph, over this exact body, unexpired and not used before. Anything else gets UNAUTHENTICATED (401) with the
+ * refusal in `extensions.reason`, and no data. (The HMAC of CONTEXT_SIGNING_SECRET is not accepted here.)
+ */
+async function callerOf(req: RawBodyRequest<Request>, verifier: GatewaySignatureVerifier | undefined): Promise<Caller> {
   try {
-    return verifyCaller(req.headers, secret);
+    if (!verifier) throw new GatewaySignatureError('SIGNATURE_INVALID', 'this process does not serve GraphQL');
+    return await verifier.verify(req.headers, req.rawBody);
   } catch (error) {
-    const reason = error instanceof CallerSignatureError ? error.message : 'invalid caller context';
-    throw new GraphQLError(`Subgraphs accept only requests signed by the gateway: ${reason}`, {
-      extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
+    const refusal = error instanceof GatewaySignatureError ? error : new GatewaySignatureError('SIGNATURE_INVALID', 'invalid gateway signature');
+    throw new GraphQLError(`Subgraphs accept only requests signed by the gateway: ${refusal.message}`, {
+      extensions: { code: ErrorCode.UNAUTHENTICATED, reason: refusal.reason, http: { status: 401 } },
     });
   }
 }

@@ -190,7 +190,7 @@ async function listenInProcess(
     const port = await freePort();
     const app = await NestFactory.create(
       definition.module(serviceRuntime(definition, parseServiceEnvironment(port, { ...env, PORT: String(port) }), 'serve')),
-      { logger: ['error', 'warn'] },
+      { logger: ['error', 'warn'], rawBody: true },
     );
     try {
       await app.listen(port, '127.0.0.1');

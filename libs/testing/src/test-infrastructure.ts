@@ -25,6 +25,12 @@ export function workerDatabasePrefix(): string {
  */
 export const testSecrets = generateDevelopmentSecrets();
 
+/** A fresh Ed25519 pair for the gateway's subgraph signatures, as base64 of PEM, the way the settings take it. */
+export function gatewayKeyPair(): { GATEWAY_SIGNING_KEY: string; GATEWAY_VERIFY_KEY: string } {
+  const { GATEWAY_SIGNING_KEY, GATEWAY_VERIFY_KEY } = generateDevelopmentSecrets();
+  return { GATEWAY_SIGNING_KEY, GATEWAY_VERIFY_KEY };
+}
+
 /** The environment a service or the gateway gets in a test: isolated databases, queues and secrets. */
 export function testEnvironment(overrides: Record<string, string> = {}): Record<string, string> {
   const { databaseUrl, redisUrl } = testInfrastructure();

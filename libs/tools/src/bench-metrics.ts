@@ -9,7 +9,7 @@ import { parseServiceEnvironment } from '#libs/platform';
 import { seedCollectionRecords } from '../../../services/households/src/seed/collection-records.seed.js';
 import { seedCommitmentLetters, seedResidents } from '../../../services/households/src/seed/evidence.seed.js';
 import { householdsDemoData, seedCollectionPoints, seedHouseholdRows } from '../../../services/households/src/seed/households.seed.js';
-import { deleteKeys, startMeasuredService } from './bench-support.js';
+import { deleteKeys, postAsGateway, startMeasuredService } from './bench-support.js';
 import { openServiceDatabase } from './service-database.js';
 import { loadService } from './services.js';
 import { loadLocalEnvironment } from './local-env.js';
@@ -78,9 +78,8 @@ try {
   const worker = await startMeasuredService('households', env);
   try {
     const caller: Caller = { userId: 'bench', roles: [Role.DISTRICT_ADMIN], orgUnitId: null, householdId: null, institutionId: null, requestId: 'bench' };
-    const headers = { 'content-type': 'application/json', ...signCaller(caller, serviceEnv.CONTEXT_SIGNING_SECRET) };
     const graphql = async (query: string, variables: Record<string, unknown>) => {
-      const response = await fetch(`${worker.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+      const response = await postAsGateway(worker, 'households', caller, { query, variables });
       const body = (await response.json()) as { errors?: unknown };
       if (body.errors) throw new Error(JSON.stringify(body.errors));
     };
@@ -94,6 +93,8 @@ try {
       [`districtMetrics(street, ${lastMonth}) with its communities`, () =>
         graphql(`query($u: ID!, $m: String!) { districtMetrics(orgUnitId: $u, month: $m) { ${figures} children { ${figures} } } }`, { u: street.id, m: lastMonth })],
       [`GET /reports/monthly/<street>/${lastMonth}.html (12-month trend)`, async () => {
+        // Plain-HTTP routes keep the HMAC-signed caller (see the README's Security section).
+        const headers = signCaller(caller, serviceEnv.CONTEXT_SIGNING_SECRET);
         const response = await fetch(`${worker.url}/reports/monthly/${street.id}/${lastMonth}.html`, { headers });
         if (!response.ok) throw new Error(`report: ${response.status}`);
         await response.text();

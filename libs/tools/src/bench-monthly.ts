@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { Role, signCaller } from '#libs/auth';
+import { Role } from '#libs/auth';
 import { previousMonth, shanghaiMonth } from '#libs/calendar';
 import { runMigrations } from '#libs/database';
 import { planDistrict } from '#libs/demo-data';
@@ -8,7 +8,7 @@ import { ServiceName } from '#libs/messaging';
 import { parseServiceEnvironment } from '#libs/platform';
 import { seedInspections, seedResidents } from '../../../services/households/src/seed/evidence.seed.js';
 import { householdsDemoData, seedHouseholdRows } from '../../../services/households/src/seed/households.seed.js';
-import { deleteKeys, startMeasuredService, until } from './bench-support.js';
+import { deleteKeys, postAsGateway, startMeasuredService, until } from './bench-support.js';
 import { openServiceDatabase } from './service-database.js';
 import { loadService } from './services.js';
 import { loadLocalEnvironment } from './local-env.js';
@@ -100,13 +100,9 @@ try {
   try {
     started = Date.now();
     const caller = { userId: 'bench', roles: [Role.DISTRICT_ADMIN], orgUnitId: null, householdId: null, institutionId: null, requestId: 'bench' };
-    const response = await fetch(`${worker.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...signCaller(caller, serviceEnv.CONTEXT_SIGNING_SECRET) },
-      body: JSON.stringify({
-        query: 'mutation($m: String!, $o: ID!) { runMonthlyEvaluation(month: $m, orgUnitId: $o) { id totalChunks } }',
-        variables: { m: month, o: plan.district.id },
-      }),
+    const response = await postAsGateway(worker, 'households', caller, {
+      query: 'mutation($m: String!, $o: ID!) { runMonthlyEvaluation(month: $m, orgUnitId: $o) { id totalChunks } }',
+      variables: { m: month, o: plan.district.id },
     });
     const { data, errors } = (await response.json()) as { data?: { runMonthlyEvaluation: { id: string; totalChunks: number } }; errors?: unknown };
     if (!data) throw new Error(`runMonthlyEvaluation failed: ${JSON.stringify(errors)}`);

@@ -8,11 +8,11 @@ import { Queue } from 'bullmq';
 import { monthStart, previousMonth, shanghaiMonth } from '#libs/calendar';
 import { runMigrations } from '#libs/database';
 import { planDistrict } from '#libs/demo-data';
-import { Role, signCaller } from '#libs/auth';
+import { Role } from '#libs/auth';
 import { EventType, QueueName, ServiceName, type MonthlyEvaluationCompletedPayload, type QueuedEvent } from '#libs/messaging';
 import { parseServiceEnvironment } from '#libs/platform';
 import { notificationsDemoData } from '../../../services/notifications/src/seed/notifications.seed.js';
-import { deleteKeys, startMeasuredService, until } from './bench-support.js';
+import { deleteKeys, postAsGateway, startMeasuredService, until } from './bench-support.js';
 import { repoRoot } from './repo-root.js';
 import { openServiceDatabase } from './service-database.js';
 import { loadService } from './services.js';
@@ -113,13 +113,9 @@ try {
     const institutions = [...ofKind('EMPLOYER'), ...ofKind('SCHOOL')];
     for (const institutionId of institutions) {
       const caller = { userId: 'bench', roles: [Role.INSTITUTION], orgUnitId: null, householdId: null, institutionId, requestId: 'bench' };
-      const response = await fetch(`${worker.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...signCaller(caller, serviceEnv.CONTEXT_SIGNING_SECRET) },
-        body: JSON.stringify({
-          query: 'mutation($url: String!) { registerWebhookEndpoint(url: $url) { endpoint { id } } }',
-          variables: { url: `http://127.0.0.1:${receiverPort}/hooks/${institutionId}` },
-        }),
+      const response = await postAsGateway(worker, 'notifications', caller, {
+        query: 'mutation($url: String!) { registerWebhookEndpoint(url: $url) { endpoint { id } } }',
+        variables: { url: `http://127.0.0.1:${receiverPort}/hooks/${institutionId}` },
       });
       const { errors } = (await response.json()) as { errors?: unknown };
       if (errors) throw new Error(`registerWebhookEndpoint failed: ${JSON.stringify(errors)}`);

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { signGatewayRequest, type Caller } from '#libs/auth';
 import { freePort } from './free-port.js';
 import { PROCESS_NODE_ARGS } from './node-args.js';
 import { repoRoot } from './repo-root.js';
@@ -36,6 +38,16 @@ export async function deleteKeys(redisUrl: string, prefix: string): Promise<void
   redis.disconnect();
 }
 
+/** The bench's own gateway key pair: its measured service verifies with the public half, the bench signs with the other. */
+const gatewayKeys = generateKeyPairSync('ed25519');
+
+/** POSTs a GraphQL operation to a measured service, signed as the gateway signs subgraph requests. */
+export async function postAsGateway(service: MeasuredService, name: string, caller: Caller, operation: { query: string; variables?: Record<string, unknown> }): Promise<Response> {
+  const body = JSON.stringify(operation);
+  const signature = await signGatewayRequest({ caller, subgraph: name, body, key: gatewayKeys.privateKey });
+  return fetch(`${service.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...signature }, body });
+}
+
 /** A service process exactly as production runs it, measured from outside. */
 export interface MeasuredService {
   /** http://127.0.0.1:<port> */
@@ -49,7 +61,11 @@ export interface MeasuredService {
 export async function startMeasuredService(name: string, env: NodeJS.ProcessEnv): Promise<MeasuredService> {
   const port = await freePort();
   const child = spawn(process.execPath, [...PROCESS_NODE_ARGS, join(repoRoot(), `dist/services/${name}/src/main.js`)], {
-    env: { ...env, PORT: String(port) },
+    env: {
+      ...env,
+      PORT: String(port),
+      GATEWAY_VERIFY_KEY: Buffer.from(gatewayKeys.publicKey.export({ type: 'spki', format: 'pem' })).toString('base64'),
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));

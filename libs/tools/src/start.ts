@@ -59,7 +59,7 @@ function launch(name: string, script: string, env: Record<string, string>): void
   // Its own process group, so a terminal's Ctrl-C reaches only us and each child gets exactly one SIGTERM.
   const child = spawn(process.execPath, [...PROCESS_NODE_ARGS, script], {
     // Module-by-module start-up lines would bury the banner; LOG_LEVEL=log brings them back.
-    env: { LOG_LEVEL: 'warn', ...process.env, ...env },
+    env: { LOG_LEVEL: 'warn', ...withoutGatewaySigningKey(name, process.env), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -112,4 +112,11 @@ async function stopAll(exitCode: number): Promise<void> {
   await Promise.all(exits);
   clearTimeout(timer);
   process.exit(exitCode);
+}
+
+/** Only the gateway gets its private signing key: a service holds the public half (GATEWAY_VERIFY_KEY) alone. */
+function withoutGatewaySigningKey(name: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (name === 'gateway') return env;
+  const { GATEWAY_SIGNING_KEY: _signingKey, ...rest } = env;
+  return rest;
 }

@@ -80,8 +80,8 @@ describe('a service', () => {
       LOG_LEVEL: 'chatty',
     });
     expect(result.code).toBe(1);
-    for (const variable of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'LOG_LEVEL', 'CONTEXT_SIGNING_SECRET']) expect(result.stderr).toContain(`${variable}:`);
-    expect(result.stderr).toContain('Invalid environment (5 problems)');
+    for (const variable of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'LOG_LEVEL', 'CONTEXT_SIGNING_SECRET', 'GATEWAY_VERIFY_KEY']) expect(result.stderr).toContain(`${variable}:`);
+    expect(result.stderr).toContain('Invalid environment (6 problems)');
   });
 
   it('refuses to boot without its secrets in any NODE_ENV, naming each; production needs no development-token secret', async () => {
@@ -89,6 +89,7 @@ describe('a service', () => {
     for (const result of [production, development]) {
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('CONTEXT_SIGNING_SECRET: required');
+      expect(result.stderr).toContain("GATEWAY_SIGNING_KEY: required: base64 of the gateway's Ed25519 private key");
     }
     expect(development.stderr).toContain('JWT_SECRET: required');
     expect(production.stderr).not.toContain('JWT_SECRET');
