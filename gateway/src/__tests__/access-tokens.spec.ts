@@ -10,6 +10,7 @@ const ISSUER = 'https://id.example.gov.cn/realms/yinzhou';
 const AUDIENCE = 'https://waste.example.gov.cn/graphql';
 const STREET = '5f0f8c1e-2b7d-4d6a-9a3e-1c2b3d4e5f60';
 const JWT_SECRET = randomBytes(32).toString('hex');
+const CONTEXT_SIGNING_SECRET = randomBytes(32).toString('hex');
 
 type Signer = { key: CryptoKey; jwk: JWK; alg: string };
 const signers: Record<string, Signer> = {};
@@ -20,7 +21,7 @@ async function signer(alg: 'ES256' | 'RS256' | 'EdDSA', kid: string): Promise<Si
 }
 
 function env(overrides: Record<string, string> = {}) {
-  return parseGatewayEnvironment({ NODE_ENV: 'test', JWT_SECRET, OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: AUDIENCE, OIDC_CLOCK_TOLERANCE: '5', ...overrides });
+  return parseGatewayEnvironment({ NODE_ENV: 'test', CONTEXT_SIGNING_SECRET, JWT_SECRET, OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: AUDIENCE, OIDC_CLOCK_TOLERANCE: '5', ...overrides });
 }
 
 function verifier(overrides: Record<string, string> = {}): TokenVerifier {
@@ -143,11 +144,11 @@ describe('access tokens at the gateway', () => {
   it('accepts HS256 development tokens only outside production and with JWT_SECRET', async () => {
     const development = await signAccessToken({ sub: 'dev', roles: [Role.DISTRICT_ADMIN], orgUnitId: null }, JWT_SECRET);
     await expect(verifier()(development)).resolves.toMatchObject({ userId: 'dev', roles: [Role.DISTRICT_ADMIN] });
-    await expect(createTokenVerifier(parseGatewayEnvironment({ NODE_ENV: 'test', JWT_SECRET }))(development)).resolves.toMatchObject({ userId: 'dev' });
+    await expect(createTokenVerifier(parseGatewayEnvironment({ NODE_ENV: 'test', CONTEXT_SIGNING_SECRET, JWT_SECRET }))(development)).resolves.toMatchObject({ userId: 'dev' });
 
     const production = createTokenVerifier(
       parseGatewayEnvironment({
-        NODE_ENV: 'production', JWT_SECRET, CONTEXT_SIGNING_SECRET: randomBytes(32).toString('hex'), OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: AUDIENCE,
+        NODE_ENV: 'production', JWT_SECRET, CONTEXT_SIGNING_SECRET: randomBytes(32).toString('hex'), OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: AUDIENCE, CORS_ORIGINS: 'https://app.example.gov.cn',
       }),
       { keys: createLocalJWKSet({ keys: [signers.es.jwk] }) },
     );
@@ -157,7 +158,7 @@ describe('access tokens at the gateway', () => {
     const noSecret = createTokenVerifier({ ...env(), JWT_SECRET: undefined }, { keys: createLocalJWKSet({ keys: [signers.es.jwk] }) });
     expect(await refusal(noSecret, development)).toMatchObject({ status: 401, reason: 'DEVELOPMENT_TOKEN_REFUSED' });
     // Without a provider, a provider-signed token has nothing to be checked against.
-    const noProvider = createTokenVerifier(parseGatewayEnvironment({ NODE_ENV: 'test', JWT_SECRET }));
+    const noProvider = createTokenVerifier(parseGatewayEnvironment({ NODE_ENV: 'test', CONTEXT_SIGNING_SECRET, JWT_SECRET }));
     expect(await refusal(noProvider, await providerToken())).toMatchObject({ status: 401, reason: 'ALGORITHM_NOT_ALLOWED' });
   });
 
@@ -174,7 +175,7 @@ describe('access tokens at the gateway', () => {
   it('validates the sign-in settings together, with production requiring a provider over https', () => {
     const problems = (given: Record<string, string>) => {
       try {
-        parseGatewayEnvironment({ JWT_SECRET, CONTEXT_SIGNING_SECRET: randomBytes(32).toString('hex'), ...given });
+        parseGatewayEnvironment({ JWT_SECRET, CONTEXT_SIGNING_SECRET, CORS_ORIGINS: 'https://app.example.gov.cn', ...given });
         return [];
       } catch (error) {
         expect(error).toBeInstanceOf(EnvironmentError);
@@ -188,7 +189,7 @@ describe('access tokens at the gateway', () => {
     expect(problems({ OIDC_AUDIENCE: AUDIENCE, PORT: 'eighty' })).toEqual([expect.stringMatching(/^PORT:/), 'OIDC_AUDIENCE: needs OIDC_ISSUER']);
     expect(problems({ OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: AUDIENCE, OIDC_ROLE_MAP: 'a=MAYOR,b=INSTITUTION,c' })).toHaveLength(3);
     expect(problems({ OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: AUDIENCE, OIDC_CLOCK_TOLERANCE: '3600' })).toEqual([expect.stringMatching(/^OIDC_CLOCK_TOLERANCE:/)]);
-    const defaults = parseGatewayEnvironment({ NODE_ENV: 'test' });
+    const defaults = parseGatewayEnvironment({ NODE_ENV: 'test', CONTEXT_SIGNING_SECRET, JWT_SECRET });
     expect(defaults).toMatchObject({
       OIDC_MAX_TOKEN_AGE: 3600, OIDC_CLOCK_TOLERANCE: 30, OIDC_JWKS_COOLDOWN: 30, OIDC_JWKS_CACHE_MAX_AGE: 600, OIDC_JWKS_TIMEOUT_MS: 5000,
       OIDC_USER_ID_CLAIM: 'sub', OIDC_ROLES_CLAIM: 'roles', OIDC_ORG_UNIT_CLAIM: 'org_unit_id', OIDC_HOUSEHOLD_CLAIM: 'household_id',

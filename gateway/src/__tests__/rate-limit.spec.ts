@@ -1,27 +1,29 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type { Request } from 'express';
 import { parseGatewayEnvironment } from '../gateway-environment.js';
 import { clientAddress } from '../rate-limit.js';
 
-const production = { NODE_ENV: 'production', JWT_SECRET: 'j'.repeat(40), CONTEXT_SIGNING_SECRET: 'c'.repeat(40) };
+const secrets = { JWT_SECRET: randomBytes(32).toString('hex'), CONTEXT_SIGNING_SECRET: randomBytes(32).toString('hex') };
+const production = { ...secrets, NODE_ENV: 'production', OIDC_ISSUER: 'https://id.example.gov.cn', OIDC_AUDIENCE: 'waste-sorting' };
 
 describe('rate-limit and header settings', () => {
   it('has documented defaults: per user and institution for staff, per address only for the public routes', () => {
-    const env = parseGatewayEnvironment({ NODE_ENV: 'test' });
+    const env = parseGatewayEnvironment({ ...secrets, NODE_ENV: 'test' });
     expect(env).toMatchObject({
       TRUST_PROXY: false, RATE_LIMIT_PREFIX: 'waste:ratelimit', CORS_ORIGINS: '*',
       GRAPHQL_REQUESTS_PER_USER_MINUTE: 600, GRAPHQL_REQUESTS_PER_INSTITUTION_MINUTE: 1200, UPLOADS_PER_USER_MINUTE: 60,
       ENROLMENTS_PER_ADDRESS_HOUR: 20, OPEN311_POSTS_PER_HOUR: 30, OPEN311_GETS_PER_MINUTE: 120, OPEN311_KEYED_POSTS_PER_HOUR: 600,
     });
-    expect(parseGatewayEnvironment({ NODE_ENV: 'test', UPLOADS_PER_USER_MINUTE: '', GRAPHQL_REQUESTS_PER_USER_MINUTE: '50' }))
+    expect(parseGatewayEnvironment({ ...secrets, NODE_ENV: 'test', UPLOADS_PER_USER_MINUTE: '', GRAPHQL_REQUESTS_PER_USER_MINUTE: '50' }))
       .toMatchObject({ UPLOADS_PER_USER_MINUTE: 60, GRAPHQL_REQUESTS_PER_USER_MINUTE: 50 });
     for (const bad of ['0', '-1', '2.5', 'many']) {
-      expect(() => parseGatewayEnvironment({ NODE_ENV: 'test', GRAPHQL_REQUESTS_PER_USER_MINUTE: bad })).toThrow(/GRAPHQL_REQUESTS_PER_USER_MINUTE/);
+      expect(() => parseGatewayEnvironment({ ...secrets, NODE_ENV: 'test', GRAPHQL_REQUESTS_PER_USER_MINUTE: bad })).toThrow(/GRAPHQL_REQUESTS_PER_USER_MINUTE/);
     }
   });
 
   it('reads TRUST_PROXY as Express does, and refuses trusting every hop', () => {
-    const trust = (value: string) => parseGatewayEnvironment({ NODE_ENV: 'test', TRUST_PROXY: value }).TRUST_PROXY;
+    const trust = (value: string) => parseGatewayEnvironment({ ...secrets, NODE_ENV: 'test', TRUST_PROXY: value }).TRUST_PROXY;
     expect([trust(''), trust('false'), trust('0')]).toEqual([false, false, false]);
     expect(trust('2')).toBe(2);
     expect(trust('loopback, 10.0.0.0/8, 2001:db8::1')).toEqual(['loopback', '10.0.0.0/8', '2001:db8::1']);

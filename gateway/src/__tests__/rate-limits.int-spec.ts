@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { Role, signAccessToken } from '#libs/auth';
-import { testInfrastructure } from '#libs/testing';
+import { gatewayKeyPair, testInfrastructure } from '#libs/testing';
 import { createGateway, readSupergraph, type Gateway } from '../gateway.js';
 import { parseGatewayEnvironment } from '../gateway-environment.js';
 import { SharedLimiter } from '../rate-limit.js';
@@ -66,7 +66,7 @@ describe('rate limits shared by gateway replicas, security headers and CORS', ()
     for (const trustProxy of ['', '1']) {
       const env = parseGatewayEnvironment({
         NODE_ENV: 'test', LOG_LEVEL: 'error', CONTEXT_SIGNING_SECRET: SECRET, JWT_SECRET, REDIS_URL: testInfrastructure().redisUrl,
-        RATE_LIMIT_PREFIX: PREFIX, TRUST_PROXY: trustProxy, CORS_ORIGINS: APP_ORIGIN,
+        RATE_LIMIT_PREFIX: PREFIX, TRUST_PROXY: trustProxy, CORS_ORIGINS: APP_ORIGIN, GATEWAY_SIGNING_KEY: gatewayKeyPair().GATEWAY_SIGNING_KEY,
         GRAPHQL_REQUESTS_PER_USER_MINUTE: '3', GRAPHQL_REQUESTS_PER_INSTITUTION_MINUTE: '2', UPLOADS_PER_USER_MINUTE: '2',
         ENROLMENTS_PER_ADDRESS_HOUR: '1', OPEN311_GETS_PER_MINUTE: '2', OPEN311_POSTS_PER_HOUR: '3', ...urls,
       });

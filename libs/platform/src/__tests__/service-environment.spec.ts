@@ -40,16 +40,16 @@ describe('LISTEN_HOST and GATEWAY_VERIFY_KEY', () => {
   const base64 = (pem: string | Buffer) => Buffer.from(pem).toString('base64');
 
   it('listens on loopback unless told otherwise', () => {
-    expect(parseServiceEnvironment(4004, {}).LISTEN_HOST).toBe('127.0.0.1');
-    expect(parseServiceEnvironment(4004, { LISTEN_HOST: '' }).LISTEN_HOST).toBe('127.0.0.1');
-    expect(parseServiceEnvironment(4004, { LISTEN_HOST: '0.0.0.0' }).LISTEN_HOST).toBe('0.0.0.0');
+    expect(parseServiceEnvironment(4004, { CONTEXT_SIGNING_SECRET }).LISTEN_HOST).toBe('127.0.0.1');
+    expect(parseServiceEnvironment(4004, { CONTEXT_SIGNING_SECRET, LISTEN_HOST: '' }).LISTEN_HOST).toBe('127.0.0.1');
+    expect(parseServiceEnvironment(4004, { CONTEXT_SIGNING_SECRET, LISTEN_HOST: '0.0.0.0' }).LISTEN_HOST).toBe('0.0.0.0');
   });
 
   it("takes the gateway's public key and refuses its private key or anything else, naming the variable", () => {
-    const key = parseServiceEnvironment(4004, { GATEWAY_VERIFY_KEY: base64(publicKey.export({ type: 'spki', format: 'pem' })) }).GATEWAY_VERIFY_KEY;
+    const key = parseServiceEnvironment(4004, { CONTEXT_SIGNING_SECRET, GATEWAY_VERIFY_KEY: base64(publicKey.export({ type: 'spki', format: 'pem' })) }).GATEWAY_VERIFY_KEY;
     expect(key?.asymmetricKeyType).toBe('ed25519');
     const privatePem = base64(privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    expect(() => parseServiceEnvironment(4004, { GATEWAY_VERIFY_KEY: privatePem })).toThrow(/GATEWAY_VERIFY_KEY: must be base64 of a PEM SPKI public key/);
-    expect(() => parseServiceEnvironment(4004, { GATEWAY_VERIFY_KEY: 'secret' })).toThrow(/GATEWAY_VERIFY_KEY/);
+    expect(() => parseServiceEnvironment(4004, { CONTEXT_SIGNING_SECRET, GATEWAY_VERIFY_KEY: privatePem })).toThrow(/GATEWAY_VERIFY_KEY: must be base64 of a PEM SPKI public key/);
+    expect(() => parseServiceEnvironment(4004, { CONTEXT_SIGNING_SECRET, GATEWAY_VERIFY_KEY: 'secret' })).toThrow(/GATEWAY_VERIFY_KEY/);
   });
 });
