@@ -14,7 +14,7 @@ import { AccessTokenError, Role, signCaller, verifyAccessToken, type Caller } fr
 import { ErrorCode, formatGraphQLError } from '#libs/errors';
 import { subgraphUrl, type GatewayEnvironment } from './gateway-environment.js';
 import { log } from './log.js';
-import { maxAliasesRule, maxDepthRule } from './query-limits.js';
+import { queryLimits } from './query-limits.js';
 import { open311ApiKeyOf, readBody } from './open311-api-key.js';
 import { FixedWindowLimiter } from './rate-limit.js';
 import { SignedCallerDataSource, type GatewayContext } from './signed-caller-data-source.js';
@@ -104,17 +104,25 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
     app,
     subgraphs,
     async start(httpServer) {
+      const limits = queryLimits({
+        production,
+        limits: { maxCost: env.QUERY_MAX_COST, maxDepth: env.QUERY_MAX_DEPTH, maxAliases: env.QUERY_MAX_ALIASES,
+          maxTokens: env.QUERY_MAX_TOKENS, maxDirectives: env.QUERY_MAX_DIRECTIVES },
+      });
       server = new ApolloServer<GatewayContext>({
         gateway,
         introspection: !production,
         includeStacktraceInErrorResponses: !production,
-        validationRules: [maxDepthRule(), maxAliasesRule()],
-        plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+        validationRules: limits.validationRules,
+        parseOptions: limits.parseOptions,
+        plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...limits.plugins],
         formatError: (formatted, error) =>
-          formatGraphQLError(asInputError(formatted), error, {
-            maskInternalErrors: production,
-            onInternalError: (cause) => log('error', 'Unexpected gateway error', { error: String((cause as Error)?.stack ?? cause) }),
-          }),
+          limits.formatError(formatted, error, (other, cause) =>
+            formatGraphQLError(asInputError(other), cause, {
+              maskInternalErrors: production,
+              onInternalError: (internal) => log('error', 'Unexpected gateway error', { error: String((internal as Error)?.stack ?? internal) }),
+            }),
+          ),
       });
       await server.start();
       app.use(

@@ -13,10 +13,10 @@ const INDEX = `query($member: ID!, $month: String!) { vanguardIndex(memberId: $m
 const YEAR = `query($member: ID!, $year: Int!) { vanguardIndexYear(memberId: $member, year: $year) { labelZh memberId year score months } }`;
 const RANKING = `query($month: String!, $org: ID!, $first: Int, $after: String) { vanguardRanking(month: $month, partyOrgId: $org, first: $first, after: $after) {
   totalCount pageInfo { hasNextPage endCursor } edges { node { memberId memberName score formulaVersion } } } }`;
-const ASSESSMENT = `query($year: Int!, $org: ID, $institution: ID, $first: Int) {
+const ASSESSMENT = `query($year: Int!, $org: ID, $institution: ID, $first: Int, $members: Int = 500) {
   unitAnnualAssessment(year: $year, partyOrgId: $org, institutionId: $institution, first: $first) {
     totalCount edges { node { labelZh unitType unitTypeLabelZh unitId unitKind unitKindLabelZh name year membersCounted averageIndex shareAtLeast80
-      members(first: 500) { edges { node { memberId memberName score months } } } } } } }`;
+      members(first: $members) { edges { node { memberId memberName score months } } } } } } }`;
 const ASSESSMENT_MEMBERS = `query($year: Int!, $org: ID!, $first: Int, $members: Int, $after: String) {
   unitAnnualAssessment(year: $year, partyOrgId: $org, first: $first) {
     edges { node { unitId name membersCounted
@@ -527,7 +527,8 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
 
     // Over the whole district, the secretary's roll-up counts only their community's members.
     const [{ id: districtCommittee }] = await org().query(`SELECT id FROM party_org WHERE kind = 'DISTRICT_COMMITTEE'`);
-    const mine: any = await platform.query(secretaryA, ASSESSMENT, { year: 2026, org: districtCommittee, first: 500 });
+    // 500 units with 50 members each: 500 × 500 would be over the gateway's cost limit (QUERY_TOO_COSTLY).
+    const mine: any = await platform.query(secretaryA, ASSESSMENT, { year: 2026, org: districtCommittee, first: 500, members: 50 });
     expect(mine.errors).toBeUndefined();
     const seen = new Set(mine.data.unitAnnualAssessment.edges.flatMap((e: any) => e.node.members.edges.map((m: any) => m.node.memberId)));
     expect(seen.has(m1.id) && seen.has(m3.id)).toBe(true);
