@@ -506,6 +506,39 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
     });
   });
 
+  it('answers the lists nested under a page (children, secretaries, sector units, liaisons) with one statement each, however long the page', async () => {
+    const NESTED = `query($first: Int) {
+      partyOrgs(first: $first) { edges { node { id children(first: 5) { totalCount edges { node { id } } } secretaries(first: 5) { totalCount edges { node { id } } } } } }
+      institutions(first: $first) { edges { node { id subordinates(first: 5) { totalCount edges { node { id } } } } } }
+      orgUnits(first: $first) { edges { node { id liaisons(first: 5) { totalCount edges { node { id } } } } } } }`;
+    const nestedLists: Record<string, RegExp> = {
+      children: /\bo\.parent_id = /, secretaries: /FROM party_org_position\b[\s\S]*'SECRETARY'/, subordinates: /\bi\.parent_id = /, liaisons: /FROM leader_liaison\b/,
+    };
+    const statementsOf = async (first: number) => {
+      const logger = platform.inProcessApp!.get(DataSource).logger as DatabaseLogger;
+      const counts: Record<string, number> = Object.fromEntries(Object.keys(nestedLists).map((name) => [name, 0]));
+      const stop = logger.observe((sql) => {
+        for (const [name, pattern] of Object.entries(nestedLists)) if (pattern.test(sql)) counts[name] += 1;
+      });
+      let response: any;
+      try {
+        response = await platform.query(admin, NESTED, { first });
+      } finally {
+        stop();
+      }
+      expect(response.errors).toBeUndefined();
+      const parents = ['partyOrgs', 'institutions', 'orgUnits'].map((field) => response.data[field].edges.length);
+      return { counts, parents };
+    };
+    const one = await statementsOf(1);
+    const page = await statementsOf(50);
+    expect(one.parents).toEqual([1, 1, 1]);
+    for (const parents of page.parents) expect(parents).toBeGreaterThan(1);
+    // One page of rows and one count per nested list, for one parent as for fifty.
+    expect(page.counts).toEqual({ children: 2, secretaries: 2, subordinates: 2, liaisons: 2 });
+    expect(page.counts).toEqual(one.counts);
+  });
+
   it('ranks the members of a branch or committee by their score of the month, page by page', async () => {
     const first: any = await platform.query(admin, RANKING, { month: MARCH, org: departmentCommittee, first: 2 });
     expect(first.errors).toBeUndefined();
