@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { DEFAULT_GATEWAY_SIGNATURE_TTL_SECONDS, MAX_GATEWAY_SIGNATURE_TTL_SECONDS, gatewayKeySetting, missingGatewayKey } from '#libs/auth';
 import { EnvironmentError, baseEnvironment, parseEnvironment, port, redisUrl, secret, unsetIfEmpty } from '#libs/config';
 import { oidcEnvironmentProblems, oidcEnvironmentShape } from './oidc-environment.js';
+import { DEFAULT_QUERY_LIMITS } from './query-limits.js';
+
+const limit = (fallback: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).default(fallback));
 
 const optionalUrl = z
   .string()
@@ -82,6 +85,12 @@ export const gatewayEnvironmentShape = {
   OPEN311_GETS_PER_MINUTE: allowance(120),
   /** New requests one institution may file per hour with its API keys (all its keys together) before 429. */
   OPEN311_KEYED_POSTS_PER_HOUR: allowance(600),
+  /** Bounds on one GraphQL operation (see "Security" in the README for how the defaults were derived). */
+  QUERY_MAX_COST: limit(DEFAULT_QUERY_LIMITS.maxCost),
+  QUERY_MAX_DEPTH: limit(DEFAULT_QUERY_LIMITS.maxDepth),
+  QUERY_MAX_ALIASES: limit(DEFAULT_QUERY_LIMITS.maxAliases),
+  QUERY_MAX_TOKENS: limit(DEFAULT_QUERY_LIMITS.maxTokens),
+  QUERY_MAX_DIRECTIVES: limit(DEFAULT_QUERY_LIMITS.maxDirectives),
   /** Where each subgraph is, when not where the committed supergraph says (containers, other hosts). */
   ORGANIZATION_URL: optionalUrl,
   HOUSEHOLDS_URL: optionalUrl,

@@ -18,7 +18,7 @@ import { ErrorCode, formatGraphQLError } from '#libs/errors';
 import { TokenRefused, tokenVerifierFor } from './access-tokens.js';
 import { subgraphUrl, type GatewayEnvironment } from './gateway-environment.js';
 import { log } from './log.js';
-import { maxAliasesRule, maxDepthRule } from './query-limits.js';
+import { queryLimits } from './query-limits.js';
 import { open311ApiKeyOf, readBody } from './open311-api-key.js';
 import {
   clientAddress, RATE_LIMITED, rateLimitedError, rateLimits, takeCallerAllowance, takeOpen311Post, takeOpen311Read, waitText,
@@ -122,18 +122,26 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
     async start(httpServer) {
       // Connected before the first request, so counts are shared from the start; a Redis that is away only warns.
       await redis.connect().catch(() => undefined);
+      const queryShape = queryLimits({
+        production,
+        limits: { maxCost: env.QUERY_MAX_COST, maxDepth: env.QUERY_MAX_DEPTH, maxAliases: env.QUERY_MAX_ALIASES,
+          maxTokens: env.QUERY_MAX_TOKENS, maxDirectives: env.QUERY_MAX_DIRECTIVES },
+      });
       server = new ApolloServer<GatewayContext>({
         gateway,
         introspection: !production,
         includeStacktraceInErrorResponses: !production,
-        validationRules: [maxDepthRule(), maxAliasesRule()],
+        validationRules: queryShape.validationRules,
+        parseOptions: queryShape.parseOptions,
         // No landing page in production (introspection is off there too); elsewhere Apollo's, under its CSP.
-        plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...(production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+        plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...queryShape.plugins, ...(production ? [ApolloServerPluginLandingPageDisabled()] : [])],
         formatError: (formatted, error) =>
-          formatted.extensions?.code === RATE_LIMITED ? withoutStacktrace(formatted) : formatGraphQLError(asInputError(formatted), error, {
-            maskInternalErrors: production,
-            onInternalError: (cause) => log('error', 'Unexpected gateway error', { error: String((cause as Error)?.stack ?? cause) }),
-          }),
+          formatted.extensions?.code === RATE_LIMITED ? withoutStacktrace(formatted) : queryShape.formatError(formatted, error, (other, cause) =>
+            formatGraphQLError(asInputError(other), cause, {
+              maskInternalErrors: production,
+              onInternalError: (internal) => log('error', 'Unexpected gateway error', { error: String((internal as Error)?.stack ?? internal) }),
+            }),
+          ),
       });
       await server.start();
       app.use(

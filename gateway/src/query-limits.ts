@@ -1,79 +1,298 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
-  GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValidationContext,
+  GraphQLError, Kind, getNamedType, getNullableType, getOperationAST, isCompositeType, isListType, isObjectType, isInterfaceType,
+  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLFormattedError, type GraphQLSchema,
+  type OperationDefinitionNode, type ParseOptions, type SelectionSetNode, type ValidationContext, type ValidationRule, type ValueNode,
 } from 'graphql';
 
-export const MAX_QUERY_DEPTH = 12;
-export const MAX_ALIASES = 30;
+/**
+ * The gateway's bounds on one GraphQL operation. Defaults derived from the platform's own operations (every query and
+ * mutation the end-to-end specs and the README send, measured against the composed supergraph by
+ * `gateway/src/__tests__/query-limits.spec.ts`), with headroom; see "Security" in the README for the figures.
+ */
+export interface QueryLimits {
+  /** Estimated objects an operation may return (see `operationCost`). */
+  maxCost: number;
+  /** Deepest chain of nested fields, fragments expanded. */
+  maxDepth: number;
+  /** Aliased fields, fragments expanded (each spread counts again). */
+  maxAliases: number;
+  /** Lexical tokens of the whole document (names, punctuation, values). */
+  maxTokens: number;
+  /** Directives (`@include`, `@skip`, …) in an operation, fragments expanded. */
+  maxDirectives: number;
+}
 
-interface Cost {
-  /** Deepest chain of nested fields. */
-  depth: number;
-  /** Aliased fields once fragments are expanded: a fragment spread twice counts its aliases twice. */
-  aliases: number;
+export const DEFAULT_QUERY_LIMITS: Readonly<QueryLimits> = {
+  /** The costliest legitimate read (50 party units with up to 500 members each) is 50,201: twice that. */
+  maxCost: 100_000,
+  /** The deepest legitimate operation is 7 fields deep: room for one more connection (edges → node) and a field. */
+  maxDepth: 10,
+  /** The most aliases in one legitimate operation is 12 (a day's collection totals side by side). */
+  maxAliases: 30,
+  /** The longest legitimate operation has 157 tokens, an introspection query 184. */
+  maxTokens: 1_000,
+  /** No operation of the platform's uses a directive today: room for @include/@skip on a few fields. */
+  maxDirectives: 10,
+};
+
+/** `extensions.code` of each refusal (HTTP 400, with `extensions.limit` and `extensions.found`). */
+export const QueryLimitCode = {
+  QUERY_TOO_COSTLY: 'QUERY_TOO_COSTLY',
+  QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
+  TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
+  TOO_MANY_TOKENS: 'TOO_MANY_TOKENS',
+  TOO_MANY_DIRECTIVES: 'TOO_MANY_DIRECTIVES',
+} as const;
+export type QueryLimitCode = (typeof QueryLimitCode)[keyof typeof QueryLimitCode];
+
+/** The page size a connection returns when `first` is not given, and the most it accepts (`#libs/pagination`). */
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+/**
+ * Items assumed in a list that is not a connection (a unit's ancestors, a household's residents, a case's history,
+ * a range of months): such lists are bounded by the domain, not by the caller, and are short.
+ */
+export const PLAIN_LIST_SIZE = 10;
+
+/** A refusal by one of the limits; the gateway answers it with its own code and 400. */
+export class QueryLimitError extends GraphQLError {
+  constructor(
+    readonly limitCode: QueryLimitCode,
+    message: string,
+    readonly limit: number,
+    readonly found: number | null,
+  ) {
+    super(message, { extensions: { code: limitCode, limit, ...(found === null ? {} : { found }), http: { status: 400 } } });
+    this.name = 'QueryLimitError';
+  }
 }
 
 /**
- * Measures an operation with every fragment expanded. Each fragment is measured once and remembered, so a document
- * whose fragments spread each other many times costs linear time to check, not exponential.
+ * The estimated cost of an operation: how many objects (rows, give or take) it may return. A field returning an
+ * object costs 1 for each parent; a connection's `edges`/`nodes` cost its page size (`first`/`last`, literal or
+ * variable, else the default 50; at most 500, which the services refuse above) for each connection; a plain list
+ * costs `PLAIN_LIST_SIZE`; scalars cost nothing (they come with their row). Costs multiply down the tree, so
+ * `orgUnits(first: 500) { edges { node { liaisons(first: 500) { edges { node { id } } } } } }` is about 250,000:
+ * the rows the services would read. Nested connections are batched (one statement per page of parents), so the
+ * count of objects, not of parents, is what the database does. Fragments are measured once per page size, so a
+ * document whose fragments spread each other exponentially is measured in linear time (its cost may be Infinity).
  */
-function measure(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>): Cost {
-  const memo = new Map<string, Cost>();
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName?: string | null,
+  variables: Record<string, unknown> = {},
+): number {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return 0;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const variableDefaults = new Map<string, ValueNode>();
+  for (const definition of operation.variableDefinitions ?? []) {
+    if (definition.defaultValue) variableDefaults.set(definition.variable.name.value, definition.defaultValue);
+  }
+  const memo = new Map<string, number>();
   const inProgress = new Set<string>();
-  const ofFragment = (name: string): Cost => {
-    const known = memo.get(name);
-    if (known) return known;
-    const fragment = fragments.get(name);
-    // A cycle is invalid anyway (graphql's NoFragmentCyclesRule reports it); stop instead of recursing forever.
-    if (!fragment || inProgress.has(name)) return { depth: 0, aliases: 0 };
-    inProgress.add(name);
-    const cost = ofSelections(fragment.selectionSet);
-    inProgress.delete(name);
-    memo.set(name, cost);
-    return cost;
+
+  const intOf = (value: ValueNode | undefined): number | null => {
+    if (!value) return null;
+    if (value.kind === Kind.INT) return Number.parseInt(value.value, 10);
+    if (value.kind === Kind.VARIABLE) {
+      const given = variables[value.name.value];
+      if (typeof given === 'number') return given;
+      if (given === undefined) return intOf(variableDefaults.get(value.name.value));
+    }
+    return null;
   };
-  const ofSelections = (selectionSet: SelectionSetNode): Cost => {
-    const total: Cost = { depth: 0, aliases: 0 };
+  const pageSizeOf = (field: FieldNode): number => {
+    const argument = field.arguments?.find((a) => a.name.value === 'first') ?? field.arguments?.find((a) => a.name.value === 'last');
+    const size = intOf(argument?.value) ?? DEFAULT_PAGE_SIZE;
+    return Math.min(Math.max(size, 0), MAX_PAGE_SIZE);
+  };
+
+  /** The cost of a selection set for one object of `type`; `pageSize` is set inside a connection. */
+  const ofSelections = (selectionSet: SelectionSetNode, type: GraphQLCompositeType, pageSize: number | null): number => {
+    let total = 0;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
-        const child = selection.selectionSet ? ofSelections(selection.selectionSet) : { depth: 0, aliases: 0 };
-        total.depth = Math.max(total.depth, 1 + child.depth);
-        total.aliases += (selection.alias ? 1 : 0) + child.aliases;
+        total += ofField(selection, type, pageSize);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : type;
+        total += ofSelections(selection.selectionSet, isCompositeType(condition) ? condition : type, pageSize);
       } else {
-        const inner = selection.kind === Kind.INLINE_FRAGMENT ? ofSelections(selection.selectionSet) : ofFragment(selection.name.value);
-        total.depth = Math.max(total.depth, inner.depth);
-        total.aliases += inner.aliases;
+        total += ofFragment(selection.name.value, pageSize);
       }
     }
     return total;
   };
-  return ofSelections(operation.selectionSet);
+  const ofFragment = (name: string, pageSize: number | null): number => {
+    const key = `${name}:${pageSize}`;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    const fragment = fragments.get(name);
+    const type = fragment && schema.getType(fragment.typeCondition.name.value);
+    // A cycle is invalid anyway (graphql's NoFragmentCyclesRule reports it); stop instead of recursing forever.
+    if (!fragment || !isCompositeType(type) || inProgress.has(key)) return 0;
+    inProgress.add(key);
+    const cost = ofSelections(fragment.selectionSet, type, pageSize);
+    inProgress.delete(key);
+    memo.set(key, cost);
+    return cost;
+  };
+  const ofField = (field: FieldNode, parent: GraphQLCompositeType, pageSize: number | null): number => {
+    const name = field.name.value;
+    if (name.startsWith('__') || !field.selectionSet || !(isObjectType(parent) || isInterfaceType(parent))) return 0;
+    const definition = parent.getFields()[name];
+    if (!definition) return 0;
+    const type = getNamedType(definition.type);
+    if (!isCompositeType(type)) return 0;
+    const isConnection = /Connection$/.test(type.name) && definition.args.some((a) => a.name === 'first' || a.name === 'last');
+    let items = 1;
+    if (isListType(getNullableType(definition.type))) {
+      items = pageSize !== null && (name === 'edges' || name === 'nodes') ? pageSize : PLAIN_LIST_SIZE;
+    }
+    // Inside a connection its page size reaches edges/nodes; below an edge's node, a new scope starts.
+    const childPageSize = isConnection ? pageSizeOf(field) : /Edge$/.test(type.name) ? pageSize : null;
+    return items * (1 + ofSelections(field.selectionSet, type, childPageSize));
+  };
+
+  return ofSelections(operation.selectionSet, rootTypeOf(schema, operation), null);
 }
 
-/** A validation rule that reports, per operation, when `check` finds its cost too high. */
-function costRule(check: (cost: Cost) => string | null) {
-  return (context: ValidationContext): ASTVisitor => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of context.getDocument().definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    }
-    return {
-      OperationDefinition(operation) {
-        const problem = check(measure(operation, fragments));
-        if (problem) context.reportError(new GraphQLError(problem, { nodes: [operation] }));
-      },
-    };
+function rootTypeOf(schema: GraphQLSchema, operation: OperationDefinitionNode): GraphQLCompositeType {
+  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  return root ?? schema.getQueryType()!;
+}
+
+/** Apollo Server plugin: refuses an operation whose cost, with its variables' values, exceeds `maxCost`. */
+export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, request }) {
+          const cost = operationCost(schema, document, request.operationName, request.variables ?? {});
+          if (cost > maxCost) {
+            const shown = Number.isFinite(cost) ? Math.round(cost).toLocaleString('en') : 'unbounded';
+            throw new QueryLimitError(
+              QueryLimitCode.QUERY_TOO_COSTLY,
+              `Query cost ${shown} exceeds the limit of ${maxCost.toLocaleString('en')}: ask for smaller pages (first) or fewer nested lists`,
+              maxCost,
+              Number.isFinite(cost) ? Math.round(cost) : null,
+            );
+          }
+        },
+      };
+    },
   };
 }
 
-/**
- * Refuses operations nested deeper than `maxDepth` fields: the graph has cycles (unit → parent → …), and an
- * unbounded query would turn one request into thousands of subgraph calls.
- */
-export function maxDepthRule(maxDepth = MAX_QUERY_DEPTH) {
-  return costRule(({ depth }) => (depth > maxDepth ? `Query depth ${depth} exceeds the limit of ${maxDepth}` : null));
+/** Armor's rejection, reported as our coded error (Armor's own says BAD_USER_INPUT with "Syntax Error: …"). */
+function reporter(code: QueryLimitCode, limit: number, describe: (found: number | null) => string) {
+  return (context: ValidationContext | null, error: GraphQLError) => {
+    const found = /found (\d+)/.exec(error.message)?.[1];
+    context?.reportError(new QueryLimitError(code, describe(found ? Number(found) : null), limit, found ? Number(found) : null));
+  };
 }
 
-/** Refuses operations with more than `maxAliases` aliases, counted after fragment expansion. */
-export function maxAliasesRule(maxAliases = MAX_ALIASES) {
-  return costRule(({ aliases }) => (aliases > maxAliases ? `${aliases} aliases exceed the limit of ${maxAliases}` : null));
+export interface QueryLimitOptions {
+  production: boolean;
+  limits?: Partial<QueryLimits>;
+}
+
+export interface QueryLimitProtection {
+  plugins: ApolloServerPlugin[];
+  validationRules: ValidationRule[];
+  /** For Apollo Server's `parseOptions`: the token limit, enforced by the parser as it reads. */
+  parseOptions: ParseOptions;
+  /**
+   * Apollo Server's `formatError`: a limit's refusal as clients see it (code, limit, found; HTTP 400 comes with it);
+   * any other error as `next` formats it, in production without graphql-js's suggestions.
+   */
+  formatError(
+    formatted: GraphQLFormattedError,
+    error: unknown,
+    next: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
+  ): GraphQLFormattedError;
+}
+
+/**
+ * GraphQL Armor's depth, alias and directive limits and (in production) its field-suggestion masking, our cost limit,
+ * and graphql-js's token limit, as Apollo Server options. Every refusal answers 400 with its own `extensions.code`.
+ */
+export function queryLimits({ production, limits: overrides = {} }: QueryLimitOptions): QueryLimitProtection {
+  const limits = { ...DEFAULT_QUERY_LIMITS, ...overrides };
+  const armor = new ApolloArmor({
+    // Armor's cost counts `first` only when written as a literal (not a variable, not the default page size) and
+    // cannot weigh a connection by its page; `costLimitPlugin` does.
+    costLimit: { enabled: false },
+    // Armor's Apollo token plugin throws from a hook Apollo treats as an unexpected failure (500, logged as an
+    // error); graphql-js counts tokens the same way inside the parser, which Apollo answers with 400 (below).
+    maxTokens: { enabled: false },
+    maxDepth: {
+      n: limits.maxDepth,
+      // A fragment spread is no field: `node { ...Unit }` is as deep as the fields it stands for.
+      flattenFragments: true,
+      propagateOnRejection: false,
+      onReject: [reporter(QueryLimitCode.QUERY_TOO_DEEP, limits.maxDepth, (found) => `Query depth ${found ?? 'over the limit'} exceeds the limit of ${limits.maxDepth}`)],
+    },
+    maxAliases: {
+      n: limits.maxAliases,
+      propagateOnRejection: false,
+      onReject: [reporter(QueryLimitCode.TOO_MANY_ALIASES, limits.maxAliases, (found) => `${found ?? 'Too many'} aliases exceed the limit of ${limits.maxAliases}`)],
+    },
+    maxDirectives: {
+      n: limits.maxDirectives,
+      propagateOnRejection: false,
+      onReject: [reporter(QueryLimitCode.TOO_MANY_DIRECTIVES, limits.maxDirectives, (found) => `${found ?? 'Too many'} directives exceed the limit of ${limits.maxDirectives}`)],
+    },
+    blockFieldSuggestion: { enabled: production, mask: '' },
+  });
+  const protection = armor.protect();
+  return {
+    // Armor is CommonJS and types its plugins with Apollo's CommonJS declarations: the same objects at run time.
+    plugins: [...(protection.plugins as unknown as ApolloServerPlugin[]), costLimitPlugin(limits.maxCost)],
+    validationRules: protection.validationRules,
+    parseOptions: { maxTokens: limits.maxTokens },
+    formatError(formatted, error, next) {
+      const refusal = queryLimitErrorOf(error);
+      if (refusal) {
+        return {
+          message: refusal.message,
+          locations: formatted.locations,
+          extensions: { code: refusal.limitCode, limit: refusal.limit, ...(refusal.found === null ? {} : { found: refusal.found }) },
+        };
+      }
+      if (formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' && /Document contains more th\w+ \d+ tokens/.test(formatted.message)) {
+        return {
+          message: `The document has more than ${limits.maxTokens} tokens`,
+          extensions: { code: QueryLimitCode.TOO_MANY_TOKENS, limit: limits.maxTokens },
+        };
+      }
+      const answer = next(formatted, error);
+      return production ? { ...answer, message: withoutSuggestions(answer.message) } : answer;
+    },
+  };
+}
+
+/** The refusal behind a (possibly wrapped) error, if a limit refused it. */
+export function queryLimitErrorOf(error: unknown): QueryLimitError | null {
+  let current = error as { originalError?: unknown } | undefined;
+  for (let hops = 0; current && hops < 5; hops++) {
+    if (current instanceof QueryLimitError) return current;
+    current = current.originalError as { originalError?: unknown } | undefined;
+  }
+  return null;
+}
+
+/**
+ * Removes graphql-js's suggestions ("Did you mean "name"?", "Did you mean the enum value "STREET"?") from a message:
+ * in production they would map the schema for someone without introspection. Armor masks the field form; this also
+ * catches the enum-value form and the question mark Armor leaves behind.
+ */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/\s*Did you mean [^?]*\?/g, '').replace(/\s+\?$/, '').trim();
 }

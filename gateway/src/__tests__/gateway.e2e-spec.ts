@@ -150,12 +150,24 @@ describe('gateway', () => {
     expect(gateway.status).toBe(200);
   });
 
-  it('refuses queries nested deeper than the limit before touching any subgraph', async () => {
+  it('refuses queries over the limits with 400 and a coded error before touching any subgraph', async () => {
     const token = await platform.token([Role.DISTRICT_ADMIN]);
     const deep = `{ orgUnits { edges { node { ${'parent { '.repeat(12)}id${' }'.repeat(12)} } } } }`;
-    const response = await platform.query(token, deep);
-    expect(errorCodes(response)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
-    expect(response.errors![0].message).toMatch(/depth/);
+    const tooDeep = await platform.query(token, deep);
+    expect(tooDeep.status).toBe(400);
+    expect(errorCodes(tooDeep)).toEqual(['QUERY_TOO_DEEP']);
+    expect(tooDeep.data ?? null).toBeNull();
+
+    // Every street's liaisons, 500 of each: about 250,000 rows.
+    const nested = 'query($first: Int) { orgUnits(first: $first) { edges { node { liaisons(first: $first) { edges { node { id } } } } } } }';
+    const costly = await platform.query(token, nested, { first: 500 });
+    expect(costly.status).toBe(400);
+    expect(errorCodes(costly)).toEqual(['QUERY_TOO_COSTLY']);
+    expect(costly.errors![0].message).toMatch(/^Query cost 501,501 exceeds the limit of 100,000/);
+    expect(costly.data ?? null).toBeNull();
+    // The same shape with small pages is answered.
+    const small = await platform.query(token, nested, { first: 5 });
+    expect(small.errors).toBeUndefined();
   });
 
   /**

@@ -1,7 +1,7 @@
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { type Caller } from '#libs/auth';
 import { PageArgs, type ConnectionShape } from '#libs/pagination';
-import { CurrentCaller, ParseUuidPipe } from '#libs/platform';
+import { CurrentCaller, ParseUuidPipe, requestLoader, type RequestContext } from '#libs/platform';
 import {
   DisclosureEntriesArgs, PublicDisclosure, PublicDisclosureConnection, PublicDisclosureCounts, PublicDisclosureEntry,
   PublicDisclosureEntryConnection, PublicDisclosureEventConnection, PublicDisclosurePendingDifference, PublicDisclosuresArgs, type PublicDisclosureEvent,
@@ -29,8 +29,15 @@ export class DisclosureResolver {
   }
 
   @ResolveField(() => PublicDisclosureEntryConnection, { description: 'Entries in your territory: praise first, then by place.' })
-  entries(@CurrentCaller() caller: Caller, @Parent() disclosure: PublicDisclosure, @Args() args: DisclosureEntriesArgs): Promise<ConnectionShape<PublicDisclosureEntry>> {
-    return this.disclosures.entries(caller, disclosure, args);
+  async entries(
+    @CurrentCaller() caller: Caller, @Parent() disclosure: PublicDisclosure, @Args() args: DisclosureEntriesArgs, @Context() context: RequestContext,
+  ): Promise<ConnectionShape<PublicDisclosureEntry>> {
+    // One statement per page of disclosures asking for the same page of entries.
+    const batch = JSON.stringify([args.first ?? null, args.after ?? null, args.kind ?? null, args.excluded ?? null]);
+    const loader = requestLoader<ConnectionShape<PublicDisclosureEntry>>(context, `PublicDisclosure.entries:${batch}`, (ids) =>
+      this.disclosures.entriesOf(caller, ids, args),
+    );
+    return (await loader.load(disclosure.id))!;
   }
 
   @ResolveField(() => PublicDisclosureCounts, { description: 'Entries in your territory, by kind.' })
@@ -39,8 +46,13 @@ export class DisclosureResolver {
   }
 
   @ResolveField(() => PublicDisclosureEventConnection, { description: 'Every action on it and on its entries in your territory, oldest first (append-only).' })
-  events(@CurrentCaller() caller: Caller, @Parent() disclosure: PublicDisclosure, @Args() args: PageArgs): Promise<ConnectionShape<PublicDisclosureEvent>> {
-    return this.disclosures.events(caller, disclosure, args);
+  async events(
+    @CurrentCaller() caller: Caller, @Parent() disclosure: PublicDisclosure, @Args() args: PageArgs, @Context() context: RequestContext,
+  ): Promise<ConnectionShape<PublicDisclosureEvent>> {
+    const loader = requestLoader<ConnectionShape<PublicDisclosureEvent>>(context, `PublicDisclosure.events:${JSON.stringify([args.first ?? null, args.after ?? null])}`, (ids) =>
+      this.disclosures.eventsOf(caller, ids, args),
+    );
+    return (await loader.load(disclosure.id))!;
   }
 
   @ResolveField(() => PublicDisclosurePendingDifference, {
@@ -54,8 +66,9 @@ export class DisclosureResolver {
   @ResolveField(() => DisclosureOutletConnection, {
     description: 'Once published: the media outlets it was shared with, and whether each received it (webhook or API) and acknowledged publication.',
   })
-  outlets(@Parent() disclosure: PublicDisclosure, @Args() args: PageArgs): Promise<ConnectionShape<DisclosureOutlet>> {
-    return this.media.outlets(disclosure.id, args);
+  async outlets(@Parent() disclosure: PublicDisclosure, @Args() args: PageArgs, @Context() context: RequestContext): Promise<ConnectionShape<DisclosureOutlet>> {
+    const loader = requestLoader<ConnectionShape<DisclosureOutlet>>(context, `PublicDisclosure.outlets:${JSON.stringify([args.first ?? null, args.after ?? null])}`, (ids) => this.media.outletsOf(ids, args));
+    return (await loader.load(disclosure.id))!;
   }
 
   @Mutation(() => PublicDisclosureEntry, { description: 'Leaves an entry out of a DRAFT disclosure, with a reason (CONFLICT unless DRAFT).' })

@@ -5,7 +5,7 @@ import { isWithinScope, type Caller } from '#libs/auth';
 import { monthStart, parseMonth, shanghaiDate } from '#libs/calendar';
 import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
-import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
+import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { Territory } from '#libs/territory';
 import { NOTICE_RULE_SETS } from '../notices/notice-rules.js';
 import { NOTICE_WORDS, dateInWords, monthInWords } from '../notices/notice-sql.js';
@@ -64,16 +64,19 @@ export class DisclosureService {
   }
 
   /** The disclosure's entries in the caller's territory: praise first, then by place. */
-  entries(caller: Caller, disclosure: PublicDisclosure, args: DisclosureEntriesArgs): Promise<ConnectionShape<PublicDisclosureEntry>> {
+  /** The same page of entries of each disclosure (in the caller's territory): one statement for a page of disclosures. */
+  entriesOf(caller: Caller, disclosureIds: readonly string[], args: DisclosureEntriesArgs): Promise<ConnectionShape<PublicDisclosureEntry>[]> {
     const params = new SqlParams();
-    const where = [`e.disclosure_id = ${params.add(disclosure.id)}::uuid`, ...this.entryScope(caller, params)];
+    const where = [`e.disclosure_id = ANY(${params.add(disclosureIds)}::uuid[])`, ...this.entryScope(caller, params)];
     if (args.kind) where.push(`e.kind = ${params.add(args.kind)}`);
     if (args.excluded === true) where.push('e.excluded_at IS NOT NULL');
     if (args.excluded === false) where.push('e.excluded_at IS NULL');
-    return fetchKeysetPage<DisclosureEntryRow, PublicDisclosureEntry>(
+    return fetchKeysetPagesByGroup<DisclosureEntryRow, PublicDisclosureEntry>(
       this.dataSource,
       args,
-      { select: ENTRY_COLUMNS, from: 'public_disclosure_entry e', where, params, orderBy: ['e.kind', 'e.place', 'e.id'], keyOf: (row) => [row.kind, row.place, row.id] },
+      disclosureIds,
+      { select: ENTRY_COLUMNS, from: 'public_disclosure_entry e', groupBy: 'e.disclosure_id', where, params,
+        orderBy: ['e.kind', 'e.place', 'e.id'], keyOf: (row) => [row.kind, row.place, row.id] },
       (rows) => rows.map(PublicDisclosureEntry.from),
     );
   }
@@ -98,20 +101,21 @@ export class DisclosureService {
    * The disclosure's own events, and those about entries in the caller's territory: an event about another street's
    * entry (who excluded whom, and why) is no more visible than the entry itself.
    */
-  events(caller: Caller, disclosure: PublicDisclosure, args: PageArgs): Promise<ConnectionShape<PublicDisclosureEvent>> {
+  eventsOf(caller: Caller, disclosureIds: readonly string[], args: PageArgs): Promise<ConnectionShape<PublicDisclosureEvent>[]> {
     const params = new SqlParams();
     const entryScope = this.entryScope(caller, params);
     // entryScope is written for entries aliased `e`; inside the sub-select that alias names the entry, not the event.
     const visibleEntry = entryScope.length === 0 ? [] : [
       `(e.entry_id IS NULL OR e.entry_id IN (SELECT e.id FROM public_disclosure_entry e WHERE ${entryScope.join(' AND ')}))`,
     ];
-    return fetchKeysetPage<PublicDisclosureEvent & { seq: string }, PublicDisclosureEvent>(
+    return fetchKeysetPagesByGroup<PublicDisclosureEvent & { seq: string }, PublicDisclosureEvent>(
       this.dataSource,
       args,
+      disclosureIds,
       {
         // Ordered by the column e.seq, not the text alias (which would sort 10 before 9).
-        select: `e.seq::text AS seq, e.action, e.actor, e.at, e.note, e.entry_id AS "entryId"`, from: 'public_disclosure_event e',
-        where: [`e.disclosure_id = ${params.add(disclosure.id)}::uuid`, ...visibleEntry], params, orderBy: ['e.seq'], keyOf: (row) => [row.seq],
+        select: `e.seq::text AS seq, e.action, e.actor, e.at, e.note, e.entry_id AS "entryId"`, from: 'public_disclosure_event e', groupBy: 'e.disclosure_id',
+        where: [`e.disclosure_id = ANY(${params.add(disclosureIds)}::uuid[])`, ...visibleEntry], params, orderBy: ['e.seq'], keyOf: (row) => [row.seq],
       },
       (rows) => rows.map(({ seq: _seq, ...row }) => Object.assign(new PublicDisclosureEvent(), row)),
     );

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Caller } from '#libs/auth';
 import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
-import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
+import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { requireInstitution } from '../notices/notice.service.js';
 import { DisclosureState } from './disclosure-state.js';
 import {
@@ -124,16 +124,19 @@ export class MediaDisclosureService {
   }
 
   /** Staff: the outlets a disclosure was shared with, and how far each got (webhooks, reads, acknowledgement). */
-  outlets(disclosureId: string, args: PageArgs): Promise<ConnectionShape<DisclosureOutlet>> {
+  /** The same page of outlets of each disclosure: one statement for a page of disclosures. */
+  outletsOf(disclosureIds: readonly string[], args: PageArgs): Promise<ConnectionShape<DisclosureOutlet>[]> {
     const params = new SqlParams();
-    return fetchKeysetPage<DisclosureOutletRow, DisclosureOutlet>(
+    return fetchKeysetPagesByGroup<DisclosureOutletRow, DisclosureOutlet>(
       this.dataSource,
       args,
+      disclosureIds,
       {
         select: `${OUTLET_COLUMNS}, ${WEBHOOK_STATE('disclosure.published')} AS "webhookState",
                  ${DELIVERED_AT('disclosure.published')} AS "webhookDeliveredAt", ${DELIVERED_AT('disclosure.withdrawn')} AS "withdrawalDeliveredAt"`,
         from: 'disclosure_outlet o',
-        where: [`o.disclosure_id = ${params.add(disclosureId)}::uuid`],
+        groupBy: 'o.disclosure_id',
+        where: [`o.disclosure_id = ANY(${params.add(disclosureIds)}::uuid[])`],
         params,
         orderBy: ['o.institution_id'],
         keyOf: (row) => [row.institutionId],

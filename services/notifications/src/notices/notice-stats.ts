@@ -6,7 +6,7 @@ import type { Caller } from '#libs/auth';
 import { addMonths, monthStart, parseMonth } from '#libs/calendar';
 import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
-import { Connection, fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
+import { Connection, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { InstitutionRef } from '#libs/references';
 import { Territory } from '#libs/territory';
 import { NoticeKind } from '../templates/notice-kind.js';
@@ -141,28 +141,34 @@ export class NoticeStatsService {
   }
 
   /** Per institution, most notices first. */
-  institutions(stats: NoticeMonthStats, args: PageArgs): Promise<ConnectionShape<InstitutionNoticeCount>> {
+  /**
+   * The same page of institutions of each month (`YYYY-MM`) under one territory root: one statement for the months
+   * of a `noticeStats` range.
+   */
+  institutionsOf(rootId: string | null, months: readonly string[], args: PageArgs): Promise<ConnectionShape<InstitutionNoticeCount>[]> {
     const params = new SqlParams();
-    const where = [`n.month = ${params.add(monthStart(stats.month))}::date`, ...this.scope(stats.rootId, params)];
-    return fetchKeysetPage<InstitutionRow, InstitutionNoticeCount>(
+    const where = [`n.month = ANY(${params.add(months.map(monthStart))}::date[])`, ...this.scope(rootId, params)];
+    return fetchKeysetPagesByGroup<InstitutionRow & { statsMonth?: string }, InstitutionNoticeCount>(
       this.dataSource,
       args,
+      months,
       {
         select: '*',
-        from: `(SELECT n.institution_id AS "institutionId", count(*)::int AS total,
+        groupBy: '"statsMonth"',
+        from: `(SELECT to_char(n.month, 'YYYY-MM') AS "statsMonth", n.institution_id AS "institutionId", count(*)::int AS total,
                        count(*) FILTER (WHERE n.kind = 'PRAISE_LETTER')::int AS "praiseLetters",
                        count(*) FILTER (WHERE n.kind = 'REMINDER_NOTICE')::int AS "reminderNotices",
                        count(*) FILTER (WHERE n.state = 'ACKNOWLEDGED')::int AS acknowledged,
                        count(*) FILTER (WHERE n.state = 'FAILED')::int AS failed,
                        count(*) FILTER (WHERE n.withdrawn_at IS NOT NULL)::int AS withdrawn
-                  FROM notice n WHERE ${where.join(' AND ')} GROUP BY n.institution_id) AS per_institution`,
+                  FROM notice n WHERE ${where.join(' AND ')} GROUP BY n.month, n.institution_id) AS per_institution`,
         where: [],
         params,
         orderBy: ['total', '"institutionId"'],
         keyOf: (row) => [row.total, row.institutionId],
         descending: true,
       },
-      (rows) => rows.map((row) => Object.assign(new InstitutionNoticeCount(), { ...row, institution: InstitutionRef.of(row.institutionId) })),
+      (rows) => rows.map(({ statsMonth: _month, ...row }) => Object.assign(new InstitutionNoticeCount(), { ...row, institution: InstitutionRef.of(row.institutionId) })),
     );
   }
 

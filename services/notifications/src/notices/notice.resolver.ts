@@ -1,10 +1,10 @@
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
 import { PageArgs, type ConnectionShape } from '#libs/pagination';
-import { CurrentCaller, ParseUuidPipe, requireUuid } from '#libs/platform';
+import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { Territory } from '#libs/territory';
 import { NOTICE_RULE_SETS, parseNoticeRules } from './notice-rules.js';
 import { CreateNoticeRuleSetInput, NoticeRuleSet, NoticeRuleSetConnection } from './notice-rules.models.js';
@@ -54,8 +54,13 @@ export class NoticeStatsResolver {
   }
 
   @ResolveField(() => InstitutionNoticeCountConnection, { description: 'Per institution, most notices first.' })
-  institutions(@Parent() stats: NoticeMonthStats, @Args() args: PageArgs): Promise<InstitutionNoticeCountConnection> {
-    return this.stats.institutions(stats, args);
+  async institutions(@Parent() stats: NoticeMonthStats, @Args() args: PageArgs, @Context() context: RequestContext): Promise<InstitutionNoticeCountConnection> {
+    // One statement for the months of a range asking for the same page.
+    const batch = JSON.stringify([stats.rootId, args.first ?? null, args.after ?? null]);
+    const loader = requestLoader<InstitutionNoticeCountConnection>(context, `NoticeMonthStats.institutions:${batch}`, (months) =>
+      this.stats.institutionsOf(stats.rootId, months, args),
+    );
+    return (await loader.load(stats.month))!;
   }
 }
 

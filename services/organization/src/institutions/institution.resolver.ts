@@ -1,7 +1,7 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { Permission, hasPermission, type Caller } from '#libs/auth';
 import { PageArgs } from '#libs/pagination';
-import { CurrentCaller, ParseUuidPipe, requireUuid, type RequestContext } from '#libs/platform';
+import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { orgUnitLoader } from '../territory/org-unit.loader.js';
 import { OrgUnit } from '../territory/org-unit.model.js';
 import { OrgUnitService, canSee } from '../territory/org-unit.service.js';
@@ -42,8 +42,12 @@ export class InstitutionResolver {
   }
 
   @ResolveField(() => InstitutionConnection, { description: "A functional department's sector units (下属行业单位), by name." })
-  subordinates(@Parent() institution: Institution, @Args() page: PageArgs): Promise<InstitutionConnection> {
-    return this.institutionService.subordinates(institution.id, page);
+  async subordinates(@Parent() institution: Institution, @Args() page: PageArgs, @Context() context: RequestContext): Promise<InstitutionConnection> {
+    // One statement per page of institutions asking for the same page of sector units.
+    const loader = requestLoader<InstitutionConnection>(context, `Institution.subordinates:${JSON.stringify([page.first ?? null, page.after ?? null])}`, (ids) =>
+      this.institutionService.subordinatesOf(ids, page),
+    );
+    return (await loader.load(institution.id))!;
   }
 
   @Mutation(() => Institution, {

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PostgresErrorCode, SqlParams, isPostgresError } from '#libs/database';
 import { DomainError } from '#libs/errors';
-import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
+import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import type { InstitutionEntity } from './institution.entity.js';
 import { Institution } from './institution.model.js';
 import type { InstitutionsArgs } from './institutions.args.js';
@@ -47,12 +47,15 @@ export class InstitutionService {
   }
 
   /** A department's sector units (下属行业单位), ordered by name. */
-  subordinates(parentId: string, args: PageArgs): Promise<ConnectionShape<Institution>> {
+  /** The same page of sector units of each department, by name: one statement for a page of departments. */
+  subordinatesOf(parentIds: readonly string[], args: PageArgs): Promise<ConnectionShape<Institution>[]> {
     const params = new SqlParams();
-    return fetchKeysetPage<InstitutionEntity, Institution>(
+    return fetchKeysetPagesByGroup<InstitutionEntity, Institution>(
       this.dataSource,
       args,
-      { select: COLUMNS, from: 'institution i', where: [`i.parent_id = ${params.add(parentId)}::uuid`], params, orderBy: ['i.name', 'i.id'], keyOf: (row) => [row.name, row.id] },
+      parentIds,
+      { select: COLUMNS, from: 'institution i', groupBy: 'i.parent_id', where: [`i.parent_id = ANY(${params.add(parentIds)}::uuid[])`], params,
+        orderBy: ['i.name', 'i.id'], keyOf: (row) => [row.name, row.id] },
       (rows) => rows.map(Institution.from),
     );
   }

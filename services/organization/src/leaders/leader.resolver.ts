@@ -37,8 +37,12 @@ export class LeaderResolver {
   }
 
   @ResolveField(() => LeaderLiaisonConnection, { description: "The leader's liaisons with streets, latest first." })
-  liaisons(@Parent() leader: Leader, @Args() page: PageArgs): Promise<LeaderLiaisonConnection> {
-    return this.leaderService.liaisons({ leaderId: leader.id }, page);
+  async liaisons(@Parent() leader: Leader, @Args() page: PageArgs, @Context() context: RequestContext): Promise<LeaderLiaisonConnection> {
+    // One statement per page of leaders asking for the same page of liaisons.
+    const loader = requestLoader<LeaderLiaisonConnection>(context, `Leader.liaisons:${JSON.stringify([page.first ?? null, page.after ?? null])}`, (ids) =>
+      this.leaderService.liaisonsOf('leader', ids, page),
+    );
+    return (await loader.load(leader.id))!;
   }
 }
 
@@ -78,7 +82,11 @@ export class OrgUnitLiaisonResolver {
   }
 
   @ResolveField(() => LeaderLiaisonConnection, { description: "A street's liaison leaders, latest first (history kept)." })
-  liaisons(@Parent() unit: OrgUnit, @Args() page: PageArgs): Promise<LeaderLiaisonConnection> {
-    return this.leaders.liaisons({ streetId: unit.id }, page);
+  async liaisons(@Parent() unit: OrgUnit, @Args() page: PageArgs, @Context() context: RequestContext): Promise<LeaderLiaisonConnection> {
+    // One statement per page of streets asking for the same page of liaisons.
+    const loader = requestLoader<LeaderLiaisonConnection>(context, `OrgUnit.liaisons:${JSON.stringify([page.first ?? null, page.after ?? null])}`, (ids) =>
+      this.leaders.liaisonsOf('street', ids, page),
+    );
+    return (await loader.load(unit.id))!;
   }
 }

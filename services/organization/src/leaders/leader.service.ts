@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { shanghaiDate } from '#libs/calendar';
 import { PostgresErrorCode, SqlParams, isPostgresError } from '#libs/database';
 import { DomainError } from '#libs/errors';
-import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
+import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { Leader, LeaderLiaison, type CreateLeaderInput, type LeaderRow, type LeadersArgs, type LiaisonRow } from './leader.models.js';
 
 const LEADER_COLUMNS = `id, name, body, title, party_member_id AS "partyMemberId", created_at AS "createdAt"`;
@@ -90,16 +90,16 @@ export class LeaderService {
     return new Map(rows.map((row) => [row.streetId, row]));
   }
 
-  liaisons(where: { streetId?: string; leaderId?: string }, args: PageArgs): Promise<ConnectionShape<LeaderLiaison>> {
+  /** The same page of liaisons of each street (or each leader), latest first: one statement for a page of parents. */
+  liaisonsOf(by: 'street' | 'leader', ids: readonly string[], args: PageArgs): Promise<ConnectionShape<LeaderLiaison>[]> {
     const params = new SqlParams();
-    const conditions: string[] = [];
-    if (where.streetId) conditions.push(`street_id = ${params.add(where.streetId)}::uuid`);
-    if (where.leaderId) conditions.push(`leader_id = ${params.add(where.leaderId)}::uuid`);
-    return fetchKeysetPage<LiaisonRow, LeaderLiaison>(
+    const column = by === 'street' ? 'street_id' : 'leader_id';
+    return fetchKeysetPagesByGroup<LiaisonRow, LeaderLiaison>(
       this.dataSource,
       args,
-      { select: LIAISON_COLUMNS, from: 'leader_liaison', where: conditions, params, orderBy: ['starts_on::text', 'id'], descending: true,
-        keyOf: (row) => [row.startsOn, row.id] },
+      ids,
+      { select: LIAISON_COLUMNS, from: 'leader_liaison', groupBy: column, where: [`${column} = ANY(${params.add(ids)}::uuid[])`], params,
+        orderBy: ['starts_on::text', 'id'], descending: true, keyOf: (row) => [row.startsOn, row.id] },
       (rows) => rows.map(LeaderLiaison.from),
     );
   }

@@ -1,7 +1,7 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { type Caller } from '#libs/auth';
 import { PageArgs } from '#libs/pagination';
-import { CurrentCaller, LocalDateScalar, ParseUuidPipe, requireUuid, type RequestContext } from '#libs/platform';
+import { CurrentCaller, LocalDateScalar, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { Institution } from '../institutions/institution.model.js';
 import { InstitutionService } from '../institutions/institution.service.js';
 import { orgUnitLoader } from '../territory/org-unit.loader.js';
@@ -75,8 +75,12 @@ export class PartyOrgResolver {
   }
 
   @ResolveField(() => PartyOrgConnection, { description: 'The organisations directly under this one (inside your territory).' })
-  children(@Parent() org: PartyOrg, @CurrentCaller() caller: Caller, @Args() page: PageArgs): Promise<PartyOrgConnection> {
-    return this.orgs.list(caller, { ...page, parentId: org.id });
+  async children(@Parent() org: PartyOrg, @CurrentCaller() caller: Caller, @Args() page: PageArgs, @Context() context: RequestContext): Promise<PartyOrgConnection> {
+    // One statement per page of organisations asking for the same page of children.
+    const loader = requestLoader<PartyOrgConnection>(context, `PartyOrg.children:${JSON.stringify([page.first ?? null, page.after ?? null])}`, (ids) =>
+      this.orgs.childrenOf(caller, ids, page),
+    );
+    return (await loader.load(org.id))!;
   }
 
   @ResolveField(() => OrgUnit, { nullable: true, description: 'The territory unit a territorial organisation is tied to.' })
@@ -99,8 +103,12 @@ export class PartyOrgResolver {
   }
 
   @ResolveField(() => SecretaryPostConnection, { description: 'Every secretary of the organisation, latest first.' })
-  secretaries(@Parent() org: PartyOrg, @Args() page: PageArgs): Promise<SecretaryPostConnection> {
-    return this.orgs.secretaryPosts(org.id, page);
+  async secretaries(@Parent() org: PartyOrg, @Args() page: PageArgs, @Context() context: RequestContext): Promise<SecretaryPostConnection> {
+    // One statement per page of organisations asking for the same page of secretaries.
+    const loader = requestLoader<SecretaryPostConnection>(context, `PartyOrg.secretaries:${JSON.stringify([page.first ?? null, page.after ?? null])}`, (ids) =>
+      this.orgs.secretaryPostsOf(ids, page),
+    );
+    return (await loader.load(org.id))!;
   }
 
   /** Other subgraphs reference organisations by id (a duty's organisation); one batched query per request. */

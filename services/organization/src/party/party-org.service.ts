@@ -6,7 +6,7 @@ import type { Caller } from '#libs/auth';
 import { shanghaiDate } from '#libs/calendar';
 import { PostgresErrorCode, SqlParams, isPostgresError, violatedConstraint } from '#libs/database';
 import { DomainError } from '#libs/errors';
-import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
+import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { PARTY_ORG_PARENT_KINDS, PARTY_ORG_UNIT_KIND, PartyOrgKind } from './party-org-kind.js';
 import type { CreatePartyOrgInput, PartyOrgsArgs } from './party.inputs.js';
 import { PartyOrg, SecretaryPost, type PartyMemberRow, type PartyOrgRow, type SecretaryPostRow } from './party.models.js';
@@ -25,6 +25,9 @@ const MAX_NAME_LENGTH = 100;
 
 interface UnitRow { id: string; kind: string; parentId: string | null; path: string[] }
 interface InstitutionRow { id: string; kind: string; name: string; parentId: string | null; path: string[] }
+
+/** Party organisations in the order of the hierarchy's kinds, then by name. */
+const ORG_ORDER = `array_position(ARRAY['DISTRICT_COMMITTEE','STREET_COMMITTEE','DEPARTMENT_COMMITTEE','COMMUNITY_COMMITTEE','COMMUNITY_BRANCH','COMPOUND_BRANCH','WORK_UNIT_BRANCH'], o.kind)`;
 
 /** Party organisations: the tree, its ties to territory and institutions, and secretaries' posts. */
 @Injectable()
@@ -50,12 +53,26 @@ export class PartyOrgService {
     if (args.parentId) where.push(`o.parent_id = ${params.add(args.parentId)}::uuid`);
     if (args.orgUnitId) where.push(`${SCOPE_PATH} @> ARRAY[${params.add(args.orgUnitId)}::uuid]`);
     if (caller.orgUnitId) where.push(`${SCOPE_PATH} @> ARRAY[${params.add(caller.orgUnitId)}::uuid]`);
-    const order = `array_position(ARRAY['DISTRICT_COMMITTEE','STREET_COMMITTEE','DEPARTMENT_COMMITTEE','COMMUNITY_COMMITTEE','COMMUNITY_BRANCH','COMPOUND_BRANCH','WORK_UNIT_BRANCH'], o.kind)`;
     return fetchKeysetPage<PartyOrgRow & { rank: number }, PartyOrg>(
       this.dataSource,
       args,
-      { select: `${ORG_COLUMNS}, ${order} AS rank`, from: ORG_FROM, where, params, orderBy: [order, 'o.name', 'o.id'], keyOf: (row) => [row.rank, row.name, row.id] },
+      { select: `${ORG_COLUMNS}, ${ORG_ORDER} AS rank`, from: ORG_FROM, where, params, orderBy: [ORG_ORDER, 'o.name', 'o.id'], keyOf: (row) => [row.rank, row.name, row.id] },
       (rows) => rows.map(PartyOrg.from),
+    );
+  }
+
+  /** The same page of the organisations directly under each of these (inside the caller's territory), one statement. */
+  childrenOf(caller: Caller, parentIds: readonly string[], args: PageArgs): Promise<ConnectionShape<PartyOrg>[]> {
+    const params = new SqlParams();
+    const where = [`o.parent_id = ANY(${params.add(parentIds)}::uuid[])`];
+    if (caller.orgUnitId) where.push(`${SCOPE_PATH} @> ARRAY[${params.add(caller.orgUnitId)}::uuid]`);
+    return fetchKeysetPagesByGroup<PartyOrgRow & { rank: number }, PartyOrg>(
+      this.dataSource,
+      args,
+      parentIds,
+      { select: `${ORG_COLUMNS}, ${ORG_ORDER} AS rank`, from: ORG_FROM, groupBy: 'o.parent_id', where, params,
+        orderBy: [ORG_ORDER, 'o.name', 'o.id'], keyOf: (row) => [row.rank, row.name, row.id] },
+      (rows) => rows.map(({ rank: _rank, ...row }) => PartyOrg.from(row)),
     );
   }
 
@@ -198,15 +215,18 @@ export class PartyOrgService {
     );
   }
 
-  secretaryPosts(partyOrgId: string, args: PageArgs): Promise<ConnectionShape<SecretaryPost>> {
+  /** The same page of secretary posts of each organisation, latest first: one statement for a page of organisations. */
+  secretaryPostsOf(partyOrgIds: readonly string[], args: PageArgs): Promise<ConnectionShape<SecretaryPost>[]> {
     const params = new SqlParams();
-    return fetchKeysetPage<SecretaryPostRow, SecretaryPost>(
+    return fetchKeysetPagesByGroup<SecretaryPostRow, SecretaryPost>(
       this.dataSource,
       args,
+      partyOrgIds,
       {
         select: `id, party_org_id AS "partyOrgId", party_member_id AS "partyMemberId", starts_on::text AS "startsOn", ends_on::text AS "endsOn"`,
         from: 'party_org_position',
-        where: [`party_org_id = ${params.add(partyOrgId)}::uuid`, `position = 'SECRETARY'`],
+        groupBy: 'party_org_id',
+        where: [`party_org_id = ANY(${params.add(partyOrgIds)}::uuid[])`, `position = 'SECRETARY'`],
         params,
         orderBy: ['starts_on::text', 'id'],
         descending: true,

@@ -79,10 +79,14 @@ export class VolunteerQuizResolver {
   @ResolveField(() => VolunteerQuizAnswerConnection, {
     description: "For the quiz's organisers (VOLUNTEER_MANAGE in its territory; else FORBIDDEN OUT_OF_SCOPE): every answer with its score, in the order they came.",
   })
-  async results(@Parent() quiz: VolunteerQuiz, @CurrentCaller() caller: Caller, @Args() args: PageArgs): Promise<VolunteerQuizAnswerConnection> {
+  async results(
+    @Parent() quiz: VolunteerQuiz, @CurrentCaller() caller: Caller, @Args() args: PageArgs, @Context() context: RequestContext,
+  ): Promise<VolunteerQuizAnswerConnection> {
     if (!this.quizzes.mayManage(caller, quiz)) throw DomainError.forbidden("Only the quiz's organisers see its results", 'OUT_OF_SCOPE');
     const now = new Date();
-    return mapNodes(await this.quizzes.results(quiz.id, args), (row) => this.quizzes.presentAnswer(row, true, now));
+    // One statement per page of quizzes asking for the same page of answers.
+    const loader = requestLoader<ConnectionShape<QuizAnswerRow>>(context, `VolunteerQuiz.results:${JSON.stringify([args.first ?? null, args.after ?? null])}`, (ids) => this.quizzes.resultsOf(ids, args));
+    return mapNodes((await loader.load(quiz.id))!, (row) => this.quizzes.presentAnswer(row, true, now));
   }
 }
 
@@ -128,16 +132,27 @@ export class VolunteerContestResolver {
   @ResolveField(() => VolunteerContestEntryConnection, {
     description: "For the contest's organisers (VOLUNTEER_MANAGE in its territory; else FORBIDDEN OUT_OF_SCOPE): every entry, in the order they came.",
   })
-  entries(@Parent() contest: VolunteerContest, @CurrentCaller() caller: Caller, @Args() args: PageArgs): Promise<VolunteerContestEntryConnection> {
+  async entries(
+    @Parent() contest: VolunteerContest, @CurrentCaller() caller: Caller, @Args() args: PageArgs, @Context() context: RequestContext,
+  ): Promise<VolunteerContestEntryConnection> {
     if (!this.contests.mayManage(caller, contest)) throw DomainError.forbidden("Only the contest's organisers see every entry", 'OUT_OF_SCOPE');
-    return this.contests.entries(caller, contest.id, args);
+    // One statement per page of contests asking for the same page of entries.
+    const loader = requestLoader<VolunteerContestEntryConnection>(context, `VolunteerContest.entries:${JSON.stringify([args.first ?? null, args.after ?? null])}`, (ids) =>
+      this.contests.entriesOf(caller, ids, args),
+    );
+    return (await loader.load(contest.id))!;
   }
 
   @ResolveField(() => VolunteerContestEntryConnection, {
     description: "The results: awarded entries, highest tier first. Entrants' names masked unless you read personal data in the contest's territory.",
   })
-  results(@Parent() contest: VolunteerContest, @CurrentCaller() caller: Caller, @Args() args: PageArgs): Promise<VolunteerContestEntryConnection> {
-    return this.contests.results(caller, contest.id, args);
+  async results(
+    @Parent() contest: VolunteerContest, @CurrentCaller() caller: Caller, @Args() args: PageArgs, @Context() context: RequestContext,
+  ): Promise<VolunteerContestEntryConnection> {
+    const loader = requestLoader<VolunteerContestEntryConnection>(context, `VolunteerContest.results:${JSON.stringify([args.first ?? null, args.after ?? null])}`, (ids) =>
+      this.contests.resultsOf(caller, ids, args),
+    );
+    return (await loader.load(contest.id))!;
   }
 }
 

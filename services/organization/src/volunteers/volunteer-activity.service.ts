@@ -5,7 +5,7 @@ import { Permission, hasPermission, isWithinScope, requireWithinScope, type Call
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
-import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
+import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { VOLUNTEER_RULES as R, VolunteerActivityStatus as Status } from './volunteer-enums.js';
 import type { VolunteerActivityRow, VolunteerSignUpRow } from './volunteer.entity.js';
 import type { CreateMultiDayVolunteerActivityInput, CreateVolunteerActivityInput, VolunteerActivitiesArgs, VolunteerActivityFeedArgs, VolunteerHoursEntry } from './volunteer.inputs.js';
@@ -377,12 +377,13 @@ export class VolunteerActivityService {
   }
 
   /** An activity's sign-ups in the order they came, cancelled ones included (for organisers). */
-  listSignUps(activityId: string, args: PageArgs): Promise<ConnectionShape<VolunteerSignUp>> {
+  /** The same page of sign-ups of each activity, in the order they came: one statement for a page of activities. */
+  listSignUpsOf(activityIds: readonly string[], args: PageArgs): Promise<ConnectionShape<VolunteerSignUp>[]> {
     const params = new SqlParams();
-    return fetchKeysetPage<VolunteerSignUpRow, VolunteerSignUp>(
-      this.dataSource, args,
+    return fetchKeysetPagesByGroup<VolunteerSignUpRow, VolunteerSignUp>(
+      this.dataSource, args, activityIds,
       {
-        select: SIGN_UP_COLUMNS, from: SIGN_UP_FROM, where: [`s.activity_id = ${params.add(activityId)}`], params,
+        select: SIGN_UP_COLUMNS, from: SIGN_UP_FROM, groupBy: 's.activity_id', where: [`s.activity_id = ANY(${params.add(activityIds)}::uuid[])`], params,
         orderBy: ['s.signed_up_at', 's.id'], keyOf: (r) => [r.signedUpAtKey, r.id],
       },
       (rows) => rows.map(VolunteerSignUp.from),

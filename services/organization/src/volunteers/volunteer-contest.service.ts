@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Permission, hasPermission, isWithinScope, requireWithinScope, type Caller } from '#libs/auth';
 import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
-import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
+import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { PersonalDataAudit } from '#libs/privacy';
 import { CONTEST_RULES as C, VOLUNTEER_RULES as R } from './volunteer-enums.js';
 import type { CreateVolunteerContestInput, SubmitContestEntryInput, VolunteerContestsArgs } from './quiz-contest.inputs.js';
@@ -187,12 +187,13 @@ export class VolunteerContestService {
   }
 
   /** Every entry of a contest in the order they came (for its organisers; the resolver checks), presented for the caller. */
-  entries(caller: Caller, contestId: string, args: PageArgs): Promise<ConnectionShape<VolunteerContestEntry>> {
+  /** The same page of entries of each contest, in the order they came: one statement for a page of contests. */
+  entriesOf(caller: Caller, contestIds: readonly string[], args: PageArgs): Promise<ConnectionShape<VolunteerContestEntry>[]> {
     const params = new SqlParams();
-    return fetchKeysetPage<EntryRow, VolunteerContestEntry>(
-      this.dataSource, args,
+    return fetchKeysetPagesByGroup<EntryRow, VolunteerContestEntry>(
+      this.dataSource, args, contestIds,
       {
-        select: ENTRY_COLUMNS, from: ENTRY_FROM, where: [`e.contest_id = ${params.add(contestId)}`], params,
+        select: ENTRY_COLUMNS, from: ENTRY_FROM, groupBy: 'e.contest_id', where: [`e.contest_id = ANY(${params.add(contestIds)}::uuid[])`], params,
         orderBy: ['e.submitted_at', 'e.id'], keyOf: (r) => [r.submittedAtKey, r.id],
       },
       (rows) => this.present(caller, rows),
@@ -200,12 +201,13 @@ export class VolunteerContestService {
   }
 
   /** The results: awarded entries, highest tier first, then in the order they were awarded. Public, names masked. */
-  results(caller: Caller, contestId: string, args: PageArgs): Promise<ConnectionShape<VolunteerContestEntry>> {
+  resultsOf(caller: Caller, contestIds: readonly string[], args: PageArgs): Promise<ConnectionShape<VolunteerContestEntry>[]> {
     const params = new SqlParams();
-    return fetchKeysetPage<EntryRow, VolunteerContestEntry>(
-      this.dataSource, args,
+    return fetchKeysetPagesByGroup<EntryRow, VolunteerContestEntry>(
+      this.dataSource, args, contestIds,
       {
-        select: ENTRY_COLUMNS, from: ENTRY_FROM, where: [`e.contest_id = ${params.add(contestId)}`, 'e.award_rank IS NOT NULL'], params,
+        select: ENTRY_COLUMNS, from: ENTRY_FROM, groupBy: 'e.contest_id',
+        where: [`e.contest_id = ANY(${params.add(contestIds)}::uuid[])`, 'e.award_rank IS NOT NULL'], params,
         orderBy: ['e.award_rank', 'e.awarded_at', 'e.id'], keyOf: (r) => [r.awardRank, r.awardedAtKey, r.id],
       },
       (rows) => this.present(caller, rows),

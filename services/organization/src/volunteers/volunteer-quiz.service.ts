@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Permission, hasPermission, isWithinScope, requireWithinScope, type Caller } from '#libs/auth';
 import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
-import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
+import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { QUIZ_RULES as Q, VOLUNTEER_RULES as R } from './volunteer-enums.js';
 import type { CreateVolunteerQuizInput, VolunteerQuizzesArgs } from './quiz-contest.inputs.js';
 import { VolunteerQuiz, VolunteerQuizAnswer, type QuizAnswerRow, type QuizRow } from './quiz-contest.models.js';
@@ -162,12 +162,13 @@ export class VolunteerQuizService {
   }
 
   /** A quiz's answers in the order they came, with scores (for its organisers; the resolver checks). */
-  results(quizId: string, args: PageArgs): Promise<ConnectionShape<QuizAnswerRow>> {
+  /** The same page of answers to each quiz, in the order they came: one statement for a page of quizzes. */
+  resultsOf(quizIds: readonly string[], args: PageArgs): Promise<ConnectionShape<QuizAnswerRow>[]> {
     const params = new SqlParams();
-    return fetchKeysetPage<QuizAnswerRow, QuizAnswerRow>(
-      this.dataSource, args,
+    return fetchKeysetPagesByGroup<QuizAnswerRow, QuizAnswerRow>(
+      this.dataSource, args, quizIds,
       {
-        select: ANSWER_COLUMNS, from: ANSWER_FROM, where: [`x.quiz_id = ${params.add(quizId)}`], params,
+        select: ANSWER_COLUMNS, from: ANSWER_FROM, groupBy: 'x.quiz_id', where: [`x.quiz_id = ANY(${params.add(quizIds)}::uuid[])`], params,
         orderBy: ['x.submitted_at', 'x.id'], keyOf: (r) => [r.submittedAtKey, r.id],
       },
       (rows) => rows,

@@ -187,11 +187,17 @@ export class VolunteerActivityResolver {
   }
 
   @ResolveField(() => VolunteerSignUpConnection, { description: "For the activity's organisers: its sign-ups in the order they came." })
-  signUps(@Parent() activity: VolunteerActivity, @CurrentCaller() caller: Caller, @Args() args: PageArgs): Promise<VolunteerSignUpConnection> {
+  async signUps(
+    @Parent() activity: VolunteerActivity, @CurrentCaller() caller: Caller, @Args() args: PageArgs, @Context() context: RequestContext,
+  ): Promise<VolunteerSignUpConnection> {
     if (!this.activities.mayManage(caller, activity)) {
       throw DomainError.forbidden("Only the activity's organisers see its sign-ups", 'OUT_OF_SCOPE');
     }
-    return this.activities.listSignUps(activity.id, args);
+    // One statement per page of activities asking for the same page of sign-ups.
+    const loader = requestLoader<VolunteerSignUpConnection>(context, `VolunteerActivity.signUps:${JSON.stringify([args.first ?? null, args.after ?? null])}`, (ids) =>
+      this.activities.listSignUpsOf(ids, args),
+    );
+    return (await loader.load(activity.id))!;
   }
 
   @ResolveField(() => OrgUnit, { nullable: true, description: 'The compound or community; null when outside your territory.' })

@@ -13,10 +13,10 @@ const INDEX = `query($member: ID!, $month: String!) { vanguardIndex(memberId: $m
 const YEAR = `query($member: ID!, $year: Int!) { vanguardIndexYear(memberId: $member, year: $year) { labelZh memberId year score months } }`;
 const RANKING = `query($month: String!, $org: ID!, $first: Int, $after: String) { vanguardRanking(month: $month, partyOrgId: $org, first: $first, after: $after) {
   totalCount pageInfo { hasNextPage endCursor } edges { node { memberId memberName score formulaVersion } } } }`;
-const ASSESSMENT = `query($year: Int!, $org: ID, $institution: ID, $first: Int) {
+const ASSESSMENT = `query($year: Int!, $org: ID, $institution: ID, $first: Int, $members: Int = 500) {
   unitAnnualAssessment(year: $year, partyOrgId: $org, institutionId: $institution, first: $first) {
     totalCount edges { node { labelZh unitType unitTypeLabelZh unitId unitKind unitKindLabelZh name year membersCounted averageIndex shareAtLeast80
-      members(first: 500) { edges { node { memberId memberName score months } } } } } } }`;
+      members(first: $members) { edges { node { memberId memberName score months } } } } } } }`;
 const ASSESSMENT_MEMBERS = `query($year: Int!, $org: ID!, $first: Int, $members: Int, $after: String) {
   unitAnnualAssessment(year: $year, partyOrgId: $org, first: $first) {
     edges { node { unitId name membersCounted
@@ -506,6 +506,39 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
     });
   });
 
+  it('answers the lists nested under a page (children, secretaries, sector units, liaisons) with one statement each, however long the page', async () => {
+    const NESTED = `query($first: Int) {
+      partyOrgs(first: $first) { edges { node { id children(first: 5) { totalCount edges { node { id } } } secretaries(first: 5) { totalCount edges { node { id } } } } } }
+      institutions(first: $first) { edges { node { id subordinates(first: 5) { totalCount edges { node { id } } } } } }
+      orgUnits(first: $first) { edges { node { id liaisons(first: 5) { totalCount edges { node { id } } } } } } }`;
+    const nestedLists: Record<string, RegExp> = {
+      children: /\bo\.parent_id = /, secretaries: /FROM party_org_position\b[\s\S]*'SECRETARY'/, subordinates: /\bi\.parent_id = /, liaisons: /FROM leader_liaison\b/,
+    };
+    const statementsOf = async (first: number) => {
+      const logger = platform.inProcessApp!.get(DataSource).logger as DatabaseLogger;
+      const counts: Record<string, number> = Object.fromEntries(Object.keys(nestedLists).map((name) => [name, 0]));
+      const stop = logger.observe((sql) => {
+        for (const [name, pattern] of Object.entries(nestedLists)) if (pattern.test(sql)) counts[name] += 1;
+      });
+      let response: any;
+      try {
+        response = await platform.query(admin, NESTED, { first });
+      } finally {
+        stop();
+      }
+      expect(response.errors).toBeUndefined();
+      const parents = ['partyOrgs', 'institutions', 'orgUnits'].map((field) => response.data[field].edges.length);
+      return { counts, parents };
+    };
+    const one = await statementsOf(1);
+    const page = await statementsOf(50);
+    expect(one.parents).toEqual([1, 1, 1]);
+    for (const parents of page.parents) expect(parents).toBeGreaterThan(1);
+    // One page of rows and one count per nested list, for one parent as for fifty.
+    expect(page.counts).toEqual({ children: 2, secretaries: 2, subordinates: 2, liaisons: 2 });
+    expect(page.counts).toEqual(one.counts);
+  });
+
   it('ranks the members of a branch or committee by their score of the month, page by page', async () => {
     const first: any = await platform.query(admin, RANKING, { month: MARCH, org: departmentCommittee, first: 2 });
     expect(first.errors).toBeUndefined();
@@ -527,7 +560,8 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
 
     // Over the whole district, the secretary's roll-up counts only their community's members.
     const [{ id: districtCommittee }] = await org().query(`SELECT id FROM party_org WHERE kind = 'DISTRICT_COMMITTEE'`);
-    const mine: any = await platform.query(secretaryA, ASSESSMENT, { year: 2026, org: districtCommittee, first: 500 });
+    // 500 units with 50 members each: 500 × 500 would be over the gateway's cost limit (QUERY_TOO_COSTLY).
+    const mine: any = await platform.query(secretaryA, ASSESSMENT, { year: 2026, org: districtCommittee, first: 500, members: 50 });
     expect(mine.errors).toBeUndefined();
     const seen = new Set(mine.data.unitAnnualAssessment.edges.flatMap((e: any) => e.node.members.edges.map((m: any) => m.node.memberId)));
     expect(seen.has(m1.id) && seen.has(m3.id)).toBe(true);
