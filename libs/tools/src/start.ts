@@ -33,16 +33,20 @@ try {
     console.error(`Cannot start:\n  ${problems.join('\n  ')}`);
     process.exit(1);
   }
-  await migrateAndSeed({ reset: false, env: (service) => parseServiceEnvironment(service.defaultPort) });
+  const demo = demoSize(process.env);
+  await migrateAndSeed({ reset: false, ...demo, env: (service) => parseServiceEnvironment(service.defaultPort) });
 
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
 
+  const ports = servicePorts(process.env);
+  const households = `http://127.0.0.1:${ports.households}`;
   for (const name of SERVICE_NAMES) {
-    launch(name, dist(`dist/services/${name}/src/main.js`), { PORT: String(DEFAULT_PORTS[name]) });
+    launch(name, dist(`dist/services/${name}/src/main.js`), { PORT: String(ports[name]), HOUSEHOLDS_INTERNAL_URL: households });
   }
-  await Promise.all(SERVICE_NAMES.map((name) => waitForHealth(name, `http://127.0.0.1:${DEFAULT_PORTS[name]}/health`)));
-  launch('gateway', dist('dist/gateway/src/main.js'), { PORT: String(gatewayEnv.PORT) });
+  await Promise.all(SERVICE_NAMES.map((name) => waitForHealth(name, `http://127.0.0.1:${ports[name]}/health`)));
+  const subgraphUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${ports[name]}/graphql`]));
+  launch('gateway', dist('dist/gateway/src/main.js'), { PORT: String(gatewayEnv.PORT), ...subgraphUrls });
   await waitForHealth('gateway', `http://127.0.0.1:${gatewayEnv.PORT}/health`);
   console.log(`
   Waste-sorting platform is up.
@@ -112,6 +116,36 @@ async function stopAll(exitCode: number): Promise<void> {
   await Promise.all(exits);
   clearTimeout(timer);
   process.exit(exitCode);
+}
+
+/**
+ * Where each service listens: `<SERVICE>_PORT` (ORGANIZATION_PORT, HOUSEHOLDS_PORT, ENFORCEMENT_PORT,
+ * NOTIFICATIONS_PORT), else its default; the gateway's is its own PORT. A second platform, such as the test of this
+ * command beside a running one, picks others; the gateway and notifications are told where the services are.
+ */
+function servicePorts(env: NodeJS.ProcessEnv): Record<(typeof SERVICE_NAMES)[number], number> {
+  const ports = Object.fromEntries(SERVICE_NAMES.map((name) => {
+    const given = env[`${name.toUpperCase()}_PORT`]?.trim();
+    const port = given ? Number(given) : DEFAULT_PORTS[name];
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new EnvironmentError([`${name.toUpperCase()}_PORT: must be a port number 1–65535`]);
+    return [name, port];
+  }));
+  return ports as Record<(typeof SERVICE_NAMES)[number], number>;
+}
+
+/**
+ * The demo district written into empty databases: `DEMO_HOUSEHOLDS` households (default 24,000) and
+ * `DEMO_GRADED_MONTHS` graded months (default 12), for a lighter demo or a quicker test of this command.
+ */
+function demoSize(env: NodeJS.ProcessEnv): { households?: number; gradedMonths?: number } {
+  const read = (name: string, min: number, max: number) => {
+    const given = env[name]?.trim();
+    if (!given) return undefined;
+    const value = Number(given);
+    if (!Number.isInteger(value) || value < min || value > max) throw new EnvironmentError([`${name}: must be a whole number ${min}–${max}`]);
+    return value;
+  };
+  return { households: read('DEMO_HOUSEHOLDS', 0, 1_000_000), gradedMonths: read('DEMO_GRADED_MONTHS', 1, 24) };
 }
 
 /** Only the gateway gets its private signing key: a service holds the public half (GATEWAY_VERIFY_KEY) alone. */

@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -6,11 +7,22 @@ import { parseEnv } from 'node:util';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { verifyAccessToken } from '#libs/auth';
-import { DEFAULT_PORTS } from '#libs/messaging';
 import { testEnvironment, waitFor, workerDatabasePrefix } from '#libs/testing';
 import { repoRoot } from '../repo-root.js';
+import { SERVICE_NAMES } from '../services.js';
 
 const execFileAsync = promisify(execFile);
+
+/** Ports free right now on the loopback interface, each found by listening on port 0. */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: count }, () => new Promise<Server>((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  })));
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
 /** Commands that complete their environment from a local env file use this one, never the repository's `.env.local`. */
 const scratch = mkdtempSync(join(tmpdir(), 'waste-commands-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -32,8 +44,12 @@ async function run(script: string, args: string[], env: Record<string, string>) 
 describe('npm start', () => {
   it('starts all five processes, prints the gateway URL, and stops them all on Ctrl-C', async () => {
     const env = testEnvironment({ DATABASE_NAME_PREFIX: `${workerDatabasePrefix()}start_` });
+    // Ports of its own, so a platform already running on the defaults is left alone; a smaller demo district, since
+    // the full one (a year of grades) is the seed spec's to prove.
+    const [gateway, ...services] = await freePorts(1 + SERVICE_NAMES.length);
+    const servicePorts = Object.fromEntries(SERVICE_NAMES.map((name, index) => [`${name.toUpperCase()}_PORT`, String(services[index])]));
     const start = spawn(process.execPath, [join(repoRoot(), 'dist/libs/tools/src/start.js')], {
-      env: { PATH: process.env.PATH ?? '', ...env, NODE_ENV: 'development' },
+      env: { PATH: process.env.PATH ?? '', ...env, NODE_ENV: 'development', PORT: String(gateway), ...servicePorts, DEMO_HOUSEHOLDS: '2000', DEMO_GRADED_MONTHS: '2' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -41,16 +57,15 @@ describe('npm start', () => {
     start.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => start.on('exit', (code) => resolve(code)));
     try {
-      // Migrates and seeds the whole demo district first: about 35 s alone, much longer beside a busy test worker.
-      await waitFor('the gateway URL to be printed', async () => output.includes('http://localhost:4000/graphql') && output.includes('is up'), 180_000);
+      await waitFor('the gateway URL to be printed', async () => output.includes(`http://localhost:${gateway}/graphql`) && output.includes('is up'), 180_000);
       // Every process answers /health. Right after a fresh seed each service is busy relaying and consuming the seed's
       // events, so on a loaded machine one 2-second probe can come back late: wait for it, within a bound.
-      for (const port of [4000, ...Object.values(DEFAULT_PORTS)]) {
+      for (const port of [gateway, ...services]) {
         await waitFor(`port ${port} to answer /health with 200`, async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200, 60_000);
       }
       start.kill('SIGINT');
       expect(await exited).toBe(0);
-      for (const port of [4000, ...Object.values(DEFAULT_PORTS)]) {
+      for (const port of [gateway, ...services]) {
         await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
       }
     } finally {
