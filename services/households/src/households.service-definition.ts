@@ -26,6 +26,7 @@ import { CreateHolidayCalendar1796000000461 } from './database/migrations/179600
 import { CreateGradeObjections1796000000500 } from './database/migrations/1796000000500-createGradeObjections.js';
 import { CreatePropertyResponsiblePersons1796000000700 } from './database/migrations/1796000000700-createPropertyResponsiblePersons.js';
 import { AddInspectionCitizenReport1796000000930 } from './database/migrations/1796000000930-addInspectionCitizenReport.js';
+import { AddSecretaryMemberToBranchCopies1796000000950 } from './database/migrations/1796000000950-addSecretaryMemberToBranchCopies.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { CheckInsModule } from './check-ins/check-ins.module.js';
 import { CollectionModule } from './collection/collection.module.js';
@@ -93,7 +94,7 @@ export const householdsService: ServiceDefinition = {
     CreateHolidayCalendar1796000000461,
     CreateGradeObjections1796000000500,
     CreatePropertyResponsiblePersons1796000000700,
-    AddInspectionCitizenReport1796000000930,
+    AddInspectionCitizenReport1796000000930, AddSecretaryMemberToBranchCopies1796000000950,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
   demoData: householdsDemoData,

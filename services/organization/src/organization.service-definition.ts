@@ -19,6 +19,7 @@ import { AddMultiDayActivities1796000000810 } from './database/migrations/179600
 import { CreateQuizzesAndContests1796000000900 } from './database/migrations/1796000000900-createQuizzesAndContests.js';
 import { AddLeaderDuties1796000000910 } from './database/migrations/1796000000910-addLeaderDuties.js';
 import { ReservePartyMemberLogins1796000000920 } from './database/migrations/1796000000920-reservePartyMemberLogins.js';
+import { AnnounceBranchSecretaryMembers1796000000950 } from './database/migrations/1796000000950-announceBranchSecretaryMembers.js';
 import { GradesModule } from './grades/grades.module.js';
 import { InstitutionEntity } from './institutions/institution.entity.js';
 import { InstitutionsModule } from './institutions/institutions.module.js';
@@ -59,7 +60,7 @@ export const organizationService: ServiceDefinition = {
     AnnounceInstitutionsToHouseholds1796000000181,
     ReparentMisplacedPartyOrgs1796000000190, AddPersonalDataAccessAge1796000000191, AnnounceWorkUnitBranches1796000000201,
     AddMultiDayActivities1796000000810, CreateQuizzesAndContests1796000000900, AddLeaderDuties1796000000910,
-    ReservePartyMemberLogins1796000000920,
+    ReservePartyMemberLogins1796000000920, AnnounceBranchSecretaryMembers1796000000950,
   ],
   module: (runtime) => OrganizationModule.forRoot(runtime),
   demoData: organizationDemoData,

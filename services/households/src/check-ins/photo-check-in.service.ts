@@ -96,9 +96,14 @@ export class PhotoCheckInService {
       throw DomainError.forbidden("That member household is outside your community's territory", 'OUT_OF_SCOPE');
     }
     if (row.partyMemberId === partyMemberIdOf(caller)) throw DomainError.forbidden('You cannot review your own check-in', 'OWN_CHECK_IN');
-    if (args.branch === CheckInBranch.WORK && !(await this.isMembersBranchSecretary(caller, row.partyMemberId))) {
-      throw DomainError.forbidden(
-        "Only the secretary of the member's own work-unit branch reviews for the WORK branch (双重监督)", 'NOT_MEMBERS_BRANCH_SECRETARY');
+    if (args.branch === CheckInBranch.WORK) {
+      const post = await this.membersBranchSecretaryPost(caller, row.partyMemberId);
+      if (!post) {
+        throw DomainError.forbidden(
+          "Only the secretary of the member's own work-unit branch reviews for the WORK branch (双重监督)", 'NOT_MEMBERS_BRANCH_SECRETARY');
+      }
+      // A secretary signed in with an account of their own (not their member login) is still the member.
+      if (post.heldByTheMember) throw DomainError.forbidden('You cannot review your own check-in', 'OWN_CHECK_IN');
     }
 
     const columns = REVIEW_COLUMNS[args.branch];
@@ -200,16 +205,18 @@ export class PhotoCheckInService {
    * Is the caller today (Asia/Shanghai) the secretary of the work-unit branch the member has an open WORK_UNIT
    * registration with? Read from the copies organization's `work-unit-branches.changed` keeps.
    */
-  private async isMembersBranchSecretary(caller: Caller, partyMemberId: string): Promise<boolean> {
-    const [{ secretary }] = await this.dataSource.query(
-      `SELECT EXISTS (
-         SELECT 1 FROM member_work_unit_copy m JOIN work_unit_branch_secretary_copy s ON s.branch_id = m.branch_id
-          WHERE m.party_member_id = $1 AND s.user_id = $2
-            AND s.starts_on <= (now() AT TIME ZONE 'Asia/Shanghai')::date
-            AND (s.ends_on IS NULL OR s.ends_on >= (now() AT TIME ZONE 'Asia/Shanghai')::date)) AS secretary`,
+  /** The caller's secretary post today in the member's own work-unit branch, if they hold one, and whether it is the member's own. */
+  private async membersBranchSecretaryPost(caller: Caller, partyMemberId: string): Promise<{ heldByTheMember: boolean } | undefined> {
+    const [post] = await this.dataSource.query(
+      `SELECT s.party_member_id IS NOT DISTINCT FROM $1::uuid AS "heldByTheMember"
+         FROM member_work_unit_copy m JOIN work_unit_branch_secretary_copy s ON s.branch_id = m.branch_id
+        WHERE m.party_member_id = $1 AND s.user_id = $2
+          AND s.starts_on <= (now() AT TIME ZONE 'Asia/Shanghai')::date
+          AND (s.ends_on IS NULL OR s.ends_on >= (now() AT TIME ZONE 'Asia/Shanghai')::date)
+        LIMIT 1`,
       [partyMemberId, caller.userId],
     );
-    return secretary;
+    return post;
   }
 
   private async find(id: string): Promise<PhotoCheckInRow & { path: string[] }> {

@@ -38,10 +38,10 @@ export class WorkUnitBranchesChangedHandler implements JobProcessor<EventEnvelop
       await manager.query(`DELETE FROM work_unit_branch_secretary_copy WHERE branch_id = ANY($1::uuid[])`, [ids]);
       // Posts of members without an account are left out: nobody signs in as them.
       await manager.query(
-        `INSERT INTO work_unit_branch_secretary_copy (branch_id, user_id, starts_on, ends_on)
-         SELECT b.id, p."userId", p."startsOn", p."endsOn"
+        `INSERT INTO work_unit_branch_secretary_copy (branch_id, user_id, party_member_id, starts_on, ends_on)
+         SELECT b.id, p."userId", p."partyMemberId", p."startsOn", p."endsOn"
            FROM jsonb_to_recordset($1::jsonb) AS b(id uuid, secretaries jsonb)
-          CROSS JOIN jsonb_to_recordset(b.secretaries) AS p("userId" text, "startsOn" date, "endsOn" date)
+          CROSS JOIN jsonb_to_recordset(b.secretaries) AS p("userId" text, "partyMemberId" uuid, "startsOn" date, "endsOn" date)
           WHERE b.id = ANY($2::uuid[]) AND p."userId" IS NOT NULL`,
         [JSON.stringify(branches), ids],
       );

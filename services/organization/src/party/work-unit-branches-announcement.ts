@@ -13,7 +13,7 @@ const memberSnapshots = (ids: string) => `COALESCE((
 /** SQL (json): snapshots of the work-unit branches in the uuid[] expression `ids`, with all their secretary posts. */
 const branchSnapshots = (ids: string) => `COALESCE((
   SELECT json_agg(json_build_object('id', o.id, 'version', nextval('work_unit_copy_version'), 'secretaries', COALESCE((
-           SELECT json_agg(json_build_object('userId', s.user_id, 'startsOn', p.starts_on::text, 'endsOn', p.ends_on::text) ORDER BY p.starts_on)
+           SELECT json_agg(json_build_object('userId', s.user_id, 'partyMemberId', s.id, 'startsOn', p.starts_on::text, 'endsOn', p.ends_on::text) ORDER BY p.starts_on)
              FROM party_org_position p JOIN party_member s ON s.id = p.party_member_id
             WHERE p.party_org_id = o.id AND p.position = 'SECRETARY'), '[]'::json)) ORDER BY o.id)
     FROM party_org o

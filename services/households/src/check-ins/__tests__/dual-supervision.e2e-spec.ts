@@ -105,6 +105,43 @@ describe('work-branch reviews of check-ins by the member\'s own branch secretary
     expect(accepted.data.reviewPhotoCheckIn.workReview).toEqual({ verdict: 'APPROVED', reviewerId: successor.userId });
   });
 
+  it('refuses a branch secretary their own check-in even when they sign in with an account of their own', async () => {
+    // A demo member living in a demo household, with a work-unit branch of their own whose secretary started earlier.
+    const residents: { id: string }[] = await households().query(`SELECT party_member_id AS id FROM resident WHERE party_member_id IS NOT NULL`);
+    const [own] = await organization().query(
+      `SELECT m.id, m.community_id AS "communityId", r.branch_id AS "branchId"
+         FROM party_member m
+         JOIN branch_registration r ON r.party_member_id = m.id AND r.kind = 'WORK_UNIT' AND r.ended_at IS NULL
+         JOIN party_org_position p ON p.party_org_id = r.branch_id AND p.position = 'SECRETARY' AND p.ends_on IS NULL AND p.starts_on < $2::date
+        WHERE m.id = ANY($1::uuid[]) AND r.branch_id <> $3 AND p.party_member_id <> m.id ORDER BY m.id LIMIT 1`,
+      [residents.map((r) => r.id), shanghaiDate(), member.branchId],
+    );
+    const account = `staff-${randomUUID()}`;
+    await organization().query(`UPDATE party_member SET user_id = $2 WHERE id = $1`, [own.id, account]);
+    const admin = await platform.token([Role.DISTRICT_ADMIN]);
+    const appointed: any = await platform.query(admin, APPOINT, { org: own.branchId, member: own.id, startsOn: shanghaiDate() });
+    expect(appointed.errors).toBeUndefined();
+    await waitFor("households' copy of the member's own secretary post", async () => (await households().query(
+      `SELECT 1 FROM work_unit_branch_secretary_copy WHERE branch_id = $1 AND user_id = $2 AND party_member_id = $3`,
+      [own.branchId, account, own.id])).length > 0);
+
+    const [{ id: photoId }] = await households().query(
+      `INSERT INTO upload (content_type, size_bytes, sha256, storage_key, uploaded_by) VALUES ('image/jpeg', 120000, md5(random()::text), $1, $2)
+       RETURNING id`,
+      [`test/${randomUUID()}.jpg`, partyMemberLogin(own.id)],
+    );
+    const memberToken = await platform.token([Role.PARTY_MEMBER], own.communityId, partyMemberLogin(own.id));
+    const submitted: any = await platform.query(memberToken, SUBMIT, {
+      input: { photoId, takenAt: new Date(Date.now() - 60_000).toISOString() }, key: `own-${randomUUID()}`,
+    });
+    expect(submitted.errors).toBeUndefined();
+    const checkIn = submitted.data.submitPhotoCheckIn.id;
+
+    const refused = await review(account, checkIn);
+    expect({ codes: errorCodes(refused), reason: reasonOf(refused) }).toEqual({ codes: ['FORBIDDEN'], reason: 'OWN_CHECK_IN' });
+    expect(await workReviewOf(checkIn)).toEqual({ verdict: null, by: null });
+  });
+
   /**
    * One identity (双重监督 on one phone): the token subject `member-<id>` is the party member in households and in
    * organization alike. With it the member checks in for their own household, logs the duty their secretary post owes,
