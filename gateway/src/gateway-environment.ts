@@ -48,8 +48,11 @@ const trustProxy = z.preprocess(
     }),
 );
 
+/** The gateway holds no shared secret: it signs with its own private key, and CONTEXT_SIGNING_SECRET is the services'. */
+const { CONTEXT_SIGNING_SECRET: _servicesOnly, ...gatewayBaseEnvironment } = baseEnvironment;
+
 export const gatewayEnvironmentShape = {
-  ...baseEnvironment,
+  ...gatewayBaseEnvironment,
   PORT: port(4000),
   JWT_SECRET: secret('JWT_SECRET'),
   /** The interface the gateway listens on; unset: every interface (it is the public entry point). */

@@ -12,7 +12,7 @@ import cors from 'cors';
 import express, { type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { Redis } from 'ioredis';
-import { Role, missingGatewayKey, signCaller, type Caller } from '#libs/auth';
+import { Role, missingGatewayKey, signGatewayRoute, type Caller } from '#libs/auth';
 import { EnvironmentError } from '#libs/config';
 import { ErrorCode, formatGraphQLError } from '#libs/errors';
 import { TokenRefused, tokenVerifierFor } from './access-tokens.js';
@@ -206,9 +206,13 @@ async function authenticateApiKey(key: string, requestId: string, env: GatewayEn
   const gatewayCaller: Caller = { userId: 'system:gateway', roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId };
   let verdict: { ok: boolean; institutionId?: string; prefix?: string; reason?: string };
   try {
-    const response = await fetch(new URL('/internal/api-keys/verify', notifications), {
+    const url = new URL('/internal/api-keys/verify', notifications);
+    const signature = await signGatewayRoute({
+      caller: gatewayCaller, subgraph: 'notifications', method: 'POST', target: url.pathname, key: env.GATEWAY_SIGNING_KEY!, ttlSeconds: env.GATEWAY_SIGNATURE_TTL_SECONDS,
+    });
+    const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...signCaller(gatewayCaller, env.CONTEXT_SIGNING_SECRET) },
+      headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...signature },
       body: JSON.stringify({ key }),
       signal: AbortSignal.timeout(API_KEY_CHECK_TIMEOUT_MS),
     });
@@ -442,13 +446,24 @@ interface PassThroughOptions {
  */
 function passThrough(req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>, options: PassThroughOptions): void {
   const { service, caller, fail } = options;
-  const tooLarge = () => fail(413, options.tooLargeMessage);
-  if (Number(req.headers['content-length'] ?? 0) > options.maxBytes) return tooLarge();
+  if (Number(req.headers['content-length'] ?? 0) > options.maxBytes) return fail(413, options.tooLargeMessage);
   const graphqlUrl = subgraphs.get(service);
   if (!graphqlUrl) return fail(503, `The ${service} service is not routed yet`);
-
   const target = new URL(graphqlUrl);
-  const headers: Record<string, string | string[]> = { ...signCaller(caller, env.CONTEXT_SIGNING_SECRET), 'x-request-id': caller.requestId };
+  const path = `${target.pathname.replace(/\/graphql\/?$/, '')}${options.path}`;
+  // Signed for this service, this method and this path, for seconds and once: the body streams, so no digest binds it.
+  signGatewayRoute({ caller, subgraph: service, method: req.method, target: path, key: env.GATEWAY_SIGNING_KEY!, ttlSeconds: env.GATEWAY_SIGNATURE_TTL_SECONDS })
+    .then((signature) => forward(req, res, target, path, signature, options))
+    .catch((error: Error) => {
+      log('error', 'Signing a pass-through failed', { requestId: caller.requestId, service, error: error.message });
+      fail(500, 'The request could not be passed on');
+    });
+}
+
+function forward(req: Request, res: Response, target: URL, path: string, signature: Record<string, string>, options: PassThroughOptions): void {
+  const { service, caller, fail } = options;
+  const tooLarge = () => fail(413, options.tooLargeMessage);
+  const headers: Record<string, string | string[]> = { ...signature, 'x-request-id': caller.requestId };
   for (const name of options.forwardedHeaders) {
     const value = req.headers[name];
     if (value !== undefined) headers[name] = value;
@@ -460,7 +475,7 @@ function passThrough(req: Request, res: Response, env: GatewayEnvironment, subgr
     hostname: target.hostname,
     port: target.port,
     method: req.method,
-    path: `${target.pathname.replace(/\/graphql\/?$/, '')}${options.path}`,
+    path,
     headers,
     timeout: options.timeoutMs,
   });

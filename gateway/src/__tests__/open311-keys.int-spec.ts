@@ -2,12 +2,13 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { verifyCaller, type Caller } from '#libs/auth';
+import { GatewaySignatureVerifier, type Caller } from '#libs/auth';
 import { testInfrastructure } from '#libs/testing';
 import { createGateway, readSupergraph, type Gateway } from '../gateway.js';
 import { parseGatewayEnvironment } from '../gateway-environment.js';
 
-const SECRET = randomBytes(32).toString('hex');
+const gatewayKeys = generateKeyPairSync('ed25519');
+const enforcementVerifier = new GatewaySignatureVerifier({ key: gatewayKeys.publicKey, subgraph: 'enforcement' });
 const KEY_A = `wsk_aaaaaaaaaa_${'a'.repeat(43)}`;
 const KEY_B = `wsk_bbbbbbbbbb_${'b'.repeat(43)}`;
 const KEY_C = `wsk_cccccccccc_${'c'.repeat(43)}`;
@@ -57,18 +58,19 @@ describe('Open311 api_key at the gateway', () => {
     });
     enforcement = createServer(async (req, res) => {
       const body = await bodyOf(req);
-      seen.push({ caller: verifyCaller(req.headers, SECRET), body, contentType: req.headers['content-type'], url: req.url });
+      // The caller as enforcement reads it: the gateway's signature made for enforcement, this method and this path.
+      const caller = await enforcementVerifier.verifyRoute(req.headers, req.method!, req.url!);
+      seen.push({ caller, body, contentType: req.headers['content-type'], url: req.url });
       res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' }).end('[]');
     });
     const env = parseGatewayEnvironment({
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
-      CONTEXT_SIGNING_SECRET: SECRET,
       JWT_SECRET: randomBytes(32).toString('hex'),
       // Counted in the test Redis under a prefix of this run's own, so every run starts with fresh allowances.
       REDIS_URL: testInfrastructure().redisUrl,
       RATE_LIMIT_PREFIX: `test-open311-${randomBytes(4).toString('hex')}`,
-      GATEWAY_SIGNING_KEY: Buffer.from(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' })).toString('base64'),
+      GATEWAY_SIGNING_KEY: Buffer.from(gatewayKeys.privateKey.export({ type: 'pkcs8', format: 'pem' })).toString('base64'),
       OPEN311_POSTS_PER_HOUR: '2',
       OPEN311_KEYED_POSTS_PER_HOUR: '3',
       ENFORCEMENT_URL: `${await listen(enforcement)}/graphql`,

@@ -29,6 +29,7 @@ export type GatewaySignatureRefusal =
   | 'SIGNATURE_EXPIRED'
   | 'SIGNATURE_FOR_ANOTHER_SUBGRAPH'
   | 'SIGNATURE_FOR_ANOTHER_BODY'
+  | 'SIGNATURE_FOR_ANOTHER_ROUTE'
   | 'SIGNATURE_REPLAYED';
 
 export class GatewaySignatureError extends Error {
@@ -92,6 +93,38 @@ export async function signGatewayRequest({ caller, subgraph, body, key, ttlSecon
   return { [GATEWAY_SIGNATURE_HEADER]: token };
 }
 
+export interface GatewayRouteSigning {
+  caller: Caller;
+  /** The service the request is sent to (its name in the supergraph). */
+  subgraph: string;
+  /** The HTTP method and the request target (path and query) exactly as sent, e.g. `POST /uploads`. */
+  method: string;
+  target: string;
+  key: KeyObject;
+  ttlSeconds?: number;
+  now?: number;
+}
+
+/**
+ * The signature header of one plain-HTTP request the gateway passes through to a service (uploads, collection
+ * imports, the monthly report, Open311, enrolment, API-key checks): caller, service, method and request target,
+ * issued-at, expiry and a nonce. Those bodies are streamed, so no digest binds them; the route, the seconds and the
+ * single use do. A route signature is never accepted by a GraphQL endpoint (it has no body digest) and a GraphQL
+ * signature never by a route (it names none).
+ */
+export async function signGatewayRoute({ caller, subgraph, method, target, key, ttlSeconds = DEFAULT_GATEWAY_SIGNATURE_TTL_SECONDS, now = Date.now() }: GatewayRouteSigning): Promise<Record<string, string>> {
+  const iat = Math.floor(now / 1000);
+  const token = await new SignJWT({ caller, rt: `${method.toUpperCase()} ${target}` })
+    .setProtectedHeader({ alg: ALGORITHM, typ: TYPE })
+    .setIssuer(ISSUER)
+    .setAudience(subgraph)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + ttlSeconds)
+    .setJti(randomUUID())
+    .sign(key);
+  return { [GATEWAY_SIGNATURE_HEADER]: token };
+}
+
 export interface GatewayVerifierOptions {
   key: KeyObject;
   /** This subgraph's own name: signatures made for another subgraph are refused. */
@@ -110,6 +143,28 @@ export class GatewaySignatureVerifier {
   constructor(private readonly options: GatewayVerifierOptions) {}
 
   async verify(headers: Record<string, string | string[] | undefined>, body: string | Uint8Array | undefined, now = Date.now()): Promise<Caller> {
+    return this.check(headers, 'bd', now, (payload) => {
+      if (body === undefined || typeof payload.bd !== 'string' || payload.bd !== bodyDigest(body)) {
+        throw new GatewaySignatureError('SIGNATURE_FOR_ANOTHER_BODY', 'gateway signature does not cover this request body');
+      }
+    });
+  }
+
+  /** Checks the signature of a passed-through plain-HTTP request: made for this method and request target. */
+  async verifyRoute(headers: Record<string, string | string[] | undefined>, method: string, target: string, now = Date.now()): Promise<Caller> {
+    return this.check(headers, 'rt', now, (payload) => {
+      if (payload.rt !== `${method.toUpperCase()} ${target}`) {
+        throw new GatewaySignatureError('SIGNATURE_FOR_ANOTHER_ROUTE', 'gateway signature is for another route');
+      }
+    });
+  }
+
+  private async check(
+    headers: Record<string, string | string[] | undefined>,
+    binding: 'bd' | 'rt',
+    now: number,
+    checkBinding: (payload: Record<string, unknown>) => void,
+  ): Promise<Caller> {
     const value = headers[GATEWAY_SIGNATURE_HEADER];
     const token = Array.isArray(value) ? value[0] : value;
     if (!token) throw new GatewaySignatureError('SIGNATURE_MISSING', 'missing gateway signature');
@@ -119,7 +174,7 @@ export class GatewaySignatureVerifier {
         algorithms: [ALGORITHM],
         typ: TYPE,
         issuer: ISSUER,
-        requiredClaims: ['aud', 'iat', 'exp', 'jti', 'bd', 'caller'],
+        requiredClaims: ['aud', 'iat', 'exp', 'jti', binding, 'caller'],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         maxTokenAge: MAX_GATEWAY_SIGNATURE_TTL_SECONDS,
         currentDate: new Date(now),
@@ -128,14 +183,14 @@ export class GatewaySignatureVerifier {
       if (error instanceof joseErrors.JWTExpired) throw new GatewaySignatureError('SIGNATURE_EXPIRED', 'gateway signature expired');
       throw new GatewaySignatureError('SIGNATURE_INVALID', 'invalid gateway signature');
     }
-    const { aud, iat, exp, jti, bd } = payload as { aud: unknown; iat: number; exp: number; jti: unknown; bd: unknown };
+    const { aud, iat, exp, jti } = payload as { aud: unknown; iat: number; exp: number; jti: unknown };
     if (aud !== this.options.subgraph) {
       throw new GatewaySignatureError('SIGNATURE_FOR_ANOTHER_SUBGRAPH', `gateway signature is for another subgraph, not ${this.options.subgraph}`);
     }
     if (exp - iat > MAX_GATEWAY_SIGNATURE_TTL_SECONDS) throw new GatewaySignatureError('SIGNATURE_INVALID', 'gateway signature lives too long');
-    if (body === undefined || typeof bd !== 'string' || bd !== bodyDigest(body)) {
-      throw new GatewaySignatureError('SIGNATURE_FOR_ANOTHER_BODY', 'gateway signature does not cover this request body');
-    }
+    // A body signature and a route signature never stand in for each other.
+    if (payload.bd !== undefined && payload.rt !== undefined) throw new GatewaySignatureError('SIGNATURE_INVALID', 'invalid gateway signature');
+    checkBinding(payload);
     const caller = callerOf(payload.caller);
     if (typeof jti !== 'string' || jti.length === 0) throw new GatewaySignatureError('SIGNATURE_INVALID', 'invalid gateway signature');
     this.remember(jti, (exp + CLOCK_TOLERANCE_SECONDS) * 1000, now);

@@ -20,6 +20,25 @@ import type { ServiceRuntime } from './service-definition.js';
 
 export const SERVICE_RUNTIME = Symbol('SERVICE_RUNTIME');
 
+/**
+ * This process's check of the gateway's signatures (`GatewaySignatureVerifier`, or null where nothing is served): one
+ * instance, so a nonce used on GraphQL or on a plain-HTTP route is used up on both.
+ */
+export const GATEWAY_SIGNATURE_VERIFIER = Symbol('GATEWAY_SIGNATURE_VERIFIER');
+
+/**
+ * The caller of a plain-HTTP request the gateway passed through (uploads, imports, reports, Open311, enrolment, API-key
+ * checks): its EdDSA signature made for this service, this method and this request target, unexpired and unused.
+ * Throws GatewaySignatureError saying what is wrong.
+ */
+export function verifyGatewayRoute(
+  verifier: GatewaySignatureVerifier | null,
+  request: { method: string; originalUrl: string; headers: Record<string, string | string[] | undefined> },
+): Promise<Caller> {
+  if (!verifier) return Promise.reject(new GatewaySignatureError('SIGNATURE_INVALID', 'this process does not serve requests'));
+  return verifier.verifyRoute(request.headers, request.method, request.originalUrl);
+}
+
 /** The database URL of a service: its own database on the configured server. */
 export function serviceDatabaseUrl(runtime: Pick<ServiceRuntime, 'service' | 'env'>): string {
   return withDatabase(runtime.env.DATABASE_URL, serviceDatabaseName(runtime.service, runtime.env.DATABASE_NAME_PREFIX));
@@ -88,8 +107,8 @@ export class PlatformModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [{ provide: SERVICE_RUNTIME, useValue: runtime }, LocalDateScalar],
-      exports: [SERVICE_RUNTIME],
+      providers: [{ provide: SERVICE_RUNTIME, useValue: runtime }, { provide: GATEWAY_SIGNATURE_VERIFIER, useValue: verifier ?? null }, LocalDateScalar],
+      exports: [SERVICE_RUNTIME, GATEWAY_SIGNATURE_VERIFIER],
     };
   }
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { Role, signCaller, type Caller } from '#libs/auth';
+import { Role, type Caller } from '#libs/auth';
 import { addMonths, shanghaiMonth } from '#libs/calendar';
 import { runMigrations } from '#libs/database';
 import { planDistrict } from '#libs/demo-data';
@@ -9,7 +9,7 @@ import { parseServiceEnvironment } from '#libs/platform';
 import { seedCollectionRecords } from '../../../services/households/src/seed/collection-records.seed.js';
 import { seedCommitmentLetters, seedResidents } from '../../../services/households/src/seed/evidence.seed.js';
 import { householdsDemoData, seedCollectionPoints, seedHouseholdRows } from '../../../services/households/src/seed/households.seed.js';
-import { deleteKeys, postAsGateway, startMeasuredService } from './bench-support.js';
+import { deleteKeys, getAsGateway, postAsGateway, startMeasuredService } from './bench-support.js';
 import { openServiceDatabase } from './service-database.js';
 import { loadService } from './services.js';
 import { loadLocalEnvironment } from './local-env.js';
@@ -93,9 +93,7 @@ try {
       [`districtMetrics(street, ${lastMonth}) with its communities`, () =>
         graphql(`query($u: ID!, $m: String!) { districtMetrics(orgUnitId: $u, month: $m) { ${figures} children { ${figures} } } }`, { u: street.id, m: lastMonth })],
       [`GET /reports/monthly/<street>/${lastMonth}.html (12-month trend)`, async () => {
-        // Plain-HTTP routes keep the HMAC-signed caller (see the README's Security section).
-        const headers = signCaller(caller, serviceEnv.CONTEXT_SIGNING_SECRET);
-        const response = await fetch(`${worker.url}/reports/monthly/${street.id}/${lastMonth}.html`, { headers });
+        const response = await getAsGateway(worker, 'households', caller, `/reports/monthly/${street.id}/${lastMonth}.html`);
         if (!response.ok) throw new Error(`report: ${response.status}`);
         await response.text();
       }],

@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { signGatewayRequest, type Caller } from '#libs/auth';
+import { signGatewayRequest, signGatewayRoute, type Caller } from '#libs/auth';
 import { freePort } from './free-port.js';
 import { PROCESS_NODE_ARGS } from './node-args.js';
 import { repoRoot } from './repo-root.js';
@@ -46,6 +46,12 @@ export async function postAsGateway(service: MeasuredService, name: string, call
   const body = JSON.stringify(operation);
   const signature = await signGatewayRequest({ caller, subgraph: name, body, key: gatewayKeys.privateKey });
   return fetch(`${service.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...signature }, body });
+}
+
+/** GETs a plain-HTTP route of a measured service (the monthly report), signed as the gateway signs its pass-throughs. */
+export async function getAsGateway(service: MeasuredService, name: string, caller: Caller, target: string): Promise<Response> {
+  const signature = await signGatewayRoute({ caller, subgraph: name, method: 'GET', target, key: gatewayKeys.privateKey });
+  return fetch(`${service.url}${target}`, { headers: signature });
 }
 
 /** A service process exactly as production runs it, measured from outside. */

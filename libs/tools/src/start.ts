@@ -63,7 +63,7 @@ function launch(name: string, script: string, env: Record<string, string>): void
   // Its own process group, so a terminal's Ctrl-C reaches only us and each child gets exactly one SIGTERM.
   const child = spawn(process.execPath, [...PROCESS_NODE_ARGS, script], {
     // Module-by-module start-up lines would bury the banner; LOG_LEVEL=log brings them back.
-    env: { LOG_LEVEL: 'warn', ...withoutGatewaySigningKey(name, process.env), ...env },
+    env: { LOG_LEVEL: 'warn', ...ownSecretsOnly(name, process.env), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -148,9 +148,15 @@ function demoSize(env: NodeJS.ProcessEnv): { households?: number; gradedMonths?:
   return { households: read('DEMO_HOUSEHOLDS', 0, 1_000_000), gradedMonths: read('DEMO_GRADED_MONTHS', 1, 24) };
 }
 
-/** Only the gateway gets its private signing key: a service holds the public half (GATEWAY_VERIFY_KEY) alone. */
-function withoutGatewaySigningKey(name: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  if (name === 'gateway') return env;
-  const { GATEWAY_SIGNING_KEY: _signingKey, ...rest } = env;
-  return rest;
+/**
+ * Each process gets only its own secrets: the gateway its private signing key and the development-token secret, the
+ * services the public half and their shared CONTEXT_SIGNING_SECRET (and notifications its webhook key).
+ */
+function ownSecretsOnly(name: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (name === 'gateway') {
+    const { CONTEXT_SIGNING_SECRET: _services, WEBHOOK_SECRET_KEY: _notifications, GATEWAY_VERIFY_KEY: _publicHalf, ...gateway } = env;
+    return gateway;
+  }
+  const { GATEWAY_SIGNING_KEY: _signingKey, JWT_SECRET: _tokens, ...service } = env;
+  return service;
 }

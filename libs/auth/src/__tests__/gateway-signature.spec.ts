@@ -5,7 +5,7 @@ import { signAccessToken } from '../access-token.js';
 import type { Caller } from '../caller.js';
 import { signCaller } from '../caller-signature.js';
 import {
-  GATEWAY_SIGNATURE_HEADER, GatewaySignatureVerifier, bodyDigest, gatewayKeySetting, parseGatewayKey, signGatewayRequest, type GatewaySignatureRefusal,
+  GATEWAY_SIGNATURE_HEADER, GatewaySignatureVerifier, bodyDigest, gatewayKeySetting, parseGatewayKey, signGatewayRequest, signGatewayRoute, type GatewaySignatureRefusal,
 } from '../gateway-signature.js';
 import { Role } from '../roles.js';
 
@@ -99,5 +99,28 @@ describe('gateway signatures (EdDSA, one request to one subgraph)', () => {
     expect(setting.parse(undefined)).toBeUndefined();
     expect(setting.parse('  ')).toBeUndefined();
     expect(setting.safeParse(base64Pem(rsa)).success).toBe(false);
+  });
+});
+
+describe('route signatures for the plain-HTTP routes the gateway passes through', () => {
+  const route = (options: Partial<Parameters<typeof signGatewayRoute>[0]> = {}) =>
+    signGatewayRoute({ caller, subgraph: 'households', method: 'POST', target: '/uploads', key: privateKey, now, ...options });
+
+  it('admits the caller once, for that service, method and path only', async () => {
+    const headers = await route();
+    const once = verifier();
+    await expect(once.verifyRoute(headers, 'POST', '/uploads', now)).resolves.toEqual(caller);
+    expect(await refusal(() => once.verifyRoute(headers, 'POST', '/uploads', now))).toBe('SIGNATURE_REPLAYED');
+    expect(await refusal(async () => verifier().verifyRoute(await route(), 'POST', '/collection-imports', now))).toBe('SIGNATURE_FOR_ANOTHER_ROUTE');
+    expect(await refusal(async () => verifier().verifyRoute(await route(), 'GET', '/uploads', now))).toBe('SIGNATURE_FOR_ANOTHER_ROUTE');
+    expect(await refusal(async () => verifier('enforcement').verifyRoute(await route(), 'POST', '/uploads', now))).toBe('SIGNATURE_FOR_ANOTHER_SUBGRAPH');
+    expect(await refusal(async () => verifier().verifyRoute(await route(), 'POST', '/uploads', now + 60_000))).toBe('SIGNATURE_EXPIRED');
+  });
+
+  it('never takes a GraphQL signature for a route, a route signature for GraphQL, or the services\' HMAC for either', async () => {
+    expect(await refusal(async () => verifier().verifyRoute(await sign(), 'POST', '/graphql', now))).toBe('SIGNATURE_INVALID');
+    expect(await refusal(async () => verifier().verify(await route({ target: '/graphql' }), body, now))).toBe('SIGNATURE_INVALID');
+    const hmac = signCaller(caller, randomBytes(32).toString('hex'), now);
+    expect(await refusal(() => verifier().verifyRoute(hmac, 'POST', '/uploads', now))).toBe('SIGNATURE_MISSING');
   });
 });

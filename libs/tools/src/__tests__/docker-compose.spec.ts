@@ -58,8 +58,9 @@ describe('docker-compose.yml', () => {
     expect(stack.gateway.environment!.REDIS_URL).toMatch(/^redis:\/\/:\$\{REDIS_PASSWORD:\?/);
   });
 
-  it('gives the signing key to the gateway only and the verifying key to the subgraphs', () => {
+  it('gives the signing key to the gateway only and the verifying key to the subgraphs; the services\' shared secret stays theirs', () => {
     expect(stack.gateway.environment!.GATEWAY_SIGNING_KEY).toBeDefined();
+    expect(stack.gateway.environment!.CONTEXT_SIGNING_SECRET).toBeUndefined();
     for (const name of ['organization', 'households', 'enforcement', 'notifications']) {
       expect(stack[name].environment!.GATEWAY_SIGNING_KEY).toBeUndefined();
       expect(stack[name].environment!.GATEWAY_VERIFY_KEY).toBeDefined();

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Role, verifyCaller, type Caller } from '#libs/auth';
-import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
+import { Role, type Caller, type GatewaySignatureVerifier } from '#libs/auth';
+import { GATEWAY_SIGNATURE_VERIFIER, SERVICE_RUNTIME, verifyGatewayRoute, type ServiceRuntime } from '#libs/platform';
 import { errorBody, splitFormat, toXml, type Open311Format } from './open311-format.js';
 import { Open311Error, Open311Service, type RequestFilters } from './open311.service.js';
 
@@ -17,6 +17,7 @@ export class Open311Controller {
   constructor(
     private readonly open311: Open311Service,
     @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
+    @Inject(GATEWAY_SIGNATURE_VERIFIER) private readonly verifier: GatewaySignatureVerifier | null,
   ) {}
 
   @Get(':file')
@@ -73,7 +74,7 @@ export class Open311Controller {
     try {
       let caller: Caller;
       try {
-        caller = verifyCaller(req.headers, this.runtime.env.CONTEXT_SIGNING_SECRET);
+        caller = await verifyGatewayRoute(this.verifier, req);
       } catch {
         throw new Open311Error(401, 'Open311 is served through the gateway only');
       }

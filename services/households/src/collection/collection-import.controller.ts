@@ -3,7 +3,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { Permission, type Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
-import { PayloadTooLargeAs, RequireAnyPermission, SignedCaller, SignedCallerGuard, PlainHttpErrorFilter } from '../http/plain-http.js';
+import { PayloadTooLargeAs, RequireAnyPermission, SignedCaller, GatewayCallerGuard, PlainHttpErrorFilter } from '../http/plain-http.js';
 import type { CollectionImportResult } from './collection-record.model.js';
 import { CollectionRecordService } from './collection-record.service.js';
 
@@ -39,7 +39,7 @@ export function decodeImportFile(bytes: Uint8Array): string {
  * errors (nothing imported). Reached through the gateway only: every request must carry the gateway's signed caller.
  */
 @Controller('collection-imports')
-@UseGuards(SignedCallerGuard)
+@UseGuards(GatewayCallerGuard)
 @UseFilters(PlainHttpErrorFilter)
 export class CollectionImportController {
   constructor(private readonly records: CollectionRecordService) {}

@@ -3,7 +3,7 @@ import { Idempotency } from '#libs/idempotency';
 import { PersonalDataAudit } from '#libs/privacy';
 import { TerritoryReplicaModule } from '#libs/territory';
 import { HouseholdService } from '../households/household.service.js';
-import { SignedCallerGuard, PlainHttpErrorFilter } from '../http/plain-http.js';
+import { GatewayCallerGuard, PlainHttpErrorFilter } from '../http/plain-http.js';
 import { CollectionImportController } from './collection-import.controller.js';
 import { CollectionPointResolver } from './collection-point.resolver.js';
 import { CollectionPointService } from './collection-point.service.js';
@@ -26,7 +26,7 @@ import { HolidayCalendar, HolidayCalendarResolver } from './holiday-calendar.js'
     CollectionPointService, CollectionPointResolver, DoorToDoorCollectionService, DoorToDoorCollectionResolver,
     CollectionRecordService, CollectionRecordResolver, HolidayCalendar, HolidayCalendarResolver,
     { provide: CollectionLimits, useFactory: () => parseCollectionLimits() },
-    HouseholdService, PersonalDataAudit, Idempotency, SignedCallerGuard, PlainHttpErrorFilter,
+    HouseholdService, PersonalDataAudit, Idempotency, GatewayCallerGuard, PlainHttpErrorFilter,
   ],
 })
 export class CollectionModule {}

@@ -17,9 +17,9 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { catchError, throwError, type Observable } from 'rxjs';
-import { CallerSignatureError, hasPermission, verifyCaller, type Caller, type Permission } from '#libs/auth';
+import { CallerSignatureError, GatewaySignatureError, hasPermission, verifyCaller, type Caller, type GatewaySignatureVerifier, type Permission } from '#libs/auth';
 import { DomainError, ErrorCode } from '#libs/errors';
-import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
+import { GATEWAY_SIGNATURE_VERIFIER, SERVICE_RUNTIME, verifyGatewayRoute, type ServiceRuntime } from '#libs/platform';
 
 /*
  * What households' plain-HTTP routes beside GraphQL share (photo uploads, collection-record CSV uploads, the monthly
@@ -141,12 +141,37 @@ export const RequireAnyPermission = (...permissions: Permission[]) => SetMetadat
 type RequestWithCaller = Request & { signedCaller?: Caller };
 
 /**
- * Subgraphs trust only callers the gateway signed: a request without a valid `x-caller-signature` gets 401
+ * Routes the gateway passes through (uploads, collection imports, the monthly report) trust only its EdDSA signature
+ * made for this service, this method and this path, for seconds and once: a request without one gets 401
  * UNAUTHENTICATED, one whose roles lack the route's permission 403 FORBIDDEN. Guards run before interceptors, so
  * neither ever has its body read.
  */
 @Injectable()
-export class SignedCallerGuard implements CanActivate {
+export class GatewayCallerGuard implements CanActivate {
+  constructor(
+    @Inject(GATEWAY_SIGNATURE_VERIFIER) private readonly verifier: GatewaySignatureVerifier | null,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<RequestWithCaller>();
+    let caller: Caller;
+    try {
+      caller = await verifyGatewayRoute(this.verifier, request);
+    } catch (error) {
+      const reason = error instanceof GatewaySignatureError ? error.message : 'invalid gateway signature';
+      throw new PlainHttpError(HttpStatus.UNAUTHORIZED, ErrorCode.UNAUTHENTICATED, `Services accept only requests signed by the gateway: ${reason}`);
+    }
+    return admit(this.reflector, context, request, caller);
+  }
+}
+
+/**
+ * Internal routes other services call (enforcement's photo citations) trust the caller signed with the services'
+ * shared CONTEXT_SIGNING_SECRET; the gateway holds no such secret, and no route the gateway passes through takes it.
+ */
+@Injectable()
+export class ServiceCallerGuard implements CanActivate {
   constructor(
     @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
     private readonly reflector: Reflector,
@@ -159,24 +184,25 @@ export class SignedCallerGuard implements CanActivate {
       caller = verifyCaller(request.headers, this.runtime.env.CONTEXT_SIGNING_SECRET);
     } catch (error) {
       const reason = error instanceof CallerSignatureError ? error.message : 'invalid caller context';
-      throw new PlainHttpError(
-        HttpStatus.UNAUTHORIZED,
-        ErrorCode.UNAUTHENTICATED,
-        `Subgraphs accept only requests signed by the gateway: ${reason}`,
-      );
+      throw new PlainHttpError(HttpStatus.UNAUTHORIZED, ErrorCode.UNAUTHENTICATED, `Internal routes accept only requests signed by a service: ${reason}`);
     }
-    const permissions = this.reflector.get<Permission[] | undefined>(ANY_PERMISSION, context.getHandler()) ?? [];
-    if (permissions.length > 0 && !permissions.some((permission) => hasPermission(caller, permission))) {
-      throw DomainError.forbidden(`Your role does not allow ${permissions.join(' or ')}`, 'MISSING_PERMISSION');
-    }
-    request.signedCaller = caller;
-    return true;
+    return admit(this.reflector, context, request, caller);
   }
 }
 
-/** The caller that `SignedCallerGuard` verified for this request. */
+/** The route's permission check, then the verified caller kept for `SignedCaller`. */
+function admit(reflector: Reflector, context: ExecutionContext, request: RequestWithCaller, caller: Caller): boolean {
+  const permissions = reflector.get<Permission[] | undefined>(ANY_PERMISSION, context.getHandler()) ?? [];
+  if (permissions.length > 0 && !permissions.some((permission) => hasPermission(caller, permission))) {
+    throw DomainError.forbidden(`Your role does not allow ${permissions.join(' or ')}`, 'MISSING_PERMISSION');
+  }
+  request.signedCaller = caller;
+  return true;
+}
+
+/** The caller that `GatewayCallerGuard` or `ServiceCallerGuard` verified for this request. */
 export const SignedCaller = createParamDecorator((_: unknown, context: ExecutionContext): Caller => {
   const caller = context.switchToHttp().getRequest<RequestWithCaller>().signedCaller;
-  if (!caller) throw new Error('SignedCaller used on a route without SignedCallerGuard');
+  if (!caller) throw new Error('SignedCaller used on a route without GatewayCallerGuard or ServiceCallerGuard');
   return caller;
 });

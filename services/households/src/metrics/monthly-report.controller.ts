@@ -4,7 +4,7 @@ import { Permission, type Caller } from '#libs/auth';
 import { addMonths } from '#libs/calendar';
 import { DomainError } from '#libs/errors';
 import { requireUuid } from '#libs/platform';
-import { RequireAnyPermission, SignedCaller, SignedCallerGuard, PlainHttpErrorFilter } from '../http/plain-http.js';
+import { RequireAnyPermission, SignedCaller, GatewayCallerGuard, PlainHttpErrorFilter } from '../http/plain-http.js';
 import { DistrictMetricsService } from './district-metrics.service.js';
 import { renderReportCsv, renderReportHtml, reportFileName, type StreetMonthlyReport } from './monthly-report.js';
 
@@ -18,7 +18,7 @@ const TREND_MONTHS = 12;
  * unit's last twelve months. Reached through the gateway only, with the caller's territory and STATS_READ.
  */
 @Controller('reports')
-@UseGuards(SignedCallerGuard)
+@UseGuards(GatewayCallerGuard)
 @UseFilters(PlainHttpErrorFilter)
 export class MonthlyReportController {
   constructor(private readonly metrics: DistrictMetricsService) {}

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, HttpStatus, Post, UseFilters, UseGuards } f
 import type { Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
 import { isUuid } from '#libs/platform';
-import { PlainHttpErrorFilter, SignedCaller, SignedCallerGuard } from '../http/plain-http.js';
+import { PlainHttpErrorFilter, SignedCaller, ServiceCallerGuard } from '../http/plain-http.js';
 import { CitingRecord, UploadService } from './upload.service.js';
 
 /** The records of other services that cite photos through this route; households' own records cite in-process. */
@@ -33,7 +33,7 @@ const optionalId = (value: unknown, field: string): string | null => {
  * record's citations when the record itself could not be written after all.
  */
 @Controller('internal/uploads/citations')
-@UseGuards(SignedCallerGuard)
+@UseGuards(ServiceCallerGuard)
 @UseFilters(PlainHttpErrorFilter)
 export class InternalCitationsController {
   constructor(private readonly uploads: UploadService) {}

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { Permission, type Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
 import { MAX_UPLOAD_BYTES, PHOTO_TOO_LARGE } from './image-type.js';
-import { PayloadTooLargeAs, PlainHttpErrorFilter, RequireAnyPermission, SignedCaller, SignedCallerGuard } from '../http/plain-http.js';
+import { PayloadTooLargeAs, PlainHttpErrorFilter, RequireAnyPermission, SignedCaller, GatewayCallerGuard } from '../http/plain-http.js';
 import { PHOTO_READ_PERMISSIONS, UploadService, type StoredUpload } from './upload.service.js';
 
 /** The multipart field that carries the photo. */
@@ -21,7 +21,7 @@ interface ReceivedFile {
  * gateway only: every request must carry the gateway's signed caller.
  */
 @Controller('uploads')
-@UseGuards(SignedCallerGuard)
+@UseGuards(GatewayCallerGuard)
 @UseFilters(PlainHttpErrorFilter)
 export class UploadsController {
   constructor(private readonly uploads: UploadService) {}

@@ -4,7 +4,7 @@ import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
 import { PhotoStorage } from './photo-storage.js';
 import { createPhotoStorage } from './upload-directory.js';
 import { UPLOAD_SETTINGS, parseUploadSettings } from './upload-settings.js';
-import { SignedCallerGuard, PlainHttpErrorFilter } from '../http/plain-http.js';
+import { GatewayCallerGuard, PlainHttpErrorFilter } from '../http/plain-http.js';
 import { UploadService } from './upload.service.js';
 import { UploadsController } from './uploads.controller.js';
 import { InternalCitationsController } from './internal-citations.controller.js';
@@ -21,7 +21,7 @@ import { InternalCitationsController } from './internal-citations.controller.js'
     { provide: UPLOAD_SETTINGS, useFactory: () => parseUploadSettings() },
     UploadService,
     Idempotency,
-    SignedCallerGuard,
+    GatewayCallerGuard,
     PlainHttpErrorFilter,
   ],
   exports: [UploadService, PhotoStorage],

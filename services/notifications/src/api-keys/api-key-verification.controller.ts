@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
-import { verifyCaller } from '#libs/auth';
-import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
+import type { GatewaySignatureVerifier } from '#libs/auth';
+import { GATEWAY_SIGNATURE_VERIFIER, verifyGatewayRoute } from '#libs/platform';
 import { ApiKeyService, type ApiKeyVerdict } from './api-key.service.js';
 
 /** The user id the gateway signs its own requests with (API key checks). */
@@ -15,15 +15,15 @@ export const GATEWAY_CALLER = 'system:gateway';
 export class ApiKeyVerificationController {
   constructor(
     private readonly apiKeys: ApiKeyService,
-    @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
+    @Inject(GATEWAY_SIGNATURE_VERIFIER) private readonly verifier: GatewaySignatureVerifier | null,
   ) {}
 
   @Post('verify')
   @HttpCode(200)
-  verify(@Req() request: Request, @Body() body: { key?: unknown }): Promise<ApiKeyVerdict> {
+  async verify(@Req() request: Request, @Body() body: { key?: unknown }): Promise<ApiKeyVerdict> {
     let signer: string;
     try {
-      signer = verifyCaller(request.headers, this.runtime.env.CONTEXT_SIGNING_SECRET).userId;
+      signer = (await verifyGatewayRoute(this.verifier, request)).userId;
     } catch {
       throw new UnauthorizedException('Only the gateway may verify API keys');
     }

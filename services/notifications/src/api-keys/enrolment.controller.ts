@@ -1,8 +1,8 @@
 import { Body, Controller, HttpStatus, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { verifyCaller } from '#libs/auth';
+import type { GatewaySignatureVerifier } from '#libs/auth';
 import { DomainError, ErrorCode } from '#libs/errors';
-import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
+import { GATEWAY_SIGNATURE_VERIFIER, verifyGatewayRoute } from '#libs/platform';
 import { InstitutionEnrolmentService } from './institution-enrolment.service.js';
 
 /** The caller id the gateway signs enrolment requests with: nobody is signed in, the code is the credential. */
@@ -25,14 +25,14 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
 export class EnrolmentController {
   constructor(
     private readonly enrolments: InstitutionEnrolmentService,
-    @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
+    @Inject(GATEWAY_SIGNATURE_VERIFIER) private readonly verifier: GatewaySignatureVerifier | null,
   ) {}
 
   @Post('enrol')
   async enrol(@Req() request: Request, @Res() response: Response, @Body() body: { code?: unknown } | undefined): Promise<void> {
     let requestId: string;
     try {
-      requestId = verifyCaller(request.headers, this.runtime.env.CONTEXT_SIGNING_SECRET).requestId;
+      requestId = (await verifyGatewayRoute(this.verifier, request)).requestId;
     } catch {
       response.status(HttpStatus.UNAUTHORIZED).json({ error: { code: ErrorCode.UNAUTHENTICATED, message: 'Enrol through the gateway' } });
       return;

@@ -248,8 +248,13 @@ describe('photo uploads through the gateway', () => {
       { userId: 'mallory', roles: [Role.INSPECTOR], orgUnitId: null, householdId: null, institutionId: null, requestId: 'forged-request' },
       'not-the-platform-secret-0123456789abcdef',
     );
+    // Even the services' own shared secret opens no route the gateway passes through: only its EdDSA signature does.
+    const servicesSecret = signCaller(
+      { userId: 'mallory', roles: [Role.INSPECTOR], orgUnitId: null, householdId: null, institutionId: null, requestId: 'service-secret' },
+      platform.env.CONTEXT_SIGNING_SECRET,
+    );
     await leavesNothing(async () => {
-      for (const headers of [{ authorization: `Bearer ${await inspector()}` }, forgedCaller]) {
+      for (const headers of [{ authorization: `Bearer ${await inspector()}` }, forgedCaller, servicesSecret]) {
         const refused = await upload(null, png(), { url: direct, headers });
         expect(refused.status).toBe(401);
         expect(refused.body.error.code).toBe('UNAUTHENTICATED');
