@@ -10,7 +10,7 @@ import { VOLUNTEER_RULES as R, VolunteerActivityStatus as Status } from './volun
 import type { VolunteerActivityRow, VolunteerSignUpRow } from './volunteer.entity.js';
 import type { CreateMultiDayVolunteerActivityInput, CreateVolunteerActivityInput, VolunteerActivitiesArgs, VolunteerActivityFeedArgs, VolunteerHoursEntry } from './volunteer.inputs.js';
 import { PublishedVolunteerActivity, VolunteerActivity, VolunteerHoursApproval, VolunteerSignUp } from './volunteer.models.js';
-import { ACTIVITY_COLUMNS, ACTIVITY_FROM, SIGN_UP_COLUMNS, SIGN_UP_FROM, cleanText, updatedRows } from './volunteer-sql.js';
+import { ACTIVITY_COLUMNS, ACTIVITY_FROM, SIGN_UP_COLUMNS, SIGN_UP_FROM, cleanText, unitOrRelativesCondition, updatedRows } from './volunteer-sql.js';
 
 /** Which status each transition leads from. */
 export type ActivityTransition = Status.PUBLISHED | Status.COMPLETED | Status.CANCELLED;
@@ -152,12 +152,7 @@ export class VolunteerActivityService {
   async feed(args: VolunteerActivityFeedArgs): Promise<ConnectionShape<PublishedVolunteerActivity>> {
     const params = new SqlParams();
     const where = [`a.status IN ('PUBLISHED', 'COMPLETED')`];
-    if (args.orgUnitId) {
-      const [{ found }] = await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM org_unit WHERE id = $1) AS found`, [args.orgUnitId]);
-      if (!found) throw DomainError.notFound('OrgUnit', args.orgUnitId);
-      const unit = params.add(args.orgUnitId);
-      where.push(`(u.path @> ARRAY[${unit}::uuid] OR a.org_unit_id = ANY ((SELECT path FROM org_unit WHERE id = ${unit})::uuid[]))`);
-    }
+    if (args.orgUnitId) where.push(await unitOrRelativesCondition(this.dataSource, params, args.orgUnitId, 'a'));
     if (args.campaign) where.push(`a.campaign = ${params.add(args.campaign)}`);
     if (args.kind) where.push(`a.kind = ${params.add(args.kind)}`);
     if (args.from) where.push(`a.starts_at >= ${params.add(args.from)}`);

@@ -10,7 +10,7 @@ import { CONTEST_RULES as C, VOLUNTEER_RULES as R } from './volunteer-enums.js';
 import type { CreateVolunteerContestInput, SubmitContestEntryInput, VolunteerContestsArgs } from './quiz-contest.inputs.js';
 import { VolunteerContestEntry, type ContestEntryRow, type ContestRow } from './quiz-contest.models.js';
 import { volunteerIdOf } from './volunteer-quiz.service.js';
-import { cleanText } from './volunteer-sql.js';
+import { cleanText, unitOrRelativesCondition } from './volunteer-sql.js';
 
 const CONTEST_COLUMNS = `c.id, c.campaign, c.title, c.theme, c.description, c.org_unit_id AS "orgUnitId", u.name AS "orgUnitName",
   u.path::text[] AS "orgUnitPath", c.entries_close_at AS "entriesCloseAt", c.entries_close_at::text AS "closeKey", c.created_by AS "createdBy",
@@ -172,12 +172,7 @@ export class VolunteerContestService {
   async list(args: VolunteerContestsArgs): Promise<ConnectionShape<ContestRow>> {
     const params = new SqlParams();
     const where: string[] = [];
-    if (args.orgUnitId) {
-      const [{ found }] = await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM org_unit WHERE id = $1) AS found`, [args.orgUnitId]);
-      if (!found) throw DomainError.notFound('OrgUnit', args.orgUnitId);
-      const unit = params.add(args.orgUnitId);
-      where.push(`(u.path @> ARRAY[${unit}::uuid] OR c.org_unit_id = ANY ((SELECT path FROM org_unit WHERE id = ${unit})::uuid[]))`);
-    }
+    if (args.orgUnitId) where.push(await unitOrRelativesCondition(this.dataSource, params, args.orgUnitId, 'c'));
     if (args.campaign) where.push(`c.campaign = ${params.add(args.campaign)}`);
     return fetchKeysetPage<ContestRow, ContestRow>(
       this.dataSource, args,

@@ -8,7 +8,7 @@ import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type Pa
 import { QUIZ_RULES as Q, VOLUNTEER_RULES as R } from './volunteer-enums.js';
 import type { CreateVolunteerQuizInput, VolunteerQuizzesArgs } from './quiz-contest.inputs.js';
 import { VolunteerQuiz, VolunteerQuizAnswer, type QuizAnswerRow, type QuizRow } from './quiz-contest.models.js';
-import { cleanText } from './volunteer-sql.js';
+import { cleanText, unitOrRelativesCondition } from './volunteer-sql.js';
 
 const QUIZ_COLUMNS = `q.id, q.campaign, q.title, q.description, q.org_unit_id AS "orgUnitId", u.name AS "orgUnitName", u.path::text[] AS "orgUnitPath",
   q.opens_at AS "opensAt", q.closes_at AS "closesAt", q.opens_at::text AS "opensAtKey", q.created_by AS "createdBy", q.created_at AS "createdAt",
@@ -147,12 +147,7 @@ export class VolunteerQuizService {
   async list(args: VolunteerQuizzesArgs): Promise<ConnectionShape<QuizRow>> {
     const params = new SqlParams();
     const where: string[] = [];
-    if (args.orgUnitId) {
-      const [{ found }] = await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM org_unit WHERE id = $1) AS found`, [args.orgUnitId]);
-      if (!found) throw DomainError.notFound('OrgUnit', args.orgUnitId);
-      const unit = params.add(args.orgUnitId);
-      where.push(`(u.path @> ARRAY[${unit}::uuid] OR q.org_unit_id = ANY ((SELECT path FROM org_unit WHERE id = ${unit})::uuid[]))`);
-    }
+    if (args.orgUnitId) where.push(await unitOrRelativesCondition(this.dataSource, params, args.orgUnitId, 'q'));
     if (args.campaign) where.push(`q.campaign = ${params.add(args.campaign)}`);
     return fetchKeysetPage<QuizRow, QuizRow>(
       this.dataSource, args,

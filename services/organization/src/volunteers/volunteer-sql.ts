@@ -1,4 +1,18 @@
+import type { DataSource } from 'typeorm';
+import type { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
+
+/**
+ * The condition of the public volunteer lists (activity feed, quizzes, contests) on `orgUnitId`: what is held at that
+ * unit, below it, or at one of its ancestors (a district quiz shows in every street). `alias` is the list's table,
+ * joined to its unit as `u`. NOT_FOUND for an unknown unit.
+ */
+export async function unitOrRelativesCondition(dataSource: DataSource, params: SqlParams, orgUnitId: string, alias: string): Promise<string> {
+  const [{ found }] = await dataSource.query(`SELECT EXISTS (SELECT 1 FROM org_unit WHERE id = $1) AS found`, [orgUnitId]);
+  if (!found) throw DomainError.notFound('OrgUnit', orgUnitId);
+  const unit = params.add(orgUnitId);
+  return `(u.path @> ARRAY[${unit}::uuid] OR ${alias}.org_unit_id = ANY ((SELECT path FROM org_unit WHERE id = ${unit})::uuid[]))`;
+}
 
 /** TypeORM returns `[rows, count]` for UPDATE … RETURNING and plain rows for INSERT/SELECT. */
 export function updatedRows<Row>(result: unknown): Row[] {
