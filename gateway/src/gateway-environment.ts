@@ -88,7 +88,7 @@ export const gatewayEnvironmentShape = {
   OPEN311_GETS_PER_MINUTE: allowance(120),
   /** New requests one institution may file per hour with its API keys (all its keys together) before 429. */
   OPEN311_KEYED_POSTS_PER_HOUR: allowance(600),
-  /** Bounds on one GraphQL operation (see "Security" in the README for how the defaults were derived). */
+  /** Bounds on one GraphQL operation (see "Bounded queries" in docs/security.md for how the defaults were derived). */
   QUERY_MAX_COST: limit(DEFAULT_QUERY_LIMITS.maxCost),
   QUERY_MAX_DEPTH: limit(DEFAULT_QUERY_LIMITS.maxDepth),
   QUERY_MAX_ALIASES: limit(DEFAULT_QUERY_LIMITS.maxAliases),

@@ -8,8 +8,8 @@ import {
 
 /**
  * The gateway's bounds on one GraphQL operation. Defaults derived from the platform's own operations (every query and
- * mutation the end-to-end specs and the README send, measured against the composed supergraph by
- * `gateway/src/__tests__/query-limits.spec.ts`), with headroom; see "Security" in the README for the figures.
+ * mutation the end-to-end specs and the documentation send, measured against the composed supergraph by
+ * `gateway/src/__tests__/query-limits.spec.ts`), with headroom; see "Bounded queries" in docs/security.md for the figures.
  */
 export interface QueryLimits {
   /** Estimated objects an operation may return (see `operationCost`). */

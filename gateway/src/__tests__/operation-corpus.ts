@@ -16,14 +16,14 @@ export interface CorpusOperation {
 
 /**
  * Every GraphQL document the platform's own clients send: the operations of the end-to-end and integration specs
- * (which play the district's front ends through the gateway) and the README's examples. Template literals are read
+ * (which play the district's front ends through the gateway) and the documentation's examples (README.md, docs/). Template literals are read
  * with the file's string constants substituted (`${CASE_FIELDS}`); an interpolated value inside quotes stands for
  * an id; a document that still does not parse (built by code, say `'parent { '.repeat(12)`) is left out.
  */
 export function operationCorpus(): CorpusOperation[] {
   const operations: CorpusOperation[] = [];
   for (const file of specFiles(REPOSITORY)) operations.push(...operationsInSpec(file));
-  operations.push(...operationsInReadme(join(REPOSITORY, 'README.md')));
+  for (const file of markdownFiles(REPOSITORY)) operations.push(...operationsInMarkdown(file));
   return operations;
 }
 
@@ -97,7 +97,21 @@ function operationsInSpec(path: string): CorpusOperation[] {
   return operations;
 }
 
-function operationsInReadme(path: string): CorpusOperation[] {
+/** README.md and every page under docs/. */
+function markdownFiles(root: string): string[] {
+  const found = [join(root, 'README.md')];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.md')) found.push(path);
+    }
+  };
+  walk(join(root, 'docs'));
+  return found;
+}
+
+function operationsInMarkdown(path: string): CorpusOperation[] {
   const operations: CorpusOperation[] = [];
   const lines = readFileSync(path, 'utf8').split('\n');
   lines.forEach((line, index) => {
@@ -105,7 +119,7 @@ function operationsInReadme(path: string): CorpusOperation[] {
       try {
         const text = (JSON.parse(match[1]) as { query: string }).query;
         const document = tryParse(text);
-        if (document) operations.push({ source: `README.md:${index + 1}`, text, document });
+        if (document) operations.push({ source: `${relative(REPOSITORY, path)}:${index + 1}`, text, document });
       } catch {
         // not JSON (a shell variable inside, say): not a document we can read
       }

@@ -168,7 +168,7 @@ describe('suggestions', () => {
 describe("the platform's own operations", () => {
   it('are all admitted by the default limits (the figures the defaults were derived from)', () => {
     const corpus = operationCorpus();
-    // Every end-to-end and integration spec's operations and the README's examples: hundreds of documents.
+    // Every end-to-end and integration spec's operations and the documentation's examples: hundreds of documents.
     expect(corpus.length).toBeGreaterThan(300);
     const rules = queryLimits({ production: false }).validationRules;
     const highest = { cost: 0, depth: 0, aliases: 0, tokens: 0, directives: 0 };
@@ -196,7 +196,7 @@ describe("the platform's own operations", () => {
       }
     }
     expect(refused).toEqual([]);
-    // The README gives the highest figures (cost 50,151, depth 7, 12 aliases, 157 tokens, no directive) and the
+    // docs/security.md gives the highest figures (cost 50,151, depth 7, 12 aliases, 157 tokens, no directive) and the
     // headroom each default leaves above them.
     expect(highest.cost).toBeLessThanOrEqual(DEFAULT_QUERY_LIMITS.maxCost);
     expect(highest.tokens).toBeLessThanOrEqual(DEFAULT_QUERY_LIMITS.maxTokens);

@@ -254,5 +254,5 @@ export function gatewayKeySetting(kind: 'private' | 'public') {
 /** The problem to report when a process that serves has no gateway key. */
 export function missingGatewayKey(name: 'GATEWAY_SIGNING_KEY' | 'GATEWAY_VERIFY_KEY'): string {
   const kind = name === 'GATEWAY_SIGNING_KEY' ? 'private' : 'public';
-  return `${name}: required: base64 of the gateway's Ed25519 ${kind} key (PEM); see the README's Security section`;
+  return `${name}: required: base64 of the gateway's Ed25519 ${kind} key (PEM); see docs/security.md`;
 }

@@ -4,7 +4,7 @@ import { RESPONSIBLE_PERSON_READERS } from './property/property-responsible.mode
 /**
  * Who may call each operation of the households service, resolve its entities and read its personal data. The platform
  * enforces permissions (and whole-district reach) from here before any resolver runs; the services check the other
- * reaches against the records they load. See README "Privacy and authorisation".
+ * reaches against the records they load. See docs/privacy.md.
  */
 export const householdsPolicies: ServicePolicies = {
   operations: {

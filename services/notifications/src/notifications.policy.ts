@@ -3,7 +3,7 @@ import { district, Masking, ofInstitution, own, Permission as P, personalData, t
 /**
  * Who may call each operation of the notifications service, resolve its entities and read its personal data. The platform
  * enforces permissions (and whole-district reach) from here before any resolver runs; the services check the other
- * reaches against the records they load. See README "Privacy and authorisation".
+ * reaches against the records they load. See docs/privacy.md.
  */
 export const notificationsPolicies: ServicePolicies = {
   operations: {

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * How a receiver checks an export (documented in the README): `x-signature` is `sha256=` + the hex HMAC-SHA256 of
+ * How a receiver checks an export (documented in docs/interfaces/credit-export.md): `x-signature` is `sha256=` + the hex HMAC-SHA256 of
  * `<x-timestamp>.<raw body>` under the shared secret (CREDIT_EXPORT_SECRET); `x-timestamp` is Unix seconds of the
  * attempt; `x-export-id` is the export's id, the same on every attempt: receivers keep it as an idempotency key.
  */

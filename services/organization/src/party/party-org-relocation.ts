@@ -3,7 +3,7 @@ import { DomainError } from '#libs/errors';
 import { PARTY_ORG_KIND_LABEL_ZH, type PartyOrgKind } from './party-org-kind.js';
 
 /**
- * Party organisations follow their territory unit when it moves (README "Party organisations follow their unit").
+ * Party organisations follow their territory unit when it moves (docs/organization.md, "Party organisations follow their unit").
  *
  * A territorial organisation must lie under its parent's unit: a community committee under the committee of the
  * street its community is in, a compound branch under the committee of its compound's community, a work-unit branch

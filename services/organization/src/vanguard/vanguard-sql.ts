@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
  * district, written into vanguard_index_month (an upsert that writes only rows whose content changes).
  *
  * The formula version is the one in force for the month (latest effective_from ≤ month); its weights are read from
- * vanguard_formula, so a new version changes numbers, never this statement. Parts (README, "The vanguard index"):
+ * vanguard_formula, so a new version changes numbers, never this statement. Parts (docs/organization.md, "The vanguard index"):
  * - HOUSEHOLD_GRADE: the points of the household's grade (member_household_grade); no evidence or no grade: 0.
  * - CHECK_INS: maximum × (weeks with the quota met by check-ins approved by both branches) / (the month's ISO weeks,
  *   i.e. weeks whose Monday is in the month); a week without a summary counts as not met.

@@ -86,7 +86,7 @@ export const VOLUNTEER_SIGN_UP_STATUS_LABEL_ZH: Record<VolunteerSignUpStatus, st
   [VolunteerSignUpStatus.CANCELLED]: '已取消报名',
 };
 
-/** Activity rules, documented in the schema and the README. */
+/** Activity rules, documented in the schema and docs/organization.md. */
 export const VOLUNTEER_RULES = {
   minCapacity: 1,
   maxCapacity: 1000,
@@ -108,7 +108,7 @@ export const VOLUNTEER_RULES = {
   maxNameLength: 50,
 } as const;
 
-/** Online quizzes (线上答题), documented in the schema and the README. */
+/** Online quizzes (线上答题), documented in the schema and docs/organization.md. */
 export const QUIZ_RULES = {
   minQuestions: 1,
   maxQuestions: 50,

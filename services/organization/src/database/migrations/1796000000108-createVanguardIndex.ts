@@ -11,7 +11,7 @@ const PLACEHOLDER = 'vanguard placeholder';
  * - `member_duty_compliance` and `member_volunteer_hours`: views owned by the duties (106) and volunteers (107)
  *   migrations. The index reads duty compliance and volunteer hours only through them. Where one does not exist yet it
  *   is created here as an empty placeholder with the same columns; the real one comes from that migration.
- * - `vanguard_formula`: the formula's versions as data, version 1 seeded here (README: "The vanguard index").
+ * - `vanguard_formula`: the formula's versions as data, version 1 seeded here (docs/organization.md: "The vanguard index").
  * - `vanguard_index_month`: each member's score of a month with its parts; `vanguard_index_year` the yearly average.
  */
 export class CreateVanguardIndex1796000000108 implements MigrationInterface {
