@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { EnvironmentError } from '#libs/config';
-import { createGateway, readSupergraph } from './gateway.js';
+import { createGateway, readSupergraph } from './create-gateway.js';
 import { parseServingGatewayEnvironment } from './gateway-environment.js';
 import { log } from './log.js';
 

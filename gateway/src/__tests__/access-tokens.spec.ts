@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { EnvironmentError } from '#libs/config';
 import { Role, signAccessToken } from '#libs/auth';
-import { createTokenVerifier, TokenRefused, type TokenVerifier } from '../access-tokens.js';
+import { createTokenVerifier, type TokenVerifier } from '../access-tokens.js';
+import { TokenRefused } from '../token-refused.js';
 import { parseGatewayEnvironment } from '../gateway-environment.js';
 
 const ISSUER = 'https://id.example.gov.cn/realms/yinzhou';

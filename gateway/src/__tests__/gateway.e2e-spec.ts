@@ -6,7 +6,7 @@ import { GATEWAY_SIGNATURE_HEADER, Role, signCaller } from '#libs/auth';
 import { PUBLISHED_SECRETS } from '#libs/config';
 import { ServiceName } from '#libs/messaging';
 import { errorCodes, gatewayKeyPair, postAsGateway, postGraphQL, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
-import { createGateway, readSupergraph } from '../gateway.js';
+import { createGateway, readSupergraph } from '../create-gateway.js';
 import { parseGatewayEnvironment } from '../gateway-environment.js';
 import { startIdentityProvider, type TestIdentityProvider } from './identity-provider.js';
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { GatewaySignatureVerifier, type Caller } from '#libs/auth';
 import { testInfrastructure } from '#libs/testing';
-import { createGateway, readSupergraph, type Gateway } from '../gateway.js';
+import { createGateway, readSupergraph, type Gateway } from '../create-gateway.js';
 import { parseGatewayEnvironment } from '../gateway-environment.js';
 
 const gatewayKeys = generateKeyPairSync('ed25519');

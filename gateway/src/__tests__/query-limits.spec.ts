@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { Kind, Lexer, Source, TokenKind, parse, validate, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import { readSupergraph } from '../gateway.js';
-import { DEFAULT_QUERY_LIMITS, operationCost, queryLimitErrorOf, queryLimits, withoutSuggestions, type QueryLimits } from '../query-limits.js';
+import { readSupergraph } from '../create-gateway.js';
+import { operationCost } from '../query-cost.js';
+import { DEFAULT_QUERY_LIMITS, queryLimitErrorOf, queryLimits, withoutSuggestions, type QueryLimits } from '../query-limits.js';
 import { operationCorpus } from './operation-corpus.js';
 
 /** The API schema clients see: the committed supergraph, as the gateway serves it. */

@@ -14,7 +14,7 @@ import { planDistrict, type DistrictPlan } from '#libs/demo-data';
 import { QueueName, ServiceName } from '#libs/messaging';
 import { parseServiceEnvironment, serviceRuntime, type DemoData } from '#libs/platform';
 import { PROCESS_NODE_ARGS, SERVICE_NAMES, freePort, loadDemoData, loadService, repoRoot } from '#libs/tools';
-import { createGateway, readSupergraph } from '../../../gateway/src/gateway.js';
+import { createGateway, readSupergraph } from '../../../gateway/src/create-gateway.js';
 import { parseGatewayEnvironment } from '../../../gateway/src/gateway-environment.js';
 import { postGraphQL, type GraphQLResponse } from './graphql-client.js';
 import { testEnvironment } from './test-infrastructure.js';

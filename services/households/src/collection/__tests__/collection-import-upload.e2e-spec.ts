@@ -5,7 +5,7 @@ import { Role } from '#libs/auth';
 import type { PlanUnit } from '#libs/demo-data';
 import { ServiceName } from '#libs/messaging';
 import { startPlatform, type TestPlatform } from '#libs/testing';
-import { MAX_COLLECTION_IMPORT_REQUEST_BYTES } from '../../../../../gateway/src/gateway.js';
+import { MAX_COLLECTION_IMPORT_REQUEST_BYTES } from '../../../../../gateway/src/household-routes.js';
 import { MAX_IMPORT_FILE_BYTES } from '../collection-import.controller.js';
 
 const HEADER = 'date,collection_point_id,stream,weight_kg,destination,vehicle,operator';

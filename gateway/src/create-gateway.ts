@@ -1,0 +1,94 @@
+// Owns the gateway's assembly: the query planner over the supergraph, the express app with its headers, CORS and
+// shared rate limits, every route family mounted in order, and start/stop.
+import type { Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { ApolloGateway } from '@apollo/gateway';
+import type { ApolloServer } from '@apollo/server';
+import cors from 'cors';
+import express from 'express';
+import { Redis } from 'ioredis';
+import { missingGatewayKey } from '#libs/auth';
+import { EnvironmentError } from '#libs/config';
+import { mountApiKeyEnrolmentRoutes } from './api-key-enrolment-routes.js';
+import { mountCalendarRoutes } from './calendar-routes.js';
+import { subgraphUrl, type GatewayEnvironment } from './gateway-environment.js';
+import { startGraphQLServer } from './graphql-server.js';
+import { mountHealthRoute } from './health.js';
+import { mountHouseholdRoutes } from './household-routes.js';
+import { log } from './log.js';
+import { mountOpen311Routes } from './open311-routes.js';
+import { rateLimits } from './rate-limit.js';
+import type { RouteContext } from './route-context.js';
+import { securityHeaders } from './security-headers.js';
+import { SignedCallerDataSource, type GatewayContext } from './signed-caller-data-source.js';
+
+/** The supergraph composed by `npm run compose` and committed beside this folder. */
+export const SUPERGRAPH_PATH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
+
+export async function readSupergraph(path = SUPERGRAPH_PATH): Promise<string> {
+  return readFile(path, 'utf8');
+}
+
+export interface Gateway {
+  app: express.Express;
+  /** Subgraph base URLs by name, as this gateway routes to them. */
+  subgraphs: Map<string, string>;
+  start(httpServer: Server): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The one public GraphQL endpoint: authenticates staff by JWT, limits query shape, plans each operation over the
+ * subgraphs of the static supergraph, and signs the caller into every subgraph request.
+ */
+export function createGateway(env: GatewayEnvironment, supergraphSdl: string): Gateway {
+  const subgraphs = new Map<string, string>();
+  const signingKey = env.GATEWAY_SIGNING_KEY;
+  if (!signingKey) throw new EnvironmentError([missingGatewayKey('GATEWAY_SIGNING_KEY')]);
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) => {
+      const routed = subgraphUrl(env, name, url!);
+      subgraphs.set(name, routed);
+      return new SignedCallerDataSource(routed, { subgraph: name, key: signingKey, ttlSeconds: env.GATEWAY_SIGNATURE_TTL_SECONDS });
+    },
+  });
+  const production = env.NODE_ENV === 'production';
+  const app = express();
+  app.disable('x-powered-by');
+  // Which client address counts (Open311 and enrolment limits): the socket's unless TRUST_PROXY names the proxies.
+  app.set('trust proxy', env.TRUST_PROXY);
+  app.use(securityHeaders(production));
+  let server: ApolloServer<GatewayContext> | undefined;
+  const corsPolicy = cors({ origin: env.CORS_ORIGINS });
+  // Every replica counts against the same allowances in Redis; commands fail fast while it is away (see rate-limit.ts).
+  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  let redisDown = false;
+  redis.on('error', (error) => {
+    if (!redisDown) log('warn', 'Rate-limit Redis is unreachable; counting in this process meanwhile', { error: error.message });
+    redisDown = true;
+  });
+  redis.on('ready', () => (redisDown = false));
+  const context: RouteContext = { env, subgraphs, corsPolicy, limits: rateLimits(redis, env) };
+
+  mountHouseholdRoutes(app, context);
+  mountApiKeyEnrolmentRoutes(app, context);
+  mountCalendarRoutes(app, context);
+  mountOpen311Routes(app, context);
+  mountHealthRoute(app, subgraphs);
+
+  return {
+    app,
+    subgraphs,
+    async start(httpServer) {
+      // Connected before the first request, so counts are shared from the start; a Redis that is away only warns.
+      await redis.connect().catch(() => undefined);
+      server = await startGraphQLServer(app, gateway, httpServer, context);
+    },
+    async stop() {
+      await server?.stop();
+      redis.disconnect();
+    },
+  };
+}
