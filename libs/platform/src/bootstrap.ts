@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { ConsoleLogger, type DynamicModule, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
@@ -21,6 +22,12 @@ export async function startService(module: DynamicModule, env: ServiceEnvironmen
   const app = await NestFactory.create(module, { logger: createLogger(env), rawBody: true });
   app.enableShutdownHooks();
   await app.listen(env.PORT, env.LISTEN_HOST);
+  // A parent that started this process with an IPC channel (the test platform, with PORT=0) learns the port it got;
+  // the channel then no longer keeps the process alive. Without one (npm start, containers) nothing happens.
+  if (process.send) {
+    process.send({ listening: (app.getHttpServer().address() as AddressInfo).port });
+    process.channel?.unref();
+  }
   return app;
 }
 

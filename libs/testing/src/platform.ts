@@ -152,35 +152,39 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
 }
 
 /**
- * A free port is only free until somebody binds it: another test worker, or any outgoing connection, can take it
- * between our probe and the service's listen. A service that lost its port that way is started again on another.
+ * Each child service starts on port 0 and says, over its IPC channel, which port the system gave it. No port is probed
+ * first, so none can be taken between a probe and the listen (by another test worker, or by an outgoing connection,
+ * which draws from the same range), and no other process's /health is ever mistaken for this one's.
  */
-const PORT_ATTEMPTS = 5;
-
 async function startChildService(name: ServiceName, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const { child, stderr } = spawnService(name, { ...env, PORT: String(port) });
+  const { child, stderr } = spawnService(name, { ...env, PORT: '0' });
+  try {
     // A bound, not a speed target: four services starting at once on a busy 2-core machine can take a while.
-    const outcome = await waitFor(
-      `${name} to be healthy`,
-      async () => (child.exitCode !== null ? 'exited' : (await fetch(`http://127.0.0.1:${port}/health`)).ok && 'healthy'),
-      90_000,
-    ).catch(async (error) => {
-      await stopChild(child);
-      throw error;
-    });
-    if (outcome === 'healthy') {
-      child.on('exit', (code, signal) => {
-        if (code !== 0 && signal !== 'SIGTERM') console.error(`${name} exited (${signal ?? code}):\n${stderr()}`);
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${name} was not listening within 90 s:\n${stderr()}`)), 90_000);
+      child.on('message', (message: { listening?: unknown }) => {
+        if (typeof message?.listening !== 'number') return;
+        clearTimeout(timer);
+        resolve(message.listening);
       });
-      return { child, port };
-    }
-    if (!stderr().includes('EADDRINUSE') || attempt === PORT_ATTEMPTS) {
-      throw new Error(`${name} exited (${child.exitCode}) before it was healthy:\n${stderr()}`);
-    }
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`${name} exited (${code}) before it was listening:\n${stderr()}`));
+      });
+    });
+    await waitFor(`${name} to be healthy`, async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, 90_000);
+    child.on('exit', (code, signal) => {
+      if (code !== 0 && signal !== 'SIGTERM') console.error(`${name} exited (${signal ?? code}):\n${stderr()}`);
+    });
+    return { child, port };
+  } catch (error) {
+    await stopChild(child);
+    throw error;
   }
 }
+
+/** An in-process service probes a free port and listens on it, again on another should the port be taken meanwhile. */
+const PORT_ATTEMPTS = 5;
 
 async function listenInProcess(
   definition: Awaited<ReturnType<typeof loadService>>,
@@ -205,7 +209,7 @@ async function listenInProcess(
 function spawnService(name: ServiceName, env: Record<string, string>): { child: ChildProcess; stderr: () => string } {
   const script = join(repoRoot(), `dist/services/${name}/src/main.js`);
   if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` before the integration tests`);
-  const child = spawn(process.execPath, [...PROCESS_NODE_ARGS, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...PROCESS_NODE_ARGS, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -220,7 +224,6 @@ function stopChild(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM');
   });
 }
-
 
 /**
  * Whether nothing is left to deliver or handle: every service's outbox is published and no queue has a job waiting or
