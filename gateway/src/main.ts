@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { EnvironmentError } from '#libs/config';
 import { createGateway, readSupergraph } from './create-gateway.js';
 import { parseServingGatewayEnvironment } from './gateway-environment.js';
@@ -11,6 +12,11 @@ try {
   await gateway.start(httpServer);
   await new Promise<void>((resolve) => httpServer.listen(env.PORT, env.GATEWAY_LISTEN_HOST, resolve));
   log('log', `Gateway ready at http://localhost:${env.PORT}/graphql`);
+  // A parent that started this process with an IPC channel (a test, with PORT=0) learns the port it got.
+  if (process.send) {
+    process.send({ listening: (httpServer.address() as AddressInfo).port });
+    process.channel?.unref();
+  }
   const shutdown = async () => {
     await gateway.stop();
     httpServer.close();

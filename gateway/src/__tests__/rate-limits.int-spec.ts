@@ -1,15 +1,17 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { Role, signAccessToken } from '#libs/auth';
 import { gatewayKeyPair, testInfrastructure } from '#libs/testing';
+import { repoRoot } from '#libs/tools';
 import { createGateway, readSupergraph, type Gateway } from '../create-gateway.js';
 import { parseGatewayEnvironment } from '../gateway-environment.js';
 import { SharedLimiter } from '../rate-limit.js';
 
-const SECRET = randomBytes(32).toString('hex');
 const JWT_SECRET = randomBytes(32).toString('hex');
 const KEY = `wsk_aaaaaaaaaa_${'a'.repeat(43)}`;
 const APP_ORIGIN = 'https://app.example.gov.cn';
@@ -38,6 +40,8 @@ describe('rate limits shared by gateway replicas, security headers and CORS', ()
   const replicas: { gateway: Gateway; server: Server; base: string }[] = [];
   let a: string;
   let b: string;
+  /** The settings every replica shares (each gets its own signing key and TRUST_PROXY). */
+  let replicaEnv: Record<string, string>;
 
   beforeAll(async () => {
     const notifications = createServer(async (req, res) => {
@@ -63,13 +67,14 @@ describe('rate limits shared by gateway replicas, security headers and CORS', ()
     const urls = { NOTIFICATIONS_URL: `${await listen(notifications)}/graphql`, HOUSEHOLDS_URL: `${await listen(households)}/graphql`,
       ENFORCEMENT_URL: `${await listen(enforcement)}/graphql` };
     const supergraph = await readSupergraph();
+    replicaEnv = {
+      NODE_ENV: 'test', LOG_LEVEL: 'error', JWT_SECRET, REDIS_URL: testInfrastructure().redisUrl,
+      RATE_LIMIT_PREFIX: PREFIX, CORS_ORIGINS: APP_ORIGIN,
+      GRAPHQL_REQUESTS_PER_USER_MINUTE: '3', GRAPHQL_REQUESTS_PER_INSTITUTION_MINUTE: '2', UPLOADS_PER_USER_MINUTE: '2',
+      ENROLMENTS_PER_ADDRESS_HOUR: '1', OPEN311_GETS_PER_MINUTE: '2', OPEN311_POSTS_PER_HOUR: '3', ...urls,
+    };
     for (const trustProxy of ['', '1']) {
-      const env = parseGatewayEnvironment({
-        NODE_ENV: 'test', LOG_LEVEL: 'error', CONTEXT_SIGNING_SECRET: SECRET, JWT_SECRET, REDIS_URL: testInfrastructure().redisUrl,
-        RATE_LIMIT_PREFIX: PREFIX, TRUST_PROXY: trustProxy, CORS_ORIGINS: APP_ORIGIN, GATEWAY_SIGNING_KEY: gatewayKeyPair().GATEWAY_SIGNING_KEY,
-        GRAPHQL_REQUESTS_PER_USER_MINUTE: '3', GRAPHQL_REQUESTS_PER_INSTITUTION_MINUTE: '2', UPLOADS_PER_USER_MINUTE: '2',
-        ENROLMENTS_PER_ADDRESS_HOUR: '1', OPEN311_GETS_PER_MINUTE: '2', OPEN311_POSTS_PER_HOUR: '3', ...urls,
-      });
+      const env = parseGatewayEnvironment({ ...replicaEnv, TRUST_PROXY: trustProxy, GATEWAY_SIGNING_KEY: gatewayKeyPair().GATEWAY_SIGNING_KEY });
       const gateway = createGateway(env, supergraph);
       const server = createServer(gateway.app);
       await gateway.start(server);
@@ -113,6 +118,32 @@ describe('rate limits shared by gateway replicas, security headers and CORS', ()
     expect((await graphql(a, officer)).status).toBe(429);
     // Per user, not per address: a colleague on the same address is not held back.
     expect((await graphql(a, await bearer('officer-li'))).body).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('shares one count with a gateway running as a process of its own', async () => {
+    // The gateway as production runs it (dist/gateway/src/main.js), its own process and Redis connection, same limits.
+    const child = spawn(process.execPath, [join(repoRoot(), 'dist/gateway/src/main.js')], {
+      env: {
+        PATH: process.env.PATH ?? '', ...replicaEnv, TRUST_PROXY: '', PORT: '0', GATEWAY_SIGNING_KEY: gatewayKeyPair().GATEWAY_SIGNING_KEY,
+      },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        child.on('message', (message: { listening?: unknown }) => typeof message?.listening === 'number' && resolve(message.listening));
+        child.once('exit', (code) => reject(new Error(`the gateway process exited (${code})`)));
+      });
+      const process2 = `http://127.0.0.1:${port}`;
+      const clerk = await bearer('clerk-chen');
+      expect([(await graphql(process2, clerk)).status, (await graphql(a, clerk)).status, (await graphql(process2, clerk)).status])
+        .toEqual([200, 200, 200]);
+      expect((await graphql(a, clerk)).status).toBe(429);
+      expect((await graphql(process2, clerk)).body.errors[0].extensions.code).toBe('RATE_LIMITED');
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 
   it('counts an institution’s API-key requests per institution', async () => {
