@@ -81,8 +81,13 @@ export interface GatewaySigning {
 
 /** The signature header of one subgraph request: caller, subgraph, body digest, issued-at, expiry and a nonce. */
 export async function signGatewayRequest({ caller, subgraph, body, key, ttlSeconds = DEFAULT_GATEWAY_SIGNATURE_TTL_SECONDS, now = Date.now() }: GatewaySigning): Promise<Record<string, string>> {
+  return signedHeader({ caller, bd: bodyDigest(body) }, subgraph, key, ttlSeconds, now);
+}
+
+/** The one header: the claims, for `subgraph`, issued now, expiring after `ttlSeconds`, with a fresh nonce. */
+async function signedHeader(claims: Record<string, unknown>, subgraph: string, key: KeyObject, ttlSeconds: number, now: number): Promise<Record<string, string>> {
   const iat = Math.floor(now / 1000);
-  const token = await new SignJWT({ caller, bd: bodyDigest(body) })
+  const token = await new SignJWT(claims)
     .setProtectedHeader({ alg: ALGORITHM, typ: TYPE })
     .setIssuer(ISSUER)
     .setAudience(subgraph)
@@ -113,16 +118,7 @@ export interface GatewayRouteSigning {
  * signature never by a route (it names none).
  */
 export async function signGatewayRoute({ caller, subgraph, method, target, key, ttlSeconds = DEFAULT_GATEWAY_SIGNATURE_TTL_SECONDS, now = Date.now() }: GatewayRouteSigning): Promise<Record<string, string>> {
-  const iat = Math.floor(now / 1000);
-  const token = await new SignJWT({ caller, rt: `${method.toUpperCase()} ${target}` })
-    .setProtectedHeader({ alg: ALGORITHM, typ: TYPE })
-    .setIssuer(ISSUER)
-    .setAudience(subgraph)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + ttlSeconds)
-    .setJti(randomUUID())
-    .sign(key);
-  return { [GATEWAY_SIGNATURE_HEADER]: token };
+  return signedHeader({ caller, rt: `${method.toUpperCase()} ${target}` }, subgraph, key, ttlSeconds, now);
 }
 
 export interface GatewayVerifierOptions {
