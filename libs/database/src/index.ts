@@ -6,3 +6,4 @@ export * from './database-logger.js';
 export * from './data-source-options.js';
 export * from './postgres-errors.js';
 export * from './sql-params.js';
+export * from './typed-query.js';
