@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { repoRoot } from '../repo-root.js';
 
@@ -115,11 +116,37 @@ export function linkProblems(file: string, text: string, read: (path: string) =>
   return problems;
 }
 
-/** "issue 6 adds…": the documents speak of the platform as it is, not of the tickets that built it. */
+/**
+ * "issue 6 adds…", "(#12)": the documents, the code, its comments and the schema speak of the platform as it is, not
+ * of the tickets that built it. A bare `#12` counts as an issue reference unless it is a value: directly inside quotes
+ * or after a colon (`'#777777'`, `color: #000`), or followed by `;` or a word character (`#999;`, `#1a2b3c`).
+ */
+const ISSUE_REFERENCE = /\bissues?(?:[\s-]+(?:no\.?\s*)?#?|#)\d+|(?<![\w&#/'"`]|:\s*)#\d+\b(?![\w;])/gi;
+
 export function issueNumbers(file: string, text: string): string[] {
   return text
     .split('\n')
-    .flatMap((line, index) => [...line.matchAll(/\bissues?\s+(?:no\.?\s*)?#?\d+/gi)].map((match) => `${file}:${index + 1}: "${match[0]}"`));
+    .flatMap((line, index) => [...line.matchAll(ISSUE_REFERENCE)].map((match) => `${file}:${index + 1}: "${match[0]}"`));
+}
+
+/** Folders of code (and the composed schema, gateway/supergraph.graphql); tools/ once the tooling moves there. */
+const SOURCE_FOLDERS = ['services', 'libs', 'gateway', 'tools'];
+const SOURCE_FILE = /\.(?:[cm]?[jt]s|graphql|gql|json|sql|ya?ml|sh)$/;
+
+/** Every source file under the folders that exist, relative to the root; this spec itself, whose examples are issue references, left out. */
+function sourceFiles(): string[] {
+  const self = relative(ROOT, fileURLToPath(import.meta.url)).split(sep).join('/');
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) return [];
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) return walk(path);
+      return SOURCE_FILE.test(name) ? [relative(ROOT, path).split(sep).join('/')] : [];
+    });
+  return SOURCE_FOLDERS.filter((folder) => existsSync(join(ROOT, folder)))
+    .flatMap((folder) => walk(join(ROOT, folder)))
+    .filter((file) => file !== self)
+    .sort();
 }
 
 const readRepositoryFile = (path: string): string | null => {
@@ -144,6 +171,13 @@ describe('the documentation', () => {
 
   it('names no issue numbers', () => {
     const found = files.flatMap((file) => issueNumbers(file, readFileSync(join(ROOT, file), 'utf8')));
+    expect(found).toEqual([]);
+  });
+
+  it('has code, comments and a GraphQL schema that name no issue numbers either', () => {
+    const sources = sourceFiles();
+    expect(sources).toEqual(expect.arrayContaining(['gateway/supergraph.graphql']));
+    const found = sources.flatMap((file) => issueNumbers(file, readFileSync(join(ROOT, file), 'utf8')));
     expect(found).toEqual([]);
   });
 
@@ -188,5 +222,15 @@ describe('the link check itself', () => {
   it('finds issue numbers but not words that merely contain one', () => {
     expect(issueNumbers('x.md', 'issue 6 adds this; Issues #12')).toHaveLength(2);
     expect(issueNumbers('x.md', 'MINOR_ISSUE 5 points; per issue: 10')).toEqual([]);
+  });
+
+  it('finds bare #12 references and issue-12 in code and comments, but not colours, entities or private fields', () => {
+    expect(issueNumbers('x.ts', '// see #12\nconst a = 1; // (#7) and issue-3\n"""Fixed in #123."""')).toEqual([
+      'x.ts:1: "#12"',
+      'x.ts:2: "#7"',
+      'x.ts:2: "issue-3"',
+      'x.ts:3: "#123"',
+    ]);
+    expect(issueNumbers('x.ts', "axis: '#777777', color: #000; border: 1px solid #999; &#123; this.#count; #1a2b3c; issue: 4")).toEqual([]);
   });
 });
