@@ -5,6 +5,16 @@
  * already queued under the old name: add the new name, drain the old queue, then remove the old name.
  */
 
+import type { CaseFollowUpInspectedPayload, CaseFollowUpRequestedPayload } from './events/case-follow-up.js';
+import type { PartyMemberCheckInsSummarisedPayload } from './events/check-ins-summarised.js';
+import type { EvaluationRequestedPayload, HouseholdGradesPublishedPayload, MonthlyEvaluationCompletedPayload } from './events/evaluation.js';
+import type { HouseholdsChangedPayload } from './events/households-changed.js';
+import type { GradeObjectionDecidedPayload, ObjectionWindowClosedPayload } from './events/objections.js';
+import type { PropertyCompoundGradesSummarisedPayload } from './events/property-compound-grades.js';
+import type { ReportInspectionRecordedPayload } from './events/report-inspection.js';
+import type { InstitutionsChangedPayload, TerritoryChangedPayload } from './events/territory-changed.js';
+import type { WorkUnitBranchesChangedPayload } from './events/work-unit-branches.js';
+
 export enum ServiceName {
   Organization = 'organization',
   Households = 'households',
@@ -116,6 +126,34 @@ export const EVENT_SUBSCRIBERS: Record<EventType, readonly QueueName[]> = {
   [EventType.GradeObjectionDecided]: [QueueName.NotificationsEvents],
   [EventType.ReportInspectionRecorded]: [QueueName.HouseholdsEvents],
 };
+
+/** Fails to compile unless every event type has its payload: a new event type must say what it carries. */
+type EveryEventType<Payloads extends Record<EventType, object>> = Payloads;
+
+/**
+ * What each event carries, by type: the one place producers (`Outbox.record`) and consumers (`@JobHandler` +
+ * `JobProcessor<EventEnvelope<EventPayload<…>>>`) are checked against, so the compiler catches a payload that drifted.
+ */
+export type EventPayloads = EveryEventType<{
+  [EventType.TerritoryChanged]: TerritoryChangedPayload;
+  [EventType.InstitutionsChanged]: InstitutionsChangedPayload;
+  [EventType.EvaluationRequested]: EvaluationRequestedPayload;
+  [EventType.HouseholdGradesPublished]: HouseholdGradesPublishedPayload;
+  [EventType.MonthlyEvaluationCompleted]: MonthlyEvaluationCompletedPayload;
+  [EventType.PartyMemberCheckInsSummarised]: PartyMemberCheckInsSummarisedPayload;
+  [EventType.ActionFindingRecorded]: ActionFindingRecordedPayload;
+  [EventType.HouseholdsChanged]: HouseholdsChangedPayload;
+  [EventType.CaseFollowUpRequested]: CaseFollowUpRequestedPayload;
+  [EventType.CaseFollowUpInspected]: CaseFollowUpInspectedPayload;
+  [EventType.WorkUnitBranchesChanged]: WorkUnitBranchesChangedPayload;
+  [EventType.PropertyCompoundGradesSummarised]: PropertyCompoundGradesSummarisedPayload;
+  [EventType.ObjectionWindowClosed]: ObjectionWindowClosedPayload;
+  [EventType.GradeObjectionDecided]: GradeObjectionDecidedPayload;
+  [EventType.ReportInspectionRecorded]: ReportInspectionRecordedPayload;
+}>;
+
+/** The payload of events of `Type`. */
+export type EventPayload<Type extends EventType> = EventPayloads[Type];
 
 /** A service's own jobs (not events). */
 export enum JobName {

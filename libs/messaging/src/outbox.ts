@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { EventType } from './catalogue.js';
+import type { EventPayload, EventType } from './catalogue.js';
 
-export interface NewEvent<Payload = unknown> {
-  type: EventType;
-  payload: Payload;
-}
+/**
+ * An event to record: its type and that type's payload. A union over the types, so `{ type, payload }` is checked as
+ * a pair: a payload that does not fit its type's (catalogue.ts `EventPayloads`) does not compile.
+ */
+export type NewEvent<Type extends EventType = EventType> = { [T in Type]: { type: T; payload: EventPayload<T> } }[Type];
 
 /**
  * Records events in the same transaction as the change they announce (transactional outbox). The relay

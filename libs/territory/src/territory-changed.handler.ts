@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EventType, JobHandler, type EventEnvelope, type JobProcessor, type TerritoryChangedPayload, type TerritoryUnitSnapshot } from '#libs/messaging';
+import { EventType, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor, type TerritoryUnitSnapshot } from '#libs/messaging';
 
 /**
  * Applies territory snapshots to the local copy. Each row carries its version and is written only when newer than
@@ -8,10 +8,10 @@ import { EventType, JobHandler, type EventEnvelope, type JobProcessor, type Terr
  */
 @Injectable()
 @JobHandler(EventType.TerritoryChanged)
-export class TerritoryChangedHandler implements JobProcessor<EventEnvelope<TerritoryChangedPayload>> {
+export class TerritoryChangedHandler implements JobProcessor<EventEnvelope<EventPayload<EventType.TerritoryChanged>>> {
   constructor(private readonly dataSource: DataSource) {}
 
-  async handle(event: EventEnvelope<TerritoryChangedPayload>): Promise<void> {
+  async handle(event: EventEnvelope<EventPayload<EventType.TerritoryChanged>>): Promise<void> {
     await applyTerritorySnapshots(this.dataSource, event.payload.units);
   }
 }

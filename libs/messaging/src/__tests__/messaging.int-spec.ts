@@ -8,10 +8,11 @@ import { ensureDatabase, runMigrations, serviceDataSourceOptions, withDatabase }
 import { testInfrastructure, waitFor, workerDatabasePrefix } from '#libs/testing';
 import {
   CreateOutboxAndInbox1796000000000, EventType, Inbox, JobHandler, MessagingModule, Outbox, OutboxRelay, PermanentJobError,
-  QueueName, QueueRegistry, ServiceName, jobsOfQueue, queuesOwnedBy, type EventEnvelope, type JobProcessor,
+  QueueName, QueueRegistry, ServiceName, jobsOfQueue, queuesOwnedBy, type EventEnvelope, type EventPayload, type JobProcessor,
 } from '../index.js';
 
-type TestPayload = { units: []; behaviour?: 'fail-once' | 'permanent' };
+/** territory.changed's payload with the behaviour this test asks of its handler (the catalogue has no such field). */
+type TestPayload = EventPayload<EventType.TerritoryChanged> & { behaviour?: 'fail-once' | 'permanent' };
 
 /** Counts attempts in memory and records processed events in the database, deduplicated by the inbox. */
 @Injectable()

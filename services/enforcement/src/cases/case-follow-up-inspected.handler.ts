@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EventType, Inbox, JobHandler, type CaseFollowUpInspectedPayload, type EventEnvelope, type JobProcessor } from '#libs/messaging';
+import { EventType, Inbox, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor } from '#libs/messaging';
 
 /**
  * households reports the inspection that answered a case's follow-up request (`case-follow-up.inspected`): it is kept on
@@ -9,12 +9,12 @@ import { EventType, Inbox, JobHandler, type CaseFollowUpInspectedPayload, type E
  */
 @Injectable()
 @JobHandler(EventType.CaseFollowUpInspected)
-export class CaseFollowUpInspectedHandler implements JobProcessor<EventEnvelope<CaseFollowUpInspectedPayload>> {
+export class CaseFollowUpInspectedHandler implements JobProcessor<EventEnvelope<EventPayload<EventType.CaseFollowUpInspected>>> {
   private readonly logger = new Logger(CaseFollowUpInspectedHandler.name);
 
   constructor(private readonly inbox: Inbox) {}
 
-  async handle(event: EventEnvelope<CaseFollowUpInspectedPayload>): Promise<void> {
+  async handle(event: EventEnvelope<EventPayload<EventType.CaseFollowUpInspected>>): Promise<void> {
     const report = event.payload;
     await this.inbox.once('cases:follow-up-inspected', event.id, async (manager) => {
       const updated: unknown[] = await manager.query(

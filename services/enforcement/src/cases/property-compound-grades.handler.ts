@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { monthStart } from '#libs/calendar';
-import { EventType, JobHandler, type EventEnvelope, type JobProcessor, type PropertyCompoundGradesSummarisedPayload } from '#libs/messaging';
+import { EventType, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor } from '#libs/messaging';
 
 /**
  * Keeps property_compound_grades from households' `property-compound-grades.summarised`. The counts are overwritten,
@@ -9,10 +9,10 @@ import { EventType, JobHandler, type EventEnvelope, type JobProcessor, type Prop
  */
 @Injectable()
 @JobHandler(EventType.PropertyCompoundGradesSummarised)
-export class PropertyCompoundGradesHandler implements JobProcessor<EventEnvelope<PropertyCompoundGradesSummarisedPayload>> {
+export class PropertyCompoundGradesHandler implements JobProcessor<EventEnvelope<EventPayload<EventType.PropertyCompoundGradesSummarised>>> {
   constructor(private readonly dataSource: DataSource) {}
 
-  async handle(event: EventEnvelope<PropertyCompoundGradesSummarisedPayload>): Promise<void> {
+  async handle(event: EventEnvelope<EventPayload<EventType.PropertyCompoundGradesSummarised>>): Promise<void> {
     const { month, compounds } = event.payload;
     if (compounds.length === 0) return;
     await this.dataSource.query(

@@ -1,6 +1,9 @@
+import ical, { ICalCalendarMethod, ICalEventStatus, ICalEventTransparency, escape, foldLines, formatDate } from 'ical-generator';
+
 /**
- * A small RFC 5545 writer: CRLF line ends, content lines folded at 75 octets (never inside a UTF-8 character),
- * TEXT values escaped, DATE-TIME values in UTC.
+ * The bureau calendar feed in RFC 5545, written by ical-generator: CRLF line ends, content lines folded at 75 octets
+ * (never inside a UTF-8 character), TEXT values escaped, DATE-TIME values in UTC. The helpers below are ical-generator's
+ * own, under the names the feed's tests use.
  */
 
 export interface CalendarEvent {
@@ -15,57 +18,42 @@ export interface CalendarEvent {
   cancelled: boolean;
 }
 
+/** A TEXT value, escaped as ical-generator escapes it (outside quoted parameters). */
 export function escapeText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n');
+  return escape(value, false);
 }
 
+/** A DATE-TIME value in UTC (`20360310T010203Z`). */
 export function utcDateTime(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return formatDate(null, date);
 }
 
-/** Folds one content line: at most 75 octets per physical line, continuations start with a space. */
+/** Folds content lines: at most 75 octets per physical line, continuations start with a space. */
 export function foldLine(line: string): string {
-  const parts: string[] = [];
-  let current = '';
-  let octets = 0;
-  for (const char of line) {
-    const size = Buffer.byteLength(char, 'utf8');
-    const limit = parts.length === 0 ? 75 : 74;
-    if (octets + size > limit) {
-      parts.push(current);
-      current = '';
-      octets = 0;
-    }
-    current += char;
-    octets += size;
-  }
-  parts.push(current);
-  return parts.join('\r\n ');
+  return foldLines(line);
 }
 
 export function serializeCalendar(name: string, events: readonly CalendarEvent[]): string {
-  const lines = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//Yinzhou waste sorting//enforcement joint actions//ZH',
-    'CALSCALE:GREGORIAN',
-    'METHOD:PUBLISH',
-    `X-WR-CALNAME:${escapeText(name)}`,
-  ];
+  const calendar = ical({
+    name,
+    prodId: '//Yinzhou waste sorting//enforcement joint actions//ZH',
+    method: ICalCalendarMethod.PUBLISH,
+    scale: 'GREGORIAN',
+  });
   for (const event of events) {
-    lines.push(
-      'BEGIN:VEVENT',
-      `UID:${event.uid}`,
-      `DTSTAMP:${utcDateTime(event.stamp)}`,
-      `SEQUENCE:${event.sequence}`,
-      `DTSTART:${utcDateTime(event.start)}`,
-      `DTEND:${utcDateTime(event.end)}`,
-      `SUMMARY:${escapeText(event.summary)}`,
-    );
-    if (event.location) lines.push(`LOCATION:${escapeText(event.location)}`);
-    if (event.description) lines.push(`DESCRIPTION:${escapeText(event.description)}`);
-    lines.push(`STATUS:${event.cancelled ? 'CANCELLED' : 'CONFIRMED'}`, 'TRANSP:OPAQUE', 'END:VEVENT');
+    calendar.createEvent({
+      id: event.uid,
+      sequence: event.sequence,
+      stamp: event.stamp,
+      start: event.start,
+      end: event.end,
+      summary: event.summary,
+      location: event.location || null,
+      description: event.description || null,
+      status: event.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+      transparency: ICalEventTransparency.OPAQUE,
+    });
   }
-  lines.push('END:VCALENDAR');
-  return lines.map(foldLine).join('\r\n') + '\r\n';
+  // Every content line ends with CRLF (RFC 5545 §3.1), the last one too; ical-generator leaves the last one bare.
+  return `${calendar.toString()}\r\n`;
 }

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Role, isWithinScope, type Caller } from '#libs/auth';
 import { SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
-import { EventType, Outbox, type ActionFindingRecordedPayload } from '#libs/messaging';
+import { EventType, Outbox, type EventPayload } from '#libs/messaging';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { Idempotency } from '#libs/idempotency';
 import { Territory } from '#libs/territory';
@@ -511,7 +511,7 @@ export class JointActionService {
         [actionId, kind, input.householdId ?? null, input.propertyCompanyId ?? null, input.orgUnitId ?? null, input.category, description, photoIds, caller.userId],
       );
       if (kind === FindingTargetKind.HOUSEHOLD) {
-        const payload: ActionFindingRecordedPayload = {
+        const payload: EventPayload<EventType.ActionFindingRecorded> = {
           findingId: inserted.id, actionId, householdId: inserted.householdId, targetUnitIds: action.targetUnits.map((t) => t.id), category: inserted.category, description,
           photoIds, recordedAt: inserted.recordedAt.toISOString(),
         };

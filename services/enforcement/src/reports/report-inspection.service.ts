@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
-import { EventType, Outbox, OutboxRelay, type ReportInspectionRecordedPayload } from '#libs/messaging';
+import { EventType, Outbox, OutboxRelay, type EventPayload } from '#libs/messaging';
 import { findCopiedHousehold } from '../cases/household-copy.js';
 import { ReportEvidenceKind, type ReportStatus } from './report-enums.js';
 import { ISSUE_OF_CATEGORY, InspectionIssue, InspectionResult, type RecordInspectionFromReportInput } from './report-inspection.models.js';
@@ -90,9 +90,9 @@ export class ReportInspectionService {
         this.checkUsable(now);
         throw alreadyEvidence(report.id);
       }
-      const payload: ReportInspectionRecordedPayload = {
+      const payload: EventPayload<EventType.ReportInspectionRecorded> = {
         inspectionId: taken.inspectionId, citizenReportId: report.id, householdId: household.id, compoundId: household.compoundId,
-        kind: 'PATROL', result: input.result as ReportInspectionRecordedPayload['result'], issues,
+        kind: 'PATROL', result: input.result as EventPayload<EventType.ReportInspectionRecorded>['result'], issues,
         inspectedAt: report.submittedAt.toISOString(), photoIds: report.photoIds,
         note: `市民举报经核实（${report.categoryNameZh}）${note ? `：${note}` : ''}`, recordedBy: caller.userId,
       };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EventType, JobHandler, type EventEnvelope, type JobProcessor, type WorkUnitBranchesChangedPayload } from '#libs/messaging';
+import { EventType, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor } from '#libs/messaging';
 
 /**
  * Keeps households' copies of members' work-unit branches and of those branches' secretary posts (dual supervision:
@@ -9,10 +9,10 @@ import { EventType, JobHandler, type EventEnvelope, type JobProcessor, type Work
  */
 @Injectable()
 @JobHandler(EventType.WorkUnitBranchesChanged)
-export class WorkUnitBranchesChangedHandler implements JobProcessor<EventEnvelope<WorkUnitBranchesChangedPayload>> {
+export class WorkUnitBranchesChangedHandler implements JobProcessor<EventEnvelope<EventPayload<EventType.WorkUnitBranchesChanged>>> {
   constructor(private readonly dataSource: DataSource) {}
 
-  async handle(event: EventEnvelope<WorkUnitBranchesChangedPayload>): Promise<void> {
+  async handle(event: EventEnvelope<EventPayload<EventType.WorkUnitBranchesChanged>>): Promise<void> {
     const { members = [], branches = [] } = event.payload;
     await this.dataSource.transaction(async (manager) => {
       if (members.length > 0) {

@@ -1,8 +1,11 @@
+import { CsvError, parse } from 'csv-parse/sync';
+
 /**
- * A small RFC 4180 CSV parser (no CSV package is installed): comma-separated fields, fields in double quotes may hold
- * commas, CR/LF line breaks and doubled quotes (""), records end with CRLF or LF (a lone CR too), a UTF-8 byte-order
- * mark is dropped, and a final line break adds no record. Each record carries the physical line it starts on (1-based),
- * so errors can name it. A quote inside an unquoted field, text after a closing quote, or a quote left open is an error.
+ * RFC 4180 CSV through csv-parse: comma-separated fields, fields in double quotes may hold commas, CR/LF line breaks
+ * and doubled quotes (""), records end with CRLF, LF or a lone CR (mixed in one file too: exports pass through
+ * spreadsheets), a UTF-8 byte-order mark is dropped, and a final line break adds no record. Each record carries the
+ * physical line it starts on (1-based), so errors can name it. A quote inside an unquoted field, text after a closing
+ * quote, or a quote left open is an error.
  */
 export interface CsvRecord {
   line: number;
@@ -15,55 +18,38 @@ export class CsvSyntaxError extends Error {
   }
 }
 
+/** What a station clerk reads for csv-parse's error codes (its own messages speak of parser internals). */
+const SYNTAX_MESSAGES: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed',
+  CSV_INVALID_CLOSING_QUOTE: 'text after a closing quote',
+  INVALID_OPENING_QUOTE: 'a quote inside an unquoted field',
+};
+
+const LINE_BREAK = /\r\n|\r|\n/g;
+
 export function parseCsv(text: string): CsvRecord[] {
-  const input = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let line = 1;
-  let recordLine = 1;
-  let i = 0;
-  let fieldStarted = false;
-  const endField = () => { fields.push(field); field = ''; fieldStarted = false; };
-  const endRecord = () => { endField(); records.push({ line: recordLine, fields }); fields = []; recordLine = line; };
-  while (i < input.length) {
-    const char = input[i];
-    if (char === '"' && !fieldStarted && field === '') {
-      // A quoted field.
-      const startLine = line;
-      i++;
-      for (;;) {
-        if (i >= input.length) throw new CsvSyntaxError(startLine, 'a quoted field is never closed');
-        const c = input[i];
-        if (c === '"') {
-          if (input[i + 1] === '"') { field += '"'; i += 2; continue; }
-          i++;
-          break;
-        }
-        if (c === '\r' && input[i + 1] === '\n') { field += '\r\n'; i += 2; line++; continue; }
-        if (c === '\n' || c === '\r') line++;
-        field += c;
-        i++;
-      }
-      fieldStarted = true;
-      const next = input[i];
-      if (next !== undefined && next !== ',' && next !== '\r' && next !== '\n') {
-        throw new CsvSyntaxError(line, 'text after a closing quote');
-      }
-      continue;
+  let parsed: { record: string[]; raw: string }[];
+  try {
+    // With `raw`, csv-parse gives { record, raw } per record; its type declarations leave that option's shape out.
+    parsed = parse(text, {
+      bom: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      relax_column_count: true,
+      skip_empty_lines: false,
+      raw: true,
+    }) as unknown as { record: string[]; raw: string }[];
+  } catch (error) {
+    if (error instanceof CsvError) {
+      const line = typeof error.lines === 'number' ? error.lines : 1;
+      throw new CsvSyntaxError(line, SYNTAX_MESSAGES[error.code] ?? 'the file is not valid CSV');
     }
-    if (char === ',') { endField(); i++; continue; }
-    if (char === '\r' || char === '\n') {
-      i += char === '\r' && input[i + 1] === '\n' ? 2 : 1;
-      line++;
-      endRecord();
-      continue;
-    }
-    if (char === '"') throw new CsvSyntaxError(line, 'a quote inside an unquoted field');
-    field += char;
-    fieldStarted = true;
-    i++;
+    throw error;
   }
-  if (field !== '' || fieldStarted || fields.length > 0) endRecord();
-  return records;
+  // csv-parse counts lines where a record ends; a record's first line follows from the line breaks of those before it.
+  let line = 1;
+  return parsed.map(({ record, raw }) => {
+    const start = line;
+    line += raw.match(LINE_BREAK)?.length ?? 0;
+    return { line: start, fields: record };
+  });
 }

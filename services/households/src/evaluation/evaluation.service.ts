@@ -5,7 +5,7 @@ import { canSeeHousehold, isWithinScope, type Caller } from '#libs/auth';
 import { monthStart, parseMonth, shanghaiMonth } from '#libs/calendar';
 import { DomainError } from '#libs/errors';
 import {
-  EventType, JobName, Outbox, OutboxRelay, PermanentJobError, QueueName, QueueRegistry, type EvaluationRequestedPayload,
+  EventType, JobName, Outbox, OutboxRelay, PermanentJobError, QueueName, QueueRegistry, type EventPayload,
 } from '#libs/messaging';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { SqlParams } from '#libs/database';
@@ -76,7 +76,7 @@ export class EvaluationService {
         return existing;
       }
       await manager.query(`INSERT INTO evaluation_chunk (run_id, unit_id) SELECT $1, unnest($2::uuid[])`, [created.id, chunkUnits]);
-      const payload: EvaluationRequestedPayload = { runId: created.id };
+      const payload: EventPayload<EventType.EvaluationRequested> = { runId: created.id };
       await this.outbox.record(manager, [{ type: EventType.EvaluationRequested, payload }]);
       return created;
     });

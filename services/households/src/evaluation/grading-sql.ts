@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { monthStart, previousMonth } from '#libs/calendar';
-import { EventType, outboxInsertFrom, PROPERTY_COMPOUNDS_PER_EVENT, type MonthlyEvaluationCompletedPayload, type Outbox } from '#libs/messaging';
+import { EventType, outboxInsertFrom, PROPERTY_COMPOUNDS_PER_EVENT, type EventPayload, type Outbox } from '#libs/messaging';
 import { maskNameSql } from '#libs/privacy';
 import { DistrictRuleSets, type RuleSetRow as DistrictRuleSet } from '#libs/rule-sets';
 import { OBJECTION_WINDOW_DAYS_SQL, closeObjectionWindow } from '../objections/objection-window.js';
@@ -188,7 +188,7 @@ export async function announceMonth(manager: EntityManager, outbox: Outbox, dist
       WHERE g.month = $1 AND h.compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[$2::uuid])`,
     [monthStart(month), districtId],
   );
-  const payload: MonthlyEvaluationCompletedPayload = {
+  const payload: EventPayload<EventType.MonthlyEvaluationCompleted> = {
     month,
     districtId,
     runId,

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EventType, Inbox, JobHandler, type ActionFindingRecordedPayload, type EventEnvelope, type JobProcessor } from '#libs/messaging';
+import { EventType, Inbox, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor } from '#libs/messaging';
 import { InspectionIssue, InspectionKind, InspectionResult } from './inspection-enums.js';
 
 /** The inspection issue each enforcement finding category stands for. */
@@ -17,12 +17,12 @@ const ISSUE_OF_CATEGORY: Record<string, InspectionIssue> = {
  */
 @Injectable()
 @JobHandler(EventType.ActionFindingRecorded)
-export class ActionFindingRecordedHandler implements JobProcessor<EventEnvelope<ActionFindingRecordedPayload>> {
+export class ActionFindingRecordedHandler implements JobProcessor<EventEnvelope<EventPayload<EventType.ActionFindingRecorded>>> {
   private readonly logger = new Logger(ActionFindingRecordedHandler.name);
 
   constructor(private readonly inbox: Inbox) {}
 
-  async handle(event: EventEnvelope<ActionFindingRecordedPayload>): Promise<void> {
+  async handle(event: EventEnvelope<EventPayload<EventType.ActionFindingRecorded>>): Promise<void> {
     const finding = event.payload;
     await this.inbox.once('inspections:action-finding', event.id, async (manager) => {
       const inserted: unknown[] = await manager.query(

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EventType, Inbox, JobHandler, type CaseFollowUpRequestedPayload, type EventEnvelope, type JobProcessor } from '#libs/messaging';
+import { EventType, Inbox, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor } from '#libs/messaging';
 import { fulfilFollowUpRequests } from './case-follow-up.sql.js';
 
 /**
@@ -10,12 +10,12 @@ import { fulfilFollowUpRequests } from './case-follow-up.sql.js';
  */
 @Injectable()
 @JobHandler(EventType.CaseFollowUpRequested)
-export class CaseFollowUpRequestedHandler implements JobProcessor<EventEnvelope<CaseFollowUpRequestedPayload>> {
+export class CaseFollowUpRequestedHandler implements JobProcessor<EventEnvelope<EventPayload<EventType.CaseFollowUpRequested>>> {
   private readonly logger = new Logger(CaseFollowUpRequestedHandler.name);
 
   constructor(private readonly inbox: Inbox) {}
 
-  async handle(event: EventEnvelope<CaseFollowUpRequestedPayload>): Promise<void> {
+  async handle(event: EventEnvelope<EventPayload<EventType.CaseFollowUpRequested>>): Promise<void> {
     const request = event.payload;
     await this.inbox.once('inspections:case-follow-up-requested', event.id, async (manager) => {
       const inserted: unknown[] = await manager.query(

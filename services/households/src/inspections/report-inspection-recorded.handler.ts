@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EventType, Inbox, JobHandler, type EventEnvelope, type JobProcessor, type ReportInspectionRecordedPayload } from '#libs/messaging';
+import { EventType, Inbox, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor } from '#libs/messaging';
 
 /**
  * A handler made a verified citizen report evidence against a household (`report-inspection.recorded`): it is recorded
@@ -10,12 +10,12 @@ import { EventType, Inbox, JobHandler, type EventEnvelope, type JobProcessor, ty
  */
 @Injectable()
 @JobHandler(EventType.ReportInspectionRecorded)
-export class ReportInspectionRecordedHandler implements JobProcessor<EventEnvelope<ReportInspectionRecordedPayload>> {
+export class ReportInspectionRecordedHandler implements JobProcessor<EventEnvelope<EventPayload<EventType.ReportInspectionRecorded>>> {
   private readonly logger = new Logger(ReportInspectionRecordedHandler.name);
 
   constructor(private readonly inbox: Inbox) {}
 
-  async handle(event: EventEnvelope<ReportInspectionRecordedPayload>): Promise<void> {
+  async handle(event: EventEnvelope<EventPayload<EventType.ReportInspectionRecorded>>): Promise<void> {
     const recorded = event.payload;
     await this.inbox.once('inspections:report-inspection', event.id, async (manager) => {
       const inserted: unknown[] = await manager.query(

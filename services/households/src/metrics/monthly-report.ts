@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import { METRICS, MetricUnit, type MetricDefinition, type MetricFigure, type MetricKey, type UnitMetrics } from './metric-definitions.js';
 
 /**
@@ -106,10 +107,6 @@ function textCell(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-/** RFC 4180: a field holding a comma, quote, CR or LF is quoted, its quotes doubled. */
-function csvField(field: string): string {
-  return /[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
-}
 
 function csvRows(unit: UnitMetrics): string[][] {
   return METRICS.map((metric) => {
@@ -139,7 +136,9 @@ function csvRows(unit: UnitMetrics): string[][] {
 export function renderReportCsv(report: StreetMonthlyReport): string {
   checkReport(report);
   const rows: string[][] = [[...CSV_HEADER], ...csvRows(report.street), ...report.units.flatMap(csvRows)];
-  return `\uFEFF${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
+  // RFC 4180 quoting: csv-stringify quotes a field holding a comma, a quote or the record delimiter (CRLF); a lone CR or
+  // LF inside a text must be quoted as well, or a reader would start a new record there.
+  return stringify(rows, { bom: true, record_delimiter: 'windows', quoted_match: /[\r\n]/ });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { monthStart } from '#libs/calendar';
-import { EventType, type GradeObjectionStatus, type ObjectionWindowClosedPayload, type Outbox } from '#libs/messaging';
+import { EventType, type GradeObjectionStatus, type EventPayload, type Outbox } from '#libs/messaging';
 
 /** Days residents have to object once a district's month is published, for a district that set none. */
 export const DEFAULT_OBJECTION_WINDOW_DAYS = 7;
@@ -39,7 +39,7 @@ export async function closeObjectionWindow(manager: EntityManager, outbox: Outbo
   );
   // Read as the outbox's event times are read, so a correction's time equals its grade event's occurredAt exactly.
   const objections = rows.map((row) => ({ ...row, correctedAt: row.correctedAt?.toISOString() ?? null }));
-  const payload: ObjectionWindowClosedPayload = { districtId, month, closedAt: closed[0].closedAt.toISOString(), objections };
+  const payload: EventPayload<EventType.ObjectionWindowClosed> = { districtId, month, closedAt: closed[0].closedAt.toISOString(), objections };
   await outbox.record(manager, [{ type: EventType.ObjectionWindowClosed, payload }]);
   return true;
 }

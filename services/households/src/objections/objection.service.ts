@@ -5,7 +5,7 @@ import { canSeeHousehold, type Caller } from '#libs/auth';
 import { monthStart, parseMonth } from '#libs/calendar';
 import { SqlParams, isPostgresError, PostgresErrorCode } from '#libs/database';
 import { DomainError } from '#libs/errors';
-import { EventType, Outbox, OutboxRelay, type GradeObjectionDecidedPayload } from '#libs/messaging';
+import { EventType, Outbox, OutboxRelay, type EventPayload } from '#libs/messaging';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { Territory } from '#libs/territory';
 import { GRADING_RULE_SETS, gradeAndPublishChunk } from '../evaluation/grading-sql.js';
@@ -146,7 +146,7 @@ export class ObjectionService {
           setAside, correctedAt,
         ],
       );
-      const payload: GradeObjectionDecidedPayload = {
+      const payload: EventPayload<EventType.GradeObjectionDecided> = {
         districtId: objection.districtId, month: objection.month, objectionId: id, householdId: objection.householdId,
         status: decided.status, correctedAt: correctedAt?.toISOString() ?? null,
       };

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { applyInstitutionSnapshots } from '#libs/institutions';
 import { DomainError } from '#libs/errors';
-import { EventType, JobHandler, type EventEnvelope, type InstitutionsChangedPayload, type JobProcessor } from '#libs/messaging';
+import { EventType, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor } from '#libs/messaging';
 import { Occupation } from './registry-enums.js';
 
 /**
@@ -44,10 +44,10 @@ export async function requireResidentInstitution(
 /** Keeps households' copy of organization's institutions (id, kind, name), against which residents' institutions are checked. */
 @Injectable()
 @JobHandler(EventType.InstitutionsChanged)
-export class InstitutionsChangedHandler implements JobProcessor<EventEnvelope<InstitutionsChangedPayload>> {
+export class InstitutionsChangedHandler implements JobProcessor<EventEnvelope<EventPayload<EventType.InstitutionsChanged>>> {
   constructor(private readonly dataSource: DataSource) {}
 
-  async handle(event: EventEnvelope<InstitutionsChangedPayload>): Promise<void> {
+  async handle(event: EventEnvelope<EventPayload<EventType.InstitutionsChanged>>): Promise<void> {
     await applyInstitutionSnapshots(this.dataSource, event.payload.institutions);
   }
 }

@@ -4,8 +4,7 @@ import { DataSource } from 'typeorm';
 import { monthStart } from '#libs/calendar';
 import { applyInstitutionSnapshots } from '#libs/institutions';
 import {
-  EventType, JobHandler, type EventEnvelope, type HouseholdGradesPublishedPayload, type InstitutionsChangedPayload, type JobProcessor,
-  type MonthlyEvaluationCompletedPayload,
+  EventType, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor,
 } from '#libs/messaging';
 import { NoticeGenerator } from '../notices/notice-generator.js';
 import { gradeCopiesPurged } from '../retention/retention-sql.js';
@@ -54,7 +53,7 @@ DELETE FROM graded_resident r USING stored s
 
 @Injectable()
 @JobHandler(EventType.HouseholdGradesPublished)
-export class HouseholdGradesPublishedHandler implements JobProcessor<EventEnvelope<HouseholdGradesPublishedPayload>> {
+export class HouseholdGradesPublishedHandler implements JobProcessor<EventEnvelope<EventPayload<EventType.HouseholdGradesPublished>>> {
   private readonly logger = new Logger(HouseholdGradesPublishedHandler.name);
 
   constructor(
@@ -62,7 +61,7 @@ export class HouseholdGradesPublishedHandler implements JobProcessor<EventEnvelo
     private readonly notices: NoticeGenerator,
   ) {}
 
-  async handle(event: EventEnvelope<HouseholdGradesPublishedPayload>): Promise<void> {
+  async handle(event: EventEnvelope<EventPayload<EventType.HouseholdGradesPublished>>): Promise<void> {
     // A month whose grade copies were deleted under the retention period stays deleted (retention/retention-sql.ts).
     // The log line names no one: the event id, a count and the month.
     if (await gradeCopiesPurged(this.dataSource, event.payload.month)) {
@@ -86,13 +85,13 @@ export class HouseholdGradesPublishedHandler implements JobProcessor<EventEnvelo
 /** Notes a district's month as complete, with how many households it has, and generates its notices when it can. */
 @Injectable()
 @JobHandler(EventType.MonthlyEvaluationCompleted)
-export class MonthlyEvaluationCompletedHandler implements JobProcessor<EventEnvelope<MonthlyEvaluationCompletedPayload>> {
+export class MonthlyEvaluationCompletedHandler implements JobProcessor<EventEnvelope<EventPayload<EventType.MonthlyEvaluationCompleted>>> {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly notices: NoticeGenerator,
   ) {}
 
-  async handle(event: EventEnvelope<MonthlyEvaluationCompletedPayload>): Promise<void> {
+  async handle(event: EventEnvelope<EventPayload<EventType.MonthlyEvaluationCompleted>>): Promise<void> {
     const { districtId, month, households, graded } = event.payload;
     // Its grades would be ignored (retention), so the month would wait for them for ever.
     if (await gradeCopiesPurged(this.dataSource, month)) return;
@@ -108,13 +107,13 @@ export class MonthlyEvaluationCompletedHandler implements JobProcessor<EventEnve
 /** Keeps the copy of organization's institutions (their names go into notices); notices held for one not known yet are made. */
 @Injectable()
 @JobHandler(EventType.InstitutionsChanged)
-export class InstitutionsChangedHandler implements JobProcessor<EventEnvelope<InstitutionsChangedPayload>> {
+export class InstitutionsChangedHandler implements JobProcessor<EventEnvelope<EventPayload<EventType.InstitutionsChanged>>> {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly notices: NoticeGenerator,
   ) {}
 
-  async handle(event: EventEnvelope<InstitutionsChangedPayload>): Promise<void> {
+  async handle(event: EventEnvelope<EventPayload<EventType.InstitutionsChanged>>): Promise<void> {
     await applyInstitutionSnapshots(this.dataSource, event.payload.institutions);
     await this.notices.generateWaitingMonths();
     await this.notices.releaseHeldForKnownInstitutions();

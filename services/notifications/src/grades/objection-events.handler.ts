@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { monthStart } from '#libs/calendar';
 import {
-  EventType, JobHandler, type EventEnvelope, type GradeObjectionDecidedPayload, type JobProcessor, type ObjectionWindowClosedPayload,
+  EventType, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor,
 } from '#libs/messaging';
 import { NoticeGenerator } from '../notices/notice-generator.js';
 
@@ -16,13 +16,13 @@ import { NoticeGenerator } from '../notices/notice-generator.js';
  */
 @Injectable()
 @JobHandler(EventType.ObjectionWindowClosed)
-export class ObjectionWindowClosedHandler implements JobProcessor<EventEnvelope<ObjectionWindowClosedPayload>> {
+export class ObjectionWindowClosedHandler implements JobProcessor<EventEnvelope<EventPayload<EventType.ObjectionWindowClosed>>> {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly notices: NoticeGenerator,
   ) {}
 
-  async handle(event: EventEnvelope<ObjectionWindowClosedPayload>): Promise<void> {
+  async handle(event: EventEnvelope<EventPayload<EventType.ObjectionWindowClosed>>): Promise<void> {
     const { districtId, month, closedAt, objections } = event.payload;
     await this.dataSource.transaction(async (manager) => {
       await manager.query(
@@ -49,13 +49,13 @@ export class ObjectionWindowClosedHandler implements JobProcessor<EventEnvelope<
  */
 @Injectable()
 @JobHandler(EventType.GradeObjectionDecided)
-export class GradeObjectionDecidedHandler implements JobProcessor<EventEnvelope<GradeObjectionDecidedPayload>> {
+export class GradeObjectionDecidedHandler implements JobProcessor<EventEnvelope<EventPayload<EventType.GradeObjectionDecided>>> {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly notices: NoticeGenerator,
   ) {}
 
-  async handle(event: EventEnvelope<GradeObjectionDecidedPayload>): Promise<void> {
+  async handle(event: EventEnvelope<EventPayload<EventType.GradeObjectionDecided>>): Promise<void> {
     const { districtId, month, householdId, objectionId, correctedAt } = event.payload;
     await this.dataSource.query(
       `INSERT INTO objection_hold (month, household_id, district_id, objection_id, decided_at, correction_at)

@@ -1,5 +1,5 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 
 /**
  * Where webhooks may go. A webhook URL is chosen by an outsider, so without these checks the platform would POST
@@ -88,10 +88,16 @@ function hostRefused(host: string): WebhookUrlError {
   return new WebhookUrlError('URL_NOT_ALLOWED', `${host} must resolve, and only to public internet addresses; webhooks go only there`);
 }
 
+/** BlockList matches an IPv4 address and its IPv4-mapped form either way round: `::ffff:7f00:1` is `127.0.0.1`. */
 function isAllowlisted(address: string, allowed: ReadonlySet<string>): boolean {
-  const canonical = canonicalIp(address);
-  for (const entry of allowed) if (isIP(entry) && canonicalIp(entry) === canonical) return true;
-  return false;
+  const target = plainIp(address);
+  if (!target) return false;
+  const list = new BlockList();
+  for (const entry of allowed) {
+    const ip = plainIp(entry);
+    if (ip) list.addAddress(ip.address, ip.family);
+  }
+  return list.check(target.address, target.family);
 }
 
 async function systemLookup(hostname: string) {
@@ -108,132 +114,93 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   ]);
 }
 
-interface Range {
-  bytes: number[];
-  bits: number;
+/**
+ * Address ranges as node's BlockList holds them: it parses addresses by the standards (`::1.2.3.4` is IPv4-compatible,
+ * not IPv4-mapped; zone ids are dropped) and compares bytes, so no address text is ever compared here.
+ */
+interface Ranges {
+  list: BlockList;
   kind: string;
 }
 
-function v4(cidr: string, kind: string): Range {
-  const [address, bits] = cidr.split('/');
-  return { bytes: address.split('.').map(Number), bits: Number(bits), kind };
-}
-
-function v6(cidr: string, kind: string): Range {
-  const [address, bits] = cidr.split('/');
-  return { bytes: [...parseIpv6(address)!], bits: Number(bits), kind };
+function ranges(family: 'ipv4' | 'ipv6', cidrs: readonly string[], kind: string): Ranges {
+  const list = new BlockList();
+  for (const cidr of cidrs) {
+    const [network, bits] = cidr.split('/');
+    list.addSubnet(network, Number(bits), family);
+  }
+  return { list, kind };
 }
 
 /** IPv4 ranges that are not the public internet (RFC 6890 and friends). */
-const IPV4_INTERNAL: Range[] = [
-  v4('0.0.0.0/8', 'a "this network" address'),
-  v4('10.0.0.0/8', 'a private address'),
-  v4('100.64.0.0/10', 'a carrier-grade NAT address'),
-  v4('127.0.0.0/8', 'a loopback address'),
-  v4('169.254.0.0/16', 'a link-local address (cloud metadata lives there)'),
-  v4('172.16.0.0/12', 'a private address'),
-  v4('192.0.0.0/24', 'a reserved address'),
-  v4('192.0.2.0/24', 'a documentation address'),
-  v4('192.88.99.0/24', 'a reserved address'),
-  v4('192.168.0.0/16', 'a private address'),
-  v4('198.18.0.0/15', 'a benchmarking address'),
-  v4('198.51.100.0/24', 'a documentation address'),
-  v4('203.0.113.0/24', 'a documentation address'),
-  v4('224.0.0.0/4', 'a multicast address'),
-  v4('240.0.0.0/4', 'a reserved address'),
+const IPV4_INTERNAL: readonly [string, string][] = [
+  ['0.0.0.0/8', 'a "this network" address'],
+  ['10.0.0.0/8', 'a private address'],
+  ['100.64.0.0/10', 'a carrier-grade NAT address'],
+  ['127.0.0.0/8', 'a loopback address'],
+  ['169.254.0.0/16', 'a link-local address (cloud metadata lives there)'],
+  ['172.16.0.0/12', 'a private address'],
+  ['192.0.0.0/24', 'a reserved address'],
+  ['192.0.2.0/24', 'a documentation address'],
+  ['192.88.99.0/24', 'a reserved address'],
+  ['192.168.0.0/16', 'a private address'],
+  ['198.18.0.0/15', 'a benchmarking address'],
+  ['198.51.100.0/24', 'a documentation address'],
+  ['203.0.113.0/24', 'a documentation address'],
+  ['224.0.0.0/4', 'a multicast address'],
+  ['240.0.0.0/4', 'a reserved address'],
 ];
 
 /** IPv6 ranges that are not the public internet; those embedding an IPv4 address are judged by it instead. */
-const IPV6_INTERNAL: Range[] = [
-  v6('::/128', 'the unspecified address'),
-  v6('::1/128', 'a loopback address'),
-  v6('::/96', 'a reserved (IPv4-compatible) address'),
-  v6('64:ff9b:1::/48', 'a local-use NAT64 address'),
-  v6('100::/64', 'a discard-only address'),
-  v6('2001::/23', 'a reserved (IETF protocol) address'),
-  v6('2001:db8::/32', 'a documentation address'),
-  v6('fc00::/7', 'a unique-local (private) address'),
-  v6('fe80::/10', 'a link-local address'),
-  v6('fec0::/10', 'a site-local address'),
-  v6('ff00::/8', 'a multicast address'),
+const IPV6_INTERNAL: readonly [string, string][] = [
+  ['::/128', 'the unspecified address'],
+  ['::1/128', 'a loopback address'],
+  ['::/96', 'a reserved (IPv4-compatible) address'],
+  ['64:ff9b:1::/48', 'a local-use NAT64 address'],
+  ['100::/64', 'a discard-only address'],
+  ['2001::/23', 'a reserved (IETF protocol) address'],
+  ['2001:db8::/32', 'a documentation address'],
+  ['fc00::/7', 'a unique-local (private) address'],
+  ['fe80::/10', 'a link-local address'],
+  ['fec0::/10', 'a site-local address'],
+  ['ff00::/8', 'a multicast address'],
 ];
 
-/** IPv6 prefixes that carry an IPv4 address, and where: IPv4-mapped, NAT64, 6to4. */
-const IPV4_CARRIERS: { range: Range; offset: number }[] = [
-  { range: v6('::ffff:0:0/96', ''), offset: 12 },
-  { range: v6('64:ff9b::/96', ''), offset: 12 },
-  { range: v6('2002::/16', ''), offset: 2 },
-];
-
-function inRange(bytes: ArrayLike<number>, range: Range): boolean {
-  let bits = range.bits;
-  for (let i = 0; bits > 0; i++, bits -= 8) {
-    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
-    if ((bytes[i] & mask) !== (range.bytes[i] & mask)) return false;
-  }
-  return true;
+/**
+ * IPv6 prefixes that carry an IPv4 address (IPv4-mapped, NAT64, 6to4): each internal IPv4 range, written inside
+ * each of them, is internal in the same way.
+ */
+function carriedIpv4(cidr: string): string[] {
+  const [network, bits] = cidr.split('/');
+  const [a, b, c, d] = network.split('.').map(Number);
+  const hex = (high: number, low: number) => ((high << 8) | low).toString(16);
+  return [
+    `::ffff:${network}/${96 + Number(bits)}`,
+    `64:ff9b::${network}/${96 + Number(bits)}`,
+    `2002:${hex(a, b)}:${hex(c, d)}::/${16 + Number(bits)}`,
+  ];
 }
+
+const IPV4_RANGES: readonly Ranges[] = IPV4_INTERNAL.map(([cidr, kind]) => ranges('ipv4', [cidr], kind));
+const IPV6_RANGES: readonly Ranges[] = [
+  ...IPV4_INTERNAL.map(([cidr, kind]) => ranges('ipv6', carriedIpv4(cidr), `${kind} in IPv6 form`)),
+  ...IPV6_INTERNAL.map(([cidr, kind]) => ranges('ipv6', [cidr], kind)),
+];
 
 /**
  * What kind of internal address `address` is (loopback, private, link-local, …), or null for a public one.
  * Anything that is not a well-formed IP address counts as internal.
  */
 export function internalAddressKind(address: string): string | null {
-  const bytes = parseIp(address);
-  if (!bytes) return 'not a valid IP address';
-  if (bytes.length === 4) return IPV4_INTERNAL.find((range) => inRange(bytes, range))?.kind ?? null;
-  for (const { range, offset } of IPV4_CARRIERS) {
-    if (inRange(bytes, range)) {
-      const embedded = bytes.slice(offset, offset + 4);
-      const kind = IPV4_INTERNAL.find((r) => inRange(embedded, r))?.kind;
-      return kind ? `${kind} in IPv6 form` : null;
-    }
-  }
-  return IPV6_INTERNAL.find((range) => inRange(bytes, range))?.kind ?? null;
+  const plain = plainIp(address);
+  if (!plain) return 'not a valid IP address';
+  const found = (plain.family === 'ipv4' ? IPV4_RANGES : IPV6_RANGES).find(({ list }) => list.check(plain.address, plain.family));
+  return found?.kind ?? null;
 }
 
-/** The address as bytes (4 or 16), or null when it is not an IP address. */
-export function parseIp(address: string): Uint8Array | null {
-  const plain = address.replace(/^\[(.*)\]$/, '$1');
+/** The address without brackets or zone id, and its family; null when it is not an IP address. */
+function plainIp(address: string): { address: string; family: 'ipv4' | 'ipv6' } | null {
+  const plain = address.replace(/^\[(.*)\]$/, '$1').split('%')[0];
   const family = isIP(plain);
-  if (family === 4) return Uint8Array.from(plain.split('.').map(Number));
-  if (family === 6) return parseIpv6(plain);
-  return null;
-}
-
-/** A canonical text of an IP address, so `::FFFF:7f00:1`, `::ffff:127.0.0.1` and `127.0.0.1` compare equal. */
-export function canonicalIp(address: string): string | null {
-  const bytes = parseIp(address);
-  if (!bytes) return null;
-  const mapped = bytes.length === 16 && inRange(bytes, IPV4_CARRIERS[0].range);
-  return Buffer.from(mapped ? bytes.subarray(12) : bytes).toString('hex');
-}
-
-function parseIpv6(text: string): Uint8Array | null {
-  let address = text.split('%')[0];
-  const bytes = new Uint8Array(16);
-  // A trailing dotted IPv4 part (::ffff:1.2.3.4) stands for the last two groups.
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(address);
-  let tail: number[] = [];
-  if (dotted) {
-    tail = dotted[1].split('.').map(Number);
-    if (tail.some((n) => n > 255)) return null;
-    address = address.slice(0, -dotted[1].length) + '0:0';
-  }
-  const halves = address.split('::');
-  if (halves.length > 2) return null;
-  const groupsOf = (part: string) => (part === '' ? [] : part.split(':'));
-  const head = groupsOf(halves[0]);
-  const rest = halves.length === 2 ? groupsOf(halves[1]) : [];
-  const missing = 8 - head.length - rest.length;
-  if ((halves.length === 1 && missing !== 0) || missing < 0) return null;
-  const groups = [...head, ...Array(halves.length === 2 ? missing : 0).fill('0'), ...rest];
-  for (let i = 0; i < 8; i++) {
-    if (!/^[0-9a-f]{1,4}$/i.test(groups[i])) return null;
-    const value = parseInt(groups[i], 16);
-    bytes[i * 2] = value >> 8;
-    bytes[i * 2 + 1] = value & 0xff;
-  }
-  if (dotted) bytes.set(tail, 12);
-  return bytes;
+  return family === 0 ? null : { address: plain, family: family === 4 ? 'ipv4' : 'ipv6' };
 }

@@ -1,7 +1,9 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 
 /**
- * Standard Webhooks signing (https://www.standardwebhooks.com). A secret is `whsec_` + base64 of 32 random bytes;
+ * Standard Webhooks signing (https://www.standardwebhooks.com), by the standardwebhooks library that receivers are
+ * pointed to for verifying, so the two cannot drift apart. A secret is `whsec_` + base64 of 32 random bytes;
  * the key is those bytes (the base64 after the prefix, decoded). A signature is `v1,` + base64 of
  * HMAC-SHA256(key, "<webhook-id>.<webhook-timestamp>.<body>"); several are joined by spaces, and a receiver accepts
  * the request if any of them verifies (how a secret rotation overlaps).
@@ -17,16 +19,16 @@ export function secretPrefix(secret: string): string {
   return secret.slice(0, SECRET_PREFIX.length + 4);
 }
 
-function keyOf(secret: string): Buffer {
+/** The library takes any string as a secret; ours are always `whsec_` with a key, and anything else is a bug. */
+function checkSecret(secret: string): void {
   if (!secret.startsWith(SECRET_PREFIX)) throw new Error('not a whsec_ secret');
-  const key = Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64');
-  if (key.length === 0) throw new Error('empty webhook secret');
-  return key;
+  if (Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64').length === 0) throw new Error('empty webhook secret');
 }
 
-/** `v1,<signature>` of one message attempt with one secret. */
+/** `v1,<signature>` of one message attempt with one secret; `timestamp` in Unix seconds. */
 export function signWebhook(secret: string, webhookId: string, timestamp: number, body: string): string {
-  return `v1,${createHmac('sha256', keyOf(secret)).update(`${webhookId}.${timestamp}.${body}`).digest('base64')}`;
+  checkSecret(secret);
+  return new Webhook(secret).sign(webhookId, new Date(timestamp * 1000), body);
 }
 
 /** The `webhook-*` headers of one attempt, signed with every secret given (newest first). */

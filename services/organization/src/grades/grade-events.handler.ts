@@ -4,8 +4,7 @@ import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { monthStart, parseMonth } from '#libs/calendar';
 import {
-  EventType, JobHandler, PermanentJobError, type EventEnvelope, type HouseholdGradesPublishedPayload, type JobProcessor,
-  type MonthlyEvaluationCompletedPayload,
+  EventType, JobHandler, PermanentJobError, type EventEnvelope, type EventPayload, type JobProcessor,
 } from '#libs/messaging';
 import { computeVanguardMonth, recomputeComputedMonths } from '../vanguard/vanguard-sql.js';
 
@@ -16,10 +15,10 @@ import { computeVanguardMonth, recomputeComputedMonths } from '../vanguard/vangu
  */
 @Injectable()
 @JobHandler(EventType.HouseholdGradesPublished)
-export class MemberHouseholdGradeHandler implements JobProcessor<EventEnvelope<HouseholdGradesPublishedPayload>> {
+export class MemberHouseholdGradeHandler implements JobProcessor<EventEnvelope<EventPayload<EventType.HouseholdGradesPublished>>> {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async handle(event: EventEnvelope<HouseholdGradesPublishedPayload>): Promise<void> {
+  async handle(event: EventEnvelope<EventPayload<EventType.HouseholdGradesPublished>>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const written: { id: string }[] = await manager.query(
         `INSERT INTO member_household_grade AS m (party_member_id, month, household_id, status, grade, event_at)
@@ -43,12 +42,12 @@ export class MemberHouseholdGradeHandler implements JobProcessor<EventEnvelope<H
  */
 @Injectable()
 @JobHandler(EventType.MonthlyEvaluationCompleted)
-export class MonthlyEvaluationCompletedHandler implements JobProcessor<EventEnvelope<MonthlyEvaluationCompletedPayload>> {
+export class MonthlyEvaluationCompletedHandler implements JobProcessor<EventEnvelope<EventPayload<EventType.MonthlyEvaluationCompleted>>> {
   private readonly logger = new Logger(MonthlyEvaluationCompletedHandler.name);
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async handle(event: EventEnvelope<MonthlyEvaluationCompletedPayload>, job?: Job): Promise<void> {
+  async handle(event: EventEnvelope<EventPayload<EventType.MonthlyEvaluationCompleted>>, job?: Job): Promise<void> {
     let month: string;
     try {
       month = parseMonth(event.payload.month);

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { planUnits, type DistrictPlan } from '#libs/demo-data';
-import { EventType, Outbox, type InstitutionsChangedPayload, type NewEvent, type TerritoryChangedPayload } from '#libs/messaging';
+import { EventType, Outbox, type EventPayload, type NewEvent } from '#libs/messaging';
 import type { DemoData, DemoDataOptions } from '#libs/platform';
 import { ANNOUNCE_ALL_WORK_UNIT_BRANCHES_SQL } from '../party/work-unit-branches-announcement.js';
 import { seedPartyStructure } from './party-structure.seed.js';
@@ -23,7 +23,7 @@ export const organizationDemoData: DemoData = {
   async seed(dataSource: DataSource, plan: DistrictPlan, options: DemoDataOptions) {
     const units = planUnits(plan);
     await dataSource.transaction(async (manager) => {
-      const inserted: TerritoryChangedPayload['units'] = await manager.query(
+      const inserted: EventPayload<EventType.TerritoryChanged>['units'] = await manager.query(
         `INSERT INTO org_unit (id, kind, code, name, parent_id, path, version)
          SELECT id, kind, code, name, "parentId", path, 1
            FROM jsonb_to_recordset($1::jsonb)
@@ -31,7 +31,7 @@ export const organizationDemoData: DemoData = {
          RETURNING id, parent_id AS "parentId", kind, code, name, path::text[] AS path, version`,
         [JSON.stringify(units)],
       );
-      const institutions: InstitutionsChangedPayload['institutions'] = await manager.query(
+      const institutions: EventPayload<EventType.InstitutionsChanged>['institutions'] = await manager.query(
         `INSERT INTO institution (id, kind, name, credit_code, org_unit_id)
          SELECT id, kind, name, "creditCode", "orgUnitId"
            FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, kind text, name text, "creditCode" text, "orgUnitId" uuid)

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { isWithinScope, requireWithinScope, type Caller } from '#libs/auth';
 import { PostgresErrorCode, SqlParams, isPostgresError, violatedConstraint } from '#libs/database';
 import { DomainError } from '#libs/errors';
-import { EventType, Outbox, OutboxRelay, type TerritoryChangedPayload } from '#libs/messaging';
+import { EventType, Outbox, OutboxRelay, type EventPayload } from '#libs/messaging';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import type { CreateOrgUnitInput } from './dto/create-org-unit.input.js';
 import type { OrgUnitsArgs } from './dto/org-units.args.js';
@@ -155,7 +155,7 @@ export class OrgUnitService {
         await manager.query('SELECT pg_advisory_xact_lock($1)', [TREE_WRITE_LOCK]);
         const outcome = await work(manager);
         if (outcome.changed.length > 0) {
-          const payload: TerritoryChangedPayload = { units: outcome.changed.map(snapshot) };
+          const payload: EventPayload<EventType.TerritoryChanged> = { units: outcome.changed.map(snapshot) };
           await this.outbox.record(manager, [{ type: EventType.TerritoryChanged, payload }]);
         }
         return outcome;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { EventType, JobHandler, type EventEnvelope, type JobProcessor, type PartyMemberCheckInsSummarisedPayload } from '#libs/messaging';
+import { EventType, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor } from '#libs/messaging';
 import { recomputeComputedMonths } from './vanguard-sql.js';
 
 /**
@@ -12,10 +12,10 @@ import { recomputeComputedMonths } from './vanguard-sql.js';
  */
 @Injectable()
 @JobHandler(EventType.PartyMemberCheckInsSummarised)
-export class MemberCheckInWeekHandler implements JobProcessor<EventEnvelope<PartyMemberCheckInsSummarisedPayload>> {
+export class MemberCheckInWeekHandler implements JobProcessor<EventEnvelope<EventPayload<EventType.PartyMemberCheckInsSummarised>>> {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async handle(event: EventEnvelope<PartyMemberCheckInsSummarisedPayload>): Promise<void> {
+  async handle(event: EventEnvelope<EventPayload<EventType.PartyMemberCheckInsSummarised>>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const written: { id: string }[] = await manager.query(
         `INSERT INTO member_check_in_week AS w (party_member_id, week, household_id, submitted, approved_by_both, quota, quota_met, event_at)
