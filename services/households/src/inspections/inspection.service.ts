@@ -10,7 +10,7 @@ import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { CitingRecord, UploadService } from '../uploads/upload.service.js';
 import { fulfilFollowUpRequests } from './case-follow-up.sql.js';
 import { InspectionResult } from './inspection-enums.js';
-import type { InspectionEntity } from './inspection.entity.js';
+import type { InspectionRow } from './inspection.entity.js';
 import { Inspection, type InspectionsArgs, type RecordInspectionInput } from './inspection.models.js';
 
 const COLUMNS = `i.id, i.household_id AS "householdId", i.kind, i.result, i.issues, i.inspector_id AS "inspectorId",
@@ -29,7 +29,7 @@ export class InspectionService {
   ) {}
 
   async get(id: string): Promise<Inspection> {
-    const [row]: InspectionEntity[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM inspection i WHERE i.id = $1`, [id]);
+    const [row]: InspectionRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM inspection i WHERE i.id = $1`, [id]);
     if (!row) throw DomainError.notFound('Inspection', id);
     return Inspection.from(row);
   }
@@ -39,7 +39,7 @@ export class InspectionService {
    * caller may see (their territory, or a resident's own), in `ids` order; others are null.
    */
   async findVisible(caller: Caller, ids: readonly string[]): Promise<(Inspection | null)[]> {
-    const rows: (InspectionEntity & { path: string[] })[] = await this.dataSource.query(
+    const rows: (InspectionRow & { path: string[] })[] = await this.dataSource.query(
       `SELECT ${COLUMNS}, t.path::text[] AS path
          FROM inspection i JOIN household h ON h.id = i.household_id JOIN territory_unit t ON t.id = h.compound_id
         WHERE i.id = ANY($1::uuid[])`,
@@ -101,7 +101,7 @@ export class InspectionService {
     const params = new SqlParams();
     const where = [`i.household_id = ${params.add(args.householdId)}`];
     if (args.month) where.push(`i.month = ${params.add(monthStart(parseMonth(args.month)))}`);
-    return fetchKeysetPage<InspectionEntity, Inspection>(
+    return fetchKeysetPage<InspectionRow, Inspection>(
       this.dataSource,
       args,
       {
