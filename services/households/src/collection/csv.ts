@@ -46,8 +46,8 @@ export function parseCsv(text: string): CsvRecord[] {
         i++;
       }
       fieldStarted = true;
-      const next = input[i];
-      if (next !== undefined && next !== ',' && next !== '\r' && next !== '\n') {
+      const next = input.charAt(i); // '' past the end of the input
+      if (next !== '' && next !== ',' && next !== '\r' && next !== '\n') {
         throw new CsvSyntaxError(line, 'text after a closing quote');
       }
       continue;

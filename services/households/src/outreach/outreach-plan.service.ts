@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Caller } from '#libs/auth';
-import { queryRows } from '#libs/database';
+import { queryFirst, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import type { OutreachPlanRow } from './outreach.entity.js';
 import type { UpdateOutreachPlanInput } from './outreach.inputs.js';
@@ -48,7 +48,7 @@ export class OutreachPlanService {
     if (description.length === 0 || description.length > MAX_DESCRIPTION_LENGTH) {
       throw DomainError.badInput(`description must be 1–${MAX_DESCRIPTION_LENGTH} characters`, 'INVALID_DESCRIPTION');
     }
-    const [updated] = await queryRows<OutreachPlanRow>(
+    const updated = await queryFirst<OutreachPlanRow>(
       this.dataSource,
       `UPDATE outreach_plan p
           SET visits_per_month = $2, actions = $3::text[], description = $4, version = p.version + 1, updated_by = $5, updated_at = now()
