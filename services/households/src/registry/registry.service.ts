@@ -180,11 +180,12 @@ export class RegistryService {
     return this.dataSource.transaction(async (manager) => {
       const householdId = await this.residentHousehold(manager, residentId);
       await this.householdInScope(manager, caller, householdId);
-      // residentHousehold found the resident in this transaction, and the row lock below keeps it.
-      const resident = await queryOne<{ birthDate: string; precision: BirthDatePrecision }>(
+      const resident = await queryFirst<{ birthDate: string; precision: BirthDatePrecision }>(
         manager,
         `SELECT birth_date::text AS "birthDate", birth_date_precision AS precision FROM resident WHERE id = $1 FOR UPDATE`, [residentId],
       );
+      // Removed since residentHousehold found it (that read takes no lock).
+      if (!resident) throw DomainError.notFound('Resident', residentId);
       if (!isMinorOn(resident.birthDate, resident.precision, shanghaiDate())) {
         throw DomainError.badInput('A guardian\'s consent is recorded only for a resident under 18', 'NOT_A_MINOR');
       }
