@@ -30,11 +30,8 @@ import { AddSecretaryMemberToBranchCopies1796000000950 } from './database/migrat
 import { RetentionModule } from './retention/retention.module.js';
 import { CheckInsModule } from './check-ins/check-ins.module.js';
 import { CollectionModule } from './collection/collection.module.js';
-import { HouseholdEntity } from './households/household.entity.js';
-import { CommitmentLetterEntity, ResidentEntity } from './registry/resident.entity.js';
 import { HouseholdsModule } from './households/households.module.js';
 import { EvaluationModule } from './evaluation/evaluation.module.js';
-import { InspectionEntity } from './inspections/inspection.entity.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ObjectionsModule } from './objections/objections.module.js';
@@ -66,7 +63,8 @@ export const householdsService: ServiceDefinition = {
   policies: householdsPolicies,
   name: ServiceName.Households,
   defaultPort: DEFAULT_PORTS[ServiceName.Households],
-  entities: [HouseholdEntity, ResidentEntity, CommitmentLetterEntity, InspectionEntity],
+  // Every table is read and written with SQL (typed rows at each statement), so TypeORM maps no entity.
+  entities: [],
   migrations: [
     CreateOutboxAndInbox1796000000000,
     CreateTerritoryReplica1796000000001,

@@ -63,7 +63,7 @@ export class CheckInQuotaService {
         orderBy: ['f.check_ins', 'f.party_member_id'],
         keyOf: (row) => [row.checkIns, row.partyMemberId],
       },
-      (rows) => rows.map(CheckInQuotaFlag.from),
+      (rows) => rows.map((row) => CheckInQuotaFlag.from(row)),
     );
   }
 }

@@ -3,12 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Permission, Role, hasPermission, isWithinScope, partyMemberIdOf, type Caller } from '#libs/auth';
 import { weekStart } from '#libs/calendar';
-import { SqlParams } from '#libs/database';
+import { SqlParams, execute, queryFirst, queryOne, type SqlExecutor } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
-import { fetchKeysetPage, type ConnectionShape, type PageArgs, type Queryable } from '#libs/pagination';
+import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { Territory } from '#libs/territory';
-import { updatedRows } from '../outreach/access.js';
 import { CheckInBranch, CheckInReviewStatus, CheckInVerdict } from './check-in-enums.js';
 import type { PhotoCheckInRow } from './check-in.entity.js';
 import type { PhotoCheckInsArgs, ReviewPhotoCheckInArgs, SubmitPhotoCheckInInput } from './check-in.inputs.js';
@@ -59,21 +58,26 @@ export class PhotoCheckInService {
     const request = { photoId: input.photoId, takenAt: input.takenAt.toISOString(), note };
     const { id } = await this.idempotency.run(caller, idempotencyKey, 'submitPhotoCheckIn', request, async (manager) => {
       const { partyMemberId, householdId } = await memberHousehold(manager, caller);
-      const [{ found }] = await manager.query(`SELECT EXISTS (SELECT 1 FROM upload WHERE id = $1) AS found`, [input.photoId]);
+      const { found } = await queryOne<{ found: boolean }>(manager, `SELECT EXISTS (SELECT 1 FROM upload WHERE id = $1) AS found`, [input.photoId]);
       if (!found) throw DomainError.badInput('photoId is not an uploaded photo', 'UNKNOWN_PHOTO', { photoId: input.photoId });
       // A concurrent post of the same photo waits for this one and then inserts nothing.
-      const inserted: { id: string }[] = await manager.query(
+      const inserted = await queryFirst<{ id: string }>(
+        manager,
         `INSERT INTO photo_check_in (party_member_id, household_id, photo_id, taken_at, note) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (party_member_id, photo_id) DO NOTHING RETURNING id`,
         [partyMemberId, householdId, input.photoId, input.takenAt, note],
       );
-      if (inserted.length === 0) {
-        const [earlier] = await manager.query(`SELECT id FROM photo_check_in WHERE party_member_id = $1 AND photo_id = $2`, [partyMemberId, input.photoId]);
+      if (!inserted) {
+        const earlier = await queryFirst<{ id: string }>(
+          manager,
+          `SELECT id FROM photo_check_in WHERE party_member_id = $1 AND photo_id = $2`,
+          [partyMemberId, input.photoId],
+        );
         throw DomainError.conflict('You have already checked in with this photo', 'DUPLICATE_PHOTO', { checkInId: earlier?.id ?? null });
       }
       // The photo becomes this check-in's evidence: the member's own upload, not evidence of anything else.
-      await this.uploads.cite(manager, caller, [input.photoId], { kind: CitingRecord.CHECK_IN, recordId: inserted[0].id, householdId });
-      return { id: inserted[0].id };
+      await this.uploads.cite(manager, caller, [input.photoId], { kind: CitingRecord.CHECK_IN, recordId: inserted.id, householdId });
+      return { id: inserted.id };
     });
     return this.get(caller, id);
   }
@@ -107,13 +111,15 @@ export class PhotoCheckInService {
     }
 
     const columns = REVIEW_COLUMNS[args.branch];
-    const result = await this.dataSource.query(
+    const reviewed = await execute(
+      this.dataSource,
       `UPDATE photo_check_in SET ${columns.verdict} = $2, ${columns.note} = $3, ${columns.by} = $4, ${columns.at} = now()
-        WHERE id = $1 AND ${columns.verdict} IS NULL RETURNING id`,
+        WHERE id = $1 AND ${columns.verdict} IS NULL`,
       [args.id, args.verdict, note, caller.userId],
     );
-    if (updatedRows(result).length === 0) {
-      const [earlier] = await this.dataSource.query(
+    if (reviewed === 0) {
+      const earlier = await queryFirst<{ verdict: CheckInVerdict | null; reviewerId: string | null }>(
+        this.dataSource,
         `SELECT ${columns.verdict} AS verdict, ${columns.by} AS "reviewerId" FROM photo_check_in WHERE id = $1`,
         [args.id],
       );
@@ -156,7 +162,7 @@ export class PhotoCheckInService {
         keyOf: (row) => [row.takenAtKey, row.id],
         descending: true,
       },
-      (rows) => rows.map(PhotoCheckIn.from),
+      (rows) => rows.map((row) => PhotoCheckIn.from(row)),
     );
   }
 
@@ -164,7 +170,8 @@ export class PhotoCheckInService {
   async memberWeek(caller: Caller, week: string | null | undefined, now = new Date()): Promise<MemberCheckInWeek> {
     const monday = week ? parseWeek(week) : weekStart(now);
     const { partyMemberId, householdId } = await memberHousehold(this.dataSource, caller);
-    const [row] = await this.dataSource.query(
+    const row = await queryOne<{ submitted: number; counting: number; flagged: boolean }>(
+      this.dataSource,
       `SELECT count(*)::int AS submitted, count(*) FILTER (WHERE c.review_status <> $3)::int AS counting,
               EXISTS (SELECT 1 FROM check_in_quota_flag f WHERE f.party_member_id = $1 AND f.week = $2) AS flagged
          FROM photo_check_in c WHERE c.party_member_id = $1 AND c.week = $2`,
@@ -197,7 +204,7 @@ export class PhotoCheckInService {
         orderBy: ['c.taken_at', 'c.id'],
         keyOf: (row) => [row.takenAtKey, row.id],
       },
-      (rows) => rows.map(PhotoCheckIn.from),
+      (rows) => rows.map((row) => PhotoCheckIn.from(row)),
     );
   }
 
@@ -207,7 +214,8 @@ export class PhotoCheckInService {
    */
   /** The caller's secretary post today in the member's own work-unit branch, if they hold one, and whether it is the member's own. */
   private async membersBranchSecretaryPost(caller: Caller, partyMemberId: string): Promise<{ heldByTheMember: boolean } | undefined> {
-    const [post] = await this.dataSource.query(
+    return queryFirst<{ heldByTheMember: boolean }>(
+      this.dataSource,
       `SELECT s.party_member_id IS NOT DISTINCT FROM $1::uuid AS "heldByTheMember"
          FROM member_work_unit_copy m JOIN work_unit_branch_secretary_copy s ON s.branch_id = m.branch_id
         WHERE m.party_member_id = $1 AND s.user_id = $2
@@ -216,11 +224,11 @@ export class PhotoCheckInService {
         LIMIT 1`,
       [partyMemberId, caller.userId],
     );
-    return post;
   }
 
   private async find(id: string): Promise<PhotoCheckInRow & { path: string[] }> {
-    const [row] = await this.dataSource.query(
+    const row = await queryFirst<PhotoCheckInRow & { path: string[] }>(
+      this.dataSource,
       `SELECT ${CHECK_IN_COLUMNS}, t.path::text[] AS path
          FROM photo_check_in c JOIN household h ON h.id = c.household_id JOIN territory_unit t ON t.id = h.compound_id
         WHERE c.id = $1`,
@@ -236,18 +244,18 @@ export class PhotoCheckInService {
  * carrying that party member id. BAD_USER_INPUT (NOT_A_REGISTERED_MEMBER) for any other subject, or when no resident
  * carries it.
  */
-export async function memberHousehold(db: Queryable, caller: Caller): Promise<{ partyMemberId: string; householdId: string }> {
+export async function memberHousehold(db: SqlExecutor, caller: Caller): Promise<{ partyMemberId: string; householdId: string }> {
   const partyMemberId = partyMemberIdOf(caller);
-  const rows: { householdId: string }[] = partyMemberId
-    ? await db.query(`SELECT household_id AS "householdId" FROM resident WHERE party_member_id = $1`, [partyMemberId])
-    : [];
-  if (rows.length === 0) {
+  const row = partyMemberId
+    ? await queryFirst<{ householdId: string }>(db, `SELECT household_id AS "householdId" FROM resident WHERE party_member_id = $1`, [partyMemberId])
+    : undefined;
+  if (!partyMemberId || !row) {
     throw DomainError.badInput(
       'You are not registered as a party member of any household: ask your community to record your party member id on your resident record',
       'NOT_A_REGISTERED_MEMBER',
     );
   }
-  return { partyMemberId: partyMemberId!, householdId: rows[0].householdId };
+  return { partyMemberId, householdId: row.householdId };
 }
 
 function normalizeNote(note: string | null | undefined): string | null {

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
+import { queryOne, type SqlExecutor } from '#libs/database';
 import { EventType, outboxInsertFrom } from '#libs/messaging';
-import type { Queryable } from '#libs/pagination';
 import { CheckInReviewStatus } from './check-in-enums.js';
 import { CHECK_IN_RULES, parseWeek } from './check-in-rules.js';
 
@@ -10,8 +10,9 @@ import { CHECK_IN_RULES, parseWeek } from './check-in-rules.js';
  * already keeps their flag (and the count it recorded), so running it again flags nobody twice. Returns the number
  * of new flags.
  */
-export async function flagMembersUnderQuota(db: Queryable, week: string, flaggedBy: string): Promise<number> {
-  const [{ count }] = await db.query(
+export async function flagMembersUnderQuota(db: SqlExecutor, week: string, flaggedBy: string): Promise<number> {
+  const { count } = await queryOne<{ count: number }>(
+    db,
     `WITH flagged AS (
        INSERT INTO check_in_quota_flag (party_member_id, week, household_id, check_ins, quota, flagged_by)
        SELECT r.party_member_id, $1::date, r.household_id, count(c.id)::int, $2::int, $3
@@ -38,7 +39,8 @@ export const MEMBERS_PER_SUMMARY_EVENT = 500;
  * statement for the whole district. Returns the number of events recorded.
  */
 export async function recordCheckInSummaries(manager: EntityManager, weeks: readonly string[]): Promise<number> {
-  const [{ events }] = await manager.query(
+  const { events } = await queryOne<{ events: number }>(
+    manager,
     `WITH weeks AS (SELECT DISTINCT unnest($1::date[]) AS week),
      members AS (
        SELECT DISTINCT ON (party_member_id) party_member_id, household_id

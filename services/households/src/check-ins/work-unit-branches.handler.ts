@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { execute, queryRows } from '#libs/database';
 import { EventType, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor } from '#libs/messaging';
 
 /**
@@ -16,7 +17,8 @@ export class WorkUnitBranchesChangedHandler implements JobProcessor<EventEnvelop
     const { members = [], branches = [] } = event.payload;
     await this.dataSource.transaction(async (manager) => {
       if (members.length > 0) {
-        await manager.query(
+        await execute(
+          manager,
           `INSERT INTO member_work_unit_copy (party_member_id, branch_id, version)
            SELECT "partyMemberId", "branchId", version FROM jsonb_to_recordset($1::jsonb) AS m("partyMemberId" uuid, "branchId" uuid, version bigint)
            ON CONFLICT (party_member_id) DO UPDATE SET branch_id = excluded.branch_id, version = excluded.version, updated_at = now()
@@ -26,7 +28,8 @@ export class WorkUnitBranchesChangedHandler implements JobProcessor<EventEnvelop
       }
       if (branches.length === 0) return;
       // The upsert locks each branch's row until commit, so its posts are replaced by one snapshot at a time.
-      const applied: { id: string }[] = await manager.query(
+      const applied = await queryRows<{ id: string }>(
+        manager,
         `INSERT INTO work_unit_branch_copy (id, version)
          SELECT id, version FROM jsonb_to_recordset($1::jsonb) AS b(id uuid, version bigint)
          ON CONFLICT (id) DO UPDATE SET version = excluded.version, updated_at = now() WHERE work_unit_branch_copy.version < excluded.version
@@ -35,9 +38,10 @@ export class WorkUnitBranchesChangedHandler implements JobProcessor<EventEnvelop
       );
       if (applied.length === 0) return;
       const ids = applied.map((row) => row.id);
-      await manager.query(`DELETE FROM work_unit_branch_secretary_copy WHERE branch_id = ANY($1::uuid[])`, [ids]);
+      await execute(manager, `DELETE FROM work_unit_branch_secretary_copy WHERE branch_id = ANY($1::uuid[])`, [ids]);
       // Posts of members without an account are left out: nobody signs in as them.
-      await manager.query(
+      await execute(
+        manager,
         `INSERT INTO work_unit_branch_secretary_copy (branch_id, user_id, party_member_id, starts_on, ends_on)
          SELECT b.id, p."userId", p."partyMemberId", p."startsOn", p."endsOn"
            FROM jsonb_to_recordset($1::jsonb) AS b(id uuid, secretaries jsonb)

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isWithinScope, type Caller } from '#libs/auth';
-import { isPostgresError, PostgresErrorCode, SqlParams, violatedConstraint } from '#libs/database';
+import { execute, isPostgresError, PostgresErrorCode, queryFirst, queryOne, queryRows, SqlParams, violatedConstraint } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { Territory } from '#libs/territory';
@@ -41,7 +41,8 @@ export class CollectionPointService {
 
   /** For entity references: the points among `ids` inside the caller's territory, in `ids` order, null for the rest. */
   async findVisible(caller: Caller, ids: readonly string[]): Promise<(CollectionPoint | null)[]> {
-    const rows: (CollectionPointRow & { path: string[] })[] = await this.dataSource.query(
+    const rows = await queryRows<CollectionPointRow & { path: string[] }>(
+      this.dataSource,
       `SELECT ${COLUMNS}, t.path::text[] AS path FROM collection_point p JOIN territory_unit t ON t.id = p.compound_id
         WHERE p.id = ANY($1::uuid[])`,
       [ids],
@@ -62,7 +63,7 @@ export class CollectionPointService {
       this.dataSource,
       args,
       { select: COLUMNS, from: 'collection_point p', where, params, orderBy: ['p.compound_id', 'p.name', 'p.id'], keyOf: (row) => [row.compoundId, row.name, row.id] },
-      (rows) => rows.map(CollectionPoint.from),
+      (rows) => rows.map((row) => CollectionPoint.from(row)),
     );
   }
 
@@ -80,7 +81,8 @@ export class CollectionPointService {
       throw DomainError.badInput(`${compound.name} is not a compound (小区)`, 'NOT_A_COMPOUND', { kind: compound.kind });
     }
     const id = await this.write(async (manager) => {
-      const [row]: { id: string }[] = await manager.query(
+      const row = await queryOne<{ id: string }>(
+        manager,
         `INSERT INTO collection_point (compound_id, name, kind, location, waste_streams, schedule, holiday_noon_opens_at, holiday_noon_closes_at, created_by)
          VALUES ($1, $2, $3, $4, $5::text[], $6::jsonb, $7, $8, $9) RETURNING id`,
         [compound.id, ...contentParams(content), caller.userId],
@@ -108,7 +110,8 @@ export class CollectionPointService {
         schedule: input.schedule ?? (dropWindows ? [] : current.schedule),
         holidayNoonOpening: input.holidayNoonOpening !== undefined ? input.holidayNoonOpening : dropWindows ? null : currentHoliday,
       });
-      await manager.query(
+      await execute(
+        manager,
         `UPDATE collection_point SET name = $2, kind = $3, location = $4, waste_streams = $5::text[], schedule = $6::jsonb,
                 holiday_noon_opens_at = $7, holiday_noon_closes_at = $8, updated_at = now()
           WHERE id = $1`,
@@ -124,18 +127,18 @@ export class CollectionPointService {
       const current = await this.findWithPath(manager, id, true);
       if (!current) throw DomainError.notFound('CollectionPoint', id);
       if (!isWithinScope(caller, current.path)) throw DomainError.forbidden('That collection point is outside your territory', 'OUT_OF_SCOPE');
-      if (current.active) await manager.query(`UPDATE collection_point SET active = false, updated_at = now() WHERE id = $1`, [id]);
+      if (current.active) await execute(manager, `UPDATE collection_point SET active = false, updated_at = now() WHERE id = $1`, [id]);
     });
     return this.get(caller, id);
   }
 
   private async findWithPath(manager: EntityManager, id: string, lock = false): Promise<(CollectionPointRow & { path: string[] }) | undefined> {
-    const [row] = await manager.query(
+    return queryFirst<CollectionPointRow & { path: string[] }>(
+      manager,
       `SELECT ${COLUMNS}, t.path::text[] AS path FROM collection_point p JOIN territory_unit t ON t.id = p.compound_id
         WHERE p.id = $1 ${lock ? 'FOR UPDATE OF p' : ''}`,
       [id],
     );
-    return row;
   }
 
   /** One transaction; a second point of the same name in a compound is a CONFLICT. */

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { isWithinScope, type Caller } from '#libs/auth';
 import { shanghaiDate } from '#libs/calendar';
-import { isPostgresError, PostgresErrorCode, SqlParams, violatedConstraint } from '#libs/database';
+import { execute, isPostgresError, PostgresErrorCode, queryFirst, queryOne, queryRows, SqlParams, violatedConstraint } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { Territory } from '#libs/territory';
@@ -48,7 +48,7 @@ export class CollectionRecordService {
       this.dataSource,
       args,
       { select: COLUMNS, from: 'collection_record r', where, params, orderBy: ['r.day', 'r.id'], keyOf: (row) => [row.day, row.id] },
-      (rows) => rows.map(CollectionRecord.from),
+      (rows) => rows.map((row) => CollectionRecord.from(row)),
     );
   }
 
@@ -66,7 +66,8 @@ export class CollectionRecordService {
     if (input.collectionPointId) {
       if (input.compoundId) throw DomainError.badInput('Give collectionPointId or compoundId, not both', 'POINT_OR_COMPOUND');
       pointId = input.collectionPointId;
-      const [point]: { compoundId: string; path: string[] }[] = await this.dataSource.query(
+      const point = await queryFirst<{ compoundId: string; path: string[] }>(
+        this.dataSource,
         `SELECT p.compound_id AS "compoundId", t.path::text[] AS path FROM collection_point p JOIN territory_unit t ON t.id = p.compound_id WHERE p.id = $1`,
         [pointId],
       );
@@ -83,7 +84,8 @@ export class CollectionRecordService {
     try {
       const id = await this.dataSource.transaction(async (manager) => {
         // The ceiling applies to a point's (or a compound's own records') whole day, this record included.
-        const [{ total }]: { total: string }[] = await manager.query(
+        const { total } = await queryOne<{ total: string }>(
+          manager,
           `SELECT coalesce(sum(weight_kg), 0)::text AS total FROM collection_record
             WHERE compound_id = $1 AND collection_point_id IS NOT DISTINCT FROM $2::uuid AND day = $3`,
           [compoundId, pointId, input.day],
@@ -94,14 +96,15 @@ export class CollectionRecordService {
             'OVER_CEILING', { dayTotalKg: Number(total), ceilingKg: this.limits.maxKgPerPointDay },
           );
         }
-        const [row]: { id: string }[] = await manager.query(
+        const row = await queryOne<{ id: string }>(
+          manager,
           `INSERT INTO collection_record (compound_id, collection_point_id, day, stream, weight_kg, destination, vehicle, operator, source, recorded_by)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'MANUAL', $9) RETURNING id`,
           [compoundId, pointId, input.day, input.stream, weight, input.destination, vehicle, operator, caller.userId],
         );
         return row.id;
       });
-      const [row]: CollectionRecordRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM collection_record r WHERE r.id = $1`, [id]);
+      const row = await queryOne<CollectionRecordRow>(this.dataSource, `SELECT ${COLUMNS} FROM collection_record r WHERE r.id = $1`, [id]);
       return CollectionRecord.from(row);
     } catch (error) {
       if (isPostgresError(error, PostgresErrorCode.UniqueViolation) && violatedConstraint(error) === 'collection_record_unique') {
@@ -137,14 +140,16 @@ export class CollectionRecordService {
     }
     try {
       const id = await this.dataSource.transaction(async (manager) => {
-        const inserted: { id: string }[] = await manager.query(
+        const inserted = await queryFirst<{ id: string }>(
+          manager,
           `INSERT INTO collection_import (content_sha256, file_name, row_count, total_kg, imported_by)
            SELECT $1, $2, $3, sum(w), $4 FROM unnest($5::numeric[]) AS w
            ON CONFLICT (content_sha256) DO NOTHING RETURNING id`,
           [sha256, fileName, rows.length, caller.userId, rows.map((row) => row.weightKg)],
         );
-        if (inserted.length === 0) return null;
-        await manager.query(
+        if (!inserted) return null;
+        await execute(
+          manager,
           `INSERT INTO collection_record (compound_id, collection_point_id, day, stream, weight_kg, destination, vehicle, operator, source, import_id, recorded_by)
            SELECT p.compound_id, p.id, r.day, r.stream, r.weight_kg, r.destination, r.vehicle, r.operator, 'IMPORT', $2, $3
              FROM jsonb_to_recordset($1::jsonb) AS r(point_id uuid, day date, stream text, weight_kg numeric, destination text, vehicle text, operator text)
@@ -154,10 +159,10 @@ export class CollectionRecordService {
               point_id: row.collectionPointId, day: row.day, stream: row.stream, weight_kg: row.weightKg,
               destination: row.destination, vehicle: row.vehicle, operator: row.operator,
             }))),
-            inserted[0].id, caller.userId,
+            inserted.id, caller.userId,
           ],
         );
-        return inserted[0].id;
+        return inserted.id;
       });
       const result = await this.findImport(sha256);
       if (!result) throw new Error(`collection import ${sha256} vanished`);
@@ -187,7 +192,7 @@ export class CollectionRecordService {
   }
 
   private async findImport(sha256: string): Promise<CollectionImport | null> {
-    const [row] = await this.dataSource.query(`SELECT ${IMPORT_COLUMNS} FROM collection_import i WHERE i.content_sha256 = $1`, [sha256]);
+    const row = await queryFirst<CollectionImport>(this.dataSource, `SELECT ${IMPORT_COLUMNS} FROM collection_import i WHERE i.content_sha256 = $1`, [sha256]);
     return row ? Object.assign(new CollectionImport(), row) : null;
   }
 
@@ -198,7 +203,8 @@ export class CollectionRecordService {
   private async checkAgainstDatabase(caller: Caller, rows: ImportRow[]): Promise<ImportError[]> {
     const errors: ImportError[] = [];
     const pointIds = [...new Set(rows.map((row) => row.collectionPointId))].filter((id) => UUID.test(id));
-    const points: { id: string; path: string[] }[] = await this.dataSource.query(
+    const points = await queryRows<{ id: string; path: string[] }>(
+      this.dataSource,
       `SELECT p.id, t.path::text[] AS path FROM collection_point p JOIN territory_unit t ON t.id = p.compound_id WHERE p.id = ANY($1::uuid[])`,
       [pointIds],
     );
@@ -213,7 +219,8 @@ export class CollectionRecordService {
     }
     if (known.length === 0) return errors;
     const payload = JSON.stringify(known.map((row) => ({ point_id: row.collectionPointId, day: row.day, stream: row.stream, destination: row.destination })));
-    const existing: { pointId: string; day: string; stream: ImportRow['stream']; destination: ImportRow['destination'] }[] = await this.dataSource.query(
+    const existing = await queryRows<{ pointId: string; day: string; stream: ImportRow['stream']; destination: ImportRow['destination'] }>(
+      this.dataSource,
       `SELECT c.collection_point_id AS "pointId", c.day::text AS day, c.stream, c.destination
          FROM jsonb_to_recordset($1::jsonb) AS r(point_id uuid, day date, stream text, destination text)
          JOIN collection_record c ON c.collection_point_id = r.point_id AND c.day = r.day AND c.stream = r.stream AND c.destination = r.destination`,
@@ -226,7 +233,8 @@ export class CollectionRecordService {
       }
     }
     // The ceiling per point and day: this file's rows plus what is already recorded.
-    const dayTotals: { pointId: string; day: string; total: string }[] = await this.dataSource.query(
+    const dayTotals = await queryRows<{ pointId: string; day: string; total: string }>(
+      this.dataSource,
       `SELECT c.collection_point_id AS "pointId", c.day::text AS day, sum(c.weight_kg)::text AS total
          FROM collection_record c
          JOIN (SELECT DISTINCT point_id, day FROM jsonb_to_recordset($1::jsonb) AS r(point_id uuid, day date)) r

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { canSeeHousehold, isWithinScope, propertyCompanyOf, type Caller } from '#libs/auth';
-import { SqlParams } from '#libs/database';
+import { SqlParams, execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
@@ -51,7 +51,8 @@ export class DoorToDoorCollectionService {
     if (caller.householdId !== null && caller.householdId !== input.householdId) {
       throw DomainError.forbidden('A resident may request collection only for their own household', 'NOT_OWN_HOUSEHOLD');
     }
-    const [household]: { compoundId: string; propertyCompanyId: string | null; path: string[] }[] = await this.dataSource.query(
+    const household = await queryFirst<{ compoundId: string; propertyCompanyId: string | null; path: string[] }>(
+      this.dataSource,
       `SELECT h.compound_id AS "compoundId", h.property_company_id AS "propertyCompanyId", t.path::text[] AS path
          FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1`,
       [input.householdId],
@@ -63,7 +64,8 @@ export class DoorToDoorCollectionService {
 
     const request = { householdId: input.householdId, wasteStreams, preferredDate: input.preferredDate, preferredWindow, note };
     const { id } = await this.idempotency.run(caller, idempotencyKey, 'requestDoorToDoorCollection', request, async (manager) => {
-      const [row]: { id: string }[] = await manager.query(
+      const row = await queryOne<{ id: string }>(
+        manager,
         `INSERT INTO door_to_door_collection
            (household_id, compound_id, property_company_id, waste_streams, preferred_date, preferred_window, note, status, requested_by)
          VALUES ($1, $2, $3, $4::text[], $5, $6, $7, $8, $9) RETURNING id`,
@@ -148,7 +150,8 @@ export class DoorToDoorCollectionService {
 
   /** The status histories of requests, oldest change first, in `ids` order. */
   async historyOf(ids: readonly string[]): Promise<StatusChangeRow[][]> {
-    const rows: StatusChangeRow[] = await this.dataSource.query(
+    const rows = await queryRows<StatusChangeRow>(
+      this.dataSource,
       `SELECT collection_id AS "collectionId", from_status AS "fromStatus", to_status AS "toStatus", changed_by AS "changedBy",
               changed_at AS "changedAt", note
          FROM door_to_door_collection_status_change WHERE collection_id = ANY($1::uuid[]) ORDER BY id`,
@@ -166,16 +169,16 @@ export class DoorToDoorCollectionService {
         select: COLUMNS, from: 'door_to_door_collection d', where, params,
         orderBy: ['d.preferred_date', 'd.id'], keyOf: (row) => [row.preferredDate, row.id],
       },
-      (rows) => rows.map(DoorToDoorCollection.from),
+      (rows) => rows.map((row) => DoorToDoorCollection.from(row)),
     );
   }
 
   private async findWithPath(manager: EntityManager, id: string): Promise<RowWithPath | undefined> {
-    const [row] = await manager.query(
+    return queryFirst<RowWithPath>(
+      manager,
       `SELECT ${COLUMNS}, t.path::text[] AS path FROM door_to_door_collection d JOIN territory_unit t ON t.id = d.compound_id WHERE d.id = $1`,
       [id],
     );
-    return row;
   }
 }
 
@@ -191,8 +194,9 @@ function mayHandleOrSee(caller: Caller, row: RowWithPath): boolean {
  * changes exactly one wins; the other gets CONFLICT (STATUS_CHANGED) and writes nothing.
  */
 async function move(manager: EntityManager, row: DoorToDoorCollectionRow, to: Status, note: string | null, caller: Caller): Promise<void> {
-  const [, updated]: [unknown[], number] = await manager.query(
-    `UPDATE door_to_door_collection SET status = $3, updated_at = now() WHERE id = $1 AND status = $2 RETURNING id`,
+  const updated = await execute(
+    manager,
+    `UPDATE door_to_door_collection SET status = $3, updated_at = now() WHERE id = $1 AND status = $2`,
     [row.id, row.status, to],
   );
   if (updated === 0) {
@@ -202,7 +206,8 @@ async function move(manager: EntityManager, row: DoorToDoorCollectionRow, to: St
 }
 
 async function recordChange(manager: EntityManager, id: string, from: Status | null, to: Status, caller: Caller, note: string | null) {
-  await manager.query(
+  await execute(
+    manager,
     `INSERT INTO door_to_door_collection_status_change (collection_id, from_status, to_status, changed_by, note) VALUES ($1, $2, $3, $4, $5)`,
     [id, from, to, caller.userId, note],
   );

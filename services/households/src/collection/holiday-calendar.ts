@@ -3,7 +3,7 @@ import { Args, ArgsType, Field, InputType, Int, Mutation, ObjectType, Query, Res
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Caller } from '#libs/auth';
-import { SqlParams } from '#libs/database';
+import { SqlParams, execute, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { Connection, PageArgs, fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { CurrentCaller, LocalDateScalar } from '#libs/platform';
@@ -72,7 +72,8 @@ export class HolidayCalendar {
 
   /** The kinds of `dates` (YYYY-MM-DD), in order: null for an ordinary day. One statement for a whole page of points. */
   async kindsOf(dates: readonly string[]): Promise<(CalendarDayKind | null)[]> {
-    const rows: { date: string; kind: CalendarDayKind }[] = await this.dataSource.query(
+    const rows = await queryRows<{ date: string; kind: CalendarDayKind }>(
+      this.dataSource,
       `SELECT day::text AS date, kind FROM holiday_calendar_day WHERE day = ANY($1::date[])`, [dates],
     );
     const byDate = new Map(rows.map((row) => [row.date, row.kind]));
@@ -113,8 +114,9 @@ export class HolidayCalendar {
       return { date: day.date, kind: day.kind, name };
     });
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(`DELETE FROM holiday_calendar_day WHERE day >= make_date($1, 1, 1) AND day < make_date($1 + 1, 1, 1)`, [year]);
-      await manager.query(
+      await execute(manager, `DELETE FROM holiday_calendar_day WHERE day >= make_date($1, 1, 1) AND day < make_date($1 + 1, 1, 1)`, [year]);
+      await execute(
+        manager,
         `INSERT INTO holiday_calendar_day (day, kind, name, updated_by)
          SELECT d.date, d.kind, d.name, $2 FROM jsonb_to_recordset($1::jsonb) AS d(date date, kind text, name text)`,
         [JSON.stringify(clean), caller.userId],

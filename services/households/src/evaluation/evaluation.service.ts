@@ -8,7 +8,7 @@ import {
   EventType, JobName, Outbox, OutboxRelay, PermanentJobError, QueueName, QueueRegistry, type EventPayload,
 } from '#libs/messaging';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
-import { SqlParams } from '#libs/database';
+import { SqlParams, execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import { Territory } from '#libs/territory';
 import { EvaluationRunStatus, EvaluationTrigger } from './evaluation-enums.js';
 import { EvaluationRun, MonthlyGrade, type EvaluationRunRow, type HouseholdGradesArgs, type MonthlyGradeRow } from './evaluation.models.js';
@@ -55,12 +55,17 @@ export class EvaluationService {
     const chunkUnits: string[] =
       unit.kind === 'COMMUNITY' || unit.kind === 'COMPOUND'
         ? [unit.id]
-        : (await this.dataSource.query(`SELECT id FROM territory_unit WHERE kind = 'COMMUNITY' AND path @> ARRAY[$1::uuid] ORDER BY code`, [unit.id])).map(
-            (row: { id: string }) => row.id,
-          );
+        : (
+            await queryRows<{ id: string }>(
+              this.dataSource,
+              `SELECT id FROM territory_unit WHERE kind = 'COMMUNITY' AND path @> ARRAY[$1::uuid] ORDER BY code`,
+              [unit.id],
+            )
+          ).map((row) => row.id);
     const run = await this.dataSource.transaction(async (manager) => {
       await this.ruleSets.ruleSetFor(manager, unit.path[0], month);
-      const [created]: EvaluationRunRow[] = await manager.query(
+      const created = await queryFirst<EvaluationRunRow>(
+        manager,
         `INSERT INTO evaluation_run (month, org_unit_id, trigger, requested_by, status, total_chunks, finished_at)
          VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 = 0 THEN now() END)
          ON CONFLICT (month, org_unit_id) WHERE trigger = 'SCHEDULE' DO NOTHING
@@ -69,13 +74,13 @@ export class EvaluationService {
       );
       if (!created) {
         // The scheduler's run for this month already exists: a redelivered scheduled job starts nothing new.
-        const [existing]: EvaluationRunRow[] = await manager.query(
+        return queryOne<EvaluationRunRow>(
+          manager,
           `SELECT ${RUN_COLUMNS} FROM evaluation_run WHERE month = $1 AND org_unit_id = $2 AND trigger = 'SCHEDULE'`,
           [monthStart(month), unit.id],
         );
-        return existing;
       }
-      await manager.query(`INSERT INTO evaluation_chunk (run_id, unit_id) SELECT $1, unnest($2::uuid[])`, [created.id, chunkUnits]);
+      await execute(manager, `INSERT INTO evaluation_chunk (run_id, unit_id) SELECT $1, unnest($2::uuid[])`, [created.id, chunkUnits]);
       const payload: EventPayload<EventType.EvaluationRequested> = { runId: created.id };
       await this.outbox.record(manager, [{ type: EventType.EvaluationRequested, payload }]);
       return created;
@@ -86,13 +91,18 @@ export class EvaluationService {
 
   /** Queues a job per pending chunk; the job id makes queueing twice harmless. */
   async enqueueChunks(runId: string): Promise<void> {
-    const chunks: { unitId: string }[] = await this.dataSource.query(
+    const chunks = await queryRows<{ unitId: string }>(
+      this.dataSource,
       `SELECT unit_id AS "unitId" FROM evaluation_chunk WHERE run_id = $1 AND status = 'PENDING'`,
       [runId],
     );
     const jobs = chunks.map(({ unitId }) => ({ name: JobName.EvaluationChunk, data: { runId, unitId } satisfies ChunkJob, opts: { jobId: `${runId}_${unitId}` } }));
     if (jobs.length > 0) await this.queues.get(QueueName.HouseholdsJobs).addBulk(jobs);
-    await this.dataSource.query(`UPDATE evaluation_run SET status = 'RUNNING', started_at = coalesce(started_at, now()) WHERE id = $1 AND status = 'QUEUED'`, [runId]);
+    await execute(
+      this.dataSource,
+      `UPDATE evaluation_run SET status = 'RUNNING', started_at = coalesce(started_at, now()) WHERE id = $1 AND status = 'QUEUED'`,
+      [runId],
+    );
   }
 
   /**
@@ -101,24 +111,27 @@ export class EvaluationService {
    */
   async gradeChunk({ runId, unitId }: ChunkJob): Promise<void> {
     const done = await this.dataSource.transaction(async (manager) => {
-      const [chunk] = await manager.query(
+      const chunk = await queryFirst<{ status: 'PENDING' | 'COMPLETED'; month: string }>(
+        manager,
         `SELECT c.status, to_char(r.month, 'YYYY-MM') AS month FROM evaluation_chunk c JOIN evaluation_run r ON r.id = c.run_id
           WHERE c.run_id = $1 AND c.unit_id = $2 FOR UPDATE OF c`,
         [runId, unitId],
       );
       if (!chunk) throw new PermanentJobError(`No chunk ${unitId} in run ${runId}`);
       if (chunk.status === 'COMPLETED') return false;
-      const month: string = chunk.month;
+      const { month } = chunk;
       const unit = await this.territory.find(unitId);
       if (!unit) throw new PermanentJobError(`Unit ${unitId} is not in the territory copy`);
       const districtId = unit.path[0];
       const ruleSet = await this.ruleSets.ruleSetFor(manager, districtId, month);
       const { households, changed } = await gradeAndPublishChunk(manager, { runId, unitId, districtId, month, ruleSet });
-      await manager.query(
+      await execute(
+        manager,
         `UPDATE evaluation_chunk SET status = 'COMPLETED', households = $3, changed = $4, completed_at = now() WHERE run_id = $1 AND unit_id = $2`,
         [runId, unitId, households, changed],
       );
-      const [[run]]: [EvaluationRunRow[], number] = await manager.query(
+      const run = await queryOne<EvaluationRunRow>(
+        manager,
         `UPDATE evaluation_run
             SET completed_chunks = completed_chunks + 1, households_evaluated = households_evaluated + $2,
                 grades_changed = grades_changed + $3, started_at = coalesce(started_at, now()),
@@ -142,7 +155,8 @@ export class EvaluationService {
   /** Marks a run FAILED when one of its chunks failed for good; grades already written stay (they are right). */
   async markFailed(runId: string, error: Error): Promise<void> {
     this.logger.error(`Evaluation run ${runId} failed: ${error.message}`);
-    await this.dataSource.query(
+    await execute(
+      this.dataSource,
       `UPDATE evaluation_run SET status = 'FAILED', error = $2, finished_at = now() WHERE id = $1 AND status <> 'COMPLETED'`,
       [runId, error.message.slice(0, 1000)],
     );
@@ -150,7 +164,7 @@ export class EvaluationService {
 
   /** A run of a unit inside the caller's territory; another territory's run is NOT_FOUND, as if it did not exist. */
   async run(caller: Caller, id: string): Promise<EvaluationRun> {
-    const [row]: EvaluationRunRow[] = await this.dataSource.query(`SELECT ${RUN_COLUMNS} FROM evaluation_run WHERE id = $1`, [id]);
+    const row = await queryFirst<EvaluationRunRow>(this.dataSource, `SELECT ${RUN_COLUMNS} FROM evaluation_run WHERE id = $1`, [id]);
     const unit = row ? await this.territory.find(row.orgUnitId) : null;
     if (!row || !unit || !isWithinScope(caller, unit.path)) throw DomainError.notFound('EvaluationRun', id);
     return EvaluationRun.from(row);
@@ -160,7 +174,8 @@ export class EvaluationService {
   async grade(caller: Caller, householdId: string, monthArg: string): Promise<MonthlyGrade | null> {
     const month = parseMonth(monthArg);
     await this.requireHouseholdVisible(caller, householdId);
-    const [row]: MonthlyGradeRow[] = await this.dataSource.query(
+    const row = await queryFirst<MonthlyGradeRow>(
+      this.dataSource,
       `SELECT ${GRADE_COLUMNS} FROM monthly_grade g WHERE g.household_id = $1 AND g.month = $2`,
       [householdId, monthStart(month)],
     );
@@ -169,7 +184,8 @@ export class EvaluationService {
 
   /** Grades of many households for one month, for a page of households (one query). */
   async gradesFor(householdIds: readonly string[], month: string): Promise<(MonthlyGrade | null)[]> {
-    const rows: MonthlyGradeRow[] = await this.dataSource.query(
+    const rows = await queryRows<MonthlyGradeRow>(
+      this.dataSource,
       `SELECT ${GRADE_COLUMNS} FROM monthly_grade g WHERE g.household_id = ANY($1::uuid[]) AND g.month = $2`,
       [householdIds, monthStart(month)],
     );
@@ -201,21 +217,23 @@ export class EvaluationService {
   /** Grades with their reasons in words: the inspections the reasons cite, and the rule sets, in one query each. */
   private async present(rows: MonthlyGradeRow[]): Promise<MonthlyGrade[]> {
     const cited = rows.flatMap((row) => row.reasons.flatMap((reason) => (reason.inspectionId ? [reason.inspectionId] : [])));
-    const inspections: (ReasonInspection & { id: string })[] = cited.length
-      ? await this.dataSource.query(
+    const inspections = cited.length
+      ? await queryRows<ReasonInspection & { id: string }>(
+          this.dataSource,
           `SELECT id, kind, result, issues, inspected_at AS "inspectedAt" FROM inspection WHERE id = ANY($1::uuid[])`,
           [cited],
         )
       : [];
     const byId = new Map(inspections.map((inspection) => [inspection.id, inspection]));
     const ruleSetIds = [...new Set(rows.map((row) => row.ruleSetId))];
-    const ruleSets: { id: string; rules: GradingRules }[] = ruleSetIds.length
-      ? await this.dataSource.query(`SELECT id, rules FROM grading_rule_set WHERE id = ANY($1::uuid[])`, [ruleSetIds])
+    const ruleSets = ruleSetIds.length
+      ? await queryRows<{ id: string; rules: GradingRules }>(this.dataSource, `SELECT id, rules FROM grading_rule_set WHERE id = ANY($1::uuid[])`, [ruleSetIds])
       : [];
     const rulesById = new Map(ruleSets.map((ruleSet) => [ruleSet.id, ruleSet.rules]));
     // Each grade's objection window: its district's month (the household's district, through its compound).
-    const windows: { householdId: string; month: string; closesAt: Date; open: boolean }[] = rows.length
-      ? await this.dataSource.query(
+    const windows = rows.length
+      ? await queryRows<{ householdId: string; month: string; closesAt: Date; open: boolean }>(
+          this.dataSource,
           `SELECT x.household_id AS "householdId", to_char(x.month, 'YYYY-MM') AS month, e.objection_window_closes_at AS "closesAt",
                   e.objection_window_closed_at IS NULL AND e.objection_window_closes_at > now() AS open
              FROM unnest($1::uuid[], $2::date[]) AS x (household_id, month)
@@ -231,7 +249,8 @@ export class EvaluationService {
   }
 
   private async requireHouseholdVisible(caller: Caller, householdId: string): Promise<void> {
-    const [household] = await this.dataSource.query(
+    const household = await queryFirst<{ path: string[] }>(
+      this.dataSource,
       `SELECT t.path::text[] AS path FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1`,
       [householdId],
     );

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { monthStart, previousMonth } from '#libs/calendar';
+import { queryOne, queryRows } from '#libs/database';
 import { EventType, outboxInsertFrom, PROPERTY_COMPOUNDS_PER_EVENT, type EventPayload, type Outbox } from '#libs/messaging';
 import { maskNameSql } from '#libs/privacy';
 import { DistrictRuleSets, type RuleSetRow as DistrictRuleSet } from '#libs/rule-sets';
@@ -159,7 +160,7 @@ export interface ChunkToGrade {
  * transaction. Returns the chunk's household count and how many grade rows changed.
  */
 export async function gradeAndPublishChunk(manager: EntityManager, chunk: ChunkToGrade): Promise<{ households: number; changed: number }> {
-  const [{ households, changed }] = await manager.query(GRADE_AND_PUBLISH_CHUNK, [
+  const { households, changed } = await queryOne<{ households: number; changed: number; events: number }>(manager, GRADE_AND_PUBLISH_CHUNK, [
     monthStart(chunk.month), chunk.unitId, JSON.stringify(chunk.ruleSet.rules), chunk.ruleSet.id, chunk.ruleSet.version, chunk.runId,
     monthStart(previousMonth(chunk.month)), EventType.HouseholdGradesPublished, chunk.month, chunk.districtId,
   ]);
@@ -172,14 +173,16 @@ export async function gradeAndPublishChunk(manager: EntityManager, chunk: ChunkT
  */
 export async function announceMonth(manager: EntityManager, outbox: Outbox, districtId: string, month: string, runId: string): Promise<boolean> {
   // The month's objection window opens now, for the district's number of days (objections/objection-window.ts).
-  const claimed: { closesNow: boolean }[] = await manager.query(
+  const claimed = await queryRows<{ closesNow: boolean }>(
+    manager,
     `INSERT INTO evaluation_month (district_id, month, run_id, objection_window_closes_at)
      VALUES ($1, $2, $3, now() + make_interval(days => ${OBJECTION_WINDOW_DAYS_SQL('$1')}))
      ON CONFLICT DO NOTHING RETURNING objection_window_closes_at <= now() AS "closesNow"`,
     [districtId, monthStart(month), runId],
   );
   if (claimed.length === 0) return false;
-  const [counts] = await manager.query(
+  const counts = await queryOne<{ households: number; graded: number; qualified: number; basically: number; unqualified: number }>(
+    manager,
     `SELECT count(*)::int AS households, count(*) FILTER (WHERE g.status = 'GRADED')::int AS graded,
             count(*) FILTER (WHERE g.grade = 'QUALIFIED')::int AS qualified,
             count(*) FILTER (WHERE g.grade = 'BASICALLY_QUALIFIED')::int AS basically,

@@ -23,7 +23,7 @@ export class RuleSetService {
   }
 
   list(args: PageArgs): Promise<ConnectionShape<GradingRuleSet>> {
-    return GRADING_RULE_SETS.list(this.dataSource, args, GradingRuleSet.from);
+    return GRADING_RULE_SETS.list(this.dataSource, args, (row) => GradingRuleSet.from(row));
   }
 
   /** Publishes a new version for a district, effective from this month or later (past grades keep their rules). */

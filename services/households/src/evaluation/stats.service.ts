@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Caller } from '#libs/auth';
 import { monthStart, parseMonth } from '#libs/calendar';
+import { queryRows } from '#libs/database';
 import { OrgUnitRef } from '#libs/references';
 import { Territory } from '#libs/territory';
 import { ratio } from '../metrics/metric-definitions.js';
@@ -31,7 +32,8 @@ export class StatsService {
     const unit = await this.territory.requireInScope(caller, orgUnitId);
     const childLevel = unit.path.length + 1;
     // GROUPING SETS: the unit's total (unit_id NULL) and one row per child unit, from the same scan.
-    const rows: CountsRow[] = await this.dataSource.query(
+    const rows = await queryRows<CountsRow>(
+      this.dataSource,
       `SELECT CASE WHEN grouping(t.path[$3]) = 0 THEN t.path[$3] END AS unit_id,
               count(*)::int AS households,
               count(*) FILTER (WHERE g.status = 'GRADED')::int AS evaluated,
@@ -49,8 +51,10 @@ export class StatsService {
     const totals = rows.find((row) => row.unit_id === null) ?? emptyCounts();
     const childRows = rows.filter((row) => row.unit_id !== null && unit.kind !== 'COMPOUND');
     // Units below with no households still appear, with zeros.
-    const children: { id: string }[] =
-      unit.kind === 'COMPOUND' ? [] : await this.dataSource.query(`SELECT id FROM territory_unit WHERE parent_id = $1 ORDER BY code`, [unit.id]);
+    const children =
+      unit.kind === 'COMPOUND'
+        ? []
+        : await queryRows<{ id: string }>(this.dataSource, `SELECT id FROM territory_unit WHERE parent_id = $1 ORDER BY code`, [unit.id]);
     return {
       ...toStats(unit.id, month, totals),
       children: children.map(({ id }) => ({ ...toStats(id, month, childRows.find((row) => row.unit_id === id) ?? emptyCounts()), children: [] })),

@@ -2,10 +2,10 @@ import { Directive, Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Connection } from '#libs/pagination';
 import { InstitutionRef, OrgUnitRef } from '#libs/references';
 import { Tenure } from './tenure.js';
-import type { HouseholdEntity } from './household.entity.js';
+import type { HouseholdTableRow } from './household.entity.js';
 
 /** A household row with the name of its compound, as the listing query returns it. */
-export interface HouseholdRow extends HouseholdEntity {
+export interface HouseholdRow extends HouseholdTableRow {
   compoundName: string;
 }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { canSeeHousehold, type Caller } from '#libs/auth';
-import { SqlParams } from '#libs/database';
+import { SqlParams, queryFirst, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { PersonalDataAudit } from '#libs/privacy';
@@ -23,7 +23,8 @@ export class HouseholdService {
   ) {}
 
   async get(caller: Caller, id: string): Promise<Household> {
-    const [row]: (HouseholdRow & { path: string[] })[] = await this.dataSource.query(
+    const row = await queryFirst<HouseholdRow & { path: string[] }>(
+      this.dataSource,
       `SELECT ${COLUMNS}, t.path::text[] AS path FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1`,
       [id],
     );
@@ -35,7 +36,8 @@ export class HouseholdService {
 
   /** For entity references: the households among `ids` the caller may see, in `ids` order, null for the rest. */
   async findVisible(caller: Caller, ids: readonly string[]): Promise<(Household | null)[]> {
-    const rows: (HouseholdRow & { path: string[] })[] = await this.dataSource.query(
+    const rows = await queryRows<HouseholdRow & { path: string[] }>(
+      this.dataSource,
       `SELECT ${COLUMNS}, t.path::text[] AS path FROM household h JOIN territory_unit t ON t.id = h.compound_id
         WHERE h.id = ANY($1::uuid[])`,
       [ids],

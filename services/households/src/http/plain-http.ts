@@ -57,7 +57,7 @@ export class PayloadTooLargeAs implements NestInterceptor {
     return next.handle().pipe(
       catchError((error: unknown) =>
         throwError(() =>
-          error instanceof HttpException && error.getStatus() === HttpStatus.PAYLOAD_TOO_LARGE
+          error instanceof HttpException && statusOf(error) === HttpStatus.PAYLOAD_TOO_LARGE
             ? PlainHttpError.tooLarge(this.message)
             : error,
         ),
@@ -108,15 +108,15 @@ export class PlainHttpErrorFilter implements ExceptionFilter {
     if (exception instanceof PlainHttpError) return answer(exception.status, exception.code, exception.message);
     if (exception instanceof DomainError) {
       const { code, reason, message, details } = exception;
-      return { status: DOMAIN_STATUS[code] ?? 500, body: { error: { code, ...(reason ? { reason } : {}), message, ...(details ? { details } : {}) } } };
+      return { status: DOMAIN_STATUS[code], body: { error: { code, ...(reason ? { reason } : {}), message, ...(details ? { details } : {}) } } };
     }
     if (exception instanceof HttpException) {
-      const status = exception.getStatus();
+      const status = statusOf(exception);
       if (status === HttpStatus.PAYLOAD_TOO_LARGE) return this.describe(PlainHttpError.tooLarge('The request is larger than this route takes'));
       if (status === HttpStatus.UNSUPPORTED_MEDIA_TYPE) {
         return answer(status, 'UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data in the field "file"');
       }
-      if (status < 500) return answer(status, codeOfStatus(status), exception.message);
+      if (status < HttpStatus.INTERNAL_SERVER_ERROR) return answer(status, codeOfStatus(status), exception.message);
     }
     this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     const production = this.runtime.env.NODE_ENV === 'production';
@@ -125,7 +125,12 @@ export class PlainHttpErrorFilter implements ExceptionFilter {
   }
 }
 
-function codeOfStatus(status: number): PlainHttpErrorCode {
+/** Nest's HTTP exceptions (multer's limits among them) carry one of its HttpStatus codes, typed as a plain number. */
+function statusOf(exception: HttpException): HttpStatus {
+  return exception.getStatus();
+}
+
+function codeOfStatus(status: HttpStatus): PlainHttpErrorCode {
   if (status === HttpStatus.UNAUTHORIZED) return ErrorCode.UNAUTHENTICATED;
   if (status === HttpStatus.FORBIDDEN) return ErrorCode.FORBIDDEN;
   if (status === HttpStatus.NOT_FOUND) return ErrorCode.NOT_FOUND;

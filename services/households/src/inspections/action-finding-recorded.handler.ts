@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { queryRows } from '#libs/database';
 import { EventType, Inbox, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor } from '#libs/messaging';
 import { InspectionIssue, InspectionKind, InspectionResult } from './inspection-enums.js';
 
@@ -25,7 +26,8 @@ export class ActionFindingRecordedHandler implements JobProcessor<EventEnvelope<
   async handle(event: EventEnvelope<EventPayload<EventType.ActionFindingRecorded>>): Promise<void> {
     const finding = event.payload;
     await this.inbox.once('inspections:action-finding', event.id, async (manager) => {
-      const inserted: unknown[] = await manager.query(
+      const inserted = await queryRows<{ id: string }>(
+        manager,
         `INSERT INTO inspection (household_id, kind, result, issues, inspector_id, inspected_at, photo_ids, note)
          SELECT h.id, $2, $3, ARRAY[$4], $5, $6,
                 ARRAY(SELECT u.id FROM upload u WHERE u.id = ANY($7::uuid[])), left($8, 500)

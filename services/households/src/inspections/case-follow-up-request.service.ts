@@ -35,7 +35,7 @@ export class CaseFollowUpRequestService {
         orderBy: ['r.due_on', 'r.case_id'],
         keyOf: (row) => [row.dueOn, row.caseId],
       },
-      (rows) => rows.map(CaseFollowUpRequest.from),
+      (rows) => rows.map((row) => CaseFollowUpRequest.from(row)),
     );
   }
 }

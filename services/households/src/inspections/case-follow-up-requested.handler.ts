@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { queryRows } from '#libs/database';
 import { EventType, Inbox, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor } from '#libs/messaging';
 import { fulfilFollowUpRequests } from './case-follow-up.sql.js';
 
@@ -18,7 +19,8 @@ export class CaseFollowUpRequestedHandler implements JobProcessor<EventEnvelope<
   async handle(event: EventEnvelope<EventPayload<EventType.CaseFollowUpRequested>>): Promise<void> {
     const request = event.payload;
     await this.inbox.once('inspections:case-follow-up-requested', event.id, async (manager) => {
-      const inserted: unknown[] = await manager.query(
+      const inserted = await queryRows<{ case_id: string }>(
+        manager,
         `INSERT INTO case_follow_up_request (case_id, household_id, due_on)
          SELECT $1, h.id, $3::date FROM household h WHERE h.id = $2
          ON CONFLICT (case_id) DO NOTHING

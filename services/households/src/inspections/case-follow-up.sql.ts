@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { queryRows } from '#libs/database';
 import { EventType, outboxInsertFrom } from '#libs/messaging';
 
 /** Inspections that joint enforcement actions record from their findings are enforcement's own word, not a follow-up. */
@@ -16,7 +17,8 @@ const JOINT_ACTION_INSPECTOR = 'joint-action:%';
  * only one fulfils a request, and it is announced once. Returns how many requests were fulfilled.
  */
 export async function fulfilFollowUpRequests(manager: EntityManager, householdId: string, inspectionId: string | null): Promise<number> {
-  const rows: unknown[] = await manager.query(
+  const rows = await queryRows<{ case_id: string }>(
+    manager,
     `WITH answered AS (
        SELECT r.case_id, i.id, i.result, i.inspected_at
          FROM case_follow_up_request r

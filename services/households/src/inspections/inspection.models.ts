@@ -3,7 +3,7 @@ import { Connection, PageArgs } from '#libs/pagination';
 import {
   INSPECTION_ISSUE_LABEL_ZH, INSPECTION_KIND_LABEL_ZH, INSPECTION_RESULT_LABEL_ZH, InspectionIssue, InspectionKind, InspectionResult,
 } from './inspection-enums.js';
-import type { InspectionEntity } from './inspection.entity.js';
+import type { InspectionRow } from './inspection.entity.js';
 
 /** A citizen report (enforcement's entity): households knows its id only; the gateway resolves the rest from enforcement. */
 @ObjectType('CitizenReport')
@@ -67,7 +67,7 @@ export class Inspection {
   @Field(() => Date, { nullable: true, description: "Set aside when deciding the household's objection: it no longer counts towards any grade." })
   setAsideAt: Date | null;
 
-  static from(entity: InspectionEntity): Inspection {
+  static from(entity: InspectionRow): Inspection {
     return Object.assign(new Inspection(), {
       ...entity,
       labelZh: INSPECTION_KIND_LABEL_ZH[entity.kind],

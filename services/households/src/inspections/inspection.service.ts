@@ -3,14 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { canSeeHousehold, type Caller } from '#libs/auth';
 import { monthStart, parseMonth } from '#libs/calendar';
-import { SqlParams } from '#libs/database';
+import { SqlParams, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { CitingRecord, UploadService } from '../uploads/upload.service.js';
 import { fulfilFollowUpRequests } from './case-follow-up.sql.js';
 import { InspectionResult } from './inspection-enums.js';
-import type { InspectionEntity } from './inspection.entity.js';
+import type { InspectionRow } from './inspection.entity.js';
 import { Inspection, type InspectionsArgs, type RecordInspectionInput } from './inspection.models.js';
 
 const COLUMNS = `i.id, i.household_id AS "householdId", i.kind, i.result, i.issues, i.inspector_id AS "inspectorId",
@@ -29,7 +29,7 @@ export class InspectionService {
   ) {}
 
   async get(id: string): Promise<Inspection> {
-    const [row]: InspectionEntity[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM inspection i WHERE i.id = $1`, [id]);
+    const row = await queryFirst<InspectionRow>(this.dataSource, `SELECT ${COLUMNS} FROM inspection i WHERE i.id = $1`, [id]);
     if (!row) throw DomainError.notFound('Inspection', id);
     return Inspection.from(row);
   }
@@ -39,7 +39,8 @@ export class InspectionService {
    * caller may see (their territory, or a resident's own), in `ids` order; others are null.
    */
   async findVisible(caller: Caller, ids: readonly string[]): Promise<(Inspection | null)[]> {
-    const rows: (InspectionEntity & { path: string[] })[] = await this.dataSource.query(
+    const rows = await queryRows<InspectionRow & { path: string[] }>(
+      this.dataSource,
       `SELECT ${COLUMNS}, t.path::text[] AS path
          FROM inspection i JOIN household h ON h.id = i.household_id JOIN territory_unit t ON t.id = h.compound_id
         WHERE i.id = ANY($1::uuid[])`,
@@ -66,7 +67,8 @@ export class InspectionService {
     const photoIds = [...new Set(input.photoIds)];
 
     const { id } = await this.idempotency.run(caller, idempotencyKey, 'recordInspection', { ...input, issues, photoIds }, async (manager) => {
-      const [household] = await manager.query(
+      const household = await queryFirst<{ path: string[] }>(
+        manager,
         `SELECT t.path::text[] AS path FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1`,
         [input.householdId],
       );
@@ -74,7 +76,8 @@ export class InspectionService {
       if (!canSeeHousehold(caller, input.householdId, household.path)) {
         throw DomainError.forbidden('That household is outside your territory', 'OUT_OF_SCOPE');
       }
-      const [row] = await manager.query(
+      const row = await queryOne<{ id: string }>(
+        manager,
         `INSERT INTO inspection (household_id, kind, result, issues, inspector_id, inspected_at, photo_ids, note)
          VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[], $8) RETURNING id`,
         [input.householdId, input.kind, input.result, issues, caller.userId, input.inspectedAt, photoIds, input.note ?? null],
@@ -83,14 +86,15 @@ export class InspectionService {
       await this.uploads.cite(manager, caller, photoIds, { kind: CitingRecord.INSPECTION, recordId: row.id, householdId: input.householdId });
       // An inspection on or after a case's due date answers its follow-up request, reported to enforcement in this transaction.
       await fulfilFollowUpRequests(manager, input.householdId, row.id);
-      return { id: row.id as string };
+      return { id: row.id };
     });
     return this.get(id);
   }
 
   /** A household's inspections, newest first. */
   async list(caller: Caller, args: InspectionsArgs): Promise<ConnectionShape<Inspection>> {
-    const [household] = await this.dataSource.query(
+    const household = await queryFirst<{ path: string[] }>(
+      this.dataSource,
       `SELECT t.path::text[] AS path FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1`,
       [args.householdId],
     );
@@ -101,7 +105,7 @@ export class InspectionService {
     const params = new SqlParams();
     const where = [`i.household_id = ${params.add(args.householdId)}`];
     if (args.month) where.push(`i.month = ${params.add(monthStart(parseMonth(args.month)))}`);
-    return fetchKeysetPage<InspectionEntity, Inspection>(
+    return fetchKeysetPage<InspectionRow, Inspection>(
       this.dataSource,
       args,
       {
@@ -113,7 +117,7 @@ export class InspectionService {
         keyOf: (row) => [row.inspectedAt.toISOString(), row.id],
         descending: true,
       },
-      (rows) => rows.map(Inspection.from),
+      (rows) => rows.map((row) => Inspection.from(row)),
     );
   }
 }

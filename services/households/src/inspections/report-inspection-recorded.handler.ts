@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { queryRows } from '#libs/database';
 import { EventType, Inbox, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor } from '#libs/messaging';
 
 /**
@@ -18,7 +19,8 @@ export class ReportInspectionRecordedHandler implements JobProcessor<EventEnvelo
   async handle(event: EventEnvelope<EventPayload<EventType.ReportInspectionRecorded>>): Promise<void> {
     const recorded = event.payload;
     await this.inbox.once('inspections:report-inspection', event.id, async (manager) => {
-      const inserted: unknown[] = await manager.query(
+      const inserted = await queryRows<{ id: string }>(
+        manager,
         `INSERT INTO inspection (id, household_id, kind, result, issues, inspector_id, inspected_at, photo_ids, note, citizen_report_id)
          SELECT $1, h.id, $3, $4, $5::text[], $6, $7, ARRAY(SELECT u.id FROM upload u WHERE u.id = ANY($8::uuid[])), left($9, 500), $10
            FROM household h WHERE h.id = $2

@@ -106,7 +106,7 @@ export class DistrictMetrics {
   children: DistrictMetrics[];
 
   static from(metrics: UnitMetrics, children: UnitMetrics[] = []): DistrictMetrics {
-    const figures = metrics.figures.map(MetricFigureModel.from);
+    const figures = metrics.figures.map((figure) => MetricFigureModel.from(figure));
     const byKey = (key: MetricKey) => figures.find((figure) => figure.key === key)!;
     return Object.assign(new DistrictMetrics(), {
       orgUnit: OrgUnitRef.of(metrics.unitId),

@@ -36,6 +36,6 @@ export class DistrictMetricsResolver {
     @Args('to') to: string,
   ): Promise<DistrictMetrics[]> {
     const months = await this.metrics.metrics(caller, orgUnitId, from, to, false);
-    return months.map(DistrictMetrics.ofMonth);
+    return months.map((month) => DistrictMetrics.ofMonth(month));
   }
 }

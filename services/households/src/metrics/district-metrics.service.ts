@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Caller } from '#libs/auth';
 import { addMonths, monthStart, parseMonth, shanghaiMonth } from '#libs/calendar';
+import { queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { Territory, type TerritoryUnit } from '#libs/territory';
 import {
@@ -131,9 +132,13 @@ export class DistrictMetricsService {
   async metrics(caller: Caller, orgUnitId: string, from: string, to: string, withChildren: boolean): Promise<MetricsOfMonth[]> {
     const months = monthRange(from, to);
     const unit = await this.territory.requireInScope(caller, orgUnitId);
-    const rows: SumsRow[] = await this.dataSource.query(ROLL_UP_SQL, [unit.id, monthStart(months[0]), monthStart(months.at(-1)!), unit.path.length + 1]);
-    const children: TerritoryUnit[] = withChildren && unit.kind !== 'COMPOUND'
-      ? await this.dataSource.query(`SELECT id, kind, code, name, path::text[] AS path FROM territory_unit WHERE parent_id = $1 ORDER BY code`, [unit.id])
+    const rows = await queryRows<SumsRow>(this.dataSource, ROLL_UP_SQL, [unit.id, monthStart(months[0]), monthStart(months.at(-1)!), unit.path.length + 1]);
+    const children = withChildren && unit.kind !== 'COMPOUND'
+      ? await queryRows<TerritoryUnit>(
+          this.dataSource,
+          `SELECT id, kind, code, name, path::text[] AS path FROM territory_unit WHERE parent_id = $1 ORDER BY code`,
+          [unit.id],
+        )
       : [];
     return months.map((month) => {
       const ofMonth = rows.filter((row) => row.month === month);

@@ -51,9 +51,10 @@ function plainAmount(amount: number, unit: MetricUnit): string {
 
 /** Groups the integer part in thousands: 1234567.5 → 1,234,567.50 (no locale data needed). */
 function groupedAmount(amount: number, unit: MetricUnit): string {
-  const [whole, fraction] = plainAmount(amount, unit).split('.');
+  // Households have no fraction: split then gives one part, and the default.
+  const [whole, fraction = ''] = plainAmount(amount, unit).split('.');
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+  return fraction === '' ? grouped : `${grouped}.${fraction}`;
 }
 
 function amountWithUnit(amount: number, unit: MetricUnit): string {

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { monthStart } from '#libs/calendar';
+import { queryRows } from '#libs/database';
 import { EventType, type GradeObjectionStatus, type EventPayload, type Outbox } from '#libs/messaging';
 
 /** Days residents have to object once a district's month is published, for a district that set none. */
@@ -22,17 +23,16 @@ export const OBJECTION_WINDOW_DAYS_SQL = (districtId: string): string =>
  * Returns whether this call closed it.
  */
 export async function closeObjectionWindow(manager: EntityManager, outbox: Outbox, districtId: string, month: string): Promise<boolean> {
-  const closed: { closedAt: Date }[] = await manager.query(
-    // A SELECT over the UPDATE: TypeORM answers a bare UPDATE … RETURNING with its count beside the rows.
-    `WITH closed AS (
-       UPDATE evaluation_month SET objection_window_closed_at = now()
-        WHERE district_id = $1 AND month = $2 AND objection_window_closed_at IS NULL
-        RETURNING objection_window_closed_at
-     ) SELECT objection_window_closed_at AS "closedAt" FROM closed`,
+  const closed = await queryRows<{ closedAt: Date }>(
+    manager,
+    `UPDATE evaluation_month SET objection_window_closed_at = now()
+      WHERE district_id = $1 AND month = $2 AND objection_window_closed_at IS NULL
+      RETURNING objection_window_closed_at AS "closedAt"`,
     [districtId, monthStart(month)],
   );
   if (closed.length === 0) return false;
-  const rows: { objectionId: string; householdId: string; status: GradeObjectionStatus; correctedAt: Date | null }[] = await manager.query(
+  const rows = await queryRows<{ objectionId: string; householdId: string; status: GradeObjectionStatus; correctedAt: Date | null }>(
+    manager,
     `SELECT id AS "objectionId", household_id AS "householdId", status, corrected_at AS "correctedAt"
        FROM grade_objection WHERE district_id = $1 AND month = $2 ORDER BY household_id`,
     [districtId, monthStart(month)],

@@ -3,11 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { canSeeHousehold, type Caller } from '#libs/auth';
 import { monthStart, parseMonth } from '#libs/calendar';
-import { SqlParams, isPostgresError, PostgresErrorCode } from '#libs/database';
+import { SqlParams, execute, isPostgresError, PostgresErrorCode, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { EventType, Outbox, OutboxRelay, type EventPayload } from '#libs/messaging';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { Territory } from '#libs/territory';
+import { EvaluationStatus, type Grade } from '../evaluation/evaluation-enums.js';
 import { GRADING_RULE_SETS, gradeAndPublishChunk } from '../evaluation/grading-sql.js';
 import { HouseholdClaimService } from '../outreach/household-claim.service.js';
 import {
@@ -52,18 +53,22 @@ export class ObjectionService {
       throw DomainError.forbidden('You may object only to your own household\'s grade', 'NOT_YOUR_HOUSEHOLD');
     }
     const id = await this.dataSource.transaction(async (manager) => {
-      const [household] = await manager.query(
+      const household = await queryFirst<{ path: string[] }>(
+        manager,
         `SELECT t.path::text[] AS path FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1`,
         [input.householdId],
       );
       if (!household) throw DomainError.notFound('Household', input.householdId);
-      const districtId: string = household.path[0];
-      const [grade] = await manager.query(`SELECT status, grade, score FROM monthly_grade WHERE household_id = $1 AND month = $2`, [
-        input.householdId, monthStart(month),
-      ]);
-      if (!grade || grade.status !== 'GRADED') throw DomainError.badInput(`Your household has no grade for ${month} to object to`, 'NOT_GRADED');
+      const districtId = household.path[0];
+      const grade = await queryFirst<{ status: EvaluationStatus; grade: Grade | null; score: string | null }>(
+        manager,
+        `SELECT status, grade, score FROM monthly_grade WHERE household_id = $1 AND month = $2`,
+        [input.householdId, monthStart(month)],
+      );
+      if (grade?.status !== EvaluationStatus.GRADED) throw DomainError.badInput(`Your household has no grade for ${month} to object to`, 'NOT_GRADED');
       // FOR SHARE: the close of the window waits for this objection, or this objection sees the window closed.
-      const [window] = await manager.query(
+      const window = await queryFirst<{ closesAt: Date; closed: boolean }>(
+        manager,
         `SELECT objection_window_closes_at AS "closesAt", objection_window_closed_at IS NOT NULL OR objection_window_closes_at <= now() AS closed
            FROM evaluation_month WHERE district_id = $1 AND month = $2 FOR SHARE`,
         [districtId, monthStart(month)],
@@ -75,12 +80,13 @@ export class ObjectionService {
         });
       }
       try {
-        const [row] = await manager.query(
+        const row = await queryOne<{ id: string }>(
+          manager,
           `INSERT INTO grade_objection (household_id, month, district_id, statement, filed_by, grade_objected, score_objected)
            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
           [input.householdId, monthStart(month), districtId, statement, caller.userId, grade.grade, grade.score],
         );
-        return row.id as string;
+        return row.id;
       } catch (error) {
         if (isPostgresError(error, PostgresErrorCode.UniqueViolation)) {
           throw DomainError.conflict(`Your household has already objected to its grade of ${month}`, 'ALREADY_OBJECTED');
@@ -102,7 +108,10 @@ export class ObjectionService {
       throw DomainError.badInput('Upholding the grade sets no inspection aside', 'SET_ASIDE_ON_UPHOLD');
     }
     await this.dataSource.transaction(async (manager) => {
-      const [objection] = await manager.query(
+      const objection = await queryFirst<{
+        status: GradeObjectionStatus; householdId: string; month: string; districtId: string; compoundId: string; path: string[];
+      }>(
+        manager,
         `SELECT o.status, o.household_id AS "householdId", to_char(o.month, 'YYYY-MM') AS month, o.district_id AS "districtId",
                 h.compound_id AS "compoundId", t.path::text[] AS path
            FROM grade_objection o JOIN household h ON h.id = o.household_id JOIN territory_unit t ON t.id = h.compound_id
@@ -111,24 +120,24 @@ export class ObjectionService {
       );
       if (!objection || !canSeeHousehold(caller, objection.householdId, objection.path)) throw DomainError.notFound('GradeObjection', id);
       if (objection.status !== GradeObjectionStatus.OPEN) throw DomainError.conflict('This objection has been decided already', 'ALREADY_DECIDED');
-      const [{ now }]: { now: Date }[] = await manager.query(`SELECT now()`);
+      const { now } = await queryOne<{ now: Date }>(manager, `SELECT now()`);
       let correctedAt: Date | null = null;
       if (input.outcome === GradeObjectionOutcome.CORRECT) {
-        const marked: unknown[] = await manager.query(
-          `WITH marked AS (
-             UPDATE inspection SET set_aside_at = now(), set_aside_by_objection = $1
-              WHERE id = ANY($2::uuid[]) AND household_id = $3 AND month = $4 AND set_aside_at IS NULL RETURNING id
-           ) SELECT id FROM marked`,
+        const marked = await execute(
+          manager,
+          `UPDATE inspection SET set_aside_at = now(), set_aside_by_objection = $1
+            WHERE id = ANY($2::uuid[]) AND household_id = $3 AND month = $4 AND set_aside_at IS NULL`,
           [id, setAside, objection.householdId, monthStart(objection.month)],
         );
-        if (marked.length !== setAside.length) {
+        if (marked !== setAside.length) {
           throw DomainError.badInput(`Set aside only inspections of this household in ${objection.month} that count now`, 'UNKNOWN_INSPECTION');
         }
         const changed = await this.regrade(manager, caller, objection.districtId, objection.month, objection.compoundId);
         // The regrade's event carries this transaction's time; notifications waits for a grade at least this new.
         correctedAt = changed ? now : null;
       }
-      const [decided] = await manager.query(
+      const decided = await queryOne<{ status: GradeObjectionStatus }>(
+        manager,
         `WITH regraded AS (
            SELECT g.grade, g.score FROM grade_objection o JOIN monthly_grade g ON g.household_id = o.household_id AND g.month = o.month WHERE o.id = $1
          ),
@@ -162,17 +171,20 @@ export class ObjectionService {
    */
   private async regrade(manager: EntityManager, caller: Caller, districtId: string, month: string, compoundId: string): Promise<boolean> {
     const ruleSet = await GRADING_RULE_SETS.requireInForce(manager, districtId, month);
-    const [run] = await manager.query(
+    const run = await queryOne<{ id: string }>(
+      manager,
       `INSERT INTO evaluation_run (month, org_unit_id, trigger, requested_by, status, total_chunks, started_at)
        VALUES ($1, $2, 'MANUAL', $3, 'RUNNING', 1, now()) RETURNING id`,
       [monthStart(month), compoundId, caller.userId],
     );
     const { households, changed } = await gradeAndPublishChunk(manager, { runId: run.id, unitId: compoundId, districtId, month, ruleSet });
-    await manager.query(
+    await execute(
+      manager,
       `INSERT INTO evaluation_chunk (run_id, unit_id, status, households, changed, completed_at) VALUES ($1, $2, 'COMPLETED', $3, $4, now())`,
       [run.id, compoundId, households, changed],
     );
-    await manager.query(
+    await execute(
+      manager,
       `UPDATE evaluation_run SET status = 'COMPLETED', completed_chunks = 1, households_evaluated = $2, grades_changed = $3, finished_at = now()
         WHERE id = $1`,
       [run.id, households, changed],
@@ -182,7 +194,8 @@ export class ObjectionService {
   }
 
   async get(caller: Caller, id: string): Promise<GradeObjection> {
-    const [row] = await this.dataSource.query(
+    const row = await queryFirst<GradeObjectionRow & { path: string[] }>(
+      this.dataSource,
       `SELECT ${COLUMNS}, t.path::text[] AS path FROM grade_objection o JOIN household h ON h.id = o.household_id
          JOIN territory_unit t ON t.id = h.compound_id WHERE o.id = $1`,
       [id],
@@ -209,14 +222,14 @@ export class ObjectionService {
       this.dataSource,
       args,
       { select: COLUMNS, from: 'grade_objection o', where, params, orderBy: ['o.month', 'o.id'], keyOf: (row) => [String(row.month).slice(0, 10), row.id], descending: true },
-      async (rows) => rows.map(GradeObjection.from),
+      (rows) => rows.map((row) => GradeObjection.from(row)),
     );
   }
 
   async window(caller: Caller, districtId: string): Promise<ObjectionWindow> {
     const district = await this.territory.requireInScope(caller, districtId);
     if (district.kind !== 'DISTRICT') throw DomainError.badInput('The objection window is set per DISTRICT', 'NOT_A_DISTRICT');
-    const [row] = await this.dataSource.query(`SELECT days FROM objection_window_setting WHERE district_id = $1`, [district.id]);
+    const row = await queryFirst<{ days: number }>(this.dataSource, `SELECT days FROM objection_window_setting WHERE district_id = $1`, [district.id]);
     return Object.assign(new ObjectionWindow(), { districtId: district.id, days: row?.days ?? DEFAULT_OBJECTION_WINDOW_DAYS, isDefault: !row });
   }
 
@@ -225,7 +238,8 @@ export class ObjectionService {
     if (!Number.isInteger(days) || days < 0 || days > 30) throw DomainError.badInput('days is a whole number from 0 to 30', 'DAYS_OUT_OF_RANGE');
     const district = await this.territory.requireInScope(caller, districtId);
     if (district.kind !== 'DISTRICT') throw DomainError.badInput('The objection window is set per DISTRICT', 'NOT_A_DISTRICT');
-    await this.dataSource.query(
+    await execute(
+      this.dataSource,
       `INSERT INTO objection_window_setting (district_id, days, updated_by) VALUES ($1, $2, $3)
        ON CONFLICT (district_id) DO UPDATE SET days = excluded.days, updated_by = excluded.updated_by, updated_at = now()`,
       [district.id, days, caller.userId],
@@ -235,7 +249,8 @@ export class ObjectionService {
 
   /** Closes every window whose time has come by `now`, each in its own transaction; returns how many it closed. */
   async closeDueWindows(now: Date): Promise<number> {
-    const due: { districtId: string; month: string }[] = await this.dataSource.query(
+    const due = await queryRows<{ districtId: string; month: string }>(
+      this.dataSource,
       `SELECT district_id AS "districtId", to_char(month, 'YYYY-MM') AS month FROM evaluation_month
         WHERE objection_window_closed_at IS NULL AND objection_window_closes_at <= $1 ORDER BY month`,
       [now],
@@ -249,7 +264,7 @@ export class ObjectionService {
   }
 
   private async load(manager: EntityManager, id: string): Promise<GradeObjection> {
-    const [row] = await manager.query(`SELECT ${COLUMNS} FROM grade_objection o WHERE o.id = $1`, [id]);
+    const row = await queryOne<GradeObjectionRow>(manager, `SELECT ${COLUMNS} FROM grade_objection o WHERE o.id = $1`, [id]);
     return GradeObjection.from(row);
   }
 }

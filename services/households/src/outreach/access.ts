@@ -7,8 +7,3 @@ export function requireAnyPermission(caller: Caller, ...permissions: Permission[
     throw DomainError.forbidden(`Your role does not allow ${permissions.join(' or ')}`, 'MISSING_PERMISSION');
   }
 }
-
-/** What `UPDATE … RETURNING` gives through TypeORM's `query()`: `[rows, affectedCount]`. */
-export function updatedRows<Row>(result: unknown): Row[] {
-  return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as Row[]) : (result as Row[]);
-}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { canSeeHousehold, type Caller } from '#libs/auth';
-import { SqlParams } from '#libs/database';
+import { SqlParams, queryFirst, queryOne } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
@@ -44,7 +44,8 @@ export class FollowUpVisitService {
       if (visitedAt < claim.claimedAt) {
         throw DomainError.badInput('visitedAt is before the household was claimed', 'VISIT_BEFORE_CLAIM');
       }
-      const [visit]: { id: string }[] = await manager.query(
+      const visit = await queryOne<{ id: string }>(
+        manager,
         `INSERT INTO follow_up_visit (claim_id, visited_at, outcome, note, recorded_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [claim.id, visitedAt, input.outcome, note, caller.userId],
       );
@@ -54,7 +55,8 @@ export class FollowUpVisitService {
   }
 
   async get(caller: Caller, id: string): Promise<FollowUpVisit> {
-    const [row]: (FollowUpVisitRow & { householdId: string; path: string[] })[] = await this.dataSource.query(
+    const row = await queryFirst<FollowUpVisitRow & { householdId: string; path: string[] }>(
+      this.dataSource,
       `SELECT ${COLUMNS}, c.household_id AS "householdId", t.path::text[] AS path
          FROM follow_up_visit v JOIN household_claim c ON c.id = v.claim_id
          JOIN household h ON h.id = c.household_id JOIN territory_unit t ON t.id = h.compound_id
@@ -83,7 +85,7 @@ export class FollowUpVisitService {
         orderBy: ['v.visited_at', 'v.id'],
         keyOf: (row) => [row.visitedAtKey, row.id],
       },
-      (rows) => rows.map(FollowUpVisit.from),
+      (rows) => rows.map((row) => FollowUpVisit.from(row)),
     );
   }
 }

@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Role, canSeeHousehold, type Caller } from '#libs/auth';
-import { SqlParams } from '#libs/database';
+import { SqlParams, execute, queryFirst, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { Territory } from '#libs/territory';
-import { updatedRows } from './access.js';
 import { monthStart, parseMonth } from '#libs/calendar';
 import { ClaimantType, ClaimStatus, OutreachTier } from './outreach-enums.js';
 import type { HouseholdClaimRow } from './outreach.entity.js';
@@ -80,7 +79,8 @@ export class HouseholdClaimService {
     }
     await this.dataSource.transaction(async (manager) => {
       const claim = await this.lockForAction(manager, caller, claimId, 'UPDATE');
-      await manager.query(
+      await execute(
+        manager,
         `UPDATE household_claim SET status = $2, ended_at = now(), released_by = $3, release_reason = $4 WHERE id = $1`,
         [claim.id, ClaimStatus.RELEASED, caller.userId, why],
       );
@@ -94,7 +94,8 @@ export class HouseholdClaimService {
    * `SHARE` lets visits be recorded side by side while keeping the claim from being ended meanwhile.
    */
   async lockForAction(manager: EntityManager, caller: Caller, claimId: string, mode: 'SHARE' | 'UPDATE'): Promise<LockedClaim> {
-    const [claim]: (LockedClaim & { path: string[] })[] = await manager.query(
+    const claim = await queryFirst<LockedClaim & { path: string[] }>(
+      manager,
       `SELECT c.id, c.household_id AS "householdId", c.claimant_id AS "claimantId", c.status, c.claimed_at AS "claimedAt",
               t.path::text[] AS path
          FROM ${CLAIM_FROM} WHERE c.id = $1 FOR ${mode} OF c`,
@@ -114,7 +115,8 @@ export class HouseholdClaimService {
   }
 
   async get(caller: Caller, id: string): Promise<HouseholdClaim> {
-    const [row]: (HouseholdClaimRow & { path: string[] })[] = await this.dataSource.query(
+    const row = await queryFirst<HouseholdClaimRow & { path: string[] }>(
+      this.dataSource,
       `SELECT ${CLAIM_COLUMNS}, t.path::text[] AS path FROM ${CLAIM_FROM} WHERE c.id = $1`,
       [id],
     );
@@ -127,7 +129,8 @@ export class HouseholdClaimService {
 
   /** For per-request loaders: the claims among `ids` the caller may see, in `ids` order, null for the rest. */
   async findVisible(caller: Caller, ids: readonly string[]): Promise<(HouseholdClaim | null)[]> {
-    const rows: (HouseholdClaimRow & { path: string[] })[] = await this.dataSource.query(
+    const rows = await queryRows<HouseholdClaimRow & { path: string[] }>(
+      this.dataSource,
       `SELECT ${CLAIM_COLUMNS}, t.path::text[] AS path FROM ${CLAIM_FROM} WHERE c.id = ANY($1::uuid[])`,
       [ids],
     );
@@ -137,7 +140,8 @@ export class HouseholdClaimService {
 
   /** For per-request loaders: the active claim of each of `householdIds` (households the caller already sees). */
   async activeOf(householdIds: readonly string[]): Promise<(HouseholdClaim | null)[]> {
-    const rows: HouseholdClaimRow[] = await this.dataSource.query(
+    const rows = await queryRows<HouseholdClaimRow>(
+      this.dataSource,
       `SELECT ${CLAIM_COLUMNS} FROM household_claim c WHERE c.household_id = ANY($1::uuid[]) AND c.status = $2`,
       [householdIds, ClaimStatus.ACTIVE],
     );
@@ -147,7 +151,8 @@ export class HouseholdClaimService {
 
   /** For per-request loaders: visits recorded under each claim in the current month (Asia/Shanghai). */
   async visitsThisMonth(claimIds: readonly string[]): Promise<number[]> {
-    const rows: { claimId: string; count: number }[] = await this.dataSource.query(
+    const rows = await queryRows<{ claimId: string; count: number }>(
+      this.dataSource,
       `SELECT claim_id AS "claimId", count(*)::int AS count FROM follow_up_visit
         WHERE claim_id = ANY($1::uuid[]) AND month = date_trunc('month', now() AT TIME ZONE 'Asia/Shanghai')::date
         GROUP BY claim_id`,
@@ -170,7 +175,7 @@ export class HouseholdClaimService {
       this.dataSource,
       args,
       { select: CLAIM_COLUMNS, from: CLAIM_FROM, where, params, orderBy: ['c.claimed_at', 'c.id'], keyOf: (row) => [row.claimedAtKey, row.id] },
-      (rows) => rows.map(HouseholdClaim.from),
+      (rows) => rows.map((row) => HouseholdClaim.from(row)),
     );
   }
 
@@ -187,16 +192,15 @@ export class HouseholdClaimService {
       ? `AND c.household_id IN (SELECT h.id FROM household h JOIN territory_unit t ON t.id = h.compound_id
                                  WHERE t.path @> ARRAY[${params.add(orgUnitId)}::uuid])`
       : '';
-    const closed = updatedRows<{ id: string }>(
-      await manager.query(
-        `UPDATE household_claim c
-            SET status = 'UPGRADED', ended_at = now(), upgraded_month = g.month
-           FROM monthly_grade g
-          WHERE c.status = 'ACTIVE' AND g.household_id = c.household_id AND g.month = ${monthDate}::date
-            AND g.status = 'GRADED' AND g.grade = 'QUALIFIED' AND c.month <= g.month ${inUnit}
-          RETURNING c.id`,
-        params.values,
-      ),
+    const closed = await queryRows<{ id: string }>(
+      manager,
+      `UPDATE household_claim c
+          SET status = 'UPGRADED', ended_at = now(), upgraded_month = g.month
+         FROM monthly_grade g
+        WHERE c.status = 'ACTIVE' AND g.household_id = c.household_id AND g.month = ${monthDate}::date
+          AND g.status = 'GRADED' AND g.grade = 'QUALIFIED' AND c.month <= g.month ${inUnit}
+        RETURNING c.id`,
+      params.values,
     );
     return closed.length;
   }
@@ -213,7 +217,8 @@ export class HouseholdClaimService {
     claimantId: string,
     claimantType: ClaimantType,
   ): Promise<{ id: string }> {
-    const [household]: { path: string[]; status: string | null; grade: string | null; month: string | null }[] = await manager.query(
+    const household = await queryFirst<{ path: string[]; status: string | null; grade: string | null; month: string | null }>(
+      manager,
       `SELECT t.path::text[] AS path, g.status, g.grade, g.month
          FROM household h JOIN territory_unit t ON t.id = h.compound_id
          LEFT JOIN LATERAL (SELECT status, grade, month FROM monthly_grade WHERE household_id = h.id ORDER BY month DESC LIMIT 1) g ON true
@@ -231,15 +236,17 @@ export class HouseholdClaimService {
         { month: household.month?.slice(0, 7) ?? null, status: household.status, grade: household.grade },
       );
     }
-    const inserted: { id: string }[] = await manager.query(
+    const inserted = await queryFirst<{ id: string }>(
+      manager,
       `INSERT INTO household_claim (household_id, claimant_id, claimant_type, tier, month, claimed_by)
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (household_id) WHERE status = 'ACTIVE' DO NOTHING
        RETURNING id`,
       [householdId, claimantId, claimantType, household.grade, household.month, caller.userId],
     );
-    if (inserted.length === 0) {
-      const [existing] = await manager.query(
+    if (!inserted) {
+      const existing = await queryFirst<{ id: string; claimantType: ClaimantType }>(
+        manager,
         `SELECT id, claimant_type AS "claimantType" FROM household_claim WHERE household_id = $1 AND status = 'ACTIVE'`,
         [householdId],
       );
@@ -248,6 +255,6 @@ export class HouseholdClaimService {
         claimantType: existing?.claimantType ?? null,
       });
     }
-    return { id: inserted[0].id };
+    return { id: inserted.id };
   }
 }

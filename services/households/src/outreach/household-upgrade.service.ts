@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Caller } from '#libs/auth';
-import { SqlParams } from '#libs/database';
+import { SqlParams, queryOne } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { Territory } from '#libs/territory';
@@ -55,7 +55,7 @@ export class HouseholdUpgradeService {
         orderBy: ['h.compound_id', 'g.household_id'],
         keyOf: (row) => [row.compoundId, row.householdId],
       },
-      (rows) => rows.map(HouseholdUpgrade.from),
+      (rows) => rows.map((row) => HouseholdUpgrade.from(row)),
     );
   }
 
@@ -69,7 +69,8 @@ export class HouseholdUpgradeService {
     const unit = await this.territory.requireInScope(caller, args.orgUnitId);
     const params = new SqlParams();
     const where = [...isUpgrade(params.add(unit.id)), `g.month BETWEEN ${params.add(from)}::date AND ${params.add(to)}::date`];
-    const [row] = await this.dataSource.query(
+    const row = await queryOne<Pick<UpgradeCount, 'upgrades' | 'households' | 'claimed' | 'claimedByPartyMembers' | 'claimedByVolunteers'>>(
+      this.dataSource,
       `SELECT count(*)::int AS upgrades, count(DISTINCT g.household_id)::int AS households, count(cl.id)::int AS claimed,
               count(*) FILTER (WHERE cl.claimant_type = 'PARTY_MEMBER')::int AS "claimedByPartyMembers",
               count(*) FILTER (WHERE cl.claimant_type = 'VOLUNTEER')::int AS "claimedByVolunteers"

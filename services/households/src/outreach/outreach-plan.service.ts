@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Caller } from '#libs/auth';
+import { queryFirst, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
-import { updatedRows } from './access.js';
 import type { OutreachPlanRow } from './outreach.entity.js';
 import type { UpdateOutreachPlanInput } from './outreach.inputs.js';
 import { OutreachPlan } from './outreach.model.js';
@@ -22,15 +22,16 @@ export class OutreachPlanService {
 
   /** Both plans, the UNQUALIFIED tier first. */
   async list(): Promise<OutreachPlan[]> {
-    const rows: OutreachPlanRow[] = await this.dataSource.query(
+    const rows = await queryRows<OutreachPlanRow>(
+      this.dataSource,
       `SELECT ${COLUMNS} FROM outreach_plan p ORDER BY p.tier = 'UNQUALIFIED' DESC, p.tier`,
     );
-    return rows.map(OutreachPlan.from);
+    return rows.map((row) => OutreachPlan.from(row));
   }
 
   /** For per-request loaders: the plans of `tiers`, in that order. */
   async findByTiers(tiers: readonly string[]): Promise<(OutreachPlan | null)[]> {
-    const rows: OutreachPlanRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM outreach_plan p WHERE p.tier = ANY($1::text[])`, [tiers]);
+    const rows = await queryRows<OutreachPlanRow>(this.dataSource, `SELECT ${COLUMNS} FROM outreach_plan p WHERE p.tier = ANY($1::text[])`, [tiers]);
     const byTier = new Map(rows.map((row) => [row.tier as string, OutreachPlan.from(row)]));
     return tiers.map((tier) => byTier.get(tier) ?? null);
   }
@@ -47,20 +48,19 @@ export class OutreachPlanService {
     if (description.length === 0 || description.length > MAX_DESCRIPTION_LENGTH) {
       throw DomainError.badInput(`description must be 1–${MAX_DESCRIPTION_LENGTH} characters`, 'INVALID_DESCRIPTION');
     }
-    const rows = updatedRows<OutreachPlanRow>(
-      await this.dataSource.query(
-        `UPDATE outreach_plan p
-            SET visits_per_month = $2, actions = $3::text[], description = $4, version = p.version + 1, updated_by = $5, updated_at = now()
-          WHERE p.tier = $1 AND ($6::int IS NULL OR p.version = $6)
-          RETURNING ${COLUMNS}`,
-        [input.tier, input.visitsPerMonth, actions, description, caller.userId, input.expectedVersion ?? null],
-      ),
+    const updated = await queryFirst<OutreachPlanRow>(
+      this.dataSource,
+      `UPDATE outreach_plan p
+          SET visits_per_month = $2, actions = $3::text[], description = $4, version = p.version + 1, updated_by = $5, updated_at = now()
+        WHERE p.tier = $1 AND ($6::int IS NULL OR p.version = $6)
+        RETURNING ${COLUMNS}`,
+      [input.tier, input.visitsPerMonth, actions, description, caller.userId, input.expectedVersion ?? null],
     );
-    if (rows.length === 0) {
+    if (!updated) {
       const [current] = await this.findByTiers([input.tier]);
       if (!current) throw DomainError.notFound('OutreachPlan', input.tier);
       throw DomainError.conflict('The plan was changed since you read it', 'STALE_VERSION', { version: current.version });
     }
-    return OutreachPlan.from(rows[0]);
+    return OutreachPlan.from(updated);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { actsForWholeDistrict, hasPermission, propertyCompanyOf, requireWithinScope, type Caller } from '#libs/auth';
-import { SqlParams } from '#libs/database';
+import { SqlParams, queryFirst, queryOne } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { PersonalDataAudit } from '#libs/privacy';
@@ -53,7 +53,8 @@ export class PropertyResponsibleService {
     const company = ownCompany ?? (await this.companyOf(compound.id));
     if (!company) throw DomainError.badInput('No household of that compound names a property company', 'NO_PROPERTY_COMPANY');
 
-    const [row]: PropertyResponsiblePersonRow[] = await this.dataSource.query(
+    const row = await queryOne<PropertyResponsiblePersonRow>(
+      this.dataSource,
       `INSERT INTO property_responsible_person AS r (compound_id, property_company_id, name, phone, recorded_by)
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (compound_id) DO UPDATE
@@ -88,16 +89,18 @@ export class PropertyResponsibleService {
 
   /** True when households of the compound name the company as their property company. */
   private async manages(company: string, compoundId: string): Promise<boolean> {
-    const rows = await this.dataSource.query(
-      `SELECT 1 FROM household WHERE property_company_id = $1 AND compound_id = $2 LIMIT 1`,
+    const row = await queryFirst<{ found: number }>(
+      this.dataSource,
+      `SELECT 1 AS found FROM household WHERE property_company_id = $1 AND compound_id = $2 LIMIT 1`,
       [company, compoundId],
     );
-    return rows.length > 0;
+    return row !== undefined;
   }
 
   /** The property company most of the compound's households name (a compound normally has one). */
   private async companyOf(compoundId: string): Promise<string | null> {
-    const [row]: { id: string }[] = await this.dataSource.query(
+    const row = await queryFirst<{ id: string }>(
+      this.dataSource,
       `SELECT property_company_id AS id FROM household WHERE compound_id = $1 AND property_company_id IS NOT NULL
         GROUP BY property_company_id ORDER BY count(*) DESC, property_company_id LIMIT 1`,
       [compoundId],

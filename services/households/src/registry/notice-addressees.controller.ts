@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { verifyCaller, type Caller } from '#libs/auth';
+import { queryRows } from '#libs/database';
 import { ErrorCode } from '#libs/errors';
 import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
 import { PersonalDataAudit, maskNameSql } from '#libs/privacy';
@@ -47,7 +48,7 @@ export class NoticeAddresseesController {
 
   @Post()
   @HttpCode(200)
-  async addressees(@Req() request: Request, @Body() body: { on?: unknown; residentIds?: unknown }): Promise<{ addressees: NoticeAddressee[] }> {
+  async addressees(@Req() request: Request, @Body() body: { on?: unknown; residentIds?: unknown } | undefined): Promise<{ addressees: NoticeAddressee[] }> {
     let signer: Caller | null;
     try {
       signer = verifyCaller(request.headers, this.runtime.env.CONTEXT_SIGNING_SECRET);
@@ -62,7 +63,8 @@ export class NoticeAddresseesController {
     if (!Array.isArray(residentIds) || residentIds.length > ADDRESSEES_PER_REQUEST || !residentIds.every((id) => typeof id === 'string' && UUID.test(id))) {
       throw new PlainHttpError(HttpStatus.BAD_REQUEST, ErrorCode.BAD_USER_INPUT, `residentIds must be at most ${ADDRESSEES_PER_REQUEST} uuids`);
     }
-    const addressees: NoticeAddressee[] = await this.dataSource.query(
+    const addressees = await queryRows<NoticeAddressee>(
+      this.dataSource,
       `SELECT r.id AS "residentId", m.minor, CASE WHEN NOT m.minor THEN r.name END AS name, ${maskNameSql('r.name')} AS "maskedName",
               CASE WHEN m.minor THEN r.guardian_name END AS "guardianName"
          FROM resident r CROSS JOIN LATERAL (SELECT minor_on(r.birth_date, r.birth_date_precision, $2::date) AS minor) AS m

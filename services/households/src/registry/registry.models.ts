@@ -5,7 +5,7 @@ import { Tenure } from '../households/tenure.js';
 import { shanghaiDate } from '#libs/calendar';
 import { BirthDatePrecision, DisclosureBasis, OCCUPATION_LABEL_ZH, Occupation, isMinorOn } from './registry-enums.js';
 import { maskName, maskPhone } from '#libs/privacy';
-import type { CommitmentLetterEntity, ResidentEntity } from './resident.entity.js';
+import type { CommitmentLetterRow, ResidentRow } from './resident.entity.js';
 
 @ObjectType('GuardianConsent', { description: '监护人同意: a guardian agrees that the school may be told the household\'s monthly grade.' })
 export class GuardianConsent {
@@ -24,7 +24,7 @@ export class GuardianConsent {
   @Field({ description: 'The staff member who recorded it.' })
   recordedBy: string;
 
-  static from(entity: ResidentEntity, personalData: boolean): GuardianConsent | null {
+  static from(entity: ResidentRow, personalData: boolean): GuardianConsent | null {
     if (entity.guardianName === null || entity.guardianConsentRecordedAt === null) return null;
     return Object.assign(new GuardianConsent(), {
       guardianName: personalData ? entity.guardianName : maskName(entity.guardianName),
@@ -86,7 +86,7 @@ export class Resident {
    * `personalData`: the caller's role reads personal data. `ownHousehold`: a resident reading their own household,
    * who sees its members' names and phones (their own record), but birth dates and guardians only as others do.
    */
-  static from(entity: ResidentEntity, personalData: boolean, ownHousehold = false): Resident {
+  static from(entity: ResidentRow, personalData: boolean, ownHousehold = false): Resident {
     const clear = personalData || ownHousehold;
     return Object.assign(new Resident(), {
       id: entity.id,
@@ -130,7 +130,7 @@ export class CommitmentLetter {
 
   householdId: string;
 
-  static from(entity: CommitmentLetterEntity): CommitmentLetter {
+  static from(entity: CommitmentLetterRow): CommitmentLetter {
     return Object.assign(new CommitmentLetter(), { ...entity, labelZh: '承诺书' });
   }
 }

@@ -4,15 +4,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { canSeeHousehold, type Caller } from '#libs/auth';
 import { shanghaiDate } from '#libs/calendar';
-import { PostgresErrorCode, isPostgresError, violatedConstraint } from '#libs/database';
+import { PostgresErrorCode, execute, isPostgresError, queryFirst, queryOne, queryRows, violatedConstraint } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { PersonalDataAudit } from '#libs/privacy';
 import { Territory } from '#libs/territory';
 import { CitingRecord, UploadService } from '../uploads/upload.service.js';
-import { BirthDatePrecision, DisclosureBasis, Occupation, isMinorOn } from './registry-enums.js';
+import { BirthDatePrecision, Occupation, isMinorOn } from './registry-enums.js';
 import { CommitmentLetter, Resident, type GuardianConsentInput, type RecordCommitmentLetterInput, type RegisterHouseholdInput, type ResidentInput, type UpdateHouseholdInput } from './registry.models.js';
-import type { CommitmentLetterEntity, ResidentEntity } from './resident.entity.js';
+import type { CommitmentLetterRow, ResidentRow } from './resident.entity.js';
 import { requireResidentInstitution } from './resident-institution.js';
 
 const RESIDENT_COLUMNS = `r.id, r.household_id AS "householdId", r.name, r.phone, r.occupation, r.institution_id AS "institutionId",
@@ -38,7 +38,8 @@ export class RegistryService {
 
   /** Residents of many households in one query, masked or audited as the caller's role requires. */
   async residentsOf(caller: Caller, householdIds: readonly string[]): Promise<Resident[][]> {
-    const rows: ResidentEntity[] = await this.dataSource.query(
+    const rows = await queryRows<ResidentRow>(
+      this.dataSource,
       `SELECT ${RESIDENT_COLUMNS} FROM resident r WHERE r.household_id = ANY($1::uuid[]) ORDER BY r.birth_date, r.id`,
       [householdIds],
     );
@@ -49,11 +50,12 @@ export class RegistryService {
   }
 
   async lettersOf(householdIds: readonly string[]): Promise<CommitmentLetter[][]> {
-    const rows: CommitmentLetterEntity[] = await this.dataSource.query(
+    const rows = await queryRows<CommitmentLetterRow>(
+      this.dataSource,
       `SELECT ${LETTER_COLUMNS} FROM commitment_letter WHERE household_id = ANY($1::uuid[]) ORDER BY signed_on DESC`,
       [householdIds],
     );
-    return householdIds.map((id) => rows.filter((row) => row.householdId === id).map(CommitmentLetter.from));
+    return householdIds.map((id) => rows.filter((row) => row.householdId === id).map((row) => CommitmentLetter.from(row)));
   }
 
   /**
@@ -64,7 +66,8 @@ export class RegistryService {
     await this.requireCompound(caller, input.compoundId);
     requireAddress(input);
     try {
-      const [row] = await this.dataSource.query(
+      const row = await queryOne<{ id: string }>(
+        this.dataSource,
         `INSERT INTO household (compound_id, building, unit, room, tenure, floating_population, property_company_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
         [input.compoundId, input.building, input.unit, input.room, input.tenure, input.floatingPopulation, input.propertyCompanyId ?? null],
@@ -88,7 +91,8 @@ export class RegistryService {
       };
       requireAddress(address);
       try {
-        await manager.query(
+        await execute(
+          manager,
           `UPDATE household SET tenure = coalesce($2, tenure), floating_population = coalesce($3, floating_population),
                   property_company_id = coalesce($4, property_company_id), compound_id = coalesce($5, compound_id),
                   building = $6, unit = $7, room = $8, updated_at = now() WHERE id = $1`,
@@ -110,7 +114,8 @@ export class RegistryService {
   async removeHousehold(caller: Caller, id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await this.householdInScope(manager, caller, id);
-      const [evidence]: { inspections: number; checkIns: number }[] = await manager.query(
+      const evidence = await queryOne<{ inspections: number; checkIns: number }>(
+        manager,
         `SELECT (SELECT count(*)::int FROM inspection WHERE household_id = $1) AS inspections,
                 (SELECT count(*)::int FROM photo_check_in WHERE household_id = $1) AS "checkIns"`,
         [id],
@@ -118,7 +123,7 @@ export class RegistryService {
       if (evidence.inspections > 0 || evidence.checkIns > 0) {
         throw DomainError.conflict('This household has evidence behind its grades and cases, and stays in the registry', 'HAS_EVIDENCE', { ...evidence });
       }
-      await manager.query(`DELETE FROM household WHERE id = $1`, [id]);
+      await execute(manager, `DELETE FROM household WHERE id = $1`, [id]);
     });
   }
 
@@ -127,14 +132,15 @@ export class RegistryService {
     return this.dataSource.transaction(async (manager) => {
       await this.householdInScope(manager, caller, householdId);
       await requireResidentInstitution(manager, resident.occupation, resident.institutionId);
-      const [row] = await this.writeResident(() =>
-        manager.query(
+      const row = await this.writeResident(() =>
+        queryOne<{ id: string }>(
+          manager,
           `INSERT INTO resident (household_id, name, phone, occupation, institution_id, party_member_id, birth_date, birth_date_precision, disclosure_basis)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
           [householdId, resident.name, resident.phone, resident.occupation, resident.institutionId, resident.partyMemberId, resident.birthDate, resident.birthDatePrecision, resident.disclosureBasis],
         ),
       );
-      return row.id as string;
+      return row.id;
     });
   }
 
@@ -145,7 +151,8 @@ export class RegistryService {
       await this.householdInScope(manager, caller, householdId);
       await requireResidentInstitution(manager, resident.occupation, resident.institutionId);
       await this.writeResident(() =>
-        manager.query(
+        execute(
+          manager,
           `UPDATE resident SET name = $2, phone = $3, occupation = $4, institution_id = $5, party_member_id = $6, birth_date = $7,
                   birth_date_precision = $8, disclosure_basis = $9, updated_at = now() WHERE id = $1`,
           [id, resident.name, resident.phone, resident.occupation, resident.institutionId, resident.partyMemberId, resident.birthDate, resident.birthDatePrecision, resident.disclosureBasis],
@@ -159,7 +166,7 @@ export class RegistryService {
     return this.dataSource.transaction(async (manager) => {
       const householdId = await this.residentHousehold(manager, id);
       await this.householdInScope(manager, caller, householdId);
-      await manager.query(`DELETE FROM resident WHERE id = $1`, [id]);
+      await execute(manager, `DELETE FROM resident WHERE id = $1`, [id]);
       return householdId;
     });
   }
@@ -173,13 +180,17 @@ export class RegistryService {
     return this.dataSource.transaction(async (manager) => {
       const householdId = await this.residentHousehold(manager, residentId);
       await this.householdInScope(manager, caller, householdId);
-      const [resident] = await manager.query(
+      const resident = await queryFirst<{ birthDate: string; precision: BirthDatePrecision }>(
+        manager,
         `SELECT birth_date::text AS "birthDate", birth_date_precision AS precision FROM resident WHERE id = $1 FOR UPDATE`, [residentId],
       );
+      // Removed since residentHousehold found it (that read takes no lock).
+      if (!resident) throw DomainError.notFound('Resident', residentId);
       if (!isMinorOn(resident.birthDate, resident.precision, shanghaiDate())) {
         throw DomainError.badInput('A guardian\'s consent is recorded only for a resident under 18', 'NOT_A_MINOR');
       }
-      await manager.query(
+      await execute(
+        manager,
         `UPDATE resident SET guardian_name = $2, guardian_relation = $3, guardian_phone = $4, guardian_consent_recorded_at = now(),
                 guardian_consent_recorded_by = $5, updated_at = now() WHERE id = $1`,
         [residentId, consent.guardianName, consent.guardianRelation, consent.guardianPhone, caller.userId],
@@ -193,7 +204,8 @@ export class RegistryService {
     return this.dataSource.transaction(async (manager) => {
       const householdId = await this.residentHousehold(manager, residentId);
       await this.householdInScope(manager, caller, householdId);
-      await manager.query(
+      await execute(
+        manager,
         `UPDATE resident SET guardian_name = NULL, guardian_relation = NULL, guardian_phone = NULL, guardian_consent_recorded_at = NULL,
                 guardian_consent_recorded_by = NULL, updated_at = now() WHERE id = $1`,
         [residentId],
@@ -217,7 +229,8 @@ export class RegistryService {
         await this.uploads.cite(manager, caller, [input.photoId], { kind: CitingRecord.COMMITMENT_LETTER, recordId: id, householdId: input.householdId });
       }
       try {
-        await manager.query(
+        await execute(
+          manager,
           `INSERT INTO commitment_letter (id, household_id, signer_resident_id, signed_on, photo_id, recorded_by)
            VALUES ($1, $2, $3, $4, $5, $6)`,
           [id, input.householdId, input.signerResidentId, input.signedOn, input.photoId ?? null, caller.userId],
@@ -235,7 +248,8 @@ export class RegistryService {
 
   /** Locks the household row and checks the caller may write it; returns its flat. */
   private async householdInScope(manager: EntityManager, caller: Caller, id: string): Promise<{ building: number; unit: number; room: number }> {
-    const [row] = await manager.query(
+    const row = await queryFirst<{ id: string; building: number; unit: number; room: number; path: string[] }>(
+      manager,
       `SELECT h.id, h.building, h.unit, h.room, t.path::text[] AS path
          FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1 FOR UPDATE OF h`,
       [id],
@@ -252,9 +266,9 @@ export class RegistryService {
   }
 
   private async residentHousehold(manager: EntityManager, id: string): Promise<string> {
-    const [row] = await manager.query(`SELECT household_id FROM resident WHERE id = $1`, [id]);
+    const row = await queryFirst<{ householdId: string }>(manager, `SELECT household_id AS "householdId" FROM resident WHERE id = $1`, [id]);
     if (!row) throw DomainError.notFound('Resident', id);
-    return row.household_id;
+    return row.householdId;
   }
 
   private async writeResident<T>(write: () => Promise<T>): Promise<T> {
@@ -298,7 +312,7 @@ function validResident(input: ResidentInput) {
   }
   return {
     name, phone, occupation: input.occupation, institutionId: input.institutionId ?? null, partyMemberId: input.partyMemberId ?? null,
-    birthDate, birthDatePrecision, disclosureBasis: input.disclosureBasis ?? DisclosureBasis.NONE,
+    birthDate, birthDatePrecision, disclosureBasis: input.disclosureBasis,
   };
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { queryFirst, type SqlExecutor } from '#libs/database';
 import { applyInstitutionSnapshots } from '#libs/institutions';
 import { DomainError } from '#libs/errors';
 import { EventType, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor } from '#libs/messaging';
@@ -21,14 +22,14 @@ export const INSTITUTION_KINDS_FOR_OCCUPATION: Partial<Record<Occupation, readon
  * resident's institution, so a wrong one would send a resident's grade where it does not belong.
  */
 export async function requireResidentInstitution(
-  db: { query(sql: string, parameters?: unknown[]): Promise<any> },
+  db: SqlExecutor,
   occupation: Occupation,
   institutionId: string | null,
 ): Promise<void> {
   if (institutionId === null) return;
   const kinds = INSTITUTION_KINDS_FOR_OCCUPATION[occupation];
   if (!kinds) throw DomainError.badInput('Only employed residents and students have an employer or school', 'INSTITUTION_NOT_FOR_OCCUPATION');
-  const [institution]: { kind: string }[] = await db.query(`SELECT kind FROM institution_copy WHERE id = $1`, [institutionId]);
+  const institution = await queryFirst<{ kind: string }>(db, `SELECT kind FROM institution_copy WHERE id = $1`, [institutionId]);
   if (!institution) {
     throw DomainError.badInput(`No institution ${institutionId} is known`, 'UNKNOWN_INSTITUTION', { institutionId });
   }

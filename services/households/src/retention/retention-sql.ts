@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { queryRows } from '#libs/database';
 import { daysBefore } from '#libs/retention';
 import type { PhotoStorage } from '../uploads/photo-storage.js';
 
@@ -49,11 +50,12 @@ export async function deleteOrphanedUploads(
   let uploadsDeleted = 0;
   for (;;) {
     const deleted = await dataSource.transaction(async (manager) => {
-      const rows: { storage_key: string }[] = await manager.query(
-        `WITH gone AS (DELETE FROM upload WHERE id = ANY(ARRAY(${orphanedUploadsSql()})) RETURNING storage_key) SELECT storage_key FROM gone`,
+      const rows = await queryRows<{ storageKey: string }>(
+        manager,
+        `DELETE FROM upload WHERE id = ANY(ARRAY(${orphanedUploadsSql()})) RETURNING storage_key AS "storageKey"`,
         [uploadsBefore, ORPHANED_UPLOAD_BATCH_SIZE],
       );
-      for (const { storage_key: key } of rows) await storage.delete(key);
+      for (const { storageKey } of rows) await storage.delete(storageKey);
       return rows.length;
     });
     uploadsDeleted += deleted;

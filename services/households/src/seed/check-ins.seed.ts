@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { addDays } from '#libs/calendar';
+import { execute, queryOne } from '#libs/database';
 import { weekJustEnded } from '../check-ins/check-in-rules.js';
 import { flagMembersUnderQuota } from '../check-ins/quota-sql.js';
 
@@ -28,7 +29,7 @@ export function demoCheckInWeeks(now = new Date(), weeks = WEEKS): string[] {
 export function seedPhotoCheckIns(dataSource: DataSource, now = new Date()): Promise<{ checkIns: number; flags: number }> {
   return dataSource.transaction(async (manager) => {
     // The planner cannot estimate the generated rows and would spend seconds compiling the statement with JIT.
-    await manager.query(`SET LOCAL jit = off`);
+    await execute(manager, `SET LOCAL jit = off`);
     return insertCheckIns(manager, demoCheckInWeeks(now));
   });
 }
@@ -36,7 +37,8 @@ export function seedPhotoCheckIns(dataSource: DataSource, now = new Date()): Pro
 async function insertCheckIns(dataSource: EntityManager, weeks: string[]): Promise<{ checkIns: number; flags: number }> {
   // Photos need no files: a member posts each photo once, and no member posts more than MAX_PER_WEEK a week, so one
   // photo per (week, slot) is enough for everyone.
-  await dataSource.query(
+  await execute(
+    dataSource,
     `INSERT INTO upload (id, content_type, size_bytes, sha256, storage_key, uploaded_by)
      SELECT ${photoId('n')}, 'image/jpeg', 150000 + n * 3217, encode(sha256(convert_to('demo-check-in-photo-' || n, 'UTF8')), 'hex'),
             'demo/check-ins/kitchen-waste-' || lpad(n::text, 2, '0') || '.jpg', 'demo-seed'
@@ -46,7 +48,8 @@ async function insertCheckIns(dataSource: EntityManager, weeks: string[]): Promi
   );
 
   const slot = `r.party_member_id::text || w.week::text || n`;
-  const [{ count }] = await dataSource.query(
+  const { count } = await queryOne<{ count: number }>(
+    dataSource,
     `WITH inserted AS (
      INSERT INTO photo_check_in (party_member_id, household_id, photo_id, taken_at, note, submitted_at,
                                  work_verdict, work_note, work_reviewed_by, work_reviewed_at,
@@ -85,7 +88,8 @@ async function insertCheckIns(dataSource: EntityManager, weeks: string[]): Promi
     [weeks, MAX_PER_WEEK],
   );
   // The demo photos are evidence (the first check-in using each cites it), so nothing treats them as orphans.
-  await dataSource.query(
+  await execute(
+    dataSource,
     `INSERT INTO upload_citation (upload_id, record_kind, record_id, household_id, cited_by, cited_at)
      SELECT DISTINCT ON (photo_id) photo_id, 'CHECK_IN', id, household_id, 'member-' || party_member_id::text, submitted_at
        FROM photo_check_in ORDER BY photo_id, submitted_at, id

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { shanghaiDate } from '#libs/calendar';
+import { execute, queryOne, queryRows } from '#libs/database';
 
 /**
  * Demo collection records: every seeded collection point, every day of the 12 whole months before the current one
@@ -27,7 +28,8 @@ export async function seedCollectionRecords(dataSource: DataSource, today = shan
   await dataSource.transaction(async (manager) => {
     // Building the indexes once after the insert is faster than updating them row by row (≈ 14 s instead of 18 s for
     // the full district). Their definitions are read from the catalogue, so the migration stays their only source.
-    const indexes: { name: string; definition: string; isConstraint: boolean }[] = await manager.query(
+    const indexes = await queryRows<{ name: string; definition: string; isConstraint: boolean }>(
+      manager,
       `SELECT i.relname AS name, coalesce('ALTER TABLE collection_record ADD CONSTRAINT ' || quote_ident(c.conname) || ' ' || pg_get_constraintdef(c.oid),
                                        pg_get_indexdef(i.oid)) AS definition, c.oid IS NOT NULL AS "isConstraint"
          FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
@@ -35,9 +37,10 @@ export async function seedCollectionRecords(dataSource: DataSource, today = shan
         WHERE x.indrelid = 'collection_record'::regclass AND NOT x.indisprimary`,
     );
     for (const index of indexes) {
-      await manager.query(index.isConstraint ? `ALTER TABLE collection_record DROP CONSTRAINT ${index.name}` : `DROP INDEX ${index.name}`);
+      await execute(manager, index.isConstraint ? `ALTER TABLE collection_record DROP CONSTRAINT ${index.name}` : `DROP INDEX ${index.name}`);
     }
-    await manager.query(
+    await execute(
+    manager,
     `INSERT INTO collection_record (compound_id, collection_point_id, day, stream, weight_kg, destination, vehicle, operator, source, recorded_by, recorded_at)
        SELECT p.compound_id, p.id, d.day, s.stream, round(s.kg * (0.9 + (abs(hashtext(p.id::text || d.day::text)) % 21) / 100.0), 2),
               s.destination, p.vehicle, NULL, 'MANUAL', 'demo-seed',
@@ -51,8 +54,8 @@ export async function seedCollectionRecords(dataSource: DataSource, today = shan
         WHERE s.stream <> 'HAZARDOUS' OR extract(isodow FROM d.day) = 1`,
     [from, to],
     );
-    for (const index of indexes) await manager.query(index.definition);
+    for (const index of indexes) await execute(manager, index.definition);
   });
-  const [{ count }]: { count: number }[] = await dataSource.query(`SELECT count(*)::int AS count FROM collection_record`);
+  const { count } = await queryOne<{ count: number }>(dataSource, `SELECT count(*)::int AS count FROM collection_record`);
   return { records: count, from, to };
 }

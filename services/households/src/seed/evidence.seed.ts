@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
+import { execute, queryOne } from '#libs/database';
 import { demoResidentsSql, type DistrictPlan } from '#libs/demo-data';
 import { Outbox } from '#libs/messaging';
 import { GRADING_RULE_SETS, announceMonth, gradeAndPublishChunk } from '../evaluation/grading-sql.js';
@@ -20,7 +21,8 @@ export async function seedResidents(dataSource: DataSource, plan: DistrictPlan):
   const thisYear = Number(shanghaiMonth().slice(0, 4));
   // The residents' derivation (who works where, who is a party member) lives in #libs/demo-data, shared with
   // organization's seed of the party members.
-  const [{ count }] = await dataSource.query(
+  const { count } = await queryOne<{ count: number }>(
+    dataSource,
     `WITH inserted AS (
      INSERT INTO resident (id, household_id, name, phone, occupation, institution_id, party_member_id, birth_date, disclosure_basis)
      SELECT id, household_id, name, phone, occupation, institution_id, party_member_id, birth_date, disclosure_basis
@@ -31,7 +33,8 @@ export async function seedResidents(dataSource: DataSource, plan: DistrictPlan):
   );
   // Half of the students under 18 have a guardian's consent to notices to their school, given by the household's
   // first resident (an adult), so the demo shows both notices to guardians and notices held for want of consent.
-  await dataSource.query(
+  await execute(
+    dataSource,
     `UPDATE resident r SET guardian_name = g.name, guardian_relation = '父母', guardian_phone = g.phone,
             guardian_consent_recorded_at = now(), guardian_consent_recorded_by = 'demo-seed'
        FROM resident g
@@ -43,7 +46,8 @@ export async function seedResidents(dataSource: DataSource, plan: DistrictPlan):
 
 export async function seedCommitmentLetters(dataSource: DataSource): Promise<number> {
   // Three households in four have signed, in 2025 or 2026, the first resident signing.
-  const [{ count }] = await dataSource.query(
+  const { count } = await queryOne<{ count: number }>(
+    dataSource,
     `WITH inserted AS (
        INSERT INTO commitment_letter (household_id, signer_resident_id, signed_on, recorded_by)
        SELECT h.id, md5(h.id::text || ':1')::uuid, DATE '2025-03-01' + ${hash(`h.id::text || 'letter'`)} % 540, 'demo-seed'
@@ -63,7 +67,8 @@ export async function seedCommitmentLetters(dataSource: DataSource): Promise<num
  * over the demo year as the article's "upgrades" describe. `monthIndex` counts the graded months from the oldest.
  */
 export async function seedInspections(dataSource: DataSource, month: string, perHousehold: number, monthIndex: number): Promise<number> {
-  const [{ count }] = await dataSource.query(
+  const { count } = await queryOne<{ count: number }>(
+    dataSource,
     `WITH inserted AS (
      INSERT INTO inspection (household_id, kind, result, issues, inspector_id, inspected_at)
      SELECT h.id,
@@ -107,7 +112,8 @@ export async function gradeMonth(dataSource: DataSource, plan: DistrictPlan, mon
   const outbox = new Outbox();
   await dataSource.transaction(async (manager) => {
     const ruleSet = await GRADING_RULE_SETS.requireInForce(manager, plan.district.id, month);
-    const [run] = await manager.query(
+    const run = await queryOne<{ id: string }>(
+      manager,
       `INSERT INTO evaluation_run (month, org_unit_id, trigger, requested_by, status, total_chunks, started_at)
        VALUES ($1, $2, 'MANUAL', 'system:demo-seed', 'RUNNING', $3, now()) RETURNING id`,
       [monthStart(month), plan.district.id, plan.streets.length],
@@ -117,14 +123,16 @@ export async function gradeMonth(dataSource: DataSource, plan: DistrictPlan, mon
     let changed = 0;
     for (const street of plan.streets) {
       const graded = await gradeAndPublishChunk(manager, { runId: run.id, unitId: street.id, districtId: plan.district.id, month, ruleSet });
-      await manager.query(
+      await execute(
+        manager,
         `INSERT INTO evaluation_chunk (run_id, unit_id, status, households, changed, completed_at) VALUES ($1, $2, 'COMPLETED', $3, $4, now())`,
         [run.id, street.id, graded.households, graded.changed],
       );
       households += graded.households;
       changed += graded.changed;
     }
-    await manager.query(
+    await execute(
+      manager,
       `UPDATE evaluation_run SET status = 'COMPLETED', completed_chunks = total_chunks, households_evaluated = $2, grades_changed = $3, finished_at = now()
         WHERE id = $1`,
       [run.id, households, changed],

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { execute, queryOne, queryRows } from '#libs/database';
 import { planHouseholds, planUnits, type DistrictPlan } from '#libs/demo-data';
 import { applyTerritorySnapshots } from '#libs/territory';
 import type { DemoData, DemoDataOptions } from '#libs/platform';
@@ -8,7 +9,7 @@ import { demoMonths, gradeMonth, seedCommitmentLetters, seedInspections, seedRes
 
 export const householdsDemoData: DemoData = {
   async isEmpty(dataSource) {
-    const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM household`);
+    const { count } = await queryOne<{ count: number }>(dataSource, `SELECT count(*)::int AS count FROM household`);
     return count === 0;
   },
 
@@ -17,11 +18,11 @@ export const householdsDemoData: DemoData = {
    * again); keeps the grading rules that migrations installed.
    */
   async reset(dataSource) {
-    await dataSource.query(`
+    await execute(dataSource, `
       TRUNCATE household, territory_unit, institution_copy, member_work_unit_copy, work_unit_branch_secretary_copy, work_unit_branch_copy, personal_data_access, outbox_event, processed_event, upload, evaluation_run,
                evaluation_month, monthly_grade, idempotency_record, collection_point, collection_record, collection_import, photo_check_in,
                check_in_quota_flag, holiday_calendar_day, property_responsible_person, objection_window_setting CASCADE`);
-    await dataSource.query(`DELETE FROM grading_rule_set WHERE created_by <> 'migration'`);
+    await execute(dataSource, `DELETE FROM grading_rule_set WHERE created_by <> 'migration'`);
   },
 
   async seed(dataSource: DataSource, plan: DistrictPlan, options: DemoDataOptions) {
@@ -33,7 +34,7 @@ export const householdsDemoData: DemoData = {
     const letters = await seedCommitmentLetters(dataSource);
     // A test platform chooses its own window (0 days: notices leave as they are made); the demo keeps the default.
     if (options.objectionWindowDays !== undefined) {
-      await dataSource.query(`INSERT INTO objection_window_setting (district_id, days, updated_by) VALUES ($1, $2, 'demo-seed')`, [
+      await execute(dataSource, `INSERT INTO objection_window_setting (district_id, days, updated_by) VALUES ($1, $2, 'demo-seed')`, [
         plan.district.id, options.objectionWindowDays,
       ]);
     }
@@ -59,7 +60,8 @@ export async function seedHouseholdRows(dataSource: DataSource, plan: DistrictPl
   await applyTerritorySnapshots(dataSource, planUnits(plan).map((unit) => ({ ...unit, version: 1 })));
   let written = 0;
   for (const batch of planHouseholds(plan, total)) {
-    await dataSource.query(
+    await execute(
+      dataSource,
       `INSERT INTO household (id, compound_id, building, unit, room, tenure, floating_population, property_company_id)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::int[], $6::text[], $7::boolean[], $8::uuid[])`,
       [
@@ -86,7 +88,8 @@ export async function seedHolidayCalendar(dataSource: DataSource): Promise<numbe
   const workingWeekends: [string, string][] = [
     ['元旦', '2026-01-04'], ['春节', '2026-02-14'], ['春节', '2026-02-28'], ['劳动节', '2026-05-09'], ['国庆节', '2026-09-20'], ['国庆节', '2026-10-10'],
   ];
-  const rows: unknown[] = await dataSource.query(
+  const rows = await queryRows<{ day: string }>(
+    dataSource,
     `INSERT INTO holiday_calendar_day (day, kind, name, updated_by)
      SELECT d::date, 'HOLIDAY', r.name, 'demo-seed' FROM jsonb_to_recordset($1::jsonb) AS r(name text, "from" date, "to" date)
        CROSS JOIN generate_series(r."from", r."to", interval '1 day') AS d
@@ -108,7 +111,8 @@ export async function seedCollectionPoints(dataSource: DataSource, plan: Distric
   const firstOfCommunity = plan.communities
     .map((community) => plan.compounds.find((compound) => compound.parentId === community.id))
     .filter((compound) => compound !== undefined);
-  const rows: { id: string }[] = await dataSource.query(
+  const rows = await queryRows<{ id: string }>(
+    dataSource,
     `INSERT INTO collection_point (id, compound_id, name, kind, location, waste_streams, schedule, holiday_noon_opens_at, holiday_noon_closes_at, created_by)
      SELECT md5('collection-point:regular:' || c.id)::uuid, c.id, '定时定点投放点', 'REGULAR', c.name || '北门东侧垃圾分类亭',
             ARRAY['KITCHEN', 'RECYCLABLE', 'HAZARDOUS', 'OTHER'],

@@ -40,9 +40,11 @@ export class InternalCitationsController {
 
   @Post()
   @HttpCode(HttpStatus.NO_CONTENT)
-  async cite(@SignedCaller() caller: Caller, @Body() body: CitationRequest): Promise<void> {
+  async cite(@SignedCaller() caller: Caller, @Body() received: CitationRequest | undefined): Promise<void> {
+    // A request without a body has none at all (undefined), not an empty one.
+    const body = received ?? {};
     const kind = this.kindOf(body);
-    const recordId = optionalId(body?.recordId, 'recordId');
+    const recordId = optionalId(body.recordId, 'recordId');
     if (!recordId) throw DomainError.badInput('recordId is required', 'INVALID_ID', { field: 'recordId' });
     const ids = body.uploadIds;
     if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) throw DomainError.badInput('uploadIds must be a list of ids', 'INVALID_ID');
@@ -56,14 +58,15 @@ export class InternalCitationsController {
 
   @Post('release')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async release(@SignedCaller() caller: Caller, @Body() body: CitationRequest): Promise<void> {
-    const recordId = optionalId(body?.recordId, 'recordId');
+  async release(@SignedCaller() caller: Caller, @Body() received: CitationRequest | undefined): Promise<void> {
+    const body = received ?? {};
+    const recordId = optionalId(body.recordId, 'recordId');
     if (!recordId) throw DomainError.badInput('recordId is required', 'INVALID_ID', { field: 'recordId' });
     await this.uploads.release(caller, this.kindOf(body), recordId);
   }
 
   private kindOf(body: CitationRequest): CitingRecord {
-    if (typeof body?.kind !== 'string' || !REMOTE_RECORDS.has(body.kind)) {
+    if (typeof body.kind !== 'string' || !REMOTE_RECORDS.has(body.kind)) {
       throw DomainError.badInput(`kind must be one of ${[...REMOTE_RECORDS].join(', ')}`, 'INVALID_KIND');
     }
     return body.kind as CitingRecord;

@@ -56,7 +56,10 @@ async function readExif(bytes: Buffer): Promise<ExifFacts> {
   let parsed: Record<string, unknown> | undefined;
   try {
     // Raw values: the date as the camera wrote it, not turned into a Date in this server's time zone.
-    parsed = await exifr.parse(bytes, { pick: ['DateTimeOriginal', 'Orientation'], reviveValues: false, translateValues: false });
+    // exifr declares its answer as any: the tags picked, or undefined when the photo has no EXIF. Each is checked below.
+    parsed = (await exifr.parse(bytes, { pick: ['DateTimeOriginal', 'Orientation'], reviveValues: false, translateValues: false })) as
+      | Record<string, unknown>
+      | undefined;
   } catch {
     return { capturedAt: null, orientation: null };
   }
@@ -105,8 +108,8 @@ export function stripJpeg(bytes: Buffer, orientation: number | null = null): Buf
     if (bytes[at] !== 0xff) throw malformed('JPEG');
     // Any number of 0xFF fill bytes may precede a marker.
     while (bytes[at + 1] === 0xff) at++;
+    if (at + 1 >= bytes.length) throw malformed('JPEG');
     const marker = bytes[at + 1];
-    if (marker === undefined) throw malformed('JPEG');
     if (marker === EOI) {
       kept.push(bytes.subarray(at, at + 2));
       break; // What follows the image (vendors' trailers) is dropped with the rest of the metadata.

@@ -3,6 +3,7 @@ import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Permission, canSeeHousehold, hasPermission, isWithinScope, type Caller } from '#libs/auth';
+import { execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError, ErrorCode } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { isUuid, requireUuid } from '#libs/platform';
@@ -108,14 +109,17 @@ export class UploadService {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const request = { sha256, sizeBytes: bytes.length };
 
-    let storedKey: string | null = null;
+    // Set inside the transaction's callback, read after it fails (also at commit): a holder, since a `let` assigned in
+    // a callback still reads as its initial null to the type checker.
+    const stored: { key: string | null } = { key: null };
     const work = async (manager: EntityManager): Promise<StoredUpload> => {
       await this.requireQuota(manager, caller);
       const id = randomUUID();
       const key = `${id.slice(0, 2)}/${id}.${IMAGE_EXTENSIONS[contentType]}`;
       await this.storage.put(key, bytes);
-      storedKey = key;
-      await manager.query(
+      stored.key = key;
+      await execute(
+        manager,
         `INSERT INTO upload (id, content_type, size_bytes, sha256, storage_key, uploaded_by, captured_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [id, contentType, bytes.length, sha256, key, caller.userId, capturedAt],
       );
@@ -126,7 +130,7 @@ export class UploadService {
         ? await this.dataSource.transaction(work)
         : await this.idempotency.run(caller, idempotencyKey, 'createUpload', request, work);
     } catch (error) {
-      if (storedKey) await this.removeOrphan(storedKey);
+      if (stored.key !== null) await this.removeOrphan(stored.key);
       throw error;
     }
   }
@@ -136,8 +140,9 @@ export class UploadService {
    * take turns here (a transaction-scoped advisory lock on the caller), so two at once cannot both take the last one.
    */
   private async requireQuota(manager: EntityManager, caller: Caller): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('upload-quota:' || $1, 0))`, [caller.userId]);
-    const [{ count }]: { count: number }[] = await manager.query(
+    await execute(manager, `SELECT pg_advisory_xact_lock(hashtextextended('upload-quota:' || $1, 0))`, [caller.userId]);
+    const { count } = await queryOne<{ count: number }>(
+      manager,
       `SELECT count(*)::int AS count FROM upload WHERE uploaded_by = $1 AND created_at >= ${TODAY_STARTED}`,
       [caller.userId],
     );
@@ -158,7 +163,7 @@ export class UploadService {
    */
   async read(caller: Caller, id: string): Promise<UploadContent> {
     const uploadId = requireUuid(id, 'id');
-    const [row]: {
+    const row = await queryFirst<{
       contentType: ImageType;
       sha256: string;
       storageKey: string;
@@ -167,7 +172,8 @@ export class UploadService {
       kind: CitingRecord | null;
       householdId: string | null;
       path: string[] | null;
-    }[] = await this.dataSource.query(
+    }>(
+      this.dataSource,
       `SELECT u.content_type AS "contentType", u.sha256, u.storage_key AS "storageKey", u.uploaded_by AS "uploadedBy",
               u.metadata_stripped AS "metadataStripped", c.record_kind AS kind, c.household_id AS "householdId", coalesce(compound.path, unit.path)::text[] AS path
          FROM upload u
@@ -210,10 +216,11 @@ export class UploadService {
     const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
     if (unique.length === 0) return;
     const wellFormed = unique.filter(isUuid);
-    const rows: { id: string; uploadedBy: string; cited: boolean }[] =
+    const rows =
       wellFormed.length === 0
         ? []
-        : await manager.query(
+        : await queryRows<{ id: string; uploadedBy: string; cited: boolean }>(
+            manager,
             `SELECT u.id::text AS id, u.uploaded_by AS "uploadedBy", EXISTS (SELECT 1 FROM upload_citation c WHERE c.upload_id = u.id) AS cited
                FROM upload u WHERE u.id = ANY($1::uuid[]) FOR KEY SHARE`,
             [wellFormed],
@@ -231,7 +238,8 @@ export class UploadService {
     }
     const cited = rows.filter((row) => row.cited).map((row) => row.id);
     if (cited.length > 0) throw alreadyCited(cited);
-    const inserted: { id: string }[] = await manager.query(
+    const inserted = await queryRows<{ id: string }>(
+      manager,
       `INSERT INTO upload_citation (upload_id, record_kind, record_id, household_id, org_unit_id, cited_by)
        SELECT unnest($1::uuid[]), $2, $3, $4, $5, $6
        ON CONFLICT (upload_id) DO NOTHING RETURNING upload_id::text AS id`,
@@ -253,7 +261,7 @@ export class UploadService {
    * transaction failed after citing). Only the user who cited can release, so nobody frees another's evidence.
    */
   async release(caller: Caller, kind: CitingRecord, recordId: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM upload_citation WHERE record_kind = $1 AND record_id = $2 AND cited_by = $3`, [
+    await execute(this.dataSource, `DELETE FROM upload_citation WHERE record_kind = $1 AND record_id = $2 AND cited_by = $3`, [
       kind, recordId, caller.userId,
     ]);
   }

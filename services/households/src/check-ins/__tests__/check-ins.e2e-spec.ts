@@ -140,10 +140,9 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
     queue = new Queue(QueueName.HouseholdsJobs, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
   });
 
-  afterAll(async () => {
-    await queue?.close();
-    await platform?.stop();
-  });
+  // One hook per resource: each is released even when another fails to.
+  afterAll(() => queue.close());
+  afterAll(() => platform.stop());
 
   describe('submitting', () => {
     it("records a photo for the member's household, in the week the photo was taken", async () => {

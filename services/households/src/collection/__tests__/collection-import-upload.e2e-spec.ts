@@ -61,9 +61,7 @@ describe('CSV files of collection records uploaded through the gateway (POST /co
     adminA = await platform.token([Role.STREET_ADMIN], a.id, 'street-admin-a');
   });
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => platform.stop());
 
   it('imports a valid file (BOM, CRLF, Chinese header and labels) with 201, every row and the totals; the same bytes again answer 200', async () => {
     const [p1, p2] = pointsA;

@@ -55,9 +55,7 @@ describe('collection records and their CSV import through the gateway', () => {
     adminA = await platform.token([Role.STREET_ADMIN], streetA.id);
   });
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => platform.stop());
 
   it('seeds a demo year: every point has a record every day of the 12 months before this one, shaped for a ~71% recycling rate', async () => {
     const [year, month] = today.split('-').map(Number);

@@ -57,9 +57,7 @@ describe('humane service through the gateway: collection points and door-to-door
     compoundB = inStreet(streetB)[0];
   });
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => platform.stop());
 
   describe('collection points', () => {
     it('seeds a regular point per compound and a 24-hour late drop-off point in each community’s first compound', async () => {

@@ -1,10 +1,11 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 export class CreateHousehold1796000000200 implements MigrationInterface {
   name = 'CreateHousehold1796000000200';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE household (
         id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         compound_id         uuid NOT NULL,
@@ -21,6 +22,6 @@ export class CreateHousehold1796000000200 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE household`);
+    await execute(runner, `DROP TABLE household`);
   }
 }

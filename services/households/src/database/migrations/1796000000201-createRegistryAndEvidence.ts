@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 export const OCCUPATIONS = ['EMPLOYED', 'STUDENT', 'RETIRED', 'FREELANCE', 'OTHER'] as const;
 export const INSPECTION_KINDS = ['BIN_SIDE', 'BAG_CHECK', 'DOOR_VISIT', 'PATROL'] as const;
@@ -14,7 +15,7 @@ export class CreateRegistryAndEvidence1796000000201 implements MigrationInterfac
   name = 'CreateRegistryAndEvidence1796000000201';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE resident (
         id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         household_id    uuid NOT NULL REFERENCES household (id) ON DELETE CASCADE,
@@ -28,10 +29,10 @@ export class CreateRegistryAndEvidence1796000000201 implements MigrationInterfac
         updated_at      timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT resident_institution_fits_occupation CHECK (institution_id IS NULL OR occupation IN ('EMPLOYED', 'STUDENT'))
       )`);
-    await runner.query(`CREATE INDEX resident_household ON resident (household_id)`);
-    await runner.query(`CREATE INDEX resident_institution ON resident (institution_id) WHERE institution_id IS NOT NULL`);
+    await execute(runner, `CREATE INDEX resident_household ON resident (household_id)`);
+    await execute(runner, `CREATE INDEX resident_institution ON resident (institution_id) WHERE institution_id IS NOT NULL`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE upload (
         id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         content_type text NOT NULL CHECK (content_type IN ('image/jpeg', 'image/png', 'image/webp')),
@@ -42,7 +43,7 @@ export class CreateRegistryAndEvidence1796000000201 implements MigrationInterfac
         created_at   timestamptz NOT NULL DEFAULT now()
       )`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE commitment_letter (
         id                 uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         household_id       uuid NOT NULL REFERENCES household (id) ON DELETE CASCADE,
@@ -54,7 +55,7 @@ export class CreateRegistryAndEvidence1796000000201 implements MigrationInterfac
         CONSTRAINT commitment_letter_once_a_day UNIQUE (household_id, signed_on)
       )`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE inspection (
         id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         household_id uuid NOT NULL REFERENCES household (id) ON DELETE CASCADE,
@@ -70,14 +71,14 @@ export class CreateRegistryAndEvidence1796000000201 implements MigrationInterfac
         CONSTRAINT inspection_pass_has_no_issues CHECK (result <> 'PASS' OR cardinality(issues) = 0),
         CONSTRAINT inspection_problem_names_issue CHECK (result = 'PASS' OR cardinality(issues) > 0)
       )`);
-    await runner.query(`CREATE INDEX inspection_month_household ON inspection (month, household_id)`);
-    await runner.query(`CREATE INDEX inspection_household ON inspection (household_id, inspected_at DESC)`);
+    await execute(runner, `CREATE INDEX inspection_month_household ON inspection (month, household_id)`);
+    await execute(runner, `CREATE INDEX inspection_household ON inspection (household_id, inspected_at DESC)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE inspection`);
-    await runner.query(`DROP TABLE commitment_letter`);
-    await runner.query(`DROP TABLE upload`);
-    await runner.query(`DROP TABLE resident`);
+    await execute(runner, `DROP TABLE inspection`);
+    await execute(runner, `DROP TABLE commitment_letter`);
+    await execute(runner, `DROP TABLE upload`);
+    await execute(runner, `DROP TABLE resident`);
   }
 }

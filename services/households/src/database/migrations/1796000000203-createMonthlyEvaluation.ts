@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * The district's first grading rules (version 1, for every district until one publishes its own). See
@@ -20,7 +21,7 @@ export class CreateMonthlyEvaluation1796000000203 implements MigrationInterface 
   name = 'CreateMonthlyEvaluation1796000000203';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE grading_rule_set (
         id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         district_id    uuid,
@@ -32,15 +33,16 @@ export class CreateMonthlyEvaluation1796000000203 implements MigrationInterface 
         created_at     timestamptz NOT NULL DEFAULT now()
       )`);
     // district_id NULL is the default every district uses until it publishes rules of its own.
-    await runner.query(`CREATE UNIQUE INDEX grading_rule_set_version ON grading_rule_set (coalesce(district_id, '00000000-0000-0000-0000-000000000000'::uuid), version)`);
-    await runner.query(`CREATE UNIQUE INDEX grading_rule_set_month ON grading_rule_set (coalesce(district_id, '00000000-0000-0000-0000-000000000000'::uuid), effective_from)`);
-    await runner.query(
+    await execute(runner, `CREATE UNIQUE INDEX grading_rule_set_version ON grading_rule_set (coalesce(district_id, '00000000-0000-0000-0000-000000000000'::uuid), version)`);
+    await execute(runner, `CREATE UNIQUE INDEX grading_rule_set_month ON grading_rule_set (coalesce(district_id, '00000000-0000-0000-0000-000000000000'::uuid), effective_from)`);
+    await execute(
+      runner,
       `INSERT INTO grading_rule_set (district_id, version, effective_from, rules, description, created_by)
        VALUES (NULL, 1, '2020-01-01', $1, '一月一评评分规则（第1版）：按检查结果与问题扣分，85分以上合格，60分以上基本合格；当月3次不合格或有害垃圾错投不得评为合格。', 'migration')`,
       [JSON.stringify(DEFAULT_GRADING_RULES)],
     );
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE evaluation_run (
         id                   uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         month                date NOT NULL CHECK (extract(day FROM month) = 1),
@@ -57,10 +59,10 @@ export class CreateMonthlyEvaluation1796000000203 implements MigrationInterface 
         started_at           timestamptz,
         finished_at          timestamptz
       )`);
-    await runner.query(`CREATE INDEX evaluation_run_month ON evaluation_run (month, created_at DESC)`);
+    await execute(runner, `CREATE INDEX evaluation_run_month ON evaluation_run (month, created_at DESC)`);
     // The scheduler's run for a month and unit exists once, however often its job is delivered.
-    await runner.query(`CREATE UNIQUE INDEX evaluation_run_scheduled_once ON evaluation_run (month, org_unit_id) WHERE trigger = 'SCHEDULE'`);
-    await runner.query(`
+    await execute(runner, `CREATE UNIQUE INDEX evaluation_run_scheduled_once ON evaluation_run (month, org_unit_id) WHERE trigger = 'SCHEDULE'`);
+    await execute(runner, `
       -- A chunk is a community (or a compound, when a run covers only one), graded in one transaction.
       CREATE TABLE evaluation_chunk (
         run_id       uuid NOT NULL REFERENCES evaluation_run (id) ON DELETE CASCADE,
@@ -72,7 +74,7 @@ export class CreateMonthlyEvaluation1796000000203 implements MigrationInterface 
         PRIMARY KEY (run_id, unit_id)
       )`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE monthly_grade (
         month            date NOT NULL,
         -- Grades are history: no foreign key, so a household that leaves the registry keeps its past grades (and
@@ -93,10 +95,10 @@ export class CreateMonthlyEvaluation1796000000203 implements MigrationInterface 
         PRIMARY KEY (month, household_id),
         CONSTRAINT monthly_grade_only_graded_has_grade CHECK ((status = 'GRADED') = (grade IS NOT NULL))
       )`);
-    await runner.query(`CREATE INDEX monthly_grade_household ON monthly_grade (household_id, month DESC)`);
+    await execute(runner, `CREATE INDEX monthly_grade_household ON monthly_grade (household_id, month DESC)`);
 
     // A month's completion is announced once per district, by the first run that finishes it.
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE evaluation_month (
         district_id  uuid NOT NULL,
         month        date NOT NULL,
@@ -107,10 +109,10 @@ export class CreateMonthlyEvaluation1796000000203 implements MigrationInterface 
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE evaluation_month`);
-    await runner.query(`DROP TABLE monthly_grade`);
-    await runner.query(`DROP TABLE evaluation_chunk`);
-    await runner.query(`DROP TABLE evaluation_run`);
-    await runner.query(`DROP TABLE grading_rule_set`);
+    await execute(runner, `DROP TABLE evaluation_month`);
+    await execute(runner, `DROP TABLE monthly_grade`);
+    await execute(runner, `DROP TABLE evaluation_chunk`);
+    await execute(runner, `DROP TABLE evaluation_run`);
+    await execute(runner, `DROP TABLE grading_rule_set`);
   }
 }

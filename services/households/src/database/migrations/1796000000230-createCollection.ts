@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 const WASTE_STREAMS = `ARRAY['KITCHEN', 'RECYCLABLE', 'HAZARDOUS', 'OTHER']`;
 const STATUSES = `'REQUESTED', 'ACCEPTED', 'COMPLETED', 'CANCELLED', 'REJECTED'`;
@@ -13,7 +14,7 @@ export class CreateCollection1796000000230 implements MigrationInterface {
   async up(runner: QueryRunner): Promise<void> {
     // schedule: [{ "weekdays": [1..7], "opensAt": "06:30", "closesAt": "08:30" }], validated by the service.
     // Daily collection records refer to a point by its id.
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE collection_point (
         id                     uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         compound_id            uuid NOT NULL,
@@ -34,7 +35,7 @@ export class CreateCollection1796000000230 implements MigrationInterface {
           CHECK (kind <> 'LATE_DROP_OFF' OR (schedule = '[]'::jsonb AND holiday_noon_opens_at IS NULL))
       )`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE door_to_door_collection (
         id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         household_id        uuid NOT NULL REFERENCES household (id) ON DELETE CASCADE,
@@ -49,10 +50,10 @@ export class CreateCollection1796000000230 implements MigrationInterface {
         created_at          timestamptz NOT NULL DEFAULT now(),
         updated_at          timestamptz NOT NULL DEFAULT now()
       )`);
-    await runner.query(`CREATE INDEX door_to_door_collection_compound ON door_to_door_collection (compound_id, preferred_date)`);
-    await runner.query(`CREATE INDEX door_to_door_collection_household ON door_to_door_collection (household_id, preferred_date)`);
+    await execute(runner, `CREATE INDEX door_to_door_collection_compound ON door_to_door_collection (compound_id, preferred_date)`);
+    await execute(runner, `CREATE INDEX door_to_door_collection_household ON door_to_door_collection (household_id, preferred_date)`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE door_to_door_collection_status_change (
         id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         collection_id uuid NOT NULL REFERENCES door_to_door_collection (id) ON DELETE CASCADE,
@@ -62,12 +63,12 @@ export class CreateCollection1796000000230 implements MigrationInterface {
         note          text CHECK (length(note) <= 500),
         changed_at    timestamptz NOT NULL DEFAULT now()
       )`);
-    await runner.query(`CREATE INDEX door_to_door_collection_status_change_collection ON door_to_door_collection_status_change (collection_id, id)`);
+    await execute(runner, `CREATE INDEX door_to_door_collection_status_change_collection ON door_to_door_collection_status_change (collection_id, id)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE door_to_door_collection_status_change`);
-    await runner.query(`DROP TABLE door_to_door_collection`);
-    await runner.query(`DROP TABLE collection_point`);
+    await execute(runner, `DROP TABLE door_to_door_collection_status_change`);
+    await execute(runner, `DROP TABLE door_to_door_collection`);
+    await execute(runner, `DROP TABLE collection_point`);
   }
 }

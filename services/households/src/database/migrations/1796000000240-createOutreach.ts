@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /** The outreach each tier gets until a district manager changes it (分档管理). */
 export const DEFAULT_OUTREACH_PLANS = [
@@ -24,7 +25,7 @@ export class CreateOutreach1796000000240 implements MigrationInterface {
   name = 'CreateOutreach1796000000240';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE outreach_plan (
         tier             text PRIMARY KEY CHECK (tier IN ('UNQUALIFIED', 'BASICALLY_QUALIFIED')),
         visits_per_month integer NOT NULL CHECK (visits_per_month BETWEEN 1 AND 31),
@@ -35,13 +36,14 @@ export class CreateOutreach1796000000240 implements MigrationInterface {
         updated_at       timestamptz NOT NULL DEFAULT now()
       )`);
     for (const plan of DEFAULT_OUTREACH_PLANS) {
-      await runner.query(
+      await execute(
+        runner,
         `INSERT INTO outreach_plan (tier, visits_per_month, actions, description, updated_by) VALUES ($1, $2, $3::text[], $4, 'migration')`,
         [plan.tier, plan.visitsPerMonth, plan.actions, plan.description],
       );
     }
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE household_claim (
         id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         household_id   uuid NOT NULL REFERENCES household (id) ON DELETE CASCADE,
@@ -61,11 +63,11 @@ export class CreateOutreach1796000000240 implements MigrationInterface {
         CONSTRAINT household_claim_upgraded CHECK ((status = 'UPGRADED') = (upgraded_month IS NOT NULL))
       )`);
     // One active claim per household: of two concurrent claims, the second waits for the first and then fails.
-    await runner.query(`CREATE UNIQUE INDEX household_claim_active ON household_claim (household_id) WHERE status = 'ACTIVE'`);
-    await runner.query(`CREATE INDEX household_claim_household ON household_claim (household_id, claimed_at DESC)`);
-    await runner.query(`CREATE INDEX household_claim_claimant ON household_claim (claimant_id, status)`);
+    await execute(runner, `CREATE UNIQUE INDEX household_claim_active ON household_claim (household_id) WHERE status = 'ACTIVE'`);
+    await execute(runner, `CREATE INDEX household_claim_household ON household_claim (household_id, claimed_at DESC)`);
+    await execute(runner, `CREATE INDEX household_claim_claimant ON household_claim (claimant_id, status)`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE follow_up_visit (
         id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         claim_id    uuid NOT NULL REFERENCES household_claim (id) ON DELETE CASCADE,
@@ -76,13 +78,13 @@ export class CreateOutreach1796000000240 implements MigrationInterface {
         recorded_by text NOT NULL,
         created_at  timestamptz NOT NULL DEFAULT now()
       )`);
-    await runner.query(`CREATE INDEX follow_up_visit_claim_month ON follow_up_visit (claim_id, month)`);
-    await runner.query(`CREATE INDEX follow_up_visit_claim_time ON follow_up_visit (claim_id, visited_at, id)`);
+    await execute(runner, `CREATE INDEX follow_up_visit_claim_month ON follow_up_visit (claim_id, month)`);
+    await execute(runner, `CREATE INDEX follow_up_visit_claim_time ON follow_up_visit (claim_id, visited_at, id)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE follow_up_visit`);
-    await runner.query(`DROP TABLE household_claim`);
-    await runner.query(`DROP TABLE outreach_plan`);
+    await execute(runner, `DROP TABLE follow_up_visit`);
+    await execute(runner, `DROP TABLE household_claim`);
+    await execute(runner, `DROP TABLE outreach_plan`);
   }
 }

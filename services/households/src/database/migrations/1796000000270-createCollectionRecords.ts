@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 const STREAMS = `'KITCHEN', 'RECYCLABLE', 'HAZARDOUS', 'OTHER'`;
 const DESTINATIONS = `'RECYCLING_PLANT', 'KITCHEN_TREATMENT', 'INCINERATION', 'LANDFILL', 'HAZARDOUS_TREATMENT'`;
@@ -21,7 +22,7 @@ export class CreateCollectionRecords1796000000270 implements MigrationInterface 
   name = 'CreateCollectionRecords1796000000270';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE collection_import (
         id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         content_sha256 text NOT NULL CHECK (content_sha256 ~ '^[0-9a-f]{64}$'),
@@ -32,9 +33,9 @@ export class CreateCollectionRecords1796000000270 implements MigrationInterface 
         imported_at    timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT collection_import_content UNIQUE (content_sha256)
       )`);
-    await runner.query(`CREATE INDEX collection_import_newest ON collection_import (imported_at DESC, id DESC)`);
+    await execute(runner, `CREATE INDEX collection_import_newest ON collection_import (imported_at DESC, id DESC)`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE collection_record (
         id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         compound_id         uuid NOT NULL,
@@ -52,13 +53,13 @@ export class CreateCollectionRecords1796000000270 implements MigrationInterface 
         CONSTRAINT collection_record_source CHECK ((source = 'IMPORT') = (import_id IS NOT NULL)),
         CONSTRAINT collection_record_unique UNIQUE NULLS NOT DISTINCT (compound_id, day, stream, destination, collection_point_id)
       )`);
-    await runner.query(`CREATE INDEX collection_record_point_day ON collection_record (collection_point_id, day) WHERE collection_point_id IS NOT NULL`);
-    await runner.query(`CREATE INDEX collection_record_day ON collection_record (day, stream, destination) INCLUDE (weight_kg, compound_id)`);
-    await runner.query(`CREATE INDEX collection_record_import ON collection_record (import_id) WHERE import_id IS NOT NULL`);
+    await execute(runner, `CREATE INDEX collection_record_point_day ON collection_record (collection_point_id, day) WHERE collection_point_id IS NOT NULL`);
+    await execute(runner, `CREATE INDEX collection_record_day ON collection_record (day, stream, destination) INCLUDE (weight_kg, compound_id)`);
+    await execute(runner, `CREATE INDEX collection_record_import ON collection_record (import_id) WHERE import_id IS NOT NULL`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE collection_record`);
-    await runner.query(`DROP TABLE collection_import`);
+    await execute(runner, `DROP TABLE collection_record`);
+    await execute(runner, `DROP TABLE collection_import`);
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 const KEY = 'compound_id, month, stream, destination';
 
@@ -30,7 +31,7 @@ export class CreateCollectionMonthTotal1796000000280 implements MigrationInterfa
   name = 'CreateCollectionMonthTotal1796000000280';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE collection_month_total (
         compound_id uuid NOT NULL,
         month       date NOT NULL CHECK (extract(day FROM month) = 1),
@@ -40,8 +41,8 @@ export class CreateCollectionMonthTotal1796000000280 implements MigrationInterfa
         weight_kg   numeric(16, 2) NOT NULL CHECK (weight_kg >= 0),
         PRIMARY KEY (${KEY})
       )`);
-    await runner.query(`CREATE INDEX collection_month_total_month ON collection_month_total (month)`);
-    await runner.query(`
+    await execute(runner, `CREATE INDEX collection_month_total_month ON collection_month_total (month)`);
+    await execute(runner, `
       CREATE FUNCTION collection_month_total_apply() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF TG_OP IN ('UPDATE', 'DELETE') THEN
@@ -52,35 +53,35 @@ export class CreateCollectionMonthTotal1796000000280 implements MigrationInterfa
         END IF;
         RETURN NULL;
       END $$`);
-    await runner.query(`
+    await execute(runner, `
       CREATE FUNCTION collection_month_total_clear() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         TRUNCATE collection_month_total;
         RETURN NULL;
       END $$`);
-    await runner.query(`
+    await execute(runner, `
       CREATE TRIGGER collection_month_total_insert AFTER INSERT ON collection_record
         REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION collection_month_total_apply()`);
-    await runner.query(`
+    await execute(runner, `
       CREATE TRIGGER collection_month_total_update AFTER UPDATE ON collection_record
         REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION collection_month_total_apply()`);
-    await runner.query(`
+    await execute(runner, `
       CREATE TRIGGER collection_month_total_delete AFTER DELETE ON collection_record
         REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION collection_month_total_apply()`);
-    await runner.query(`
+    await execute(runner, `
       CREATE TRIGGER collection_month_total_truncate AFTER TRUNCATE ON collection_record
         FOR EACH STATEMENT EXECUTE FUNCTION collection_month_total_clear()`);
-    await runner.query(`
+    await execute(runner, `
       INSERT INTO collection_month_total (${KEY}, records, weight_kg)
       SELECT compound_id, date_trunc('month', day)::date, stream, destination, count(*), sum(weight_kg) FROM collection_record GROUP BY 1, 2, 3, 4`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
     for (const operation of ['insert', 'update', 'delete', 'truncate']) {
-      await runner.query(`DROP TRIGGER collection_month_total_${operation} ON collection_record`);
+      await execute(runner, `DROP TRIGGER collection_month_total_${operation} ON collection_record`);
     }
-    await runner.query(`DROP FUNCTION collection_month_total_apply()`);
-    await runner.query(`DROP FUNCTION collection_month_total_clear()`);
-    await runner.query(`DROP TABLE collection_month_total`);
+    await execute(runner, `DROP FUNCTION collection_month_total_apply()`);
+    await execute(runner, `DROP FUNCTION collection_month_total_clear()`);
+    await execute(runner, `DROP TABLE collection_month_total`);
   }
 }

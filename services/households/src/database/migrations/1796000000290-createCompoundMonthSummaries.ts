@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * What the district's metrics read besides collection_month_total (migration 1796000000280), per compound and month:
@@ -24,7 +25,7 @@ export class CreateCompoundMonthSummaries1796000000290 implements MigrationInter
   name = 'CreateCompoundMonthSummaries1796000000290';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE grade_month_total (
         compound_id        uuid NOT NULL,
         month              date NOT NULL CHECK (extract(day FROM month) = 1),
@@ -35,8 +36,8 @@ export class CreateCompoundMonthSummaries1796000000290 implements MigrationInter
         upgraded           integer NOT NULL,
         PRIMARY KEY (compound_id, month)
       )`);
-    await runner.query(`CREATE INDEX grade_month_total_month ON grade_month_total (month)`);
-    await runner.query(`
+    await execute(runner, `CREATE INDEX grade_month_total_month ON grade_month_total (month)`);
+    await execute(runner, `
       CREATE TABLE letter_month_total (
         compound_id   uuid NOT NULL,
         month         date NOT NULL CHECK (extract(day FROM month) = 1),
@@ -45,13 +46,13 @@ export class CreateCompoundMonthSummaries1796000000290 implements MigrationInter
         PRIMARY KEY (compound_id, month)
       )`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE FUNCTION compounds_of_households(households uuid[]) RETURNS uuid[] LANGUAGE sql STABLE AS $$
         SELECT array_remove(array_agg(DISTINCT (SELECT compound_id FROM household WHERE id = h)), NULL) FROM unnest(households) AS h
       $$`);
     // months NULL: every month. OFFSET 0 keeps each LATERAL subquery from being flattened into a join the month's
     // statistics would plan.
-    await runner.query(`
+    await execute(runner, `
       CREATE FUNCTION grade_month_total_refresh(compounds uuid[], months date[]) RETURNS void LANGUAGE sql AS $$
         DELETE FROM grade_month_total WHERE compound_id = ANY(compounds) AND (months IS NULL OR month = ANY(months));
         INSERT INTO grade_month_total AS t (compound_id, month, grade_records, graded, passed, unqualified_before, upgraded)
@@ -84,7 +85,7 @@ export class CreateCompoundMonthSummaries1796000000290 implements MigrationInter
            SET grade_records = excluded.grade_records, graded = excluded.graded, passed = excluded.passed,
                unqualified_before = excluded.unqualified_before, upgraded = excluded.upgraded;
       $$`);
-    await runner.query(`
+    await execute(runner, `
       CREATE FUNCTION letter_month_total_refresh(compounds uuid[]) RETURNS void LANGUAGE sql AS $$
         DELETE FROM letter_month_total WHERE compound_id = ANY(compounds);
         INSERT INTO letter_month_total AS t (compound_id, month, letters, first_letters)
@@ -97,7 +98,7 @@ export class CreateCompoundMonthSummaries1796000000290 implements MigrationInter
       $$`);
 
     // A grade's or letter's household removed in the same statement has no compound here: its own trigger counts it out.
-    await runner.query(`
+    await execute(runner, `
       CREATE FUNCTION grade_month_total_after_grades() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
         compounds uuid[];
@@ -115,7 +116,7 @@ export class CreateCompoundMonthSummaries1796000000290 implements MigrationInter
         END IF;
         RETURN NULL;
       END $$`);
-    await runner.query(`
+    await execute(runner, `
       CREATE FUNCTION letter_month_total_after_letters() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
         compounds uuid[];
@@ -132,7 +133,7 @@ export class CreateCompoundMonthSummaries1796000000290 implements MigrationInter
         END IF;
         RETURN NULL;
       END $$`);
-    await runner.query(`
+    await execute(runner, `
       CREATE FUNCTION compound_month_summaries_after_households() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
         compounds uuid[];
@@ -150,7 +151,7 @@ export class CreateCompoundMonthSummaries1796000000290 implements MigrationInter
         END IF;
         RETURN NULL;
       END $$`);
-    await runner.query(`
+    await execute(runner, `
       CREATE FUNCTION compound_month_summaries_clear() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF TG_TABLE_NAME IN ('monthly_grade', 'household') THEN
@@ -162,27 +163,27 @@ export class CreateCompoundMonthSummaries1796000000290 implements MigrationInter
         RETURN NULL;
       END $$`);
     for (const [name, table, event, transition, action] of TRIGGERS) {
-      await runner.query(`CREATE TRIGGER ${name} AFTER ${event} ON ${table} REFERENCING ${transition} FOR EACH STATEMENT EXECUTE FUNCTION ${action}()`);
+      await execute(runner, `CREATE TRIGGER ${name} AFTER ${event} ON ${table} REFERENCING ${transition} FOR EACH STATEMENT EXECUTE FUNCTION ${action}()`);
     }
     for (const table of TRUNCATED) {
-      await runner.query(`CREATE TRIGGER compound_month_summaries_truncate AFTER TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION compound_month_summaries_clear()`);
+      await execute(runner, `CREATE TRIGGER compound_month_summaries_truncate AFTER TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION compound_month_summaries_clear()`);
     }
-    await runner.query(`SELECT grade_month_total_refresh(ARRAY(SELECT DISTINCT compound_id FROM household), NULL)`);
-    await runner.query(`SELECT letter_month_total_refresh(ARRAY(SELECT DISTINCT compound_id FROM household))`);
+    await execute(runner, `SELECT grade_month_total_refresh(ARRAY(SELECT DISTINCT compound_id FROM household), NULL)`);
+    await execute(runner, `SELECT letter_month_total_refresh(ARRAY(SELECT DISTINCT compound_id FROM household))`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    for (const [name, table] of TRIGGERS) await runner.query(`DROP TRIGGER ${name} ON ${table}`);
-    for (const table of TRUNCATED) await runner.query(`DROP TRIGGER compound_month_summaries_truncate ON ${table}`);
+    for (const [name, table] of TRIGGERS) await execute(runner, `DROP TRIGGER ${name} ON ${table}`);
+    for (const table of TRUNCATED) await execute(runner, `DROP TRIGGER compound_month_summaries_truncate ON ${table}`);
     for (const fn of [
       'compound_month_summaries_clear()', 'compound_month_summaries_after_households()', 'letter_month_total_after_letters()',
       'grade_month_total_after_grades()', 'letter_month_total_refresh(uuid[])', 'grade_month_total_refresh(uuid[], date[])',
       'compounds_of_households(uuid[])',
     ]) {
-      await runner.query(`DROP FUNCTION ${fn}`);
+      await execute(runner, `DROP FUNCTION ${fn}`);
     }
-    await runner.query(`DROP TABLE letter_month_total`);
-    await runner.query(`DROP TABLE grade_month_total`);
+    await execute(runner, `DROP TABLE letter_month_total`);
+    await execute(runner, `DROP TABLE grade_month_total`);
   }
 }
 

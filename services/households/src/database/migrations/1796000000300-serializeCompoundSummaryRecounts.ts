@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * Two transactions writing grades (or letters) of the same compound at once each recounted the compound from what they
@@ -19,15 +20,15 @@ export class SerializeCompoundSummaryRecounts1796000000300 implements MigrationI
   name = 'SerializeCompoundSummaryRecounts1796000000300';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`ALTER FUNCTION grade_month_total_refresh(uuid[], date[]) RENAME TO grade_month_total_recount`);
-    await runner.query(`ALTER FUNCTION letter_month_total_refresh(uuid[]) RENAME TO letter_month_total_recount`);
-    await runner.query(`
+    await execute(runner, `ALTER FUNCTION grade_month_total_refresh(uuid[], date[]) RENAME TO grade_month_total_recount`);
+    await execute(runner, `ALTER FUNCTION letter_month_total_refresh(uuid[]) RENAME TO letter_month_total_recount`);
+    await execute(runner, `
       CREATE FUNCTION grade_month_total_refresh(compounds uuid[], months date[]) RETURNS void LANGUAGE plpgsql AS $$
       BEGIN
         PERFORM pg_advisory_xact_lock(290, bucket) FROM (SELECT DISTINCT hashtext(c::text) & 255 AS bucket FROM unnest(compounds) AS c ORDER BY 1) AS buckets;
         PERFORM grade_month_total_recount(compounds, months);
       END $$`);
-    await runner.query(`
+    await execute(runner, `
       CREATE FUNCTION letter_month_total_refresh(compounds uuid[]) RETURNS void LANGUAGE plpgsql AS $$
       BEGIN
         PERFORM pg_advisory_xact_lock(291, bucket) FROM (SELECT DISTINCT hashtext(c::text) & 255 AS bucket FROM unnest(compounds) AS c ORDER BY 1) AS buckets;
@@ -36,9 +37,9 @@ export class SerializeCompoundSummaryRecounts1796000000300 implements MigrationI
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP FUNCTION grade_month_total_refresh(uuid[], date[])`);
-    await runner.query(`DROP FUNCTION letter_month_total_refresh(uuid[])`);
-    await runner.query(`ALTER FUNCTION grade_month_total_recount(uuid[], date[]) RENAME TO grade_month_total_refresh`);
-    await runner.query(`ALTER FUNCTION letter_month_total_recount(uuid[]) RENAME TO letter_month_total_refresh`);
+    await execute(runner, `DROP FUNCTION grade_month_total_refresh(uuid[], date[])`);
+    await execute(runner, `DROP FUNCTION letter_month_total_refresh(uuid[])`);
+    await execute(runner, `ALTER FUNCTION grade_month_total_recount(uuid[], date[]) RENAME TO grade_month_total_refresh`);
+    await execute(runner, `ALTER FUNCTION letter_month_total_recount(uuid[]) RENAME TO letter_month_total_refresh`);
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /** Snapshots per `households.changed` event: HOUSEHOLDS_PER_EVENT in libs/messaging, repeated here because SQL holds it. */
 const HOUSEHOLDS_PER_EVENT = 1000;
@@ -25,10 +26,10 @@ export class AnnounceHouseholds1796000000310 implements MigrationInterface {
   name = 'AnnounceHouseholds1796000000310';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`CREATE SEQUENCE household_version AS bigint`);
-    await runner.query(`ALTER TABLE household ADD COLUMN version bigint NOT NULL DEFAULT nextval('household_version')`);
-    await runner.query(`ALTER SEQUENCE household_version OWNED BY household.version`);
-    await runner.query(`
+    await execute(runner, `CREATE SEQUENCE household_version AS bigint`);
+    await execute(runner, `ALTER TABLE household ADD COLUMN version bigint NOT NULL DEFAULT nextval('household_version')`);
+    await execute(runner, `ALTER SEQUENCE household_version OWNED BY household.version`);
+    await execute(runner, `
       CREATE FUNCTION household_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF (NEW.compound_id, NEW.floating_population) IS DISTINCT FROM (OLD.compound_id, OLD.floating_population) THEN
@@ -36,7 +37,7 @@ export class AnnounceHouseholds1796000000310 implements MigrationInterface {
         END IF;
         RETURN NEW;
       END $$`);
-    await runner.query(`
+    await execute(runner, `
       CREATE FUNCTION households_changed_announce() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF TG_OP = 'INSERT' THEN
@@ -50,19 +51,19 @@ export class AnnounceHouseholds1796000000310 implements MigrationInterface {
         END IF;
         RETURN NULL;
       END $$`);
-    await runner.query(`CREATE TRIGGER household_version_bump BEFORE UPDATE ON household FOR EACH ROW EXECUTE FUNCTION household_version_bump()`);
+    await execute(runner, `CREATE TRIGGER household_version_bump BEFORE UPDATE ON household FOR EACH ROW EXECUTE FUNCTION household_version_bump()`);
     for (const [name, event, transition] of ANNOUNCE_TRIGGERS) {
-      await runner.query(`CREATE TRIGGER ${name} AFTER ${event} ON household REFERENCING ${transition} FOR EACH STATEMENT EXECUTE FUNCTION households_changed_announce()`);
+      await execute(runner, `CREATE TRIGGER ${name} AFTER ${event} ON household REFERENCING ${transition} FOR EACH STATEMENT EXECUTE FUNCTION households_changed_announce()`);
     }
-    await runner.query(announce(`SELECT id, compound_id, floating_population, false, version FROM household`));
+    await execute(runner, announce(`SELECT id, compound_id, floating_population, false, version FROM household`));
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    for (const [name] of ANNOUNCE_TRIGGERS) await runner.query(`DROP TRIGGER ${name} ON household`);
-    await runner.query(`DROP TRIGGER household_version_bump ON household`);
-    await runner.query(`DROP FUNCTION households_changed_announce()`);
-    await runner.query(`DROP FUNCTION household_version_bump()`);
-    await runner.query(`ALTER TABLE household DROP COLUMN version`);
+    for (const [name] of ANNOUNCE_TRIGGERS) await execute(runner, `DROP TRIGGER ${name} ON household`);
+    await execute(runner, `DROP TRIGGER household_version_bump ON household`);
+    await execute(runner, `DROP FUNCTION households_changed_announce()`);
+    await execute(runner, `DROP FUNCTION household_version_bump()`);
+    await execute(runner, `ALTER TABLE household DROP COLUMN version`);
   }
 }
 

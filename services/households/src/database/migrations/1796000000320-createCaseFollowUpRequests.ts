@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * Follow-up requests of enforcement's household cases (`case-follow-up.requested`): the community is asked to inspect
@@ -14,7 +15,7 @@ export class CreateCaseFollowUpRequests1796000000320 implements MigrationInterfa
   name = 'CreateCaseFollowUpRequests1796000000320';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE case_follow_up_request (
         case_id           uuid PRIMARY KEY,
         household_id      uuid NOT NULL REFERENCES household (id) ON DELETE CASCADE,
@@ -30,12 +31,12 @@ export class CreateCaseFollowUpRequests1796000000320 implements MigrationInterfa
           AND (status = 'DONE') = (inspected_at IS NOT NULL) AND (status = 'DONE') = (fulfilled_at IS NOT NULL))
       )`);
     // recordInspection looks up a household's open requests on every inspection: a small partial index.
-    await runner.query(`CREATE INDEX case_follow_up_request_open ON case_follow_up_request (household_id) WHERE status = 'OPEN'`);
+    await execute(runner, `CREATE INDEX case_follow_up_request_open ON case_follow_up_request (household_id) WHERE status = 'OPEN'`);
     // The list joins households of a territory and pages by due date.
-    await runner.query(`CREATE INDEX case_follow_up_request_household ON case_follow_up_request (household_id, due_on)`);
+    await execute(runner, `CREATE INDEX case_follow_up_request_household ON case_follow_up_request (household_id, due_on)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE case_follow_up_request`);
+    await execute(runner, `DROP TABLE case_follow_up_request`);
   }
 }

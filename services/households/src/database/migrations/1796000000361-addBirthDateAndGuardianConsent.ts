@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * A resident's birth date replaces the birth year, with how precisely it is known (DAY, MONTH or YEAR): minority is
@@ -16,7 +17,7 @@ export class AddBirthDateAndGuardianConsent1796000000361 implements MigrationInt
   name = 'AddBirthDateAndGuardianConsent1796000000361';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       ALTER TABLE resident
         ADD COLUMN birth_date date,
         ADD COLUMN birth_date_precision text NOT NULL DEFAULT 'DAY' CHECK (birth_date_precision IN ('DAY', 'MONTH', 'YEAR')),
@@ -30,10 +31,10 @@ export class AddBirthDateAndGuardianConsent1796000000361 implements MigrationInt
           AND (guardian_name IS NULL) = (guardian_consent_recorded_at IS NULL)
           AND (guardian_name IS NULL) = (guardian_consent_recorded_by IS NULL)
           AND (guardian_phone IS NULL OR guardian_name IS NOT NULL))`);
-    await runner.query(`UPDATE resident SET birth_date = make_date(birth_year, 1, 1), birth_date_precision = 'YEAR'`);
-    await runner.query(`ALTER TABLE resident ALTER COLUMN birth_date SET NOT NULL, DROP COLUMN birth_year`);
-    await runner.query(`ALTER TABLE resident ADD CONSTRAINT resident_birth_date_range CHECK (birth_date >= DATE '1900-01-01')`);
-    await runner.query(`
+    await execute(runner, `UPDATE resident SET birth_date = make_date(birth_year, 1, 1), birth_date_precision = 'YEAR'`);
+    await execute(runner, `ALTER TABLE resident ALTER COLUMN birth_date SET NOT NULL, DROP COLUMN birth_year`);
+    await execute(runner, `ALTER TABLE resident ADD CONSTRAINT resident_birth_date_range CHECK (birth_date >= DATE '1900-01-01')`);
+    await execute(runner, `
       CREATE FUNCTION minor_on(birth date, birth_precision text, on_date date) RETURNS boolean
       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         SELECT on_date < (CASE birth_precision
@@ -45,10 +46,10 @@ export class AddBirthDateAndGuardianConsent1796000000361 implements MigrationInt
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP FUNCTION minor_on(date, text, date)`);
-    await runner.query(`ALTER TABLE resident ADD COLUMN birth_year smallint CHECK (birth_year BETWEEN 1900 AND 2100)`);
-    await runner.query(`UPDATE resident SET birth_year = extract(year FROM birth_date)::smallint`);
-    await runner.query(`
+    await execute(runner, `DROP FUNCTION minor_on(date, text, date)`);
+    await execute(runner, `ALTER TABLE resident ADD COLUMN birth_year smallint CHECK (birth_year BETWEEN 1900 AND 2100)`);
+    await execute(runner, `UPDATE resident SET birth_year = extract(year FROM birth_date)::smallint`);
+    await execute(runner, `
       ALTER TABLE resident ALTER COLUMN birth_year SET NOT NULL,
         DROP CONSTRAINT resident_guardian_consent_whole, DROP CONSTRAINT resident_birth_date_range,
         DROP COLUMN birth_date, DROP COLUMN birth_date_precision, DROP COLUMN guardian_name, DROP COLUMN guardian_relation,

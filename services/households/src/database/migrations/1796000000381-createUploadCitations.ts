@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * Which record cites which photo, and when a photo was taken.
@@ -20,13 +21,13 @@ export class CreateUploadCitations1796000000381 implements MigrationInterface {
   name = 'CreateUploadCitations1796000000381';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`ALTER TABLE upload ADD COLUMN captured_at timestamp`);
+    await execute(runner, `ALTER TABLE upload ADD COLUMN captured_at timestamp`);
     // Photos stored before metadata was stripped on ingest are stripped when served (false); new ones are stored clean.
-    await runner.query(`ALTER TABLE upload ADD COLUMN metadata_stripped boolean NOT NULL DEFAULT false`);
-    await runner.query(`ALTER TABLE upload ALTER COLUMN metadata_stripped SET DEFAULT true`);
+    await execute(runner, `ALTER TABLE upload ADD COLUMN metadata_stripped boolean NOT NULL DEFAULT false`);
+    await execute(runner, `ALTER TABLE upload ALTER COLUMN metadata_stripped SET DEFAULT true`);
     // The daily quota counts a caller's uploads of the day.
-    await runner.query(`CREATE INDEX upload_uploaded_by_created_at ON upload (uploaded_by, created_at)`);
-    await runner.query(`
+    await execute(runner, `CREATE INDEX upload_uploaded_by_created_at ON upload (uploaded_by, created_at)`);
+    await execute(runner, `
       CREATE TABLE upload_citation (
         upload_id    uuid PRIMARY KEY REFERENCES upload (id) ON DELETE CASCADE,
         record_kind  text NOT NULL CHECK (record_kind IN ('INSPECTION', 'CHECK_IN', 'COMMITMENT_LETTER', 'CITIZEN_REPORT', 'CASE', 'ACTION_FINDING')),
@@ -36,8 +37,8 @@ export class CreateUploadCitations1796000000381 implements MigrationInterface {
         cited_by     text NOT NULL,
         cited_at     timestamptz NOT NULL DEFAULT now()
       )`);
-    await runner.query(`CREATE INDEX upload_citation_record ON upload_citation (record_kind, record_id)`);
-    await runner.query(`
+    await execute(runner, `CREATE INDEX upload_citation_record ON upload_citation (record_kind, record_id)`);
+    await execute(runner, `
       INSERT INTO upload_citation (upload_id, record_kind, record_id, household_id, cited_by, cited_at)
       SELECT DISTINCT ON (upload_id) upload_id, record_kind, record_id, household_id, cited_by, cited_at
         FROM (
@@ -55,9 +56,9 @@ export class CreateUploadCitations1796000000381 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE upload_citation`);
-    await runner.query(`DROP INDEX upload_uploaded_by_created_at`);
-    await runner.query(`ALTER TABLE upload DROP COLUMN metadata_stripped`);
-    await runner.query(`ALTER TABLE upload DROP COLUMN captured_at`);
+    await execute(runner, `DROP TABLE upload_citation`);
+    await execute(runner, `DROP INDEX upload_uploaded_by_created_at`);
+    await execute(runner, `ALTER TABLE upload DROP COLUMN metadata_stripped`);
+    await execute(runner, `ALTER TABLE upload DROP COLUMN captured_at`);
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 import { addPersonalDataAccessAgeIndex, dropPersonalDataAccessAgeIndex } from '#libs/retention';
 
 /**
@@ -9,12 +10,12 @@ export class AddUploadRetention1796000000391 implements MigrationInterface {
   name = 'AddUploadRetention1796000000391';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`CREATE INDEX upload_created ON upload (created_at)`);
+    await execute(runner, `CREATE INDEX upload_created ON upload (created_at)`);
     await addPersonalDataAccessAgeIndex(runner);
   }
 
   async down(runner: QueryRunner): Promise<void> {
     await dropPersonalDataAccessAgeIndex(runner);
-    await runner.query(`DROP INDEX upload_created`);
+    await execute(runner, `DROP INDEX upload_created`);
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * Dual supervision (双重监督): a check-in's work-branch review is given only by the current secretary of the member's
@@ -12,20 +13,20 @@ export class CreateWorkUnitBranchCopies1796000000401 implements MigrationInterfa
   name = 'CreateWorkUnitBranchCopies1796000000401';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE member_work_unit_copy (
         party_member_id uuid PRIMARY KEY,
         branch_id       uuid,
         version         bigint NOT NULL,
         updated_at      timestamptz NOT NULL DEFAULT now()
       )`);
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE work_unit_branch_copy (
         id          uuid PRIMARY KEY,
         version     bigint NOT NULL,
         updated_at  timestamptz NOT NULL DEFAULT now()
       )`);
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE work_unit_branch_secretary_copy (
         branch_id  uuid NOT NULL REFERENCES work_unit_branch_copy (id) ON DELETE CASCADE,
         user_id    text NOT NULL,
@@ -36,6 +37,6 @@ export class CreateWorkUnitBranchCopies1796000000401 implements MigrationInterfa
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE work_unit_branch_secretary_copy, work_unit_branch_copy, member_work_unit_copy`);
+    await execute(runner, `DROP TABLE work_unit_branch_secretary_copy, work_unit_branch_copy, member_work_unit_copy`);
   }
 }

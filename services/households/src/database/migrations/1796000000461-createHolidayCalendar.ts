@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * The district's holiday calendar (collection/holiday-calendar.ts): statutory holidays and working weekends, one row
@@ -8,7 +9,7 @@ export class CreateHolidayCalendar1796000000461 implements MigrationInterface {
   name = 'CreateHolidayCalendar1796000000461';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE holiday_calendar_day (
         day        date PRIMARY KEY,
         kind       text NOT NULL CHECK (kind IN ('HOLIDAY', 'WORKING_WEEKEND')),
@@ -20,6 +21,6 @@ export class CreateHolidayCalendar1796000000461 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE holiday_calendar_day`);
+    await execute(runner, `DROP TABLE holiday_calendar_day`);
   }
 }

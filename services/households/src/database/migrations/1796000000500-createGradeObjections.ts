@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * Residents' objections to a month's grade, and the window in which they may object.
@@ -16,20 +17,20 @@ export class CreateGradeObjections1796000000500 implements MigrationInterface {
   name = 'CreateGradeObjections1796000000500';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE objection_window_setting (
         district_id uuid PRIMARY KEY,
         days        integer NOT NULL CHECK (days BETWEEN 0 AND 30),
         updated_by  text NOT NULL,
         updated_at  timestamptz NOT NULL DEFAULT now()
       )`);
-    await runner.query(`ALTER TABLE evaluation_month ADD COLUMN objection_window_closes_at timestamptz, ADD COLUMN objection_window_closed_at timestamptz`);
-    await runner.query(`UPDATE evaluation_month SET objection_window_closes_at = completed_at, objection_window_closed_at = completed_at`);
-    await runner.query(`ALTER TABLE evaluation_month ALTER COLUMN objection_window_closes_at SET NOT NULL`);
+    await execute(runner, `ALTER TABLE evaluation_month ADD COLUMN objection_window_closes_at timestamptz, ADD COLUMN objection_window_closed_at timestamptz`);
+    await execute(runner, `UPDATE evaluation_month SET objection_window_closes_at = completed_at, objection_window_closed_at = completed_at`);
+    await execute(runner, `ALTER TABLE evaluation_month ALTER COLUMN objection_window_closes_at SET NOT NULL`);
     // The job looks for windows still open.
-    await runner.query(`CREATE INDEX evaluation_month_window_open ON evaluation_month (objection_window_closes_at) WHERE objection_window_closed_at IS NULL`);
+    await execute(runner, `CREATE INDEX evaluation_month_window_open ON evaluation_month (objection_window_closes_at) WHERE objection_window_closed_at IS NULL`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE grade_objection (
         id                    uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         household_id          uuid NOT NULL REFERENCES household (id) ON DELETE CASCADE,
@@ -52,16 +53,16 @@ export class CreateGradeObjections1796000000500 implements MigrationInterface {
         CONSTRAINT grade_objection_decided CHECK ((status = 'OPEN') = (decided_at IS NULL) AND (status = 'OPEN') = (decided_by IS NULL))
       )`);
     // Secretaries list their territory's objections of a month, open ones first.
-    await runner.query(`CREATE INDEX grade_objection_month ON grade_objection (month, status)`);
+    await execute(runner, `CREATE INDEX grade_objection_month ON grade_objection (month, status)`);
 
-    await runner.query(`ALTER TABLE inspection ADD COLUMN set_aside_at timestamptz, ADD COLUMN set_aside_by_objection uuid`);
+    await execute(runner, `ALTER TABLE inspection ADD COLUMN set_aside_at timestamptz, ADD COLUMN set_aside_by_objection uuid`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`ALTER TABLE inspection DROP COLUMN set_aside_at, DROP COLUMN set_aside_by_objection`);
-    await runner.query(`DROP TABLE grade_objection`);
-    await runner.query(`DROP INDEX evaluation_month_window_open`);
-    await runner.query(`ALTER TABLE evaluation_month DROP COLUMN objection_window_closes_at, DROP COLUMN objection_window_closed_at`);
-    await runner.query(`DROP TABLE objection_window_setting`);
+    await execute(runner, `ALTER TABLE inspection DROP COLUMN set_aside_at, DROP COLUMN set_aside_by_objection`);
+    await execute(runner, `DROP TABLE grade_objection`);
+    await execute(runner, `DROP INDEX evaluation_month_window_open`);
+    await execute(runner, `ALTER TABLE evaluation_month DROP COLUMN objection_window_closes_at, DROP COLUMN objection_window_closed_at`);
+    await execute(runner, `DROP TABLE objection_window_setting`);
   }
 }

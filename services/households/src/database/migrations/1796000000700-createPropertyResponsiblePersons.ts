@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * Each compound's named person responsible for sorting at its property company (物业垃圾分类管理责任人): one current row
@@ -11,7 +12,7 @@ export class CreatePropertyResponsiblePersons1796000000700 implements MigrationI
   name = 'CreatePropertyResponsiblePersons1796000000700';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE property_responsible_person (
         compound_id         uuid PRIMARY KEY,
         property_company_id uuid NOT NULL,
@@ -20,12 +21,12 @@ export class CreatePropertyResponsiblePersons1796000000700 implements MigrationI
         recorded_by         text NOT NULL,
         recorded_at         timestamptz NOT NULL DEFAULT now()
       )`);
-    await runner.query(`CREATE INDEX property_responsible_person_company ON property_responsible_person (property_company_id, compound_id)`);
-    await runner.query(`CREATE INDEX household_property_company ON household (property_company_id, compound_id)`);
+    await execute(runner, `CREATE INDEX property_responsible_person_company ON property_responsible_person (property_company_id, compound_id)`);
+    await execute(runner, `CREATE INDEX household_property_company ON household (property_company_id, compound_id)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP INDEX household_property_company`);
-    await runner.query(`DROP TABLE property_responsible_person`);
+    await execute(runner, `DROP INDEX household_property_company`);
+    await execute(runner, `DROP TABLE property_responsible_person`);
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * An inspection recorded from a verified citizen report (enforcement's `recordInspectionFromReport`, delivered as
@@ -9,12 +10,12 @@ export class AddInspectionCitizenReport1796000000930 implements MigrationInterfa
   name = 'AddInspectionCitizenReport1796000000930';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`ALTER TABLE inspection ADD COLUMN citizen_report_id uuid`);
-    await runner.query(`CREATE UNIQUE INDEX inspection_citizen_report ON inspection (citizen_report_id) WHERE citizen_report_id IS NOT NULL`);
+    await execute(runner, `ALTER TABLE inspection ADD COLUMN citizen_report_id uuid`);
+    await execute(runner, `CREATE UNIQUE INDEX inspection_citizen_report ON inspection (citizen_report_id) WHERE citizen_report_id IS NOT NULL`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP INDEX inspection_citizen_report`);
-    await runner.query(`ALTER TABLE inspection DROP COLUMN citizen_report_id`);
+    await execute(runner, `DROP INDEX inspection_citizen_report`);
+    await execute(runner, `ALTER TABLE inspection DROP COLUMN citizen_report_id`);
   }
 }

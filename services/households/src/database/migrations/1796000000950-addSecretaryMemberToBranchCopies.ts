@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * A work-unit branch's secretary post in households' copy also says which party member holds it, so a secretary who
@@ -9,10 +10,10 @@ export class AddSecretaryMemberToBranchCopies1796000000950 implements MigrationI
   name = 'AddSecretaryMemberToBranchCopies1796000000950';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`ALTER TABLE work_unit_branch_secretary_copy ADD COLUMN party_member_id uuid`);
+    await execute(runner, `ALTER TABLE work_unit_branch_secretary_copy ADD COLUMN party_member_id uuid`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`ALTER TABLE work_unit_branch_secretary_copy DROP COLUMN party_member_id`);
+    await execute(runner, `ALTER TABLE work_unit_branch_secretary_copy DROP COLUMN party_member_id`);
   }
 }

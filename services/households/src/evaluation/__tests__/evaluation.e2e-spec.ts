@@ -64,9 +64,7 @@ describe('the monthly evaluation', () => {
     ).map((row: { id: string }) => row.id);
   });
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => platform.stop());
 
   it('grades each rule at its boundary, explains why, and says when there was no evidence', async () => {
     const [at84, at85, at60, at59, capped] = households;

@@ -4,6 +4,7 @@ import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { systemCaller } from '#libs/auth';
 import { previousMonth, shanghaiMonth } from '#libs/calendar';
+import { queryRows } from '#libs/database';
 import { JobHandler, JobName, type JobProcessor } from '#libs/messaging';
 import { EvaluationTrigger } from '../evaluation-enums.js';
 import { EvaluationService } from '../evaluation.service.js';
@@ -30,7 +31,7 @@ export class MonthlyEvaluationJob implements JobProcessor<MonthlyEvaluationJobDa
   async handle(data: MonthlyEvaluationJobData, job: Job<MonthlyEvaluationJobData>): Promise<void> {
     const firedAt = data.firedAt ? new Date(data.firedAt) : new Date();
     const month = previousMonth(shanghaiMonth(firedAt));
-    const districts: { id: string }[] = await this.dataSource.query(`SELECT id FROM territory_unit WHERE kind = 'DISTRICT'`);
+    const districts = await queryRows<{ id: string }>(this.dataSource, `SELECT id FROM territory_unit WHERE kind = 'DISTRICT'`);
     for (const { id } of districts) {
       const run = await this.evaluation.requestRun(systemCaller('monthly-evaluation', String(job.id)), month, id, EvaluationTrigger.SCHEDULE, firedAt);
       this.logger.log(`Job ${job.id}: evaluating ${month} for district ${id} in run ${run.id}`);

@@ -21,9 +21,7 @@ describe('households through the gateway', () => {
     platform = await startPlatform({ inProcess: ServiceName.Organization, households: 400 });
   });
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => platform.stop());
 
   /** SQL statements organization runs against its unit and institution tables while `work` runs. */
   async function organizationStatements(work: () => Promise<unknown>): Promise<string[]> {

@@ -115,9 +115,7 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
   const report = (token: string | null, path: string) =>
     fetch(`${platform.gatewayUrl.replace(/\/graphql$/, '')}/reports/monthly/${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => platform.stop());
 
   it('computes every figure of a street, and of each community in it, as the hand-computed fractions', async () => {
     const response: any = await platform.query(adminA, METRICS, { unit: streetA.id, month });
@@ -189,7 +187,7 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
       COMMITMENT_LETTER_COVERAGE: [2, 10, 0.2, 2],
       UPGRADE_RATE: [0, 0, null, 0],
     });
-    expect(figuresOf(second)).toEqual(figuresOf((await platform.query(adminA, METRICS, { unit: streetA.id, month })).data!.districtMetrics as any));
+    expect(figuresOf(second)).toEqual(figuresOf((await platform.query(adminA, METRICS, { unit: streetA.id, month })).data!.districtMetrics));
   });
 
   it('rolls up: the district equals the sum of its streets, and the raw records of the whole district, for a month of the demo year', async () => {
@@ -373,7 +371,7 @@ function findAll(node: unknown, tag: string): XmlNode[] {
   const found: XmlNode[] = [];
   const visit = (value: unknown, name: string | null) => {
     if (Array.isArray(value)) return value.forEach((item) => visit(item, name));
-    if (name === tag && typeof value === 'object' && value !== null) found.push(value as XmlNode);
+    if (name === tag && typeof value === 'object' && value !== null) found.push(value);
     if (typeof value !== 'object' || value === null) return;
     for (const [key, child] of Object.entries(value)) if (!key.startsWith('@_') && key !== '#text') visit(child, key);
   };

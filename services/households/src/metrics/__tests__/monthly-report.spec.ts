@@ -222,7 +222,11 @@ function findAll(node: unknown, tag: string): XmlNode[] {
   return found;
 }
 
-const textOf = (node: XmlNode): string => String(node['#text'] ?? '');
+// parseTagValue is off, so an element's text is a string, or absent for an empty element.
+const textOf = (node: XmlNode): string => {
+  const text = node['#text'];
+  return typeof text === 'string' ? text : '';
+};
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false, htmlEntities: true });
 
 describe('renderReportHtml', () => {

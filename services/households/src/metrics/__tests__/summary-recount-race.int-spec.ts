@@ -25,8 +25,8 @@ describe('compound month summaries under concurrent writers', () => {
 
   afterAll(async () => {
     for (const runner of runners) if (!runner.isReleased) await runner.release();
-    await dataSource?.destroy();
   });
+  afterAll(() => dataSource.destroy());
 
   const transaction = async () => {
     const runner = dataSource.createQueryRunner();

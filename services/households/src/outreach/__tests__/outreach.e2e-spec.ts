@@ -100,9 +100,7 @@ describe('tiered management (分档管理) through the gateway', () => {
     poolB = households.filter((h) => h.path.includes(streetB));
   });
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => platform.stop());
 
   describe('outreach plans (帮扶方案)', () => {
     it('come with a plan per lower tier that party members can read', async () => {

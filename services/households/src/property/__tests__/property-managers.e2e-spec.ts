@@ -86,9 +86,7 @@ describe('property managers (物业管理人员) through the gateway', () => {
     streetAdminA = await platform.token([Role.STREET_ADMIN], streetA.id, 'street-a');
   }, 300_000);
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => platform.stop());
 
   it("handles the door-to-door requests of its company's compounds and is refused another compound's", async () => {
     const request = async (household: string, communityId: string, key: string) => {

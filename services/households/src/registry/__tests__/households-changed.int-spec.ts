@@ -25,13 +25,11 @@ describe('households.changed from writes of the household table', () => {
     await dataSource.query(`DELETE FROM outbox_event`);
   });
 
-  afterAll(async () => {
-    await dataSource?.destroy();
-  });
+  afterAll(() => dataSource.destroy());
 
   const announced = async (): Promise<HouseholdSnapshot[][]> => {
     const rows: { type: string; payload: { households: HouseholdSnapshot[] } }[] = await dataSource.query(`SELECT type, payload FROM outbox_event`);
-    expect(rows.every((row) => row.type === EventType.HouseholdsChanged)).toBe(true);
+    expect(rows.map((row) => row.type)).toEqual(rows.map(() => EventType.HouseholdsChanged));
     return rows.map((row) => row.payload.households);
   };
 

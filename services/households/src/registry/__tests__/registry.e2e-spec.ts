@@ -26,9 +26,7 @@ describe('the household registry and its evidence', () => {
     secretary = await platform.token([Role.COMMUNITY_SECRETARY], community, 'secretary-r');
   });
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => platform.stop());
 
   it('registers a resident, and masks names and phones for roles that do not visit households', async () => {
     const added: any = await platform.query(secretary, ADD, {

@@ -109,11 +109,14 @@ describe('retention of personal data in households', () => {
     await runRetention();
   });
 
-  afterAll(async () => {
+  // One hook per resource: each is released even when another fails to.
+  afterAll(() => {
     jest.restoreAllMocks();
-    await citing?.release();
-    await queues?.onApplicationShutdown();
-    await dataSource?.destroy();
+  });
+  afterAll(() => citing.release());
+  afterAll(() => queues.onApplicationShutdown());
+  afterAll(() => dataSource.destroy());
+  afterAll(() => {
     rmSync(join(root, '..'), { recursive: true, force: true });
   });
 

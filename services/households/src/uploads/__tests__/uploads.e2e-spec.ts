@@ -94,8 +94,8 @@ describe('photo uploads through the gateway', () => {
     uploadsUrl = platform.gatewayUrl.replace(/\/graphql$/, '/uploads');
   });
 
-  afterAll(async () => {
-    await platform?.stop();
+  afterAll(() => platform.stop());
+  afterAll(() => {
     if (previousUploadDir === undefined) delete process.env.UPLOAD_DIR;
     else process.env.UPLOAD_DIR = previousUploadDir;
     if (previousQuota === undefined) delete process.env.UPLOAD_DAILY_QUOTA;
