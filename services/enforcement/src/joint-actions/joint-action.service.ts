@@ -49,6 +49,7 @@ interface LockedAction {
   startsAt: Date;
   endsAt: Date;
 }
+
 const MAX_TITLE = 100;
 const MAX_REASON = 500;
 const MAX_WINDOW_MS = 7 * 86400_000;

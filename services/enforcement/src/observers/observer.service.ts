@@ -18,6 +18,7 @@ const TEAM_COLUMNS = `t.id, t.street_id AS "streetId", t.unit_path::text[] AS "u
 const OBSERVER_COLUMNS = `o.id, o.team_id AS "teamId", t.street_id AS "streetId", t.unit_path::text[] AS "unitPath", o.user_id AS "userId",
   o.term_from::text AS "termFrom", o.term_to::text AS "termTo", o.appointed_at AS "appointedAt"`;
 const OBSERVER_FROM = `citizen_observer o JOIN observer_team t ON t.id = o.team_id`;
+const OBSERVER_BY_ID = `SELECT ${OBSERVER_COLUMNS} FROM ${OBSERVER_FROM} WHERE o.id = $1`;
 /** A street keeps its teams few enough to list them all in its summary. */
 export const MAX_TEAMS_PER_STREET = 50;
 /** A term longer than this is a typing mistake more often than an appointment. */
@@ -154,7 +155,7 @@ export class ObserverService {
 
   /** Ends a term early (an observer leaves): the last day moves to `lastDay`, not before the term began nor after its end. */
   async endTerm(caller: Caller, id: string, lastDay: string): Promise<CitizenObserver> {
-    const row = await queryFirst<ObserverRow>(this.dataSource, `SELECT ${OBSERVER_COLUMNS} FROM ${OBSERVER_FROM} WHERE o.id = $1`, [id]);
+    const row = await queryFirst<ObserverRow>(this.dataSource, OBSERVER_BY_ID, [id]);
     if (!row) throw DomainError.notFound('CitizenObserver', id);
     if (!isWithinScope(caller, row.unitPath)) throw DomainError.forbidden('That observer serves outside your territory', 'OUT_OF_SCOPE');
     if (lastDay < row.termFrom || lastDay > row.termTo) {
@@ -239,7 +240,7 @@ export class ObserverService {
 
   /** A roster entry just written. */
   private async get(id: string): Promise<CitizenObserver> {
-    return CitizenObserver.from(await queryOne<ObserverRow>(this.dataSource, `SELECT ${OBSERVER_COLUMNS} FROM ${OBSERVER_FROM} WHERE o.id = $1`, [id]));
+    return CitizenObserver.from(await queryOne<ObserverRow>(this.dataSource, OBSERVER_BY_ID, [id]));
   }
 
   private observerRows(ids: readonly string[]): Promise<ObserverRow[]> {
