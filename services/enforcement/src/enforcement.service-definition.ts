@@ -5,7 +5,6 @@ import { CreateOutboxAndInbox1796000000000, DEFAULT_PORTS, ServiceName } from '#
 import { PlatformModule, type ServiceDefinition, type ServiceRuntime } from '#libs/platform';
 import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
 import { CreateTerritoryReplica1796000000001 } from '#libs/territory';
-import { CampaignEntity } from './campaigns/campaign.entity.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { CasesModule } from './cases/cases.module.js';
 import { CreditExportModule } from './credit-export/credit-export.module.js';
@@ -49,7 +48,8 @@ export const enforcementService: ServiceDefinition = {
   policies: enforcementPolicies,
   name: ServiceName.Enforcement,
   defaultPort: DEFAULT_PORTS[ServiceName.Enforcement],
-  entities: [CampaignEntity],
+  // Every table is read and written in SQL (typed rows at each statement): there are no TypeORM entities.
+  entities: [],
   migrations: [
     CreateOutboxAndInbox1796000000000, CreateTerritoryReplica1796000000001, CreatePersonalDataAccess1796000000002, CreateIdempotencyRecord1796000000003,
     CreateInstitutionCopy1796000000004, CreateCampaign1796000000300, CreateJointActions1796000000301, CreateCitizenReports1796000000310,

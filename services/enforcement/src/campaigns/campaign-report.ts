@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
-import type { Queryable } from '#libs/pagination';
+import { queryRows, type SqlExecutor } from '#libs/database';
 import { LocalDateScalar } from '#libs/platform';
 import { passRate } from '../joint-actions/joint-action.service.js';
 
@@ -133,9 +133,29 @@ const CAMPAIGN_FIGURES = `
         ) x
        WHERE x.day BETWEEN c.before_from AND c.after_to) fail`;
 
+/** A row of CAMPAIGN_FIGURES. */
+interface CampaignFiguresRow {
+  id: string;
+  beforeFrom: string;
+  afterTo: string;
+  /** The after window has begun (the campaign started). */
+  started: boolean;
+  actionsScheduled: number;
+  actionsHeld: number;
+  actionsCancelled: number;
+  compoundsCovered: number;
+  findings: number;
+  casesOpened: number;
+  casesRectified: number;
+  casesPenalised: number;
+  households: number;
+  failedBefore: number;
+  failedAfter: number;
+}
+
 /** Live figures of `ids`, in `ids` order (null for an unknown id). */
-export async function campaignFigures(db: Queryable, ids: readonly string[]): Promise<(StoredCampaignReport | null)[]> {
-  const rows: any[] = await db.query(CAMPAIGN_FIGURES, [ids]);
+export async function campaignFigures(db: SqlExecutor, ids: readonly string[]): Promise<(StoredCampaignReport | null)[]> {
+  const rows = await queryRows<CampaignFiguresRow>(db, CAMPAIGN_FIGURES, [ids]);
   const byId = new Map<string, StoredCampaignReport>(
     rows.map((row) => [row.id, {
       actionsScheduled: row.actionsScheduled, actionsHeld: row.actionsHeld, actionsCancelled: row.actionsCancelled,

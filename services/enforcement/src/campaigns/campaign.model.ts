@@ -3,7 +3,7 @@ import { Connection } from '#libs/pagination';
 import { LocalDateScalar } from '#libs/platform';
 import { InstitutionRef, OrgUnitRef } from '#libs/references';
 import { CAMPAIGN_KIND_LABEL_ZH, CampaignKind, CampaignState, WasteStream } from './campaign-enums.js';
-import type { CampaignEntity } from './campaign.entity.js';
+import type { CampaignRow } from './campaign.service.js';
 
 @ObjectType('Campaign', { description: 'A quarterly joint action, a 潔美有序 campaign or a special action.' })
 @Directive('@key(fields: "id")')
@@ -50,22 +50,22 @@ export class Campaign {
   @Field()
   createdAt: Date;
 
-  static from(entity: CampaignEntity): Campaign {
+  static from(row: CampaignRow): Campaign {
     return Object.assign(new Campaign(), {
-      id: entity.id,
-      kind: entity.kind,
-      labelZh: CAMPAIGN_KIND_LABEL_ZH[entity.kind],
-      name: entity.name,
-      state: entity.state,
-      startsOn: entity.startsOn,
-      endsOn: entity.endsOn,
-      targetUnits: entity.targetUnitIds.map(OrgUnitRef.of),
-      leadBureau: entity.leadBureauId ? InstitutionRef.of(entity.leadBureauId) : null,
-      participatingBureaus: entity.bureauIds.map(InstitutionRef.of),
-      wasteStreams: entity.wasteStreams as WasteStream[],
-      goalPassRate: entity.goalPassRate,
-      requiredActions: entity.requiredActions,
-      createdAt: entity.createdAt,
+      id: row.id,
+      kind: row.kind,
+      labelZh: CAMPAIGN_KIND_LABEL_ZH[row.kind],
+      name: row.name,
+      state: row.state,
+      startsOn: row.startsOn,
+      endsOn: row.endsOn,
+      targetUnits: row.targetUnitIds.map((id) => OrgUnitRef.of(id)),
+      leadBureau: row.leadBureauId ? InstitutionRef.of(row.leadBureauId) : null,
+      participatingBureaus: row.bureauIds.map((id) => InstitutionRef.of(id)),
+      wasteStreams: row.wasteStreams,
+      goalPassRate: row.goalPassRate,
+      requiredActions: row.requiredActions,
+      createdAt: row.createdAt,
     });
   }
 }

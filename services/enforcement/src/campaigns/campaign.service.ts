@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type Caller } from '#libs/auth';
-import { SqlParams } from '#libs/database';
+import { SqlParams, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape } from '#libs/pagination';
 import { Territory } from '#libs/territory';
-import { CampaignKind, CampaignState } from './campaign-enums.js';
-import type { CampaignEntity } from './campaign.entity.js';
+import { CampaignKind, CampaignState, type WasteStream } from './campaign-enums.js';
 import type { CampaignJointActionsArgs, CampaignTargetsInput, CampaignsArgs, CreateCampaignInput } from './campaign.inputs.js';
 import { campaignFigures, CampaignReport, type StoredCampaignReport } from './campaign-report.js';
 import { ACTION_COLUMNS, actionOverlapsUnit } from '../joint-actions/joint-action.service.js';
@@ -18,6 +17,26 @@ const COLUMNS = `c.id, c.kind, c.name, c.state, c.starts_on AS "startsOn", c.end
   c.target_unit_ids::text[] AS "targetUnitIds", c.bureau_ids::text[] AS "bureauIds", c.lead_bureau_id AS "leadBureauId",
   c.waste_streams AS "wasteStreams", c.goal_pass_rate::float8 AS "goalPassRate", c.required_actions AS "requiredActions",
   c.created_by AS "createdBy", c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
+
+/** A campaign as COLUMNS reads it. */
+export interface CampaignRow {
+  id: string;
+  kind: CampaignKind;
+  name: string;
+  state: CampaignState;
+  /** Calendar dates in Asia/Shanghai, inclusive. */
+  startsOn: string;
+  endsOn: string;
+  targetUnitIds: string[];
+  bureauIds: string[];
+  leadBureauId: string | null;
+  wasteStreams: WasteStream[];
+  goalPassRate: number | null;
+  requiredActions: number;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
 const MAX_NAME_LENGTH = 100;
 
 /** SQL: the campaign covers `$unit`, something inside it, or something containing it (`$unitPath` is its path). */
@@ -33,12 +52,13 @@ export class CampaignService {
   ) {}
 
   async get(caller: Caller, id: string): Promise<Campaign> {
-    const [row]: CampaignEntity[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM campaign c WHERE c.id = $1`, [id]);
+    const row = await queryFirst<CampaignRow>(this.dataSource, `SELECT ${COLUMNS} FROM campaign c WHERE c.id = $1`, [id]);
     if (!row) throw DomainError.notFound('Campaign', id);
     if (caller.orgUnitId) {
       const scope = await this.territory.find(caller.orgUnitId);
-      const [visible] = await this.dataSource.query(
-        `SELECT 1 FROM campaign c WHERE c.id = $1 AND ${overlaps('$2', '$3')}`,
+      const visible = await queryFirst<{ visible: number }>(
+        this.dataSource,
+        `SELECT 1 AS visible FROM campaign c WHERE c.id = $1 AND ${overlaps('$2', '$3')}`,
         [id, caller.orgUnitId, scope?.path ?? []],
       );
       if (!visible) throw DomainError.forbidden('That campaign does not concern your territory', 'OUT_OF_SCOPE');
@@ -54,7 +74,7 @@ export class CampaignService {
       const scope = await this.territory.find(caller.orgUnitId);
       where.push(overlaps(params.add(caller.orgUnitId), params.add(scope?.path ?? [])));
     }
-    const rows: CampaignEntity[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM campaign c WHERE ${where.join(' AND ')}`, params.values);
+    const rows = await queryRows<CampaignRow>(this.dataSource, `SELECT ${COLUMNS} FROM campaign c WHERE ${where.join(' AND ')}`, params.values);
     const byId = new Map(rows.map((row) => [row.id, Campaign.from(row)]));
     return ids.map((id) => byId.get(id) ?? null);
   }
@@ -73,11 +93,11 @@ export class CampaignService {
     }
     if (args.kind) where.push(`c.kind = ${params.add(args.kind)}`);
     if (args.state) where.push(`c.state = ${params.add(args.state)}`);
-    return fetchKeysetPage<CampaignEntity, Campaign>(
+    return fetchKeysetPage<CampaignRow, Campaign>(
       this.dataSource,
       args,
       { select: COLUMNS, from: 'campaign c', where, params, orderBy: ['c.starts_on', 'c.id'], keyOf: (row) => [row.startsOn, row.id] },
-      (rows) => rows.map(Campaign.from),
+      (rows) => rows.map((row) => Campaign.from(row)),
     );
   }
 
@@ -100,7 +120,8 @@ export class CampaignService {
       throw DomainError.badInput('The lead bureau must be one of the participating bureaus', 'LEAD_NOT_PARTICIPATING');
     }
     if (bureaus.length > 0) {
-      const found: { id: string; kind: string }[] = await this.dataSource.query(
+      const found = await queryRows<{ id: string; kind: string }>(
+        this.dataSource,
         `SELECT id::text, kind FROM institution_copy WHERE id = ANY($1::uuid[])`, [bureaus],
       );
       for (const id of bureaus) {
@@ -119,7 +140,8 @@ export class CampaignService {
         throw DomainError.forbidden(`${unit.name} is outside your territory`, 'OUT_OF_SCOPE');
       }
     }
-    const [row]: CampaignEntity[] = await this.dataSource.query(
+    const row = await queryOne<CampaignRow>(
+      this.dataSource,
       `INSERT INTO campaign AS c (kind, name, state, starts_on, ends_on, target_unit_ids, bureau_ids, lead_bureau_id, created_by,
                                   waste_streams, goal_pass_rate, required_actions)
        VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7::uuid[], $8, $9, $10::text[], $11, $12)
@@ -142,8 +164,8 @@ export class CampaignService {
     }
     // Reporting freezes the figures as they are now, in the same statement as the move.
     const report = to === CampaignState.REPORTED ? (await campaignFigures(this.dataSource, [id]))[0] : null;
-    // An UPDATE … RETURNING answers [rows, count] through TypeORM's postgres driver.
-    const [[row]]: [CampaignEntity[], number] = await this.dataSource.query(
+    const row = await queryFirst<CampaignRow>(
+      this.dataSource,
       `UPDATE campaign AS c SET state = $3, report = $4::jsonb, reported_at = CASE WHEN $4::jsonb IS NULL THEN NULL ELSE now() END, updated_at = now()
         WHERE c.id = $1 AND c.state = $2 RETURNING ${COLUMNS}`,
       [id, from, to, report ? JSON.stringify({ ...report, reportedAt: new Date().toISOString() }) : null],
@@ -156,7 +178,8 @@ export class CampaignService {
   async setTargets(caller: Caller, id: string, input: CampaignTargetsInput): Promise<Campaign> {
     const current = await this.requireChangeable(caller, id);
     const own = checkTargets(current.kind, { wasteStreams: input.wasteStreams, goalPassRate: input.goalPassRate ?? null, requiredActions: input.requiredActions });
-    const [[row]]: [CampaignEntity[], number] = await this.dataSource.query(
+    const row = await queryFirst<CampaignRow>(
+      this.dataSource,
       `UPDATE campaign AS c SET waste_streams = $2::text[], goal_pass_rate = $3, required_actions = $4, updated_at = now()
         WHERE c.id = $1 AND c.state NOT IN ('COMPLETED', 'REPORTED') RETURNING ${COLUMNS}`,
       [id, own.wasteStreams, own.goalPassRate, own.requiredActions],
@@ -167,7 +190,8 @@ export class CampaignService {
 
   /** Reports of many campaigns, in `campaigns` order: the frozen one once REPORTED, live figures before. */
   async reports(ids: readonly string[]): Promise<(CampaignReport | null)[]> {
-    const rows: { id: string; report: StoredCampaignReport | null; goalPassRate: number | null }[] = await this.dataSource.query(
+    const rows = await queryRows<{ id: string; report: StoredCampaignReport | null; goalPassRate: number | null }>(
+      this.dataSource,
       `SELECT id::text, report, goal_pass_rate::float8 AS "goalPassRate" FROM campaign WHERE id = ANY($1::uuid[])`, [ids],
     );
     const live = rows.filter((row) => !row.report).map((row) => row.id);
@@ -192,7 +216,7 @@ export class CampaignService {
         select: ACTION_COLUMNS, from: 'joint_action a', groupBy: 'a.campaign_id', where, params, orderBy: ['a.starts_at', 'a.id'],
         keyOf: (row) => [row.startsAt.toISOString(), row.id],
       },
-      (rows) => rows.map(JointAction.from),
+      (rows) => rows.map((row) => JointAction.from(row)),
     );
   }
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { actsForWholeDistrict, propertyCompanyOf, type Caller } from '#libs/auth';
 import { addMonths, monthBeginsAt, monthStart, parseMonth } from '#libs/calendar';
-import { SqlParams } from '#libs/database';
+import { SqlParams, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { InstitutionRef, OrgUnitRef } from '#libs/references';
@@ -77,7 +77,7 @@ export class AssessmentService {
     if (own && own !== institutionId) throw DomainError.forbidden('A property manager sees their own company\'s assessment', 'OUT_OF_SCOPE');
     const params = new SqlParams();
     const from = this.scores(caller, parseMonth(month), params, { company: institutionId, streetId });
-    const rows: AssessmentRow[] = await this.dataSource.query(`SELECT s.* FROM ${from}`, params.values);
+    const rows = await queryRows<AssessmentRow>(this.dataSource, `SELECT s.* FROM ${from}`, params.values);
     if (rows.length > 1) {
       throw DomainError.badInput('The company was assessed in several streets this month: name one with streetId', 'STREET_REQUIRED', {
         streetIds: rows.map((row) => row.streetId),

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { execute } from '#libs/database';
 import { EventType, Inbox, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor } from '#libs/messaging';
 
 /**
@@ -17,14 +18,14 @@ export class CaseFollowUpInspectedHandler implements JobProcessor<EventEnvelope<
   async handle(event: EventEnvelope<EventPayload<EventType.CaseFollowUpInspected>>): Promise<void> {
     const report = event.payload;
     await this.inbox.once('cases:follow-up-inspected', event.id, async (manager) => {
-      const updated: unknown[] = await manager.query(
+      const updated = await execute(
+        manager,
         `UPDATE case_follow_up_task
             SET inspection_id = $2, inspection_result = $3, inspected_at = $4, inspection_reported_at = now()
-          WHERE case_id = $1 AND inspection_id IS NULL
-         RETURNING case_id`,
+          WHERE case_id = $1 AND inspection_id IS NULL`,
         [report.caseId, report.inspectionId, report.result, report.inspectedAt],
       );
-      if (updated.length === 0) this.logger.warn(`Case ${report.caseId} has no follow-up task awaiting an inspection; report ${event.id} ignored`);
+      if (updated === 0) this.logger.warn(`Case ${report.caseId} has no follow-up task awaiting an inspection; report ${event.id} ignored`);
     });
   }
 }

@@ -3,13 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Permission, actsForWholeDistrict, hasPermission, isWithinScope, propertyCompanyOf, type Caller } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
-import { PostgresErrorCode, SqlParams, isPostgresError } from '#libs/database';
+import { PostgresErrorCode, SqlParams, execute, isPostgresError, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { Territory, type TerritoryUnit } from '#libs/territory';
 import { EvidencePhotos, EvidenceRecord } from '../evidence/evidence-photos.js';
 import { retractIfExported } from '../credit-export/credit-export-sql.js';
+import { FindingTargetKind } from '../joint-actions/joint-action-enums.js';
+import type { ReportEvidenceKind, ReportStatus } from '../reports/report-enums.js';
 import { AppealOutcome, CASE_STATE_LABEL_ZH, CaseState, CaseTargetKind, TRANSITIONS } from './case-enums.js';
 import type {
   AppealPenaltyArgs, CasesArgs, DecideAppealArgs, IssueRectificationNoticeArgs, OpenCaseInput, PenaliseArgs, RecordFollowUpArgs,
@@ -67,15 +69,18 @@ export class CaseService {
   ) {}
 
   async regulationArticles(): Promise<RegulationArticle[]> {
-    const rows = await this.dataSource.query(
+    const rows = await queryRows<{
+      code: string; titleZh: string; targetKinds: CaseTargetKind[]; minFine: number; maxFine: number; appealWindowDays: number;
+    }>(
+      this.dataSource,
       `SELECT code, title_zh AS "titleZh", target_kinds AS "targetKinds", min_fine::float8 AS "minFine", max_fine::float8 AS "maxFine",
               appeal_window_days AS "appealWindowDays" FROM regulation_article ORDER BY code`,
     );
-    return rows.map((row: RegulationArticle) => Object.assign(new RegulationArticle(), row));
+    return rows.map((row) => Object.assign(new RegulationArticle(), row));
   }
 
   async get(caller: Caller, id: string): Promise<Case> {
-    const [row]: CaseRow[] = await this.dataSource.query(`SELECT ${CASE_COLUMNS} FROM ${CASE_FROM} WHERE c.id = $1`, [id]);
+    const row = await queryFirst<CaseRow>(this.dataSource, `SELECT ${CASE_COLUMNS} FROM ${CASE_FROM} WHERE c.id = $1`, [id]);
     if (!row) throw DomainError.notFound('Case', id);
     const company = propertyCompanyOf(caller);
     if (company) {
@@ -91,11 +96,12 @@ export class CaseService {
   /** Cases by id (for the assessment's counted cases), unscoped: the caller's scope was applied when choosing the ids. */
   async findMany(ids: readonly string[]): Promise<Case[]> {
     if (ids.length === 0) return [];
-    const rows: CaseRow[] = await this.dataSource.query(
+    const rows = await queryRows<CaseRow>(
+      this.dataSource,
       `SELECT ${CASE_COLUMNS} FROM ${CASE_FROM} WHERE c.id = ANY($1::uuid[]) ORDER BY c.opened_at, c.id`,
       [ids],
     );
-    return rows.map(Case.from);
+    return rows.map((row) => Case.from(row));
   }
 
   /**
@@ -104,7 +110,8 @@ export class CaseService {
    */
   async openedFromReports(caller: Caller, reportIds: readonly string[]): Promise<(Case | null)[]> {
     if (!hasPermission(caller, Permission.CASE_READ)) return reportIds.map(() => null);
-    const rows: CaseRow[] = await this.dataSource.query(
+    const rows = await queryRows<CaseRow>(
+      this.dataSource,
       `SELECT ${CASE_COLUMNS} FROM ${CASE_FROM} WHERE c.citizen_report_id = ANY($1::uuid[])`,
       [reportIds],
     );
@@ -140,13 +147,14 @@ export class CaseService {
         from: CASE_FROM, where, params, orderBy: ['c.opened_at', 'c.id'], descending: true,
         keyOf: (row) => [row.openedKey, row.id],
       },
-      (rows) => rows.map(Case.from),
+      (rows) => rows.map((row) => Case.from(row)),
     );
   }
 
   /** The transitions of each case, oldest first (batched for a page of cases). */
   async historyOf(caseIds: readonly string[]): Promise<CaseHistoryEntry[][]> {
-    const rows: (CaseHistoryEntry & { caseId: string })[] = await this.dataSource.query(
+    const rows = await queryRows<{ id: string; caseId: string; fromState: CaseState | null; toState: CaseState; at: Date; actor: string; note: string | null }>(
+      this.dataSource,
       `SELECT id, case_id AS "caseId", from_state AS "fromState", to_state AS "toState", at, actor, note
          FROM case_history WHERE case_id = ANY($1::uuid[]) ORDER BY at, id`,
       [caseIds],
@@ -174,9 +182,11 @@ export class CaseService {
       throw DomainError.badInput('floatingPopulation applies to household cases only', 'TARGET_MISMATCH');
     }
     const description = requireText(input.evidenceDescription, 'evidenceDescription', 'INVALID_EVIDENCE');
-    const [article] = await this.dataSource.query(`SELECT code, target_kinds AS "targetKinds" FROM regulation_article WHERE code = $1`, [input.articleCode]);
+    const article = await queryFirst<{ code: string; targetKinds: CaseTargetKind[] }>(
+      this.dataSource, `SELECT code, target_kinds AS "targetKinds" FROM regulation_article WHERE code = $1`, [input.articleCode],
+    );
     if (!article) throw DomainError.badInput(`Unknown regulation article ${input.articleCode}`, 'UNKNOWN_ARTICLE', { articleCode: input.articleCode });
-    if (!(article.targetKinds as string[]).includes(input.targetKind)) {
+    if (!article.targetKinds.includes(input.targetKind)) {
       throw DomainError.badInput(`Article ${article.code} does not apply to ${input.targetKind}`, 'ARTICLE_NOT_APPLICABLE', {
         articleCode: article.code, targetKinds: article.targetKinds,
       });
@@ -192,7 +202,8 @@ export class CaseService {
     const uploadIds = [...new Set([...(input.evidenceUploadIds ?? []), ...sourcePhotos])];
     const insert = async (db: DataSource | EntityManager): Promise<string> => {
       try {
-        const [{ id }]: { id: string }[] = await db.query(
+        const { id } = await queryOne<{ id: string }>(
+          db,
           `WITH created AS (
              INSERT INTO enforcement_case (target_kind, household_id, institution_id, floating_population, org_unit_id, article_code,
                                            evidence_description, evidence_upload_ids, evidence_inspection_ids, action_finding_id, citizen_report_id,
@@ -212,15 +223,13 @@ export class CaseService {
         // The report becomes evidence once, whatever it becomes: this guarded UPDATE is the one place that decides it
         // (a concurrent opening waits for the row lock, then finds it taken and rolls its case back).
         if (report) {
-          // (In a CTE: a bare UPDATE … RETURNING answers [rows, count] through TypeORM, never an empty array.)
-          const taken = await db.query(
-            `WITH taken AS (
-               UPDATE citizen_report SET evidence_kind = 'CASE', evidence_at = now()
-                WHERE id = $1 AND evidence_kind IS NULL AND verified_at IS NOT NULL AND status <> ALL($2::text[]) RETURNING id)
-             SELECT id FROM taken`,
+          const taken = await execute(
+            db,
+            `UPDATE citizen_report SET evidence_kind = 'CASE', evidence_at = now()
+              WHERE id = $1 AND evidence_kind IS NULL AND verified_at IS NOT NULL AND status <> ALL($2::text[])`,
             [report.id, UNVERIFIABLE],
           );
-          if (taken.length === 0) throw reportAlreadyEvidence(report.id);
+          if (taken === 0) throw reportAlreadyEvidence(report.id);
         }
         return id;
       } catch (error) {
@@ -266,7 +275,10 @@ export class CaseService {
 
   /** The finding a case is opened from, checked to be about the case's target: a case never follows up someone else's finding. */
   private async findingFor(input: OpenCaseInput): Promise<{ id: string; photoIds: string[] }> {
-    const [finding] = await this.dataSource.query(
+    const finding = await queryFirst<{
+      id: string; targetKind: FindingTargetKind; householdId: string | null; propertyCompanyId: string | null; orgUnitId: string | null; photoIds: string[];
+    }>(
+      this.dataSource,
       `SELECT id, target_kind AS "targetKind", household_id AS "householdId", property_company_id AS "propertyCompanyId",
               org_unit_id AS "orgUnitId", photo_ids::text[] AS "photoIds"
          FROM action_finding WHERE id = $1`,
@@ -274,8 +286,8 @@ export class CaseService {
     );
     if (!finding) throw DomainError.notFound('Action finding', input.actionFindingId!);
     const matches =
-      finding.targetKind === 'HOUSEHOLD' ? input.targetKind === CaseTargetKind.HOUSEHOLD && input.householdId === finding.householdId
-      : finding.targetKind === 'PROPERTY_COMPANY' ? input.targetKind === CaseTargetKind.PROPERTY_COMPANY && input.institutionId === finding.propertyCompanyId
+      finding.targetKind === FindingTargetKind.HOUSEHOLD ? input.targetKind === CaseTargetKind.HOUSEHOLD && input.householdId === finding.householdId
+      : finding.targetKind === FindingTargetKind.PROPERTY_COMPANY ? input.targetKind === CaseTargetKind.PROPERTY_COMPANY && input.institutionId === finding.propertyCompanyId
       : input.targetKind === CaseTargetKind.UNIT && input.orgUnitId === finding.orgUnitId;
     if (!matches) {
       throw DomainError.badInput("The finding is about another target than the case's", 'FINDING_TARGET_MISMATCH', {
@@ -292,7 +304,11 @@ export class CaseService {
    * the case as they are.
    */
   private async reportFor(caller: Caller, input: OpenCaseInput, household: CopiedHousehold | null): Promise<{ id: string; photoIds: string[] }> {
-    const [report] = await this.dataSource.query(
+    const report = await queryFirst<{
+      id: string; status: ReportStatus; compoundId: string | null; unitPath: string[]; verifiedAt: Date | null;
+      evidenceKind: ReportEvidenceKind | null; photoIds: string[];
+    }>(
+      this.dataSource,
       `SELECT id, status, org_unit_id AS "compoundId", unit_path::text[] AS "unitPath", verified_at AS "verifiedAt", evidence_kind AS "evidenceKind",
               photo_upload_ids::text[] AS "photoIds"
          FROM citizen_report WHERE id = $1`,
@@ -306,7 +322,7 @@ export class CaseService {
       });
     }
     if (report.evidenceKind) throw reportAlreadyEvidence(report.id);
-    const placed = report.compoundId !== null && (report.unitPath as string[]).includes(input.orgUnitId)
+    const placed = report.compoundId !== null && report.unitPath.includes(input.orgUnitId)
       && (!household || household.compoundId === report.compoundId);
     if (!placed) {
       throw DomainError.badInput("The report is about another place than the case's", 'REPORT_LOCATION_MISMATCH', {
@@ -334,7 +350,7 @@ export class CaseService {
       set: { complied: args.complied, follow_up_note: note },
       note,
       also: async (manager) => {
-        await manager.query(`UPDATE case_follow_up_task SET completed_at = now() WHERE case_id = $1 AND completed_at IS NULL`, [args.caseId]);
+        await execute(manager, `UPDATE case_follow_up_task SET completed_at = now() WHERE case_id = $1 AND completed_at IS NULL`, [args.caseId]);
       },
     }));
   }
@@ -409,8 +425,8 @@ export class CaseService {
   private async transition(caller: Caller, id: string, from: readonly CaseState[], decide: (row: CaseRow) => Change): Promise<Case> {
     await this.dataSource.transaction(async (manager) => {
       // Lock first, then read in a new statement: its snapshot sees what a concurrent export scan committed meanwhile.
-      await manager.query(`SELECT id FROM enforcement_case WHERE id = $1 FOR UPDATE`, [id]);
-      const [row]: CaseRow[] = await manager.query(`SELECT ${CASE_COLUMNS} FROM ${CASE_FROM} WHERE c.id = $1`, [id]);
+      await execute(manager, `SELECT id FROM enforcement_case WHERE id = $1 FOR UPDATE`, [id]);
+      const row = await queryFirst<CaseRow>(manager, `SELECT ${CASE_COLUMNS} FROM ${CASE_FROM} WHERE c.id = $1`, [id]);
       if (!row) throw DomainError.notFound('Case', id);
       await this.requireScope(caller, row.orgUnitId);
       if (!from.includes(row.state)) {
@@ -420,11 +436,12 @@ export class CaseService {
       const params = new SqlParams();
       params.add(id);
       const sets = Object.entries(change.set).map(([column, value]) => `${column} = ${params.add(value)}`);
-      await manager.query(
+      await execute(
+        manager,
         `UPDATE enforcement_case SET state = ${params.add(change.to)}, updated_at = now()${sets.map((s) => `, ${s}`).join('')} WHERE id = $1`,
         params.values,
       );
-      await manager.query(`INSERT INTO case_history (case_id, from_state, to_state, actor, note) VALUES ($1, $2, $3, $4, $5)`, [
+      await execute(manager, `INSERT INTO case_history (case_id, from_state, to_state, actor, note) VALUES ($1, $2, $3, $4, $5)`, [
         id, row.state, change.to, caller.userId, change.note,
       ]);
       await change.also?.(manager);

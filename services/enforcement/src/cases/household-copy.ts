@@ -1,3 +1,4 @@
+import { execute, queryFirst, type SqlExecutor } from '#libs/database';
 import type { HouseholdSnapshot } from '#libs/messaging';
 
 /** One household as enforcement's copy holds it. */
@@ -16,11 +17,12 @@ export interface CopiedHousehold {
  * batch the newest snapshot of a household wins (ON CONFLICT may touch a row only once per statement).
  */
 export async function applyHouseholdSnapshots(
-  db: { query(sql: string, parameters?: unknown[]): Promise<unknown> },
+  db: SqlExecutor,
   households: readonly HouseholdSnapshot[],
 ): Promise<void> {
   if (households.length === 0) return;
-  await db.query(
+  await execute(
+    db,
     `INSERT INTO household_copy (id, compound_id, floating_population, removed, version)
      SELECT DISTINCT ON (id) id, "compoundId", "floatingPopulation", removed, version
        FROM jsonb_to_recordset($1::jsonb) AS h(id uuid, "compoundId" uuid, "floatingPopulation" boolean, removed boolean, version bigint)
@@ -35,14 +37,15 @@ export async function applyHouseholdSnapshots(
 
 /** The household as the copy holds it (removed ones included, so callers can tell), with its compound's path. */
 export async function findCopiedHousehold(
-  db: { query(sql: string, parameters?: unknown[]): Promise<unknown> },
+  db: SqlExecutor,
   id: string,
 ): Promise<CopiedHousehold | null> {
-  const rows = (await db.query(
+  const row = await queryFirst<CopiedHousehold>(
+    db,
     `SELECT h.id, h.compound_id AS "compoundId", h.floating_population AS "floatingPopulation", h.removed, t.path::text[] AS "compoundPath"
        FROM household_copy h LEFT JOIN territory_unit t ON t.id = h.compound_id
       WHERE h.id = $1`,
     [id],
-  )) as CopiedHousehold[];
-  return rows[0] ?? null;
+  );
+  return row ?? null;
 }

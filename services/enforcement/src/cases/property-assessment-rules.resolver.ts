@@ -23,7 +23,7 @@ export class PropertyAssessmentRuleSetResolver {
   @Query(() => PropertyAssessmentRuleSetConnection, { description: 'Versions of the streets’ property-company assessment rules, newest first.' })
   propertyAssessmentRuleSets(@Args() args: PropertyAssessmentRuleSetsArgs): Promise<PropertyAssessmentRuleSetConnection> {
     const streetId = args.streetId ? requireUuid(args.streetId, 'streetId') : null;
-    return PROPERTY_ASSESSMENT_RULE_SETS.list(this.dataSource, args, PropertyAssessmentRuleSet.from, streetId);
+    return PROPERTY_ASSESSMENT_RULE_SETS.list(this.dataSource, args, (row) => PropertyAssessmentRuleSet.from(row), streetId);
   }
 
   @Mutation(() => PropertyAssessmentRuleSet, {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { monthStart } from '#libs/calendar';
+import { execute } from '#libs/database';
 import { EventType, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor } from '#libs/messaging';
 
 /**
@@ -15,7 +16,8 @@ export class PropertyCompoundGradesHandler implements JobProcessor<EventEnvelope
   async handle(event: EventEnvelope<EventPayload<EventType.PropertyCompoundGradesSummarised>>): Promise<void> {
     const { month, compounds } = event.payload;
     if (compounds.length === 0) return;
-    await this.dataSource.query(
+    await execute(
+      this.dataSource,
       `INSERT INTO property_compound_grades (month, compound_id, property_company_id, graded, passed)
        SELECT $1, "compoundId", "propertyCompanyId", graded, passed
          FROM jsonb_to_recordset($2::jsonb) AS c("compoundId" uuid, "propertyCompanyId" uuid, graded int, passed int)

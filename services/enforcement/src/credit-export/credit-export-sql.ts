@@ -1,4 +1,5 @@
-import type { Queryable } from '#libs/pagination';
+import { execute, queryFirst, queryRows, type SqlExecutor } from '#libs/database';
+import { CreditExportState } from './credit-export.models.js';
 
 /** Which external system a case's record goes to: floating-population households → POINTS (流动人口积分制), everyone else → CREDIT. */
 export const SYSTEM_OF_CASE = `CASE WHEN c.target_kind = 'HOUSEHOLD' AND c.floating_population THEN 'POINTS' ELSE 'CREDIT' END`;
@@ -21,8 +22,9 @@ const recordPayload = (exportId: string, reason: string) => `jsonb_build_object(
  * then. The unique index on (case_id) WHERE kind = 'RECORD' makes a rerun write nothing; the cases are locked so an
  * appeal racing the scan either commits first (the case is no longer PENALISED) or waits and is then refused.
  */
-export async function createDueRecords(db: Queryable, firedAt: Date, firedOn: string): Promise<number> {
-  const rows: unknown[] = await db.query(
+export async function createDueRecords(db: SqlExecutor, firedAt: Date, firedOn: string): Promise<number> {
+  const rows = await queryRows<{ id: string }>(
+    db,
     `WITH due AS (
        SELECT c.*, gen_random_uuid() AS export_id,
               CASE WHEN c.state = 'UPHELD' THEN 'APPEAL_UPHELD' ELSE 'APPEAL_WINDOW_ENDED' END AS reason
@@ -46,23 +48,24 @@ export async function createDueRecords(db: Queryable, firedAt: Date, firedOn: st
  * has tried to send yet is cancelled; one that was sent, or may have been, gets a RETRACTION (dispatched only after
  * the record itself has left PENDING, so the receiver never sees the retraction first). Returns what it did.
  */
-export async function retractIfExported(db: Queryable, caseId: string, reason: string): Promise<'NONE' | 'CANCELLED' | 'RETRACTION'> {
-  const [record] = await db.query(
-    `SELECT id, state, attempts, system FROM credit_export WHERE case_id = $1 AND kind = 'RECORD' FOR UPDATE`,
+export async function retractIfExported(db: SqlExecutor, caseId: string, reason: string): Promise<'NONE' | 'CANCELLED' | 'RETRACTION'> {
+  const record = await queryFirst<{ id: string; state: CreditExportState; attempts: number }>(
+    db,
+    `SELECT id, state, attempts FROM credit_export WHERE case_id = $1 AND kind = 'RECORD' FOR UPDATE`,
     [caseId],
   );
   if (!record) return 'NONE';
-  if (record.state === 'PENDING' && record.attempts === 0) {
-    const cancelled: unknown[] = await db.query(
-      `WITH cancelled AS (
-         UPDATE credit_export SET state = 'CANCELLED', last_error = $2
-          WHERE id = $1 AND state = 'PENDING' AND attempts = 0 AND (claimed_until IS NULL OR claimed_until < now()) RETURNING id)
-       SELECT id FROM cancelled`,
+  if (record.state === CreditExportState.PENDING && record.attempts === 0) {
+    const cancelled = await execute(
+      db,
+      `UPDATE credit_export SET state = 'CANCELLED', last_error = $2
+        WHERE id = $1 AND state = 'PENDING' AND attempts = 0 AND (claimed_until IS NULL OR claimed_until < now())`,
       [record.id, `cancelled before delivery: ${reason}`],
     );
-    if (cancelled.length > 0) return 'CANCELLED';
+    if (cancelled === 1) return 'CANCELLED';
   }
-  await db.query(
+  await execute(
+    db,
     `WITH x AS (SELECT gen_random_uuid() AS id)
      INSERT INTO credit_export (id, case_id, kind, system, retracts_id, payload, next_attempt_at)
      SELECT x.id, r.case_id, 'RETRACTION', r.system, r.id,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { execute, queryOne, queryRows } from '#libs/database';
 import { exportHeaders } from './credit-export-signature.js';
 import { CREDIT_EXPORT_SETTINGS, type CreditExportSettings } from './credit-export-settings.js';
 
@@ -41,7 +42,7 @@ export class CreditExportDispatcher {
   async dispatch(now: Date): Promise<DispatchSummary> {
     const summary: DispatchSummary = { delivered: 0, retrying: 0, failed: 0, waiting: 0 };
     if (!this.settings.url || !this.settings.secret) {
-      const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM credit_export WHERE state = 'PENDING'`);
+      const { count } = await queryOne<{ count: number }>(this.dataSource, `SELECT count(*)::int AS count FROM credit_export WHERE state = 'PENDING'`);
       if (count > 0) this.logger.warn(`CREDIT_EXPORT_URL is not set: ${count} credit/points exports wait in the outbox`);
       summary.waiting = count;
       return summary;
@@ -57,10 +58,9 @@ export class CreditExportDispatcher {
   }
 
   private claim(now: Date): Promise<Claimed[]> {
-    return this.dataSource.query(
-      // (A bare UPDATE … RETURNING comes back from TypeORM as [rows, count]: the CTE returns the rows alone.)
-      `WITH claimed AS (
-       UPDATE credit_export e SET claimed_until = now() + make_interval(secs => $3)
+    return queryRows<Claimed>(
+      this.dataSource,
+      `UPDATE credit_export e SET claimed_until = now() + make_interval(secs => $3)
         WHERE e.id IN (
           SELECT x.id FROM credit_export x
            WHERE x.state = 'PENDING' AND x.next_attempt_at <= $1 AND (x.claimed_until IS NULL OR x.claimed_until < now())
@@ -68,8 +68,7 @@ export class CreditExportDispatcher {
            ORDER BY x.next_attempt_at, x.id
            LIMIT $2
            FOR UPDATE SKIP LOCKED)
-        RETURNING e.id, e.attempts, e.payload::text AS body)
-       SELECT * FROM claimed`,
+        RETURNING e.id, e.attempts, e.payload::text AS body`,
       [now, BATCH, LEASE_SECONDS],
     );
   }
@@ -98,12 +97,14 @@ export class CreditExportDispatcher {
     const outcome = error === null ? 'delivered' : attempt > schedule.length ? 'failed' : 'retrying';
     const nextAttemptAt = outcome === 'retrying' ? new Date(now.getTime() + schedule[attempt - 1] * 1000) : now;
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(
+      await execute(
+        manager,
         `INSERT INTO credit_export_attempt (export_id, attempt, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (export_id, attempt) DO NOTHING`,
         [item.id, attempt, statusCode, error, Date.now() - started],
       );
-      await manager.query(
+      await execute(
+        manager,
         `UPDATE credit_export SET attempts = $2, claimed_until = NULL, last_error = $3, next_attempt_at = $4,
                 state = $5, delivered_at = CASE WHEN $5 = 'DELIVERED' THEN now() END
           WHERE id = $1`,

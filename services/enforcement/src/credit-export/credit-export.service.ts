@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type Caller } from '#libs/auth';
-import { SqlParams } from '#libs/database';
+import { SqlParams, queryRows } from '#libs/database';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { caseUnder } from '../cases/case.service.js';
 import {
@@ -37,7 +37,10 @@ export class CreditExportService {
   }
 
   private async present(rows: Row[]): Promise<CreditExport[]> {
-    const attempts: (CreditExportAttempt & { exportId: string })[] = rows.length === 0 ? [] : await this.dataSource.query(
+    const attempts = rows.length === 0 ? [] : await queryRows<{
+      exportId: string; attempt: number; attemptedAt: Date; statusCode: number | null; error: string | null; durationMs: number;
+    }>(
+      this.dataSource,
       `SELECT export_id AS "exportId", attempt, attempted_at AS "attemptedAt", status_code AS "statusCode", error, duration_ms AS "durationMs"
          FROM credit_export_attempt WHERE export_id = ANY($1::uuid[]) ORDER BY export_id, attempt`,
       [rows.map((row) => row.id)],

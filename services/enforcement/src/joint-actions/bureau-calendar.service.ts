@@ -3,11 +3,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Permission, Role, hasPermission, type Caller } from '#libs/auth';
+import { execute, queryFirst, queryRows } from '#libs/database';
 import { InstitutionRef } from '#libs/references';
 import { CALENDAR_SETTINGS, type CalendarSettings } from './calendar-settings.js';
 import { serializeCalendar, type CalendarEvent } from './ical.js';
 import { bureauTakesPart } from './joint-action.service.js';
 import { JointActionService } from './joint-action.service.js';
+import { JointActionStatus } from './joint-action-enums.js';
 import { BureauCalendarFeed } from './joint-action.models.js';
 
 /** A feed carries the actions of the last year and everything ahead, at most this many. */
@@ -34,7 +36,8 @@ export class BureauCalendarService {
     // Who manages bureaus (district administrators), or an officer of the bureau: a street administrator does not hand out bureaus' feeds.
     if (!hasPermission(caller, Permission.BUREAU_MANAGE)) await this.actions.requireActingFor({ ...caller, roles: caller.roles.filter((r) => r !== Role.STREET_ADMIN) }, bureauId);
     const token = randomBytes(32).toString('base64url');
-    await this.dataSource.query(
+    await execute(
+      this.dataSource,
       `INSERT INTO bureau_calendar (bureau_id, token_hash, rotated_by) VALUES ($1, $2, $3)
        ON CONFLICT (bureau_id) DO UPDATE SET token_hash = excluded.token_hash, rotated_by = excluded.rotated_by, rotated_at = now()`,
       [bureauId, hashToken(token), caller.userId],
@@ -46,16 +49,18 @@ export class BureauCalendarService {
   /** The feed for a token, or null when no bureau holds it. */
   async feed(token: string): Promise<string | null> {
     if (!TOKEN_PATTERN.test(token)) return null;
-    const [calendar] = await this.dataSource.query(
+    const calendar = await queryFirst<{ bureauId: string; name: string }>(
+      this.dataSource,
       `SELECT c.bureau_id AS "bureauId", coalesce(i.name, '执法部门') AS name
          FROM bureau_calendar c LEFT JOIN institution_copy i ON i.id = c.bureau_id WHERE c.token_hash = $1`,
       [hashToken(token)],
     );
     if (!calendar) return null;
-    const rows: {
-      id: string; title: string; startsAt: Date; endsAt: Date; status: string; revision: number; updatedAt: Date;
-      units: string[]; lead: string | null; teams: string[] | null; campaign: string | null;
-    }[] = await this.dataSource.query(
+    const rows = await queryRows<{
+      id: string; title: string; startsAt: Date; endsAt: Date; status: JointActionStatus; revision: number; updatedAt: Date;
+      units: string[]; lead: string | null; teams: string[]; campaign: string | null;
+    }>(
+      this.dataSource,
       `SELECT a.id, a.title, a.starts_at AS "startsAt", a.ends_at AS "endsAt", a.status, a.revision, a.updated_at AS "updatedAt",
               ARRAY(SELECT t.name FROM unnest(a.target_unit_ids) WITH ORDINALITY AS u(id, n) JOIN territory_unit t ON t.id = u.id ORDER BY u.n) AS units,
               (SELECT name FROM institution_copy WHERE id = a.lead_bureau_id) AS lead,
@@ -76,10 +81,10 @@ export class BureauCalendarService {
       location: row.units.join('、'),
       description: [
         row.lead ? `牵头单位：${row.lead}` : null,
-        row.teams && row.teams.length > 0 ? `参与队伍：${row.teams.join('、')}` : null,
+        row.teams.length > 0 ? `参与队伍：${row.teams.join('、')}` : null,
         row.campaign ? `所属行动：${row.campaign}` : null,
       ].filter(Boolean).join('\n'),
-      cancelled: row.status === 'CANCELLED',
+      cancelled: row.status === JointActionStatus.CANCELLED,
     }));
     return serializeCalendar(`${calendar.name}联合执法行动`, events);
   }

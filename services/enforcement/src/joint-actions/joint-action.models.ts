@@ -205,7 +205,7 @@ export class JointAction {
     return Object.assign(new JointAction(), {
       id: row.id, campaignId: row.campaignId, title: row.title, status: row.status, labelZh: JOINT_ACTION_STATUS_LABEL_ZH[row.status],
       startsAt: row.startsAt, endsAt: row.endsAt, revision: row.revision, leadBureau: InstitutionRef.of(row.leadBureauId),
-      targetUnits: row.targetUnitIds.map(OrgUnitRef.of), teamIds: row.teamIds, officerIds: row.officerIds, createdAt: row.createdAt,
+      targetUnits: row.targetUnitIds.map((id) => OrgUnitRef.of(id)), teamIds: row.teamIds, officerIds: row.officerIds, createdAt: row.createdAt,
       heldAt: row.heldAt, place: row.place, summary: row.summary,
       participants: row.participants?.map((p) => Object.assign(new JointActionParticipant(), { bureau: InstitutionRef.of(p.bureauId), officerIds: p.officerIds })) ?? null,
       report: row.report ? JointActionReport.from(row.report) : null,

@@ -137,7 +137,7 @@ export class JointActionResolver {
 
   @Query(() => [OrgUnitRef], { description: "The units a bureau's remit names (each covering everything under it)." })
   async bureauRemit(@Args('bureauId', { type: () => ID }, ParseUuidPipe) bureauId: string): Promise<OrgUnitRef[]> {
-    return (await this.actions.remits(bureauId)).map(OrgUnitRef.of);
+    return (await this.actions.remits(bureauId)).map((id) => OrgUnitRef.of(id));
   }
 
   @Mutation(() => EnforcementTeam, { description: 'District administrators: a new team of a bureau.' })

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Role, isWithinScope, type Caller } from '#libs/auth';
-import { SqlParams } from '#libs/database';
+import { SqlParams, execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { EventType, Outbox, type EventPayload } from '#libs/messaging';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
@@ -10,7 +10,8 @@ import { Idempotency } from '#libs/idempotency';
 import { Territory } from '#libs/territory';
 import { findCopiedHousehold } from '../cases/household-copy.js';
 import { EvidencePhotos, EvidenceRecord } from '../evidence/evidence-photos.js';
-import { FindingTargetKind, JointActionStatus } from './joint-action-enums.js';
+import { CampaignState } from '../campaigns/campaign-enums.js';
+import { FindingTargetKind, JointActionStatus, type FindingCategory, type JointActionChange } from './joint-action-enums.js';
 import {
   ActionFinding, EnforcementOfficer, EnforcementTeam, JointAction, JointActionRevision, type HoldJointActionInput, type JointActionRow,
   type JointActionsArgs, type RecordActionFindingInput, type ScheduleJointActionInput, type StoredJointActionReport,
@@ -24,6 +25,31 @@ export const ACTION_COLUMNS = `a.id, a.campaign_id AS "campaignId", a.title, a.s
 const FINDING_SELECT = `SELECT id, action_id AS "actionId", target_kind AS "targetKind", household_id AS "householdId",
   property_company_id AS "propertyCompanyId", org_unit_id AS "orgUnitId", category, description,
   photo_ids::text[] AS "photoIds", recorded_at AS "recordedAt" FROM action_finding`;
+
+/** A finding as FINDING_SELECT (and the INSERT's RETURNING) reads it. */
+interface FindingRow {
+  id: string;
+  actionId: string;
+  targetKind: FindingTargetKind;
+  householdId: string | null;
+  propertyCompanyId: string | null;
+  orgUnitId: string | null;
+  category: FindingCategory;
+  description: string;
+  photoIds: string[];
+  recordedAt: Date;
+}
+
+/** Locks an action for a change of state ($1 its id). */
+const LOCK_ACTION = `SELECT status, revision, starts_at AS "startsAt", ends_at AS "endsAt" FROM joint_action WHERE id = $1 FOR UPDATE`;
+
+interface LockedAction {
+  status: JointActionStatus;
+  revision: number;
+  startsAt: Date;
+  endsAt: Date;
+}
+
 const MAX_TITLE = 100;
 const MAX_REASON = 500;
 const MAX_WINDOW_MS = 7 * 86400_000;
@@ -79,12 +105,13 @@ export class JointActionService {
   // ---- reading ----
 
   async get(caller: Caller, id: string): Promise<JointAction> {
-    const [row]: JointActionRow[] = await this.dataSource.query(`SELECT ${ACTION_COLUMNS} FROM joint_action a WHERE a.id = $1`, [id]);
+    const row = await queryFirst<JointActionRow>(this.dataSource, `SELECT ${ACTION_COLUMNS} FROM joint_action a WHERE a.id = $1`, [id]);
     if (!row) throw DomainError.notFound('JointAction', id);
     if (caller.orgUnitId) {
       const scope = await this.territory.find(caller.orgUnitId);
-      const [visible] = await this.dataSource.query(
-        `SELECT 1 FROM joint_action a WHERE a.id = $1 AND ${actionOverlapsUnit('$2', '$3')}`,
+      const visible = await queryFirst<{ visible: number }>(
+        this.dataSource,
+        `SELECT 1 AS visible FROM joint_action a WHERE a.id = $1 AND ${actionOverlapsUnit('$2', '$3')}`,
         [id, caller.orgUnitId, scope?.path ?? []],
       );
       if (!visible) throw DomainError.forbidden('That joint action does not concern your territory', 'OUT_OF_SCOPE');
@@ -114,12 +141,13 @@ export class JointActionService {
         select: ACTION_COLUMNS, from: 'joint_action a', where, params, orderBy: ['a.starts_at', 'a.id'],
         keyOf: (row) => [row.startsAt.toISOString(), row.id],
       },
-      (rows) => rows.map(JointAction.from),
+      (rows) => rows.map((row) => JointAction.from(row)),
     );
   }
 
   async teams(ids: readonly string[]): Promise<(EnforcementTeam | null)[]> {
-    const rows: { id: string; name: string; bureauId: string }[] = await this.dataSource.query(
+    const rows = await queryRows<{ id: string; name: string; bureauId: string }>(
+      this.dataSource,
       `SELECT id, name, bureau_id AS "bureauId" FROM enforcement_team WHERE id = ANY($1::uuid[])`, [ids],
     );
     const byId = new Map(rows.map((r) => [r.id, Object.assign(new EnforcementTeam(), { id: r.id, name: r.name, bureau: InstitutionRef.of(r.bureauId) })]));
@@ -127,7 +155,8 @@ export class JointActionService {
   }
 
   async officers(ids: readonly string[]): Promise<(EnforcementOfficer | null)[]> {
-    const rows: { id: string; name: string; bureauId: string }[] = await this.dataSource.query(
+    const rows = await queryRows<{ id: string; name: string; bureauId: string }>(
+      this.dataSource,
       `SELECT id, name, bureau_id AS "bureauId" FROM enforcement_officer WHERE id = ANY($1::uuid[])`, [ids],
     );
     const byId = new Map(rows.map((r) => [r.id, Object.assign(new EnforcementOfficer(), { id: r.id, name: r.name, bureau: InstitutionRef.of(r.bureauId) })]));
@@ -136,12 +165,15 @@ export class JointActionService {
 
   /** Histories of many actions, oldest change first, in `ids` order. */
   async histories(ids: readonly string[]): Promise<JointActionRevision[][]> {
-    const rows: any[] = await this.dataSource.query(
+    const rows = await queryRows<{
+      actionId: string; revision: number; kind: JointActionChange; startsAt: Date; endsAt: Date; reason: string | null; changedAt: Date;
+    }>(
+      this.dataSource,
       `SELECT action_id AS "actionId", revision, kind, starts_at AS "startsAt", ends_at AS "endsAt", reason, changed_at AS "changedAt"
          FROM joint_action_revision WHERE action_id = ANY($1::uuid[]) ORDER BY action_id, revision`,
       [ids],
     );
-    return ids.map((id) => rows.filter((r) => r.actionId === id).map(JointActionRevision.from));
+    return ids.map((id) => rows.filter((r) => r.actionId === id).map((r) => JointActionRevision.from(r)));
   }
 
   // ---- scheduling ----
@@ -168,7 +200,8 @@ export class JointActionService {
       const inside = units.find((other) => other.id !== unit.id && unit.path.includes(other.id));
       if (inside) throw DomainError.badInput(`${unit.name} lies inside ${inside.name}: name the larger unit only`, 'NESTED_TARGETS');
     }
-    const outside: { id: string; name: string }[] = await this.dataSource.query(
+    const outside = await queryRows<{ id: string; name: string }>(
+      this.dataSource,
       `SELECT t.id, t.name FROM territory_unit t
         WHERE t.id = ANY($1::uuid[])
           AND NOT EXISTS (SELECT 1 FROM bureau_remit r WHERE r.bureau_id = $2 AND r.org_unit_id = ANY(t.path))`,
@@ -179,7 +212,8 @@ export class JointActionService {
         unitIds: outside.map((u) => u.id),
       });
     }
-    const [{ teams, officers }] = await this.dataSource.query(
+    const { teams, officers } = await queryOne<{ teams: string[] | null; officers: string[] | null }>(
+      this.dataSource,
       `SELECT (SELECT array_agg(id::text) FROM enforcement_team WHERE id = ANY($1::uuid[])) AS teams,
               (SELECT array_agg(id::text) FROM enforcement_officer WHERE id = ANY($2::uuid[])) AS officers`,
       [teamIds, officerIds],
@@ -189,29 +223,32 @@ export class JointActionService {
     const missingOfficer = officerIds.find((id) => !(officers ?? []).includes(id));
     if (missingOfficer) throw DomainError.notFound('EnforcementOfficer', missingOfficer);
     if (input.campaignId) {
-      const [campaign] = await this.dataSource.query(`SELECT state FROM campaign WHERE id = $1`, [input.campaignId]);
+      const campaign = await queryFirst<{ state: CampaignState }>(this.dataSource, `SELECT state FROM campaign WHERE id = $1`, [input.campaignId]);
       if (!campaign) throw DomainError.notFound('Campaign', input.campaignId);
-      if (campaign.state === 'COMPLETED' || campaign.state === 'REPORTED') {
+      if (campaign.state === CampaignState.COMPLETED || campaign.state === CampaignState.REPORTED) {
         throw DomainError.conflict('That campaign is over', 'CAMPAIGN_CLOSED');
       }
     }
 
     const id = await this.booking(null, input.startsAt, input.endsAt, teamIds, officerIds, targets, async (manager) => {
-      const [row] = await manager.query(
+      const row = await queryOne<{ id: string }>(
+        manager,
         `INSERT INTO joint_action (campaign_id, title, starts_at, ends_at, lead_bureau_id, target_unit_ids, team_ids, officer_ids, status, created_by)
          VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7::uuid[], $8::uuid[], 'SCHEDULED', $9) RETURNING id`,
         [input.campaignId ?? null, title, input.startsAt, input.endsAt, input.leadBureauId, targets, teamIds, officerIds, caller.userId],
       );
-      await manager.query(
+      await execute(
+        manager,
         `INSERT INTO joint_action_revision (action_id, revision, kind, starts_at, ends_at, changed_by) VALUES ($1, 0, 'SCHEDULED', $2, $3, $4)`,
         [row.id, input.startsAt, input.endsAt, caller.userId],
       );
-      await manager.query(
+      await execute(
+        manager,
         `INSERT INTO joint_action_booking (action_id, resource_kind, resource_id, mode, during)
          SELECT $1, b.kind, b.resource_id, b.mode, tstzrange($2, $3, '[)') FROM (${BOOKINGS}) b ORDER BY b.resource_id`,
         [row.id, input.startsAt, input.endsAt, teamIds, officerIds, targets],
       );
-      return row.id as string;
+      return row.id;
     });
     return this.get(caller, id);
   }
@@ -221,17 +258,19 @@ export class JointActionService {
     const why = checkReason(reason);
     const action = await this.requireChangeable(caller, id);
     await this.booking(id, startsAt, endsAt, action.teamIds, action.officerIds, action.targetUnitIds, async (manager) => {
-      const [locked] = await manager.query(`SELECT status, revision FROM joint_action WHERE id = $1 FOR UPDATE`, [id]);
+      const locked = await queryOne<LockedAction>(manager, LOCK_ACTION, [id]);
       if (locked.status !== JointActionStatus.SCHEDULED) throw DomainError.conflict('That joint action is cancelled', 'INVALID_TRANSITION');
-      await manager.query(
+      await execute(
+        manager,
         `UPDATE joint_action SET starts_at = $2, ends_at = $3, revision = revision + 1, updated_at = now() WHERE id = $1`,
         [id, startsAt, endsAt],
       );
-      await manager.query(
+      await execute(
+        manager,
         `INSERT INTO joint_action_revision (action_id, revision, kind, starts_at, ends_at, reason, changed_by) VALUES ($1, $2, 'RESCHEDULED', $3, $4, $5, $6)`,
         [id, locked.revision + 1, startsAt, endsAt, why, caller.userId],
       );
-      await manager.query(`UPDATE joint_action_booking SET during = tstzrange($2, $3, '[)') WHERE action_id = $1`, [id, startsAt, endsAt]);
+      await execute(manager, `UPDATE joint_action_booking SET during = tstzrange($2, $3, '[)') WHERE action_id = $1`, [id, startsAt, endsAt]);
       return id;
     });
     return this.get(caller, id);
@@ -241,14 +280,15 @@ export class JointActionService {
     const why = checkReason(reason);
     await this.requireChangeable(caller, id);
     await this.dataSource.transaction(async (manager) => {
-      const [locked] = await manager.query(`SELECT status, revision, starts_at, ends_at FROM joint_action WHERE id = $1 FOR UPDATE`, [id]);
+      const locked = await queryOne<LockedAction>(manager, LOCK_ACTION, [id]);
       if (locked.status !== JointActionStatus.SCHEDULED) throw DomainError.conflict('That joint action is already cancelled', 'INVALID_TRANSITION');
-      await manager.query(`UPDATE joint_action SET status = 'CANCELLED', revision = revision + 1, updated_at = now() WHERE id = $1`, [id]);
-      await manager.query(
+      await execute(manager, `UPDATE joint_action SET status = 'CANCELLED', revision = revision + 1, updated_at = now() WHERE id = $1`, [id]);
+      await execute(
+        manager,
         `INSERT INTO joint_action_revision (action_id, revision, kind, starts_at, ends_at, reason, changed_by) VALUES ($1, $2, 'CANCELLED', $3, $4, $5, $6)`,
-        [id, locked.revision + 1, locked.starts_at, locked.ends_at, why, caller.userId],
+        [id, locked.revision + 1, locked.startsAt, locked.endsAt, why, caller.userId],
       );
-      await manager.query(`DELETE FROM joint_action_booking WHERE action_id = $1`, [id]);
+      await execute(manager, `DELETE FROM joint_action_booking WHERE action_id = $1`, [id]);
     });
     return this.get(caller, id);
   }
@@ -273,7 +313,8 @@ export class JointActionService {
     }
     for (const p of participants) await this.requireBureau(p.bureauId);
     // Each officer named must be an officer of the bureau they are listed under.
-    const wrong: { id: string }[] = await this.dataSource.query(
+    const wrong = await queryRows<{ id: string }>(
+      this.dataSource,
       `SELECT p.officer_id AS id
          FROM jsonb_to_recordset($1::jsonb) AS b("bureauId" uuid, "officerIds" uuid[]) CROSS JOIN unnest(b."officerIds") AS p(officer_id)
         WHERE NOT EXISTS (SELECT 1 FROM enforcement_officer o WHERE o.id = p.officer_id AND o.bureau_id = b."bureauId")`,
@@ -287,18 +328,20 @@ export class JointActionService {
       throw DomainError.badInput('heldAt lies more than a day before the scheduled window', 'HELD_BEFORE_SCHEDULE', { startsAt: action.startsAt.toISOString() });
     }
     await this.dataSource.transaction(async (manager) => {
-      const [locked] = await manager.query(`SELECT status, revision, starts_at, ends_at FROM joint_action WHERE id = $1 FOR UPDATE`, [id]);
+      const locked = await queryOne<LockedAction>(manager, LOCK_ACTION, [id]);
       if (locked.status !== JointActionStatus.SCHEDULED) {
         throw DomainError.conflict(`That joint action is ${locked.status.toLowerCase()}, not scheduled`, 'INVALID_TRANSITION', { status: locked.status });
       }
-      await manager.query(
+      await execute(
+        manager,
         `UPDATE joint_action SET status = 'HELD', held_at = $2, place = $3, summary = $4, participants = $5::jsonb, revision = revision + 1, updated_at = now()
           WHERE id = $1`,
         [id, input.heldAt, place, summary, JSON.stringify(participants)],
       );
-      await manager.query(
+      await execute(
+        manager,
         `INSERT INTO joint_action_revision (action_id, revision, kind, starts_at, ends_at, changed_by) VALUES ($1, $2, 'HELD', $3, $4, $5)`,
-        [id, locked.revision + 1, locked.starts_at, locked.ends_at, caller.userId],
+        [id, locked.revision + 1, locked.startsAt, locked.endsAt, caller.userId],
       );
     });
     return this.get(caller, id);
@@ -308,29 +351,35 @@ export class JointActionService {
   async report(caller: Caller, id: string): Promise<JointAction> {
     await this.requireChangeable(caller, id, JointActionStatus.HELD);
     await this.dataSource.transaction(async (manager) => {
-      const [locked] = await manager.query(
-        `SELECT status, revision, starts_at, ends_at, held_at, target_unit_ids::text[] AS targets FROM joint_action WHERE id = $1 FOR UPDATE`, [id],
+      const locked = await queryOne<LockedAction & { heldAt: Date | null; targets: string[] }>(
+        manager,
+        `SELECT status, revision, starts_at AS "startsAt", ends_at AS "endsAt", held_at AS "heldAt", target_unit_ids::text[] AS targets
+           FROM joint_action WHERE id = $1 FOR UPDATE`,
+        [id],
       );
       if (locked.status !== JointActionStatus.HELD) {
         throw DomainError.conflict(`That joint action is ${locked.status.toLowerCase()}, not held`, 'INVALID_TRANSITION', { status: locked.status });
       }
-      const [{ now }] = await manager.query(`SELECT now() AS now`);
-      const heldAt: Date = locked.held_at;
+      const { now } = await queryOne<{ now: Date }>(manager, `SELECT now() AS now`);
+      // A HELD action always has its heldAt (the joint_action_held constraint).
+      const heldAt = locked.heldAt!;
       const beforeFrom = new Date(heldAt.getTime() - REPORT_WINDOW_MS);
-      const afterTo = new Date(Math.min(heldAt.getTime() + REPORT_WINDOW_MS, (now as Date).getTime()));
-      const [figures] = await manager.query(REPORT_FIGURES, [id, locked.targets, beforeFrom, heldAt, afterTo]);
+      const afterTo = new Date(Math.min(heldAt.getTime() + REPORT_WINDOW_MS, now.getTime()));
+      const figures = await queryOne<ReportFiguresRow>(manager, REPORT_FIGURES, [id, locked.targets, beforeFrom, heldAt, afterTo]);
       const report: StoredJointActionReport = {
         findingsRecorded: figures.findings, casesOpened: figures.opened, casesRectified: figures.rectified, households: figures.households,
         passRateBefore: passRate(figures.households, figures.failedBefore), passRateAfter: passRate(figures.households, figures.failedAfter),
-        beforeFrom: beforeFrom.toISOString(), afterTo: afterTo.toISOString(), reportedAt: (now as Date).toISOString(),
+        beforeFrom: beforeFrom.toISOString(), afterTo: afterTo.toISOString(), reportedAt: now.toISOString(),
       };
-      await manager.query(
+      await execute(
+        manager,
         `UPDATE joint_action SET status = 'REPORTED', report = $2::jsonb, reported_at = $3, revision = revision + 1, updated_at = now() WHERE id = $1`,
         [id, JSON.stringify(report), now],
       );
-      await manager.query(
+      await execute(
+        manager,
         `INSERT INTO joint_action_revision (action_id, revision, kind, starts_at, ends_at, changed_by) VALUES ($1, $2, 'REPORTED', $3, $4, $5)`,
-        [id, locked.revision + 1, locked.starts_at, locked.ends_at, caller.userId],
+        [id, locked.revision + 1, locked.startsAt, locked.endsAt, caller.userId],
       );
     });
     return this.get(caller, id);
@@ -370,7 +419,8 @@ export class JointActionService {
   private async findConflict(
     self: string | null, startsAt: Date, endsAt: Date, teamIds: string[], officerIds: string[], targets: string[],
   ): Promise<Conflict | null> {
-    const [row] = await this.dataSource.query(
+    const row = await queryFirst<Conflict>(
+      this.dataSource,
       `SELECT a.id, a.title, a.starts_at AS "startsAt", a.ends_at AS "endsAt", b.resource_kind AS "resourceKind", b.resource_id AS "resourceId"
          FROM (${BOOKINGS}) wanted
          JOIN joint_action_booking b ON b.resource_id = wanted.resource_id AND (wanted.mode = 0 OR b.mode = 0)
@@ -385,7 +435,7 @@ export class JointActionService {
 
   /** The action, provided the caller may change it: its units inside their territory, their bureau leading it. */
   private async requireChangeable(caller: Caller, id: string, state = JointActionStatus.SCHEDULED): Promise<JointActionRow> {
-    const [row]: JointActionRow[] = await this.dataSource.query(`SELECT ${ACTION_COLUMNS} FROM joint_action a WHERE a.id = $1`, [id]);
+    const row = await queryFirst<JointActionRow>(this.dataSource, `SELECT ${ACTION_COLUMNS} FROM joint_action a WHERE a.id = $1`, [id]);
     if (!row) throw DomainError.notFound('JointAction', id);
     const units = await this.territory.findMany(row.targetUnitIds);
     if (units.some((unit) => !isWithinScope(caller, unit.path))) {
@@ -404,14 +454,16 @@ export class JointActionService {
    */
   async requireActingFor(caller: Caller, bureauId: string): Promise<void> {
     if (caller.roles.includes(Role.DISTRICT_ADMIN) || caller.roles.includes(Role.STREET_ADMIN)) return;
-    const [officer] = await this.dataSource.query(`SELECT bureau_id AS "bureauId" FROM enforcement_officer WHERE user_id = $1`, [caller.userId]);
+    const officer = await queryFirst<{ bureauId: string }>(
+      this.dataSource, `SELECT bureau_id AS "bureauId" FROM enforcement_officer WHERE user_id = $1`, [caller.userId],
+    );
     if (!officer) throw DomainError.forbidden('You are not registered as an officer of any bureau', 'NOT_AN_OFFICER');
     if (officer.bureauId !== bureauId) throw DomainError.forbidden('You may act for your own bureau only', 'OTHER_BUREAU');
   }
 
   /** A DEPARTMENT institution in this service's copy of the institutions. */
   async requireBureau(id: string): Promise<void> {
-    const [institution] = await this.dataSource.query(`SELECT kind FROM institution_copy WHERE id = $1`, [id]);
+    const institution = await queryFirst<{ kind: string }>(this.dataSource, `SELECT kind FROM institution_copy WHERE id = $1`, [id]);
     if (!institution) throw DomainError.notFound('Institution', id);
     if (institution.kind !== 'DEPARTMENT') throw DomainError.badInput('A bureau must be a functional department (DEPARTMENT)', 'NOT_A_BUREAU');
   }
@@ -422,26 +474,30 @@ export class JointActionService {
     await this.requireBureau(bureauId);
     const unit = await this.territory.find(orgUnitId);
     if (!unit) throw DomainError.notFound('OrgUnit', orgUnitId);
-    await this.dataSource.query(
+    await execute(
+      this.dataSource,
       `INSERT INTO bureau_remit (bureau_id, org_unit_id, granted_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
       [bureauId, orgUnitId, caller.userId],
     );
   }
 
   async revokeRemit(bureauId: string, orgUnitId: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM bureau_remit WHERE bureau_id = $1 AND org_unit_id = $2`, [bureauId, orgUnitId]);
+    await execute(this.dataSource, `DELETE FROM bureau_remit WHERE bureau_id = $1 AND org_unit_id = $2`, [bureauId, orgUnitId]);
   }
 
   async remits(bureauId: string): Promise<string[]> {
-    const rows = await this.dataSource.query(`SELECT org_unit_id AS id FROM bureau_remit WHERE bureau_id = $1 ORDER BY org_unit_id`, [bureauId]);
-    return rows.map((r: { id: string }) => r.id);
+    const rows = await queryRows<{ id: string }>(
+      this.dataSource, `SELECT org_unit_id AS id FROM bureau_remit WHERE bureau_id = $1 ORDER BY org_unit_id`, [bureauId],
+    );
+    return rows.map((r) => r.id);
   }
 
   async createTeam(bureauId: string, name: string): Promise<EnforcementTeam> {
     await this.requireBureau(bureauId);
     const clean = name.trim();
     if (clean.length === 0 || clean.length > 100) throw DomainError.badInput('name must be 1–100 characters', 'INVALID_NAME');
-    const [row] = await this.dataSource.query(
+    const row = await queryFirst<{ id: string }>(
+      this.dataSource,
       `INSERT INTO enforcement_team (bureau_id, name) VALUES ($1, $2) ON CONFLICT (bureau_id, name) DO NOTHING RETURNING id`,
       [bureauId, clean],
     );
@@ -453,7 +509,8 @@ export class JointActionService {
     await this.requireBureau(bureauId);
     const clean = name.trim();
     if (clean.length === 0 || clean.length > 50) throw DomainError.badInput('name must be 1–50 characters', 'INVALID_NAME');
-    const [row] = await this.dataSource.query(
+    const row = await queryFirst<{ id: string }>(
+      this.dataSource,
       `INSERT INTO enforcement_officer (bureau_id, name, user_id) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING RETURNING id`,
       [bureauId, clean, userId],
     );
@@ -475,11 +532,10 @@ export class JointActionService {
     // Findings are recorded during the action and after it (HELD); a cancelled action found nothing, a reported one is closed.
     if (action.status === JointActionStatus.CANCELLED) throw DomainError.conflict('That joint action was cancelled', 'ACTION_CANCELLED');
     if (action.status === JointActionStatus.REPORTED) throw DomainError.conflict('That joint action has been reported', 'ACTION_REPORTED');
-    const [leadRow] = await this.dataSource.query(`SELECT lead_bureau_id AS id FROM joint_action WHERE id = $1`, [actionId]);
-    await this.requireActingFor(caller, leadRow.id);
+    await this.requireActingFor(caller, action.leadBureau.id);
     const kind = input.householdId ? FindingTargetKind.HOUSEHOLD : input.propertyCompanyId ? FindingTargetKind.PROPERTY_COMPANY : FindingTargetKind.ORG_UNIT;
     if (input.propertyCompanyId) {
-      const [company] = await this.dataSource.query(`SELECT kind FROM institution_copy WHERE id = $1`, [input.propertyCompanyId]);
+      const company = await queryFirst<{ kind: string }>(this.dataSource, `SELECT kind FROM institution_copy WHERE id = $1`, [input.propertyCompanyId]);
       if (!company) throw DomainError.notFound('Institution', input.propertyCompanyId);
       if (company.kind !== 'PROPERTY_COMPANY') throw DomainError.badInput('That institution is not a property company', 'NOT_A_PROPERTY_COMPANY');
     }
@@ -502,7 +558,8 @@ export class JointActionService {
     // The finding and its photos' citation (households: the recorder's own uploads, each once) are written together or not
     // at all. A property company's finding lies in no one unit: its photos are for district-wide readers (and the uploader).
     const { id } = await this.evidence.within(caller, (cite) => this.idempotency.run(caller, idempotencyKey, 'recordActionFinding', request, async (manager) => {
-      const [inserted] = await manager.query(
+      const inserted = await queryOne<FindingRow>(
+        manager,
         `INSERT INTO action_finding (action_id, target_kind, household_id, property_company_id, org_unit_id, category, description, photo_ids, recorded_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9)
          RETURNING id, action_id AS "actionId", target_kind AS "targetKind", household_id AS "householdId",
@@ -510,9 +567,10 @@ export class JointActionService {
                    photo_ids::text[] AS "photoIds", recorded_at AS "recordedAt"`,
         [actionId, kind, input.householdId ?? null, input.propertyCompanyId ?? null, input.orgUnitId ?? null, input.category, description, photoIds, caller.userId],
       );
-      if (kind === FindingTargetKind.HOUSEHOLD) {
+      // A finding about a household (kind HOUSEHOLD) is announced, for the household's record in households.
+      if (input.householdId) {
         const payload: EventPayload<EventType.ActionFindingRecorded> = {
-          findingId: inserted.id, actionId, householdId: inserted.householdId, targetUnitIds: action.targetUnits.map((t) => t.id), category: inserted.category, description,
+          findingId: inserted.id, actionId, householdId: input.householdId, targetUnitIds: action.targetUnits.map((t) => t.id), category: inserted.category, description,
           photoIds, recordedAt: inserted.recordedAt.toISOString(),
         };
         await this.outbox.record(manager, [{ type: EventType.ActionFindingRecorded, payload }]);
@@ -520,15 +578,14 @@ export class JointActionService {
       await cite(photoIds, {
         kind: EvidenceRecord.ACTION_FINDING, recordId: inserted.id, householdId: input.householdId ?? null, orgUnitId: input.orgUnitId ?? null,
       });
-      return { id: inserted.id as string };
+      return { id: inserted.id };
     }));
-    const [row] = await this.dataSource.query(`${FINDING_SELECT} WHERE id = $1`, [id]);
-    return ActionFinding.from(row);
+    return ActionFinding.from(await queryOne<FindingRow>(this.dataSource, `${FINDING_SELECT} WHERE id = $1`, [id]));
   }
 
   async findings(actionIds: readonly string[]): Promise<ActionFinding[][]> {
-    const rows: any[] = await this.dataSource.query(`${FINDING_SELECT} WHERE action_id = ANY($1::uuid[]) ORDER BY recorded_at, id`, [actionIds]);
-    return actionIds.map((id) => rows.filter((r) => r.actionId === id).map(ActionFinding.from));
+    const rows = await queryRows<FindingRow>(this.dataSource, `${FINDING_SELECT} WHERE action_id = ANY($1::uuid[]) ORDER BY recorded_at, id`, [actionIds]);
+    return actionIds.map((id) => rows.filter((r) => r.actionId === id).map((r) => ActionFinding.from(r)));
   }
 }
 
@@ -565,6 +622,15 @@ const REPORT_FIGURES = `
          (SELECT count(*)::int FROM homes) AS households,
          (SELECT count(DISTINCT id)::int FROM failures WHERE at < $4) AS "failedBefore",
          (SELECT count(DISTINCT id)::int FROM failures WHERE at >= $4) AS "failedAfter"`;
+
+interface ReportFiguresRow {
+  findings: number;
+  opened: number;
+  rectified: number;
+  households: number;
+  failedBefore: number;
+  failedAfter: number;
+}
 
 /** The share of `households` without a failure on record, to 4 places; null without households. */
 export function passRate(households: number, failed: number): number | null {

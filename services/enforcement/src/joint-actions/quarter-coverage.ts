@@ -4,9 +4,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Caller } from '#libs/auth';
 import { addDays } from '#libs/calendar';
-import { SqlParams } from '#libs/database';
+import { SqlParams, queryRows, type SqlExecutor } from '#libs/database';
 import { DomainError } from '#libs/errors';
-import { Connection, PageArgs, fetchKeysetPage, type ConnectionShape, type Queryable } from '#libs/pagination';
+import { Connection, PageArgs, fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { OrgUnitRef } from '#libs/references';
 import { Territory } from '#libs/territory';
 
@@ -62,9 +62,10 @@ const streetQuarters = (startsOn: string, endsOn: string) => `
  * redelivered job or one a day late writes nothing new, and a late-recorded action never rewrites an escalation.
  * Returns the quarter and how many streets it escalated now.
  */
-export async function closePreviousQuarter(db: Queryable, today: string): Promise<{ quarter: string; closed: number; missed: number }> {
+export async function closePreviousQuarter(db: SqlExecutor, today: string): Promise<{ quarter: string; closed: number; missed: number }> {
   const quarter = quarterOf(addDays(quarterOf(today).startsOn, -1));
-  const rows: { state: string }[] = await db.query(
+  const rows = await queryRows<{ state: QuarterCoverageState }>(
+    db,
     `INSERT INTO joint_action_quarter (street_id, quarter, required, held, state)
      SELECT q.street_id, $3, q.required, q.held, CASE WHEN q.held >= q.required THEN 'MET' ELSE 'MISSED' END
        FROM (${streetQuarters('$1', '$2')}) q
@@ -72,7 +73,7 @@ export async function closePreviousQuarter(db: Queryable, today: string): Promis
      RETURNING state`,
     [quarter.startsOn, quarter.endsOn, quarter.key],
   );
-  return { quarter: quarter.key, closed: rows.length, missed: rows.filter((r) => r.state === 'MISSED').length };
+  return { quarter: quarter.key, closed: rows.length, missed: rows.filter((r) => r.state === QuarterCoverageState.MISSED).length };
 }
 
 export enum QuarterCoverageState {

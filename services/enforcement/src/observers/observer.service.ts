@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { isWithinScope, type Caller } from '#libs/auth';
 import { addMonths, monthBeginsAt, parseMonth } from '#libs/calendar';
-import { PostgresErrorCode, SqlParams, isPostgresError } from '#libs/database';
+import { PostgresErrorCode, SqlParams, execute, isPostgresError, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { OrgUnitRef } from '#libs/references';
@@ -18,6 +18,7 @@ const TEAM_COLUMNS = `t.id, t.street_id AS "streetId", t.unit_path::text[] AS "u
 const OBSERVER_COLUMNS = `o.id, o.team_id AS "teamId", t.street_id AS "streetId", t.unit_path::text[] AS "unitPath", o.user_id AS "userId",
   o.term_from::text AS "termFrom", o.term_to::text AS "termTo", o.appointed_at AS "appointedAt"`;
 const OBSERVER_FROM = `citizen_observer o JOIN observer_team t ON t.id = o.team_id`;
+const OBSERVER_BY_ID = `SELECT ${OBSERVER_COLUMNS} FROM ${OBSERVER_FROM} WHERE o.id = $1`;
 /** A street keeps its teams few enough to list them all in its summary. */
 export const MAX_TEAMS_PER_STREET = 50;
 /** A term longer than this is a typing mistake more often than an appointment. */
@@ -58,13 +59,13 @@ export class ObserverService {
     return fetchKeysetPage<ObserverTeamRow, ObserverTeam>(
       this.dataSource, args,
       { select: TEAM_COLUMNS, from: 'observer_team t', where, params, orderBy: ['t.street_id', 't.name', 't.id'], keyOf: (row) => [row.streetId, row.name, row.id] },
-      (rows) => rows.map(ObserverTeam.from),
+      (rows) => rows.map((row) => ObserverTeam.from(row)),
     );
   }
 
   /** Teams by id, for the batched `team` of observers (their parent was already scoped). */
   async teamsByIds(ids: readonly string[]): Promise<(ObserverTeam | null)[]> {
-    const rows: ObserverTeamRow[] = await this.dataSource.query(`SELECT ${TEAM_COLUMNS} FROM observer_team t WHERE t.id = ANY($1::uuid[])`, [ids]);
+    const rows = await queryRows<ObserverTeamRow>(this.dataSource, `SELECT ${TEAM_COLUMNS} FROM observer_team t WHERE t.id = ANY($1::uuid[])`, [ids]);
     const byId = new Map(rows.map((row) => [row.id, ObserverTeam.from(row)]));
     return ids.map((id) => byId.get(id) ?? null);
   }
@@ -75,7 +76,8 @@ export class ObserverService {
     const street = await this.requireStreet(caller, streetId);
     try {
       // The count guard and the insert are one statement; a concurrent insert past the limit is harmless (51 at worst).
-      const [row]: ObserverTeamRow[] = await this.dataSource.query(
+      const row = await queryFirst<ObserverTeamRow>(
+        this.dataSource,
         `INSERT INTO observer_team (street_id, unit_path, name, created_by)
          SELECT $1, $2::uuid[], $3, $4 WHERE (SELECT count(*) FROM observer_team WHERE street_id = $1) < $5
          RETURNING id, street_id AS "streetId", unit_path::text[] AS "unitPath", name, created_at AS "createdAt"`,
@@ -110,7 +112,7 @@ export class ObserverService {
     return fetchKeysetPage<ObserverRow, CitizenObserver>(
       this.dataSource, args,
       { select: OBSERVER_COLUMNS, from: OBSERVER_FROM, where, params, orderBy: ['o.id'], keyOf: (row) => [row.id] },
-      (rows) => rows.map(CitizenObserver.from),
+      (rows) => rows.map((row) => CitizenObserver.from(row)),
     );
   }
 
@@ -131,14 +133,16 @@ export class ObserverService {
     this.checkTerm(input.termFrom, input.termTo);
     const team = await this.requireTeam(caller, input.observerTeamId);
     try {
-      const [{ id }] = await this.dataSource.query(
+      const { id } = await queryOne<{ id: string }>(
+        this.dataSource,
         `INSERT INTO citizen_observer (team_id, user_id, term_from, term_to, appointed_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [team.id, userId, input.termFrom, input.termTo, caller.userId],
       );
       return this.get(id);
     } catch (error) {
       if (isPostgresError(error, PostgresErrorCode.ExclusionViolation)) {
-        const [other] = await this.dataSource.query(
+        const other = await queryFirst<{ id: string; termFrom: string; termTo: string }>(
+          this.dataSource,
           `SELECT o.id, o.term_from::text AS "termFrom", o.term_to::text AS "termTo" FROM citizen_observer o
             WHERE o.user_id = $1 AND daterange(o.term_from, o.term_to, '[]') && daterange($2::date, $3::date, '[]') ORDER BY o.term_from LIMIT 1`,
           [userId, input.termFrom, input.termTo],
@@ -151,13 +155,13 @@ export class ObserverService {
 
   /** Ends a term early (an observer leaves): the last day moves to `lastDay`, not before the term began nor after its end. */
   async endTerm(caller: Caller, id: string, lastDay: string): Promise<CitizenObserver> {
-    const [row] = await this.observerRows([id]);
+    const row = await queryFirst<ObserverRow>(this.dataSource, OBSERVER_BY_ID, [id]);
     if (!row) throw DomainError.notFound('CitizenObserver', id);
     if (!isWithinScope(caller, row.unitPath)) throw DomainError.forbidden('That observer serves outside your territory', 'OUT_OF_SCOPE');
     if (lastDay < row.termFrom || lastDay > row.termTo) {
       throw DomainError.badInput('lastDay must lie within the term', 'OUTSIDE_TERM', { termFrom: row.termFrom, termTo: row.termTo });
     }
-    await this.dataSource.query(`UPDATE citizen_observer SET term_to = $2 WHERE id = $1 AND term_to >= $2`, [id, lastDay]);
+    await execute(this.dataSource, `UPDATE citizen_observer SET term_to = $2 WHERE id = $1 AND term_to >= $2`, [id, lastDay]);
     return this.get(id);
   }
 
@@ -166,7 +170,8 @@ export class ObserverService {
    * Terms of one account never overlap, so there is at most one.
    */
   async servingOn(userId: string, day: string): Promise<ServingObserver | null> {
-    const [row] = await this.dataSource.query(
+    const row = await queryFirst<ServingObserver>(
+      this.dataSource,
       `SELECT o.id, t.street_id AS "streetId" FROM ${OBSERVER_FROM} WHERE o.user_id = $1 AND $2::date BETWEEN o.term_from AND o.term_to`,
       [userId, day],
     );
@@ -183,7 +188,8 @@ export class ObserverService {
     parseMonth(month);
     const street = await this.requireStreet(caller, streetId);
     const [from, to] = this.monthBounds(month);
-    const rows: (FiguresRow & ObserverTeamRow & { observersServing: number })[] = await this.dataSource.query(
+    const rows = await queryRows<FiguresRow & ObserverTeamRow & { observersServing: number }>(
+      this.dataSource,
       `SELECT ${TEAM_COLUMNS},
               (SELECT count(*)::int FROM citizen_observer o WHERE o.team_id = t.id AND o.term_from <= $4::date AND o.term_to >= $3::date) AS "observersServing",
               f.reports, f.verified, f.evidence
@@ -196,7 +202,8 @@ export class ObserverService {
       [street.id, from, month + '-01', lastDayOf(month), to],
     );
     const teams = rows.map((row) => figures(Object.assign(new ObserverTeamMonth(), { team: ObserverTeam.from(row), observersServing: row.observersServing }), row));
-    const total = (key: keyof FiguresRow) => rows.reduce((sum, row) => sum + (row[key] ?? 0), 0);
+    // Counted in a lateral aggregate, which always answers one row: a team without reports counts 0, never null.
+    const total = (key: keyof FiguresRow) => rows.reduce((sum, row) => sum + row[key], 0);
     return figures(
       Object.assign(new ObserverMonthlySummary(), {
         month, street: OrgUnitRef.of(street.id), streetId: street.id, teams,
@@ -231,13 +238,13 @@ export class ObserverService {
 
   // ---- helpers ----
 
+  /** A roster entry just written. */
   private async get(id: string): Promise<CitizenObserver> {
-    const [row] = await this.observerRows([id]);
-    return CitizenObserver.from(row);
+    return CitizenObserver.from(await queryOne<ObserverRow>(this.dataSource, OBSERVER_BY_ID, [id]));
   }
 
   private observerRows(ids: readonly string[]): Promise<ObserverRow[]> {
-    return this.dataSource.query(`SELECT ${OBSERVER_COLUMNS} FROM ${OBSERVER_FROM} WHERE o.id = ANY($1::uuid[])`, [ids]);
+    return queryRows<ObserverRow>(this.dataSource, `SELECT ${OBSERVER_COLUMNS} FROM ${OBSERVER_FROM} WHERE o.id = ANY($1::uuid[])`, [ids]);
   }
 
   /** A street (镇街) inside the caller's territory. */
@@ -248,7 +255,7 @@ export class ObserverService {
   }
 
   private async requireTeam(caller: Caller, teamId: string): Promise<ObserverTeamRow> {
-    const [team]: ObserverTeamRow[] = await this.dataSource.query(`SELECT ${TEAM_COLUMNS} FROM observer_team t WHERE t.id = $1`, [teamId]);
+    const team = await queryFirst<ObserverTeamRow>(this.dataSource, `SELECT ${TEAM_COLUMNS} FROM observer_team t WHERE t.id = $1`, [teamId]);
     if (!team) throw DomainError.notFound('ObserverTeam', teamId);
     if (!isWithinScope(caller, team.unitPath)) throw DomainError.forbidden('That team belongs to a street outside your territory', 'OUT_OF_SCOPE');
     return team;

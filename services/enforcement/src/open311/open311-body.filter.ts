@@ -12,7 +12,7 @@ export class Open311BodyErrorFilter extends BaseExceptionFilter {
   override catch(exception: BadRequestException, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const request = host.switchToHttp().getRequest<Request>();
-    const path = request.originalUrl ?? request.url ?? '';
+    const path = request.originalUrl;
     if (!path.startsWith('/open311/v2/')) return super.catch(exception, host);
     const { type, body } = errorBody(/\.xml(\?|$)/i.test(path) ? 'xml' : 'json', 400, 'The request body could not be read: send it form-urlencoded or as JSON');
     host.switchToHttp().getResponse<Response>().status(400).type(type).send(body);

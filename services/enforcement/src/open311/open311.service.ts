@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { queryRows } from '#libs/database';
 import { DomainError, ErrorCode } from '#libs/errors';
 import { CLOSED_STATUSES, ReportChannel, ReportStatus } from '../reports/report-enums.js';
 import type { ReportCategoryRow } from '../reports/report.model.js';
@@ -227,7 +228,8 @@ export class Open311Service {
   }
 
   private publicRows(where: string[], values: unknown[], limit = 1): Promise<PublicRow[]> {
-    return this.dataSource.query(
+    return queryRows<PublicRow>(
+      this.dataSource,
       `SELECT ${PUBLIC_COLUMNS} FROM citizen_report r JOIN report_category c ON c.code = r.category_code
         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY r.submitted_at DESC, r.id DESC LIMIT ${limit}`,

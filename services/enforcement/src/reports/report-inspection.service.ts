@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type Caller } from '#libs/auth';
+import { queryFirst, queryOne } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { EventType, Outbox, OutboxRelay, type EventPayload } from '#libs/messaging';
 import { findCopiedHousehold } from '../cases/household-copy.js';
@@ -60,7 +61,7 @@ export class ReportInspectionService {
     }
     const note = input.note?.trim() || null;
     if (note && [...note].length > MAX_NOTE) throw DomainError.badInput(`note must be at most ${MAX_NOTE} characters`, 'INVALID_NOTE');
-    const [report]: EvidenceReportRow[] = await this.dataSource.query(REPORT_SELECT, [reportId]);
+    const report = await queryFirst<EvidenceReportRow>(this.dataSource, REPORT_SELECT, [reportId]);
     if (!report) throw DomainError.notFound('CitizenReport', reportId);
     if (!this.reports.canHandle(caller, report)) throw DomainError.forbidden('That report is outside your territory', 'OUT_OF_SCOPE');
     this.checkUsable(report);
@@ -77,16 +78,15 @@ export class ReportInspectionService {
     await this.dataSource.transaction(async (manager) => {
       // The one guard, shared with openCase: a report becomes evidence once, whatever it becomes. A concurrent call
       // waits for the row lock, then finds evidence_kind taken and writes nothing.
-      const [taken]: { inspectionId: string }[] = await manager.query(
-        `WITH taken AS (
-           UPDATE citizen_report SET evidence_kind = $2, evidence_at = now(), evidence_inspection_id = gen_random_uuid(), evidence_household_id = $3
-            WHERE id = $1 AND evidence_kind IS NULL AND verified_at IS NOT NULL AND status <> ALL($4::text[])
-           RETURNING evidence_inspection_id)
-         SELECT evidence_inspection_id AS "inspectionId" FROM taken`,
+      const taken = await queryFirst<{ inspectionId: string }>(
+        manager,
+        `UPDATE citizen_report SET evidence_kind = $2, evidence_at = now(), evidence_inspection_id = gen_random_uuid(), evidence_household_id = $3
+          WHERE id = $1 AND evidence_kind IS NULL AND verified_at IS NOT NULL AND status <> ALL($4::text[])
+         RETURNING evidence_inspection_id AS "inspectionId"`,
         [report.id, ReportEvidenceKind.INSPECTION, household.id, UNVERIFIABLE],
       );
       if (!taken) {
-        const [now]: EvidenceReportRow[] = await manager.query(REPORT_SELECT, [report.id]);
+        const now = await queryOne<EvidenceReportRow>(manager, REPORT_SELECT, [report.id]);
         this.checkUsable(now);
         throw alreadyEvidence(report.id);
       }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Permission, hasPermission, isWithinScope, type Caller } from '#libs/auth';
 import { shanghaiDate } from '#libs/calendar';
-import { SqlParams } from '#libs/database';
+import { SqlParams, execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
@@ -106,17 +106,17 @@ export class ReportService {
       this.dataSource,
       args,
       { select: CATEGORY_COLUMNS, from: 'report_category', where, params, orderBy: ['sort_order', 'code'], keyOf: (row) => [row.sortOrder, row.code] },
-      (rows) => rows.map(ReportCategory.from),
+      (rows) => rows.map((row) => ReportCategory.from(row)),
     );
   }
 
   /** Every category (active ones first by their order), for the Open311 service list. */
   async allCategories(activeOnly: boolean): Promise<ReportCategoryRow[]> {
-    return this.dataSource.query(`SELECT ${CATEGORY_COLUMNS} FROM report_category ${activeOnly ? 'WHERE active' : ''} ORDER BY sort_order, code`);
+    return queryRows<ReportCategoryRow>(this.dataSource, `SELECT ${CATEGORY_COLUMNS} FROM report_category ${activeOnly ? 'WHERE active' : ''} ORDER BY sort_order, code`);
   }
 
   async category(code: string): Promise<ReportCategoryRow | null> {
-    const [row] = await this.dataSource.query(`SELECT ${CATEGORY_COLUMNS} FROM report_category WHERE code = $1`, [code]);
+    const row = await queryFirst<ReportCategoryRow>(this.dataSource, `SELECT ${CATEGORY_COLUMNS} FROM report_category WHERE code = $1`, [code]);
     return row ?? null;
   }
 
@@ -236,7 +236,8 @@ export class ReportService {
    * submission time plus the category's response hours (a category retired meanwhile: UNKNOWN_CATEGORY).
    */
   private async insert(report: NewReport, unitPath: string[], db: DataSource | EntityManager = this.dataSource): Promise<string> {
-    const [row] = await db.query(
+    const row = await queryFirst<{ id: string }>(
+      db,
       `WITH inserted AS (
          INSERT INTO citizen_report (channel, category_code, description, org_unit_id, unit_path, lat, long, address_text, photo_upload_ids,
                                      reporter_user_id, reporter_name, reporter_phone, submitted_by, submitted_by_institution_id, status, due_at,
@@ -263,8 +264,7 @@ export class ReportService {
   // ---- reading ----
 
   async get(caller: Caller, id: string): Promise<CitizenReport> {
-    const [row] = await this.rows([id]);
-    if (!row) throw DomainError.notFound('CitizenReport', id);
+    const row = await this.requireRow(id);
     if (!this.canHandle(caller, row) && row.reporterUserId !== caller.userId) {
       throw DomainError.forbidden('That report is outside your territory', 'OUT_OF_SCOPE');
     }
@@ -306,7 +306,8 @@ export class ReportService {
 
   /** History rows of each report in `ids` (oldest first), for the batched `history` field; see `historyAsSeenBy`. */
   async history(ids: readonly string[]): Promise<ReportHistoryRow[][]> {
-    const rows: (ReportHistoryRow & { reportId: string })[] = await this.dataSource.query(
+    const rows = await queryRows<ReportHistoryRow & { reportId: string }>(
+      this.dataSource,
       `SELECT report_id AS "reportId", action, from_status AS "fromStatus", to_status AS "toStatus", note, public_note AS "publicNote", actor, at
          FROM citizen_report_history WHERE report_id = ANY($1::uuid[]) ORDER BY id`,
       [ids],
@@ -322,7 +323,7 @@ export class ReportService {
    * "staff" without internal notes, so the child field is no wider than the report itself.
    */
   historyAsSeenBy(caller: Caller, report: Pick<CitizenReport, 'handledByCaller'>, rows: ReportHistoryRow[]): ReportStatusChange[] {
-    if (report.handledByCaller) return rows.map(ReportStatusChange.from);
+    if (report.handledByCaller) return rows.map((row) => ReportStatusChange.from(row));
     return rows.map((row) => {
       const own = row.actor === 'reporter' || row.actor === caller.userId;
       return ReportStatusChange.from({ ...row, actor: own ? 'reporter' : 'staff', note: own ? row.note : null });
@@ -337,10 +338,11 @@ export class ReportService {
 
   /** A bureau must be a functional department in the institution copy, a team one of the enforcement teams. */
   private async requireAssignee(kind: ReportAssigneeKind, assigneeId: string): Promise<void> {
-    const [found] = await this.dataSource.query(
+    const found = await queryFirst<{ found: number }>(
+      this.dataSource,
       kind === ReportAssigneeKind.BUREAU
-        ? `SELECT 1 FROM institution_copy WHERE id = $1 AND kind = 'DEPARTMENT'`
-        : `SELECT 1 FROM enforcement_team WHERE id = $1`,
+        ? `SELECT 1 AS found FROM institution_copy WHERE id = $1 AND kind = 'DEPARTMENT'`
+        : `SELECT 1 AS found FROM enforcement_team WHERE id = $1`,
       [assigneeId],
     );
     if (!found) throw DomainError.badInput(`No such ${kind === ReportAssigneeKind.BUREAU ? 'bureau' : 'team'} to assign to`, 'UNKNOWN_ASSIGNEE', { assigneeId });
@@ -368,8 +370,7 @@ export class ReportService {
 
   async markDuplicate(caller: Caller, id: string, originalId: string, notes: StepNotes): Promise<CitizenReport> {
     if (id === originalId) throw DomainError.badInput('A report cannot duplicate itself', 'DUPLICATE_OF_ITSELF');
-    const [original] = await this.rows([originalId]);
-    if (!original) throw DomainError.notFound('CitizenReport', originalId);
+    const original = await this.requireRow(originalId);
     if (!this.canHandle(caller, original)) throw DomainError.forbidden('The original report is outside your territory', 'OUT_OF_SCOPE');
     if (original.status === ReportStatus.DUPLICATE) {
       throw DomainError.badInput('The original is itself a duplicate: link to its original', 'ORIGINAL_IS_DUPLICATE', { originalId: original.duplicateOf });
@@ -392,10 +393,10 @@ export class ReportService {
    */
   async verify(caller: Caller, id: string, notes: StepNotes): Promise<CitizenReport> {
     const { note, publicNote } = this.checkNotes(notes);
-    const [current] = await this.rows([id]);
-    if (!current) throw DomainError.notFound('CitizenReport', id);
+    const current = await this.requireRow(id);
     if (!this.canHandle(caller, current)) throw DomainError.forbidden('That report is outside your territory', 'OUT_OF_SCOPE');
-    const [verified] = await this.dataSource.query(
+    const verified = await queryFirst<{ id: string }>(
+      this.dataSource,
       `WITH changed AS (
          UPDATE citizen_report r SET verified_at = now(), verified_by = $2, updated_at = now()
           WHERE r.id = $1 AND r.verified_at IS NULL AND r.status <> ALL($5::text[])
@@ -407,7 +408,7 @@ export class ReportService {
       [id, caller.userId, note, publicNote, UNVERIFIABLE],
     );
     if (!verified) {
-      const [now] = await this.rows([id]);
+      const now = await this.requireRow(id);
       if (now.verifiedAt) throw DomainError.conflict('The report is verified already', 'ALREADY_VERIFIED', { verifiedAt: now.verifiedAt });
       throw DomainError.conflict(`A report in status ${now.status} (${REPORT_STATUS_LABEL_ZH[now.status]}) cannot be verified`, 'INVALID_TRANSITION', {
         status: now.status, action: ReportAction.VERIFY,
@@ -421,10 +422,10 @@ export class ReportService {
    * read it). Recorded with who and when; withholding again keeps the first record. Nothing else of the report changes.
    */
   async withholdDescription(caller: Caller, id: string): Promise<CitizenReport> {
-    const [current] = await this.rows([id]);
-    if (!current) throw DomainError.notFound('CitizenReport', id);
+    const current = await this.requireRow(id);
     if (!this.canHandle(caller, current)) throw DomainError.forbidden('That report is outside your territory', 'OUT_OF_SCOPE');
-    await this.dataSource.query(
+    await execute(
+      this.dataSource,
       `UPDATE citizen_report SET description_withheld_at = now(), description_withheld_by = $2, updated_at = now()
         WHERE id = $1 AND description_withheld_at IS NULL`,
       [id, caller.userId],
@@ -444,8 +445,7 @@ export class ReportService {
     extra: { assigneeKind?: ReportAssigneeKind; assigneeId?: string; duplicateOf?: string } = {},
   ): Promise<CitizenReport> {
     const { note, publicNote } = this.checkNotes(notes);
-    const [current] = await this.rows([id]);
-    if (!current) throw DomainError.notFound('CitizenReport', id);
+    const current = await this.requireRow(id);
     if (action === ReportAction.REOPEN) {
       if (current.reporterUserId === null || current.reporterUserId !== caller.userId) {
         throw DomainError.forbidden('Only the reporter may reopen a report', 'NOT_REPORTER');
@@ -471,7 +471,8 @@ export class ReportService {
         `due_at = now() + make_interval(hours => (SELECT response_hours FROM report_category WHERE code = r.category_code))`);
     }
     const actor = action === ReportAction.REOPEN ? 'reporter' : caller.userId;
-    const [changed] = await this.dataSource.query(
+    const changed = await queryFirst<{ id: string }>(
+      this.dataSource,
       `WITH old AS (SELECT id, status FROM citizen_report WHERE id = ${idParam} FOR UPDATE),
        changed AS (
          UPDATE citizen_report r SET ${sets.join(', ')} FROM old
@@ -484,9 +485,10 @@ export class ReportService {
       params.values,
     );
     if (!changed) {
-      const [now] = await this.rows([id]);
+      const now = await this.requireRow(id);
       if (action === ReportAction.MARK_DUPLICATE && from.includes(now.status)) {
-        const [{ hasDuplicates }] = await this.dataSource.query(
+        const { hasDuplicates } = await queryOne<{ hasDuplicates: boolean }>(
+          this.dataSource,
           `SELECT EXISTS (SELECT 1 FROM citizen_report WHERE duplicate_of = $1) AS "hasDuplicates"`, [id],
         );
         if (hasDuplicates) throw DomainError.conflict('Other reports are duplicates of this one: it stays the original', 'HAS_DUPLICATES');
@@ -519,7 +521,14 @@ export class ReportService {
 
   private async rows(ids: readonly string[]): Promise<ReportRow[]> {
     if (ids.length === 0) return [];
-    return this.dataSource.query(`SELECT ${REPORT_COLUMNS} FROM ${REPORT_FROM} WHERE r.id = ANY($1::uuid[])`, [ids]);
+    return queryRows<ReportRow>(this.dataSource, `SELECT ${REPORT_COLUMNS} FROM ${REPORT_FROM} WHERE r.id = ANY($1::uuid[])`, [ids]);
+  }
+
+  /** The report `id`, or NOT_FOUND. */
+  private async requireRow(id: string): Promise<ReportRow> {
+    const row = await queryFirst<ReportRow>(this.dataSource, `SELECT ${REPORT_COLUMNS} FROM ${REPORT_FROM} WHERE r.id = $1`, [id]);
+    if (!row) throw DomainError.notFound('CitizenReport', id);
+    return row;
   }
 
   private page(caller: Caller, args: ReportsArgs, where: string[], params: SqlParams): Promise<ConnectionShape<CitizenReport>> {

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { addDays, shanghaiDate } from '#libs/calendar';
+import { execute } from '#libs/database';
 import { planHouseholds, type DistrictPlan } from '#libs/demo-data';
 import { createDueRecords } from '../credit-export/credit-export-sql.js';
 
@@ -49,7 +50,7 @@ export async function seedCases(dataSource: DataSource, plan: DistrictPlan, hous
     };
     const path: string[] = ending === 'CLOSED' ? ['OPENED', 'RECTIFICATION_NOTICE_ISSUED', 'FOLLOW_UP_DUE', 'CLOSED']
       : ending === 'UPHELD' || ending === 'OVERTURNED' ? [...LADDER, ending]
-      : LADDER.slice(0, LADDER.indexOf(ending as (typeof LADDER)[number]) + 1);
+      : LADDER.slice(0, LADDER.indexOf(ending) + 1);
     const day = (offset: number) => addDays(opened, offset);
     const when: Record<string, [string, string | null]> = {
       OPENED: [at(day(0), 9), null],
@@ -71,7 +72,8 @@ export async function seedCases(dataSource: DataSource, plan: DistrictPlan, hous
     if (ending === 'UPHELD' || ending === 'OVERTURNED') Object.assign(row, { outcome: ending, hearing: when[ending][1], decidedAt: when[ending][0] });
     cases.push(row);
   }
-  await dataSource.query(
+  await execute(
+    dataSource,
     `INSERT INTO enforcement_case (id, target_kind, household_id, institution_id, floating_population, org_unit_id, article_code,
        evidence_description, state, opened_at, opened_by, comply_by, notice_text, complied, fine_amount, penalty_decided_on, penalty_note,
        appeal_deadline, appeal_grounds, appealed_at, appeal_outcome, hearing_note, appeal_decided_at)
@@ -83,19 +85,22 @@ export async function seedCases(dataSource: DataSource, plan: DistrictPlan, hous
             hearing text, "decidedAt" timestamptz)`,
     [JSON.stringify(cases)],
   );
-  await dataSource.query(
+  await execute(
+    dataSource,
     `INSERT INTO case_history (case_id, from_state, to_state, at, actor, note)
      SELECT "caseId", "from", "to", at, 'demo-seed', note FROM jsonb_to_recordset($1::jsonb) AS s("caseId" uuid, "from" text, "to" text, at timestamptz, note text)`,
     [JSON.stringify(steps)],
   );
-  await dataSource.query(
+  await execute(
+    dataSource,
     `INSERT INTO case_follow_up_task (case_id, due_on, created_at, created_by, completed_at)
      SELECT c.id, c.comply_by, h.at, 'demo-seed', CASE WHEN c.complied IS NOT NULL THEN h.at + interval '1 day 15 hours' END
        FROM enforcement_case c JOIN case_history h ON h.case_id = c.id AND h.to_state = 'FOLLOW_UP_DUE'`,
   );
   // Penalties that are final today were exported and delivered: the first attempt succeeded.
   const exported = await createDueRecords(dataSource, new Date(), today);
-  await dataSource.query(
+  await execute(
+    dataSource,
     `WITH delivered AS (
        UPDATE credit_export SET state = 'DELIVERED', attempts = 1, delivered_at = created_at WHERE state = 'PENDING' RETURNING id, created_at
      )

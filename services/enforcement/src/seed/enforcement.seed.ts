@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { execute, queryOne } from '#libs/database';
 import type { DistrictPlan } from '#libs/demo-data';
 import type { DemoData, DemoDataOptions } from '#libs/platform';
 import { seedCases } from './cases.seed.js';
@@ -11,16 +12,16 @@ const QUARTERS = [['01-01', '03-31'], ['04-01', '06-30'], ['07-01', '09-30'], ['
 
 export const enforcementDemoData: DemoData = {
   async isEmpty(dataSource) {
-    const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM campaign`);
+    const { count } = await queryOne<{ count: number }>(dataSource, `SELECT count(*)::int AS count FROM campaign`);
     return count === 0;
   },
 
   async reset(dataSource) {
-    await dataSource.query(`TRUNCATE campaign, territory_unit, outbox_event, processed_event,
+    await execute(dataSource, `TRUNCATE campaign, territory_unit, outbox_event, processed_event,
       enforcement_case, case_history, case_follow_up_task, credit_export, credit_export_attempt,
       institution_copy, household_copy, action_finding, bureau_calendar, joint_action_booking, joint_action_revision, joint_action, enforcement_officer, enforcement_team, bureau_remit,
       citizen_report_history, citizen_report, citizen_observer, observer_team, personal_data_access, idempotency_record, property_compound_grades`);
-    await dataSource.query(`DELETE FROM property_assessment_rule_set WHERE created_by <> 'migration'`);
+    await execute(dataSource, `DELETE FROM property_assessment_rule_set WHERE created_by <> 'migration'`);
   },
 
   /**
@@ -49,7 +50,8 @@ export const enforcementDemoData: DemoData = {
       startsOn: `${YEAR}-03-01`, endsOn: `${YEAR}-12-31`, targetUnitIds: [plan.district.id],
       bureauIds: departments.slice(0, 4).map((b) => b.id), leadBureauId: lead.id,
     });
-    await dataSource.query(
+    await execute(
+      dataSource,
       `INSERT INTO campaign (kind, name, state, starts_on, ends_on, target_unit_ids, bureau_ids, lead_bureau_id, created_by)
        SELECT kind, name, state, "startsOn", "endsOn", "targetUnitIds", "bureauIds", "leadBureauId", 'demo-seed'
          FROM jsonb_to_recordset($1::jsonb) AS c(kind text, name text, state text, "startsOn" date, "endsOn" date,

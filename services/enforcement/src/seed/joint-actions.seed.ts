@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { addDays, shanghaiDate } from '#libs/calendar';
+import { execute, queryFirst, queryRows } from '#libs/database';
 import type { DistrictPlan } from '#libs/demo-data';
 
 /** Bureaus that enforce waste sorting; each may act anywhere in the district (their remit is the district). */
@@ -15,17 +16,20 @@ const OFFICER_NAMES = ['王建国', '李卫东', '张海燕', '陈志强', '刘�
 export async function seedJointActions(dataSource: DataSource, plan: DistrictPlan): Promise<string> {
   const bureaus = ENFORCING_BUREAUS.map((name) => plan.institutions.find((i) => i.kind === 'DEPARTMENT' && i.name === name)).filter((b) => b !== undefined);
   if (bureaus.length === 0) return 'no joint actions (no enforcing bureaus in the plan)';
-  await dataSource.query(
+  await execute(
+    dataSource,
     `INSERT INTO bureau_remit (bureau_id, org_unit_id, granted_by) SELECT unnest($1::uuid[]), $2, 'demo-seed'`,
     [bureaus.map((b) => b.id), plan.district.id],
   );
-  const teams: { id: string; bureauId: string }[] = await dataSource.query(
+  const teams = await queryRows<{ id: string; bureauId: string }>(
+    dataSource,
     `INSERT INTO enforcement_team (bureau_id, name)
      SELECT b.id, squad FROM unnest($1::uuid[]) AS b(id) CROSS JOIN unnest(ARRAY['一中队', '二中队']) AS squad
      RETURNING id::text, bureau_id::text AS "bureauId"`,
     [bureaus.map((b) => b.id)],
   );
-  const officers: { id: string; bureauId: string }[] = await dataSource.query(
+  const officers = await queryRows<{ id: string; bureauId: string }>(
+    dataSource,
     `INSERT INTO enforcement_officer (bureau_id, name, user_id)
      SELECT (($1::uuid[])[(n - 1) % cardinality($1::uuid[]) + 1]), name, 'demo-officer-' || n
        FROM unnest($2::text[]) WITH ORDINALITY AS o(name, n)
@@ -35,12 +39,13 @@ export async function seedJointActions(dataSource: DataSource, plan: DistrictPla
 
   // The seeded quarter that contains today, else the latest seeded one (the demo's year is fixed), else today's.
   const today = shanghaiDate();
-  const [seeded] = await dataSource.query(
+  const seeded = await queryFirst<{ startsOn: string }>(
+    dataSource,
     `SELECT starts_on::text AS "startsOn" FROM campaign WHERE kind = 'QUARTERLY_JOINT_ACTION'
       ORDER BY ($1::date BETWEEN starts_on AND ends_on) DESC, starts_on DESC LIMIT 1`,
     [today],
   );
-  const quarterStart: string = seeded?.startsOn ?? `${today.slice(0, 4)}-${String(Math.floor((Number(today.slice(5, 7)) - 1) / 3) * 3 + 1).padStart(2, '0')}-01`;
+  const quarterStart = seeded?.startsOn ?? `${today.slice(0, 4)}-${String(Math.floor((Number(today.slice(5, 7)) - 1) / 3) * 3 + 1).padStart(2, '0')}-01`;
   const month = Number(quarterStart.slice(5, 7));
   const quarterEnd = month === 10 ? `${quarterStart.slice(0, 4)}-12-31` : addDays(`${quarterStart.slice(0, 4)}-${String(month + 3).padStart(2, '0')}-01`, -1);
   const quarter = Math.floor((month - 1) / 3) + 1;
@@ -60,7 +65,8 @@ export async function seedJointActions(dataSource: DataSource, plan: DistrictPla
     }
   }
   await dataSource.transaction(async (manager) => {
-    await manager.query(
+    await execute(
+      manager,
       `INSERT INTO campaign (kind, name, state, starts_on, ends_on, target_unit_ids, bureau_ids, lead_bureau_id, created_by)
        SELECT 'QUARTERLY_JOINT_ACTION', s.name || $5, 'ACTIVE', $1::date, $2::date, ARRAY[s.id], $3::uuid[], $4, 'demo-seed'
          FROM jsonb_to_recordset($6::jsonb) AS s(id uuid, name text)
@@ -68,7 +74,8 @@ export async function seedJointActions(dataSource: DataSource, plan: DistrictPla
       [quarterStart, quarterEnd, bureaus.map((b) => b.id), lead.id, `${quarterStart.slice(0, 4)}年第${quarter}季度管执联动行动`,
         JSON.stringify(plan.streets.map((s) => ({ id: s.id, name: s.name })))],
     );
-    await manager.query(
+    await execute(
+      manager,
       `WITH input AS (
          SELECT a.*, (SELECT c.id FROM campaign c WHERE c.kind = 'QUARTERLY_JOINT_ACTION' AND c.starts_on = $1::date AND c.target_unit_ids = ARRAY[a.street] LIMIT 1) AS campaign_id
            FROM jsonb_to_recordset($2::jsonb) AS a(street uuid, path uuid[], title text, "startsAt" timestamptz, "endsAt" timestamptz, teams uuid[], officers uuid[])

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { queryOne, queryRows } from '#libs/database';
 import type { DistrictPlan } from '#libs/demo-data';
 
 /** Teams per street and observers per team on the demo roster. */
@@ -15,7 +16,8 @@ export const DEMO_OBSERVERS_PER_TEAM = 3;
  */
 export async function seedObservers(dataSource: DataSource, plan: DistrictPlan): Promise<string> {
   const streets = plan.streets.map((street) => ({ id: street.id, code: street.code, path: street.path }));
-  const [{ teams, observers }] = await dataSource.query(
+  const { teams, observers } = await queryOne<{ teams: number; observers: number }>(
+    dataSource,
     `WITH street AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(id uuid, code text, path uuid[])),
      team AS (
@@ -38,7 +40,8 @@ export async function seedObservers(dataSource: DataSource, plan: DistrictPlan):
   );
   // Each OBSERVER report of the demo month becomes the report of an observer serving (then) in its compound's street,
   // chosen by the compound, so the same plan always gives the same attribution.
-  const attributed = await dataSource.query(
+  const attributed = await queryRows<{ report_id: string }>(
+    dataSource,
     `WITH pick AS (
        SELECT r.id AS report_id, o.id AS observer_id, o.user_id
          FROM citizen_report r
@@ -56,7 +59,8 @@ export async function seedObservers(dataSource: DataSource, plan: DistrictPlan):
     [(DEMO_OBSERVER_TEAMS.length * (DEMO_OBSERVERS_PER_TEAM - 1))],
   );
   // Staff verified about two in three of the observer reports they took up (not rejected or duplicates), two hours in.
-  const verified = await dataSource.query(
+  const verified = await queryRows<{ report_id: string }>(
+    dataSource,
     `WITH changed AS (
        UPDATE citizen_report r SET verified_at = least(now(), r.submitted_at + interval '2 hours'), verified_by = 'demo-handler'
         WHERE r.observer_id IS NOT NULL AND r.verified_at IS NULL AND r.status IN ('TRIAGED', 'ASSIGNED', 'IN_PROGRESS', 'RESOLVED')

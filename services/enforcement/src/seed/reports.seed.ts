@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { execute, queryRows } from '#libs/database';
 import type { DistrictPlan } from '#libs/demo-data';
 
 /** How many demo reports: a month of a busy district's 随手拍, hotline and observer reports. */
@@ -32,7 +33,8 @@ export async function seedReports(dataSource: DataSource, plan: DistrictPlan): P
   const bureaus = plan.institutions.filter((i) => i.kind === 'DEPARTMENT').map((i) => i.id);
   const names = SURNAMES.flatMap((s) => GIVEN.map((g) => s + g));
   const codes = Object.keys(DESCRIPTIONS);
-  await dataSource.query(
+  await execute(
+    dataSource,
     `WITH input AS (
        SELECT $1::jsonb AS compounds, $2::uuid[] AS bureaus, $3::text[] AS names, $4::text[] AS codes, $5::text[] AS descriptions),
      spread AS (
@@ -105,7 +107,8 @@ export async function seedReports(dataSource: DataSource, plan: DistrictPlan): P
     [JSON.stringify(compounds), bureaus, names, codes, codes.map((code) => DESCRIPTIONS[code]), DEMO_REPORTS],
   );
   // An open report that repeats an earlier one of the same compound and category becomes its duplicate.
-  const duplicates = await dataSource.query(
+  const duplicates = await queryRows<{ report_id: string }>(
+    dataSource,
     `WITH picked AS (
        SELECT r.id, o.id AS original
          FROM citizen_report r

@@ -63,10 +63,9 @@ describe('campaigns with results and the quarterly rule, through the gateway', (
     queue = new Queue(QueueName.EnforcementJobs, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
   });
 
-  afterAll(async () => {
-    await queue?.close();
-    await platform?.stop();
-  });
+  // A hook per resource: each is released even when setup failed before the next one existed.
+  afterAll(() => queue.close());
+  afterAll(() => platform.stop());
 
   it('a 洁美有序 campaign owns its actions and reports what they found, the cases, and the pass rates before and after, frozen once reported', async () => {
     const compound = await quietCompound(streets[0]);

@@ -24,9 +24,7 @@ describe('enforcement campaigns through the gateway', () => {
     bureaus = platform.plan.institutions.filter((i) => i.kind === 'DEPARTMENT').map((i) => i.id);
   });
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => platform.stop());
 
   it("shows a street administrator their street's quarterly joint actions and the district-wide campaign only", async () => {
     const [streetA, streetB] = platform.plan.streets;

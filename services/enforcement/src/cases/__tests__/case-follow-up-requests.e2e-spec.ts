@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
+import { queryRows } from '#libs/database';
 import { EventType, JobName, QueueName, ServiceName } from '#libs/messaging';
 import { seededHouseholds, startPlatform, waitFor, waitForJob, type GraphQLResponse, type SeededHousehold, type TestPlatform } from '#libs/testing';
 
@@ -57,17 +58,19 @@ describe("a case's follow-up inspection asked of the community", () => {
     return nodes;
   }
 
-  const requestRow = async (caseId: string) =>
-    (await householdsDb().query(
+  const requestRow = (caseId: string) =>
+    queryRows<{ status: string; inspectionId: string | null; inspectionResult: string | null; dueOn: string }>(
+      householdsDb(),
       `SELECT status, inspection_id AS "inspectionId", inspection_result AS "inspectionResult", due_on::text AS "dueOn"
          FROM case_follow_up_request WHERE case_id = $1`,
       [caseId],
-    )) as { status: string; inspectionId: string | null; inspectionResult: string | null; dueOn: string }[];
-  const outboxEvents = async (service: ServiceName, type: EventType, caseId: string) =>
-    (await platform.database(service).query(
+    );
+  const outboxEvents = (service: ServiceName, type: EventType, caseId: string) =>
+    queryRows<{ id: string; type: EventType; payloadJson: string; occurredAt: Date }>(
+      platform.database(service),
       `SELECT id, type, payload::text AS "payloadJson", occurred_at AS "occurredAt" FROM outbox_event WHERE type = $1 AND payload->>'caseId' = $2`,
       [type, caseId],
-    )) as { id: string; type: EventType; payloadJson: string; occurredAt: Date }[];
+    );
 
   /** Delivers an event again as a new job (the relay's job id is the event id; a redelivery is another job of it). */
   async function redeliver(queue: Queue, source: ServiceName, event: { id: string; type: EventType; payloadJson: string; occurredAt: Date }, id = event.id) {
@@ -109,10 +112,9 @@ describe("a case's follow-up inspection asked of the community", () => {
     households = (await seededHouseholds(platform)).filter((h) => !withCases.has(h.id));
   });
 
-  afterAll(async () => {
-    await Promise.all([jobs?.close(), householdsEvents?.close(), enforcementEvents?.close()]);
-    await platform?.stop();
-  });
+  // A hook per resource: each is released even when setup failed before the next one existed.
+  afterAll(() => Promise.all([jobs.close(), householdsEvents.close(), enforcementEvents.close()]));
+  afterAll(() => platform.stop());
 
   it('asks the community, answers with the first inspection on or after the due date, and informs the case without deciding it', async () => {
     const household = households[0];

@@ -59,9 +59,7 @@ describe('household cases checked against the households registry', () => {
     ours = households.find((h) => h.compoundPath.includes(streetOne) && platform.plan.compounds.some((c) => c.parentId === h.communityId && c.id !== h.compoundId))!;
   });
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => platform.stop());
 
   it('opens a case against a household of the territory with the floating population the registry records, not the one sent', async () => {
     for (const registered of [true, false]) {

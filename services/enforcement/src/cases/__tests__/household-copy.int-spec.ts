@@ -19,9 +19,7 @@ describe("enforcement's copy of the households registry", () => {
     await runMigrations(dataSource);
   });
 
-  afterAll(async () => {
-    await dataSource?.destroy();
-  });
+  afterAll(() => dataSource.destroy());
 
   const snapshot = (id: string, change: Partial<HouseholdSnapshot>): HouseholdSnapshot =>
     ({ id, compoundId: randomUUID(), floatingPopulation: false, removed: false, version: 1, ...change });

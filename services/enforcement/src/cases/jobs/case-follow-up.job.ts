@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { shanghaiDate } from '#libs/calendar';
+import { queryRows, type SqlExecutor } from '#libs/database';
 import { EventType, JobHandler, JobName, PermanentJobError, outboxInsertFrom, type JobProcessor } from '#libs/messaging';
 
 export interface CaseFollowUpJobData {
@@ -35,8 +36,9 @@ export class CaseFollowUpJob implements JobProcessor<CaseFollowUpJobData> {
   }
 }
 
-export async function markFollowUpsDue(db: Pick<DataSource, 'query'>, today: string, actor: string): Promise<number> {
-  const rows: unknown[] = await db.query(
+export async function markFollowUpsDue(db: SqlExecutor, today: string, actor: string): Promise<number> {
+  const rows = await queryRows<{ id: string }>(
+    db,
     `WITH due AS (
        UPDATE enforcement_case c SET state = 'FOLLOW_UP_DUE', updated_at = now()
         WHERE c.state = 'RECTIFICATION_NOTICE_ISSUED' AND c.comply_by <= $1::date

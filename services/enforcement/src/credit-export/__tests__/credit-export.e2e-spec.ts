@@ -133,9 +133,10 @@ describe('credit and points exports through the gateway', () => {
     households = await seededHouseholds(platform);
   });
 
+  // A hook per resource: each is released even when setup failed before the next one existed.
+  afterAll(() => queue.close());
+  afterAll(() => platform.stop());
   afterAll(async () => {
-    await queue?.close();
-    await platform?.stop();
     await receiver.stop().catch(() => undefined);
     for (const [name, value] of [['CREDIT_EXPORT_URL', saved.url], ['CREDIT_EXPORT_SECRET', saved.secret]] as const) {
       if (value === undefined) delete process.env[name];

@@ -1,10 +1,11 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 export class CreateCampaign1796000000300 implements MigrationInterface {
   name = 'CreateCampaign1796000000300';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE campaign (
         id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         kind            text NOT NULL CHECK (kind IN ('QUARTERLY_JOINT_ACTION', 'CLEAN_ORDERLY', 'SPECIAL_ACTION')),
@@ -21,11 +22,11 @@ export class CreateCampaign1796000000300 implements MigrationInterface {
         CONSTRAINT campaign_period CHECK (ends_on >= starts_on),
         CONSTRAINT campaign_lead_participates CHECK (lead_bureau_id IS NULL OR lead_bureau_id = ANY(bureau_ids))
       )`);
-    await runner.query(`CREATE INDEX campaign_start ON campaign (starts_on, id)`);
-    await runner.query(`CREATE INDEX campaign_targets ON campaign USING gin (target_unit_ids)`);
+    await execute(runner, `CREATE INDEX campaign_start ON campaign (starts_on, id)`);
+    await execute(runner, `CREATE INDEX campaign_targets ON campaign USING gin (target_unit_ids)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE campaign`);
+    await execute(runner, `DROP TABLE campaign`);
   }
 }

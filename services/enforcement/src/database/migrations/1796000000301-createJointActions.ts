@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * Joint actions and what they book.
@@ -25,9 +26,9 @@ export class CreateJointActions1796000000301 implements MigrationInterface {
   name = 'CreateJointActions1796000000301';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`CREATE EXTENSION IF NOT EXISTS btree_gist`);
-    await runner.query(`ALTER TABLE campaign ADD COLUMN draft_key text UNIQUE`);
-    await runner.query(`
+    await execute(runner, `CREATE EXTENSION IF NOT EXISTS btree_gist`);
+    await execute(runner, `ALTER TABLE campaign ADD COLUMN draft_key text UNIQUE`);
+    await execute(runner, `
       CREATE TABLE bureau_remit (
         bureau_id   uuid NOT NULL,
         org_unit_id uuid NOT NULL,
@@ -35,7 +36,7 @@ export class CreateJointActions1796000000301 implements MigrationInterface {
         created_at  timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (bureau_id, org_unit_id)
       )`);
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE enforcement_team (
         id         uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         bureau_id  uuid NOT NULL,
@@ -43,7 +44,7 @@ export class CreateJointActions1796000000301 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         UNIQUE (bureau_id, name)
       )`);
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE enforcement_officer (
         id         uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         bureau_id  uuid NOT NULL,
@@ -51,8 +52,8 @@ export class CreateJointActions1796000000301 implements MigrationInterface {
         user_id    text UNIQUE,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await runner.query(`CREATE INDEX enforcement_officer_bureau ON enforcement_officer (bureau_id)`);
-    await runner.query(`
+    await execute(runner, `CREATE INDEX enforcement_officer_bureau ON enforcement_officer (bureau_id)`);
+    await execute(runner, `
       CREATE TABLE joint_action (
         id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         campaign_id     uuid REFERENCES campaign (id),
@@ -70,11 +71,11 @@ export class CreateJointActions1796000000301 implements MigrationInterface {
         updated_at      timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT joint_action_window CHECK (ends_at > starts_at)
       )`);
-    await runner.query(`CREATE INDEX joint_action_start ON joint_action (starts_at, id)`);
-    await runner.query(`CREATE INDEX joint_action_lead ON joint_action (lead_bureau_id, starts_at)`);
-    await runner.query(`CREATE INDEX joint_action_targets ON joint_action USING gin (target_unit_ids)`);
-    await runner.query(`CREATE INDEX joint_action_teams ON joint_action USING gin (team_ids)`);
-    await runner.query(`
+    await execute(runner, `CREATE INDEX joint_action_start ON joint_action (starts_at, id)`);
+    await execute(runner, `CREATE INDEX joint_action_lead ON joint_action (lead_bureau_id, starts_at)`);
+    await execute(runner, `CREATE INDEX joint_action_targets ON joint_action USING gin (target_unit_ids)`);
+    await execute(runner, `CREATE INDEX joint_action_teams ON joint_action USING gin (team_ids)`);
+    await execute(runner, `
       CREATE TABLE joint_action_revision (
         action_id  uuid NOT NULL REFERENCES joint_action (id) ON DELETE CASCADE,
         revision   integer NOT NULL,
@@ -86,7 +87,7 @@ export class CreateJointActions1796000000301 implements MigrationInterface {
         changed_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (action_id, revision)
       )`);
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE joint_action_booking (
         action_id     uuid NOT NULL REFERENCES joint_action (id) ON DELETE CASCADE,
         resource_kind text NOT NULL CHECK (resource_kind IN ('TEAM', 'OFFICER', 'UNIT')),
@@ -97,14 +98,14 @@ export class CreateJointActions1796000000301 implements MigrationInterface {
         CONSTRAINT joint_action_booking_exclusive EXCLUDE USING gist (resource_id WITH =, during WITH &&) WHERE (mode = 0),
         CONSTRAINT joint_action_booking_contains EXCLUDE USING gist (resource_id WITH =, during WITH &&, mode WITH <>)
       )`);
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE bureau_calendar (
         bureau_id  uuid PRIMARY KEY,
         token_hash bytea NOT NULL UNIQUE,
         rotated_by text NOT NULL,
         rotated_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE action_finding (
         id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         action_id           uuid NOT NULL REFERENCES joint_action (id),
@@ -119,12 +120,12 @@ export class CreateJointActions1796000000301 implements MigrationInterface {
         recorded_at         timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT action_finding_one_target CHECK (num_nonnulls(household_id, property_company_id, org_unit_id) = 1)
       )`);
-    await runner.query(`CREATE INDEX action_finding_action ON action_finding (action_id, recorded_at)`);
-    await runner.query(`CREATE INDEX action_finding_candidates ON action_finding (target_kind, recorded_at) WHERE target_kind <> 'HOUSEHOLD'`);
+    await execute(runner, `CREATE INDEX action_finding_action ON action_finding (action_id, recorded_at)`);
+    await execute(runner, `CREATE INDEX action_finding_candidates ON action_finding (target_kind, recorded_at) WHERE target_kind <> 'HOUSEHOLD'`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE action_finding, bureau_calendar, joint_action_booking, joint_action_revision, joint_action, enforcement_officer, enforcement_team, bureau_remit`);
-    await runner.query(`ALTER TABLE campaign DROP COLUMN draft_key`);
+    await execute(runner, `DROP TABLE action_finding, bureau_calendar, joint_action_booking, joint_action_revision, joint_action, enforcement_officer, enforcement_team, bureau_remit`);
+    await execute(runner, `ALTER TABLE campaign DROP COLUMN draft_key`);
   }
 }

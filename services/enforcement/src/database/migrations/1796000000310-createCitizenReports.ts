@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * Citizen reports (随手拍, 24小时举报电话, 市民观察团, Open311): the categories they are filed under (Open311 service
@@ -8,7 +9,7 @@ export class CreateCitizenReports1796000000310 implements MigrationInterface {
   name = 'CreateCitizenReports1796000000310';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE report_category (
         code           text PRIMARY KEY CHECK (code ~ '^[A-Z][A-Z0-9_]{1,39}$'),
         name_zh        text NOT NULL CHECK (length(name_zh) BETWEEN 1 AND 50),
@@ -18,7 +19,7 @@ export class CreateCitizenReports1796000000310 implements MigrationInterface {
         active         boolean NOT NULL DEFAULT true,
         sort_order     integer NOT NULL DEFAULT 0
       )`);
-    await runner.query(`
+    await execute(runner, `
       INSERT INTO report_category (code, name_zh, description, "group", response_hours, sort_order) VALUES
         ('MIXED_WASTE', '混投', '垃圾未分类或分类错误后投放（如其他垃圾混入可回收物桶）', '分类投放', 48, 1),
         ('BAG_DUMPED', '垃圾包乱丢', '垃圾袋被丢弃在投放点以外、楼道或路边', '分类投放', 24, 2),
@@ -31,7 +32,7 @@ export class CreateCitizenReports1796000000310 implements MigrationInterface {
         ('MIXED_COLLECTION', '混收混运', '分类投放的垃圾在收运时被混装', '设施与清运', 24, 9),
         ('POINT_UNTIDY', '投放点脏乱', '投放点异味、污水、周边环境脏乱', '设施与清运', 48, 10),
         ('OTHER', '其他', '其他与生活垃圾分类有关的问题', '其他', 72, 99)`);
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE citizen_report (
         id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         channel          text NOT NULL CHECK (channel IN ('APP', 'HOTLINE', 'OBSERVER', 'OPEN311')),
@@ -66,12 +67,12 @@ export class CreateCitizenReports1796000000310 implements MigrationInterface {
         CONSTRAINT citizen_report_duplicate CHECK ((status = 'DUPLICATE') = (duplicate_of IS NOT NULL) AND duplicate_of <> id),
         CONSTRAINT citizen_report_closed CHECK ((status IN ('RESOLVED', 'REJECTED', 'DUPLICATE')) = (closed_at IS NOT NULL))
       )`);
-    await runner.query(`CREATE INDEX citizen_report_submitted ON citizen_report (submitted_at DESC, id DESC)`);
-    await runner.query(`CREATE INDEX citizen_report_path ON citizen_report USING gin (unit_path)`);
-    await runner.query(`CREATE INDEX citizen_report_reporter ON citizen_report (reporter_user_id, submitted_at DESC) WHERE reporter_user_id IS NOT NULL`);
-    await runner.query(`CREATE INDEX citizen_report_open_due ON citizen_report (due_at) WHERE closed_at IS NULL`);
-    await runner.query(`CREATE INDEX citizen_report_duplicate_of ON citizen_report (duplicate_of) WHERE duplicate_of IS NOT NULL`);
-    await runner.query(`
+    await execute(runner, `CREATE INDEX citizen_report_submitted ON citizen_report (submitted_at DESC, id DESC)`);
+    await execute(runner, `CREATE INDEX citizen_report_path ON citizen_report USING gin (unit_path)`);
+    await execute(runner, `CREATE INDEX citizen_report_reporter ON citizen_report (reporter_user_id, submitted_at DESC) WHERE reporter_user_id IS NOT NULL`);
+    await execute(runner, `CREATE INDEX citizen_report_open_due ON citizen_report (due_at) WHERE closed_at IS NULL`);
+    await execute(runner, `CREATE INDEX citizen_report_duplicate_of ON citizen_report (duplicate_of) WHERE duplicate_of IS NOT NULL`);
+    await execute(runner, `
       CREATE TABLE citizen_report_history (
         id          bigserial PRIMARY KEY,
         report_id   uuid NOT NULL REFERENCES citizen_report (id) ON DELETE CASCADE,
@@ -82,12 +83,12 @@ export class CreateCitizenReports1796000000310 implements MigrationInterface {
         actor       text NOT NULL,
         at          timestamptz NOT NULL DEFAULT now()
       )`);
-    await runner.query(`CREATE INDEX citizen_report_history_report ON citizen_report_history (report_id, id)`);
+    await execute(runner, `CREATE INDEX citizen_report_history_report ON citizen_report_history (report_id, id)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE citizen_report_history`);
-    await runner.query(`DROP TABLE citizen_report`);
-    await runner.query(`DROP TABLE report_category`);
+    await execute(runner, `DROP TABLE citizen_report_history`);
+    await execute(runner, `DROP TABLE citizen_report`);
+    await execute(runner, `DROP TABLE report_category`);
   }
 }

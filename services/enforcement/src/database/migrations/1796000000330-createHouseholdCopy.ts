@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * enforcement's copy of the households registry, kept by `households.changed`: per household only its compound,
@@ -17,7 +18,7 @@ export class CreateHouseholdCopy1796000000330 implements MigrationInterface {
   name = 'CreateHouseholdCopy1796000000330';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE household_copy (
         id                  uuid PRIMARY KEY,
         compound_id         uuid NOT NULL,
@@ -29,6 +30,6 @@ export class CreateHouseholdCopy1796000000330 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE household_copy`);
+    await execute(runner, `DROP TABLE household_copy`);
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * The inspection households reports for a case's follow-up (`case-follow-up.inspected`) is kept on the case's
@@ -12,7 +13,7 @@ export class AddFollowUpInspection1796000000340 implements MigrationInterface {
   name = 'AddFollowUpInspection1796000000340';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       ALTER TABLE case_follow_up_task
         ADD COLUMN inspection_id     uuid,
         ADD COLUMN inspection_result text CHECK (inspection_result IN ('PASS', 'MINOR_ISSUE', 'FAIL')),
@@ -24,7 +25,7 @@ export class AddFollowUpInspection1796000000340 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       ALTER TABLE case_follow_up_task DROP CONSTRAINT case_follow_up_inspection, DROP COLUMN inspection_id, DROP COLUMN inspection_result,
         DROP COLUMN inspected_at, DROP COLUMN inspection_reported_at`);
   }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * An Open311 request filed with an institution's API key records that institution (the gateway verified the key
@@ -10,10 +11,10 @@ export class AddReportSubmittingInstitution1796000000350 implements MigrationInt
   name = 'AddReportSubmittingInstitution1796000000350';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`ALTER TABLE citizen_report ADD COLUMN submitted_by_institution_id uuid`);
+    await execute(runner, `ALTER TABLE citizen_report ADD COLUMN submitted_by_institution_id uuid`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`ALTER TABLE citizen_report DROP COLUMN submitted_by_institution_id`);
+    await execute(runner, `ALTER TABLE citizen_report DROP COLUMN submitted_by_institution_id`);
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 import { addPersonalDataAccessAgeIndex, dropPersonalDataAccessAgeIndex } from '#libs/retention';
 
 /**
@@ -10,8 +11,8 @@ export class AddReporterContactRetention1796000000391 implements MigrationInterf
   name = 'AddReporterContactRetention1796000000391';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`ALTER TABLE citizen_report ADD COLUMN contact_erased_at timestamptz`);
-    await runner.query(
+    await execute(runner, `ALTER TABLE citizen_report ADD COLUMN contact_erased_at timestamptz`);
+    await execute(runner,
       `CREATE INDEX citizen_report_contact_to_erase ON citizen_report (closed_at) WHERE closed_at IS NOT NULL AND contact_erased_at IS NULL`,
     );
     await addPersonalDataAccessAgeIndex(runner);
@@ -19,7 +20,7 @@ export class AddReporterContactRetention1796000000391 implements MigrationInterf
 
   async down(runner: QueryRunner): Promise<void> {
     await dropPersonalDataAccessAgeIndex(runner);
-    await runner.query(`DROP INDEX citizen_report_contact_to_erase`);
-    await runner.query(`ALTER TABLE citizen_report DROP COLUMN contact_erased_at`);
+    await execute(runner, `DROP INDEX citizen_report_contact_to_erase`);
+    await execute(runner, `ALTER TABLE citizen_report DROP COLUMN contact_erased_at`);
   }
 }

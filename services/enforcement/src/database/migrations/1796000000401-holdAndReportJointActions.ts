@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * A joint action is held (HELD: when, where, who took part from which bureau, a summary) and then reported
@@ -9,7 +10,7 @@ export class HoldAndReportJointActions1796000000401 implements MigrationInterfac
   name = 'HoldAndReportJointActions1796000000401';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       ALTER TABLE joint_action
         DROP CONSTRAINT joint_action_status_check,
         ADD CONSTRAINT joint_action_status_check CHECK (status IN ('SCHEDULED', 'HELD', 'REPORTED', 'CANCELLED')),
@@ -21,19 +22,19 @@ export class HoldAndReportJointActions1796000000401 implements MigrationInterfac
         ADD COLUMN reported_at  timestamptz,
         ADD CONSTRAINT joint_action_held CHECK ((status IN ('HELD', 'REPORTED')) = (held_at IS NOT NULL AND participants IS NOT NULL)),
         ADD CONSTRAINT joint_action_reported CHECK ((status = 'REPORTED') = (report IS NOT NULL AND reported_at IS NOT NULL))`);
-    await runner.query(`
+    await execute(runner, `
       ALTER TABLE joint_action_revision
         DROP CONSTRAINT joint_action_revision_kind_check,
         ADD CONSTRAINT joint_action_revision_kind_check CHECK (kind IN ('SCHEDULED', 'RESCHEDULED', 'CANCELLED', 'HELD', 'REPORTED'))`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DELETE FROM joint_action_revision WHERE kind IN ('HELD', 'REPORTED')`);
-    await runner.query(`
+    await execute(runner, `DELETE FROM joint_action_revision WHERE kind IN ('HELD', 'REPORTED')`);
+    await execute(runner, `
       ALTER TABLE joint_action_revision
         DROP CONSTRAINT joint_action_revision_kind_check,
         ADD CONSTRAINT joint_action_revision_kind_check CHECK (kind IN ('SCHEDULED', 'RESCHEDULED', 'CANCELLED'))`);
-    await runner.query(`
+    await execute(runner, `
       ALTER TABLE joint_action
         DROP CONSTRAINT joint_action_reported, DROP CONSTRAINT joint_action_held,
         DROP COLUMN held_at, DROP COLUMN place, DROP COLUMN summary, DROP COLUMN participants, DROP COLUMN report, DROP COLUMN reported_at,

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 import { ruleSetTableSql } from '#libs/rule-sets';
 
 /** The first rules (version 1, every street): the score is the cases score alone, as it was before weights. */
@@ -17,13 +18,13 @@ export class CreatePropertyAssessmentRules1796000000700 implements MigrationInte
   name = 'CreatePropertyAssessmentRules1796000000700';
 
   async up(runner: QueryRunner): Promise<void> {
-    for (const statement of ruleSetTableSql('property_assessment_rule_set')) await runner.query(statement);
-    await runner.query(
+    for (const statement of ruleSetTableSql('property_assessment_rule_set')) await execute(runner, statement);
+    await execute(runner,
       `INSERT INTO property_assessment_rule_set (district_id, version, effective_from, rules, description, created_by)
        VALUES (NULL, 1, '2020-01-01', $1, $2, 'migration')`,
       [JSON.stringify(DEFAULT_WEIGHTS), '物业管理考核办法（第1版）：按当月案件计分（立案扣2分、逾期未整改扣5分、处罚扣10分）。'],
     );
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE property_compound_grades (
         month               date NOT NULL CHECK (extract(day FROM month) = 1),
         compound_id         uuid NOT NULL,
@@ -35,7 +36,7 @@ export class CreatePropertyAssessmentRules1796000000700 implements MigrationInte
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE property_compound_grades`);
-    await runner.query(`DROP TABLE property_assessment_rule_set`);
+    await execute(runner, `DROP TABLE property_compound_grades`);
+    await execute(runner, `DROP TABLE property_assessment_rule_set`);
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * The citizen observer group (垃圾分类市民观察团): each street's teams and the roster of who serves in them, for which
@@ -14,8 +15,8 @@ export class CreateCitizenObservers1796000000800 implements MigrationInterface {
   name = 'CreateCitizenObservers1796000000800';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`CREATE EXTENSION IF NOT EXISTS btree_gist`);
-    await runner.query(`
+    await execute(runner, `CREATE EXTENSION IF NOT EXISTS btree_gist`);
+    await execute(runner, `
       CREATE TABLE observer_team (
         id         uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         street_id  uuid NOT NULL,
@@ -26,8 +27,8 @@ export class CreateCitizenObservers1796000000800 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT observer_team_name UNIQUE (street_id, name)
       )`);
-    await runner.query(`CREATE INDEX observer_team_path ON observer_team USING gin (unit_path)`);
-    await runner.query(`
+    await execute(runner, `CREATE INDEX observer_team_path ON observer_team USING gin (unit_path)`);
+    await execute(runner, `
       CREATE TABLE citizen_observer (
         id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         team_id      uuid NOT NULL REFERENCES observer_team (id),
@@ -39,8 +40,8 @@ export class CreateCitizenObservers1796000000800 implements MigrationInterface {
         CONSTRAINT citizen_observer_term CHECK (term_to >= term_from),
         CONSTRAINT citizen_observer_one_term EXCLUDE USING gist (user_id WITH =, daterange(term_from, term_to, '[]') WITH &&)
       )`);
-    await runner.query(`CREATE INDEX citizen_observer_team ON citizen_observer (team_id, id)`);
-    await runner.query(`
+    await execute(runner, `CREATE INDEX citizen_observer_team ON citizen_observer (team_id, id)`);
+    await execute(runner, `
       ALTER TABLE citizen_report
         ADD COLUMN observer_id   uuid REFERENCES citizen_observer (id),
         ADD COLUMN verified_at   timestamptz,
@@ -49,28 +50,28 @@ export class CreateCitizenObservers1796000000800 implements MigrationInterface {
         ADD COLUMN evidence_at   timestamptz,
         ADD CONSTRAINT citizen_report_verified CHECK ((verified_at IS NULL) = (verified_by IS NULL)),
         ADD CONSTRAINT citizen_report_evidence CHECK ((evidence_kind IS NULL) = (evidence_at IS NULL) AND (evidence_kind IS NULL OR verified_at IS NOT NULL))`);
-    await runner.query(`CREATE INDEX citizen_report_observer ON citizen_report (observer_id, submitted_at) WHERE observer_id IS NOT NULL`);
-    await runner.query(`
+    await execute(runner, `CREATE INDEX citizen_report_observer ON citizen_report (observer_id, submitted_at) WHERE observer_id IS NOT NULL`);
+    await execute(runner, `
       ALTER TABLE citizen_report_history
         DROP CONSTRAINT citizen_report_history_action_check,
         ADD CONSTRAINT citizen_report_history_action_check
           CHECK (action IN ('SUBMIT', 'TRIAGE', 'ASSIGN', 'START', 'RESOLVE', 'REJECT', 'MARK_DUPLICATE', 'REOPEN', 'VERIFY'))`);
-    await runner.query(`ALTER TABLE enforcement_case ADD COLUMN citizen_report_id uuid UNIQUE REFERENCES citizen_report (id)`);
+    await execute(runner, `ALTER TABLE enforcement_case ADD COLUMN citizen_report_id uuid UNIQUE REFERENCES citizen_report (id)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`ALTER TABLE enforcement_case DROP COLUMN citizen_report_id`);
-    await runner.query(`DELETE FROM citizen_report_history WHERE action = 'VERIFY'`);
-    await runner.query(`
+    await execute(runner, `ALTER TABLE enforcement_case DROP COLUMN citizen_report_id`);
+    await execute(runner, `DELETE FROM citizen_report_history WHERE action = 'VERIFY'`);
+    await execute(runner, `
       ALTER TABLE citizen_report_history
         DROP CONSTRAINT citizen_report_history_action_check,
         ADD CONSTRAINT citizen_report_history_action_check
           CHECK (action IN ('SUBMIT', 'TRIAGE', 'ASSIGN', 'START', 'RESOLVE', 'REJECT', 'MARK_DUPLICATE', 'REOPEN'))`);
-    await runner.query(`
+    await execute(runner, `
       ALTER TABLE citizen_report
         DROP CONSTRAINT citizen_report_evidence, DROP CONSTRAINT citizen_report_verified,
         DROP COLUMN evidence_at, DROP COLUMN evidence_kind, DROP COLUMN verified_by, DROP COLUMN verified_at, DROP COLUMN observer_id`);
-    await runner.query(`DROP TABLE citizen_observer`);
-    await runner.query(`DROP TABLE observer_team`);
+    await execute(runner, `DROP TABLE citizen_observer`);
+    await execute(runner, `DROP TABLE observer_team`);
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * A verified citizen report may also become evidence as an inspection of the household it names
@@ -10,7 +11,7 @@ export class AddReportInspectionEvidence1796000000930 implements MigrationInterf
   name = 'AddReportInspectionEvidence1796000000930';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       ALTER TABLE citizen_report
         DROP CONSTRAINT citizen_report_evidence_kind_check,
         ADD CONSTRAINT citizen_report_evidence_kind_check CHECK (evidence_kind IN ('CASE', 'INSPECTION')),
@@ -21,8 +22,8 @@ export class AddReportInspectionEvidence1796000000930 implements MigrationInterf
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`UPDATE citizen_report SET evidence_kind = NULL, evidence_at = NULL WHERE evidence_kind = 'INSPECTION'`);
-    await runner.query(`
+    await execute(runner, `UPDATE citizen_report SET evidence_kind = NULL, evidence_at = NULL WHERE evidence_kind = 'INSPECTION'`);
+    await execute(runner, `
       ALTER TABLE citizen_report
         DROP CONSTRAINT citizen_report_evidence_inspection,
         DROP COLUMN evidence_household_id,

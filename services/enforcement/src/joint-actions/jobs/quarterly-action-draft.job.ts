@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { addDays, shanghaiDate } from '#libs/calendar';
+import { queryRows, type SqlExecutor } from '#libs/database';
 import { JobHandler, JobName, PermanentJobError, type JobProcessor } from '#libs/messaging';
 import { closePreviousQuarter, quarterOf } from '../quarter-coverage.js';
 
@@ -54,11 +55,12 @@ export class QuarterlyActionDraftJob implements JobProcessor<QuarterlyActionDraf
 
 /** Drafts next quarter's campaigns when `today` is within the lead time; null when it is too early. */
 export async function draftQuarter(
-  db: { query(sql: string, parameters?: unknown[]): Promise<any> }, today: string, createdBy: string,
+  db: SqlExecutor, today: string, createdBy: string,
 ): Promise<{ quarter: Quarter; count: number } | null> {
   const quarter = nextQuarter(today);
   if (today < addDays(quarter.startsOn, -DRAFT_LEAD_DAYS)) return null;
-  const rows: unknown[] = await db.query(
+  const rows = await queryRows<{ id: string }>(
+    db,
     `INSERT INTO campaign (kind, name, state, starts_on, ends_on, target_unit_ids, bureau_ids, lead_bureau_id, created_by, draft_key)
      SELECT 'QUARTERLY_JOINT_ACTION', s.name || $3, 'DRAFT', $1::date, $2::date, ARRAY[s.id],
             ARRAY(SELECT DISTINCT r.bureau_id FROM bureau_remit r JOIN institution_copy i ON i.id = r.bureau_id AND i.kind = 'DEPARTMENT'

@@ -99,9 +99,7 @@ describe('citizen observers through the gateway', () => {
     resident = await platform.token([Role.RESIDENT], home.compoundId, 'resident-zhao', home.id);
   });
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => platform.stop());
 
   it('keeps a street\'s roster: teams, terms that never overlap for one account, only inside the street', async () => {
     const created: any = await platform.query(streetAdminA, CREATE_TEAM, { streetId: streetA, name: '第一观察小组' });

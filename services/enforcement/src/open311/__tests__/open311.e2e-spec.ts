@@ -51,7 +51,7 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
         let body = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, retryAfter: (response.headers['retry-after'] as string | undefined) ?? null, body }));
+        response.on('end', () => resolve({ status: response.statusCode!, retryAfter: response.headers['retry-after'] ?? null, body }));
       }).on('error', reject);
     });
   const reportCount = async () =>
@@ -69,9 +69,7 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     revokedKey = revoked.key;
   });
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => platform.stop());
 
   it('lists the services in JSON and XML with the spec field names', async () => {
     const json = await get('/services.json');

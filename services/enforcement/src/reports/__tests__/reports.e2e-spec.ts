@@ -70,9 +70,7 @@ describe('citizen reports through the gateway', () => {
     districtAdmin = await platform.token([Role.DISTRICT_ADMIN], null, 'district-admin');
   });
 
-  afterAll(async () => {
-    await platform?.stop();
-  });
+  afterAll(() => platform.stop());
 
   it('takes a snap-and-report through triage, assignment, work and resolution, with a note per step in the history', async () => {
     const photo = await uploadPhoto(platform, resident);

@@ -90,11 +90,12 @@ describe('retention of personal data in enforcement', () => {
     await runRetention();
   });
 
-  afterAll(async () => {
+  // A hook per resource: each is released even when setup failed before the next one existed.
+  afterAll(() => {
     jest.restoreAllMocks();
-    await queues?.onApplicationShutdown();
-    await dataSource?.destroy();
   });
+  afterAll(() => queues.onApplicationShutdown());
+  afterAll(() => dataSource.destroy());
 
   it('erases the reporter’s name, phone and own place description of a report closed longer than 90 days, and keeps the report', async () => {
     expect(await report(ids.closedLongAgo)).toEqual({
