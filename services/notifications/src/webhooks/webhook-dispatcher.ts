@@ -10,6 +10,7 @@ import { parseWebhookUrl, resolveWebhookTarget, WebhookUrlError } from './url-po
 import { postWebhook, type WebhookResponse } from './webhook-http.js';
 import { WEBHOOK_SETTINGS, type WebhookSettings } from './webhook-settings.js';
 import { webhookHeaders } from './webhook-signature.js';
+import { execute, queryRows } from '#libs/database';
 
 const IDLE_POLL_MS = 500;
 const ERROR_PAUSE_MS = 5_000;
@@ -142,7 +143,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   /** Gives claimed deliveries not yet sent back at once, rather than when their lease ends. */
   private async release(deliveries: ClaimedRow[]): Promise<void> {
     if (deliveries.length === 0) return;
-    await this.dataSource.query(
+    await execute(this.dataSource,
       `UPDATE webhook_delivery SET next_attempt_at = now(), claim_token = NULL WHERE id = ANY($1::uuid[]) AND claim_token = ANY($2::uuid[])`,
       [deliveries.map((d) => d.id), [...new Set(deliveries.map((d) => d.token))]],
     ).catch((error: Error) => this.logger.warn(`Releasing ${deliveries.length} claimed deliveries failed; they are sent after their lease: ${error.message}`));
@@ -182,7 +183,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   private async claim(limit: number): Promise<ClaimedRow[]> {
     const token = randomUUID();
-    const rows: Omit<ClaimedRow, 'token'>[] = await this.dataSource.query(CLAIM, [limit, this.settings.leaseSeconds, token]);
+    const rows = await queryRows<Omit<ClaimedRow, 'token'>>(this.dataSource, CLAIM, [limit, this.settings.leaseSeconds, token]);
     return rows.map((row) => ({ ...row, token }));
   }
 
@@ -283,7 +284,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private async record(batch: AttemptResult[]): Promise<void> {
     const column = <T>(pick: (result: AttemptResult) => T) => batch.map(pick);
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(RECORD, [
+      await execute(manager, RECORD, [
         column((r) => r.deliveryId),
         column((r) => r.token),
         column((r) => r.attemptedAt),

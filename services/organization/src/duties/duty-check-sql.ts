@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { addDays } from '#libs/calendar';
 import { DUTY_RULES_SQL, DutyCadence, DutyPeriodStatus, LIAISON_RULES_SQL, quarterStart, type DutyKind } from './duty-kinds.js';
+import { execute } from '#libs/database';
 
 /**
  * Serialises closing periods with recording logs: recorders take it shared, the check exclusively. So a log either
@@ -43,7 +44,7 @@ export function isLastDayOfQuarter(day: string): boolean {
  */
 export async function closeDutyDay(dataSource: DataSource, day: string, checkedAt: Date): Promise<DutyCheckResult> {
   return dataSource.transaction(async (manager) => {
-    await manager.query(`SELECT pg_advisory_xact_lock($1)`, [DUTY_CHECK_LOCK]);
+    await execute(manager, `SELECT pg_advisory_xact_lock($1)`, [DUTY_CHECK_LOCK]);
     const result: DutyCheckResult = { day, month: null, quarter: null, ...(await closePeriods(manager, DutyCadence.DAILY, day, day, checkedAt)) };
     const add = (closed: { periods: number; escalations: number }) => {
       result.periods += closed.periods;
@@ -68,7 +69,7 @@ export async function closeDutyPeriods(
   dataSource: DataSource, cadence: DutyCadence, start: string, end: string, checkedAt: Date, duties: DutyKind[] | null = null,
 ): Promise<{ periods: number; escalations: number }> {
   return dataSource.transaction(async (manager) => {
-    await manager.query(`SELECT pg_advisory_xact_lock($1)`, [DUTY_CHECK_LOCK]);
+    await execute(manager, `SELECT pg_advisory_xact_lock($1)`, [DUTY_CHECK_LOCK]);
     return closePeriods(manager, cadence, start, end, checkedAt, duties);
   });
 }
@@ -140,7 +141,7 @@ async function closePeriods(
  * recording transaction, under the shared DUTY_CHECK_LOCK.
  */
 export async function applyLateLog(manager: EntityManager, partyOrgId: string, duty: DutyKind, performedOn: string, at: Date): Promise<void> {
-  await manager.query(
+  await execute(manager,
     `WITH met AS (
        UPDATE duty_period
           SET logs_count = logs_count + 1, status = '${DutyPeriodStatus.MET}',

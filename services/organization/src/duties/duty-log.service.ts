@@ -11,6 +11,7 @@ import { normalizeNote, requirePerformable } from './duty-log-rules.js';
 import type { RecordDutyLogInput } from './duty.inputs.js';
 import { DutyLog, type DutyLogRow } from './duty.models.js';
 import { visibleOrgCondition } from './duty-scope.js';
+import { execute, queryFirst } from '#libs/database';
 
 const LOG_COLUMNS = `l.id, l.party_member_id AS "partyMemberId", l.party_org_id AS "partyOrgId", o.name AS "partyOrgName", l.duty,
   l.performed_at AS "performedAt", l.performed_on AS "performedOn", l.org_unit_id AS "orgUnitId", l.institution_id AS "institutionId",
@@ -66,7 +67,7 @@ export class DutyLogService {
     };
     const { id } = await this.idempotency.run(caller, input.idempotencyKey, 'recordDutyLog', request, async (manager) => {
       // Shared with other recorders, exclusive with the daily check (see DUTY_CHECK_LOCK).
-      await manager.query(`SELECT pg_advisory_xact_lock_shared($1)`, [DUTY_CHECK_LOCK]);
+      await execute(manager, `SELECT pg_advisory_xact_lock_shared($1)`, [DUTY_CHECK_LOCK]);
       const posts: Post[] = rule.post === 'STREET_LIAISON'
         ? await manager.query(
           // The leader's liaisons that day; the visits are kept on the street's committee.
@@ -116,7 +117,7 @@ export class DutyLogService {
 
   /** A log: the caller's own, or one of a post in their territory for readers of duties. */
   async get(caller: Caller, id: string): Promise<DutyLog> {
-    const [row]: (DutyLogRow & { ownerUserId: string | null; visible: boolean })[] = await this.dataSource.query(
+    const row = await queryFirst<DutyLogRow & { ownerUserId: string | null; visible: boolean }>(this.dataSource,
       `SELECT ${LOG_COLUMNS}, m.user_id AS "ownerUserId", ${visibleOrgCondition('o', '$2')} AS visible
          FROM duty_log l JOIN party_org o ON o.id = l.party_org_id JOIN party_member m ON m.id = l.party_member_id
         WHERE l.id = $1`,
@@ -136,7 +137,7 @@ export class DutyLogService {
  * (`outside`), or when the place is not of the kinds the duty is performed in.
  */
 async function postOfPlace(manager: EntityManager, posts: Post[], orgUnitId: string, kinds: string[], outside: string): Promise<Post> {
-  const [unit]: { kind: string; path: string[] }[] = await manager.query(`SELECT kind, path::text[] AS path FROM org_unit WHERE id = $1`, [orgUnitId]);
+  const unit = await queryFirst<{ kind: string; path: string[] }>(manager, `SELECT kind, path::text[] AS path FROM org_unit WHERE id = $1`, [orgUnitId]);
   if (!unit) throw DomainError.badInput('orgUnitId is not a unit of the territory', 'UNKNOWN_ORG_UNIT', { orgUnitId });
   if (!kinds.includes(unit.kind)) {
     const reason = kinds.includes('STREET') ? 'NOT_A_STREET_COMMUNITY_OR_COMPOUND' : 'NOT_A_COMMUNITY_OR_COMPOUND';
@@ -155,7 +156,7 @@ async function postOfPlace(manager: EntityManager, posts: Post[], orgUnitId: str
 
 /** The department post whose sector units include the institution supervised; BAD_USER_INPUT when none does. */
 async function postOfSectorUnit(manager: EntityManager, posts: Post[], institutionId: string): Promise<Post> {
-  const [unit]: { parentId: string | null }[] = await manager.query(`SELECT parent_id AS "parentId" FROM institution WHERE id = $1`, [institutionId]);
+  const unit = await queryFirst<{ parentId: string | null }>(manager, `SELECT parent_id AS "parentId" FROM institution WHERE id = $1`, [institutionId]);
   if (!unit) throw DomainError.badInput('institutionId is not an institution', 'UNKNOWN_INSTITUTION', { institutionId });
   const post = posts.find((p) => p.institutionId !== null && p.institutionId === unit.parentId);
   if (!post) throw DomainError.badInput("That institution is not a sector unit of your department", 'NOT_A_SECTOR_UNIT', { institutionId });

@@ -8,6 +8,7 @@ import {
   type MonthlyEvaluationCompletedPayload,
 } from '#libs/messaging';
 import { computeVanguardMonth, recomputeComputedMonths } from '../vanguard/vanguard-sql.js';
+import { queryRows } from '#libs/database';
 
 /**
  * Records the grade of every party member's household; idempotent, and a later correction wins. A grade that arrives
@@ -21,7 +22,7 @@ export class MemberHouseholdGradeHandler implements JobProcessor<EventEnvelope<H
 
   async handle(event: EventEnvelope<HouseholdGradesPublishedPayload>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const written: { id: string }[] = await manager.query(
+      const written = await queryRows<{ id: string }>(manager,
         `INSERT INTO member_household_grade AS m (party_member_id, month, household_id, status, grade, event_at)
          SELECT (r->>'partyMemberId')::uuid, ($1 || '-01')::date, (h->>'householdId')::uuid, h->>'status', h->>'grade', $3
            FROM jsonb_array_elements($2::jsonb) AS h, jsonb_array_elements(h->'residents') AS r

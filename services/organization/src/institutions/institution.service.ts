@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { PostgresErrorCode, SqlParams, isPostgresError } from '#libs/database';
+import { PostgresErrorCode, SqlParams, execute, isPostgresError } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
-import type { InstitutionEntity } from './institution.entity.js';
+import type { InstitutionRow } from './institution.entity.js';
 import { Institution } from './institution.model.js';
 import type { InstitutionsArgs } from './institutions.args.js';
 
@@ -19,11 +19,11 @@ const COLUMNS = `i.id, i.kind, i.name, i.credit_code AS "creditCode", i.org_unit
 export class InstitutionService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  findByIds(ids: readonly string[]): Promise<InstitutionEntity[]> {
+  findByIds(ids: readonly string[]): Promise<InstitutionRow[]> {
     return this.dataSource.query(`SELECT ${COLUMNS} FROM institution i WHERE i.id = ANY($1::uuid[])`, [ids]);
   }
 
-  async get(id: string): Promise<InstitutionEntity> {
+  async get(id: string): Promise<InstitutionRow> {
     const [institution] = await this.findByIds([id]);
     if (!institution) throw DomainError.notFound('Institution', id);
     return institution;
@@ -38,7 +38,7 @@ export class InstitutionService {
       if (!unit) throw DomainError.notFound('OrgUnit', args.orgUnitId);
       where.push(`i.org_unit_id IN (SELECT id FROM org_unit WHERE path @> ARRAY[${params.add(args.orgUnitId)}::uuid])`);
     }
-    return fetchKeysetPage<InstitutionEntity, Institution>(
+    return fetchKeysetPage<InstitutionRow, Institution>(
       this.dataSource,
       args,
       { select: COLUMNS, from: 'institution i', where, params, orderBy: ['i.name', 'i.id'], keyOf: (row) => [row.name, row.id] },
@@ -50,7 +50,7 @@ export class InstitutionService {
   /** The same page of sector units of each department, by name: one statement for a page of departments. */
   subordinatesOf(parentIds: readonly string[], args: PageArgs): Promise<ConnectionShape<Institution>[]> {
     const params = new SqlParams();
-    return fetchKeysetPagesByGroup<InstitutionEntity, Institution>(
+    return fetchKeysetPagesByGroup<InstitutionRow, Institution>(
       this.dataSource,
       args,
       parentIds,
@@ -64,7 +64,7 @@ export class InstitutionService {
    * Makes an institution a sector unit of a top-level DEPARTMENT, or (parentId null) independent again. A department
    * with subordinates cannot itself become one.
    */
-  async setParent(id: string, parentId: string | null): Promise<InstitutionEntity> {
+  async setParent(id: string, parentId: string | null): Promise<InstitutionRow> {
     const institution = await this.get(id);
     if (parentId !== null) {
       if (parentId === id) throw DomainError.badInput('An institution cannot be its own parent', 'INVALID_PARENT');
@@ -76,7 +76,7 @@ export class InstitutionService {
       if (child) throw DomainError.badInput(`${institution.name} has sector units of its own and cannot become one`, 'INVALID_PARENT');
     }
     try {
-      await this.dataSource.query(`UPDATE institution SET parent_id = $2 WHERE id = $1`, [id, parentId]);
+      await execute(this.dataSource, `UPDATE institution SET parent_id = $2 WHERE id = $1`, [id, parentId]);
     } catch (error) {
       if (isPostgresError(error, PostgresErrorCode.CheckViolation)) throw DomainError.badInput('Only a top-level DEPARTMENT has sector units', 'INVALID_PARENT');
       throw error;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { shanghaiDate } from '#libs/calendar';
-import { PostgresErrorCode, SqlParams, isPostgresError } from '#libs/database';
+import { PostgresErrorCode, SqlParams, execute, isPostgresError, queryFirst, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { Leader, LeaderLiaison, type CreateLeaderInput, type LeaderRow, type LeadersArgs, type LiaisonRow } from './leader.models.js';
@@ -57,13 +57,13 @@ export class LeaderService {
         const [street] = await manager.query(`SELECT kind FROM org_unit WHERE id = $1 FOR UPDATE`, [streetId]);
         if (!street) throw DomainError.notFound('OrgUnit', streetId);
         if (street.kind !== 'STREET') throw DomainError.badInput(`Leaders liaise with streets, not with a ${street.kind}`, 'NOT_A_STREET');
-        const [open]: LiaisonRow[] = await manager.query(`SELECT ${LIAISON_COLUMNS} FROM leader_liaison WHERE street_id = $1 AND ends_on IS NULL`, [streetId]);
+        const open = await queryFirst<LiaisonRow>(manager, `SELECT ${LIAISON_COLUMNS} FROM leader_liaison WHERE street_id = $1 AND ends_on IS NULL`, [streetId]);
         if (open) {
           if (open.leaderId === leaderId) throw DomainError.conflict('That leader already liaises with the street', 'ALREADY_LIAISON');
           if (open.startsOn >= startsOn) {
             throw DomainError.badInput(`The current liaison began on ${open.startsOn}; a successor starts later`, 'STARTS_BEFORE_CURRENT_LIAISON');
           }
-          await manager.query(`UPDATE leader_liaison SET ends_on = $2::date - 1 WHERE id = $1`, [open.id, startsOn]);
+          await execute(manager, `UPDATE leader_liaison SET ends_on = $2::date - 1 WHERE id = $1`, [open.id, startsOn]);
         }
         const [row] = await manager.query(
           `INSERT INTO leader_liaison (leader_id, street_id, starts_on) VALUES ($1, $2, $3) RETURNING ${LIAISON_COLUMNS}`,
@@ -81,7 +81,7 @@ export class LeaderService {
 
   /** The liaison leader of each street today. */
   async currentLiaisonLeaders(streetIds: readonly string[], day = shanghaiDate()): Promise<Map<string, LeaderRow>> {
-    const rows: (LeaderRow & { streetId: string })[] = await this.dataSource.query(
+    const rows = await queryRows<LeaderRow & { streetId: string }>(this.dataSource,
       `SELECT ll.street_id AS "streetId", l.id, l.name, l.body, l.title, l.party_member_id AS "partyMemberId", l.created_at AS "createdAt"
          FROM leader_liaison ll JOIN leader l ON l.id = ll.leader_id
         WHERE ll.street_id = ANY($1::uuid[]) AND ll.starts_on <= $2::date AND (ll.ends_on IS NULL OR ll.ends_on >= $2::date)`,

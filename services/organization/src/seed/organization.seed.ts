@@ -6,6 +6,7 @@ import { ANNOUNCE_ALL_WORK_UNIT_BRANCHES_SQL } from '../party/work-unit-branches
 import { seedPartyStructure } from './party-structure.seed.js';
 import { seedVolunteers } from './volunteers.seed.js';
 import { seedDuties } from './duties.seed.js';
+import { execute } from '#libs/database';
 
 /** Units per `territory.changed` event when announcing a whole seeded tree. */
 const UNITS_PER_EVENT = 500;
@@ -17,7 +18,7 @@ export const organizationDemoData: DemoData = {
   },
 
   async reset(dataSource) {
-    await dataSource.query(`TRUNCATE volunteer_contest_entry, volunteer_contest_tier, volunteer_contest, volunteer_quiz_answer, volunteer_quiz_question, volunteer_quiz, vanguard_index_month, member_check_in_week, duty_escalation, duty_period, duty_log, idempotency_record, volunteer_day_check_in, volunteer_sign_up, volunteer_activity, volunteer, volunteer_team, leader_liaison, leader, branch_registration, party_org_position, party_member, party_org, institution, org_unit, outbox_event, processed_event, member_household_grade`);
+    await execute(dataSource, `TRUNCATE volunteer_contest_entry, volunteer_contest_tier, volunteer_contest, volunteer_quiz_answer, volunteer_quiz_question, volunteer_quiz, vanguard_index_month, member_check_in_week, duty_escalation, duty_period, duty_log, idempotency_record, volunteer_day_check_in, volunteer_sign_up, volunteer_activity, volunteer, volunteer_team, leader_liaison, leader, branch_registration, party_org_position, party_member, party_org, institution, org_unit, outbox_event, processed_event, member_household_grade`);
   },
 
   async seed(dataSource: DataSource, plan: DistrictPlan, options: DemoDataOptions) {
@@ -47,7 +48,7 @@ export const organizationDemoData: DemoData = {
     // The structure first: duties follow from its posts, volunteers' teams belong to its compound branches.
     const party = await seedPartyStructure(dataSource, plan, options.households);
     // households keeps copies of members' work-unit branches and their secretaries (dual supervision of check-ins).
-    await dataSource.query(ANNOUNCE_ALL_WORK_UNIT_BRANCHES_SQL);
+    await execute(dataSource, ANNOUNCE_ALL_WORK_UNIT_BRANCHES_SQL);
     const duties = await seedDuties(dataSource);
     const volunteers = await seedVolunteers(dataSource);
     return `${units.length} org units, ${plan.institutions.length} institutions, ` +

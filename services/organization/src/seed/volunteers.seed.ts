@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { execute } from '#libs/database';
 
 const CAMPAIGNS = `ARRAY['GREEN_PIONEERS', 'TRUSTWORTHY_HOMEMAKERS', 'YOUTH_GREEN_COLLARS', 'GOLDEN_YOUNGSTERS']`;
 const CAMPAIGN_ZH = `ARRAY['绿色先锋', '信义主妇', '青春绿领', '金色少年']`;
@@ -29,7 +30,7 @@ export async function seedVolunteers(dataSource: DataSource): Promise<string> {
     );
     if (teams.length === 0) return '0 volunteer teams (no compound branches)';
 
-    await manager.query(
+    await execute(manager,
       `WITH team AS (SELECT id, row_number() OVER (ORDER BY id) AS tn FROM volunteer_team)
        INSERT INTO volunteer (user_id, name, phone, team_id, registered_at)
        SELECT 'volunteer-' || team.tn || '-' || n,
@@ -38,7 +39,7 @@ export async function seedVolunteers(dataSource: DataSource): Promise<string> {
          FROM team CROSS JOIN generate_series(1, 6) AS n`,
     );
     // Party members living in a team's community (or registered with its branch) volunteer too, up to three a team.
-    await manager.query(
+    await execute(manager,
       `WITH pair AS (
          SELECT m.id AS member_id, t.id AS team_id
            FROM volunteer_team t JOIN org_unit u ON u.id = t.org_unit_id JOIN party_member m ON m.community_id = u.parent_id
@@ -145,13 +146,13 @@ const WORKS = `ARRAY['垃圾分类我先行', '地球妈妈的微笑', '四色�
 async function seedQuizAndContest(manager: EntityManager): Promise<string> {
   const [district] = await manager.query(`SELECT id FROM org_unit WHERE parent_id IS NULL ORDER BY code LIMIT 1`);
   if (!district) return 'no quiz or contest (no district)';
-  await manager.query(
+  await execute(manager,
     `INSERT INTO volunteer_quiz (id, campaign, title, description, org_unit_id, opens_at, closes_at, created_by, created_at)
      VALUES (${QUIZ_ID}, 'TRUSTWORTHY_HOMEMAKERS', '婦女姐妹线上答分类', '信义主妇垃圾分类知识线上答题，每人一次', $1,
              now() - interval '10 days', now() + interval '20 days', 'seed', now() - interval '11 days')`,
     [district.id],
   );
-  await manager.query(
+  await execute(manager,
     `INSERT INTO volunteer_quiz_question (quiz_id, number, text, options, correct_option)
      SELECT ${QUIZ_ID}, q.number, q.text, ARRAY(SELECT jsonb_array_elements_text(q.options)), q."correctOption"
        FROM jsonb_to_recordset($1::jsonb) AS q(number int, text text, options jsonb, "correctOption" int)`,
@@ -177,13 +178,13 @@ async function seedQuizAndContest(manager: EntityManager): Promise<string> {
      SELECT count(*)::int AS answers, coalesce(round(avg(score), 1), 0)::float8 AS average FROM inserted`,
   );
 
-  await manager.query(
+  await execute(manager,
     `INSERT INTO volunteer_contest (id, campaign, title, theme, description, org_unit_id, entries_close_at, created_by, created_at)
      VALUES (${CONTEST_ID}, 'GOLDEN_YOUNGSTERS', '中小学生垃圾分类优秀作品征集比赛', '垃圾分类，从我做起',
              '绘画、手抄报、短视频截图均可', $1, now() - interval '5 days', 'seed', now() - interval '40 days')`,
     [district.id],
   );
-  await manager.query(
+  await execute(manager,
     `INSERT INTO volunteer_contest_tier (contest_id, rank, tier, award_count)
      VALUES (${CONTEST_ID}, 1, '一等奖', 1), (${CONTEST_ID}, 2, '二等奖', 2), (${CONTEST_ID}, 3, '三等奖', 3)`,
   );

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * The vanguard index of one month for every party member (or for `$2` members only), as one statement over the whole
@@ -113,5 +114,5 @@ export async function recomputeComputedMonths(manager: EntityManager, monthStart
  */
 async function lockMonth(manager: EntityManager, monthStart: string): Promise<void> {
   if (!manager.queryRunner?.isTransactionActive) throw new Error('The vanguard index is computed inside a transaction');
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtext('vanguard_index_month'), hashtext($1))`, [monthStart]);
+  await execute(manager, `SELECT pg_advisory_xact_lock(hashtext('vanguard_index_month'), hashtext($1))`, [monthStart]);
 }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Permission, ROLE_PERMISSIONS, Role, hasPermission, isWithinScope, partyMemberIdOf, requirePermission, type Caller } from '#libs/auth';
 import { addMonths, monthStart, parseMonth, shanghaiMonth } from '#libs/calendar';
-import { PostgresErrorCode, SqlParams, isPostgresError } from '#libs/database';
+import { PostgresErrorCode, SqlParams, execute, isPostgresError, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { PersonalDataAudit, maskName } from '#libs/privacy';
@@ -55,7 +55,7 @@ export class VanguardService {
 
   async formulas(caller: Caller): Promise<VanguardFormula[]> {
     requirePermission(caller, Permission.VANGUARD_READ);
-    const rows: VanguardFormulaRow[] = await this.dataSource.query(`SELECT ${FORMULA_COLUMNS} FROM vanguard_formula ORDER BY version`);
+    const rows = await queryRows<VanguardFormulaRow>(this.dataSource, `SELECT ${FORMULA_COLUMNS} FROM vanguard_formula ORDER BY version`);
     return rows.map(VanguardFormula.from);
   }
 
@@ -103,7 +103,7 @@ export class VanguardService {
     try {
       const [row]: VanguardFormulaRow[] = await this.dataSource.transaction(async (manager) => {
         // Versions are numbered in the order they are published.
-        await manager.query(`LOCK TABLE vanguard_formula IN SHARE ROW EXCLUSIVE MODE`);
+        await execute(manager, `LOCK TABLE vanguard_formula IN SHARE ROW EXCLUSIVE MODE`);
         return manager.query(
           `INSERT INTO vanguard_formula (version, effective_from, weights, description, created_by)
            SELECT coalesce(max(version), 0) + 1, $1::date, $2::jsonb, $3, $4 FROM vanguard_formula
@@ -139,7 +139,7 @@ export class VanguardService {
   /** A member's index of a month; null when it has not been computed. */
   async index(caller: Caller, memberId: string, month: string): Promise<VanguardIndex | null> {
     await this.requireMemberVisible(caller, memberId);
-    const rows: VanguardIndexRow[] = await this.dataSource.query(
+    const rows = await queryRows<VanguardIndexRow>(this.dataSource,
       `SELECT ${INDEX_COLUMNS} FROM vanguard_index_month v JOIN party_member pm ON pm.id = v.party_member_id
         WHERE v.party_member_id = $1 AND v.month = $2::date`,
       [memberId, monthStart(parseMonth(month))],
@@ -151,7 +151,7 @@ export class VanguardService {
   /** A member's yearly index: the average of their monthly scores in the year; null without any. */
   async year(caller: Caller, memberId: string, year: number): Promise<VanguardIndexYear | null> {
     await this.requireMemberVisible(caller, memberId);
-    const rows: VanguardIndexYearRow[] = await this.dataSource.query(
+    const rows = await queryRows<VanguardIndexYearRow>(this.dataSource,
       `SELECT y.party_member_id AS "memberId", pm.name AS "memberName", y.year, y.score, y.months
          FROM vanguard_index_year y JOIN party_member pm ON pm.id = y.party_member_id
         WHERE y.party_member_id = $1 AND y.year = $2`,

@@ -6,6 +6,7 @@ import { CurrentCaller, type RequestContext } from '#libs/platform';
 import { orgUnitLoader } from '../territory/org-unit.loader.js';
 import { OrgUnit } from '../territory/org-unit.model.js';
 import { OrgUnitService } from '../territory/org-unit.service.js';
+import { queryFirst } from '#libs/database';
 
 registerEnumType(Role, {
   name: 'Role',
@@ -60,7 +61,7 @@ export class ViewerResolver {
       'vanguardIndex; your check-ins are myPhotoCheckIns. Null when your account is no party member\'s.',
   })
   async partyMemberId(@Parent() viewer: Viewer): Promise<string | null> {
-    const [member]: { id: string }[] = await this.dataSource.query(VIEWER_MEMBER_SQL, [viewer.userId]);
+    const member = await queryFirst<{ id: string }>(this.dataSource, VIEWER_MEMBER_SQL, [viewer.userId]);
     return member?.id ?? null;
   }
 }

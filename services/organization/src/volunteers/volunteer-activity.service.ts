@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Permission, hasPermission, isWithinScope, requireWithinScope, type Caller } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
-import { SqlParams } from '#libs/database';
+import { SqlParams, execute, queryFirst, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { VOLUNTEER_RULES as R, VolunteerActivityStatus as Status } from './volunteer-enums.js';
@@ -64,7 +64,7 @@ export class VolunteerActivityService {
     }
     if (input.startsAt.getTime() <= now.getTime()) throw DomainError.badInput('startsAt must be in the future', 'STARTS_IN_PAST');
 
-    const [unit]: { kind: string; path: string[] }[] = await this.dataSource.query(
+    const unit = await queryFirst<{ kind: string; path: string[] }>(this.dataSource,
       `SELECT kind, path::text[] AS path FROM org_unit WHERE id = $1`, [input.orgUnitId],
     );
     if (!unit) throw DomainError.badInput('orgUnitId is not a territory unit', 'UNKNOWN_ORG_UNIT', { orgUnitId: input.orgUnitId });
@@ -73,7 +73,7 @@ export class VolunteerActivityService {
     }
     requireWithinScope(caller, unit.path);
     if (input.teamId) {
-      const [team]: { path: string[] }[] = await this.dataSource.query(
+      const team = await queryFirst<{ path: string[] }>(this.dataSource,
         `SELECT u.path::text[] AS path FROM volunteer_team t JOIN org_unit u ON u.id = t.org_unit_id WHERE t.id = $1`, [input.teamId],
       );
       if (!team) throw DomainError.badInput('teamId is not a volunteer team', 'UNKNOWN_TEAM', { teamId: input.teamId });
@@ -107,7 +107,7 @@ export class VolunteerActivityService {
       if (target === Status.PUBLISHED && new Date(activity.startsAt).getTime() <= now.getTime()) {
         throw DomainError.badInput('The activity has already started; it can no longer be published', 'ALREADY_STARTED');
       }
-      await manager.query(
+      await execute(manager,
         `UPDATE volunteer_activity SET status = $2, published_at = CASE WHEN $2 = 'PUBLISHED' THEN now() ELSE published_at END,
                 closed_at = CASE WHEN $2 IN ('COMPLETED', 'CANCELLED') THEN now() ELSE closed_at END
           WHERE id = $1`,
@@ -171,7 +171,7 @@ export class VolunteerActivityService {
   async signUp(caller: Caller, activityId: string, now = new Date()): Promise<VolunteerSignUp> {
     const id = await this.dataSource.transaction(async (manager) => {
       const volunteerId = await this.volunteerIdOf(manager, caller);
-      const [activity]: { status: Status; startsAt: Date; capacity: number }[] = await manager.query(
+      const activity = await queryFirst<{ status: Status; startsAt: Date; capacity: number }>(manager,
         `SELECT status, starts_at AS "startsAt", capacity FROM volunteer_activity WHERE id = $1 FOR UPDATE`, [activityId],
       );
       if (!activity) throw DomainError.notFound('VolunteerActivity', activityId);
@@ -185,7 +185,7 @@ export class VolunteerActivityService {
       if (new Date(activity.startsAt).getTime() <= now.getTime()) {
         throw DomainError.badInput('The activity has already started', 'ALREADY_STARTED');
       }
-      const inserted: { id: string }[] = await manager.query(
+      const inserted = await queryRows<{ id: string }>(manager,
         `INSERT INTO volunteer_sign_up (activity_id, volunteer_id)
          SELECT $1, $2 WHERE (SELECT count(*) FROM volunteer_sign_up WHERE activity_id = $1 AND cancelled_at IS NULL) < $3
          RETURNING id`,
@@ -209,7 +209,7 @@ export class VolunteerActivityService {
       );
       if (!signUp) throw DomainError.badInput('You are not signed up for this activity', 'NOT_SIGNED_UP');
       if (signUp.checkedInAt) throw DomainError.badInput('You have already checked in', 'ALREADY_CHECKED_IN');
-      await manager.query(`UPDATE volunteer_sign_up SET cancelled_at = now() WHERE id = $1`, [signUp.id]);
+      await execute(manager, `UPDATE volunteer_sign_up SET cancelled_at = now() WHERE id = $1`, [signUp.id]);
       return signUp.id as string;
     });
     return (await this.signUpsByIds([id]))[0];
@@ -222,7 +222,7 @@ export class VolunteerActivityService {
   async checkIn(caller: Caller, activityId: string, at: Date): Promise<VolunteerSignUp> {
     const id = await this.dataSource.transaction(async (manager) => {
       const volunteerId = await this.volunteerIdOf(manager, caller);
-      const [activity]: { status: Status; startsAt: Date; endsAt: Date; days: number | null }[] = await manager.query(
+      const activity = await queryFirst<{ status: Status; startsAt: Date; endsAt: Date; days: number | null }>(manager,
         `SELECT status, starts_at AS "startsAt", ends_at AS "endsAt", days FROM volunteer_activity WHERE id = $1`, [activityId],
       );
       if (!activity) throw DomainError.notFound('VolunteerActivity', activityId);
@@ -258,7 +258,7 @@ export class VolunteerActivityService {
   async checkInForDay(caller: Caller, activityId: string, day: string, now = new Date()): Promise<VolunteerSignUp> {
     const id = await this.dataSource.transaction(async (manager) => {
       const volunteerId = await this.volunteerIdOf(manager, caller);
-      const [activity]: { status: Status; days: number | null; firstDay: string }[] = await manager.query(
+      const activity = await queryFirst<{ status: Status; days: number | null; firstDay: string }>(manager,
         `SELECT status, days, (starts_at AT TIME ZONE 'Asia/Shanghai')::date::text AS "firstDay" FROM volunteer_activity WHERE id = $1`, [activityId],
       );
       if (!activity) throw DomainError.notFound('VolunteerActivity', activityId);
@@ -275,12 +275,12 @@ export class VolunteerActivityService {
       if (day < addDays(today, -R.lateCheckInDays)) {
         throw DomainError.badInput(`A day is checked in at most ${R.lateCheckInDays} days late`, 'CHECK_IN_TOO_LATE', { day, today, lateCheckInDays: R.lateCheckInDays });
       }
-      const [signUp]: { id: string }[] = await manager.query(
+      const signUp = await queryFirst<{ id: string }>(manager,
         `SELECT id FROM volunteer_sign_up WHERE activity_id = $1 AND volunteer_id = $2 AND cancelled_at IS NULL`, [activityId, volunteerId],
       );
       if (!signUp) throw DomainError.badInput('You are not signed up for this activity', 'NOT_SIGNED_UP');
       const dayNumber = (Date.parse(day) - Date.parse(activity.firstDay)) / 86400_000 + 1;
-      const inserted: { checkedInAt: Date }[] = await manager.query(
+      const inserted = await queryRows<{ checkedInAt: Date }>(manager,
         `INSERT INTO volunteer_day_check_in (sign_up_id, day_number) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING checked_in_at AS "checkedInAt"`,
         [signUp.id, dayNumber],
       );
@@ -291,7 +291,7 @@ export class VolunteerActivityService {
         throw DomainError.conflict(`You have checked in for ${day} already`, 'ALREADY_CHECKED_IN_FOR_DAY', { day, checkedInAt: first?.checkedInAt ?? null });
       }
       // The sign-up counts as checked in (签到) from its first day on, as a single session's does, so it is no longer cancelled.
-      await manager.query(`UPDATE volunteer_sign_up SET checked_in_at = COALESCE(checked_in_at, now()) WHERE id = $1`, [signUp.id]);
+      await execute(manager, `UPDATE volunteer_sign_up SET checked_in_at = COALESCE(checked_in_at, now()) WHERE id = $1`, [signUp.id]);
       return signUp.id;
     });
     return (await this.signUpsByIds([id]))[0];
@@ -329,7 +329,7 @@ export class VolunteerActivityService {
         }
       }
       if (list.length > 0) {
-        const eligible: { id: string }[] = await manager.query(
+        const eligible = await queryRows<{ id: string }>(manager,
           `SELECT id FROM volunteer_sign_up WHERE id = ANY($1::uuid[]) AND activity_id = $2 AND cancelled_at IS NULL AND checked_in_at IS NOT NULL`,
           [[...seen], activityId],
         );
@@ -366,7 +366,7 @@ export class VolunteerActivityService {
   }
 
   async signUpsByIds(ids: readonly string[]): Promise<VolunteerSignUp[]> {
-    const rows: VolunteerSignUpRow[] = await this.dataSource.query(`SELECT ${SIGN_UP_COLUMNS} FROM ${SIGN_UP_FROM} WHERE s.id = ANY($1::uuid[])`, [ids]);
+    const rows = await queryRows<VolunteerSignUpRow>(this.dataSource, `SELECT ${SIGN_UP_COLUMNS} FROM ${SIGN_UP_FROM} WHERE s.id = ANY($1::uuid[])`, [ids]);
     const found = new Map(rows.map((row) => [row.id, VolunteerSignUp.from(row)]));
     return ids.map((id) => found.get(id)!).filter(Boolean);
   }

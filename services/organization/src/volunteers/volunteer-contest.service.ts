@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Permission, hasPermission, isWithinScope, requireWithinScope, type Caller } from '#libs/auth';
-import { SqlParams } from '#libs/database';
+import { SqlParams, execute, queryFirst, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { PersonalDataAudit } from '#libs/privacy';
@@ -91,7 +91,7 @@ export class VolunteerContestService {
     const entrantName = cleanText(input.entrantName, 'entrantName', C.maxEntrantNameLength, 'INVALID_ENTRANT_NAME');
     const id = await this.dataSource.transaction(async (manager) => {
       const volunteerId = await volunteerIdOf(manager, caller);
-      const [contest]: { entriesCloseAt: Date }[] = await manager.query(
+      const contest = await queryFirst<{ entriesCloseAt: Date }>(manager,
         `SELECT entries_close_at AS "entriesCloseAt" FROM volunteer_contest WHERE id = $1 FOR UPDATE`, [contestId],
       );
       if (!contest) throw DomainError.notFound('VolunteerContest', contestId);
@@ -125,7 +125,7 @@ export class VolunteerContestService {
    */
   async award(caller: Caller, entryId: string, tierName: string, now = new Date()): Promise<EntryRow> {
     await this.dataSource.transaction(async (manager) => {
-      const [entry]: { contestId: string; awardRank: number | null; entriesCloseAt: Date; path: string[] }[] = await manager.query(
+      const entry = await queryFirst<{ contestId: string; awardRank: number | null; entriesCloseAt: Date; path: string[] }>(manager,
         `SELECT e.contest_id AS "contestId", e.award_rank AS "awardRank", c.entries_close_at AS "entriesCloseAt", u.path::text[] AS path
            FROM volunteer_contest_entry e JOIN volunteer_contest c ON c.id = e.contest_id JOIN org_unit u ON u.id = c.org_unit_id
           WHERE e.id = $1 FOR UPDATE OF c, e`,
@@ -139,7 +139,7 @@ export class VolunteerContestService {
         });
       }
       if (entry.awardRank !== null) throw DomainError.conflict('The entry has been awarded already', 'ALREADY_AWARDED', { awardRank: entry.awardRank });
-      const [tier]: { rank: number; awardCount: number; awarded: number }[] = await manager.query(
+      const tier = await queryFirst<{ rank: number; awardCount: number; awarded: number }>(manager,
         `SELECT t.rank, t.award_count AS "awardCount",
                 (SELECT count(*)::int FROM volunteer_contest_entry e WHERE e.contest_id = t.contest_id AND e.award_rank = t.rank) AS awarded
            FROM volunteer_contest_tier t WHERE t.contest_id = $1 AND t.tier = $2`,
@@ -149,7 +149,7 @@ export class VolunteerContestService {
       if (tier.awarded >= tier.awardCount) {
         throw DomainError.conflict(`All ${tier.awardCount} awards of ${tierName} are given`, 'AWARD_TIER_FULL', { tier: tierName, awardCount: tier.awardCount });
       }
-      await manager.query(
+      await execute(manager,
         `UPDATE volunteer_contest_entry SET award_rank = $2, awarded_by = $3, awarded_at = now() WHERE id = $1`, [entryId, tier.rank, caller.userId],
       );
     });
@@ -157,7 +157,7 @@ export class VolunteerContestService {
   }
 
   async contestsByIds(ids: readonly string[]): Promise<(ContestRow | null)[]> {
-    const rows: ContestRow[] = await this.dataSource.query(`SELECT ${CONTEST_COLUMNS} FROM ${CONTEST_FROM} WHERE c.id = ANY($1::uuid[])`, [ids]);
+    const rows = await queryRows<ContestRow>(this.dataSource, `SELECT ${CONTEST_COLUMNS} FROM ${CONTEST_FROM} WHERE c.id = ANY($1::uuid[])`, [ids]);
     const found = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => found.get(id) ?? null);
   }

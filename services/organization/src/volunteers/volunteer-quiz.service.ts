@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Permission, hasPermission, isWithinScope, requireWithinScope, type Caller } from '#libs/auth';
-import { SqlParams } from '#libs/database';
+import { SqlParams, queryFirst, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { QUIZ_RULES as Q, VOLUNTEER_RULES as R } from './volunteer-enums.js';
@@ -89,7 +89,7 @@ export class VolunteerQuizService {
   async answer(caller: Caller, quizId: string, choices: readonly number[], now = new Date()): Promise<QuizAnswerRow> {
     const id = await this.dataSource.transaction(async (manager) => {
       const volunteerId = await volunteerIdOf(manager, caller);
-      const [quiz]: { opensAt: Date; closesAt: Date; optionCounts: number[] }[] = await manager.query(
+      const quiz = await queryFirst<{ opensAt: Date; closesAt: Date; optionCounts: number[] }>(manager,
         `SELECT q.opens_at AS "opensAt", q.closes_at AS "closesAt",
                 ARRAY(SELECT cardinality(qq.options) FROM volunteer_quiz_question qq WHERE qq.quiz_id = q.id ORDER BY qq.number) AS "optionCounts"
            FROM volunteer_quiz q WHERE q.id = $1`,
@@ -115,7 +115,7 @@ export class VolunteerQuizService {
           number: wrong + 1, choice: choices[wrong],
         });
       }
-      const inserted: { id: string }[] = await manager.query(
+      const inserted = await queryRows<{ id: string }>(manager,
         `INSERT INTO volunteer_quiz_answer (quiz_id, volunteer_id, choices, score)
          SELECT $1, $2, $3::int[]::smallint[],
                 (SELECT count(*) FROM volunteer_quiz_question qq WHERE qq.quiz_id = $1 AND qq.correct_option = ($3::int[])[qq.number])
@@ -129,7 +129,7 @@ export class VolunteerQuizService {
   }
 
   async quizzesByIds(ids: readonly string[]): Promise<(QuizRow | null)[]> {
-    const rows: QuizRow[] = await this.dataSource.query(`SELECT ${QUIZ_COLUMNS} FROM ${QUIZ_FROM} WHERE q.id = ANY($1::uuid[])`, [ids]);
+    const rows = await queryRows<QuizRow>(this.dataSource, `SELECT ${QUIZ_COLUMNS} FROM ${QUIZ_FROM} WHERE q.id = ANY($1::uuid[])`, [ids]);
     const found = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => found.get(id) ?? null);
   }
@@ -176,7 +176,7 @@ export class VolunteerQuizService {
 
   /** The caller's own answers to these quizzes (null where they have none), one query for a page of quizzes. */
   async answersOf(caller: Caller, quizIds: readonly string[]): Promise<(QuizAnswerRow | null)[]> {
-    const rows: QuizAnswerRow[] = await this.dataSource.query(
+    const rows = await queryRows<QuizAnswerRow>(this.dataSource,
       `SELECT ${ANSWER_COLUMNS} FROM ${ANSWER_FROM} JOIN volunteer v ON v.id = x.volunteer_id
         WHERE v.user_id = $1 AND x.quiz_id = ANY($2::uuid[])`,
       [caller.userId, quizIds],

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { requireWithinScope, type Caller } from '#libs/auth';
-import { PostgresErrorCode, SqlParams, isPostgresError } from '#libs/database';
+import { PostgresErrorCode, SqlParams, isPostgresError, queryFirst, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { PersonalDataAudit } from '#libs/privacy';
@@ -36,7 +36,7 @@ export class VolunteerTeamService {
   /** A team of a compound branch in the caller's territory; the branch must be a COMPOUND_BRANCH. */
   async createTeam(caller: Caller, input: CreateVolunteerTeamInput): Promise<VolunteerTeam> {
     const name = cleanText(input.name, 'name', VOLUNTEER_RULES.maxTeamNameLength, 'INVALID_NAME');
-    const [branch]: { kind: string; orgUnitId: string | null; path: string[] | null }[] = await this.dataSource.query(
+    const branch = await queryFirst<{ kind: string; orgUnitId: string | null; path: string[] | null }>(this.dataSource,
       `SELECT o.kind, o.org_unit_id AS "orgUnitId", u.path::text[] AS path FROM party_org o LEFT JOIN org_unit u ON u.id = o.org_unit_id WHERE o.id = $1`,
       [input.compoundBranchId],
     );
@@ -61,7 +61,7 @@ export class VolunteerTeamService {
   }
 
   async teamsByIds(ids: readonly string[]): Promise<(VolunteerTeam | null)[]> {
-    const rows: VolunteerTeamRow[] = await this.dataSource.query(`SELECT ${TEAM_COLUMNS} FROM ${TEAM_FROM} WHERE t.id = ANY($1::uuid[])`, [ids]);
+    const rows = await queryRows<VolunteerTeamRow>(this.dataSource, `SELECT ${TEAM_COLUMNS} FROM ${TEAM_FROM} WHERE t.id = ANY($1::uuid[])`, [ids]);
     const found = new Map(rows.map((row) => [row.id, VolunteerTeam.from(row)]));
     return ids.map((id) => found.get(id) ?? null);
   }
@@ -89,7 +89,7 @@ export class VolunteerTeamService {
     const phone = input.phone?.trim() || null;
     if (phone !== null && !PHONE.test(phone)) throw DomainError.badInput('phone must be an 11-digit mobile number', 'INVALID_PHONE');
     if (input.teamId) await this.requireTeam(input.teamId);
-    const inserted: { id: string }[] = await this.dataSource.query(
+    const inserted = await queryRows<{ id: string }>(this.dataSource,
       `INSERT INTO volunteer (user_id, name, phone, party_member_id, team_id)
        SELECT $1, $2, $3, (SELECT m.id FROM party_member m WHERE m.user_id = $1
                             AND NOT EXISTS (SELECT 1 FROM volunteer o WHERE o.party_member_id = m.id)), $4
