@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { PostgresErrorCode, SqlParams, execute, isPostgresError } from '#libs/database';
+import { PostgresErrorCode, SqlParams, execute, isPostgresError, queryFirst, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import type { InstitutionRow } from './institution.entity.js';
+import { InstitutionKind } from './institution-kind.js';
 import { Institution } from './institution.model.js';
 import type { InstitutionsArgs } from './institutions.args.js';
 
@@ -20,11 +21,11 @@ export class InstitutionService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   findByIds(ids: readonly string[]): Promise<InstitutionRow[]> {
-    return this.dataSource.query(`SELECT ${COLUMNS} FROM institution i WHERE i.id = ANY($1::uuid[])`, [ids]);
+    return queryRows<InstitutionRow>(this.dataSource, `SELECT ${COLUMNS} FROM institution i WHERE i.id = ANY($1::uuid[])`, [ids]);
   }
 
   async get(id: string): Promise<InstitutionRow> {
-    const [institution] = await this.findByIds([id]);
+    const institution = (await this.findByIds([id])).at(0);
     if (!institution) throw DomainError.notFound('Institution', id);
     return institution;
   }
@@ -34,7 +35,7 @@ export class InstitutionService {
     const where: string[] = [];
     if (args.kind) where.push(`i.kind = ${params.add(args.kind)}`);
     if (args.orgUnitId) {
-      const [unit] = await this.dataSource.query(`SELECT 1 FROM org_unit WHERE id = $1`, [args.orgUnitId]);
+      const unit = await queryFirst<{ id: string }>(this.dataSource, `SELECT id FROM org_unit WHERE id = $1`, [args.orgUnitId]);
       if (!unit) throw DomainError.notFound('OrgUnit', args.orgUnitId);
       where.push(`i.org_unit_id IN (SELECT id FROM org_unit WHERE path @> ARRAY[${params.add(args.orgUnitId)}::uuid])`);
     }
@@ -42,7 +43,7 @@ export class InstitutionService {
       this.dataSource,
       args,
       { select: COLUMNS, from: 'institution i', where, params, orderBy: ['i.name', 'i.id'], keyOf: (row) => [row.name, row.id] },
-      (rows) => rows.map(Institution.from),
+      (rows) => rows.map((row) => Institution.from(row)),
     );
   }
 
@@ -56,7 +57,7 @@ export class InstitutionService {
       parentIds,
       { select: COLUMNS, from: 'institution i', groupBy: 'i.parent_id', where: [`i.parent_id = ANY(${params.add(parentIds)}::uuid[])`], params,
         orderBy: ['i.name', 'i.id'], keyOf: (row) => [row.name, row.id] },
-      (rows) => rows.map(Institution.from),
+      (rows) => rows.map((row) => Institution.from(row)),
     );
   }
 
@@ -69,10 +70,10 @@ export class InstitutionService {
     if (parentId !== null) {
       if (parentId === id) throw DomainError.badInput('An institution cannot be its own parent', 'INVALID_PARENT');
       const parent = await this.get(parentId);
-      if (parent.kind !== 'DEPARTMENT' || parent.parentId !== null) {
+      if (parent.kind !== InstitutionKind.DEPARTMENT || parent.parentId !== null) {
         throw DomainError.badInput(`Only a top-level DEPARTMENT has sector units; ${parent.name} is a ${parent.kind}${parent.parentId ? ' under a department' : ''}`, 'INVALID_PARENT');
       }
-      const [child] = await this.dataSource.query(`SELECT 1 FROM institution WHERE parent_id = $1 LIMIT 1`, [id]);
+      const child = await queryFirst<{ id: string }>(this.dataSource, `SELECT id FROM institution WHERE parent_id = $1 LIMIT 1`, [id]);
       if (child) throw DomainError.badInput(`${institution.name} has sector units of its own and cannot become one`, 'INVALID_PARENT');
     }
     try {

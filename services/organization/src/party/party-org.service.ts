@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '#libs/auth';
 import { shanghaiDate } from '#libs/calendar';
-import { PostgresErrorCode, SqlParams, execute, isPostgresError, queryFirst, queryRows, violatedConstraint } from '#libs/database';
+import { PostgresErrorCode, SqlParams, execute, isPostgresError, queryFirst, queryOne, queryRows, violatedConstraint } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { PARTY_ORG_PARENT_KINDS, PARTY_ORG_UNIT_KIND, PartyOrgKind } from './party-org-kind.js';
@@ -35,11 +35,11 @@ export class PartyOrgService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   findByIds(ids: readonly string[]): Promise<PartyOrgRow[]> {
-    return this.dataSource.query(`SELECT ${ORG_COLUMNS} FROM ${ORG_FROM} WHERE o.id = ANY($1::uuid[])`, [ids]);
+    return queryRows<PartyOrgRow>(this.dataSource, `SELECT ${ORG_COLUMNS} FROM ${ORG_FROM} WHERE o.id = ANY($1::uuid[])`, [ids]);
   }
 
   async get(caller: Caller, id: string): Promise<PartyOrgRow> {
-    const [org] = await this.findByIds([id]);
+    const org = (await this.findByIds([id])).at(0);
     if (!org) throw DomainError.notFound('PartyOrg', id);
     requireOrgWithinScope(caller, org);
     return org;
@@ -57,7 +57,7 @@ export class PartyOrgService {
       this.dataSource,
       args,
       { select: `${ORG_COLUMNS}, ${ORG_ORDER} AS rank`, from: ORG_FROM, where, params, orderBy: [ORG_ORDER, 'o.name', 'o.id'], keyOf: (row) => [row.rank, row.name, row.id] },
-      (rows) => rows.map(PartyOrg.from),
+      (rows) => rows.map((row) => PartyOrg.from(row)),
     );
   }
 
@@ -87,13 +87,13 @@ export class PartyOrgService {
         const tie = await this.checkTie(manager, input);
         requireOrgWithinScope(caller, { name, scopePath: tie.path });
         const parent = await this.checkParent(manager, input, tie);
-        const [{ id }] = await manager.query(
+        const { id } = await queryOne<{ id: string }>(manager,
           `INSERT INTO party_org (id, kind, name, parent_id, path, org_unit_id, institution_id)
            SELECT new.id, $1, $2, $3::uuid, $4::uuid[] || new.id, $5::uuid, $6::uuid FROM (SELECT gen_random_uuid() AS id) new
            RETURNING id`,
           [input.kind, name, parent?.id ?? null, parent?.path ?? [], input.orgUnitId ?? null, input.institutionId ?? null],
         );
-        return id as string;
+        return id;
       });
       return (await this.findByIds([id]))[0];
     } catch (error) {
@@ -177,7 +177,7 @@ export class PartyOrgService {
         const org = await queryFirst<PartyOrgRow>(manager, `SELECT ${ORG_COLUMNS} FROM ${ORG_FROM} WHERE o.id = $1 FOR UPDATE OF o`, [partyOrgId]);
         if (!org) throw DomainError.notFound('PartyOrg', partyOrgId);
         requireOrgWithinScope(caller, org);
-        const [member] = await manager.query(`SELECT id FROM party_member WHERE id = $1`, [memberId]);
+        const member = await queryFirst<{ id: string }>(manager, `SELECT id FROM party_member WHERE id = $1`, [memberId]);
         if (!member) throw DomainError.notFound('PartyMember', memberId);
         const open = await queryFirst<SecretaryPostRow>(manager,
           `SELECT id, party_member_id AS "partyMemberId", starts_on::text AS "startsOn" FROM party_org_position
@@ -206,7 +206,7 @@ export class PartyOrgService {
 
   /** Current secretaries (as member rows with `partyOrgId`) of the given organisations, on `day`. */
   currentSecretaries(orgIds: readonly string[], day = shanghaiDate()): Promise<(PartyMemberRow & { partyOrgId: string })[]> {
-    return this.dataSource.query(
+    return queryRows<PartyMemberRow & { partyOrgId: string }>(this.dataSource,
       `SELECT p.party_org_id AS "partyOrgId", ${MEMBER_COLUMNS}
          FROM party_org_position p JOIN ${MEMBER_FROM} ON m.id = p.party_member_id
         WHERE p.party_org_id = ANY($1::uuid[]) AND p.position = 'SECRETARY'
@@ -232,7 +232,7 @@ export class PartyOrgService {
         descending: true,
         keyOf: (row) => [row.startsOn, row.id],
       },
-      (rows) => rows.map(SecretaryPost.from),
+      (rows) => rows.map((row) => SecretaryPost.from(row)),
     );
   }
 
@@ -250,7 +250,7 @@ export class PartyOrgService {
 }
 
 function mapOrgWriteError(error: unknown): unknown {
-  const message = String((error as { message?: unknown } | null)?.message ?? '');
+  const message = error instanceof Error ? error.message : '';
   if (isPostgresError(error, PostgresErrorCode.CheckViolation) && /cannot sit under/.test(message)) {
     return DomainError.badInput(message, 'INVALID_PARENT_KIND');
   }
