@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { execute } from '#libs/database';
+import { execute, queryFirst, queryOne } from '#libs/database';
 
 /**
  * The vanguard index of one month for every party member (or for `$2` members only), as one statement over the whole
@@ -89,8 +89,7 @@ SELECT (SELECT count(*) FROM computed)::int AS members, (SELECT count(*) FROM wr
  */
 export async function computeVanguardMonth(manager: EntityManager, monthStart: string, memberIds: readonly string[] | null = null): Promise<{ members: number; changed: number }> {
   await lockMonth(manager, monthStart);
-  const [result] = await manager.query(COMPUTE_VANGUARD_MONTH, [monthStart, memberIds]);
-  return result;
+  return queryOne<{ members: number; changed: number }>(manager, COMPUTE_VANGUARD_MONTH, [monthStart, memberIds]);
 }
 
 /**
@@ -102,7 +101,7 @@ export async function recomputeComputedMonths(manager: EntityManager, monthStart
   if (memberIds.length === 0) return;
   for (const month of [...new Set(monthStarts)].sort()) {
     await lockMonth(manager, month);
-    const [computed] = await manager.query(`SELECT 1 FROM vanguard_index_month WHERE month = $1::date LIMIT 1`, [month]);
+    const computed = await queryFirst<{ month: string }>(manager, `SELECT month::text AS month FROM vanguard_index_month WHERE month = $1::date LIMIT 1`, [month]);
     if (computed) await computeVanguardMonth(manager, month, memberIds);
   }
 }
