@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Permission, hasPermission, isWithinScope, requireWithinScope, type Caller } from '#libs/auth';
-import { SqlParams, execute, queryFirst, queryRows } from '#libs/database';
+import { SqlParams, execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { PersonalDataAudit } from '#libs/privacy';
@@ -11,6 +11,7 @@ import type { CreateVolunteerContestInput, SubmitContestEntryInput, VolunteerCon
 import { VolunteerContestEntry, type ContestEntryRow, type ContestRow } from './quiz-contest.models.js';
 import { volunteerIdOf } from './volunteer-quiz.service.js';
 import { cleanText, unitOrRelativesCondition } from './volunteer-sql.js';
+import { InstitutionKind } from '../institutions/institution-kind.js';
 
 const CONTEST_COLUMNS = `c.id, c.campaign, c.title, c.theme, c.description, c.org_unit_id AS "orgUnitId", u.name AS "orgUnitName",
   u.path::text[] AS "orgUnitPath", c.entries_close_at AS "entriesCloseAt", c.entries_close_at::text AS "closeKey", c.created_by AS "createdBy",
@@ -52,7 +53,7 @@ export class VolunteerContestService {
     const theme = cleanText(input.theme, 'theme', C.maxThemeLength, 'INVALID_THEME');
     const description = cleanText(input.description, 'description', R.maxDescriptionLength, 'INVALID_DESCRIPTION', true);
     if (input.entriesCloseAt.getTime() <= now.getTime()) throw DomainError.badInput('entriesCloseAt must be in the future', 'CLOSES_IN_PAST');
-    const tiers = input.tiers ?? [];
+    const tiers = input.tiers;
     if (tiers.length < C.minTiers || tiers.length > C.maxTiers) {
       throw DomainError.badInput(`A contest has ${C.minTiers} to ${C.maxTiers} award tiers`, 'INVALID_TIERS', { tiers: tiers.length });
     }
@@ -64,10 +65,10 @@ export class VolunteerContestService {
       return { rank: index + 1, tier: name, awardCount: tier.awardCount };
     });
     if (new Set(cleaned.map((tier) => tier.tier)).size !== cleaned.length) throw DomainError.badInput('Tier names must differ', 'INVALID_TIERS');
-    const [unit] = await this.dataSource.query(`SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [input.orgUnitId]);
+    const unit = await queryFirst<{ path: string[] }>(this.dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [input.orgUnitId]);
     if (!unit) throw DomainError.badInput('orgUnitId is not a territory unit', 'UNKNOWN_ORG_UNIT', { orgUnitId: input.orgUnitId });
     requireWithinScope(caller, unit.path);
-    const [{ id }]: { id: string }[] = await this.dataSource.query(
+    const { id } = await queryOne<{ id: string }>(this.dataSource,
       `WITH contest AS (
          INSERT INTO volunteer_contest (campaign, title, theme, description, org_unit_id, entries_close_at, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id),
@@ -99,21 +100,21 @@ export class VolunteerContestService {
         throw DomainError.badInput('The contest no longer takes entries', 'CONTEST_CLOSED', { entriesCloseAt: new Date(contest.entriesCloseAt).toISOString() });
       }
       if (input.schoolId) {
-        const [school] = await manager.query(`SELECT kind FROM institution WHERE id = $1`, [input.schoolId]);
-        if (school?.kind !== 'SCHOOL') throw DomainError.badInput('schoolId must be a school (学校)', 'INVALID_SCHOOL', { schoolId: input.schoolId });
+        const school = await queryFirst<{ kind: InstitutionKind }>(manager, `SELECT kind FROM institution WHERE id = $1`, [input.schoolId]);
+        if (school?.kind !== InstitutionKind.SCHOOL) throw DomainError.badInput('schoolId must be a school (学校)', 'INVALID_SCHOOL', { schoolId: input.schoolId });
       }
-      const [{ entries }] = await manager.query(
+      const { entries } = await queryOne<{ entries: number }>(manager,
         `SELECT count(*)::int AS entries FROM volunteer_contest_entry WHERE contest_id = $1 AND volunteer_id = $2`, [contestId, volunteerId],
       );
       if (entries >= C.maxEntriesPerVolunteer) {
         throw DomainError.conflict(`At most ${C.maxEntriesPerVolunteer} entries per contest`, 'TOO_MANY_ENTRIES', { max: C.maxEntriesPerVolunteer });
       }
-      const [{ id }] = await manager.query(
+      const { id } = await queryOne<{ id: string }>(manager,
         `INSERT INTO volunteer_contest_entry (contest_id, volunteer_id, title, description, entrant_name, school_id)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
         [contestId, volunteerId, title, description, entrantName, input.schoolId ?? null],
       );
-      return id as string;
+      return id;
     });
     return (await this.entriesByIds([id]))[0];
   }
@@ -143,7 +144,7 @@ export class VolunteerContestService {
         `SELECT t.rank, t.award_count AS "awardCount",
                 (SELECT count(*)::int FROM volunteer_contest_entry e WHERE e.contest_id = t.contest_id AND e.award_rank = t.rank) AS awarded
            FROM volunteer_contest_tier t WHERE t.contest_id = $1 AND t.tier = $2`,
-        [entry.contestId, (tierName ?? '').trim()],
+        [entry.contestId, tierName.trim()],
       );
       if (!tier) throw DomainError.badInput('The contest has no such award tier', 'UNKNOWN_TIER', { tier: tierName });
       if (tier.awarded >= tier.awardCount) {
@@ -210,7 +211,7 @@ export class VolunteerContestService {
   }
 
   async entriesByIds(ids: readonly string[]): Promise<EntryRow[]> {
-    return this.dataSource.query(`SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_FROM} WHERE e.id = ANY($1::uuid[])`, [ids]);
+    return queryRows<EntryRow>(this.dataSource, `SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_FROM} WHERE e.id = ANY($1::uuid[])`, [ids]);
   }
 
   /**

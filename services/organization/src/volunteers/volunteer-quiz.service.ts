@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Permission, hasPermission, isWithinScope, requireWithinScope, type Caller } from '#libs/auth';
-import { SqlParams, queryFirst, queryRows } from '#libs/database';
+import { SqlParams, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { QUIZ_RULES as Q, VOLUNTEER_RULES as R } from './volunteer-enums.js';
@@ -47,14 +47,14 @@ export class VolunteerQuizService {
     if (input.closesAt.getTime() - input.opensAt.getTime() > Q.maxOpenDays * 86400_000) {
       throw DomainError.badInput(`A quiz is open at most ${Q.maxOpenDays} days`, 'TOO_LONG', { maxDays: Q.maxOpenDays });
     }
-    const questions = input.questions ?? [];
+    const questions = input.questions;
     if (questions.length < Q.minQuestions || questions.length > Q.maxQuestions) {
       throw invalidQuestion(`A quiz has ${Q.minQuestions} to ${Q.maxQuestions} questions`, { questions: questions.length });
     }
     const cleaned = questions.map((question, index) => {
       const number = index + 1;
       const text = cleanText(question.text, `question ${number}`, Q.maxQuestionLength, 'INVALID_QUESTION');
-      const options = question.options ?? [];
+      const options = question.options;
       if (options.length < Q.minOptions || options.length > Q.maxOptions) {
         throw invalidQuestion(`Question ${number} needs ${Q.minOptions} to ${Q.maxOptions} options`, { number, options: options.length });
       }
@@ -66,7 +66,7 @@ export class VolunteerQuizService {
       return { number, text, options: cleanOptions, correctOption: question.correctOption };
     });
     await this.requireUnitInScope(caller, input.orgUnitId, true);
-    const [{ id }]: { id: string }[] = await this.dataSource.query(
+    const { id } = await queryOne<{ id: string }>(this.dataSource,
       `WITH quiz AS (
          INSERT INTO volunteer_quiz (campaign, title, description, org_unit_id, opens_at, closes_at, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id),
@@ -102,7 +102,7 @@ export class VolunteerQuizService {
       if (now.getTime() >= new Date(quiz.closesAt).getTime()) {
         throw DomainError.badInput('The quiz has closed', 'QUIZ_CLOSED', { closesAt: new Date(quiz.closesAt).toISOString() });
       }
-      const [existing] = await manager.query(`SELECT id FROM volunteer_quiz_answer WHERE quiz_id = $1 AND volunteer_id = $2`, [quizId, volunteerId]);
+      const existing = await queryFirst<{ id: string }>(manager, `SELECT id FROM volunteer_quiz_answer WHERE quiz_id = $1 AND volunteer_id = $2`, [quizId, volunteerId]);
       if (existing) throw alreadyAnswered();
       if (choices.length !== quiz.optionCounts.length) {
         throw DomainError.badInput(`Answer each of the ${quiz.optionCounts.length} questions once`, 'INVALID_ANSWERS', {
@@ -171,7 +171,7 @@ export class VolunteerQuizService {
   }
 
   async answersByIds(ids: readonly string[]): Promise<QuizAnswerRow[]> {
-    return this.dataSource.query(`SELECT ${ANSWER_COLUMNS} FROM ${ANSWER_FROM} WHERE x.id = ANY($1::uuid[])`, [ids]);
+    return queryRows<QuizAnswerRow>(this.dataSource, `SELECT ${ANSWER_COLUMNS} FROM ${ANSWER_FROM} WHERE x.id = ANY($1::uuid[])`, [ids]);
   }
 
   /** The caller's own answers to these quizzes (null where they have none), one query for a page of quizzes. */
@@ -199,7 +199,7 @@ export class VolunteerQuizService {
   }
 
   private async requireUnitInScope(caller: Caller, orgUnitId: string, asInput: boolean): Promise<void> {
-    const [unit] = await this.dataSource.query(`SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [orgUnitId]);
+    const unit = await queryFirst<{ path: string[] }>(this.dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [orgUnitId]);
     if (!unit) {
       if (asInput) throw DomainError.badInput('orgUnitId is not a territory unit', 'UNKNOWN_ORG_UNIT', { orgUnitId });
       throw DomainError.notFound('OrgUnit', orgUnitId);
@@ -214,7 +214,7 @@ function alreadyAnswered(): DomainError {
 
 /** The caller's volunteer record: quizzes and contests are for registered volunteers, as activities are. */
 export async function volunteerIdOf(manager: EntityManager, caller: Caller): Promise<string> {
-  const [row] = await manager.query(`SELECT id FROM volunteer WHERE user_id = $1`, [caller.userId]);
+  const row = await queryFirst<{ id: string }>(manager, `SELECT id FROM volunteer WHERE user_id = $1`, [caller.userId]);
   if (!row) throw DomainError.badInput('Register as a volunteer first (registerVolunteer)', 'NOT_A_VOLUNTEER');
   return row.id;
 }
