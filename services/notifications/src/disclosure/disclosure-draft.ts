@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { monthStart } from '#libs/calendar';
+import { execute, queryFirst, queryOne, type SqlExecutor } from '#libs/database';
 import type { RuleSetRow } from '#libs/rule-sets';
 import type { NoticeRules } from '../notices/notice-rules.js';
 import { DIFFERENCES, DIFFERENCE_COUNTS, REFRESH_DRAFT, type DifferenceCounts } from './disclosure-sql.js';
 import { DisclosureAction, DisclosureState } from './disclosure-state.js';
-import { execute, queryFirst, queryOne, type SqlExecutor } from '#libs/database';
 
 /** The actor the audit log names for what notice generation does to a draft. */
 export const GENERATION_ACTOR = 'system:notice-generation';

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { monthStart } from '#libs/calendar';
+import { execute } from '#libs/database';
 import { applyInstitutionSnapshots } from '#libs/institutions';
 import {
   EventType, JobHandler, type EventEnvelope, type HouseholdGradesPublishedPayload, type InstitutionsChangedPayload, type JobProcessor,
@@ -9,7 +10,6 @@ import {
 } from '#libs/messaging';
 import { NoticeGenerator } from '../notices/notice-generator.js';
 import { gradeCopiesPurged } from '../retention/retention-sql.js';
-import { execute } from '#libs/database';
 
 /**
  * Keeps a month's grades: one graded_household row per household, one graded_resident row per resident living there.

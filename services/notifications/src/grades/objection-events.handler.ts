@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { monthStart } from '#libs/calendar';
+import { execute } from '#libs/database';
 import {
   EventType, JobHandler, type EventEnvelope, type GradeObjectionDecidedPayload, type JobProcessor, type ObjectionWindowClosedPayload,
 } from '#libs/messaging';
 import { NoticeGenerator } from '../notices/notice-generator.js';
-import { execute } from '#libs/database';
 
 /**
  * households closed a month's objection window: the month's notices leave, except those about households whose

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { signCaller } from '#libs/auth';
-import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
 import { execute, queryRows } from '#libs/database';
+import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
 
 /** The user id notifications signs its internal requests to households with. */
 export const NOTIFICATIONS_CALLER = 'system:notifications';

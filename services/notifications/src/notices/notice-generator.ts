@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { addMonths, monthStart, shanghaiDate } from '#libs/calendar';
+import { execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import type { RuleSetRow } from '#libs/rule-sets';
 import { prepareDisclosureDraft } from '../disclosure/disclosure-draft.js';
 import { announceWithdrawals } from '../webhooks/webhook-fan-out.js';
@@ -11,7 +12,6 @@ import { NoticeAddressees } from './notice-addressees.js';
 import {
   CLEAR_HELD_NOTICES, GENERATE_NOTICES, NOTICE_WORDS, RECORD_HELD_NOTICES, WITHDRAW_UNEARNED_NOTICES, candidatesSql, dateInWords, monthInWords,
 } from './notice-sql.js';
-import { execute, queryFirst, queryOne, queryRows } from '#libs/database';
 
 export interface GeneratedNotices {
   notices: number;

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { monthStart } from '#libs/calendar';
-import { fanOutNotices } from '../webhooks/webhook-fan-out.js';
 import { queryOne } from '#libs/database';
+import { fanOutNotices } from '../webhooks/webhook-fan-out.js';
 
 /**
  * Releases a district-month's notices to their institutions (of `householdIds`, or all): the notices in force not yet

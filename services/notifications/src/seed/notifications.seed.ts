@@ -1,6 +1,6 @@
 import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
-import type { DemoData } from '#libs/platform';
 import { execute, queryOne } from '#libs/database';
+import type { DemoData } from '#libs/platform';
 
 /**
  * Notifications' demo data is the district's own notice rules; templates and the default rules arrive with its

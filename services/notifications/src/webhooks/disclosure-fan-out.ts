@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { DELIVER_MESSAGES, type FannedOut } from './webhook-fan-out.js';
 import { execute, queryOne } from '#libs/database';
+import { DELIVER_MESSAGES, type FannedOut } from './webhook-fan-out.js';
 
 /**
  * The `messages` CTE of a disclosure's fan-out: one thin message of `type` (id and month) per institution of `source`

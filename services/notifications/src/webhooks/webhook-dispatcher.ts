@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { execute, queryRows } from '#libs/database';
 import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
 import { afterAttempt, verdictOf, type DeliveryState } from './delivery-schedule.js';
 import { disableEndpoints, refreshNoticeStates } from './notice-delivery-state.js';
@@ -10,7 +11,6 @@ import { parseWebhookUrl, resolveWebhookTarget, WebhookUrlError } from './url-po
 import { postWebhook, type WebhookResponse } from './webhook-http.js';
 import { WEBHOOK_SETTINGS, type WebhookSettings } from './webhook-settings.js';
 import { webhookHeaders } from './webhook-signature.js';
-import { execute, queryRows } from '#libs/database';
 
 const IDLE_POLL_MS = 500;
 const ERROR_PAUSE_MS = 5_000;

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { addDays } from '#libs/calendar';
+import { execute, queryOne } from '#libs/database';
 import { DUTY_RULES_SQL, DutyCadence, DutyPeriodStatus, LIAISON_RULES_SQL, quarterStart, type DutyKind } from './duty-kinds.js';
-import { execute } from '#libs/database';
 
 /**
  * Serialises closing periods with recording logs: recorders take it shared, the check exclusively. So a log either
@@ -83,7 +83,7 @@ export async function closeDutyPeriods(
 async function closePeriods(
   manager: EntityManager, cadence: DutyCadence, start: string, end: string, checkedAt: Date, duties: DutyKind[] | null = null,
 ): Promise<{ periods: number; escalations: number }> {
-  const [{ count: liaisonPeriods }] = await manager.query(
+  const { count: liaisonPeriods } = await queryOne<{ count: number }>(manager,
     `WITH closed AS (
        INSERT INTO duty_period (party_member_id, leader_id, party_org_id, duty, cadence, period_start, period_end, status, logs_count, checked_at)
        SELECT ld.party_member_id, ll.leader_id, o.id, liaison_rule.duty, liaison_rule.cadence, $1::date, $2::date,
@@ -100,7 +100,7 @@ async function closePeriods(
      SELECT count(*)::int AS count FROM closed`,
     [start, end, cadence, checkedAt, duties],
   );
-  const [{ count: postPeriods }] = await manager.query(
+  const { count: postPeriods } = await queryOne<{ count: number }>(manager,
     `WITH closed AS (
        INSERT INTO duty_period (party_member_id, party_org_id, duty, cadence, period_start, period_end, status, logs_count, checked_at)
        SELECT p.party_member_id, p.party_org_id, duty_rule.duty, duty_rule.cadence, $1::date, $2::date,
@@ -116,7 +116,7 @@ async function closePeriods(
      SELECT count(*)::int AS count FROM closed`,
     [start, end, cadence, checkedAt, duties],
   );
-  const [{ count: escalations }] = await manager.query(
+  const { count: escalations } = await queryOne<{ count: number }>(manager,
     `WITH escalated AS (
        INSERT INTO duty_escalation (duty_period_id, escalated_to_party_org_id, repeated, created_at)
        SELECT d.id, o.parent_id,

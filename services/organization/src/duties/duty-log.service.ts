@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Permission, hasPermission, type Caller } from '#libs/auth';
 import { shanghaiDate } from '#libs/calendar';
+import { execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError, ErrorCode } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { DUTY_CHECK_LOCK, applyLateLog } from './duty-check-sql.js';
@@ -11,7 +12,6 @@ import { normalizeNote, requirePerformable } from './duty-log-rules.js';
 import type { RecordDutyLogInput } from './duty.inputs.js';
 import { DutyLog, type DutyLogRow } from './duty.models.js';
 import { visibleOrgCondition } from './duty-scope.js';
-import { execute, queryFirst } from '#libs/database';
 
 const LOG_COLUMNS = `l.id, l.party_member_id AS "partyMemberId", l.party_org_id AS "partyOrgId", o.name AS "partyOrgName", l.duty,
   l.performed_at AS "performedAt", l.performed_on AS "performedOn", l.org_unit_id AS "orgUnitId", l.institution_id AS "institutionId",
@@ -68,8 +68,8 @@ export class DutyLogService {
     const { id } = await this.idempotency.run(caller, input.idempotencyKey, 'recordDutyLog', request, async (manager) => {
       // Shared with other recorders, exclusive with the daily check (see DUTY_CHECK_LOCK).
       await execute(manager, `SELECT pg_advisory_xact_lock_shared($1)`, [DUTY_CHECK_LOCK]);
-      const posts: Post[] = rule.post === 'STREET_LIAISON'
-        ? await manager.query(
+      const posts = rule.post === 'STREET_LIAISON'
+        ? await queryRows<Post>(manager,
           // The leader's liaisons that day; the visits are kept on the street's committee.
           `SELECT m.id AS "memberId", o.id AS "partyOrgId", ll.street_id AS "orgUnitId", NULL::uuid AS "institutionId", ld.id AS "leaderId"
              FROM party_member m
@@ -80,7 +80,7 @@ export class DutyLogService {
             ORDER BY ll.street_id`,
           [caller.userId, performedOn],
         )
-        : await manager.query(
+        : await queryRows<Post>(manager,
           `SELECT m.id AS "memberId", o.id AS "partyOrgId", o.org_unit_id AS "orgUnitId", o.institution_id AS "institutionId", NULL::uuid AS "leaderId"
              FROM party_member m
              JOIN party_org_position p ON p.party_member_id = m.id AND p.position = 'SECRETARY'
@@ -104,13 +104,13 @@ export class DutyLogService {
       if (!post.partyOrgId) {
         throw DomainError.badInput('The street has no street committee to keep its liaison visits', 'NO_STREET_COMMITTEE', { streetId: post.orgUnitId });
       }
-      const [{ id }] = await manager.query(
+      const { id } = await queryOne<{ id: string }>(manager,
         `INSERT INTO duty_log (party_member_id, party_org_id, duty, performed_at, org_unit_id, institution_id, leader_id, note, recorded_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
         [post.memberId, post.partyOrgId, input.duty, input.performedAt, input.orgUnitId ?? null, input.institutionId ?? null, post.leaderId, note, caller.userId],
       );
       await applyLateLog(manager, post.partyOrgId, input.duty, performedOn, now);
-      return { id: id as string };
+      return { id };
     });
     return this.get(caller, id);
   }

@@ -46,7 +46,7 @@ export class DutyReportService {
       this.dataSource,
       args,
       { select: PERIOD_COLUMNS, from: PERIOD_FROM, where, params, orderBy: ['d.period_start', 'd.id'], keyOf: (row) => [row.periodStart, row.id], descending: true },
-      (rows) => rows.map(DutyPeriod.from),
+      (rows) => rows.map((row) => DutyPeriod.from(row)),
     );
   }
 
@@ -78,7 +78,7 @@ export class DutyReportService {
         keyOf: (row) => [row.createdAtKey, row.escalationId],
         descending: true,
       },
-      (rows) => rows.map(DutyEscalation.from),
+      (rows) => rows.map((row) => DutyEscalation.from(row)),
     );
   }
 
@@ -147,8 +147,8 @@ export class DutyReportService {
     const month = parseMonth(monthArg);
     const member = await queryFirst<{ id: string }>(this.dataSource, `SELECT id FROM party_member WHERE user_id = $1`, [caller.userId]);
     if (!member) throw DomainError.badInput('Your account is not a party member\'s', 'NOT_A_PARTY_MEMBER');
-    const rows: { partyOrgId: string; partyOrgName: string; duty: DutyKind; owed: number; met: number; missed: number; logs: number }[] =
-      await this.dataSource.query(
+    const rows =
+      await queryRows<{ partyOrgId: string; partyOrgName: string; duty: DutyKind; owed: number; met: number; missed: number; logs: number }>(this.dataSource,
         `WITH bounds AS (SELECT $2::date AS first, ($2::date + interval '1 month' - interval '1 day')::date AS last),
          held AS (
            SELECT p.party_org_id, o.name, duty_rule.duty, duty_rule.cadence, p.starts_on, p.ends_on

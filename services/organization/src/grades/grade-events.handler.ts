@@ -3,12 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { monthStart, parseMonth } from '#libs/calendar';
+import { queryRows } from '#libs/database';
 import {
   EventType, JobHandler, PermanentJobError, type EventEnvelope, type HouseholdGradesPublishedPayload, type JobProcessor,
   type MonthlyEvaluationCompletedPayload,
 } from '#libs/messaging';
 import { computeVanguardMonth, recomputeComputedMonths } from '../vanguard/vanguard-sql.js';
-import { queryRows } from '#libs/database';
 
 /**
  * Records the grade of every party member's household; idempotent, and a later correction wins. A grade that arrives

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { EventType, outboxInsertFrom } from '#libs/messaging';
 import { execute } from '#libs/database';
+import { EventType, outboxInsertFrom } from '#libs/messaging';
 
 /** Members or branches per `work-unit-branches.changed` event when announcing all of them. */
 const PER_EVENT = 500;

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { execute, queryOne, queryRows } from '#libs/database';
 import { planUnits, type DistrictPlan } from '#libs/demo-data';
 import { EventType, Outbox, type InstitutionsChangedPayload, type NewEvent, type TerritoryChangedPayload } from '#libs/messaging';
 import type { DemoData, DemoDataOptions } from '#libs/platform';
@@ -6,14 +7,13 @@ import { ANNOUNCE_ALL_WORK_UNIT_BRANCHES_SQL } from '../party/work-unit-branches
 import { seedPartyStructure } from './party-structure.seed.js';
 import { seedVolunteers } from './volunteers.seed.js';
 import { seedDuties } from './duties.seed.js';
-import { execute } from '#libs/database';
 
 /** Units per `territory.changed` event when announcing a whole seeded tree. */
 const UNITS_PER_EVENT = 500;
 
 export const organizationDemoData: DemoData = {
   async isEmpty(dataSource) {
-    const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM org_unit`);
+    const { count } = await queryOne<{ count: number }>(dataSource, `SELECT count(*)::int AS count FROM org_unit`);
     return count === 0;
   },
 
@@ -24,7 +24,7 @@ export const organizationDemoData: DemoData = {
   async seed(dataSource: DataSource, plan: DistrictPlan, options: DemoDataOptions) {
     const units = planUnits(plan);
     await dataSource.transaction(async (manager) => {
-      const inserted: TerritoryChangedPayload['units'] = await manager.query(
+      const inserted = await queryRows<TerritoryChangedPayload['units'][number]>(manager,
         `INSERT INTO org_unit (id, kind, code, name, parent_id, path, version)
          SELECT id, kind, code, name, "parentId", path, 1
            FROM jsonb_to_recordset($1::jsonb)
@@ -32,7 +32,7 @@ export const organizationDemoData: DemoData = {
          RETURNING id, parent_id AS "parentId", kind, code, name, path::text[] AS path, version`,
         [JSON.stringify(units)],
       );
-      const institutions: InstitutionsChangedPayload['institutions'] = await manager.query(
+      const institutions = await queryRows<InstitutionsChangedPayload['institutions'][number]>(manager,
         `INSERT INTO institution (id, kind, name, credit_code, org_unit_id)
          SELECT id, kind, name, "creditCode", "orgUnitId"
            FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, kind text, name text, "creditCode" text, "orgUnitId" uuid)

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { execute, queryOne } from '#libs/database';
 import { LEADER_TITLES, demoPartyMembersSql, demoPersonNameSql, planHouseholds, type DistrictPlan } from '#libs/demo-data';
-import { execute } from '#libs/database';
 
 /** A deterministic number in [0, 1e6) from text, in SQL. */
 const hash = (text: string) => `(abs(hashtext(${text})) % 1000000)`;
@@ -39,7 +39,7 @@ export async function seedPartyStructure(dataSource: DataSource, plan: DistrictP
     await seedSecretaries(manager);
     const registrations = await seedRegistrations(manager);
     const leaders = await seedLeaders(manager, plan);
-    const [{ orgs, members }] = await manager.query(
+    const { orgs, members } = await queryOne<{ orgs: number; members: number }>(manager,
       `SELECT (SELECT count(*)::int FROM party_org) AS orgs, (SELECT count(*)::int FROM party_member) AS members`);
     return { orgs, members, registrations, leaders };
   });
@@ -83,8 +83,8 @@ async function seedOrgs(manager: EntityManager): Promise<void> {
     `INSERT INTO party_org (id, kind, name, parent_id, path, org_unit_id)
      SELECT ${district}, 'DISTRICT_COMMITTEE', '中共宁波市' || u.name || '委员会', NULL, ARRAY[${district}], u.id FROM org_unit u WHERE u.kind = 'DISTRICT'`);
   // Children in order, each from its parent row: streets and departments, communities, then branches.
-  const under = async (kind: string, sql: string) =>
-    manager.query(
+  const under = (kind: string, sql: string) =>
+    execute(manager,
       `INSERT INTO party_org (id, kind, name, parent_id, path, org_unit_id, institution_id)
        SELECT x.id, '${kind}', x.name, p.id, p.path || x.id, x.org_unit_id, x.institution_id FROM (${sql}) x JOIN party_org p ON p.id = x.parent_id`);
   await under('STREET_COMMITTEE', `
@@ -166,7 +166,7 @@ async function seedSecretaries(manager: EntityManager): Promise<void> {
 async function seedRegistrations(manager: EntityManager): Promise<number> {
   // Work unit: the employer's branch (9 in 10 registered). Community: the compound's branch, or for one in five the
   // community's (19 in 20). Five in six registrations are confirmed; the rest await their branch.
-  const [{ count }] = await manager.query(
+  const { count } = await queryOne<{ count: number }>(manager,
     `WITH wanted AS (
        SELECT m.id AS member, b.id AS branch, 'WORK_UNIT' AS kind
          FROM party_member m JOIN party_org b ON b.kind = 'WORK_UNIT_BRANCH' AND b.institution_id = m.institution_id

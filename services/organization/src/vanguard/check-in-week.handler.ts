@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { queryRows } from '#libs/database';
 import { EventType, JobHandler, type EventEnvelope, type JobProcessor, type PartyMemberCheckInsSummarisedPayload } from '#libs/messaging';
 import { recomputeComputedMonths } from './vanguard-sql.js';
-import { queryRows } from '#libs/database';
 
 /**
  * Keeps each party member's photo check-ins per week (member_check_in_week) from households' summaries: idempotent,

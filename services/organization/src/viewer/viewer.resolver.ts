@@ -2,11 +2,11 @@ import { Context, Field, ID, ObjectType, Query, ResolveField, Resolver, register
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ROLE_LABEL_ZH, Role, type Caller } from '#libs/auth';
+import { queryFirst } from '#libs/database';
 import { CurrentCaller, type RequestContext } from '#libs/platform';
 import { orgUnitLoader } from '../territory/org-unit.loader.js';
 import { OrgUnit } from '../territory/org-unit.model.js';
 import { OrgUnitService } from '../territory/org-unit.service.js';
-import { queryFirst } from '#libs/database';
 
 registerEnumType(Role, {
   name: 'Role',
