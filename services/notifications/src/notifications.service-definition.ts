@@ -23,7 +23,6 @@ import { AddObjectionHolds1796000000501 } from './database/migrations/1796000000
 import { AddDisclosureOutlets1796000000600 } from './database/migrations/1796000000600-addDisclosureOutlets.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { notificationsDemoData } from './seed/notifications.seed.js';
-import { NoticeTemplateEntity } from './templates/notice-template.entity.js';
 import { TemplatesModule } from './templates/templates.module.js';
 import { CreateWebhooks1796000000404 } from './database/migrations/1796000000404-createWebhooks.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
@@ -44,7 +43,8 @@ export const notificationsService: ServiceDefinition = {
   policies: notificationsPolicies,
   name: ServiceName.Notifications,
   defaultPort: DEFAULT_PORTS[ServiceName.Notifications],
-  entities: [NoticeTemplateEntity],
+  // Every table is read and written with SQL (typed rows at each statement), so TypeORM maps no entity.
+  entities: [],
   migrations: [
     CreateOutboxAndInbox1796000000000,
     CreateTerritoryReplica1796000000001,

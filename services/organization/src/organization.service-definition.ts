@@ -21,10 +21,8 @@ import { AddLeaderDuties1796000000910 } from './database/migrations/179600000091
 import { ReservePartyMemberLogins1796000000920 } from './database/migrations/1796000000920-reservePartyMemberLogins.js';
 import { AnnounceBranchSecretaryMembers1796000000950 } from './database/migrations/1796000000950-announceBranchSecretaryMembers.js';
 import { GradesModule } from './grades/grades.module.js';
-import { InstitutionEntity } from './institutions/institution.entity.js';
 import { InstitutionsModule } from './institutions/institutions.module.js';
 import { organizationDemoData } from './seed/organization.seed.js';
-import { OrgUnitEntity } from './territory/org-unit.entity.js';
 import { TerritoryModule } from './territory/territory.module.js';
 import { ViewerModule } from './viewer/viewer.module.js';
 import { VolunteersModule } from './volunteers/volunteers.module.js';
@@ -52,7 +50,8 @@ export const organizationService: ServiceDefinition = {
   policies: organizationPolicies,
   name: ServiceName.Organization,
   defaultPort: DEFAULT_PORTS[ServiceName.Organization],
-  entities: [OrgUnitEntity, InstitutionEntity],
+  // Every table is read and written with SQL (typed rows at each statement), so TypeORM maps no entity.
+  entities: [],
   migrations: [
     CreateOutboxAndInbox1796000000000, CreatePersonalDataAccess1796000000002, CreateIdempotencyRecord1796000000003, CreateTerritory1796000000100, CreateInstitution1796000000101, CreateMemberHouseholdGrade1796000000102,
     VersionInstitutions1796000000103, CreatePartyStructure1796000000104,

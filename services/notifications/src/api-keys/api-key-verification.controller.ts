@@ -20,7 +20,7 @@ export class ApiKeyVerificationController {
 
   @Post('verify')
   @HttpCode(200)
-  async verify(@Req() request: Request, @Body() body: { key?: unknown }): Promise<ApiKeyVerdict> {
+  async verify(@Req() request: Request, @Body() body: { key?: unknown } | undefined): Promise<ApiKeyVerdict> {
     let signer: string;
     try {
       signer = (await verifyGatewayRoute(this.verifier, request)).userId;

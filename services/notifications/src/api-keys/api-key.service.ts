@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Permission, hasPermission, type Caller } from '#libs/auth';
-import { SqlParams } from '#libs/database';
+import { SqlParams, execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { ApiKeyAudit } from './api-key-audit.js';
@@ -35,7 +35,7 @@ export class ApiKeyService {
       throw DomainError.badInput(`overlapHours must be a whole number from 0 to ${MAX_ROTATION_OVERLAP_HOURS}`, 'INVALID_OVERLAP');
     }
     return this.dataSource.transaction(async (manager) => {
-      const [old]: (ApiKeyRow & { replacedBy: string | null; enrolmentId: string | null })[] = await manager.query(
+      const old = await queryFirst<ApiKeyRow & { replacedBy: string | null; enrolmentId: string | null }>(manager,
         `SELECT ${COLUMNS}, replaced_by AS "replacedBy", enrolment_id AS "enrolmentId" FROM institution_api_key WHERE id = $1 FOR UPDATE`,
         [id],
       );
@@ -44,12 +44,12 @@ export class ApiKeyService {
         throw DomainError.conflict('Only an active key that has not been rotated already can be rotated', 'API_KEY_NOT_ROTATABLE');
       }
       const issued = newApiKey();
-      const [row]: ApiKeyRow[] = await manager.query(
+      const row = await queryOne<ApiKeyRow>(manager,
         `INSERT INTO institution_api_key (institution_id, prefix, key_hash, label, created_by, enrolment_id, issued_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
         [old.institutionId, issued.prefix, issued.hash, old.label, caller.userId, old.enrolmentId, old.issuedBy],
       );
-      await manager.query(
+      await execute(manager,
         `UPDATE institution_api_key SET expires_at = now() + make_interval(hours => $2), replaced_by = $3 WHERE id = $1`,
         [id, overlapHours, row.id],
       );
@@ -68,10 +68,10 @@ export class ApiKeyService {
    */
   async revoke(caller: Caller, id: string, cascade = true): Promise<InstitutionApiKey> {
     return this.dataSource.transaction(async (manager) => {
-      const [existing]: ApiKeyRow[] = await manager.query(`SELECT ${COLUMNS} FROM institution_api_key WHERE id = $1 FOR UPDATE`, [id]);
+      const existing = await queryFirst<ApiKeyRow>(manager, `SELECT ${COLUMNS} FROM institution_api_key WHERE id = $1 FOR UPDATE`, [id]);
       if (!existing || !this.mayManage(caller, existing.institutionId)) throw DomainError.notFound('InstitutionApiKey', id);
       if (existing.revokedAt) throw DomainError.conflict('This key was revoked already', 'API_KEY_REVOKED');
-      const revoked: (ApiKeyRow & { enrolmentId: string | null })[] = await manager.query(
+      const revoked = await queryRows<ApiKeyRow & { enrolmentId: string | null }>(manager,
         `WITH RECURSIVE chain AS (
            SELECT id, replaced_by FROM institution_api_key WHERE id = $1
            UNION
@@ -113,7 +113,7 @@ export class ApiKeyService {
   async verify(key: string): Promise<ApiKeyVerdict> {
     const prefix = apiKeyPrefix(key);
     if (!prefix) return { ok: false, reason: 'MALFORMED_API_KEY' };
-    const [row]: { id: string; institutionId: string; keyHash: Buffer; revoked: boolean; expired: boolean }[] = await this.dataSource.query(
+    const row = await queryFirst<{ id: string; institutionId: string; keyHash: Buffer; revoked: boolean; expired: boolean }>(this.dataSource,
       `SELECT id, institution_id AS "institutionId", key_hash AS "keyHash", revoked_at IS NOT NULL AS revoked,
               coalesce(expires_at <= now(), false) AS expired
          FROM institution_api_key WHERE prefix = $1`,
@@ -122,7 +122,7 @@ export class ApiKeyService {
     if (!row || !apiKeyMatches(key, row.keyHash)) return { ok: false, reason: 'UNKNOWN_API_KEY' };
     if (row.revoked) return { ok: false, reason: 'API_KEY_REVOKED' };
     if (row.expired) return { ok: false, reason: 'API_KEY_EXPIRED' };
-    await this.dataSource.query(
+    await execute(this.dataSource,
       `UPDATE institution_api_key SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
       [row.id],
     );

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Caller } from '#libs/auth';
-import { SqlParams } from '#libs/database';
+import { SqlParams, execute, queryFirst, queryOne } from '#libs/database';
 import { DomainError, ErrorCode } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { PersonalDataAudit, maskNameSql } from '#libs/privacy';
@@ -64,11 +64,11 @@ export class InstitutionEnrolmentService {
     if (!Number.isInteger(hours) || hours < 1 || hours > MAX_ENROLMENT_HOURS) {
       throw DomainError.badInput(`expiresInHours must be a whole number from 1 to ${MAX_ENROLMENT_HOURS}`, 'INVALID_EXPIRY');
     }
-    const [institution] = await this.dataSource.query(`SELECT 1 FROM institution_copy WHERE id = $1`, [input.institutionId]);
+    const institution = await queryFirst<{ id: string }>(this.dataSource, `SELECT id FROM institution_copy WHERE id = $1`, [input.institutionId]);
     if (!institution) throw DomainError.notFound('Institution', input.institutionId);
     const { code, hash } = newEnrolmentCode();
     const id: string = await this.dataSource.transaction(async (manager) => {
-      const [row]: { id: string }[] = await manager.query(
+      const row = await queryOne<{ id: string }>(manager,
         `INSERT INTO institution_enrolment (institution_id, code_hash, label, contact_name, contact_phone, issued_by, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(hours => $7)) RETURNING id`,
         [input.institutionId, hash, label, contactName, contactPhone, caller.userId, hours],
@@ -85,7 +85,7 @@ export class InstitutionEnrolmentService {
   /** Closes an open (or expired) enrolment so its code can never be redeemed, and erases the contact. */
   async cancel(caller: Caller, id: string): Promise<InstitutionEnrolment> {
     await this.dataSource.transaction(async (manager) => {
-      const [row]: { institutionId: string; issuedBy: string }[] = await manager.query(
+      const row = await queryFirst<{ institutionId: string; issuedBy: string }>(manager,
         `WITH cancelled AS (
            UPDATE institution_enrolment SET cancelled_at = now(), cancelled_by = $2, contact_name = NULL, contact_phone = NULL
             WHERE id = $1 AND cancelled_at IS NULL AND redeemed_at IS NULL RETURNING institution_id, issued_by
@@ -93,7 +93,7 @@ export class InstitutionEnrolmentService {
         [id, caller.userId],
       );
       if (!row) {
-        const [existing] = await manager.query(`SELECT 1 FROM institution_enrolment WHERE id = $1`, [id]);
+        const existing = await queryFirst<{ id: string }>(manager, `SELECT id FROM institution_enrolment WHERE id = $1`, [id]);
         if (!existing) throw DomainError.notFound('InstitutionEnrolment', id);
         throw DomainError.conflict('This enrolment was redeemed or cancelled already', 'ENROLMENT_CLOSED');
       }
@@ -107,7 +107,7 @@ export class InstitutionEnrolmentService {
 
   async get(caller: Caller, id: string): Promise<InstitutionEnrolment> {
     const unmasked = this.personalData.mayRead(caller);
-    const [row]: EnrolmentRow[] = await this.dataSource.query(`SELECT ${enrolmentColumns(unmasked)} FROM institution_enrolment e WHERE e.id = $1`, [id]);
+    const row = await queryFirst<EnrolmentRow>(this.dataSource, `SELECT ${enrolmentColumns(unmasked)} FROM institution_enrolment e WHERE e.id = $1`, [id]);
     if (!row) throw DomainError.notFound('InstitutionEnrolment', id);
     if (unmasked && row.contactName !== null) await this.personalData.recordRead(caller, 'InstitutionEnrolment', [row.id]);
     return InstitutionEnrolment.from(row);
@@ -129,7 +129,7 @@ export class InstitutionEnrolmentService {
       },
       async (rows) => {
         if (unmasked) await this.personalData.recordRead(caller, 'InstitutionEnrolment', rows.filter((row) => row.contactName !== null).map((row) => row.id));
-        return rows.map(InstitutionEnrolment.from);
+        return rows.map((row) => InstitutionEnrolment.from(row));
       },
     );
   }
@@ -143,7 +143,7 @@ export class InstitutionEnrolmentService {
     const hash = enrolmentCodeHash(code);
     if (!hash) throw DomainError.badInput('code is not an enrolment code (wse_ and 32 letters and digits)', 'MALFORMED_ENROLMENT_CODE');
     return this.dataSource.transaction(async (manager) => {
-      const [enrolment]: (EnrolmentRow & { state: InstitutionEnrolmentState })[] = await manager.query(
+      const enrolment = await queryFirst<EnrolmentRow & { state: InstitutionEnrolmentState }>(manager,
         `SELECT ${enrolmentColumns(true)} FROM institution_enrolment e WHERE e.code_hash = $1 FOR UPDATE`,
         [hash],
       );
@@ -159,12 +159,12 @@ export class InstitutionEnrolmentService {
       }
       const actor = `enrolment:${enrolment.id}`;
       const issued = newApiKey();
-      const [key]: ApiKeyRow[] = await manager.query(
+      const key = await queryOne<ApiKeyRow>(manager,
         `INSERT INTO institution_api_key (institution_id, prefix, key_hash, label, created_by, enrolment_id, issued_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${KEY_COLUMNS}`,
         [enrolment.institutionId, issued.prefix, issued.hash, enrolment.label, actor, enrolment.id, enrolment.issuedBy],
       );
-      await manager.query(
+      await execute(manager,
         `UPDATE institution_enrolment SET redeemed_at = now(), api_key_id = $2, contact_name = NULL, contact_phone = NULL WHERE id = $1`,
         [enrolment.id, key.id],
       );

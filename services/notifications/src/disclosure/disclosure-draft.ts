@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { monthStart } from '#libs/calendar';
+import { execute, queryFirst, queryOne, type SqlExecutor } from '#libs/database';
 import type { RuleSetRow } from '#libs/rule-sets';
 import type { NoticeRules } from '../notices/notice-rules.js';
-import { DIFFERENCES, DIFFERENCE_COUNTS, REFRESH_DRAFT } from './disclosure-sql.js';
+import { DIFFERENCES, DIFFERENCE_COUNTS, REFRESH_DRAFT, type DifferenceCounts } from './disclosure-sql.js';
 import { DisclosureAction, DisclosureState } from './disclosure-state.js';
 
 /** The actor the audit log names for what notice generation does to a draft. */
@@ -38,7 +39,7 @@ export async function prepareDisclosureDraft(
   householdIds: string[] | null,
 ): Promise<DraftChange> {
   const first = monthStart(month);
-  let [disclosure]: { id: string; state: DisclosureState }[] = await manager.query(
+  let disclosure = await queryFirst<{ id: string; state: DisclosureState }>(manager,
     `SELECT id, state FROM public_disclosure WHERE district_id = $1 AND month = $2 FOR UPDATE`,
     [districtId, first],
   );
@@ -46,7 +47,7 @@ export async function prepareDisclosureDraft(
   let created = false;
   if (!disclosure) {
     if (householdIds !== null) return unchanged;
-    [disclosure] = await manager.query(
+    disclosure = await queryOne<{ id: string; state: DisclosureState }>(manager,
       `INSERT INTO public_disclosure (district_id, month, rule_version, prepared_by) VALUES ($1, $2, $3, $4) RETURNING id, state`,
       [districtId, first, ruleSet.version, GENERATION_ACTOR],
     );
@@ -55,17 +56,17 @@ export async function prepareDisclosureDraft(
   const rules = JSON.stringify(ruleSet.rules);
 
   if (disclosure.state === DisclosureState.DRAFT) {
-    const [change]: Omit<DraftChange, 'disclosureId'>[] = await manager.query(REFRESH_DRAFT, [first, districtId, rules, householdIds, disclosure.id]);
+    const change = await queryOne<Omit<DraftChange, 'disclosureId'>>(manager, REFRESH_DRAFT, [first, districtId, rules, householdIds, disclosure.id]);
     const result = { disclosureId: disclosure.id, ...change };
     if (created) {
-      const [counts] = await manager.query(
+      const counts = await queryOne<{ praise: number; reminder: number }>(manager,
         `SELECT count(*) FILTER (WHERE kind = 'PRAISE')::int AS praise, count(*) FILTER (WHERE kind = 'REMINDER')::int AS reminder
            FROM public_disclosure_entry WHERE disclosure_id = $1`,
         [disclosure.id],
       );
       await appendEvent(manager, disclosure.id, DisclosureAction.PREPARED, `${counts.praise} praise, ${counts.reminder} reminder entries (notice rules v${ruleSet.version})`);
     } else if (change.added + change.changed + change.removed > 0) {
-      await manager.query(`UPDATE public_disclosure SET refreshed_at = now(), rule_version = $2 WHERE id = $1`, [disclosure.id, ruleSet.version]);
+      await execute(manager, `UPDATE public_disclosure SET refreshed_at = now(), rule_version = $2 WHERE id = $1`, [disclosure.id, ruleSet.version]);
       await appendEvent(
         manager,
         disclosure.id,
@@ -79,7 +80,7 @@ export async function prepareDisclosureDraft(
 
   if (disclosure.state === DisclosureState.WITHDRAWN || householdIds === null) return unchanged;
   // APPROVED or PUBLISHED: note the households whose correction would change it, once each.
-  const [noted]: { households: number; added: number; removed: number; changed: number }[] = await manager.query(
+  const noted = await queryOne<DifferenceCounts>(manager,
     `WITH diff AS (${DIFFERENCES}),
      noted AS (
        INSERT INTO public_disclosure_correction (disclosure_id, household_id) SELECT DISTINCT $5::uuid, household_id FROM diff
@@ -100,14 +101,14 @@ export async function prepareDisclosureDraft(
 }
 
 export async function appendEvent(
-  manager: Pick<EntityManager, 'query'>,
+  manager: SqlExecutor,
   disclosureId: string,
   action: DisclosureAction,
   note: string | null,
   actor = GENERATION_ACTOR,
   entryId: string | null = null,
 ): Promise<void> {
-  await manager.query(`INSERT INTO public_disclosure_event (disclosure_id, entry_id, action, actor, note) VALUES ($1, $2, $3, $4, $5)`, [
+  await execute(manager, `INSERT INTO public_disclosure_event (disclosure_id, entry_id, action, actor, note) VALUES ($1, $2, $3, $4, $5)`, [
     disclosureId,
     entryId,
     action,

@@ -70,6 +70,9 @@ SELECT coalesce(d.household_id, c.household_id) AS household_id, coalesce(d.comp
   FROM desired d FULL JOIN current c ON c.resident_id = d.resident_id
  WHERE c.resident_id IS NULL OR d.resident_id IS NULL OR (d.kind, d.grade) IS DISTINCT FROM (c.kind, c.grade)`;
 
+/** The row DIFFERENCE_COUNTS selects. */
+export interface DifferenceCounts { households: number; added: number; removed: number; changed: number }
+
 /** Counts of DIFFERENCES rows (wrapped around it as `diff`). */
 export const DIFFERENCE_COUNTS = `count(DISTINCT household_id)::int AS households,
   count(*) FILTER (WHERE difference = 'ADD')::int AS added, count(*) FILTER (WHERE difference = 'REMOVE')::int AS removed,

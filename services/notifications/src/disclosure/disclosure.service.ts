@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isWithinScope, type Caller } from '#libs/auth';
 import { monthStart, parseMonth, shanghaiDate } from '#libs/calendar';
-import { SqlParams } from '#libs/database';
+import { SqlParams, execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { Territory } from '#libs/territory';
@@ -12,7 +12,7 @@ import { NOTICE_WORDS, dateInWords, monthInWords } from '../notices/notice-sql.j
 import { gradeCopiesPurged } from '../retention/retention-sql.js';
 import { announceDisclosureWithdrawal, shareWithOutlets } from '../webhooks/disclosure-fan-out.js';
 import { appendEvent } from './disclosure-draft.js';
-import { DIFFERENCES, DIFFERENCE_COUNTS, PUBLISH } from './disclosure-sql.js';
+import { DIFFERENCES, DIFFERENCE_COUNTS, PUBLISH, type DifferenceCounts } from './disclosure-sql.js';
 import { DisclosureAction, DisclosureState } from './disclosure-state.js';
 import {
   PublicDisclosure, PublicDisclosureCounts, PublicDisclosureEntry, PublicDisclosureEvent, PublicDisclosurePendingDifference,
@@ -55,7 +55,7 @@ export class DisclosureService {
       this.dataSource,
       args,
       { select: COLUMNS, from: 'public_disclosure d', where, params, orderBy: ['d.month', 'd.id'], keyOf: (row) => [row.month + '-01', row.id], descending: true },
-      (rows) => rows.map(PublicDisclosure.from),
+      (rows) => rows.map((row) => PublicDisclosure.from(row)),
     );
   }
 
@@ -77,14 +77,14 @@ export class DisclosureService {
       disclosureIds,
       { select: ENTRY_COLUMNS, from: 'public_disclosure_entry e', groupBy: 'e.disclosure_id', where, params,
         orderBy: ['e.kind', 'e.place', 'e.id'], keyOf: (row) => [row.kind, row.place, row.id] },
-      (rows) => rows.map(PublicDisclosureEntry.from),
+      (rows) => rows.map((row) => PublicDisclosureEntry.from(row)),
     );
   }
 
   async counts(caller: Caller, disclosure: PublicDisclosure): Promise<PublicDisclosureCounts> {
     const params = new SqlParams();
     const where = [`e.disclosure_id = ${params.add(disclosure.id)}::uuid`, ...this.entryScope(caller, params)];
-    const [row] = await this.dataSource.query(
+    const row = await queryOne<{ praise: number; reminder: number; included: number; excluded: number }>(this.dataSource,
       `SELECT count(*) FILTER (WHERE e.excluded_at IS NULL AND e.kind = 'PRAISE')::int AS praise,
               count(*) FILTER (WHERE e.excluded_at IS NULL AND e.kind = 'REMINDER')::int AS reminder,
               count(*) FILTER (WHERE e.excluded_at IS NULL)::int AS included,
@@ -127,7 +127,7 @@ export class DisclosureService {
    * the month's grades are no longer kept.
    */
   async pendingDifference(caller: Caller, disclosure: PublicDisclosure): Promise<PublicDisclosurePendingDifference | null> {
-    const [{ households }]: { households: string[] }[] = await this.dataSource.query(
+    const { households } = await queryOne<{ households: string[] }>(this.dataSource,
       `SELECT coalesce(array_agg(household_id), '{}')::text[] AS households FROM public_disclosure_correction WHERE disclosure_id = $1`,
       [disclosure.id],
     );
@@ -139,7 +139,7 @@ export class DisclosureService {
     const params = new SqlParams();
     for (const value of [monthStart(disclosure.month), disclosure.districtId, JSON.stringify(ruleSet.rules), households, disclosure.id]) params.add(value);
     const scope = caller.orgUnitId ? `WHERE compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[${params.add(caller.orgUnitId)}::uuid])` : '';
-    const [row] = await this.dataSource.query(`WITH diff AS (${DIFFERENCES}) SELECT ${DIFFERENCE_COUNTS} FROM diff ${scope}`, params.values);
+    const row = await queryOne<DifferenceCounts>(this.dataSource, `WITH diff AS (${DIFFERENCES}) SELECT ${DIFFERENCE_COUNTS} FROM diff ${scope}`, params.values);
     if (row.households === 0) return null;
     return Object.assign(new PublicDisclosurePendingDifference(), {
       households: row.households,
@@ -153,7 +153,7 @@ export class DisclosureService {
   exclude(caller: Caller, entryId: string, reason: string): Promise<PublicDisclosureEntry> {
     const why = requiredText(reason, 'reason');
     return this.editEntry(caller, entryId, true, async (manager) => {
-      const [row]: DisclosureEntryRow[] = await manager.query(
+      const row = await queryOne<DisclosureEntryRow>(manager,
         `WITH e AS (
            UPDATE public_disclosure_entry SET excluded_at = now(), excluded_by = $2, exclusion_reason = $3, updated_at = now() WHERE id = $1 RETURNING *
          ) SELECT ${ENTRY_COLUMNS} FROM e`,
@@ -166,7 +166,7 @@ export class DisclosureService {
   /** Puts an excluded entry of a DRAFT back. */
   include(caller: Caller, entryId: string): Promise<PublicDisclosureEntry> {
     return this.editEntry(caller, entryId, false, async (manager) => {
-      const [row]: DisclosureEntryRow[] = await manager.query(
+      const row = await queryOne<DisclosureEntryRow>(manager,
         `WITH e AS (
            UPDATE public_disclosure_entry SET excluded_at = NULL, excluded_by = NULL, exclusion_reason = NULL, updated_at = now() WHERE id = $1 RETURNING *
          ) SELECT ${ENTRY_COLUMNS} FROM e`,
@@ -187,12 +187,12 @@ export class DisclosureService {
       if (disclosure.lastEditedBy === caller.userId) {
         throw DomainError.forbidden('You changed this draft last: someone else must approve it (four eyes)', 'FOUR_EYES');
       }
-      const [{ included }] = await manager.query(
+      const { included } = await queryOne<{ included: number }>(manager,
         `SELECT count(*)::int AS included FROM public_disclosure_entry WHERE disclosure_id = $1 AND excluded_at IS NULL`,
         [id],
       );
       if (included === 0) throw DomainError.conflict('This draft lists nobody: withdraw it instead', 'NOTHING_TO_DISCLOSE');
-      await manager.query(`UPDATE public_disclosure SET state = 'APPROVED', approved_by = $2, approved_at = now(), approval_note = $3 WHERE id = $1`, [
+      await execute(manager, `UPDATE public_disclosure SET state = 'APPROVED', approved_by = $2, approved_at = now(), approval_note = $3 WHERE id = $1`, [
         id,
         caller.userId,
         approvalNote,
@@ -208,7 +208,7 @@ export class DisclosureService {
   publish(caller: Caller, id: string, now = new Date()): Promise<PublicDisclosure> {
     return this.transition(caller, id, async (manager, disclosure) => {
       requireState(disclosure, DisclosureState.APPROVED, 'DISCLOSURE_NOT_APPROVED', 'Only an APPROVED disclosure can be published');
-      const published = await manager.query(PUBLISH, [id, caller.userId, monthInWords(disclosure.month), dateInWords(shanghaiDate(now)), NOTICE_WORDS]);
+      const published = await queryRows<{ id: string }>(manager, PUBLISH, [id, caller.userId, monthInWords(disclosure.month), dateInWords(shanghaiDate(now)), NOTICE_WORDS]);
       if (published.length === 0) throw DomainError.conflict('No PUBLIC_DISCLOSURE template is active', 'NO_ACTIVE_TEMPLATE');
       // In the same transaction: the media outlets get it (and their webhooks are due) exactly when it is published.
       await shareWithOutlets(manager, id, monthStart(disclosure.month));
@@ -226,7 +226,7 @@ export class DisclosureService {
       if (disclosure.state === DisclosureState.WITHDRAWN) {
         throw DomainError.conflict('This disclosure was withdrawn already', 'DISCLOSURE_WITHDRAWN', { state: disclosure.state });
       }
-      await manager.query(`UPDATE public_disclosure SET state = 'WITHDRAWN', withdrawn_by = $2, withdrawn_at = now(), withdrawal_reason = $3 WHERE id = $1`, [
+      await execute(manager, `UPDATE public_disclosure SET state = 'WITHDRAWN', withdrawn_by = $2, withdrawn_at = now(), withdrawal_reason = $3 WHERE id = $1`, [
         id,
         caller.userId,
         why,
@@ -250,7 +250,7 @@ export class DisclosureService {
       }
       const { action, note } = await change(manager, disclosure);
       await appendEvent(manager, id, action, note, caller.userId);
-      const [row]: DisclosureRow[] = await manager.query(`SELECT ${COLUMNS} FROM public_disclosure d WHERE d.id = $1`, [id]);
+      const row = await queryOne<DisclosureRow>(manager, `SELECT ${COLUMNS} FROM public_disclosure d WHERE d.id = $1`, [id]);
       return PublicDisclosure.from(row);
     });
   }
@@ -266,10 +266,11 @@ export class DisclosureService {
     change: (manager: EntityManager) => Promise<{ row: DisclosureEntryRow; action: DisclosureAction; note: string | null }>,
   ): Promise<PublicDisclosureEntry> {
     return this.dataSource.transaction(async (manager) => {
-      const [located]: { disclosureId: string }[] = await manager.query(`SELECT disclosure_id AS "disclosureId" FROM public_disclosure_entry WHERE id = $1`, [entryId]);
+      const located = await queryFirst<{ disclosureId: string }>(manager, `SELECT disclosure_id AS "disclosureId" FROM public_disclosure_entry WHERE id = $1`, [entryId]);
       if (!located) throw DomainError.notFound('PublicDisclosureEntry', entryId);
-      const [disclosure]: { state: DisclosureState }[] = await manager.query(`SELECT state FROM public_disclosure WHERE id = $1 FOR UPDATE`, [located.disclosureId]);
-      const [entry]: { excluded: boolean; compoundPath: string[] | null }[] = await manager.query(
+      // The entry's disclosure: a foreign key, so it exists.
+      const disclosure = await queryOne<{ state: DisclosureState }>(manager, `SELECT state FROM public_disclosure WHERE id = $1 FOR UPDATE`, [located.disclosureId]);
+      const entry = await queryFirst<{ excluded: boolean; compoundPath: string[] | null }>(manager,
         `SELECT e.excluded_at IS NOT NULL AS excluded, t.path::text[] AS "compoundPath"
            FROM public_disclosure_entry e LEFT JOIN territory_unit t ON t.id = e.compound_id WHERE e.id = $1 FOR UPDATE OF e`,
         [entryId],
@@ -286,7 +287,7 @@ export class DisclosureService {
           : DomainError.conflict('This entry is not excluded', 'ENTRY_NOT_EXCLUDED');
       }
       const { row, action, note } = await change(manager);
-      await manager.query(`UPDATE public_disclosure SET last_edited_by = $2, last_edited_at = now() WHERE id = $1`, [located.disclosureId, caller.userId]);
+      await execute(manager, `UPDATE public_disclosure SET last_edited_by = $2, last_edited_at = now() WHERE id = $1`, [located.disclosureId, caller.userId]);
       await appendEvent(manager, located.disclosureId, action, note, caller.userId, entryId);
       return PublicDisclosureEntry.from(row);
     });
@@ -294,7 +295,7 @@ export class DisclosureService {
 
   /** The disclosure, if its district is (or contains) the caller's territory; NOT_FOUND otherwise. */
   private async findVisible(manager: EntityManager, caller: Caller, id: string, lock: boolean): Promise<DisclosureRow> {
-    const [row]: DisclosureRow[] = await manager.query(`SELECT ${COLUMNS} FROM public_disclosure d WHERE d.id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id]);
+    const row = await queryFirst<DisclosureRow>(manager, `SELECT ${COLUMNS} FROM public_disclosure d WHERE d.id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id]);
     if (!row) throw DomainError.notFound('PublicDisclosure', id);
     if (caller.orgUnitId !== null) {
       const unit = await this.territory.find(caller.orgUnitId);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Caller } from '#libs/auth';
-import { SqlParams } from '#libs/database';
+import { SqlParams, execute, queryFirst, queryOne } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { requireInstitution } from '../notices/notice.service.js';
@@ -61,7 +61,7 @@ export class MediaDisclosureService {
       },
       async (rows) => {
         await this.markRead(institutionId, rows);
-        return rows.map(MediaDisclosure.from);
+        return rows.map((row) => MediaDisclosure.from(row));
       },
     );
   }
@@ -90,7 +90,7 @@ export class MediaDisclosureService {
       throw DomainError.badInput('publishedAt must not be in the future', 'INVALID_PUBLISHED_AT');
     }
     return this.dataSource.transaction(async (manager) => {
-      const [current]: MediaDisclosureRow[] = await manager.query(
+      const current = await queryFirst<MediaDisclosureRow>(manager,
         `SELECT ${MEDIA_COLUMNS} FROM ${MEDIA_FROM} WHERE o.disclosure_id = $1 AND o.institution_id = $2 FOR UPDATE OF o`,
         [id, institutionId],
       );
@@ -108,14 +108,14 @@ export class MediaDisclosureService {
           disclosurePublishedAt: current.disclosurePublishedAt.toISOString(),
         });
       }
-      await manager.query(
+      await execute(manager,
         `UPDATE disclosure_outlet
             SET acknowledged_at = now(), acknowledged_by = $3, published_at = $4, published_url = $5, published_placement = $6,
                 first_read_at = coalesce(first_read_at, now())
           WHERE disclosure_id = $1 AND institution_id = $2`,
         [id, institutionId, caller.userId, publishedAt, url, placement],
       );
-      const [row]: MediaDisclosureRow[] = await manager.query(`SELECT ${MEDIA_COLUMNS} FROM ${MEDIA_FROM} WHERE o.disclosure_id = $1 AND o.institution_id = $2`, [
+      const row = await queryOne<MediaDisclosureRow>(manager, `SELECT ${MEDIA_COLUMNS} FROM ${MEDIA_FROM} WHERE o.disclosure_id = $1 AND o.institution_id = $2`, [
         id,
         institutionId,
       ]);
@@ -141,12 +141,12 @@ export class MediaDisclosureService {
         orderBy: ['o.institution_id'],
         keyOf: (row) => [row.institutionId],
       },
-      (rows) => rows.map(DisclosureOutlet.from),
+      (rows) => rows.map((row) => DisclosureOutlet.from(row)),
     );
   }
 
   private async find(institutionId: string, id: string): Promise<MediaDisclosureRow> {
-    const [row]: MediaDisclosureRow[] = await this.dataSource.query(
+    const row = await queryFirst<MediaDisclosureRow>(this.dataSource,
       `SELECT ${MEDIA_COLUMNS} FROM ${MEDIA_FROM} WHERE o.disclosure_id = $1 AND o.institution_id = $2`,
       [id, institutionId],
     );
@@ -161,7 +161,7 @@ export class MediaDisclosureService {
   private async markRead(institutionId: string, rows: MediaDisclosureRow[]): Promise<void> {
     const fresh = rows.filter((row) => row.firstReadAt === null && row.state === DisclosureState.PUBLISHED);
     if (fresh.length === 0) return;
-    await this.dataSource.query(
+    await execute(this.dataSource,
       `UPDATE disclosure_outlet SET first_read_at = now() WHERE institution_id = $1 AND disclosure_id = ANY($2::uuid[]) AND first_read_at IS NULL`,
       [institutionId, fresh.map((row) => row.disclosureId)],
     );

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { monthStart } from '#libs/calendar';
+import { execute } from '#libs/database';
 import { applyInstitutionSnapshots } from '#libs/institutions';
 import {
   EventType, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor,
@@ -71,7 +72,7 @@ export class HouseholdGradesPublishedHandler implements JobProcessor<EventEnvelo
 
     const { month, districtId, households } = event.payload;
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(STORE_GRADES, [monthStart(month), JSON.stringify(households), districtId, event.occurredAt]);
+      await execute(manager, STORE_GRADES, [monthStart(month), JSON.stringify(households), districtId, event.occurredAt]);
       // A correction after the month's notices were generated withdraws what its new grade no longer earns and adds what it does.
       if (await this.notices.generatedAlready(manager, districtId, month)) {
         await this.notices.applyCorrection(manager, districtId, month, households.map((h) => h.householdId));
@@ -95,7 +96,7 @@ export class MonthlyEvaluationCompletedHandler implements JobProcessor<EventEnve
     const { districtId, month, households, graded } = event.payload;
     // Its grades would be ignored (retention), so the month would wait for them for ever.
     if (await gradeCopiesPurged(this.dataSource, month)) return;
-    await this.dataSource.query(
+    await execute(this.dataSource,
       `INSERT INTO evaluated_month (district_id, month, households, graded, completed_at) VALUES ($1, ($2 || '-01')::date, $3, $4, $5)
        ON CONFLICT DO NOTHING`,
       [districtId, month, households, graded, event.occurredAt],

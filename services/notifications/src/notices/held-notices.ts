@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Permission, requirePermission, type Caller } from '#libs/auth';
 import { monthStart, parseMonth } from '#libs/calendar';
-import { SqlParams } from '#libs/database';
+import { SqlParams, queryRows } from '#libs/database';
 import { Connection, PageArgs, fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { CurrentCaller, requireUuid } from '#libs/platform';
 import { InstitutionRef, OrgUnitRef } from '#libs/references';
@@ -114,7 +114,7 @@ export class HeldNoticeService {
       ...(rootId ? [`h.compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[${params.add(rootId)}::uuid])`] : []),
     ];
     const countParams = new SqlParams();
-    const counts: { reason: HeldNoticeReason; count: number }[] = await this.dataSource.query(
+    const counts = await queryRows<{ reason: HeldNoticeReason; count: number }>(this.dataSource,
       `SELECT h.reason, count(*)::int AS count FROM held_notice h WHERE ${scope(countParams).join(' AND ')} GROUP BY h.reason`,
       countParams.values,
     );

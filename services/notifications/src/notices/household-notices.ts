@@ -112,7 +112,7 @@ export class HouseholdNoticeService {
         keyOf: (row) => [row.month + '-01', row.id],
         descending: true,
       },
-      async (rows) => rows.map(HouseholdNotice.from),
+      (rows) => rows.map((row) => HouseholdNotice.from(row)),
     );
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { signCaller } from '#libs/auth';
+import { execute, queryRows } from '#libs/database';
 import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
 
 /** The user id notifications signs its internal requests to households with. */
@@ -25,8 +26,8 @@ export class NoticeAddressees {
    * returning resident_id, with `params`), as of `on` (YYYY-MM-DD, the notice's date), in pages.
    */
   async load(manager: EntityManager, on: string, candidatesSql: string, params: unknown[]): Promise<void> {
-    await manager.query(`DROP TABLE IF EXISTS pg_temp.notice_addressee`);
-    await manager.query(`
+    await execute(manager, `DROP TABLE IF EXISTS pg_temp.notice_addressee`);
+    await execute(manager, `
       CREATE TEMPORARY TABLE notice_addressee (
         resident_id   uuid PRIMARY KEY,
         minor         boolean NOT NULL,
@@ -34,13 +35,13 @@ export class NoticeAddressees {
         masked_name   text,
         guardian_name text
       ) ON COMMIT DROP`);
-    const rows: { residentId: string }[] = await manager.query(
+    const rows = await queryRows<{ residentId: string }>(manager,
       `SELECT DISTINCT resident_id AS "residentId" FROM (${candidatesSql}) c ORDER BY 1`, params,
     );
     for (let start = 0; start < rows.length; start += PAGE) {
       const page = rows.slice(start, start + PAGE).map((row) => row.residentId);
       const addressees = await this.fetchPage(on, page);
-      await manager.query(
+      await execute(manager,
         `INSERT INTO notice_addressee (resident_id, minor, name, masked_name, guardian_name)
          SELECT "residentId", minor, name, "maskedName", "guardianName"
            FROM jsonb_to_recordset($1::jsonb) AS a("residentId" uuid, minor boolean, name text, "maskedName" text, "guardianName" text)

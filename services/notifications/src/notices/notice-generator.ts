@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { addMonths, monthStart, shanghaiDate } from '#libs/calendar';
+import { execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import type { RuleSetRow } from '#libs/rule-sets';
 import { prepareDisclosureDraft } from '../disclosure/disclosure-draft.js';
 import { announceWithdrawals } from '../webhooks/webhook-fan-out.js';
@@ -55,12 +56,12 @@ export class NoticeGenerator {
 
   private async generateMonthWhenComplete(districtId: string, month: string): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      const [evaluated]: { households: number; generated: boolean }[] = await manager.query(
+      const evaluated = await queryFirst<{ households: number; generated: boolean }>(manager,
         `SELECT households, notices_generated_at IS NOT NULL AS generated FROM evaluated_month WHERE district_id = $1 AND month = $2 FOR UPDATE`,
         [districtId, monthStart(month)],
       );
       if (!evaluated || evaluated.generated) return false;
-      const [{ graded }] = await manager.query(
+      const { graded } = await queryOne<{ graded: number }>(manager,
         `SELECT count(*)::int AS graded FROM graded_household WHERE district_id = $1 AND month = $2`,
         [districtId, monthStart(month)],
       );
@@ -68,7 +69,7 @@ export class NoticeGenerator {
         this.logger.log(`${month} of ${districtId} waits: ${graded}/${evaluated.households} grades here`);
         return false;
       }
-      const [earlier]: { month: string }[] = await manager.query(
+      const earlier = await queryFirst<{ month: string }>(manager,
         `SELECT to_char(month, 'YYYY-MM') AS month FROM evaluated_month
           WHERE district_id = $1 AND month < $2 AND notices_generated_at IS NULL ORDER BY month LIMIT 1`,
         [districtId, monthStart(month)],
@@ -81,7 +82,7 @@ export class NoticeGenerator {
       const now = new Date();
       await this.loadAddressees(manager, districtId, month, ruleSet, null, now);
       const generated = await this.generate(manager, districtId, month, ruleSet, null, now);
-      await manager.query(`UPDATE evaluated_month SET notices_generated_at = now() WHERE district_id = $1 AND month = $2`, [districtId, monthStart(month)]);
+      await execute(manager, `UPDATE evaluated_month SET notices_generated_at = now() WHERE district_id = $1 AND month = $2`, [districtId, monthStart(month)]);
       this.logger.log(`${month} of ${districtId}: ${generated.notices} notices for ${generated.institutions.length} institutions`);
       return true;
     });
@@ -95,7 +96,7 @@ export class NoticeGenerator {
    */
   async releaseWhenGenerated(districtId: string, month: string, householdIds: readonly string[] | null): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const [row] = await manager.query(
+      const row = await queryFirst<{ generated: boolean }>(manager,
         `SELECT notices_generated_at IS NOT NULL AS generated FROM evaluated_month WHERE district_id = $1 AND month = $2 FOR UPDATE`,
         [districtId, monthStart(month)],
       );
@@ -108,7 +109,7 @@ export class NoticeGenerator {
 
   /** Tries every month still waiting (after institutions arrive, say). */
   async generateWaitingMonths(): Promise<void> {
-    const waiting: { districtId: string; month: string }[] = await this.dataSource.query(
+    const waiting = await queryRows<{ districtId: string; month: string }>(this.dataSource,
       `SELECT district_id AS "districtId", to_char(month, 'YYYY-MM') AS month FROM evaluated_month WHERE notices_generated_at IS NULL ORDER BY month`,
     );
     for (const { districtId, month } of waiting) await this.generateWhenComplete(districtId, month);
@@ -119,7 +120,7 @@ export class NoticeGenerator {
    * generation in progress (the row lock), so a correction stored meanwhile is not left out by both.
    */
   async generatedAlready(manager: EntityManager, districtId: string, month: string): Promise<boolean> {
-    const [row] = await manager.query(
+    const row = await queryFirst<{ generated: boolean }>(manager,
       `SELECT notices_generated_at IS NOT NULL AS generated FROM evaluated_month WHERE district_id = $1 AND month = $2 FOR SHARE`,
       [districtId, monthStart(month)],
     );
@@ -136,7 +137,7 @@ export class NoticeGenerator {
     const ruleSet = await NOTICE_RULE_SETS.requireInForce(manager, districtId, month);
     const now = new Date();
     await this.loadAddressees(manager, districtId, month, ruleSet, householdIds, now);
-    const withdrawn: { id: string; institutionId: string }[] = await manager.query(WITHDRAW_UNEARNED_NOTICES, [
+    const withdrawn = await queryRows<{ id: string; institutionId: string }>(manager, WITHDRAW_UNEARNED_NOTICES, [
       monthStart(month), districtId, JSON.stringify(ruleSet.rules), householdIds,
     ]);
     await announceWithdrawals(manager, withdrawn.map((n) => n.id), withdrawn.map((n) => n.institutionId));
@@ -149,7 +150,7 @@ export class NoticeGenerator {
    * events): each such month's households are brought in line as a correction would, in one transaction per month.
    */
   async releaseHeldForKnownInstitutions(): Promise<void> {
-    const months: { districtId: string; month: string; householdIds: string[] }[] = await this.dataSource.query(
+    const months = await queryRows<{ districtId: string; month: string; householdIds: string[] }>(this.dataSource,
       `SELECT h.district_id AS "districtId", to_char(h.month, 'YYYY-MM') AS month, array_agg(DISTINCT h.household_id)::text[] AS "householdIds"
          FROM held_notice h JOIN institution_copy i ON i.id = h.institution_id
         WHERE h.reason = 'UNKNOWN_INSTITUTION'
@@ -179,9 +180,9 @@ export class NoticeGenerator {
   private async generate(
     manager: EntityManager, districtId: string, month: string, ruleSet: RuleSetRow<NoticeRules>, householdIds: string[] | null, now: Date,
   ): Promise<GeneratedNotices> {
-    await manager.query(CLEAR_HELD_NOTICES, [monthStart(month), districtId, householdIds]);
-    await manager.query(RECORD_HELD_NOTICES, [monthStart(month), districtId, JSON.stringify(ruleSet.rules), householdIds]);
-    const [result]: GeneratedNotices[] = await manager.query(GENERATE_NOTICES, [
+    await execute(manager, CLEAR_HELD_NOTICES, [monthStart(month), districtId, householdIds]);
+    await execute(manager, RECORD_HELD_NOTICES, [monthStart(month), districtId, JSON.stringify(ruleSet.rules), householdIds]);
+    const result = await queryOne<GeneratedNotices>(manager, GENERATE_NOTICES, [
       monthStart(month), districtId, JSON.stringify(ruleSet.rules), ruleSet.version, NOTICE_WORDS, monthInWords(month),
       dateInWords(shanghaiDate(now)), householdIds,
     ]);

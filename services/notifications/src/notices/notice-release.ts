@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { monthStart } from '#libs/calendar';
+import { queryOne } from '#libs/database';
 import { fanOutNotices } from '../webhooks/webhook-fan-out.js';
 
 /**
@@ -33,7 +34,7 @@ SELECT coalesce(array_agg(id), '{}')::text[] AS "noticeIds", coalesce(array_agg(
  * exactly those notices, committed with the release. Returns how many left.
  */
 export async function releaseNotices(manager: EntityManager, districtId: string, month: string, householdIds: readonly string[] | null): Promise<number> {
-  const [released]: { noticeIds: string[]; institutions: string[] }[] = await manager.query(RELEASE_NOTICES, [monthStart(month), districtId, householdIds]);
+  const released = await queryOne<{ noticeIds: string[]; institutions: string[] }>(manager, RELEASE_NOTICES, [monthStart(month), districtId, householdIds]);
   await fanOutNotices(manager, released.noticeIds, released.institutions);
   return released.noticeIds.length;
 }

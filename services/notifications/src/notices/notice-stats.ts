@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Caller } from '#libs/auth';
 import { addMonths, monthStart, parseMonth } from '#libs/calendar';
-import { SqlParams } from '#libs/database';
+import { SqlParams, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { Connection, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { InstitutionRef } from '#libs/references';
@@ -121,7 +121,7 @@ export class NoticeStatsService {
     const rootId = await this.rootFor(caller, orgUnitId);
     const params = new SqlParams();
     const where = [`n.month BETWEEN ${params.add(monthStart(from))}::date AND ${params.add(monthStart(to))}::date`, ...this.scope(rootId, params)];
-    const rows: MonthRow[] = await this.dataSource.query(
+    const rows = await queryRows<MonthRow>(this.dataSource,
       `SELECT to_char(n.month, 'YYYY-MM') AS month, n.kind, n.state, n.withdrawn_at IS NOT NULL AS withdrawn, count(*)::int AS count
          FROM notice n WHERE ${where.join(' AND ')} GROUP BY 1, 2, 3, 4`,
       params.values,

@@ -73,7 +73,7 @@ export class NoticeRuleSetResolver {
 
   @Query(() => NoticeRuleSetConnection, { description: 'Versions of the notice rules, newest first.' })
   noticeRuleSets(@Args() args: PageArgs): Promise<NoticeRuleSetConnection> {
-    return NOTICE_RULE_SETS.list(this.dataSource, args, NoticeRuleSet.from);
+    return NOTICE_RULE_SETS.list(this.dataSource, args, (row) => NoticeRuleSet.from(row));
   }
 
   @Mutation(() => NoticeRuleSet, { description: 'Publishes a new version of the notice rules for a district, from a month on.' })

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Permission, hasPermission, type Caller } from '#libs/auth';
 import { monthStart, parseMonth } from '#libs/calendar';
-import { SqlParams } from '#libs/database';
+import { SqlParams, queryFirst, queryOne } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { PersonalDataAudit, maskNameSql } from '#libs/privacy';
@@ -96,7 +96,7 @@ export class NoticeService {
       { select: noticeColumns(String(unmasked)), from: 'notice n', where, params, orderBy: ['n.month', 'n.id'], keyOf: (row) => [row.month + '-01', row.id], descending: true },
       async (rows) => {
         if (unmasked) await this.audit.recordRead(caller, 'Notice', rows.map((row) => row.id));
-        return rows.map(Notice.from);
+        return rows.map((row) => Notice.from(row));
       },
     );
   }
@@ -107,14 +107,14 @@ export class NoticeService {
    */
   async get(caller: Caller, id: string): Promise<Notice> {
     if (caller.institutionId) {
-      const [row]: NoticeRow[] = await this.dataSource.query(`SELECT ${INSTITUTION_COLUMNS} FROM notice n WHERE n.id = $1 AND n.institution_id = $2 AND n.released_at IS NOT NULL`, [id, caller.institutionId]);
+      const row = await queryFirst<NoticeRow>(this.dataSource, `SELECT ${INSTITUTION_COLUMNS} FROM notice n WHERE n.id = $1 AND n.institution_id = $2 AND n.released_at IS NOT NULL`, [id, caller.institutionId]);
       if (!row) throw DomainError.notFound('Notice', id);
       await this.markFetched([row]);
       if (!row.withdrawnAt) await this.audit.recordRead(caller, 'Notice', [row.id]);
       return Notice.from(forInstitution(row));
     }
     const unmasked = this.audit.mayRead(caller);
-    const [row]: (NoticeRow & { compoundPath: string[] | null })[] = await this.dataSource.query(
+    const row = await queryFirst<NoticeRow & { compoundPath: string[] | null }>(this.dataSource,
       `SELECT ${noticeColumns(String(unmasked))}, t.path::text[] AS "compoundPath"
          FROM notice n LEFT JOIN territory_unit t ON t.id = n.compound_id WHERE n.id = $1`,
       [id],
@@ -131,7 +131,7 @@ export class NoticeService {
    */
   async acknowledge(caller: Caller, id: string): Promise<Notice> {
     const institutionId = requireInstitution(caller);
-    const [row]: NoticeRow[] = await this.dataSource.query(
+    const row = await queryFirst<NoticeRow>(this.dataSource,
       `WITH n AS (
          UPDATE notice SET state = 'ACKNOWLEDGED', acknowledged_at = now(), acknowledged_by = $3,
                            delivered_at = coalesce(delivered_at, now()), last_error = NULL
@@ -141,7 +141,7 @@ export class NoticeService {
       [id, institutionId, caller.userId],
     );
     if (row) return Notice.from(row);
-    const [existing] = await this.dataSource.query(
+    const existing = await queryFirst<{ acknowledgedAt: Date | null; withdrawnAt: Date | null }>(this.dataSource,
       `SELECT acknowledged_at AS "acknowledgedAt", withdrawn_at AS "withdrawnAt" FROM notice WHERE id = $1 AND institution_id = $2 AND released_at IS NOT NULL`,
       [id, institutionId],
     );
@@ -149,7 +149,7 @@ export class NoticeService {
     if (existing.withdrawnAt) {
       throw DomainError.conflict('This notice was withdrawn: its grade was corrected', 'NOTICE_WITHDRAWN', { withdrawnAt: existing.withdrawnAt.toISOString() });
     }
-    throw DomainError.conflict('This notice was acknowledged already', 'ALREADY_ACKNOWLEDGED', { acknowledgedAt: existing.acknowledgedAt.toISOString() });
+    throw DomainError.conflict('This notice was acknowledged already', 'ALREADY_ACKNOWLEDGED', { acknowledgedAt: existing.acknowledgedAt?.toISOString() ?? null });
   }
 
   private addCommonFilters(args: MyNoticesArgs, params: SqlParams, where: string[]): void {
@@ -162,10 +162,10 @@ export class NoticeService {
   private async markFetched(rows: NoticeRow[]): Promise<void> {
     const fresh = rows.filter((row) => NOT_YET_DELIVERED.includes(row.state));
     if (fresh.length === 0) return;
-    const [{ now }] = await this.dataSource.query(
+    const { now } = await queryOne<{ now: Date }>(this.dataSource,
       `WITH delivered AS (
          UPDATE notice SET state = 'DELIVERED', delivered_at = now(), last_error = NULL WHERE id = ANY($1::uuid[]) AND state = ANY($2::text[])
-       ) SELECT now()`,
+       ) SELECT now() AS now`,
       [fresh.map((row) => row.id), NOT_YET_DELIVERED],
     );
     for (const row of fresh) Object.assign(row, { state: NoticeState.DELIVERED, deliveredAt: now, lastError: null });

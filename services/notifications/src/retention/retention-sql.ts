@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
+import { execute, queryOne } from '#libs/database';
 import { maskNameSql } from '#libs/privacy';
 import { inBatches } from '#libs/retention';
 import { htmlEscapeSql } from '../notices/notice-sql.js';
@@ -121,7 +122,7 @@ SELECT count(*)::int AS count FROM gone`;
  */
 export async function applyRetention(dataSource: DataSource, firedAt: Date, settings: RetentionSettings): Promise<RetentionResult> {
   const cutoffs = retentionCutoffs(firedAt, settings);
-  await dataSource.query(RECORD_GRADE_COPY_PURGE, [cutoffs.gradeCopiesBefore, firedAt]);
+  await execute(dataSource, RECORD_GRADE_COPY_PURGE, [cutoffs.gradeCopiesBefore, firedAt]);
   const gradedResidentsDeleted = await inBatches(dataSource, deleteGradeCopies('graded_resident'), cutoffs.gradeCopiesBefore);
   const gradedHouseholdsDeleted = await inBatches(dataSource, deleteGradeCopies('graded_household'), cutoffs.gradeCopiesBefore);
   const heldNoticesDeleted = await inBatches(dataSource, deleteGradeCopies('held_notice'), cutoffs.gradeCopiesBefore);
@@ -141,7 +142,7 @@ export async function applyRetention(dataSource: DataSource, firedAt: Date, sett
  * storing them again would bring back the names, and only part of a month, from which notices must not be made.
  */
 export async function gradeCopiesPurged(db: DataSource | EntityManager, month: string): Promise<boolean> {
-  const [row]: { purged: boolean }[] = await db.query(`SELECT EXISTS (SELECT 1 FROM grade_copy_purge WHERE purged_before > $1::date) AS purged`, [
+  const row = await queryOne<{ purged: boolean }>(db, `SELECT EXISTS (SELECT 1 FROM grade_copy_purge WHERE purged_before > $1::date) AS purged`, [
     monthStart(month),
   ]);
   return row.purged;

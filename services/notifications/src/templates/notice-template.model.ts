@@ -1,7 +1,7 @@
 import { ArgsType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Connection, PageArgs } from '#libs/pagination';
 import { NOTICE_KIND_LABEL_ZH, NoticeKind } from './notice-kind.js';
-import type { NoticeTemplateEntity } from './notice-template.entity.js';
+import type { NoticeTemplateRow } from './notice-template.entity.js';
 
 @ObjectType('NoticeTemplate', { description: 'The zh-CN wording of praise letters, reminder notices and public disclosures.' })
 export class NoticeTemplate {
@@ -38,7 +38,7 @@ export class NoticeTemplate {
   @Field()
   createdAt: Date;
 
-  static from(entity: NoticeTemplateEntity): NoticeTemplate {
+  static from(entity: NoticeTemplateRow): NoticeTemplate {
     return Object.assign(new NoticeTemplate(), {
       ...entity,
       labelZh: NOTICE_KIND_LABEL_ZH[entity.kind],

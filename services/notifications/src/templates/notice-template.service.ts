@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { SqlParams } from '#libs/database';
+import { SqlParams, queryFirst } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
-import type { NoticeTemplateEntity } from './notice-template.entity.js';
+import type { NoticeTemplateRow } from './notice-template.entity.js';
 import { NoticeTemplate, type NoticeTemplatesArgs } from './notice-template.model.js';
 
 const COLUMNS = `id, kind, locale, version, subject, text_body AS "textBody", html_body AS "htmlBody", active, created_at AS "createdAt"`;
@@ -14,7 +14,7 @@ export class NoticeTemplateService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async get(id: string): Promise<NoticeTemplate> {
-    const [row]: NoticeTemplateEntity[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM notice_template WHERE id = $1`, [id]);
+    const row = await queryFirst<NoticeTemplateRow>(this.dataSource, `SELECT ${COLUMNS} FROM notice_template WHERE id = $1`, [id]);
     if (!row) throw DomainError.notFound('NoticeTemplate', id);
     return NoticeTemplate.from(row);
   }
@@ -25,11 +25,11 @@ export class NoticeTemplateService {
     const where: string[] = [];
     if (args.kind) where.push(`kind = ${params.add(args.kind)}`);
     if (args.activeOnly) where.push('active');
-    return fetchKeysetPage<NoticeTemplateEntity, NoticeTemplate>(
+    return fetchKeysetPage<NoticeTemplateRow, NoticeTemplate>(
       this.dataSource,
       args,
       { select: COLUMNS, from: 'notice_template', where, params, orderBy: ['kind', '-version', 'id'], keyOf: (row) => [row.kind, -row.version, row.id] },
-      (rows) => rows.map(NoticeTemplate.from),
+      (rows) => rows.map((row) => NoticeTemplate.from(row)),
     );
   }
 }

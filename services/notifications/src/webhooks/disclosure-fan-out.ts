@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { execute, queryOne } from '#libs/database';
 import { DELIVER_MESSAGES, type FannedOut } from './webhook-fan-out.js';
 
 /**
@@ -80,15 +81,15 @@ SELECT 1 FROM webhook_endpoint e JOIN institution_copy i ON i.id = e.institution
 
 /** Inside the transaction publishing disclosure `disclosureId` of `month` (YYYY-MM-01): shares it with the media outlets. */
 export async function shareWithOutlets(manager: EntityManager, disclosureId: string, month: string): Promise<FannedOut> {
-  await manager.query(LOCK_MEDIA_ENDPOINTS);
-  const [result]: FannedOut[] = await manager.query(SHARE, [disclosureId, month]);
+  await execute(manager, LOCK_MEDIA_ENDPOINTS);
+  const result = await queryOne<FannedOut>(manager, SHARE, [disclosureId, month]);
   return result;
 }
 
 /** Inside the transaction withdrawing disclosure `disclosureId`: cancels what was not sent and tells the outlets that may have it. */
 export async function announceDisclosureWithdrawal(manager: EntityManager, disclosureId: string, month: string): Promise<FannedOut> {
-  await manager.query(LOCK_MEDIA_ENDPOINTS);
-  await manager.query(CANCEL_UNSENT, [disclosureId]);
-  const [result]: FannedOut[] = await manager.query(ANNOUNCE_WITHDRAWAL, [disclosureId, month]);
+  await execute(manager, LOCK_MEDIA_ENDPOINTS);
+  await execute(manager, CANCEL_UNSENT, [disclosureId]);
+  const result = await queryOne<FannedOut>(manager, ANNOUNCE_WITHDRAWAL, [disclosureId, month]);
   return result;
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { execute, queryRows } from '#libs/database';
 
 /**
  * Brings the delivery state of the notices in `messageIds` in line with their messages' deliveries, in one
@@ -50,7 +51,7 @@ UPDATE notice n
 
 export async function refreshNoticeStates(manager: Pick<EntityManager, 'query'>, messageIds: readonly string[]): Promise<void> {
   if (messageIds.length === 0) return;
-  await manager.query(REFRESH_NOTICES, [[...new Set(messageIds)]]);
+  await execute(manager, REFRESH_NOTICES, [[...new Set(messageIds)]]);
 }
 
 /**
@@ -60,11 +61,11 @@ export async function refreshNoticeStates(manager: Pick<EntityManager, 'query'>,
  */
 export async function disableEndpoints(manager: Pick<EntityManager, 'query'>, endpointIds: readonly string[], reason: string): Promise<string[]> {
   if (endpointIds.length === 0) return [];
-  await manager.query(
+  await execute(manager,
     `UPDATE webhook_endpoint SET state = 'DISABLED', disabled_reason = $2, disabled_at = now() WHERE id = ANY($1::uuid[]) AND state = 'ACTIVE'`,
     [endpointIds, reason],
   );
-  const stopped: { messageId: string }[] = await manager.query(
+  const stopped = await queryRows<{ messageId: string }>(manager,
     `WITH stopped AS (
        UPDATE webhook_delivery
           SET state = CASE WHEN state = 'PENDING' THEN 'FAILED' ELSE state END,

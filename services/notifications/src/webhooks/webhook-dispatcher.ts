@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { execute, queryRows } from '#libs/database';
 import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
 import { afterAttempt, verdictOf, type DeliveryState } from './delivery-schedule.js';
 import { disableEndpoints, refreshNoticeStates } from './notice-delivery-state.js';
@@ -142,7 +143,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   /** Gives claimed deliveries not yet sent back at once, rather than when their lease ends. */
   private async release(deliveries: ClaimedRow[]): Promise<void> {
     if (deliveries.length === 0) return;
-    await this.dataSource.query(
+    await execute(this.dataSource,
       `UPDATE webhook_delivery SET next_attempt_at = now(), claim_token = NULL WHERE id = ANY($1::uuid[]) AND claim_token = ANY($2::uuid[])`,
       [deliveries.map((d) => d.id), [...new Set(deliveries.map((d) => d.token))]],
     ).catch((error: Error) => this.logger.warn(`Releasing ${deliveries.length} claimed deliveries failed; they are sent after their lease: ${error.message}`));
@@ -182,7 +183,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   private async claim(limit: number): Promise<ClaimedRow[]> {
     const token = randomUUID();
-    const rows: Omit<ClaimedRow, 'token'>[] = await this.dataSource.query(CLAIM, [limit, this.settings.leaseSeconds, token]);
+    const rows = await queryRows<Omit<ClaimedRow, 'token'>>(this.dataSource, CLAIM, [limit, this.settings.leaseSeconds, token]);
     return rows.map((row) => ({ ...row, token }));
   }
 
@@ -283,7 +284,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private async record(batch: AttemptResult[]): Promise<void> {
     const column = <T>(pick: (result: AttemptResult) => T) => batch.map(pick);
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(RECORD, [
+      await execute(manager, RECORD, [
         column((r) => r.deliveryId),
         column((r) => r.token),
         column((r) => r.attemptedAt),

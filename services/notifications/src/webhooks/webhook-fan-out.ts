@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { execute, queryOne } from '#libs/database';
 
 /**
  * The end every fan-out statement shares: a delivery per ACTIVE endpoint of each message its `messages` CTE wrote
@@ -69,8 +70,8 @@ export interface FannedOut {
 /** Creates the webhook messages and deliveries of the notices just generated (`noticeIds`, for `institutionIds`). */
 export async function fanOutNotices(manager: EntityManager, noticeIds: readonly string[], institutionIds: readonly string[]): Promise<FannedOut> {
   if (noticeIds.length === 0) return { messages: 0, deliveries: 0 };
-  await manager.query(`SELECT 1 FROM webhook_endpoint WHERE institution_id = ANY($1::uuid[]) AND state = 'ACTIVE' FOR SHARE`, [institutionIds]);
-  const [result]: FannedOut[] = await manager.query(FAN_OUT, [noticeIds]);
+  await execute(manager, `SELECT 1 FROM webhook_endpoint WHERE institution_id = ANY($1::uuid[]) AND state = 'ACTIVE' FOR SHARE`, [institutionIds]);
+  const result = await queryOne<FannedOut>(manager, FAN_OUT, [noticeIds]);
   return result;
 }
 
@@ -116,8 +117,8 @@ ${DELIVER_MESSAGES}`;
  */
 export async function announceWithdrawals(manager: EntityManager, noticeIds: readonly string[], institutionIds: readonly string[]): Promise<FannedOut> {
   if (noticeIds.length === 0) return { messages: 0, deliveries: 0 };
-  await manager.query(`SELECT 1 FROM webhook_endpoint WHERE institution_id = ANY($1::uuid[]) AND state = 'ACTIVE' FOR SHARE`, [[...new Set(institutionIds)]]);
-  await manager.query(CANCEL_UNSENT, [noticeIds]);
-  const [result]: FannedOut[] = await manager.query(ANNOUNCE_WITHDRAWALS, [noticeIds]);
+  await execute(manager, `SELECT 1 FROM webhook_endpoint WHERE institution_id = ANY($1::uuid[]) AND state = 'ACTIVE' FOR SHARE`, [[...new Set(institutionIds)]]);
+  await execute(manager, CANCEL_UNSENT, [noticeIds]);
+  const result = await queryOne<FannedOut>(manager, ANNOUNCE_WITHDRAWALS, [noticeIds]);
   return result;
 }

@@ -19,7 +19,7 @@ export class WebhookResolver {
   registerWebhookEndpoint(
     @CurrentCaller() caller: Caller,
     @Args('url', { description: 'https://… (public addresses only)' }) url: string,
-    @Args('description', { type: () => String, nullable: true }) description: string | null,
+    @Args('description', { type: () => String, nullable: true }) description: string | null | undefined,
   ): Promise<RegisteredWebhookEndpoint> {
     return this.webhooks.register(caller, url, description);
   }

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '#libs/auth';
-import { isPostgresError, PostgresErrorCode, SqlParams } from '#libs/database';
+import { PostgresErrorCode, SqlParams, execute, isPostgresError, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { InstitutionRef } from '#libs/references';
@@ -15,7 +15,7 @@ import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { WEBHOOK_SETTINGS, type WebhookSettings } from './webhook-settings.js';
 import { newSigningSecret, secretPrefix } from './webhook-signature.js';
 import {
-  InstitutionWebhookHealth, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookPreferences, WebhookSecretInfo,
+  InstitutionWebhookHealth, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEndpointState, WebhookPreferences, WebhookSecretInfo,
   type RegisteredWebhookEndpoint, type RotatedWebhookSecret, type WebhookDeliveriesArgs, type WebhookDeliveryRow,
   type WebhookEndpointRow, type WebhookHealthArgs,
 } from './webhook.models.js';
@@ -55,7 +55,7 @@ export class WebhookService {
    * `WEBHOOK_MAX_ENDPOINTS_PER_INSTITUTION` active endpoints (CONFLICT, TOO_MANY_ENDPOINTS). Returns the signing
    * secret, this once.
    */
-  async register(caller: Caller, urlText: string, description: string | null): Promise<RegisteredWebhookEndpoint> {
+  async register(caller: Caller, urlText: string, description: string | null | undefined): Promise<RegisteredWebhookEndpoint> {
     const institutionId = requireInstitution(caller);
     const text = validDescription(description);
     const url = await this.checkedUrl(urlText);
@@ -63,7 +63,7 @@ export class WebhookService {
     try {
       return await this.dataSource.transaction(async (manager) => {
         await this.requireEndpointRoom(manager, institutionId);
-        const [row]: WebhookEndpointRow[] = await manager.query(
+        const row = await queryOne<WebhookEndpointRow>(manager,
           `INSERT INTO webhook_endpoint AS e (institution_id, url, description, created_by) VALUES ($1, $2, $3, $4) RETURNING ${ENDPOINT_COLUMNS}`,
           [institutionId, url, text, caller.userId],
         );
@@ -105,7 +105,7 @@ export class WebhookService {
     const secret = newSigningSecret();
     return this.dataSource.transaction(async (manager) => {
       const row = await this.lockEndpoint(manager, institutionId, endpointId);
-      const [previous]: { expiresAt: Date }[] = await manager.query(
+      const previous = await queryFirst<{ expiresAt: Date }>(manager,
         `WITH expiring AS (
            UPDATE webhook_secret SET expires_at = now() + make_interval(hours => $2) WHERE endpoint_id = $1 AND expires_at IS NULL RETURNING expires_at
          ) SELECT expires_at AS "expiresAt" FROM expiring`,
@@ -121,7 +121,7 @@ export class WebhookService {
     const institutionId = requireInstitution(caller);
     return this.dataSource.transaction(async (manager) => {
       const row = await this.lockEndpoint(manager, institutionId, endpointId);
-      if (row.state === 'ACTIVE') await disableEndpoints(manager, [endpointId], 'disabled by the institution');
+      if (row.state === WebhookEndpointState.ACTIVE) await disableEndpoints(manager, [endpointId], 'disabled by the institution');
       return this.endpointOf(manager, await this.lockEndpoint(manager, institutionId, endpointId));
     });
   }
@@ -132,7 +132,7 @@ export class WebhookService {
    */
   async enable(caller: Caller, endpointId: string): Promise<WebhookEndpoint> {
     const institutionId = requireInstitution(caller);
-    const [existing]: WebhookEndpointRow[] = await this.dataSource.query(
+    const existing = await queryFirst<WebhookEndpointRow>(this.dataSource,
       `SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoint e WHERE e.id = $1 AND e.institution_id = $2`,
       [endpointId, institutionId],
     );
@@ -141,7 +141,7 @@ export class WebhookService {
     return this.dataSource.transaction(async (manager) => {
       await this.requireEndpointRoom(manager, institutionId, endpointId);
       await this.lockEndpoint(manager, institutionId, endpointId);
-      const [row]: WebhookEndpointRow[] = await manager.query(
+      const row = await queryOne<WebhookEndpointRow>(manager,
         `WITH enabled AS (
            UPDATE webhook_endpoint SET state = 'ACTIVE', disabled_reason = NULL, disabled_at = NULL WHERE id = $1 RETURNING *
          ) SELECT ${ENDPOINT_COLUMNS} FROM enabled e`,
@@ -157,12 +157,12 @@ export class WebhookService {
     const params = new SqlParams();
     const where = [`d.institution_id = ${params.add(institutionId)}::uuid`];
     if (args.endpointId) {
-      const [endpoint] = await this.dataSource.query(`SELECT 1 FROM webhook_endpoint WHERE id = $1 AND institution_id = $2`, [args.endpointId, institutionId]);
+      const endpoint = await queryFirst<{ id: string }>(this.dataSource, `SELECT id FROM webhook_endpoint WHERE id = $1 AND institution_id = $2`, [args.endpointId, institutionId]);
       if (!endpoint) throw DomainError.notFound('WebhookEndpoint', args.endpointId);
       where.push(`d.endpoint_id = ${params.add(args.endpointId)}::uuid`);
     }
     if (args.noticeId) {
-      const [notice] = await this.dataSource.query(`SELECT 1 FROM notice WHERE id = $1 AND institution_id = $2`, [args.noticeId, institutionId]);
+      const notice = await queryFirst<{ id: string }>(this.dataSource, `SELECT id FROM notice WHERE id = $1 AND institution_id = $2`, [args.noticeId, institutionId]);
       if (!notice) throw DomainError.notFound('Notice', args.noticeId);
       // The notice's announcement, and the announcement of its withdrawal if it was withdrawn.
       const noticeId = params.add(args.noticeId);
@@ -187,7 +187,7 @@ export class WebhookService {
   async replay(caller: Caller, deliveryId: string): Promise<WebhookDelivery> {
     const institutionId = requireInstitution(caller);
     const row = await this.dataSource.transaction(async (manager) => {
-      const [current]: { endpointState: string; state: string }[] = await manager.query(
+      const current = await queryFirst<{ endpointState: string; state: string }>(manager,
         `SELECT e.state AS "endpointState", d.state FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id
           WHERE d.id = $1 AND d.institution_id = $2 FOR UPDATE OF d`,
         [deliveryId, institutionId],
@@ -196,12 +196,11 @@ export class WebhookService {
       if (current.state === 'CANCELLED') throw DomainError.conflict('This delivery was cancelled: what it announced was withdrawn before it was sent', 'DELIVERY_CANCELLED');
       if (current.endpointState !== 'ACTIVE') throw DomainError.conflict('The endpoint is disabled: enable it before replaying', 'ENDPOINT_DISABLED');
       // A delivery in flight keeps its claim; the replay follows as soon as that attempt is recorded.
-      await manager.query(
+      await execute(manager,
         `UPDATE webhook_delivery SET replay_requested = true, next_attempt_at = CASE WHEN claim_token IS NULL THEN now() ELSE next_attempt_at END WHERE id = $1`,
         [deliveryId],
       );
-      const [updated]: WebhookDeliveryRow[] = await manager.query(`SELECT ${DELIVERY_COLUMNS} FROM ${DELIVERY_FROM} WHERE d.id = $1`, [deliveryId]);
-      return updated;
+      return queryOne<WebhookDeliveryRow>(manager, `SELECT ${DELIVERY_COLUMNS} FROM ${DELIVERY_FROM} WHERE d.id = $1`, [deliveryId]);
     });
     this.dispatcher.kick();
     return (await this.withAttempts([row]))[0];
@@ -209,7 +208,7 @@ export class WebhookService {
 
   async preferences(caller: Caller): Promise<WebhookPreferences> {
     const institutionId = requireInstitution(caller);
-    const [row] = await this.dataSource.query(
+    const row = await queryFirst<WebhookPreferences>(this.dataSource,
       `SELECT notice_digest AS "noticeDigest", updated_at AS "updatedAt" FROM webhook_preference WHERE institution_id = $1`,
       [institutionId],
     );
@@ -219,7 +218,7 @@ export class WebhookService {
   /** Chooses one notice.digest message per month instead of one message per notice (from the next generation on). */
   async setNoticeDigest(caller: Caller, enabled: boolean): Promise<WebhookPreferences> {
     const institutionId = requireInstitution(caller);
-    const [row] = await this.dataSource.query(
+    const row = await queryOne<WebhookPreferences>(this.dataSource,
       `INSERT INTO webhook_preference (institution_id, notice_digest, updated_by) VALUES ($1, $2, $3)
        ON CONFLICT (institution_id) DO UPDATE SET notice_digest = excluded.notice_digest, updated_by = excluded.updated_by, updated_at = now()
        RETURNING notice_digest AS "noticeDigest", updated_at AS "updatedAt"`,
@@ -277,9 +276,9 @@ export class WebhookService {
    * together. `endpointId`, when enabling, is not counted if it is active already.
    */
   private async requireEndpointRoom(manager: EntityManager, institutionId: string, endpointId: string | null = null): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('webhook-endpoints:' || $1, 0))`, [institutionId]);
+    await execute(manager, `SELECT pg_advisory_xact_lock(hashtextextended('webhook-endpoints:' || $1, 0))`, [institutionId]);
     const max = this.settings.maxEndpointsPerInstitution;
-    const [{ active, already }]: { active: number; already: boolean }[] = await manager.query(
+    const { active, already } = await queryOne<{ active: number; already: boolean }>(manager,
       `SELECT count(*)::int AS active, coalesce(bool_or(id = $2::uuid), false) AS already
          FROM webhook_endpoint WHERE institution_id = $1 AND state = 'ACTIVE'`,
       [institutionId, endpointId],
@@ -291,14 +290,14 @@ export class WebhookService {
 
   private async addSecret(manager: EntityManager, endpointId: string, secret: string): Promise<void> {
     const id = randomUUID();
-    await manager.query(`INSERT INTO webhook_secret (id, endpoint_id, prefix, sealed) VALUES ($1, $2, $3, $4)`, [
+    await execute(manager, `INSERT INTO webhook_secret (id, endpoint_id, prefix, sealed) VALUES ($1, $2, $3, $4)`, [
       id, endpointId, secretPrefix(secret), this.secretBox.seal(secret, id),
     ]);
   }
 
   /** The institution's endpoint, locked for this transaction; another institution's is NOT_FOUND. */
   private async lockEndpoint(manager: EntityManager, institutionId: string, endpointId: string): Promise<WebhookEndpointRow> {
-    const [row]: WebhookEndpointRow[] = await manager.query(
+    const row = await queryFirst<WebhookEndpointRow>(manager,
       `SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoint e WHERE e.id = $1 AND e.institution_id = $2 FOR UPDATE`,
       [endpointId, institutionId],
     );
@@ -313,7 +312,7 @@ export class WebhookService {
   /** Endpoints with their valid secrets' prefixes and dates, in one query for all of them. */
   private async endpointsOf(manager: EntityManager, rows: WebhookEndpointRow[]): Promise<WebhookEndpoint[]> {
     if (rows.length === 0) return [];
-    const secrets: (WebhookSecretInfo & { endpointId: string })[] = await manager.query(
+    const secrets = await queryRows<WebhookSecretInfo & { endpointId: string }>(manager,
       `SELECT endpoint_id AS "endpointId", prefix, created_at AS "createdAt", expires_at AS "expiresAt" FROM webhook_secret
         WHERE endpoint_id = ANY($1::uuid[]) AND (expires_at IS NULL OR expires_at > now()) ORDER BY created_at DESC`,
       [rows.map((row) => row.id)],
@@ -329,7 +328,7 @@ export class WebhookService {
   /** Deliveries with their attempts (the latest ATTEMPTS_SHOWN each, oldest first), in one query for the page. */
   private async withAttempts(rows: WebhookDeliveryRow[]): Promise<WebhookDelivery[]> {
     if (rows.length === 0) return [];
-    const attempts: (WebhookAttempt & { deliveryId: string })[] = await this.dataSource.query(
+    const attempts = await queryRows<WebhookAttempt & { deliveryId: string }>(this.dataSource,
       `SELECT a."deliveryId", a."attemptedAt", a."httpStatus", a.error, a."durationMs", a.replay
          FROM unnest($1::uuid[]) AS ids(id)
          CROSS JOIN LATERAL (
@@ -348,7 +347,7 @@ export class WebhookService {
   }
 }
 
-function validDescription(description: string | null): string | null {
+function validDescription(description: string | null | undefined): string | null {
   if (description === null || description === undefined) return null;
   const trimmed = description.trim();
   if (trimmed.length > MAX_DESCRIPTION) throw DomainError.badInput(`description must be at most ${MAX_DESCRIPTION} characters`, 'INVALID_DESCRIPTION');

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { addDays } from '#libs/calendar';
+import { execute, queryOne } from '#libs/database';
 import { DUTY_RULES_SQL, DutyCadence, DutyPeriodStatus, LIAISON_RULES_SQL, quarterStart, type DutyKind } from './duty-kinds.js';
 
 /**
@@ -43,7 +44,7 @@ export function isLastDayOfQuarter(day: string): boolean {
  */
 export async function closeDutyDay(dataSource: DataSource, day: string, checkedAt: Date): Promise<DutyCheckResult> {
   return dataSource.transaction(async (manager) => {
-    await manager.query(`SELECT pg_advisory_xact_lock($1)`, [DUTY_CHECK_LOCK]);
+    await execute(manager, `SELECT pg_advisory_xact_lock($1)`, [DUTY_CHECK_LOCK]);
     const result: DutyCheckResult = { day, month: null, quarter: null, ...(await closePeriods(manager, DutyCadence.DAILY, day, day, checkedAt)) };
     const add = (closed: { periods: number; escalations: number }) => {
       result.periods += closed.periods;
@@ -68,7 +69,7 @@ export async function closeDutyPeriods(
   dataSource: DataSource, cadence: DutyCadence, start: string, end: string, checkedAt: Date, duties: DutyKind[] | null = null,
 ): Promise<{ periods: number; escalations: number }> {
   return dataSource.transaction(async (manager) => {
-    await manager.query(`SELECT pg_advisory_xact_lock($1)`, [DUTY_CHECK_LOCK]);
+    await execute(manager, `SELECT pg_advisory_xact_lock($1)`, [DUTY_CHECK_LOCK]);
     return closePeriods(manager, cadence, start, end, checkedAt, duties);
   });
 }
@@ -82,7 +83,7 @@ export async function closeDutyPeriods(
 async function closePeriods(
   manager: EntityManager, cadence: DutyCadence, start: string, end: string, checkedAt: Date, duties: DutyKind[] | null = null,
 ): Promise<{ periods: number; escalations: number }> {
-  const [{ count: liaisonPeriods }] = await manager.query(
+  const { count: liaisonPeriods } = await queryOne<{ count: number }>(manager,
     `WITH closed AS (
        INSERT INTO duty_period (party_member_id, leader_id, party_org_id, duty, cadence, period_start, period_end, status, logs_count, checked_at)
        SELECT ld.party_member_id, ll.leader_id, o.id, liaison_rule.duty, liaison_rule.cadence, $1::date, $2::date,
@@ -99,7 +100,7 @@ async function closePeriods(
      SELECT count(*)::int AS count FROM closed`,
     [start, end, cadence, checkedAt, duties],
   );
-  const [{ count: postPeriods }] = await manager.query(
+  const { count: postPeriods } = await queryOne<{ count: number }>(manager,
     `WITH closed AS (
        INSERT INTO duty_period (party_member_id, party_org_id, duty, cadence, period_start, period_end, status, logs_count, checked_at)
        SELECT p.party_member_id, p.party_org_id, duty_rule.duty, duty_rule.cadence, $1::date, $2::date,
@@ -115,7 +116,7 @@ async function closePeriods(
      SELECT count(*)::int AS count FROM closed`,
     [start, end, cadence, checkedAt, duties],
   );
-  const [{ count: escalations }] = await manager.query(
+  const { count: escalations } = await queryOne<{ count: number }>(manager,
     `WITH escalated AS (
        INSERT INTO duty_escalation (duty_period_id, escalated_to_party_org_id, repeated, created_at)
        SELECT d.id, o.parent_id,
@@ -140,7 +141,7 @@ async function closePeriods(
  * recording transaction, under the shared DUTY_CHECK_LOCK.
  */
 export async function applyLateLog(manager: EntityManager, partyOrgId: string, duty: DutyKind, performedOn: string, at: Date): Promise<void> {
-  await manager.query(
+  await execute(manager,
     `WITH met AS (
        UPDATE duty_period
           SET logs_count = logs_count + 1, status = '${DutyPeriodStatus.MET}',

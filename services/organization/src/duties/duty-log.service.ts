@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Permission, hasPermission, type Caller } from '#libs/auth';
 import { shanghaiDate } from '#libs/calendar';
+import { execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError, ErrorCode } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { DUTY_CHECK_LOCK, applyLateLog } from './duty-check-sql.js';
@@ -66,9 +67,9 @@ export class DutyLogService {
     };
     const { id } = await this.idempotency.run(caller, input.idempotencyKey, 'recordDutyLog', request, async (manager) => {
       // Shared with other recorders, exclusive with the daily check (see DUTY_CHECK_LOCK).
-      await manager.query(`SELECT pg_advisory_xact_lock_shared($1)`, [DUTY_CHECK_LOCK]);
-      const posts: Post[] = rule.post === 'STREET_LIAISON'
-        ? await manager.query(
+      await execute(manager, `SELECT pg_advisory_xact_lock_shared($1)`, [DUTY_CHECK_LOCK]);
+      const posts = rule.post === 'STREET_LIAISON'
+        ? await queryRows<Post>(manager,
           // The leader's liaisons that day; the visits are kept on the street's committee.
           `SELECT m.id AS "memberId", o.id AS "partyOrgId", ll.street_id AS "orgUnitId", NULL::uuid AS "institutionId", ld.id AS "leaderId"
              FROM party_member m
@@ -79,7 +80,7 @@ export class DutyLogService {
             ORDER BY ll.street_id`,
           [caller.userId, performedOn],
         )
-        : await manager.query(
+        : await queryRows<Post>(manager,
           `SELECT m.id AS "memberId", o.id AS "partyOrgId", o.org_unit_id AS "orgUnitId", o.institution_id AS "institutionId", NULL::uuid AS "leaderId"
              FROM party_member m
              JOIN party_org_position p ON p.party_member_id = m.id AND p.position = 'SECRETARY'
@@ -103,20 +104,20 @@ export class DutyLogService {
       if (!post.partyOrgId) {
         throw DomainError.badInput('The street has no street committee to keep its liaison visits', 'NO_STREET_COMMITTEE', { streetId: post.orgUnitId });
       }
-      const [{ id }] = await manager.query(
+      const { id } = await queryOne<{ id: string }>(manager,
         `INSERT INTO duty_log (party_member_id, party_org_id, duty, performed_at, org_unit_id, institution_id, leader_id, note, recorded_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
         [post.memberId, post.partyOrgId, input.duty, input.performedAt, input.orgUnitId ?? null, input.institutionId ?? null, post.leaderId, note, caller.userId],
       );
       await applyLateLog(manager, post.partyOrgId, input.duty, performedOn, now);
-      return { id: id as string };
+      return { id };
     });
     return this.get(caller, id);
   }
 
   /** A log: the caller's own, or one of a post in their territory for readers of duties. */
   async get(caller: Caller, id: string): Promise<DutyLog> {
-    const [row]: (DutyLogRow & { ownerUserId: string | null; visible: boolean })[] = await this.dataSource.query(
+    const row = await queryFirst<DutyLogRow & { ownerUserId: string | null; visible: boolean }>(this.dataSource,
       `SELECT ${LOG_COLUMNS}, m.user_id AS "ownerUserId", ${visibleOrgCondition('o', '$2')} AS visible
          FROM duty_log l JOIN party_org o ON o.id = l.party_org_id JOIN party_member m ON m.id = l.party_member_id
         WHERE l.id = $1`,
@@ -136,7 +137,7 @@ export class DutyLogService {
  * (`outside`), or when the place is not of the kinds the duty is performed in.
  */
 async function postOfPlace(manager: EntityManager, posts: Post[], orgUnitId: string, kinds: string[], outside: string): Promise<Post> {
-  const [unit]: { kind: string; path: string[] }[] = await manager.query(`SELECT kind, path::text[] AS path FROM org_unit WHERE id = $1`, [orgUnitId]);
+  const unit = await queryFirst<{ kind: string; path: string[] }>(manager, `SELECT kind, path::text[] AS path FROM org_unit WHERE id = $1`, [orgUnitId]);
   if (!unit) throw DomainError.badInput('orgUnitId is not a unit of the territory', 'UNKNOWN_ORG_UNIT', { orgUnitId });
   if (!kinds.includes(unit.kind)) {
     const reason = kinds.includes('STREET') ? 'NOT_A_STREET_COMMUNITY_OR_COMPOUND' : 'NOT_A_COMMUNITY_OR_COMPOUND';
@@ -155,7 +156,7 @@ async function postOfPlace(manager: EntityManager, posts: Post[], orgUnitId: str
 
 /** The department post whose sector units include the institution supervised; BAD_USER_INPUT when none does. */
 async function postOfSectorUnit(manager: EntityManager, posts: Post[], institutionId: string): Promise<Post> {
-  const [unit]: { parentId: string | null }[] = await manager.query(`SELECT parent_id AS "parentId" FROM institution WHERE id = $1`, [institutionId]);
+  const unit = await queryFirst<{ parentId: string | null }>(manager, `SELECT parent_id AS "parentId" FROM institution WHERE id = $1`, [institutionId]);
   if (!unit) throw DomainError.badInput('institutionId is not an institution', 'UNKNOWN_INSTITUTION', { institutionId });
   const post = posts.find((p) => p.institutionId !== null && p.institutionId === unit.parentId);
   if (!post) throw DomainError.badInput("That institution is not a sector unit of your department", 'NOT_A_SECTOR_UNIT', { institutionId });

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Caller } from '#libs/auth';
 import { monthStart, parseMonth } from '#libs/calendar';
-import { SqlParams } from '#libs/database';
+import { SqlParams, queryFirst, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { maskName } from '#libs/privacy';
@@ -46,7 +46,7 @@ export class DutyReportService {
       this.dataSource,
       args,
       { select: PERIOD_COLUMNS, from: PERIOD_FROM, where, params, orderBy: ['d.period_start', 'd.id'], keyOf: (row) => [row.periodStart, row.id], descending: true },
-      (rows) => rows.map(DutyPeriod.from),
+      (rows) => rows.map((row) => DutyPeriod.from(row)),
     );
   }
 
@@ -78,7 +78,7 @@ export class DutyReportService {
         keyOf: (row) => [row.createdAtKey, row.escalationId],
         descending: true,
       },
-      (rows) => rows.map(DutyEscalation.from),
+      (rows) => rows.map((row) => DutyEscalation.from(row)),
     );
   }
 
@@ -88,7 +88,7 @@ export class DutyReportService {
     const scope: DutyScope = { month, partyOrgId: args.partyOrgId ?? null, memberId: args.memberId ?? null };
     const params = new SqlParams();
     const where = await this.complianceConditions(caller, scope, params);
-    const rows: { duty: DutyKind; due: number; met: number }[] = await this.dataSource.query(
+    const rows = await queryRows<{ duty: DutyKind; due: number; met: number }>(this.dataSource,
       `SELECT d.duty, count(*)::int AS due, count(*) FILTER (WHERE d.status = '${DutyPeriodStatus.MET}')::int AS met
          FROM duty_period d JOIN party_org o ON o.id = d.party_org_id
         WHERE ${where.join(' AND ')}
@@ -145,10 +145,10 @@ export class DutyReportService {
    */
   async myDuties(caller: Caller, monthArg: string): Promise<MyDuties> {
     const month = parseMonth(monthArg);
-    const [member]: { id: string }[] = await this.dataSource.query(`SELECT id FROM party_member WHERE user_id = $1`, [caller.userId]);
+    const member = await queryFirst<{ id: string }>(this.dataSource, `SELECT id FROM party_member WHERE user_id = $1`, [caller.userId]);
     if (!member) throw DomainError.badInput('Your account is not a party member\'s', 'NOT_A_PARTY_MEMBER');
-    const rows: { partyOrgId: string; partyOrgName: string; duty: DutyKind; owed: number; met: number; missed: number; logs: number }[] =
-      await this.dataSource.query(
+    const rows =
+      await queryRows<{ partyOrgId: string; partyOrgName: string; duty: DutyKind; owed: number; met: number; missed: number; logs: number }>(this.dataSource,
         `WITH bounds AS (SELECT $2::date AS first, ($2::date + interval '1 month' - interval '1 day')::date AS last),
          held AS (
            SELECT p.party_org_id, o.name, duty_rule.duty, duty_rule.cadence, p.starts_on, p.ends_on
@@ -220,7 +220,7 @@ export class DutyReportService {
   }
 
   private async requireVisibleOrg(caller: Caller, partyOrgId: string): Promise<void> {
-    const [org]: { visible: boolean }[] = await this.dataSource.query(
+    const org = await queryFirst<{ visible: boolean }>(this.dataSource,
       `SELECT ${visibleOrgCondition('o', '$2')} AS visible FROM party_org o WHERE o.id = $1`,
       [partyOrgId, caller.orgUnitId],
     );

@@ -110,7 +110,7 @@ export class DutyQueryResolver {
 
   @Query(() => [DutyRuleModel], { description: '履职要求: the cadence table, which post (secretary or street liaison leader) owes which duty how often (one row per DutyKind).' })
   dutyRules(): DutyRuleModel[] {
-    return DUTY_KINDS.map(DutyRuleModel.of);
+    return DUTY_KINDS.map((duty) => DutyRuleModel.of(duty));
   }
 
   @Query(() => DutyPeriodConnection, {

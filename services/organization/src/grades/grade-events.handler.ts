@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { monthStart, parseMonth } from '#libs/calendar';
+import { queryRows } from '#libs/database';
 import {
   EventType, JobHandler, PermanentJobError, type EventEnvelope, type EventPayload, type JobProcessor,
 } from '#libs/messaging';
@@ -20,7 +21,7 @@ export class MemberHouseholdGradeHandler implements JobProcessor<EventEnvelope<E
 
   async handle(event: EventEnvelope<EventPayload<EventType.HouseholdGradesPublished>>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const written: { id: string }[] = await manager.query(
+      const written = await queryRows<{ id: string }>(manager,
         `INSERT INTO member_household_grade AS m (party_member_id, month, household_id, status, grade, event_at)
          SELECT (r->>'partyMemberId')::uuid, ($1 || '-01')::date, (h->>'householdId')::uuid, h->>'status', h->>'grade', $3
            FROM jsonb_array_elements($2::jsonb) AS h, jsonb_array_elements(h->'residents') AS r

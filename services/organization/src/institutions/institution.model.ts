@@ -1,7 +1,7 @@
 import { Directive, Field, ID, ObjectType } from '@nestjs/graphql';
 import { Connection } from '#libs/pagination';
 import { INSTITUTION_KIND_LABEL_ZH, InstitutionKind } from './institution-kind.js';
-import type { InstitutionEntity } from './institution.entity.js';
+import type { InstitutionRow } from './institution.entity.js';
 
 @ObjectType('Institution', { description: 'An employer, school, functional department, property company or media outlet.' })
 @Directive('@key(fields: "id")')
@@ -27,7 +27,7 @@ export class Institution {
   orgUnitId: string;
   parentId: string | null;
 
-  static from(entity: InstitutionEntity): Institution {
+  static from(entity: InstitutionRow): Institution {
     return Object.assign(new Institution(), {
       id: entity.id,
       kind: entity.kind,

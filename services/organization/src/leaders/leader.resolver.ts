@@ -3,6 +3,7 @@ import { type Caller } from '#libs/auth';
 import { PageArgs } from '#libs/pagination';
 import { CurrentCaller, LocalDateScalar, ParseUuidPipe, byIds, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { orgUnitLoader } from '../territory/org-unit.loader.js';
+import { OrgUnitKind } from '../territory/org-unit-kind.js';
 import { OrgUnit } from '../territory/org-unit.model.js';
 import { OrgUnitService, canSee } from '../territory/org-unit.service.js';
 import { LeaderService } from './leader.service.js';
@@ -72,7 +73,7 @@ export class OrgUnitLiaisonResolver {
 
   @ResolveField(() => Leader, { nullable: true, description: "A street's liaison leader today (null for other units or when none is assigned)." })
   async liaisonLeader(@Parent() unit: OrgUnit, @Context() context: RequestContext): Promise<Leader | null> {
-    if (unit.kind !== 'STREET') return null;
+    if (unit.kind !== OrgUnitKind.STREET) return null;
     const loader = requestLoader<LeaderRow>(context, 'StreetLiaisonLeader', async (ids) => {
       const current = await this.leaders.currentLiaisonLeaders(ids);
       return ids.map((id) => current.get(id) ?? null);

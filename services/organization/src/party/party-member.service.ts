@@ -5,13 +5,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type Caller, Permission, hasPermission, isPartyMemberLogin, isWithinScope, partyMemberLogin } from '#libs/auth';
 import { shanghaiDate } from '#libs/calendar';
-import { PostgresErrorCode, SqlParams, isPostgresError, violatedConstraint } from '#libs/database';
+import { PostgresErrorCode, SqlParams, isPostgresError, queryFirst, queryOne, queryRows, violatedConstraint } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { PersonalDataAudit } from '#libs/privacy';
 import { RegistrationKind, registrationKindOf, type PartyOrgKind } from './party-org-kind.js';
 import type { CreatePartyMemberInput, PartyMembersArgs } from './party.inputs.js';
 import { PartyMember, type BranchRegistrationRow, type PartyMemberRow } from './party.models.js';
+import { OrgUnitKind } from '../territory/org-unit-kind.js';
 import { canReadMember, readsOwnBranchesOnly, readsOwnRecordOnly, registeredWithBranchOf, requireMemberWithinScope } from './party-scope.js';
 
 export const MEMBER_COLUMNS = `m.id, m.name, m.phone, m.user_id AS "userId", m.household_id AS "householdId", m.institution_id AS "institutionId",
@@ -49,11 +50,11 @@ export class PartyMemberService {
   }
 
   findByIds(ids: readonly string[]): Promise<PartyMemberRow[]> {
-    return this.dataSource.query(`SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_FROM} WHERE m.id = ANY($1::uuid[])`, [ids]);
+    return queryRows<PartyMemberRow>(this.dataSource, `SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_FROM} WHERE m.id = ANY($1::uuid[])`, [ids]);
   }
 
   async get(caller: Caller, id: string): Promise<PartyMemberRow> {
-    const [member] = await this.findByIds([id]);
+    const member = (await this.findByIds([id])).at(0);
     if (!member) throw DomainError.notFound('PartyMember', id);
     if (!canReadMember(caller, member) || !(await this.inCallersBranches(caller, member))) {
       throw DomainError.forbidden('That party member lies outside your reach', 'OUT_OF_SCOPE');
@@ -64,12 +65,12 @@ export class PartyMemberService {
   /** A branch secretary reads their own record and their branches' members; every other reader passes. */
   private async inCallersBranches(caller: Caller, member: PartyMemberRow): Promise<boolean> {
     if (!readsOwnBranchesOnly(caller) || (member.userId !== null && member.userId === caller.userId)) return true;
-    const rows = await this.dataSource.query(`SELECT 1 FROM party_member m WHERE m.id = $1 AND ${registeredWithBranchOf('$2')}`, [member.id, caller.userId]);
-    return rows.length > 0;
+    const row = await queryFirst<{ id: string }>(this.dataSource, `SELECT m.id FROM party_member m WHERE m.id = $1 AND ${registeredWithBranchOf('$2')}`, [member.id, caller.userId]);
+    return row !== undefined;
   }
 
   async mine(caller: Caller): Promise<PartyMemberRow | null> {
-    const [member] = await this.dataSource.query(`SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_FROM} WHERE m.user_id = $1`, [caller.userId]);
+    const member = await queryFirst<PartyMemberRow>(this.dataSource, `SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_FROM} WHERE m.user_id = $1`, [caller.userId]);
     return member ?? null;
   }
 
@@ -99,15 +100,15 @@ export class PartyMemberService {
     if (name.length === 0 || name.length > 50) throw DomainError.badInput('name must be 1–50 characters', 'INVALID_NAME');
     if (input.phone != null && !PHONE.test(input.phone)) throw DomainError.badInput('phone must be an 11-digit mobile number', 'INVALID_PHONE');
     if (input.communityId) {
-      const [community] = await this.dataSource.query(`SELECT kind, path::text[] AS path FROM org_unit WHERE id = $1`, [input.communityId]);
+      const community = await queryFirst<{ kind: OrgUnitKind; path: string[] }>(this.dataSource, `SELECT kind, path::text[] AS path FROM org_unit WHERE id = $1`, [input.communityId]);
       if (!community) throw DomainError.notFound('OrgUnit', input.communityId);
-      if (community.kind !== 'COMMUNITY') throw DomainError.badInput(`communityId names a ${community.kind}, not a COMMUNITY`, 'NOT_A_COMMUNITY');
+      if (community.kind !== OrgUnitKind.COMMUNITY) throw DomainError.badInput(`communityId names a ${community.kind}, not a COMMUNITY`, 'NOT_A_COMMUNITY');
       requireMemberWithinScope(caller, { scopePath: community.path });
     } else {
       requireMemberWithinScope(caller, { scopePath: null });
     }
     if (input.institutionId) {
-      const [institution] = await this.dataSource.query(`SELECT 1 FROM institution WHERE id = $1`, [input.institutionId]);
+      const institution = await queryFirst<{ id: string }>(this.dataSource, `SELECT id FROM institution WHERE id = $1`, [input.institutionId]);
       if (!institution) throw DomainError.notFound('Institution', input.institutionId);
     }
     // The phone login `member-<id>` is given here and is this member's only (it is the id households knows the member by):
@@ -117,7 +118,7 @@ export class PartyMemberService {
     }
     const memberId = randomUUID();
     try {
-      const [{ id }] = await this.dataSource.query(
+      const { id } = await queryOne<{ id: string }>(this.dataSource,
         `INSERT INTO party_member (id, name, phone, user_id, household_id, institution_id, community_id, joined_party_on)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
         [memberId, name, input.phone ?? null, input.userId ?? partyMemberLogin(memberId), input.householdId ?? null, input.institutionId ?? null,
@@ -137,7 +138,7 @@ export class PartyMemberService {
     const member = await this.requireManageable(caller, memberId);
     if (member.commitmentSignedAt) throw DomainError.conflict('The commitment letter is already signed', 'ALREADY_SIGNED');
     if (signedAt.getTime() > Date.now() + 60_000) throw DomainError.badInput('signedAt lies in the future', 'SIGNED_IN_FUTURE');
-    const [[updated]] = await this.dataSource.query(
+    const updated = await queryFirst<{ id: string }>(this.dataSource,
       `UPDATE party_member SET commitment_signed_at = $2 WHERE id = $1 AND commitment_signed_at IS NULL RETURNING id`, [memberId, signedAt]);
     if (!updated) throw DomainError.conflict('The commitment letter is already signed', 'ALREADY_SIGNED');
     return (await this.findByIds([memberId]))[0];
@@ -164,7 +165,7 @@ export class PartyMemberService {
     if (!isTheMember && !isWithinScope(caller, branch.scopePath)) throw DomainError.forbidden(`${branch.name} is outside your territory`, 'OUT_OF_SCOPE');
     try {
       return await this.dataSource.transaction(async (manager) => {
-        const [row] = await manager.query(
+        const row = await queryOne<BranchRegistrationRow>(manager,
           `INSERT INTO branch_registration AS r (party_member_id, branch_id, kind, registered_by) VALUES ($1, $2, $3, $4)
            RETURNING ${REGISTRATION_COLUMNS}`,
           [memberId, branchId, kind, caller.userId],
@@ -188,7 +189,7 @@ export class PartyMemberService {
   async confirm(caller: Caller, registrationId: string): Promise<BranchRegistrationRow> {
     const registration = await this.registration(registrationId);
     const branch = await this.branch(registration.branchId);
-    const [secretary] = await this.dataSource.query(
+    const secretary = await queryFirst<{ userId: string | null }>(this.dataSource,
       `SELECT m.user_id AS "userId" FROM party_org_position p JOIN party_member m ON m.id = p.party_member_id
         WHERE p.party_org_id = $1 AND p.position = 'SECRETARY' AND p.starts_on <= $2::date AND (p.ends_on IS NULL OR p.ends_on >= $2::date)`,
       [branch.id, shanghaiDate()],
@@ -201,7 +202,7 @@ export class PartyMemberService {
       if (!isWithinScope(caller, branch.scopePath)) throw DomainError.forbidden(`${branch.name} is outside your territory`, 'OUT_OF_SCOPE');
     }
     if (registration.endedAt) throw DomainError.conflict('That registration has ended', 'REGISTRATION_ENDED');
-    const [[row]] = await this.dataSource.query(
+    const row = await queryFirst<BranchRegistrationRow>(this.dataSource,
       `UPDATE branch_registration r SET confirmed_at = now(), confirmed_by = $2
         WHERE r.id = $1 AND r.confirmed_at IS NULL AND r.ended_at IS NULL RETURNING ${REGISTRATION_COLUMNS}`,
       [registrationId, caller.userId],
@@ -215,7 +216,7 @@ export class PartyMemberService {
     const registration = await this.registration(registrationId);
     await this.requireManageable(caller, registration.partyMemberId);
     return this.dataSource.transaction(async (manager) => {
-      const [[row]] = await manager.query(
+      const row = await queryFirst<BranchRegistrationRow>(manager,
         `UPDATE branch_registration r SET ended_at = now() WHERE r.id = $1 AND r.ended_at IS NULL RETURNING ${REGISTRATION_COLUMNS}`,
         [registrationId],
       );
@@ -227,13 +228,13 @@ export class PartyMemberService {
 
   /** Open registrations of the given members. */
   openRegistrations(memberIds: readonly string[]): Promise<BranchRegistrationRow[]> {
-    return this.dataSource.query(
+    return queryRows<BranchRegistrationRow>(this.dataSource,
       `SELECT ${REGISTRATION_COLUMNS} FROM branch_registration r WHERE r.party_member_id = ANY($1::uuid[]) AND r.ended_at IS NULL`, [memberIds]);
   }
 
   /** The member, if the caller manages them (PARTY_MANAGE within scope) or is them. */
   private async requireManageable(caller: Caller, memberId: string): Promise<PartyMemberRow> {
-    const [member] = await this.findByIds([memberId]);
+    const member = (await this.findByIds([memberId])).at(0);
     if (!member) throw DomainError.notFound('PartyMember', memberId);
     if (member.userId !== null && member.userId === caller.userId) return member;
     if (!hasPermission(caller, Permission.PARTY_MANAGE)) throw DomainError.forbidden('Only the member themself or staff managing party members may do that', 'NOT_THE_MEMBER');
@@ -242,13 +243,13 @@ export class PartyMemberService {
   }
 
   private async registration(id: string): Promise<BranchRegistrationRow> {
-    const [row] = await this.dataSource.query(`SELECT ${REGISTRATION_COLUMNS} FROM branch_registration r WHERE r.id = $1`, [id]);
+    const row = await queryFirst<BranchRegistrationRow>(this.dataSource, `SELECT ${REGISTRATION_COLUMNS} FROM branch_registration r WHERE r.id = $1`, [id]);
     if (!row) throw DomainError.notFound('BranchRegistration', id);
     return row;
   }
 
   private async branch(id: string): Promise<BranchRow> {
-    const [branch] = await this.dataSource.query(
+    const branch = await queryFirst<BranchRow>(this.dataSource,
       `SELECT o.id, o.kind, o.name, o.institution_id AS "institutionId", COALESCE(u.path, iu.path)::text[] AS "scopePath"
          FROM party_org o LEFT JOIN org_unit u ON u.id = o.org_unit_id
          LEFT JOIN institution i ON i.id = o.institution_id LEFT JOIN org_unit iu ON iu.id = i.org_unit_id

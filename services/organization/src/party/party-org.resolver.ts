@@ -71,7 +71,7 @@ export class PartyOrgResolver {
     const found = await partyOrgLoader(context, this.orgs).loadMany(org.path.slice(0, -1));
     return found
       .filter((row): row is PartyOrgRow => !!row && !(row instanceof Error) && orgWithinScope(caller, row))
-      .map(PartyOrg.from);
+      .map((row) => PartyOrg.from(row));
   }
 
   @ResolveField(() => PartyOrgConnection, { description: 'The organisations directly under this one (inside your territory).' })

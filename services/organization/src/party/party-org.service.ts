@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '#libs/auth';
 import { shanghaiDate } from '#libs/calendar';
-import { PostgresErrorCode, SqlParams, isPostgresError, violatedConstraint } from '#libs/database';
+import { PostgresErrorCode, SqlParams, execute, isPostgresError, queryFirst, queryOne, queryRows, violatedConstraint } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { PARTY_ORG_PARENT_KINDS, PARTY_ORG_UNIT_KIND, PartyOrgKind } from './party-org-kind.js';
@@ -35,11 +35,11 @@ export class PartyOrgService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   findByIds(ids: readonly string[]): Promise<PartyOrgRow[]> {
-    return this.dataSource.query(`SELECT ${ORG_COLUMNS} FROM ${ORG_FROM} WHERE o.id = ANY($1::uuid[])`, [ids]);
+    return queryRows<PartyOrgRow>(this.dataSource, `SELECT ${ORG_COLUMNS} FROM ${ORG_FROM} WHERE o.id = ANY($1::uuid[])`, [ids]);
   }
 
   async get(caller: Caller, id: string): Promise<PartyOrgRow> {
-    const [org] = await this.findByIds([id]);
+    const org = (await this.findByIds([id])).at(0);
     if (!org) throw DomainError.notFound('PartyOrg', id);
     requireOrgWithinScope(caller, org);
     return org;
@@ -57,7 +57,7 @@ export class PartyOrgService {
       this.dataSource,
       args,
       { select: `${ORG_COLUMNS}, ${ORG_ORDER} AS rank`, from: ORG_FROM, where, params, orderBy: [ORG_ORDER, 'o.name', 'o.id'], keyOf: (row) => [row.rank, row.name, row.id] },
-      (rows) => rows.map(PartyOrg.from),
+      (rows) => rows.map((row) => PartyOrg.from(row)),
     );
   }
 
@@ -83,17 +83,17 @@ export class PartyOrgService {
       const id = await this.dataSource.transaction(async (manager) => {
         // Under the territory tree's lock: a concurrent moveOrgUnit could otherwise change the unit's place between the
         // tie check and the insert, or rewrite the parent's path after we copied it.
-        await manager.query('SELECT pg_advisory_xact_lock($1)', [TREE_WRITE_LOCK]);
+        await execute(manager, 'SELECT pg_advisory_xact_lock($1)', [TREE_WRITE_LOCK]);
         const tie = await this.checkTie(manager, input);
         requireOrgWithinScope(caller, { name, scopePath: tie.path });
         const parent = await this.checkParent(manager, input, tie);
-        const [{ id }] = await manager.query(
+        const { id } = await queryOne<{ id: string }>(manager,
           `INSERT INTO party_org (id, kind, name, parent_id, path, org_unit_id, institution_id)
            SELECT new.id, $1, $2, $3::uuid, $4::uuid[] || new.id, $5::uuid, $6::uuid FROM (SELECT gen_random_uuid() AS id) new
            RETURNING id`,
           [input.kind, name, parent?.id ?? null, parent?.path ?? [], input.orgUnitId ?? null, input.institutionId ?? null],
         );
-        return id as string;
+        return id;
       });
       return (await this.findByIds([id]))[0];
     } catch (error) {
@@ -108,7 +108,7 @@ export class PartyOrgService {
       if (!input.orgUnitId || input.institutionId) {
         throw DomainError.badInput(`A ${input.kind} is tied to a ${unitKind} (orgUnitId), not to an institution`, 'INVALID_TIE');
       }
-      const [unit]: UnitRow[] = await manager.query(
+      const unit = await queryFirst<UnitRow>(manager,
         `SELECT id, kind, parent_id AS "parentId", path::text[] AS path FROM org_unit WHERE id = $1`, [input.orgUnitId]);
       if (!unit) throw DomainError.notFound('OrgUnit', input.orgUnitId);
       if (unit.kind !== unitKind) {
@@ -119,7 +119,7 @@ export class PartyOrgService {
     if (!input.institutionId || input.orgUnitId) {
       throw DomainError.badInput(`A ${input.kind} is tied to an institution (institutionId), not to a territory unit`, 'INVALID_TIE');
     }
-    const [institution]: InstitutionRow[] = await manager.query(
+    const institution = await queryFirst<InstitutionRow>(manager,
       `SELECT i.id, i.kind, i.name, i.parent_id AS "parentId", u.path::text[] AS path
          FROM institution i JOIN org_unit u ON u.id = i.org_unit_id WHERE i.id = $1`, [input.institutionId]);
     if (!institution) throw DomainError.notFound('Institution', input.institutionId);
@@ -136,7 +136,7 @@ export class PartyOrgService {
       return null;
     }
     if (!input.parentId) throw DomainError.badInput(`A ${input.kind} needs a parent: ${allowed.join(' or ')}`, 'PARENT_REQUIRED');
-    const [parent]: PartyOrgRow[] = await manager.query(
+    const parent = await queryFirst<PartyOrgRow>(manager,
       `SELECT ${ORG_COLUMNS} FROM ${ORG_FROM} WHERE o.id = $1 FOR SHARE OF o`, [input.parentId]);
     if (!parent) throw DomainError.notFound('PartyOrg', input.parentId);
     if (!allowed.includes(parent.kind)) {
@@ -174,12 +174,12 @@ export class PartyOrgService {
   async appointSecretary(caller: Caller, partyOrgId: string, memberId: string, startsOn: string): Promise<PartyOrgRow> {
     try {
       await this.dataSource.transaction(async (manager) => {
-        const [org]: PartyOrgRow[] = await manager.query(`SELECT ${ORG_COLUMNS} FROM ${ORG_FROM} WHERE o.id = $1 FOR UPDATE OF o`, [partyOrgId]);
+        const org = await queryFirst<PartyOrgRow>(manager, `SELECT ${ORG_COLUMNS} FROM ${ORG_FROM} WHERE o.id = $1 FOR UPDATE OF o`, [partyOrgId]);
         if (!org) throw DomainError.notFound('PartyOrg', partyOrgId);
         requireOrgWithinScope(caller, org);
-        const [member] = await manager.query(`SELECT id FROM party_member WHERE id = $1`, [memberId]);
+        const member = await queryFirst<{ id: string }>(manager, `SELECT id FROM party_member WHERE id = $1`, [memberId]);
         if (!member) throw DomainError.notFound('PartyMember', memberId);
-        const [open]: SecretaryPostRow[] = await manager.query(
+        const open = await queryFirst<SecretaryPostRow>(manager,
           `SELECT id, party_member_id AS "partyMemberId", starts_on::text AS "startsOn" FROM party_org_position
             WHERE party_org_id = $1 AND position = 'SECRETARY' AND ends_on IS NULL`, [partyOrgId]);
         if (open) {
@@ -187,9 +187,9 @@ export class PartyOrgService {
           if (open.startsOn >= startsOn) {
             throw DomainError.badInput(`The current secretary's post began on ${open.startsOn}; a successor starts later`, 'STARTS_BEFORE_CURRENT_POST');
           }
-          await manager.query(`UPDATE party_org_position SET ends_on = $2::date - 1 WHERE id = $1`, [open.id, startsOn]);
+          await execute(manager, `UPDATE party_org_position SET ends_on = $2::date - 1 WHERE id = $1`, [open.id, startsOn]);
         }
-        await manager.query(
+        await execute(manager,
           `INSERT INTO party_org_position (party_org_id, party_member_id, position, starts_on) VALUES ($1, $2, 'SECRETARY', $3)`,
           [partyOrgId, memberId, startsOn]);
         // households judges work-branch reviews of check-ins by the branch's secretary posts.
@@ -206,7 +206,7 @@ export class PartyOrgService {
 
   /** Current secretaries (as member rows with `partyOrgId`) of the given organisations, on `day`. */
   currentSecretaries(orgIds: readonly string[], day = shanghaiDate()): Promise<(PartyMemberRow & { partyOrgId: string })[]> {
-    return this.dataSource.query(
+    return queryRows<PartyMemberRow & { partyOrgId: string }>(this.dataSource,
       `SELECT p.party_org_id AS "partyOrgId", ${MEMBER_COLUMNS}
          FROM party_org_position p JOIN ${MEMBER_FROM} ON m.id = p.party_member_id
         WHERE p.party_org_id = ANY($1::uuid[]) AND p.position = 'SECRETARY'
@@ -232,13 +232,13 @@ export class PartyOrgService {
         descending: true,
         keyOf: (row) => [row.startsOn, row.id],
       },
-      (rows) => rows.map(SecretaryPost.from),
+      (rows) => rows.map((row) => SecretaryPost.from(row)),
     );
   }
 
   /** Members with an open registration at the organisation or any branch below it, per organisation. */
   async memberCounts(orgIds: readonly string[]): Promise<Map<string, number>> {
-    const rows: { id: string; count: number }[] = await this.dataSource.query(
+    const rows = await queryRows<{ id: string; count: number }>(this.dataSource,
       `SELECT o.id, (SELECT count(DISTINCT r.party_member_id)::int FROM party_org b
                        JOIN branch_registration r ON r.branch_id = b.id AND r.ended_at IS NULL
                       WHERE b.path @> ARRAY[o.id]) AS count
@@ -250,7 +250,7 @@ export class PartyOrgService {
 }
 
 function mapOrgWriteError(error: unknown): unknown {
-  const message = String((error as { message?: unknown } | null)?.message ?? '');
+  const message = error instanceof Error ? error.message : '';
   if (isPostgresError(error, PostgresErrorCode.CheckViolation) && /cannot sit under/.test(message)) {
     return DomainError.badInput(message, 'INVALID_PARENT_KIND');
   }

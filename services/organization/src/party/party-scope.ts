@@ -25,7 +25,7 @@ export function requireMemberWithinScope(caller: Caller, member: Pick<PartyMembe
 
 /** A caller whose only party reading right comes from being a PARTY_MEMBER: they read their own record only. */
 export function readsOwnRecordOnly(caller: Caller): boolean {
-  return !caller.roles.some((role) => role !== Role.PARTY_MEMBER && ROLE_PERMISSIONS[role]?.includes(Permission.PARTY_READ));
+  return !caller.roles.some((role) => role !== Role.PARTY_MEMBER && ROLE_PERMISSIONS[role].includes(Permission.PARTY_READ));
 }
 
 /**
@@ -34,7 +34,7 @@ export function readsOwnRecordOnly(caller: Caller): boolean {
  * not every member of the district.
  */
 export function readsOwnBranchesOnly(caller: Caller): boolean {
-  const readers = caller.roles.filter((role) => role !== Role.PARTY_MEMBER && ROLE_PERMISSIONS[role]?.includes(Permission.PARTY_READ));
+  const readers = caller.roles.filter((role) => role !== Role.PARTY_MEMBER && ROLE_PERMISSIONS[role].includes(Permission.PARTY_READ));
   return readers.length > 0 && readers.every((role) => role === Role.BRANCH_SECRETARY);
 }
 

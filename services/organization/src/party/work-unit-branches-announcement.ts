@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { execute } from '#libs/database';
 import { EventType, outboxInsertFrom } from '#libs/messaging';
 
 /** Members or branches per `work-unit-branches.changed` event when announcing all of them. */
@@ -28,7 +29,7 @@ export async function announceWorkUnitBranches(
   changed: { memberIds?: readonly string[]; branchIds?: readonly string[] },
 ): Promise<void> {
   if (!manager.queryRunner?.isTransactionActive) throw new Error('announceWorkUnitBranches must run inside the changing transaction');
-  await manager.query(
+  await execute(manager,
     outboxInsertFrom('$3', `
       SELECT payload FROM (SELECT json_build_object('members', ${memberSnapshots('$1::uuid[]')}, 'branches', ${branchSnapshots('$2::uuid[]')}) AS payload) e
        WHERE json_array_length(payload->'members') + json_array_length(payload->'branches') > 0`),

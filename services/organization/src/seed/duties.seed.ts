@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { addDays, addMonths, monthStart, previousMonth, shanghaiMonth } from '#libs/calendar';
+import { queryOne } from '#libs/database';
 import { closeDutyDay, closeDutyPeriods } from '../duties/duty-check-sql.js';
 import { DUTY_RULES_SQL, DutyCadence, DutyKind, LIAISON_RULES_SQL, quarterStart } from '../duties/duty-kinds.js';
 
@@ -14,7 +15,7 @@ export async function seedDuties(dataSource: DataSource, now: Date = new Date())
   const month = previousMonth(shanghaiMonth(now));
   const first = monthStart(month);
   const last = addDays(monthStart(shanghaiMonth(now)), -1);
-  const [{ count: posts }] = await dataSource.query(
+  const { count: posts } = await queryOne<{ count: number }>(dataSource,
     `SELECT count(*)::int AS count FROM party_org_position p JOIN party_org o ON o.id = p.party_org_id
        JOIN ${DUTY_RULES_SQL} ON duty_rule.post_kind = o.kind
       WHERE p.position = 'SECRETARY' AND p.starts_on <= $2::date AND (p.ends_on IS NULL OR p.ends_on >= $1::date)`,
@@ -23,7 +24,7 @@ export async function seedDuties(dataSource: DataSource, now: Date = new Date())
   if (posts === 0) return 'no duties (no secretary posts)';
 
   // Daily duties: a log on most days the post was held, at a time in the morning or evening, in the post's territory.
-  const [{ count: daily }] = await dataSource.query(
+  const { count: daily } = await queryOne<{ count: number }>(dataSource,
     `WITH inserted AS (
        INSERT INTO duty_log (party_member_id, party_org_id, duty, performed_at, org_unit_id, note, recorded_by)
        SELECT p.party_member_id, o.id, duty_rule.duty,
@@ -44,7 +45,7 @@ export async function seedDuties(dataSource: DataSource, now: Date = new Date())
 
   // Monthly duties: one visit on a day of the month for most posts; the place is the first community of the street or
   // the first sector unit of the department (posts without one are left with nothing to visit).
-  const [{ count: monthly }] = await dataSource.query(
+  const { count: monthly } = await queryOne<{ count: number }>(dataSource,
     `WITH inserted AS (
        INSERT INTO duty_log (party_member_id, party_org_id, duty, performed_at, org_unit_id, institution_id, note, recorded_by)
        SELECT p.party_member_id, o.id, duty_rule.duty,
@@ -90,7 +91,7 @@ export async function seedDuties(dataSource: DataSource, now: Date = new Date())
 async function seedLeaderDuties(dataSource: DataSource, seededFirst: string, seededLast: string): Promise<{ logs: string; close: () => Promise<string> }> {
   const qEnd = addDays(quarterStart(addDays(seededLast, 1)), -1);
   const qStart = quarterStart(qEnd);
-  const [{ count: visits }] = await dataSource.query(
+  const { count: visits } = await queryOne<{ count: number }>(dataSource,
     `WITH inserted AS (
        INSERT INTO duty_log (party_member_id, party_org_id, duty, performed_at, org_unit_id, leader_id, note, recorded_by)
        SELECT ld.party_member_id, o.id, liaison_rule.duty,
@@ -114,7 +115,7 @@ async function seedLeaderDuties(dataSource: DataSource, seededFirst: string, see
   // The district secretary: the quarter's first and last months, each on a day of the month, at a street in turn.
   const months = [0, 1, 2].map((i) => addMonths(qStart.slice(0, 7), i)).filter((m) => monthStart(m) !== seededFirst);
   const supervised = months.filter((m) => m !== addMonths(qStart.slice(0, 7), 1));
-  const [{ count: supervisions }] = await dataSource.query(
+  const { count: supervisions } = await queryOne<{ count: number }>(dataSource,
     `WITH inserted AS (
        INSERT INTO duty_log (party_member_id, party_org_id, duty, performed_at, org_unit_id, note, recorded_by)
        SELECT p.party_member_id, o.id, '${DutyKind.DISTRICT_SUPERVISION}',

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { execute, queryOne, queryRows } from '#libs/database';
 import { planUnits, type DistrictPlan } from '#libs/demo-data';
 import { EventType, Outbox, type EventPayload, type NewEvent } from '#libs/messaging';
 import type { DemoData, DemoDataOptions } from '#libs/platform';
@@ -12,18 +13,18 @@ const UNITS_PER_EVENT = 500;
 
 export const organizationDemoData: DemoData = {
   async isEmpty(dataSource) {
-    const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM org_unit`);
+    const { count } = await queryOne<{ count: number }>(dataSource, `SELECT count(*)::int AS count FROM org_unit`);
     return count === 0;
   },
 
   async reset(dataSource) {
-    await dataSource.query(`TRUNCATE volunteer_contest_entry, volunteer_contest_tier, volunteer_contest, volunteer_quiz_answer, volunteer_quiz_question, volunteer_quiz, vanguard_index_month, member_check_in_week, duty_escalation, duty_period, duty_log, idempotency_record, volunteer_day_check_in, volunteer_sign_up, volunteer_activity, volunteer, volunteer_team, leader_liaison, leader, branch_registration, party_org_position, party_member, party_org, institution, org_unit, outbox_event, processed_event, member_household_grade`);
+    await execute(dataSource, `TRUNCATE volunteer_contest_entry, volunteer_contest_tier, volunteer_contest, volunteer_quiz_answer, volunteer_quiz_question, volunteer_quiz, vanguard_index_month, member_check_in_week, duty_escalation, duty_period, duty_log, idempotency_record, volunteer_day_check_in, volunteer_sign_up, volunteer_activity, volunteer, volunteer_team, leader_liaison, leader, branch_registration, party_org_position, party_member, party_org, institution, org_unit, outbox_event, processed_event, member_household_grade`);
   },
 
   async seed(dataSource: DataSource, plan: DistrictPlan, options: DemoDataOptions) {
     const units = planUnits(plan);
     await dataSource.transaction(async (manager) => {
-      const inserted: EventPayload<EventType.TerritoryChanged>['units'] = await manager.query(
+      const inserted = await queryRows<EventPayload<EventType.TerritoryChanged>['units'][number]>(manager,
         `INSERT INTO org_unit (id, kind, code, name, parent_id, path, version)
          SELECT id, kind, code, name, "parentId", path, 1
            FROM jsonb_to_recordset($1::jsonb)
@@ -31,7 +32,7 @@ export const organizationDemoData: DemoData = {
          RETURNING id, parent_id AS "parentId", kind, code, name, path::text[] AS path, version`,
         [JSON.stringify(units)],
       );
-      const institutions: EventPayload<EventType.InstitutionsChanged>['institutions'] = await manager.query(
+      const institutions = await queryRows<EventPayload<EventType.InstitutionsChanged>['institutions'][number]>(manager,
         `INSERT INTO institution (id, kind, name, credit_code, org_unit_id)
          SELECT id, kind, name, "creditCode", "orgUnitId"
            FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, kind text, name text, "creditCode" text, "orgUnitId" uuid)
@@ -47,7 +48,7 @@ export const organizationDemoData: DemoData = {
     // The structure first: duties follow from its posts, volunteers' teams belong to its compound branches.
     const party = await seedPartyStructure(dataSource, plan, options.households);
     // households keeps copies of members' work-unit branches and their secretaries (dual supervision of check-ins).
-    await dataSource.query(ANNOUNCE_ALL_WORK_UNIT_BRANCHES_SQL);
+    await execute(dataSource, ANNOUNCE_ALL_WORK_UNIT_BRANCHES_SQL);
     const duties = await seedDuties(dataSource);
     const volunteers = await seedVolunteers(dataSource);
     return `${units.length} org units, ${plan.institutions.length} institutions, ` +

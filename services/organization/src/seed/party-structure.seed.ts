@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { execute, queryOne } from '#libs/database';
 import { LEADER_TITLES, demoPartyMembersSql, demoPersonNameSql, planHouseholds, type DistrictPlan } from '#libs/demo-data';
 
 /** A deterministic number in [0, 1e6) from text, in SQL. */
@@ -38,7 +39,7 @@ export async function seedPartyStructure(dataSource: DataSource, plan: DistrictP
     await seedSecretaries(manager);
     const registrations = await seedRegistrations(manager);
     const leaders = await seedLeaders(manager, plan);
-    const [{ orgs, members }] = await manager.query(
+    const { orgs, members } = await queryOne<{ orgs: number; members: number }>(manager,
       `SELECT (SELECT count(*)::int FROM party_org) AS orgs, (SELECT count(*)::int FROM party_member) AS members`);
     return { orgs, members, registrations, leaders };
   });
@@ -46,7 +47,7 @@ export async function seedPartyStructure(dataSource: DataSource, plan: DistrictP
 
 async function seedSectorUnits(manager: EntityManager): Promise<void> {
   for (const unit of SECTOR_UNITS) {
-    await manager.query(
+    await execute(manager,
       `UPDATE institution SET parent_id = (SELECT id FROM institution WHERE kind = 'DEPARTMENT' AND name = $1)
         WHERE kind = $2 AND name LIKE $3 AND EXISTS (SELECT 1 FROM institution WHERE kind = 'DEPARTMENT' AND name = $1)`,
       [unit.department, unit.kind, unit.nameLike],
@@ -58,12 +59,12 @@ async function seedMembers(manager: EntityManager, plan: DistrictPlan, household
   const employers = plan.institutions.filter((i) => i.kind === 'EMPLOYER').map((i) => i.id);
   const schools = plan.institutions.filter((i) => i.kind === 'SCHOOL').map((i) => i.id);
   // Where each household lives, for the members' communities and the compound branches' secretaries.
-  await manager.query(`CREATE TEMP TABLE demo_household (id uuid PRIMARY KEY, compound_id uuid NOT NULL) ON COMMIT DROP`);
+  await execute(manager, `CREATE TEMP TABLE demo_household (id uuid PRIMARY KEY, compound_id uuid NOT NULL) ON COMMIT DROP`);
   for (const batch of planHouseholds(plan, households)) {
-    await manager.query(`INSERT INTO demo_household SELECT * FROM unnest($1::uuid[], $2::uuid[])`, [batch.map((h) => h.id), batch.map((h) => h.compoundId)]);
+    await execute(manager, `INSERT INTO demo_household SELECT * FROM unnest($1::uuid[], $2::uuid[])`, [batch.map((h) => h.id), batch.map((h) => h.compoundId)]);
   }
-  await manager.query(`ANALYZE demo_household`);
-  await manager.query(
+  await execute(manager, `ANALYZE demo_household`);
+  await execute(manager,
     `INSERT INTO party_member (id, name, phone, user_id, household_id, institution_id, community_id, joined_party_on, commitment_signed_at)
      SELECT pm.id, pm.name, pm.phone, 'member-' || pm.id, pm.household_id, pm.institution_id, cu.parent_id,
             DATE '1985-07-01' + ${hash(`pm.id::text || 'joined'`)} % 13000,
@@ -78,12 +79,12 @@ async function seedMembers(manager: EntityManager, plan: DistrictPlan, household
 
 async function seedOrgs(manager: EntityManager): Promise<void> {
   const district = orgId('DISTRICT_COMMITTEE', `u.id::text`);
-  await manager.query(
+  await execute(manager,
     `INSERT INTO party_org (id, kind, name, parent_id, path, org_unit_id)
      SELECT ${district}, 'DISTRICT_COMMITTEE', '中共宁波市' || u.name || '委员会', NULL, ARRAY[${district}], u.id FROM org_unit u WHERE u.kind = 'DISTRICT'`);
   // Children in order, each from its parent row: streets and departments, communities, then branches.
-  const under = async (kind: string, sql: string) =>
-    manager.query(
+  const under = (kind: string, sql: string) =>
+    execute(manager,
       `INSERT INTO party_org (id, kind, name, parent_id, path, org_unit_id, institution_id)
        SELECT x.id, '${kind}', x.name, p.id, p.path || x.id, x.org_unit_id, x.institution_id FROM (${sql}) x JOIN party_org p ON p.id = x.parent_id`);
   await under('STREET_COMMITTEE', `
@@ -142,7 +143,7 @@ const CANDIDATES = `
 
 async function seedSecretaries(manager: EntityManager): Promise<void> {
   // Organisations where nobody lives or works get a member from outside the households (no household id).
-  await manager.query(
+  await execute(manager,
     `INSERT INTO party_member (id, name, user_id, institution_id, community_id, joined_party_on, commitment_signed_at)
      SELECT x.id, ${demoPersonNameSql('o.id::text')}, 'member-' || x.id, o.institution_id,
             CASE o.kind WHEN 'COMMUNITY_COMMITTEE' THEN o.org_unit_id WHEN 'COMMUNITY_BRANCH' THEN o.org_unit_id
@@ -151,7 +152,7 @@ async function seedSecretaries(manager: EntityManager): Promise<void> {
        FROM party_org o LEFT JOIN org_unit u ON u.id = o.org_unit_id
        CROSS JOIN LATERAL (SELECT md5('party-member:secretary:' || o.id)::uuid AS id) x
       WHERE o.id NOT IN (SELECT org_id FROM (${CANDIDATES}) c)`);
-  await manager.query(
+  await execute(manager,
     `WITH candidates AS (
        ${CANDIDATES}
        UNION ALL SELECT o.id, md5('party-member:secretary:' || o.id)::uuid FROM party_org o
@@ -165,7 +166,7 @@ async function seedSecretaries(manager: EntityManager): Promise<void> {
 async function seedRegistrations(manager: EntityManager): Promise<number> {
   // Work unit: the employer's branch (9 in 10 registered). Community: the compound's branch, or for one in five the
   // community's (19 in 20). Five in six registrations are confirmed; the rest await their branch.
-  const [{ count }] = await manager.query(
+  const { count } = await queryOne<{ count: number }>(manager,
     `WITH wanted AS (
        SELECT m.id AS member, b.id AS branch, 'WORK_UNIT' AS kind
          FROM party_member m JOIN party_org b ON b.kind = 'WORK_UNIT_BRANCH' AND b.institution_id = m.institution_id
@@ -188,14 +189,14 @@ async function seedRegistrations(manager: EntityManager): Promise<number> {
 }
 
 async function seedLeaders(manager: EntityManager, plan: DistrictPlan): Promise<number> {
-  await manager.query(
+  await execute(manager,
     `INSERT INTO leader (id, name, body, title)
      SELECT md5('leader:' || n)::uuid, ${demoPersonNameSql(`'leader:' || n`)}, body, title
        FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS l(body, title, n)`,
     [LEADER_TITLES.map(([body]) => body), LEADER_TITLES.map(([, title]) => title)],
   );
   // Each street a liaison leader since 2025; the first streets had another before, so history shows.
-  await manager.query(
+  await execute(manager,
     `INSERT INTO leader_liaison (leader_id, street_id, starts_on, ends_on)
      SELECT md5('leader:' || (1 + (s.n - 1) % $2))::uuid, s.id, DATE '2025-01-01', NULL FROM unnest($1::uuid[]) WITH ORDINALITY AS s(id, n)
      UNION ALL
@@ -205,19 +206,19 @@ async function seedLeaders(manager: EntityManager, plan: DistrictPlan): Promise<
   // Leaders act on the platform as party members (their liaison visits are recorded as such): the district
   // secretary (区委书记, the first title) is the district committee's SECRETARY, named as such; the others get a party
   // member of their own, except the last (a CPPCC vice-chair outside the party, who owes visits but cannot record them).
-  await manager.query(
+  await execute(manager,
     `UPDATE leader l SET party_member_id = p.party_member_id, name = m.name
        FROM party_org o JOIN party_org_position p ON p.party_org_id = o.id AND p.position = 'SECRETARY' AND p.ends_on IS NULL
        JOIN party_member m ON m.id = p.party_member_id
       WHERE o.kind = 'DISTRICT_COMMITTEE' AND l.id = md5('leader:1')::uuid`);
-  await manager.query(
+  await execute(manager,
     `INSERT INTO party_member (id, name, user_id, joined_party_on, commitment_signed_at)
      SELECT x.id, l.name, 'member-' || x.id, DATE '1985-07-01' + ${hash(`l.id::text || 'joined'`)} % 6000, TIMESTAMPTZ '2025-03-01 09:00+08'
        FROM leader l CROSS JOIN LATERAL (SELECT md5('party-member:leader:' || l.id)::uuid AS id) x
       WHERE l.party_member_id IS NULL AND l.id <> md5('leader:' || $1)::uuid`,
     [LEADER_TITLES.length],
   );
-  await manager.query(
+  await execute(manager,
     `UPDATE leader l SET party_member_id = m.id FROM party_member m
       WHERE l.party_member_id IS NULL AND m.id = md5('party-member:leader:' || l.id)::uuid`);
   return LEADER_TITLES.length;

@@ -1,7 +1,7 @@
 import { Directive, Field, ID, ObjectType } from '@nestjs/graphql';
 import { Connection } from '#libs/pagination';
 import { ORG_UNIT_KIND_LABEL_ZH, OrgUnitKind } from './org-unit-kind.js';
-import type { OrgUnitEntity } from './org-unit.entity.js';
+import type { OrgUnitRow } from './org-unit.entity.js';
 
 @ObjectType('OrgUnit', { description: 'A unit of the territory tree: the district, a street (镇街), a community (社区/村) or a compound (小区).' })
 @Directive('@key(fields: "id")')
@@ -30,7 +30,7 @@ export class OrgUnit {
   parentId: string | null;
   path: string[];
 
-  static from(entity: OrgUnitEntity): OrgUnit {
+  static from(entity: OrgUnitRow): OrgUnit {
     return Object.assign(new OrgUnit(), {
       id: entity.id,
       kind: entity.kind,

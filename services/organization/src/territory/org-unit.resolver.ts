@@ -3,7 +3,7 @@ import { type Caller } from '#libs/auth';
 import { CurrentCaller, ParseUuidPipe, requireUuid, type RequestContext } from '#libs/platform';
 import { CreateOrgUnitInput } from './dto/create-org-unit.input.js';
 import { OrgUnitsArgs } from './dto/org-units.args.js';
-import type { OrgUnitEntity } from './org-unit.entity.js';
+import type { OrgUnitRow } from './org-unit.entity.js';
 import { orgUnitLoader } from './org-unit.loader.js';
 import { OrgUnit, OrgUnitConnection } from './org-unit.model.js';
 import { OrgUnitService, canSee } from './org-unit.service.js';
@@ -62,8 +62,8 @@ export class OrgUnitResolver {
   async ancestors(@Parent() unit: OrgUnit, @CurrentCaller() caller: Caller, @Context() context: RequestContext): Promise<OrgUnit[]> {
     const found = await orgUnitLoader(context, this.units).loadMany(unit.path.slice(0, -1));
     return found
-      .filter((row): row is OrgUnitEntity => !!row && !(row instanceof Error) && canSee(caller, row))
-      .map(OrgUnit.from);
+      .filter((row): row is OrgUnitRow => !!row && !(row instanceof Error) && canSee(caller, row))
+      .map((row) => OrgUnit.from(row));
   }
 
   /**

@@ -2,14 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isWithinScope, requireWithinScope, type Caller } from '#libs/auth';
-import { PostgresErrorCode, SqlParams, isPostgresError, violatedConstraint } from '#libs/database';
+import { PostgresErrorCode, SqlParams, execute, isPostgresError, queryFirst, queryOne, queryRows, violatedConstraint } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { EventType, Outbox, OutboxRelay, type EventPayload } from '#libs/messaging';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import type { CreateOrgUnitInput } from './dto/create-org-unit.input.js';
 import type { OrgUnitsArgs } from './dto/org-units.args.js';
 import { ORG_UNIT_LEVELS, OrgUnitKind, parentKindOf } from './org-unit-kind.js';
-import type { OrgUnitEntity } from './org-unit.entity.js';
+import type { OrgUnitRow } from './org-unit.entity.js';
 import { OrgUnit } from './org-unit.model.js';
 import { TREE_WRITE_LOCK } from './tree-write-lock.js';
 import { planPartyOrgsFollowing, reparentPartyOrgs, requireDestinationsFor, type UnitMove } from '../party/party-org-relocation.js';
@@ -32,12 +32,12 @@ export class OrgUnitService {
   ) {}
 
   /** One query for any number of ids; rows come back in no particular order. */
-  findByIds(ids: readonly string[]): Promise<OrgUnitEntity[]> {
-    return this.dataSource.query(`SELECT ${COLUMNS} FROM org_unit WHERE id = ANY($1::uuid[])`, [ids]);
+  findByIds(ids: readonly string[]): Promise<OrgUnitRow[]> {
+    return queryRows<OrgUnitRow>(this.dataSource, `SELECT ${COLUMNS} FROM org_unit WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
-  async get(caller: Caller, id: string): Promise<OrgUnitEntity> {
-    const [unit] = await this.findByIds([id]);
+  async get(caller: Caller, id: string): Promise<OrgUnitRow> {
+    const unit = (await this.findByIds([id])).at(0);
     if (!unit) throw DomainError.notFound('OrgUnit', id);
     requireWithinScope(caller, unit.path);
     return unit;
@@ -46,7 +46,7 @@ export class OrgUnitService {
   /** Units the caller may see, ordered by code, optionally of one kind and/or under one parent. */
   async list(caller: Caller, args: OrgUnitsArgs): Promise<ConnectionShape<OrgUnit>> {
     if (args.parentId) {
-      const [parent] = await this.findByIds([args.parentId]);
+      const parent = (await this.findByIds([args.parentId])).at(0);
       if (!parent) throw DomainError.notFound('OrgUnit', args.parentId);
     }
     const params = new SqlParams();
@@ -54,20 +54,20 @@ export class OrgUnitService {
     if (args.kind) where.push(`kind = ${params.add(args.kind)}`);
     if (args.parentId) where.push(`parent_id = ${params.add(args.parentId)}`);
     if (caller.orgUnitId) where.push(`path @> ARRAY[${params.add(caller.orgUnitId)}::uuid]`);
-    return fetchKeysetPage<OrgUnitEntity, OrgUnit>(
+    return fetchKeysetPage<OrgUnitRow, OrgUnit>(
       this.dataSource,
       args,
       { select: COLUMNS, from: 'org_unit', where, params, orderBy: ['code'], keyOf: (row) => [row.code] },
-      (rows) => rows.map(OrgUnit.from),
+      (rows) => rows.map((row) => OrgUnit.from(row)),
     );
   }
 
-  async create(caller: Caller, input: CreateOrgUnitInput): Promise<OrgUnitEntity> {
+  async create(caller: Caller, input: CreateOrgUnitInput): Promise<OrgUnitRow> {
     const name = validName(input.name);
     const code = input.code == null ? null : validCode(input.code);
     return this.write(async (manager) => {
       const expectedParentKind = parentKindOf(input.kind);
-      let parent: OrgUnitEntity | null = null;
+      let parent: OrgUnitRow | null = null;
       if (expectedParentKind === null) {
         if (input.parentId) throw DomainError.badInput('A DISTRICT has no parent', 'INVALID_PARENT_KIND');
         if (caller.orgUnitId !== null) throw DomainError.forbidden('Only a district-wide administrator creates districts', 'OUT_OF_SCOPE');
@@ -78,7 +78,7 @@ export class OrgUnitService {
         requireWithinScope(caller, parent.path);
         requireParentKind(input.kind, parent);
       }
-      const [unit]: OrgUnitEntity[] = await manager.query(
+      const unit = await queryOne<OrgUnitRow>(manager,
         `INSERT INTO org_unit (id, kind, code, name, parent_id, path, version)
          SELECT new.id, $1, $2, $3, $4::uuid, $5::uuid[] || new.id, 1 FROM (SELECT gen_random_uuid() AS id) new
          RETURNING ${COLUMNS}`,
@@ -88,14 +88,13 @@ export class OrgUnitService {
     });
   }
 
-  async rename(caller: Caller, id: string, newName: string): Promise<OrgUnitEntity> {
+  async rename(caller: Caller, id: string, newName: string): Promise<OrgUnitRow> {
     const name = validName(newName);
     return this.write(async (manager) => {
       const unit = await this.lockedUnit(manager, id);
       requireWithinScope(caller, unit.path);
       if (unit.name === name) return { result: unit, changed: [] };
-      // TypeORM returns [rows, affected] for UPDATE … RETURNING.
-      const [[renamed]]: [OrgUnitEntity[], number] = await manager.query(
+      const renamed = await queryOne<OrgUnitRow>(manager,
         `UPDATE org_unit SET name = $2, version = version + 1, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
         [id, name],
       );
@@ -108,7 +107,7 @@ export class OrgUnitService {
    * organisations tied to the moved units follow them in the same transaction, or the move is refused
    * (`CONFLICT` / `NO_PARTY_ORG_AT_DESTINATION`) when the destination has no committee for them.
    */
-  async move(caller: Caller, id: string, newParentId: string): Promise<OrgUnitEntity> {
+  async move(caller: Caller, id: string, newParentId: string): Promise<OrgUnitRow> {
     if (id === newParentId) throw DomainError.badInput('A unit cannot be its own parent', 'CYCLE');
     return this.write(async (manager) => {
       const unit = await this.lockedUnit(manager, id);
@@ -128,7 +127,7 @@ export class OrgUnitService {
       };
       const following = await planPartyOrgsFollowing(manager, unitMove);
       requireDestinationsFor(unitMove, following);
-      const [moved]: [OrgUnitEntity[], number] = await manager.query(
+      const moved = await queryRows<OrgUnitRow>(manager,
         `UPDATE org_unit
             SET path = $3::uuid[] || path[$4:],
                 parent_id = CASE WHEN id = $1 THEN $2::uuid ELSE parent_id END,
@@ -148,11 +147,11 @@ export class OrgUnitService {
 
   /** Runs a tree edit under the tree lock, records the changed units in the outbox, maps constraint errors. */
   private async write(
-    work: (manager: EntityManager) => Promise<{ result: OrgUnitEntity; changed: OrgUnitEntity[] }>,
-  ): Promise<OrgUnitEntity> {
+    work: (manager: EntityManager) => Promise<{ result: OrgUnitRow; changed: OrgUnitRow[] }>,
+  ): Promise<OrgUnitRow> {
     try {
       const { result, changed } = await this.dataSource.transaction(async (manager) => {
-        await manager.query('SELECT pg_advisory_xact_lock($1)', [TREE_WRITE_LOCK]);
+        await execute(manager, 'SELECT pg_advisory_xact_lock($1)', [TREE_WRITE_LOCK]);
         const outcome = await work(manager);
         if (outcome.changed.length > 0) {
           const payload: EventPayload<EventType.TerritoryChanged> = { units: outcome.changed.map(snapshot) };
@@ -178,18 +177,18 @@ export class OrgUnitService {
     }
   }
 
-  private async lockedUnit(manager: EntityManager, id: string): Promise<OrgUnitEntity> {
-    const [unit]: OrgUnitEntity[] = await manager.query(`SELECT ${COLUMNS} FROM org_unit WHERE id = $1 FOR UPDATE`, [id]);
+  private async lockedUnit(manager: EntityManager, id: string): Promise<OrgUnitRow> {
+    const unit = await queryFirst<OrgUnitRow>(manager, `SELECT ${COLUMNS} FROM org_unit WHERE id = $1 FOR UPDATE`, [id]);
     if (!unit) throw DomainError.notFound('OrgUnit', id);
     return unit;
   }
 }
 
-export function canSee(caller: Caller, unit: Pick<OrgUnitEntity, 'path'>): boolean {
+export function canSee(caller: Caller, unit: Pick<OrgUnitRow, 'path'>): boolean {
   return isWithinScope(caller, unit.path);
 }
 
-function requireParentKind(kind: OrgUnitKind, parent: OrgUnitEntity): void {
+function requireParentKind(kind: OrgUnitKind, parent: OrgUnitRow): void {
   const expected = parentKindOf(kind);
   if (parent.kind !== expected) {
     throw DomainError.badInput(
@@ -206,12 +205,12 @@ function requireParentKind(kind: OrgUnitKind, parent: OrgUnitEntity): void {
  * no official code, take the community's code plus a 3-digit number. Runs under the tree lock, so no two creations
  * pick the same number; numbers of units that have since moved elsewhere are not reused.
  */
-async function nextChildCode(manager: EntityManager, parent: OrgUnitEntity): Promise<string> {
+async function nextChildCode(manager: EntityManager, parent: OrgUnitRow): Promise<string> {
   const statistical = /^\d{12}$/.test(parent.code) && parent.kind !== OrgUnitKind.COMMUNITY;
   const prefix = statistical ? parent.code.slice(0, parent.kind === OrgUnitKind.DISTRICT ? 6 : 9) : parent.code;
   // Every code of the child's length under the prefix, not only the parent's children today: a unit moved to another
   // parent keeps its code (codes are unique district-wide), and numbering after the remaining children would reuse it.
-  const [{ last }] = await manager.query(
+  const { last } = await queryOne<{ last: number | null }>(manager,
     `SELECT max(substr(code, $1 + 1, 3)::int) AS last FROM org_unit
       WHERE starts_with(code, $2) AND length(code) = $3 AND substr(code, $1 + 1, 3) ~ '^[0-9]{3}$'`,
     [prefix.length, prefix, statistical ? 12 : prefix.length + 3],
@@ -234,6 +233,6 @@ function validCode(raw: string): string {
   return raw;
 }
 
-function snapshot(unit: OrgUnitEntity) {
+function snapshot(unit: OrgUnitRow) {
   return { id: unit.id, parentId: unit.parentId, kind: unit.kind, code: unit.code, name: unit.name, path: unit.path, version: unit.version };
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { queryRows } from '#libs/database';
 import { EventType, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor } from '#libs/messaging';
 import { recomputeComputedMonths } from './vanguard-sql.js';
 
@@ -17,7 +18,7 @@ export class MemberCheckInWeekHandler implements JobProcessor<EventEnvelope<Even
 
   async handle(event: EventEnvelope<EventPayload<EventType.PartyMemberCheckInsSummarised>>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const written: { id: string }[] = await manager.query(
+      const written = await queryRows<{ id: string }>(manager,
         `INSERT INTO member_check_in_week AS w (party_member_id, week, household_id, submitted, approved_by_both, quota, quota_met, event_at)
          SELECT (m->>'partyMemberId')::uuid, $1::date, (m->>'householdId')::uuid, (m->>'submitted')::int, (m->>'approvedByBoth')::int,
                 (m->>'quota')::int, (m->>'quotaMetApproved')::boolean, $3

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { execute, queryFirst, queryOne } from '#libs/database';
 
 /**
  * The vanguard index of one month for every party member (or for `$2` members only), as one statement over the whole
@@ -88,8 +89,7 @@ SELECT (SELECT count(*) FROM computed)::int AS members, (SELECT count(*) FROM wr
  */
 export async function computeVanguardMonth(manager: EntityManager, monthStart: string, memberIds: readonly string[] | null = null): Promise<{ members: number; changed: number }> {
   await lockMonth(manager, monthStart);
-  const [result] = await manager.query(COMPUTE_VANGUARD_MONTH, [monthStart, memberIds]);
-  return result;
+  return queryOne<{ members: number; changed: number }>(manager, COMPUTE_VANGUARD_MONTH, [monthStart, memberIds]);
 }
 
 /**
@@ -101,7 +101,7 @@ export async function recomputeComputedMonths(manager: EntityManager, monthStart
   if (memberIds.length === 0) return;
   for (const month of [...new Set(monthStarts)].sort()) {
     await lockMonth(manager, month);
-    const [computed] = await manager.query(`SELECT 1 FROM vanguard_index_month WHERE month = $1::date LIMIT 1`, [month]);
+    const computed = await queryFirst<{ month: string }>(manager, `SELECT month::text AS month FROM vanguard_index_month WHERE month = $1::date LIMIT 1`, [month]);
     if (computed) await computeVanguardMonth(manager, month, memberIds);
   }
 }
@@ -113,5 +113,5 @@ export async function recomputeComputedMonths(manager: EntityManager, monthStart
  */
 async function lockMonth(manager: EntityManager, monthStart: string): Promise<void> {
   if (!manager.queryRunner?.isTransactionActive) throw new Error('The vanguard index is computed inside a transaction');
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtext('vanguard_index_month'), hashtext($1))`, [monthStart]);
+  await execute(manager, `SELECT pg_advisory_xact_lock(hashtext('vanguard_index_month'), hashtext($1))`, [monthStart]);
 }

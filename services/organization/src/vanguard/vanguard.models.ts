@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { GRADE_LABEL_ZH, type Grade } from '#libs/messaging';
+import { GRADE_LABEL_ZH } from '#libs/messaging';
 import { Connection } from '#libs/pagination';
 import { VANGUARD_PART_LABEL_ZH, VanguardPart, explainPart, type StoredPart, type VanguardWeights } from './vanguard-formula.js';
 
@@ -93,7 +93,7 @@ export class VanguardIndexPart {
       explanationZh: explainPart(stored),
       gradeStatus: i.gradeStatus ?? null,
       grade: i.grade ?? null,
-      gradeLabelZh: i.grade ? GRADE_LABEL_ZH[i.grade as Grade] : null,
+      gradeLabelZh: i.grade ? GRADE_LABEL_ZH[i.grade] : null,
       weeks: num(i.weeks),
       weeksQuotaMet: num(i.weeksQuotaMet),
       due: stored.part === VanguardPart.DUTIES ? num(i.due) : null,
@@ -143,7 +143,7 @@ export class VanguardIndex {
   static from(row: VanguardIndexRow): VanguardIndex {
     return Object.assign(new VanguardIndex(), {
       labelZh: '锋领指数', memberId: row.memberId, memberName: row.memberName, month: row.month, formulaVersion: row.formulaVersion,
-      score: Number(row.score), parts: row.parts.map(VanguardIndexPart.from), computedAt: row.computedAt,
+      score: Number(row.score), parts: row.parts.map((part) => VanguardIndexPart.from(part)), computedAt: row.computedAt,
     });
   }
 }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Permission, ROLE_PERMISSIONS, Role, hasPermission, isWithinScope, partyMemberIdOf, requirePermission, type Caller } from '#libs/auth';
 import { addMonths, monthStart, parseMonth, shanghaiMonth } from '#libs/calendar';
-import { PostgresErrorCode, SqlParams, isPostgresError } from '#libs/database';
+import { PostgresErrorCode, SqlParams, execute, isPostgresError, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { PersonalDataAudit, maskName } from '#libs/privacy';
@@ -55,8 +55,8 @@ export class VanguardService {
 
   async formulas(caller: Caller): Promise<VanguardFormula[]> {
     requirePermission(caller, Permission.VANGUARD_READ);
-    const rows: VanguardFormulaRow[] = await this.dataSource.query(`SELECT ${FORMULA_COLUMNS} FROM vanguard_formula ORDER BY version`);
-    return rows.map(VanguardFormula.from);
+    const rows = await queryRows<VanguardFormulaRow>(this.dataSource, `SELECT ${FORMULA_COLUMNS} FROM vanguard_formula ORDER BY version`);
+    return rows.map((row) => VanguardFormula.from(row));
   }
 
   /**
@@ -101,10 +101,10 @@ export class VanguardService {
       volunteerHours: { maximum: input.volunteerHoursMaximum, fullAtHours: input.volunteerFullAtHours },
     };
     try {
-      const [row]: VanguardFormulaRow[] = await this.dataSource.transaction(async (manager) => {
+      const row = await this.dataSource.transaction(async (manager) => {
         // Versions are numbered in the order they are published.
-        await manager.query(`LOCK TABLE vanguard_formula IN SHARE ROW EXCLUSIVE MODE`);
-        return manager.query(
+        await execute(manager, `LOCK TABLE vanguard_formula IN SHARE ROW EXCLUSIVE MODE`);
+        return queryOne<VanguardFormulaRow>(manager,
           `INSERT INTO vanguard_formula (version, effective_from, weights, description, created_by)
            SELECT coalesce(max(version), 0) + 1, $1::date, $2::jsonb, $3, $4 FROM vanguard_formula
            RETURNING ${FORMULA_COLUMNS}`,
@@ -127,7 +127,7 @@ export class VanguardService {
     requirePermission(caller, Permission.VANGUARD_MANAGE);
     parseMonth(month);
     const { members, changed } = await this.dataSource.transaction((manager) => computeVanguardMonth(manager, monthStart(month)));
-    const [{ version }] = await this.dataSource.query(
+    const { version } = await queryOne<{ version: number }>(this.dataSource,
       `SELECT version FROM vanguard_formula WHERE effective_from <= $1::date ORDER BY effective_from DESC LIMIT 1`,
       [monthStart(month)],
     );
@@ -139,25 +139,25 @@ export class VanguardService {
   /** A member's index of a month; null when it has not been computed. */
   async index(caller: Caller, memberId: string, month: string): Promise<VanguardIndex | null> {
     await this.requireMemberVisible(caller, memberId);
-    const rows: VanguardIndexRow[] = await this.dataSource.query(
+    const rows = await queryRows<VanguardIndexRow>(this.dataSource,
       `SELECT ${INDEX_COLUMNS} FROM vanguard_index_month v JOIN party_member pm ON pm.id = v.party_member_id
         WHERE v.party_member_id = $1 AND v.month = $2::date`,
       [memberId, monthStart(parseMonth(month))],
     );
-    const [row] = await this.withNames(caller, rows);
+    const row = (await this.withNames(caller, rows)).at(0);
     return row ? VanguardIndex.from(row) : null;
   }
 
   /** A member's yearly index: the average of their monthly scores in the year; null without any. */
   async year(caller: Caller, memberId: string, year: number): Promise<VanguardIndexYear | null> {
     await this.requireMemberVisible(caller, memberId);
-    const rows: VanguardIndexYearRow[] = await this.dataSource.query(
+    const rows = await queryRows<VanguardIndexYearRow>(this.dataSource,
       `SELECT y.party_member_id AS "memberId", pm.name AS "memberName", y.year, y.score, y.months
          FROM vanguard_index_year y JOIN party_member pm ON pm.id = y.party_member_id
         WHERE y.party_member_id = $1 AND y.year = $2`,
       [memberId, requireYear(year)],
     );
-    const [row] = await this.withNames(caller, rows);
+    const row = (await this.withNames(caller, rows)).at(0);
     return row ? VanguardIndexYear.from(row) : null;
   }
 
@@ -179,7 +179,7 @@ export class VanguardService {
         select: INDEX_COLUMNS, from: 'vanguard_index_month v JOIN party_member pm ON pm.id = v.party_member_id', where, params,
         orderBy: ['v.score', 'v.party_member_id'], keyOf: (row) => [row.score, row.memberId], descending: true,
       },
-      async (rows) => (await this.withNames(caller, rows)).map(VanguardIndex.from),
+      async (rows) => (await this.withNames(caller, rows)).map((row) => VanguardIndex.from(row)),
     );
   }
 
@@ -207,7 +207,7 @@ export class VanguardService {
     const assessed = `${y}::int AS year, coalesce(r.members, 0) AS "membersCounted", r.average AS "averageIndex", r.share AS "shareAtLeast80"`;
     let from: string;
     if (args.institutionId) {
-      const [institution] = await this.dataSource.query(`SELECT id FROM institution WHERE id = $1`, [args.institutionId]);
+      const institution = await queryFirst<{ id: string }>(this.dataSource, `SELECT id FROM institution WHERE id = $1`, [args.institutionId]);
       if (!institution) throw DomainError.notFound('Institution', args.institutionId);
       const root = params.add(args.institutionId);
       from = `(WITH ${rolled(`
@@ -235,7 +235,7 @@ export class VanguardService {
       this.dataSource,
       args,
       { select: 'a.*', from, where: [], params, orderBy: ['a.depth', 'a.name', 'a."unitId"'], keyOf: (row) => [row.depth, row.name, row.unitId] },
-      (rows) => rows.map(UnitAnnualAssessment.from),
+      (rows) => rows.map((row) => UnitAnnualAssessment.from(row)),
     );
   }
 
@@ -270,7 +270,7 @@ export class VanguardService {
         where: this.scopeConditions(caller, params), params,
         orderBy: ['y.score', 'y.party_member_id'], keyOf: (row) => [row.score, row.memberId], descending: true,
       },
-      async (rows) => (await this.withNames(caller, rows)).map(VanguardIndexYear.from),
+      async (rows) => (await this.withNames(caller, rows)).map((row) => VanguardIndexYear.from(row)),
     );
   }
 
@@ -278,7 +278,7 @@ export class VanguardService {
 
   /** True when the caller reads the index as staff (any role but PARTY_MEMBER granting VANGUARD_READ). */
   private isConsoleReader(caller: Caller): boolean {
-    return caller.roles.some((role) => role !== Role.PARTY_MEMBER && ROLE_PERMISSIONS[role]?.includes(Permission.VANGUARD_READ));
+    return caller.roles.some((role) => role !== Role.PARTY_MEMBER && ROLE_PERMISSIONS[role].includes(Permission.VANGUARD_READ));
   }
 
   private requireConsoleReader(caller: Caller): void {
@@ -289,7 +289,7 @@ export class VanguardService {
   /** Staff see members who live in their territory; a party member only themselves. */
   private async requireMemberVisible(caller: Caller, memberId: string): Promise<void> {
     requirePermission(caller, Permission.VANGUARD_READ);
-    const [member] = await this.dataSource.query(
+    const member = await queryFirst<{ userId: string | null; path: string[] | null }>(this.dataSource,
       `SELECT pm.user_id AS "userId", u.path::text[] AS path FROM party_member pm LEFT JOIN org_unit u ON u.id = pm.community_id WHERE pm.id = $1`,
       [memberId],
     );
@@ -309,14 +309,15 @@ export class VanguardService {
    * secretary may rank the street committee's members and sees only those of their community), or a work-unit one.
    */
   private async requirePartyOrgVisible(caller: Caller, partyOrgId: string): Promise<void> {
-    const [org] = await this.dataSource.query(
+    const org = await queryFirst<{ id: string; path: string[] | null }>(this.dataSource,
       `SELECT o.id, u.path::text[] AS path FROM party_org o LEFT JOIN org_unit u ON u.id = o.org_unit_id WHERE o.id = $1`,
       [partyOrgId],
     );
     if (!org) throw DomainError.notFound('PartyOrg', partyOrgId);
     if (org.path === null || isWithinScope(caller, org.path)) return;
-    const [mine] = await this.dataSource.query(`SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [caller.orgUnitId]);
-    if (!mine?.path.includes(org.path.at(-1))) throw DomainError.forbidden('That party organisation is outside your territory', 'OUT_OF_SCOPE');
+    const unitId = org.path[org.path.length - 1];
+    const mine = await queryFirst<{ path: string[] }>(this.dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [caller.orgUnitId]);
+    if (!mine?.path.includes(unitId)) throw DomainError.forbidden('That party organisation is outside your territory', 'OUT_OF_SCOPE');
   }
 
   private scopeConditions(caller: Caller, params: SqlParams): string[] {
@@ -324,7 +325,7 @@ export class VanguardService {
   }
 
   private async districtCommitteeId(): Promise<string> {
-    const [root] = await this.dataSource.query(`SELECT id FROM party_org WHERE kind = 'DISTRICT_COMMITTEE'`);
+    const root = await queryFirst<{ id: string }>(this.dataSource, `SELECT id FROM party_org WHERE kind = 'DISTRICT_COMMITTEE'`);
     if (!root) throw DomainError.notFound('PartyOrg', 'DISTRICT_COMMITTEE');
     return root.id;
   }

@@ -2,6 +2,7 @@ import { Context, Field, ID, ObjectType, Query, ResolveField, Resolver, register
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ROLE_LABEL_ZH, Role, type Caller } from '#libs/auth';
+import { queryFirst } from '#libs/database';
 import { CurrentCaller, type RequestContext } from '#libs/platform';
 import { orgUnitLoader } from '../territory/org-unit.loader.js';
 import { OrgUnit } from '../territory/org-unit.model.js';
@@ -60,7 +61,7 @@ export class ViewerResolver {
       'vanguardIndex; your check-ins are myPhotoCheckIns. Null when your account is no party member\'s.',
   })
   async partyMemberId(@Parent() viewer: Viewer): Promise<string | null> {
-    const [member]: { id: string }[] = await this.dataSource.query(VIEWER_MEMBER_SQL, [viewer.userId]);
+    const member = await queryFirst<{ id: string }>(this.dataSource, VIEWER_MEMBER_SQL, [viewer.userId]);
     return member?.id ?? null;
   }
 }

@@ -3,14 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Permission, hasPermission, isWithinScope, requireWithinScope, type Caller } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
-import { SqlParams } from '#libs/database';
+import { SqlParams, execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { VOLUNTEER_RULES as R, VolunteerActivityStatus as Status } from './volunteer-enums.js';
 import type { VolunteerActivityRow, VolunteerSignUpRow } from './volunteer.entity.js';
 import type { CreateMultiDayVolunteerActivityInput, CreateVolunteerActivityInput, VolunteerActivitiesArgs, VolunteerActivityFeedArgs, VolunteerHoursEntry } from './volunteer.inputs.js';
 import { PublishedVolunteerActivity, VolunteerActivity, VolunteerHoursApproval, VolunteerSignUp } from './volunteer.models.js';
-import { ACTIVITY_COLUMNS, ACTIVITY_FROM, SIGN_UP_COLUMNS, SIGN_UP_FROM, cleanText, unitOrRelativesCondition, updatedRows } from './volunteer-sql.js';
+import { ACTIVITY_COLUMNS, ACTIVITY_FROM, SIGN_UP_COLUMNS, SIGN_UP_FROM, cleanText, unitOrRelativesCondition } from './volunteer-sql.js';
+import { OrgUnitKind } from '../territory/org-unit-kind.js';
 
 /** Which status each transition leads from. */
 export type ActivityTransition = Status.PUBLISHED | Status.COMPLETED | Status.CANCELLED;
@@ -64,16 +65,16 @@ export class VolunteerActivityService {
     }
     if (input.startsAt.getTime() <= now.getTime()) throw DomainError.badInput('startsAt must be in the future', 'STARTS_IN_PAST');
 
-    const [unit]: { kind: string; path: string[] }[] = await this.dataSource.query(
+    const unit = await queryFirst<{ kind: OrgUnitKind; path: string[] }>(this.dataSource,
       `SELECT kind, path::text[] AS path FROM org_unit WHERE id = $1`, [input.orgUnitId],
     );
     if (!unit) throw DomainError.badInput('orgUnitId is not a territory unit', 'UNKNOWN_ORG_UNIT', { orgUnitId: input.orgUnitId });
-    if (unit.kind !== 'COMPOUND' && unit.kind !== 'COMMUNITY') {
+    if (unit.kind !== OrgUnitKind.COMPOUND && unit.kind !== OrgUnitKind.COMMUNITY) {
       throw DomainError.badInput('An activity takes place at a compound or a community', 'INVALID_PLACE_KIND', { kind: unit.kind });
     }
     requireWithinScope(caller, unit.path);
     if (input.teamId) {
-      const [team]: { path: string[] }[] = await this.dataSource.query(
+      const team = await queryFirst<{ path: string[] }>(this.dataSource,
         `SELECT u.path::text[] AS path FROM volunteer_team t JOIN org_unit u ON u.id = t.org_unit_id WHERE t.id = $1`, [input.teamId],
       );
       if (!team) throw DomainError.badInput('teamId is not a volunteer team', 'UNKNOWN_TEAM', { teamId: input.teamId });
@@ -81,7 +82,7 @@ export class VolunteerActivityService {
         throw DomainError.badInput("The team's compound is not at the activity's place", 'TEAM_NOT_AT_PLACE', { teamId: input.teamId });
       }
     }
-    const [{ id }] = await this.dataSource.query(
+    const { id } = await queryOne<{ id: string }>(this.dataSource,
       `INSERT INTO volunteer_activity (campaign, kind, title, description, starts_at, ends_at, org_unit_id, place, capacity, team_id, created_by, days)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
       [
@@ -107,7 +108,7 @@ export class VolunteerActivityService {
       if (target === Status.PUBLISHED && new Date(activity.startsAt).getTime() <= now.getTime()) {
         throw DomainError.badInput('The activity has already started; it can no longer be published', 'ALREADY_STARTED');
       }
-      await manager.query(
+      await execute(manager,
         `UPDATE volunteer_activity SET status = $2, published_at = CASE WHEN $2 = 'PUBLISHED' THEN now() ELSE published_at END,
                 closed_at = CASE WHEN $2 IN ('COMPLETED', 'CANCELLED') THEN now() ELSE closed_at END
           WHERE id = $1`,
@@ -125,7 +126,7 @@ export class VolunteerActivityService {
   }
 
   async activitiesByIds(ids: readonly string[]): Promise<VolunteerActivityRow[]> {
-    return this.dataSource.query(`SELECT ${ACTIVITY_COLUMNS} FROM ${ACTIVITY_FROM} WHERE a.id = ANY($1::uuid[])`, [ids]);
+    return queryRows<VolunteerActivityRow>(this.dataSource, `SELECT ${ACTIVITY_COLUMNS} FROM ${ACTIVITY_FROM} WHERE a.id = ANY($1::uuid[])`, [ids]);
   }
 
   /** Activities of any status in the caller's territory (or one unit of it), newest start first. */
@@ -141,7 +142,7 @@ export class VolunteerActivityService {
     return fetchKeysetPage<VolunteerActivityRow, VolunteerActivity>(
       this.dataSource, args,
       { select: ACTIVITY_COLUMNS, from: ACTIVITY_FROM, where, params, orderBy: ['a.starts_at', 'a.id'], keyOf: (r) => [r.startsAtKey, r.id], descending: true },
-      (rows) => rows.map(VolunteerActivity.from),
+      (rows) => rows.map((row) => VolunteerActivity.from(row)),
     );
   }
 
@@ -159,7 +160,7 @@ export class VolunteerActivityService {
     return fetchKeysetPage<VolunteerActivityRow, PublishedVolunteerActivity>(
       this.dataSource, args,
       { select: ACTIVITY_COLUMNS, from: ACTIVITY_FROM, where, params, orderBy: ['a.starts_at', 'a.id'], keyOf: (r) => [r.startsAtKey, r.id], descending: true },
-      (rows) => rows.map(PublishedVolunteerActivity.from),
+      (rows) => rows.map((row) => PublishedVolunteerActivity.from(row)),
     );
   }
 
@@ -171,21 +172,21 @@ export class VolunteerActivityService {
   async signUp(caller: Caller, activityId: string, now = new Date()): Promise<VolunteerSignUp> {
     const id = await this.dataSource.transaction(async (manager) => {
       const volunteerId = await this.volunteerIdOf(manager, caller);
-      const [activity]: { status: Status; startsAt: Date; capacity: number }[] = await manager.query(
+      const activity = await queryFirst<{ status: Status; startsAt: Date; capacity: number }>(manager,
         `SELECT status, starts_at AS "startsAt", capacity FROM volunteer_activity WHERE id = $1 FOR UPDATE`, [activityId],
       );
       if (!activity) throw DomainError.notFound('VolunteerActivity', activityId);
-      const [existing] = await manager.query(
+      const existing = await queryFirst<{ id: string }>(manager,
         `SELECT id FROM volunteer_sign_up WHERE activity_id = $1 AND volunteer_id = $2 AND cancelled_at IS NULL`, [activityId, volunteerId],
       );
-      if (existing) return existing.id as string;
+      if (existing) return existing.id;
       if (activity.status !== Status.PUBLISHED) {
         throw DomainError.badInput(`A ${activity.status} activity takes no sign-ups`, 'NOT_OPEN_FOR_SIGN_UP', { status: activity.status });
       }
       if (new Date(activity.startsAt).getTime() <= now.getTime()) {
         throw DomainError.badInput('The activity has already started', 'ALREADY_STARTED');
       }
-      const inserted: { id: string }[] = await manager.query(
+      const inserted = await queryRows<{ id: string }>(manager,
         `INSERT INTO volunteer_sign_up (activity_id, volunteer_id)
          SELECT $1, $2 WHERE (SELECT count(*) FROM volunteer_sign_up WHERE activity_id = $1 AND cancelled_at IS NULL) < $3
          RETURNING id`,
@@ -203,14 +204,14 @@ export class VolunteerActivityService {
   async cancelSignUp(caller: Caller, activityId: string): Promise<VolunteerSignUp> {
     const id = await this.dataSource.transaction(async (manager) => {
       const volunteerId = await this.volunteerIdOf(manager, caller);
-      const [signUp] = await manager.query(
+      const signUp = await queryFirst<{ id: string; checkedInAt: Date | null }>(manager,
         `SELECT id, checked_in_at AS "checkedInAt" FROM volunteer_sign_up WHERE activity_id = $1 AND volunteer_id = $2 AND cancelled_at IS NULL FOR UPDATE`,
         [activityId, volunteerId],
       );
       if (!signUp) throw DomainError.badInput('You are not signed up for this activity', 'NOT_SIGNED_UP');
       if (signUp.checkedInAt) throw DomainError.badInput('You have already checked in', 'ALREADY_CHECKED_IN');
-      await manager.query(`UPDATE volunteer_sign_up SET cancelled_at = now() WHERE id = $1`, [signUp.id]);
-      return signUp.id as string;
+      await execute(manager, `UPDATE volunteer_sign_up SET cancelled_at = now() WHERE id = $1`, [signUp.id]);
+      return signUp.id;
     });
     return (await this.signUpsByIds([id]))[0];
   }
@@ -222,7 +223,7 @@ export class VolunteerActivityService {
   async checkIn(caller: Caller, activityId: string, at: Date): Promise<VolunteerSignUp> {
     const id = await this.dataSource.transaction(async (manager) => {
       const volunteerId = await this.volunteerIdOf(manager, caller);
-      const [activity]: { status: Status; startsAt: Date; endsAt: Date; days: number | null }[] = await manager.query(
+      const activity = await queryFirst<{ status: Status; startsAt: Date; endsAt: Date; days: number | null }>(manager,
         `SELECT status, starts_at AS "startsAt", ends_at AS "endsAt", days FROM volunteer_activity WHERE id = $1`, [activityId],
       );
       if (!activity) throw DomainError.notFound('VolunteerActivity', activityId);
@@ -238,11 +239,11 @@ export class VolunteerActivityService {
           'OUTSIDE_ACTIVITY_WINDOW', { opensAt: new Date(opens).toISOString(), closesAt: new Date(closes).toISOString() },
         );
       }
-      const updated = updatedRows<{ id: string }>(await manager.query(
+      const updated = await queryRows<{ id: string }>(manager,
         `UPDATE volunteer_sign_up SET checked_in_at = COALESCE(checked_in_at, $3)
           WHERE activity_id = $1 AND volunteer_id = $2 AND cancelled_at IS NULL RETURNING id`,
         [activityId, volunteerId, at],
-      ));
+      );
       if (updated.length === 0) throw DomainError.badInput('You are not signed up for this activity', 'NOT_SIGNED_UP');
       return updated[0].id;
     });
@@ -258,7 +259,7 @@ export class VolunteerActivityService {
   async checkInForDay(caller: Caller, activityId: string, day: string, now = new Date()): Promise<VolunteerSignUp> {
     const id = await this.dataSource.transaction(async (manager) => {
       const volunteerId = await this.volunteerIdOf(manager, caller);
-      const [activity]: { status: Status; days: number | null; firstDay: string }[] = await manager.query(
+      const activity = await queryFirst<{ status: Status; days: number | null; firstDay: string }>(manager,
         `SELECT status, days, (starts_at AT TIME ZONE 'Asia/Shanghai')::date::text AS "firstDay" FROM volunteer_activity WHERE id = $1`, [activityId],
       );
       if (!activity) throw DomainError.notFound('VolunteerActivity', activityId);
@@ -275,23 +276,23 @@ export class VolunteerActivityService {
       if (day < addDays(today, -R.lateCheckInDays)) {
         throw DomainError.badInput(`A day is checked in at most ${R.lateCheckInDays} days late`, 'CHECK_IN_TOO_LATE', { day, today, lateCheckInDays: R.lateCheckInDays });
       }
-      const [signUp]: { id: string }[] = await manager.query(
+      const signUp = await queryFirst<{ id: string }>(manager,
         `SELECT id FROM volunteer_sign_up WHERE activity_id = $1 AND volunteer_id = $2 AND cancelled_at IS NULL`, [activityId, volunteerId],
       );
       if (!signUp) throw DomainError.badInput('You are not signed up for this activity', 'NOT_SIGNED_UP');
       const dayNumber = (Date.parse(day) - Date.parse(activity.firstDay)) / 86400_000 + 1;
-      const inserted: { checkedInAt: Date }[] = await manager.query(
+      const inserted = await queryRows<{ checkedInAt: Date }>(manager,
         `INSERT INTO volunteer_day_check_in (sign_up_id, day_number) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING checked_in_at AS "checkedInAt"`,
         [signUp.id, dayNumber],
       );
       if (inserted.length === 0) {
-        const [first] = await manager.query(
+        const first = await queryFirst<{ checkedInAt: Date }>(manager,
           `SELECT checked_in_at AS "checkedInAt" FROM volunteer_day_check_in WHERE sign_up_id = $1 AND day_number = $2`, [signUp.id, dayNumber],
         );
         throw DomainError.conflict(`You have checked in for ${day} already`, 'ALREADY_CHECKED_IN_FOR_DAY', { day, checkedInAt: first?.checkedInAt ?? null });
       }
       // The sign-up counts as checked in (签到) from its first day on, as a single session's does, so it is no longer cancelled.
-      await manager.query(`UPDATE volunteer_sign_up SET checked_in_at = COALESCE(checked_in_at, now()) WHERE id = $1`, [signUp.id]);
+      await execute(manager, `UPDATE volunteer_sign_up SET checked_in_at = COALESCE(checked_in_at, now()) WHERE id = $1`, [signUp.id]);
       return signUp.id;
     });
     return (await this.signUpsByIds([id]))[0];
@@ -329,7 +330,7 @@ export class VolunteerActivityService {
         }
       }
       if (list.length > 0) {
-        const eligible: { id: string }[] = await manager.query(
+        const eligible = await queryRows<{ id: string }>(manager,
           `SELECT id FROM volunteer_sign_up WHERE id = ANY($1::uuid[]) AND activity_id = $2 AND cancelled_at IS NULL AND checked_in_at IS NOT NULL`,
           [[...seen], activityId],
         );
@@ -340,7 +341,7 @@ export class VolunteerActivityService {
           });
         }
       }
-      const changed = updatedRows<{ id: string }>(await manager.query(
+      const changed = await queryRows<{ id: string }>(manager,
         `WITH entry AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS e("signUpId" uuid, hours numeric)),
               target AS (
                 SELECT s.id, CASE WHEN $3 THEN trunc((extract(epoch FROM a.ends_at - a.starts_at) / 3600)::numeric, 2)
@@ -353,8 +354,8 @@ export class VolunteerActivityService {
            FROM target t WHERE s.id = t.id AND s.hours IS DISTINCT FROM t.hours
          RETURNING s.id`,
         [activityId, JSON.stringify(list.map((e) => ({ signUpId: e.signUpId, hours: e.hours }))), byDefault, caller.userId],
-      ));
-      const [totals] = await manager.query(
+      );
+      const totals = await queryOne<{ approved: number; total: number }>(manager,
         `SELECT count(*)::int AS approved, coalesce(sum(hours), 0)::float8 AS total
            FROM volunteer_sign_up WHERE activity_id = $1 AND cancelled_at IS NULL AND hours IS NOT NULL`,
         [activityId],
@@ -366,7 +367,7 @@ export class VolunteerActivityService {
   }
 
   async signUpsByIds(ids: readonly string[]): Promise<VolunteerSignUp[]> {
-    const rows: VolunteerSignUpRow[] = await this.dataSource.query(`SELECT ${SIGN_UP_COLUMNS} FROM ${SIGN_UP_FROM} WHERE s.id = ANY($1::uuid[])`, [ids]);
+    const rows = await queryRows<VolunteerSignUpRow>(this.dataSource, `SELECT ${SIGN_UP_COLUMNS} FROM ${SIGN_UP_FROM} WHERE s.id = ANY($1::uuid[])`, [ids]);
     const found = new Map(rows.map((row) => [row.id, VolunteerSignUp.from(row)]));
     return ids.map((id) => found.get(id)!).filter(Boolean);
   }
@@ -381,7 +382,7 @@ export class VolunteerActivityService {
         select: SIGN_UP_COLUMNS, from: SIGN_UP_FROM, groupBy: 's.activity_id', where: [`s.activity_id = ANY(${params.add(activityIds)}::uuid[])`], params,
         orderBy: ['s.signed_up_at', 's.id'], keyOf: (r) => [r.signedUpAtKey, r.id],
       },
-      (rows) => rows.map(VolunteerSignUp.from),
+      (rows) => rows.map((row) => VolunteerSignUp.from(row)),
     );
   }
 
@@ -395,7 +396,7 @@ export class VolunteerActivityService {
         where: [`v.user_id = ${params.add(caller.userId)}`], params,
         orderBy: ['s.signed_up_at', 's.id'], keyOf: (r) => [r.signedUpAtKey, r.id], descending: true,
       },
-      (rows) => rows.map(VolunteerSignUp.from),
+      (rows) => rows.map((row) => VolunteerSignUp.from(row)),
     );
   }
 
@@ -405,19 +406,19 @@ export class VolunteerActivityService {
   }
 
   private async find(manager: EntityManager, id: string, lock = false): Promise<VolunteerActivityRow> {
-    const [row] = await manager.query(`SELECT ${ACTIVITY_COLUMNS} FROM ${ACTIVITY_FROM} WHERE a.id = $1 ${lock ? 'FOR UPDATE OF a' : ''}`, [id]);
+    const row = await queryFirst<VolunteerActivityRow>(manager, `SELECT ${ACTIVITY_COLUMNS} FROM ${ACTIVITY_FROM} WHERE a.id = $1 ${lock ? 'FOR UPDATE OF a' : ''}`, [id]);
     if (!row) throw DomainError.notFound('VolunteerActivity', id);
     return row;
   }
 
   private async volunteerIdOf(manager: EntityManager, caller: Caller): Promise<string> {
-    const [row] = await manager.query(`SELECT id FROM volunteer WHERE user_id = $1`, [caller.userId]);
+    const row = await queryFirst<{ id: string }>(manager, `SELECT id FROM volunteer WHERE user_id = $1`, [caller.userId]);
     if (!row) throw DomainError.badInput('Register as a volunteer first (registerVolunteer)', 'NOT_A_VOLUNTEER');
     return row.id;
   }
 
   private async requireUnitInScope(caller: Caller, orgUnitId: string): Promise<void> {
-    const [unit] = await this.dataSource.query(`SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [orgUnitId]);
+    const unit = await queryFirst<{ path: string[] }>(this.dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [orgUnitId]);
     if (!unit) throw DomainError.notFound('OrgUnit', orgUnitId);
     requireWithinScope(caller, unit.path);
   }

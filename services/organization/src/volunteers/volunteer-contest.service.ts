@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Permission, hasPermission, isWithinScope, requireWithinScope, type Caller } from '#libs/auth';
-import { SqlParams } from '#libs/database';
+import { SqlParams, execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { PersonalDataAudit } from '#libs/privacy';
@@ -11,6 +11,7 @@ import type { CreateVolunteerContestInput, SubmitContestEntryInput, VolunteerCon
 import { VolunteerContestEntry, type ContestEntryRow, type ContestRow } from './quiz-contest.models.js';
 import { volunteerIdOf } from './volunteer-quiz.service.js';
 import { cleanText, unitOrRelativesCondition } from './volunteer-sql.js';
+import { InstitutionKind } from '../institutions/institution-kind.js';
 
 const CONTEST_COLUMNS = `c.id, c.campaign, c.title, c.theme, c.description, c.org_unit_id AS "orgUnitId", u.name AS "orgUnitName",
   u.path::text[] AS "orgUnitPath", c.entries_close_at AS "entriesCloseAt", c.entries_close_at::text AS "closeKey", c.created_by AS "createdBy",
@@ -52,7 +53,7 @@ export class VolunteerContestService {
     const theme = cleanText(input.theme, 'theme', C.maxThemeLength, 'INVALID_THEME');
     const description = cleanText(input.description, 'description', R.maxDescriptionLength, 'INVALID_DESCRIPTION', true);
     if (input.entriesCloseAt.getTime() <= now.getTime()) throw DomainError.badInput('entriesCloseAt must be in the future', 'CLOSES_IN_PAST');
-    const tiers = input.tiers ?? [];
+    const tiers = input.tiers;
     if (tiers.length < C.minTiers || tiers.length > C.maxTiers) {
       throw DomainError.badInput(`A contest has ${C.minTiers} to ${C.maxTiers} award tiers`, 'INVALID_TIERS', { tiers: tiers.length });
     }
@@ -64,10 +65,10 @@ export class VolunteerContestService {
       return { rank: index + 1, tier: name, awardCount: tier.awardCount };
     });
     if (new Set(cleaned.map((tier) => tier.tier)).size !== cleaned.length) throw DomainError.badInput('Tier names must differ', 'INVALID_TIERS');
-    const [unit] = await this.dataSource.query(`SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [input.orgUnitId]);
+    const unit = await queryFirst<{ path: string[] }>(this.dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [input.orgUnitId]);
     if (!unit) throw DomainError.badInput('orgUnitId is not a territory unit', 'UNKNOWN_ORG_UNIT', { orgUnitId: input.orgUnitId });
     requireWithinScope(caller, unit.path);
-    const [{ id }]: { id: string }[] = await this.dataSource.query(
+    const { id } = await queryOne<{ id: string }>(this.dataSource,
       `WITH contest AS (
          INSERT INTO volunteer_contest (campaign, title, theme, description, org_unit_id, entries_close_at, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id),
@@ -91,7 +92,7 @@ export class VolunteerContestService {
     const entrantName = cleanText(input.entrantName, 'entrantName', C.maxEntrantNameLength, 'INVALID_ENTRANT_NAME');
     const id = await this.dataSource.transaction(async (manager) => {
       const volunteerId = await volunteerIdOf(manager, caller);
-      const [contest]: { entriesCloseAt: Date }[] = await manager.query(
+      const contest = await queryFirst<{ entriesCloseAt: Date }>(manager,
         `SELECT entries_close_at AS "entriesCloseAt" FROM volunteer_contest WHERE id = $1 FOR UPDATE`, [contestId],
       );
       if (!contest) throw DomainError.notFound('VolunteerContest', contestId);
@@ -99,21 +100,21 @@ export class VolunteerContestService {
         throw DomainError.badInput('The contest no longer takes entries', 'CONTEST_CLOSED', { entriesCloseAt: new Date(contest.entriesCloseAt).toISOString() });
       }
       if (input.schoolId) {
-        const [school] = await manager.query(`SELECT kind FROM institution WHERE id = $1`, [input.schoolId]);
-        if (school?.kind !== 'SCHOOL') throw DomainError.badInput('schoolId must be a school (学校)', 'INVALID_SCHOOL', { schoolId: input.schoolId });
+        const school = await queryFirst<{ kind: InstitutionKind }>(manager, `SELECT kind FROM institution WHERE id = $1`, [input.schoolId]);
+        if (school?.kind !== InstitutionKind.SCHOOL) throw DomainError.badInput('schoolId must be a school (学校)', 'INVALID_SCHOOL', { schoolId: input.schoolId });
       }
-      const [{ entries }] = await manager.query(
+      const { entries } = await queryOne<{ entries: number }>(manager,
         `SELECT count(*)::int AS entries FROM volunteer_contest_entry WHERE contest_id = $1 AND volunteer_id = $2`, [contestId, volunteerId],
       );
       if (entries >= C.maxEntriesPerVolunteer) {
         throw DomainError.conflict(`At most ${C.maxEntriesPerVolunteer} entries per contest`, 'TOO_MANY_ENTRIES', { max: C.maxEntriesPerVolunteer });
       }
-      const [{ id }] = await manager.query(
+      const { id } = await queryOne<{ id: string }>(manager,
         `INSERT INTO volunteer_contest_entry (contest_id, volunteer_id, title, description, entrant_name, school_id)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
         [contestId, volunteerId, title, description, entrantName, input.schoolId ?? null],
       );
-      return id as string;
+      return id;
     });
     return (await this.entriesByIds([id]))[0];
   }
@@ -125,7 +126,7 @@ export class VolunteerContestService {
    */
   async award(caller: Caller, entryId: string, tierName: string, now = new Date()): Promise<EntryRow> {
     await this.dataSource.transaction(async (manager) => {
-      const [entry]: { contestId: string; awardRank: number | null; entriesCloseAt: Date; path: string[] }[] = await manager.query(
+      const entry = await queryFirst<{ contestId: string; awardRank: number | null; entriesCloseAt: Date; path: string[] }>(manager,
         `SELECT e.contest_id AS "contestId", e.award_rank AS "awardRank", c.entries_close_at AS "entriesCloseAt", u.path::text[] AS path
            FROM volunteer_contest_entry e JOIN volunteer_contest c ON c.id = e.contest_id JOIN org_unit u ON u.id = c.org_unit_id
           WHERE e.id = $1 FOR UPDATE OF c, e`,
@@ -139,17 +140,17 @@ export class VolunteerContestService {
         });
       }
       if (entry.awardRank !== null) throw DomainError.conflict('The entry has been awarded already', 'ALREADY_AWARDED', { awardRank: entry.awardRank });
-      const [tier]: { rank: number; awardCount: number; awarded: number }[] = await manager.query(
+      const tier = await queryFirst<{ rank: number; awardCount: number; awarded: number }>(manager,
         `SELECT t.rank, t.award_count AS "awardCount",
                 (SELECT count(*)::int FROM volunteer_contest_entry e WHERE e.contest_id = t.contest_id AND e.award_rank = t.rank) AS awarded
            FROM volunteer_contest_tier t WHERE t.contest_id = $1 AND t.tier = $2`,
-        [entry.contestId, (tierName ?? '').trim()],
+        [entry.contestId, tierName.trim()],
       );
       if (!tier) throw DomainError.badInput('The contest has no such award tier', 'UNKNOWN_TIER', { tier: tierName });
       if (tier.awarded >= tier.awardCount) {
         throw DomainError.conflict(`All ${tier.awardCount} awards of ${tierName} are given`, 'AWARD_TIER_FULL', { tier: tierName, awardCount: tier.awardCount });
       }
-      await manager.query(
+      await execute(manager,
         `UPDATE volunteer_contest_entry SET award_rank = $2, awarded_by = $3, awarded_at = now() WHERE id = $1`, [entryId, tier.rank, caller.userId],
       );
     });
@@ -157,7 +158,7 @@ export class VolunteerContestService {
   }
 
   async contestsByIds(ids: readonly string[]): Promise<(ContestRow | null)[]> {
-    const rows: ContestRow[] = await this.dataSource.query(`SELECT ${CONTEST_COLUMNS} FROM ${CONTEST_FROM} WHERE c.id = ANY($1::uuid[])`, [ids]);
+    const rows = await queryRows<ContestRow>(this.dataSource, `SELECT ${CONTEST_COLUMNS} FROM ${CONTEST_FROM} WHERE c.id = ANY($1::uuid[])`, [ids]);
     const found = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => found.get(id) ?? null);
   }
@@ -210,7 +211,7 @@ export class VolunteerContestService {
   }
 
   async entriesByIds(ids: readonly string[]): Promise<EntryRow[]> {
-    return this.dataSource.query(`SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_FROM} WHERE e.id = ANY($1::uuid[])`, [ids]);
+    return queryRows<EntryRow>(this.dataSource, `SELECT ${ENTRY_COLUMNS} FROM ${ENTRY_FROM} WHERE e.id = ANY($1::uuid[])`, [ids]);
   }
 
   /**

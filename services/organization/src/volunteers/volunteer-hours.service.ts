@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { requireWithinScope, type Caller } from '#libs/auth';
 import { addMonths, monthBeginsAt, monthStart, parseMonth } from '#libs/calendar';
-import { SqlParams } from '#libs/database';
+import { SqlParams, queryFirst } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { VolunteerHoursGrouping, type VolunteerHoursArgs } from './volunteer.inputs.js';
@@ -36,7 +36,7 @@ export class VolunteerHoursService {
       `a.starts_at >= ${params.add(monthBeginsAt(month))}`, `a.starts_at < ${params.add(monthBeginsAt(addMonths(month, 1)))}`,
     ];
     if (args.orgUnitId) {
-      const [unit] = await this.dataSource.query(`SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [args.orgUnitId]);
+      const unit = await queryFirst<{ path: string[] }>(this.dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [args.orgUnitId]);
       if (!unit) throw DomainError.notFound('OrgUnit', args.orgUnitId);
       requireWithinScope(caller, unit.path);
       where.push(`u.path @> ARRAY[${params.add(args.orgUnitId)}::uuid]`);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Permission, hasPermission, isWithinScope, requireWithinScope, type Caller } from '#libs/auth';
-import { SqlParams } from '#libs/database';
+import { SqlParams, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { QUIZ_RULES as Q, VOLUNTEER_RULES as R } from './volunteer-enums.js';
@@ -47,14 +47,14 @@ export class VolunteerQuizService {
     if (input.closesAt.getTime() - input.opensAt.getTime() > Q.maxOpenDays * 86400_000) {
       throw DomainError.badInput(`A quiz is open at most ${Q.maxOpenDays} days`, 'TOO_LONG', { maxDays: Q.maxOpenDays });
     }
-    const questions = input.questions ?? [];
+    const questions = input.questions;
     if (questions.length < Q.minQuestions || questions.length > Q.maxQuestions) {
       throw invalidQuestion(`A quiz has ${Q.minQuestions} to ${Q.maxQuestions} questions`, { questions: questions.length });
     }
     const cleaned = questions.map((question, index) => {
       const number = index + 1;
       const text = cleanText(question.text, `question ${number}`, Q.maxQuestionLength, 'INVALID_QUESTION');
-      const options = question.options ?? [];
+      const options = question.options;
       if (options.length < Q.minOptions || options.length > Q.maxOptions) {
         throw invalidQuestion(`Question ${number} needs ${Q.minOptions} to ${Q.maxOptions} options`, { number, options: options.length });
       }
@@ -66,7 +66,7 @@ export class VolunteerQuizService {
       return { number, text, options: cleanOptions, correctOption: question.correctOption };
     });
     await this.requireUnitInScope(caller, input.orgUnitId, true);
-    const [{ id }]: { id: string }[] = await this.dataSource.query(
+    const { id } = await queryOne<{ id: string }>(this.dataSource,
       `WITH quiz AS (
          INSERT INTO volunteer_quiz (campaign, title, description, org_unit_id, opens_at, closes_at, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id),
@@ -89,7 +89,7 @@ export class VolunteerQuizService {
   async answer(caller: Caller, quizId: string, choices: readonly number[], now = new Date()): Promise<QuizAnswerRow> {
     const id = await this.dataSource.transaction(async (manager) => {
       const volunteerId = await volunteerIdOf(manager, caller);
-      const [quiz]: { opensAt: Date; closesAt: Date; optionCounts: number[] }[] = await manager.query(
+      const quiz = await queryFirst<{ opensAt: Date; closesAt: Date; optionCounts: number[] }>(manager,
         `SELECT q.opens_at AS "opensAt", q.closes_at AS "closesAt",
                 ARRAY(SELECT cardinality(qq.options) FROM volunteer_quiz_question qq WHERE qq.quiz_id = q.id ORDER BY qq.number) AS "optionCounts"
            FROM volunteer_quiz q WHERE q.id = $1`,
@@ -102,7 +102,7 @@ export class VolunteerQuizService {
       if (now.getTime() >= new Date(quiz.closesAt).getTime()) {
         throw DomainError.badInput('The quiz has closed', 'QUIZ_CLOSED', { closesAt: new Date(quiz.closesAt).toISOString() });
       }
-      const [existing] = await manager.query(`SELECT id FROM volunteer_quiz_answer WHERE quiz_id = $1 AND volunteer_id = $2`, [quizId, volunteerId]);
+      const existing = await queryFirst<{ id: string }>(manager, `SELECT id FROM volunteer_quiz_answer WHERE quiz_id = $1 AND volunteer_id = $2`, [quizId, volunteerId]);
       if (existing) throw alreadyAnswered();
       if (choices.length !== quiz.optionCounts.length) {
         throw DomainError.badInput(`Answer each of the ${quiz.optionCounts.length} questions once`, 'INVALID_ANSWERS', {
@@ -115,7 +115,7 @@ export class VolunteerQuizService {
           number: wrong + 1, choice: choices[wrong],
         });
       }
-      const inserted: { id: string }[] = await manager.query(
+      const inserted = await queryRows<{ id: string }>(manager,
         `INSERT INTO volunteer_quiz_answer (quiz_id, volunteer_id, choices, score)
          SELECT $1, $2, $3::int[]::smallint[],
                 (SELECT count(*) FROM volunteer_quiz_question qq WHERE qq.quiz_id = $1 AND qq.correct_option = ($3::int[])[qq.number])
@@ -129,7 +129,7 @@ export class VolunteerQuizService {
   }
 
   async quizzesByIds(ids: readonly string[]): Promise<(QuizRow | null)[]> {
-    const rows: QuizRow[] = await this.dataSource.query(`SELECT ${QUIZ_COLUMNS} FROM ${QUIZ_FROM} WHERE q.id = ANY($1::uuid[])`, [ids]);
+    const rows = await queryRows<QuizRow>(this.dataSource, `SELECT ${QUIZ_COLUMNS} FROM ${QUIZ_FROM} WHERE q.id = ANY($1::uuid[])`, [ids]);
     const found = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => found.get(id) ?? null);
   }
@@ -171,12 +171,12 @@ export class VolunteerQuizService {
   }
 
   async answersByIds(ids: readonly string[]): Promise<QuizAnswerRow[]> {
-    return this.dataSource.query(`SELECT ${ANSWER_COLUMNS} FROM ${ANSWER_FROM} WHERE x.id = ANY($1::uuid[])`, [ids]);
+    return queryRows<QuizAnswerRow>(this.dataSource, `SELECT ${ANSWER_COLUMNS} FROM ${ANSWER_FROM} WHERE x.id = ANY($1::uuid[])`, [ids]);
   }
 
   /** The caller's own answers to these quizzes (null where they have none), one query for a page of quizzes. */
   async answersOf(caller: Caller, quizIds: readonly string[]): Promise<(QuizAnswerRow | null)[]> {
-    const rows: QuizAnswerRow[] = await this.dataSource.query(
+    const rows = await queryRows<QuizAnswerRow>(this.dataSource,
       `SELECT ${ANSWER_COLUMNS} FROM ${ANSWER_FROM} JOIN volunteer v ON v.id = x.volunteer_id
         WHERE v.user_id = $1 AND x.quiz_id = ANY($2::uuid[])`,
       [caller.userId, quizIds],
@@ -199,7 +199,7 @@ export class VolunteerQuizService {
   }
 
   private async requireUnitInScope(caller: Caller, orgUnitId: string, asInput: boolean): Promise<void> {
-    const [unit] = await this.dataSource.query(`SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [orgUnitId]);
+    const unit = await queryFirst<{ path: string[] }>(this.dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [orgUnitId]);
     if (!unit) {
       if (asInput) throw DomainError.badInput('orgUnitId is not a territory unit', 'UNKNOWN_ORG_UNIT', { orgUnitId });
       throw DomainError.notFound('OrgUnit', orgUnitId);
@@ -214,7 +214,7 @@ function alreadyAnswered(): DomainError {
 
 /** The caller's volunteer record: quizzes and contests are for registered volunteers, as activities are. */
 export async function volunteerIdOf(manager: EntityManager, caller: Caller): Promise<string> {
-  const [row] = await manager.query(`SELECT id FROM volunteer WHERE user_id = $1`, [caller.userId]);
+  const row = await queryFirst<{ id: string }>(manager, `SELECT id FROM volunteer WHERE user_id = $1`, [caller.userId]);
   if (!row) throw DomainError.badInput('Register as a volunteer first (registerVolunteer)', 'NOT_A_VOLUNTEER');
   return row.id;
 }

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { SqlParams } from '#libs/database';
+import { queryOne, type SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
 
 /**
@@ -8,15 +8,10 @@ import { DomainError } from '#libs/errors';
  * joined to its unit as `u`. NOT_FOUND for an unknown unit.
  */
 export async function unitOrRelativesCondition(dataSource: DataSource, params: SqlParams, orgUnitId: string, alias: string): Promise<string> {
-  const [{ found }] = await dataSource.query(`SELECT EXISTS (SELECT 1 FROM org_unit WHERE id = $1) AS found`, [orgUnitId]);
+  const { found } = await queryOne<{ found: boolean }>(dataSource, `SELECT EXISTS (SELECT 1 FROM org_unit WHERE id = $1) AS found`, [orgUnitId]);
   if (!found) throw DomainError.notFound('OrgUnit', orgUnitId);
   const unit = params.add(orgUnitId);
   return `(u.path @> ARRAY[${unit}::uuid] OR ${alias}.org_unit_id = ANY ((SELECT path FROM org_unit WHERE id = ${unit})::uuid[]))`;
-}
-
-/** TypeORM returns `[rows, count]` for UPDATE … RETURNING and plain rows for INSERT/SELECT. */
-export function updatedRows<Row>(result: unknown): Row[] {
-  return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as Row[]) : (result as Row[]);
 }
 
 /** Trims and collapses spaces; BAD_USER_INPUT `reason` unless 1–max characters remain (0–max when `optional`). */

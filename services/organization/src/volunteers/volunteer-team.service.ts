@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { requireWithinScope, type Caller } from '#libs/auth';
-import { PostgresErrorCode, SqlParams, isPostgresError } from '#libs/database';
+import { PostgresErrorCode, SqlParams, execute, isPostgresError, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { PersonalDataAudit } from '#libs/privacy';
@@ -10,7 +10,8 @@ import { VOLUNTEER_RULES } from './volunteer-enums.js';
 import type { VolunteerRow, VolunteerTeamRow } from './volunteer.entity.js';
 import type { CreateVolunteerTeamInput, RegisterVolunteerInput, VolunteerTeamsArgs } from './volunteer.inputs.js';
 import { Volunteer, VolunteerTeam } from './volunteer.models.js';
-import { TEAM_COLUMNS, TEAM_FROM, VOLUNTEER_COLUMNS, cleanText, updatedRows } from './volunteer-sql.js';
+import { TEAM_COLUMNS, TEAM_FROM, VOLUNTEER_COLUMNS, cleanText } from './volunteer-sql.js';
+import { PartyOrgKind } from '../party/party-org-kind.js';
 
 const PHONE = /^1[3-9]\d{9}$/;
 
@@ -36,18 +37,18 @@ export class VolunteerTeamService {
   /** A team of a compound branch in the caller's territory; the branch must be a COMPOUND_BRANCH. */
   async createTeam(caller: Caller, input: CreateVolunteerTeamInput): Promise<VolunteerTeam> {
     const name = cleanText(input.name, 'name', VOLUNTEER_RULES.maxTeamNameLength, 'INVALID_NAME');
-    const [branch]: { kind: string; orgUnitId: string | null; path: string[] | null }[] = await this.dataSource.query(
+    const branch = await queryFirst<{ kind: PartyOrgKind; orgUnitId: string | null; path: string[] | null }>(this.dataSource,
       `SELECT o.kind, o.org_unit_id AS "orgUnitId", u.path::text[] AS path FROM party_org o LEFT JOIN org_unit u ON u.id = o.org_unit_id WHERE o.id = $1`,
       [input.compoundBranchId],
     );
-    if (!branch || branch.kind !== 'COMPOUND_BRANCH' || !branch.orgUnitId) {
+    if (!branch || branch.kind !== PartyOrgKind.COMPOUND_BRANCH || !branch.orgUnitId) {
       throw DomainError.badInput('compoundBranchId must be a compound branch (小区支部)', 'NOT_A_COMPOUND_BRANCH', {
         compoundBranchId: input.compoundBranchId, kind: branch?.kind ?? null,
       });
     }
     requireWithinScope(caller, branch.path!);
     try {
-      const [{ id }] = await this.dataSource.query(
+      const { id } = await queryOne<{ id: string }>(this.dataSource,
         `INSERT INTO volunteer_team (compound_branch_id, org_unit_id, name, created_by) VALUES ($1, $2, $3, $4) RETURNING id`,
         [input.compoundBranchId, branch.orgUnitId, name, caller.userId],
       );
@@ -61,7 +62,7 @@ export class VolunteerTeamService {
   }
 
   async teamsByIds(ids: readonly string[]): Promise<(VolunteerTeam | null)[]> {
-    const rows: VolunteerTeamRow[] = await this.dataSource.query(`SELECT ${TEAM_COLUMNS} FROM ${TEAM_FROM} WHERE t.id = ANY($1::uuid[])`, [ids]);
+    const rows = await queryRows<VolunteerTeamRow>(this.dataSource, `SELECT ${TEAM_COLUMNS} FROM ${TEAM_FROM} WHERE t.id = ANY($1::uuid[])`, [ids]);
     const found = new Map(rows.map((row) => [row.id, VolunteerTeam.from(row)]));
     return ids.map((id) => found.get(id) ?? null);
   }
@@ -76,7 +77,7 @@ export class VolunteerTeamService {
       this.dataSource,
       args,
       { select: TEAM_COLUMNS, from: TEAM_FROM, where, params, orderBy: ['t.name', 't.id'], keyOf: (row) => [row.name, row.id] },
-      (rows) => rows.map(VolunteerTeam.from),
+      (rows) => rows.map((row) => VolunteerTeam.from(row)),
     );
   }
 
@@ -89,7 +90,7 @@ export class VolunteerTeamService {
     const phone = input.phone?.trim() || null;
     if (phone !== null && !PHONE.test(phone)) throw DomainError.badInput('phone must be an 11-digit mobile number', 'INVALID_PHONE');
     if (input.teamId) await this.requireTeam(input.teamId);
-    const inserted: { id: string }[] = await this.dataSource.query(
+    const inserted = await queryRows<{ id: string }>(this.dataSource,
       `INSERT INTO volunteer (user_id, name, phone, party_member_id, team_id)
        SELECT $1, $2, $3, (SELECT m.id FROM party_member m WHERE m.user_id = $1
                             AND NOT EXISTS (SELECT 1 FROM volunteer o WHERE o.party_member_id = m.id)), $4
@@ -103,24 +104,22 @@ export class VolunteerTeamService {
   /** Moves the caller into a team (one team at a time). */
   async joinTeam(caller: Caller, teamId: string): Promise<VolunteerRow> {
     await this.requireTeam(teamId);
-    const updated = updatedRows<{ id: string }>(
-      await this.dataSource.query(`UPDATE volunteer SET team_id = $2 WHERE user_id = $1 RETURNING id`, [caller.userId, teamId]),
-    );
-    if (updated.length === 0) throw DomainError.badInput('Register as a volunteer first (registerVolunteer)', 'NOT_A_VOLUNTEER');
+    const updated = await execute(this.dataSource, `UPDATE volunteer SET team_id = $2 WHERE user_id = $1`, [caller.userId, teamId]);
+    if (updated === 0) throw DomainError.badInput('Register as a volunteer first (registerVolunteer)', 'NOT_A_VOLUNTEER');
     return (await this.volunteerOf(caller))!;
   }
 
   async volunteerOf(caller: Caller): Promise<VolunteerRow | null> {
-    const [row] = await this.dataSource.query(`SELECT ${VOLUNTEER_COLUMNS} FROM volunteer v WHERE v.user_id = $1`, [caller.userId]);
+    const row = await queryFirst<VolunteerRow>(this.dataSource, `SELECT ${VOLUNTEER_COLUMNS} FROM volunteer v WHERE v.user_id = $1`, [caller.userId]);
     return row ?? null;
   }
 
   async volunteersByIds(ids: readonly string[]): Promise<VolunteerRow[]> {
-    return this.dataSource.query(`SELECT ${VOLUNTEER_COLUMNS} FROM volunteer v WHERE v.id = ANY($1::uuid[])`, [ids]);
+    return queryRows<VolunteerRow>(this.dataSource, `SELECT ${VOLUNTEER_COLUMNS} FROM volunteer v WHERE v.id = ANY($1::uuid[])`, [ids]);
   }
 
   private async requireTeam(teamId: string): Promise<void> {
-    const [{ found }] = await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM volunteer_team WHERE id = $1) AS found`, [teamId]);
+    const { found } = await queryOne<{ found: boolean }>(this.dataSource, `SELECT EXISTS (SELECT 1 FROM volunteer_team WHERE id = $1) AS found`, [teamId]);
     if (!found) throw DomainError.badInput('teamId is not a volunteer team', 'UNKNOWN_TEAM', { teamId });
   }
 }

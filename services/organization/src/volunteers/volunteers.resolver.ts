@@ -115,7 +115,7 @@ export class VolunteerActivityResolver {
 
   @Query(() => [VolunteerCampaignInfo], { description: '四大示范行动: the four role-model campaigns with their Chinese names and organisers.' })
   volunteerCampaigns(): VolunteerCampaignInfo[] {
-    return Object.values(VolunteerCampaign).map(VolunteerCampaignInfo.of);
+    return Object.values(VolunteerCampaign).map((campaign) => VolunteerCampaignInfo.of(campaign));
   }
 
   @Mutation(() => VolunteerActivity, {

@@ -44,7 +44,7 @@ describe('institution API keys by enrolment', () => {
   });
 
   afterAll(async () => {
-    await platform?.stop();
+    await platform.stop();
   });
 
   it('gives staff a one-time code, never a secret, and the institution its key for the code, once', async () => {

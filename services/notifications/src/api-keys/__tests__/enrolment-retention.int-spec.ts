@@ -6,7 +6,6 @@ import { testInfrastructure, workerDatabasePrefix } from '#libs/testing';
 import { notificationsService } from '../../notifications.service-definition.js';
 import { applyRetention } from '../../retention/retention-sql.js';
 import { parseRetentionSettings } from '../../retention/retention-settings.js';
-import { NoticeTemplateEntity } from '../../templates/notice-template.entity.js';
 
 describe('retention of enrolment contacts', () => {
   const url = withDatabase(testInfrastructure().databaseUrl, `${workerDatabasePrefix()}enrolment_retention`);
@@ -26,13 +25,13 @@ describe('retention of enrolment contacts', () => {
 
   beforeAll(async () => {
     await ensureDatabase(testInfrastructure().databaseUrl, `${workerDatabasePrefix()}enrolment_retention`);
-    dataSource = await new DataSource(serviceDataSourceOptions({ url, entities: [NoticeTemplateEntity], migrations: notificationsService.migrations })).initialize();
+    dataSource = await new DataSource(serviceDataSourceOptions({ url, entities: [], migrations: notificationsService.migrations })).initialize();
     await runMigrations(dataSource);
     await dataSource.query(`TRUNCATE institution_enrolment CASCADE`);
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
+    await dataSource.destroy();
   });
 
   it('erases the contact of a code that expired unredeemed, and keeps it while the code is open', async () => {

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 const SIGNATURE = '鄞州区生活垃圾分类工作领导小组办公室';
 
@@ -58,7 +59,7 @@ export class CreateNoticeTemplate1796000000400 implements MigrationInterface {
   name = 'CreateNoticeTemplate1796000000400';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE notice_template (
         id         uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         kind       text NOT NULL CHECK (kind IN ('PRAISE_LETTER', 'REMINDER_NOTICE', 'PUBLIC_DISCLOSURE')),
@@ -71,8 +72,8 @@ export class CreateNoticeTemplate1796000000400 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT notice_template_version UNIQUE (kind, locale, version)
       )`);
-    await runner.query(`CREATE UNIQUE INDEX notice_template_one_active ON notice_template (kind, locale) WHERE active`);
-    await runner.query(
+    await execute(runner, `CREATE UNIQUE INDEX notice_template_one_active ON notice_template (kind, locale) WHERE active`);
+    await execute(runner,
       `INSERT INTO notice_template (kind, version, subject, text_body, html_body, active)
        SELECT kind, 1, subject, text, html, true FROM jsonb_to_recordset($1::jsonb) AS t(kind text, subject text, text text, html text)`,
       [JSON.stringify(DEFAULT_TEMPLATES)],
@@ -80,6 +81,6 @@ export class CreateNoticeTemplate1796000000400 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE notice_template`);
+    await execute(runner, `DROP TABLE notice_template`);
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * What notifications knows of each month's grades, from households' events: one row per resident and month, with
@@ -8,7 +9,7 @@ export class CreateGradedResident1796000000401 implements MigrationInterface {
   name = 'CreateGradedResident1796000000401';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE graded_resident (
         month           date NOT NULL,
         resident_id     uuid NOT NULL,
@@ -26,8 +27,8 @@ export class CreateGradedResident1796000000401 implements MigrationInterface {
         event_at        timestamptz NOT NULL,
         PRIMARY KEY (month, resident_id)
       )`);
-    await runner.query(`CREATE INDEX graded_resident_institution ON graded_resident (institution_id, month) WHERE institution_id IS NOT NULL`);
-    await runner.query(`
+    await execute(runner, `CREATE INDEX graded_resident_institution ON graded_resident (institution_id, month) WHERE institution_id IS NOT NULL`);
+    await execute(runner, `
       CREATE TABLE evaluated_month (
         district_id  uuid NOT NULL,
         month        date NOT NULL,
@@ -39,7 +40,7 @@ export class CreateGradedResident1796000000401 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE evaluated_month`);
-    await runner.query(`DROP TABLE graded_resident`);
+    await execute(runner, `DROP TABLE evaluated_month`);
+    await execute(runner, `DROP TABLE graded_resident`);
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 import { ruleSetTableSql } from '#libs/rule-sets';
 
 /** The district's first notice rules (version 1); later versions are data. See notices/notice-rules.ts. */
@@ -20,7 +21,7 @@ export class CreateNotices1796000000402 implements MigrationInterface {
   name = 'CreateNotices1796000000402';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE graded_household (
         month          date NOT NULL,
         household_id   uuid NOT NULL,
@@ -35,15 +36,15 @@ export class CreateNotices1796000000402 implements MigrationInterface {
         event_at       timestamptz NOT NULL,
         PRIMARY KEY (month, household_id)
       )`);
-    await runner.query(`CREATE INDEX graded_household_district ON graded_household (district_id, month)`);
+    await execute(runner, `CREATE INDEX graded_household_district ON graded_household (district_id, month)`);
     // Grades kept before this migration knew no district; the month's evaluated district is theirs (one per month).
-    await runner.query(`
+    await execute(runner, `
       INSERT INTO graded_household (month, household_id, district_id, compound_id, status, grade, previous_grade, issues, rule_version, event_at)
       SELECT DISTINCT ON (r.month, r.household_id) r.month, r.household_id, e.district_id, r.compound_id, r.status, r.grade,
              r.previous_grade, r.issues, r.rule_version, r.event_at
         FROM graded_resident r JOIN evaluated_month e ON e.month = r.month
        ORDER BY r.month, r.household_id, r.event_at DESC`);
-    await runner.query(`
+    await execute(runner, `
       ALTER TABLE graded_resident
         DROP COLUMN compound_id, DROP COLUMN status, DROP COLUMN grade, DROP COLUMN previous_grade, DROP COLUMN issues,
         DROP COLUMN rule_version, DROP COLUMN event_id,
@@ -52,14 +53,14 @@ export class CreateNotices1796000000402 implements MigrationInterface {
         -- Only for adult retirees and freelancers, who may be disclosed publicly: masked at the source.
         ADD COLUMN masked_name text,
         ADD COLUMN disclosure_basis text`);
-    await runner.query(`CREATE INDEX graded_resident_household ON graded_resident (month, household_id)`);
+    await execute(runner, `CREATE INDEX graded_resident_household ON graded_resident (month, household_id)`);
 
-    await runner.query(`ALTER TABLE evaluated_month ADD COLUMN notices_generated_at timestamptz`);
+    await execute(runner, `ALTER TABLE evaluated_month ADD COLUMN notices_generated_at timestamptz`);
     // Months graded before notices existed are not noticed after the fact.
-    await runner.query(`UPDATE evaluated_month SET notices_generated_at = completed_at`);
+    await execute(runner, `UPDATE evaluated_month SET notices_generated_at = completed_at`);
 
-    for (const statement of ruleSetTableSql('notice_rule_set')) await runner.query(statement);
-    await runner.query(
+    for (const statement of ruleSetTableSql('notice_rule_set')) await execute(runner, statement);
+    await execute(runner,
       `INSERT INTO notice_rule_set (district_id, version, effective_from, rules, description, created_by)
        VALUES (NULL, 1, '2020-01-01', $1, $2, 'migration')`,
       [
@@ -68,7 +69,7 @@ export class CreateNotices1796000000402 implements MigrationInterface {
       ],
     );
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE notice (
         id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         kind             text NOT NULL CHECK (kind IN ('PRAISE_LETTER', 'REMINDER_NOTICE')),
@@ -96,29 +97,29 @@ export class CreateNotices1796000000402 implements MigrationInterface {
         acknowledged_by  text,
         CONSTRAINT notice_once UNIQUE (resident_id, month, kind)
       )`);
-    await runner.query(`CREATE INDEX notice_institution ON notice (institution_id, month DESC, id)`);
-    await runner.query(`CREATE INDEX notice_institution_state ON notice (institution_id, state, id)`);
-    await runner.query(`CREATE INDEX notice_month ON notice (month, district_id)`);
+    await execute(runner, `CREATE INDEX notice_institution ON notice (institution_id, month DESC, id)`);
+    await execute(runner, `CREATE INDEX notice_institution_state ON notice (institution_id, state, id)`);
+    await execute(runner, `CREATE INDEX notice_month ON notice (month, district_id)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE notice`);
-    await runner.query(`DROP TABLE notice_rule_set`);
-    await runner.query(`ALTER TABLE evaluated_month DROP COLUMN notices_generated_at`);
-    await runner.query(`DROP INDEX graded_resident_household`);
-    await runner.query(`
+    await execute(runner, `DROP TABLE notice`);
+    await execute(runner, `DROP TABLE notice_rule_set`);
+    await execute(runner, `ALTER TABLE evaluated_month DROP COLUMN notices_generated_at`);
+    await execute(runner, `DROP INDEX graded_resident_household`);
+    await execute(runner, `
       ALTER TABLE graded_resident
         DROP COLUMN name, DROP COLUMN masked_name, DROP COLUMN disclosure_basis,
         ADD COLUMN compound_id uuid, ADD COLUMN status text, ADD COLUMN grade text, ADD COLUMN previous_grade text,
         ADD COLUMN issues text[], ADD COLUMN rule_version integer, ADD COLUMN event_id uuid`);
-    await runner.query(`
+    await execute(runner, `
       UPDATE graded_resident r SET compound_id = h.compound_id, status = h.status, grade = h.grade, previous_grade = h.previous_grade,
                                    issues = h.issues, rule_version = h.rule_version, event_id = '00000000-0000-0000-0000-000000000000'
         FROM graded_household h WHERE h.month = r.month AND h.household_id = r.household_id`);
-    await runner.query(`DELETE FROM graded_resident WHERE compound_id IS NULL`);
+    await execute(runner, `DELETE FROM graded_resident WHERE compound_id IS NULL`);
     for (const column of ['compound_id', 'status', 'issues', 'rule_version', 'event_id']) {
-      await runner.query(`ALTER TABLE graded_resident ALTER COLUMN ${column} SET NOT NULL`);
+      await execute(runner, `ALTER TABLE graded_resident ALTER COLUMN ${column} SET NOT NULL`);
     }
-    await runner.query(`DROP TABLE graded_household`);
+    await execute(runner, `DROP TABLE graded_household`);
   }
 }

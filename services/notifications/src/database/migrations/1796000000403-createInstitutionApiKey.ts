@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * Institutions' API keys: `wsk_<prefix>_<secret>`. The prefix is kept and shown (to tell keys apart); of the whole
@@ -9,7 +10,7 @@ export class CreateInstitutionApiKey1796000000403 implements MigrationInterface 
   name = 'CreateInstitutionApiKey1796000000403';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE institution_api_key (
         id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         institution_id uuid NOT NULL,
@@ -24,10 +25,10 @@ export class CreateInstitutionApiKey1796000000403 implements MigrationInterface 
         revoked_by     text,
         last_used_at   timestamptz
       )`);
-    await runner.query(`CREATE INDEX institution_api_key_institution ON institution_api_key (institution_id, created_at DESC, id)`);
+    await execute(runner, `CREATE INDEX institution_api_key_institution ON institution_api_key (institution_id, created_at DESC, id)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE institution_api_key`);
+    await execute(runner, `DROP TABLE institution_api_key`);
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * Webhook delivery of notices to institutions (services/notifications/src/webhooks):
@@ -15,7 +16,7 @@ export class CreateWebhooks1796000000404 implements MigrationInterface {
   name = 'CreateWebhooks1796000000404';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE webhook_endpoint (
         id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         institution_id  uuid NOT NULL,
@@ -29,9 +30,9 @@ export class CreateWebhooks1796000000404 implements MigrationInterface {
         CONSTRAINT webhook_endpoint_url_once UNIQUE (institution_id, url),
         CHECK ((state = 'DISABLED') = (disabled_at IS NOT NULL))
       )`);
-    await runner.query(`CREATE INDEX webhook_endpoint_institution ON webhook_endpoint (institution_id, created_at DESC, id)`);
+    await execute(runner, `CREATE INDEX webhook_endpoint_institution ON webhook_endpoint (institution_id, created_at DESC, id)`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE webhook_secret (
         id          uuid PRIMARY KEY,
         endpoint_id uuid NOT NULL REFERENCES webhook_endpoint (id) ON DELETE CASCADE,
@@ -41,10 +42,10 @@ export class CreateWebhooks1796000000404 implements MigrationInterface {
         created_at  timestamptz NOT NULL DEFAULT now(),
         expires_at  timestamptz
       )`);
-    await runner.query(`CREATE INDEX webhook_secret_endpoint ON webhook_secret (endpoint_id, created_at DESC)`);
-    await runner.query(`CREATE UNIQUE INDEX webhook_secret_current ON webhook_secret (endpoint_id) WHERE expires_at IS NULL`);
+    await execute(runner, `CREATE INDEX webhook_secret_endpoint ON webhook_secret (endpoint_id, created_at DESC)`);
+    await execute(runner, `CREATE UNIQUE INDEX webhook_secret_current ON webhook_secret (endpoint_id) WHERE expires_at IS NULL`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE webhook_preference (
         institution_id uuid PRIMARY KEY,
         notice_digest  boolean NOT NULL DEFAULT false,
@@ -52,7 +53,7 @@ export class CreateWebhooks1796000000404 implements MigrationInterface {
         updated_at     timestamptz NOT NULL DEFAULT now()
       )`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE webhook_message (
         id             text PRIMARY KEY CHECK (id ~ '^msg_[0-9a-f]{32}$'),
         institution_id uuid NOT NULL,
@@ -62,7 +63,7 @@ export class CreateWebhooks1796000000404 implements MigrationInterface {
         data           jsonb NOT NULL,
         created_at     timestamptz NOT NULL DEFAULT now()
       )`);
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE webhook_message_notice (
         -- No foreign keys here or on webhook_delivery.message_id: the fan-out writes a month's tens of thousands of
         -- messages, links and deliveries together from the notices it was given, and a per-row key check would
@@ -70,9 +71,9 @@ export class CreateWebhooks1796000000404 implements MigrationInterface {
         notice_id  uuid PRIMARY KEY,
         message_id text NOT NULL
       )`);
-    await runner.query(`CREATE INDEX webhook_message_notice_message ON webhook_message_notice (message_id)`);
+    await execute(runner, `CREATE INDEX webhook_message_notice_message ON webhook_message_notice (message_id)`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE webhook_delivery (
         id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         message_id       text NOT NULL,
@@ -92,11 +93,11 @@ export class CreateWebhooks1796000000404 implements MigrationInterface {
         created_at       timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT webhook_delivery_once UNIQUE (message_id, endpoint_id)
       )`);
-    await runner.query(`CREATE INDEX webhook_delivery_due ON webhook_delivery (next_attempt_at) WHERE next_attempt_at IS NOT NULL`);
-    await runner.query(`CREATE INDEX webhook_delivery_institution ON webhook_delivery (institution_id, created_at DESC, id)`);
-    await runner.query(`CREATE INDEX webhook_delivery_endpoint_open ON webhook_delivery (endpoint_id) WHERE state = 'PENDING' OR next_attempt_at IS NOT NULL`);
+    await execute(runner, `CREATE INDEX webhook_delivery_due ON webhook_delivery (next_attempt_at) WHERE next_attempt_at IS NOT NULL`);
+    await execute(runner, `CREATE INDEX webhook_delivery_institution ON webhook_delivery (institution_id, created_at DESC, id)`);
+    await execute(runner, `CREATE INDEX webhook_delivery_endpoint_open ON webhook_delivery (endpoint_id) WHERE state = 'PENDING' OR next_attempt_at IS NOT NULL`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE webhook_attempt (
         id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         delivery_id  uuid NOT NULL REFERENCES webhook_delivery (id) ON DELETE CASCADE,
@@ -106,16 +107,16 @@ export class CreateWebhooks1796000000404 implements MigrationInterface {
         duration_ms  integer NOT NULL,
         replay       boolean NOT NULL
       )`);
-    await runner.query(`CREATE INDEX webhook_attempt_delivery ON webhook_attempt (delivery_id, id)`);
+    await execute(runner, `CREATE INDEX webhook_attempt_delivery ON webhook_attempt (delivery_id, id)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE webhook_attempt`);
-    await runner.query(`DROP TABLE webhook_delivery`);
-    await runner.query(`DROP TABLE webhook_message_notice`);
-    await runner.query(`DROP TABLE webhook_message`);
-    await runner.query(`DROP TABLE webhook_preference`);
-    await runner.query(`DROP TABLE webhook_secret`);
-    await runner.query(`DROP TABLE webhook_endpoint`);
+    await execute(runner, `DROP TABLE webhook_attempt`);
+    await execute(runner, `DROP TABLE webhook_delivery`);
+    await execute(runner, `DROP TABLE webhook_message_notice`);
+    await execute(runner, `DROP TABLE webhook_message`);
+    await execute(runner, `DROP TABLE webhook_preference`);
+    await execute(runner, `DROP TABLE webhook_secret`);
+    await execute(runner, `DROP TABLE webhook_endpoint`);
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * Monthly public disclosures (媒体公示) of retirees and freelancers whose household's grade earned praise or a reminder.
@@ -17,7 +18,7 @@ export class CreatePublicDisclosure1796000000405 implements MigrationInterface {
   name = 'CreatePublicDisclosure1796000000405';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE public_disclosure (
         id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         district_id       uuid NOT NULL,
@@ -48,9 +49,9 @@ export class CreatePublicDisclosure1796000000405 implements MigrationInterface {
         CONSTRAINT public_disclosure_published CHECK (state <> 'PUBLISHED' OR (published_at IS NOT NULL AND text_body IS NOT NULL AND html_body IS NOT NULL)),
         CONSTRAINT public_disclosure_withdrawn CHECK (state <> 'WITHDRAWN' OR (withdrawn_at IS NOT NULL AND withdrawal_reason IS NOT NULL))
       )`);
-    await runner.query(`CREATE INDEX public_disclosure_month ON public_disclosure (month DESC, id)`);
+    await execute(runner, `CREATE INDEX public_disclosure_month ON public_disclosure (month DESC, id)`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE public_disclosure_entry (
         id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         disclosure_id    uuid NOT NULL REFERENCES public_disclosure (id),
@@ -71,10 +72,10 @@ export class CreatePublicDisclosure1796000000405 implements MigrationInterface {
         CONSTRAINT public_disclosure_entry_once UNIQUE (disclosure_id, resident_id),
         CONSTRAINT public_disclosure_entry_exclusion CHECK ((excluded_at IS NULL) = (exclusion_reason IS NULL))
       )`);
-    await runner.query(`CREATE INDEX public_disclosure_entry_list ON public_disclosure_entry (disclosure_id, kind, place, id)`);
-    await runner.query(`CREATE INDEX public_disclosure_entry_household ON public_disclosure_entry (disclosure_id, household_id)`);
+    await execute(runner, `CREATE INDEX public_disclosure_entry_list ON public_disclosure_entry (disclosure_id, kind, place, id)`);
+    await execute(runner, `CREATE INDEX public_disclosure_entry_household ON public_disclosure_entry (disclosure_id, household_id)`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE public_disclosure_event (
         seq           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         disclosure_id uuid NOT NULL REFERENCES public_disclosure (id),
@@ -85,17 +86,17 @@ export class CreatePublicDisclosure1796000000405 implements MigrationInterface {
         at            timestamptz NOT NULL DEFAULT now(),
         note          text
       )`);
-    await runner.query(`CREATE INDEX public_disclosure_event_disclosure ON public_disclosure_event (disclosure_id, seq)`);
-    await runner.query(`
+    await execute(runner, `CREATE INDEX public_disclosure_event_disclosure ON public_disclosure_event (disclosure_id, seq)`);
+    await execute(runner, `
       CREATE FUNCTION public_disclosure_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         RAISE EXCEPTION 'public_disclosure_event is append-only';
       END $$`);
-    await runner.query(`
+    await execute(runner, `
       CREATE TRIGGER public_disclosure_event_append_only BEFORE UPDATE OR DELETE ON public_disclosure_event
         FOR EACH ROW EXECUTE FUNCTION public_disclosure_event_append_only()`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE public_disclosure_correction (
         disclosure_id uuid NOT NULL REFERENCES public_disclosure (id),
         household_id  uuid NOT NULL,
@@ -105,10 +106,10 @@ export class CreatePublicDisclosure1796000000405 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE public_disclosure_correction`);
-    await runner.query(`DROP TABLE public_disclosure_event`);
-    await runner.query(`DROP FUNCTION public_disclosure_event_append_only()`);
-    await runner.query(`DROP TABLE public_disclosure_entry`);
-    await runner.query(`DROP TABLE public_disclosure`);
+    await execute(runner, `DROP TABLE public_disclosure_correction`);
+    await execute(runner, `DROP TABLE public_disclosure_event`);
+    await execute(runner, `DROP FUNCTION public_disclosure_event_append_only()`);
+    await execute(runner, `DROP TABLE public_disclosure_entry`);
+    await execute(runner, `DROP TABLE public_disclosure`);
   }
 }

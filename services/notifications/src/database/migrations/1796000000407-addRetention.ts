@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * Retention of personal data (services/notifications/src/retention):
@@ -13,10 +14,10 @@ export class AddRetention1796000000407 implements MigrationInterface {
   name = 'AddRetention1796000000407';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`ALTER TABLE notice ADD COLUMN redacted_at timestamptz`);
-    await runner.query(`CREATE INDEX notice_unredacted_month ON notice (month) WHERE redacted_at IS NULL`);
-    await runner.query(`CREATE INDEX webhook_attempt_attempted_at ON webhook_attempt (attempted_at)`);
-    await runner.query(`
+    await execute(runner, `ALTER TABLE notice ADD COLUMN redacted_at timestamptz`);
+    await execute(runner, `CREATE INDEX notice_unredacted_month ON notice (month) WHERE redacted_at IS NULL`);
+    await execute(runner, `CREATE INDEX webhook_attempt_attempted_at ON webhook_attempt (attempted_at)`);
+    await execute(runner, `
       CREATE TABLE grade_copy_purge (
         -- One row at most.
         id            boolean PRIMARY KEY DEFAULT true CHECK (id),
@@ -26,9 +27,9 @@ export class AddRetention1796000000407 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE grade_copy_purge`);
-    await runner.query(`DROP INDEX webhook_attempt_attempted_at`);
-    await runner.query(`DROP INDEX notice_unredacted_month`);
-    await runner.query(`ALTER TABLE notice DROP COLUMN redacted_at`);
+    await execute(runner, `DROP TABLE grade_copy_purge`);
+    await execute(runner, `DROP INDEX webhook_attempt_attempted_at`);
+    await execute(runner, `DROP INDEX notice_unredacted_month`);
+    await execute(runner, `ALTER TABLE notice DROP COLUMN redacted_at`);
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * Institutions get their API keys by enrolment, so no member of staff ever sees a key's secret: staff issue a
@@ -15,7 +16,7 @@ export class AddInstitutionEnrolment1796000000421 implements MigrationInterface 
   name = 'AddInstitutionEnrolment1796000000421';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE institution_enrolment (
         id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         institution_id uuid NOT NULL,
@@ -32,12 +33,12 @@ export class AddInstitutionEnrolment1796000000421 implements MigrationInterface 
         cancelled_by   text,
         CHECK (redeemed_at IS NULL OR cancelled_at IS NULL)
       )`);
-    await runner.query(`CREATE INDEX institution_enrolment_issued ON institution_enrolment (issued_at DESC, id)`);
-    await runner.query(`CREATE INDEX institution_enrolment_institution ON institution_enrolment (institution_id, issued_at DESC, id)`);
-    await runner.query(`ALTER TABLE institution_api_key ADD COLUMN enrolment_id uuid REFERENCES institution_enrolment (id), ADD COLUMN issued_by text`);
-    await runner.query(`UPDATE institution_api_key SET issued_by = created_by`);
-    await runner.query(`ALTER TABLE institution_api_key ALTER COLUMN issued_by SET NOT NULL`);
-    await runner.query(`
+    await execute(runner, `CREATE INDEX institution_enrolment_issued ON institution_enrolment (issued_at DESC, id)`);
+    await execute(runner, `CREATE INDEX institution_enrolment_institution ON institution_enrolment (institution_id, issued_at DESC, id)`);
+    await execute(runner, `ALTER TABLE institution_api_key ADD COLUMN enrolment_id uuid REFERENCES institution_enrolment (id), ADD COLUMN issued_by text`);
+    await execute(runner, `UPDATE institution_api_key SET issued_by = created_by`);
+    await execute(runner, `ALTER TABLE institution_api_key ALTER COLUMN issued_by SET NOT NULL`);
+    await execute(runner, `
       CREATE TABLE api_key_audit_event (
         id             bigserial PRIMARY KEY,
         occurred_at    timestamptz NOT NULL DEFAULT now(),
@@ -51,13 +52,13 @@ export class AddInstitutionEnrolment1796000000421 implements MigrationInterface 
         entity         text,
         entity_ids     uuid[]
       )`);
-    await runner.query(`CREATE INDEX api_key_audit_event_occurred ON api_key_audit_event (occurred_at DESC, id)`);
-    await runner.query(`CREATE INDEX api_key_audit_event_institution ON api_key_audit_event (institution_id, occurred_at DESC, id)`);
+    await execute(runner, `CREATE INDEX api_key_audit_event_occurred ON api_key_audit_event (occurred_at DESC, id)`);
+    await execute(runner, `CREATE INDEX api_key_audit_event_institution ON api_key_audit_event (institution_id, occurred_at DESC, id)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE api_key_audit_event`);
-    await runner.query(`ALTER TABLE institution_api_key DROP COLUMN enrolment_id, DROP COLUMN issued_by`);
-    await runner.query(`DROP TABLE institution_enrolment`);
+    await execute(runner, `DROP TABLE api_key_audit_event`);
+    await execute(runner, `ALTER TABLE institution_api_key DROP COLUMN enrolment_id, DROP COLUMN issued_by`);
+    await execute(runner, `DROP TABLE institution_enrolment`);
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * Notices wait for the month's objection window (notices/notice-release.ts):
@@ -15,19 +16,19 @@ export class AddObjectionHolds1796000000501 implements MigrationInterface {
   name = 'AddObjectionHolds1796000000501';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`ALTER TABLE notice ADD COLUMN released_at timestamptz`);
-    await runner.query(`UPDATE notice SET released_at = created_at`);
+    await execute(runner, `ALTER TABLE notice ADD COLUMN released_at timestamptz`);
+    await execute(runner, `UPDATE notice SET released_at = created_at`);
     // Releasing a month looks for its waiting notices.
-    await runner.query(`CREATE INDEX notice_waiting ON notice (month, district_id, household_id) WHERE released_at IS NULL AND withdrawn_at IS NULL`);
-    await runner.query(`
+    await execute(runner, `CREATE INDEX notice_waiting ON notice (month, district_id, household_id) WHERE released_at IS NULL AND withdrawn_at IS NULL`);
+    await execute(runner, `
       CREATE TABLE objection_window_closed (
         district_id uuid NOT NULL,
         month       date NOT NULL,
         closed_at   timestamptz NOT NULL,
         PRIMARY KEY (district_id, month)
       )`);
-    await runner.query(`INSERT INTO objection_window_closed (district_id, month, closed_at) SELECT district_id, month, completed_at FROM evaluated_month`);
-    await runner.query(`
+    await execute(runner, `INSERT INTO objection_window_closed (district_id, month, closed_at) SELECT district_id, month, completed_at FROM evaluated_month`);
+    await execute(runner, `
       CREATE TABLE objection_hold (
         month         date NOT NULL,
         household_id  uuid NOT NULL,
@@ -40,9 +41,9 @@ export class AddObjectionHolds1796000000501 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE objection_hold`);
-    await runner.query(`DROP TABLE objection_window_closed`);
-    await runner.query(`DROP INDEX notice_waiting`);
-    await runner.query(`ALTER TABLE notice DROP COLUMN released_at`);
+    await execute(runner, `DROP TABLE objection_hold`);
+    await execute(runner, `DROP TABLE objection_window_closed`);
+    await execute(runner, `DROP INDEX notice_waiting`);
+    await execute(runner, `ALTER TABLE notice DROP COLUMN released_at`);
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * Published disclosures delivered to the district's media outlets (institutions of kind MEDIA), with their API keys and
@@ -12,7 +13,7 @@ export class AddDisclosureOutlets1796000000600 implements MigrationInterface {
   name = 'AddDisclosureOutlets1796000000600';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE disclosure_outlet (
         disclosure_id   uuid NOT NULL REFERENCES public_disclosure (id),
         institution_id  uuid NOT NULL,
@@ -29,29 +30,29 @@ export class AddDisclosureOutlets1796000000600 implements MigrationInterface {
         CONSTRAINT disclosure_outlet_acknowledged CHECK ((acknowledged_at IS NULL) = (published_at IS NULL)),
         CONSTRAINT disclosure_outlet_where CHECK (acknowledged_at IS NULL OR published_url IS NOT NULL OR published_placement IS NOT NULL)
       )`);
-    await runner.query(`CREATE INDEX disclosure_outlet_institution ON disclosure_outlet (institution_id, shared_at DESC, disclosure_id)`);
+    await execute(runner, `CREATE INDEX disclosure_outlet_institution ON disclosure_outlet (institution_id, shared_at DESC, disclosure_id)`);
 
-    await runner.query(`ALTER TABLE webhook_message ADD COLUMN disclosure_id uuid REFERENCES public_disclosure (id)`);
-    await runner.query(`ALTER TABLE webhook_message DROP CONSTRAINT webhook_message_type_check`);
-    await runner.query(`
+    await execute(runner, `ALTER TABLE webhook_message ADD COLUMN disclosure_id uuid REFERENCES public_disclosure (id)`);
+    await execute(runner, `ALTER TABLE webhook_message DROP CONSTRAINT webhook_message_type_check`);
+    await execute(runner, `
       ALTER TABLE webhook_message ADD CONSTRAINT webhook_message_type_check
         CHECK (type IN ('notice.created', 'notice.digest', 'notice.withdrawn', 'disclosure.published', 'disclosure.withdrawn'))`);
-    await runner.query(`
+    await execute(runner, `
       ALTER TABLE webhook_message ADD CONSTRAINT webhook_message_disclosure
         CHECK ((disclosure_id IS NOT NULL) = (type LIKE 'disclosure.%') AND (disclosure_id IS NULL OR cardinality(notice_ids) = 0))`);
-    await runner.query(`CREATE UNIQUE INDEX webhook_message_disclosure_once ON webhook_message (disclosure_id, institution_id, type) WHERE disclosure_id IS NOT NULL`);
+    await execute(runner, `CREATE UNIQUE INDEX webhook_message_disclosure_once ON webhook_message (disclosure_id, institution_id, type) WHERE disclosure_id IS NOT NULL`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DELETE FROM webhook_attempt a USING webhook_delivery d, webhook_message m
+    await execute(runner, `DELETE FROM webhook_attempt a USING webhook_delivery d, webhook_message m
                          WHERE a.delivery_id = d.id AND d.message_id = m.id AND m.disclosure_id IS NOT NULL`);
-    await runner.query(`DELETE FROM webhook_delivery d USING webhook_message m WHERE d.message_id = m.id AND m.disclosure_id IS NOT NULL`);
-    await runner.query(`DELETE FROM webhook_message WHERE disclosure_id IS NOT NULL`);
-    await runner.query(`DROP INDEX webhook_message_disclosure_once`);
-    await runner.query(`ALTER TABLE webhook_message DROP CONSTRAINT webhook_message_disclosure`);
-    await runner.query(`ALTER TABLE webhook_message DROP CONSTRAINT webhook_message_type_check`);
-    await runner.query(`ALTER TABLE webhook_message ADD CONSTRAINT webhook_message_type_check CHECK (type IN ('notice.created', 'notice.digest', 'notice.withdrawn'))`);
-    await runner.query(`ALTER TABLE webhook_message DROP COLUMN disclosure_id`);
-    await runner.query(`DROP TABLE disclosure_outlet`);
+    await execute(runner, `DELETE FROM webhook_delivery d USING webhook_message m WHERE d.message_id = m.id AND m.disclosure_id IS NOT NULL`);
+    await execute(runner, `DELETE FROM webhook_message WHERE disclosure_id IS NOT NULL`);
+    await execute(runner, `DROP INDEX webhook_message_disclosure_once`);
+    await execute(runner, `ALTER TABLE webhook_message DROP CONSTRAINT webhook_message_disclosure`);
+    await execute(runner, `ALTER TABLE webhook_message DROP CONSTRAINT webhook_message_type_check`);
+    await execute(runner, `ALTER TABLE webhook_message ADD CONSTRAINT webhook_message_type_check CHECK (type IN ('notice.created', 'notice.digest', 'notice.withdrawn'))`);
+    await execute(runner, `ALTER TABLE webhook_message DROP COLUMN disclosure_id`);
+    await execute(runner, `DROP TABLE disclosure_outlet`);
   }
 }

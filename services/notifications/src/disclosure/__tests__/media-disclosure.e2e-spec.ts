@@ -113,7 +113,7 @@ describe('public disclosures to media outlets (媒体公示) by API key and sign
   }, 180_000);
 
   afterAll(async () => {
-    await platform?.stop();
+    await platform.stop();
     for (const receiver of receivers) await receiver.close();
   });
 
@@ -132,11 +132,11 @@ describe('public disclosures to media outlets (媒体公示) by API key and sign
     maskedNames = staff.publicDisclosure.entries.edges.map((edge: any) => edge.node.maskedName);
     expect(maskedNames.length).toBeGreaterThan(0);
 
-    await waitFor('A to receive disclosure.published', async () => disclosureWebhooks(a, 'disclosure.published').length > 0);
+    await waitFor('A to receive disclosure.published', () => Promise.resolve(disclosureWebhooks(a, 'disclosure.published').length > 0));
     // B's receiver answered 503 at first; it is retried until it takes it.
-    await waitFor('B to be tried', async () => b.receiver!.received.length > 0);
+    await waitFor('B to be tried', () => Promise.resolve(b.receiver!.received.length > 0));
     b.receiver!.answer = 200;
-    await waitFor('B to receive disclosure.published after a retry', async () => disclosureWebhooks(b, 'disclosure.published').length > 0);
+    await waitFor('B to receive disclosure.published after a retry', () => Promise.resolve(disclosureWebhooks(b, 'disclosure.published').length > 0));
 
     for (const outlet of [a, b]) {
       const [message] = disclosureWebhooks(outlet, 'disclosure.published');
@@ -226,7 +226,7 @@ describe('public disclosures to media outlets (媒体公示) by API key and sign
     expect(delivery).toMatchObject({ disclosureId, noticeIds: [], state: 'SUCCEEDED' });
     const count = disclosureWebhooks(a, 'disclosure.published').length;
     await ok(as(a, REPLAY, { id: delivery.id }));
-    await waitFor('the replay', async () => disclosureWebhooks(a, 'disclosure.published').length > count);
+    await waitFor('the replay', () => Promise.resolve(disclosureWebhooks(a, 'disclosure.published').length > count));
     expect(new Set(disclosureWebhooks(a, 'disclosure.published').map((r) => r.webhookId))).toEqual(new Set([delivery.webhookId]));
 
     expect(refusal(await platform.query(approver, PUBLISH, { id: disclosureId }))).toEqual([['CONFLICT'], 'DISCLOSURE_NOT_APPROVED']);
@@ -240,7 +240,7 @@ describe('public disclosures to media outlets (媒体公示) by API key and sign
   it('tells the outlets of a withdrawal, and from then on serves only a withdrawal text', async () => {
     expect((await ok<any>(platform.query(approver, WITHDRAW, { id: disclosureId, reason: '评定更正，重新公示' }))).withdrawPublicDisclosure.state).toBe('WITHDRAWN');
     for (const outlet of [a, b]) {
-      await waitFor('disclosure.withdrawn', async () => disclosureWebhooks(outlet, 'disclosure.withdrawn').length > 0);
+      await waitFor('disclosure.withdrawn', () => Promise.resolve(disclosureWebhooks(outlet, 'disclosure.withdrawn').length > 0));
       const [message] = disclosureWebhooks(outlet, 'disclosure.withdrawn');
       expect(message.verifiedBy).toEqual([0]);
       expect(message.payload).toEqual({ type: 'disclosure.withdrawn', timestamp: expect.any(String), data: { disclosureId, month: MONTH } });

@@ -215,7 +215,7 @@ describe('monthly public disclosure (媒体公示)', () => {
   });
 
   afterAll(async () => {
-    await platform?.stop();
+    await platform.stop();
   });
 
   it('drafts exactly the adult retirees and freelancers the rules and their recorded grounds allow', async () => {

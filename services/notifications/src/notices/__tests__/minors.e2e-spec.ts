@@ -110,7 +110,7 @@ describe('notices about minors, held notices, and grade events without names', (
   }
 
   afterAll(async () => {
-    await platform?.stop();
+    await platform.stop();
   });
 
   const noticesAbout = (residentId: string) =>

@@ -154,7 +154,7 @@ describe('notices to employers and schools', () => {
   });
 
   afterAll(async () => {
-    await platform?.stop();
+    await platform.stop();
   });
 
   it('writes exactly the notices the grades earn: praise and reminders, to employers and schools, never to retirees', async () => {
@@ -268,8 +268,8 @@ describe('notices to employers and schools', () => {
       expect(reminder.text_body).toContain('垃圾包乱丢');
 
       // The praise stays on record, withdrawn; the employer is told by a signed notice.withdrawn, then reads a withdrawal text.
-      const withdrawal = await waitFor('the withdrawal to reach the employer', async () =>
-        receiver.delivered.find((r) => r.payload.type === 'notice.withdrawn' && r.payload.data.noticeId === praised.id),
+      const withdrawal = await waitFor('the withdrawal to reach the employer', () =>
+        Promise.resolve(receiver.delivered.find((r) => r.payload.type === 'notice.withdrawn' && r.payload.data.noticeId === praised.id)),
       );
       expect(withdrawal.verifiedBy).toEqual([0]);
       expect(withdrawal.payload.data).toEqual({ noticeId: praised.id, kind: 'PRAISE_LETTER', month: MONTH, reason: 'GRADE_CORRECTED' });
@@ -306,8 +306,8 @@ describe('notices to employers and schools', () => {
 
       // The grade is put back as first published (an appeal upheld): the reminder goes, and the praise is made again
       // as a new notice beside the withdrawn one. The employer hears of both.
-      await waitFor('the reminder to reach the employer', async () =>
-        receiver.delivered.find((r) => r.payload.type === 'notice.created' && r.payload.data.noticeId === reminder.id),
+      await waitFor('the reminder to reach the employer', () =>
+        Promise.resolve(receiver.delivered.find((r) => r.payload.type === 'notice.created' && r.payload.data.noticeId === reminder.id)),
       );
       await republishFirstGrade(praised.householdId);
       const praisedAgain = await waitFor('the praise earned again', async () => {
@@ -318,8 +318,8 @@ describe('notices to employers and schools', () => {
         return row;
       });
       expect(praisedAgain.id).not.toBe(praised.id);
-      await waitFor('the reminder’s withdrawal to reach the employer', async () =>
-        receiver.delivered.find((r) => r.payload.type === 'notice.withdrawn' && r.payload.data.noticeId === reminder.id),
+      await waitFor('the reminder’s withdrawal to reach the employer', () =>
+        Promise.resolve(receiver.delivered.find((r) => r.payload.type === 'notice.withdrawn' && r.payload.data.noticeId === reminder.id)),
       );
       const mine: { kind: string; withdrawn: boolean }[] = await notifications().query(
         `SELECT kind, withdrawn_at IS NOT NULL AS withdrawn FROM notice WHERE month = $1 AND resident_id = $2 ORDER BY created_at`,
@@ -501,7 +501,7 @@ describe('notices to employers and schools', () => {
       expect(cancelled).toEqual({ state: 'CANCELLED', next_attempt_at: null });
       const [notice] = await notifications().query(`SELECT state FROM notice WHERE id = $1`, [unsent.id]);
       expect(notice.state).toBe('PENDING');
-      const withdrawal = await waitFor('the fetched notice’s withdrawal', async () => receiver.delivered.find((r) => r.payload.type === 'notice.withdrawn'));
+      const withdrawal = await waitFor('the fetched notice’s withdrawal', () => Promise.resolve(receiver.delivered.find((r) => r.payload.type === 'notice.withdrawn')));
       expect(withdrawal.payload.data.noticeId).toBe(fetched.id);
       expect(receiver.received.some((r) => r.payload.data.noticeId === unsent.id)).toBe(false);
       const replayed = await asInstitution(key, REPLAY, { id: delivery.id });

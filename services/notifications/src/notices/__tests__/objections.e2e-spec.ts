@@ -92,8 +92,8 @@ describe('objections hold notices until they are decided', () => {
   }, 300_000);
 
   afterAll(async () => {
-    await receiver?.close();
-    await platform?.stop();
+    await receiver.close();
+    await platform.stop();
   });
 
   it('keeps the month\'s notices from every institution while the window is open', async () => {

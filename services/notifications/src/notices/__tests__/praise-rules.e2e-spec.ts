@@ -153,7 +153,7 @@ describe('praise rules that distinguish: consecutive months, top share per commu
   });
 
   afterAll(async () => {
-    await platform?.stop();
+    await platform.stop();
   });
 
   it('praises only the top share of each community by score, not every QUALIFIED household', async () => {

@@ -13,7 +13,6 @@ import { HouseholdGradesPublishedHandler, MonthlyEvaluationCompletedHandler } fr
 import type { NoticeAddressees } from '../../notices/notice-addressees.js';
 import { NoticeGenerator } from '../../notices/notice-generator.js';
 import { notificationsService } from '../../notifications.service-definition.js';
-import { NoticeTemplateEntity } from '../../templates/notice-template.entity.js';
 import { RetentionJob, type RetentionJobData } from '../jobs/retention.job.js';
 import { RETENTION_BATCH_SIZE } from '#libs/retention';
 import { parseRetentionSettings } from '../retention-settings.js';
@@ -107,7 +106,7 @@ describe('retention of personal data in notifications', () => {
     jest.spyOn(Logger.prototype, 'log').mockImplementation((message: unknown) => void logged.push(String(message)));
 
     await ensureDatabase(testInfrastructure().databaseUrl, `${workerDatabasePrefix()}retention`);
-    dataSource = await new DataSource(serviceDataSourceOptions({ url, entities: [NoticeTemplateEntity], migrations: notificationsService.migrations })).initialize();
+    dataSource = await new DataSource(serviceDataSourceOptions({ url, entities: [], migrations: notificationsService.migrations })).initialize();
     await runMigrations(dataSource);
     for (const table of ['graded_resident', 'graded_household', 'held_notice', 'notice', 'webhook_attempt', 'webhook_delivery', 'webhook_endpoint', 'grade_copy_purge']) {
       await dataSource.query(`TRUNCATE ${table} CASCADE`);
@@ -186,8 +185,8 @@ describe('retention of personal data in notifications', () => {
 
   afterAll(async () => {
     jest.restoreAllMocks();
-    await queues?.onApplicationShutdown();
-    await dataSource?.destroy();
+    await queues.onApplicationShutdown();
+    await dataSource.destroy();
   });
 
   it('deletes the grade copies of months past the period and keeps the rest', async () => {

@@ -10,7 +10,7 @@ describe('notice templates through the gateway', () => {
   });
 
   afterAll(async () => {
-    await platform?.stop();
+    await platform.stop();
   });
 
   it('serves the active zh-CN wording of each notice kind with the placeholders it needs', async () => {

@@ -25,10 +25,10 @@ async function refusal(promise: Promise<unknown>): Promise<{ reason: string; mes
 }
 
 /** A resolver answering from a table, as DNS would. */
-const dns = (table: Record<string, string[]>): Lookup => async (host) => {
-  const addresses = table[host];
-  if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
-  return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+const dns = (table: Record<string, string[]>): Lookup => (host) => {
+  const addresses = new Map(Object.entries(table)).get(host);
+  if (!addresses) return Promise.reject(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }));
+  return Promise.resolve(addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
 };
 
 describe('webhook URL text', () => {

@@ -171,8 +171,8 @@ describe('notices to institutions by signed webhooks', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await queue?.close();
-    await platform?.stop();
+    await queue.close();
+    await platform.stop();
     for (const receiver of receivers) await receiver.close();
   });
 

@@ -1,10 +1,11 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 export class CreateInstitution1796000000101 implements MigrationInterface {
   name = 'CreateInstitution1796000000101';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE institution (
         id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         kind        text NOT NULL CHECK (kind IN ('EMPLOYER', 'SCHOOL', 'DEPARTMENT', 'PROPERTY_COMPANY', 'MEDIA')),
@@ -14,12 +15,12 @@ export class CreateInstitution1796000000101 implements MigrationInterface {
         created_at  timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT institution_credit_code UNIQUE (credit_code)
       )`);
-    await runner.query(`CREATE INDEX institution_name ON institution (name, id)`);
-    await runner.query(`CREATE INDEX institution_kind ON institution (kind, name, id)`);
-    await runner.query(`CREATE INDEX institution_org_unit ON institution (org_unit_id)`);
+    await execute(runner, `CREATE INDEX institution_name ON institution (name, id)`);
+    await execute(runner, `CREATE INDEX institution_kind ON institution (kind, name, id)`);
+    await execute(runner, `CREATE INDEX institution_org_unit ON institution (org_unit_id)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE institution`);
+    await execute(runner, `DROP TABLE institution`);
   }
 }

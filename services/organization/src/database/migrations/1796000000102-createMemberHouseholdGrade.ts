@@ -1,11 +1,12 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /** Each party member's household grade per month, from households' events: an input of the vanguard index. */
 export class CreateMemberHouseholdGrade1796000000102 implements MigrationInterface {
   name = 'CreateMemberHouseholdGrade1796000000102';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE member_household_grade (
         party_member_id uuid NOT NULL,
         month           date NOT NULL,
@@ -18,6 +19,6 @@ export class CreateMemberHouseholdGrade1796000000102 implements MigrationInterfa
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE member_household_grade`);
+    await execute(runner, `DROP TABLE member_household_grade`);
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /** Units per `territory.changed` event when announcing the whole tree. */
 const UNITS_PER_EVENT = 500;
@@ -13,13 +14,13 @@ export class VersionInstitutions1796000000103 implements MigrationInterface {
   name = 'VersionInstitutions1796000000103';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`ALTER TABLE institution ADD COLUMN version integer NOT NULL DEFAULT 1`);
-    await runner.query(`
+    await execute(runner, `ALTER TABLE institution ADD COLUMN version integer NOT NULL DEFAULT 1`);
+    await execute(runner, `
       INSERT INTO outbox_event (id, type, payload)
       SELECT gen_random_uuid(), 'institutions.changed',
              json_build_object('institutions', json_agg(json_build_object('id', id, 'kind', kind, 'name', name, 'version', version) ORDER BY id))
         FROM institution HAVING count(*) > 0`);
-    await runner.query(
+    await execute(runner,
       `INSERT INTO outbox_event (id, type, payload)
        SELECT gen_random_uuid(), 'territory.changed', json_build_object('units', json_agg(unit ORDER BY depth, id))
          FROM (SELECT cardinality(path) AS depth, id, (row_number() OVER (ORDER BY cardinality(path), id) - 1) / $1 AS batch,
@@ -32,6 +33,6 @@ export class VersionInstitutions1796000000103 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`ALTER TABLE institution DROP COLUMN version`);
+    await execute(runner, `ALTER TABLE institution DROP COLUMN version`);
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * The "1 + 3 + N" structure (DOMAIN.md §1), the tables every later part of organization builds on:
@@ -29,10 +30,10 @@ export class CreatePartyStructure1796000000104 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     // Exclusion constraints on (uuid, date range): one secretary of an organisation, one liaison of a street, at a time.
-    await runner.query(`CREATE EXTENSION IF NOT EXISTS btree_gist`);
-    await runner.query(`ALTER TABLE institution ADD COLUMN parent_id uuid REFERENCES institution (id)`);
-    await runner.query(`CREATE INDEX institution_parent ON institution (parent_id) WHERE parent_id IS NOT NULL`);
-    await runner.query(`
+    await execute(runner, `CREATE EXTENSION IF NOT EXISTS btree_gist`);
+    await execute(runner, `ALTER TABLE institution ADD COLUMN parent_id uuid REFERENCES institution (id)`);
+    await execute(runner, `CREATE INDEX institution_parent ON institution (parent_id) WHERE parent_id IS NOT NULL`);
+    await execute(runner, `
       CREATE FUNCTION institution_parent_is_department() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF NEW.parent_id IS NOT NULL AND NOT EXISTS (
@@ -41,11 +42,11 @@ export class CreatePartyStructure1796000000104 implements MigrationInterface {
         END IF;
         RETURN NEW;
       END $$`);
-    await runner.query(`
+    await execute(runner, `
       CREATE TRIGGER institution_parent_check BEFORE INSERT OR UPDATE OF parent_id ON institution
         FOR EACH ROW EXECUTE FUNCTION institution_parent_is_department()`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE party_org (
         id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         kind           text NOT NULL CHECK (kind IN ('DISTRICT_COMMITTEE', 'STREET_COMMITTEE', 'DEPARTMENT_COMMITTEE',
@@ -63,15 +64,15 @@ export class CreatePartyStructure1796000000104 implements MigrationInterface {
                ELSE org_unit_id IS NOT NULL AND institution_id IS NULL END),
         CONSTRAINT party_org_name UNIQUE (parent_id, name)
       )`);
-    await runner.query(`CREATE INDEX party_org_parent ON party_org (parent_id, kind, name, id)`);
-    await runner.query(`CREATE INDEX party_org_org_unit ON party_org (org_unit_id) WHERE org_unit_id IS NOT NULL`);
-    await runner.query(`CREATE INDEX party_org_institution ON party_org (institution_id) WHERE institution_id IS NOT NULL`);
-    await runner.query(`CREATE INDEX party_org_path ON party_org USING gin (path)`);
+    await execute(runner, `CREATE INDEX party_org_parent ON party_org (parent_id, kind, name, id)`);
+    await execute(runner, `CREATE INDEX party_org_org_unit ON party_org (org_unit_id) WHERE org_unit_id IS NOT NULL`);
+    await execute(runner, `CREATE INDEX party_org_institution ON party_org (institution_id) WHERE institution_id IS NOT NULL`);
+    await execute(runner, `CREATE INDEX party_org_path ON party_org USING gin (path)`);
     // One district committee, one committee per street and per community, one branch per compound and per institution.
-    await runner.query(`CREATE UNIQUE INDEX party_org_one_root ON party_org ((true)) WHERE kind = 'DISTRICT_COMMITTEE'`);
-    await runner.query(`CREATE UNIQUE INDEX party_org_one_per_unit ON party_org (kind, org_unit_id) WHERE kind IN ('STREET_COMMITTEE', 'COMMUNITY_COMMITTEE', 'COMPOUND_BRANCH')`);
-    await runner.query(`CREATE UNIQUE INDEX party_org_one_per_institution ON party_org (kind, institution_id) WHERE institution_id IS NOT NULL`);
-    await runner.query(`
+    await execute(runner, `CREATE UNIQUE INDEX party_org_one_root ON party_org ((true)) WHERE kind = 'DISTRICT_COMMITTEE'`);
+    await execute(runner, `CREATE UNIQUE INDEX party_org_one_per_unit ON party_org (kind, org_unit_id) WHERE kind IN ('STREET_COMMITTEE', 'COMMUNITY_COMMITTEE', 'COMPOUND_BRANCH')`);
+    await execute(runner, `CREATE UNIQUE INDEX party_org_one_per_institution ON party_org (kind, institution_id) WHERE institution_id IS NOT NULL`);
+    await execute(runner, `
       CREATE FUNCTION party_org_parent_kind() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE parent_kind text;
       BEGIN
@@ -89,11 +90,11 @@ export class CreatePartyStructure1796000000104 implements MigrationInterface {
         END IF;
         RETURN NEW;
       END $$`);
-    await runner.query(`
+    await execute(runner, `
       CREATE TRIGGER party_org_parent_kind_check BEFORE INSERT OR UPDATE OF kind, parent_id ON party_org
         FOR EACH ROW EXECUTE FUNCTION party_org_parent_kind()`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE party_member (
         id                    uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         name                  text NOT NULL CHECK (length(name) BETWEEN 1 AND 50),
@@ -107,11 +108,11 @@ export class CreatePartyStructure1796000000104 implements MigrationInterface {
         commitment_signed_at  timestamptz,
         created_at            timestamptz NOT NULL DEFAULT now()
       )`);
-    await runner.query(`CREATE INDEX party_member_household ON party_member (household_id)`);
-    await runner.query(`CREATE INDEX party_member_community ON party_member (community_id, id)`);
-    await runner.query(`CREATE INDEX party_member_institution ON party_member (institution_id, id)`);
+    await execute(runner, `CREATE INDEX party_member_household ON party_member (household_id)`);
+    await execute(runner, `CREATE INDEX party_member_community ON party_member (community_id, id)`);
+    await execute(runner, `CREATE INDEX party_member_institution ON party_member (institution_id, id)`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE party_org_position (
         id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         party_org_id    uuid NOT NULL REFERENCES party_org (id),
@@ -124,9 +125,9 @@ export class CreatePartyStructure1796000000104 implements MigrationInterface {
         CONSTRAINT party_org_position_one_holder EXCLUDE USING gist (
           party_org_id WITH =, position WITH =, daterange(starts_on, ends_on, '[]') WITH &&) WHERE (position = 'SECRETARY')
       )`);
-    await runner.query(`CREATE INDEX party_org_position_member ON party_org_position (party_member_id, starts_on)`);
+    await execute(runner, `CREATE INDEX party_org_position_member ON party_org_position (party_member_id, starts_on)`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE branch_registration (
         id                   uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         party_member_id      uuid NOT NULL REFERENCES party_member (id),
@@ -139,10 +140,10 @@ export class CreatePartyStructure1796000000104 implements MigrationInterface {
         ended_at             timestamptz,
         CONSTRAINT branch_registration_confirmation CHECK ((confirmed_at IS NULL) = (confirmed_by IS NULL))
       )`);
-    await runner.query(`CREATE UNIQUE INDEX branch_registration_one_open ON branch_registration (party_member_id, kind) WHERE ended_at IS NULL`);
-    await runner.query(`CREATE INDEX branch_registration_branch ON branch_registration (branch_id, registered_at DESC, id)`);
+    await execute(runner, `CREATE UNIQUE INDEX branch_registration_one_open ON branch_registration (party_member_id, kind) WHERE ended_at IS NULL`);
+    await execute(runner, `CREATE INDEX branch_registration_branch ON branch_registration (branch_id, registered_at DESC, id)`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE leader (
         id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         name            text NOT NULL CHECK (length(name) BETWEEN 1 AND 50),
@@ -151,7 +152,7 @@ export class CreatePartyStructure1796000000104 implements MigrationInterface {
         party_member_id uuid REFERENCES party_member (id),
         created_at      timestamptz NOT NULL DEFAULT now()
       )`);
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE leader_liaison (
         id         uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         leader_id  uuid NOT NULL REFERENCES leader (id),
@@ -162,15 +163,15 @@ export class CreatePartyStructure1796000000104 implements MigrationInterface {
         -- A street has one liaison leader at a time.
         CONSTRAINT leader_liaison_one_per_street EXCLUDE USING gist (street_id WITH =, daterange(starts_on, ends_on, '[]') WITH &&)
       )`);
-    await runner.query(`CREATE INDEX leader_liaison_leader ON leader_liaison (leader_id, starts_on)`);
+    await execute(runner, `CREATE INDEX leader_liaison_leader ON leader_liaison (leader_id, starts_on)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE leader_liaison, leader, branch_registration, party_org_position, party_member`);
-    await runner.query(`DROP TABLE party_org`);
-    await runner.query(`DROP FUNCTION party_org_parent_kind()`);
-    await runner.query(`DROP TRIGGER institution_parent_check ON institution`);
-    await runner.query(`DROP FUNCTION institution_parent_is_department()`);
-    await runner.query(`ALTER TABLE institution DROP COLUMN parent_id`);
+    await execute(runner, `DROP TABLE leader_liaison, leader, branch_registration, party_org_position, party_member`);
+    await execute(runner, `DROP TABLE party_org`);
+    await execute(runner, `DROP FUNCTION party_org_parent_kind()`);
+    await execute(runner, `DROP TRIGGER institution_parent_check ON institution`);
+    await execute(runner, `DROP FUNCTION institution_parent_is_department()`);
+    await execute(runner, `ALTER TABLE institution DROP COLUMN parent_id`);
   }
 }

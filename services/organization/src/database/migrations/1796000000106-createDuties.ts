@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * Duty cadences as obligations (DOMAIN.md §1). Duties are not assigned: they follow from SECRETARY posts
@@ -20,7 +21,7 @@ export class CreateDuties1796000000106 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     const duty = `text NOT NULL CHECK (duty IN ('DOOR_TO_DOOR_EXPLANATION', 'SECTOR_SUPERVISION', 'PATROL'))`;
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE duty_log (
         id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         party_member_id uuid NOT NULL REFERENCES party_member (id),
@@ -39,10 +40,10 @@ export class CreateDuties1796000000106 implements MigrationInterface {
           CASE WHEN duty = 'SECTOR_SUPERVISION' THEN institution_id IS NOT NULL AND org_unit_id IS NULL
                ELSE org_unit_id IS NOT NULL AND institution_id IS NULL END)
       )`);
-    await runner.query(`CREATE INDEX duty_log_post ON duty_log (party_org_id, duty, performed_on)`);
-    await runner.query(`CREATE INDEX duty_log_member ON duty_log (party_member_id, performed_at DESC, id)`);
+    await execute(runner, `CREATE INDEX duty_log_post ON duty_log (party_org_id, duty, performed_on)`);
+    await execute(runner, `CREATE INDEX duty_log_member ON duty_log (party_member_id, performed_at DESC, id)`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE duty_period (
         id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         party_member_id uuid NOT NULL REFERENCES party_member (id),
@@ -61,10 +62,10 @@ export class CreateDuties1796000000106 implements MigrationInterface {
         -- One closing per post, duty and period: reruns of the check write nothing.
         CONSTRAINT duty_period_once UNIQUE (party_org_id, duty, period_start)
       )`);
-    await runner.query(`CREATE INDEX duty_period_member ON duty_period (party_member_id, period_start)`);
-    await runner.query(`CREATE INDEX duty_period_start ON duty_period (period_start, party_org_id)`);
+    await execute(runner, `CREATE INDEX duty_period_member ON duty_period (party_member_id, period_start)`);
+    await execute(runner, `CREATE INDEX duty_period_start ON duty_period (period_start, party_org_id)`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE duty_escalation (
         id                        uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         duty_period_id            uuid NOT NULL REFERENCES duty_period (id),
@@ -76,9 +77,9 @@ export class CreateDuties1796000000106 implements MigrationInterface {
         resolved_at               timestamptz,
         CONSTRAINT duty_escalation_once UNIQUE (duty_period_id)
       )`);
-    await runner.query(`CREATE INDEX duty_escalation_to ON duty_escalation (escalated_to_party_org_id, created_at DESC, id)`);
+    await execute(runner, `CREATE INDEX duty_escalation_to ON duty_escalation (escalated_to_party_org_id, created_at DESC, id)`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE VIEW member_duty_compliance AS
         SELECT party_member_id,
                date_trunc('month', period_start)::date AS month,
@@ -89,7 +90,7 @@ export class CreateDuties1796000000106 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP VIEW member_duty_compliance`);
-    await runner.query(`DROP TABLE duty_escalation, duty_period, duty_log`);
+    await execute(runner, `DROP VIEW member_duty_compliance`);
+    await execute(runner, `DROP TABLE duty_escalation, duty_period, duty_log`);
   }
 }

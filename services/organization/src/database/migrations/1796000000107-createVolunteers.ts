@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * Volunteering (志愿服务, DOMAIN.md §1):
@@ -20,7 +21,7 @@ export class CreateVolunteers1796000000107 implements MigrationInterface {
   name = 'CreateVolunteers1796000000107';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE volunteer_team (
         id                 uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         compound_branch_id uuid NOT NULL REFERENCES party_org (id),
@@ -30,8 +31,8 @@ export class CreateVolunteers1796000000107 implements MigrationInterface {
         created_at         timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT volunteer_team_name UNIQUE (compound_branch_id, name)
       )`);
-    await runner.query(`CREATE INDEX volunteer_team_org_unit ON volunteer_team (org_unit_id, name, id)`);
-    await runner.query(`
+    await execute(runner, `CREATE INDEX volunteer_team_org_unit ON volunteer_team (org_unit_id, name, id)`);
+    await execute(runner, `
       CREATE FUNCTION volunteer_team_of_compound_branch() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF NOT EXISTS (SELECT 1 FROM party_org o WHERE o.id = NEW.compound_branch_id AND o.kind = 'COMPOUND_BRANCH'
@@ -40,11 +41,11 @@ export class CreateVolunteers1796000000107 implements MigrationInterface {
         END IF;
         RETURN NEW;
       END $$`);
-    await runner.query(`
+    await execute(runner, `
       CREATE TRIGGER volunteer_team_branch_check BEFORE INSERT OR UPDATE OF compound_branch_id, org_unit_id ON volunteer_team
         FOR EACH ROW EXECUTE FUNCTION volunteer_team_of_compound_branch()`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE volunteer (
         id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         user_id         text NOT NULL UNIQUE,
@@ -54,9 +55,9 @@ export class CreateVolunteers1796000000107 implements MigrationInterface {
         team_id         uuid REFERENCES volunteer_team (id),
         registered_at   timestamptz NOT NULL DEFAULT now()
       )`);
-    await runner.query(`CREATE INDEX volunteer_of_team ON volunteer (team_id, id) WHERE team_id IS NOT NULL`);
+    await execute(runner, `CREATE INDEX volunteer_of_team ON volunteer (team_id, id) WHERE team_id IS NOT NULL`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE volunteer_activity (
         id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         campaign     text NOT NULL CHECK (campaign IN ('GREEN_PIONEERS', 'TRUSTWORTHY_HOMEMAKERS', 'YOUTH_GREEN_COLLARS', 'GOLDEN_YOUNGSTERS')),
@@ -77,10 +78,10 @@ export class CreateVolunteers1796000000107 implements MigrationInterface {
         CONSTRAINT volunteer_activity_window CHECK (ends_at > starts_at AND ends_at - starts_at <= interval '24 hours')
       )`);
     // The feed: published and completed activities, newest first.
-    await runner.query(`CREATE INDEX volunteer_activity_feed ON volunteer_activity (starts_at DESC, id DESC) WHERE status IN ('PUBLISHED', 'COMPLETED')`);
-    await runner.query(`CREATE INDEX volunteer_activity_org_unit ON volunteer_activity (org_unit_id, starts_at DESC, id DESC)`);
+    await execute(runner, `CREATE INDEX volunteer_activity_feed ON volunteer_activity (starts_at DESC, id DESC) WHERE status IN ('PUBLISHED', 'COMPLETED')`);
+    await execute(runner, `CREATE INDEX volunteer_activity_org_unit ON volunteer_activity (org_unit_id, starts_at DESC, id DESC)`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE volunteer_sign_up (
         id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         activity_id       uuid NOT NULL REFERENCES volunteer_activity (id),
@@ -94,10 +95,10 @@ export class CreateVolunteers1796000000107 implements MigrationInterface {
         CONSTRAINT volunteer_sign_up_approval CHECK ((hours IS NULL) = (hours_approved_at IS NULL) AND (hours IS NULL) = (hours_approved_by IS NULL)),
         CONSTRAINT volunteer_sign_up_hours_need_check_in CHECK (hours IS NULL OR (checked_in_at IS NOT NULL AND cancelled_at IS NULL))
       )`);
-    await runner.query(`CREATE UNIQUE INDEX volunteer_sign_up_once ON volunteer_sign_up (activity_id, volunteer_id) WHERE cancelled_at IS NULL`);
-    await runner.query(`CREATE INDEX volunteer_sign_up_volunteer ON volunteer_sign_up (volunteer_id, activity_id)`);
+    await execute(runner, `CREATE UNIQUE INDEX volunteer_sign_up_once ON volunteer_sign_up (activity_id, volunteer_id) WHERE cancelled_at IS NULL`);
+    await execute(runner, `CREATE INDEX volunteer_sign_up_volunteer ON volunteer_sign_up (volunteer_id, activity_id)`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE VIEW member_volunteer_hours AS
         SELECT v.party_member_id,
                date_trunc('month', a.starts_at AT TIME ZONE 'Asia/Shanghai')::date AS month,
@@ -110,9 +111,9 @@ export class CreateVolunteers1796000000107 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP VIEW member_volunteer_hours`);
-    await runner.query(`DROP TABLE volunteer_sign_up, volunteer_activity, volunteer`);
-    await runner.query(`DROP TABLE volunteer_team`);
-    await runner.query(`DROP FUNCTION volunteer_team_of_compound_branch()`);
+    await execute(runner, `DROP VIEW member_volunteer_hours`);
+    await execute(runner, `DROP TABLE volunteer_sign_up, volunteer_activity, volunteer`);
+    await execute(runner, `DROP TABLE volunteer_team`);
+    await execute(runner, `DROP FUNCTION volunteer_team_of_compound_branch()`);
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /** Marks the placeholder views this migration creates, so `down` drops only those. */
 const PLACEHOLDER = 'vanguard placeholder';
@@ -18,7 +19,7 @@ export class CreateVanguardIndex1796000000108 implements MigrationInterface {
   name = 'CreateVanguardIndex1796000000108';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       DO $$
       BEGIN
         -- Placeholder: the real view comes from the duties migration (1796000000106).
@@ -33,7 +34,7 @@ export class CreateVanguardIndex1796000000108 implements MigrationInterface {
         END IF;
       END $$`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE member_check_in_week (
         party_member_id  uuid NOT NULL,
         week             date NOT NULL CHECK (extract(isodow FROM week) = 1),
@@ -46,9 +47,9 @@ export class CreateVanguardIndex1796000000108 implements MigrationInterface {
         event_at         timestamptz NOT NULL,
         PRIMARY KEY (party_member_id, week)
       )`);
-    await runner.query(`CREATE INDEX member_check_in_week_week ON member_check_in_week (week, party_member_id)`);
+    await execute(runner, `CREATE INDEX member_check_in_week_week ON member_check_in_week (week, party_member_id)`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE vanguard_formula (
         version        integer PRIMARY KEY CHECK (version > 0),
         -- First day of the month from which the formula applies; it applies until the next version's month.
@@ -58,7 +59,7 @@ export class CreateVanguardIndex1796000000108 implements MigrationInterface {
         created_by     text NOT NULL,
         created_at     timestamptz NOT NULL DEFAULT now()
       )`);
-    await runner.query(
+    await execute(runner,
       `INSERT INTO vanguard_formula (version, effective_from, weights, description, created_by) VALUES (1, '2000-01-01', $1, $2, 'migration')`,
       [
         JSON.stringify({
@@ -74,7 +75,7 @@ export class CreateVanguardIndex1796000000108 implements MigrationInterface {
       ],
     );
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE vanguard_index_month (
         party_member_id uuid NOT NULL REFERENCES party_member (id) ON DELETE CASCADE,
         month           date NOT NULL CHECK (extract(day FROM month) = 1),
@@ -85,17 +86,17 @@ export class CreateVanguardIndex1796000000108 implements MigrationInterface {
         computed_at     timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (party_member_id, month)
       )`);
-    await runner.query(`CREATE INDEX vanguard_index_month_ranking ON vanguard_index_month (month, score DESC, party_member_id DESC)`);
-    await runner.query(`
+    await execute(runner, `CREATE INDEX vanguard_index_month_ranking ON vanguard_index_month (month, score DESC, party_member_id DESC)`);
+    await execute(runner, `
       CREATE VIEW vanguard_index_year AS
         SELECT party_member_id, extract(year FROM month)::int AS year, round(avg(score), 1) AS score, count(*)::int AS months
           FROM vanguard_index_month GROUP BY party_member_id, extract(year FROM month)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP VIEW vanguard_index_year`);
-    await runner.query(`DROP TABLE vanguard_index_month, vanguard_formula, member_check_in_week`);
-    await runner.query(`
+    await execute(runner, `DROP VIEW vanguard_index_year`);
+    await execute(runner, `DROP TABLE vanguard_index_month, vanguard_formula, member_check_in_week`);
+    await execute(runner, `
       DO $$
       BEGIN
         IF obj_description('member_duty_compliance'::regclass, 'pg_class') LIKE '${PLACEHOLDER}%' THEN DROP VIEW member_duty_compliance; END IF;

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * households starts keeping a copy of the institutions (it checks each resident's employer or school against it), so
@@ -10,7 +11,7 @@ export class AnnounceInstitutionsToHouseholds1796000000181 implements MigrationI
   name = 'AnnounceInstitutionsToHouseholds1796000000181';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       INSERT INTO outbox_event (id, type, payload)
       SELECT gen_random_uuid(), 'institutions.changed',
              json_build_object('institutions', json_agg(json_build_object('id', id, 'kind', kind, 'name', name, 'version', version) ORDER BY id))

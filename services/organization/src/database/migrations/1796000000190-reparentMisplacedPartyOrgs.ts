@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute, queryRows } from '#libs/database';
 
 interface Misplaced {
   id: string;
@@ -24,7 +25,7 @@ export class ReparentMisplacedPartyOrgs1796000000190 implements MigrationInterfa
 
   async up(runner: QueryRunner): Promise<void> {
     const logger = new Logger(ReparentMisplacedPartyOrgs1796000000190.name);
-    const misplaced: Misplaced[] = await runner.query(
+    const misplaced = await queryRows<Misplaced>(runner,
       `WITH anchored AS (
          SELECT o.id, o.name, o.parent_id, u.path FROM party_org o JOIN org_unit u ON u.id = o.org_unit_id
          UNION ALL
@@ -47,7 +48,7 @@ export class ReparentMisplacedPartyOrgs1796000000190 implements MigrationInterfa
         stranded.map((org) => `${org.name} (${org.id})`).join(', '));
     }
     if (repairable.length === 0) return;
-    await runner.query(
+    await execute(runner,
       `WITH RECURSIVE plan (org_id, new_parent_id) AS (SELECT * FROM unnest($1::uuid[], $2::uuid[])),
        parent_to_be AS (
          SELECT o.id, COALESCE(plan.new_parent_id, o.parent_id) AS parent_id FROM party_org o LEFT JOIN plan ON plan.org_id = o.id),

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 import { ANNOUNCE_ALL_WORK_UNIT_BRANCHES_SQL } from '../../party/work-unit-branches-announcement.js';
 
 /**
@@ -11,11 +12,11 @@ export class AnnounceWorkUnitBranches1796000000201 implements MigrationInterface
   name = 'AnnounceWorkUnitBranches1796000000201';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`CREATE SEQUENCE work_unit_copy_version`);
-    await runner.query(ANNOUNCE_ALL_WORK_UNIT_BRANCHES_SQL);
+    await execute(runner, `CREATE SEQUENCE work_unit_copy_version`);
+    await execute(runner, ANNOUNCE_ALL_WORK_UNIT_BRANCHES_SQL);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP SEQUENCE work_unit_copy_version`);
+    await execute(runner, `DROP SEQUENCE work_unit_copy_version`);
   }
 }

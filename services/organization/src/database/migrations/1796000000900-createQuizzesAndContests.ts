@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * The two remaining forms of volunteer activity, as sibling tables of `volunteer_activity` (they have no place,
@@ -17,7 +18,7 @@ export class CreateQuizzesAndContests1796000000900 implements MigrationInterface
 
   async up(runner: QueryRunner): Promise<void> {
     const campaign = `campaign text NOT NULL CHECK (campaign IN ('GREEN_PIONEERS', 'TRUSTWORTHY_HOMEMAKERS', 'YOUTH_GREEN_COLLARS', 'GOLDEN_YOUNGSTERS'))`;
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE volunteer_quiz (
         id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         ${campaign},
@@ -30,9 +31,9 @@ export class CreateQuizzesAndContests1796000000900 implements MigrationInterface
         created_at  timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT volunteer_quiz_window CHECK (closes_at > opens_at)
       )`);
-    await runner.query(`CREATE INDEX volunteer_quiz_list ON volunteer_quiz (opens_at DESC, id DESC)`);
-    await runner.query(`CREATE INDEX volunteer_quiz_org_unit ON volunteer_quiz (org_unit_id)`);
-    await runner.query(`
+    await execute(runner, `CREATE INDEX volunteer_quiz_list ON volunteer_quiz (opens_at DESC, id DESC)`);
+    await execute(runner, `CREATE INDEX volunteer_quiz_org_unit ON volunteer_quiz (org_unit_id)`);
+    await execute(runner, `
       CREATE TABLE volunteer_quiz_question (
         quiz_id        uuid NOT NULL REFERENCES volunteer_quiz (id) ON DELETE CASCADE,
         number         smallint NOT NULL CHECK (number BETWEEN 1 AND 50),
@@ -42,7 +43,7 @@ export class CreateQuizzesAndContests1796000000900 implements MigrationInterface
         PRIMARY KEY (quiz_id, number),
         CONSTRAINT volunteer_quiz_question_correct CHECK (correct_option BETWEEN 0 AND cardinality(options) - 1)
       )`);
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE volunteer_quiz_answer (
         id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         quiz_id        uuid NOT NULL REFERENCES volunteer_quiz (id) ON DELETE CASCADE,
@@ -52,9 +53,9 @@ export class CreateQuizzesAndContests1796000000900 implements MigrationInterface
         submitted_at   timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT volunteer_quiz_answer_once UNIQUE (quiz_id, volunteer_id)
       )`);
-    await runner.query(`CREATE INDEX volunteer_quiz_answer_results ON volunteer_quiz_answer (quiz_id, submitted_at, id)`);
+    await execute(runner, `CREATE INDEX volunteer_quiz_answer_results ON volunteer_quiz_answer (quiz_id, submitted_at, id)`);
 
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE volunteer_contest (
         id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         ${campaign},
@@ -66,9 +67,9 @@ export class CreateQuizzesAndContests1796000000900 implements MigrationInterface
         created_by       text NOT NULL,
         created_at       timestamptz NOT NULL DEFAULT now()
       )`);
-    await runner.query(`CREATE INDEX volunteer_contest_list ON volunteer_contest (entries_close_at DESC, id DESC)`);
-    await runner.query(`CREATE INDEX volunteer_contest_org_unit ON volunteer_contest (org_unit_id)`);
-    await runner.query(`
+    await execute(runner, `CREATE INDEX volunteer_contest_list ON volunteer_contest (entries_close_at DESC, id DESC)`);
+    await execute(runner, `CREATE INDEX volunteer_contest_org_unit ON volunteer_contest (org_unit_id)`);
+    await execute(runner, `
       CREATE TABLE volunteer_contest_tier (
         contest_id  uuid NOT NULL REFERENCES volunteer_contest (id) ON DELETE CASCADE,
         rank        smallint NOT NULL CHECK (rank BETWEEN 1 AND 10),
@@ -77,7 +78,7 @@ export class CreateQuizzesAndContests1796000000900 implements MigrationInterface
         PRIMARY KEY (contest_id, rank),
         CONSTRAINT volunteer_contest_tier_name UNIQUE (contest_id, tier)
       )`);
-    await runner.query(`
+    await execute(runner, `
       CREATE TABLE volunteer_contest_entry (
         id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         contest_id   uuid NOT NULL REFERENCES volunteer_contest (id) ON DELETE CASCADE,
@@ -95,12 +96,12 @@ export class CreateQuizzesAndContests1796000000900 implements MigrationInterface
         CONSTRAINT volunteer_contest_entry_tier FOREIGN KEY (contest_id, award_rank) REFERENCES volunteer_contest_tier (contest_id, rank),
         CONSTRAINT volunteer_contest_entry_award CHECK ((award_rank IS NULL) = (awarded_at IS NULL) AND (award_rank IS NULL) = (awarded_by IS NULL))
       )`);
-    await runner.query(`CREATE INDEX volunteer_contest_entry_list ON volunteer_contest_entry (contest_id, submitted_at, id)`);
-    await runner.query(`CREATE INDEX volunteer_contest_entry_awards ON volunteer_contest_entry (contest_id, award_rank, awarded_at, id) WHERE award_rank IS NOT NULL`);
-    await runner.query(`CREATE INDEX volunteer_contest_entry_volunteer ON volunteer_contest_entry (volunteer_id, contest_id)`);
+    await execute(runner, `CREATE INDEX volunteer_contest_entry_list ON volunteer_contest_entry (contest_id, submitted_at, id)`);
+    await execute(runner, `CREATE INDEX volunteer_contest_entry_awards ON volunteer_contest_entry (contest_id, award_rank, awarded_at, id) WHERE award_rank IS NOT NULL`);
+    await execute(runner, `CREATE INDEX volunteer_contest_entry_volunteer ON volunteer_contest_entry (volunteer_id, contest_id)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE volunteer_contest_entry, volunteer_contest_tier, volunteer_contest, volunteer_quiz_answer, volunteer_quiz_question, volunteer_quiz`);
+    await execute(runner, `DROP TABLE volunteer_contest_entry, volunteer_contest_tier, volunteer_contest, volunteer_quiz_answer, volunteer_quiz_question, volunteer_quiz`);
   }
 }

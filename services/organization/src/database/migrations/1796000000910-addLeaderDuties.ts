@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 
 /**
  * The duties of the "1" (DOMAIN.md §1), on the duty tables of migration 106 (cadences in `duties/duty-kinds.ts`):
@@ -20,13 +21,13 @@ export class AddLeaderDuties1796000000910 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     const duty = `CHECK (duty IN ('DISTRICT_SUPERVISION', 'LIAISON_VISIT', 'DOOR_TO_DOOR_EXPLANATION', 'SECTOR_SUPERVISION', 'PATROL'))`;
-    await runner.query(`
+    await execute(runner, `
       ALTER TABLE duty_log
         DROP CONSTRAINT duty_log_duty_check,
         ADD CONSTRAINT duty_log_duty_check ${duty},
         ADD COLUMN leader_id uuid REFERENCES leader (id),
         ADD CONSTRAINT duty_log_leader CHECK ((duty = 'LIAISON_VISIT') = (leader_id IS NOT NULL))`);
-    await runner.query(`
+    await execute(runner, `
       ALTER TABLE duty_period
         DROP CONSTRAINT duty_period_duty_check,
         ADD CONSTRAINT duty_period_duty_check ${duty},
@@ -36,9 +37,9 @@ export class AddLeaderDuties1796000000910 implements MigrationInterface {
         ALTER COLUMN party_member_id DROP NOT NULL,
         ADD CONSTRAINT duty_period_owner CHECK (CASE WHEN duty = 'LIAISON_VISIT' THEN leader_id IS NOT NULL
                                                      ELSE party_member_id IS NOT NULL AND leader_id IS NULL END)`);
-    await runner.query(`CREATE INDEX duty_period_end ON duty_period (period_end, party_org_id)`);
-    await runner.query(`CREATE INDEX duty_period_leader ON duty_period (leader_id, period_start) WHERE leader_id IS NOT NULL`);
-    await runner.query(`
+    await execute(runner, `CREATE INDEX duty_period_end ON duty_period (period_end, party_org_id)`);
+    await execute(runner, `CREATE INDEX duty_period_leader ON duty_period (leader_id, period_start) WHERE leader_id IS NOT NULL`);
+    await execute(runner, `
       CREATE OR REPLACE VIEW member_duty_compliance AS
         SELECT party_member_id,
                date_trunc('month', period_end)::date AS month,
@@ -50,7 +51,7 @@ export class AddLeaderDuties1796000000910 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+    await execute(runner, `
       CREATE OR REPLACE VIEW member_duty_compliance AS
         SELECT party_member_id,
                date_trunc('month', period_start)::date AS month,
@@ -58,13 +59,13 @@ export class AddLeaderDuties1796000000910 implements MigrationInterface {
                count(*) FILTER (WHERE status = 'MET')::int AS met
           FROM duty_period
          GROUP BY party_member_id, date_trunc('month', period_start)::date`);
-    await runner.query(`DELETE FROM duty_escalation WHERE duty_period_id IN (SELECT id FROM duty_period WHERE duty IN ('DISTRICT_SUPERVISION', 'LIAISON_VISIT'))`);
-    await runner.query(`DELETE FROM duty_period WHERE duty IN ('DISTRICT_SUPERVISION', 'LIAISON_VISIT')`);
-    await runner.query(`DELETE FROM duty_log WHERE duty IN ('DISTRICT_SUPERVISION', 'LIAISON_VISIT')`);
-    await runner.query(`DROP INDEX duty_period_leader`);
-    await runner.query(`DROP INDEX duty_period_end`);
+    await execute(runner, `DELETE FROM duty_escalation WHERE duty_period_id IN (SELECT id FROM duty_period WHERE duty IN ('DISTRICT_SUPERVISION', 'LIAISON_VISIT'))`);
+    await execute(runner, `DELETE FROM duty_period WHERE duty IN ('DISTRICT_SUPERVISION', 'LIAISON_VISIT')`);
+    await execute(runner, `DELETE FROM duty_log WHERE duty IN ('DISTRICT_SUPERVISION', 'LIAISON_VISIT')`);
+    await execute(runner, `DROP INDEX duty_period_leader`);
+    await execute(runner, `DROP INDEX duty_period_end`);
     const duty = `CHECK (duty IN ('DOOR_TO_DOOR_EXPLANATION', 'SECTOR_SUPERVISION', 'PATROL'))`;
-    await runner.query(`
+    await execute(runner, `
       ALTER TABLE duty_period
         DROP CONSTRAINT duty_period_owner,
         ALTER COLUMN party_member_id SET NOT NULL,
@@ -73,7 +74,7 @@ export class AddLeaderDuties1796000000910 implements MigrationInterface {
         ADD CONSTRAINT duty_period_cadence_check CHECK (cadence IN ('DAILY', 'MONTHLY')),
         DROP CONSTRAINT duty_period_duty_check,
         ADD CONSTRAINT duty_period_duty_check ${duty}`);
-    await runner.query(`
+    await execute(runner, `
       ALTER TABLE duty_log
         DROP CONSTRAINT duty_log_leader,
         DROP COLUMN leader_id,

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { execute } from '#libs/database';
 import { ANNOUNCE_ALL_WORK_UNIT_BRANCHES_SQL } from '../../party/work-unit-branches-announcement.js';
 
 /**
@@ -10,7 +11,7 @@ export class AnnounceBranchSecretaryMembers1796000000950 implements MigrationInt
   name = 'AnnounceBranchSecretaryMembers1796000000950';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query(ANNOUNCE_ALL_WORK_UNIT_BRANCHES_SQL);
+    await execute(runner, ANNOUNCE_ALL_WORK_UNIT_BRANCHES_SQL);
   }
 
   async down(): Promise<void> {

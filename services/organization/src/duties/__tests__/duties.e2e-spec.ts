@@ -145,8 +145,8 @@ describe('duty cadences (履职) through the gateway', () => {
   });
 
   afterAll(async () => {
-    await queue?.close();
-    await platform?.stop();
+    await queue.close();
+    await platform.stop();
   });
 
   describe('recording duty logs', () => {

@@ -101,7 +101,7 @@ describe('party organisations follow their unit when it moves', () => {
   });
 
   afterAll(async () => {
-    await platform?.stop();
+    await platform.stop();
   });
 
   it('moves a community committee, its branches and its work-unit branches to the new street\'s committee', async () => {

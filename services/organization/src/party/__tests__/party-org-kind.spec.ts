@@ -5,7 +5,11 @@ import { PARTY_ORG_KIND_LABEL_ZH, PARTY_ORG_PARENT_KINDS, PartyOrgKind, Registra
 /** The statements migration 104 runs, captured without a database. */
 async function migrationSql(): Promise<string> {
   const statements: string[] = [];
-  await new CreatePartyStructure1796000000104().up({ query: async (sql: string) => void statements.push(sql) } as never);
+  const query = (sql: string) => {
+    statements.push(sql);
+    return Promise.resolve();
+  };
+  await new CreatePartyStructure1796000000104().up({ query } as never);
   return statements.join('\n');
 }
 

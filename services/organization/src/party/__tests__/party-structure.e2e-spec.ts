@@ -56,7 +56,7 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
   });
 
   afterAll(async () => {
-    await platform?.stop();
+    await platform.stop();
   });
 
   it('seeds party members exactly matching households\' demo party members, each organisation with a secretary', async () => {

@@ -48,8 +48,8 @@ describe('retention of personal data in organization', () => {
   });
 
   afterAll(async () => {
-    await queues?.onApplicationShutdown();
-    await dataSource?.destroy();
+    await queues.onApplicationShutdown();
+    await dataSource.destroy();
   });
 
   it('deletes audit rows of unmasked reads and idempotency records past their configured periods, and keeps younger ones', async () => {

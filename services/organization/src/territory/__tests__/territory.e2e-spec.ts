@@ -24,7 +24,7 @@ describe('territory tree through the gateway', () => {
   });
 
   afterAll(async () => {
-    await platform?.stop();
+    await platform.stop();
   });
 
   it('creates a community under a street, numbering its statistical code after its siblings', async () => {

@@ -221,16 +221,14 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
   });
 
   afterAll(async () => {
-    if (platform) {
-      for (const [view, table] of [['member_duty_compliance', 'vanguard_test_duty'], ['member_volunteer_hours', 'vanguard_test_hours']]) {
-        await org().query(`DROP VIEW IF EXISTS ${view}`).catch(() => undefined);
-        await org().query(`ALTER VIEW IF EXISTS ${view}_before_test RENAME TO ${view}`).catch(() => undefined);
-        await org().query(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
-      }
+    for (const [view, table] of [['member_duty_compliance', 'vanguard_test_duty'], ['member_volunteer_hours', 'vanguard_test_hours']]) {
+      await org().query(`DROP VIEW IF EXISTS ${view}`).catch(() => undefined);
+      await org().query(`ALTER VIEW IF EXISTS ${view}_before_test RENAME TO ${view}`).catch(() => undefined);
+      await org().query(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
     }
-    await householdsJobs?.close();
-    await organizationEvents?.close();
-    await platform?.stop();
+    await householdsJobs.close();
+    await organizationEvents.close();
+    await platform.stop();
   });
 
   it('documents formula version 1: four parts over 100 points', async () => {

@@ -71,7 +71,7 @@ describe('multi-day volunteer activities with daily check-ins', () => {
   });
 
   afterAll(async () => {
-    await platform?.stop();
+    await platform.stop();
   });
 
   it('refuses bad activities and days before the activity begins', async () => {

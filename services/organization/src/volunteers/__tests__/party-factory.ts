@@ -24,7 +24,7 @@ export class PartyFactory {
   async communityBranch(path: readonly string[]): Promise<string> {
     let parent: { id: string; path: string[] } | null = null;
     for (const [level, kind] of LEVELS.slice(0, 3).entries()) parent = await this.org(kind, path[level], parent);
-    return (await this.org('COMMUNITY_BRANCH', path[2], parent))!.id;
+    return (await this.org('COMMUNITY_BRANCH', path[2], parent)).id;
   }
 
   /** A party member living in `communityId` who signs in as `userId`. */

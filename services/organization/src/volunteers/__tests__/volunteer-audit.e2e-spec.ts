@@ -84,7 +84,7 @@ describe('audit of unmasked volunteer reads', () => {
   });
 
   afterAll(async () => {
-    await platform?.stop();
+    await platform.stop();
   });
 
   it('shows a community secretary full names and phones of sign-ups and records the read: who, Volunteer, which ids, one row', async () => {

@@ -105,7 +105,7 @@ describe('volunteers (志愿服务) through the gateway', () => {
   });
 
   afterAll(async () => {
-    await platform?.stop();
+    await platform.stop();
   });
 
   it('forms a team per compound branch and refuses any other kind of party organisation, writing nothing', async () => {
