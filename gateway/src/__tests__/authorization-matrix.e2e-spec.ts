@@ -9,8 +9,10 @@ import {
   Masking, ROLE_PERMISSIONS, Reach, Role, SIGNED_IN, type Caller, type Grant, type PersonalDataPolicy, type ServicePolicies,
 } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
-import { loadAllPolicies, repoRoot } from '#libs/tools';
-import { enrolInstitution, postAsGateway, postGraphQL, seededHouseholds, startPlatform, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { repoRoot } from '#tools/repo-root';
+import { loadAllPolicies } from '#tools/services';
+import { postAsGateway, postGraphQL, type GraphQLResponse } from '#libs/testing';
+import { enrolInstitution, seededHouseholds, startPlatform, type TestPlatform } from '#tools/test-platform';
 
 /**
  * The authorisation matrix: every root field of the composed schema, called through the gateway as every role,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { Role, signAccessToken } from '#libs/auth';
 import { gatewayKeyPair, testInfrastructure } from '#libs/testing';
-import { repoRoot } from '#libs/tools';
+import { repoRoot } from '#tools/repo-root';
 import { createGateway, readSupergraph, type Gateway } from '../create-gateway.js';
 import { parseGatewayEnvironment } from '../gateway-environment.js';
 import { SharedLimiter } from '../rate-limit.js';

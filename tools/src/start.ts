@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { EnvironmentError } from '#libs/config';
 import { parseServiceEnvironment } from '#libs/platform';
-import { parseGatewayEnvironment } from '../../../gateway/src/gateway-environment.js';
+import { parseGatewayEnvironment } from '#gateway/gateway-environment';
 import { preflight } from './preflight.js';
 import { PROCESS_NODE_ARGS } from './node-args.js';
 import { repoRoot } from './repo-root.js';

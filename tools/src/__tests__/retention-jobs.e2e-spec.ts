@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { JOB_SCHEDULES, JobName, QueueName, ServiceName } from '#libs/messaging';
-import { startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
+import { waitFor, waitForJob } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '../test-platform.js';
 
 /** Each service's own jobs queue, where its daily retention job runs. */
 const JOBS_QUEUES: Record<ServiceName, QueueName> = {

@@ -13,12 +13,13 @@ import { serviceDatabaseName, withDatabase } from '#libs/database';
 import { planDistrict, type DistrictPlan } from '#libs/demo-data';
 import { QueueName, ServiceName } from '#libs/messaging';
 import { parseServiceEnvironment, serviceRuntime, type DemoData } from '#libs/platform';
-import { PROCESS_NODE_ARGS, SERVICE_NAMES, freePort, loadDemoData, loadService, repoRoot } from '#libs/tools';
-import { createGateway, readSupergraph } from '../../../gateway/src/create-gateway.js';
-import { parseGatewayEnvironment } from '../../../gateway/src/gateway-environment.js';
-import { postGraphQL, type GraphQLResponse } from './graphql-client.js';
-import { testEnvironment } from './test-infrastructure.js';
-import { waitFor } from './wait-for.js';
+import { createGateway, readSupergraph } from '#gateway/create-gateway';
+import { parseGatewayEnvironment } from '#gateway/gateway-environment';
+import { postGraphQL, testEnvironment, waitFor, type GraphQLResponse } from '#libs/testing';
+import { freePort } from '../free-port.js';
+import { PROCESS_NODE_ARGS } from '../node-args.js';
+import { repoRoot } from '../repo-root.js';
+import { SERVICE_NAMES, loadDemoData, loadService } from '../services.js';
 
 export interface PlatformOptions {
   /**

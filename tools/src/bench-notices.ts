@@ -11,7 +11,7 @@ import { planDistrict } from '#libs/demo-data';
 import { Role } from '#libs/auth';
 import { EventType, QueueName, ServiceName, type MonthlyEvaluationCompletedPayload, type QueuedEvent } from '#libs/messaging';
 import { parseServiceEnvironment } from '#libs/platform';
-import { notificationsDemoData } from '../../../services/notifications/src/seed/notifications.seed.js';
+import { notificationsDemoData } from '#services/notifications/src/seed/notifications.seed';
 import { deleteKeys, postAsGateway, startMeasuredService, until } from './bench-support.js';
 import { repoRoot } from './repo-root.js';
 import { openServiceDatabase } from './service-database.js';
@@ -101,7 +101,7 @@ try {
   const [{ residents }] = await db.query(`SELECT count(*)::int AS residents FROM graded_resident`);
   console.log(`Seeded ${households} graded households, ${residents} residents of ${month} (${seconds(Date.now() - started)})`);
 
-  const receiver = fork(join(repoRoot(), 'dist/libs/tools/src/bench-receiver.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const receiver = fork(join(repoRoot(), 'dist/tools/src/bench-receiver.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const receiverPort = ((await nextMessage(receiver)) as { port: number }).port;
   // The receiver answers the notice addressees route too, in place of households.
   const worker = await startMeasuredService('notifications', { ...env, HOUSEHOLDS_INTERNAL_URL: `http://127.0.0.1:${receiverPort}` });
