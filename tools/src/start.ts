@@ -69,7 +69,7 @@ function launch(name: string, script: string, env: Record<string, string>): void
   });
   children.set(name, child);
   const prefix = `[${name}]`.padEnd(16);
-  for (const stream of [child.stdout!, child.stderr!]) {
+  for (const stream of [child.stdout, child.stderr]) {
     let partial = '';
     stream.on('data', (chunk: Buffer) => {
       const lines = (partial + chunk.toString()).split('\n');

@@ -19,7 +19,7 @@ describe('gateway', () => {
   });
 
   afterAll(async () => {
-    await platform?.stop();
+    await platform.stop();
   });
 
   it('answers a call without a token with UNAUTHENTICATED and no data', async () => {
@@ -230,8 +230,8 @@ describe('gateway', () => {
 
     afterAll(async () => {
       jest.restoreAllMocks();
-      await stopGateway?.();
-      await provider?.stop();
+      await stopGateway();
+      await provider.stop();
     });
 
     it('signs in a street administrator: roles and territory come from the token\'s claims', async () => {

@@ -3,3 +3,4 @@ export * from './wait-for.js';
 export * from './graphql-client.js';
 export * from './retention-fixtures.js';
 export * from './photos.js';
+export * from './http-handler.js';

@@ -26,7 +26,7 @@ describe('the daily retention job of every service', () => {
 
   afterAll(async () => {
     await Promise.all([...queues.values()].map((queue) => queue.close()));
-    await platform?.stop();
+    await platform.stop();
   });
 
   it.each(SERVICES)('%s schedules it every day at 03:30 in Shanghai', async (service) => {

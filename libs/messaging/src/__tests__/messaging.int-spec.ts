@@ -91,7 +91,7 @@ describe('outbox, relay, queue and inbox', () => {
   });
 
   afterAll(async () => {
-    await app?.close();
+    await app.close();
   });
 
   it('delivers an event recorded in a committed transaction to its subscriber, once', async () => {

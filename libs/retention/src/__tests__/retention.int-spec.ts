@@ -53,7 +53,7 @@ describe('shared retention: audit rows and idempotency records', () => {
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
+    await dataSource.destroy();
   });
 
   it('leaves idempotency records alone in a service that keeps none, and deletes audit rows past the period batch after batch', async () => {
