@@ -8,6 +8,11 @@ const FEDERATION_ROOT_FIELDS = new Set(['_entities', '_service']);
 type ReferenceResolver = (reference: unknown, context: RequestContext, info: unknown) => unknown;
 interface SubgraphExtensions { apollo?: { subgraph?: { resolveReference?: ReferenceResolver } } }
 
+/** The entry of a policy map for `key`, or undefined when the policies name none (the maps are plain records). */
+function entryOf<T>(map: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
 /** Entity types of a subgraph schema: those federation can resolve by reference. */
 export function entityTypes(schema: GraphQLSchema): GraphQLObjectType[] {
   return Object.values(schema.getTypeMap()).filter(
@@ -24,12 +29,12 @@ export function accessPolicyProblems(schema: GraphQLSchema, policies: ServicePol
       if (FEDERATION_ROOT_FIELDS.has(name)) continue;
       const key = `${root!.name}.${name}`;
       operations.add(key);
-      if (!policies.operations[key]?.length) problems.push(`${key} has no access policy`);
+      if (!entryOf(policies.operations, key)?.length) problems.push(`${key} has no access policy`);
     }
   }
   for (const key of Object.keys(policies.operations)) if (!operations.has(key)) problems.push(`policy for ${key}, which the schema does not have`);
   const entities = new Set(entityTypes(schema).map((type) => type.name));
-  for (const name of entities) if (!policies.references[name]?.length) problems.push(`reference to ${name} has no access policy`);
+  for (const name of entities) if (!entryOf(policies.references, name)?.length) problems.push(`reference to ${name} has no access policy`);
   for (const name of Object.keys(policies.references)) if (!entities.has(name)) problems.push(`reference policy for ${name}, which is not an entity here`);
   for (const [key, policy] of Object.entries(policies.personalData)) {
     const [typeName, fieldName] = key.split('.');
@@ -55,7 +60,7 @@ export function enforceAccessPolicies(schema: GraphQLSchema, policies: ServicePo
       if (FEDERATION_ROOT_FIELDS.has(name)) continue;
       const grants = policies.operations[`${root!.name}.${name}`];
       const resolve: GraphQLFieldResolver<unknown, RequestContext> = field.resolve ?? defaultFieldResolver;
-      field.resolve = (source, args, context, info) => {
+      field.resolve = (source, args, context: RequestContext, info) => {
         const refusal = accessRefusal(context.caller, grants, name);
         if (refusal) throw refusal;
         return resolve(source, args, context, info);
@@ -76,7 +81,7 @@ export function enforceAccessPolicies(schema: GraphQLSchema, policies: ServicePo
     const [typeName, fieldName] = key.split('.');
     const field = (schema.getType(typeName) as GraphQLObjectType).getFields()[fieldName];
     const resolve: GraphQLFieldResolver<unknown, RequestContext> = field.resolve ?? defaultFieldResolver;
-    field.resolve = (source, args, context, info) => (readsInClear(context.caller, policy) ? resolve(source, args, context, info) : null);
+    field.resolve = (source, args, context: RequestContext, info) => (readsInClear(context.caller, policy) ? resolve(source, args, context, info) : null);
   }
   return schema;
 }

@@ -89,9 +89,7 @@ describe('finished jobs in Redis', () => {
     const queue = registry.get(QueueName.HouseholdsJobs);
     const worker = new Worker(
       QueueName.HouseholdsJobs,
-      async (job: Job<{ fail?: boolean }>) => {
-        if (job.data.fail) throw new UnrecoverableError('fails for good');
-      },
+      (job: Job<{ fail?: boolean }>) => (job.data.fail ? Promise.reject(new UnrecoverableError('fails for good')) : Promise.resolve()),
       { connection: bullConnection(redisUrl), prefix: queue.opts.prefix, concurrency: 50 },
     );
     workers.push(worker);
