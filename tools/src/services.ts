@@ -30,9 +30,8 @@ export function loadDemoData(name: ServiceName): Promise<DemoData> {
 export const SERVICE_NAMES: readonly ServiceName[] = [ServiceName.Organization, ServiceName.Households, ServiceName.Enforcement, ServiceName.Notifications];
 
 export function loadService(name: string): Promise<ServiceDefinition> {
-  const loader = LOADERS[name as ServiceName];
-  if (!loader) throw new Error(`Unknown service ${name}; one of ${SERVICE_NAMES.join(', ')}`);
-  return loader();
+  if (!Object.hasOwn(LOADERS, name)) throw new Error(`Unknown service ${name}; one of ${SERVICE_NAMES.join(', ')}`);
+  return LOADERS[name as ServiceName]();
 }
 
 /** One after another: Jest's ESM loader fails on concurrent dynamic imports that share modules. */

@@ -1,5 +1,5 @@
 import { GraphQLObjectType, defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
-import { Masking, accessRefusal, applicableGrant, readsInClear, type ServicePolicies } from '#libs/auth';
+import { Masking, accessRefusal, applicableGrant, policyFor, readsInClear, type ServicePolicies } from '#libs/auth';
 import type { RequestContext } from './request-context.js';
 
 /** Federation's own root fields: answered by the platform, each entity guarded by its reference policy. */
@@ -7,11 +7,6 @@ const FEDERATION_ROOT_FIELDS = new Set(['_entities', '_service']);
 
 type ReferenceResolver = (reference: unknown, context: RequestContext, info: unknown) => unknown;
 interface SubgraphExtensions { apollo?: { subgraph?: { resolveReference?: ReferenceResolver } } }
-
-/** The entry of a policy map for `key`, or undefined when the policies name none (the maps are plain records). */
-function entryOf<T>(map: Readonly<Record<string, T>>, key: string): T | undefined {
-  return Object.hasOwn(map, key) ? map[key] : undefined;
-}
 
 /** Entity types of a subgraph schema: those federation can resolve by reference. */
 export function entityTypes(schema: GraphQLSchema): GraphQLObjectType[] {
@@ -29,12 +24,12 @@ export function accessPolicyProblems(schema: GraphQLSchema, policies: ServicePol
       if (FEDERATION_ROOT_FIELDS.has(name)) continue;
       const key = `${root!.name}.${name}`;
       operations.add(key);
-      if (!entryOf(policies.operations, key)?.length) problems.push(`${key} has no access policy`);
+      if (!policyFor(policies.operations, key)?.length) problems.push(`${key} has no access policy`);
     }
   }
   for (const key of Object.keys(policies.operations)) if (!operations.has(key)) problems.push(`policy for ${key}, which the schema does not have`);
   const entities = new Set(entityTypes(schema).map((type) => type.name));
-  for (const name of entities) if (!entryOf(policies.references, name)?.length) problems.push(`reference to ${name} has no access policy`);
+  for (const name of entities) if (!policyFor(policies.references, name)?.length) problems.push(`reference to ${name} has no access policy`);
   for (const name of Object.keys(policies.references)) if (!entities.has(name)) problems.push(`reference policy for ${name}, which is not an entity here`);
   for (const [key, policy] of Object.entries(policies.personalData)) {
     const [typeName, fieldName] = key.split('.');
