@@ -34,7 +34,7 @@ const trustProxy = z.preprocess(
       if (/^\d+$/.test(text)) return Number(text);
       const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
       for (const entry of entries) {
-        const [address, bits, extra] = entry.split('/');
+        const [address, bits, extra] = entry.split('/') as [string, string?, string?];
         const family = isIP(address);
         const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
         if (!(PROXY_NAMES.has(entry) || (family !== 0 && okBits && extra === undefined))) {

@@ -40,7 +40,7 @@ export async function startGraphQLServer(
       formatted.extensions?.code === RATE_LIMITED ? withoutStacktrace(formatted) : queryShape.formatError(formatted, error, (other, cause) =>
         formatGraphQLError(asInputError(other), cause, {
           maskInternalErrors: production,
-          onInternalError: (internal) => log('error', 'Unexpected gateway error', { error: String((internal as Error)?.stack ?? internal) }),
+          onInternalError: (internal) => log('error', 'Unexpected gateway error', { error: internal instanceof Error && internal.stack ? internal.stack : String(internal) }),
         }),
       ),
   });

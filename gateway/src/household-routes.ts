@@ -49,7 +49,7 @@ export function mountHouseholdRoutes(app: Express, context: RouteContext): void 
     if (!/^\d{4}-\d{2}\.(?:csv|html)$/.test(file)) {
       return void res.status(404).json({ error: { code: ErrorCode.NOT_FOUND, message: 'Ask for <YYYY-MM>.csv or <YYYY-MM>.html' } });
     }
-    proxyToHouseholds(req, res, context, `/reports/monthly/${encodeURIComponent(String(req.params.orgUnitId)).replace(/\./g, '%2E')}/${file}`);
+    return proxyToHouseholds(req, res, context, `/reports/monthly/${encodeURIComponent(String(req.params.orgUnitId)).replace(/\./g, '%2E')}/${file}`);
   });
 }
 
@@ -72,7 +72,7 @@ async function proxyToHouseholds(
   try {
     caller = await authenticate(req, env, subgraphs);
   } catch (error) {
-    const status = ((error as GraphQLError).extensions?.http as { status?: number } | undefined)?.status;
+    const status = ((error as Partial<GraphQLError>).extensions?.http as { status?: number } | undefined)?.status;
     return fail(status === 403 || status === 503 ? status : 401, (error as Error).message);
   }
   const refusal = rateLimit ? await takeCallerAllowance(rateLimit, caller) : null;

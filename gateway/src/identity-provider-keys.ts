@@ -60,6 +60,6 @@ async function discoverJwksUri(settings: KeySetSettings): Promise<string> {
 
 function unavailable(what: string, error: unknown): TokenRefused {
   // The cause is jose's or fetch's message: an address and a status at most, never the token being verified.
-  log('error', what, { error: (error as Error)?.message ?? String(error) });
+  log('error', what, { error: error instanceof Error ? error.message : String(error) });
   return new TokenRefused(503, 'IDENTITY_PROVIDER_UNAVAILABLE', 'The identity provider cannot be reached to check your sign-in; try again shortly');
 }

@@ -21,8 +21,8 @@ try {
     await gateway.stop();
     httpServer.close();
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', () => void shutdown());
+  process.once('SIGINT', () => void shutdown());
 } catch (error) {
   if (error instanceof EnvironmentError) {
     console.error(`gateway: ${error.message}`);

@@ -73,7 +73,7 @@ export const oidcEnvironmentShape = {
  * requires (a provider, over https: development tokens are refused there, so without one nobody could sign in).
  */
 export function oidcEnvironmentProblems(env: Record<string, string | undefined>): string[] {
-  const given = (name: string) => (typeof env[name] === 'string' && env[name]!.trim() !== '' ? env[name]!.trim() : undefined);
+  const given = (name: string) => (typeof env[name] === 'string' && env[name].trim() !== '' ? env[name].trim() : undefined);
   const production = (env.NODE_ENV ?? 'development') === 'production';
   const problems: string[] = [];
   const issuer = given('OIDC_ISSUER');

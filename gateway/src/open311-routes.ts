@@ -97,7 +97,7 @@ async function proxyOpen311(req: Request, res: Response, { env, subgraphs, limit
     try {
       caller = await authenticateApiKey(apiKey.key, requestId, env, subgraphs);
     } catch (error) {
-      const extensions = (error as GraphQLError).extensions ?? {};
+      const extensions = (error as Partial<GraphQLError>).extensions ?? {};
       if (extensions.code === ErrorCode.UNAUTHENTICATED) {
         return fail(403, OPEN311_KEY_REFUSALS[String(extensions.reason)] ?? OPEN311_KEY_REFUSALS.UNKNOWN_API_KEY);
       }

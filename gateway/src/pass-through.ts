@@ -1,5 +1,5 @@
 // Owns the generic signed pass-through: a plain-HTTP request streamed to a subgraph with the signed caller, and back.
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Request, Response } from 'express';
 import { signGatewayRoute, type Caller } from '#libs/auth';
@@ -20,7 +20,7 @@ export interface PassThroughOptions {
   /** The request body when the gateway had to read it first (at most maxBytes): sent as is instead of streamed. */
   body?: Buffer;
   /** Answers an error in the route's own format. */
-  fail(status: number, message: string): void;
+  fail: (status: number, message: string) => void;
 }
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer']);
@@ -70,7 +70,7 @@ function forward(req: Request, res: Response, target: URL, path: string, signatu
   upstream.on('response', (answer) => {
     answered = true;
     res.status(answer.statusCode ?? 502);
-    for (const [name, value] of Object.entries(answer.headers as IncomingHttpHeaders)) {
+    for (const [name, value] of Object.entries(answer.headers)) {
       if (value !== undefined && !HOP_BY_HOP.has(name)) res.setHeader(name, value);
     }
     answer.pipe(res);

@@ -1,6 +1,6 @@
 // Owns the estimated cost of a GraphQL operation: the objects it may return, weighed by connection page sizes.
 import {
-  Kind, getNamedType, getNullableType, getOperationAST, isCompositeType, isListType, isObjectType, isInterfaceType,
+  Kind, OperationTypeNode, getNamedType, getNullableType, getOperationAST, isCompositeType, isListType, isObjectType, isInterfaceType,
   type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLSchema,
   type OperationDefinitionNode, type SelectionSetNode, type ValueNode,
 } from 'graphql';
@@ -91,8 +91,9 @@ export function operationCost(
   const ofField = (field: FieldNode, parent: GraphQLCompositeType, pageSize: number | null): number => {
     const name = field.name.value;
     if (name.startsWith('__') || !field.selectionSet || !(isObjectType(parent) || isInterfaceType(parent))) return 0;
-    const definition = parent.getFields()[name];
-    if (!definition) return 0;
+    const fields = parent.getFields();
+    if (!Object.hasOwn(fields, name)) return 0;
+    const definition = fields[name];
     const type = getNamedType(definition.type);
     if (!isCompositeType(type)) return 0;
     const isConnection = /Connection$/.test(type.name) && definition.args.some((a) => a.name === 'first' || a.name === 'last');
@@ -109,6 +110,6 @@ export function operationCost(
 }
 
 function rootTypeOf(schema: GraphQLSchema, operation: OperationDefinitionNode): GraphQLCompositeType {
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  const root = operation.operation === OperationTypeNode.MUTATION ? schema.getMutationType() : operation.operation === OperationTypeNode.SUBSCRIPTION ? schema.getSubscriptionType() : schema.getQueryType();
   return root ?? schema.getQueryType()!;
 }

@@ -61,21 +61,22 @@ export class QueryLimitError extends GraphQLError {
 /** Apollo Server plugin: refuses an operation whose cost, with its variables' values, exceeds `maxCost`. */
 export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
   return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ schema, document, request }) {
+    requestDidStart() {
+      return Promise.resolve({
+        didResolveOperation({ schema, document, request }) {
           const cost = operationCost(schema, document, request.operationName, request.variables ?? {});
           if (cost > maxCost) {
             const shown = Number.isFinite(cost) ? Math.round(cost).toLocaleString('en') : 'unbounded';
-            throw new QueryLimitError(
+            return Promise.reject(new QueryLimitError(
               QueryLimitCode.QUERY_TOO_COSTLY,
               `Query cost ${shown} exceeds the limit of ${maxCost.toLocaleString('en')}: ask for smaller pages (first) or fewer nested lists`,
               maxCost,
               Number.isFinite(cost) ? Math.round(cost) : null,
-            );
+            ));
           }
+          return Promise.resolve();
         },
-      };
+      });
     },
   };
 }

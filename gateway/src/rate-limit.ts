@@ -181,10 +181,10 @@ export function clientAddress(req: Request): string {
 }
 
 function ipv6Groups(address: string): string[] {
-  const [head, tail] = address.split('%')[0].toLowerCase().split('::');
+  const [head, tail] = address.split('%')[0].toLowerCase().split('::') as [string, string?];
   const left = head ? head.split(':') : [];
   const right = tail === undefined ? [] : tail ? tail.split(':') : [];
-  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  const groups = tail === undefined ? left : [...left, ...new Array<string>(8 - left.length - right.length).fill('0'), ...right];
   return groups.map((group) => group.replace(/^0+(?=.)/, ''));
 }
 

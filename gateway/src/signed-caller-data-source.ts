@@ -29,9 +29,10 @@ export class SignedCallerDataSource extends RemoteGraphQLDataSource<GatewayConte
     this.fetcher = signingFetcher(signing);
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const caller = 'caller' in context ? context.caller : undefined;
-    if (!caller) return;
+  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    // Health checks and schema loading carry no caller: they go out unsigned, and subgraphs refuse them.
+    if (!('incomingRequestContext' in options)) return;
+    const { request, context: { caller } } = options;
     request.http?.headers.set(PENDING_CALLER_HEADER, JSON.stringify(caller));
     request.http?.headers.set('x-request-id', caller.requestId);
   }
@@ -41,7 +42,7 @@ export class SignedCallerDataSource extends RemoteGraphQLDataSource<GatewayConte
 export function signingFetcher({ subgraph, key, ttlSeconds }: SubgraphSigning, send = passGraphQLErrorsOf400) {
   return async (url: string, init?: RequestInit): Promise<Response> => {
     const headers = { ...(init?.headers as Record<string, string> | undefined) };
-    const pending = headers[PENDING_CALLER_HEADER];
+    const pending = Object.hasOwn(headers, PENDING_CALLER_HEADER) ? headers[PENDING_CALLER_HEADER] : undefined;
     delete headers[PENDING_CALLER_HEADER];
     if (pending !== undefined) {
       const caller = JSON.parse(pending) as Caller;

@@ -2,15 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
-  GraphQLEnumType, GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLScalarType, buildSchema, getNamedType, isCompositeType,
+  GraphQLEnumType, GraphQLInputObjectType, GraphQLList, GraphQLNonNull, buildSchema, getNamedType, isCompositeType,
   type GraphQLField, type GraphQLInputType, type GraphQLSchema,
 } from 'graphql';
 import {
   Masking, ROLE_PERMISSIONS, Reach, Role, SIGNED_IN, type Caller, type Grant, type PersonalDataPolicy, type ServicePolicies,
 } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
-import { loadAllPolicies, repoRoot } from '#libs/tools';
-import { enrolInstitution, postAsGateway, postGraphQL, seededHouseholds, startPlatform, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { repoRoot } from '#tools/repo-root';
+import { loadAllPolicies } from '#tools/services';
+import { postAsGateway, postGraphQL, type GraphQLResponse } from '#libs/testing';
+import { enrolInstitution, seededHouseholds, startPlatform, type TestPlatform } from '#tools/test-platform';
 
 /**
  * The authorisation matrix: every root field of the composed schema, called through the gateway as every role,
@@ -61,7 +63,7 @@ function hasData(outcome: Outcome): boolean {
   const data = outcome.data as { totalCount?: number; edges?: unknown[] } | unknown[] | null;
   if (data === null) return false;
   if (Array.isArray(data)) return data.length > 0;
-  if (typeof data === 'object' && data && 'edges' in data) return (data.edges?.length ?? 0) > 0;
+  if (typeof data === 'object' && 'edges' in data) return (data.edges?.length ?? 0) > 0;
   return true;
 }
 
@@ -161,7 +163,7 @@ describe('authorisation matrix', () => {
   }, 900_000);
 
   afterAll(async () => {
-    await platform?.stop();
+    await platform.stop();
   });
 
   it('covers every root field of the supergraph', () => {
@@ -274,7 +276,7 @@ describe('authorisation matrix', () => {
 
   it('shows personal data in clear only to roles that may read it, on real data', async () => {
     const declared = Object.values(policies).flatMap((servicePolicies) => Object.entries(servicePolicies.personalData));
-    const unprobed = declared.map(([key]) => key).filter((key) => !PROBES[key]);
+    const unprobed = declared.map(([key]) => key).filter((key) => !(key in PROBES));
     expect(unprobed).toEqual([]);
     const problems: string[] = [];
     for (const [key, policy] of declared) {
@@ -491,7 +493,7 @@ function valueFor(name: string, type: GraphQLInputType, fixtures: Map<string, st
         .map((field) => [field.name, valueFor(field.name, field.type, fixtures, depth + 1)]),
     );
   }
-  const scalar = (type as GraphQLScalarType).name;
+  const scalar = type.name;
   if (name in ARGUMENT_FIXTURES) return fixtures.get(ARGUMENT_FIXTURES[name]) ?? RANDOM_ID;
   if (scalar === 'ID') return RANDOM_ID;
   if (scalar === 'Int') return 1;

@@ -5,7 +5,8 @@ import { decodeProtectedHeader } from 'jose';
 import { GATEWAY_SIGNATURE_HEADER, Role, signCaller } from '#libs/auth';
 import { PUBLISHED_SECRETS } from '#libs/config';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, gatewayKeyPair, postAsGateway, postGraphQL, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { errorCodes, gatewayKeyPair, postAsGateway, postGraphQL, waitFor, type GraphQLResponse } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 import { createGateway, readSupergraph } from '../create-gateway.js';
 import { parseGatewayEnvironment } from '../gateway-environment.js';
 import { startIdentityProvider, type TestIdentityProvider } from './identity-provider.js';
@@ -18,7 +19,7 @@ describe('gateway', () => {
   });
 
   afterAll(async () => {
-    await platform?.stop();
+    await platform.stop();
   });
 
   it('answers a call without a token with UNAUTHENTICATED and no data', async () => {
@@ -229,8 +230,8 @@ describe('gateway', () => {
 
     afterAll(async () => {
       jest.restoreAllMocks();
-      await stopGateway?.();
-      await provider?.stop();
+      await stopGateway();
+      await provider.stop();
     });
 
     it('signs in a street administrator: roles and territory come from the token\'s claims', async () => {

@@ -39,11 +39,13 @@ export async function startIdentityProvider(users: Record<string, ProviderUser>,
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const secret = (user: string) => `secret-of-${user}-0123456789abcdef`;
+  /** The user a client id names, if any (oidc-provider also asks about clients it does not know). */
+  const userOf = (clientId: string | undefined) => (clientId !== undefined && Object.hasOwn(users, clientId) ? users[clientId] : undefined);
 
   const configure = async () => {
     const signing = keys[0];
-    const ttl = (client: { clientId: string } | undefined) => users[client?.clientId ?? '']?.ttlSeconds ?? 300;
-    provider = await quietly(async () => new Provider(issuer, {
+    const ttl = (client: { clientId: string } | undefined) => userOf(client?.clientId)?.ttlSeconds ?? 300;
+    provider = await quietly(() => new Provider(issuer, {
       jwks: { keys },
       clients: Object.keys(users).map((user) => ({
         client_id: user, client_secret: secret(user), grant_types: ['client_credentials'], redirect_uris: [], response_types: [],
@@ -62,7 +64,7 @@ export async function startIdentityProvider(users: Record<string, ProviderUser>,
         },
       },
       ttl: { ClientCredentials: (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) => token.resourceServer?.accessTokenTTL ?? 300 },
-      extraTokenClaims: (_ctx: unknown, token: { clientId: string }) => users[token.clientId]?.claims,
+      extraTokenClaims: (_ctx: unknown, token: { clientId: string }) => userOf(token.clientId)?.claims,
     }));
   };
 
@@ -101,7 +103,7 @@ export async function startIdentityProvider(users: Record<string, ProviderUser>,
 }
 
 /** oidc-provider warns about its development defaults (in-memory storage, runtime) on the console: not test output. */
-async function quietly<T>(work: () => Promise<T>): Promise<T> {
+async function quietly<T>(work: () => T | Promise<T>): Promise<T> {
   const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   const info = jest.spyOn(console, 'info').mockImplementation(() => undefined);
   try {

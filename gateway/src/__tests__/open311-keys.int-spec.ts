@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { GatewaySignatureVerifier, type Caller } from '#libs/auth';
-import { testInfrastructure } from '#libs/testing';
+import { asyncHandler, testInfrastructure } from '#libs/testing';
 import { createGateway, readSupergraph, type Gateway } from '../create-gateway.js';
 import { parseGatewayEnvironment } from '../gateway-environment.js';
 
@@ -46,7 +46,7 @@ describe('Open311 api_key at the gateway', () => {
   let base: string;
 
   beforeAll(async () => {
-    notifications = createServer(async (req, res) => {
+    notifications = createServer(asyncHandler(async (req, res) => {
       const { key } = JSON.parse(await bodyOf(req)) as { key: string };
       verified.push(key);
       const verdict =
@@ -55,14 +55,14 @@ describe('Open311 api_key at the gateway', () => {
         : key === KEY_C ? { ok: true, institutionId: 'inst-c', prefix: 'cccccccccc' }
         : key.startsWith('wsk_') ? { ok: false, reason: 'API_KEY_REVOKED' } : { ok: false, reason: 'MALFORMED_API_KEY' };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(verdict));
-    });
-    enforcement = createServer(async (req, res) => {
+    }));
+    enforcement = createServer(asyncHandler(async (req, res) => {
       const body = await bodyOf(req);
       // The caller as enforcement reads it: the gateway's signature made for enforcement, this method and this path.
       const caller = await enforcementVerifier.verifyRoute(req.headers, req.method!, req.url!);
       seen.push({ caller, body, contentType: req.headers['content-type'], url: req.url });
       res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' }).end('[]');
-    });
+    }));
     const env = parseGatewayEnvironment({
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
@@ -83,8 +83,8 @@ describe('Open311 api_key at the gateway', () => {
   });
 
   afterAll(async () => {
-    await gateway?.stop();
-    for (const server of [httpServer, enforcement, notifications]) await new Promise((resolve) => server?.close(resolve));
+    await gateway.stop();
+    for (const server of [httpServer, enforcement, notifications]) await new Promise((resolve) => server.close(resolve));
   });
 
   beforeEach(() => {
@@ -150,7 +150,7 @@ describe('Open311 api_key at the gateway', () => {
     const streamed = await fetch(`${base}/requests.json`, {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, duplex: 'half',
       body: new ReadableStream({ start(controller) { controller.enqueue(new TextEncoder().encode('x'.repeat(70 * 1024))); controller.close(); } }),
-    } as RequestInit);
+    });
     expect(streamed.status).toBe(413);
     expect(seen.length).toBe(1);
   });

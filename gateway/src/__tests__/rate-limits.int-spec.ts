@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { Role, signAccessToken } from '#libs/auth';
-import { gatewayKeyPair, testInfrastructure } from '#libs/testing';
-import { repoRoot } from '#libs/tools';
+import { asyncHandler, gatewayKeyPair, testInfrastructure } from '#libs/testing';
+import { repoRoot } from '#tools/repo-root';
 import { createGateway, readSupergraph, type Gateway } from '../create-gateway.js';
 import { parseGatewayEnvironment } from '../gateway-environment.js';
 import { SharedLimiter } from '../rate-limit.js';
@@ -44,7 +44,7 @@ describe('rate limits shared by gateway replicas, security headers and CORS', ()
   let replicaEnv: Record<string, string>;
 
   beforeAll(async () => {
-    const notifications = createServer(async (req, res) => {
+    const notifications = createServer(asyncHandler(async (req, res) => {
       const body = await drain(req);
       if (req.url === '/internal/api-keys/verify') {
         const { key } = JSON.parse(body) as { key: string };
@@ -52,17 +52,17 @@ describe('rate limits shared by gateway replicas, security headers and CORS', ()
         return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(verdict));
       }
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"NOT_FOUND","message":"no such code"}}');
-    });
-    const households = createServer(async (req, res) => {
+    }));
+    const households = createServer(asyncHandler(async (req, res) => {
       await drain(req);
       forwarded.uploads += 1;
       res.writeHead(201, { 'content-type': 'application/json' }).end('{"id":"p1"}');
-    });
-    const enforcement = createServer(async (req, res) => {
+    }));
+    const enforcement = createServer(asyncHandler(async (req, res) => {
       await drain(req);
       forwarded.open311 += 1;
       res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' }).end('[]');
-    });
+    }));
     stubs = [notifications, households, enforcement];
     const urls = { NOTIFICATIONS_URL: `${await listen(notifications)}/graphql`, HOUSEHOLDS_URL: `${await listen(households)}/graphql`,
       ENFORCEMENT_URL: `${await listen(enforcement)}/graphql` };
@@ -130,7 +130,7 @@ describe('rate limits shared by gateway replicas, security headers and CORS', ()
     });
     try {
       const port = await new Promise<number>((resolve, reject) => {
-        child.on('message', (message: { listening?: unknown }) => typeof message?.listening === 'number' && resolve(message.listening));
+        child.on('message', (message: { listening?: unknown } | null) => typeof message?.listening === 'number' && resolve(message.listening));
         child.once('exit', (code) => reject(new Error(`the gateway process exited (${code})`)));
       });
       const process2 = `http://127.0.0.1:${port}`;

@@ -23,3 +23,29 @@ describe('the gateway source, split by concern', () => {
     expect(existsSync(join(SOURCE, 'create-gateway.ts'))).toBe(true);
   });
 });
+
+describe('the workspace layout', () => {
+  /** The workspace root, read from this file's place (gateway/src/__tests__/). */
+  const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+  const readJson = (path: string) => JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as Record<string, any>;
+
+  it('keeps applications out of libs/: the commands and the test platform are the tools application', () => {
+    expect(existsSync(join(ROOT, 'libs/tools'))).toBe(false);
+    expect(existsSync(join(ROOT, 'libs/testing/src/platform.ts'))).toBe(false);
+    expect(readJson('tools/project.json')).toMatchObject({ projectType: 'application', tags: ['type:app'] });
+    for (const entry of ['start', 'seed-cli', 'migrate-cli', 'compose-cli', 'secrets-cli', 'token-cli', 'bench-monthly', 'test-platform']) {
+      expect([entry, existsSync(join(ROOT, `tools/src/${entry}.ts`))]).toEqual([entry, true]);
+    }
+    for (const name of readdirSync(join(ROOT, 'libs'))) {
+      expect([name, readJson(`libs/${name}/project.json`).projectType]).toEqual([name, 'library']);
+    }
+  });
+
+  it('runs every npm script and compose command from a built file whose source exists', () => {
+    const scripts = Object.values(readJson('package.json').scripts as Record<string, string>).join('\n');
+    const compose = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+    const built = [...`${scripts}\n${compose}`.matchAll(/dist\/([\w./-]+)\.js/g)].map((match) => match[1]);
+    expect(built).toEqual(expect.arrayContaining(['tools/src/start', 'tools/src/setup-cli']));
+    expect(built.filter((path) => !existsSync(join(ROOT, `${path}.ts`)))).toEqual([]);
+  });
+});

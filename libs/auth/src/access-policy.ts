@@ -61,6 +61,11 @@ export interface ServicePolicies {
   personalData: Record<string, PersonalDataPolicy>;
 }
 
+/** The entry of a policy map for `key`, or undefined when the map names none (the maps are plain records). */
+export function policyFor<T>(map: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
 export function grant(permission: Permission | typeof SIGNED_IN, reach: Reach, scopedBy?: string): Grant {
   return scopedBy === undefined ? { permission, reach } : { permission, reach, scopedBy };
 }

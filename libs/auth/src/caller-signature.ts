@@ -55,7 +55,7 @@ export function verifyCaller(
     orgUnitId: payload.orgUnitId ?? null,
     householdId: payload.householdId ?? null,
     institutionId: payload.institutionId ?? null,
-    requestId: String(payload.requestId ?? ''),
+    requestId: typeof payload.requestId === 'string' ? payload.requestId : '',
   };
 }
 

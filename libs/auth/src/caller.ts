@@ -19,7 +19,7 @@ export interface Caller {
 }
 
 export function hasPermission(caller: Caller, permission: Permission): boolean {
-  return caller.roles.some((role) => ROLE_PERMISSIONS[role]?.includes(permission));
+  return caller.roles.some((role) => ROLE_PERMISSIONS[role].includes(permission));
 }
 
 export function requirePermission(caller: Caller, permission: Permission): void {

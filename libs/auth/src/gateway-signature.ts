@@ -207,7 +207,7 @@ export class GatewaySignatureVerifier {
 
 function callerOf(value: unknown): Caller {
   const caller = (value ?? {}) as Partial<Record<keyof Caller, unknown>>;
-  const optionalId = (id: unknown) => id === undefined || id === null || typeof id === 'string';
+  const optionalId = (id: unknown): id is string | null | undefined => id === undefined || id === null || typeof id === 'string';
   if (
     typeof caller.userId !== 'string' || !Array.isArray(caller.roles) || !caller.roles.every(isRole) ||
     !optionalId(caller.orgUnitId) || !optionalId(caller.householdId) || !optionalId(caller.institutionId)
@@ -217,10 +217,10 @@ function callerOf(value: unknown): Caller {
   return {
     userId: caller.userId,
     roles: caller.roles,
-    orgUnitId: (caller.orgUnitId as string | null | undefined) ?? null,
-    householdId: (caller.householdId as string | null | undefined) ?? null,
-    institutionId: (caller.institutionId as string | null | undefined) ?? null,
-    requestId: String(caller.requestId ?? ''),
+    orgUnitId: caller.orgUnitId ?? null,
+    householdId: caller.householdId ?? null,
+    institutionId: caller.institutionId ?? null,
+    requestId: typeof caller.requestId === 'string' ? caller.requestId : '',
   };
 }
 

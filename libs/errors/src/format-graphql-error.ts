@@ -58,7 +58,7 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
 function unwrap(error: unknown): unknown {
   let current = error as { originalError?: unknown } | undefined;
   while (current && typeof current === 'object' && 'originalError' in current && current.originalError) {
-    current = current.originalError as { originalError?: unknown };
+    current = current.originalError;
   }
   return current;
 }

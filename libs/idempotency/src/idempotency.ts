@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '#libs/auth';
+import { queryFirst, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 
 const KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,100}$/;
@@ -32,17 +33,20 @@ export class Idempotency {
     const requestHash = fingerprint(operation, request);
     return this.dataSource.transaction(async (manager) => {
       // Waits for a concurrent request with the same key to commit or roll back before deciding.
-      const claimed: unknown[] = await manager.query(
+      const claimed = await queryRows<{ key: string }>(
+        manager,
         `INSERT INTO idempotency_record (caller_id, key, operation, request_hash, response)
          VALUES ($1, $2, $3, $4, 'null') ON CONFLICT DO NOTHING RETURNING key`,
         [caller.userId, key, operation, requestHash],
       );
       if (claimed.length === 0) {
-        const [earlier] = await manager.query(
+        // The claim failed, so a committed row holds the key (retention could only have removed it since).
+        const earlier = await queryFirst<{ request_hash: string; response: unknown }>(
+          manager,
           `SELECT request_hash, response FROM idempotency_record WHERE caller_id = $1 AND key = $2`,
           [caller.userId, key],
         );
-        if (earlier.request_hash !== requestHash) {
+        if (earlier?.request_hash !== requestHash) {
           throw DomainError.conflict('This idempotency key was already used for a different request', 'IDEMPOTENCY_KEY_REUSED');
         }
         return earlier.response as Result;

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { queryRows } from '#libs/database';
 import { EVENT_SUBSCRIBERS, type EventType, type QueueName, type QueuedEvent } from './catalogue.js';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging-options.js';
 import { QueueRegistry } from './queue-registry.js';
@@ -56,7 +57,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** Publishes one batch of pending events and returns how many it published. */
   async publishBatch(): Promise<number> {
     const published = await this.dataSource.transaction(async (manager) => {
-      const rows: OutboxRow[] = await manager.query(
+      const rows = await queryRows<OutboxRow>(
+        manager,
         `SELECT id, type, payload::text AS payload, occurred_at FROM outbox_event
           WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [BATCH_SIZE],
@@ -71,7 +73,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           occurredAt: row.occurred_at.toISOString(),
           payloadJson: row.payload,
         };
-        for (const queue of EVENT_SUBSCRIBERS[row.type] ?? []) {
+        for (const queue of EVENT_SUBSCRIBERS[row.type]) {
           const jobs = jobsByQueue.get(queue) ?? [];
           jobs.push({ name: row.type, data: envelope, opts: { jobId: row.id } });
           jobsByQueue.set(queue, jobs);

@@ -91,7 +91,7 @@ export class WorkerHost implements OnModuleInit, OnApplicationBootstrap, BeforeA
       // Bad input stays bad however often it is retried.
       const permanent =
         error instanceof PermanentJobError || (error instanceof DomainError && error.code === ErrorCode.BAD_USER_INPUT);
-      if (permanent) throw new UnrecoverableError((error as Error).message);
+      if (permanent) throw new UnrecoverableError(error.message);
       throw error;
     }
   }

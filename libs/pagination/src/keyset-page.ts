@@ -1,10 +1,13 @@
-import type { SqlParams } from '#libs/database';
+import type { EntityManager } from 'typeorm';
+import { queryOne, queryRows, type SqlExecutor, type SqlParams } from '#libs/database';
 import { lazy, toConnection, type ConnectionShape } from './connection.js';
 import { keysetAfter, pageRequest, type PageArgs } from './page.js';
 
-export interface Queryable {
-  query(sql: string, parameters?: unknown[]): Promise<any>;
-}
+/**
+ * A DataSource, an EntityManager or a QueryRunner, with TypeORM's own `query`, for code that still reads its rows
+ * untyped; new code names the row type through the typed helpers of #libs/database (queryRows and the rest).
+ */
+export type Queryable = Pick<EntityManager, 'query'>;
 
 /** A list query, ordered by a keyset, that `fetchKeysetPage` pages through. */
 export interface KeysetQuery<Row> {
@@ -28,8 +31,8 @@ export interface KeysetQuery<Row> {
  * turns the page's rows into nodes with `present` (one call, so it can batch masking or auditing), and counts the
  * whole filtered list only if the client selects `totalCount`.
  */
-export async function fetchKeysetPage<Row, Node>(
-  db: Queryable,
+export async function fetchKeysetPage<Row extends object, Node>(
+  db: SqlExecutor,
   args: PageArgs,
   query: KeysetQuery<Row>,
   present: (rows: Row[]) => Node[] | Promise<Node[]>,
@@ -39,12 +42,13 @@ export async function fetchKeysetPage<Row, Node>(
   const countSql = `SELECT count(*)::int AS count FROM ${query.from} ${whereClause(query.where)}`;
   const countParams = [...params.values];
   const conditions = page.after ? [...query.where, keysetAfter(query.orderBy, page.after, (value) => params.add(value), query.descending)] : query.where;
-  const rows: Row[] = await db.query(
+  const rows = await queryRows<Row>(
+    db,
     `SELECT ${query.select} FROM ${query.from} ${whereClause(conditions)} ORDER BY ${orderClause(query)} LIMIT ${params.add(page.limit + 1)}`,
     params.values,
   );
   const nodes = await present(rows.slice(0, page.limit));
-  return toConnection(rows, page, query.keyOf, (_row, index) => nodes[index], async () => (await db.query(countSql, countParams))[0].count);
+  return toConnection(rows, page, query.keyOf, (_row, index) => nodes[index], async () => (await queryOne<{ count: number }>(db, countSql, countParams)).count);
 }
 
 /** A keyset list of many parents' children at once (the members of each unit of a page, say). */
@@ -62,8 +66,8 @@ export interface GroupedKeysetQuery<Row> extends KeysetQuery<Row> {
  * group's `totalCount` comes from one GROUP BY count, run once when the first one is awaited.
  * Returns one connection per group, in the order of `groups`; a group without rows gets an empty one.
  */
-export async function fetchKeysetPagesByGroup<Row, Node>(
-  db: Queryable,
+export async function fetchKeysetPagesByGroup<Row extends object, Node>(
+  db: SqlExecutor,
   args: PageArgs,
   groups: readonly string[],
   query: GroupedKeysetQuery<Row>,
@@ -74,11 +78,12 @@ export async function fetchKeysetPagesByGroup<Row, Node>(
   const countSql = `SELECT (${query.groupBy})::text AS "group", count(*)::int AS count FROM ${query.from} ${whereClause(query.where)} GROUP BY 1`;
   const countParams = [...params.values];
   const counts = lazy(async () => {
-    const rows: { group: string; count: number }[] = await db.query(countSql, countParams);
+    const rows = await queryRows<{ group: string; count: number }>(db, countSql, countParams);
     return new Map(rows.map((row) => [row.group, row.count]));
   });
   const conditions = page.after ? [...query.where, keysetAfter(query.orderBy, page.after, (value) => params.add(value), query.descending)] : query.where;
-  const ranked: (Row & { keysetGroup: string; keysetPosition: string })[] = await db.query(
+  const ranked = await queryRows<Row & { keysetGroup: string; keysetPosition: string }>(
+    db,
     `SELECT * FROM (
        SELECT ${query.select}, (${query.groupBy})::text AS "keysetGroup",
               row_number() OVER (PARTITION BY (${query.groupBy}) ORDER BY ${orderClause(query)}) AS "keysetPosition"

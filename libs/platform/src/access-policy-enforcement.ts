@@ -1,5 +1,5 @@
 import { GraphQLObjectType, defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
-import { Masking, accessRefusal, applicableGrant, readsInClear, type ServicePolicies } from '#libs/auth';
+import { Masking, accessRefusal, applicableGrant, policyFor, readsInClear, type ServicePolicies } from '#libs/auth';
 import type { RequestContext } from './request-context.js';
 
 /** Federation's own root fields: answered by the platform, each entity guarded by its reference policy. */
@@ -24,12 +24,12 @@ export function accessPolicyProblems(schema: GraphQLSchema, policies: ServicePol
       if (FEDERATION_ROOT_FIELDS.has(name)) continue;
       const key = `${root!.name}.${name}`;
       operations.add(key);
-      if (!policies.operations[key]?.length) problems.push(`${key} has no access policy`);
+      if (!policyFor(policies.operations, key)?.length) problems.push(`${key} has no access policy`);
     }
   }
   for (const key of Object.keys(policies.operations)) if (!operations.has(key)) problems.push(`policy for ${key}, which the schema does not have`);
   const entities = new Set(entityTypes(schema).map((type) => type.name));
-  for (const name of entities) if (!policies.references[name]?.length) problems.push(`reference to ${name} has no access policy`);
+  for (const name of entities) if (!policyFor(policies.references, name)?.length) problems.push(`reference to ${name} has no access policy`);
   for (const name of Object.keys(policies.references)) if (!entities.has(name)) problems.push(`reference policy for ${name}, which is not an entity here`);
   for (const [key, policy] of Object.entries(policies.personalData)) {
     const [typeName, fieldName] = key.split('.');
@@ -55,7 +55,7 @@ export function enforceAccessPolicies(schema: GraphQLSchema, policies: ServicePo
       if (FEDERATION_ROOT_FIELDS.has(name)) continue;
       const grants = policies.operations[`${root!.name}.${name}`];
       const resolve: GraphQLFieldResolver<unknown, RequestContext> = field.resolve ?? defaultFieldResolver;
-      field.resolve = (source, args, context, info) => {
+      field.resolve = (source, args, context: RequestContext, info) => {
         const refusal = accessRefusal(context.caller, grants, name);
         if (refusal) throw refusal;
         return resolve(source, args, context, info);
@@ -76,7 +76,7 @@ export function enforceAccessPolicies(schema: GraphQLSchema, policies: ServicePo
     const [typeName, fieldName] = key.split('.');
     const field = (schema.getType(typeName) as GraphQLObjectType).getFields()[fieldName];
     const resolve: GraphQLFieldResolver<unknown, RequestContext> = field.resolve ?? defaultFieldResolver;
-    field.resolve = (source, args, context, info) => (readsInClear(context.caller, policy) ? resolve(source, args, context, info) : null);
+    field.resolve = (source, args, context: RequestContext, info) => (readsInClear(context.caller, policy) ? resolve(source, args, context, info) : null);
   }
   return schema;
 }

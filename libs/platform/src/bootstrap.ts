@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConsoleLogger, type DynamicModule, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -19,7 +20,7 @@ export function createLogger(env: Pick<ServiceEnvironment, 'NODE_ENV' | 'LOG_LEV
 /** Creates and starts a service; SIGTERM/SIGINT close it gracefully (workers finish their current jobs first). */
 export async function startService(module: DynamicModule, env: ServiceEnvironment): Promise<INestApplication> {
   // The raw body is kept: the gateway's signature covers its exact bytes (see platform.module.ts).
-  const app = await NestFactory.create(module, { logger: createLogger(env), rawBody: true });
+  const app = await NestFactory.create<INestApplication<Server>>(module, { logger: createLogger(env), rawBody: true });
   app.enableShutdownHooks();
   await app.listen(env.PORT, env.LISTEN_HOST);
   // A parent that started this process with an IPC channel (the test platform, with PORT=0) learns the port it got;

@@ -21,7 +21,7 @@ export function requestLoader<V>(
   let loader = context.loaders.get(key) as DataLoader<string, V | null> | undefined;
   if (!loader) {
     loader = new DataLoader<string, V | null>(batch, { maxBatchSize: 1000 });
-    context.loaders.set(key, loader as DataLoader<string, unknown>);
+    context.loaders.set(key, loader);
   }
   return loader;
 }

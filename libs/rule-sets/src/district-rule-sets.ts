@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Caller } from '#libs/auth';
 import { monthStart, parseMonth, shanghaiMonth } from '#libs/calendar';
-import { SqlParams } from '#libs/database';
+import { SqlParams, queryFirst } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
 
@@ -62,7 +62,8 @@ export class DistrictRuleSets<Rules> {
 
   /** The rules in force for a district's month (YYYY-MM): its own latest version effective by then, else the default's. */
   async inForce(manager: EntityManager | DataSource, districtId: string, month: string): Promise<RuleSetRow<Rules> | null> {
-    const [row]: RuleSetRow<Rules>[] = await manager.query(
+    const row = await queryFirst<RuleSetRow<Rules>>(
+      manager,
       `SELECT ${COLUMNS} FROM ${this.table}
         WHERE (district_id = $1 OR district_id IS NULL) AND effective_from <= $2
         ORDER BY district_id IS NULL, effective_from DESC LIMIT 1`,
@@ -103,7 +104,7 @@ export class DistrictRuleSets<Rules> {
     return dataSource.transaction(async (manager) => {
       // Versions count up across the default and the district's own rules; the lock keeps two publishers apart.
       await manager.query(`LOCK TABLE ${this.table} IN SHARE ROW EXCLUSIVE MODE`);
-      const [existing] = await manager.query(`SELECT 1 FROM ${this.table} WHERE district_id = $1 AND effective_from = $2`, [
+      const existing = await queryFirst<object>(manager, `SELECT 1 FROM ${this.table} WHERE district_id = $1 AND effective_from = $2`, [
         input.districtId,
         monthStart(effectiveFrom),
       ]);

@@ -1,5 +1,4 @@
 import { crc32, deflateSync } from 'node:zlib';
-import type { TestPlatform } from './platform.js';
 
 function chunk(type: string, data: Buffer): Buffer {
   const length = Buffer.alloc(4);
@@ -21,7 +20,7 @@ export const TINY_PNG = Buffer.concat([
  * Uploads a photo through the gateway as `token`'s user, as a phone does before citing it as evidence (a record may
  * cite only its author's own uploads); returns its id.
  */
-export async function uploadPhoto(platform: Pick<TestPlatform, 'gatewayUrl'>, token: string, bytes: Uint8Array = TINY_PNG): Promise<string> {
+export async function uploadPhoto(platform: { gatewayUrl: string }, token: string, bytes: Uint8Array = TINY_PNG): Promise<string> {
   const form = new FormData();
   form.append('file', new Blob([bytes], { type: 'image/png' }), 'photo.png');
   const response = await fetch(platform.gatewayUrl.replace(/\/graphql$/, '/uploads'), {

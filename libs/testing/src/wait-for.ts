@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import type { Job, Queue } from 'bullmq';
 
 /** Polls `check` until it returns a truthy value, failing with `description` after `timeoutMs`. No fixed sleeps. */
@@ -13,7 +14,7 @@ export async function waitFor<T>(description: string, check: () => Promise<T | u
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${description}${lastError ? `: ${String(lastError)}` : ''}`);
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${description}${lastError ? `: ${lastError instanceof Error ? lastError.message : inspect(lastError)}` : ''}`);
 }
 
 /** Waits for a queued job to complete; one that failed is reported with its reason. */

@@ -157,7 +157,7 @@ describe('parseEnvironment', () => {
   });
 
   it('reads only the variables of the shape', () => {
-    const env = parseEnvironment({ PORT: port(1) }, { PORT: '2', HOME: '/root' } as Record<string, string>);
+    const env = parseEnvironment({ PORT: port(1) }, { PORT: '2', HOME: '/root' });
     expect(env).toEqual({ PORT: 2 });
   });
 });

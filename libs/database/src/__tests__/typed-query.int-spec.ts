@@ -11,7 +11,7 @@ describe('typed queries', () => {
   beforeAll(async () => {
     dataSource = await new DataSource({ type: 'postgres', url: testInfrastructure().databaseUrl }).initialize();
   });
-  afterAll(async () => dataSource?.destroy());
+  afterAll(async () => dataSource.destroy());
 
   it('returns rows for SELECT, INSERT and UPDATE … RETURNING, and counts for UPDATE and DELETE', async () => {
     await dataSource.transaction(async (manager) => {

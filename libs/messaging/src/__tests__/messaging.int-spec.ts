@@ -37,7 +37,7 @@ class RecordingHandler implements JobProcessor<EventEnvelope<TestPayload>> {
  */
 const otherEnforcementJobHandlers = queuesOwnedBy(ServiceName.Enforcement)
   .flatMap(jobsOfQueue)
-  .filter((job) => job !== EventType.TerritoryChanged)
+  .filter((job) => job !== String(EventType.TerritoryChanged))
   .map((job) => {
     @Injectable()
     @JobHandler(job)
@@ -92,7 +92,7 @@ describe('outbox, relay, queue and inbox', () => {
   });
 
   afterAll(async () => {
-    await app?.close();
+    await app.close();
   });
 
   it('delivers an event recorded in a committed transaction to its subscriber, once', async () => {
@@ -109,7 +109,7 @@ describe('outbox, relay, queue and inbox', () => {
     await app.get(QueueRegistry).get(QueueName.EnforcementEvents).remove(id);
     await dataSource.query(`UPDATE outbox_event SET published_at = NULL WHERE id = $1`, [id]);
     app.get(OutboxRelay).kick();
-    await waitFor('the second delivery attempt', async () => RecordingHandler.attempts.get(id) === 2);
+    await waitFor('the second delivery attempt', () => Promise.resolve(RecordingHandler.attempts.get(id) === 2));
     expect(await deliveries(id)).toBe(1);
   });
 

@@ -46,7 +46,7 @@ describe('toConnection', () => {
 
   it('counts only when totalCount is awaited', async () => {
     let counted = 0;
-    const connection = toConnection(rows(1), { limit: 3, after: null }, keyOf, toNode, async () => ++counted * 42);
+    const connection = toConnection(rows(1), { limit: 3, after: null }, keyOf, toNode, () => Promise.resolve(++counted * 42));
     expect(counted).toBe(0);
     await expect(connection.totalCount).resolves.toBe(42);
     expect(counted).toBe(1);
@@ -56,7 +56,7 @@ describe('toConnection', () => {
 describe('lazy', () => {
   it('does not start its work until awaited', async () => {
     let runs = 0;
-    const value = lazy(async () => ++runs);
+    const value = lazy(() => Promise.resolve(++runs));
     await Promise.resolve();
     expect(runs).toBe(0);
     expect(await value).toBe(1);
@@ -64,7 +64,7 @@ describe('lazy', () => {
 
   it('runs its work once when awaited twice', async () => {
     let runs = 0;
-    const value = lazy(async () => ++runs);
+    const value = lazy(() => Promise.resolve(++runs));
     expect(await value).toBe(1);
     expect(await value).toBe(1);
     expect(runs).toBe(1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { SqlParams } from '#libs/database';
-import { fetchKeysetPagesByGroup, type Queryable } from '../keyset-page.js';
+import { SqlParams, type SqlExecutor } from '#libs/database';
+import { fetchKeysetPagesByGroup } from '../keyset-page.js';
 import { decodeCursor, encodeCursor } from '../page.js';
 
 interface Row {
@@ -11,10 +11,10 @@ interface Row {
 /** A database that answers the ranked page with `ranked` and the count with `counts`, and keeps the SQL it was sent. */
 function fakeDatabase(ranked: (Row & { keysetGroup: string; keysetPosition: string })[], counts: { group: string; count: number }[]) {
   const statements: { sql: string; parameters: unknown[] }[] = [];
-  const db: Queryable = {
-    async query(sql, parameters = []) {
+  const db: SqlExecutor = {
+    query(sql, parameters = []) {
       statements.push({ sql, parameters });
-      return sql.includes('count(*)') ? counts : ranked;
+      return Promise.resolve(sql.includes('count(*)') ? counts : ranked);
     },
   };
   return { db, statements };

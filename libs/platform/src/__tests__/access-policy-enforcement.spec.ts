@@ -20,7 +20,7 @@ function schema(): GraphQLSchema {
       Query: { households: () => [HOUSEHOLD], rules: () => 'v1' },
       Mutation: { publishRules: () => 'v2' },
       Household: { __resolveReference: () => HOUSEHOLD },
-    } as any,
+    },
   });
 }
 

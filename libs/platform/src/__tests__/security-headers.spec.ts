@@ -32,7 +32,7 @@ describe('security headers on a service', () => {
   });
 
   afterAll(async () => {
-    await app?.close();
+    await app.close();
   });
 
   it('sends them on every route, unknown ones included, and lets a page narrow its own policy', async () => {

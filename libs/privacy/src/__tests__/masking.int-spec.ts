@@ -12,7 +12,7 @@ describe('name masking', () => {
   });
 
   afterAll(async () => {
-    await client?.end();
+    await client.end();
   });
 
   it('keeps the surname and the last character, as notices in China do', () => {

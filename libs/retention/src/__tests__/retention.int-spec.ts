@@ -53,7 +53,7 @@ describe('shared retention: audit rows and idempotency records', () => {
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
+    await dataSource.destroy();
   });
 
   it('leaves idempotency records alone in a service that keeps none, and deletes audit rows past the period batch after batch', async () => {
@@ -89,9 +89,7 @@ describe('finished jobs in Redis', () => {
     const queue = registry.get(QueueName.HouseholdsJobs);
     const worker = new Worker(
       QueueName.HouseholdsJobs,
-      async (job: Job<{ fail?: boolean }>) => {
-        if (job.data.fail) throw new UnrecoverableError('fails for good');
-      },
+      (job: Job<{ fail?: boolean }>) => (job.data.fail ? Promise.reject(new UnrecoverableError('fails for good')) : Promise.resolve()),
       { connection: bullConnection(redisUrl), prefix: queue.opts.prefix, concurrency: 50 },
     );
     workers.push(worker);

@@ -3,7 +3,8 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
+import { waitFor, waitForJob } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 import { quarterOf } from '../../joint-actions/quarter-coverage.js';
 
 const REPORT_FIELDS = `actionsScheduled actionsHeld actionsCancelled compoundsCovered findings casesOpened casesRectified casesPenalised

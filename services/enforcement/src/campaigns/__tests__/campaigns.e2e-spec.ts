@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, type TestPlatform } from '#libs/testing';
+import { errorCodes } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const CAMPAIGNS = `query($org: ID, $state: CampaignState) {
   campaigns(orgUnitId: $org, state: $state, first: 100) {

@@ -5,7 +5,8 @@ import { Role } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { queryRows } from '#libs/database';
 import { EventType, JobName, QueueName, ServiceName } from '#libs/messaging';
-import { seededHouseholds, startPlatform, waitFor, waitForJob, type GraphQLResponse, type SeededHousehold, type TestPlatform } from '#libs/testing';
+import { waitFor, waitForJob, type GraphQLResponse } from '#libs/testing';
+import { seededHouseholds, startPlatform, type SeededHousehold, type TestPlatform } from '#tools/test-platform';
 
 const OPEN = `mutation($input: OpenCaseInput!) { openCase(input: $input) { id } }`;
 const NOTICE = `mutation($id: ID!, $complyBy: LocalDate!) { issueRectificationNotice(caseId: $id, complyBy: $complyBy, notice: "请于期限内按规定分类投放") { id state } }`;

@@ -4,7 +4,8 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { seededHouseholds, startPlatform, uploadPhoto, waitForJob, type GraphQLResponse, type SeededHousehold, type TestPlatform } from '#libs/testing';
+import { uploadPhoto, waitForJob, type GraphQLResponse } from '#libs/testing';
+import { seededHouseholds, startPlatform, type SeededHousehold, type TestPlatform } from '#tools/test-platform';
 
 const CASE_FIELDS = `id targetKind targetKindLabelZh householdId institution { id } floatingPopulation orgUnit { id } state stateLabelZh
   article { code minFine maxFine appealWindowDays } evidence { description uploadIds inspectionIds }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
-import { seededHouseholds, startPlatform, waitFor, type GraphQLResponse, type SeededHousehold, type TestPlatform } from '#libs/testing';
+import { waitFor, type GraphQLResponse } from '#libs/testing';
+import { seededHouseholds, startPlatform, type SeededHousehold, type TestPlatform } from '#tools/test-platform';
 
 const OPEN = `mutation($input: OpenCaseInput!, $key: String) {
   openCase(input: $input, idempotencyKey: $key) { id householdId floatingPopulation orgUnit { id } state } }`;

@@ -6,7 +6,8 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { seededHouseholds, startPlatform, waitForJob, type SeededHousehold, type TestPlatform } from '#libs/testing';
+import { waitForJob } from '#libs/testing';
+import { seededHouseholds, startPlatform, type SeededHousehold, type TestPlatform } from '#tools/test-platform';
 
 const SECRET = `credit-export-test-secret-${randomUUID()}`;
 

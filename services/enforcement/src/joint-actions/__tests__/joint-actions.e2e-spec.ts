@@ -4,7 +4,8 @@ import { Queue } from 'bullmq';
 import ICAL from 'ical.js';
 import { Role } from '#libs/auth';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, uploadPhoto, waitFor, type TestPlatform } from '#libs/testing';
+import { errorCodes, uploadPhoto, waitFor } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const ACTION_FIELDS = `id title status labelZh startsAt endsAt revision leadBureau { id } targetUnits { id } teams { id name } officers { id name }
   history { revision change labelZh startsAt endsAt reason }`;

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { EventType, ServiceName } from '#libs/messaging';
-import { seededHouseholds, startPlatform, waitFor, type GraphQLResponse, type SeededHousehold, type TestPlatform } from '#libs/testing';
+import { waitFor, type GraphQLResponse } from '#libs/testing';
+import { seededHouseholds, startPlatform, type SeededHousehold, type TestPlatform } from '#tools/test-platform';
 import { DEMO_OBSERVERS_PER_TEAM, DEMO_OBSERVER_TEAMS } from '../../seed/observers.seed.js';
 
 const CREATE_TEAM = `mutation($streetId: ID!, $name: String!) { createObserverTeam(streetId: $streetId, name: $name) { id name street { id } } }`;

@@ -6,7 +6,7 @@ import { Role } from '#libs/auth';
 import { shanghaiDate } from '#libs/calendar';
 import type { DistrictPlan } from '#libs/demo-data';
 import { ServiceName } from '#libs/messaging';
-import { enrolInstitution, startPlatform, type TestPlatform } from '#libs/testing';
+import { enrolInstitution, startPlatform, type TestPlatform } from '#tools/test-platform';
 
 /** The fields GeoReport v2 defines for a service request, and the only ones we answer with. */
 const REQUEST_FIELDS = [

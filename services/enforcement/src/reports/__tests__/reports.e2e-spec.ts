@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, uploadPhoto, type TestPlatform } from '#libs/testing';
+import { errorCodes, uploadPhoto } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const FIELDS = `id channel channelLabelZh categoryCode categoryLabelZh description compound { id name } latitude longitude photoUploadIds
   reporter { name phone unmasked } reportedByMe status statusLabelZh statusNote publicStatusNote publishDescription descriptionPublic

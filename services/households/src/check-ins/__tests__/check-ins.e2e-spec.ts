@@ -4,7 +4,8 @@ import { Queue } from 'bullmq';
 import { Role, partyMemberLogin } from '#libs/auth';
 import { addDays, weekStart } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { errorCodes, waitFor, type GraphQLResponse } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 import { demoCheckInWeeks } from '../../seed/check-ins.seed.js';
 import { checkInWeek } from '../check-in-rules.js';
 

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role, partyMemberLogin } from '#libs/auth';
 import { shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { errorCodes, waitFor, type GraphQLResponse } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const SUBMIT = `mutation($input: SubmitPhotoCheckInInput!, $key: String!) { submitPhotoCheckIn(input: $input, idempotencyKey: $key) { id } }`;
 const REVIEW = `mutation($id: ID!, $verdict: CheckInVerdict!) {

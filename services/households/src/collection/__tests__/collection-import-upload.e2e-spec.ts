@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import type { PlanUnit } from '#libs/demo-data';
 import { ServiceName } from '#libs/messaging';
-import { startPlatform, type TestPlatform } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 import { MAX_COLLECTION_IMPORT_REQUEST_BYTES } from '../../../../../gateway/src/household-routes.js';
 import { MAX_IMPORT_FILE_BYTES } from '../collection-import.controller.js';
 

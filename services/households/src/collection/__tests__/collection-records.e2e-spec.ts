@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import type { PlanUnit } from '#libs/demo-data';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { errorCodes, type GraphQLResponse } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const IMPORT = `mutation($csv: String!, $fileName: String) {
   importCollectionRecords(csv: $csv, fileName: $fileName) { alreadyImported import { id fileName sha256 rowCount totalKg importedBy } }

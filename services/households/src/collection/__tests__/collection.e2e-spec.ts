@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import type { PlanCompound, PlanUnit } from '#libs/demo-data';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { errorCodes, waitFor, type GraphQLResponse } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const POINT_FIELDS = `id name kind labelZh location wasteStreams active openAroundTheClock compound { id name }
   schedule { weekdays opensAt closesAt } holidayNoonOpening { opensAt closesAt }`;

@@ -4,7 +4,8 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addMonths, shanghaiMonth } from '#libs/calendar';
 import { EventType, JobName, QueueName, ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, waitFor, type TestPlatform } from '#libs/testing';
+import { errorCodes, waitFor } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const RECORD = `mutation($input: RecordInspectionInput!, $key: String!) { recordInspection(input: $input, idempotencyKey: $key) { id month } }`;
 const RUN = `mutation($month: String!, $org: ID!) { runMonthlyEvaluation(month: $month, orgUnitId: $org) { id status totalChunks } }`;

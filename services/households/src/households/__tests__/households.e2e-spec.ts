@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { Role } from '#libs/auth';
 import type { DatabaseLogger } from '#libs/database';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, type TestPlatform } from '#libs/testing';
+import { errorCodes } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const PAGE = `query($org: ID!, $first: Int, $after: String) {
   households(orgUnitId: $org, first: $first, after: $after) {

@@ -5,7 +5,8 @@ import { Role } from '#libs/auth';
 import { addMonths, shanghaiMonth } from '#libs/calendar';
 import type { PlanUnit } from '#libs/demo-data';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, type TestPlatform } from '#libs/testing';
+import { errorCodes } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 import { parseCsv } from '../../collection/csv.js';
 
 const FIGURE = 'key numerator denominator value recordCount target formula measuredIn labelZh';

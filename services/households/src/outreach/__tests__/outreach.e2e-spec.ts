@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { Role } from '#libs/auth';
 import type { DatabaseLogger } from '#libs/database';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { errorCodes, type GraphQLResponse } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 import { HouseholdClaimService } from '../household-claim.service.js';
 
 const CLAIM_FIELDS = `id labelZh claimantId claimantType tier month status claimedBy claimedAt endedAt releasedBy releaseReason upgradedMonth

@@ -3,7 +3,8 @@ import { Role } from '#libs/auth';
 import { addMonths, shanghaiMonth } from '#libs/calendar';
 import type { PlanUnit } from '#libs/demo-data';
 import { ServiceName } from '#libs/messaging';
-import { startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { waitFor, type GraphQLResponse } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const REQUEST = `mutation($input: RequestDoorToDoorCollectionInput!, $key: String!) {
   requestDoorToDoorCollection(input: $input, idempotencyKey: $key) { id status propertyCompany { id } } }`;

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { addMonths, shanghaiMonth } from '#libs/calendar';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, type TestPlatform } from '#libs/testing';
+import { errorCodes } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const RESIDENTS = `query($id: ID!) { household(id: $id) { id residents { id name phone birthDate birthDatePrecision minor guardianConsent { guardianName } occupation occupationLabelZh personalDataMasked institution { id } } } }`;
 const ADD = `mutation($h: ID!, $input: ResidentInput!) { addResident(householdId: $h, input: $input) { residents { name phone occupation } } }`;

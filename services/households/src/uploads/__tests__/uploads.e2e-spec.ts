@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Role, signCaller } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
-import { startPlatform, type TestPlatform } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 import { MAX_UPLOAD_REQUEST_BYTES } from '../../../../../gateway/src/household-routes.js';
 import { MAX_UPLOAD_BYTES } from '../image-type.js';
 import { JPEG, WEBP, jpegWithExif, png } from './photos.js';

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
-import { enrolInstitution, errorCodes, postGraphQL, redeemEnrolment, startPlatform, type TestPlatform } from '#libs/testing';
+import { errorCodes, postGraphQL } from '#libs/testing';
+import { enrolInstitution, redeemEnrolment, startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const ISSUE = `mutation($institution: ID!, $label: String!, $contact: String!, $phone: String, $hours: Int) {
   issueInstitutionEnrolment(institutionId: $institution, label: $label, contactName: $contact, contactPhone: $phone, expiresInHours: $hours) {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { addMonths, shanghaiMonth } from '#libs/calendar';
 import { ServiceName } from '#libs/messaging';
-import { enrolInstitution, errorCodes, postGraphQL, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { errorCodes, postGraphQL, waitFor, type GraphQLResponse } from '#libs/testing';
+import { enrolInstitution, startPlatform, type TestPlatform } from '#tools/test-platform';
 import { WebhookReceiver, type ReceivedWebhook } from '../../webhooks/__tests__/webhook-receiver.js';
 
 /*

@@ -5,7 +5,8 @@ import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName, type GradedResident, type HouseholdGradesPublishedPayload } from '#libs/messaging';
 import { maskName } from '#libs/privacy';
-import { errorCodes, startPlatform, waitFor, type TestPlatform } from '#libs/testing';
+import { errorCodes, waitFor } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 /** The demo grades the last two complete months; the later one can earn praise (its month before is graded). */
 const MONTH = addMonths(shanghaiMonth(), -1);

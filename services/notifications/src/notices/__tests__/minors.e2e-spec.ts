@@ -5,7 +5,8 @@ import { Redis } from 'ioredis';
 import { Role, signCaller } from '#libs/auth';
 import { addMonths, monthStart, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
+import { errorCodes, waitFor, waitForJob } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 import { BirthDatePrecision, isMinorOn } from '../../../../households/src/registry/registry-enums.js';
 
 /** The demo's last complete month: its notices were made at seed time; a re-graded household gets its own again. */

@@ -4,7 +4,8 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName } from '#libs/messaging';
-import { enrolInstitution, errorCodes, postGraphQL, startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
+import { errorCodes, postGraphQL, waitFor, waitForJob } from '#libs/testing';
+import { enrolInstitution, startPlatform, type TestPlatform } from '#tools/test-platform';
 import { announceWithdrawals } from '../../webhooks/webhook-fan-out.js';
 import { WebhookReceiver } from '../../webhooks/__tests__/webhook-receiver.js';
 

@@ -4,7 +4,8 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { enrolInstitution, postGraphQL, seededHouseholds, startPlatform, uploadPhoto, waitFor, waitForJob, type SeededHousehold, type TestPlatform } from '#libs/testing';
+import { postGraphQL, uploadPhoto, waitFor, waitForJob } from '#libs/testing';
+import { enrolInstitution, seededHouseholds, startPlatform, type SeededHousehold, type TestPlatform } from '#tools/test-platform';
 import { WebhookReceiver } from '../../webhooks/__tests__/webhook-receiver.js';
 
 /** The last complete month: graded by the demo seed, its notices made and waiting for the objection window. */

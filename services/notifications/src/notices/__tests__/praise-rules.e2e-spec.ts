@@ -4,7 +4,8 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
+import { errorCodes, waitFor, waitForJob } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 /** The demo grades the last two complete months: MONTH's households have a graded month before them. */
 const MONTH = addMonths(shanghaiMonth(), -1);

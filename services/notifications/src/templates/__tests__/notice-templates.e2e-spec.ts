@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
-import { errorCodes, startPlatform, type TestPlatform } from '#libs/testing';
+import { errorCodes } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 describe('notice templates through the gateway', () => {
   let platform: TestPlatform;

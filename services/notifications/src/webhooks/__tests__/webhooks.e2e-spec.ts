@@ -4,7 +4,8 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName } from '#libs/messaging';
-import { enrolInstitution, errorCodes, postGraphQL, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { errorCodes, postGraphQL, waitFor, type GraphQLResponse } from '#libs/testing';
+import { enrolInstitution, startPlatform, type TestPlatform } from '#tools/test-platform';
 import { WebhookReceiver, type ReceivedWebhook } from './webhook-receiver.js';
 
 /*

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { errorCodes, type GraphQLResponse } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 import { ReparentMisplacedPartyOrgs1796000000190 } from '../../database/migrations/1796000000190-reparentMisplacedPartyOrgs.js';
 
 const ORG = 'id kind name parent { id kind } ancestors { id kind } memberCount';

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role, partyMemberLogin } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, postGraphQL, startPlatform, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { errorCodes, postGraphQL, type GraphQLResponse } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const ORG = 'id kind labelZh name parent { id kind } orgUnit { id kind } institution { id kind } memberCount';
 const CREATE_ORG = `mutation($input: CreatePartyOrgInput!) { createPartyOrg(input: $input) { ${ORG} } }`;

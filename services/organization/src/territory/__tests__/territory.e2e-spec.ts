@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, waitFor, type TestPlatform } from '#libs/testing';
+import { errorCodes, waitFor } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const UNIT = 'id kind code name labelZh parent { id name } ancestors { name }';
 

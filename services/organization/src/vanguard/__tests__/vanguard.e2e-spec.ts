@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { Role, partyMemberLogin } from '#libs/auth';
 import type { DatabaseLogger } from '#libs/database';
 import { EventType, JobName, QueueName, ServiceName, type QueuedEvent } from '#libs/messaging';
-import { errorCodes, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { errorCodes, waitFor, type GraphQLResponse } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const PART_FIELDS = 'part labelZh points maximum applicable explanationZh gradeStatus grade gradeLabelZh weeks weeksQuotaMet due met hours fullAtHours';
 const INDEX = `query($member: ID!, $month: String!) { vanguardIndex(memberId: $member, month: $month) {

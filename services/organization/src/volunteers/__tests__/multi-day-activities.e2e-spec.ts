@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { ServiceName } from '#libs/messaging';
-import { startPlatform, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { type GraphQLResponse } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const CREATE = `mutation($input: CreateMultiDayVolunteerActivityInput!) {
   createMultiDayVolunteerActivity(input: $input) { id status days firstDay lastDay durationHours completedCount } }`;

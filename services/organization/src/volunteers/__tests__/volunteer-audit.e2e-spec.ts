@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { shanghaiMonth } from '#libs/calendar';
 import { ServiceName } from '#libs/messaging';
-import { postGraphQL, startPlatform, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { postGraphQL, type GraphQLResponse } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const VOLUNTEER = 'id name phone personalDataMasked';
 const SIGN_UPS = `query($id: ID!) { volunteerActivity(id: $id) { signUps(first: 50) { edges { node { id volunteer { ${VOLUNTEER} } } } } } }`;

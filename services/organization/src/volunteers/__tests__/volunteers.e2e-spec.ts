@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { previousMonth, shanghaiMonth } from '#libs/calendar';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { errorCodes, waitFor, type GraphQLResponse } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '#tools/test-platform';
 import { PartyFactory } from './party-factory.js';
 
 const ACTIVITY = `id status statusLabelZh campaign campaignLabelZh organiser organiserLabelZh kind kindLabelZh title place capacity

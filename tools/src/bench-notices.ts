@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
 import { monthStart, previousMonth, shanghaiMonth } from '#libs/calendar';
-import { runMigrations } from '#libs/database';
+import { queryFirst, queryOne, runMigrations } from '#libs/database';
 import { planDistrict } from '#libs/demo-data';
 import { Role } from '#libs/auth';
 import { EventType, QueueName, ServiceName, type MonthlyEvaluationCompletedPayload, type QueuedEvent } from '#libs/messaging';
 import { parseServiceEnvironment } from '#libs/platform';
-import { notificationsDemoData } from '../../../services/notifications/src/seed/notifications.seed.js';
+import { notificationsDemoData } from '#services/notifications/src/seed/notifications.seed';
 import { deleteKeys, postAsGateway, startMeasuredService, until } from './bench-support.js';
 import { repoRoot } from './repo-root.js';
 import { openServiceDatabase } from './service-database.js';
@@ -98,10 +98,10 @@ try {
   // As if households had closed the month's objection window with no objection: the notices leave as they are made.
   await db.query(`INSERT INTO objection_window_closed (district_id, month, closed_at) VALUES ($1, $2, now())`, [plan.district.id, monthStart(month)]);
   await db.query('ANALYZE');
-  const [{ residents }] = await db.query(`SELECT count(*)::int AS residents FROM graded_resident`);
+  const { residents } = await queryOne<{ residents: number }>(db, `SELECT count(*)::int AS residents FROM graded_resident`);
   console.log(`Seeded ${households} graded households, ${residents} residents of ${month} (${seconds(Date.now() - started)})`);
 
-  const receiver = fork(join(repoRoot(), 'dist/libs/tools/src/bench-receiver.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const receiver = fork(join(repoRoot(), 'dist/tools/src/bench-receiver.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const receiverPort = ((await nextMessage(receiver)) as { port: number }).port;
   // The receiver answers the notice addressees route too, in place of households.
   const worker = await startMeasuredService('notifications', { ...env, HOUSEHOLDS_INTERNAL_URL: `http://127.0.0.1:${receiverPort}` });
@@ -130,11 +130,14 @@ try {
     started = Date.now();
     await queue.add(event.type, event, { jobId: event.id });
     await until(async () => {
-      const [row] = await db.query(`SELECT notices_generated_at FROM evaluated_month WHERE month = $1`, [monthStart(month)]);
+      const row = await queryFirst<{ notices_generated_at: Date | null }>(db, `SELECT notices_generated_at FROM evaluated_month WHERE month = $1`, [
+        monthStart(month),
+      ]);
       return Boolean(row?.notices_generated_at);
     }, 30 * 60_000);
     const generationMs = Date.now() - started;
-    const [counts] = await db.query(
+    const counts = await queryOne<{ notices: number; households: number; institutions: number; deliveries: number }>(
+      db,
       `SELECT (SELECT count(*)::int FROM notice) AS notices, (SELECT count(DISTINCT household_id)::int FROM notice) AS households,
               (SELECT count(DISTINCT institution_id)::int FROM notice) AS institutions, (SELECT count(*)::int FROM webhook_delivery) AS deliveries`,
     );
@@ -145,11 +148,11 @@ try {
     const { firstAt, lastAt } = (await ask(receiver, 'stats')) as ReceiverStats;
     const deliveryMs = lastAt - firstAt;
     await until(async () => {
-      const [{ open }] = await db.query(`SELECT count(*)::int AS open FROM webhook_delivery WHERE state <> 'SUCCEEDED'`);
+      const { open } = await queryOne<{ open: number }>(db, `SELECT count(*)::int AS open FROM webhook_delivery WHERE state <> 'SUCCEEDED'`);
       return open === 0;
     }, 60_000);
     const delivered = (await ask(receiver, 'stats')) as ReceiverStats;
-    const [states] = await db.query(`SELECT count(*) FILTER (WHERE state = 'DELIVERED')::int AS delivered FROM notice`);
+    const states = await queryOne<{ delivered: number }>(db, `SELECT count(*) FILTER (WHERE state = 'DELIVERED')::int AS delivered FROM notice`);
 
     // The yardstick: the same number of POSTs of a similar body to the same receiver, nothing else.
     await ask(receiver, 'reset');

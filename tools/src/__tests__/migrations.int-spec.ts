@@ -20,7 +20,7 @@ describe.each(services.map((service) => ({ name: service.name, service })))('$na
   let dataSource: DataSource;
 
   afterAll(async () => {
-    await dataSource?.destroy();
+    await dataSource.destroy();
   });
 
   it('apply on an empty database, revert completely, and apply again to the same schema', async () => {

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { EnvironmentError } from '#libs/config';
 import { parseServiceEnvironment } from '#libs/platform';
-import { parseGatewayEnvironment } from '../../../gateway/src/gateway-environment.js';
+import { parseGatewayEnvironment } from '#gateway/gateway-environment';
 import { preflight } from './preflight.js';
 import { PROCESS_NODE_ARGS } from './node-args.js';
 import { repoRoot } from './repo-root.js';
@@ -69,7 +69,7 @@ function launch(name: string, script: string, env: Record<string, string>): void
   });
   children.set(name, child);
   const prefix = `[${name}]`.padEnd(16);
-  for (const stream of [child.stdout!, child.stderr!]) {
+  for (const stream of [child.stdout, child.stderr]) {
     let partial = '';
     stream.on('data', (chunk: Buffer) => {
       const lines = (partial + chunk.toString()).split('\n');

@@ -48,7 +48,7 @@ describe('npm start', () => {
     // the full one (a year of grades) is the seed spec's to prove.
     const [gateway, ...services] = await freePorts(1 + SERVICE_NAMES.length);
     const servicePorts = Object.fromEntries(SERVICE_NAMES.map((name, index) => [`${name.toUpperCase()}_PORT`, String(services[index])]));
-    const start = spawn(process.execPath, [join(repoRoot(), 'dist/libs/tools/src/start.js')], {
+    const start = spawn(process.execPath, [join(repoRoot(), 'dist/tools/src/start.js')], {
       env: { PATH: process.env.PATH ?? '', ...env, NODE_ENV: 'development', PORT: String(gateway), ...servicePorts, DEMO_HOUSEHOLDS: '2000', DEMO_GRADED_MONTHS: '2' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -57,7 +57,7 @@ describe('npm start', () => {
     start.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => start.on('exit', (code) => resolve(code)));
     try {
-      await waitFor('the gateway URL to be printed', async () => output.includes(`http://localhost:${gateway}/graphql`) && output.includes('is up'), 180_000);
+      await waitFor('the gateway URL to be printed', () => Promise.resolve(output.includes(`http://localhost:${gateway}/graphql`) && output.includes('is up')), 180_000);
       // Every process answers /health. Right after a fresh seed each service is busy relaying and consuming the seed's
       // events, so on a loaded machine one 2-second probe can come back late: wait for it, within a bound.
       for (const port of [gateway, ...services]) {
@@ -74,7 +74,7 @@ describe('npm start', () => {
   }, 240_000);
 
   it('says which server it cannot reach, where it looked and how to start one, and exits non-zero', async () => {
-    const result = await run('dist/libs/tools/src/start.js', [], {
+    const result = await run('dist/tools/src/start.js', [], {
       ...testEnvironment(),
       DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres',
       REDIS_URL: 'redis://127.0.0.1:2',
@@ -117,27 +117,27 @@ describe('npm run token', () => {
 
   it('prints a development token for a role and org unit that the gateway accepts', async () => {
     const org = '5f0f8c1e-2b7d-4d6a-9a3e-1c2b3d4e5f60';
-    const result = await run('dist/libs/tools/src/token-cli.js', ['--role', 'STREET_ADMIN', '--org', org], { JWT_SECRET });
+    const result = await run('dist/tools/src/token-cli.js', ['--role', 'STREET_ADMIN', '--org', org], { JWT_SECRET });
     expect(result.code).toBe(0);
     await expect(verifyAccessToken(result.stdout.trim(), JWT_SECRET)).resolves.toMatchObject({ roles: ['STREET_ADMIN'], orgUnitId: org });
   });
 
   it('refuses a scoped role without an org unit, and an unknown role', async () => {
-    expect((await run('dist/libs/tools/src/token-cli.js', ['--role', 'STREET_ADMIN'], { JWT_SECRET })).code).toBe(2);
-    expect((await run('dist/libs/tools/src/token-cli.js', ['--role', 'MAYOR'], { JWT_SECRET })).code).toBe(2);
+    expect((await run('dist/tools/src/token-cli.js', ['--role', 'STREET_ADMIN'], { JWT_SECRET })).code).toBe(2);
+    expect((await run('dist/tools/src/token-cli.js', ['--role', 'MAYOR'], { JWT_SECRET })).code).toBe(2);
   });
 
   it('on a fresh clone generates the local env file once, says so on stderr, and signs with it from then on', async () => {
     const WASTE_LOCAL_ENV_FILE = join(scratch, 'fresh-clone', '.env.local');
     mkdirSync(dirname(WASTE_LOCAL_ENV_FILE));
-    const first = await run('dist/libs/tools/src/token-cli.js', ['--role', 'DISTRICT_ADMIN'], { WASTE_LOCAL_ENV_FILE });
+    const first = await run('dist/tools/src/token-cli.js', ['--role', 'DISTRICT_ADMIN'], { WASTE_LOCAL_ENV_FILE });
     expect(first.code).toBe(0);
     expect(first.stderr).toMatch(/^Created .*\.env\.local with random development secrets/);
     const written = readFileSync(WASTE_LOCAL_ENV_FILE, 'utf8');
     const secret = (parseEnv(written) as Record<string, string>).JWT_SECRET;
     await expect(verifyAccessToken(first.stdout.trim(), secret)).resolves.toMatchObject({ roles: ['DISTRICT_ADMIN'] });
 
-    const second = await run('dist/libs/tools/src/token-cli.js', ['--role', 'DISTRICT_ADMIN'], { WASTE_LOCAL_ENV_FILE });
+    const second = await run('dist/tools/src/token-cli.js', ['--role', 'DISTRICT_ADMIN'], { WASTE_LOCAL_ENV_FILE });
     expect(second.code).toBe(0);
     expect(second.stderr).toBe('');
     expect(readFileSync(WASTE_LOCAL_ENV_FILE, 'utf8')).toBe(written);
@@ -145,7 +145,7 @@ describe('npm run token', () => {
   });
 
   it('refuses to run when NODE_ENV=production', async () => {
-    const result = await run('dist/libs/tools/src/token-cli.js', ['--role', 'DISTRICT_ADMIN'], { JWT_SECRET, NODE_ENV: 'production' });
+    const result = await run('dist/tools/src/token-cli.js', ['--role', 'DISTRICT_ADMIN'], { JWT_SECRET, NODE_ENV: 'production' });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('refuses to run with NODE_ENV=production');

@@ -2,13 +2,13 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { Role, type Caller } from '#libs/auth';
 import { addMonths, shanghaiMonth } from '#libs/calendar';
-import { runMigrations } from '#libs/database';
+import { queryOne, runMigrations } from '#libs/database';
 import { planDistrict } from '#libs/demo-data';
 import { ServiceName } from '#libs/messaging';
 import { parseServiceEnvironment } from '#libs/platform';
-import { seedCollectionRecords } from '../../../services/households/src/seed/collection-records.seed.js';
-import { seedCommitmentLetters, seedResidents } from '../../../services/households/src/seed/evidence.seed.js';
-import { householdsDemoData, seedCollectionPoints, seedHouseholdRows } from '../../../services/households/src/seed/households.seed.js';
+import { seedCollectionRecords } from '#services/households/src/seed/collection-records.seed';
+import { seedCommitmentLetters, seedResidents } from '#services/households/src/seed/evidence.seed';
+import { householdsDemoData, seedCollectionPoints, seedHouseholdRows } from '#services/households/src/seed/households.seed';
 import { deleteKeys, getAsGateway, postAsGateway, startMeasuredService } from './bench-support.js';
 import { openServiceDatabase } from './service-database.js';
 import { loadService } from './services.js';
@@ -55,7 +55,7 @@ const GRADE_MONTH = `
 const db = await openServiceDatabase(await loadService(ServiceName.Households), serviceEnv);
 try {
   await runMigrations(db);
-  const [{ existing }] = await db.query(`SELECT count(*)::int AS existing FROM household`);
+  const { existing } = await queryOne<{ existing: number }>(db, `SELECT count(*)::int AS existing FROM household`);
   if (values['reuse-data'] && existing === households) {
     console.log(`Reusing ${households} households and their data`);
   } else {
@@ -66,7 +66,7 @@ try {
     const records = await seedCollectionRecords(db);
     await seedResidents(db, plan);
     const letters = await seedCommitmentLetters(db);
-    const [{ id: ruleSetId }] = await db.query(`SELECT id FROM grading_rule_set WHERE version = 1 AND district_id IS NULL`);
+    const { id: ruleSetId } = await queryOne<{ id: string }>(db, `SELECT id FROM grading_rule_set WHERE version = 1 AND district_id IS NULL`);
     for (const month of yearMonths) await db.query(GRADE_MONTH, [`${month}-01`, ruleSetId]);
     await db.query('VACUUM ANALYZE');
     console.log(

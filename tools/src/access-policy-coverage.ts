@@ -1,5 +1,5 @@
 import { Kind, parse, type ConstDirectiveNode, type FieldDefinitionNode, type ObjectTypeDefinitionNode } from 'graphql';
-import type { ServicePolicies } from '#libs/auth';
+import { policyFor, type ServicePolicies } from '#libs/auth';
 
 /**
  * Field names that look like personal data but are not, each with the reason. Any other field whose name looks like
@@ -58,8 +58,8 @@ function isEntity(type: ObjectTypeDefinitionNode, graph: string): boolean {
     (node) =>
       node.name.value === 'join__type' &&
       node.arguments?.some((arg) => arg.name.value === 'graph' && (arg.value as { value: string }).value.toLowerCase() === graph) &&
-      node.arguments?.some((arg) => arg.name.value === 'key') &&
-      !node.arguments?.some((arg) => arg.name.value === 'resolvable' && arg.value.kind === Kind.BOOLEAN && !arg.value.value),
+      node.arguments.some((arg) => arg.name.value === 'key') &&
+      !node.arguments.some((arg) => arg.name.value === 'resolvable' && arg.value.kind === Kind.BOOLEAN && !arg.value.value),
   );
 }
 
@@ -83,17 +83,17 @@ export function supergraphPolicyProblems(supergraphSdl: string, policies: Record
     for (const field of type.fields ?? []) {
       const key = `${type.name.value}.${field.name.value}`;
       for (const service of ownersOf(field, type)) {
-        const servicePolicies = policies[service];
+        const servicePolicies = policyFor(policies, service);
         if (!servicePolicies) problems.push(`${key}: no policies for service ${service}`);
-        else if (root && !servicePolicies.operations[key]?.length) problems.push(`${key} (${service}) has no access policy`);
-        else if (!root && PERSONAL_LOOKING.test(field.name.value) && !servicePolicies.personalData[key] && !NOT_PERSONAL_DATA[key]) {
+        else if (root && !policyFor(servicePolicies.operations, key)?.length) problems.push(`${key} (${service}) has no access policy`);
+        else if (!root && PERSONAL_LOOKING.test(field.name.value) && !policyFor(servicePolicies.personalData, key) && !policyFor(NOT_PERSONAL_DATA, key)) {
           problems.push(`${key} (${service}) looks like personal data but has no personal-data policy`);
         }
       }
     }
     if (root) continue;
     for (const service of Object.keys(policies)) {
-      if (isEntity(type, service) && !policies[service].references[type.name.value]?.length) {
+      if (isEntity(type, service) && !policyFor(policies[service].references, type.name.value)?.length) {
         problems.push(`reference to ${type.name.value} (${service}) has no access policy`);
       }
     }

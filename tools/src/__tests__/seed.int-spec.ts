@@ -23,8 +23,8 @@ describe('the demo district', () => {
   }, 300_000);
 
   afterAll(async () => {
-    await organization?.destroy();
-    await households?.destroy();
+    await organization.destroy();
+    await households.destroy();
   });
 
   const count = async (dataSource: DataSource, sql: string) => (await dataSource.query(sql))[0].count as number;

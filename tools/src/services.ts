@@ -8,18 +8,18 @@ import type { DemoData, ServiceDefinition } from '#libs/platform';
  * process that builds a schema must load only that service (two services both name a type `OrgUnit`).
  */
 const LOADERS: Record<ServiceName, () => Promise<ServiceDefinition>> = {
-  [ServiceName.Organization]: async () => (await import('../../../services/organization/src/organization.service-definition.js')).organizationService,
-  [ServiceName.Households]: async () => (await import('../../../services/households/src/households.service-definition.js')).householdsService,
-  [ServiceName.Enforcement]: async () => (await import('../../../services/enforcement/src/enforcement.service-definition.js')).enforcementService,
-  [ServiceName.Notifications]: async () => (await import('../../../services/notifications/src/notifications.service-definition.js')).notificationsService,
+  [ServiceName.Organization]: async () => (await import('#services/organization/src/organization.service-definition')).organizationService,
+  [ServiceName.Households]: async () => (await import('#services/households/src/households.service-definition')).householdsService,
+  [ServiceName.Enforcement]: async () => (await import('#services/enforcement/src/enforcement.service-definition')).enforcementService,
+  [ServiceName.Notifications]: async () => (await import('#services/notifications/src/notifications.service-definition')).notificationsService,
 };
 
 /** Loads only a service's demo data, without its GraphQL types, for processes that run the service elsewhere. */
 const DEMO_DATA_LOADERS: Record<ServiceName, () => Promise<DemoData>> = {
-  [ServiceName.Organization]: async () => (await import('../../../services/organization/src/seed/organization.seed.js')).organizationDemoData,
-  [ServiceName.Households]: async () => (await import('../../../services/households/src/seed/households.seed.js')).householdsDemoData,
-  [ServiceName.Enforcement]: async () => (await import('../../../services/enforcement/src/seed/enforcement.seed.js')).enforcementDemoData,
-  [ServiceName.Notifications]: async () => (await import('../../../services/notifications/src/seed/notifications.seed.js')).notificationsDemoData,
+  [ServiceName.Organization]: async () => (await import('#services/organization/src/seed/organization.seed')).organizationDemoData,
+  [ServiceName.Households]: async () => (await import('#services/households/src/seed/households.seed')).householdsDemoData,
+  [ServiceName.Enforcement]: async () => (await import('#services/enforcement/src/seed/enforcement.seed')).enforcementDemoData,
+  [ServiceName.Notifications]: async () => (await import('#services/notifications/src/seed/notifications.seed')).notificationsDemoData,
 };
 
 export function loadDemoData(name: ServiceName): Promise<DemoData> {
@@ -30,9 +30,8 @@ export function loadDemoData(name: ServiceName): Promise<DemoData> {
 export const SERVICE_NAMES: readonly ServiceName[] = [ServiceName.Organization, ServiceName.Households, ServiceName.Enforcement, ServiceName.Notifications];
 
 export function loadService(name: string): Promise<ServiceDefinition> {
-  const loader = LOADERS[name as ServiceName];
-  if (!loader) throw new Error(`Unknown service ${name}; one of ${SERVICE_NAMES.join(', ')}`);
-  return loader();
+  if (!Object.hasOwn(LOADERS, name)) throw new Error(`Unknown service ${name}; one of ${SERVICE_NAMES.join(', ')}`);
+  return LOADERS[name as ServiceName]();
 }
 
 /** One after another: Jest's ESM loader fails on concurrent dynamic imports that share modules. */
@@ -44,10 +43,10 @@ export async function loadAllServices(): Promise<ServiceDefinition[]> {
 
 /** Loads one service's access policies alone (no GraphQL types), so one process can hold all four. */
 const POLICY_LOADERS: Record<ServiceName, () => Promise<ServicePolicies>> = {
-  [ServiceName.Organization]: async () => (await import('../../../services/organization/src/organization.policy.js')).organizationPolicies,
-  [ServiceName.Households]: async () => (await import('../../../services/households/src/households.policy.js')).householdsPolicies,
-  [ServiceName.Enforcement]: async () => (await import('../../../services/enforcement/src/enforcement.policy.js')).enforcementPolicies,
-  [ServiceName.Notifications]: async () => (await import('../../../services/notifications/src/notifications.policy.js')).notificationsPolicies,
+  [ServiceName.Organization]: async () => (await import('#services/organization/src/organization.policy')).organizationPolicies,
+  [ServiceName.Households]: async () => (await import('#services/households/src/households.policy')).householdsPolicies,
+  [ServiceName.Enforcement]: async () => (await import('#services/enforcement/src/enforcement.policy')).enforcementPolicies,
+  [ServiceName.Notifications]: async () => (await import('#services/notifications/src/notifications.policy')).notificationsPolicies,
 };
 
 export async function loadAllPolicies(): Promise<Record<ServiceName, ServicePolicies>> {

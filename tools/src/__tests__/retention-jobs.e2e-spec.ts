@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { JOB_SCHEDULES, JobName, QueueName, ServiceName } from '#libs/messaging';
-import { startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
+import { waitFor, waitForJob } from '#libs/testing';
+import { startPlatform, type TestPlatform } from '../test-platform.js';
 
 /** Each service's own jobs queue, where its daily retention job runs. */
 const JOBS_QUEUES: Record<ServiceName, QueueName> = {
@@ -25,7 +26,7 @@ describe('the daily retention job of every service', () => {
 
   afterAll(async () => {
     await Promise.all([...queues.values()].map((queue) => queue.close()));
-    await platform?.stop();
+    await platform.stop();
   });
 
   it.each(SERVICES)('%s schedules it every day at 03:30 in Shanghai', async (service) => {

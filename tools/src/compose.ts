@@ -14,7 +14,7 @@ const run = promisify(execFile);
  * local ports. Throws with every composition error listed when the subgraphs do not fit together.
  */
 export async function composeSupergraph(): Promise<string> {
-  const printSchema = join(repoRoot(), 'dist/libs/tools/src/print-schema-cli.js');
+  const printSchema = join(repoRoot(), 'dist/tools/src/print-schema-cli.js');
   const subgraphs = await Promise.all(
     Object.entries(DEFAULT_PORTS).map(async ([name, port]) => {
       const { stdout } = await run(process.execPath, [printSchema, name], { maxBuffer: 16 * 1024 * 1024 });

@@ -9,16 +9,17 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { signAccessToken, type Role } from '#libs/auth';
-import { serviceDatabaseName, withDatabase } from '#libs/database';
+import { queryOne, serviceDatabaseName, withDatabase } from '#libs/database';
 import { planDistrict, type DistrictPlan } from '#libs/demo-data';
 import { QueueName, ServiceName } from '#libs/messaging';
 import { parseServiceEnvironment, serviceRuntime, type DemoData } from '#libs/platform';
-import { PROCESS_NODE_ARGS, SERVICE_NAMES, freePort, loadDemoData, loadService, repoRoot } from '#libs/tools';
-import { createGateway, readSupergraph } from '../../../gateway/src/create-gateway.js';
-import { parseGatewayEnvironment } from '../../../gateway/src/gateway-environment.js';
-import { postGraphQL, type GraphQLResponse } from './graphql-client.js';
-import { testEnvironment } from './test-infrastructure.js';
-import { waitFor } from './wait-for.js';
+import { createGateway, readSupergraph } from '#gateway/create-gateway';
+import { parseGatewayEnvironment } from '#gateway/gateway-environment';
+import { postGraphQL, testEnvironment, waitFor, type GraphQLResponse } from '#libs/testing';
+import { freePort } from '../free-port.js';
+import { PROCESS_NODE_ARGS } from '../node-args.js';
+import { repoRoot } from '../repo-root.js';
+import { SERVICE_NAMES, loadDemoData, loadService } from '../services.js';
 
 export interface PlatformOptions {
   /**
@@ -79,7 +80,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     await new Promise((resolve) => (httpServer ? httpServer.close(resolve) : resolve(undefined)));
     await inProcessApp?.close();
     await Promise.all(children.map(stopChild));
-    await Promise.all([...databases.values()].map((ds) => (ds.isInitialized ? ds.destroy() : undefined)));
+    await Promise.all([...databases.values()].filter((ds) => ds.isInitialized).map((ds) => ds.destroy()));
     await deleteQueues(env.REDIS_URL, env.QUEUE_PREFIX);
   };
 
@@ -162,7 +163,7 @@ async function startChildService(name: ServiceName, env: Record<string, string>)
     // A bound, not a speed target: four services starting at once on a busy 2-core machine can take a while.
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${name} was not listening within 90 s:\n${stderr()}`)), 90_000);
-      child.on('message', (message: { listening?: unknown }) => {
+      child.on('message', (message: { listening?: unknown } | null) => {
         if (typeof message?.listening !== 'number') return;
         clearTimeout(timer);
         resolve(message.listening);
@@ -238,7 +239,7 @@ async function platformSettled(databases: Map<ServiceName, DataSource>, env: Rec
         .every((counts) => Object.values(counts).every((count) => count === 0));
     if (!(await idle())) return false;
     for (const database of databases.values()) {
-      const [{ pending }] = await database.query(`SELECT count(*)::int AS pending FROM outbox_event WHERE published_at IS NULL`);
+      const { pending } = await queryOne<{ pending: number }>(database, `SELECT count(*)::int AS pending FROM outbox_event WHERE published_at IS NULL`);
       if (pending > 0) return false;
     }
     return idle();

@@ -2,12 +2,12 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { Role } from '#libs/auth';
 import { previousMonth, shanghaiMonth } from '#libs/calendar';
-import { runMigrations } from '#libs/database';
+import { queryOne, runMigrations } from '#libs/database';
 import { planDistrict } from '#libs/demo-data';
 import { ServiceName } from '#libs/messaging';
 import { parseServiceEnvironment } from '#libs/platform';
-import { seedInspections, seedResidents } from '../../../services/households/src/seed/evidence.seed.js';
-import { householdsDemoData, seedHouseholdRows } from '../../../services/households/src/seed/households.seed.js';
+import { seedInspections, seedResidents } from '#services/households/src/seed/evidence.seed';
+import { householdsDemoData, seedHouseholdRows } from '#services/households/src/seed/households.seed';
 import { deleteKeys, postAsGateway, startMeasuredService, until } from './bench-support.js';
 import { openServiceDatabase } from './service-database.js';
 import { loadService } from './services.js';
@@ -79,7 +79,7 @@ const db = await openServiceDatabase(await loadService(ServiceName.Households), 
 try {
   await runMigrations(db);
   let started = Date.now();
-  const [{ existing }] = await db.query(`SELECT count(*)::int AS existing FROM household`);
+  const { existing } = await queryOne<{ existing: number }>(db, `SELECT count(*)::int AS existing FROM household`);
   let inspections: number;
   if (values['reuse-data'] && existing === households) {
     // --reuse-data: keep the seeded evidence of an earlier run and only forget its results.
@@ -108,7 +108,7 @@ try {
     if (!data) throw new Error(`runMonthlyEvaluation failed: ${JSON.stringify(errors)}`);
     const run = data.runMonthlyEvaluation;
     await until(async () => {
-      const [row] = await db.query(`SELECT status FROM evaluation_run WHERE id = $1`, [run.id]);
+      const row = await queryOne<{ status: string }>(db, `SELECT status FROM evaluation_run WHERE id = $1`, [run.id]);
       if (row.status === 'FAILED') throw new Error('The evaluation run failed');
       return row.status === 'COMPLETED';
     }, 30 * 60_000);
@@ -117,12 +117,13 @@ try {
     await db.query(`DROP TABLE IF EXISTS bench_grade`);
     await db.query(YARDSTICK_TABLE);
     await db.query('SET jit = off'); // as the services run, so both sides are measured alike
-    const [{ id: ruleSetId }] = await db.query(`SELECT id FROM grading_rule_set WHERE version = 1 AND district_id IS NULL`);
+    const { id: ruleSetId } = await queryOne<{ id: string }>(db, `SELECT id FROM grading_rule_set WHERE version = 1 AND district_id IS NULL`);
     started = Date.now();
     await db.query(HAND_WRITTEN_GRADES, [`${month}-01`, ruleSetId]);
     const handMs = Date.now() - started;
 
-    const agree = await db.query(
+    const agree = await queryOne<{ hand: string; same: string }>(
+      db,
       `SELECT (SELECT count(*) FROM bench_grade) AS hand,
               (SELECT count(*) FROM monthly_grade g JOIN bench_grade b ON b.household_id = g.household_id
                 WHERE g.month = $1 AND g.status = b.status AND g.grade IS NOT DISTINCT FROM b.grade AND g.score IS NOT DISTINCT FROM b.score
@@ -136,7 +137,7 @@ Monthly evaluation of ${households} households, ${inspections} inspections (${ru
   one hand-written SQL statement:                  ${seconds(handMs)}
   ratio:                                           ${(cycleMs / handMs).toFixed(2)}   (target ≤ 3)
   worker peak RSS:                                 ${worker.peakRssMb()} MB   (target ≤ 512 MB)
-  explained grades identical in both:              ${agree[0].same} of ${agree[0].hand}`);
+  explained grades identical in both:              ${agree.same} of ${agree.hand}`);
   } finally {
     await worker.stop();
   }

@@ -58,7 +58,7 @@ export function loadLocalEnvironment(options: LocalEnvironmentOptions = {}): Loc
   }
   let values = parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
   if (!created) {
-    added = DEVELOPMENT_SECRET_NAMES.filter((name) => !isSet(values[name])) as DevelopmentSecretName[];
+    added = DEVELOPMENT_SECRET_NAMES.filter((name) => !isSet(values[name]));
     if (added.length > 0) {
       const fresh = generateDevelopmentSecrets();
       const text = readFileSync(file, 'utf8');
