@@ -70,5 +70,5 @@ export class Campaign {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of Campaign items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class CampaignConnection extends Connection(Campaign, 'Campaign') {}

@@ -271,7 +271,7 @@ export class Case {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of Case items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class CaseConnection extends Connection(Case, 'Case') {}
 
 @ObjectType('PropertyAssessmentParts', { description: 'Each part of a property company’s score, 0–100 (see PropertyAssessmentWeights).' })
@@ -344,5 +344,5 @@ export class PropertyCompanyAssessment {
   cases: Case[];
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of PropertyCompanyAssessment items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class PropertyCompanyAssessmentConnection extends Connection(PropertyCompanyAssessment, 'PropertyCompanyAssessment') {}

@@ -62,7 +62,7 @@ export class PropertyAssessmentRuleSet {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of PropertyAssessmentRuleSet items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class PropertyAssessmentRuleSetConnection extends Connection(PropertyAssessmentRuleSet, 'PropertyAssessmentRuleSet') {}
 
 @InputType()

@@ -101,7 +101,7 @@ export class CreditExport {
   attemptLog: CreditExportAttempt[];
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of CreditExport items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class CreditExportConnection extends Connection(CreditExport, 'CreditExport') {}
 
 @ArgsType()

@@ -213,7 +213,7 @@ export class JointAction {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of JointAction items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class JointActionConnection extends Connection(JointAction, 'JointAction') {}
 
 @ObjectType({ description: 'What an action found: an inspection for a household, a violation candidate otherwise.' })

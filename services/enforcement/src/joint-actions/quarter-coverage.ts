@@ -113,7 +113,7 @@ export class StreetQuarterCoverage {
   escalatedAt: Date | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of StreetQuarterCoverage items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class StreetQuarterCoverageConnection extends Connection(StreetQuarterCoverage, 'StreetQuarterCoverage') {}
 
 @ArgsType()

@@ -49,7 +49,7 @@ export class ObserverTeam {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of ObserverTeam items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class ObserverTeamConnection extends Connection(ObserverTeam, 'ObserverTeam') {}
 
 @ObjectType('CitizenObserver', {
@@ -91,7 +91,7 @@ export class CitizenObserver {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of CitizenObserver items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class CitizenObserverConnection extends Connection(CitizenObserver, 'CitizenObserver') {}
 
 /** Counts of observer reports submitted in a month. */
@@ -125,7 +125,7 @@ export class ObserverMonth extends ObserverReportFigures {
   observer: CitizenObserver;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of ObserverMonth items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class ObserverMonthConnection extends Connection(ObserverMonth, 'ObserverMonth') {}
 
 @ObjectType('ObserverMonthlySummary', {

@@ -86,7 +86,7 @@ export class ReportCategory {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of ReportCategory items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class ReportCategoryConnection extends Connection(ReportCategory, 'ReportCategory') {}
 
 /** A row of citizen_report_history, as the service selects it. */
@@ -321,5 +321,5 @@ export class CitizenReport {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of CitizenReport items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class CitizenReportConnection extends Connection(CitizenReport, 'CitizenReport') {}

@@ -105,7 +105,7 @@ export class PhotoCheckIn {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of PhotoCheckIn items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class PhotoCheckInConnection extends Connection(PhotoCheckIn, 'PhotoCheckIn') {}
 
 @ObjectType('CheckInQuotaFlag', {
@@ -146,7 +146,7 @@ export class CheckInQuotaFlag {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of CheckInQuotaFlag items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class CheckInQuotaFlagConnection extends Connection(CheckInQuotaFlag, 'CheckInQuotaFlag') {}
 
 @ObjectType('MemberCheckInWeek', { description: "本周晒图打卡: a party member's photo check-ins of one week against the quota." })

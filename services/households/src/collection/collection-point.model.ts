@@ -116,5 +116,5 @@ export class CollectionPoint {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of CollectionPoint items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class CollectionPointConnection extends Connection(CollectionPoint, 'CollectionPoint') {}

@@ -98,7 +98,7 @@ export class CollectionRecord {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of CollectionRecord items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class CollectionRecordConnection extends Connection(CollectionRecord, 'CollectionRecord') {}
 
 @ArgsType()
@@ -173,7 +173,7 @@ export class CollectionImport {
   importedAt: Date;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of CollectionImport items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class CollectionImportConnection extends Connection(CollectionImport, 'CollectionImport') {}
 
 @ObjectType('CollectionImportResult')

@@ -112,7 +112,7 @@ export class DoorToDoorCollection {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of DoorToDoorCollection items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class DoorToDoorCollectionConnection extends Connection(DoorToDoorCollection, 'DoorToDoorCollection') {}
 
 @InputType()

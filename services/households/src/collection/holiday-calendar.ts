@@ -37,7 +37,7 @@ export class CalendarDay {
   holiday: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of CalendarDay items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class CalendarDayConnection extends Connection(CalendarDay, 'CalendarDay') {}
 
 @ArgsType()

@@ -128,7 +128,7 @@ export class MonthlyGrade {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of MonthlyGrade items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class MonthlyGradeConnection extends Connection(MonthlyGrade, 'MonthlyGrade') {}
 
 @ArgsType()
@@ -293,7 +293,7 @@ export class GradingRuleSet {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of GradingRuleSet items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class GradingRuleSetConnection extends Connection(GradingRuleSet, 'GradingRuleSet') {}
 
 @InputType()

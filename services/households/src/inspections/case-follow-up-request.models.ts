@@ -69,7 +69,7 @@ export class CaseFollowUpRequest {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of CaseFollowUpRequest items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class CaseFollowUpRequestConnection extends Connection(CaseFollowUpRequest, 'CaseFollowUpRequest') {}
 
 @ArgsType()

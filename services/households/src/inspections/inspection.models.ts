@@ -80,7 +80,7 @@ export class Inspection {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of Inspection items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class InspectionConnection extends Connection(Inspection, 'Inspection') {}
 
 @InputType()

@@ -123,7 +123,7 @@ export class GradeObjection {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of GradeObjection items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class GradeObjectionConnection extends Connection(GradeObjection, 'GradeObjection') {}
 
 @InputType()

@@ -102,7 +102,7 @@ export class HouseholdClaim {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of HouseholdClaim items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class HouseholdClaimConnection extends Connection(HouseholdClaim, 'HouseholdClaim') {}
 
 @ObjectType('FollowUpVisit', { description: '入户回访: a visit a claimant made to a claimed household.' })
@@ -149,7 +149,7 @@ export class FollowUpVisit {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of FollowUpVisit items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class FollowUpVisitConnection extends Connection(FollowUpVisit, 'FollowUpVisit') {}
 
 @ObjectType('HouseholdUpgrade', { description: '不合格→合格: a household graded UNQUALIFIED one month and QUALIFIED the next.' })
@@ -183,7 +183,7 @@ export class HouseholdUpgrade {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of HouseholdUpgrade items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class HouseholdUpgradeConnection extends Connection(HouseholdUpgrade, 'HouseholdUpgrade') {}
 
 @ObjectType('UpgradeCount', { description: 'Upgrades from 不合格 to 合格 in a territory over a period of months.' })

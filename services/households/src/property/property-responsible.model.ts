@@ -61,7 +61,7 @@ export class PropertyResponsiblePerson {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of PropertyResponsiblePerson items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class PropertyResponsiblePersonConnection extends Connection(PropertyResponsiblePerson, 'PropertyResponsiblePerson') {}
 
 @InputType()

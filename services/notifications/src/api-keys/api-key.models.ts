@@ -59,7 +59,7 @@ export class InstitutionApiKey {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of InstitutionApiKey items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class InstitutionApiKeyConnection extends Connection(InstitutionApiKey, 'InstitutionApiKey') {}
 
 @ObjectType({ description: 'A new key, answered to the institution itself. The secret is shown this once and never again: only its hash is kept.' })
@@ -143,7 +143,7 @@ export class InstitutionEnrolment {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of InstitutionEnrolment items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class InstitutionEnrolmentConnection extends Connection(InstitutionEnrolment, 'InstitutionEnrolment') {}
 
 @ObjectType({ description: 'A new enrolment. The code is shown this once, to hand to the institution; it never names or reveals a key.' })
@@ -225,7 +225,7 @@ export class ApiKeyAuditEvent {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of ApiKeyAuditEvent items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class ApiKeyAuditEventConnection extends Connection(ApiKeyAuditEvent, 'ApiKeyAuditEvent') {}
 
 @ArgsType()

@@ -104,7 +104,7 @@ export class PublicDisclosure {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of PublicDisclosure items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class PublicDisclosureConnection extends Connection(PublicDisclosure, 'PublicDisclosure') {}
 
 export interface DisclosureEntryRow {
@@ -160,7 +160,7 @@ export class PublicDisclosureEntry {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of PublicDisclosureEntry items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class PublicDisclosureEntryConnection extends Connection(PublicDisclosureEntry, 'PublicDisclosureEntry') {}
 
 @ObjectType({ description: 'Entries of a disclosure within your territory.' })
@@ -196,7 +196,7 @@ export class PublicDisclosureEvent {
   entryId: string | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of PublicDisclosureEvent items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class PublicDisclosureEventConnection extends Connection(PublicDisclosureEvent, 'PublicDisclosureEvent') {}
 
 @ObjectType({ description: 'How an approved or published disclosure differs from grades corrected after its approval (not applied).' })

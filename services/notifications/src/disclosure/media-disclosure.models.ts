@@ -101,7 +101,7 @@ export class MediaDisclosure {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of MediaDisclosure items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class MediaDisclosureConnection extends Connection(MediaDisclosure, 'MediaDisclosure') {}
 
 @ArgsType()
@@ -159,5 +159,5 @@ export class DisclosureOutlet {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of DisclosureOutlet items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class DisclosureOutletConnection extends Connection(DisclosureOutlet, 'DisclosureOutlet') {}

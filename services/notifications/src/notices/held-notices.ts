@@ -68,7 +68,7 @@ export class HeldNoticeReasonCount {
   count: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of HeldNotice items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class HeldNoticeConnection extends Connection(HeldNotice, 'HeldNotice') {
   @Field(() => [HeldNoticeReasonCount], { description: 'The month\'s held notices in the territory per reason (every reason, zeros included), whatever `reason` filters.' })
   byReason: HeldNoticeReasonCount[];

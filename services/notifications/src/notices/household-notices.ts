@@ -79,7 +79,7 @@ export class HouseholdNotice {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of HouseholdNotice items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class HouseholdNoticeConnection extends Connection(HouseholdNotice, 'HouseholdNotice') {}
 
 @ArgsType()

@@ -73,7 +73,7 @@ export class NoticeRuleSet {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of NoticeRuleSet items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class NoticeRuleSetConnection extends Connection(NoticeRuleSet, 'NoticeRuleSet') {}
 
 @InputType()

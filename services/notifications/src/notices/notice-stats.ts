@@ -57,7 +57,7 @@ export class InstitutionNoticeCount {
   withdrawn: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of InstitutionNoticeCount items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class InstitutionNoticeCountConnection extends Connection(InstitutionNoticeCount, 'InstitutionNoticeCount') {}
 
 @ObjectType({ description: 'Notices of one month in a territory: by kind, by state, and per institution.' })

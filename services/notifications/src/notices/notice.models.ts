@@ -119,7 +119,7 @@ export class Notice {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of Notice items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class NoticeConnection extends Connection(Notice, 'Notice') {}
 
 @ArgsType()

@@ -90,7 +90,7 @@ export class WebhookEndpoint {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of WebhookEndpoint items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class WebhookEndpointConnection extends Connection(WebhookEndpoint, 'WebhookEndpoint') {}
 
 @ObjectType({ description: 'A new endpoint and its signing secret. The secret is shown this once: store it now.' })
@@ -212,7 +212,7 @@ export class WebhookDelivery {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of WebhookDelivery items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class WebhookDeliveryConnection extends Connection(WebhookDelivery, 'WebhookDelivery') {}
 
 @ArgsType()
@@ -260,7 +260,7 @@ export class InstitutionWebhookHealth {
   lastAttemptAt: Date | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of InstitutionWebhookHealth items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class InstitutionWebhookHealthConnection extends Connection(InstitutionWebhookHealth, 'InstitutionWebhookHealth') {}
 
 @ArgsType()

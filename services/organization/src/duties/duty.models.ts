@@ -228,7 +228,7 @@ export class DutyPeriod {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of DutyPeriod items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class DutyPeriodConnection extends Connection(DutyPeriod, 'DutyPeriod') {}
 
 @ObjectType('DutyEscalation', { description: '未履职上报: a missed period, reported once to the next level up.' })
@@ -271,7 +271,7 @@ export class DutyEscalation {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of DutyEscalation items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class DutyEscalationConnection extends Connection(DutyEscalation, 'DutyEscalation') {}
 
 @ObjectType('DutyComplianceRate', { description: '履职率: closed periods due, met and missed, and met/due.' })
@@ -325,7 +325,7 @@ export class DutyMemberCompliance {
   rate: DutyComplianceRate;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of DutyMemberCompliance items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class DutyMemberComplianceConnection extends Connection(DutyMemberCompliance, 'DutyMemberCompliance') {}
 
 @ObjectType('DutyCompliance', {

@@ -34,7 +34,7 @@ export class Leader {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of Leader items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class LeaderConnection extends Connection(Leader, 'Leader') {}
 
 @ObjectType('LeaderLiaison', { description: "A leader's assignment to liaise with a street (领导干部联系镇街), dated." })
@@ -59,7 +59,7 @@ export class LeaderLiaison {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of LeaderLiaison items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class LeaderLiaisonConnection extends Connection(LeaderLiaison, 'LeaderLiaison') {}
 
 @ArgsType()

@@ -81,7 +81,7 @@ export class PartyOrg {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of PartyOrg items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class PartyOrgConnection extends Connection(PartyOrg, 'PartyOrg') {}
 
 @ObjectType('PartyMember', { description: 'A party member (党员). Name and phone are masked unless you may read personal data.' })
@@ -132,7 +132,7 @@ export class PartyMember {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of PartyMember items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class PartyMemberConnection extends Connection(PartyMember, 'PartyMember') {}
 
 @ObjectType('BranchRegistration', { description: "A member's registration with a branch (报到), confirmed by that branch." })
@@ -211,5 +211,5 @@ export class SecretaryPost {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of SecretaryPost items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class SecretaryPostConnection extends Connection(SecretaryPost, 'SecretaryPost') {}

@@ -45,5 +45,5 @@ export class OrgUnit {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of OrgUnit items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class OrgUnitConnection extends Connection(OrgUnit, 'OrgUnit') {}

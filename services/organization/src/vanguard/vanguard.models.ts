@@ -148,7 +148,7 @@ export class VanguardIndex {
   }
 }
 
-@ObjectType('VanguardIndexConnection')
+@ObjectType('VanguardIndexConnection', { description: 'A page of VanguardIndex items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class VanguardIndexConnection extends Connection(VanguardIndex, 'VanguardIndex') {}
 
 export interface VanguardIndexYearRow {
@@ -186,7 +186,7 @@ export class VanguardIndexYear {
   }
 }
 
-@ObjectType('VanguardIndexYearConnection')
+@ObjectType('VanguardIndexYearConnection', { description: 'A page of VanguardIndexYear items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class VanguardIndexYearConnection extends Connection(VanguardIndexYear, 'VanguardIndexYear') {}
 
 export interface UnitAssessmentRow {
@@ -247,7 +247,7 @@ export class UnitAnnualAssessment {
   }
 }
 
-@ObjectType('UnitAnnualAssessmentConnection')
+@ObjectType('UnitAnnualAssessmentConnection', { description: 'A page of UnitAnnualAssessment items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class UnitAnnualAssessmentConnection extends Connection(UnitAnnualAssessment, 'UnitAnnualAssessment') {}
 
 @ObjectType('VanguardFormulaPart', { description: 'A part of a formula version and its maximum points.' })

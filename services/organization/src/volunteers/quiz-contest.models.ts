@@ -180,7 +180,7 @@ export class VolunteerQuiz {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of VolunteerQuiz items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class VolunteerQuizConnection extends Connection(VolunteerQuiz, 'VolunteerQuiz') {}
 
 @ObjectType('VolunteerQuizAnswer', { description: "A participant's answers to a quiz, scored by the server." })
@@ -222,7 +222,7 @@ export class VolunteerQuizAnswer {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of VolunteerQuizAnswer items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class VolunteerQuizAnswerConnection extends Connection(VolunteerQuizAnswer, 'VolunteerQuizAnswer') {}
 
 @ObjectType('VolunteerContestTier', { description: 'An award tier (e.g. 一等奖) and how many of its awards are given.' })
@@ -293,7 +293,7 @@ export class VolunteerContest {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of VolunteerContest items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class VolunteerContestConnection extends Connection(VolunteerContest, 'VolunteerContest') {}
 
 @ObjectType('VolunteerContestEntry', {
@@ -342,5 +342,5 @@ export class VolunteerContestEntry {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of VolunteerContestEntry items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class VolunteerContestEntryConnection extends Connection(VolunteerContestEntry, 'VolunteerContestEntry') {}

@@ -63,7 +63,7 @@ export class VolunteerTeam {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of VolunteerTeam items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class VolunteerTeamConnection extends Connection(VolunteerTeam, 'VolunteerTeam') {}
 
 @ObjectType('Volunteer', { description: '志愿者: a registered volunteer. Name and phone are masked unless your role reads personal data (or it is you).' })
@@ -252,7 +252,7 @@ export class VolunteerActivity extends ActivityBase {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of VolunteerActivity items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class VolunteerActivityConnection extends Connection(VolunteerActivity, 'VolunteerActivity') {}
 
 @ObjectType('PublishedVolunteerActivity', {
@@ -264,7 +264,7 @@ export class PublishedVolunteerActivity extends ActivityBase {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of PublishedVolunteerActivity items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class PublishedVolunteerActivityConnection extends Connection(PublishedVolunteerActivity, 'PublishedVolunteerActivity') {}
 
 @ObjectType('VolunteerSignUp', { description: "志愿活动报名: a volunteer's place on an activity, their check-in and approved hours." })
@@ -332,7 +332,7 @@ export class VolunteerSignUp {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of VolunteerSignUp items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class VolunteerSignUpConnection extends Connection(VolunteerSignUp, 'VolunteerSignUp') {}
 
 @ObjectType('VolunteerHoursApproval', { description: '志愿时长审核: the outcome of approving an activity\'s hours in bulk.' })
@@ -374,5 +374,5 @@ export class VolunteerHours {
   volunteers: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of VolunteerHours items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class VolunteerHoursConnection extends Connection(VolunteerHours, 'VolunteerHours') {}
