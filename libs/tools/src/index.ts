@@ -6,3 +6,4 @@ export * from './repo-root.js';
 export * from './services.js';
 export * from './access-policy-coverage.js';
 export * from './local-env.js';
+export * from './api-schema.js';
