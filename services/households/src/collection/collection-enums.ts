@@ -51,7 +51,7 @@ export const DOOR_TO_DOOR_STATUS_LABEL_ZH: Record<DoorToDoorCollectionStatus, st
 const described = (labels: Record<string, string>) =>
   Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
 
-registerEnumType(CollectionPointKind, { name: 'CollectionPointKind', valuesMap: described(COLLECTION_POINT_KIND_LABEL_ZH) });
+registerEnumType(CollectionPointKind, { name: 'CollectionPointKind', description: 'What kind of drop-off point: a regular point open at set times (定时定点), or a 24-hour late drop-off point (误时投放).', valuesMap: described(COLLECTION_POINT_KIND_LABEL_ZH) });
 registerEnumType(WasteStream, { name: 'WasteStream', description: '垃圾分类类别', valuesMap: described(WASTE_STREAM_LABEL_ZH) });
 registerEnumType(DoorToDoorCollectionStatus, {
   name: 'DoorToDoorCollectionStatus',
