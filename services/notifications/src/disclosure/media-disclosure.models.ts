@@ -65,7 +65,7 @@ export class MediaDisclosure {
   @Field({ description: 'When the district published it.' })
   publishedAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the disclosure was withdrawn; an outlet should take it down.' })
   withdrawnAt: Date | null;
 
   @Field({ description: 'The subject; once withdrawn, a withdrawal subject.' })
