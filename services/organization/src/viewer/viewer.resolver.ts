@@ -8,16 +8,16 @@ import { OrgUnit } from '../territory/org-unit.model.js';
 import { OrgUnitService } from '../territory/org-unit.service.js';
 
 registerEnumType(Role, {
-  name: 'Role',
+  name: 'Role', description: 'A role a caller can hold; it decides what they may read and do. Each value carries its Chinese name.',
   valuesMap: Object.fromEntries(Object.entries(ROLE_LABEL_ZH).map(([role, zh]) => [role, { description: zh }])),
 });
 
 @ObjectType({ description: 'The signed-in staff member, as the gateway authenticated them.' })
 export class Viewer {
-  @Field()
+  @Field({ description: "Your account id (the token's sub)." })
   userId: string;
 
-  @Field(() => [Role])
+  @Field(() => [Role], { description: 'Your roles.' })
   roles: Role[];
 
   @Field(() => [String], { description: 'The roles in Chinese, in the same order.' })
@@ -36,7 +36,7 @@ export class ViewerResolver {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  @Query(() => Viewer)
+  @Query(() => Viewer, { description: 'Who you are: your account id and roles.' })
   viewer(@CurrentCaller() caller: Caller): Viewer {
     return Object.assign(new Viewer(), {
       userId: caller.userId,
