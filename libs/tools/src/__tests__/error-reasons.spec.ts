@@ -56,6 +56,12 @@ describe.each(SERVICES)('$enumName', ({ service, enumName, values }) => {
     expect(scan.unresolved.filter((site) => !computed[site.file])).toEqual([]);
   });
 
+  it('is listed with every value in docs/interfaces/graphql.md', () => {
+    const docs = readFileSync(join(repoRoot(), 'docs/interfaces/graphql.md'), 'utf8');
+    const line = docs.split('\n- ').find((item) => item.startsWith(`**\`${enumName}\`**`)) ?? '';
+    expect(Object.values(values).filter((value) => !line.includes(`\`${value}\``))).toEqual([]);
+  });
+
   it('is published in the API schema with every value', () => {
     const type = apiSchema().getType(enumName);
     expect(isEnumType(type) && sorted(type.getValues().map((value) => value.name))).toEqual(sorted(Object.values(values)));
@@ -67,6 +73,12 @@ describe('CommonErrorReason', () => {
     const scan = thrownReasons(join(repoRoot(), 'libs'));
     expect(scan.unresolved).toEqual([]);
     expect(sorted(Object.values(CommonErrorReason))).toEqual(sorted(scan.reasons.keys()));
+  });
+
+  it('is listed with every value in docs/interfaces/graphql.md', () => {
+    const docs = readFileSync(join(repoRoot(), 'docs/interfaces/graphql.md'), 'utf8');
+    const line = docs.split('\n- ').find((item) => item.startsWith('**`CommonErrorReason`**')) ?? '';
+    expect(Object.values(CommonErrorReason).filter((value) => !line.includes(`\`${value}\``))).toEqual([]);
   });
 
   it('is published in the API schema with ErrorCode beside it', () => {
