@@ -93,7 +93,7 @@ export class PlatformModule {
           graphiql: false,
           includeStacktraceInErrorResponses: !production,
           plugins: [ApolloServerPluginInlineTraceDisabled()],
-          buildSchemaOptions: { numberScalarMode: 'integer', orphanedTypes: publishedErrorEnums() as never[] },
+          buildSchemaOptions: { numberScalarMode: 'integer', orphanedTypes: publishedErrorEnums() },
           transformSchema: (schema) => enforceAccessPolicies(schema, runtime.policies, runtime.service),
           context: async ({ req }: { req: RawBodyRequest<Request> }): Promise<RequestContext> => ({
             req,

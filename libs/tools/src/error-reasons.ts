@@ -43,8 +43,9 @@ interface Thrown {
 function domainErrorAt(node: ts.Node): Thrown | null {
   if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'DomainError') {
     if (insideClass(node, 'DomainError')) return null;
-    const [code, message, reason] = node.arguments ?? [];
-    const codeName = code && ts.isPropertyAccessExpression(code) ? code.name.text : code?.getText() ?? '?';
+    const args: readonly (ts.Expression | undefined)[] = node.arguments ?? [];
+    const [code, message, reason] = args;
+    const codeName = code === undefined ? '?' : ts.isPropertyAccessExpression(code) ? code.name.text : code.getText();
     return { code: codeName, message, reason };
   }
   if (
@@ -54,14 +55,18 @@ function domainErrorAt(node: ts.Node): Thrown | null {
     node.expression.expression.text === 'DomainError' &&
     node.expression.name.text in FACTORIES
   ) {
-    const [message, reason] = node.arguments;
+    const args: readonly (ts.Expression | undefined)[] = node.arguments;
+    const [message, reason] = args;
     return { code: FACTORIES[node.expression.name.text], message, reason };
   }
   return null;
 }
 
+/** A node's parent, typed as what it is at the top of the tree: absent. */
+const parentOf = (node: ts.Node): ts.Node | undefined => node.parent;
+
 function insideClass(node: ts.Node, name: string): boolean {
-  for (let current = node.parent; current; current = current.parent) {
+  for (let current = parentOf(node); current; current = parentOf(current)) {
     if (ts.isClassDeclaration(current) && current.name?.text === name) return true;
   }
   return false;
@@ -80,7 +85,7 @@ function messageText(expression: ts.Expression | undefined): string {
 
 /** The function a node sits in, with its name when it has one (a declaration, or an arrow or function assigned to a const). */
 function enclosingFunction(node: ts.Node): { fn: ts.SignatureDeclaration; name: string | null } | null {
-  for (let current = node.parent; current; current = current.parent) {
+  for (let current = parentOf(node); current; current = parentOf(current)) {
     if (ts.isFunctionDeclaration(current) || ts.isMethodDeclaration(current)) {
       return { fn: current, name: current.name && (ts.isIdentifier(current.name) || ts.isPrivateIdentifier(current.name)) ? current.name.text : null };
     }
@@ -94,7 +99,7 @@ function enclosingFunction(node: ts.Node): { fn: ts.SignatureDeclaration; name: 
 
 /** The initializer of the `const` an identifier names, when it is declared in a block enclosing the identifier. */
 function localConstant(identifier: ts.Identifier): ts.Expression | null {
-  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
+  for (let scope = parentOf(identifier); scope; scope = parentOf(scope)) {
     if (!ts.isBlock(scope) && !ts.isSourceFile(scope)) continue;
     for (const statement of scope.statements) {
       if (!ts.isVariableStatement(statement) || !(statement.declarationList.flags & ts.NodeFlags.Const)) continue;
@@ -142,7 +147,7 @@ function literalsOf(expression: ts.Expression, sources: readonly ts.SourceFile[]
     if (calls.length === 0) return null;
     const found: string[] = [];
     for (const call of calls) {
-      const argument = call.arguments[index];
+      const argument = call.arguments.at(index);
       const literals = argument ? literalsOf(argument, sources, depth + 1) : null;
       if (!literals) return null;
       found.push(...literals);
