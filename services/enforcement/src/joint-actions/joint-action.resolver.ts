@@ -143,7 +143,7 @@ export class JointActionResolver {
   @Mutation(() => EnforcementTeam, { description: 'District administrators: a new team of a bureau.' })
   createEnforcementTeam(
     @Args('bureauId', { type: () => ID, description: 'The bureau the team belongs to (a DEPARTMENT institution).' }, ParseUuidPipe) bureauId: string,
-    @Args('name', { description: "The team's name, 1–50 characters, unique within the bureau." }) name: string,
+    @Args('name', { description: "The team's name, 1–100 characters, unique within the bureau." }) name: string,
   ): Promise<EnforcementTeam> {
     return this.actions.createTeam(bureauId, name);
   }

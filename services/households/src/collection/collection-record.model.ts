@@ -142,10 +142,10 @@ export class RecordCollectionInput {
   @Field(() => CollectionDestination, { description: 'Where the waste went.' })
   destination: CollectionDestination;
 
-  @Field(() => String, { nullable: true, description: 'Vehicle (plate) that collected, up to 20 characters.' })
+  @Field(() => String, { nullable: true, description: 'Vehicle (plate) that collected, up to 40 characters.' })
   vehicle?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Operator or crew, up to 50 characters.' })
+  @Field(() => String, { nullable: true, description: 'Operator or crew, up to 60 characters.' })
   operator?: string | null;
 }
 
@@ -193,7 +193,7 @@ export class CollectionImportError {
   @Field(() => String, { nullable: true, description: 'The column concerned, by its header name.' })
   column: string | null;
 
-  @Field({ description: 'Stable code of the problem in that line (e.g. INVALID_DATE, UNKNOWN_COLLECTION_POINT).' })
+  @Field({ description: 'Stable code of the problem in that line (e.g. INVALID_DATE, UNKNOWN_COLLECTION_POINT, OVER_CEILING; HEADER or ENCODING for the whole file).' })
   code: string;
 
   @Field({ description: 'What is wrong, in English, for the person fixing the file.' })

@@ -4,15 +4,8 @@ import { METRIC_BY_KEY, MetricKey, MetricUnit, type MetricFigure, type UnitMetri
 import type { MetricsOfMonth } from './district-metrics.service.js';
 
 registerEnumType(MetricKey, { name: 'MetricKey', description: 'The district\'s headline figures.',
-  valuesMap: {
-    COLLECTION_COVERAGE: { description: '收运覆盖率: share of compounds with collection records in the month.' },
-    RECYCLING_RATE: { description: '回收利用率: recyclable kilograms over all kilograms collected.' },
-    RESOURCE_UTILISATION_RATE: { description: '资源化利用率: kilograms sent to recycling or resource use over all kilograms.' },
-    HARMLESS_TREATMENT_RATE: { description: '无害化处理率: kilograms treated harmlessly over all kilograms.' },
-    SORTING_PASS_RATE: { description: '分类质量合格率: households graded QUALIFIED or BASICALLY_QUALIFIED over households graded.' },
-    COMMITMENT_LETTER_COVERAGE: { description: '承诺书签订率: households with a signed commitment letter over all households.' },
-    UPGRADE_RATE: { description: '不合格户转化率: households upgraded from UNQUALIFIED to QUALIFIED over those UNQUALIFIED the month before.' },
-  } });
+  // Each value says what it measures in the words of its definition, the same text as the figure's `formula`.
+  valuesMap: Object.fromEntries([...METRIC_BY_KEY].map(([key, definition]) => [key, { description: `${definition.labelZh}: ${definition.formula}.` }])) });
 registerEnumType(MetricUnit, { name: 'MetricUnit', description: 'What a figure\'s numerator and denominator count.',
   valuesMap: {
     KILOGRAMS: { description: 'Numerator and denominator are weights in kilograms.' },

@@ -170,7 +170,7 @@ export class ObjectionWindow {
   @Field(() => ID, { description: 'The district.' })
   districtId: string;
 
-  @Field(() => Int, { description: "Days residents have to object after the district's month is published (0–30; 0: no objections)." })
+  @Field(() => Int, { description: "Days residents have to object after the district's month is published (0–30)." })
   days: number;
 
   @Field({ description: 'True when the district set none and the default (7 days) applies.' })

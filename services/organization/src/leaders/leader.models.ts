@@ -70,13 +70,13 @@ export class LeadersArgs extends PageArgs {
 
 @InputType({ description: "A leader of the district's leadership bodies." })
 export class CreateLeaderInput {
-  @Field({ description: "The leader's name, 1–40 characters." })
+  @Field({ description: "The leader's name, 1–50 characters." })
   name: string;
 
   @Field(() => LeaderBody, { description: 'The leadership body.' })
   body: LeaderBody;
 
-  @Field({ description: "The leader's title (e.g. 副区长), 1–40 characters." })
+  @Field({ description: "The leader's title (e.g. 副区长), 1–100 characters." })
   title: string;
 
   @Field(() => ID, { nullable: true, description: 'The leader as a party member, if they are one.' })

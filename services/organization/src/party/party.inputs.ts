@@ -20,7 +20,7 @@ export class CreatePartyOrgInput {
   @Field(() => PartyOrgKind, { description: "Its kind; must fit under the parent's kind." })
   kind: PartyOrgKind;
 
-  @Field({ description: 'Its name, 1–64 characters.' })
+  @Field({ description: 'Its name, 1–100 characters.' })
   name: string;
 
   @Field(() => ID, { nullable: true, description: 'The organisation above; none for the district committee.' })
@@ -47,7 +47,7 @@ export class PartyMembersArgs extends PageArgs {
 
 @InputType({ description: 'A party member to register.' })
 export class CreatePartyMemberInput {
-  @Field({ description: "The member's name, 1–40 characters." })
+  @Field({ description: "The member's name, 1–50 characters." })
   name: string;
 
   @Field(() => String, { nullable: true, description: 'A mainland mobile number, 11 digits.' })
