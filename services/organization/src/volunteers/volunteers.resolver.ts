@@ -156,7 +156,7 @@ export class VolunteerActivityResolver {
   }
 
   @Mutation(() => VolunteerActivity, { description: 'PUBLISHED → COMPLETED. Hours may still be approved afterwards.' })
-  completeVolunteerActivity(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The activity's id; it must have ended." }, ParseUuidPipe) id: string): Promise<VolunteerActivity> {
+  completeVolunteerActivity(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The activity's id; it must be PUBLISHED." }, ParseUuidPipe) id: string): Promise<VolunteerActivity> {
     return this.activities.transition(caller, id, VolunteerActivityStatus.COMPLETED);
   }
 
@@ -168,7 +168,7 @@ export class VolunteerActivityResolver {
   })
   approveVolunteerHours(
     @CurrentCaller() caller: Caller,
-    @Args('activityId', { type: () => ID, description: "The activity's id; it must be completed." }, ParseUuidPipe) activityId: string,
+    @Args('activityId', { type: () => ID, description: "The activity's id; PUBLISHED or COMPLETED." }, ParseUuidPipe) activityId: string,
     @Args('entries', { type: () => [VolunteerHoursEntry], nullable: true, description: "Hours per sign-up; omitted: each checked-in sign-up gets the activity's duration." }) entries?: VolunteerHoursEntry[] | null,
   ): Promise<VolunteerHoursApproval> {
     for (const entry of entries ?? []) entry.signUpId = requireUuid(entry.signUpId, 'signUpId');
