@@ -9,6 +9,8 @@ import * as typescriptOperations from '@graphql-codegen/typescript-operations';
 import { buildSchema, Kind, parse, validate, type OperationDefinitionNode } from 'graphql';
 import ts from 'typescript';
 import { codegenConfig } from '../../../../codegen.js';
+import { operationCost } from '../../../../gateway/src/query-cost.js';
+import { DEFAULT_QUERY_LIMITS, queryLimits } from '../../../../gateway/src/query-limits.js';
 import { repoRoot } from '../repo-root.js';
 
 const root = repoRoot();
@@ -44,6 +46,15 @@ describe('the example operations', () => {
   it.each(operationFiles)('%s is valid against the API schema', (file) => {
     const errors = validate(schema, parse(readFileSync(join(operationsDir, file), 'utf8')));
     expect(errors.map((error) => error.message)).toEqual([]);
+  });
+
+  it.each(operationFiles)('%s stays within the gateway\'s query limits (depth, aliases, tokens, cost)', (file) => {
+    const limits = queryLimits({ production: true });
+    const document = parse(readFileSync(join(operationsDir, file), 'utf8'), limits.parseOptions);
+    expect(validate(schema, document, limits.validationRules).map((error) => error.message)).toEqual([]);
+    for (const operation of document.definitions.filter((node): node is OperationDefinitionNode => node.kind === Kind.OPERATION_DEFINITION)) {
+      expect(operationCost(schema, document, operation.name?.value)).toBeLessThanOrEqual(DEFAULT_QUERY_LIMITS.maxCost);
+    }
   });
 });
 
