@@ -47,7 +47,7 @@ export enum WasteStream {
 
 registerEnumType(WasteStream, {
   name: 'WasteStream',
-  description: '垃圾分类类别',
+  description: 'The four waste streams residents sort into (垃圾分类类别).',
   valuesMap: {
     KITCHEN: { description: '厨余垃圾' },
     RECYCLABLE: { description: '可回收物' },

@@ -12,13 +12,13 @@ export class CreateVanguardFormulaInput {
   @Field(() => Float, { description: 'Points the household-grade part gives at most.' })
   householdGradeMaximum: number;
 
-  @Field(() => Float, { description: '合格' })
+  @Field(() => Float, { description: 'Household grade points for a QUALIFIED month (合格).' })
   qualifiedPoints: number;
 
-  @Field(() => Float, { description: '基本合格' })
+  @Field(() => Float, { description: 'Household grade points for a BASICALLY_QUALIFIED month (基本合格).' })
   basicallyQualifiedPoints: number;
 
-  @Field(() => Float, { description: '不合格' })
+  @Field(() => Float, { description: 'Household grade points for an UNQUALIFIED month (不合格).' })
   unqualifiedPoints: number;
 
   @Field(() => Float, { description: 'Points the photo check-ins part gives at most.' })
