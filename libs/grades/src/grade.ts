@@ -14,8 +14,14 @@ export enum Grade {
 /** The words are part of the event contract, so they live with it. */
 export const GRADE_LABEL_ZH: Record<Grade, string> = GRADE_LABELS;
 
+const GRADE_EN: Record<Grade, string> = {
+  [Grade.QUALIFIED]: "the household sorted well: the month's score reached the rules' QUALIFIED threshold.",
+  [Grade.BASICALLY_QUALIFIED]: 'passable: above the lower threshold, or capped by an issue the rules cap at.',
+  [Grade.UNQUALIFIED]: 'below the lower threshold, or too many FAIL inspections in the month.',
+};
+
 registerEnumType(Grade, {
   name: 'Grade',
   description: 'The monthly grade (一月一评).',
-  valuesMap: Object.fromEntries(Object.entries(GRADE_LABEL_ZH).map(([grade, zh]) => [grade, { description: zh }])),
+  valuesMap: Object.fromEntries(Object.entries(GRADE_LABEL_ZH).map(([grade, zh]) => [grade, { description: `${zh}: ${GRADE_EN[grade as Grade]}` }])),
 });

@@ -3,19 +3,19 @@ import { Directive, Field, Int, ObjectType } from '@nestjs/graphql';
 import { encodeCursor, type PageRequest } from './page.js';
 
 /** Every subgraph serves connections, so PageInfo is a value type they all resolve. */
-@ObjectType()
+@ObjectType({ description: 'Where a page sits in a list: whether more items follow or precede it, and the cursors of its first and last items.' })
 @Directive('@shareable')
 export class PageInfo {
-  @Field()
+  @Field({ description: 'True when more items follow this page: pass endCursor as `after` to fetch them.' })
   hasNextPage: boolean;
 
-  @Field()
+  @Field({ description: 'True when this page was fetched with an `after` cursor, i.e. items precede it.' })
   hasPreviousPage: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Cursor of the first item of the page; null when the page is empty.' })
   startCursor: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Cursor of the last item of the page, to pass as `after` for the next page; null when the page is empty.' })
   endCursor: string | null;
 }
 
@@ -33,21 +33,21 @@ export interface ConnectionShape<T> {
 
 /** Relay connection type for `node`, named `<name>Connection` with `<name>Edge` edges. */
 export function Connection<T>(node: Type<T>, name: string) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { description: `One ${name} of a page, with the cursor to continue the list after it.` })
   class EdgeType implements Edge<T> {
-    @Field()
+    @Field({ description: 'Opaque cursor of this item: pass it as `after` to continue the list after it.' })
     cursor: string;
 
-    @Field(() => node)
+    @Field(() => node, { description: 'The item itself.' })
     node: T;
   }
 
   @ObjectType({ isAbstract: true })
   abstract class ConnectionType implements ConnectionShape<T> {
-    @Field(() => [EdgeType])
+    @Field(() => [EdgeType], { description: "The items of this page, in the list's order, each with its cursor." })
     edges: Edge<T>[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Whether more pages follow, and the cursors to fetch them.' })
     pageInfo: PageInfo;
 
     @Field(() => Int, { description: 'All items matching the filter, not just this page.' })

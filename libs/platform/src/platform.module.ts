@@ -12,6 +12,7 @@ import { ErrorCode, formatGraphQLError } from '#libs/errors';
 import { ensureDatabase, runMigrations, serviceDatabaseName, serviceDataSourceOptions, withDatabase } from '#libs/database';
 import { MessagingModule } from '#libs/messaging';
 import { enforceAccessPolicies } from './access-policy-enforcement.js';
+import { publishedErrorEnums } from './error-reasons.js';
 import { HealthController } from './health.controller.js';
 import { LocalDateScalar } from './local-date.scalar.js';
 import { SecurityHeadersModule } from './security-headers.module.js';
@@ -92,7 +93,7 @@ export class PlatformModule {
           graphiql: false,
           includeStacktraceInErrorResponses: !production,
           plugins: [ApolloServerPluginInlineTraceDisabled()],
-          buildSchemaOptions: { numberScalarMode: 'integer' },
+          buildSchemaOptions: { numberScalarMode: 'integer', orphanedTypes: publishedErrorEnums() },
           transformSchema: (schema) => enforceAccessPolicies(schema, runtime.policies, runtime.service),
           context: async ({ req }: { req: RawBodyRequest<Request> }): Promise<RequestContext> => ({
             req,

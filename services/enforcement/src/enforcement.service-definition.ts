@@ -29,6 +29,8 @@ import { ReportsModule } from './reports/reports.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { enforcementDemoData } from './seed/enforcement.seed.js';
 import { enforcementPolicies } from './enforcement.policy.js';
+// Publishes the service's error reasons in its schema (an enum no field returns, registered before the schema is built).
+import './enforcement-error-reasons.js';
 
 @Module({})
 export class EnforcementServiceModule {

@@ -41,6 +41,8 @@ import { RegistryModule } from './registry/registry.module.js';
 import { householdsDemoData } from './seed/households.seed.js';
 import { UploadsModule } from './uploads/uploads.module.js';
 import { householdsPolicies } from './households.policy.js';
+// Publishes the service's error reasons in its schema (an enum no field returns, registered before the schema is built).
+import './households-error-reasons.js';
 
 @Module({})
 export class HouseholdsServiceModule {

@@ -27,6 +27,8 @@ import { TemplatesModule } from './templates/templates.module.js';
 import { CreateWebhooks1796000000404 } from './database/migrations/1796000000404-createWebhooks.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { notificationsPolicies } from './notifications.policy.js';
+// Publishes the service's error reasons in its schema (an enum no field returns, registered before the schema is built).
+import './notifications-error-reasons.js';
 
 @Module({})
 export class NotificationsServiceModule {

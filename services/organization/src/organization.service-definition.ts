@@ -32,6 +32,8 @@ import { VanguardModule } from './vanguard/vanguard.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
 import { organizationPolicies } from './organization.policy.js';
+// Publishes the service's error reasons in its schema (an enum no field returns, registered before the schema is built).
+import './organization-error-reasons.js';
 
 @Module({})
 export class OrganizationModule {

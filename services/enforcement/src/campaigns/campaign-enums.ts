@@ -22,12 +22,12 @@ export enum CampaignState {
 }
 
 registerEnumType(CampaignKind, {
-  name: 'CampaignKind',
+  name: 'CampaignKind', description: 'What kind of campaign (专项行动) it is; each value carries its Chinese name as description.',
   valuesMap: Object.fromEntries(Object.entries(CAMPAIGN_KIND_LABEL_ZH).map(([kind, zh]) => [kind, { description: zh }])),
 });
 
 registerEnumType(CampaignState, {
-  name: 'CampaignState',
+  name: 'CampaignState', description: 'Where a campaign is in its life: DRAFT → SCHEDULED → ACTIVE → COMPLETED → REPORTED (figures frozen).',
   valuesMap: {
     DRAFT: { description: '草稿' },
     SCHEDULED: { description: '已排期' },
@@ -47,7 +47,7 @@ export enum WasteStream {
 
 registerEnumType(WasteStream, {
   name: 'WasteStream',
-  description: '垃圾分类类别',
+  description: 'The four waste streams residents sort into (垃圾分类类别).',
   valuesMap: {
     KITCHEN: { description: '厨余垃圾' },
     RECYCLABLE: { description: '可回收物' },

@@ -35,7 +35,7 @@ export class CampaignReport {
   @Field(() => Int, { description: 'Actions held (HELD or REPORTED).' })
   actionsHeld: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Joint actions of the campaign that were cancelled.' })
   actionsCancelled: number;
 
   @Field(() => Int, { description: 'Compounds inside the target units of the actions held.' })
@@ -56,10 +56,10 @@ export class CampaignReport {
   @Field(() => Int, { description: 'Households registered in the target units.' })
   households: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Share (0–1) of target-unit households graded QUALIFIED or BASICALLY_QUALIFIED in the before window; null without graded households.' })
   passRateBefore: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Share (0–1) of target-unit households graded QUALIFIED or BASICALLY_QUALIFIED in the after window; null without graded households.' })
   passRateAfter: number | null;
 
   @Field(() => Float, { nullable: true, description: "The campaign's goal, if it set one." })

@@ -9,22 +9,22 @@ export class CampaignsArgs extends PageArgs {
   @Field(() => ID, { nullable: true, description: 'Only campaigns covering this unit, a unit inside it, or a unit containing it.' })
   orgUnitId?: string | null;
 
-  @Field(() => CampaignKind, { nullable: true })
+  @Field(() => CampaignKind, { nullable: true, description: 'Only campaigns of this kind.' })
   kind?: CampaignKind | null;
 
-  @Field(() => CampaignState, { nullable: true })
+  @Field(() => CampaignState, { nullable: true, description: 'Only campaigns in this state.' })
   state?: CampaignState | null;
 }
 
-@InputType()
+@InputType({ description: 'A new campaign: what, when, where, and which bureaus take part. It starts as DRAFT.' })
 export class CreateCampaignInput {
-  @Field(() => CampaignKind)
+  @Field(() => CampaignKind, { description: 'The kind of campaign.' })
   kind: CampaignKind;
 
   @Field({ description: '1–100 characters.' })
   name: string;
 
-  @Field(() => LocalDateScalar)
+  @Field(() => LocalDateScalar, { description: 'First day of the campaign (Asia/Shanghai).' })
   startsOn: string;
 
   @Field(() => LocalDateScalar, { description: 'On or after startsOn.' })
@@ -51,7 +51,7 @@ export class CreateCampaignInput {
 
 @ArgsType()
 export class CampaignJointActionsArgs extends PageArgs {
-  @Field(() => JointActionStatus, { nullable: true })
+  @Field(() => JointActionStatus, { nullable: true, description: 'Only joint actions in this status.' })
   status?: JointActionStatus | null;
 }
 

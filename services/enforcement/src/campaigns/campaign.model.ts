@@ -8,31 +8,31 @@ import type { CampaignRow } from './campaign.service.js';
 @ObjectType('Campaign', { description: 'A quarterly joint action, a 潔美有序 campaign or a special action.' })
 @Directive('@key(fields: "id")')
 export class Campaign {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the campaign.' })
   id: string;
 
-  @Field(() => CampaignKind)
+  @Field(() => CampaignKind, { description: 'The kind of campaign (see labelZh for its Chinese name).' })
   kind: CampaignKind;
 
   @Field({ description: 'The Chinese name of the campaign kind.' })
   labelZh: string;
 
-  @Field()
+  @Field({ description: 'Title of the campaign, as its organisers named it.' })
   name: string;
 
-  @Field(() => CampaignState)
+  @Field(() => CampaignState, { description: 'Where the campaign is in its life (DRAFT → … → REPORTED).' })
   state: CampaignState;
 
-  @Field(() => LocalDateScalar)
+  @Field(() => LocalDateScalar, { description: 'First day of the campaign (Asia/Shanghai).' })
   startsOn: string;
 
-  @Field(() => LocalDateScalar)
+  @Field(() => LocalDateScalar, { description: 'Last day of the campaign, inclusive (Asia/Shanghai).' })
   endsOn: string;
 
   @Field(() => [OrgUnitRef], { description: 'Territory the campaign covers.' })
   targetUnits: OrgUnitRef[];
 
-  @Field(() => InstitutionRef, { nullable: true })
+  @Field(() => InstitutionRef, { nullable: true, description: 'The bureau leading the campaign, if one was named.' })
   leadBureau: InstitutionRef | null;
 
   @Field(() => [InstitutionRef], { description: 'Bureaus (functional departments) taking part, the lead included.' })
@@ -47,7 +47,7 @@ export class Campaign {
   @Field(() => Int, { description: 'Joint actions each street the campaign covers must hold in its quarter (quarterly campaigns).' })
   requiredActions: number;
 
-  @Field()
+  @Field({ description: 'When the campaign was created (ISO 8601 timestamp).' })
   createdAt: Date;
 
   static from(row: CampaignRow): Campaign {
@@ -70,5 +70,5 @@ export class Campaign {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of Campaign items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class CampaignConnection extends Connection(Campaign, 'Campaign') {}

@@ -13,8 +13,8 @@ import { CampaignService } from './campaign.service.js';
 export class CampaignResolver {
   constructor(private readonly campaignService: CampaignService) {}
 
-  @Query(() => Campaign)
-  campaign(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<Campaign> {
+  @Query(() => Campaign, { description: 'One campaign that concerns your territory (NOT_FOUND otherwise).' })
+  campaign(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The campaign's id." }, ParseUuidPipe) id: string): Promise<Campaign> {
     return this.campaignService.get(caller, id);
   }
 
@@ -25,7 +25,7 @@ export class CampaignResolver {
   }
 
   @Mutation(() => Campaign, { description: 'Creates a campaign in state DRAFT.' })
-  createCampaign(@CurrentCaller() caller: Caller, @Args('input') input: CreateCampaignInput): Promise<Campaign> {
+  createCampaign(@CurrentCaller() caller: Caller, @Args('input', { description: 'What the campaign is, when it runs, where, and with which bureaus.' }) input: CreateCampaignInput): Promise<Campaign> {
     input.targetUnitIds = input.targetUnitIds.map((id) => requireUuid(id, 'targetUnitIds'));
     input.participatingBureauIds = input.participatingBureauIds.map((id) => requireUuid(id, 'participatingBureauIds'));
     if (input.leadBureauId) input.leadBureauId = requireUuid(input.leadBureauId, 'leadBureauId');
@@ -35,8 +35,8 @@ export class CampaignResolver {
   @Mutation(() => Campaign, { description: 'Moves a campaign one step: DRAFT → SCHEDULED → ACTIVE → COMPLETED → REPORTED.' })
   changeCampaignState(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
-    @Args('state', { type: () => CampaignState }) state: CampaignState,
+    @Args('id', { type: () => ID, description: "The campaign's id." }, ParseUuidPipe) id: string,
+    @Args('state', { type: () => CampaignState, description: 'The next state: only the one step after the current state is accepted (CONFLICT otherwise).' }) state: CampaignState,
   ): Promise<Campaign> {
     return this.campaignService.changeState(caller, id, state);
   }
@@ -46,8 +46,8 @@ export class CampaignResolver {
   })
   setCampaignTargets(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
-    @Args('input') input: CampaignTargetsInput,
+    @Args('id', { type: () => ID, description: "The campaign's id." }, ParseUuidPipe) id: string,
+    @Args('input', { description: 'The new targets; they replace the old ones entirely.' }) input: CampaignTargetsInput,
   ): Promise<Campaign> {
     return this.campaignService.setTargets(caller, id, input);
   }

@@ -64,9 +64,26 @@ export const TRANSITIONS = {
   revokePenalty: { from: [CaseState.PENALISED, CaseState.UPHELD], to: CaseState.REVOKED },
 } as const;
 
+/** Each value's Chinese name, then what it means in English, as one description. */
+const bilingual = <E extends string>(zh: Record<E, string>, en: Record<E, string>): Record<E, string> =>
+  Object.fromEntries((Object.keys(zh) as E[]).map((value) => [value, `${zh[value]}: ${en[value]}`])) as Record<E, string>;
+
+const CASE_STATE_EN: Record<CaseState, string> = {
+  [CaseState.OPENED]: 'opened; next, a rectification notice (issueRectificationNotice).',
+  [CaseState.RECTIFICATION_NOTICE_ISSUED]: 'the target was told to comply by complyBy.',
+  [CaseState.FOLLOW_UP_DUE]: 'complyBy has passed: a follow-up is due (recordFollowUp).',
+  [CaseState.CLOSED]: 'the follow-up found the violation rectified; final.',
+  [CaseState.NOT_RECTIFIED]: 'the follow-up found it not rectified; a penalty may follow (penalise).',
+  [CaseState.PENALISED]: 'fined; appealable until appealDeadline.',
+  [CaseState.APPEALED]: 'the penalty is appealed; waiting for the decision (decideAppeal).',
+  [CaseState.UPHELD]: 'the appeal failed: the penalty is final and exported to the credit system.',
+  [CaseState.OVERTURNED]: 'the appeal succeeded: the penalty is cancelled.',
+  [CaseState.REVOKED]: 'the penalty was withdrawn later (reconsideration, court); an export is retracted.',
+};
+
 const described = <E extends string>(labels: Record<E, string>) =>
   Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh as string }]));
 
-registerEnumType(CaseTargetKind, { name: 'CaseTargetKind', valuesMap: described(CASE_TARGET_KIND_LABEL_ZH) });
-registerEnumType(CaseState, { name: 'CaseState', valuesMap: described(CASE_STATE_LABEL_ZH) });
-registerEnumType(AppealOutcome, { name: 'AppealOutcome', valuesMap: described(APPEAL_OUTCOME_LABEL_ZH) });
+registerEnumType(CaseTargetKind, { name: 'CaseTargetKind', description: 'Who a case is against: a household, a property company or a unit (an employer, school, …).', valuesMap: described(CASE_TARGET_KIND_LABEL_ZH) });
+registerEnumType(CaseState, { name: 'CaseState', description: 'Where an enforcement case is in its procedure, from OPENED through the rectification notice, follow-up, penalty and appeal.', valuesMap: described(bilingual(CASE_STATE_LABEL_ZH, CASE_STATE_EN)) });
+registerEnumType(AppealOutcome, { name: 'AppealOutcome', description: 'The decision on an appeal against a penalty.', valuesMap: described(APPEAL_OUTCOME_LABEL_ZH) });

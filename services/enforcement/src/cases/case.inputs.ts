@@ -3,9 +3,9 @@ import { PageArgs } from '#libs/pagination';
 import { LocalDateScalar } from '#libs/platform';
 import { AppealOutcome, CaseState, CaseTargetKind } from './case-enums.js';
 
-@InputType()
+@InputType({ description: 'A new enforcement case: whom it is against, where, which article was violated, and the evidence.' })
 export class OpenCaseInput {
-  @Field(() => CaseTargetKind)
+  @Field(() => CaseTargetKind, { description: 'Who the case is against; decides which of householdId and institutionId is required.' })
   targetKind: CaseTargetKind;
 
   @Field(() => ID, {
@@ -39,7 +39,7 @@ export class OpenCaseInput {
   @Field(() => [ID], { nullable: true, description: 'Photos: your own uploads (POST /uploads), each evidence of one record only.' })
   evidenceUploadIds?: string[] | null;
 
-  @Field(() => [ID], { nullable: true })
+  @Field(() => [ID], { nullable: true, description: 'Inspections (households service) in which the violation was found.' })
   evidenceInspectionIds?: string[] | null;
 
   @Field(() => ID, {
@@ -62,10 +62,10 @@ export class OpenCaseInput {
 
 @ArgsType()
 export class CasesArgs extends PageArgs {
-  @Field(() => CaseState, { nullable: true })
+  @Field(() => CaseState, { nullable: true, description: 'Only cases in this state.' })
   state?: CaseState | null;
 
-  @Field(() => CaseTargetKind, { nullable: true })
+  @Field(() => CaseTargetKind, { nullable: true, description: 'Only cases against this kind of target.' })
   targetKind?: CaseTargetKind | null;
 
   @Field(() => ID, { nullable: true, description: 'Only cases found in this unit or below it.' })
@@ -74,7 +74,7 @@ export class CasesArgs extends PageArgs {
 
 @ArgsType()
 export class IssueRectificationNoticeArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The case's id; it must be OPENED." })
   caseId: string;
 
   @Field(() => LocalDateScalar, { description: 'Comply-by date (Asia/Shanghai), after today and at most a year ahead.' })
@@ -86,19 +86,19 @@ export class IssueRectificationNoticeArgs {
 
 @ArgsType()
 export class RecordFollowUpArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The case's id; it must be FOLLOW_UP_DUE." })
   caseId: string;
 
-  @Field()
+  @Field({ description: 'True when the follow-up found the violation rectified (the case closes); false makes it NOT_RECTIFIED.' })
   complied: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What the follow-up found, up to 2000 characters.' })
   note?: string | null;
 }
 
 @ArgsType()
 export class PenaliseArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The case's id; it must be NOT_RECTIFIED." })
   caseId: string;
 
   @Field(() => Float, { description: 'CNY, within the article\'s range, at most two decimals.' })
@@ -116,7 +116,7 @@ export class PenaliseArgs {
 
 @ArgsType()
 export class AppealPenaltyArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The case's id; it must be PENALISED and within its appeal window." })
   caseId: string;
 
   @Field({ description: '1–2000 characters.' })
@@ -125,10 +125,10 @@ export class AppealPenaltyArgs {
 
 @ArgsType()
 export class DecideAppealArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The case's id; it must be APPEALED." })
   caseId: string;
 
-  @Field(() => AppealOutcome)
+  @Field(() => AppealOutcome, { description: 'UPHELD keeps the penalty (it becomes final); OVERTURNED cancels it.' })
   outcome: AppealOutcome;
 
   @Field({ description: '1–2000 characters.' })
@@ -137,7 +137,7 @@ export class DecideAppealArgs {
 
 @ArgsType()
 export class RevokePenaltyArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The case's id; it must be PENALISED or UPHELD." })
   caseId: string;
 
   @Field({ description: 'Why the penalty is withdrawn (e.g. a reconsideration or court decision), 1–2000 characters.' })

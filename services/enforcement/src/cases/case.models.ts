@@ -57,6 +57,11 @@ export enum FollowUpInspectionResult {
 registerEnumType(FollowUpInspectionResult, {
   name: 'FollowUpInspectionResult',
   description: "An inspection's result as households reports it for a case's follow-up (合格 / 轻微问题 / 不合格).",
+  valuesMap: {
+    PASS: { description: '合格: the household sorted correctly.' },
+    MINOR_ISSUE: { description: '轻微问题: small sorting mistakes.' },
+    FAIL: { description: '不合格: the household did not sort.' },
+  },
 });
 
 @ObjectType({
@@ -67,22 +72,22 @@ export class FollowUpInspection {
   @Field(() => ID, { description: 'The inspection (households service).' })
   inspectionId: string;
 
-  @Field(() => FollowUpInspectionResult)
+  @Field(() => FollowUpInspectionResult, { description: 'What the inspection found.' })
   result: FollowUpInspectionResult;
 
-  @Field()
+  @Field({ description: 'When the household was inspected (ISO 8601 timestamp).' })
   inspectedAt: Date;
 }
 
 @ObjectType({ description: 'An article of the regulations a case cites, with the range of fines it allows.' })
 export class RegulationArticle {
-  @Field()
+  @Field({ description: 'Stable code of the article, as cases cite it (articleCode).' })
   code: string;
 
-  @Field()
+  @Field({ description: "The article's Chinese title, as the regulation words it." })
   titleZh: string;
 
-  @Field(() => [CaseTargetKind])
+  @Field(() => [CaseTargetKind], { description: 'The kinds of target a case citing this article may be against.' })
   targetKinds: CaseTargetKind[];
 
   @Field(() => Float, { description: 'Smallest fine, CNY.' })
@@ -95,9 +100,9 @@ export class RegulationArticle {
   appealWindowDays: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'What was found when the case was opened: a description, photos and inspections.' })
 export class CaseEvidence {
-  @Field()
+  @Field({ description: 'What was found, in the words of whoever opened the case (no resident names).' })
   description: string;
 
   @Field(() => [ID], { description: 'Photo uploads (households service).' })
@@ -109,25 +114,25 @@ export class CaseEvidence {
 
 @ObjectType({ description: 'One transition of a case: who made it, when, and why.' })
 export class CaseHistoryEntry {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the history entry.' })
   id: string;
 
   @Field(() => CaseState, { nullable: true, description: 'Null for the opening.' })
   fromState: CaseState | null;
 
-  @Field(() => CaseState)
+  @Field(() => CaseState, { description: 'The state the case moved to.' })
   toState: CaseState;
 
-  @Field()
+  @Field({ description: 'The Chinese name of toState.' })
   toStateLabelZh: string;
 
-  @Field()
+  @Field({ description: 'When the transition happened (ISO 8601 timestamp).' })
   at: Date;
 
   @Field({ description: 'User id of the caller, or job:<id> for the scheduled follow-up.' })
   actor: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The note given with the transition (notice text, follow-up note, decision reasons, …), if any.' })
   note: string | null;
 }
 
@@ -135,13 +140,13 @@ export class CaseHistoryEntry {
   description: 'A violation against a household, a property company or a unit, and its due process. Household cases carry the household id only: no resident names.',
 })
 export class Case {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the case.' })
   id: string;
 
-  @Field(() => CaseTargetKind)
+  @Field(() => CaseTargetKind, { description: 'Who the case is against.' })
   targetKind: CaseTargetKind;
 
-  @Field()
+  @Field({ description: 'The Chinese name of targetKind.' })
   targetKindLabelZh: string;
 
   @Field(() => ID, { nullable: true, description: 'For HOUSEHOLD cases.' })
@@ -158,10 +163,10 @@ export class Case {
   @Field(() => OrgUnitRef, { description: 'Where the violation was found (decides who may see and manage the case).' })
   orgUnit: OrgUnitRef;
 
-  @Field(() => RegulationArticle)
+  @Field(() => RegulationArticle, { description: 'The regulation article violated, with its fine range and appeal window.' })
   article: RegulationArticle;
 
-  @Field(() => CaseEvidence)
+  @Field(() => CaseEvidence, { description: 'What was found when the case was opened.' })
   evidence: CaseEvidence;
 
   @Field(() => ID, { nullable: true, description: "The joint action's finding (管执联动发现) this case follows up, if any." })
@@ -170,25 +175,25 @@ export class Case {
   @Field(() => ID, { nullable: true, description: 'The verified citizen report this case was opened from, if any (see citizenReport).' })
   citizenReportId: string | null;
 
-  @Field(() => CaseState)
+  @Field(() => CaseState, { description: 'Where the case is in its procedure.' })
   state: CaseState;
 
-  @Field()
+  @Field({ description: 'The Chinese name of state.' })
   stateLabelZh: string;
 
-  @Field()
+  @Field({ description: 'When the case was opened (ISO 8601 timestamp).' })
   openedAt: Date;
 
   @Field(() => LocalDateScalar, { nullable: true, description: 'Comply-by date of the rectification notice (Asia/Shanghai).' })
   complyBy: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Text of the rectification notice, once issued.' })
   notice: string | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Outcome of the follow-up inspection.' })
   complied: boolean | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What the follow-up found, once recorded.' })
   followUpNote: string | null;
 
   @Field(() => FollowUpInspection, {
@@ -200,31 +205,31 @@ export class Case {
   @Field(() => Float, { nullable: true, description: 'Fine, CNY.' })
   fineAmount: number | null;
 
-  @Field(() => LocalDateScalar, { nullable: true })
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Date of the penalty decision (Asia/Shanghai); the appeal window counts from it.' })
   penaltyDecidedOn: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Reasons of the penalty decision.' })
   penaltyNote: string | null;
 
   @Field(() => LocalDateScalar, { nullable: true, description: 'Last day an appeal is accepted (Asia/Shanghai).' })
   appealDeadline: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The grounds of the appeal, once appealed.' })
   appealGrounds: string | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the penalty was appealed (ISO 8601 timestamp).' })
   appealedAt: Date | null;
 
-  @Field(() => AppealOutcome, { nullable: true })
+  @Field(() => AppealOutcome, { nullable: true, description: 'The decision on the appeal, once decided.' })
   appealOutcome: AppealOutcome | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The Chinese name of appealOutcome.' })
   appealOutcomeLabelZh: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The hearing's note behind the appeal decision." })
   hearingNote: string | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the appeal was decided (ISO 8601 timestamp).' })
   appealDecidedAt: Date | null;
 
   static from(row: CaseRow): Case {
@@ -271,7 +276,7 @@ export class Case {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of Case items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class CaseConnection extends Connection(Case, 'Case') {}
 
 @ObjectType('PropertyAssessmentParts', { description: 'Each part of a property company’s score, 0–100 (see PropertyAssessmentWeights).' })
@@ -295,10 +300,10 @@ export class PropertyAssessmentParts {
     'weighted sum of its parts (cases, rectification, compound pass rate, citizen reports), rounded.',
 })
 export class PropertyCompanyAssessment {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Id of the property company (an institution).' })
   institutionId: string;
 
-  @Field(() => InstitutionRef)
+  @Field(() => InstitutionRef, { description: 'The property company assessed.' })
   institution: InstitutionRef;
 
   @Field({ description: 'YYYY-MM (Asia/Shanghai).' })
@@ -307,16 +312,16 @@ export class PropertyCompanyAssessment {
   @Field(() => OrgUnitRef, { nullable: true, description: 'The street whose cases, compounds and rules these are; null when the company had nothing in the month.' })
   street: OrgUnitRef | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "The monthly score, 0–100: the parts weighted by the street's rules and rounded." })
   score: number;
 
   @Field(() => Int, { description: 'The version of the street\'s assessment rules used.' })
   ruleSetVersion: number;
 
-  @Field(() => PropertyAssessmentWeights)
+  @Field(() => PropertyAssessmentWeights, { description: 'The weights of the parts in the score, from the rules used.' })
   weights: PropertyAssessmentWeights;
 
-  @Field(() => PropertyAssessmentParts)
+  @Field(() => PropertyAssessmentParts, { description: 'The four parts of the score, each 0–100.' })
   parts: PropertyAssessmentParts;
 
   @Field(() => Int, { description: 'Cases opened in the month.' })
@@ -344,5 +349,5 @@ export class PropertyCompanyAssessment {
   cases: Case[];
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of PropertyCompanyAssessment items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class PropertyCompanyAssessmentConnection extends Connection(PropertyCompanyAssessment, 'PropertyCompanyAssessment') {}

@@ -24,8 +24,8 @@ export class CaseResolver {
     return this.caseService.regulationArticles();
   }
 
-  @Query(() => Case)
-  case(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<Case> {
+  @Query(() => Case, { description: 'One case of your territory (a property manager: one against their company).' })
+  case(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The case's id." }, ParseUuidPipe) id: string): Promise<Case> {
     return this.caseService.get(caller, id);
   }
 
@@ -52,9 +52,9 @@ export class CaseResolver {
   })
   propertyCompanyAssessmentOf(
     @CurrentCaller() caller: Caller,
-    @Args('institutionId', { type: () => ID }, ParseUuidPipe) institutionId: string,
-    @Args('month') month: string,
-    @Args('streetId', { type: () => ID, nullable: true }) streetId?: string | null,
+    @Args('institutionId', { type: () => ID, description: 'The property company (an institution id).' }, ParseUuidPipe) institutionId: string,
+    @Args('month', { description: 'YYYY-MM (Asia/Shanghai).' }) month: string,
+    @Args('streetId', { type: () => ID, nullable: true, description: 'The street whose rules and compounds count; required when the company works in more than one street of your territory.' }) streetId?: string | null,
   ): Promise<PropertyCompanyAssessment> {
     return this.assessments.ofCompany(caller, institutionId, month, streetId ? requireUuid(streetId, 'streetId') : null);
   }
@@ -62,7 +62,7 @@ export class CaseResolver {
   @Mutation(() => Case, { description: 'Opens a case (state OPENED).' })
   openCase(
     @CurrentCaller() caller: Caller,
-    @Args('input') input: OpenCaseInput,
+    @Args('input', { description: 'Whom the case is against, where, the article violated and the evidence.' }) input: OpenCaseInput,
     @Args('idempotencyKey', {
       type: () => String, nullable: true,
       description: 'Send the same key (8–100 of A-Za-z0-9_.:-) on every retry: the case is opened once; the same key with another input is CONFLICT.',

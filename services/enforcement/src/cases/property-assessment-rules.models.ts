@@ -24,28 +24,28 @@ export class PropertyAssessmentWeights implements Weights {
 
 @ObjectType({ description: 'A version of a street’s property-company assessment rules (物业管理考核办法).' })
 export class PropertyAssessmentRuleSet {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of this version of the rules.' })
   id: string;
 
   @Field(() => ID, { nullable: true, description: 'The street these rules are for; null for the default every street uses.' })
   streetId: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Version number, growing by one per street with every new version.' })
   version: number;
 
   @Field({ description: 'First month (YYYY-MM) assessed by these rules.' })
   effectiveFrom: string;
 
-  @Field()
+  @Field({ description: 'What changed and why, as its author recorded.' })
   description: string;
 
-  @Field(() => PropertyAssessmentWeights)
+  @Field(() => PropertyAssessmentWeights, { description: "The weights of the four parts of a property company's monthly score; together 1." })
   weights: PropertyAssessmentWeights;
 
-  @Field()
+  @Field({ description: 'User id of whoever published the version.' })
   createdBy: string;
 
-  @Field()
+  @Field({ description: 'When the version was published (ISO 8601 timestamp).' })
   createdAt: Date;
 
   static from(row: RuleSetRow<Weights>): PropertyAssessmentRuleSet {
@@ -62,25 +62,25 @@ export class PropertyAssessmentRuleSet {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of PropertyAssessmentRuleSet items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class PropertyAssessmentRuleSetConnection extends Connection(PropertyAssessmentRuleSet, 'PropertyAssessmentRuleSet') {}
 
-@InputType()
+@InputType({ description: "The weights of the four parts of a property company's monthly score: each 0–1, together 1." })
 export class PropertyAssessmentWeightsInput implements Weights {
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Weight of the cases part (案件), 0–1.' })
   cases: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Weight of the rectification part (整改), 0–1.' })
   rectification: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: "Weight of the compounds' pass rate (小区合格率), 0–1." })
   compoundPassRate: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Weight of the citizen-reports part (市民举报), 0–1.' })
   citizenReports: number;
 }
 
-@InputType()
+@InputType({ description: "A new version of a street's property-company assessment rules." })
 export class CreatePropertyAssessmentRuleSetInput {
   @Field(() => ID, { description: 'A STREET in your territory.' })
   streetId: string;

@@ -33,7 +33,7 @@ export class PropertyAssessmentRuleSetResolver {
   })
   async createPropertyAssessmentRuleSet(
     @CurrentCaller() caller: Caller,
-    @Args('input') input: CreatePropertyAssessmentRuleSetInput,
+    @Args('input', { description: 'The street, the first month assessed, the weights and why.' }) input: CreatePropertyAssessmentRuleSetInput,
   ): Promise<PropertyAssessmentRuleSet> {
     const street = await this.territory.requireInScope(caller, requireUuid(input.streetId, 'streetId'));
     if (street.kind !== 'STREET') throw DomainError.badInput('Property assessment rules are set per STREET', 'NOT_A_STREET');

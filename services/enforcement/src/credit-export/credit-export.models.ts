@@ -28,25 +28,25 @@ export const CREDIT_EXPORT_STATE_LABEL_ZH: Record<CreditExportState, string> = {
 };
 
 const described = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([v, zh]) => [v, { description: zh }]));
-registerEnumType(CreditExportKind, { name: 'CreditExportKind', valuesMap: described(CREDIT_EXPORT_KIND_LABEL_ZH) });
-registerEnumType(CreditSystem, { name: 'CreditSystem', valuesMap: described(CREDIT_SYSTEM_LABEL_ZH) });
-registerEnumType(CreditExportState, { name: 'CreditExportState', valuesMap: described(CREDIT_EXPORT_STATE_LABEL_ZH) });
+registerEnumType(CreditExportKind, { name: 'CreditExportKind', description: 'What an export to a credit system records: a final penalty, or the retraction of one.', valuesMap: described(CREDIT_EXPORT_KIND_LABEL_ZH) });
+registerEnumType(CreditSystem, { name: 'CreditSystem', description: 'The external credit system a record is exported to (the social credit system, or the points system for floating population).', valuesMap: described(CREDIT_SYSTEM_LABEL_ZH) });
+registerEnumType(CreditExportState, { name: 'CreditExportState', description: 'Where an export is in delivery: pending, retrying, delivered or failed for good.', valuesMap: described(CREDIT_EXPORT_STATE_LABEL_ZH) });
 
 @ObjectType({ description: 'One delivery attempt of an export.' })
 export class CreditExportAttempt {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Number of the attempt, from 1.' })
   attempt: number;
 
-  @Field()
+  @Field({ description: 'When the attempt was made (ISO 8601 timestamp).' })
   attemptedAt: Date;
 
   @Field(() => Int, { nullable: true, description: 'HTTP status of the answer; null when none came.' })
   statusCode: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Why the attempt failed (network error or the answer's status), if it did." })
   error: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How long the attempt took, in milliseconds.' })
   durationMs: number;
 }
 
@@ -55,19 +55,19 @@ export class CreditExport {
   @Field(() => ID, { description: 'Also the x-export-id header: the same on every attempt.' })
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The case whose penalty is exported.' })
   caseId: string;
 
-  @Field(() => CreditExportKind)
+  @Field(() => CreditExportKind, { description: 'A penalty record or the retraction of one.' })
   kind: CreditExportKind;
 
-  @Field()
+  @Field({ description: 'The Chinese name of kind.' })
   kindLabelZh: string;
 
-  @Field(() => CreditSystem)
+  @Field(() => CreditSystem, { description: 'The credit system the record goes to.' })
   system: CreditSystem;
 
-  @Field()
+  @Field({ description: 'The Chinese name of system.' })
   systemLabelZh: string;
 
   @Field(() => ID, { nullable: true, description: 'For a retraction: the record it withdraws.' })
@@ -76,39 +76,39 @@ export class CreditExport {
   @Field({ description: 'Exactly the JSON body sent (minimised: ids, article, amount, dates; no names or phones).' })
   payloadJson: string;
 
-  @Field(() => CreditExportState)
+  @Field(() => CreditExportState, { description: 'Where the delivery is.' })
   state: CreditExportState;
 
-  @Field()
+  @Field({ description: 'The Chinese name of state.' })
   stateLabelZh: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Delivery attempts made so far.' })
   attempts: number;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the next attempt is due, while the export is retrying.' })
   nextAttemptAt: Date | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why the latest attempt failed, if it did.' })
   lastError: string | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the credit system accepted the record.' })
   deliveredAt: Date | null;
 
-  @Field()
+  @Field({ description: 'When the export was queued (ISO 8601 timestamp).' })
   createdAt: Date;
 
-  @Field(() => [CreditExportAttempt])
+  @Field(() => [CreditExportAttempt], { description: 'Every delivery attempt, oldest first.' })
   attemptLog: CreditExportAttempt[];
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of CreditExport items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class CreditExportConnection extends Connection(CreditExport, 'CreditExport') {}
 
 @ArgsType()
 export class CreditExportsArgs extends PageArgs {
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Only the exports of this case.' })
   caseId?: string | null;
 
-  @Field(() => CreditExportState, { nullable: true })
+  @Field(() => CreditExportState, { nullable: true, description: 'Only exports in this state.' })
   state?: CreditExportState | null;
 }

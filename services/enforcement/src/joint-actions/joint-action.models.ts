@@ -42,7 +42,7 @@ export interface StoredJointActionReport {
 
 @ObjectType({ description: 'A bureau that took part in a held action, and its officers who were there.' })
 export class JointActionParticipant {
-  @Field(() => InstitutionRef)
+  @Field(() => InstitutionRef, { description: 'The bureau that took part.' })
   bureau: InstitutionRef;
 
   @Field(() => [ID], { description: "Ids of the bureau's enforcement officers (see JointAction.officers for names)." })
@@ -82,7 +82,7 @@ export class JointActionReport {
   @Field({ description: 'End of the after window.' })
   afterTo: Date;
 
-  @Field()
+  @Field({ description: 'When the action was reported and its figures frozen (ISO 8601 timestamp).' })
   reportedAt: Date;
 
   static from(stored: StoredJointActionReport): JointActionReport {
@@ -94,49 +94,49 @@ export class JointActionReport {
 
 @ObjectType({ description: "A bureau's enforcement team (执法队伍)." })
 export class EnforcementTeam {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the team.' })
   id: string;
 
-  @Field()
+  @Field({ description: "The team's name, unique within its bureau." })
   name: string;
 
-  @Field(() => InstitutionRef)
+  @Field(() => InstitutionRef, { description: 'The bureau the team belongs to.' })
   bureau: InstitutionRef;
 }
 
 @ObjectType({ description: 'An enforcement officer of a bureau.' })
 export class EnforcementOfficer {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the officer.' })
   id: string;
 
-  @Field()
+  @Field({ description: "The officer's name (an official acting in office, printed on the notices they serve)." })
   name: string;
 
-  @Field(() => InstitutionRef)
+  @Field(() => InstitutionRef, { description: 'The bureau the officer serves in.' })
   bureau: InstitutionRef;
 }
 
 @ObjectType({ description: 'One change of a joint action; `revision` is the iCalendar SEQUENCE it produced.' })
 export class JointActionRevision {
-  @Field(() => Int)
+  @Field(() => Int, { description: "The action's revision number after this change (0 when scheduled)." })
   revision: number;
 
-  @Field(() => JointActionChange)
+  @Field(() => JointActionChange, { description: 'What the change was.' })
   change: JointActionChange;
 
-  @Field()
+  @Field({ description: 'The Chinese name of change.' })
   labelZh: string;
 
-  @Field()
+  @Field({ description: 'Start of the window as of this revision (ISO 8601 timestamp).' })
   startsAt: Date;
 
-  @Field()
+  @Field({ description: 'End of the window as of this revision (ISO 8601 timestamp).' })
   endsAt: Date;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why the action was rescheduled or cancelled.' })
   reason: string | null;
 
-  @Field()
+  @Field({ description: 'When the change was made (ISO 8601 timestamp).' })
   changedAt: Date;
 
   static from(row: { revision: number; kind: JointActionChange; startsAt: Date; endsAt: Date; reason: string | null; changedAt: Date }): JointActionRevision {
@@ -149,43 +149,43 @@ export class JointActionRevision {
 
 @ObjectType({ description: 'A joint enforcement action (联合执法行动): a window, target units, a lead bureau, teams and officers.' })
 export class JointAction {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the joint action.' })
   id: string;
 
   @Field(() => ID, { nullable: true, description: 'The campaign the action belongs to, if any.' })
   campaignId: string | null;
 
-  @Field()
+  @Field({ description: 'Title of the action, 1–100 characters.' })
   title: string;
 
-  @Field(() => JointActionStatus)
+  @Field(() => JointActionStatus, { description: 'Where the action is (see labelZh for its Chinese name).' })
   status: JointActionStatus;
 
   @Field({ description: 'The Chinese name of the status.' })
   labelZh: string;
 
-  @Field()
+  @Field({ description: 'Start of the scheduled window (ISO 8601 timestamp).' })
   startsAt: Date;
 
-  @Field()
+  @Field({ description: 'End of the scheduled window (ISO 8601 timestamp).' })
   endsAt: Date;
 
   @Field(() => Int, { description: 'Grows with every reschedule or cancellation; the iCalendar SEQUENCE.' })
   revision: number;
 
-  @Field(() => InstitutionRef)
+  @Field(() => InstitutionRef, { description: 'The bureau leading the action (a DEPARTMENT institution).' })
   leadBureau: InstitutionRef;
 
-  @Field(() => [OrgUnitRef])
+  @Field(() => [OrgUnitRef], { description: 'The org units the action covers.' })
   targetUnits: OrgUnitRef[];
 
   @Field(() => Date, { nullable: true, description: 'When the action was held (HELD and REPORTED).' })
   heldAt: Date | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Where the action was held (HELD and REPORTED).' })
   place: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What was done, as recorded when held (no personal data).' })
   summary: string | null;
 
   @Field(() => [JointActionParticipant], { nullable: true, description: 'Who took part from which bureau (HELD and REPORTED).' })
@@ -198,7 +198,7 @@ export class JointAction {
   teamIds: string[];
   officerIds: string[];
 
-  @Field()
+  @Field({ description: 'When the action was scheduled (ISO 8601 timestamp).' })
   createdAt: Date;
 
   static from(row: JointActionRow): JointAction {
@@ -213,45 +213,45 @@ export class JointAction {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of JointAction items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class JointActionConnection extends Connection(JointAction, 'JointAction') {}
 
 @ObjectType({ description: 'What an action found: an inspection for a household, a violation candidate otherwise.' })
 export class ActionFinding {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the finding.' })
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The joint action that recorded it.' })
   actionId: string;
 
-  @Field(() => FindingTargetKind)
+  @Field(() => FindingTargetKind, { description: 'Whom the finding is about.' })
   targetKind: FindingTargetKind;
 
-  @Field()
+  @Field({ description: 'The Chinese name of targetKind.' })
   targetLabelZh: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'For a HOUSEHOLD finding: the household (its inspection is recorded in households).' })
   householdId: string | null;
 
-  @Field(() => InstitutionRef, { nullable: true })
+  @Field(() => InstitutionRef, { nullable: true, description: 'For a PROPERTY_COMPANY finding: the company.' })
   propertyCompany: InstitutionRef | null;
 
-  @Field(() => OrgUnitRef, { nullable: true })
+  @Field(() => OrgUnitRef, { nullable: true, description: 'For an ORG_UNIT finding: the unit.' })
   orgUnit: OrgUnitRef | null;
 
-  @Field(() => FindingCategory)
+  @Field(() => FindingCategory, { description: 'What kind of problem was found.' })
   category: FindingCategory;
 
-  @Field()
+  @Field({ description: 'The Chinese name of category.' })
   labelZh: string;
 
-  @Field()
+  @Field({ description: 'What was found, 1–500 characters, no personal data.' })
   description: string;
 
-  @Field(() => [ID])
+  @Field(() => [ID], { description: 'Photo uploads taken as evidence.' })
   photoIds: string[];
 
-  @Field()
+  @Field({ description: 'When the finding was recorded (ISO 8601 timestamp).' })
   recordedAt: Date;
 
   static from(row: {
@@ -269,7 +269,7 @@ export class ActionFinding {
 
 @ObjectType({ description: "A bureau's secret iCalendar feed address. Shown once: only its hash is kept." })
 export class BureauCalendarFeed {
-  @Field(() => InstitutionRef)
+  @Field(() => InstitutionRef, { description: 'The bureau whose joint actions the feed lists.' })
   bureau: InstitutionRef;
 
   @Field({ description: 'Path on the public gateway (/calendars/<token>.ics); the previous one stops working.' })
@@ -281,22 +281,22 @@ export class BureauCalendarFeed {
 
 @ObjectType({ description: 'The part of the territory a bureau may act in: the unit and everything under it.' })
 export class BureauRemit {
-  @Field(() => InstitutionRef)
+  @Field(() => InstitutionRef, { description: 'The bureau allowed to act.' })
   bureau: InstitutionRef;
 
-  @Field(() => OrgUnitRef)
+  @Field(() => OrgUnitRef, { description: 'The unit (and everything under it) the bureau may act in.' })
   orgUnit: OrgUnitRef;
 }
 
-@InputType()
+@InputType({ description: 'A joint action to schedule: title, window, target units, lead bureau and who is booked.' })
 export class ScheduleJointActionInput {
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The campaign the action belongs to, if any.' })
   campaignId?: string | null;
 
   @Field({ description: '1–100 characters.' })
   title: string;
 
-  @Field()
+  @Field({ description: 'Start of the window (ISO 8601 timestamp).' })
   startsAt: Date;
 
   @Field({ description: 'After startsAt, at most 7 days later.' })
@@ -308,14 +308,14 @@ export class ScheduleJointActionInput {
   @Field(() => ID, { description: 'A DEPARTMENT institution.' })
   leadBureauId: string;
 
-  @Field(() => [ID], { defaultValue: [] })
+  @Field(() => [ID], { defaultValue: [], description: 'Enforcement teams booked for the action; none booked elsewhere in an overlapping window.' })
   teamIds: string[];
 
-  @Field(() => [ID], { defaultValue: [] })
+  @Field(() => [ID], { defaultValue: [], description: 'Enforcement officers booked for the action; none booked elsewhere in an overlapping window.' })
   officerIds: string[];
 }
 
-@InputType()
+@InputType({ description: 'One bureau that took part in a held action, with its officers.' })
 export class JointActionParticipantInput {
   @Field(() => ID, { description: 'A DEPARTMENT institution.' })
   bureauId: string;
@@ -324,7 +324,7 @@ export class JointActionParticipantInput {
   officerIds: string[];
 }
 
-@InputType()
+@InputType({ description: 'How a scheduled action was held: when, where, who took part, and a summary.' })
 export class HoldJointActionInput {
   @Field({ description: 'When it was held: not in the future.' })
   heldAt: Date;
@@ -339,18 +339,18 @@ export class HoldJointActionInput {
   summary?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'What an action found, about exactly one household, property company or org unit.' })
 export class RecordActionFindingInput {
   @Field(() => ID, { nullable: true, description: 'Exactly one of householdId, propertyCompanyId, orgUnitId.' })
   householdId?: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The property company (an institution) the finding is about.' })
   propertyCompanyId?: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The org unit the finding is about.' })
   orgUnitId?: string | null;
 
-  @Field(() => FindingCategory)
+  @Field(() => FindingCategory, { description: 'What kind of problem was found.' })
   category: FindingCategory;
 
   @Field({ description: '1–500 characters, no personal data.' })
@@ -374,6 +374,6 @@ export class JointActionsArgs extends PageArgs {
   @Field(() => ID, { nullable: true, description: 'Actions on this unit, a unit inside it or a unit containing it.' })
   unitId?: string | null;
 
-  @Field(() => JointActionStatus, { nullable: true })
+  @Field(() => JointActionStatus, { nullable: true, description: 'Only actions in this status.' })
   status?: JointActionStatus | null;
 }

@@ -27,8 +27,8 @@ export class JointActionResolver {
     return this.coverage.coverage(caller, args);
   }
 
-  @Query(() => JointAction)
-  jointAction(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<JointAction> {
+  @Query(() => JointAction, { description: 'One joint action that concerns your territory.' })
+  jointAction(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The action's id." }, ParseUuidPipe) id: string): Promise<JointAction> {
     return this.actions.get(caller, id);
   }
 
@@ -42,7 +42,7 @@ export class JointActionResolver {
   @Mutation(() => JointAction, {
     description: 'Schedules a joint action. A team, officer or unit (or a unit containing or inside it) already booked in an overlapping window is refused with CONFLICT SCHEDULE_CONFLICT naming that action.',
   })
-  scheduleJointAction(@CurrentCaller() caller: Caller, @Args('input') input: ScheduleJointActionInput): Promise<JointAction> {
+  scheduleJointAction(@CurrentCaller() caller: Caller, @Args('input', { description: "The action's title, window, targets, lead bureau, teams and officers." }) input: ScheduleJointActionInput): Promise<JointAction> {
     if (input.campaignId) input.campaignId = requireUuid(input.campaignId, 'campaignId');
     input.leadBureauId = requireUuid(input.leadBureauId, 'leadBureauId');
     input.targetUnitIds = input.targetUnitIds.map((id) => requireUuid(id, 'targetUnitIds'));
@@ -54,10 +54,10 @@ export class JointActionResolver {
   @Mutation(() => JointAction, { description: 'Moves a joint action to a new window; its history keeps the old one.' })
   rescheduleJointAction(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
-    @Args('startsAt') startsAt: Date,
-    @Args('endsAt') endsAt: Date,
-    @Args('reason') reason: string,
+    @Args('id', { type: () => ID, description: "The action's id; it must be SCHEDULED." }, ParseUuidPipe) id: string,
+    @Args('startsAt', { description: 'New start of the window (ISO 8601 timestamp).' }) startsAt: Date,
+    @Args('endsAt', { description: 'New end of the window: after startsAt, at most 7 days later.' }) endsAt: Date,
+    @Args('reason', { description: 'Why it moves, 1–500 characters; kept in the history.' }) reason: string,
   ): Promise<JointAction> {
     return this.actions.reschedule(caller, id, startsAt, endsAt, reason);
   }
@@ -65,8 +65,8 @@ export class JointActionResolver {
   @Mutation(() => JointAction, { description: 'Cancels a joint action, freeing its teams, officers and units.' })
   cancelJointAction(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
-    @Args('reason') reason: string,
+    @Args('id', { type: () => ID, description: "The action's id; it must be SCHEDULED." }, ParseUuidPipe) id: string,
+    @Args('reason', { description: 'Why it is cancelled, 1–500 characters; kept in the history.' }) reason: string,
   ): Promise<JointAction> {
     return this.actions.cancel(caller, id, reason);
   }
@@ -76,8 +76,8 @@ export class JointActionResolver {
   })
   holdJointAction(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
-    @Args('input') input: HoldJointActionInput,
+    @Args('id', { type: () => ID, description: "The action's id; it must be SCHEDULED." }, ParseUuidPipe) id: string,
+    @Args('input', { description: 'When and where it was held, who took part and what was done.' }) input: HoldJointActionInput,
   ): Promise<JointAction> {
     input.participants = input.participants.map((p) => ({
       bureauId: requireUuid(p.bureauId, 'participants.bureauId'), officerIds: p.officerIds.map((o) => requireUuid(o, 'participants.officerIds')),
@@ -88,7 +88,7 @@ export class JointActionResolver {
   @Mutation(() => JointAction, {
     description: 'Reports a held action, freezing its figures in `report`. Only from HELD (CONFLICT INVALID_TRANSITION); after it, no more findings.',
   })
-  reportJointAction(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<JointAction> {
+  reportJointAction(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The action's id; it must be HELD." }, ParseUuidPipe) id: string): Promise<JointAction> {
     return this.actions.report(caller, id);
   }
 
@@ -97,9 +97,9 @@ export class JointActionResolver {
   })
   recordActionFinding(
     @CurrentCaller() caller: Caller,
-    @Args('actionId', { type: () => ID }, ParseUuidPipe) actionId: string,
-    @Args('input') input: RecordActionFindingInput,
-    @Args('idempotencyKey') idempotencyKey: string,
+    @Args('actionId', { type: () => ID, description: 'The action that found it; HELD (not yet REPORTED).' }, ParseUuidPipe) actionId: string,
+    @Args('input', { description: 'What was found and about whom.' }) input: RecordActionFindingInput,
+    @Args('idempotencyKey', { description: 'Send the same key on every retry: the finding is recorded once.' }) idempotencyKey: string,
   ): Promise<ActionFinding> {
     if (input.householdId) input.householdId = requireUuid(input.householdId, 'householdId');
     if (input.propertyCompanyId) input.propertyCompanyId = requireUuid(input.propertyCompanyId, 'propertyCompanyId');
@@ -111,7 +111,7 @@ export class JointActionResolver {
   @Mutation(() => BureauCalendarFeed, { description: "Issues a new secret address for the bureau's iCalendar feed; the old one stops working." })
   rotateBureauCalendarToken(
     @CurrentCaller() caller: Caller,
-    @Args('bureauId', { type: () => ID }, ParseUuidPipe) bureauId: string,
+    @Args('bureauId', { type: () => ID, description: 'The bureau (a DEPARTMENT institution).' }, ParseUuidPipe) bureauId: string,
   ): Promise<BureauCalendarFeed> {
     return this.calendars.rotate(caller, bureauId);
   }
@@ -119,8 +119,8 @@ export class JointActionResolver {
   @Mutation(() => BureauRemit, { description: 'District administrators: lets a bureau act in a unit and everything under it.' })
   async grantBureauRemit(
     @CurrentCaller() caller: Caller,
-    @Args('bureauId', { type: () => ID }, ParseUuidPipe) bureauId: string,
-    @Args('orgUnitId', { type: () => ID }, ParseUuidPipe) orgUnitId: string,
+    @Args('bureauId', { type: () => ID, description: 'The bureau (a DEPARTMENT institution).' }, ParseUuidPipe) bureauId: string,
+    @Args('orgUnitId', { type: () => ID, description: 'The unit the bureau may act in, with everything under it.' }, ParseUuidPipe) orgUnitId: string,
   ): Promise<BureauRemit> {
     await this.actions.grantRemit(caller, bureauId, orgUnitId);
     return Object.assign(new BureauRemit(), { bureau: InstitutionRef.of(bureauId), orgUnit: OrgUnitRef.of(orgUnitId) });
@@ -128,42 +128,42 @@ export class JointActionResolver {
 
   @Mutation(() => Boolean, { description: 'District administrators: withdraws a remit (existing actions stay).' })
   async revokeBureauRemit(
-    @Args('bureauId', { type: () => ID }, ParseUuidPipe) bureauId: string,
-    @Args('orgUnitId', { type: () => ID }, ParseUuidPipe) orgUnitId: string,
+    @Args('bureauId', { type: () => ID, description: 'The bureau (a DEPARTMENT institution).' }, ParseUuidPipe) bureauId: string,
+    @Args('orgUnitId', { type: () => ID, description: 'The unit to take out of its remit.' }, ParseUuidPipe) orgUnitId: string,
   ): Promise<boolean> {
     await this.actions.revokeRemit(bureauId, orgUnitId);
     return true;
   }
 
   @Query(() => [OrgUnitRef], { description: "The units a bureau's remit names (each covering everything under it)." })
-  async bureauRemit(@Args('bureauId', { type: () => ID }, ParseUuidPipe) bureauId: string): Promise<OrgUnitRef[]> {
+  async bureauRemit(@Args('bureauId', { type: () => ID, description: 'The bureau (a DEPARTMENT institution).' }, ParseUuidPipe) bureauId: string): Promise<OrgUnitRef[]> {
     return (await this.actions.remits(bureauId)).map((id) => OrgUnitRef.of(id));
   }
 
   @Mutation(() => EnforcementTeam, { description: 'District administrators: a new team of a bureau.' })
   createEnforcementTeam(
-    @Args('bureauId', { type: () => ID }, ParseUuidPipe) bureauId: string,
-    @Args('name') name: string,
+    @Args('bureauId', { type: () => ID, description: 'The bureau the team belongs to (a DEPARTMENT institution).' }, ParseUuidPipe) bureauId: string,
+    @Args('name', { description: "The team's name, 1–100 characters, unique within the bureau." }) name: string,
   ): Promise<EnforcementTeam> {
     return this.actions.createTeam(bureauId, name);
   }
 
   @Mutation(() => EnforcementOfficer, { description: 'District administrators: registers an officer of a bureau, optionally linked to the user id they sign in with.' })
   createEnforcementOfficer(
-    @Args('bureauId', { type: () => ID }, ParseUuidPipe) bureauId: string,
-    @Args('name') name: string,
-    @Args('userId', { type: () => String, nullable: true }) userId: string | null,
+    @Args('bureauId', { type: () => ID, description: 'The bureau the officer serves in (a DEPARTMENT institution).' }, ParseUuidPipe) bureauId: string,
+    @Args('name', { description: "The officer's name, 1–50 characters, as printed on notices." }) name: string,
+    @Args('userId', { type: () => String, nullable: true, description: 'The account (token sub) the officer signs in with, if any.' }) userId: string | null,
   ): Promise<EnforcementOfficer> {
     return this.actions.createOfficer(bureauId, name, userId ?? null);
   }
 
-  @ResolveField(() => [EnforcementTeam])
+  @ResolveField(() => [EnforcementTeam], { description: 'The enforcement teams booked for the action.' })
   async teams(@Parent() action: JointAction, @Context() context: RequestContext): Promise<EnforcementTeam[]> {
     const loader = requestLoader<EnforcementTeam>(context, 'EnforcementTeam', (ids) => this.actions.teams(ids));
     return (await loader.loadMany(action.teamIds)).filter((t): t is EnforcementTeam => t instanceof EnforcementTeam);
   }
 
-  @ResolveField(() => [EnforcementOfficer])
+  @ResolveField(() => [EnforcementOfficer], { description: 'The enforcement officers booked for the action.' })
   async officers(@Parent() action: JointAction, @Context() context: RequestContext): Promise<EnforcementOfficer[]> {
     const loader = requestLoader<EnforcementOfficer>(context, 'EnforcementOfficer', (ids) => this.actions.officers(ids));
     return (await loader.loadMany(action.officerIds)).filter((o): o is EnforcementOfficer => o instanceof EnforcementOfficer);
@@ -175,7 +175,7 @@ export class JointActionResolver {
     return (await loader.load(action.id)) ?? [];
   }
 
-  @ResolveField(() => [ActionFinding])
+  @ResolveField(() => [ActionFinding], { description: 'What the action found, oldest first.' })
   async findings(@Parent() action: JointAction, @Context() context: RequestContext): Promise<ActionFinding[]> {
     const loader = requestLoader<ActionFinding[]>(context, 'ActionFindings', (ids) => this.actions.findings(ids));
     return (await loader.load(action.id)) ?? [];

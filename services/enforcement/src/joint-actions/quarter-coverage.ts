@@ -85,7 +85,7 @@ export enum QuarterCoverageState {
 }
 
 registerEnumType(QuarterCoverageState, {
-  name: 'QuarterCoverageState',
+  name: 'QuarterCoverageState', description: 'Whether a street held the joint actions it must hold in a quarter.',
   valuesMap: {
     OPEN: { description: '进行中' },
     MET: { description: '已达标' },
@@ -95,7 +95,7 @@ registerEnumType(QuarterCoverageState, {
 
 @ObjectType({ description: "A street's joint actions in a quarter against the quarterly rule (季度管执联动覆盖)." })
 export class StreetQuarterCoverage {
-  @Field(() => OrgUnitRef)
+  @Field(() => OrgUnitRef, { description: 'The street (镇街).' })
   street: OrgUnitRef;
 
   @Field({ description: 'YYYY-Qn' })
@@ -107,14 +107,14 @@ export class StreetQuarterCoverage {
   @Field(() => Int, { description: 'Joint actions held on the street or inside it during the quarter (as closed, once closed).' })
   held: number;
 
-  @Field(() => QuarterCoverageState)
+  @Field(() => QuarterCoverageState, { description: 'OPEN while the quarter runs, then MET or MISSED (escalated to the district).' })
   state: QuarterCoverageState;
 
   @Field(() => Date, { nullable: true, description: 'When a MISSED quarter was escalated to the district.' })
   escalatedAt: Date | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of StreetQuarterCoverage items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class StreetQuarterCoverageConnection extends Connection(StreetQuarterCoverage, 'StreetQuarterCoverage') {}
 
 @ArgsType()
@@ -122,7 +122,7 @@ export class QuarterCoverageArgs extends PageArgs {
   @Field({ description: 'YYYY-Qn, e.g. 2026-Q3.' })
   quarter: string;
 
-  @Field(() => QuarterCoverageState, { nullable: true })
+  @Field(() => QuarterCoverageState, { nullable: true, description: 'Only streets in this state.' })
   state?: QuarterCoverageState | null;
 }
 

@@ -23,7 +23,7 @@ export class CitizenObserversArgs extends PageArgs {
   userId?: string | null;
 }
 
-@InputType()
+@InputType({ description: "A citizen observer's appointment: the team, their account and the term." })
 export class AppointObserverInput {
   @Field(() => ID, { description: 'The team (of a street in your territory).' })
   observerTeamId: string;

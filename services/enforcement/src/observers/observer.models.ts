@@ -27,7 +27,7 @@ export interface ObserverRow {
 
 @ObjectType('ObserverTeam', { description: '市民观察团 team: a street organises its citizen observers in teams.' })
 export class ObserverTeam {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the team.' })
   id: string;
 
   @Field(() => OrgUnitRef, { description: 'The street (镇街) the team belongs to.' })
@@ -36,7 +36,7 @@ export class ObserverTeam {
   @Field({ description: 'Unique within the street, 1–50 characters (e.g. 第一观察小组).' })
   name: string;
 
-  @Field()
+  @Field({ description: 'When the team was created (ISO 8601 timestamp).' })
   createdAt: Date;
 
   /** Not a field: the street's path, for scope. */
@@ -49,7 +49,7 @@ export class ObserverTeam {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of ObserverTeam items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class ObserverTeamConnection extends Connection(ObserverTeam, 'ObserverTeam') {}
 
 @ObjectType('CitizenObserver', {
@@ -58,13 +58,13 @@ export class ObserverTeamConnection extends Connection(ObserverTeam, 'ObserverTe
     'The roster keeps no name or phone; those stay with the identity provider. While serving, the account\'s OBSERVER reports are attributed to this entry.',
 })
 export class CitizenObserver {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of this appointment (one term of one observer).' })
   id: string;
 
   @Field({ description: 'The account (token sub) that serves: its OBSERVER reports are attributed to this entry.' })
   userId: string;
 
-  @Field(() => ObserverTeam)
+  @Field(() => ObserverTeam, { description: 'The team the observer serves in.' })
   team: ObserverTeam;
 
   @Field(() => LocalDateScalar, { description: 'First day of the term (Asia/Shanghai).' })
@@ -76,7 +76,7 @@ export class CitizenObserver {
   @Field({ description: 'Today (Asia/Shanghai) lies within the term.' })
   serving: boolean;
 
-  @Field()
+  @Field({ description: 'When the observer was appointed (ISO 8601 timestamp).' })
   appointedAt: Date;
 
   /** Not a field: the team's id, for the batched `team`. */
@@ -91,7 +91,7 @@ export class CitizenObserver {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of CitizenObserver items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class CitizenObserverConnection extends Connection(CitizenObserver, 'CitizenObserver') {}
 
 /** Counts of observer reports submitted in a month. */
@@ -112,7 +112,7 @@ export abstract class ObserverReportFigures {
 
 @ObjectType('ObserverTeamMonth', { description: "A team's observer reports in a month." })
 export class ObserverTeamMonth extends ObserverReportFigures {
-  @Field(() => ObserverTeam)
+  @Field(() => ObserverTeam, { description: 'The observer team.' })
   team: ObserverTeam;
 
   @Field(() => Int, { description: 'Observers of the team whose term overlaps the month.' })
@@ -121,11 +121,11 @@ export class ObserverTeamMonth extends ObserverReportFigures {
 
 @ObjectType('ObserverMonth', { description: "One observer's (one roster entry's) reports in a month." })
 export class ObserverMonth extends ObserverReportFigures {
-  @Field(() => CitizenObserver)
+  @Field(() => CitizenObserver, { description: "The observer's appointment the figures are attributed to." })
   observer: CitizenObserver;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of ObserverMonth items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class ObserverMonthConnection extends Connection(ObserverMonth, 'ObserverMonth') {}
 
 @ObjectType('ObserverMonthlySummary', {
@@ -137,7 +137,7 @@ export class ObserverMonthlySummary extends ObserverReportFigures {
   @Field({ description: 'YYYY-MM (Asia/Shanghai).' })
   month: string;
 
-  @Field(() => OrgUnitRef)
+  @Field(() => OrgUnitRef, { description: 'The street summarised.' })
   street: OrgUnitRef;
 
   @Field(() => Int, { description: "Observers of the street's teams whose term overlaps the month." })

@@ -33,7 +33,7 @@ export class ObserverResolver {
   @Mutation(() => ObserverTeam, { description: 'Creates an observer team of a street of your territory (at most 50 per street; names unique in it).' })
   createObserverTeam(
     @CurrentCaller() caller: Caller,
-    @Args('streetId', { type: () => ID }, ParseUuidPipe) streetId: string,
+    @Args('streetId', { type: () => ID, description: 'A street (镇街) of your territory.' }, ParseUuidPipe) streetId: string,
     @Args('name', { description: '1–50 characters, e.g. 第一观察小组.' }) name: string,
   ): Promise<ObserverTeam> {
     return this.observers.createTeam(caller, streetId, name);
@@ -42,7 +42,7 @@ export class ObserverResolver {
   @Mutation(() => CitizenObserver, {
     description: 'Puts an account on a team\'s roster for a term; one account serves in one team at a time (CONFLICT TERM_OVERLAPS).',
   })
-  appointObserver(@CurrentCaller() caller: Caller, @Args('input') input: AppointObserverInput): Promise<CitizenObserver> {
+  appointObserver(@CurrentCaller() caller: Caller, @Args('input', { description: "The team, the observer's account and the term." }) input: AppointObserverInput): Promise<CitizenObserver> {
     input.observerTeamId = requireUuid(input.observerTeamId, 'observerTeamId');
     return this.observers.appoint(caller, input);
   }
@@ -50,13 +50,13 @@ export class ObserverResolver {
   @Mutation(() => CitizenObserver, { description: 'Ends a term early: its last day becomes lastDay (within the term).' })
   endObserverTerm(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('id', { type: () => ID, description: "The appointment's id; its term ends today." }, ParseUuidPipe) id: string,
     @Args('lastDay', { type: () => LocalDateScalar, description: 'The last day served (Asia/Shanghai).' }) lastDay: string,
   ): Promise<CitizenObserver> {
     return this.observers.endTerm(caller, id, lastDay);
   }
 
-  @ResolveField(() => ObserverTeam)
+  @ResolveField(() => ObserverTeam, { description: 'The team the observer serves in.' })
   team(@Parent() observer: CitizenObserver, @Context() context: RequestContext): Promise<ObserverTeam> {
     const loader = requestLoader<ObserverTeam>(context, 'ObserverTeam', (ids) => this.observers.teamsByIds(ids));
     return loader.load(observer.teamId) as Promise<ObserverTeam>;

@@ -108,10 +108,24 @@ export const TRANSITIONS: Record<StepAction, { from: ReportStatus[]; to: ReportS
   [ReportAction.REOPEN]: { from: [ReportStatus.RESOLVED, ReportStatus.REJECTED], to: ReportStatus.SUBMITTED },
 };
 
+/** Each value's Chinese name, then what it means in English, as one description. */
+const bilingual = <E extends string>(zh: Record<E, string>, en: Record<E, string>): Record<E, string> =>
+  Object.fromEntries((Object.keys(zh) as E[]).map((value) => [value, `${zh[value]}: ${en[value]}`])) as Record<E, string>;
+
+const REPORT_STATUS_EN: Record<ReportStatus, string> = {
+  [ReportStatus.SUBMITTED]: 'filed (or reopened), waiting for triage; due after the category response hours.',
+  [ReportStatus.TRIAGED]: 'checked and categorised; waiting to be assigned.',
+  [ReportStatus.ASSIGNED]: 'assigned to a bureau, team or unit.',
+  [ReportStatus.IN_PROGRESS]: 'the assignee is handling it.',
+  [ReportStatus.RESOLVED]: 'handled; the reporter may reopen it.',
+  [ReportStatus.REJECTED]: 'not accepted (the note says why); the reporter may reopen it.',
+  [ReportStatus.DUPLICATE]: 'the same as an earlier report (duplicateOfId); final.',
+};
+
 const described = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([key, zh]) => [key, { description: zh }]));
 
-registerEnumType(ReportChannel, { name: 'ReportChannel', valuesMap: described(REPORT_CHANNEL_LABEL_ZH) });
-registerEnumType(ReportStatus, { name: 'ReportStatus', valuesMap: described(REPORT_STATUS_LABEL_ZH) });
-registerEnumType(ReportAssigneeKind, { name: 'ReportAssigneeKind', valuesMap: described(REPORT_ASSIGNEE_KIND_LABEL_ZH) });
-registerEnumType(ReportAction, { name: 'ReportAction', valuesMap: described(REPORT_ACTION_LABEL_ZH) });
-registerEnumType(ReportEvidenceKind, { name: 'ReportEvidenceKind', valuesMap: described(REPORT_EVIDENCE_KIND_LABEL_ZH) });
+registerEnumType(ReportChannel, { name: 'ReportChannel', description: 'How a citizen report reached the platform: the app (随手拍), the hotline, a citizen observer, or the public Open311 interface.', valuesMap: described(REPORT_CHANNEL_LABEL_ZH) });
+registerEnumType(ReportStatus, { name: 'ReportStatus', description: 'Where a citizen report is in its handling, from SUBMITTED to RESOLVED, REJECTED or DUPLICATE.', valuesMap: described(bilingual(REPORT_STATUS_LABEL_ZH, REPORT_STATUS_EN)) });
+registerEnumType(ReportAssigneeKind, { name: 'ReportAssigneeKind', description: 'What a report is assigned to: a bureau, a team or an org unit.', valuesMap: described(REPORT_ASSIGNEE_KIND_LABEL_ZH) });
+registerEnumType(ReportAction, { name: 'ReportAction', description: "What a step in a report's history did (submit, triage, assign, …).", valuesMap: described(REPORT_ACTION_LABEL_ZH) });
+registerEnumType(ReportEvidenceKind, { name: 'ReportEvidenceKind', description: 'What a verified report became as evidence: a case, or an inspection of a household.', valuesMap: described(REPORT_EVIDENCE_KIND_LABEL_ZH) });

@@ -29,8 +29,8 @@ const RESULT_LABEL_ZH: Record<InspectionResult, string> = {
 };
 
 const described = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
-registerEnumType(InspectionResult, { name: 'InspectionResult', valuesMap: described(RESULT_LABEL_ZH) });
-registerEnumType(InspectionIssue, { name: 'InspectionIssue', valuesMap: described(INSPECTION_ISSUE_LABEL_ZH) });
+registerEnumType(InspectionResult, { name: 'InspectionResult', description: "What an inspection of a household's sorting found.", valuesMap: described(RESULT_LABEL_ZH) });
+registerEnumType(InspectionIssue, { name: 'InspectionIssue', description: 'A sorting problem an inspection can note.', valuesMap: described(INSPECTION_ISSUE_LABEL_ZH) });
 
 /** The issue a report category stands for, when staff name none: the categories about how a household sorts. */
 export const ISSUE_OF_CATEGORY: Record<string, InspectionIssue> = {
@@ -53,7 +53,7 @@ export class InspectionRef {
   }
 }
 
-@InputType()
+@InputType({ description: 'The inspection of the household a verified report is about.' })
 export class RecordInspectionFromReportInput {
   @Field(() => ID, { description: "The household the verified report is about: registered, in the report's compound (else REPORT_LOCATION_MISMATCH)." })
   householdId: string;

@@ -19,8 +19,8 @@ export class ReportInspectionResolver {
   })
   recordInspectionFromReport(
     @CurrentCaller() caller: Caller,
-    @Args('citizenReportId', { type: () => ID }, ParseUuidPipe) citizenReportId: string,
-    @Args('input') input: RecordInspectionFromReportInput,
+    @Args('citizenReportId', { type: () => ID, description: 'A verified report of your territory that is not evidence yet.' }, ParseUuidPipe) citizenReportId: string,
+    @Args('input', { description: 'The household and what its inspection found.' }) input: RecordInspectionFromReportInput,
   ): Promise<CitizenReport> {
     input.householdId = requireUuid(input.householdId, 'householdId');
     return this.reportInspections.record(caller, citizenReportId, input);

@@ -4,13 +4,13 @@ import { ReportAssigneeKind, ReportChannel, ReportStatus } from './report-enums.
 
 @ArgsType()
 export class ReportsArgs extends PageArgs {
-  @Field(() => ReportStatus, { nullable: true })
+  @Field(() => ReportStatus, { nullable: true, description: 'Only reports in this status.' })
   status?: ReportStatus | null;
 
   @Field({ nullable: true, description: 'A category code.' })
   category?: string;
 
-  @Field(() => ReportChannel, { nullable: true })
+  @Field(() => ReportChannel, { nullable: true, description: 'Only reports that came by this channel.' })
   channel?: ReportChannel | null;
 
   @Field(() => ID, { nullable: true, description: 'Only reports about compounds in or under this unit.' })
@@ -26,7 +26,7 @@ export class ReportCategoriesArgs extends PageArgs {
   includeInactive?: boolean | null;
 }
 
-@InputType()
+@InputType({ description: 'A citizen report (随手拍, hotline call, observer report): what, where, and optionally who.' })
 export class SubmitReportInput {
   @Field(() => ReportChannel, { description: 'APP or OBSERVER: you are the reporter. HOTLINE: you enter a call (needs REPORT_HANDLE). OPEN311 is for the public interface only.' })
   channel: ReportChannel;
@@ -65,12 +65,12 @@ export class SubmitReportInput {
   publishDescription?: boolean | null;
 }
 
-@InputType()
+@InputType({ description: 'Who should handle a triaged report.' })
 export class AssignReportInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The report's id; it must be TRIAGED or ASSIGNED." })
   id: string;
 
-  @Field(() => ReportAssigneeKind)
+  @Field(() => ReportAssigneeKind, { description: 'Whether assigneeId is a bureau, a team or an org unit.' })
   assigneeKind: ReportAssigneeKind;
 
   @Field(() => ID, { description: 'A bureau (institution) id, a team id, or an org unit id inside your territory.' })

@@ -67,7 +67,7 @@ export class ReportCategory {
   @Field({ description: 'The Chinese name.' })
   labelZh: string;
 
-  @Field()
+  @Field({ description: 'What belongs in the category, for a reporter choosing one.' })
   description: string;
 
   @Field({ description: 'Open311 group: 分类投放, 设施与清运, 其他.' })
@@ -86,7 +86,7 @@ export class ReportCategory {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of ReportCategory items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class ReportCategoryConnection extends Connection(ReportCategory, 'ReportCategory') {}
 
 /** A row of citizen_report_history, as the service selects it. */
@@ -104,16 +104,16 @@ export interface ReportHistoryRow {
   description: 'One step of a report: what was done, by whom, with its notes. The report\'s filer sees the steps with the public notes only and staff as "staff".',
 })
 export class ReportStatusChange {
-  @Field(() => ReportAction)
+  @Field(() => ReportAction, { description: 'What the step did.' })
   action: ReportAction;
 
-  @Field()
+  @Field({ description: 'The Chinese name of action.' })
   actionLabelZh: string;
 
-  @Field(() => ReportStatus, { nullable: true })
+  @Field(() => ReportStatus, { nullable: true, description: 'The status before the step; null for the submission.' })
   fromStatus: ReportStatus | null;
 
-  @Field(() => ReportStatus)
+  @Field(() => ReportStatus, { description: 'The status after the step.' })
   toStatus: ReportStatus;
 
   @Field(() => String, { nullable: true, description: 'The internal note: staff handling the report only (the filer sees only the notes they wrote themselves).' })
@@ -127,7 +127,7 @@ export class ReportStatusChange {
   })
   actor: string;
 
-  @Field()
+  @Field({ description: 'When the step happened (ISO 8601 timestamp).' })
   at: Date;
 
   static from(row: ReportHistoryRow): ReportStatusChange {
@@ -137,10 +137,10 @@ export class ReportStatusChange {
 
 @ObjectType('ReportReporter', { description: 'Who reported: never shown to the public; masked unless you may read personal data.' })
 export class ReportReporter {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The reporter's name: masked (张*明) unless you may read personal data." })
   name: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The reporter's phone: masked (138****5678) unless you may read personal data." })
   phone: string | null;
 
   @Field({ description: 'True when shown unmasked (and the read was recorded).' })
@@ -153,19 +153,19 @@ export class CitizenReport {
   @Field(() => ID, { description: 'Also the Open311 service_request_id.' })
   id: string;
 
-  @Field(() => ReportChannel)
+  @Field(() => ReportChannel, { description: 'How the report came in.' })
   channel: ReportChannel;
 
-  @Field()
+  @Field({ description: 'The Chinese name of channel.' })
   channelLabelZh: string;
 
   @Field({ description: 'The category code (Open311 service_code).' })
   categoryCode: string;
 
-  @Field()
+  @Field({ description: 'The Chinese name of the category.' })
   categoryLabelZh: string;
 
-  @Field()
+  @Field({ description: 'What the reporter described.' })
   description: string;
 
   @Field({ description: 'The reporter chose to have the description shown publicly (APP and OPEN311 only; default true there). Always false for HOTLINE and OBSERVER.' })
@@ -198,10 +198,10 @@ export class CitizenReport {
   @Field({ description: 'True when the caller made this report (and may therefore reopen it).' })
   reportedByMe: boolean;
 
-  @Field(() => ReportStatus)
+  @Field(() => ReportStatus, { description: 'Where the report is in its handling.' })
   status: ReportStatus;
 
-  @Field()
+  @Field({ description: 'The Chinese name of status.' })
   statusLabelZh: string;
 
   @Field(() => String, { nullable: true, description: 'The internal note of the latest status change: for staff handling the report; null to the reporter.' })
@@ -210,10 +210,10 @@ export class CitizenReport {
   @Field(() => String, { nullable: true, description: 'The public note of the latest status change: what the reporter and Open311 (status_notes) see.' })
   publicStatusNote: string | null;
 
-  @Field(() => ReportAssigneeKind, { nullable: true })
+  @Field(() => ReportAssigneeKind, { nullable: true, description: 'What the report is assigned to, once assigned.' })
   assigneeKind: ReportAssigneeKind | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The Chinese name of assigneeKind.' })
   assigneeKindLabelZh: string | null;
 
   @Field(() => ID, { nullable: true, description: 'The bureau, team or unit the report is assigned to.' })
@@ -228,10 +228,10 @@ export class CitizenReport {
   @Field(() => ID, { nullable: true, description: 'For a DUPLICATE: the original report.' })
   duplicateOfId: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many times the reporter reopened it.' })
   reopenCount: number;
 
-  @Field()
+  @Field({ description: 'When the report was filed (ISO 8601 timestamp).' })
   submittedAt: Date;
 
   @Field({ description: 'Submitted (or last reopened) + the category response hours.' })
@@ -240,16 +240,16 @@ export class CitizenReport {
   @Field({ description: 'Still open after dueAt.' })
   overdue: boolean;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it was last resolved, rejected or marked duplicate; null while open.' })
   closedAt: Date | null;
 
-  @Field()
+  @Field({ description: 'When anything about the report last changed (ISO 8601 timestamp).' })
   updatedAt: Date;
 
   @Field({ description: 'A handler verified the report (核实: the problem is real); only a verified report may become evidence.' })
   verified: boolean;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When a handler verified the report.' })
   verifiedAt: Date | null;
 
   @Field(() => ReportEvidenceKind, {
@@ -258,7 +258,7 @@ export class CitizenReport {
   })
   evidenceKind: ReportEvidenceKind | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the report became evidence.' })
   evidenceAt: Date | null;
 
   @Field(() => ID, {
@@ -321,5 +321,5 @@ export class CitizenReport {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of CitizenReport items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class CitizenReportConnection extends Connection(CitizenReport, 'CitizenReport') {}

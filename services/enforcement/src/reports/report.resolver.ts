@@ -33,7 +33,7 @@ export class ReportResolver {
   }
 
   @Query(() => CitizenReport, { description: 'A report of your territory, or one you made.' })
-  report(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<CitizenReport> {
+  report(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The report's id (also its Open311 service_request_id)." }, ParseUuidPipe) id: string): Promise<CitizenReport> {
     return this.reportService.get(caller, id);
   }
 
@@ -45,7 +45,7 @@ export class ReportResolver {
   @Mutation(() => CitizenReport, { description: 'Files a report in status SUBMITTED, due after its category’s response hours.' })
   submitReport(
     @CurrentCaller() caller: Caller,
-    @Args('input') input: SubmitReportInput,
+    @Args('input', { description: 'What, where and, unless anonymous, who.' }) input: SubmitReportInput,
     @Args('idempotencyKey', { type: () => String, nullable: true, description: 'Send the same key on every retry: the report is filed once.' })
     idempotencyKey?: string | null,
   ): Promise<CitizenReport> {
@@ -56,7 +56,7 @@ export class ReportResolver {
   @Mutation(() => CitizenReport, { description: 'SUBMITTED → TRIAGED.' })
   triageReport(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('id', { type: () => ID, description: "The report's id; it must be SUBMITTED." }, ParseUuidPipe) id: string,
     @Args('note', NOTE) note?: string | null,
     @Args('publicNote', PUBLIC_NOTE) publicNote?: string | null,
   ) {
@@ -64,7 +64,7 @@ export class ReportResolver {
   }
 
   @Mutation(() => CitizenReport, { description: 'TRIAGED (or ASSIGNED, to reassign) → ASSIGNED to a bureau, team or unit.' })
-  assignReport(@CurrentCaller() caller: Caller, @Args('input') input: AssignReportInput) {
+  assignReport(@CurrentCaller() caller: Caller, @Args('input', { description: 'The report and whom it goes to.' }) input: AssignReportInput) {
     return this.reportService.assign(caller, requireUuid(input.id, 'id'), input.assigneeKind, requireUuid(input.assigneeId, 'assigneeId'), {
       note: input.note, publicNote: input.publicNote,
     });
@@ -73,7 +73,7 @@ export class ReportResolver {
   @Mutation(() => CitizenReport, { description: 'ASSIGNED → IN_PROGRESS.' })
   startReport(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('id', { type: () => ID, description: "The report's id; it must be ASSIGNED." }, ParseUuidPipe) id: string,
     @Args('note', NOTE) note?: string | null,
     @Args('publicNote', PUBLIC_NOTE) publicNote?: string | null,
   ) {
@@ -83,7 +83,7 @@ export class ReportResolver {
   @Mutation(() => CitizenReport, { description: 'IN_PROGRESS → RESOLVED.' })
   resolveReport(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('id', { type: () => ID, description: "The report's id; it must be IN_PROGRESS." }, ParseUuidPipe) id: string,
     @Args('note', NOTE) note?: string | null,
     @Args('publicNote', PUBLIC_NOTE) publicNote?: string | null,
   ) {
@@ -93,7 +93,7 @@ export class ReportResolver {
   @Mutation(() => CitizenReport, { description: 'Any open status but DUPLICATE → REJECTED; the note (why) is required.' })
   rejectReport(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('id', { type: () => ID, description: "The report's id; any open status but DUPLICATE." }, ParseUuidPipe) id: string,
     @Args('note', NOTE) note?: string | null,
     @Args('publicNote', PUBLIC_NOTE) publicNote?: string | null,
   ) {
@@ -103,8 +103,8 @@ export class ReportResolver {
   @Mutation(() => CitizenReport, { description: 'SUBMITTED or TRIAGED → DUPLICATE of an original that is not itself a duplicate.' })
   markReportDuplicate(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
-    @Args('originalId', { type: () => ID }, ParseUuidPipe) originalId: string,
+    @Args('id', { type: () => ID, description: "The duplicate's id; it must be SUBMITTED or TRIAGED." }, ParseUuidPipe) id: string,
+    @Args('originalId', { type: () => ID, description: 'The original report; not itself a duplicate.' }, ParseUuidPipe) originalId: string,
     @Args('note', NOTE) note?: string | null,
     @Args('publicNote', PUBLIC_NOTE) publicNote?: string | null,
   ) {
@@ -116,7 +116,7 @@ export class ReportResolver {
   })
   verifyReport(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('id', { type: () => ID, description: "The report's id." }, ParseUuidPipe) id: string,
     @Args('note', NOTE) note?: string | null,
     @Args('publicNote', PUBLIC_NOTE) publicNote?: string | null,
   ): Promise<CitizenReport> {
@@ -124,14 +124,14 @@ export class ReportResolver {
   }
 
   @Mutation(() => CitizenReport, { description: 'Stops the public Open311 feed showing a report\'s description you judge private (staff and the reporter still read it). Needs REPORT_HANDLE in the report\'s territory; one-way.' })
-  withholdReportDescription(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<CitizenReport> {
+  withholdReportDescription(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The report's id." }, ParseUuidPipe) id: string): Promise<CitizenReport> {
     return this.reportService.withholdDescription(caller, id);
   }
 
   @Mutation(() => CitizenReport, { description: 'The reporter reopens a RESOLVED or REJECTED report: back to SUBMITTED, due anew. The note (why) is for the staff.' })
   reopenReport(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('id', { type: () => ID, description: "The report's id: one you filed, RESOLVED or REJECTED." }, ParseUuidPipe) id: string,
     @Args('note', { ...NOTE, description: 'Why you reopen it, for the staff (at most 1000 characters); never published.' }) note?: string | null,
   ) {
     return this.reportService.reopen(caller, id, note ?? null);

@@ -8,13 +8,13 @@ import type { CheckInQuotaFlagRow, PhotoCheckInRow } from './check-in.entity.js'
 
 @ObjectType('PhotoCheckInReview', { description: "One branch's review of a photo check-in: 单位支部审核 or 社区支部审核." })
 export class PhotoCheckInReview {
-  @Field(() => CheckInBranch)
+  @Field(() => CheckInBranch, { description: 'Which branch reviewed: WORK (单位支部) or COMMUNITY (社区支部).' })
   branch: CheckInBranch;
 
   @Field({ description: '单位支部审核 or 社区支部审核' })
   labelZh: string;
 
-  @Field(() => CheckInVerdict)
+  @Field(() => CheckInVerdict, { description: "The branch's verdict." })
   verdict: CheckInVerdict;
 
   @Field({ description: '审核通过 or 审核不通过' })
@@ -26,7 +26,7 @@ export class PhotoCheckInReview {
   @Field({ description: 'User id of the branch secretary (WORK) or community secretary (COMMUNITY) who reviewed.' })
   reviewerId: string;
 
-  @Field()
+  @Field({ description: 'When the review was made (ISO 8601 timestamp).' })
   reviewedAt: Date;
 
   static of(branch: CheckInBranch, verdict: CheckInVerdict | null, note: string | null, by: string | null, at: Date | null): PhotoCheckInReview | null {
@@ -41,7 +41,7 @@ export class PhotoCheckInReview {
   description: "党员晒图打卡: a party member's photo of the household's kitchen-waste sorting, reviewed by both of the member's branches (双报到双管理).",
 })
 export class PhotoCheckIn {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the check-in.' })
   id: string;
 
   @Field({ description: '党员晒图打卡' })
@@ -62,10 +62,10 @@ export class PhotoCheckIn {
   @Field(() => LocalDateScalar, { description: 'The Monday of the week (Asia/Shanghai) the check-in counts for.' })
   week: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The member's note with the photo, if any." })
   note: string | null;
 
-  @Field()
+  @Field({ description: 'When the check-in was posted (ISO 8601 timestamp).' })
   submittedAt: Date;
 
   @Field(() => PhotoCheckInReview, { nullable: true, description: '单位支部审核: null until the work-unit branch has reviewed.' })
@@ -74,10 +74,10 @@ export class PhotoCheckIn {
   @Field(() => PhotoCheckInReview, { nullable: true, description: '社区支部审核: null until the community branch has reviewed.' })
   communityReview: PhotoCheckInReview | null;
 
-  @Field(() => CheckInReviewStatus)
+  @Field(() => CheckInReviewStatus, { description: 'How far its two reviews have got.' })
   reviewStatus: CheckInReviewStatus;
 
-  @Field()
+  @Field({ description: 'The Chinese name of reviewStatus.' })
   reviewStatusLabelZh: string;
 
   @Field({ description: 'Whether it counts towards the weekly quota: unless a branch rejected it.' })
@@ -105,7 +105,7 @@ export class PhotoCheckIn {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of PhotoCheckIn items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class PhotoCheckInConnection extends Connection(PhotoCheckIn, 'PhotoCheckIn') {}
 
 @ObjectType('CheckInQuotaFlag', {
@@ -115,7 +115,7 @@ export class CheckInQuotaFlag {
   @Field({ description: '晒图打卡未达标' })
   labelZh: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The party member who missed the weekly quota.' })
   partyMemberId: string;
 
   /** `household` is resolved in CheckInQuotaFlagResolver, batched per request. */
@@ -146,7 +146,7 @@ export class CheckInQuotaFlag {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of CheckInQuotaFlag items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class CheckInQuotaFlagConnection extends Connection(CheckInQuotaFlag, 'CheckInQuotaFlag') {}
 
 @ObjectType('MemberCheckInWeek', { description: "本周晒图打卡: a party member's photo check-ins of one week against the quota." })
@@ -154,7 +154,7 @@ export class MemberCheckInWeek {
   @Field({ description: '党员晒图打卡' })
   labelZh: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The party member (you).' })
   partyMemberId: string;
 
   @Field(() => LocalDateScalar, { description: 'The Monday of the week.' })

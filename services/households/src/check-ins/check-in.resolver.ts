@@ -31,8 +31,8 @@ export class PhotoCheckInResolver {
   })
   submitPhotoCheckIn(
     @CurrentCaller() caller: Caller,
-    @Args('input') input: SubmitPhotoCheckInInput,
-    @Args('idempotencyKey') idempotencyKey: string,
+    @Args('input', { description: 'The uploaded photo, when it was taken, and an optional note.' }) input: SubmitPhotoCheckInInput,
+    @Args('idempotencyKey', { description: 'Send the same key on every retry: the check-in is posted once.' }) idempotencyKey: string,
   ): Promise<PhotoCheckIn> {
     input.photoId = requireUuid(input.photoId, 'photoId');
     return this.checkIns.submit(caller, input, idempotencyKey);
@@ -51,7 +51,7 @@ export class PhotoCheckInResolver {
   }
 
   @Query(() => PhotoCheckIn, { description: 'One check-in: your own, or one a reviewer of your territory may see.' })
-  photoCheckIn(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<PhotoCheckIn> {
+  photoCheckIn(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The check-in's id." }, ParseUuidPipe) id: string): Promise<PhotoCheckIn> {
     return this.checkIns.get(caller, id);
   }
 

@@ -36,7 +36,7 @@ export class OpeningWindowModel extends TimeWindowModel implements OpeningWindow
   weekdays: number[];
 }
 
-@InputType()
+@InputType({ description: 'A daily window, HH:MM to HH:MM (Asia/Shanghai).' })
 export class TimeWindowInput implements DailyWindow {
   @Field({ description: 'HH:MM, 00:00–23:59.' })
   opensAt: string;
@@ -45,7 +45,7 @@ export class TimeWindowInput implements DailyWindow {
   closesAt: string;
 }
 
-@InputType()
+@InputType({ description: 'A weekly opening window: a daily window on the given weekdays.' })
 export class OpeningWindowInput extends TimeWindowInput implements OpeningWindow {
   @Field(() => [Int], { description: 'ISO weekdays 1 (Monday) – 7 (Sunday); windows sharing a weekday must not overlap.' })
   weekdays: number[];
@@ -56,7 +56,7 @@ export class OpeningWindowInput extends TimeWindowInput implements OpeningWindow
 })
 @Directive('@key(fields: "id")')
 export class CollectionPoint {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the point.' })
   id: string;
 
   @Field({ description: 'The Chinese name of the point kind: 定时定点投放点 or 24小时误时投放点.' })
@@ -65,10 +65,10 @@ export class CollectionPoint {
   @Field(() => OrgUnitRef, { description: 'The compound (小区) the point serves.' })
   compound: OrgUnitRef;
 
-  @Field()
+  @Field({ description: 'Name of the point, unique within its compound.' })
   name: string;
 
-  @Field(() => CollectionPointKind)
+  @Field(() => CollectionPointKind, { description: 'REGULAR (open at set windows) or LATE_DROP_OFF (open 24 hours).' })
   kind: CollectionPointKind;
 
   @Field({ description: 'Where the point is, e.g. 北门东侧垃圾分类亭.' })
@@ -89,10 +89,10 @@ export class CollectionPoint {
   @Field({ description: 'Inactive points are kept for their history but are never open.' })
   active: boolean;
 
-  @Field()
+  @Field({ description: 'When the point was created (ISO 8601 timestamp).' })
   createdAt: Date;
 
-  @Field()
+  @Field({ description: 'When the point last changed (ISO 8601 timestamp).' })
   updatedAt: Date;
 
   static from(row: CollectionPointRow): CollectionPoint {
@@ -116,5 +116,5 @@ export class CollectionPoint {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of CollectionPoint items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class CollectionPointConnection extends Connection(CollectionPoint, 'CollectionPoint') {}

@@ -28,19 +28,19 @@ export interface CollectionRecordRow {
   description: 'The weight of one waste stream collected at a point (or a compound) on one day (Asia/Shanghai) and where it went (收运记录).',
 })
 export class CollectionRecord {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the record.' })
   id: string;
 
   @Field(() => OrgUnitRef, { description: 'The compound (小区) collected from.' })
   compound: OrgUnitRef;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The collection point collected from; null for a compound-level record.' })
   collectionPointId: string | null;
 
-  @Field(() => LocalDateScalar)
+  @Field(() => LocalDateScalar, { description: 'The day of collection (Asia/Shanghai).' })
   day: string;
 
-  @Field(() => WasteStream)
+  @Field(() => WasteStream, { description: 'The waste stream collected.' })
   stream: WasteStream;
 
   @Field({ description: '厨余垃圾, 可回收物, 有害垃圾 or 其他垃圾.' })
@@ -49,10 +49,10 @@ export class CollectionRecord {
   @Field({ description: 'Kilograms, exact to the hundredth, as a decimal string (e.g. "123.45").' })
   weightKg: string;
 
-  @Field(() => CollectionDestination)
+  @Field(() => CollectionDestination, { description: 'Where the waste went (transfer station, recycler, …).' })
   destination: CollectionDestination;
 
-  @Field()
+  @Field({ description: 'The Chinese name of destination.' })
   destinationLabelZh: string;
 
   @Field(() => String, { nullable: true, description: 'Vehicle (plate) that collected.' })
@@ -61,19 +61,19 @@ export class CollectionRecord {
   @Field(() => String, { nullable: true, description: 'Operator or crew.' })
   operator: string | null;
 
-  @Field(() => CollectionRecordSource)
+  @Field(() => CollectionRecordSource, { description: "How the record came in: entered by hand or imported from a transfer station's file." })
   source: CollectionRecordSource;
 
-  @Field()
+  @Field({ description: 'The Chinese name of source.' })
   sourceLabelZh: string;
 
   @Field(() => ID, { nullable: true, description: 'The import that brought the record in (source IMPORT).' })
   importId: string | null;
 
-  @Field()
+  @Field({ description: 'User id of whoever entered or imported the record.' })
   recordedBy: string;
 
-  @Field()
+  @Field({ description: 'When the record was written (ISO 8601 timestamp).' })
   recordedAt: Date;
 
   static from(row: CollectionRecordRow): CollectionRecord {
@@ -98,12 +98,12 @@ export class CollectionRecord {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of CollectionRecord items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class CollectionRecordConnection extends Connection(CollectionRecord, 'CollectionRecord') {}
 
 @ArgsType()
 export class CollectionRecordsArgs extends PageArgs {
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Only records of this collection point.' })
   collectionPointId?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'Records of this compound (its points and its compound-level records).' })
@@ -118,11 +118,11 @@ export class CollectionRecordsArgs extends PageArgs {
   @Field(() => LocalDateScalar, { nullable: true, description: 'Last day, inclusive.' })
   to?: string | null;
 
-  @Field(() => WasteStream, { nullable: true })
+  @Field(() => WasteStream, { nullable: true, description: 'Only records of this waste stream.' })
   stream?: WasteStream | null;
 }
 
-@InputType()
+@InputType({ description: 'One weight collected at a point (or a compound) on one day, for one stream.' })
 export class RecordCollectionInput {
   @Field(() => ID, { nullable: true, description: 'A collection point of your territory; or give compoundId for a compound-level record.' })
   collectionPointId?: string | null;
@@ -133,52 +133,52 @@ export class RecordCollectionInput {
   @Field(() => LocalDateScalar, { description: 'The Shanghai day of collection; not in the future.' })
   day: string;
 
-  @Field(() => WasteStream)
+  @Field(() => WasteStream, { description: 'The waste stream collected.' })
   stream: WasteStream;
 
   @Field(() => Float, { description: 'Kilograms, 0 up to the ceiling per point and day (COLLECTION_MAX_KG_PER_POINT_DAY); rounded to the hundredth.' })
   weightKg: number;
 
-  @Field(() => CollectionDestination)
+  @Field(() => CollectionDestination, { description: 'Where the waste went.' })
   destination: CollectionDestination;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Vehicle (plate) that collected, up to 40 characters.' })
   vehicle?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Operator or crew, up to 60 characters.' })
   operator?: string | null;
 }
 
 @ObjectType('CollectionImport', { description: 'One imported CSV file of a transfer station; its content hash makes it import once.' })
 export class CollectionImport {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the import.' })
   id: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The file's name as uploaded, if given." })
   fileName: string | null;
 
   @Field({ description: 'SHA-256 (hex) of the file content: the key that makes a file import once.' })
   sha256: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Records the file brought in.' })
   rowCount: number;
 
   @Field({ description: 'Sum of the imported weights in kg, as a decimal string.' })
   totalKg: string;
 
-  @Field()
+  @Field({ description: 'User id of whoever imported it.' })
   importedBy: string;
 
-  @Field()
+  @Field({ description: 'When it was imported (ISO 8601 timestamp).' })
   importedAt: Date;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of CollectionImport items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class CollectionImportConnection extends Connection(CollectionImport, 'CollectionImport') {}
 
-@ObjectType('CollectionImportResult')
+@ObjectType('CollectionImportResult', { description: 'The outcome of a CSV import: the import, and whether the same content had been imported before.' })
 export class CollectionImportResult {
-  @Field(() => CollectionImport)
+  @Field(() => CollectionImport, { description: 'The import (the earlier one when alreadyImported).' })
   import: CollectionImport;
 
   @Field({ description: 'True when this content was imported before: nothing was written, the first import is returned.' })
@@ -193,9 +193,9 @@ export class CollectionImportError {
   @Field(() => String, { nullable: true, description: 'The column concerned, by its header name.' })
   column: string | null;
 
-  @Field()
+  @Field({ description: 'Stable code of the problem in that line (e.g. INVALID_DATE, UNKNOWN_COLLECTION_POINT, OVER_CEILING; HEADER or ENCODING for the whole file).' })
   code: string;
 
-  @Field()
+  @Field({ description: 'What is wrong, in English, for the person fixing the file.' })
   message: string;
 }

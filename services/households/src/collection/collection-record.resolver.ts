@@ -39,7 +39,7 @@ export class CollectionRecordResolver {
       'Records one weight collected at a point (or a compound) of your territory. One record per point, day, stream and ' +
       'destination (CONFLICT / ALREADY_RECORDED); FUTURE_DATE, NEGATIVE_WEIGHT, OVER_CEILING (the day\'s total per point).',
   })
-  recordCollection(@CurrentCaller() caller: Caller, @Args('input') input: RecordCollectionInput): Promise<CollectionRecord> {
+  recordCollection(@CurrentCaller() caller: Caller, @Args('input', { description: 'Where, when, which stream, how much and where it went.' }) input: RecordCollectionInput): Promise<CollectionRecord> {
     if (input.collectionPointId) input.collectionPointId = requireUuid(input.collectionPointId, 'collectionPointId');
     if (input.compoundId) input.compoundId = requireUuid(input.compoundId, 'compoundId');
     return this.records.record(caller, input);
@@ -54,8 +54,8 @@ export class CollectionRecordResolver {
   })
   importCollectionRecords(
     @CurrentCaller() caller: Caller,
-    @Args('csv') csv: string,
-    @Args('fileName', { type: () => String, nullable: true }) fileName?: string | null,
+    @Args('csv', { description: "The file's content as text (UTF-8); every line is checked before anything is written." }) csv: string,
+    @Args('fileName', { type: () => String, nullable: true, description: "The file's name, kept for the record." }) fileName?: string | null,
   ): Promise<CollectionImportResult> {
     return this.records.importCsv(caller, csv, fileName?.slice(0, 255) ?? null);
   }

@@ -25,16 +25,16 @@ export class DoorToDoorCollectionStatusChange {
   @Field(() => DoorToDoorCollectionStatus, { nullable: true, description: 'Null for the request itself.' })
   fromStatus: DoorToDoorCollectionStatus | null;
 
-  @Field(() => DoorToDoorCollectionStatus)
+  @Field(() => DoorToDoorCollectionStatus, { description: 'The status after the change.' })
   toStatus: DoorToDoorCollectionStatus;
 
   @Field({ description: 'The user who made the change.' })
   changedBy: string;
 
-  @Field()
+  @Field({ description: 'When the change was made (ISO 8601 timestamp).' })
   changedAt: Date;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The note given with the change, if any.' })
   note: string | null;
 }
 
@@ -47,7 +47,7 @@ export interface StatusChangeRow extends DoorToDoorCollectionStatusChange {
   description: 'A request for door-to-door collection (上门收运) by the household’s property company (物业), with its status history.',
 })
 export class DoorToDoorCollection {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the request.' })
   id: string;
 
   @Field({ description: '上门收运' })
@@ -65,10 +65,10 @@ export class DoorToDoorCollection {
   })
   propertyCompany: InstitutionRef | null;
 
-  @Field(() => [WasteStream])
+  @Field(() => [WasteStream], { description: 'The waste streams to collect.' })
   wasteStreams: WasteStream[];
 
-  @Field(() => LocalDateScalar)
+  @Field(() => LocalDateScalar, { description: 'The day the household would like the collection (Asia/Shanghai).' })
   preferredDate: string;
 
   @Field(() => String, { nullable: true, description: 'HH:MM-HH:MM on the preferred date, Asia/Shanghai; null for any time.' })
@@ -77,7 +77,7 @@ export class DoorToDoorCollection {
   @Field(() => String, { nullable: true, description: 'The requester’s note.' })
   note: string | null;
 
-  @Field(() => DoorToDoorCollectionStatus)
+  @Field(() => DoorToDoorCollectionStatus, { description: 'Where the request is: REQUESTED, ACCEPTED, COMPLETED or CANCELLED.' })
   status: DoorToDoorCollectionStatus;
 
   @Field({ description: 'The Chinese name of the status.' })
@@ -86,10 +86,10 @@ export class DoorToDoorCollection {
   @Field({ description: 'The user who made the request: the resident or a community worker.' })
   requestedBy: string;
 
-  @Field()
+  @Field({ description: 'When the request was made (ISO 8601 timestamp).' })
   requestedAt: Date;
 
-  @Field()
+  @Field({ description: 'When its status last changed (ISO 8601 timestamp).' })
   updatedAt: Date;
 
   static from(row: DoorToDoorCollectionRow): DoorToDoorCollection {
@@ -112,10 +112,10 @@ export class DoorToDoorCollection {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of DoorToDoorCollection items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class DoorToDoorCollectionConnection extends Connection(DoorToDoorCollection, 'DoorToDoorCollection') {}
 
-@InputType()
+@InputType({ description: 'A request for door-to-door collection (上门收运) for a household.' })
 export class RequestDoorToDoorCollectionInput {
   @Field(() => ID, { description: 'A resident: their own household. Community staff: a household of their territory.' })
   householdId: string;
@@ -138,7 +138,7 @@ export class DoorToDoorCollectionsArgs extends PageArgs {
   @Field(() => ID, { nullable: true, description: 'A unit of your territory: requests of households in it and below it (default: your whole territory).' })
   orgUnitId?: string | null;
 
-  @Field(() => DoorToDoorCollectionStatus, { nullable: true })
+  @Field(() => DoorToDoorCollectionStatus, { nullable: true, description: 'Only requests in this status.' })
   status?: DoorToDoorCollectionStatus | null;
 
   @Field(() => ID, { nullable: true, description: 'Only this household’s requests.' })
@@ -147,6 +147,6 @@ export class DoorToDoorCollectionsArgs extends PageArgs {
 
 @ArgsType()
 export class MyDoorToDoorCollectionsArgs extends PageArgs {
-  @Field(() => DoorToDoorCollectionStatus, { nullable: true })
+  @Field(() => DoorToDoorCollectionStatus, { nullable: true, description: 'Only requests in this status.' })
   status?: DoorToDoorCollectionStatus | null;
 }

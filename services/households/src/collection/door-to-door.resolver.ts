@@ -28,8 +28,8 @@ export class DoorToDoorCollectionResolver {
   })
   requestDoorToDoorCollection(
     @CurrentCaller() caller: Caller,
-    @Args('input') input: RequestDoorToDoorCollectionInput,
-    @Args('idempotencyKey') idempotencyKey: string,
+    @Args('input', { description: 'The household, the streams, and when.' }) input: RequestDoorToDoorCollectionInput,
+    @Args('idempotencyKey', { description: 'Send the same key on every retry: the request is made once.' }) idempotencyKey: string,
   ): Promise<DoorToDoorCollection> {
     input.householdId = requireUuid(input.householdId, 'householdId');
     return this.requests.request(caller, input, idempotencyKey);
@@ -42,9 +42,9 @@ export class DoorToDoorCollectionResolver {
   })
   updateDoorToDoorCollection(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
-    @Args('status', { type: () => DoorToDoorCollectionStatus }) status: DoorToDoorCollectionStatus,
-    @Args('note', { type: () => String, nullable: true }) note?: string | null,
+    @Args('id', { type: () => ID, description: "The request's id." }, ParseUuidPipe) id: string,
+    @Args('status', { type: () => DoorToDoorCollectionStatus, description: 'The next status (ACCEPTED, COMPLETED or CANCELLED); only allowed moves are accepted.' }) status: DoorToDoorCollectionStatus,
+    @Args('note', { type: () => String, nullable: true, description: 'A note for the household, up to 500 characters.' }) note?: string | null,
   ): Promise<DoorToDoorCollection> {
     return this.requests.update(caller, id, status, note);
   }
@@ -52,14 +52,14 @@ export class DoorToDoorCollectionResolver {
   @Mutation(() => DoorToDoorCollection, { description: 'The requester withdraws a request that is not completed yet.' })
   cancelDoorToDoorCollection(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
-    @Args('note', { type: () => String, nullable: true }) note?: string | null,
+    @Args('id', { type: () => ID, description: "The request's id." }, ParseUuidPipe) id: string,
+    @Args('note', { type: () => String, nullable: true, description: 'Why it is withdrawn, up to 500 characters.' }) note?: string | null,
   ): Promise<DoorToDoorCollection> {
     return this.requests.cancel(caller, id, note);
   }
 
   @Query(() => DoorToDoorCollection, { description: 'One request: a resident’s own household’s, or one of your territory for staff who handle them.' })
-  doorToDoorCollection(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<DoorToDoorCollection> {
+  doorToDoorCollection(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The request's id." }, ParseUuidPipe) id: string): Promise<DoorToDoorCollection> {
     requirePermission(caller, caller.householdId !== null ? Permission.COLLECTION_REQUEST_CREATE : Permission.COLLECTION_REQUEST_HANDLE);
     return this.requests.get(caller, id);
   }

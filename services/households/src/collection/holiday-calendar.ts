@@ -21,37 +21,37 @@ export enum CalendarDayKind {
 }
 
 registerEnumType(CalendarDayKind, {
-  name: 'CalendarDayKind',
+  name: 'CalendarDayKind', description: 'How a day departs from the usual week: a public holiday off, or a weekend day worked (调休).',
   valuesMap: { HOLIDAY: { description: '法定节假日（放假）' }, WORKING_WEEKEND: { description: '调休上班的周末' } },
 });
 
 @ObjectType({ description: 'A day of the holiday calendar.' })
 export class CalendarDay {
-  @Field(() => LocalDateScalar)
+  @Field(() => LocalDateScalar, { description: 'The day (Asia/Shanghai).' })
   date: string;
 
-  @Field(() => CalendarDayKind)
+  @Field(() => CalendarDayKind, { description: 'HOLIDAY (day off) or WORKING_WEEKEND (a weekend day that is worked).' })
   kind: CalendarDayKind;
 
   @Field({ description: 'The holiday it belongs to, e.g. 国庆节.' })
   holiday: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of CalendarDay items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class CalendarDayConnection extends Connection(CalendarDay, 'CalendarDay') {}
 
 @ArgsType()
 export class HolidayCalendarArgs extends PageArgs {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The calendar year, e.g. 2026.' })
   year: number;
 }
 
-@InputType()
+@InputType({ description: 'One day of the holiday calendar being set.' })
 export class CalendarDayInput {
   @Field(() => LocalDateScalar, { description: 'A day of the year being set.' })
   date: string;
 
-  @Field(() => CalendarDayKind)
+  @Field(() => CalendarDayKind, { description: 'HOLIDAY (day off) or WORKING_WEEKEND (a weekend day that is worked).' })
   kind: CalendarDayKind;
 
   @Field({ description: 'The holiday it belongs to, 1–20 characters.' })
@@ -142,8 +142,8 @@ export class HolidayCalendarResolver {
   })
   async setHolidayCalendar(
     @CurrentCaller() caller: Caller,
-    @Args('year', { type: () => Int }) year: number,
-    @Args('days', { type: () => [CalendarDayInput] }) days: CalendarDayInput[],
+    @Args('year', { type: () => Int, description: "The calendar year being set; its days replace the year's old ones." }) year: number,
+    @Args('days', { type: () => [CalendarDayInput], description: 'Every holiday and working weekend of the year, each day once.' }) days: CalendarDayInput[],
   ): Promise<CalendarDayConnection> {
     await this.calendar.setYear(caller, year, days);
     return this.calendar.days(Object.assign(new HolidayCalendarArgs(), { year, first: 100 }));

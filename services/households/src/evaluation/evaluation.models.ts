@@ -40,43 +40,43 @@ export class MonthlyGrade {
   @Field({ description: 'YYYY-MM' })
   month: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The household graded.' })
   householdId: string;
 
   @Field(() => EvaluationStatus, { description: 'NO_EVIDENCE when the month had no inspection: then there is no grade.' })
   status: EvaluationStatus;
 
-  @Field(() => Grade, { nullable: true })
+  @Field(() => Grade, { nullable: true, description: 'QUALIFIED, BASICALLY_QUALIFIED or UNQUALIFIED; null when the month had no evidence (status NO_EVIDENCE).' })
   grade: Grade | null;
 
   @Field(() => String, { nullable: true, description: 'e.g. 基本合格' })
   gradeLabelZh: string | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: "The month's score under the rules (starts at scoreStart, inspections and issues deduct); null without evidence." })
   score: number | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Inspections of the household that counted in the month.' })
   inspectionCount: number;
 
   @Field(() => [InspectionIssue], { description: 'The problems inspections found in the month.' })
   issues: InspectionIssue[];
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'The Chinese names of issues, in the same order.' })
   issuesLabelZh: string[];
 
-  @Field(() => [GradeReason])
+  @Field(() => [GradeReason], { description: 'Why the grade is what it is: each rule that applied, with the points it cost.' })
   reasons: GradeReason[];
 
   @Field(() => Int, { description: 'Version of the grading rules that made this grade.' })
   ruleVersion: number;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The grading rule set (version) that made this grade.' })
   ruleSetId: string;
 
   @Field(() => Grade, { nullable: true, description: 'The grade of the month before.' })
   previousGrade: Grade | null;
 
-  @Field()
+  @Field({ description: 'When the grade was computed (ISO 8601 timestamp); a later run may recompute it.' })
   computedAt: Date;
 
   @Field(() => Date, {
@@ -128,12 +128,12 @@ export class MonthlyGrade {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of MonthlyGrade items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class MonthlyGradeConnection extends Connection(MonthlyGrade, 'MonthlyGrade') {}
 
 @ArgsType()
 export class HouseholdGradesArgs extends PageArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The household (residents: their own).' })
   householdId: string;
 }
 
@@ -156,49 +156,49 @@ export interface EvaluationRunRow {
 
 @ObjectType('EvaluationRun', { description: 'One run of the monthly evaluation over part of the territory.' })
 export class EvaluationRun {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the run.' })
   id: string;
 
   @Field({ description: 'YYYY-MM' })
   month: string;
 
-  @Field(() => OrgUnitRef)
+  @Field(() => OrgUnitRef, { description: 'The unit whose households are graded (with everything below it).' })
   orgUnit: OrgUnitRef;
 
-  @Field(() => EvaluationTrigger)
+  @Field(() => EvaluationTrigger, { description: 'Whether the monthly schedule or a person started it.' })
   trigger: EvaluationTrigger;
 
-  @Field()
+  @Field({ description: 'User id of whoever started it, or the scheduler.' })
   requestedBy: string;
 
-  @Field(() => EvaluationRunStatus)
+  @Field(() => EvaluationRunStatus, { description: 'Where the run is.' })
   status: EvaluationRunStatus;
 
   @Field(() => Int, { description: 'Communities (chunks) to grade.' })
   totalChunks: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Batches of households graded so far: progress for a progress bar.' })
   completedChunks: number;
 
   @Field(() => Float, { description: '0 to 1.' })
   progress: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Households graded so far.' })
   householdsEvaluated: number;
 
   @Field(() => Int, { description: 'Grades this run created or changed; 0 when a re-run found everything already right.' })
   gradesChanged: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why the run failed (FAILED only).' })
   error: string | null;
 
-  @Field()
+  @Field({ description: 'When the run was requested (ISO 8601 timestamp).' })
   createdAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When a worker started it.' })
   startedAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it completed or failed.' })
   finishedAt: Date | null;
 
   static from(row: EvaluationRunRow): EvaluationRun {
@@ -211,45 +211,45 @@ export class EvaluationRun {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: "Points an inspection issue deducts from a household's monthly score." })
 export class IssuePenalty {
-  @Field(() => InspectionIssue)
+  @Field(() => InspectionIssue, { description: 'The inspection issue.' })
   issue: InspectionIssue;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Points deducted per inspection with this issue (positive number).' })
   points: number;
 }
 
 @ObjectType('GradingRuleSet', { description: 'A version of the grading rules (data, not code); every grade names the version that made it.' })
 export class GradingRuleSet {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of this version of the rules.' })
   id: string;
 
   @Field(() => ID, { nullable: true, description: 'The district these rules are for; null for the default every district uses.' })
   districtId: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Version number, growing by one per district with every new version.' })
   version: number;
 
   @Field({ description: 'First month (YYYY-MM) graded with these rules.' })
   effectiveFrom: string;
 
-  @Field()
+  @Field({ description: 'What changed and why, as its author recorded.' })
   description: string;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'The score a household starts each month with, before deductions.' })
   scoreStart: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Points a PASS inspection deducts (usually 0).' })
   passPenalty: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Points a MINOR_ISSUE inspection deducts.' })
   minorIssuePenalty: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Points a FAIL inspection deducts.' })
   failPenalty: number;
 
-  @Field(() => [IssuePenalty])
+  @Field(() => [IssuePenalty], { description: 'Extra points deducted per issue an inspection notes.' })
   issuePenalties: IssuePenalty[];
 
   @Field(() => Float, { description: 'Score from which a month is QUALIFIED (inclusive).' })
@@ -264,10 +264,10 @@ export class GradingRuleSet {
   @Field(() => [InspectionIssue], { description: 'Any of these in a month caps the grade at BASICALLY_QUALIFIED.' })
   capIssues: InspectionIssue[];
 
-  @Field()
+  @Field({ description: 'User id of whoever published the version.' })
   createdBy: string;
 
-  @Field()
+  @Field({ description: 'When the version was published (ISO 8601 timestamp).' })
   createdAt: Date;
 
   static from(row: { id: string; districtId: string | null; version: number; effectiveFrom: string; description: string; rules: GradingRules; createdBy: string; createdAt: Date }): GradingRuleSet {
@@ -293,19 +293,19 @@ export class GradingRuleSet {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of GradingRuleSet items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class GradingRuleSetConnection extends Connection(GradingRuleSet, 'GradingRuleSet') {}
 
-@InputType()
+@InputType({ description: 'Points an inspection issue deducts.' })
 export class IssuePenaltyInput {
-  @Field(() => InspectionIssue)
+  @Field(() => InspectionIssue, { description: 'The inspection issue, each at most once per rule set.' })
   issue: InspectionIssue;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Points deducted per inspection with this issue, 0 or more.' })
   points: number;
 }
 
-@InputType()
+@InputType({ description: 'A new version of the grading rules for a district, from a month on.' })
 export class CreateGradingRuleSetInput {
   @Field(() => ID, { description: 'A DISTRICT in your territory.' })
   districtId: string;
@@ -316,58 +316,58 @@ export class CreateGradingRuleSetInput {
   @Field({ description: 'What changed and why, for the record.' })
   description: string;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'The score a household starts each month with (e.g. 100).' })
   scoreStart: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Points a PASS inspection deducts, 0 or more.' })
   passPenalty: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Points a MINOR_ISSUE inspection deducts, 0 or more.' })
   minorIssuePenalty: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Points a FAIL inspection deducts, 0 or more.' })
   failPenalty: number;
 
-  @Field(() => [IssuePenaltyInput])
+  @Field(() => [IssuePenaltyInput], { description: 'Extra points per issue; issues not listed deduct nothing extra.' })
   issuePenalties: IssuePenaltyInput[];
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Score from which a month is QUALIFIED (inclusive); above basicallyQualifiedFrom.' })
   qualifiedFrom: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Score from which a month is BASICALLY_QUALIFIED (inclusive).' })
   basicallyQualifiedFrom: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'This many FAIL inspections in a month make it UNQUALIFIED whatever the score (1 or more).' })
   unqualifiedAtFails: number;
 
-  @Field(() => [InspectionIssue])
+  @Field(() => [InspectionIssue], { description: "Issues that cap a month's grade at BASICALLY_QUALIFIED." })
   capIssues: InspectionIssue[];
 }
 
 @ObjectType('SortingStats', { description: 'Monthly sorting figures of a unit, rolled up over everything below it.' })
 export class SortingStats {
-  @Field(() => OrgUnitRef)
+  @Field(() => OrgUnitRef, { description: 'The unit the figures are for.' })
   orgUnit: OrgUnitRef;
 
   @Field({ description: 'YYYY-MM' })
   month: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Households registered in the unit and below it.' })
   households: number;
 
   @Field(() => Int, { description: 'Households graded (had evidence).' })
   evaluated: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Households with no inspection in the month (not graded).' })
   noEvidence: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Households graded QUALIFIED.' })
   qualified: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Households graded BASICALLY_QUALIFIED.' })
   basicallyQualified: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Households graded UNQUALIFIED.' })
   unqualified: number;
 
   @Field(() => Float, { nullable: true, description: 'qualified / evaluated; null when nothing was evaluated.' })

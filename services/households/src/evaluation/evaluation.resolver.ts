@@ -24,22 +24,22 @@ export class EvaluationResolver {
   @Mutation(() => EvaluationRun, { description: 'Grades a month (YYYY-MM) for a unit of your territory now. Safe to repeat: only wrong grades change.' })
   runMonthlyEvaluation(
     @CurrentCaller() caller: Caller,
-    @Args('month') month: string,
-    @Args('orgUnitId', { type: () => ID }, ParseUuidPipe) orgUnitId: string,
+    @Args('month', { description: 'The month to grade, YYYY-MM (Asia/Shanghai); not in the future.' }) month: string,
+    @Args('orgUnitId', { type: () => ID, description: 'A unit of your territory: its households and those below it are graded.' }, ParseUuidPipe) orgUnitId: string,
   ): Promise<EvaluationRun> {
     return this.evaluation.requestRun(caller, month, orgUnitId, EvaluationTrigger.MANUAL);
   }
 
   @Query(() => EvaluationRun, { description: 'Status and progress of an evaluation run.' })
-  evaluationRun(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<EvaluationRun> {
+  evaluationRun(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The run's id, as runMonthlyEvaluation returned it." }, ParseUuidPipe) id: string): Promise<EvaluationRun> {
     return this.evaluation.run(caller, id);
   }
 
   @Query(() => MonthlyGrade, { nullable: true, description: "A household's grade of a month, with its reasons; null when not evaluated yet. Residents may read their own." })
   householdGrade(
     @CurrentCaller() caller: Caller,
-    @Args('householdId', { type: () => ID }, ParseUuidPipe) householdId: string,
-    @Args('month') month: string,
+    @Args('householdId', { type: () => ID, description: 'The household (residents: their own).' }, ParseUuidPipe) householdId: string,
+    @Args('month', { description: 'YYYY-MM (Asia/Shanghai).' }) month: string,
   ): Promise<MonthlyGrade | null> {
     return this.evaluation.grade(caller, householdId, month);
   }
@@ -53,8 +53,8 @@ export class EvaluationResolver {
   @Query(() => SortingStats, { description: 'Households, grades, pass rate, coverage and upgrades of a unit for a month, with the units below it.' })
   sortingStats(
     @CurrentCaller() caller: Caller,
-    @Args('orgUnitId', { type: () => ID }, ParseUuidPipe) orgUnitId: string,
-    @Args('month') month: string,
+    @Args('orgUnitId', { type: () => ID, description: 'A unit of your territory.' }, ParseUuidPipe) orgUnitId: string,
+    @Args('month', { description: 'YYYY-MM (Asia/Shanghai).' }) month: string,
   ): Promise<SortingStats> {
     return this.stats.sortingStats(caller, orgUnitId, month);
   }
@@ -65,7 +65,7 @@ export class EvaluationResolver {
   }
 
   @Mutation(() => GradingRuleSet, { description: 'Publishes a new version of the grading rules for a district, from a month on.' })
-  createGradingRuleSet(@CurrentCaller() caller: Caller, @Args('input') input: CreateGradingRuleSetInput): Promise<GradingRuleSet> {
+  createGradingRuleSet(@CurrentCaller() caller: Caller, @Args('input', { description: 'The district, the first month, the penalties and thresholds, and why.' }) input: CreateGradingRuleSetInput): Promise<GradingRuleSet> {
     input.districtId = requireUuid(input.districtId, 'districtId');
     return this.ruleSets.create(caller, input);
   }
@@ -76,7 +76,7 @@ export class HouseholdGradeResolver {
   constructor(private readonly evaluation: EvaluationService) {}
 
   @ResolveField(() => MonthlyGrade, { nullable: true, description: 'The grade of a month (YYYY-MM); batched over a page of households.' })
-  grade(@Parent() household: Household, @Args('month') month: string, @Context() context: RequestContext): Promise<MonthlyGrade | null> {
+  grade(@Parent() household: Household, @Args('month', { description: 'YYYY-MM (Asia/Shanghai).' }) month: string, @Context() context: RequestContext): Promise<MonthlyGrade | null> {
     const valid = parseMonth(month);
     const loader = requestLoader<MonthlyGrade>(context, `GradeOfMonth:${valid}`, (ids) => this.evaluation.gradesFor(ids, valid));
     return loader.load(household.id);

@@ -12,7 +12,7 @@ export interface HouseholdRow extends HouseholdTableRow {
 @ObjectType('Household', { description: 'A household (户). The room number is personal data, shown only to roles that visit households.' })
 @Directive('@key(fields: "id")')
 export class Household {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the household.' })
   id: string;
 
   @Field({ description: '户' })
@@ -36,7 +36,7 @@ export class Household {
   @Field(() => Boolean, { description: 'True when the address is masked for you.' })
   addressMasked: boolean;
 
-  @Field(() => Tenure)
+  @Field(() => Tenure, { description: 'Whether the household owns (OWNER) or rents (TENANT) the flat.' })
   tenure: Tenure;
 
   @Field({ description: 'Floating population (流动人口): points-system rules apply instead of personal credit.' })
@@ -45,7 +45,7 @@ export class Household {
   @Field(() => InstitutionRef, { nullable: true, description: 'The property-management company (物业) of the compound.' })
   propertyCompany: InstitutionRef | null;
 
-  @Field()
+  @Field({ description: 'When the household was registered (ISO 8601 timestamp).' })
   createdAt: Date;
 
   static from(row: HouseholdRow, personalData: boolean): Household {
@@ -67,5 +67,5 @@ export class Household {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of Household items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class HouseholdConnection extends Connection(Household, 'Household') {}

@@ -8,7 +8,7 @@ export enum CaseFollowUpRequestStatus {
   DONE = 'DONE',
 }
 registerEnumType(CaseFollowUpRequestStatus, {
-  name: 'CaseFollowUpRequestStatus',
+  name: 'CaseFollowUpRequestStatus', description: "Whether an enforcement case's follow-up inspection of a household has been made.",
   valuesMap: {
     OPEN: { description: '待复查: no inspection on or after the due date yet' },
     DONE: { description: '已复查: an inspection on or after the due date answered it' },
@@ -37,7 +37,7 @@ export class CaseFollowUpRequest {
   caseId: string;
 
   /** `household` is resolved in CaseFollowUpRequestResolver, batched per request. */
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The household to inspect.' })
   householdId: string;
 
   @Field(() => ID, { description: "The household's compound." })
@@ -46,22 +46,22 @@ export class CaseFollowUpRequest {
   @Field(() => LocalDateScalar, { description: 'Inspect on or after this day (Asia/Shanghai): the case\'s comply-by date.' })
   dueOn: string;
 
-  @Field(() => CaseFollowUpRequestStatus)
+  @Field(() => CaseFollowUpRequestStatus, { description: 'OPEN until an inspection on or after dueOn answers it, then DONE.' })
   status: CaseFollowUpRequestStatus;
 
-  @Field()
+  @Field({ description: 'When enforcement asked for the follow-up (ISO 8601 timestamp).' })
   requestedAt: Date;
 
   @Field(() => ID, { nullable: true, description: 'The inspection that answered it (DONE).' })
   inspectionId: string | null;
 
-  @Field(() => InspectionResult, { nullable: true })
+  @Field(() => InspectionResult, { nullable: true, description: 'What the answering inspection found (DONE).' })
   inspectionResult: InspectionResult | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the answering inspection was made (DONE).' })
   inspectedAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the request was answered and reported back to enforcement (DONE).' })
   fulfilledAt: Date | null;
 
   static from(row: CaseFollowUpRequestRow): CaseFollowUpRequest {
@@ -69,7 +69,7 @@ export class CaseFollowUpRequest {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of CaseFollowUpRequest items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class CaseFollowUpRequestConnection extends Connection(CaseFollowUpRequest, 'CaseFollowUpRequest') {}
 
 @ArgsType()

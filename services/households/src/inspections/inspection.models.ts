@@ -16,34 +16,34 @@ export class CitizenReportRef {
 @ObjectType('Inspection', { description: 'Evidence about one household: a bin-side check, bag check, door visit or patrol.' })
 @Directive('@key(fields: "id")')
 export class Inspection {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the inspection.' })
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The household inspected.' })
   householdId: string;
 
-  @Field(() => InspectionKind)
+  @Field(() => InspectionKind, { description: 'How the inspection was made.' })
   kind: InspectionKind;
 
   @Field({ description: 'e.g. 桶边督导' })
   labelZh: string;
 
-  @Field(() => InspectionResult)
+  @Field(() => InspectionResult, { description: 'What it found.' })
   result: InspectionResult;
 
-  @Field()
+  @Field({ description: 'The Chinese name of result.' })
   resultLabelZh: string;
 
-  @Field(() => [InspectionIssue])
+  @Field(() => [InspectionIssue], { description: 'The problems noted; empty for PASS.' })
   issues: InspectionIssue[];
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'The Chinese names of issues, in the same order.' })
   issuesLabelZh: string[];
 
-  @Field()
+  @Field({ description: 'User id of the inspector.' })
   inspectorId: string;
 
-  @Field()
+  @Field({ description: 'When the inspection happened (ISO 8601 timestamp).' })
   inspectedAt: Date;
 
   @Field({ description: 'The Shanghai month (YYYY-MM) the inspection counts for.' })
@@ -52,10 +52,10 @@ export class Inspection {
   @Field(() => [ID], { description: 'Photos (GET /uploads/{id}).' })
   photoIds: string[];
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The inspector's note, up to 500 characters." })
   note: string | null;
 
-  @Field()
+  @Field({ description: 'When it was recorded (ISO 8601 timestamp).' })
   createdAt: Date;
 
   @Field(() => ID, { nullable: true, description: 'The verified citizen report this inspection was recorded from (recordInspectionFromReport), if any.' })
@@ -80,18 +80,18 @@ export class Inspection {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of Inspection items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class InspectionConnection extends Connection(Inspection, 'Inspection') {}
 
-@InputType()
+@InputType({ description: "An inspection of one household's sorting, as recorded from a phone." })
 export class RecordInspectionInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'A household of your territory.' })
   householdId: string;
 
-  @Field(() => InspectionKind)
+  @Field(() => InspectionKind, { description: 'How the inspection was made.' })
   kind: InspectionKind;
 
-  @Field(() => InspectionResult)
+  @Field(() => InspectionResult, { description: 'What it found.' })
   result: InspectionResult;
 
   @Field(() => [InspectionIssue], { defaultValue: [], description: 'Empty for PASS; at least one otherwise.' })
@@ -109,7 +109,7 @@ export class RecordInspectionInput {
 
 @ArgsType()
 export class InspectionsArgs extends PageArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The household whose inspections to list.' })
   householdId: string;
 
   @Field(() => String, { nullable: true, description: 'YYYY-MM; all months when omitted.' })

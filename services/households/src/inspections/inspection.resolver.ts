@@ -13,8 +13,8 @@ export class InspectionResolver {
   })
   recordInspection(
     @CurrentCaller() caller: Caller,
-    @Args('input') input: RecordInspectionInput,
-    @Args('idempotencyKey') idempotencyKey: string,
+    @Args('input', { description: 'The household, what was found, when, and the photos.' }) input: RecordInspectionInput,
+    @Args('idempotencyKey', { description: 'Send the same key on every retry: the inspection is recorded once.' }) idempotencyKey: string,
   ): Promise<Inspection> {
     input.householdId = requireUuid(input.householdId, 'householdId');
     input.photoIds = input.photoIds.map((id) => requireUuid(id, 'photoIds'));

@@ -3,8 +3,14 @@ import { OrgUnitRef } from '#libs/references';
 import { METRIC_BY_KEY, MetricKey, MetricUnit, type MetricFigure, type UnitMetrics } from './metric-definitions.js';
 import type { MetricsOfMonth } from './district-metrics.service.js';
 
-registerEnumType(MetricKey, { name: 'MetricKey', description: 'The district\'s headline figures.' });
-registerEnumType(MetricUnit, { name: 'MetricUnit', description: 'What a figure\'s numerator and denominator count.' });
+registerEnumType(MetricKey, { name: 'MetricKey', description: 'The district\'s headline figures.',
+  // Each value says what it measures in the words of its definition, the same text as the figure's `formula`.
+  valuesMap: Object.fromEntries([...METRIC_BY_KEY].map(([key, definition]) => [key, { description: `${definition.labelZh}: ${definition.formula}.` }])) });
+registerEnumType(MetricUnit, { name: 'MetricUnit', description: 'What a figure\'s numerator and denominator count.',
+  valuesMap: {
+    KILOGRAMS: { description: 'Numerator and denominator are weights in kilograms.' },
+    HOUSEHOLDS: { description: 'Numerator and denominator count households.' },
+  } });
 
 const PROVENANCE =
   'numerator ÷ denominator, each summed over the compounds of the unit (never an average of rates), so a unit always equals the sum of ' +
@@ -12,19 +18,19 @@ const PROVENANCE =
 
 @ObjectType('MetricFigure', { description: `One headline figure of one unit and month: ${PROVENANCE}` })
 export class MetricFigureModel {
-  @Field(() => MetricKey)
+  @Field(() => MetricKey, { description: 'Which figure this is.' })
   key: MetricKey;
 
   @Field({ description: 'The name officials use, e.g. 回收利用率.' })
   labelZh: string;
 
-  @Field()
+  @Field({ description: "The figure's English name, for display." })
   label: string;
 
   @Field({ description: 'How the figure is computed, in words.' })
   formula: string;
 
-  @Field(() => MetricUnit)
+  @Field(() => MetricUnit, { description: 'What numerator and denominator count: kilograms or households.' })
   measuredIn: MetricUnit;
 
   @Field(() => Float, { description: 'Kilograms (to the hundredth) or households.' })
@@ -63,7 +69,7 @@ const formulaOf = (key: MetricKey) => {
   description: `The district's headline figures for one territory unit and one month (Asia/Shanghai), computed from the records when asked. ${PROVENANCE}`,
 })
 export class DistrictMetrics {
-  @Field(() => OrgUnitRef)
+  @Field(() => OrgUnitRef, { description: 'The unit the figures are for.' })
   orgUnit: OrgUnitRef;
 
   @Field({ description: 'YYYY-MM' })

@@ -17,8 +17,8 @@ export class DistrictMetricsResolver {
   })
   async districtMetrics(
     @CurrentCaller() caller: Caller,
-    @Args('orgUnitId', { type: () => ID }, ParseUuidPipe) orgUnitId: string,
-    @Args('month') month: string,
+    @Args('orgUnitId', { type: () => ID, description: 'A unit of your territory (district, street, community or compound).' }, ParseUuidPipe) orgUnitId: string,
+    @Args('month', { description: 'YYYY-MM (Asia/Shanghai).' }) month: string,
   ): Promise<DistrictMetrics> {
     const [ofMonth] = await this.metrics.metrics(caller, orgUnitId, month, month, true);
     return DistrictMetrics.ofMonth(ofMonth);
@@ -31,9 +31,9 @@ export class DistrictMetricsResolver {
   })
   async districtMetricsRange(
     @CurrentCaller() caller: Caller,
-    @Args('orgUnitId', { type: () => ID }, ParseUuidPipe) orgUnitId: string,
-    @Args('from') from: string,
-    @Args('to') to: string,
+    @Args('orgUnitId', { type: () => ID, description: 'A unit of your territory (district, street, community or compound).' }, ParseUuidPipe) orgUnitId: string,
+    @Args('from', { description: 'First month, YYYY-MM (inclusive).' }) from: string,
+    @Args('to', { description: 'Last month, YYYY-MM (inclusive), not before from.' }) to: string,
   ): Promise<DistrictMetrics[]> {
     const months = await this.metrics.metrics(caller, orgUnitId, from, to, false);
     return months.map((month) => DistrictMetrics.ofMonth(month));

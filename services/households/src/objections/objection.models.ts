@@ -8,7 +8,7 @@ export enum GradeObjectionStatus {
   CORRECTED = 'CORRECTED',
 }
 registerEnumType(GradeObjectionStatus, {
-  name: 'GradeObjectionStatus',
+  name: 'GradeObjectionStatus', description: "Where a resident's objection to a monthly grade is: OPEN, or decided (upheld or corrected).",
   valuesMap: {
     OPEN: { description: '待处理: the household\'s notices of the month wait for the decision' },
     UPHELD: { description: '维持原评定: the grade stands' },
@@ -27,7 +27,7 @@ export enum GradeObjectionOutcome {
   CORRECT = 'CORRECT',
 }
 registerEnumType(GradeObjectionOutcome, {
-  name: 'GradeObjectionOutcome',
+  name: 'GradeObjectionOutcome', description: "The secretary's decision on an objection: keep the grade, or correct it.",
   valuesMap: {
     UPHOLD: { description: '维持: the grade stands' },
     CORRECT: { description: '更正: set aside the inspections found mistaken and regrade the month' },
@@ -57,10 +57,10 @@ export interface GradeObjectionRow {
     "A resident's objection (异议) to their household's grade of a month, filed within the month's objection window; a community secretary upholds the grade or corrects it. While it is open, no notice about the household leaves.",
 })
 export class GradeObjection {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the objection.' })
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The household whose grade is objected to.' })
   householdId: string;
 
   @Field({ description: 'YYYY-MM' })
@@ -69,22 +69,22 @@ export class GradeObjection {
   @Field({ description: "The resident's statement." })
   statement: string;
 
-  @Field()
+  @Field({ description: 'When the resident filed it (ISO 8601 timestamp).' })
   filedAt: Date;
 
   @Field(() => Grade, { description: 'The grade objected to.' })
   gradeObjected: Grade;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'The score objected to; null when the month had none.' })
   scoreObjected: number | null;
 
-  @Field(() => GradeObjectionStatus)
+  @Field(() => GradeObjectionStatus, { description: 'Where the objection is.' })
   status: GradeObjectionStatus;
 
   @Field({ description: 'e.g. 待处理' })
   statusLabelZh: string;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the secretary decided it.' })
   decidedAt: Date | null;
 
   @Field(() => String, { nullable: true, description: "The secretary's reasons, as the resident reads them." })
@@ -96,10 +96,10 @@ export class GradeObjection {
   @Field(() => Grade, { nullable: true, description: 'The grade after the correction (CORRECTED); null when no evidence was left.' })
   correctedGrade: Grade | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The Chinese name of correctedGrade.' })
   correctedGradeLabelZh: string | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'The score after the correction (CORRECTED).' })
   correctedScore: number | null;
 
   static from(row: GradeObjectionRow): GradeObjection {
@@ -123,10 +123,10 @@ export class GradeObjection {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of GradeObjection items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class GradeObjectionConnection extends Connection(GradeObjection, 'GradeObjection') {}
 
-@InputType()
+@InputType({ description: "A resident's objection to their household's grade of a month." })
 export class FileGradeObjectionInput {
   @Field(() => ID, { description: 'Your own household (the one your token names).' })
   householdId: string;
@@ -138,9 +138,9 @@ export class FileGradeObjectionInput {
   statement: string;
 }
 
-@InputType()
+@InputType({ description: "The community secretary's decision on an objection." })
 export class DecideGradeObjectionInput {
-  @Field(() => GradeObjectionOutcome)
+  @Field(() => GradeObjectionOutcome, { description: 'UPHOLD keeps the grade; CORRECT sets aside the mistaken inspections and grades the month again.' })
   outcome: GradeObjectionOutcome;
 
   @Field({ description: 'Your reasons, told to the resident; 1–2,000 characters.' })
@@ -161,16 +161,16 @@ export class GradeObjectionsArgs extends PageArgs {
   @Field(() => String, { nullable: true, description: 'YYYY-MM' })
   month?: string | null;
 
-  @Field(() => GradeObjectionStatus, { nullable: true })
+  @Field(() => GradeObjectionStatus, { nullable: true, description: 'Only objections in this status.' })
   status?: GradeObjectionStatus | null;
 }
 
 @ObjectType('ObjectionWindow', { description: "A district's objection window: days from a month's publication during which residents may object." })
 export class ObjectionWindow {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The district.' })
   districtId: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Days residents have to object after the district's month is published (0–30)." })
   days: number;
 
   @Field({ description: 'True when the district set none and the default (7 days) applies.' })

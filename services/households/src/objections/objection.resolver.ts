@@ -20,7 +20,7 @@ export class ObjectionResolver {
     description:
       "For a resident: objects to your household's grade of a month, once, while the month's objection window is open; the household's notices wait for the decision. Too late is BAD_USER_INPUT (OBJECTION_WINDOW_CLOSED), another household FORBIDDEN, a second objection CONFLICT (ALREADY_OBJECTED).",
   })
-  fileGradeObjection(@CurrentCaller() caller: Caller, @Args('input') input: FileGradeObjectionInput): Promise<GradeObjection> {
+  fileGradeObjection(@CurrentCaller() caller: Caller, @Args('input', { description: 'Your household, the month, and why the grade is wrong.' }) input: FileGradeObjectionInput): Promise<GradeObjection> {
     input.householdId = requireUuid(input.householdId, 'householdId');
     return this.objections.file(caller, input);
   }
@@ -31,15 +31,15 @@ export class ObjectionResolver {
   })
   decideGradeObjection(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
-    @Args('input') input: DecideGradeObjectionInput,
+    @Args('id', { type: () => ID, description: "The objection's id; it must be OPEN." }, ParseUuidPipe) id: string,
+    @Args('input', { description: 'UPHOLD or CORRECT, your reasons, and the inspections set aside.' }) input: DecideGradeObjectionInput,
   ): Promise<GradeObjection> {
     input.setAsideInspectionIds = input.setAsideInspectionIds.map((inspection) => requireUuid(inspection, 'setAsideInspectionIds'));
     return this.objections.decide(caller, id, input);
   }
 
   @Query(() => GradeObjection, { description: 'One objection: a resident their own household\'s, a secretary those of their territory.' })
-  gradeObjection(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<GradeObjection> {
+  gradeObjection(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The objection's id." }, ParseUuidPipe) id: string): Promise<GradeObjection> {
     return this.objections.get(caller, id);
   }
 
@@ -50,15 +50,15 @@ export class ObjectionResolver {
   }
 
   @Query(() => ObjectionWindow, { description: "A district's objection window: days residents have to object after a month's grades are published." })
-  objectionWindow(@CurrentCaller() caller: Caller, @Args('districtId', { type: () => ID }, ParseUuidPipe) districtId: string): Promise<ObjectionWindow> {
+  objectionWindow(@CurrentCaller() caller: Caller, @Args('districtId', { type: () => ID, description: 'The district (a DISTRICT org unit).' }, ParseUuidPipe) districtId: string): Promise<ObjectionWindow> {
     return this.objections.window(caller, districtId);
   }
 
   @Mutation(() => ObjectionWindow, { description: "Sets a district's objection window (0–30 days) for months published from now on." })
   setObjectionWindow(
     @CurrentCaller() caller: Caller,
-    @Args('districtId', { type: () => ID }, ParseUuidPipe) districtId: string,
-    @Args('days', { type: () => Int }) days: number,
+    @Args('districtId', { type: () => ID, description: 'The district (a DISTRICT org unit) of your territory.' }, ParseUuidPipe) districtId: string,
+    @Args('days', { type: () => Int, description: 'Days residents have to object after a month is published, 0–30.' }) days: number,
   ): Promise<ObjectionWindow> {
     return this.objections.setWindow(caller, districtId, days);
   }

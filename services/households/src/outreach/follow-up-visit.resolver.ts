@@ -15,8 +15,8 @@ export class FollowUpVisitResolver {
   })
   recordFollowUpVisit(
     @CurrentCaller() caller: Caller,
-    @Args('input') input: RecordFollowUpVisitInput,
-    @Args('idempotencyKey') idempotencyKey: string,
+    @Args('input', { description: 'The claim, when the visit was, its outcome and a note.' }) input: RecordFollowUpVisitInput,
+    @Args('idempotencyKey', { description: 'Send the same key on every retry: the visit is recorded once.' }) idempotencyKey: string,
   ): Promise<FollowUpVisit> {
     input.claimId = requireUuid(input.claimId, 'claimId');
     return this.visits.record(caller, input, idempotencyKey);

@@ -19,7 +19,7 @@ export class HouseholdClaimResolver {
   ) {}
 
   @Query(() => HouseholdClaim, { description: 'One claim; FORBIDDEN when its household lies outside your territory.' })
-  householdClaim(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<HouseholdClaim> {
+  householdClaim(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The claim's id." }, ParseUuidPipe) id: string): Promise<HouseholdClaim> {
     return this.claims.get(caller, id);
   }
 
@@ -36,8 +36,8 @@ export class HouseholdClaimResolver {
   })
   claimHousehold(
     @CurrentCaller() caller: Caller,
-    @Args('householdId', { type: () => ID }, ParseUuidPipe) householdId: string,
-    @Args('idempotencyKey') idempotencyKey: string,
+    @Args('householdId', { type: () => ID, description: 'A household of your territory whose latest grade is UNQUALIFIED or BASICALLY_QUALIFIED.' }, ParseUuidPipe) householdId: string,
+    @Args('idempotencyKey', { description: 'Send the same key on every retry: the household is claimed once.' }) idempotencyKey: string,
   ): Promise<HouseholdClaim> {
     return this.claims.claim(caller, householdId, idempotencyKey);
   }
@@ -45,9 +45,9 @@ export class HouseholdClaimResolver {
   @Mutation(() => HouseholdClaim, { description: 'A community secretary makes a party member or volunteer responsible for a household.' })
   assignHouseholdClaim(
     @CurrentCaller() caller: Caller,
-    @Args('householdId', { type: () => ID }, ParseUuidPipe) householdId: string,
+    @Args('householdId', { type: () => ID, description: 'A household of your territory whose latest grade is UNQUALIFIED or BASICALLY_QUALIFIED.' }, ParseUuidPipe) householdId: string,
     @Args('claimantId', { description: 'User id of the party member or volunteer.' }) claimantId: string,
-    @Args('claimantType', { type: () => ClaimantType }) claimantType: ClaimantType,
+    @Args('claimantType', { type: () => ClaimantType, description: 'PARTY_MEMBER (党员认领) or VOLUNTEER (骨干包干).' }) claimantType: ClaimantType,
   ): Promise<HouseholdClaim> {
     return this.claims.assign(caller, householdId, claimantId, claimantType);
   }
@@ -55,7 +55,7 @@ export class HouseholdClaimResolver {
   @Mutation(() => HouseholdClaim, { description: 'Ends an active claim (by its claimant or a community secretary).' })
   releaseHouseholdClaim(
     @CurrentCaller() caller: Caller,
-    @Args('claimId', { type: () => ID }, ParseUuidPipe) claimId: string,
+    @Args('claimId', { type: () => ID, description: "The claim's id; it must be ACTIVE." }, ParseUuidPipe) claimId: string,
     @Args('reason', { description: '1–200 characters.' }) reason: string,
   ): Promise<HouseholdClaim> {
     return this.claims.release(caller, claimId, reason);

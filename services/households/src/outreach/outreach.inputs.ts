@@ -2,9 +2,9 @@ import { ArgsType, Field, GraphQLISODateTime, ID, InputType, Int } from '@nestjs
 import { PageArgs } from '#libs/pagination';
 import { ClaimantType, ClaimStatus, OutreachTier, VisitOutcome } from './outreach-enums.js';
 
-@InputType()
+@InputType({ description: 'The new outreach plan (帮扶方案) of a tier.' })
 export class UpdateOutreachPlanInput {
-  @Field(() => OutreachTier)
+  @Field(() => OutreachTier, { description: 'The tier whose plan changes.' })
   tier: OutreachTier;
 
   @Field(() => Int, { description: '1–31 follow-up visits a month.' })
@@ -20,15 +20,15 @@ export class UpdateOutreachPlanInput {
   expectedVersion?: number | null;
 }
 
-@InputType()
+@InputType({ description: 'A follow-up visit (入户回访) made under a claim.' })
 export class RecordFollowUpVisitInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The claim the visit is made under; it must be ACTIVE.' })
   claimId: string;
 
   @Field(() => GraphQLISODateTime, { description: 'When the visit took place: not in the future, not before the claim.' })
   visitedAt: Date;
 
-  @Field(() => VisitOutcome)
+  @Field(() => VisitOutcome, { description: 'How the visit went.' })
   outcome: VisitOutcome;
 
   @Field(() => String, { nullable: true, description: 'Up to 500 characters. Do not write residents\' names or phone numbers here.' })
@@ -40,10 +40,10 @@ export class HouseholdClaimsArgs extends PageArgs {
   @Field(() => ID, { nullable: true, description: 'Claims of households in this unit and below it (default: your whole territory).' })
   orgUnitId?: string | null;
 
-  @Field(() => ClaimStatus, { nullable: true })
+  @Field(() => ClaimStatus, { nullable: true, description: 'Only claims in this status.' })
   status?: ClaimStatus | null;
 
-  @Field(() => ClaimantType, { nullable: true })
+  @Field(() => ClaimantType, { nullable: true, description: 'Only claims held by party members or by volunteers.' })
   claimantType?: ClaimantType | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Only the claims you hold.' })
@@ -52,7 +52,7 @@ export class HouseholdClaimsArgs extends PageArgs {
 
 @ArgsType()
 export class FollowUpVisitsArgs extends PageArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The claim whose visits to list.' })
   claimId: string;
 }
 

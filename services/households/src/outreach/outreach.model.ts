@@ -7,7 +7,7 @@ import type { FollowUpVisitRow, HouseholdClaimRow, HouseholdUpgradeRow, Outreach
 
 @ObjectType('OutreachPlan', { description: '帮扶方案: the outreach a tier of households gets each month (分档管理).' })
 export class OutreachPlan {
-  @Field(() => OutreachTier)
+  @Field(() => OutreachTier, { description: 'The tier the plan is for.' })
   tier: OutreachTier;
 
   @Field({ description: 'e.g. 不合格户帮扶方案' })
@@ -19,16 +19,16 @@ export class OutreachPlan {
   @Field(() => [String], { description: 'What the visits consist of, in Chinese (入户讲解, 桶边陪同投放…).' })
   actions: string[];
 
-  @Field()
+  @Field({ description: 'What the plan is about, in the words of whoever set it.' })
   description: string;
 
   @Field(() => Int, { description: 'Starts at 1 and grows with every change.' })
   version: number;
 
-  @Field()
+  @Field({ description: 'User id of whoever changed the plan last.' })
   updatedBy: string;
 
-  @Field()
+  @Field({ description: 'When the plan last changed (ISO 8601 timestamp).' })
   updatedAt: Date;
 
   static from(row: OutreachPlanRow): OutreachPlan {
@@ -40,7 +40,7 @@ export class OutreachPlan {
   description: '认领: a party member (党员认领) or backbone volunteer (骨干包干) responsible for a household of a lower tier.',
 })
 export class HouseholdClaim {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the claim.' })
   id: string;
 
   @Field({ description: '党员认领 or 骨干包干' })
@@ -52,7 +52,7 @@ export class HouseholdClaim {
   @Field({ description: 'User id of the party member or volunteer holding the claim.' })
   claimantId: string;
 
-  @Field(() => ClaimantType)
+  @Field(() => ClaimantType, { description: 'Whether a party member or a volunteer holds it.' })
   claimantType: ClaimantType;
 
   @Field(() => OutreachTier, { description: 'The household\'s tier when it was claimed.' })
@@ -61,22 +61,22 @@ export class HouseholdClaim {
   @Field({ description: 'The month (YYYY-MM) whose grade put the household in that tier.' })
   month: string;
 
-  @Field(() => ClaimStatus)
+  @Field(() => ClaimStatus, { description: 'ACTIVE, RELEASED, or UPGRADED (ended by a QUALIFIED grade).' })
   status: ClaimStatus;
 
   @Field({ description: 'The claimant, or the community secretary who assigned the claim.' })
   claimedBy: string;
 
-  @Field()
+  @Field({ description: 'When the claim was made (ISO 8601 timestamp).' })
   claimedAt: Date;
 
   @Field(() => Date, { nullable: true, description: 'When the claim was released or ended by an upgrade.' })
   endedAt: Date | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'User id of whoever released it (RELEASED).' })
   releasedBy: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why it was released (RELEASED).' })
   releaseReason: string | null;
 
   @Field(() => String, { nullable: true, description: 'The month (YYYY-MM) whose QUALIFIED grade ended the claim.' })
@@ -102,36 +102,36 @@ export class HouseholdClaim {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of HouseholdClaim items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class HouseholdClaimConnection extends Connection(HouseholdClaim, 'HouseholdClaim') {}
 
 @ObjectType('FollowUpVisit', { description: '入户回访: a visit a claimant made to a claimed household.' })
 export class FollowUpVisit {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the visit.' })
   id: string;
 
   @Field({ description: '入户回访' })
   labelZh: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The claim it was made under.' })
   claimId: string;
 
-  @Field()
+  @Field({ description: 'When the visit took place (ISO 8601 timestamp).' })
   visitedAt: Date;
 
-  @Field(() => VisitOutcome)
+  @Field(() => VisitOutcome, { description: 'How the visit went.' })
   outcome: VisitOutcome;
 
   @Field({ description: 'The outcome in Chinese.' })
   outcomeLabelZh: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The visitor's note, up to 500 characters (no names or phone numbers)." })
   note: string | null;
 
-  @Field()
+  @Field({ description: 'User id of whoever recorded it.' })
   recordedBy: string;
 
-  @Field()
+  @Field({ description: 'When it was recorded (ISO 8601 timestamp).' })
   createdAt: Date;
 
   static from(row: FollowUpVisitRow): FollowUpVisit {
@@ -149,7 +149,7 @@ export class FollowUpVisit {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of FollowUpVisit items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class FollowUpVisitConnection extends Connection(FollowUpVisit, 'FollowUpVisit') {}
 
 @ObjectType('HouseholdUpgrade', { description: '不合格→合格: a household graded UNQUALIFIED one month and QUALIFIED the next.' })
@@ -183,15 +183,15 @@ export class HouseholdUpgrade {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of HouseholdUpgrade items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class HouseholdUpgradeConnection extends Connection(HouseholdUpgrade, 'HouseholdUpgrade') {}
 
 @ObjectType('UpgradeCount', { description: 'Upgrades from 不合格 to 合格 in a territory over a period of months.' })
 export class UpgradeCount {
-  @Field()
+  @Field({ description: 'First month counted, YYYY-MM.' })
   fromMonth: string;
 
-  @Field()
+  @Field({ description: 'Last month counted, YYYY-MM (inclusive).' })
   toMonth: string;
 
   @Field(() => Int, { description: 'Distinct households upgraded at least once in the period.' })

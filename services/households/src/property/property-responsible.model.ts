@@ -32,10 +32,10 @@ export class PropertyResponsiblePerson {
   @Field(() => InstitutionRef, { description: 'The property company (物业公司) that manages the compound.' })
   propertyCompany: InstitutionRef;
 
-  @Field()
+  @Field({ description: "The person's name: masked (张*明) unless you may read personal data (see masked)." })
   name: string;
 
-  @Field()
+  @Field({ description: "The person's phone: masked (138****5678) unless you may read personal data (see masked)." })
   phone: string;
 
   @Field(() => Boolean, { description: 'True when name and phone are masked for you.' })
@@ -44,7 +44,7 @@ export class PropertyResponsiblePerson {
   @Field({ description: 'The user who recorded the current person.' })
   recordedBy: string;
 
-  @Field()
+  @Field({ description: 'When the current person was recorded (ISO 8601 timestamp).' })
   recordedAt: Date;
 
   static from(row: PropertyResponsiblePersonRow, unmasked: boolean): PropertyResponsiblePerson {
@@ -61,10 +61,10 @@ export class PropertyResponsiblePerson {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of PropertyResponsiblePerson items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class PropertyResponsiblePersonConnection extends Connection(PropertyResponsiblePerson, 'PropertyResponsiblePerson') {}
 
-@InputType()
+@InputType({ description: "The person responsible for sorting at a compound's property company (物业垃圾分类管理责任人)." })
 export class RecordPropertyResponsiblePersonInput {
   @Field(() => ID, { description: 'A compound (小区): for a property manager, one their company manages; for community staff, one of their territory.' })
   compoundId: string;

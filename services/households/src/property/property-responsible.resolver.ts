@@ -21,7 +21,7 @@ export class PropertyResponsibleResolver {
   })
   recordPropertyResponsiblePerson(
     @CurrentCaller() caller: Caller,
-    @Args('input') input: RecordPropertyResponsiblePersonInput,
+    @Args('input', { description: "The compound, and the person's name and phone." }) input: RecordPropertyResponsiblePersonInput,
   ): Promise<PropertyResponsiblePerson> {
     input.compoundId = requireUuid(input.compoundId, 'compoundId');
     return this.persons.record(caller, input);

@@ -30,7 +30,7 @@ export enum BirthDatePrecision {
 }
 
 registerEnumType(BirthDatePrecision, {
-  name: 'BirthDatePrecision',
+  name: 'BirthDatePrecision', description: "How precisely a resident's birth date is known (day, month or year); decides when they come of age.",
   valuesMap: {
     DAY: { description: '精确到日' },
     MONTH: { description: '精确到月：按该月最后一天计算是否成年' },
@@ -67,7 +67,7 @@ export enum DisclosureBasis {
 }
 
 registerEnumType(DisclosureBasis, {
-  name: 'DisclosureBasis',
+  name: 'DisclosureBasis', description: "The legal ground on which a household's grade may be disclosed publicly with a resident's (masked) name.",
   valuesMap: {
     NONE: { description: '未登记公示依据：不公示' },
     CONSENT: { description: '本人同意' },

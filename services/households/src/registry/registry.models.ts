@@ -18,7 +18,7 @@ export class GuardianConsent {
   @Field(() => String, { nullable: true, description: 'e.g. 138****5678 when masked.' })
   guardianPhone: string | null;
 
-  @Field()
+  @Field({ description: 'When the consent was recorded (ISO 8601 timestamp).' })
   recordedAt: Date;
 
   @Field({ description: 'The staff member who recorded it.' })
@@ -38,7 +38,7 @@ export class GuardianConsent {
 
 @ObjectType('Resident', { description: 'A person of a household. Name, phone, birth date and the guardian\'s name and phone are masked unless your role reads personal data.' })
 export class Resident {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the resident.' })
   id: string;
 
   @Field({ description: '居民' })
@@ -50,10 +50,10 @@ export class Resident {
   @Field(() => String, { nullable: true, description: 'e.g. 138****5678 when masked.' })
   phone: string | null;
 
-  @Field(() => Occupation)
+  @Field(() => Occupation, { description: 'What the resident does; decides where notices about the household go.' })
   occupation: Occupation;
 
-  @Field()
+  @Field({ description: 'The Chinese name of occupation.' })
   occupationLabelZh: string;
 
   @Field(() => InstitutionRef, { nullable: true, description: 'Employer (EMPLOYED) or school (STUDENT).' })
@@ -65,7 +65,7 @@ export class Resident {
   @Field(() => LocalDateScalar, { nullable: true, description: 'Null when masked (personal data, like the name). Known to birthDatePrecision.' })
   birthDate: string | null;
 
-  @Field(() => BirthDatePrecision)
+  @Field(() => BirthDatePrecision, { description: 'How precisely the birth date is known: DAY, MONTH or YEAR.' })
   birthDatePrecision: BirthDatePrecision;
 
   @Field({ description: 'Under 18 today (a date known only to the month or year counts from its last day): never named in notices or disclosures.' })
@@ -77,7 +77,7 @@ export class Resident {
   @Field(() => DisclosureBasis, { description: 'Ground for disclosing the household\'s grade publicly; NONE keeps the resident out.' })
   disclosureBasis: DisclosureBasis;
 
-  @Field()
+  @Field({ description: 'True when name, phone and birth date are masked for you.' })
   personalDataMasked: boolean;
 
   householdId: string;
@@ -110,13 +110,13 @@ export class Resident {
 
 @ObjectType('CommitmentLetter', { description: '垃圾分类承诺书: a household promises to sort its waste.' })
 export class CommitmentLetter {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the letter.' })
   id: string;
 
   @Field({ description: '承诺书' })
   labelZh: string;
 
-  @Field(() => LocalDateScalar)
+  @Field(() => LocalDateScalar, { description: 'The day the letter was signed (Asia/Shanghai).' })
   signedOn: string;
 
   @Field(() => ID, { description: 'The resident who signed (see Household.residents).' })
@@ -125,7 +125,7 @@ export class CommitmentLetter {
   @Field(() => ID, { nullable: true, description: 'Photo of the signed letter (GET /uploads/{id}).' })
   photoId: string | null;
 
-  @Field()
+  @Field({ description: 'When it was recorded (ISO 8601 timestamp).' })
   createdAt: Date;
 
   householdId: string;
@@ -135,33 +135,33 @@ export class CommitmentLetter {
   }
 }
 
-@InputType()
+@InputType({ description: 'A household to register at a flat of a compound.' })
 export class RegisterHouseholdInput {
   @Field(() => ID, { description: 'A COMPOUND inside your territory.' })
   compoundId: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Building number (幢), 1 or more.' })
   building: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Unit (单元) of the building, 1 or more.' })
   unit: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Room (室) number, 1 or more; the flat must not be registered yet.' })
   room: number;
 
-  @Field(() => Tenure)
+  @Field(() => Tenure, { description: 'OWNER or TENANT.' })
   tenure: Tenure;
 
-  @Field({ defaultValue: false })
+  @Field({ defaultValue: false, description: 'Floating population (流动人口): the points system applies instead of personal credit. Default false.' })
   floatingPopulation: boolean;
 
   @Field(() => ID, { nullable: true, description: 'The compound\'s property company (a PROPERTY_COMPANY institution).' })
   propertyCompanyId?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'Changes to a household: omitted fields keep their value.' })
 export class UpdateHouseholdInput {
-  @Field(() => Tenure, { nullable: true })
+  @Field(() => Tenure, { nullable: true, description: 'OWNER or TENANT.' })
   tenure?: Tenure | null;
 
   @Field(() => ID, {
@@ -170,23 +170,23 @@ export class UpdateHouseholdInput {
   })
   compoundId?: string | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Building number (幢); with compoundId, the flat in the new compound.' })
   building?: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Unit (单元) of the building.' })
   unit?: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Room (室) number; the flat must not be taken by another household.' })
   room?: number | null;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { nullable: true, description: 'Floating population (流动人口) or not.' })
   floatingPopulation?: boolean | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: "The compound's property company (a PROPERTY_COMPANY institution)." })
   propertyCompanyId?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A resident of a household, with what notices and disclosures need to know.' })
 export class ResidentInput {
   @Field({ description: '1–40 characters.' })
   name: string;
@@ -194,26 +194,26 @@ export class ResidentInput {
   @Field(() => String, { nullable: true, description: 'Mainland mobile number, 11 digits.' })
   phone?: string | null;
 
-  @Field(() => Occupation)
+  @Field(() => Occupation, { description: 'What the resident does: decides where notices go.' })
   occupation: Occupation;
 
   @Field(() => ID, { nullable: true, description: 'Employer or school; only for EMPLOYED and STUDENT.' })
   institutionId?: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The party member this resident is, when one (organization service).' })
   partyMemberId?: string | null;
 
   @Field(() => LocalDateScalar, { description: 'Not in the future; with a MONTH or YEAR precision give the first day of the month or year.' })
   birthDate: string;
 
-  @Field(() => BirthDatePrecision, { defaultValue: BirthDatePrecision.DAY })
+  @Field(() => BirthDatePrecision, { defaultValue: BirthDatePrecision.DAY, description: 'How precisely birthDate is known; default DAY.' })
   birthDatePrecision?: BirthDatePrecision;
 
-  @Field(() => DisclosureBasis, { defaultValue: DisclosureBasis.NONE })
+  @Field(() => DisclosureBasis, { defaultValue: DisclosureBasis.NONE, description: "Ground for disclosing the household's grade publicly; default NONE (never disclosed)." })
   disclosureBasis: DisclosureBasis;
 }
 
-@InputType()
+@InputType({ description: "A guardian's consent to notices about a minor to their school." })
 export class GuardianConsentInput {
   @Field({ description: '1–40 characters.' })
   guardianName: string;
@@ -225,12 +225,12 @@ export class GuardianConsentInput {
   guardianPhone?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A signed commitment letter (承诺书) of a household.' })
 export class RecordCommitmentLetterInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'A household of your territory.' })
   householdId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The resident who signed, registered in that household.' })
   signerResidentId: string;
 
   @Field(() => LocalDateScalar, { description: 'Not in the future.' })

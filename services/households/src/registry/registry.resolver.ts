@@ -26,17 +26,17 @@ export class RegistryResolver {
   }
 
   @Mutation(() => Household, { description: 'Registers a household at a flat of a compound in your territory.' })
-  async registerHousehold(@CurrentCaller() caller: Caller, @Args('input') input: RegisterHouseholdInput): Promise<Household> {
+  async registerHousehold(@CurrentCaller() caller: Caller, @Args('input', { description: 'The compound, the flat, tenure and property company.' }) input: RegisterHouseholdInput): Promise<Household> {
     input.compoundId = requireUuid(input.compoundId, 'compoundId');
     if (input.propertyCompanyId) input.propertyCompanyId = requireUuid(input.propertyCompanyId, 'propertyCompanyId');
     return this.households.get(caller, await this.registry.registerHousehold(caller, input));
   }
 
-  @Mutation(() => Household)
+  @Mutation(() => Household, { description: "Changes a household's tenure, flat, compound or property company; returns the household." })
   async updateHousehold(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
-    @Args('input') input: UpdateHouseholdInput,
+    @Args('id', { type: () => ID, description: "The household's id." }, ParseUuidPipe) id: string,
+    @Args('input', { description: 'The fields to change; omitted ones keep their value.' }) input: UpdateHouseholdInput,
   ): Promise<Household> {
     if (input.propertyCompanyId) input.propertyCompanyId = requireUuid(input.propertyCompanyId, 'propertyCompanyId');
     if (input.compoundId) input.compoundId = requireUuid(input.compoundId, 'compoundId');
@@ -50,7 +50,7 @@ export class RegistryResolver {
       'A household with evidence (inspections, check-ins) is CONFLICT / HAS_EVIDENCE. Returns the removed id. ' +
       'Cases already opened against it stay; new ones are refused.',
   })
-  async removeHousehold(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<string> {
+  async removeHousehold(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The household's id." }, ParseUuidPipe) id: string): Promise<string> {
     await this.registry.removeHousehold(caller, id);
     return id;
   }
@@ -58,26 +58,26 @@ export class RegistryResolver {
   @Mutation(() => Household, { description: 'Adds a resident; returns the household with its residents.' })
   async addResident(
     @CurrentCaller() caller: Caller,
-    @Args('householdId', { type: () => ID }, ParseUuidPipe) householdId: string,
-    @Args('input') input: ResidentInput,
+    @Args('householdId', { type: () => ID, description: "The household's id." }, ParseUuidPipe) householdId: string,
+    @Args('input', { description: "The resident's details." }) input: ResidentInput,
   ): Promise<Household> {
     validateIds(input);
     await this.registry.addResident(caller, householdId, input);
     return this.households.get(caller, householdId);
   }
 
-  @Mutation(() => Household)
+  @Mutation(() => Household, { description: "Replaces a resident's details; returns the household with its residents." })
   async updateResident(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
-    @Args('input') input: ResidentInput,
+    @Args('id', { type: () => ID, description: "The resident's id." }, ParseUuidPipe) id: string,
+    @Args('input', { description: "The resident's new details (all of them)." }) input: ResidentInput,
   ): Promise<Household> {
     validateIds(input);
     return this.households.get(caller, await this.registry.updateResident(caller, id, input));
   }
 
-  @Mutation(() => Household)
-  async removeResident(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<Household> {
+  @Mutation(() => Household, { description: 'Removes a resident registered by mistake or moved out; returns the household with its residents.' })
+  async removeResident(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The resident's id." }, ParseUuidPipe) id: string): Promise<Household> {
     return this.households.get(caller, await this.registry.removeResident(caller, id));
   }
 
@@ -86,8 +86,8 @@ export class RegistryResolver {
   })
   async recordGuardianConsent(
     @CurrentCaller() caller: Caller,
-    @Args('residentId', { type: () => ID }, ParseUuidPipe) residentId: string,
-    @Args('input') input: GuardianConsentInput,
+    @Args('residentId', { type: () => ID, description: 'The minor resident.' }, ParseUuidPipe) residentId: string,
+    @Args('input', { description: "The guardian's name, relation and phone." }) input: GuardianConsentInput,
   ): Promise<Household> {
     return this.households.get(caller, await this.registry.recordGuardianConsent(caller, residentId, input));
   }
@@ -95,7 +95,7 @@ export class RegistryResolver {
   @Mutation(() => Household, { description: 'Withdraws a guardian\'s consent: no notice about the minor is made from now on.' })
   async withdrawGuardianConsent(
     @CurrentCaller() caller: Caller,
-    @Args('residentId', { type: () => ID }, ParseUuidPipe) residentId: string,
+    @Args('residentId', { type: () => ID, description: 'The minor resident.' }, ParseUuidPipe) residentId: string,
   ): Promise<Household> {
     return this.households.get(caller, await this.registry.withdrawGuardianConsent(caller, residentId));
   }
@@ -103,8 +103,8 @@ export class RegistryResolver {
   @Mutation(() => Household, { description: 'Records a signed commitment letter. Retries with the same idempotencyKey record it once.' })
   async recordCommitmentLetter(
     @CurrentCaller() caller: Caller,
-    @Args('input') input: RecordCommitmentLetterInput,
-    @Args('idempotencyKey') idempotencyKey: string,
+    @Args('input', { description: 'The household, the signer, the day and the photo.' }) input: RecordCommitmentLetterInput,
+    @Args('idempotencyKey', { description: 'Send the same key on every retry: the letter is recorded once.' }) idempotencyKey: string,
   ): Promise<Household> {
     input.householdId = requireUuid(input.householdId, 'householdId');
     input.signerResidentId = requireUuid(input.signerResidentId, 'signerResidentId');

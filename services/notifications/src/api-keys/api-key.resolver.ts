@@ -36,17 +36,17 @@ export class ApiKeyResolver {
   })
   issueInstitutionEnrolment(
     @CurrentCaller() caller: Caller,
-    @Args('institutionId', { type: () => ID }, ParseUuidPipe) institutionId: string,
+    @Args('institutionId', { type: () => ID, description: 'The institution (an employer or school).' }, ParseUuidPipe) institutionId: string,
     @Args('label', { description: 'What the key will be for, e.g. 教务系统.' }) label: string,
     @Args('contactName', { description: 'Who the code is handed to.' }) contactName: string,
-    @Args('contactPhone', { type: () => String, nullable: true }) contactPhone: string | null,
+    @Args('contactPhone', { type: () => String, nullable: true, description: "The contact's phone, kept until the code is redeemed or cancelled." }) contactPhone: string | null,
     @Args('expiresInHours', { type: () => Int, nullable: true, description: `Default ${DEFAULT_ENROLMENT_HOURS}.` }) expiresInHours: number | null,
   ): Promise<IssuedInstitutionEnrolment> {
     return this.enrolments.issue(caller, { institutionId, label, contactName, contactPhone, expiresInHours });
   }
 
   @Mutation(() => InstitutionEnrolment, { description: 'Closes an enrolment that was not redeemed: its code stops working.' })
-  cancelInstitutionEnrolment(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<InstitutionEnrolment> {
+  cancelInstitutionEnrolment(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The enrolment's id; it must be OPEN." }, ParseUuidPipe) id: string): Promise<InstitutionEnrolment> {
     return this.enrolments.cancel(caller, id);
   }
 
@@ -61,8 +61,8 @@ export class ApiKeyResolver {
   })
   rotateInstitutionApiKey(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
-    @Args('overlapHours', { type: () => Int, nullable: true }) overlapHours: number | null,
+    @Args('id', { type: () => ID, description: 'The key to replace: one of your own, active.' }, ParseUuidPipe) id: string,
+    @Args('overlapHours', { type: () => Int, nullable: true, description: "Hours the old key keeps working beside the new one (default and bounds in the mutation's description)." }) overlapHours: number | null,
   ): Promise<IssuedApiKey> {
     return this.apiKeys.rotate(caller, id, overlapHours ?? DEFAULT_ROTATION_OVERLAP_HOURS);
   }
@@ -70,7 +70,7 @@ export class ApiKeyResolver {
   @Mutation(() => InstitutionApiKey, { description: 'Stops a key at once, and the keys rotated from it unless cascade is false.' })
   revokeInstitutionApiKey(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
+    @Args('id', { type: () => ID, description: "The key's id." }, ParseUuidPipe) id: string,
     @Args('cascade', { type: () => Boolean, nullable: true, description: 'Also revoke the keys rotated from this one (default true).' }) cascade: boolean | null,
   ): Promise<InstitutionApiKey> {
     requireKeyManagement(caller);

@@ -24,7 +24,7 @@ export class DisclosureResolver {
   }
 
   @Query(() => PublicDisclosure, { description: 'One public disclosure; entries and counts limited to your territory.' })
-  publicDisclosure(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<PublicDisclosure> {
+  publicDisclosure(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The disclosure's id." }, ParseUuidPipe) id: string): Promise<PublicDisclosure> {
     return this.disclosures.get(caller, id);
   }
 
@@ -74,14 +74,14 @@ export class DisclosureResolver {
   @Mutation(() => PublicDisclosureEntry, { description: 'Leaves an entry out of a DRAFT disclosure, with a reason (CONFLICT unless DRAFT).' })
   excludeDisclosureEntry(
     @CurrentCaller() caller: Caller,
-    @Args('entryId', { type: () => ID }, ParseUuidPipe) entryId: string,
-    @Args('reason') reason: string,
+    @Args('entryId', { type: () => ID, description: "The entry's id." }, ParseUuidPipe) entryId: string,
+    @Args('reason', { description: 'Why it is left out, 1–500 characters.' }) reason: string,
   ): Promise<PublicDisclosureEntry> {
     return this.disclosures.exclude(caller, entryId, reason);
   }
 
   @Mutation(() => PublicDisclosureEntry, { description: 'Puts an excluded entry back into a DRAFT disclosure (CONFLICT unless DRAFT).' })
-  includeDisclosureEntry(@CurrentCaller() caller: Caller, @Args('entryId', { type: () => ID }, ParseUuidPipe) entryId: string): Promise<PublicDisclosureEntry> {
+  includeDisclosureEntry(@CurrentCaller() caller: Caller, @Args('entryId', { type: () => ID, description: "The entry's id." }, ParseUuidPipe) entryId: string): Promise<PublicDisclosureEntry> {
     return this.disclosures.include(caller, entryId);
   }
 
@@ -90,22 +90,22 @@ export class DisclosureResolver {
   })
   approvePublicDisclosure(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
-    @Args('note', { type: () => String, nullable: true }) note: string | null,
+    @Args('id', { type: () => ID, description: "The disclosure's id." }, ParseUuidPipe) id: string,
+    @Args('note', { type: () => String, nullable: true, description: 'An optional note with the approval, up to 500 characters.' }) note: string | null,
   ): Promise<PublicDisclosure> {
     return this.disclosures.approve(caller, id, note);
   }
 
   @Mutation(() => PublicDisclosure, { description: 'Publishes an APPROVED disclosure: renders its text with the included entries (CONFLICT unless APPROVED).' })
-  publishPublicDisclosure(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<PublicDisclosure> {
+  publishPublicDisclosure(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The disclosure's id." }, ParseUuidPipe) id: string): Promise<PublicDisclosure> {
     return this.disclosures.publish(caller, id);
   }
 
   @Mutation(() => PublicDisclosure, { description: 'Withdraws a disclosure (draft, approved or published), with a reason; final.' })
   withdrawPublicDisclosure(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
-    @Args('reason') reason: string,
+    @Args('id', { type: () => ID, description: "The disclosure's id." }, ParseUuidPipe) id: string,
+    @Args('reason', { description: 'Why it is withdrawn, 1–500 characters.' }) reason: string,
   ): Promise<PublicDisclosure> {
     return this.disclosures.withdraw(caller, id, reason);
   }

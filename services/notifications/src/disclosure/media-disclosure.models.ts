@@ -65,7 +65,7 @@ export class MediaDisclosure {
   @Field({ description: 'When the district published it.' })
   publishedAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the disclosure was withdrawn; an outlet should take it down.' })
   withdrawnAt: Date | null;
 
   @Field({ description: 'The subject; once withdrawn, a withdrawal subject.' })
@@ -101,7 +101,7 @@ export class MediaDisclosure {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of MediaDisclosure items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class MediaDisclosureConnection extends Connection(MediaDisclosure, 'MediaDisclosure') {}
 
 @ArgsType()
@@ -159,5 +159,5 @@ export class DisclosureOutlet {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of DisclosureOutlet items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class DisclosureOutletConnection extends Connection(DisclosureOutlet, 'DisclosureOutlet') {}

@@ -20,7 +20,7 @@ export enum HeldNoticeReason {
 }
 
 registerEnumType(HeldNoticeReason, {
-  name: 'HeldNoticeReason',
+  name: 'HeldNoticeReason', description: 'Why a notice that grades earned was not made (e.g. a minor without guardian consent).',
   valuesMap: {
     NO_GUARDIAN_CONSENT: { description: '未成年人：无监护人同意，不发送' },
     MINOR_NOT_AT_SCHOOL: { description: '未成年人：只可告知其学校，不告知单位或其他机构' },
@@ -34,13 +34,13 @@ export class HeldNotice {
   @Field({ description: 'YYYY-MM' })
   month: string;
 
-  @Field(() => NoticeKind)
+  @Field(() => NoticeKind, { description: 'The kind of notice that would have been made.' })
   kind: NoticeKind;
 
-  @Field(() => HeldNoticeReason)
+  @Field(() => HeldNoticeReason, { description: 'Why it was held.' })
   reason: HeldNoticeReason;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The resident it would have been about.' })
   residentId: string;
 
   @Field(() => String, { nullable: true, description: 'Always masked (e.g. 张*明): only notices that are made keep a name.' })
@@ -49,26 +49,26 @@ export class HeldNotice {
   @Field(() => ID, { description: 'The household (query household(id) to see its residents as your role may).' })
   householdId: string;
 
-  @Field(() => OrgUnitRef)
+  @Field(() => OrgUnitRef, { description: "The resident's compound." })
   compound: OrgUnitRef;
 
-  @Field(() => InstitutionRef)
+  @Field(() => InstitutionRef, { description: 'The institution it would have gone to, if any.' })
   institution: InstitutionRef;
 
-  @Field()
+  @Field({ description: 'When the notice was held (ISO 8601 timestamp).' })
   heldAt: Date;
 }
 
-@ObjectType()
+@ObjectType({ description: 'How many notices were held for one reason.' })
 export class HeldNoticeReasonCount {
-  @Field(() => HeldNoticeReason)
+  @Field(() => HeldNoticeReason, { description: 'The reason.' })
   reason: HeldNoticeReason;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Notices held for it.' })
   count: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of HeldNotice items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class HeldNoticeConnection extends Connection(HeldNotice, 'HeldNotice') {
   @Field(() => [HeldNoticeReasonCount], { description: 'The month\'s held notices in the territory per reason (every reason, zeros included), whatever `reason` filters.' })
   byReason: HeldNoticeReasonCount[];
@@ -82,7 +82,7 @@ export class HeldNoticesArgs extends PageArgs {
   @Field(() => ID, { nullable: true, description: 'Only households under this org unit (default: your territory).' })
   orgUnitId?: string | null;
 
-  @Field(() => HeldNoticeReason, { nullable: true })
+  @Field(() => HeldNoticeReason, { nullable: true, description: 'Only notices held for this reason.' })
   reason?: HeldNoticeReason | null;
 }
 

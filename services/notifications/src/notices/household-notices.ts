@@ -32,10 +32,10 @@ interface HouseholdNoticeRow {
     'For a resident: a notice written about their household, to which institution, and how far it went: waiting (not released: the objection window, or an objection, holds it), released, delivered, acknowledged, or withdrawn.',
 })
 export class HouseholdNotice {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the notice.' })
   id: string;
 
-  @Field(() => NoticeKind)
+  @Field(() => NoticeKind, { description: 'Praise letter or reminder notice.' })
   kind: NoticeKind;
 
   @Field({ description: 'e.g. 垃圾分类提醒单' })
@@ -50,25 +50,25 @@ export class HouseholdNotice {
   @Field({ description: "Written to a minor's guardian through the school." })
   toGuardian: boolean;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The employer or school it was sent to.' })
   institutionId: string;
 
   @Field(() => String, { nullable: true, description: 'The employer or school it went (or goes) to.' })
   institutionName: string | null;
 
-  @Field(() => NoticeState)
+  @Field(() => NoticeState, { description: 'Where its delivery is.' })
   state: NoticeState;
 
-  @Field()
+  @Field({ description: 'When the notice was made (ISO 8601 timestamp).' })
   createdAt: Date;
 
   @Field(() => Date, { nullable: true, description: 'When it was handed to the institution; null while it waits.' })
   releasedAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it was delivered to the institution.' })
   deliveredAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the institution acknowledged it.' })
   acknowledgedAt: Date | null;
 
   @Field(() => Date, { nullable: true, description: 'Withdrawn after the grade was corrected (a notice never released was never seen).' })
@@ -79,7 +79,7 @@ export class HouseholdNotice {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of HouseholdNotice items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class HouseholdNoticeConnection extends Connection(HouseholdNotice, 'HouseholdNotice') {}
 
 @ArgsType()

@@ -6,22 +6,22 @@ import type { NoticeRules } from './notice-rules.js';
 
 @ObjectType({ description: 'A version of the rules deciding which grades earn a praise letter or a reminder notice (以评促优).' })
 export class NoticeRuleSet {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of this version of the rules.' })
   id: string;
 
   @Field(() => ID, { nullable: true, description: 'The district these rules are for; null for the default every district uses.' })
   districtId: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Version number, growing by one per district with every new version.' })
   version: number;
 
   @Field({ description: 'First month (YYYY-MM) whose notices follow these rules.' })
   effectiveFrom: string;
 
-  @Field()
+  @Field({ description: 'What changed and why, as its author recorded.' })
   description: string;
 
-  @Field()
+  @Field({ description: 'Whether praise letters are made at all.' })
   praiseEnabled: boolean;
 
   @Field(() => Float, { description: 'A QUALIFIED household earns praise from this score up.' })
@@ -39,16 +39,16 @@ export class NoticeRuleSet {
   @Field(() => Int, { nullable: true, description: 'At most this many praise letters to one institution a month, highest scores first; null: no cap.' })
   praiseCapPerInstitution: number | null;
 
-  @Field()
+  @Field({ description: 'Whether reminder notices are made at all.' })
   reminderEnabled: boolean;
 
   @Field(() => [Grade], { description: 'Grades that earn a reminder notice.' })
   reminderGrades: Grade[];
 
-  @Field()
+  @Field({ description: 'User id of whoever published the version.' })
   createdBy: string;
 
-  @Field()
+  @Field({ description: 'When the version was published (ISO 8601 timestamp).' })
   createdAt: Date;
 
   static from(row: RuleSetRow<NoticeRules>): NoticeRuleSet {
@@ -73,10 +73,10 @@ export class NoticeRuleSet {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of NoticeRuleSet items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class NoticeRuleSetConnection extends Connection(NoticeRuleSet, 'NoticeRuleSet') {}
 
-@InputType()
+@InputType({ description: 'A new version of the notice rules for a district, from a month on.' })
 export class CreateNoticeRuleSetInput {
   @Field(() => ID, { description: 'A DISTRICT in your territory.' })
   districtId: string;
@@ -87,13 +87,13 @@ export class CreateNoticeRuleSetInput {
   @Field({ description: 'What changed and why, for the record.' })
   description: string;
 
-  @Field()
+  @Field({ description: 'Whether praise letters are made at all.' })
   praiseEnabled: boolean;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'The lowest monthly score that earns a praise letter.' })
   praiseMinScore: number;
 
-  @Field()
+  @Field({ description: 'Whether praise also needs a QUALIFIED grade the month before.' })
   praisePreviousMonthQualified: boolean;
 
   @Field(() => Int, { nullable: true, description: 'At least 1: consecutive QUALIFIED months, this one included, before praise.' })
@@ -105,7 +105,7 @@ export class CreateNoticeRuleSetInput {
   @Field(() => Int, { nullable: true, description: 'At least 1: praise letters per institution and month.' })
   praiseCapPerInstitution?: number | null;
 
-  @Field()
+  @Field({ description: 'Whether reminder notices are made at all.' })
   reminderEnabled: boolean;
 
   @Field(() => [Grade], { description: 'UNQUALIFIED and/or BASICALLY_QUALIFIED.' })

@@ -22,9 +22,17 @@ export const NOTICE_STATE_LABEL_ZH: Record<NoticeState, string> = {
   [NoticeState.FAILED]: '发送失败',
 };
 
+const NOTICE_STATE_EN: Record<NoticeState, string> = {
+  [NoticeState.PENDING]: 'made, not yet sent (or held until the objection window closes).',
+  [NoticeState.SENT]: 'sent to the institution, delivery not yet confirmed.',
+  [NoticeState.DELIVERED]: 'the institution received it.',
+  [NoticeState.ACKNOWLEDGED]: 'the institution confirmed receipt (acknowledgeNotice).',
+  [NoticeState.FAILED]: 'delivery failed (see lastError).',
+};
+
 registerEnumType(NoticeState, {
-  name: 'NoticeState',
-  valuesMap: Object.fromEntries(Object.entries(NOTICE_STATE_LABEL_ZH).map(([state, zh]) => [state, { description: zh }])),
+  name: 'NoticeState', description: "Where a notice's delivery to its institution is (created, sent, delivered, acknowledged, failed); each value carries its Chinese name.",
+  valuesMap: Object.fromEntries(Object.entries(NOTICE_STATE_LABEL_ZH).map(([state, zh]) => [state, { description: `${zh}: ${NOTICE_STATE_EN[state as NoticeState]}` }])),
 });
 
 /** Why a notice was withdrawn. */
@@ -33,7 +41,7 @@ export enum NoticeWithdrawalReason {
 }
 
 registerEnumType(NoticeWithdrawalReason, {
-  name: 'NoticeWithdrawalReason',
+  name: 'NoticeWithdrawalReason', description: 'Why a notice was withdrawn.',
   valuesMap: {
     GRADE_CORRECTED: { description: '评定已更正: the household’s grade for the month was corrected (late evidence, a re-run, an appeal) and no longer earns this notice.' },
   },

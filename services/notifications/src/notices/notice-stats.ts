@@ -15,49 +15,49 @@ import { NoticeState } from './notice-state.js';
 /** At most this many months in one statistics request. */
 export const MAX_STATS_MONTHS = 24;
 
-@ObjectType()
+@ObjectType({ description: 'Notices of one kind in a month.' })
 export class NoticeKindCount {
-  @Field(() => NoticeKind)
+  @Field(() => NoticeKind, { description: 'The notice kind.' })
   kind: NoticeKind;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Notices of that kind.' })
   count: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'Notices in one state in a month.' })
 export class NoticeStateCount {
-  @Field(() => NoticeState)
+  @Field(() => NoticeState, { description: 'The notice state.' })
   state: NoticeState;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Notices in that state.' })
   count: number;
 }
 
 @ObjectType({ description: "One institution's notices of a month." })
 export class InstitutionNoticeCount {
-  @Field(() => InstitutionRef)
+  @Field(() => InstitutionRef, { description: 'The employer or school.' })
   institution: InstitutionRef;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Notices made to it, withdrawn ones included.' })
   total: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Of the total, praise letters.' })
   praiseLetters: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Of the total, reminder notices.' })
   reminderNotices: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Of the total, acknowledged by the institution.' })
   acknowledged: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Of the total, whose delivery failed.' })
   failed: number;
 
   @Field(() => Int, { description: 'Of the total, withdrawn after a grade correction.' })
   withdrawn: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of InstitutionNoticeCount items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class InstitutionNoticeCountConnection extends Connection(InstitutionNoticeCount, 'InstitutionNoticeCount') {}
 
 @ObjectType({ description: 'Notices of one month in a territory: by kind, by state, and per institution.' })

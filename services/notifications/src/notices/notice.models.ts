@@ -33,10 +33,10 @@ export interface NoticeRow {
 
 @ObjectType({ description: 'A praise letter or reminder notice to a resident’s employer or school about a month’s grade.' })
 export class Notice {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the notice.' })
   id: string;
 
-  @Field(() => NoticeKind)
+  @Field(() => NoticeKind, { description: 'Praise letter or reminder notice.' })
   kind: NoticeKind;
 
   @Field({ description: 'e.g. 垃圾分类表扬信' })
@@ -56,16 +56,16 @@ export class Notice {
   @Field({ description: 'About a minor: addressed to the guardian who consented, through the school, with the month and grade only.' })
   toGuardian: boolean;
 
-  @Field(() => Grade)
+  @Field(() => Grade, { description: "The household's grade of the month that earned the notice." })
   grade: Grade;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: "The household's score of the month, if it had one." })
   score: number | null;
 
   @Field(() => Int, { description: 'Version of the notice rules that earned it.' })
   ruleVersion: number;
 
-  @Field()
+  @Field({ description: 'The subject line, as rendered from the zh-CN template.' })
   subject: string;
 
   @Field({ description: 'The plain-text form, as rendered from the zh-CN template.' })
@@ -74,22 +74,22 @@ export class Notice {
   @Field({ description: 'The HTML form of the same text.' })
   htmlBody: string;
 
-  @Field(() => NoticeState)
+  @Field(() => NoticeState, { description: 'Where its delivery is.' })
   state: NoticeState;
 
   @Field(() => String, { nullable: true, description: 'Why the last delivery attempt failed, while it is FAILED.' })
   lastError: string | null;
 
-  @Field()
+  @Field({ description: 'When the notice was made (ISO 8601 timestamp).' })
   createdAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it was last sent to the institution.' })
   sentAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the institution received it.' })
   deliveredAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the institution acknowledged it.' })
   acknowledgedAt: Date | null;
 
   @Field(() => Date, {
@@ -100,7 +100,7 @@ export class Notice {
   })
   withdrawnAt: Date | null;
 
-  @Field(() => NoticeWithdrawalReason, { nullable: true })
+  @Field(() => NoticeWithdrawalReason, { nullable: true, description: 'Why it was withdrawn, once withdrawn.' })
   withdrawalReason: NoticeWithdrawalReason | null;
 
   @Field(() => Date, {
@@ -119,7 +119,7 @@ export class Notice {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of Notice items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class NoticeConnection extends Connection(Notice, 'Notice') {}
 
 @ArgsType()
@@ -136,7 +136,7 @@ export class MyNoticesArgs extends PageArgs {
 
 @ArgsType()
 export class NoticesArgs extends MyNoticesArgs {
-  @Field(() => NoticeKind, { nullable: true })
+  @Field(() => NoticeKind, { nullable: true, description: 'Only notices of this kind.' })
   kind?: NoticeKind | null;
 
   @Field(() => ID, { nullable: true, description: 'Only notices to this institution.' })

@@ -22,12 +22,12 @@ export class NoticeResolver {
   }
 
   @Mutation(() => Notice, { description: 'For an institution: confirms receipt of one of its notices. Once only: again is CONFLICT (ALREADY_ACKNOWLEDGED).' })
-  acknowledgeNotice(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<Notice> {
+  acknowledgeNotice(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The notice's id: one addressed to you." }, ParseUuidPipe) id: string): Promise<Notice> {
     return this.noticeService.acknowledge(caller, id);
   }
 
   @Query(() => Notice, { description: 'One notice: an institution its own, staff those about households in their territory.' })
-  notice(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<Notice> {
+  notice(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The notice's id." }, ParseUuidPipe) id: string): Promise<Notice> {
     return this.noticeService.get(caller, id);
   }
 
@@ -46,9 +46,9 @@ export class NoticeStatsResolver {
   @Query(() => [NoticeMonthStats], { description: 'Notices by kind, state and institution, per month from fromMonth to toMonth (YYYY-MM, at most 24), in your territory.' })
   noticeStats(
     @CurrentCaller() caller: Caller,
-    @Args('fromMonth') fromMonth: string,
-    @Args('toMonth') toMonth: string,
-    @Args('orgUnitId', { type: () => ID, nullable: true }) orgUnitId: string | null,
+    @Args('fromMonth', { description: 'First month, YYYY-MM (inclusive).' }) fromMonth: string,
+    @Args('toMonth', { description: 'Last month, YYYY-MM (inclusive), at most 24 months after fromMonth.' }) toMonth: string,
+    @Args('orgUnitId', { type: () => ID, nullable: true, description: 'Only notices about households under this unit (default: your territory).' }) orgUnitId: string | null,
   ): Promise<NoticeMonthStats[]> {
     return this.stats.byMonth(caller, fromMonth, toMonth, orgUnitId ? requireUuid(orgUnitId, 'orgUnitId') : null);
   }
@@ -77,7 +77,7 @@ export class NoticeRuleSetResolver {
   }
 
   @Mutation(() => NoticeRuleSet, { description: 'Publishes a new version of the notice rules for a district, from a month on.' })
-  async createNoticeRuleSet(@CurrentCaller() caller: Caller, @Args('input') input: CreateNoticeRuleSetInput): Promise<NoticeRuleSet> {
+  async createNoticeRuleSet(@CurrentCaller() caller: Caller, @Args('input', { description: 'The district, the first month, the rules, and why.' }) input: CreateNoticeRuleSetInput): Promise<NoticeRuleSet> {
     const rules = parseNoticeRules({
       praise: {
         enabled: input.praiseEnabled,

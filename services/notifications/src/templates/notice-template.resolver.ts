@@ -7,8 +7,8 @@ import { NoticeTemplateService } from './notice-template.service.js';
 export class NoticeTemplateResolver {
   constructor(private readonly templates: NoticeTemplateService) {}
 
-  @Query(() => NoticeTemplate)
-  noticeTemplate(@Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<NoticeTemplate> {
+  @Query(() => NoticeTemplate, { description: 'One notice template version.' })
+  noticeTemplate(@Args('id', { type: () => ID, description: "The template's id." }, ParseUuidPipe) id: string): Promise<NoticeTemplate> {
     return this.templates.get(id);
   }
 

@@ -8,7 +8,7 @@ export enum WebhookEndpointState {
 }
 
 registerEnumType(WebhookEndpointState, {
-  name: 'WebhookEndpointState',
+  name: 'WebhookEndpointState', description: 'Whether an endpoint receives deliveries.',
   valuesMap: {
     ACTIVE: { description: 'Receives the notices generated from now on.' },
     DISABLED: { description: 'Receives nothing: disabled by the institution, or after it answered 410 Gone. enableWebhookEndpoint turns it back on.' },
@@ -23,7 +23,7 @@ export enum WebhookDeliveryState {
 }
 
 registerEnumType(WebhookDeliveryState, {
-  name: 'WebhookDeliveryState',
+  name: 'WebhookDeliveryState', description: 'Where a webhook delivery is: pending, succeeded or failed for good.',
   valuesMap: {
     PENDING: { description: 'Not sent yet, or failed and waiting for its next retry.' },
     SUCCEEDED: { description: 'The endpoint answered 2xx.' },
@@ -37,7 +37,7 @@ export class WebhookSecretInfo {
   @Field({ description: 'The start of the secret (whsec_ and four characters), to tell secrets apart.' })
   prefix: string;
 
-  @Field()
+  @Field({ description: 'When the secret was made (ISO 8601 timestamp).' })
   createdAt: Date;
 
   @Field(() => Date, { nullable: true, description: 'Set once the secret was rotated: it still signs deliveries until then.' })
@@ -57,28 +57,28 @@ export interface WebhookEndpointRow {
 
 @ObjectType({ description: "An institution's URL that receives its notices as signed webhooks (Standard Webhooks)." })
 export class WebhookEndpoint {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the endpoint.' })
   id: string;
 
-  @Field(() => InstitutionRef)
+  @Field(() => InstitutionRef, { description: 'The institution that registered it.' })
   institution: InstitutionRef;
 
-  @Field()
+  @Field({ description: 'The https URL deliveries are POSTed to.' })
   url: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The institution's own note about the endpoint." })
   description: string | null;
 
-  @Field(() => WebhookEndpointState)
+  @Field(() => WebhookEndpointState, { description: 'ACTIVE or DISABLED.' })
   state: WebhookEndpointState;
 
   @Field(() => String, { nullable: true, description: 'Why it is DISABLED.' })
   disabledReason: string | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it was disabled.' })
   disabledAt: Date | null;
 
-  @Field()
+  @Field({ description: 'When it was registered (ISO 8601 timestamp).' })
   createdAt: Date;
 
   @Field(() => [WebhookSecretInfo], { description: 'Secrets that sign its deliveries now (more than one during a rotation overlap), newest first.' })
@@ -90,12 +90,12 @@ export class WebhookEndpoint {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of WebhookEndpoint items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class WebhookEndpointConnection extends Connection(WebhookEndpoint, 'WebhookEndpoint') {}
 
 @ObjectType({ description: 'A new endpoint and its signing secret. The secret is shown this once: store it now.' })
 export class RegisteredWebhookEndpoint {
-  @Field(() => WebhookEndpoint)
+  @Field(() => WebhookEndpoint, { description: 'The endpoint registered.' })
   endpoint: WebhookEndpoint;
 
   @Field({ description: 'whsec_… : verify deliveries with it (e.g. the standardwebhooks library).' })
@@ -104,19 +104,19 @@ export class RegisteredWebhookEndpoint {
 
 @ObjectType({ description: 'A new signing secret, shown this once. Until previousSecretExpiresAt deliveries carry both signatures.' })
 export class RotatedWebhookSecret {
-  @Field(() => WebhookEndpoint)
+  @Field(() => WebhookEndpoint, { description: 'The endpoint whose secret was rotated.' })
   endpoint: WebhookEndpoint;
 
-  @Field()
+  @Field({ description: 'The new secret (whsec_…), shown this once: verify deliveries with it.' })
   secret: string;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'Until when the previous secret still signs deliveries.' })
   previousSecretExpiresAt: Date | null;
 }
 
 @ObjectType({ description: 'One request made for a delivery.' })
 export class WebhookAttempt {
-  @Field()
+  @Field({ description: 'When the attempt was made (ISO 8601 timestamp).' })
   attemptedAt: Date;
 
   @Field(() => Int, { nullable: true, description: 'The HTTP status answered; null when none came.' })
@@ -125,7 +125,7 @@ export class WebhookAttempt {
   @Field(() => String, { nullable: true, description: 'What went wrong (HTTP status, connection error, timeout, address refused).' })
   error: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How long the attempt took, in milliseconds.' })
   durationMs: number;
 
   @Field({ description: 'Made because the institution asked for a replay.' })
@@ -153,7 +153,7 @@ export interface WebhookDeliveryRow {
 
 @ObjectType({ description: 'A webhook message on its way to one endpoint, with every attempt.' })
 export class WebhookDelivery {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the delivery.' })
   id: string;
 
   @Field({ description: 'The webhook-id header: the same on every attempt and replay, to dedupe by.' })
@@ -174,13 +174,13 @@ export class WebhookDelivery {
   @Field(() => ID, { nullable: true, description: 'The public disclosure it announces (fetch it with mediaDisclosure(id)).' })
   disclosureId: string | null;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The endpoint it goes to.' })
   endpointId: string;
 
-  @Field()
+  @Field({ description: "The URL it was sent to (the endpoint's at the time)." })
   url: string;
 
-  @Field(() => WebhookDeliveryState)
+  @Field(() => WebhookDeliveryState, { description: 'Where the delivery is.' })
   state: WebhookDeliveryState;
 
   @Field(() => Int, { description: 'Scheduled attempts made (replays not counted).' })
@@ -189,19 +189,19 @@ export class WebhookDelivery {
   @Field(() => Date, { nullable: true, description: 'When the next attempt is due, while PENDING or a replay is asked for.' })
   nextAttemptAt: Date | null;
 
-  @Field()
+  @Field({ description: 'True while a replay the institution asked for waits to be sent.' })
   replayRequested: boolean;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'HTTP status of the latest attempt; null when none came.' })
   lastStatus: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What went wrong in the latest attempt, if it failed.' })
   lastError: string | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When an attempt first succeeded.' })
   succeededAt: Date | null;
 
-  @Field()
+  @Field({ description: 'When the delivery was created (ISO 8601 timestamp).' })
   createdAt: Date;
 
   @Field(() => [WebhookAttempt], { description: 'Oldest first (the latest 100).' })
@@ -212,7 +212,7 @@ export class WebhookDelivery {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of WebhookDelivery items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class WebhookDeliveryConnection extends Connection(WebhookDelivery, 'WebhookDelivery') {}
 
 @ArgsType()
@@ -223,7 +223,7 @@ export class WebhookDeliveriesArgs extends PageArgs {
   @Field(() => ID, { nullable: true, description: 'Only deliveries announcing this notice.' })
   noticeId?: string | null;
 
-  @Field(() => WebhookDeliveryState, { nullable: true })
+  @Field(() => WebhookDeliveryState, { nullable: true, description: 'Only deliveries in this state.' })
   state?: WebhookDeliveryState | null;
 }
 
@@ -232,35 +232,35 @@ export class WebhookPreferences {
   @Field({ description: 'A month’s notices go out as one notice.digest message instead of one notice.created each.' })
   noticeDigest: boolean;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the choices last changed; null when never set.' })
   updatedAt: Date | null;
 }
 
 @ObjectType({ description: "Webhook delivery health of one institution over the period asked for (staff)." })
 export class InstitutionWebhookHealth {
-  @Field(() => InstitutionRef)
+  @Field(() => InstitutionRef, { description: 'The institution.' })
   institution: InstitutionRef;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Its ACTIVE endpoints.' })
   activeEndpoints: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Its DISABLED endpoints.' })
   disabledEndpoints: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Deliveries in the period still PENDING.' })
   pending: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Deliveries in the period that SUCCEEDED.' })
   succeeded: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Deliveries in the period that FAILED for good.' })
   failed: number;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When a delivery to it was last attempted.' })
   lastAttemptAt: Date | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of InstitutionWebhookHealth items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class InstitutionWebhookHealthConnection extends Connection(InstitutionWebhookHealth, 'InstitutionWebhookHealth') {}
 
 @ArgsType()

@@ -19,7 +19,7 @@ export class WebhookResolver {
   registerWebhookEndpoint(
     @CurrentCaller() caller: Caller,
     @Args('url', { description: 'https://… (public addresses only)' }) url: string,
-    @Args('description', { type: () => String, nullable: true }) description: string | null | undefined,
+    @Args('description', { type: () => String, nullable: true, description: 'Your own note about the endpoint, up to 200 characters.' }) description: string | null | undefined,
   ): Promise<RegisteredWebhookEndpoint> {
     return this.webhooks.register(caller, url, description);
   }
@@ -34,19 +34,19 @@ export class WebhookResolver {
   })
   rotateWebhookSecret(
     @CurrentCaller() caller: Caller,
-    @Args('endpointId', { type: () => ID }, ParseUuidPipe) endpointId: string,
-    @Args('overlapHours', { type: () => Int, nullable: true }) overlapHours: number | null,
+    @Args('endpointId', { type: () => ID, description: "The endpoint's id (one of yours)." }, ParseUuidPipe) endpointId: string,
+    @Args('overlapHours', { type: () => Int, nullable: true, description: "Hours the old secret keeps signing beside the new one (default in the mutation's description)." }) overlapHours: number | null,
   ): Promise<RotatedWebhookSecret> {
     return this.webhooks.rotateSecret(caller, endpointId, overlapHours ?? DEFAULT_SECRET_OVERLAP_HOURS);
   }
 
   @Mutation(() => WebhookEndpoint, { description: 'Stops sending to an endpoint; its pending deliveries fail.' })
-  disableWebhookEndpoint(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<WebhookEndpoint> {
+  disableWebhookEndpoint(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The endpoint's id." }, ParseUuidPipe) id: string): Promise<WebhookEndpoint> {
     return this.webhooks.disable(caller, id);
   }
 
   @Mutation(() => WebhookEndpoint, { description: 'Turns an endpoint back on (e.g. after it answered 410 Gone): it receives notices generated from now on.' })
-  enableWebhookEndpoint(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<WebhookEndpoint> {
+  enableWebhookEndpoint(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The endpoint's id." }, ParseUuidPipe) id: string): Promise<WebhookEndpoint> {
     return this.webhooks.enable(caller, id);
   }
 
@@ -58,7 +58,7 @@ export class WebhookResolver {
   }
 
   @Mutation(() => WebhookDelivery, { description: 'Sends a delivery’s message again now, with the same webhook-id, whatever its state.' })
-  replayWebhookDelivery(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<WebhookDelivery> {
+  replayWebhookDelivery(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The delivery's id." }, ParseUuidPipe) id: string): Promise<WebhookDelivery> {
     return this.webhooks.replay(caller, id);
   }
 
@@ -70,7 +70,7 @@ export class WebhookResolver {
   @Mutation(() => WebhookPreferences, {
     description: 'On: each month’s notices come as one notice.digest message listing them, instead of one notice.created message each (from the next notices generated).',
   })
-  setNoticeDigest(@CurrentCaller() caller: Caller, @Args('enabled') enabled: boolean): Promise<WebhookPreferences> {
+  setNoticeDigest(@CurrentCaller() caller: Caller, @Args('enabled', { description: 'True for one monthly notice.digest message; false for one notice.created per notice.' }) enabled: boolean): Promise<WebhookPreferences> {
     return this.webhooks.setNoticeDigest(caller, enabled);
   }
 

@@ -122,5 +122,5 @@ export const DUTY_PERIOD_STATUS_LABEL_ZH: Record<DutyPeriodStatus, string> = {
 };
 
 registerEnumType(DutyKind, { name: 'DutyKind', description: '履职事项: the duties that follow from secretary posts', valuesMap: described(DUTY_KIND_LABEL_ZH) });
-registerEnumType(DutyCadence, { name: 'DutyCadence', description: '履职频次', valuesMap: described(DUTY_CADENCE_LABEL_ZH) });
-registerEnumType(DutyPeriodStatus, { name: 'DutyPeriodStatus', valuesMap: described(DUTY_PERIOD_STATUS_LABEL_ZH) });
+registerEnumType(DutyCadence, { name: 'DutyCadence', description: 'How often a duty is owed (履职频次): daily, monthly or quarterly.', valuesMap: described(DUTY_CADENCE_LABEL_ZH) });
+registerEnumType(DutyPeriodStatus, { name: 'DutyPeriodStatus', description: 'Whether a closed duty period was met (a log inside it) or missed.', valuesMap: described(DUTY_PERIOD_STATUS_LABEL_ZH) });

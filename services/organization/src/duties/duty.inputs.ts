@@ -3,7 +3,7 @@ import { PageArgs } from '#libs/pagination';
 import { DutyKind, DutyPeriodStatus } from './duty-kinds.js';
 import { DUTY_LOG_RULES } from './duty-log-rules.js';
 
-@InputType()
+@InputType({ description: 'A duty you performed (履职记录): which, when, where, and a note.' })
 export class RecordDutyLogInput {
   @Field(() => DutyKind, { description: 'Which duty: one your SECRETARY post (or, for LIAISON_VISIT, your street liaison) owes on the day performed.' })
   duty: DutyKind;
@@ -39,10 +39,10 @@ export class DutyPeriodsArgs extends PageArgs {
   @Field(() => ID, { nullable: true, description: 'Only this party member\'s periods.' })
   memberId?: string | null;
 
-  @Field(() => DutyKind, { nullable: true })
+  @Field(() => DutyKind, { nullable: true, description: 'Only periods of this duty.' })
   duty?: DutyKind | null;
 
-  @Field(() => DutyPeriodStatus, { nullable: true })
+  @Field(() => DutyPeriodStatus, { nullable: true, description: 'Only MET or only MISSED periods.' })
   status?: DutyPeriodStatus | null;
 }
 

@@ -8,13 +8,13 @@ import {
 
 @ObjectType('DutyRule', { description: '履职要求: which secretary post owes which duty, how often (the cadence table).' })
 export class DutyRuleModel {
-  @Field(() => DutyKind)
+  @Field(() => DutyKind, { description: 'The duty.' })
   duty: DutyKind;
 
   @Field({ description: 'e.g. 每日巡查' })
   labelZh: string;
 
-  @Field(() => DutyCadence)
+  @Field(() => DutyCadence, { description: 'How often it is owed: daily, monthly or quarterly.' })
   cadence: DutyCadence;
 
   @Field({ description: '每日, 每月 or 每季度' })
@@ -83,16 +83,16 @@ export interface DutyEscalationRow extends DutyPeriodRow {
 
 @ObjectType('DutyLog', { description: '履职记录: one duty performed, recorded from the holder\'s phone.' })
 export class DutyLog {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the log.' })
   id: string;
 
-  @Field(() => DutyKind)
+  @Field(() => DutyKind, { description: 'The duty performed.' })
   duty: DutyKind;
 
   @Field({ description: 'e.g. 每日巡查' })
   labelZh: string;
 
-  @Field(() => DutyCadence)
+  @Field(() => DutyCadence, { description: 'How often the duty is owed.' })
   cadence: DutyCadence;
 
   @Field({ description: '每日, 每月 or 每季度' })
@@ -107,10 +107,10 @@ export class DutyLog {
   @Field(() => ID, { description: "The party organisation whose secretary post owes the duty; for a liaison visit, the street's committee." })
   partyOrgId: string;
 
-  @Field()
+  @Field({ description: 'Name of the party organisation whose post owes the duty.' })
   partyOrgName: string;
 
-  @Field()
+  @Field({ description: 'When it was performed (ISO 8601 timestamp).' })
   performedAt: Date;
 
   @Field(() => LocalDateScalar, { description: 'The Shanghai date it was performed on: decides the period it counts for.' })
@@ -120,10 +120,10 @@ export class DutyLog {
   orgUnitId: string | null;
   institutionId: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What was found and arranged.' })
   note: string | null;
 
-  @Field()
+  @Field({ description: 'When the log was recorded (ISO 8601 timestamp).' })
   recordedAt: Date;
 
   static from(row: DutyLogRow): DutyLog {
@@ -141,19 +141,19 @@ export class DutyLog {
     'of one post or street liaison, MET or MISSED.',
 })
 export class DutyPeriod {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the period.' })
   id: string;
 
-  @Field(() => DutyKind)
+  @Field(() => DutyKind, { description: 'The duty owed.' })
   duty: DutyKind;
 
-  @Field()
+  @Field({ description: 'The Chinese name of the duty, e.g. 每日巡查.' })
   labelZh: string;
 
-  @Field(() => DutyCadence)
+  @Field(() => DutyCadence, { description: 'Daily, monthly or quarterly.' })
   cadence: DutyCadence;
 
-  @Field()
+  @Field({ description: '每日, 每月 or 每季度.' })
   cadenceLabelZh: string;
 
   @Field(() => ID, {
@@ -169,19 +169,19 @@ export class DutyPeriod {
   @Field({ description: "The member's (or leader's) name, masked (张*明)." })
   memberNameMasked: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The party organisation whose post owed the period.' })
   partyOrgId: string;
 
-  @Field()
+  @Field({ description: 'Its name.' })
   partyOrgName: string;
 
-  @Field(() => LocalDateScalar)
+  @Field(() => LocalDateScalar, { description: 'First day of the period (Asia/Shanghai).' })
   periodStart: string;
 
-  @Field(() => LocalDateScalar)
+  @Field(() => LocalDateScalar, { description: 'Last day of the period (Asia/Shanghai), inclusive.' })
   periodEnd: string;
 
-  @Field(() => DutyPeriodStatus)
+  @Field(() => DutyPeriodStatus, { description: 'MET or MISSED.' })
   status: DutyPeriodStatus;
 
   @Field({ description: '已履职 or 未履职' })
@@ -199,7 +199,7 @@ export class DutyPeriod {
   @Field(() => ID, { nullable: true, description: 'The party organisation a miss was escalated to (the next level up).' })
   escalatedToPartyOrgId: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Name of the party organisation a miss was escalated to.' })
   escalatedToPartyOrgName: string | null;
 
   static from(row: DutyPeriodRow): DutyPeriod {
@@ -228,24 +228,24 @@ export class DutyPeriod {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of DutyPeriod items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class DutyPeriodConnection extends Connection(DutyPeriod, 'DutyPeriod') {}
 
 @ObjectType('DutyEscalation', { description: '未履职上报: a missed period, reported once to the next level up.' })
 export class DutyEscalation {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the escalation.' })
   id: string;
 
   @Field({ description: '未履职上报' })
   labelZh: string;
 
-  @Field(() => DutyPeriod)
+  @Field(() => DutyPeriod, { description: 'The missed period.' })
   period: DutyPeriod;
 
   @Field(() => ID, { description: 'The parent party organisation of the post\'s organisation.' })
   escalatedToPartyOrgId: string;
 
-  @Field()
+  @Field({ description: 'Name of the party organisation it was reported to.' })
   escalatedToPartyOrgName: string;
 
   @Field({ description: "The post's previous period of this duty was missed too (two in a row)." })
@@ -271,7 +271,7 @@ export class DutyEscalation {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of DutyEscalation items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class DutyEscalationConnection extends Connection(DutyEscalation, 'DutyEscalation') {}
 
 @ObjectType('DutyComplianceRate', { description: '履职率: closed periods due, met and missed, and met/due.' })
@@ -282,16 +282,16 @@ export class DutyComplianceRate {
   @Field({ description: 'e.g. 每日巡查; 全部履职事项 for all duties together.' })
   labelZh: string;
 
-  @Field(() => DutyCadence, { nullable: true })
+  @Field(() => DutyCadence, { nullable: true, description: "The duty's cadence; null for all duties together." })
   cadence: DutyCadence | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Closed periods due.' })
   due: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Of them, met.' })
   met: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Of them, missed.' })
   missed: number;
 
   @Field(() => Float, { nullable: true, description: 'met / due, 0–1; null when nothing was due.' })
@@ -318,14 +318,14 @@ export class DutyMemberCompliance {
   @Field(() => ID, { nullable: true, description: 'The leader, for liaison visits.' })
   leaderId: string | null;
 
-  @Field()
+  @Field({ description: "The member's (or leader's) name, always masked (张*明)." })
   memberNameMasked: string;
 
-  @Field(() => DutyComplianceRate)
+  @Field(() => DutyComplianceRate, { description: 'Their periods due, met and missed.' })
   rate: DutyComplianceRate;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of DutyMemberCompliance items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class DutyMemberComplianceConnection extends Connection(DutyMemberCompliance, 'DutyMemberCompliance') {}
 
 @ObjectType('DutyCompliance', {
@@ -335,10 +335,10 @@ export class DutyCompliance {
   @Field({ description: 'YYYY-MM' })
   month: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The party organisation asked about, if any.' })
   partyOrgId: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The party member asked about, if any.' })
   memberId: string | null;
 
   @Field(() => DutyComplianceRate, { description: 'All duties together.' })
@@ -360,22 +360,22 @@ export interface DutyScope {
 
 @ObjectType('MyDuty', { description: 'One duty the member owes in the month, and how it stands.' })
 export class MyDuty {
-  @Field(() => DutyKind)
+  @Field(() => DutyKind, { description: 'The duty owed.' })
   duty: DutyKind;
 
-  @Field()
+  @Field({ description: 'The Chinese name of the duty.' })
   labelZh: string;
 
-  @Field(() => DutyCadence)
+  @Field(() => DutyCadence, { description: 'Daily, monthly or quarterly.' })
   cadence: DutyCadence;
 
-  @Field()
+  @Field({ description: '每日, 每月 or 每季度.' })
   cadenceLabelZh: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The party organisation whose post owes it.' })
   partyOrgId: string;
 
-  @Field()
+  @Field({ description: 'Its name.' })
   partyOrgName: string;
 
   @Field(() => Int, {
@@ -396,10 +396,10 @@ export class MyDuty {
 
 @ObjectType('MyDuties', { description: '我的履职: what a secretary owes in a month and what is met so far.' })
 export class MyDuties {
-  @Field()
+  @Field({ description: 'YYYY-MM.' })
   month: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'You, as a party member.' })
   partyMemberId: string;
 
   @Field(() => [MyDuty], { description: 'One per post and duty (a member holds few posts).' })

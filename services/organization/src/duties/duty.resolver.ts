@@ -41,7 +41,7 @@ export class DutyLogResolver {
       'the street liaised with (NOT_LIAISON_STREET), or the unit one of your department\'s sector units. Retrying with the same ' +
       'idempotencyKey returns the same log. A log for a day, month or quarter already closed as MISSED turns it MET.',
   })
-  recordDutyLog(@CurrentCaller() caller: Caller, @Args('input') input: RecordDutyLogInput): Promise<DutyLog> {
+  recordDutyLog(@CurrentCaller() caller: Caller, @Args('input', { description: 'The duty, when and where it was performed, and an idempotency key.' }) input: RecordDutyLogInput): Promise<DutyLog> {
     if (input.orgUnitId) input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
     if (input.institutionId) input.institutionId = requireUuid(input.institutionId, 'institutionId');
     return this.logs.record(caller, input);

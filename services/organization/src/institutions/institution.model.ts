@@ -6,22 +6,22 @@ import type { InstitutionRow } from './institution.entity.js';
 @ObjectType('Institution', { description: 'An employer, school, functional department, property company or media outlet.' })
 @Directive('@key(fields: "id")')
 export class Institution {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the institution.' })
   id: string;
 
-  @Field(() => InstitutionKind)
+  @Field(() => InstitutionKind, { description: 'What the institution is.' })
   kind: InstitutionKind;
 
   @Field({ description: 'The Chinese term for this kind of institution, e.g. 学校.' })
   labelZh: string;
 
-  @Field()
+  @Field({ description: "The institution's name." })
   name: string;
 
   @Field({ description: 'Unified social credit code (统一社会信用代码).' })
   creditCode: string;
 
-  @Field()
+  @Field({ description: 'When it was registered (ISO 8601 timestamp).' })
   createdAt: Date;
 
   orgUnitId: string;
@@ -41,5 +41,5 @@ export class Institution {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of Institution items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class InstitutionConnection extends Connection(Institution, 'Institution') {}

@@ -17,8 +17,8 @@ export class InstitutionResolver {
     private readonly units: OrgUnitService,
   ) {}
 
-  @Query(() => Institution)
-  async institution(@Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<Institution> {
+  @Query(() => Institution, { description: 'One institution (employer, school, property company, department, …).' })
+  async institution(@Args('id', { type: () => ID, description: "The institution's id." }, ParseUuidPipe) id: string): Promise<Institution> {
     return Institution.from(await this.institutionService.get(id));
   }
 
@@ -54,8 +54,8 @@ export class InstitutionResolver {
     description: 'Makes an institution a sector unit of a top-level DEPARTMENT (parentId null: independent). BAD_USER_INPUT INVALID_PARENT otherwise.',
   })
   async setInstitutionParent(
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
-    @Args('parentId', { type: () => ID, nullable: true }) parentId: string | null,
+    @Args('id', { type: () => ID, description: "The institution's id." }, ParseUuidPipe) id: string,
+    @Args('parentId', { type: () => ID, nullable: true, description: 'The department it comes under; null to detach it.' }) parentId: string | null,
   ): Promise<Institution> {
     // Departments and their sector units are district-wide: the policy lets only district-wide callers do this.
     return Institution.from(await this.institutionService.setParent(id, parentId ? requireUuid(parentId, 'parentId') : null));

@@ -4,7 +4,7 @@ import { InstitutionKind } from './institution-kind.js';
 
 @ArgsType()
 export class InstitutionsArgs extends PageArgs {
-  @Field(() => InstitutionKind, { nullable: true })
+  @Field(() => InstitutionKind, { nullable: true, description: 'Only institutions of this kind.' })
   kind?: InstitutionKind | null;
 
   @Field(() => ID, { nullable: true, description: 'Only institutions located in this unit or below it.' })

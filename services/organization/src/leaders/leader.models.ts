@@ -8,13 +8,13 @@ export interface LiaisonRow { id: string; leaderId: string; streetId: string; st
 
 @ObjectType('Leader', { description: 'A leader of one of the four leadership bodies (区四套班子), a public official.' })
 export class Leader {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the leader.' })
   id: string;
 
-  @Field()
+  @Field({ description: "The leader's name (a public official, named in public documents)." })
   name: string;
 
-  @Field(() => LeaderBody)
+  @Field(() => LeaderBody, { description: 'The leadership body they belong to.' })
   body: LeaderBody;
 
   @Field({ description: 'The Chinese name of the body: 区委, 区人大, 区政府 or 区政协.' })
@@ -23,10 +23,10 @@ export class Leader {
   @Field({ description: 'e.g. 副区长.' })
   title: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The party member they are, if one.' })
   partyMemberId: string | null;
 
-  @Field()
+  @Field({ description: 'When they were registered (ISO 8601 timestamp).' })
   createdAt: Date;
 
   static from(row: LeaderRow): Leader {
@@ -34,18 +34,18 @@ export class Leader {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of Leader items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class LeaderConnection extends Connection(Leader, 'Leader') {}
 
 @ObjectType('LeaderLiaison', { description: "A leader's assignment to liaise with a street (领导干部联系镇街), dated." })
 export class LeaderLiaison {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the liaison.' })
   id: string;
 
   @Field({ description: '联系领导' })
   labelZh: string;
 
-  @Field(() => LocalDateScalar)
+  @Field(() => LocalDateScalar, { description: 'First day of the liaison (Asia/Shanghai).' })
   startsOn: string;
 
   @Field(() => LocalDateScalar, { nullable: true, description: 'Last day; null while it lasts.' })
@@ -59,24 +59,24 @@ export class LeaderLiaison {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of LeaderLiaison items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class LeaderLiaisonConnection extends Connection(LeaderLiaison, 'LeaderLiaison') {}
 
 @ArgsType()
 export class LeadersArgs extends PageArgs {
-  @Field(() => LeaderBody, { nullable: true })
+  @Field(() => LeaderBody, { nullable: true, description: 'Only leaders of this body.' })
   body?: LeaderBody | null;
 }
 
-@InputType()
+@InputType({ description: "A leader of the district's leadership bodies." })
 export class CreateLeaderInput {
-  @Field()
+  @Field({ description: "The leader's name, 1–50 characters." })
   name: string;
 
-  @Field(() => LeaderBody)
+  @Field(() => LeaderBody, { description: 'The leadership body.' })
   body: LeaderBody;
 
-  @Field()
+  @Field({ description: "The leader's title (e.g. 副区长), 1–100 characters." })
   title: string;
 
   @Field(() => ID, { nullable: true, description: 'The leader as a party member, if they are one.' })

@@ -22,17 +22,17 @@ export class LeaderResolver {
     return this.leaderService.list(args);
   }
 
-  @Mutation(() => Leader)
-  async createLeader(@Args('input') input: CreateLeaderInput): Promise<Leader> {
+  @Mutation(() => Leader, { description: "Registers a leader of one of the district's leadership bodies." })
+  async createLeader(@Args('input', { description: "The leader's name, body and title." }) input: CreateLeaderInput): Promise<Leader> {
     if (input.partyMemberId) input.partyMemberId = requireUuid(input.partyMemberId, 'partyMemberId');
     return Leader.from(await this.leaderService.create(input));
   }
 
   @Mutation(() => LeaderLiaison, { description: "Assigns a leader to liaise with a street from startsOn; the street's previous liaison ends the day before." })
   async assignLiaison(
-    @Args('leaderId', { type: () => ID }, ParseUuidPipe) leaderId: string,
-    @Args('streetId', { type: () => ID }, ParseUuidPipe) streetId: string,
-    @Args('startsOn', { type: () => LocalDateScalar }) startsOn: string,
+    @Args('leaderId', { type: () => ID, description: 'The leader.' }, ParseUuidPipe) leaderId: string,
+    @Args('streetId', { type: () => ID, description: 'The street (a STREET org unit) the leader liaises with.' }, ParseUuidPipe) streetId: string,
+    @Args('startsOn', { type: () => LocalDateScalar, description: "First day of the liaison (Asia/Shanghai); the street's previous liaison ends the day before." }) startsOn: string,
   ): Promise<LeaderLiaison> {
     return LeaderLiaison.from(await this.leaderService.assignLiaison(leaderId, streetId, startsOn));
   }
@@ -54,7 +54,7 @@ export class LeaderLiaisonResolver {
     private readonly units: OrgUnitService,
   ) {}
 
-  @ResolveField(() => Leader)
+  @ResolveField(() => Leader, { description: 'The leader.' })
   async leader(@Parent() liaison: LeaderLiaison, @Context() context: RequestContext): Promise<Leader> {
     return Leader.from((await leaderLoader(context, this.leaders).load(liaison.leaderId))!);
   }

@@ -23,7 +23,7 @@ export class PartyMemberResolver {
   ) {}
 
   @Query(() => PartyMember, { description: 'One party member: staff within their territory, or a member their own record.' })
-  async partyMember(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<PartyMember> {
+  async partyMember(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The member's id." }, ParseUuidPipe) id: string): Promise<PartyMember> {
     return this.members.presentOne(caller, await this.members.get(caller, id));
   }
 
@@ -42,8 +42,8 @@ export class PartyMemberResolver {
     return member ? this.members.presentOne(caller, member) : null;
   }
 
-  @Mutation(() => PartyMember)
-  async createPartyMember(@CurrentCaller() caller: Caller, @Args('input') input: CreatePartyMemberInput): Promise<PartyMember> {
+  @Mutation(() => PartyMember, { description: 'Registers a party member.' })
+  async createPartyMember(@CurrentCaller() caller: Caller, @Args('input', { description: "The member's name, household and joining date." }) input: CreatePartyMemberInput): Promise<PartyMember> {
     if (input.communityId) input.communityId = requireUuid(input.communityId, 'communityId');
     if (input.institutionId) input.institutionId = requireUuid(input.institutionId, 'institutionId');
     if (input.householdId) input.householdId = requireUuid(input.householdId, 'householdId');
@@ -53,8 +53,8 @@ export class PartyMemberResolver {
   @Mutation(() => PartyMember, { description: 'Records the signed commitment letter (承诺书).' })
   async signCommitmentLetter(
     @CurrentCaller() caller: Caller,
-    @Args('memberId', { type: () => ID }, ParseUuidPipe) memberId: string,
-    @Args('signedAt') signedAt: Date,
+    @Args('memberId', { type: () => ID, description: "The member's id." }, ParseUuidPipe) memberId: string,
+    @Args('signedAt', { description: 'When the letter was signed (ISO 8601 timestamp), not in the future.' }) signedAt: Date,
   ): Promise<PartyMember> {
     return this.members.presentOne(caller, await this.members.signCommitmentLetter(caller, memberId, signedAt));
   }
@@ -64,19 +64,19 @@ export class PartyMemberResolver {
   })
   async registerWithBranch(
     @CurrentCaller() caller: Caller,
-    @Args('memberId', { type: () => ID }, ParseUuidPipe) memberId: string,
-    @Args('branchId', { type: () => ID }, ParseUuidPipe) branchId: string,
+    @Args('memberId', { type: () => ID, description: "The member's id." }, ParseUuidPipe) memberId: string,
+    @Args('branchId', { type: () => ID, description: 'The branch (a party organisation) to register with: a work-unit or a community branch.' }, ParseUuidPipe) branchId: string,
   ): Promise<BranchRegistration> {
     return BranchRegistration.from(await this.members.register(caller, memberId, branchId));
   }
 
   @Mutation(() => BranchRegistration, { description: "The branch confirms a registration: its secretary, or staff whose territory covers the branch." })
-  async confirmBranchRegistration(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<BranchRegistration> {
+  async confirmBranchRegistration(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The registration's id." }, ParseUuidPipe) id: string): Promise<BranchRegistration> {
     return BranchRegistration.from(await this.members.confirm(caller, id));
   }
 
   @Mutation(() => BranchRegistration, { description: 'Ends a registration when the member moves; they may then register with another branch.' })
-  async endBranchRegistration(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<BranchRegistration> {
+  async endBranchRegistration(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The registration's id." }, ParseUuidPipe) id: string): Promise<BranchRegistration> {
     return BranchRegistration.from(await this.members.end(caller, id));
   }
 
@@ -104,7 +104,7 @@ export class PartyMemberResolver {
     return partyMemberLoader(context, this.members).load(reference.id);
   }
 
-  @ResolveField(() => DualRegistration)
+  @ResolveField(() => DualRegistration, { description: "双报到: the member's current work-unit and community registrations." })
   async dualRegistration(@Parent() member: PartyMember, @Context() context: RequestContext): Promise<DualRegistration> {
     const open = (await registrationsLoader(context, this.members).load(member.id)) ?? [];
     const of = (kind: RegistrationKind) => {
@@ -123,7 +123,7 @@ export class PartyMemberResolver {
 export class BranchRegistrationResolver {
   constructor(private readonly orgs: PartyOrgService) {}
 
-  @ResolveField(() => PartyOrg)
+  @ResolveField(() => PartyOrg, { description: 'The branch registered with.' })
   async branch(@Parent() registration: BranchRegistration, @Context() context: RequestContext): Promise<PartyOrg> {
     return PartyOrg.from((await partyOrgLoader(context, this.orgs).load(registration.branchId))!);
   }

@@ -25,7 +25,7 @@ export class PartyOrgResolver {
   ) {}
 
   @Query(() => PartyOrg, { description: 'One party organisation. FORBIDDEN when it answers to a unit outside your territory.' })
-  async partyOrg(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<PartyOrg> {
+  async partyOrg(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The party organisation's id." }, ParseUuidPipe) id: string): Promise<PartyOrg> {
     return PartyOrg.from(await this.orgs.get(caller, id));
   }
 
@@ -39,7 +39,7 @@ export class PartyOrgResolver {
   @Mutation(() => PartyOrg, {
     description: 'Adds a party organisation under a parent of the right kind (INVALID_PARENT_KIND otherwise), tied to its unit or institution.',
   })
-  async createPartyOrg(@CurrentCaller() caller: Caller, @Args('input') input: CreatePartyOrgInput): Promise<PartyOrg> {
+  async createPartyOrg(@CurrentCaller() caller: Caller, @Args('input', { description: 'Its kind, name and parent.' }) input: CreatePartyOrgInput): Promise<PartyOrg> {
     if (input.parentId) input.parentId = requireUuid(input.parentId, 'parentId');
     if (input.orgUnitId) input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
     if (input.institutionId) input.institutionId = requireUuid(input.institutionId, 'institutionId');
@@ -49,9 +49,9 @@ export class PartyOrgResolver {
   @Mutation(() => PartyOrg, { description: "Appoints the organisation's secretary from startsOn; the previous secretary's post ends the day before." })
   async appointSecretary(
     @CurrentCaller() caller: Caller,
-    @Args('partyOrgId', { type: () => ID }, ParseUuidPipe) partyOrgId: string,
-    @Args('memberId', { type: () => ID }, ParseUuidPipe) memberId: string,
-    @Args('startsOn', { type: () => LocalDateScalar }) startsOn: string,
+    @Args('partyOrgId', { type: () => ID, description: 'The party organisation.' }, ParseUuidPipe) partyOrgId: string,
+    @Args('memberId', { type: () => ID, description: 'The party member appointed secretary.' }, ParseUuidPipe) memberId: string,
+    @Args('startsOn', { type: () => LocalDateScalar, description: "First day of the term (Asia/Shanghai); the previous secretary's term ends the day before." }) startsOn: string,
   ): Promise<PartyOrg> {
     return PartyOrg.from(await this.orgs.appointSecretary(caller, partyOrgId, memberId, startsOn));
   }
@@ -128,7 +128,7 @@ export class PartyOrgResolver {
 export class SecretaryPostResolver {
   constructor(private readonly members: PartyMemberService) {}
 
-  @ResolveField(() => PartyMember)
+  @ResolveField(() => PartyMember, { description: 'The party member holding the post.' })
   async member(@Parent() post: SecretaryPost, @Context() context: RequestContext): Promise<PartyMember> {
     return (await partyMemberLoader(context, this.members).load(post.partyMemberId))!;
   }

@@ -5,7 +5,7 @@ import { PartyOrgKind } from './party-org-kind.js';
 
 @ArgsType()
 export class PartyOrgsArgs extends PageArgs {
-  @Field(() => PartyOrgKind, { nullable: true })
+  @Field(() => PartyOrgKind, { nullable: true, description: 'Only organisations of this kind.' })
   kind?: PartyOrgKind | null;
 
   @Field(() => ID, { nullable: true, description: 'Only organisations directly under this one.' })
@@ -15,12 +15,12 @@ export class PartyOrgsArgs extends PageArgs {
   orgUnitId?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A new party organisation under a parent.' })
 export class CreatePartyOrgInput {
-  @Field(() => PartyOrgKind)
+  @Field(() => PartyOrgKind, { description: "Its kind; must fit under the parent's kind." })
   kind: PartyOrgKind;
 
-  @Field()
+  @Field({ description: 'Its name, 1–100 characters.' })
   name: string;
 
   @Field(() => ID, { nullable: true, description: 'The organisation above; none for the district committee.' })
@@ -45,9 +45,9 @@ export class PartyMembersArgs extends PageArgs {
   branchId?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A party member to register.' })
 export class CreatePartyMemberInput {
-  @Field()
+  @Field({ description: "The member's name, 1–50 characters." })
   name: string;
 
   @Field(() => String, { nullable: true, description: 'A mainland mobile number, 11 digits.' })
@@ -59,7 +59,7 @@ export class CreatePartyMemberInput {
   })
   userId?: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: "The member's household (households service), if registered." })
   householdId?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'Where the member works.' })
@@ -68,6 +68,6 @@ export class CreatePartyMemberInput {
   @Field(() => ID, { nullable: true, description: 'The community the member lives in.' })
   communityId?: string | null;
 
-  @Field(() => LocalDateScalar, { nullable: true })
+  @Field(() => LocalDateScalar, { nullable: true, description: 'The day they joined the party, if known.' })
   joinedPartyOn?: string | null;
 }

@@ -55,19 +55,19 @@ export interface SecretaryPostRow {
 @ObjectType('PartyOrg', { description: 'A party organisation (党组织): the district committee, a committee or a branch.' })
 @Directive('@key(fields: "id")')
 export class PartyOrg {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the party organisation.' })
   id: string;
 
-  @Field(() => PartyOrgKind)
+  @Field(() => PartyOrgKind, { description: 'Its kind and level.' })
   kind: PartyOrgKind;
 
   @Field({ description: 'The Chinese term for this kind of organisation, e.g. 小区支部.' })
   labelZh: string;
 
-  @Field()
+  @Field({ description: 'Its name.' })
   name: string;
 
-  @Field()
+  @Field({ description: 'When it was created (ISO 8601 timestamp).' })
   createdAt: Date;
 
   parentId: string | null;
@@ -81,13 +81,13 @@ export class PartyOrg {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of PartyOrg items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class PartyOrgConnection extends Connection(PartyOrg, 'PartyOrg') {}
 
 @ObjectType('PartyMember', { description: 'A party member (党员). Name and phone are masked unless you may read personal data.' })
 @Directive('@key(fields: "id")')
 export class PartyMember {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the member.' })
   id: string;
 
   @Field({ description: '党员' })
@@ -105,13 +105,13 @@ export class PartyMember {
   @Field(() => ID, { nullable: true, description: "The member's household in households (photo check-ins, grades)." })
   householdId: string | null;
 
-  @Field(() => LocalDateScalar, { nullable: true })
+  @Field(() => LocalDateScalar, { nullable: true, description: 'The day they joined the party, if known.' })
   joinedPartyOn: string | null;
 
   @Field(() => Date, { nullable: true, description: 'When the member signed the commitment letter (承诺书).' })
   commitmentSignedAt: Date | null;
 
-  @Field()
+  @Field({ description: 'When they were registered (ISO 8601 timestamp).' })
   createdAt: Date;
 
   userId: string | null;
@@ -132,30 +132,30 @@ export class PartyMember {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of PartyMember items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class PartyMemberConnection extends Connection(PartyMember, 'PartyMember') {}
 
 @ObjectType('BranchRegistration', { description: "A member's registration with a branch (报到), confirmed by that branch." })
 export class BranchRegistration {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the registration.' })
   id: string;
 
-  @Field(() => RegistrationKind)
+  @Field(() => RegistrationKind, { description: 'Work-unit (单位报到) or community (社区报到) registration.' })
   kind: RegistrationKind;
 
   @Field({ description: 'The Chinese term: 单位报到 or 社区报到.' })
   labelZh: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The member registered.' })
   partyMemberId: string;
 
-  @Field()
+  @Field({ description: 'When the member registered (ISO 8601 timestamp).' })
   registeredAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the branch confirmed it.' })
   confirmedAt: Date | null;
 
-  @Field()
+  @Field({ description: 'True once the branch confirmed it.' })
   confirmed: boolean;
 
   @Field(() => Date, { nullable: true, description: 'Set when the member moved on (no longer registered here).' })
@@ -189,16 +189,16 @@ export class DualRegistration {
 
 @ObjectType('SecretaryPost', { description: "A term as secretary (书记) of a party organisation." })
 export class SecretaryPost {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the post.' })
   id: string;
 
   @Field({ description: '书记' })
   labelZh: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The party organisation.' })
   partyOrgId: string;
 
-  @Field(() => LocalDateScalar)
+  @Field(() => LocalDateScalar, { description: 'First day of the term (Asia/Shanghai).' })
   startsOn: string;
 
   @Field(() => LocalDateScalar, { nullable: true, description: 'Last day of the term; null while it lasts.' })
@@ -211,5 +211,5 @@ export class SecretaryPost {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of SecretaryPost items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class SecretaryPostConnection extends Connection(SecretaryPost, 'SecretaryPost') {}

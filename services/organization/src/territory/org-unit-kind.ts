@@ -23,8 +23,15 @@ export function parentKindOf(kind: OrgUnitKind): OrgUnitKind | null {
   return level > 0 ? ORG_UNIT_LEVELS[level - 1] : null;
 }
 
+const ORG_UNIT_KIND_EN: Record<OrgUnitKind, string> = {
+  [OrgUnitKind.DISTRICT]: 'the district, the root of the tree.',
+  [OrgUnitKind.STREET]: 'a street or town, under the district.',
+  [OrgUnitKind.COMMUNITY]: 'a community or village, under a street.',
+  [OrgUnitKind.COMPOUND]: 'a residential compound, under a community; households live in compounds.',
+};
+
 registerEnumType(OrgUnitKind, {
   name: 'OrgUnitKind',
   description: 'Level of the territory tree: 区 → 镇街 → 社区/村 → 小区.',
-  valuesMap: Object.fromEntries(Object.entries(ORG_UNIT_KIND_LABEL_ZH).map(([kind, zh]) => [kind, { description: zh }])),
+  valuesMap: Object.fromEntries(Object.entries(ORG_UNIT_KIND_LABEL_ZH).map(([kind, zh]) => [kind, { description: `${zh}: ${ORG_UNIT_KIND_EN[kind as OrgUnitKind]}` }])),
 });

@@ -13,7 +13,7 @@ export class OrgUnitResolver {
   constructor(private readonly units: OrgUnitService) {}
 
   @Query(() => OrgUnit, { description: 'One unit of the territory tree. FORBIDDEN when it lies outside your territory.' })
-  async orgUnit(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<OrgUnit> {
+  async orgUnit(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The unit's id." }, ParseUuidPipe) id: string): Promise<OrgUnit> {
     return OrgUnit.from(await this.units.get(caller, id));
   }
 
@@ -24,16 +24,16 @@ export class OrgUnitResolver {
   }
 
   @Mutation(() => OrgUnit, { description: 'Adds a unit one level below its parent.' })
-  async createOrgUnit(@CurrentCaller() caller: Caller, @Args('input') input: CreateOrgUnitInput): Promise<OrgUnit> {
+  async createOrgUnit(@CurrentCaller() caller: Caller, @Args('input', { description: 'Its kind, name, parent and code.' }) input: CreateOrgUnitInput): Promise<OrgUnit> {
     if (input.parentId) input.parentId = requireUuid(input.parentId, 'parentId');
     return OrgUnit.from(await this.units.create(caller, input));
   }
 
-  @Mutation(() => OrgUnit)
+  @Mutation(() => OrgUnit, { description: 'Renames a unit.' })
   async renameOrgUnit(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
-    @Args('name') name: string,
+    @Args('id', { type: () => ID, description: "The unit's id." }, ParseUuidPipe) id: string,
+    @Args('name', { description: "The new name, 1–64 characters, unique among its parent's children." }) name: string,
   ): Promise<OrgUnit> {
     return OrgUnit.from(await this.units.rename(caller, id, name));
   }
@@ -45,8 +45,8 @@ export class OrgUnitResolver {
   })
   async moveOrgUnit(
     @CurrentCaller() caller: Caller,
-    @Args('id', { type: () => ID }, ParseUuidPipe) id: string,
-    @Args('parentId', { type: () => ID }, ParseUuidPipe) parentId: string,
+    @Args('id', { type: () => ID, description: "The unit's id." }, ParseUuidPipe) id: string,
+    @Args('parentId', { type: () => ID, description: 'The new parent: one level up, not inside the unit itself.' }, ParseUuidPipe) parentId: string,
   ): Promise<OrgUnit> {
     return OrgUnit.from(await this.units.move(caller, id, parentId));
   }

@@ -22,7 +22,7 @@ export const VANGUARD_PART_LABEL_ZH: Record<VanguardPart, string> = {
 
 registerEnumType(VanguardPart, {
   name: 'VanguardPart',
-  description: '锋领指数的组成部分',
+  description: 'The parts the vanguard index is made of (锋领指数的组成部分).',
   valuesMap: Object.fromEntries(Object.entries(VANGUARD_PART_LABEL_ZH).map(([part, zh]) => [part, { description: zh }])),
 });
 

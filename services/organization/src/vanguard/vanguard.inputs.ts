@@ -9,25 +9,25 @@ export class CreateVanguardFormulaInput {
   @Field({ description: 'What changed and why (shown with every score computed by it).' })
   description: string;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Points the household-grade part gives at most.' })
   householdGradeMaximum: number;
 
-  @Field(() => Float, { description: '合格' })
+  @Field(() => Float, { description: 'Household grade points for a QUALIFIED month (合格).' })
   qualifiedPoints: number;
 
-  @Field(() => Float, { description: '基本合格' })
+  @Field(() => Float, { description: 'Household grade points for a BASICALLY_QUALIFIED month (基本合格).' })
   basicallyQualifiedPoints: number;
 
-  @Field(() => Float, { description: '不合格' })
+  @Field(() => Float, { description: 'Household grade points for an UNQUALIFIED month (不合格).' })
   unqualifiedPoints: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Points the photo check-ins part gives at most.' })
   checkInsMaximum: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Points the duties part gives at most.' })
   dutiesMaximum: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Points the volunteer-hours part gives at most.' })
   volunteerHoursMaximum: number;
 
   @Field(() => Float, { description: 'Volunteer hours in a month that give the full points (> 0).' })
@@ -45,7 +45,7 @@ export class VanguardRankingArgs extends PageArgs {
 
 @ArgsType()
 export class UnitAnnualAssessmentArgs extends PageArgs {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The year, e.g. 2026.' })
   year: number;
 
   @Field(() => ID, { nullable: true, description: 'A party organisation: it and every organisation under it (default: the district committee).' })

@@ -14,7 +14,7 @@ export const VANGUARD_UNIT_TYPE_LABEL_ZH: Record<VanguardUnitType, string> = {
 };
 
 registerEnumType(VanguardUnitType, {
-  name: 'VanguardUnitType',
+  name: 'VanguardUnitType', description: 'Whether an annual assessment is of a party organisation or of a work unit (institution).',
   valuesMap: Object.fromEntries(Object.entries(VANGUARD_UNIT_TYPE_LABEL_ZH).map(([value, zh]) => [value, { description: zh }])),
 });
 
@@ -36,16 +36,16 @@ export const UNIT_KIND_LABEL_ZH: Record<string, string> = {
 
 @ObjectType('VanguardIndexPart', { description: '锋领指数的一个组成部分: its points, maximum, inputs and a sentence in Chinese.' })
 export class VanguardIndexPart {
-  @Field(() => VanguardPart)
+  @Field(() => VanguardPart, { description: 'Which part of the index.' })
   part: VanguardPart;
 
-  @Field()
+  @Field({ description: "The part's Chinese name." })
   labelZh: string;
 
   @Field(() => Float, { description: 'Points given (0 when not applicable).' })
   points: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Points the part gives at most under the formula.' })
   maximum: number;
 
   @Field({ description: 'False when the part does not apply to the member this month (then the score is scaled to the others).' })
@@ -119,7 +119,7 @@ export class VanguardIndex {
   @Field({ description: '锋领指数' })
   labelZh: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The party member.' })
   memberId: string;
 
   @Field({ description: "The member's name, masked unless you may read personal data." })
@@ -134,10 +134,10 @@ export class VanguardIndex {
   @Field(() => Float, { description: '0–100, one decimal: 100 × points of the applicable parts / their maxima.' })
   score: number;
 
-  @Field(() => [VanguardIndexPart])
+  @Field(() => [VanguardIndexPart], { description: 'The four parts with their points.' })
   parts: VanguardIndexPart[];
 
-  @Field()
+  @Field({ description: 'When the index was computed (ISO 8601 timestamp).' })
   computedAt: Date;
 
   static from(row: VanguardIndexRow): VanguardIndex {
@@ -148,7 +148,7 @@ export class VanguardIndex {
   }
 }
 
-@ObjectType('VanguardIndexConnection')
+@ObjectType('VanguardIndexConnection', { description: 'A page of VanguardIndex items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class VanguardIndexConnection extends Connection(VanguardIndex, 'VanguardIndex') {}
 
 export interface VanguardIndexYearRow {
@@ -164,13 +164,13 @@ export class VanguardIndexYear {
   @Field({ description: '年度锋领指数' })
   labelZh: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The party member.' })
   memberId: string;
 
   @Field({ description: "The member's name, masked unless you may read personal data." })
   memberName: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The year.' })
   year: number;
 
   @Field(() => Float, { description: 'Average of the monthly scores, one decimal.' })
@@ -186,7 +186,7 @@ export class VanguardIndexYear {
   }
 }
 
-@ObjectType('VanguardIndexYearConnection')
+@ObjectType('VanguardIndexYearConnection', { description: 'A page of VanguardIndexYear items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class VanguardIndexYearConnection extends Connection(VanguardIndexYear, 'VanguardIndexYear') {}
 
 export interface UnitAssessmentRow {
@@ -207,10 +207,10 @@ export class UnitAnnualAssessment {
   @Field({ description: '单位年度考核' })
   labelZh: string;
 
-  @Field(() => VanguardUnitType)
+  @Field(() => VanguardUnitType, { description: 'Party organisation or institution.' })
   unitType: VanguardUnitType;
 
-  @Field()
+  @Field({ description: 'The Chinese name of unitType.' })
   unitTypeLabelZh: string;
 
   @Field(() => ID, { description: 'The party organisation or institution.' })
@@ -219,13 +219,13 @@ export class UnitAnnualAssessment {
   @Field({ description: 'Kind of party organisation (e.g. WORK_UNIT_BRANCH) or of institution (e.g. EMPLOYER).' })
   unitKind: string;
 
-  @Field()
+  @Field({ description: 'The Chinese name of unitKind.' })
   unitKindLabelZh: string;
 
-  @Field()
+  @Field({ description: 'Name of the party organisation or institution.' })
   name: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The year assessed.' })
   year: number;
 
   @Field(() => Int, { description: 'Members behind the unit with a yearly index (those you may see).' })
@@ -247,18 +247,18 @@ export class UnitAnnualAssessment {
   }
 }
 
-@ObjectType('UnitAnnualAssessmentConnection')
+@ObjectType('UnitAnnualAssessmentConnection', { description: 'A page of UnitAnnualAssessment items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class UnitAnnualAssessmentConnection extends Connection(UnitAnnualAssessment, 'UnitAnnualAssessment') {}
 
 @ObjectType('VanguardFormulaPart', { description: 'A part of a formula version and its maximum points.' })
 export class VanguardFormulaPart {
-  @Field(() => VanguardPart)
+  @Field(() => VanguardPart, { description: 'Which part of the index.' })
   part: VanguardPart;
 
-  @Field()
+  @Field({ description: "The part's Chinese name." })
   labelZh: string;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Points the part gives at most.' })
   maximum: number;
 }
 
@@ -276,16 +276,16 @@ export class VanguardFormula {
   @Field({ description: '锋领指数计算公式' })
   labelZh: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Version number, growing by one with every new formula.' })
   version: number;
 
   @Field({ description: 'YYYY-MM: the first month it applies to.' })
   effectiveFrom: string;
 
-  @Field()
+  @Field({ description: 'What changed and why, as its author recorded.' })
   description: string;
 
-  @Field(() => [VanguardFormulaPart])
+  @Field(() => [VanguardFormulaPart], { description: 'The four parts with their maxima.' })
   parts: VanguardFormulaPart[];
 
   @Field(() => Float, { description: 'Household grade points for 合格.' })
@@ -300,10 +300,10 @@ export class VanguardFormula {
   @Field(() => Float, { description: 'Volunteer hours in a month that give the full points.' })
   volunteerFullAtHours: number;
 
-  @Field()
+  @Field({ description: 'User id of whoever published it.' })
   createdBy: string;
 
-  @Field()
+  @Field({ description: 'When it was published (ISO 8601 timestamp).' })
   createdAt: Date;
 
   static from(row: VanguardFormulaRow): VanguardFormula {
@@ -324,10 +324,10 @@ export class VanguardFormula {
 
 @ObjectType('VanguardComputation', { description: 'What computeVanguardIndex did.' })
 export class VanguardComputation {
-  @Field()
+  @Field({ description: 'YYYY-MM.' })
   month: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The formula version used.' })
   formulaVersion: number;
 
   @Field(() => Int, { description: 'Party members computed.' })

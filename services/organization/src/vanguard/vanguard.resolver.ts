@@ -16,7 +16,7 @@ export class VanguardIndexResolver {
   @Query(() => VanguardIndex, { nullable: true, description: "锋领指数: a member's index of a month with its parts; null until computed." })
   vanguardIndex(
     @CurrentCaller() caller: Caller,
-    @Args('memberId', { type: () => ID }, ParseUuidPipe) memberId: string,
+    @Args('memberId', { type: () => ID, description: 'The party member.' }, ParseUuidPipe) memberId: string,
     @Args('month', { description: 'YYYY-MM' }) month: string,
   ): Promise<VanguardIndex | null> {
     return this.vanguard.index(caller, memberId, month);
@@ -25,8 +25,8 @@ export class VanguardIndexResolver {
   @Query(() => VanguardIndexYear, { nullable: true, description: "年度锋领指数: the average of a member's monthly scores in a year." })
   vanguardIndexYear(
     @CurrentCaller() caller: Caller,
-    @Args('memberId', { type: () => ID }, ParseUuidPipe) memberId: string,
-    @Args('year', { type: () => Int }) year: number,
+    @Args('memberId', { type: () => ID, description: 'The party member.' }, ParseUuidPipe) memberId: string,
+    @Args('year', { type: () => Int, description: 'The year, e.g. 2026.' }) year: number,
   ): Promise<VanguardIndexYear | null> {
     return this.vanguard.year(caller, memberId, year);
   }
@@ -43,7 +43,7 @@ export class VanguardIndexResolver {
   }
 
   @Mutation(() => VanguardFormula, { description: 'Publishes a new formula version from a future month (district administrators).' })
-  createVanguardFormula(@CurrentCaller() caller: Caller, @Args('input') input: CreateVanguardFormulaInput): Promise<VanguardFormula> {
+  createVanguardFormula(@CurrentCaller() caller: Caller, @Args('input', { description: 'The first month, the part maxima and points, and why.' }) input: CreateVanguardFormulaInput): Promise<VanguardFormula> {
     return this.vanguard.createFormula(caller, input);
   }
 

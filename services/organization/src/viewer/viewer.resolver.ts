@@ -8,17 +8,31 @@ import { orgUnitLoader } from '../territory/org-unit.loader.js';
 import { OrgUnit } from '../territory/org-unit.model.js';
 import { OrgUnitService } from '../territory/org-unit.service.js';
 
+const ROLE_EN: Record<Role, string> = {
+  [Role.DISTRICT_ADMIN]: 'administers the whole district.',
+  [Role.STREET_ADMIN]: 'administers one street (镇街) and what lies in it.',
+  [Role.COMMUNITY_SECRETARY]: "the community's party secretary: its households, claims and reviews.",
+  [Role.INSPECTOR]: 'inspects households and records inspections.',
+  [Role.BUREAU_OFFICER]: 'staff of an enforcement bureau: cases, joint actions, reports.',
+  [Role.BRANCH_SECRETARY]: "a work-unit branch's party secretary: reviews its members' check-ins.",
+  [Role.PARTY_MEMBER]: 'a party member: own duties, check-ins and claims.',
+  [Role.VOLUNTEER]: 'a volunteer: activities, sign-ups and claims.',
+  [Role.RESIDENT]: 'a resident: their own household, grades and reports.',
+  [Role.PROPERTY_MANAGER]: "staff of a property company: its compounds, cases and door-to-door requests.",
+  [Role.INSTITUTION]: 'an employer, school or other institution calling with its API key: its own notices and webhooks.',
+};
+
 registerEnumType(Role, {
-  name: 'Role',
-  valuesMap: Object.fromEntries(Object.entries(ROLE_LABEL_ZH).map(([role, zh]) => [role, { description: zh }])),
+  name: 'Role', description: 'A role a caller can hold; it decides what they may read and do. Each value carries its Chinese name.',
+  valuesMap: Object.fromEntries(Object.entries(ROLE_LABEL_ZH).map(([role, zh]) => [role, { description: `${zh}: ${ROLE_EN[role as Role]}` }])),
 });
 
 @ObjectType({ description: 'The signed-in staff member, as the gateway authenticated them.' })
 export class Viewer {
-  @Field()
+  @Field({ description: "Your account id (the token's sub)." })
   userId: string;
 
-  @Field(() => [Role])
+  @Field(() => [Role], { description: 'Your roles.' })
   roles: Role[];
 
   @Field(() => [String], { description: 'The roles in Chinese, in the same order.' })
@@ -37,7 +51,7 @@ export class ViewerResolver {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  @Query(() => Viewer)
+  @Query(() => Viewer, { description: 'Who you are: your account id and roles.' })
   viewer(@CurrentCaller() caller: Caller): Viewer {
     return Object.assign(new Viewer(), {
       userId: caller.userId,

@@ -16,7 +16,7 @@ export class VolunteerQuizQuestionInput {
 
 @InputType({ description: '线上答题: an online quiz (e.g. 婦女姐妹线上答分类 of 信义主妇).' })
 export class CreateVolunteerQuizInput {
-  @Field(() => VolunteerCampaign)
+  @Field(() => VolunteerCampaign, { description: 'The role-model campaign the quiz belongs to.' })
   campaign: VolunteerCampaign;
 
   @Field({ description: `1–${R.maxTitleLength} characters.` })
@@ -43,7 +43,7 @@ export class VolunteerQuizzesArgs extends PageArgs {
   @Field(() => ID, { nullable: true, description: 'Quizzes of this unit, below it or of one of its ancestors (a compound sees its community\'s).' })
   orgUnitId?: string | null;
 
-  @Field(() => VolunteerCampaign, { nullable: true })
+  @Field(() => VolunteerCampaign, { nullable: true, description: 'Only quizzes of this campaign.' })
   campaign?: VolunteerCampaign | null;
 }
 
@@ -58,7 +58,7 @@ export class VolunteerContestTierInput {
 
 @InputType({ description: '作品征集比赛: a contest (e.g. 中小学生垃圾分类优秀作品征集比赛 of 金色少年).' })
 export class CreateVolunteerContestInput {
-  @Field(() => VolunteerCampaign)
+  @Field(() => VolunteerCampaign, { description: 'The role-model campaign the contest belongs to.' })
   campaign: VolunteerCampaign;
 
   @Field({ description: `1–${R.maxTitleLength} characters.` })
@@ -100,6 +100,6 @@ export class VolunteerContestsArgs extends PageArgs {
   @Field(() => ID, { nullable: true, description: 'Contests of this unit, below it or of one of its ancestors.' })
   orgUnitId?: string | null;
 
-  @Field(() => VolunteerCampaign, { nullable: true })
+  @Field(() => VolunteerCampaign, { nullable: true, description: 'Only contests of this campaign.' })
   campaign?: VolunteerCampaign | null;
 }

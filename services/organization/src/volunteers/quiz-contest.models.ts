@@ -99,10 +99,10 @@ export class VolunteerQuizQuestion {
   @Field(() => Int, { description: 'From 1, in the order of the quiz.' })
   number: number;
 
-  @Field()
+  @Field({ description: 'The question.' })
   text: string;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'The options to choose from, numbered from 0.' })
   options: string[];
 
   @Field(() => Int, {
@@ -114,22 +114,22 @@ export class VolunteerQuizQuestion {
 
 @ObjectType('VolunteerQuiz', { description: '线上答题: an online quiz of a role-model campaign (e.g. 婦女姐妹线上答分类). No personal data.' })
 export class VolunteerQuiz {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the quiz.' })
   id: string;
 
   @Field({ description: '线上答题' })
   labelZh: string;
 
-  @Field(() => VolunteerCampaign)
+  @Field(() => VolunteerCampaign, { description: 'The campaign it belongs to.' })
   campaign: VolunteerCampaign;
 
   @Field({ description: 'e.g. 信义主妇' })
   campaignLabelZh: string;
 
-  @Field()
+  @Field({ description: "The quiz's title." })
   title: string;
 
-  @Field()
+  @Field({ description: 'What the quiz is about.' })
   description: string;
 
   orgUnitId: string;
@@ -137,10 +137,10 @@ export class VolunteerQuiz {
   @Field({ description: 'The unit whose quiz it is.' })
   orgUnitName: string;
 
-  @Field()
+  @Field({ description: 'When answers open (ISO 8601 timestamp).' })
   opensAt: Date;
 
-  @Field()
+  @Field({ description: 'When answers close (ISO 8601 timestamp); correct options are shown after it.' })
   closesAt: Date;
 
   @Field(() => VolunteerQuizState, { description: "At the server's clock." })
@@ -149,10 +149,10 @@ export class VolunteerQuiz {
   @Field({ description: 'e.g. 答题中' })
   stateLabelZh: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many questions it has.' })
   questionCount: number;
 
-  @Field(() => [VolunteerQuizQuestion])
+  @Field(() => [VolunteerQuizQuestion], { description: 'The questions, in order (without the correct options).' })
   questions: VolunteerQuizQuestion[];
 
   @Field(() => Int, { description: 'Participants who answered.' })
@@ -180,15 +180,15 @@ export class VolunteerQuiz {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of VolunteerQuiz items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class VolunteerQuizConnection extends Connection(VolunteerQuiz, 'VolunteerQuiz') {}
 
 @ObjectType('VolunteerQuizAnswer', { description: "A participant's answers to a quiz, scored by the server." })
 export class VolunteerQuizAnswer {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the answer.' })
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The quiz answered.' })
   quizId: string;
 
   /** `volunteer` is resolved in VolunteerQuizAnswerResolver, batched and masked. */
@@ -200,10 +200,10 @@ export class VolunteerQuizAnswer {
   @Field(() => Int, { description: 'Questions answered right.' })
   score: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many questions the quiz has.' })
   questionCount: number;
 
-  @Field()
+  @Field({ description: 'When it was submitted (ISO 8601 timestamp).' })
   submittedAt: Date;
 
   @Field(() => [Int], {
@@ -222,7 +222,7 @@ export class VolunteerQuizAnswer {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of VolunteerQuizAnswer items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class VolunteerQuizAnswerConnection extends Connection(VolunteerQuizAnswer, 'VolunteerQuizAnswer') {}
 
 @ObjectType('VolunteerContestTier', { description: 'An award tier (e.g. 一等奖) and how many of its awards are given.' })
@@ -233,7 +233,7 @@ export class VolunteerContestTier {
   @Field({ description: 'e.g. 一等奖' })
   tier: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many entries may get this tier.' })
   awardCount: number;
 
   @Field(() => Int, { description: 'Entries awarded this tier so far.' })
@@ -242,25 +242,25 @@ export class VolunteerContestTier {
 
 @ObjectType('VolunteerContest', { description: '作品征集比赛: a contest of a role-model campaign (e.g. 中小学生垃圾分类优秀作品征集比赛). No personal data.' })
 export class VolunteerContest {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the contest.' })
   id: string;
 
   @Field({ description: '作品征集比赛' })
   labelZh: string;
 
-  @Field(() => VolunteerCampaign)
+  @Field(() => VolunteerCampaign, { description: 'The campaign it belongs to.' })
   campaign: VolunteerCampaign;
 
   @Field({ description: 'e.g. 金色少年' })
   campaignLabelZh: string;
 
-  @Field()
+  @Field({ description: "The contest's title." })
   title: string;
 
-  @Field()
+  @Field({ description: 'The theme entries should take up.' })
   theme: string;
 
-  @Field()
+  @Field({ description: 'What the contest is about and how to take part.' })
   description: string;
 
   orgUnitId: string;
@@ -277,7 +277,7 @@ export class VolunteerContest {
   @Field(() => [VolunteerContestTier], { description: 'Highest first.' })
   tiers: VolunteerContestTier[];
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Entries submitted so far.' })
   entryCount: number;
 
   /** For scope checks of nested fields. */
@@ -293,23 +293,23 @@ export class VolunteerContest {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of VolunteerContest items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class VolunteerContestConnection extends Connection(VolunteerContest, 'VolunteerContest') {}
 
 @ObjectType('VolunteerContestEntry', {
   description: "A work submitted to a contest. The entrant is usually a minor: their name is masked unless you read personal data in the contest's territory, or you submitted it.",
 })
 export class VolunteerContestEntry {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the entry.' })
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The contest entered.' })
   contestId: string;
 
-  @Field()
+  @Field({ description: "The entry's title." })
   title: string;
 
-  @Field()
+  @Field({ description: 'What the entry is.' })
   description: string;
 
   @Field({ description: "Masked (张*明) unless you read personal data in the contest's territory or submitted the entry." })
@@ -321,7 +321,7 @@ export class VolunteerContestEntry {
   /** `school` is resolved in VolunteerContestEntryResolver, batched. */
   schoolId: string | null;
 
-  @Field()
+  @Field({ description: 'When it was submitted (ISO 8601 timestamp).' })
   submittedAt: Date;
 
   @Field(() => String, { nullable: true, description: 'The tier awarded (e.g. 一等奖), null while not awarded.' })
@@ -330,7 +330,7 @@ export class VolunteerContestEntry {
   @Field(() => Int, { nullable: true, description: 'Rank of the tier awarded (1 highest).' })
   awardRank: number | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it was awarded a tier.' })
   awardedAt: Date | null;
 
   static from(row: ContestEntryRow, unmasked: boolean): VolunteerContestEntry {
@@ -342,5 +342,5 @@ export class VolunteerContestEntry {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of VolunteerContestEntry items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class VolunteerContestEntryConnection extends Connection(VolunteerContestEntry, 'VolunteerContestEntry') {}

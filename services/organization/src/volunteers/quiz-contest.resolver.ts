@@ -35,7 +35,7 @@ export class VolunteerQuizResolver {
       `${QUIZ_RULES.minOptions}–${QUIZ_RULES.maxOptions} distinct options and one correct option (else BAD_USER_INPUT INVALID_QUESTION). Nothing is ` +
       'written on a refusal.',
   })
-  async createVolunteerQuiz(@CurrentCaller() caller: Caller, @Args('input') input: CreateVolunteerQuizInput): Promise<VolunteerQuiz> {
+  async createVolunteerQuiz(@CurrentCaller() caller: Caller, @Args('input', { description: "The quiz's campaign, title, window and questions." }) input: CreateVolunteerQuizInput): Promise<VolunteerQuiz> {
     input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
     return this.quizzes.present(caller, await this.quizzes.create(caller, input));
   }
@@ -48,8 +48,8 @@ export class VolunteerQuizResolver {
   })
   async answerVolunteerQuiz(
     @CurrentCaller() caller: Caller,
-    @Args('quizId', { type: () => ID }, ParseUuidPipe) quizId: string,
-    @Args('choices', { type: () => [Int] }) choices: number[],
+    @Args('quizId', { type: () => ID, description: 'The quiz: open now.' }, ParseUuidPipe) quizId: string,
+    @Args('choices', { type: () => [Int], description: 'The option chosen for each question, in order (from 0).' }) choices: number[],
   ): Promise<VolunteerQuizAnswer> {
     return this.quizzes.presentAnswer(await this.quizzes.answer(caller, quizId, choices), false);
   }
@@ -66,7 +66,7 @@ export class VolunteerQuizResolver {
   }
 
   @Query(() => VolunteerQuiz, { description: 'A quiz with its questions (correct options once it has closed, or for its organisers).' })
-  async volunteerQuiz(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<VolunteerQuiz> {
+  async volunteerQuiz(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The quiz's id." }, ParseUuidPipe) id: string): Promise<VolunteerQuiz> {
     return this.quizzes.present(caller, await this.quizzes.get(id));
   }
 
@@ -110,7 +110,7 @@ export class VolunteerContestResolver {
       `${CONTEST_RULES.minTiers}–${CONTEST_RULES.maxTiers} award tiers, highest first, each given at most awardCount times ` +
       `(${CONTEST_RULES.minAwardCount}–${CONTEST_RULES.maxAwardCount}; distinct names; else BAD_USER_INPUT INVALID_TIERS).`,
   })
-  async createVolunteerContest(@CurrentCaller() caller: Caller, @Args('input') input: CreateVolunteerContestInput): Promise<VolunteerContest> {
+  async createVolunteerContest(@CurrentCaller() caller: Caller, @Args('input', { description: "The contest's campaign, title, theme, window and prize tiers." }) input: CreateVolunteerContestInput): Promise<VolunteerContest> {
     input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
     return VolunteerContest.from(await this.contests.create(caller, input));
   }
@@ -125,7 +125,7 @@ export class VolunteerContestResolver {
   }
 
   @Query(() => VolunteerContest, { description: 'A contest with its tiers (and how many of each are given).' })
-  async volunteerContest(@Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<VolunteerContest> {
+  async volunteerContest(@Args('id', { type: () => ID, description: "The contest's id." }, ParseUuidPipe) id: string): Promise<VolunteerContest> {
     return VolunteerContest.from(await this.contests.get(id));
   }
 
@@ -171,8 +171,8 @@ export class VolunteerContestEntryResolver {
   })
   async submitContestEntry(
     @CurrentCaller() caller: Caller,
-    @Args('contestId', { type: () => ID }, ParseUuidPipe) contestId: string,
-    @Args('input') input: SubmitContestEntryInput,
+    @Args('contestId', { type: () => ID, description: 'The contest: open now.' }, ParseUuidPipe) contestId: string,
+    @Args('input', { description: "The entry's title, description and photos." }) input: SubmitContestEntryInput,
   ): Promise<VolunteerContestEntry> {
     if (input.schoolId) input.schoolId = requireUuid(input.schoolId, 'schoolId');
     return (await this.contests.present(caller, [await this.contests.submit(caller, contestId, input)]))[0];
@@ -186,8 +186,8 @@ export class VolunteerContestEntryResolver {
   })
   async awardContestEntry(
     @CurrentCaller() caller: Caller,
-    @Args('entryId', { type: () => ID }, ParseUuidPipe) entryId: string,
-    @Args('tier') tier: string,
+    @Args('entryId', { type: () => ID, description: "The entry's id." }, ParseUuidPipe) entryId: string,
+    @Args('tier', { description: 'The prize tier, as named in the contest (e.g. 一等奖).' }) tier: string,
   ): Promise<VolunteerContestEntry> {
     return (await this.contests.present(caller, [await this.contests.award(caller, entryId, tier)]))[0];
   }

@@ -3,7 +3,7 @@ import { PageArgs } from '#libs/pagination';
 import { LocalDateScalar } from '#libs/platform';
 import { VOLUNTEER_RULES as R, VolunteerActivityKind, VolunteerActivityStatus, VolunteerCampaign } from './volunteer-enums.js';
 
-@InputType()
+@InputType({ description: 'A new volunteer team under a compound branch.' })
 export class CreateVolunteerTeamInput {
   @Field(() => ID, { description: 'A party organisation of kind COMPOUND_BRANCH (小区支部) in your territory.' })
   compoundBranchId: string;
@@ -14,14 +14,14 @@ export class CreateVolunteerTeamInput {
 
 @ArgsType()
 export class VolunteerTeamsArgs extends PageArgs {
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'Only teams of this compound branch.' })
   compoundBranchId?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'Teams of compounds in this unit and below it.' })
   orgUnitId?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A volunteer to register.' })
 export class RegisterVolunteerInput {
   @Field({ description: `1–${R.maxNameLength} characters.` })
   name: string;
@@ -33,12 +33,12 @@ export class RegisterVolunteerInput {
   teamId?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A volunteer activity to create (as a draft).' })
 export class CreateVolunteerActivityInput {
-  @Field(() => VolunteerCampaign)
+  @Field(() => VolunteerCampaign, { description: 'The role-model campaign it belongs to.' })
   campaign: VolunteerCampaign;
 
-  @Field(() => VolunteerActivityKind)
+  @Field(() => VolunteerActivityKind, { description: 'What kind of activity it is.' })
   kind: VolunteerActivityKind;
 
   @Field({ description: `1–${R.maxTitleLength} characters.` })
@@ -47,7 +47,7 @@ export class CreateVolunteerActivityInput {
   @Field(() => String, { nullable: true, description: `Up to ${R.maxDescriptionLength} characters.` })
   description?: string | null;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => GraphQLISODateTime, { description: 'When it starts (ISO 8601 timestamp).' })
   startsAt: Date;
 
   @Field(() => GraphQLISODateTime, { description: `After startsAt, at most ${R.maxDurationHours} hours later.` })
@@ -68,10 +68,10 @@ export class CreateVolunteerActivityInput {
 
 @InputType({ description: 'A multi-day activity (e.g. 团员青年21天助分类): whole Shanghai days, each checked in once by its participants.' })
 export class CreateMultiDayVolunteerActivityInput {
-  @Field(() => VolunteerCampaign)
+  @Field(() => VolunteerCampaign, { description: 'The role-model campaign it belongs to.' })
   campaign: VolunteerCampaign;
 
-  @Field(() => VolunteerActivityKind)
+  @Field(() => VolunteerActivityKind, { description: 'What kind of activity it is.' })
   kind: VolunteerActivityKind;
 
   @Field({ description: `1–${R.maxTitleLength} characters.` })
@@ -104,7 +104,7 @@ export class VolunteerActivitiesArgs extends PageArgs {
   @Field(() => ID, { nullable: true, description: 'Activities at this unit and below it (default: your whole territory).' })
   orgUnitId?: string | null;
 
-  @Field(() => VolunteerActivityStatus, { nullable: true })
+  @Field(() => VolunteerActivityStatus, { nullable: true, description: 'Only activities in this status.' })
   status?: VolunteerActivityStatus | null;
 }
 
@@ -116,19 +116,19 @@ export class VolunteerActivityFeedArgs extends PageArgs {
   })
   orgUnitId?: string | null;
 
-  @Field(() => VolunteerCampaign, { nullable: true })
+  @Field(() => VolunteerCampaign, { nullable: true, description: 'Only activities of this campaign.' })
   campaign?: VolunteerCampaign | null;
 
-  @Field(() => VolunteerActivityKind, { nullable: true })
+  @Field(() => VolunteerActivityKind, { nullable: true, description: 'Only activities of this kind.' })
   kind?: VolunteerActivityKind | null;
 
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Only activities starting at or after this instant.' })
   from?: Date | null;
 }
 
-@InputType()
+@InputType({ description: 'Hours to approve for one sign-up.' })
 export class VolunteerHoursEntry {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The sign-up (of the activity).' })
   signUpId: string;
 
   @Field(() => Float, { description: "At least 0.01, at most the activity's duration; stored to the hundredth, rounded down." })
@@ -141,7 +141,7 @@ export enum VolunteerHoursGrouping {
 }
 
 registerEnumType(VolunteerHoursGrouping, {
-  name: 'VolunteerHoursGrouping',
+  name: 'VolunteerHoursGrouping', description: 'How volunteer hours are added up: per volunteer or per team.',
   valuesMap: { VOLUNTEER: { description: '按志愿者' }, TEAM: { description: '按志愿服务队' } },
 });
 

@@ -12,13 +12,13 @@ import type { VolunteerActivityRow, VolunteerRow, VolunteerSignUpRow, VolunteerT
 
 @ObjectType('VolunteerCampaignInfo', { description: '四大示范行动: a role-model campaign, its Chinese name and who runs it.' })
 export class VolunteerCampaignInfo {
-  @Field(() => VolunteerCampaign)
+  @Field(() => VolunteerCampaign, { description: 'The campaign.' })
   campaign: VolunteerCampaign;
 
   @Field({ description: 'e.g. 绿色先锋' })
   labelZh: string;
 
-  @Field(() => CampaignOrganiser)
+  @Field(() => CampaignOrganiser, { description: 'Who runs it.' })
   organiser: CampaignOrganiser;
 
   @Field({ description: 'e.g. 党员, 妇联, 团委, 学生' })
@@ -34,19 +34,19 @@ export class VolunteerCampaignInfo {
 
 @ObjectType('VolunteerTeam', { description: '志愿服务队: a volunteer team formed by a compound branch (小区支部).' })
 export class VolunteerTeam {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the team.' })
   id: string;
 
   @Field({ description: '志愿服务队' })
   labelZh: string;
 
-  @Field()
+  @Field({ description: "The team's name, unique within its branch." })
   name: string;
 
   @Field(() => ID, { description: 'The compound branch (小区支部, a party organisation of kind COMPOUND_BRANCH) the team belongs to.' })
   compoundBranchId: string;
 
-  @Field()
+  @Field({ description: 'Name of the compound branch (小区支部) it belongs to.' })
   compoundBranchName: string;
 
   /** `compound` is resolved in VolunteerTeamResolver, batched. */
@@ -55,7 +55,7 @@ export class VolunteerTeam {
   @Field(() => Int, { description: 'Volunteers currently in the team.' })
   volunteerCount: number;
 
-  @Field()
+  @Field({ description: 'When it was created (ISO 8601 timestamp).' })
   createdAt: Date;
 
   static from(row: VolunteerTeamRow): VolunteerTeam {
@@ -63,12 +63,12 @@ export class VolunteerTeam {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of VolunteerTeam items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class VolunteerTeamConnection extends Connection(VolunteerTeam, 'VolunteerTeam') {}
 
 @ObjectType('Volunteer', { description: '志愿者: a registered volunteer. Name and phone are masked unless your role reads personal data (or it is you).' })
 export class Volunteer {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the volunteer.' })
   id: string;
 
   @Field({ description: '志愿者' })
@@ -92,7 +92,7 @@ export class Volunteer {
   /** `team` is resolved in VolunteerResolver, batched. */
   teamId: string | null;
 
-  @Field()
+  @Field({ description: 'When they registered (ISO 8601 timestamp).' })
   registeredAt: Date;
 
   static from(row: VolunteerRow, unmasked: boolean): Volunteer {
@@ -145,40 +145,40 @@ function activityFields(row: VolunteerActivityRow) {
 
 @ObjectType({ isAbstract: true })
 abstract class ActivityBase {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the activity.' })
   id: string;
 
   @Field({ description: '志愿活动' })
   labelZh: string;
 
-  @Field(() => VolunteerCampaign)
+  @Field(() => VolunteerCampaign, { description: 'The role-model campaign it belongs to.' })
   campaign: VolunteerCampaign;
 
   @Field({ description: 'e.g. 绿色先锋' })
   campaignLabelZh: string;
 
-  @Field(() => CampaignOrganiser)
+  @Field(() => CampaignOrganiser, { description: 'Who runs the campaign.' })
   organiser: CampaignOrganiser;
 
   @Field({ description: 'e.g. 党员' })
   organiserLabelZh: string;
 
-  @Field(() => VolunteerActivityKind)
+  @Field(() => VolunteerActivityKind, { description: 'What kind of activity it is.' })
   kind: VolunteerActivityKind;
 
   @Field({ description: 'e.g. 桶边督导' })
   kindLabelZh: string;
 
-  @Field()
+  @Field({ description: "The activity's title." })
   title: string;
 
-  @Field()
+  @Field({ description: 'What volunteers will do.' })
   description: string;
 
-  @Field()
+  @Field({ description: 'When it starts (ISO 8601 timestamp).' })
   startsAt: Date;
 
-  @Field()
+  @Field({ description: 'When it ends (ISO 8601 timestamp).' })
   endsAt: Date;
 
   @Field(() => Float, { description: 'endsAt − startsAt in hours: the most hours a volunteer can be credited.' })
@@ -193,7 +193,7 @@ abstract class ActivityBase {
   @Field({ description: 'Where volunteers meet, e.g. 3号楼垃圾投放点.' })
   place: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many volunteers it takes.' })
   capacity: number;
 
   @Field(() => Int, { description: 'Live (not cancelled) sign-ups.' })
@@ -205,13 +205,13 @@ abstract class ActivityBase {
   /** `team` is resolved per type, batched. */
   teamId: string | null;
 
-  @Field(() => VolunteerActivityStatus)
+  @Field(() => VolunteerActivityStatus, { description: 'Where the activity is.' })
   status: VolunteerActivityStatus;
 
-  @Field()
+  @Field({ description: 'The Chinese name of status.' })
   statusLabelZh: string;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it was published, if it was.' })
   publishedAt: Date | null;
 
   @Field(() => Int, {
@@ -232,7 +232,7 @@ export class VolunteerActivity extends ActivityBase {
   @Field({ description: 'User id of the organiser who created it.' })
   createdBy: string;
 
-  @Field()
+  @Field({ description: 'When it was created (ISO 8601 timestamp).' })
   createdAt: Date;
 
   @Field(() => Date, { nullable: true, description: 'When it was completed or cancelled.' })
@@ -252,7 +252,7 @@ export class VolunteerActivity extends ActivityBase {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of VolunteerActivity items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class VolunteerActivityConnection extends Connection(VolunteerActivity, 'VolunteerActivity') {}
 
 @ObjectType('PublishedVolunteerActivity', {
@@ -264,12 +264,12 @@ export class PublishedVolunteerActivity extends ActivityBase {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of PublishedVolunteerActivity items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class PublishedVolunteerActivityConnection extends Connection(PublishedVolunteerActivity, 'PublishedVolunteerActivity') {}
 
 @ObjectType('VolunteerSignUp', { description: "志愿活动报名: a volunteer's place on an activity, their check-in and approved hours." })
 export class VolunteerSignUp {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the sign-up.' })
   id: string;
 
   @Field({ description: '活动报名' })
@@ -279,16 +279,16 @@ export class VolunteerSignUp {
   activityId: string;
   volunteerId: string;
 
-  @Field(() => VolunteerSignUpStatus)
+  @Field(() => VolunteerSignUpStatus, { description: 'Where the sign-up is.' })
   status: VolunteerSignUpStatus;
 
-  @Field()
+  @Field({ description: 'The Chinese name of status.' })
   statusLabelZh: string;
 
-  @Field()
+  @Field({ description: 'When the volunteer signed up (ISO 8601 timestamp).' })
   signedUpAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the sign-up was cancelled.' })
   cancelledAt: Date | null;
 
   @Field(() => Date, { nullable: true, description: 'When the volunteer checked in at the activity (签到).' })
@@ -297,7 +297,7 @@ export class VolunteerSignUp {
   @Field(() => Float, { nullable: true, description: 'Approved volunteer hours (志愿时长); null until approved.' })
   hours: number | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When the organiser approved its hours.' })
   hoursApprovedAt: Date | null;
 
   @Field(() => Int, { description: 'Multi-day activities: days checked in so far (0 for a single session).' })
@@ -332,12 +332,12 @@ export class VolunteerSignUp {
   }
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of VolunteerSignUp items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class VolunteerSignUpConnection extends Connection(VolunteerSignUp, 'VolunteerSignUp') {}
 
 @ObjectType('VolunteerHoursApproval', { description: '志愿时长审核: the outcome of approving an activity\'s hours in bulk.' })
 export class VolunteerHoursApproval {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The activity.' })
   activityId: string;
 
   @Field(() => Int, { description: 'Sign-ups whose hours this call set or changed (0 when approving the same hours again).' })
@@ -364,7 +364,7 @@ export class VolunteerHours {
   @Field(() => ID, { nullable: true, description: "Set when grouped by team (the volunteers' current team)." })
   teamId: string | null;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Approved hours, to the hundredth.' })
   hours: number;
 
   @Field(() => Int, { description: 'Activities with approved hours.' })
@@ -374,5 +374,5 @@ export class VolunteerHours {
   volunteers: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of VolunteerHours items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
 export class VolunteerHoursConnection extends Connection(VolunteerHours, 'VolunteerHours') {}

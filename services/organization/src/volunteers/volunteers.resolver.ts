@@ -51,7 +51,7 @@ export class VolunteerTeamResolver {
   @Mutation(() => VolunteerTeam, {
     description: '志愿服务队: a volunteer team of a compound branch (小区支部) in your territory. A party organisation of another kind is BAD_USER_INPUT NOT_A_COMPOUND_BRANCH.',
   })
-  createVolunteerTeam(@CurrentCaller() caller: Caller, @Args('input') input: CreateVolunteerTeamInput): Promise<VolunteerTeam> {
+  createVolunteerTeam(@CurrentCaller() caller: Caller, @Args('input', { description: "The compound branch and the team's name." }) input: CreateVolunteerTeamInput): Promise<VolunteerTeam> {
     input.compoundBranchId = requireUuid(input.compoundBranchId, 'compoundBranchId');
     return this.teams.createTeam(caller, input);
   }
@@ -78,13 +78,13 @@ export class VolunteerResolver {
       "志愿者注册: registers you (your token's `sub`) as a volunteer, once (CONFLICT ALREADY_REGISTERED after that). If you are a party " +
       'member (your member record carries this user id), the volunteer is linked to it and your hours count for your vanguard index.',
   })
-  async registerVolunteer(@CurrentCaller() caller: Caller, @Args('input') input: RegisterVolunteerInput): Promise<Volunteer> {
+  async registerVolunteer(@CurrentCaller() caller: Caller, @Args('input', { description: "The volunteer's name, phone and team." }) input: RegisterVolunteerInput): Promise<Volunteer> {
     if (input.teamId) input.teamId = requireUuid(input.teamId, 'teamId');
     return this.presentOne(caller, await this.teams.register(caller, input));
   }
 
   @Mutation(() => Volunteer, { description: 'Joins a volunteer team (one at a time; joining another moves you).' })
-  async joinVolunteerTeam(@CurrentCaller() caller: Caller, @Args('teamId', { type: () => ID }, ParseUuidPipe) teamId: string): Promise<Volunteer> {
+  async joinVolunteerTeam(@CurrentCaller() caller: Caller, @Args('teamId', { type: () => ID, description: 'The team to join (leaving your current one).' }, ParseUuidPipe) teamId: string): Promise<Volunteer> {
     return this.presentOne(caller, await this.teams.joinTeam(caller, teamId));
   }
 
@@ -94,7 +94,7 @@ export class VolunteerResolver {
     return row ? this.presentOne(caller, row) : null;
   }
 
-  @ResolveField(() => VolunteerTeam, { nullable: true })
+  @ResolveField(() => VolunteerTeam, { nullable: true, description: "The volunteer's current team, if any." })
   team(@Parent() volunteer: Volunteer, @Context() context: RequestContext): Promise<VolunteerTeam | null> {
     return volunteer.teamId ? teamLoader(context, this.teams).load(volunteer.teamId) : Promise.resolve(null);
   }
@@ -124,7 +124,7 @@ export class VolunteerActivityResolver {
       `ENDS_BEFORE_STARTS), at most ${VOLUNTEER_RULES.maxDurationHours} hours, starting in the future; capacity ` +
       `${VOLUNTEER_RULES.minCapacity}–${VOLUNTEER_RULES.maxCapacity}.`,
   })
-  createVolunteerActivity(@CurrentCaller() caller: Caller, @Args('input') input: CreateVolunteerActivityInput): Promise<VolunteerActivity> {
+  createVolunteerActivity(@CurrentCaller() caller: Caller, @Args('input', { description: "The activity's campaign, kind, time, place and capacity." }) input: CreateVolunteerActivityInput): Promise<VolunteerActivity> {
     input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
     if (input.teamId) input.teamId = requireUuid(input.teamId, 'teamId');
     return this.activities.create(caller, input);
@@ -138,7 +138,7 @@ export class VolunteerActivityResolver {
   })
   createMultiDayVolunteerActivity(
     @CurrentCaller() caller: Caller,
-    @Args('input') input: CreateMultiDayVolunteerActivityInput,
+    @Args('input', { description: "The activity's campaign, kind, days, place and capacity." }) input: CreateMultiDayVolunteerActivityInput,
   ): Promise<VolunteerActivity> {
     input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
     if (input.teamId) input.teamId = requireUuid(input.teamId, 'teamId');
@@ -146,17 +146,17 @@ export class VolunteerActivityResolver {
   }
 
   @Mutation(() => VolunteerActivity, { description: 'DRAFT → PUBLISHED: it appears in the feed and takes sign-ups. Only before it starts.' })
-  publishVolunteerActivity(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<VolunteerActivity> {
+  publishVolunteerActivity(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The activity's id; it must be a draft." }, ParseUuidPipe) id: string): Promise<VolunteerActivity> {
     return this.activities.transition(caller, id, VolunteerActivityStatus.PUBLISHED);
   }
 
   @Mutation(() => VolunteerActivity, { description: 'DRAFT | PUBLISHED → CANCELLED.' })
-  cancelVolunteerActivity(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<VolunteerActivity> {
+  cancelVolunteerActivity(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The activity's id." }, ParseUuidPipe) id: string): Promise<VolunteerActivity> {
     return this.activities.transition(caller, id, VolunteerActivityStatus.CANCELLED);
   }
 
   @Mutation(() => VolunteerActivity, { description: 'PUBLISHED → COMPLETED. Hours may still be approved afterwards.' })
-  completeVolunteerActivity(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<VolunteerActivity> {
+  completeVolunteerActivity(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The activity's id; it must be PUBLISHED." }, ParseUuidPipe) id: string): Promise<VolunteerActivity> {
     return this.activities.transition(caller, id, VolunteerActivityStatus.COMPLETED);
   }
 
@@ -168,15 +168,15 @@ export class VolunteerActivityResolver {
   })
   approveVolunteerHours(
     @CurrentCaller() caller: Caller,
-    @Args('activityId', { type: () => ID }, ParseUuidPipe) activityId: string,
-    @Args('entries', { type: () => [VolunteerHoursEntry], nullable: true }) entries?: VolunteerHoursEntry[] | null,
+    @Args('activityId', { type: () => ID, description: "The activity's id; PUBLISHED or COMPLETED." }, ParseUuidPipe) activityId: string,
+    @Args('entries', { type: () => [VolunteerHoursEntry], nullable: true, description: "Hours per sign-up; omitted: each checked-in sign-up gets the activity's duration." }) entries?: VolunteerHoursEntry[] | null,
   ): Promise<VolunteerHoursApproval> {
     for (const entry of entries ?? []) entry.signUpId = requireUuid(entry.signUpId, 'signUpId');
     return this.activities.approveHours(caller, activityId, entries);
   }
 
   @Query(() => VolunteerActivity, { description: 'For organisers: an activity of your territory, any status.' })
-  volunteerActivity(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }, ParseUuidPipe) id: string): Promise<VolunteerActivity> {
+  volunteerActivity(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The activity's id." }, ParseUuidPipe) id: string): Promise<VolunteerActivity> {
     return this.activities.get(caller, id);
   }
 
@@ -246,12 +246,12 @@ export class VolunteerSignUpResolver {
       'Signs you (your volunteer record) up for a PUBLISHED activity that has not started. Past capacity: CONFLICT ACTIVITY_FULL, ' +
       'nothing written. Signing up again while signed up returns your existing sign-up (idempotent).',
   })
-  signUpForActivity(@CurrentCaller() caller: Caller, @Args('activityId', { type: () => ID }, ParseUuidPipe) activityId: string): Promise<VolunteerSignUp> {
+  signUpForActivity(@CurrentCaller() caller: Caller, @Args('activityId', { type: () => ID, description: 'A published activity with places left.' }, ParseUuidPipe) activityId: string): Promise<VolunteerSignUp> {
     return this.activities.signUp(caller, activityId);
   }
 
   @Mutation(() => VolunteerSignUp, { description: 'Gives your place back (before you check in).' })
-  cancelSignUp(@CurrentCaller() caller: Caller, @Args('activityId', { type: () => ID }, ParseUuidPipe) activityId: string): Promise<VolunteerSignUp> {
+  cancelSignUp(@CurrentCaller() caller: Caller, @Args('activityId', { type: () => ID, description: 'The activity you signed up for.' }, ParseUuidPipe) activityId: string): Promise<VolunteerSignUp> {
     return this.activities.cancelSignUp(caller, activityId);
   }
 
@@ -263,8 +263,8 @@ export class VolunteerSignUpResolver {
   })
   checkInToActivity(
     @CurrentCaller() caller: Caller,
-    @Args('activityId', { type: () => ID }, ParseUuidPipe) activityId: string,
-    @Args('at', { type: () => GraphQLISODateTime }) at: Date,
+    @Args('activityId', { type: () => ID, description: 'The activity you signed up for.' }, ParseUuidPipe) activityId: string,
+    @Args('at', { type: () => GraphQLISODateTime, description: 'When you arrived (ISO 8601 timestamp).' }) at: Date,
   ): Promise<VolunteerSignUp> {
     return this.activities.checkIn(caller, activityId, at);
   }
@@ -277,7 +277,7 @@ export class VolunteerSignUpResolver {
   })
   checkInForDay(
     @CurrentCaller() caller: Caller,
-    @Args('activityId', { type: () => ID }, ParseUuidPipe) activityId: string,
+    @Args('activityId', { type: () => ID, description: 'The multi-day activity you signed up for; checks you in for today.' }, ParseUuidPipe) activityId: string,
     @Args('day', { type: () => LocalDateScalar, description: 'The day checked in for (Asia/Shanghai).' }) day: string,
   ): Promise<VolunteerSignUp> {
     return this.activities.checkInForDay(caller, activityId, day);
@@ -288,7 +288,7 @@ export class VolunteerSignUpResolver {
     return this.activities.listMySignUps(caller, args);
   }
 
-  @ResolveField(() => VolunteerActivity, { nullable: true })
+  @ResolveField(() => VolunteerActivity, { nullable: true, description: 'The activity signed up for.' })
   async activity(@Parent() signUp: VolunteerSignUp, @Context() context: RequestContext): Promise<VolunteerActivity | null> {
     const row = await requestLoader<VolunteerActivityRow>(
       context, 'VolunteerActivity', async (ids) => byIds(ids, await this.activities.activitiesByIds(ids)),
@@ -320,12 +320,12 @@ export class VolunteerHoursResolver {
     return this.hours.list(caller, args);
   }
 
-  @ResolveField(() => Volunteer, { nullable: true })
+  @ResolveField(() => Volunteer, { nullable: true, description: 'The volunteer, when grouped by volunteer (name and phone masked unless you may read personal data).' })
   volunteer(@Parent() hours: VolunteerHours, @Context() context: RequestContext): Promise<Volunteer | null> {
     return hours.volunteerId ? loadVolunteer(context, this.teams, hours.volunteerId) : Promise.resolve(null);
   }
 
-  @ResolveField(() => VolunteerTeam, { nullable: true })
+  @ResolveField(() => VolunteerTeam, { nullable: true, description: 'The team, when grouped by team.' })
   team(@Parent() hours: VolunteerHours, @Context() context: RequestContext): Promise<VolunteerTeam | null> {
     return hours.teamId ? teamLoader(context, this.teams).load(hours.teamId) : Promise.resolve(null);
   }

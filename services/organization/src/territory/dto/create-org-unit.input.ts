@@ -1,9 +1,9 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { OrgUnitKind } from '../org-unit-kind.js';
 
-@InputType()
+@InputType({ description: 'A new unit of the territory under a parent one level up.' })
 export class CreateOrgUnitInput {
-  @Field(() => OrgUnitKind)
+  @Field(() => OrgUnitKind, { description: 'DISTRICT, STREET, COMMUNITY or COMPOUND.' })
   kind: OrgUnitKind;
 
   @Field(() => ID, { nullable: true, description: 'Required for every kind but DISTRICT; must be one level up.' })

@@ -4,7 +4,7 @@ import { OrgUnitKind } from '../org-unit-kind.js';
 
 @ArgsType()
 export class OrgUnitsArgs extends PageArgs {
-  @Field(() => OrgUnitKind, { nullable: true })
+  @Field(() => OrgUnitKind, { nullable: true, description: 'Only units of this kind.' })
   kind?: OrgUnitKind | null;
 
   @Field(() => ID, { nullable: true, description: 'Only the direct children of this unit.' })
