@@ -3,18 +3,12 @@ import type { Express, Request, Response } from 'express';
 import type { GraphQLError } from 'graphql';
 import type { Caller } from '#libs/auth';
 import { ErrorCode } from '#libs/errors';
+import { MAX_COLLECTION_IMPORT_REQUEST_BYTES, MAX_UPLOAD_REQUEST_BYTES } from '#libs/platform';
 import { authenticate } from './authentication.js';
 import { passThrough } from './pass-through.js';
 import { RATE_LIMITED, takeCallerAllowance, type RateLimits } from './rate-limit.js';
 import type { RouteContext } from './route-context.js';
 
-/**
- * The largest upload request the gateway forwards: a 5 MB photo (households enforces exactly that on the file
- * itself) plus room for its multipart envelope (boundaries and part headers).
- */
-export const MAX_UPLOAD_REQUEST_BYTES = 5 * 1024 * 1024 + 64 * 1024;
-/** The largest CSV upload the gateway forwards: a 10 MiB file (households enforces exactly that) plus its envelope. */
-export const MAX_COLLECTION_IMPORT_REQUEST_BYTES = 10 * 1024 * 1024 + 64 * 1024;
 interface UploadLimit {
   maxBytes: number;
   tooLargeMessage: string;

@@ -9,3 +9,4 @@ export * from './platform.module.js';
 export * from './bootstrap.js';
 export * from './access-policy-enforcement.js';
 export * from './error-reasons.js';
+export * from './upload-limits.js';

@@ -3,6 +3,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { Permission, type Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
+import { MAX_COLLECTION_IMPORT_FILE_BYTES } from '#libs/platform';
 import { PayloadTooLargeAs, RequireAnyPermission, SignedCaller, GatewayCallerGuard, PlainHttpErrorFilter } from '../http/plain-http.js';
 import type { CollectionImportResult } from './collection-record.model.js';
 import { CollectionRecordService } from './collection-record.service.js';
@@ -10,7 +11,6 @@ import { CollectionRecordService } from './collection-record.service.js';
 /** The multipart field that carries the CSV file. */
 export const IMPORT_FILE_FIELD = 'file';
 /** The largest CSV file `POST /collection-imports` takes (10 MiB); the GraphQL mutation stops at its 1 MB body. */
-export const MAX_IMPORT_FILE_BYTES = 10 * 1024 * 1024;
 
 /** What multer's memory storage hands over for the one file of the request. */
 interface ReceivedFile {
@@ -49,10 +49,10 @@ export class CollectionImportController {
   // multer keeps the file in memory, stopping (413) as soon as it passes 10 MiB; one file part and nothing else. File
   // names arrive as browsers send them, in UTF-8 (转运站.csv).
   @UseInterceptors(
-    new PayloadTooLargeAs(`A CSV file may be at most ${MAX_IMPORT_FILE_BYTES.toLocaleString('en')} bytes (10 MiB)`),
+    new PayloadTooLargeAs(`A CSV file may be at most ${MAX_COLLECTION_IMPORT_FILE_BYTES.toLocaleString('en')} bytes (10 MiB)`),
     FileInterceptor(IMPORT_FILE_FIELD, {
       defParamCharset: 'utf8',
-      limits: { fileSize: MAX_IMPORT_FILE_BYTES, files: 1, fields: 0, parts: 1, headerPairs: 20 },
+      limits: { fileSize: MAX_COLLECTION_IMPORT_FILE_BYTES, files: 1, fields: 0, parts: 1, headerPairs: 20 },
     }),
   )
   async create(

@@ -3,7 +3,8 @@ import { LocalDateScalar } from '#libs/platform';
 import { InstitutionRef } from '#libs/references';
 import { Tenure } from '../households/tenure.js';
 import { shanghaiDate } from '#libs/calendar';
-import { BirthDatePrecision, DisclosureBasis, OCCUPATION_LABEL_ZH, Occupation, isMinorOn } from './registry-enums.js';
+import { BirthDatePrecision, isMinorOn } from '#libs/privacy';
+import { DisclosureBasis, OCCUPATION_LABEL_ZH, Occupation } from './registry-enums.js';
 import { maskName, maskPhone } from '#libs/privacy';
 import type { CommitmentLetterRow, ResidentRow } from './resident.entity.js';
 

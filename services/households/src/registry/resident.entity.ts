@@ -1,4 +1,5 @@
-import type { BirthDatePrecision, DisclosureBasis, Occupation } from './registry-enums.js';
+import type { BirthDatePrecision } from '#libs/privacy';
+import type { DisclosureBasis, Occupation } from './registry-enums.js';
 
 /*
  * Rows of the `resident` and `commitment_letter` tables as the services select them (columns camel-cased, dates as

@@ -1,6 +1,7 @@
-/** The largest photo accepted: 5 MB (5,242,880 bytes), as the `upload.size_bytes` check also says. */
-export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
-export const PHOTO_TOO_LARGE = `A photo may be at most ${MAX_UPLOAD_BYTES.toLocaleString('en')} bytes (5 MB)`;
+import { MAX_PHOTO_BYTES } from '#libs/platform';
+
+/** Why a photo is refused for size: over 5 MB (5,242,880 bytes), as the `upload.size_bytes` check also says. */
+export const PHOTO_TOO_LARGE = `A photo may be at most ${MAX_PHOTO_BYTES.toLocaleString('en')} bytes (5 MB)`;
 
 /** The image types a photo may be; stored in `upload.content_type`. */
 export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;

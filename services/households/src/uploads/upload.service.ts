@@ -6,8 +6,8 @@ import { Permission, canSeeHousehold, hasPermission, isWithinScope, type Caller 
 import { execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError, ErrorCode } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
-import { isUuid, requireUuid } from '#libs/platform';
-import { IMAGE_EXTENSIONS, MAX_UPLOAD_BYTES, PHOTO_TOO_LARGE, sniffImageType, type ImageType } from './image-type.js';
+import { MAX_PHOTO_BYTES, isUuid, requireUuid } from '#libs/platform';
+import { IMAGE_EXTENSIONS, PHOTO_TOO_LARGE, sniffImageType, type ImageType } from './image-type.js';
 import { PhotoStorage } from './photo-storage.js';
 import { cleanPhoto } from './photo-metadata.js';
 import { UPLOAD_SETTINGS, type UploadSettings } from './upload-settings.js';
@@ -95,7 +95,7 @@ export class UploadService {
    */
   async create(caller: Caller, received: Buffer, declaredType: string | undefined, idempotencyKey?: string): Promise<StoredUpload> {
     if (received.length === 0) throw DomainError.badInput('The file is empty', 'EMPTY_FILE');
-    if (received.length > MAX_UPLOAD_BYTES) throw PlainHttpError.tooLarge(PHOTO_TOO_LARGE);
+    if (received.length > MAX_PHOTO_BYTES) throw PlainHttpError.tooLarge(PHOTO_TOO_LARGE);
     const contentType = sniffImageType(received);
     if (!contentType) {
       const declared = declaredType ? ` (it was sent as ${declaredType}, but its content is not an image of those types)` : '';

@@ -3,7 +3,8 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { Permission, type Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
-import { MAX_UPLOAD_BYTES, PHOTO_TOO_LARGE } from './image-type.js';
+import { MAX_PHOTO_BYTES } from '#libs/platform';
+import { PHOTO_TOO_LARGE } from './image-type.js';
 import { PayloadTooLargeAs, PlainHttpErrorFilter, RequireAnyPermission, SignedCaller, GatewayCallerGuard } from '../http/plain-http.js';
 import { PHOTO_READ_PERMISSIONS, UploadService, type StoredUpload } from './upload.service.js';
 
@@ -32,7 +33,7 @@ export class UploadsController {
   // multer keeps the file in memory, stopping (413) as soon as it passes 5 MB; one file part and nothing else.
   @UseInterceptors(
     new PayloadTooLargeAs(PHOTO_TOO_LARGE),
-    FileInterceptor(UPLOAD_FIELD, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 0, parts: 1, headerPairs: 20 } }),
+    FileInterceptor(UPLOAD_FIELD, { limits: { fileSize: MAX_PHOTO_BYTES, files: 1, fields: 0, parts: 1, headerPairs: 20 } }),
   )
   create(
     @SignedCaller() caller: Caller,

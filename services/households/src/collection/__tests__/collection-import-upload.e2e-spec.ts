@@ -5,8 +5,7 @@ import { Role } from '#libs/auth';
 import type { PlanUnit } from '#libs/demo-data';
 import { ServiceName } from '#libs/messaging';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
-import { MAX_COLLECTION_IMPORT_REQUEST_BYTES } from '../../../../../gateway/src/household-routes.js';
-import { MAX_IMPORT_FILE_BYTES } from '../collection-import.controller.js';
+import { MAX_COLLECTION_IMPORT_FILE_BYTES, MAX_COLLECTION_IMPORT_REQUEST_BYTES } from '#libs/platform';
 
 const HEADER = 'date,collection_point_id,stream,weight_kg,destination,vehicle,operator';
 const HEADER_ZH = '日期,投放点编号,垃圾类别,重量(kg),去向,车辆,操作员';
@@ -188,7 +187,7 @@ describe('CSV files of collection records uploaded through the gateway (POST /co
   it('refuses a file over 10 MiB with 413 PAYLOAD_TOO_LARGE, and the gateway a request that declares more than its limit', async () => {
     const [, , , , , p6] = pointsA;
     const line = `${today},${p6.id},OTHER,5,INCINERATION,,\r\n`;
-    const big = Buffer.alloc(MAX_IMPORT_FILE_BYTES + 1, ' ');
+    const big = Buffer.alloc(MAX_COLLECTION_IMPORT_FILE_BYTES + 1, ' ');
     big.write(`${HEADER}\r\n${line}`);
     await importsNothing(async () => {
       const refused = await upload(adminA, big);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { BirthDatePrecision, isMinorOn } from '../registry-enums.js';
+import { BirthDatePrecision, isMinorOn } from '#libs/privacy';
 
 const { DAY, MONTH, YEAR } = BirthDatePrecision;
 

@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { Role, signCaller } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
-import { MAX_UPLOAD_REQUEST_BYTES } from '../../../../../gateway/src/household-routes.js';
-import { MAX_UPLOAD_BYTES } from '../image-type.js';
+import { MAX_PHOTO_BYTES, MAX_UPLOAD_REQUEST_BYTES } from '#libs/platform';
 import { JPEG, WEBP, jpegWithExif, png } from './photos.js';
 
 interface Answer {
@@ -141,7 +140,7 @@ describe('photo uploads through the gateway', () => {
 
   it('accepts a photo of exactly 5 MB, storing it without the chunks that draw nothing', async () => {
     // The padding is a private chunk, which could carry anything: it goes with the rest of the metadata.
-    const created = await upload(await inspector(), png({ size: MAX_UPLOAD_BYTES }), { type: 'image/png' });
+    const created = await upload(await inspector(), png({ size: MAX_PHOTO_BYTES }), { type: 'image/png' });
     expect(created.status).toBe(201);
     expect(created.body.sizeBytes).toBe(png().length);
     expect((await download(await inspector(), created.body.id)).bytes).toEqual(png());
@@ -149,7 +148,7 @@ describe('photo uploads through the gateway', () => {
 
   it('refuses 5 MB + 1 byte with 413, leaving no row and no file', async () => {
     await leavesNothing(async () => {
-      const refused = await upload(await inspector(), png({ size: MAX_UPLOAD_BYTES + 1 }), { type: 'image/png' });
+      const refused = await upload(await inspector(), png({ size: MAX_PHOTO_BYTES + 1 }), { type: 'image/png' });
       expect(refused.status).toBe(413);
       expect(refused.body.error.code).toBe('PAYLOAD_TOO_LARGE');
     });

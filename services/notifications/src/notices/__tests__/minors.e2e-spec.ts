@@ -7,7 +7,7 @@ import { addMonths, monthStart, shanghaiDate, shanghaiMonth } from '#libs/calend
 import { EventType, QueueName, ServiceName } from '#libs/messaging';
 import { errorCodes, waitFor, waitForJob } from '#libs/testing';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
-import { BirthDatePrecision, isMinorOn } from '../../../../households/src/registry/registry-enums.js';
+import { BirthDatePrecision, isMinorOn } from '#libs/privacy';
 
 /** The demo's last complete month: its notices were made at seed time; a re-graded household gets its own again. */
 const MONTH = addMonths(shanghaiMonth(), -1);
