@@ -15,6 +15,7 @@ export * from './messaging-options.js';
 export * from './queue-registry.js';
 export * from './outbox.js';
 export * from './outbox-relay.js';
+export * from './polling-loop.js';
 export * from './inbox.js';
 export * from './worker-host.js';
 export * from './messaging.module.js';
