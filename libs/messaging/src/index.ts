@@ -10,6 +10,7 @@ export * from './events/report-inspection.js';
 export * from './job-options.js';
 export * from './redis.js';
 export * from './job-handler.js';
+export * from './scheduled-job.js';
 export * from './handler-check.js';
 export * from './messaging-options.js';
 export * from './queue-registry.js';
