@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { verifyCaller, type Caller } from '#libs/auth';
-import { ErrorCode } from '#libs/errors';
+import { ErrorCode, isUuid } from '#libs/errors';
 import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
 import { PersonalDataAudit, maskNameSql } from '#libs/privacy';
 import { PlainHttpError, PlainHttpErrorFilter } from '../http/plain-http.js';
@@ -15,7 +15,6 @@ export const NOTIFICATIONS_CALLER = 'system:notifications';
 export const ADDRESSEES_PER_REQUEST = 1000;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * One resident as a notice about them is addressed on a given date: an adult by name; a minor never by name, only
@@ -59,7 +58,7 @@ export class NoticeAddresseesController {
     }
     const { on, residentIds } = body ?? {};
     if (typeof on !== 'string' || !DATE.test(on)) throw new PlainHttpError(HttpStatus.BAD_REQUEST, ErrorCode.BAD_USER_INPUT, 'on must be a YYYY-MM-DD date');
-    if (!Array.isArray(residentIds) || residentIds.length > ADDRESSEES_PER_REQUEST || !residentIds.every((id) => typeof id === 'string' && UUID.test(id))) {
+    if (!Array.isArray(residentIds) || residentIds.length > ADDRESSEES_PER_REQUEST || !residentIds.every((id) => isUuid(id))) {
       throw new PlainHttpError(HttpStatus.BAD_REQUEST, ErrorCode.BAD_USER_INPUT, `residentIds must be at most ${ADDRESSEES_PER_REQUEST} uuids`);
     }
     const addressees: NoticeAddressee[] = await this.dataSource.query(
