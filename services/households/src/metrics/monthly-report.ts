@@ -1,3 +1,4 @@
+import { shanghaiWallClock } from '#libs/calendar';
 import { METRICS, MetricUnit, type MetricDefinition, type MetricFigure, type MetricKey, type UnitMetrics } from './metric-definitions.js';
 
 /**
@@ -165,9 +166,9 @@ function esc(text: string): string {
   return text.replace(NOT_XML, '').replace(/[&<>"']/g, (char) => ESCAPES[char]);
 }
 
-/** Asia/Shanghai has kept UTC+8 without daylight saving since 1991, so no time-zone data is needed. */
+/** The Shanghai wall-clock time of `at`, as shown and as a machine-readable attribute. */
 function shanghaiTime(at: Date): { text: string; iso: string } {
-  const local = new Date(at.getTime() + 8 * 3_600_000).toISOString();
+  const local = shanghaiWallClock(at).toISOString();
   return { text: `${local.slice(0, 10)} ${local.slice(11, 16)}`, iso: `${local.slice(0, 19)}+08:00` };
 }
 
