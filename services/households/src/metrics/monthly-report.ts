@@ -1,4 +1,5 @@
 import { shanghaiWallClock } from '#libs/calendar';
+import { escapeHtml } from '#libs/html';
 import { METRICS, MetricUnit, type MetricDefinition, type MetricFigure, type MetricKey, type UnitMetrics } from './metric-definitions.js';
 
 /**
@@ -159,11 +160,10 @@ export function reportFileName(report: StreetMonthlyReport, extension: 'csv' | '
 
 /** Characters XML 1.0 does not allow at all (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF): dropped. */
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escapes text and attribute values alike (only numeric or XML's own references, so the page stays XML). */
+/** Escapes text and attribute values alike (libs/html), after dropping what XML does not allow. */
 function esc(text: string): string {
-  return text.replace(NOT_XML, '').replace(/[&<>"']/g, (char) => ESCAPES[char]);
+  return escapeHtml(text.replace(NOT_XML, ''));
 }
 
 /** The Shanghai wall-clock time of `at`, as shown and as a machine-readable attribute. */
