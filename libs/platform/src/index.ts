@@ -8,3 +8,4 @@ export * from './service-definition.js';
 export * from './platform.module.js';
 export * from './bootstrap.js';
 export * from './access-policy-enforcement.js';
+export * from './plain-http.js';

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { Idempotency } from '#libs/idempotency';
+import { PlainHttpErrorFilter } from '#libs/platform';
 import { PersonalDataAudit } from '#libs/privacy';
 import { TerritoryReplicaModule } from '#libs/territory';
 import { HouseholdsModule } from '../households/households.module.js';
 import { UploadsModule } from '../uploads/uploads.module.js';
-import { PlainHttpErrorFilter } from '../http/plain-http.js';
 import { NoticeAddresseesController } from './notice-addressees.controller.js';
 import { RegistryResolver } from './registry.resolver.js';
 import { RegistryService } from './registry.service.js';

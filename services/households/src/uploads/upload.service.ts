@@ -5,12 +5,11 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Permission, canSeeHousehold, hasPermission, isWithinScope, type Caller } from '#libs/auth';
 import { DomainError, ErrorCode } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
-import { isUuid, requireUuid } from '#libs/platform';
+import { isUuid, PlainHttpError, requireUuid } from '#libs/platform';
 import { IMAGE_EXTENSIONS, MAX_UPLOAD_BYTES, PHOTO_TOO_LARGE, sniffImageType, type ImageType } from './image-type.js';
 import { PhotoStorage } from './photo-storage.js';
 import { cleanPhoto } from './photo-metadata.js';
 import { UPLOAD_SETTINGS, type UploadSettings } from './upload-settings.js';
-import { PlainHttpError } from '../http/plain-http.js';
 
 /** What `POST /uploads` answers: the id other records refer to, and what was stored (after metadata was stripped). */
 export interface StoredUpload {
