@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Idempotency } from '#libs/idempotency';
+import { InstitutionReplicaModule } from '#libs/institutions';
 import { PlainHttpErrorFilter } from '#libs/platform';
 import { PersonalDataAudit } from '#libs/privacy';
 import { TerritoryReplicaModule } from '#libs/territory';
@@ -8,12 +9,11 @@ import { UploadsModule } from '../uploads/uploads.module.js';
 import { NoticeAddresseesController } from './notice-addressees.controller.js';
 import { RegistryResolver } from './registry.resolver.js';
 import { RegistryService } from './registry.service.js';
-import { InstitutionsChangedHandler } from './resident-institution.js';
 
 @Module({
-  imports: [TerritoryReplicaModule, HouseholdsModule, UploadsModule],
+  imports: [TerritoryReplicaModule, InstitutionReplicaModule, HouseholdsModule, UploadsModule],
   controllers: [NoticeAddresseesController],
-  providers: [RegistryService, RegistryResolver, PlainHttpErrorFilter, PersonalDataAudit, Idempotency, InstitutionsChangedHandler],
+  providers: [RegistryService, RegistryResolver, PlainHttpErrorFilter, PersonalDataAudit, Idempotency],
   exports: [RegistryService],
 })
 export class RegistryModule {}

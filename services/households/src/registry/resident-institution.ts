@@ -1,8 +1,4 @@
-import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { applyInstitutionSnapshots } from '#libs/institutions';
 import { DomainError } from '#libs/errors';
-import { EventType, JobHandler, type EventEnvelope, type InstitutionsChangedPayload, type JobProcessor } from '#libs/messaging';
 import { Occupation } from './registry-enums.js';
 
 /**
@@ -38,16 +34,5 @@ export async function requireResidentInstitution(
       'WRONG_INSTITUTION_KIND',
       { institutionId, kind: institution.kind, expected: kinds },
     );
-  }
-}
-
-/** Keeps households' copy of organization's institutions (id, kind, name), against which residents' institutions are checked. */
-@Injectable()
-@JobHandler(EventType.InstitutionsChanged)
-export class InstitutionsChangedHandler implements JobProcessor<EventEnvelope<InstitutionsChangedPayload>> {
-  constructor(private readonly dataSource: DataSource) {}
-
-  async handle(event: EventEnvelope<InstitutionsChangedPayload>): Promise<void> {
-    await applyInstitutionSnapshots(this.dataSource, event.payload.institutions);
   }
 }
