@@ -7,6 +7,7 @@ export * from './events/case-follow-up.js';
 export * from './events/property-compound-grades.js';
 export * from './events/objections.js';
 export * from './events/report-inspection.js';
+export * from './events/inspection-values.js';
 export * from './job-options.js';
 export * from './redis.js';
 export * from './job-handler.js';
