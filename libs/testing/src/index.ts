@@ -5,3 +5,4 @@ export * from './platform.js';
 export * from './retention-fixtures.js';
 export * from './enrolment.js';
 export * from './photos.js';
+export * from './graphql-answers.js';

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
+import { fieldOf, startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
 import { quarterOf } from '../../joint-actions/quarter-coverage.js';
 
 const REPORT_FIELDS = `actionsScheduled actionsHeld actionsCancelled compoundsCovered findings casesOpened casesRectified casesPenalised
@@ -30,11 +30,7 @@ describe('campaigns with results and the quarterly rule, through the gateway', (
   let streets: string[];
   const db = () => platform.database(ServiceName.Enforcement);
 
-  async function ok(token: string, query: string, variables: Record<string, unknown>): Promise<any> {
-    const response: any = await platform.query(token, query, variables);
-    expect(response.errors).toBeUndefined();
-    return Object.values(response.data)[0];
-  }
+  const ok = (token: string, query: string, variables: Record<string, unknown> = {}) => fieldOf(platform.query(token, query, variables));
 
   /** A compound of `street` with at least three households, none with a failure on record in the last 70 days, and no bookings near now. */
   async function quietCompound(street: string, exclude: string[] = []): Promise<{ id: string; households: string[] }> {

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { EventType, JobName, QueueName, ServiceName } from '#libs/messaging';
-import { seededHouseholds, startPlatform, waitFor, waitForJob, type GraphQLResponse, type SeededHousehold, type TestPlatform } from '#libs/testing';
+import { fieldOf, reasonOf, seededHouseholds, startPlatform, waitFor, waitForJob, type SeededHousehold, type TestPlatform } from '#libs/testing';
 
 const OPEN = `mutation($input: OpenCaseInput!) { openCase(input: $input) { id } }`;
 const NOTICE = `mutation($id: ID!, $complyBy: LocalDate!) { issueRectificationNotice(caseId: $id, complyBy: $complyBy, notice: "请于期限内按规定分类投放") { id state } }`;
@@ -16,7 +16,6 @@ const REQUESTS = `query($org: ID!, $status: CaseFollowUpRequestStatus, $first: I
     totalCount pageInfo { hasNextPage endCursor }
     edges { node { caseId householdId compoundId dueOn status inspectionId inspectionResult inspectedAt household { id } } } } }`;
 
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
 
 /**
  * A household case due for its follow-up asks the household's community for an inspection (`case-follow-up.requested`);
@@ -35,11 +34,7 @@ describe("a case's follow-up inspection asked of the community", () => {
   const enforcement = () => platform.database(ServiceName.Enforcement);
   const householdsDb = () => platform.database(ServiceName.Households);
 
-  async function ok(token: string, query: string, variables: Record<string, unknown>): Promise<any> {
-    const response: any = await platform.query(token, query, variables);
-    expect(response.errors).toBeUndefined();
-    return Object.values(response.data)[0];
-  }
+  const ok = (token: string, query: string, variables: Record<string, unknown> = {}) => fieldOf(platform.query(token, query, variables));
 
   async function fireFollowUpJob(firedAt: string): Promise<void> {
     await waitForJob(jobs, await jobs.add(JobName.CaseFollowUpDaily, { firedAt }), `follow-up job fired at ${firedAt}`);

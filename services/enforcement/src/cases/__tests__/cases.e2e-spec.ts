@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { seededHouseholds, startPlatform, uploadPhoto, waitForJob, type GraphQLResponse, type SeededHousehold, type TestPlatform } from '#libs/testing';
+import { codeOf, fieldOf, reasonOf, seededHouseholds, startPlatform, uploadPhoto, waitForJob, type SeededHousehold, type TestPlatform } from '#libs/testing';
 
 const CASE_FIELDS = `id targetKind targetKindLabelZh householdId institution { id } floatingPopulation orgUnit { id } state stateLabelZh
   article { code minFine maxFine appealWindowDays } evidence { description uploadIds inspectionIds }
@@ -25,8 +25,6 @@ const ASSESSMENT = `query($month: String!) { propertyCompanyAssessment(month: $m
 const ASSESSMENT_OF = `query($id: ID!, $month: String!) { propertyCompanyAssessmentOf(institutionId: $id, month: $month) {
   institutionId score casesOpened casesNotRectified casesPenalised cases { id } } }`;
 
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
-const codeOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.code;
 
 describe('enforcement cases with due process through the gateway', () => {
   let platform: TestPlatform;
@@ -40,11 +38,7 @@ describe('enforcement cases with due process through the gateway', () => {
   const historyCount = async (id: string) =>
     (await db().query(`SELECT count(*)::int AS count FROM case_history WHERE case_id = $1`, [id]))[0].count as number;
 
-  async function ok(token: string, query: string, variables: Record<string, unknown>): Promise<any> {
-    const response: any = await platform.query(token, query, variables);
-    expect(response.errors).toBeUndefined();
-    return Object.values(response.data)[0];
-  }
+  const ok = (token: string, query: string, variables: Record<string, unknown> = {}) => fieldOf(platform.query(token, query, variables));
 
   async function runJob(name: JobName, firedAt: string): Promise<void> {
     await waitForJob(queue, await queue.add(name, { firedAt }), `${name} fired at ${firedAt}`);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
-import { seededHouseholds, startPlatform, waitFor, type GraphQLResponse, type SeededHousehold, type TestPlatform } from '#libs/testing';
+import { codeOf, reasonOf, seededHouseholds, startPlatform, waitFor, type GraphQLResponse, type SeededHousehold, type TestPlatform } from '#libs/testing';
 
 const OPEN = `mutation($input: OpenCaseInput!, $key: String) {
   openCase(input: $input, idempotencyKey: $key) { id householdId floatingPopulation orgUnit { id } state } }`;
@@ -10,8 +10,6 @@ const REGISTER = `mutation($input: RegisterHouseholdInput!) { registerHousehold(
 const UPDATE = `mutation($id: ID!, $input: UpdateHouseholdInput!) { updateHousehold(id: $id, input: $input) { id floatingPopulation } }`;
 const REMOVE = `mutation($id: ID!) { removeHousehold(id: $id) }`;
 
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
-const codeOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.code;
 
 /**
  * A household case names a household of the registry, as enforcement's copy of it has it: one that exists, inside the

@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { seededHouseholds, startPlatform, waitForJob, type SeededHousehold, type TestPlatform } from '#libs/testing';
+import { fieldOf, seededHouseholds, startPlatform, waitForJob, type SeededHousehold, type TestPlatform } from '#libs/testing';
 
 const SECRET = `credit-export-test-secret-${randomUUID()}`;
 
@@ -90,11 +90,7 @@ describe('credit and points exports through the gateway', () => {
 
   const db = () => platform.database(ServiceName.Enforcement);
 
-  async function ok(token: string, query: string, variables: Record<string, unknown>): Promise<any> {
-    const response: any = await platform.query(token, query, variables);
-    expect(response.errors).toBeUndefined();
-    return Object.values(response.data)[0];
-  }
+  const ok = (token: string, query: string, variables: Record<string, unknown> = {}) => fieldOf(platform.query(token, query, variables));
 
   async function runJob(name: JobName, firedAt: string): Promise<void> {
     await waitForJob(queue, await queue.add(name, { firedAt }), `${name} fired at ${firedAt}`);

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
+import { fieldOf, startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
 
 const ACTION_FIELDS = `id status labelZh heldAt place summary participants { bureau { id } officerIds } history { change }
   report { findingsRecorded casesOpened casesRectified households passRateBefore passRateAfter beforeFrom afterTo reportedAt }`;
@@ -27,11 +27,7 @@ describe('a joint action from scheduling to its report, through the gateway', ()
   let compound: { id: string; streetId: string; households: string[] };
   const db = () => platform.database(ServiceName.Enforcement);
 
-  async function ok(token: string, query: string, variables: Record<string, unknown>): Promise<any> {
-    const response: any = await platform.query(token, query, variables);
-    expect(response.errors).toBeUndefined();
-    return Object.values(response.data)[0];
-  }
+  const ok = (token: string, query: string, variables: Record<string, unknown> = {}) => fieldOf(platform.query(token, query, variables));
   const caseAgainst = (householdId: string, change: Record<string, unknown> = {}) => ({
     targetKind: 'HOUSEHOLD', householdId, orgUnitId: compound.id, articleCode: 'NB-WASTE-63-1', evidenceDescription: '厨余垃圾中混有塑料袋', ...change,
   });

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import ICAL from 'ical.js';
 import { Role } from '#libs/auth';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, uploadPhoto, waitFor, type TestPlatform } from '#libs/testing';
+import { errorCodes, reasonOf, startPlatform, uploadPhoto, waitFor, type TestPlatform } from '#libs/testing';
 
 const ACTION_FIELDS = `id title status labelZh startsAt endsAt revision leadBureau { id } targetUnits { id } teams { id name } officers { id name }
   history { revision change labelZh startsAt endsAt reason }`;
@@ -22,7 +22,6 @@ const LIST = `query($bureauId: ID, $from: DateTime, $to: DateTime, $unitId: ID) 
   jointActions(bureauId: $bureauId, from: $from, to: $to, unitId: $unitId, first: 100) { totalCount edges { node { id title status } } } }`;
 const CHANGE_STATE = `mutation($id: ID!, $state: CampaignState!) { changeCampaignState(id: $id, state: $state) { id state } }`;
 
-const reasonOf = (response: any) => response.errors?.[0]?.extensions?.reason;
 const detailsOf = (response: any) => response.errors?.[0]?.extensions?.details;
 
 describe('joint actions through the gateway', () => {

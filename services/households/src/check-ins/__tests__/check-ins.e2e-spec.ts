@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { Role, partyMemberLogin } from '#libs/auth';
 import { addDays, weekStart } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { errorCodes, reasonOf, startPlatform, waitFor, type TestPlatform } from '#libs/testing';
 import { demoCheckInWeeks } from '../../seed/check-ins.seed.js';
 import { checkInWeek } from '../check-in-rules.js';
 
@@ -45,7 +45,6 @@ interface Member {
 }
 
 const key = (prefix: string) => `${prefix}-${randomUUID()}`;
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
 /** The community (社区) a household lives in: its compound's parent. */
 const communityOf = (household: HouseholdRow) => household.path[household.path.length - 2];
 /** The work-unit branch every member of these tests is registered with (dual supervision has its own spec). */

@@ -3,14 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role, partyMemberLogin } from '#libs/auth';
 import { shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { errorCodes, reasonOf, startPlatform, waitFor, type TestPlatform } from '#libs/testing';
 
 const SUBMIT = `mutation($input: SubmitPhotoCheckInInput!, $key: String!) { submitPhotoCheckIn(input: $input, idempotencyKey: $key) { id } }`;
 const REVIEW = `mutation($id: ID!, $verdict: CheckInVerdict!) {
   reviewPhotoCheckIn(id: $id, branch: WORK, verdict: $verdict) { id reviewStatus workReview { verdict reviewerId } } }`;
 const APPOINT = `mutation($org: ID!, $member: ID!, $startsOn: LocalDate!) { appointSecretary(partyOrgId: $org, memberId: $member, startsOn: $startsOn) { id } }`;
 
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
 
 /**
  * Dual supervision (双重监督): a check-in's work-branch review is given only by the current secretary of the member's

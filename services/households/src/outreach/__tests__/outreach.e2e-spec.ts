@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Role } from '#libs/auth';
 import type { DatabaseLogger } from '#libs/database';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { errorCodes, reasonOf, startPlatform, type TestPlatform } from '#libs/testing';
 import { HouseholdClaimService } from '../household-claim.service.js';
 
 const CLAIM_FIELDS = `id labelZh claimantId claimantType tier month status claimedBy claimedAt endedAt releasedBy releaseReason upgradedMonth
@@ -38,7 +38,6 @@ interface HouseholdRow {
 }
 
 const key = (prefix: string) => `${prefix}-${randomUUID()}`;
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
 
 describe('tiered management (分档管理) through the gateway', () => {
   let platform: TestPlatform;

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName } from '#libs/messaging';
-import { enrolInstitution, errorCodes, postGraphQL, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { dataOf, enrolInstitution, errorCodes, postGraphQL, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
 import { WebhookReceiver, type ReceivedWebhook } from './webhook-receiver.js';
 
 /*
@@ -70,11 +70,7 @@ describe('notices to institutions by signed webhooks', () => {
   const as = <Data = any>(school: School, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<Data>> =>
     postGraphQL<Data>(platform.gatewayUrl, query, variables, { 'x-api-key': school.key });
 
-  const ok = async <Data = any>(response: Promise<GraphQLResponse<Data>>): Promise<Data> => {
-    const answer = await response;
-    expect(answer.errors).toBeUndefined();
-    return answer.data!;
-  };
+  const ok = dataOf;
 
   const noticesOf = (school: School, month: string): Promise<NoticeRow[]> =>
     notifications().query(

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { startPlatform, waitFor, waitForJob, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { codeOf, reasonOf, startPlatform, waitFor, waitForJob, type GraphQLResponse, type TestPlatform } from '#libs/testing';
 import { seedDuties } from '../../seed/duties.seed.js';
 import { closeDutyDay } from '../duty-check-sql.js';
 import { PartyBuilder, type Unit } from './party-builder.js';
@@ -29,8 +29,6 @@ const COMPLIANCE = `query($month: String!, $org: ID, $member: ID) {
 const MY_DUTIES = `query($month: String!) { myDuties(month: $month) {
   month partyMemberId duties { duty labelZh cadence cadenceLabelZh partyOrgId partyOrgName owed met missed logs } } }`;
 
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
-const codeOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.code;
 /** A Shanghai wall-clock time as an instant. */
 const at = (date: string, time = '09:00') => `${date}T${time}:00+08:00`;
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { dataOf, errorCodes, reasonOf, startPlatform, type TestPlatform } from '#libs/testing';
 import { ReparentMisplacedPartyOrgs1796000000190 } from '../../database/migrations/1796000000190-reparentMisplacedPartyOrgs.js';
 
 const ORG = 'id kind name parent { id kind } ancestors { id kind } memberCount';
@@ -14,7 +14,6 @@ const CREATE_ORG = `mutation($input: CreatePartyOrgInput!) { createPartyOrg(inpu
 const CREATE_MEMBER = `mutation($input: CreatePartyMemberInput!) { createPartyMember(input: $input) { id } }`;
 const REGISTER = `mutation($m: ID!, $b: ID!) { registerWithBranch(memberId: $m, branchId: $b) { id } }`;
 
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
 
 /**
  * Party organisations follow their territory unit: moving a community to another street takes its committee (and
@@ -40,11 +39,7 @@ describe('party organisations follow their unit when it moves', () => {
     events: (await orgDb().query(`SELECT count(*)::int AS count FROM outbox_event`))[0].count,
   });
 
-  async function ok<T = any>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const response = await platform.query(token, query, variables);
-    expect(response.errors).toBeUndefined();
-    return response.data as T;
-  }
+  const ok = <T = any>(token: string, query: string, variables: Record<string, unknown> = {}) => dataOf<T>(platform.query(token, query, variables));
 
   const partyOrg = async (id: string) => (await ok(admin, PARTY_ORG, { id })).partyOrg;
   const memberCount = async (id: string): Promise<number> => (await partyOrg(id)).memberCount;

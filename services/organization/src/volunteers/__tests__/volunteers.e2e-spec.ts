@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { previousMonth, shanghaiMonth } from '#libs/calendar';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { errorCodes, reasonOf, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
 import { PartyFactory } from './party-factory.js';
 
 const ACTIVITY = `id status statusLabelZh campaign campaignLabelZh organiser organiserLabelZh kind kindLabelZh title place capacity
@@ -22,7 +22,6 @@ const HOURS = `query($month: String!, $groupBy: VolunteerHoursGrouping, $org: ID
   volunteerHours(month: $month, groupBy: $groupBy, orgUnitId: $org, teamId: $team) {
     totalCount edges { node { labelZh month volunteerId teamId hours activities volunteers volunteer { id } team { id } } } } }`;
 
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
 const HOUR = 3600_000;
 
 describe('volunteers (志愿服务) through the gateway', () => {
