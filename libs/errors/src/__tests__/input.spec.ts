@@ -1,15 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { DomainError, ErrorCode, optionalText, requireText } from '../index.js';
 
-function failure(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DomainError);
-    return error as DomainError;
-  }
-  throw new Error('expected a DomainError');
-}
+/** The refusal a check throws: a DomainError with its code, reason and message. */
+const refusal = (reason: string, message: string) => expect.objectContaining({ code: ErrorCode.BAD_USER_INPUT, reason, message });
 
 describe('requireText', () => {
   it('answers the text trimmed', () => {
@@ -17,10 +10,8 @@ describe('requireText', () => {
   });
 
   it.each([null, undefined, '', '   ', 'x'.repeat(11)])('refuses %p with the code and the field', (value) => {
-    const error = failure(() => requireText(value, 'note', 10, 'INVALID_NOTE'));
-    expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
-    expect(error.reason).toBe('INVALID_NOTE');
-    expect(error.message).toBe('note must be 1–10 characters');
+    expect(() => requireText(value, 'note', 10, 'INVALID_NOTE')).toThrow(DomainError);
+    expect(() => requireText(value, 'note', 10, 'INVALID_NOTE')).toThrow(refusal('INVALID_NOTE', 'note must be 1–10 characters'));
   });
 
   it('counts characters as the database does: a character outside the BMP is one', () => {
@@ -36,8 +27,6 @@ describe('optionalText', () => {
   });
 
   it('refuses text over the limit with the code', () => {
-    const error = failure(() => optionalText('x'.repeat(6), 'note', 5, 'NOTE_TOO_LONG'));
-    expect(error.reason).toBe('NOTE_TOO_LONG');
-    expect(error.message).toBe('note must be at most 5 characters');
+    expect(() => optionalText('x'.repeat(6), 'note', 5, 'NOTE_TOO_LONG')).toThrow(refusal('NOTE_TOO_LONG', 'note must be at most 5 characters'));
   });
 });
