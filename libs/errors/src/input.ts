@@ -6,7 +6,10 @@ import { DomainError } from './domain-error.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function isUuid(value: unknown): value is string {
+/** Whether `value` is a UUID (any case). A string stays a string either way (no narrowing to `never`). */
+export function isUuid(value: string): boolean;
+export function isUuid(value: unknown): value is string;
+export function isUuid(value: unknown): boolean {
   return typeof value === 'string' && UUID.test(value);
 }
 
