@@ -6,3 +6,4 @@ export * from './retention-fixtures.js';
 export * from './enrolment.js';
 export * from './photos.js';
 export * from './graphql-answers.js';
+export * from './queues.js';

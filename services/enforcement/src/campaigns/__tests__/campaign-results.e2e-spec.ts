@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { fieldOf, startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
+import { fieldOf, platformQueue, startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
 import { quarterOf } from '../../joint-actions/quarter-coverage.js';
 
 const REPORT_FIELDS = `actionsScheduled actionsHeld actionsCancelled compoundsCovered findings casesOpened casesRectified casesPenalised
@@ -56,7 +56,7 @@ describe('campaigns with results and the quarterly rule, through the gateway', (
     const [{ count: registered }] = await platform.database(ServiceName.Households).query(`SELECT count(*)::int AS count FROM household`);
     await waitFor("enforcement's copy of the households", async () =>
       (await db().query(`SELECT count(*)::int AS count FROM household_copy WHERE NOT removed`))[0].count === registered);
-    queue = new Queue(QueueName.EnforcementJobs, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    queue = platformQueue(platform, QueueName.EnforcementJobs);
   });
 
   afterAll(async () => {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { codeOf, fieldOf, reasonOf, seededHouseholds, startPlatform, uploadPhoto, waitForJob, type SeededHousehold, type TestPlatform } from '#libs/testing';
+import { codeOf, fieldOf, platformQueue, reasonOf, seededHouseholds, startPlatform, uploadPhoto, waitForJob, type SeededHousehold, type TestPlatform } from '#libs/testing';
 
 const CASE_FIELDS = `id targetKind targetKindLabelZh householdId institution { id } floatingPopulation orgUnit { id } state stateLabelZh
   article { code minFine maxFine appealWindowDays } evidence { description uploadIds inspectionIds }
@@ -72,7 +72,7 @@ describe('enforcement cases with due process through the gateway', () => {
 
   beforeAll(async () => {
     platform = await startPlatform({ streets: 1, households: 120 });
-    queue = new Queue(QueueName.EnforcementJobs, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    queue = platformQueue(platform, QueueName.EnforcementJobs);
     officer = await platform.token([Role.BUREAU_OFFICER]);
     compound = platform.plan.compounds[0].id;
     // The demo seed opens cases against some households: leave those out, so a household's cases are this test's.

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { fieldOf, startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
+import { fieldOf, platformQueue, startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
 
 const ACTION_FIELDS = `id status labelZh heldAt place summary participants { bureau { id } officerIds } history { change }
   report { findingsRecorded casesOpened casesRectified households passRateBefore passRateAfter beforeFrom afterTo reportedAt }`;
@@ -68,7 +68,7 @@ describe('a joint action from scheduling to its report, through the gateway', ()
     const [{ count: inCompound }] = await db().query(`SELECT count(*)::int AS count FROM household_copy WHERE compound_id = $1 AND NOT removed`, [found.id]);
     expect(found.households).toHaveLength(inCompound);
     compound = { id: found.id, streetId: streetOne, households: found.households };
-    queue = new Queue(QueueName.EnforcementJobs, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    queue = platformQueue(platform, QueueName.EnforcementJobs);
   });
 
   afterAll(async () => {

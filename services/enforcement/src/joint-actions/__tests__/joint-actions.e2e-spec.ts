@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import ICAL from 'ical.js';
 import { Role } from '#libs/auth';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { errorCodes, reasonOf, startPlatform, uploadPhoto, waitFor, type TestPlatform } from '#libs/testing';
+import { errorCodes, platformQueue, reasonOf, startPlatform, uploadPhoto, waitFor, type TestPlatform } from '#libs/testing';
 
 const ACTION_FIELDS = `id title status labelZh startsAt endsAt revision leadBureau { id } targetUnits { id } teams { id name } officers { id name }
   history { revision change labelZh startsAt endsAt reason }`;
@@ -55,7 +55,7 @@ describe('joint actions through the gateway', () => {
     const departments = platform.plan.institutions.filter((i) => i.kind === 'DEPARTMENT').length;
     await waitFor("enforcement's copy of the institutions", async () =>
       (await count(`SELECT count(*)::int AS count FROM institution_copy WHERE kind = 'DEPARTMENT'`)) === departments);
-    queue = new Queue(QueueName.EnforcementJobs, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    queue = platformQueue(platform, QueueName.EnforcementJobs);
   });
 
   afterAll(async () => {
@@ -353,7 +353,7 @@ describe('joint actions through the gateway', () => {
         `SELECT id, type, payload::text AS "payloadJson", occurred_at AS "occurredAt" FROM outbox_event WHERE type = 'action-finding.recorded' AND payload->>'actionId' = $1`,
         [actionId],
       );
-      const householdsQueue = new Queue(QueueName.HouseholdsEvents, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+      const householdsQueue = platformQueue(platform, QueueName.HouseholdsEvents);
       try {
         const again = await householdsQueue.add(event.type, { ...event, source: ServiceName.Enforcement, occurredAt: event.occurredAt.toISOString() }, { jobId: `${event.id}-again` });
         await waitFor('the redelivery to be handled', async () => (await again.getState()) === 'completed');

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName, type GradedResident, type HouseholdGradesPublishedPayload } from '#libs/messaging';
 import { maskName } from '#libs/privacy';
-import { errorCodes, startPlatform, waitFor, type TestPlatform } from '#libs/testing';
+import { errorCodes, platformQueue, startPlatform, waitFor, type TestPlatform } from '#libs/testing';
 
 /** The demo grades the last two complete months; the later one can earn praise (its month before is graded). */
 const MONTH = addMonths(shanghaiMonth(), -1);
@@ -149,7 +148,7 @@ describe('monthly public disclosure (媒体公示)', () => {
   async function announceCorrection(grades: HouseholdGradesPublishedPayload['households']): Promise<void> {
     const [{ districtId }] = await notifications().query(`SELECT district_id AS "districtId" FROM evaluated_month WHERE month = $1`, [monthStart(MONTH)]);
     const payload: HouseholdGradesPublishedPayload = { month: MONTH, districtId, runId: randomUUID(), households: grades };
-    const queue = new Queue(QueueName.NotificationsEvents, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    const queue = platformQueue(platform, QueueName.NotificationsEvents);
     try {
       const id = randomUUID();
       await queue.add(

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Role, signCaller } from '#libs/auth';
 import { addMonths, monthStart, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
+import { errorCodes, platformQueue, startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
 import { BirthDatePrecision, isMinorOn } from '../../../../households/src/registry/registry-enums.js';
 
 /** The demo's last complete month: its notices were made at seed time; a re-graded household gets its own again. */
@@ -224,7 +223,7 @@ describe('notices about minors, held notices, and grade events without names', (
   });
 
   it('makes the held notice once the unknown institution arrives', async () => {
-    const queue = new Queue(QueueName.NotificationsEvents, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    const queue = platformQueue(platform, QueueName.NotificationsEvents);
     try {
       const id = randomUUID();
       const payload = { institutions: [{ id: arranged.unknownInstitution, kind: 'EMPLOYER', name: '新到单位有限公司', version: 1 }] };

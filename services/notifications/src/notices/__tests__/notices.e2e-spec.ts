@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName } from '#libs/messaging';
-import { enrolInstitution, errorCodes, postGraphQL, startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
+import { enrolInstitution, errorCodes, platformQueue, postGraphQL, startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
 import { announceWithdrawals } from '../../webhooks/webhook-fan-out.js';
 import { WebhookReceiver } from '../../webhooks/__tests__/webhook-receiver.js';
 
@@ -114,7 +113,7 @@ describe('notices to employers and schools', () => {
       [EventType.HouseholdGradesPublished, MONTH, householdId],
     );
     const payload = { ...event.payload, households: event.payload.households.filter((h: any) => h.householdId === householdId) };
-    const queue = new Queue(QueueName.NotificationsEvents, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    const queue = platformQueue(platform, QueueName.NotificationsEvents);
     try {
       const id = randomUUID();
       const job = await queue.add(
@@ -223,7 +222,7 @@ describe('notices to employers and schools', () => {
       MONTH,
     ]);
     // The same content under new event ids: what a re-announcement would look like, past the inbox's dedupe.
-    const queue = new Queue(QueueName.NotificationsEvents, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    const queue = platformQueue(platform, QueueName.NotificationsEvents);
     try {
       const ids = [randomUUID(), randomUUID()];
       for (const [id, type, payload] of [[ids[0], EventType.HouseholdGradesPublished, event.payload], [ids[1], EventType.MonthlyEvaluationCompleted, completed.payload]] as const) {

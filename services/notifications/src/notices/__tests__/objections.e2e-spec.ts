@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { enrolInstitution, postGraphQL, seededHouseholds, startPlatform, uploadPhoto, waitFor, waitForJob, type SeededHousehold, type TestPlatform } from '#libs/testing';
+import { enrolInstitution, platformQueue, postGraphQL, seededHouseholds, startPlatform, uploadPhoto, waitFor, waitForJob, type SeededHousehold, type TestPlatform } from '#libs/testing';
 import { WebhookReceiver } from '../../webhooks/__tests__/webhook-receiver.js';
 
 /** The last complete month: graded by the demo seed, its notices made and waiting for the objection window. */
@@ -55,7 +54,7 @@ describe('objections hold notices until they are decided', () => {
 
   /** Fires households' window job as the scheduler would at `firedAt`, and waits for it. */
   async function closeWindows(firedAt: Date): Promise<void> {
-    const queue = new Queue(QueueName.HouseholdsJobs, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    const queue = platformQueue(platform, QueueName.HouseholdsJobs);
     try {
       await waitForJob(queue, await queue.add(JobName.ObjectionWindowClose, { firedAt: firedAt.toISOString() }), `objection windows closed at ${firedAt.toISOString()}`);
     } finally {

@@ -1,10 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName } from '#libs/messaging';
-import { errorCodes, startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
+import { errorCodes, platformQueue, startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
 
 /** The demo grades the last two complete months: MONTH's households have a graded month before them. */
 const MONTH = addMonths(shanghaiMonth(), -1);
@@ -77,7 +76,7 @@ describe('praise rules that distinguish: consecutive months, top share per commu
       `SELECT payload FROM outbox_event WHERE type = $1 AND payload->>'month' = $2 ORDER BY seq DESC LIMIT 1`,
       [EventType.MonthlyEvaluationCompleted, MONTH],
     );
-    const queue = new Queue(QueueName.NotificationsEvents, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    const queue = platformQueue(platform, QueueName.NotificationsEvents);
     try {
       const id = randomUUID();
       const job = await queue.add(

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName } from '#libs/messaging';
-import { dataOf, enrolInstitution, errorCodes, postGraphQL, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { dataOf, enrolInstitution, errorCodes, platformQueue, postGraphQL, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
 import { WebhookReceiver, type ReceivedWebhook } from './webhook-receiver.js';
 
 /*
@@ -133,7 +133,7 @@ describe('notices to institutions by signed webhooks', () => {
   beforeAll(async () => {
     platform = await startPlatform({ streets: 1, households: 400 });
     notifications = () => platform.database(ServiceName.Notifications);
-    queue = new Queue(QueueName.NotificationsEvents, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    queue = platformQueue(platform, QueueName.NotificationsEvents);
     admin = await platform.token([Role.DISTRICT_ADMIN]);
     await waitFor(
       'the demo months’ notices',

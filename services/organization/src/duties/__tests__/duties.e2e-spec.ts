@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { codeOf, reasonOf, startPlatform, waitFor, waitForJob, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { codeOf, platformQueue, reasonOf, startPlatform, waitFor, waitForJob, type GraphQLResponse, type TestPlatform } from '#libs/testing';
 import { seedDuties } from '../../seed/duties.seed.js';
 import { closeDutyDay } from '../duty-check-sql.js';
 import { PartyBuilder, type Unit } from './party-builder.js';
@@ -139,7 +139,7 @@ describe('duty cadences (履职) through the gateway', () => {
     plainMember = await holder('孙党员', [Role.PARTY_MEMBER], community1.id, null);
     districtAdmin = await platform.token([Role.DISTRICT_ADMIN], null, 'district-admin');
     streetAdmin = streetSecretary.token;
-    queue = new Queue(QueueName.OrganizationJobs, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    queue = platformQueue(platform, QueueName.OrganizationJobs);
   });
 
   afterAll(async () => {
