@@ -7,3 +7,4 @@ export * from './enrolment.js';
 export * from './photos.js';
 export * from './graphql-answers.js';
 export * from './queues.js';
+export * from './thrown.js';
