@@ -8,3 +8,4 @@ export * from './photos.js';
 export * from './graphql-answers.js';
 export * from './queues.js';
 export * from './thrown.js';
+export * from './demo-notices.js';

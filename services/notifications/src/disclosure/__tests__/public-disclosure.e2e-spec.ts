@@ -4,7 +4,7 @@ import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName, type GradedResident, type HouseholdGradesPublishedPayload } from '#libs/messaging';
 import { maskName } from '#libs/privacy';
-import { errorCodes, platformQueue, startPlatform, waitFor, type TestPlatform } from '#libs/testing';
+import { errorCodes, platformQueue, startPlatform, waitFor, waitForDemoNotices, type TestPlatform } from '#libs/testing';
 
 /** The demo grades the last two complete months; the later one can earn praise (its month before is graded). */
 const MONTH = addMonths(shanghaiMonth(), -1);
@@ -195,16 +195,7 @@ describe('monthly public disclosure (媒体公示)', () => {
     preparer = await platform.token([Role.DISTRICT_ADMIN], null, 'admin-preparer');
     approver = await platform.token([Role.DISTRICT_ADMIN], null, 'admin-approver');
     streetAdmin = await platform.token([Role.STREET_ADMIN], platform.plan.streets[0].id, 'street-admin');
-    await waitFor(
-      'the demo months’ notices',
-      async () => {
-        const [{ waiting }] = await notifications().query(
-          `SELECT count(*) FILTER (WHERE notices_generated_at IS NULL)::int + 2 - count(*)::int AS waiting FROM evaluated_month`,
-        );
-        return waiting === 0;
-      },
-      60_000,
-    );
+    await waitForDemoNotices(platform);
     ({ expected, leftOut } = await expectedEntries(MONTH));
     fullNames = (await households().query(`SELECT DISTINCT name FROM resident`)).map((row: { name: string }) => row.name);
     const compounds: { id: string; street: string }[] = await households().query(

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName } from '#libs/messaging';
-import { enrolInstitution, errorCodes, platformQueue, postGraphQL, startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
+import { enrolInstitution, errorCodes, platformQueue, postGraphQL, startPlatform, waitFor, waitForDemoNotices, waitForJob, type TestPlatform } from '#libs/testing';
 import { announceWithdrawals } from '../../webhooks/webhook-fan-out.js';
 import { WebhookReceiver } from '../../webhooks/__tests__/webhook-receiver.js';
 
@@ -134,16 +134,7 @@ describe('notices to employers and schools', () => {
     notifications = () => platform.database(ServiceName.Notifications);
     households = () => platform.database(ServiceName.Households);
     admin = await platform.token([Role.DISTRICT_ADMIN]);
-    await waitFor(
-      'the demo months’ notices',
-      async () => {
-        const [{ waiting }] = await notifications().query(
-          `SELECT count(*) FILTER (WHERE notices_generated_at IS NULL)::int + 2 - count(*)::int AS waiting FROM evaluated_month`,
-        );
-        return waiting === 0;
-      },
-      60_000,
-    );
+    await waitForDemoNotices(platform);
     expected = await expectedNotices(MONTH);
     const perInstitution = new Map<string, number>();
     for (const notice of expected) perInstitution.set(notice.institutionId, (perInstitution.get(notice.institutionId) ?? 0) + 1);

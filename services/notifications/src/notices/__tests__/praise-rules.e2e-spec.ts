@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName } from '#libs/messaging';
-import { errorCodes, platformQueue, startPlatform, waitFor, waitForJob, type TestPlatform } from '#libs/testing';
+import { errorCodes, platformQueue, startPlatform, waitForDemoNotices, waitForJob, type TestPlatform } from '#libs/testing';
 
 /** The demo grades the last two complete months: MONTH's households have a graded month before them. */
 const MONTH = addMonths(shanghaiMonth(), -1);
@@ -120,16 +120,7 @@ describe('praise rules that distinguish: consecutive months, top share per commu
     households = () => platform.database(ServiceName.Households);
     admin = await platform.token([Role.DISTRICT_ADMIN]);
     [{ id: districtId }] = await households().query(`SELECT id FROM territory_unit WHERE kind = 'DISTRICT' LIMIT 1`);
-    await waitFor(
-      'the demo months’ notices',
-      async () => {
-        const [{ waiting }] = await notifications().query(
-          `SELECT count(*) FILTER (WHERE notices_generated_at IS NULL)::int + 2 - count(*)::int AS waiting FROM evaluated_month`,
-        );
-        return waiting === 0;
-      },
-      60_000,
-    );
+    await waitForDemoNotices(platform);
     // What the rules are applied to, read from households' own records.
     graded = (
       await households().query(

@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName } from '#libs/messaging';
-import { dataOf, enrolInstitution, errorCodes, platformQueue, postGraphQL, startPlatform, waitFor, type GraphQLResponse, type TestPlatform } from '#libs/testing';
+import { dataOf, enrolInstitution, errorCodes, platformQueue, postGraphQL, startPlatform, waitFor, waitForDemoNotices, type GraphQLResponse, type TestPlatform } from '#libs/testing';
 import { WebhookReceiver, type ReceivedWebhook } from './webhook-receiver.js';
 
 /*
@@ -135,16 +135,7 @@ describe('notices to institutions by signed webhooks', () => {
     notifications = () => platform.database(ServiceName.Notifications);
     queue = platformQueue(platform, QueueName.NotificationsEvents);
     admin = await platform.token([Role.DISTRICT_ADMIN]);
-    await waitFor(
-      'the demo months’ notices',
-      async () => {
-        const [{ waiting }] = await notifications().query(
-          `SELECT count(*) FILTER (WHERE notices_generated_at IS NULL)::int + 2 - count(*)::int AS waiting FROM evaluated_month`,
-        );
-        return waiting === 0;
-      },
-      60_000,
-    );
+    await waitForDemoNotices(platform);
     // Schools with notices in both months, most first; B needs several in the earlier month for its digest.
     const counts: { id: string; latest: number; earlier: number }[] = await notifications().query(
       `SELECT institution_id AS id, count(*) FILTER (WHERE month = $1)::int AS latest, count(*) FILTER (WHERE month = $2)::int AS earlier
