@@ -49,14 +49,20 @@ export class PollingLoop {
 
   private async run(): Promise<void> {
     while (this.active) {
+      // A stop() during a round finds no pause to end: the loop must not begin one after it, or shutdown waits it out.
       try {
         const more = await this.round();
-        if (!more) await this.pause(IDLE_POLL_MS);
+        if (!more && this.stillRunning()) await this.pause(IDLE_POLL_MS);
       } catch (error) {
         this.onError(error as Error, ERROR_PAUSE_MS);
-        await this.pause(ERROR_PAUSE_MS);
+        if (this.stillRunning()) await this.pause(ERROR_PAUSE_MS);
       }
     }
+  }
+
+  /** Read after a round, which may have taken a stop() meanwhile (a call, so it is never taken as known). */
+  private stillRunning(): boolean {
+    return this.active;
   }
 
   private pause(ms: number): Promise<void> {
