@@ -3,3 +3,4 @@
 // together; tests reach it as `#tools/test-platform`.
 export * from './test-platform/platform.js';
 export * from './test-platform/enrolment.js';
+export * from './test-platform/demo-notices.js';

@@ -1,10 +1,10 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { isUuid } from '#libs/errors';
 import { isRole, type Role } from './roles.js';
 import { scopeProblem } from './caller.js';
 
 const ALGORITHM = 'HS256';
 const ISSUER = 'waste-sorting-platform';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The claims a staff token carries. */
 export interface AccessClaims {
@@ -36,7 +36,7 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
   const householdId = payload.householdId ?? null;
   const institutionId = payload.institutionId ?? null;
   for (const [claim, value] of [['orgUnitId', orgUnitId], ['householdId', householdId], ['institutionId', institutionId]] as const) {
-    if (value !== null && (typeof value !== 'string' || !UUID.test(value))) throw new AccessTokenError(`token ${claim} is not a UUID`);
+    if (value !== null && !isUuid(value)) throw new AccessTokenError(`token ${claim} is not a UUID`);
   }
   const problem = scopeProblem(roles, orgUnitId as string | null, householdId as string | null, institutionId as string | null);
   if (problem) throw new AccessTokenError(`token ${problem}`);
@@ -51,9 +51,9 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
 export async function signAccessToken(claims: AccessClaims, secret: string, ttlSeconds = 12 * 3600): Promise<string> {
   const problem = scopeProblem(claims.roles, claims.orgUnitId, claims.householdId ?? null, claims.institutionId ?? null);
   if (problem) throw new AccessTokenError(problem);
-  if (claims.orgUnitId !== null && !UUID.test(claims.orgUnitId)) throw new AccessTokenError('orgUnitId must be a UUID');
-  if (claims.householdId && !UUID.test(claims.householdId)) throw new AccessTokenError('householdId must be a UUID');
-  if (claims.institutionId && !UUID.test(claims.institutionId)) throw new AccessTokenError('institutionId must be a UUID');
+  if (claims.orgUnitId !== null && !isUuid(claims.orgUnitId)) throw new AccessTokenError('orgUnitId must be a UUID');
+  if (claims.householdId && !isUuid(claims.householdId)) throw new AccessTokenError('householdId must be a UUID');
+  if (claims.institutionId && !isUuid(claims.institutionId)) throw new AccessTokenError('institutionId must be a UUID');
   return new SignJWT({
     roles: claims.roles,
     orgUnitId: claims.orgUnitId,

@@ -7,7 +7,20 @@ const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 /** The calendar date (YYYY-MM-DD) in Shanghai at `instant`. */
 export function shanghaiDate(instant: Date = new Date()): string {
-  return new Date(instant.getTime() + OFFSET_MS).toISOString().slice(0, 10);
+  return shanghaiWallClock(instant).toISOString().slice(0, 10);
+}
+
+/**
+ * `instant` moved onto Shanghai's wall clock: its getUTC… fields (and ISO string) read the local date and time there.
+ * Asia/Shanghai has kept UTC+8 without daylight saving since 1991, so no time-zone data is needed.
+ */
+export function shanghaiWallClock(instant: Date): Date {
+  return new Date(instant.getTime() + OFFSET_MS);
+}
+
+/** The instant a Shanghai date (YYYY-MM-DD) begins, e.g. 2026-11-02 → 2026-11-01T16:00:00Z. */
+export function dayBeginsAt(date: string): Date {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - OFFSET_MS);
 }
 
 /** The month (YYYY-MM) in Shanghai at `instant`. */
@@ -44,9 +57,13 @@ export function monthBeginsAt(month: string): Date {
 
 /** The Monday (YYYY-MM-DD) of the ISO week containing the Shanghai date of `instant`. */
 export function weekStart(instant: Date = new Date()): string {
-  const date = new Date(`${shanghaiDate(instant)}T00:00:00Z`);
-  const weekday = (date.getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
-  return new Date(date.getTime() - weekday * 86400_000).toISOString().slice(0, 10);
+  return mondayOfDate(shanghaiDate(instant));
+}
+
+/** The Monday (YYYY-MM-DD) of the ISO week a YYYY-MM-DD date lies in. */
+export function mondayOfDate(date: string): string {
+  const weekday = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
+  return addDays(date, -weekday);
 }
 
 /** 'YYYY-MM-DD' plus `days`. */

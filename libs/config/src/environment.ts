@@ -24,7 +24,41 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
  */
 export const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
-export const port = (fallback: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(fallback));
+/** A whole number from `min` to `max`, `fallback` when unset or empty. */
+export const integer = (fallback: number, min: number, max: number) =>
+  z.preprocess(unsetIfEmpty, z.coerce.number().int().min(min).max(max).default(fallback));
+
+export const port = (fallback: number) => integer(fallback, 0, 65535);
+
+/**
+ * Seconds to wait after the 1st, 2nd, … failed attempt of a delivery, comma-separated (`fallback` when unset or
+ * empty): up to 30, each above 0 and at most 7 days. After the last, delivery gives up.
+ */
+export const retrySchedule = (fallback: readonly number[]) =>
+  z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .default(fallback.join(','))
+      .transform((value, context) => {
+        const seconds = value.split(',').map((part) => Number(part.trim()));
+        if (seconds.length > 30 || seconds.some((s) => !Number.isFinite(s) || s <= 0 || s > 7 * 86400)) {
+          context.addIssue({ code: 'custom', message: 'must be up to 30 comma-separated numbers of seconds, each above 0 and at most 7 days' });
+        }
+        return seconds;
+      }),
+  );
+
+/**
+ * The problems of a URL a production deployment must set, over https (what it points to receives personal data or
+ * hands out secrets): none outside production.
+ */
+export function httpsInProductionProblems(name: string, url: string | undefined, nodeEnv: NodeEnv): string[] {
+  if (nodeEnv !== 'production') return [];
+  if (!url) return [`${name}: required in production`];
+  if (!url.startsWith('https://')) return [`${name}: must be https in production`];
+  return [];
+}
 
 export const postgresUrl = z
   .string()

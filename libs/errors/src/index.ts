@@ -1,2 +1,3 @@
 export * from './domain-error.js';
 export * from './format-graphql-error.js';
+export * from './input.js';

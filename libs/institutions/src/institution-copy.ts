@@ -1,3 +1,4 @@
+import { execute, type SqlExecutor } from '#libs/database';
 import type { InstitutionSnapshot } from '#libs/messaging';
 
 /**
@@ -5,10 +6,11 @@ import type { InstitutionSnapshot } from '#libs/messaging';
  * copy's: redelivered or reordered events are harmless.
  */
 export async function applyInstitutionSnapshots(
-  db: { query(sql: string, parameters?: unknown[]): Promise<unknown> },
+  db: SqlExecutor,
   institutions: readonly InstitutionSnapshot[],
 ): Promise<void> {
-  await db.query(
+  await execute(
+    db,
     `INSERT INTO institution_copy (id, kind, name, version)
      SELECT id, kind, name, version FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, kind text, name text, version integer)
      ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name, version = excluded.version, updated_at = now()

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { queryRows } from '#libs/database';
 
 /** Consumer-side dedupe for at-least-once delivery. */
 @Injectable()
@@ -13,7 +14,8 @@ export class Inbox {
    */
   async once(consumer: string, eventId: string, work: (manager: EntityManager) => Promise<void>): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      const inserted: unknown[] = await manager.query(
+      const inserted = await queryRows<{ event_id: string }>(
+        manager,
         `INSERT INTO processed_event (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
         [consumer, eventId],
       );

@@ -3,12 +3,11 @@ import { DataSource } from 'typeorm';
 import { queryRows } from '#libs/database';
 import { EVENT_SUBSCRIBERS, type EventType, type QueueName, type QueuedEvent } from './catalogue.js';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging-options.js';
+import { PollingLoop } from './polling-loop.js';
 import { QueueRegistry } from './queue-registry.js';
 
 /** Events per transaction; grade events carry up to 500 households each, so a batch stays within tens of MB. */
 const BATCH_SIZE = 50;
-const IDLE_POLL_MS = 500;
-const ERROR_PAUSE_MS = 5_000;
 const PURGE_EVERY_MS = 3600_000;
 
 interface OutboxRow {
@@ -26,9 +25,11 @@ interface OutboxRow {
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
-  private running = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
+  // A full batch suggests more are pending: the next round starts at once.
+  private readonly loop = new PollingLoop(
+    async () => (await this.publishBatch()) >= BATCH_SIZE,
+    (error, pauseMs) => this.logger.error(`Publishing outbox events failed, retrying in ${pauseMs} ms: ${error.message}`),
+  );
   private lastPurge = 0;
 
   constructor(
@@ -38,20 +39,16 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.options.background) return;
-    this.running = true;
-    this.loop = this.run();
+    if (this.options.background) this.loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
   }
 
   /** Publish now rather than at the next poll; call after committing a transaction that recorded events. */
   kick(): void {
-    this.wake?.();
+    this.loop.kick();
   }
 
   /** Publishes one batch of pending events and returns how many it published. */
@@ -85,30 +82,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     });
     await this.purgeOldEvents();
     return published;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        const published = await this.publishBatch();
-        if (published < BATCH_SIZE) await this.pause(IDLE_POLL_MS);
-      } catch (error) {
-        this.logger.error(`Publishing outbox events failed, retrying in ${ERROR_PAUSE_MS} ms: ${(error as Error).message}`);
-        await this.pause(ERROR_PAUSE_MS);
-      }
-    }
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-    });
   }
 
   /** Published events are kept a week for audit and replay, then deleted. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { execute, queryRows } from '#libs/database';
 import type { EventPayload, EventType } from './catalogue.js';
 
 /**
@@ -21,7 +22,8 @@ export class Outbox {
       throw new Error('Outbox.record must run inside the transaction that makes the change');
     }
     const ids = events.map(() => randomUUID());
-    await manager.query(
+    await execute(
+      manager,
       `INSERT INTO outbox_event (id, type, payload)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::json[])`,
       [ids, events.map((e) => e.type), events.map((e) => JSON.stringify(e.payload))],
@@ -37,7 +39,7 @@ export class Outbox {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('Outbox.recordQuery must run inside the transaction that makes the change');
     }
-    const inserted: unknown[] = await manager.query(outboxInsertFrom(`$${parameters.length + 1}`, payloadQuery), [...parameters, type]);
+    const inserted = await queryRows<{ id: string }>(manager, outboxInsertFrom(`$${parameters.length + 1}`, payloadQuery), [...parameters, type]);
     return inserted.length;
   }
 }

@@ -10,3 +10,4 @@ export * from './bootstrap.js';
 export * from './access-policy-enforcement.js';
 export * from './error-reasons.js';
 export * from './upload-limits.js';
+export * from './plain-http.js';

@@ -1,17 +1,8 @@
 import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
-import { DomainError } from '#libs/errors';
+import { isUuid, requireUuid } from '#libs/errors';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
-}
-
-/** Throws BAD_USER_INPUT unless `value` is a UUID; `field` names the argument in the message. */
-export function requireUuid(value: unknown, field: string): string {
-  if (!isUuid(value)) throw DomainError.badInput(`${field} must be an id (UUID)`, 'INVALID_ID', { field });
-  return value.toLowerCase();
-}
+/** The one UUID check (libs/errors), here too for the routes and resolvers that take ids. */
+export { isUuid, requireUuid };
 
 /** Validates an `ID` argument (or a list of them) before it reaches SQL. Null passes for optional arguments. */
 @Injectable()

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { queryOne } from '#libs/database';
 
 /**
  * Rows one retention statement deletes or rewrites at most. Each batch commits on its own, so a run after months of
@@ -14,7 +15,7 @@ export const RETENTION_BATCH_SIZE = 5_000;
 export async function inBatches(dataSource: DataSource, statement: string, cutoff: string | Date, ...more: unknown[]): Promise<number> {
   let total = 0;
   for (;;) {
-    const [{ count }]: { count: number }[] = await dataSource.query(statement, [cutoff, RETENTION_BATCH_SIZE, ...more]);
+    const { count } = await queryOne<{ count: number }>(dataSource, statement, [cutoff, RETENTION_BATCH_SIZE, ...more]);
     total += count;
     if (count < RETENTION_BATCH_SIZE) return total;
   }

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { parseEnvironment, unsetIfEmpty } from '#libs/config';
+import { integer, parseEnvironment } from '#libs/config';
 
 /** Three years: China's PIPL (art. 56) keeps records of personal-information processing at least that long. */
 export const DEFAULT_PERSONAL_DATA_ACCESS_RETENTION_DAYS = 1_095;
@@ -10,8 +9,7 @@ export const DEFAULT_PERSONAL_DATA_ACCESS_RETENTION_DAYS = 1_095;
 export const DEFAULT_IDEMPOTENCY_RETENTION_DAYS = 7;
 
 /** A whole number of days (or months) from the environment, `fallback` when unset or empty. */
-export const retentionPeriod = (fallback: number, min: number, max: number) =>
-  z.preprocess(unsetIfEmpty, z.coerce.number().int().min(min).max(max).default(fallback));
+export const retentionPeriod = integer;
 
 /** The stores every service has (libs/privacy's audit; libs/idempotency's records where the service has them). */
 export const sharedRetentionEnvironmentShape = {

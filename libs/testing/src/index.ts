@@ -4,3 +4,6 @@ export * from './graphql-client.js';
 export * from './retention-fixtures.js';
 export * from './photos.js';
 export * from './http-handler.js';
+export * from './graphql-answers.js';
+export * from './queues.js';
+export * from './thrown.js';

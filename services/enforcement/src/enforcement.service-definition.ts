@@ -4,6 +4,7 @@ import { CreateInstitutionCopy1796000000004 } from '#libs/institutions';
 import { CreateOutboxAndInbox1796000000000, DEFAULT_PORTS, ServiceName } from '#libs/messaging';
 import { PlatformModule, type ServiceDefinition, type ServiceRuntime } from '#libs/platform';
 import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
+import { RetentionModule } from '#libs/retention';
 import { CreateTerritoryReplica1796000000001 } from '#libs/territory';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { CasesModule } from './cases/cases.module.js';
@@ -26,7 +27,7 @@ import { JointActionsModule } from './joint-actions/joint-actions.module.js';
 import { ObserversModule } from './observers/observers.module.js';
 import { Open311Module } from './open311/open311.module.js';
 import { ReportsModule } from './reports/reports.module.js';
-import { RetentionModule } from './retention/retention.module.js';
+import { enforcementRetention } from './retention/retention-plan.js';
 import { enforcementDemoData } from './seed/enforcement.seed.js';
 import { enforcementPolicies } from './enforcement.policy.js';
 // Publishes the service's error reasons in its schema (an enum no field returns, registered before the schema is built).
@@ -39,7 +40,7 @@ export class EnforcementServiceModule {
       module: EnforcementServiceModule,
       imports: [
         PlatformModule.forRoot(runtime), CampaignsModule, JointActionsModule.forRoot(runtime), ObserversModule, ReportsModule, Open311Module, CasesModule,
-        CreditExportModule.forRoot(runtime), RetentionModule.forRoot(),
+        CreditExportModule.forRoot(runtime), RetentionModule.forService(enforcementRetention),
       ],
     };
   }

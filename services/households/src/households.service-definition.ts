@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CreateOutboxAndInbox1796000000000, DEFAULT_PORTS, ServiceName } from '#libs/messaging';
 import { PlatformModule, type ServiceDefinition, type ServiceRuntime } from '#libs/platform';
 import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
+import { RetentionModule } from '#libs/retention';
 import { CreateTerritoryReplica1796000000001 } from '#libs/territory';
 import { CreateIdempotencyRecord1796000000003 } from '#libs/idempotency';
 import { CreateInstitutionCopy1796000000004 } from '#libs/institutions';
@@ -27,7 +28,7 @@ import { CreateGradeObjections1796000000500 } from './database/migrations/179600
 import { CreatePropertyResponsiblePersons1796000000700 } from './database/migrations/1796000000700-createPropertyResponsiblePersons.js';
 import { AddInspectionCitizenReport1796000000930 } from './database/migrations/1796000000930-addInspectionCitizenReport.js';
 import { AddSecretaryMemberToBranchCopies1796000000950 } from './database/migrations/1796000000950-addSecretaryMemberToBranchCopies.js';
-import { RetentionModule } from './retention/retention.module.js';
+import { householdsRetention } from './retention/retention-plan.js';
 import { CheckInsModule } from './check-ins/check-ins.module.js';
 import { CollectionModule } from './collection/collection.module.js';
 import { HouseholdsModule } from './households/households.module.js';
@@ -51,7 +52,7 @@ export class HouseholdsServiceModule {
       module: HouseholdsServiceModule,
       imports: [
         PlatformModule.forRoot(runtime), HouseholdsModule, UploadsModule, RegistryModule, InspectionsModule, EvaluationModule, OutreachModule,
-        CollectionModule, CheckInsModule, MetricsModule, PropertyModule, ObjectionsModule, RetentionModule.forRoot(),
+        CollectionModule, CheckInsModule, MetricsModule, PropertyModule, ObjectionsModule, RetentionModule.forService(householdsRetention),
       ],
     };
   }

@@ -3,6 +3,7 @@ import { CreateOutboxAndInbox1796000000000, DEFAULT_PORTS, ServiceName } from '#
 import { CreateInstitutionCopy1796000000004 } from '#libs/institutions';
 import { PlatformModule, type ServiceDefinition, type ServiceRuntime } from '#libs/platform';
 import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
+import { RetentionModule } from '#libs/retention';
 import { CreateTerritoryReplica1796000000001 } from '#libs/territory';
 import { CreateNoticeTemplate1796000000400 } from './database/migrations/1796000000400-createNoticeTemplate.js';
 import { CreateGradedResident1796000000401 } from './database/migrations/1796000000401-createGradedResident.js';
@@ -21,7 +22,7 @@ import { AddPersonalDataAccessAge1796000000431 } from './database/migrations/179
 import { AddDistinguishingDefaultPraise1796000000441 } from './database/migrations/1796000000441-addDistinguishingDefaultPraise.js';
 import { AddObjectionHolds1796000000501 } from './database/migrations/1796000000501-addObjectionHolds.js';
 import { AddDisclosureOutlets1796000000600 } from './database/migrations/1796000000600-addDisclosureOutlets.js';
-import { RetentionModule } from './retention/retention.module.js';
+import { notificationsRetention } from './retention/retention-plan.js';
 import { notificationsDemoData } from './seed/notifications.seed.js';
 import { TemplatesModule } from './templates/templates.module.js';
 import { CreateWebhooks1796000000404 } from './database/migrations/1796000000404-createWebhooks.js';
@@ -33,7 +34,7 @@ import './notifications-error-reasons.js';
 @Module({})
 export class NotificationsServiceModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
-    return { module: NotificationsServiceModule, imports: [PlatformModule.forRoot(runtime), TemplatesModule, GradesModule, NoticesModule, ApiKeysModule, WebhooksModule.forRoot(runtime), DisclosureModule, RetentionModule.forRoot()] };
+    return { module: NotificationsServiceModule, imports: [PlatformModule.forRoot(runtime), TemplatesModule, GradesModule, NoticesModule, ApiKeysModule, WebhooksModule.forRoot(runtime), DisclosureModule, RetentionModule.forService(notificationsRetention)] };
   }
 }
 

@@ -29,8 +29,9 @@ import { VolunteersModule } from './volunteers/volunteers.module.js';
 import { PartyModule } from './party/party.module.js';
 import { LeadersModule } from './leaders/leaders.module.js';
 import { VanguardModule } from './vanguard/vanguard.module.js';
-import { RetentionModule } from './retention/retention.module.js';
+import { organizationRetention } from './retention/retention-plan.js';
 import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
+import { RetentionModule } from '#libs/retention';
 import { organizationPolicies } from './organization.policy.js';
 // Publishes the service's error reasons in its schema (an enum no field returns, registered before the schema is built).
 import './organization-error-reasons.js';
@@ -41,7 +42,7 @@ export class OrganizationModule {
     return {
       module: OrganizationModule,
       imports: [PlatformModule.forRoot(runtime), TerritoryModule, InstitutionsModule, ViewerModule, GradesModule,
-        VolunteersModule, PartyModule, LeadersModule, DutiesModule, VanguardModule, RetentionModule.forRoot(),
+        VolunteersModule, PartyModule, LeadersModule, DutiesModule, VanguardModule, RetentionModule.forService(organizationRetention),
       ],
     };
   }

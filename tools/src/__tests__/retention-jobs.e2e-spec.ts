@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { JOB_SCHEDULES, JobName, QueueName, ServiceName } from '#libs/messaging';
-import { waitFor, waitForJob } from '#libs/testing';
+import { platformQueue, waitFor, waitForJob } from '#libs/testing';
 import { startPlatform, type TestPlatform } from '../test-platform.js';
 
 /** Each service's own jobs queue, where its daily retention job runs. */
@@ -20,7 +20,7 @@ describe('the daily retention job of every service', () => {
   beforeAll(async () => {
     platform = await startPlatform({ streets: 1, households: 60 });
     for (const service of SERVICES) {
-      queues.set(service, new Queue(JOBS_QUEUES[service], { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX }));
+      queues.set(service, platformQueue(platform, JOBS_QUEUES[service]));
     }
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DomainError } from '#libs/errors';
-import { addDays, addMonths, monthBeginsAt, parseMonth, previousMonth, shanghaiDate, shanghaiMonth, weekStart } from '../calendar.js';
+import { addDays, addMonths, dayBeginsAt, mondayOfDate, monthBeginsAt, parseMonth, previousMonth, shanghaiDate, shanghaiMonth, shanghaiWallClock, weekStart } from '../calendar.js';
 
 describe('the Shanghai calendar', () => {
   it('puts an instant on the Shanghai date, which is 8 hours ahead of UTC', () => {
@@ -26,5 +26,24 @@ describe('the Shanghai calendar', () => {
     for (const bad of ['2026-7', '2026-13', '202607', '2026-07-01']) {
       expect(() => parseMonth(bad)).toThrow(DomainError);
     }
+  });
+});
+
+describe('Shanghai wall-clock arithmetic', () => {
+  it('reads an instant on the Shanghai clock, across the UTC date line', () => {
+    const local = shanghaiWallClock(new Date('2026-11-01T16:30:00Z'));
+    expect(local.toISOString().slice(0, 16)).toBe('2026-11-02T00:30');
+    expect(local.getUTCHours()).toBe(0);
+  });
+
+  it('gives the instant a Shanghai date begins', () => {
+    expect(dayBeginsAt('2026-11-02').toISOString()).toBe('2026-11-01T16:00:00.000Z');
+    expect(shanghaiDate(dayBeginsAt('2026-11-02'))).toBe('2026-11-02');
+  });
+
+  it('gives the Monday of a date’s ISO week, the date itself on a Monday', () => {
+    expect(mondayOfDate('2026-11-08')).toBe('2026-11-02');
+    expect(mondayOfDate('2026-11-02')).toBe('2026-11-02');
+    expect(mondayOfDate('2027-01-01')).toBe('2026-12-28');
   });
 });

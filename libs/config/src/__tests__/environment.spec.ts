@@ -5,10 +5,13 @@ import {
   DEFAULT_REDIS_URL,
   EnvironmentError,
   baseEnvironment,
+  httpsInProductionProblems,
+  integer,
   parseEnvironment,
   port,
   postgresUrl,
   redisUrl,
+  retrySchedule,
   secret,
 } from '../environment.js';
 import { DEVELOPMENT_SECRET_NAMES, PUBLISHED_SECRETS, decodePem, generateDevelopmentSecrets } from '../secrets.js';
@@ -180,5 +183,27 @@ describe('generated development secrets', () => {
     expect(verify(null, Buffer.from('body'), createPublicKey(decodePem(b.GATEWAY_VERIFY_KEY)), signature)).toBe(false);
     // A PEM pasted as is (with \n escapes, as some secret stores hand it over) decodes too.
     expect(decodePem(decodePem(a.GATEWAY_VERIFY_KEY).replace(/\n/g, '\\n'))).toBe(decodePem(a.GATEWAY_VERIFY_KEY));
+  });
+});
+
+describe('the shared setting helpers', () => {
+  const helpers = { LIMIT: integer(5, 1, 10), RETRIES: retrySchedule([1, 60]) };
+
+  it('uses the defaults when unset or empty, and reads what is set', () => {
+    expect(parseEnvironment(helpers, { LIMIT: '', RETRIES: ' ' })).toEqual({ LIMIT: 5, RETRIES: [1, 60] });
+    expect(parseEnvironment(helpers, { LIMIT: '10', RETRIES: '5, 2.5' })).toEqual({ LIMIT: 10, RETRIES: [5, 2.5] });
+  });
+
+  it('refuses a number out of range, not whole, or a retry schedule with a wait that is not a positive number up to a week', () => {
+    for (const env of [{ LIMIT: '11' }, { LIMIT: '1.5' }, { RETRIES: '5,-1' }, { RETRIES: '5,x' }, { RETRIES: String(8 * 86400) }]) {
+      expect(() => parseEnvironment(helpers, env)).toThrow(EnvironmentError);
+    }
+  });
+
+  it('asks production for an https URL, and nothing of development', () => {
+    expect(httpsInProductionProblems('HOOK_URL', undefined, 'development')).toEqual([]);
+    expect(httpsInProductionProblems('HOOK_URL', undefined, 'production')).toEqual(['HOOK_URL: required in production']);
+    expect(httpsInProductionProblems('HOOK_URL', 'http://hooks.example', 'production')).toEqual(['HOOK_URL: must be https in production']);
+    expect(httpsInProductionProblems('HOOK_URL', 'https://hooks.example', 'production')).toEqual([]);
   });
 });

@@ -1,16 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { DomainError, ErrorCode } from '#libs/errors';
+import { ErrorCode } from '#libs/errors';
+import { domainErrorOf } from '#libs/testing';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, keysetAfter, pageRequest } from '../page.js';
-
-function failure(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DomainError);
-    return error as DomainError;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('pageRequest', () => {
   it('defaults to 50 rows from the start', () => {
@@ -25,7 +16,7 @@ describe('pageRequest', () => {
   });
 
   it.each([0, -1, 501, 2.5, Number.NaN])('rejects first = %p as out of range', (first) => {
-    const error = failure(() => pageRequest({ first }, 1));
+    const error = domainErrorOf(() => pageRequest({ first }, 1));
     expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
     expect(error.reason).toBe('PAGE_SIZE_OUT_OF_RANGE');
   });
@@ -50,13 +41,13 @@ describe('cursors', () => {
     ['a key with a null in it', encodeCursor(['a', null])],
     ['a key of the wrong length', encodeCursor(['a', 1, 2])],
   ])('rejects %s as INVALID_CURSOR', (_label, cursor) => {
-    const error = failure(() => decodeCursor(cursor, 2));
+    const error = domainErrorOf(() => decodeCursor(cursor, 2));
     expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
     expect(error.reason).toBe('INVALID_CURSOR');
   });
 
   it('rejects a bad cursor passed to pageRequest', () => {
-    expect(failure(() => pageRequest({ after: encodeCursor(['a']) }, 2)).reason).toBe('INVALID_CURSOR');
+    expect(domainErrorOf(() => pageRequest({ after: encodeCursor(['a']) }, 2)).reason).toBe('INVALID_CURSOR');
   });
 });
 

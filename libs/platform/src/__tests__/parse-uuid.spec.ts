@@ -1,18 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { DomainError, ErrorCode } from '#libs/errors';
+import { ErrorCode } from '#libs/errors';
+import { domainErrorOf } from '#libs/testing';
 import { ParseUuidPipe, requireUuid } from '../parse-uuid.pipe.js';
 
 const ID = '4a1f4c1e-9d0b-4f3e-8a51-0c6a3c1b2d7e';
-
-function failure(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DomainError);
-    return error as DomainError;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('requireUuid', () => {
   it('returns a valid UUID in lower case', () => {
@@ -23,7 +14,7 @@ describe('requireUuid', () => {
   it.each<unknown>(['', 'street-1', `${ID}0`, ` ${ID}`, ID.replaceAll('-', ''), 'g'.repeat(8) + ID.slice(8), 42, null])(
     'rejects %p as INVALID_ID naming the field',
     (value) => {
-      const error = failure(() => requireUuid(value, 'orgUnitId'));
+      const error = domainErrorOf(() => requireUuid(value, 'orgUnitId'));
       expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
       expect(error.reason).toBe('INVALID_ID');
       expect(error.message).toContain('orgUnitId');
@@ -42,6 +33,6 @@ describe('ParseUuidPipe', () => {
   });
 
   it('rejects a list with one bad id, naming the argument', () => {
-    expect(failure(() => pipe.transform([ID, 'nope'], { type: 'query', data: 'ids' })).details).toEqual({ field: 'ids' });
+    expect(domainErrorOf(() => pipe.transform([ID, 'nope'], { type: 'query', data: 'ids' })).details).toEqual({ field: 'ids' });
   });
 });

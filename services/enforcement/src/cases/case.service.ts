@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Permission, actsForWholeDistrict, hasPermission, isWithinScope, propertyCompanyOf, type Caller } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { PostgresErrorCode, SqlParams, execute, isPostgresError, queryFirst, queryOne, queryRows } from '#libs/database';
-import { DomainError } from '#libs/errors';
+import { DomainError, requireText } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { Territory, type TerritoryUnit } from '#libs/territory';
@@ -43,13 +43,6 @@ export const caseUnder = (unit: string) =>
   `EXISTS (SELECT 1 FROM territory_unit t WHERE t.id = c.org_unit_id AND t.path @> ARRAY[${unit}::uuid])`;
 
 const MAX_TEXT = 2000;
-
-/** Trimmed text of 1–2000 characters, or BAD_USER_INPUT with `reason`. */
-function requireText(value: string | null | undefined, field: string, reason: string): string {
-  const text = (value ?? '').trim();
-  if (text.length === 0 || text.length > MAX_TEXT) throw DomainError.badInput(`${field} must be 1–${MAX_TEXT} characters`, reason, { field });
-  return text;
-}
 
 interface Change {
   to: CaseState;
@@ -181,7 +174,7 @@ export class CaseService {
     if (!household && input.floatingPopulation) {
       throw DomainError.badInput('floatingPopulation applies to household cases only', 'TARGET_MISMATCH');
     }
-    const description = requireText(input.evidenceDescription, 'evidenceDescription', 'INVALID_EVIDENCE');
+    const description = requireText(input.evidenceDescription, 'evidenceDescription', MAX_TEXT, 'INVALID_EVIDENCE');
     const article = await queryFirst<{ code: string; targetKinds: CaseTargetKind[] }>(
       this.dataSource, `SELECT code, target_kinds AS "targetKinds" FROM regulation_article WHERE code = $1`, [input.articleCode],
     );
@@ -333,7 +326,7 @@ export class CaseService {
   }
 
   issueRectificationNotice(caller: Caller, args: IssueRectificationNoticeArgs): Promise<Case> {
-    const notice = requireText(args.notice, 'notice', 'INVALID_NOTICE');
+    const notice = requireText(args.notice, 'notice', MAX_TEXT, 'INVALID_NOTICE');
     const today = shanghaiDate();
     if (args.complyBy <= today || args.complyBy > addDays(today, 366)) {
       throw DomainError.badInput('complyBy must be after today and at most a year ahead', 'INVALID_COMPLY_BY', { complyBy: args.complyBy, today });
@@ -344,7 +337,7 @@ export class CaseService {
   }
 
   recordFollowUp(caller: Caller, args: RecordFollowUpArgs): Promise<Case> {
-    const note = args.note?.trim() ? requireText(args.note, 'note', 'INVALID_NOTE') : null;
+    const note = args.note?.trim() ? requireText(args.note, 'note', MAX_TEXT, 'INVALID_NOTE') : null;
     return this.transition(caller, args.caseId, TRANSITIONS.recordFollowUp.from, () => ({
       to: args.complied ? CaseState.CLOSED : CaseState.NOT_RECTIFIED,
       set: { complied: args.complied, follow_up_note: note },
@@ -356,7 +349,7 @@ export class CaseService {
   }
 
   penalise(caller: Caller, args: PenaliseArgs): Promise<Case> {
-    const note = requireText(args.decisionNote, 'decisionNote', 'INVALID_NOTE');
+    const note = requireText(args.decisionNote, 'decisionNote', MAX_TEXT, 'INVALID_NOTE');
     if (!Number.isFinite(args.amount) || args.amount <= 0 || Math.abs(Math.round(args.amount * 100) - args.amount * 100) > 1e-6) {
       throw DomainError.badInput('amount must be a positive number of yuan with at most two decimals', 'INVALID_AMOUNT');
     }
@@ -383,7 +376,7 @@ export class CaseService {
   }
 
   appealPenalty(caller: Caller, args: AppealPenaltyArgs): Promise<Case> {
-    const grounds = requireText(args.grounds, 'grounds', 'INVALID_GROUNDS');
+    const grounds = requireText(args.grounds, 'grounds', MAX_TEXT, 'INVALID_GROUNDS');
     return this.transition(caller, args.caseId, TRANSITIONS.appealPenalty.from, (row) => {
       const today = shanghaiDate();
       if (today > row.appealDeadline!) {
@@ -399,7 +392,7 @@ export class CaseService {
   }
 
   decideAppeal(caller: Caller, args: DecideAppealArgs): Promise<Case> {
-    const hearingNote = requireText(args.hearingNote, 'hearingNote', 'INVALID_NOTE');
+    const hearingNote = requireText(args.hearingNote, 'hearingNote', MAX_TEXT, 'INVALID_NOTE');
     const upheld = args.outcome === AppealOutcome.UPHELD;
     return this.transition(caller, args.caseId, TRANSITIONS.decideAppeal.from, () => ({
       to: upheld ? CaseState.UPHELD : CaseState.OVERTURNED,
@@ -410,7 +403,7 @@ export class CaseService {
   }
 
   revokePenalty(caller: Caller, args: RevokePenaltyArgs): Promise<Case> {
-    const note = requireText(args.note, 'note', 'INVALID_NOTE');
+    const note = requireText(args.note, 'note', MAX_TEXT, 'INVALID_NOTE');
     return this.transition(caller, args.caseId, TRANSITIONS.revokePenalty.from, () => ({
       to: CaseState.REVOKED, set: {}, note,
       also: async (manager) => void (await retractIfExported(manager, args.caseId, 'PENALTY_REVOKED')),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EnvironmentError, NodeEnv, parseEnvironment, unsetIfEmpty } from '#libs/config';
+import { EnvironmentError, NodeEnv, httpsInProductionProblems, integer, parseEnvironment, retrySchedule, unsetIfEmpty } from '#libs/config';
 
 /** Seconds to wait after the 1st, 2nd, … failed attempt (about four days in all); after the last, the export is FAILED. */
 export const DEFAULT_RETRY_SCHEDULE_SECONDS = [60, 300, 1800, 7200, 21600, 43200, 86400, 86400, 86400];
@@ -20,30 +20,15 @@ export const creditExportEnvironmentShape = {
   NODE_ENV: NodeEnv.default('development'),
   CREDIT_EXPORT_URL: z.preprocess(unsetIfEmpty, z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL').optional()),
   CREDIT_EXPORT_SECRET: z.preprocess(unsetIfEmpty, z.string().min(32, 'must be at least 32 characters').optional()),
-  CREDIT_EXPORT_RETRY_SCHEDULE_SECONDS: z.preprocess(
-    unsetIfEmpty,
-    z
-      .string()
-      .default(DEFAULT_RETRY_SCHEDULE_SECONDS.join(','))
-      .transform((value, context) => {
-        const seconds = value.split(',').map((part) => Number(part.trim()));
-        if (seconds.length > 30 || seconds.some((s) => !Number.isInteger(s) || s <= 0 || s > 7 * 86400)) {
-          context.addIssue({ code: 'custom', message: 'must be up to 30 comma-separated whole seconds, each above 0 and at most 7 days' });
-        }
-        return seconds;
-      }),
-  ),
-  CREDIT_EXPORT_TIMEOUT_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(100).max(120_000).default(DEFAULT_TIMEOUT_MS)),
+  CREDIT_EXPORT_RETRY_SCHEDULE_SECONDS: retrySchedule(DEFAULT_RETRY_SCHEDULE_SECONDS),
+  CREDIT_EXPORT_TIMEOUT_MS: integer(DEFAULT_TIMEOUT_MS, 100, 120_000),
 };
 
 export function parseCreditExportSettings(env: Record<string, string | undefined>, nodeEnv = env.NODE_ENV): CreditExportSettings {
   const parsed = parseEnvironment(creditExportEnvironmentShape, { ...env, NODE_ENV: nodeEnv });
   const problems: string[] = [];
   if (parsed.CREDIT_EXPORT_URL && !parsed.CREDIT_EXPORT_SECRET) problems.push('CREDIT_EXPORT_SECRET: required when CREDIT_EXPORT_URL is set');
-  if (parsed.NODE_ENV === 'production') {
-    if (!parsed.CREDIT_EXPORT_URL) problems.push('CREDIT_EXPORT_URL: required in production');
-    else if (!parsed.CREDIT_EXPORT_URL.startsWith('https://')) problems.push('CREDIT_EXPORT_URL: must be https in production');
-  }
+  problems.push(...httpsInProductionProblems('CREDIT_EXPORT_URL', parsed.CREDIT_EXPORT_URL, parsed.NODE_ENV));
   if (problems.length > 0) throw new EnvironmentError(problems);
   return {
     url: parsed.CREDIT_EXPORT_URL ?? null,

@@ -3,20 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { shanghaiDate } from '#libs/calendar';
-import { JobHandler, JobName, PermanentJobError, type JobProcessor } from '#libs/messaging';
+import { JobHandler, JobName, firedAtOf, type JobProcessor, type ScheduledJobData } from '#libs/messaging';
 import { createDueRecords } from './credit-export-sql.js';
 import { CreditExportDispatcher } from './credit-export.dispatcher.js';
 
-export interface CreditExportJobData {
-  /** When the schedule fired (ISO): the job's clock. The scheduler leaves it out and the job uses the time it runs. */
-  firedAt?: string;
-}
-
-function clockOf(data: CreditExportJobData): Date {
-  const firedAt = data.firedAt ? new Date(data.firedAt) : new Date();
-  if (Number.isNaN(firedAt.getTime())) throw new PermanentJobError(`firedAt ${JSON.stringify(data.firedAt)} is not a time`);
-  return firedAt;
-}
+/** When the schedule fired: the job's clock (libs/messaging's scheduled-job data). */
+export type CreditExportJobData = ScheduledJobData;
 
 /**
  * Every day at 01:15 Asia/Shanghai (see JOB_SCHEDULES): penalties that became final by `firedAt` (appeal window over
@@ -30,7 +22,7 @@ export class CreditExportScanJob implements JobProcessor<CreditExportJobData> {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async handle(data: CreditExportJobData, job: Job<CreditExportJobData>): Promise<void> {
-    const firedAt = clockOf(data);
+    const firedAt = firedAtOf(data);
     const created = await this.dataSource.transaction((manager) => createDueRecords(manager, firedAt, shanghaiDate(firedAt)));
     this.logger.log(`Job ${job.id}: ${created} credit/points records queued for export`);
   }
@@ -45,7 +37,7 @@ export class CreditExportDispatchJob implements JobProcessor<CreditExportJobData
   constructor(private readonly dispatcher: CreditExportDispatcher) {}
 
   async handle(data: CreditExportJobData, job: Job<CreditExportJobData>): Promise<void> {
-    const summary = await this.dispatcher.dispatch(clockOf(data));
+    const summary = await this.dispatcher.dispatch(firedAtOf(data));
     if (summary.delivered + summary.retrying + summary.failed > 0) this.logger.log(`Job ${job.id}: ${JSON.stringify(summary)}`);
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EnvironmentError, NodeEnv, parseEnvironment, unsetIfEmpty } from '#libs/config';
+import { EnvironmentError, NodeEnv, httpsInProductionProblems, parseEnvironment, unsetIfEmpty } from '#libs/config';
 
 /** Where calendar apps reach the gateway from, to hand out whole feed addresses; checked at boot. */
 export interface CalendarSettings {
@@ -25,11 +25,9 @@ export const DEFAULT_PUBLIC_GATEWAY_URL = 'http://localhost:4000';
 
 export function parseCalendarSettings(env: Record<string, string | undefined>, nodeEnv = env.NODE_ENV): CalendarSettings {
   const parsed = parseEnvironment(calendarEnvironmentShape, { ...env, NODE_ENV: nodeEnv });
-  if (parsed.NODE_ENV === 'production') {
-    // A feed address is a secret: in production it is handed out for https only, and never for a guessed host.
-    if (!parsed.PUBLIC_GATEWAY_URL) throw new EnvironmentError(['PUBLIC_GATEWAY_URL: required in production']);
-    if (!parsed.PUBLIC_GATEWAY_URL.startsWith('https://')) throw new EnvironmentError(['PUBLIC_GATEWAY_URL: must be https in production']);
-  }
+  // A feed address is a secret: in production it is handed out for https only, and never for a guessed host.
+  const problems = httpsInProductionProblems('PUBLIC_GATEWAY_URL', parsed.PUBLIC_GATEWAY_URL, parsed.NODE_ENV);
+  if (problems.length > 0) throw new EnvironmentError(problems);
   return { publicGatewayUrl: (parsed.PUBLIC_GATEWAY_URL ?? DEFAULT_PUBLIC_GATEWAY_URL).replace(/\/$/, '') };
 }
 

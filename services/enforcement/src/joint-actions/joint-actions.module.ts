@@ -1,12 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { Idempotency } from '#libs/idempotency';
+import { InstitutionReplicaModule } from '#libs/institutions';
 import type { ServiceRuntime } from '#libs/platform';
 import { TerritoryReplicaModule } from '#libs/territory';
 import { EvidencePhotosModule } from '../evidence/evidence-photos.js';
 import { BureauCalendarService } from './bureau-calendar.service.js';
 import { CALENDAR_SETTINGS, parseCalendarSettings } from './calendar-settings.js';
 import { CalendarsController } from './calendars.controller.js';
-import { InstitutionsChangedHandler } from './institutions-changed.handler.js';
 import { QuarterlyActionDraftJob } from './jobs/quarterly-action-draft.job.js';
 import { JointActionResolver } from './joint-action.resolver.js';
 import { QuarterCoverageService } from './quarter-coverage.js';
@@ -14,9 +14,9 @@ import { JointActionService } from './joint-action.service.js';
 
 /** Campaigns' joint actions, bureaus' calendar feeds (whose public address comes from the environment, checked at boot). */
 @Module({
-  imports: [TerritoryReplicaModule, EvidencePhotosModule],
+  imports: [TerritoryReplicaModule, InstitutionReplicaModule, EvidencePhotosModule],
   controllers: [CalendarsController],
-  providers: [Idempotency, JointActionService, JointActionResolver, BureauCalendarService, QuarterlyActionDraftJob, InstitutionsChangedHandler, QuarterCoverageService],
+  providers: [Idempotency, JointActionService, JointActionResolver, BureauCalendarService, QuarterlyActionDraftJob, QuarterCoverageService],
 })
 export class JointActionsModule {
   static forRoot(runtime: ServiceRuntime, env: Record<string, string | undefined> = process.env): DynamicModule {

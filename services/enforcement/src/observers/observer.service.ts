@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { isWithinScope, type Caller } from '#libs/auth';
 import { addMonths, monthBeginsAt, parseMonth } from '#libs/calendar';
 import { PostgresErrorCode, SqlParams, execute, isPostgresError, queryFirst, queryOne, queryRows } from '#libs/database';
-import { DomainError } from '#libs/errors';
+import { DomainError, requireText } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { OrgUnitRef } from '#libs/references';
 import { Territory, type TerritoryUnit } from '#libs/territory';
@@ -71,8 +71,7 @@ export class ObserverService {
   }
 
   async createTeam(caller: Caller, streetId: string, name: string): Promise<ObserverTeam> {
-    const trimmed = name.trim();
-    if (trimmed.length === 0 || [...trimmed].length > 50) throw DomainError.badInput('name must be 1–50 characters', 'INVALID_NAME');
+    const trimmed = requireText(name, 'name', 50, 'INVALID_NAME');
     const street = await this.requireStreet(caller, streetId);
     try {
       // The count guard and the insert are one statement; a concurrent insert past the limit is harmless (51 at worst).

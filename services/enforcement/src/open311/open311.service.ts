@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { queryRows } from '#libs/database';
-import { DomainError, ErrorCode } from '#libs/errors';
+import { DomainError, ErrorCode, isUuid } from '#libs/errors';
 import { CLOSED_STATUSES, ReportChannel, ReportStatus } from '../reports/report-enums.js';
 import type { ReportCategoryRow } from '../reports/report.model.js';
 import { PUBLIC_DESCRIPTION, ReportService } from '../reports/report.service.js';
@@ -65,7 +65,6 @@ export const MAX_RESULTS = 1000;
 const DEFAULT_WINDOW_DAYS = 90;
 /** Coordinates are published to three decimals (about 100 m): enough for a map, not enough to single out a door. */
 const PUBLIC_COORDINATE_DECIMALS = 3;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PHONE = /^\+?[0-9][0-9-]{4,19}$/;
 
 interface PublicRow {
@@ -122,7 +121,7 @@ export class Open311Service {
   }
 
   async request(id: string): Promise<Open311Request> {
-    const rows = UUID.test(id) ? await this.publicRows(['r.id = $1'], [id]) : [];
+    const rows = isUuid(id) ? await this.publicRows(['r.id = $1'], [id]) : [];
     if (rows.length === 0) throw new Open311Error(404, `service_request_id ${id} was not found`);
     return toRequest(rows[0]);
   }
@@ -133,7 +132,7 @@ export class Open311Service {
     const add = (value: unknown) => `$${values.push(value)}`;
     if (filters.service_request_id !== undefined) {
       // The spec: a list of ids overrides every other filter.
-      const ids = list(filters.service_request_id).filter((id) => UUID.test(id));
+      const ids = list(filters.service_request_id).filter((id) => isUuid(id));
       if (ids.length === 0) return [];
       where.push(`r.id = ANY(${add(ids)}::uuid[])`);
     } else {
@@ -188,7 +187,7 @@ export class Open311Service {
     const long = longText === null ? null : Number(longText);
     if (lat !== null && (!Number.isFinite(lat) || Math.abs(lat) > 90)) throw new Open311Error(400, 'lat is not a WGS84 latitude');
     if (long !== null && (!Number.isFinite(long) || Math.abs(long) > 180)) throw new Open311Error(400, 'long is not a WGS84 longitude');
-    if (addressId !== null && !UUID.test(addressId)) throw new Open311Error(400, `address_id ${addressId} is not a compound here`);
+    if (addressId !== null && !isUuid(addressId)) throw new Open311Error(400, `address_id ${addressId} is not a compound here`);
     if (addressString !== null && addressString.length > 500) throw new Open311Error(400, 'address_string is longer than 500 characters');
     const description = text('description') ?? '';
     if (description.length > 2000) throw new Open311Error(400, 'description is longer than 2000 characters');

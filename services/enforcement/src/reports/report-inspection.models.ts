@@ -1,35 +1,15 @@
 import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { INSPECTION_ISSUE_LABEL_ZH } from '#libs/messaging';
+import { INSPECTION_ISSUE_LABEL_ZH, INSPECTION_RESULT_LABEL_ZH, InspectionIssue, InspectionResult } from '#libs/messaging';
 
 /**
- * households' inspection results and issues, declared here under the same names and values for the one input that
- * takes them (the supergraph merges them with households' own): enforcement names what a verified report showed, and
- * households records it.
+ * households' inspection results and issues (libs/messaging, one definition for both), registered here under the
+ * same names for the one input that takes them (the supergraph merges them with households' own): enforcement names
+ * what a verified report showed, and households records it.
  */
-export enum InspectionResult {
-  PASS = 'PASS',
-  MINOR_ISSUE = 'MINOR_ISSUE',
-  FAIL = 'FAIL',
-}
-
-export enum InspectionIssue {
-  KITCHEN_WASTE_CONTAMINATED = 'KITCHEN_WASTE_CONTAMINATED',
-  RECYCLABLES_MIXED = 'RECYCLABLES_MIXED',
-  HAZARDOUS_MISSORTED = 'HAZARDOUS_MISSORTED',
-  BAG_DUMPED = 'BAG_DUMPED',
-  BAG_NOT_BROKEN = 'BAG_NOT_BROKEN',
-  OUTSIDE_DROP_OFF_HOURS = 'OUTSIDE_DROP_OFF_HOURS',
-  OTHER = 'OTHER',
-}
-
-const RESULT_LABEL_ZH: Record<InspectionResult, string> = {
-  [InspectionResult.PASS]: '合格',
-  [InspectionResult.MINOR_ISSUE]: '有小问题',
-  [InspectionResult.FAIL]: '不合格',
-};
+export { InspectionIssue, InspectionResult };
 
 const described = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
-registerEnumType(InspectionResult, { name: 'InspectionResult', description: "What an inspection of a household's sorting found.", valuesMap: described(RESULT_LABEL_ZH) });
+registerEnumType(InspectionResult, { name: 'InspectionResult', description: "What an inspection of a household's sorting found.", valuesMap: described(INSPECTION_RESULT_LABEL_ZH) });
 registerEnumType(InspectionIssue, { name: 'InspectionIssue', description: 'A sorting problem an inspection can note.', valuesMap: described(INSPECTION_ISSUE_LABEL_ZH) });
 
 /** The issue a report category stands for, when staff name none: the categories about how a household sorts. */

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Permission, hasPermission, isWithinScope, type Caller } from '#libs/auth';
 import { shanghaiDate } from '#libs/calendar';
 import { SqlParams, execute, queryFirst, queryOne, queryRows } from '#libs/database';
-import { DomainError } from '#libs/errors';
+import { DomainError, isUuid } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { PersonalDataAudit, maskName, maskPhone } from '#libs/privacy';
@@ -49,7 +49,6 @@ const MAX_NOTE = 1000;
 const MAX_PHOTOS = 9;
 const MAX_NAME = 50;
 const PHONE = /^\+?[0-9][0-9-]{4,19}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The notes of one step: the internal one for staff, the public one for the reporter and Open311. */
 export interface StepNotes {
@@ -140,7 +139,7 @@ export class ReportService {
     }
     const photos = [...new Set(input.photoUploadIds ?? [])];
     if (photos.length > MAX_PHOTOS) throw DomainError.badInput(`At most ${MAX_PHOTOS} photos`, 'TOO_MANY_PHOTOS');
-    if (photos.some((id) => !UUID.test(id))) throw DomainError.badInput('photoUploadIds must be upload ids', 'INVALID_ID');
+    if (photos.some((id) => !isUuid(id))) throw DomainError.badInput('photoUploadIds must be upload ids', 'INVALID_ID');
     const anonymous = input.anonymous === true;
     const name = anonymous ? null : input.reporterName?.trim() || null;
     const phone = anonymous ? null : input.reporterPhone?.trim() || null;
@@ -215,7 +214,7 @@ export class ReportService {
     }
     let unitPath: string[] = [];
     if (report.compoundId) {
-      if (!UUID.test(report.compoundId)) throw DomainError.badInput('compoundId is not an id', 'INVALID_ID');
+      if (!isUuid(report.compoundId)) throw DomainError.badInput('compoundId is not an id', 'INVALID_ID');
       const unit = await this.territory.find(report.compoundId);
       if (!unit) throw DomainError.notFound('OrgUnit', report.compoundId);
       if (unit.kind !== 'COMPOUND') throw DomainError.badInput(`${unit.name} is not a compound`, 'NOT_A_COMPOUND');

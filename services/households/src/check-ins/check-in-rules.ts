@@ -1,4 +1,4 @@
-import { addDays, weekStart } from '#libs/calendar';
+import { addDays, mondayOfDate, weekStart } from '#libs/calendar';
 import { DomainError } from '#libs/errors';
 
 /**
@@ -40,8 +40,7 @@ export function parseWeek(date: string, field = 'week'): string {
 /** The Monday of the week a `YYYY-MM-DD` date lies in (null for something that is not a date). */
 export function mondayOf(date: string): string | null {
   if (!LOCAL_DATE.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) return null;
-  const weekday = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
-  return addDays(date, -weekday);
+  return mondayOfDate(date);
 }
 
 /** The week a photo taken at `takenAt` counts for: the Monday of its Shanghai ISO week. */

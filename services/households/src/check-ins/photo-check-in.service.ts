@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Permission, Role, hasPermission, isWithinScope, partyMemberIdOf, type Caller } from '#libs/auth';
 import { weekStart } from '#libs/calendar';
 import { SqlParams, execute, queryFirst, queryOne, type SqlExecutor } from '#libs/database';
-import { DomainError } from '#libs/errors';
+import { DomainError, optionalText } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { Territory } from '#libs/territory';
@@ -259,9 +259,5 @@ export async function memberHousehold(db: SqlExecutor, caller: Caller): Promise<
 }
 
 function normalizeNote(note: string | null | undefined): string | null {
-  const trimmed = note?.trim() || null;
-  if (trimmed && trimmed.length > CHECK_IN_RULES.maxNoteLength) {
-    throw DomainError.badInput(`note must be at most ${CHECK_IN_RULES.maxNoteLength} characters`, 'NOTE_TOO_LONG');
-  }
-  return trimmed;
+  return optionalText(note, 'note', CHECK_IN_RULES.maxNoteLength, 'NOTE_TOO_LONG');
 }

@@ -1,4 +1,5 @@
 import { shanghaiDate } from '#libs/calendar';
+import { isUuid } from '#libs/errors';
 import {
   COLLECTION_DESTINATION_LABEL_ZH, CollectionDestination, WASTE_STREAM_LABEL_ZH, WasteStream,
 } from './collection-enums.js';
@@ -42,7 +43,6 @@ export interface ImportRow {
   operator: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const WEIGHT = /^\d{1,8}(\.\d{1,2})?$/;
 
@@ -112,7 +112,7 @@ export function checkImportFile(text: string, maxKgPerPointDay: number, today = 
     const before = errors.length;
     if (!validDate(date)) fail('date', 'INVALID_DATE', `"${date}" is not a date (YYYY-MM-DD)`);
     else if (date > today) fail('date', 'FUTURE_DATE', `${date} is in the future (today in Shanghai is ${today})`);
-    if (!UUID.test(pointId)) fail('collection_point_id', 'UNKNOWN_COLLECTION_POINT', `"${pointId}" is not a collection point id`);
+    if (!isUuid(pointId)) fail('collection_point_id', 'UNKNOWN_COLLECTION_POINT', `"${pointId}" is not a collection point id`);
     const stream = byCodeOrLabel(WASTE_STREAM_LABEL_ZH, streamText);
     if (!stream) fail('stream', 'INVALID_STREAM', `"${streamText}" is not a waste stream (${Object.values(WasteStream).join(', ')} or 厨余垃圾, 可回收物, 有害垃圾, 其他垃圾)`);
     if (weightText.startsWith('-')) fail('weight_kg', 'NEGATIVE_WEIGHT', `A weight cannot be negative (${weightText})`);

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { isWithinScope, type Caller } from '#libs/auth';
 import { shanghaiDate } from '#libs/calendar';
 import { execute, isPostgresError, PostgresErrorCode, queryFirst, queryOne, queryRows, SqlParams, violatedConstraint } from '#libs/database';
-import { DomainError } from '#libs/errors';
+import { DomainError, isUuid } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { Territory } from '#libs/territory';
 import { checkImportFile, MAX_LISTED_ERRORS, rowKey, type ImportError, type ImportRow } from './collection-import-file.js';
@@ -20,7 +20,6 @@ const COLUMNS = `r.id, r.compound_id AS "compoundId", r.collection_point_id AS "
   r.recorded_by AS "recordedBy", r.recorded_at AS "recordedAt"`;
 const IMPORT_COLUMNS = `i.id, i.file_name AS "fileName", i.content_sha256 AS sha256, i.row_count AS "rowCount", i.total_kg::text AS "totalKg",
   i.imported_by AS "importedBy", i.imported_at AS "importedAt"`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class CollectionRecordService {
@@ -202,7 +201,7 @@ export class CollectionRecordService {
    */
   private async checkAgainstDatabase(caller: Caller, rows: ImportRow[]): Promise<ImportError[]> {
     const errors: ImportError[] = [];
-    const pointIds = [...new Set(rows.map((row) => row.collectionPointId))].filter((id) => UUID.test(id));
+    const pointIds = [...new Set(rows.map((row) => row.collectionPointId))].filter((id) => isUuid(id));
     const points = await queryRows<{ id: string; path: string[] }>(
       this.dataSource,
       `SELECT p.id, t.path::text[] AS path FROM collection_point p JOIN territory_unit t ON t.id = p.compound_id WHERE p.id = ANY($1::uuid[])`,

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { Idempotency } from '#libs/idempotency';
+import { GatewayCallerGuard, PlainHttpErrorFilter } from '#libs/platform';
 import { PersonalDataAudit } from '#libs/privacy';
 import { TerritoryReplicaModule } from '#libs/territory';
 import { HouseholdService } from '../households/household.service.js';
-import { GatewayCallerGuard, PlainHttpErrorFilter } from '../http/plain-http.js';
 import { CollectionImportController } from './collection-import.controller.js';
 import { CollectionPointResolver } from './collection-point.resolver.js';
 import { CollectionPointService } from './collection-point.service.js';

@@ -1,3 +1,4 @@
+import { shanghaiWallClock } from '#libs/calendar';
 import { DomainError } from '#libs/errors';
 import { CollectionPointKind } from './collection-enums.js';
 
@@ -34,7 +35,6 @@ export interface ScheduledPoint extends OpeningSchedule {
 }
 
 export const MAX_WINDOWS = 28;
-const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const MINUTES_PER_DAY = 24 * 60;
 
@@ -129,7 +129,7 @@ export function parseTimeRange(value: string, field: string): DailyWindow {
 
 /** The Shanghai wall clock at `instant`: its date, ISO weekday (1 = Monday) and minute of the day. */
 export function shanghaiClock(instant: Date): { date: string; weekday: number; minute: number } {
-  const local = new Date(instant.getTime() + SHANGHAI_OFFSET_MS);
+  const local = shanghaiWallClock(instant);
   return {
     date: local.toISOString().slice(0, 10),
     weekday: ((local.getUTCDay() + 6) % 7) + 1,

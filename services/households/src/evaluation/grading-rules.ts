@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shanghaiWallClock } from '#libs/calendar';
 import { DomainError } from '#libs/errors';
 import { INSPECTION_ISSUE_LABEL_ZH, INSPECTION_KIND_LABEL_ZH, INSPECTION_RESULT_LABEL_ZH, InspectionIssue, InspectionKind, InspectionResult } from '../inspections/inspection-enums.js';
 import { GRADE_LABEL_ZH, Grade } from './evaluation-enums.js';
@@ -83,7 +84,7 @@ export function describeReason(reason: ReasonRecord, grade: Grade | null, inspec
 }
 
 function shanghaiDay(at: Date): string {
-  const local = new Date(at.getTime() + 8 * 3600_000);
+  const local = shanghaiWallClock(at);
   return `${local.getUTCMonth() + 1}月${local.getUTCDate()}日`;
 }
 

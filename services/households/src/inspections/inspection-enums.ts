@@ -1,5 +1,8 @@
 import { registerEnumType } from '@nestjs/graphql';
-import { INSPECTION_ISSUE_LABEL_ZH as ISSUE_LABELS } from '#libs/messaging';
+import { INSPECTION_ISSUE_LABEL_ZH as ISSUE_LABELS, INSPECTION_RESULT_LABEL_ZH, InspectionIssue, InspectionResult } from '#libs/messaging';
+
+/** Results and issues are shared with enforcement (libs/messaging); kinds are households' own. */
+export { INSPECTION_RESULT_LABEL_ZH, InspectionIssue, InspectionResult };
 
 export enum InspectionKind {
   BIN_SIDE = 'BIN_SIDE',
@@ -8,33 +11,11 @@ export enum InspectionKind {
   PATROL = 'PATROL',
 }
 
-export enum InspectionResult {
-  PASS = 'PASS',
-  MINOR_ISSUE = 'MINOR_ISSUE',
-  FAIL = 'FAIL',
-}
-
-export enum InspectionIssue {
-  KITCHEN_WASTE_CONTAMINATED = 'KITCHEN_WASTE_CONTAMINATED',
-  RECYCLABLES_MIXED = 'RECYCLABLES_MIXED',
-  HAZARDOUS_MISSORTED = 'HAZARDOUS_MISSORTED',
-  BAG_DUMPED = 'BAG_DUMPED',
-  BAG_NOT_BROKEN = 'BAG_NOT_BROKEN',
-  OUTSIDE_DROP_OFF_HOURS = 'OUTSIDE_DROP_OFF_HOURS',
-  OTHER = 'OTHER',
-}
-
 export const INSPECTION_KIND_LABEL_ZH: Record<InspectionKind, string> = {
   [InspectionKind.BIN_SIDE]: '桶边督导',
   [InspectionKind.BAG_CHECK]: '破袋检查',
   [InspectionKind.DOOR_VISIT]: '入户宣传',
   [InspectionKind.PATROL]: '巡查',
-};
-
-export const INSPECTION_RESULT_LABEL_ZH: Record<InspectionResult, string> = {
-  [InspectionResult.PASS]: '合格',
-  [InspectionResult.MINOR_ISSUE]: '有小问题',
-  [InspectionResult.FAIL]: '不合格',
 };
 
 /** The words are part of the event contract (notifications quotes them in notices). */

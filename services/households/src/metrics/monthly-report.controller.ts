@@ -3,8 +3,7 @@ import type { Response } from 'express';
 import { Permission, type Caller } from '#libs/auth';
 import { addMonths } from '#libs/calendar';
 import { DomainError } from '#libs/errors';
-import { requireUuid } from '#libs/platform';
-import { RequireAnyPermission, SignedCaller, GatewayCallerGuard, PlainHttpErrorFilter } from '../http/plain-http.js';
+import { GatewayCallerGuard, PlainHttpErrorFilter, RequireAnyPermission, requireUuid, SignedCaller } from '#libs/platform';
 import { DistrictMetricsService } from './district-metrics.service.js';
 import { renderReportCsv, renderReportHtml, reportFileName, type StreetMonthlyReport } from './monthly-report.js';
 

@@ -1,4 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
+import { shanghaiWallClock } from '#libs/calendar';
+import { escapeHtml } from '#libs/html';
 import { METRICS, MetricUnit, type MetricDefinition, type MetricFigure, type MetricKey, type UnitMetrics } from './metric-definitions.js';
 
 /**
@@ -158,16 +160,15 @@ export function reportFileName(report: StreetMonthlyReport, extension: 'csv' | '
 
 /** Characters XML 1.0 does not allow at all (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF): dropped. */
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escapes text and attribute values alike (only numeric or XML's own references, so the page stays XML). */
+/** Escapes text and attribute values alike (libs/html), after dropping what XML does not allow. */
 function esc(text: string): string {
-  return text.replace(NOT_XML, '').replace(/[&<>"']/g, (char) => ESCAPES[char]);
+  return escapeHtml(text.replace(NOT_XML, ''));
 }
 
-/** Asia/Shanghai has kept UTC+8 without daylight saving since 1991, so no time-zone data is needed. */
+/** The Shanghai wall-clock time of `at`, as shown and as a machine-readable attribute. */
 function shanghaiTime(at: Date): { text: string; iso: string } {
-  const local = new Date(at.getTime() + 8 * 3_600_000).toISOString();
+  const local = shanghaiWallClock(at).toISOString();
   return { text: `${local.slice(0, 10)} ${local.slice(11, 16)}`, iso: `${local.slice(0, 19)}+08:00` };
 }
 

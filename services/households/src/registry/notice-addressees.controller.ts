@@ -1,13 +1,11 @@
-import { Body, Controller, HttpCode, HttpStatus, Inject, Post, Req, UseFilters } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, UseFilters, UseGuards } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Request } from 'express';
 import { DataSource } from 'typeorm';
-import { verifyCaller, type Caller } from '#libs/auth';
+import type { Caller } from '#libs/auth';
 import { queryRows } from '#libs/database';
-import { ErrorCode } from '#libs/errors';
-import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
+import { ErrorCode, isUuid } from '#libs/errors';
+import { PlainHttpError, PlainHttpErrorFilter, RequireSigner, ServiceCallerGuard, SignedCaller } from '#libs/platform';
 import { PersonalDataAudit, maskNameSql } from '#libs/privacy';
-import { PlainHttpError, PlainHttpErrorFilter } from '../http/plain-http.js';
 
 /** The user id notifications signs its requests for addressees with. */
 export const NOTIFICATIONS_CALLER = 'system:notifications';
@@ -16,7 +14,6 @@ export const NOTIFICATIONS_CALLER = 'system:notifications';
 export const ADDRESSEES_PER_REQUEST = 1000;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * One resident as a notice about them is addressed on a given date: an adult by name; a minor never by name, only
@@ -39,28 +36,20 @@ export interface NoticeAddressee {
  */
 @Controller('internal/notice-addressees')
 @UseFilters(PlainHttpErrorFilter)
+@UseGuards(ServiceCallerGuard)
+@RequireSigner(NOTIFICATIONS_CALLER)
 export class NoticeAddresseesController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
     private readonly audit: PersonalDataAudit,
   ) {}
 
   @Post()
   @HttpCode(200)
-  async addressees(@Req() request: Request, @Body() body: { on?: unknown; residentIds?: unknown } | undefined): Promise<{ addressees: NoticeAddressee[] }> {
-    let signer: Caller | null;
-    try {
-      signer = verifyCaller(request.headers, this.runtime.env.CONTEXT_SIGNING_SECRET);
-    } catch {
-      signer = null;
-    }
-    if (signer?.userId !== NOTIFICATIONS_CALLER) {
-      throw new PlainHttpError(HttpStatus.UNAUTHORIZED, ErrorCode.UNAUTHENTICATED, 'Only notifications may ask for notice addressees');
-    }
+  async addressees(@SignedCaller() signer: Caller, @Body() body: { on?: unknown; residentIds?: unknown } | undefined): Promise<{ addressees: NoticeAddressee[] }> {
     const { on, residentIds } = body ?? {};
     if (typeof on !== 'string' || !DATE.test(on)) throw new PlainHttpError(HttpStatus.BAD_REQUEST, ErrorCode.BAD_USER_INPUT, 'on must be a YYYY-MM-DD date');
-    if (!Array.isArray(residentIds) || residentIds.length > ADDRESSEES_PER_REQUEST || !residentIds.every((id) => typeof id === 'string' && UUID.test(id))) {
+    if (!Array.isArray(residentIds) || residentIds.length > ADDRESSEES_PER_REQUEST || !residentIds.every((id) => isUuid(id))) {
       throw new PlainHttpError(HttpStatus.BAD_REQUEST, ErrorCode.BAD_USER_INPUT, `residentIds must be at most ${ADDRESSEES_PER_REQUEST} uuids`);
     }
     const addressees = await queryRows<NoticeAddressee>(

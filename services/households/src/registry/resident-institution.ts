@@ -1,9 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { queryFirst, type SqlExecutor } from '#libs/database';
-import { applyInstitutionSnapshots } from '#libs/institutions';
 import { DomainError } from '#libs/errors';
-import { EventType, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor } from '#libs/messaging';
 import { Occupation } from './registry-enums.js';
 
 /**
@@ -39,16 +35,5 @@ export async function requireResidentInstitution(
       'WRONG_INSTITUTION_KIND',
       { institutionId, kind: institution.kind, expected: kinds },
     );
-  }
-}
-
-/** Keeps households' copy of organization's institutions (id, kind, name), against which residents' institutions are checked. */
-@Injectable()
-@JobHandler(EventType.InstitutionsChanged)
-export class InstitutionsChangedHandler implements JobProcessor<EventEnvelope<EventPayload<EventType.InstitutionsChanged>>> {
-  constructor(private readonly dataSource: DataSource) {}
-
-  async handle(event: EventEnvelope<EventPayload<EventType.InstitutionsChanged>>): Promise<void> {
-    await applyInstitutionSnapshots(this.dataSource, event.payload.institutions);
   }
 }

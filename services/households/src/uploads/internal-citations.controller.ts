@@ -1,8 +1,7 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, UseFilters, UseGuards } from '@nestjs/common';
 import type { Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
-import { isUuid } from '#libs/platform';
-import { PlainHttpErrorFilter, SignedCaller, ServiceCallerGuard } from '../http/plain-http.js';
+import { isUuid, PlainHttpErrorFilter, ServiceCallerGuard, SignedCaller } from '#libs/platform';
 import { CitingRecord, UploadService } from './upload.service.js';
 
 /** The records of other services that cite photos through this route; households' own records cite in-process. */

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { EnvironmentError, unsetIfEmpty } from '#libs/config';
+import { EnvironmentError, integer } from '#libs/config';
 
 /** Photos one caller may upload in a (Shanghai) day when `UPLOAD_DAILY_QUOTA` is unset. */
 export const DEFAULT_UPLOAD_DAILY_QUOTA = 200;
@@ -12,7 +11,7 @@ export interface UploadSettings {
 /** The Nest injection token of the upload settings. */
 export const UPLOAD_SETTINGS = Symbol('UPLOAD_SETTINGS');
 
-const dailyQuota = z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(100_000).default(DEFAULT_UPLOAD_DAILY_QUOTA));
+const dailyQuota = integer(DEFAULT_UPLOAD_DAILY_QUOTA, 1, 100_000);
 
 /**
  * `UPLOAD_DAILY_QUOTA`: an inspector photographs a few dozen households a day, so the default leaves room for a busy

@@ -6,12 +6,11 @@ import { Permission, canSeeHousehold, hasPermission, isWithinScope, type Caller 
 import { execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError, ErrorCode } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
-import { MAX_PHOTO_BYTES, isUuid, requireUuid } from '#libs/platform';
+import { MAX_PHOTO_BYTES, isUuid, requireUuid, PlainHttpError } from '#libs/platform';
 import { IMAGE_EXTENSIONS, PHOTO_TOO_LARGE, sniffImageType, type ImageType } from './image-type.js';
 import { PhotoStorage } from './photo-storage.js';
 import { cleanPhoto } from './photo-metadata.js';
 import { UPLOAD_SETTINGS, type UploadSettings } from './upload-settings.js';
-import { PlainHttpError } from '../http/plain-http.js';
 
 /** What `POST /uploads` answers: the id other records refer to, and what was stored (after metadata was stripped). */
 export interface StoredUpload {

@@ -3,9 +3,8 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { Permission, type Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
-import { MAX_PHOTO_BYTES } from '#libs/platform';
+import { MAX_PHOTO_BYTES, PayloadTooLargeAs, PlainHttpErrorFilter, RequireAnyPermission, SignedCaller, GatewayCallerGuard } from '#libs/platform';
 import { PHOTO_TOO_LARGE } from './image-type.js';
-import { PayloadTooLargeAs, PlainHttpErrorFilter, RequireAnyPermission, SignedCaller, GatewayCallerGuard } from '../http/plain-http.js';
 import { PHOTO_READ_PERMISSIONS, UploadService, type StoredUpload } from './upload.service.js';
 
 /** The multipart field that carries the photo. */

@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
 import { Idempotency } from '#libs/idempotency';
-import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
+import { GatewayCallerGuard, PlainHttpErrorFilter, SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
 import { PhotoStorage } from './photo-storage.js';
 import { createPhotoStorage } from './upload-directory.js';
 import { UPLOAD_SETTINGS, parseUploadSettings } from './upload-settings.js';
-import { GatewayCallerGuard, PlainHttpErrorFilter } from '../http/plain-http.js';
 import { UploadService } from './upload.service.js';
 import { UploadsController } from './uploads.controller.js';
 import { InternalCitationsController } from './internal-citations.controller.js';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Permission, hasPermission, type Caller } from '#libs/auth';
 import { SqlParams, execute, queryFirst, queryOne, queryRows } from '#libs/database';
-import { DomainError } from '#libs/errors';
+import { DomainError, requireText } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { ApiKeyAudit } from './api-key-audit.js';
 import { apiKeyMatches, apiKeyPrefix, newApiKey } from './api-key-format.js';
@@ -136,7 +136,5 @@ export class ApiKeyService {
 }
 
 export function validLabel(label: string): string {
-  const trimmed = label.trim();
-  if (trimmed.length === 0 || trimmed.length > 100) throw DomainError.badInput('label must be 1–100 characters', 'INVALID_LABEL');
-  return trimmed;
+  return requireText(label, 'label', 100, 'INVALID_LABEL');
 }

@@ -1,4 +1,5 @@
-import { earnedSql, htmlEscapeSql, renderSql } from '../notices/notice-sql.js';
+import { htmlEscapeSql } from '#libs/html';
+import { earnedSql, renderSql } from '../notices/notice-sql.js';
 
 /**
  * Who a district-month's disclosure lists: every adult RETIRED or FREELANCE resident of a household whose grade

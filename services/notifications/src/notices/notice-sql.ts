@@ -1,3 +1,4 @@
+import { htmlEscapeSql } from '#libs/html';
 import { GRADE_LABEL_ZH, INSPECTION_ISSUE_LABEL_ZH } from '#libs/messaging';
 
 /**
@@ -7,11 +8,6 @@ import { GRADE_LABEL_ZH, INSPECTION_ISSUE_LABEL_ZH } from '#libs/messaging';
  */
 const PLACEHOLDERS = ['institutionName', 'residentName', 'month', 'grade', 'reasons', 'issuedOn'] as const;
 type Placeholder = (typeof PLACEHOLDERS)[number];
-
-/** Escapes a text value for HTML, in SQL ('&' first so nothing is escaped twice). */
-export function htmlEscapeSql(expression: string): string {
-  return `replace(replace(replace(replace(replace(${expression}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;')`;
-}
 
 /** `template` (a SQL text expression) with every placeholder replaced by its value (SQL text expressions). */
 export function renderSql(template: string, values: Record<Placeholder, string>): string {

@@ -5,11 +5,12 @@ import { Permission, hasPermission, type Caller } from '#libs/auth';
 import { monthStart, parseMonth } from '#libs/calendar';
 import { SqlParams, queryFirst, queryOne } from '#libs/database';
 import { DomainError } from '#libs/errors';
+import { escapeHtml, htmlEscapeSql } from '#libs/html';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { PersonalDataAudit, maskNameSql } from '#libs/privacy';
 import { Territory } from '#libs/territory';
 import { NOTICE_KIND_LABEL_ZH } from '../templates/notice-kind.js';
-import { htmlEscapeSql, monthInWords } from './notice-sql.js';
+import { monthInWords } from './notice-sql.js';
 import { NoticeState } from './notice-state.js';
 import { Notice, type MyNoticesArgs, type NoticeRow, type NoticesArgs } from './notice.models.js';
 
@@ -41,10 +42,6 @@ function forInstitution(row: NoticeRow): NoticeRow {
   const month = monthInWords(row.month);
   const text = `${row.residentName}${month}的${label}已撤回：该户当月的垃圾分类评定已更正，原${label}不再有效。请删除已收到的该通知及其副本。`;
   return { ...row, subject: `【已撤回】${label}（${month}）`, textBody: text, htmlBody: `<p>${escapeHtml(text)}</p>` };
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /** States a notice leaves for DELIVERED once its institution has it in hand. */

@@ -1,9 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
 import { execute, queryOne } from '#libs/database';
+import { htmlEscapeSql } from '#libs/html';
 import { maskNameSql } from '#libs/privacy';
 import { inBatches } from '#libs/retention';
-import { htmlEscapeSql } from '../notices/notice-sql.js';
 import type { RetentionSettings } from './retention-settings.js';
 
 /** Where a run draws each line: months before `gradeCopiesBefore` / `noticesBefore`, attempts before `attemptsBefore`. */

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { execute, queryRows } from '#libs/database';
+import { PollingLoop } from '#libs/messaging';
 import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
 import { afterAttempt, verdictOf, type DeliveryState } from './delivery-schedule.js';
 import { disableEndpoints, refreshNoticeStates } from './notice-delivery-state.js';
@@ -12,8 +13,6 @@ import { postWebhook, type WebhookResponse } from './webhook-http.js';
 import { WEBHOOK_SETTINGS, type WebhookSettings } from './webhook-settings.js';
 import { webhookHeaders } from './webhook-signature.js';
 
-const IDLE_POLL_MS = 500;
-const ERROR_PAUSE_MS = 5_000;
 const RECORD_BATCH = 500;
 const RECORD_TRIES = 3;
 
@@ -107,9 +106,10 @@ UPDATE webhook_delivery d
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookDispatcher.name);
-  private running = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
+  private readonly loop = new PollingLoop(
+    () => this.claimRound(),
+    (error, pauseMs) => this.logger.error(`Claiming webhook deliveries failed, retrying in ${pauseMs} ms: ${error.message}`),
+  );
   private readonly inFlight = new Set<Promise<void>>();
   /** Claimed deliveries waiting for a request slot. */
   private readonly waiting: ClaimedRow[] = [];
@@ -124,16 +124,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.runtime.mode !== 'serve') return;
-    this.running = true;
-    this.loop = this.run();
+    if (this.runtime.mode === 'serve') this.loop.start();
   }
 
   /** Stops claiming, lets the requests in flight finish (each is bounded by the timeout) and records them. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
     await this.release(this.waiting.splice(0));
     await Promise.all(this.inFlight);
     await this.recording;
@@ -151,7 +147,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   /** Look for due deliveries now rather than at the next poll. */
   kick(): void {
-    this.wake?.();
+    this.loop.kick();
   }
 
   /**
@@ -161,24 +157,17 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
    * unfinished, the last one claimed starts within two timeouts even if every request before it runs into the
    * timeout, and ends inside its lease (webhook-settings.ts checks the lease against three timeouts).
    */
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        let claimed = 0;
-        const room = 3 * this.settings.concurrency - this.waiting.length - this.inFlight.size;
-        if (this.waiting.length < this.settings.concurrency && room > 0) {
-          const rows = await this.claim(room);
-          this.waiting.push(...rows);
-          claimed = rows.length;
-        }
-        this.fill();
-        // Nothing due: look again after a while. Enough waiting: until a request ends (which wakes this loop).
-        if (claimed === 0 || this.waiting.length >= this.settings.concurrency) await this.pause(IDLE_POLL_MS);
-      } catch (error) {
-        this.logger.error(`Claiming webhook deliveries failed, retrying in ${ERROR_PAUSE_MS} ms: ${(error as Error).message}`);
-        await this.pause(ERROR_PAUSE_MS);
-      }
+  private async claimRound(): Promise<boolean> {
+    let claimed = 0;
+    const room = 3 * this.settings.concurrency - this.waiting.length - this.inFlight.size;
+    if (this.waiting.length < this.settings.concurrency && room > 0) {
+      const rows = await this.claim(room);
+      this.waiting.push(...rows);
+      claimed = rows.length;
     }
+    this.fill();
+    // Nothing due: look again after a while. Enough waiting: until a request ends (which wakes this loop).
+    return !(claimed === 0 || this.waiting.length >= this.settings.concurrency);
   }
 
   private async claim(limit: number): Promise<ClaimedRow[]> {
@@ -189,7 +178,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   /** Starts waiting deliveries while request slots are free (not once shutting down: those are released instead). */
   private fill(): void {
-    while (this.running && this.inFlight.size < this.settings.concurrency && this.waiting.length > 0) this.track(this.send(this.waiting.shift()!));
+    while (this.loop.running && this.inFlight.size < this.settings.concurrency && this.waiting.length > 0) this.track(this.send(this.waiting.shift()!));
   }
 
   private track(work: Promise<void>): void {
@@ -197,7 +186,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     void work.finally(() => {
       this.inFlight.delete(work);
       this.fill();
-      this.wake?.();
+      this.loop.kick();
     });
   }
 
@@ -299,18 +288,6 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       const gone = [...new Set(batch.filter((r) => r.gone).map((r) => r.endpointId))];
       await disableEndpoints(manager, gone, 'the endpoint answered 410 Gone');
       await refreshNoticeStates(manager, batch.map((r) => r.messageId));
-    });
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        if (this.wake === done) this.wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
     });
   }
 }

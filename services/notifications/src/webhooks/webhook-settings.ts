@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { EnvironmentError, NodeEnv, parseEnvironment, secret, unsetIfEmpty } from '#libs/config';
+import { EnvironmentError, NodeEnv, integer, parseEnvironment, retrySchedule, secret, unsetIfEmpty } from '#libs/config';
 
 /**
  * Retries after a failed attempt, in seconds: about three days in all (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h,
@@ -48,28 +48,12 @@ const hostList = z.preprocess(
     }),
 );
 
-const secondsList = z.preprocess(
-  unsetIfEmpty,
-  z
-    .string()
-    .default(DEFAULT_RETRY_SCHEDULE_SECONDS.join(','))
-    .transform((value, context) => {
-      const seconds = value.split(',').map((part) => Number(part.trim()));
-      if (seconds.length > 30 || seconds.some((s) => !Number.isFinite(s) || s <= 0 || s > 7 * 86400)) {
-        context.addIssue({ code: 'custom', message: 'must be up to 30 comma-separated numbers of seconds, each above 0 and at most 7 days' });
-      }
-      return seconds;
-    }),
-);
-
-const integer = (fallback: number, min: number, max: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().min(min).max(max).default(fallback));
-
 export const webhookEnvironmentShape = {
   NODE_ENV: NodeEnv.default('development'),
   WEBHOOK_SECRET_KEY: secret('WEBHOOK_SECRET_KEY'),
   WEBHOOK_ALLOWED_HOSTS: hostList,
   WEBHOOK_CONCURRENCY: integer(DEFAULT_CONCURRENCY, 1, 512),
-  WEBHOOK_RETRY_SCHEDULE_SECONDS: secondsList,
+  WEBHOOK_RETRY_SCHEDULE_SECONDS: retrySchedule(DEFAULT_RETRY_SCHEDULE_SECONDS),
   WEBHOOK_TIMEOUT_MS: integer(DEFAULT_TIMEOUT_MS, 100, 120_000),
   WEBHOOK_LEASE_SECONDS: integer(DEFAULT_LEASE_SECONDS, 5, 3600),
   WEBHOOK_MAX_ENDPOINTS_PER_INSTITUTION: integer(DEFAULT_MAX_ENDPOINTS_PER_INSTITUTION, 1, 100),

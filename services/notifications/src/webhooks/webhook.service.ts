@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '#libs/auth';
 import { PostgresErrorCode, SqlParams, execute, isPostgresError, queryFirst, queryOne, queryRows } from '#libs/database';
-import { DomainError } from '#libs/errors';
+import { DomainError, optionalText } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { InstitutionRef } from '#libs/references';
 import { requireInstitution } from '../notices/notice.service.js';
@@ -348,8 +348,5 @@ export class WebhookService {
 }
 
 function validDescription(description: string | null | undefined): string | null {
-  if (description === null || description === undefined) return null;
-  const trimmed = description.trim();
-  if (trimmed.length > MAX_DESCRIPTION) throw DomainError.badInput(`description must be at most ${MAX_DESCRIPTION} characters`, 'INVALID_DESCRIPTION');
-  return trimmed.length === 0 ? null : trimmed;
+  return optionalText(description, 'description', MAX_DESCRIPTION, 'INVALID_DESCRIPTION');
 }

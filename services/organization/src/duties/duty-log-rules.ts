@@ -1,4 +1,4 @@
-import { DomainError } from '#libs/errors';
+import { DomainError, optionalText } from '#libs/errors';
 
 /** The rules of recording duty logs from phones, in one place (the cadences are in duty-kinds.ts). */
 export const DUTY_LOG_RULES = {
@@ -18,9 +18,5 @@ export function requirePerformable(performedAt: Date, now: Date): void {
 }
 
 export function normalizeNote(note: string | null | undefined): string | null {
-  const trimmed = note?.trim() || null;
-  if (trimmed && trimmed.length > DUTY_LOG_RULES.maxNoteLength) {
-    throw DomainError.badInput(`note must be at most ${DUTY_LOG_RULES.maxNoteLength} characters`, 'NOTE_TOO_LONG');
-  }
-  return trimmed;
+  return optionalText(note, 'note', DUTY_LOG_RULES.maxNoteLength, 'NOTE_TOO_LONG');
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Permission, hasPermission, isWithinScope, requireWithinScope, type Caller } from '#libs/auth';
-import { addDays, shanghaiDate } from '#libs/calendar';
+import { addDays, shanghaiDate, dayBeginsAt } from '#libs/calendar';
 import { SqlParams, execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
@@ -45,8 +45,8 @@ export class VolunteerActivityService {
     if (!Number.isInteger(input.days) || input.days < R.minDays || input.days > R.maxDays) {
       throw DomainError.badInput(`days must be ${R.minDays} to ${R.maxDays}`, 'DAYS_OUT_OF_RANGE', { days: input.days });
     }
-    const startsAt = shanghaiMidnight(input.firstDay);
-    const endsAt = shanghaiMidnight(addDays(input.firstDay, input.days));
+    const startsAt = dayBeginsAt(input.firstDay);
+    const endsAt = dayBeginsAt(addDays(input.firstDay, input.days));
     return this.insert(caller, { ...input, startsAt, endsAt }, input.days, now);
   }
 
@@ -422,11 +422,6 @@ export class VolunteerActivityService {
     if (!unit) throw DomainError.notFound('OrgUnit', orgUnitId);
     requireWithinScope(caller, unit.path);
   }
-}
-
-/** Midnight at the start of a Shanghai date. */
-function shanghaiMidnight(day: string): Date {
-  return new Date(`${day}T00:00:00+08:00`);
 }
 
 function multiDay(message: string): DomainError {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { waitFor, waitForJob } from '#libs/testing';
+import { fieldOf, platformQueue, waitFor, waitForJob } from '#libs/testing';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
 import { quarterOf } from '../../joint-actions/quarter-coverage.js';
 
@@ -31,11 +31,7 @@ describe('campaigns with results and the quarterly rule, through the gateway', (
   let streets: string[];
   const db = () => platform.database(ServiceName.Enforcement);
 
-  async function ok(token: string, query: string, variables: Record<string, unknown>): Promise<any> {
-    const response: any = await platform.query(token, query, variables);
-    expect(response.errors).toBeUndefined();
-    return Object.values(response.data)[0];
-  }
+  const ok = (token: string, query: string, variables: Record<string, unknown> = {}) => fieldOf(platform.query(token, query, variables));
 
   /** A compound of `street` with at least three households, none with a failure on record in the last 70 days, and no bookings near now. */
   async function quietCompound(street: string, exclude: string[] = []): Promise<{ id: string; households: string[] }> {
@@ -61,7 +57,7 @@ describe('campaigns with results and the quarterly rule, through the gateway', (
     const [{ count: registered }] = await platform.database(ServiceName.Households).query(`SELECT count(*)::int AS count FROM household`);
     await waitFor("enforcement's copy of the households", async () =>
       (await db().query(`SELECT count(*)::int AS count FROM household_copy WHERE NOT removed`))[0].count === registered);
-    queue = new Queue(QueueName.EnforcementJobs, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    queue = platformQueue(platform, QueueName.EnforcementJobs);
   });
 
   // A hook per resource: each is released even when setup failed before the next one existed.

@@ -5,7 +5,7 @@ import { Role } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { queryRows } from '#libs/database';
 import { EventType, JobName, QueueName, ServiceName } from '#libs/messaging';
-import { waitFor, waitForJob, type GraphQLResponse } from '#libs/testing';
+import { fieldOf, reasonOf, waitFor, waitForJob } from '#libs/testing';
 import { seededHouseholds, startPlatform, type SeededHousehold, type TestPlatform } from '#tools/test-platform';
 
 const OPEN = `mutation($input: OpenCaseInput!) { openCase(input: $input) { id } }`;
@@ -18,7 +18,6 @@ const REQUESTS = `query($org: ID!, $status: CaseFollowUpRequestStatus, $first: I
     totalCount pageInfo { hasNextPage endCursor }
     edges { node { caseId householdId compoundId dueOn status inspectionId inspectionResult inspectedAt household { id } } } } }`;
 
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
 
 /**
  * A household case due for its follow-up asks the household's community for an inspection (`case-follow-up.requested`);
@@ -37,11 +36,7 @@ describe("a case's follow-up inspection asked of the community", () => {
   const enforcement = () => platform.database(ServiceName.Enforcement);
   const householdsDb = () => platform.database(ServiceName.Households);
 
-  async function ok(token: string, query: string, variables: Record<string, unknown>): Promise<any> {
-    const response: any = await platform.query(token, query, variables);
-    expect(response.errors).toBeUndefined();
-    return Object.values(response.data)[0];
-  }
+  const ok = (token: string, query: string, variables: Record<string, unknown> = {}) => fieldOf(platform.query(token, query, variables));
 
   async function fireFollowUpJob(firedAt: string): Promise<void> {
     await waitForJob(jobs, await jobs.add(JobName.CaseFollowUpDaily, { firedAt }), `follow-up job fired at ${firedAt}`);

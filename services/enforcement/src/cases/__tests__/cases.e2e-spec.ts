@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { uploadPhoto, waitForJob, type GraphQLResponse } from '#libs/testing';
+import { codeOf, fieldOf, platformQueue, reasonOf, uploadPhoto, waitForJob } from '#libs/testing';
 import { seededHouseholds, startPlatform, type SeededHousehold, type TestPlatform } from '#tools/test-platform';
 
 const CASE_FIELDS = `id targetKind targetKindLabelZh householdId institution { id } floatingPopulation orgUnit { id } state stateLabelZh
@@ -26,8 +26,6 @@ const ASSESSMENT = `query($month: String!) { propertyCompanyAssessment(month: $m
 const ASSESSMENT_OF = `query($id: ID!, $month: String!) { propertyCompanyAssessmentOf(institutionId: $id, month: $month) {
   institutionId score casesOpened casesNotRectified casesPenalised cases { id } } }`;
 
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
-const codeOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.code;
 
 describe('enforcement cases with due process through the gateway', () => {
   let platform: TestPlatform;
@@ -41,11 +39,7 @@ describe('enforcement cases with due process through the gateway', () => {
   const historyCount = async (id: string) =>
     (await db().query(`SELECT count(*)::int AS count FROM case_history WHERE case_id = $1`, [id]))[0].count as number;
 
-  async function ok(token: string, query: string, variables: Record<string, unknown>): Promise<any> {
-    const response: any = await platform.query(token, query, variables);
-    expect(response.errors).toBeUndefined();
-    return Object.values(response.data)[0];
-  }
+  const ok = (token: string, query: string, variables: Record<string, unknown> = {}) => fieldOf(platform.query(token, query, variables));
 
   async function runJob(name: JobName, firedAt: string): Promise<void> {
     await waitForJob(queue, await queue.add(name, { firedAt }), `${name} fired at ${firedAt}`);
@@ -79,7 +73,7 @@ describe('enforcement cases with due process through the gateway', () => {
 
   beforeAll(async () => {
     platform = await startPlatform({ streets: 1, households: 120 });
-    queue = new Queue(QueueName.EnforcementJobs, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    queue = platformQueue(platform, QueueName.EnforcementJobs);
     officer = await platform.token([Role.BUREAU_OFFICER]);
     compound = platform.plan.compounds[0].id;
     // The demo seed opens cases against some households: leave those out, so a household's cases are this test's.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
-import { waitFor, type GraphQLResponse } from '#libs/testing';
+import { codeOf, reasonOf, waitFor, type GraphQLResponse } from '#libs/testing';
 import { seededHouseholds, startPlatform, type SeededHousehold, type TestPlatform } from '#tools/test-platform';
 
 const OPEN = `mutation($input: OpenCaseInput!, $key: String) {
@@ -11,8 +11,6 @@ const REGISTER = `mutation($input: RegisterHouseholdInput!) { registerHousehold(
 const UPDATE = `mutation($id: ID!, $input: UpdateHouseholdInput!) { updateHousehold(id: $id, input: $input) { id floatingPopulation } }`;
 const REMOVE = `mutation($id: ID!) { removeHousehold(id: $id) }`;
 
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
-const codeOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.code;
 
 /**
  * A household case names a household of the registry, as enforcement's copy of it has it: one that exists, inside the

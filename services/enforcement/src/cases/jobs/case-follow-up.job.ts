@@ -4,7 +4,7 @@ import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { shanghaiDate } from '#libs/calendar';
 import { queryRows, type SqlExecutor } from '#libs/database';
-import { EventType, JobHandler, JobName, PermanentJobError, outboxInsertFrom, type JobProcessor } from '#libs/messaging';
+import { EventType, JobHandler, JobName, outboxInsertFrom, type JobProcessor, firedAtOf } from '#libs/messaging';
 
 export interface CaseFollowUpJobData {
   /** When the schedule fired (ISO); the scheduler leaves it out and the job uses the time it runs. */
@@ -29,8 +29,7 @@ export class CaseFollowUpJob implements JobProcessor<CaseFollowUpJobData> {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async handle(data: CaseFollowUpJobData, job: Job<CaseFollowUpJobData>): Promise<void> {
-    const firedAt = data.firedAt ? new Date(data.firedAt) : new Date();
-    if (Number.isNaN(firedAt.getTime())) throw new PermanentJobError(`firedAt ${JSON.stringify(data.firedAt)} is not a time`);
+    const firedAt = firedAtOf(data);
     const due = await markFollowUpsDue(this.dataSource, shanghaiDate(firedAt), `job:${job.id}`);
     this.logger.log(`Job ${job.id}: ${due} cases due for their follow-up inspection`);
   }

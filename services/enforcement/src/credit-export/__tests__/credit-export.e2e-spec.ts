@@ -2,11 +2,11 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { waitForJob } from '#libs/testing';
+import { fieldOf, platformQueue, waitForJob } from '#libs/testing';
 import { seededHouseholds, startPlatform, type SeededHousehold, type TestPlatform } from '#tools/test-platform';
 
 const SECRET = `credit-export-test-secret-${randomUUID()}`;
@@ -91,11 +91,7 @@ describe('credit and points exports through the gateway', () => {
 
   const db = () => platform.database(ServiceName.Enforcement);
 
-  async function ok(token: string, query: string, variables: Record<string, unknown>): Promise<any> {
-    const response: any = await platform.query(token, query, variables);
-    expect(response.errors).toBeUndefined();
-    return Object.values(response.data)[0];
-  }
+  const ok = (token: string, query: string, variables: Record<string, unknown> = {}) => fieldOf(platform.query(token, query, variables));
 
   async function runJob(name: JobName, firedAt: string): Promise<void> {
     await waitForJob(queue, await queue.add(name, { firedAt }), `${name} fired at ${firedAt}`);
@@ -128,7 +124,7 @@ describe('credit and points exports through the gateway', () => {
     process.env.CREDIT_EXPORT_URL = receiver.url;
     process.env.CREDIT_EXPORT_SECRET = SECRET;
     platform = await startPlatform({ streets: 1, households: 120 });
-    queue = new Queue(QueueName.EnforcementJobs, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    queue = platformQueue(platform, QueueName.EnforcementJobs);
     officer = await platform.token([Role.BUREAU_OFFICER]);
     compound = platform.plan.compounds[0].id;
     households = await seededHouseholds(platform);

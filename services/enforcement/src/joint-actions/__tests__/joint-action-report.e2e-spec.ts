@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { waitFor, waitForJob } from '#libs/testing';
+import { fieldOf, platformQueue, waitFor, waitForJob } from '#libs/testing';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const ACTION_FIELDS = `id status labelZh heldAt place summary participants { bureau { id } officerIds } history { change }
@@ -28,11 +28,7 @@ describe('a joint action from scheduling to its report, through the gateway', ()
   let compound: { id: string; streetId: string; households: string[] };
   const db = () => platform.database(ServiceName.Enforcement);
 
-  async function ok(token: string, query: string, variables: Record<string, unknown>): Promise<any> {
-    const response: any = await platform.query(token, query, variables);
-    expect(response.errors).toBeUndefined();
-    return Object.values(response.data)[0];
-  }
+  const ok = (token: string, query: string, variables: Record<string, unknown> = {}) => fieldOf(platform.query(token, query, variables));
   const caseAgainst = (householdId: string, change: Record<string, unknown> = {}) => ({
     targetKind: 'HOUSEHOLD', householdId, orgUnitId: compound.id, articleCode: 'NB-WASTE-63-1', evidenceDescription: '厨余垃圾中混有塑料袋', ...change,
   });
@@ -73,7 +69,7 @@ describe('a joint action from scheduling to its report, through the gateway', ()
     const [{ count: inCompound }] = await db().query(`SELECT count(*)::int AS count FROM household_copy WHERE compound_id = $1 AND NOT removed`, [found.id]);
     expect(found.households).toHaveLength(inCompound);
     compound = { id: found.id, streetId: streetOne, households: found.households };
-    queue = new Queue(QueueName.EnforcementJobs, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    queue = platformQueue(platform, QueueName.EnforcementJobs);
   });
 
   // A hook per resource: each is released even when setup failed before the next one existed.

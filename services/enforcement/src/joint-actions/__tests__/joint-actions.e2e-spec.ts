@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import ICAL from 'ical.js';
 import { Role } from '#libs/auth';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { errorCodes, uploadPhoto, waitFor } from '#libs/testing';
+import { errorCodes, platformQueue, reasonOf, uploadPhoto, waitFor } from '#libs/testing';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const ACTION_FIELDS = `id title status labelZh startsAt endsAt revision leadBureau { id } targetUnits { id } teams { id name } officers { id name }
@@ -23,7 +23,6 @@ const LIST = `query($bureauId: ID, $from: DateTime, $to: DateTime, $unitId: ID) 
   jointActions(bureauId: $bureauId, from: $from, to: $to, unitId: $unitId, first: 100) { totalCount edges { node { id title status } } } }`;
 const CHANGE_STATE = `mutation($id: ID!, $state: CampaignState!) { changeCampaignState(id: $id, state: $state) { id state } }`;
 
-const reasonOf = (response: any) => response.errors?.[0]?.extensions?.reason;
 const detailsOf = (response: any) => response.errors?.[0]?.extensions?.details;
 
 describe('joint actions through the gateway', () => {
@@ -57,7 +56,7 @@ describe('joint actions through the gateway', () => {
     const departments = platform.plan.institutions.filter((i) => i.kind === 'DEPARTMENT').length;
     await waitFor("enforcement's copy of the institutions", async () =>
       (await count(`SELECT count(*)::int AS count FROM institution_copy WHERE kind = 'DEPARTMENT'`)) === departments);
-    queue = new Queue(QueueName.EnforcementJobs, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    queue = platformQueue(platform, QueueName.EnforcementJobs);
   });
 
   // A hook per resource: each is released even when setup failed before the next one existed.
@@ -354,7 +353,7 @@ describe('joint actions through the gateway', () => {
         `SELECT id, type, payload::text AS "payloadJson", occurred_at AS "occurredAt" FROM outbox_event WHERE type = 'action-finding.recorded' AND payload->>'actionId' = $1`,
         [actionId],
       );
-      const householdsQueue = new Queue(QueueName.HouseholdsEvents, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+      const householdsQueue = platformQueue(platform, QueueName.HouseholdsEvents);
       try {
         const again = await householdsQueue.add(event.type, { ...event, source: ServiceName.Enforcement, occurredAt: event.occurredAt.toISOString() }, { jobId: `${event.id}-again` });
         await waitFor('the redelivery to be handled', async () => (await again.getState()) === 'completed');

@@ -4,7 +4,7 @@ import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { queryRows, type SqlExecutor } from '#libs/database';
-import { JobHandler, JobName, PermanentJobError, type JobProcessor } from '#libs/messaging';
+import { JobHandler, JobName, type JobProcessor, firedAtOf } from '#libs/messaging';
 import { closePreviousQuarter, quarterOf } from '../quarter-coverage.js';
 
 export interface QuarterlyActionDraftJobData {
@@ -43,8 +43,7 @@ export class QuarterlyActionDraftJob implements JobProcessor<QuarterlyActionDraf
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async handle(data: QuarterlyActionDraftJobData, job: Job<QuarterlyActionDraftJobData>): Promise<void> {
-    const firedAt = data.firedAt ? new Date(data.firedAt) : new Date();
-    if (Number.isNaN(firedAt.getTime())) throw new PermanentJobError(`firedAt ${JSON.stringify(data.firedAt)} is not a time`);
+    const firedAt = firedAtOf(data);
     const today = shanghaiDate(firedAt);
     const drafted = await draftQuarter(this.dataSource, today, `job:${job.id}`);
     if (drafted) this.logger.log(`Job ${job.id}: drafted ${drafted.count} joint-action campaigns for ${drafted.quarter.year} Q${drafted.quarter.number}`);

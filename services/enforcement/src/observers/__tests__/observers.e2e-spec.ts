@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { EventType, ServiceName } from '#libs/messaging';
-import { waitFor, type GraphQLResponse } from '#libs/testing';
+import { codeOf, reasonOf, waitFor } from '#libs/testing';
 import { seededHouseholds, startPlatform, type SeededHousehold, type TestPlatform } from '#tools/test-platform';
 import { DEMO_OBSERVERS_PER_TEAM, DEMO_OBSERVER_TEAMS } from '../../seed/observers.seed.js';
 
@@ -39,8 +39,6 @@ const SUMMARY = `query($streetId: ID!, $month: String!) {
   }
 }`;
 
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
-const codeOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.code;
 
 /**
  * The citizen observer group (市民观察团) through the gateway: a street keeps its roster, an observer's report is

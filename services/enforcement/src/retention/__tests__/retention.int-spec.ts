@@ -5,10 +5,10 @@ import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ensureDatabase, runMigrations, serviceDataSourceOptions, withDatabase } from '#libs/database';
 import { QueueRegistry, ServiceName } from '#libs/messaging';
-import { RETENTION_BATCH_SIZE, type RetentionJobData } from '#libs/retention';
+import { RETENTION_BATCH_SIZE, RetentionJob, type RetentionJobData } from '#libs/retention';
 import { arrangeSharedStores, sharedStoresLeft, testInfrastructure, workerDatabasePrefix } from '#libs/testing';
 import { enforcementService } from '../../enforcement.service-definition.js';
-import { RetentionJob } from '../jobs/retention.job.js';
+import { enforcementRetention } from '../retention-plan.js';
 import { parseRetentionSettings } from '../retention-settings.js';
 
 const FIRED_AT = new Date('2026-11-30T19:30:00.000Z');
@@ -25,7 +25,7 @@ describe('retention of personal data in enforcement', () => {
   const url = withDatabase(testInfrastructure().databaseUrl, `${workerDatabasePrefix()}enforcement_retention`);
   let dataSource: DataSource;
   let queues: QueueRegistry;
-  let retention: RetentionJob;
+  let retention: RetentionJob<ReturnType<typeof parseRetentionSettings>>;
   const logged: string[] = [];
   const settings = parseRetentionSettings({});
   const ids: Record<string, string> = {};
@@ -71,7 +71,7 @@ describe('retention of personal data in enforcement', () => {
     await runMigrations(dataSource);
     for (const table of ['citizen_report_history', 'citizen_report', 'personal_data_access', 'idempotency_record']) await dataSource.query(`TRUNCATE ${table} CASCADE`);
     queues = new QueueRegistry({ service: ServiceName.Enforcement, redisUrl: testInfrastructure().redisUrl, queuePrefix: `test-retention-${randomUUID()}`, background: false });
-    retention = new RetentionJob(dataSource, settings, queues);
+    retention = new RetentionJob(dataSource, settings, { service: ServiceName.Enforcement, steps: enforcementRetention.steps() }, queues);
 
     await insertReport('closedLongAgo', { closedAt: PAST_PERIOD, name: NAMES[0], phone: PHONE, address: HOME });
     await insertReport('onlyAddress', { closedAt: PAST_PERIOD, orgUnit: false, name: NAMES[1], address: HOME });

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Role, partyMemberLogin } from '#libs/auth';
 import { addDays, weekStart } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { errorCodes, waitFor, type GraphQLResponse } from '#libs/testing';
+import { errorCodes, platformQueue, reasonOf, waitFor } from '#libs/testing';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
 import { demoCheckInWeeks } from '../../seed/check-ins.seed.js';
 import { checkInWeek } from '../check-in-rules.js';
@@ -46,7 +46,6 @@ interface Member {
 }
 
 const key = (prefix: string) => `${prefix}-${randomUUID()}`;
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
 /** The community (社区) a household lives in: its compound's parent. */
 const communityOf = (household: HouseholdRow) => household.path[household.path.length - 2];
 /** The work-unit branch every member of these tests is registered with (dual supervision has its own spec). */
@@ -138,7 +137,7 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
       `INSERT INTO work_unit_branch_secretary_copy (branch_id, user_id, starts_on) VALUES ($1, 'branch-secretary-1', DATE '2020-01-01')`,
       [WORK_UNIT_BRANCH],
     );
-    queue = new Queue(QueueName.HouseholdsJobs, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    queue = platformQueue(platform, QueueName.HouseholdsJobs);
   });
 
   // One hook per resource: each is released even when another fails to.

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role, partyMemberLogin } from '#libs/auth';
 import { shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, waitFor, type GraphQLResponse } from '#libs/testing';
+import { errorCodes, reasonOf, waitFor } from '#libs/testing';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const SUBMIT = `mutation($input: SubmitPhotoCheckInInput!, $key: String!) { submitPhotoCheckIn(input: $input, idempotencyKey: $key) { id } }`;
@@ -11,7 +11,6 @@ const REVIEW = `mutation($id: ID!, $verdict: CheckInVerdict!) {
   reviewPhotoCheckIn(id: $id, branch: WORK, verdict: $verdict) { id reviewStatus workReview { verdict reviewerId } } }`;
 const APPOINT = `mutation($org: ID!, $member: ID!, $startsOn: LocalDate!) { appointSecretary(partyOrgId: $org, memberId: $member, startsOn: $startsOn) { id } }`;
 
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
 
 /**
  * Dual supervision (双重监督): a check-in's work-branch review is given only by the current secretary of the member's

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { JobHandler, JobName, PermanentJobError, type JobProcessor } from '#libs/messaging';
+import { JobHandler, JobName, firedAtOf, type JobProcessor } from '#libs/messaging';
 import { CheckInQuotaService } from '../check-in-quota.service.js';
 import { weekJustEnded } from '../check-in-rules.js';
 
@@ -23,8 +23,7 @@ export class CheckInQuotaJob implements JobProcessor<CheckInQuotaJobData> {
   constructor(private readonly quota: CheckInQuotaService) {}
 
   async handle(data: CheckInQuotaJobData, job: Job<CheckInQuotaJobData>): Promise<void> {
-    const firedAt = data.firedAt ? new Date(data.firedAt) : new Date();
-    if (Number.isNaN(firedAt.getTime())) throw new PermanentJobError(`firedAt ${JSON.stringify(data.firedAt)} is not a time`);
+    const firedAt = firedAtOf(data);
     const week = weekJustEnded(firedAt);
     const flagged = await this.quota.flagWeek(week, `job:${job.id}`);
     const events = await this.quota.summarise(week);

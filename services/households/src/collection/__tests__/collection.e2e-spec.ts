@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import type { PlanCompound, PlanUnit } from '#libs/demo-data';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, waitFor, type GraphQLResponse } from '#libs/testing';
+import { errorCodes, reasonOf, waitFor, type GraphQLResponse } from '#libs/testing';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const POINT_FIELDS = `id name kind labelZh location wasteStreams active openAroundTheClock compound { id name }
@@ -47,7 +47,6 @@ describe('humane service through the gateway: collection points and door-to-door
 
   const db = () => platform.database(ServiceName.Households);
   const count = async (table: string) => (await db().query(`SELECT count(*)::int AS count FROM ${table}`))[0].count as number;
-  const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
 
   beforeAll(async () => {
     platform = await startPlatform();

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addMonths, shanghaiMonth } from '#libs/calendar';
 import { EventType, JobName, QueueName, ServiceName } from '#libs/messaging';
-import { errorCodes, waitFor } from '#libs/testing';
+import { errorCodes, platformQueue, waitFor } from '#libs/testing';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const RECORD = `mutation($input: RecordInspectionInput!, $key: String!) { recordInspection(input: $input, idempotencyKey: $key) { id month } }`;
@@ -209,7 +208,7 @@ describe('the monthly evaluation', () => {
   });
 
   it('runs on the 1st at 02:00 Asia/Shanghai, evaluates the month that ended, and only once per month', async () => {
-    const queue = new Queue(QueueName.HouseholdsJobs, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    const queue = platformQueue(platform, QueueName.HouseholdsJobs);
     try {
       const scheduler = await queue.getJobScheduler('monthly-evaluation');
       expect(scheduler).toMatchObject({ pattern: '0 2 1 * *', tz: 'Asia/Shanghai' });

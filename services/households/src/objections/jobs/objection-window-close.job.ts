@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { JobHandler, JobName, PermanentJobError, type JobProcessor } from '#libs/messaging';
+import { JobHandler, JobName, firedAtOf, type JobProcessor } from '#libs/messaging';
 import { ObjectionService } from '../objection.service.js';
 
 export interface ObjectionWindowCloseJobData {
@@ -20,8 +20,7 @@ export class ObjectionWindowCloseJob implements JobProcessor<ObjectionWindowClos
   constructor(private readonly objections: ObjectionService) {}
 
   async handle(data: ObjectionWindowCloseJobData, job: Job<ObjectionWindowCloseJobData>): Promise<void> {
-    const firedAt = data.firedAt ? new Date(data.firedAt) : new Date();
-    if (Number.isNaN(firedAt.getTime())) throw new PermanentJobError(`firedAt ${JSON.stringify(data.firedAt)} is not a time`);
+    const firedAt = firedAtOf(data);
     const closed = await this.objections.closeDueWindows(firedAt);
     if (closed > 0) this.logger.log(`Job ${job.id}: closed ${closed} objection windows due by ${firedAt.toISOString()}`);
   }

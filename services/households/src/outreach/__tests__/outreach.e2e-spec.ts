@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Role } from '#libs/auth';
 import type { DatabaseLogger } from '#libs/database';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, type GraphQLResponse } from '#libs/testing';
+import { errorCodes, reasonOf } from '#libs/testing';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
 import { HouseholdClaimService } from '../household-claim.service.js';
 
@@ -39,7 +39,6 @@ interface HouseholdRow {
 }
 
 const key = (prefix: string) => `${prefix}-${randomUUID()}`;
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
 
 describe('tiered management (分档管理) through the gateway', () => {
   let platform: TestPlatform;

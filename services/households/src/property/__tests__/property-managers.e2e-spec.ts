@@ -3,7 +3,7 @@ import { Role } from '#libs/auth';
 import { addMonths, shanghaiMonth } from '#libs/calendar';
 import type { PlanUnit } from '#libs/demo-data';
 import { ServiceName } from '#libs/messaging';
-import { waitFor, type GraphQLResponse } from '#libs/testing';
+import { fieldOf, waitFor, type GraphQLResponse } from '#libs/testing';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const REQUEST = `mutation($input: RequestDoorToDoorCollectionInput!, $key: String!) {
@@ -50,11 +50,7 @@ describe('property managers (物业管理人员) through the gateway', () => {
   const households = () => platform.database(ServiceName.Households);
   const enforcement = () => platform.database(ServiceName.Enforcement);
 
-  async function ok(token: string, query: string, variables: Record<string, unknown> = {}): Promise<any> {
-    const response = await platform.query(token, query, variables);
-    expect(response.errors).toBeUndefined();
-    return Object.values(response.data!)[0];
-  }
+  const ok = (token: string, query: string, variables: Record<string, unknown> = {}) => fieldOf(platform.query(token, query, variables));
 
   beforeAll(async () => {
     platform = await startPlatform({ streets: 2, households: 240 });

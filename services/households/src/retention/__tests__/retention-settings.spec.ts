@@ -1,16 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { EnvironmentError } from '#libs/config';
+import { problemsOf } from '#libs/testing';
 import { parseRetentionSettings } from '../retention-settings.js';
-
-function problemsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(EnvironmentError);
-    return (error as EnvironmentError).problems;
-  }
-  throw new Error('expected an EnvironmentError');
-}
 
 describe('households retention settings from the environment', () => {
   it('keeps orphaned uploads 30 days, idempotency records 7 days and audit rows 3 years unless told otherwise', () => {

@@ -8,11 +8,11 @@ import type { Job } from 'bullmq';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { ensureDatabase, runMigrations, serviceDataSourceOptions, withDatabase } from '#libs/database';
 import { QueueRegistry, ServiceName } from '#libs/messaging';
-import { type RetentionJobData } from '#libs/retention';
+import { RetentionJob, type RetentionJobData } from '#libs/retention';
 import { arrangeSharedStores, sharedStoresLeft, testInfrastructure, workerDatabasePrefix } from '#libs/testing';
 import { householdsService } from '../../households.service-definition.js';
 import { LocalDirectoryStorage } from '../../uploads/local-directory-storage.js';
-import { RetentionJob } from '../jobs/retention.job.js';
+import { householdsRetention } from '../retention-plan.js';
 import { ORPHANED_UPLOAD_BATCH_SIZE } from '../retention-sql.js';
 import { parseRetentionSettings } from '../retention-settings.js';
 
@@ -29,7 +29,7 @@ describe('retention of personal data in households', () => {
   const settings = parseRetentionSettings({});
   let dataSource: DataSource;
   let queues: QueueRegistry;
-  let retention: RetentionJob;
+  let retention: RetentionJob<ReturnType<typeof parseRetentionSettings>>;
   /** A transaction citing a photo at the moment the job runs (holds the photo's row as requireUploads does). */
   let citing: QueryRunner;
   const uploads: Record<string, { id: string; key: string }> = {};
@@ -59,7 +59,7 @@ describe('retention of personal data in households', () => {
     await dataSource.query(`TRUNCATE upload, household, personal_data_access, idempotency_record CASCADE`);
     await storage.prepare();
     queues = new QueueRegistry({ service: ServiceName.Households, redisUrl: testInfrastructure().redisUrl, queuePrefix: `test-retention-${randomUUID()}`, background: false });
-    retention = new RetentionJob(dataSource, settings, storage, queues);
+    retention = new RetentionJob(dataSource, settings, { service: ServiceName.Households, steps: householdsRetention.steps(storage) }, queues);
 
     const [household] = await dataSource.query(
       `INSERT INTO household (compound_id, building, unit, room, tenure) VALUES (gen_random_uuid(), 5, 2, 301, 'OWNER') RETURNING id`,

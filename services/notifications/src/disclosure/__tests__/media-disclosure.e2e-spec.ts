@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { addMonths, shanghaiMonth } from '#libs/calendar';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, postGraphQL, waitFor, type GraphQLResponse } from '#libs/testing';
+import { dataOf, errorCodes, postGraphQL, waitFor, type GraphQLResponse } from '#libs/testing';
 import { enrolInstitution, startPlatform, type TestPlatform } from '#tools/test-platform';
 import { WebhookReceiver, type ReceivedWebhook } from '../../webhooks/__tests__/webhook-receiver.js';
 
@@ -58,11 +58,7 @@ describe('public disclosures to media outlets (媒体公示) by API key and sign
   const as = <Data = any>(client: Client, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<Data>> =>
     postGraphQL<Data>(platform.gatewayUrl, query, variables, { 'x-api-key': client.key });
 
-  const ok = async <Data = any>(response: Promise<GraphQLResponse<Data>>): Promise<Data> => {
-    const answer = await response;
-    expect(answer.errors).toBeUndefined();
-    return answer.data!;
-  };
+  const ok = dataOf;
 
   const refusal = (response: GraphQLResponse) => [errorCodes(response), response.errors?.[0]?.extensions?.reason];
 

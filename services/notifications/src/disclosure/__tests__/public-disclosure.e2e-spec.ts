@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName, type GradedResident, type HouseholdGradesPublishedPayload } from '#libs/messaging';
 import { maskName } from '#libs/privacy';
-import { errorCodes, waitFor } from '#libs/testing';
-import { startPlatform, type TestPlatform } from '#tools/test-platform';
+import { errorCodes, platformQueue, waitFor } from '#libs/testing';
+import { startPlatform, waitForDemoNotices, type TestPlatform } from '#tools/test-platform';
 
 /** The demo grades the last two complete months; the later one can earn praise (its month before is graded). */
 const MONTH = addMonths(shanghaiMonth(), -1);
@@ -150,7 +149,7 @@ describe('monthly public disclosure (媒体公示)', () => {
   async function announceCorrection(grades: HouseholdGradesPublishedPayload['households']): Promise<void> {
     const [{ districtId }] = await notifications().query(`SELECT district_id AS "districtId" FROM evaluated_month WHERE month = $1`, [monthStart(MONTH)]);
     const payload: HouseholdGradesPublishedPayload = { month: MONTH, districtId, runId: randomUUID(), households: grades };
-    const queue = new Queue(QueueName.NotificationsEvents, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    const queue = platformQueue(platform, QueueName.NotificationsEvents);
     try {
       const id = randomUUID();
       await queue.add(
@@ -197,16 +196,7 @@ describe('monthly public disclosure (媒体公示)', () => {
     preparer = await platform.token([Role.DISTRICT_ADMIN], null, 'admin-preparer');
     approver = await platform.token([Role.DISTRICT_ADMIN], null, 'admin-approver');
     streetAdmin = await platform.token([Role.STREET_ADMIN], platform.plan.streets[0].id, 'street-admin');
-    await waitFor(
-      'the demo months’ notices',
-      async () => {
-        const [{ waiting }] = await notifications().query(
-          `SELECT count(*) FILTER (WHERE notices_generated_at IS NULL)::int + 2 - count(*)::int AS waiting FROM evaluated_month`,
-        );
-        return waiting === 0;
-      },
-      60_000,
-    );
+    await waitForDemoNotices(platform);
     ({ expected, leftOut } = await expectedEntries(MONTH));
     fullNames = (await households().query(`SELECT DISTINCT name FROM resident`)).map((row: { name: string }) => row.name);
     const compounds: { id: string; street: string }[] = await households().query(

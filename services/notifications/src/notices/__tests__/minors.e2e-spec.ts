@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Role, signCaller } from '#libs/auth';
 import { addMonths, monthStart, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName } from '#libs/messaging';
-import { errorCodes, waitFor, waitForJob } from '#libs/testing';
+import { errorCodes, platformQueue, waitFor, waitForJob } from '#libs/testing';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
 import { BirthDatePrecision, isMinorOn } from '#libs/privacy';
 
@@ -225,7 +224,7 @@ describe('notices about minors, held notices, and grade events without names', (
   });
 
   it('makes the held notice once the unknown institution arrives', async () => {
-    const queue = new Queue(QueueName.NotificationsEvents, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    const queue = platformQueue(platform, QueueName.NotificationsEvents);
     try {
       const id = randomUUID();
       const payload = { institutions: [{ id: arranged.unknownInstitution, kind: 'EMPLOYER', name: '新到单位有限公司', version: 1 }] };

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName } from '#libs/messaging';
-import { errorCodes, postGraphQL, waitFor, waitForJob } from '#libs/testing';
-import { enrolInstitution, startPlatform, type TestPlatform } from '#tools/test-platform';
+import { errorCodes, platformQueue, postGraphQL, waitFor, waitForJob } from '#libs/testing';
+import { enrolInstitution, startPlatform, waitForDemoNotices, type TestPlatform } from '#tools/test-platform';
 import { announceWithdrawals } from '../../webhooks/webhook-fan-out.js';
 import { WebhookReceiver } from '../../webhooks/__tests__/webhook-receiver.js';
 
@@ -115,7 +114,7 @@ describe('notices to employers and schools', () => {
       [EventType.HouseholdGradesPublished, MONTH, householdId],
     );
     const payload = { ...event.payload, households: event.payload.households.filter((h: any) => h.householdId === householdId) };
-    const queue = new Queue(QueueName.NotificationsEvents, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    const queue = platformQueue(platform, QueueName.NotificationsEvents);
     try {
       const id = randomUUID();
       const job = await queue.add(
@@ -136,16 +135,7 @@ describe('notices to employers and schools', () => {
     notifications = () => platform.database(ServiceName.Notifications);
     households = () => platform.database(ServiceName.Households);
     admin = await platform.token([Role.DISTRICT_ADMIN]);
-    await waitFor(
-      'the demo months’ notices',
-      async () => {
-        const [{ waiting }] = await notifications().query(
-          `SELECT count(*) FILTER (WHERE notices_generated_at IS NULL)::int + 2 - count(*)::int AS waiting FROM evaluated_month`,
-        );
-        return waiting === 0;
-      },
-      60_000,
-    );
+    await waitForDemoNotices(platform);
     expected = await expectedNotices(MONTH);
     const perInstitution = new Map<string, number>();
     for (const notice of expected) perInstitution.set(notice.institutionId, (perInstitution.get(notice.institutionId) ?? 0) + 1);
@@ -224,7 +214,7 @@ describe('notices to employers and schools', () => {
       MONTH,
     ]);
     // The same content under new event ids: what a re-announcement would look like, past the inbox's dedupe.
-    const queue = new Queue(QueueName.NotificationsEvents, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    const queue = platformQueue(platform, QueueName.NotificationsEvents);
     try {
       const ids = [randomUUID(), randomUUID()];
       for (const [id, type, payload] of [[ids[0], EventType.HouseholdGradesPublished, event.payload], [ids[1], EventType.MonthlyEvaluationCompleted, completed.payload]] as const) {

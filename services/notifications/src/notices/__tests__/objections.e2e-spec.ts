@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { postGraphQL, uploadPhoto, waitFor, waitForJob } from '#libs/testing';
+import { platformQueue, postGraphQL, uploadPhoto, waitFor, waitForJob } from '#libs/testing';
 import { enrolInstitution, seededHouseholds, startPlatform, type SeededHousehold, type TestPlatform } from '#tools/test-platform';
 import { WebhookReceiver } from '../../webhooks/__tests__/webhook-receiver.js';
 
@@ -56,7 +55,7 @@ describe('objections hold notices until they are decided', () => {
 
   /** Fires households' window job as the scheduler would at `firedAt`, and waits for it. */
   async function closeWindows(firedAt: Date): Promise<void> {
-    const queue = new Queue(QueueName.HouseholdsJobs, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    const queue = platformQueue(platform, QueueName.HouseholdsJobs);
     try {
       await waitForJob(queue, await queue.add(JobName.ObjectionWindowClose, { firedAt: firedAt.toISOString() }), `objection windows closed at ${firedAt.toISOString()}`);
     } finally {

@@ -1,11 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiDate, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName } from '#libs/messaging';
-import { errorCodes, waitFor, waitForJob } from '#libs/testing';
-import { startPlatform, type TestPlatform } from '#tools/test-platform';
+import { errorCodes, platformQueue, waitForJob } from '#libs/testing';
+import { startPlatform, waitForDemoNotices, type TestPlatform } from '#tools/test-platform';
 
 /** The demo grades the last two complete months: MONTH's households have a graded month before them. */
 const MONTH = addMonths(shanghaiMonth(), -1);
@@ -78,7 +77,7 @@ describe('praise rules that distinguish: consecutive months, top share per commu
       `SELECT payload FROM outbox_event WHERE type = $1 AND payload->>'month' = $2 ORDER BY seq DESC LIMIT 1`,
       [EventType.MonthlyEvaluationCompleted, MONTH],
     );
-    const queue = new Queue(QueueName.NotificationsEvents, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    const queue = platformQueue(platform, QueueName.NotificationsEvents);
     try {
       const id = randomUUID();
       const job = await queue.add(
@@ -122,16 +121,7 @@ describe('praise rules that distinguish: consecutive months, top share per commu
     households = () => platform.database(ServiceName.Households);
     admin = await platform.token([Role.DISTRICT_ADMIN]);
     [{ id: districtId }] = await households().query(`SELECT id FROM territory_unit WHERE kind = 'DISTRICT' LIMIT 1`);
-    await waitFor(
-      'the demo months’ notices',
-      async () => {
-        const [{ waiting }] = await notifications().query(
-          `SELECT count(*) FILTER (WHERE notices_generated_at IS NULL)::int + 2 - count(*)::int AS waiting FROM evaluated_month`,
-        );
-        return waiting === 0;
-      },
-      60_000,
-    );
+    await waitForDemoNotices(platform);
     // What the rules are applied to, read from households' own records.
     graded = (
       await households().query(

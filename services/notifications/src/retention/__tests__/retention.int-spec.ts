@@ -13,8 +13,8 @@ import { HouseholdGradesPublishedHandler, MonthlyEvaluationCompletedHandler } fr
 import type { NoticeAddressees } from '../../notices/notice-addressees.js';
 import { NoticeGenerator } from '../../notices/notice-generator.js';
 import { notificationsService } from '../../notifications.service-definition.js';
-import { RetentionJob, type RetentionJobData } from '../jobs/retention.job.js';
-import { RETENTION_BATCH_SIZE } from '#libs/retention';
+import { RetentionJob, type RetentionJobData, RETENTION_BATCH_SIZE } from '#libs/retention';
+import { notificationsRetention } from '../retention-plan.js';
 import { parseRetentionSettings } from '../retention-settings.js';
 
 /**
@@ -71,7 +71,7 @@ describe('retention of personal data in notifications', () => {
   const url = withDatabase(testInfrastructure().databaseUrl, `${workerDatabasePrefix()}retention`);
   let dataSource: DataSource;
   let grades: HouseholdGradesPublishedHandler;
-  let retention: RetentionJob;
+  let retention: RetentionJob<ReturnType<typeof parseRetentionSettings>>;
   let queues: QueueRegistry;
   const logged: string[] = [];
 
@@ -115,7 +115,7 @@ describe('retention of personal data in notifications', () => {
     queues = new QueueRegistry({
       service: ServiceName.Notifications, redisUrl: testInfrastructure().redisUrl, queuePrefix: `test-retention-${randomUUID()}`, background: false,
     });
-    retention = new RetentionJob(dataSource, parseRetentionSettings({}), queues);
+    retention = new RetentionJob(dataSource, parseRetentionSettings({}), { service: ServiceName.Notifications, steps: notificationsRetention.steps() }, queues);
 
     // Audit rows of unmasked reads: one past the three years, one inside them.
     await dataSource.query(`TRUNCATE personal_data_access`);

@@ -1,17 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { EnvironmentError } from '#libs/config';
+import { problemsOf } from '#libs/testing';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS, parseWebhookSettings } from '../webhook-settings.js';
-
-function problemsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(EnvironmentError);
-    return (error as EnvironmentError).problems;
-  }
-  throw new Error('expected an EnvironmentError');
-}
 
 /** The one variable without a default. */
 const WEBHOOK_SECRET_KEY = randomBytes(32).toString('hex');

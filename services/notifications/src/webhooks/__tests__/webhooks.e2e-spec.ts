@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
 import { EventType, QueueName, ServiceName } from '#libs/messaging';
-import { errorCodes, postGraphQL, waitFor, type GraphQLResponse } from '#libs/testing';
-import { enrolInstitution, startPlatform, type TestPlatform } from '#tools/test-platform';
+import { dataOf, errorCodes, platformQueue, postGraphQL, waitFor, type GraphQLResponse } from '#libs/testing';
+import { enrolInstitution, startPlatform, waitForDemoNotices, type TestPlatform } from '#tools/test-platform';
 import { WebhookReceiver, type ReceivedWebhook } from './webhook-receiver.js';
 
 /*
@@ -71,11 +71,7 @@ describe('notices to institutions by signed webhooks', () => {
   const as = <Data = any>(school: School, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<Data>> =>
     postGraphQL<Data>(platform.gatewayUrl, query, variables, { 'x-api-key': school.key });
 
-  const ok = async <Data = any>(response: Promise<GraphQLResponse<Data>>): Promise<Data> => {
-    const answer = await response;
-    expect(answer.errors).toBeUndefined();
-    return answer.data!;
-  };
+  const ok = dataOf;
 
   const noticesOf = (school: School, month: string): Promise<NoticeRow[]> =>
     notifications().query(
@@ -138,18 +134,9 @@ describe('notices to institutions by signed webhooks', () => {
   beforeAll(async () => {
     platform = await startPlatform({ streets: 1, households: 400 });
     notifications = () => platform.database(ServiceName.Notifications);
-    queue = new Queue(QueueName.NotificationsEvents, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    queue = platformQueue(platform, QueueName.NotificationsEvents);
     admin = await platform.token([Role.DISTRICT_ADMIN]);
-    await waitFor(
-      'the demo months’ notices',
-      async () => {
-        const [{ waiting }] = await notifications().query(
-          `SELECT count(*) FILTER (WHERE notices_generated_at IS NULL)::int + 2 - count(*)::int AS waiting FROM evaluated_month`,
-        );
-        return waiting === 0;
-      },
-      60_000,
-    );
+    await waitForDemoNotices(platform);
     // Schools with notices in both months, most first; B needs several in the earlier month for its digest.
     const counts: { id: string; latest: number; earlier: number }[] = await notifications().query(
       `SELECT institution_id AS id, count(*) FILTER (WHERE month = $1)::int AS latest, count(*) FILTER (WHERE month = $2)::int AS earlier

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { JobName, QueueName, ServiceName } from '#libs/messaging';
-import { waitFor, waitForJob, type GraphQLResponse } from '#libs/testing';
+import { codeOf, platformQueue, reasonOf, waitFor, waitForJob, type GraphQLResponse } from '#libs/testing';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
 import { seedDuties } from '../../seed/duties.seed.js';
 import { closeDutyDay } from '../duty-check-sql.js';
@@ -30,8 +30,6 @@ const COMPLIANCE = `query($month: String!, $org: ID, $member: ID) {
 const MY_DUTIES = `query($month: String!) { myDuties(month: $month) {
   month partyMemberId duties { duty labelZh cadence cadenceLabelZh partyOrgId partyOrgName owed met missed logs } } }`;
 
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
-const codeOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.code;
 /** A Shanghai wall-clock time as an instant. */
 const at = (date: string, time = '09:00') => `${date}T${time}:00+08:00`;
 
@@ -142,7 +140,7 @@ describe('duty cadences (履职) through the gateway', () => {
     plainMember = await holder('孙党员', [Role.PARTY_MEMBER], community1.id, null);
     districtAdmin = await platform.token([Role.DISTRICT_ADMIN], null, 'district-admin');
     streetAdmin = streetSecretary.token;
-    queue = new Queue(QueueName.OrganizationJobs, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    queue = platformQueue(platform, QueueName.OrganizationJobs);
   });
 
   afterAll(async () => {

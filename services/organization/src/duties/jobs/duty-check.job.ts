@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { shanghaiDate } from '#libs/calendar';
-import { JobHandler, JobName, PermanentJobError, type JobProcessor } from '#libs/messaging';
+import { JobHandler, JobName, firedAtOf, type JobProcessor } from '#libs/messaging';
 import { closeDutyDay, dayJustEnded } from '../duty-check-sql.js';
 
 export interface DutyCheckJobData {
@@ -25,8 +25,7 @@ export class DutyCheckJob implements JobProcessor<DutyCheckJobData> {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async handle(data: DutyCheckJobData, job: Job<DutyCheckJobData>): Promise<void> {
-    const firedAt = data.firedAt ? new Date(data.firedAt) : new Date();
-    if (Number.isNaN(firedAt.getTime())) throw new PermanentJobError(`firedAt ${JSON.stringify(data.firedAt)} is not a time`);
+    const firedAt = firedAtOf(data);
     const result = await closeDutyDay(this.dataSource, dayJustEnded(shanghaiDate(firedAt)), firedAt);
     this.logger.log(
       `Job ${job.id}: closed ${result.day}${result.month ? ` and ${result.month}` : ''}${result.quarter ? ` and the quarter from ${result.quarter}` : ''}: ${result.periods} duty periods, ${result.escalations} escalations`,

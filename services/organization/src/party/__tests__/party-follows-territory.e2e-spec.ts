@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, type GraphQLResponse } from '#libs/testing';
+import { dataOf, errorCodes, reasonOf } from '#libs/testing';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
 import { ReparentMisplacedPartyOrgs1796000000190 } from '../../database/migrations/1796000000190-reparentMisplacedPartyOrgs.js';
 
@@ -15,7 +15,6 @@ const CREATE_ORG = `mutation($input: CreatePartyOrgInput!) { createPartyOrg(inpu
 const CREATE_MEMBER = `mutation($input: CreatePartyMemberInput!) { createPartyMember(input: $input) { id } }`;
 const REGISTER = `mutation($m: ID!, $b: ID!) { registerWithBranch(memberId: $m, branchId: $b) { id } }`;
 
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
 
 /**
  * Party organisations follow their territory unit: moving a community to another street takes its committee (and
@@ -41,11 +40,7 @@ describe('party organisations follow their unit when it moves', () => {
     events: (await orgDb().query(`SELECT count(*)::int AS count FROM outbox_event`))[0].count,
   });
 
-  async function ok<T = any>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const response = await platform.query(token, query, variables);
-    expect(response.errors).toBeUndefined();
-    return response.data as T;
-  }
+  const ok = <T = any>(token: string, query: string, variables: Record<string, unknown> = {}) => dataOf<T>(platform.query(token, query, variables));
 
   const partyOrg = async (id: string) => (await ok(admin, PARTY_ORG, { id })).partyOrg;
   const memberCount = async (id: string): Promise<number> => (await partyOrg(id)).memberCount;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role, partyMemberLogin } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, postGraphQL, type GraphQLResponse } from '#libs/testing';
+import { dataOf, errorCodes, postGraphQL, reasonOf, type GraphQLResponse } from '#libs/testing';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const ORG = 'id kind labelZh name parent { id kind } orgUnit { id kind } institution { id kind } memberCount';
@@ -19,7 +19,6 @@ const APPOINT = `mutation($org: ID!, $member: ID!, $startsOn: LocalDate!) {
   appointSecretary(partyOrgId: $org, memberId: $member, startsOn: $startsOn) {
     id secretary { id name } secretaries(first: 10) { edges { node { startsOn endsOn member { id } } } } } }`;
 
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
 
 describe('the party structure (1 + 3 + N) through the gateway', () => {
   let platform: TestPlatform;
@@ -36,11 +35,7 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
     (await orgDb().query(`SELECT id FROM party_org WHERE kind = $1 AND (org_unit_id = $2 OR institution_id = $2)`, [kind, tie]))[0].id;
   const communitySecretary = (community: string) => platform.token([Role.COMMUNITY_SECRETARY], community, `community-secretary-${community}`);
 
-  async function ok<T = any>(token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const response = await platform.query(token, query, variables);
-    expect(response.errors).toBeUndefined();
-    return response.data as T;
-  }
+  const ok = <T = any>(token: string, query: string, variables: Record<string, unknown> = {}) => dataOf<T>(platform.query(token, query, variables));
 
   async function newMember(community: string, extra: Record<string, unknown> = {}): Promise<{ id: string; userId: string }> {
     const userId = `user-${randomUUID()}`;

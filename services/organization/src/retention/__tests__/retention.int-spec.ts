@@ -4,10 +4,10 @@ import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ensureDatabase, runMigrations, serviceDataSourceOptions, withDatabase } from '#libs/database';
 import { QueueRegistry, ServiceName } from '#libs/messaging';
-import type { RetentionJobData } from '#libs/retention';
+import { RetentionJob, type RetentionJobData } from '#libs/retention';
 import { arrangeSharedStores, sharedStoresLeft, testInfrastructure, workerDatabasePrefix } from '#libs/testing';
 import { organizationService } from '../../organization.service-definition.js';
-import { RetentionJob } from '../jobs/retention.job.js';
+import { organizationRetention } from '../retention-plan.js';
 import { parseRetentionSettings } from '../retention-settings.js';
 
 const FIRED_AT = new Date('2026-11-30T19:30:00.000Z');
@@ -44,7 +44,7 @@ describe('retention of personal data in organization', () => {
        SELECT contest.id, (SELECT id FROM volunteer WHERE user_id = 'retention-parent'), contest.title, '陈小明' FROM contest`,
       [DISTRICT, FIRED_AT],
     );
-    await new RetentionJob(dataSource, settings, queues).handle({ firedAt: FIRED_AT.toISOString() }, { id: 'retention-test' } as Job<RetentionJobData>);
+    await new RetentionJob(dataSource, settings, { service: ServiceName.Organization, steps: organizationRetention.steps() }, queues).handle({ firedAt: FIRED_AT.toISOString() }, { id: 'retention-test' } as Job<RetentionJobData>);
   });
 
   afterAll(async () => {
@@ -63,7 +63,7 @@ describe('retention of personal data in organization', () => {
     );
     expect(entries).toEqual([{ title: 'past-period', name: '陈*明', masked: true }, { title: 'within-period', name: '陈小明', masked: false }]);
     // A second run changes nothing.
-    await new RetentionJob(dataSource, settings, queues).handle({ firedAt: FIRED_AT.toISOString() }, { id: 'retention-again' } as Job<RetentionJobData>);
+    await new RetentionJob(dataSource, settings, { service: ServiceName.Organization, steps: organizationRetention.steps() }, queues).handle({ firedAt: FIRED_AT.toISOString() }, { id: 'retention-again' } as Job<RetentionJobData>);
     expect(await dataSource.query(`SELECT count(*)::int AS count FROM volunteer_contest_entry WHERE entrant_name_masked_at = $1`, [FIRED_AT]))
       .toEqual([{ count: 1 }]);
   });

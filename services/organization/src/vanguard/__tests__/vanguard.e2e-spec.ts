@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { Role, partyMemberLogin } from '#libs/auth';
 import type { DatabaseLogger } from '#libs/database';
 import { EventType, JobName, QueueName, ServiceName, type QueuedEvent } from '#libs/messaging';
-import { errorCodes, waitFor, type GraphQLResponse } from '#libs/testing';
+import { errorCodes, reasonOf, waitFor } from '#libs/testing';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const PART_FIELDS = 'part labelZh points maximum applicable explanationZh gradeStatus grade gradeLabelZh weeks weeksQuotaMet due met hours fullAtHours';
@@ -40,7 +40,6 @@ interface TestMember {
   userId: string;
 }
 
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
 const creditCode = () => `91${Array.from({ length: 16 }, () => randomInt(10)).join('')}`;
 const byPart = (parts: any[]) => Object.fromEntries(parts.map((p) => [p.part, p]));
 

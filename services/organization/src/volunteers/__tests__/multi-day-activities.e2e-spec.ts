@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { addDays, shanghaiDate } from '#libs/calendar';
 import { ServiceName } from '#libs/messaging';
-import { type GraphQLResponse } from '#libs/testing';
+import { codeOf, reasonOf } from '#libs/testing';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
 const CREATE = `mutation($input: CreateMultiDayVolunteerActivityInput!) {
@@ -15,8 +15,6 @@ const ACTIVITY = `query($id: ID!) { volunteerActivity(id: $id) {
   days firstDay lastDay completedCount signUps(first: 10) { edges { node { volunteer { id } daysCheckedIn completed checkedInDays } } } } }`;
 const MINE = `{ myVolunteerSignUps(first: 10) { edges { node { activity { id } daysCheckedIn completed } } } }`;
 
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
-const codeOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.code;
 
 /**
  * A multi-day activity (团员青年21天助分类) through the gateway: 21 days, each participant checks in once a day, and the

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Role } from '#libs/auth';
 import { previousMonth, shanghaiMonth } from '#libs/calendar';
 import { ServiceName } from '#libs/messaging';
-import { errorCodes, waitFor, type GraphQLResponse } from '#libs/testing';
+import { errorCodes, reasonOf, waitFor, type GraphQLResponse } from '#libs/testing';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
 import { PartyFactory } from './party-factory.js';
 
@@ -23,7 +23,6 @@ const HOURS = `query($month: String!, $groupBy: VolunteerHoursGrouping, $org: ID
   volunteerHours(month: $month, groupBy: $groupBy, orgUnitId: $org, teamId: $team) {
     totalCount edges { node { labelZh month volunteerId teamId hours activities volunteers volunteer { id } team { id } } } } }`;
 
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
 const HOUR = 3600_000;
 
 describe('volunteers (志愿服务) through the gateway', () => {

@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { applyInstitutionSnapshots } from '#libs/institutions';
 import { EventType, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor } from '#libs/messaging';
+import { applyInstitutionSnapshots } from './institution-copy.js';
 
-/** Keeps enforcement's copy of the institutions (bureaus are DEPARTMENTs, property companies PROPERTY_COMPANYs). */
+/**
+ * Keeps this service's copy of organization's institutions (id, kind, name) from `institutions.changed`. A service
+ * that does more when institutions change (notifications makes the notices that waited for one) has a handler of
+ * its own that applies the snapshots the same way, and does not import InstitutionReplicaModule.
+ */
 @Injectable()
 @JobHandler(EventType.InstitutionsChanged)
 export class InstitutionsChangedHandler implements JobProcessor<EventEnvelope<EventPayload<EventType.InstitutionsChanged>>> {

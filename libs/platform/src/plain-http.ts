@@ -19,11 +19,13 @@ import type { Request, Response } from 'express';
 import { catchError, throwError, type Observable } from 'rxjs';
 import { CallerSignatureError, GatewaySignatureError, hasPermission, verifyCaller, type Caller, type GatewaySignatureVerifier, type Permission } from '#libs/auth';
 import { DomainError, ErrorCode } from '#libs/errors';
-import { GATEWAY_SIGNATURE_VERIFIER, SERVICE_RUNTIME, verifyGatewayRoute, type ServiceRuntime } from '#libs/platform';
+import { GATEWAY_SIGNATURE_VERIFIER, SERVICE_RUNTIME, verifyGatewayRoute } from './platform.module.js';
+import type { ServiceRuntime } from './service-definition.js';
 
 /*
- * What households' plain-HTTP routes beside GraphQL share (photo uploads, collection-record CSV uploads, the monthly
- * reports): the gateway's signed caller, a permission per route, and one JSON error shape.
+ * What the plain-HTTP routes beside GraphQL share (households' photo uploads, collection-record CSV uploads and monthly
+ * reports, its internal routes for other services; notifications' API-key routes): the signed caller (the gateway's,
+ * or another service's), a permission or a signer per route, and one JSON error shape.
  */
 
 /** The codes of the plain-HTTP error bodies: the GraphQL codes, two that only bytes can cause, and a used-up quota. */
@@ -195,8 +197,20 @@ export class ServiceCallerGuard implements CanActivate {
   }
 }
 
-/** The route's permission check, then the verified caller kept for `SignedCaller`. */
+const SIGNERS = 'plainHttp:signers';
+
+/**
+ * The route answers only requests signed as one of `userIds` (a service's or the gateway's own system caller); any
+ * other signed caller gets 401 UNAUTHENTICATED, as an unsigned request does.
+ */
+export const RequireSigner = (...userIds: string[]) => SetMetadata(SIGNERS, userIds);
+
+/** The route's signer and permission checks, then the verified caller kept for `SignedCaller`. */
 function admit(reflector: Reflector, context: ExecutionContext, request: RequestWithCaller, caller: Caller): boolean {
+  const signers = reflector.getAllAndOverride<string[] | undefined>(SIGNERS, [context.getHandler(), context.getClass()]) ?? [];
+  if (signers.length > 0 && !signers.includes(caller.userId)) {
+    throw new PlainHttpError(HttpStatus.UNAUTHORIZED, ErrorCode.UNAUTHENTICATED, `This route answers only ${signers.join(' or ')}`);
+  }
   const permissions = reflector.get<Permission[] | undefined>(ANY_PERMISSION, context.getHandler()) ?? [];
   if (permissions.length > 0 && !permissions.some((permission) => hasPermission(caller, permission))) {
     throw DomainError.forbidden(`Your role does not allow ${permissions.join(' or ')}`, 'MISSING_PERMISSION');
