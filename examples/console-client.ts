@@ -33,18 +33,27 @@ export async function request<Result, Variables>(
   });
   const body = (await response.json()) as { data?: Result; errors?: GraphQLErrorBody[] };
   const [error] = body.errors ?? [];
-  if (error || !body.data) throw new ApiError(error?.extensions?.code, error?.extensions?.reason, error?.message ?? `HTTP ${response.status}`);
+  if (error || !body.data)
+    throw new ApiError(error?.extensions?.code, error?.extensions?.reason, error?.message ?? `HTTP ${response.status}`);
   return body.data;
 }
 
 /** One page of a compound's households with the grade of a month: the addresses and grades are typed. */
 export async function householdRows(endpoint: string, token: string, compoundId: string, month: string): Promise<string[]> {
   const { households } = await request(endpoint, token, HouseholdsPageDocument, { orgUnitId: compoundId, month, first: 20 });
-  return households.edges.map(({ node }) => `${node.compound.community?.name ?? ''} ${node.address}: ${node.grade?.gradeLabelZh ?? '未评价'}`);
+  return households.edges.map(
+    ({ node }) => `${node.compound.community?.name ?? ''} ${node.address}: ${node.grade?.gradeLabelZh ?? '未评价'}`,
+  );
 }
 
 /** Opens a case against a household, telling a refusal for territory apart by its reason. */
-export async function openHouseholdCase(endpoint: string, token: string, householdId: string, orgUnitId: string, articleCode: string): Promise<string> {
+export async function openHouseholdCase(
+  endpoint: string,
+  token: string,
+  householdId: string,
+  orgUnitId: string,
+  articleCode: string,
+): Promise<string> {
   try {
     const { openCase } = await request(endpoint, token, OpenCaseDocument, {
       input: { targetKind: 'HOUSEHOLD', householdId, orgUnitId, articleCode, evidenceDescription: '厨余垃圾混投' },

@@ -13,9 +13,22 @@ const DEVELOPMENT_ALGORITHM = 'HS256';
 
 type TokenSettings = Pick<
   GatewayEnvironment,
-  | 'NODE_ENV' | 'OIDC_ISSUER' | 'OIDC_AUDIENCE' | 'OIDC_JWKS_URI' | 'OIDC_MAX_TOKEN_AGE' | 'OIDC_CLOCK_TOLERANCE' | 'OIDC_JWKS_COOLDOWN'
-  | 'OIDC_JWKS_CACHE_MAX_AGE' | 'OIDC_JWKS_TIMEOUT_MS' | 'OIDC_TOKEN_TYPE' | 'OIDC_USER_ID_CLAIM' | 'OIDC_ROLES_CLAIM' | 'OIDC_ROLE_MAP'
-  | 'OIDC_ORG_UNIT_CLAIM' | 'OIDC_HOUSEHOLD_CLAIM' | 'OIDC_INSTITUTION_CLAIM'
+  | 'NODE_ENV'
+  | 'OIDC_ISSUER'
+  | 'OIDC_AUDIENCE'
+  | 'OIDC_JWKS_URI'
+  | 'OIDC_MAX_TOKEN_AGE'
+  | 'OIDC_CLOCK_TOLERANCE'
+  | 'OIDC_JWKS_COOLDOWN'
+  | 'OIDC_JWKS_CACHE_MAX_AGE'
+  | 'OIDC_JWKS_TIMEOUT_MS'
+  | 'OIDC_TOKEN_TYPE'
+  | 'OIDC_USER_ID_CLAIM'
+  | 'OIDC_ROLES_CLAIM'
+  | 'OIDC_ROLE_MAP'
+  | 'OIDC_ORG_UNIT_CLAIM'
+  | 'OIDC_HOUSEHOLD_CLAIM'
+  | 'OIDC_INSTITUTION_CLAIM'
 > & { JWT_SECRET?: string };
 
 export interface TokenVerifierOptions {
@@ -45,16 +58,23 @@ export function createTokenVerifier(settings: TokenSettings, options: TokenVerif
     }
     if (alg === DEVELOPMENT_ALGORITHM) {
       if (!developmentSecret) {
-        throw refuse('DEVELOPMENT_TOKEN_REFUSED', production
-          ? 'Development tokens (HS256) are refused in production: sign in with the identity provider'
-          : 'Development tokens (HS256) need JWT_SECRET; sign in with the identity provider');
+        throw refuse(
+          'DEVELOPMENT_TOKEN_REFUSED',
+          production
+            ? 'Development tokens (HS256) are refused in production: sign in with the identity provider'
+            : 'Development tokens (HS256) need JWT_SECRET; sign in with the identity provider',
+        );
       }
       return verifyDevelopmentToken(token, developmentSecret);
     }
     if (typeof alg !== 'string' || !(OIDC_ALGORITHMS as readonly string[]).includes(alg)) {
-      throw refuse('ALGORITHM_NOT_ALLOWED', `Tokens signed with ${typeof alg === 'string' ? alg.slice(0, 16) : 'no algorithm'} are not accepted (${OIDC_ALGORITHMS.join(', ')})`);
+      throw refuse(
+        'ALGORITHM_NOT_ALLOWED',
+        `Tokens signed with ${typeof alg === 'string' ? alg.slice(0, 16) : 'no algorithm'} are not accepted (${OIDC_ALGORITHMS.join(', ')})`,
+      );
     }
-    if (!keys) throw refuse('ALGORITHM_NOT_ALLOWED', 'No identity provider is configured (OIDC_ISSUER): only development tokens are accepted');
+    if (!keys)
+      throw refuse('ALGORITHM_NOT_ALLOWED', 'No identity provider is configured (OIDC_ISSUER): only development tokens are accepted');
     const payload = await verifyProviderToken(token, keys, settings);
     return callerFromClaims(payload, settings);
   };
@@ -72,7 +92,13 @@ export function tokenVerifierFor(settings: TokenSettings): TokenVerifier {
 async function verifyDevelopmentToken(token: string, secret: string): Promise<TokenCaller> {
   try {
     const claims = await verifyAccessToken(token, secret);
-    return { userId: claims.sub, roles: claims.roles, orgUnitId: claims.orgUnitId, householdId: claims.householdId ?? null, institutionId: claims.institutionId ?? null };
+    return {
+      userId: claims.sub,
+      roles: claims.roles,
+      orgUnitId: claims.orgUnitId,
+      householdId: claims.householdId ?? null,
+      institutionId: claims.institutionId ?? null,
+    };
   } catch (error) {
     if (error instanceof AccessTokenError && error.message === 'token expired') throw refuse('TOKEN_EXPIRED', 'The token has expired');
     throw refuse('INVALID_TOKEN', error instanceof AccessTokenError ? error.message : 'invalid token');
@@ -107,19 +133,23 @@ function refusalOf(error: unknown): TokenRefused {
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
     if (error.reason === 'missing') return refuse('INVALID_TOKEN', `The token has no "${error.claim}" claim`);
     switch (error.claim) {
-      case 'iss': return refuse('WRONG_ISSUER', 'The token was not issued by this platform\'s identity provider');
-      case 'aud': return refuse('WRONG_AUDIENCE', 'The token was not issued for this platform (audience)');
+      case 'iss':
+        return refuse('WRONG_ISSUER', "The token was not issued by this platform's identity provider");
+      case 'aud':
+        return refuse('WRONG_AUDIENCE', 'The token was not issued for this platform (audience)');
       case 'nbf':
-      case 'iat': return refuse('TOKEN_NOT_YET_VALID', 'The token is not valid yet');
-      case 'typ': return refuse('WRONG_TOKEN_TYPE', 'This is not an access token (typ)');
-      default: return refuse('INVALID_TOKEN', `The token's "${error.claim}" claim is not acceptable`);
+      case 'iat':
+        return refuse('TOKEN_NOT_YET_VALID', 'The token is not valid yet');
+      case 'typ':
+        return refuse('WRONG_TOKEN_TYPE', 'This is not an access token (typ)');
+      default:
+        return refuse('INVALID_TOKEN', `The token's "${error.claim}" claim is not acceptable`);
     }
   }
   if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys) {
     return refuse('UNKNOWN_KEY', 'The token is signed with a key the identity provider does not publish (kid)');
   }
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return refuse('INVALID_SIGNATURE', 'The token\'s signature is not valid');
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return refuse('ALGORITHM_NOT_ALLOWED', 'The token\'s algorithm is not accepted');
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return refuse('INVALID_SIGNATURE', "The token's signature is not valid");
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return refuse('ALGORITHM_NOT_ALLOWED', "The token's algorithm is not accepted");
   return refuse('INVALID_TOKEN', 'The token is not a valid JWT');
 }
-

@@ -23,17 +23,36 @@ async function proxyEnrolment(req: Request, res: Response, { env, subgraphs }: R
   const fail = (status: number, message: string) => {
     const code = status === 429 ? RATE_LIMITED : status === 413 ? 'PAYLOAD_TOO_LARGE' : ErrorCode.INTERNAL_SERVER_ERROR;
     if (res.headersSent) res.destroy();
-    else res.status(status).json({ error: { code, message, ...(status === 429 ? { retryAfter: Number(res.getHeader('retry-after')) } : {}) } });
+    else
+      res
+        .status(status)
+        .json({ error: { code, message, ...(status === 429 ? { retryAfter: Number(res.getHeader('retry-after')) } : {}) } });
   };
   const taken = await limiter.take(clientAddress(req));
   if (!taken.allowed) {
     req.resume();
     res.setHeader('Retry-After', String(taken.retryAfterSeconds));
-    return fail(429, `At most ${limiter.limit} enrolment attempts an hour from one address; try again in ${waitText(taken.retryAfterSeconds)}`);
+    return fail(
+      429,
+      `At most ${limiter.limit} enrolment attempts an hour from one address; try again in ${waitText(taken.retryAfterSeconds)}`,
+    );
   }
-  const caller: Caller = { userId: 'enrolment:public', roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId: requestIdOf(req) };
+  const caller: Caller = {
+    userId: 'enrolment:public',
+    roles: [],
+    orgUnitId: null,
+    householdId: null,
+    institutionId: null,
+    requestId: requestIdOf(req),
+  };
   passThrough(req, res, env, subgraphs, {
-    service: 'notifications', path: '/api-keys/enrol', caller, forwardedHeaders: ['content-type', 'content-length', 'accept'],
-    maxBytes: MAX_ENROLMENT_REQUEST_BYTES, tooLargeMessage: 'An enrolment request is a small JSON body: { "code": "wse_…" }', timeoutMs: API_KEY_CHECK_TIMEOUT_MS, fail,
+    service: 'notifications',
+    path: '/api-keys/enrol',
+    caller,
+    forwardedHeaders: ['content-type', 'content-length', 'accept'],
+    maxBytes: MAX_ENROLMENT_REQUEST_BYTES,
+    tooLargeMessage: 'An enrolment request is a small JSON body: { "code": "wse_…" }',
+    timeoutMs: API_KEY_CHECK_TIMEOUT_MS,
+    fail,
   });
 }

@@ -46,7 +46,12 @@ export const API_KEY_REFUSALS: Record<string, string> = {
 };
 
 /** The institution an API key belongs to, as notifications answers for it; a refused key is UNAUTHENTICATED. */
-export async function authenticateApiKey(key: string, requestId: string, env: GatewayEnvironment, subgraphs: Map<string, string>): Promise<Caller> {
+export async function authenticateApiKey(
+  key: string,
+  requestId: string,
+  env: GatewayEnvironment,
+  subgraphs: Map<string, string>,
+): Promise<Caller> {
   const notifications = subgraphs.get('notifications');
   if (!notifications) throw unavailable('API keys cannot be checked yet');
   const gatewayCaller: Caller = { userId: 'system:gateway', roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId };
@@ -54,7 +59,12 @@ export async function authenticateApiKey(key: string, requestId: string, env: Ga
   try {
     const url = new URL('/internal/api-keys/verify', notifications);
     const signature = await signGatewayRoute({
-      caller: gatewayCaller, subgraph: 'notifications', method: 'POST', target: url.pathname, key: env.GATEWAY_SIGNING_KEY!, ttlSeconds: env.GATEWAY_SIGNATURE_TTL_SECONDS,
+      caller: gatewayCaller,
+      subgraph: 'notifications',
+      method: 'POST',
+      target: url.pathname,
+      key: env.GATEWAY_SIGNING_KEY!,
+      ttlSeconds: env.GATEWAY_SIGNATURE_TTL_SECONDS,
     });
     const response = await fetch(url, {
       method: 'POST',
@@ -72,11 +82,20 @@ export async function authenticateApiKey(key: string, requestId: string, env: Ga
     const reason = verdict.reason ?? 'UNKNOWN_API_KEY';
     throw unauthenticated(API_KEY_REFUSALS[reason] ?? API_KEY_REFUSALS.UNKNOWN_API_KEY, reason);
   }
-  return { userId: `api-key:${verdict.prefix}`, roles: [Role.INSTITUTION], orgUnitId: null, householdId: null, institutionId: verdict.institutionId, requestId };
+  return {
+    userId: `api-key:${verdict.prefix}`,
+    roles: [Role.INSTITUTION],
+    orgUnitId: null,
+    householdId: null,
+    institutionId: verdict.institutionId,
+    requestId,
+  };
 }
 
 function unauthenticated(message: string, reason?: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, ...(reason ? { reason } : {}), http: { status: 401 } } });
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.UNAUTHENTICATED, ...(reason ? { reason } : {}), http: { status: 401 } },
+  });
 }
 
 function unavailable(message: string, reason = 'UNAVAILABLE'): GraphQLError {

@@ -14,7 +14,8 @@ export function mountCalendarRoutes(app: Express, { subgraphs }: RouteContext): 
 /** `GET /calendars/<token>.ics` passed through to enforcement, which checks the token; its answer comes back as is. */
 async function proxyCalendar(res: Response, subgraphs: Map<string, string>, file: string) {
   const graphqlUrl = subgraphs.get('enforcement');
-  if (!graphqlUrl) return res.status(503).json({ error: { code: ErrorCode.INTERNAL_SERVER_ERROR, message: 'The enforcement service is not routed yet' } });
+  if (!graphqlUrl)
+    return res.status(503).json({ error: { code: ErrorCode.INTERNAL_SERVER_ERROR, message: 'The enforcement service is not routed yet' } });
   try {
     const target = new URL(graphqlUrl);
     target.pathname = `${target.pathname.replace(/\/graphql\/?$/, '')}/calendars/${encodeURIComponent(file)}`;
@@ -26,6 +27,7 @@ async function proxyCalendar(res: Response, subgraphs: Map<string, string>, file
     }
     res.send(Buffer.from(await answer.arrayBuffer()));
   } catch {
-    if (!res.headersSent) res.status(502).json({ error: { code: ErrorCode.INTERNAL_SERVER_ERROR, message: 'The enforcement service did not answer' } });
+    if (!res.headersSent)
+      res.status(502).json({ error: { code: ErrorCode.INTERNAL_SERVER_ERROR, message: 'The enforcement service did not answer' } });
   }
 }

@@ -32,7 +32,10 @@ const trustProxy = z.preprocess(
       const text = value.trim().toLowerCase();
       if (text === 'false' || text === '0') return false;
       if (/^\d+$/.test(text)) return Number(text);
-      const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+      const entries = text
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean);
       for (const entry of entries) {
         const [address, bits, extra] = entry.split('/') as [string, string?, string?];
         const family = isIP(address);
@@ -72,7 +75,13 @@ export const gatewayEnvironmentShape = {
   /** Where the rate limits are counted: one Redis shared by every gateway replica. */
   REDIS_URL: redisUrl,
   /** Prefix of the rate limits' Redis keys (tests give each run its own). */
-  RATE_LIMIT_PREFIX: z.preprocess(unsetIfEmpty, z.string().regex(/^[\w:.-]{1,100}$/, 'must be 1–100 letters, digits, _ : . -').default('waste:ratelimit')),
+  RATE_LIMIT_PREFIX: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^[\w:.-]{1,100}$/, 'must be 1–100 letters, digits, _ : . -')
+      .default('waste:ratelimit'),
+  ),
   TRUST_PROXY: trustProxy,
   /** GraphQL requests one signed-in user (token `sub`) may make per minute before 429. */
   GRAPHQL_REQUESTS_PER_USER_MINUTE: allowance(600),
@@ -109,7 +118,8 @@ export function parseGatewayEnvironment(env: Record<string, string | undefined> 
   // production), so an operator fixes them all in one go.
   const problems: string[] = [];
   const production = (env.NODE_ENV ?? 'development') === 'production';
-  let parsed: (Omit<ReturnType<typeof parseEnvironment<typeof gatewayEnvironmentShape>>, 'JWT_SECRET'> & { JWT_SECRET?: string }) | undefined;
+  let parsed:
+    (Omit<ReturnType<typeof parseEnvironment<typeof gatewayEnvironmentShape>>, 'JWT_SECRET'> & { JWT_SECRET?: string }) | undefined;
   try {
     // Development tokens (HS256) are for development only: production signs in with the identity provider, so it
     // neither needs a JWT_SECRET nor reads one.
@@ -134,15 +144,23 @@ function corsOrigins(value: string | undefined, production: boolean): '*' | stri
   if (value === undefined || value.trim() === '*') {
     if (!production) return '*';
     return {
-      problem: value === undefined
-        ? 'CORS_ORIGINS: required when NODE_ENV=production (comma-separated origins of your front ends, e.g. https://app.example.gov.cn)'
-        : 'CORS_ORIGINS: * is not allowed when NODE_ENV=production; list the origins of your front ends',
+      problem:
+        value === undefined
+          ? 'CORS_ORIGINS: required when NODE_ENV=production (comma-separated origins of your front ends, e.g. https://app.example.gov.cn)'
+          : 'CORS_ORIGINS: * is not allowed when NODE_ENV=production; list the origins of your front ends',
     };
   }
-  const origins = value.split(',').map((origin) => origin.trim().replace(/\/$/, '')).filter(Boolean);
-  const bad = origins.filter((origin) => !URL.canParse(origin) || !/^https?:$/.test(new URL(origin).protocol) || new URL(origin).origin !== origin.toLowerCase());
+  const origins = value
+    .split(',')
+    .map((origin) => origin.trim().replace(/\/$/, ''))
+    .filter(Boolean);
+  const bad = origins.filter(
+    (origin) => !URL.canParse(origin) || !/^https?:$/.test(new URL(origin).protocol) || new URL(origin).origin !== origin.toLowerCase(),
+  );
   if (origins.length === 0 || bad.length > 0) {
-    return { problem: `CORS_ORIGINS: must be * or comma-separated http(s) origins (scheme://host[:port])${bad.length ? `; not an origin: ${bad.join(', ')}` : ''}` };
+    return {
+      problem: `CORS_ORIGINS: must be * or comma-separated http(s) origins (scheme://host[:port])${bad.length ? `; not an origin: ${bad.join(', ')}` : ''}`,
+    };
   }
   return origins.map((origin) => new URL(origin).origin);
 }

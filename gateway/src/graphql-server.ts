@@ -20,13 +20,21 @@ import type { GatewayContext } from './signed-caller-data-source.js';
  * and counted against its caller's allowance before any planning, and its shape is bounded (query-limits.ts).
  */
 export async function startGraphQLServer(
-  app: express.Express, gateway: ApolloGateway, httpServer: Server, { env, subgraphs, corsPolicy, limits }: RouteContext,
+  app: express.Express,
+  gateway: ApolloGateway,
+  httpServer: Server,
+  { env, subgraphs, corsPolicy, limits }: RouteContext,
 ): Promise<ApolloServer<GatewayContext>> {
   const production = env.NODE_ENV === 'production';
   const queryShape = queryLimits({
     production,
-    limits: { maxCost: env.QUERY_MAX_COST, maxDepth: env.QUERY_MAX_DEPTH, maxAliases: env.QUERY_MAX_ALIASES,
-      maxTokens: env.QUERY_MAX_TOKENS, maxDirectives: env.QUERY_MAX_DIRECTIVES },
+    limits: {
+      maxCost: env.QUERY_MAX_COST,
+      maxDepth: env.QUERY_MAX_DEPTH,
+      maxAliases: env.QUERY_MAX_ALIASES,
+      maxTokens: env.QUERY_MAX_TOKENS,
+      maxDirectives: env.QUERY_MAX_DIRECTIVES,
+    },
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -35,14 +43,23 @@ export async function startGraphQLServer(
     validationRules: queryShape.validationRules,
     parseOptions: queryShape.parseOptions,
     // No landing page in production (introspection is off there too); elsewhere Apollo's, under its CSP.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...queryShape.plugins, ...(production ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ...queryShape.plugins,
+      ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
     formatError: (formatted, error) =>
-      formatted.extensions?.code === RATE_LIMITED ? withoutStacktrace(formatted) : queryShape.formatError(formatted, error, (other, cause) =>
-        formatGraphQLError(asInputError(other), cause, {
-          maskInternalErrors: production,
-          onInternalError: (internal) => log('error', 'Unexpected gateway error', { error: internal instanceof Error && internal.stack ? internal.stack : String(internal) }),
-        }),
-      ),
+      formatted.extensions?.code === RATE_LIMITED
+        ? withoutStacktrace(formatted)
+        : queryShape.formatError(formatted, error, (other, cause) =>
+            formatGraphQLError(asInputError(other), cause, {
+              maskInternalErrors: production,
+              onInternalError: (internal) =>
+                log('error', 'Unexpected gateway error', {
+                  error: internal instanceof Error && internal.stack ? internal.stack : String(internal),
+                }),
+            }),
+          ),
   });
   await server.start();
   app.use(

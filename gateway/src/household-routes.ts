@@ -34,7 +34,9 @@ export function mountHouseholdRoutes(app: Express, context: RouteContext): void 
     proxyToHouseholds(req, res, context, `/uploads/${encodeURIComponent(String(req.params.id)).replace(/\./g, '%2E')}`),
   );
   app.use('/collection-imports', corsPolicy);
-  app.post('/collection-imports', (req, res) => proxyToHouseholds(req, res, context, '/collection-imports', COLLECTION_IMPORT_LIMIT, limits.uploads));
+  app.post('/collection-imports', (req, res) =>
+    proxyToHouseholds(req, res, context, '/collection-imports', COLLECTION_IMPORT_LIMIT, limits.uploads),
+  );
 
   // Monthly reports of the headline figures: a CSV download and a printable page, authenticated like GraphQL.
   app.use('/reports', corsPolicy);
@@ -43,7 +45,12 @@ export function mountHouseholdRoutes(app: Express, context: RouteContext): void 
     if (!/^\d{4}-\d{2}\.(?:csv|html)$/.test(file)) {
       return void res.status(404).json({ error: { code: ErrorCode.NOT_FOUND, message: 'Ask for <YYYY-MM>.csv or <YYYY-MM>.html' } });
     }
-    return proxyToHouseholds(req, res, context, `/reports/monthly/${encodeURIComponent(String(req.params.orgUnitId)).replace(/\./g, '%2E')}/${file}`);
+    return proxyToHouseholds(
+      req,
+      res,
+      context,
+      `/reports/monthly/${encodeURIComponent(String(req.params.orgUnitId)).replace(/\./g, '%2E')}/${file}`,
+    );
   });
 }
 
@@ -55,12 +62,29 @@ export function mountHouseholdRoutes(app: Express, context: RouteContext): void 
  * gateway's own refusals are `{ error: { code, message } }`.
  */
 async function proxyToHouseholds(
-  req: Request, res: Response, { env, subgraphs }: RouteContext, path: string, limit = PHOTO_LIMIT, rateLimit?: RateLimits['uploads'],
+  req: Request,
+  res: Response,
+  { env, subgraphs }: RouteContext,
+  path: string,
+  limit = PHOTO_LIMIT,
+  rateLimit?: RateLimits['uploads'],
 ) {
   const fail = (status: number, message: string) => {
-    const code = status === 401 ? ErrorCode.UNAUTHENTICATED : status === 403 ? ErrorCode.FORBIDDEN : status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 429 ? RATE_LIMITED : ErrorCode.INTERNAL_SERVER_ERROR;
+    const code =
+      status === 401
+        ? ErrorCode.UNAUTHENTICATED
+        : status === 403
+          ? ErrorCode.FORBIDDEN
+          : status === 413
+            ? 'PAYLOAD_TOO_LARGE'
+            : status === 429
+              ? RATE_LIMITED
+              : ErrorCode.INTERNAL_SERVER_ERROR;
     if (res.headersSent) res.destroy();
-    else res.status(status).json({ error: { code, message, ...(status === 429 ? { retryAfter: Number(res.getHeader('retry-after')) } : {}) } });
+    else
+      res
+        .status(status)
+        .json({ error: { code, message, ...(status === 429 ? { retryAfter: Number(res.getHeader('retry-after')) } : {}) } });
   };
   let caller: Caller;
   try {
@@ -76,6 +100,12 @@ async function proxyToHouseholds(
     return fail(429, refusal.description);
   }
   passThrough(req, res, env, subgraphs, {
-    service: 'households', path, caller, forwardedHeaders: FORWARDED_REQUEST_HEADERS, ...limit, timeoutMs: UPLOAD_TIMEOUT_MS, fail,
+    service: 'households',
+    path,
+    caller,
+    forwardedHeaders: FORWARDED_REQUEST_HEADERS,
+    ...limit,
+    timeoutMs: UPLOAD_TIMEOUT_MS,
+    fail,
   });
 }

@@ -31,14 +31,14 @@ export function remoteKeys(settings: KeySetSettings): JWTVerifyGetKey {
       keys = await (keySet ??= load());
     } catch (error) {
       keySet = undefined;
-      throw unavailable('Reading the identity provider\'s discovery document failed', error);
+      throw unavailable("Reading the identity provider's discovery document failed", error);
     }
     try {
       return await keys(header, token);
     } catch (error) {
       if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys) throw error;
       if (error instanceof joseErrors.JOSENotSupported) throw error;
-      throw unavailable('Fetching the identity provider\'s key set failed', error);
+      throw unavailable("Fetching the identity provider's key set failed", error);
     }
   };
 }
@@ -61,5 +61,9 @@ async function discoverJwksUri(settings: KeySetSettings): Promise<string> {
 function unavailable(what: string, error: unknown): TokenRefused {
   // The cause is jose's or fetch's message: an address and a status at most, never the token being verified.
   log('error', what, { error: error instanceof Error ? error.message : String(error) });
-  return new TokenRefused(503, 'IDENTITY_PROVIDER_UNAVAILABLE', 'The identity provider cannot be reached to check your sign-in; try again shortly');
+  return new TokenRefused(
+    503,
+    'IDENTITY_PROVIDER_UNAVAILABLE',
+    'The identity provider cannot be reached to check your sign-in; try again shortly',
+  );
 }

@@ -8,12 +8,24 @@ import { isRole, Role } from '#libs/auth';
  * (development, with HS256 development tokens only); production requires one.
  */
 
-const optionalUrl = z.preprocess(unsetIfEmpty, z.string().refine((value) => URL.canParse(value), 'must be a URL').optional());
+const optionalUrl = z.preprocess(
+  unsetIfEmpty,
+  z
+    .string()
+    .refine((value) => URL.canParse(value), 'must be a URL')
+    .optional(),
+);
 const whole = (fallback: number, min: number, max: number) =>
   z.preprocess(unsetIfEmpty, z.coerce.number().int().min(min).max(max).default(fallback));
 /** A claim name, or a dotted path into nested objects (`resource_access.waste-platform.roles`). */
 const claimPath = (fallback: string) =>
-  z.preprocess(unsetIfEmpty, z.string().regex(/^[^.\s]+(?:\.[^.\s]+)*$/, 'must be a claim name or a dotted path of claim names').default(fallback));
+  z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^[^.\s]+(?:\.[^.\s]+)*$/, 'must be a claim name or a dotted path of claim names')
+      .default(fallback),
+  );
 
 /** Roles a token may carry: all but INSTITUTION, which only an institution's API key makes. */
 export const TOKEN_ROLES: readonly Role[] = Object.values(Role).filter((role) => role !== Role.INSTITUTION);
@@ -45,23 +57,29 @@ export const oidcEnvironmentShape = {
    */
   OIDC_ROLE_MAP: z.preprocess(
     unsetIfEmpty,
-    z.string().optional().transform((value, context) => {
-      if (value === undefined) return undefined;
-      const map = new Map<string, Role>();
-      for (const pair of value.split(',').map((p) => p.trim()).filter(Boolean)) {
-        const [from, to, ...rest] = pair.split('=').map((part) => part.trim());
-        if (!from || !to || rest.length > 0) {
-          context.addIssue({ code: 'custom', message: `"${pair}" is not provider-value=ROLE` });
-          continue;
+    z
+      .string()
+      .optional()
+      .transform((value, context) => {
+        if (value === undefined) return undefined;
+        const map = new Map<string, Role>();
+        for (const pair of value
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean)) {
+          const [from, to, ...rest] = pair.split('=').map((part) => part.trim());
+          if (!from || !to || rest.length > 0) {
+            context.addIssue({ code: 'custom', message: `"${pair}" is not provider-value=ROLE` });
+            continue;
+          }
+          if (!isRole(to) || !TOKEN_ROLES.includes(to)) {
+            context.addIssue({ code: 'custom', message: `${to} is not a role a token may carry (${TOKEN_ROLES.join(', ')})` });
+            continue;
+          }
+          map.set(from, to);
         }
-        if (!isRole(to) || !TOKEN_ROLES.includes(to)) {
-          context.addIssue({ code: 'custom', message: `${to} is not a role a token may carry (${TOKEN_ROLES.join(', ')})` });
-          continue;
-        }
-        map.set(from, to);
-      }
-      return map;
-    }),
+        return map;
+      }),
   ),
   OIDC_ORG_UNIT_CLAIM: claimPath('org_unit_id'),
   OIDC_HOUSEHOLD_CLAIM: claimPath('household_id'),
@@ -78,11 +96,15 @@ export function oidcEnvironmentProblems(env: Record<string, string | undefined>)
   const problems: string[] = [];
   const issuer = given('OIDC_ISSUER');
   if (!issuer) {
-    if (production) problems.push('OIDC_ISSUER: required when NODE_ENV=production (staff sign in with the identity provider; development tokens are refused)');
+    if (production)
+      problems.push(
+        'OIDC_ISSUER: required when NODE_ENV=production (staff sign in with the identity provider; development tokens are refused)',
+      );
     for (const name of ['OIDC_AUDIENCE', 'OIDC_JWKS_URI']) if (given(name)) problems.push(`${name}: needs OIDC_ISSUER`);
     return problems;
   }
-  if (!given('OIDC_AUDIENCE')) problems.push('OIDC_AUDIENCE: required when OIDC_ISSUER is set (the audience the provider issues this platform\'s tokens for)');
+  if (!given('OIDC_AUDIENCE'))
+    problems.push("OIDC_AUDIENCE: required when OIDC_ISSUER is set (the audience the provider issues this platform's tokens for)");
   if (production) {
     for (const name of ['OIDC_ISSUER', 'OIDC_JWKS_URI']) {
       const value = given(name);

@@ -48,8 +48,12 @@ async function proxyOpen311(req: Request, res: Response, { env, subgraphs, limit
     if (res.headersSent) return res.destroy();
     if (asXml) {
       const text = description.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-      res.status(status).type('text/xml; charset=utf-8')
-        .send(`<?xml version="1.0" encoding="utf-8"?>\n<errors><error><code>${status}</code><description>${text}</description></error></errors>`);
+      res
+        .status(status)
+        .type('text/xml; charset=utf-8')
+        .send(
+          `<?xml version="1.0" encoding="utf-8"?>\n<errors><error><code>${status}</code><description>${text}</description></error></errors>`,
+        );
     } else {
       res.status(status).json([{ code: status, description }]);
     }
@@ -61,8 +65,15 @@ async function proxyOpen311(req: Request, res: Response, { env, subgraphs, limit
   const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
   const forward = (caller: Caller, body?: Buffer) =>
     passThrough(req, res, env, subgraphs, {
-      service: 'enforcement', path: `${path}${withoutApiKey(query)}`, caller, forwardedHeaders: ['content-type', 'content-length', 'accept'], body,
-      maxBytes: MAX_OPEN311_REQUEST_BYTES, tooLargeMessage: OPEN311_TOO_LARGE, timeoutMs: OPEN311_TIMEOUT_MS, fail,
+      service: 'enforcement',
+      path: `${path}${withoutApiKey(query)}`,
+      caller,
+      forwardedHeaders: ['content-type', 'content-length', 'accept'],
+      body,
+      maxBytes: MAX_OPEN311_REQUEST_BYTES,
+      tooLargeMessage: OPEN311_TOO_LARGE,
+      timeoutMs: OPEN311_TIMEOUT_MS,
+      fail,
     });
   const anonymous: Caller = { userId: 'open311:public', roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId };
   if (req.method !== 'POST') {

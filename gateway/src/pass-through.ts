@@ -23,14 +23,29 @@ export interface PassThroughOptions {
   fail: (status: number, message: string) => void;
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+]);
 
 /**
  * Streams a plain-HTTP request to a subgraph with the signed caller, and its answer back, buffering neither. A body
  * over the limit is refused by its Content-Length or, without one, cut off as it streams; a client that goes away
  * cancels the upstream request, so the service keeps nothing half-sent.
  */
-export function passThrough(req: Request, res: Response, env: GatewayEnvironment, subgraphs: Map<string, string>, options: PassThroughOptions): void {
+export function passThrough(
+  req: Request,
+  res: Response,
+  env: GatewayEnvironment,
+  subgraphs: Map<string, string>,
+  options: PassThroughOptions,
+): void {
   const { service, caller, fail } = options;
   if (Number(req.headers['content-length'] ?? 0) > options.maxBytes) return fail(413, options.tooLargeMessage);
   const graphqlUrl = subgraphs.get(service);
@@ -38,7 +53,14 @@ export function passThrough(req: Request, res: Response, env: GatewayEnvironment
   const target = new URL(graphqlUrl);
   const path = `${target.pathname.replace(/\/graphql\/?$/, '')}${options.path}`;
   // Signed for this service, this method and this path, for seconds and once: the body streams, so no digest binds it.
-  signGatewayRoute({ caller, subgraph: service, method: req.method, target: path, key: env.GATEWAY_SIGNING_KEY!, ttlSeconds: env.GATEWAY_SIGNATURE_TTL_SECONDS })
+  signGatewayRoute({
+    caller,
+    subgraph: service,
+    method: req.method,
+    target: path,
+    key: env.GATEWAY_SIGNING_KEY!,
+    ttlSeconds: env.GATEWAY_SIGNATURE_TTL_SECONDS,
+  })
     .then((signature) => forward(req, res, target, path, signature, options))
     .catch((error: Error) => {
       log('error', 'Signing a pass-through failed', { requestId: caller.requestId, service, error: error.message });
@@ -46,7 +68,14 @@ export function passThrough(req: Request, res: Response, env: GatewayEnvironment
     });
 }
 
-function forward(req: Request, res: Response, target: URL, path: string, signature: Record<string, string>, options: PassThroughOptions): void {
+function forward(
+  req: Request,
+  res: Response,
+  target: URL,
+  path: string,
+  signature: Record<string, string>,
+  options: PassThroughOptions,
+): void {
   const { service, caller, fail } = options;
   const tooLarge = () => fail(413, options.tooLargeMessage);
   const headers: Record<string, string | string[]> = { ...signature, 'x-request-id': caller.requestId };

@@ -3,6 +3,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, type GraphQLFormattedError, type ParseOptions, type ValidationContext, type ValidationRule } from 'graphql';
 import { operationCost } from './query-cost.js';
+import { QueryLimitCode, QueryLimitError, queryLimitErrorOf, withoutSuggestions } from './query-limit-error.js';
 
 /**
  * The gateway's bounds on one GraphQL operation. Defaults derived from the platform's own operations (every query and
@@ -35,29 +36,6 @@ export const DEFAULT_QUERY_LIMITS: Readonly<QueryLimits> = {
   maxDirectives: 10,
 };
 
-/** `extensions.code` of each refusal (HTTP 400, with `extensions.limit` and `extensions.found`). */
-export const QueryLimitCode = {
-  QUERY_TOO_COSTLY: 'QUERY_TOO_COSTLY',
-  QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
-  TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
-  TOO_MANY_TOKENS: 'TOO_MANY_TOKENS',
-  TOO_MANY_DIRECTIVES: 'TOO_MANY_DIRECTIVES',
-} as const;
-export type QueryLimitCode = (typeof QueryLimitCode)[keyof typeof QueryLimitCode];
-
-/** A refusal by one of the limits; the gateway answers it with its own code and 400. */
-export class QueryLimitError extends GraphQLError {
-  constructor(
-    readonly limitCode: QueryLimitCode,
-    message: string,
-    readonly limit: number,
-    readonly found: number | null,
-  ) {
-    super(message, { extensions: { code: limitCode, limit, ...(found === null ? {} : { found }), http: { status: 400 } } });
-    this.name = 'QueryLimitError';
-  }
-}
-
 /** Apollo Server plugin: refuses an operation whose cost, with its variables' values, exceeds `maxCost`. */
 export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
   return {
@@ -67,12 +45,14 @@ export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
           const cost = operationCost(schema, document, request.operationName, request.variables ?? {});
           if (cost > maxCost) {
             const shown = Number.isFinite(cost) ? Math.round(cost).toLocaleString('en') : 'unbounded';
-            return Promise.reject(new QueryLimitError(
-              QueryLimitCode.QUERY_TOO_COSTLY,
-              `Query cost ${shown} exceeds the limit of ${maxCost.toLocaleString('en')}: ask for smaller pages (first) or fewer nested lists`,
-              maxCost,
-              Number.isFinite(cost) ? Math.round(cost) : null,
-            ));
+            return Promise.reject(
+              new QueryLimitError(
+                QueryLimitCode.QUERY_TOO_COSTLY,
+                `Query cost ${shown} exceeds the limit of ${maxCost.toLocaleString('en')}: ask for smaller pages (first) or fewer nested lists`,
+                maxCost,
+                Number.isFinite(cost) ? Math.round(cost) : null,
+              ),
+            );
           }
           return Promise.resolve();
         },
@@ -128,17 +108,35 @@ export function queryLimits({ production, limits: overrides = {} }: QueryLimitOp
       // A fragment spread is no field: `node { ...Unit }` is as deep as the fields it stands for.
       flattenFragments: true,
       propagateOnRejection: false,
-      onReject: [reporter(QueryLimitCode.QUERY_TOO_DEEP, limits.maxDepth, (found) => `Query depth ${found ?? 'over the limit'} exceeds the limit of ${limits.maxDepth}`)],
+      onReject: [
+        reporter(
+          QueryLimitCode.QUERY_TOO_DEEP,
+          limits.maxDepth,
+          (found) => `Query depth ${found ?? 'over the limit'} exceeds the limit of ${limits.maxDepth}`,
+        ),
+      ],
     },
     maxAliases: {
       n: limits.maxAliases,
       propagateOnRejection: false,
-      onReject: [reporter(QueryLimitCode.TOO_MANY_ALIASES, limits.maxAliases, (found) => `${found ?? 'Too many'} aliases exceed the limit of ${limits.maxAliases}`)],
+      onReject: [
+        reporter(
+          QueryLimitCode.TOO_MANY_ALIASES,
+          limits.maxAliases,
+          (found) => `${found ?? 'Too many'} aliases exceed the limit of ${limits.maxAliases}`,
+        ),
+      ],
     },
     maxDirectives: {
       n: limits.maxDirectives,
       propagateOnRejection: false,
-      onReject: [reporter(QueryLimitCode.TOO_MANY_DIRECTIVES, limits.maxDirectives, (found) => `${found ?? 'Too many'} directives exceed the limit of ${limits.maxDirectives}`)],
+      onReject: [
+        reporter(
+          QueryLimitCode.TOO_MANY_DIRECTIVES,
+          limits.maxDirectives,
+          (found) => `${found ?? 'Too many'} directives exceed the limit of ${limits.maxDirectives}`,
+        ),
+      ],
     },
     blockFieldSuggestion: { enabled: production, mask: '' },
   });
@@ -167,23 +165,4 @@ export function queryLimits({ production, limits: overrides = {} }: QueryLimitOp
       return production ? { ...answer, message: withoutSuggestions(answer.message) } : answer;
     },
   };
-}
-
-/** The refusal behind a (possibly wrapped) error, if a limit refused it. */
-export function queryLimitErrorOf(error: unknown): QueryLimitError | null {
-  let current = error as { originalError?: unknown } | undefined;
-  for (let hops = 0; current && hops < 5; hops++) {
-    if (current instanceof QueryLimitError) return current;
-    current = current.originalError as { originalError?: unknown } | undefined;
-  }
-  return null;
-}
-
-/**
- * Removes graphql-js's suggestions ("Did you mean "name"?", "Did you mean the enum value "STREET"?") from a message:
- * in production they would map the schema for someone without introspection. Armor masks the field form; this also
- * catches the enum-value form and the question mark Armor leaves behind.
- */
-export function withoutSuggestions(message: string): string {
-  return message.replace(/\s*Did you mean [^?]*\?/g, '').replace(/\s+\?$/, '').trim();
 }

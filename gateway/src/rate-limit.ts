@@ -40,7 +40,8 @@ export class SharedLimiter {
       await this.limiter.consume(key);
       return { allowed: true };
     } catch (refusal) {
-      if (refusal instanceof RateLimiterRes) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)) };
+      if (refusal instanceof RateLimiterRes)
+        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)) };
       throw refusal;
     }
   }
@@ -87,7 +88,8 @@ export interface RateLimitSettings {
 }
 
 export function rateLimits(redis: Redis, env: RateLimitSettings): RateLimits {
-  const limiter = (name: string, limit: number, windowSeconds: number) => new SharedLimiter(redis, env.RATE_LIMIT_PREFIX, name, limit, windowSeconds);
+  const limiter = (name: string, limit: number, windowSeconds: number) =>
+    new SharedLimiter(redis, env.RATE_LIMIT_PREFIX, name, limit, windowSeconds);
   return {
     graphql: {
       perUser: limiter('graphql-user', env.GRAPHQL_REQUESTS_PER_USER_MINUTE, 60),
@@ -134,7 +136,11 @@ export async function takeCallerAllowance(limits: CallerLimits, caller: Caller):
 /** A GraphQL refusal: HTTP 429 with Retry-After, `extensions: { code: RATE_LIMITED, retryAfter }` (seconds). */
 export function rateLimitedError(message: string, retryAfterSeconds: number): GraphQLError {
   return new GraphQLError(message, {
-    extensions: { code: RATE_LIMITED, retryAfter: retryAfterSeconds, http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) } },
+    extensions: {
+      code: RATE_LIMITED,
+      retryAfter: retryAfterSeconds,
+      http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
+    },
   });
 }
 

@@ -32,7 +32,10 @@ export class SignedCallerDataSource extends RemoteGraphQLDataSource<GatewayConte
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     // Health checks and schema loading carry no caller: they go out unsigned, and subgraphs refuse them.
     if (!('incomingRequestContext' in options)) return;
-    const { request, context: { caller } } = options;
+    const {
+      request,
+      context: { caller },
+    } = options;
     request.http?.headers.set(PENDING_CALLER_HEADER, JSON.stringify(caller));
     request.http?.headers.set('x-request-id', caller.requestId);
   }

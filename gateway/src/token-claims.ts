@@ -40,19 +40,32 @@ export function callerFromClaims(payload: JWTPayload, mapping: ClaimMapping): To
   const roles: Role[] = [];
   const unknown: string[] = [];
   for (const value of values) {
-    const role = typeof value !== 'string' ? undefined : mapping.OIDC_ROLE_MAP ? mapping.OIDC_ROLE_MAP.get(value) : isRole(value) ? value : undefined;
+    const role =
+      typeof value !== 'string' ? undefined : mapping.OIDC_ROLE_MAP ? mapping.OIDC_ROLE_MAP.get(value) : isRole(value) ? value : undefined;
     if (role === undefined || !TOKEN_ROLES.includes(role)) unknown.push(typeof value === 'string' ? value.slice(0, 40) : typeof value);
     else if (!roles.includes(role)) roles.push(role);
   }
   if (unknown.length > 0) {
-    throw forbid('UNKNOWN_ROLE', `The token carries roles this platform does not know: ${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ', …' : ''}`);
+    throw forbid(
+      'UNKNOWN_ROLE',
+      `The token carries roles this platform does not know: ${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ', …' : ''}`,
+    );
   }
 
-  const ids: Record<'orgUnitId' | 'householdId' | 'institutionId', string | null> = { orgUnitId: null, householdId: null, institutionId: null };
-  for (const [field, claim] of [['orgUnitId', mapping.OIDC_ORG_UNIT_CLAIM], ['householdId', mapping.OIDC_HOUSEHOLD_CLAIM], ['institutionId', mapping.OIDC_INSTITUTION_CLAIM]] as const) {
+  const ids: Record<'orgUnitId' | 'householdId' | 'institutionId', string | null> = {
+    orgUnitId: null,
+    householdId: null,
+    institutionId: null,
+  };
+  for (const [field, claim] of [
+    ['orgUnitId', mapping.OIDC_ORG_UNIT_CLAIM],
+    ['householdId', mapping.OIDC_HOUSEHOLD_CLAIM],
+    ['institutionId', mapping.OIDC_INSTITUTION_CLAIM],
+  ] as const) {
     const value = claimAt(payload, claim);
     if (value === undefined || value === null || value === '') continue;
-    if (typeof value !== 'string' || !UUID.test(value)) throw forbid('TERRITORY_CLAIM_INVALID', `The token's "${claim}" claim is not a UUID`);
+    if (typeof value !== 'string' || !UUID.test(value))
+      throw forbid('TERRITORY_CLAIM_INVALID', `The token's "${claim}" claim is not a UUID`);
     // Ids are compared with database values, which PostgreSQL prints in lower case.
     ids[field] = value.toLowerCase();
   }

@@ -49,8 +49,14 @@ const PERSONAL_LOOKING = /name|phone|address|birth|guardian|reporter|contact/i;
 function graphOf(directives: readonly ConstDirectiveNode[] | undefined, directive: string): string[] {
   return (directives ?? [])
     .filter((node) => node.name.value === directive)
-    .filter((node) => !node.arguments?.some((arg) => arg.name.value === 'resolvable' && arg.value.kind === Kind.BOOLEAN && !arg.value.value))
-    .flatMap((node) => node.arguments?.filter((arg) => arg.name.value === 'graph').map((arg) => (arg.value as { value: string }).value.toLowerCase()) ?? []);
+    .filter(
+      (node) => !node.arguments?.some((arg) => arg.name.value === 'resolvable' && arg.value.kind === Kind.BOOLEAN && !arg.value.value),
+    )
+    .flatMap(
+      (node) =>
+        node.arguments?.filter((arg) => arg.name.value === 'graph').map((arg) => (arg.value as { value: string }).value.toLowerCase()) ??
+        [],
+    );
 }
 
 function isEntity(type: ObjectTypeDefinitionNode, graph: string): boolean {
@@ -77,7 +83,9 @@ function ownersOf(field: FieldDefinitionNode, type: ObjectTypeDefinitionNode): s
  */
 export function supergraphPolicyProblems(supergraphSdl: string, policies: Record<string, ServicePolicies>): string[] {
   const problems: string[] = [];
-  const types = parse(supergraphSdl).definitions.filter((node): node is ObjectTypeDefinitionNode => node.kind === Kind.OBJECT_TYPE_DEFINITION);
+  const types = parse(supergraphSdl).definitions.filter(
+    (node): node is ObjectTypeDefinitionNode => node.kind === Kind.OBJECT_TYPE_DEFINITION,
+  );
   for (const type of types) {
     const root = type.name.value === 'Query' || type.name.value === 'Mutation' || type.name.value === 'Subscription';
     for (const field of type.fields ?? []) {
@@ -86,7 +94,12 @@ export function supergraphPolicyProblems(supergraphSdl: string, policies: Record
         const servicePolicies = policyFor(policies, service);
         if (!servicePolicies) problems.push(`${key}: no policies for service ${service}`);
         else if (root && !policyFor(servicePolicies.operations, key)?.length) problems.push(`${key} (${service}) has no access policy`);
-        else if (!root && PERSONAL_LOOKING.test(field.name.value) && !policyFor(servicePolicies.personalData, key) && !policyFor(NOT_PERSONAL_DATA, key)) {
+        else if (
+          !root &&
+          PERSONAL_LOOKING.test(field.name.value) &&
+          !policyFor(servicePolicies.personalData, key) &&
+          !policyFor(NOT_PERSONAL_DATA, key)
+        ) {
           problems.push(`${key} (${service}) looks like personal data but has no personal-data policy`);
         }
       }

@@ -35,7 +35,13 @@ if (!Number.isInteger(households) || households < 1) throw new Error('--househol
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive whole number');
 
 loadLocalEnvironment();
-const env = { ...process.env, DATABASE_NAME_PREFIX: 'waste_bench_metrics_', QUEUE_PREFIX: 'waste-bench-metrics', LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+const env = {
+  ...process.env,
+  DATABASE_NAME_PREFIX: 'waste_bench_metrics_',
+  QUEUE_PREFIX: 'waste-bench-metrics',
+  LOG_LEVEL: 'warn',
+  NODE_ENV: 'development',
+};
 const serviceEnv = parseServiceEnvironment(0, env);
 const plan = planDistrict();
 const lastMonth = addMonths(shanghaiMonth(), -1);
@@ -66,7 +72,10 @@ try {
     const records = await seedCollectionRecords(db);
     await seedResidents(db, plan);
     const letters = await seedCommitmentLetters(db);
-    const { id: ruleSetId } = await queryOne<{ id: string }>(db, `SELECT id FROM grading_rule_set WHERE version = 1 AND district_id IS NULL`);
+    const { id: ruleSetId } = await queryOne<{ id: string }>(
+      db,
+      `SELECT id FROM grading_rule_set WHERE version = 1 AND district_id IS NULL`,
+    );
     for (const month of yearMonths) await db.query(GRADE_MONTH, [`${month}-01`, ruleSetId]);
     await db.query('VACUUM ANALYZE');
     console.log(
@@ -77,7 +86,14 @@ try {
 
   const worker = await startMeasuredService('households', env);
   try {
-    const caller: Caller = { userId: 'bench', roles: [Role.DISTRICT_ADMIN], orgUnitId: null, householdId: null, institutionId: null, requestId: 'bench' };
+    const caller: Caller = {
+      userId: 'bench',
+      roles: [Role.DISTRICT_ADMIN],
+      orgUnitId: null,
+      householdId: null,
+      institutionId: null,
+      requestId: 'bench',
+    };
     const graphql = async (query: string, variables: Record<string, unknown>) => {
       const response = await postAsGateway(worker, 'households', caller, { query, variables });
       const body = (await response.json()) as { errors?: unknown };
@@ -86,17 +102,39 @@ try {
     const figures = 'households collectedKg figures { key numerator denominator value recordCount }';
     const street = plan.streets[0];
     const cases: [string, () => Promise<void>][] = [
-      [`districtMetrics(district, ${lastMonth}) with its ${plan.streets.length} streets`, () =>
-        graphql(`query($u: ID!, $m: String!) { districtMetrics(orgUnitId: $u, month: $m) { ${figures} children { ${figures} } } }`, { u: plan.district.id, m: lastMonth })],
-      [`districtMetricsRange(district, ${yearMonths[0]} … ${lastMonth})`, () =>
-        graphql(`query($u: ID!, $f: String!, $t: String!) { districtMetricsRange(orgUnitId: $u, from: $f, to: $t) { ${figures} } }`, { u: plan.district.id, f: yearMonths[0], t: lastMonth })],
-      [`districtMetrics(street, ${lastMonth}) with its communities`, () =>
-        graphql(`query($u: ID!, $m: String!) { districtMetrics(orgUnitId: $u, month: $m) { ${figures} children { ${figures} } } }`, { u: street.id, m: lastMonth })],
-      [`GET /reports/monthly/<street>/${lastMonth}.html (12-month trend)`, async () => {
-        const response = await getAsGateway(worker, 'households', caller, `/reports/monthly/${street.id}/${lastMonth}.html`);
-        if (!response.ok) throw new Error(`report: ${response.status}`);
-        await response.text();
-      }],
+      [
+        `districtMetrics(district, ${lastMonth}) with its ${plan.streets.length} streets`,
+        () =>
+          graphql(`query($u: ID!, $m: String!) { districtMetrics(orgUnitId: $u, month: $m) { ${figures} children { ${figures} } } }`, {
+            u: plan.district.id,
+            m: lastMonth,
+          }),
+      ],
+      [
+        `districtMetricsRange(district, ${yearMonths[0]} … ${lastMonth})`,
+        () =>
+          graphql(`query($u: ID!, $f: String!, $t: String!) { districtMetricsRange(orgUnitId: $u, from: $f, to: $t) { ${figures} } }`, {
+            u: plan.district.id,
+            f: yearMonths[0],
+            t: lastMonth,
+          }),
+      ],
+      [
+        `districtMetrics(street, ${lastMonth}) with its communities`,
+        () =>
+          graphql(`query($u: ID!, $m: String!) { districtMetrics(orgUnitId: $u, month: $m) { ${figures} children { ${figures} } } }`, {
+            u: street.id,
+            m: lastMonth,
+          }),
+      ],
+      [
+        `GET /reports/monthly/<street>/${lastMonth}.html (12-month trend)`,
+        async () => {
+          const response = await getAsGateway(worker, 'households', caller, `/reports/monthly/${street.id}/${lastMonth}.html`);
+          if (!response.ok) throw new Error(`report: ${response.status}`);
+          await response.text();
+        },
+      ],
     ];
     console.log(`\nDistrict metrics over ${households} households (${runs} runs each, after one warm-up):`);
     for (const [name, run] of cases) {
@@ -108,7 +146,9 @@ try {
         times.push(performance.now() - started);
       }
       times.sort((a, b) => a - b);
-      console.log(`  ${name.padEnd(70)} median ${Math.round(times[Math.floor(times.length / 2)])} ms, slowest ${Math.round(times.at(-1)!)} ms`);
+      console.log(
+        `  ${name.padEnd(70)} median ${Math.round(times[Math.floor(times.length / 2)])} ms, slowest ${Math.round(times.at(-1)!)} ms`,
+      );
     }
     console.log(`  households process peak RSS: ${worker.peakRssMb()} MB`);
   } finally {

@@ -64,12 +64,20 @@ SELECT $1::date, h.id,
   LEFT JOIN per_household p ON p.household_id = h.id
   LEFT JOIN monthly_grade previous ON previous.month = ($1::date - interval '1 month')::date AND previous.household_id = h.id`;
 
-const { values } = parseArgs({ options: { households: { type: 'string', default: '500000' }, 'reuse-data': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { households: { type: 'string', default: '500000' }, 'reuse-data': { type: 'boolean', default: false } },
+});
 const households = Number(values.households);
 if (!Number.isInteger(households) || households < 1) throw new Error('--households takes a positive whole number');
 
 loadLocalEnvironment();
-const env = { ...process.env, DATABASE_NAME_PREFIX: 'waste_bench_', QUEUE_PREFIX: 'waste-bench', LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+const env = {
+  ...process.env,
+  DATABASE_NAME_PREFIX: 'waste_bench_',
+  QUEUE_PREFIX: 'waste-bench',
+  LOG_LEVEL: 'warn',
+  NODE_ENV: 'development',
+};
 const serviceEnv = parseServiceEnvironment(0, env);
 const month = previousMonth(shanghaiMonth());
 const plan = planDistrict();
@@ -91,7 +99,9 @@ try {
     await seedHouseholdRows(db, plan, households);
     const residents = await seedResidents(db, plan);
     inspections = await seedInspections(db, month, 4, 0);
-    console.log(`Seeded ${households} households, ${residents} residents, ${inspections} inspections in ${month} (${seconds(Date.now() - started)})`);
+    console.log(
+      `Seeded ${households} households, ${residents} residents, ${inspections} inspections in ${month} (${seconds(Date.now() - started)})`,
+    );
   }
   await db.query('ANALYZE');
 
@@ -99,12 +109,22 @@ try {
   const worker = await startMeasuredService('households', env);
   try {
     started = Date.now();
-    const caller = { userId: 'bench', roles: [Role.DISTRICT_ADMIN], orgUnitId: null, householdId: null, institutionId: null, requestId: 'bench' };
+    const caller = {
+      userId: 'bench',
+      roles: [Role.DISTRICT_ADMIN],
+      orgUnitId: null,
+      householdId: null,
+      institutionId: null,
+      requestId: 'bench',
+    };
     const response = await postAsGateway(worker, 'households', caller, {
       query: 'mutation($m: String!, $o: ID!) { runMonthlyEvaluation(month: $m, orgUnitId: $o) { id totalChunks } }',
       variables: { m: month, o: plan.district.id },
     });
-    const { data, errors } = (await response.json()) as { data?: { runMonthlyEvaluation: { id: string; totalChunks: number } }; errors?: unknown };
+    const { data, errors } = (await response.json()) as {
+      data?: { runMonthlyEvaluation: { id: string; totalChunks: number } };
+      errors?: unknown;
+    };
     if (!data) throw new Error(`runMonthlyEvaluation failed: ${JSON.stringify(errors)}`);
     const run = data.runMonthlyEvaluation;
     await until(async () => {
@@ -117,7 +137,10 @@ try {
     await db.query(`DROP TABLE IF EXISTS bench_grade`);
     await db.query(YARDSTICK_TABLE);
     await db.query('SET jit = off'); // as the services run, so both sides are measured alike
-    const { id: ruleSetId } = await queryOne<{ id: string }>(db, `SELECT id FROM grading_rule_set WHERE version = 1 AND district_id IS NULL`);
+    const { id: ruleSetId } = await queryOne<{ id: string }>(
+      db,
+      `SELECT id FROM grading_rule_set WHERE version = 1 AND district_id IS NULL`,
+    );
     started = Date.now();
     await db.query(HAND_WRITTEN_GRADES, [`${month}-01`, ruleSetId]);
     const handMs = Date.now() - started;

@@ -37,8 +37,13 @@ const QUEUE_PREFIX = 'waste-bench-notices';
 const CONCURRENCY = 16;
 loadLocalEnvironment();
 const env = {
-  ...process.env, DATABASE_NAME_PREFIX: 'waste_bench_', QUEUE_PREFIX, LOG_LEVEL: 'warn', NODE_ENV: 'development',
-  WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_CONCURRENCY: String(CONCURRENCY),
+  ...process.env,
+  DATABASE_NAME_PREFIX: 'waste_bench_',
+  QUEUE_PREFIX,
+  LOG_LEVEL: 'warn',
+  NODE_ENV: 'development',
+  WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+  WEBHOOK_CONCURRENCY: String(CONCURRENCY),
 };
 const serviceEnv = parseServiceEnvironment(0, env);
 const month = previousMonth(shanghaiMonth());
@@ -96,7 +101,10 @@ try {
   const ofKind = (kind: string) => plan.institutions.filter((i) => i.kind === kind).map((i) => i.id);
   await db.query(SEED_GRADES, [monthStart(month), plan.district.id, compounds, households, ofKind('EMPLOYER'), ofKind('SCHOOL')]);
   // As if households had closed the month's objection window with no objection: the notices leave as they are made.
-  await db.query(`INSERT INTO objection_window_closed (district_id, month, closed_at) VALUES ($1, $2, now())`, [plan.district.id, monthStart(month)]);
+  await db.query(`INSERT INTO objection_window_closed (district_id, month, closed_at) VALUES ($1, $2, now())`, [
+    plan.district.id,
+    monthStart(month),
+  ]);
   await db.query('ANALYZE');
   const { residents } = await queryOne<{ residents: number }>(db, `SELECT count(*)::int AS residents FROM graded_resident`);
   console.log(`Seeded ${households} graded households, ${residents} residents of ${month} (${seconds(Date.now() - started)})`);
@@ -107,7 +115,6 @@ try {
   const worker = await startMeasuredService('notifications', { ...env, HOUSEHOLDS_INTERNAL_URL: `http://127.0.0.1:${receiverPort}` });
   const queue = new Queue(QueueName.NotificationsEvents, { connection: { url: serviceEnv.REDIS_URL }, prefix: QUEUE_PREFIX });
   try {
-
     // Every employer and school registers an endpoint, as an institution would with its API key.
     started = Date.now();
     const institutions = [...ofKind('EMPLOYER'), ...ofKind('SCHOOL')];
@@ -123,16 +130,29 @@ try {
     console.log(`Registered ${institutions.length} webhook endpoints (${seconds(Date.now() - started)})`);
 
     const payload: MonthlyEvaluationCompletedPayload = {
-      month, districtId: plan.district.id, runId: randomUUID(), households, graded: Math.round(households * 0.95), noEvidence: Math.round(households * 0.05),
+      month,
+      districtId: plan.district.id,
+      runId: randomUUID(),
+      households,
+      graded: Math.round(households * 0.95),
+      noEvidence: Math.round(households * 0.05),
       grades: { QUALIFIED: 0, BASICALLY_QUALIFIED: 0, UNQUALIFIED: 0 },
     };
-    const event: QueuedEvent = { id: randomUUID(), type: EventType.MonthlyEvaluationCompleted, source: ServiceName.Households, occurredAt: new Date().toISOString(), payloadJson: JSON.stringify(payload) };
+    const event: QueuedEvent = {
+      id: randomUUID(),
+      type: EventType.MonthlyEvaluationCompleted,
+      source: ServiceName.Households,
+      occurredAt: new Date().toISOString(),
+      payloadJson: JSON.stringify(payload),
+    };
     started = Date.now();
     await queue.add(event.type, event, { jobId: event.id });
     await until(async () => {
-      const row = await queryFirst<{ notices_generated_at: Date | null }>(db, `SELECT notices_generated_at FROM evaluated_month WHERE month = $1`, [
-        monthStart(month),
-      ]);
+      const row = await queryFirst<{ notices_generated_at: Date | null }>(
+        db,
+        `SELECT notices_generated_at FROM evaluated_month WHERE month = $1`,
+        [monthStart(month)],
+      );
       return Boolean(row?.notices_generated_at);
     }, 30 * 60_000);
     const generationMs = Date.now() - started;
@@ -148,11 +168,17 @@ try {
     const { firstAt, lastAt } = (await ask(receiver, 'stats')) as ReceiverStats;
     const deliveryMs = lastAt - firstAt;
     await until(async () => {
-      const { open } = await queryOne<{ open: number }>(db, `SELECT count(*)::int AS open FROM webhook_delivery WHERE state <> 'SUCCEEDED'`);
+      const { open } = await queryOne<{ open: number }>(
+        db,
+        `SELECT count(*)::int AS open FROM webhook_delivery WHERE state <> 'SUCCEEDED'`,
+      );
       return open === 0;
     }, 60_000);
     const delivered = (await ask(receiver, 'stats')) as ReceiverStats;
-    const states = await queryOne<{ delivered: number }>(db, `SELECT count(*) FILTER (WHERE state = 'DELIVERED')::int AS delivered FROM notice`);
+    const states = await queryOne<{ delivered: number }>(
+      db,
+      `SELECT count(*) FILTER (WHERE state = 'DELIVERED')::int AS delivered FROM notice`,
+    );
 
     // The yardstick: the same number of POSTs of a similar body to the same receiver, nothing else.
     await ask(receiver, 'reset');
@@ -162,7 +188,10 @@ try {
     const deliveryRate = counts.deliveries / (deliveryMs / 1000);
     const bareRate = counts.deliveries / (bareMs / 1000);
     const rows: [string, string][] = [
-      ['notices', `${counts.notices} for ${counts.households} households (${((100 * counts.households) / households).toFixed(1)}%), ${counts.institutions} institutions`],
+      [
+        'notices',
+        `${counts.notices} for ${counts.households} households (${((100 * counts.households) / households).toFixed(1)}%), ${counts.institutions} institutions`,
+      ],
       ['generation (event → notices and deliveries committed)', `${seconds(generationMs)}   ${Math.round(generationRate)} notices/s`],
       [`webhook delivery (signed, ${CONCURRENCY} in flight)`, `${seconds(deliveryMs)}   ${Math.round(deliveryRate)} deliveries/s`],
       ['bare HTTP POST loop, same receiver', `${seconds(bareMs)}   ${Math.round(bareRate)} requests/s`],
@@ -195,11 +224,22 @@ interface ReceiverStats {
 /** `count` POSTs of a notice-sized JSON body with webhook-like headers, `CONCURRENCY` at a time, kept alive. */
 async function barePostLoop(port: number, count: number): Promise<number> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const body = JSON.stringify({ type: 'notice.created', timestamp: new Date().toISOString(), data: { noticeId: randomUUID(), kind: 'PRAISE_LETTER', month } });
+  const body = JSON.stringify({
+    type: 'notice.created',
+    timestamp: new Date().toISOString(),
+    data: { noticeId: randomUUID(), kind: 'PRAISE_LETTER', month },
+  });
   const post = () =>
     new Promise<void>((resolve, reject) => {
       const request = http.request(
-        { host: '127.0.0.1', port, method: 'POST', path: '/bare', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'webhook-id': `msg_${randomUUID()}` } },
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/bare',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'webhook-id': `msg_${randomUUID()}` },
+        },
         (response) => {
           response.resume();
           response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`status ${response.statusCode}`))));

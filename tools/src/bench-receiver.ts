@@ -18,7 +18,13 @@ const server = createServer((req, res) => {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const { residentIds } = JSON.parse(Buffer.concat(chunks).toString()) as { residentIds: string[] };
-      const addressees = residentIds.map((residentId) => ({ residentId, minor: false, name: '王晓明', maskedName: '王*明', guardianName: null }));
+      const addressees = residentIds.map((residentId) => ({
+        residentId,
+        minor: false,
+        name: '王晓明',
+        maskedName: '王*明',
+        guardianName: null,
+      }));
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ addressees }));
     });
     return;

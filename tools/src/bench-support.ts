@@ -42,7 +42,12 @@ export async function deleteKeys(redisUrl: string, prefix: string): Promise<void
 const gatewayKeys = generateKeyPairSync('ed25519');
 
 /** POSTs a GraphQL operation to a measured service, signed as the gateway signs subgraph requests. */
-export async function postAsGateway(service: MeasuredService, name: string, caller: Caller, operation: { query: string; variables?: Record<string, unknown> }): Promise<Response> {
+export async function postAsGateway(
+  service: MeasuredService,
+  name: string,
+  caller: Caller,
+  operation: { query: string; variables?: Record<string, unknown> },
+): Promise<Response> {
   const body = JSON.stringify(operation);
   const signature = await signGatewayRequest({ caller, subgraph: name, body, key: gatewayKeys.privateKey });
   return fetch(`${service.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...signature }, body });

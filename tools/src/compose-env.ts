@@ -25,6 +25,8 @@ export function writeComposeEnvFile(file: string): void {
   const text =
     `# docker compose secrets: docker compose --env-file ${COMPOSE_ENV_FILE} up. Git-ignored; keep it, and back it up with\n` +
     `# the volumes (PostgreSQL keeps the password of its first start; webhook secrets are encrypted with WEBHOOK_SECRET_KEY).\n` +
-    Object.entries(generateComposeSecrets()).map(([name, value]) => `${name}=${value}\n`).join('');
+    Object.entries(generateComposeSecrets())
+      .map(([name, value]) => `${name}=${value}\n`)
+      .join('');
   writeFileSync(file, text, { flag: 'wx', mode: 0o600 });
 }

@@ -8,7 +8,6 @@ import { repoRoot } from './repo-root.js';
 
 const run = promisify(execFile);
 
-
 /**
  * Composes the supergraph from the built services (run `npm run build` first), with routing URLs for the default
  * local ports. Throws with every composition error listed when the subgraphs do not fit together.

@@ -25,6 +25,20 @@ export interface ThrownReasons {
 const FACTORIES: Record<string, string> = { badInput: 'BAD_USER_INPUT', forbidden: 'FORBIDDEN', conflict: 'CONFLICT' };
 const REASON = /^[A-Z][A-Z0-9_]*$/;
 
+/**
+ * The shared validators (libs/errors) that throw BAD_USER_INPUT with the reason their caller passes, by the index of
+ * that argument: a call to one is a throw site of the caller's service, and their own throw is not a reason of the
+ * libraries.
+ */
+const REASON_PASSING_VALIDATORS: Record<string, number> = { requireText: 3, optionalText: 3 };
+
+/** `requireText(value, field, max, reason)` and the like: the reason argument of a call to a shared validator. */
+function validatorReasonAt(node: ts.Node): ts.Expression | null {
+  if (!ts.isCallExpression(node) || !ts.isIdentifier(node.expression)) return null;
+  const index = REASON_PASSING_VALIDATORS[node.expression.text] as number | undefined;
+  return index === undefined ? null : (node.arguments.at(index) ?? null);
+}
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
@@ -76,7 +90,8 @@ function insideClass(node: ts.Node, name: string): boolean {
 function messageText(expression: ts.Expression | undefined): string {
   if (!expression) return '';
   if (ts.isStringLiteral(expression) || ts.isNoSubstitutionTemplateLiteral(expression)) return expression.text;
-  if (ts.isTemplateExpression(expression)) return expression.head.text + expression.templateSpans.map((span) => `…${span.literal.text}`).join('');
+  if (ts.isTemplateExpression(expression))
+    return expression.head.text + expression.templateSpans.map((span) => `…${span.literal.text}`).join('');
   if (ts.isBinaryExpression(expression) && expression.operatorToken.kind === ts.SyntaxKind.PlusToken) {
     return messageText(expression.left) + messageText(expression.right);
   }
@@ -87,7 +102,10 @@ function messageText(expression: ts.Expression | undefined): string {
 function enclosingFunction(node: ts.Node): { fn: ts.SignatureDeclaration; name: string | null } | null {
   for (let current = parentOf(node); current; current = parentOf(current)) {
     if (ts.isFunctionDeclaration(current) || ts.isMethodDeclaration(current)) {
-      return { fn: current, name: current.name && (ts.isIdentifier(current.name) || ts.isPrivateIdentifier(current.name)) ? current.name.text : null };
+      return {
+        fn: current,
+        name: current.name && (ts.isIdentifier(current.name) || ts.isPrivateIdentifier(current.name)) ? current.name.text : null,
+      };
     }
     if (ts.isArrowFunction(current) || ts.isFunctionExpression(current)) {
       const holder = current.parent;
@@ -141,7 +159,8 @@ function literalsOf(expression: ts.Expression, sources: readonly ts.SourceFile[]
     const local = localConstant(expression);
     if (local) return literalsOf(local, sources, depth + 1);
     const owner = enclosingFunction(expression);
-    const index = owner?.fn.parameters.findIndex((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === expression.text) ?? -1;
+    const index =
+      owner?.fn.parameters.findIndex((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === expression.text) ?? -1;
     if (!owner?.name || index < 0) return null;
     const calls = sources.flatMap((source) => callsOf(source, owner.name!));
     if (calls.length === 0) return null;
@@ -157,6 +176,12 @@ function literalsOf(expression: ts.Expression, sources: readonly ts.SourceFile[]
   return null;
 }
 
+/** Inside one of the shared validators, whose reason is its caller's. */
+function insideValidator(node: ts.Node): boolean {
+  const name = enclosingFunction(node)?.name;
+  return name !== undefined && name !== null && name in REASON_PASSING_VALIDATORS;
+}
+
 /**
  * Reads every DomainError thrown under `dir` (tests left out) and collects the `extensions.reason` values it can
  * carry. A reason that is not a literal, nor a parameter fed literals by its callers, is listed as unresolved so
@@ -167,10 +192,22 @@ export function thrownReasons(dir: string, root = dir): ThrownReasons {
   const unresolved: UnresolvedReason[] = [];
   const sources = sourceFiles(dir).map((path) => ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true));
   for (const source of sources) {
-    if (!source.text.includes('DomainError')) continue;
+    if (!source.text.includes('DomainError') && !Object.keys(REASON_PASSING_VALIDATORS).some((name) => source.text.includes(name)))
+      continue;
     const file = relative(root, source.fileName);
     const visit = (node: ts.Node) => {
-      const thrown = domainErrorAt(node);
+      const passed = validatorReasonAt(node);
+      if (passed) {
+        const literals = literalsOf(passed, sources);
+        if (literals && literals.every((reason) => REASON.test(reason))) {
+          const site = { file, code: 'BAD_USER_INPUT', message: `${(node as ts.CallExpression).expression.getText()}(…)` };
+          for (const reason of literals) reasons.set(reason, [...(reasons.get(reason) ?? []), site]);
+        } else {
+          const { line } = source.getLineAndCharacterOfPosition(node.getStart());
+          unresolved.push({ file, line: line + 1, text: node.getText().replace(/\s+/g, ' ').slice(0, 160) });
+        }
+      }
+      const thrown = insideValidator(node) ? null : domainErrorAt(node);
       // DomainError.notFound and the like carry no reason: `extensions.code` says it all.
       if (thrown?.reason && thrown.reason.kind !== ts.SyntaxKind.UndefinedKeyword && thrown.reason.getText() !== 'undefined') {
         const literals = literalsOf(thrown.reason, sources);

@@ -62,7 +62,10 @@ export function loadLocalEnvironment(options: LocalEnvironmentOptions = {}): Loc
     if (added.length > 0) {
       const fresh = generateDevelopmentSecrets();
       const text = readFileSync(file, 'utf8');
-      appendFileSync(file, (text.endsWith('\n') || text === '' ? '' : '\n') + lines(Object.fromEntries(added.map((name) => [name, fresh[name]]))));
+      appendFileSync(
+        file,
+        (text.endsWith('\n') || text === '' ? '' : '\n') + lines(Object.fromEntries(added.map((name) => [name, fresh[name]]))),
+      );
       log(`Added ${added.join(', ')} to ${shown} (random development values).`);
       values = parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
     }
@@ -74,7 +77,9 @@ export function loadLocalEnvironment(options: LocalEnvironmentOptions = {}): Loc
 }
 
 function lines(values: Record<string, string>): string {
-  return Object.entries(values).map(([name, value]) => `${name}=${value}\n`).join('');
+  return Object.entries(values)
+    .map(([name, value]) => `${name}=${value}\n`)
+    .join('');
 }
 
 function displayPath(file: string): string {

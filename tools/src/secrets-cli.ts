@@ -16,7 +16,9 @@ if (values.compose) {
     writeComposeEnvFile(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    console.error(`${COMPOSE_ENV_FILE} exists; it is kept (the database volume was initialised with its password). Delete it first to make new secrets.`);
+    console.error(
+      `${COMPOSE_ENV_FILE} exists; it is kept (the database volume was initialised with its password). Delete it first to make new secrets.`,
+    );
     process.exit(1);
   }
   console.log(`Created ${COMPOSE_ENV_FILE} with random secrets. Start with: docker compose --env-file ${COMPOSE_ENV_FILE} up`);
@@ -27,5 +29,8 @@ if (values.compose) {
   }
   // Only the file matters here: whatever this shell exports, the file gets every variable.
   const result = loadLocalEnvironment({ env: { WASTE_LOCAL_ENV_FILE: process.env.WASTE_LOCAL_ENV_FILE } })!;
-  if (!result.created && result.added.length === 0) console.log(`${result.file === join(repoRoot(), LOCAL_ENV_FILE) ? LOCAL_ENV_FILE : result.file} already holds every development secret.`);
+  if (!result.created && result.added.length === 0)
+    console.log(
+      `${result.file === join(repoRoot(), LOCAL_ENV_FILE) ? LOCAL_ENV_FILE : result.file} already holds every development secret.`,
+    );
 }

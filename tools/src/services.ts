@@ -11,7 +11,8 @@ const LOADERS: Record<ServiceName, () => Promise<ServiceDefinition>> = {
   [ServiceName.Organization]: async () => (await import('#services/organization/src/organization.service-definition')).organizationService,
   [ServiceName.Households]: async () => (await import('#services/households/src/households.service-definition')).householdsService,
   [ServiceName.Enforcement]: async () => (await import('#services/enforcement/src/enforcement.service-definition')).enforcementService,
-  [ServiceName.Notifications]: async () => (await import('#services/notifications/src/notifications.service-definition')).notificationsService,
+  [ServiceName.Notifications]: async () =>
+    (await import('#services/notifications/src/notifications.service-definition')).notificationsService,
 };
 
 /** Loads only a service's demo data, without its GraphQL types, for processes that run the service elsewhere. */
@@ -27,7 +28,12 @@ export function loadDemoData(name: ServiceName): Promise<DemoData> {
 }
 
 /** Every subgraph service, in seeding order: organization first, since the others copy its territory tree. */
-export const SERVICE_NAMES: readonly ServiceName[] = [ServiceName.Organization, ServiceName.Households, ServiceName.Enforcement, ServiceName.Notifications];
+export const SERVICE_NAMES: readonly ServiceName[] = [
+  ServiceName.Organization,
+  ServiceName.Households,
+  ServiceName.Enforcement,
+  ServiceName.Notifications,
+];
 
 export function loadService(name: string): Promise<ServiceDefinition> {
   if (!Object.hasOwn(LOADERS, name)) throw new Error(`Unknown service ${name}; one of ${SERVICE_NAMES.join(', ')}`);

@@ -45,7 +45,9 @@ try {
     launch(name, dist(`dist/services/${name}/src/main.js`), { PORT: String(ports[name]), HOUSEHOLDS_INTERNAL_URL: households });
   }
   await Promise.all(SERVICE_NAMES.map((name) => waitForHealth(name, `http://127.0.0.1:${ports[name]}/health`)));
-  const subgraphUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${ports[name]}/graphql`]));
+  const subgraphUrls = Object.fromEntries(
+    SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${ports[name]}/graphql`]),
+  );
   launch('gateway', dist('dist/gateway/src/main.js'), { PORT: String(gatewayEnv.PORT), ...subgraphUrls });
   await waitForHealth('gateway', `http://127.0.0.1:${gatewayEnv.PORT}/health`);
   console.log(`
@@ -104,11 +106,12 @@ async function stopAll(exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   const exits = [...children.values()].map(
-    (child) => new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    (child) =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   );
   const timer = setTimeout(() => {
     for (const child of children.values()) child.kill('SIGKILL');
@@ -124,12 +127,15 @@ async function stopAll(exitCode: number): Promise<void> {
  * command beside a running one, picks others; the gateway and notifications are told where the services are.
  */
 function servicePorts(env: NodeJS.ProcessEnv): Record<(typeof SERVICE_NAMES)[number], number> {
-  const ports = Object.fromEntries(SERVICE_NAMES.map((name) => {
-    const given = env[`${name.toUpperCase()}_PORT`]?.trim();
-    const port = given ? Number(given) : DEFAULT_PORTS[name];
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new EnvironmentError([`${name.toUpperCase()}_PORT: must be a port number 1–65535`]);
-    return [name, port];
-  }));
+  const ports = Object.fromEntries(
+    SERVICE_NAMES.map((name) => {
+      const given = env[`${name.toUpperCase()}_PORT`]?.trim();
+      const port = given ? Number(given) : DEFAULT_PORTS[name];
+      if (!Number.isInteger(port) || port < 1 || port > 65535)
+        throw new EnvironmentError([`${name.toUpperCase()}_PORT: must be a port number 1–65535`]);
+      return [name, port];
+    }),
+  );
   return ports as Record<(typeof SERVICE_NAMES)[number], number>;
 }
 
@@ -142,7 +148,8 @@ function demoSize(env: NodeJS.ProcessEnv): { households?: number; gradedMonths?:
     const given = env[name]?.trim();
     if (!given) return undefined;
     const value = Number(given);
-    if (!Number.isInteger(value) || value < min || value > max) throw new EnvironmentError([`${name}: must be a whole number ${min}–${max}`]);
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new EnvironmentError([`${name}: must be a whole number ${min}–${max}`]);
     return value;
   };
   return { households: read('DEMO_HOUSEHOLDS', 0, 1_000_000), gradedMonths: read('DEMO_GRADED_MONTHS', 1, 24) };

@@ -13,7 +13,14 @@ if (process.env.NODE_ENV === 'production') {
   process.exit(2);
 }
 const { values } = parseArgs({
-  options: { role: { type: 'string', multiple: true }, org: { type: 'string' }, household: { type: 'string' }, institution: { type: 'string' }, sub: { type: 'string' }, hours: { type: 'string' } },
+  options: {
+    role: { type: 'string', multiple: true },
+    org: { type: 'string' },
+    household: { type: 'string' },
+    institution: { type: 'string' },
+    sub: { type: 'string' },
+    hours: { type: 'string' },
+  },
 });
 const roles = values.role ?? [];
 if (roles.length === 0 || !roles.every(isRole)) {
@@ -24,8 +31,13 @@ try {
   loadLocalEnvironment();
   const { JWT_SECRET } = parseEnvironment({ JWT_SECRET: secret('JWT_SECRET') });
   const token = await signAccessToken(
-    { sub: values.sub ?? `dev-${roles[0].toLowerCase()}`, roles, orgUnitId: values.org ?? null, householdId: values.household ?? null,
-      institutionId: values.institution ?? null },
+    {
+      sub: values.sub ?? `dev-${roles[0].toLowerCase()}`,
+      roles,
+      orgUnitId: values.org ?? null,
+      householdId: values.household ?? null,
+      institutionId: values.institution ?? null,
+    },
     JWT_SECRET,
     Number(values.hours ?? 12) * 3600,
   );

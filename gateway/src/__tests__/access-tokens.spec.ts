@@ -22,7 +22,15 @@ async function signer(alg: 'ES256' | 'RS256' | 'EdDSA', kid: string): Promise<Si
 }
 
 function env(overrides: Record<string, string> = {}) {
-  return parseGatewayEnvironment({ NODE_ENV: 'test', CONTEXT_SIGNING_SECRET, JWT_SECRET, OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: AUDIENCE, OIDC_CLOCK_TOLERANCE: '5', ...overrides });
+  return parseGatewayEnvironment({
+    NODE_ENV: 'test',
+    CONTEXT_SIGNING_SECRET,
+    JWT_SECRET,
+    OIDC_ISSUER: ISSUER,
+    OIDC_AUDIENCE: AUDIENCE,
+    OIDC_CLOCK_TOLERANCE: '5',
+    ...overrides,
+  });
 }
 
 function verifier(overrides: Record<string, string> = {}): TokenVerifier {
@@ -33,7 +41,10 @@ function verifier(overrides: Record<string, string> = {}): TokenVerifier {
 const now = () => Math.floor(Date.now() / 1000);
 const STREET_ADMIN: JWTPayload = { sub: 'u-1001', roles: ['STREET_ADMIN'], org_unit_id: STREET };
 
-function providerToken(claims: JWTPayload = STREET_ADMIN, options: { by?: Signer; kid?: string; typ?: string; iss?: string; aud?: string; iat?: number; exp?: number } = {}) {
+function providerToken(
+  claims: JWTPayload = STREET_ADMIN,
+  options: { by?: Signer; kid?: string; typ?: string; iss?: string; aud?: string; iat?: number; exp?: number } = {},
+) {
   const by = options.by ?? signers.es;
   const iat = options.iat ?? now();
   return new SignJWT(claims)
@@ -46,7 +57,10 @@ function providerToken(claims: JWTPayload = STREET_ADMIN, options: { by?: Signer
 }
 
 async function refusal(verify: TokenVerifier, token: string): Promise<{ status: number; reason: string; message: string }> {
-  const error = await verify(token).then(() => undefined, (e: unknown) => e);
+  const error = await verify(token).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(TokenRefused);
   const { status, reason, message } = error as TokenRefused;
   expect(message).not.toContain(token);
@@ -71,24 +85,40 @@ describe('access tokens at the gateway', () => {
     const verify = verifier();
     for (const by of [signers.es, signers.rs, signers.ed]) {
       await expect(verify(await providerToken({ ...STREET_ADMIN, org_unit_id: STREET.toUpperCase() }, { by }))).resolves.toEqual({
-        userId: 'u-1001', roles: [Role.STREET_ADMIN], orgUnitId: STREET, householdId: null, institutionId: null,
+        userId: 'u-1001',
+        roles: [Role.STREET_ADMIN],
+        orgUnitId: STREET,
+        householdId: null,
+        institutionId: null,
       });
     }
     // A party member's phone login is their subject; roles may come as one space-separated string.
     const member = `member-${STREET}`;
-    await expect(verify(await providerToken({ sub: member, roles: 'PARTY_MEMBER COMMUNITY_SECRETARY', org_unit_id: STREET })))
-      .resolves.toMatchObject({ userId: member, roles: [Role.PARTY_MEMBER, Role.COMMUNITY_SECRETARY] });
+    await expect(
+      verify(await providerToken({ sub: member, roles: 'PARTY_MEMBER COMMUNITY_SECRETARY', org_unit_id: STREET })),
+    ).resolves.toMatchObject({ userId: member, roles: [Role.PARTY_MEMBER, Role.COMMUNITY_SECRETARY] });
   });
 
-  it('maps configured claim names, a nested roles claim and the provider\'s own role values', async () => {
+  it("maps configured claim names, a nested roles claim and the provider's own role values", async () => {
     const verify = verifier({
       OIDC_USER_ID_CLAIM: 'staff_id',
       OIDC_ROLES_CLAIM: 'resource_access.waste-platform.roles',
       OIDC_ROLE_MAP: 'district-admin=DISTRICT_ADMIN, property=PROPERTY_MANAGER',
       OIDC_INSTITUTION_CLAIM: 'company',
     });
-    const token = await providerToken({ sub: 'opaque', staff_id: 'pm-7', resource_access: { 'waste-platform': { roles: ['property'] } }, company: STREET });
-    await expect(verify(token)).resolves.toEqual({ userId: 'pm-7', roles: [Role.PROPERTY_MANAGER], orgUnitId: null, householdId: null, institutionId: STREET });
+    const token = await providerToken({
+      sub: 'opaque',
+      staff_id: 'pm-7',
+      resource_access: { 'waste-platform': { roles: ['property'] } },
+      company: STREET,
+    });
+    await expect(verify(token)).resolves.toEqual({
+      userId: 'pm-7',
+      roles: [Role.PROPERTY_MANAGER],
+      orgUnitId: null,
+      householdId: null,
+      institutionId: STREET,
+    });
     // With a map, the platform's own names are unknown values like any other.
     const unmapped = await providerToken({ staff_id: 'x', resource_access: { 'waste-platform': { roles: ['DISTRICT_ADMIN'] } } });
     expect(await refusal(verify, unmapped)).toMatchObject({ status: 403, reason: 'UNKNOWN_ROLE' });
@@ -119,7 +149,16 @@ describe('access tokens at the gateway', () => {
     const cases: [string, string][] = [
       ['not-a-jwt', 'TOKEN_MALFORMED'],
       [unsigned({ ...STREET_ADMIN, iss: ISSUER, aud: AUDIENCE, iat: now(), exp: now() + 60 }), 'ALGORITHM_NOT_ALLOWED'],
-      [await new SignJWT(STREET_ADMIN).setProtectedHeader({ alg: 'HS384' }).setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('1m').sign(randomBytes(48)), 'ALGORITHM_NOT_ALLOWED'],
+      [
+        await new SignJWT(STREET_ADMIN)
+          .setProtectedHeader({ alg: 'HS384' })
+          .setIssuer(ISSUER)
+          .setAudience(AUDIENCE)
+          .setIssuedAt()
+          .setExpirationTime('1m')
+          .sign(randomBytes(48)),
+        'ALGORITHM_NOT_ALLOWED',
+      ],
       [await providerToken(STREET_ADMIN, { kid: 'retired-key' }), 'UNKNOWN_KEY'],
       [await providerToken(STREET_ADMIN, { by: other }), 'INVALID_SIGNATURE'],
       [`${valid.slice(0, valid.lastIndexOf('.'))}.${Buffer.alloc(64).toString('base64url')}`, 'INVALID_SIGNATURE'],
@@ -133,23 +172,35 @@ describe('access tokens at the gateway', () => {
       expect({ case: reason, ...(await refusal(verify, token)) }).toMatchObject({ status: 401, reason });
     }
     // Within the clock tolerance (5 s here) and the maximum age, a token still counts.
-    await expect(verify(await providerToken(STREET_ADMIN, { iat: now() - 595, exp: now() - 3 }))).resolves.toMatchObject({ userId: 'u-1001' });
+    await expect(verify(await providerToken(STREET_ADMIN, { iat: now() - 595, exp: now() - 3 }))).resolves.toMatchObject({
+      userId: 'u-1001',
+    });
   });
 
   it('checks the token type when OIDC_TOKEN_TYPE is set', async () => {
     const verify = verifier({ OIDC_TOKEN_TYPE: 'at+jwt' });
     await expect(verify(await providerToken(STREET_ADMIN, { typ: 'at+jwt' }))).resolves.toMatchObject({ userId: 'u-1001' });
-    expect(await refusal(verify, await providerToken(STREET_ADMIN, { typ: 'JWT' }))).toMatchObject({ status: 401, reason: 'WRONG_TOKEN_TYPE' });
+    expect(await refusal(verify, await providerToken(STREET_ADMIN, { typ: 'JWT' }))).toMatchObject({
+      status: 401,
+      reason: 'WRONG_TOKEN_TYPE',
+    });
   });
 
   it('accepts HS256 development tokens only outside production and with JWT_SECRET', async () => {
     const development = await signAccessToken({ sub: 'dev', roles: [Role.DISTRICT_ADMIN], orgUnitId: null }, JWT_SECRET);
     await expect(verifier()(development)).resolves.toMatchObject({ userId: 'dev', roles: [Role.DISTRICT_ADMIN] });
-    await expect(createTokenVerifier(parseGatewayEnvironment({ NODE_ENV: 'test', CONTEXT_SIGNING_SECRET, JWT_SECRET }))(development)).resolves.toMatchObject({ userId: 'dev' });
+    await expect(
+      createTokenVerifier(parseGatewayEnvironment({ NODE_ENV: 'test', CONTEXT_SIGNING_SECRET, JWT_SECRET }))(development),
+    ).resolves.toMatchObject({ userId: 'dev' });
 
     const production = createTokenVerifier(
       parseGatewayEnvironment({
-        NODE_ENV: 'production', JWT_SECRET, CONTEXT_SIGNING_SECRET: randomBytes(32).toString('hex'), OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: AUDIENCE, CORS_ORIGINS: 'https://app.example.gov.cn',
+        NODE_ENV: 'production',
+        JWT_SECRET,
+        CONTEXT_SIGNING_SECRET: randomBytes(32).toString('hex'),
+        OIDC_ISSUER: ISSUER,
+        OIDC_AUDIENCE: AUDIENCE,
+        CORS_ORIGINS: 'https://app.example.gov.cn',
       }),
       { keys: createLocalJWKSet({ keys: [signers.es.jwk] }) },
     );
@@ -184,16 +235,29 @@ describe('access tokens at the gateway', () => {
       }
     };
     expect(problems({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^OIDC_ISSUER: required when NODE_ENV=production/)]);
-    expect(problems({ NODE_ENV: 'production', OIDC_ISSUER: 'http://id.example', OIDC_AUDIENCE: AUDIENCE }))
-      .toEqual(['OIDC_ISSUER: must be https:// when NODE_ENV=production']);
+    expect(problems({ NODE_ENV: 'production', OIDC_ISSUER: 'http://id.example', OIDC_AUDIENCE: AUDIENCE })).toEqual([
+      'OIDC_ISSUER: must be https:// when NODE_ENV=production',
+    ]);
     expect(problems({ OIDC_ISSUER: ISSUER })).toEqual([expect.stringMatching(/^OIDC_AUDIENCE: required when OIDC_ISSUER is set/)]);
-    expect(problems({ OIDC_AUDIENCE: AUDIENCE, PORT: 'eighty' })).toEqual([expect.stringMatching(/^PORT:/), 'OIDC_AUDIENCE: needs OIDC_ISSUER']);
+    expect(problems({ OIDC_AUDIENCE: AUDIENCE, PORT: 'eighty' })).toEqual([
+      expect.stringMatching(/^PORT:/),
+      'OIDC_AUDIENCE: needs OIDC_ISSUER',
+    ]);
     expect(problems({ OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: AUDIENCE, OIDC_ROLE_MAP: 'a=MAYOR,b=INSTITUTION,c' })).toHaveLength(3);
-    expect(problems({ OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: AUDIENCE, OIDC_CLOCK_TOLERANCE: '3600' })).toEqual([expect.stringMatching(/^OIDC_CLOCK_TOLERANCE:/)]);
+    expect(problems({ OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: AUDIENCE, OIDC_CLOCK_TOLERANCE: '3600' })).toEqual([
+      expect.stringMatching(/^OIDC_CLOCK_TOLERANCE:/),
+    ]);
     const defaults = parseGatewayEnvironment({ NODE_ENV: 'test', CONTEXT_SIGNING_SECRET, JWT_SECRET });
     expect(defaults).toMatchObject({
-      OIDC_MAX_TOKEN_AGE: 3600, OIDC_CLOCK_TOLERANCE: 30, OIDC_JWKS_COOLDOWN: 30, OIDC_JWKS_CACHE_MAX_AGE: 600, OIDC_JWKS_TIMEOUT_MS: 5000,
-      OIDC_USER_ID_CLAIM: 'sub', OIDC_ROLES_CLAIM: 'roles', OIDC_ORG_UNIT_CLAIM: 'org_unit_id', OIDC_HOUSEHOLD_CLAIM: 'household_id',
+      OIDC_MAX_TOKEN_AGE: 3600,
+      OIDC_CLOCK_TOLERANCE: 30,
+      OIDC_JWKS_COOLDOWN: 30,
+      OIDC_JWKS_CACHE_MAX_AGE: 600,
+      OIDC_JWKS_TIMEOUT_MS: 5000,
+      OIDC_USER_ID_CLAIM: 'sub',
+      OIDC_ROLES_CLAIM: 'roles',
+      OIDC_ORG_UNIT_CLAIM: 'org_unit_id',
+      OIDC_HOUSEHOLD_CLAIM: 'household_id',
       OIDC_INSTITUTION_CLAIM: 'institution_id',
     });
     expect(defaults.OIDC_ISSUER).toBeUndefined();

@@ -2,11 +2,27 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
-  GraphQLEnumType, GraphQLInputObjectType, GraphQLList, GraphQLNonNull, buildSchema, getNamedType, isCompositeType,
-  type GraphQLField, type GraphQLInputType, type GraphQLSchema,
+  GraphQLEnumType,
+  GraphQLInputObjectType,
+  GraphQLList,
+  GraphQLNonNull,
+  buildSchema,
+  getNamedType,
+  isCompositeType,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLSchema,
 } from 'graphql';
 import {
-  Masking, ROLE_PERMISSIONS, Reach, Role, SIGNED_IN, type Caller, type Grant, type PersonalDataPolicy, type ServicePolicies,
+  Masking,
+  ROLE_PERMISSIONS,
+  Reach,
+  Role,
+  SIGNED_IN,
+  type Caller,
+  type Grant,
+  type PersonalDataPolicy,
+  type ServicePolicies,
 } from '#libs/auth';
 import { ServiceName } from '#libs/messaging';
 import { repoRoot } from '#tools/repo-root';
@@ -32,9 +48,25 @@ import { enrolInstitution, seededHouseholds, startPlatform, type TestPlatform } 
 
 type Scope = 'inside' | 'outside';
 /** A caller of the matrix: staff and residents send a token, an institution its API key. */
-interface MatrixCaller { role: Role; scope: Scope; headers: Record<string, string>; caller: Caller }
-interface Operation { kind: 'Query' | 'Mutation'; name: string; service: ServiceName; grants: readonly Grant[]; field: GraphQLField<unknown, unknown> }
-interface Outcome { code: string | null; reason: string | null; message: string | null; data: unknown }
+interface MatrixCaller {
+  role: Role;
+  scope: Scope;
+  headers: Record<string, string>;
+  caller: Caller;
+}
+interface Operation {
+  kind: 'Query' | 'Mutation';
+  name: string;
+  service: ServiceName;
+  grants: readonly Grant[];
+  field: GraphQLField<unknown, unknown>;
+}
+interface Outcome {
+  code: string | null;
+  reason: string | null;
+  message: string | null;
+  data: unknown;
+}
 
 const SCOPED_STAFF: Role[] = [Role.STREET_ADMIN, Role.COMMUNITY_SECRETARY, Role.INSPECTOR, Role.VOLUNTEER, Role.PARTY_MEMBER];
 const TERRITORY_STAFF: Role[] = [Role.STREET_ADMIN, Role.COMMUNITY_SECRETARY, Role.INSPECTOR];
@@ -97,8 +129,9 @@ describe('authorisation matrix', () => {
         ORDER BY m.community_id LIMIT 1`,
       [streetA.id],
     );
-    const homeA = households.find((household) => household.communityId === community?.id)
-      ?? households.find((household) => household.compoundPath.includes(streetA.id))!;
+    const homeA =
+      households.find((household) => household.communityId === community?.id) ??
+      households.find((household) => household.compoundPath.includes(streetA.id))!;
     const homeB = households.find((household) => household.compoundPath.includes(streetB.id))!;
     await arrangeFixtures(platform, fixtures, homeA, streetA.id);
     // Property companies: home A's, and one that manages no compound of home A's community (home B's, or another).
@@ -114,24 +147,36 @@ describe('authorisation matrix', () => {
     fixtures.set('propertyCompanyA', companies.a);
     fixtures.set('propertyCompanyB', companies.b);
     // Home A's compound's responsible person, whose name and phone the probes read.
-    await platform.database(ServiceName.Households).query(
-      `INSERT INTO property_responsible_person (compound_id, property_company_id, name, phone, recorded_by) VALUES ($1, $2, '赵丽娟', '13700001234', 'matrix')`,
-      [homeA.compoundId, companies.a],
-    );
+    await platform
+      .database(ServiceName.Households)
+      .query(
+        `INSERT INTO property_responsible_person (compound_id, property_company_id, name, phone, recorded_by) VALUES ($1, $2, '赵丽娟', '13700001234', 'matrix')`,
+        [homeA.compoundId, companies.a],
+      );
 
     for (const role of TOKEN_ROLES) {
       for (const scope of ['inside', 'outside'] as Scope[]) {
         if (DISTRICT_WIDE.includes(role) && scope === 'outside') continue;
         const home = scope === 'inside' ? homeA : homeB;
-        const orgUnitId = DISTRICT_WIDE.includes(role) || role === Role.PROPERTY_MANAGER ? null
-          : role === Role.STREET_ADMIN ? (scope === 'inside' ? streetA.id : streetB.id)
-          : role === Role.RESIDENT ? home.compoundId : home.communityId;
+        const orgUnitId =
+          DISTRICT_WIDE.includes(role) || role === Role.PROPERTY_MANAGER
+            ? null
+            : role === Role.STREET_ADMIN
+              ? scope === 'inside'
+                ? streetA.id
+                : streetB.id
+              : role === Role.RESIDENT
+                ? home.compoundId
+                : home.communityId;
         const householdId = role === Role.RESIDENT ? home.id : null;
-        const institutionId = role === Role.PROPERTY_MANAGER ? fixtures.get(scope === 'inside' ? 'propertyCompanyA' : 'propertyCompanyB')! : null;
+        const institutionId =
+          role === Role.PROPERTY_MANAGER ? fixtures.get(scope === 'inside' ? 'propertyCompanyA' : 'propertyCompanyB')! : null;
         const userId = `matrix-${role.toLowerCase()}-${scope}`;
         const token = await platform.token([role], orgUnitId, userId, householdId, institutionId);
         callers.push({
-          role, scope, headers: { authorization: `Bearer ${token}` },
+          role,
+          scope,
+          headers: { authorization: `Bearer ${token}` },
           caller: { userId, roles: [role], orgUnitId, householdId, institutionId, requestId: userId },
         });
       }
@@ -139,24 +184,38 @@ describe('authorisation matrix', () => {
     const institutionId = fixtures.get('institutionId')!;
     const { key, prefix } = await enrolInstitution(platform, institutionId);
     callers.push({
-      role: Role.INSTITUTION, scope: 'inside', headers: { 'x-api-key': key },
-      caller: { userId: `api-key:${prefix}`, roles: [Role.INSTITUTION], orgUnitId: null, householdId: null, institutionId, requestId: 'matrix-institution' },
+      role: Role.INSTITUTION,
+      scope: 'inside',
+      headers: { 'x-api-key': key },
+      caller: {
+        userId: `api-key:${prefix}`,
+        roles: [Role.INSTITUTION],
+        orgUnitId: null,
+        householdId: null,
+        institutionId,
+        requestId: 'matrix-institution',
+      },
     });
     // An enrolment code handed out but not yet redeemed: its contact is on record (and masked for staff).
     const admin = callers.find((entry) => entry.role === Role.DISTRICT_ADMIN)!;
-    const issued = await postGraphQL(platform.gatewayUrl,
+    const issued = await postGraphQL(
+      platform.gatewayUrl,
       'mutation($id: ID!) { issueInstitutionEnrolment(institutionId: $id, label: "矩阵", contactName: "王晓明", contactPhone: "13812345678") { code } }',
-      { id: institutionId }, admin.headers);
+      { id: institutionId },
+      admin.headers,
+    );
     expect(issued.errors).toBeUndefined();
 
     // Side-effect-free refusals first, then permitted calls, destructive mutations last.
     const order = (operation: Operation) => (operation.kind === 'Query' ? 0 : DESTRUCTIVE.test(operation.name) ? 2 : 1);
     for (const operation of [...operations].sort((a, b) => order(a) - order(b))) {
       const document = documentFor(operation, fixtures);
-      await Promise.all(callers.map(async ({ role, scope, headers }) => {
-        const response = await postGraphQL(platform.gatewayUrl, document.query, document.variables, headers);
-        results.set(`${operation.kind}.${operation.name}|${role}|${scope}`, outcomeOf(response, operation.name));
-      }));
+      await Promise.all(
+        callers.map(async ({ role, scope, headers }) => {
+          const response = await postGraphQL(platform.gatewayUrl, document.query, document.variables, headers);
+          results.set(`${operation.kind}.${operation.name}|${role}|${scope}`, outcomeOf(response, operation.name));
+        }),
+      );
       const anonymous = await platform.query(null, document.query, document.variables);
       results.set(`${operation.kind}.${operation.name}|anonymous|inside`, outcomeOf(anonymous, operation.name));
     }
@@ -167,29 +226,38 @@ describe('authorisation matrix', () => {
   });
 
   it('covers every root field of the supergraph', () => {
-    const rootFields = ['Query', 'Mutation'].flatMap((name) => Object.keys((supergraph.getType(name) as any)?.getFields() ?? {}).map((field) => `${name}.${field}`));
-    expect(operations.map((operation) => `${operation.kind}.${operation.name}`).sort()).toEqual(rootFields.filter((key) => !key.startsWith('Query._')).sort());
+    const rootFields = ['Query', 'Mutation'].flatMap((name) =>
+      Object.keys((supergraph.getType(name) as any)?.getFields() ?? {}).map((field) => `${name}.${field}`),
+    );
+    expect(operations.map((operation) => `${operation.kind}.${operation.name}`).sort()).toEqual(
+      rootFields.filter((key) => !key.startsWith('Query._')).sort(),
+    );
     expect(operations.length).toBeGreaterThan(150);
   });
 
   it('answers every call with a coded outcome, never an internal error', () => {
-    const internal = [...results].filter(([, outcome]) => outcome.code === 'INTERNAL_SERVER_ERROR').map(([key, outcome]) => `${key}: ${outcome.message}`);
+    const internal = [...results]
+      .filter(([, outcome]) => outcome.code === 'INTERNAL_SERVER_ERROR')
+      .map(([key, outcome]) => `${key}: ${outcome.message}`);
     expect(internal).toEqual([]);
   });
 
   it('refuses a caller without a token everywhere', () => {
-    const wrong = operations.filter((operation) => results.get(`${operation.kind}.${operation.name}|anonymous|inside`)?.code !== 'UNAUTHENTICATED');
+    const wrong = operations.filter(
+      (operation) => results.get(`${operation.kind}.${operation.name}|anonymous|inside`)?.code !== 'UNAUTHENTICATED',
+    );
     expect(wrong.map((operation) => operation.name)).toEqual([]);
   });
 
-  it('refuses exactly the roles that hold none of an operation\'s permissions (MISSING_PERMISSION)', () => {
+  it("refuses exactly the roles that hold none of an operation's permissions (MISSING_PERMISSION)", () => {
     const mismatches: string[] = [];
     for (const operation of operations) {
       for (const { role, scope } of callers) {
         const outcome = results.get(`${operation.kind}.${operation.name}|${role}|${scope}`)!;
         const permitted = operation.grants.some((candidate) => holds(role, candidate));
         const refused = outcome.code === 'FORBIDDEN' && outcome.reason === 'MISSING_PERMISSION';
-        if (permitted === refused) mismatches.push(`${operation.kind}.${operation.name} as ${role} (${scope}): ${outcome.code}/${outcome.reason}`);
+        if (permitted === refused)
+          mismatches.push(`${operation.kind}.${operation.name} as ${role} (${scope}): ${outcome.code}/${outcome.reason}`);
       }
     }
     expect(mismatches).toEqual([]);
@@ -224,7 +292,8 @@ describe('authorisation matrix', () => {
         const inside = results.get(`${operation.kind}.${operation.name}|${role}|inside`)!;
         if (outside.code === null && hasData(outside)) leaks.push(`${operation.name} as ${role} of street B gave data about street A`);
         // Volunteers and party members mostly act on their own records; staff on everything of their territory.
-        if (TERRITORY_STAFF.includes(role) && inside.reason === 'OUT_OF_SCOPE') wronglyRefused.push(`${operation.name} as ${role} of street A refused its own street`);
+        if (TERRITORY_STAFF.includes(role) && inside.reason === 'OUT_OF_SCOPE')
+          wronglyRefused.push(`${operation.name} as ${role} of street A refused its own street`);
       }
     }
     expect(checked).toBeGreaterThan(40);
@@ -260,14 +329,17 @@ describe('authorisation matrix', () => {
     }
     // An institution resolves itself, never another institution.
     const institutionCaller = callers.find((entry) => entry.role === Role.INSTITUTION)!;
-    const ofInstitution = async (id: string) => (await postAsGateway(
-      platform.env,
-      ServiceName.Organization,
-      `${platform.serviceUrls.get(ServiceName.Organization)}/graphql`,
-      institutionCaller.caller,
-      'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Institution { id } } }',
-      { representations: [{ __typename: 'Institution', id }] },
-    )).data?._entities?.[0] ?? null;
+    const ofInstitution = async (id: string) =>
+      (
+        await postAsGateway(
+          platform.env,
+          ServiceName.Organization,
+          `${platform.serviceUrls.get(ServiceName.Organization)}/graphql`,
+          institutionCaller.caller,
+          'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Institution { id } } }',
+          { representations: [{ __typename: 'Institution', id }] },
+        )
+      ).data?._entities?.[0] ?? null;
     expect(await ofInstitution(fixtures.get('Institution')!)).toEqual({ id: fixtures.get('Institution') });
     expect(await ofInstitution(fixtures.get('otherInstitution')!)).toBeNull();
     expect(problems).toEqual([]);
@@ -366,7 +438,14 @@ const reporterProbe = (field: 'name' | 'phone'): Probe => ({
 const noticeProbe = (field: 'residentName' | 'textBody'): Probe => ({
   query: '{ notices(first: 20) { edges { node { residentName textBody } } } }',
   variables: () => ({}),
-  values: (data) => nodes(data.notices).map((notice) => (field === 'textBody' ? notice.residentName && notice.textBody.includes(notice.residentName) ? notice.residentName : null : notice[field])),
+  values: (data) =>
+    nodes(data.notices).map((notice) =>
+      field === 'textBody'
+        ? notice.residentName && notice.textBody.includes(notice.residentName)
+          ? notice.residentName
+          : null
+        : notice[field],
+    ),
   reader: Role.COMMUNITY_SECRETARY,
   nonReader: Role.STREET_ADMIN,
 });
@@ -387,10 +466,15 @@ const contestEntryProbe: Probe = {
   nonReader: Role.STREET_ADMIN,
 };
 const vanguardProbe = (query: 'vanguardIndex' | 'vanguardIndexYear'): Probe => ({
-  query: query === 'vanguardIndex'
-    ? 'query($id: ID!, $month: String!) { vanguardIndex(memberId: $id, month: $month) { memberName } }'
-    : 'query($id: ID!, $year: Int!) { vanguardIndexYear(memberId: $id, year: $year) { memberName } }',
-  variables: (fixtures) => ({ id: fixtures.get('memberId'), month: fixtures.get('vanguardMonth'), year: Number(fixtures.get('vanguardMonth')?.slice(0, 4)) }),
+  query:
+    query === 'vanguardIndex'
+      ? 'query($id: ID!, $month: String!) { vanguardIndex(memberId: $id, month: $month) { memberName } }'
+      : 'query($id: ID!, $year: Int!) { vanguardIndexYear(memberId: $id, year: $year) { memberName } }',
+  variables: (fixtures) => ({
+    id: fixtures.get('memberId'),
+    month: fixtures.get('vanguardMonth'),
+    year: Number(fixtures.get('vanguardMonth')?.slice(0, 4)),
+  }),
   values: (data) => [data[query]?.memberName],
   reader: Role.COMMUNITY_SECRETARY,
   nonReader: Role.STREET_ADMIN,
@@ -441,8 +525,9 @@ function rootOperations(schema: GraphQLSchema, policies: Record<ServiceName, Ser
   for (const kind of ['Query', 'Mutation'] as const) {
     for (const field of Object.values((schema.getType(kind) as any).getFields() as Record<string, GraphQLField<unknown, unknown>>)) {
       if (field.name.startsWith('_')) continue;
-      const graph = field.astNode?.directives?.find((directive) => directive.name.value === 'join__field')?.arguments
-        ?.find((argument) => argument.name.value === 'graph')?.value as { value: string } | undefined;
+      const graph = field.astNode?.directives
+        ?.find((directive) => directive.name.value === 'join__field')
+        ?.arguments?.find((argument) => argument.name.value === 'graph')?.value as { value: string } | undefined;
       const service = graph!.value.toLowerCase() as ServiceName;
       operations.push({ kind, name: field.name, service, grants: policies[service].operations[`${kind}.${field.name}`] ?? [], field });
     }
@@ -452,10 +537,21 @@ function rootOperations(schema: GraphQLSchema, policies: Record<ServiceName, Ser
 
 /** Argument names whose value is a record of street A, and the fixture each takes. */
 const ARGUMENT_FIXTURES: Record<string, string> = {
-  orgUnitId: 'orgUnitId', compoundId: 'orgUnitId', communityId: 'communityId', streetId: 'streetId',
-  householdId: 'householdId', residentId: 'residentId', memberId: 'memberId', partyOrgId: 'partyOrgId',
-  institutionId: 'institutionId', activityId: 'activityId', teamId: 'teamId', citizenReportId: 'CitizenReport',
-  quizId: 'quizId', contestId: 'contestId', entryId: 'entryId',
+  orgUnitId: 'orgUnitId',
+  compoundId: 'orgUnitId',
+  communityId: 'communityId',
+  streetId: 'streetId',
+  householdId: 'householdId',
+  residentId: 'residentId',
+  memberId: 'memberId',
+  partyOrgId: 'partyOrgId',
+  institutionId: 'institutionId',
+  activityId: 'activityId',
+  teamId: 'teamId',
+  citizenReportId: 'CitizenReport',
+  quizId: 'quizId',
+  contestId: 'contestId',
+  entryId: 'entryId',
 };
 
 function documentFor(operation: Operation, fixtures: Map<string, string>): { query: string; variables: Record<string, unknown> } {
@@ -467,7 +563,7 @@ function documentFor(operation: Operation, fixtures: Map<string, string>): { que
   for (const argument of operation.field.args) {
     const required = argument.type instanceof GraphQLNonNull;
     if (!required && !(argument.name in ARGUMENT_FIXTURES)) continue;
-    const value = argument.name === 'id' ? idFixture ?? RANDOM_ID : valueFor(argument.name, argument.type, fixtures);
+    const value = argument.name === 'id' ? (idFixture ?? RANDOM_ID) : valueFor(argument.name, argument.type, fixtures);
     if (value === undefined) continue;
     variables[argument.name] = value;
     declarations.push(`$${argument.name}: ${argument.type.toString()}`);
@@ -534,78 +630,163 @@ async function arrangeFixtures(
     `SELECT m.id, to_char(max(v.month), 'YYYY-MM') AS month FROM party_member m JOIN org_unit u ON u.id = m.community_id
        LEFT JOIN vanguard_index_month v ON v.party_member_id = m.id
       WHERE u.path @> ARRAY[$1::uuid]
-      GROUP BY m.id ORDER BY (m.community_id = $2::uuid) DESC, count(v.month) > 0 DESC, (m.phone IS NOT NULL) DESC, m.id LIMIT 1`, [streetId, home.communityId]);
+      GROUP BY m.id ORDER BY (m.community_id = $2::uuid) DESC, count(v.month) > 0 DESC, (m.phone IS NOT NULL) DESC, m.id LIMIT 1`,
+    [streetId, home.communityId],
+  );
   set('memberId', member?.id);
   // The seed gives members no phone: the probe of phones needs one.
   await platform.database(ServiceName.Organization).query(`UPDATE party_member SET phone = '13800001234' WHERE id = $1`, [member?.id]);
   set('vanguardMonth', member?.month ?? undefined);
   set('PartyMember', member?.id);
-  const partyOrg = await one(ServiceName.Organization,
-    `SELECT o.id FROM party_org o WHERE o.org_unit_id = $1 AND o.kind = 'COMMUNITY_BRANCH' ORDER BY o.id LIMIT 1`, [home.communityId]);
+  const partyOrg = await one(
+    ServiceName.Organization,
+    `SELECT o.id FROM party_org o WHERE o.org_unit_id = $1 AND o.kind = 'COMMUNITY_BRANCH' ORDER BY o.id LIMIT 1`,
+    [home.communityId],
+  );
   set('partyOrgId', partyOrg);
   set('PartyOrg', partyOrg);
-  const institution = await one(ServiceName.Organization,
-    `SELECT i.id FROM institution i JOIN org_unit u ON u.id = i.org_unit_id WHERE u.path @> ARRAY[$1::uuid] ORDER BY i.id LIMIT 1`, [streetId]);
+  const institution = await one(
+    ServiceName.Organization,
+    `SELECT i.id FROM institution i JOIN org_unit u ON u.id = i.org_unit_id WHERE u.path @> ARRAY[$1::uuid] ORDER BY i.id LIMIT 1`,
+    [streetId],
+  );
   set('institutionId', institution);
   set('Institution', institution);
-  set('otherInstitution', await one(ServiceName.Organization, 'SELECT id FROM institution WHERE id <> $1 ORDER BY id LIMIT 1', [institution]));
-  const activity = await one(ServiceName.Organization,
+  set(
+    'otherInstitution',
+    await one(ServiceName.Organization, 'SELECT id FROM institution WHERE id <> $1 ORDER BY id LIMIT 1', [institution]),
+  );
+  const activity = await one(
+    ServiceName.Organization,
     `SELECT a.id FROM volunteer_activity a JOIN org_unit u ON u.id = a.org_unit_id
       WHERE u.path @> ARRAY[$1::uuid] AND EXISTS (SELECT 1 FROM volunteer_sign_up s WHERE s.activity_id = a.id)
-      ORDER BY u.path @> ARRAY[$2::uuid] DESC, a.id LIMIT 1`, [streetId, home.communityId]);
+      ORDER BY u.path @> ARRAY[$2::uuid] DESC, a.id LIMIT 1`,
+    [streetId, home.communityId],
+  );
   set('activityId', activity);
   set('VolunteerActivity', activity);
   // A quiz, and a closed contest with an awarded entry (an entrant's name to probe), of home A's community.
-  const quiz = await one(ServiceName.Organization,
+  const quiz = await one(
+    ServiceName.Organization,
     `INSERT INTO volunteer_quiz (campaign, title, org_unit_id, opens_at, closes_at, created_by)
-     VALUES ('TRUSTWORTHY_HOMEMAKERS', '矩阵答题', $1, now() - interval '1 day', now() + interval '1 day', 'matrix') RETURNING id`, [home.communityId]);
-  await platform.database(ServiceName.Organization).query(
-    `INSERT INTO volunteer_quiz_question (quiz_id, number, text, options, correct_option) VALUES ($1, 1, '旧报纸属于？', ARRAY['可回收物', '其他垃圾'], 0)`, [quiz]);
+     VALUES ('TRUSTWORTHY_HOMEMAKERS', '矩阵答题', $1, now() - interval '1 day', now() + interval '1 day', 'matrix') RETURNING id`,
+    [home.communityId],
+  );
+  await platform
+    .database(ServiceName.Organization)
+    .query(
+      `INSERT INTO volunteer_quiz_question (quiz_id, number, text, options, correct_option) VALUES ($1, 1, '旧报纸属于？', ARRAY['可回收物', '其他垃圾'], 0)`,
+      [quiz],
+    );
   set('quizId', quiz);
   set('VolunteerQuiz', quiz);
-  const contest = await one(ServiceName.Organization,
+  const contest = await one(
+    ServiceName.Organization,
     `INSERT INTO volunteer_contest (campaign, title, theme, org_unit_id, entries_close_at, created_by)
-     VALUES ('GOLDEN_YOUNGSTERS', '矩阵比赛', '垃圾分类', $1, now() - interval '1 day', 'matrix') RETURNING id`, [home.communityId]);
-  await platform.database(ServiceName.Organization).query(
-    `INSERT INTO volunteer_contest_tier (contest_id, rank, tier, award_count) VALUES ($1, 1, '一等奖', 1)`, [contest]);
+     VALUES ('GOLDEN_YOUNGSTERS', '矩阵比赛', '垃圾分类', $1, now() - interval '1 day', 'matrix') RETURNING id`,
+    [home.communityId],
+  );
+  await platform
+    .database(ServiceName.Organization)
+    .query(`INSERT INTO volunteer_contest_tier (contest_id, rank, tier, award_count) VALUES ($1, 1, '一等奖', 1)`, [contest]);
   set('contestId', contest);
   set('VolunteerContest', contest);
-  set('entryId', await one(ServiceName.Organization,
-    `INSERT INTO volunteer_contest_entry (contest_id, volunteer_id, title, entrant_name, award_rank, awarded_by, awarded_at)
-     SELECT $1, (SELECT id FROM volunteer ORDER BY user_id LIMIT 1), '四色桶的故事', '周小雨', 1, 'matrix', now() RETURNING id`, [contest]));
-  set('CollectionPoint', await one(ServiceName.Households,
-    `SELECT p.id FROM collection_point p JOIN territory_unit t ON t.id = p.compound_id WHERE t.path @> ARRAY[$1::uuid]
-      ORDER BY t.path @> ARRAY[$2::uuid] DESC, p.id LIMIT 1`, [streetId, home.communityId]));
-  set('DoorToDoorCollection', await one(ServiceName.Households,
-    `SELECT d.id FROM door_to_door_collection d JOIN territory_unit t ON t.id = d.compound_id WHERE t.path @> ARRAY[$1::uuid]
-      ORDER BY t.path @> ARRAY[$2::uuid] DESC, d.id LIMIT 1`, [streetId, home.communityId]));
-  set('PhotoCheckIn', await one(ServiceName.Households,
-    `SELECT c.id FROM photo_check_in c JOIN household h ON h.id = c.household_id JOIN territory_unit t ON t.id = h.compound_id
-      WHERE t.path @> ARRAY[$1::uuid] AND t.path @> ARRAY[$2::uuid] ORDER BY c.id LIMIT 1`, [streetId, home.communityId]));
-  set('Inspection', await one(ServiceName.Households,
-    `SELECT i.id FROM inspection i JOIN household h ON h.id = i.household_id JOIN territory_unit t ON t.id = h.compound_id
-      WHERE t.path @> ARRAY[$1::uuid] ORDER BY (h.id = $2) DESC, t.path @> ARRAY[$3::uuid] DESC, i.id LIMIT 1`, [streetId, home.id, home.communityId]));
+  set(
+    'entryId',
+    await one(
+      ServiceName.Organization,
+      `INSERT INTO volunteer_contest_entry (contest_id, volunteer_id, title, entrant_name, award_rank, awarded_by, awarded_at)
+     SELECT $1, (SELECT id FROM volunteer ORDER BY user_id LIMIT 1), '四色桶的故事', '周小雨', 1, 'matrix', now() RETURNING id`,
+      [contest],
+    ),
+  );
+  set(
+    'CollectionPoint',
+    await one(
+      ServiceName.Households,
+      `SELECT p.id FROM collection_point p JOIN territory_unit t ON t.id = p.compound_id WHERE t.path @> ARRAY[$1::uuid]
+      ORDER BY t.path @> ARRAY[$2::uuid] DESC, p.id LIMIT 1`,
+      [streetId, home.communityId],
+    ),
+  );
+  set(
+    'DoorToDoorCollection',
+    await one(
+      ServiceName.Households,
+      `SELECT d.id FROM door_to_door_collection d JOIN territory_unit t ON t.id = d.compound_id WHERE t.path @> ARRAY[$1::uuid]
+      ORDER BY t.path @> ARRAY[$2::uuid] DESC, d.id LIMIT 1`,
+      [streetId, home.communityId],
+    ),
+  );
+  set(
+    'PhotoCheckIn',
+    await one(
+      ServiceName.Households,
+      `SELECT c.id FROM photo_check_in c JOIN household h ON h.id = c.household_id JOIN territory_unit t ON t.id = h.compound_id
+      WHERE t.path @> ARRAY[$1::uuid] AND t.path @> ARRAY[$2::uuid] ORDER BY c.id LIMIT 1`,
+      [streetId, home.communityId],
+    ),
+  );
+  set(
+    'Inspection',
+    await one(
+      ServiceName.Households,
+      `SELECT i.id FROM inspection i JOIN household h ON h.id = i.household_id JOIN territory_unit t ON t.id = h.compound_id
+      WHERE t.path @> ARRAY[$1::uuid] ORDER BY (h.id = $2) DESC, t.path @> ARRAY[$3::uuid] DESC, i.id LIMIT 1`,
+      [streetId, home.id, home.communityId],
+    ),
+  );
   // A finished manual run of home A's compound (the seed's runs cover the whole district).
-  set('EvaluationRun', await one(ServiceName.Households,
-    `INSERT INTO evaluation_run (month, org_unit_id, trigger, requested_by, status, finished_at)
-     VALUES (date '2026-10-01', $1, 'MANUAL', 'matrix', 'COMPLETED', now()) RETURNING id`, [home.compoundId]));
+  set(
+    'EvaluationRun',
+    await one(
+      ServiceName.Households,
+      `INSERT INTO evaluation_run (month, org_unit_id, trigger, requested_by, status, finished_at)
+     VALUES (date '2026-10-01', $1, 'MANUAL', 'matrix', 'COMPLETED', now()) RETURNING id`,
+      [home.compoundId],
+    ),
+  );
   // An open objection of home A to a month's grade (the matrix's platform closes windows at once, so it is written here).
-  set('GradeObjection', await one(ServiceName.Households,
-    `INSERT INTO grade_objection (household_id, month, district_id, statement, filed_by, grade_objected)
+  set(
+    'GradeObjection',
+    await one(
+      ServiceName.Households,
+      `INSERT INTO grade_objection (household_id, month, district_id, statement, filed_by, grade_objected)
      SELECT $1, date '2026-10-01', t.path[1], '矩阵', 'matrix', 'UNQUALIFIED'
-       FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1 RETURNING id`, [home.id]));
+       FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1 RETURNING id`,
+      [home.id],
+    ),
+  );
   // A campaign and a joint action of street A alone (a district-wide one concerns every street).
   const ofStreetA = (table: string, units: string) => `SELECT x.id FROM ${table} x
     WHERE EXISTS (SELECT 1 FROM territory_unit t WHERE t.id = ANY(x.${units}))
       AND NOT EXISTS (SELECT 1 FROM territory_unit t WHERE t.id = ANY(x.${units}) AND NOT t.path @> ARRAY[$1::uuid]) ORDER BY x.id LIMIT 1`;
   set('Campaign', await one(ServiceName.Enforcement, ofStreetA('campaign', 'target_unit_ids'), [streetId]));
-  set('CitizenReport', await one(ServiceName.Enforcement,
-    'SELECT id FROM citizen_report WHERE unit_path @> ARRAY[$1::uuid] ORDER BY unit_path @> ARRAY[$2::uuid] DESC, id LIMIT 1', [streetId, home.communityId]));
-  set('Case', await one(ServiceName.Enforcement,
-    `SELECT c.id FROM enforcement_case c JOIN territory_unit t ON t.id = c.org_unit_id WHERE t.path @> ARRAY[$1::uuid]
-      ORDER BY t.path @> ARRAY[$2::uuid] DESC, c.id LIMIT 1`, [streetId, home.communityId]));
+  set(
+    'CitizenReport',
+    await one(
+      ServiceName.Enforcement,
+      'SELECT id FROM citizen_report WHERE unit_path @> ARRAY[$1::uuid] ORDER BY unit_path @> ARRAY[$2::uuid] DESC, id LIMIT 1',
+      [streetId, home.communityId],
+    ),
+  );
+  set(
+    'Case',
+    await one(
+      ServiceName.Enforcement,
+      `SELECT c.id FROM enforcement_case c JOIN territory_unit t ON t.id = c.org_unit_id WHERE t.path @> ARRAY[$1::uuid]
+      ORDER BY t.path @> ARRAY[$2::uuid] DESC, c.id LIMIT 1`,
+      [streetId, home.communityId],
+    ),
+  );
   set('JointAction', await one(ServiceName.Enforcement, ofStreetA('joint_action', 'target_unit_ids'), [streetId]));
-  set('Notice', await one(ServiceName.Notifications,
-    `SELECT n.id FROM notice n JOIN territory_unit t ON t.id = n.compound_id WHERE t.path @> ARRAY[$1::uuid] ORDER BY n.id LIMIT 1`, [streetId]));
+  set(
+    'Notice',
+    await one(
+      ServiceName.Notifications,
+      `SELECT n.id FROM notice n JOIN territory_unit t ON t.id = n.compound_id WHERE t.path @> ARRAY[$1::uuid] ORDER BY n.id LIMIT 1`,
+      [streetId],
+    ),
+  );
   set('PublicDisclosure', await one(ServiceName.Notifications, 'SELECT id FROM public_disclosure ORDER BY id LIMIT 1', []));
 }

@@ -53,7 +53,10 @@ describe('gateway', () => {
 
   it('serves the district to a district administrator', async () => {
     const token = await platform.token([Role.DISTRICT_ADMIN]);
-    const response = await platform.query(token, '{ viewer { roles rolesLabelZh } orgUnits(kind: STREET) { totalCount edges { node { name labelZh } } } }');
+    const response = await platform.query(
+      token,
+      '{ viewer { roles rolesLabelZh } orgUnits(kind: STREET) { totalCount edges { node { name labelZh } } } }',
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data!.viewer).toEqual({ roles: ['DISTRICT_ADMIN'], rolesLabelZh: ['区级管理员'] });
     expect(response.data!.orgUnits.totalCount).toBe(platform.plan.streets.length);
@@ -69,10 +72,20 @@ describe('gateway', () => {
     expect(unsigned.data ?? null).toBeNull();
 
     // The services' shared HMAC secret, even the real one, is not the gateway's signature; nor is another Ed25519 key's.
-    const caller = { userId: 'mallory', roles: [Role.DISTRICT_ADMIN], orgUnitId: null, householdId: null, institutionId: null, requestId: 'forged-request' };
+    const caller = {
+      userId: 'mallory',
+      roles: [Role.DISTRICT_ADMIN],
+      orgUnitId: null,
+      householdId: null,
+      institutionId: null,
+      requestId: 'forged-request',
+    };
     const hmac = await postGraphQL(url, '{ __typename }', {}, signCaller(caller, platform.env.CONTEXT_SIGNING_SECRET));
     const otherKey = await postAsGateway({ ...platform.env, ...gatewayKeyPair() }, service, url, caller, '{ __typename }');
-    for (const [forged, reason] of [[hmac, 'SIGNATURE_MISSING'], [otherKey, 'SIGNATURE_INVALID']] as const) {
+    for (const [forged, reason] of [
+      [hmac, 'SIGNATURE_MISSING'],
+      [otherKey, 'SIGNATURE_INVALID'],
+    ] as const) {
       expect(forged.status).toBe(401);
       expect(errorCodes(forged)).toEqual(['UNAUTHENTICATED']);
       expect(forged.errors![0].extensions!.reason).toBe(reason);
@@ -101,7 +114,12 @@ describe('gateway', () => {
       await gateway.start(server);
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const token = await platform.token([Role.DISTRICT_ADMIN]);
-      await postGraphQL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, '{ orgUnits { totalCount } }', {}, { authorization: `Bearer ${token}` });
+      await postGraphQL(
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+        '{ orgUnits { totalCount } }',
+        {},
+        { authorization: `Bearer ${token}` },
+      );
     } finally {
       await gateway.stop();
       await new Promise((resolve) => server.close(resolve));
@@ -160,7 +178,8 @@ describe('gateway', () => {
     expect(tooDeep.data ?? null).toBeNull();
 
     // Every street's liaisons, 500 of each: about 250,000 rows.
-    const nested = 'query($first: Int) { orgUnits(first: $first) { edges { node { liaisons(first: $first) { edges { node { id } } } } } } }';
+    const nested =
+      'query($first: Int) { orgUnits(first: $first) { edges { node { liaisons(first: $first) { edges { node { id } } } } } } }';
     const costly = await platform.query(token, nested, { first: 500 });
     expect(costly.status).toBe(400);
     expect(errorCodes(costly)).toEqual(['QUERY_TOO_COSTLY']);
@@ -193,7 +212,10 @@ describe('gateway', () => {
     const ask = (token: string, headers: Record<string, string> = {}) =>
       postGraphQL(gatewayUrl, QUERY, {}, { authorization: `Bearer ${token}`, ...headers });
     const refusal = (response: GraphQLResponse) => ({
-      status: response.status, data: response.data ?? null, codes: errorCodes(response), reason: response.errors?.[0]?.extensions?.reason,
+      status: response.status,
+      data: response.data ?? null,
+      codes: errorCodes(response),
+      reason: response.errors?.[0]?.extensions?.reason,
     });
 
     beforeAll(async () => {
@@ -234,11 +256,15 @@ describe('gateway', () => {
       await provider.stop();
     });
 
-    it('signs in a street administrator: roles and territory come from the token\'s claims', async () => {
+    it("signs in a street administrator: roles and territory come from the token's claims", async () => {
       const street = platform.plan.streets[0];
       const response = await ask(await signIn('u-street-admin'));
       expect(response.errors).toBeUndefined();
-      expect(response.data!.viewer).toEqual({ userId: 'u-street-admin', roles: ['STREET_ADMIN'], territory: { id: street.id, name: street.name } });
+      expect(response.data!.viewer).toEqual({
+        userId: 'u-street-admin',
+        roles: ['STREET_ADMIN'],
+        territory: { id: street.id, name: street.name },
+      });
       // Scoped as a development token with the same role and unit is.
       const same = await platform.query(await platform.token([Role.STREET_ADMIN], street.id), QUERY);
       expect(response.data!.orgUnits).toEqual(same.data!.orgUnits);
@@ -246,7 +272,12 @@ describe('gateway', () => {
     });
 
     it('refuses a role the mapping does not know with 403 UNKNOWN_ROLE, and no data', async () => {
-      expect(refusal(await ask(await signIn('u-mayor')))).toEqual({ status: 403, data: null, codes: ['FORBIDDEN'], reason: 'UNKNOWN_ROLE' });
+      expect(refusal(await ask(await signIn('u-mayor')))).toEqual({
+        status: 403,
+        data: null,
+        codes: ['FORBIDDEN'],
+        reason: 'UNKNOWN_ROLE',
+      });
     });
 
     it('refuses a token the provider issued for another audience', async () => {
@@ -256,10 +287,14 @@ describe('gateway', () => {
 
     it('refuses an expired token', async () => {
       const token = await signIn('u-short-lived');
-      const response = await waitFor('the one-second token to expire', async () => {
-        const answer = await ask(token);
-        return answer.status === 401 ? answer : undefined;
-      }, 10_000);
+      const response = await waitFor(
+        'the one-second token to expire',
+        async () => {
+          const answer = await ask(token);
+          return answer.status === 401 ? answer : undefined;
+        },
+        10_000,
+      );
       expect(refusal(response)).toEqual({ status: 401, data: null, codes: ['UNAUTHENTICATED'], reason: 'TOKEN_EXPIRED' });
     });
 
@@ -283,10 +318,14 @@ describe('gateway', () => {
       expect((await ask(before)).errors).toBeUndefined(); // the old key is still published
 
       await provider.retire(oldKid);
-      const refused = await waitFor('the retired key to leave the cached key set', async () => {
-        const answer = await ask(before);
-        return answer.status === 401 ? answer : undefined;
-      }, 10_000);
+      const refused = await waitFor(
+        'the retired key to leave the cached key set',
+        async () => {
+          const answer = await ask(before);
+          return answer.status === 401 ? answer : undefined;
+        },
+        10_000,
+      );
       expect(refusal(refused)).toEqual({ status: 401, data: null, codes: ['UNAUTHENTICATED'], reason: 'UNKNOWN_KEY' });
       expect((await ask(after)).data!.viewer.userId).toBe('u-street-admin');
     });

@@ -30,7 +30,10 @@ type SigningKey = JWK & { kid: string; alg: string };
  * JWT access tokens (RFC 9068, `typ: at+jwt`) by the client-credentials grant with resource indicators. Rotating
  * its keys restarts the provider behind the same address with the new key set, as a redeploy of a provider does.
  */
-export async function startIdentityProvider(users: Record<string, ProviderUser>, firstAlg: 'RS256' | 'ES256' | 'EdDSA' = 'RS256'): Promise<TestIdentityProvider> {
+export async function startIdentityProvider(
+  users: Record<string, ProviderUser>,
+  firstAlg: 'RS256' | 'ES256' | 'EdDSA' = 'RS256',
+): Promise<TestIdentityProvider> {
   const { default: Provider } = await quietly(() => import('oidc-provider'));
   let keys: SigningKey[] = [];
   let provider: InstanceType<typeof Provider>;
@@ -45,27 +48,42 @@ export async function startIdentityProvider(users: Record<string, ProviderUser>,
   const configure = async () => {
     const signing = keys[0];
     const ttl = (client: { clientId: string } | undefined) => userOf(client?.clientId)?.ttlSeconds ?? 300;
-    provider = await quietly(() => new Provider(issuer, {
-      jwks: { keys },
-      clients: Object.keys(users).map((user) => ({
-        client_id: user, client_secret: secret(user), grant_types: ['client_credentials'], redirect_uris: [], response_types: [],
-        token_endpoint_auth_method: 'client_secret_post', id_token_signed_response_alg: signing.alg,
-      })),
-      features: {
-        devInteractions: { enabled: false },
-        clientCredentials: { enabled: true },
-        resourceIndicators: {
-          enabled: true,
-          defaultResource: () => undefined,
-          useGrantedResource: () => true,
-          getResourceServerInfo: (_ctx: unknown, resource: string, client: { clientId: string }) => ({
-            scope: 'api', audience: resource, accessTokenFormat: 'jwt', accessTokenTTL: ttl(client), jwt: { sign: { alg: signing.alg } },
-          }),
-        },
-      },
-      ttl: { ClientCredentials: (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) => token.resourceServer?.accessTokenTTL ?? 300 },
-      extraTokenClaims: (_ctx: unknown, token: { clientId: string }) => userOf(token.clientId)?.claims,
-    }));
+    provider = await quietly(
+      () =>
+        new Provider(issuer, {
+          jwks: { keys },
+          clients: Object.keys(users).map((user) => ({
+            client_id: user,
+            client_secret: secret(user),
+            grant_types: ['client_credentials'],
+            redirect_uris: [],
+            response_types: [],
+            token_endpoint_auth_method: 'client_secret_post',
+            id_token_signed_response_alg: signing.alg,
+          })),
+          features: {
+            devInteractions: { enabled: false },
+            clientCredentials: { enabled: true },
+            resourceIndicators: {
+              enabled: true,
+              defaultResource: () => undefined,
+              useGrantedResource: () => true,
+              getResourceServerInfo: (_ctx: unknown, resource: string, client: { clientId: string }) => ({
+                scope: 'api',
+                audience: resource,
+                accessTokenFormat: 'jwt',
+                accessTokenTTL: ttl(client),
+                jwt: { sign: { alg: signing.alg } },
+              }),
+            },
+          },
+          ttl: {
+            ClientCredentials: (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) =>
+              token.resourceServer?.accessTokenTTL ?? 300,
+          },
+          extraTokenClaims: (_ctx: unknown, token: { clientId: string }) => userOf(token.clientId)?.claims,
+        }),
+    );
   };
 
   const rotate = async (alg: 'RS256' | 'ES256' | 'EdDSA') => {
@@ -83,7 +101,13 @@ export async function startIdentityProvider(users: Record<string, ProviderUser>,
       const response = await fetch(`${issuer}/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: user, client_secret: secret(user), resource: audience, scope: 'api' }),
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: user,
+          client_secret: secret(user),
+          resource: audience,
+          scope: 'api',
+        }),
       });
       const body = (await response.json()) as { access_token?: string; error_description?: string };
       if (!response.ok || !body.access_token) throw new Error(`the provider issued no token for ${user}: ${body.error_description}`);

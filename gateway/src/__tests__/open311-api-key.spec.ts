@@ -9,8 +9,14 @@ describe('open311ApiKeyOf', () => {
   it('finds the key in the x-api-key header, the query and the body', () => {
     expect(open311ApiKeyOf({ 'x-api-key': KEY }, '', Buffer.alloc(0))).toEqual({ kind: 'key', key: KEY });
     expect(open311ApiKeyOf({}, `service_code=X&api_key=${encodeURIComponent(KEY)}`, Buffer.alloc(0))).toEqual({ kind: 'key', key: KEY });
-    expect(open311ApiKeyOf(form, '', Buffer.from(`service_code=BAG_DUMPED&api_key=${encodeURIComponent(KEY)}&lat=29.8`))).toEqual({ kind: 'key', key: KEY });
-    expect(open311ApiKeyOf(json, '', Buffer.from(JSON.stringify({ service_code: 'BAG_DUMPED', api_key: KEY })))).toEqual({ kind: 'key', key: KEY });
+    expect(open311ApiKeyOf(form, '', Buffer.from(`service_code=BAG_DUMPED&api_key=${encodeURIComponent(KEY)}&lat=29.8`))).toEqual({
+      kind: 'key',
+      key: KEY,
+    });
+    expect(open311ApiKeyOf(json, '', Buffer.from(JSON.stringify({ service_code: 'BAG_DUMPED', api_key: KEY })))).toEqual({
+      kind: 'key',
+      key: KEY,
+    });
   });
 
   it('finds none in a request without one', () => {
@@ -27,7 +33,10 @@ describe('open311ApiKeyOf', () => {
   });
 
   it('accepts the same key in several places, and refuses different ones or a key that is not a string', () => {
-    expect(open311ApiKeyOf({ ...form, 'x-api-key': KEY }, `api_key=${KEY}`, Buffer.from(`api_key=${KEY}`))).toEqual({ kind: 'key', key: KEY });
+    expect(open311ApiKeyOf({ ...form, 'x-api-key': KEY }, `api_key=${KEY}`, Buffer.from(`api_key=${KEY}`))).toEqual({
+      kind: 'key',
+      key: KEY,
+    });
     expect(open311ApiKeyOf({ 'x-api-key': KEY }, 'api_key=other', Buffer.alloc(0))).toMatchObject({ kind: 'refused' });
     expect(open311ApiKeyOf(form, '', Buffer.from('api_key=a&api_key=b'))).toMatchObject({ kind: 'refused' });
     expect(open311ApiKeyOf(json, '', Buffer.from('{"api_key": 42}'))).toEqual({ kind: 'refused', description: 'api_key must be a string' });

@@ -46,23 +46,32 @@ describe('Open311 api_key at the gateway', () => {
   let base: string;
 
   beforeAll(async () => {
-    notifications = createServer(asyncHandler(async (req, res) => {
-      const { key } = JSON.parse(await bodyOf(req)) as { key: string };
-      verified.push(key);
-      const verdict =
-        key === KEY_A ? { ok: true, institutionId: 'inst-a', prefix: 'aaaaaaaaaa' }
-        : key === KEY_B ? { ok: true, institutionId: 'inst-b', prefix: 'bbbbbbbbbb' }
-        : key === KEY_C ? { ok: true, institutionId: 'inst-c', prefix: 'cccccccccc' }
-        : key.startsWith('wsk_') ? { ok: false, reason: 'API_KEY_REVOKED' } : { ok: false, reason: 'MALFORMED_API_KEY' };
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(verdict));
-    }));
-    enforcement = createServer(asyncHandler(async (req, res) => {
-      const body = await bodyOf(req);
-      // The caller as enforcement reads it: the gateway's signature made for enforcement, this method and this path.
-      const caller = await enforcementVerifier.verifyRoute(req.headers, req.method!, req.url!);
-      seen.push({ caller, body, contentType: req.headers['content-type'], url: req.url });
-      res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' }).end('[]');
-    }));
+    notifications = createServer(
+      asyncHandler(async (req, res) => {
+        const { key } = JSON.parse(await bodyOf(req)) as { key: string };
+        verified.push(key);
+        const verdict =
+          key === KEY_A
+            ? { ok: true, institutionId: 'inst-a', prefix: 'aaaaaaaaaa' }
+            : key === KEY_B
+              ? { ok: true, institutionId: 'inst-b', prefix: 'bbbbbbbbbb' }
+              : key === KEY_C
+                ? { ok: true, institutionId: 'inst-c', prefix: 'cccccccccc' }
+                : key.startsWith('wsk_')
+                  ? { ok: false, reason: 'API_KEY_REVOKED' }
+                  : { ok: false, reason: 'MALFORMED_API_KEY' };
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(verdict));
+      }),
+    );
+    enforcement = createServer(
+      asyncHandler(async (req, res) => {
+        const body = await bodyOf(req);
+        // The caller as enforcement reads it: the gateway's signature made for enforcement, this method and this path.
+        const caller = await enforcementVerifier.verifyRoute(req.headers, req.method!, req.url!);
+        seen.push({ caller, body, contentType: req.headers['content-type'], url: req.url });
+        res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' }).end('[]');
+      }),
+    );
     const env = parseGatewayEnvironment({
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
@@ -93,7 +102,11 @@ describe('Open311 api_key at the gateway', () => {
   });
 
   const post = async (path: string, body: string, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body,
+    });
     return { status: response.status, body: await response.text(), retryAfter: response.headers.get('retry-after') };
   };
 
@@ -104,7 +117,8 @@ describe('Open311 api_key at the gateway', () => {
     expect((await post('/requests.json', json, { 'content-type': 'application/json' })).status).toBe(201);
     expect(seen.map((s) => s.body)).toEqual([form, json]);
     expect(seen.map((s) => s.contentType)).toEqual(['application/x-www-form-urlencoded', 'application/json']);
-    for (const { caller } of seen) expect(caller).toMatchObject({ userId: 'api-key:aaaaaaaaaa', roles: ['INSTITUTION'], institutionId: 'inst-a' });
+    for (const { caller } of seen)
+      expect(caller).toMatchObject({ userId: 'api-key:aaaaaaaaaa', roles: ['INSTITUTION'], institutionId: 'inst-a' });
   });
 
   it('keeps a key sent in the query string out of the forwarded URL', async () => {
@@ -119,14 +133,18 @@ describe('Open311 api_key at the gateway', () => {
     expect(JSON.parse(revoked.body)).toEqual([{ code: 403, description: 'This API key has been revoked' }]);
     const malformed = await post('/requests.xml?api_key=nonsense', 'service_code=BAG_DUMPED');
     expect(malformed.status).toBe(403);
-    expect(malformed.body).toContain('<errors><error><code>403</code><description>api_key is not an API key (wsk_…)</description></error></errors>');
+    expect(malformed.body).toContain(
+      '<errors><error><code>403</code><description>api_key is not an API key (wsk_…)</description></error></errors>',
+    );
     const twoKeys = await post(`/requests.json?api_key=${KEY_A}`, `api_key=${KEY_B}`);
     expect(twoKeys.status).toBe(403);
     expect(seen).toEqual([]);
   });
 
   it('refuses a key sent beside a bearer token, checking and forwarding neither', async () => {
-    const both = await post(`/requests.json?api_key=${KEY_A}`, 'service_code=BAG_DUMPED', { authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.e30.sig' });
+    const both = await post(`/requests.json?api_key=${KEY_A}`, 'service_code=BAG_DUMPED', {
+      authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.e30.sig',
+    });
     expect(both.status).toBe(403);
     expect(JSON.parse(both.body)).toEqual([{ code: 403, description: 'Send either Authorization or api_key, not both' }]);
     expect(verified).toEqual([]);
@@ -135,7 +153,9 @@ describe('Open311 api_key at the gateway', () => {
 
   it('forwards a body it cannot read as it came, anonymously, for enforcement to answer', async () => {
     expect((await post('/requests.json', '{"api_key": ', { 'content-type': 'application/json' })).status).toBe(201);
-    expect(seen).toEqual([expect.objectContaining({ body: '{"api_key": ', caller: expect.objectContaining({ userId: 'open311:public', institutionId: null }) })]);
+    expect(seen).toEqual([
+      expect.objectContaining({ body: '{"api_key": ', caller: expect.objectContaining({ userId: 'open311:public', institutionId: null }) }),
+    ]);
     expect(verified).toEqual([]);
   });
 
@@ -148,15 +168,26 @@ describe('Open311 api_key at the gateway', () => {
     expect(huge.status).toBe(413);
     // Without a Content-Length (streamed), cut off as it arrives.
     const streamed = await fetch(`${base}/requests.json`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, duplex: 'half',
-      body: new ReadableStream({ start(controller) { controller.enqueue(new TextEncoder().encode('x'.repeat(70 * 1024))); controller.close(); } }),
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      duplex: 'half',
+      body: new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('x'.repeat(70 * 1024)));
+          controller.close();
+        },
+      }),
     });
     expect(streamed.status).toBe(413);
     expect(seen.length).toBe(1);
   });
 
   it('reads OPEN311_KEYED_POSTS_PER_HOUR: 600 by default, a positive whole number otherwise', () => {
-    const secrets = { NODE_ENV: 'test', JWT_SECRET: randomBytes(32).toString('hex'), CONTEXT_SIGNING_SECRET: randomBytes(32).toString('hex') };
+    const secrets = {
+      NODE_ENV: 'test',
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      CONTEXT_SIGNING_SECRET: randomBytes(32).toString('hex'),
+    };
     expect(parseGatewayEnvironment({ ...secrets }).OPEN311_KEYED_POSTS_PER_HOUR).toBe(600);
     expect(parseGatewayEnvironment({ ...secrets, OPEN311_KEYED_POSTS_PER_HOUR: '' }).OPEN311_KEYED_POSTS_PER_HOUR).toBe(600);
     expect(parseGatewayEnvironment({ ...secrets, OPEN311_KEYED_POSTS_PER_HOUR: '50' }).OPEN311_KEYED_POSTS_PER_HOUR).toBe(50);
@@ -173,7 +204,9 @@ describe('Open311 api_key at the gateway', () => {
     expect((await Promise.all([keyed(KEY_C), keyed(KEY_C), keyed(KEY_C)])).map((r) => r.status)).toEqual([201, 201, 201]);
     const limited = await keyed(KEY_C);
     expect(limited.status).toBe(429);
-    expect(JSON.parse(limited.body)).toEqual([{ code: 429, description: expect.stringMatching(/3 new requests an hour for one institution/) }]);
+    expect(JSON.parse(limited.body)).toEqual([
+      { code: 429, description: expect.stringMatching(/3 new requests an hour for one institution/) },
+    ]);
     expect(Number(limited.retryAfter)).toBeGreaterThan(0);
     expect((await keyed(KEY_B)).status).toBe(201);
     // The address's allowance was spent by none of those (the earlier tests' anonymous post took one of its two).

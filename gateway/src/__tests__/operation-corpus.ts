@@ -67,7 +67,8 @@ function operationsInSpec(path: string): CorpusOperation[] {
         const inner = textOf(span.expression, seen);
         if (inner !== null) text += inner;
         else if (inQuotes) text += 'x';
-        else if (/[:(,=]\s*$/.test(text)) text += '1'; // a number in an argument
+        else if (/[:(,=]\s*$/.test(text))
+          text += '1'; // a number in an argument
         else return null;
         text += span.literal.text;
       }

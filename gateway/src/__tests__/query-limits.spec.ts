@@ -4,7 +4,8 @@ import { ApolloServer } from '@apollo/server';
 import { Kind, Lexer, Source, TokenKind, parse, validate, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { readSupergraph } from '../create-gateway.js';
 import { operationCost } from '../query-cost.js';
-import { DEFAULT_QUERY_LIMITS, queryLimitErrorOf, queryLimits, withoutSuggestions, type QueryLimits } from '../query-limits.js';
+import { queryLimitErrorOf, withoutSuggestions } from '../query-limit-error.js';
+import { DEFAULT_QUERY_LIMITS, queryLimits, type QueryLimits } from '../query-limits.js';
 import { operationCorpus } from './operation-corpus.js';
 
 /** The API schema clients see: the committed supergraph, as the gateway serves it. */
@@ -45,7 +46,8 @@ beforeAll(async () => {
 
 const LIMIT_CODES = ['QUERY_TOO_COSTLY', 'QUERY_TOO_DEEP', 'TOO_MANY_ALIASES', 'TOO_MANY_TOKENS', 'TOO_MANY_DIRECTIVES'];
 /** Admitted: whatever else happens (nothing resolves here), no limit refused it. */
-const expectAdmitted = (result: { codes: unknown[] }) => expect(result.codes.filter((code) => LIMIT_CODES.includes(String(code)))).toEqual([]);
+const expectAdmitted = (result: { codes: unknown[] }) =>
+  expect(result.codes.filter((code) => LIMIT_CODES.includes(String(code)))).toEqual([]);
 
 describe('the cost limit', () => {
   const NESTED = `query($units: Int, $liaisons: Int) { orgUnits(first: $units) { edges { node { id liaisons(first: $liaisons) { edges { node { id } } } } } } }`;
@@ -62,7 +64,9 @@ describe('the cost limit', () => {
     // Nested: 1 + 500 × (edge 1 + node 1 + liaisons 1 + 500 × 2)
     expect(cost(NESTED, { units: 500, liaisons: 500 })).toBe(501_501);
     // Fragments and inline fragments count like the fields they stand for.
-    expect(cost('{ orgUnits(first: 10) { ...Page } } fragment Page on OrgUnitConnection { edges { ... on OrgUnitEdge { node { id } } } }')).toBe(21);
+    expect(
+      cost('{ orgUnits(first: 10) { ...Page } } fragment Page on OrgUnitConnection { edges { ... on OrgUnitEdge { node { id } } } }'),
+    ).toBe(21);
   });
 
   it('refuses a costly nested query with 400 QUERY_TOO_COSTLY, its cost and the limit', async () => {
@@ -181,7 +185,9 @@ describe("the platform's own operations", () => {
       for (const error of validate(schema, document, rules)) refused.push(`${source}: ${error.message}`);
       for (const error of validate(schema, document, measuring)) {
         const refusal = queryLimitErrorOf(error)!;
-        const key = ({ QUERY_TOO_DEEP: 'depth', TOO_MANY_ALIASES: 'aliases', TOO_MANY_DIRECTIVES: 'directives' } as const)[refusal.limitCode as 'QUERY_TOO_DEEP'];
+        const key = ({ QUERY_TOO_DEEP: 'depth', TOO_MANY_ALIASES: 'aliases', TOO_MANY_DIRECTIVES: 'directives' } as const)[
+          refusal.limitCode as 'QUERY_TOO_DEEP'
+        ];
         highest[key] = Math.max(highest[key], refusal.found ?? 0);
       }
       const lexer = new Lexer(new Source(text));

@@ -9,8 +9,9 @@ const MAX_LINES = 200;
 
 describe('the gateway source, split by concern', () => {
   it(`keeps every file under ${MAX_LINES} lines`, () => {
-    const files = readdirSync(SOURCE, { recursive: true, encoding: 'utf8' })
-      .filter((file) => file.endsWith('.ts') && !file.split(/[\\/]/).includes('__tests__'));
+    const files = readdirSync(SOURCE, { recursive: true, encoding: 'utf8' }).filter(
+      (file) => file.endsWith('.ts') && !file.split(/[\\/]/).includes('__tests__'),
+    );
     expect(files.length).toBeGreaterThan(10);
     const tooLong = files
       .map((file) => ({ file, lines: readFileSync(join(SOURCE, file), 'utf8').trimEnd().split('\n').length }))

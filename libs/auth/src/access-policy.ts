@@ -76,7 +76,11 @@ export const territory = (permission: Permission, scopedBy?: string): Grant => g
 export const own = (permission: Permission | typeof SIGNED_IN): Grant => grant(permission, Reach.OWN);
 export const ofInstitution = (permission: Permission): Grant => grant(permission, Reach.INSTITUTION);
 
-export function personalData(readers: readonly Permission[], masking: Masking, options: { alsoTheirOwn?: boolean } = {}): PersonalDataPolicy {
+export function personalData(
+  readers: readonly Permission[],
+  masking: Masking,
+  options: { alsoTheirOwn?: boolean } = {},
+): PersonalDataPolicy {
   return { readers, masking, ...(options.alsoTheirOwn ? { alsoTheirOwn: true } : {}) };
 }
 
@@ -86,14 +90,19 @@ export function hasGrantPermission(caller: Caller, candidate: Grant): boolean {
 
 /** The first grant the caller meets (permission and, for WHOLE_DISTRICT, reach), or null. */
 export function applicableGrant(caller: Caller, grants: readonly Grant[]): Grant | null {
-  return grants.find((candidate) => hasGrantPermission(caller, candidate) && (candidate.reach !== Reach.WHOLE_DISTRICT || actsForWholeDistrict(caller))) ?? null;
+  return (
+    grants.find(
+      (candidate) => hasGrantPermission(caller, candidate) && (candidate.reach !== Reach.WHOLE_DISTRICT || actsForWholeDistrict(caller)),
+    ) ?? null
+  );
 }
 
 /** Why the caller may not call a field with these grants: MISSING_PERMISSION, or OUT_OF_SCOPE for a district-wide one. */
 export function accessRefusal(caller: Caller, grants: readonly Grant[], field: string): DomainError | null {
   if (applicableGrant(caller, grants)) return null;
   const permitted = grants.filter((candidate) => hasGrantPermission(caller, candidate));
-  if (permitted.length > 0) return DomainError.forbidden(`${field} covers the whole district; your role acts for a part of it`, 'OUT_OF_SCOPE');
+  if (permitted.length > 0)
+    return DomainError.forbidden(`${field} covers the whole district; your role acts for a part of it`, 'OUT_OF_SCOPE');
   const needed = [...new Set(grants.map((candidate) => candidate.permission))].join(' or ');
   return DomainError.forbidden(`Your role does not allow ${needed}`, 'MISSING_PERMISSION');
 }

@@ -35,7 +35,11 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
   const orgUnitId = payload.orgUnitId ?? null;
   const householdId = payload.householdId ?? null;
   const institutionId = payload.institutionId ?? null;
-  for (const [claim, value] of [['orgUnitId', orgUnitId], ['householdId', householdId], ['institutionId', institutionId]] as const) {
+  for (const [claim, value] of [
+    ['orgUnitId', orgUnitId],
+    ['householdId', householdId],
+    ['institutionId', institutionId],
+  ] as const) {
     if (value !== null && !isUuid(value)) throw new AccessTokenError(`token ${claim} is not a UUID`);
   }
   const problem = scopeProblem(roles, orgUnitId as string | null, householdId as string | null, institutionId as string | null);

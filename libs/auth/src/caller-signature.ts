@@ -23,11 +23,7 @@ export function signCaller(caller: Caller, secret: string, now = Date.now()): Re
 export class CallerSignatureError extends Error {}
 
 /** Returns the caller in `headers` or throws CallerSignatureError saying what is wrong. */
-export function verifyCaller(
-  headers: Record<string, string | string[] | undefined>,
-  secret: string,
-  now = Date.now(),
-): Caller {
+export function verifyCaller(headers: Record<string, string | string[] | undefined>, secret: string, now = Date.now()): Caller {
   const encoded = single(headers[CALLER_HEADER]);
   const signature = single(headers[CALLER_SIGNATURE_HEADER]);
   if (!encoded || !signature) throw new CallerSignatureError('missing signed caller context');

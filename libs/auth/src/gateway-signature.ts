@@ -80,12 +80,25 @@ export interface GatewaySigning {
 }
 
 /** The signature header of one subgraph request: caller, subgraph, body digest, issued-at, expiry and a nonce. */
-export async function signGatewayRequest({ caller, subgraph, body, key, ttlSeconds = DEFAULT_GATEWAY_SIGNATURE_TTL_SECONDS, now = Date.now() }: GatewaySigning): Promise<Record<string, string>> {
+export async function signGatewayRequest({
+  caller,
+  subgraph,
+  body,
+  key,
+  ttlSeconds = DEFAULT_GATEWAY_SIGNATURE_TTL_SECONDS,
+  now = Date.now(),
+}: GatewaySigning): Promise<Record<string, string>> {
   return signedHeader({ caller, bd: bodyDigest(body) }, subgraph, key, ttlSeconds, now);
 }
 
 /** The one header: the claims, for `subgraph`, issued now, expiring after `ttlSeconds`, with a fresh nonce. */
-async function signedHeader(claims: Record<string, unknown>, subgraph: string, key: KeyObject, ttlSeconds: number, now: number): Promise<Record<string, string>> {
+async function signedHeader(
+  claims: Record<string, unknown>,
+  subgraph: string,
+  key: KeyObject,
+  ttlSeconds: number,
+  now: number,
+): Promise<Record<string, string>> {
   const iat = Math.floor(now / 1000);
   const token = await new SignJWT(claims)
     .setProtectedHeader({ alg: ALGORITHM, typ: TYPE })
@@ -117,7 +130,15 @@ export interface GatewayRouteSigning {
  * single use do. A route signature is never accepted by a GraphQL endpoint (it has no body digest) and a GraphQL
  * signature never by a route (it names none).
  */
-export async function signGatewayRoute({ caller, subgraph, method, target, key, ttlSeconds = DEFAULT_GATEWAY_SIGNATURE_TTL_SECONDS, now = Date.now() }: GatewayRouteSigning): Promise<Record<string, string>> {
+export async function signGatewayRoute({
+  caller,
+  subgraph,
+  method,
+  target,
+  key,
+  ttlSeconds = DEFAULT_GATEWAY_SIGNATURE_TTL_SECONDS,
+  now = Date.now(),
+}: GatewayRouteSigning): Promise<Record<string, string>> {
   return signedHeader({ caller, rt: `${method.toUpperCase()} ${target}` }, subgraph, key, ttlSeconds, now);
 }
 
@@ -138,7 +159,11 @@ export class GatewaySignatureVerifier {
 
   constructor(private readonly options: GatewayVerifierOptions) {}
 
-  async verify(headers: Record<string, string | string[] | undefined>, body: string | Uint8Array | undefined, now = Date.now()): Promise<Caller> {
+  async verify(
+    headers: Record<string, string | string[] | undefined>,
+    body: string | Uint8Array | undefined,
+    now = Date.now(),
+  ): Promise<Caller> {
     return this.check(headers, 'bd', now, (payload) => {
       if (body === undefined || typeof payload.bd !== 'string' || payload.bd !== bodyDigest(body)) {
         throw new GatewaySignatureError('SIGNATURE_FOR_ANOTHER_BODY', 'gateway signature does not cover this request body');
@@ -147,7 +172,12 @@ export class GatewaySignatureVerifier {
   }
 
   /** Checks the signature of a passed-through plain-HTTP request: made for this method and request target. */
-  async verifyRoute(headers: Record<string, string | string[] | undefined>, method: string, target: string, now = Date.now()): Promise<Caller> {
+  async verifyRoute(
+    headers: Record<string, string | string[] | undefined>,
+    method: string,
+    target: string,
+    now = Date.now(),
+  ): Promise<Caller> {
     return this.check(headers, 'rt', now, (payload) => {
       if (payload.rt !== `${method.toUpperCase()} ${target}`) {
         throw new GatewaySignatureError('SIGNATURE_FOR_ANOTHER_ROUTE', 'gateway signature is for another route');
@@ -181,11 +211,16 @@ export class GatewaySignatureVerifier {
     }
     const { aud, iat, exp, jti } = payload as { aud: unknown; iat: number; exp: number; jti: unknown };
     if (aud !== this.options.subgraph) {
-      throw new GatewaySignatureError('SIGNATURE_FOR_ANOTHER_SUBGRAPH', `gateway signature is for another subgraph, not ${this.options.subgraph}`);
+      throw new GatewaySignatureError(
+        'SIGNATURE_FOR_ANOTHER_SUBGRAPH',
+        `gateway signature is for another subgraph, not ${this.options.subgraph}`,
+      );
     }
-    if (exp - iat > MAX_GATEWAY_SIGNATURE_TTL_SECONDS) throw new GatewaySignatureError('SIGNATURE_INVALID', 'gateway signature lives too long');
+    if (exp - iat > MAX_GATEWAY_SIGNATURE_TTL_SECONDS)
+      throw new GatewaySignatureError('SIGNATURE_INVALID', 'gateway signature lives too long');
     // A body signature and a route signature never stand in for each other.
-    if (payload.bd !== undefined && payload.rt !== undefined) throw new GatewaySignatureError('SIGNATURE_INVALID', 'invalid gateway signature');
+    if (payload.bd !== undefined && payload.rt !== undefined)
+      throw new GatewaySignatureError('SIGNATURE_INVALID', 'invalid gateway signature');
     checkBinding(payload);
     const caller = callerOf(payload.caller);
     if (typeof jti !== 'string' || jti.length === 0) throw new GatewaySignatureError('SIGNATURE_INVALID', 'invalid gateway signature');
@@ -209,8 +244,12 @@ function callerOf(value: unknown): Caller {
   const caller = (value ?? {}) as Partial<Record<keyof Caller, unknown>>;
   const optionalId = (id: unknown): id is string | null | undefined => id === undefined || id === null || typeof id === 'string';
   if (
-    typeof caller.userId !== 'string' || !Array.isArray(caller.roles) || !caller.roles.every(isRole) ||
-    !optionalId(caller.orgUnitId) || !optionalId(caller.householdId) || !optionalId(caller.institutionId)
+    typeof caller.userId !== 'string' ||
+    !Array.isArray(caller.roles) ||
+    !caller.roles.every(isRole) ||
+    !optionalId(caller.orgUnitId) ||
+    !optionalId(caller.householdId) ||
+    !optionalId(caller.institutionId)
   ) {
     throw new GatewaySignatureError('SIGNATURE_INVALID', 'malformed caller in gateway signature');
   }

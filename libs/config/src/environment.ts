@@ -4,7 +4,9 @@ import { isPublishedSecret } from './secrets.js';
 /** Thrown once at boot with every bad variable listed, so an operator fixes them all in one go. */
 export class EnvironmentError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid environment (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `Invalid environment (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'EnvironmentError';
   }
 }
@@ -43,7 +45,10 @@ export const retrySchedule = (fallback: readonly number[]) =>
       .transform((value, context) => {
         const seconds = value.split(',').map((part) => Number(part.trim()));
         if (seconds.length > 30 || seconds.some((s) => !Number.isFinite(s) || s <= 0 || s > 7 * 86400)) {
-          context.addIssue({ code: 'custom', message: 'must be up to 30 comma-separated numbers of seconds, each above 0 and at most 7 days' });
+          context.addIssue({
+            code: 'custom',
+            message: 'must be up to 30 comma-separated numbers of seconds, each above 0 and at most 7 days',
+          });
         }
         return seconds;
       }),
@@ -77,7 +82,10 @@ export const DEFAULT_HOUSEHOLDS_INTERNAL_URL = 'http://127.0.0.1:4002';
 export const internalServiceUrl = (fallback: string) =>
   z.preprocess(
     unsetIfEmpty,
-    z.string().default(fallback).refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), 'must be an http(s):// URL'),
+    z
+      .string()
+      .default(fallback)
+      .refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), 'must be an http(s):// URL'),
   );
 
 /** Schemas made by `secret()`: parseEnvironment checks these fields for a missing or published value. */

@@ -10,8 +10,9 @@ export enum PostgresErrorCode {
 }
 
 export function isPostgresError(error: unknown, ...codes: PostgresErrorCode[]): error is { code: string; constraint?: string } {
-  const code = (error as { code?: unknown; driverError?: { code?: unknown } } | null)?.code
-    ?? (error as { driverError?: { code?: unknown } } | null)?.driverError?.code;
+  const code =
+    (error as { code?: unknown; driverError?: { code?: unknown } } | null)?.code ??
+    (error as { driverError?: { code?: unknown } } | null)?.driverError?.code;
   return typeof code === 'string' && codes.includes(code as PostgresErrorCode);
 }
 

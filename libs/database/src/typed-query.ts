@@ -31,7 +31,11 @@ export async function queryRows<Row extends object>(db: SqlExecutor, sql: string
 }
 
 /** The first row, or undefined when there is none. */
-export async function queryFirst<Row extends object>(db: SqlExecutor, sql: string, parameters: readonly unknown[] = []): Promise<Row | undefined> {
+export async function queryFirst<Row extends object>(
+  db: SqlExecutor,
+  sql: string,
+  parameters: readonly unknown[] = [],
+): Promise<Row | undefined> {
   const [first] = await queryRows<Row>(db, sql, parameters);
   return first;
 }

@@ -1,6 +1,14 @@
 import { SeededRandom } from './random.js';
 import {
-  COMPOUND_SUFFIXES, DEPARTMENTS, EMPLOYER_TRADES, EMPLOYER_WORDS, MEDIA, NAME_HEADS, NAME_TAILS, SCHOOL_KINDS, STREETS,
+  COMPOUND_SUFFIXES,
+  DEPARTMENTS,
+  EMPLOYER_TRADES,
+  EMPLOYER_WORDS,
+  MEDIA,
+  NAME_HEADS,
+  NAME_TAILS,
+  SCHOOL_KINDS,
+  STREETS,
 } from './names.js';
 
 export const DEMO_SEED = 20_260_101;
@@ -70,8 +78,10 @@ export function planDistrict(options: PlanOptions = {}): DistrictPlan {
 
   for (const name of DEPARTMENTS) institution('DEPARTMENT', name, district.id);
   for (const name of MEDIA) institution('MEDIA', name, district.id);
-  const propertyCompanies = uniqueNames(40, () => `宁波${random.pick(EMPLOYER_WORDS)}${random.pick(NAME_HEADS)}${random.pick(NAME_TAILS)}物业服务有限公司`)
-    .map((name) => institution('PROPERTY_COMPANY', name, district.id));
+  const propertyCompanies = uniqueNames(
+    40,
+    () => `宁波${random.pick(EMPLOYER_WORDS)}${random.pick(NAME_HEADS)}${random.pick(NAME_TAILS)}物业服务有限公司`,
+  ).map((name) => institution('PROPERTY_COMPANY', name, district.id));
 
   const streets: PlanUnit[] = [];
   const communities: PlanUnit[] = [];
@@ -107,7 +117,10 @@ export function planDistrict(options: PlanOptions = {}): DistrictPlan {
     }
   });
 
-  const employerNames = uniqueNames(18 * streets.length, () => `宁波${random.pick(EMPLOYER_WORDS)}${random.pick(NAME_HEADS)}${random.pick(EMPLOYER_TRADES)}`);
+  const employerNames = uniqueNames(
+    18 * streets.length,
+    () => `宁波${random.pick(EMPLOYER_WORDS)}${random.pick(NAME_HEADS)}${random.pick(EMPLOYER_TRADES)}`,
+  );
   for (const name of employerNames) institution('EMPLOYER', name, random.pick(streets).id);
 
   return { seed, district, streets, communities, compounds, institutions };

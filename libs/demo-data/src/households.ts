@@ -26,7 +26,10 @@ export function* planHouseholds(plan: DistrictPlan, total: number, batchSize = 1
     const unitsPerBuilding = random.int(2, 4);
     const floors = random.int(6, 18);
     const flatsPerFloor = 2;
-    let building = 1, unit = 1, floor = 1, flat = 1;
+    let building = 1,
+      unit = 1,
+      floor = 1,
+      flat = 1;
     for (let n = 0; n < counts[i]; n++) {
       const tenant = random.chance(0.25);
       batch.push({
@@ -43,9 +46,18 @@ export function* planHouseholds(plan: DistrictPlan, total: number, batchSize = 1
         yield batch;
         batch = [];
       }
-      if (++flat > flatsPerFloor) { flat = 1; floor++; }
-      if (floor > floors) { floor = 1; unit++; }
-      if (unit > unitsPerBuilding) { unit = 1; building++; }
+      if (++flat > flatsPerFloor) {
+        flat = 1;
+        floor++;
+      }
+      if (floor > floors) {
+        floor = 1;
+        unit++;
+      }
+      if (unit > unitsPerBuilding) {
+        unit = 1;
+        building++;
+      }
     }
   }
   if (batch.length > 0) yield batch;

@@ -23,5 +23,7 @@ const GRADE_EN: Record<Grade, string> = {
 registerEnumType(Grade, {
   name: 'Grade',
   description: 'The monthly grade (一月一评).',
-  valuesMap: Object.fromEntries(Object.entries(GRADE_LABEL_ZH).map(([grade, zh]) => [grade, { description: `${zh}: ${GRADE_EN[grade as Grade]}` }])),
+  valuesMap: Object.fromEntries(
+    Object.entries(GRADE_LABEL_ZH).map(([grade, zh]) => [grade, { description: `${zh}: ${GRADE_EN[grade as Grade]}` }]),
+  ),
 });

@@ -53,7 +53,9 @@ export class Idempotency {
       }
       const result = await work(manager);
       await manager.query(`UPDATE idempotency_record SET response = $3 WHERE caller_id = $1 AND key = $2`, [
-        caller.userId, key, JSON.stringify(result ?? null),
+        caller.userId,
+        key,
+        JSON.stringify(result ?? null),
       ]);
       return result;
     });
@@ -62,13 +64,17 @@ export class Idempotency {
 
 /** A hash of the operation and its arguments that does not depend on the order of object keys. */
 export function fingerprint(operation: string, request: unknown): string {
-  return createHash('sha256').update(stableJson([operation, request])).digest('hex');
+  return createHash('sha256')
+    .update(stableJson([operation, request]))
+    .digest('hex');
 }
 
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value && typeof value === 'object' && !(value instanceof Date)) {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value ?? null);

@@ -5,10 +5,7 @@ import type { InstitutionSnapshot } from '#libs/messaging';
  * Applies `institutions.changed` snapshots to this service's institution_copy, each only when newer than the
  * copy's: redelivered or reordered events are harmless.
  */
-export async function applyInstitutionSnapshots(
-  db: SqlExecutor,
-  institutions: readonly InstitutionSnapshot[],
-): Promise<void> {
+export async function applyInstitutionSnapshots(db: SqlExecutor, institutions: readonly InstitutionSnapshot[]): Promise<void> {
   await execute(
     db,
     `INSERT INTO institution_copy (id, kind, name, version)

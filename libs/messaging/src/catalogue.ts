@@ -7,7 +7,11 @@
 
 import type { CaseFollowUpInspectedPayload, CaseFollowUpRequestedPayload } from './events/case-follow-up.js';
 import type { PartyMemberCheckInsSummarisedPayload } from './events/check-ins-summarised.js';
-import type { EvaluationRequestedPayload, HouseholdGradesPublishedPayload, MonthlyEvaluationCompletedPayload } from './events/evaluation.js';
+import type {
+  EvaluationRequestedPayload,
+  HouseholdGradesPublishedPayload,
+  MonthlyEvaluationCompletedPayload,
+} from './events/evaluation.js';
 import type { HouseholdsChangedPayload } from './events/households-changed.js';
 import type { GradeObjectionDecidedPayload, ObjectionWindowClosedPayload } from './events/objections.js';
 import type { PropertyCompoundGradesSummarisedPayload } from './events/property-compound-grades.js';
@@ -223,13 +227,21 @@ export const SCHEDULED_JOBS: Record<QueueName, readonly string[]> = {
   [QueueName.OrganizationEvents]: [],
   [QueueName.HouseholdsEvents]: [],
   [QueueName.HouseholdsJobs]: [
-    JobName.EvaluationChunk, JobName.MonthlyEvaluation, JobName.CheckInQuotaWeekly, JobName.ObjectionWindowClose, JobName.RetentionDaily,
+    JobName.EvaluationChunk,
+    JobName.MonthlyEvaluation,
+    JobName.CheckInQuotaWeekly,
+    JobName.ObjectionWindowClose,
+    JobName.RetentionDaily,
   ],
   [QueueName.EnforcementEvents]: [],
   [QueueName.NotificationsEvents]: [],
   [QueueName.OrganizationJobs]: [JobName.DutyCheckDaily, JobName.RetentionDaily],
   [QueueName.EnforcementJobs]: [
-    JobName.CaseFollowUpDaily, JobName.CreditExportScan, JobName.CreditExportDispatch, JobName.QuarterlyActionDraft, JobName.RetentionDaily,
+    JobName.CaseFollowUpDaily,
+    JobName.CreditExportScan,
+    JobName.CreditExportDispatch,
+    JobName.QuarterlyActionDraft,
+    JobName.RetentionDaily,
   ],
   [QueueName.NotificationsJobs]: [JobName.RetentionDaily],
 };

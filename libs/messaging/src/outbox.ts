@@ -39,7 +39,10 @@ export class Outbox {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('Outbox.recordQuery must run inside the transaction that makes the change');
     }
-    const inserted = await queryRows<{ id: string }>(manager, outboxInsertFrom(`$${parameters.length + 1}`, payloadQuery), [...parameters, type]);
+    const inserted = await queryRows<{ id: string }>(manager, outboxInsertFrom(`$${parameters.length + 1}`, payloadQuery), [
+      ...parameters,
+      type,
+    ]);
     return inserted.length;
   }
 }

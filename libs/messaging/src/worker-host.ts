@@ -3,7 +3,14 @@ import { DiscoveryService } from '@nestjs/core';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { DomainError, ErrorCode } from '#libs/errors';
 import {
-  DEFAULT_QUEUE_CONCURRENCY, JOB_SCHEDULES, QUEUE_CONCURRENCY, SCHEDULE_TIME_ZONE, jobsOfQueue, queuesOwnedBy, type EventEnvelope, type QueueName,
+  DEFAULT_QUEUE_CONCURRENCY,
+  JOB_SCHEDULES,
+  QUEUE_CONCURRENCY,
+  SCHEDULE_TIME_ZONE,
+  jobsOfQueue,
+  queuesOwnedBy,
+  type EventEnvelope,
+  type QueueName,
   type QueuedEvent,
 } from './catalogue.js';
 import { checkJobHandlers } from './handler-check.js';
@@ -34,10 +41,16 @@ export class WorkerHost implements OnModuleInit, OnApplicationBootstrap, BeforeA
     const found = this.discovery
       .getProviders()
       .filter((wrapper) => wrapper.metatype && wrapper.instance)
-      .map((wrapper) => ({ name: Reflect.getMetadata(JOB_HANDLER_METADATA, wrapper.metatype!) as string | undefined, instance: wrapper.instance as JobProcessor }))
+      .map((wrapper) => ({
+        name: Reflect.getMetadata(JOB_HANDLER_METADATA, wrapper.metatype!) as string | undefined,
+        instance: wrapper.instance as JobProcessor,
+      }))
       .filter((h): h is { name: string; instance: JobProcessor } => typeof h.name === 'string');
     const expected = queues.flatMap((queue) => jobsOfQueue(queue));
-    const problems = checkJobHandlers(expected, found.map((h) => h.name));
+    const problems = checkJobHandlers(
+      expected,
+      found.map((h) => h.name),
+    );
     if (problems.length > 0) {
       throw new Error(`Job handlers of ${this.options.service} are inconsistent:\n  - ${problems.join('\n  - ')}`);
     }
@@ -52,7 +65,9 @@ export class WorkerHost implements OnModuleInit, OnApplicationBootstrap, BeforeA
     }
     // Upserting is idempotent: every replica may do it at every start.
     for (const schedule of JOB_SCHEDULES.filter((s) => queues.includes(s.queue))) {
-      await this.queues.get(schedule.queue).upsertJobScheduler(schedule.id, { pattern: schedule.pattern, tz: SCHEDULE_TIME_ZONE }, { name: schedule.job });
+      await this.queues
+        .get(schedule.queue)
+        .upsertJobScheduler(schedule.id, { pattern: schedule.pattern, tz: SCHEDULE_TIME_ZONE }, { name: schedule.job });
     }
   }
 
@@ -73,9 +88,12 @@ export class WorkerHost implements OnModuleInit, OnApplicationBootstrap, BeforeA
       this.logger.warn(`Job ${job.name} ${job.id} on ${queue} failed (attempt ${job.attemptsMade}): ${error.message}`);
       const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
       if (final) {
-        this.handlers.get(job.name)?.failed?.(asHandlerData(job.data), error).catch((cause: Error) => {
-          this.logger.error(`Recording the failure of job ${job.name} ${job.id} failed: ${cause.message}`);
-        });
+        this.handlers
+          .get(job.name)
+          ?.failed?.(asHandlerData(job.data), error)
+          .catch((cause: Error) => {
+            this.logger.error(`Recording the failure of job ${job.name} ${job.id} failed: ${cause.message}`);
+          });
       }
     });
     worker.on('error', (error) => this.logger.error(`Worker for ${queue}: ${error.message}`));
@@ -89,8 +107,7 @@ export class WorkerHost implements OnModuleInit, OnApplicationBootstrap, BeforeA
       await handler.handle(asHandlerData(job.data), job);
     } catch (error) {
       // Bad input stays bad however often it is retried.
-      const permanent =
-        error instanceof PermanentJobError || (error instanceof DomainError && error.code === ErrorCode.BAD_USER_INPUT);
+      const permanent = error instanceof PermanentJobError || (error instanceof DomainError && error.code === ErrorCode.BAD_USER_INPUT);
       if (permanent) throw new UnrecoverableError(error.message);
       throw error;
     }

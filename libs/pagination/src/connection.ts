@@ -3,7 +3,9 @@ import { Directive, Field, Int, ObjectType } from '@nestjs/graphql';
 import { encodeCursor, type PageRequest } from './page.js';
 
 /** Every subgraph serves connections, so PageInfo is a value type they all resolve. */
-@ObjectType({ description: 'Where a page sits in a list: whether more items follow or precede it, and the cursors of its first and last items.' })
+@ObjectType({
+  description: 'Where a page sits in a list: whether more items follow or precede it, and the cursors of its first and last items.',
+})
 @Directive('@shareable')
 export class PageInfo {
   @Field({ description: 'True when more items follow this page: pass endCursor as `after` to fetch them.' })
@@ -15,7 +17,10 @@ export class PageInfo {
   @Field(() => String, { nullable: true, description: 'Cursor of the first item of the page; null when the page is empty.' })
   startCursor: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Cursor of the last item of the page, to pass as `after` for the next page; null when the page is empty.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Cursor of the last item of the page, to pass as `after` for the next page; null when the page is empty.',
+  })
   endCursor: string | null;
 }
 

@@ -41,14 +41,22 @@ export async function fetchKeysetPage<Row extends object, Node>(
   const { params } = query;
   const countSql = `SELECT count(*)::int AS count FROM ${query.from} ${whereClause(query.where)}`;
   const countParams = [...params.values];
-  const conditions = page.after ? [...query.where, keysetAfter(query.orderBy, page.after, (value) => params.add(value), query.descending)] : query.where;
+  const conditions = page.after
+    ? [...query.where, keysetAfter(query.orderBy, page.after, (value) => params.add(value), query.descending)]
+    : query.where;
   const rows = await queryRows<Row>(
     db,
     `SELECT ${query.select} FROM ${query.from} ${whereClause(conditions)} ORDER BY ${orderClause(query)} LIMIT ${params.add(page.limit + 1)}`,
     params.values,
   );
   const nodes = await present(rows.slice(0, page.limit));
-  return toConnection(rows, page, query.keyOf, (_row, index) => nodes[index], async () => (await queryOne<{ count: number }>(db, countSql, countParams)).count);
+  return toConnection(
+    rows,
+    page,
+    query.keyOf,
+    (_row, index) => nodes[index],
+    async () => (await queryOne<{ count: number }>(db, countSql, countParams)).count,
+  );
 }
 
 /** A keyset list of many parents' children at once (the members of each unit of a page, say). */
@@ -81,7 +89,9 @@ export async function fetchKeysetPagesByGroup<Row extends object, Node>(
     const rows = await queryRows<{ group: string; count: number }>(db, countSql, countParams);
     return new Map(rows.map((row) => [row.group, row.count]));
   });
-  const conditions = page.after ? [...query.where, keysetAfter(query.orderBy, page.after, (value) => params.add(value), query.descending)] : query.where;
+  const conditions = page.after
+    ? [...query.where, keysetAfter(query.orderBy, page.after, (value) => params.add(value), query.descending)]
+    : query.where;
   const ranked = await queryRows<Row & { keysetGroup: string; keysetPosition: string }>(
     db,
     `SELECT * FROM (
@@ -99,7 +109,16 @@ export async function fetchKeysetPagesByGroup<Row extends object, Node>(
   let firstNode = 0;
   for (const [group, rows] of rowsOf) {
     const offset = firstNode;
-    connections.set(group, toConnection(rows, page, query.keyOf, (_row, index) => nodes[offset + index], async () => (await counts).get(group) ?? 0));
+    connections.set(
+      group,
+      toConnection(
+        rows,
+        page,
+        query.keyOf,
+        (_row, index) => nodes[offset + index],
+        async () => (await counts).get(group) ?? 0,
+      ),
+    );
     firstNode += Math.min(rows.length, page.limit);
   }
   return groups.map((group) => connections.get(group)!);

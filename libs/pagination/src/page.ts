@@ -48,6 +48,11 @@ export function decodeCursor(cursor: string, keyLength: number): unknown[] {
  * SQL for "rows after this cursor" on a keyset ordered by `columns` (together unique, usually ending with the id),
  * ascending unless `descending`. `addParam` registers each cursor value and returns its placeholder.
  */
-export function keysetAfter(columns: readonly string[], after: readonly unknown[], addParam: (value: unknown) => string, descending = false): string {
+export function keysetAfter(
+  columns: readonly string[],
+  after: readonly unknown[],
+  addParam: (value: unknown) => string,
+  descending = false,
+): string {
   return `(${columns.join(', ')}) ${descending ? '<' : '>'} (${after.map(addParam).join(', ')})`;
 }

@@ -6,7 +6,9 @@ import type { RequestContext } from './request-context.js';
 const FEDERATION_ROOT_FIELDS = new Set(['_entities', '_service']);
 
 type ReferenceResolver = (reference: unknown, context: RequestContext, info: unknown) => unknown;
-interface SubgraphExtensions { apollo?: { subgraph?: { resolveReference?: ReferenceResolver } } }
+interface SubgraphExtensions {
+  apollo?: { subgraph?: { resolveReference?: ReferenceResolver } };
+}
 
 /** Entity types of a subgraph schema: those federation can resolve by reference. */
 export function entityTypes(schema: GraphQLSchema): GraphQLObjectType[] {
@@ -27,16 +29,20 @@ export function accessPolicyProblems(schema: GraphQLSchema, policies: ServicePol
       if (!policyFor(policies.operations, key)?.length) problems.push(`${key} has no access policy`);
     }
   }
-  for (const key of Object.keys(policies.operations)) if (!operations.has(key)) problems.push(`policy for ${key}, which the schema does not have`);
+  for (const key of Object.keys(policies.operations))
+    if (!operations.has(key)) problems.push(`policy for ${key}, which the schema does not have`);
   const entities = new Set(entityTypes(schema).map((type) => type.name));
-  for (const name of entities) if (!policyFor(policies.references, name)?.length) problems.push(`reference to ${name} has no access policy`);
-  for (const name of Object.keys(policies.references)) if (!entities.has(name)) problems.push(`reference policy for ${name}, which is not an entity here`);
+  for (const name of entities)
+    if (!policyFor(policies.references, name)?.length) problems.push(`reference to ${name} has no access policy`);
+  for (const name of Object.keys(policies.references))
+    if (!entities.has(name)) problems.push(`reference policy for ${name}, which is not an entity here`);
   for (const [key, policy] of Object.entries(policies.personalData)) {
     const [typeName, fieldName] = key.split('.');
     const type = schema.getType(typeName);
     const field = isObjectType(type) ? type.getFields()[fieldName] : undefined;
     if (!field) problems.push(`personal-data policy for ${key}, which the schema does not have`);
-    else if (policy.masking === Masking.WITHHELD && field.type.toString().endsWith('!')) problems.push(`${key} is WITHHELD but not nullable`);
+    else if (policy.masking === Masking.WITHHELD && field.type.toString().endsWith('!'))
+      problems.push(`${key} is WITHHELD but not nullable`);
   }
   return problems;
 }
@@ -76,7 +82,8 @@ export function enforceAccessPolicies(schema: GraphQLSchema, policies: ServicePo
     const [typeName, fieldName] = key.split('.');
     const field = (schema.getType(typeName) as GraphQLObjectType).getFields()[fieldName];
     const resolve: GraphQLFieldResolver<unknown, RequestContext> = field.resolve ?? defaultFieldResolver;
-    field.resolve = (source, args, context: RequestContext, info) => (readsInClear(context.caller, policy) ? resolve(source, args, context, info) : null);
+    field.resolve = (source, args, context: RequestContext, info) =>
+      readsInClear(context.caller, policy) ? resolve(source, args, context, info) : null;
   }
   return schema;
 }

@@ -27,7 +27,7 @@ publishErrorEnum(ErrorCode, {
   name: 'ErrorCode',
   description:
     'What `extensions.code` of a GraphQL error can be. Branch on it, not on the message; domain errors refine it with ' +
-    '`extensions.reason` (see the `*ErrorReason` enums). Apollo\'s own GRAPHQL_VALIDATION_FAILED and GRAPHQL_PARSE_FAILED pass through.',
+    "`extensions.reason` (see the `*ErrorReason` enums). Apollo's own GRAPHQL_VALIDATION_FAILED and GRAPHQL_PARSE_FAILED pass through.",
   valuesMap: {
     BAD_USER_INPUT: { description: 'An argument is wrong (inline or as a variable): fix the input; nothing was written.' },
     NOT_FOUND: { description: 'The record asked for does not exist (extensions.details names the entity and id).' },
@@ -57,18 +57,23 @@ export enum CommonErrorReason {
 
 publishErrorEnum(CommonErrorReason, {
   name: 'CommonErrorReason',
-  description: '`extensions.reason` values any service can give, from the shared libraries. Each service adds its own (`<Service>ErrorReason`).',
+  description:
+    '`extensions.reason` values any service can give, from the shared libraries. Each service adds its own (`<Service>ErrorReason`).',
   valuesMap: {
-    OUT_OF_SCOPE: { description: 'FORBIDDEN: the record or org unit lies outside your territory (or the district-wide action is beyond your role).' },
+    OUT_OF_SCOPE: {
+      description: 'FORBIDDEN: the record or org unit lies outside your territory (or the district-wide action is beyond your role).',
+    },
     MISSING_PERMISSION: { description: 'FORBIDDEN: your role does not allow this operation.' },
     INVALID_MONTH: { description: 'BAD_USER_INPUT: a month argument is not YYYY-MM.' },
     INVALID_IDEMPOTENCY_KEY: { description: 'BAD_USER_INPUT: idempotencyKey must be 8–100 letters, digits or _ . : -' },
-    IDEMPOTENCY_KEY_REUSED: { description: 'CONFLICT: this idempotency key was already used for a different request; use a new key for new data.' },
+    IDEMPOTENCY_KEY_REUSED: {
+      description: 'CONFLICT: this idempotency key was already used for a different request; use a new key for new data.',
+    },
     PAGE_SIZE_OUT_OF_RANGE: { description: 'BAD_USER_INPUT: `first` must be between 1 and 500.' },
     INVALID_CURSOR: { description: 'BAD_USER_INPUT: `after` is not a cursor from this list (cursors are opaque and per list).' },
     INVALID_DATE: { description: 'BAD_USER_INPUT: a LocalDate is not a real date as YYYY-MM-DD.' },
     INVALID_ID: { description: 'BAD_USER_INPUT: an id argument is not a UUID.' },
-    INVALID_DESCRIPTION: { description: 'BAD_USER_INPUT: a rule set\'s description is empty or too long.' },
+    INVALID_DESCRIPTION: { description: "BAD_USER_INPUT: a rule set's description is empty or too long." },
     NO_RULES: { description: 'BAD_USER_INPUT: no rules (grading, notice, assessment) are in force for that month.' },
     RULES_EXIST_FOR_MONTH: { description: 'CONFLICT: a rule set already takes effect from that month for that district.' },
     RULES_IN_THE_PAST: { description: 'BAD_USER_INPUT: new rules cannot reach back into months already decided.' },

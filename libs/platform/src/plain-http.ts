@@ -17,7 +17,15 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { catchError, throwError, type Observable } from 'rxjs';
-import { CallerSignatureError, GatewaySignatureError, hasPermission, verifyCaller, type Caller, type GatewaySignatureVerifier, type Permission } from '#libs/auth';
+import {
+  CallerSignatureError,
+  GatewaySignatureError,
+  hasPermission,
+  verifyCaller,
+  type Caller,
+  type GatewaySignatureVerifier,
+  type Permission,
+} from '#libs/auth';
 import { DomainError, ErrorCode } from '#libs/errors';
 import { GATEWAY_SIGNATURE_VERIFIER, SERVICE_RUNTIME, verifyGatewayRoute } from './platform.module.js';
 import type { ServiceRuntime } from './service-definition.js';
@@ -56,15 +64,17 @@ export class PayloadTooLargeAs implements NestInterceptor {
   constructor(private readonly message: string) {}
 
   intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    return next.handle().pipe(
-      catchError((error: unknown) =>
-        throwError(() =>
-          error instanceof HttpException && statusOf(error) === HttpStatus.PAYLOAD_TOO_LARGE
-            ? PlainHttpError.tooLarge(this.message)
-            : error,
+    return next
+      .handle()
+      .pipe(
+        catchError((error: unknown) =>
+          throwError(() =>
+            error instanceof HttpException && statusOf(error) === HttpStatus.PAYLOAD_TOO_LARGE
+              ? PlainHttpError.tooLarge(this.message)
+              : error,
+          ),
         ),
-      ),
-    );
+      );
   }
 }
 
@@ -110,17 +120,21 @@ export class PlainHttpErrorFilter implements ExceptionFilter {
     if (exception instanceof PlainHttpError) return answer(exception.status, exception.code, exception.message);
     if (exception instanceof DomainError) {
       const { code, reason, message, details } = exception;
-      return { status: DOMAIN_STATUS[code], body: { error: { code, ...(reason ? { reason } : {}), message, ...(details ? { details } : {}) } } };
+      return {
+        status: DOMAIN_STATUS[code],
+        body: { error: { code, ...(reason ? { reason } : {}), message, ...(details ? { details } : {}) } },
+      };
     }
     if (exception instanceof HttpException) {
       const status = statusOf(exception);
-      if (status === HttpStatus.PAYLOAD_TOO_LARGE) return this.describe(PlainHttpError.tooLarge('The request is larger than this route takes'));
+      if (status === HttpStatus.PAYLOAD_TOO_LARGE)
+        return this.describe(PlainHttpError.tooLarge('The request is larger than this route takes'));
       if (status === HttpStatus.UNSUPPORTED_MEDIA_TYPE) {
         return answer(status, 'UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data in the field "file"');
       }
       if (status < HttpStatus.INTERNAL_SERVER_ERROR) return answer(status, codeOfStatus(status), exception.message);
     }
-    this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     const production = this.runtime.env.NODE_ENV === 'production';
     const message = production || !(exception instanceof Error) ? 'Internal server error' : exception.message;
     return answer(HttpStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL_SERVER_ERROR, message);
@@ -167,7 +181,11 @@ export class GatewayCallerGuard implements CanActivate {
       caller = await verifyGatewayRoute(this.verifier, request);
     } catch (error) {
       const reason = error instanceof GatewaySignatureError ? error.message : 'invalid gateway signature';
-      throw new PlainHttpError(HttpStatus.UNAUTHORIZED, ErrorCode.UNAUTHENTICATED, `Services accept only requests signed by the gateway: ${reason}`);
+      throw new PlainHttpError(
+        HttpStatus.UNAUTHORIZED,
+        ErrorCode.UNAUTHENTICATED,
+        `Services accept only requests signed by the gateway: ${reason}`,
+      );
     }
     return admit(this.reflector, context, request, caller);
   }
@@ -191,7 +209,11 @@ export class ServiceCallerGuard implements CanActivate {
       caller = verifyCaller(request.headers, this.runtime.env.CONTEXT_SIGNING_SECRET);
     } catch (error) {
       const reason = error instanceof CallerSignatureError ? error.message : 'invalid caller context';
-      throw new PlainHttpError(HttpStatus.UNAUTHORIZED, ErrorCode.UNAUTHENTICATED, `Internal routes accept only requests signed by a service: ${reason}`);
+      throw new PlainHttpError(
+        HttpStatus.UNAUTHORIZED,
+        ErrorCode.UNAUTHENTICATED,
+        `Internal routes accept only requests signed by a service: ${reason}`,
+      );
     }
     return admit(this.reflector, context, request, caller);
   }

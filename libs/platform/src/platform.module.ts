@@ -47,7 +47,12 @@ export function serviceDatabaseUrl(runtime: Pick<ServiceRuntime, 'service' | 'en
 
 /** DataSource options of a service, shared by the running service and the migrate/seed commands. */
 export function runtimeDataSourceOptions(runtime: Omit<ServiceRuntime, 'mode'>, slowQueryMs?: number): DataSourceOptions {
-  return serviceDataSourceOptions({ url: serviceDatabaseUrl(runtime), entities: runtime.entities, migrations: runtime.migrations, slowQueryMs });
+  return serviceDataSourceOptions({
+    url: serviceDatabaseUrl(runtime),
+    entities: runtime.entities,
+    migrations: runtime.migrations,
+    slowQueryMs,
+  });
 }
 
 /**
@@ -63,13 +68,20 @@ export class PlatformModule {
     const production = env.NODE_ENV === 'production';
     const logger = new Logger('GraphQL');
     if (!schemaOnly && !env.GATEWAY_VERIFY_KEY) throw new EnvironmentError([missingGatewayKey('GATEWAY_VERIFY_KEY')]);
-    const verifier = env.GATEWAY_VERIFY_KEY ? new GatewaySignatureVerifier({ key: env.GATEWAY_VERIFY_KEY, subgraph: runtime.service }) : undefined;
+    const verifier = env.GATEWAY_VERIFY_KEY
+      ? new GatewaySignatureVerifier({ key: env.GATEWAY_VERIFY_KEY, subgraph: runtime.service })
+      : undefined;
     return {
       module: PlatformModule,
       imports: [
         SecurityHeadersModule,
         TypeOrmModule.forRootAsync({
-          useFactory: () => ({ ...runtimeDataSourceOptions(runtime), manualInitialization: schemaOnly, retryAttempts: 2, retryDelay: 1000 }),
+          useFactory: () => ({
+            ...runtimeDataSourceOptions(runtime),
+            manualInitialization: schemaOnly,
+            retryAttempts: 2,
+            retryDelay: 1000,
+          }),
           dataSourceFactory: async (options) => {
             const dataSource = new DataSource(options!);
             if (schemaOnly) return dataSource;
@@ -103,12 +115,16 @@ export class PlatformModule {
           formatError: (formatted, error) =>
             formatGraphQLError(formatted, error, {
               maskInternalErrors: production,
-              onInternalError: (cause) => logger.error(cause instanceof Error ? cause.stack ?? cause.message : String(cause)),
+              onInternalError: (cause) => logger.error(cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)),
             }),
         }),
       ],
       controllers: [HealthController],
-      providers: [{ provide: SERVICE_RUNTIME, useValue: runtime }, { provide: GATEWAY_SIGNATURE_VERIFIER, useValue: verifier ?? null }, LocalDateScalar],
+      providers: [
+        { provide: SERVICE_RUNTIME, useValue: runtime },
+        { provide: GATEWAY_SIGNATURE_VERIFIER, useValue: verifier ?? null },
+        LocalDateScalar,
+      ],
       exports: [SERVICE_RUNTIME, GATEWAY_SIGNATURE_VERIFIER],
     };
   }
@@ -124,7 +140,8 @@ async function callerOf(req: RawBodyRequest<Request>, verifier: GatewaySignature
     if (!verifier) throw new GatewaySignatureError('SIGNATURE_INVALID', 'this process does not serve GraphQL');
     return await verifier.verify(req.headers, req.rawBody);
   } catch (error) {
-    const refusal = error instanceof GatewaySignatureError ? error : new GatewaySignatureError('SIGNATURE_INVALID', 'invalid gateway signature');
+    const refusal =
+      error instanceof GatewaySignatureError ? error : new GatewaySignatureError('SIGNATURE_INVALID', 'invalid gateway signature');
     throw new GraphQLError(`Subgraphs accept only requests signed by the gateway: ${refusal.message}`, {
       extensions: { code: ErrorCode.UNAUTHENTICATED, reason: refusal.reason, http: { status: 401 } },
     });

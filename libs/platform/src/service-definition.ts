@@ -57,5 +57,12 @@ export interface ServiceDefinition {
 }
 
 export function serviceRuntime(definition: ServiceDefinition, env: ServiceEnvironment, mode: ServiceRuntime['mode']): ServiceRuntime {
-  return { service: definition.name, env, entities: definition.entities, migrations: definition.migrations, mode, policies: definition.policies };
+  return {
+    service: definition.name,
+    env,
+    entities: definition.entities,
+    migrations: definition.migrations,
+    mode,
+    policies: definition.policies,
+  };
 }

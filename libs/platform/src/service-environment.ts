@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { gatewayKeySetting, missingGatewayKey } from '#libs/auth';
-import { DEFAULT_HOUSEHOLDS_INTERNAL_URL, EnvironmentError, baseEnvironment, internalServiceUrl, parseEnvironment, port, postgresUrl, redisUrl, unsetIfEmpty } from '#libs/config';
+import {
+  DEFAULT_HOUSEHOLDS_INTERNAL_URL,
+  EnvironmentError,
+  baseEnvironment,
+  internalServiceUrl,
+  parseEnvironment,
+  port,
+  postgresUrl,
+  redisUrl,
+  unsetIfEmpty,
+} from '#libs/config';
 
 /** The variables every subgraph service reads. */
 export function serviceEnvironmentShape(defaultPort: number) {
@@ -13,9 +23,15 @@ export function serviceEnvironmentShape(defaultPort: number) {
     GATEWAY_VERIFY_KEY: gatewayKeySetting('public'),
     DATABASE_URL: postgresUrl,
     /** Databases are named `<prefix><service>`; tests use their own prefix so they never touch dev data. */
-    DATABASE_NAME_PREFIX: z.string().regex(/^[a-z][a-z0-9_]*_$/, 'lower-case letters, digits and _, ending in _').default('waste_'),
+    DATABASE_NAME_PREFIX: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*_$/, 'lower-case letters, digits and _, ending in _')
+      .default('waste_'),
     REDIS_URL: redisUrl,
-    QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_:-]+$/, 'letters, digits, _, : and - only').default('waste'),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[a-zA-Z0-9_:-]+$/, 'letters, digits, _, : and - only')
+      .default('waste'),
     /** households' base URL for internal routes (notifications asks it whom a notice is addressed to). */
     HOUSEHOLDS_INTERNAL_URL: internalServiceUrl(DEFAULT_HOUSEHOLDS_INTERNAL_URL),
   };

@@ -21,9 +21,11 @@ export const ADULT_AGE = 18;
 export function isMinorOn(birthDate: string, precision: BirthDatePrecision, on: string): boolean {
   const [year, month, day] = birthDate.slice(0, 10).split('-').map(Number);
   const latest =
-    precision === BirthDatePrecision.YEAR ? [year, 12, 31]
-    : precision === BirthDatePrecision.MONTH ? [year, month, new Date(Date.UTC(year, month, 0)).getUTCDate()]
-    : [year, month, day];
+    precision === BirthDatePrecision.YEAR
+      ? [year, 12, 31]
+      : precision === BirthDatePrecision.MONTH
+        ? [year, month, new Date(Date.UTC(year, month, 0)).getUTCDate()]
+        : [year, month, day];
   // 18th birthday, as SQL's `+ interval '18 years'` gives it (29 February → 28 February in a common year).
   const adultYear = latest[0] + ADULT_AGE;
   const adultDay = Math.min(latest[2], new Date(Date.UTC(adultYear, latest[1], 0)).getUTCDate());

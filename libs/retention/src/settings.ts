@@ -28,7 +28,10 @@ export interface SharedRetentionSettings {
 }
 
 /** The shared settings out of an environment parsed with `sharedRetentionEnvironmentShape` (and a service's own). */
-export function sharedRetentionSettings(parsed: { PERSONAL_DATA_ACCESS_RETENTION_DAYS: number; IDEMPOTENCY_RETENTION_DAYS: number }): SharedRetentionSettings {
+export function sharedRetentionSettings(parsed: {
+  PERSONAL_DATA_ACCESS_RETENTION_DAYS: number;
+  IDEMPOTENCY_RETENTION_DAYS: number;
+}): SharedRetentionSettings {
   return { personalDataAccessDays: parsed.PERSONAL_DATA_ACCESS_RETENTION_DAYS, idempotencyDays: parsed.IDEMPOTENCY_RETENTION_DAYS };
 }
 

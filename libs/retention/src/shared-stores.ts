@@ -51,10 +51,15 @@ export interface SharedRetentionResult {
  * Deletes what every service keeps of the shared stores past its period: unmasked-read audit rows, and idempotency
  * records when the service has them (`settings.idempotencyDays` set). Idempotent: a second run finds nothing more.
  */
-export async function applySharedRetention(dataSource: DataSource, firedAt: Date, settings: SharedRetentionSettings): Promise<SharedRetentionResult> {
+export async function applySharedRetention(
+  dataSource: DataSource,
+  firedAt: Date,
+  settings: SharedRetentionSettings,
+): Promise<SharedRetentionResult> {
   const auditRowsBefore = daysBefore(firedAt, settings.personalDataAccessDays);
   const auditRowsDeleted = await inBatches(dataSource, DELETE_AUDIT_ROWS, auditRowsBefore);
-  if (settings.idempotencyDays === undefined) return { auditRowsBefore, auditRowsDeleted, idempotencyRecordsBefore: null, idempotencyRecordsDeleted: 0 };
+  if (settings.idempotencyDays === undefined)
+    return { auditRowsBefore, auditRowsDeleted, idempotencyRecordsBefore: null, idempotencyRecordsDeleted: 0 };
   const idempotencyRecordsBefore = daysBefore(firedAt, settings.idempotencyDays);
   const idempotencyRecordsDeleted = await inBatches(dataSource, DELETE_IDEMPOTENCY_RECORDS, idempotencyRecordsBefore);
   return { auditRowsBefore, auditRowsDeleted, idempotencyRecordsBefore, idempotencyRecordsDeleted };

@@ -79,13 +79,26 @@ export class DistrictRuleSets<Rules> {
   }
 
   /** Every version, newest first; with `districtId`, only that district's own and the default's. */
-  list<Model>(dataSource: DataSource, args: PageArgs, toModel: (row: RuleSetRow<Rules>) => Model, districtId?: string | null): Promise<ConnectionShape<Model>> {
+  list<Model>(
+    dataSource: DataSource,
+    args: PageArgs,
+    toModel: (row: RuleSetRow<Rules>) => Model,
+    districtId?: string | null,
+  ): Promise<ConnectionShape<Model>> {
     const params = new SqlParams();
     const where = districtId ? [`(district_id = ${params.add(districtId)}::uuid OR district_id IS NULL)`] : [];
     return fetchKeysetPage<RuleSetRow<Rules>, Model>(
       dataSource,
       args,
-      { select: COLUMNS, from: this.table, where, params, orderBy: ['version', 'id'], keyOf: (row) => [row.version, row.id], descending: true },
+      {
+        select: COLUMNS,
+        from: this.table,
+        where,
+        params,
+        orderBy: ['version', 'id'],
+        keyOf: (row) => [row.version, row.id],
+        descending: true,
+      },
       (rows) => rows.map(toModel),
     );
   }
@@ -100,7 +113,8 @@ export class DistrictRuleSets<Rules> {
       throw DomainError.badInput(`New ${this.noun} cannot reach back into months already decided`, 'RULES_IN_THE_PAST');
     }
     const description = input.description.trim();
-    if (description.length === 0 || description.length > 500) throw DomainError.badInput('description must be 1–500 characters', 'INVALID_DESCRIPTION');
+    if (description.length === 0 || description.length > 500)
+      throw DomainError.badInput('description must be 1–500 characters', 'INVALID_DESCRIPTION');
     return dataSource.transaction(async (manager) => {
       // Versions count up across the default and the district's own rules; the lock keeps two publishers apart.
       await manager.query(`LOCK TABLE ${this.table} IN SHARE ROW EXCLUSIVE MODE`);
@@ -108,7 +122,8 @@ export class DistrictRuleSets<Rules> {
         input.districtId,
         monthStart(effectiveFrom),
       ]);
-      if (existing) throw DomainError.conflict(`${this.noun} effective from ${effectiveFrom} already exist for this district`, 'RULES_EXIST_FOR_MONTH');
+      if (existing)
+        throw DomainError.conflict(`${this.noun} effective from ${effectiveFrom} already exist for this district`, 'RULES_EXIST_FOR_MONTH');
       const [row]: RuleSetRow<Rules>[] = await manager.query(
         `INSERT INTO ${this.table} (district_id, version, effective_from, rules, description, created_by)
          SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5 FROM ${this.table} WHERE district_id = $1 OR district_id IS NULL

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EventType, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor, type TerritoryUnitSnapshot } from '#libs/messaging';
+import {
+  EventType,
+  JobHandler,
+  type EventEnvelope,
+  type EventPayload,
+  type JobProcessor,
+  type TerritoryUnitSnapshot,
+} from '#libs/messaging';
 
 /**
  * Applies territory snapshots to the local copy. Each row carries its version and is written only when newer than
@@ -20,7 +27,10 @@ export class TerritoryChangedHandler implements JobProcessor<EventEnvelope<Event
  * Writes unit snapshots into this service's copy, each only if newer than what is there. Demo seeding uses it too,
  * to start a service's copy from the same snapshots organization announces.
  */
-export async function applyTerritorySnapshots(db: { query(sql: string, parameters?: unknown[]): Promise<unknown> }, units: readonly TerritoryUnitSnapshot[]): Promise<void> {
+export async function applyTerritorySnapshots(
+  db: { query(sql: string, parameters?: unknown[]): Promise<unknown> },
+  units: readonly TerritoryUnitSnapshot[],
+): Promise<void> {
   await db.query(
     `INSERT INTO territory_unit (id, parent_id, kind, code, name, path, version)
      SELECT id, "parentId", kind, code, name, path, version

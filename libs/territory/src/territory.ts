@@ -29,10 +29,7 @@ export class Territory {
   }
 
   async findMany(ids: readonly string[]): Promise<TerritoryUnit[]> {
-    return this.dataSource.query(
-      `SELECT id, kind, code, name, path::text[] AS path FROM territory_unit WHERE id = ANY($1::uuid[])`,
-      [ids],
-    );
+    return this.dataSource.query(`SELECT id, kind, code, name, path::text[] AS path FROM territory_unit WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
   /** The unit, provided it exists and lies inside the caller's territory; NOT_FOUND or FORBIDDEN otherwise. */

@@ -36,7 +36,9 @@ async function dropTestDatabases(shouldDrop: (run: string) => boolean): Promise<
     );
   }
   try {
-    const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, [TEST_DATABASE_PREFIX]);
+    const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, [
+      TEST_DATABASE_PREFIX,
+    ]);
     for (const { datname } of rows) {
       const run = datname.slice(TEST_DATABASE_PREFIX.length).split('_')[0];
       if (shouldDrop(run)) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);

@@ -24,7 +24,9 @@ export async function uploadPhoto(platform: { gatewayUrl: string }, token: strin
   const form = new FormData();
   form.append('file', new Blob([bytes], { type: 'image/png' }), 'photo.png');
   const response = await fetch(platform.gatewayUrl.replace(/\/graphql$/, '/uploads'), {
-    method: 'POST', body: form, headers: { authorization: `Bearer ${token}` },
+    method: 'POST',
+    body: form,
+    headers: { authorization: `Bearer ${token}` },
   });
   const body = (await response.json()) as { id?: string };
   if (response.status !== 201 || !body.id) throw new Error(`Upload failed (${response.status}): ${JSON.stringify(body)}`);

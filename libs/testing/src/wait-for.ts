@@ -14,7 +14,9 @@ export async function waitFor<T>(description: string, check: () => Promise<T | u
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${description}${lastError ? `: ${lastError instanceof Error ? lastError.message : inspect(lastError)}` : ''}`);
+  throw new Error(
+    `Timed out after ${timeoutMs} ms waiting for ${description}${lastError ? `: ${lastError instanceof Error ? lastError.message : inspect(lastError)}` : ''}`,
+  );
 }
 
 /** Waits for a queued job to complete; one that failed is reported with its reason. */

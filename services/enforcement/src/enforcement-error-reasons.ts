@@ -101,18 +101,24 @@ export enum EnforcementErrorReason {
 
 publishErrorEnum(EnforcementErrorReason, {
   name: 'EnforcementErrorReason',
-  description: '`extensions.reason` values the enforcement service gives, each with its `extensions.code` and what it means; see also CommonErrorReason.',
+  description:
+    '`extensions.reason` values the enforcement service gives, each with its `extensions.code` and what it means; see also CommonErrorReason.',
   valuesMap: {
     ACTION_CANCELLED: { description: 'CONFLICT: That joint action was cancelled.' },
     ACTION_NOT_YET_HELD: { description: 'BAD_USER_INPUT: An action cannot be recorded as held before it has happened.' },
     ACTION_REPORTED: { description: 'CONFLICT: That joint action has been reported.' },
     ALREADY_RECORDED: { description: 'CONFLICT: An inspection was already recorded from that report.' },
     ALREADY_VERIFIED: { description: 'CONFLICT: The report is verified already.' },
-    APPEAL_WINDOW_CLOSED: { description: 'BAD_USER_INPUT: The appeal window ended on …; or: The penalty is final and has been exported: the appeal window is closed.' },
+    APPEAL_WINDOW_CLOSED: {
+      description:
+        'BAD_USER_INPUT: The appeal window ended on …; or: The penalty is final and has been exported: the appeal window is closed.',
+    },
     ARTICLE_NOT_APPLICABLE: { description: 'BAD_USER_INPUT: Article … does not apply to ….' },
     CAMPAIGN_CLOSED: { description: "CONFLICT: A … campaign's targets are final; or: That campaign is over." },
     CHANNEL_NOT_ALLOWED: { description: 'BAD_USER_INPUT: OPEN311 reports come through the Open311 interface.' },
-    DESCRIPTION_NOT_PUBLISHABLE: { description: 'BAD_USER_INPUT: … reports are never published: publishDescription must not be true; or: … reports are never published.' },
+    DESCRIPTION_NOT_PUBLISHABLE: {
+      description: 'BAD_USER_INPUT: … reports are never published: publishDescription must not be true; or: … reports are never published.',
+    },
     DUPLICATE_NAME: { description: 'CONFLICT: That bureau already has a team of that name; or: The street already has a team named ….' },
     DUPLICATE_OF_ITSELF: { description: 'BAD_USER_INPUT: A report cannot duplicate itself.' },
     DUPLICATE_PARTICIPANT: { description: 'BAD_USER_INPUT: Name each bureau once.' },
@@ -126,7 +132,9 @@ publishErrorEnum(EnforcementErrorReason, {
     INVALID_AMOUNT: { description: 'BAD_USER_INPUT: amount must be a positive number of yuan with at most two decimals.' },
     INVALID_COMPLY_BY: { description: 'BAD_USER_INPUT: complyBy must be after today and at most a year ahead.' },
     INVALID_COORDINATES: { description: 'BAD_USER_INPUT: latitude and longitude must both be given, as WGS84 degrees.' },
-    INVALID_DECISION_DATE: { description: 'BAD_USER_INPUT: decidedOn cannot be in the future; or: decidedOn is before the case was opened.' },
+    INVALID_DECISION_DATE: {
+      description: 'BAD_USER_INPUT: decidedOn cannot be in the future; or: decidedOn is before the case was opened.',
+    },
     INVALID_DESCRIPTION: { description: 'BAD_USER_INPUT: description must be 1–500 characters; or: description must be 1–… characters.' },
     INVALID_EVIDENCE: { description: 'BAD_USER_INPUT: … must be 1–… characters.' },
     INVALID_GOAL: { description: 'BAD_USER_INPUT: goalPassRate must be above 0 and at most 1.' },
@@ -147,46 +155,72 @@ publishErrorEnum(EnforcementErrorReason, {
     INVALID_USER_ID: { description: 'BAD_USER_INPUT: userId must be 1–… characters.' },
     INVALID_WEIGHT: { description: 'BAD_USER_INPUT: The weight of … must be a number from 0 to 1.' },
     LEAD_NOT_PARTICIPATING: { description: 'BAD_USER_INPUT: The lead bureau must be one of the participating bureaus.' },
-    LOCATION_NOT_HOUSEHOLDS: { description: "BAD_USER_INPUT: A household case is found at the household's compound or a unit containing it." },
+    LOCATION_NOT_HOUSEHOLDS: {
+      description: "BAD_USER_INPUT: A household case is found at the household's compound or a unit containing it.",
+    },
     MISSING_LOCATION: { description: 'BAD_USER_INPUT: A report needs a location: a compound or coordinates.' },
     MISSING_PERMISSION: { description: 'FORBIDDEN: Only report handlers enter hotline calls.' },
     NESTED_TARGETS: { description: 'BAD_USER_INPUT: … lies inside …: name the larger unit only.' },
     NOTE_REQUIRED: { description: 'BAD_USER_INPUT: Say why the report is rejected.' },
     NOT_AN_OBSERVER: { description: 'FORBIDDEN: Only citizen observers serving today file OBSERVER reports.' },
     NOT_AN_OFFICER: { description: 'FORBIDDEN: You are not registered as an officer of any bureau.' },
-    NOT_A_BUREAU: { description: 'BAD_USER_INPUT: Participating bureaus must be functional departments (DEPARTMENT); or: A bureau must be a functional department (DEPARTMENT)' },
+    NOT_A_BUREAU: {
+      description:
+        'BAD_USER_INPUT: Participating bureaus must be functional departments (DEPARTMENT); or: A bureau must be a functional department (DEPARTMENT)',
+    },
     NOT_A_COMPOUND: { description: 'BAD_USER_INPUT: … is not a compound.' },
     NOT_A_PROBLEM: { description: 'BAD_USER_INPUT: A report is evidence of a problem: record FAIL or MINOR_ISSUE.' },
     NOT_A_PROPERTY_COMPANY: { description: 'BAD_USER_INPUT: That institution is not a property company.' },
     NOT_A_QUARTERLY_CAMPAIGN: { description: 'BAD_USER_INPUT: Only quarterly joint-action campaigns set a number of actions per street.' },
     NOT_A_STREET: { description: 'BAD_USER_INPUT: Property assessment rules are set per STREET; or: … is not a street.' },
     NOT_REPORTER: { description: 'FORBIDDEN: Only the reporter may reopen a report.' },
-    NOT_YOUR_PHOTO: { description: 'FORBIDDEN: evidence may only be photos you uploaded yourself (passed on from the households uploads).' },
+    NOT_YOUR_PHOTO: {
+      description: 'FORBIDDEN: evidence may only be photos you uploaded yourself (passed on from the households uploads).',
+    },
     NO_PARTICIPANTS: { description: 'BAD_USER_INPUT: Name at least one bureau that took part.' },
-    NO_TARGET: { description: 'BAD_USER_INPUT: A campaign needs at least one target unit; or: A joint action needs at least one target unit.' },
+    NO_TARGET: {
+      description: 'BAD_USER_INPUT: A campaign needs at least one target unit; or: A joint action needs at least one target unit.',
+    },
     OBSERVER_COMPOUND_REQUIRED: { description: 'BAD_USER_INPUT: An observer report names the compound it is about.' },
     OFFICER_NOT_OF_BUREAU: { description: 'BAD_USER_INPUT: Each officer must be an officer of the bureau they are listed under.' },
     ONE_SOURCE: { description: 'BAD_USER_INPUT: A case follows up a finding or a report, not both.' },
     ONE_TARGET: { description: 'BAD_USER_INPUT: Name exactly one of householdId, propertyCompanyId, orgUnitId.' },
-    ORIGINAL_IS_DUPLICATE: { description: 'BAD_USER_INPUT or CONFLICT: The original is itself a duplicate: link to its original; or: The original became a duplicate meanwhile.' },
+    ORIGINAL_IS_DUPLICATE: {
+      description:
+        'BAD_USER_INPUT or CONFLICT: The original is itself a duplicate: link to its original; or: The original became a duplicate meanwhile.',
+    },
     OTHER_BUREAU: { description: 'FORBIDDEN: You may act for your own bureau only.' },
-    OUTSIDE_ACTION: { description: "BAD_USER_INPUT: That household is not inside the action's target units; or: That unit is not inside the action's target units." },
+    OUTSIDE_ACTION: {
+      description:
+        "BAD_USER_INPUT: That household is not inside the action's target units; or: That unit is not inside the action's target units.",
+    },
     OUTSIDE_OBSERVER_STREET: { description: 'BAD_USER_INPUT: The compound lies outside the street you observe.' },
     OUTSIDE_REMIT: { description: "BAD_USER_INPUT: … is outside the lead bureau's remit." },
     OUTSIDE_TERM: { description: 'BAD_USER_INPUT: lastDay must lie within the term.' },
     OUT_OF_SCOPE: { description: 'FORBIDDEN: That campaign does not concern your territory; or: … is outside your territory.' },
-    PHOTO_ALREADY_CITED: { description: 'BAD_USER_INPUT: a photo is already evidence of another record; upload it again for this one (passed on from the households uploads).' },
+    PHOTO_ALREADY_CITED: {
+      description:
+        'BAD_USER_INPUT: a photo is already evidence of another record; upload it again for this one (passed on from the households uploads).',
+    },
     REPORT_ALREADY_EVIDENCE: { description: 'CONFLICT: That report is evidence already.' },
-    REPORT_LOCATION_MISMATCH: { description: "BAD_USER_INPUT: The report is about another place than the case's; or: The household does not live in the report's compound." },
+    REPORT_LOCATION_MISMATCH: {
+      description:
+        "BAD_USER_INPUT: The report is about another place than the case's; or: The household does not live in the report's compound.",
+    },
     REPORT_NOT_VERIFIED: { description: 'CONFLICT: Only a report a handler verified (verifyReport) becomes evidence.' },
     SCHEDULE_CONFLICT: { description: 'CONFLICT: schedule conflict.' },
     STREET_REQUIRED: { description: 'BAD_USER_INPUT: The company was assessed in several streets this month: name one with streetId.' },
-    TARGET_MISMATCH: { description: 'BAD_USER_INPUT: Give householdId for HOUSEHOLD cases and institutionId otherwise, not both; or: floatingPopulation applies to household cases only.' },
+    TARGET_MISMATCH: {
+      description:
+        'BAD_USER_INPUT: Give householdId for HOUSEHOLD cases and institutionId otherwise, not both; or: floatingPopulation applies to household cases only.',
+    },
     TARGET_MISSING: { description: 'BAD_USER_INPUT: target missing.' },
     TERM_OVERLAPS: { description: 'CONFLICT: The account already serves as an observer during that term.' },
     TERM_TOO_LONG: { description: 'BAD_USER_INPUT: A term lasts at most three years.' },
     TOO_MANY_PHOTOS: { description: 'BAD_USER_INPUT: At most 9 photos; or: At most … photos.' },
-    TOO_MANY_RESOURCES: { description: 'BAD_USER_INPUT: At most … units, teams and officers together; or: At most … bureaus and officers together.' },
+    TOO_MANY_RESOURCES: {
+      description: 'BAD_USER_INPUT: At most … units, teams and officers together; or: At most … bureaus and officers together.',
+    },
     TOO_MANY_TEAMS: { description: 'CONFLICT: A street has at most … observer teams.' },
     UNKNOWN_ARTICLE: { description: 'BAD_USER_INPUT: Unknown regulation article ….' },
     UNKNOWN_ASSIGNEE: { description: 'BAD_USER_INPUT: No such … to assign to.' },

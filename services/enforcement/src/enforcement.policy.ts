@@ -1,4 +1,14 @@
-import { district, Masking, ofInstitution, own, Permission as P, personalData, type ServicePolicies, territory, wholeDistrict } from '#libs/auth';
+import {
+  district,
+  Masking,
+  ofInstitution,
+  own,
+  Permission as P,
+  personalData,
+  type ServicePolicies,
+  territory,
+  wholeDistrict,
+} from '#libs/auth';
 
 /**
  * Who may call each operation of the enforcement service, resolve its entities and read its personal data. The platform

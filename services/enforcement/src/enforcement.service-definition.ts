@@ -39,8 +39,15 @@ export class EnforcementServiceModule {
     return {
       module: EnforcementServiceModule,
       imports: [
-        PlatformModule.forRoot(runtime), CampaignsModule, JointActionsModule.forRoot(runtime), ObserversModule, ReportsModule, Open311Module, CasesModule,
-        CreditExportModule.forRoot(runtime), RetentionModule.forService(enforcementRetention),
+        PlatformModule.forRoot(runtime),
+        CampaignsModule,
+        JointActionsModule.forRoot(runtime),
+        ObserversModule,
+        ReportsModule,
+        Open311Module,
+        CasesModule,
+        CreditExportModule.forRoot(runtime),
+        RetentionModule.forService(enforcementRetention),
       ],
     };
   }
@@ -54,10 +61,21 @@ export const enforcementService: ServiceDefinition = {
   // Every table is read and written in SQL (typed rows at each statement): there are no TypeORM entities.
   entities: [],
   migrations: [
-    CreateOutboxAndInbox1796000000000, CreateTerritoryReplica1796000000001, CreatePersonalDataAccess1796000000002, CreateIdempotencyRecord1796000000003,
-    CreateInstitutionCopy1796000000004, CreateCampaign1796000000300, CreateJointActions1796000000301, CreateCitizenReports1796000000310,
-    CreateCases1796000000320, CreateHouseholdCopy1796000000330, AddFollowUpInspection1796000000340,
-    AddReportSubmittingInstitution1796000000350, SeparateReportPublicText1796000000361, AddReporterContactRetention1796000000391, HoldAndReportJointActions1796000000401,
+    CreateOutboxAndInbox1796000000000,
+    CreateTerritoryReplica1796000000001,
+    CreatePersonalDataAccess1796000000002,
+    CreateIdempotencyRecord1796000000003,
+    CreateInstitutionCopy1796000000004,
+    CreateCampaign1796000000300,
+    CreateJointActions1796000000301,
+    CreateCitizenReports1796000000310,
+    CreateCases1796000000320,
+    CreateHouseholdCopy1796000000330,
+    AddFollowUpInspection1796000000340,
+    AddReportSubmittingInstitution1796000000350,
+    SeparateReportPublicText1796000000361,
+    AddReporterContactRetention1796000000391,
+    HoldAndReportJointActions1796000000401,
     AddCampaignResultsAndQuarterCoverage1796000000451,
     CreatePropertyAssessmentRules1796000000700,
     CreateCitizenObservers1796000000800,

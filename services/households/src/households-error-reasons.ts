@@ -115,12 +115,16 @@ export enum HouseholdsErrorReason {
 
 publishErrorEnum(HouseholdsErrorReason, {
   name: 'HouseholdsErrorReason',
-  description: '`extensions.reason` values the households service gives, each with its `extensions.code` and what it means; see also CommonErrorReason.',
+  description:
+    '`extensions.reason` values the households service gives, each with its `extensions.code` and what it means; see also CommonErrorReason.',
   valuesMap: {
     ALREADY_CLAIMED: { description: 'CONFLICT: The household already has an active claim.' },
     ALREADY_DECIDED: { description: 'CONFLICT: This objection has been decided already.' },
     ALREADY_OBJECTED: { description: 'CONFLICT: Your household has already objected to its grade of ….' },
-    ALREADY_RECORDED: { description: 'CONFLICT: That stream to that destination is already recorded for the day; or: A record of the file was written meanwhile; nothing was imported, import again to see which.' },
+    ALREADY_RECORDED: {
+      description:
+        'CONFLICT: That stream to that destination is already recorded for the day; or: A record of the file was written meanwhile; nothing was imported, import again to see which.',
+    },
     ALREADY_REVIEWED: { description: 'CONFLICT: The … branch has already reviewed this check-in.' },
     CLAIM_NOT_ACTIVE: { description: 'BAD_USER_INPUT: The claim is …, not ACTIVE.' },
     DATE_OUTSIDE_YEAR: { description: 'BAD_USER_INPUT: … is not in ….' },
@@ -151,7 +155,10 @@ publishErrorEnum(HouseholdsErrorReason, {
     INVALID_LOCATION: { description: 'BAD_USER_INPUT: location must be 1–… characters.' },
     INVALID_NAME: { description: 'BAD_USER_INPUT: name must be 1–… characters; or: holiday must be 1–… characters.' },
     INVALID_NOTE: { description: 'BAD_USER_INPUT: note must be at most … characters.' },
-    INVALID_PHONE: { description: 'BAD_USER_INPUT: phone must be a mobile number or a landline with its area code; or: phone must be an 11-digit mobile number.' },
+    INVALID_PHONE: {
+      description:
+        'BAD_USER_INPUT: phone must be a mobile number or a landline with its area code; or: phone must be an 11-digit mobile number.',
+    },
     INVALID_RANGE: { description: 'BAD_USER_INPUT: from must not be after to.' },
     INVALID_REASON: { description: 'BAD_USER_INPUT: reason must be 1–… characters.' },
     INVALID_RELATION: { description: 'BAD_USER_INPUT: guardianRelation must be 1–20 characters.' },
@@ -166,7 +173,10 @@ publishErrorEnum(HouseholdsErrorReason, {
     ISSUES_ON_PASS: { description: 'BAD_USER_INPUT: A passed inspection has no issues.' },
     ISSUE_REQUIRED: { description: 'BAD_USER_INPUT: Name at least one issue for a MINOR_ISSUE or FAIL.' },
     MALFORMED_PHOTO: { description: 'BAD_USER_INPUT: The photo is not a well-formed … file.' },
-    MISSING_FILE: { description: 'BAD_USER_INPUT: Send the CSV file as multipart/form-data in the field "…"; or: Send the photo as multipart/form-data in the field "…".' },
+    MISSING_FILE: {
+      description:
+        'BAD_USER_INPUT: Send the CSV file as multipart/form-data in the field "…"; or: Send the photo as multipart/form-data in the field "…".',
+    },
     MISSING_PERMISSION: { description: 'FORBIDDEN: Your role does not allow ….' },
     NEGATIVE_WEIGHT: { description: 'BAD_USER_INPUT: weightKg cannot be negative.' },
     NOTE_REQUIRED: { description: 'BAD_USER_INPUT: A rejection needs a note telling the member why.' },
@@ -177,12 +187,19 @@ publishErrorEnum(HouseholdsErrorReason, {
     NOT_A_DISTRICT: { description: 'BAD_USER_INPUT: Grading rules are set per DISTRICT; or: The objection window is set per DISTRICT.' },
     NOT_A_MINOR: { description: "BAD_USER_INPUT: A guardian's consent is recorded only for a resident under 18." },
     NOT_A_MONDAY: { description: 'BAD_USER_INPUT: … must be the Monday a week starts on.' },
-    NOT_A_REGISTERED_MEMBER: { description: 'BAD_USER_INPUT: You are not registered as a party member of any household: ask your community to record your party member id on your resident record.' },
+    NOT_A_REGISTERED_MEMBER: {
+      description:
+        'BAD_USER_INPUT: You are not registered as a party member of any household: ask your community to record your party member id on your resident record.',
+    },
     NOT_A_RESIDENT: { description: 'FORBIDDEN: Only a resident signed in for a household has requests of their own.' },
     NOT_A_WEEKEND: { description: 'BAD_USER_INPUT: … is not a Saturday or Sunday.' },
     NOT_GRADED: { description: 'BAD_USER_INPUT: Your household has no grade for … to object to.' },
-    NOT_IN_A_CLAIMABLE_TIER: { description: 'BAD_USER_INPUT: Only households whose latest monthly grade is UNQUALIFIED or BASICALLY_QUALIFIED can be claimed.' },
-    NOT_MEMBERS_BRANCH_SECRETARY: { description: "FORBIDDEN: Only the secretary of the member's own work-unit branch reviews for the WORK branch (双重监督)" },
+    NOT_IN_A_CLAIMABLE_TIER: {
+      description: 'BAD_USER_INPUT: Only households whose latest monthly grade is UNQUALIFIED or BASICALLY_QUALIFIED can be claimed.',
+    },
+    NOT_MEMBERS_BRANCH_SECRETARY: {
+      description: "FORBIDDEN: Only the secretary of the member's own work-unit branch reviews for the WORK branch (双重监督)",
+    },
     NOT_OWN_HOUSEHOLD: { description: 'FORBIDDEN: A resident may request collection only for their own household.' },
     NOT_REQUESTER: { description: 'FORBIDDEN: Only the requester may cancel this request.' },
     NOT_THIS_BRANCH: { description: 'FORBIDDEN: Only a … reviews for the … branch.' },
@@ -190,17 +207,25 @@ publishErrorEnum(HouseholdsErrorReason, {
     NOT_YOUR_HOUSEHOLD: { description: "FORBIDDEN: You may object only to your own household's grade." },
     NOT_YOUR_PHOTO: { description: 'FORBIDDEN: Evidence may only be photos you uploaded yourself; not ….' },
     NO_PROPERTY_COMPANY: { description: 'BAD_USER_INPUT: No household of that compound names a property company.' },
-    NO_WASTE_STREAM: { description: 'BAD_USER_INPUT: A collection point accepts at least one waste stream; or: Name at least one waste stream to collect.' },
+    NO_WASTE_STREAM: {
+      description: 'BAD_USER_INPUT: A collection point accepts at least one waste stream; or: Name at least one waste stream to collect.',
+    },
     NO_WEEKDAYS: { description: 'BAD_USER_INPUT: … names no weekday.' },
     NO_WINDOWS: { description: 'BAD_USER_INPUT: A regular collection point needs at least one opening window.' },
     OBJECTION_WINDOW_CLOSED: { description: 'BAD_USER_INPUT: The objection window for … closed at ….' },
     OPENS_NOT_BEFORE_CLOSES: { description: 'BAD_USER_INPUT: … must open before it closes (…–…)' },
-    OUT_OF_SCOPE: { description: "FORBIDDEN: That member household is outside your community's territory; or: That check-in is outside your territory." },
+    OUT_OF_SCOPE: {
+      description: "FORBIDDEN: That member household is outside your community's territory; or: That check-in is outside your territory.",
+    },
     OVERLAPPING_WINDOWS: { description: 'BAD_USER_INPUT: schedule[…] and … overlap on weekday ….' },
     OVER_CEILING: { description: 'BAD_USER_INPUT: … kg on … would be over the ceiling of … kg per point and day.' },
     OWN_CHECK_IN: { description: 'FORBIDDEN: You cannot review your own check-in.' },
-    PHOTO_ALREADY_CITED: { description: 'BAD_USER_INPUT: A photo is evidence of one record only, and … already is; upload the photo again for another record.' },
-    POINT_OR_COMPOUND: { description: 'BAD_USER_INPUT: Give collectionPointId or compoundId, not both; or: Give a collectionPointId or a compoundId.' },
+    PHOTO_ALREADY_CITED: {
+      description: 'BAD_USER_INPUT: A photo is evidence of one record only, and … already is; upload the photo again for another record.',
+    },
+    POINT_OR_COMPOUND: {
+      description: 'BAD_USER_INPUT: Give collectionPointId or compoundId, not both; or: Give a collectionPointId or a compoundId.',
+    },
     PREFERRED_DATE_IN_PAST: { description: 'BAD_USER_INPUT: preferredDate is in the past.' },
     RANGE_TOO_LONG: { description: 'BAD_USER_INPUT: Ask for at most … months at a time.' },
     REASON_REQUIRED: { description: 'BAD_USER_INPUT: A rejection needs a reason in note.' },
@@ -220,7 +245,9 @@ publishErrorEnum(HouseholdsErrorReason, {
     UNKNOWN_PHOTO: { description: 'BAD_USER_INPUT: photoId is not an uploaded photo; or: No uploaded photo has the id ….' },
     VISIT_BEFORE_CLAIM: { description: 'BAD_USER_INPUT: visitedAt is before the household was claimed.' },
     VISIT_IN_FUTURE: { description: 'BAD_USER_INPUT: visitedAt is in the future.' },
-    WINDOWS_ON_LATE_DROP_OFF: { description: 'BAD_USER_INPUT: A 24-hour late drop-off point is always open and carries no opening windows.' },
+    WINDOWS_ON_LATE_DROP_OFF: {
+      description: 'BAD_USER_INPUT: A 24-hour late drop-off point is always open and carries no opening windows.',
+    },
     WRONG_INSTITUTION_KIND: { description: 'BAD_USER_INPUT: A resident who is … names an institution of kind …, not ….' },
   },
 });

@@ -1,4 +1,16 @@
-import { district, grant, Masking, own, Permission as P, personalData, Reach, type ServicePolicies, SIGNED_IN, territory, wholeDistrict } from '#libs/auth';
+import {
+  district,
+  grant,
+  Masking,
+  own,
+  Permission as P,
+  personalData,
+  Reach,
+  type ServicePolicies,
+  SIGNED_IN,
+  territory,
+  wholeDistrict,
+} from '#libs/auth';
 import { RESPONSIBLE_PERSON_READERS } from './property/property-responsible.model.js';
 
 /**

@@ -51,8 +51,19 @@ export class HouseholdsServiceModule {
     return {
       module: HouseholdsServiceModule,
       imports: [
-        PlatformModule.forRoot(runtime), HouseholdsModule, UploadsModule, RegistryModule, InspectionsModule, EvaluationModule, OutreachModule,
-        CollectionModule, CheckInsModule, MetricsModule, PropertyModule, ObjectionsModule, RetentionModule.forService(householdsRetention),
+        PlatformModule.forRoot(runtime),
+        HouseholdsModule,
+        UploadsModule,
+        RegistryModule,
+        InspectionsModule,
+        EvaluationModule,
+        OutreachModule,
+        CollectionModule,
+        CheckInsModule,
+        MetricsModule,
+        PropertyModule,
+        ObjectionsModule,
+        RetentionModule.forService(householdsRetention),
       ],
     };
   }
@@ -95,7 +106,8 @@ export const householdsService: ServiceDefinition = {
     CreateHolidayCalendar1796000000461,
     CreateGradeObjections1796000000500,
     CreatePropertyResponsiblePersons1796000000700,
-    AddInspectionCitizenReport1796000000930, AddSecretaryMemberToBranchCopies1796000000950,
+    AddInspectionCitizenReport1796000000930,
+    AddSecretaryMemberToBranchCopies1796000000950,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
   demoData: householdsDemoData,

@@ -54,15 +54,21 @@ export enum NotificationsErrorReason {
 
 publishErrorEnum(NotificationsErrorReason, {
   name: 'NotificationsErrorReason',
-  description: '`extensions.reason` values the notifications service gives, each with its `extensions.code` and what it means; see also CommonErrorReason.',
+  description:
+    '`extensions.reason` values the notifications service gives, each with its `extensions.code` and what it means; see also CommonErrorReason.',
   valuesMap: {
     ALREADY_ACKNOWLEDGED: { description: 'CONFLICT: You acknowledged this disclosure already; or: This notice was acknowledged already.' },
     API_KEY_NOT_ROTATABLE: { description: 'CONFLICT: Only an active key that has not been rotated already can be rotated.' },
     API_KEY_REVOKED: { description: 'CONFLICT: This key was revoked already.' },
     DELIVERY_CANCELLED: { description: 'CONFLICT: This delivery was cancelled: what it announced was withdrawn before it was sent.' },
     DISCLOSURE_NOT_APPROVED: { description: 'CONFLICT: …; this one is ….' },
-    DISCLOSURE_NOT_DRAFT: { description: 'CONFLICT: Entries can be changed only while the disclosure is a DRAFT; it is …; or: …; this one is ….' },
-    DISCLOSURE_WITHDRAWN: { description: 'CONFLICT: This disclosure was withdrawn already; or: This disclosure was withdrawn: take down what was published instead.' },
+    DISCLOSURE_NOT_DRAFT: {
+      description: 'CONFLICT: Entries can be changed only while the disclosure is a DRAFT; it is …; or: …; this one is ….',
+    },
+    DISCLOSURE_WITHDRAWN: {
+      description:
+        'CONFLICT: This disclosure was withdrawn already; or: This disclosure was withdrawn: take down what was published instead.',
+    },
     ENDPOINT_DISABLED: { description: 'CONFLICT: The endpoint is disabled: enable it before replaying.' },
     ENROLMENT_CANCELLED: { description: 'CONFLICT: This enrolment code was cancelled; ask for a new one.' },
     ENROLMENT_CLOSED: { description: 'CONFLICT: This enrolment was redeemed or cancelled already.' },
@@ -72,14 +78,20 @@ publishErrorEnum(NotificationsErrorReason, {
     ENTRY_NOT_EXCLUDED: { description: 'CONFLICT: This entry is not excluded.' },
     FOUR_EYES: { description: 'FORBIDDEN: You changed this draft last: someone else must approve it (four eyes)' },
     INSTITUTION_REQUIRED: { description: 'BAD_USER_INPUT: Name the institution whose keys to list.' },
-    INVALID_CONTACT: { description: 'BAD_USER_INPUT: contactName must be 1–50 characters; or: contactPhone must be a phone number (digits, spaces, dashes, an optional leading +)' },
+    INVALID_CONTACT: {
+      description:
+        'BAD_USER_INPUT: contactName must be 1–50 characters; or: contactPhone must be a phone number (digits, spaces, dashes, an optional leading +)',
+    },
     INVALID_DAYS: { description: 'BAD_USER_INPUT: days must be from 1 to 366.' },
     INVALID_DESCRIPTION: { description: 'BAD_USER_INPUT: description must be at most … characters.' },
     INVALID_EXPIRY: { description: 'BAD_USER_INPUT: expiresInHours must be a whole number from 1 to ….' },
     INVALID_LABEL: { description: 'BAD_USER_INPUT: label must be 1–100 characters.' },
     INVALID_MONTH_RANGE: { description: 'BAD_USER_INPUT: fromMonth must not be after toMonth.' },
     INVALID_OVERLAP: { description: 'BAD_USER_INPUT: overlapHours must be a whole number from 0 to ….' },
-    INVALID_PUBLISHED_AT: { description: 'BAD_USER_INPUT: publishedAt must not be in the future; or: publishedAt is before the district published the disclosure.' },
+    INVALID_PUBLISHED_AT: {
+      description:
+        'BAD_USER_INPUT: publishedAt must not be in the future; or: publishedAt is before the district published the disclosure.',
+    },
     INVALID_RULES: { description: 'BAD_USER_INPUT: The notice rules are not valid: ….' },
     INVALID_URL: { description: 'BAD_USER_INPUT: url must be an absolute http(s) URL.' },
     MALFORMED_ENROLMENT_CODE: { description: 'BAD_USER_INPUT: code is not an enrolment code (wse_ and 32 letters and digits)' },

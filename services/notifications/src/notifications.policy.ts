@@ -1,4 +1,14 @@
-import { district, Masking, ofInstitution, own, Permission as P, personalData, type ServicePolicies, territory, wholeDistrict } from '#libs/auth';
+import {
+  district,
+  Masking,
+  ofInstitution,
+  own,
+  Permission as P,
+  personalData,
+  type ServicePolicies,
+  territory,
+  wholeDistrict,
+} from '#libs/auth';
 
 /**
  * Who may call each operation of the notifications service, resolve its entities and read its personal data. The platform
@@ -50,8 +60,7 @@ export const notificationsPolicies: ServicePolicies = {
     'Mutation.setNoticeDigest': [ofInstitution(P.INSTITUTION_SELF_SERVICE)],
     'Query.webhookDeliveryHealth': [territory(P.NOTICE_READ)],
   },
-  references: {
-  },
+  references: {},
   personalData: {
     // An institution reads the names of its own people in clear (it must know whom a notice is about); the read is audited.
     'Notice.residentName': personalData([P.PERSONAL_DATA_READ, P.INSTITUTION_SELF_SERVICE], Masking.PARTIAL),

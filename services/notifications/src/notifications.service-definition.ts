@@ -34,7 +34,19 @@ import './notifications-error-reasons.js';
 @Module({})
 export class NotificationsServiceModule {
   static forRoot(runtime: ServiceRuntime): DynamicModule {
-    return { module: NotificationsServiceModule, imports: [PlatformModule.forRoot(runtime), TemplatesModule, GradesModule, NoticesModule, ApiKeysModule, WebhooksModule.forRoot(runtime), DisclosureModule, RetentionModule.forService(notificationsRetention)] };
+    return {
+      module: NotificationsServiceModule,
+      imports: [
+        PlatformModule.forRoot(runtime),
+        TemplatesModule,
+        GradesModule,
+        NoticesModule,
+        ApiKeysModule,
+        WebhooksModule.forRoot(runtime),
+        DisclosureModule,
+        RetentionModule.forService(notificationsRetention),
+      ],
+    };
   }
 }
 

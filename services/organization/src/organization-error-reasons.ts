@@ -121,7 +121,8 @@ export enum OrganizationErrorReason {
 
 publishErrorEnum(OrganizationErrorReason, {
   name: 'OrganizationErrorReason',
-  description: '`extensions.reason` values the organization service gives, each with its `extensions.code` and what it means; see also CommonErrorReason.',
+  description:
+    '`extensions.reason` values the organization service gives, each with its `extensions.code` and what it means; see also CommonErrorReason.',
   valuesMap: {
     ACTIVITY_FULL: { description: 'CONFLICT: The activity is full.' },
     ALREADY_ANSWERED: { description: 'CONFLICT: You have answered this quiz already.' },
@@ -130,12 +131,20 @@ publishErrorEnum(OrganizationErrorReason, {
     ALREADY_CHECKED_IN_FOR_DAY: { description: 'CONFLICT: You have checked in for … already.' },
     ALREADY_CONFIRMED: { description: 'CONFLICT: The branch has already confirmed that registration.' },
     ALREADY_ENDED: { description: 'CONFLICT: That registration has already ended.' },
-    ALREADY_EXISTS: { description: 'CONFLICT: The district committee already exists; or: That unit or institution already has an organisation of this kind.' },
+    ALREADY_EXISTS: {
+      description:
+        'CONFLICT: The district committee already exists; or: That unit or institution already has an organisation of this kind.',
+    },
     ALREADY_LIAISON: { description: 'CONFLICT: That leader already liaises with the street.' },
-    ALREADY_REGISTERED: { description: 'CONFLICT: The member already has an open … registration; end it before registering elsewhere; or: You are already registered as a volunteer.' },
+    ALREADY_REGISTERED: {
+      description:
+        'CONFLICT: The member already has an open … registration; end it before registering elsewhere; or: You are already registered as a volunteer.',
+    },
     ALREADY_SECRETARY: { description: 'CONFLICT: That member already is the secretary.' },
     ALREADY_SIGNED: { description: 'CONFLICT: The commitment letter is already signed.' },
-    ALREADY_STARTED: { description: 'BAD_USER_INPUT: The activity has already started; it can no longer be published; or: The activity has already started.' },
+    ALREADY_STARTED: {
+      description: 'BAD_USER_INPUT: The activity has already started; it can no longer be published; or: The activity has already started.',
+    },
     AWARD_TIER_FULL: { description: 'CONFLICT: All … awards of … are given.' },
     CANNOT_MOVE_ROOT: { description: 'BAD_USER_INPUT: The district is the root and cannot be moved.' },
     CAPACITY_OUT_OF_RANGE: { description: 'BAD_USER_INPUT: capacity must be … to ….' },
@@ -150,7 +159,10 @@ publishErrorEnum(OrganizationErrorReason, {
     DAY_NOT_YET: { description: 'BAD_USER_INPUT: … has not come yet (today is …)' },
     DUPLICATE_CODE: { description: 'CONFLICT: That code is already used.' },
     DUPLICATE_ENTRY: { description: 'BAD_USER_INPUT: A sign-up appears twice.' },
-    DUPLICATE_NAME: { description: 'CONFLICT: Moving … under … would put … next to an organisation of the same name; rename one first; or: Another organisation under the same parent already has that name.' },
+    DUPLICATE_NAME: {
+      description:
+        'CONFLICT: Moving … under … would put … next to an organisation of the same name; rename one first; or: Another organisation under the same parent already has that name.',
+    },
     ENDS_BEFORE_STARTS: { description: 'BAD_USER_INPUT: endsAt must be after startsAt.' },
     FORMULA_MONTH_TAKEN: { description: 'CONFLICT: A formula version already starts in ….' },
     FUTURE_DATE: { description: 'BAD_USER_INPUT: performedAt is in the future.' },
@@ -162,7 +174,9 @@ publishErrorEnum(OrganizationErrorReason, {
     INVALID_ENTRANT_NAME: { description: 'BAD_USER_INPUT: … must be … … characters.' },
     INVALID_HOURS: { description: 'BAD_USER_INPUT: hours must be at least 0.01.' },
     INVALID_NAME: { description: 'BAD_USER_INPUT: name must be 1–50 characters; or: name must be 1–… characters.' },
-    INVALID_PARENT: { description: 'BAD_USER_INPUT: An institution cannot be its own parent; or: Only a top-level DEPARTMENT has sector units; … is a …….' },
+    INVALID_PARENT: {
+      description: 'BAD_USER_INPUT: An institution cannot be its own parent; or: Only a top-level DEPARTMENT has sector units; … is a …….',
+    },
     INVALID_PARENT_KIND: { description: 'BAD_USER_INPUT: A … is the root and has no parent; or: A … belongs under a …, not under a ….' },
     INVALID_PHONE: { description: 'BAD_USER_INPUT: phone must be an 11-digit mobile number.' },
     INVALID_PLACE: { description: 'BAD_USER_INPUT: … must be … … characters.' },
@@ -170,7 +184,9 @@ publishErrorEnum(OrganizationErrorReason, {
     INVALID_QUESTION: { description: 'BAD_USER_INPUT: … must be … … characters.' },
     INVALID_SCHOOL: { description: 'BAD_USER_INPUT: schoolId must be a school (学校)' },
     INVALID_THEME: { description: 'BAD_USER_INPUT: … must be … … characters.' },
-    INVALID_TIE: { description: 'BAD_USER_INPUT: A … is tied to a … (orgUnitId), not to an institution; or: A … is tied to a …, not to a ….' },
+    INVALID_TIE: {
+      description: 'BAD_USER_INPUT: A … is tied to a … (orgUnitId), not to an institution; or: A … is tied to a …, not to a ….',
+    },
     INVALID_TIERS: { description: 'BAD_USER_INPUT: A contest has … to … award tiers; or: awardCount must be … to ….' },
     INVALID_TIME: { description: 'BAD_USER_INPUT: performedAt is not a time.' },
     INVALID_TITLE: { description: 'BAD_USER_INPUT: title must be 1–100 characters; or: … must be … … characters.' },
@@ -202,15 +218,21 @@ publishErrorEnum(OrganizationErrorReason, {
     NOT_SIGNED_UP: { description: 'BAD_USER_INPUT: You are not signed up for this activity.' },
     NOT_THE_MEMBER: { description: 'FORBIDDEN: Only the member themself or staff managing party members may do that.' },
     NO_FREE_CODE: { description: 'CONFLICT: … has no free codes left; give one explicitly.' },
-    NO_PARTY_ORG_AT_DESTINATION: { description: 'CONFLICT: Moving … under … would leave … without a parent organisation: there is no …. Create it first, then move.' },
+    NO_PARTY_ORG_AT_DESTINATION: {
+      description: 'CONFLICT: Moving … under … would leave … without a parent organisation: there is no …. Create it first, then move.',
+    },
     NO_STREET_COMMITTEE: { description: 'BAD_USER_INPUT: The street has no street committee to keep its liaison visits.' },
     NO_SUCH_DUTY: { description: 'FORBIDDEN: You hold no post that owes … (…) on ….' },
     ONE_UNIT_ONLY: { description: 'BAD_USER_INPUT: Give a party organisation or an institution, not both.' },
     ORG_UNIT_NOT_EXPECTED: { description: 'BAD_USER_INPUT: … is performed at a sector unit, not in the territory.' },
     OUTSIDE_ACTIVITY_DAYS: { description: 'BAD_USER_INPUT: The activity runs from … to ….' },
-    OUTSIDE_ACTIVITY_WINDOW: { description: 'BAD_USER_INPUT: Check-in is open from … minutes before the start to … minutes after the end.' },
+    OUTSIDE_ACTIVITY_WINDOW: {
+      description: 'BAD_USER_INPUT: Check-in is open from … minutes before the start to … minutes after the end.',
+    },
     OUTSIDE_TERRITORY: { description: 'BAD_USER_INPUT: outside territory.' },
-    OUT_OF_SCOPE: { description: 'FORBIDDEN: That duty log is outside your territory; or: That party organisation is outside your territory.' },
+    OUT_OF_SCOPE: {
+      description: 'FORBIDDEN: That duty log is outside your territory; or: That party organisation is outside your territory.',
+    },
     OVERLAPPING_LIAISON: { description: 'CONFLICT: Another leader liaises with the street in that period.' },
     OVERLAPPING_POST: { description: 'CONFLICT: Another secretary holds the post in that period.' },
     OWN_INDEX_ONLY: { description: 'FORBIDDEN: A party member may read only their own vanguard index.' },
@@ -219,7 +241,10 @@ publishErrorEnum(OrganizationErrorReason, {
     QUIZ_CLOSED: { description: 'BAD_USER_INPUT: The quiz has closed.' },
     QUIZ_NOT_OPEN: { description: 'BAD_USER_INPUT: The quiz has not opened yet.' },
     REGISTRATION_ENDED: { description: 'CONFLICT: That registration has ended.' },
-    RESERVED_LOGIN: { description: "BAD_USER_INPUT: A member's phone login member-<id> is given with the record: leave userId empty, or name another account." },
+    RESERVED_LOGIN: {
+      description:
+        "BAD_USER_INPUT: A member's phone login member-<id> is given with the record: leave userId empty, or name another account.",
+    },
     SECTOR_UNIT_REQUIRED: { description: 'BAD_USER_INPUT: … needs institutionId: the sector unit supervised.' },
     SIGNED_IN_FUTURE: { description: 'BAD_USER_INPUT: signedAt lies in the future.' },
     STARTS_BEFORE_CURRENT_LIAISON: { description: 'BAD_USER_INPUT: The current liaison began on …; a successor starts later.' },

@@ -1,4 +1,15 @@
-import { district, Masking, ofInstitution, own, Permission as P, personalData, type ServicePolicies, SIGNED_IN, territory, wholeDistrict } from '#libs/auth';
+import {
+  district,
+  Masking,
+  ofInstitution,
+  own,
+  Permission as P,
+  personalData,
+  type ServicePolicies,
+  SIGNED_IN,
+  territory,
+  wholeDistrict,
+} from '#libs/auth';
 
 /**
  * Who may call each operation of the organization service, resolve its entities and read its personal data. The platform

@@ -18,7 +18,9 @@ describe('access policies over the composed schema', () => {
       (opening) => `${opening}  exportEveryResidentsPhone: [String!]! @join__field(graph: HOUSEHOLDS)\n`,
     );
     expect(withNewOperation).toContain('exportEveryResidentsPhone');
-    expect(supergraphPolicyProblems(withNewOperation, await loadAllPolicies())).toEqual(['Query.exportEveryResidentsPhone (households) has no access policy']);
+    expect(supergraphPolicyProblems(withNewOperation, await loadAllPolicies())).toEqual([
+      'Query.exportEveryResidentsPhone (households) has no access policy',
+    ]);
   });
 
   it('fail when a field with personal data is added without a personal-data policy', async () => {

@@ -37,6 +37,15 @@ describe('undescribedSchemaElements', () => {
       input Filter { "Described." kind: Kind q: String }
       type Mutation { "Described." save(filter: Filter): Boolean }
     `);
-    expect(undescribedSchemaElements(schema)).toEqual(['Filter', 'Filter.q', 'Kind', 'Kind.SMALL', 'Mutation.save(filter:)', 'Query.things(first:)', 'Thing.id', 'Thing.kind']);
+    expect(undescribedSchemaElements(schema)).toEqual([
+      'Filter',
+      'Filter.q',
+      'Kind',
+      'Kind.SMALL',
+      'Mutation.save(filter:)',
+      'Query.things(first:)',
+      'Thing.id',
+      'Thing.kind',
+    ]);
   });
 });

@@ -15,7 +15,9 @@ import { repoRoot } from '../repo-root.js';
 
 const root = repoRoot();
 const operationsDir = join(root, 'examples/operations');
-const operationFiles = readdirSync(operationsDir).filter((name) => name.endsWith('.graphql')).sort();
+const operationFiles = readdirSync(operationsDir)
+  .filter((name) => name.endsWith('.graphql'))
+  .sort();
 /**
  * The plugins, imported here rather than by name: under Jest's ESM support the CLI's own loader picks their CommonJS
  * builds, which cannot require their ESM-only dependencies. The CLI (npm run codegen) loads the same packages by name.
@@ -39,7 +41,9 @@ describe('the example operations', () => {
         .definitions.filter((node): node is OperationDefinitionNode => node.kind === Kind.OPERATION_DEFINITION)
         .map((operation) => operation.name?.value),
     );
-    expect(names).toEqual(expect.arrayContaining(['HouseholdsPage', 'HouseholdMonthlyGrades', 'Notices', 'JointActions', 'Cases', 'OpenCase']));
+    expect(names).toEqual(
+      expect.arrayContaining(['HouseholdsPage', 'HouseholdMonthlyGrades', 'Notices', 'JointActions', 'Cases', 'OpenCase']),
+    );
     expect(names.every(Boolean)).toBe(true);
   });
 
@@ -48,11 +52,13 @@ describe('the example operations', () => {
     expect(errors.map((error) => error.message)).toEqual([]);
   });
 
-  it.each(operationFiles)('%s stays within the gateway\'s query limits (depth, aliases, tokens, cost)', (file) => {
+  it.each(operationFiles)("%s stays within the gateway's query limits (depth, aliases, tokens, cost)", (file) => {
     const limits = queryLimits({ production: true });
     const document = parse(readFileSync(join(operationsDir, file), 'utf8'), limits.parseOptions);
     expect(validate(schema, document, limits.validationRules).map((error) => error.message)).toEqual([]);
-    for (const operation of document.definitions.filter((node): node is OperationDefinitionNode => node.kind === Kind.OPERATION_DEFINITION)) {
+    for (const operation of document.definitions.filter(
+      (node): node is OperationDefinitionNode => node.kind === Kind.OPERATION_DEFINITION,
+    )) {
       expect(operationCost(schema, document, operation.name?.value)).toBeLessThanOrEqual(DEFAULT_QUERY_LIMITS.maxCost);
     }
   });
@@ -75,9 +81,9 @@ describe('the codegen example', () => {
       lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'],
       types: [],
     });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map(
-      (diagnostic) => `${diagnostic.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`,
-    );
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map((diagnostic) => `${diagnostic.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`);
     expect(diagnostics).toEqual([]);
     // The client was compiled against the generated files, not against something else of the same name.
     expect(program.getSourceFiles().map((file) => file.fileName)).toEqual(

@@ -15,10 +15,16 @@ const execFileAsync = promisify(execFile);
 
 /** Ports free right now on the loopback interface, each found by listening on port 0. */
 async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: count }, () => new Promise<Server>((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  })));
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<Server>((resolve) => {
+          const server = createServer();
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
   const ports = servers.map((server) => (server.address() as AddressInfo).port);
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   return ports;
@@ -49,7 +55,15 @@ describe('npm start', () => {
     const [gateway, ...services] = await freePorts(1 + SERVICE_NAMES.length);
     const servicePorts = Object.fromEntries(SERVICE_NAMES.map((name, index) => [`${name.toUpperCase()}_PORT`, String(services[index])]));
     const start = spawn(process.execPath, [join(repoRoot(), 'dist/tools/src/start.js')], {
-      env: { PATH: process.env.PATH ?? '', ...env, NODE_ENV: 'development', PORT: String(gateway), ...servicePorts, DEMO_HOUSEHOLDS: '2000', DEMO_GRADED_MONTHS: '2' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...env,
+        NODE_ENV: 'development',
+        PORT: String(gateway),
+        ...servicePorts,
+        DEMO_HOUSEHOLDS: '2000',
+        DEMO_GRADED_MONTHS: '2',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -57,11 +71,19 @@ describe('npm start', () => {
     start.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => start.on('exit', (code) => resolve(code)));
     try {
-      await waitFor('the gateway URL to be printed', () => Promise.resolve(output.includes(`http://localhost:${gateway}/graphql`) && output.includes('is up')), 180_000);
+      await waitFor(
+        'the gateway URL to be printed',
+        () => Promise.resolve(output.includes(`http://localhost:${gateway}/graphql`) && output.includes('is up')),
+        180_000,
+      );
       // Every process answers /health. Right after a fresh seed each service is busy relaying and consuming the seed's
       // events, so on a loaded machine one 2-second probe can come back late: wait for it, within a bound.
       for (const port of [gateway, ...services]) {
-        await waitFor(`port ${port} to answer /health with 200`, async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200, 60_000);
+        await waitFor(
+          `port ${port} to answer /health with 200`,
+          async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200,
+          60_000,
+        );
       }
       start.kill('SIGINT');
       expect(await exited).toBe(0);
@@ -95,12 +117,15 @@ describe('a service', () => {
       LOG_LEVEL: 'chatty',
     });
     expect(result.code).toBe(1);
-    for (const variable of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'LOG_LEVEL', 'CONTEXT_SIGNING_SECRET', 'GATEWAY_VERIFY_KEY']) expect(result.stderr).toContain(`${variable}:`);
+    for (const variable of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'LOG_LEVEL', 'CONTEXT_SIGNING_SECRET', 'GATEWAY_VERIFY_KEY'])
+      expect(result.stderr).toContain(`${variable}:`);
     expect(result.stderr).toContain('Invalid environment (6 problems)');
   });
 
   it('refuses to boot without its signing key in any NODE_ENV, naming it; development also needs its token secret', async () => {
-    const [production, development] = await Promise.all(['production', 'development'].map((NODE_ENV) => run('dist/gateway/src/main.js', [], { NODE_ENV })));
+    const [production, development] = await Promise.all(
+      ['production', 'development'].map((NODE_ENV) => run('dist/gateway/src/main.js', [], { NODE_ENV })),
+    );
     for (const result of [production, development]) {
       expect(result.code).toBe(1);
       expect(result.stderr).toContain("GATEWAY_SIGNING_KEY: required: base64 of the gateway's Ed25519 private key");

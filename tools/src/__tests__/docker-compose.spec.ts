@@ -23,7 +23,9 @@ describe('docker-compose.yml', () => {
   const stack = services('docker-compose.yml');
 
   it('publishes the gateway only: no PostgreSQL, Redis or service port', () => {
-    const published = Object.entries(stack).filter(([, service]) => service.ports).map(([name, service]) => [name, service.ports]);
+    const published = Object.entries(stack)
+      .filter(([, service]) => service.ports)
+      .map(([name, service]) => [name, service.ports]);
     expect(published).toEqual([['gateway', ['4000:4000']]]);
   });
 
@@ -40,7 +42,8 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of Object.entries(stack)) {
       for (const [variable, value] of Object.entries(service.environment ?? {})) {
         // Passed through from the env file: required, or (an optional one like CREDIT_EXPORT_SECRET) unset when not given.
-        if (/SECRET|_KEY$|PASSWORD/.test(variable)) expect([name, value]).toEqual([name, expect.stringMatching(new RegExp(`^\\$\\{${variable}(:\\?[^}]*|:-)\\}$`))]);
+        if (/SECRET|_KEY$|PASSWORD/.test(variable))
+          expect([name, value]).toEqual([name, expect.stringMatching(new RegExp(`^\\$\\{${variable}(:\\?[^}]*|:-)\\}$`))]);
       }
     }
   });
@@ -51,14 +54,16 @@ describe('docker-compose.yml', () => {
     expect(redisArgs[redisArgs.indexOf('--requirepass') + 1]).toMatch(/^\$\{REDIS_PASSWORD:\?/);
     expect(stack.redis.environment!.REDISCLI_AUTH).toMatch(/^\$\{REDIS_PASSWORD:\?/);
     for (const name of ['setup', 'organization', 'households', 'enforcement', 'notifications']) {
-      expect(stack[name].environment!.DATABASE_URL).toMatch(/^postgres:\/\/postgres:\$\{POSTGRES_PASSWORD:\?[^}]*\}@postgres:5432\/postgres$/);
+      expect(stack[name].environment!.DATABASE_URL).toMatch(
+        /^postgres:\/\/postgres:\$\{POSTGRES_PASSWORD:\?[^}]*\}@postgres:5432\/postgres$/,
+      );
       expect(stack[name].environment!.REDIS_URL).toMatch(/^redis:\/\/:\$\{REDIS_PASSWORD:\?[^}]*\}@redis:6379$/);
       expect(stack[name].environment!.CONTEXT_SIGNING_SECRET).toMatch(/^\$\{CONTEXT_SIGNING_SECRET:\?/);
     }
     expect(stack.gateway.environment!.REDIS_URL).toMatch(/^redis:\/\/:\$\{REDIS_PASSWORD:\?/);
   });
 
-  it('gives the signing key to the gateway only and the verifying key to the subgraphs; the services\' shared secret stays theirs', () => {
+  it("gives the signing key to the gateway only and the verifying key to the subgraphs; the services' shared secret stays theirs", () => {
     expect(stack.gateway.environment!.GATEWAY_SIGNING_KEY).toBeDefined();
     expect(stack.gateway.environment!.CONTEXT_SIGNING_SECRET).toBeUndefined();
     for (const name of ['organization', 'households', 'enforcement', 'notifications']) {

@@ -60,7 +60,10 @@ export function slugs(text: string): Set<string> {
     const heading = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (!heading) continue;
     const plain = heading[1].replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[*`]/g, '');
-    const base = plain.toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '').replace(/ /g, '-');
+    const base = plain
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+      .replace(/ /g, '-');
     const seen = counts.get(base) ?? 0;
     counts.set(base, seen + 1);
     found.add(seen === 0 ? base : `${base}-${seen}`);
@@ -98,7 +101,12 @@ export function linkProblems(file: string, text: string, read: (path: string) =>
       continue;
     }
     const [path, anchor] = target.split('#', 2) as [string, string | undefined];
-    const resolved = path === '' ? file : relative(ROOT, resolve(ROOT, dirname(file), decodeURI(path))).split(sep).join('/');
+    const resolved =
+      path === ''
+        ? file
+        : relative(ROOT, resolve(ROOT, dirname(file), decodeURI(path)))
+            .split(sep)
+            .join('/');
     if (resolved.startsWith('..')) {
       problems.push(`${where}: leaves the repository`);
       continue;
@@ -135,7 +143,9 @@ const SOURCE_FILE = /\.(?:[cm]?[jt]s|graphql|gql|json|sql|ya?ml|sh)$/;
 
 /** Every source file under the folders that exist, relative to the root; this spec itself, whose examples are issue references, left out. */
 function sourceFiles(): string[] {
-  const self = relative(ROOT, fileURLToPath(import.meta.url)).split(sep).join('/');
+  const self = relative(ROOT, fileURLToPath(import.meta.url))
+    .split(sep)
+    .join('/');
   const walk = (dir: string): string[] =>
     readdirSync(dir).flatMap((name) => {
       if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) return [];
@@ -191,7 +201,9 @@ describe('the documentation', () => {
       for (const { target } of linksOf(readFileSync(join(ROOT, file), 'utf8'))) {
         const path = target.split('#')[0];
         if (!path || /^[a-z][a-z0-9+.-]*:/i.test(path)) continue;
-        const resolved = relative(ROOT, resolve(ROOT, dirname(file), decodeURI(path))).split(sep).join('/');
+        const resolved = relative(ROOT, resolve(ROOT, dirname(file), decodeURI(path)))
+          .split(sep)
+          .join('/');
         if (resolved.endsWith('.md') && existsSync(join(ROOT, resolved))) queue.push(resolved);
       }
     }

@@ -28,7 +28,10 @@ const COMPUTED: Record<string, Record<string, { reasons: string[]; why: string }
     },
   },
   notifications: {
-    'webhooks/webhook.service.ts': { reasons: ['INVALID_URL', 'URL_NOT_HTTPS', 'URL_NOT_ALLOWED'], why: 'the URL policy refusals (UrlRefusal)' },
+    'webhooks/webhook.service.ts': {
+      reasons: ['INVALID_URL', 'URL_NOT_HTTPS', 'URL_NOT_ALLOWED'],
+      why: 'the URL policy refusals (UrlRefusal)',
+    },
   },
   organization: {},
 };

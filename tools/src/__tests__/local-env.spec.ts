@@ -55,12 +55,23 @@ describe('the local env file of development commands', () => {
 
   it('appends what an older file lacks, keeping its values and anything else it holds', () => {
     const old = generateDevelopmentSecrets();
-    writeFileSync(file, `# mine\nDATABASE_URL=postgres://me@127.0.0.1:5433/postgres\nJWT_SECRET=${old.JWT_SECRET}\nCONTEXT_SIGNING_SECRET=${old.CONTEXT_SIGNING_SECRET}`);
+    writeFileSync(
+      file,
+      `# mine\nDATABASE_URL=postgres://me@127.0.0.1:5433/postgres\nJWT_SECRET=${old.JWT_SECRET}\nCONTEXT_SIGNING_SECRET=${old.CONTEXT_SIGNING_SECRET}`,
+    );
     const env: Record<string, string | undefined> = {};
-    expect(loadLocalEnvironment({ file, env, log })).toEqual({ file, created: false, added: ['WEBHOOK_SECRET_KEY', 'GATEWAY_SIGNING_KEY', 'GATEWAY_VERIFY_KEY'] });
+    expect(loadLocalEnvironment({ file, env, log })).toEqual({
+      file,
+      created: false,
+      added: ['WEBHOOK_SECRET_KEY', 'GATEWAY_SIGNING_KEY', 'GATEWAY_VERIFY_KEY'],
+    });
     expect(lines).toEqual([expect.stringMatching(/^Added WEBHOOK_SECRET_KEY, GATEWAY_SIGNING_KEY, GATEWAY_VERIFY_KEY to /)]);
     expect(readFileSync(file, 'utf8')).toMatch(/^# mine\nDATABASE_URL=.*\nJWT_SECRET=.*\nCONTEXT_SIGNING_SECRET=.*\nWEBHOOK_SECRET_KEY=/);
-    expect(env).toMatchObject({ DATABASE_URL: 'postgres://me@127.0.0.1:5433/postgres', JWT_SECRET: old.JWT_SECRET, CONTEXT_SIGNING_SECRET: old.CONTEXT_SIGNING_SECRET });
+    expect(env).toMatchObject({
+      DATABASE_URL: 'postgres://me@127.0.0.1:5433/postgres',
+      JWT_SECRET: old.JWT_SECRET,
+      CONTEXT_SIGNING_SECRET: old.CONTEXT_SIGNING_SECRET,
+    });
     for (const name of DEVELOPMENT_SECRET_NAMES) expect(env[name]).toBe(read()[name]);
   });
 

@@ -16,24 +16,27 @@ async function tables(dataSource: DataSource): Promise<string[]> {
   return rows.map((row) => row.table_name);
 }
 
-describe.each(services.map((service) => ({ name: service.name, service })))('$name migrations', ({ service }: { service: ServiceDefinition }) => {
-  let dataSource: DataSource;
+describe.each(services.map((service) => ({ name: service.name, service })))(
+  '$name migrations',
+  ({ service }: { service: ServiceDefinition }) => {
+    let dataSource: DataSource;
 
-  afterAll(async () => {
-    await dataSource.destroy();
-  });
+    afterAll(async () => {
+      await dataSource.destroy();
+    });
 
-  it('apply on an empty database, revert completely, and apply again to the same schema', async () => {
-    dataSource = await openServiceDatabase(service, parseServiceEnvironment(service.defaultPort, env));
-    expect(await runMigrations(dataSource)).toHaveLength(service.migrations.length);
-    const schema = await tables(dataSource);
-    expect(schema.length).toBeGreaterThan(0);
-    expect(await runMigrations(dataSource)).toEqual([]);
+    it('apply on an empty database, revert completely, and apply again to the same schema', async () => {
+      dataSource = await openServiceDatabase(service, parseServiceEnvironment(service.defaultPort, env));
+      expect(await runMigrations(dataSource)).toHaveLength(service.migrations.length);
+      const schema = await tables(dataSource);
+      expect(schema.length).toBeGreaterThan(0);
+      expect(await runMigrations(dataSource)).toEqual([]);
 
-    expect(await revertMigrations(dataSource, Infinity)).toBe(service.migrations.length);
-    expect(await tables(dataSource)).toEqual([]);
+      expect(await revertMigrations(dataSource, Infinity)).toBe(service.migrations.length);
+      expect(await tables(dataSource)).toEqual([]);
 
-    await runMigrations(dataSource);
-    expect(await tables(dataSource)).toEqual(schema);
-  });
-});
+      await runMigrations(dataSource);
+      expect(await tables(dataSource)).toEqual(schema);
+    });
+  },
+);

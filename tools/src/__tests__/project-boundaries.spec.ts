@@ -36,7 +36,12 @@ beforeAll(async () => {
     cwd: ROOT,
     overrideConfigFile: true,
     overrideConfig: [
-      { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser }, plugins: { local: boundaries.default }, rules: { [RULE]: 'error' } },
+      {
+        files: ['**/*.ts'],
+        languageOptions: { parser: tseslint.parser },
+        plugins: { local: boundaries.default },
+        rules: { [RULE]: 'error' },
+      },
     ],
   });
 });
@@ -51,10 +56,20 @@ describe('the project-boundaries rule', () => {
   });
 
   it('refuses a service importing another service, by entry or by relative path', async () => {
-    expect(await problems('services/notifications/src/notices/x.ts', `import { isMinorOn } from '#services/households/src/registry/registry-enums';`)).toEqual([
+    expect(
+      await problems(
+        'services/notifications/src/notices/x.ts',
+        `import { isMinorOn } from '#services/households/src/registry/registry-enums';`,
+      ),
+    ).toEqual([
       `${RULE}: services/notifications imports services/households: a service never imports another service (publish or consume an event, or move shared code to libs/).`,
     ]);
-    expect(await problems('services/notifications/src/notices/__tests__/x.spec.ts', `import { isMinorOn } from '../../../../households/src/registry/registry-enums.js';`)).toHaveLength(1);
+    expect(
+      await problems(
+        'services/notifications/src/notices/__tests__/x.spec.ts',
+        `import { isMinorOn } from '../../../../households/src/registry/registry-enums.js';`,
+      ),
+    ).toHaveLength(1);
   });
 
   it('refuses a service importing the gateway, and the gateway importing a service', async () => {
@@ -67,7 +82,9 @@ describe('the project-boundaries rule', () => {
   });
 
   it('refuses a library importing a service, the gateway or tools', async () => {
-    expect(await problems('libs/auth/src/x.ts', `import { householdsPolicies } from '#services/households/src/households.policy';`)).toEqual([
+    expect(
+      await problems('libs/auth/src/x.ts', `import { householdsPolicies } from '#services/households/src/households.policy';`),
+    ).toEqual([
       `${RULE}: libs/auth imports services/households: a library may import only other libraries, never a service, the gateway or tools.`,
     ]);
     expect(await problems('libs/platform/src/x.ts', `export { readSupergraph } from '#gateway/create-gateway';`)).toEqual([
@@ -77,7 +94,9 @@ describe('the project-boundaries rule', () => {
       `${RULE}: libs/testing imports tools: a library may import only other libraries, never a service, the gateway or tools.`,
     ]);
     // A library's tests are held to the same rule: they run as part of the library.
-    expect(await problems('libs/retention/src/__tests__/x.e2e-spec.ts', `import type { TestPlatform } from '#tools/test-platform';`)).toHaveLength(1);
+    expect(
+      await problems('libs/retention/src/__tests__/x.e2e-spec.ts', `import type { TestPlatform } from '#tools/test-platform';`),
+    ).toHaveLength(1);
   });
 
   it('refuses a relative path into another project, in tests too, and names the entry to use instead', async () => {
@@ -87,10 +106,12 @@ describe('the project-boundaries rule', () => {
     expect(await problems('gateway/src/__tests__/x.spec.ts', `import { repoRoot } from '../../../tools/src/repo-root.js';`)).toEqual([
       `${RULE}: "../../../tools/src/repo-root.js" reaches into tools by a relative path; import it through its entry #tools/<file>.`,
     ]);
-    expect(await problems('tools/src/x.ts', `import { parseGatewayEnvironment } from '../../gateway/src/gateway-environment.js';`)).toHaveLength(1);
+    expect(
+      await problems('tools/src/x.ts', `import { parseGatewayEnvironment } from '../../gateway/src/gateway-environment.js';`),
+    ).toHaveLength(1);
   });
 
-  it("refuses a project importing its own entry, and runtime code of a service importing tools", async () => {
+  it('refuses a project importing its own entry, and runtime code of a service importing tools', async () => {
     expect(await problems('libs/auth/src/x.ts', `import { Role } from '#libs/auth';`)).toEqual([
       `${RULE}: "#libs/auth" is this project's own entry; import a file of your own project by a relative path.`,
     ]);
@@ -101,12 +122,24 @@ describe('the project-boundaries rule', () => {
 
   it('accepts the imports the boundaries allow', async () => {
     const allowed: Array<[string, string]> = [
-      ['services/households/src/x.ts', `import { Role } from '#libs/auth';\nimport { y } from './y.js';\nimport { z } from '../registry/z.js';`],
-      ['services/households/src/uploads/__tests__/x.e2e-spec.ts', `import { startPlatform } from '#tools/test-platform';\nimport { waitFor } from '#libs/testing';`],
+      [
+        'services/households/src/x.ts',
+        `import { Role } from '#libs/auth';\nimport { y } from './y.js';\nimport { z } from '../registry/z.js';`,
+      ],
+      [
+        'services/households/src/uploads/__tests__/x.e2e-spec.ts',
+        `import { startPlatform } from '#tools/test-platform';\nimport { waitFor } from '#libs/testing';`,
+      ],
       ['gateway/src/x.ts', `import { Role } from '#libs/auth';\nimport { y } from './y.js';`],
-      ['gateway/src/__tests__/x.e2e-spec.ts', `import { loadAllPolicies } from '#tools/services';\nimport { createGateway } from '../create-gateway.js';`],
+      [
+        'gateway/src/__tests__/x.e2e-spec.ts',
+        `import { loadAllPolicies } from '#tools/services';\nimport { createGateway } from '../create-gateway.js';`,
+      ],
       ['libs/testing/src/x.ts', `import { Role } from '#libs/auth';\nexport * from './wait-for.js';`],
-      ['tools/src/x.ts', `import { p } from '#services/households/src/households.policy';\nimport { g } from '#gateway/create-gateway';\nimport { r } from './repo-root.js';`],
+      [
+        'tools/src/x.ts',
+        `import { p } from '#services/households/src/households.policy';\nimport { g } from '#gateway/create-gateway';\nimport { r } from './repo-root.js';`,
+      ],
       ['tools/src/test-platform/x.ts', `import { freePort } from '../free-port.js';\nimport type { Role } from '#libs/auth';`],
     ];
     for (const [file, code] of allowed) expect([file, await problems(file, code)]).toEqual([file, []]);
@@ -118,7 +151,8 @@ describe('the projects', () => {
   function projectDirectories(): string[] {
     const found = ['gateway', 'tools'];
     for (const parent of ['services', 'libs']) {
-      for (const name of readdirSync(join(ROOT, parent))) if (existsSync(join(ROOT, parent, name, 'project.json'))) found.push(`${parent}/${name}`);
+      for (const name of readdirSync(join(ROOT, parent)))
+        if (existsSync(join(ROOT, parent, name, 'project.json'))) found.push(`${parent}/${name}`);
     }
     return found;
   }
@@ -128,7 +162,10 @@ describe('the projects', () => {
     expect(projects.length).toBeGreaterThan(20);
     for (const dir of projects) {
       const project = boundaries.projectOfPath(`${dir}/src/index.ts`);
-      const { tags, projectType } = JSON.parse(readFileSync(join(ROOT, dir, 'project.json'), 'utf8')) as { tags: string[]; projectType: string };
+      const { tags, projectType } = JSON.parse(readFileSync(join(ROOT, dir, 'project.json'), 'utf8')) as {
+        tags: string[];
+        projectType: string;
+      };
       expect([dir, tags]).toEqual([dir, [boundaries.tagOf(project!)]]);
       expect([dir, projectType]).toEqual([dir, project!.kind === 'lib' ? 'library' : 'application']);
     }

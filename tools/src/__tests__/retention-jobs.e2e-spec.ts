@@ -35,16 +35,19 @@ describe('the daily retention job of every service', () => {
     expect(scheduler).toMatchObject({ name: JobName.RetentionDaily, pattern: '30 3 * * *', tz: 'Asia/Shanghai' });
   });
 
-  it.each(SERVICES)('%s deletes audit rows of unmasked reads older than three years when it runs, and keeps younger ones', async (service) => {
-    const db = platform.database(service);
-    await db.query(
-      `INSERT INTO personal_data_access (accessed_at, user_id, roles, request_id, entity, entity_ids)
+  it.each(SERVICES)(
+    '%s deletes audit rows of unmasked reads older than three years when it runs, and keeps younger ones',
+    async (service) => {
+      const db = platform.database(service);
+      await db.query(
+        `INSERT INTO personal_data_access (accessed_at, user_id, roles, request_id, entity, entity_ids)
        VALUES (now() - interval '1096 days', 'retention-e2e-old', '{DISTRICT_ADMIN}', 'r1', 'Test', ARRAY[gen_random_uuid()]),
               (now() - interval '1094 days', 'retention-e2e-young', '{DISTRICT_ADMIN}', 'r2', 'Test', ARRAY[gen_random_uuid()])`,
-    );
-    const queue = queues.get(service)!;
-    await waitForJob(queue, await queue.add(JobName.RetentionDaily, {}), `${service} retention`);
-    const left = await db.query(`SELECT user_id FROM personal_data_access WHERE user_id LIKE 'retention-e2e-%'`);
-    expect(left).toEqual([{ user_id: 'retention-e2e-young' }]);
-  });
+      );
+      const queue = queues.get(service)!;
+      await waitForJob(queue, await queue.add(JobName.RetentionDaily, {}), `${service} retention`);
+      const left = await db.query(`SELECT user_id FROM personal_data_access WHERE user_id LIKE 'retention-e2e-%'`);
+      expect(left).toEqual([{ user_id: 'retention-e2e-young' }]);
+    },
+  );
 });

@@ -45,8 +45,15 @@ describe('the demo district', () => {
     expect(kinds.SCHOOL.count).toBeGreaterThanOrEqual(22);
     expect(kinds.EMPLOYER.count).toBeGreaterThanOrEqual(100);
     expect(kinds.SCHOOL.name).toMatch(/[\u4e00-\u9fff]/);
-    const compounds: string[] = (await organization.query(`SELECT id FROM org_unit WHERE kind = 'COMPOUND'`)).map((r: { id: string }) => r.id);
-    expect(await count(households, `SELECT count(*)::int AS count FROM household WHERE NOT (compound_id = ANY('{${compounds.join(',')}}'::uuid[]))`)).toBe(0);
+    const compounds: string[] = (await organization.query(`SELECT id FROM org_unit WHERE kind = 'COMPOUND'`)).map(
+      (r: { id: string }) => r.id,
+    );
+    expect(
+      await count(
+        households,
+        `SELECT count(*)::int AS count FROM household WHERE NOT (compound_id = ANY('{${compounds.join(',')}}'::uuid[]))`,
+      ),
+    ).toBe(0);
   });
 
   it('grades the 12 months before this one for every household, with the latest month still open to objections', async () => {
@@ -79,12 +86,23 @@ describe('the demo district', () => {
 
   it('is the same on every run, and --households N --months M makes N households graded for M months', async () => {
     // Smaller seeds than the default: the same plan and SQL decide every row, so the comparison holds at any size.
-    const seed = () => migrateAndSeed({ reset: true, households: 3_000, gradedMonths: 2, env: (service) => serviceEnv(service.defaultPort), log: () => undefined });
+    const seed = () =>
+      migrateAndSeed({
+        reset: true,
+        households: 3_000,
+        gradedMonths: 2,
+        env: (service) => serviceEnv(service.defaultPort),
+        log: () => undefined,
+      });
     const fingerprint = async () => ({
-      households: (await households.query(`SELECT md5(string_agg(id::text || building || unit || room, ',' ORDER BY id)) AS f FROM household`))[0].f,
-      grades: (await households.query(
-        `SELECT md5(string_agg(household_id::text || month || grade || score, ',' ORDER BY household_id, month)) AS f FROM monthly_grade WHERE status = 'GRADED'`,
-      ))[0].f,
+      households: (
+        await households.query(`SELECT md5(string_agg(id::text || building || unit || room, ',' ORDER BY id)) AS f FROM household`)
+      )[0].f,
+      grades: (
+        await households.query(
+          `SELECT md5(string_agg(household_id::text || month || grade || score, ',' ORDER BY household_id, month)) AS f FROM monthly_grade WHERE status = 'GRADED'`,
+        )
+      )[0].f,
       units: (await organization.query(`SELECT md5(string_agg(id::text || name || code, ',' ORDER BY id)) AS f FROM org_unit`))[0].f,
     });
     await seed();

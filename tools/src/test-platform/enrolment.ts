@@ -24,9 +24,17 @@ const ISSUE = `mutation($institution: ID!, $label: String!, $contact: String!) {
  * Gives an institution an API key the way production does: staff issue an enrolment code through the gateway, and
  * the institution redeems it at the gateway's `POST /api-keys/enrol`, which answers the key.
  */
-export async function enrolInstitution(platform: TestPlatform, institutionId: string, options: EnrolOptions = {}): Promise<EnrolledInstitution> {
+export async function enrolInstitution(
+  platform: TestPlatform,
+  institutionId: string,
+  options: EnrolOptions = {},
+): Promise<EnrolledInstitution> {
   const staffToken = options.staffToken ?? (await platform.token([Role.DISTRICT_ADMIN], null, 'test-key-officer'));
-  const issued = await platform.query(staffToken, ISSUE, { institution: institutionId, label: options.label ?? '测试系统', contact: '王老师' });
+  const issued = await platform.query(staffToken, ISSUE, {
+    institution: institutionId,
+    label: options.label ?? '测试系统',
+    contact: '王老师',
+  });
   if (issued.errors) throw new Error(`issueInstitutionEnrolment failed: ${JSON.stringify(issued.errors)}`);
   const { code, enrolment } = issued.data!.issueInstitutionEnrolment as { code: string; enrolment: { id: string; issuedBy: string } };
   const response = await redeemEnrolment(platform, code);

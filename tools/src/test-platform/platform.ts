@@ -55,8 +55,18 @@ export interface TestPlatform {
   /** A raw connection to a service's own database, for arranging and checking state. */
   database(service: ServiceName): DataSource;
   /** A short-lived token; `institutionId` names a PROPERTY_MANAGER's property company. */
-  token(roles: Role[], orgUnitId?: string | null, sub?: string, householdId?: string | null, institutionId?: string | null): Promise<string>;
-  query<Data = Record<string, any>>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Data>>;
+  token(
+    roles: Role[],
+    orgUnitId?: string | null,
+    sub?: string,
+    householdId?: string | null,
+    institutionId?: string | null,
+  ): Promise<string>;
+  query<Data = Record<string, any>>(
+    token: string | null,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse<Data>>;
   stop(): Promise<void>;
 }
 
@@ -87,16 +97,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   try {
     // households first: the others are told its URL (notifications asks it whom notices are addressed to).
     const startService = async (name: ServiceName) => {
-        let port: number;
-        if (name === options.inProcess) {
-          const definition = await loadService(name);
-          ({ app: inProcessApp, port } = await listenInProcess(definition, env));
-        } else {
-          let child: ChildProcess;
-          ({ child, port } = await startChildService(name, env));
-          children.push(child);
-        }
-        serviceUrls.set(name, `http://127.0.0.1:${port}`);
+      let port: number;
+      if (name === options.inProcess) {
+        const definition = await loadService(name);
+        ({ app: inProcessApp, port } = await listenInProcess(definition, env));
+      } else {
+        let child: ChildProcess;
+        ({ child, port } = await startChildService(name, env));
+        children.push(child);
+      }
+      serviceUrls.set(name, `http://127.0.0.1:${port}`);
     };
     await startService(ServiceName.Households);
     env.HOUSEHOLDS_INTERNAL_URL = serviceUrls.get(ServiceName.Households)!;
@@ -114,13 +124,15 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     for (const name of SERVICE_NAMES) await demoData.get(name)!.reset(databases.get(name)!);
     for (const name of SERVICE_NAMES) {
       await demoData.get(name)!.seed(databases.get(name)!, plan, {
-        households: options.households ?? 240, objectionWindowDays: options.objectionWindowDays ?? 0, gradedMonths: options.gradedMonths ?? 2,
+        households: options.households ?? 240,
+        objectionWindowDays: options.objectionWindowDays ?? 0,
+        gradedMonths: options.gradedMonths ?? 2,
       });
     }
     // The seed's events (territory, institutions, households, the demo months' grades and completions) fill the other
     // services' copies and start their work (notices, vanguard scores). A test starts once all of it is done, so what it
     // arranges is never overtaken by the seed's own events still on their way.
-    await waitFor('the seed\'s events to be delivered and handled', () => platformSettled(databases, env), 90_000);
+    await waitFor("the seed's events to be delivered and handled", () => platformSettled(databases, env), 90_000);
 
     const gatewayEnv = parseGatewayEnvironment({
       ...env,
@@ -146,8 +158,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     database: (name) => databases.get(name)!,
     token: (roles, orgUnitId = null, sub = `test-${roles[0].toLowerCase()}`, householdId = null, institutionId = null) =>
       signAccessToken({ sub, roles, orgUnitId, householdId, institutionId }, env.JWT_SECRET, 600),
-    query: (token, query, variables = {}) =>
-      postGraphQL(gatewayUrl, query, variables, token ? { authorization: `Bearer ${token}` } : {}),
+    query: (token, query, variables = {}) => postGraphQL(gatewayUrl, query, variables, token ? { authorization: `Bearer ${token}` } : {}),
     stop,
   };
 }
@@ -210,7 +221,10 @@ async function listenInProcess(
 function spawnService(name: ServiceName, env: Record<string, string>): { child: ChildProcess; stderr: () => string } {
   const script = join(repoRoot(), `dist/services/${name}/src/main.js`);
   if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` before the integration tests`);
-  const child = spawn(process.execPath, [...PROCESS_NODE_ARGS, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const child = spawn(process.execPath, [...PROCESS_NODE_ARGS, script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -235,11 +249,15 @@ async function platformSettled(databases: Map<ServiceName, DataSource>, env: Rec
   const queues = Object.values(QueueName).map((name) => new Queue(name, { connection: { url: env.REDIS_URL }, prefix: env.QUEUE_PREFIX }));
   try {
     const idle = async () =>
-      (await Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children'))))
-        .every((counts) => Object.values(counts).every((count) => count === 0));
+      (await Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children')))).every(
+        (counts) => Object.values(counts).every((count) => count === 0),
+      );
     if (!(await idle())) return false;
     for (const database of databases.values()) {
-      const { pending } = await queryOne<{ pending: number }>(database, `SELECT count(*)::int AS pending FROM outbox_event WHERE published_at IS NULL`);
+      const { pending } = await queryOne<{ pending: number }>(
+        database,
+        `SELECT count(*)::int AS pending FROM outbox_event WHERE published_at IS NULL`,
+      );
       if (pending > 0) return false;
     }
     return idle();

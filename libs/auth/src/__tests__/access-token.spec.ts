@@ -18,9 +18,16 @@ describe('signAccessToken / verifyAccessToken', () => {
   });
 
   it("carries a property manager's company, and refuses one on any other role", async () => {
-    const claims: AccessClaims = { sub: 'pm-1', roles: [Role.PROPERTY_MANAGER], orgUnitId: null, institutionId: '5b2e1c3d-4f5a-4b6c-8d7e-9f0a1b2c3d4e' };
+    const claims: AccessClaims = {
+      sub: 'pm-1',
+      roles: [Role.PROPERTY_MANAGER],
+      orgUnitId: null,
+      institutionId: '5b2e1c3d-4f5a-4b6c-8d7e-9f0a1b2c3d4e',
+    };
     await expect(verifyAccessToken(await signAccessToken(claims, secret), secret)).resolves.toEqual(claims);
-    await expect(signAccessToken({ ...streetAdmin, institutionId: claims.institutionId }, secret)).rejects.toThrow(/only role PROPERTY_MANAGER/);
+    await expect(signAccessToken({ ...streetAdmin, institutionId: claims.institutionId }, secret)).rejects.toThrow(
+      /only role PROPERTY_MANAGER/,
+    );
     await expect(signAccessToken({ ...claims, institutionId: null }, secret)).rejects.toThrow(/needs an institutionId/);
   });
 

@@ -65,7 +65,9 @@ describe('signCaller / verifyCaller', () => {
     const missing = new CallerSignatureError('missing signed caller context');
     expect(failure(() => verifyCaller({}, secret, now))).toStrictEqual(missing);
     expect(failure(() => verifyCaller({ [CALLER_HEADER]: headers[CALLER_HEADER] }, secret, now))).toStrictEqual(missing);
-    expect(failure(() => verifyCaller({ [CALLER_SIGNATURE_HEADER]: headers[CALLER_SIGNATURE_HEADER] }, secret, now))).toStrictEqual(missing);
+    expect(failure(() => verifyCaller({ [CALLER_SIGNATURE_HEADER]: headers[CALLER_SIGNATURE_HEADER] }, secret, now))).toStrictEqual(
+      missing,
+    );
     expect(failure(() => verifyCaller({ ...headers, [CALLER_HEADER]: '' }, secret, now))).toStrictEqual(missing);
   });
 
@@ -87,6 +89,13 @@ describe('signCaller / verifyCaller', () => {
 
   it('fills a missing orgUnitId with null and a missing requestId with an empty string', () => {
     const headers = signCaller({ userId: 'u', roles: [Role.DISTRICT_ADMIN] } as unknown as Caller, secret, now);
-    expect(verifyCaller(headers, secret, now)).toEqual({ userId: 'u', roles: [Role.DISTRICT_ADMIN], orgUnitId: null, householdId: null, institutionId: null, requestId: '' });
+    expect(verifyCaller(headers, secret, now)).toEqual({
+      userId: 'u',
+      roles: [Role.DISTRICT_ADMIN],
+      orgUnitId: null,
+      householdId: null,
+      institutionId: null,
+      requestId: '',
+    });
   });
 });

@@ -1,7 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { DomainError, ErrorCode } from '#libs/errors';
 import {
-  actsForWholeDistrict, canSeeHousehold, hasPermission, isWithinScope, propertyCompanyOf, requirePermission, requireWithinScope, scopeProblem, type Caller,
+  actsForWholeDistrict,
+  canSeeHousehold,
+  hasPermission,
+  isWithinScope,
+  propertyCompanyOf,
+  requirePermission,
+  requireWithinScope,
+  scopeProblem,
+  type Caller,
 } from '../caller.js';
 import { Permission, Role } from '../roles.js';
 
@@ -10,7 +18,14 @@ const STREET_A = 'a0000000-0000-4000-8000-000000000000';
 const STREET_B = 'b0000000-0000-4000-8000-000000000000';
 const COMMUNITY_A1 = 'a1000000-0000-4000-8000-000000000000';
 
-const caller = (roles: Role[], orgUnitId: string | null): Caller => ({ userId: 'u', roles, orgUnitId, householdId: null, institutionId: null, requestId: 'r' });
+const caller = (roles: Role[], orgUnitId: string | null): Caller => ({
+  userId: 'u',
+  roles,
+  orgUnitId,
+  householdId: null,
+  institutionId: null,
+  requestId: 'r',
+});
 
 function thrown(run: () => void): unknown {
   try {
@@ -62,14 +77,24 @@ describe('scope', () => {
 
   it('requireWithinScope throws FORBIDDEN outside the territory', () => {
     const admin = caller([Role.STREET_ADMIN], STREET_A);
-    expect(thrown(() => requireWithinScope(admin, [DISTRICT, STREET_B]))).toMatchObject({ code: ErrorCode.FORBIDDEN, reason: 'OUT_OF_SCOPE' });
+    expect(thrown(() => requireWithinScope(admin, [DISTRICT, STREET_B]))).toMatchObject({
+      code: ErrorCode.FORBIDDEN,
+      reason: 'OUT_OF_SCOPE',
+    });
     expect(() => requireWithinScope(admin, [DISTRICT, STREET_A])).not.toThrow();
   });
 });
 
 describe('canSeeHousehold', () => {
   const HOUSEHOLD = 'c0000000-0000-4000-8000-000000000001';
-  const resident: Caller = { userId: 'r', roles: [Role.RESIDENT], orgUnitId: null, householdId: HOUSEHOLD, institutionId: null, requestId: 'r' };
+  const resident: Caller = {
+    userId: 'r',
+    roles: [Role.RESIDENT],
+    orgUnitId: null,
+    householdId: HOUSEHOLD,
+    institutionId: null,
+    requestId: 'r',
+  };
 
   it('lets a resident see their own household and no other, wherever it is', () => {
     expect(canSeeHousehold(resident, HOUSEHOLD, [DISTRICT])).toBe(true);
@@ -94,7 +119,14 @@ describe('canSeeHousehold', () => {
     expect(scopeProblem([Role.PROPERTY_MANAGER], COMMUNITY_A1, null, company)).toMatch(/carries no orgUnitId/);
     expect(scopeProblem([Role.PROPERTY_MANAGER, Role.DISTRICT_ADMIN], null, null, company)).toMatch(/comes alone/);
     expect(scopeProblem([Role.STREET_ADMIN], STREET_B, null, company)).toMatch(/only role PROPERTY_MANAGER carries an institutionId/);
-    const manager: Caller = { userId: 'p', roles: [Role.PROPERTY_MANAGER], orgUnitId: null, householdId: null, institutionId: company, requestId: 'r' };
+    const manager: Caller = {
+      userId: 'p',
+      roles: [Role.PROPERTY_MANAGER],
+      orgUnitId: null,
+      householdId: null,
+      institutionId: company,
+      requestId: 'r',
+    };
     expect(actsForWholeDistrict(manager)).toBe(false);
     expect(isWithinScope(manager, [DISTRICT, STREET_B])).toBe(false);
     expect(propertyCompanyOf(manager)).toBe(company);

@@ -5,7 +5,14 @@ import { signAccessToken } from '../access-token.js';
 import type { Caller } from '../caller.js';
 import { signCaller } from '../caller-signature.js';
 import {
-  GATEWAY_SIGNATURE_HEADER, GatewaySignatureVerifier, bodyDigest, gatewayKeySetting, parseGatewayKey, signGatewayRequest, signGatewayRoute, type GatewaySignatureRefusal,
+  GATEWAY_SIGNATURE_HEADER,
+  GatewaySignatureVerifier,
+  bodyDigest,
+  gatewayKeySetting,
+  parseGatewayKey,
+  signGatewayRequest,
+  signGatewayRoute,
+  type GatewaySignatureRefusal,
 } from '../gateway-signature.js';
 import { Role } from '../roles.js';
 
@@ -13,7 +20,12 @@ const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const base64Pem = (pem: string | Buffer) => Buffer.from(pem).toString('base64');
 const now = Date.UTC(2026, 0, 1, 8, 0, 0);
 const caller: Caller = {
-  userId: 'user-1', roles: [Role.STREET_ADMIN], orgUnitId: '4a1f4c1e-9d0b-4f3e-8a51-0c6a3c1b2d7e', householdId: null, institutionId: null, requestId: 'req-1',
+  userId: 'user-1',
+  roles: [Role.STREET_ADMIN],
+  orgUnitId: '4a1f4c1e-9d0b-4f3e-8a51-0c6a3c1b2d7e',
+  householdId: null,
+  institutionId: null,
+  requestId: 'req-1',
 };
 const body = JSON.stringify({ query: '{ orgUnits { totalCount } }', variables: {} });
 const verifier = (subgraph = 'households') => new GatewaySignatureVerifier({ key: publicKey, subgraph });
@@ -39,7 +51,9 @@ describe('gateway signatures (EdDSA, one request to one subgraph)', () => {
   it('is refused by another subgraph, for another body and with no body', async () => {
     const headers = await sign();
     expect(await refusal(() => verifier('organization').verify(headers, body, now))).toBe('SIGNATURE_FOR_ANOTHER_SUBGRAPH');
-    expect(await refusal(() => verifier().verify(headers, body.replace('totalCount', '__typename'), now))).toBe('SIGNATURE_FOR_ANOTHER_BODY');
+    expect(await refusal(() => verifier().verify(headers, body.replace('totalCount', '__typename'), now))).toBe(
+      'SIGNATURE_FOR_ANOTHER_BODY',
+    );
     expect(await refusal(() => verifier().verify(headers, `${body} `, now))).toBe('SIGNATURE_FOR_ANOTHER_BODY');
     expect(await refusal(() => verifier().verify(headers, undefined, now))).toBe('SIGNATURE_FOR_ANOTHER_BODY');
   });
@@ -70,7 +84,11 @@ describe('gateway signatures (EdDSA, one request to one subgraph)', () => {
 
   it('refuses other keys, other token kinds and the old HMAC headers', async () => {
     const other = generateKeyPairSync('ed25519').privateKey;
-    expect(await refusal(async () => verifier().verify(await signGatewayRequest({ caller, subgraph: 'households', body, key: other, now }), body, now))).toBe('SIGNATURE_INVALID');
+    expect(
+      await refusal(async () =>
+        verifier().verify(await signGatewayRequest({ caller, subgraph: 'households', body, key: other, now }), body, now),
+      ),
+    ).toBe('SIGNATURE_INVALID');
     const secret = randomBytes(32).toString('hex');
     expect(await refusal(() => verifier().verify(signCaller(caller, secret, now), body, now))).toBe('SIGNATURE_MISSING');
     const staffToken = await signAccessToken({ sub: 'mallory', roles: [Role.DISTRICT_ADMIN], orgUnitId: null }, secret);
@@ -79,8 +97,13 @@ describe('gateway signatures (EdDSA, one request to one subgraph)', () => {
     expect(await refusal(() => verifier().verify({ [GATEWAY_SIGNATURE_HEADER]: unsigned }, body, now))).toBe('SIGNATURE_INVALID');
     // Signed by the right key but with a role nobody has.
     const forgedRole = await new SignJWT({ caller: { ...caller, roles: ['SUPERUSER'] }, bd: bodyDigest(body) })
-      .setProtectedHeader({ alg: 'EdDSA', typ: 'gateway-caller+jwt' }).setIssuer('waste-gateway').setAudience('households')
-      .setIssuedAt(now / 1000).setExpirationTime(now / 1000 + 5).setJti('n').sign(privateKey);
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'gateway-caller+jwt' })
+      .setIssuer('waste-gateway')
+      .setAudience('households')
+      .setIssuedAt(now / 1000)
+      .setExpirationTime(now / 1000 + 5)
+      .setJti('n')
+      .sign(privateKey);
     expect(await refusal(() => verifier().verify({ [GATEWAY_SIGNATURE_HEADER]: forgedRole }, body, now))).toBe('SIGNATURE_INVALID');
   });
 
@@ -111,13 +134,17 @@ describe('route signatures for the plain-HTTP routes the gateway passes through'
     const once = verifier();
     await expect(once.verifyRoute(headers, 'POST', '/uploads', now)).resolves.toEqual(caller);
     expect(await refusal(() => once.verifyRoute(headers, 'POST', '/uploads', now))).toBe('SIGNATURE_REPLAYED');
-    expect(await refusal(async () => verifier().verifyRoute(await route(), 'POST', '/collection-imports', now))).toBe('SIGNATURE_FOR_ANOTHER_ROUTE');
+    expect(await refusal(async () => verifier().verifyRoute(await route(), 'POST', '/collection-imports', now))).toBe(
+      'SIGNATURE_FOR_ANOTHER_ROUTE',
+    );
     expect(await refusal(async () => verifier().verifyRoute(await route(), 'GET', '/uploads', now))).toBe('SIGNATURE_FOR_ANOTHER_ROUTE');
-    expect(await refusal(async () => verifier('enforcement').verifyRoute(await route(), 'POST', '/uploads', now))).toBe('SIGNATURE_FOR_ANOTHER_SUBGRAPH');
+    expect(await refusal(async () => verifier('enforcement').verifyRoute(await route(), 'POST', '/uploads', now))).toBe(
+      'SIGNATURE_FOR_ANOTHER_SUBGRAPH',
+    );
     expect(await refusal(async () => verifier().verifyRoute(await route(), 'POST', '/uploads', now + 60_000))).toBe('SIGNATURE_EXPIRED');
   });
 
-  it('never takes a GraphQL signature for a route, a route signature for GraphQL, or the services\' HMAC for either', async () => {
+  it("never takes a GraphQL signature for a route, a route signature for GraphQL, or the services' HMAC for either", async () => {
     expect(await refusal(async () => verifier().verifyRoute(await sign(), 'POST', '/graphql', now))).toBe('SIGNATURE_INVALID');
     expect(await refusal(async () => verifier().verify(await route({ target: '/graphql' }), body, now))).toBe('SIGNATURE_INVALID');
     const hmac = signCaller(caller, randomBytes(32).toString('hex'), now);

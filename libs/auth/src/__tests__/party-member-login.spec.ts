@@ -11,8 +11,20 @@ describe("a party member's phone login (member-<id>)", () => {
   });
 
   it('names no member for any other subject: a bare id, a staff account, a longer or shorter text', () => {
-    for (const userId of [ID, 'member-1', 'member-without-id', `member-${ID}x`, `xmember-${ID}`, `member-${ID.slice(0, 35)}`, 'community-secretary-1']) {
-      expect({ userId, id: partyMemberIdOf({ userId }), reserved: isPartyMemberLogin(userId) }).toEqual({ userId, id: null, reserved: false });
+    for (const userId of [
+      ID,
+      'member-1',
+      'member-without-id',
+      `member-${ID}x`,
+      `xmember-${ID}`,
+      `member-${ID.slice(0, 35)}`,
+      'community-secretary-1',
+    ]) {
+      expect({ userId, id: partyMemberIdOf({ userId }), reserved: isPartyMemberLogin(userId) }).toEqual({
+        userId,
+        id: null,
+        reserved: false,
+      });
     }
   });
 });

@@ -1,6 +1,18 @@
 import { describe, expect, it } from '@jest/globals';
 import { DomainError } from '#libs/errors';
-import { addDays, addMonths, dayBeginsAt, mondayOfDate, monthBeginsAt, parseMonth, previousMonth, shanghaiDate, shanghaiMonth, shanghaiWallClock, weekStart } from '../calendar.js';
+import {
+  addDays,
+  addMonths,
+  dayBeginsAt,
+  mondayOfDate,
+  monthBeginsAt,
+  parseMonth,
+  previousMonth,
+  shanghaiDate,
+  shanghaiMonth,
+  shanghaiWallClock,
+  weekStart,
+} from '../calendar.js';
 
 describe('the Shanghai calendar', () => {
   it('puts an instant on the Shanghai date, which is 8 hours ahead of UTC', () => {

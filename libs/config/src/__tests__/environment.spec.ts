@@ -67,7 +67,13 @@ describe('parseEnvironment', () => {
 
   it('lists every bad variable in one error', () => {
     const error = errorOf(() =>
-      parseEnvironment(shape, { ...signingSecret, LOG_LEVEL: 'loud', PORT: '70000', DATABASE_URL: 'mysql://db/app', REDIS_URL: 'http://cache' }),
+      parseEnvironment(shape, {
+        ...signingSecret,
+        LOG_LEVEL: 'loud',
+        PORT: '70000',
+        DATABASE_URL: 'mysql://db/app',
+        REDIS_URL: 'http://cache',
+      }),
     );
     expect(error.problems).toHaveLength(4);
     for (const name of ['LOG_LEVEL', 'PORT', 'DATABASE_URL', 'REDIS_URL']) {

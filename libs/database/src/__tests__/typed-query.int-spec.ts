@@ -20,7 +20,9 @@ describe('typed queries', () => {
       expect(inserted.map((r) => r.id).sort()).toEqual([1, 2]);
 
       const updated = await queryRows<{ id: number; name: string }>(
-        manager, `UPDATE typed_query_probe SET name = upper(name) WHERE id = $1 RETURNING id, name`, [2],
+        manager,
+        `UPDATE typed_query_probe SET name = upper(name) WHERE id = $1 RETURNING id, name`,
+        [2],
       );
       expect(updated).toEqual([{ id: 2, name: 'B' }]);
       expect(await execute(manager, `UPDATE typed_query_probe SET name = name || '!'`)).toBe(2);

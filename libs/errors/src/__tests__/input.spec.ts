@@ -27,6 +27,8 @@ describe('optionalText', () => {
   });
 
   it('refuses text over the limit with the code', () => {
-    expect(() => optionalText('x'.repeat(6), 'note', 5, 'NOTE_TOO_LONG')).toThrow(refusal('NOTE_TOO_LONG', 'note must be at most 5 characters'));
+    expect(() => optionalText('x'.repeat(6), 'note', 5, 'NOTE_TOO_LONG')).toThrow(
+      refusal('NOTE_TOO_LONG', 'note must be at most 5 characters'),
+    );
   });
 });

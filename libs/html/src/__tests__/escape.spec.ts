@@ -3,7 +3,9 @@ import { escapeHtml, htmlEscapeSql } from '../escape.js';
 
 describe('HTML escaping', () => {
   it('escapes markup and quotes, ampersands once', () => {
-    expect(escapeHtml(`<b class="x">Tom & Jerry's</b> &amp;`)).toBe('&lt;b class=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/b&gt; &amp;amp;');
+    expect(escapeHtml(`<b class="x">Tom & Jerry's</b> &amp;`)).toBe(
+      '&lt;b class=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/b&gt; &amp;amp;',
+    );
     expect(escapeHtml('张三')).toBe('张三');
   });
 

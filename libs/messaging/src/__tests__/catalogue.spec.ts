@@ -1,5 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import { EVENT_SUBSCRIBERS, EventType, QUEUE_OWNER, QueueName, SCHEDULED_JOBS, ServiceName, jobsOfQueue, queuesOwnedBy } from '../catalogue.js';
+import {
+  EVENT_SUBSCRIBERS,
+  EventType,
+  QUEUE_OWNER,
+  QueueName,
+  SCHEDULED_JOBS,
+  ServiceName,
+  jobsOfQueue,
+  queuesOwnedBy,
+} from '../catalogue.js';
 
 const queues = Object.values(QueueName);
 const eventTypes = Object.values(EventType);

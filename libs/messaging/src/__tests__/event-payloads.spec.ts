@@ -1,7 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import type { EntityManager } from 'typeorm';
 import {
-  EventType, JOB_HANDLER_METADATA, JobHandler, JobName, Outbox, type EventEnvelope, type EventPayload, type JobProcessor, type NewEvent,
+  EventType,
+  JOB_HANDLER_METADATA,
+  JobHandler,
+  JobName,
+  Outbox,
+  type EventEnvelope,
+  type EventPayload,
+  type JobProcessor,
+  type NewEvent,
 } from '../index.js';
 
 /*
@@ -22,7 +30,10 @@ describe('producers: Outbox.record checks each payload against its event type', 
     const events: NewEvent[] = [
       { type: EventType.TerritoryChanged, payload: { units: [] } },
       { type: EventType.CaseFollowUpRequested, payload: followUp },
-      { type: EventType.CaseFollowUpInspected, payload: { caseId: 'c1', inspectionId: 'i1', result: 'PASS', inspectedAt: '2026-03-02T08:00:00Z' } },
+      {
+        type: EventType.CaseFollowUpInspected,
+        payload: { caseId: 'c1', inspectionId: 'i1', result: 'PASS', inspectedAt: '2026-03-02T08:00:00Z' },
+      },
     ];
     await expect(new Outbox().record(noTransaction, events)).rejects.toThrow('must run inside the transaction');
   });
@@ -35,8 +46,11 @@ describe('producers: Outbox.record checks each payload against its event type', 
       { type: EventType.CaseFollowUpRequested, payload: { caseId: 'c1', householdId: 'h1' } },
       // @ts-expect-error the payload names a field case-follow-up.requested does not have
       { type: EventType.CaseFollowUpRequested, payload: { ...followUp, fine: 200 } },
-      // @ts-expect-error a result outside PASS, MINOR_ISSUE, FAIL
-      { type: EventType.CaseFollowUpInspected, payload: { caseId: 'c1', inspectionId: 'i1', result: 'GOOD', inspectedAt: '2026-03-02T08:00:00Z' } },
+      {
+        type: EventType.CaseFollowUpInspected,
+        // @ts-expect-error a result outside PASS, MINOR_ISSUE, FAIL
+        payload: { caseId: 'c1', inspectionId: 'i1', result: 'GOOD', inspectedAt: '2026-03-02T08:00:00Z' },
+      },
       // @ts-expect-error a payload that fits another event type does not fit this one
       { type: EventType.CaseFollowUpInspected, payload: followUp },
     ];
@@ -64,7 +78,9 @@ describe('consumers: @JobHandler(type) checks the handler against the payload of
     }
 
     expect([FollowUpRequested, FollowUpInspected, Retention].map((handler) => Reflect.getMetadata(JOB_HANDLER_METADATA, handler))).toEqual([
-      EventType.CaseFollowUpRequested, EventType.CaseFollowUpInspected, JobName.RetentionDaily,
+      EventType.CaseFollowUpRequested,
+      EventType.CaseFollowUpInspected,
+      JobName.RetentionDaily,
     ]);
   });
 

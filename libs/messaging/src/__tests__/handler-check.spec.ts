@@ -29,6 +29,8 @@ describe('checkJobHandlers', () => {
   it('reports every problem at once', () => {
     const problems = checkJobHandlers(['a', 'b'], ['b', 'b', 'c']);
     expect(problems).toHaveLength(3);
-    expect(problems).toEqual(expect.arrayContaining([expect.stringContaining('"a"'), expect.stringContaining('"b"'), expect.stringContaining('"c"')]));
+    expect(problems).toEqual(
+      expect.arrayContaining([expect.stringContaining('"a"'), expect.stringContaining('"b"'), expect.stringContaining('"c"')]),
+    );
   });
 });

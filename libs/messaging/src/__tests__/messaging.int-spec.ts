@@ -7,8 +7,22 @@ import { DataSource } from 'typeorm';
 import { ensureDatabase, runMigrations, serviceDataSourceOptions, withDatabase } from '#libs/database';
 import { testInfrastructure, waitFor, workerDatabasePrefix } from '#libs/testing';
 import {
-  CreateOutboxAndInbox1796000000000, EventType, Inbox, JobHandler, MessagingModule, Outbox, OutboxRelay, PermanentJobError,
-  QueueName, QueueRegistry, ServiceName, jobsOfQueue, queuesOwnedBy, type EventEnvelope, type EventPayload, type JobProcessor,
+  CreateOutboxAndInbox1796000000000,
+  EventType,
+  Inbox,
+  JobHandler,
+  MessagingModule,
+  Outbox,
+  OutboxRelay,
+  PermanentJobError,
+  QueueName,
+  QueueRegistry,
+  ServiceName,
+  jobsOfQueue,
+  queuesOwnedBy,
+  type EventEnvelope,
+  type EventPayload,
+  type JobProcessor,
 } from '../index.js';
 
 /** territory.changed's payload with the behaviour this test asks of its handler (the catalogue has no such field). */
@@ -27,7 +41,9 @@ class RecordingHandler implements JobProcessor<EventEnvelope<TestPayload>> {
     RecordingHandler.attempts.set(event.id, attempt);
     if (event.payload.behaviour === 'permanent') throw new PermanentJobError('this event can never be processed');
     if (event.payload.behaviour === 'fail-once' && attempt === 1) throw new Error('transient failure');
-    await this.inbox.once('recording-handler', event.id, (manager) => manager.query(`INSERT INTO delivered (event_id) VALUES ($1)`, [event.id]));
+    await this.inbox.once('recording-handler', event.id, (manager) =>
+      manager.query(`INSERT INTO delivered (event_id) VALUES ($1)`, [event.id]),
+    );
   }
 }
 
@@ -75,7 +91,9 @@ describe('outbox, relay, queue and inbox', () => {
   let dataSource: DataSource;
 
   const publish = async (payload: TestPayload): Promise<string> => {
-    const [id] = await dataSource.transaction((manager) => app.get(Outbox).record(manager, [{ type: EventType.TerritoryChanged, payload }]));
+    const [id] = await dataSource.transaction((manager) =>
+      app.get(Outbox).record(manager, [{ type: EventType.TerritoryChanged, payload }]),
+    );
     app.get(OutboxRelay).kick();
     return id;
   };
@@ -152,7 +170,15 @@ describe('outbox, relay, queue and inbox', () => {
       @Module({ providers: [{ provide: DataSource, useValue: new DataSource({ type: 'postgres' }) }], exports: [DataSource] })
       class UnconnectedDatabase {}
       @Module({
-        imports: [UnconnectedDatabase, MessagingModule.forRoot({ service: ServiceName.Enforcement, redisUrl: testInfrastructure().redisUrl, queuePrefix: 'unused', background: true })],
+        imports: [
+          UnconnectedDatabase,
+          MessagingModule.forRoot({
+            service: ServiceName.Enforcement,
+            redisUrl: testInfrastructure().redisUrl,
+            queuePrefix: 'unused',
+            background: true,
+          }),
+        ],
         providers: handlers,
       })
       class BootModule {}

@@ -24,18 +24,26 @@ const PARENTS = ['a', 'b', 'none'];
 const query = () => {
   const params = new SqlParams();
   return {
-    select: 'c.id, c.score', from: 'child c', where: [`c.parent_id = ANY(${params.add(PARENTS)})`], params,
-    groupBy: 'c.parent_id', orderBy: ['c.score', 'c.id'], keyOf: (row: Row) => [row.score, row.id], descending: true,
+    select: 'c.id, c.score',
+    from: 'child c',
+    where: [`c.parent_id = ANY(${params.add(PARENTS)})`],
+    params,
+    groupBy: 'c.parent_id',
+    orderBy: ['c.score', 'c.id'],
+    keyOf: (row: Row) => [row.score, row.id],
+    descending: true,
   };
 };
-const row = (group: string, position: number, id: string, score: number) => ({ keysetGroup: group, keysetPosition: String(position), id, score });
+const row = (group: string, position: number, id: string, score: number) => ({
+  keysetGroup: group,
+  keysetPosition: String(position),
+  id,
+  score,
+});
 
 describe('fetchKeysetPagesByGroup', () => {
   it("splits one ranked statement into each group's page, in the order asked, with an empty page for a group without rows", async () => {
-    const { db, statements } = fakeDatabase(
-      [row('a', 1, 'a1', 9), row('a', 2, 'a2', 8), row('a', 3, 'a3', 7), row('b', 1, 'b1', 5)],
-      [],
-    );
+    const { db, statements } = fakeDatabase([row('a', 1, 'a1', 9), row('a', 2, 'a2', 8), row('a', 3, 'a3', 7), row('b', 1, 'b1', 5)], []);
     const presented: Row[][] = [];
     const [b, none, a] = await fetchKeysetPagesByGroup(db, { first: 2 }, ['b', 'none', 'a'], query(), (rows) => {
       presented.push(rows);
@@ -51,13 +59,27 @@ describe('fetchKeysetPagesByGroup', () => {
     expect(b.pageInfo.hasNextPage).toBe(false);
     expect(none).toMatchObject({ edges: [], pageInfo: { hasNextPage: false, startCursor: null, endCursor: null } });
     // Presented once for the whole batch (groups in the order asked), without the grouping columns or the extra rows.
-    expect(presented).toEqual([[{ id: 'b1', score: 5 }, { id: 'a1', score: 9 }, { id: 'a2', score: 8 }]]);
+    expect(presented).toEqual([
+      [
+        { id: 'b1', score: 5 },
+        { id: 'a1', score: 9 },
+        { id: 'a2', score: 8 },
+      ],
+    ]);
   });
 
-  it("continues every group after the cursor and counts all groups with one statement, only when a count is read", async () => {
-    const { db, statements } = fakeDatabase([row('a', 1, 'a3', 7)], [{ group: 'a', count: 3 }, { group: 'b', count: 1 }]);
+  it('continues every group after the cursor and counts all groups with one statement, only when a count is read', async () => {
+    const { db, statements } = fakeDatabase(
+      [row('a', 1, 'a3', 7)],
+      [
+        { group: 'a', count: 3 },
+        { group: 'b', count: 1 },
+      ],
+    );
     const after = encodeCursor([8, 'a2']);
-    const [a, b, none] = await fetchKeysetPagesByGroup(db, { first: 2, after }, ['a', 'b', 'none'], query(), (rows) => rows.map((r) => r.id));
+    const [a, b, none] = await fetchKeysetPagesByGroup(db, { first: 2, after }, ['a', 'b', 'none'], query(), (rows) =>
+      rows.map((r) => r.id),
+    );
     expect(statements[0].sql).toContain('(c.score, c.id) < ($2, $3)');
     expect(statements[0].parameters).toEqual([PARENTS, ...decodeCursor(after, 2), 3]);
     expect(a.pageInfo.hasPreviousPage).toBe(true);

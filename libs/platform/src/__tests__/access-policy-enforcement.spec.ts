@@ -1,7 +1,18 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { graphql, parse, type GraphQLSchema } from 'graphql';
-import { Masking, Permission, Role, district, emptyPolicies, personalData, territory, wholeDistrict, type Caller, type ServicePolicies } from '#libs/auth';
+import {
+  Masking,
+  Permission,
+  Role,
+  district,
+  emptyPolicies,
+  personalData,
+  territory,
+  wholeDistrict,
+  type Caller,
+  type ServicePolicies,
+} from '#libs/auth';
 import { ErrorCode } from '#libs/errors';
 import { accessPolicyProblems, enforceAccessPolicies } from '../access-policy-enforcement.js';
 
@@ -34,7 +45,14 @@ const policies = (): ServicePolicies => ({
   personalData: { 'Household.phone': personalData([Permission.PERSONAL_DATA_READ], Masking.WITHHELD) },
 });
 
-const caller = (roles: Role[], orgUnitId: string | null): Caller => ({ userId: 'u', roles, orgUnitId, householdId: null, institutionId: null, requestId: 'r' });
+const caller = (roles: Role[], orgUnitId: string | null): Caller => ({
+  userId: 'u',
+  roles,
+  orgUnitId,
+  householdId: null,
+  institutionId: null,
+  requestId: 'r',
+});
 
 async function run(source: string, as: Caller, variables: Record<string, unknown> = {}) {
   const guarded = enforceAccessPolicies(schema(), policies(), 'test');
@@ -43,7 +61,10 @@ async function run(source: string, as: Caller, variables: Record<string, unknown
 
 describe('access policy enforcement', () => {
   it('names every operation and entity without a policy, and every policy for something the schema lacks', () => {
-    const incomplete = { ...emptyPolicies(), operations: { 'Query.rules': [district(Permission.EVALUATION_READ)], 'Query.gone': [district(Permission.EVALUATION_READ)] } };
+    const incomplete = {
+      ...emptyPolicies(),
+      operations: { 'Query.rules': [district(Permission.EVALUATION_READ)], 'Query.gone': [district(Permission.EVALUATION_READ)] },
+    };
     expect(accessPolicyProblems(schema(), incomplete).sort()).toEqual([
       'Mutation.publishRules has no access policy',
       'Query.households has no access policy',
@@ -60,7 +81,10 @@ describe('access policy enforcement', () => {
   });
 
   it('refuses a whole-district operation to a caller of part of it', async () => {
-    const street = await run('mutation { publishRules }', caller([Role.STREET_ADMIN, Role.DISTRICT_ADMIN], 'a0000000-0000-4000-8000-000000000000'));
+    const street = await run(
+      'mutation { publishRules }',
+      caller([Role.STREET_ADMIN, Role.DISTRICT_ADMIN], 'a0000000-0000-4000-8000-000000000000'),
+    );
     expect(street.errors?.[0].originalError).toMatchObject({ code: ErrorCode.FORBIDDEN, reason: 'OUT_OF_SCOPE' });
     expect((await run('mutation { publishRules }', caller([Role.DISTRICT_ADMIN], null))).data).toEqual({ publishRules: 'v2' });
   });
@@ -76,6 +100,8 @@ describe('access policy enforcement', () => {
     const query = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Household { id } } }';
     const representations = { r: [{ __typename: 'Household', id: 'h1' }] };
     expect((await run(query, caller([Role.BUREAU_OFFICER], null), representations)).data).toEqual({ _entities: [null] });
-    expect((await run(query, caller([Role.INSPECTOR], 'a1000000-0000-4000-8000-000000000000'), representations)).data).toEqual({ _entities: [{ id: 'h1' }] });
+    expect((await run(query, caller([Role.INSPECTOR], 'a1000000-0000-4000-8000-000000000000'), representations)).data).toEqual({
+      _entities: [{ id: 'h1' }],
+    });
   });
 });

@@ -38,7 +38,9 @@ describe('security headers on a service', () => {
   it('sends them on every route, unknown ones included, and lets a page narrow its own policy', async () => {
     for (const path of ['/photos/p1', '/nothing/here']) {
       const answer = await fetch(`${base}${path}`);
-      expect(answer.headers.get('content-security-policy')).toBe("default-src 'none';base-uri 'none';form-action 'none';frame-ancestors 'none'");
+      expect(answer.headers.get('content-security-policy')).toBe(
+        "default-src 'none';base-uri 'none';form-action 'none';frame-ancestors 'none'",
+      );
       expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
       expect(answer.headers.get('strict-transport-security')).toMatch(/max-age/);
       expect(answer.headers.get('x-frame-options')).toBe('SAMEORIGIN');

@@ -58,7 +58,11 @@ describe('shared retention: audit rows and idempotency records', () => {
 
   it('leaves idempotency records alone in a service that keeps none, and deletes audit rows past the period batch after batch', async () => {
     const result = await applySharedRetention(dataSource, FIRED_AT, { personalDataAccessDays: 1095 });
-    expect(result).toMatchObject({ auditRowsDeleted: RETENTION_BATCH_SIZE + 1, idempotencyRecordsBefore: null, idempotencyRecordsDeleted: 0 });
+    expect(result).toMatchObject({
+      auditRowsDeleted: RETENTION_BATCH_SIZE + 1,
+      idempotencyRecordsBefore: null,
+      idempotencyRecordsDeleted: 0,
+    });
     const audit = await dataSource.query(`SELECT user_id, count(*)::int AS rows FROM personal_data_access GROUP BY user_id`);
     expect(audit).toEqual([{ user_id: 'recent', rows: 3 }]);
     const [{ records }] = await dataSource.query(`SELECT count(*)::int AS records FROM idempotency_record`);
@@ -67,11 +71,13 @@ describe('shared retention: audit rows and idempotency records', () => {
 
   it('deletes idempotency records past the replay window, keeps younger ones, and finds nothing more when run again', async () => {
     expect(await applySharedRetention(dataSource, FIRED_AT, { personalDataAccessDays: 1095, idempotencyDays: 7 })).toMatchObject({
-      auditRowsDeleted: 0, idempotencyRecordsDeleted: 3,
+      auditRowsDeleted: 0,
+      idempotencyRecordsDeleted: 3,
     });
     expect(await dataSource.query(`SELECT key FROM idempotency_record`)).toEqual([{ key: 'recent-1' }]);
     expect(await applySharedRetention(dataSource, FIRED_AT, { personalDataAccessDays: 1095, idempotencyDays: 7 })).toMatchObject({
-      auditRowsDeleted: 0, idempotencyRecordsDeleted: 0,
+      auditRowsDeleted: 0,
+      idempotencyRecordsDeleted: 0,
     });
   });
 });
@@ -84,7 +90,12 @@ describe('finished jobs in Redis', () => {
 
   /** A queue with the platform's job defaults and a worker that completes jobs, or fails those marked `fail` for good. */
   function queueWithWorker(): Queue {
-    const registry = new QueueRegistry({ service: ServiceName.Households, redisUrl, queuePrefix: `test-retention-${randomUUID()}`, background: false });
+    const registry = new QueueRegistry({
+      service: ServiceName.Households,
+      redisUrl,
+      queuePrefix: `test-retention-${randomUUID()}`,
+      background: false,
+    });
     registries.push(registry);
     const queue = registry.get(QueueName.HouseholdsJobs);
     const worker = new Worker(
@@ -150,8 +161,15 @@ describe('finished jobs in Redis', () => {
     const queue = queueWithWorker();
     const total = FINISHED_JOB_RETENTION.completed.count + 20;
     const jobs = await queue.addBulk(Array.from({ length: total }, (_, i) => ({ name: 'test', data: { i } })));
-    await waitFor('every job to finish', async () => (await queue.getJobCounts('wait', 'active', 'prioritized')).wait === 0 && (await queue.getActiveCount()) === 0, 60_000);
-    await waitFor('the completed set to be trimmed', async () => (await queue.getCompletedCount()) === FINISHED_JOB_RETENTION.completed.count);
+    await waitFor(
+      'every job to finish',
+      async () => (await queue.getJobCounts('wait', 'active', 'prioritized')).wait === 0 && (await queue.getActiveCount()) === 0,
+      60_000,
+    );
+    await waitFor(
+      'the completed set to be trimmed',
+      async () => (await queue.getCompletedCount()) === FINISHED_JOB_RETENTION.completed.count,
+    );
     expect(await stored(queue, jobs[0].id!)).toBe(false);
     expect(await stored(queue, jobs[total - 1].id!)).toBe(true);
   });

@@ -22,12 +22,14 @@ export enum CampaignState {
 }
 
 registerEnumType(CampaignKind, {
-  name: 'CampaignKind', description: 'What kind of campaign (专项行动) it is; each value carries its Chinese name as description.',
+  name: 'CampaignKind',
+  description: 'What kind of campaign (专项行动) it is; each value carries its Chinese name as description.',
   valuesMap: Object.fromEntries(Object.entries(CAMPAIGN_KIND_LABEL_ZH).map(([kind, zh]) => [kind, { description: zh }])),
 });
 
 registerEnumType(CampaignState, {
-  name: 'CampaignState', description: 'Where a campaign is in its life: DRAFT → SCHEDULED → ACTIVE → COMPLETED → REPORTED (figures frozen).',
+  name: 'CampaignState',
+  description: 'Where a campaign is in its life: DRAFT → SCHEDULED → ACTIVE → COMPLETED → REPORTED (figures frozen).',
   valuesMap: {
     DRAFT: { description: '草稿' },
     SCHEDULED: { description: '已排期' },

@@ -56,10 +56,18 @@ export class CampaignReport {
   @Field(() => Int, { description: 'Households registered in the target units.' })
   households: number;
 
-  @Field(() => Float, { nullable: true, description: 'Share (0–1) of target-unit households graded QUALIFIED or BASICALLY_QUALIFIED in the before window; null without graded households.' })
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Share (0–1) of target-unit households graded QUALIFIED or BASICALLY_QUALIFIED in the before window; null without graded households.',
+  })
   passRateBefore: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Share (0–1) of target-unit households graded QUALIFIED or BASICALLY_QUALIFIED in the after window; null without graded households.' })
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Share (0–1) of target-unit households graded QUALIFIED or BASICALLY_QUALIFIED in the after window; null without graded households.',
+  })
   passRateAfter: number | null;
 
   @Field(() => Float, { nullable: true, description: "The campaign's goal, if it set one." })
@@ -80,7 +88,10 @@ export class CampaignReport {
   static from(stored: StoredCampaignReport, goalPassRate: number | null): CampaignReport {
     const goalMet = goalPassRate === null || stored.passRateAfter === null ? null : stored.passRateAfter >= goalPassRate;
     return Object.assign(new CampaignReport(), {
-      ...stored, goalPassRate, goalMet, reportedAt: stored.reportedAt ? new Date(stored.reportedAt) : null,
+      ...stored,
+      goalPassRate,
+      goalMet,
+      reportedAt: stored.reportedAt ? new Date(stored.reportedAt) : null,
     });
   }
 }
@@ -157,13 +168,25 @@ interface CampaignFiguresRow {
 export async function campaignFigures(db: SqlExecutor, ids: readonly string[]): Promise<(StoredCampaignReport | null)[]> {
   const rows = await queryRows<CampaignFiguresRow>(db, CAMPAIGN_FIGURES, [ids]);
   const byId = new Map<string, StoredCampaignReport>(
-    rows.map((row) => [row.id, {
-      actionsScheduled: row.actionsScheduled, actionsHeld: row.actionsHeld, actionsCancelled: row.actionsCancelled,
-      compoundsCovered: row.compoundsCovered, findings: row.findings, casesOpened: row.casesOpened, casesRectified: row.casesRectified,
-      casesPenalised: row.casesPenalised, households: row.households,
-      passRateBefore: passRate(row.households, row.failedBefore), passRateAfter: row.started ? passRate(row.households, row.failedAfter) : null,
-      beforeFrom: row.beforeFrom, afterTo: row.afterTo, reportedAt: null,
-    }]),
+    rows.map((row) => [
+      row.id,
+      {
+        actionsScheduled: row.actionsScheduled,
+        actionsHeld: row.actionsHeld,
+        actionsCancelled: row.actionsCancelled,
+        compoundsCovered: row.compoundsCovered,
+        findings: row.findings,
+        casesOpened: row.casesOpened,
+        casesRectified: row.casesRectified,
+        casesPenalised: row.casesPenalised,
+        households: row.households,
+        passRateBefore: passRate(row.households, row.failedBefore),
+        passRateAfter: row.started ? passRate(row.households, row.failedAfter) : null,
+        beforeFrom: row.beforeFrom,
+        afterTo: row.afterTo,
+        reportedAt: null,
+      },
+    ]),
   );
   return ids.map((id) => byId.get(id) ?? null);
 }

@@ -39,13 +39,19 @@ export class CreateCampaignInput {
   @Field(() => ID, { nullable: true, description: 'Must be one of the participating bureaus.' })
   leadBureauId?: string | null;
 
-  @Field(() => [WasteStream], { nullable: true, description: 'The waste streams the campaign is about (洁美有序, special actions); none: all.' })
+  @Field(() => [WasteStream], {
+    nullable: true,
+    description: 'The waste streams the campaign is about (洁美有序, special actions); none: all.',
+  })
   wasteStreams?: WasteStream[] | null;
 
   @Field(() => Float, { nullable: true, description: 'The pass rate (above 0, at most 1) the campaign aims for in its target units.' })
   goalPassRate?: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Joint actions each street must hold in the quarter (quarterly campaigns; 1–20, default 1).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Joint actions each street must hold in the quarter (quarterly campaigns; 1–20, default 1).',
+  })
   requiredActions?: number | null;
 }
 

@@ -70,5 +70,7 @@ export class Campaign {
   }
 }
 
-@ObjectType({ description: 'A page of Campaign items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description: 'A page of Campaign items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class CampaignConnection extends Connection(Campaign, 'Campaign') {}

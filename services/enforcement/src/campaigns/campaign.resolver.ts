@@ -14,7 +14,10 @@ export class CampaignResolver {
   constructor(private readonly campaignService: CampaignService) {}
 
   @Query(() => Campaign, { description: 'One campaign that concerns your territory (NOT_FOUND otherwise).' })
-  campaign(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The campaign's id." }, ParseUuidPipe) id: string): Promise<Campaign> {
+  campaign(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The campaign's id." }, ParseUuidPipe) id: string,
+  ): Promise<Campaign> {
     return this.campaignService.get(caller, id);
   }
 
@@ -25,7 +28,10 @@ export class CampaignResolver {
   }
 
   @Mutation(() => Campaign, { description: 'Creates a campaign in state DRAFT.' })
-  createCampaign(@CurrentCaller() caller: Caller, @Args('input', { description: 'What the campaign is, when it runs, where, and with which bureaus.' }) input: CreateCampaignInput): Promise<Campaign> {
+  createCampaign(
+    @CurrentCaller() caller: Caller,
+    @Args('input', { description: 'What the campaign is, when it runs, where, and with which bureaus.' }) input: CreateCampaignInput,
+  ): Promise<Campaign> {
     input.targetUnitIds = input.targetUnitIds.map((id) => requireUuid(id, 'targetUnitIds'));
     input.participatingBureauIds = input.participatingBureauIds.map((id) => requireUuid(id, 'participatingBureauIds'));
     if (input.leadBureauId) input.leadBureauId = requireUuid(input.leadBureauId, 'leadBureauId');
@@ -36,13 +42,18 @@ export class CampaignResolver {
   changeCampaignState(
     @CurrentCaller() caller: Caller,
     @Args('id', { type: () => ID, description: "The campaign's id." }, ParseUuidPipe) id: string,
-    @Args('state', { type: () => CampaignState, description: 'The next state: only the one step after the current state is accepted (CONFLICT otherwise).' }) state: CampaignState,
+    @Args('state', {
+      type: () => CampaignState,
+      description: 'The next state: only the one step after the current state is accepted (CONFLICT otherwise).',
+    })
+    state: CampaignState,
   ): Promise<Campaign> {
     return this.campaignService.changeState(caller, id, state);
   }
 
   @Mutation(() => Campaign, {
-    description: "Sets a campaign's own targets (waste streams, goal pass rate, joint actions per street and quarter) until it is COMPLETED (CONFLICT CAMPAIGN_CLOSED).",
+    description:
+      "Sets a campaign's own targets (waste streams, goal pass rate, joint actions per street and quarter) until it is COMPLETED (CONFLICT CAMPAIGN_CLOSED).",
   })
   setCampaignTargets(
     @CurrentCaller() caller: Caller,
@@ -53,7 +64,11 @@ export class CampaignResolver {
   }
 
   @ResolveField(() => JointActionConnection, { description: "The campaign's joint actions that concern your territory, by start time." })
-  async jointActions(@Parent() campaign: Campaign, @Args() args: CampaignJointActionsArgs, @Context() context: RequestContext): Promise<JointActionConnection> {
+  async jointActions(
+    @Parent() campaign: Campaign,
+    @Args() args: CampaignJointActionsArgs,
+    @Context() context: RequestContext,
+  ): Promise<JointActionConnection> {
     // One statement per page of campaigns asking for the same page of actions.
     const batch = JSON.stringify([args.first ?? null, args.after ?? null, args.status ?? null]);
     const loader = requestLoader<ConnectionShape<JointAction>>(context, `Campaign.jointActions:${batch}`, (ids) =>

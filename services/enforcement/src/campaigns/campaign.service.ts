@@ -74,7 +74,11 @@ export class CampaignService {
       const scope = await this.territory.find(caller.orgUnitId);
       where.push(overlaps(params.add(caller.orgUnitId), params.add(scope?.path ?? [])));
     }
-    const rows = await queryRows<CampaignRow>(this.dataSource, `SELECT ${COLUMNS} FROM campaign c WHERE ${where.join(' AND ')}`, params.values);
+    const rows = await queryRows<CampaignRow>(
+      this.dataSource,
+      `SELECT ${COLUMNS} FROM campaign c WHERE ${where.join(' AND ')}`,
+      params.values,
+    );
     const byId = new Map(rows.map((row) => [row.id, Campaign.from(row)]));
     return ids.map((id) => byId.get(id) ?? null);
   }
@@ -111,7 +115,9 @@ export class CampaignService {
       throw DomainError.badInput('endsOn is before startsOn', 'ENDS_BEFORE_START', { startsOn: input.startsOn, endsOn: input.endsOn });
     }
     const own = checkTargets(input.kind, {
-      wasteStreams: input.wasteStreams ?? [], goalPassRate: input.goalPassRate ?? null, requiredActions: input.requiredActions ?? 1,
+      wasteStreams: input.wasteStreams ?? [],
+      goalPassRate: input.goalPassRate ?? null,
+      requiredActions: input.requiredActions ?? 1,
     });
     const targets = [...new Set(input.targetUnitIds)];
     if (targets.length === 0) throw DomainError.badInput('A campaign needs at least one target unit', 'NO_TARGET');
@@ -122,13 +128,16 @@ export class CampaignService {
     if (bureaus.length > 0) {
       const found = await queryRows<{ id: string; kind: string }>(
         this.dataSource,
-        `SELECT id::text, kind FROM institution_copy WHERE id = ANY($1::uuid[])`, [bureaus],
+        `SELECT id::text, kind FROM institution_copy WHERE id = ANY($1::uuid[])`,
+        [bureaus],
       );
       for (const id of bureaus) {
         const institution = found.find((i) => i.id === id);
         if (!institution) throw DomainError.notFound('Institution', id);
         if (institution.kind !== 'DEPARTMENT') {
-          throw DomainError.badInput('Participating bureaus must be functional departments (DEPARTMENT)', 'NOT_A_BUREAU', { institutionId: id });
+          throw DomainError.badInput('Participating bureaus must be functional departments (DEPARTMENT)', 'NOT_A_BUREAU', {
+            institutionId: id,
+          });
         }
       }
     }
@@ -146,8 +155,20 @@ export class CampaignService {
                                   waste_streams, goal_pass_rate, required_actions)
        VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7::uuid[], $8, $9, $10::text[], $11, $12)
        RETURNING ${COLUMNS}`,
-      [input.kind, name, CampaignState.DRAFT, input.startsOn, input.endsOn, targets, bureaus, input.leadBureauId ?? null, caller.userId,
-        own.wasteStreams, own.goalPassRate, own.requiredActions],
+      [
+        input.kind,
+        name,
+        CampaignState.DRAFT,
+        input.startsOn,
+        input.endsOn,
+        targets,
+        bureaus,
+        input.leadBureauId ?? null,
+        caller.userId,
+        own.wasteStreams,
+        own.goalPassRate,
+        own.requiredActions,
+      ],
     );
     return Campaign.from(row);
   }
@@ -177,7 +198,11 @@ export class CampaignService {
   /** Sets a campaign's own targets (streams, goal, the quarterly rule) until it is COMPLETED. */
   async setTargets(caller: Caller, id: string, input: CampaignTargetsInput): Promise<Campaign> {
     const current = await this.requireChangeable(caller, id);
-    const own = checkTargets(current.kind, { wasteStreams: input.wasteStreams, goalPassRate: input.goalPassRate ?? null, requiredActions: input.requiredActions });
+    const own = checkTargets(current.kind, {
+      wasteStreams: input.wasteStreams,
+      goalPassRate: input.goalPassRate ?? null,
+      requiredActions: input.requiredActions,
+    });
     const row = await queryFirst<CampaignRow>(
       this.dataSource,
       `UPDATE campaign AS c SET waste_streams = $2::text[], goal_pass_rate = $3, required_actions = $4, updated_at = now()
@@ -192,7 +217,8 @@ export class CampaignService {
   async reports(ids: readonly string[]): Promise<(CampaignReport | null)[]> {
     const rows = await queryRows<{ id: string; report: StoredCampaignReport | null; goalPassRate: number | null }>(
       this.dataSource,
-      `SELECT id::text, report, goal_pass_rate::float8 AS "goalPassRate" FROM campaign WHERE id = ANY($1::uuid[])`, [ids],
+      `SELECT id::text, report, goal_pass_rate::float8 AS "goalPassRate" FROM campaign WHERE id = ANY($1::uuid[])`,
+      [ids],
     );
     const live = rows.filter((row) => !row.report).map((row) => row.id);
     const figures = live.length > 0 ? await campaignFigures(this.dataSource, live) : [];
@@ -202,7 +228,11 @@ export class CampaignService {
   }
 
   /** Each campaign's joint actions the caller may see (as `jointActions` shows them), by start time, one statement per page. */
-  async jointActionsOf(caller: Caller, campaignIds: readonly string[], args: CampaignJointActionsArgs): Promise<ConnectionShape<JointAction>[]> {
+  async jointActionsOf(
+    caller: Caller,
+    campaignIds: readonly string[],
+    args: CampaignJointActionsArgs,
+  ): Promise<ConnectionShape<JointAction>[]> {
     const params = new SqlParams();
     const where = [`a.campaign_id = ANY(${params.add(campaignIds)}::uuid[])`];
     if (caller.orgUnitId) {
@@ -211,9 +241,16 @@ export class CampaignService {
     }
     if (args.status) where.push(`a.status = ${params.add(args.status)}`);
     return fetchKeysetPagesByGroup<JointActionRow, JointAction>(
-      this.dataSource, args, campaignIds,
+      this.dataSource,
+      args,
+      campaignIds,
       {
-        select: ACTION_COLUMNS, from: 'joint_action a', groupBy: 'a.campaign_id', where, params, orderBy: ['a.starts_at', 'a.id'],
+        select: ACTION_COLUMNS,
+        from: 'joint_action a',
+        groupBy: 'a.campaign_id',
+        where,
+        params,
+        orderBy: ['a.starts_at', 'a.id'],
         keyOf: (row) => [row.startsAt.toISOString(), row.id],
       },
       (rows) => rows.map((row) => JointAction.from(row)),

@@ -9,7 +9,12 @@ import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagi
 import { InstitutionRef, OrgUnitRef } from '#libs/references';
 import { CaseService } from './case.service.js';
 import { PropertyAssessmentParts, PropertyCompanyAssessment } from './case.models.js';
-import { CASE_POINTS, POINTS_PER_REPORT, PROPERTY_ASSESSMENT_RULE_SETS, type PropertyAssessmentWeights } from './property-assessment-rules.js';
+import {
+  CASE_POINTS,
+  POINTS_PER_REPORT,
+  PROPERTY_ASSESSMENT_RULE_SETS,
+  type PropertyAssessmentWeights,
+} from './property-assessment-rules.js';
 import { PropertyAssessmentWeights as WeightsModel } from './property-assessment-rules.models.js';
 
 /** Any id no rule set belongs to: asks for the default rules. */
@@ -61,7 +66,11 @@ export class AssessmentService {
       this.dataSource,
       page,
       {
-        select: 's.*', from, where: [], params, orderBy: ['s.score', 's."institutionId"', 's."streetId"'],
+        select: 's.*',
+        from,
+        where: [],
+        params,
+        orderBy: ['s.score', 's."institutionId"', 's."streetId"'],
         keyOf: (row) => [row.score, row.institutionId, row.streetId],
       },
       (rows) => this.present(month, rows),
@@ -74,7 +83,7 @@ export class AssessmentService {
    */
   async ofCompany(caller: Caller, institutionId: string, month: string, streetId?: string | null): Promise<PropertyCompanyAssessment> {
     const own = propertyCompanyOf(caller);
-    if (own && own !== institutionId) throw DomainError.forbidden('A property manager sees their own company\'s assessment', 'OUT_OF_SCOPE');
+    if (own && own !== institutionId) throw DomainError.forbidden("A property manager sees their own company's assessment", 'OUT_OF_SCOPE');
     const params = new SqlParams();
     const from = this.scores(caller, parseMonth(month), params, { company: institutionId, streetId });
     const rows = await queryRows<AssessmentRow>(this.dataSource, `SELECT s.* FROM ${from}`, params.values);
@@ -86,9 +95,20 @@ export class AssessmentService {
     if (rows.length === 1) return (await this.present(month, rows))[0];
     const rules = await PROPERTY_ASSESSMENT_RULE_SETS.requireInForce(this.dataSource, streetId ?? NO_STREET, month);
     const nothing: AssessmentRow = {
-      institutionId, streetId: streetId ?? null, score: 100, ruleSetVersion: rules.version, weights: rules.rules,
+      institutionId,
+      streetId: streetId ?? null,
+      score: 100,
+      ruleSetVersion: rules.version,
+      weights: rules.rules,
       parts: { cases: 100, rectification: 100, compoundPassRate: 100, citizenReports: 100 },
-      casesOpened: 0, casesNotRectified: 0, casesRectified: 0, casesPenalised: 0, householdsGraded: 0, householdsPassed: 0, citizenReports: 0, caseIds: [],
+      casesOpened: 0,
+      casesNotRectified: 0,
+      casesRectified: 0,
+      casesPenalised: 0,
+      householdsGraded: 0,
+      householdsPassed: 0,
+      citizenReports: 0,
+      caseIds: [],
     };
     return (await this.present(month, [nothing]))[0];
   }

@@ -16,7 +16,10 @@ export class OpenCaseInput {
   })
   householdId?: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'The property company or unit (an institution); required for PROPERTY_COMPANY and UNIT.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The property company or unit (an institution); required for PROPERTY_COMPANY and UNIT.',
+  })
   institutionId?: string | null;
 
   @Field(() => Boolean, {
@@ -53,7 +56,7 @@ export class OpenCaseInput {
   @Field(() => ID, {
     nullable: true,
     description:
-      'A citizen report (e.g. an observer\'s) this case is opened from: verified by a handler (else CONFLICT REPORT_NOT_VERIFIED), of your territory, ' +
+      "A citizen report (e.g. an observer's) this case is opened from: verified by a handler (else CONFLICT REPORT_NOT_VERIFIED), of your territory, " +
       "about a compound where orgUnitId is that compound or contains it and, for a household, the household's compound (else BAD_USER_INPUT " +
       'REPORT_LOCATION_MISMATCH); its photos join the evidence. A report becomes evidence once (CONFLICT REPORT_ALREADY_EVIDENCE). Not with actionFindingId.',
   })
@@ -101,7 +104,7 @@ export class PenaliseArgs {
   @Field(() => ID, { description: "The case's id; it must be NOT_RECTIFIED." })
   caseId: string;
 
-  @Field(() => Float, { description: 'CNY, within the article\'s range, at most two decimals.' })
+  @Field(() => Float, { description: "CNY, within the article's range, at most two decimals." })
   amount: number;
 
   @Field({ description: 'Reasons of the decision, 1–2000 characters.' })

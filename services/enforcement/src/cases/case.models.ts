@@ -3,7 +3,12 @@ import { Connection } from '#libs/pagination';
 import { LocalDateScalar } from '#libs/platform';
 import { InstitutionRef, OrgUnitRef } from '#libs/references';
 import {
-  APPEAL_OUTCOME_LABEL_ZH, AppealOutcome, CASE_STATE_LABEL_ZH, CASE_TARGET_KIND_LABEL_ZH, CaseState, CaseTargetKind,
+  APPEAL_OUTCOME_LABEL_ZH,
+  AppealOutcome,
+  CASE_STATE_LABEL_ZH,
+  CASE_TARGET_KIND_LABEL_ZH,
+  CaseState,
+  CaseTargetKind,
 } from './case-enums.js';
 import { PropertyAssessmentWeights } from './property-assessment-rules.models.js';
 
@@ -132,12 +137,16 @@ export class CaseHistoryEntry {
   @Field({ description: 'User id of the caller, or job:<id> for the scheduled follow-up.' })
   actor: string;
 
-  @Field(() => String, { nullable: true, description: 'The note given with the transition (notice text, follow-up note, decision reasons, …), if any.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The note given with the transition (notice text, follow-up note, decision reasons, …), if any.',
+  })
   note: string | null;
 }
 
 @ObjectType('Case', {
-  description: 'A violation against a household, a property company or a unit, and its due process. Household cases carry the household id only: no resident names.',
+  description:
+    'A violation against a household, a property company or a unit, and its due process. Household cases carry the household id only: no resident names.',
 })
 export class Case {
   @Field(() => ID, { description: 'Stable id of the case.' })
@@ -156,7 +165,8 @@ export class Case {
   institution: InstitutionRef | null;
 
   @Field({
-    description: 'The household is floating population (流动人口), as the households registry had it when the case was opened: exports go to the points system.',
+    description:
+      'The household is floating population (流动人口), as the households registry had it when the case was opened: exports go to the points system.',
   })
   floatingPopulation: boolean;
 
@@ -198,14 +208,18 @@ export class Case {
 
   @Field(() => FollowUpInspection, {
     nullable: true,
-    description: "The community's follow-up inspection of a HOUSEHOLD case's household, once households reports one (on or after complyBy). Informs the officer; recordFollowUp decides.",
+    description:
+      "The community's follow-up inspection of a HOUSEHOLD case's household, once households reports one (on or after complyBy). Informs the officer; recordFollowUp decides.",
   })
   followUpInspection: FollowUpInspection | null;
 
   @Field(() => Float, { nullable: true, description: 'Fine, CNY.' })
   fineAmount: number | null;
 
-  @Field(() => LocalDateScalar, { nullable: true, description: 'Date of the penalty decision (Asia/Shanghai); the appeal window counts from it.' })
+  @Field(() => LocalDateScalar, {
+    nullable: true,
+    description: 'Date of the penalty decision (Asia/Shanghai); the appeal window counts from it.',
+  })
   penaltyDecidedOn: string | null;
 
   @Field(() => String, { nullable: true, description: 'Reasons of the penalty decision.' })
@@ -242,11 +256,17 @@ export class Case {
       floatingPopulation: row.floatingPopulation,
       orgUnit: OrgUnitRef.of(row.orgUnitId),
       article: Object.assign(new RegulationArticle(), {
-        code: row.articleCode, titleZh: row.articleTitleZh, minFine: Number(row.minFine), maxFine: Number(row.maxFine),
-        appealWindowDays: row.appealWindowDays, targetKinds: [],
+        code: row.articleCode,
+        titleZh: row.articleTitleZh,
+        minFine: Number(row.minFine),
+        maxFine: Number(row.maxFine),
+        appealWindowDays: row.appealWindowDays,
+        targetKinds: [],
       }),
       evidence: Object.assign(new CaseEvidence(), {
-        description: row.evidenceDescription, uploadIds: row.evidenceUploadIds, inspectionIds: row.evidenceInspectionIds,
+        description: row.evidenceDescription,
+        uploadIds: row.evidenceUploadIds,
+        inspectionIds: row.evidenceInspectionIds,
       }),
       actionFindingId: row.actionFindingId,
       citizenReportId: row.citizenReportId,
@@ -259,8 +279,10 @@ export class Case {
       followUpNote: row.followUpNote,
       followUpInspection: row.followUpInspectionId
         ? Object.assign(new FollowUpInspection(), {
-          inspectionId: row.followUpInspectionId, result: row.followUpInspectionResult, inspectedAt: row.followUpInspectedAt,
-        })
+            inspectionId: row.followUpInspectionId,
+            result: row.followUpInspectionResult,
+            inspectedAt: row.followUpInspectedAt,
+          })
         : null,
       fineAmount: row.fineAmount === null ? null : Number(row.fineAmount),
       penaltyDecidedOn: row.penaltyDecidedOn,
@@ -276,7 +298,9 @@ export class Case {
   }
 }
 
-@ObjectType({ description: 'A page of Case items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description: 'A page of Case items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class CaseConnection extends Connection(Case, 'Case') {}
 
 @ObjectType('PropertyAssessmentParts', { description: 'Each part of a property company’s score, 0–100 (see PropertyAssessmentWeights).' })
@@ -296,7 +320,7 @@ export class PropertyAssessmentParts {
 
 @ObjectType({
   description:
-    'A property company\'s monthly assessment in one street (物业管理考核), under the street\'s rules in force for the month: the ' +
+    "A property company's monthly assessment in one street (物业管理考核), under the street's rules in force for the month: the " +
     'weighted sum of its parts (cases, rectification, compound pass rate, citizen reports), rounded.',
 })
 export class PropertyCompanyAssessment {
@@ -309,13 +333,16 @@ export class PropertyCompanyAssessment {
   @Field({ description: 'YYYY-MM (Asia/Shanghai).' })
   month: string;
 
-  @Field(() => OrgUnitRef, { nullable: true, description: 'The street whose cases, compounds and rules these are; null when the company had nothing in the month.' })
+  @Field(() => OrgUnitRef, {
+    nullable: true,
+    description: 'The street whose cases, compounds and rules these are; null when the company had nothing in the month.',
+  })
   street: OrgUnitRef | null;
 
   @Field(() => Int, { description: "The monthly score, 0–100: the parts weighted by the street's rules and rounded." })
   score: number;
 
-  @Field(() => Int, { description: 'The version of the street\'s assessment rules used.' })
+  @Field(() => Int, { description: "The version of the street's assessment rules used." })
   ruleSetVersion: number;
 
   @Field(() => PropertyAssessmentWeights, { description: 'The weights of the parts in the score, from the rules used.' })
@@ -349,5 +376,8 @@ export class PropertyCompanyAssessment {
   cases: Case[];
 }
 
-@ObjectType({ description: 'A page of PropertyCompanyAssessment items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of PropertyCompanyAssessment items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class PropertyCompanyAssessmentConnection extends Connection(PropertyCompanyAssessment, 'PropertyCompanyAssessment') {}

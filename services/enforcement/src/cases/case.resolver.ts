@@ -3,10 +3,24 @@ import { type Caller } from '#libs/auth';
 import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { AssessmentService } from './assessment.service.js';
 import {
-  AppealPenaltyArgs, AssessmentArgs, CasesArgs, DecideAppealArgs, IssueRectificationNoticeArgs, OpenCaseInput, PenaliseArgs,
-  RecordFollowUpArgs, RevokePenaltyArgs,
+  AppealPenaltyArgs,
+  AssessmentArgs,
+  CasesArgs,
+  DecideAppealArgs,
+  IssueRectificationNoticeArgs,
+  OpenCaseInput,
+  PenaliseArgs,
+  RecordFollowUpArgs,
+  RevokePenaltyArgs,
 } from './case.inputs.js';
-import { Case, CaseConnection, CaseHistoryEntry, PropertyCompanyAssessment, PropertyCompanyAssessmentConnection, RegulationArticle } from './case.models.js';
+import {
+  Case,
+  CaseConnection,
+  CaseHistoryEntry,
+  PropertyCompanyAssessment,
+  PropertyCompanyAssessmentConnection,
+  RegulationArticle,
+} from './case.models.js';
 import { CaseService } from './case.service.js';
 import { CitizenReport } from '../reports/report.model.js';
 import { ReportService } from '../reports/report.service.js';
@@ -25,11 +39,16 @@ export class CaseResolver {
   }
 
   @Query(() => Case, { description: 'One case of your territory (a property manager: one against their company).' })
-  case(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The case's id." }, ParseUuidPipe) id: string): Promise<Case> {
+  case(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The case's id." }, ParseUuidPipe) id: string,
+  ): Promise<Case> {
     return this.caseService.get(caller, id);
   }
 
-  @Query(() => CaseConnection, { description: 'Cases found in your territory (a property manager: those against their company), newest first.' })
+  @Query(() => CaseConnection, {
+    description: 'Cases found in your territory (a property manager: those against their company), newest first.',
+  })
   cases(@CurrentCaller() caller: Caller, @Args() args: CasesArgs): Promise<CaseConnection> {
     if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
     return this.caseService.list(caller, args);
@@ -47,14 +66,20 @@ export class CaseResolver {
 
   @Query(() => PropertyCompanyAssessment, {
     description:
-      'One property company\'s monthly assessment in a street (100 with nothing in the month). Without streetId: the one street ' +
+      "One property company's monthly assessment in a street (100 with nothing in the month). Without streetId: the one street " +
       'it had anything in (several: BAD_USER_INPUT, STREET_REQUIRED). A property manager: their own company only.',
   })
   propertyCompanyAssessmentOf(
     @CurrentCaller() caller: Caller,
-    @Args('institutionId', { type: () => ID, description: 'The property company (an institution id).' }, ParseUuidPipe) institutionId: string,
+    @Args('institutionId', { type: () => ID, description: 'The property company (an institution id).' }, ParseUuidPipe)
+    institutionId: string,
     @Args('month', { description: 'YYYY-MM (Asia/Shanghai).' }) month: string,
-    @Args('streetId', { type: () => ID, nullable: true, description: 'The street whose rules and compounds count; required when the company works in more than one street of your territory.' }) streetId?: string | null,
+    @Args('streetId', {
+      type: () => ID,
+      nullable: true,
+      description: 'The street whose rules and compounds count; required when the company works in more than one street of your territory.',
+    })
+    streetId?: string | null,
   ): Promise<PropertyCompanyAssessment> {
     return this.assessments.ofCompany(caller, institutionId, month, streetId ? requireUuid(streetId, 'streetId') : null);
   }
@@ -64,8 +89,10 @@ export class CaseResolver {
     @CurrentCaller() caller: Caller,
     @Args('input', { description: 'Whom the case is against, where, the article violated and the evidence.' }) input: OpenCaseInput,
     @Args('idempotencyKey', {
-      type: () => String, nullable: true,
-      description: 'Send the same key (8–100 of A-Za-z0-9_.:-) on every retry: the case is opened once; the same key with another input is CONFLICT.',
+      type: () => String,
+      nullable: true,
+      description:
+        'Send the same key (8–100 of A-Za-z0-9_.:-) on every retry: the case is opened once; the same key with another input is CONFLICT.',
     })
     idempotencyKey?: string | null,
   ): Promise<Case> {
@@ -91,7 +118,7 @@ export class CaseResolver {
     return this.caseService.recordFollowUp(caller, args);
   }
 
-  @Mutation(() => Case, { description: 'NOT_RECTIFIED → PENALISED; the fine must lie within the article\'s range (FINE_OUT_OF_RANGE).' })
+  @Mutation(() => Case, { description: "NOT_RECTIFIED → PENALISED; the fine must lie within the article's range (FINE_OUT_OF_RANGE)." })
   penalise(@CurrentCaller() caller: Caller, @Args() args: PenaliseArgs): Promise<Case> {
     args.caseId = requireUuid(args.caseId, 'caseId');
     return this.caseService.penalise(caller, args);
@@ -126,7 +153,9 @@ export class CaseResolver {
   @ResolveField(() => CitizenReport, { nullable: true, description: 'The citizen report this case was opened from, if you may see it.' })
   citizenReport(@Parent() parent: Case, @Context() context: RequestContext): Promise<CitizenReport | null> {
     if (!parent.citizenReportId) return Promise.resolve(null);
-    return requestLoader<CitizenReport>(context, 'CitizenReport', (ids) => this.reports.findVisible(context.caller, ids)).load(parent.citizenReportId);
+    return requestLoader<CitizenReport>(context, 'CitizenReport', (ids) => this.reports.findVisible(context.caller, ids)).load(
+      parent.citizenReportId,
+    );
   }
 }
 
@@ -135,7 +164,10 @@ export class CaseResolver {
 export class ReportEvidenceResolver {
   constructor(private readonly caseService: CaseService) {}
 
-  @ResolveField(() => Case, { nullable: true, description: 'The case opened from this report (evidenceKind CASE), if you may read cases of its territory.' })
+  @ResolveField(() => Case, {
+    nullable: true,
+    description: 'The case opened from this report (evidenceKind CASE), if you may read cases of its territory.',
+  })
   evidenceCase(@Parent() report: CitizenReport, @Context() context: RequestContext): Promise<Case | null> {
     if (report.evidenceKind === null) return Promise.resolve(null);
     return requestLoader<Case>(context, 'CaseByReport', (ids) => this.caseService.openedFromReports(context.caller, ids)).load(report.id);

@@ -14,7 +14,13 @@ import { FindingTargetKind } from '../joint-actions/joint-action-enums.js';
 import type { ReportEvidenceKind, ReportStatus } from '../reports/report-enums.js';
 import { AppealOutcome, CASE_STATE_LABEL_ZH, CaseState, CaseTargetKind, TRANSITIONS } from './case-enums.js';
 import type {
-  AppealPenaltyArgs, CasesArgs, DecideAppealArgs, IssueRectificationNoticeArgs, OpenCaseInput, PenaliseArgs, RecordFollowUpArgs,
+  AppealPenaltyArgs,
+  CasesArgs,
+  DecideAppealArgs,
+  IssueRectificationNoticeArgs,
+  OpenCaseInput,
+  PenaliseArgs,
+  RecordFollowUpArgs,
   RevokePenaltyArgs,
 } from './case.inputs.js';
 import { Case, CaseHistoryEntry, RegulationArticle, type CaseRow } from './case.models.js';
@@ -63,7 +69,12 @@ export class CaseService {
 
   async regulationArticles(): Promise<RegulationArticle[]> {
     const rows = await queryRows<{
-      code: string; titleZh: string; targetKinds: CaseTargetKind[]; minFine: number; maxFine: number; appealWindowDays: number;
+      code: string;
+      titleZh: string;
+      targetKinds: CaseTargetKind[];
+      minFine: number;
+      maxFine: number;
+      appealWindowDays: number;
     }>(
       this.dataSource,
       `SELECT code, title_zh AS "titleZh", target_kinds AS "targetKinds", min_fine::float8 AS "minFine", max_fine::float8 AS "maxFine",
@@ -137,7 +148,11 @@ export class CaseService {
       args,
       {
         select: `${CASE_COLUMNS}, to_char(c.opened_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "openedKey"`,
-        from: CASE_FROM, where, params, orderBy: ['c.opened_at', 'c.id'], descending: true,
+        from: CASE_FROM,
+        where,
+        params,
+        orderBy: ['c.opened_at', 'c.id'],
+        descending: true,
         keyOf: (row) => [row.openedKey, row.id],
       },
       (rows) => rows.map((row) => Case.from(row)),
@@ -146,7 +161,15 @@ export class CaseService {
 
   /** The transitions of each case, oldest first (batched for a page of cases). */
   async historyOf(caseIds: readonly string[]): Promise<CaseHistoryEntry[][]> {
-    const rows = await queryRows<{ id: string; caseId: string; fromState: CaseState | null; toState: CaseState; at: Date; actor: string; note: string | null }>(
+    const rows = await queryRows<{
+      id: string;
+      caseId: string;
+      fromState: CaseState | null;
+      toState: CaseState;
+      at: Date;
+      actor: string;
+      note: string | null;
+    }>(
       this.dataSource,
       `SELECT id, case_id AS "caseId", from_state AS "fromState", to_state AS "toState", at, actor, note
          FROM case_history WHERE case_id = ANY($1::uuid[]) ORDER BY at, id`,
@@ -166,7 +189,10 @@ export class CaseService {
   async open(caller: Caller, input: OpenCaseInput, idempotencyKey?: string | null): Promise<Case> {
     const household = input.targetKind === CaseTargetKind.HOUSEHOLD;
     if (household ? !input.householdId : !input.institutionId) {
-      throw DomainError.badInput(household ? 'A household case needs householdId' : 'A property company or unit case needs institutionId', 'TARGET_MISSING');
+      throw DomainError.badInput(
+        household ? 'A household case needs householdId' : 'A property company or unit case needs institutionId',
+        'TARGET_MISSING',
+      );
     }
     if (household ? input.institutionId : input.householdId) {
       throw DomainError.badInput('Give householdId for HOUSEHOLD cases and institutionId otherwise, not both', 'TARGET_MISMATCH');
@@ -176,12 +202,16 @@ export class CaseService {
     }
     const description = requireText(input.evidenceDescription, 'evidenceDescription', MAX_TEXT, 'INVALID_EVIDENCE');
     const article = await queryFirst<{ code: string; targetKinds: CaseTargetKind[] }>(
-      this.dataSource, `SELECT code, target_kinds AS "targetKinds" FROM regulation_article WHERE code = $1`, [input.articleCode],
+      this.dataSource,
+      `SELECT code, target_kinds AS "targetKinds" FROM regulation_article WHERE code = $1`,
+      [input.articleCode],
     );
-    if (!article) throw DomainError.badInput(`Unknown regulation article ${input.articleCode}`, 'UNKNOWN_ARTICLE', { articleCode: input.articleCode });
+    if (!article)
+      throw DomainError.badInput(`Unknown regulation article ${input.articleCode}`, 'UNKNOWN_ARTICLE', { articleCode: input.articleCode });
     if (!article.targetKinds.includes(input.targetKind)) {
       throw DomainError.badInput(`Article ${article.code} does not apply to ${input.targetKind}`, 'ARTICLE_NOT_APPLICABLE', {
-        articleCode: article.code, targetKinds: article.targetKinds,
+        articleCode: article.code,
+        targetKinds: article.targetKinds,
       });
     }
     const location = await this.territory.requireInScope(caller, input.orgUnitId);
@@ -208,9 +238,18 @@ export class CaseService {
            )
            SELECT id FROM created`,
           [
-            input.targetKind, household ? input.householdId : null, household ? null : input.institutionId, target?.floatingPopulation ?? false,
-            input.orgUnitId, article.code, description, uploadIds, [...new Set(input.evidenceInspectionIds ?? [])],
-            caller.userId, finding?.id ?? null, report?.id ?? null,
+            input.targetKind,
+            household ? input.householdId : null,
+            household ? null : input.institutionId,
+            target?.floatingPopulation ?? false,
+            input.orgUnitId,
+            article.code,
+            description,
+            uploadIds,
+            [...new Set(input.evidenceInspectionIds ?? [])],
+            caller.userId,
+            finding?.id ?? null,
+            report?.id ?? null,
           ],
         );
         // The report becomes evidence once, whatever it becomes: this guarded UPDATE is the one place that decides it
@@ -228,7 +267,9 @@ export class CaseService {
       } catch (error) {
         // The unique key on action_finding_id decides, also between two officers opening a case from one finding at once.
         if (finding && isPostgresError(error, PostgresErrorCode.UniqueViolation)) {
-          throw DomainError.conflict('A case has already been opened from that finding', 'FINDING_ALREADY_OPENED', { actionFindingId: finding.id });
+          throw DomainError.conflict('A case has already been opened from that finding', 'FINDING_ALREADY_OPENED', {
+            actionFindingId: finding.id,
+          });
         }
         if (report && isPostgresError(error, PostgresErrorCode.UniqueViolation)) throw reportAlreadyEvidence(report.id);
         throw error;
@@ -243,7 +284,9 @@ export class CaseService {
         await cite(cited, { kind: EvidenceRecord.CASE, recordId: id, orgUnitId: input.orgUnitId });
         return { id };
       };
-      return idempotencyKey ? this.idempotency.run(caller, idempotencyKey, 'openCase', { ...input }, open) : this.dataSource.transaction(open);
+      return idempotencyKey
+        ? this.idempotency.run(caller, idempotencyKey, 'openCase', { ...input }, open)
+        : this.dataSource.transaction(open);
     });
     return this.get(caller, id);
   }
@@ -259,9 +302,15 @@ export class CaseService {
     if (!found || found.removed || !found.compoundPath) throw DomainError.notFound('Household', householdId);
     if (!isWithinScope(caller, found.compoundPath)) throw DomainError.forbidden('That household is outside your territory', 'OUT_OF_SCOPE');
     if (!found.compoundPath.includes(location.id)) {
-      throw DomainError.badInput("A household case is found at the household's compound or a unit containing it", 'LOCATION_NOT_HOUSEHOLDS', {
-        householdId, orgUnitId: location.id, compoundId: found.compoundId,
-      });
+      throw DomainError.badInput(
+        "A household case is found at the household's compound or a unit containing it",
+        'LOCATION_NOT_HOUSEHOLDS',
+        {
+          householdId,
+          orgUnitId: location.id,
+          compoundId: found.compoundId,
+        },
+      );
     }
     return found;
   }
@@ -269,7 +318,12 @@ export class CaseService {
   /** The finding a case is opened from, checked to be about the case's target: a case never follows up someone else's finding. */
   private async findingFor(input: OpenCaseInput): Promise<{ id: string; photoIds: string[] }> {
     const finding = await queryFirst<{
-      id: string; targetKind: FindingTargetKind; householdId: string | null; propertyCompanyId: string | null; orgUnitId: string | null; photoIds: string[];
+      id: string;
+      targetKind: FindingTargetKind;
+      householdId: string | null;
+      propertyCompanyId: string | null;
+      orgUnitId: string | null;
+      photoIds: string[];
     }>(
       this.dataSource,
       `SELECT id, target_kind AS "targetKind", household_id AS "householdId", property_company_id AS "propertyCompanyId",
@@ -279,12 +333,15 @@ export class CaseService {
     );
     if (!finding) throw DomainError.notFound('Action finding', input.actionFindingId!);
     const matches =
-      finding.targetKind === FindingTargetKind.HOUSEHOLD ? input.targetKind === CaseTargetKind.HOUSEHOLD && input.householdId === finding.householdId
-      : finding.targetKind === FindingTargetKind.PROPERTY_COMPANY ? input.targetKind === CaseTargetKind.PROPERTY_COMPANY && input.institutionId === finding.propertyCompanyId
-      : input.targetKind === CaseTargetKind.UNIT && input.orgUnitId === finding.orgUnitId;
+      finding.targetKind === FindingTargetKind.HOUSEHOLD
+        ? input.targetKind === CaseTargetKind.HOUSEHOLD && input.householdId === finding.householdId
+        : finding.targetKind === FindingTargetKind.PROPERTY_COMPANY
+          ? input.targetKind === CaseTargetKind.PROPERTY_COMPANY && input.institutionId === finding.propertyCompanyId
+          : input.targetKind === CaseTargetKind.UNIT && input.orgUnitId === finding.orgUnitId;
     if (!matches) {
       throw DomainError.badInput("The finding is about another target than the case's", 'FINDING_TARGET_MISMATCH', {
-        actionFindingId: finding.id, findingTargetKind: finding.targetKind,
+        actionFindingId: finding.id,
+        findingTargetKind: finding.targetKind,
       });
     }
     return { id: finding.id, photoIds: finding.photoIds };
@@ -296,10 +353,19 @@ export class CaseService {
    * it, and a household case's household must live in that compound. Its photos (already the report's evidence) join
    * the case as they are.
    */
-  private async reportFor(caller: Caller, input: OpenCaseInput, household: CopiedHousehold | null): Promise<{ id: string; photoIds: string[] }> {
+  private async reportFor(
+    caller: Caller,
+    input: OpenCaseInput,
+    household: CopiedHousehold | null,
+  ): Promise<{ id: string; photoIds: string[] }> {
     const report = await queryFirst<{
-      id: string; status: ReportStatus; compoundId: string | null; unitPath: string[]; verifiedAt: Date | null;
-      evidenceKind: ReportEvidenceKind | null; photoIds: string[];
+      id: string;
+      status: ReportStatus;
+      compoundId: string | null;
+      unitPath: string[];
+      verifiedAt: Date | null;
+      evidenceKind: ReportEvidenceKind | null;
+      photoIds: string[];
     }>(
       this.dataSource,
       `SELECT id, status, org_unit_id AS "compoundId", unit_path::text[] AS "unitPath", verified_at AS "verifiedAt", evidence_kind AS "evidenceKind",
@@ -311,15 +377,18 @@ export class CaseService {
     if (!isWithinScope(caller, report.unitPath)) throw DomainError.forbidden('That report is outside your territory', 'OUT_OF_SCOPE');
     if (!report.verifiedAt || UNVERIFIABLE.includes(report.status)) {
       throw DomainError.conflict('Only a report a handler verified (verifyReport) becomes evidence', 'REPORT_NOT_VERIFIED', {
-        citizenReportId: report.id, status: report.status,
+        citizenReportId: report.id,
+        status: report.status,
       });
     }
     if (report.evidenceKind) throw reportAlreadyEvidence(report.id);
-    const placed = report.compoundId !== null && report.unitPath.includes(input.orgUnitId)
-      && (!household || household.compoundId === report.compoundId);
+    const placed =
+      report.compoundId !== null && report.unitPath.includes(input.orgUnitId) && (!household || household.compoundId === report.compoundId);
     if (!placed) {
       throw DomainError.badInput("The report is about another place than the case's", 'REPORT_LOCATION_MISMATCH', {
-        citizenReportId: report.id, compoundId: report.compoundId, orgUnitId: input.orgUnitId,
+        citizenReportId: report.id,
+        compoundId: report.compoundId,
+        orgUnitId: input.orgUnitId,
       });
     }
     return { id: report.id, photoIds: report.photoIds };
@@ -329,10 +398,15 @@ export class CaseService {
     const notice = requireText(args.notice, 'notice', MAX_TEXT, 'INVALID_NOTICE');
     const today = shanghaiDate();
     if (args.complyBy <= today || args.complyBy > addDays(today, 366)) {
-      throw DomainError.badInput('complyBy must be after today and at most a year ahead', 'INVALID_COMPLY_BY', { complyBy: args.complyBy, today });
+      throw DomainError.badInput('complyBy must be after today and at most a year ahead', 'INVALID_COMPLY_BY', {
+        complyBy: args.complyBy,
+        today,
+      });
     }
     return this.transition(caller, args.caseId, TRANSITIONS.issueRectificationNotice.from, () => ({
-      to: CaseState.RECTIFICATION_NOTICE_ISSUED, set: { comply_by: args.complyBy, notice_text: notice }, note: `整改期限 ${args.complyBy}`,
+      to: CaseState.RECTIFICATION_NOTICE_ISSUED,
+      set: { comply_by: args.complyBy, notice_text: notice },
+      note: `整改期限 ${args.complyBy}`,
     }));
   }
 
@@ -343,7 +417,9 @@ export class CaseService {
       set: { complied: args.complied, follow_up_note: note },
       note,
       also: async (manager) => {
-        await execute(manager, `UPDATE case_follow_up_task SET completed_at = now() WHERE case_id = $1 AND completed_at IS NULL`, [args.caseId]);
+        await execute(manager, `UPDATE case_follow_up_task SET completed_at = now() WHERE case_id = $1 AND completed_at IS NULL`, [
+          args.caseId,
+        ]);
       },
     }));
   }
@@ -360,7 +436,10 @@ export class CaseService {
       const [min, max] = [Number(row.minFine), Number(row.maxFine)];
       if (args.amount < min || args.amount > max) {
         throw DomainError.badInput(`Article ${row.articleCode} allows fines of ${min}–${max} CNY`, 'FINE_OUT_OF_RANGE', {
-          articleCode: row.articleCode, min, max, amount: args.amount,
+          articleCode: row.articleCode,
+          min,
+          max,
+          amount: args.amount,
         });
       }
       if (decidedOn < shanghaiDate(row.openedAt)) {
@@ -380,11 +459,15 @@ export class CaseService {
     return this.transition(caller, args.caseId, TRANSITIONS.appealPenalty.from, (row) => {
       const today = shanghaiDate();
       if (today > row.appealDeadline!) {
-        throw DomainError.badInput(`The appeal window ended on ${row.appealDeadline}`, 'APPEAL_WINDOW_CLOSED', { appealDeadline: row.appealDeadline, today });
+        throw DomainError.badInput(`The appeal window ended on ${row.appealDeadline}`, 'APPEAL_WINDOW_CLOSED', {
+          appealDeadline: row.appealDeadline,
+          today,
+        });
       }
       if (row.exported) {
         throw DomainError.badInput('The penalty is final and has been exported: the appeal window is closed', 'APPEAL_WINDOW_CLOSED', {
-          appealDeadline: row.appealDeadline, today,
+          appealDeadline: row.appealDeadline,
+          today,
         });
       }
       return { to: CaseState.APPEALED, set: { appeal_grounds: grounds, appealed_at: new Date() }, note: grounds };
@@ -405,7 +488,9 @@ export class CaseService {
   revokePenalty(caller: Caller, args: RevokePenaltyArgs): Promise<Case> {
     const note = requireText(args.note, 'note', MAX_TEXT, 'INVALID_NOTE');
     return this.transition(caller, args.caseId, TRANSITIONS.revokePenalty.from, () => ({
-      to: CaseState.REVOKED, set: {}, note,
+      to: CaseState.REVOKED,
+      set: {},
+      note,
       also: async (manager) => void (await retractIfExported(manager, args.caseId, 'PENALTY_REVOKED')),
     }));
   }
@@ -423,7 +508,10 @@ export class CaseService {
       if (!row) throw DomainError.notFound('Case', id);
       await this.requireScope(caller, row.orgUnitId);
       if (!from.includes(row.state)) {
-        throw DomainError.conflict(`A case in state ${row.state} cannot do that`, 'INVALID_TRANSITION', { state: row.state, allowedFrom: from });
+        throw DomainError.conflict(`A case in state ${row.state} cannot do that`, 'INVALID_TRANSITION', {
+          state: row.state,
+          allowedFrom: from,
+        });
       }
       const change = decide(row);
       const params = new SqlParams();
@@ -435,7 +523,11 @@ export class CaseService {
         params.values,
       );
       await execute(manager, `INSERT INTO case_history (case_id, from_state, to_state, actor, note) VALUES ($1, $2, $3, $4, $5)`, [
-        id, row.state, change.to, caller.userId, change.note,
+        id,
+        row.state,
+        change.to,
+        caller.userId,
+        change.note,
       ]);
       await change.also?.(manager);
     });

@@ -19,8 +19,16 @@ import { PropertyCompoundGradesHandler } from './property-compound-grades.handle
 @Module({
   imports: [TerritoryReplicaModule, EvidencePhotosModule, ReportsModule],
   providers: [
-    CaseService, AssessmentService, CaseResolver, ReportEvidenceResolver, CaseFollowUpJob, HouseholdsChangedHandler, CaseFollowUpInspectedHandler, Idempotency,
-    PropertyAssessmentRuleSetResolver, PropertyCompoundGradesHandler,
+    CaseService,
+    AssessmentService,
+    CaseResolver,
+    ReportEvidenceResolver,
+    CaseFollowUpJob,
+    HouseholdsChangedHandler,
+    CaseFollowUpInspectedHandler,
+    Idempotency,
+    PropertyAssessmentRuleSetResolver,
+    PropertyCompoundGradesHandler,
   ],
   exports: [CaseService],
 })

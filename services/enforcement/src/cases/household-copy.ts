@@ -16,10 +16,7 @@ export interface CopiedHousehold {
  * reordered events change nothing, and a removal (kept as `removed`) is never undone by an older snapshot. Within one
  * batch the newest snapshot of a household wins (ON CONFLICT may touch a row only once per statement).
  */
-export async function applyHouseholdSnapshots(
-  db: SqlExecutor,
-  households: readonly HouseholdSnapshot[],
-): Promise<void> {
+export async function applyHouseholdSnapshots(db: SqlExecutor, households: readonly HouseholdSnapshot[]): Promise<void> {
   if (households.length === 0) return;
   await execute(
     db,
@@ -36,10 +33,7 @@ export async function applyHouseholdSnapshots(
 }
 
 /** The household as the copy holds it (removed ones included, so callers can tell), with its compound's path. */
-export async function findCopiedHousehold(
-  db: SqlExecutor,
-  id: string,
-): Promise<CopiedHousehold | null> {
+export async function findCopiedHousehold(db: SqlExecutor, id: string): Promise<CopiedHousehold | null> {
   const row = await queryFirst<CopiedHousehold>(
     db,
     `SELECT h.id, h.compound_id AS "compoundId", h.floating_population AS "floatingPopulation", h.removed, t.path::text[] AS "compoundPath"

@@ -39,7 +39,9 @@ export class PropertyAssessmentRuleSet {
   @Field({ description: 'What changed and why, as its author recorded.' })
   description: string;
 
-  @Field(() => PropertyAssessmentWeights, { description: "The weights of the four parts of a property company's monthly score; together 1." })
+  @Field(() => PropertyAssessmentWeights, {
+    description: "The weights of the four parts of a property company's monthly score; together 1.",
+  })
   weights: PropertyAssessmentWeights;
 
   @Field({ description: 'User id of whoever published the version.' })
@@ -62,7 +64,10 @@ export class PropertyAssessmentRuleSet {
   }
 }
 
-@ObjectType({ description: 'A page of PropertyAssessmentRuleSet items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of PropertyAssessmentRuleSet items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class PropertyAssessmentRuleSetConnection extends Connection(PropertyAssessmentRuleSet, 'PropertyAssessmentRuleSet') {}
 
 @InputType({ description: "The weights of the four parts of a property company's monthly score: each 0–1, together 1." })

@@ -20,7 +20,9 @@ export class PropertyAssessmentRuleSetResolver {
     private readonly territory: Territory,
   ) {}
 
-  @Query(() => PropertyAssessmentRuleSetConnection, { description: 'Versions of the streets’ property-company assessment rules, newest first.' })
+  @Query(() => PropertyAssessmentRuleSetConnection, {
+    description: 'Versions of the streets’ property-company assessment rules, newest first.',
+  })
   propertyAssessmentRuleSets(@Args() args: PropertyAssessmentRuleSetsArgs): Promise<PropertyAssessmentRuleSetConnection> {
     const streetId = args.streetId ? requireUuid(args.streetId, 'streetId') : null;
     return PROPERTY_ASSESSMENT_RULE_SETS.list(this.dataSource, args, (row) => PropertyAssessmentRuleSet.from(row), streetId);
@@ -33,13 +35,19 @@ export class PropertyAssessmentRuleSetResolver {
   })
   async createPropertyAssessmentRuleSet(
     @CurrentCaller() caller: Caller,
-    @Args('input', { description: 'The street, the first month assessed, the weights and why.' }) input: CreatePropertyAssessmentRuleSetInput,
+    @Args('input', { description: 'The street, the first month assessed, the weights and why.' })
+    input: CreatePropertyAssessmentRuleSetInput,
   ): Promise<PropertyAssessmentRuleSet> {
     const street = await this.territory.requireInScope(caller, requireUuid(input.streetId, 'streetId'));
     if (street.kind !== 'STREET') throw DomainError.badInput('Property assessment rules are set per STREET', 'NOT_A_STREET');
     const rules = parseWeights(input.weights);
     return PropertyAssessmentRuleSet.from(
-      await PROPERTY_ASSESSMENT_RULE_SETS.publish(this.dataSource, caller, { districtId: street.id, effectiveFrom: input.effectiveFrom, description: input.description, rules }),
+      await PROPERTY_ASSESSMENT_RULE_SETS.publish(this.dataSource, caller, {
+        districtId: street.id,
+        effectiveFrom: input.effectiveFrom,
+        description: input.description,
+        rules,
+      }),
     );
   }
 }

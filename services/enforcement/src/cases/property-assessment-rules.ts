@@ -43,4 +43,7 @@ export function parseWeights(input: PropertyAssessmentWeights): PropertyAssessme
   return Object.fromEntries(PARTS.map((part) => [part, input[part]])) as unknown as PropertyAssessmentWeights;
 }
 
-export const PROPERTY_ASSESSMENT_RULE_SETS = new DistrictRuleSets<PropertyAssessmentWeights>('property_assessment_rule_set', 'property assessment rules');
+export const PROPERTY_ASSESSMENT_RULE_SETS = new DistrictRuleSets<PropertyAssessmentWeights>(
+  'property_assessment_rule_set',
+  'property assessment rules',
+);

@@ -10,7 +10,9 @@ import { EventType, JobHandler, type EventEnvelope, type EventPayload, type JobP
  */
 @Injectable()
 @JobHandler(EventType.PropertyCompoundGradesSummarised)
-export class PropertyCompoundGradesHandler implements JobProcessor<EventEnvelope<EventPayload<EventType.PropertyCompoundGradesSummarised>>> {
+export class PropertyCompoundGradesHandler implements JobProcessor<
+  EventEnvelope<EventPayload<EventType.PropertyCompoundGradesSummarised>>
+> {
   constructor(private readonly dataSource: DataSource) {}
 
   async handle(event: EventEnvelope<EventPayload<EventType.PropertyCompoundGradesSummarised>>): Promise<void> {

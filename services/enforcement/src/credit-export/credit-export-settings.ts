@@ -15,10 +15,16 @@ export interface CreditExportSettings {
   timeoutMs: number;
 }
 
-
 export const creditExportEnvironmentShape = {
   NODE_ENV: NodeEnv.default('development'),
-  CREDIT_EXPORT_URL: z.preprocess(unsetIfEmpty, z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL').optional()),
+  CREDIT_EXPORT_URL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .url()
+      .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
+      .optional(),
+  ),
   CREDIT_EXPORT_SECRET: z.preprocess(unsetIfEmpty, z.string().min(32, 'must be at least 32 characters').optional()),
   CREDIT_EXPORT_RETRY_SCHEDULE_SECONDS: retrySchedule(DEFAULT_RETRY_SCHEDULE_SECONDS),
   CREDIT_EXPORT_TIMEOUT_MS: integer(DEFAULT_TIMEOUT_MS, 100, 120_000),
@@ -27,7 +33,8 @@ export const creditExportEnvironmentShape = {
 export function parseCreditExportSettings(env: Record<string, string | undefined>, nodeEnv = env.NODE_ENV): CreditExportSettings {
   const parsed = parseEnvironment(creditExportEnvironmentShape, { ...env, NODE_ENV: nodeEnv });
   const problems: string[] = [];
-  if (parsed.CREDIT_EXPORT_URL && !parsed.CREDIT_EXPORT_SECRET) problems.push('CREDIT_EXPORT_SECRET: required when CREDIT_EXPORT_URL is set');
+  if (parsed.CREDIT_EXPORT_URL && !parsed.CREDIT_EXPORT_SECRET)
+    problems.push('CREDIT_EXPORT_SECRET: required when CREDIT_EXPORT_URL is set');
   problems.push(...httpsInProductionProblems('CREDIT_EXPORT_URL', parsed.CREDIT_EXPORT_URL, parsed.NODE_ENV));
   if (problems.length > 0) throw new EnvironmentError(problems);
   return {

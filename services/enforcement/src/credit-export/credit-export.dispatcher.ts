@@ -42,7 +42,10 @@ export class CreditExportDispatcher {
   async dispatch(now: Date): Promise<DispatchSummary> {
     const summary: DispatchSummary = { delivered: 0, retrying: 0, failed: 0, waiting: 0 };
     if (!this.settings.url || !this.settings.secret) {
-      const { count } = await queryOne<{ count: number }>(this.dataSource, `SELECT count(*)::int AS count FROM credit_export WHERE state = 'PENDING'`);
+      const { count } = await queryOne<{ count: number }>(
+        this.dataSource,
+        `SELECT count(*)::int AS count FROM credit_export WHERE state = 'PENDING'`,
+      );
       if (count > 0) this.logger.warn(`CREDIT_EXPORT_URL is not set: ${count} credit/points exports wait in the outbox`);
       summary.waiting = count;
       return summary;

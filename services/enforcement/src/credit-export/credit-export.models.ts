@@ -24,13 +24,29 @@ export const CREDIT_SYSTEM_LABEL_ZH: Record<CreditSystem, string> = {
   POINTS: '流动人口积分制',
 };
 export const CREDIT_EXPORT_STATE_LABEL_ZH: Record<CreditExportState, string> = {
-  PENDING: '待发送', DELIVERED: '已送达', FAILED: '发送失败', CANCELLED: '已取消（未发送即撤销）',
+  PENDING: '待发送',
+  DELIVERED: '已送达',
+  FAILED: '发送失败',
+  CANCELLED: '已取消（未发送即撤销）',
 };
 
 const described = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([v, zh]) => [v, { description: zh }]));
-registerEnumType(CreditExportKind, { name: 'CreditExportKind', description: 'What an export to a credit system records: a final penalty, or the retraction of one.', valuesMap: described(CREDIT_EXPORT_KIND_LABEL_ZH) });
-registerEnumType(CreditSystem, { name: 'CreditSystem', description: 'The external credit system a record is exported to (the social credit system, or the points system for floating population).', valuesMap: described(CREDIT_SYSTEM_LABEL_ZH) });
-registerEnumType(CreditExportState, { name: 'CreditExportState', description: 'Where an export is in delivery: pending, retrying, delivered or failed for good.', valuesMap: described(CREDIT_EXPORT_STATE_LABEL_ZH) });
+registerEnumType(CreditExportKind, {
+  name: 'CreditExportKind',
+  description: 'What an export to a credit system records: a final penalty, or the retraction of one.',
+  valuesMap: described(CREDIT_EXPORT_KIND_LABEL_ZH),
+});
+registerEnumType(CreditSystem, {
+  name: 'CreditSystem',
+  description:
+    'The external credit system a record is exported to (the social credit system, or the points system for floating population).',
+  valuesMap: described(CREDIT_SYSTEM_LABEL_ZH),
+});
+registerEnumType(CreditExportState, {
+  name: 'CreditExportState',
+  description: 'Where an export is in delivery: pending, retrying, delivered or failed for good.',
+  valuesMap: described(CREDIT_EXPORT_STATE_LABEL_ZH),
+});
 
 @ObjectType({ description: 'One delivery attempt of an export.' })
 export class CreditExportAttempt {
@@ -101,7 +117,10 @@ export class CreditExport {
   attemptLog: CreditExportAttempt[];
 }
 
-@ObjectType({ description: 'A page of CreditExport items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of CreditExport items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class CreditExportConnection extends Connection(CreditExport, 'CreditExport') {}
 
 @ArgsType()

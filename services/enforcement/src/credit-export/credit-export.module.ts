@@ -17,7 +17,11 @@ export class CreditExportModule {
       module: CreditExportModule,
       providers: [
         { provide: CREDIT_EXPORT_SETTINGS, useValue: parseCreditExportSettings(env, runtime.env.NODE_ENV) },
-        CreditExportService, CreditExportDispatcher, CreditExportScanJob, CreditExportDispatchJob, CreditExportResolver,
+        CreditExportService,
+        CreditExportDispatcher,
+        CreditExportScanJob,
+        CreditExportDispatchJob,
+        CreditExportResolver,
       ],
     };
   }

@@ -8,7 +8,9 @@ import { CreditExportService } from './credit-export.service.js';
 export class CreditExportResolver {
   constructor(private readonly exports: CreditExportService) {}
 
-  @Query(() => CreditExportConnection, { description: 'Credit/points exports and their delivery attempts (the audit trail), oldest first.' })
+  @Query(() => CreditExportConnection, {
+    description: 'Credit/points exports and their delivery attempts (the audit trail), oldest first.',
+  })
   creditExports(@CurrentCaller() caller: Caller, @Args() args: CreditExportsArgs): Promise<CreditExportConnection> {
     if (args.caseId) args.caseId = requireUuid(args.caseId, 'caseId');
     return this.exports.list(caller, args);

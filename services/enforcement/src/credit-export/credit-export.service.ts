@@ -6,7 +6,11 @@ import { SqlParams, queryRows } from '#libs/database';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { caseUnder } from '../cases/case.service.js';
 import {
-  CREDIT_EXPORT_KIND_LABEL_ZH, CREDIT_EXPORT_STATE_LABEL_ZH, CREDIT_SYSTEM_LABEL_ZH, CreditExport, CreditExportAttempt,
+  CREDIT_EXPORT_KIND_LABEL_ZH,
+  CREDIT_EXPORT_STATE_LABEL_ZH,
+  CREDIT_SYSTEM_LABEL_ZH,
+  CreditExport,
+  CreditExportAttempt,
   type CreditExportsArgs,
 } from './credit-export.models.js';
 
@@ -25,33 +29,51 @@ export class CreditExportService {
   async list(caller: Caller, args: CreditExportsArgs): Promise<ConnectionShape<CreditExport>> {
     const params = new SqlParams();
     const where: string[] = [];
-    if (caller.orgUnitId) where.push(`EXISTS (SELECT 1 FROM enforcement_case c WHERE c.id = e.case_id AND ${caseUnder(params.add(caller.orgUnitId))})`);
+    if (caller.orgUnitId)
+      where.push(`EXISTS (SELECT 1 FROM enforcement_case c WHERE c.id = e.case_id AND ${caseUnder(params.add(caller.orgUnitId))})`);
     if (args.caseId) where.push(`e.case_id = ${params.add(args.caseId)}::uuid`);
     if (args.state) where.push(`e.state = ${params.add(args.state)}`);
     return fetchKeysetPage<Row, CreditExport>(
       this.dataSource,
       args,
-      { select: COLUMNS, from: 'credit_export e', where, params, orderBy: ['e.created_at', 'e.id'], keyOf: (row) => [row.createdKey, row.id] },
+      {
+        select: COLUMNS,
+        from: 'credit_export e',
+        where,
+        params,
+        orderBy: ['e.created_at', 'e.id'],
+        keyOf: (row) => [row.createdKey, row.id],
+      },
       (rows) => this.present(rows),
     );
   }
 
   private async present(rows: Row[]): Promise<CreditExport[]> {
-    const attempts = rows.length === 0 ? [] : await queryRows<{
-      exportId: string; attempt: number; attemptedAt: Date; statusCode: number | null; error: string | null; durationMs: number;
-    }>(
-      this.dataSource,
-      `SELECT export_id AS "exportId", attempt, attempted_at AS "attemptedAt", status_code AS "statusCode", error, duration_ms AS "durationMs"
+    const attempts =
+      rows.length === 0
+        ? []
+        : await queryRows<{
+            exportId: string;
+            attempt: number;
+            attemptedAt: Date;
+            statusCode: number | null;
+            error: string | null;
+            durationMs: number;
+          }>(
+            this.dataSource,
+            `SELECT export_id AS "exportId", attempt, attempted_at AS "attemptedAt", status_code AS "statusCode", error, duration_ms AS "durationMs"
          FROM credit_export_attempt WHERE export_id = ANY($1::uuid[]) ORDER BY export_id, attempt`,
-      [rows.map((row) => row.id)],
-    );
+            [rows.map((row) => row.id)],
+          );
     return rows.map(({ createdKey: _key, ...row }) =>
       Object.assign(new CreditExport(), {
         ...row,
         kindLabelZh: CREDIT_EXPORT_KIND_LABEL_ZH[row.kind],
         systemLabelZh: CREDIT_SYSTEM_LABEL_ZH[row.system],
         stateLabelZh: CREDIT_EXPORT_STATE_LABEL_ZH[row.state],
-        attemptLog: attempts.filter((a) => a.exportId === row.id).map(({ exportId: _id, ...a }) => Object.assign(new CreditExportAttempt(), a)),
+        attemptLog: attempts
+          .filter((a) => a.exportId === row.id)
+          .map(({ exportId: _id, ...a }) => Object.assign(new CreditExportAttempt(), a)),
       }),
     );
   }

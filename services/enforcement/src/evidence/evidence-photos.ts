@@ -38,7 +38,10 @@ export class EvidencePhotos {
     this.baseUrl = runtime.env.HOUSEHOLDS_INTERNAL_URL.replace(/\/+$/, '');
   }
 
-  async within<T>(caller: Caller, write: (cite: (uploadIds: readonly string[], citation: EvidenceCitation) => Promise<void>) => Promise<T>): Promise<T> {
+  async within<T>(
+    caller: Caller,
+    write: (cite: (uploadIds: readonly string[], citation: EvidenceCitation) => Promise<void>) => Promise<T>,
+  ): Promise<T> {
     const cited: EvidenceCitation[] = [];
     const cite = async (uploadIds: readonly string[], citation: EvidenceCitation) => {
       if (uploadIds.length === 0) return;
@@ -58,12 +61,18 @@ export class EvidencePhotos {
   private async post(path: string, caller: Caller, body: unknown): Promise<void> {
     const response = await fetch(`${this.baseUrl}/internal/uploads/citations${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': caller.requestId, ...signCaller(caller, this.runtime.env.CONTEXT_SIGNING_SECRET) },
+      headers: {
+        'content-type': 'application/json',
+        'x-request-id': caller.requestId,
+        ...signCaller(caller, this.runtime.env.CONTEXT_SIGNING_SECRET),
+      },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
     if (response.ok) return;
-    const answer = (await response.json().catch(() => null)) as { error?: { code?: string; reason?: string; message?: string; details?: Record<string, unknown> } } | null;
+    const answer = (await response.json().catch(() => null)) as {
+      error?: { code?: string; reason?: string; message?: string; details?: Record<string, unknown> };
+    } | null;
     const error = answer?.error;
     // Households' refusals are the caller's to act on and pass through as they are; anything else is our failure.
     if (error?.code && [ErrorCode.BAD_USER_INPUT, ErrorCode.FORBIDDEN].includes(error.code as ErrorCode)) {

@@ -34,7 +34,8 @@ export class BureauCalendarService {
   async rotate(caller: Caller, bureauId: string): Promise<BureauCalendarFeed> {
     await this.actions.requireBureau(bureauId);
     // Who manages bureaus (district administrators), or an officer of the bureau: a street administrator does not hand out bureaus' feeds.
-    if (!hasPermission(caller, Permission.BUREAU_MANAGE)) await this.actions.requireActingFor({ ...caller, roles: caller.roles.filter((r) => r !== Role.STREET_ADMIN) }, bureauId);
+    if (!hasPermission(caller, Permission.BUREAU_MANAGE))
+      await this.actions.requireActingFor({ ...caller, roles: caller.roles.filter((r) => r !== Role.STREET_ADMIN) }, bureauId);
     const token = randomBytes(32).toString('base64url');
     await execute(
       this.dataSource,
@@ -43,7 +44,11 @@ export class BureauCalendarService {
       [bureauId, hashToken(token), caller.userId],
     );
     const path = `/calendars/${token}.ics`;
-    return Object.assign(new BureauCalendarFeed(), { bureau: InstitutionRef.of(bureauId), path, url: `${this.settings.publicGatewayUrl}${path}` });
+    return Object.assign(new BureauCalendarFeed(), {
+      bureau: InstitutionRef.of(bureauId),
+      path,
+      url: `${this.settings.publicGatewayUrl}${path}`,
+    });
   }
 
   /** The feed for a token, or null when no bureau holds it. */
@@ -57,8 +62,17 @@ export class BureauCalendarService {
     );
     if (!calendar) return null;
     const rows = await queryRows<{
-      id: string; title: string; startsAt: Date; endsAt: Date; status: JointActionStatus; revision: number; updatedAt: Date;
-      units: string[]; lead: string | null; teams: string[]; campaign: string | null;
+      id: string;
+      title: string;
+      startsAt: Date;
+      endsAt: Date;
+      status: JointActionStatus;
+      revision: number;
+      updatedAt: Date;
+      units: string[];
+      lead: string | null;
+      teams: string[];
+      campaign: string | null;
     }>(
       this.dataSource,
       `SELECT a.id, a.title, a.starts_at AS "startsAt", a.ends_at AS "endsAt", a.status, a.revision, a.updated_at AS "updatedAt",
@@ -83,7 +97,9 @@ export class BureauCalendarService {
         row.lead ? `牵头单位：${row.lead}` : null,
         row.teams.length > 0 ? `参与队伍：${row.teams.join('、')}` : null,
         row.campaign ? `所属行动：${row.campaign}` : null,
-      ].filter(Boolean).join('\n'),
+      ]
+        .filter(Boolean)
+        .join('\n'),
       cancelled: row.status === JointActionStatus.CANCELLED,
     }));
     return serializeCalendar(`${calendar.name}联合执法行动`, events);

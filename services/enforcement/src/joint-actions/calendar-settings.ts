@@ -7,7 +7,6 @@ export interface CalendarSettings {
   publicGatewayUrl: string;
 }
 
-
 export const calendarEnvironmentShape = {
   NODE_ENV: NodeEnv.default('development'),
   PUBLIC_GATEWAY_URL: z.preprocess(

@@ -2,8 +2,14 @@ import { ArgsType, Field, Float, ID, InputType, Int, ObjectType } from '@nestjs/
 import { Connection, PageArgs } from '#libs/pagination';
 import { InstitutionRef, OrgUnitRef } from '#libs/references';
 import {
-  FINDING_CATEGORY_LABEL_ZH, FINDING_TARGET_KIND_LABEL_ZH, FindingCategory, FindingTargetKind, JOINT_ACTION_CHANGE_LABEL_ZH,
-  JOINT_ACTION_STATUS_LABEL_ZH, JointActionChange, JointActionStatus,
+  FINDING_CATEGORY_LABEL_ZH,
+  FINDING_TARGET_KIND_LABEL_ZH,
+  FindingCategory,
+  FindingTargetKind,
+  JOINT_ACTION_CHANGE_LABEL_ZH,
+  JOINT_ACTION_STATUS_LABEL_ZH,
+  JointActionChange,
+  JointActionStatus,
 } from './joint-action-enums.js';
 
 export interface JointActionRow {
@@ -53,7 +59,7 @@ export class JointActionParticipant {
   description:
     "A reported action's figures, frozen when it was reported. Pass rate: the share of the households registered in the " +
     "action's target units with no failure on record in enforcement in the window — no joint action finding about the " +
-    'household and no case opened against it (this action\'s own findings and the cases opened from them are left out: ' +
+    "household and no case opened against it (this action's own findings and the cases opened from them are left out: " +
     'they are counted above). Before: the 30 days up to heldAt; after: from heldAt to 30 days later or the report, whichever ' +
     'came first. Null when the target units have no households.',
 })
@@ -87,7 +93,10 @@ export class JointActionReport {
 
   static from(stored: StoredJointActionReport): JointActionReport {
     return Object.assign(new JointActionReport(), {
-      ...stored, beforeFrom: new Date(stored.beforeFrom), afterTo: new Date(stored.afterTo), reportedAt: new Date(stored.reportedAt),
+      ...stored,
+      beforeFrom: new Date(stored.beforeFrom),
+      afterTo: new Date(stored.afterTo),
+      reportedAt: new Date(stored.reportedAt),
     });
   }
 }
@@ -139,10 +148,22 @@ export class JointActionRevision {
   @Field({ description: 'When the change was made (ISO 8601 timestamp).' })
   changedAt: Date;
 
-  static from(row: { revision: number; kind: JointActionChange; startsAt: Date; endsAt: Date; reason: string | null; changedAt: Date }): JointActionRevision {
+  static from(row: {
+    revision: number;
+    kind: JointActionChange;
+    startsAt: Date;
+    endsAt: Date;
+    reason: string | null;
+    changedAt: Date;
+  }): JointActionRevision {
     return Object.assign(new JointActionRevision(), {
-      revision: row.revision, change: row.kind, labelZh: JOINT_ACTION_CHANGE_LABEL_ZH[row.kind], startsAt: row.startsAt,
-      endsAt: row.endsAt, reason: row.reason, changedAt: row.changedAt,
+      revision: row.revision,
+      change: row.kind,
+      labelZh: JOINT_ACTION_CHANGE_LABEL_ZH[row.kind],
+      startsAt: row.startsAt,
+      endsAt: row.endsAt,
+      reason: row.reason,
+      changedAt: row.changedAt,
     });
   }
 }
@@ -203,17 +224,35 @@ export class JointAction {
 
   static from(row: JointActionRow): JointAction {
     return Object.assign(new JointAction(), {
-      id: row.id, campaignId: row.campaignId, title: row.title, status: row.status, labelZh: JOINT_ACTION_STATUS_LABEL_ZH[row.status],
-      startsAt: row.startsAt, endsAt: row.endsAt, revision: row.revision, leadBureau: InstitutionRef.of(row.leadBureauId),
-      targetUnits: row.targetUnitIds.map((id) => OrgUnitRef.of(id)), teamIds: row.teamIds, officerIds: row.officerIds, createdAt: row.createdAt,
-      heldAt: row.heldAt, place: row.place, summary: row.summary,
-      participants: row.participants?.map((p) => Object.assign(new JointActionParticipant(), { bureau: InstitutionRef.of(p.bureauId), officerIds: p.officerIds })) ?? null,
+      id: row.id,
+      campaignId: row.campaignId,
+      title: row.title,
+      status: row.status,
+      labelZh: JOINT_ACTION_STATUS_LABEL_ZH[row.status],
+      startsAt: row.startsAt,
+      endsAt: row.endsAt,
+      revision: row.revision,
+      leadBureau: InstitutionRef.of(row.leadBureauId),
+      targetUnits: row.targetUnitIds.map((id) => OrgUnitRef.of(id)),
+      teamIds: row.teamIds,
+      officerIds: row.officerIds,
+      createdAt: row.createdAt,
+      heldAt: row.heldAt,
+      place: row.place,
+      summary: row.summary,
+      participants:
+        row.participants?.map((p) =>
+          Object.assign(new JointActionParticipant(), { bureau: InstitutionRef.of(p.bureauId), officerIds: p.officerIds }),
+        ) ?? null,
       report: row.report ? JointActionReport.from(row.report) : null,
     });
   }
 }
 
-@ObjectType({ description: 'A page of JointAction items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of JointAction items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class JointActionConnection extends Connection(JointAction, 'JointAction') {}
 
 @ObjectType({ description: 'What an action found: an inspection for a household, a violation candidate otherwise.' })
@@ -255,14 +294,30 @@ export class ActionFinding {
   recordedAt: Date;
 
   static from(row: {
-    id: string; actionId: string; targetKind: FindingTargetKind; householdId: string | null; propertyCompanyId: string | null;
-    orgUnitId: string | null; category: FindingCategory; description: string; photoIds: string[]; recordedAt: Date;
+    id: string;
+    actionId: string;
+    targetKind: FindingTargetKind;
+    householdId: string | null;
+    propertyCompanyId: string | null;
+    orgUnitId: string | null;
+    category: FindingCategory;
+    description: string;
+    photoIds: string[];
+    recordedAt: Date;
   }): ActionFinding {
     return Object.assign(new ActionFinding(), {
-      id: row.id, actionId: row.actionId, targetKind: row.targetKind, targetLabelZh: FINDING_TARGET_KIND_LABEL_ZH[row.targetKind],
-      householdId: row.householdId, propertyCompany: row.propertyCompanyId ? InstitutionRef.of(row.propertyCompanyId) : null,
-      orgUnit: row.orgUnitId ? OrgUnitRef.of(row.orgUnitId) : null, category: row.category, labelZh: FINDING_CATEGORY_LABEL_ZH[row.category],
-      description: row.description, photoIds: row.photoIds, recordedAt: row.recordedAt,
+      id: row.id,
+      actionId: row.actionId,
+      targetKind: row.targetKind,
+      targetLabelZh: FINDING_TARGET_KIND_LABEL_ZH[row.targetKind],
+      householdId: row.householdId,
+      propertyCompany: row.propertyCompanyId ? InstitutionRef.of(row.propertyCompanyId) : null,
+      orgUnit: row.orgUnitId ? OrgUnitRef.of(row.orgUnitId) : null,
+      category: row.category,
+      labelZh: FINDING_CATEGORY_LABEL_ZH[row.category],
+      description: row.description,
+      photoIds: row.photoIds,
+      recordedAt: row.recordedAt,
     });
   }
 }
@@ -308,10 +363,16 @@ export class ScheduleJointActionInput {
   @Field(() => ID, { description: 'A DEPARTMENT institution.' })
   leadBureauId: string;
 
-  @Field(() => [ID], { defaultValue: [], description: 'Enforcement teams booked for the action; none booked elsewhere in an overlapping window.' })
+  @Field(() => [ID], {
+    defaultValue: [],
+    description: 'Enforcement teams booked for the action; none booked elsewhere in an overlapping window.',
+  })
   teamIds: string[];
 
-  @Field(() => [ID], { defaultValue: [], description: 'Enforcement officers booked for the action; none booked elsewhere in an overlapping window.' })
+  @Field(() => [ID], {
+    defaultValue: [],
+    description: 'Enforcement officers booked for the action; none booked elsewhere in an overlapping window.',
+  })
   officerIds: string[];
 }
 
@@ -356,7 +417,10 @@ export class RecordActionFindingInput {
   @Field({ description: '1–500 characters, no personal data.' })
   description: string;
 
-  @Field(() => [ID], { defaultValue: [], description: 'Photos: your own uploads (POST /uploads), each evidence of one record only; at most 9.' })
+  @Field(() => [ID], {
+    defaultValue: [],
+    description: 'Photos: your own uploads (POST /uploads), each evidence of one record only; at most 9.',
+  })
   photoIds: string[];
 }
 

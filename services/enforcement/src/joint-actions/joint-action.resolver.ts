@@ -4,8 +4,18 @@ import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestC
 import { InstitutionRef, OrgUnitRef } from '#libs/references';
 import { BureauCalendarService } from './bureau-calendar.service.js';
 import {
-  ActionFinding, BureauCalendarFeed, BureauRemit, EnforcementOfficer, EnforcementTeam, HoldJointActionInput, JointAction, JointActionConnection,
-  JointActionRevision, JointActionsArgs, RecordActionFindingInput, ScheduleJointActionInput,
+  ActionFinding,
+  BureauCalendarFeed,
+  BureauRemit,
+  EnforcementOfficer,
+  EnforcementTeam,
+  HoldJointActionInput,
+  JointAction,
+  JointActionConnection,
+  JointActionRevision,
+  JointActionsArgs,
+  RecordActionFindingInput,
+  ScheduleJointActionInput,
 } from './joint-action.models.js';
 import { JointActionService } from './joint-action.service.js';
 import { QuarterCoverageArgs, QuarterCoverageService, StreetQuarterCoverageConnection } from './quarter-coverage.js';
@@ -28,7 +38,10 @@ export class JointActionResolver {
   }
 
   @Query(() => JointAction, { description: 'One joint action that concerns your territory.' })
-  jointAction(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The action's id." }, ParseUuidPipe) id: string): Promise<JointAction> {
+  jointAction(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The action's id." }, ParseUuidPipe) id: string,
+  ): Promise<JointAction> {
     return this.actions.get(caller, id);
   }
 
@@ -40,9 +53,14 @@ export class JointActionResolver {
   }
 
   @Mutation(() => JointAction, {
-    description: 'Schedules a joint action. A team, officer or unit (or a unit containing or inside it) already booked in an overlapping window is refused with CONFLICT SCHEDULE_CONFLICT naming that action.',
+    description:
+      'Schedules a joint action. A team, officer or unit (or a unit containing or inside it) already booked in an overlapping window is refused with CONFLICT SCHEDULE_CONFLICT naming that action.',
   })
-  scheduleJointAction(@CurrentCaller() caller: Caller, @Args('input', { description: "The action's title, window, targets, lead bureau, teams and officers." }) input: ScheduleJointActionInput): Promise<JointAction> {
+  scheduleJointAction(
+    @CurrentCaller() caller: Caller,
+    @Args('input', { description: "The action's title, window, targets, lead bureau, teams and officers." })
+    input: ScheduleJointActionInput,
+  ): Promise<JointAction> {
     if (input.campaignId) input.campaignId = requireUuid(input.campaignId, 'campaignId');
     input.leadBureauId = requireUuid(input.leadBureauId, 'leadBureauId');
     input.targetUnitIds = input.targetUnitIds.map((id) => requireUuid(id, 'targetUnitIds'));
@@ -72,7 +90,8 @@ export class JointActionResolver {
   }
 
   @Mutation(() => JointAction, {
-    description: 'Records a scheduled action as held: when (not in the future: BAD_USER_INPUT ACTION_NOT_YET_HELD), where, who took part from which bureau. Only from SCHEDULED (CONFLICT INVALID_TRANSITION).',
+    description:
+      'Records a scheduled action as held: when (not in the future: BAD_USER_INPUT ACTION_NOT_YET_HELD), where, who took part from which bureau. Only from SCHEDULED (CONFLICT INVALID_TRANSITION).',
   })
   holdJointAction(
     @CurrentCaller() caller: Caller,
@@ -80,24 +99,31 @@ export class JointActionResolver {
     @Args('input', { description: 'When and where it was held, who took part and what was done.' }) input: HoldJointActionInput,
   ): Promise<JointAction> {
     input.participants = input.participants.map((p) => ({
-      bureauId: requireUuid(p.bureauId, 'participants.bureauId'), officerIds: p.officerIds.map((o) => requireUuid(o, 'participants.officerIds')),
+      bureauId: requireUuid(p.bureauId, 'participants.bureauId'),
+      officerIds: p.officerIds.map((o) => requireUuid(o, 'participants.officerIds')),
     }));
     return this.actions.hold(caller, id, input);
   }
 
   @Mutation(() => JointAction, {
-    description: 'Reports a held action, freezing its figures in `report`. Only from HELD (CONFLICT INVALID_TRANSITION); after it, no more findings.',
+    description:
+      'Reports a held action, freezing its figures in `report`. Only from HELD (CONFLICT INVALID_TRANSITION); after it, no more findings.',
   })
-  reportJointAction(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The action's id; it must be HELD." }, ParseUuidPipe) id: string): Promise<JointAction> {
+  reportJointAction(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The action's id; it must be HELD." }, ParseUuidPipe) id: string,
+  ): Promise<JointAction> {
     return this.actions.report(caller, id);
   }
 
   @Mutation(() => ActionFinding, {
-    description: 'Records what an action found: about a household it becomes an inspection in households; about a property company or unit, a violation candidate. Send the same idempotencyKey on retries: it records once.',
+    description:
+      'Records what an action found: about a household it becomes an inspection in households; about a property company or unit, a violation candidate. Send the same idempotencyKey on retries: it records once.',
   })
   recordActionFinding(
     @CurrentCaller() caller: Caller,
-    @Args('actionId', { type: () => ID, description: 'The action that found it; HELD (not yet REPORTED).' }, ParseUuidPipe) actionId: string,
+    @Args('actionId', { type: () => ID, description: 'The action that found it; HELD (not yet REPORTED).' }, ParseUuidPipe)
+    actionId: string,
     @Args('input', { description: 'What was found and about whom.' }) input: RecordActionFindingInput,
     @Args('idempotencyKey', { description: 'Send the same key on every retry: the finding is recorded once.' }) idempotencyKey: string,
   ): Promise<ActionFinding> {
@@ -108,7 +134,9 @@ export class JointActionResolver {
     return this.actions.recordFinding(caller, actionId, input, idempotencyKey);
   }
 
-  @Mutation(() => BureauCalendarFeed, { description: "Issues a new secret address for the bureau's iCalendar feed; the old one stops working." })
+  @Mutation(() => BureauCalendarFeed, {
+    description: "Issues a new secret address for the bureau's iCalendar feed; the old one stops working.",
+  })
   rotateBureauCalendarToken(
     @CurrentCaller() caller: Caller,
     @Args('bureauId', { type: () => ID, description: 'The bureau (a DEPARTMENT institution).' }, ParseUuidPipe) bureauId: string,
@@ -120,7 +148,8 @@ export class JointActionResolver {
   async grantBureauRemit(
     @CurrentCaller() caller: Caller,
     @Args('bureauId', { type: () => ID, description: 'The bureau (a DEPARTMENT institution).' }, ParseUuidPipe) bureauId: string,
-    @Args('orgUnitId', { type: () => ID, description: 'The unit the bureau may act in, with everything under it.' }, ParseUuidPipe) orgUnitId: string,
+    @Args('orgUnitId', { type: () => ID, description: 'The unit the bureau may act in, with everything under it.' }, ParseUuidPipe)
+    orgUnitId: string,
   ): Promise<BureauRemit> {
     await this.actions.grantRemit(caller, bureauId, orgUnitId);
     return Object.assign(new BureauRemit(), { bureau: InstitutionRef.of(bureauId), orgUnit: OrgUnitRef.of(orgUnitId) });
@@ -136,23 +165,30 @@ export class JointActionResolver {
   }
 
   @Query(() => [OrgUnitRef], { description: "The units a bureau's remit names (each covering everything under it)." })
-  async bureauRemit(@Args('bureauId', { type: () => ID, description: 'The bureau (a DEPARTMENT institution).' }, ParseUuidPipe) bureauId: string): Promise<OrgUnitRef[]> {
+  async bureauRemit(
+    @Args('bureauId', { type: () => ID, description: 'The bureau (a DEPARTMENT institution).' }, ParseUuidPipe) bureauId: string,
+  ): Promise<OrgUnitRef[]> {
     return (await this.actions.remits(bureauId)).map((id) => OrgUnitRef.of(id));
   }
 
   @Mutation(() => EnforcementTeam, { description: 'District administrators: a new team of a bureau.' })
   createEnforcementTeam(
-    @Args('bureauId', { type: () => ID, description: 'The bureau the team belongs to (a DEPARTMENT institution).' }, ParseUuidPipe) bureauId: string,
+    @Args('bureauId', { type: () => ID, description: 'The bureau the team belongs to (a DEPARTMENT institution).' }, ParseUuidPipe)
+    bureauId: string,
     @Args('name', { description: "The team's name, 1–100 characters, unique within the bureau." }) name: string,
   ): Promise<EnforcementTeam> {
     return this.actions.createTeam(bureauId, name);
   }
 
-  @Mutation(() => EnforcementOfficer, { description: 'District administrators: registers an officer of a bureau, optionally linked to the user id they sign in with.' })
+  @Mutation(() => EnforcementOfficer, {
+    description: 'District administrators: registers an officer of a bureau, optionally linked to the user id they sign in with.',
+  })
   createEnforcementOfficer(
-    @Args('bureauId', { type: () => ID, description: 'The bureau the officer serves in (a DEPARTMENT institution).' }, ParseUuidPipe) bureauId: string,
+    @Args('bureauId', { type: () => ID, description: 'The bureau the officer serves in (a DEPARTMENT institution).' }, ParseUuidPipe)
+    bureauId: string,
     @Args('name', { description: "The officer's name, 1–50 characters, as printed on notices." }) name: string,
-    @Args('userId', { type: () => String, nullable: true, description: 'The account (token sub) the officer signs in with, if any.' }) userId: string | null,
+    @Args('userId', { type: () => String, nullable: true, description: 'The account (token sub) the officer signs in with, if any.' })
+    userId: string | null,
   ): Promise<EnforcementOfficer> {
     return this.actions.createOfficer(bureauId, name, userId ?? null);
   }

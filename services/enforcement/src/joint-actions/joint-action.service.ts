@@ -13,8 +13,17 @@ import { EvidencePhotos, EvidenceRecord } from '../evidence/evidence-photos.js';
 import { CampaignState } from '../campaigns/campaign-enums.js';
 import { FindingTargetKind, JointActionStatus, type FindingCategory, type JointActionChange } from './joint-action-enums.js';
 import {
-  ActionFinding, EnforcementOfficer, EnforcementTeam, JointAction, JointActionRevision, type HoldJointActionInput, type JointActionRow,
-  type JointActionsArgs, type RecordActionFindingInput, type ScheduleJointActionInput, type StoredJointActionReport,
+  ActionFinding,
+  EnforcementOfficer,
+  EnforcementTeam,
+  JointAction,
+  JointActionRevision,
+  type HoldJointActionInput,
+  type JointActionRow,
+  type JointActionsArgs,
+  type RecordActionFindingInput,
+  type ScheduleJointActionInput,
+  type StoredJointActionReport,
 } from './joint-action.models.js';
 import { InstitutionRef } from '#libs/references';
 
@@ -138,7 +147,11 @@ export class JointActionService {
       this.dataSource,
       args,
       {
-        select: ACTION_COLUMNS, from: 'joint_action a', where, params, orderBy: ['a.starts_at', 'a.id'],
+        select: ACTION_COLUMNS,
+        from: 'joint_action a',
+        where,
+        params,
+        orderBy: ['a.starts_at', 'a.id'],
         keyOf: (row) => [row.startsAt.toISOString(), row.id],
       },
       (rows) => rows.map((row) => JointAction.from(row)),
@@ -148,25 +161,37 @@ export class JointActionService {
   async teams(ids: readonly string[]): Promise<(EnforcementTeam | null)[]> {
     const rows = await queryRows<{ id: string; name: string; bureauId: string }>(
       this.dataSource,
-      `SELECT id, name, bureau_id AS "bureauId" FROM enforcement_team WHERE id = ANY($1::uuid[])`, [ids],
+      `SELECT id, name, bureau_id AS "bureauId" FROM enforcement_team WHERE id = ANY($1::uuid[])`,
+      [ids],
     );
-    const byId = new Map(rows.map((r) => [r.id, Object.assign(new EnforcementTeam(), { id: r.id, name: r.name, bureau: InstitutionRef.of(r.bureauId) })]));
+    const byId = new Map(
+      rows.map((r) => [r.id, Object.assign(new EnforcementTeam(), { id: r.id, name: r.name, bureau: InstitutionRef.of(r.bureauId) })]),
+    );
     return ids.map((id) => byId.get(id) ?? null);
   }
 
   async officers(ids: readonly string[]): Promise<(EnforcementOfficer | null)[]> {
     const rows = await queryRows<{ id: string; name: string; bureauId: string }>(
       this.dataSource,
-      `SELECT id, name, bureau_id AS "bureauId" FROM enforcement_officer WHERE id = ANY($1::uuid[])`, [ids],
+      `SELECT id, name, bureau_id AS "bureauId" FROM enforcement_officer WHERE id = ANY($1::uuid[])`,
+      [ids],
     );
-    const byId = new Map(rows.map((r) => [r.id, Object.assign(new EnforcementOfficer(), { id: r.id, name: r.name, bureau: InstitutionRef.of(r.bureauId) })]));
+    const byId = new Map(
+      rows.map((r) => [r.id, Object.assign(new EnforcementOfficer(), { id: r.id, name: r.name, bureau: InstitutionRef.of(r.bureauId) })]),
+    );
     return ids.map((id) => byId.get(id) ?? null);
   }
 
   /** Histories of many actions, oldest change first, in `ids` order. */
   async histories(ids: readonly string[]): Promise<JointActionRevision[][]> {
     const rows = await queryRows<{
-      actionId: string; revision: number; kind: JointActionChange; startsAt: Date; endsAt: Date; reason: string | null; changedAt: Date;
+      actionId: string;
+      revision: number;
+      kind: JointActionChange;
+      startsAt: Date;
+      endsAt: Date;
+      reason: string | null;
+      changedAt: Date;
     }>(
       this.dataSource,
       `SELECT action_id AS "actionId", revision, kind, starts_at AS "startsAt", ends_at AS "endsAt", reason, changed_at AS "changedAt"
@@ -180,7 +205,8 @@ export class JointActionService {
 
   async schedule(caller: Caller, input: ScheduleJointActionInput): Promise<JointAction> {
     const title = input.title.trim();
-    if (title.length === 0 || title.length > MAX_TITLE) throw DomainError.badInput(`title must be 1–${MAX_TITLE} characters`, 'INVALID_TITLE');
+    if (title.length === 0 || title.length > MAX_TITLE)
+      throw DomainError.badInput(`title must be 1–${MAX_TITLE} characters`, 'INVALID_TITLE');
     checkWindow(input.startsAt, input.endsAt);
     const targets = [...new Set(input.targetUnitIds)];
     const teamIds = [...new Set(input.teamIds)];
@@ -223,7 +249,9 @@ export class JointActionService {
     const missingOfficer = officerIds.find((id) => !(officers ?? []).includes(id));
     if (missingOfficer) throw DomainError.notFound('EnforcementOfficer', missingOfficer);
     if (input.campaignId) {
-      const campaign = await queryFirst<{ state: CampaignState }>(this.dataSource, `SELECT state FROM campaign WHERE id = $1`, [input.campaignId]);
+      const campaign = await queryFirst<{ state: CampaignState }>(this.dataSource, `SELECT state FROM campaign WHERE id = $1`, [
+        input.campaignId,
+      ]);
       if (!campaign) throw DomainError.notFound('Campaign', input.campaignId);
       if (campaign.state === CampaignState.COMPLETED || campaign.state === CampaignState.REPORTED) {
         throw DomainError.conflict('That campaign is over', 'CAMPAIGN_CLOSED');
@@ -270,7 +298,11 @@ export class JointActionService {
         `INSERT INTO joint_action_revision (action_id, revision, kind, starts_at, ends_at, reason, changed_by) VALUES ($1, $2, 'RESCHEDULED', $3, $4, $5, $6)`,
         [id, locked.revision + 1, startsAt, endsAt, why, caller.userId],
       );
-      await execute(manager, `UPDATE joint_action_booking SET during = tstzrange($2, $3, '[)') WHERE action_id = $1`, [id, startsAt, endsAt]);
+      await execute(manager, `UPDATE joint_action_booking SET during = tstzrange($2, $3, '[)') WHERE action_id = $1`, [
+        id,
+        startsAt,
+        endsAt,
+      ]);
       return id;
     });
     return this.get(caller, id);
@@ -281,8 +313,11 @@ export class JointActionService {
     await this.requireChangeable(caller, id);
     await this.dataSource.transaction(async (manager) => {
       const locked = await queryOne<LockedAction>(manager, LOCK_ACTION, [id]);
-      if (locked.status !== JointActionStatus.SCHEDULED) throw DomainError.conflict('That joint action is already cancelled', 'INVALID_TRANSITION');
-      await execute(manager, `UPDATE joint_action SET status = 'CANCELLED', revision = revision + 1, updated_at = now() WHERE id = $1`, [id]);
+      if (locked.status !== JointActionStatus.SCHEDULED)
+        throw DomainError.conflict('That joint action is already cancelled', 'INVALID_TRANSITION');
+      await execute(manager, `UPDATE joint_action SET status = 'CANCELLED', revision = revision + 1, updated_at = now() WHERE id = $1`, [
+        id,
+      ]);
       await execute(
         manager,
         `INSERT INTO joint_action_revision (action_id, revision, kind, starts_at, ends_at, reason, changed_by) VALUES ($1, $2, 'CANCELLED', $3, $4, $5, $6)`,
@@ -299,7 +334,9 @@ export class JointActionService {
   async hold(caller: Caller, id: string, input: HoldJointActionInput): Promise<JointAction> {
     if (Number.isNaN(input.heldAt.getTime())) throw DomainError.badInput('Not a time', 'INVALID_TIME');
     if (input.heldAt.getTime() > Date.now()) {
-      throw DomainError.badInput('An action cannot be recorded as held before it has happened', 'ACTION_NOT_YET_HELD', { heldAt: input.heldAt.toISOString() });
+      throw DomainError.badInput('An action cannot be recorded as held before it has happened', 'ACTION_NOT_YET_HELD', {
+        heldAt: input.heldAt.toISOString(),
+      });
     }
     const place = optionalText(input.place, 'place', MAX_PLACE, 'INVALID_PLACE');
     const summary = optionalText(input.summary, 'summary', MAX_SUMMARY, 'INVALID_SUMMARY');
@@ -321,16 +358,22 @@ export class JointActionService {
       [JSON.stringify(participants)],
     );
     if (wrong.length > 0) {
-      throw DomainError.badInput('Each officer must be an officer of the bureau they are listed under', 'OFFICER_NOT_OF_BUREAU', { officerIds: wrong.map((w) => w.id) });
+      throw DomainError.badInput('Each officer must be an officer of the bureau they are listed under', 'OFFICER_NOT_OF_BUREAU', {
+        officerIds: wrong.map((w) => w.id),
+      });
     }
     const action = await this.requireChangeable(caller, id);
     if (input.heldAt.getTime() < action.startsAt.getTime() - 86400_000) {
-      throw DomainError.badInput('heldAt lies more than a day before the scheduled window', 'HELD_BEFORE_SCHEDULE', { startsAt: action.startsAt.toISOString() });
+      throw DomainError.badInput('heldAt lies more than a day before the scheduled window', 'HELD_BEFORE_SCHEDULE', {
+        startsAt: action.startsAt.toISOString(),
+      });
     }
     await this.dataSource.transaction(async (manager) => {
       const locked = await queryOne<LockedAction>(manager, LOCK_ACTION, [id]);
       if (locked.status !== JointActionStatus.SCHEDULED) {
-        throw DomainError.conflict(`That joint action is ${locked.status.toLowerCase()}, not scheduled`, 'INVALID_TRANSITION', { status: locked.status });
+        throw DomainError.conflict(`That joint action is ${locked.status.toLowerCase()}, not scheduled`, 'INVALID_TRANSITION', {
+          status: locked.status,
+        });
       }
       await execute(
         manager,
@@ -358,7 +401,9 @@ export class JointActionService {
         [id],
       );
       if (locked.status !== JointActionStatus.HELD) {
-        throw DomainError.conflict(`That joint action is ${locked.status.toLowerCase()}, not held`, 'INVALID_TRANSITION', { status: locked.status });
+        throw DomainError.conflict(`That joint action is ${locked.status.toLowerCase()}, not held`, 'INVALID_TRANSITION', {
+          status: locked.status,
+        });
       }
       const { now } = await queryOne<{ now: Date }>(manager, `SELECT now() AS now`);
       // A HELD action always has its heldAt (the joint_action_held constraint).
@@ -367,9 +412,15 @@ export class JointActionService {
       const afterTo = new Date(Math.min(heldAt.getTime() + REPORT_WINDOW_MS, now.getTime()));
       const figures = await queryOne<ReportFiguresRow>(manager, REPORT_FIGURES, [id, locked.targets, beforeFrom, heldAt, afterTo]);
       const report: StoredJointActionReport = {
-        findingsRecorded: figures.findings, casesOpened: figures.opened, casesRectified: figures.rectified, households: figures.households,
-        passRateBefore: passRate(figures.households, figures.failedBefore), passRateAfter: passRate(figures.households, figures.failedAfter),
-        beforeFrom: beforeFrom.toISOString(), afterTo: afterTo.toISOString(), reportedAt: now.toISOString(),
+        findingsRecorded: figures.findings,
+        casesOpened: figures.opened,
+        casesRectified: figures.rectified,
+        households: figures.households,
+        passRateBefore: passRate(figures.households, figures.failedBefore),
+        passRateAfter: passRate(figures.households, figures.failedAfter),
+        beforeFrom: beforeFrom.toISOString(),
+        afterTo: afterTo.toISOString(),
+        reportedAt: now.toISOString(),
       };
       await execute(
         manager,
@@ -391,7 +442,12 @@ export class JointActionService {
    * then (PostgreSQL waits for a concurrent booker before it decides).
    */
   private async booking(
-    self: string | null, startsAt: Date, endsAt: Date, teamIds: string[], officerIds: string[], targets: string[],
+    self: string | null,
+    startsAt: Date,
+    endsAt: Date,
+    teamIds: string[],
+    officerIds: string[],
+    targets: string[],
     work: (manager: EntityManager) => Promise<string>,
   ): Promise<string> {
     for (let attempt = 0; ; attempt++) {
@@ -403,11 +459,18 @@ export class JointActionService {
         if (code !== '23P01' && code !== '40P01') throw error;
         const conflict = await this.findConflict(self, startsAt, endsAt, teamIds, officerIds, targets);
         throw DomainError.conflict(
-          conflict ? `Conflicts with 「${conflict.title}」 (${conflict.resourceKind.toLowerCase()})` : 'Conflicts with another joint action',
+          conflict
+            ? `Conflicts with 「${conflict.title}」 (${conflict.resourceKind.toLowerCase()})`
+            : 'Conflicts with another joint action',
           'SCHEDULE_CONFLICT',
           conflict
             ? {
-                conflictingAction: { id: conflict.id, title: conflict.title, startsAt: conflict.startsAt.toISOString(), endsAt: conflict.endsAt.toISOString() },
+                conflictingAction: {
+                  id: conflict.id,
+                  title: conflict.title,
+                  startsAt: conflict.startsAt.toISOString(),
+                  endsAt: conflict.endsAt.toISOString(),
+                },
                 resource: { kind: conflict.resourceKind, id: conflict.resourceId },
               }
             : {},
@@ -417,7 +480,12 @@ export class JointActionService {
   }
 
   private async findConflict(
-    self: string | null, startsAt: Date, endsAt: Date, teamIds: string[], officerIds: string[], targets: string[],
+    self: string | null,
+    startsAt: Date,
+    endsAt: Date,
+    teamIds: string[],
+    officerIds: string[],
+    targets: string[],
   ): Promise<Conflict | null> {
     const row = await queryFirst<Conflict>(
       this.dataSource,
@@ -443,7 +511,9 @@ export class JointActionService {
     }
     await this.requireActingFor(caller, row.leadBureauId);
     if (row.status !== state) {
-      throw DomainError.conflict(`That joint action is ${row.status.toLowerCase()}, not ${state.toLowerCase()}`, 'INVALID_TRANSITION', { status: row.status });
+      throw DomainError.conflict(`That joint action is ${row.status.toLowerCase()}, not ${state.toLowerCase()}`, 'INVALID_TRANSITION', {
+        status: row.status,
+      });
     }
     return row;
   }
@@ -455,7 +525,9 @@ export class JointActionService {
   async requireActingFor(caller: Caller, bureauId: string): Promise<void> {
     if (caller.roles.includes(Role.DISTRICT_ADMIN) || caller.roles.includes(Role.STREET_ADMIN)) return;
     const officer = await queryFirst<{ bureauId: string }>(
-      this.dataSource, `SELECT bureau_id AS "bureauId" FROM enforcement_officer WHERE user_id = $1`, [caller.userId],
+      this.dataSource,
+      `SELECT bureau_id AS "bureauId" FROM enforcement_officer WHERE user_id = $1`,
+      [caller.userId],
     );
     if (!officer) throw DomainError.forbidden('You are not registered as an officer of any bureau', 'NOT_AN_OFFICER');
     if (officer.bureauId !== bureauId) throw DomainError.forbidden('You may act for your own bureau only', 'OTHER_BUREAU');
@@ -465,7 +537,8 @@ export class JointActionService {
   async requireBureau(id: string): Promise<void> {
     const institution = await queryFirst<{ kind: string }>(this.dataSource, `SELECT kind FROM institution_copy WHERE id = $1`, [id]);
     if (!institution) throw DomainError.notFound('Institution', id);
-    if (institution.kind !== 'DEPARTMENT') throw DomainError.badInput('A bureau must be a functional department (DEPARTMENT)', 'NOT_A_BUREAU');
+    if (institution.kind !== 'DEPARTMENT')
+      throw DomainError.badInput('A bureau must be a functional department (DEPARTMENT)', 'NOT_A_BUREAU');
   }
 
   // ---- remits, teams, officers (BUREAU_MANAGE, district-wide: see enforcement.policy.ts) ----
@@ -487,7 +560,9 @@ export class JointActionService {
 
   async remits(bureauId: string): Promise<string[]> {
     const rows = await queryRows<{ id: string }>(
-      this.dataSource, `SELECT org_unit_id AS id FROM bureau_remit WHERE bureau_id = $1 ORDER BY org_unit_id`, [bureauId],
+      this.dataSource,
+      `SELECT org_unit_id AS id FROM bureau_remit WHERE bureau_id = $1 ORDER BY org_unit_id`,
+      [bureauId],
     );
     return rows.map((r) => r.id);
   }
@@ -525,7 +600,8 @@ export class JointActionService {
     const targets = [input.householdId, input.propertyCompanyId, input.orgUnitId].filter((t) => t);
     if (targets.length !== 1) throw DomainError.badInput('Name exactly one of householdId, propertyCompanyId, orgUnitId', 'ONE_TARGET');
     const description = input.description.trim();
-    if (description.length === 0 || description.length > 500) throw DomainError.badInput('description must be 1–500 characters', 'INVALID_DESCRIPTION');
+    if (description.length === 0 || description.length > 500)
+      throw DomainError.badInput('description must be 1–500 characters', 'INVALID_DESCRIPTION');
     const photoIds = [...new Set(input.photoIds)];
     if (photoIds.length > 9) throw DomainError.badInput('At most 9 photos', 'TOO_MANY_PHOTOS');
     const action = await this.get(caller, actionId);
@@ -533,58 +609,90 @@ export class JointActionService {
     if (action.status === JointActionStatus.CANCELLED) throw DomainError.conflict('That joint action was cancelled', 'ACTION_CANCELLED');
     if (action.status === JointActionStatus.REPORTED) throw DomainError.conflict('That joint action has been reported', 'ACTION_REPORTED');
     await this.requireActingFor(caller, action.leadBureau.id);
-    const kind = input.householdId ? FindingTargetKind.HOUSEHOLD : input.propertyCompanyId ? FindingTargetKind.PROPERTY_COMPANY : FindingTargetKind.ORG_UNIT;
+    const kind = input.householdId
+      ? FindingTargetKind.HOUSEHOLD
+      : input.propertyCompanyId
+        ? FindingTargetKind.PROPERTY_COMPANY
+        : FindingTargetKind.ORG_UNIT;
     if (input.propertyCompanyId) {
-      const company = await queryFirst<{ kind: string }>(this.dataSource, `SELECT kind FROM institution_copy WHERE id = $1`, [input.propertyCompanyId]);
+      const company = await queryFirst<{ kind: string }>(this.dataSource, `SELECT kind FROM institution_copy WHERE id = $1`, [
+        input.propertyCompanyId,
+      ]);
       if (!company) throw DomainError.notFound('Institution', input.propertyCompanyId);
-      if (company.kind !== 'PROPERTY_COMPANY') throw DomainError.badInput('That institution is not a property company', 'NOT_A_PROPERTY_COMPANY');
+      if (company.kind !== 'PROPERTY_COMPANY')
+        throw DomainError.badInput('That institution is not a property company', 'NOT_A_PROPERTY_COMPANY');
     }
     if (input.householdId) {
       // A household of the registry (enforcement's copy of it), in one of the units the action targets.
       const household = await findCopiedHousehold(this.dataSource, input.householdId);
       if (!household || household.removed || !household.compoundPath) throw DomainError.notFound('Household', input.householdId);
       if (!action.targetUnits.some((t) => household.compoundPath!.includes(t.id))) {
-        throw DomainError.badInput('That household is not inside the action\'s target units', 'OUTSIDE_ACTION');
+        throw DomainError.badInput("That household is not inside the action's target units", 'OUTSIDE_ACTION');
       }
     }
     if (input.orgUnitId) {
       const unit = await this.territory.find(input.orgUnitId);
       if (!unit) throw DomainError.notFound('OrgUnit', input.orgUnitId);
       if (!action.targetUnits.some((t) => unit.path.includes(t.id))) {
-        throw DomainError.badInput('That unit is not inside the action\'s target units', 'OUTSIDE_ACTION');
+        throw DomainError.badInput("That unit is not inside the action's target units", 'OUTSIDE_ACTION');
       }
     }
     const request = { actionId, ...input, description, photoIds };
     // The finding and its photos' citation (households: the recorder's own uploads, each once) are written together or not
     // at all. A property company's finding lies in no one unit: its photos are for district-wide readers (and the uploader).
-    const { id } = await this.evidence.within(caller, (cite) => this.idempotency.run(caller, idempotencyKey, 'recordActionFinding', request, async (manager) => {
-      const inserted = await queryOne<FindingRow>(
-        manager,
-        `INSERT INTO action_finding (action_id, target_kind, household_id, property_company_id, org_unit_id, category, description, photo_ids, recorded_by)
+    const { id } = await this.evidence.within(caller, (cite) =>
+      this.idempotency.run(caller, idempotencyKey, 'recordActionFinding', request, async (manager) => {
+        const inserted = await queryOne<FindingRow>(
+          manager,
+          `INSERT INTO action_finding (action_id, target_kind, household_id, property_company_id, org_unit_id, category, description, photo_ids, recorded_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9)
          RETURNING id, action_id AS "actionId", target_kind AS "targetKind", household_id AS "householdId",
                    property_company_id AS "propertyCompanyId", org_unit_id AS "orgUnitId", category, description,
                    photo_ids::text[] AS "photoIds", recorded_at AS "recordedAt"`,
-        [actionId, kind, input.householdId ?? null, input.propertyCompanyId ?? null, input.orgUnitId ?? null, input.category, description, photoIds, caller.userId],
-      );
-      // A finding about a household (kind HOUSEHOLD) is announced, for the household's record in households.
-      if (input.householdId) {
-        const payload: EventPayload<EventType.ActionFindingRecorded> = {
-          findingId: inserted.id, actionId, householdId: input.householdId, targetUnitIds: action.targetUnits.map((t) => t.id), category: inserted.category, description,
-          photoIds, recordedAt: inserted.recordedAt.toISOString(),
-        };
-        await this.outbox.record(manager, [{ type: EventType.ActionFindingRecorded, payload }]);
-      }
-      await cite(photoIds, {
-        kind: EvidenceRecord.ACTION_FINDING, recordId: inserted.id, householdId: input.householdId ?? null, orgUnitId: input.orgUnitId ?? null,
-      });
-      return { id: inserted.id };
-    }));
+          [
+            actionId,
+            kind,
+            input.householdId ?? null,
+            input.propertyCompanyId ?? null,
+            input.orgUnitId ?? null,
+            input.category,
+            description,
+            photoIds,
+            caller.userId,
+          ],
+        );
+        // A finding about a household (kind HOUSEHOLD) is announced, for the household's record in households.
+        if (input.householdId) {
+          const payload: EventPayload<EventType.ActionFindingRecorded> = {
+            findingId: inserted.id,
+            actionId,
+            householdId: input.householdId,
+            targetUnitIds: action.targetUnits.map((t) => t.id),
+            category: inserted.category,
+            description,
+            photoIds,
+            recordedAt: inserted.recordedAt.toISOString(),
+          };
+          await this.outbox.record(manager, [{ type: EventType.ActionFindingRecorded, payload }]);
+        }
+        await cite(photoIds, {
+          kind: EvidenceRecord.ACTION_FINDING,
+          recordId: inserted.id,
+          householdId: input.householdId ?? null,
+          orgUnitId: input.orgUnitId ?? null,
+        });
+        return { id: inserted.id };
+      }),
+    );
     return ActionFinding.from(await queryOne<FindingRow>(this.dataSource, `${FINDING_SELECT} WHERE id = $1`, [id]));
   }
 
   async findings(actionIds: readonly string[]): Promise<ActionFinding[][]> {
-    const rows = await queryRows<FindingRow>(this.dataSource, `${FINDING_SELECT} WHERE action_id = ANY($1::uuid[]) ORDER BY recorded_at, id`, [actionIds]);
+    const rows = await queryRows<FindingRow>(
+      this.dataSource,
+      `${FINDING_SELECT} WHERE action_id = ANY($1::uuid[]) ORDER BY recorded_at, id`,
+      [actionIds],
+    );
     return actionIds.map((id) => rows.filter((r) => r.actionId === id).map((r) => ActionFinding.from(r)));
   }
 }
@@ -592,9 +700,13 @@ export class JointActionService {
 function checkWindow(startsAt: Date, endsAt: Date): void {
   if (Number.isNaN(startsAt.getTime()) || Number.isNaN(endsAt.getTime())) throw DomainError.badInput('Not a time', 'INVALID_TIME');
   if (endsAt.getTime() <= startsAt.getTime()) {
-    throw DomainError.badInput('The action ends before it starts', 'ENDS_BEFORE_START', { startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() });
+    throw DomainError.badInput('The action ends before it starts', 'ENDS_BEFORE_START', {
+      startsAt: startsAt.toISOString(),
+      endsAt: endsAt.toISOString(),
+    });
   }
-  if (endsAt.getTime() - startsAt.getTime() > MAX_WINDOW_MS) throw DomainError.badInput('A joint action lasts at most 7 days', 'WINDOW_TOO_LONG');
+  if (endsAt.getTime() - startsAt.getTime() > MAX_WINDOW_MS)
+    throw DomainError.badInput('A joint action lasts at most 7 days', 'WINDOW_TOO_LONG');
 }
 
 /**
@@ -646,7 +758,7 @@ function optionalText(value: string | null | undefined, name: string, max: numbe
 
 function checkReason(reason: string): string {
   const why = reason.trim();
-  if (why.length === 0 || why.length > MAX_REASON) throw DomainError.badInput(`reason must be 1–${MAX_REASON} characters`, 'INVALID_REASON');
+  if (why.length === 0 || why.length > MAX_REASON)
+    throw DomainError.badInput(`reason must be 1–${MAX_REASON} characters`, 'INVALID_REASON');
   return why;
 }
-

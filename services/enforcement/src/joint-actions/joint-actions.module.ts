@@ -20,6 +20,9 @@ import { JointActionService } from './joint-action.service.js';
 })
 export class JointActionsModule {
   static forRoot(runtime: ServiceRuntime, env: Record<string, string | undefined> = process.env): DynamicModule {
-    return { module: JointActionsModule, providers: [{ provide: CALENDAR_SETTINGS, useValue: parseCalendarSettings(env, runtime.env.NODE_ENV) }] };
+    return {
+      module: JointActionsModule,
+      providers: [{ provide: CALENDAR_SETTINGS, useValue: parseCalendarSettings(env, runtime.env.NODE_ENV) }],
+    };
   }
 }

@@ -85,7 +85,8 @@ export enum QuarterCoverageState {
 }
 
 registerEnumType(QuarterCoverageState, {
-  name: 'QuarterCoverageState', description: 'Whether a street held the joint actions it must hold in a quarter.',
+  name: 'QuarterCoverageState',
+  description: 'Whether a street held the joint actions it must hold in a quarter.',
   valuesMap: {
     OPEN: { description: '进行中' },
     MET: { description: '已达标' },
@@ -114,7 +115,10 @@ export class StreetQuarterCoverage {
   escalatedAt: Date | null;
 }
 
-@ObjectType({ description: 'A page of StreetQuarterCoverage items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of StreetQuarterCoverage items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class StreetQuarterCoverageConnection extends Connection(StreetQuarterCoverage, 'StreetQuarterCoverage') {}
 
 @ArgsType()
@@ -156,16 +160,26 @@ export class QuarterCoverageService {
     const where: string[] = [];
     if (caller.orgUnitId) {
       const scope = await this.territory.find(caller.orgUnitId);
-      where.push(`(cov.path @> ARRAY[${params.add(caller.orgUnitId)}::uuid] OR ${params.add(scope?.path ?? [])}::uuid[] @> ARRAY[cov."streetId"])`);
+      where.push(
+        `(cov.path @> ARRAY[${params.add(caller.orgUnitId)}::uuid] OR ${params.add(scope?.path ?? [])}::uuid[] @> ARRAY[cov."streetId"])`,
+      );
     }
     if (args.state) where.push(`cov.state = ${params.add(args.state)}`);
     return fetchKeysetPage<CoverageRow, StreetQuarterCoverage>(
-      this.dataSource, args,
+      this.dataSource,
+      args,
       { select: 'cov.*', from, where, params, orderBy: ['cov.name', 'cov."streetId"'], keyOf: (row) => [row.name, row.streetId] },
-      (rows) => rows.map((row) => Object.assign(new StreetQuarterCoverage(), {
-        street: OrgUnitRef.of(row.streetId), quarter: quarter.key, required: row.required, held: row.held, state: row.state,
-        escalatedAt: row.state === QuarterCoverageState.MISSED ? row.closedAt : null,
-      })),
+      (rows) =>
+        rows.map((row) =>
+          Object.assign(new StreetQuarterCoverage(), {
+            street: OrgUnitRef.of(row.streetId),
+            quarter: quarter.key,
+            required: row.required,
+            held: row.held,
+            state: row.state,
+            escalatedAt: row.state === QuarterCoverageState.MISSED ? row.closedAt : null,
+          }),
+        ),
     );
   }
 }

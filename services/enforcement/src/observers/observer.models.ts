@@ -44,18 +44,25 @@ export class ObserverTeam {
 
   static from(row: ObserverTeamRow): ObserverTeam {
     return Object.assign(new ObserverTeam(), {
-      id: row.id, street: OrgUnitRef.of(row.streetId), name: row.name, createdAt: row.createdAt, unitPath: row.unitPath,
+      id: row.id,
+      street: OrgUnitRef.of(row.streetId),
+      name: row.name,
+      createdAt: row.createdAt,
+      unitPath: row.unitPath,
     });
   }
 }
 
-@ObjectType({ description: 'A page of ObserverTeam items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of ObserverTeam items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class ObserverTeamConnection extends Connection(ObserverTeam, 'ObserverTeam') {}
 
 @ObjectType('CitizenObserver', {
   description:
-    'One term of a citizen observer (市民观察员) on the roster: the signed-in account that serves (the token\'s sub), its team and the term. ' +
-    'The roster keeps no name or phone; those stay with the identity provider. While serving, the account\'s OBSERVER reports are attributed to this entry.',
+    "One term of a citizen observer (市民观察员) on the roster: the signed-in account that serves (the token's sub), its team and the term. " +
+    "The roster keeps no name or phone; those stay with the identity provider. While serving, the account's OBSERVER reports are attributed to this entry.",
 })
 export class CitizenObserver {
   @Field(() => ID, { description: 'Stable id of this appointment (one term of one observer).' })
@@ -85,13 +92,21 @@ export class CitizenObserver {
   static from(row: ObserverRow): CitizenObserver {
     const today = shanghaiDate();
     return Object.assign(new CitizenObserver(), {
-      id: row.id, userId: row.userId, teamId: row.teamId, termFrom: row.termFrom, termTo: row.termTo,
-      serving: row.termFrom <= today && today <= row.termTo, appointedAt: row.appointedAt,
+      id: row.id,
+      userId: row.userId,
+      teamId: row.teamId,
+      termFrom: row.termFrom,
+      termTo: row.termTo,
+      serving: row.termFrom <= today && today <= row.termTo,
+      appointedAt: row.appointedAt,
     });
   }
 }
 
-@ObjectType({ description: 'A page of CitizenObserver items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of CitizenObserver items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class CitizenObserverConnection extends Connection(CitizenObserver, 'CitizenObserver') {}
 
 /** Counts of observer reports submitted in a month. */
@@ -125,7 +140,10 @@ export class ObserverMonth extends ObserverReportFigures {
   observer: CitizenObserver;
 }
 
-@ObjectType({ description: 'A page of ObserverMonth items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of ObserverMonth items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class ObserverMonthConnection extends Connection(ObserverMonth, 'ObserverMonth') {}
 
 @ObjectType('ObserverMonthlySummary', {
@@ -143,7 +161,7 @@ export class ObserverMonthlySummary extends ObserverReportFigures {
   @Field(() => Int, { description: "Observers of the street's teams whose term overlaps the month." })
   observersServing: number;
 
-  @Field(() => [ObserverTeamMonth], { description: "Every team of the street (at most 50), by name." })
+  @Field(() => [ObserverTeamMonth], { description: 'Every team of the street (at most 50), by name.' })
   teams: ObserverTeamMonth[];
 
   /** Not a field: the street's id, for `observers`. */
@@ -160,5 +178,10 @@ export interface FiguresRow {
 export function figures<T extends ObserverReportFigures>(target: T, row: FiguresRow | undefined): T {
   const reports = row?.reports ?? 0;
   const verified = row?.verified ?? 0;
-  return Object.assign(target, { reports, verified, evidence: row?.evidence ?? 0, verifiedShare: reports === 0 ? null : verified / reports });
+  return Object.assign(target, {
+    reports,
+    verified,
+    evidence: row?.evidence ?? 0,
+    verifiedShare: reports === 0 ? null : verified / reports,
+  });
 }

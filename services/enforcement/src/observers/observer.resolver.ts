@@ -4,7 +4,12 @@ import { PageArgs } from '#libs/pagination';
 import { CurrentCaller, LocalDateScalar, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { AppointObserverInput, CitizenObserversArgs, ObserverSummaryArgs, ObserverTeamsArgs } from './observer.inputs.js';
 import {
-  CitizenObserver, CitizenObserverConnection, ObserverMonthConnection, ObserverMonthlySummary, ObserverTeam, ObserverTeamConnection,
+  CitizenObserver,
+  CitizenObserverConnection,
+  ObserverMonthConnection,
+  ObserverMonthlySummary,
+  ObserverTeam,
+  ObserverTeamConnection,
 } from './observer.models.js';
 import { ObserverService } from './observer.service.js';
 
@@ -25,12 +30,16 @@ export class ObserverResolver {
     return this.observers.observers(caller, args);
   }
 
-  @Query(() => ObserverMonthlySummary, { description: "市民观察团月度汇总: a street's observer reports of a month, verified and turned into evidence, per team and observer." })
+  @Query(() => ObserverMonthlySummary, {
+    description: "市民观察团月度汇总: a street's observer reports of a month, verified and turned into evidence, per team and observer.",
+  })
   observerSummary(@CurrentCaller() caller: Caller, @Args() args: ObserverSummaryArgs): Promise<ObserverMonthlySummary> {
     return this.observers.summary(caller, requireUuid(args.streetId, 'streetId'), args.month);
   }
 
-  @Mutation(() => ObserverTeam, { description: 'Creates an observer team of a street of your territory (at most 50 per street; names unique in it).' })
+  @Mutation(() => ObserverTeam, {
+    description: 'Creates an observer team of a street of your territory (at most 50 per street; names unique in it).',
+  })
   createObserverTeam(
     @CurrentCaller() caller: Caller,
     @Args('streetId', { type: () => ID, description: 'A street (镇街) of your territory.' }, ParseUuidPipe) streetId: string,
@@ -40,9 +49,12 @@ export class ObserverResolver {
   }
 
   @Mutation(() => CitizenObserver, {
-    description: 'Puts an account on a team\'s roster for a term; one account serves in one team at a time (CONFLICT TERM_OVERLAPS).',
+    description: "Puts an account on a team's roster for a term; one account serves in one team at a time (CONFLICT TERM_OVERLAPS).",
   })
-  appointObserver(@CurrentCaller() caller: Caller, @Args('input', { description: "The team, the observer's account and the term." }) input: AppointObserverInput): Promise<CitizenObserver> {
+  appointObserver(
+    @CurrentCaller() caller: Caller,
+    @Args('input', { description: "The team, the observer's account and the term." }) input: AppointObserverInput,
+  ): Promise<CitizenObserver> {
     input.observerTeamId = requireUuid(input.observerTeamId, 'observerTeamId');
     return this.observers.appoint(caller, input);
   }
@@ -67,7 +79,9 @@ export class ObserverResolver {
 export class ObserverSummaryResolver {
   constructor(private readonly observerService: ObserverService) {}
 
-  @ResolveField(() => ObserverMonthConnection, { description: 'Per roster entry whose term overlaps the month (with or without reports), by id.' })
+  @ResolveField(() => ObserverMonthConnection, {
+    description: 'Per roster entry whose term overlaps the month (with or without reports), by id.',
+  })
   observers(@Parent() summary: ObserverMonthlySummary, @Args() args: PageArgs): Promise<ObserverMonthConnection> {
     return this.observerService.observerMonths(summary, args);
   }

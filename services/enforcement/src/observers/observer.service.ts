@@ -10,8 +10,15 @@ import { OrgUnitRef } from '#libs/references';
 import { Territory, type TerritoryUnit } from '#libs/territory';
 import type { AppointObserverInput, CitizenObserversArgs, ObserverTeamsArgs } from './observer.inputs.js';
 import {
-  CitizenObserver, ObserverMonth, ObserverMonthlySummary, ObserverTeam, ObserverTeamMonth, figures,
-  type FiguresRow, type ObserverRow, type ObserverTeamRow,
+  CitizenObserver,
+  ObserverMonth,
+  ObserverMonthlySummary,
+  ObserverTeam,
+  ObserverTeamMonth,
+  figures,
+  type FiguresRow,
+  type ObserverRow,
+  type ObserverTeamRow,
 } from './observer.models.js';
 
 const TEAM_COLUMNS = `t.id, t.street_id AS "streetId", t.unit_path::text[] AS "unitPath", t.name, t.created_at AS "createdAt"`;
@@ -57,15 +64,27 @@ export class ObserverService {
       where.push(`t.street_id = ${params.add(street.id)}`);
     }
     return fetchKeysetPage<ObserverTeamRow, ObserverTeam>(
-      this.dataSource, args,
-      { select: TEAM_COLUMNS, from: 'observer_team t', where, params, orderBy: ['t.street_id', 't.name', 't.id'], keyOf: (row) => [row.streetId, row.name, row.id] },
+      this.dataSource,
+      args,
+      {
+        select: TEAM_COLUMNS,
+        from: 'observer_team t',
+        where,
+        params,
+        orderBy: ['t.street_id', 't.name', 't.id'],
+        keyOf: (row) => [row.streetId, row.name, row.id],
+      },
       (rows) => rows.map((row) => ObserverTeam.from(row)),
     );
   }
 
   /** Teams by id, for the batched `team` of observers (their parent was already scoped). */
   async teamsByIds(ids: readonly string[]): Promise<(ObserverTeam | null)[]> {
-    const rows = await queryRows<ObserverTeamRow>(this.dataSource, `SELECT ${TEAM_COLUMNS} FROM observer_team t WHERE t.id = ANY($1::uuid[])`, [ids]);
+    const rows = await queryRows<ObserverTeamRow>(
+      this.dataSource,
+      `SELECT ${TEAM_COLUMNS} FROM observer_team t WHERE t.id = ANY($1::uuid[])`,
+      [ids],
+    );
     const byId = new Map(rows.map((row) => [row.id, ObserverTeam.from(row)]));
     return ids.map((id) => byId.get(id) ?? null);
   }
@@ -82,7 +101,10 @@ export class ObserverService {
          RETURNING id, street_id AS "streetId", unit_path::text[] AS "unitPath", name, created_at AS "createdAt"`,
         [street.id, street.path, trimmed, caller.userId, MAX_TEAMS_PER_STREET],
       );
-      if (!row) throw DomainError.conflict(`A street has at most ${MAX_TEAMS_PER_STREET} observer teams`, 'TOO_MANY_TEAMS', { max: MAX_TEAMS_PER_STREET });
+      if (!row)
+        throw DomainError.conflict(`A street has at most ${MAX_TEAMS_PER_STREET} observer teams`, 'TOO_MANY_TEAMS', {
+          max: MAX_TEAMS_PER_STREET,
+        });
       return ObserverTeam.from(row);
     } catch (error) {
       if (isPostgresError(error, PostgresErrorCode.UniqueViolation)) {
@@ -109,7 +131,8 @@ export class ObserverService {
     if (args.servingOn) where.push(`${params.add(args.servingOn)}::date BETWEEN o.term_from AND o.term_to`);
     if (args.userId) where.push(`o.user_id = ${params.add(args.userId)}`);
     return fetchKeysetPage<ObserverRow, CitizenObserver>(
-      this.dataSource, args,
+      this.dataSource,
+      args,
       { select: OBSERVER_COLUMNS, from: OBSERVER_FROM, where, params, orderBy: ['o.id'], keyOf: (row) => [row.id] },
       (rows) => rows.map((row) => CitizenObserver.from(row)),
     );
@@ -128,7 +151,8 @@ export class ObserverService {
    */
   async appoint(caller: Caller, input: AppointObserverInput): Promise<CitizenObserver> {
     const userId = input.userId.trim();
-    if (userId.length === 0 || userId.length > MAX_USER_ID) throw DomainError.badInput(`userId must be 1–${MAX_USER_ID} characters`, 'INVALID_USER_ID');
+    if (userId.length === 0 || userId.length > MAX_USER_ID)
+      throw DomainError.badInput(`userId must be 1–${MAX_USER_ID} characters`, 'INVALID_USER_ID');
     this.checkTerm(input.termFrom, input.termTo);
     const team = await this.requireTeam(caller, input.observerTeamId);
     try {
@@ -146,7 +170,9 @@ export class ObserverService {
             WHERE o.user_id = $1 AND daterange(o.term_from, o.term_to, '[]') && daterange($2::date, $3::date, '[]') ORDER BY o.term_from LIMIT 1`,
           [userId, input.termFrom, input.termTo],
         );
-        throw DomainError.conflict('The account already serves as an observer during that term', 'TERM_OVERLAPS', { overlapping: other ?? null });
+        throw DomainError.conflict('The account already serves as an observer during that term', 'TERM_OVERLAPS', {
+          overlapping: other ?? null,
+        });
       }
       throw error;
     }
@@ -200,12 +226,17 @@ export class ObserverService {
         ORDER BY t.name, t.id`,
       [street.id, from, month + '-01', lastDayOf(month), to],
     );
-    const teams = rows.map((row) => figures(Object.assign(new ObserverTeamMonth(), { team: ObserverTeam.from(row), observersServing: row.observersServing }), row));
+    const teams = rows.map((row) =>
+      figures(Object.assign(new ObserverTeamMonth(), { team: ObserverTeam.from(row), observersServing: row.observersServing }), row),
+    );
     // Counted in a lateral aggregate, which always answers one row: a team without reports counts 0, never null.
     const total = (key: keyof FiguresRow) => rows.reduce((sum, row) => sum + row[key], 0);
     return figures(
       Object.assign(new ObserverMonthlySummary(), {
-        month, street: OrgUnitRef.of(street.id), streetId: street.id, teams,
+        month,
+        street: OrgUnitRef.of(street.id),
+        streetId: street.id,
+        teams,
         observersServing: rows.reduce((sum, row) => sum + row.observersServing, 0),
       }),
       { reports: total('reports'), verified: total('verified'), evidence: total('evidence') },
@@ -213,7 +244,10 @@ export class ObserverService {
   }
 
   /** The summary's per-observer figures: every roster entry of the street whose term overlaps the month, by id. */
-  async observerMonths(summary: Pick<ObserverMonthlySummary, 'streetId' | 'month'>, args: PageArgs): Promise<ConnectionShape<ObserverMonth>> {
+  async observerMonths(
+    summary: Pick<ObserverMonthlySummary, 'streetId' | 'month'>,
+    args: PageArgs,
+  ): Promise<ConnectionShape<ObserverMonth>> {
     const [from, to] = this.monthBounds(summary.month);
     const params = new SqlParams();
     const where = [
@@ -224,12 +258,16 @@ export class ObserverService {
     const monthFrom = params.add(from);
     const monthTo = params.add(to);
     return fetchKeysetPage<ObserverRow & FiguresRow, ObserverMonth>(
-      this.dataSource, args,
+      this.dataSource,
+      args,
       {
         select: `${OBSERVER_COLUMNS}, f.reports, f.verified, f.evidence`,
         from: `${OBSERVER_FROM} LEFT JOIN LATERAL (
           SELECT ${FIGURES} FROM citizen_report r WHERE r.observer_id = o.id AND r.submitted_at >= ${monthFrom} AND r.submitted_at < ${monthTo}) f ON true`,
-        where, params, orderBy: ['o.id'], keyOf: (row) => [row.id],
+        where,
+        params,
+        orderBy: ['o.id'],
+        keyOf: (row) => [row.id],
       },
       (rows) => rows.map((row) => figures(Object.assign(new ObserverMonth(), { observer: CitizenObserver.from(row) }), row)),
     );
@@ -254,9 +292,12 @@ export class ObserverService {
   }
 
   private async requireTeam(caller: Caller, teamId: string): Promise<ObserverTeamRow> {
-    const team = await queryFirst<ObserverTeamRow>(this.dataSource, `SELECT ${TEAM_COLUMNS} FROM observer_team t WHERE t.id = $1`, [teamId]);
+    const team = await queryFirst<ObserverTeamRow>(this.dataSource, `SELECT ${TEAM_COLUMNS} FROM observer_team t WHERE t.id = $1`, [
+      teamId,
+    ]);
     if (!team) throw DomainError.notFound('ObserverTeam', teamId);
-    if (!isWithinScope(caller, team.unitPath)) throw DomainError.forbidden('That team belongs to a street outside your territory', 'OUT_OF_SCOPE');
+    if (!isWithinScope(caller, team.unitPath))
+      throw DomainError.forbidden('That team belongs to a street outside your territory', 'OUT_OF_SCOPE');
     return team;
   }
 

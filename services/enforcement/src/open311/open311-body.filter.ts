@@ -14,7 +14,11 @@ export class Open311BodyErrorFilter extends BaseExceptionFilter {
     const request = host.switchToHttp().getRequest<Request>();
     const path = request.originalUrl;
     if (!path.startsWith('/open311/v2/')) return super.catch(exception, host);
-    const { type, body } = errorBody(/\.xml(\?|$)/i.test(path) ? 'xml' : 'json', 400, 'The request body could not be read: send it form-urlencoded or as JSON');
+    const { type, body } = errorBody(
+      /\.xml(\?|$)/i.test(path) ? 'xml' : 'json',
+      400,
+      'The request body could not be read: send it form-urlencoded or as JSON',
+    );
     host.switchToHttp().getResponse<Response>().status(400).type(type).send(body);
   }
 }

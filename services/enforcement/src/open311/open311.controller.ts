@@ -82,7 +82,7 @@ export class Open311Controller {
       await handle(decodeURIComponent(split[0]), format, caller);
     } catch (error) {
       if (error instanceof Open311Error) return this.fail(res, format, error.status, error.message);
-      this.logger.error(error instanceof Error ? error.stack ?? error.message : String(error));
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
       const production = this.runtime.env.NODE_ENV === 'production';
       this.fail(res, format, 500, production || !(error instanceof Error) ? 'Internal server error' : error.message);
     }
@@ -92,7 +92,10 @@ export class Open311Controller {
     if (format === 'json') {
       res.status(status).type('application/json; charset=utf-8').send(JSON.stringify(content));
     } else {
-      res.status(status).type('text/xml; charset=utf-8').send(toXml(root!, item, content));
+      res
+        .status(status)
+        .type('text/xml; charset=utf-8')
+        .send(toXml(root!, item, content));
     }
   }
 

@@ -144,7 +144,10 @@ export class Open311Service {
         where.push(`r.category_code = ANY(${add(codes)}::text[])`);
       }
       const end = filters.end_date !== undefined ? parseDate(filters.end_date, 'end_date') : now;
-      const start = filters.start_date !== undefined ? parseDate(filters.start_date, 'start_date') : new Date(end.getTime() - DEFAULT_WINDOW_DAYS * 86_400_000);
+      const start =
+        filters.start_date !== undefined
+          ? parseDate(filters.start_date, 'start_date')
+          : new Date(end.getTime() - DEFAULT_WINDOW_DAYS * 86_400_000);
       if (start > end) throw new Open311Error(400, 'start_date is after end_date');
       where.push(`r.submitted_at >= ${add(start)}`, `r.submitted_at <= ${add(end)}`);
       if (filters.status !== undefined) {
@@ -163,7 +166,10 @@ export class Open311Service {
    * `POST requests`: checks the form as GeoReport v2 defines it and files an OPEN311 report, recording the
    * institution when the request came with its API key (`institutionId`, from the signed caller).
    */
-  async create(form: Record<string, unknown>, institutionId: string | null = null): Promise<{ service_request_id: string; service_notice: string; account_id: null }> {
+  async create(
+    form: Record<string, unknown>,
+    institutionId: string | null = null,
+  ): Promise<{ service_request_id: string; service_notice: string; account_id: null }> {
     const text = (name: string): string | null => {
       const value = form[name];
       if (value === undefined || value === null) return null;
@@ -219,7 +225,12 @@ export class Open311Service {
     } catch (error) {
       // Everything the report checks is about what the client sent (an address_id that is no compound, above all).
       if (error instanceof DomainError) {
-        throw new Open311Error(400, error.reason === undefined && error.code === ErrorCode.NOT_FOUND ? `address_id ${addressId} is not a compound here` : error.message);
+        throw new Open311Error(
+          400,
+          error.reason === undefined && error.code === ErrorCode.NOT_FOUND
+            ? `address_id ${addressId} is not a compound here`
+            : error.message,
+        );
       }
       throw error;
     }
@@ -284,7 +295,10 @@ function round(value: number | null): number | null {
 }
 
 function list(value: string): string[] {
-  return String(value).split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return String(value)
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 /** W3C date-times (ISO 8601), as the spec gives them; a bare date is its start, UTC. */

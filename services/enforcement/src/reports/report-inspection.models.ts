@@ -8,9 +8,18 @@ import { INSPECTION_ISSUE_LABEL_ZH, INSPECTION_RESULT_LABEL_ZH, InspectionIssue,
  */
 export { InspectionIssue, InspectionResult };
 
-const described = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
-registerEnumType(InspectionResult, { name: 'InspectionResult', description: "What an inspection of a household's sorting found.", valuesMap: described(INSPECTION_RESULT_LABEL_ZH) });
-registerEnumType(InspectionIssue, { name: 'InspectionIssue', description: 'A sorting problem an inspection can note.', valuesMap: described(INSPECTION_ISSUE_LABEL_ZH) });
+const described = (labels: Record<string, string>) =>
+  Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
+registerEnumType(InspectionResult, {
+  name: 'InspectionResult',
+  description: "What an inspection of a household's sorting found.",
+  valuesMap: described(INSPECTION_RESULT_LABEL_ZH),
+});
+registerEnumType(InspectionIssue, {
+  name: 'InspectionIssue',
+  description: 'A sorting problem an inspection can note.',
+  valuesMap: described(INSPECTION_ISSUE_LABEL_ZH),
+});
 
 /** The issue a report category stands for, when staff name none: the categories about how a household sorts. */
 export const ISSUE_OF_CATEGORY: Record<string, InspectionIssue> = {
@@ -35,18 +44,27 @@ export class InspectionRef {
 
 @InputType({ description: 'The inspection of the household a verified report is about.' })
 export class RecordInspectionFromReportInput {
-  @Field(() => ID, { description: "The household the verified report is about: registered, in the report's compound (else REPORT_LOCATION_MISMATCH)." })
+  @Field(() => ID, {
+    description: "The household the verified report is about: registered, in the report's compound (else REPORT_LOCATION_MISMATCH).",
+  })
   householdId: string;
 
-  @Field(() => InspectionResult, { defaultValue: InspectionResult.FAIL, description: 'FAIL (default) or MINOR_ISSUE; a report is never a pass (NOT_A_PROBLEM).' })
+  @Field(() => InspectionResult, {
+    defaultValue: InspectionResult.FAIL,
+    description: 'FAIL (default) or MINOR_ISSUE; a report is never a pass (NOT_A_PROBLEM).',
+  })
   result: InspectionResult;
 
   @Field(() => [InspectionIssue], {
     nullable: true,
-    description: "What was wrong; default: the issue the report's category stands for (混投 → RECYCLABLES_MIXED, 垃圾包乱丢 → BAG_DUMPED, …; OTHER otherwise).",
+    description:
+      "What was wrong; default: the issue the report's category stands for (混投 → RECYCLABLES_MIXED, 垃圾包乱丢 → BAG_DUMPED, …; OTHER otherwise).",
   })
   issues?: InspectionIssue[] | null;
 
-  @Field(() => String, { nullable: true, description: "The handler's words for the inspection's note (at most 300 characters); the reporter's description is never copied." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The handler's words for the inspection's note (at most 300 characters); the reporter's description is never copied.",
+  })
   note?: string | null;
 }

@@ -14,12 +14,17 @@ export class ReportInspectionResolver {
   @Mutation(() => CitizenReport, {
     description:
       'Makes a verified report (of your territory) evidence as a failed (or minor-issue) patrol inspection of a household in its compound, dated when the report ' +
-      'was submitted and carrying the report id; the month\'s grade counts it when the month is (re)graded. Once per report: again is CONFLICT ALREADY_RECORDED ' +
+      "was submitted and carrying the report id; the month's grade counts it when the month is (re)graded. Once per report: again is CONFLICT ALREADY_RECORDED " +
       '(details.inspectionId), a report that opened a case CONFLICT REPORT_ALREADY_EVIDENCE, an unverified one CONFLICT REPORT_NOT_VERIFIED.',
   })
   recordInspectionFromReport(
     @CurrentCaller() caller: Caller,
-    @Args('citizenReportId', { type: () => ID, description: 'A verified report of your territory that is not evidence yet.' }, ParseUuidPipe) citizenReportId: string,
+    @Args(
+      'citizenReportId',
+      { type: () => ID, description: 'A verified report of your territory that is not evidence yet.' },
+      ParseUuidPipe,
+    )
+    citizenReportId: string,
     @Args('input', { description: 'The household and what its inspection found.' }) input: RecordInspectionFromReportInput,
   ): Promise<CitizenReport> {
     input.householdId = requireUuid(input.householdId, 'householdId');
@@ -28,7 +33,8 @@ export class ReportInspectionResolver {
 
   @ResolveField(() => InspectionRef, {
     nullable: true,
-    description: "The inspection recorded from this report (evidenceKind INSPECTION), for its handlers; null to the filer, and until households has recorded it.",
+    description:
+      'The inspection recorded from this report (evidenceKind INSPECTION), for its handlers; null to the filer, and until households has recorded it.',
   })
   evidenceInspection(@Parent() report: CitizenReport): InspectionRef | null {
     if (report.evidenceKind !== ReportEvidenceKind.INSPECTION || !report.evidenceInspectionId) return null;

@@ -35,9 +35,11 @@ const REPORT_SELECT = `SELECT r.id, r.status, r.org_unit_id AS "compoundId", r.u
 
 const alreadyRecorded = (row: Pick<EvidenceReportRow, 'id' | 'evidenceInspectionId'>) =>
   DomainError.conflict('An inspection was already recorded from that report', 'ALREADY_RECORDED', {
-    citizenReportId: row.id, inspectionId: row.evidenceInspectionId,
+    citizenReportId: row.id,
+    inspectionId: row.evidenceInspectionId,
   });
-const alreadyEvidence = (id: string) => DomainError.conflict('That report is evidence already', 'REPORT_ALREADY_EVIDENCE', { citizenReportId: id });
+const alreadyEvidence = (id: string) =>
+  DomainError.conflict('That report is evidence already', 'REPORT_ALREADY_EVIDENCE', { citizenReportId: id });
 
 /**
  * A verified citizen report becomes evidence as a failed (or minor-issue) inspection of the household it names
@@ -70,7 +72,9 @@ export class ReportInspectionService {
     if (!household || household.removed || !household.compoundPath) throw DomainError.notFound('Household', input.householdId);
     if (report.compoundId === null || household.compoundId !== report.compoundId) {
       throw DomainError.badInput("The household does not live in the report's compound", 'REPORT_LOCATION_MISMATCH', {
-        citizenReportId: report.id, compoundId: report.compoundId, householdId: household.id,
+        citizenReportId: report.id,
+        compoundId: report.compoundId,
+        householdId: household.id,
       });
     }
     const issues = [...new Set(input.issues?.length ? input.issues : [ISSUE_OF_CATEGORY[report.categoryCode] ?? InspectionIssue.OTHER])];
@@ -91,10 +95,17 @@ export class ReportInspectionService {
         throw alreadyEvidence(report.id);
       }
       const payload: EventPayload<EventType.ReportInspectionRecorded> = {
-        inspectionId: taken.inspectionId, citizenReportId: report.id, householdId: household.id, compoundId: household.compoundId,
-        kind: 'PATROL', result: input.result as EventPayload<EventType.ReportInspectionRecorded>['result'], issues,
-        inspectedAt: report.submittedAt.toISOString(), photoIds: report.photoIds,
-        note: `市民举报经核实（${report.categoryNameZh}）${note ? `：${note}` : ''}`, recordedBy: caller.userId,
+        inspectionId: taken.inspectionId,
+        citizenReportId: report.id,
+        householdId: household.id,
+        compoundId: household.compoundId,
+        kind: 'PATROL',
+        result: input.result as EventPayload<EventType.ReportInspectionRecorded>['result'],
+        issues,
+        inspectedAt: report.submittedAt.toISOString(),
+        photoIds: report.photoIds,
+        note: `市民举报经核实（${report.categoryNameZh}）${note ? `：${note}` : ''}`,
+        recordedBy: caller.userId,
       };
       await this.outbox.record(manager, [{ type: EventType.ReportInspectionRecorded, payload }]);
     });
@@ -106,7 +117,8 @@ export class ReportInspectionService {
   private checkUsable(report: EvidenceReportRow): void {
     if (!report.verifiedAt || UNVERIFIABLE.includes(report.status)) {
       throw DomainError.conflict('Only a report a handler verified (verifyReport) becomes evidence', 'REPORT_NOT_VERIFIED', {
-        citizenReportId: report.id, status: report.status,
+        citizenReportId: report.id,
+        status: report.status,
       });
     }
     if (report.evidenceKind === ReportEvidenceKind.INSPECTION) throw alreadyRecorded(report);

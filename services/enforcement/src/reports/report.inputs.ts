@@ -28,7 +28,10 @@ export class ReportCategoriesArgs extends PageArgs {
 
 @InputType({ description: 'A citizen report (随手拍, hotline call, observer report): what, where, and optionally who.' })
 export class SubmitReportInput {
-  @Field(() => ReportChannel, { description: 'APP or OBSERVER: you are the reporter. HOTLINE: you enter a call (needs REPORT_HANDLE). OPEN311 is for the public interface only.' })
+  @Field(() => ReportChannel, {
+    description:
+      'APP or OBSERVER: you are the reporter. HOTLINE: you enter a call (needs REPORT_HANDLE). OPEN311 is for the public interface only.',
+  })
   channel: ReportChannel;
 
   @Field({ description: 'A category code (see reportCategories).' })
@@ -46,7 +49,10 @@ export class SubmitReportInput {
   @Field(() => Float, { nullable: true, description: 'WGS84.' })
   longitude?: number | null;
 
-  @Field(() => [ID], { nullable: true, description: 'Photos: your own uploads (POST /uploads), each evidence of one record only; at most 9.' })
+  @Field(() => [ID], {
+    nullable: true,
+    description: 'Photos: your own uploads (POST /uploads), each evidence of one record only; at most 9.',
+  })
   photoUploadIds?: string[] | null;
 
   @Field(() => String, { nullable: true, description: 'The reporter’s name (for HOTLINE: the caller’s), up to 50 characters.' })
@@ -55,12 +61,16 @@ export class SubmitReportInput {
   @Field(() => String, { nullable: true, description: 'A phone number to call back, digits, 5–20.' })
   reporterPhone?: string | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Leave no name or phone with the report (your user id is still kept so you can follow and reopen it).' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Leave no name or phone with the report (your user id is still kept so you can follow and reopen it).',
+  })
   anonymous?: boolean | null;
 
   @Field(() => Boolean, {
     nullable: true,
-    description: 'APP: show the description in the public Open311 feed (default true; false keeps it for staff only). HOTLINE and OBSERVER reports are never published: true is refused.',
+    description:
+      'APP: show the description in the public Open311 feed (default true; false keeps it for staff only). HOTLINE and OBSERVER reports are never published: true is refused.',
   })
   publishDescription?: boolean | null;
 }
@@ -79,6 +89,9 @@ export class AssignReportInput {
   @Field(() => String, { nullable: true, description: 'The internal note, for staff only (at most 1000 characters).' })
   note?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The public note: shown to the reporter and served by Open311 as status_notes (at most 1000 characters).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The public note: shown to the reporter and served by Open311 as status_notes (at most 1000 characters).',
+  })
   publicNote?: string | null;
 }

@@ -2,8 +2,15 @@ import { Directive, Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Connection } from '#libs/pagination';
 import { InstitutionRef, OrgUnitRef } from '#libs/references';
 import {
-  REPORT_ACTION_LABEL_ZH, REPORT_ASSIGNEE_KIND_LABEL_ZH, REPORT_CHANNEL_LABEL_ZH, REPORT_STATUS_LABEL_ZH, ReportAction, ReportAssigneeKind, ReportChannel,
-  ReportEvidenceKind, ReportStatus,
+  REPORT_ACTION_LABEL_ZH,
+  REPORT_ASSIGNEE_KIND_LABEL_ZH,
+  REPORT_CHANNEL_LABEL_ZH,
+  REPORT_STATUS_LABEL_ZH,
+  ReportAction,
+  ReportAssigneeKind,
+  ReportChannel,
+  ReportEvidenceKind,
+  ReportStatus,
 } from './report-enums.js';
 
 /** A row of report_category. */
@@ -81,12 +88,20 @@ export class ReportCategory {
 
   static from(row: ReportCategoryRow): ReportCategory {
     return Object.assign(new ReportCategory(), {
-      code: row.code, labelZh: row.nameZh, description: row.description, group: row.group, responseHours: row.responseHours, active: row.active,
+      code: row.code,
+      labelZh: row.nameZh,
+      description: row.description,
+      group: row.group,
+      responseHours: row.responseHours,
+      active: row.active,
     });
   }
 }
 
-@ObjectType({ description: 'A page of ReportCategory items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of ReportCategory items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class ReportCategoryConnection extends Connection(ReportCategory, 'ReportCategory') {}
 
 /** A row of citizen_report_history, as the service selects it. */
@@ -101,7 +116,8 @@ export interface ReportHistoryRow {
 }
 
 @ObjectType('ReportStatusChange', {
-  description: 'One step of a report: what was done, by whom, with its notes. The report\'s filer sees the steps with the public notes only and staff as "staff".',
+  description:
+    'One step of a report: what was done, by whom, with its notes. The report\'s filer sees the steps with the public notes only and staff as "staff".',
 })
 export class ReportStatusChange {
   @Field(() => ReportAction, { description: 'What the step did.' })
@@ -116,14 +132,18 @@ export class ReportStatusChange {
   @Field(() => ReportStatus, { description: 'The status after the step.' })
   toStatus: ReportStatus;
 
-  @Field(() => String, { nullable: true, description: 'The internal note: staff handling the report only (the filer sees only the notes they wrote themselves).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The internal note: staff handling the report only (the filer sees only the notes they wrote themselves).',
+  })
   note: string | null;
 
   @Field(() => String, { nullable: true, description: 'The public note: shown to the filer and served by Open311 as status_notes.' })
   publicNote: string | null;
 
   @Field({
-    description: 'Who did it: a user id (staff, or the reporter for their submission), "reporter" for a reopening, "open311" for the public interface. The filer sees "reporter" for their own steps and "staff" for every other.',
+    description:
+      'Who did it: a user id (staff, or the reporter for their submission), "reporter" for a reopening, "open311" for the public interface. The filer sees "reporter" for their own steps and "staff" for every other.',
   })
   actor: string;
 
@@ -168,10 +188,16 @@ export class CitizenReport {
   @Field({ description: 'What the reporter described.' })
   description: string;
 
-  @Field({ description: 'The reporter chose to have the description shown publicly (APP and OPEN311 only; default true there). Always false for HOTLINE and OBSERVER.' })
+  @Field({
+    description:
+      'The reporter chose to have the description shown publicly (APP and OPEN311 only; default true there). Always false for HOTLINE and OBSERVER.',
+  })
   publishDescription: boolean;
 
-  @Field({ description: 'True when the public Open311 feed shows the description: a public channel, the reporter did not opt out, and no handler withheld it (withholdReportDescription).' })
+  @Field({
+    description:
+      'True when the public Open311 feed shows the description: a public channel, the reporter did not opt out, and no handler withheld it (withholdReportDescription).',
+  })
   descriptionPublic: boolean;
 
   @Field(() => OrgUnitRef, { nullable: true, description: 'The compound the report is about, when given.' })
@@ -192,7 +218,10 @@ export class CitizenReport {
   @Field(() => ReportReporter, { nullable: true, description: 'Null when the report was made anonymously.' })
   reporter: ReportReporter | null;
 
-  @Field(() => InstitutionRef, { nullable: true, description: 'The institution whose API key filed it through Open311; null for every other report.' })
+  @Field(() => InstitutionRef, {
+    nullable: true,
+    description: 'The institution whose API key filed it through Open311; null for every other report.',
+  })
   submittedByInstitution: InstitutionRef | null;
 
   @Field({ description: 'True when the caller made this report (and may therefore reopen it).' })
@@ -204,10 +233,16 @@ export class CitizenReport {
   @Field({ description: 'The Chinese name of status.' })
   statusLabelZh: string;
 
-  @Field(() => String, { nullable: true, description: 'The internal note of the latest status change: for staff handling the report; null to the reporter.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The internal note of the latest status change: for staff handling the report; null to the reporter.',
+  })
   statusNote: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The public note of the latest status change: what the reporter and Open311 (status_notes) see.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The public note of the latest status change: what the reporter and Open311 (status_notes) see.',
+  })
   publicStatusNote: string | null;
 
   @Field(() => ReportAssigneeKind, { nullable: true, description: 'What the report is assigned to, once assigned.' })
@@ -254,7 +289,8 @@ export class CitizenReport {
 
   @Field(() => ReportEvidenceKind, {
     nullable: true,
-    description: 'What the verified report became, once: a case (see evidenceCase) or an inspection of a household (see evidenceInspection). Null while it is none.',
+    description:
+      'What the verified report became, once: a case (see evidenceCase) or an inspection of a household (see evidenceInspection). Null while it is none.',
   })
   evidenceKind: ReportEvidenceKind | null;
 
@@ -263,7 +299,8 @@ export class CitizenReport {
 
   @Field(() => ID, {
     nullable: true,
-    description: 'For evidenceKind INSPECTION: the inspection recorded from the report (households records it a moment later). Null to the report\'s filer.',
+    description:
+      "For evidenceKind INSPECTION: the inspection recorded from the report (households records it a moment later). Null to the report's filer.",
   })
   evidenceInspectionId: string | null;
 
@@ -276,7 +313,13 @@ export class CitizenReport {
    */
   handledByCaller: boolean;
 
-  static from(row: ReportRow, callerUserId: string, reporter: ReportReporter | null, addressText: string | null, handledByCaller: boolean): CitizenReport {
+  static from(
+    row: ReportRow,
+    callerUserId: string,
+    reporter: ReportReporter | null,
+    addressText: string | null,
+    handledByCaller: boolean,
+  ): CitizenReport {
     return Object.assign(new CitizenReport(), {
       id: row.id,
       channel: row.channel,
@@ -321,5 +364,8 @@ export class CitizenReport {
   }
 }
 
-@ObjectType({ description: 'A page of CitizenReport items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of CitizenReport items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class CitizenReportConnection extends Connection(CitizenReport, 'CitizenReport') {}

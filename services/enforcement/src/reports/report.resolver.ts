@@ -2,16 +2,27 @@ import { Args, Context, ID, Mutation, Parent, Query, ResolveField, ResolveRefere
 import { type Caller } from '#libs/auth';
 import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { AssignReportInput, ReportCategoriesArgs, ReportsArgs, SubmitReportInput } from './report.inputs.js';
-import { CitizenReport, CitizenReportConnection, ReportCategoryConnection, ReportStatusChange, type ReportHistoryRow } from './report.model.js';
+import {
+  CitizenReport,
+  CitizenReportConnection,
+  ReportCategoryConnection,
+  ReportStatusChange,
+  type ReportHistoryRow,
+} from './report.model.js';
 import { ReportService } from './report.service.js';
 import { CitizenObserver } from '../observers/observer.models.js';
 import { ObserverService } from '../observers/observer.service.js';
 
-const NOTE = { type: () => String, nullable: true, description: 'The internal note, kept in the history for staff only (at most 1000 characters).' } as const;
+const NOTE = {
+  type: () => String,
+  nullable: true,
+  description: 'The internal note, kept in the history for staff only (at most 1000 characters).',
+} as const;
 const PUBLIC_NOTE = {
   type: () => String,
   nullable: true,
-  description: 'The public note: shown to the reporter and served by Open311 as status_notes until the next step (at most 1000 characters).',
+  description:
+    'The public note: shown to the reporter and served by Open311 as status_notes until the next step (at most 1000 characters).',
 } as const;
 
 @Resolver(() => CitizenReport)
@@ -33,7 +44,10 @@ export class ReportResolver {
   }
 
   @Query(() => CitizenReport, { description: 'A report of your territory, or one you made.' })
-  report(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The report's id (also its Open311 service_request_id)." }, ParseUuidPipe) id: string): Promise<CitizenReport> {
+  report(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The report's id (also its Open311 service_request_id)." }, ParseUuidPipe) id: string,
+  ): Promise<CitizenReport> {
     return this.reportService.get(caller, id);
   }
 
@@ -46,7 +60,11 @@ export class ReportResolver {
   submitReport(
     @CurrentCaller() caller: Caller,
     @Args('input', { description: 'What, where and, unless anonymous, who.' }) input: SubmitReportInput,
-    @Args('idempotencyKey', { type: () => String, nullable: true, description: 'Send the same key on every retry: the report is filed once.' })
+    @Args('idempotencyKey', {
+      type: () => String,
+      nullable: true,
+      description: 'Send the same key on every retry: the report is filed once.',
+    })
     idempotencyKey?: string | null,
   ): Promise<CitizenReport> {
     if (input.compoundId) input.compoundId = requireUuid(input.compoundId, 'compoundId');
@@ -64,9 +82,13 @@ export class ReportResolver {
   }
 
   @Mutation(() => CitizenReport, { description: 'TRIAGED (or ASSIGNED, to reassign) → ASSIGNED to a bureau, team or unit.' })
-  assignReport(@CurrentCaller() caller: Caller, @Args('input', { description: 'The report and whom it goes to.' }) input: AssignReportInput) {
+  assignReport(
+    @CurrentCaller() caller: Caller,
+    @Args('input', { description: 'The report and whom it goes to.' }) input: AssignReportInput,
+  ) {
     return this.reportService.assign(caller, requireUuid(input.id, 'id'), input.assigneeKind, requireUuid(input.assigneeId, 'assigneeId'), {
-      note: input.note, publicNote: input.publicNote,
+      note: input.note,
+      publicNote: input.publicNote,
     });
   }
 
@@ -112,7 +134,8 @@ export class ReportResolver {
   }
 
   @Mutation(() => CitizenReport, {
-    description: '核实: the problem is real. Once per report (CONFLICT ALREADY_VERIFIED), not for a REJECTED or DUPLICATE one; the status stays. Only a verified report may become evidence (openCase with citizenReportId).',
+    description:
+      '核实: the problem is real. Once per report (CONFLICT ALREADY_VERIFIED), not for a REJECTED or DUPLICATE one; the status stays. Only a verified report may become evidence (openCase with citizenReportId).',
   })
   verifyReport(
     @CurrentCaller() caller: Caller,
@@ -123,22 +146,32 @@ export class ReportResolver {
     return this.reportService.verify(caller, id, { note, publicNote });
   }
 
-  @Mutation(() => CitizenReport, { description: 'Stops the public Open311 feed showing a report\'s description you judge private (staff and the reporter still read it). Needs REPORT_HANDLE in the report\'s territory; one-way.' })
-  withholdReportDescription(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The report's id." }, ParseUuidPipe) id: string): Promise<CitizenReport> {
+  @Mutation(() => CitizenReport, {
+    description:
+      "Stops the public Open311 feed showing a report's description you judge private (staff and the reporter still read it). Needs REPORT_HANDLE in the report's territory; one-way.",
+  })
+  withholdReportDescription(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The report's id." }, ParseUuidPipe) id: string,
+  ): Promise<CitizenReport> {
     return this.reportService.withholdDescription(caller, id);
   }
 
-  @Mutation(() => CitizenReport, { description: 'The reporter reopens a RESOLVED or REJECTED report: back to SUBMITTED, due anew. The note (why) is for the staff.' })
+  @Mutation(() => CitizenReport, {
+    description: 'The reporter reopens a RESOLVED or REJECTED report: back to SUBMITTED, due anew. The note (why) is for the staff.',
+  })
   reopenReport(
     @CurrentCaller() caller: Caller,
     @Args('id', { type: () => ID, description: "The report's id: one you filed, RESOLVED or REJECTED." }, ParseUuidPipe) id: string,
-    @Args('note', { ...NOTE, description: 'Why you reopen it, for the staff (at most 1000 characters); never published.' }) note?: string | null,
+    @Args('note', { ...NOTE, description: 'Why you reopen it, for the staff (at most 1000 characters); never published.' })
+    note?: string | null,
   ) {
     return this.reportService.reopen(caller, id, note ?? null);
   }
 
   @ResolveField(() => [ReportStatusChange], {
-    description: 'Every step with its notes, oldest first. Staff handling the report see actors and internal notes; its filer sees public notes and "staff".',
+    description:
+      'Every step with its notes, oldest first. Staff handling the report see actors and internal notes; its filer sees public notes and "staff".',
   })
   history(@Parent() report: CitizenReport, @Context() context: RequestContext): Promise<ReportStatusChange[]> {
     const loader = requestLoader<ReportHistoryRow[]>(context, 'CitizenReport.history', (ids) => this.reportService.history(ids));
@@ -151,7 +184,10 @@ export class ReportResolver {
     return this.visibleLoader(context).load(report.duplicateOfId);
   }
 
-  @ResolveField(() => CitizenObserver, { nullable: true, description: 'For an OBSERVER report: the roster entry (observer, team, term) it is attributed to.' })
+  @ResolveField(() => CitizenObserver, {
+    nullable: true,
+    description: 'For an OBSERVER report: the roster entry (observer, team, term) it is attributed to.',
+  })
   observer(@Parent() report: CitizenReport, @Context() context: RequestContext): Promise<CitizenObserver | null> {
     if (!report.observerId) return Promise.resolve(null);
     return requestLoader<CitizenObserver>(context, 'CitizenObserver', (ids) => this.observers.observersByIds(ids)).load(report.observerId);

@@ -11,10 +11,25 @@ import { PersonalDataAudit, maskName, maskPhone } from '#libs/privacy';
 import { Territory } from '#libs/territory';
 import { EvidencePhotos, EvidenceRecord } from '../evidence/evidence-photos.js';
 import { ObserverService } from '../observers/observer.service.js';
-import { REPORT_ACTION_LABEL_ZH, REPORT_STATUS_LABEL_ZH, ReportAction, ReportAssigneeKind, ReportChannel, ReportStatus, TRANSITIONS, type StepAction } from './report-enums.js';
+import {
+  REPORT_ACTION_LABEL_ZH,
+  REPORT_STATUS_LABEL_ZH,
+  ReportAction,
+  ReportAssigneeKind,
+  ReportChannel,
+  ReportStatus,
+  TRANSITIONS,
+  type StepAction,
+} from './report-enums.js';
 import type { ReportCategoriesArgs, ReportsArgs, SubmitReportInput } from './report.inputs.js';
 import {
-  CitizenReport, ReportCategory, ReportReporter, ReportStatusChange, type ReportCategoryRow, type ReportHistoryRow, type ReportRow,
+  CitizenReport,
+  ReportCategory,
+  ReportReporter,
+  ReportStatusChange,
+  type ReportCategoryRow,
+  type ReportHistoryRow,
+  type ReportRow,
 } from './report.model.js';
 
 /** The channels whose reporters may have their words published: the app and Open311 (hotline and observer never). */
@@ -104,18 +119,30 @@ export class ReportService {
     return fetchKeysetPage<ReportCategoryRow, ReportCategory>(
       this.dataSource,
       args,
-      { select: CATEGORY_COLUMNS, from: 'report_category', where, params, orderBy: ['sort_order', 'code'], keyOf: (row) => [row.sortOrder, row.code] },
+      {
+        select: CATEGORY_COLUMNS,
+        from: 'report_category',
+        where,
+        params,
+        orderBy: ['sort_order', 'code'],
+        keyOf: (row) => [row.sortOrder, row.code],
+      },
       (rows) => rows.map((row) => ReportCategory.from(row)),
     );
   }
 
   /** Every category (active ones first by their order), for the Open311 service list. */
   async allCategories(activeOnly: boolean): Promise<ReportCategoryRow[]> {
-    return queryRows<ReportCategoryRow>(this.dataSource, `SELECT ${CATEGORY_COLUMNS} FROM report_category ${activeOnly ? 'WHERE active' : ''} ORDER BY sort_order, code`);
+    return queryRows<ReportCategoryRow>(
+      this.dataSource,
+      `SELECT ${CATEGORY_COLUMNS} FROM report_category ${activeOnly ? 'WHERE active' : ''} ORDER BY sort_order, code`,
+    );
   }
 
   async category(code: string): Promise<ReportCategoryRow | null> {
-    const row = await queryFirst<ReportCategoryRow>(this.dataSource, `SELECT ${CATEGORY_COLUMNS} FROM report_category WHERE code = $1`, [code]);
+    const row = await queryFirst<ReportCategoryRow>(this.dataSource, `SELECT ${CATEGORY_COLUMNS} FROM report_category WHERE code = $1`, [
+      code,
+    ]);
     return row ?? null;
   }
 
@@ -143,12 +170,16 @@ export class ReportService {
     const anonymous = input.anonymous === true;
     const name = anonymous ? null : input.reporterName?.trim() || null;
     const phone = anonymous ? null : input.reporterPhone?.trim() || null;
-    if (name && [...name].length > MAX_NAME) throw DomainError.badInput(`reporterName must be at most ${MAX_NAME} characters`, 'INVALID_NAME');
+    if (name && [...name].length > MAX_NAME)
+      throw DomainError.badInput(`reporterName must be at most ${MAX_NAME} characters`, 'INVALID_NAME');
     if (phone && !PHONE.test(phone)) throw DomainError.badInput('reporterPhone is not a phone number', 'INVALID_PHONE');
     // Words from the app are public unless the reporter opts out; hotline calls and observer reports never are.
     const publicChannel = PUBLIC_CHANNELS.includes(input.channel);
     if (!publicChannel && input.publishDescription === true) {
-      throw DomainError.badInput(`${input.channel} reports are never published: publishDescription must not be true`, 'DESCRIPTION_NOT_PUBLISHABLE');
+      throw DomainError.badInput(
+        `${input.channel} reports are never published: publishDescription must not be true`,
+        'DESCRIPTION_NOT_PUBLISHABLE',
+      );
     }
     const report: NewReport = {
       channel: input.channel,
@@ -175,7 +206,9 @@ export class ReportService {
         await cite(photos, { kind: EvidenceRecord.CITIZEN_REPORT, recordId: id, orgUnitId: report.compoundId });
         return { id };
       };
-      return idempotencyKey ? this.idempotency.run(caller, idempotencyKey, 'submitReport', { ...input }, file) : this.dataSource.transaction(file);
+      return idempotencyKey
+        ? this.idempotency.run(caller, idempotencyKey, 'submitReport', { ...input }, file)
+        : this.dataSource.transaction(file);
     });
     return this.present(caller, await this.rows([id])).then(([filed]) => filed);
   }
@@ -190,7 +223,9 @@ export class ReportService {
     if (!observer) throw DomainError.forbidden('Only citizen observers serving today file OBSERVER reports', 'NOT_AN_OBSERVER');
     if (!report.compoundId) throw DomainError.badInput('An observer report names the compound it is about', 'OBSERVER_COMPOUND_REQUIRED');
     if (!unitPath.includes(observer.streetId)) {
-      throw DomainError.badInput('The compound lies outside the street you observe', 'OUTSIDE_OBSERVER_STREET', { streetId: observer.streetId });
+      throw DomainError.badInput('The compound lies outside the street you observe', 'OUTSIDE_OBSERVER_STREET', {
+        streetId: observer.streetId,
+      });
     }
     return observer.id;
   }
@@ -222,7 +257,9 @@ export class ReportService {
     }
     const category = await this.category(report.categoryCode);
     if (!category || !category.active) {
-      throw DomainError.badInput(`${report.categoryCode} is not a report category`, 'UNKNOWN_CATEGORY', { categoryCode: report.categoryCode });
+      throw DomainError.badInput(`${report.categoryCode} is not a report category`, 'UNKNOWN_CATEGORY', {
+        categoryCode: report.categoryCode,
+      });
     }
     if (report.publishDescription && !PUBLIC_CHANNELS.includes(report.channel)) {
       throw DomainError.badInput(`${report.channel} reports are never published`, 'DESCRIPTION_NOT_PUBLISHABLE');
@@ -250,10 +287,23 @@ export class ReportService {
          SELECT id, 'SUBMIT', NULL, status, $14 FROM inserted)
        SELECT id FROM inserted`,
       [
-        report.channel, report.categoryCode, report.description, report.compoundId, unitPath, report.lat, report.long, report.addressText,
-        report.photoUploadIds, report.reporterUserId, report.reporterName, report.reporterPhone, report.submittedBy,
+        report.channel,
+        report.categoryCode,
+        report.description,
+        report.compoundId,
+        unitPath,
+        report.lat,
+        report.long,
+        report.addressText,
+        report.photoUploadIds,
+        report.reporterUserId,
+        report.reporterName,
+        report.reporterPhone,
+        report.submittedBy,
         report.channel === ReportChannel.OPEN311 ? 'open311' : report.submittedBy,
-        report.submittedByInstitutionId ?? null, report.publishDescription, report.observerId ?? null,
+        report.submittedByInstitutionId ?? null,
+        report.publishDescription,
+        report.observerId ?? null,
       ],
     );
     if (!row) throw DomainError.badInput(`${report.categoryCode} is not a report category`, 'UNKNOWN_CATEGORY');
@@ -344,7 +394,10 @@ export class ReportService {
         : `SELECT 1 AS found FROM enforcement_team WHERE id = $1`,
       [assigneeId],
     );
-    if (!found) throw DomainError.badInput(`No such ${kind === ReportAssigneeKind.BUREAU ? 'bureau' : 'team'} to assign to`, 'UNKNOWN_ASSIGNEE', { assigneeId });
+    if (!found)
+      throw DomainError.badInput(`No such ${kind === ReportAssigneeKind.BUREAU ? 'bureau' : 'team'} to assign to`, 'UNKNOWN_ASSIGNEE', {
+        assigneeId,
+      });
   }
 
   async assign(caller: Caller, id: string, kind: ReportAssigneeKind, assigneeId: string, notes: StepNotes): Promise<CitizenReport> {
@@ -372,7 +425,9 @@ export class ReportService {
     const original = await this.requireRow(originalId);
     if (!this.canHandle(caller, original)) throw DomainError.forbidden('The original report is outside your territory', 'OUT_OF_SCOPE');
     if (original.status === ReportStatus.DUPLICATE) {
-      throw DomainError.badInput('The original is itself a duplicate: link to its original', 'ORIGINAL_IS_DUPLICATE', { originalId: original.duplicateOf });
+      throw DomainError.badInput('The original is itself a duplicate: link to its original', 'ORIGINAL_IS_DUPLICATE', {
+        originalId: original.duplicateOf,
+      });
     }
     return this.transition(caller, id, ReportAction.MARK_DUPLICATE, notes, { duplicateOf: originalId });
   }
@@ -409,9 +464,14 @@ export class ReportService {
     if (!verified) {
       const now = await this.requireRow(id);
       if (now.verifiedAt) throw DomainError.conflict('The report is verified already', 'ALREADY_VERIFIED', { verifiedAt: now.verifiedAt });
-      throw DomainError.conflict(`A report in status ${now.status} (${REPORT_STATUS_LABEL_ZH[now.status]}) cannot be verified`, 'INVALID_TRANSITION', {
-        status: now.status, action: ReportAction.VERIFY,
-      });
+      throw DomainError.conflict(
+        `A report in status ${now.status} (${REPORT_STATUS_LABEL_ZH[now.status]}) cannot be verified`,
+        'INVALID_TRANSITION',
+        {
+          status: now.status,
+          action: ReportAction.VERIFY,
+        },
+      );
     }
     return this.get(caller, id);
   }
@@ -455,9 +515,15 @@ export class ReportService {
     const { from, to } = TRANSITIONS[action];
     const params = new SqlParams();
     const idParam = params.add(id);
-    const sets = [`status = ${params.add(to)}`, `status_note = ${params.add(note)}`, `public_note = ${params.add(publicNote)}`, `updated_at = now()`];
+    const sets = [
+      `status = ${params.add(to)}`,
+      `status_note = ${params.add(note)}`,
+      `public_note = ${params.add(publicNote)}`,
+      `updated_at = now()`,
+    ];
     const guards = [`old.status = ANY(${params.add(from)}::text[])`];
-    if (action === ReportAction.ASSIGN) sets.push(`assignee_kind = ${params.add(extra.assigneeKind)}`, `assignee_id = ${params.add(extra.assigneeId)}::uuid`);
+    if (action === ReportAction.ASSIGN)
+      sets.push(`assignee_kind = ${params.add(extra.assigneeKind)}`, `assignee_id = ${params.add(extra.assigneeId)}::uuid`);
     if ([ReportAction.RESOLVE, ReportAction.REJECT, ReportAction.MARK_DUPLICATE].includes(action)) sets.push(`closed_at = now()`);
     if (action === ReportAction.MARK_DUPLICATE) {
       const original = params.add(extra.duplicateOf);
@@ -466,8 +532,13 @@ export class ReportService {
       guards.push(`NOT EXISTS (SELECT 1 FROM citizen_report d WHERE d.duplicate_of = r.id)`);
     }
     if (action === ReportAction.REOPEN) {
-      sets.push(`closed_at = NULL`, `assignee_kind = NULL`, `assignee_id = NULL`, `reopen_count = r.reopen_count + 1`,
-        `due_at = now() + make_interval(hours => (SELECT response_hours FROM report_category WHERE code = r.category_code))`);
+      sets.push(
+        `closed_at = NULL`,
+        `assignee_kind = NULL`,
+        `assignee_id = NULL`,
+        `reopen_count = r.reopen_count + 1`,
+        `due_at = now() + make_interval(hours => (SELECT response_hours FROM report_category WHERE code = r.category_code))`,
+      );
     }
     const actor = action === ReportAction.REOPEN ? 'reporter' : caller.userId;
     const changed = await queryFirst<{ id: string }>(
@@ -488,7 +559,8 @@ export class ReportService {
       if (action === ReportAction.MARK_DUPLICATE && from.includes(now.status)) {
         const { hasDuplicates } = await queryOne<{ hasDuplicates: boolean }>(
           this.dataSource,
-          `SELECT EXISTS (SELECT 1 FROM citizen_report WHERE duplicate_of = $1) AS "hasDuplicates"`, [id],
+          `SELECT EXISTS (SELECT 1 FROM citizen_report WHERE duplicate_of = $1) AS "hasDuplicates"`,
+          [id],
         );
         if (hasDuplicates) throw DomainError.conflict('Other reports are duplicates of this one: it stays the original', 'HAS_DUPLICATES');
         throw DomainError.conflict('The original became a duplicate meanwhile', 'ORIGINAL_IS_DUPLICATE');
@@ -508,7 +580,8 @@ export class ReportService {
     const note = notes.note?.trim() || null;
     const publicNote = notes.publicNote?.trim() || null;
     if (note && note.length > MAX_NOTE) throw DomainError.badInput(`A note may be at most ${MAX_NOTE} characters`, 'INVALID_NOTE');
-    if (publicNote && publicNote.length > MAX_NOTE) throw DomainError.badInput(`A public note may be at most ${MAX_NOTE} characters`, 'INVALID_NOTE');
+    if (publicNote && publicNote.length > MAX_NOTE)
+      throw DomainError.badInput(`A public note may be at most ${MAX_NOTE} characters`, 'INVALID_NOTE');
     return { note, publicNote };
   }
 
@@ -535,7 +608,12 @@ export class ReportService {
       this.dataSource,
       args,
       {
-        select: REPORT_COLUMNS, from: REPORT_FROM, where, params, orderBy: ['r.submitted_at', 'r.id'], descending: true,
+        select: REPORT_COLUMNS,
+        from: REPORT_FROM,
+        where,
+        params,
+        orderBy: ['r.submitted_at', 'r.id'],
+        descending: true,
         keyOf: (row) => [row.submittedKey, row.id],
       },
       (rows) => this.present(caller, rows),
@@ -550,7 +628,12 @@ export class ReportService {
     const unmasked = this.audit.mayRead(caller);
     const hasPersonal = (row: ReportRow) => row.reporterName !== null || row.reporterPhone !== null || row.addressText !== null;
     const own = (row: ReportRow) => row.reporterUserId !== null && row.reporterUserId === caller.userId;
-    if (unmasked) await this.audit.recordRead(caller, 'CitizenReport', rows.filter((row) => hasPersonal(row) && !own(row)).map((row) => row.id));
+    if (unmasked)
+      await this.audit.recordRead(
+        caller,
+        'CitizenReport',
+        rows.filter((row) => hasPersonal(row) && !own(row)).map((row) => row.id),
+      );
     return rows.map((row) => {
       const clear = unmasked || own(row);
       const reporter =

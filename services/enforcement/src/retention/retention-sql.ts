@@ -34,7 +34,11 @@ export interface ReporterContactResult {
  * Erases the contact details of reports closed longer than the period at `firedAt`. A report reopened after that keeps
  * no contact details: they are gone for good, and the reporter follows it in the app under their user id.
  */
-export async function eraseReporterContacts(dataSource: DataSource, firedAt: Date, settings: RetentionSettings): Promise<ReporterContactResult> {
+export async function eraseReporterContacts(
+  dataSource: DataSource,
+  firedAt: Date,
+  settings: RetentionSettings,
+): Promise<ReporterContactResult> {
   const reportsClosedBefore = daysBefore(firedAt, settings.reporterContactDays);
   const reporterContactsErased = await inBatches(dataSource, ERASE_REPORTER_CONTACTS, reportsClosedBefore, firedAt);
   return { reportsClosedBefore, reporterContactsErased };

@@ -6,7 +6,18 @@ import { createDueRecords } from '../credit-export/credit-export-sql.js';
 
 const LADDER = ['OPENED', 'RECTIFICATION_NOTICE_ISSUED', 'FOLLOW_UP_DUE', 'NOT_RECTIFIED', 'PENALISED', 'APPEALED'] as const;
 /** Where each demo case ends up, in turn: most are rectified, some penalised, a few appealed. */
-const ENDINGS = ['CLOSED', 'PENALISED', 'RECTIFICATION_NOTICE_ISSUED', 'CLOSED', 'UPHELD', 'OPENED', 'PENALISED', 'OVERTURNED', 'CLOSED', 'APPEALED'] as const;
+const ENDINGS = [
+  'CLOSED',
+  'PENALISED',
+  'RECTIFICATION_NOTICE_ISSUED',
+  'CLOSED',
+  'UPHELD',
+  'OPENED',
+  'PENALISED',
+  'OVERTURNED',
+  'CLOSED',
+  'APPEALED',
+] as const;
 
 interface Step {
   caseId: string;
@@ -33,9 +44,39 @@ export async function seedCases(dataSource: DataSource, plan: DistrictPlan, hous
   const cases: Record<string, unknown>[] = [];
   const steps: Step[] = [];
   const targets = [
-    ...households.filter((_h, i) => i % 8 === 0).slice(0, 24).map((h) => ({ kind: 'HOUSEHOLD', householdId: h.id, institutionId: null, floating: h.floatingPopulation, orgUnitId: h.compoundId, article: 'NB-WASTE-63-1', fine: 100 })),
-    ...companies.slice(0, 12).filter((c) => compoundOf.has(c.id)).map((c) => ({ kind: 'PROPERTY_COMPANY', householdId: null, institutionId: c.id, floating: false, orgUnitId: compoundOf.get(c.id)!, article: 'NB-WASTE-61', fine: 8000 })),
-    ...employers.slice(0, 6).map((e) => ({ kind: 'UNIT', householdId: null, institutionId: e.id, floating: false, orgUnitId: e.orgUnitId, article: 'NB-WASTE-63-2', fine: 6000 })),
+    ...households
+      .filter((_h, i) => i % 8 === 0)
+      .slice(0, 24)
+      .map((h) => ({
+        kind: 'HOUSEHOLD',
+        householdId: h.id,
+        institutionId: null,
+        floating: h.floatingPopulation,
+        orgUnitId: h.compoundId,
+        article: 'NB-WASTE-63-1',
+        fine: 100,
+      })),
+    ...companies
+      .slice(0, 12)
+      .filter((c) => compoundOf.has(c.id))
+      .map((c) => ({
+        kind: 'PROPERTY_COMPANY',
+        householdId: null,
+        institutionId: c.id,
+        floating: false,
+        orgUnitId: compoundOf.get(c.id)!,
+        article: 'NB-WASTE-61',
+        fine: 8000,
+      })),
+    ...employers.slice(0, 6).map((e) => ({
+      kind: 'UNIT',
+      householdId: null,
+      institutionId: e.id,
+      floating: false,
+      orgUnitId: e.orgUnitId,
+      article: 'NB-WASTE-63-2',
+      fine: 6000,
+    })),
   ];
   for (const [index, target] of targets.entries()) {
     const id = uuid(index + 1);
@@ -44,13 +85,24 @@ export async function seedCases(dataSource: DataSource, plan: DistrictPlan, hous
     const ageDays = ending === 'OPENED' ? 3 : ending === 'RECTIFICATION_NOTICE_ISSUED' ? 8 : 40 + ((index * 7) % 80);
     const opened = addDays(today, -ageDays);
     const row: Record<string, unknown> = {
-      id, targetKind: target.kind, householdId: target.householdId, institutionId: target.institutionId, floating: target.floating,
-      orgUnitId: target.orgUnitId, article: target.article, state: ending, openedAt: at(opened, 9),
-      evidence: target.kind === 'HOUSEHOLD' ? '检查发现厨余垃圾中混有其他垃圾，经劝导后仍未分类投放。' : '联合执法检查发现分类设施不全、混装混运。',
+      id,
+      targetKind: target.kind,
+      householdId: target.householdId,
+      institutionId: target.institutionId,
+      floating: target.floating,
+      orgUnitId: target.orgUnitId,
+      article: target.article,
+      state: ending,
+      openedAt: at(opened, 9),
+      evidence:
+        target.kind === 'HOUSEHOLD' ? '检查发现厨余垃圾中混有其他垃圾，经劝导后仍未分类投放。' : '联合执法检查发现分类设施不全、混装混运。',
     };
-    const path: string[] = ending === 'CLOSED' ? ['OPENED', 'RECTIFICATION_NOTICE_ISSUED', 'FOLLOW_UP_DUE', 'CLOSED']
-      : ending === 'UPHELD' || ending === 'OVERTURNED' ? [...LADDER, ending]
-      : LADDER.slice(0, LADDER.indexOf(ending) + 1);
+    const path: string[] =
+      ending === 'CLOSED'
+        ? ['OPENED', 'RECTIFICATION_NOTICE_ISSUED', 'FOLLOW_UP_DUE', 'CLOSED']
+        : ending === 'UPHELD' || ending === 'OVERTURNED'
+          ? [...LADDER, ending]
+          : LADDER.slice(0, LADDER.indexOf(ending) + 1);
     const day = (offset: number) => addDays(opened, offset);
     const when: Record<string, [string, string | null]> = {
       OPENED: [at(day(0), 9), null],
@@ -64,12 +116,15 @@ export async function seedCases(dataSource: DataSource, plan: DistrictPlan, hous
       OVERTURNED: [at(day(38), 16), '听证后认定证据不足，撤销处罚'],
     };
     path.forEach((to, i) => steps.push({ caseId: id, from: i === 0 ? null : path[i - 1], to, at: when[to][0], note: when[to][1] }));
-    if (path.includes('RECTIFICATION_NOTICE_ISSUED')) Object.assign(row, { complyBy: day(15), notice: '请于期限内完成整改，逾期将依法处罚。' });
+    if (path.includes('RECTIFICATION_NOTICE_ISSUED'))
+      Object.assign(row, { complyBy: day(15), notice: '请于期限内完成整改，逾期将依法处罚。' });
     if (path.includes('CLOSED')) Object.assign(row, { complied: true });
     if (path.includes('NOT_RECTIFIED')) Object.assign(row, { complied: false });
-    if (path.includes('PENALISED')) Object.assign(row, { fine: target.fine, decidedOn: day(20), penaltyNote: '逾期未整改，依法处罚。', deadline: addDays(day(20), 60) });
+    if (path.includes('PENALISED'))
+      Object.assign(row, { fine: target.fine, decidedOn: day(20), penaltyNote: '逾期未整改，依法处罚。', deadline: addDays(day(20), 60) });
     if (path.includes('APPEALED')) Object.assign(row, { grounds: '对检查结果有异议', appealedAt: when.APPEALED[0] });
-    if (ending === 'UPHELD' || ending === 'OVERTURNED') Object.assign(row, { outcome: ending, hearing: when[ending][1], decidedAt: when[ending][0] });
+    if (ending === 'UPHELD' || ending === 'OVERTURNED')
+      Object.assign(row, { outcome: ending, hearing: when[ending][1], decidedAt: when[ending][0] });
     cases.push(row);
   }
   await execute(

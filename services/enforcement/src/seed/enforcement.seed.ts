@@ -8,7 +8,12 @@ import { seedObservers } from './observers.seed.js';
 import { seedReports } from './reports.seed.js';
 
 const YEAR = 2026;
-const QUARTERS = [['01-01', '03-31'], ['04-01', '06-30'], ['07-01', '09-30'], ['10-01', '12-31']] as const;
+const QUARTERS = [
+  ['01-01', '03-31'],
+  ['04-01', '06-30'],
+  ['07-01', '09-30'],
+  ['10-01', '12-31'],
+] as const;
 
 export const enforcementDemoData: DemoData = {
   async isEmpty(dataSource) {
@@ -17,10 +22,13 @@ export const enforcementDemoData: DemoData = {
   },
 
   async reset(dataSource) {
-    await execute(dataSource, `TRUNCATE campaign, territory_unit, outbox_event, processed_event,
+    await execute(
+      dataSource,
+      `TRUNCATE campaign, territory_unit, outbox_event, processed_event,
       enforcement_case, case_history, case_follow_up_task, credit_export, credit_export_attempt,
       institution_copy, household_copy, action_finding, bureau_calendar, joint_action_booking, joint_action_revision, joint_action, enforcement_officer, enforcement_team, bureau_remit,
-      citizen_report_history, citizen_report, citizen_observer, observer_team, personal_data_access, idempotency_record, property_compound_grades`);
+      citizen_report_history, citizen_report, citizen_observer, observer_team, personal_data_access, idempotency_record, property_compound_grades`,
+    );
     await execute(dataSource, `DELETE FROM property_assessment_rule_set WHERE created_by <> 'migration'`);
   },
 
@@ -40,15 +48,26 @@ export const enforcementDemoData: DemoData = {
         const state = endsOn < today ? 'REPORTED' : startsOn <= today ? 'ACTIVE' : 'SCHEDULED';
         const bureaus = [lead, partners[(index + q) % partners.length], partners[(index + q + 1) % partners.length]];
         rows.push({
-          kind: 'QUARTERLY_JOINT_ACTION', name: `${street.name}${YEAR}年第${q + 1}季度管执联动行动`, state, startsOn, endsOn,
-          targetUnitIds: [street.id], bureauIds: bureaus.map((b) => b.id), leadBureauId: lead.id,
+          kind: 'QUARTERLY_JOINT_ACTION',
+          name: `${street.name}${YEAR}年第${q + 1}季度管执联动行动`,
+          state,
+          startsOn,
+          endsOn,
+          targetUnitIds: [street.id],
+          bureauIds: bureaus.map((b) => b.id),
+          leadBureauId: lead.id,
         });
       }
     }
     rows.push({
-      kind: 'CLEAN_ORDERLY', name: `${YEAR}年鄞州区潔美有序行动`, state: `${YEAR}-12-31` < today ? 'REPORTED' : 'ACTIVE',
-      startsOn: `${YEAR}-03-01`, endsOn: `${YEAR}-12-31`, targetUnitIds: [plan.district.id],
-      bureauIds: departments.slice(0, 4).map((b) => b.id), leadBureauId: lead.id,
+      kind: 'CLEAN_ORDERLY',
+      name: `${YEAR}年鄞州区潔美有序行动`,
+      state: `${YEAR}-12-31` < today ? 'REPORTED' : 'ACTIVE',
+      startsOn: `${YEAR}-03-01`,
+      endsOn: `${YEAR}-12-31`,
+      targetUnitIds: [plan.district.id],
+      bureauIds: departments.slice(0, 4).map((b) => b.id),
+      leadBureauId: lead.id,
     });
     await execute(
       dataSource,

@@ -4,7 +4,13 @@ import { execute, queryFirst, queryRows } from '#libs/database';
 import type { DistrictPlan } from '#libs/demo-data';
 
 /** Bureaus that enforce waste sorting; each may act anywhere in the district (their remit is the district). */
-export const ENFORCING_BUREAUS = ['鄞州区综合行政执法局', '鄞州区住房和城乡建设局', '鄞州区市场监督管理局', '宁波市生态环境局鄞州分局', '宁波市公安局鄞州分局'];
+export const ENFORCING_BUREAUS = [
+  '鄞州区综合行政执法局',
+  '鄞州区住房和城乡建设局',
+  '鄞州区市场监督管理局',
+  '宁波市生态环境局鄞州分局',
+  '宁波市公安局鄞州分局',
+];
 const OFFICER_NAMES = ['王建国', '李卫东', '张海燕', '陈志强', '刘晓梅', '杨国平', '赵丽娟', '周文斌', '吴建华', '徐春燕'];
 
 /**
@@ -14,13 +20,14 @@ const OFFICER_NAMES = ['王建国', '李卫东', '张海燕', '陈志强', '刘�
  * arriving while the demo is seeded.
  */
 export async function seedJointActions(dataSource: DataSource, plan: DistrictPlan): Promise<string> {
-  const bureaus = ENFORCING_BUREAUS.map((name) => plan.institutions.find((i) => i.kind === 'DEPARTMENT' && i.name === name)).filter((b) => b !== undefined);
-  if (bureaus.length === 0) return 'no joint actions (no enforcing bureaus in the plan)';
-  await execute(
-    dataSource,
-    `INSERT INTO bureau_remit (bureau_id, org_unit_id, granted_by) SELECT unnest($1::uuid[]), $2, 'demo-seed'`,
-    [bureaus.map((b) => b.id), plan.district.id],
+  const bureaus = ENFORCING_BUREAUS.map((name) => plan.institutions.find((i) => i.kind === 'DEPARTMENT' && i.name === name)).filter(
+    (b) => b !== undefined,
   );
+  if (bureaus.length === 0) return 'no joint actions (no enforcing bureaus in the plan)';
+  await execute(dataSource, `INSERT INTO bureau_remit (bureau_id, org_unit_id, granted_by) SELECT unnest($1::uuid[]), $2, 'demo-seed'`, [
+    bureaus.map((b) => b.id),
+    plan.district.id,
+  ]);
   const teams = await queryRows<{ id: string; bureauId: string }>(
     dataSource,
     `INSERT INTO enforcement_team (bureau_id, name)
@@ -45,22 +52,43 @@ export async function seedJointActions(dataSource: DataSource, plan: DistrictPla
       ORDER BY ($1::date BETWEEN starts_on AND ends_on) DESC, starts_on DESC LIMIT 1`,
     [today],
   );
-  const quarterStart = seeded?.startsOn ?? `${today.slice(0, 4)}-${String(Math.floor((Number(today.slice(5, 7)) - 1) / 3) * 3 + 1).padStart(2, '0')}-01`;
+  const quarterStart =
+    seeded?.startsOn ?? `${today.slice(0, 4)}-${String(Math.floor((Number(today.slice(5, 7)) - 1) / 3) * 3 + 1).padStart(2, '0')}-01`;
   const month = Number(quarterStart.slice(5, 7));
-  const quarterEnd = month === 10 ? `${quarterStart.slice(0, 4)}-12-31` : addDays(`${quarterStart.slice(0, 4)}-${String(month + 3).padStart(2, '0')}-01`, -1);
+  const quarterEnd =
+    month === 10
+      ? `${quarterStart.slice(0, 4)}-12-31`
+      : addDays(`${quarterStart.slice(0, 4)}-${String(month + 3).padStart(2, '0')}-01`, -1);
   const quarter = Math.floor((month - 1) / 3) + 1;
   const lead = bureaus[0];
-  const actions: { street: string; path: string[]; title: string; startsAt: string; endsAt: string; teams: string[]; officers: string[] }[] = [];
+  const actions: {
+    street: string;
+    path: string[];
+    title: string;
+    startsAt: string;
+    endsAt: string;
+    teams: string[];
+    officers: string[];
+  }[] = [];
   for (const [index, street] of plan.streets.entries()) {
-    for (const [slot, [offset, from, to]] of ([[index, '09:00', '12:00'], [index + 45, '14:00', '17:00']] as const).entries()) {
+    for (const [slot, [offset, from, to]] of (
+      [
+        [index, '09:00', '12:00'],
+        [index + 45, '14:00', '17:00'],
+      ] as const
+    ).entries()) {
       const day = addDays(quarterStart, offset % 88);
       const team = teams[(index * 2 + slot) % teams.length];
       const partner = teams.find((t) => t.bureauId !== team.bureauId && teams.indexOf(t) % 2 === slot) ?? team;
       const officer = officers[(index + slot) % officers.length];
       actions.push({
-        street: street.id, path: street.path, title: `${street.name}第${quarter}季度联合执法行动（第${slot + 1}次）`,
-        startsAt: `${day}T${from}:00+08:00`, endsAt: `${day}T${to}:00+08:00`,
-        teams: [...new Set([team.id, partner.id])], officers: [officer.id],
+        street: street.id,
+        path: street.path,
+        title: `${street.name}第${quarter}季度联合执法行动（第${slot + 1}次）`,
+        startsAt: `${day}T${from}:00+08:00`,
+        endsAt: `${day}T${to}:00+08:00`,
+        teams: [...new Set([team.id, partner.id])],
+        officers: [officer.id],
       });
     }
   }
@@ -71,8 +99,14 @@ export async function seedJointActions(dataSource: DataSource, plan: DistrictPla
        SELECT 'QUARTERLY_JOINT_ACTION', s.name || $5, 'ACTIVE', $1::date, $2::date, ARRAY[s.id], $3::uuid[], $4, 'demo-seed'
          FROM jsonb_to_recordset($6::jsonb) AS s(id uuid, name text)
         WHERE NOT EXISTS (SELECT 1 FROM campaign c WHERE c.kind = 'QUARTERLY_JOINT_ACTION' AND c.starts_on = $1::date AND c.target_unit_ids = ARRAY[s.id])`,
-      [quarterStart, quarterEnd, bureaus.map((b) => b.id), lead.id, `${quarterStart.slice(0, 4)}年第${quarter}季度管执联动行动`,
-        JSON.stringify(plan.streets.map((s) => ({ id: s.id, name: s.name })))],
+      [
+        quarterStart,
+        quarterEnd,
+        bureaus.map((b) => b.id),
+        lead.id,
+        `${quarterStart.slice(0, 4)}年第${quarter}季度管执联动行动`,
+        JSON.stringify(plan.streets.map((s) => ({ id: s.id, name: s.name }))),
+      ],
     );
     await execute(
       manager,

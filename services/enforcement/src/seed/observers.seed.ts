@@ -56,7 +56,7 @@ export async function seedObservers(dataSource: DataSource, plan: DistrictPlan):
        RETURNING r.id, r.submitted_by)
      UPDATE citizen_report_history h SET actor = c.submitted_by FROM changed c WHERE h.report_id = c.id AND h.action = 'SUBMIT'
      RETURNING h.report_id`,
-    [(DEMO_OBSERVER_TEAMS.length * (DEMO_OBSERVERS_PER_TEAM - 1))],
+    [DEMO_OBSERVER_TEAMS.length * (DEMO_OBSERVERS_PER_TEAM - 1)],
   );
   // Staff verified about two in three of the observer reports they took up (not rejected or duplicates), two hours in.
   const verified = await queryRows<{ report_id: string }>(

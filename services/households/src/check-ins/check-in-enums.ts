@@ -49,6 +49,18 @@ export const CHECK_IN_REVIEW_STATUS_LABEL_ZH: Record<CheckInReviewStatus, string
 const described = (labels: Record<string, string>) =>
   Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
 
-registerEnumType(CheckInBranch, { name: 'CheckInBranch', description: '双报到: the branch reviewing a check-in', valuesMap: described(CHECK_IN_BRANCH_LABEL_ZH) });
-registerEnumType(CheckInVerdict, { name: 'CheckInVerdict', description: "A branch's verdict on a party member's photo check-in.", valuesMap: described(CHECK_IN_VERDICT_LABEL_ZH) });
-registerEnumType(CheckInReviewStatus, { name: 'CheckInReviewStatus', description: "How far a photo check-in's two reviews (work-unit branch and community branch) have got.", valuesMap: described(CHECK_IN_REVIEW_STATUS_LABEL_ZH) });
+registerEnumType(CheckInBranch, {
+  name: 'CheckInBranch',
+  description: '双报到: the branch reviewing a check-in',
+  valuesMap: described(CHECK_IN_BRANCH_LABEL_ZH),
+});
+registerEnumType(CheckInVerdict, {
+  name: 'CheckInVerdict',
+  description: "A branch's verdict on a party member's photo check-in.",
+  valuesMap: described(CHECK_IN_VERDICT_LABEL_ZH),
+});
+registerEnumType(CheckInReviewStatus, {
+  name: 'CheckInReviewStatus',
+  description: "How far a photo check-in's two reviews (work-unit branch and community branch) have got.",
+  valuesMap: described(CHECK_IN_REVIEW_STATUS_LABEL_ZH),
+});

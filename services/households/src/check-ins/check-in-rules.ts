@@ -64,6 +64,8 @@ export function requireSubmittable(takenAt: Date, now: Date): void {
     throw DomainError.badInput('takenAt is in the future', 'FUTURE_DATE');
   }
   if (at < now.getTime() - CHECK_IN_RULES.maxAgeDays * 86400_000) {
-    throw DomainError.badInput(`takenAt is more than ${CHECK_IN_RULES.maxAgeDays} days ago`, 'TOO_OLD', { maxAgeDays: CHECK_IN_RULES.maxAgeDays });
+    throw DomainError.badInput(`takenAt is more than ${CHECK_IN_RULES.maxAgeDays} days ago`, 'TOO_OLD', {
+      maxAgeDays: CHECK_IN_RULES.maxAgeDays,
+    });
   }
 }

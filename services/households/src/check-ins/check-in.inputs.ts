@@ -26,16 +26,24 @@ export class ReviewPhotoCheckInArgs {
   @Field(() => CheckInBranch, { description: 'WORK (单位支部) for a branch secretary, COMMUNITY (社区支部) for the community secretary.' })
   branch: CheckInBranch;
 
-  @Field(() => CheckInVerdict, { description: 'APPROVED, or REJECTED (with a note); a rejected check-in stops counting towards the quota.' })
+  @Field(() => CheckInVerdict, {
+    description: 'APPROVED, or REJECTED (with a note); a rejected check-in stops counting towards the quota.',
+  })
   verdict: CheckInVerdict;
 
-  @Field(() => String, { nullable: true, description: `Required for REJECTED (tell the member why); up to ${CHECK_IN_RULES.maxNoteLength} characters.` })
+  @Field(() => String, {
+    nullable: true,
+    description: `Required for REJECTED (tell the member why); up to ${CHECK_IN_RULES.maxNoteLength} characters.`,
+  })
   note?: string | null;
 }
 
 @ArgsType()
 export class PhotoCheckInsArgs extends PageArgs {
-  @Field(() => ID, { nullable: true, description: 'Check-ins of member households in this unit and below it (default: your whole territory).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Check-ins of member households in this unit and below it (default: your whole territory).',
+  })
   orgUnitId?: string | null;
 
   @Field(() => LocalDateScalar, { nullable: true, description: 'A Monday: only that week. All weeks when omitted.' })

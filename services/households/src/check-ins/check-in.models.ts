@@ -2,7 +2,12 @@ import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Connection } from '#libs/pagination';
 import { LocalDateScalar } from '#libs/platform';
 import {
-  CHECK_IN_REVIEW_LABEL_ZH, CHECK_IN_REVIEW_STATUS_LABEL_ZH, CHECK_IN_VERDICT_LABEL_ZH, CheckInBranch, CheckInReviewStatus, CheckInVerdict,
+  CHECK_IN_REVIEW_LABEL_ZH,
+  CHECK_IN_REVIEW_STATUS_LABEL_ZH,
+  CHECK_IN_VERDICT_LABEL_ZH,
+  CheckInBranch,
+  CheckInReviewStatus,
+  CheckInVerdict,
 } from './check-in-enums.js';
 import type { CheckInQuotaFlagRow, PhotoCheckInRow } from './check-in.entity.js';
 
@@ -29,16 +34,29 @@ export class PhotoCheckInReview {
   @Field({ description: 'When the review was made (ISO 8601 timestamp).' })
   reviewedAt: Date;
 
-  static of(branch: CheckInBranch, verdict: CheckInVerdict | null, note: string | null, by: string | null, at: Date | null): PhotoCheckInReview | null {
+  static of(
+    branch: CheckInBranch,
+    verdict: CheckInVerdict | null,
+    note: string | null,
+    by: string | null,
+    at: Date | null,
+  ): PhotoCheckInReview | null {
     if (verdict === null || by === null || at === null) return null;
     return Object.assign(new PhotoCheckInReview(), {
-      branch, labelZh: CHECK_IN_REVIEW_LABEL_ZH[branch], verdict, verdictLabelZh: CHECK_IN_VERDICT_LABEL_ZH[verdict], note, reviewerId: by, reviewedAt: at,
+      branch,
+      labelZh: CHECK_IN_REVIEW_LABEL_ZH[branch],
+      verdict,
+      verdictLabelZh: CHECK_IN_VERDICT_LABEL_ZH[verdict],
+      note,
+      reviewerId: by,
+      reviewedAt: at,
     });
   }
 }
 
 @ObjectType('PhotoCheckIn', {
-  description: "党员晒图打卡: a party member's photo of the household's kitchen-waste sorting, reviewed by both of the member's branches (双报到双管理).",
+  description:
+    "党员晒图打卡: a party member's photo of the household's kitchen-waste sorting, reviewed by both of the member's branches (双报到双管理).",
 })
 export class PhotoCheckIn {
   @Field(() => ID, { description: 'Stable id of the check-in.' })
@@ -96,7 +114,11 @@ export class PhotoCheckIn {
       submittedAt: row.submittedAt,
       workReview: PhotoCheckInReview.of(CheckInBranch.WORK, row.workVerdict, row.workNote, row.workReviewedBy, row.workReviewedAt),
       communityReview: PhotoCheckInReview.of(
-        CheckInBranch.COMMUNITY, row.communityVerdict, row.communityNote, row.communityReviewedBy, row.communityReviewedAt,
+        CheckInBranch.COMMUNITY,
+        row.communityVerdict,
+        row.communityNote,
+        row.communityReviewedBy,
+        row.communityReviewedAt,
       ),
       reviewStatus: row.reviewStatus,
       reviewStatusLabelZh: CHECK_IN_REVIEW_STATUS_LABEL_ZH[row.reviewStatus],
@@ -105,7 +127,10 @@ export class PhotoCheckIn {
   }
 }
 
-@ObjectType({ description: 'A page of PhotoCheckIn items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of PhotoCheckIn items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class PhotoCheckInConnection extends Connection(PhotoCheckIn, 'PhotoCheckIn') {}
 
 @ObjectType('CheckInQuotaFlag', {
@@ -146,7 +171,10 @@ export class CheckInQuotaFlag {
   }
 }
 
-@ObjectType({ description: 'A page of CheckInQuotaFlag items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of CheckInQuotaFlag items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class CheckInQuotaFlagConnection extends Connection(CheckInQuotaFlag, 'CheckInQuotaFlag') {}
 
 @ObjectType('MemberCheckInWeek', { description: "本周晒图打卡: a party member's photo check-ins of one week against the quota." })

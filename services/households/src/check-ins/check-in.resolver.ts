@@ -7,7 +7,13 @@ import { HouseholdService } from '../households/household.service.js';
 import { CheckInQuotaService } from './check-in-quota.service.js';
 import { CHECK_IN_RULES } from './check-in-rules.js';
 import { CheckInQuotaFlagsArgs, PhotoCheckInsArgs, ReviewPhotoCheckInArgs, SubmitPhotoCheckInInput } from './check-in.inputs.js';
-import { CheckInQuotaFlag, CheckInQuotaFlagConnection, MemberCheckInWeek, PhotoCheckIn, PhotoCheckInConnection } from './check-in.models.js';
+import {
+  CheckInQuotaFlag,
+  CheckInQuotaFlagConnection,
+  MemberCheckInWeek,
+  PhotoCheckIn,
+  PhotoCheckInConnection,
+} from './check-in.models.js';
 import { PhotoCheckInService } from './photo-check-in.service.js';
 
 /** The household, batched per request; null when it lies outside the caller's territory. Masked as everywhere. */
@@ -24,8 +30,8 @@ export class PhotoCheckInResolver {
 
   @Mutation(() => PhotoCheckIn, {
     description:
-      '党员晒图打卡: a party member posts a photo of the household\'s kitchen-waste sorting. The token\'s `sub` must be the ' +
-      'party member id recorded on the member\'s resident record; the check-in belongs to that resident\'s household and counts ' +
+      "党员晒图打卡: a party member posts a photo of the household's kitchen-waste sorting. The token's `sub` must be the " +
+      "party member id recorded on the member's resident record; the check-in belongs to that resident's household and counts " +
       `for the week (Monday–Sunday, Asia/Shanghai) the photo was taken in; ${CHECK_IN_RULES.weeklyQuota} a week are due. ` +
       'Retrying with the same idempotencyKey returns the same check-in; each photo is posted once.',
   })
@@ -42,7 +48,7 @@ export class PhotoCheckInResolver {
     description:
       "One branch's review of a check-in (单位支部审核 / 社区支部审核): WORK by the current secretary of the member's own work-unit " +
       "branch (双重监督; anyone else: FORBIDDEN NOT_MEMBERS_BRANCH_SECRETARY), COMMUNITY by the secretary of the member household's community. " +
-      "Each branch reviews once (CONFLICT ALREADY_REVIEWED after that); a rejection needs a note " +
+      'Each branch reviews once (CONFLICT ALREADY_REVIEWED after that); a rejection needs a note ' +
       'and takes the check-in out of the weekly quota.',
   })
   reviewPhotoCheckIn(@CurrentCaller() caller: Caller, @Args() args: ReviewPhotoCheckInArgs): Promise<PhotoCheckIn> {
@@ -51,17 +57,25 @@ export class PhotoCheckInResolver {
   }
 
   @Query(() => PhotoCheckIn, { description: 'One check-in: your own, or one a reviewer of your territory may see.' })
-  photoCheckIn(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The check-in's id." }, ParseUuidPipe) id: string): Promise<PhotoCheckIn> {
+  photoCheckIn(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The check-in's id." }, ParseUuidPipe) id: string,
+  ): Promise<PhotoCheckIn> {
     return this.checkIns.get(caller, id);
   }
 
-  @Query(() => PhotoCheckInConnection, { description: 'For reviewers: check-ins of member households in your territory, newest photo first.' })
+  @Query(() => PhotoCheckInConnection, {
+    description: 'For reviewers: check-ins of member households in your territory, newest photo first.',
+  })
   photoCheckIns(@CurrentCaller() caller: Caller, @Args() args: PhotoCheckInsArgs): Promise<PhotoCheckInConnection> {
     if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
     return this.checkIns.list(caller, args);
   }
 
-  @ResolveField(() => Household, { nullable: true, description: 'The member household (户); null when outside your territory, room masked unless your role visits households.' })
+  @ResolveField(() => Household, {
+    nullable: true,
+    description: 'The member household (户); null when outside your territory, room masked unless your role visits households.',
+  })
   household(@Parent() checkIn: PhotoCheckIn, @Context() context: RequestContext): Promise<Household | null> {
     return loadHousehold(this.households, context, checkIn.householdId);
   }
@@ -95,7 +109,8 @@ export class MemberCheckInWeekResolver {
   constructor(private readonly service: PhotoCheckInService) {}
 
   @Query(() => MemberCheckInWeek, {
-    description: "For a party member: your photo check-ins of a week (default: this week) and whether they meet the quota. Your token's `sub` is your party member id.",
+    description:
+      "For a party member: your photo check-ins of a week (default: this week) and whether they meet the quota. Your token's `sub` is your party member id.",
   })
   myPhotoCheckIns(
     @CurrentCaller() caller: Caller,
@@ -104,7 +119,7 @@ export class MemberCheckInWeekResolver {
     return this.service.memberWeek(caller, week);
   }
 
-  @ResolveField(() => PhotoCheckInConnection, { description: 'The week\'s check-ins in the order the photos were taken.' })
+  @ResolveField(() => PhotoCheckInConnection, { description: "The week's check-ins in the order the photos were taken." })
   checkIns(@Parent() week: MemberCheckInWeek, @Args() args: PageArgs): Promise<PhotoCheckInConnection> {
     return this.service.listOfMemberWeek(week, args);
   }

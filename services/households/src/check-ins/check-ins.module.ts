@@ -16,9 +16,14 @@ import { WorkUnitBranchesChangedHandler } from './work-unit-branches.handler.js'
 @Module({
   imports: [TerritoryReplicaModule, HouseholdsModule, UploadsModule],
   providers: [
-    PhotoCheckInService, CheckInQuotaService,
-    PhotoCheckInResolver, CheckInQuotaFlagResolver, MemberCheckInWeekResolver,
-    CheckInQuotaJob, Idempotency, WorkUnitBranchesChangedHandler,
+    PhotoCheckInService,
+    CheckInQuotaService,
+    PhotoCheckInResolver,
+    CheckInQuotaFlagResolver,
+    MemberCheckInWeekResolver,
+    CheckInQuotaJob,
+    Idempotency,
+    WorkUnitBranchesChangedHandler,
   ],
 })
 export class CheckInsModule {}

@@ -24,7 +24,12 @@ export const CHECK_IN_COLUMNS = `c.id, c.party_member_id AS "partyMemberId", c.h
 /** Each branch's review columns. Column names come from here only, never from input. */
 const REVIEW_COLUMNS: Record<CheckInBranch, { verdict: string; note: string; by: string; at: string }> = {
   [CheckInBranch.WORK]: { verdict: 'work_verdict', note: 'work_note', by: 'work_reviewed_by', at: 'work_reviewed_at' },
-  [CheckInBranch.COMMUNITY]: { verdict: 'community_verdict', note: 'community_note', by: 'community_reviewed_by', at: 'community_reviewed_at' },
+  [CheckInBranch.COMMUNITY]: {
+    verdict: 'community_verdict',
+    note: 'community_note',
+    by: 'community_reviewed_by',
+    at: 'community_reviewed_at',
+  },
 };
 
 /** Who reviews for each branch: the work unit's branch secretary, and the secretary of the member's community. */
@@ -58,7 +63,9 @@ export class PhotoCheckInService {
     const request = { photoId: input.photoId, takenAt: input.takenAt.toISOString(), note };
     const { id } = await this.idempotency.run(caller, idempotencyKey, 'submitPhotoCheckIn', request, async (manager) => {
       const { partyMemberId, householdId } = await memberHousehold(manager, caller);
-      const { found } = await queryOne<{ found: boolean }>(manager, `SELECT EXISTS (SELECT 1 FROM upload WHERE id = $1) AS found`, [input.photoId]);
+      const { found } = await queryOne<{ found: boolean }>(manager, `SELECT EXISTS (SELECT 1 FROM upload WHERE id = $1) AS found`, [
+        input.photoId,
+      ]);
       if (!found) throw DomainError.badInput('photoId is not an uploaded photo', 'UNKNOWN_PHOTO', { photoId: input.photoId });
       // A concurrent post of the same photo waits for this one and then inserts nothing.
       const inserted = await queryFirst<{ id: string }>(
@@ -104,7 +111,9 @@ export class PhotoCheckInService {
       const post = await this.membersBranchSecretaryPost(caller, row.partyMemberId);
       if (!post) {
         throw DomainError.forbidden(
-          "Only the secretary of the member's own work-unit branch reviews for the WORK branch (双重监督)", 'NOT_MEMBERS_BRANCH_SECRETARY');
+          "Only the secretary of the member's own work-unit branch reviews for the WORK branch (双重监督)",
+          'NOT_MEMBERS_BRANCH_SECRETARY',
+        );
       }
       // A secretary signed in with an account of their own (not their member login) is still the member.
       if (post.heldByTheMember) throw DomainError.forbidden('You cannot review your own check-in', 'OWN_CHECK_IN');
@@ -124,7 +133,9 @@ export class PhotoCheckInService {
         [args.id],
       );
       throw DomainError.conflict(`The ${args.branch} branch has already reviewed this check-in`, 'ALREADY_REVIEWED', {
-        branch: args.branch, verdict: earlier?.verdict ?? null, reviewerId: earlier?.reviewerId ?? null,
+        branch: args.branch,
+        verdict: earlier?.verdict ?? null,
+        reviewerId: earlier?.reviewerId ?? null,
       });
     }
     return this.get(caller, args.id);
@@ -247,7 +258,9 @@ export class PhotoCheckInService {
 export async function memberHousehold(db: SqlExecutor, caller: Caller): Promise<{ partyMemberId: string; householdId: string }> {
   const partyMemberId = partyMemberIdOf(caller);
   const row = partyMemberId
-    ? await queryFirst<{ householdId: string }>(db, `SELECT household_id AS "householdId" FROM resident WHERE party_member_id = $1`, [partyMemberId])
+    ? await queryFirst<{ householdId: string }>(db, `SELECT household_id AS "householdId" FROM resident WHERE party_member_id = $1`, [
+        partyMemberId,
+      ])
     : undefined;
   if (!partyMemberId || !row) {
     throw DomainError.badInput(

@@ -66,8 +66,13 @@ export async function recordCheckInSummaries(manager: EntityManager, weeks: read
             FROM items GROUP BY week, batch`,
        )})
      SELECT count(*)::int AS events FROM recorded`,
-    [weeks.map((week) => parseWeek(week)), CHECK_IN_RULES.weeklyQuota, CheckInReviewStatus.APPROVED, CheckInReviewStatus.REJECTED,
-      EventType.PartyMemberCheckInsSummarised],
+    [
+      weeks.map((week) => parseWeek(week)),
+      CHECK_IN_RULES.weeklyQuota,
+      CheckInReviewStatus.APPROVED,
+      CheckInReviewStatus.REJECTED,
+      EventType.PartyMemberCheckInsSummarised,
+    ],
   );
   return events;
 }

@@ -1,8 +1,6 @@
 import { shanghaiDate } from '#libs/calendar';
 import { isUuid } from '#libs/errors';
-import {
-  COLLECTION_DESTINATION_LABEL_ZH, CollectionDestination, WASTE_STREAM_LABEL_ZH, WasteStream,
-} from './collection-enums.js';
+import { COLLECTION_DESTINATION_LABEL_ZH, CollectionDestination, WASTE_STREAM_LABEL_ZH, WasteStream } from './collection-enums.js';
 import { CsvSyntaxError, parseCsv } from './csv.js';
 
 /**
@@ -68,36 +66,57 @@ export const rowKey = (row: Pick<ImportRow, 'collectionPointId' | 'day' | 'strea
  * day within the file): the rows it would import and every error found, by line. What needs the database (points,
  * scope, records already there) is checked by the service.
  */
-export function checkImportFile(text: string, maxKgPerPointDay: number, today = shanghaiDate()): { rows: ImportRow[]; errors: ImportError[] } {
+export function checkImportFile(
+  text: string,
+  maxKgPerPointDay: number,
+  today = shanghaiDate(),
+): { rows: ImportRow[]; errors: ImportError[] } {
   const errors: ImportError[] = [];
   // A GraphQL string is already decoded: invalid UTF-8 bytes arrive as U+FFFD (the replacement character).
   const bad = text.indexOf('\uFFFD');
   if (bad >= 0) {
     const line = text.slice(0, bad).split(/\r\n|\r|\n/).length;
-    return { rows: [], errors: [{ line, column: null, code: 'ENCODING', message: 'The file is not valid UTF-8 text (save it as UTF-8 and import again)' }] };
+    return {
+      rows: [],
+      errors: [{ line, column: null, code: 'ENCODING', message: 'The file is not valid UTF-8 text (save it as UTF-8 and import again)' }],
+    };
   }
   let records;
   try {
     records = parseCsv(text);
   } catch (error) {
-    if (error instanceof CsvSyntaxError) return { rows: [], errors: [{ line: error.line, column: null, code: 'CSV_SYNTAX', message: error.message }] };
+    if (error instanceof CsvSyntaxError)
+      return { rows: [], errors: [{ line: error.line, column: null, code: 'CSV_SYNTAX', message: error.message }] };
     throw error;
   }
   records = records.filter((record, index) => index === 0 || !(record.fields.length === 1 && record.fields[0].trim() === ''));
   if (records.length === 0) return { rows: [], errors: [{ line: 1, column: null, code: 'EMPTY_FILE', message: 'The file is empty' }] };
   const header = records[0].fields.map((name) => name.trim());
-  const headerOk = header.length === IMPORT_COLUMNS.length &&
+  const headerOk =
+    header.length === IMPORT_COLUMNS.length &&
     IMPORT_COLUMNS.every((column, index) => header[index].toLowerCase() === column || header[index] === IMPORT_COLUMN_ALIASES_ZH[column]);
   if (!headerOk) {
     return {
       rows: [],
-      errors: [{ line: 1, column: null, code: 'HEADER', message: `The header must be exactly ${IMPORT_COLUMNS.join(',')} (or ${IMPORT_COLUMNS.map((c) => IMPORT_COLUMN_ALIASES_ZH[c]).join(',')}); found ${header.join(',')}` }],
+      errors: [
+        {
+          line: 1,
+          column: null,
+          code: 'HEADER',
+          message: `The header must be exactly ${IMPORT_COLUMNS.join(',')} (or ${IMPORT_COLUMNS.map((c) => IMPORT_COLUMN_ALIASES_ZH[c]).join(',')}); found ${header.join(',')}`,
+        },
+      ],
     };
   }
   const data = records.slice(1);
   if (data.length === 0) return { rows: [], errors: [{ line: 2, column: null, code: 'EMPTY_FILE', message: 'The file has no rows' }] };
   if (data.length > MAX_IMPORT_ROWS) {
-    return { rows: [], errors: [{ line: data[MAX_IMPORT_ROWS].line, column: null, code: 'TOO_MANY_ROWS', message: `At most ${MAX_IMPORT_ROWS} rows per file` }] };
+    return {
+      rows: [],
+      errors: [
+        { line: data[MAX_IMPORT_ROWS].line, column: null, code: 'TOO_MANY_ROWS', message: `At most ${MAX_IMPORT_ROWS} rows per file` },
+      ],
+    };
   }
 
   const rows: ImportRow[] = [];
@@ -114,18 +133,35 @@ export function checkImportFile(text: string, maxKgPerPointDay: number, today = 
     else if (date > today) fail('date', 'FUTURE_DATE', `${date} is in the future (today in Shanghai is ${today})`);
     if (!isUuid(pointId)) fail('collection_point_id', 'UNKNOWN_COLLECTION_POINT', `"${pointId}" is not a collection point id`);
     const stream = byCodeOrLabel(WASTE_STREAM_LABEL_ZH, streamText);
-    if (!stream) fail('stream', 'INVALID_STREAM', `"${streamText}" is not a waste stream (${Object.values(WasteStream).join(', ')} or 厨余垃圾, 可回收物, 有害垃圾, 其他垃圾)`);
+    if (!stream)
+      fail(
+        'stream',
+        'INVALID_STREAM',
+        `"${streamText}" is not a waste stream (${Object.values(WasteStream).join(', ')} or 厨余垃圾, 可回收物, 有害垃圾, 其他垃圾)`,
+      );
     if (weightText.startsWith('-')) fail('weight_kg', 'NEGATIVE_WEIGHT', `A weight cannot be negative (${weightText})`);
     else if (!WEIGHT.test(weightText)) fail('weight_kg', 'INVALID_WEIGHT', `"${weightText}" is not a weight in kg (up to two decimals)`);
-    else if (Number(weightText) > maxKgPerPointDay) fail('weight_kg', 'OVER_CEILING', `${weightText} kg is over the ceiling of ${maxKgPerPointDay} kg per point and day`);
+    else if (Number(weightText) > maxKgPerPointDay)
+      fail('weight_kg', 'OVER_CEILING', `${weightText} kg is over the ceiling of ${maxKgPerPointDay} kg per point and day`);
     const destination = byCodeOrLabel(COLLECTION_DESTINATION_LABEL_ZH, destinationText);
-    if (!destination) fail('destination', 'INVALID_DESTINATION', `"${destinationText}" is not a destination (${Object.values(CollectionDestination).join(', ')})`);
+    if (!destination)
+      fail(
+        'destination',
+        'INVALID_DESTINATION',
+        `"${destinationText}" is not a destination (${Object.values(CollectionDestination).join(', ')})`,
+      );
     if (vehicleText.length > 40) fail('vehicle', 'TOO_LONG', 'At most 40 characters');
     if (operatorText.length > 60) fail('operator', 'TOO_LONG', 'At most 60 characters');
     if (errors.length > before) continue;
     const row: ImportRow = {
-      line, day: date, collectionPointId: pointId.toLowerCase(), stream: stream!, weightKg: weightText, destination: destination!,
-      vehicle: vehicleText || null, operator: operatorText || null,
+      line,
+      day: date,
+      collectionPointId: pointId.toLowerCase(),
+      stream: stream!,
+      weightKg: weightText,
+      destination: destination!,
+      vehicle: vehicleText || null,
+      operator: operatorText || null,
     };
     const key = rowKey(row);
     const first = firstLineOfKey.get(key);

@@ -3,7 +3,14 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { Permission, type Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
-import { MAX_COLLECTION_IMPORT_FILE_BYTES, PayloadTooLargeAs, RequireAnyPermission, SignedCaller, GatewayCallerGuard, PlainHttpErrorFilter } from '#libs/platform';
+import {
+  MAX_COLLECTION_IMPORT_FILE_BYTES,
+  PayloadTooLargeAs,
+  RequireAnyPermission,
+  SignedCaller,
+  GatewayCallerGuard,
+  PlainHttpErrorFilter,
+} from '#libs/platform';
 import type { CollectionImportResult } from './collection-record.model.js';
 import { CollectionRecordService } from './collection-record.service.js';
 

@@ -9,10 +9,7 @@ export class CollectionLimits {
   constructor(readonly maxKgPerPointDay: number) {}
 }
 
-const ceiling = z.preprocess(
-  unsetIfEmpty,
-  z.coerce.number().positive().max(1_000_000).default(DEFAULT_MAX_KG_PER_POINT_DAY),
-);
+const ceiling = z.preprocess(unsetIfEmpty, z.coerce.number().positive().max(1_000_000).default(DEFAULT_MAX_KG_PER_POINT_DAY));
 
 /** `COLLECTION_MAX_KG_PER_POINT_DAY`, a positive number of kg (default 5000), or one EnvironmentError. */
 export function parseCollectionLimits(env: Record<string, string | undefined> = process.env): CollectionLimits {

@@ -5,7 +5,10 @@ import { OpeningWindowInput, TimeWindowInput } from './collection-point.model.js
 
 @ArgsType()
 export class CollectionPointsArgs extends PageArgs {
-  @Field(() => ID, { nullable: true, description: 'A unit of your territory: points of the compounds in it and below it (default: your whole territory).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'A unit of your territory: points of the compounds in it and below it (default: your whole territory).',
+  })
   orgUnitId?: string | null;
 
   @Field(() => CollectionPointKind, { nullable: true, description: 'Only points of this kind.' })
@@ -43,7 +46,9 @@ export class CreateCollectionPointInput {
 }
 
 /** Omitted fields keep their value; `holidayNoonOpening: null` removes the holiday opening. */
-@InputType({ description: 'Changes to a collection point: omitted fields keep their value; holidayNoonOpening: null removes the holiday opening.' })
+@InputType({
+  description: 'Changes to a collection point: omitted fields keep their value; holidayNoonOpening: null removes the holiday opening.',
+})
 export class UpdateCollectionPointInput {
   @Field({ nullable: true, description: 'New name, 1–60 characters, unique within the compound.' })
   name?: string;
@@ -60,6 +65,9 @@ export class UpdateCollectionPointInput {
   @Field(() => [OpeningWindowInput], { nullable: true, description: 'Replaces the whole weekly schedule.' })
   schedule?: OpeningWindowInput[];
 
-  @Field(() => TimeWindowInput, { nullable: true, description: 'The extra noon opening on public holidays; null removes it, omitted keeps it.' })
+  @Field(() => TimeWindowInput, {
+    nullable: true,
+    description: 'The extra noon opening on public holidays; null removes it, omitted keeps it.',
+  })
   holidayNoonOpening?: TimeWindowInput | null;
 }

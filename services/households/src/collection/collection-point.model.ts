@@ -21,7 +21,9 @@ export interface CollectionPointRow {
   updatedAt: Date;
 }
 
-@ObjectType('TimeWindow', { description: 'A window of one day, Asia/Shanghai wall-clock times; open from opensAt up to, not including, closesAt.' })
+@ObjectType('TimeWindow', {
+  description: 'A window of one day, Asia/Shanghai wall-clock times; open from opensAt up to, not including, closesAt.',
+})
 export class TimeWindowModel implements DailyWindow {
   @Field({ description: 'HH:MM' })
   opensAt: string;
@@ -106,9 +108,8 @@ export class CollectionPoint {
       wasteStreams: row.wasteStreams,
       schedule: row.schedule,
       openAroundTheClock: row.kind === CollectionPointKind.LATE_DROP_OFF,
-      holidayNoonOpening: row.holidayNoonOpensAt && row.holidayNoonClosesAt
-        ? { opensAt: row.holidayNoonOpensAt, closesAt: row.holidayNoonClosesAt }
-        : null,
+      holidayNoonOpening:
+        row.holidayNoonOpensAt && row.holidayNoonClosesAt ? { opensAt: row.holidayNoonOpensAt, closesAt: row.holidayNoonClosesAt } : null,
       active: row.active,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
@@ -116,5 +117,8 @@ export class CollectionPoint {
   }
 }
 
-@ObjectType({ description: 'A page of CollectionPoint items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of CollectionPoint items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class CollectionPointConnection extends Connection(CollectionPoint, 'CollectionPoint') {}

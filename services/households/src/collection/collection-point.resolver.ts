@@ -16,7 +16,10 @@ export class CollectionPointResolver {
   ) {}
 
   @Query(() => CollectionPoint, { description: 'One collection point; FORBIDDEN when its compound lies outside your territory.' })
-  collectionPoint(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The point's id." }, ParseUuidPipe) id: string): Promise<CollectionPoint> {
+  collectionPoint(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The point's id." }, ParseUuidPipe) id: string,
+  ): Promise<CollectionPoint> {
     return this.pointService.get(caller, id);
   }
 
@@ -27,12 +30,17 @@ export class CollectionPointResolver {
   }
 
   @Mutation(() => CollectionPoint, { description: 'Creates an active collection point in a compound of your territory.' })
-  createCollectionPoint(@CurrentCaller() caller: Caller, @Args('input', { description: 'The compound, name, kind, place, streams and opening hours.' }) input: CreateCollectionPointInput): Promise<CollectionPoint> {
+  createCollectionPoint(
+    @CurrentCaller() caller: Caller,
+    @Args('input', { description: 'The compound, name, kind, place, streams and opening hours.' }) input: CreateCollectionPointInput,
+  ): Promise<CollectionPoint> {
     input.compoundId = requireUuid(input.compoundId, 'compoundId');
     return this.pointService.create(caller, input);
   }
 
-  @Mutation(() => CollectionPoint, { description: 'Changes a point; the result is validated as a whole (a 24-hour point carries no windows).' })
+  @Mutation(() => CollectionPoint, {
+    description: 'Changes a point; the result is validated as a whole (a 24-hour point carries no windows).',
+  })
   updateCollectionPoint(
     @CurrentCaller() caller: Caller,
     @Args('id', { type: () => ID, description: "The point's id." }, ParseUuidPipe) id: string,
@@ -42,7 +50,10 @@ export class CollectionPointResolver {
   }
 
   @Mutation(() => CollectionPoint, { description: 'Takes a point out of service; it stays listed with activeOnly: false.' })
-  deactivateCollectionPoint(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The point's id." }, ParseUuidPipe) id: string): Promise<CollectionPoint> {
+  deactivateCollectionPoint(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The point's id." }, ParseUuidPipe) id: string,
+  ): Promise<CollectionPoint> {
     return this.pointService.deactivate(caller, id);
   }
 
@@ -54,7 +65,8 @@ export class CollectionPointResolver {
   async openAt(
     @Parent() point: CollectionPoint,
     @Context() context: RequestContext,
-    @Args('at', { type: () => Date, nullable: true, description: 'The instant to check (ISO 8601 timestamp); default now.' }) at?: Date | null,
+    @Args('at', { type: () => Date, nullable: true, description: 'The instant to check (ISO 8601 timestamp); default now.' })
+    at?: Date | null,
   ): Promise<boolean> {
     const instant = at ?? new Date();
     if (Number.isNaN(instant.getTime())) throw DomainError.badInput('at must be an ISO date-time', 'INVALID_DATE_TIME');

@@ -2,7 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isWithinScope, type Caller } from '#libs/auth';
-import { execute, isPostgresError, PostgresErrorCode, queryFirst, queryOne, queryRows, SqlParams, violatedConstraint } from '#libs/database';
+import {
+  execute,
+  isPostgresError,
+  PostgresErrorCode,
+  queryFirst,
+  queryOne,
+  queryRows,
+  SqlParams,
+  violatedConstraint,
+} from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { Territory } from '#libs/territory';
@@ -62,7 +71,14 @@ export class CollectionPointService {
     return fetchKeysetPage<CollectionPointRow, CollectionPoint>(
       this.dataSource,
       args,
-      { select: COLUMNS, from: 'collection_point p', where, params, orderBy: ['p.compound_id', 'p.name', 'p.id'], keyOf: (row) => [row.compoundId, row.name, row.id] },
+      {
+        select: COLUMNS,
+        from: 'collection_point p',
+        where,
+        params,
+        orderBy: ['p.compound_id', 'p.name', 'p.id'],
+        keyOf: (row) => [row.compoundId, row.name, row.id],
+      },
       (rows) => rows.map((row) => CollectionPoint.from(row)),
     );
   }
@@ -97,7 +113,8 @@ export class CollectionPointService {
     await this.write(async (manager) => {
       const current = await this.findWithPath(manager, id, true);
       if (!current) throw DomainError.notFound('CollectionPoint', id);
-      if (!isWithinScope(caller, current.path)) throw DomainError.forbidden('That collection point is outside your territory', 'OUT_OF_SCOPE');
+      if (!isWithinScope(caller, current.path))
+        throw DomainError.forbidden('That collection point is outside your territory', 'OUT_OF_SCOPE');
       const kind = input.kind ?? current.kind;
       // Becoming a 24-hour point drops the windows unless the input names some (which is then refused).
       const dropWindows = input.kind === CollectionPointKind.LATE_DROP_OFF;
@@ -126,13 +143,18 @@ export class CollectionPointService {
     await this.write(async (manager) => {
       const current = await this.findWithPath(manager, id, true);
       if (!current) throw DomainError.notFound('CollectionPoint', id);
-      if (!isWithinScope(caller, current.path)) throw DomainError.forbidden('That collection point is outside your territory', 'OUT_OF_SCOPE');
+      if (!isWithinScope(caller, current.path))
+        throw DomainError.forbidden('That collection point is outside your territory', 'OUT_OF_SCOPE');
       if (current.active) await execute(manager, `UPDATE collection_point SET active = false, updated_at = now() WHERE id = $1`, [id]);
     });
     return this.get(caller, id);
   }
 
-  private async findWithPath(manager: EntityManager, id: string, lock = false): Promise<(CollectionPointRow & { path: string[] }) | undefined> {
+  private async findWithPath(
+    manager: EntityManager,
+    id: string,
+    lock = false,
+  ): Promise<(CollectionPointRow & { path: string[] }) | undefined> {
     return queryFirst<CollectionPointRow & { path: string[] }>(
       manager,
       `SELECT ${COLUMNS}, t.path::text[] AS path FROM collection_point p JOIN territory_unit t ON t.id = p.compound_id
@@ -172,12 +194,23 @@ function validateContent(input: {
   }
   const wasteStreams = Object.values(WasteStream).filter((stream) => input.wasteStreams.includes(stream));
   if (wasteStreams.length === 0) throw DomainError.badInput('A collection point accepts at least one waste stream', 'NO_WASTE_STREAM');
-  return { name, kind: input.kind, location, wasteStreams, ...validateOpeningSchedule(input.kind, input.schedule, input.holidayNoonOpening) };
+  return {
+    name,
+    kind: input.kind,
+    location,
+    wasteStreams,
+    ...validateOpeningSchedule(input.kind, input.schedule, input.holidayNoonOpening),
+  };
 }
 
 function contentParams(content: PointContent): unknown[] {
   return [
-    content.name, content.kind, content.location, content.wasteStreams, JSON.stringify(content.schedule),
-    content.holidayNoonOpening?.opensAt ?? null, content.holidayNoonOpening?.closesAt ?? null,
+    content.name,
+    content.kind,
+    content.location,
+    content.wasteStreams,
+    JSON.stringify(content.schedule),
+    content.holidayNoonOpening?.opensAt ?? null,
+    content.holidayNoonOpening?.closesAt ?? null,
   ];
 }

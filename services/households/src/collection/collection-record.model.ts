@@ -3,8 +3,12 @@ import { Connection, PageArgs } from '#libs/pagination';
 import { LocalDateScalar } from '#libs/platform';
 import { OrgUnitRef } from '#libs/references';
 import {
-  COLLECTION_DESTINATION_LABEL_ZH, COLLECTION_RECORD_SOURCE_LABEL_ZH, CollectionDestination, CollectionRecordSource,
-  WASTE_STREAM_LABEL_ZH, WasteStream,
+  COLLECTION_DESTINATION_LABEL_ZH,
+  COLLECTION_RECORD_SOURCE_LABEL_ZH,
+  CollectionDestination,
+  CollectionRecordSource,
+  WASTE_STREAM_LABEL_ZH,
+  WasteStream,
 } from './collection-enums.js';
 
 /** A collection_record row as the service selects it. */
@@ -25,7 +29,8 @@ export interface CollectionRecordRow {
 }
 
 @ObjectType('CollectionRecord', {
-  description: 'The weight of one waste stream collected at a point (or a compound) on one day (Asia/Shanghai) and where it went (收运记录).',
+  description:
+    'The weight of one waste stream collected at a point (or a compound) on one day (Asia/Shanghai) and where it went (收运记录).',
 })
 export class CollectionRecord {
   @Field(() => ID, { description: 'Stable id of the record.' })
@@ -61,7 +66,9 @@ export class CollectionRecord {
   @Field(() => String, { nullable: true, description: 'Operator or crew.' })
   operator: string | null;
 
-  @Field(() => CollectionRecordSource, { description: "How the record came in: entered by hand or imported from a transfer station's file." })
+  @Field(() => CollectionRecordSource, {
+    description: "How the record came in: entered by hand or imported from a transfer station's file.",
+  })
   source: CollectionRecordSource;
 
   @Field({ description: 'The Chinese name of source.' })
@@ -98,7 +105,10 @@ export class CollectionRecord {
   }
 }
 
-@ObjectType({ description: 'A page of CollectionRecord items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of CollectionRecord items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class CollectionRecordConnection extends Connection(CollectionRecord, 'CollectionRecord') {}
 
 @ArgsType()
@@ -136,7 +146,9 @@ export class RecordCollectionInput {
   @Field(() => WasteStream, { description: 'The waste stream collected.' })
   stream: WasteStream;
 
-  @Field(() => Float, { description: 'Kilograms, 0 up to the ceiling per point and day (COLLECTION_MAX_KG_PER_POINT_DAY); rounded to the hundredth.' })
+  @Field(() => Float, {
+    description: 'Kilograms, 0 up to the ceiling per point and day (COLLECTION_MAX_KG_PER_POINT_DAY); rounded to the hundredth.',
+  })
   weightKg: number;
 
   @Field(() => CollectionDestination, { description: 'Where the waste went.' })
@@ -173,10 +185,15 @@ export class CollectionImport {
   importedAt: Date;
 }
 
-@ObjectType({ description: 'A page of CollectionImport items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of CollectionImport items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class CollectionImportConnection extends Connection(CollectionImport, 'CollectionImport') {}
 
-@ObjectType('CollectionImportResult', { description: 'The outcome of a CSV import: the import, and whether the same content had been imported before.' })
+@ObjectType('CollectionImportResult', {
+  description: 'The outcome of a CSV import: the import, and whether the same content had been imported before.',
+})
 export class CollectionImportResult {
   @Field(() => CollectionImport, { description: 'The import (the earlier one when alreadyImported).' })
   import: CollectionImport;
@@ -193,7 +210,10 @@ export class CollectionImportError {
   @Field(() => String, { nullable: true, description: 'The column concerned, by its header name.' })
   column: string | null;
 
-  @Field({ description: 'Stable code of the problem in that line (e.g. INVALID_DATE, UNKNOWN_COLLECTION_POINT, OVER_CEILING; HEADER or ENCODING for the whole file).' })
+  @Field({
+    description:
+      'Stable code of the problem in that line (e.g. INVALID_DATE, UNKNOWN_COLLECTION_POINT, OVER_CEILING; HEADER or ENCODING for the whole file).',
+  })
   code: string;
 
   @Field({ description: 'What is wrong, in English, for the person fixing the file.' })

@@ -5,7 +5,11 @@ import { CurrentCaller, requestLoader, requireUuid, type RequestContext } from '
 import { CollectionPoint } from './collection-point.model.js';
 import { CollectionPointService } from './collection-point.service.js';
 import {
-  CollectionImportConnection, CollectionImportResult, CollectionRecord, CollectionRecordConnection, CollectionRecordsArgs,
+  CollectionImportConnection,
+  CollectionImportResult,
+  CollectionRecord,
+  CollectionRecordConnection,
+  CollectionRecordsArgs,
   RecordCollectionInput,
 } from './collection-record.model.js';
 import { CollectionRecordService } from './collection-record.service.js';
@@ -18,7 +22,8 @@ export class CollectionRecordResolver {
   ) {}
 
   @Query(() => CollectionRecordConnection, {
-    description: 'Collection records (收运记录) of your territory, oldest day first; filter by point, compound, unit, days (inclusive) and stream.',
+    description:
+      'Collection records (收运记录) of your territory, oldest day first; filter by point, compound, unit, days (inclusive) and stream.',
   })
   collectionRecords(@CurrentCaller() caller: Caller, @Args() args: CollectionRecordsArgs): Promise<CollectionRecordConnection> {
     if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
@@ -37,9 +42,12 @@ export class CollectionRecordResolver {
   @Mutation(() => CollectionRecord, {
     description:
       'Records one weight collected at a point (or a compound) of your territory. One record per point, day, stream and ' +
-      'destination (CONFLICT / ALREADY_RECORDED); FUTURE_DATE, NEGATIVE_WEIGHT, OVER_CEILING (the day\'s total per point).',
+      "destination (CONFLICT / ALREADY_RECORDED); FUTURE_DATE, NEGATIVE_WEIGHT, OVER_CEILING (the day's total per point).",
   })
-  recordCollection(@CurrentCaller() caller: Caller, @Args('input', { description: 'Where, when, which stream, how much and where it went.' }) input: RecordCollectionInput): Promise<CollectionRecord> {
+  recordCollection(
+    @CurrentCaller() caller: Caller,
+    @Args('input', { description: 'Where, when, which stream, how much and where it went.' }) input: RecordCollectionInput,
+  ): Promise<CollectionRecord> {
     if (input.collectionPointId) input.collectionPointId = requireUuid(input.collectionPointId, 'collectionPointId');
     if (input.compoundId) input.compoundId = requireUuid(input.compoundId, 'compoundId');
     return this.records.record(caller, input);
@@ -47,7 +55,7 @@ export class CollectionRecordResolver {
 
   @Mutation(() => CollectionImportResult, {
     description:
-      'Imports a transfer station\'s CSV export (UTF-8; header exactly date,collection_point_id,stream,weight_kg,destination,vehicle,operator ' +
+      "Imports a transfer station's CSV export (UTF-8; header exactly date,collection_point_id,stream,weight_kg,destination,vehicle,operator " +
       'or 日期,投放点编号,垃圾类别,重量(kg),去向,车辆,操作员). The whole file is checked first: any error refuses it with BAD_USER_INPUT / ' +
       'INVALID_IMPORT_FILE and extensions.details.errors [{ line, column, code, message }], and nothing is imported. The same content ' +
       'imports once: again, it returns the first import with alreadyImported: true.',
@@ -55,7 +63,8 @@ export class CollectionRecordResolver {
   importCollectionRecords(
     @CurrentCaller() caller: Caller,
     @Args('csv', { description: "The file's content as text (UTF-8); every line is checked before anything is written." }) csv: string,
-    @Args('fileName', { type: () => String, nullable: true, description: "The file's name, kept for the record." }) fileName?: string | null,
+    @Args('fileName', { type: () => String, nullable: true, description: "The file's name, kept for the record." })
+    fileName?: string | null,
   ): Promise<CollectionImportResult> {
     return this.records.importCsv(caller, csv, fileName?.slice(0, 255) ?? null);
   }

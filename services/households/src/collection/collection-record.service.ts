@@ -4,14 +4,27 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { isWithinScope, type Caller } from '#libs/auth';
 import { shanghaiDate } from '#libs/calendar';
-import { execute, isPostgresError, PostgresErrorCode, queryFirst, queryOne, queryRows, SqlParams, violatedConstraint } from '#libs/database';
+import {
+  execute,
+  isPostgresError,
+  PostgresErrorCode,
+  queryFirst,
+  queryOne,
+  queryRows,
+  SqlParams,
+  violatedConstraint,
+} from '#libs/database';
 import { DomainError, isUuid } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { Territory } from '#libs/territory';
 import { checkImportFile, MAX_LISTED_ERRORS, rowKey, type ImportError, type ImportRow } from './collection-import-file.js';
 import { CollectionLimits } from './collection-limits.js';
 import {
-  CollectionImport, CollectionImportResult, CollectionRecord, type CollectionRecordRow, type CollectionRecordsArgs,
+  CollectionImport,
+  CollectionImportResult,
+  CollectionRecord,
+  type CollectionRecordRow,
+  type CollectionRecordsArgs,
   type RecordCollectionInput,
 } from './collection-record.model.js';
 
@@ -55,11 +68,13 @@ export class CollectionRecordService {
   async record(caller: Caller, input: RecordCollectionInput): Promise<CollectionRecord> {
     const today = shanghaiDate();
     if (input.day > today) throw DomainError.badInput(`${input.day} is in the future (today in Shanghai is ${today})`, 'FUTURE_DATE');
-    if (!Number.isFinite(input.weightKg) || input.weightKg < 0) throw DomainError.badInput('weightKg cannot be negative', 'NEGATIVE_WEIGHT');
+    if (!Number.isFinite(input.weightKg) || input.weightKg < 0)
+      throw DomainError.badInput('weightKg cannot be negative', 'NEGATIVE_WEIGHT');
     const weight = Math.round(input.weightKg * 100) / 100;
     const vehicle = input.vehicle?.trim() || null;
     const operator = input.operator?.trim() || null;
-    if ((vehicle?.length ?? 0) > 40 || (operator?.length ?? 0) > 60) throw DomainError.badInput('vehicle ≤ 40, operator ≤ 60 characters', 'TOO_LONG');
+    if ((vehicle?.length ?? 0) > 40 || (operator?.length ?? 0) > 60)
+      throw DomainError.badInput('vehicle ≤ 40, operator ≤ 60 characters', 'TOO_LONG');
     let compoundId: string;
     let pointId: string | null = null;
     if (input.collectionPointId) {
@@ -71,7 +86,8 @@ export class CollectionRecordService {
         [pointId],
       );
       if (!point) throw DomainError.notFound('CollectionPoint', pointId);
-      if (!isWithinScope(caller, point.path)) throw DomainError.forbidden('That collection point is outside your territory', 'OUT_OF_SCOPE');
+      if (!isWithinScope(caller, point.path))
+        throw DomainError.forbidden('That collection point is outside your territory', 'OUT_OF_SCOPE');
       compoundId = point.compoundId;
     } else if (input.compoundId) {
       const compound = await this.territory.requireInScope(caller, input.compoundId);
@@ -92,7 +108,8 @@ export class CollectionRecordService {
         if (Number(total) + weight > this.limits.maxKgPerPointDay) {
           throw DomainError.badInput(
             `${Number(total) + weight} kg on ${input.day} would be over the ceiling of ${this.limits.maxKgPerPointDay} kg per point and day`,
-            'OVER_CEILING', { dayTotalKg: Number(total), ceilingKg: this.limits.maxKgPerPointDay },
+            'OVER_CEILING',
+            { dayTotalKg: Number(total), ceilingKg: this.limits.maxKgPerPointDay },
           );
         }
         const row = await queryOne<{ id: string }>(
@@ -154,11 +171,19 @@ export class CollectionRecordService {
              FROM jsonb_to_recordset($1::jsonb) AS r(point_id uuid, day date, stream text, weight_kg numeric, destination text, vehicle text, operator text)
              JOIN collection_point p ON p.id = r.point_id`,
           [
-            JSON.stringify(rows.map((row) => ({
-              point_id: row.collectionPointId, day: row.day, stream: row.stream, weight_kg: row.weightKg,
-              destination: row.destination, vehicle: row.vehicle, operator: row.operator,
-            }))),
-            inserted.id, caller.userId,
+            JSON.stringify(
+              rows.map((row) => ({
+                point_id: row.collectionPointId,
+                day: row.day,
+                stream: row.stream,
+                weight_kg: row.weightKg,
+                destination: row.destination,
+                vehicle: row.vehicle,
+                operator: row.operator,
+              })),
+            ),
+            inserted.id,
+            caller.userId,
           ],
         );
         return inserted.id;
@@ -168,7 +193,10 @@ export class CollectionRecordService {
       return { import: result, alreadyImported: id === null };
     } catch (error) {
       if (isPostgresError(error, PostgresErrorCode.UniqueViolation) && violatedConstraint(error) === 'collection_record_unique') {
-        throw DomainError.conflict('A record of the file was written meanwhile; nothing was imported, import again to see which', 'ALREADY_RECORDED');
+        throw DomainError.conflict(
+          'A record of the file was written meanwhile; nothing was imported, import again to see which',
+          'ALREADY_RECORDED',
+        );
       }
       throw error;
     }
@@ -183,15 +211,24 @@ export class CollectionRecordService {
       this.dataSource,
       args,
       {
-        select: IMPORT_COLUMNS, from: 'collection_import i', where, params, orderBy: ['i.imported_at', 'i.id'],
-        keyOf: (row) => [row.importedAt, row.id], descending: true,
+        select: IMPORT_COLUMNS,
+        from: 'collection_import i',
+        where,
+        params,
+        orderBy: ['i.imported_at', 'i.id'],
+        keyOf: (row) => [row.importedAt, row.id],
+        descending: true,
       },
       (rows) => rows.map((row) => Object.assign(new CollectionImport(), row)),
     );
   }
 
   private async findImport(sha256: string): Promise<CollectionImport | null> {
-    const row = await queryFirst<CollectionImport>(this.dataSource, `SELECT ${IMPORT_COLUMNS} FROM collection_import i WHERE i.content_sha256 = $1`, [sha256]);
+    const row = await queryFirst<CollectionImport>(
+      this.dataSource,
+      `SELECT ${IMPORT_COLUMNS} FROM collection_import i WHERE i.content_sha256 = $1`,
+      [sha256],
+    );
     return row ? Object.assign(new CollectionImport(), row) : null;
   }
 
@@ -211,13 +248,26 @@ export class CollectionRecordService {
     const known: ImportRow[] = [];
     for (const row of rows) {
       const path = pathOf.get(row.collectionPointId);
-      if (!path) errors.push({ line: row.line, column: 'collection_point_id', code: 'UNKNOWN_COLLECTION_POINT', message: `No collection point ${row.collectionPointId}` });
+      if (!path)
+        errors.push({
+          line: row.line,
+          column: 'collection_point_id',
+          code: 'UNKNOWN_COLLECTION_POINT',
+          message: `No collection point ${row.collectionPointId}`,
+        });
       else if (!isWithinScope(caller, path)) {
-        errors.push({ line: row.line, column: 'collection_point_id', code: 'OUT_OF_SCOPE', message: `Collection point ${row.collectionPointId} is outside your territory` });
+        errors.push({
+          line: row.line,
+          column: 'collection_point_id',
+          code: 'OUT_OF_SCOPE',
+          message: `Collection point ${row.collectionPointId} is outside your territory`,
+        });
       } else known.push(row);
     }
     if (known.length === 0) return errors;
-    const payload = JSON.stringify(known.map((row) => ({ point_id: row.collectionPointId, day: row.day, stream: row.stream, destination: row.destination })));
+    const payload = JSON.stringify(
+      known.map((row) => ({ point_id: row.collectionPointId, day: row.day, stream: row.stream, destination: row.destination })),
+    );
     const existing = await queryRows<{ pointId: string; day: string; stream: ImportRow['stream']; destination: ImportRow['destination'] }>(
       this.dataSource,
       `SELECT c.collection_point_id AS "pointId", c.day::text AS day, c.stream, c.destination
@@ -225,10 +275,17 @@ export class CollectionRecordService {
          JOIN collection_record c ON c.collection_point_id = r.point_id AND c.day = r.day AND c.stream = r.stream AND c.destination = r.destination`,
       [payload],
     );
-    const recorded = new Set(existing.map((row) => rowKey({ collectionPointId: row.pointId, day: row.day, stream: row.stream, destination: row.destination })));
+    const recorded = new Set(
+      existing.map((row) => rowKey({ collectionPointId: row.pointId, day: row.day, stream: row.stream, destination: row.destination })),
+    );
     for (const row of known) {
       if (recorded.has(rowKey(row))) {
-        errors.push({ line: row.line, column: null, code: 'ALREADY_RECORDED', message: 'That point, day, stream and destination is already recorded' });
+        errors.push({
+          line: row.line,
+          column: null,
+          code: 'ALREADY_RECORDED',
+          message: 'That point, day, stream and destination is already recorded',
+        });
       }
     }
     // The ceiling per point and day: this file's rows plus what is already recorded.
@@ -252,7 +309,9 @@ export class CollectionRecordService {
       if (total > this.limits.maxKgPerPointDay && firstLine.has(key)) {
         const [pointId, day] = key.split('|');
         errors.push({
-          line: firstLine.get(key)!, column: 'weight_kg', code: 'OVER_CEILING',
+          line: firstLine.get(key)!,
+          column: 'weight_kg',
+          code: 'OVER_CEILING',
           message: `${Math.round(total * 100) / 100} kg at point ${pointId} on ${day} is over the ceiling of ${this.limits.maxKgPerPointDay} kg per point and day`,
         });
       }

@@ -23,10 +23,20 @@ import { HolidayCalendar, HolidayCalendarResolver } from './holiday-calendar.js'
   imports: [TerritoryReplicaModule],
   controllers: [CollectionImportController],
   providers: [
-    CollectionPointService, CollectionPointResolver, DoorToDoorCollectionService, DoorToDoorCollectionResolver,
-    CollectionRecordService, CollectionRecordResolver, HolidayCalendar, HolidayCalendarResolver,
+    CollectionPointService,
+    CollectionPointResolver,
+    DoorToDoorCollectionService,
+    DoorToDoorCollectionResolver,
+    CollectionRecordService,
+    CollectionRecordResolver,
+    HolidayCalendar,
+    HolidayCalendarResolver,
     { provide: CollectionLimits, useFactory: () => parseCollectionLimits() },
-    HouseholdService, PersonalDataAudit, Idempotency, GatewayCallerGuard, PlainHttpErrorFilter,
+    HouseholdService,
+    PersonalDataAudit,
+    Idempotency,
+    GatewayCallerGuard,
+    PlainHttpErrorFilter,
   ],
 })
 export class CollectionModule {}

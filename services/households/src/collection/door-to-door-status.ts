@@ -27,7 +27,9 @@ export function canMove(from: Status, to: Status): boolean {
 export function checkTransition(from: Status, to: Status, note: string | null | undefined): string | null {
   if (!canMove(from, to)) {
     throw DomainError.badInput(`A ${from} request cannot become ${to}`, 'INVALID_TRANSITION', {
-      from, to, allowed: DOOR_TO_DOOR_TRANSITIONS[from],
+      from,
+      to,
+      allowed: DOOR_TO_DOOR_TRANSITIONS[from],
     });
   }
   const trimmed = checkNote(note);

@@ -20,7 +20,9 @@ export interface DoorToDoorCollectionRow {
   updatedAt: Date;
 }
 
-@ObjectType('DoorToDoorCollectionStatusChange', { description: 'One step of a request’s history: who moved it from which status to which, when, and why.' })
+@ObjectType('DoorToDoorCollectionStatusChange', {
+  description: 'One step of a request’s history: who moved it from which status to which, when, and why.',
+})
 export class DoorToDoorCollectionStatusChange {
   @Field(() => DoorToDoorCollectionStatus, { nullable: true, description: 'Null for the request itself.' })
   fromStatus: DoorToDoorCollectionStatus | null;
@@ -61,7 +63,8 @@ export class DoorToDoorCollection {
 
   @Field(() => InstitutionRef, {
     nullable: true,
-    description: 'The property company (物业公司) the request is addressed to; null when the household has none and the community handles it.',
+    description:
+      'The property company (物业公司) the request is addressed to; null when the household has none and the community handles it.',
   })
   propertyCompany: InstitutionRef | null;
 
@@ -112,7 +115,10 @@ export class DoorToDoorCollection {
   }
 }
 
-@ObjectType({ description: 'A page of DoorToDoorCollection items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of DoorToDoorCollection items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class DoorToDoorCollectionConnection extends Connection(DoorToDoorCollection, 'DoorToDoorCollection') {}
 
 @InputType({ description: 'A request for door-to-door collection (上门收运) for a household.' })
@@ -135,7 +141,10 @@ export class RequestDoorToDoorCollectionInput {
 
 @ArgsType()
 export class DoorToDoorCollectionsArgs extends PageArgs {
-  @Field(() => ID, { nullable: true, description: 'A unit of your territory: requests of households in it and below it (default: your whole territory).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'A unit of your territory: requests of households in it and below it (default: your whole territory).',
+  })
   orgUnitId?: string | null;
 
   @Field(() => DoorToDoorCollectionStatus, { nullable: true, description: 'Only requests in this status.' })

@@ -43,8 +43,13 @@ export class DoorToDoorCollectionResolver {
   updateDoorToDoorCollection(
     @CurrentCaller() caller: Caller,
     @Args('id', { type: () => ID, description: "The request's id." }, ParseUuidPipe) id: string,
-    @Args('status', { type: () => DoorToDoorCollectionStatus, description: 'The next status (ACCEPTED, COMPLETED or CANCELLED); only allowed moves are accepted.' }) status: DoorToDoorCollectionStatus,
-    @Args('note', { type: () => String, nullable: true, description: 'A note for the household, up to 500 characters.' }) note?: string | null,
+    @Args('status', {
+      type: () => DoorToDoorCollectionStatus,
+      description: 'The next status (ACCEPTED, COMPLETED or CANCELLED); only allowed moves are accepted.',
+    })
+    status: DoorToDoorCollectionStatus,
+    @Args('note', { type: () => String, nullable: true, description: 'A note for the household, up to 500 characters.' })
+    note?: string | null,
   ): Promise<DoorToDoorCollection> {
     return this.requests.update(caller, id, status, note);
   }
@@ -58,13 +63,20 @@ export class DoorToDoorCollectionResolver {
     return this.requests.cancel(caller, id, note);
   }
 
-  @Query(() => DoorToDoorCollection, { description: 'One request: a resident’s own household’s, or one of your territory for staff who handle them.' })
-  doorToDoorCollection(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The request's id." }, ParseUuidPipe) id: string): Promise<DoorToDoorCollection> {
+  @Query(() => DoorToDoorCollection, {
+    description: 'One request: a resident’s own household’s, or one of your territory for staff who handle them.',
+  })
+  doorToDoorCollection(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The request's id." }, ParseUuidPipe) id: string,
+  ): Promise<DoorToDoorCollection> {
     requirePermission(caller, caller.householdId !== null ? Permission.COLLECTION_REQUEST_CREATE : Permission.COLLECTION_REQUEST_HANDLE);
     return this.requests.get(caller, id);
   }
 
-  @Query(() => DoorToDoorCollectionConnection, { description: 'Door-to-door collection requests of households in your territory, by preferred date.' })
+  @Query(() => DoorToDoorCollectionConnection, {
+    description: 'Door-to-door collection requests of households in your territory, by preferred date.',
+  })
   doorToDoorCollections(@CurrentCaller() caller: Caller, @Args() args: DoorToDoorCollectionsArgs): Promise<DoorToDoorCollectionConnection> {
     if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
     if (args.householdId) args.householdId = requireUuid(args.householdId, 'householdId');
@@ -72,11 +84,17 @@ export class DoorToDoorCollectionResolver {
   }
 
   @Query(() => DoorToDoorCollectionConnection, { description: 'A resident’s own household’s requests, by preferred date.' })
-  myDoorToDoorCollections(@CurrentCaller() caller: Caller, @Args() args: MyDoorToDoorCollectionsArgs): Promise<DoorToDoorCollectionConnection> {
+  myDoorToDoorCollections(
+    @CurrentCaller() caller: Caller,
+    @Args() args: MyDoorToDoorCollectionsArgs,
+  ): Promise<DoorToDoorCollectionConnection> {
     return this.requests.listOwn(caller, args);
   }
 
-  @ResolveField(() => Household, { nullable: true, description: 'The household; its address is masked unless your role may read personal data.' })
+  @ResolveField(() => Household, {
+    nullable: true,
+    description: 'The household; its address is masked unless your role may read personal data.',
+  })
   household(@Parent() request: DoorToDoorCollection, @Context() context: RequestContext): Promise<Household | null> {
     const loader = requestLoader<Household>(context, 'Household', (ids) => this.households.findVisible(context.caller, ids));
     return loader.load(request.householdId);
@@ -84,7 +102,9 @@ export class DoorToDoorCollectionResolver {
 
   @ResolveField(() => [DoorToDoorCollectionStatusChange], { description: 'Every status change, oldest first.' })
   async history(@Parent() request: DoorToDoorCollection, @Context() context: RequestContext): Promise<DoorToDoorCollectionStatusChange[]> {
-    const loader = requestLoader<DoorToDoorCollectionStatusChange[]>(context, 'DoorToDoorCollectionHistory', (ids) => this.requests.historyOf(ids));
+    const loader = requestLoader<DoorToDoorCollectionStatusChange[]>(context, 'DoorToDoorCollectionHistory', (ids) =>
+      this.requests.historyOf(ids),
+    );
     return (await loader.load(request.id)) ?? [];
   }
 }

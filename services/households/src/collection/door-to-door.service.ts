@@ -69,7 +69,17 @@ export class DoorToDoorCollectionService {
         `INSERT INTO door_to_door_collection
            (household_id, compound_id, property_company_id, waste_streams, preferred_date, preferred_window, note, status, requested_by)
          VALUES ($1, $2, $3, $4::text[], $5, $6, $7, $8, $9) RETURNING id`,
-        [input.householdId, household.compoundId, household.propertyCompanyId, wasteStreams, input.preferredDate, preferredWindow, note, Status.REQUESTED, caller.userId],
+        [
+          input.householdId,
+          household.compoundId,
+          household.propertyCompanyId,
+          wasteStreams,
+          input.preferredDate,
+          preferredWindow,
+          note,
+          Status.REQUESTED,
+          caller.userId,
+        ],
       );
       await recordChange(manager, row.id, null, Status.REQUESTED, caller, note);
       return { id: row.id };
@@ -99,7 +109,11 @@ export class DoorToDoorCollectionService {
     const where: string[] = [];
     const company = propertyCompanyOf(caller);
     if (company) where.push(`d.property_company_id = ${params.add(company)}::uuid`);
-    const root = company ? args.orgUnitId : args.orgUnitId ? (await this.territory.requireInScope(caller, args.orgUnitId)).id : caller.orgUnitId;
+    const root = company
+      ? args.orgUnitId
+      : args.orgUnitId
+        ? (await this.territory.requireInScope(caller, args.orgUnitId)).id
+        : caller.orgUnitId;
     if (root) where.push(`d.compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[${params.add(root)}::uuid])`);
     if (args.householdId) where.push(`d.household_id = ${params.add(args.householdId)}`);
     return this.page(args, where, params, args.status);
@@ -139,9 +153,10 @@ export class DoorToDoorCollectionService {
     await this.dataSource.transaction(async (manager) => {
       const row = await this.findWithPath(manager, id);
       if (!row) throw DomainError.notFound('DoorToDoorCollection', id);
-      const requester = caller.householdId !== null
-        ? caller.householdId === row.householdId
-        : row.requestedBy === caller.userId && isWithinScope(caller, row.path);
+      const requester =
+        caller.householdId !== null
+          ? caller.householdId === row.householdId
+          : row.requestedBy === caller.userId && isWithinScope(caller, row.path);
       if (!requester) throw DomainError.forbidden('Only the requester may cancel this request', 'NOT_REQUESTER');
       await move(manager, row, Status.CANCELLED, checkTransition(row.status, Status.CANCELLED, note), caller);
     });
@@ -166,8 +181,12 @@ export class DoorToDoorCollectionService {
       this.dataSource,
       args,
       {
-        select: COLUMNS, from: 'door_to_door_collection d', where, params,
-        orderBy: ['d.preferred_date', 'd.id'], keyOf: (row) => [row.preferredDate, row.id],
+        select: COLUMNS,
+        from: 'door_to_door_collection d',
+        where,
+        params,
+        orderBy: ['d.preferred_date', 'd.id'],
+        keyOf: (row) => [row.preferredDate, row.id],
       },
       (rows) => rows.map((row) => DoorToDoorCollection.from(row)),
     );
@@ -200,7 +219,9 @@ async function move(manager: EntityManager, row: DoorToDoorCollectionRow, to: St
     [row.id, row.status, to],
   );
   if (updated === 0) {
-    throw DomainError.conflict('The request changed while you were updating it; reload and try again', 'STATUS_CHANGED', { expected: row.status });
+    throw DomainError.conflict('The request changed while you were updating it; reload and try again', 'STATUS_CHANGED', {
+      expected: row.status,
+    });
   }
   await recordChange(manager, row.id, row.status, to, caller, note);
 }

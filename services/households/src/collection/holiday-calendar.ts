@@ -21,7 +21,8 @@ export enum CalendarDayKind {
 }
 
 registerEnumType(CalendarDayKind, {
-  name: 'CalendarDayKind', description: 'How a day departs from the usual week: a public holiday off, or a weekend day worked (调休).',
+  name: 'CalendarDayKind',
+  description: 'How a day departs from the usual week: a public holiday off, or a weekend day worked (调休).',
   valuesMap: { HOLIDAY: { description: '法定节假日（放假）' }, WORKING_WEEKEND: { description: '调休上班的周末' } },
 });
 
@@ -37,7 +38,10 @@ export class CalendarDay {
   holiday: string;
 }
 
-@ObjectType({ description: 'A page of CalendarDay items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of CalendarDay items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class CalendarDayConnection extends Connection(CalendarDay, 'CalendarDay') {}
 
 @ArgsType()
@@ -74,7 +78,8 @@ export class HolidayCalendar {
   async kindsOf(dates: readonly string[]): Promise<(CalendarDayKind | null)[]> {
     const rows = await queryRows<{ date: string; kind: CalendarDayKind }>(
       this.dataSource,
-      `SELECT day::text AS date, kind FROM holiday_calendar_day WHERE day = ANY($1::date[])`, [dates],
+      `SELECT day::text AS date, kind FROM holiday_calendar_day WHERE day = ANY($1::date[])`,
+      [dates],
     );
     const byDate = new Map(rows.map((row) => [row.date, row.kind]));
     return dates.map((date) => byDate.get(date) ?? null);
@@ -84,11 +89,15 @@ export class HolidayCalendar {
     checkYear(args.year);
     const params = new SqlParams();
     return fetchKeysetPage<CalendarDay, CalendarDay>(
-      this.dataSource, args,
+      this.dataSource,
+      args,
       {
-        select: `d.day::text AS date, d.kind, d.name AS holiday`, from: 'holiday_calendar_day d',
+        select: `d.day::text AS date, d.kind, d.name AS holiday`,
+        from: 'holiday_calendar_day d',
         where: [`d.day >= make_date(${params.add(args.year)}::int, 1, 1) AND d.day < make_date(${params.add(args.year)}::int + 1, 1, 1)`],
-        params, orderBy: ['d.day'], keyOf: (row) => [row.date],
+        params,
+        orderBy: ['d.day'],
+        keyOf: (row) => [row.date],
       },
       (rows) => rows.map((row) => Object.assign(new CalendarDay(), row)),
     );
@@ -110,7 +119,8 @@ export class HolidayCalendar {
         throw DomainError.badInput(`${day.date} is not a Saturday or Sunday`, 'NOT_A_WEEKEND', { date: day.date });
       }
       const name = day.holiday.trim();
-      if (name.length === 0 || name.length > MAX_NAME) throw DomainError.badInput(`holiday must be 1–${MAX_NAME} characters`, 'INVALID_NAME', { date: day.date });
+      if (name.length === 0 || name.length > MAX_NAME)
+        throw DomainError.badInput(`holiday must be 1–${MAX_NAME} characters`, 'INVALID_NAME', { date: day.date });
       return { date: day.date, kind: day.kind, name };
     });
     await this.dataSource.transaction(async (manager) => {
@@ -143,7 +153,8 @@ export class HolidayCalendarResolver {
   async setHolidayCalendar(
     @CurrentCaller() caller: Caller,
     @Args('year', { type: () => Int, description: "The calendar year being set; its days replace the year's old ones." }) year: number,
-    @Args('days', { type: () => [CalendarDayInput], description: 'Every holiday and working weekend of the year, each day once.' }) days: CalendarDayInput[],
+    @Args('days', { type: () => [CalendarDayInput], description: 'Every holiday and working weekend of the year, each day once.' })
+    days: CalendarDayInput[],
   ): Promise<CalendarDayConnection> {
     await this.calendar.setYear(caller, year, days);
     return this.calendar.days(Object.assign(new HolidayCalendarArgs(), { year, first: 100 }));

@@ -43,7 +43,10 @@ export function minuteOfDay(value: unknown, field: string, closing = false): num
   if (closing && value === '24:00') return MINUTES_PER_DAY;
   const match = typeof value === 'string' ? TIME.exec(value) : null;
   if (!match) {
-    throw DomainError.badInput(`${field} must be a time as HH:MM (00:00–23:59${closing ? ', or 24:00' : ''})`, 'INVALID_TIME', { field, value });
+    throw DomainError.badInput(`${field} must be a time as HH:MM (00:00–23:59${closing ? ', or 24:00' : ''})`, 'INVALID_TIME', {
+      field,
+      value,
+    });
   }
   return Number(match[1]) * 60 + Number(match[2]);
 }
@@ -54,7 +57,9 @@ export function windowMinutes(window: DailyWindow, field: string): { opens: numb
   const closes = minuteOfDay(window.closesAt, `${field}.closesAt`, true);
   if (opens >= closes) {
     throw DomainError.badInput(`${field} must open before it closes (${window.opensAt}–${window.closesAt})`, 'OPENS_NOT_BEFORE_CLOSES', {
-      field, opensAt: window.opensAt, closesAt: window.closesAt,
+      field,
+      opensAt: window.opensAt,
+      closesAt: window.closesAt,
     });
   }
   return { opens, closes };
@@ -100,7 +105,8 @@ export function validateOpeningSchedule(
       const clash = windows.find((other) => opens < other.closes && other.opens < closes);
       if (clash) {
         throw DomainError.badInput(`schedule[${clash.index}] and ${field} overlap on weekday ${weekday}`, 'OVERLAPPING_WINDOWS', {
-          weekday, windows: [clash.index, index],
+          weekday,
+          windows: [clash.index, index],
         });
       }
       windows.push({ opens, closes, index });

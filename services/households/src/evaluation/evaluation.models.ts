@@ -46,13 +46,19 @@ export class MonthlyGrade {
   @Field(() => EvaluationStatus, { description: 'NO_EVIDENCE when the month had no inspection: then there is no grade.' })
   status: EvaluationStatus;
 
-  @Field(() => Grade, { nullable: true, description: 'QUALIFIED, BASICALLY_QUALIFIED or UNQUALIFIED; null when the month had no evidence (status NO_EVIDENCE).' })
+  @Field(() => Grade, {
+    nullable: true,
+    description: 'QUALIFIED, BASICALLY_QUALIFIED or UNQUALIFIED; null when the month had no evidence (status NO_EVIDENCE).',
+  })
   grade: Grade | null;
 
   @Field(() => String, { nullable: true, description: 'e.g. 基本合格' })
   gradeLabelZh: string | null;
 
-  @Field(() => Float, { nullable: true, description: "The month's score under the rules (starts at scoreStart, inspections and issues deduct); null without evidence." })
+  @Field(() => Float, {
+    nullable: true,
+    description: "The month's score under the rules (starts at scoreStart, inspections and issues deduct); null without evidence.",
+  })
   score: number | null;
 
   @Field(() => Int, { description: 'Inspections of the household that counted in the month.' })
@@ -81,7 +87,8 @@ export class MonthlyGrade {
 
   @Field(() => Date, {
     nullable: true,
-    description: "Until when the household may object to this grade (fileGradeObjection); null while the district's month is not published.",
+    description:
+      "Until when the household may object to this grade (fileGradeObjection); null while the district's month is not published.",
   })
   objectionWindowClosesAt: Date | null;
 
@@ -93,14 +100,20 @@ export class MonthlyGrade {
    * every reason can be told in words; the stored reasons end with the score line (or "no evidence"), added here.
    */
   static from(
-    row: MonthlyGradeRow, inspections: ReadonlyMap<string, ReasonInspection>, rules: GradingRules, window?: { closesAt: Date; open: boolean },
+    row: MonthlyGradeRow,
+    inspections: ReadonlyMap<string, ReasonInspection>,
+    rules: GradingRules,
+    window?: { closesAt: Date; open: boolean },
   ): MonthlyGrade {
     const closing: ReasonRecord =
       row.status === EvaluationStatus.NO_EVIDENCE
         ? { rule: 'NO_EVIDENCE' }
         : {
-            rule: 'SCORE', score: Number(row.score), inspections: row.inspectionCount,
-            qualifiedFrom: rules.thresholds.QUALIFIED, basicallyQualifiedFrom: rules.thresholds.BASICALLY_QUALIFIED,
+            rule: 'SCORE',
+            score: Number(row.score),
+            inspections: row.inspectionCount,
+            qualifiedFrom: rules.thresholds.QUALIFIED,
+            basicallyQualifiedFrom: rules.thresholds.BASICALLY_QUALIFIED,
           };
     return Object.assign(new MonthlyGrade(), {
       month: String(row.month).slice(0, 7),
@@ -128,7 +141,10 @@ export class MonthlyGrade {
   }
 }
 
-@ObjectType({ description: 'A page of MonthlyGrade items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of MonthlyGrade items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class MonthlyGradeConnection extends Connection(MonthlyGrade, 'MonthlyGrade') {}
 
 @ArgsType()
@@ -220,7 +236,9 @@ export class IssuePenalty {
   points: number;
 }
 
-@ObjectType('GradingRuleSet', { description: 'A version of the grading rules (data, not code); every grade names the version that made it.' })
+@ObjectType('GradingRuleSet', {
+  description: 'A version of the grading rules (data, not code); every grade names the version that made it.',
+})
 export class GradingRuleSet {
   @Field(() => ID, { description: 'Stable id of this version of the rules.' })
   id: string;
@@ -270,7 +288,16 @@ export class GradingRuleSet {
   @Field({ description: 'When the version was published (ISO 8601 timestamp).' })
   createdAt: Date;
 
-  static from(row: { id: string; districtId: string | null; version: number; effectiveFrom: string; description: string; rules: GradingRules; createdBy: string; createdAt: Date }): GradingRuleSet {
+  static from(row: {
+    id: string;
+    districtId: string | null;
+    version: number;
+    effectiveFrom: string;
+    description: string;
+    rules: GradingRules;
+    createdBy: string;
+    createdAt: Date;
+  }): GradingRuleSet {
     const { rules } = row;
     return Object.assign(new GradingRuleSet(), {
       id: row.id,
@@ -293,7 +320,10 @@ export class GradingRuleSet {
   }
 }
 
-@ObjectType({ description: 'A page of GradingRuleSet items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of GradingRuleSet items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class GradingRuleSetConnection extends Connection(GradingRuleSet, 'GradingRuleSet') {}
 
 @InputType({ description: 'Points an inspection issue deducts.' })

@@ -12,8 +12,14 @@ import { StatsService } from './stats.service.js';
 @Module({
   imports: [TerritoryReplicaModule, OutreachModule],
   providers: [
-    EvaluationService, RuleSetService, StatsService, EvaluationResolver, HouseholdGradeResolver,
-    EvaluationRequestedJob, EvaluationChunkJob, MonthlyEvaluationJob,
+    EvaluationService,
+    RuleSetService,
+    StatsService,
+    EvaluationResolver,
+    HouseholdGradeResolver,
+    EvaluationRequestedJob,
+    EvaluationChunkJob,
+    MonthlyEvaluationJob,
   ],
   exports: [EvaluationService],
 })

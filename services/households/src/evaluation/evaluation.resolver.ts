@@ -6,7 +6,13 @@ import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestC
 import { Household } from '../households/household.model.js';
 import { EvaluationTrigger } from './evaluation-enums.js';
 import {
-  CreateGradingRuleSetInput, EvaluationRun, GradingRuleSet, GradingRuleSetConnection, HouseholdGradesArgs, MonthlyGrade, MonthlyGradeConnection,
+  CreateGradingRuleSetInput,
+  EvaluationRun,
+  GradingRuleSet,
+  GradingRuleSetConnection,
+  HouseholdGradesArgs,
+  MonthlyGrade,
+  MonthlyGradeConnection,
   SortingStats,
 } from './evaluation.models.js';
 import { EvaluationService } from './evaluation.service.js';
@@ -21,21 +27,34 @@ export class EvaluationResolver {
     private readonly stats: StatsService,
   ) {}
 
-  @Mutation(() => EvaluationRun, { description: 'Grades a month (YYYY-MM) for a unit of your territory now. Safe to repeat: only wrong grades change.' })
+  @Mutation(() => EvaluationRun, {
+    description: 'Grades a month (YYYY-MM) for a unit of your territory now. Safe to repeat: only wrong grades change.',
+  })
   runMonthlyEvaluation(
     @CurrentCaller() caller: Caller,
     @Args('month', { description: 'The month to grade, YYYY-MM (Asia/Shanghai); not in the future.' }) month: string,
-    @Args('orgUnitId', { type: () => ID, description: 'A unit of your territory: its households and those below it are graded.' }, ParseUuidPipe) orgUnitId: string,
+    @Args(
+      'orgUnitId',
+      { type: () => ID, description: 'A unit of your territory: its households and those below it are graded.' },
+      ParseUuidPipe,
+    )
+    orgUnitId: string,
   ): Promise<EvaluationRun> {
     return this.evaluation.requestRun(caller, month, orgUnitId, EvaluationTrigger.MANUAL);
   }
 
   @Query(() => EvaluationRun, { description: 'Status and progress of an evaluation run.' })
-  evaluationRun(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The run's id, as runMonthlyEvaluation returned it." }, ParseUuidPipe) id: string): Promise<EvaluationRun> {
+  evaluationRun(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The run's id, as runMonthlyEvaluation returned it." }, ParseUuidPipe) id: string,
+  ): Promise<EvaluationRun> {
     return this.evaluation.run(caller, id);
   }
 
-  @Query(() => MonthlyGrade, { nullable: true, description: "A household's grade of a month, with its reasons; null when not evaluated yet. Residents may read their own." })
+  @Query(() => MonthlyGrade, {
+    nullable: true,
+    description: "A household's grade of a month, with its reasons; null when not evaluated yet. Residents may read their own.",
+  })
   householdGrade(
     @CurrentCaller() caller: Caller,
     @Args('householdId', { type: () => ID, description: 'The household (residents: their own).' }, ParseUuidPipe) householdId: string,
@@ -50,7 +69,9 @@ export class EvaluationResolver {
     return this.evaluation.history(caller, args);
   }
 
-  @Query(() => SortingStats, { description: 'Households, grades, pass rate, coverage and upgrades of a unit for a month, with the units below it.' })
+  @Query(() => SortingStats, {
+    description: 'Households, grades, pass rate, coverage and upgrades of a unit for a month, with the units below it.',
+  })
   sortingStats(
     @CurrentCaller() caller: Caller,
     @Args('orgUnitId', { type: () => ID, description: 'A unit of your territory.' }, ParseUuidPipe) orgUnitId: string,
@@ -65,7 +86,11 @@ export class EvaluationResolver {
   }
 
   @Mutation(() => GradingRuleSet, { description: 'Publishes a new version of the grading rules for a district, from a month on.' })
-  createGradingRuleSet(@CurrentCaller() caller: Caller, @Args('input', { description: 'The district, the first month, the penalties and thresholds, and why.' }) input: CreateGradingRuleSetInput): Promise<GradingRuleSet> {
+  createGradingRuleSet(
+    @CurrentCaller() caller: Caller,
+    @Args('input', { description: 'The district, the first month, the penalties and thresholds, and why.' })
+    input: CreateGradingRuleSetInput,
+  ): Promise<GradingRuleSet> {
     input.districtId = requireUuid(input.districtId, 'districtId');
     return this.ruleSets.create(caller, input);
   }
@@ -76,7 +101,11 @@ export class HouseholdGradeResolver {
   constructor(private readonly evaluation: EvaluationService) {}
 
   @ResolveField(() => MonthlyGrade, { nullable: true, description: 'The grade of a month (YYYY-MM); batched over a page of households.' })
-  grade(@Parent() household: Household, @Args('month', { description: 'YYYY-MM (Asia/Shanghai).' }) month: string, @Context() context: RequestContext): Promise<MonthlyGrade | null> {
+  grade(
+    @Parent() household: Household,
+    @Args('month', { description: 'YYYY-MM (Asia/Shanghai).' }) month: string,
+    @Context() context: RequestContext,
+  ): Promise<MonthlyGrade | null> {
     const valid = parseMonth(month);
     const loader = requestLoader<MonthlyGrade>(context, `GradeOfMonth:${valid}`, (ids) => this.evaluation.gradesFor(ids, valid));
     return loader.load(household.id);

@@ -4,9 +4,7 @@ import { DataSource } from 'typeorm';
 import { canSeeHousehold, isWithinScope, type Caller } from '#libs/auth';
 import { monthStart, parseMonth, shanghaiMonth } from '#libs/calendar';
 import { DomainError } from '#libs/errors';
-import {
-  EventType, JobName, Outbox, OutboxRelay, PermanentJobError, QueueName, QueueRegistry, type EventPayload,
-} from '#libs/messaging';
+import { EventType, JobName, Outbox, OutboxRelay, PermanentJobError, QueueName, QueueRegistry, type EventPayload } from '#libs/messaging';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { SqlParams, execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import { Territory } from '#libs/territory';
@@ -48,7 +46,13 @@ export class EvaluationService {
   ) {}
 
   /** Starts grading `month` for everything under `orgUnitId`; returns the run to follow with `evaluationRun`. */
-  async requestRun(caller: Caller, monthArg: string, orgUnitId: string, trigger: EvaluationTrigger, now = new Date()): Promise<EvaluationRun> {
+  async requestRun(
+    caller: Caller,
+    monthArg: string,
+    orgUnitId: string,
+    trigger: EvaluationTrigger,
+    now = new Date(),
+  ): Promise<EvaluationRun> {
     const month = parseMonth(monthArg);
     if (month > shanghaiMonth(now)) throw DomainError.badInput(`${month} has not begun`, 'FUTURE_MONTH');
     const unit = await this.territory.requireInScope(caller, orgUnitId);
@@ -70,7 +74,14 @@ export class EvaluationService {
          VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 = 0 THEN now() END)
          ON CONFLICT (month, org_unit_id) WHERE trigger = 'SCHEDULE' DO NOTHING
          RETURNING ${RUN_COLUMNS}`,
-        [monthStart(month), unit.id, trigger, caller.userId, chunkUnits.length === 0 ? EvaluationRunStatus.COMPLETED : EvaluationRunStatus.QUEUED, chunkUnits.length],
+        [
+          monthStart(month),
+          unit.id,
+          trigger,
+          caller.userId,
+          chunkUnits.length === 0 ? EvaluationRunStatus.COMPLETED : EvaluationRunStatus.QUEUED,
+          chunkUnits.length,
+        ],
       );
       if (!created) {
         // The scheduler's run for this month already exists: a redelivered scheduled job starts nothing new.
@@ -96,7 +107,11 @@ export class EvaluationService {
       `SELECT unit_id AS "unitId" FROM evaluation_chunk WHERE run_id = $1 AND status = 'PENDING'`,
       [runId],
     );
-    const jobs = chunks.map(({ unitId }) => ({ name: JobName.EvaluationChunk, data: { runId, unitId } satisfies ChunkJob, opts: { jobId: `${runId}_${unitId}` } }));
+    const jobs = chunks.map(({ unitId }) => ({
+      name: JobName.EvaluationChunk,
+      data: { runId, unitId } satisfies ChunkJob,
+      opts: { jobId: `${runId}_${unitId}` },
+    }));
     if (jobs.length > 0) await this.queues.get(QueueName.HouseholdsJobs).addBulk(jobs);
     await execute(
       this.dataSource,
@@ -227,7 +242,11 @@ export class EvaluationService {
     const byId = new Map(inspections.map((inspection) => [inspection.id, inspection]));
     const ruleSetIds = [...new Set(rows.map((row) => row.ruleSetId))];
     const ruleSets = ruleSetIds.length
-      ? await queryRows<{ id: string; rules: GradingRules }>(this.dataSource, `SELECT id, rules FROM grading_rule_set WHERE id = ANY($1::uuid[])`, [ruleSetIds])
+      ? await queryRows<{ id: string; rules: GradingRules }>(
+          this.dataSource,
+          `SELECT id, rules FROM grading_rule_set WHERE id = ANY($1::uuid[])`,
+          [ruleSetIds],
+        )
       : [];
     const rulesById = new Map(ruleSets.map((ruleSet) => [ruleSet.id, ruleSet.rules]));
     // Each grade's objection window: its district's month (the household's district, through its compound).

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { shanghaiWallClock } from '#libs/calendar';
 import { DomainError } from '#libs/errors';
-import { INSPECTION_ISSUE_LABEL_ZH, INSPECTION_KIND_LABEL_ZH, INSPECTION_RESULT_LABEL_ZH, InspectionIssue, InspectionKind, InspectionResult } from '../inspections/inspection-enums.js';
+import {
+  INSPECTION_ISSUE_LABEL_ZH,
+  INSPECTION_KIND_LABEL_ZH,
+  INSPECTION_RESULT_LABEL_ZH,
+  InspectionIssue,
+  InspectionKind,
+  InspectionResult,
+} from '../inspections/inspection-enums.js';
 import { GRADE_LABEL_ZH, Grade } from './evaluation-enums.js';
 
 /**
@@ -27,7 +34,10 @@ export const gradingRulesSchema = z
     unqualifiedAtFails: z.number().int().min(1),
     capIssues: z.array(z.enum(InspectionIssue)),
   })
-  .refine((rules) => rules.thresholds.QUALIFIED > rules.thresholds.BASICALLY_QUALIFIED, 'thresholds.QUALIFIED must be above thresholds.BASICALLY_QUALIFIED')
+  .refine(
+    (rules) => rules.thresholds.QUALIFIED > rules.thresholds.BASICALLY_QUALIFIED,
+    'thresholds.QUALIFIED must be above thresholds.BASICALLY_QUALIFIED',
+  )
   .refine((rules) => rules.thresholds.QUALIFIED <= rules.scoreStart, 'thresholds.QUALIFIED must be reachable from scoreStart');
 
 export type GradingRules = z.infer<typeof gradingRulesSchema>;

@@ -160,10 +160,22 @@ export interface ChunkToGrade {
  * transaction. Returns the chunk's household count and how many grade rows changed.
  */
 export async function gradeAndPublishChunk(manager: EntityManager, chunk: ChunkToGrade): Promise<{ households: number; changed: number }> {
-  const { households, changed } = await queryOne<{ households: number; changed: number; events: number }>(manager, GRADE_AND_PUBLISH_CHUNK, [
-    monthStart(chunk.month), chunk.unitId, JSON.stringify(chunk.ruleSet.rules), chunk.ruleSet.id, chunk.ruleSet.version, chunk.runId,
-    monthStart(previousMonth(chunk.month)), EventType.HouseholdGradesPublished, chunk.month, chunk.districtId,
-  ]);
+  const { households, changed } = await queryOne<{ households: number; changed: number; events: number }>(
+    manager,
+    GRADE_AND_PUBLISH_CHUNK,
+    [
+      monthStart(chunk.month),
+      chunk.unitId,
+      JSON.stringify(chunk.ruleSet.rules),
+      chunk.ruleSet.id,
+      chunk.ruleSet.version,
+      chunk.runId,
+      monthStart(previousMonth(chunk.month)),
+      EventType.HouseholdGradesPublished,
+      chunk.month,
+      chunk.districtId,
+    ],
+  );
   return { households, changed };
 }
 
@@ -171,7 +183,13 @@ export async function gradeAndPublishChunk(manager: EntityManager, chunk: ChunkT
  * Announces a district's month with `monthly-evaluation.completed`, once: only the first call for a district and
  * month records the event. Returns whether it did.
  */
-export async function announceMonth(manager: EntityManager, outbox: Outbox, districtId: string, month: string, runId: string): Promise<boolean> {
+export async function announceMonth(
+  manager: EntityManager,
+  outbox: Outbox,
+  districtId: string,
+  month: string,
+  runId: string,
+): Promise<boolean> {
   // The month's objection window opens now, for the district's number of days (objections/objection-window.ts).
   const claimed = await queryRows<{ closesNow: boolean }>(
     manager,

@@ -57,7 +57,10 @@ export class StatsService {
         : await queryRows<{ id: string }>(this.dataSource, `SELECT id FROM territory_unit WHERE parent_id = $1 ORDER BY code`, [unit.id]);
     return {
       ...toStats(unit.id, month, totals),
-      children: children.map(({ id }) => ({ ...toStats(id, month, childRows.find((row) => row.unit_id === id) ?? emptyCounts()), children: [] })),
+      children: children.map(({ id }) => ({
+        ...toStats(id, month, childRows.find((row) => row.unit_id === id) ?? emptyCounts()),
+        children: [],
+      })),
     };
   }
 }

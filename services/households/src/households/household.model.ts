@@ -67,5 +67,7 @@ export class Household {
   }
 }
 
-@ObjectType({ description: 'A page of Household items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description: 'A page of Household items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class HouseholdConnection extends Connection(Household, 'Household') {}

@@ -10,7 +10,10 @@ export class HouseholdResolver {
   constructor(private readonly householdService: HouseholdService) {}
 
   @Query(() => Household, { description: 'One household; FORBIDDEN when it lies outside your territory.' })
-  household(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The household's id." }, ParseUuidPipe) id: string): Promise<Household> {
+  household(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The household's id." }, ParseUuidPipe) id: string,
+  ): Promise<Household> {
     return this.householdService.get(caller, id);
   }
 

@@ -42,7 +42,10 @@ export class HouseholdService {
         WHERE h.id = ANY($1::uuid[])`,
       [ids],
     );
-    const visible = await this.present(caller, rows.filter((row) => canSeeHousehold(caller, row.id, row.path)));
+    const visible = await this.present(
+      caller,
+      rows.filter((row) => canSeeHousehold(caller, row.id, row.path)),
+    );
     const byId = new Map(visible.map((household) => [household.id, household]));
     return ids.map((id) => byId.get(id) ?? null);
   }
@@ -70,7 +73,12 @@ export class HouseholdService {
   /** Masks the address unless the caller's role needs it, and audits the reads that are not masked. */
   private async present(caller: Caller, rows: HouseholdRow[]): Promise<Household[]> {
     const unmasked = this.audit.mayRead(caller);
-    if (unmasked) await this.audit.recordRead(caller, 'Household', rows.map((row) => row.id));
+    if (unmasked)
+      await this.audit.recordRead(
+        caller,
+        'Household',
+        rows.map((row) => row.id),
+      );
     // A resident reads their own address in clear.
     return rows.map((row) => Household.from(row, unmasked || caller.householdId === row.id));
   }

@@ -6,6 +6,7 @@ export enum Tenure {
 }
 
 registerEnumType(Tenure, {
-  name: 'Tenure', description: 'Whether a household owns or rents its flat.',
+  name: 'Tenure',
+  description: 'Whether a household owns or rents its flat.',
   valuesMap: { OWNER: { description: '业主' }, TENANT: { description: '租户' } },
 });

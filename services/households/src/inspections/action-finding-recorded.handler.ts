@@ -35,11 +35,19 @@ export class ActionFindingRecordedHandler implements JobProcessor<EventEnvelope<
           WHERE h.id = $1 AND t.path && $9::uuid[]
          RETURNING id`,
         [
-          finding.householdId, InspectionKind.PATROL, InspectionResult.FAIL, ISSUE_OF_CATEGORY[finding.category] ?? InspectionIssue.OTHER,
-          `joint-action:${finding.actionId}`, finding.recordedAt, finding.photoIds, `联合执法发现：${finding.description}`, finding.targetUnitIds,
+          finding.householdId,
+          InspectionKind.PATROL,
+          InspectionResult.FAIL,
+          ISSUE_OF_CATEGORY[finding.category] ?? InspectionIssue.OTHER,
+          `joint-action:${finding.actionId}`,
+          finding.recordedAt,
+          finding.photoIds,
+          `联合执法发现：${finding.description}`,
+          finding.targetUnitIds,
         ],
       );
-      if (inserted.length === 0) this.logger.warn(`Finding ${finding.findingId} names a household households does not hold inside the action's units; skipped`);
+      if (inserted.length === 0)
+        this.logger.warn(`Finding ${finding.findingId} names a household households does not hold inside the action's units; skipped`);
     });
   }
 }

@@ -8,7 +8,8 @@ export enum CaseFollowUpRequestStatus {
   DONE = 'DONE',
 }
 registerEnumType(CaseFollowUpRequestStatus, {
-  name: 'CaseFollowUpRequestStatus', description: "Whether an enforcement case's follow-up inspection of a household has been made.",
+  name: 'CaseFollowUpRequestStatus',
+  description: "Whether an enforcement case's follow-up inspection of a household has been made.",
   valuesMap: {
     OPEN: { description: '待复查: no inspection on or after the due date yet' },
     DONE: { description: '已复查: an inspection on or after the due date answered it' },
@@ -33,7 +34,7 @@ export interface CaseFollowUpRequestRow {
     "Enforcement asks the community to inspect a household on or after its case's comply-by date (复查). The first inspection recorded on or after that date answers it and is reported to the case's officer, who decides.",
 })
 export class CaseFollowUpRequest {
-  @Field(() => ID, { description: "The enforcement case (resolve it with case(id), if your role reads cases)." })
+  @Field(() => ID, { description: 'The enforcement case (resolve it with case(id), if your role reads cases).' })
   caseId: string;
 
   /** `household` is resolved in CaseFollowUpRequestResolver, batched per request. */
@@ -43,7 +44,7 @@ export class CaseFollowUpRequest {
   @Field(() => ID, { description: "The household's compound." })
   compoundId: string;
 
-  @Field(() => LocalDateScalar, { description: 'Inspect on or after this day (Asia/Shanghai): the case\'s comply-by date.' })
+  @Field(() => LocalDateScalar, { description: "Inspect on or after this day (Asia/Shanghai): the case's comply-by date." })
   dueOn: string;
 
   @Field(() => CaseFollowUpRequestStatus, { description: 'OPEN until an inspection on or after dueOn answers it, then DONE.' })
@@ -69,7 +70,10 @@ export class CaseFollowUpRequest {
   }
 }
 
-@ObjectType({ description: 'A page of CaseFollowUpRequest items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of CaseFollowUpRequest items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class CaseFollowUpRequestConnection extends Connection(CaseFollowUpRequest, 'CaseFollowUpRequest') {}
 
 @ArgsType()

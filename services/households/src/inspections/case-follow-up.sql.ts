@@ -36,9 +36,12 @@ export async function fulfilFollowUpRequests(manager: EntityManager, householdId
         WHERE r.case_id = a.case_id AND r.status = 'OPEN'
        RETURNING r.case_id, r.inspection_id, r.inspection_result, r.inspected_at
      ), announced AS (
-       ${outboxInsertFrom('$4', `SELECT json_build_object('caseId', case_id, 'inspectionId', inspection_id, 'result', inspection_result,
+       ${outboxInsertFrom(
+         '$4',
+         `SELECT json_build_object('caseId', case_id, 'inspectionId', inspection_id, 'result', inspection_result,
                                    'inspectedAt', to_char(inspected_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
-                                   FROM done`)}
+                                   FROM done`,
+       )}
      )
      SELECT case_id FROM done`,
     [householdId, inspectionId, JOINT_ACTION_INSPECTOR, EventType.CaseFollowUpInspected],

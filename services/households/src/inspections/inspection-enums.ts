@@ -21,7 +21,20 @@ export const INSPECTION_KIND_LABEL_ZH: Record<InspectionKind, string> = {
 /** The words are part of the event contract (notifications quotes them in notices). */
 export const INSPECTION_ISSUE_LABEL_ZH: Record<InspectionIssue, string> = ISSUE_LABELS;
 
-const describe = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
-registerEnumType(InspectionKind, { name: 'InspectionKind', description: 'How an inspection was made (e.g. 桶边督导 at the bins, 入户检查 at home); each value carries its Chinese name.', valuesMap: describe(INSPECTION_KIND_LABEL_ZH) });
-registerEnumType(InspectionResult, { name: 'InspectionResult', description: "What an inspection of a household's sorting found: PASS, MINOR_ISSUE or FAIL.", valuesMap: describe(INSPECTION_RESULT_LABEL_ZH) });
-registerEnumType(InspectionIssue, { name: 'InspectionIssue', description: 'A sorting problem an inspection can note (mixed streams, bags not broken, …); each value carries its Chinese name.', valuesMap: describe(INSPECTION_ISSUE_LABEL_ZH) });
+const describe = (labels: Record<string, string>) =>
+  Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
+registerEnumType(InspectionKind, {
+  name: 'InspectionKind',
+  description: 'How an inspection was made (e.g. 桶边督导 at the bins, 入户检查 at home); each value carries its Chinese name.',
+  valuesMap: describe(INSPECTION_KIND_LABEL_ZH),
+});
+registerEnumType(InspectionResult, {
+  name: 'InspectionResult',
+  description: "What an inspection of a household's sorting found: PASS, MINOR_ISSUE or FAIL.",
+  valuesMap: describe(INSPECTION_RESULT_LABEL_ZH),
+});
+registerEnumType(InspectionIssue, {
+  name: 'InspectionIssue',
+  description: 'A sorting problem an inspection can note (mixed streams, bags not broken, …); each value carries its Chinese name.',
+  valuesMap: describe(INSPECTION_ISSUE_LABEL_ZH),
+});

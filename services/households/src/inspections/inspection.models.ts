@@ -1,7 +1,12 @@
 import { ArgsType, Directive, Field, ID, InputType, ObjectType } from '@nestjs/graphql';
 import { Connection, PageArgs } from '#libs/pagination';
 import {
-  INSPECTION_ISSUE_LABEL_ZH, INSPECTION_KIND_LABEL_ZH, INSPECTION_RESULT_LABEL_ZH, InspectionIssue, InspectionKind, InspectionResult,
+  INSPECTION_ISSUE_LABEL_ZH,
+  INSPECTION_KIND_LABEL_ZH,
+  INSPECTION_RESULT_LABEL_ZH,
+  InspectionIssue,
+  InspectionKind,
+  InspectionResult,
 } from './inspection-enums.js';
 import type { InspectionRow } from './inspection.entity.js';
 
@@ -58,13 +63,19 @@ export class Inspection {
   @Field({ description: 'When it was recorded (ISO 8601 timestamp).' })
   createdAt: Date;
 
-  @Field(() => ID, { nullable: true, description: 'The verified citizen report this inspection was recorded from (recordInspectionFromReport), if any.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The verified citizen report this inspection was recorded from (recordInspectionFromReport), if any.',
+  })
   citizenReportId: string | null;
 
   @Field(() => CitizenReportRef, { nullable: true, description: 'That report, if you may see it (its handlers; null to everyone else).' })
   citizenReport: CitizenReportRef | null;
 
-  @Field(() => Date, { nullable: true, description: "Set aside when deciding the household's objection: it no longer counts towards any grade." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "Set aside when deciding the household's objection: it no longer counts towards any grade.",
+  })
   setAsideAt: Date | null;
 
   static from(entity: InspectionRow): Inspection {
@@ -80,7 +91,10 @@ export class Inspection {
   }
 }
 
-@ObjectType({ description: 'A page of Inspection items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of Inspection items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class InspectionConnection extends Connection(Inspection, 'Inspection') {}
 
 @InputType({ description: "An inspection of one household's sorting, as recorded from a phone." })

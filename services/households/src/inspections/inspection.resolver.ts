@@ -9,7 +9,8 @@ export class InspectionResolver {
   constructor(private readonly inspectionService: InspectionService) {}
 
   @Mutation(() => Inspection, {
-    description: 'Records an inspection from a phone. Send the same idempotencyKey on retries: it records once; the same key with a different body is a CONFLICT.',
+    description:
+      'Records an inspection from a phone. Send the same idempotencyKey on retries: it records once; the same key with a different body is a CONFLICT.',
   })
   recordInspection(
     @CurrentCaller() caller: Caller,

@@ -46,7 +46,11 @@ export class InspectionService {
         WHERE i.id = ANY($1::uuid[])`,
       [ids],
     );
-    const byId = new Map(rows.filter((row) => canSeeHousehold(caller, row.householdId, row.path)).map(({ path: _path, ...row }) => [row.id, Inspection.from(row)]));
+    const byId = new Map(
+      rows
+        .filter((row) => canSeeHousehold(caller, row.householdId, row.path))
+        .map(({ path: _path, ...row }) => [row.id, Inspection.from(row)]),
+    );
     return ids.map((id) => byId.get(id) ?? null);
   }
 
@@ -66,28 +70,38 @@ export class InspectionService {
     if (input.note && input.note.length > 500) throw DomainError.badInput('note is longer than 500 characters', 'NOTE_TOO_LONG');
     const photoIds = [...new Set(input.photoIds)];
 
-    const { id } = await this.idempotency.run(caller, idempotencyKey, 'recordInspection', { ...input, issues, photoIds }, async (manager) => {
-      const household = await queryFirst<{ path: string[] }>(
-        manager,
-        `SELECT t.path::text[] AS path FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1`,
-        [input.householdId],
-      );
-      if (!household) throw DomainError.notFound('Household', input.householdId);
-      if (!canSeeHousehold(caller, input.householdId, household.path)) {
-        throw DomainError.forbidden('That household is outside your territory', 'OUT_OF_SCOPE');
-      }
-      const row = await queryOne<{ id: string }>(
-        manager,
-        `INSERT INTO inspection (household_id, kind, result, issues, inspector_id, inspected_at, photo_ids, note)
+    const { id } = await this.idempotency.run(
+      caller,
+      idempotencyKey,
+      'recordInspection',
+      { ...input, issues, photoIds },
+      async (manager) => {
+        const household = await queryFirst<{ path: string[] }>(
+          manager,
+          `SELECT t.path::text[] AS path FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1`,
+          [input.householdId],
+        );
+        if (!household) throw DomainError.notFound('Household', input.householdId);
+        if (!canSeeHousehold(caller, input.householdId, household.path)) {
+          throw DomainError.forbidden('That household is outside your territory', 'OUT_OF_SCOPE');
+        }
+        const row = await queryOne<{ id: string }>(
+          manager,
+          `INSERT INTO inspection (household_id, kind, result, issues, inspector_id, inspected_at, photo_ids, note)
          VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[], $8) RETURNING id`,
-        [input.householdId, input.kind, input.result, issues, caller.userId, input.inspectedAt, photoIds, input.note ?? null],
-      );
-      // The photos become this inspection's evidence: the inspector's own uploads, never cited before (else nothing is written).
-      await this.uploads.cite(manager, caller, photoIds, { kind: CitingRecord.INSPECTION, recordId: row.id, householdId: input.householdId });
-      // An inspection on or after a case's due date answers its follow-up request, reported to enforcement in this transaction.
-      await fulfilFollowUpRequests(manager, input.householdId, row.id);
-      return { id: row.id };
-    });
+          [input.householdId, input.kind, input.result, issues, caller.userId, input.inspectedAt, photoIds, input.note ?? null],
+        );
+        // The photos become this inspection's evidence: the inspector's own uploads, never cited before (else nothing is written).
+        await this.uploads.cite(manager, caller, photoIds, {
+          kind: CitingRecord.INSPECTION,
+          recordId: row.id,
+          householdId: input.householdId,
+        });
+        // An inspection on or after a case's due date answers its follow-up request, reported to enforcement in this transaction.
+        await fulfilFollowUpRequests(manager, input.householdId, row.id);
+        return { id: row.id };
+      },
+    );
     return this.get(id);
   }
 

@@ -14,8 +14,14 @@ import { ReportInspectionRecordedHandler } from './report-inspection-recorded.ha
 @Module({
   imports: [UploadsModule, HouseholdsModule, TerritoryReplicaModule],
   providers: [
-    InspectionService, InspectionResolver, Idempotency, ActionFindingRecordedHandler, CaseFollowUpRequestedHandler, CaseFollowUpRequestService,
-    CaseFollowUpRequestResolver, ReportInspectionRecordedHandler,
+    InspectionService,
+    InspectionResolver,
+    Idempotency,
+    ActionFindingRecordedHandler,
+    CaseFollowUpRequestedHandler,
+    CaseFollowUpRequestService,
+    CaseFollowUpRequestResolver,
+    ReportInspectionRecordedHandler,
   ],
   exports: [InspectionService],
 })

@@ -27,8 +27,16 @@ export class ReportInspectionRecordedHandler implements JobProcessor<EventEnvelo
          ON CONFLICT DO NOTHING
          RETURNING id`,
         [
-          recorded.inspectionId, recorded.householdId, recorded.kind, recorded.result, recorded.issues, recorded.recordedBy,
-          recorded.inspectedAt, recorded.photoIds, recorded.note, recorded.citizenReportId,
+          recorded.inspectionId,
+          recorded.householdId,
+          recorded.kind,
+          recorded.result,
+          recorded.issues,
+          recorded.recordedBy,
+          recorded.inspectedAt,
+          recorded.photoIds,
+          recorded.note,
+          recorded.citizenReportId,
         ],
       );
       if (inserted.length === 0) {

@@ -3,14 +3,22 @@ import { OrgUnitRef } from '#libs/references';
 import { METRIC_BY_KEY, MetricKey, MetricUnit, type MetricFigure, type UnitMetrics } from './metric-definitions.js';
 import type { MetricsOfMonth } from './district-metrics.service.js';
 
-registerEnumType(MetricKey, { name: 'MetricKey', description: 'The district\'s headline figures.',
+registerEnumType(MetricKey, {
+  name: 'MetricKey',
+  description: "The district's headline figures.",
   // Each value says what it measures in the words of its definition, the same text as the figure's `formula`.
-  valuesMap: Object.fromEntries([...METRIC_BY_KEY].map(([key, definition]) => [key, { description: `${definition.labelZh}: ${definition.formula}.` }])) });
-registerEnumType(MetricUnit, { name: 'MetricUnit', description: 'What a figure\'s numerator and denominator count.',
+  valuesMap: Object.fromEntries(
+    [...METRIC_BY_KEY].map(([key, definition]) => [key, { description: `${definition.labelZh}: ${definition.formula}.` }]),
+  ),
+});
+registerEnumType(MetricUnit, {
+  name: 'MetricUnit',
+  description: "What a figure's numerator and denominator count.",
   valuesMap: {
     KILOGRAMS: { description: 'Numerator and denominator are weights in kilograms.' },
     HOUSEHOLDS: { description: 'Numerator and denominator count households.' },
-  } });
+  },
+});
 
 const PROVENANCE =
   'numerator ÷ denominator, each summed over the compounds of the unit (never an average of rates), so a unit always equals the sum of ' +
@@ -42,7 +50,7 @@ export class MetricFigureModel {
   @Field(() => Float, { nullable: true, description: 'numerator ÷ denominator (0–1, 4 decimals); null when the denominator is 0.' })
   value: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'The district\'s published figure (0–1), where there is one.' })
+  @Field(() => Float, { nullable: true, description: "The district's published figure (0–1), where there is one." })
   target: number | null;
 
   @Field(() => Int, { description: 'Rows the figure is computed from (see formula and the records field of each key).' })
@@ -54,8 +62,13 @@ export class MetricFigureModel {
   static from(figure: MetricFigure): MetricFigureModel {
     const definition = METRIC_BY_KEY.get(figure.key)!;
     return Object.assign(new MetricFigureModel(), {
-      ...figure, labelZh: definition.labelZh, label: definition.label, formula: definition.formula, measuredIn: definition.unit,
-      target: definition.target, records: definition.records,
+      ...figure,
+      labelZh: definition.labelZh,
+      label: definition.label,
+      formula: definition.formula,
+      measuredIn: definition.unit,
+      target: definition.target,
+      records: definition.records,
     });
   }
 }
@@ -106,8 +119,9 @@ export class DistrictMetrics {
   figures: MetricFigureModel[];
 
   @Field(() => [DistrictMetrics], {
-    description: 'The same figures for each unit directly below (streets of a district, communities of a street, compounds of a community), ' +
-      'in code order; their numerators and denominators add up to this unit\'s. Empty below a compound and in districtMetricsRange.',
+    description:
+      'The same figures for each unit directly below (streets of a district, communities of a street, compounds of a community), ' +
+      "in code order; their numerators and denominators add up to this unit's. Empty below a compound and in districtMetricsRange.",
   })
   children: DistrictMetrics[];
 

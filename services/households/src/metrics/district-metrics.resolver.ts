@@ -17,7 +17,12 @@ export class DistrictMetricsResolver {
   })
   async districtMetrics(
     @CurrentCaller() caller: Caller,
-    @Args('orgUnitId', { type: () => ID, description: 'A unit of your territory (district, street, community or compound).' }, ParseUuidPipe) orgUnitId: string,
+    @Args(
+      'orgUnitId',
+      { type: () => ID, description: 'A unit of your territory (district, street, community or compound).' },
+      ParseUuidPipe,
+    )
+    orgUnitId: string,
     @Args('month', { description: 'YYYY-MM (Asia/Shanghai).' }) month: string,
   ): Promise<DistrictMetrics> {
     const [ofMonth] = await this.metrics.metrics(caller, orgUnitId, month, month, true);
@@ -31,7 +36,12 @@ export class DistrictMetricsResolver {
   })
   async districtMetricsRange(
     @CurrentCaller() caller: Caller,
-    @Args('orgUnitId', { type: () => ID, description: 'A unit of your territory (district, street, community or compound).' }, ParseUuidPipe) orgUnitId: string,
+    @Args(
+      'orgUnitId',
+      { type: () => ID, description: 'A unit of your territory (district, street, community or compound).' },
+      ParseUuidPipe,
+    )
+    orgUnitId: string,
     @Args('from', { description: 'First month, YYYY-MM (inclusive).' }) from: string,
     @Args('to', { description: 'Last month, YYYY-MM (inclusive), not before from.' }) to: string,
   ): Promise<DistrictMetrics[]> {

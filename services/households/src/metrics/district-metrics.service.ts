@@ -7,7 +7,14 @@ import { queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { Territory, type TerritoryUnit } from '#libs/territory';
 import {
-  HARMLESS_DESTINATIONS, MetricKey, METRICS, RECYCLING_DESTINATIONS, ratio, UTILISATION_DESTINATIONS, type MetricFigure, type UnitMetrics,
+  HARMLESS_DESTINATIONS,
+  MetricKey,
+  METRICS,
+  RECYCLING_DESTINATIONS,
+  ratio,
+  UTILISATION_DESTINATIONS,
+  type MetricFigure,
+  type UnitMetrics,
 } from './metric-definitions.js';
 
 /** The longest range of months one request may ask for: three years of monthly figures. */
@@ -132,14 +139,20 @@ export class DistrictMetricsService {
   async metrics(caller: Caller, orgUnitId: string, from: string, to: string, withChildren: boolean): Promise<MetricsOfMonth[]> {
     const months = monthRange(from, to);
     const unit = await this.territory.requireInScope(caller, orgUnitId);
-    const rows = await queryRows<SumsRow>(this.dataSource, ROLL_UP_SQL, [unit.id, monthStart(months[0]), monthStart(months.at(-1)!), unit.path.length + 1]);
-    const children = withChildren && unit.kind !== 'COMPOUND'
-      ? await queryRows<TerritoryUnit>(
-          this.dataSource,
-          `SELECT id, kind, code, name, path::text[] AS path FROM territory_unit WHERE parent_id = $1 ORDER BY code`,
-          [unit.id],
-        )
-      : [];
+    const rows = await queryRows<SumsRow>(this.dataSource, ROLL_UP_SQL, [
+      unit.id,
+      monthStart(months[0]),
+      monthStart(months.at(-1)!),
+      unit.path.length + 1,
+    ]);
+    const children =
+      withChildren && unit.kind !== 'COMPOUND'
+        ? await queryRows<TerritoryUnit>(
+            this.dataSource,
+            `SELECT id, kind, code, name, path::text[] AS path FROM territory_unit WHERE parent_id = $1 ORDER BY code`,
+            [unit.id],
+          )
+        : [];
     return months.map((month) => {
       const ofMonth = rows.filter((row) => row.month === month);
       const sums = (childId: string | null) => ofMonth.find((row) => row.child_id === childId) ?? emptySums(month, childId);
@@ -155,7 +168,8 @@ export class DistrictMetricsService {
 export function monthRange(fromArg: string, toArg: string, currentMonth = shanghaiMonth()): string[] {
   const from = parseMonth(fromArg, 'from');
   const to = parseMonth(toArg, 'to');
-  if (to > currentMonth) throw DomainError.badInput(`${to} has not begun yet (this month is ${currentMonth})`, 'FUTURE_MONTH', { currentMonth });
+  if (to > currentMonth)
+    throw DomainError.badInput(`${to} has not begun yet (this month is ${currentMonth})`, 'FUTURE_MONTH', { currentMonth });
   if (from > to) throw DomainError.badInput('from must not be after to', 'INVALID_RANGE');
   const months = [from];
   while (months.at(-1)! < to) months.push(addMonths(months.at(-1)!, 1));
@@ -167,8 +181,22 @@ export function monthRange(fromArg: string, toArg: string, currentMonth = shangh
 
 function emptySums(month: string, childId: string | null): SumsRow {
   return {
-    month, child_id: childId, households: 0, served_households: 0, collection_records: 0, collected_kg: '0', recycled_kg: '0', utilised_kg: '0',
-    utilisation_base_kg: '0', harmless_kg: '0', grade_records: 0, graded: 0, passed: 0, letter_households: 0, letters: 0, unqualified_before: 0,
+    month,
+    child_id: childId,
+    households: 0,
+    served_households: 0,
+    collection_records: 0,
+    collected_kg: '0',
+    recycled_kg: '0',
+    utilised_kg: '0',
+    utilisation_base_kg: '0',
+    harmless_kg: '0',
+    grade_records: 0,
+    graded: 0,
+    passed: 0,
+    letter_households: 0,
+    letters: 0,
+    unqualified_before: 0,
     upgraded: 0,
   };
 }
@@ -189,6 +217,13 @@ function toUnitMetrics(unit: TerritoryUnit, month: string, sums: SumsRow): UnitM
     return { key, numerator, denominator, value: ratio(numerator, denominator), recordCount };
   });
   return {
-    unitId: unit.id, unitCode: unit.code, unitName: unit.name, unitKind: unit.kind, month, households: sums.households, collectedKg: collected, figures,
+    unitId: unit.id,
+    unitCode: unit.code,
+    unitName: unit.name,
+    unitKind: unit.kind,
+    month,
+    households: sums.households,
+    collectedKg: collected,
+    figures,
   };
 }

@@ -116,7 +116,8 @@ export const METRICS: readonly MetricDefinition[] = [
     labelZh: '不合格户转化率',
     label: 'Upgrades from UNQUALIFIED',
     unit: MetricUnit.HOUSEHOLDS,
-    formula: 'households graded QUALIFIED this month that were graded UNQUALIFIED the month before ÷ households graded UNQUALIFIED the month before',
+    formula:
+      'households graded QUALIFIED this month that were graded UNQUALIFIED the month before ÷ households graded UNQUALIFIED the month before',
     records: 'monthly grades of the month before graded UNQUALIFIED',
     target: null,
   },

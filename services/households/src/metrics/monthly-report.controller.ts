@@ -24,13 +24,23 @@ export class MonthlyReportController {
 
   @Get('monthly/:orgUnitId/:file')
   @RequireAnyPermission(Permission.STATS_READ)
-  async monthly(@SignedCaller() caller: Caller, @Param('orgUnitId') orgUnitId: string, @Param('file') file: string, @Res() response: Response): Promise<void> {
+  async monthly(
+    @SignedCaller() caller: Caller,
+    @Param('orgUnitId') orgUnitId: string,
+    @Param('file') file: string,
+    @Res() response: Response,
+  ): Promise<void> {
     const unitId = requireUuid(orgUnitId, 'orgUnitId');
     const [, month, format] = REPORT_FILE.exec(file) ?? [];
     if (!month) throw DomainError.badInput('Ask for <YYYY-MM>.csv or <YYYY-MM>.html', 'INVALID_REPORT_FILE');
     const months = await this.metrics.metrics(caller, unitId, addMonths(month, 1 - TREND_MONTHS), month, true);
     const last = months.at(-1)!;
-    const report: StreetMonthlyReport = { street: last.unit, units: last.children, trend: months.map(({ unit }) => unit), generatedAt: new Date() };
+    const report: StreetMonthlyReport = {
+      street: last.unit,
+      units: last.children,
+      trend: months.map(({ unit }) => unit),
+      generatedAt: new Date(),
+    };
     // Figures change when late records or corrected grades arrive: a client may keep the report, but must ask again.
     response.set({ 'Cache-Control': 'private, no-cache', 'X-Content-Type-Options': 'nosniff' });
     if (format === 'csv') {

@@ -110,7 +110,6 @@ function textCell(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-
 function csvRows(unit: UnitMetrics): string[][] {
   return METRICS.map((metric) => {
     const figure = figureOf(unit, metric.key);
@@ -159,7 +158,8 @@ export function reportFileName(report: StreetMonthlyReport, extension: 'csv' | '
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Characters XML 1.0 does not allow at all (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF): dropped. */
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Escapes text and attribute values alike (libs/html), after dropping what XML does not allow. */
 function esc(text: string): string {
@@ -249,7 +249,9 @@ function metricChart(metric: MetricDefinition, report: StreetMonthlyReport): str
   const barsBottom = barsTop + rows.length * ROW_HEIGHT;
   out.push('<g class="bars">');
   for (const tick of TICKS) {
-    out.push(`<line x1="${px(xOf(tick))}" y1="${barsTop - 4}" x2="${px(xOf(tick))}" y2="${barsBottom}" stroke="${COLOUR.grid}" stroke-width="1"/>`);
+    out.push(
+      `<line x1="${px(xOf(tick))}" y1="${barsTop - 4}" x2="${px(xOf(tick))}" y2="${barsBottom}" stroke="${COLOUR.grid}" stroke-width="1"/>`,
+    );
     out.push(svgText({ x: xOf(tick), y: barsTop - 8, text: percent(tick).replace('.0%', '%'), size: 10, anchor: 'middle' }));
   }
   rows.forEach(({ unit, label, isStreet }, index) => {
@@ -265,7 +267,9 @@ function metricChart(metric: MetricDefinition, report: StreetMonthlyReport): str
     );
     out.push(svgText({ x: plotX + width + 4, y: y + 15, text: percentOrDash(figure.value), bold: isStreet }));
   });
-  out.push(`<line x1="${px(plotX)}" y1="${barsBottom}" x2="${px(plotX + plotWidth)}" y2="${barsBottom}" stroke="${COLOUR.axis}" stroke-width="1"/>`);
+  out.push(
+    `<line x1="${px(plotX)}" y1="${barsBottom}" x2="${px(plotX + plotWidth)}" y2="${barsBottom}" stroke="${COLOUR.axis}" stroke-width="1"/>`,
+  );
   if (metric.target !== null) {
     const x = xOf(metric.target);
     out.push(
@@ -273,7 +277,15 @@ function metricChart(metric: MetricDefinition, report: StreetMonthlyReport): str
         `stroke="${COLOUR.text}" stroke-width="1.2" stroke-dasharray="4 3"/>`,
     );
     const nearRight = x > plotX + plotWidth * 0.8;
-    out.push(svgText({ x: nearRight ? x - 3 : x + 3, y: barsBottom + 14, text: `目标 ${percent(metric.target)}`, size: 10, anchor: nearRight ? 'end' : 'start' }));
+    out.push(
+      svgText({
+        x: nearRight ? x - 3 : x + 3,
+        y: barsBottom + 14,
+        text: `目标 ${percent(metric.target)}`,
+        size: 10,
+        anchor: nearRight ? 'end' : 'start',
+      }),
+    );
   }
   out.push('</g>');
 
@@ -290,7 +302,9 @@ function metricChart(metric: MetricDefinition, report: StreetMonthlyReport): str
   out.push(`<g class="trend" data-months="${trend.length}">`);
   out.push(svgText({ x: 8, y: trendTitleY, text: `${street.unitName} 近 ${trend.length} 个月趋势 (street trend)`, size: 12, bold: true }));
   for (const tick of [0, 0.5, 1]) {
-    out.push(`<line x1="${trendLeft}" y1="${px(yOf(tick))}" x2="${trendRight}" y2="${px(yOf(tick))}" stroke="${COLOUR.grid}" stroke-width="1"/>`);
+    out.push(
+      `<line x1="${trendLeft}" y1="${px(yOf(tick))}" x2="${trendRight}" y2="${px(yOf(tick))}" stroke="${COLOUR.grid}" stroke-width="1"/>`,
+    );
     out.push(svgText({ x: trendLeft - 4, y: yOf(tick) + 3, text: percent(tick).replace('.0%', '%'), size: 10, anchor: 'end' }));
   }
   out.push(`<line x1="${trendLeft}" y1="${trendBottom}" x2="${trendRight}" y2="${trendBottom}" stroke="${COLOUR.axis}" stroke-width="1"/>`);
@@ -302,7 +316,9 @@ function metricChart(metric: MetricDefinition, report: StreetMonthlyReport): str
     );
   }
   if (trend.length === 0) {
-    out.push(svgText({ x: (trendLeft + trendRight) / 2, y: trendTop + trendHeight / 2, text: '无趋势数据 (no trend data)', anchor: 'middle' }));
+    out.push(
+      svgText({ x: (trendLeft + trendRight) / 2, y: trendTop + trendHeight / 2, text: '无趋势数据 (no trend data)', anchor: 'middle' }),
+    );
   }
   // A month without a figure breaks the line rather than being bridged.
   const points = trend.map((month, index) => ({ month: month.month, value: figureOf(month, metric.key).value, x: xAt(index) }));
@@ -322,7 +338,9 @@ function metricChart(metric: MetricDefinition, report: StreetMonthlyReport): str
       out.push(svgText({ x: point.x, y: trendBottom - 4, text: NO_VALUE, size: 10, anchor: 'middle', attrs: ` data-month="${month}"` }));
     } else {
       const y = yOf(point.value);
-      out.push(`<circle cx="${px(point.x)}" cy="${px(y)}" r="3" fill="${COLOUR.trend}" data-month="${month}" data-value="${point.value.toFixed(4)}"/>`);
+      out.push(
+        `<circle cx="${px(point.x)}" cy="${px(y)}" r="3" fill="${COLOUR.trend}" data-month="${month}" data-value="${point.value.toFixed(4)}"/>`,
+      );
       out.push(svgText({ x: point.x, y: y - 6, text: percent(point.value), size: 9, anchor: 'middle' }));
     }
     out.push(svgText({ x: point.x, y: trendBottom + 14, text: point.month, size: 9, anchor: 'middle' }));

@@ -39,7 +39,12 @@ export async function closeObjectionWindow(manager: EntityManager, outbox: Outbo
   );
   // Read as the outbox's event times are read, so a correction's time equals its grade event's occurredAt exactly.
   const objections = rows.map((row) => ({ ...row, correctedAt: row.correctedAt?.toISOString() ?? null }));
-  const payload: EventPayload<EventType.ObjectionWindowClosed> = { districtId, month, closedAt: closed[0].closedAt.toISOString(), objections };
+  const payload: EventPayload<EventType.ObjectionWindowClosed> = {
+    districtId,
+    month,
+    closedAt: closed[0].closedAt.toISOString(),
+    objections,
+  };
   await outbox.record(manager, [{ type: EventType.ObjectionWindowClosed, payload }]);
   return true;
 }

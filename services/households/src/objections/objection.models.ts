@@ -8,9 +8,10 @@ export enum GradeObjectionStatus {
   CORRECTED = 'CORRECTED',
 }
 registerEnumType(GradeObjectionStatus, {
-  name: 'GradeObjectionStatus', description: "Where a resident's objection to a monthly grade is: OPEN, or decided (upheld or corrected).",
+  name: 'GradeObjectionStatus',
+  description: "Where a resident's objection to a monthly grade is: OPEN, or decided (upheld or corrected).",
   valuesMap: {
-    OPEN: { description: '待处理: the household\'s notices of the month wait for the decision' },
+    OPEN: { description: "待处理: the household's notices of the month wait for the decision" },
     UPHELD: { description: '维持原评定: the grade stands' },
     CORRECTED: { description: '已更正: inspections were set aside and the month regraded' },
   },
@@ -27,7 +28,8 @@ export enum GradeObjectionOutcome {
   CORRECT = 'CORRECT',
 }
 registerEnumType(GradeObjectionOutcome, {
-  name: 'GradeObjectionOutcome', description: "The secretary's decision on an objection: keep the grade, or correct it.",
+  name: 'GradeObjectionOutcome',
+  description: "The secretary's decision on an objection: keep the grade, or correct it.",
   valuesMap: {
     UPHOLD: { description: '维持: the grade stands' },
     CORRECT: { description: '更正: set aside the inspections found mistaken and regrade the month' },
@@ -123,7 +125,10 @@ export class GradeObjection {
   }
 }
 
-@ObjectType({ description: 'A page of GradeObjection items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of GradeObjection items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class GradeObjectionConnection extends Connection(GradeObjection, 'GradeObjection') {}
 
 @InputType({ description: "A resident's objection to their household's grade of a month." })
@@ -140,7 +145,9 @@ export class FileGradeObjectionInput {
 
 @InputType({ description: "The community secretary's decision on an objection." })
 export class DecideGradeObjectionInput {
-  @Field(() => GradeObjectionOutcome, { description: 'UPHOLD keeps the grade; CORRECT sets aside the mistaken inspections and grades the month again.' })
+  @Field(() => GradeObjectionOutcome, {
+    description: 'UPHOLD keeps the grade; CORRECT sets aside the mistaken inspections and grades the month again.',
+  })
   outcome: GradeObjectionOutcome;
 
   @Field({ description: 'Your reasons, told to the resident; 1–2,000 characters.' })
@@ -155,7 +162,7 @@ export class DecideGradeObjectionInput {
 
 @ArgsType()
 export class GradeObjectionsArgs extends PageArgs {
-  @Field(() => ID, { nullable: true, description: 'A unit of your territory (staff); a resident sees their own household\'s.' })
+  @Field(() => ID, { nullable: true, description: "A unit of your territory (staff); a resident sees their own household's." })
   orgUnitId?: string | null;
 
   @Field(() => String, { nullable: true, description: 'YYYY-MM' })
@@ -165,7 +172,9 @@ export class GradeObjectionsArgs extends PageArgs {
   status?: GradeObjectionStatus | null;
 }
 
-@ObjectType('ObjectionWindow', { description: "A district's objection window: days from a month's publication during which residents may object." })
+@ObjectType('ObjectionWindow', {
+  description: "A district's objection window: days from a month's publication during which residents may object.",
+})
 export class ObjectionWindow {
   @Field(() => ID, { description: 'The district.' })
   districtId: string;

@@ -12,8 +12,14 @@ import { EvaluationStatus, type Grade } from '../evaluation/evaluation-enums.js'
 import { GRADING_RULE_SETS, gradeAndPublishChunk } from '../evaluation/grading-sql.js';
 import { HouseholdClaimService } from '../outreach/household-claim.service.js';
 import {
-  GradeObjection, GradeObjectionOutcome, GradeObjectionStatus, ObjectionWindow, type DecideGradeObjectionInput, type FileGradeObjectionInput,
-  type GradeObjectionRow, type GradeObjectionsArgs,
+  GradeObjection,
+  GradeObjectionOutcome,
+  GradeObjectionStatus,
+  ObjectionWindow,
+  type DecideGradeObjectionInput,
+  type FileGradeObjectionInput,
+  type GradeObjectionRow,
+  type GradeObjectionsArgs,
 } from './objection.models.js';
 import { DEFAULT_OBJECTION_WINDOW_DAYS, closeObjectionWindow } from './objection-window.js';
 
@@ -50,7 +56,7 @@ export class ObjectionService {
     const month = parseMonth(input.month);
     const statement = requireText(input.statement, 'statement');
     if (caller.householdId !== input.householdId) {
-      throw DomainError.forbidden('You may object only to your own household\'s grade', 'NOT_YOUR_HOUSEHOLD');
+      throw DomainError.forbidden("You may object only to your own household's grade", 'NOT_YOUR_HOUSEHOLD');
     }
     const id = await this.dataSource.transaction(async (manager) => {
       const household = await queryFirst<{ path: string[] }>(
@@ -65,7 +71,8 @@ export class ObjectionService {
         `SELECT status, grade, score FROM monthly_grade WHERE household_id = $1 AND month = $2`,
         [input.householdId, monthStart(month)],
       );
-      if (grade?.status !== EvaluationStatus.GRADED) throw DomainError.badInput(`Your household has no grade for ${month} to object to`, 'NOT_GRADED');
+      if (grade?.status !== EvaluationStatus.GRADED)
+        throw DomainError.badInput(`Your household has no grade for ${month} to object to`, 'NOT_GRADED');
       // FOR SHARE: the close of the window waits for this objection, or this objection sees the window closed.
       const window = await queryFirst<{ closesAt: Date; closed: boolean }>(
         manager,
@@ -75,9 +82,13 @@ export class ObjectionService {
       );
       if (!window) throw DomainError.badInput(`The grades of ${month} are not published yet`, 'GRADES_NOT_PUBLISHED');
       if (window.closed) {
-        throw DomainError.badInput(`The objection window for ${month} closed at ${window.closesAt.toISOString()}`, 'OBJECTION_WINDOW_CLOSED', {
-          closesAt: window.closesAt.toISOString(),
-        });
+        throw DomainError.badInput(
+          `The objection window for ${month} closed at ${window.closesAt.toISOString()}`,
+          'OBJECTION_WINDOW_CLOSED',
+          {
+            closesAt: window.closesAt.toISOString(),
+          },
+        );
       }
       try {
         const row = await queryOne<{ id: string }>(
@@ -109,7 +120,12 @@ export class ObjectionService {
     }
     await this.dataSource.transaction(async (manager) => {
       const objection = await queryFirst<{
-        status: GradeObjectionStatus; householdId: string; month: string; districtId: string; compoundId: string; path: string[];
+        status: GradeObjectionStatus;
+        householdId: string;
+        month: string;
+        districtId: string;
+        compoundId: string;
+        path: string[];
       }>(
         manager,
         `SELECT o.status, o.household_id AS "householdId", to_char(o.month, 'YYYY-MM') AS month, o.district_id AS "districtId",
@@ -119,7 +135,8 @@ export class ObjectionService {
         [id],
       );
       if (!objection || !canSeeHousehold(caller, objection.householdId, objection.path)) throw DomainError.notFound('GradeObjection', id);
-      if (objection.status !== GradeObjectionStatus.OPEN) throw DomainError.conflict('This objection has been decided already', 'ALREADY_DECIDED');
+      if (objection.status !== GradeObjectionStatus.OPEN)
+        throw DomainError.conflict('This objection has been decided already', 'ALREADY_DECIDED');
       const { now } = await queryOne<{ now: Date }>(manager, `SELECT now()`);
       let correctedAt: Date | null = null;
       if (input.outcome === GradeObjectionOutcome.CORRECT) {
@@ -130,7 +147,10 @@ export class ObjectionService {
           [id, setAside, objection.householdId, monthStart(objection.month)],
         );
         if (marked !== setAside.length) {
-          throw DomainError.badInput(`Set aside only inspections of this household in ${objection.month} that count now`, 'UNKNOWN_INSPECTION');
+          throw DomainError.badInput(
+            `Set aside only inspections of this household in ${objection.month} that count now`,
+            'UNKNOWN_INSPECTION',
+          );
         }
         const changed = await this.regrade(manager, caller, objection.districtId, objection.month, objection.compoundId);
         // The regrade's event carries this transaction's time; notifications waits for a grade at least this new.
@@ -151,13 +171,21 @@ export class ObjectionService {
             RETURNING o.status
          ) SELECT status FROM decided`,
         [
-          id, input.outcome === GradeObjectionOutcome.CORRECT ? GradeObjectionStatus.CORRECTED : GradeObjectionStatus.UPHELD, caller.userId, note,
-          setAside, correctedAt,
+          id,
+          input.outcome === GradeObjectionOutcome.CORRECT ? GradeObjectionStatus.CORRECTED : GradeObjectionStatus.UPHELD,
+          caller.userId,
+          note,
+          setAside,
+          correctedAt,
         ],
       );
       const payload: EventPayload<EventType.GradeObjectionDecided> = {
-        districtId: objection.districtId, month: objection.month, objectionId: id, householdId: objection.householdId,
-        status: decided.status, correctedAt: correctedAt?.toISOString() ?? null,
+        districtId: objection.districtId,
+        month: objection.month,
+        objectionId: id,
+        householdId: objection.householdId,
+        status: decided.status,
+        correctedAt: correctedAt?.toISOString() ?? null,
       };
       await this.outbox.record(manager, [{ type: EventType.GradeObjectionDecided, payload }]);
     });
@@ -213,7 +241,9 @@ export class ObjectionService {
     } else {
       const root = args.orgUnitId ? (await this.territory.requireInScope(caller, args.orgUnitId)).id : caller.orgUnitId;
       if (root) {
-        where.push(`o.household_id IN (SELECT h.id FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE t.path @> ARRAY[${params.add(root)}::uuid])`);
+        where.push(
+          `o.household_id IN (SELECT h.id FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE t.path @> ARRAY[${params.add(root)}::uuid])`,
+        );
       }
     }
     if (args.month) where.push(`o.month = ${params.add(monthStart(parseMonth(args.month)))}::date`);
@@ -221,7 +251,15 @@ export class ObjectionService {
     return fetchKeysetPage<GradeObjectionRow, GradeObjection>(
       this.dataSource,
       args,
-      { select: COLUMNS, from: 'grade_objection o', where, params, orderBy: ['o.month', 'o.id'], keyOf: (row) => [String(row.month).slice(0, 10), row.id], descending: true },
+      {
+        select: COLUMNS,
+        from: 'grade_objection o',
+        where,
+        params,
+        orderBy: ['o.month', 'o.id'],
+        keyOf: (row) => [String(row.month).slice(0, 10), row.id],
+        descending: true,
+      },
       (rows) => rows.map((row) => GradeObjection.from(row)),
     );
   }
@@ -229,13 +267,20 @@ export class ObjectionService {
   async window(caller: Caller, districtId: string): Promise<ObjectionWindow> {
     const district = await this.territory.requireInScope(caller, districtId);
     if (district.kind !== 'DISTRICT') throw DomainError.badInput('The objection window is set per DISTRICT', 'NOT_A_DISTRICT');
-    const row = await queryFirst<{ days: number }>(this.dataSource, `SELECT days FROM objection_window_setting WHERE district_id = $1`, [district.id]);
-    return Object.assign(new ObjectionWindow(), { districtId: district.id, days: row?.days ?? DEFAULT_OBJECTION_WINDOW_DAYS, isDefault: !row });
+    const row = await queryFirst<{ days: number }>(this.dataSource, `SELECT days FROM objection_window_setting WHERE district_id = $1`, [
+      district.id,
+    ]);
+    return Object.assign(new ObjectionWindow(), {
+      districtId: district.id,
+      days: row?.days ?? DEFAULT_OBJECTION_WINDOW_DAYS,
+      isDefault: !row,
+    });
   }
 
   /** Sets a district's window for months announced from now on; a month already announced keeps the window it got. */
   async setWindow(caller: Caller, districtId: string, days: number): Promise<ObjectionWindow> {
-    if (!Number.isInteger(days) || days < 0 || days > 30) throw DomainError.badInput('days is a whole number from 0 to 30', 'DAYS_OUT_OF_RANGE');
+    if (!Number.isInteger(days) || days < 0 || days > 30)
+      throw DomainError.badInput('days is a whole number from 0 to 30', 'DAYS_OUT_OF_RANGE');
     const district = await this.territory.requireInScope(caller, districtId);
     if (district.kind !== 'DISTRICT') throw DomainError.badInput('The objection window is set per DISTRICT', 'NOT_A_DISTRICT');
     await execute(
@@ -272,6 +317,7 @@ export class ObjectionService {
 function requireText(value: string, field: string): string {
   const text = value.trim();
   if (text.length === 0) throw DomainError.badInput(`${field} is empty`, `${field.toUpperCase()}_REQUIRED`);
-  if (text.length > MAX_TEXT) throw DomainError.badInput(`${field} is longer than ${MAX_TEXT} characters`, `${field.toUpperCase()}_TOO_LONG`);
+  if (text.length > MAX_TEXT)
+    throw DomainError.badInput(`${field} is longer than ${MAX_TEXT} characters`, `${field.toUpperCase()}_TOO_LONG`);
   return text;
 }

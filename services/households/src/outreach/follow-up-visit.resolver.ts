@@ -10,7 +10,8 @@ export class FollowUpVisitResolver {
   constructor(private readonly visits: FollowUpVisitService) {}
 
   @Mutation(() => FollowUpVisit, {
-    description: 'Records a follow-up visit (入户回访) under an active claim, by its claimant or a community secretary. ' +
+    description:
+      'Records a follow-up visit (入户回访) under an active claim, by its claimant or a community secretary. ' +
       'Retrying with the same idempotencyKey returns the same visit.',
   })
   recordFollowUpVisit(

@@ -19,7 +19,10 @@ export class HouseholdClaimResolver {
   ) {}
 
   @Query(() => HouseholdClaim, { description: 'One claim; FORBIDDEN when its household lies outside your territory.' })
-  householdClaim(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The claim's id." }, ParseUuidPipe) id: string): Promise<HouseholdClaim> {
+  householdClaim(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The claim's id." }, ParseUuidPipe) id: string,
+  ): Promise<HouseholdClaim> {
     return this.claims.get(caller, id);
   }
 
@@ -36,7 +39,12 @@ export class HouseholdClaimResolver {
   })
   claimHousehold(
     @CurrentCaller() caller: Caller,
-    @Args('householdId', { type: () => ID, description: 'A household of your territory whose latest grade is UNQUALIFIED or BASICALLY_QUALIFIED.' }, ParseUuidPipe) householdId: string,
+    @Args(
+      'householdId',
+      { type: () => ID, description: 'A household of your territory whose latest grade is UNQUALIFIED or BASICALLY_QUALIFIED.' },
+      ParseUuidPipe,
+    )
+    householdId: string,
     @Args('idempotencyKey', { description: 'Send the same key on every retry: the household is claimed once.' }) idempotencyKey: string,
   ): Promise<HouseholdClaim> {
     return this.claims.claim(caller, householdId, idempotencyKey);
@@ -45,9 +53,15 @@ export class HouseholdClaimResolver {
   @Mutation(() => HouseholdClaim, { description: 'A community secretary makes a party member or volunteer responsible for a household.' })
   assignHouseholdClaim(
     @CurrentCaller() caller: Caller,
-    @Args('householdId', { type: () => ID, description: 'A household of your territory whose latest grade is UNQUALIFIED or BASICALLY_QUALIFIED.' }, ParseUuidPipe) householdId: string,
+    @Args(
+      'householdId',
+      { type: () => ID, description: 'A household of your territory whose latest grade is UNQUALIFIED or BASICALLY_QUALIFIED.' },
+      ParseUuidPipe,
+    )
+    householdId: string,
     @Args('claimantId', { description: 'User id of the party member or volunteer.' }) claimantId: string,
-    @Args('claimantType', { type: () => ClaimantType, description: 'PARTY_MEMBER (党员认领) or VOLUNTEER (骨干包干).' }) claimantType: ClaimantType,
+    @Args('claimantType', { type: () => ClaimantType, description: 'PARTY_MEMBER (党员认领) or VOLUNTEER (骨干包干).' })
+    claimantType: ClaimantType,
   ): Promise<HouseholdClaim> {
     return this.claims.assign(caller, householdId, claimantId, claimantType);
   }
@@ -69,7 +83,9 @@ export class HouseholdClaimResolver {
     return household;
   }
 
-  @ResolveField(() => Int, { description: 'Follow-up visits recorded under this claim in the current month (Asia/Shanghai), whatever their outcome.' })
+  @ResolveField(() => Int, {
+    description: 'Follow-up visits recorded under this claim in the current month (Asia/Shanghai), whatever their outcome.',
+  })
   async visitsThisMonth(@Parent() claim: HouseholdClaim, @Context() context: RequestContext): Promise<number> {
     const loader = requestLoader<number>(context, 'HouseholdClaim.visitsThisMonth', (ids) => this.claims.visitsThisMonth(ids));
     return (await loader.load(claim.id)) ?? 0;

@@ -51,7 +51,10 @@ export class HouseholdClaimService {
         ? ClaimantType.VOLUNTEER
         : null;
     if (!claimantType) {
-      throw DomainError.forbidden('Only party members and volunteers claim households; a community secretary assigns claims', 'NOT_A_CLAIMANT');
+      throw DomainError.forbidden(
+        'Only party members and volunteers claim households; a community secretary assigns claims',
+        'NOT_A_CLAIMANT',
+      );
     }
     const { id } = await this.idempotency.run(caller, idempotencyKey, 'claimHousehold', { householdId }, (manager) =>
       this.insertClaim(manager, caller, householdId, caller.userId, claimantType),
@@ -134,7 +137,9 @@ export class HouseholdClaimService {
       `SELECT ${CLAIM_COLUMNS}, t.path::text[] AS path FROM ${CLAIM_FROM} WHERE c.id = ANY($1::uuid[])`,
       [ids],
     );
-    const byId = new Map(rows.filter((row) => canSeeHousehold(caller, row.householdId, row.path)).map((row) => [row.id, HouseholdClaim.from(row)]));
+    const byId = new Map(
+      rows.filter((row) => canSeeHousehold(caller, row.householdId, row.path)).map((row) => [row.id, HouseholdClaim.from(row)]),
+    );
     return ids.map((id) => byId.get(id) ?? null);
   }
 
@@ -174,7 +179,14 @@ export class HouseholdClaimService {
     return fetchKeysetPage<HouseholdClaimRow, HouseholdClaim>(
       this.dataSource,
       args,
-      { select: CLAIM_COLUMNS, from: CLAIM_FROM, where, params, orderBy: ['c.claimed_at', 'c.id'], keyOf: (row) => [row.claimedAtKey, row.id] },
+      {
+        select: CLAIM_COLUMNS,
+        from: CLAIM_FROM,
+        where,
+        params,
+        orderBy: ['c.claimed_at', 'c.id'],
+        keyOf: (row) => [row.claimedAtKey, row.id],
+      },
       (rows) => rows.map((row) => HouseholdClaim.from(row)),
     );
   }

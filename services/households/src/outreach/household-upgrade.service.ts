@@ -27,7 +27,10 @@ const UPGRADES_FROM = `
      ORDER BY c.claimed_at DESC LIMIT 1
   ) cl ON true`;
 const isUpgrade = (unit: string) => [
-  `g.status = 'GRADED'`, `g.grade = 'QUALIFIED'`, `p.status = 'GRADED'`, `p.grade = 'UNQUALIFIED'`,
+  `g.status = 'GRADED'`,
+  `g.grade = 'QUALIFIED'`,
+  `p.status = 'GRADED'`,
+  `p.grade = 'UNQUALIFIED'`,
   `h.compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[${unit}::uuid])`,
 ];
 

@@ -46,10 +46,23 @@ export const VISIT_OUTCOME_LABEL_ZH: Record<VisitOutcome, string> = {
 const described = (labels: Record<string, string>) =>
   Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
 
-registerEnumType(OutreachTier, { name: 'OutreachTier', description: 'The two grade tiers that get outreach (分档：需要帮扶的两档): households graded UNQUALIFIED or BASICALLY_QUALIFIED.', valuesMap: described(OUTREACH_TIER_LABEL_ZH) });
-registerEnumType(ClaimantType, { name: 'ClaimantType', description: 'Who holds a claim on a household: a party member (党员认领) or a backbone volunteer (骨干包干).', valuesMap: described(CLAIMANT_TYPE_LABEL_ZH) });
+registerEnumType(OutreachTier, {
+  name: 'OutreachTier',
+  description: 'The two grade tiers that get outreach (分档：需要帮扶的两档): households graded UNQUALIFIED or BASICALLY_QUALIFIED.',
+  valuesMap: described(OUTREACH_TIER_LABEL_ZH),
+});
+registerEnumType(ClaimantType, {
+  name: 'ClaimantType',
+  description: 'Who holds a claim on a household: a party member (党员认领) or a backbone volunteer (骨干包干).',
+  valuesMap: described(CLAIMANT_TYPE_LABEL_ZH),
+});
 registerEnumType(ClaimStatus, {
-  name: 'ClaimStatus', description: 'Whether a claim is held, released, or ended because the household was upgraded to QUALIFIED.',
+  name: 'ClaimStatus',
+  description: 'Whether a claim is held, released, or ended because the household was upgraded to QUALIFIED.',
   valuesMap: { ACTIVE: { description: '认领中' }, RELEASED: { description: '已解除认领' }, UPGRADED: { description: '已升为合格' } },
 });
-registerEnumType(VisitOutcome, { name: 'VisitOutcome', description: 'How a follow-up visit went; each value carries its Chinese name.', valuesMap: described(VISIT_OUTCOME_LABEL_ZH) });
+registerEnumType(VisitOutcome, {
+  name: 'VisitOutcome',
+  description: 'How a follow-up visit went; each value carries its Chinese name.',
+  valuesMap: described(VISIT_OUTCOME_LABEL_ZH),
+});

@@ -15,7 +15,11 @@ export class OutreachPlanResolver {
   }
 
   @Mutation(() => OutreachPlan, { description: 'Changes the outreach plan of a tier; its version grows by one.' })
-  updateOutreachPlan(@CurrentCaller() caller: Caller, @Args('input', { description: 'The tier, its visits a month, actions and description, and the version you edited.' }) input: UpdateOutreachPlanInput): Promise<OutreachPlan> {
+  updateOutreachPlan(
+    @CurrentCaller() caller: Caller,
+    @Args('input', { description: 'The tier, its visits a month, actions and description, and the version you edited.' })
+    input: UpdateOutreachPlanInput,
+  ): Promise<OutreachPlan> {
     return this.plans.update(caller, input);
   }
 }

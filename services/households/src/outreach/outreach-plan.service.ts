@@ -31,7 +31,11 @@ export class OutreachPlanService {
 
   /** For per-request loaders: the plans of `tiers`, in that order. */
   async findByTiers(tiers: readonly string[]): Promise<(OutreachPlan | null)[]> {
-    const rows = await queryRows<OutreachPlanRow>(this.dataSource, `SELECT ${COLUMNS} FROM outreach_plan p WHERE p.tier = ANY($1::text[])`, [tiers]);
+    const rows = await queryRows<OutreachPlanRow>(
+      this.dataSource,
+      `SELECT ${COLUMNS} FROM outreach_plan p WHERE p.tier = ANY($1::text[])`,
+      [tiers],
+    );
     const byTier = new Map(rows.map((row) => [row.tier as string, OutreachPlan.from(row)]));
     return tiers.map((tier) => byTier.get(tier) ?? null);
   }

@@ -31,7 +31,7 @@ export class RecordFollowUpVisitInput {
   @Field(() => VisitOutcome, { description: 'How the visit went.' })
   outcome: VisitOutcome;
 
-  @Field(() => String, { nullable: true, description: 'Up to 500 characters. Do not write residents\' names or phone numbers here.' })
+  @Field(() => String, { nullable: true, description: "Up to 500 characters. Do not write residents' names or phone numbers here." })
   note?: string | null;
 }
 

@@ -1,7 +1,13 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Connection } from '#libs/pagination';
 import {
-  CLAIMANT_TYPE_LABEL_ZH, ClaimantType, ClaimStatus, OUTREACH_TIER_LABEL_ZH, OutreachTier, VISIT_OUTCOME_LABEL_ZH, VisitOutcome,
+  CLAIMANT_TYPE_LABEL_ZH,
+  ClaimantType,
+  ClaimStatus,
+  OUTREACH_TIER_LABEL_ZH,
+  OutreachTier,
+  VISIT_OUTCOME_LABEL_ZH,
+  VisitOutcome,
 } from './outreach-enums.js';
 import type { FollowUpVisitRow, HouseholdClaimRow, HouseholdUpgradeRow, OutreachPlanRow } from './outreach.entity.js';
 
@@ -55,7 +61,7 @@ export class HouseholdClaim {
   @Field(() => ClaimantType, { description: 'Whether a party member or a volunteer holds it.' })
   claimantType: ClaimantType;
 
-  @Field(() => OutreachTier, { description: 'The household\'s tier when it was claimed.' })
+  @Field(() => OutreachTier, { description: "The household's tier when it was claimed." })
   tier: OutreachTier;
 
   @Field({ description: 'The month (YYYY-MM) whose grade put the household in that tier.' })
@@ -102,7 +108,10 @@ export class HouseholdClaim {
   }
 }
 
-@ObjectType({ description: 'A page of HouseholdClaim items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of HouseholdClaim items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class HouseholdClaimConnection extends Connection(HouseholdClaim, 'HouseholdClaim') {}
 
 @ObjectType('FollowUpVisit', { description: '入户回访: a visit a claimant made to a claimed household.' })
@@ -149,7 +158,10 @@ export class FollowUpVisit {
   }
 }
 
-@ObjectType({ description: 'A page of FollowUpVisit items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of FollowUpVisit items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class FollowUpVisitConnection extends Connection(FollowUpVisit, 'FollowUpVisit') {}
 
 @ObjectType('HouseholdUpgrade', { description: '不合格→合格: a household graded UNQUALIFIED one month and QUALIFIED the next.' })
@@ -183,7 +195,10 @@ export class HouseholdUpgrade {
   }
 }
 
-@ObjectType({ description: 'A page of HouseholdUpgrade items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of HouseholdUpgrade items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class HouseholdUpgradeConnection extends Connection(HouseholdUpgrade, 'HouseholdUpgrade') {}
 
 @ObjectType('UpgradeCount', { description: 'Upgrades from 不合格 to 合格 in a territory over a period of months.' })

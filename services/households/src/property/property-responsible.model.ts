@@ -61,12 +61,17 @@ export class PropertyResponsiblePerson {
   }
 }
 
-@ObjectType({ description: 'A page of PropertyResponsiblePerson items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of PropertyResponsiblePerson items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class PropertyResponsiblePersonConnection extends Connection(PropertyResponsiblePerson, 'PropertyResponsiblePerson') {}
 
 @InputType({ description: "The person responsible for sorting at a compound's property company (物业垃圾分类管理责任人)." })
 export class RecordPropertyResponsiblePersonInput {
-  @Field(() => ID, { description: 'A compound (小区): for a property manager, one their company manages; for community staff, one of their territory.' })
+  @Field(() => ID, {
+    description: 'A compound (小区): for a property manager, one their company manages; for community staff, one of their territory.',
+  })
   compoundId: string;
 
   @Field({ description: '1–50 characters.' })

@@ -75,14 +75,25 @@ export class PropertyResponsibleService {
     const where: string[] = [];
     const company = propertyCompanyOf(caller);
     if (company) where.push(`r.property_company_id = ${params.add(company)}::uuid`);
-    const root = company ? args.orgUnitId : args.orgUnitId ? (await this.territory.requireInScope(caller, args.orgUnitId)).id : caller.orgUnitId;
+    const root = company
+      ? args.orgUnitId
+      : args.orgUnitId
+        ? (await this.territory.requireInScope(caller, args.orgUnitId)).id
+        : caller.orgUnitId;
     if (root) where.push(`r.compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[${params.add(root)}::uuid])`);
     // Neither a company nor a unit: only a caller acting for the whole district reads every compound.
     else if (!company && !actsForWholeDistrict(caller)) where.push('false');
     return fetchKeysetPage<PropertyResponsiblePersonRow, PropertyResponsiblePerson>(
       this.dataSource,
       args,
-      { select: COLUMNS, from: 'property_responsible_person r', where, params, orderBy: ['r.compound_id'], keyOf: (row) => [row.compoundId] },
+      {
+        select: COLUMNS,
+        from: 'property_responsible_person r',
+        where,
+        params,
+        orderBy: ['r.compound_id'],
+        keyOf: (row) => [row.compoundId],
+      },
       (rows) => this.present(caller, rows),
     );
   }
@@ -111,7 +122,12 @@ export class PropertyResponsibleService {
   /** Masks name and phone unless the caller may read them, and audits the reads that are not masked. */
   private async present(caller: Caller, rows: PropertyResponsiblePersonRow[]): Promise<PropertyResponsiblePerson[]> {
     const unmasked = RESPONSIBLE_PERSON_READERS.some((permission) => hasPermission(caller, permission));
-    if (unmasked) await this.audit.recordRead(caller, 'PropertyResponsiblePerson', rows.map((row) => row.compoundId));
+    if (unmasked)
+      await this.audit.recordRead(
+        caller,
+        'PropertyResponsiblePerson',
+        rows.map((row) => row.compoundId),
+      );
     return rows.map((row) => PropertyResponsiblePerson.from(row, unmasked));
   }
 }

@@ -46,11 +46,19 @@ export class NoticeAddresseesController {
 
   @Post()
   @HttpCode(200)
-  async addressees(@SignedCaller() signer: Caller, @Body() body: { on?: unknown; residentIds?: unknown } | undefined): Promise<{ addressees: NoticeAddressee[] }> {
+  async addressees(
+    @SignedCaller() signer: Caller,
+    @Body() body: { on?: unknown; residentIds?: unknown } | undefined,
+  ): Promise<{ addressees: NoticeAddressee[] }> {
     const { on, residentIds } = body ?? {};
-    if (typeof on !== 'string' || !DATE.test(on)) throw new PlainHttpError(HttpStatus.BAD_REQUEST, ErrorCode.BAD_USER_INPUT, 'on must be a YYYY-MM-DD date');
+    if (typeof on !== 'string' || !DATE.test(on))
+      throw new PlainHttpError(HttpStatus.BAD_REQUEST, ErrorCode.BAD_USER_INPUT, 'on must be a YYYY-MM-DD date');
     if (!Array.isArray(residentIds) || residentIds.length > ADDRESSEES_PER_REQUEST || !residentIds.every((id) => isUuid(id))) {
-      throw new PlainHttpError(HttpStatus.BAD_REQUEST, ErrorCode.BAD_USER_INPUT, `residentIds must be at most ${ADDRESSEES_PER_REQUEST} uuids`);
+      throw new PlainHttpError(
+        HttpStatus.BAD_REQUEST,
+        ErrorCode.BAD_USER_INPUT,
+        `residentIds must be at most ${ADDRESSEES_PER_REQUEST} uuids`,
+      );
     }
     const addressees = await queryRows<NoticeAddressee>(
       this.dataSource,

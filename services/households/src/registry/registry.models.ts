@@ -8,7 +8,7 @@ import { DisclosureBasis, OCCUPATION_LABEL_ZH, Occupation } from './registry-enu
 import { maskName, maskPhone } from '#libs/privacy';
 import type { CommitmentLetterRow, ResidentRow } from './resident.entity.js';
 
-@ObjectType('GuardianConsent', { description: '监护人同意: a guardian agrees that the school may be told the household\'s monthly grade.' })
+@ObjectType('GuardianConsent', { description: "监护人同意: a guardian agrees that the school may be told the household's monthly grade." })
 export class GuardianConsent {
   @Field({ description: 'e.g. 张*明 when masked.' })
   guardianName: string;
@@ -37,7 +37,10 @@ export class GuardianConsent {
   }
 }
 
-@ObjectType('Resident', { description: 'A person of a household. Name, phone, birth date and the guardian\'s name and phone are masked unless your role reads personal data.' })
+@ObjectType('Resident', {
+  description:
+    "A person of a household. Name, phone, birth date and the guardian's name and phone are masked unless your role reads personal data.",
+})
 export class Resident {
   @Field(() => ID, { description: 'Stable id of the resident.' })
   id: string;
@@ -63,19 +66,27 @@ export class Resident {
   @Field(() => ID, { nullable: true, description: 'The party member this resident is, when one.' })
   partyMemberId: string | null;
 
-  @Field(() => LocalDateScalar, { nullable: true, description: 'Null when masked (personal data, like the name). Known to birthDatePrecision.' })
+  @Field(() => LocalDateScalar, {
+    nullable: true,
+    description: 'Null when masked (personal data, like the name). Known to birthDatePrecision.',
+  })
   birthDate: string | null;
 
   @Field(() => BirthDatePrecision, { description: 'How precisely the birth date is known: DAY, MONTH or YEAR.' })
   birthDatePrecision: BirthDatePrecision;
 
-  @Field({ description: 'Under 18 today (a date known only to the month or year counts from its last day): never named in notices or disclosures.' })
+  @Field({
+    description: 'Under 18 today (a date known only to the month or year counts from its last day): never named in notices or disclosures.',
+  })
   minor: boolean;
 
-  @Field(() => GuardianConsent, { nullable: true, description: 'A guardian\'s consent to notices about this minor to their school; null when none is on record.' })
+  @Field(() => GuardianConsent, {
+    nullable: true,
+    description: "A guardian's consent to notices about this minor to their school; null when none is on record.",
+  })
   guardianConsent: GuardianConsent | null;
 
-  @Field(() => DisclosureBasis, { description: 'Ground for disclosing the household\'s grade publicly; NONE keeps the resident out.' })
+  @Field(() => DisclosureBasis, { description: "Ground for disclosing the household's grade publicly; NONE keeps the resident out." })
   disclosureBasis: DisclosureBasis;
 
   @Field({ description: 'True when name, phone and birth date are masked for you.' })
@@ -153,10 +164,13 @@ export class RegisterHouseholdInput {
   @Field(() => Tenure, { description: 'OWNER or TENANT.' })
   tenure: Tenure;
 
-  @Field({ defaultValue: false, description: 'Floating population (流动人口): the points system applies instead of personal credit. Default false.' })
+  @Field({
+    defaultValue: false,
+    description: 'Floating population (流动人口): the points system applies instead of personal credit. Default false.',
+  })
   floatingPopulation: boolean;
 
-  @Field(() => ID, { nullable: true, description: 'The compound\'s property company (a PROPERTY_COMPANY institution).' })
+  @Field(() => ID, { nullable: true, description: "The compound's property company (a PROPERTY_COMPANY institution)." })
   propertyCompanyId?: string | null;
 }
 
@@ -204,13 +218,18 @@ export class ResidentInput {
   @Field(() => ID, { nullable: true, description: 'The party member this resident is, when one (organization service).' })
   partyMemberId?: string | null;
 
-  @Field(() => LocalDateScalar, { description: 'Not in the future; with a MONTH or YEAR precision give the first day of the month or year.' })
+  @Field(() => LocalDateScalar, {
+    description: 'Not in the future; with a MONTH or YEAR precision give the first day of the month or year.',
+  })
   birthDate: string;
 
   @Field(() => BirthDatePrecision, { defaultValue: BirthDatePrecision.DAY, description: 'How precisely birthDate is known; default DAY.' })
   birthDatePrecision?: BirthDatePrecision;
 
-  @Field(() => DisclosureBasis, { defaultValue: DisclosureBasis.NONE, description: "Ground for disclosing the household's grade publicly; default NONE (never disclosed)." })
+  @Field(() => DisclosureBasis, {
+    defaultValue: DisclosureBasis.NONE,
+    description: "Ground for disclosing the household's grade publicly; default NONE (never disclosed).",
+  })
   disclosureBasis: DisclosureBasis;
 }
 
@@ -237,6 +256,9 @@ export class RecordCommitmentLetterInput {
   @Field(() => LocalDateScalar, { description: 'Not in the future.' })
   signedOn: string;
 
-  @Field(() => ID, { nullable: true, description: 'Photo of the signed letter: your own upload (POST /uploads), evidence of this letter only.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Photo of the signed letter: your own upload (POST /uploads), evidence of this letter only.',
+  })
   photoId?: string | null;
 }

@@ -3,7 +3,15 @@ import { type Caller } from '#libs/auth';
 import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { Household } from '../households/household.model.js';
 import { HouseholdService } from '../households/household.service.js';
-import { CommitmentLetter, GuardianConsentInput, RecordCommitmentLetterInput, RegisterHouseholdInput, Resident, ResidentInput, UpdateHouseholdInput } from './registry.models.js';
+import {
+  CommitmentLetter,
+  GuardianConsentInput,
+  RecordCommitmentLetterInput,
+  RegisterHouseholdInput,
+  Resident,
+  ResidentInput,
+  UpdateHouseholdInput,
+} from './registry.models.js';
 import { RegistryService } from './registry.service.js';
 
 @Resolver(() => Household)
@@ -26,7 +34,10 @@ export class RegistryResolver {
   }
 
   @Mutation(() => Household, { description: 'Registers a household at a flat of a compound in your territory.' })
-  async registerHousehold(@CurrentCaller() caller: Caller, @Args('input', { description: 'The compound, the flat, tenure and property company.' }) input: RegisterHouseholdInput): Promise<Household> {
+  async registerHousehold(
+    @CurrentCaller() caller: Caller,
+    @Args('input', { description: 'The compound, the flat, tenure and property company.' }) input: RegisterHouseholdInput,
+  ): Promise<Household> {
     input.compoundId = requireUuid(input.compoundId, 'compoundId');
     if (input.propertyCompanyId) input.propertyCompanyId = requireUuid(input.propertyCompanyId, 'propertyCompanyId');
     return this.households.get(caller, await this.registry.registerHousehold(caller, input));
@@ -50,7 +61,10 @@ export class RegistryResolver {
       'A household with evidence (inspections, check-ins) is CONFLICT / HAS_EVIDENCE. Returns the removed id. ' +
       'Cases already opened against it stay; new ones are refused.',
   })
-  async removeHousehold(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The household's id." }, ParseUuidPipe) id: string): Promise<string> {
+  async removeHousehold(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The household's id." }, ParseUuidPipe) id: string,
+  ): Promise<string> {
     await this.registry.removeHousehold(caller, id);
     return id;
   }
@@ -76,13 +90,19 @@ export class RegistryResolver {
     return this.households.get(caller, await this.registry.updateResident(caller, id, input));
   }
 
-  @Mutation(() => Household, { description: 'Removes a resident registered by mistake or moved out; returns the household with its residents.' })
-  async removeResident(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The resident's id." }, ParseUuidPipe) id: string): Promise<Household> {
+  @Mutation(() => Household, {
+    description: 'Removes a resident registered by mistake or moved out; returns the household with its residents.',
+  })
+  async removeResident(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The resident's id." }, ParseUuidPipe) id: string,
+  ): Promise<Household> {
     return this.households.get(caller, await this.registry.removeResident(caller, id));
   }
 
   @Mutation(() => Household, {
-    description: 'Records a guardian\'s consent to notices about a minor to their school (replacing one on record). Only for a resident under 18.',
+    description:
+      "Records a guardian's consent to notices about a minor to their school (replacing one on record). Only for a resident under 18.",
   })
   async recordGuardianConsent(
     @CurrentCaller() caller: Caller,
@@ -92,7 +112,7 @@ export class RegistryResolver {
     return this.households.get(caller, await this.registry.recordGuardianConsent(caller, residentId, input));
   }
 
-  @Mutation(() => Household, { description: 'Withdraws a guardian\'s consent: no notice about the minor is made from now on.' })
+  @Mutation(() => Household, { description: "Withdraws a guardian's consent: no notice about the minor is made from now on." })
   async withdrawGuardianConsent(
     @CurrentCaller() caller: Caller,
     @Args('residentId', { type: () => ID, description: 'The minor resident.' }, ParseUuidPipe) residentId: string,

@@ -12,7 +12,15 @@ import { Territory } from '#libs/territory';
 import { CitingRecord, UploadService } from '../uploads/upload.service.js';
 import { BirthDatePrecision, isMinorOn } from '#libs/privacy';
 import { Occupation } from './registry-enums.js';
-import { CommitmentLetter, Resident, type GuardianConsentInput, type RecordCommitmentLetterInput, type RegisterHouseholdInput, type ResidentInput, type UpdateHouseholdInput } from './registry.models.js';
+import {
+  CommitmentLetter,
+  Resident,
+  type GuardianConsentInput,
+  type RecordCommitmentLetterInput,
+  type RegisterHouseholdInput,
+  type ResidentInput,
+  type UpdateHouseholdInput,
+} from './registry.models.js';
 import type { CommitmentLetterRow, ResidentRow } from './resident.entity.js';
 import { requireResidentInstitution } from './resident-institution.js';
 
@@ -45,9 +53,16 @@ export class RegistryService {
       [householdIds],
     );
     const unmasked = this.audit.mayRead(caller);
-    if (unmasked) await this.audit.recordRead(caller, 'Resident', rows.map((row) => row.id));
+    if (unmasked)
+      await this.audit.recordRead(
+        caller,
+        'Resident',
+        rows.map((row) => row.id),
+      );
     // A resident reads their own household's members in clear (their own record: no audit needed).
-    return householdIds.map((id) => rows.filter((row) => row.householdId === id).map((row) => Resident.from(row, unmasked, caller.householdId === row.householdId)));
+    return householdIds.map((id) =>
+      rows.filter((row) => row.householdId === id).map((row) => Resident.from(row, unmasked, caller.householdId === row.householdId)),
+    );
   }
 
   async lettersOf(householdIds: readonly string[]): Promise<CommitmentLetter[][]> {
@@ -88,7 +103,9 @@ export class RegistryService {
     await this.dataSource.transaction(async (manager) => {
       const current = await this.householdInScope(manager, caller, id);
       const address = {
-        building: input.building ?? current.building, unit: input.unit ?? current.unit, room: input.room ?? current.room,
+        building: input.building ?? current.building,
+        unit: input.unit ?? current.unit,
+        room: input.room ?? current.room,
       };
       requireAddress(address);
       try {
@@ -97,8 +114,16 @@ export class RegistryService {
           `UPDATE household SET tenure = coalesce($2, tenure), floating_population = coalesce($3, floating_population),
                   property_company_id = coalesce($4, property_company_id), compound_id = coalesce($5, compound_id),
                   building = $6, unit = $7, room = $8, updated_at = now() WHERE id = $1`,
-          [id, input.tenure ?? null, input.floatingPopulation ?? null, input.propertyCompanyId ?? null, input.compoundId ?? null,
-            address.building, address.unit, address.room],
+          [
+            id,
+            input.tenure ?? null,
+            input.floatingPopulation ?? null,
+            input.propertyCompanyId ?? null,
+            input.compoundId ?? null,
+            address.building,
+            address.unit,
+            address.room,
+          ],
         );
       } catch (error) {
         throw duplicateAddress(error);
@@ -122,7 +147,9 @@ export class RegistryService {
         [id],
       );
       if (evidence.inspections > 0 || evidence.checkIns > 0) {
-        throw DomainError.conflict('This household has evidence behind its grades and cases, and stays in the registry', 'HAS_EVIDENCE', { ...evidence });
+        throw DomainError.conflict('This household has evidence behind its grades and cases, and stays in the registry', 'HAS_EVIDENCE', {
+          ...evidence,
+        });
       }
       await execute(manager, `DELETE FROM household WHERE id = $1`, [id]);
     });
@@ -138,7 +165,17 @@ export class RegistryService {
           manager,
           `INSERT INTO resident (household_id, name, phone, occupation, institution_id, party_member_id, birth_date, birth_date_precision, disclosure_basis)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-          [householdId, resident.name, resident.phone, resident.occupation, resident.institutionId, resident.partyMemberId, resident.birthDate, resident.birthDatePrecision, resident.disclosureBasis],
+          [
+            householdId,
+            resident.name,
+            resident.phone,
+            resident.occupation,
+            resident.institutionId,
+            resident.partyMemberId,
+            resident.birthDate,
+            resident.birthDatePrecision,
+            resident.disclosureBasis,
+          ],
         ),
       );
       return row.id;
@@ -156,7 +193,17 @@ export class RegistryService {
           manager,
           `UPDATE resident SET name = $2, phone = $3, occupation = $4, institution_id = $5, party_member_id = $6, birth_date = $7,
                   birth_date_precision = $8, disclosure_basis = $9, updated_at = now() WHERE id = $1`,
-          [id, resident.name, resident.phone, resident.occupation, resident.institutionId, resident.partyMemberId, resident.birthDate, resident.birthDatePrecision, resident.disclosureBasis],
+          [
+            id,
+            resident.name,
+            resident.phone,
+            resident.occupation,
+            resident.institutionId,
+            resident.partyMemberId,
+            resident.birthDate,
+            resident.birthDatePrecision,
+            resident.disclosureBasis,
+          ],
         ),
       );
       return householdId;
@@ -183,12 +230,13 @@ export class RegistryService {
       await this.householdInScope(manager, caller, householdId);
       const resident = await queryFirst<{ birthDate: string; precision: BirthDatePrecision }>(
         manager,
-        `SELECT birth_date::text AS "birthDate", birth_date_precision AS precision FROM resident WHERE id = $1 FOR UPDATE`, [residentId],
+        `SELECT birth_date::text AS "birthDate", birth_date_precision AS precision FROM resident WHERE id = $1 FOR UPDATE`,
+        [residentId],
       );
       // Removed since residentHousehold found it (that read takes no lock).
       if (!resident) throw DomainError.notFound('Resident', residentId);
       if (!isMinorOn(resident.birthDate, resident.precision, shanghaiDate())) {
-        throw DomainError.badInput('A guardian\'s consent is recorded only for a resident under 18', 'NOT_A_MINOR');
+        throw DomainError.badInput("A guardian's consent is recorded only for a resident under 18", 'NOT_A_MINOR');
       }
       await execute(
         manager,
@@ -227,7 +275,11 @@ export class RegistryService {
       // by its reason before the letter's foreign key could fail, and the transaction then writes nothing.
       const id = randomUUID();
       if (input.photoId) {
-        await this.uploads.cite(manager, caller, [input.photoId], { kind: CitingRecord.COMMITMENT_LETTER, recordId: id, householdId: input.householdId });
+        await this.uploads.cite(manager, caller, [input.photoId], {
+          kind: CitingRecord.COMMITMENT_LETTER,
+          recordId: id,
+          householdId: input.householdId,
+        });
       }
       try {
         await execute(
@@ -248,7 +300,11 @@ export class RegistryService {
   }
 
   /** Locks the household row and checks the caller may write it; returns its flat. */
-  private async householdInScope(manager: EntityManager, caller: Caller, id: string): Promise<{ building: number; unit: number; room: number }> {
+  private async householdInScope(
+    manager: EntityManager,
+    caller: Caller,
+    id: string,
+  ): Promise<{ building: number; unit: number; room: number }> {
     const row = await queryFirst<{ id: string; building: number; unit: number; room: number; path: string[] }>(
       manager,
       `SELECT h.id, h.building, h.unit, h.room, t.path::text[] AS path
@@ -267,7 +323,9 @@ export class RegistryService {
   }
 
   private async residentHousehold(manager: EntityManager, id: string): Promise<string> {
-    const row = await queryFirst<{ householdId: string }>(manager, `SELECT household_id AS "householdId" FROM resident WHERE id = $1`, [id]);
+    const row = await queryFirst<{ householdId: string }>(manager, `SELECT household_id AS "householdId" FROM resident WHERE id = $1`, [
+      id,
+    ]);
     if (!row) throw DomainError.notFound('Resident', id);
     return row.householdId;
   }
@@ -285,8 +343,13 @@ export class RegistryService {
 }
 
 function requireAddress(address: { building: number; unit: number; room: number }): void {
-  for (const [field, value] of [['building', address.building], ['unit', address.unit], ['room', address.room]] as const) {
-    if (!Number.isInteger(value) || value < 1 || value > 99_999) throw DomainError.badInput(`${field} must be a positive number`, 'INVALID_ADDRESS', { field });
+  for (const [field, value] of [
+    ['building', address.building],
+    ['unit', address.unit],
+    ['room', address.room],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1 || value > 99_999)
+      throw DomainError.badInput(`${field} must be a positive number`, 'INVALID_ADDRESS', { field });
   }
 }
 
@@ -312,8 +375,14 @@ function validResident(input: ResidentInput) {
     throw DomainError.badInput('Only employed residents and students have an employer or school', 'INSTITUTION_NOT_FOR_OCCUPATION');
   }
   return {
-    name, phone, occupation: input.occupation, institutionId: input.institutionId ?? null, partyMemberId: input.partyMemberId ?? null,
-    birthDate, birthDatePrecision, disclosureBasis: input.disclosureBasis,
+    name,
+    phone,
+    occupation: input.occupation,
+    institutionId: input.institutionId ?? null,
+    partyMemberId: input.partyMemberId ?? null,
+    birthDate,
+    birthDatePrecision,
+    disclosureBasis: input.disclosureBasis,
   };
 }
 
@@ -326,12 +395,14 @@ function startOfPrecision(date: string, precision: BirthDatePrecision): string {
 
 function validGuardianConsent(input: GuardianConsentInput) {
   const guardianName = input.guardianName.trim();
-  if (guardianName.length < 1 || guardianName.length > 40) throw DomainError.badInput('guardianName must be 1–40 characters', 'INVALID_NAME');
+  if (guardianName.length < 1 || guardianName.length > 40)
+    throw DomainError.badInput('guardianName must be 1–40 characters', 'INVALID_NAME');
   const guardianRelation = input.guardianRelation.trim();
   if (guardianRelation.length < 1 || guardianRelation.length > 20) {
     throw DomainError.badInput('guardianRelation must be 1–20 characters', 'INVALID_RELATION');
   }
   const guardianPhone = input.guardianPhone?.replace(/[\s-]/g, '') || null;
-  if (guardianPhone !== null && !PHONE.test(guardianPhone)) throw DomainError.badInput('guardianPhone must be an 11-digit mobile number', 'INVALID_PHONE');
+  if (guardianPhone !== null && !PHONE.test(guardianPhone))
+    throw DomainError.badInput('guardianPhone must be an 11-digit mobile number', 'INVALID_PHONE');
   return { guardianName, guardianRelation, guardianPhone };
 }

@@ -17,14 +17,11 @@ export const INSTITUTION_KINDS_FOR_OCCUPATION: Partial<Record<Occupation, readon
  * organization's institutions, inside the caller's transaction before anything is written. Notices follow a
  * resident's institution, so a wrong one would send a resident's grade where it does not belong.
  */
-export async function requireResidentInstitution(
-  db: SqlExecutor,
-  occupation: Occupation,
-  institutionId: string | null,
-): Promise<void> {
+export async function requireResidentInstitution(db: SqlExecutor, occupation: Occupation, institutionId: string | null): Promise<void> {
   if (institutionId === null) return;
   const kinds = INSTITUTION_KINDS_FOR_OCCUPATION[occupation];
-  if (!kinds) throw DomainError.badInput('Only employed residents and students have an employer or school', 'INSTITUTION_NOT_FOR_OCCUPATION');
+  if (!kinds)
+    throw DomainError.badInput('Only employed residents and students have an employer or school', 'INSTITUTION_NOT_FOR_OCCUPATION');
   const institution = await queryFirst<{ kind: string }>(db, `SELECT kind FROM institution_copy WHERE id = $1`, [institutionId]);
   if (!institution) {
     throw DomainError.badInput(`No institution ${institutionId} is known`, 'UNKNOWN_INSTITUTION', { institutionId });

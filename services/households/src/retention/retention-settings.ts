@@ -25,7 +25,11 @@ export function parseRetentionSettings(env: Record<string, string | undefined>):
       `ORPHANED_UPLOAD_RETENTION_DAYS: must be at least IDEMPOTENCY_RETENTION_DAYS, so a retried upload never answers the id of a deleted photo`,
     ]);
   }
-  return { ...sharedRetentionSettings(parsed), idempotencyDays: parsed.IDEMPOTENCY_RETENTION_DAYS, orphanedUploadDays: parsed.ORPHANED_UPLOAD_RETENTION_DAYS };
+  return {
+    ...sharedRetentionSettings(parsed),
+    idempotencyDays: parsed.IDEMPOTENCY_RETENTION_DAYS,
+    orphanedUploadDays: parsed.ORPHANED_UPLOAD_RETENTION_DAYS,
+  };
 }
 
 /** The injection token of the settings: libs/retention's, one for every service. */

@@ -20,7 +20,10 @@ import { execute, queryOne, queryRows } from '#libs/database';
  * recycling) ÷ total ≈ 70.7%; nothing goes to landfill and everything to a treatment, so resource utilisation and
  * harmless treatment are 100%; every point has records every day (coverage 100%).
  */
-export async function seedCollectionRecords(dataSource: DataSource, today = shanghaiDate()): Promise<{ records: number; from: string; to: string }> {
+export async function seedCollectionRecords(
+  dataSource: DataSource,
+  today = shanghaiDate(),
+): Promise<{ records: number; from: string; to: string }> {
   const [year, month] = today.split('-').map(Number);
   const firstOfThisMonth = new Date(Date.UTC(year, month - 1, 1));
   const from = new Date(Date.UTC(year - 1, month - 1, 1)).toISOString().slice(0, 10);
@@ -37,11 +40,14 @@ export async function seedCollectionRecords(dataSource: DataSource, today = shan
         WHERE x.indrelid = 'collection_record'::regclass AND NOT x.indisprimary`,
     );
     for (const index of indexes) {
-      await execute(manager, index.isConstraint ? `ALTER TABLE collection_record DROP CONSTRAINT ${index.name}` : `DROP INDEX ${index.name}`);
+      await execute(
+        manager,
+        index.isConstraint ? `ALTER TABLE collection_record DROP CONSTRAINT ${index.name}` : `DROP INDEX ${index.name}`,
+      );
     }
     await execute(
-    manager,
-    `INSERT INTO collection_record (compound_id, collection_point_id, day, stream, weight_kg, destination, vehicle, operator, source, recorded_by, recorded_at)
+      manager,
+      `INSERT INTO collection_record (compound_id, collection_point_id, day, stream, weight_kg, destination, vehicle, operator, source, recorded_by, recorded_at)
        SELECT p.compound_id, p.id, d.day, s.stream, round(s.kg * (0.9 + (abs(hashtext(p.id::text || d.day::text)) % 21) / 100.0), 2),
               s.destination, p.vehicle, NULL, 'MANUAL', 'demo-seed',
               (d.day + time '20:00') AT TIME ZONE 'Asia/Shanghai'
@@ -52,7 +58,7 @@ export async function seedCollectionRecords(dataSource: DataSource, today = shan
                       ('LATE_DROP_OFF', 'KITCHEN', 12, 'KITCHEN_TREATMENT'), ('LATE_DROP_OFF', 'OTHER', 7, 'INCINERATION'))
               AS s(kind, stream, kg, destination) ON s.kind = p.kind
         WHERE s.stream <> 'HAZARDOUS' OR extract(isodow FROM d.day) = 1`,
-    [from, to],
+      [from, to],
     );
     for (const index of indexes) await execute(manager, index.definition);
   });

@@ -108,7 +108,12 @@ export async function seedInspections(dataSource: DataSource, month: string, per
  * objection window closed long ago (`closeObjectionWindow`), so its notices leave when they are made; the latest
  * month's stays open for the district's days, as it would a week after grading.
  */
-export async function gradeMonth(dataSource: DataSource, plan: DistrictPlan, month: string, options: { closeObjectionWindow: boolean }): Promise<void> {
+export async function gradeMonth(
+  dataSource: DataSource,
+  plan: DistrictPlan,
+  month: string,
+  options: { closeObjectionWindow: boolean },
+): Promise<void> {
   const outbox = new Outbox();
   await dataSource.transaction(async (manager) => {
     const ruleSet = await GRADING_RULE_SETS.requireInForce(manager, plan.district.id, month);
@@ -122,7 +127,13 @@ export async function gradeMonth(dataSource: DataSource, plan: DistrictPlan, mon
     let households = 0;
     let changed = 0;
     for (const street of plan.streets) {
-      const graded = await gradeAndPublishChunk(manager, { runId: run.id, unitId: street.id, districtId: plan.district.id, month, ruleSet });
+      const graded = await gradeAndPublishChunk(manager, {
+        runId: run.id,
+        unitId: street.id,
+        districtId: plan.district.id,
+        month,
+        ruleSet,
+      });
       await execute(
         manager,
         `INSERT INTO evaluation_chunk (run_id, unit_id, status, households, changed, completed_at) VALUES ($1, $2, 'COMPLETED', $3, $4, now())`,

@@ -18,10 +18,13 @@ export const householdsDemoData: DemoData = {
    * again); keeps the grading rules that migrations installed.
    */
   async reset(dataSource) {
-    await execute(dataSource, `
+    await execute(
+      dataSource,
+      `
       TRUNCATE household, territory_unit, institution_copy, member_work_unit_copy, work_unit_branch_secretary_copy, work_unit_branch_copy, personal_data_access, outbox_event, processed_event, upload, evaluation_run,
                evaluation_month, monthly_grade, idempotency_record, collection_point, collection_record, collection_import, photo_check_in,
-               check_in_quota_flag, holiday_calendar_day, property_responsible_person, objection_window_setting CASCADE`);
+               check_in_quota_flag, holiday_calendar_day, property_responsible_person, objection_window_setting CASCADE`,
+    );
     await execute(dataSource, `DELETE FROM grading_rule_set WHERE created_by <> 'migration'`);
   },
 
@@ -35,7 +38,8 @@ export const householdsDemoData: DemoData = {
     // A test platform chooses its own window (0 days: notices leave as they are made); the demo keeps the default.
     if (options.objectionWindowDays !== undefined) {
       await execute(dataSource, `INSERT INTO objection_window_setting (district_id, days, updated_by) VALUES ($1, $2, 'demo-seed')`, [
-        plan.district.id, options.objectionWindowDays,
+        plan.district.id,
+        options.objectionWindowDays,
       ]);
     }
     let inspections = 0;
@@ -45,8 +49,10 @@ export const householdsDemoData: DemoData = {
       await gradeMonth(dataSource, plan, month, { closeObjectionWindow: index < months.length - 1 });
     }
     const checkIns = await seedPhotoCheckIns(dataSource);
-    return `${written} households, ${residents} residents, ${letters} commitment letters, ${points} collection points, ${calendarDays} days of the 2026 holiday calendar, ${collection.records} collection records (${collection.from} – ${collection.to}), ${inspections} inspections in ${months.length} graded months (${months[0]} – ${months.at(-1)}), ` +
-      `${checkIns.checkIns} party members' photo check-ins over 4 weeks (${checkIns.flags} weeks under quota flagged)`;
+    return (
+      `${written} households, ${residents} residents, ${letters} commitment letters, ${points} collection points, ${calendarDays} days of the 2026 holiday calendar, ${collection.records} collection records (${collection.from} – ${collection.to}), ${inspections} inspections in ${months.length} graded months (${months[0]} – ${months.at(-1)}), ` +
+      `${checkIns.checkIns} party members' photo check-ins over 4 weeks (${checkIns.flags} weeks under quota flagged)`
+    );
   },
 };
 
@@ -57,7 +63,10 @@ export const householdsDemoData: DemoData = {
  * enforcement (`households.changed`, 1,000 per event) from the household table's trigger, in the same statement.
  */
 export async function seedHouseholdRows(dataSource: DataSource, plan: DistrictPlan, total: number): Promise<number> {
-  await applyTerritorySnapshots(dataSource, planUnits(plan).map((unit) => ({ ...unit, version: 1 })));
+  await applyTerritorySnapshots(
+    dataSource,
+    planUnits(plan).map((unit) => ({ ...unit, version: 1 })),
+  );
   let written = 0;
   for (const batch of planHouseholds(plan, total)) {
     await execute(
@@ -65,8 +74,14 @@ export async function seedHouseholdRows(dataSource: DataSource, plan: DistrictPl
       `INSERT INTO household (id, compound_id, building, unit, room, tenure, floating_population, property_company_id)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::int[], $6::text[], $7::boolean[], $8::uuid[])`,
       [
-        batch.map((h) => h.id), batch.map((h) => h.compoundId), batch.map((h) => h.building), batch.map((h) => h.unit),
-        batch.map((h) => h.room), batch.map((h) => h.tenure), batch.map((h) => h.floatingPopulation), batch.map((h) => h.propertyCompanyId),
+        batch.map((h) => h.id),
+        batch.map((h) => h.compoundId),
+        batch.map((h) => h.building),
+        batch.map((h) => h.unit),
+        batch.map((h) => h.room),
+        batch.map((h) => h.tenure),
+        batch.map((h) => h.floatingPopulation),
+        batch.map((h) => h.propertyCompanyId),
       ],
     );
     written += batch.length;
@@ -81,12 +96,21 @@ export async function seedHouseholdRows(dataSource: DataSource, plan: DistrictPl
  */
 export async function seedHolidayCalendar(dataSource: DataSource): Promise<number> {
   const ranges: [string, string, string][] = [
-    ['元旦', '2026-01-01', '2026-01-03'], ['春节', '2026-02-15', '2026-02-23'], ['清明节', '2026-04-04', '2026-04-06'],
-    ['劳动节', '2026-05-01', '2026-05-05'], ['端午节', '2026-06-19', '2026-06-21'], ['中秋节', '2026-09-25', '2026-09-27'],
+    ['元旦', '2026-01-01', '2026-01-03'],
+    ['春节', '2026-02-15', '2026-02-23'],
+    ['清明节', '2026-04-04', '2026-04-06'],
+    ['劳动节', '2026-05-01', '2026-05-05'],
+    ['端午节', '2026-06-19', '2026-06-21'],
+    ['中秋节', '2026-09-25', '2026-09-27'],
     ['国庆节', '2026-10-01', '2026-10-07'],
   ];
   const workingWeekends: [string, string][] = [
-    ['元旦', '2026-01-04'], ['春节', '2026-02-14'], ['春节', '2026-02-28'], ['劳动节', '2026-05-09'], ['国庆节', '2026-09-20'], ['国庆节', '2026-10-10'],
+    ['元旦', '2026-01-04'],
+    ['春节', '2026-02-14'],
+    ['春节', '2026-02-28'],
+    ['劳动节', '2026-05-09'],
+    ['国庆节', '2026-09-20'],
+    ['国庆节', '2026-10-10'],
   ];
   const rows = await queryRows<{ day: string }>(
     dataSource,
@@ -97,7 +121,10 @@ export async function seedHolidayCalendar(dataSource: DataSource): Promise<numbe
      SELECT w.day, 'WORKING_WEEKEND', w.name, 'demo-seed' FROM jsonb_to_recordset($2::jsonb) AS w(name text, day date)
      ON CONFLICT (day) DO NOTHING
      RETURNING day`,
-    [JSON.stringify(ranges.map(([name, from, to]) => ({ name, from, to }))), JSON.stringify(workingWeekends.map(([name, day]) => ({ name, day })))],
+    [
+      JSON.stringify(ranges.map(([name, from, to]) => ({ name, from, to }))),
+      JSON.stringify(workingWeekends.map(([name, day]) => ({ name, day }))),
+    ],
   );
   return rows.length;
 }
@@ -127,8 +154,10 @@ export async function seedCollectionPoints(dataSource: DataSource, plan: Distric
        FROM unnest($3::uuid[], $4::text[]) AS c(id, name)
      RETURNING id`,
     [
-      plan.compounds.map((c) => c.id), plan.compounds.map((c) => c.name),
-      firstOfCommunity.map((c) => c.id), firstOfCommunity.map((c) => c.name),
+      plan.compounds.map((c) => c.id),
+      plan.compounds.map((c) => c.name),
+      firstOfCommunity.map((c) => c.id),
+      firstOfCommunity.map((c) => c.name),
     ],
   );
   return rows.length;

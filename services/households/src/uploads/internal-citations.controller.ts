@@ -46,7 +46,8 @@ export class InternalCitationsController {
     const recordId = optionalId(body.recordId, 'recordId');
     if (!recordId) throw DomainError.badInput('recordId is required', 'INVALID_ID', { field: 'recordId' });
     const ids = body.uploadIds;
-    if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) throw DomainError.badInput('uploadIds must be a list of ids', 'INVALID_ID');
+    if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string'))
+      throw DomainError.badInput('uploadIds must be a list of ids', 'INVALID_ID');
     await this.uploads.citeInOwnTransaction(caller, ids as string[], {
       kind,
       recordId,

@@ -58,14 +58,14 @@ async function readExif(bytes: Buffer): Promise<ExifFacts> {
     // Raw values: the date as the camera wrote it, not turned into a Date in this server's time zone.
     // exifr declares its answer as any: the tags picked, or undefined when the photo has no EXIF. Each is checked below.
     parsed = (await exifr.parse(bytes, { pick: ['DateTimeOriginal', 'Orientation'], reviveValues: false, translateValues: false })) as
-      | Record<string, unknown>
-      | undefined;
+      Record<string, unknown> | undefined;
   } catch {
     return { capturedAt: null, orientation: null };
   }
   const date = typeof parsed?.DateTimeOriginal === 'string' ? EXIF_DATE.exec(parsed.DateTimeOriginal) : null;
   const capturedAt = date && isRealTime(date) ? `${date[1]}-${date[2]}-${date[3]} ${date[4]}:${date[5]}:${date[6]}` : null;
-  const orientation = typeof parsed?.Orientation === 'number' && parsed.Orientation >= 2 && parsed.Orientation <= 8 ? parsed.Orientation : null;
+  const orientation =
+    typeof parsed?.Orientation === 'number' && parsed.Orientation >= 2 && parsed.Orientation <= 8 ? parsed.Orientation : null;
   return { capturedAt, orientation };
 }
 
@@ -129,7 +129,11 @@ export function stripJpeg(bytes: Buffer, orientation: number | null = null): Buf
     if (marker === SOS) {
       // Entropy-coded data runs to the next marker that is not a stuffed 0xFF00 or a restart marker.
       let scan = at;
-      while (scan < bytes.length && !(bytes[scan] === 0xff && bytes[scan + 1] !== 0x00 && !(bytes[scan + 1] >= 0xd0 && bytes[scan + 1] <= 0xd7))) scan++;
+      while (
+        scan < bytes.length &&
+        !(bytes[scan] === 0xff && bytes[scan + 1] !== 0x00 && !(bytes[scan + 1] >= 0xd0 && bytes[scan + 1] <= 0xd7))
+      )
+        scan++;
       kept.push(bytes.subarray(at, scan));
       at = scan;
     }
@@ -165,8 +169,26 @@ function orientationSegment(orientation: number): Buffer {
 const PNG_SIGNATURE_LENGTH = 8;
 /** Chunks kept: the critical ones, those that change how pixels look, and animation (APNG). */
 const PNG_KEPT = new Set([
-  'IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'cHRM', 'gAMA', 'iCCP', 'sBIT', 'sRGB', 'cICP', 'mDCv', 'cLLi', 'bKGD', 'hIST', 'pHYs', 'sPLT',
-  'acTL', 'fcTL', 'fdAT',
+  'IHDR',
+  'PLTE',
+  'IDAT',
+  'IEND',
+  'tRNS',
+  'cHRM',
+  'gAMA',
+  'iCCP',
+  'sBIT',
+  'sRGB',
+  'cICP',
+  'mDCv',
+  'cLLi',
+  'bKGD',
+  'hIST',
+  'pHYs',
+  'sPLT',
+  'acTL',
+  'fcTL',
+  'fdAT',
 ]);
 
 export function stripPng(bytes: Buffer): Buffer {

@@ -63,7 +63,8 @@ const READ_RULES: Record<CitingRecord, { permissions: readonly Permission[]; hou
 
 /** Who may read some photo: its uploader (UPLOAD_CREATE) and the readers of the records photos are evidence of. */
 export const PHOTO_READ_PERMISSIONS: readonly Permission[] = [
-  Permission.UPLOAD_CREATE, ...new Set(Object.values(READ_RULES).flatMap((rule) => rule.permissions)),
+  Permission.UPLOAD_CREATE,
+  ...new Set(Object.values(READ_RULES).flatMap((rule) => rule.permissions)),
 ];
 
 /** The calendar day a quota counts: Shanghai's, as every date of the platform. */
@@ -231,9 +232,14 @@ export class UploadService {
     }
     const others = rows.filter((row) => row.uploadedBy !== caller.userId).map((row) => row.id);
     if (others.length > 0) {
-      throw new DomainError(ErrorCode.FORBIDDEN, `Evidence may only be photos you uploaded yourself; not ${others.join(', ')}`, 'NOT_YOUR_PHOTO', {
-        ids: others,
-      });
+      throw new DomainError(
+        ErrorCode.FORBIDDEN,
+        `Evidence may only be photos you uploaded yourself; not ${others.join(', ')}`,
+        'NOT_YOUR_PHOTO',
+        {
+          ids: others,
+        },
+      );
     }
     const cited = rows.filter((row) => row.cited).map((row) => row.id);
     if (cited.length > 0) throw alreadyCited(cited);
@@ -261,7 +267,9 @@ export class UploadService {
    */
   async release(caller: Caller, kind: CitingRecord, recordId: string): Promise<void> {
     await execute(this.dataSource, `DELETE FROM upload_citation WHERE record_kind = $1 AND record_id = $2 AND cited_by = $3`, [
-      kind, recordId, caller.userId,
+      kind,
+      recordId,
+      caller.userId,
     ]);
   }
 

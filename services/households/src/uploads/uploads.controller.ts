@@ -1,9 +1,29 @@
-import { Controller, Get, Headers, HttpCode, HttpStatus, Param, Post, Res, UploadedFile, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Res,
+  UploadedFile,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { Permission, type Caller } from '#libs/auth';
 import { DomainError } from '#libs/errors';
-import { MAX_PHOTO_BYTES, PayloadTooLargeAs, PlainHttpErrorFilter, RequireAnyPermission, SignedCaller, GatewayCallerGuard } from '#libs/platform';
+import {
+  MAX_PHOTO_BYTES,
+  PayloadTooLargeAs,
+  PlainHttpErrorFilter,
+  RequireAnyPermission,
+  SignedCaller,
+  GatewayCallerGuard,
+} from '#libs/platform';
 import { PHOTO_TOO_LARGE } from './image-type.js';
 import { PHOTO_READ_PERMISSIONS, UploadService, type StoredUpload } from './upload.service.js';
 

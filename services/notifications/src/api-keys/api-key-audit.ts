@@ -27,9 +27,18 @@ export class ApiKeyAudit {
 
   /** Writes one event with `db` (the transaction of the change it records, so both stand or fall together). */
   static async record(db: Queryable, entry: ApiKeyAuditEntry): Promise<void> {
-    await execute(db,
+    await execute(
+      db,
       `INSERT INTO api_key_audit_event (kind, institution_id, api_key_id, enrolment_id, issued_by, actor, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [entry.kind, entry.institutionId, entry.apiKeyId ?? null, entry.enrolmentId ?? null, entry.issuedBy ?? null, entry.actor, entry.requestId],
+      [
+        entry.kind,
+        entry.institutionId,
+        entry.apiKeyId ?? null,
+        entry.enrolmentId ?? null,
+        entry.issuedBy ?? null,
+        entry.actor,
+        entry.requestId,
+      ],
     );
   }
 
@@ -44,8 +53,13 @@ export class ApiKeyAudit {
       this.dataSource,
       args,
       {
-        select: COLUMNS, from: 'api_key_audit_event', where, params, orderBy: ['occurred_at', 'id'],
-        keyOf: (row) => [row.occurredAt.toISOString(), row.id], descending: true,
+        select: COLUMNS,
+        from: 'api_key_audit_event',
+        where,
+        params,
+        orderBy: ['occurred_at', 'id'],
+        keyOf: (row) => [row.occurredAt.toISOString(), row.id],
+        descending: true,
       },
       (rows) => rows.map((row) => ApiKeyAuditEvent.from(row)),
     );
@@ -69,7 +83,8 @@ export class KeyAttributingPersonalDataAudit extends PersonalDataAudit {
     if (!caller.institutionId || ids.length === 0) return;
     // The gateway names a key caller `api-key:<prefix>`; the prefix is unique. A key unknown here still leaves a row.
     const prefix = caller.userId.startsWith('api-key:') ? caller.userId.slice('api-key:'.length) : null;
-    await execute(this.db,
+    await execute(
+      this.db,
       `INSERT INTO api_key_audit_event (kind, institution_id, api_key_id, enrolment_id, issued_by, actor, request_id, entity, entity_ids)
        SELECT $1, $2::uuid, k.id, k.enrolment_id, k.issued_by, $3, $4, $5, $6::uuid[]
          FROM (SELECT 1) AS one LEFT JOIN institution_api_key k ON k.prefix = $7 AND k.institution_id = $2::uuid`,

@@ -29,7 +29,10 @@ export class InstitutionApiKey {
   @Field({ description: 'What the key is for, e.g. 教务系统.' })
   label: string;
 
-  @Field({ description: 'Who made the key: the enrolment it was redeemed from (enrolment:<id>), or the key that rotated into it (api-key:<prefix>).' })
+  @Field({
+    description:
+      'Who made the key: the enrolment it was redeemed from (enrolment:<id>), or the key that rotated into it (api-key:<prefix>).',
+  })
   createdBy: string;
 
   @Field({ description: 'The member of staff who issued the enrolment code this key (or the key it was rotated from) came from.' })
@@ -59,10 +62,15 @@ export class InstitutionApiKey {
   }
 }
 
-@ObjectType({ description: 'A page of InstitutionApiKey items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of InstitutionApiKey items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class InstitutionApiKeyConnection extends Connection(InstitutionApiKey, 'InstitutionApiKey') {}
 
-@ObjectType({ description: 'A new key, answered to the institution itself. The secret is shown this once and never again: only its hash is kept.' })
+@ObjectType({
+  description: 'A new key, answered to the institution itself. The secret is shown this once and never again: only its hash is kept.',
+})
 export class IssuedApiKey {
   @Field(() => InstitutionApiKey, { description: "The key's record (without the secret)." })
   apiKey: InstitutionApiKey;
@@ -83,13 +91,16 @@ export enum InstitutionEnrolmentState {
   CANCELLED = 'CANCELLED',
   EXPIRED = 'EXPIRED',
 }
-registerEnumType(InstitutionEnrolmentState, { name: 'InstitutionEnrolmentState',
+registerEnumType(InstitutionEnrolmentState, {
+  name: 'InstitutionEnrolmentState',
   valuesMap: {
     OPEN: { description: 'Issued and not yet redeemed; the code works until expiresAt.' },
     REDEEMED: { description: 'The institution redeemed the code for an API key.' },
     CANCELLED: { description: 'Cancelled by staff before it was redeemed; the code no longer works.' },
     EXPIRED: { description: 'Not redeemed before expiresAt; the code no longer works.' },
-  }, description: "Where an institution's enrolment code is: open, redeemed for a key, cancelled, or expired unused." });
+  },
+  description: "Where an institution's enrolment code is: open, redeemed for a key, cancelled, or expired unused.",
+});
 
 export interface EnrolmentRow {
   id: string;
@@ -106,7 +117,10 @@ export interface EnrolmentRow {
   state: InstitutionEnrolmentState;
 }
 
-@ObjectType({ description: 'A one-time code staff hand to an institution\'s contact, which the institution redeems for its API key. The code itself is shown only when issued.' })
+@ObjectType({
+  description:
+    "A one-time code staff hand to an institution's contact, which the institution redeems for its API key. The code itself is shown only when issued.",
+})
 export class InstitutionEnrolment {
   @Field(() => ID, { description: 'Stable id of the enrolment.' })
   id: string;
@@ -117,10 +131,16 @@ export class InstitutionEnrolment {
   @Field({ description: 'What the key will be for, e.g. 教务系统.' })
   label: string;
 
-  @Field(() => String, { nullable: true, description: 'Who the code was handed to; masked without PERSONAL_DATA_READ, erased once the enrolment is redeemed or cancelled.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Who the code was handed to; masked without PERSONAL_DATA_READ, erased once the enrolment is redeemed or cancelled.',
+  })
   contactName: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Masked without PERSONAL_DATA_READ; erased once the enrolment is redeemed or cancelled.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Masked without PERSONAL_DATA_READ; erased once the enrolment is redeemed or cancelled.',
+  })
   contactPhone: string | null;
 
   @Field({ description: 'The member of staff who issued the code.' })
@@ -149,7 +169,10 @@ export class InstitutionEnrolment {
   }
 }
 
-@ObjectType({ description: 'A page of InstitutionEnrolment items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of InstitutionEnrolment items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class InstitutionEnrolmentConnection extends Connection(InstitutionEnrolment, 'InstitutionEnrolment') {}
 
 @ObjectType({ description: 'A new enrolment. The code is shown this once, to hand to the institution; it never names or reveals a key.' })
@@ -179,7 +202,8 @@ export enum ApiKeyAuditKind {
   /** Personal data read unmasked through a key (a notice with the resident's name). */
   UNMASKED_READ = 'UNMASKED_READ',
 }
-registerEnumType(ApiKeyAuditKind, { name: 'ApiKeyAuditKind',
+registerEnumType(ApiKeyAuditKind, {
+  name: 'ApiKeyAuditKind',
   valuesMap: {
     ENROLMENT_ISSUED: { description: 'Staff issued an enrolment code for an institution.' },
     ENROLMENT_CANCELLED: { description: 'Staff cancelled an enrolment before it was redeemed.' },
@@ -187,7 +211,9 @@ registerEnumType(ApiKeyAuditKind, { name: 'ApiKeyAuditKind',
     KEY_ROTATED: { description: 'The institution replaced its key with a new one.' },
     KEY_REVOKED: { description: 'A key was revoked.' },
     UNMASKED_READ: { description: "Personal data was read unmasked through a key (a notice with the resident's name)." },
-  }, description: 'What an entry of the API-key audit trail records.' });
+  },
+  description: 'What an entry of the API-key audit trail records.',
+});
 
 export interface ApiKeyAuditRow {
   id: string;
@@ -202,7 +228,7 @@ export interface ApiKeyAuditRow {
   entityIds: string[] | null;
 }
 
-@ObjectType({ description: 'Something done with an institution\'s enrolment or key, or a read of personal data through a key.' })
+@ObjectType({ description: "Something done with an institution's enrolment or key, or a read of personal data through a key." })
 export class ApiKeyAuditEvent {
   @Field(() => ID, { description: 'Stable id of the audit entry.' })
   id: string;
@@ -239,7 +265,10 @@ export class ApiKeyAuditEvent {
   }
 }
 
-@ObjectType({ description: 'A page of ApiKeyAuditEvent items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of ApiKeyAuditEvent items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class ApiKeyAuditEventConnection extends Connection(ApiKeyAuditEvent, 'ApiKeyAuditEvent') {}
 
 @ArgsType()

@@ -5,8 +5,16 @@ import type { ConnectionShape } from '#libs/pagination';
 import { CurrentCaller, ParseUuidPipe, requireUuid } from '#libs/platform';
 import { ApiKeyAudit } from './api-key-audit.js';
 import {
-  ApiKeyAuditEvent, ApiKeyAuditEventConnection, ApiKeyAuditEventsArgs, InstitutionApiKey, InstitutionApiKeyConnection,
-  InstitutionApiKeysArgs, InstitutionEnrolment, InstitutionEnrolmentConnection, InstitutionEnrolmentsArgs, IssuedApiKey,
+  ApiKeyAuditEvent,
+  ApiKeyAuditEventConnection,
+  ApiKeyAuditEventsArgs,
+  InstitutionApiKey,
+  InstitutionApiKeyConnection,
+  InstitutionApiKeysArgs,
+  InstitutionEnrolment,
+  InstitutionEnrolmentConnection,
+  InstitutionEnrolmentsArgs,
+  IssuedApiKey,
   IssuedInstitutionEnrolment,
 } from './api-key.models.js';
 import { ApiKeyService, DEFAULT_ROTATION_OVERLAP_HOURS } from './api-key.service.js';
@@ -32,26 +40,40 @@ export class ApiKeyResolver {
   ) {}
 
   @Mutation(() => IssuedInstitutionEnrolment, {
-    description: 'Issues a one-time enrolment code for an institution\'s contact, who redeems it at POST /api-keys/enrol for the API key. The code is in this answer only; no key exists until it is redeemed.',
+    description:
+      "Issues a one-time enrolment code for an institution's contact, who redeems it at POST /api-keys/enrol for the API key. The code is in this answer only; no key exists until it is redeemed.",
   })
   issueInstitutionEnrolment(
     @CurrentCaller() caller: Caller,
-    @Args('institutionId', { type: () => ID, description: 'The institution (an employer or school).' }, ParseUuidPipe) institutionId: string,
+    @Args('institutionId', { type: () => ID, description: 'The institution (an employer or school).' }, ParseUuidPipe)
+    institutionId: string,
     @Args('label', { description: 'What the key will be for, e.g. 教务系统.' }) label: string,
     @Args('contactName', { description: 'Who the code is handed to.' }) contactName: string,
-    @Args('contactPhone', { type: () => String, nullable: true, description: "The contact's phone, kept until the code is redeemed or cancelled." }) contactPhone: string | null,
-    @Args('expiresInHours', { type: () => Int, nullable: true, description: `Default ${DEFAULT_ENROLMENT_HOURS}.` }) expiresInHours: number | null,
+    @Args('contactPhone', {
+      type: () => String,
+      nullable: true,
+      description: "The contact's phone, kept until the code is redeemed or cancelled.",
+    })
+    contactPhone: string | null,
+    @Args('expiresInHours', { type: () => Int, nullable: true, description: `Default ${DEFAULT_ENROLMENT_HOURS}.` })
+    expiresInHours: number | null,
   ): Promise<IssuedInstitutionEnrolment> {
     return this.enrolments.issue(caller, { institutionId, label, contactName, contactPhone, expiresInHours });
   }
 
   @Mutation(() => InstitutionEnrolment, { description: 'Closes an enrolment that was not redeemed: its code stops working.' })
-  cancelInstitutionEnrolment(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The enrolment's id; it must be OPEN." }, ParseUuidPipe) id: string): Promise<InstitutionEnrolment> {
+  cancelInstitutionEnrolment(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The enrolment's id; it must be OPEN." }, ParseUuidPipe) id: string,
+  ): Promise<InstitutionEnrolment> {
     return this.enrolments.cancel(caller, id);
   }
 
   @Query(() => InstitutionEnrolmentConnection, { description: 'Enrolments, newest first (never their codes).' })
-  institutionEnrolments(@CurrentCaller() caller: Caller, @Args() args: InstitutionEnrolmentsArgs): Promise<ConnectionShape<InstitutionEnrolment>> {
+  institutionEnrolments(
+    @CurrentCaller() caller: Caller,
+    @Args() args: InstitutionEnrolmentsArgs,
+  ): Promise<ConnectionShape<InstitutionEnrolment>> {
     if (args.institutionId) args.institutionId = requireUuid(args.institutionId, 'institutionId');
     return this.enrolments.list(caller, args);
   }
@@ -62,7 +84,12 @@ export class ApiKeyResolver {
   rotateInstitutionApiKey(
     @CurrentCaller() caller: Caller,
     @Args('id', { type: () => ID, description: 'The key to replace: one of your own, active.' }, ParseUuidPipe) id: string,
-    @Args('overlapHours', { type: () => Int, nullable: true, description: "Hours the old key keeps working beside the new one (default and bounds in the mutation's description)." }) overlapHours: number | null,
+    @Args('overlapHours', {
+      type: () => Int,
+      nullable: true,
+      description: "Hours the old key keeps working beside the new one (default and bounds in the mutation's description).",
+    })
+    overlapHours: number | null,
   ): Promise<IssuedApiKey> {
     return this.apiKeys.rotate(caller, id, overlapHours ?? DEFAULT_ROTATION_OVERLAP_HOURS);
   }
@@ -71,7 +98,8 @@ export class ApiKeyResolver {
   revokeInstitutionApiKey(
     @CurrentCaller() caller: Caller,
     @Args('id', { type: () => ID, description: "The key's id." }, ParseUuidPipe) id: string,
-    @Args('cascade', { type: () => Boolean, nullable: true, description: 'Also revoke the keys rotated from this one (default true).' }) cascade: boolean | null,
+    @Args('cascade', { type: () => Boolean, nullable: true, description: 'Also revoke the keys rotated from this one (default true).' })
+    cascade: boolean | null,
   ): Promise<InstitutionApiKey> {
     requireKeyManagement(caller);
     return this.apiKeys.revoke(caller, id, cascade ?? true);

@@ -35,7 +35,8 @@ export class ApiKeyService {
       throw DomainError.badInput(`overlapHours must be a whole number from 0 to ${MAX_ROTATION_OVERLAP_HOURS}`, 'INVALID_OVERLAP');
     }
     return this.dataSource.transaction(async (manager) => {
-      const old = await queryFirst<ApiKeyRow & { replacedBy: string | null; enrolmentId: string | null }>(manager,
+      const old = await queryFirst<ApiKeyRow & { replacedBy: string | null; enrolmentId: string | null }>(
+        manager,
         `SELECT ${COLUMNS}, replaced_by AS "replacedBy", enrolment_id AS "enrolmentId" FROM institution_api_key WHERE id = $1 FOR UPDATE`,
         [id],
       );
@@ -44,18 +45,25 @@ export class ApiKeyService {
         throw DomainError.conflict('Only an active key that has not been rotated already can be rotated', 'API_KEY_NOT_ROTATABLE');
       }
       const issued = newApiKey();
-      const row = await queryOne<ApiKeyRow>(manager,
+      const row = await queryOne<ApiKeyRow>(
+        manager,
         `INSERT INTO institution_api_key (institution_id, prefix, key_hash, label, created_by, enrolment_id, issued_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
         [old.institutionId, issued.prefix, issued.hash, old.label, caller.userId, old.enrolmentId, old.issuedBy],
       );
-      await execute(manager,
+      await execute(
+        manager,
         `UPDATE institution_api_key SET expires_at = now() + make_interval(hours => $2), replaced_by = $3 WHERE id = $1`,
         [id, overlapHours, row.id],
       );
       await ApiKeyAudit.record(manager, {
-        kind: ApiKeyAuditKind.KEY_ROTATED, institutionId: row.institutionId, apiKeyId: row.id, enrolmentId: old.enrolmentId,
-        issuedBy: row.issuedBy, actor: caller.userId, requestId: caller.requestId,
+        kind: ApiKeyAuditKind.KEY_ROTATED,
+        institutionId: row.institutionId,
+        apiKeyId: row.id,
+        enrolmentId: old.enrolmentId,
+        issuedBy: row.issuedBy,
+        actor: caller.userId,
+        requestId: caller.requestId,
       });
       return { apiKey: InstitutionApiKey.from(row), secret: issued.key };
     });
@@ -71,7 +79,8 @@ export class ApiKeyService {
       const existing = await queryFirst<ApiKeyRow>(manager, `SELECT ${COLUMNS} FROM institution_api_key WHERE id = $1 FOR UPDATE`, [id]);
       if (!existing || !this.mayManage(caller, existing.institutionId)) throw DomainError.notFound('InstitutionApiKey', id);
       if (existing.revokedAt) throw DomainError.conflict('This key was revoked already', 'API_KEY_REVOKED');
-      const revoked = await queryRows<ApiKeyRow & { enrolmentId: string | null }>(manager,
+      const revoked = await queryRows<ApiKeyRow & { enrolmentId: string | null }>(
+        manager,
         `WITH RECURSIVE chain AS (
            SELECT id, replaced_by FROM institution_api_key WHERE id = $1
            UNION
@@ -84,8 +93,13 @@ export class ApiKeyService {
       );
       for (const key of revoked) {
         await ApiKeyAudit.record(manager, {
-          kind: ApiKeyAuditKind.KEY_REVOKED, institutionId: key.institutionId, apiKeyId: key.id, enrolmentId: key.enrolmentId,
-          issuedBy: key.issuedBy, actor: caller.userId, requestId: caller.requestId,
+          kind: ApiKeyAuditKind.KEY_REVOKED,
+          institutionId: key.institutionId,
+          apiKeyId: key.id,
+          enrolmentId: key.enrolmentId,
+          issuedBy: key.issuedBy,
+          actor: caller.userId,
+          requestId: caller.requestId,
         });
       }
       return InstitutionApiKey.from(revoked.find((key) => key.id === id)!);
@@ -102,8 +116,13 @@ export class ApiKeyService {
       this.dataSource,
       args,
       {
-        select: COLUMNS, from: 'institution_api_key', where: [`institution_id = ${params.add(institutionId)}::uuid`], params,
-        orderBy: ['created_at', 'id'], keyOf: (row) => [row.createdAt.toISOString(), row.id], descending: true,
+        select: COLUMNS,
+        from: 'institution_api_key',
+        where: [`institution_id = ${params.add(institutionId)}::uuid`],
+        params,
+        orderBy: ['created_at', 'id'],
+        keyOf: (row) => [row.createdAt.toISOString(), row.id],
+        descending: true,
       },
       (rows) => rows.map((row) => InstitutionApiKey.from(row, now)),
     );
@@ -113,7 +132,8 @@ export class ApiKeyService {
   async verify(key: string): Promise<ApiKeyVerdict> {
     const prefix = apiKeyPrefix(key);
     if (!prefix) return { ok: false, reason: 'MALFORMED_API_KEY' };
-    const row = await queryFirst<{ id: string; institutionId: string; keyHash: Buffer; revoked: boolean; expired: boolean }>(this.dataSource,
+    const row = await queryFirst<{ id: string; institutionId: string; keyHash: Buffer; revoked: boolean; expired: boolean }>(
+      this.dataSource,
       `SELECT id, institution_id AS "institutionId", key_hash AS "keyHash", revoked_at IS NOT NULL AS revoked,
               coalesce(expires_at <= now(), false) AS expired
          FROM institution_api_key WHERE prefix = $1`,
@@ -122,7 +142,8 @@ export class ApiKeyService {
     if (!row || !apiKeyMatches(key, row.keyHash)) return { ok: false, reason: 'UNKNOWN_API_KEY' };
     if (row.revoked) return { ok: false, reason: 'API_KEY_REVOKED' };
     if (row.expired) return { ok: false, reason: 'API_KEY_EXPIRED' };
-    await execute(this.dataSource,
+    await execute(
+      this.dataSource,
       `UPDATE institution_api_key SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
       [row.id],
     );

@@ -9,8 +9,15 @@ import { PersonalDataAudit, maskNameSql } from '#libs/privacy';
 import { ApiKeyAudit } from './api-key-audit.js';
 import { enrolmentCodeHash, newApiKey, newEnrolmentCode } from './api-key-format.js';
 import {
-  ApiKeyAuditKind, InstitutionApiKey, InstitutionEnrolment, InstitutionEnrolmentState,
-  type ApiKeyRow, type EnrolmentRow, type InstitutionEnrolmentsArgs, type IssuedApiKey, type IssuedInstitutionEnrolment,
+  ApiKeyAuditKind,
+  InstitutionApiKey,
+  InstitutionEnrolment,
+  InstitutionEnrolmentState,
+  type ApiKeyRow,
+  type EnrolmentRow,
+  type InstitutionEnrolmentsArgs,
+  type IssuedApiKey,
+  type IssuedInstitutionEnrolment,
 } from './api-key.models.js';
 import { COLUMNS as KEY_COLUMNS, validLabel } from './api-key.service.js';
 
@@ -64,18 +71,25 @@ export class InstitutionEnrolmentService {
     if (!Number.isInteger(hours) || hours < 1 || hours > MAX_ENROLMENT_HOURS) {
       throw DomainError.badInput(`expiresInHours must be a whole number from 1 to ${MAX_ENROLMENT_HOURS}`, 'INVALID_EXPIRY');
     }
-    const institution = await queryFirst<{ id: string }>(this.dataSource, `SELECT id FROM institution_copy WHERE id = $1`, [input.institutionId]);
+    const institution = await queryFirst<{ id: string }>(this.dataSource, `SELECT id FROM institution_copy WHERE id = $1`, [
+      input.institutionId,
+    ]);
     if (!institution) throw DomainError.notFound('Institution', input.institutionId);
     const { code, hash } = newEnrolmentCode();
     const id: string = await this.dataSource.transaction(async (manager) => {
-      const row = await queryOne<{ id: string }>(manager,
+      const row = await queryOne<{ id: string }>(
+        manager,
         `INSERT INTO institution_enrolment (institution_id, code_hash, label, contact_name, contact_phone, issued_by, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(hours => $7)) RETURNING id`,
         [input.institutionId, hash, label, contactName, contactPhone, caller.userId, hours],
       );
       await ApiKeyAudit.record(manager, {
-        kind: ApiKeyAuditKind.ENROLMENT_ISSUED, institutionId: input.institutionId, enrolmentId: row.id, issuedBy: caller.userId,
-        actor: caller.userId, requestId: caller.requestId,
+        kind: ApiKeyAuditKind.ENROLMENT_ISSUED,
+        institutionId: input.institutionId,
+        enrolmentId: row.id,
+        issuedBy: caller.userId,
+        actor: caller.userId,
+        requestId: caller.requestId,
       });
       return row.id;
     });
@@ -85,7 +99,8 @@ export class InstitutionEnrolmentService {
   /** Closes an open (or expired) enrolment so its code can never be redeemed, and erases the contact. */
   async cancel(caller: Caller, id: string): Promise<InstitutionEnrolment> {
     await this.dataSource.transaction(async (manager) => {
-      const row = await queryFirst<{ institutionId: string; issuedBy: string }>(manager,
+      const row = await queryFirst<{ institutionId: string; issuedBy: string }>(
+        manager,
         `WITH cancelled AS (
            UPDATE institution_enrolment SET cancelled_at = now(), cancelled_by = $2, contact_name = NULL, contact_phone = NULL
             WHERE id = $1 AND cancelled_at IS NULL AND redeemed_at IS NULL RETURNING institution_id, issued_by
@@ -98,8 +113,12 @@ export class InstitutionEnrolmentService {
         throw DomainError.conflict('This enrolment was redeemed or cancelled already', 'ENROLMENT_CLOSED');
       }
       await ApiKeyAudit.record(manager, {
-        kind: ApiKeyAuditKind.ENROLMENT_CANCELLED, institutionId: row.institutionId, enrolmentId: id, issuedBy: row.issuedBy,
-        actor: caller.userId, requestId: caller.requestId,
+        kind: ApiKeyAuditKind.ENROLMENT_CANCELLED,
+        institutionId: row.institutionId,
+        enrolmentId: id,
+        issuedBy: row.issuedBy,
+        actor: caller.userId,
+        requestId: caller.requestId,
       });
     });
     return this.get(caller, id);
@@ -107,7 +126,11 @@ export class InstitutionEnrolmentService {
 
   async get(caller: Caller, id: string): Promise<InstitutionEnrolment> {
     const unmasked = this.personalData.mayRead(caller);
-    const row = await queryFirst<EnrolmentRow>(this.dataSource, `SELECT ${enrolmentColumns(unmasked)} FROM institution_enrolment e WHERE e.id = $1`, [id]);
+    const row = await queryFirst<EnrolmentRow>(
+      this.dataSource,
+      `SELECT ${enrolmentColumns(unmasked)} FROM institution_enrolment e WHERE e.id = $1`,
+      [id],
+    );
     if (!row) throw DomainError.notFound('InstitutionEnrolment', id);
     if (unmasked && row.contactName !== null) await this.personalData.recordRead(caller, 'InstitutionEnrolment', [row.id]);
     return InstitutionEnrolment.from(row);
@@ -124,11 +147,21 @@ export class InstitutionEnrolmentService {
       this.dataSource,
       args,
       {
-        select: enrolmentColumns(unmasked), from: 'institution_enrolment e', where, params, orderBy: ['e.issued_at', 'e.id'],
-        keyOf: (row) => [row.issuedAt.toISOString(), row.id], descending: true,
+        select: enrolmentColumns(unmasked),
+        from: 'institution_enrolment e',
+        where,
+        params,
+        orderBy: ['e.issued_at', 'e.id'],
+        keyOf: (row) => [row.issuedAt.toISOString(), row.id],
+        descending: true,
       },
       async (rows) => {
-        if (unmasked) await this.personalData.recordRead(caller, 'InstitutionEnrolment', rows.filter((row) => row.contactName !== null).map((row) => row.id));
+        if (unmasked)
+          await this.personalData.recordRead(
+            caller,
+            'InstitutionEnrolment',
+            rows.filter((row) => row.contactName !== null).map((row) => row.id),
+          );
         return rows.map((row) => InstitutionEnrolment.from(row));
       },
     );
@@ -143,7 +176,8 @@ export class InstitutionEnrolmentService {
     const hash = enrolmentCodeHash(code);
     if (!hash) throw DomainError.badInput('code is not an enrolment code (wse_ and 32 letters and digits)', 'MALFORMED_ENROLMENT_CODE');
     return this.dataSource.transaction(async (manager) => {
-      const enrolment = await queryFirst<EnrolmentRow & { state: InstitutionEnrolmentState }>(manager,
+      const enrolment = await queryFirst<EnrolmentRow & { state: InstitutionEnrolmentState }>(
+        manager,
         `SELECT ${enrolmentColumns(true)} FROM institution_enrolment e WHERE e.code_hash = $1 FOR UPDATE`,
         [hash],
       );
@@ -159,18 +193,25 @@ export class InstitutionEnrolmentService {
       }
       const actor = `enrolment:${enrolment.id}`;
       const issued = newApiKey();
-      const key = await queryOne<ApiKeyRow>(manager,
+      const key = await queryOne<ApiKeyRow>(
+        manager,
         `INSERT INTO institution_api_key (institution_id, prefix, key_hash, label, created_by, enrolment_id, issued_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${KEY_COLUMNS}`,
         [enrolment.institutionId, issued.prefix, issued.hash, enrolment.label, actor, enrolment.id, enrolment.issuedBy],
       );
-      await execute(manager,
+      await execute(
+        manager,
         `UPDATE institution_enrolment SET redeemed_at = now(), api_key_id = $2, contact_name = NULL, contact_phone = NULL WHERE id = $1`,
         [enrolment.id, key.id],
       );
       await ApiKeyAudit.record(manager, {
-        kind: ApiKeyAuditKind.ENROLMENT_REDEEMED, institutionId: key.institutionId, apiKeyId: key.id, enrolmentId: enrolment.id,
-        issuedBy: enrolment.issuedBy, actor, requestId,
+        kind: ApiKeyAuditKind.ENROLMENT_REDEEMED,
+        institutionId: key.institutionId,
+        apiKeyId: key.id,
+        enrolmentId: enrolment.id,
+        issuedBy: enrolment.issuedBy,
+        actor,
+        requestId,
       });
       return { apiKey: InstitutionApiKey.from(key), secret: issued.key };
     });

@@ -39,7 +39,8 @@ export async function prepareDisclosureDraft(
   householdIds: string[] | null,
 ): Promise<DraftChange> {
   const first = monthStart(month);
-  let disclosure = await queryFirst<{ id: string; state: DisclosureState }>(manager,
+  let disclosure = await queryFirst<{ id: string; state: DisclosureState }>(
+    manager,
     `SELECT id, state FROM public_disclosure WHERE district_id = $1 AND month = $2 FOR UPDATE`,
     [districtId, first],
   );
@@ -47,7 +48,8 @@ export async function prepareDisclosureDraft(
   let created = false;
   if (!disclosure) {
     if (householdIds !== null) return unchanged;
-    disclosure = await queryOne<{ id: string; state: DisclosureState }>(manager,
+    disclosure = await queryOne<{ id: string; state: DisclosureState }>(
+      manager,
       `INSERT INTO public_disclosure (district_id, month, rule_version, prepared_by) VALUES ($1, $2, $3, $4) RETURNING id, state`,
       [districtId, first, ruleSet.version, GENERATION_ACTOR],
     );
@@ -56,17 +58,32 @@ export async function prepareDisclosureDraft(
   const rules = JSON.stringify(ruleSet.rules);
 
   if (disclosure.state === DisclosureState.DRAFT) {
-    const change = await queryOne<Omit<DraftChange, 'disclosureId'>>(manager, REFRESH_DRAFT, [first, districtId, rules, householdIds, disclosure.id]);
+    const change = await queryOne<Omit<DraftChange, 'disclosureId'>>(manager, REFRESH_DRAFT, [
+      first,
+      districtId,
+      rules,
+      householdIds,
+      disclosure.id,
+    ]);
     const result = { disclosureId: disclosure.id, ...change };
     if (created) {
-      const counts = await queryOne<{ praise: number; reminder: number }>(manager,
+      const counts = await queryOne<{ praise: number; reminder: number }>(
+        manager,
         `SELECT count(*) FILTER (WHERE kind = 'PRAISE')::int AS praise, count(*) FILTER (WHERE kind = 'REMINDER')::int AS reminder
            FROM public_disclosure_entry WHERE disclosure_id = $1`,
         [disclosure.id],
       );
-      await appendEvent(manager, disclosure.id, DisclosureAction.PREPARED, `${counts.praise} praise, ${counts.reminder} reminder entries (notice rules v${ruleSet.version})`);
+      await appendEvent(
+        manager,
+        disclosure.id,
+        DisclosureAction.PREPARED,
+        `${counts.praise} praise, ${counts.reminder} reminder entries (notice rules v${ruleSet.version})`,
+      );
     } else if (change.added + change.changed + change.removed > 0) {
-      await execute(manager, `UPDATE public_disclosure SET refreshed_at = now(), rule_version = $2 WHERE id = $1`, [disclosure.id, ruleSet.version]);
+      await execute(manager, `UPDATE public_disclosure SET refreshed_at = now(), rule_version = $2 WHERE id = $1`, [
+        disclosure.id,
+        ruleSet.version,
+      ]);
       await appendEvent(
         manager,
         disclosure.id,
@@ -74,13 +91,16 @@ export async function prepareDisclosureDraft(
         `corrected grades${householdIds ? ` of ${householdIds.length} households` : ''}: ${change.added} added, ${change.changed} changed, ${change.removed} removed`,
       );
     }
-    logger.log(`${month} of ${districtId}: draft ${created ? 'prepared' : 'refreshed'} (${change.added} added, ${change.changed} changed, ${change.removed} removed)`);
+    logger.log(
+      `${month} of ${districtId}: draft ${created ? 'prepared' : 'refreshed'} (${change.added} added, ${change.changed} changed, ${change.removed} removed)`,
+    );
     return result;
   }
 
   if (disclosure.state === DisclosureState.WITHDRAWN || householdIds === null) return unchanged;
   // APPROVED or PUBLISHED: note the households whose correction would change it, once each.
-  const noted = await queryOne<DifferenceCounts>(manager,
+  const noted = await queryOne<DifferenceCounts>(
+    manager,
     `WITH diff AS (${DIFFERENCES}),
      noted AS (
        INSERT INTO public_disclosure_correction (disclosure_id, household_id) SELECT DISTINCT $5::uuid, household_id FROM diff

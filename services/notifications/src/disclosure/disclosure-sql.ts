@@ -72,7 +72,12 @@ SELECT coalesce(d.household_id, c.household_id) AS household_id, coalesce(d.comp
  WHERE c.resident_id IS NULL OR d.resident_id IS NULL OR (d.kind, d.grade) IS DISTINCT FROM (c.kind, c.grade)`;
 
 /** The row DIFFERENCE_COUNTS selects. */
-export interface DifferenceCounts { households: number; added: number; removed: number; changed: number }
+export interface DifferenceCounts {
+  households: number;
+  added: number;
+  removed: number;
+  changed: number;
+}
 
 /** Counts of DIFFERENCES rows (wrapped around it as `diff`). */
 export const DIFFERENCE_COUNTS = `count(DISTINCT household_id)::int AS households,

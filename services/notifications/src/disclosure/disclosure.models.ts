@@ -104,7 +104,10 @@ export class PublicDisclosure {
   }
 }
 
-@ObjectType({ description: 'A page of PublicDisclosure items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of PublicDisclosure items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class PublicDisclosureConnection extends Connection(PublicDisclosure, 'PublicDisclosure') {}
 
 export interface DisclosureEntryRow {
@@ -156,11 +159,18 @@ export class PublicDisclosureEntry {
   exclusionReason: string | null;
 
   static from(row: DisclosureEntryRow): PublicDisclosureEntry {
-    return Object.assign(new PublicDisclosureEntry(), { ...row, compound: OrgUnitRef.of(row.compoundId), excluded: row.excludedAt !== null });
+    return Object.assign(new PublicDisclosureEntry(), {
+      ...row,
+      compound: OrgUnitRef.of(row.compoundId),
+      excluded: row.excludedAt !== null,
+    });
   }
 }
 
-@ObjectType({ description: 'A page of PublicDisclosureEntry items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of PublicDisclosureEntry items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class PublicDisclosureEntryConnection extends Connection(PublicDisclosureEntry, 'PublicDisclosureEntry') {}
 
 @ObjectType({ description: 'Entries of a disclosure within your territory.' })
@@ -196,7 +206,10 @@ export class PublicDisclosureEvent {
   entryId: string | null;
 }
 
-@ObjectType({ description: 'A page of PublicDisclosureEvent items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of PublicDisclosureEvent items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class PublicDisclosureEventConnection extends Connection(PublicDisclosureEvent, 'PublicDisclosureEvent') {}
 
 @ObjectType({ description: 'How an approved or published disclosure differs from grades corrected after its approval (not applied).' })

@@ -15,8 +15,15 @@ import { appendEvent } from './disclosure-draft.js';
 import { DIFFERENCES, DIFFERENCE_COUNTS, PUBLISH, type DifferenceCounts } from './disclosure-sql.js';
 import { DisclosureAction, DisclosureState } from './disclosure-state.js';
 import {
-  PublicDisclosure, PublicDisclosureCounts, PublicDisclosureEntry, PublicDisclosureEvent, PublicDisclosurePendingDifference,
-  type DisclosureEntriesArgs, type DisclosureEntryRow, type DisclosureRow, type PublicDisclosuresArgs,
+  PublicDisclosure,
+  PublicDisclosureCounts,
+  PublicDisclosureEntry,
+  PublicDisclosureEvent,
+  PublicDisclosurePendingDifference,
+  type DisclosureEntriesArgs,
+  type DisclosureEntryRow,
+  type DisclosureRow,
+  type PublicDisclosuresArgs,
 } from './disclosure.models.js';
 
 const COLUMNS = `d.id, d.district_id AS "districtId", to_char(d.month, 'YYYY-MM') AS month, d.state, d.rule_version AS "ruleVersion",
@@ -48,13 +55,24 @@ export class DisclosureService {
   async list(caller: Caller, args: PublicDisclosuresArgs): Promise<ConnectionShape<PublicDisclosure>> {
     const params = new SqlParams();
     const where: string[] = [];
-    if (caller.orgUnitId) where.push(`EXISTS (SELECT 1 FROM territory_unit u WHERE u.id = ${params.add(caller.orgUnitId)}::uuid AND d.district_id = ANY(u.path))`);
+    if (caller.orgUnitId)
+      where.push(
+        `EXISTS (SELECT 1 FROM territory_unit u WHERE u.id = ${params.add(caller.orgUnitId)}::uuid AND d.district_id = ANY(u.path))`,
+      );
     if (args.month) where.push(`d.month = ${params.add(monthStart(parseMonth(args.month)))}::date`);
     if (args.state) where.push(`d.state = ${params.add(args.state)}`);
     return fetchKeysetPage<DisclosureRow, PublicDisclosure>(
       this.dataSource,
       args,
-      { select: COLUMNS, from: 'public_disclosure d', where, params, orderBy: ['d.month', 'd.id'], keyOf: (row) => [row.month + '-01', row.id], descending: true },
+      {
+        select: COLUMNS,
+        from: 'public_disclosure d',
+        where,
+        params,
+        orderBy: ['d.month', 'd.id'],
+        keyOf: (row) => [row.month + '-01', row.id],
+        descending: true,
+      },
       (rows) => rows.map((row) => PublicDisclosure.from(row)),
     );
   }
@@ -65,7 +83,11 @@ export class DisclosureService {
 
   /** The disclosure's entries in the caller's territory: praise first, then by place. */
   /** The same page of entries of each disclosure (in the caller's territory): one statement for a page of disclosures. */
-  entriesOf(caller: Caller, disclosureIds: readonly string[], args: DisclosureEntriesArgs): Promise<ConnectionShape<PublicDisclosureEntry>[]> {
+  entriesOf(
+    caller: Caller,
+    disclosureIds: readonly string[],
+    args: DisclosureEntriesArgs,
+  ): Promise<ConnectionShape<PublicDisclosureEntry>[]> {
     const params = new SqlParams();
     const where = [`e.disclosure_id = ANY(${params.add(disclosureIds)}::uuid[])`, ...this.entryScope(caller, params)];
     if (args.kind) where.push(`e.kind = ${params.add(args.kind)}`);
@@ -75,8 +97,15 @@ export class DisclosureService {
       this.dataSource,
       args,
       disclosureIds,
-      { select: ENTRY_COLUMNS, from: 'public_disclosure_entry e', groupBy: 'e.disclosure_id', where, params,
-        orderBy: ['e.kind', 'e.place', 'e.id'], keyOf: (row) => [row.kind, row.place, row.id] },
+      {
+        select: ENTRY_COLUMNS,
+        from: 'public_disclosure_entry e',
+        groupBy: 'e.disclosure_id',
+        where,
+        params,
+        orderBy: ['e.kind', 'e.place', 'e.id'],
+        keyOf: (row) => [row.kind, row.place, row.id],
+      },
       (rows) => rows.map((row) => PublicDisclosureEntry.from(row)),
     );
   }
@@ -84,7 +113,8 @@ export class DisclosureService {
   async counts(caller: Caller, disclosure: PublicDisclosure): Promise<PublicDisclosureCounts> {
     const params = new SqlParams();
     const where = [`e.disclosure_id = ${params.add(disclosure.id)}::uuid`, ...this.entryScope(caller, params)];
-    const row = await queryOne<{ praise: number; reminder: number; included: number; excluded: number }>(this.dataSource,
+    const row = await queryOne<{ praise: number; reminder: number; included: number; excluded: number }>(
+      this.dataSource,
       `SELECT count(*) FILTER (WHERE e.excluded_at IS NULL AND e.kind = 'PRAISE')::int AS praise,
               count(*) FILTER (WHERE e.excluded_at IS NULL AND e.kind = 'REMINDER')::int AS reminder,
               count(*) FILTER (WHERE e.excluded_at IS NULL)::int AS included,
@@ -105,17 +135,23 @@ export class DisclosureService {
     const params = new SqlParams();
     const entryScope = this.entryScope(caller, params);
     // entryScope is written for entries aliased `e`; inside the sub-select that alias names the entry, not the event.
-    const visibleEntry = entryScope.length === 0 ? [] : [
-      `(e.entry_id IS NULL OR e.entry_id IN (SELECT e.id FROM public_disclosure_entry e WHERE ${entryScope.join(' AND ')}))`,
-    ];
+    const visibleEntry =
+      entryScope.length === 0
+        ? []
+        : [`(e.entry_id IS NULL OR e.entry_id IN (SELECT e.id FROM public_disclosure_entry e WHERE ${entryScope.join(' AND ')}))`];
     return fetchKeysetPagesByGroup<PublicDisclosureEvent & { seq: string }, PublicDisclosureEvent>(
       this.dataSource,
       args,
       disclosureIds,
       {
         // Ordered by the column e.seq, not the text alias (which would sort 10 before 9).
-        select: `e.seq::text AS seq, e.action, e.actor, e.at, e.note, e.entry_id AS "entryId"`, from: 'public_disclosure_event e', groupBy: 'e.disclosure_id',
-        where: [`e.disclosure_id = ANY(${params.add(disclosureIds)}::uuid[])`, ...visibleEntry], params, orderBy: ['e.seq'], keyOf: (row) => [row.seq],
+        select: `e.seq::text AS seq, e.action, e.actor, e.at, e.note, e.entry_id AS "entryId"`,
+        from: 'public_disclosure_event e',
+        groupBy: 'e.disclosure_id',
+        where: [`e.disclosure_id = ANY(${params.add(disclosureIds)}::uuid[])`, ...visibleEntry],
+        params,
+        orderBy: ['e.seq'],
+        keyOf: (row) => [row.seq],
       },
       (rows) => rows.map(({ seq: _seq, ...row }) => Object.assign(new PublicDisclosureEvent(), row)),
     );
@@ -127,7 +163,8 @@ export class DisclosureService {
    * the month's grades are no longer kept.
    */
   async pendingDifference(caller: Caller, disclosure: PublicDisclosure): Promise<PublicDisclosurePendingDifference | null> {
-    const { households } = await queryOne<{ households: string[] }>(this.dataSource,
+    const { households } = await queryOne<{ households: string[] }>(
+      this.dataSource,
       `SELECT coalesce(array_agg(household_id), '{}')::text[] AS households FROM public_disclosure_correction WHERE disclosure_id = $1`,
       [disclosure.id],
     );
@@ -137,9 +174,16 @@ export class DisclosureService {
     if (await gradeCopiesPurged(this.dataSource, disclosure.month)) return null;
     const ruleSet = await NOTICE_RULE_SETS.requireInForce(this.dataSource, disclosure.districtId, disclosure.month);
     const params = new SqlParams();
-    for (const value of [monthStart(disclosure.month), disclosure.districtId, JSON.stringify(ruleSet.rules), households, disclosure.id]) params.add(value);
-    const scope = caller.orgUnitId ? `WHERE compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[${params.add(caller.orgUnitId)}::uuid])` : '';
-    const row = await queryOne<DifferenceCounts>(this.dataSource, `WITH diff AS (${DIFFERENCES}) SELECT ${DIFFERENCE_COUNTS} FROM diff ${scope}`, params.values);
+    for (const value of [monthStart(disclosure.month), disclosure.districtId, JSON.stringify(ruleSet.rules), households, disclosure.id])
+      params.add(value);
+    const scope = caller.orgUnitId
+      ? `WHERE compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[${params.add(caller.orgUnitId)}::uuid])`
+      : '';
+    const row = await queryOne<DifferenceCounts>(
+      this.dataSource,
+      `WITH diff AS (${DIFFERENCES}) SELECT ${DIFFERENCE_COUNTS} FROM diff ${scope}`,
+      params.values,
+    );
     if (row.households === 0) return null;
     return Object.assign(new PublicDisclosurePendingDifference(), {
       households: row.households,
@@ -153,7 +197,8 @@ export class DisclosureService {
   exclude(caller: Caller, entryId: string, reason: string): Promise<PublicDisclosureEntry> {
     const why = requiredText(reason, 'reason');
     return this.editEntry(caller, entryId, true, async (manager) => {
-      const row = await queryOne<DisclosureEntryRow>(manager,
+      const row = await queryOne<DisclosureEntryRow>(
+        manager,
         `WITH e AS (
            UPDATE public_disclosure_entry SET excluded_at = now(), excluded_by = $2, exclusion_reason = $3, updated_at = now() WHERE id = $1 RETURNING *
          ) SELECT ${ENTRY_COLUMNS} FROM e`,
@@ -166,7 +211,8 @@ export class DisclosureService {
   /** Puts an excluded entry of a DRAFT back. */
   include(caller: Caller, entryId: string): Promise<PublicDisclosureEntry> {
     return this.editEntry(caller, entryId, false, async (manager) => {
-      const row = await queryOne<DisclosureEntryRow>(manager,
+      const row = await queryOne<DisclosureEntryRow>(
+        manager,
         `WITH e AS (
            UPDATE public_disclosure_entry SET excluded_at = NULL, excluded_by = NULL, exclusion_reason = NULL, updated_at = now() WHERE id = $1 RETURNING *
          ) SELECT ${ENTRY_COLUMNS} FROM e`,
@@ -187,16 +233,17 @@ export class DisclosureService {
       if (disclosure.lastEditedBy === caller.userId) {
         throw DomainError.forbidden('You changed this draft last: someone else must approve it (four eyes)', 'FOUR_EYES');
       }
-      const { included } = await queryOne<{ included: number }>(manager,
+      const { included } = await queryOne<{ included: number }>(
+        manager,
         `SELECT count(*)::int AS included FROM public_disclosure_entry WHERE disclosure_id = $1 AND excluded_at IS NULL`,
         [id],
       );
       if (included === 0) throw DomainError.conflict('This draft lists nobody: withdraw it instead', 'NOTHING_TO_DISCLOSE');
-      await execute(manager, `UPDATE public_disclosure SET state = 'APPROVED', approved_by = $2, approved_at = now(), approval_note = $3 WHERE id = $1`, [
-        id,
-        caller.userId,
-        approvalNote,
-      ]);
+      await execute(
+        manager,
+        `UPDATE public_disclosure SET state = 'APPROVED', approved_by = $2, approved_at = now(), approval_note = $3 WHERE id = $1`,
+        [id, caller.userId, approvalNote],
+      );
       return { action: DisclosureAction.APPROVED, note: approvalNote ?? `${included} entries` };
     });
   }
@@ -208,7 +255,13 @@ export class DisclosureService {
   publish(caller: Caller, id: string, now = new Date()): Promise<PublicDisclosure> {
     return this.transition(caller, id, async (manager, disclosure) => {
       requireState(disclosure, DisclosureState.APPROVED, 'DISCLOSURE_NOT_APPROVED', 'Only an APPROVED disclosure can be published');
-      const published = await queryRows<{ id: string }>(manager, PUBLISH, [id, caller.userId, monthInWords(disclosure.month), dateInWords(shanghaiDate(now)), NOTICE_WORDS]);
+      const published = await queryRows<{ id: string }>(manager, PUBLISH, [
+        id,
+        caller.userId,
+        monthInWords(disclosure.month),
+        dateInWords(shanghaiDate(now)),
+        NOTICE_WORDS,
+      ]);
       if (published.length === 0) throw DomainError.conflict('No PUBLIC_DISCLOSURE template is active', 'NO_ACTIVE_TEMPLATE');
       // In the same transaction: the media outlets get it (and their webhooks are due) exactly when it is published.
       await shareWithOutlets(manager, id, monthStart(disclosure.month));
@@ -226,11 +279,11 @@ export class DisclosureService {
       if (disclosure.state === DisclosureState.WITHDRAWN) {
         throw DomainError.conflict('This disclosure was withdrawn already', 'DISCLOSURE_WITHDRAWN', { state: disclosure.state });
       }
-      await execute(manager, `UPDATE public_disclosure SET state = 'WITHDRAWN', withdrawn_by = $2, withdrawn_at = now(), withdrawal_reason = $3 WHERE id = $1`, [
-        id,
-        caller.userId,
-        why,
-      ]);
+      await execute(
+        manager,
+        `UPDATE public_disclosure SET state = 'WITHDRAWN', withdrawn_by = $2, withdrawn_at = now(), withdrawal_reason = $3 WHERE id = $1`,
+        [id, caller.userId, why],
+      );
       // Only a published disclosure ever reached media outlets.
       if (disclosure.state === DisclosureState.PUBLISHED) await announceDisclosureWithdrawal(manager, id, monthStart(disclosure.month));
       return { action: DisclosureAction.WITHDRAWN, note: why };
@@ -266,20 +319,33 @@ export class DisclosureService {
     change: (manager: EntityManager) => Promise<{ row: DisclosureEntryRow; action: DisclosureAction; note: string | null }>,
   ): Promise<PublicDisclosureEntry> {
     return this.dataSource.transaction(async (manager) => {
-      const located = await queryFirst<{ disclosureId: string }>(manager, `SELECT disclosure_id AS "disclosureId" FROM public_disclosure_entry WHERE id = $1`, [entryId]);
+      const located = await queryFirst<{ disclosureId: string }>(
+        manager,
+        `SELECT disclosure_id AS "disclosureId" FROM public_disclosure_entry WHERE id = $1`,
+        [entryId],
+      );
       if (!located) throw DomainError.notFound('PublicDisclosureEntry', entryId);
       // The entry's disclosure: a foreign key, so it exists.
-      const disclosure = await queryOne<{ state: DisclosureState }>(manager, `SELECT state FROM public_disclosure WHERE id = $1 FOR UPDATE`, [located.disclosureId]);
-      const entry = await queryFirst<{ excluded: boolean; compoundPath: string[] | null }>(manager,
+      const disclosure = await queryOne<{ state: DisclosureState }>(
+        manager,
+        `SELECT state FROM public_disclosure WHERE id = $1 FOR UPDATE`,
+        [located.disclosureId],
+      );
+      const entry = await queryFirst<{ excluded: boolean; compoundPath: string[] | null }>(
+        manager,
         `SELECT e.excluded_at IS NOT NULL AS excluded, t.path::text[] AS "compoundPath"
            FROM public_disclosure_entry e LEFT JOIN territory_unit t ON t.id = e.compound_id WHERE e.id = $1 FOR UPDATE OF e`,
         [entryId],
       );
       if (!entry || !isWithinScope(caller, entry.compoundPath ?? [])) throw DomainError.notFound('PublicDisclosureEntry', entryId);
       if (disclosure.state !== DisclosureState.DRAFT) {
-        throw DomainError.conflict(`Entries can be changed only while the disclosure is a DRAFT; it is ${disclosure.state}`, 'DISCLOSURE_NOT_DRAFT', {
-          state: disclosure.state,
-        });
+        throw DomainError.conflict(
+          `Entries can be changed only while the disclosure is a DRAFT; it is ${disclosure.state}`,
+          'DISCLOSURE_NOT_DRAFT',
+          {
+            state: disclosure.state,
+          },
+        );
       }
       if (entry.excluded === exclude) {
         throw exclude
@@ -287,7 +353,10 @@ export class DisclosureService {
           : DomainError.conflict('This entry is not excluded', 'ENTRY_NOT_EXCLUDED');
       }
       const { row, action, note } = await change(manager);
-      await execute(manager, `UPDATE public_disclosure SET last_edited_by = $2, last_edited_at = now() WHERE id = $1`, [located.disclosureId, caller.userId]);
+      await execute(manager, `UPDATE public_disclosure SET last_edited_by = $2, last_edited_at = now() WHERE id = $1`, [
+        located.disclosureId,
+        caller.userId,
+      ]);
       await appendEvent(manager, located.disclosureId, action, note, caller.userId, entryId);
       return PublicDisclosureEntry.from(row);
     });
@@ -295,7 +364,11 @@ export class DisclosureService {
 
   /** The disclosure, if its district is (or contains) the caller's territory; NOT_FOUND otherwise. */
   private async findVisible(manager: EntityManager, caller: Caller, id: string, lock: boolean): Promise<DisclosureRow> {
-    const row = await queryFirst<DisclosureRow>(manager, `SELECT ${COLUMNS} FROM public_disclosure d WHERE d.id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id]);
+    const row = await queryFirst<DisclosureRow>(
+      manager,
+      `SELECT ${COLUMNS} FROM public_disclosure d WHERE d.id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+      [id],
+    );
     if (!row) throw DomainError.notFound('PublicDisclosure', id);
     if (caller.orgUnitId !== null) {
       const unit = await this.territory.find(caller.orgUnitId);
@@ -305,18 +378,22 @@ export class DisclosureService {
   }
 
   private entryScope(caller: Caller, params: SqlParams): string[] {
-    return caller.orgUnitId ? [`e.compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[${params.add(caller.orgUnitId)}::uuid])`] : [];
+    return caller.orgUnitId
+      ? [`e.compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[${params.add(caller.orgUnitId)}::uuid])`]
+      : [];
   }
 }
 
 function requireState(disclosure: DisclosureRow, state: DisclosureState, reason: string, message: string): void {
-  if (disclosure.state !== state) throw DomainError.conflict(`${message}; this one is ${disclosure.state}`, reason, { state: disclosure.state });
+  if (disclosure.state !== state)
+    throw DomainError.conflict(`${message}; this one is ${disclosure.state}`, reason, { state: disclosure.state });
 }
 
 function requiredText(value: string, field: string): string {
   const text = value.trim();
   if (text.length === 0) throw DomainError.badInput(`${field} must not be empty`, 'MISSING_REASON', { field });
-  if (text.length > MAX_NOTE_LENGTH) throw DomainError.badInput(`${field} must be at most ${MAX_NOTE_LENGTH} characters`, 'TEXT_TOO_LONG', { field, max: MAX_NOTE_LENGTH });
+  if (text.length > MAX_NOTE_LENGTH)
+    throw DomainError.badInput(`${field} must be at most ${MAX_NOTE_LENGTH} characters`, 'TEXT_TOO_LONG', { field, max: MAX_NOTE_LENGTH });
   return text;
 }
 

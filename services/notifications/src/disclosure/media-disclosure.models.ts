@@ -34,7 +34,10 @@ export interface OutletRow {
 function publicationOf(row: OutletRow): MediaPublication | null {
   if (!row.acknowledgedAt) return null;
   return Object.assign(new MediaPublication(), {
-    publishedAt: row.publishedAt, url: row.publishedUrl, placement: row.publishedPlacement, acknowledgedAt: row.acknowledgedAt,
+    publishedAt: row.publishedAt,
+    url: row.publishedUrl,
+    placement: row.publishedPlacement,
+    acknowledgedAt: row.acknowledgedAt,
   });
 }
 
@@ -101,7 +104,10 @@ export class MediaDisclosure {
   }
 }
 
-@ObjectType({ description: 'A page of MediaDisclosure items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of MediaDisclosure items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class MediaDisclosureConnection extends Connection(MediaDisclosure, 'MediaDisclosure') {}
 
 @ArgsType()
@@ -129,7 +135,8 @@ export class DisclosureOutlet {
 
   @Field(() => String, {
     nullable: true,
-    description: 'The disclosure.published webhook: PENDING, SUCCEEDED, FAILED or CANCELLED (best over its endpoints); null when the outlet had no active endpoint.',
+    description:
+      'The disclosure.published webhook: PENDING, SUCCEEDED, FAILED or CANCELLED (best over its endpoints); null when the outlet had no active endpoint.',
   })
   webhookState: string | null;
 
@@ -159,5 +166,8 @@ export class DisclosureOutlet {
   }
 }
 
-@ObjectType({ description: 'A page of DisclosureOutlet items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of DisclosureOutlet items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class DisclosureOutletConnection extends Connection(DisclosureOutlet, 'DisclosureOutlet') {}

@@ -15,8 +15,13 @@ export class MediaDisclosureResolver {
     return this.media.list(caller, args);
   }
 
-  @Query(() => MediaDisclosure, { description: 'Media outlets: one disclosure shared with you (the id from the webhook); NOT_FOUND otherwise.' })
-  mediaDisclosure(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The disclosure's id." }, ParseUuidPipe) id: string): Promise<MediaDisclosure> {
+  @Query(() => MediaDisclosure, {
+    description: 'Media outlets: one disclosure shared with you (the id from the webhook); NOT_FOUND otherwise.',
+  })
+  mediaDisclosure(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The disclosure's id." }, ParseUuidPipe) id: string,
+  ): Promise<MediaDisclosure> {
     return this.media.get(caller, id);
   }
 
@@ -28,8 +33,10 @@ export class MediaDisclosureResolver {
     @CurrentCaller() caller: Caller,
     @Args('id', { type: () => ID, description: "The disclosure's id." }, ParseUuidPipe) id: string,
     @Args('url', { type: () => String, nullable: true, description: 'Where it can be read online (http or https).' }) url: string | null,
-    @Args('placement', { type: () => String, nullable: true, description: 'Where else, in words, e.g. 鄞州日报 11月5日 第3版.' }) placement: string | null,
-    @Args('publishedAt', { type: () => Date, nullable: true, description: 'When you published it; now by default.' }) publishedAt: Date | null,
+    @Args('placement', { type: () => String, nullable: true, description: 'Where else, in words, e.g. 鄞州日报 11月5日 第3版.' })
+    placement: string | null,
+    @Args('publishedAt', { type: () => Date, nullable: true, description: 'When you published it; now by default.' })
+    publishedAt: Date | null,
   ): Promise<MediaDisclosure> {
     return this.media.acknowledge(caller, id, { url, placement, publishedAt });
   }

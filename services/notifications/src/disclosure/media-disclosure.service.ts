@@ -8,7 +8,11 @@ import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type Pa
 import { requireInstitution } from '../notices/notice.service.js';
 import { DisclosureState } from './disclosure-state.js';
 import {
-  DisclosureOutlet, MediaDisclosure, type DisclosureOutletRow, type MediaDisclosureRow, type MediaDisclosuresArgs,
+  DisclosureOutlet,
+  MediaDisclosure,
+  type DisclosureOutletRow,
+  type MediaDisclosureRow,
+  type MediaDisclosuresArgs,
 } from './media-disclosure.models.js';
 
 const OUTLET_COLUMNS = `o.disclosure_id AS "disclosureId", o.institution_id AS "institutionId", o.shared_at AS "sharedAt",
@@ -56,8 +60,13 @@ export class MediaDisclosureService {
       this.dataSource,
       args,
       {
-        select: MEDIA_COLUMNS, from: MEDIA_FROM, where, params, orderBy: ['o.shared_at', 'o.disclosure_id'],
-        keyOf: (row) => [row.sharedAt.toISOString(), row.disclosureId], descending: true,
+        select: MEDIA_COLUMNS,
+        from: MEDIA_FROM,
+        where,
+        params,
+        orderBy: ['o.shared_at', 'o.disclosure_id'],
+        keyOf: (row) => [row.sharedAt.toISOString(), row.disclosureId],
+        descending: true,
       },
       async (rows) => {
         await this.markRead(institutionId, rows);
@@ -78,7 +87,12 @@ export class MediaDisclosureService {
    * in the future) and where (a URL, words, or both; at least one). Once: again is CONFLICT ALREADY_ACKNOWLEDGED; a
    * withdrawn disclosure is CONFLICT DISCLOSURE_WITHDRAWN. Checked before anything is written.
    */
-  async acknowledge(caller: Caller, id: string, input: { url?: string | null; placement?: string | null; publishedAt?: Date | null }, now = new Date()): Promise<MediaDisclosure> {
+  async acknowledge(
+    caller: Caller,
+    id: string,
+    input: { url?: string | null; placement?: string | null; publishedAt?: Date | null },
+    now = new Date(),
+  ): Promise<MediaDisclosure> {
     const institutionId = requireInstitution(caller);
     const url = validUrl(input.url);
     const placement = optionalText(input.placement, 'placement', MAX_PLACEMENT_LENGTH);
@@ -90,7 +104,8 @@ export class MediaDisclosureService {
       throw DomainError.badInput('publishedAt must not be in the future', 'INVALID_PUBLISHED_AT');
     }
     return this.dataSource.transaction(async (manager) => {
-      const current = await queryFirst<MediaDisclosureRow>(manager,
+      const current = await queryFirst<MediaDisclosureRow>(
+        manager,
         `SELECT ${MEDIA_COLUMNS} FROM ${MEDIA_FROM} WHERE o.disclosure_id = $1 AND o.institution_id = $2 FOR UPDATE OF o`,
         [id, institutionId],
       );
@@ -101,24 +116,28 @@ export class MediaDisclosureService {
         });
       }
       if (current.acknowledgedAt) {
-        throw DomainError.conflict('You acknowledged this disclosure already', 'ALREADY_ACKNOWLEDGED', { acknowledgedAt: current.acknowledgedAt.toISOString() });
+        throw DomainError.conflict('You acknowledged this disclosure already', 'ALREADY_ACKNOWLEDGED', {
+          acknowledgedAt: current.acknowledgedAt.toISOString(),
+        });
       }
       if (publishedAt.getTime() < current.disclosurePublishedAt.getTime()) {
         throw DomainError.badInput('publishedAt is before the district published the disclosure', 'INVALID_PUBLISHED_AT', {
           disclosurePublishedAt: current.disclosurePublishedAt.toISOString(),
         });
       }
-      await execute(manager,
+      await execute(
+        manager,
         `UPDATE disclosure_outlet
             SET acknowledged_at = now(), acknowledged_by = $3, published_at = $4, published_url = $5, published_placement = $6,
                 first_read_at = coalesce(first_read_at, now())
           WHERE disclosure_id = $1 AND institution_id = $2`,
         [id, institutionId, caller.userId, publishedAt, url, placement],
       );
-      const row = await queryOne<MediaDisclosureRow>(manager, `SELECT ${MEDIA_COLUMNS} FROM ${MEDIA_FROM} WHERE o.disclosure_id = $1 AND o.institution_id = $2`, [
-        id,
-        institutionId,
-      ]);
+      const row = await queryOne<MediaDisclosureRow>(
+        manager,
+        `SELECT ${MEDIA_COLUMNS} FROM ${MEDIA_FROM} WHERE o.disclosure_id = $1 AND o.institution_id = $2`,
+        [id, institutionId],
+      );
       return MediaDisclosure.from(row);
     });
   }
@@ -146,7 +165,8 @@ export class MediaDisclosureService {
   }
 
   private async find(institutionId: string, id: string): Promise<MediaDisclosureRow> {
-    const row = await queryFirst<MediaDisclosureRow>(this.dataSource,
+    const row = await queryFirst<MediaDisclosureRow>(
+      this.dataSource,
       `SELECT ${MEDIA_COLUMNS} FROM ${MEDIA_FROM} WHERE o.disclosure_id = $1 AND o.institution_id = $2`,
       [id, institutionId],
     );
@@ -161,7 +181,8 @@ export class MediaDisclosureService {
   private async markRead(institutionId: string, rows: MediaDisclosureRow[]): Promise<void> {
     const fresh = rows.filter((row) => row.firstReadAt === null && row.state === DisclosureState.PUBLISHED);
     if (fresh.length === 0) return;
-    await execute(this.dataSource,
+    await execute(
+      this.dataSource,
       `UPDATE disclosure_outlet SET first_read_at = now() WHERE institution_id = $1 AND disclosure_id = ANY($2::uuid[]) AND first_read_at IS NULL`,
       [institutionId, fresh.map((row) => row.disclosureId)],
     );
@@ -178,7 +199,8 @@ function validUrl(value: string | null | undefined): string | null {
     throw DomainError.badInput('url must be an absolute http(s) URL', 'INVALID_URL');
   }
   if (!['http:', 'https:'].includes(url.protocol)) throw DomainError.badInput('url must be an absolute http(s) URL', 'INVALID_URL');
-  if (url.href.length > MAX_URL_LENGTH) throw DomainError.badInput(`url must be at most ${MAX_URL_LENGTH} characters`, 'TEXT_TOO_LONG', { field: 'url', max: MAX_URL_LENGTH });
+  if (url.href.length > MAX_URL_LENGTH)
+    throw DomainError.badInput(`url must be at most ${MAX_URL_LENGTH} characters`, 'TEXT_TOO_LONG', { field: 'url', max: MAX_URL_LENGTH });
   return url.href;
 }
 

@@ -4,9 +4,7 @@ import { DataSource } from 'typeorm';
 import { monthStart } from '#libs/calendar';
 import { execute } from '#libs/database';
 import { applyInstitutionSnapshots } from '#libs/institutions';
-import {
-  EventType, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor,
-} from '#libs/messaging';
+import { EventType, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor } from '#libs/messaging';
 import { NoticeGenerator } from '../notices/notice-generator.js';
 import { gradeCopiesPurged } from '../retention/retention-sql.js';
 
@@ -66,7 +64,9 @@ export class HouseholdGradesPublishedHandler implements JobProcessor<EventEnvelo
     // A month whose grade copies were deleted under the retention period stays deleted (retention/retention-sql.ts).
     // The log line names no one: the event id, a count and the month.
     if (await gradeCopiesPurged(this.dataSource, event.payload.month)) {
-      this.logger.log(`Event ${event.id}: ${event.payload.households.length} grades of ${event.payload.month} ignored, the month's grade copies were deleted under GRADE_COPY_RETENTION_MONTHS`);
+      this.logger.log(
+        `Event ${event.id}: ${event.payload.households.length} grades of ${event.payload.month} ignored, the month's grade copies were deleted under GRADE_COPY_RETENTION_MONTHS`,
+      );
       return;
     }
 
@@ -75,7 +75,12 @@ export class HouseholdGradesPublishedHandler implements JobProcessor<EventEnvelo
       await execute(manager, STORE_GRADES, [monthStart(month), JSON.stringify(households), districtId, event.occurredAt]);
       // A correction after the month's notices were generated withdraws what its new grade no longer earns and adds what it does.
       if (await this.notices.generatedAlready(manager, districtId, month)) {
-        await this.notices.applyCorrection(manager, districtId, month, households.map((h) => h.householdId));
+        await this.notices.applyCorrection(
+          manager,
+          districtId,
+          month,
+          households.map((h) => h.householdId),
+        );
       }
     });
     // These may have been the month's last grades to arrive, after the completion event.
@@ -96,7 +101,8 @@ export class MonthlyEvaluationCompletedHandler implements JobProcessor<EventEnve
     const { districtId, month, households, graded } = event.payload;
     // Its grades would be ignored (retention), so the month would wait for them for ever.
     if (await gradeCopiesPurged(this.dataSource, month)) return;
-    await execute(this.dataSource,
+    await execute(
+      this.dataSource,
       `INSERT INTO evaluated_month (district_id, month, households, graded, completed_at) VALUES ($1, ($2 || '-01')::date, $3, $4, $5)
        ON CONFLICT DO NOTHING`,
       [districtId, month, households, graded, event.occurredAt],

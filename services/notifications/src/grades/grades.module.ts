@@ -6,7 +6,10 @@ import { HouseholdGradesPublishedHandler, InstitutionsChangedHandler, MonthlyEva
 @Module({
   imports: [NoticesModule],
   providers: [
-    HouseholdGradesPublishedHandler, MonthlyEvaluationCompletedHandler, InstitutionsChangedHandler, ObjectionWindowClosedHandler,
+    HouseholdGradesPublishedHandler,
+    MonthlyEvaluationCompletedHandler,
+    InstitutionsChangedHandler,
+    ObjectionWindowClosedHandler,
     GradeObjectionDecidedHandler,
   ],
 })

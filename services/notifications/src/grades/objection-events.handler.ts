@@ -3,9 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { monthStart } from '#libs/calendar';
 import { execute } from '#libs/database';
-import {
-  EventType, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor,
-} from '#libs/messaging';
+import { EventType, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor } from '#libs/messaging';
 import { NoticeGenerator } from '../notices/notice-generator.js';
 
 /**
@@ -26,12 +24,14 @@ export class ObjectionWindowClosedHandler implements JobProcessor<EventEnvelope<
   async handle(event: EventEnvelope<EventPayload<EventType.ObjectionWindowClosed>>): Promise<void> {
     const { districtId, month, closedAt, objections } = event.payload;
     await this.dataSource.transaction(async (manager) => {
-      await execute(manager,
+      await execute(
+        manager,
         `INSERT INTO objection_window_closed (district_id, month, closed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
         [districtId, monthStart(month), closedAt],
       );
       // Open objections hold their household; a correction decided before the close waits for its grade. An upheld one holds nothing.
-      await execute(manager,
+      await execute(
+        manager,
         `INSERT INTO objection_hold (month, household_id, district_id, objection_id, decided_at, correction_at)
          SELECT $1::date, o."householdId", $2::uuid, o."objectionId", CASE WHEN o.status <> 'OPEN' THEN $3::timestamptz END, o."correctedAt"
            FROM jsonb_to_recordset($4::jsonb) AS o ("objectionId" uuid, "householdId" uuid, status text, "correctedAt" timestamptz)
@@ -58,7 +58,8 @@ export class GradeObjectionDecidedHandler implements JobProcessor<EventEnvelope<
 
   async handle(event: EventEnvelope<EventPayload<EventType.GradeObjectionDecided>>): Promise<void> {
     const { districtId, month, householdId, objectionId, correctedAt } = event.payload;
-    await execute(this.dataSource,
+    await execute(
+      this.dataSource,
       `INSERT INTO objection_hold (month, household_id, district_id, objection_id, decided_at, correction_at)
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (month, household_id) DO UPDATE SET decided_at = excluded.decided_at, correction_at = excluded.correction_at

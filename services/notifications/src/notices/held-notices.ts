@@ -20,7 +20,8 @@ export enum HeldNoticeReason {
 }
 
 registerEnumType(HeldNoticeReason, {
-  name: 'HeldNoticeReason', description: 'Why a notice that grades earned was not made (e.g. a minor without guardian consent).',
+  name: 'HeldNoticeReason',
+  description: 'Why a notice that grades earned was not made (e.g. a minor without guardian consent).',
   valuesMap: {
     NO_GUARDIAN_CONSENT: { description: '未成年人：无监护人同意，不发送' },
     MINOR_NOT_AT_SCHOOL: { description: '未成年人：只可告知其学校，不告知单位或其他机构' },
@@ -68,9 +69,14 @@ export class HeldNoticeReasonCount {
   count: number;
 }
 
-@ObjectType({ description: 'A page of HeldNotice items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of HeldNotice items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class HeldNoticeConnection extends Connection(HeldNotice, 'HeldNotice') {
-  @Field(() => [HeldNoticeReasonCount], { description: 'The month\'s held notices in the territory per reason (every reason, zeros included), whatever `reason` filters.' })
+  @Field(() => [HeldNoticeReasonCount], {
+    description: "The month's held notices in the territory per reason (every reason, zeros included), whatever `reason` filters.",
+  })
   byReason: HeldNoticeReasonCount[];
 }
 
@@ -108,13 +114,16 @@ export class HeldNoticeService {
   /** A month's held notices in the caller's territory (or under `orgUnitId` inside it), oldest first, with counts per reason. */
   async list(caller: Caller, args: HeldNoticesArgs): Promise<ConnectionShape<HeldNotice> & { byReason: HeldNoticeReasonCount[] }> {
     const month = parseMonth(args.month, 'month');
-    const rootId = args.orgUnitId ? (await this.territory.requireInScope(caller, requireUuid(args.orgUnitId, 'orgUnitId'))).id : caller.orgUnitId;
+    const rootId = args.orgUnitId
+      ? (await this.territory.requireInScope(caller, requireUuid(args.orgUnitId, 'orgUnitId'))).id
+      : caller.orgUnitId;
     const scope = (params: SqlParams) => [
       `h.month = ${params.add(monthStart(month))}::date`,
       ...(rootId ? [`h.compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[${params.add(rootId)}::uuid])`] : []),
     ];
     const countParams = new SqlParams();
-    const counts = await queryRows<{ reason: HeldNoticeReason; count: number }>(this.dataSource,
+    const counts = await queryRows<{ reason: HeldNoticeReason; count: number }>(
+      this.dataSource,
       `SELECT h.reason, count(*)::int AS count FROM held_notice h WHERE ${scope(countParams).join(' AND ')} GROUP BY h.reason`,
       countParams.values,
     );
@@ -133,8 +142,10 @@ export class HeldNoticeService {
         orderBy: ['h.resident_id', 'h.kind'],
         keyOf: (row) => [row.residentId, row.kind],
       },
-      (rows) => rows.map(({ compoundId, institutionId, ...row }) =>
-        Object.assign(new HeldNotice(), { ...row, compound: OrgUnitRef.of(compoundId), institution: InstitutionRef.of(institutionId) })),
+      (rows) =>
+        rows.map(({ compoundId, institutionId, ...row }) =>
+          Object.assign(new HeldNotice(), { ...row, compound: OrgUnitRef.of(compoundId), institution: InstitutionRef.of(institutionId) }),
+        ),
     );
     return {
       ...page,
@@ -148,9 +159,13 @@ export class HeldNoticeResolver {
   constructor(private readonly held: HeldNoticeService) {}
 
   @Query(() => HeldNoticeConnection, {
-    description: 'Notices a month\'s grades earned but that were not made (a minor without a guardian\'s consent, an unknown institution, …), in your territory, with counts per reason.',
+    description:
+      "Notices a month's grades earned but that were not made (a minor without a guardian's consent, an unknown institution, …), in your territory, with counts per reason.",
   })
-  heldNotices(@CurrentCaller() caller: Caller, @Args() args: HeldNoticesArgs): Promise<ConnectionShape<HeldNotice> & { byReason: HeldNoticeReasonCount[] }> {
+  heldNotices(
+    @CurrentCaller() caller: Caller,
+    @Args() args: HeldNoticesArgs,
+  ): Promise<ConnectionShape<HeldNotice> & { byReason: HeldNoticeReasonCount[] }> {
     requirePermission(caller, Permission.NOTICE_READ);
     return this.held.list(caller, args);
   }

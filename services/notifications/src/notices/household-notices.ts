@@ -79,7 +79,10 @@ export class HouseholdNotice {
   }
 }
 
-@ObjectType({ description: 'A page of HouseholdNotice items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of HouseholdNotice items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class HouseholdNoticeConnection extends Connection(HouseholdNotice, 'HouseholdNotice') {}
 
 @ArgsType()
@@ -122,7 +125,8 @@ export class HouseholdNoticeResolver {
   constructor(private readonly notices: HouseholdNoticeService) {}
 
   @Query(() => HouseholdNoticeConnection, {
-    description: "For a resident: the notices written about your own household, newest month first: to which institution, and whether they have left.",
+    description:
+      'For a resident: the notices written about your own household, newest month first: to which institution, and whether they have left.',
   })
   myHouseholdNotices(@CurrentCaller() caller: Caller, @Args() args: MyHouseholdNoticesArgs): Promise<ConnectionShape<HouseholdNotice>> {
     return this.notices.list(caller, args);

@@ -27,21 +27,27 @@ export class NoticeAddressees {
    */
   async load(manager: EntityManager, on: string, candidatesSql: string, params: unknown[]): Promise<void> {
     await execute(manager, `DROP TABLE IF EXISTS pg_temp.notice_addressee`);
-    await execute(manager, `
+    await execute(
+      manager,
+      `
       CREATE TEMPORARY TABLE notice_addressee (
         resident_id   uuid PRIMARY KEY,
         minor         boolean NOT NULL,
         name          text,
         masked_name   text,
         guardian_name text
-      ) ON COMMIT DROP`);
-    const rows = await queryRows<{ residentId: string }>(manager,
-      `SELECT DISTINCT resident_id AS "residentId" FROM (${candidatesSql}) c ORDER BY 1`, params,
+      ) ON COMMIT DROP`,
+    );
+    const rows = await queryRows<{ residentId: string }>(
+      manager,
+      `SELECT DISTINCT resident_id AS "residentId" FROM (${candidatesSql}) c ORDER BY 1`,
+      params,
     );
     for (let start = 0; start < rows.length; start += PAGE) {
       const page = rows.slice(start, start + PAGE).map((row) => row.residentId);
       const addressees = await this.fetchPage(on, page);
-      await execute(manager,
+      await execute(
+        manager,
         `INSERT INTO notice_addressee (resident_id, minor, name, masked_name, guardian_name)
          SELECT "residentId", minor, name, "maskedName", "guardianName"
            FROM jsonb_to_recordset($1::jsonb) AS a("residentId" uuid, minor boolean, name text, "maskedName" text, "guardianName" text)

@@ -10,7 +10,14 @@ import { releaseNotices } from './notice-release.js';
 import { NOTICE_RULE_SETS, type NoticeRules } from './notice-rules.js';
 import { NoticeAddressees } from './notice-addressees.js';
 import {
-  CLEAR_HELD_NOTICES, GENERATE_NOTICES, NOTICE_WORDS, RECORD_HELD_NOTICES, WITHDRAW_UNEARNED_NOTICES, candidatesSql, dateInWords, monthInWords,
+  CLEAR_HELD_NOTICES,
+  GENERATE_NOTICES,
+  NOTICE_WORDS,
+  RECORD_HELD_NOTICES,
+  WITHDRAW_UNEARNED_NOTICES,
+  candidatesSql,
+  dateInWords,
+  monthInWords,
 } from './notice-sql.js';
 
 export interface GeneratedNotices {
@@ -56,12 +63,14 @@ export class NoticeGenerator {
 
   private async generateMonthWhenComplete(districtId: string, month: string): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      const evaluated = await queryFirst<{ households: number; generated: boolean }>(manager,
+      const evaluated = await queryFirst<{ households: number; generated: boolean }>(
+        manager,
         `SELECT households, notices_generated_at IS NOT NULL AS generated FROM evaluated_month WHERE district_id = $1 AND month = $2 FOR UPDATE`,
         [districtId, monthStart(month)],
       );
       if (!evaluated || evaluated.generated) return false;
-      const { graded } = await queryOne<{ graded: number }>(manager,
+      const { graded } = await queryOne<{ graded: number }>(
+        manager,
         `SELECT count(*)::int AS graded FROM graded_household WHERE district_id = $1 AND month = $2`,
         [districtId, monthStart(month)],
       );
@@ -69,7 +78,8 @@ export class NoticeGenerator {
         this.logger.log(`${month} of ${districtId} waits: ${graded}/${evaluated.households} grades here`);
         return false;
       }
-      const earlier = await queryFirst<{ month: string }>(manager,
+      const earlier = await queryFirst<{ month: string }>(
+        manager,
         `SELECT to_char(month, 'YYYY-MM') AS month FROM evaluated_month
           WHERE district_id = $1 AND month < $2 AND notices_generated_at IS NULL ORDER BY month LIMIT 1`,
         [districtId, monthStart(month)],
@@ -82,7 +92,10 @@ export class NoticeGenerator {
       const now = new Date();
       await this.loadAddressees(manager, districtId, month, ruleSet, null, now);
       const generated = await this.generate(manager, districtId, month, ruleSet, null, now);
-      await execute(manager, `UPDATE evaluated_month SET notices_generated_at = now() WHERE district_id = $1 AND month = $2`, [districtId, monthStart(month)]);
+      await execute(manager, `UPDATE evaluated_month SET notices_generated_at = now() WHERE district_id = $1 AND month = $2`, [
+        districtId,
+        monthStart(month),
+      ]);
       this.logger.log(`${month} of ${districtId}: ${generated.notices} notices for ${generated.institutions.length} institutions`);
       return true;
     });
@@ -96,7 +109,8 @@ export class NoticeGenerator {
    */
   async releaseWhenGenerated(districtId: string, month: string, householdIds: readonly string[] | null): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const row = await queryFirst<{ generated: boolean }>(manager,
+      const row = await queryFirst<{ generated: boolean }>(
+        manager,
         `SELECT notices_generated_at IS NOT NULL AS generated FROM evaluated_month WHERE district_id = $1 AND month = $2 FOR UPDATE`,
         [districtId, monthStart(month)],
       );
@@ -109,7 +123,8 @@ export class NoticeGenerator {
 
   /** Tries every month still waiting (after institutions arrive, say). */
   async generateWaitingMonths(): Promise<void> {
-    const waiting = await queryRows<{ districtId: string; month: string }>(this.dataSource,
+    const waiting = await queryRows<{ districtId: string; month: string }>(
+      this.dataSource,
       `SELECT district_id AS "districtId", to_char(month, 'YYYY-MM') AS month FROM evaluated_month WHERE notices_generated_at IS NULL ORDER BY month`,
     );
     for (const { districtId, month } of waiting) await this.generateWhenComplete(districtId, month);
@@ -120,7 +135,8 @@ export class NoticeGenerator {
    * generation in progress (the row lock), so a correction stored meanwhile is not left out by both.
    */
   async generatedAlready(manager: EntityManager, districtId: string, month: string): Promise<boolean> {
-    const row = await queryFirst<{ generated: boolean }>(manager,
+    const row = await queryFirst<{ generated: boolean }>(
+      manager,
       `SELECT notices_generated_at IS NOT NULL AS generated FROM evaluated_month WHERE district_id = $1 AND month = $2 FOR SHARE`,
       [districtId, monthStart(month)],
     );
@@ -133,14 +149,26 @@ export class NoticeGenerator {
    * QUALIFIED after all must not stand), telling the institutions that may have seen them; then generates what
    * they earn now. Idempotent: a redelivered correction finds nothing to withdraw and nothing missing.
    */
-  async applyCorrection(manager: EntityManager, districtId: string, month: string, householdIds: string[]): Promise<{ withdrawn: number; added: number }> {
+  async applyCorrection(
+    manager: EntityManager,
+    districtId: string,
+    month: string,
+    householdIds: string[],
+  ): Promise<{ withdrawn: number; added: number }> {
     const ruleSet = await NOTICE_RULE_SETS.requireInForce(manager, districtId, month);
     const now = new Date();
     await this.loadAddressees(manager, districtId, month, ruleSet, householdIds, now);
     const withdrawn = await queryRows<{ id: string; institutionId: string }>(manager, WITHDRAW_UNEARNED_NOTICES, [
-      monthStart(month), districtId, JSON.stringify(ruleSet.rules), householdIds,
+      monthStart(month),
+      districtId,
+      JSON.stringify(ruleSet.rules),
+      householdIds,
     ]);
-    await announceWithdrawals(manager, withdrawn.map((n) => n.id), withdrawn.map((n) => n.institutionId));
+    await announceWithdrawals(
+      manager,
+      withdrawn.map((n) => n.id),
+      withdrawn.map((n) => n.institutionId),
+    );
     const added = await this.generate(manager, districtId, month, ruleSet, householdIds, now);
     return { withdrawn: withdrawn.length, added: added.notices };
   }
@@ -150,7 +178,8 @@ export class NoticeGenerator {
    * events): each such month's households are brought in line as a correction would, in one transaction per month.
    */
   async releaseHeldForKnownInstitutions(): Promise<void> {
-    const months = await queryRows<{ districtId: string; month: string; householdIds: string[] }>(this.dataSource,
+    const months = await queryRows<{ districtId: string; month: string; householdIds: string[] }>(
+      this.dataSource,
       `SELECT h.district_id AS "districtId", to_char(h.month, 'YYYY-MM') AS month, array_agg(DISTINCT h.household_id)::text[] AS "householdIds"
          FROM held_notice h JOIN institution_copy i ON i.id = h.institution_id
         WHERE h.reason = 'UNKNOWN_INSTITUTION'
@@ -165,10 +194,18 @@ export class NoticeGenerator {
 
   /** Asks households whom the month's notices (of `householdIds`, or all) are addressed to on `now`'s date. */
   private async loadAddressees(
-    manager: EntityManager, districtId: string, month: string, ruleSet: RuleSetRow<NoticeRules>, householdIds: string[] | null, now: Date,
+    manager: EntityManager,
+    districtId: string,
+    month: string,
+    ruleSet: RuleSetRow<NoticeRules>,
+    householdIds: string[] | null,
+    now: Date,
   ): Promise<void> {
     await this.addressees.load(manager, shanghaiDate(now), candidatesSql('$1', '$2', '$3', '$4'), [
-      monthStart(month), districtId, JSON.stringify(ruleSet.rules), householdIds,
+      monthStart(month),
+      districtId,
+      JSON.stringify(ruleSet.rules),
+      householdIds,
     ]);
   }
 
@@ -178,13 +215,24 @@ export class NoticeGenerator {
    * been loaded for the same households and date (loadAddressees).
    */
   private async generate(
-    manager: EntityManager, districtId: string, month: string, ruleSet: RuleSetRow<NoticeRules>, householdIds: string[] | null, now: Date,
+    manager: EntityManager,
+    districtId: string,
+    month: string,
+    ruleSet: RuleSetRow<NoticeRules>,
+    householdIds: string[] | null,
+    now: Date,
   ): Promise<GeneratedNotices> {
     await execute(manager, CLEAR_HELD_NOTICES, [monthStart(month), districtId, householdIds]);
     await execute(manager, RECORD_HELD_NOTICES, [monthStart(month), districtId, JSON.stringify(ruleSet.rules), householdIds]);
     const result = await queryOne<GeneratedNotices>(manager, GENERATE_NOTICES, [
-      monthStart(month), districtId, JSON.stringify(ruleSet.rules), ruleSet.version, NOTICE_WORDS, monthInWords(month),
-      dateInWords(shanghaiDate(now)), householdIds,
+      monthStart(month),
+      districtId,
+      JSON.stringify(ruleSet.rules),
+      ruleSet.version,
+      NOTICE_WORDS,
+      monthInWords(month),
+      dateInWords(shanghaiDate(now)),
+      householdIds,
     ]);
     // Retirees and freelancers go to the month's public disclosure draft instead (an approved one is not changed).
     await prepareDisclosureDraft(manager, districtId, month, ruleSet, householdIds);

@@ -33,8 +33,17 @@ SELECT coalesce(array_agg(id), '{}')::text[] AS "noticeIds", coalesce(array_agg(
  * Inside the caller's transaction: releases what may leave (RELEASE_NOTICES) and creates the webhook deliveries of
  * exactly those notices, committed with the release. Returns how many left.
  */
-export async function releaseNotices(manager: EntityManager, districtId: string, month: string, householdIds: readonly string[] | null): Promise<number> {
-  const released = await queryOne<{ noticeIds: string[]; institutions: string[] }>(manager, RELEASE_NOTICES, [monthStart(month), districtId, householdIds]);
+export async function releaseNotices(
+  manager: EntityManager,
+  districtId: string,
+  month: string,
+  householdIds: readonly string[] | null,
+): Promise<number> {
+  const released = await queryOne<{ noticeIds: string[]; institutions: string[] }>(manager, RELEASE_NOTICES, [
+    monthStart(month),
+    districtId,
+    householdIds,
+  ]);
   await fanOutNotices(manager, released.noticeIds, released.institutions);
   return released.noticeIds.length;
 }

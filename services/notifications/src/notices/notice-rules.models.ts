@@ -30,13 +30,22 @@ export class NoticeRuleSet {
   @Field({ description: 'Praise only when the month before was QUALIFIED too.' })
   praisePreviousMonthQualified: boolean;
 
-  @Field(() => Int, { nullable: true, description: 'Praise only after this many consecutive QUALIFIED months, this one included; null: no such condition.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Praise only after this many consecutive QUALIFIED months, this one included; null: no such condition.',
+  })
   praiseConsecutiveMonths: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Praise only the best share (0–1] of a community\'s graded households by score; null: no such condition.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: "Praise only the best share (0–1] of a community's graded households by score; null: no such condition.",
+  })
   praiseTopShare: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'At most this many praise letters to one institution a month, highest scores first; null: no cap.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'At most this many praise letters to one institution a month, highest scores first; null: no cap.',
+  })
   praiseCapPerInstitution: number | null;
 
   @Field({ description: 'Whether reminder notices are made at all.' })
@@ -73,7 +82,10 @@ export class NoticeRuleSet {
   }
 }
 
-@ObjectType({ description: 'A page of NoticeRuleSet items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of NoticeRuleSet items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class NoticeRuleSetConnection extends Connection(NoticeRuleSet, 'NoticeRuleSet') {}
 
 @InputType({ description: 'A new version of the notice rules for a district, from a month on.' })

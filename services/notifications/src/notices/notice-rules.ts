@@ -20,7 +20,12 @@ export const noticeRulesSchema = z.object({
     enabled: z.boolean(),
     minScore: z.number().min(0).max(1000),
     previousMonthQualified: z.boolean(),
-    consecutiveMonths: z.number().int('must be a whole number of months').min(1, 'must be at least 1 month').max(24, 'must be at most 24 months').optional(),
+    consecutiveMonths: z
+      .number()
+      .int('must be a whole number of months')
+      .min(1, 'must be at least 1 month')
+      .max(24, 'must be at most 24 months')
+      .optional(),
     topShare: z.number().gt(0, 'must be more than 0').max(1, 'must be at most 1 (every household)').optional(),
     capPerInstitution: z.number().int('must be a whole number').min(1, 'must be at least 1 letter').optional(),
   }),

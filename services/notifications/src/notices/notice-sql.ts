@@ -23,7 +23,10 @@ const VALUES: Record<Placeholder, string> = {
   issuedOn: '$7::text',
 };
 
-const HTML_VALUES = Object.fromEntries(Object.entries(VALUES).map(([name, sql]) => [name, htmlEscapeSql(sql)])) as Record<Placeholder, string>;
+const HTML_VALUES = Object.fromEntries(Object.entries(VALUES).map(([name, sql]) => [name, htmlEscapeSql(sql)])) as Record<
+  Placeholder,
+  string
+>;
 
 /** The words notices are written with, passed to the statement as $5. */
 export const NOTICE_WORDS = JSON.stringify({ grades: GRADE_LABEL_ZH, issues: INSPECTION_ISSUE_LABEL_ZH });

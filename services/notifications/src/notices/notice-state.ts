@@ -31,8 +31,12 @@ const NOTICE_STATE_EN: Record<NoticeState, string> = {
 };
 
 registerEnumType(NoticeState, {
-  name: 'NoticeState', description: "Where a notice's delivery to its institution is (created, sent, delivered, acknowledged, failed); each value carries its Chinese name.",
-  valuesMap: Object.fromEntries(Object.entries(NOTICE_STATE_LABEL_ZH).map(([state, zh]) => [state, { description: `${zh}: ${NOTICE_STATE_EN[state as NoticeState]}` }])),
+  name: 'NoticeState',
+  description:
+    "Where a notice's delivery to its institution is (created, sent, delivered, acknowledged, failed); each value carries its Chinese name.",
+  valuesMap: Object.fromEntries(
+    Object.entries(NOTICE_STATE_LABEL_ZH).map(([state, zh]) => [state, { description: `${zh}: ${NOTICE_STATE_EN[state as NoticeState]}` }]),
+  ),
 });
 
 /** Why a notice was withdrawn. */
@@ -41,8 +45,12 @@ export enum NoticeWithdrawalReason {
 }
 
 registerEnumType(NoticeWithdrawalReason, {
-  name: 'NoticeWithdrawalReason', description: 'Why a notice was withdrawn.',
+  name: 'NoticeWithdrawalReason',
+  description: 'Why a notice was withdrawn.',
   valuesMap: {
-    GRADE_CORRECTED: { description: '评定已更正: the household’s grade for the month was corrected (late evidence, a re-run, an appeal) and no longer earns this notice.' },
+    GRADE_CORRECTED: {
+      description:
+        '评定已更正: the household’s grade for the month was corrected (late evidence, a re-run, an appeal) and no longer earns this notice.',
+    },
   },
 });

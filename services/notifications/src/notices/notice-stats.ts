@@ -57,7 +57,10 @@ export class InstitutionNoticeCount {
   withdrawn: number;
 }
 
-@ObjectType({ description: 'A page of InstitutionNoticeCount items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of InstitutionNoticeCount items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class InstitutionNoticeCountConnection extends Connection(InstitutionNoticeCount, 'InstitutionNoticeCount') {}
 
 @ObjectType({ description: 'Notices of one month in a territory: by kind, by state, and per institution.' })
@@ -120,8 +123,12 @@ export class NoticeStatsService {
     if (months.length === 0) throw DomainError.badInput('fromMonth must not be after toMonth', 'INVALID_MONTH_RANGE');
     const rootId = await this.rootFor(caller, orgUnitId);
     const params = new SqlParams();
-    const where = [`n.month BETWEEN ${params.add(monthStart(from))}::date AND ${params.add(monthStart(to))}::date`, ...this.scope(rootId, params)];
-    const rows = await queryRows<MonthRow>(this.dataSource,
+    const where = [
+      `n.month BETWEEN ${params.add(monthStart(from))}::date AND ${params.add(monthStart(to))}::date`,
+      ...this.scope(rootId, params),
+    ];
+    const rows = await queryRows<MonthRow>(
+      this.dataSource,
       `SELECT to_char(n.month, 'YYYY-MM') AS month, n.kind, n.state, n.withdrawn_at IS NOT NULL AS withdrawn, count(*)::int AS count
          FROM notice n WHERE ${where.join(' AND ')} GROUP BY 1, 2, 3, 4`,
       params.values,
@@ -168,7 +175,10 @@ export class NoticeStatsService {
         keyOf: (row) => [row.total, row.institutionId],
         descending: true,
       },
-      (rows) => rows.map(({ statsMonth: _month, ...row }) => Object.assign(new InstitutionNoticeCount(), { ...row, institution: InstitutionRef.of(row.institutionId) })),
+      (rows) =>
+        rows.map(({ statsMonth: _month, ...row }) =>
+          Object.assign(new InstitutionNoticeCount(), { ...row, institution: InstitutionRef.of(row.institutionId) }),
+        ),
     );
   }
 

@@ -49,7 +49,8 @@ export class Notice {
   institution: InstitutionRef;
 
   @Field({
-    description: 'The resident as the institution knows them, or for a notice about a minor the guardian it is addressed to (toGuardian); masked (张*明) for staff without the right to personal data.',
+    description:
+      'The resident as the institution knows them, or for a notice about a minor the guardian it is addressed to (toGuardian); masked (张*明) for staff without the right to personal data.',
   })
   residentName: string;
 
@@ -95,8 +96,8 @@ export class Notice {
   @Field(() => Date, {
     nullable: true,
     description:
-      'Set when a corrected grade no longer earns this notice: it is no longer in force. The institution then reads only a '
-      + 'withdrawal text with the name masked, and is asked to delete its copies; staff keep the original for the record.',
+      'Set when a corrected grade no longer earns this notice: it is no longer in force. The institution then reads only a ' +
+      'withdrawal text with the name masked, and is asked to delete its copies; staff keep the original for the record.',
   })
   withdrawnAt: Date | null;
 
@@ -105,7 +106,8 @@ export class Notice {
 
   @Field(() => Date, {
     nullable: true,
-    description: "When it was handed to the institution (API and webhooks); null while it waits for the month's objection window to close or for an objection about the household to be decided.",
+    description:
+      "When it was handed to the institution (API and webhooks); null while it waits for the month's objection window to close or for an objection about the household to be decided.",
   })
   releasedAt: Date | null;
 
@@ -119,7 +121,9 @@ export class Notice {
   }
 }
 
-@ObjectType({ description: 'A page of Notice items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description: 'A page of Notice items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class NoticeConnection extends Connection(Notice, 'Notice') {}
 
 @ArgsType()

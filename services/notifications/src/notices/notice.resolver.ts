@@ -16,18 +16,29 @@ import { NoticeService } from './notice.service.js';
 export class NoticeResolver {
   constructor(private readonly noticeService: NoticeService) {}
 
-  @Query(() => NoticeConnection, { description: 'For an institution calling with its API key: the notices addressed to it, newest month first. Fetching a notice marks it DELIVERED.' })
+  @Query(() => NoticeConnection, {
+    description:
+      'For an institution calling with its API key: the notices addressed to it, newest month first. Fetching a notice marks it DELIVERED.',
+  })
   myNotices(@CurrentCaller() caller: Caller, @Args() args: MyNoticesArgs): Promise<ConnectionShape<Notice>> {
     return this.noticeService.listForInstitution(caller, args);
   }
 
-  @Mutation(() => Notice, { description: 'For an institution: confirms receipt of one of its notices. Once only: again is CONFLICT (ALREADY_ACKNOWLEDGED).' })
-  acknowledgeNotice(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The notice's id: one addressed to you." }, ParseUuidPipe) id: string): Promise<Notice> {
+  @Mutation(() => Notice, {
+    description: 'For an institution: confirms receipt of one of its notices. Once only: again is CONFLICT (ALREADY_ACKNOWLEDGED).',
+  })
+  acknowledgeNotice(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The notice's id: one addressed to you." }, ParseUuidPipe) id: string,
+  ): Promise<Notice> {
     return this.noticeService.acknowledge(caller, id);
   }
 
   @Query(() => Notice, { description: 'One notice: an institution its own, staff those about households in their territory.' })
-  notice(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The notice's id." }, ParseUuidPipe) id: string): Promise<Notice> {
+  notice(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The notice's id." }, ParseUuidPipe) id: string,
+  ): Promise<Notice> {
     return this.noticeService.get(caller, id);
   }
 
@@ -43,18 +54,29 @@ export class NoticeResolver {
 export class NoticeStatsResolver {
   constructor(private readonly stats: NoticeStatsService) {}
 
-  @Query(() => [NoticeMonthStats], { description: 'Notices by kind, state and institution, per month from fromMonth to toMonth (YYYY-MM, at most 24), in your territory.' })
+  @Query(() => [NoticeMonthStats], {
+    description: 'Notices by kind, state and institution, per month from fromMonth to toMonth (YYYY-MM, at most 24), in your territory.',
+  })
   noticeStats(
     @CurrentCaller() caller: Caller,
     @Args('fromMonth', { description: 'First month, YYYY-MM (inclusive).' }) fromMonth: string,
     @Args('toMonth', { description: 'Last month, YYYY-MM (inclusive), at most 24 months after fromMonth.' }) toMonth: string,
-    @Args('orgUnitId', { type: () => ID, nullable: true, description: 'Only notices about households under this unit (default: your territory).' }) orgUnitId: string | null,
+    @Args('orgUnitId', {
+      type: () => ID,
+      nullable: true,
+      description: 'Only notices about households under this unit (default: your territory).',
+    })
+    orgUnitId: string | null,
   ): Promise<NoticeMonthStats[]> {
     return this.stats.byMonth(caller, fromMonth, toMonth, orgUnitId ? requireUuid(orgUnitId, 'orgUnitId') : null);
   }
 
   @ResolveField(() => InstitutionNoticeCountConnection, { description: 'Per institution, most notices first.' })
-  async institutions(@Parent() stats: NoticeMonthStats, @Args() args: PageArgs, @Context() context: RequestContext): Promise<InstitutionNoticeCountConnection> {
+  async institutions(
+    @Parent() stats: NoticeMonthStats,
+    @Args() args: PageArgs,
+    @Context() context: RequestContext,
+  ): Promise<InstitutionNoticeCountConnection> {
     // One statement for the months of a range asking for the same page.
     const batch = JSON.stringify([stats.rootId, args.first ?? null, args.after ?? null]);
     const loader = requestLoader<InstitutionNoticeCountConnection>(context, `NoticeMonthStats.institutions:${batch}`, (months) =>
@@ -77,7 +99,10 @@ export class NoticeRuleSetResolver {
   }
 
   @Mutation(() => NoticeRuleSet, { description: 'Publishes a new version of the notice rules for a district, from a month on.' })
-  async createNoticeRuleSet(@CurrentCaller() caller: Caller, @Args('input', { description: 'The district, the first month, the rules, and why.' }) input: CreateNoticeRuleSetInput): Promise<NoticeRuleSet> {
+  async createNoticeRuleSet(
+    @CurrentCaller() caller: Caller,
+    @Args('input', { description: 'The district, the first month, the rules, and why.' }) input: CreateNoticeRuleSetInput,
+  ): Promise<NoticeRuleSet> {
     const rules = parseNoticeRules({
       praise: {
         enabled: input.praiseEnabled,

@@ -68,10 +68,22 @@ export class NoticeService {
     return fetchKeysetPage<NoticeRow, Notice>(
       this.dataSource,
       args,
-      { select: INSTITUTION_COLUMNS, from: 'notice n', where, params, orderBy: ['n.month', 'n.id'], keyOf: (row) => [row.month + '-01', row.id], descending: true },
+      {
+        select: INSTITUTION_COLUMNS,
+        from: 'notice n',
+        where,
+        params,
+        orderBy: ['n.month', 'n.id'],
+        keyOf: (row) => [row.month + '-01', row.id],
+        descending: true,
+      },
       async (rows) => {
         await this.markFetched(rows);
-        await this.audit.recordRead(caller, 'Notice', rows.filter((row) => !row.withdrawnAt).map((row) => row.id));
+        await this.audit.recordRead(
+          caller,
+          'Notice',
+          rows.filter((row) => !row.withdrawnAt).map((row) => row.id),
+        );
         return rows.map((row) => Notice.from(forInstitution(row)));
       },
     );
@@ -90,9 +102,22 @@ export class NoticeService {
     return fetchKeysetPage<NoticeRow, Notice>(
       this.dataSource,
       args,
-      { select: noticeColumns(String(unmasked)), from: 'notice n', where, params, orderBy: ['n.month', 'n.id'], keyOf: (row) => [row.month + '-01', row.id], descending: true },
+      {
+        select: noticeColumns(String(unmasked)),
+        from: 'notice n',
+        where,
+        params,
+        orderBy: ['n.month', 'n.id'],
+        keyOf: (row) => [row.month + '-01', row.id],
+        descending: true,
+      },
       async (rows) => {
-        if (unmasked) await this.audit.recordRead(caller, 'Notice', rows.map((row) => row.id));
+        if (unmasked)
+          await this.audit.recordRead(
+            caller,
+            'Notice',
+            rows.map((row) => row.id),
+          );
         return rows.map((row) => Notice.from(row));
       },
     );
@@ -104,19 +129,25 @@ export class NoticeService {
    */
   async get(caller: Caller, id: string): Promise<Notice> {
     if (caller.institutionId) {
-      const row = await queryFirst<NoticeRow>(this.dataSource, `SELECT ${INSTITUTION_COLUMNS} FROM notice n WHERE n.id = $1 AND n.institution_id = $2 AND n.released_at IS NOT NULL`, [id, caller.institutionId]);
+      const row = await queryFirst<NoticeRow>(
+        this.dataSource,
+        `SELECT ${INSTITUTION_COLUMNS} FROM notice n WHERE n.id = $1 AND n.institution_id = $2 AND n.released_at IS NOT NULL`,
+        [id, caller.institutionId],
+      );
       if (!row) throw DomainError.notFound('Notice', id);
       await this.markFetched([row]);
       if (!row.withdrawnAt) await this.audit.recordRead(caller, 'Notice', [row.id]);
       return Notice.from(forInstitution(row));
     }
     const unmasked = this.audit.mayRead(caller);
-    const row = await queryFirst<NoticeRow & { compoundPath: string[] | null }>(this.dataSource,
+    const row = await queryFirst<NoticeRow & { compoundPath: string[] | null }>(
+      this.dataSource,
       `SELECT ${noticeColumns(String(unmasked))}, t.path::text[] AS "compoundPath"
          FROM notice n LEFT JOIN territory_unit t ON t.id = n.compound_id WHERE n.id = $1`,
       [id],
     );
-    if (!row || (caller.orgUnitId !== null && !(row.compoundPath ?? []).includes(caller.orgUnitId))) throw DomainError.notFound('Notice', id);
+    if (!row || (caller.orgUnitId !== null && !(row.compoundPath ?? []).includes(caller.orgUnitId)))
+      throw DomainError.notFound('Notice', id);
     if (unmasked) await this.audit.recordRead(caller, 'Notice', [row.id]);
     return Notice.from(row);
   }
@@ -128,7 +159,8 @@ export class NoticeService {
    */
   async acknowledge(caller: Caller, id: string): Promise<Notice> {
     const institutionId = requireInstitution(caller);
-    const row = await queryFirst<NoticeRow>(this.dataSource,
+    const row = await queryFirst<NoticeRow>(
+      this.dataSource,
       `WITH n AS (
          UPDATE notice SET state = 'ACKNOWLEDGED', acknowledged_at = now(), acknowledged_by = $3,
                            delivered_at = coalesce(delivered_at, now()), last_error = NULL
@@ -138,28 +170,35 @@ export class NoticeService {
       [id, institutionId, caller.userId],
     );
     if (row) return Notice.from(row);
-    const existing = await queryFirst<{ acknowledgedAt: Date | null; withdrawnAt: Date | null }>(this.dataSource,
+    const existing = await queryFirst<{ acknowledgedAt: Date | null; withdrawnAt: Date | null }>(
+      this.dataSource,
       `SELECT acknowledged_at AS "acknowledgedAt", withdrawn_at AS "withdrawnAt" FROM notice WHERE id = $1 AND institution_id = $2 AND released_at IS NOT NULL`,
       [id, institutionId],
     );
     if (!existing) throw DomainError.notFound('Notice', id);
     if (existing.withdrawnAt) {
-      throw DomainError.conflict('This notice was withdrawn: its grade was corrected', 'NOTICE_WITHDRAWN', { withdrawnAt: existing.withdrawnAt.toISOString() });
+      throw DomainError.conflict('This notice was withdrawn: its grade was corrected', 'NOTICE_WITHDRAWN', {
+        withdrawnAt: existing.withdrawnAt.toISOString(),
+      });
     }
-    throw DomainError.conflict('This notice was acknowledged already', 'ALREADY_ACKNOWLEDGED', { acknowledgedAt: existing.acknowledgedAt?.toISOString() ?? null });
+    throw DomainError.conflict('This notice was acknowledged already', 'ALREADY_ACKNOWLEDGED', {
+      acknowledgedAt: existing.acknowledgedAt?.toISOString() ?? null,
+    });
   }
 
   private addCommonFilters(args: MyNoticesArgs, params: SqlParams, where: string[]): void {
     if (args.status) where.push(`n.state = ${params.add(args.status)}`);
     if (args.month) where.push(`n.month = ${params.add(monthStart(parseMonth(args.month)))}::date`);
-    if (args.withdrawn !== undefined && args.withdrawn !== null) where.push(args.withdrawn ? 'n.withdrawn_at IS NOT NULL' : 'n.withdrawn_at IS NULL');
+    if (args.withdrawn !== undefined && args.withdrawn !== null)
+      where.push(args.withdrawn ? 'n.withdrawn_at IS NOT NULL' : 'n.withdrawn_at IS NULL');
   }
 
   /** Fetched notices not yet delivered become DELIVERED, here and in the rows about to be returned. */
   private async markFetched(rows: NoticeRow[]): Promise<void> {
     const fresh = rows.filter((row) => NOT_YET_DELIVERED.includes(row.state));
     if (fresh.length === 0) return;
-    const { now } = await queryOne<{ now: Date }>(this.dataSource,
+    const { now } = await queryOne<{ now: Date }>(
+      this.dataSource,
       `WITH delivered AS (
          UPDATE notice SET state = 'DELIVERED', delivered_at = now(), last_error = NULL WHERE id = ANY($1::uuid[]) AND state = ANY($2::text[])
        ) SELECT now() AS now`,

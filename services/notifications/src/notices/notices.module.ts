@@ -12,10 +12,21 @@ import { NoticeService } from './notice.service.js';
 
 @Module({
   imports: [TerritoryReplicaModule],
-  providers: [NoticeAddressees, HeldNoticeService, HeldNoticeResolver, NoticeGenerator, NoticeService, NoticeStatsService,
+  providers: [
+    NoticeAddressees,
+    HeldNoticeService,
+    HeldNoticeResolver,
+    NoticeGenerator,
+    NoticeService,
+    NoticeStatsService,
     // Reads through an institution's key are also attributed to the key, its enrolment and the staff member who issued it.
     { provide: PersonalDataAudit, useClass: KeyAttributingPersonalDataAudit },
-    NoticeResolver, NoticeStatsResolver, NoticeRuleSetResolver, HouseholdNoticeService, HouseholdNoticeResolver],
+    NoticeResolver,
+    NoticeStatsResolver,
+    NoticeRuleSetResolver,
+    HouseholdNoticeService,
+    HouseholdNoticeResolver,
+  ],
   exports: [NoticeGenerator],
 })
 export class NoticesModule {}

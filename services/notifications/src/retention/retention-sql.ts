@@ -132,7 +132,13 @@ export async function applyRetention(dataSource: DataSource, firedAt: Date, sett
   const auditBefore = new Date(firedAt.getTime() - settings.personalDataAccessDays * 86_400_000);
   const apiKeyAuditEventsDeleted = await inBatches(dataSource, DELETE_API_KEY_AUDIT_EVENTS, auditBefore);
   return {
-    ...cutoffs, gradedHouseholdsDeleted, gradedResidentsDeleted, heldNoticesDeleted, noticesRedacted, webhookAttemptsDeleted, enrolmentContactsErased,
+    ...cutoffs,
+    gradedHouseholdsDeleted,
+    gradedResidentsDeleted,
+    heldNoticesDeleted,
+    noticesRedacted,
+    webhookAttemptsDeleted,
+    enrolmentContactsErased,
     apiKeyAuditEventsDeleted,
   };
 }
@@ -142,8 +148,10 @@ export async function applyRetention(dataSource: DataSource, firedAt: Date, sett
  * storing them again would bring back the names, and only part of a month, from which notices must not be made.
  */
 export async function gradeCopiesPurged(db: DataSource | EntityManager, month: string): Promise<boolean> {
-  const row = await queryOne<{ purged: boolean }>(db, `SELECT EXISTS (SELECT 1 FROM grade_copy_purge WHERE purged_before > $1::date) AS purged`, [
-    monthStart(month),
-  ]);
+  const row = await queryOne<{ purged: boolean }>(
+    db,
+    `SELECT EXISTS (SELECT 1 FROM grade_copy_purge WHERE purged_before > $1::date) AS purged`,
+    [monthStart(month)],
+  );
   return row.purged;
 }

@@ -9,7 +9,8 @@ import type { DemoData } from '#libs/platform';
 export const notificationsDemoData: DemoData = {
   /** Empty until its first month's grades arrive or the district publishes rules of its own. */
   async isEmpty(dataSource) {
-    const { empty } = await queryOne<{ empty: boolean }>(dataSource,
+    const { empty } = await queryOne<{ empty: boolean }>(
+      dataSource,
       `SELECT NOT EXISTS (SELECT 1 FROM evaluated_month) AND NOT EXISTS (SELECT 1 FROM notice_rule_set WHERE created_by <> 'migration') AS empty`,
     );
     return empty;
@@ -20,11 +21,14 @@ export const notificationsDemoData: DemoData = {
    * otherwise be decided by rules an earlier file published (and perhaps dated back), not the defaults.
    */
   async reset(dataSource) {
-    await execute(dataSource, `TRUNCATE outbox_event, processed_event, graded_household, graded_resident, evaluated_month, notice, held_notice, grade_copy_purge,
+    await execute(
+      dataSource,
+      `TRUNCATE outbox_event, processed_event, graded_household, graded_resident, evaluated_month, notice, held_notice, grade_copy_purge,
                                   institution_api_key, institution_enrolment, api_key_audit_event, personal_data_access,
                                   territory_unit, institution_copy, webhook_attempt, webhook_delivery, disclosure_outlet, webhook_message_notice, webhook_message,
                                   webhook_preference, webhook_secret, webhook_endpoint, public_disclosure_event, public_disclosure_correction,
-                                  public_disclosure_entry, public_disclosure, objection_window_closed, objection_hold`);
+                                  public_disclosure_entry, public_disclosure, objection_window_closed, objection_hold`,
+    );
     await execute(dataSource, `DELETE FROM notice_rule_set WHERE created_by <> 'migration'`);
   },
   /**
@@ -35,7 +39,8 @@ export const notificationsDemoData: DemoData = {
   async seed(dataSource, plan, options) {
     if (!options.districtNoticeRules) return 'no district notice rules (the default rules apply)';
     const from = addMonths(shanghaiMonth(), -options.gradedMonths);
-    await execute(dataSource,
+    await execute(
+      dataSource,
       `INSERT INTO notice_rule_set (district_id, version, effective_from, rules, description, created_by)
        SELECT $1, (SELECT max(version) + 1 FROM notice_rule_set), $2, rules, description, 'demo-seed'
          FROM notice_rule_set WHERE district_id IS NULL ORDER BY effective_from DESC LIMIT 1`,

@@ -16,6 +16,7 @@ export const NOTICE_KIND_LABEL_ZH: Record<NoticeKind, string> = {
 };
 
 registerEnumType(NoticeKind, {
-  name: 'NoticeKind', description: 'What a notice is: a praise letter (表扬信) or a reminder notice (提醒函); each value carries its Chinese name.',
+  name: 'NoticeKind',
+  description: 'What a notice is: a praise letter (表扬信) or a reminder notice (提醒函); each value carries its Chinese name.',
   valuesMap: Object.fromEntries(Object.entries(NOTICE_KIND_LABEL_ZH).map(([kind, zh]) => [kind, { description: zh }])),
 });

@@ -51,7 +51,10 @@ export function placeholdersOf(text: string): string[] {
   return [...new Set([...text.matchAll(/\{\{\s*([a-zA-Z][a-zA-Z0-9]*)\s*\}\}/g)].map((m) => m[1]))];
 }
 
-@ObjectType({ description: 'A page of NoticeTemplate items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of NoticeTemplate items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class NoticeTemplateConnection extends Connection(NoticeTemplate, 'NoticeTemplate') {}
 
 @ArgsType()

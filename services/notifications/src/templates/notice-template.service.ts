@@ -28,7 +28,14 @@ export class NoticeTemplateService {
     return fetchKeysetPage<NoticeTemplateRow, NoticeTemplate>(
       this.dataSource,
       args,
-      { select: COLUMNS, from: 'notice_template', where, params, orderBy: ['kind', '-version', 'id'], keyOf: (row) => [row.kind, -row.version, row.id] },
+      {
+        select: COLUMNS,
+        from: 'notice_template',
+        where,
+        params,
+        orderBy: ['kind', '-version', 'id'],
+        keyOf: (row) => [row.kind, -row.version, row.id],
+      },
       (rows) => rows.map((row) => NoticeTemplate.from(row)),
     );
   }

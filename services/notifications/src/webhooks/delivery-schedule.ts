@@ -47,7 +47,8 @@ export function afterAttempt(
 ): AfterAttempt {
   const attempts = claimed.replay ? claimed.attempts : claimed.attempts + 1;
   if (verdict === 'SUCCESS') return { state: 'SUCCEEDED', attempts, nextAttemptAt: null };
-  if (verdict === 'GONE') return { state: claimed.replay && claimed.state === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED', attempts, nextAttemptAt: null };
+  if (verdict === 'GONE')
+    return { state: claimed.replay && claimed.state === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED', attempts, nextAttemptAt: null };
   if (claimed.replay && claimed.state !== 'PENDING') return { state: claimed.state, attempts, nextAttemptAt: null };
   // The wait after the n-th failed attempt is schedule[n - 1]; a replay of a pending delivery waits as its last one did.
   const step = Math.max(attempts, 1) - 1;

@@ -59,13 +59,19 @@ export async function refreshNoticeStates(manager: Pick<EntityManager, 'query'>,
  * `reason`, and any replay not yet sent; the notices concerned are brought up to date. A request already in flight
  * is still recorded when it ends (a success still counts). Returns the messages whose deliveries were stopped.
  */
-export async function disableEndpoints(manager: Pick<EntityManager, 'query'>, endpointIds: readonly string[], reason: string): Promise<string[]> {
+export async function disableEndpoints(
+  manager: Pick<EntityManager, 'query'>,
+  endpointIds: readonly string[],
+  reason: string,
+): Promise<string[]> {
   if (endpointIds.length === 0) return [];
-  await execute(manager,
+  await execute(
+    manager,
     `UPDATE webhook_endpoint SET state = 'DISABLED', disabled_reason = $2, disabled_at = now() WHERE id = ANY($1::uuid[]) AND state = 'ACTIVE'`,
     [endpointIds, reason],
   );
-  const stopped = await queryRows<{ messageId: string }>(manager,
+  const stopped = await queryRows<{ messageId: string }>(
+    manager,
     `WITH stopped AS (
        UPDATE webhook_delivery
           SET state = CASE WHEN state = 'PENDING' THEN 'FAILED' ELSE state END,

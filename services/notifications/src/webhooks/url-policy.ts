@@ -78,7 +78,10 @@ export async function resolveWebhookTarget(url: URL, policy: UrlPolicy, lookup: 
   for (const { address } of addresses) {
     if (hostAllowed || isAllowlisted(address, policy.allowedHosts)) continue;
     const why = internalAddressKind(address);
-    if (why) throw host === address ? new WebhookUrlError('URL_NOT_ALLOWED', `${address} is ${why}; webhooks go only to public addresses`) : hostRefused(host);
+    if (why)
+      throw host === address
+        ? new WebhookUrlError('URL_NOT_ALLOWED', `${address} is ${why}; webhooks go only to public addresses`)
+        : hostRefused(host);
   }
   const [first] = addresses;
   return { address: first.address, family: first.family === 6 ? 6 : 4 };

@@ -139,10 +139,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   /** Gives claimed deliveries not yet sent back at once, rather than when their lease ends. */
   private async release(deliveries: ClaimedRow[]): Promise<void> {
     if (deliveries.length === 0) return;
-    await execute(this.dataSource,
+    await execute(
+      this.dataSource,
       `UPDATE webhook_delivery SET next_attempt_at = now(), claim_token = NULL WHERE id = ANY($1::uuid[]) AND claim_token = ANY($2::uuid[])`,
       [deliveries.map((d) => d.id), [...new Set(deliveries.map((d) => d.token))]],
-    ).catch((error: Error) => this.logger.warn(`Releasing ${deliveries.length} claimed deliveries failed; they are sent after their lease: ${error.message}`));
+    ).catch((error: Error) =>
+      this.logger.warn(`Releasing ${deliveries.length} claimed deliveries failed; they are sent after their lease: ${error.message}`),
+    );
   }
 
   /** Look for due deliveries now rather than at the next poll. */
@@ -178,7 +181,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   /** Starts waiting deliveries while request slots are free (not once shutting down: those are released instead). */
   private fill(): void {
-    while (this.loop.running && this.inFlight.size < this.settings.concurrency && this.waiting.length > 0) this.track(this.send(this.waiting.shift()!));
+    while (this.loop.running && this.inFlight.size < this.settings.concurrency && this.waiting.length > 0)
+      this.track(this.send(this.waiting.shift()!));
   }
 
   private track(work: Promise<void>): void {
@@ -202,8 +206,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         this.logger.warn(`Delivery ${delivery.id} of ${delivery.messageId} gave up after ${next.attempts} attempts: ${response.error}`);
       }
       this.results.push({
-        deliveryId: delivery.id, messageId: delivery.messageId, endpointId: delivery.endpointId, token: delivery.token, attemptedAt,
-        response, replay: delivery.replay, ...next, gone: verdict === 'GONE',
+        deliveryId: delivery.id,
+        messageId: delivery.messageId,
+        endpointId: delivery.endpointId,
+        token: delivery.token,
+        attemptedAt,
+        response,
+        replay: delivery.replay,
+        ...next,
+        gone: verdict === 'GONE',
       });
       this.scheduleRecording();
     } catch (error) {
@@ -261,7 +272,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         } catch (error) {
           if (tries >= RECORD_TRIES) {
             // The deliveries stay claimed until their lease ends, then are sent again: nothing is lost.
-            this.logger.error(`Recording ${batch.length} webhook attempts failed; they will be retried after their lease: ${(error as Error).message}`);
+            this.logger.error(
+              `Recording ${batch.length} webhook attempts failed; they will be retried after their lease: ${(error as Error).message}`,
+            );
             break;
           }
           await new Promise((resolve) => setTimeout(resolve, 200 * tries));
@@ -287,7 +300,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       ]);
       const gone = [...new Set(batch.filter((r) => r.gone).map((r) => r.endpointId))];
       await disableEndpoints(manager, gone, 'the endpoint answered 410 Gone');
-      await refreshNoticeStates(manager, batch.map((r) => r.messageId));
+      await refreshNoticeStates(
+        manager,
+        batch.map((r) => r.messageId),
+      );
     });
   }
 }

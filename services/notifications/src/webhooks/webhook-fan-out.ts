@@ -68,9 +68,15 @@ export interface FannedOut {
 }
 
 /** Creates the webhook messages and deliveries of the notices just generated (`noticeIds`, for `institutionIds`). */
-export async function fanOutNotices(manager: EntityManager, noticeIds: readonly string[], institutionIds: readonly string[]): Promise<FannedOut> {
+export async function fanOutNotices(
+  manager: EntityManager,
+  noticeIds: readonly string[],
+  institutionIds: readonly string[],
+): Promise<FannedOut> {
   if (noticeIds.length === 0) return { messages: 0, deliveries: 0 };
-  await execute(manager, `SELECT 1 FROM webhook_endpoint WHERE institution_id = ANY($1::uuid[]) AND state = 'ACTIVE' FOR SHARE`, [institutionIds]);
+  await execute(manager, `SELECT 1 FROM webhook_endpoint WHERE institution_id = ANY($1::uuid[]) AND state = 'ACTIVE' FOR SHARE`, [
+    institutionIds,
+  ]);
   const result = await queryOne<FannedOut>(manager, FAN_OUT, [noticeIds]);
   return result;
 }
@@ -115,9 +121,15 @@ ${DELIVER_MESSAGES}`;
  * Inside the transaction that withdrew `noticeIds` (for `institutionIds`): cancels their announcements not yet sent
  * and announces the withdrawal of those the institution may have seen. Once: a notice is withdrawn once.
  */
-export async function announceWithdrawals(manager: EntityManager, noticeIds: readonly string[], institutionIds: readonly string[]): Promise<FannedOut> {
+export async function announceWithdrawals(
+  manager: EntityManager,
+  noticeIds: readonly string[],
+  institutionIds: readonly string[],
+): Promise<FannedOut> {
   if (noticeIds.length === 0) return { messages: 0, deliveries: 0 };
-  await execute(manager, `SELECT 1 FROM webhook_endpoint WHERE institution_id = ANY($1::uuid[]) AND state = 'ACTIVE' FOR SHARE`, [[...new Set(institutionIds)]]);
+  await execute(manager, `SELECT 1 FROM webhook_endpoint WHERE institution_id = ANY($1::uuid[]) AND state = 'ACTIVE' FOR SHARE`, [
+    [...new Set(institutionIds)],
+  ]);
   await execute(manager, CANCEL_UNSENT, [noticeIds]);
   const result = await queryOne<FannedOut>(manager, ANNOUNCE_WITHDRAWALS, [noticeIds]);
   return result;

@@ -25,7 +25,13 @@ const AGENTS = {
  * Redirects are not followed (the status is returned as is). The whole exchange is bounded by `timeoutMs`.
  * Never throws: every failure comes back as `error`.
  */
-export function postWebhook(url: URL, pinned: PinnedAddress, headers: Record<string, string>, body: string, timeoutMs: number): Promise<WebhookResponse> {
+export function postWebhook(
+  url: URL,
+  pinned: PinnedAddress,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<WebhookResponse> {
   const started = performance.now();
   const secure = url.protocol === 'https:';
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');

@@ -31,7 +31,6 @@ export interface WebhookSettings {
   secretKey: string;
 }
 
-
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 const hostList = z.preprocess(
@@ -40,9 +39,18 @@ const hostList = z.preprocess(
     .string()
     .default('')
     .transform((value, context) => {
-      const hosts = value.split(',').map((host) => host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1')).filter(Boolean);
+      const hosts = value
+        .split(',')
+        .map((host) =>
+          host
+            .trim()
+            .toLowerCase()
+            .replace(/^\[(.*)\]$/, '$1'),
+        )
+        .filter(Boolean);
       for (const host of hosts) {
-        if (!isIP(host) && !HOSTNAME.test(host)) context.addIssue({ code: 'custom', message: `"${host}" is neither a hostname nor an IP address` });
+        if (!isIP(host) && !HOSTNAME.test(host))
+          context.addIssue({ code: 'custom', message: `"${host}" is neither a hostname nor an IP address` });
       }
       return hosts;
     }),
@@ -66,7 +74,8 @@ export const webhookEnvironmentShape = {
 export function parseWebhookSettings(env: Record<string, string | undefined>, nodeEnv = env.NODE_ENV): WebhookSettings {
   // The allowlist opens the internal network to outsiders' URLs: for a developer's or a test's local receiver only.
   const allowlistInProduction = nodeEnv === 'production' && (unsetIfEmpty(env.WEBHOOK_ALLOWED_HOSTS) ?? '') !== '';
-  const allowlistProblem = 'WEBHOOK_ALLOWED_HOSTS: not allowed when NODE_ENV=production (it lets webhooks reach internal addresses; for local testing only)';
+  const allowlistProblem =
+    'WEBHOOK_ALLOWED_HOSTS: not allowed when NODE_ENV=production (it lets webhooks reach internal addresses; for local testing only)';
   let parsed: ReturnType<typeof parseEnvironment<typeof webhookEnvironmentShape>>;
   try {
     parsed = parseEnvironment(webhookEnvironmentShape, { ...env, NODE_ENV: nodeEnv });

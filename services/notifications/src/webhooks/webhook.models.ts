@@ -8,10 +8,13 @@ export enum WebhookEndpointState {
 }
 
 registerEnumType(WebhookEndpointState, {
-  name: 'WebhookEndpointState', description: 'Whether an endpoint receives deliveries.',
+  name: 'WebhookEndpointState',
+  description: 'Whether an endpoint receives deliveries.',
   valuesMap: {
     ACTIVE: { description: 'Receives the notices generated from now on.' },
-    DISABLED: { description: 'Receives nothing: disabled by the institution, or after it answered 410 Gone. enableWebhookEndpoint turns it back on.' },
+    DISABLED: {
+      description: 'Receives nothing: disabled by the institution, or after it answered 410 Gone. enableWebhookEndpoint turns it back on.',
+    },
   },
 });
 
@@ -23,7 +26,8 @@ export enum WebhookDeliveryState {
 }
 
 registerEnumType(WebhookDeliveryState, {
-  name: 'WebhookDeliveryState', description: 'Where a webhook delivery is: pending, succeeded or failed for good.',
+  name: 'WebhookDeliveryState',
+  description: 'Where a webhook delivery is: pending, succeeded or failed for good.',
   valuesMap: {
     PENDING: { description: 'Not sent yet, or failed and waiting for its next retry.' },
     SUCCEEDED: { description: 'The endpoint answered 2xx.' },
@@ -81,7 +85,9 @@ export class WebhookEndpoint {
   @Field({ description: 'When it was registered (ISO 8601 timestamp).' })
   createdAt: Date;
 
-  @Field(() => [WebhookSecretInfo], { description: 'Secrets that sign its deliveries now (more than one during a rotation overlap), newest first.' })
+  @Field(() => [WebhookSecretInfo], {
+    description: 'Secrets that sign its deliveries now (more than one during a rotation overlap), newest first.',
+  })
   secrets: WebhookSecretInfo[];
 
   static from(row: WebhookEndpointRow, secrets: WebhookSecretInfo[]): WebhookEndpoint {
@@ -90,7 +96,10 @@ export class WebhookEndpoint {
   }
 }
 
-@ObjectType({ description: 'A page of WebhookEndpoint items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of WebhookEndpoint items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class WebhookEndpointConnection extends Connection(WebhookEndpoint, 'WebhookEndpoint') {}
 
 @ObjectType({ description: 'A new endpoint and its signing secret. The secret is shown this once: store it now.' })
@@ -212,7 +221,10 @@ export class WebhookDelivery {
   }
 }
 
-@ObjectType({ description: 'A page of WebhookDelivery items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of WebhookDelivery items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class WebhookDeliveryConnection extends Connection(WebhookDelivery, 'WebhookDelivery') {}
 
 @ArgsType()
@@ -236,7 +248,7 @@ export class WebhookPreferences {
   updatedAt: Date | null;
 }
 
-@ObjectType({ description: "Webhook delivery health of one institution over the period asked for (staff)." })
+@ObjectType({ description: 'Webhook delivery health of one institution over the period asked for (staff).' })
 export class InstitutionWebhookHealth {
   @Field(() => InstitutionRef, { description: 'The institution.' })
   institution: InstitutionRef;
@@ -260,7 +272,10 @@ export class InstitutionWebhookHealth {
   lastAttemptAt: Date | null;
 }
 
-@ObjectType({ description: 'A page of InstitutionWebhookHealth items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of InstitutionWebhookHealth items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class InstitutionWebhookHealthConnection extends Connection(InstitutionWebhookHealth, 'InstitutionWebhookHealth') {}
 
 @ArgsType()

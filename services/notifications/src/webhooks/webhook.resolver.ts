@@ -3,8 +3,17 @@ import { type Caller } from '#libs/auth';
 import { PageArgs, type ConnectionShape } from '#libs/pagination';
 import { CurrentCaller, ParseUuidPipe, requireUuid } from '#libs/platform';
 import {
-  InstitutionWebhookHealthConnection, RegisteredWebhookEndpoint, RotatedWebhookSecret, WebhookDeliveriesArgs, WebhookDelivery,
-  WebhookDeliveryConnection, WebhookEndpoint, WebhookEndpointConnection, WebhookHealthArgs, WebhookPreferences, type InstitutionWebhookHealth,
+  InstitutionWebhookHealthConnection,
+  RegisteredWebhookEndpoint,
+  RotatedWebhookSecret,
+  WebhookDeliveriesArgs,
+  WebhookDelivery,
+  WebhookDeliveryConnection,
+  WebhookEndpoint,
+  WebhookEndpointConnection,
+  WebhookHealthArgs,
+  WebhookPreferences,
+  type InstitutionWebhookHealth,
 } from './webhook.models.js';
 import { DEFAULT_SECRET_OVERLAP_HOURS, WebhookService } from './webhook.service.js';
 
@@ -14,12 +23,14 @@ export class WebhookResolver {
   constructor(private readonly webhooks: WebhookService) {}
 
   @Mutation(() => RegisteredWebhookEndpoint, {
-    description: 'Registers a URL that receives your notices as signed webhooks (Standard Webhooks). The signing secret is in this answer only. Notices generated from now on are sent to it.',
+    description:
+      'Registers a URL that receives your notices as signed webhooks (Standard Webhooks). The signing secret is in this answer only. Notices generated from now on are sent to it.',
   })
   registerWebhookEndpoint(
     @CurrentCaller() caller: Caller,
     @Args('url', { description: 'https://… (public addresses only)' }) url: string,
-    @Args('description', { type: () => String, nullable: true, description: 'Your own note about the endpoint, up to 200 characters.' }) description: string | null | undefined,
+    @Args('description', { type: () => String, nullable: true, description: 'Your own note about the endpoint, up to 200 characters.' })
+    description: string | null | undefined,
   ): Promise<RegisteredWebhookEndpoint> {
     return this.webhooks.register(caller, url, description);
   }
@@ -35,18 +46,31 @@ export class WebhookResolver {
   rotateWebhookSecret(
     @CurrentCaller() caller: Caller,
     @Args('endpointId', { type: () => ID, description: "The endpoint's id (one of yours)." }, ParseUuidPipe) endpointId: string,
-    @Args('overlapHours', { type: () => Int, nullable: true, description: "Hours the old secret keeps signing beside the new one (default in the mutation's description)." }) overlapHours: number | null,
+    @Args('overlapHours', {
+      type: () => Int,
+      nullable: true,
+      description: "Hours the old secret keeps signing beside the new one (default in the mutation's description).",
+    })
+    overlapHours: number | null,
   ): Promise<RotatedWebhookSecret> {
     return this.webhooks.rotateSecret(caller, endpointId, overlapHours ?? DEFAULT_SECRET_OVERLAP_HOURS);
   }
 
   @Mutation(() => WebhookEndpoint, { description: 'Stops sending to an endpoint; its pending deliveries fail.' })
-  disableWebhookEndpoint(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The endpoint's id." }, ParseUuidPipe) id: string): Promise<WebhookEndpoint> {
+  disableWebhookEndpoint(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The endpoint's id." }, ParseUuidPipe) id: string,
+  ): Promise<WebhookEndpoint> {
     return this.webhooks.disable(caller, id);
   }
 
-  @Mutation(() => WebhookEndpoint, { description: 'Turns an endpoint back on (e.g. after it answered 410 Gone): it receives notices generated from now on.' })
-  enableWebhookEndpoint(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The endpoint's id." }, ParseUuidPipe) id: string): Promise<WebhookEndpoint> {
+  @Mutation(() => WebhookEndpoint, {
+    description: 'Turns an endpoint back on (e.g. after it answered 410 Gone): it receives notices generated from now on.',
+  })
+  enableWebhookEndpoint(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The endpoint's id." }, ParseUuidPipe) id: string,
+  ): Promise<WebhookEndpoint> {
     return this.webhooks.enable(caller, id);
   }
 
@@ -58,7 +82,10 @@ export class WebhookResolver {
   }
 
   @Mutation(() => WebhookDelivery, { description: 'Sends a delivery’s message again now, with the same webhook-id, whatever its state.' })
-  replayWebhookDelivery(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The delivery's id." }, ParseUuidPipe) id: string): Promise<WebhookDelivery> {
+  replayWebhookDelivery(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The delivery's id." }, ParseUuidPipe) id: string,
+  ): Promise<WebhookDelivery> {
     return this.webhooks.replay(caller, id);
   }
 
@@ -68,14 +95,20 @@ export class WebhookResolver {
   }
 
   @Mutation(() => WebhookPreferences, {
-    description: 'On: each month’s notices come as one notice.digest message listing them, instead of one notice.created message each (from the next notices generated).',
+    description:
+      'On: each month’s notices come as one notice.digest message listing them, instead of one notice.created message each (from the next notices generated).',
   })
-  setNoticeDigest(@CurrentCaller() caller: Caller, @Args('enabled', { description: 'True for one monthly notice.digest message; false for one notice.created per notice.' }) enabled: boolean): Promise<WebhookPreferences> {
+  setNoticeDigest(
+    @CurrentCaller() caller: Caller,
+    @Args('enabled', { description: 'True for one monthly notice.digest message; false for one notice.created per notice.' })
+    enabled: boolean,
+  ): Promise<WebhookPreferences> {
     return this.webhooks.setNoticeDigest(caller, enabled);
   }
 
   @Query(() => InstitutionWebhookHealthConnection, {
-    description: 'Staff: webhook delivery health per institution with endpoints (endpoints, recent deliveries by state), most failures first.',
+    description:
+      'Staff: webhook delivery health per institution with endpoints (endpoints, recent deliveries by state), most failures first.',
   })
   webhookDeliveryHealth(@Args() args: WebhookHealthArgs): Promise<ConnectionShape<InstitutionWebhookHealth>> {
     return this.webhooks.health(args);

@@ -15,9 +15,19 @@ import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { WEBHOOK_SETTINGS, type WebhookSettings } from './webhook-settings.js';
 import { newSigningSecret, secretPrefix } from './webhook-signature.js';
 import {
-  InstitutionWebhookHealth, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEndpointState, WebhookPreferences, WebhookSecretInfo,
-  type RegisteredWebhookEndpoint, type RotatedWebhookSecret, type WebhookDeliveriesArgs, type WebhookDeliveryRow,
-  type WebhookEndpointRow, type WebhookHealthArgs,
+  InstitutionWebhookHealth,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpointState,
+  WebhookPreferences,
+  WebhookSecretInfo,
+  type RegisteredWebhookEndpoint,
+  type RotatedWebhookSecret,
+  type WebhookDeliveriesArgs,
+  type WebhookDeliveryRow,
+  type WebhookEndpointRow,
+  type WebhookHealthArgs,
 } from './webhook.models.js';
 
 export const DEFAULT_SECRET_OVERLAP_HOURS = 24;
@@ -63,7 +73,8 @@ export class WebhookService {
     try {
       return await this.dataSource.transaction(async (manager) => {
         await this.requireEndpointRoom(manager, institutionId);
-        const row = await queryOne<WebhookEndpointRow>(manager,
+        const row = await queryOne<WebhookEndpointRow>(
+          manager,
           `INSERT INTO webhook_endpoint AS e (institution_id, url, description, created_by) VALUES ($1, $2, $3, $4) RETURNING ${ENDPOINT_COLUMNS}`,
           [institutionId, url, text, caller.userId],
         );
@@ -86,8 +97,13 @@ export class WebhookService {
       this.dataSource,
       args,
       {
-        select: ENDPOINT_COLUMNS, from: 'webhook_endpoint e', where: [`e.institution_id = ${params.add(institutionId)}::uuid`], params,
-        orderBy: ['e.created_at', 'e.id'], keyOf: (row) => [row.createdAt.toISOString(), row.id], descending: true,
+        select: ENDPOINT_COLUMNS,
+        from: 'webhook_endpoint e',
+        where: [`e.institution_id = ${params.add(institutionId)}::uuid`],
+        params,
+        orderBy: ['e.created_at', 'e.id'],
+        keyOf: (row) => [row.createdAt.toISOString(), row.id],
+        descending: true,
       },
       (rows) => this.endpointsOf(this.dataSource.manager, rows),
     );
@@ -105,7 +121,8 @@ export class WebhookService {
     const secret = newSigningSecret();
     return this.dataSource.transaction(async (manager) => {
       const row = await this.lockEndpoint(manager, institutionId, endpointId);
-      const previous = await queryFirst<{ expiresAt: Date }>(manager,
+      const previous = await queryFirst<{ expiresAt: Date }>(
+        manager,
         `WITH expiring AS (
            UPDATE webhook_secret SET expires_at = now() + make_interval(hours => $2) WHERE endpoint_id = $1 AND expires_at IS NULL RETURNING expires_at
          ) SELECT expires_at AS "expiresAt" FROM expiring`,
@@ -132,7 +149,8 @@ export class WebhookService {
    */
   async enable(caller: Caller, endpointId: string): Promise<WebhookEndpoint> {
     const institutionId = requireInstitution(caller);
-    const existing = await queryFirst<WebhookEndpointRow>(this.dataSource,
+    const existing = await queryFirst<WebhookEndpointRow>(
+      this.dataSource,
       `SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoint e WHERE e.id = $1 AND e.institution_id = $2`,
       [endpointId, institutionId],
     );
@@ -141,7 +159,8 @@ export class WebhookService {
     return this.dataSource.transaction(async (manager) => {
       await this.requireEndpointRoom(manager, institutionId, endpointId);
       await this.lockEndpoint(manager, institutionId, endpointId);
-      const row = await queryOne<WebhookEndpointRow>(manager,
+      const row = await queryOne<WebhookEndpointRow>(
+        manager,
         `WITH enabled AS (
            UPDATE webhook_endpoint SET state = 'ACTIVE', disabled_reason = NULL, disabled_at = NULL WHERE id = $1 RETURNING *
          ) SELECT ${ENDPOINT_COLUMNS} FROM enabled e`,
@@ -157,12 +176,19 @@ export class WebhookService {
     const params = new SqlParams();
     const where = [`d.institution_id = ${params.add(institutionId)}::uuid`];
     if (args.endpointId) {
-      const endpoint = await queryFirst<{ id: string }>(this.dataSource, `SELECT id FROM webhook_endpoint WHERE id = $1 AND institution_id = $2`, [args.endpointId, institutionId]);
+      const endpoint = await queryFirst<{ id: string }>(
+        this.dataSource,
+        `SELECT id FROM webhook_endpoint WHERE id = $1 AND institution_id = $2`,
+        [args.endpointId, institutionId],
+      );
       if (!endpoint) throw DomainError.notFound('WebhookEndpoint', args.endpointId);
       where.push(`d.endpoint_id = ${params.add(args.endpointId)}::uuid`);
     }
     if (args.noticeId) {
-      const notice = await queryFirst<{ id: string }>(this.dataSource, `SELECT id FROM notice WHERE id = $1 AND institution_id = $2`, [args.noticeId, institutionId]);
+      const notice = await queryFirst<{ id: string }>(this.dataSource, `SELECT id FROM notice WHERE id = $1 AND institution_id = $2`, [
+        args.noticeId,
+        institutionId,
+      ]);
       if (!notice) throw DomainError.notFound('Notice', args.noticeId);
       // The notice's announcement, and the announcement of its withdrawal if it was withdrawn.
       const noticeId = params.add(args.noticeId);
@@ -174,7 +200,15 @@ export class WebhookService {
     return fetchKeysetPage<WebhookDeliveryRow, WebhookDelivery>(
       this.dataSource,
       args,
-      { select: DELIVERY_COLUMNS, from: DELIVERY_FROM, where, params, orderBy: ['d.created_at', 'd.id'], keyOf: (row) => [row.createdAt.toISOString(), row.id], descending: true },
+      {
+        select: DELIVERY_COLUMNS,
+        from: DELIVERY_FROM,
+        where,
+        params,
+        orderBy: ['d.created_at', 'd.id'],
+        keyOf: (row) => [row.createdAt.toISOString(), row.id],
+        descending: true,
+      },
       (rows) => this.withAttempts(rows),
     );
   }
@@ -187,16 +221,20 @@ export class WebhookService {
   async replay(caller: Caller, deliveryId: string): Promise<WebhookDelivery> {
     const institutionId = requireInstitution(caller);
     const row = await this.dataSource.transaction(async (manager) => {
-      const current = await queryFirst<{ endpointState: string; state: string }>(manager,
+      const current = await queryFirst<{ endpointState: string; state: string }>(
+        manager,
         `SELECT e.state AS "endpointState", d.state FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id
           WHERE d.id = $1 AND d.institution_id = $2 FOR UPDATE OF d`,
         [deliveryId, institutionId],
       );
       if (!current) throw DomainError.notFound('WebhookDelivery', deliveryId);
-      if (current.state === 'CANCELLED') throw DomainError.conflict('This delivery was cancelled: what it announced was withdrawn before it was sent', 'DELIVERY_CANCELLED');
-      if (current.endpointState !== 'ACTIVE') throw DomainError.conflict('The endpoint is disabled: enable it before replaying', 'ENDPOINT_DISABLED');
+      if (current.state === 'CANCELLED')
+        throw DomainError.conflict('This delivery was cancelled: what it announced was withdrawn before it was sent', 'DELIVERY_CANCELLED');
+      if (current.endpointState !== 'ACTIVE')
+        throw DomainError.conflict('The endpoint is disabled: enable it before replaying', 'ENDPOINT_DISABLED');
       // A delivery in flight keeps its claim; the replay follows as soon as that attempt is recorded.
-      await execute(manager,
+      await execute(
+        manager,
         `UPDATE webhook_delivery SET replay_requested = true, next_attempt_at = CASE WHEN claim_token IS NULL THEN now() ELSE next_attempt_at END WHERE id = $1`,
         [deliveryId],
       );
@@ -208,7 +246,8 @@ export class WebhookService {
 
   async preferences(caller: Caller): Promise<WebhookPreferences> {
     const institutionId = requireInstitution(caller);
-    const row = await queryFirst<WebhookPreferences>(this.dataSource,
+    const row = await queryFirst<WebhookPreferences>(
+      this.dataSource,
       `SELECT notice_digest AS "noticeDigest", updated_at AS "updatedAt" FROM webhook_preference WHERE institution_id = $1`,
       [institutionId],
     );
@@ -218,7 +257,8 @@ export class WebhookService {
   /** Chooses one notice.digest message per month instead of one message per notice (from the next generation on). */
   async setNoticeDigest(caller: Caller, enabled: boolean): Promise<WebhookPreferences> {
     const institutionId = requireInstitution(caller);
-    const row = await queryOne<WebhookPreferences>(this.dataSource,
+    const row = await queryOne<WebhookPreferences>(
+      this.dataSource,
       `INSERT INTO webhook_preference (institution_id, notice_digest, updated_by) VALUES ($1, $2, $3)
        ON CONFLICT (institution_id) DO UPDATE SET notice_digest = excluded.notice_digest, updated_by = excluded.updated_by, updated_at = now()
        RETURNING notice_digest AS "noticeDigest", updated_at AS "updatedAt"`,
@@ -254,7 +294,10 @@ export class WebhookService {
         keyOf: (row) => [row.failed, row.pending, row.institutionId],
         descending: true,
       },
-      (rows) => rows.map(({ institutionId, ...row }) => Object.assign(new InstitutionWebhookHealth(), { ...row, institution: InstitutionRef.of(institutionId) })),
+      (rows) =>
+        rows.map(({ institutionId, ...row }) =>
+          Object.assign(new InstitutionWebhookHealth(), { ...row, institution: InstitutionRef.of(institutionId) }),
+        ),
     );
   }
 
@@ -278,26 +321,35 @@ export class WebhookService {
   private async requireEndpointRoom(manager: EntityManager, institutionId: string, endpointId: string | null = null): Promise<void> {
     await execute(manager, `SELECT pg_advisory_xact_lock(hashtextextended('webhook-endpoints:' || $1, 0))`, [institutionId]);
     const max = this.settings.maxEndpointsPerInstitution;
-    const { active, already } = await queryOne<{ active: number; already: boolean }>(manager,
+    const { active, already } = await queryOne<{ active: number; already: boolean }>(
+      manager,
       `SELECT count(*)::int AS active, coalesce(bool_or(id = $2::uuid), false) AS already
          FROM webhook_endpoint WHERE institution_id = $1 AND state = 'ACTIVE'`,
       [institutionId, endpointId],
     );
     if (!already && active >= max) {
-      throw DomainError.conflict(`An institution may have at most ${max} active webhook endpoints; disable one first`, 'TOO_MANY_ENDPOINTS', { max });
+      throw DomainError.conflict(
+        `An institution may have at most ${max} active webhook endpoints; disable one first`,
+        'TOO_MANY_ENDPOINTS',
+        { max },
+      );
     }
   }
 
   private async addSecret(manager: EntityManager, endpointId: string, secret: string): Promise<void> {
     const id = randomUUID();
     await execute(manager, `INSERT INTO webhook_secret (id, endpoint_id, prefix, sealed) VALUES ($1, $2, $3, $4)`, [
-      id, endpointId, secretPrefix(secret), this.secretBox.seal(secret, id),
+      id,
+      endpointId,
+      secretPrefix(secret),
+      this.secretBox.seal(secret, id),
     ]);
   }
 
   /** The institution's endpoint, locked for this transaction; another institution's is NOT_FOUND. */
   private async lockEndpoint(manager: EntityManager, institutionId: string, endpointId: string): Promise<WebhookEndpointRow> {
-    const row = await queryFirst<WebhookEndpointRow>(manager,
+    const row = await queryFirst<WebhookEndpointRow>(
+      manager,
       `SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoint e WHERE e.id = $1 AND e.institution_id = $2 FOR UPDATE`,
       [endpointId, institutionId],
     );
@@ -312,7 +364,8 @@ export class WebhookService {
   /** Endpoints with their valid secrets' prefixes and dates, in one query for all of them. */
   private async endpointsOf(manager: EntityManager, rows: WebhookEndpointRow[]): Promise<WebhookEndpoint[]> {
     if (rows.length === 0) return [];
-    const secrets = await queryRows<WebhookSecretInfo & { endpointId: string }>(manager,
+    const secrets = await queryRows<WebhookSecretInfo & { endpointId: string }>(
+      manager,
       `SELECT endpoint_id AS "endpointId", prefix, created_at AS "createdAt", expires_at AS "expiresAt" FROM webhook_secret
         WHERE endpoint_id = ANY($1::uuid[]) AND (expires_at IS NULL OR expires_at > now()) ORDER BY created_at DESC`,
       [rows.map((row) => row.id)],
@@ -328,7 +381,8 @@ export class WebhookService {
   /** Deliveries with their attempts (the latest ATTEMPTS_SHOWN each, oldest first), in one query for the page. */
   private async withAttempts(rows: WebhookDeliveryRow[]): Promise<WebhookDelivery[]> {
     if (rows.length === 0) return [];
-    const attempts = await queryRows<WebhookAttempt & { deliveryId: string }>(this.dataSource,
+    const attempts = await queryRows<WebhookAttempt & { deliveryId: string }>(
+      this.dataSource,
       `SELECT a."deliveryId", a."attemptedAt", a."httpStatus", a.error, a."durationMs", a.replay
          FROM unnest($1::uuid[]) AS ids(id)
          CROSS JOIN LATERAL (
@@ -341,7 +395,9 @@ export class WebhookService {
     return rows.map((row) =>
       WebhookDelivery.from(
         row,
-        attempts.filter((a) => a.deliveryId === row.id).map(({ deliveryId: _, ...attempt }) => Object.assign(new WebhookAttempt(), attempt)),
+        attempts
+          .filter((a) => a.deliveryId === row.id)
+          .map(({ deliveryId: _, ...attempt }) => Object.assign(new WebhookAttempt(), attempt)),
       ),
     );
   }

@@ -16,6 +16,16 @@ import { DutyCheckJob } from './jobs/duty-check.job.js';
  */
 @Module({
   imports: [TerritoryModule, InstitutionsModule, PartyModule, LeadersModule],
-  providers: [DutyLogService, DutyReportService, DutyLogResolver, DutyPeriodResolver, DutyEscalationResolver, DutyQueryResolver, DutyComplianceResolver, DutyCheckJob, Idempotency],
+  providers: [
+    DutyLogService,
+    DutyReportService,
+    DutyLogResolver,
+    DutyPeriodResolver,
+    DutyEscalationResolver,
+    DutyQueryResolver,
+    DutyComplianceResolver,
+    DutyCheckJob,
+    Idempotency,
+  ],
 })
 export class DutiesModule {}

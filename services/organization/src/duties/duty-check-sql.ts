@@ -45,7 +45,12 @@ export function isLastDayOfQuarter(day: string): boolean {
 export async function closeDutyDay(dataSource: DataSource, day: string, checkedAt: Date): Promise<DutyCheckResult> {
   return dataSource.transaction(async (manager) => {
     await execute(manager, `SELECT pg_advisory_xact_lock($1)`, [DUTY_CHECK_LOCK]);
-    const result: DutyCheckResult = { day, month: null, quarter: null, ...(await closePeriods(manager, DutyCadence.DAILY, day, day, checkedAt)) };
+    const result: DutyCheckResult = {
+      day,
+      month: null,
+      quarter: null,
+      ...(await closePeriods(manager, DutyCadence.DAILY, day, day, checkedAt)),
+    };
     const add = (closed: { periods: number; escalations: number }) => {
       result.periods += closed.periods;
       result.escalations += closed.escalations;
@@ -66,7 +71,12 @@ export async function closeDutyDay(dataSource: DataSource, day: string, checkedA
  * closes everything through `closeDutyDay`.
  */
 export async function closeDutyPeriods(
-  dataSource: DataSource, cadence: DutyCadence, start: string, end: string, checkedAt: Date, duties: DutyKind[] | null = null,
+  dataSource: DataSource,
+  cadence: DutyCadence,
+  start: string,
+  end: string,
+  checkedAt: Date,
+  duties: DutyKind[] | null = null,
 ): Promise<{ periods: number; escalations: number }> {
   return dataSource.transaction(async (manager) => {
     await execute(manager, `SELECT pg_advisory_xact_lock($1)`, [DUTY_CHECK_LOCK]);
@@ -81,9 +91,15 @@ export async function closeDutyPeriods(
  * organisation for each MISSED period of it that has none.
  */
 async function closePeriods(
-  manager: EntityManager, cadence: DutyCadence, start: string, end: string, checkedAt: Date, duties: DutyKind[] | null = null,
+  manager: EntityManager,
+  cadence: DutyCadence,
+  start: string,
+  end: string,
+  checkedAt: Date,
+  duties: DutyKind[] | null = null,
 ): Promise<{ periods: number; escalations: number }> {
-  const { count: liaisonPeriods } = await queryOne<{ count: number }>(manager,
+  const { count: liaisonPeriods } = await queryOne<{ count: number }>(
+    manager,
     `WITH closed AS (
        INSERT INTO duty_period (party_member_id, leader_id, party_org_id, duty, cadence, period_start, period_end, status, logs_count, checked_at)
        SELECT ld.party_member_id, ll.leader_id, o.id, liaison_rule.duty, liaison_rule.cadence, $1::date, $2::date,
@@ -100,7 +116,8 @@ async function closePeriods(
      SELECT count(*)::int AS count FROM closed`,
     [start, end, cadence, checkedAt, duties],
   );
-  const { count: postPeriods } = await queryOne<{ count: number }>(manager,
+  const { count: postPeriods } = await queryOne<{ count: number }>(
+    manager,
     `WITH closed AS (
        INSERT INTO duty_period (party_member_id, party_org_id, duty, cadence, period_start, period_end, status, logs_count, checked_at)
        SELECT p.party_member_id, p.party_org_id, duty_rule.duty, duty_rule.cadence, $1::date, $2::date,
@@ -116,7 +133,8 @@ async function closePeriods(
      SELECT count(*)::int AS count FROM closed`,
     [start, end, cadence, checkedAt, duties],
   );
-  const { count: escalations } = await queryOne<{ count: number }>(manager,
+  const { count: escalations } = await queryOne<{ count: number }>(
+    manager,
     `WITH escalated AS (
        INSERT INTO duty_escalation (duty_period_id, escalated_to_party_org_id, repeated, created_at)
        SELECT d.id, o.parent_id,
@@ -140,8 +158,15 @@ async function closePeriods(
  * Its escalation stays, as the record of what the level above was told, and is marked resolved. Runs in the
  * recording transaction, under the shared DUTY_CHECK_LOCK.
  */
-export async function applyLateLog(manager: EntityManager, partyOrgId: string, duty: DutyKind, performedOn: string, at: Date): Promise<void> {
-  await execute(manager,
+export async function applyLateLog(
+  manager: EntityManager,
+  partyOrgId: string,
+  duty: DutyKind,
+  performedOn: string,
+  at: Date,
+): Promise<void> {
+  await execute(
+    manager,
     `WITH met AS (
        UPDATE duty_period
           SET logs_count = logs_count + 1, status = '${DutyPeriodStatus.MET}',

@@ -83,10 +83,25 @@ export interface DutyRule {
  * escalated from (to the district committee). The district committee's own duty has nobody above to escalate to.
  */
 export const DUTY_RULES: Record<DutyKind, DutyRule> = {
-  [DutyKind.DISTRICT_SUPERVISION]: { labelZh: '区委书记现场督导', cadence: DutyCadence.MONTHLY, post: 'DISTRICT_COMMITTEE', place: 'DISTRICT' },
+  [DutyKind.DISTRICT_SUPERVISION]: {
+    labelZh: '区委书记现场督导',
+    cadence: DutyCadence.MONTHLY,
+    post: 'DISTRICT_COMMITTEE',
+    place: 'DISTRICT',
+  },
   [DutyKind.LIAISON_VISIT]: { labelZh: '对口联系走访', cadence: DutyCadence.QUARTERLY, post: 'STREET_LIAISON', place: 'LIAISON_STREET' },
-  [DutyKind.DOOR_TO_DOOR_EXPLANATION]: { labelZh: '每月上门讲解', cadence: DutyCadence.MONTHLY, post: 'STREET_COMMITTEE', place: 'TERRITORY' },
-  [DutyKind.SECTOR_SUPERVISION]: { labelZh: '每月督查下属行业单位', cadence: DutyCadence.MONTHLY, post: 'DEPARTMENT_COMMITTEE', place: 'SECTOR_UNIT' },
+  [DutyKind.DOOR_TO_DOOR_EXPLANATION]: {
+    labelZh: '每月上门讲解',
+    cadence: DutyCadence.MONTHLY,
+    post: 'STREET_COMMITTEE',
+    place: 'TERRITORY',
+  },
+  [DutyKind.SECTOR_SUPERVISION]: {
+    labelZh: '每月督查下属行业单位',
+    cadence: DutyCadence.MONTHLY,
+    post: 'DEPARTMENT_COMMITTEE',
+    place: 'SECTOR_UNIT',
+  },
   [DutyKind.PATROL]: { labelZh: '每日巡查', cadence: DutyCadence.DAILY, post: 'COMMUNITY_COMMITTEE', place: 'TERRITORY' },
 };
 
@@ -109,7 +124,10 @@ export const LIAISON_RULES_SQL = `(VALUES ${LIAISON_DUTIES.map((kind) => `('${ki
 const described = (labels: Record<string, string>) =>
   Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
 
-export const DUTY_KIND_LABEL_ZH = Object.fromEntries(DUTY_KINDS.map((kind) => [kind, DUTY_RULES[kind].labelZh])) as Record<DutyKind, string>;
+export const DUTY_KIND_LABEL_ZH = Object.fromEntries(DUTY_KINDS.map((kind) => [kind, DUTY_RULES[kind].labelZh])) as Record<
+  DutyKind,
+  string
+>;
 
 export enum DutyPeriodStatus {
   MET = 'MET',
@@ -121,6 +139,18 @@ export const DUTY_PERIOD_STATUS_LABEL_ZH: Record<DutyPeriodStatus, string> = {
   [DutyPeriodStatus.MISSED]: '未履职',
 };
 
-registerEnumType(DutyKind, { name: 'DutyKind', description: '履职事项: the duties that follow from secretary posts', valuesMap: described(DUTY_KIND_LABEL_ZH) });
-registerEnumType(DutyCadence, { name: 'DutyCadence', description: 'How often a duty is owed (履职频次): daily, monthly or quarterly.', valuesMap: described(DUTY_CADENCE_LABEL_ZH) });
-registerEnumType(DutyPeriodStatus, { name: 'DutyPeriodStatus', description: 'Whether a closed duty period was met (a log inside it) or missed.', valuesMap: described(DUTY_PERIOD_STATUS_LABEL_ZH) });
+registerEnumType(DutyKind, {
+  name: 'DutyKind',
+  description: '履职事项: the duties that follow from secretary posts',
+  valuesMap: described(DUTY_KIND_LABEL_ZH),
+});
+registerEnumType(DutyCadence, {
+  name: 'DutyCadence',
+  description: 'How often a duty is owed (履职频次): daily, monthly or quarterly.',
+  valuesMap: described(DUTY_CADENCE_LABEL_ZH),
+});
+registerEnumType(DutyPeriodStatus, {
+  name: 'DutyPeriodStatus',
+  description: 'Whether a closed duty period was met (a log inside it) or missed.',
+  valuesMap: described(DUTY_PERIOD_STATUS_LABEL_ZH),
+});

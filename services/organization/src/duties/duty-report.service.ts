@@ -7,11 +7,29 @@ import { SqlParams, queryFirst, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { maskName } from '#libs/privacy';
-import { DUTY_CADENCE_LABEL_ZH, DUTY_KINDS, DUTY_KIND_LABEL_ZH, DUTY_RULES, DUTY_RULES_SQL, DutyCadence, DutyPeriodStatus, LIAISON_RULES_SQL, type DutyKind } from './duty-kinds.js';
+import {
+  DUTY_CADENCE_LABEL_ZH,
+  DUTY_KINDS,
+  DUTY_KIND_LABEL_ZH,
+  DUTY_RULES,
+  DUTY_RULES_SQL,
+  DutyCadence,
+  DutyPeriodStatus,
+  LIAISON_RULES_SQL,
+  type DutyKind,
+} from './duty-kinds.js';
 import type { DutyComplianceArgs, DutyEscalationsArgs, DutyPeriodsArgs } from './duty.inputs.js';
 import {
-  DutyCompliance, DutyComplianceRate, DutyEscalation, DutyMemberCompliance, DutyPeriod, MyDuties, MyDuty, type DutyEscalationRow,
-  type DutyPeriodRow, type DutyScope,
+  DutyCompliance,
+  DutyComplianceRate,
+  DutyEscalation,
+  DutyMemberCompliance,
+  DutyPeriod,
+  MyDuties,
+  MyDuty,
+  type DutyEscalationRow,
+  type DutyPeriodRow,
+  type DutyScope,
 } from './duty.models.js';
 import { visibleOrgCondition } from './duty-scope.js';
 
@@ -45,7 +63,15 @@ export class DutyReportService {
     return fetchKeysetPage<DutyPeriodRow, DutyPeriod>(
       this.dataSource,
       args,
-      { select: PERIOD_COLUMNS, from: PERIOD_FROM, where, params, orderBy: ['d.period_start', 'd.id'], keyOf: (row) => [row.periodStart, row.id], descending: true },
+      {
+        select: PERIOD_COLUMNS,
+        from: PERIOD_FROM,
+        where,
+        params,
+        orderBy: ['d.period_start', 'd.id'],
+        keyOf: (row) => [row.periodStart, row.id],
+        descending: true,
+      },
       (rows) => rows.map((row) => DutyPeriod.from(row)),
     );
   }
@@ -88,7 +114,8 @@ export class DutyReportService {
     const scope: DutyScope = { month, partyOrgId: args.partyOrgId ?? null, memberId: args.memberId ?? null };
     const params = new SqlParams();
     const where = await this.complianceConditions(caller, scope, params);
-    const rows = await queryRows<{ duty: DutyKind; due: number; met: number }>(this.dataSource,
+    const rows = await queryRows<{ duty: DutyKind; due: number; met: number }>(
+      this.dataSource,
       `SELECT d.duty, count(*)::int AS due, count(*) FILTER (WHERE d.status = '${DutyPeriodStatus.MET}')::int AS met
          FROM duty_period d JOIN party_org o ON o.id = d.party_org_id
         WHERE ${where.join(' AND ')}
@@ -99,7 +126,11 @@ export class DutyReportService {
       const row = rows.find((r) => r.duty === duty);
       return DutyComplianceRate.of(duty, row?.due ?? 0, row?.met ?? 0);
     });
-    const total = DutyComplianceRate.of(null, byDuty.reduce((sum, r) => sum + r.due, 0), byDuty.reduce((sum, r) => sum + r.met, 0));
+    const total = DutyComplianceRate.of(
+      null,
+      byDuty.reduce((sum, r) => sum + r.due, 0),
+      byDuty.reduce((sum, r) => sum + r.met, 0),
+    );
     return Object.assign(new DutyCompliance(), { month, partyOrgId: scope.partyOrgId, memberId: scope.memberId, total, byDuty, scope });
   }
 
@@ -110,7 +141,15 @@ export class DutyReportService {
   async memberCompliance(caller: Caller, scope: DutyScope, args: PageArgs): Promise<ConnectionShape<DutyMemberCompliance>> {
     const params = new SqlParams();
     const where = await this.complianceConditions(caller, scope, params);
-    type Row = { partyMemberId: string | null; leaderId: string | null; owner: string; memberName: string; duty: DutyKind; due: number; met: number };
+    type Row = {
+      partyMemberId: string | null;
+      leaderId: string | null;
+      owner: string;
+      memberName: string;
+      duty: DutyKind;
+      due: number;
+      met: number;
+    };
     return fetchKeysetPage<Row, DutyMemberCompliance>(
       this.dataSource,
       args,
@@ -131,7 +170,9 @@ export class DutyReportService {
       (rows) =>
         rows.map((row) =>
           Object.assign(new DutyMemberCompliance(), {
-            partyMemberId: row.partyMemberId, leaderId: row.leaderId, memberNameMasked: maskName(row.memberName),
+            partyMemberId: row.partyMemberId,
+            leaderId: row.leaderId,
+            memberNameMasked: maskName(row.memberName),
             rate: DutyComplianceRate.of(row.duty, row.due, row.met),
           }),
         ),
@@ -146,10 +187,18 @@ export class DutyReportService {
   async myDuties(caller: Caller, monthArg: string): Promise<MyDuties> {
     const month = parseMonth(monthArg);
     const member = await queryFirst<{ id: string }>(this.dataSource, `SELECT id FROM party_member WHERE user_id = $1`, [caller.userId]);
-    if (!member) throw DomainError.badInput('Your account is not a party member\'s', 'NOT_A_PARTY_MEMBER');
-    const rows =
-      await queryRows<{ partyOrgId: string; partyOrgName: string; duty: DutyKind; owed: number; met: number; missed: number; logs: number }>(this.dataSource,
-        `WITH bounds AS (SELECT $2::date AS first, ($2::date + interval '1 month' - interval '1 day')::date AS last),
+    if (!member) throw DomainError.badInput("Your account is not a party member's", 'NOT_A_PARTY_MEMBER');
+    const rows = await queryRows<{
+      partyOrgId: string;
+      partyOrgName: string;
+      duty: DutyKind;
+      owed: number;
+      met: number;
+      missed: number;
+      logs: number;
+    }>(
+      this.dataSource,
+      `WITH bounds AS (SELECT $2::date AS first, ($2::date + interval '1 month' - interval '1 day')::date AS last),
          held AS (
            SELECT p.party_org_id, o.name, duty_rule.duty, duty_rule.cadence, p.starts_on, p.ends_on
              FROM party_org_position p JOIN party_org o ON o.id = p.party_org_id
@@ -186,8 +235,8 @@ export class DutyReportService {
                   WHERE l.party_member_id = $1 AND l.party_org_id = po.party_org_id AND l.duty = po.duty AND l.performed_on BETWEEN po.first AND po.last) AS logs
            FROM posts po
           ORDER BY po.duty, po.party_org_id, po.held_from`,
-        [member.id, monthStart(month)],
-      );
+      [member.id, monthStart(month)],
+    );
     return Object.assign(new MyDuties(), {
       month,
       partyMemberId: member.id,
@@ -220,7 +269,8 @@ export class DutyReportService {
   }
 
   private async requireVisibleOrg(caller: Caller, partyOrgId: string): Promise<void> {
-    const org = await queryFirst<{ visible: boolean }>(this.dataSource,
+    const org = await queryFirst<{ visible: boolean }>(
+      this.dataSource,
       `SELECT ${visibleOrgCondition('o', '$2')} AS visible FROM party_org o WHERE o.id = $1`,
       [partyOrgId, caller.orgUnitId],
     );

@@ -5,7 +5,9 @@ import { DUTY_LOG_RULES } from './duty-log-rules.js';
 
 @InputType({ description: 'A duty you performed (履职记录): which, when, where, and a note.' })
 export class RecordDutyLogInput {
-  @Field(() => DutyKind, { description: 'Which duty: one your SECRETARY post (or, for LIAISON_VISIT, your street liaison) owes on the day performed.' })
+  @Field(() => DutyKind, {
+    description: 'Which duty: one your SECRETARY post (or, for LIAISON_VISIT, your street liaison) owes on the day performed.',
+  })
   duty: DutyKind;
 
   @Field(() => GraphQLISODateTime, { description: 'When it was performed: not in the future. Its Shanghai date decides the period.' })
@@ -13,7 +15,8 @@ export class RecordDutyLogInput {
 
   @Field(() => ID, {
     nullable: true,
-    description: "Where: the community or compound patrolled or visited, inside the post's territory (PATROL, DOOR_TO_DOOR_EXPLANATION); " +
+    description:
+      "Where: the community or compound patrolled or visited, inside the post's territory (PATROL, DOOR_TO_DOOR_EXPLANATION); " +
       'a street, community or compound of the district (DISTRICT_SUPERVISION); the street liaised with or a community or compound of it (LIAISON_VISIT).',
   })
   orgUnitId?: string | null;
@@ -30,13 +33,19 @@ export class RecordDutyLogInput {
 
 @ArgsType()
 export class DutyPeriodsArgs extends PageArgs {
-  @Field({ nullable: true, description: 'YYYY-MM: periods ending in that month (a day or month lies in it; a quarter ends in its last month).' })
+  @Field({
+    nullable: true,
+    description: 'YYYY-MM: periods ending in that month (a day or month lies in it; a quarter ends in its last month).',
+  })
   month?: string;
 
-  @Field(() => ID, { nullable: true, description: 'Periods of posts of this party organisation and its subtree (default: your whole territory).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Periods of posts of this party organisation and its subtree (default: your whole territory).',
+  })
   partyOrgId?: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'Only this party member\'s periods.' })
+  @Field(() => ID, { nullable: true, description: "Only this party member's periods." })
   memberId?: string | null;
 
   @Field(() => DutyKind, { nullable: true, description: 'Only periods of this duty.' })

@@ -3,7 +3,14 @@ import { Connection } from '#libs/pagination';
 import { LocalDateScalar } from '#libs/platform';
 import { maskName } from '#libs/privacy';
 import {
-  DUTY_CADENCE_LABEL_ZH, DUTY_KIND_LABEL_ZH, DUTY_PERIOD_STATUS_LABEL_ZH, DUTY_POST_LABEL_ZH, DUTY_RULES, DutyCadence, DutyKind, DutyPeriodStatus,
+  DUTY_CADENCE_LABEL_ZH,
+  DUTY_KIND_LABEL_ZH,
+  DUTY_PERIOD_STATUS_LABEL_ZH,
+  DUTY_POST_LABEL_ZH,
+  DUTY_RULES,
+  DutyCadence,
+  DutyKind,
+  DutyPeriodStatus,
 } from './duty-kinds.js';
 
 @ObjectType('DutyRule', { description: '履职要求: which secretary post owes which duty, how often (the cadence table).' })
@@ -21,7 +28,8 @@ export class DutyRuleModel {
   cadenceLabelZh: string;
 
   @Field({
-    description: 'Who owes it: the SECRETARY of a party organisation of this kind (DISTRICT_COMMITTEE, STREET_COMMITTEE, DEPARTMENT_COMMITTEE, ' +
+    description:
+      'Who owes it: the SECRETARY of a party organisation of this kind (DISTRICT_COMMITTEE, STREET_COMMITTEE, DEPARTMENT_COMMITTEE, ' +
       'COMMUNITY_COMMITTEE), or STREET_LIAISON: the leader of the four bodies who liaises with a street.',
   })
   postKind: string;
@@ -32,8 +40,12 @@ export class DutyRuleModel {
   static of(duty: DutyKind): DutyRuleModel {
     const rule = DUTY_RULES[duty];
     return Object.assign(new DutyRuleModel(), {
-      duty, labelZh: rule.labelZh, cadence: rule.cadence, cadenceLabelZh: DUTY_CADENCE_LABEL_ZH[rule.cadence],
-      postKind: rule.post, postLabelZh: DUTY_POST_LABEL_ZH[rule.post],
+      duty,
+      labelZh: rule.labelZh,
+      cadence: rule.cadence,
+      cadenceLabelZh: DUTY_CADENCE_LABEL_ZH[rule.cadence],
+      postKind: rule.post,
+      postLabelZh: DUTY_POST_LABEL_ZH[rule.post],
     });
   }
 }
@@ -81,7 +93,7 @@ export interface DutyEscalationRow extends DutyPeriodRow {
   resolvedAt: Date | null;
 }
 
-@ObjectType('DutyLog', { description: '履职记录: one duty performed, recorded from the holder\'s phone.' })
+@ObjectType('DutyLog', { description: "履职记录: one duty performed, recorded from the holder's phone." })
 export class DutyLog {
   @Field(() => ID, { description: 'Stable id of the log.' })
   id: string;
@@ -104,7 +116,9 @@ export class DutyLog {
   @Field(() => ID, { nullable: true, description: 'The leader who made a liaison visit (对口联系走访); null for other duties.' })
   leaderId: string | null;
 
-  @Field(() => ID, { description: "The party organisation whose secretary post owes the duty; for a liaison visit, the street's committee." })
+  @Field(() => ID, {
+    description: "The party organisation whose secretary post owes the duty; for a liaison visit, the street's committee.",
+  })
   partyOrgId: string;
 
   @Field({ description: 'Name of the party organisation whose post owes the duty.' })
@@ -137,7 +151,8 @@ export class DutyLog {
 }
 
 @ObjectType('DutyPeriod', {
-  description: '履职周期: one closed period (a day of patrol, a month of door-to-door explanation or supervision, a quarter of liaison visits) ' +
+  description:
+    '履职周期: one closed period (a day of patrol, a month of door-to-door explanation or supervision, a quarter of liaison visits) ' +
     'of one post or street liaison, MET or MISSED.',
 })
 export class DutyPeriod {
@@ -158,7 +173,8 @@ export class DutyPeriod {
 
   @Field(() => ID, {
     nullable: true,
-    description: "Who owed it: the secretary holding the post on the period's last day; for a liaison visit, the liaison leader's party " +
+    description:
+      "Who owed it: the secretary holding the post on the period's last day; for a liaison visit, the liaison leader's party " +
       'member (null when the leader is not a party member).',
   })
   partyMemberId: string | null;
@@ -228,7 +244,10 @@ export class DutyPeriod {
   }
 }
 
-@ObjectType({ description: 'A page of DutyPeriod items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of DutyPeriod items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class DutyPeriodConnection extends Connection(DutyPeriod, 'DutyPeriod') {}
 
 @ObjectType('DutyEscalation', { description: '未履职上报: a missed period, reported once to the next level up.' })
@@ -242,7 +261,7 @@ export class DutyEscalation {
   @Field(() => DutyPeriod, { description: 'The missed period.' })
   period: DutyPeriod;
 
-  @Field(() => ID, { description: 'The parent party organisation of the post\'s organisation.' })
+  @Field(() => ID, { description: "The parent party organisation of the post's organisation." })
   escalatedToPartyOrgId: string;
 
   @Field({ description: 'Name of the party organisation it was reported to.' })
@@ -271,7 +290,10 @@ export class DutyEscalation {
   }
 }
 
-@ObjectType({ description: 'A page of DutyEscalation items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of DutyEscalation items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class DutyEscalationConnection extends Connection(DutyEscalation, 'DutyEscalation') {}
 
 @ObjectType('DutyComplianceRate', { description: '履职率: closed periods due, met and missed, and met/due.' })
@@ -325,11 +347,15 @@ export class DutyMemberCompliance {
   rate: DutyComplianceRate;
 }
 
-@ObjectType({ description: 'A page of DutyMemberCompliance items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of DutyMemberCompliance items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class DutyMemberComplianceConnection extends Connection(DutyMemberCompliance, 'DutyMemberCompliance') {}
 
 @ObjectType('DutyCompliance', {
-  description: '履职率: compliance with duty cadences in a month, of a party organisation and its subtree (or the whole visible territory), or of one member.',
+  description:
+    '履职率: compliance with duty cadences in a month, of a party organisation and its subtree (or the whole visible territory), or of one member.',
 })
 export class DutyCompliance {
   @Field({ description: 'YYYY-MM' })
@@ -379,7 +405,8 @@ export class MyDuty {
   partyOrgName: string;
 
   @Field(() => Int, {
-    description: 'Periods of the month owed by the post (days held for 每日; 1 for 每月 when held on the last day; 1 for 每季度 when the ' +
+    description:
+      'Periods of the month owed by the post (days held for 每日; 1 for 每月 when held on the last day; 1 for 每季度 when the ' +
       "month's quarter is held on its last day).",
   })
   owed: number;

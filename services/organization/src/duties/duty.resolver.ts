@@ -18,8 +18,15 @@ import { DutyLogService } from './duty-log.service.js';
 import { DutyReportService } from './duty-report.service.js';
 import { DutyComplianceArgs, DutyEscalationsArgs, DutyPeriodsArgs, RecordDutyLogInput } from './duty.inputs.js';
 import {
-  DutyCompliance, DutyEscalation, DutyEscalationConnection, DutyLog, DutyMemberComplianceConnection, DutyPeriod, DutyPeriodConnection,
-  DutyRuleModel, MyDuties,
+  DutyCompliance,
+  DutyEscalation,
+  DutyEscalationConnection,
+  DutyLog,
+  DutyMemberComplianceConnection,
+  DutyPeriod,
+  DutyPeriodConnection,
+  DutyRuleModel,
+  MyDuties,
 } from './duty.models.js';
 import { DUTY_KINDS } from './duty-kinds.js';
 
@@ -37,11 +44,14 @@ export class DutyLogResolver {
     description:
       '履职记录: records a duty you performed (每日巡查, 每月上门讲解, 每月督查下属行业单位, 区委书记现场督导, 对口联系走访), as the party member your ' +
       'account belongs to. Your SECRETARY post on that date must owe it, or for 对口联系走访 you must be the leader (as their party member) ' +
-      'liaising with a street that day (FORBIDDEN NO_SUCH_DUTY otherwise); the place must be in the post\'s territory (OUTSIDE_TERRITORY) or ' +
-      'the street liaised with (NOT_LIAISON_STREET), or the unit one of your department\'s sector units. Retrying with the same ' +
+      "liaising with a street that day (FORBIDDEN NO_SUCH_DUTY otherwise); the place must be in the post's territory (OUTSIDE_TERRITORY) or " +
+      "the street liaised with (NOT_LIAISON_STREET), or the unit one of your department's sector units. Retrying with the same " +
       'idempotencyKey returns the same log. A log for a day, month or quarter already closed as MISSED turns it MET.',
   })
-  recordDutyLog(@CurrentCaller() caller: Caller, @Args('input', { description: 'The duty, when and where it was performed, and an idempotency key.' }) input: RecordDutyLogInput): Promise<DutyLog> {
+  recordDutyLog(
+    @CurrentCaller() caller: Caller,
+    @Args('input', { description: 'The duty, when and where it was performed, and an idempotency key.' }) input: RecordDutyLogInput,
+  ): Promise<DutyLog> {
     if (input.orgUnitId) input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
     if (input.institutionId) input.institutionId = requireUuid(input.institutionId, 'institutionId');
     return this.logs.record(caller, input);
@@ -54,7 +64,10 @@ export class DutyLogResolver {
     return leader ? Leader.from(leader) : null;
   }
 
-  @ResolveField(() => OrgUnit, { nullable: true, description: 'The street, community or compound patrolled or visited; null when outside your territory.' })
+  @ResolveField(() => OrgUnit, {
+    nullable: true,
+    description: 'The street, community or compound patrolled or visited; null when outside your territory.',
+  })
   async orgUnit(@Parent() log: DutyLog, @CurrentCaller() caller: Caller, @Context() context: RequestContext): Promise<OrgUnit | null> {
     if (!log.orgUnitId) return null;
     const unit = await orgUnitLoader(context, this.units).load(log.orgUnitId);
@@ -81,14 +94,19 @@ export class DutyPeriodResolver {
     private readonly leaders: LeaderService,
   ) {}
 
-  @ResolveField(() => Leader, { nullable: true, description: "For a liaison visit: the leader liaising with the street on the period's last day." })
+  @ResolveField(() => Leader, {
+    nullable: true,
+    description: "For a liaison visit: the leader liaising with the street on the period's last day.",
+  })
   async leader(@Parent() period: DutyPeriod, @Context() context: RequestContext): Promise<Leader | null> {
     if (!period.leaderId) return null;
     const leader = await leaderLoader(context, this.leaders).load(period.leaderId);
     return leader ? Leader.from(leader) : null;
   }
 
-  @ResolveField(() => PartyOrg, { description: "The party organisation whose secretary post owed the period (for a liaison visit, the street's committee)." })
+  @ResolveField(() => PartyOrg, {
+    description: "The party organisation whose secretary post owed the period (for a liaison visit, the street's committee).",
+  })
   async partyOrg(@Parent() period: DutyPeriod, @Context() context: RequestContext): Promise<PartyOrg> {
     return PartyOrg.from((await partyOrgLoader(context, this.orgs).load(period.partyOrgId))!);
   }
@@ -108,13 +126,17 @@ export class DutyEscalationResolver {
 export class DutyQueryResolver {
   constructor(private readonly reports: DutyReportService) {}
 
-  @Query(() => [DutyRuleModel], { description: '履职要求: the cadence table, which post (secretary or street liaison leader) owes which duty how often (one row per DutyKind).' })
+  @Query(() => [DutyRuleModel], {
+    description:
+      '履职要求: the cadence table, which post (secretary or street liaison leader) owes which duty how often (one row per DutyKind).',
+  })
   dutyRules(): DutyRuleModel[] {
     return DUTY_KINDS.map((duty) => DutyRuleModel.of(duty));
   }
 
   @Query(() => DutyPeriodConnection, {
-    description: '履职周期: closed duty periods (MET or MISSED) of posts in your territory, or of one party organisation and its subtree; latest first.',
+    description:
+      '履职周期: closed duty periods (MET or MISSED) of posts in your territory, or of one party organisation and its subtree; latest first.',
   })
   dutyPeriods(@CurrentCaller() caller: Caller, @Args() args: DutyPeriodsArgs): Promise<DutyPeriodConnection> {
     if (args.partyOrgId) args.partyOrgId = requireUuid(args.partyOrgId, 'partyOrgId');
@@ -123,7 +145,8 @@ export class DutyQueryResolver {
   }
 
   @Query(() => DutyEscalationConnection, {
-    description: "未履职上报: missed periods escalated to a party organisation (e.g. a street committee's view of its communities' misses); newest first.",
+    description:
+      "未履职上报: missed periods escalated to a party organisation (e.g. a street committee's view of its communities' misses); newest first.",
   })
   dutyEscalations(@CurrentCaller() caller: Caller, @Args() args: DutyEscalationsArgs): Promise<DutyEscalationConnection> {
     if (args.partyOrgId) args.partyOrgId = requireUuid(args.partyOrgId, 'partyOrgId');
@@ -131,7 +154,8 @@ export class DutyQueryResolver {
   }
 
   @Query(() => DutyCompliance, {
-    description: '履职率: closed periods due, met, missed and met/due of a month, per duty kind, of your territory, a party organisation and its subtree, or one member.',
+    description:
+      '履职率: closed periods due, met, missed and met/due of a month, per duty kind, of your territory, a party organisation and its subtree, or one member.',
   })
   dutyCompliance(@CurrentCaller() caller: Caller, @Args() args: DutyComplianceArgs): Promise<DutyCompliance> {
     if (args.partyOrgId) args.partyOrgId = requireUuid(args.partyOrgId, 'partyOrgId');
@@ -150,7 +174,11 @@ export class DutyComplianceResolver {
   constructor(private readonly reports: DutyReportService) {}
 
   @ResolveField(() => DutyMemberComplianceConnection, { description: 'Per member and duty, ordered by member id.' })
-  members(@Parent() compliance: DutyCompliance, @CurrentCaller() caller: Caller, @Args() args: PageArgs): Promise<DutyMemberComplianceConnection> {
+  members(
+    @Parent() compliance: DutyCompliance,
+    @CurrentCaller() caller: Caller,
+    @Args() args: PageArgs,
+  ): Promise<DutyMemberComplianceConnection> {
     return this.reports.memberCompliance(caller, compliance.scope, args);
   }
 }

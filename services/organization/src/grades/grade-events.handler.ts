@@ -4,9 +4,7 @@ import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { monthStart, parseMonth } from '#libs/calendar';
 import { queryRows } from '#libs/database';
-import {
-  EventType, JobHandler, PermanentJobError, type EventEnvelope, type EventPayload, type JobProcessor,
-} from '#libs/messaging';
+import { EventType, JobHandler, PermanentJobError, type EventEnvelope, type EventPayload, type JobProcessor } from '#libs/messaging';
 import { computeVanguardMonth, recomputeComputedMonths } from '../vanguard/vanguard-sql.js';
 
 /**
@@ -21,7 +19,8 @@ export class MemberHouseholdGradeHandler implements JobProcessor<EventEnvelope<E
 
   async handle(event: EventEnvelope<EventPayload<EventType.HouseholdGradesPublished>>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const written = await queryRows<{ id: string }>(manager,
+      const written = await queryRows<{ id: string }>(
+        manager,
         `INSERT INTO member_household_grade AS m (party_member_id, month, household_id, status, grade, event_at)
          SELECT (r->>'partyMemberId')::uuid, ($1 || '-01')::date, (h->>'householdId')::uuid, h->>'status', h->>'grade', $3
            FROM jsonb_array_elements($2::jsonb) AS h, jsonb_array_elements(h->'residents') AS r
@@ -32,7 +31,11 @@ export class MemberHouseholdGradeHandler implements JobProcessor<EventEnvelope<E
          RETURNING m.party_member_id AS id`,
         [event.payload.month, JSON.stringify(event.payload.households), event.occurredAt],
       );
-      await recomputeComputedMonths(manager, [monthStart(event.payload.month)], written.map((row) => row.id));
+      await recomputeComputedMonths(
+        manager,
+        [monthStart(event.payload.month)],
+        written.map((row) => row.id),
+      );
     });
   }
 }

@@ -17,6 +17,8 @@ export const INSTITUTION_KIND_LABEL_ZH: Record<InstitutionKind, string> = {
 };
 
 registerEnumType(InstitutionKind, {
-  name: 'InstitutionKind', description: 'What an institution is (employer, school, property company, government department, …); each value carries its Chinese name.',
+  name: 'InstitutionKind',
+  description:
+    'What an institution is (employer, school, property company, government department, …); each value carries its Chinese name.',
   valuesMap: Object.fromEntries(Object.entries(INSTITUTION_KIND_LABEL_ZH).map(([kind, zh]) => [kind, { description: zh }])),
 });

@@ -41,5 +41,8 @@ export class Institution {
   }
 }
 
-@ObjectType({ description: 'A page of Institution items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of Institution items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class InstitutionConnection extends Connection(Institution, 'Institution') {}

@@ -29,7 +29,11 @@ export class InstitutionResolver {
   }
 
   @ResolveField(() => OrgUnit, { nullable: true, description: 'Where it is located; null when outside your territory.' })
-  async orgUnit(@Parent() institution: Institution, @CurrentCaller() caller: Caller, @Context() context: RequestContext): Promise<OrgUnit | null> {
+  async orgUnit(
+    @Parent() institution: Institution,
+    @CurrentCaller() caller: Caller,
+    @Context() context: RequestContext,
+  ): Promise<OrgUnit | null> {
     const unit = await orgUnitLoader(context, this.units).load(institution.orgUnitId);
     return unit && canSee(caller, unit) ? OrgUnit.from(unit) : null;
   }
@@ -42,20 +46,28 @@ export class InstitutionResolver {
   }
 
   @ResolveField(() => InstitutionConnection, { description: "A functional department's sector units (下属行业单位), by name." })
-  async subordinates(@Parent() institution: Institution, @Args() page: PageArgs, @Context() context: RequestContext): Promise<InstitutionConnection> {
+  async subordinates(
+    @Parent() institution: Institution,
+    @Args() page: PageArgs,
+    @Context() context: RequestContext,
+  ): Promise<InstitutionConnection> {
     // One statement per page of institutions asking for the same page of sector units.
-    const loader = requestLoader<InstitutionConnection>(context, `Institution.subordinates:${JSON.stringify([page.first ?? null, page.after ?? null])}`, (ids) =>
-      this.institutionService.subordinatesOf(ids, page),
+    const loader = requestLoader<InstitutionConnection>(
+      context,
+      `Institution.subordinates:${JSON.stringify([page.first ?? null, page.after ?? null])}`,
+      (ids) => this.institutionService.subordinatesOf(ids, page),
     );
     return (await loader.load(institution.id))!;
   }
 
   @Mutation(() => Institution, {
-    description: 'Makes an institution a sector unit of a top-level DEPARTMENT (parentId null: independent). BAD_USER_INPUT INVALID_PARENT otherwise.',
+    description:
+      'Makes an institution a sector unit of a top-level DEPARTMENT (parentId null: independent). BAD_USER_INPUT INVALID_PARENT otherwise.',
   })
   async setInstitutionParent(
     @Args('id', { type: () => ID, description: "The institution's id." }, ParseUuidPipe) id: string,
-    @Args('parentId', { type: () => ID, nullable: true, description: 'The department it comes under; null to detach it.' }) parentId: string | null,
+    @Args('parentId', { type: () => ID, nullable: true, description: 'The department it comes under; null to detach it.' })
+    parentId: string | null,
   ): Promise<Institution> {
     // Departments and their sector units are district-wide: the policy lets only district-wide callers do this.
     return Institution.from(await this.institutionService.setParent(id, parentId ? requireUuid(parentId, 'parentId') : null));

@@ -55,8 +55,15 @@ export class InstitutionService {
       this.dataSource,
       args,
       parentIds,
-      { select: COLUMNS, from: 'institution i', groupBy: 'i.parent_id', where: [`i.parent_id = ANY(${params.add(parentIds)}::uuid[])`], params,
-        orderBy: ['i.name', 'i.id'], keyOf: (row) => [row.name, row.id] },
+      {
+        select: COLUMNS,
+        from: 'institution i',
+        groupBy: 'i.parent_id',
+        where: [`i.parent_id = ANY(${params.add(parentIds)}::uuid[])`],
+        params,
+        orderBy: ['i.name', 'i.id'],
+        keyOf: (row) => [row.name, row.id],
+      },
       (rows) => rows.map((row) => Institution.from(row)),
     );
   }
@@ -71,7 +78,10 @@ export class InstitutionService {
       if (parentId === id) throw DomainError.badInput('An institution cannot be its own parent', 'INVALID_PARENT');
       const parent = await this.get(parentId);
       if (parent.kind !== InstitutionKind.DEPARTMENT || parent.parentId !== null) {
-        throw DomainError.badInput(`Only a top-level DEPARTMENT has sector units; ${parent.name} is a ${parent.kind}${parent.parentId ? ' under a department' : ''}`, 'INVALID_PARENT');
+        throw DomainError.badInput(
+          `Only a top-level DEPARTMENT has sector units; ${parent.name} is a ${parent.kind}${parent.parentId ? ' under a department' : ''}`,
+          'INVALID_PARENT',
+        );
       }
       const child = await queryFirst<{ id: string }>(this.dataSource, `SELECT id FROM institution WHERE parent_id = $1 LIMIT 1`, [id]);
       if (child) throw DomainError.badInput(`${institution.name} has sector units of its own and cannot become one`, 'INVALID_PARENT');
@@ -79,7 +89,8 @@ export class InstitutionService {
     try {
       await execute(this.dataSource, `UPDATE institution SET parent_id = $2 WHERE id = $1`, [id, parentId]);
     } catch (error) {
-      if (isPostgresError(error, PostgresErrorCode.CheckViolation)) throw DomainError.badInput('Only a top-level DEPARTMENT has sector units', 'INVALID_PARENT');
+      if (isPostgresError(error, PostgresErrorCode.CheckViolation))
+        throw DomainError.badInput('Only a top-level DEPARTMENT has sector units', 'INVALID_PARENT');
       throw error;
     }
     return this.get(id);

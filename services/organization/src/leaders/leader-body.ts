@@ -16,6 +16,7 @@ export const LEADER_BODY_LABEL_ZH: Record<LeaderBody, string> = {
 };
 
 registerEnumType(LeaderBody, {
-  name: 'LeaderBody', description: "Which of the district's four leadership bodies (四套班子) a leader belongs to.",
+  name: 'LeaderBody',
+  description: "Which of the district's four leadership bodies (四套班子) a leader belongs to.",
   valuesMap: Object.fromEntries(Object.entries(LEADER_BODY_LABEL_ZH).map(([body, zh]) => [body, { description: zh }])),
 });

@@ -3,8 +3,21 @@ import { Connection, PageArgs } from '#libs/pagination';
 import { LocalDateScalar } from '#libs/platform';
 import { LEADER_BODY_LABEL_ZH, LeaderBody } from './leader-body.js';
 
-export interface LeaderRow { id: string; name: string; body: LeaderBody; title: string; partyMemberId: string | null; createdAt: Date }
-export interface LiaisonRow { id: string; leaderId: string; streetId: string; startsOn: string; endsOn: string | null }
+export interface LeaderRow {
+  id: string;
+  name: string;
+  body: LeaderBody;
+  title: string;
+  partyMemberId: string | null;
+  createdAt: Date;
+}
+export interface LiaisonRow {
+  id: string;
+  leaderId: string;
+  streetId: string;
+  startsOn: string;
+  endsOn: string | null;
+}
 
 @ObjectType('Leader', { description: 'A leader of one of the four leadership bodies (区四套班子), a public official.' })
 export class Leader {
@@ -34,7 +47,9 @@ export class Leader {
   }
 }
 
-@ObjectType({ description: 'A page of Leader items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description: 'A page of Leader items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class LeaderConnection extends Connection(Leader, 'Leader') {}
 
 @ObjectType('LeaderLiaison', { description: "A leader's assignment to liaise with a street (领导干部联系镇街), dated." })
@@ -59,7 +74,10 @@ export class LeaderLiaison {
   }
 }
 
-@ObjectType({ description: 'A page of LeaderLiaison items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of LeaderLiaison items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class LeaderLiaisonConnection extends Connection(LeaderLiaison, 'LeaderLiaison') {}
 
 @ArgsType()

@@ -7,7 +7,15 @@ import { OrgUnitKind } from '../territory/org-unit-kind.js';
 import { OrgUnit } from '../territory/org-unit.model.js';
 import { OrgUnitService, canSee } from '../territory/org-unit.service.js';
 import { LeaderService } from './leader.service.js';
-import { CreateLeaderInput, Leader, LeaderConnection, LeaderLiaison, LeaderLiaisonConnection, LeadersArgs, type LeaderRow } from './leader.models.js';
+import {
+  CreateLeaderInput,
+  Leader,
+  LeaderConnection,
+  LeaderLiaison,
+  LeaderLiaisonConnection,
+  LeadersArgs,
+  type LeaderRow,
+} from './leader.models.js';
 
 /** Leaders by id, batched per request. */
 export const leaderLoader = (context: RequestContext, leaders: LeaderService) =>
@@ -28,11 +36,18 @@ export class LeaderResolver {
     return Leader.from(await this.leaderService.create(input));
   }
 
-  @Mutation(() => LeaderLiaison, { description: "Assigns a leader to liaise with a street from startsOn; the street's previous liaison ends the day before." })
+  @Mutation(() => LeaderLiaison, {
+    description: "Assigns a leader to liaise with a street from startsOn; the street's previous liaison ends the day before.",
+  })
   async assignLiaison(
     @Args('leaderId', { type: () => ID, description: 'The leader.' }, ParseUuidPipe) leaderId: string,
-    @Args('streetId', { type: () => ID, description: 'The street (a STREET org unit) the leader liaises with.' }, ParseUuidPipe) streetId: string,
-    @Args('startsOn', { type: () => LocalDateScalar, description: "First day of the liaison (Asia/Shanghai); the street's previous liaison ends the day before." }) startsOn: string,
+    @Args('streetId', { type: () => ID, description: 'The street (a STREET org unit) the leader liaises with.' }, ParseUuidPipe)
+    streetId: string,
+    @Args('startsOn', {
+      type: () => LocalDateScalar,
+      description: "First day of the liaison (Asia/Shanghai); the street's previous liaison ends the day before.",
+    })
+    startsOn: string,
   ): Promise<LeaderLiaison> {
     return LeaderLiaison.from(await this.leaderService.assignLiaison(leaderId, streetId, startsOn));
   }
@@ -40,8 +55,10 @@ export class LeaderResolver {
   @ResolveField(() => LeaderLiaisonConnection, { description: "The leader's liaisons with streets, latest first." })
   async liaisons(@Parent() leader: Leader, @Args() page: PageArgs, @Context() context: RequestContext): Promise<LeaderLiaisonConnection> {
     // One statement per page of leaders asking for the same page of liaisons.
-    const loader = requestLoader<LeaderLiaisonConnection>(context, `Leader.liaisons:${JSON.stringify([page.first ?? null, page.after ?? null])}`, (ids) =>
-      this.leaderService.liaisonsOf('leader', ids, page),
+    const loader = requestLoader<LeaderLiaisonConnection>(
+      context,
+      `Leader.liaisons:${JSON.stringify([page.first ?? null, page.after ?? null])}`,
+      (ids) => this.leaderService.liaisonsOf('leader', ids, page),
     );
     return (await loader.load(leader.id))!;
   }
@@ -60,7 +77,11 @@ export class LeaderLiaisonResolver {
   }
 
   @ResolveField(() => OrgUnit, { nullable: true, description: 'The street (null when outside your territory).' })
-  async street(@Parent() liaison: LeaderLiaison, @CurrentCaller() caller: Caller, @Context() context: RequestContext): Promise<OrgUnit | null> {
+  async street(
+    @Parent() liaison: LeaderLiaison,
+    @CurrentCaller() caller: Caller,
+    @Context() context: RequestContext,
+  ): Promise<OrgUnit | null> {
     const unit = await orgUnitLoader(context, this.units).load(liaison.streetId);
     return unit && canSee(caller, unit) ? OrgUnit.from(unit) : null;
   }
@@ -71,7 +92,10 @@ export class LeaderLiaisonResolver {
 export class OrgUnitLiaisonResolver {
   constructor(private readonly leaders: LeaderService) {}
 
-  @ResolveField(() => Leader, { nullable: true, description: "A street's liaison leader today (null for other units or when none is assigned)." })
+  @ResolveField(() => Leader, {
+    nullable: true,
+    description: "A street's liaison leader today (null for other units or when none is assigned).",
+  })
   async liaisonLeader(@Parent() unit: OrgUnit, @Context() context: RequestContext): Promise<Leader | null> {
     if (unit.kind !== OrgUnitKind.STREET) return null;
     const loader = requestLoader<LeaderRow>(context, 'StreetLiaisonLeader', async (ids) => {
@@ -85,8 +109,10 @@ export class OrgUnitLiaisonResolver {
   @ResolveField(() => LeaderLiaisonConnection, { description: "A street's liaison leaders, latest first (history kept)." })
   async liaisons(@Parent() unit: OrgUnit, @Args() page: PageArgs, @Context() context: RequestContext): Promise<LeaderLiaisonConnection> {
     // One statement per page of streets asking for the same page of liaisons.
-    const loader = requestLoader<LeaderLiaisonConnection>(context, `OrgUnit.liaisons:${JSON.stringify([page.first ?? null, page.after ?? null])}`, (ids) =>
-      this.leaders.liaisonsOf('street', ids, page),
+    const loader = requestLoader<LeaderLiaisonConnection>(
+      context,
+      `OrgUnit.liaisons:${JSON.stringify([page.first ?? null, page.after ?? null])}`,
+      (ids) => this.leaders.liaisonsOf('street', ids, page),
     );
     return (await loader.load(unit.id))!;
   }

@@ -27,8 +27,14 @@ export class LeaderService {
     return fetchKeysetPage<LeaderRow & { rank: number }, Leader>(
       this.dataSource,
       args,
-      { select: `${LEADER_COLUMNS}, ${BODY_ORDER} AS rank`, from: 'leader', where, params, orderBy: [BODY_ORDER, 'name', 'id'],
-        keyOf: (row) => [row.rank, row.name, row.id] },
+      {
+        select: `${LEADER_COLUMNS}, ${BODY_ORDER} AS rank`,
+        from: 'leader',
+        where,
+        params,
+        orderBy: [BODY_ORDER, 'name', 'id'],
+        keyOf: (row) => [row.rank, row.name, row.id],
+      },
       (rows) => rows.map((row) => Leader.from(row)),
     );
   }
@@ -42,7 +48,8 @@ export class LeaderService {
       const member = await queryFirst<{ id: string }>(this.dataSource, `SELECT id FROM party_member WHERE id = $1`, [input.partyMemberId]);
       if (!member) throw DomainError.notFound('PartyMember', input.partyMemberId);
     }
-    return queryOne<LeaderRow>(this.dataSource,
+    return queryOne<LeaderRow>(
+      this.dataSource,
       `INSERT INTO leader (name, body, title, party_member_id) VALUES ($1, $2, $3, $4) RETURNING ${LEADER_COLUMNS}`,
       [name, input.body, title, input.partyMemberId ?? null],
     );
@@ -56,16 +63,25 @@ export class LeaderService {
         if (!leader) throw DomainError.notFound('Leader', leaderId);
         const street = await queryFirst<{ kind: OrgUnitKind }>(manager, `SELECT kind FROM org_unit WHERE id = $1 FOR UPDATE`, [streetId]);
         if (!street) throw DomainError.notFound('OrgUnit', streetId);
-        if (street.kind !== OrgUnitKind.STREET) throw DomainError.badInput(`Leaders liaise with streets, not with a ${street.kind}`, 'NOT_A_STREET');
-        const open = await queryFirst<LiaisonRow>(manager, `SELECT ${LIAISON_COLUMNS} FROM leader_liaison WHERE street_id = $1 AND ends_on IS NULL`, [streetId]);
+        if (street.kind !== OrgUnitKind.STREET)
+          throw DomainError.badInput(`Leaders liaise with streets, not with a ${street.kind}`, 'NOT_A_STREET');
+        const open = await queryFirst<LiaisonRow>(
+          manager,
+          `SELECT ${LIAISON_COLUMNS} FROM leader_liaison WHERE street_id = $1 AND ends_on IS NULL`,
+          [streetId],
+        );
         if (open) {
           if (open.leaderId === leaderId) throw DomainError.conflict('That leader already liaises with the street', 'ALREADY_LIAISON');
           if (open.startsOn >= startsOn) {
-            throw DomainError.badInput(`The current liaison began on ${open.startsOn}; a successor starts later`, 'STARTS_BEFORE_CURRENT_LIAISON');
+            throw DomainError.badInput(
+              `The current liaison began on ${open.startsOn}; a successor starts later`,
+              'STARTS_BEFORE_CURRENT_LIAISON',
+            );
           }
           await execute(manager, `UPDATE leader_liaison SET ends_on = $2::date - 1 WHERE id = $1`, [open.id, startsOn]);
         }
-        return queryOne<LiaisonRow>(manager,
+        return queryOne<LiaisonRow>(
+          manager,
           `INSERT INTO leader_liaison (leader_id, street_id, starts_on) VALUES ($1, $2, $3) RETURNING ${LIAISON_COLUMNS}`,
           [leaderId, streetId, startsOn],
         );
@@ -80,7 +96,8 @@ export class LeaderService {
 
   /** The liaison leader of each street today. */
   async currentLiaisonLeaders(streetIds: readonly string[], day = shanghaiDate()): Promise<Map<string, LeaderRow>> {
-    const rows = await queryRows<LeaderRow & { streetId: string }>(this.dataSource,
+    const rows = await queryRows<LeaderRow & { streetId: string }>(
+      this.dataSource,
       `SELECT ll.street_id AS "streetId", l.id, l.name, l.body, l.title, l.party_member_id AS "partyMemberId", l.created_at AS "createdAt"
          FROM leader_liaison ll JOIN leader l ON l.id = ll.leader_id
         WHERE ll.street_id = ANY($1::uuid[]) AND ll.starts_on <= $2::date AND (ll.ends_on IS NULL OR ll.ends_on >= $2::date)`,
@@ -97,8 +114,16 @@ export class LeaderService {
       this.dataSource,
       args,
       ids,
-      { select: LIAISON_COLUMNS, from: 'leader_liaison', groupBy: column, where: [`${column} = ANY(${params.add(ids)}::uuid[])`], params,
-        orderBy: ['starts_on::text', 'id'], descending: true, keyOf: (row) => [row.startsOn, row.id] },
+      {
+        select: LIAISON_COLUMNS,
+        from: 'leader_liaison',
+        groupBy: column,
+        where: [`${column} = ANY(${params.add(ids)}::uuid[])`],
+        params,
+        orderBy: ['starts_on::text', 'id'],
+        descending: true,
+        keyOf: (row) => [row.startsOn, row.id],
+      },
       (rows) => rows.map((row) => LeaderLiaison.from(row)),
     );
   }

@@ -23,7 +23,10 @@ export class PartyMemberResolver {
   ) {}
 
   @Query(() => PartyMember, { description: 'One party member: staff within their territory, or a member their own record.' })
-  async partyMember(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The member's id." }, ParseUuidPipe) id: string): Promise<PartyMember> {
+  async partyMember(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The member's id." }, ParseUuidPipe) id: string,
+  ): Promise<PartyMember> {
     return this.members.presentOne(caller, await this.members.get(caller, id));
   }
 
@@ -43,7 +46,10 @@ export class PartyMemberResolver {
   }
 
   @Mutation(() => PartyMember, { description: 'Registers a party member.' })
-  async createPartyMember(@CurrentCaller() caller: Caller, @Args('input', { description: "The member's name, household and joining date." }) input: CreatePartyMemberInput): Promise<PartyMember> {
+  async createPartyMember(
+    @CurrentCaller() caller: Caller,
+    @Args('input', { description: "The member's name, household and joining date." }) input: CreatePartyMemberInput,
+  ): Promise<PartyMember> {
     if (input.communityId) input.communityId = requireUuid(input.communityId, 'communityId');
     if (input.institutionId) input.institutionId = requireUuid(input.institutionId, 'institutionId');
     if (input.householdId) input.householdId = requireUuid(input.householdId, 'householdId');
@@ -60,23 +66,39 @@ export class PartyMemberResolver {
   }
 
   @Mutation(() => BranchRegistration, {
-    description: 'Registers a member with a branch (报到): a work-unit branch, or a community or compound branch. CONFLICT ALREADY_REGISTERED when one of that kind is open.',
+    description:
+      'Registers a member with a branch (报到): a work-unit branch, or a community or compound branch. CONFLICT ALREADY_REGISTERED when one of that kind is open.',
   })
   async registerWithBranch(
     @CurrentCaller() caller: Caller,
     @Args('memberId', { type: () => ID, description: "The member's id." }, ParseUuidPipe) memberId: string,
-    @Args('branchId', { type: () => ID, description: 'The branch (a party organisation) to register with: a work-unit or a community branch.' }, ParseUuidPipe) branchId: string,
+    @Args(
+      'branchId',
+      { type: () => ID, description: 'The branch (a party organisation) to register with: a work-unit or a community branch.' },
+      ParseUuidPipe,
+    )
+    branchId: string,
   ): Promise<BranchRegistration> {
     return BranchRegistration.from(await this.members.register(caller, memberId, branchId));
   }
 
-  @Mutation(() => BranchRegistration, { description: "The branch confirms a registration: its secretary, or staff whose territory covers the branch." })
-  async confirmBranchRegistration(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The registration's id." }, ParseUuidPipe) id: string): Promise<BranchRegistration> {
+  @Mutation(() => BranchRegistration, {
+    description: 'The branch confirms a registration: its secretary, or staff whose territory covers the branch.',
+  })
+  async confirmBranchRegistration(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The registration's id." }, ParseUuidPipe) id: string,
+  ): Promise<BranchRegistration> {
     return BranchRegistration.from(await this.members.confirm(caller, id));
   }
 
-  @Mutation(() => BranchRegistration, { description: 'Ends a registration when the member moves; they may then register with another branch.' })
-  async endBranchRegistration(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The registration's id." }, ParseUuidPipe) id: string): Promise<BranchRegistration> {
+  @Mutation(() => BranchRegistration, {
+    description: 'Ends a registration when the member moves; they may then register with another branch.',
+  })
+  async endBranchRegistration(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The registration's id." }, ParseUuidPipe) id: string,
+  ): Promise<BranchRegistration> {
     return BranchRegistration.from(await this.members.end(caller, id));
   }
 
@@ -88,7 +110,11 @@ export class PartyMemberResolver {
   }
 
   @ResolveField(() => OrgUnit, { nullable: true, description: 'The community the member lives in (null outside your territory).' })
-  async community(@Parent() member: PartyMember, @CurrentCaller() caller: Caller, @Context() context: RequestContext): Promise<OrgUnit | null> {
+  async community(
+    @Parent() member: PartyMember,
+    @CurrentCaller() caller: Caller,
+    @Context() context: RequestContext,
+  ): Promise<OrgUnit | null> {
     if (!member.communityId) return null;
     const unit = await orgUnitLoader(context, this.units).load(member.communityId);
     return unit && canSee(caller, unit) ? OrgUnit.from(unit) : null;
@@ -114,7 +140,10 @@ export class PartyMemberResolver {
     const workUnit = of(RegistrationKind.WORK_UNIT);
     const community = of(RegistrationKind.COMMUNITY);
     return Object.assign(new DualRegistration(), {
-      labelZh: '双报到', workUnit, community, complete: !!workUnit?.confirmed && !!community?.confirmed,
+      labelZh: '双报到',
+      workUnit,
+      community,
+      complete: !!workUnit?.confirmed && !!community?.confirmed,
     });
   }
 }

@@ -13,7 +13,13 @@ import { RegistrationKind, registrationKindOf, type PartyOrgKind } from './party
 import type { CreatePartyMemberInput, PartyMembersArgs } from './party.inputs.js';
 import { PartyMember, type BranchRegistrationRow, type PartyMemberRow } from './party.models.js';
 import { OrgUnitKind } from '../territory/org-unit-kind.js';
-import { canReadMember, readsOwnBranchesOnly, readsOwnRecordOnly, registeredWithBranchOf, requireMemberWithinScope } from './party-scope.js';
+import {
+  canReadMember,
+  readsOwnBranchesOnly,
+  readsOwnRecordOnly,
+  registeredWithBranchOf,
+  requireMemberWithinScope,
+} from './party-scope.js';
 
 export const MEMBER_COLUMNS = `m.id, m.name, m.phone, m.user_id AS "userId", m.household_id AS "householdId", m.institution_id AS "institutionId",
   m.community_id AS "communityId", m.joined_party_on::text AS "joinedPartyOn", m.commitment_signed_at AS "commitmentSignedAt",
@@ -23,7 +29,13 @@ const REGISTRATION_COLUMNS = `r.id, r.party_member_id AS "partyMemberId", r.bran
   r.confirmed_at AS "confirmedAt", r.ended_at AS "endedAt"`;
 const PHONE = /^1[3-9]\d{9}$/;
 
-interface BranchRow { id: string; kind: PartyOrgKind; name: string; institutionId: string | null; scopePath: string[] }
+interface BranchRow {
+  id: string;
+  kind: PartyOrgKind;
+  name: string;
+  institutionId: string | null;
+  scopePath: string[];
+}
 
 /** Party members, their commitment letters and their dual registration with branches. */
 @Injectable()
@@ -65,12 +77,18 @@ export class PartyMemberService {
   /** A branch secretary reads their own record and their branches' members; every other reader passes. */
   private async inCallersBranches(caller: Caller, member: PartyMemberRow): Promise<boolean> {
     if (!readsOwnBranchesOnly(caller) || (member.userId !== null && member.userId === caller.userId)) return true;
-    const row = await queryFirst<{ id: string }>(this.dataSource, `SELECT m.id FROM party_member m WHERE m.id = $1 AND ${registeredWithBranchOf('$2')}`, [member.id, caller.userId]);
+    const row = await queryFirst<{ id: string }>(
+      this.dataSource,
+      `SELECT m.id FROM party_member m WHERE m.id = $1 AND ${registeredWithBranchOf('$2')}`,
+      [member.id, caller.userId],
+    );
     return row !== undefined;
   }
 
   async mine(caller: Caller): Promise<PartyMemberRow | null> {
-    const member = await queryFirst<PartyMemberRow>(this.dataSource, `SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_FROM} WHERE m.user_id = $1`, [caller.userId]);
+    const member = await queryFirst<PartyMemberRow>(this.dataSource, `SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_FROM} WHERE m.user_id = $1`, [
+      caller.userId,
+    ]);
     return member ?? null;
   }
 
@@ -80,7 +98,9 @@ export class PartyMemberService {
     if (args.communityId) where.push(`m.community_id = ${params.add(args.communityId)}::uuid`);
     if (args.institutionId) where.push(`m.institution_id = ${params.add(args.institutionId)}::uuid`);
     if (args.branchId) {
-      where.push(`EXISTS (SELECT 1 FROM branch_registration r WHERE r.party_member_id = m.id AND r.ended_at IS NULL AND r.branch_id = ${params.add(args.branchId)}::uuid)`);
+      where.push(
+        `EXISTS (SELECT 1 FROM branch_registration r WHERE r.party_member_id = m.id AND r.ended_at IS NULL AND r.branch_id = ${params.add(args.branchId)}::uuid)`,
+      );
     }
     if (readsOwnRecordOnly(caller)) where.push(`m.user_id = ${params.add(caller.userId)}`);
     else if (readsOwnBranchesOnly(caller)) {
@@ -98,31 +118,51 @@ export class PartyMemberService {
   async create(caller: Caller, input: CreatePartyMemberInput): Promise<PartyMemberRow> {
     const name = input.name.trim();
     if (name.length === 0 || name.length > 50) throw DomainError.badInput('name must be 1–50 characters', 'INVALID_NAME');
-    if (input.phone != null && !PHONE.test(input.phone)) throw DomainError.badInput('phone must be an 11-digit mobile number', 'INVALID_PHONE');
+    if (input.phone != null && !PHONE.test(input.phone))
+      throw DomainError.badInput('phone must be an 11-digit mobile number', 'INVALID_PHONE');
     if (input.communityId) {
-      const community = await queryFirst<{ kind: OrgUnitKind; path: string[] }>(this.dataSource, `SELECT kind, path::text[] AS path FROM org_unit WHERE id = $1`, [input.communityId]);
+      const community = await queryFirst<{ kind: OrgUnitKind; path: string[] }>(
+        this.dataSource,
+        `SELECT kind, path::text[] AS path FROM org_unit WHERE id = $1`,
+        [input.communityId],
+      );
       if (!community) throw DomainError.notFound('OrgUnit', input.communityId);
-      if (community.kind !== OrgUnitKind.COMMUNITY) throw DomainError.badInput(`communityId names a ${community.kind}, not a COMMUNITY`, 'NOT_A_COMMUNITY');
+      if (community.kind !== OrgUnitKind.COMMUNITY)
+        throw DomainError.badInput(`communityId names a ${community.kind}, not a COMMUNITY`, 'NOT_A_COMMUNITY');
       requireMemberWithinScope(caller, { scopePath: community.path });
     } else {
       requireMemberWithinScope(caller, { scopePath: null });
     }
     if (input.institutionId) {
-      const institution = await queryFirst<{ id: string }>(this.dataSource, `SELECT id FROM institution WHERE id = $1`, [input.institutionId]);
+      const institution = await queryFirst<{ id: string }>(this.dataSource, `SELECT id FROM institution WHERE id = $1`, [
+        input.institutionId,
+      ]);
       if (!institution) throw DomainError.notFound('Institution', input.institutionId);
     }
     // The phone login `member-<id>` is given here and is this member's only (it is the id households knows the member by):
     // nobody may hand it, or another member's, out as an account.
     if (input.userId != null && isPartyMemberLogin(input.userId)) {
-      throw DomainError.badInput("A member's phone login member-<id> is given with the record: leave userId empty, or name another account", 'RESERVED_LOGIN');
+      throw DomainError.badInput(
+        "A member's phone login member-<id> is given with the record: leave userId empty, or name another account",
+        'RESERVED_LOGIN',
+      );
     }
     const memberId = randomUUID();
     try {
-      const { id } = await queryOne<{ id: string }>(this.dataSource,
+      const { id } = await queryOne<{ id: string }>(
+        this.dataSource,
         `INSERT INTO party_member (id, name, phone, user_id, household_id, institution_id, community_id, joined_party_on)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [memberId, name, input.phone ?? null, input.userId ?? partyMemberLogin(memberId), input.householdId ?? null, input.institutionId ?? null,
-          input.communityId ?? null, input.joinedPartyOn ?? null],
+        [
+          memberId,
+          name,
+          input.phone ?? null,
+          input.userId ?? partyMemberLogin(memberId),
+          input.householdId ?? null,
+          input.institutionId ?? null,
+          input.communityId ?? null,
+          input.joinedPartyOn ?? null,
+        ],
       );
       return (await this.findByIds([id]))[0];
     } catch (error) {
@@ -138,8 +178,11 @@ export class PartyMemberService {
     const member = await this.requireManageable(caller, memberId);
     if (member.commitmentSignedAt) throw DomainError.conflict('The commitment letter is already signed', 'ALREADY_SIGNED');
     if (signedAt.getTime() > Date.now() + 60_000) throw DomainError.badInput('signedAt lies in the future', 'SIGNED_IN_FUTURE');
-    const updated = await queryFirst<{ id: string }>(this.dataSource,
-      `UPDATE party_member SET commitment_signed_at = $2 WHERE id = $1 AND commitment_signed_at IS NULL RETURNING id`, [memberId, signedAt]);
+    const updated = await queryFirst<{ id: string }>(
+      this.dataSource,
+      `UPDATE party_member SET commitment_signed_at = $2 WHERE id = $1 AND commitment_signed_at IS NULL RETURNING id`,
+      [memberId, signedAt],
+    );
     if (!updated) throw DomainError.conflict('The commitment letter is already signed', 'ALREADY_SIGNED');
     return (await this.findByIds([memberId]))[0];
   }
@@ -162,10 +205,12 @@ export class PartyMemberService {
       throw DomainError.badInput(`${branch.name} is not in the member's community`, 'NOT_MEMBERS_COMMUNITY');
     }
     const isTheMember = member.userId !== null && member.userId === caller.userId;
-    if (!isTheMember && !isWithinScope(caller, branch.scopePath)) throw DomainError.forbidden(`${branch.name} is outside your territory`, 'OUT_OF_SCOPE');
+    if (!isTheMember && !isWithinScope(caller, branch.scopePath))
+      throw DomainError.forbidden(`${branch.name} is outside your territory`, 'OUT_OF_SCOPE');
     try {
       return await this.dataSource.transaction(async (manager) => {
-        const row = await queryOne<BranchRegistrationRow>(manager,
+        const row = await queryOne<BranchRegistrationRow>(
+          manager,
           `INSERT INTO branch_registration AS r (party_member_id, branch_id, kind, registered_by) VALUES ($1, $2, $3, $4)
            RETURNING ${REGISTRATION_COLUMNS}`,
           [memberId, branchId, kind, caller.userId],
@@ -176,7 +221,11 @@ export class PartyMemberService {
       });
     } catch (error) {
       if (isPostgresError(error, PostgresErrorCode.UniqueViolation) && violatedConstraint(error) === 'branch_registration_one_open') {
-        throw DomainError.conflict(`The member already has an open ${kind} registration; end it before registering elsewhere`, 'ALREADY_REGISTERED', { kind });
+        throw DomainError.conflict(
+          `The member already has an open ${kind} registration; end it before registering elsewhere`,
+          'ALREADY_REGISTERED',
+          { kind },
+        );
       }
       throw error;
     }
@@ -189,7 +238,8 @@ export class PartyMemberService {
   async confirm(caller: Caller, registrationId: string): Promise<BranchRegistrationRow> {
     const registration = await this.registration(registrationId);
     const branch = await this.branch(registration.branchId);
-    const secretary = await queryFirst<{ userId: string | null }>(this.dataSource,
+    const secretary = await queryFirst<{ userId: string | null }>(
+      this.dataSource,
       `SELECT m.user_id AS "userId" FROM party_org_position p JOIN party_member m ON m.id = p.party_member_id
         WHERE p.party_org_id = $1 AND p.position = 'SECRETARY' AND p.starts_on <= $2::date AND (p.ends_on IS NULL OR p.ends_on >= $2::date)`,
       [branch.id, shanghaiDate()],
@@ -202,7 +252,8 @@ export class PartyMemberService {
       if (!isWithinScope(caller, branch.scopePath)) throw DomainError.forbidden(`${branch.name} is outside your territory`, 'OUT_OF_SCOPE');
     }
     if (registration.endedAt) throw DomainError.conflict('That registration has ended', 'REGISTRATION_ENDED');
-    const row = await queryFirst<BranchRegistrationRow>(this.dataSource,
+    const row = await queryFirst<BranchRegistrationRow>(
+      this.dataSource,
       `UPDATE branch_registration r SET confirmed_at = now(), confirmed_by = $2
         WHERE r.id = $1 AND r.confirmed_at IS NULL AND r.ended_at IS NULL RETURNING ${REGISTRATION_COLUMNS}`,
       [registrationId, caller.userId],
@@ -216,7 +267,8 @@ export class PartyMemberService {
     const registration = await this.registration(registrationId);
     await this.requireManageable(caller, registration.partyMemberId);
     return this.dataSource.transaction(async (manager) => {
-      const row = await queryFirst<BranchRegistrationRow>(manager,
+      const row = await queryFirst<BranchRegistrationRow>(
+        manager,
         `UPDATE branch_registration r SET ended_at = now() WHERE r.id = $1 AND r.ended_at IS NULL RETURNING ${REGISTRATION_COLUMNS}`,
         [registrationId],
       );
@@ -228,8 +280,11 @@ export class PartyMemberService {
 
   /** Open registrations of the given members. */
   openRegistrations(memberIds: readonly string[]): Promise<BranchRegistrationRow[]> {
-    return queryRows<BranchRegistrationRow>(this.dataSource,
-      `SELECT ${REGISTRATION_COLUMNS} FROM branch_registration r WHERE r.party_member_id = ANY($1::uuid[]) AND r.ended_at IS NULL`, [memberIds]);
+    return queryRows<BranchRegistrationRow>(
+      this.dataSource,
+      `SELECT ${REGISTRATION_COLUMNS} FROM branch_registration r WHERE r.party_member_id = ANY($1::uuid[]) AND r.ended_at IS NULL`,
+      [memberIds],
+    );
   }
 
   /** The member, if the caller manages them (PARTY_MANAGE within scope) or is them. */
@@ -237,23 +292,31 @@ export class PartyMemberService {
     const member = (await this.findByIds([memberId])).at(0);
     if (!member) throw DomainError.notFound('PartyMember', memberId);
     if (member.userId !== null && member.userId === caller.userId) return member;
-    if (!hasPermission(caller, Permission.PARTY_MANAGE)) throw DomainError.forbidden('Only the member themself or staff managing party members may do that', 'NOT_THE_MEMBER');
+    if (!hasPermission(caller, Permission.PARTY_MANAGE))
+      throw DomainError.forbidden('Only the member themself or staff managing party members may do that', 'NOT_THE_MEMBER');
     requireMemberWithinScope(caller, member);
     return member;
   }
 
   private async registration(id: string): Promise<BranchRegistrationRow> {
-    const row = await queryFirst<BranchRegistrationRow>(this.dataSource, `SELECT ${REGISTRATION_COLUMNS} FROM branch_registration r WHERE r.id = $1`, [id]);
+    const row = await queryFirst<BranchRegistrationRow>(
+      this.dataSource,
+      `SELECT ${REGISTRATION_COLUMNS} FROM branch_registration r WHERE r.id = $1`,
+      [id],
+    );
     if (!row) throw DomainError.notFound('BranchRegistration', id);
     return row;
   }
 
   private async branch(id: string): Promise<BranchRow> {
-    const branch = await queryFirst<BranchRow>(this.dataSource,
+    const branch = await queryFirst<BranchRow>(
+      this.dataSource,
       `SELECT o.id, o.kind, o.name, o.institution_id AS "institutionId", COALESCE(u.path, iu.path)::text[] AS "scopePath"
          FROM party_org o LEFT JOIN org_unit u ON u.id = o.org_unit_id
          LEFT JOIN institution i ON i.id = o.institution_id LEFT JOIN org_unit iu ON iu.id = i.org_unit_id
-        WHERE o.id = $1`, [id]);
+        WHERE o.id = $1`,
+      [id],
+    );
     if (!branch) throw DomainError.notFound('PartyOrg', id);
     return branch;
   }

@@ -64,5 +64,15 @@ export function registrationKindOf(branchKind: PartyOrgKind): RegistrationKind |
 }
 
 const described = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([k, zh]) => [k, { description: zh }]));
-registerEnumType(PartyOrgKind, { name: 'PartyOrgKind', description: 'The level and kind of a party organisation (district committee, street committee, branch, …); each value carries its Chinese name.', valuesMap: described(PARTY_ORG_KIND_LABEL_ZH) });
-registerEnumType(RegistrationKind, { name: 'BranchRegistrationKind', description: 'Which half of dual registration (双报到) a branch registration is: at the work unit (单位报到) or in the community (社区报到).', valuesMap: described(REGISTRATION_KIND_LABEL_ZH) });
+registerEnumType(PartyOrgKind, {
+  name: 'PartyOrgKind',
+  description:
+    'The level and kind of a party organisation (district committee, street committee, branch, …); each value carries its Chinese name.',
+  valuesMap: described(PARTY_ORG_KIND_LABEL_ZH),
+});
+registerEnumType(RegistrationKind, {
+  name: 'BranchRegistrationKind',
+  description:
+    'Which half of dual registration (双报到) a branch registration is: at the work unit (单位报到) or in the community (社区报到).',
+  valuesMap: described(REGISTRATION_KIND_LABEL_ZH),
+});

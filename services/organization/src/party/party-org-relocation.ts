@@ -55,7 +55,8 @@ export interface FollowingPartyOrg {
  * so a refusal leaves the tree as it was). Run under the tree lock, after the move itself has been validated.
  */
 export function planPartyOrgsFollowing(manager: EntityManager, move: UnitMove): Promise<FollowingPartyOrg[]> {
-  return queryRows<FollowingPartyOrg>(manager,
+  return queryRows<FollowingPartyOrg>(
+    manager,
     `WITH anchored AS (
        -- Organisations whose unit (or whose institution's unit, for work-unit branches) lies in the moved subtree.
        SELECT o.id, o.kind, o.name, o.parent_id, u.path
@@ -120,7 +121,8 @@ export function requireDestinationsFor(move: UnitMove, following: readonly Follo
  */
 export async function reparentPartyOrgs(manager: EntityManager, following: readonly FollowingPartyOrg[]): Promise<string[]> {
   if (following.length === 0) return [];
-  const rows = await queryRows<{ id: string }>(manager,
+  const rows = await queryRows<{ id: string }>(
+    manager,
     `WITH RECURSIVE plan (org_id, new_parent_id) AS (SELECT * FROM unnest($1::uuid[], $2::uuid[])),
      parent_to_be AS (
        SELECT o.id, COALESCE(plan.new_parent_id, o.parent_id) AS parent_id FROM party_org o LEFT JOIN plan ON plan.org_id = o.id),

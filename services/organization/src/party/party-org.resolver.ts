@@ -25,7 +25,10 @@ export class PartyOrgResolver {
   ) {}
 
   @Query(() => PartyOrg, { description: 'One party organisation. FORBIDDEN when it answers to a unit outside your territory.' })
-  async partyOrg(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The party organisation's id." }, ParseUuidPipe) id: string): Promise<PartyOrg> {
+  async partyOrg(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The party organisation's id." }, ParseUuidPipe) id: string,
+  ): Promise<PartyOrg> {
     return PartyOrg.from(await this.orgs.get(caller, id));
   }
 
@@ -37,26 +40,39 @@ export class PartyOrgResolver {
   }
 
   @Mutation(() => PartyOrg, {
-    description: 'Adds a party organisation under a parent of the right kind (INVALID_PARENT_KIND otherwise), tied to its unit or institution.',
+    description:
+      'Adds a party organisation under a parent of the right kind (INVALID_PARENT_KIND otherwise), tied to its unit or institution.',
   })
-  async createPartyOrg(@CurrentCaller() caller: Caller, @Args('input', { description: 'Its kind, name and parent.' }) input: CreatePartyOrgInput): Promise<PartyOrg> {
+  async createPartyOrg(
+    @CurrentCaller() caller: Caller,
+    @Args('input', { description: 'Its kind, name and parent.' }) input: CreatePartyOrgInput,
+  ): Promise<PartyOrg> {
     if (input.parentId) input.parentId = requireUuid(input.parentId, 'parentId');
     if (input.orgUnitId) input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
     if (input.institutionId) input.institutionId = requireUuid(input.institutionId, 'institutionId');
     return PartyOrg.from(await this.orgs.create(caller, input));
   }
 
-  @Mutation(() => PartyOrg, { description: "Appoints the organisation's secretary from startsOn; the previous secretary's post ends the day before." })
+  @Mutation(() => PartyOrg, {
+    description: "Appoints the organisation's secretary from startsOn; the previous secretary's post ends the day before.",
+  })
   async appointSecretary(
     @CurrentCaller() caller: Caller,
     @Args('partyOrgId', { type: () => ID, description: 'The party organisation.' }, ParseUuidPipe) partyOrgId: string,
     @Args('memberId', { type: () => ID, description: 'The party member appointed secretary.' }, ParseUuidPipe) memberId: string,
-    @Args('startsOn', { type: () => LocalDateScalar, description: "First day of the term (Asia/Shanghai); the previous secretary's term ends the day before." }) startsOn: string,
+    @Args('startsOn', {
+      type: () => LocalDateScalar,
+      description: "First day of the term (Asia/Shanghai); the previous secretary's term ends the day before.",
+    })
+    startsOn: string,
   ): Promise<PartyOrg> {
     return PartyOrg.from(await this.orgs.appointSecretary(caller, partyOrgId, memberId, startsOn));
   }
 
-  @ResolveField(() => PartyOrg, { nullable: true, description: 'Null for the district committee, and when the parent lies outside your territory.' })
+  @ResolveField(() => PartyOrg, {
+    nullable: true,
+    description: 'Null for the district committee, and when the parent lies outside your territory.',
+  })
   async parent(@Parent() org: PartyOrg, @CurrentCaller() caller: Caller, @Context() context: RequestContext): Promise<PartyOrg | null> {
     if (!org.parentId) return null;
     const parent = await partyOrgLoader(context, this.orgs).load(org.parentId);
@@ -75,10 +91,17 @@ export class PartyOrgResolver {
   }
 
   @ResolveField(() => PartyOrgConnection, { description: 'The organisations directly under this one (inside your territory).' })
-  async children(@Parent() org: PartyOrg, @CurrentCaller() caller: Caller, @Args() page: PageArgs, @Context() context: RequestContext): Promise<PartyOrgConnection> {
+  async children(
+    @Parent() org: PartyOrg,
+    @CurrentCaller() caller: Caller,
+    @Args() page: PageArgs,
+    @Context() context: RequestContext,
+  ): Promise<PartyOrgConnection> {
     // One statement per page of organisations asking for the same page of children.
-    const loader = requestLoader<PartyOrgConnection>(context, `PartyOrg.children:${JSON.stringify([page.first ?? null, page.after ?? null])}`, (ids) =>
-      this.orgs.childrenOf(caller, ids, page),
+    const loader = requestLoader<PartyOrgConnection>(
+      context,
+      `PartyOrg.children:${JSON.stringify([page.first ?? null, page.after ?? null])}`,
+      (ids) => this.orgs.childrenOf(caller, ids, page),
     );
     return (await loader.load(org.id))!;
   }
@@ -90,7 +113,10 @@ export class PartyOrgResolver {
     return unit && canSee(caller, unit) ? OrgUnit.from(unit) : null;
   }
 
-  @ResolveField(() => Institution, { nullable: true, description: 'The institution a department committee or work-unit branch is tied to.' })
+  @ResolveField(() => Institution, {
+    nullable: true,
+    description: 'The institution a department committee or work-unit branch is tied to.',
+  })
   async institution(@Parent() org: PartyOrg, @Context() context: RequestContext): Promise<Institution | null> {
     if (!org.institutionId) return null;
     const institution = await institutionLoader(context, this.institutions).load(org.institutionId);
@@ -105,8 +131,10 @@ export class PartyOrgResolver {
   @ResolveField(() => SecretaryPostConnection, { description: 'Every secretary of the organisation, latest first.' })
   async secretaries(@Parent() org: PartyOrg, @Args() page: PageArgs, @Context() context: RequestContext): Promise<SecretaryPostConnection> {
     // One statement per page of organisations asking for the same page of secretaries.
-    const loader = requestLoader<SecretaryPostConnection>(context, `PartyOrg.secretaries:${JSON.stringify([page.first ?? null, page.after ?? null])}`, (ids) =>
-      this.orgs.secretaryPostsOf(ids, page),
+    const loader = requestLoader<SecretaryPostConnection>(
+      context,
+      `PartyOrg.secretaries:${JSON.stringify([page.first ?? null, page.after ?? null])}`,
+      (ids) => this.orgs.secretaryPostsOf(ids, page),
     );
     return (await loader.load(org.id))!;
   }

@@ -55,7 +55,8 @@ export class CreatePartyMemberInput {
 
   @Field(() => String, {
     nullable: true,
-    description: 'The account (JWT sub) the member signs in with to organization; by default (and for check-ins always) their phone login member-<id>.',
+    description:
+      'The account (JWT sub) the member signs in with to organization; by default (and for check-ins always) their phone login member-<id>.',
   })
   userId?: string | null;
 

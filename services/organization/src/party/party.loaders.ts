@@ -12,7 +12,9 @@ export const partyOrgLoader = (context: RequestContext, orgs: PartyOrgService) =
  * personal_data_access in one insert (PartyMemberService.present), so a page of them is one audit row.
  */
 export const partyMemberLoader = (context: RequestContext, members: PartyMemberService) =>
-  requestLoader<PartyMember>(context, 'PartyMember', async (ids) => byIds(ids, await members.present(context.caller, await members.findByIds(ids))));
+  requestLoader<PartyMember>(context, 'PartyMember', async (ids) =>
+    byIds(ids, await members.present(context.caller, await members.findByIds(ids))),
+  );
 
 /** Today's secretary of each organisation, presented and audited as partyMemberLoader does. */
 export const secretaryLoader = (context: RequestContext, orgs: PartyOrgService, members: PartyMemberService) =>

@@ -81,7 +81,9 @@ export class PartyOrg {
   }
 }
 
-@ObjectType({ description: 'A page of PartyOrg items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description: 'A page of PartyOrg items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class PartyOrgConnection extends Connection(PartyOrg, 'PartyOrg') {}
 
 @ObjectType('PartyMember', { description: 'A party member (党员). Name and phone are masked unless you may read personal data.' })
@@ -132,7 +134,10 @@ export class PartyMember {
   }
 }
 
-@ObjectType({ description: 'A page of PartyMember items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of PartyMember items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class PartyMemberConnection extends Connection(PartyMember, 'PartyMember') {}
 
 @ObjectType('BranchRegistration', { description: "A member's registration with a branch (报到), confirmed by that branch." })
@@ -187,7 +192,7 @@ export class DualRegistration {
   complete: boolean;
 }
 
-@ObjectType('SecretaryPost', { description: "A term as secretary (书记) of a party organisation." })
+@ObjectType('SecretaryPost', { description: 'A term as secretary (书记) of a party organisation.' })
 export class SecretaryPost {
   @Field(() => ID, { description: 'Stable id of the post.' })
   id: string;
@@ -211,5 +216,8 @@ export class SecretaryPost {
   }
 }
 
-@ObjectType({ description: 'A page of SecretaryPost items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of SecretaryPost items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class SecretaryPostConnection extends Connection(SecretaryPost, 'SecretaryPost') {}

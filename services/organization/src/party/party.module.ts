@@ -10,7 +10,15 @@ import { PartyOrgService } from './party-org.service.js';
 /** The "1 + 3 + N" structure: party organisations, their secretaries, party members and dual registration. */
 @Module({
   imports: [TerritoryModule, InstitutionsModule],
-  providers: [PersonalDataAudit, PartyOrgService, PartyMemberService, PartyOrgResolver, SecretaryPostResolver, PartyMemberResolver, BranchRegistrationResolver],
+  providers: [
+    PersonalDataAudit,
+    PartyOrgService,
+    PartyMemberService,
+    PartyOrgResolver,
+    SecretaryPostResolver,
+    PartyMemberResolver,
+    BranchRegistrationResolver,
+  ],
   exports: [PartyOrgService, PartyMemberService],
 })
 export class PartyModule {}

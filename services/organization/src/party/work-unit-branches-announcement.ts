@@ -29,10 +29,14 @@ export async function announceWorkUnitBranches(
   changed: { memberIds?: readonly string[]; branchIds?: readonly string[] },
 ): Promise<void> {
   if (!manager.queryRunner?.isTransactionActive) throw new Error('announceWorkUnitBranches must run inside the changing transaction');
-  await execute(manager,
-    outboxInsertFrom('$3', `
+  await execute(
+    manager,
+    outboxInsertFrom(
+      '$3',
+      `
       SELECT payload FROM (SELECT json_build_object('members', ${memberSnapshots('$1::uuid[]')}, 'branches', ${branchSnapshots('$2::uuid[]')}) AS payload) e
-       WHERE json_array_length(payload->'members') + json_array_length(payload->'branches') > 0`),
+       WHERE json_array_length(payload->'members') + json_array_length(payload->'branches') > 0`,
+    ),
     [changed.memberIds ?? [], changed.branchIds ?? [], EventType.WorkUnitBranchesChanged],
   );
 }

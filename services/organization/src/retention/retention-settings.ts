@@ -19,7 +19,11 @@ export const retentionEnvironmentShape = {
 /** The retention settings from `env`, or one EnvironmentError listing every bad variable. */
 export function parseRetentionSettings(env: Record<string, string | undefined>): RetentionSettings {
   const parsed = parseEnvironment(retentionEnvironmentShape, env);
-  return { ...sharedRetentionSettings(parsed), idempotencyDays: parsed.IDEMPOTENCY_RETENTION_DAYS, contestEntrantDays: parsed.CONTEST_ENTRANT_RETENTION_DAYS };
+  return {
+    ...sharedRetentionSettings(parsed),
+    idempotencyDays: parsed.IDEMPOTENCY_RETENTION_DAYS,
+    contestEntrantDays: parsed.CONTEST_ENTRANT_RETENTION_DAYS,
+  };
 }
 
 /** The injection token of the settings: libs/retention's, one for every service. */

@@ -26,7 +26,11 @@ export interface ContestEntrantResult {
 }
 
 /** Masks the entrants' names of contests closed more than `contestEntrantDays` before `firedAt`. */
-export async function maskContestEntrants(dataSource: DataSource, firedAt: Date, settings: RetentionSettings): Promise<ContestEntrantResult> {
+export async function maskContestEntrants(
+  dataSource: DataSource,
+  firedAt: Date,
+  settings: RetentionSettings,
+): Promise<ContestEntrantResult> {
   const contestsClosedBefore = daysBefore(firedAt, settings.contestEntrantDays);
   const entrantNamesMasked = await inBatches(dataSource, MASK_CONTEST_ENTRANTS, contestsClosedBefore, firedAt);
   return { contestsClosedBefore, entrantNamesMasked };

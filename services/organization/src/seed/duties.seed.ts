@@ -15,7 +15,8 @@ export async function seedDuties(dataSource: DataSource, now: Date = new Date())
   const month = previousMonth(shanghaiMonth(now));
   const first = monthStart(month);
   const last = addDays(monthStart(shanghaiMonth(now)), -1);
-  const { count: posts } = await queryOne<{ count: number }>(dataSource,
+  const { count: posts } = await queryOne<{ count: number }>(
+    dataSource,
     `SELECT count(*)::int AS count FROM party_org_position p JOIN party_org o ON o.id = p.party_org_id
        JOIN ${DUTY_RULES_SQL} ON duty_rule.post_kind = o.kind
       WHERE p.position = 'SECRETARY' AND p.starts_on <= $2::date AND (p.ends_on IS NULL OR p.ends_on >= $1::date)`,
@@ -24,7 +25,8 @@ export async function seedDuties(dataSource: DataSource, now: Date = new Date())
   if (posts === 0) return 'no duties (no secretary posts)';
 
   // Daily duties: a log on most days the post was held, at a time in the morning or evening, in the post's territory.
-  const { count: daily } = await queryOne<{ count: number }>(dataSource,
+  const { count: daily } = await queryOne<{ count: number }>(
+    dataSource,
     `WITH inserted AS (
        INSERT INTO duty_log (party_member_id, party_org_id, duty, performed_at, org_unit_id, note, recorded_by)
        SELECT p.party_member_id, o.id, duty_rule.duty,
@@ -45,7 +47,8 @@ export async function seedDuties(dataSource: DataSource, now: Date = new Date())
 
   // Monthly duties: one visit on a day of the month for most posts; the place is the first community of the street or
   // the first sector unit of the department (posts without one are left with nothing to visit).
-  const { count: monthly } = await queryOne<{ count: number }>(dataSource,
+  const { count: monthly } = await queryOne<{ count: number }>(
+    dataSource,
     `WITH inserted AS (
        INSERT INTO duty_log (party_member_id, party_org_id, duty, performed_at, org_unit_id, institution_id, note, recorded_by)
        SELECT p.party_member_id, o.id, duty_rule.duty,
@@ -88,10 +91,15 @@ export async function seedDuties(dataSource: DataSource, now: Date = new Date())
  * liaison visits only. Deterministic (md5 of street and quarter). The logs are written first (`logs`), before the
  * seeded month is closed (which closes the quarter too when it is the quarter's last month), the rest after (`close`).
  */
-async function seedLeaderDuties(dataSource: DataSource, seededFirst: string, seededLast: string): Promise<{ logs: string; close: () => Promise<string> }> {
+async function seedLeaderDuties(
+  dataSource: DataSource,
+  seededFirst: string,
+  seededLast: string,
+): Promise<{ logs: string; close: () => Promise<string> }> {
   const qEnd = addDays(quarterStart(addDays(seededLast, 1)), -1);
   const qStart = quarterStart(qEnd);
-  const { count: visits } = await queryOne<{ count: number }>(dataSource,
+  const { count: visits } = await queryOne<{ count: number }>(
+    dataSource,
     `WITH inserted AS (
        INSERT INTO duty_log (party_member_id, party_org_id, duty, performed_at, org_unit_id, leader_id, note, recorded_by)
        SELECT ld.party_member_id, o.id, liaison_rule.duty,
@@ -115,7 +123,8 @@ async function seedLeaderDuties(dataSource: DataSource, seededFirst: string, see
   // The district secretary: the quarter's first and last months, each on a day of the month, at a street in turn.
   const months = [0, 1, 2].map((i) => addMonths(qStart.slice(0, 7), i)).filter((m) => monthStart(m) !== seededFirst);
   const supervised = months.filter((m) => m !== addMonths(qStart.slice(0, 7), 1));
-  const { count: supervisions } = await queryOne<{ count: number }>(dataSource,
+  const { count: supervisions } = await queryOne<{ count: number }>(
+    dataSource,
     `WITH inserted AS (
        INSERT INTO duty_log (party_member_id, party_org_id, duty, performed_at, org_unit_id, note, recorded_by)
        SELECT p.party_member_id, o.id, '${DutyKind.DISTRICT_SUPERVISION}',
@@ -144,10 +153,18 @@ async function seedLeaderDuties(dataSource: DataSource, seededFirst: string, see
       };
       for (const month of months) {
         const end = addDays(monthStart(addMonths(month, 1)), -1);
-        add(await closeDutyPeriods(dataSource, DutyCadence.MONTHLY, monthStart(month), end, new Date(`${addDays(end, 1)}T00:30:00+08:00`), [DutyKind.DISTRICT_SUPERVISION]));
+        add(
+          await closeDutyPeriods(dataSource, DutyCadence.MONTHLY, monthStart(month), end, new Date(`${addDays(end, 1)}T00:30:00+08:00`), [
+            DutyKind.DISTRICT_SUPERVISION,
+          ]),
+        );
       }
       // Already closed with the seeded month when it is the quarter's last (then this writes nothing).
-      add(await closeDutyPeriods(dataSource, DutyCadence.QUARTERLY, qStart, qEnd, new Date(`${addDays(qEnd, 1)}T00:30:00+08:00`), [DutyKind.LIAISON_VISIT]));
+      add(
+        await closeDutyPeriods(dataSource, DutyCadence.QUARTERLY, qStart, qEnd, new Date(`${addDays(qEnd, 1)}T00:30:00+08:00`), [
+          DutyKind.LIAISON_VISIT,
+        ]),
+      );
       return `${periods} duty periods, ${escalations} escalations`;
     },
   };

@@ -18,13 +18,17 @@ export const organizationDemoData: DemoData = {
   },
 
   async reset(dataSource) {
-    await execute(dataSource, `TRUNCATE volunteer_contest_entry, volunteer_contest_tier, volunteer_contest, volunteer_quiz_answer, volunteer_quiz_question, volunteer_quiz, vanguard_index_month, member_check_in_week, duty_escalation, duty_period, duty_log, idempotency_record, volunteer_day_check_in, volunteer_sign_up, volunteer_activity, volunteer, volunteer_team, leader_liaison, leader, branch_registration, party_org_position, party_member, party_org, institution, org_unit, outbox_event, processed_event, member_household_grade`);
+    await execute(
+      dataSource,
+      `TRUNCATE volunteer_contest_entry, volunteer_contest_tier, volunteer_contest, volunteer_quiz_answer, volunteer_quiz_question, volunteer_quiz, vanguard_index_month, member_check_in_week, duty_escalation, duty_period, duty_log, idempotency_record, volunteer_day_check_in, volunteer_sign_up, volunteer_activity, volunteer, volunteer_team, leader_liaison, leader, branch_registration, party_org_position, party_member, party_org, institution, org_unit, outbox_event, processed_event, member_household_grade`,
+    );
   },
 
   async seed(dataSource: DataSource, plan: DistrictPlan, options: DemoDataOptions) {
     const units = planUnits(plan);
     await dataSource.transaction(async (manager) => {
-      const inserted = await queryRows<EventPayload<EventType.TerritoryChanged>['units'][number]>(manager,
+      const inserted = await queryRows<EventPayload<EventType.TerritoryChanged>['units'][number]>(
+        manager,
         `INSERT INTO org_unit (id, kind, code, name, parent_id, path, version)
          SELECT id, kind, code, name, "parentId", path, 1
            FROM jsonb_to_recordset($1::jsonb)
@@ -32,7 +36,8 @@ export const organizationDemoData: DemoData = {
          RETURNING id, parent_id AS "parentId", kind, code, name, path::text[] AS path, version`,
         [JSON.stringify(units)],
       );
-      const institutions = await queryRows<EventPayload<EventType.InstitutionsChanged>['institutions'][number]>(manager,
+      const institutions = await queryRows<EventPayload<EventType.InstitutionsChanged>['institutions'][number]>(
+        manager,
         `INSERT INTO institution (id, kind, name, credit_code, org_unit_id)
          SELECT id, kind, name, "creditCode", "orgUnitId"
            FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, kind text, name text, "creditCode" text, "orgUnitId" uuid)
@@ -51,7 +56,9 @@ export const organizationDemoData: DemoData = {
     await execute(dataSource, ANNOUNCE_ALL_WORK_UNIT_BRANCHES_SQL);
     const duties = await seedDuties(dataSource);
     const volunteers = await seedVolunteers(dataSource);
-    return `${units.length} org units, ${plan.institutions.length} institutions, ` +
-      `${party.orgs} party organisations, ${party.members} party members (${party.registrations} branch registrations), ${party.leaders} leaders; ${duties}; ${volunteers}`;
+    return (
+      `${units.length} org units, ${plan.institutions.length} institutions, ` +
+      `${party.orgs} party organisations, ${party.members} party members (${party.registrations} branch registrations), ${party.leaders} leaders; ${duties}; ${volunteers}`
+    );
   },
 };

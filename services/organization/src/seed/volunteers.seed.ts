@@ -21,7 +21,8 @@ const TODAY = `date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai')`;
  */
 export async function seedVolunteers(dataSource: DataSource): Promise<string> {
   return dataSource.transaction(async (manager) => {
-    const teams = await queryRows<{ id: string }>(manager,
+    const teams = await queryRows<{ id: string }>(
+      manager,
       `INSERT INTO volunteer_team (compound_branch_id, org_unit_id, name, created_by)
        SELECT o.id, o.org_unit_id, left(u.name, 44) || '志愿服务队', 'seed'
          FROM party_org o JOIN org_unit u ON u.id = o.org_unit_id
@@ -30,7 +31,8 @@ export async function seedVolunteers(dataSource: DataSource): Promise<string> {
     );
     if (teams.length === 0) return '0 volunteer teams (no compound branches)';
 
-    await execute(manager,
+    await execute(
+      manager,
       `WITH team AS (SELECT id, row_number() OVER (ORDER BY id) AS tn FROM volunteer_team)
        INSERT INTO volunteer (user_id, name, phone, team_id, registered_at)
        SELECT 'volunteer-' || team.tn || '-' || n,
@@ -39,7 +41,8 @@ export async function seedVolunteers(dataSource: DataSource): Promise<string> {
          FROM team CROSS JOIN generate_series(1, 6) AS n`,
     );
     // Party members living in a team's community (or registered with its branch) volunteer too, up to three a team.
-    await execute(manager,
+    await execute(
+      manager,
       `WITH pair AS (
          SELECT m.id AS member_id, t.id AS team_id
            FROM volunteer_team t JOIN org_unit u ON u.id = t.org_unit_id JOIN party_member m ON m.community_id = u.parent_id
@@ -58,7 +61,8 @@ export async function seedVolunteers(dataSource: DataSource): Promise<string> {
     );
 
     // Last month: eight activities a team, completed, with sign-ups, check-ins and approved hours.
-    const past = await queryOne<{ activities: number; signUps: number; hours: number }>(manager,
+    const past = await queryOne<{ activities: number; signUps: number; hours: number }>(
+      manager,
       `WITH team AS (
          SELECT t.id, t.org_unit_id, u.name AS compound, row_number() OVER (ORDER BY t.id) AS tn
            FROM volunteer_team t JOIN org_unit u ON u.id = t.org_unit_id),
@@ -93,7 +97,8 @@ export async function seedVolunteers(dataSource: DataSource): Promise<string> {
     );
 
     // Coming up: two published activities a team in the next days, a few places taken.
-    const upcoming = await queryOne<{ activities: number; signUps: number }>(manager,
+    const upcoming = await queryOne<{ activities: number; signUps: number }>(
+      manager,
       `WITH team AS (
          SELECT t.id, t.org_unit_id, row_number() OVER (ORDER BY t.id) AS tn
            FROM volunteer_team t),
@@ -120,8 +125,10 @@ export async function seedVolunteers(dataSource: DataSource): Promise<string> {
     );
     const { volunteers } = await queryOne<{ volunteers: number }>(manager, `SELECT count(*)::int AS volunteers FROM volunteer`);
     const forms = await seedQuizAndContest(manager);
-    return `${teams.length} volunteer teams, ${volunteers} volunteers, ${past.activities} activities last month (${past.signUps} sign-ups, ` +
-      `${past.hours} hours approved), ${upcoming.activities} upcoming (${upcoming.signUps} sign-ups); ${forms}`;
+    return (
+      `${teams.length} volunteer teams, ${volunteers} volunteers, ${past.activities} activities last month (${past.signUps} sign-ups, ` +
+      `${past.hours} hours approved), ${upcoming.activities} upcoming (${upcoming.signUps} sign-ups); ${forms}`
+    );
   });
 }
 
@@ -146,19 +153,22 @@ const WORKS = `ARRAY['垃圾分类我先行', '地球妈妈的微笑', '四色�
 async function seedQuizAndContest(manager: EntityManager): Promise<string> {
   const district = await queryFirst<{ id: string }>(manager, `SELECT id FROM org_unit WHERE parent_id IS NULL ORDER BY code LIMIT 1`);
   if (!district) return 'no quiz or contest (no district)';
-  await execute(manager,
+  await execute(
+    manager,
     `INSERT INTO volunteer_quiz (id, campaign, title, description, org_unit_id, opens_at, closes_at, created_by, created_at)
      VALUES (${QUIZ_ID}, 'TRUSTWORTHY_HOMEMAKERS', '婦女姐妹线上答分类', '信义主妇垃圾分类知识线上答题，每人一次', $1,
              now() - interval '10 days', now() + interval '20 days', 'seed', now() - interval '11 days')`,
     [district.id],
   );
-  await execute(manager,
+  await execute(
+    manager,
     `INSERT INTO volunteer_quiz_question (quiz_id, number, text, options, correct_option)
      SELECT ${QUIZ_ID}, q.number, q.text, ARRAY(SELECT jsonb_array_elements_text(q.options)), q."correctOption"
        FROM jsonb_to_recordset($1::jsonb) AS q(number int, text text, options jsonb, "correctOption" int)`,
     [JSON.stringify(QUESTIONS.map((question, index) => ({ ...question, number: index + 1 })))],
   );
-  const quiz = await queryOne<{ answers: number; average: number }>(manager,
+  const quiz = await queryOne<{ answers: number; average: number }>(
+    manager,
     `WITH answerer AS (
        SELECT v.id, v.user_id FROM volunteer v ORDER BY v.user_id LIMIT 12),
      answer AS (
@@ -178,17 +188,20 @@ async function seedQuizAndContest(manager: EntityManager): Promise<string> {
      SELECT count(*)::int AS answers, coalesce(round(avg(score), 1), 0)::float8 AS average FROM inserted`,
   );
 
-  await execute(manager,
+  await execute(
+    manager,
     `INSERT INTO volunteer_contest (id, campaign, title, theme, description, org_unit_id, entries_close_at, created_by, created_at)
      VALUES (${CONTEST_ID}, 'GOLDEN_YOUNGSTERS', '中小学生垃圾分类优秀作品征集比赛', '垃圾分类，从我做起',
              '绘画、手抄报、短视频截图均可', $1, now() - interval '5 days', 'seed', now() - interval '40 days')`,
     [district.id],
   );
-  await execute(manager,
+  await execute(
+    manager,
     `INSERT INTO volunteer_contest_tier (contest_id, rank, tier, award_count)
      VALUES (${CONTEST_ID}, 1, '一等奖', 1), (${CONTEST_ID}, 2, '二等奖', 2), (${CONTEST_ID}, 3, '三等奖', 3)`,
   );
-  const contest = await queryOne<{ entries: number; awarded: number }>(manager,
+  const contest = await queryOne<{ entries: number; awarded: number }>(
+    manager,
     `WITH submitter AS (
        SELECT v.id, row_number() OVER (ORDER BY v.user_id DESC) AS n FROM volunteer v ORDER BY v.user_id DESC LIMIT 8),
      school AS (

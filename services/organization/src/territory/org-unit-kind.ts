@@ -8,7 +8,12 @@ export enum OrgUnitKind {
   COMPOUND = 'COMPOUND',
 }
 
-export const ORG_UNIT_LEVELS: readonly OrgUnitKind[] = [OrgUnitKind.DISTRICT, OrgUnitKind.STREET, OrgUnitKind.COMMUNITY, OrgUnitKind.COMPOUND];
+export const ORG_UNIT_LEVELS: readonly OrgUnitKind[] = [
+  OrgUnitKind.DISTRICT,
+  OrgUnitKind.STREET,
+  OrgUnitKind.COMMUNITY,
+  OrgUnitKind.COMPOUND,
+];
 
 export const ORG_UNIT_KIND_LABEL_ZH: Record<OrgUnitKind, string> = {
   [OrgUnitKind.DISTRICT]: '区',
@@ -33,5 +38,7 @@ const ORG_UNIT_KIND_EN: Record<OrgUnitKind, string> = {
 registerEnumType(OrgUnitKind, {
   name: 'OrgUnitKind',
   description: 'Level of the territory tree: 区 → 镇街 → 社区/村 → 小区.',
-  valuesMap: Object.fromEntries(Object.entries(ORG_UNIT_KIND_LABEL_ZH).map(([kind, zh]) => [kind, { description: `${zh}: ${ORG_UNIT_KIND_EN[kind as OrgUnitKind]}` }])),
+  valuesMap: Object.fromEntries(
+    Object.entries(ORG_UNIT_KIND_LABEL_ZH).map(([kind, zh]) => [kind, { description: `${zh}: ${ORG_UNIT_KIND_EN[kind as OrgUnitKind]}` }]),
+  ),
 });

@@ -3,7 +3,9 @@ import { Connection } from '#libs/pagination';
 import { ORG_UNIT_KIND_LABEL_ZH, OrgUnitKind } from './org-unit-kind.js';
 import type { OrgUnitRow } from './org-unit.entity.js';
 
-@ObjectType('OrgUnit', { description: 'A unit of the territory tree: the district, a street (镇街), a community (社区/村) or a compound (小区).' })
+@ObjectType('OrgUnit', {
+  description: 'A unit of the territory tree: the district, a street (镇街), a community (社区/村) or a compound (小区).',
+})
 @Directive('@key(fields: "id")')
 export class OrgUnit {
   @Field(() => ID, { description: 'Stable id of the unit.' })
@@ -45,5 +47,7 @@ export class OrgUnit {
   }
 }
 
-@ObjectType({ description: 'A page of OrgUnit items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description: 'A page of OrgUnit items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class OrgUnitConnection extends Connection(OrgUnit, 'OrgUnit') {}

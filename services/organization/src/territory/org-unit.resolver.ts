@@ -13,7 +13,10 @@ export class OrgUnitResolver {
   constructor(private readonly units: OrgUnitService) {}
 
   @Query(() => OrgUnit, { description: 'One unit of the territory tree. FORBIDDEN when it lies outside your territory.' })
-  async orgUnit(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The unit's id." }, ParseUuidPipe) id: string): Promise<OrgUnit> {
+  async orgUnit(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The unit's id." }, ParseUuidPipe) id: string,
+  ): Promise<OrgUnit> {
     return OrgUnit.from(await this.units.get(caller, id));
   }
 
@@ -24,7 +27,10 @@ export class OrgUnitResolver {
   }
 
   @Mutation(() => OrgUnit, { description: 'Adds a unit one level below its parent.' })
-  async createOrgUnit(@CurrentCaller() caller: Caller, @Args('input', { description: 'Its kind, name, parent and code.' }) input: CreateOrgUnitInput): Promise<OrgUnit> {
+  async createOrgUnit(
+    @CurrentCaller() caller: Caller,
+    @Args('input', { description: 'Its kind, name, parent and code.' }) input: CreateOrgUnitInput,
+  ): Promise<OrgUnit> {
     if (input.parentId) input.parentId = requireUuid(input.parentId, 'parentId');
     return OrgUnit.from(await this.units.create(caller, input));
   }
@@ -39,14 +45,16 @@ export class OrgUnitResolver {
   }
 
   @Mutation(() => OrgUnit, {
-    description: 'Moves a unit, with everything under it, to a new parent of the kind one level up. The party organisations tied to the '
-      + "moved units follow them (a community committee to the new street's committee, a compound branch to the new community's); "
-      + 'CONFLICT NO_PARTY_ORG_AT_DESTINATION, nothing moved, when the destination has no committee for them.',
+    description:
+      'Moves a unit, with everything under it, to a new parent of the kind one level up. The party organisations tied to the ' +
+      "moved units follow them (a community committee to the new street's committee, a compound branch to the new community's); " +
+      'CONFLICT NO_PARTY_ORG_AT_DESTINATION, nothing moved, when the destination has no committee for them.',
   })
   async moveOrgUnit(
     @CurrentCaller() caller: Caller,
     @Args('id', { type: () => ID, description: "The unit's id." }, ParseUuidPipe) id: string,
-    @Args('parentId', { type: () => ID, description: 'The new parent: one level up, not inside the unit itself.' }, ParseUuidPipe) parentId: string,
+    @Args('parentId', { type: () => ID, description: 'The new parent: one level up, not inside the unit itself.' }, ParseUuidPipe)
+    parentId: string,
   ): Promise<OrgUnit> {
     return OrgUnit.from(await this.units.move(caller, id, parentId));
   }

@@ -2,7 +2,16 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isWithinScope, requireWithinScope, type Caller } from '#libs/auth';
-import { PostgresErrorCode, SqlParams, execute, isPostgresError, queryFirst, queryOne, queryRows, violatedConstraint } from '#libs/database';
+import {
+  PostgresErrorCode,
+  SqlParams,
+  execute,
+  isPostgresError,
+  queryFirst,
+  queryOne,
+  queryRows,
+  violatedConstraint,
+} from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { EventType, Outbox, OutboxRelay, type EventPayload } from '#libs/messaging';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
@@ -78,7 +87,8 @@ export class OrgUnitService {
         requireWithinScope(caller, parent.path);
         requireParentKind(input.kind, parent);
       }
-      const unit = await queryOne<OrgUnitRow>(manager,
+      const unit = await queryOne<OrgUnitRow>(
+        manager,
         `INSERT INTO org_unit (id, kind, code, name, parent_id, path, version)
          SELECT new.id, $1, $2, $3, $4::uuid, $5::uuid[] || new.id, 1 FROM (SELECT gen_random_uuid() AS id) new
          RETURNING ${COLUMNS}`,
@@ -94,7 +104,8 @@ export class OrgUnitService {
       const unit = await this.lockedUnit(manager, id);
       requireWithinScope(caller, unit.path);
       if (unit.name === name) return { result: unit, changed: [] };
-      const renamed = await queryOne<OrgUnitRow>(manager,
+      const renamed = await queryOne<OrgUnitRow>(
+        manager,
         `UPDATE org_unit SET name = $2, version = version + 1, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
         [id, name],
       );
@@ -123,11 +134,17 @@ export class OrgUnitService {
       // The party organisations tied to the moved units follow them (party-org-relocation.ts); planned and checked
       // before anything is written, so a move whose committee would have nowhere to go leaves both trees untouched.
       const unitMove: UnitMove = {
-        unitId: unit.id, unitName: unit.name, newParentId: parent.id, newParentName: parent.name, newParentPath: parent.path, depth: unit.path.length,
+        unitId: unit.id,
+        unitName: unit.name,
+        newParentId: parent.id,
+        newParentName: parent.name,
+        newParentPath: parent.path,
+        depth: unit.path.length,
       };
       const following = await planPartyOrgsFollowing(manager, unitMove);
       requireDestinationsFor(unitMove, following);
-      const moved = await queryRows<OrgUnitRow>(manager,
+      const moved = await queryRows<OrgUnitRow>(
+        manager,
         `UPDATE org_unit
             SET path = $3::uuid[] || path[$4:],
                 parent_id = CASE WHEN id = $1 THEN $2::uuid ELSE parent_id END,
@@ -139,16 +156,16 @@ export class OrgUnitService {
       );
       const repathed = await reparentPartyOrgs(manager, following);
       if (following.length > 0) {
-        this.logger.log(`Moved ${unit.name} under ${parent.name}: ${following.length} party organisation(s) re-parented, ${repathed.length} path(s) rewritten`);
+        this.logger.log(
+          `Moved ${unit.name} under ${parent.name}: ${following.length} party organisation(s) re-parented, ${repathed.length} path(s) rewritten`,
+        );
       }
       return { result: moved.find((row) => row.id === unit.id)!, changed: moved };
     });
   }
 
   /** Runs a tree edit under the tree lock, records the changed units in the outbox, maps constraint errors. */
-  private async write(
-    work: (manager: EntityManager) => Promise<{ result: OrgUnitRow; changed: OrgUnitRow[] }>,
-  ): Promise<OrgUnitRow> {
+  private async write(work: (manager: EntityManager) => Promise<{ result: OrgUnitRow; changed: OrgUnitRow[] }>): Promise<OrgUnitRow> {
     try {
       const { result, changed } = await this.dataSource.transaction(async (manager) => {
         await execute(manager, 'SELECT pg_advisory_xact_lock($1)', [TREE_WRITE_LOCK]);
@@ -170,7 +187,10 @@ export class OrgUnitService {
         if (constraint === 'org_unit_code') throw DomainError.conflict('That code is already used', 'DUPLICATE_CODE');
         // Checked before the move writes (requireDestinationsFor); mapped here too so it can never surface as a 500.
         if (constraint === 'party_org_name') {
-          throw DomainError.conflict('A party organisation of the same name already sits under the destination committee', 'DUPLICATE_NAME');
+          throw DomainError.conflict(
+            'A party organisation of the same name already sits under the destination committee',
+            'DUPLICATE_NAME',
+          );
         }
       }
       throw error;
@@ -191,11 +211,12 @@ export function canSee(caller: Caller, unit: Pick<OrgUnitRow, 'path'>): boolean 
 function requireParentKind(kind: OrgUnitKind, parent: OrgUnitRow): void {
   const expected = parentKindOf(kind);
   if (parent.kind !== expected) {
-    throw DomainError.badInput(
-      `A ${kind} belongs under a ${expected ?? 'nothing'}, not under a ${parent.kind}`,
-      'INVALID_PARENT_KIND',
-      { kind, parentKind: parent.kind, expectedParentKind: expected, order: ORG_UNIT_LEVELS },
-    );
+    throw DomainError.badInput(`A ${kind} belongs under a ${expected ?? 'nothing'}, not under a ${parent.kind}`, 'INVALID_PARENT_KIND', {
+      kind,
+      parentKind: parent.kind,
+      expectedParentKind: expected,
+      order: ORG_UNIT_LEVELS,
+    });
   }
 }
 
@@ -210,7 +231,8 @@ async function nextChildCode(manager: EntityManager, parent: OrgUnitRow): Promis
   const prefix = statistical ? parent.code.slice(0, parent.kind === OrgUnitKind.DISTRICT ? 6 : 9) : parent.code;
   // Every code of the child's length under the prefix, not only the parent's children today: a unit moved to another
   // parent keeps its code (codes are unique district-wide), and numbering after the remaining children would reuse it.
-  const { last } = await queryOne<{ last: number | null }>(manager,
+  const { last } = await queryOne<{ last: number | null }>(
+    manager,
     `SELECT max(substr(code, $1 + 1, 3)::int) AS last FROM org_unit
       WHERE starts_with(code, $2) AND length(code) = $3 AND substr(code, $1 + 1, 3) ~ '^[0-9]{3}$'`,
     [prefix.length, prefix, statistical ? 12 : prefix.length + 3],
@@ -234,5 +256,13 @@ function validCode(raw: string): string {
 }
 
 function snapshot(unit: OrgUnitRow) {
-  return { id: unit.id, parentId: unit.parentId, kind: unit.kind, code: unit.code, name: unit.name, path: unit.path, version: unit.version };
+  return {
+    id: unit.id,
+    parentId: unit.parentId,
+    kind: unit.kind,
+    code: unit.code,
+    name: unit.name,
+    path: unit.path,
+    version: unit.version,
+  };
 }

@@ -18,7 +18,8 @@ export class MemberCheckInWeekHandler implements JobProcessor<EventEnvelope<Even
 
   async handle(event: EventEnvelope<EventPayload<EventType.PartyMemberCheckInsSummarised>>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const written = await queryRows<{ id: string }>(manager,
+      const written = await queryRows<{ id: string }>(
+        manager,
         `INSERT INTO member_check_in_week AS w (party_member_id, week, household_id, submitted, approved_by_both, quota, quota_met, event_at)
          SELECT (m->>'partyMemberId')::uuid, $1::date, (m->>'householdId')::uuid, (m->>'submitted')::int, (m->>'approvedByBoth')::int,
                 (m->>'quota')::int, (m->>'quotaMetApproved')::boolean, $3
@@ -31,7 +32,11 @@ export class MemberCheckInWeekHandler implements JobProcessor<EventEnvelope<Even
         [event.payload.week, JSON.stringify(event.payload.members), event.occurredAt],
       );
       // A week counts for the month its Monday is in.
-      await recomputeComputedMonths(manager, [`${event.payload.week.slice(0, 7)}-01`], written.map((row) => row.id));
+      await recomputeComputedMonths(
+        manager,
+        [`${event.payload.week.slice(0, 7)}-01`],
+        written.map((row) => row.id),
+      );
     });
   }
 }

@@ -87,7 +87,11 @@ SELECT (SELECT count(*) FROM computed)::int AS members, (SELECT count(*) FROM wr
  * Computes (or recomputes) a month's index; `memberIds` limits it to those members. Must run inside a transaction:
  * it holds the month's lock (see lockMonth) until commit.
  */
-export async function computeVanguardMonth(manager: EntityManager, monthStart: string, memberIds: readonly string[] | null = null): Promise<{ members: number; changed: number }> {
+export async function computeVanguardMonth(
+  manager: EntityManager,
+  monthStart: string,
+  memberIds: readonly string[] | null = null,
+): Promise<{ members: number; changed: number }> {
   await lockMonth(manager, monthStart);
   return queryOne<{ members: number; changed: number }>(manager, COMPUTE_VANGUARD_MONTH, [monthStart, memberIds]);
 }
@@ -97,11 +101,19 @@ export async function computeVanguardMonth(manager: EntityManager, monthStart: s
  * already computed among `monthStarts`; months not computed yet are left to the monthly run. Runs inside the
  * transaction that changed the input, after the change.
  */
-export async function recomputeComputedMonths(manager: EntityManager, monthStarts: readonly string[], memberIds: readonly string[]): Promise<void> {
+export async function recomputeComputedMonths(
+  manager: EntityManager,
+  monthStarts: readonly string[],
+  memberIds: readonly string[],
+): Promise<void> {
   if (memberIds.length === 0) return;
   for (const month of [...new Set(monthStarts)].sort()) {
     await lockMonth(manager, month);
-    const computed = await queryFirst<{ month: string }>(manager, `SELECT month::text AS month FROM vanguard_index_month WHERE month = $1::date LIMIT 1`, [month]);
+    const computed = await queryFirst<{ month: string }>(
+      manager,
+      `SELECT month::text AS month FROM vanguard_index_month WHERE month = $1::date LIMIT 1`,
+      [month],
+    );
     if (computed) await computeVanguardMonth(manager, month, memberIds);
   }
 }

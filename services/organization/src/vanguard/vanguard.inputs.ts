@@ -48,7 +48,10 @@ export class UnitAnnualAssessmentArgs extends PageArgs {
   @Field(() => Int, { description: 'The year, e.g. 2026.' })
   year: number;
 
-  @Field(() => ID, { nullable: true, description: 'A party organisation: it and every organisation under it (default: the district committee).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'A party organisation: it and every organisation under it (default: the district committee).',
+  })
   partyOrgId?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'A work unit (institution): it and, for a department, its sector units.' })

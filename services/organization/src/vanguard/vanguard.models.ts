@@ -14,7 +14,8 @@ export const VANGUARD_UNIT_TYPE_LABEL_ZH: Record<VanguardUnitType, string> = {
 };
 
 registerEnumType(VanguardUnitType, {
-  name: 'VanguardUnitType', description: 'Whether an annual assessment is of a party organisation or of a work unit (institution).',
+  name: 'VanguardUnitType',
+  description: 'Whether an annual assessment is of a party organisation or of a work unit (institution).',
   valuesMap: Object.fromEntries(Object.entries(VANGUARD_UNIT_TYPE_LABEL_ZH).map(([value, zh]) => [value, { description: zh }])),
 });
 
@@ -142,13 +143,22 @@ export class VanguardIndex {
 
   static from(row: VanguardIndexRow): VanguardIndex {
     return Object.assign(new VanguardIndex(), {
-      labelZh: '锋领指数', memberId: row.memberId, memberName: row.memberName, month: row.month, formulaVersion: row.formulaVersion,
-      score: Number(row.score), parts: row.parts.map((part) => VanguardIndexPart.from(part)), computedAt: row.computedAt,
+      labelZh: '锋领指数',
+      memberId: row.memberId,
+      memberName: row.memberName,
+      month: row.month,
+      formulaVersion: row.formulaVersion,
+      score: Number(row.score),
+      parts: row.parts.map((part) => VanguardIndexPart.from(part)),
+      computedAt: row.computedAt,
     });
   }
 }
 
-@ObjectType('VanguardIndexConnection', { description: 'A page of VanguardIndex items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType('VanguardIndexConnection', {
+  description:
+    'A page of VanguardIndex items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class VanguardIndexConnection extends Connection(VanguardIndex, 'VanguardIndex') {}
 
 export interface VanguardIndexYearRow {
@@ -181,12 +191,20 @@ export class VanguardIndexYear {
 
   static from(row: VanguardIndexYearRow): VanguardIndexYear {
     return Object.assign(new VanguardIndexYear(), {
-      labelZh: '年度锋领指数', memberId: row.memberId, memberName: row.memberName, year: Number(row.year), score: Number(row.score), months: row.months,
+      labelZh: '年度锋领指数',
+      memberId: row.memberId,
+      memberName: row.memberName,
+      year: Number(row.year),
+      score: Number(row.score),
+      months: row.months,
     });
   }
 }
 
-@ObjectType('VanguardIndexYearConnection', { description: 'A page of VanguardIndexYear items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType('VanguardIndexYearConnection', {
+  description:
+    'A page of VanguardIndexYear items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class VanguardIndexYearConnection extends Connection(VanguardIndexYear, 'VanguardIndexYear') {}
 
 export interface UnitAssessmentRow {
@@ -201,7 +219,7 @@ export interface UnitAssessmentRow {
 }
 
 @ObjectType('UnitAnnualAssessment', {
-  description: '单位年度考核: a party organisation (over its subtree) or a work unit, rolled up from its members\' yearly vanguard index.',
+  description: "单位年度考核: a party organisation (over its subtree) or a work unit, rolled up from its members' yearly vanguard index.",
 })
 export class UnitAnnualAssessment {
   @Field({ description: '单位年度考核' })
@@ -239,15 +257,25 @@ export class UnitAnnualAssessment {
 
   static from(row: UnitAssessmentRow): UnitAnnualAssessment {
     return Object.assign(new UnitAnnualAssessment(), {
-      labelZh: '单位年度考核', unitType: row.unitType, unitTypeLabelZh: VANGUARD_UNIT_TYPE_LABEL_ZH[row.unitType], unitId: row.unitId,
-      unitKind: row.unitKind, unitKindLabelZh: UNIT_KIND_LABEL_ZH[row.unitKind] ?? row.unitKind, name: row.name, year: Number(row.year),
-      membersCounted: row.membersCounted, averageIndex: row.averageIndex === null ? null : Number(row.averageIndex),
+      labelZh: '单位年度考核',
+      unitType: row.unitType,
+      unitTypeLabelZh: VANGUARD_UNIT_TYPE_LABEL_ZH[row.unitType],
+      unitId: row.unitId,
+      unitKind: row.unitKind,
+      unitKindLabelZh: UNIT_KIND_LABEL_ZH[row.unitKind] ?? row.unitKind,
+      name: row.name,
+      year: Number(row.year),
+      membersCounted: row.membersCounted,
+      averageIndex: row.averageIndex === null ? null : Number(row.averageIndex),
       shareAtLeast80: row.shareAtLeast80 === null ? null : Number(row.shareAtLeast80),
     });
   }
 }
 
-@ObjectType('UnitAnnualAssessmentConnection', { description: 'A page of UnitAnnualAssessment items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType('UnitAnnualAssessmentConnection', {
+  description:
+    'A page of UnitAnnualAssessment items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class UnitAnnualAssessmentConnection extends Connection(UnitAnnualAssessment, 'UnitAnnualAssessment') {}
 
 @ObjectType('VanguardFormulaPart', { description: 'A part of a formula version and its maximum points.' })
@@ -271,7 +299,7 @@ export interface VanguardFormulaRow {
   createdAt: Date;
 }
 
-@ObjectType('VanguardFormula', { description: '锋领指数计算公式: one version, in force from its month until the next version\'s.' })
+@ObjectType('VanguardFormula', { description: "锋领指数计算公式: one version, in force from its month until the next version's." })
 export class VanguardFormula {
   @Field({ description: '锋领指数计算公式' })
   labelZh: string;
@@ -308,16 +336,25 @@ export class VanguardFormula {
 
   static from(row: VanguardFormulaRow): VanguardFormula {
     const w = row.weights;
-    const part = (p: VanguardPart, maximum: number) => Object.assign(new VanguardFormulaPart(), { part: p, labelZh: VANGUARD_PART_LABEL_ZH[p], maximum });
+    const part = (p: VanguardPart, maximum: number) =>
+      Object.assign(new VanguardFormulaPart(), { part: p, labelZh: VANGUARD_PART_LABEL_ZH[p], maximum });
     return Object.assign(new VanguardFormula(), {
-      labelZh: '锋领指数计算公式', version: row.version, effectiveFrom: row.effectiveFrom, description: row.description,
+      labelZh: '锋领指数计算公式',
+      version: row.version,
+      effectiveFrom: row.effectiveFrom,
+      description: row.description,
       parts: [
-        part(VanguardPart.HOUSEHOLD_GRADE, w.householdGrade.maximum), part(VanguardPart.CHECK_INS, w.checkIns.maximum),
-        part(VanguardPart.DUTIES, w.duties.maximum), part(VanguardPart.VOLUNTEER_HOURS, w.volunteerHours.maximum),
+        part(VanguardPart.HOUSEHOLD_GRADE, w.householdGrade.maximum),
+        part(VanguardPart.CHECK_INS, w.checkIns.maximum),
+        part(VanguardPart.DUTIES, w.duties.maximum),
+        part(VanguardPart.VOLUNTEER_HOURS, w.volunteerHours.maximum),
       ],
-      qualifiedPoints: w.householdGrade.points.QUALIFIED, basicallyQualifiedPoints: w.householdGrade.points.BASICALLY_QUALIFIED,
-      unqualifiedPoints: w.householdGrade.points.UNQUALIFIED, volunteerFullAtHours: w.volunteerHours.fullAtHours,
-      createdBy: row.createdBy, createdAt: row.createdAt,
+      qualifiedPoints: w.householdGrade.points.QUALIFIED,
+      basicallyQualifiedPoints: w.householdGrade.points.BASICALLY_QUALIFIED,
+      unqualifiedPoints: w.householdGrade.points.UNQUALIFIED,
+      volunteerFullAtHours: w.volunteerHours.fullAtHours,
+      createdBy: row.createdBy,
+      createdAt: row.createdAt,
     });
   }
 }

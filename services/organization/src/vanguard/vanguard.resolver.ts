@@ -4,8 +4,14 @@ import type { ConnectionShape } from '#libs/pagination';
 import { CurrentCaller, ParseUuidPipe, requestLoader, requireUuid, type RequestContext } from '#libs/platform';
 import { CreateVanguardFormulaInput, UnitAnnualAssessmentArgs, UnitMembersArgs, VanguardRankingArgs } from './vanguard.inputs.js';
 import {
-  UnitAnnualAssessment, UnitAnnualAssessmentConnection, VanguardComputation, VanguardFormula, VanguardIndex, VanguardIndexConnection,
-  VanguardIndexYear, VanguardIndexYearConnection,
+  UnitAnnualAssessment,
+  UnitAnnualAssessmentConnection,
+  VanguardComputation,
+  VanguardFormula,
+  VanguardIndex,
+  VanguardIndexConnection,
+  VanguardIndexYear,
+  VanguardIndexYearConnection,
 } from './vanguard.models.js';
 import { VanguardService } from './vanguard.service.js';
 
@@ -31,7 +37,9 @@ export class VanguardIndexResolver {
     return this.vanguard.year(caller, memberId, year);
   }
 
-  @Query(() => VanguardIndexConnection, { description: "Members of a branch or committee's subtree by their score of the month, best first." })
+  @Query(() => VanguardIndexConnection, {
+    description: "Members of a branch or committee's subtree by their score of the month, best first.",
+  })
   vanguardRanking(@CurrentCaller() caller: Caller, @Args() args: VanguardRankingArgs): Promise<VanguardIndexConnection> {
     args.partyOrgId = requireUuid(args.partyOrgId, 'partyOrgId');
     return this.vanguard.ranking(caller, args);
@@ -43,12 +51,18 @@ export class VanguardIndexResolver {
   }
 
   @Mutation(() => VanguardFormula, { description: 'Publishes a new formula version from a future month (district administrators).' })
-  createVanguardFormula(@CurrentCaller() caller: Caller, @Args('input', { description: 'The first month, the part maxima and points, and why.' }) input: CreateVanguardFormulaInput): Promise<VanguardFormula> {
+  createVanguardFormula(
+    @CurrentCaller() caller: Caller,
+    @Args('input', { description: 'The first month, the part maxima and points, and why.' }) input: CreateVanguardFormulaInput,
+  ): Promise<VanguardFormula> {
     return this.vanguard.createFormula(caller, input);
   }
 
   @Mutation(() => VanguardComputation, { description: "Computes every party member's index of a month now; repeating it changes nothing." })
-  computeVanguardIndex(@CurrentCaller() caller: Caller, @Args('month', { description: 'YYYY-MM' }) month: string): Promise<VanguardComputation> {
+  computeVanguardIndex(
+    @CurrentCaller() caller: Caller,
+    @Args('month', { description: 'YYYY-MM' }) month: string,
+  ): Promise<VanguardComputation> {
     return this.vanguard.compute(caller, month);
   }
 }
@@ -58,7 +72,7 @@ export class UnitAnnualAssessmentResolver {
   constructor(private readonly vanguard: VanguardService) {}
 
   @Query(() => UnitAnnualAssessmentConnection, {
-    description: '单位年度考核: per party organisation (rolled up over its subtree) or per work unit, from its members\' yearly index.',
+    description: "单位年度考核: per party organisation (rolled up over its subtree) or per work unit, from its members' yearly index.",
   })
   unitAnnualAssessment(@CurrentCaller() caller: Caller, @Args() args: UnitAnnualAssessmentArgs): Promise<UnitAnnualAssessmentConnection> {
     if (args.partyOrgId) args.partyOrgId = requireUuid(args.partyOrgId, 'partyOrgId');
@@ -67,7 +81,11 @@ export class UnitAnnualAssessmentResolver {
   }
 
   @ResolveField(() => VanguardIndexYearConnection, { description: 'The members behind the assessment (those you may see), best first.' })
-  async members(@Parent() unit: UnitAnnualAssessment, @Args() args: UnitMembersArgs, @Context() context: RequestContext): Promise<VanguardIndexYearConnection> {
+  async members(
+    @Parent() unit: UnitAnnualAssessment,
+    @Args() args: UnitMembersArgs,
+    @Context() context: RequestContext,
+  ): Promise<VanguardIndexYearConnection> {
     // One batch per page of units and page of members asked for: the units of a page share their type and year, and
     // each unit's list is paged by the same first/after, so the whole page's members are one query.
     const batch = JSON.stringify([unit.unitType, unit.year, args.first ?? null, args.after ?? null]);

@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Permission, ROLE_PERMISSIONS, Role, hasPermission, isWithinScope, partyMemberIdOf, requirePermission, type Caller } from '#libs/auth';
+import {
+  Permission,
+  ROLE_PERMISSIONS,
+  Role,
+  hasPermission,
+  isWithinScope,
+  partyMemberIdOf,
+  requirePermission,
+  type Caller,
+} from '#libs/auth';
 import { addMonths, monthStart, parseMonth, shanghaiMonth } from '#libs/calendar';
 import { PostgresErrorCode, SqlParams, execute, isPostgresError, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
@@ -10,8 +19,16 @@ import { PersonalDataAudit, maskName } from '#libs/privacy';
 import type { VanguardWeights } from './vanguard-formula.js';
 import type { CreateVanguardFormulaInput, UnitAnnualAssessmentArgs, VanguardRankingArgs } from './vanguard.inputs.js';
 import {
-  UnitAnnualAssessment, VanguardComputation, VanguardFormula, VanguardIndex, VanguardIndexYear, VanguardUnitType,
-  type UnitAssessmentRow, type VanguardFormulaRow, type VanguardIndexRow, type VanguardIndexYearRow,
+  UnitAnnualAssessment,
+  VanguardComputation,
+  VanguardFormula,
+  VanguardIndex,
+  VanguardIndexYear,
+  VanguardUnitType,
+  type UnitAssessmentRow,
+  type VanguardFormulaRow,
+  type VanguardIndexRow,
+  type VanguardIndexYearRow,
 } from './vanguard.models.js';
 import { computeVanguardMonth } from './vanguard-sql.js';
 
@@ -69,16 +86,23 @@ export class VanguardService {
     const month = parseMonth(input.effectiveFrom, 'effectiveFrom');
     const current = shanghaiMonth(now);
     if (month <= current) {
-      throw DomainError.badInput('effectiveFrom must be a month after the current one', 'NOT_A_FUTURE_MONTH', { earliest: addMonths(current, 1) });
+      throw DomainError.badInput('effectiveFrom must be a month after the current one', 'NOT_A_FUTURE_MONTH', {
+        earliest: addMonths(current, 1),
+      });
     }
     const description = input.description.trim();
     if (description.length < 1 || description.length > MAX_DESCRIPTION) {
       throw DomainError.badInput(`description must have 1–${MAX_DESCRIPTION} characters`, 'INVALID_DESCRIPTION');
     }
     const numbers = {
-      householdGradeMaximum: input.householdGradeMaximum, qualifiedPoints: input.qualifiedPoints, basicallyQualifiedPoints: input.basicallyQualifiedPoints,
-      unqualifiedPoints: input.unqualifiedPoints, checkInsMaximum: input.checkInsMaximum, dutiesMaximum: input.dutiesMaximum,
-      volunteerHoursMaximum: input.volunteerHoursMaximum, volunteerFullAtHours: input.volunteerFullAtHours,
+      householdGradeMaximum: input.householdGradeMaximum,
+      qualifiedPoints: input.qualifiedPoints,
+      basicallyQualifiedPoints: input.basicallyQualifiedPoints,
+      unqualifiedPoints: input.unqualifiedPoints,
+      checkInsMaximum: input.checkInsMaximum,
+      dutiesMaximum: input.dutiesMaximum,
+      volunteerHoursMaximum: input.volunteerHoursMaximum,
+      volunteerFullAtHours: input.volunteerFullAtHours,
     };
     for (const [field, value] of Object.entries(numbers)) {
       if (!Number.isFinite(value) || value < 0) throw DomainError.badInput(`${field} must be a number ≥ 0`, 'INVALID_WEIGHT', { field });
@@ -88,13 +112,18 @@ export class VanguardService {
         throw DomainError.badInput(`${field} exceeds householdGradeMaximum`, 'INVALID_WEIGHT', { field });
       }
     }
-    if (!(input.volunteerFullAtHours > 0)) throw DomainError.badInput('volunteerFullAtHours must be above 0', 'INVALID_WEIGHT', { field: 'volunteerFullAtHours' });
+    if (!(input.volunteerFullAtHours > 0))
+      throw DomainError.badInput('volunteerFullAtHours must be above 0', 'INVALID_WEIGHT', { field: 'volunteerFullAtHours' });
     const total = input.householdGradeMaximum + input.checkInsMaximum + input.dutiesMaximum + input.volunteerHoursMaximum;
     if (Math.abs(total - 100) > 1e-9) throw DomainError.badInput('The four maxima must add up to 100', 'MAXIMA_NOT_100', { total });
     const weights: VanguardWeights = {
       householdGrade: {
         maximum: input.householdGradeMaximum,
-        points: { QUALIFIED: input.qualifiedPoints, BASICALLY_QUALIFIED: input.basicallyQualifiedPoints, UNQUALIFIED: input.unqualifiedPoints },
+        points: {
+          QUALIFIED: input.qualifiedPoints,
+          BASICALLY_QUALIFIED: input.basicallyQualifiedPoints,
+          UNQUALIFIED: input.unqualifiedPoints,
+        },
       },
       checkIns: { maximum: input.checkInsMaximum },
       duties: { maximum: input.dutiesMaximum },
@@ -104,7 +133,8 @@ export class VanguardService {
       const row = await this.dataSource.transaction(async (manager) => {
         // Versions are numbered in the order they are published.
         await execute(manager, `LOCK TABLE vanguard_formula IN SHARE ROW EXCLUSIVE MODE`);
-        return queryOne<VanguardFormulaRow>(manager,
+        return queryOne<VanguardFormulaRow>(
+          manager,
           `INSERT INTO vanguard_formula (version, effective_from, weights, description, created_by)
            SELECT coalesce(max(version), 0) + 1, $1::date, $2::jsonb, $3, $4 FROM vanguard_formula
            RETURNING ${FORMULA_COLUMNS}`,
@@ -127,7 +157,8 @@ export class VanguardService {
     requirePermission(caller, Permission.VANGUARD_MANAGE);
     parseMonth(month);
     const { members, changed } = await this.dataSource.transaction((manager) => computeVanguardMonth(manager, monthStart(month)));
-    const { version } = await queryOne<{ version: number }>(this.dataSource,
+    const { version } = await queryOne<{ version: number }>(
+      this.dataSource,
       `SELECT version FROM vanguard_formula WHERE effective_from <= $1::date ORDER BY effective_from DESC LIMIT 1`,
       [monthStart(month)],
     );
@@ -139,7 +170,8 @@ export class VanguardService {
   /** A member's index of a month; null when it has not been computed. */
   async index(caller: Caller, memberId: string, month: string): Promise<VanguardIndex | null> {
     await this.requireMemberVisible(caller, memberId);
-    const rows = await queryRows<VanguardIndexRow>(this.dataSource,
+    const rows = await queryRows<VanguardIndexRow>(
+      this.dataSource,
       `SELECT ${INDEX_COLUMNS} FROM vanguard_index_month v JOIN party_member pm ON pm.id = v.party_member_id
         WHERE v.party_member_id = $1 AND v.month = $2::date`,
       [memberId, monthStart(parseMonth(month))],
@@ -151,7 +183,8 @@ export class VanguardService {
   /** A member's yearly index: the average of their monthly scores in the year; null without any. */
   async year(caller: Caller, memberId: string, year: number): Promise<VanguardIndexYear | null> {
     await this.requireMemberVisible(caller, memberId);
-    const rows = await queryRows<VanguardIndexYearRow>(this.dataSource,
+    const rows = await queryRows<VanguardIndexYearRow>(
+      this.dataSource,
       `SELECT y.party_member_id AS "memberId", pm.name AS "memberName", y.year, y.score, y.months
          FROM vanguard_index_year y JOIN party_member pm ON pm.id = y.party_member_id
         WHERE y.party_member_id = $1 AND y.year = $2`,
@@ -176,8 +209,13 @@ export class VanguardService {
       this.dataSource,
       args,
       {
-        select: INDEX_COLUMNS, from: 'vanguard_index_month v JOIN party_member pm ON pm.id = v.party_member_id', where, params,
-        orderBy: ['v.score', 'v.party_member_id'], keyOf: (row) => [row.score, row.memberId], descending: true,
+        select: INDEX_COLUMNS,
+        from: 'vanguard_index_month v JOIN party_member pm ON pm.id = v.party_member_id',
+        where,
+        params,
+        orderBy: ['v.score', 'v.party_member_id'],
+        keyOf: (row) => [row.score, row.memberId],
+        descending: true,
       },
       async (rows) => (await this.withNames(caller, rows)).map((row) => VanguardIndex.from(row)),
     );
@@ -207,7 +245,9 @@ export class VanguardService {
     const assessed = `${y}::int AS year, coalesce(r.members, 0) AS "membersCounted", r.average AS "averageIndex", r.share AS "shareAtLeast80"`;
     let from: string;
     if (args.institutionId) {
-      const institution = await queryFirst<{ id: string }>(this.dataSource, `SELECT id FROM institution WHERE id = $1`, [args.institutionId]);
+      const institution = await queryFirst<{ id: string }>(this.dataSource, `SELECT id FROM institution WHERE id = $1`, [
+        args.institutionId,
+      ]);
       if (!institution) throw DomainError.notFound('Institution', args.institutionId);
       const root = params.add(args.institutionId);
       from = `(WITH ${rolled(`
@@ -234,7 +274,14 @@ export class VanguardService {
     return fetchKeysetPage<UnitAssessmentRow & { depth: number }, UnitAnnualAssessment>(
       this.dataSource,
       args,
-      { select: 'a.*', from, where: [], params, orderBy: ['a.depth', 'a.name', 'a."unitId"'], keyOf: (row) => [row.depth, row.name, row.unitId] },
+      {
+        select: 'a.*',
+        from,
+        where: [],
+        params,
+        orderBy: ['a.depth', 'a.name', 'a."unitId"'],
+        keyOf: (row) => [row.depth, row.name, row.unitId],
+      },
       (rows) => rows.map((row) => UnitAnnualAssessment.from(row)),
     );
   }
@@ -267,8 +314,11 @@ export class VanguardService {
         select: `y.party_member_id AS "memberId", pm.name AS "memberName", ${y}::int AS year, y.score, y.months`,
         from: `(${memberUnits}) AS mu JOIN (${yearlySql(y)}) AS y ON y.party_member_id = mu.party_member_id JOIN party_member pm ON pm.id = y.party_member_id`,
         groupBy: 'mu.unit_id',
-        where: this.scopeConditions(caller, params), params,
-        orderBy: ['y.score', 'y.party_member_id'], keyOf: (row) => [row.score, row.memberId], descending: true,
+        where: this.scopeConditions(caller, params),
+        params,
+        orderBy: ['y.score', 'y.party_member_id'],
+        keyOf: (row) => [row.score, row.memberId],
+        descending: true,
       },
       async (rows) => (await this.withNames(caller, rows)).map((row) => VanguardIndexYear.from(row)),
     );
@@ -283,13 +333,15 @@ export class VanguardService {
 
   private requireConsoleReader(caller: Caller): void {
     requirePermission(caller, Permission.VANGUARD_READ);
-    if (!this.isConsoleReader(caller)) throw DomainError.forbidden('A party member may read only their own vanguard index', 'OWN_INDEX_ONLY');
+    if (!this.isConsoleReader(caller))
+      throw DomainError.forbidden('A party member may read only their own vanguard index', 'OWN_INDEX_ONLY');
   }
 
   /** Staff see members who live in their territory; a party member only themselves. */
   private async requireMemberVisible(caller: Caller, memberId: string): Promise<void> {
     requirePermission(caller, Permission.VANGUARD_READ);
-    const member = await queryFirst<{ userId: string | null; path: string[] | null }>(this.dataSource,
+    const member = await queryFirst<{ userId: string | null; path: string[] | null }>(
+      this.dataSource,
       `SELECT pm.user_id AS "userId", u.path::text[] AS path FROM party_member pm LEFT JOIN org_unit u ON u.id = pm.community_id WHERE pm.id = $1`,
       [memberId],
     );
@@ -309,19 +361,24 @@ export class VanguardService {
    * secretary may rank the street committee's members and sees only those of their community), or a work-unit one.
    */
   private async requirePartyOrgVisible(caller: Caller, partyOrgId: string): Promise<void> {
-    const org = await queryFirst<{ id: string; path: string[] | null }>(this.dataSource,
+    const org = await queryFirst<{ id: string; path: string[] | null }>(
+      this.dataSource,
       `SELECT o.id, u.path::text[] AS path FROM party_org o LEFT JOIN org_unit u ON u.id = o.org_unit_id WHERE o.id = $1`,
       [partyOrgId],
     );
     if (!org) throw DomainError.notFound('PartyOrg', partyOrgId);
     if (org.path === null || isWithinScope(caller, org.path)) return;
     const unitId = org.path[org.path.length - 1];
-    const mine = await queryFirst<{ path: string[] }>(this.dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [caller.orgUnitId]);
+    const mine = await queryFirst<{ path: string[] }>(this.dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [
+      caller.orgUnitId,
+    ]);
     if (!mine?.path.includes(unitId)) throw DomainError.forbidden('That party organisation is outside your territory', 'OUT_OF_SCOPE');
   }
 
   private scopeConditions(caller: Caller, params: SqlParams): string[] {
-    return caller.orgUnitId === null ? [] : [`pm.community_id IN (SELECT id FROM org_unit WHERE path @> ARRAY[${params.add(caller.orgUnitId)}::uuid])`];
+    return caller.orgUnitId === null
+      ? []
+      : [`pm.community_id IN (SELECT id FROM org_unit WHERE path @> ARRAY[${params.add(caller.orgUnitId)}::uuid])`];
   }
 
   private async districtCommitteeId(): Promise<string> {
@@ -333,7 +390,11 @@ export class VanguardService {
   /** Masks member names unless the caller may read personal data, in which case the read is recorded. */
   private async withNames<Row extends { memberId: string; memberName: string }>(caller: Caller, rows: Row[]): Promise<Row[]> {
     if (hasPermission(caller, Permission.PERSONAL_DATA_READ)) {
-      await this.audit.recordRead(caller, 'PartyMember', rows.map((row) => row.memberId));
+      await this.audit.recordRead(
+        caller,
+        'PartyMember',
+        rows.map((row) => row.memberId),
+      );
       return rows;
     }
     return rows.map((row) => ({ ...row, memberName: maskName(row.memberName) }));
@@ -341,6 +402,7 @@ export class VanguardService {
 }
 
 function requireYear(year: number): number {
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw DomainError.badInput('year must be between 2000 and 2100', 'INVALID_YEAR');
+  if (!Number.isInteger(year) || year < 2000 || year > 2100)
+    throw DomainError.badInput('year must be between 2000 and 2100', 'INVALID_YEAR');
   return year;
 }

@@ -18,13 +18,16 @@ const ROLE_EN: Record<Role, string> = {
   [Role.PARTY_MEMBER]: 'a party member: own duties, check-ins and claims.',
   [Role.VOLUNTEER]: 'a volunteer: activities, sign-ups and claims.',
   [Role.RESIDENT]: 'a resident: their own household, grades and reports.',
-  [Role.PROPERTY_MANAGER]: "staff of a property company: its compounds, cases and door-to-door requests.",
+  [Role.PROPERTY_MANAGER]: 'staff of a property company: its compounds, cases and door-to-door requests.',
   [Role.INSTITUTION]: 'an employer, school or other institution calling with its API key: its own notices and webhooks.',
 };
 
 registerEnumType(Role, {
-  name: 'Role', description: 'A role a caller can hold; it decides what they may read and do. Each value carries its Chinese name.',
-  valuesMap: Object.fromEntries(Object.entries(ROLE_LABEL_ZH).map(([role, zh]) => [role, { description: `${zh}: ${ROLE_EN[role as Role]}` }])),
+  name: 'Role',
+  description: 'A role a caller can hold; it decides what they may read and do. Each value carries its Chinese name.',
+  valuesMap: Object.fromEntries(
+    Object.entries(ROLE_LABEL_ZH).map(([role, zh]) => [role, { description: `${zh}: ${ROLE_EN[role as Role]}` }]),
+  ),
 });
 
 @ObjectType({ description: 'The signed-in staff member, as the gateway authenticated them.' })
@@ -72,7 +75,7 @@ export class ViewerResolver {
     nullable: true,
     description:
       'The party member you sign in as (your account, for a phone login member-<id> that member): the memberId of your own ' +
-      'vanguardIndex; your check-ins are myPhotoCheckIns. Null when your account is no party member\'s.',
+      "vanguardIndex; your check-ins are myPhotoCheckIns. Null when your account is no party member's.",
   })
   async partyMemberId(@Parent() viewer: Viewer): Promise<string | null> {
     const member = await queryFirst<{ id: string }>(this.dataSource, VIEWER_MEMBER_SQL, [viewer.userId]);

@@ -34,13 +34,18 @@ export class CreateVolunteerQuizInput {
   @Field(() => GraphQLISODateTime, { description: `After opensAt and in the future; at most ${Q.maxOpenDays} days after opensAt.` })
   closesAt: Date;
 
-  @Field(() => [VolunteerQuizQuestionInput], { description: `${Q.minQuestions}–${Q.maxQuestions} questions, numbered from 1 in this order.` })
+  @Field(() => [VolunteerQuizQuestionInput], {
+    description: `${Q.minQuestions}–${Q.maxQuestions} questions, numbered from 1 in this order.`,
+  })
   questions: VolunteerQuizQuestionInput[];
 }
 
 @ArgsType()
 export class VolunteerQuizzesArgs extends PageArgs {
-  @Field(() => ID, { nullable: true, description: 'Quizzes of this unit, below it or of one of its ancestors (a compound sees its community\'s).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: "Quizzes of this unit, below it or of one of its ancestors (a compound sees its community's).",
+  })
   orgUnitId?: string | null;
 
   @Field(() => VolunteerCampaign, { nullable: true, description: 'Only quizzes of this campaign.' })
@@ -88,7 +93,9 @@ export class SubmitContestEntryInput {
   @Field(() => String, { nullable: true, description: `Up to ${R.maxDescriptionLength} characters.` })
   description?: string | null;
 
-  @Field({ description: `The entrant (a student, usually a minor), 1–${C.maxEntrantNameLength} characters. Personal data: masked to nearly everyone.` })
+  @Field({
+    description: `The entrant (a student, usually a minor), 1–${C.maxEntrantNameLength} characters. Personal data: masked to nearly everyone.`,
+  })
   entrantName: string;
 
   @Field(() => ID, { nullable: true, description: "The entrant's school: an institution of kind SCHOOL." })

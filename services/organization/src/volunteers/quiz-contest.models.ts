@@ -1,9 +1,7 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Connection } from '#libs/pagination';
 import { maskName } from '#libs/privacy';
-import {
-  VOLUNTEER_CAMPAIGN_LABEL_ZH, VOLUNTEER_QUIZ_STATE_LABEL_ZH, VolunteerCampaign, VolunteerQuizState,
-} from './volunteer-enums.js';
+import { VOLUNTEER_CAMPAIGN_LABEL_ZH, VOLUNTEER_QUIZ_STATE_LABEL_ZH, VolunteerCampaign, VolunteerQuizState } from './volunteer-enums.js';
 
 /** Rows as the services select them (column aliases in camelCase). */
 export interface QuizQuestionRow {
@@ -112,7 +110,9 @@ export class VolunteerQuizQuestion {
   correctOption: number | null;
 }
 
-@ObjectType('VolunteerQuiz', { description: '线上答题: an online quiz of a role-model campaign (e.g. 婦女姐妹线上答分类). No personal data.' })
+@ObjectType('VolunteerQuiz', {
+  description: '线上答题: an online quiz of a role-model campaign (e.g. 婦女姐妹线上答分类). No personal data.',
+})
 export class VolunteerQuiz {
   @Field(() => ID, { description: 'Stable id of the quiz.' })
   id: string;
@@ -168,19 +168,38 @@ export class VolunteerQuiz {
     const state = quizStateAt(row.opensAt, row.closesAt, now);
     const reveal = revealAnswers || state === VolunteerQuizState.CLOSED;
     return Object.assign(new VolunteerQuiz(), {
-      id: row.id, labelZh: '线上答题', campaign: row.campaign, campaignLabelZh: VOLUNTEER_CAMPAIGN_LABEL_ZH[row.campaign], title: row.title,
-      description: row.description, orgUnitId: row.orgUnitId, orgUnitName: row.orgUnitName, orgUnitPath: row.orgUnitPath,
-      opensAt: row.opensAt, closesAt: row.closesAt, state, stateLabelZh: VOLUNTEER_QUIZ_STATE_LABEL_ZH[state],
+      id: row.id,
+      labelZh: '线上答题',
+      campaign: row.campaign,
+      campaignLabelZh: VOLUNTEER_CAMPAIGN_LABEL_ZH[row.campaign],
+      title: row.title,
+      description: row.description,
+      orgUnitId: row.orgUnitId,
+      orgUnitName: row.orgUnitName,
+      orgUnitPath: row.orgUnitPath,
+      opensAt: row.opensAt,
+      closesAt: row.closesAt,
+      state,
+      stateLabelZh: VOLUNTEER_QUIZ_STATE_LABEL_ZH[state],
       questionCount: row.questions.length,
-      questions: row.questions.map((question) => Object.assign(new VolunteerQuizQuestion(), {
-        number: question.number, text: question.text, options: question.options, correctOption: reveal ? question.correctOption : null,
-      })),
-      answerCount: row.answerCount, averageScore: row.averageScore,
+      questions: row.questions.map((question) =>
+        Object.assign(new VolunteerQuizQuestion(), {
+          number: question.number,
+          text: question.text,
+          options: question.options,
+          correctOption: reveal ? question.correctOption : null,
+        }),
+      ),
+      answerCount: row.answerCount,
+      averageScore: row.averageScore,
     });
   }
 }
 
-@ObjectType({ description: 'A page of VolunteerQuiz items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of VolunteerQuiz items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class VolunteerQuizConnection extends Connection(VolunteerQuiz, 'VolunteerQuiz') {}
 
 @ObjectType('VolunteerQuizAnswer', { description: "A participant's answers to a quiz, scored by the server." })
@@ -208,21 +227,29 @@ export class VolunteerQuizAnswer {
 
   @Field(() => [Int], {
     nullable: true,
-    description: "The correct option of each question: once the quiz has closed (and for its organisers); null before.",
+    description: 'The correct option of each question: once the quiz has closed (and for its organisers); null before.',
   })
   correctOptions: number[] | null;
 
   static from(row: QuizAnswerRow, revealAnswers: boolean, now = new Date()): VolunteerQuizAnswer {
     const closed = now.getTime() >= new Date(row.closesAt).getTime();
     return Object.assign(new VolunteerQuizAnswer(), {
-      id: row.id, quizId: row.quizId, volunteerId: row.volunteerId, choices: row.choices, score: row.score,
-      questionCount: row.correctOptions.length, submittedAt: row.submittedAt,
+      id: row.id,
+      quizId: row.quizId,
+      volunteerId: row.volunteerId,
+      choices: row.choices,
+      score: row.score,
+      questionCount: row.correctOptions.length,
+      submittedAt: row.submittedAt,
       correctOptions: revealAnswers || closed ? row.correctOptions : null,
     });
   }
 }
 
-@ObjectType({ description: 'A page of VolunteerQuizAnswer items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of VolunteerQuizAnswer items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class VolunteerQuizAnswerConnection extends Connection(VolunteerQuizAnswer, 'VolunteerQuizAnswer') {}
 
 @ObjectType('VolunteerContestTier', { description: 'An award tier (e.g. 一等奖) and how many of its awards are given.' })
@@ -240,7 +267,9 @@ export class VolunteerContestTier {
   awarded: number;
 }
 
-@ObjectType('VolunteerContest', { description: '作品征集比赛: a contest of a role-model campaign (e.g. 中小学生垃圾分类优秀作品征集比赛). No personal data.' })
+@ObjectType('VolunteerContest', {
+  description: '作品征集比赛: a contest of a role-model campaign (e.g. 中小学生垃圾分类优秀作品征集比赛). No personal data.',
+})
 export class VolunteerContest {
   @Field(() => ID, { description: 'Stable id of the contest.' })
   id: string;
@@ -285,19 +314,33 @@ export class VolunteerContest {
 
   static from(row: ContestRow, now = new Date()): VolunteerContest {
     return Object.assign(new VolunteerContest(), {
-      id: row.id, labelZh: '作品征集比赛', campaign: row.campaign, campaignLabelZh: VOLUNTEER_CAMPAIGN_LABEL_ZH[row.campaign], title: row.title,
-      theme: row.theme, description: row.description, orgUnitId: row.orgUnitId, orgUnitName: row.orgUnitName, orgUnitPath: row.orgUnitPath,
-      entriesCloseAt: row.entriesCloseAt, acceptingEntries: now.getTime() < new Date(row.entriesCloseAt).getTime(),
-      tiers: row.tiers.map((tier) => Object.assign(new VolunteerContestTier(), tier)), entryCount: row.entryCount,
+      id: row.id,
+      labelZh: '作品征集比赛',
+      campaign: row.campaign,
+      campaignLabelZh: VOLUNTEER_CAMPAIGN_LABEL_ZH[row.campaign],
+      title: row.title,
+      theme: row.theme,
+      description: row.description,
+      orgUnitId: row.orgUnitId,
+      orgUnitName: row.orgUnitName,
+      orgUnitPath: row.orgUnitPath,
+      entriesCloseAt: row.entriesCloseAt,
+      acceptingEntries: now.getTime() < new Date(row.entriesCloseAt).getTime(),
+      tiers: row.tiers.map((tier) => Object.assign(new VolunteerContestTier(), tier)),
+      entryCount: row.entryCount,
     });
   }
 }
 
-@ObjectType({ description: 'A page of VolunteerContest items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of VolunteerContest items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class VolunteerContestConnection extends Connection(VolunteerContest, 'VolunteerContest') {}
 
 @ObjectType('VolunteerContestEntry', {
-  description: "A work submitted to a contest. The entrant is usually a minor: their name is masked unless you read personal data in the contest's territory, or you submitted it.",
+  description:
+    "A work submitted to a contest. The entrant is usually a minor: their name is masked unless you read personal data in the contest's territory, or you submitted it.",
 })
 export class VolunteerContestEntry {
   @Field(() => ID, { description: 'Stable id of the entry.' })
@@ -335,12 +378,23 @@ export class VolunteerContestEntry {
 
   static from(row: ContestEntryRow, unmasked: boolean): VolunteerContestEntry {
     return Object.assign(new VolunteerContestEntry(), {
-      id: row.id, contestId: row.contestId, title: row.title, description: row.description,
-      entrantName: unmasked ? row.entrantName : maskName(row.entrantName), personalDataMasked: !unmasked, schoolId: row.schoolId,
-      submittedAt: row.submittedAt, award: row.award, awardRank: row.awardRank, awardedAt: row.awardedAt,
+      id: row.id,
+      contestId: row.contestId,
+      title: row.title,
+      description: row.description,
+      entrantName: unmasked ? row.entrantName : maskName(row.entrantName),
+      personalDataMasked: !unmasked,
+      schoolId: row.schoolId,
+      submittedAt: row.submittedAt,
+      award: row.award,
+      awardRank: row.awardRank,
+      awardedAt: row.awardedAt,
     });
   }
 }
 
-@ObjectType({ description: 'A page of VolunteerContestEntry items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of VolunteerContestEntry items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class VolunteerContestEntryConnection extends Connection(VolunteerContestEntry, 'VolunteerContestEntry') {}

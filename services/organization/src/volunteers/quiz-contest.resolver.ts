@@ -13,15 +13,30 @@ import { VolunteerTeamService } from './volunteer-team.service.js';
 import { Volunteer } from './volunteer.models.js';
 import { loadVolunteer } from './volunteers.resolver.js';
 import {
-  CreateVolunteerContestInput, CreateVolunteerQuizInput, SubmitContestEntryInput, VolunteerContestsArgs, VolunteerQuizzesArgs,
+  CreateVolunteerContestInput,
+  CreateVolunteerQuizInput,
+  SubmitContestEntryInput,
+  VolunteerContestsArgs,
+  VolunteerQuizzesArgs,
 } from './quiz-contest.inputs.js';
 import {
-  VolunteerContest, VolunteerContestConnection, VolunteerContestEntry, VolunteerContestEntryConnection, VolunteerQuiz, VolunteerQuizAnswer,
-  VolunteerQuizAnswerConnection, VolunteerQuizConnection, type QuizAnswerRow,
+  VolunteerContest,
+  VolunteerContestConnection,
+  VolunteerContestEntry,
+  VolunteerContestEntryConnection,
+  VolunteerQuiz,
+  VolunteerQuizAnswer,
+  VolunteerQuizAnswerConnection,
+  VolunteerQuizConnection,
+  type QuizAnswerRow,
 } from './quiz-contest.models.js';
 
 function mapNodes<A, B>(connection: ConnectionShape<A>, map: (node: A) => B): ConnectionShape<B> {
-  return { pageInfo: connection.pageInfo, totalCount: connection.totalCount, edges: connection.edges.map((edge) => ({ cursor: edge.cursor, node: map(edge.node) })) };
+  return {
+    pageInfo: connection.pageInfo,
+    totalCount: connection.totalCount,
+    edges: connection.edges.map((edge) => ({ cursor: edge.cursor, node: map(edge.node) })),
+  };
 }
 
 @Resolver(() => VolunteerQuiz)
@@ -35,7 +50,10 @@ export class VolunteerQuizResolver {
       `${QUIZ_RULES.minOptions}–${QUIZ_RULES.maxOptions} distinct options and one correct option (else BAD_USER_INPUT INVALID_QUESTION). Nothing is ` +
       'written on a refusal.',
   })
-  async createVolunteerQuiz(@CurrentCaller() caller: Caller, @Args('input', { description: "The quiz's campaign, title, window and questions." }) input: CreateVolunteerQuizInput): Promise<VolunteerQuiz> {
+  async createVolunteerQuiz(
+    @CurrentCaller() caller: Caller,
+    @Args('input', { description: "The quiz's campaign, title, window and questions." }) input: CreateVolunteerQuizInput,
+  ): Promise<VolunteerQuiz> {
     input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
     return this.quizzes.present(caller, await this.quizzes.create(caller, input));
   }
@@ -66,26 +84,43 @@ export class VolunteerQuizResolver {
   }
 
   @Query(() => VolunteerQuiz, { description: 'A quiz with its questions (correct options once it has closed, or for its organisers).' })
-  async volunteerQuiz(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The quiz's id." }, ParseUuidPipe) id: string): Promise<VolunteerQuiz> {
+  async volunteerQuiz(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The quiz's id." }, ParseUuidPipe) id: string,
+  ): Promise<VolunteerQuiz> {
     return this.quizzes.present(caller, await this.quizzes.get(id));
   }
 
   @ResolveField(() => VolunteerQuizAnswer, { nullable: true, description: 'Your answers and score, or null before you answer.' })
-  async myAnswer(@Parent() quiz: VolunteerQuiz, @CurrentCaller() caller: Caller, @Context() context: RequestContext): Promise<VolunteerQuizAnswer | null> {
-    const row = await requestLoader<QuizAnswerRow>(context, 'MyVolunteerQuizAnswer', (ids) => this.quizzes.answersOf(caller, ids)).load(quiz.id);
+  async myAnswer(
+    @Parent() quiz: VolunteerQuiz,
+    @CurrentCaller() caller: Caller,
+    @Context() context: RequestContext,
+  ): Promise<VolunteerQuizAnswer | null> {
+    const row = await requestLoader<QuizAnswerRow>(context, 'MyVolunteerQuizAnswer', (ids) => this.quizzes.answersOf(caller, ids)).load(
+      quiz.id,
+    );
     return row ? this.quizzes.presentAnswer(row, false) : null;
   }
 
   @ResolveField(() => VolunteerQuizAnswerConnection, {
-    description: "For the quiz's organisers (VOLUNTEER_MANAGE in its territory; else FORBIDDEN OUT_OF_SCOPE): every answer with its score, in the order they came.",
+    description:
+      "For the quiz's organisers (VOLUNTEER_MANAGE in its territory; else FORBIDDEN OUT_OF_SCOPE): every answer with its score, in the order they came.",
   })
   async results(
-    @Parent() quiz: VolunteerQuiz, @CurrentCaller() caller: Caller, @Args() args: PageArgs, @Context() context: RequestContext,
+    @Parent() quiz: VolunteerQuiz,
+    @CurrentCaller() caller: Caller,
+    @Args() args: PageArgs,
+    @Context() context: RequestContext,
   ): Promise<VolunteerQuizAnswerConnection> {
     if (!this.quizzes.mayManage(caller, quiz)) throw DomainError.forbidden("Only the quiz's organisers see its results", 'OUT_OF_SCOPE');
     const now = new Date();
     // One statement per page of quizzes asking for the same page of answers.
-    const loader = requestLoader<ConnectionShape<QuizAnswerRow>>(context, `VolunteerQuiz.results:${JSON.stringify([args.first ?? null, args.after ?? null])}`, (ids) => this.quizzes.resultsOf(ids, args));
+    const loader = requestLoader<ConnectionShape<QuizAnswerRow>>(
+      context,
+      `VolunteerQuiz.results:${JSON.stringify([args.first ?? null, args.after ?? null])}`,
+      (ids) => this.quizzes.resultsOf(ids, args),
+    );
     return mapNodes((await loader.load(quiz.id))!, (row) => this.quizzes.presentAnswer(row, true, now));
   }
 }
@@ -94,7 +129,10 @@ export class VolunteerQuizResolver {
 export class VolunteerQuizAnswerResolver {
   constructor(private readonly teams: VolunteerTeamService) {}
 
-  @ResolveField(() => Volunteer, { nullable: true, description: 'Who answered: name and phone masked unless you read personal data or it is you.' })
+  @ResolveField(() => Volunteer, {
+    nullable: true,
+    description: 'Who answered: name and phone masked unless you read personal data or it is you.',
+  })
   volunteer(@Parent() answer: VolunteerQuizAnswer, @Context() context: RequestContext): Promise<Volunteer | null> {
     return loadVolunteer(context, this.teams, answer.volunteerId);
   }
@@ -110,13 +148,17 @@ export class VolunteerContestResolver {
       `${CONTEST_RULES.minTiers}–${CONTEST_RULES.maxTiers} award tiers, highest first, each given at most awardCount times ` +
       `(${CONTEST_RULES.minAwardCount}–${CONTEST_RULES.maxAwardCount}; distinct names; else BAD_USER_INPUT INVALID_TIERS).`,
   })
-  async createVolunteerContest(@CurrentCaller() caller: Caller, @Args('input', { description: "The contest's campaign, title, theme, window and prize tiers." }) input: CreateVolunteerContestInput): Promise<VolunteerContest> {
+  async createVolunteerContest(
+    @CurrentCaller() caller: Caller,
+    @Args('input', { description: "The contest's campaign, title, theme, window and prize tiers." }) input: CreateVolunteerContestInput,
+  ): Promise<VolunteerContest> {
     input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
     return VolunteerContest.from(await this.contests.create(caller, input));
   }
 
   @Query(() => VolunteerContestConnection, {
-    description: 'Contests, latest deadline first, for everyone with VOLUNTEER_SIGN_UP or TERRITORY_READ (no personal data); orgUnitId as for quizzes.',
+    description:
+      'Contests, latest deadline first, for everyone with VOLUNTEER_SIGN_UP or TERRITORY_READ (no personal data); orgUnitId as for quizzes.',
   })
   async volunteerContests(@Args() args: VolunteerContestsArgs): Promise<VolunteerContestConnection> {
     if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
@@ -125,32 +167,47 @@ export class VolunteerContestResolver {
   }
 
   @Query(() => VolunteerContest, { description: 'A contest with its tiers (and how many of each are given).' })
-  async volunteerContest(@Args('id', { type: () => ID, description: "The contest's id." }, ParseUuidPipe) id: string): Promise<VolunteerContest> {
+  async volunteerContest(
+    @Args('id', { type: () => ID, description: "The contest's id." }, ParseUuidPipe) id: string,
+  ): Promise<VolunteerContest> {
     return VolunteerContest.from(await this.contests.get(id));
   }
 
   @ResolveField(() => VolunteerContestEntryConnection, {
-    description: "For the contest's organisers (VOLUNTEER_MANAGE in its territory; else FORBIDDEN OUT_OF_SCOPE): every entry, in the order they came.",
+    description:
+      "For the contest's organisers (VOLUNTEER_MANAGE in its territory; else FORBIDDEN OUT_OF_SCOPE): every entry, in the order they came.",
   })
   async entries(
-    @Parent() contest: VolunteerContest, @CurrentCaller() caller: Caller, @Args() args: PageArgs, @Context() context: RequestContext,
+    @Parent() contest: VolunteerContest,
+    @CurrentCaller() caller: Caller,
+    @Args() args: PageArgs,
+    @Context() context: RequestContext,
   ): Promise<VolunteerContestEntryConnection> {
-    if (!this.contests.mayManage(caller, contest)) throw DomainError.forbidden("Only the contest's organisers see every entry", 'OUT_OF_SCOPE');
+    if (!this.contests.mayManage(caller, contest))
+      throw DomainError.forbidden("Only the contest's organisers see every entry", 'OUT_OF_SCOPE');
     // One statement per page of contests asking for the same page of entries.
-    const loader = requestLoader<VolunteerContestEntryConnection>(context, `VolunteerContest.entries:${JSON.stringify([args.first ?? null, args.after ?? null])}`, (ids) =>
-      this.contests.entriesOf(caller, ids, args),
+    const loader = requestLoader<VolunteerContestEntryConnection>(
+      context,
+      `VolunteerContest.entries:${JSON.stringify([args.first ?? null, args.after ?? null])}`,
+      (ids) => this.contests.entriesOf(caller, ids, args),
     );
     return (await loader.load(contest.id))!;
   }
 
   @ResolveField(() => VolunteerContestEntryConnection, {
-    description: "The results: awarded entries, highest tier first. Entrants' names masked unless you read personal data in the contest's territory.",
+    description:
+      "The results: awarded entries, highest tier first. Entrants' names masked unless you read personal data in the contest's territory.",
   })
   async results(
-    @Parent() contest: VolunteerContest, @CurrentCaller() caller: Caller, @Args() args: PageArgs, @Context() context: RequestContext,
+    @Parent() contest: VolunteerContest,
+    @CurrentCaller() caller: Caller,
+    @Args() args: PageArgs,
+    @Context() context: RequestContext,
   ): Promise<VolunteerContestEntryConnection> {
-    const loader = requestLoader<VolunteerContestEntryConnection>(context, `VolunteerContest.results:${JSON.stringify([args.first ?? null, args.after ?? null])}`, (ids) =>
-      this.contests.resultsOf(caller, ids, args),
+    const loader = requestLoader<VolunteerContestEntryConnection>(
+      context,
+      `VolunteerContest.results:${JSON.stringify([args.first ?? null, args.after ?? null])}`,
+      (ids) => this.contests.resultsOf(caller, ids, args),
     );
     return (await loader.load(contest.id))!;
   }

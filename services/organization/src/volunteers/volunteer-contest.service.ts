@@ -52,7 +52,8 @@ export class VolunteerContestService {
     const title = cleanText(input.title, 'title', R.maxTitleLength, 'INVALID_TITLE');
     const theme = cleanText(input.theme, 'theme', C.maxThemeLength, 'INVALID_THEME');
     const description = cleanText(input.description, 'description', R.maxDescriptionLength, 'INVALID_DESCRIPTION', true);
-    if (input.entriesCloseAt.getTime() <= now.getTime()) throw DomainError.badInput('entriesCloseAt must be in the future', 'CLOSES_IN_PAST');
+    if (input.entriesCloseAt.getTime() <= now.getTime())
+      throw DomainError.badInput('entriesCloseAt must be in the future', 'CLOSES_IN_PAST');
     const tiers = input.tiers;
     if (tiers.length < C.minTiers || tiers.length > C.maxTiers) {
       throw DomainError.badInput(`A contest has ${C.minTiers} to ${C.maxTiers} award tiers`, 'INVALID_TIERS', { tiers: tiers.length });
@@ -60,15 +61,22 @@ export class VolunteerContestService {
     const cleaned = tiers.map((tier, index) => {
       const name = cleanText(tier.tier, 'tier', C.maxTierLength, 'INVALID_TIERS');
       if (!Number.isInteger(tier.awardCount) || tier.awardCount < C.minAwardCount || tier.awardCount > C.maxAwardCount) {
-        throw DomainError.badInput(`awardCount must be ${C.minAwardCount} to ${C.maxAwardCount}`, 'INVALID_TIERS', { tier: name, awardCount: tier.awardCount });
+        throw DomainError.badInput(`awardCount must be ${C.minAwardCount} to ${C.maxAwardCount}`, 'INVALID_TIERS', {
+          tier: name,
+          awardCount: tier.awardCount,
+        });
       }
       return { rank: index + 1, tier: name, awardCount: tier.awardCount };
     });
-    if (new Set(cleaned.map((tier) => tier.tier)).size !== cleaned.length) throw DomainError.badInput('Tier names must differ', 'INVALID_TIERS');
-    const unit = await queryFirst<{ path: string[] }>(this.dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [input.orgUnitId]);
+    if (new Set(cleaned.map((tier) => tier.tier)).size !== cleaned.length)
+      throw DomainError.badInput('Tier names must differ', 'INVALID_TIERS');
+    const unit = await queryFirst<{ path: string[] }>(this.dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [
+      input.orgUnitId,
+    ]);
     if (!unit) throw DomainError.badInput('orgUnitId is not a territory unit', 'UNKNOWN_ORG_UNIT', { orgUnitId: input.orgUnitId });
     requireWithinScope(caller, unit.path);
-    const { id } = await queryOne<{ id: string }>(this.dataSource,
+    const { id } = await queryOne<{ id: string }>(
+      this.dataSource,
       `WITH contest AS (
          INSERT INTO volunteer_contest (campaign, title, theme, description, org_unit_id, entries_close_at, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id),
@@ -92,24 +100,34 @@ export class VolunteerContestService {
     const entrantName = cleanText(input.entrantName, 'entrantName', C.maxEntrantNameLength, 'INVALID_ENTRANT_NAME');
     const id = await this.dataSource.transaction(async (manager) => {
       const volunteerId = await volunteerIdOf(manager, caller);
-      const contest = await queryFirst<{ entriesCloseAt: Date }>(manager,
-        `SELECT entries_close_at AS "entriesCloseAt" FROM volunteer_contest WHERE id = $1 FOR UPDATE`, [contestId],
+      const contest = await queryFirst<{ entriesCloseAt: Date }>(
+        manager,
+        `SELECT entries_close_at AS "entriesCloseAt" FROM volunteer_contest WHERE id = $1 FOR UPDATE`,
+        [contestId],
       );
       if (!contest) throw DomainError.notFound('VolunteerContest', contestId);
       if (now.getTime() >= new Date(contest.entriesCloseAt).getTime()) {
-        throw DomainError.badInput('The contest no longer takes entries', 'CONTEST_CLOSED', { entriesCloseAt: new Date(contest.entriesCloseAt).toISOString() });
+        throw DomainError.badInput('The contest no longer takes entries', 'CONTEST_CLOSED', {
+          entriesCloseAt: new Date(contest.entriesCloseAt).toISOString(),
+        });
       }
       if (input.schoolId) {
         const school = await queryFirst<{ kind: InstitutionKind }>(manager, `SELECT kind FROM institution WHERE id = $1`, [input.schoolId]);
-        if (school?.kind !== InstitutionKind.SCHOOL) throw DomainError.badInput('schoolId must be a school (学校)', 'INVALID_SCHOOL', { schoolId: input.schoolId });
+        if (school?.kind !== InstitutionKind.SCHOOL)
+          throw DomainError.badInput('schoolId must be a school (学校)', 'INVALID_SCHOOL', { schoolId: input.schoolId });
       }
-      const { entries } = await queryOne<{ entries: number }>(manager,
-        `SELECT count(*)::int AS entries FROM volunteer_contest_entry WHERE contest_id = $1 AND volunteer_id = $2`, [contestId, volunteerId],
+      const { entries } = await queryOne<{ entries: number }>(
+        manager,
+        `SELECT count(*)::int AS entries FROM volunteer_contest_entry WHERE contest_id = $1 AND volunteer_id = $2`,
+        [contestId, volunteerId],
       );
       if (entries >= C.maxEntriesPerVolunteer) {
-        throw DomainError.conflict(`At most ${C.maxEntriesPerVolunteer} entries per contest`, 'TOO_MANY_ENTRIES', { max: C.maxEntriesPerVolunteer });
+        throw DomainError.conflict(`At most ${C.maxEntriesPerVolunteer} entries per contest`, 'TOO_MANY_ENTRIES', {
+          max: C.maxEntriesPerVolunteer,
+        });
       }
-      const { id } = await queryOne<{ id: string }>(manager,
+      const { id } = await queryOne<{ id: string }>(
+        manager,
         `INSERT INTO volunteer_contest_entry (contest_id, volunteer_id, title, description, entrant_name, school_id)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
         [contestId, volunteerId, title, description, entrantName, input.schoolId ?? null],
@@ -126,7 +144,8 @@ export class VolunteerContestService {
    */
   async award(caller: Caller, entryId: string, tierName: string, now = new Date()): Promise<EntryRow> {
     await this.dataSource.transaction(async (manager) => {
-      const entry = await queryFirst<{ contestId: string; awardRank: number | null; entriesCloseAt: Date; path: string[] }>(manager,
+      const entry = await queryFirst<{ contestId: string; awardRank: number | null; entriesCloseAt: Date; path: string[] }>(
+        manager,
         `SELECT e.contest_id AS "contestId", e.award_rank AS "awardRank", c.entries_close_at AS "entriesCloseAt", u.path::text[] AS path
            FROM volunteer_contest_entry e JOIN volunteer_contest c ON c.id = e.contest_id JOIN org_unit u ON u.id = c.org_unit_id
           WHERE e.id = $1 FOR UPDATE OF c, e`,
@@ -139,8 +158,10 @@ export class VolunteerContestService {
           entriesCloseAt: new Date(entry.entriesCloseAt).toISOString(),
         });
       }
-      if (entry.awardRank !== null) throw DomainError.conflict('The entry has been awarded already', 'ALREADY_AWARDED', { awardRank: entry.awardRank });
-      const tier = await queryFirst<{ rank: number; awardCount: number; awarded: number }>(manager,
+      if (entry.awardRank !== null)
+        throw DomainError.conflict('The entry has been awarded already', 'ALREADY_AWARDED', { awardRank: entry.awardRank });
+      const tier = await queryFirst<{ rank: number; awardCount: number; awarded: number }>(
+        manager,
         `SELECT t.rank, t.award_count AS "awardCount",
                 (SELECT count(*)::int FROM volunteer_contest_entry e WHERE e.contest_id = t.contest_id AND e.award_rank = t.rank) AS awarded
            FROM volunteer_contest_tier t WHERE t.contest_id = $1 AND t.tier = $2`,
@@ -148,17 +169,26 @@ export class VolunteerContestService {
       );
       if (!tier) throw DomainError.badInput('The contest has no such award tier', 'UNKNOWN_TIER', { tier: tierName });
       if (tier.awarded >= tier.awardCount) {
-        throw DomainError.conflict(`All ${tier.awardCount} awards of ${tierName} are given`, 'AWARD_TIER_FULL', { tier: tierName, awardCount: tier.awardCount });
+        throw DomainError.conflict(`All ${tier.awardCount} awards of ${tierName} are given`, 'AWARD_TIER_FULL', {
+          tier: tierName,
+          awardCount: tier.awardCount,
+        });
       }
-      await execute(manager,
-        `UPDATE volunteer_contest_entry SET award_rank = $2, awarded_by = $3, awarded_at = now() WHERE id = $1`, [entryId, tier.rank, caller.userId],
-      );
+      await execute(manager, `UPDATE volunteer_contest_entry SET award_rank = $2, awarded_by = $3, awarded_at = now() WHERE id = $1`, [
+        entryId,
+        tier.rank,
+        caller.userId,
+      ]);
     });
     return (await this.entriesByIds([entryId]))[0];
   }
 
   async contestsByIds(ids: readonly string[]): Promise<(ContestRow | null)[]> {
-    const rows = await queryRows<ContestRow>(this.dataSource, `SELECT ${CONTEST_COLUMNS} FROM ${CONTEST_FROM} WHERE c.id = ANY($1::uuid[])`, [ids]);
+    const rows = await queryRows<ContestRow>(
+      this.dataSource,
+      `SELECT ${CONTEST_COLUMNS} FROM ${CONTEST_FROM} WHERE c.id = ANY($1::uuid[])`,
+      [ids],
+    );
     const found = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => found.get(id) ?? null);
   }
@@ -176,8 +206,17 @@ export class VolunteerContestService {
     if (args.orgUnitId) where.push(await unitOrRelativesCondition(this.dataSource, params, args.orgUnitId, 'c'));
     if (args.campaign) where.push(`c.campaign = ${params.add(args.campaign)}`);
     return fetchKeysetPage<ContestRow, ContestRow>(
-      this.dataSource, args,
-      { select: CONTEST_COLUMNS, from: CONTEST_FROM, where, params, orderBy: ['c.entries_close_at', 'c.id'], keyOf: (r) => [r.closeKey, r.id], descending: true },
+      this.dataSource,
+      args,
+      {
+        select: CONTEST_COLUMNS,
+        from: CONTEST_FROM,
+        where,
+        params,
+        orderBy: ['c.entries_close_at', 'c.id'],
+        keyOf: (r) => [r.closeKey, r.id],
+        descending: true,
+      },
       (rows) => rows,
     );
   }
@@ -187,10 +226,17 @@ export class VolunteerContestService {
   entriesOf(caller: Caller, contestIds: readonly string[], args: PageArgs): Promise<ConnectionShape<VolunteerContestEntry>[]> {
     const params = new SqlParams();
     return fetchKeysetPagesByGroup<EntryRow, VolunteerContestEntry>(
-      this.dataSource, args, contestIds,
+      this.dataSource,
+      args,
+      contestIds,
       {
-        select: ENTRY_COLUMNS, from: ENTRY_FROM, groupBy: 'e.contest_id', where: [`e.contest_id = ANY(${params.add(contestIds)}::uuid[])`], params,
-        orderBy: ['e.submitted_at', 'e.id'], keyOf: (r) => [r.submittedAtKey, r.id],
+        select: ENTRY_COLUMNS,
+        from: ENTRY_FROM,
+        groupBy: 'e.contest_id',
+        where: [`e.contest_id = ANY(${params.add(contestIds)}::uuid[])`],
+        params,
+        orderBy: ['e.submitted_at', 'e.id'],
+        keyOf: (r) => [r.submittedAtKey, r.id],
       },
       (rows) => this.present(caller, rows),
     );
@@ -200,11 +246,17 @@ export class VolunteerContestService {
   resultsOf(caller: Caller, contestIds: readonly string[], args: PageArgs): Promise<ConnectionShape<VolunteerContestEntry>[]> {
     const params = new SqlParams();
     return fetchKeysetPagesByGroup<EntryRow, VolunteerContestEntry>(
-      this.dataSource, args, contestIds,
+      this.dataSource,
+      args,
+      contestIds,
       {
-        select: ENTRY_COLUMNS, from: ENTRY_FROM, groupBy: 'e.contest_id',
-        where: [`e.contest_id = ANY(${params.add(contestIds)}::uuid[])`, 'e.award_rank IS NOT NULL'], params,
-        orderBy: ['e.award_rank', 'e.awarded_at', 'e.id'], keyOf: (r) => [r.awardRank, r.awardedAtKey, r.id],
+        select: ENTRY_COLUMNS,
+        from: ENTRY_FROM,
+        groupBy: 'e.contest_id',
+        where: [`e.contest_id = ANY(${params.add(contestIds)}::uuid[])`, 'e.award_rank IS NOT NULL'],
+        params,
+        orderBy: ['e.award_rank', 'e.awarded_at', 'e.id'],
+        keyOf: (r) => [r.awardRank, r.awardedAtKey, r.id],
       },
       (rows) => this.present(caller, rows),
     );
@@ -220,10 +272,17 @@ export class VolunteerContestService {
    */
   async present(caller: Caller, rows: readonly EntryRow[]): Promise<VolunteerContestEntry[]> {
     const mayRead = this.audit.mayRead(caller);
-    const entries = rows.map((row) => VolunteerContestEntry.from(
-      row, !row.entrantNameErased && ((mayRead && isWithinScope(caller, row.contestPath)) || row.submitterUserId === caller.userId),
-    ));
-    await this.audit.recordRead(caller, 'VolunteerContestEntry', entries.filter((entry) => !entry.personalDataMasked).map((entry) => entry.id));
+    const entries = rows.map((row) =>
+      VolunteerContestEntry.from(
+        row,
+        !row.entrantNameErased && ((mayRead && isWithinScope(caller, row.contestPath)) || row.submitterUserId === caller.userId),
+      ),
+    );
+    await this.audit.recordRead(
+      caller,
+      'VolunteerContestEntry',
+      entries.filter((entry) => !entry.personalDataMasked).map((entry) => entry.id),
+    );
     return entries;
   }
 

@@ -149,9 +149,33 @@ export const VOLUNTEER_QUIZ_STATE_LABEL_ZH: Record<VolunteerQuizState, string> =
 const described = (labels: Record<string, string>) =>
   Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
 
-registerEnumType(VolunteerCampaign, { name: 'VolunteerCampaign', description: '四大示范行动: the role-model campaigns', valuesMap: described(VOLUNTEER_CAMPAIGN_LABEL_ZH) });
-registerEnumType(CampaignOrganiser, { name: 'CampaignOrganiser', description: 'Who runs a campaign', valuesMap: described(CAMPAIGN_ORGANISER_LABEL_ZH) });
-registerEnumType(VolunteerActivityKind, { name: 'VolunteerActivityKind', description: 'What volunteers do at an activity (志愿活动类型).', valuesMap: described(VOLUNTEER_ACTIVITY_KIND_LABEL_ZH) });
-registerEnumType(VolunteerActivityStatus, { name: 'VolunteerActivityStatus', description: 'Where a volunteer activity is: DRAFT, PUBLISHED (open for sign-up), COMPLETED or CANCELLED.', valuesMap: described(VOLUNTEER_ACTIVITY_STATUS_LABEL_ZH) });
-registerEnumType(VolunteerSignUpStatus, { name: 'VolunteerSignUpStatus', description: "Where a volunteer's sign-up is: SIGNED_UP, CHECKED_IN, HOURS_APPROVED or CANCELLED.", valuesMap: described(VOLUNTEER_SIGN_UP_STATUS_LABEL_ZH) });
-registerEnumType(VolunteerQuizState, { name: 'VolunteerQuizState', description: 'Whether a quiz is not yet open, open, or closed.', valuesMap: described(VOLUNTEER_QUIZ_STATE_LABEL_ZH) });
+registerEnumType(VolunteerCampaign, {
+  name: 'VolunteerCampaign',
+  description: '四大示范行动: the role-model campaigns',
+  valuesMap: described(VOLUNTEER_CAMPAIGN_LABEL_ZH),
+});
+registerEnumType(CampaignOrganiser, {
+  name: 'CampaignOrganiser',
+  description: 'Who runs a campaign',
+  valuesMap: described(CAMPAIGN_ORGANISER_LABEL_ZH),
+});
+registerEnumType(VolunteerActivityKind, {
+  name: 'VolunteerActivityKind',
+  description: 'What volunteers do at an activity (志愿活动类型).',
+  valuesMap: described(VOLUNTEER_ACTIVITY_KIND_LABEL_ZH),
+});
+registerEnumType(VolunteerActivityStatus, {
+  name: 'VolunteerActivityStatus',
+  description: 'Where a volunteer activity is: DRAFT, PUBLISHED (open for sign-up), COMPLETED or CANCELLED.',
+  valuesMap: described(VOLUNTEER_ACTIVITY_STATUS_LABEL_ZH),
+});
+registerEnumType(VolunteerSignUpStatus, {
+  name: 'VolunteerSignUpStatus',
+  description: "Where a volunteer's sign-up is: SIGNED_UP, CHECKED_IN, HOURS_APPROVED or CANCELLED.",
+  valuesMap: described(VOLUNTEER_SIGN_UP_STATUS_LABEL_ZH),
+});
+registerEnumType(VolunteerQuizState, {
+  name: 'VolunteerQuizState',
+  description: 'Whether a quiz is not yet open, open, or closed.',
+  valuesMap: described(VOLUNTEER_QUIZ_STATE_LABEL_ZH),
+});

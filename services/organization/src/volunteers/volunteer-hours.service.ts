@@ -32,11 +32,16 @@ export class VolunteerHoursService {
     const byTeam = args.groupBy === VolunteerHoursGrouping.TEAM;
     const params = new SqlParams();
     const where = [
-      's.hours IS NOT NULL', 's.cancelled_at IS NULL', `a.status <> 'CANCELLED'`,
-      `a.starts_at >= ${params.add(monthBeginsAt(month))}`, `a.starts_at < ${params.add(monthBeginsAt(addMonths(month, 1)))}`,
+      's.hours IS NOT NULL',
+      's.cancelled_at IS NULL',
+      `a.status <> 'CANCELLED'`,
+      `a.starts_at >= ${params.add(monthBeginsAt(month))}`,
+      `a.starts_at < ${params.add(monthBeginsAt(addMonths(month, 1)))}`,
     ];
     if (args.orgUnitId) {
-      const unit = await queryFirst<{ path: string[] }>(this.dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [args.orgUnitId]);
+      const unit = await queryFirst<{ path: string[] }>(this.dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [
+        args.orgUnitId,
+      ]);
       if (!unit) throw DomainError.notFound('OrgUnit', args.orgUnitId);
       requireWithinScope(caller, unit.path);
       where.push(`u.path @> ARRAY[${params.add(args.orgUnitId)}::uuid]`);
@@ -56,12 +61,21 @@ export class VolunteerHoursService {
        WHERE ${where.join(' AND ')}
        GROUP BY ${key}) g`;
     return fetchKeysetPage<HoursRow, VolunteerHours>(
-      this.dataSource, args,
+      this.dataSource,
+      args,
       { select: 'g.*', from: grouped, where: [], params, orderBy: ['g.key'], keyOf: (row) => [row.key] },
-      (rows) => rows.map((row) => Object.assign(new VolunteerHours(), {
-        labelZh: '志愿时长', month: monthStart(month), volunteerId: row.volunteerId, teamId: row.teamId,
-        hours: row.hours, activities: row.activities, volunteers: row.volunteers,
-      })),
+      (rows) =>
+        rows.map((row) =>
+          Object.assign(new VolunteerHours(), {
+            labelZh: '志愿时长',
+            month: monthStart(month),
+            volunteerId: row.volunteerId,
+            teamId: row.teamId,
+            hours: row.hours,
+            activities: row.activities,
+            volunteers: row.volunteers,
+          }),
+        ),
     );
   }
 }

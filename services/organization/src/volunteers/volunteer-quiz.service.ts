@@ -42,7 +42,8 @@ export class VolunteerQuizService {
   async create(caller: Caller, input: CreateVolunteerQuizInput, now = new Date()): Promise<QuizRow> {
     const title = cleanText(input.title, 'title', R.maxTitleLength, 'INVALID_TITLE');
     const description = cleanText(input.description, 'description', R.maxDescriptionLength, 'INVALID_DESCRIPTION', true);
-    if (input.closesAt.getTime() <= input.opensAt.getTime()) throw DomainError.badInput('closesAt must be after opensAt', 'CLOSES_BEFORE_OPENS');
+    if (input.closesAt.getTime() <= input.opensAt.getTime())
+      throw DomainError.badInput('closesAt must be after opensAt', 'CLOSES_BEFORE_OPENS');
     if (input.closesAt.getTime() <= now.getTime()) throw DomainError.badInput('closesAt must be in the future', 'CLOSES_IN_PAST');
     if (input.closesAt.getTime() - input.opensAt.getTime() > Q.maxOpenDays * 86400_000) {
       throw DomainError.badInput(`A quiz is open at most ${Q.maxOpenDays} days`, 'TOO_LONG', { maxDays: Q.maxOpenDays });
@@ -59,14 +60,19 @@ export class VolunteerQuizService {
         throw invalidQuestion(`Question ${number} needs ${Q.minOptions} to ${Q.maxOptions} options`, { number, options: options.length });
       }
       const cleanOptions = options.map((option) => cleanText(option, `question ${number}'s option`, Q.maxOptionLength, 'INVALID_QUESTION'));
-      if (new Set(cleanOptions).size !== cleanOptions.length) throw invalidQuestion(`Question ${number} has the same option twice`, { number });
+      if (new Set(cleanOptions).size !== cleanOptions.length)
+        throw invalidQuestion(`Question ${number} has the same option twice`, { number });
       if (!Number.isInteger(question.correctOption) || question.correctOption < 0 || question.correctOption >= options.length) {
-        throw invalidQuestion(`Question ${number}'s correctOption must be 0 to ${options.length - 1}`, { number, correctOption: question.correctOption });
+        throw invalidQuestion(`Question ${number}'s correctOption must be 0 to ${options.length - 1}`, {
+          number,
+          correctOption: question.correctOption,
+        });
       }
       return { number, text, options: cleanOptions, correctOption: question.correctOption };
     });
     await this.requireUnitInScope(caller, input.orgUnitId, true);
-    const { id } = await queryOne<{ id: string }>(this.dataSource,
+    const { id } = await queryOne<{ id: string }>(
+      this.dataSource,
       `WITH quiz AS (
          INSERT INTO volunteer_quiz (campaign, title, description, org_unit_id, opens_at, closes_at, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id),
@@ -89,7 +95,8 @@ export class VolunteerQuizService {
   async answer(caller: Caller, quizId: string, choices: readonly number[], now = new Date()): Promise<QuizAnswerRow> {
     const id = await this.dataSource.transaction(async (manager) => {
       const volunteerId = await volunteerIdOf(manager, caller);
-      const quiz = await queryFirst<{ opensAt: Date; closesAt: Date; optionCounts: number[] }>(manager,
+      const quiz = await queryFirst<{ opensAt: Date; closesAt: Date; optionCounts: number[] }>(
+        manager,
         `SELECT q.opens_at AS "opensAt", q.closes_at AS "closesAt",
                 ARRAY(SELECT cardinality(qq.options) FROM volunteer_quiz_question qq WHERE qq.quiz_id = q.id ORDER BY qq.number) AS "optionCounts"
            FROM volunteer_quiz q WHERE q.id = $1`,
@@ -102,20 +109,27 @@ export class VolunteerQuizService {
       if (now.getTime() >= new Date(quiz.closesAt).getTime()) {
         throw DomainError.badInput('The quiz has closed', 'QUIZ_CLOSED', { closesAt: new Date(quiz.closesAt).toISOString() });
       }
-      const existing = await queryFirst<{ id: string }>(manager, `SELECT id FROM volunteer_quiz_answer WHERE quiz_id = $1 AND volunteer_id = $2`, [quizId, volunteerId]);
+      const existing = await queryFirst<{ id: string }>(
+        manager,
+        `SELECT id FROM volunteer_quiz_answer WHERE quiz_id = $1 AND volunteer_id = $2`,
+        [quizId, volunteerId],
+      );
       if (existing) throw alreadyAnswered();
       if (choices.length !== quiz.optionCounts.length) {
         throw DomainError.badInput(`Answer each of the ${quiz.optionCounts.length} questions once`, 'INVALID_ANSWERS', {
-          expected: quiz.optionCounts.length, given: choices.length,
+          expected: quiz.optionCounts.length,
+          given: choices.length,
         });
       }
       const wrong = choices.findIndex((choice, index) => !Number.isInteger(choice) || choice < 0 || choice >= quiz.optionCounts[index]);
       if (wrong >= 0) {
         throw DomainError.badInput(`Question ${wrong + 1} has options 0 to ${quiz.optionCounts[wrong] - 1}`, 'INVALID_ANSWERS', {
-          number: wrong + 1, choice: choices[wrong],
+          number: wrong + 1,
+          choice: choices[wrong],
         });
       }
-      const inserted = await queryRows<{ id: string }>(manager,
+      const inserted = await queryRows<{ id: string }>(
+        manager,
         `INSERT INTO volunteer_quiz_answer (quiz_id, volunteer_id, choices, score)
          SELECT $1, $2, $3::int[]::smallint[],
                 (SELECT count(*) FROM volunteer_quiz_question qq WHERE qq.quiz_id = $1 AND qq.correct_option = ($3::int[])[qq.number])
@@ -150,8 +164,17 @@ export class VolunteerQuizService {
     if (args.orgUnitId) where.push(await unitOrRelativesCondition(this.dataSource, params, args.orgUnitId, 'q'));
     if (args.campaign) where.push(`q.campaign = ${params.add(args.campaign)}`);
     return fetchKeysetPage<QuizRow, QuizRow>(
-      this.dataSource, args,
-      { select: QUIZ_COLUMNS, from: QUIZ_FROM, where, params, orderBy: ['q.opens_at', 'q.id'], keyOf: (r) => [r.opensAtKey, r.id], descending: true },
+      this.dataSource,
+      args,
+      {
+        select: QUIZ_COLUMNS,
+        from: QUIZ_FROM,
+        where,
+        params,
+        orderBy: ['q.opens_at', 'q.id'],
+        keyOf: (r) => [r.opensAtKey, r.id],
+        descending: true,
+      },
       (rows) => rows,
     );
   }
@@ -161,10 +184,17 @@ export class VolunteerQuizService {
   resultsOf(quizIds: readonly string[], args: PageArgs): Promise<ConnectionShape<QuizAnswerRow>[]> {
     const params = new SqlParams();
     return fetchKeysetPagesByGroup<QuizAnswerRow, QuizAnswerRow>(
-      this.dataSource, args, quizIds,
+      this.dataSource,
+      args,
+      quizIds,
       {
-        select: ANSWER_COLUMNS, from: ANSWER_FROM, groupBy: 'x.quiz_id', where: [`x.quiz_id = ANY(${params.add(quizIds)}::uuid[])`], params,
-        orderBy: ['x.submitted_at', 'x.id'], keyOf: (r) => [r.submittedAtKey, r.id],
+        select: ANSWER_COLUMNS,
+        from: ANSWER_FROM,
+        groupBy: 'x.quiz_id',
+        where: [`x.quiz_id = ANY(${params.add(quizIds)}::uuid[])`],
+        params,
+        orderBy: ['x.submitted_at', 'x.id'],
+        keyOf: (r) => [r.submittedAtKey, r.id],
       },
       (rows) => rows,
     );
@@ -176,7 +206,8 @@ export class VolunteerQuizService {
 
   /** The caller's own answers to these quizzes (null where they have none), one query for a page of quizzes. */
   async answersOf(caller: Caller, quizIds: readonly string[]): Promise<(QuizAnswerRow | null)[]> {
-    const rows = await queryRows<QuizAnswerRow>(this.dataSource,
+    const rows = await queryRows<QuizAnswerRow>(
+      this.dataSource,
       `SELECT ${ANSWER_COLUMNS} FROM ${ANSWER_FROM} JOIN volunteer v ON v.id = x.volunteer_id
         WHERE v.user_id = $1 AND x.quiz_id = ANY($2::uuid[])`,
       [caller.userId, quizIds],
@@ -199,7 +230,9 @@ export class VolunteerQuizService {
   }
 
   private async requireUnitInScope(caller: Caller, orgUnitId: string, asInput: boolean): Promise<void> {
-    const unit = await queryFirst<{ path: string[] }>(this.dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [orgUnitId]);
+    const unit = await queryFirst<{ path: string[] }>(this.dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [
+      orgUnitId,
+    ]);
     if (!unit) {
       if (asInput) throw DomainError.badInput('orgUnitId is not a territory unit', 'UNKNOWN_ORG_UNIT', { orgUnitId });
       throw DomainError.notFound('OrgUnit', orgUnitId);

@@ -7,8 +7,15 @@ import { DomainError } from '#libs/errors';
  * unit, below it, or at one of its ancestors (a district quiz shows in every street). `alias` is the list's table,
  * joined to its unit as `u`. NOT_FOUND for an unknown unit.
  */
-export async function unitOrRelativesCondition(dataSource: DataSource, params: SqlParams, orgUnitId: string, alias: string): Promise<string> {
-  const { found } = await queryOne<{ found: boolean }>(dataSource, `SELECT EXISTS (SELECT 1 FROM org_unit WHERE id = $1) AS found`, [orgUnitId]);
+export async function unitOrRelativesCondition(
+  dataSource: DataSource,
+  params: SqlParams,
+  orgUnitId: string,
+  alias: string,
+): Promise<string> {
+  const { found } = await queryOne<{ found: boolean }>(dataSource, `SELECT EXISTS (SELECT 1 FROM org_unit WHERE id = $1) AS found`, [
+    orgUnitId,
+  ]);
   if (!found) throw DomainError.notFound('OrgUnit', orgUnitId);
   const unit = params.add(orgUnitId);
   return `(u.path @> ARRAY[${unit}::uuid] OR ${alias}.org_unit_id = ANY ((SELECT path FROM org_unit WHERE id = ${unit})::uuid[]))`;

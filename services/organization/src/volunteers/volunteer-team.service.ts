@@ -30,25 +30,32 @@ export class VolunteerTeamService {
   async present(caller: Caller, rows: readonly VolunteerRow[]): Promise<Volunteer[]> {
     const mayRead = this.audit.mayRead(caller);
     const volunteers = rows.map((row) => Volunteer.from(row, mayRead || row.userId === caller.userId));
-    await this.audit.recordRead(caller, 'Volunteer', volunteers.filter((volunteer) => !volunteer.personalDataMasked).map((volunteer) => volunteer.id));
+    await this.audit.recordRead(
+      caller,
+      'Volunteer',
+      volunteers.filter((volunteer) => !volunteer.personalDataMasked).map((volunteer) => volunteer.id),
+    );
     return volunteers;
   }
 
   /** A team of a compound branch in the caller's territory; the branch must be a COMPOUND_BRANCH. */
   async createTeam(caller: Caller, input: CreateVolunteerTeamInput): Promise<VolunteerTeam> {
     const name = cleanText(input.name, 'name', VOLUNTEER_RULES.maxTeamNameLength, 'INVALID_NAME');
-    const branch = await queryFirst<{ kind: PartyOrgKind; orgUnitId: string | null; path: string[] | null }>(this.dataSource,
+    const branch = await queryFirst<{ kind: PartyOrgKind; orgUnitId: string | null; path: string[] | null }>(
+      this.dataSource,
       `SELECT o.kind, o.org_unit_id AS "orgUnitId", u.path::text[] AS path FROM party_org o LEFT JOIN org_unit u ON u.id = o.org_unit_id WHERE o.id = $1`,
       [input.compoundBranchId],
     );
     if (!branch || branch.kind !== PartyOrgKind.COMPOUND_BRANCH || !branch.orgUnitId) {
       throw DomainError.badInput('compoundBranchId must be a compound branch (小区支部)', 'NOT_A_COMPOUND_BRANCH', {
-        compoundBranchId: input.compoundBranchId, kind: branch?.kind ?? null,
+        compoundBranchId: input.compoundBranchId,
+        kind: branch?.kind ?? null,
       });
     }
     requireWithinScope(caller, branch.path!);
     try {
-      const { id } = await queryOne<{ id: string }>(this.dataSource,
+      const { id } = await queryOne<{ id: string }>(
+        this.dataSource,
         `INSERT INTO volunteer_team (compound_branch_id, org_unit_id, name, created_by) VALUES ($1, $2, $3, $4) RETURNING id`,
         [input.compoundBranchId, branch.orgUnitId, name, caller.userId],
       );
@@ -62,7 +69,11 @@ export class VolunteerTeamService {
   }
 
   async teamsByIds(ids: readonly string[]): Promise<(VolunteerTeam | null)[]> {
-    const rows = await queryRows<VolunteerTeamRow>(this.dataSource, `SELECT ${TEAM_COLUMNS} FROM ${TEAM_FROM} WHERE t.id = ANY($1::uuid[])`, [ids]);
+    const rows = await queryRows<VolunteerTeamRow>(
+      this.dataSource,
+      `SELECT ${TEAM_COLUMNS} FROM ${TEAM_FROM} WHERE t.id = ANY($1::uuid[])`,
+      [ids],
+    );
     const found = new Map(rows.map((row) => [row.id, VolunteerTeam.from(row)]));
     return ids.map((id) => found.get(id) ?? null);
   }
@@ -90,7 +101,8 @@ export class VolunteerTeamService {
     const phone = input.phone?.trim() || null;
     if (phone !== null && !PHONE.test(phone)) throw DomainError.badInput('phone must be an 11-digit mobile number', 'INVALID_PHONE');
     if (input.teamId) await this.requireTeam(input.teamId);
-    const inserted = await queryRows<{ id: string }>(this.dataSource,
+    const inserted = await queryRows<{ id: string }>(
+      this.dataSource,
       `INSERT INTO volunteer (user_id, name, phone, party_member_id, team_id)
        SELECT $1, $2, $3, (SELECT m.id FROM party_member m WHERE m.user_id = $1
                             AND NOT EXISTS (SELECT 1 FROM volunteer o WHERE o.party_member_id = m.id)), $4
@@ -110,7 +122,9 @@ export class VolunteerTeamService {
   }
 
   async volunteerOf(caller: Caller): Promise<VolunteerRow | null> {
-    const row = await queryFirst<VolunteerRow>(this.dataSource, `SELECT ${VOLUNTEER_COLUMNS} FROM volunteer v WHERE v.user_id = $1`, [caller.userId]);
+    const row = await queryFirst<VolunteerRow>(this.dataSource, `SELECT ${VOLUNTEER_COLUMNS} FROM volunteer v WHERE v.user_id = $1`, [
+      caller.userId,
+    ]);
     return row ?? null;
   }
 
@@ -119,7 +133,11 @@ export class VolunteerTeamService {
   }
 
   private async requireTeam(teamId: string): Promise<void> {
-    const { found } = await queryOne<{ found: boolean }>(this.dataSource, `SELECT EXISTS (SELECT 1 FROM volunteer_team WHERE id = $1) AS found`, [teamId]);
+    const { found } = await queryOne<{ found: boolean }>(
+      this.dataSource,
+      `SELECT EXISTS (SELECT 1 FROM volunteer_team WHERE id = $1) AS found`,
+      [teamId],
+    );
     if (!found) throw DomainError.badInput('teamId is not a volunteer team', 'UNKNOWN_TEAM', { teamId });
   }
 }

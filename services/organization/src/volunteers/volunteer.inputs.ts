@@ -66,7 +66,9 @@ export class CreateVolunteerActivityInput {
   teamId?: string | null;
 }
 
-@InputType({ description: 'A multi-day activity (e.g. 团员青年21天助分类): whole Shanghai days, each checked in once by its participants.' })
+@InputType({
+  description: 'A multi-day activity (e.g. 团员青年21天助分类): whole Shanghai days, each checked in once by its participants.',
+})
 export class CreateMultiDayVolunteerActivityInput {
   @Field(() => VolunteerCampaign, { description: 'The role-model campaign it belongs to.' })
   campaign: VolunteerCampaign;
@@ -80,7 +82,9 @@ export class CreateMultiDayVolunteerActivityInput {
   @Field(() => String, { nullable: true, description: `Up to ${R.maxDescriptionLength} characters.` })
   description?: string | null;
 
-  @Field(() => LocalDateScalar, { description: 'The first day (Asia/Shanghai); after today, so that volunteers can sign up before it starts.' })
+  @Field(() => LocalDateScalar, {
+    description: 'The first day (Asia/Shanghai); after today, so that volunteers can sign up before it starts.',
+  })
   firstDay: string;
 
   @Field(() => Int, { description: `How many days it runs, ${R.minDays}–${R.maxDays} (e.g. 21).` })
@@ -112,7 +116,7 @@ export class VolunteerActivitiesArgs extends PageArgs {
 export class VolunteerActivityFeedArgs extends PageArgs {
   @Field(() => ID, {
     nullable: true,
-    description: 'Activities near this unit: at it, below it, or at one of its ancestors (a compound sees its community\'s activities).',
+    description: "Activities near this unit: at it, below it, or at one of its ancestors (a compound sees its community's activities).",
   })
   orgUnitId?: string | null;
 
@@ -141,7 +145,8 @@ export enum VolunteerHoursGrouping {
 }
 
 registerEnumType(VolunteerHoursGrouping, {
-  name: 'VolunteerHoursGrouping', description: 'How volunteer hours are added up: per volunteer or per team.',
+  name: 'VolunteerHoursGrouping',
+  description: 'How volunteer hours are added up: per volunteer or per team.',
   valuesMap: { VOLUNTEER: { description: '按志愿者' }, TEAM: { description: '按志愿服务队' } },
 });
 
@@ -156,7 +161,7 @@ export class VolunteerHoursArgs extends PageArgs {
   @Field(() => ID, { nullable: true, description: 'Only hours earned at activities at this unit and below it (default: your territory).' })
   orgUnitId?: string | null;
 
-  @Field(() => ID, { nullable: true, description: "Only volunteers currently in this team." })
+  @Field(() => ID, { nullable: true, description: 'Only volunteers currently in this team.' })
   teamId?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'Only this volunteer.' })

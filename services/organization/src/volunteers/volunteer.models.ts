@@ -4,8 +4,16 @@ import { maskName, maskPhone } from '#libs/privacy';
 import { Connection } from '#libs/pagination';
 import { LocalDateScalar } from '#libs/platform';
 import {
-  CAMPAIGN_ORGANISER, CAMPAIGN_ORGANISER_LABEL_ZH, CampaignOrganiser, VOLUNTEER_ACTIVITY_KIND_LABEL_ZH, VOLUNTEER_ACTIVITY_STATUS_LABEL_ZH,
-  VOLUNTEER_CAMPAIGN_LABEL_ZH, VOLUNTEER_SIGN_UP_STATUS_LABEL_ZH, VolunteerActivityKind, VolunteerActivityStatus, VolunteerCampaign,
+  CAMPAIGN_ORGANISER,
+  CAMPAIGN_ORGANISER_LABEL_ZH,
+  CampaignOrganiser,
+  VOLUNTEER_ACTIVITY_KIND_LABEL_ZH,
+  VOLUNTEER_ACTIVITY_STATUS_LABEL_ZH,
+  VOLUNTEER_CAMPAIGN_LABEL_ZH,
+  VOLUNTEER_SIGN_UP_STATUS_LABEL_ZH,
+  VolunteerActivityKind,
+  VolunteerActivityStatus,
+  VolunteerCampaign,
   VolunteerSignUpStatus,
 } from './volunteer-enums.js';
 import type { VolunteerActivityRow, VolunteerRow, VolunteerSignUpRow, VolunteerTeamRow } from './volunteer.entity.js';
@@ -27,7 +35,10 @@ export class VolunteerCampaignInfo {
   static of(campaign: VolunteerCampaign): VolunteerCampaignInfo {
     const organiser = CAMPAIGN_ORGANISER[campaign];
     return Object.assign(new VolunteerCampaignInfo(), {
-      campaign, labelZh: VOLUNTEER_CAMPAIGN_LABEL_ZH[campaign], organiser, organiserLabelZh: CAMPAIGN_ORGANISER_LABEL_ZH[organiser],
+      campaign,
+      labelZh: VOLUNTEER_CAMPAIGN_LABEL_ZH[campaign],
+      organiser,
+      organiserLabelZh: CAMPAIGN_ORGANISER_LABEL_ZH[organiser],
     });
   }
 }
@@ -63,10 +74,15 @@ export class VolunteerTeam {
   }
 }
 
-@ObjectType({ description: 'A page of VolunteerTeam items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of VolunteerTeam items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class VolunteerTeamConnection extends Connection(VolunteerTeam, 'VolunteerTeam') {}
 
-@ObjectType('Volunteer', { description: '志愿者: a registered volunteer. Name and phone are masked unless your role reads personal data (or it is you).' })
+@ObjectType('Volunteer', {
+  description: '志愿者: a registered volunteer. Name and phone are masked unless your role reads personal data (or it is you).',
+})
 export class Volunteer {
   @Field(() => ID, { description: 'Stable id of the volunteer.' })
   id: string;
@@ -216,7 +232,8 @@ abstract class ActivityBase {
 
   @Field(() => Int, {
     nullable: true,
-    description: 'A multi-day activity (e.g. 21天助分类) runs this many whole days, each checked in once (checkInForDay); null for a single session.',
+    description:
+      'A multi-day activity (e.g. 21天助分类) runs this many whole days, each checked in once (checkInForDay); null for a single session.',
   })
   days: number | null;
 
@@ -238,7 +255,10 @@ export class VolunteerActivity extends ActivityBase {
   @Field(() => Date, { nullable: true, description: 'When it was completed or cancelled.' })
   closedAt: Date | null;
 
-  @Field(() => Int, { nullable: true, description: 'Multi-day activities: participants (live sign-ups) who checked in on every day. Null for a single session.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Multi-day activities: participants (live sign-ups) who checked in on every day. Null for a single session.',
+  })
   completedCount: number | null;
 
   /** For scope checks of nested fields. */
@@ -246,13 +266,20 @@ export class VolunteerActivity extends ActivityBase {
 
   static from(row: VolunteerActivityRow): VolunteerActivity {
     return Object.assign(new VolunteerActivity(), {
-      ...activityFields(row), createdBy: row.createdBy, createdAt: row.createdAt, closedAt: row.closedAt, orgUnitPath: row.orgUnitPath,
+      ...activityFields(row),
+      createdBy: row.createdBy,
+      createdAt: row.createdAt,
+      closedAt: row.closedAt,
+      orgUnitPath: row.orgUnitPath,
       completedCount: row.completedCount,
     });
   }
 }
 
-@ObjectType({ description: 'A page of VolunteerActivity items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of VolunteerActivity items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class VolunteerActivityConnection extends Connection(VolunteerActivity, 'VolunteerActivity') {}
 
 @ObjectType('PublishedVolunteerActivity', {
@@ -264,7 +291,10 @@ export class PublishedVolunteerActivity extends ActivityBase {
   }
 }
 
-@ObjectType({ description: 'A page of PublishedVolunteerActivity items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of PublishedVolunteerActivity items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class PublishedVolunteerActivityConnection extends Connection(PublishedVolunteerActivity, 'PublishedVolunteerActivity') {}
 
 @ObjectType('VolunteerSignUp', { description: "志愿活动报名: a volunteer's place on an activity, their check-in and approved hours." })
@@ -303,16 +333,25 @@ export class VolunteerSignUp {
   @Field(() => Int, { description: 'Multi-day activities: days checked in so far (0 for a single session).' })
   daysCheckedIn: number;
 
-  @Field(() => [LocalDateScalar], { description: 'Multi-day activities: the days checked in, in order (at most 60; empty for a single session).' })
+  @Field(() => [LocalDateScalar], {
+    description: 'Multi-day activities: the days checked in, in order (at most 60; empty for a single session).',
+  })
   checkedInDays: string[];
 
-  @Field(() => Boolean, { nullable: true, description: 'Multi-day activities: checked in on every day of the activity (完成). Null for a single session.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Multi-day activities: checked in on every day of the activity (完成). Null for a single session.',
+  })
   completed: boolean | null;
 
   static from(row: VolunteerSignUpRow): VolunteerSignUp {
-    const status = row.cancelledAt ? VolunteerSignUpStatus.CANCELLED
-      : row.hours !== null ? VolunteerSignUpStatus.HOURS_APPROVED
-        : row.checkedInAt ? VolunteerSignUpStatus.CHECKED_IN : VolunteerSignUpStatus.SIGNED_UP;
+    const status = row.cancelledAt
+      ? VolunteerSignUpStatus.CANCELLED
+      : row.hours !== null
+        ? VolunteerSignUpStatus.HOURS_APPROVED
+        : row.checkedInAt
+          ? VolunteerSignUpStatus.CHECKED_IN
+          : VolunteerSignUpStatus.SIGNED_UP;
     return Object.assign(new VolunteerSignUp(), {
       id: row.id,
       labelZh: '活动报名',
@@ -332,10 +371,13 @@ export class VolunteerSignUp {
   }
 }
 
-@ObjectType({ description: 'A page of VolunteerSignUp items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of VolunteerSignUp items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class VolunteerSignUpConnection extends Connection(VolunteerSignUp, 'VolunteerSignUp') {}
 
-@ObjectType('VolunteerHoursApproval', { description: '志愿时长审核: the outcome of approving an activity\'s hours in bulk.' })
+@ObjectType('VolunteerHoursApproval', { description: "志愿时长审核: the outcome of approving an activity's hours in bulk." })
 export class VolunteerHoursApproval {
   @Field(() => ID, { description: 'The activity.' })
   activityId: string;
@@ -350,7 +392,9 @@ export class VolunteerHoursApproval {
   totalHours: number;
 }
 
-@ObjectType('VolunteerHours', { description: '志愿时长: approved hours of one volunteer or one team in one month (Asia/Shanghai, by activity start).' })
+@ObjectType('VolunteerHours', {
+  description: '志愿时长: approved hours of one volunteer or one team in one month (Asia/Shanghai, by activity start).',
+})
 export class VolunteerHours {
   @Field({ description: '志愿时长' })
   labelZh: string;
@@ -374,5 +418,8 @@ export class VolunteerHours {
   volunteers: number;
 }
 
-@ObjectType({ description: 'A page of VolunteerHours items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.' })
+@ObjectType({
+  description:
+    'A page of VolunteerHours items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
 export class VolunteerHoursConnection extends Connection(VolunteerHours, 'VolunteerHours') {}

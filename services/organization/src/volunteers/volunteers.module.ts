@@ -3,7 +3,10 @@ import { PersonalDataAudit } from '#libs/privacy';
 import { InstitutionsModule } from '../institutions/institutions.module.js';
 import { TerritoryModule } from '../territory/territory.module.js';
 import {
-  VolunteerContestEntryResolver, VolunteerContestResolver, VolunteerQuizAnswerResolver, VolunteerQuizResolver,
+  VolunteerContestEntryResolver,
+  VolunteerContestResolver,
+  VolunteerQuizAnswerResolver,
+  VolunteerQuizResolver,
 } from './quiz-contest.resolver.js';
 import { VolunteerContestService } from './volunteer-contest.service.js';
 import { VolunteerQuizService } from './volunteer-quiz.service.js';
@@ -11,7 +14,11 @@ import { VolunteerActivityService } from './volunteer-activity.service.js';
 import { VolunteerHoursService } from './volunteer-hours.service.js';
 import { VolunteerTeamService } from './volunteer-team.service.js';
 import {
-  PublishedVolunteerActivityResolver, VolunteerActivityResolver, VolunteerHoursResolver, VolunteerResolver, VolunteerSignUpResolver,
+  PublishedVolunteerActivityResolver,
+  VolunteerActivityResolver,
+  VolunteerHoursResolver,
+  VolunteerResolver,
+  VolunteerSignUpResolver,
   VolunteerTeamResolver,
 } from './volunteers.resolver.js';
 
@@ -23,10 +30,22 @@ import {
 @Module({
   imports: [TerritoryModule, InstitutionsModule],
   providers: [
-    PersonalDataAudit, VolunteerTeamService, VolunteerActivityService, VolunteerHoursService,
-    VolunteerTeamResolver, VolunteerResolver, VolunteerActivityResolver, PublishedVolunteerActivityResolver, VolunteerSignUpResolver,
-    VolunteerHoursResolver, VolunteerQuizService, VolunteerContestService, VolunteerQuizResolver, VolunteerQuizAnswerResolver,
-    VolunteerContestResolver, VolunteerContestEntryResolver,
+    PersonalDataAudit,
+    VolunteerTeamService,
+    VolunteerActivityService,
+    VolunteerHoursService,
+    VolunteerTeamResolver,
+    VolunteerResolver,
+    VolunteerActivityResolver,
+    PublishedVolunteerActivityResolver,
+    VolunteerSignUpResolver,
+    VolunteerHoursResolver,
+    VolunteerQuizService,
+    VolunteerContestService,
+    VolunteerQuizResolver,
+    VolunteerQuizAnswerResolver,
+    VolunteerContestResolver,
+    VolunteerContestEntryResolver,
   ],
 })
 export class VolunteersModule {}

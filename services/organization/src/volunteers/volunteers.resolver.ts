@@ -12,13 +12,30 @@ import { VolunteerHoursService } from './volunteer-hours.service.js';
 import { VolunteerTeamService } from './volunteer-team.service.js';
 import type { VolunteerActivityRow, VolunteerRow } from './volunteer.entity.js';
 import {
-  CreateMultiDayVolunteerActivityInput, CreateVolunteerActivityInput, CreateVolunteerTeamInput, RegisterVolunteerInput, VolunteerActivitiesArgs, VolunteerActivityFeedArgs,
-  VolunteerHoursArgs, VolunteerHoursEntry, VolunteerTeamsArgs,
+  CreateMultiDayVolunteerActivityInput,
+  CreateVolunteerActivityInput,
+  CreateVolunteerTeamInput,
+  RegisterVolunteerInput,
+  VolunteerActivitiesArgs,
+  VolunteerActivityFeedArgs,
+  VolunteerHoursArgs,
+  VolunteerHoursEntry,
+  VolunteerTeamsArgs,
 } from './volunteer.inputs.js';
 import {
-  PublishedVolunteerActivity, PublishedVolunteerActivityConnection, Volunteer, VolunteerActivity, VolunteerActivityConnection,
-  VolunteerCampaignInfo, VolunteerHours, VolunteerHoursApproval, VolunteerHoursConnection, VolunteerSignUp, VolunteerSignUpConnection,
-  VolunteerTeam, VolunteerTeamConnection,
+  PublishedVolunteerActivity,
+  PublishedVolunteerActivityConnection,
+  Volunteer,
+  VolunteerActivity,
+  VolunteerActivityConnection,
+  VolunteerCampaignInfo,
+  VolunteerHours,
+  VolunteerHoursApproval,
+  VolunteerHoursConnection,
+  VolunteerSignUp,
+  VolunteerSignUpConnection,
+  VolunteerTeam,
+  VolunteerTeamConnection,
 } from './volunteer.models.js';
 
 /** Teams are public (anyone may find one to join), as is the feed: readable by TERRITORY_READ or VOLUNTEER_SIGN_UP. */
@@ -31,8 +48,8 @@ function teamLoader(context: RequestContext, teams: VolunteerTeamService) {
  * batch (a page of sign-ups or hours) are recorded in personal_data_access in one insert.
  */
 export function loadVolunteer(context: RequestContext, teams: VolunteerTeamService, id: string): Promise<Volunteer | null> {
-  return requestLoader<Volunteer>(
-    context, 'Volunteer', async (ids) => byIds(ids, await teams.present(context.caller, await teams.volunteersByIds(ids))),
+  return requestLoader<Volunteer>(context, 'Volunteer', async (ids) =>
+    byIds(ids, await teams.present(context.caller, await teams.volunteersByIds(ids))),
   ).load(id);
 }
 
@@ -49,14 +66,20 @@ export class VolunteerTeamResolver {
   ) {}
 
   @Mutation(() => VolunteerTeam, {
-    description: '志愿服务队: a volunteer team of a compound branch (小区支部) in your territory. A party organisation of another kind is BAD_USER_INPUT NOT_A_COMPOUND_BRANCH.',
+    description:
+      '志愿服务队: a volunteer team of a compound branch (小区支部) in your territory. A party organisation of another kind is BAD_USER_INPUT NOT_A_COMPOUND_BRANCH.',
   })
-  createVolunteerTeam(@CurrentCaller() caller: Caller, @Args('input', { description: "The compound branch and the team's name." }) input: CreateVolunteerTeamInput): Promise<VolunteerTeam> {
+  createVolunteerTeam(
+    @CurrentCaller() caller: Caller,
+    @Args('input', { description: "The compound branch and the team's name." }) input: CreateVolunteerTeamInput,
+  ): Promise<VolunteerTeam> {
     input.compoundBranchId = requireUuid(input.compoundBranchId, 'compoundBranchId');
     return this.teams.createTeam(caller, input);
   }
 
-  @Query(() => VolunteerTeamConnection, { description: 'Volunteer teams by name, of one compound branch and/or of compounds under one unit.' })
+  @Query(() => VolunteerTeamConnection, {
+    description: 'Volunteer teams by name, of one compound branch and/or of compounds under one unit.',
+  })
   volunteerTeams(@Args() args: VolunteerTeamsArgs): Promise<VolunteerTeamConnection> {
     if (args.compoundBranchId) args.compoundBranchId = requireUuid(args.compoundBranchId, 'compoundBranchId');
     if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
@@ -78,13 +101,19 @@ export class VolunteerResolver {
       "志愿者注册: registers you (your token's `sub`) as a volunteer, once (CONFLICT ALREADY_REGISTERED after that). If you are a party " +
       'member (your member record carries this user id), the volunteer is linked to it and your hours count for your vanguard index.',
   })
-  async registerVolunteer(@CurrentCaller() caller: Caller, @Args('input', { description: "The volunteer's name, phone and team." }) input: RegisterVolunteerInput): Promise<Volunteer> {
+  async registerVolunteer(
+    @CurrentCaller() caller: Caller,
+    @Args('input', { description: "The volunteer's name, phone and team." }) input: RegisterVolunteerInput,
+  ): Promise<Volunteer> {
     if (input.teamId) input.teamId = requireUuid(input.teamId, 'teamId');
     return this.presentOne(caller, await this.teams.register(caller, input));
   }
 
   @Mutation(() => Volunteer, { description: 'Joins a volunteer team (one at a time; joining another moves you).' })
-  async joinVolunteerTeam(@CurrentCaller() caller: Caller, @Args('teamId', { type: () => ID, description: 'The team to join (leaving your current one).' }, ParseUuidPipe) teamId: string): Promise<Volunteer> {
+  async joinVolunteerTeam(
+    @CurrentCaller() caller: Caller,
+    @Args('teamId', { type: () => ID, description: 'The team to join (leaving your current one).' }, ParseUuidPipe) teamId: string,
+  ): Promise<Volunteer> {
     return this.presentOne(caller, await this.teams.joinTeam(caller, teamId));
   }
 
@@ -113,7 +142,9 @@ export class VolunteerActivityResolver {
     private readonly units: OrgUnitService,
   ) {}
 
-  @Query(() => [VolunteerCampaignInfo], { description: '四大示范行动: the four role-model campaigns with their Chinese names and organisers.' })
+  @Query(() => [VolunteerCampaignInfo], {
+    description: '四大示范行动: the four role-model campaigns with their Chinese names and organisers.',
+  })
   volunteerCampaigns(): VolunteerCampaignInfo[] {
     return Object.values(VolunteerCampaign).map((campaign) => VolunteerCampaignInfo.of(campaign));
   }
@@ -124,7 +155,10 @@ export class VolunteerActivityResolver {
       `ENDS_BEFORE_STARTS), at most ${VOLUNTEER_RULES.maxDurationHours} hours, starting in the future; capacity ` +
       `${VOLUNTEER_RULES.minCapacity}–${VOLUNTEER_RULES.maxCapacity}.`,
   })
-  createVolunteerActivity(@CurrentCaller() caller: Caller, @Args('input', { description: "The activity's campaign, kind, time, place and capacity." }) input: CreateVolunteerActivityInput): Promise<VolunteerActivity> {
+  createVolunteerActivity(
+    @CurrentCaller() caller: Caller,
+    @Args('input', { description: "The activity's campaign, kind, time, place and capacity." }) input: CreateVolunteerActivityInput,
+  ): Promise<VolunteerActivity> {
     input.orgUnitId = requireUuid(input.orgUnitId, 'orgUnitId');
     if (input.teamId) input.teamId = requireUuid(input.teamId, 'teamId');
     return this.activities.create(caller, input);
@@ -145,18 +179,29 @@ export class VolunteerActivityResolver {
     return this.activities.createMultiDay(caller, input);
   }
 
-  @Mutation(() => VolunteerActivity, { description: 'DRAFT → PUBLISHED: it appears in the feed and takes sign-ups. Only before it starts.' })
-  publishVolunteerActivity(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The activity's id; it must be a draft." }, ParseUuidPipe) id: string): Promise<VolunteerActivity> {
+  @Mutation(() => VolunteerActivity, {
+    description: 'DRAFT → PUBLISHED: it appears in the feed and takes sign-ups. Only before it starts.',
+  })
+  publishVolunteerActivity(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The activity's id; it must be a draft." }, ParseUuidPipe) id: string,
+  ): Promise<VolunteerActivity> {
     return this.activities.transition(caller, id, VolunteerActivityStatus.PUBLISHED);
   }
 
   @Mutation(() => VolunteerActivity, { description: 'DRAFT | PUBLISHED → CANCELLED.' })
-  cancelVolunteerActivity(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The activity's id." }, ParseUuidPipe) id: string): Promise<VolunteerActivity> {
+  cancelVolunteerActivity(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The activity's id." }, ParseUuidPipe) id: string,
+  ): Promise<VolunteerActivity> {
     return this.activities.transition(caller, id, VolunteerActivityStatus.CANCELLED);
   }
 
   @Mutation(() => VolunteerActivity, { description: 'PUBLISHED → COMPLETED. Hours may still be approved afterwards.' })
-  completeVolunteerActivity(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The activity's id; it must be PUBLISHED." }, ParseUuidPipe) id: string): Promise<VolunteerActivity> {
+  completeVolunteerActivity(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The activity's id; it must be PUBLISHED." }, ParseUuidPipe) id: string,
+  ): Promise<VolunteerActivity> {
     return this.activities.transition(caller, id, VolunteerActivityStatus.COMPLETED);
   }
 
@@ -169,18 +214,28 @@ export class VolunteerActivityResolver {
   approveVolunteerHours(
     @CurrentCaller() caller: Caller,
     @Args('activityId', { type: () => ID, description: "The activity's id; PUBLISHED or COMPLETED." }, ParseUuidPipe) activityId: string,
-    @Args('entries', { type: () => [VolunteerHoursEntry], nullable: true, description: "Hours per sign-up; omitted: each checked-in sign-up gets the activity's duration." }) entries?: VolunteerHoursEntry[] | null,
+    @Args('entries', {
+      type: () => [VolunteerHoursEntry],
+      nullable: true,
+      description: "Hours per sign-up; omitted: each checked-in sign-up gets the activity's duration.",
+    })
+    entries?: VolunteerHoursEntry[] | null,
   ): Promise<VolunteerHoursApproval> {
     for (const entry of entries ?? []) entry.signUpId = requireUuid(entry.signUpId, 'signUpId');
     return this.activities.approveHours(caller, activityId, entries);
   }
 
   @Query(() => VolunteerActivity, { description: 'For organisers: an activity of your territory, any status.' })
-  volunteerActivity(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, description: "The activity's id." }, ParseUuidPipe) id: string): Promise<VolunteerActivity> {
+  volunteerActivity(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID, description: "The activity's id." }, ParseUuidPipe) id: string,
+  ): Promise<VolunteerActivity> {
     return this.activities.get(caller, id);
   }
 
-  @Query(() => VolunteerActivityConnection, { description: 'For organisers: activities of your territory, any status, newest start first.' })
+  @Query(() => VolunteerActivityConnection, {
+    description: 'For organisers: activities of your territory, any status, newest start first.',
+  })
   volunteerActivities(@CurrentCaller() caller: Caller, @Args() args: VolunteerActivitiesArgs): Promise<VolunteerActivityConnection> {
     if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
     return this.activities.list(caller, args);
@@ -188,20 +243,29 @@ export class VolunteerActivityResolver {
 
   @ResolveField(() => VolunteerSignUpConnection, { description: "For the activity's organisers: its sign-ups in the order they came." })
   async signUps(
-    @Parent() activity: VolunteerActivity, @CurrentCaller() caller: Caller, @Args() args: PageArgs, @Context() context: RequestContext,
+    @Parent() activity: VolunteerActivity,
+    @CurrentCaller() caller: Caller,
+    @Args() args: PageArgs,
+    @Context() context: RequestContext,
   ): Promise<VolunteerSignUpConnection> {
     if (!this.activities.mayManage(caller, activity)) {
       throw DomainError.forbidden("Only the activity's organisers see its sign-ups", 'OUT_OF_SCOPE');
     }
     // One statement per page of activities asking for the same page of sign-ups.
-    const loader = requestLoader<VolunteerSignUpConnection>(context, `VolunteerActivity.signUps:${JSON.stringify([args.first ?? null, args.after ?? null])}`, (ids) =>
-      this.activities.listSignUpsOf(ids, args),
+    const loader = requestLoader<VolunteerSignUpConnection>(
+      context,
+      `VolunteerActivity.signUps:${JSON.stringify([args.first ?? null, args.after ?? null])}`,
+      (ids) => this.activities.listSignUpsOf(ids, args),
     );
     return (await loader.load(activity.id))!;
   }
 
   @ResolveField(() => OrgUnit, { nullable: true, description: 'The compound or community; null when outside your territory.' })
-  orgUnit(@Parent() activity: VolunteerActivity, @CurrentCaller() caller: Caller, @Context() context: RequestContext): Promise<OrgUnit | null> {
+  orgUnit(
+    @Parent() activity: VolunteerActivity,
+    @CurrentCaller() caller: Caller,
+    @Context() context: RequestContext,
+  ): Promise<OrgUnit | null> {
     return loadOrgUnit(context, this.units, caller, activity.orgUnitId);
   }
 
@@ -246,12 +310,18 @@ export class VolunteerSignUpResolver {
       'Signs you (your volunteer record) up for a PUBLISHED activity that has not started. Past capacity: CONFLICT ACTIVITY_FULL, ' +
       'nothing written. Signing up again while signed up returns your existing sign-up (idempotent).',
   })
-  signUpForActivity(@CurrentCaller() caller: Caller, @Args('activityId', { type: () => ID, description: 'A published activity with places left.' }, ParseUuidPipe) activityId: string): Promise<VolunteerSignUp> {
+  signUpForActivity(
+    @CurrentCaller() caller: Caller,
+    @Args('activityId', { type: () => ID, description: 'A published activity with places left.' }, ParseUuidPipe) activityId: string,
+  ): Promise<VolunteerSignUp> {
     return this.activities.signUp(caller, activityId);
   }
 
   @Mutation(() => VolunteerSignUp, { description: 'Gives your place back (before you check in).' })
-  cancelSignUp(@CurrentCaller() caller: Caller, @Args('activityId', { type: () => ID, description: 'The activity you signed up for.' }, ParseUuidPipe) activityId: string): Promise<VolunteerSignUp> {
+  cancelSignUp(
+    @CurrentCaller() caller: Caller,
+    @Args('activityId', { type: () => ID, description: 'The activity you signed up for.' }, ParseUuidPipe) activityId: string,
+  ): Promise<VolunteerSignUp> {
     return this.activities.cancelSignUp(caller, activityId);
   }
 
@@ -271,13 +341,18 @@ export class VolunteerSignUpResolver {
 
   @Mutation(() => VolunteerSignUp, {
     description:
-      '每日打卡: checks you in for one day of a multi-day activity you signed up for. The day must be one of the activity\'s ' +
+      "每日打卡: checks you in for one day of a multi-day activity you signed up for. The day must be one of the activity's " +
       '(else BAD_USER_INPUT OUTSIDE_ACTIVITY_DAYS), today in Asia/Shanghai or at most ' +
       `${VOLUNTEER_RULES.lateCheckInDays} days late (DAY_NOT_YET, CHECK_IN_TOO_LATE); once per day (CONFLICT ALREADY_CHECKED_IN_FOR_DAY).`,
   })
   checkInForDay(
     @CurrentCaller() caller: Caller,
-    @Args('activityId', { type: () => ID, description: 'The multi-day activity you signed up for; checks you in for today.' }, ParseUuidPipe) activityId: string,
+    @Args(
+      'activityId',
+      { type: () => ID, description: 'The multi-day activity you signed up for; checks you in for today.' },
+      ParseUuidPipe,
+    )
+    activityId: string,
     @Args('day', { type: () => LocalDateScalar, description: 'The day checked in for (Asia/Shanghai).' }) day: string,
   ): Promise<VolunteerSignUp> {
     return this.activities.checkInForDay(caller, activityId, day);
@@ -290,8 +365,8 @@ export class VolunteerSignUpResolver {
 
   @ResolveField(() => VolunteerActivity, { nullable: true, description: 'The activity signed up for.' })
   async activity(@Parent() signUp: VolunteerSignUp, @Context() context: RequestContext): Promise<VolunteerActivity | null> {
-    const row = await requestLoader<VolunteerActivityRow>(
-      context, 'VolunteerActivity', async (ids) => byIds(ids, await this.activities.activitiesByIds(ids)),
+    const row = await requestLoader<VolunteerActivityRow>(context, 'VolunteerActivity', async (ids) =>
+      byIds(ids, await this.activities.activitiesByIds(ids)),
     ).load(signUp.activityId);
     return row ? VolunteerActivity.from(row) : null;
   }
@@ -320,7 +395,10 @@ export class VolunteerHoursResolver {
     return this.hours.list(caller, args);
   }
 
-  @ResolveField(() => Volunteer, { nullable: true, description: 'The volunteer, when grouped by volunteer (name and phone masked unless you may read personal data).' })
+  @ResolveField(() => Volunteer, {
+    nullable: true,
+    description: 'The volunteer, when grouped by volunteer (name and phone masked unless you may read personal data).',
+  })
   volunteer(@Parent() hours: VolunteerHours, @Context() context: RequestContext): Promise<Volunteer | null> {
     return hours.volunteerId ? loadVolunteer(context, this.teams, hours.volunteerId) : Promise.resolve(null);
   }

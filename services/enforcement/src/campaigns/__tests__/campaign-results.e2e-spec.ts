@@ -55,8 +55,10 @@ describe('campaigns with results and the quarterly rule, through the gateway', (
     lead = platform.plan.institutions.find((i) => i.name === '鄞州区综合行政执法局')!;
     streets = platform.plan.streets.map((s) => s.id);
     const [{ count: registered }] = await platform.database(ServiceName.Households).query(`SELECT count(*)::int AS count FROM household`);
-    await waitFor("enforcement's copy of the households", async () =>
-      (await db().query(`SELECT count(*)::int AS count FROM household_copy WHERE NOT removed`))[0].count === registered);
+    await waitFor(
+      "enforcement's copy of the households",
+      async () => (await db().query(`SELECT count(*)::int AS count FROM household_copy WHERE NOT removed`))[0].count === registered,
+    );
     queue = platformQueue(platform, QueueName.EnforcementJobs);
   });
 
@@ -71,37 +73,86 @@ describe('campaigns with results and the quarterly rule, through the gateway', (
     const today = shanghaiDate();
     const campaign = await ok(admin, CREATE, {
       input: {
-        kind: 'CLEAN_ORDERLY', name: '洁美有序小区创建', startsOn: addDays(today, -10), endsOn: addDays(today, 10), targetUnitIds: [compound.id],
-        participatingBureauIds: [lead.id], leadBureauId: lead.id, wasteStreams: ['KITCHEN', 'OTHER', 'KITCHEN'], goalPassRate: 0.5,
+        kind: 'CLEAN_ORDERLY',
+        name: '洁美有序小区创建',
+        startsOn: addDays(today, -10),
+        endsOn: addDays(today, 10),
+        targetUnitIds: [compound.id],
+        participatingBureauIds: [lead.id],
+        leadBureauId: lead.id,
+        wasteStreams: ['KITCHEN', 'OTHER', 'KITCHEN'],
+        goalPassRate: 0.5,
       },
     });
     expect(campaign).toMatchObject({ state: 'DRAFT', wasteStreams: ['KITCHEN', 'OTHER'], goalPassRate: 0.5, requiredActions: 1 });
     expect(campaign.jointActions.totalCount).toBe(0);
 
     // Before the campaign: household a failed 15 days ago (a case opened then; the API opens cases now, so its date is set here).
-    const before = await ok(admin, OPEN_CASE, { input: { targetKind: 'HOUSEHOLD', householdId: a, orgUnitId: compound.id, articleCode: 'NB-WASTE-63-1', evidenceDescription: '混投' } });
+    const before = await ok(admin, OPEN_CASE, {
+      input: { targetKind: 'HOUSEHOLD', householdId: a, orgUnitId: compound.id, articleCode: 'NB-WASTE-63-1', evidenceDescription: '混投' },
+    });
     await db().query(`UPDATE enforcement_case SET opened_at = now() - interval '15 days' WHERE id = $1`, [before.id]);
 
     // The campaign's action, held: its finding about b becomes a case (the campaign's own work, not a failure it let happen).
     const action = await ok(admin, SCHEDULE, {
       input: {
-        campaignId: campaign.id, title: '洁美有序联合检查', leadBureauId: lead.id, targetUnitIds: [compound.id], teamIds: [], officerIds: [],
-        startsAt: new Date(Date.now() - 3 * 3600_000).toISOString(), endsAt: new Date(Date.now() - 2 * 3600_000).toISOString(),
+        campaignId: campaign.id,
+        title: '洁美有序联合检查',
+        leadBureauId: lead.id,
+        targetUnitIds: [compound.id],
+        teamIds: [],
+        officerIds: [],
+        startsAt: new Date(Date.now() - 3 * 3600_000).toISOString(),
+        endsAt: new Date(Date.now() - 2 * 3600_000).toISOString(),
       },
     });
-    await ok(admin, HOLD, { id: action.id, input: { heldAt: new Date(Date.now() - 2.5 * 3600_000).toISOString(), participants: [{ bureauId: lead.id }] } });
-    const finding = await ok(admin, FINDING, { actionId: action.id, key: 'campaign-finding-b', input: { householdId: b, category: 'MIXED_WASTE', description: '厨余混投' } });
+    await ok(admin, HOLD, {
+      id: action.id,
+      input: { heldAt: new Date(Date.now() - 2.5 * 3600_000).toISOString(), participants: [{ bureauId: lead.id }] },
+    });
+    const finding = await ok(admin, FINDING, {
+      actionId: action.id,
+      key: 'campaign-finding-b',
+      input: { householdId: b, category: 'MIXED_WASTE', description: '厨余混投' },
+    });
     await ok(admin, OPEN_CASE, {
-      input: { targetKind: 'HOUSEHOLD', householdId: b, orgUnitId: compound.id, articleCode: 'NB-WASTE-63-1', evidenceDescription: '厨余混投', actionFindingId: finding.id },
+      input: {
+        targetKind: 'HOUSEHOLD',
+        householdId: b,
+        orgUnitId: compound.id,
+        articleCode: 'NB-WASTE-63-1',
+        evidenceDescription: '厨余混投',
+        actionFindingId: finding.id,
+      },
     });
     // During the campaign, c fails on its own (a case not from the campaign's findings).
-    await ok(admin, OPEN_CASE, { input: { targetKind: 'HOUSEHOLD', householdId: c, orgUnitId: compound.id, articleCode: 'NB-WASTE-63-1', evidenceDescription: '再次混投' } });
+    await ok(admin, OPEN_CASE, {
+      input: {
+        targetKind: 'HOUSEHOLD',
+        householdId: c,
+        orgUnitId: compound.id,
+        articleCode: 'NB-WASTE-63-1',
+        evidenceDescription: '再次混投',
+      },
+    });
 
     const live = await ok(admin, GET, { id: campaign.id });
     expect(live.jointActions.edges.map((e: any) => e.node)).toEqual([{ id: action.id, status: 'HELD' }]);
     expect(live.report).toMatchObject({
-      actionsScheduled: 1, actionsHeld: 1, actionsCancelled: 0, compoundsCovered: 1, findings: 1, casesOpened: 1, casesRectified: 0, casesPenalised: 0,
-      households: n, goalPassRate: 0.5, goalMet: true, beforeFrom: addDays(today, -40), afterTo: today, reportedAt: null,
+      actionsScheduled: 1,
+      actionsHeld: 1,
+      actionsCancelled: 0,
+      compoundsCovered: 1,
+      findings: 1,
+      casesOpened: 1,
+      casesRectified: 0,
+      casesPenalised: 0,
+      households: n,
+      goalPassRate: 0.5,
+      goalMet: true,
+      beforeFrom: addDays(today, -40),
+      afterTo: today,
+      reportedAt: null,
     });
     expect(live.report.passRateBefore).toBeCloseTo((n - 1) / n, 4);
     expect(live.report.passRateAfter).toBeCloseTo((n - 1) / n, 4);
@@ -115,13 +166,28 @@ describe('campaigns with results and the quarterly rule, through the gateway', (
     expect({ ...reported.report, reportedAt: null }).toEqual(live.report);
 
     // Frozen: another failure afterwards does not rewrite what was reported.
-    await ok(admin, OPEN_CASE, { input: { targetKind: 'HOUSEHOLD', householdId: a, orgUnitId: compound.id, articleCode: 'NB-WASTE-63-1', evidenceDescription: '又一次混投' } });
+    await ok(admin, OPEN_CASE, {
+      input: {
+        targetKind: 'HOUSEHOLD',
+        householdId: a,
+        orgUnitId: compound.id,
+        articleCode: 'NB-WASTE-63-1',
+        evidenceDescription: '又一次混投',
+      },
+    });
     expect((await ok(admin, GET, { id: campaign.id })).report).toEqual(reported.report);
   });
 
   it('refuses a goal outside 0–1 and a per-street action count on a campaign that is not quarterly, and writes nothing', async () => {
     const [{ count: before }] = await db().query(`SELECT count(*)::int AS count FROM campaign`);
-    const input = { kind: 'SPECIAL_ACTION', name: '专项行动', startsOn: '2026-11-01', endsOn: '2026-11-30', targetUnitIds: [streets[0]], participatingBureauIds: [] };
+    const input = {
+      kind: 'SPECIAL_ACTION',
+      name: '专项行动',
+      startsOn: '2026-11-01',
+      endsOn: '2026-11-30',
+      targetUnitIds: [streets[0]],
+      participatingBureauIds: [],
+    };
     const goal: any = await platform.query(admin, CREATE, { input: { ...input, goalPassRate: 1.5 } });
     expect(goal.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_GOAL' });
     const perStreet: any = await platform.query(admin, CREATE, { input: { ...input, requiredActions: 3 } });
@@ -133,18 +199,28 @@ describe('campaigns with results and the quarterly rule, through the gateway', (
     const quarter = quarterOf(addDays(quarterOf(shanghaiDate()).startsOn, -1));
     const day = addDays(quarter.startsOn, 40);
     // Actions already held in that quarter (the seed holds none before the current quarter; counted to be sure).
-    const heldBefore = async (street: string) => (await db().query(
-      `SELECT count(*)::int AS count FROM joint_action a WHERE a.status IN ('HELD', 'REPORTED')
+    const heldBefore = async (street: string) =>
+      (
+        await db().query(
+          `SELECT count(*)::int AS count FROM joint_action a WHERE a.status IN ('HELD', 'REPORTED')
           AND (a.held_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN $2::date AND $3::date
           AND EXISTS (SELECT 1 FROM territory_unit t WHERE t.id = ANY(a.target_unit_ids) AND t.path @> ARRAY[$1::uuid])`,
-      [street, quarter.startsOn, quarter.endsOn],
-    ))[0].count;
+          [street, quarter.startsOn, quarter.endsOn],
+        )
+      )[0].count;
     const [one, two] = streets;
     const already = { one: await heldBefore(one), two: await heldBefore(two) };
 
     // Street one's quarterly campaign asks for already + 2 actions; street two keeps the default rule (one action).
     const rule = await ok(admin, CREATE, {
-      input: { kind: 'QUARTERLY_JOINT_ACTION', name: '季度管执联动', startsOn: quarter.startsOn, endsOn: quarter.endsOn, targetUnitIds: [one], participatingBureauIds: [] },
+      input: {
+        kind: 'QUARTERLY_JOINT_ACTION',
+        name: '季度管执联动',
+        startsOn: quarter.startsOn,
+        endsOn: quarter.endsOn,
+        targetUnitIds: [one],
+        participatingBureauIds: [],
+      },
     });
     await ok(admin, TARGETS, { id: rule.id, input: { wasteStreams: [], requiredActions: already.one + 2 } });
 
@@ -159,8 +235,13 @@ describe('campaigns with results and the quarterly rule, through the gateway', (
       );
       const action = await ok(admin, SCHEDULE, {
         input: {
-          title: '季度联合执法', leadBureauId: lead.id, targetUnitIds: [compound.id], teamIds: [], officerIds: [],
-          startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3600_000).toISOString(),
+          title: '季度联合执法',
+          leadBureauId: lead.id,
+          targetUnitIds: [compound.id],
+          teamIds: [],
+          officerIds: [],
+          startsAt: startsAt.toISOString(),
+          endsAt: new Date(startsAt.getTime() + 3600_000).toISOString(),
         },
       });
       await ok(admin, HOLD, { id: action.id, input: { heldAt: startsAt.toISOString(), participants: [{ bureauId: lead.id }] } });
@@ -184,7 +265,11 @@ describe('campaigns with results and the quarterly rule, through the gateway', (
     expect(closed[two]).toMatchObject({ state: 'MET', escalatedAt: null });
     expect((await coverage(admin, 'MISSED')).map((r: any) => r.street.id)).toEqual([one]);
 
-    await waitForJob(queue, await queue.add(JobName.QuarterlyActionDraft, { firedAt: `${addDays(firstDay, 1)}T03:00:00+08:00` }), 'the quarterly job again');
+    await waitForJob(
+      queue,
+      await queue.add(JobName.QuarterlyActionDraft, { firedAt: `${addDays(firstDay, 1)}T03:00:00+08:00` }),
+      'the quarterly job again',
+    );
     expect(byStreet(await coverage(admin))).toEqual(closed);
     const [{ count: rows }] = await db().query(`SELECT count(*)::int AS count FROM joint_action_quarter WHERE quarter = $1`, [quarter.key]);
     expect(rows).toBe(streets.length);

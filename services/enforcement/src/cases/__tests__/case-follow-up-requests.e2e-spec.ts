@@ -18,7 +18,6 @@ const REQUESTS = `query($org: ID!, $status: CaseFollowUpRequestStatus, $first: I
     totalCount pageInfo { hasNextPage endCursor }
     edges { node { caseId householdId compoundId dueOn status inspectionId inspectionResult inspectedAt household { id } } } } }`;
 
-
 /**
  * A household case due for its follow-up asks the household's community for an inspection (`case-follow-up.requested`);
  * the first inspection recorded on or after the due date answers it and is reported back to the case
@@ -69,7 +68,12 @@ describe("a case's follow-up inspection asked of the community", () => {
     );
 
   /** Delivers an event again as a new job (the relay's job id is the event id; a redelivery is another job of it). */
-  async function redeliver(queue: Queue, source: ServiceName, event: { id: string; type: EventType; payloadJson: string; occurredAt: Date }, id = event.id) {
+  async function redeliver(
+    queue: Queue,
+    source: ServiceName,
+    event: { id: string; type: EventType; payloadJson: string; occurredAt: Date },
+    id = event.id,
+  ) {
     const job = await queue.add(
       event.type,
       { id, type: event.type, source, occurredAt: event.occurredAt.toISOString(), payloadJson: event.payloadJson },
@@ -86,7 +90,10 @@ describe("a case's follow-up inspection asked of the community", () => {
   async function dueToday(household: SeededHousehold): Promise<string> {
     const opened = await ok(officer, OPEN, {
       input: {
-        targetKind: 'HOUSEHOLD', householdId: household.id, orgUnitId: household.compoundId, articleCode: 'NB-WASTE-63-1',
+        targetKind: 'HOUSEHOLD',
+        householdId: household.id,
+        orgUnitId: household.compoundId,
+        articleCode: 'NB-WASTE-63-1',
         evidenceDescription: '厨余垃圾桶内混有塑料袋',
       },
     });
@@ -104,7 +111,11 @@ describe("a case's follow-up inspection asked of the community", () => {
     enforcementEvents = new Queue(QueueName.EnforcementEvents, connection);
     officer = await platform.token([Role.BUREAU_OFFICER]);
     // Households the demo seed opened cases against are left out, so every request of a household here is this test's.
-    const withCases = new Set((await enforcement().query(`SELECT DISTINCT household_id AS id FROM enforcement_case WHERE household_id IS NOT NULL`)).map((r: any) => r.id));
+    const withCases = new Set(
+      (await enforcement().query(`SELECT DISTINCT household_id AS id FROM enforcement_case WHERE household_id IS NOT NULL`)).map(
+        (r: any) => r.id,
+      ),
+    );
     households = (await seededHouseholds(platform)).filter((h) => !withCases.has(h.id));
   });
 
@@ -114,7 +125,9 @@ describe("a case's follow-up inspection asked of the community", () => {
 
   it('asks the community, answers with the first inspection on or after the due date, and informs the case without deciding it', async () => {
     const household = households[0];
-    const otherCommunity = platform.plan.communities.find((c) => c.id !== household.communityId && households.some((h) => h.communityId === c.id))!;
+    const otherCommunity = platform.plan.communities.find(
+      (c) => c.id !== household.communityId && households.some((h) => h.communityId === c.id),
+    )!;
     const secretary = await platform.token([Role.COMMUNITY_SECRETARY], household.communityId);
     const otherSecretary = await platform.token([Role.COMMUNITY_SECRETARY], otherCommunity.id);
     const caseId = await dueToday(household);
@@ -125,10 +138,18 @@ describe("a case's follow-up inspection asked of the community", () => {
 
     // The community's secretary sees it, paged; another community's secretary neither among theirs nor in ours.
     const seen = await waitFor('the follow-up request in households', async () =>
-      (await requestsSeen(secretary, household.communityId, 'OPEN')).find((r) => r.caseId === caseId));
+      (await requestsSeen(secretary, household.communityId, 'OPEN')).find((r) => r.caseId === caseId),
+    );
     expect(seen).toEqual({
-      caseId, householdId: household.id, compoundId: household.compoundId, dueOn: today, status: 'OPEN',
-      inspectionId: null, inspectionResult: null, inspectedAt: null, household: { id: household.id },
+      caseId,
+      householdId: household.id,
+      compoundId: household.compoundId,
+      dueOn: today,
+      status: 'OPEN',
+      inspectionId: null,
+      inspectionResult: null,
+      inspectedAt: null,
+      household: { id: household.id },
     });
     expect((await requestsSeen(otherSecretary, otherCommunity.id)).map((r) => r.caseId)).not.toContain(caseId);
     const outside = await platform.query(otherSecretary, REQUESTS, { org: household.communityId });
@@ -147,17 +168,36 @@ describe("a case's follow-up inspection asked of the community", () => {
 
     // The first one on or after it does, in the same transaction, and is announced once.
     const inspected = await ok(secretary, INSPECT, {
-      input: { householdId: household.id, kind: 'BIN_SIDE', result: 'MINOR_ISSUE', issues: ['BAG_NOT_BROKEN'], inspectedAt: new Date().toISOString() },
+      input: {
+        householdId: household.id,
+        kind: 'BIN_SIDE',
+        result: 'MINOR_ISSUE',
+        issues: ['BAG_NOT_BROKEN'],
+        inspectedAt: new Date().toISOString(),
+      },
       key: `inspection-${randomUUID()}`,
     });
-    expect(await requestRow(caseId)).toEqual([{ status: 'DONE', inspectionId: inspected.id, inspectionResult: 'MINOR_ISSUE', dueOn: today }]);
+    expect(await requestRow(caseId)).toEqual([
+      { status: 'DONE', inspectionId: inspected.id, inspectionResult: 'MINOR_ISSUE', dueOn: today },
+    ]);
     const done = (await requestsSeen(secretary, household.compoundId, 'DONE')).find((r) => r.caseId === caseId);
-    expect(done).toMatchObject({ status: 'DONE', inspectionId: inspected.id, inspectionResult: 'MINOR_ISSUE', inspectedAt: inspected.inspectedAt });
+    expect(done).toMatchObject({
+      status: 'DONE',
+      inspectionId: inspected.id,
+      inspectionResult: 'MINOR_ISSUE',
+      inspectedAt: inspected.inspectedAt,
+    });
     expect((await requestsSeen(secretary, household.communityId, 'OPEN')).map((r) => r.caseId)).not.toContain(caseId);
 
     // A later inspection changes nothing: the request was answered.
     await ok(secretary, INSPECT, {
-      input: { householdId: household.id, kind: 'BAG_CHECK', result: 'FAIL', issues: ['BAG_DUMPED'], inspectedAt: new Date().toISOString() },
+      input: {
+        householdId: household.id,
+        kind: 'BAG_CHECK',
+        result: 'FAIL',
+        issues: ['BAG_DUMPED'],
+        inspectedAt: new Date().toISOString(),
+      },
       key: `inspection-${randomUUID()}`,
     });
     expect((await requestRow(caseId))[0].inspectionId).toBe(inspected.id);
@@ -172,18 +212,28 @@ describe("a case's follow-up inspection asked of the community", () => {
       return found.followUpInspection ? found : null;
     });
     expect(informed).toEqual({
-      id: caseId, state: 'FOLLOW_UP_DUE', followUpInspection: { inspectionId: inspected.id, result: 'MINOR_ISSUE', inspectedAt: inspected.inspectedAt },
+      id: caseId,
+      state: 'FOLLOW_UP_DUE',
+      followUpInspection: { inspectionId: inspected.id, result: 'MINOR_ISSUE', inspectedAt: inspected.inspectedAt },
     });
 
     // Redelivered events (and the job run again) change nothing: no second request, no second report, no new event.
     await redeliver(householdsEvents, ServiceName.Enforcement, requested[0]);
     await redeliver(householdsEvents, ServiceName.Enforcement, requested[0], randomUUID());
     await redeliver(enforcementEvents, ServiceName.Households, reported[0]);
-    await redeliver(enforcementEvents, ServiceName.Households, {
-      ...reported[0], payloadJson: JSON.stringify({ caseId, inspectionId: randomUUID(), result: 'PASS', inspectedAt: new Date().toISOString() }),
-    }, randomUUID());
+    await redeliver(
+      enforcementEvents,
+      ServiceName.Households,
+      {
+        ...reported[0],
+        payloadJson: JSON.stringify({ caseId, inspectionId: randomUUID(), result: 'PASS', inspectedAt: new Date().toISOString() }),
+      },
+      randomUUID(),
+    );
     await fireFollowUpJob(`${today}T09:00:00+08:00`);
-    expect(await requestRow(caseId)).toEqual([{ status: 'DONE', inspectionId: inspected.id, inspectionResult: 'MINOR_ISSUE', dueOn: today }]);
+    expect(await requestRow(caseId)).toEqual([
+      { status: 'DONE', inspectionId: inspected.id, inspectionResult: 'MINOR_ISSUE', dueOn: today },
+    ]);
     expect(await outboxEvents(ServiceName.Enforcement, EventType.CaseFollowUpRequested, caseId)).toHaveLength(1);
     expect(await outboxEvents(ServiceName.Households, EventType.CaseFollowUpInspected, caseId)).toHaveLength(1);
     expect((await ok(officer, CASE, { id: caseId })).followUpInspection).toEqual(informed.followUpInspection);
@@ -207,13 +257,19 @@ describe("a case's follow-up inspection asked of the community", () => {
     });
     await redeliver(householdsEvents, ServiceName.Enforcement, requested, randomUUID());
     expect(await requestRow(caseId)).toEqual([{ status: 'DONE', inspectionId: inspected.id, inspectionResult: 'PASS', dueOn: today }]);
-    await waitFor('the follow-up inspection on the case', async () => (await ok(officer, CASE, { id: caseId })).followUpInspection?.result === 'PASS');
+    await waitFor(
+      'the follow-up inspection on the case',
+      async () => (await ok(officer, CASE, { id: caseId })).followUpInspection?.result === 'PASS',
+    );
   });
 
   it('asks nothing for a property company: officers follow it up themselves', async () => {
     const opened = await ok(officer, OPEN, {
       input: {
-        targetKind: 'PROPERTY_COMPANY', institutionId: randomUUID(), orgUnitId: households[2].compoundId, articleCode: 'NB-WASTE-61',
+        targetKind: 'PROPERTY_COMPANY',
+        institutionId: randomUUID(),
+        orgUnitId: households[2].compoundId,
+        articleCode: 'NB-WASTE-61',
         evidenceDescription: '小区分类垃圾桶配置不全',
       },
     });

@@ -26,7 +26,6 @@ const ASSESSMENT = `query($month: String!) { propertyCompanyAssessment(month: $m
 const ASSESSMENT_OF = `query($id: ID!, $month: String!) { propertyCompanyAssessmentOf(institutionId: $id, month: $month) {
   institutionId score casesOpened casesNotRectified casesPenalised cases { id } } }`;
 
-
 describe('enforcement cases with due process through the gateway', () => {
   let platform: TestPlatform;
   let queue: Queue;
@@ -54,9 +53,15 @@ describe('enforcement cases with due process through the gateway', () => {
     if (index < 0) throw new Error('No unused seeded household matches: seed more households');
     const [household] = households.splice(index, 1);
     return {
-      targetKind: 'HOUSEHOLD', householdId: household.id, floatingPopulation: household.floatingPopulation, orgUnitId: household.compoundId,
-      articleCode: 'NB-WASTE-63-1', evidenceDescription: '厨余垃圾桶内混有塑料袋和玻璃瓶', evidenceUploadIds: [],
-      evidenceInspectionIds: [randomUUID()], ...change,
+      targetKind: 'HOUSEHOLD',
+      householdId: household.id,
+      floatingPopulation: household.floatingPopulation,
+      orgUnitId: household.compoundId,
+      articleCode: 'NB-WASTE-63-1',
+      evidenceDescription: '厨余垃圾桶内混有塑料袋和玻璃瓶',
+      evidenceUploadIds: [],
+      evidenceInspectionIds: [randomUUID()],
+      ...change,
     };
   };
   const inCommunity = (community: string) => (h: SeededHousehold) => h.communityId === community;
@@ -77,7 +82,9 @@ describe('enforcement cases with due process through the gateway', () => {
     officer = await platform.token([Role.BUREAU_OFFICER]);
     compound = platform.plan.compounds[0].id;
     // The demo seed opens cases against some households: leave those out, so a household's cases are this test's.
-    const withCases = new Set((await db().query(`SELECT DISTINCT household_id AS id FROM enforcement_case WHERE household_id IS NOT NULL`)).map((r: any) => r.id));
+    const withCases = new Set(
+      (await db().query(`SELECT DISTINCT household_id AS id FROM enforcement_case WHERE household_id IS NOT NULL`)).map((r: any) => r.id),
+    );
     households = (await seededHouseholds(platform)).filter((h) => !withCases.has(h.id));
   });
 
@@ -87,10 +94,12 @@ describe('enforcement cases with due process through the gateway', () => {
 
   it('lists the regulation articles with their fine ranges', async () => {
     const articles = await ok(officer, `{ regulationArticles { code targetKinds minFine maxFine appealWindowDays } }`, {});
-    expect(articles).toEqual(expect.arrayContaining([
-      { code: 'NB-WASTE-63-1', targetKinds: ['HOUSEHOLD'], minFine: 50, maxFine: 200, appealWindowDays: 60 },
-      { code: 'NB-WASTE-63-2', targetKinds: ['UNIT'], minFine: 5000, maxFine: 50000, appealWindowDays: 60 },
-    ]));
+    expect(articles).toEqual(
+      expect.arrayContaining([
+        { code: 'NB-WASTE-63-1', targetKinds: ['HOUSEHOLD'], minFine: 50, maxFine: 200, appealWindowDays: 60 },
+        { code: 'NB-WASTE-63-2', targetKinds: ['UNIT'], minFine: 5000, maxFine: 50000, appealWindowDays: 60 },
+      ]),
+    );
   });
 
   it('runs a household case from opening through rectification notice, the follow-up job, a penalty and an overturned appeal', async () => {
@@ -98,8 +107,14 @@ describe('enforcement cases with due process through the gateway', () => {
     const input = householdInput({ evidenceUploadIds: [await uploadPhoto(platform, officer)] }, (h) => h.floatingPopulation);
     const opened = await ok(officer, OPEN, { input });
     expect(opened).toMatchObject({
-      targetKind: 'HOUSEHOLD', targetKindLabelZh: '住户', householdId: input.householdId, institution: null, floatingPopulation: true,
-      state: 'OPENED', stateLabelZh: '已立案', orgUnit: { id: input.orgUnitId },
+      targetKind: 'HOUSEHOLD',
+      targetKindLabelZh: '住户',
+      householdId: input.householdId,
+      institution: null,
+      floatingPopulation: true,
+      state: 'OPENED',
+      stateLabelZh: '已立案',
+      orgUnit: { id: input.orgUnitId },
       evidence: { description: input.evidenceDescription, uploadIds: input.evidenceUploadIds, inspectionIds: input.evidenceInspectionIds },
       history: [{ fromState: null, toState: 'OPENED', actor: 'test-bureau_officer' }],
     });
@@ -117,8 +132,9 @@ describe('enforcement cases with due process through the gateway', () => {
     expect(due.state).toBe('FOLLOW_UP_DUE');
     expect(due.history.map((h: any) => h.toState)).toEqual(['OPENED', 'RECTIFICATION_NOTICE_ISSUED', 'FOLLOW_UP_DUE']);
     expect(due.history[2].actor).toMatch(/^job:/);
-    expect(await db().query(`SELECT due_on::text AS "dueOn", completed_at FROM case_follow_up_task WHERE case_id = $1`, [opened.id]))
-      .toEqual([{ dueOn: complyBy, completed_at: null }]);
+    expect(
+      await db().query(`SELECT due_on::text AS "dueOn", completed_at FROM case_follow_up_task WHERE case_id = $1`, [opened.id]),
+    ).toEqual([{ dueOn: complyBy, completed_at: null }]);
 
     const failed = await ok(officer, FOLLOW_UP, { id: opened.id, complied: false, note: '复查仍未分类' });
     expect(failed).toMatchObject({ state: 'NOT_RECTIFIED', complied: false, followUpNote: '复查仍未分类' });
@@ -137,10 +153,20 @@ describe('enforcement cases with due process through the gateway', () => {
     const appealed = await ok(officer, APPEAL, { id: opened.id, grounds: '当日为他人误投' });
     expect(appealed).toMatchObject({ state: 'APPEALED', appealGrounds: '当日为他人误投' });
     const decided = await ok(officer, DECIDE, { id: opened.id, outcome: 'OVERTURNED', note: '听证认定证据不足' });
-    expect(decided).toMatchObject({ state: 'OVERTURNED', appealOutcome: 'OVERTURNED', appealOutcomeLabelZh: '撤销处罚', hearingNote: '听证认定证据不足' });
+    expect(decided).toMatchObject({
+      state: 'OVERTURNED',
+      appealOutcome: 'OVERTURNED',
+      appealOutcomeLabelZh: '撤销处罚',
+      hearingNote: '听证认定证据不足',
+    });
     expect(decided.history.map((h: any) => [h.fromState, h.toState])).toEqual([
-      [null, 'OPENED'], ['OPENED', 'RECTIFICATION_NOTICE_ISSUED'], ['RECTIFICATION_NOTICE_ISSUED', 'FOLLOW_UP_DUE'],
-      ['FOLLOW_UP_DUE', 'NOT_RECTIFIED'], ['NOT_RECTIFIED', 'PENALISED'], ['PENALISED', 'APPEALED'], ['APPEALED', 'OVERTURNED'],
+      [null, 'OPENED'],
+      ['OPENED', 'RECTIFICATION_NOTICE_ISSUED'],
+      ['RECTIFICATION_NOTICE_ISSUED', 'FOLLOW_UP_DUE'],
+      ['FOLLOW_UP_DUE', 'NOT_RECTIFIED'],
+      ['NOT_RECTIFIED', 'PENALISED'],
+      ['PENALISED', 'APPEALED'],
+      ['APPEALED', 'OVERTURNED'],
     ]);
     expect(decided.history[6].note).toBe('听证认定证据不足');
   });
@@ -213,7 +239,17 @@ describe('enforcement cases with due process through the gateway', () => {
   it.each([
     ['a household case without a household', { householdId: null }, 'TARGET_MISSING'],
     ['a household case naming an institution too', { institutionId: '00000000-0000-4000-8000-000000000009' }, 'TARGET_MISMATCH'],
-    ['a unit marked floating population', { targetKind: 'UNIT', householdId: null, institutionId: '00000000-0000-4000-8000-000000000009', floatingPopulation: true, articleCode: 'NB-WASTE-63-2' }, 'TARGET_MISMATCH'],
+    [
+      'a unit marked floating population',
+      {
+        targetKind: 'UNIT',
+        householdId: null,
+        institutionId: '00000000-0000-4000-8000-000000000009',
+        floatingPopulation: true,
+        articleCode: 'NB-WASTE-63-2',
+      },
+      'TARGET_MISMATCH',
+    ],
     ['an article for units against a household', { articleCode: 'NB-WASTE-63-2' }, 'ARTICLE_NOT_APPLICABLE'],
     ['an unknown article', { articleCode: 'NB-WASTE-999' }, 'UNKNOWN_ARTICLE'],
     ['no evidence', { evidenceDescription: '  ' }, 'INVALID_EVIDENCE'],
@@ -272,7 +308,13 @@ describe('enforcement cases with due process through the gateway', () => {
   it("scores a property company's month from its cases", async () => {
     const company = randomUUID();
     const month = shanghaiMonth();
-    const input = { targetKind: 'PROPERTY_COMPANY', institutionId: company, orgUnitId: compound, articleCode: 'NB-WASTE-61', evidenceDescription: '小区分类垃圾桶配置不全' };
+    const input = {
+      targetKind: 'PROPERTY_COMPANY',
+      institutionId: company,
+      orgUnitId: compound,
+      articleCode: 'NB-WASTE-61',
+      evidenceDescription: '小区分类垃圾桶配置不全',
+    };
     const penalised = await notRectified(input);
     await ok(officer, PENALISE, { id: penalised, amount: 5000, note: '逾期未整改' });
     const opened = await ok(officer, OPEN, { input });

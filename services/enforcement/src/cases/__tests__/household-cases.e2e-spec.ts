@@ -11,7 +11,6 @@ const REGISTER = `mutation($input: RegisterHouseholdInput!) { registerHousehold(
 const UPDATE = `mutation($id: ID!, $input: UpdateHouseholdInput!) { updateHousehold(id: $id, input: $input) { id floatingPopulation } }`;
 const REMOVE = `mutation($id: ID!) { removeHousehold(id: $id) }`;
 
-
 /**
  * A household case names a household of the registry, as enforcement's copy of it has it: one that exists, inside the
  * officer's territory, found at its compound; the case keeps the registry's floating population. Changes made through
@@ -33,12 +32,20 @@ describe('household cases checked against the households registry', () => {
     return row as { cases: number; history: number; keys: number };
   };
   const input = (household: { id: string }, orgUnitId: string, change: Record<string, unknown> = {}) => ({
-    targetKind: 'HOUSEHOLD', householdId: household.id, orgUnitId, articleCode: 'NB-WASTE-63-1', evidenceDescription: '厨余垃圾中混有塑料袋', ...change,
+    targetKind: 'HOUSEHOLD',
+    householdId: household.id,
+    orgUnitId,
+    articleCode: 'NB-WASTE-63-1',
+    evidenceDescription: '厨余垃圾中混有塑料袋',
+    ...change,
   });
   const copyOf = async (id: string) =>
-    (await enforcement().query(
-      `SELECT compound_id AS "compoundId", floating_population AS "floatingPopulation", removed FROM household_copy WHERE id = $1`, [id],
-    ))[0] as { compoundId: string; floatingPopulation: boolean; removed: boolean } | undefined;
+    (
+      await enforcement().query(
+        `SELECT compound_id AS "compoundId", floating_population AS "floatingPopulation", removed FROM household_copy WHERE id = $1`,
+        [id],
+      )
+    )[0] as { compoundId: string; floatingPopulation: boolean; removed: boolean } | undefined;
 
   /** Refused with `code` (and `reason`), and nothing written: no case, no history, no idempotency record. */
   async function refused(token: string, variables: Record<string, unknown>, code: string, reason?: string): Promise<GraphQLResponse> {
@@ -55,7 +62,10 @@ describe('household cases checked against the households registry', () => {
     streetOne = platform.plan.streets[0].id;
     streetAdmin = await platform.token([Role.STREET_ADMIN], streetOne);
     // A household of street one whose community has another compound, where it was not found.
-    ours = households.find((h) => h.compoundPath.includes(streetOne) && platform.plan.compounds.some((c) => c.parentId === h.communityId && c.id !== h.compoundId))!;
+    ours = households.find(
+      (h) =>
+        h.compoundPath.includes(streetOne) && platform.plan.compounds.some((c) => c.parentId === h.communityId && c.id !== h.compoundId),
+    )!;
   });
 
   afterAll(() => platform.stop());
@@ -63,10 +73,15 @@ describe('household cases checked against the households registry', () => {
   it('opens a case against a household of the territory with the floating population the registry records, not the one sent', async () => {
     for (const registered of [true, false]) {
       const household = households.find((h) => h.compoundPath.includes(streetOne) && h.floatingPopulation === registered)!;
-      const response: any = await platform.query(streetAdmin, OPEN, { input: input(household, household.compoundId, { floatingPopulation: !registered }) });
+      const response: any = await platform.query(streetAdmin, OPEN, {
+        input: input(household, household.compoundId, { floatingPopulation: !registered }),
+      });
       expect(response.errors).toBeUndefined();
       expect(response.data.openCase).toMatchObject({
-        householdId: household.id, floatingPopulation: registered, orgUnit: { id: household.compoundId }, state: 'OPENED',
+        householdId: household.id,
+        floatingPopulation: registered,
+        orgUnit: { id: household.compoundId },
+        state: 'OPENED',
       });
     }
     // Found anywhere in the household's community (a unit containing its compound) is fine too.
@@ -88,11 +103,17 @@ describe('household cases checked against the households registry', () => {
   it("refuses a case found at a place that is not the household's compound, nor contains it", async () => {
     const elsewhere = platform.plan.compounds.find((c) => c.parentId === ours.communityId && c.id !== ours.compoundId)!;
     const response = await refused(streetAdmin, { input: input(ours, elsewhere.id) }, 'BAD_USER_INPUT', 'LOCATION_NOT_HOUSEHOLDS');
-    expect(response.errors![0].extensions!.details).toMatchObject({ householdId: ours.id, orgUnitId: elsewhere.id, compoundId: ours.compoundId });
+    expect(response.errors![0].extensions!.details).toMatchObject({
+      householdId: ours.id,
+      orgUnitId: elsewhere.id,
+      compoundId: ours.compoundId,
+    });
   });
 
   it('follows households registered, moved and removed through the households API', async () => {
-    const community = platform.plan.communities.find((c) => platform.plan.compounds.filter((compound) => compound.parentId === c.id).length >= 2)!;
+    const community = platform.plan.communities.find(
+      (c) => platform.plan.compounds.filter((compound) => compound.parentId === c.id).length >= 2,
+    )!;
     const [first, second] = platform.plan.compounds.filter((c) => c.parentId === community.id);
     const secretary = await platform.token([Role.COMMUNITY_SECRETARY], community.id);
     const officer = await platform.token([Role.BUREAU_OFFICER]);
@@ -107,7 +128,10 @@ describe('household cases checked against the households registry', () => {
     expect(opened.errors).toBeUndefined();
     expect(opened.data.openCase).toMatchObject({ householdId: id, floatingPopulation: true });
 
-    const moved: any = await platform.query(secretary, UPDATE, { id, input: { compoundId: second.id, building: 902, floatingPopulation: false } });
+    const moved: any = await platform.query(secretary, UPDATE, {
+      id,
+      input: { compoundId: second.id, building: 902, floatingPopulation: false },
+    });
     expect(moved.errors).toBeUndefined();
     await waitFor("the move in enforcement's copy", async () => (await copyOf(id))?.compoundId === second.id);
     expect(await copyOf(id)).toEqual({ compoundId: second.id, floatingPopulation: false, removed: false });

@@ -15,14 +15,22 @@ describe("enforcement's copy of the households registry", () => {
 
   beforeAll(async () => {
     await ensureDatabase(testInfrastructure().databaseUrl, name);
-    dataSource = await new DataSource(serviceDataSourceOptions({ url, entities: enforcementService.entities, migrations: enforcementService.migrations })).initialize();
+    dataSource = await new DataSource(
+      serviceDataSourceOptions({ url, entities: enforcementService.entities, migrations: enforcementService.migrations }),
+    ).initialize();
     await runMigrations(dataSource);
   });
 
   afterAll(() => dataSource.destroy());
 
-  const snapshot = (id: string, change: Partial<HouseholdSnapshot>): HouseholdSnapshot =>
-    ({ id, compoundId: randomUUID(), floatingPopulation: false, removed: false, version: 1, ...change });
+  const snapshot = (id: string, change: Partial<HouseholdSnapshot>): HouseholdSnapshot => ({
+    id,
+    compoundId: randomUUID(),
+    floatingPopulation: false,
+    removed: false,
+    version: 1,
+    ...change,
+  });
   const copied = async (id: string) => {
     const found = await findCopiedHousehold(dataSource, id);
     return found && { compoundId: found.compoundId, floatingPopulation: found.floatingPopulation, removed: found.removed };
@@ -53,7 +61,9 @@ describe("enforcement's copy of the households registry", () => {
     const id = randomUUID();
     const newest = randomUUID();
     await applyHouseholdSnapshots(dataSource, [
-      snapshot(id, { version: 41 }), snapshot(id, { compoundId: newest, version: 43 }), snapshot(id, { version: 42 }),
+      snapshot(id, { version: 41 }),
+      snapshot(id, { compoundId: newest, version: 43 }),
+      snapshot(id, { version: 42 }),
     ]);
     expect((await copied(id))?.compoundId).toBe(newest);
   });

@@ -49,8 +49,11 @@ export async function markFollowUpsDue(db: SqlExecutor, today: string, actor: st
        INSERT INTO case_follow_up_task (case_id, due_on, created_by) SELECT id, comply_by, $2 FROM due
        ON CONFLICT (case_id) DO NOTHING
      ), announced AS (
-       ${outboxInsertFrom('$3', `SELECT json_build_object('caseId', id, 'householdId', household_id, 'dueOn', comply_by::text)
-                                   FROM due WHERE target_kind = 'HOUSEHOLD'`)}
+       ${outboxInsertFrom(
+         '$3',
+         `SELECT json_build_object('caseId', id, 'householdId', household_id, 'dueOn', comply_by::text)
+                                   FROM due WHERE target_kind = 'HOUSEHOLD'`,
+       )}
      )
      SELECT id FROM due`,
     [today, actor, EventType.CaseFollowUpRequested],

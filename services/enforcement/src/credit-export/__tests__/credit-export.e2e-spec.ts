@@ -135,7 +135,10 @@ describe('credit and points exports through the gateway', () => {
   afterAll(() => platform.stop());
   afterAll(async () => {
     await receiver.stop().catch(() => undefined);
-    for (const [name, value] of [['CREDIT_EXPORT_URL', saved.url], ['CREDIT_EXPORT_SECRET', saved.secret]] as const) {
+    for (const [name, value] of [
+      ['CREDIT_EXPORT_URL', saved.url],
+      ['CREDIT_EXPORT_SECRET', saved.secret],
+    ] as const) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
@@ -150,7 +153,10 @@ describe('credit and points exports through the gateway', () => {
     expect(deadline).toBe(addDays(decidedOn, 60));
     const ours = [floating.id, resident.id, company.id];
     const records = async () =>
-      db().query(`SELECT case_id AS "caseId", kind, system, state FROM credit_export WHERE case_id = ANY($1::uuid[]) ORDER BY system, case_id`, [ours]);
+      db().query(
+        `SELECT case_id AS "caseId", kind, system, state FROM credit_export WHERE case_id = ANY($1::uuid[]) ORDER BY system, case_id`,
+        [ours],
+      );
 
     await runJob(JobName.CreditExportScan, `${addDays(deadline, -1)}T01:15:00+08:00`);
     await runJob(JobName.CreditExportScan, `${deadline}T23:59:00+08:00`);
@@ -174,7 +180,14 @@ describe('credit and points exports through the gateway', () => {
     const [residentExport] = await exportsOf(resident.id);
     const [companyExport] = await exportsOf(company.id);
     for (const e of [floatingExport, residentExport, companyExport]) {
-      expect(e).toMatchObject({ kind: 'RECORD', state: 'DELIVERED', stateLabelZh: '已送达', attempts: 1, nextAttemptAt: null, lastError: null });
+      expect(e).toMatchObject({
+        kind: 'RECORD',
+        state: 'DELIVERED',
+        stateLabelZh: '已送达',
+        attempts: 1,
+        nextAttemptAt: null,
+        lastError: null,
+      });
       expect(e.attemptLog).toEqual([expect.objectContaining({ attempt: 1, statusCode: 200, error: null })]);
       const received = receiver.forExport(e.id);
       expect(received).toHaveLength(1);
@@ -183,9 +196,16 @@ describe('credit and points exports through the gateway', () => {
     }
     expect(floatingExport).toMatchObject({ system: 'POINTS', systemLabelZh: '流动人口积分制' });
     expect(receiver.forExport(floatingExport.id)[0].body).toEqual({
-      exportId: floatingExport.id, kind: 'RECORD', system: 'POINTS', caseId: floating.id,
+      exportId: floatingExport.id,
+      kind: 'RECORD',
+      system: 'POINTS',
+      caseId: floating.id,
       subject: { kind: 'HOUSEHOLD', targetKind: 'HOUSEHOLD', id: expect.any(String), floatingPopulation: true },
-      article: 'NB-WASTE-63-1', amountCny: 200, decisionDate: decidedOn, appealDeadline: deadline, finalBecause: 'APPEAL_WINDOW_ENDED',
+      article: 'NB-WASTE-63-1',
+      amountCny: 200,
+      decisionDate: decidedOn,
+      appealDeadline: deadline,
+      finalBecause: 'APPEAL_WINDOW_ENDED',
     });
     expect(receiver.forExport(companyExport.id)[0].body.subject).toMatchObject({ kind: 'LEGAL_ENTITY', targetKind: 'UNIT' });
     expect(receiver.forExport(residentExport.id)[0].body).toMatchObject({ system: 'CREDIT', amountCny: 50 });
@@ -231,12 +251,20 @@ describe('credit and points exports through the gateway', () => {
     await runJob(JobName.CreditExportDispatch, new Date(Date.now() + 60_000).toISOString());
 
     const exportsOfRevoked = await exportsOf(exported.id);
-    expect(exportsOfRevoked.map((e: any) => [e.kind, e.state])).toEqual([['RECORD', 'DELIVERED'], ['RETRACTION', 'DELIVERED']]);
+    expect(exportsOfRevoked.map((e: any) => [e.kind, e.state])).toEqual([
+      ['RECORD', 'DELIVERED'],
+      ['RETRACTION', 'DELIVERED'],
+    ]);
     const retraction = exportsOfRevoked[1];
     expect(retraction).toMatchObject({ retractsId: record.id, system: 'POINTS', kindLabelZh: '撤回记录' });
     const [received] = receiver.forExport(retraction.id);
     expect(received.signatureValid).toBe(true);
-    expect(received.body).toMatchObject({ kind: 'RETRACTION', retractsExportId: record.id, caseId: exported.id, reason: 'PENALTY_REVOKED' });
+    expect(received.body).toMatchObject({
+      kind: 'RETRACTION',
+      retractsExportId: record.id,
+      caseId: exported.id,
+      reason: 'PENALTY_REVOKED',
+    });
 
     const unsentExports = await exportsOf(unsent.id);
     expect(unsentExports.map((e: any) => [e.kind, e.state])).toEqual([['RECORD', 'CANCELLED']]);
@@ -273,7 +301,12 @@ describe('credit and points exports through the gateway', () => {
     receiver.mode = 'store-then-fail';
     await runJob(JobName.CreditExportDispatch, at(61));
     [state] = await exportsOf(first.id);
-    expect(state).toMatchObject({ state: 'PENDING', attempts: 2, lastError: 'HTTP 500', nextAttemptAt: new Date(base + 61_000 + 300_000).toISOString() });
+    expect(state).toMatchObject({
+      state: 'PENDING',
+      attempts: 2,
+      lastError: 'HTTP 500',
+      nextAttemptAt: new Date(base + 61_000 + 300_000).toISOString(),
+    });
     receiver.mode = 'up';
     await runJob(JobName.CreditExportDispatch, at(61 + 300));
 

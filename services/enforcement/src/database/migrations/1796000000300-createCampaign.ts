@@ -5,7 +5,9 @@ export class CreateCampaign1796000000300 implements MigrationInterface {
   name = 'CreateCampaign1796000000300';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE campaign (
         id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         kind            text NOT NULL CHECK (kind IN ('QUARTERLY_JOINT_ACTION', 'CLEAN_ORDERLY', 'SPECIAL_ACTION')),
@@ -21,7 +23,8 @@ export class CreateCampaign1796000000300 implements MigrationInterface {
         updated_at      timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT campaign_period CHECK (ends_on >= starts_on),
         CONSTRAINT campaign_lead_participates CHECK (lead_bureau_id IS NULL OR lead_bureau_id = ANY(bureau_ids))
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX campaign_start ON campaign (starts_on, id)`);
     await execute(runner, `CREATE INDEX campaign_targets ON campaign USING gin (target_unit_ids)`);
   }

@@ -28,32 +28,43 @@ export class CreateJointActions1796000000301 implements MigrationInterface {
   async up(runner: QueryRunner): Promise<void> {
     await execute(runner, `CREATE EXTENSION IF NOT EXISTS btree_gist`);
     await execute(runner, `ALTER TABLE campaign ADD COLUMN draft_key text UNIQUE`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE bureau_remit (
         bureau_id   uuid NOT NULL,
         org_unit_id uuid NOT NULL,
         granted_by  text NOT NULL,
         created_at  timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (bureau_id, org_unit_id)
-      )`);
-    await execute(runner, `
+      )`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TABLE enforcement_team (
         id         uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         bureau_id  uuid NOT NULL,
         name       text NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
         created_at timestamptz NOT NULL DEFAULT now(),
         UNIQUE (bureau_id, name)
-      )`);
-    await execute(runner, `
+      )`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TABLE enforcement_officer (
         id         uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         bureau_id  uuid NOT NULL,
         name       text NOT NULL CHECK (length(name) BETWEEN 1 AND 50),
         user_id    text UNIQUE,
         created_at timestamptz NOT NULL DEFAULT now()
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX enforcement_officer_bureau ON enforcement_officer (bureau_id)`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE joint_action (
         id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         campaign_id     uuid REFERENCES campaign (id),
@@ -70,12 +81,15 @@ export class CreateJointActions1796000000301 implements MigrationInterface {
         created_at      timestamptz NOT NULL DEFAULT now(),
         updated_at      timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT joint_action_window CHECK (ends_at > starts_at)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX joint_action_start ON joint_action (starts_at, id)`);
     await execute(runner, `CREATE INDEX joint_action_lead ON joint_action (lead_bureau_id, starts_at)`);
     await execute(runner, `CREATE INDEX joint_action_targets ON joint_action USING gin (target_unit_ids)`);
     await execute(runner, `CREATE INDEX joint_action_teams ON joint_action USING gin (team_ids)`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE joint_action_revision (
         action_id  uuid NOT NULL REFERENCES joint_action (id) ON DELETE CASCADE,
         revision   integer NOT NULL,
@@ -86,8 +100,11 @@ export class CreateJointActions1796000000301 implements MigrationInterface {
         changed_by text NOT NULL,
         changed_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (action_id, revision)
-      )`);
-    await execute(runner, `
+      )`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TABLE joint_action_booking (
         action_id     uuid NOT NULL REFERENCES joint_action (id) ON DELETE CASCADE,
         resource_kind text NOT NULL CHECK (resource_kind IN ('TEAM', 'OFFICER', 'UNIT')),
@@ -97,15 +114,21 @@ export class CreateJointActions1796000000301 implements MigrationInterface {
         PRIMARY KEY (action_id, resource_id),
         CONSTRAINT joint_action_booking_exclusive EXCLUDE USING gist (resource_id WITH =, during WITH &&) WHERE (mode = 0),
         CONSTRAINT joint_action_booking_contains EXCLUDE USING gist (resource_id WITH =, during WITH &&, mode WITH <>)
-      )`);
-    await execute(runner, `
+      )`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TABLE bureau_calendar (
         bureau_id  uuid PRIMARY KEY,
         token_hash bytea NOT NULL UNIQUE,
         rotated_by text NOT NULL,
         rotated_at timestamptz NOT NULL DEFAULT now()
-      )`);
-    await execute(runner, `
+      )`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TABLE action_finding (
         id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         action_id           uuid NOT NULL REFERENCES joint_action (id),
@@ -119,13 +142,20 @@ export class CreateJointActions1796000000301 implements MigrationInterface {
         recorded_by         text NOT NULL,
         recorded_at         timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT action_finding_one_target CHECK (num_nonnulls(household_id, property_company_id, org_unit_id) = 1)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX action_finding_action ON action_finding (action_id, recorded_at)`);
-    await execute(runner, `CREATE INDEX action_finding_candidates ON action_finding (target_kind, recorded_at) WHERE target_kind <> 'HOUSEHOLD'`);
+    await execute(
+      runner,
+      `CREATE INDEX action_finding_candidates ON action_finding (target_kind, recorded_at) WHERE target_kind <> 'HOUSEHOLD'`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await execute(runner, `DROP TABLE action_finding, bureau_calendar, joint_action_booking, joint_action_revision, joint_action, enforcement_officer, enforcement_team, bureau_remit`);
+    await execute(
+      runner,
+      `DROP TABLE action_finding, bureau_calendar, joint_action_booking, joint_action_revision, joint_action, enforcement_officer, enforcement_team, bureau_remit`,
+    );
     await execute(runner, `ALTER TABLE campaign DROP COLUMN draft_key`);
   }
 }

@@ -9,7 +9,9 @@ export class CreateCitizenReports1796000000310 implements MigrationInterface {
   name = 'CreateCitizenReports1796000000310';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE report_category (
         code           text PRIMARY KEY CHECK (code ~ '^[A-Z][A-Z0-9_]{1,39}$'),
         name_zh        text NOT NULL CHECK (length(name_zh) BETWEEN 1 AND 50),
@@ -18,8 +20,11 @@ export class CreateCitizenReports1796000000310 implements MigrationInterface {
         response_hours integer NOT NULL CHECK (response_hours BETWEEN 1 AND 720),
         active         boolean NOT NULL DEFAULT true,
         sort_order     integer NOT NULL DEFAULT 0
-      )`);
-    await execute(runner, `
+      )`,
+    );
+    await execute(
+      runner,
+      `
       INSERT INTO report_category (code, name_zh, description, "group", response_hours, sort_order) VALUES
         ('MIXED_WASTE', '混投', '垃圾未分类或分类错误后投放（如其他垃圾混入可回收物桶）', '分类投放', 48, 1),
         ('BAG_DUMPED', '垃圾包乱丢', '垃圾袋被丢弃在投放点以外、楼道或路边', '分类投放', 24, 2),
@@ -31,8 +36,11 @@ export class CreateCitizenReports1796000000310 implements MigrationInterface {
         ('COLLECTION_MISSED', '未按时清运', '收运车辆未按规定时间清运', '设施与清运', 24, 8),
         ('MIXED_COLLECTION', '混收混运', '分类投放的垃圾在收运时被混装', '设施与清运', 24, 9),
         ('POINT_UNTIDY', '投放点脏乱', '投放点异味、污水、周边环境脏乱', '设施与清运', 48, 10),
-        ('OTHER', '其他', '其他与生活垃圾分类有关的问题', '其他', 72, 99)`);
-    await execute(runner, `
+        ('OTHER', '其他', '其他与生活垃圾分类有关的问题', '其他', 72, 99)`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TABLE citizen_report (
         id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         channel          text NOT NULL CHECK (channel IN ('APP', 'HOTLINE', 'OBSERVER', 'OPEN311')),
@@ -66,13 +74,19 @@ export class CreateCitizenReports1796000000310 implements MigrationInterface {
         CONSTRAINT citizen_report_assignee CHECK ((assignee_kind IS NULL) = (assignee_id IS NULL)),
         CONSTRAINT citizen_report_duplicate CHECK ((status = 'DUPLICATE') = (duplicate_of IS NOT NULL) AND duplicate_of <> id),
         CONSTRAINT citizen_report_closed CHECK ((status IN ('RESOLVED', 'REJECTED', 'DUPLICATE')) = (closed_at IS NOT NULL))
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX citizen_report_submitted ON citizen_report (submitted_at DESC, id DESC)`);
     await execute(runner, `CREATE INDEX citizen_report_path ON citizen_report USING gin (unit_path)`);
-    await execute(runner, `CREATE INDEX citizen_report_reporter ON citizen_report (reporter_user_id, submitted_at DESC) WHERE reporter_user_id IS NOT NULL`);
+    await execute(
+      runner,
+      `CREATE INDEX citizen_report_reporter ON citizen_report (reporter_user_id, submitted_at DESC) WHERE reporter_user_id IS NOT NULL`,
+    );
     await execute(runner, `CREATE INDEX citizen_report_open_due ON citizen_report (due_at) WHERE closed_at IS NULL`);
     await execute(runner, `CREATE INDEX citizen_report_duplicate_of ON citizen_report (duplicate_of) WHERE duplicate_of IS NOT NULL`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE citizen_report_history (
         id          bigserial PRIMARY KEY,
         report_id   uuid NOT NULL REFERENCES citizen_report (id) ON DELETE CASCADE,
@@ -82,7 +96,8 @@ export class CreateCitizenReports1796000000310 implements MigrationInterface {
         note        text CHECK (length(note) <= 1000),
         actor       text NOT NULL,
         at          timestamptz NOT NULL DEFAULT now()
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX citizen_report_history_report ON citizen_report_history (report_id, id)`);
   }
 

@@ -18,7 +18,9 @@ export class CreateHouseholdCopy1796000000330 implements MigrationInterface {
   name = 'CreateHouseholdCopy1796000000330';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE household_copy (
         id                  uuid PRIMARY KEY,
         compound_id         uuid NOT NULL,
@@ -26,7 +28,8 @@ export class CreateHouseholdCopy1796000000330 implements MigrationInterface {
         removed             boolean NOT NULL,
         version             bigint NOT NULL,
         updated_at          timestamptz NOT NULL DEFAULT now()
-      )`);
+      )`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

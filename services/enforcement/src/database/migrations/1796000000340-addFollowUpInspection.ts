@@ -13,7 +13,9 @@ export class AddFollowUpInspection1796000000340 implements MigrationInterface {
   name = 'AddFollowUpInspection1796000000340';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       ALTER TABLE case_follow_up_task
         ADD COLUMN inspection_id     uuid,
         ADD COLUMN inspection_result text CHECK (inspection_result IN ('PASS', 'MINOR_ISSUE', 'FAIL')),
@@ -21,12 +23,16 @@ export class AddFollowUpInspection1796000000340 implements MigrationInterface {
         ADD COLUMN inspection_reported_at timestamptz,
         ADD CONSTRAINT case_follow_up_inspection CHECK (
           (inspection_id IS NULL) = (inspection_result IS NULL) AND (inspection_id IS NULL) = (inspected_at IS NULL)
-          AND (inspection_id IS NULL) = (inspection_reported_at IS NULL))`);
+          AND (inspection_id IS NULL) = (inspection_reported_at IS NULL))`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       ALTER TABLE case_follow_up_task DROP CONSTRAINT case_follow_up_inspection, DROP COLUMN inspection_id, DROP COLUMN inspection_result,
-        DROP COLUMN inspected_at, DROP COLUMN inspection_reported_at`);
+        DROP COLUMN inspected_at, DROP COLUMN inspection_reported_at`,
+    );
   }
 }

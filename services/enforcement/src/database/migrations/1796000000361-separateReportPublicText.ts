@@ -15,26 +15,38 @@ export class SeparateReportPublicText1796000000361 implements MigrationInterface
   name = 'SeparateReportPublicText1796000000361';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       ALTER TABLE citizen_report
         ADD COLUMN publish_description boolean NOT NULL DEFAULT false,
         ADD COLUMN description_withheld_at timestamptz,
         ADD COLUMN description_withheld_by text,
-        ADD COLUMN public_note text CHECK (length(public_note) <= 1000)`);
+        ADD COLUMN public_note text CHECK (length(public_note) <= 1000)`,
+    );
     await execute(runner, `UPDATE citizen_report SET publish_description = true WHERE channel IN ('APP', 'OPEN311')`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       ALTER TABLE citizen_report ADD CONSTRAINT citizen_report_public_channel
-        CHECK (NOT publish_description OR channel IN ('APP', 'OPEN311'))`);
-    await execute(runner, `
+        CHECK (NOT publish_description OR channel IN ('APP', 'OPEN311'))`,
+    );
+    await execute(
+      runner,
+      `
       ALTER TABLE citizen_report ADD CONSTRAINT citizen_report_withheld
-        CHECK ((description_withheld_at IS NULL) = (description_withheld_by IS NULL))`);
+        CHECK ((description_withheld_at IS NULL) = (description_withheld_by IS NULL))`,
+    );
     await execute(runner, `ALTER TABLE citizen_report_history ADD COLUMN public_note text CHECK (length(public_note) <= 1000)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
     await execute(runner, `ALTER TABLE citizen_report_history DROP COLUMN public_note`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       ALTER TABLE citizen_report DROP CONSTRAINT citizen_report_withheld, DROP CONSTRAINT citizen_report_public_channel,
-        DROP COLUMN public_note, DROP COLUMN description_withheld_by, DROP COLUMN description_withheld_at, DROP COLUMN publish_description`);
+        DROP COLUMN public_note, DROP COLUMN description_withheld_by, DROP COLUMN description_withheld_at, DROP COLUMN publish_description`,
+    );
   }
 }

@@ -12,7 +12,8 @@ export class AddReporterContactRetention1796000000391 implements MigrationInterf
 
   async up(runner: QueryRunner): Promise<void> {
     await execute(runner, `ALTER TABLE citizen_report ADD COLUMN contact_erased_at timestamptz`);
-    await execute(runner,
+    await execute(
+      runner,
       `CREATE INDEX citizen_report_contact_to_erase ON citizen_report (closed_at) WHERE closed_at IS NOT NULL AND contact_erased_at IS NULL`,
     );
     await addPersonalDataAccessAgeIndex(runner);

@@ -10,7 +10,9 @@ export class HoldAndReportJointActions1796000000401 implements MigrationInterfac
   name = 'HoldAndReportJointActions1796000000401';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       ALTER TABLE joint_action
         DROP CONSTRAINT joint_action_status_check,
         ADD CONSTRAINT joint_action_status_check CHECK (status IN ('SCHEDULED', 'HELD', 'REPORTED', 'CANCELLED')),
@@ -21,24 +23,34 @@ export class HoldAndReportJointActions1796000000401 implements MigrationInterfac
         ADD COLUMN report       jsonb,
         ADD COLUMN reported_at  timestamptz,
         ADD CONSTRAINT joint_action_held CHECK ((status IN ('HELD', 'REPORTED')) = (held_at IS NOT NULL AND participants IS NOT NULL)),
-        ADD CONSTRAINT joint_action_reported CHECK ((status = 'REPORTED') = (report IS NOT NULL AND reported_at IS NOT NULL))`);
-    await execute(runner, `
+        ADD CONSTRAINT joint_action_reported CHECK ((status = 'REPORTED') = (report IS NOT NULL AND reported_at IS NOT NULL))`,
+    );
+    await execute(
+      runner,
+      `
       ALTER TABLE joint_action_revision
         DROP CONSTRAINT joint_action_revision_kind_check,
-        ADD CONSTRAINT joint_action_revision_kind_check CHECK (kind IN ('SCHEDULED', 'RESCHEDULED', 'CANCELLED', 'HELD', 'REPORTED'))`);
+        ADD CONSTRAINT joint_action_revision_kind_check CHECK (kind IN ('SCHEDULED', 'RESCHEDULED', 'CANCELLED', 'HELD', 'REPORTED'))`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {
     await execute(runner, `DELETE FROM joint_action_revision WHERE kind IN ('HELD', 'REPORTED')`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       ALTER TABLE joint_action_revision
         DROP CONSTRAINT joint_action_revision_kind_check,
-        ADD CONSTRAINT joint_action_revision_kind_check CHECK (kind IN ('SCHEDULED', 'RESCHEDULED', 'CANCELLED'))`);
-    await execute(runner, `
+        ADD CONSTRAINT joint_action_revision_kind_check CHECK (kind IN ('SCHEDULED', 'RESCHEDULED', 'CANCELLED'))`,
+    );
+    await execute(
+      runner,
+      `
       ALTER TABLE joint_action
         DROP CONSTRAINT joint_action_reported, DROP CONSTRAINT joint_action_held,
         DROP COLUMN held_at, DROP COLUMN place, DROP COLUMN summary, DROP COLUMN participants, DROP COLUMN report, DROP COLUMN reported_at,
         DROP CONSTRAINT joint_action_status_check,
-        ADD CONSTRAINT joint_action_status_check CHECK (status IN ('SCHEDULED', 'CANCELLED'))`);
+        ADD CONSTRAINT joint_action_status_check CHECK (status IN ('SCHEDULED', 'CANCELLED'))`,
+    );
   }
 }

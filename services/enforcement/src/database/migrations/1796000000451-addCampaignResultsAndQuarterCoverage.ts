@@ -13,7 +13,9 @@ export class AddCampaignResultsAndQuarterCoverage1796000000451 implements Migrat
   name = 'AddCampaignResultsAndQuarterCoverage1796000000451';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       ALTER TABLE campaign
         ADD COLUMN waste_streams    text[] NOT NULL DEFAULT '{}'
           CHECK (waste_streams <@ ARRAY['KITCHEN', 'RECYCLABLE', 'HAZARDOUS', 'OTHER']),
@@ -22,10 +24,13 @@ export class AddCampaignResultsAndQuarterCoverage1796000000451 implements Migrat
         ADD COLUMN report           jsonb,
         ADD COLUMN reported_at      timestamptz,
         -- Campaigns reported before this change have no frozen figures: their report stays live.
-        ADD CONSTRAINT campaign_reported CHECK ((report IS NULL OR state = 'REPORTED') AND (report IS NULL) = (reported_at IS NULL))`);
+        ADD CONSTRAINT campaign_reported CHECK ((report IS NULL OR state = 'REPORTED') AND (report IS NULL) = (reported_at IS NULL))`,
+    );
     await execute(runner, `CREATE INDEX joint_action_campaign ON joint_action (campaign_id, starts_at, id) WHERE campaign_id IS NOT NULL`);
     await execute(runner, `CREATE INDEX joint_action_held ON joint_action (held_at) WHERE held_at IS NOT NULL`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE joint_action_quarter (
         street_id uuid NOT NULL,
         quarter   text NOT NULL CHECK (quarter ~ '^[0-9]{4}-Q[1-4]$'),
@@ -35,7 +40,8 @@ export class AddCampaignResultsAndQuarterCoverage1796000000451 implements Migrat
         closed_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (street_id, quarter),
         CONSTRAINT joint_action_quarter_state CHECK ((state = 'MET') = (held >= required))
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX joint_action_quarter_by_quarter ON joint_action_quarter (quarter, state)`);
   }
 
@@ -43,8 +49,11 @@ export class AddCampaignResultsAndQuarterCoverage1796000000451 implements Migrat
     await execute(runner, `DROP TABLE joint_action_quarter`);
     await execute(runner, `DROP INDEX joint_action_held`);
     await execute(runner, `DROP INDEX joint_action_campaign`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       ALTER TABLE campaign DROP CONSTRAINT campaign_reported,
-        DROP COLUMN waste_streams, DROP COLUMN goal_pass_rate, DROP COLUMN required_actions, DROP COLUMN report, DROP COLUMN reported_at`);
+        DROP COLUMN waste_streams, DROP COLUMN goal_pass_rate, DROP COLUMN required_actions, DROP COLUMN report, DROP COLUMN reported_at`,
+    );
   }
 }

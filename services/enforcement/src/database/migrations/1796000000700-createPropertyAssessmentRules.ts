@@ -19,12 +19,15 @@ export class CreatePropertyAssessmentRules1796000000700 implements MigrationInte
 
   async up(runner: QueryRunner): Promise<void> {
     for (const statement of ruleSetTableSql('property_assessment_rule_set')) await execute(runner, statement);
-    await execute(runner,
+    await execute(
+      runner,
       `INSERT INTO property_assessment_rule_set (district_id, version, effective_from, rules, description, created_by)
        VALUES (NULL, 1, '2020-01-01', $1, $2, 'migration')`,
       [JSON.stringify(DEFAULT_WEIGHTS), '物业管理考核办法（第1版）：按当月案件计分（立案扣2分、逾期未整改扣5分、处罚扣10分）。'],
     );
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE property_compound_grades (
         month               date NOT NULL CHECK (extract(day FROM month) = 1),
         compound_id         uuid NOT NULL,
@@ -32,7 +35,8 @@ export class CreatePropertyAssessmentRules1796000000700 implements MigrationInte
         graded              integer NOT NULL CHECK (graded >= 0),
         passed              integer NOT NULL CHECK (passed BETWEEN 0 AND graded),
         PRIMARY KEY (month, property_company_id, compound_id)
-      )`);
+      )`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -16,7 +16,9 @@ export class CreateCitizenObservers1796000000800 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     await execute(runner, `CREATE EXTENSION IF NOT EXISTS btree_gist`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE observer_team (
         id         uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         street_id  uuid NOT NULL,
@@ -26,9 +28,12 @@ export class CreateCitizenObservers1796000000800 implements MigrationInterface {
         created_by text NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT observer_team_name UNIQUE (street_id, name)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX observer_team_path ON observer_team USING gin (unit_path)`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE citizen_observer (
         id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         team_id      uuid NOT NULL REFERENCES observer_team (id),
@@ -39,9 +44,12 @@ export class CreateCitizenObservers1796000000800 implements MigrationInterface {
         appointed_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT citizen_observer_term CHECK (term_to >= term_from),
         CONSTRAINT citizen_observer_one_term EXCLUDE USING gist (user_id WITH =, daterange(term_from, term_to, '[]') WITH &&)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX citizen_observer_team ON citizen_observer (team_id, id)`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       ALTER TABLE citizen_report
         ADD COLUMN observer_id   uuid REFERENCES citizen_observer (id),
         ADD COLUMN verified_at   timestamptz,
@@ -49,28 +57,41 @@ export class CreateCitizenObservers1796000000800 implements MigrationInterface {
         ADD COLUMN evidence_kind text CHECK (evidence_kind IN ('CASE')),
         ADD COLUMN evidence_at   timestamptz,
         ADD CONSTRAINT citizen_report_verified CHECK ((verified_at IS NULL) = (verified_by IS NULL)),
-        ADD CONSTRAINT citizen_report_evidence CHECK ((evidence_kind IS NULL) = (evidence_at IS NULL) AND (evidence_kind IS NULL OR verified_at IS NOT NULL))`);
-    await execute(runner, `CREATE INDEX citizen_report_observer ON citizen_report (observer_id, submitted_at) WHERE observer_id IS NOT NULL`);
-    await execute(runner, `
+        ADD CONSTRAINT citizen_report_evidence CHECK ((evidence_kind IS NULL) = (evidence_at IS NULL) AND (evidence_kind IS NULL OR verified_at IS NOT NULL))`,
+    );
+    await execute(
+      runner,
+      `CREATE INDEX citizen_report_observer ON citizen_report (observer_id, submitted_at) WHERE observer_id IS NOT NULL`,
+    );
+    await execute(
+      runner,
+      `
       ALTER TABLE citizen_report_history
         DROP CONSTRAINT citizen_report_history_action_check,
         ADD CONSTRAINT citizen_report_history_action_check
-          CHECK (action IN ('SUBMIT', 'TRIAGE', 'ASSIGN', 'START', 'RESOLVE', 'REJECT', 'MARK_DUPLICATE', 'REOPEN', 'VERIFY'))`);
+          CHECK (action IN ('SUBMIT', 'TRIAGE', 'ASSIGN', 'START', 'RESOLVE', 'REJECT', 'MARK_DUPLICATE', 'REOPEN', 'VERIFY'))`,
+    );
     await execute(runner, `ALTER TABLE enforcement_case ADD COLUMN citizen_report_id uuid UNIQUE REFERENCES citizen_report (id)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
     await execute(runner, `ALTER TABLE enforcement_case DROP COLUMN citizen_report_id`);
     await execute(runner, `DELETE FROM citizen_report_history WHERE action = 'VERIFY'`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       ALTER TABLE citizen_report_history
         DROP CONSTRAINT citizen_report_history_action_check,
         ADD CONSTRAINT citizen_report_history_action_check
-          CHECK (action IN ('SUBMIT', 'TRIAGE', 'ASSIGN', 'START', 'RESOLVE', 'REJECT', 'MARK_DUPLICATE', 'REOPEN'))`);
-    await execute(runner, `
+          CHECK (action IN ('SUBMIT', 'TRIAGE', 'ASSIGN', 'START', 'RESOLVE', 'REJECT', 'MARK_DUPLICATE', 'REOPEN'))`,
+    );
+    await execute(
+      runner,
+      `
       ALTER TABLE citizen_report
         DROP CONSTRAINT citizen_report_evidence, DROP CONSTRAINT citizen_report_verified,
-        DROP COLUMN evidence_at, DROP COLUMN evidence_kind, DROP COLUMN verified_by, DROP COLUMN verified_at, DROP COLUMN observer_id`);
+        DROP COLUMN evidence_at, DROP COLUMN evidence_kind, DROP COLUMN verified_by, DROP COLUMN verified_at, DROP COLUMN observer_id`,
+    );
     await execute(runner, `DROP TABLE citizen_observer`);
     await execute(runner, `DROP TABLE observer_team`);
   }

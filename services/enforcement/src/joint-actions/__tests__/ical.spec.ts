@@ -22,10 +22,19 @@ describe('the RFC 5545 writer', () => {
 
   it('round-trips through ical.js', () => {
     const summary = `检查, 整改; 复查\\ ${'长标题'.repeat(30)}`;
-    const text = serializeCalendar('执法局联合执法行动', [{
-      uid: 'x@y', sequence: 3, stamp: new Date('2036-01-01T00:00:00Z'), start: new Date('2036-03-10T01:00:00Z'),
-      end: new Date('2036-03-10T04:00:00Z'), summary, location: '甲社区、乙社区', description: '牵头单位：执法局\n参与队伍：一中队', cancelled: true,
-    }]);
+    const text = serializeCalendar('执法局联合执法行动', [
+      {
+        uid: 'x@y',
+        sequence: 3,
+        stamp: new Date('2036-01-01T00:00:00Z'),
+        start: new Date('2036-03-10T01:00:00Z'),
+        end: new Date('2036-03-10T04:00:00Z'),
+        summary,
+        location: '甲社区、乙社区',
+        description: '牵头单位：执法局\n参与队伍：一中队',
+        cancelled: true,
+      },
+    ]);
     expect(text.endsWith('\r\n')).toBe(true);
     const [event] = new ICAL.Component(ICAL.parse(text)).getAllSubcomponents('vevent');
     expect(event.getFirstPropertyValue('summary')).toBe(summary);

@@ -30,17 +30,32 @@ describe('a joint action from scheduling to its report, through the gateway', ()
 
   const ok = (token: string, query: string, variables: Record<string, unknown> = {}) => fieldOf(platform.query(token, query, variables));
   const caseAgainst = (householdId: string, change: Record<string, unknown> = {}) => ({
-    targetKind: 'HOUSEHOLD', householdId, orgUnitId: compound.id, articleCode: 'NB-WASTE-63-1', evidenceDescription: '厨余垃圾中混有塑料袋', ...change,
+    targetKind: 'HOUSEHOLD',
+    householdId,
+    orgUnitId: compound.id,
+    articleCode: 'NB-WASTE-63-1',
+    evidenceDescription: '厨余垃圾中混有塑料袋',
+    ...change,
   });
   const stateOf = async (id: string) =>
-    (await db().query(`SELECT status, report, held_at AS "heldAt", (SELECT count(*)::int FROM joint_action_revision WHERE action_id = $1) AS revisions
-                         FROM joint_action WHERE id = $1`, [id]))[0];
+    (
+      await db().query(
+        `SELECT status, report, held_at AS "heldAt", (SELECT count(*)::int FROM joint_action_revision WHERE action_id = $1) AS revisions
+                         FROM joint_action WHERE id = $1`,
+        [id],
+      )
+    )[0];
   /** An action on the compound that ran `hoursAgo` hours ago for an hour (each test its own hour: a held action keeps its bookings). */
   const scheduleAgo = async (hoursAgo: number) =>
     ok(admin, SCHEDULE, {
       input: {
-        title: '小区联合执法', leadBureauId: lead.id, targetUnitIds: [compound.id], teamIds: [], officerIds: [],
-        startsAt: new Date(Date.now() - hoursAgo * 3600_000).toISOString(), endsAt: new Date(Date.now() - (hoursAgo - 1) * 3600_000).toISOString(),
+        title: '小区联合执法',
+        leadBureauId: lead.id,
+        targetUnitIds: [compound.id],
+        teamIds: [],
+        officerIds: [],
+        startsAt: new Date(Date.now() - hoursAgo * 3600_000).toISOString(),
+        endsAt: new Date(Date.now() - (hoursAgo - 1) * 3600_000).toISOString(),
       },
     });
 
@@ -52,8 +67,10 @@ describe('a joint action from scheduling to its report, through the gateway', ()
     partner = departments.find((i) => i.name === '鄞州区市场监督管理局')!;
     const streetOne = platform.plan.streets[0].id;
     const [{ count: registered }] = await platform.database(ServiceName.Households).query(`SELECT count(*)::int AS count FROM household`);
-    await waitFor("enforcement's copy of the households", async () =>
-      (await db().query(`SELECT count(*)::int AS count FROM household_copy WHERE NOT removed`))[0].count === registered);
+    await waitFor(
+      "enforcement's copy of the households",
+      async () => (await db().query(`SELECT count(*)::int AS count FROM household_copy WHERE NOT removed`))[0].count === registered,
+    );
     const [found] = await db().query(
       `SELECT c.id, array_agg(h.id::text ORDER BY h.id) AS households FROM territory_unit c JOIN household_copy h ON h.compound_id = c.id AND NOT h.removed
         WHERE c.path @> ARRAY[$1::uuid]
@@ -66,7 +83,10 @@ describe('a joint action from scheduling to its report, through the gateway', ()
     );
     expect(found).toBeDefined();
     // Every household of the compound must be free of recent failures, or the expected pass rates would be off.
-    const [{ count: inCompound }] = await db().query(`SELECT count(*)::int AS count FROM household_copy WHERE compound_id = $1 AND NOT removed`, [found.id]);
+    const [{ count: inCompound }] = await db().query(
+      `SELECT count(*)::int AS count FROM household_copy WHERE compound_id = $1 AND NOT removed`,
+      [found.id],
+    );
     expect(found.households).toHaveLength(inCompound);
     compound = { id: found.id, streetId: streetOne, households: found.households };
     queue = platformQueue(platform, QueueName.EnforcementJobs);
@@ -87,19 +107,37 @@ describe('a joint action from scheduling to its report, through the gateway', ()
     const heldAt = new Date().toISOString();
     const held = await ok(admin, HOLD, {
       id: action.id,
-      input: { heldAt, place: '小区东门投放点', summary: '两部门联合检查投放点', participants: [{ bureauId: lead.id, officerIds: [] }, { bureauId: partner.id }] },
+      input: {
+        heldAt,
+        place: '小区东门投放点',
+        summary: '两部门联合检查投放点',
+        participants: [{ bureauId: lead.id, officerIds: [] }, { bureauId: partner.id }],
+      },
     });
     expect(held).toMatchObject({
-      status: 'HELD', labelZh: '已开展', heldAt, place: '小区东门投放点', report: null,
-      participants: [{ bureau: { id: lead.id }, officerIds: [] }, { bureau: { id: partner.id }, officerIds: [] }],
+      status: 'HELD',
+      labelZh: '已开展',
+      heldAt,
+      place: '小区东门投放点',
+      report: null,
+      participants: [
+        { bureau: { id: lead.id }, officerIds: [] },
+        { bureau: { id: partner.id }, officerIds: [] },
+      ],
     });
     expect(held.history.map((h: any) => h.change)).toEqual(['SCHEDULED', 'HELD']);
 
     // The action's own findings (recorded after it was held): one about b becomes a case that is rectified, one about the compound stays a finding.
     const finding = await ok(admin, FINDING, {
-      actionId: action.id, key: 'report-finding-b', input: { householdId: b, category: 'MIXED_WASTE', description: '厨余垃圾中混有塑料瓶' },
+      actionId: action.id,
+      key: 'report-finding-b',
+      input: { householdId: b, category: 'MIXED_WASTE', description: '厨余垃圾中混有塑料瓶' },
     });
-    await ok(admin, FINDING, { actionId: action.id, key: 'report-finding-unit', input: { orgUnitId: compound.id, category: 'BIN_POINT_UNMANAGED', description: '投放点无人值守' } });
+    await ok(admin, FINDING, {
+      actionId: action.id,
+      key: 'report-finding-unit',
+      input: { orgUnitId: compound.id, category: 'BIN_POINT_UNMANAGED', description: '投放点无人值守' },
+    });
     const fromFinding = await ok(admin, OPEN_CASE, { input: caseAgainst(b, { actionFindingId: finding.id }) });
     const complyBy = addDays(shanghaiDate(), 1);
     await ok(admin, NOTICE, { id: fromFinding.id, complyBy });
@@ -122,7 +160,9 @@ describe('a joint action from scheduling to its report, through the gateway', ()
     await ok(admin, OPEN_CASE, { input: caseAgainst(b, { evidenceDescription: '又一次混投' }) });
     expect((await ok(admin, GET, { id: action.id })).report).toEqual(reported.report);
     const late: any = await platform.query(admin, FINDING, {
-      actionId: action.id, key: 'report-finding-late', input: { householdId: c, category: 'OTHER', description: '报告后' },
+      actionId: action.id,
+      key: 'report-finding-late',
+      input: { householdId: c, category: 'OTHER', description: '报告后' },
     });
     expect(late.errors[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'ACTION_REPORTED' });
     const again: any = await platform.query(admin, REPORT, { id: action.id });
@@ -136,14 +176,18 @@ describe('a joint action from scheduling to its report, through the gateway', ()
     const early: any = await platform.query(admin, REPORT, { id: action.id });
     expect(early.errors[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'INVALID_TRANSITION' });
     const future: any = await platform.query(admin, HOLD, {
-      id: action.id, input: { heldAt: new Date(Date.now() + 3600_000).toISOString(), participants: [{ bureauId: lead.id }] },
+      id: action.id,
+      input: { heldAt: new Date(Date.now() + 3600_000).toISOString(), participants: [{ bureauId: lead.id }] },
     });
     expect(future.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'ACTION_NOT_YET_HELD' });
     expect(await stateOf(action.id)).toEqual(before);
     expect(before).toMatchObject({ status: 'SCHEDULED', report: null, heldAt: null, revisions: 1 });
 
     await ok(admin, HOLD, { id: action.id, input: { heldAt: new Date().toISOString(), participants: [{ bureauId: lead.id }] } });
-    const twice: any = await platform.query(admin, HOLD, { id: action.id, input: { heldAt: new Date().toISOString(), participants: [{ bureauId: lead.id }] } });
+    const twice: any = await platform.query(admin, HOLD, {
+      id: action.id,
+      input: { heldAt: new Date().toISOString(), participants: [{ bureauId: lead.id }] },
+    });
     expect(twice.errors[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'INVALID_TRANSITION' });
     await ok(admin, REPORT, { id: action.id });
   });
@@ -154,7 +198,10 @@ describe('a joint action from scheduling to its report, through the gateway', ()
     const ownAdmin = await platform.token([Role.STREET_ADMIN], compound.streetId);
     const before = await stateOf(action.id);
 
-    const hold: any = await platform.query(otherAdmin, HOLD, { id: action.id, input: { heldAt: new Date().toISOString(), participants: [{ bureauId: lead.id }] } });
+    const hold: any = await platform.query(otherAdmin, HOLD, {
+      id: action.id,
+      input: { heldAt: new Date().toISOString(), participants: [{ bureauId: lead.id }] },
+    });
     expect(hold.errors[0].extensions.code).toBe('FORBIDDEN');
     expect(hold.data?.holdJointAction ?? null).toBeNull();
     expect(await stateOf(action.id)).toEqual(before);

@@ -46,16 +46,18 @@ export class QuarterlyActionDraftJob implements JobProcessor<QuarterlyActionDraf
     const firedAt = firedAtOf(data);
     const today = shanghaiDate(firedAt);
     const drafted = await draftQuarter(this.dataSource, today, `job:${job.id}`);
-    if (drafted) this.logger.log(`Job ${job.id}: drafted ${drafted.count} joint-action campaigns for ${drafted.quarter.year} Q${drafted.quarter.number}`);
+    if (drafted)
+      this.logger.log(
+        `Job ${job.id}: drafted ${drafted.count} joint-action campaigns for ${drafted.quarter.year} Q${drafted.quarter.number}`,
+      );
     const closed = await closePreviousQuarter(this.dataSource, today);
-    if (closed.closed > 0) this.logger.log(`Job ${job.id}: closed ${closed.quarter} for ${closed.closed} streets, ${closed.missed} escalated`);
+    if (closed.closed > 0)
+      this.logger.log(`Job ${job.id}: closed ${closed.quarter} for ${closed.closed} streets, ${closed.missed} escalated`);
   }
 }
 
 /** Drafts next quarter's campaigns when `today` is within the lead time; null when it is too early. */
-export async function draftQuarter(
-  db: SqlExecutor, today: string, createdBy: string,
-): Promise<{ quarter: Quarter; count: number } | null> {
+export async function draftQuarter(db: SqlExecutor, today: string, createdBy: string): Promise<{ quarter: Quarter; count: number } | null> {
   const quarter = nextQuarter(today);
   if (today < addDays(quarter.startsOn, -DRAFT_LEAD_DAYS)) return null;
   const rows = await queryRows<{ id: string }>(
@@ -70,7 +72,13 @@ export async function draftQuarter(
         AND NOT EXISTS (SELECT 1 FROM campaign c WHERE c.kind = 'QUARTERLY_JOINT_ACTION' AND c.starts_on = $1::date AND c.target_unit_ids = ARRAY[s.id])
      ON CONFLICT (draft_key) DO NOTHING
      RETURNING id`,
-    [quarter.startsOn, quarter.endsOn, `${quarter.year}年第${quarter.number}季度管执联动行动`, createdBy, `${quarter.year}-Q${quarter.number}`],
+    [
+      quarter.startsOn,
+      quarter.endsOn,
+      `${quarter.year}年第${quarter.number}季度管执联动行动`,
+      createdBy,
+      `${quarter.year}-Q${quarter.number}`,
+    ],
   );
   return { quarter, count: rows.length };
 }

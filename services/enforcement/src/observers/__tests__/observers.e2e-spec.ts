@@ -39,7 +39,6 @@ const SUMMARY = `query($streetId: ID!, $month: String!) {
   }
 }`;
 
-
 /**
  * The citizen observer group (市民观察团) through the gateway: a street keeps its roster, an observer's report is
  * attributed to them, staff verify it and open a case from it, and the street's monthly summary counts it.
@@ -76,12 +75,23 @@ describe('citizen observers through the gateway', () => {
     expect(await written()).toEqual(before);
   }
   const observerReport = (change: Record<string, unknown> = {}) => ({
-    input: { channel: 'OBSERVER', categoryCode: 'MIXED_WASTE', description: '3号楼桶边其他垃圾桶里混有大量厨余', compoundId: home.compoundId, ...change },
+    input: {
+      channel: 'OBSERVER',
+      categoryCode: 'MIXED_WASTE',
+      description: '3号楼桶边其他垃圾桶里混有大量厨余',
+      compoundId: home.compoundId,
+      ...change,
+    },
   });
   const caseFrom = (reportId: string, change: Record<string, unknown> = {}) => ({
     input: {
-      targetKind: 'HOUSEHOLD', householdId: home.id, orgUnitId: home.compoundId, articleCode: 'NB-WASTE-63-1',
-      evidenceDescription: '观察员举报经核实：厨余垃圾混投', citizenReportId: reportId, ...change,
+      targetKind: 'HOUSEHOLD',
+      householdId: home.id,
+      orgUnitId: home.compoundId,
+      articleCode: 'NB-WASTE-63-1',
+      evidenceDescription: '观察员举报经核实：厨余垃圾混投',
+      citizenReportId: reportId,
+      ...change,
     },
   });
 
@@ -100,7 +110,7 @@ describe('citizen observers through the gateway', () => {
 
   afterAll(() => platform.stop());
 
-  it('keeps a street\'s roster: teams, terms that never overlap for one account, only inside the street', async () => {
+  it("keeps a street's roster: teams, terms that never overlap for one account, only inside the street", async () => {
     const created: any = await platform.query(streetAdminA, CREATE_TEAM, { streetId: streetA, name: '第一观察小组' });
     expect(created.errors).toBeUndefined();
     team = created.data.createObserverTeam;
@@ -116,8 +126,20 @@ describe('citizen observers through the gateway', () => {
     expect(appointed.data.appointObserver).toMatchObject({ userId: 'observer-li', serving: true, team: { name: '第一观察小组' } });
 
     // One account serves in one team at a time; bad terms and other streets' staff are refused, writing nothing.
-    await refused(streetAdminA, APPOINT, { input: { ...term, termFrom: addDays(today, 300), termTo: addDays(today, 700) } }, 'CONFLICT', 'TERM_OVERLAPS');
-    await refused(streetAdminA, APPOINT, { input: { ...term, userId: 'observer-wu', termTo: addDays(today, -31) } }, 'BAD_USER_INPUT', 'ENDS_BEFORE_START');
+    await refused(
+      streetAdminA,
+      APPOINT,
+      { input: { ...term, termFrom: addDays(today, 300), termTo: addDays(today, 700) } },
+      'CONFLICT',
+      'TERM_OVERLAPS',
+    );
+    await refused(
+      streetAdminA,
+      APPOINT,
+      { input: { ...term, userId: 'observer-wu', termTo: addDays(today, -31) } },
+      'BAD_USER_INPUT',
+      'ENDS_BEFORE_START',
+    );
     await refused(streetAdminB, APPOINT, { input: { ...term, userId: 'observer-wu' } }, 'FORBIDDEN', 'OUT_OF_SCOPE');
 
     // A second observer whose term ends today: serving now, gone from tomorrow's roster.
@@ -125,7 +147,8 @@ describe('citizen observers through the gateway', () => {
     const ended: any = await platform.query(streetAdminA, END_TERM, { id: second.data.appointObserver.id, lastDay: today });
     expect(ended.data.endObserverTerm).toMatchObject({ termTo: today, serving: true });
     // (The demo roster serves beside them: two teams of three per street, two of each serving today.)
-    const ours = (response: any) => response.data.citizenObservers.edges.map((e: any) => e.node.userId).filter((id: string) => !id.startsWith('demo-observer-'));
+    const ours = (response: any) =>
+      response.data.citizenObservers.edges.map((e: any) => e.node.userId).filter((id: string) => !id.startsWith('demo-observer-'));
     const tomorrow: any = await platform.query(streetAdminA, ROSTER, { streetId: streetA, servingOn: addDays(today, 1) });
     expect(ours(tomorrow)).toEqual(['observer-li']);
     const seenFromB: any = await platform.query(streetAdminB, ROSTER, {});
@@ -133,20 +156,29 @@ describe('citizen observers through the gateway', () => {
     expect(ours(seenFromB)).toEqual([]);
   });
 
-  it('attributes an observer\'s report to them, verified by staff and turned into a case linked to the report, once, and counts it in the month', async () => {
+  it("attributes an observer's report to them, verified by staff and turned into a case linked to the report, once, and counts it in the month", async () => {
     // The demo month's observer reports count too: the street's figures are compared with what they were before.
     const before: any = (await platform.query(streetAdminA, SUMMARY, { streetId: streetA, month: shanghaiMonth() })).data;
     const filed: any = await platform.query(observer, SUBMIT, observerReport());
     expect(filed.errors).toBeUndefined();
     const report = filed.data.submitReport;
     expect(report).toMatchObject({
-      channel: 'OBSERVER', status: 'SUBMITTED', verified: false, evidenceKind: null,
+      channel: 'OBSERVER',
+      status: 'SUBMITTED',
+      verified: false,
+      evidenceKind: null,
       observer: { userId: 'observer-li', team: { id: team.id, name: '第一观察小组' } },
     });
     // A second report of the month that staff will not verify, and one they reject.
-    const unverified: any = await platform.query(observer, SUBMIT, observerReport({ categoryCode: 'BAG_DUMPED', description: '楼道口两袋垃圾' }));
+    const unverified: any = await platform.query(
+      observer,
+      SUBMIT,
+      observerReport({ categoryCode: 'BAG_DUMPED', description: '楼道口两袋垃圾' }),
+    );
     const rejected: any = await platform.query(observer, SUBMIT, observerReport({ categoryCode: 'BIN_OVERFLOW', description: '桶满溢' }));
-    expect((await platform.query(streetAdminA, REJECT, { id: rejected.data.submitReport.id, note: '现场核查无此情况' })).errors).toBeUndefined();
+    expect(
+      (await platform.query(streetAdminA, REJECT, { id: rejected.data.submitReport.id, note: '现场核查无此情况' })).errors,
+    ).toBeUndefined();
 
     // Only an account serving on the roster files OBSERVER reports, about a compound of its own street.
     await refused(resident, SUBMIT, observerReport(), 'FORBIDDEN', 'NOT_AN_OBSERVER');
@@ -161,17 +193,37 @@ describe('citizen observers through the gateway', () => {
     const verified: any = await platform.query(streetAdminA, VERIFY, { id: report.id, note: '现场核实属实' });
     expect(verified.errors).toBeUndefined();
     expect(verified.data.verifyReport).toMatchObject({ status: 'SUBMITTED', verified: true });
-    expect(verified.data.verifyReport.history.at(-1)).toEqual({ action: 'VERIFY', fromStatus: 'SUBMITTED', toStatus: 'SUBMITTED', actor: 'street-admin-a' });
+    expect(verified.data.verifyReport.history.at(-1)).toEqual({
+      action: 'VERIFY',
+      fromStatus: 'SUBMITTED',
+      toStatus: 'SUBMITTED',
+      actor: 'street-admin-a',
+    });
     await refused(streetAdminA, VERIFY, { id: report.id }, 'CONFLICT', 'ALREADY_VERIFIED');
-    await refused(streetAdminB, OPEN, caseFrom(report.id, { householdId: elsewhere.id, orgUnitId: elsewhere.compoundId }), 'FORBIDDEN', 'OUT_OF_SCOPE');
+    await refused(
+      streetAdminB,
+      OPEN,
+      caseFrom(report.id, { householdId: elsewhere.id, orgUnitId: elsewhere.compoundId }),
+      'FORBIDDEN',
+      'OUT_OF_SCOPE',
+    );
     // The case must be about the report's place: another household's compound is refused.
     const neighbour = (await seededHouseholds(platform)).find((h) => h.compoundPath.includes(streetA) && h.compoundId !== home.compoundId)!;
-    await refused(streetAdminA, OPEN, caseFrom(report.id, { householdId: neighbour.id, orgUnitId: neighbour.compoundId }), 'BAD_USER_INPUT', 'REPORT_LOCATION_MISMATCH');
+    await refused(
+      streetAdminA,
+      OPEN,
+      caseFrom(report.id, { householdId: neighbour.id, orgUnitId: neighbour.compoundId }),
+      'BAD_USER_INPUT',
+      'REPORT_LOCATION_MISMATCH',
+    );
 
     const opened: any = await platform.query(streetAdminA, OPEN, caseFrom(report.id));
     expect(opened.errors).toBeUndefined();
     expect(opened.data.openCase).toMatchObject({
-      state: 'OPENED', householdId: home.id, citizenReportId: report.id, citizenReport: { id: report.id, channel: 'OBSERVER', verified: true },
+      state: 'OPENED',
+      householdId: home.id,
+      citizenReportId: report.id,
+      citizenReport: { id: report.id, channel: 'OBSERVER', verified: true },
     });
     const linked: any = await platform.query(streetAdminA, REPORT, { id: report.id });
     expect(linked.data.report).toMatchObject({ evidenceKind: 'CASE', evidenceCase: { id: opened.data.openCase.id, householdId: home.id } });
@@ -186,12 +238,22 @@ describe('citizen observers through the gateway', () => {
     expect(summary.errors).toBeUndefined();
     const was = before.observerSummary;
     expect(summary.data.observerSummary).toMatchObject({
-      month: shanghaiMonth(), street: { id: streetA }, reports: was.reports + 3, verified: was.verified + 1, evidence: was.evidence + 1,
+      month: shanghaiMonth(),
+      street: { id: streetA },
+      reports: was.reports + 3,
+      verified: was.verified + 1,
+      evidence: was.evidence + 1,
       observersServing: was.observersServing,
     });
     const teams = summary.data.observerSummary.teams;
     expect(teams.map((t: any) => t.team.name).sort()).toEqual([...DEMO_OBSERVER_TEAMS, '第一观察小组'].sort());
-    expect(teams.find((t: any) => t.team.name === '第一观察小组')).toMatchObject({ reports: 3, verified: 1, verifiedShare: 1 / 3, evidence: 1, observersServing: 2 });
+    expect(teams.find((t: any) => t.team.name === '第一观察小组')).toMatchObject({
+      reports: 3,
+      verified: 1,
+      verifiedShare: 1 / 3,
+      evidence: 1,
+      observersServing: 2,
+    });
     expect(teams.reduce((sum: number, t: any) => sum + t.reports, 0)).toBe(summary.data.observerSummary.reports);
     const perObserver = Object.fromEntries(summary.data.observerSummary.observers.edges.map((e: any) => [e.node.observer.userId, e.node]));
     expect(perObserver['observer-li']).toMatchObject({ reports: 3, verified: 1, evidence: 1 });
@@ -206,7 +268,11 @@ describe('citizen observers through the gateway', () => {
 
   it('turns a verified observer report into a failed inspection of the household, with the report linked both ways, once; the regraded month counts it', async () => {
     const month = shanghaiMonth();
-    const filed: any = await platform.query(observer, SUBMIT, observerReport({ categoryCode: 'BAG_DUMPED', description: `楼道口垃圾袋乱丢 ${randomUUID()}` }));
+    const filed: any = await platform.query(
+      observer,
+      SUBMIT,
+      observerReport({ categoryCode: 'BAG_DUMPED', description: `楼道口垃圾袋乱丢 ${randomUUID()}` }),
+    );
     const id = filed.data.submitReport.id;
     const record = (change: Record<string, unknown> = {}) => ({ id, input: { householdId: home.id, ...change } });
 
@@ -224,8 +290,12 @@ describe('citizen observers through the gateway', () => {
     const regrade = async () => {
       const started: any = await platform.query(streetAdminA, RUN, { month, org: home.compoundId });
       expect(started.errors).toBeUndefined();
-      await waitFor('the compound to be graded', async () =>
-        ((await platform.query(streetAdminA, RUN_STATUS, { id: started.data.runMonthlyEvaluation.id })) as any).data.evaluationRun.status === 'COMPLETED');
+      await waitFor(
+        'the compound to be graded',
+        async () =>
+          ((await platform.query(streetAdminA, RUN_STATUS, { id: started.data.runMonthlyEvaluation.id })) as any).data.evaluationRun
+            .status === 'COMPLETED',
+      );
       return ((await platform.query(admin, GRADE, { h: home.id, month })) as any).data.householdGrade;
     };
     const gradedBefore = await regrade();
@@ -233,7 +303,11 @@ describe('citizen observers through the gateway', () => {
     const recorded: any = await platform.query(streetAdminA, RECORD_FROM_REPORT, record({ note: '2号楼楼道口发现两袋未分类垃圾' }));
     expect(recorded.errors).toBeUndefined();
     const inspectionId = recorded.data.recordInspectionFromReport.evidenceInspectionId;
-    expect(recorded.data.recordInspectionFromReport).toMatchObject({ id, evidenceKind: 'INSPECTION', evidenceInspectionId: expect.any(String) });
+    expect(recorded.data.recordInspectionFromReport).toMatchObject({
+      id,
+      evidenceKind: 'INSPECTION',
+      evidenceInspectionId: expect.any(String),
+    });
 
     // households records it (from the event): a failed patrol of the household, dated when the report was filed, carrying the report.
     const inspection = await waitFor('households to record the inspection', async () => {
@@ -241,14 +315,20 @@ describe('citizen observers through the gateway', () => {
       return listed.data.inspections.edges.map((e: any) => e.node).find((node: any) => node.id === inspectionId);
     });
     expect(inspection).toMatchObject({
-      kind: 'PATROL', result: 'FAIL', issues: ['BAG_DUMPED'], month, citizenReportId: id, citizenReport: { id, channel: 'OBSERVER', verified: true },
+      kind: 'PATROL',
+      result: 'FAIL',
+      issues: ['BAG_DUMPED'],
+      month,
+      citizenReportId: id,
+      citizenReport: { id, channel: 'OBSERVER', verified: true },
     });
     expect(inspection.note).toContain('2号楼楼道口发现两袋未分类垃圾');
     expect(inspection.note).not.toContain('楼道口垃圾袋乱丢');
     // The report shows the inspection to its handlers; its observer sees only that it became evidence.
     const linked: any = await platform.query(streetAdminA, LINKED_INSPECTION, { id });
     expect(linked.data.report).toMatchObject({
-      evidenceKind: 'INSPECTION', evidenceInspectionId: inspectionId,
+      evidenceKind: 'INSPECTION',
+      evidenceInspectionId: inspectionId,
       evidenceInspection: { id: inspectionId, householdId: home.id, result: 'FAIL', inspectorId: 'street-admin-a', citizenReportId: id },
     });
     const asFiler: any = await platform.query(observer, LINKED_INSPECTION, { id });
@@ -258,7 +338,9 @@ describe('citizen observers through the gateway', () => {
     const before = await written();
     const again = await platform.query(streetAdminA, RECORD_FROM_REPORT, record());
     expect([codeOf(again), reasonOf(again), again.errors?.[0]?.extensions?.details]).toEqual([
-      'CONFLICT', 'ALREADY_RECORDED', { citizenReportId: id, inspectionId },
+      'CONFLICT',
+      'ALREADY_RECORDED',
+      { citizenReportId: id, inspectionId },
     ]);
     await refused(streetAdminA, OPEN, caseFrom(id), 'CONFLICT', 'REPORT_ALREADY_EVIDENCE');
     expect(await written()).toEqual(before);
@@ -266,7 +348,9 @@ describe('citizen observers through the gateway', () => {
     // Regrading the month counts it like any inspection: a FAIL (15) with a dumped bag (10).
     const gradedAfter = await regrade();
     expect(gradedBefore.reasons.map((r: any) => r.inspectionId)).not.toContain(inspectionId);
-    expect(gradedAfter.reasons).toContainEqual(expect.objectContaining({ inspectionId, points: -25, descriptionZh: expect.stringContaining('巡查：不合格（垃圾包乱丢），扣25分') }));
+    expect(gradedAfter.reasons).toContainEqual(
+      expect.objectContaining({ inspectionId, points: -25, descriptionZh: expect.stringContaining('巡查：不合格（垃圾包乱丢），扣25分') }),
+    );
     expect(gradedAfter.inspectionCount).toBe((gradedBefore.inspectionCount ?? 0) + 1);
   });
 
@@ -275,7 +359,9 @@ describe('citizen observers through the gateway', () => {
     const id = filed.data.submitReport.id;
     expect((await platform.query(streetAdminA, VERIFY, { id })).errors).toBeUndefined();
     const districtAdmin = await platform.token([Role.DISTRICT_ADMIN], null, 'district-admin');
-    const outcomes = await Promise.all([streetAdminA, districtAdmin, streetAdminA].map((token) => platform.query(token, OPEN, caseFrom(id))));
+    const outcomes = await Promise.all(
+      [streetAdminA, districtAdmin, streetAdminA].map((token) => platform.query(token, OPEN, caseFrom(id))),
+    );
     expect(outcomes.filter((o) => !o.errors)).toHaveLength(1);
     expect(outcomes.filter((o) => o.errors).map(reasonOf)).toEqual(['REPORT_ALREADY_EVIDENCE', 'REPORT_ALREADY_EVIDENCE']);
     const [{ cases }] = await enforcement().query(`SELECT count(*)::int AS cases FROM enforcement_case WHERE citizen_report_id = $1`, [id]);

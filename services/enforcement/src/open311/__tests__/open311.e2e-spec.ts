@@ -10,8 +10,23 @@ import { enrolInstitution, startPlatform, type TestPlatform } from '#tools/test-
 
 /** The fields GeoReport v2 defines for a service request, and the only ones we answer with. */
 const REQUEST_FIELDS = [
-  'service_request_id', 'status', 'status_notes', 'service_name', 'service_code', 'description', 'agency_responsible', 'service_notice',
-  'requested_datetime', 'updated_datetime', 'expected_datetime', 'address', 'address_id', 'zipcode', 'lat', 'long', 'media_url',
+  'service_request_id',
+  'status',
+  'status_notes',
+  'service_name',
+  'service_code',
+  'description',
+  'agency_responsible',
+  'service_notice',
+  'requested_datetime',
+  'updated_datetime',
+  'expected_datetime',
+  'address',
+  'address_id',
+  'zipcode',
+  'lat',
+  'long',
+  'media_url',
 ].sort();
 const SERVICE_FIELDS = ['service_code', 'service_name', 'description', 'metadata', 'type', 'keywords', 'group'].sort();
 
@@ -78,14 +93,23 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     const services = JSON.parse(json.body);
     expect(services.length).toBeGreaterThanOrEqual(10);
     for (const service of services) expect(Object.keys(service).sort()).toEqual(SERVICE_FIELDS);
-    expect(services.find((s: any) => s.service_code === 'MIXED_WASTE')).toMatchObject({ service_name: '混投', metadata: false, type: 'realtime', group: '分类投放' });
+    expect(services.find((s: any) => s.service_code === 'MIXED_WASTE')).toMatchObject({
+      service_name: '混投',
+      metadata: false,
+      type: 'realtime',
+      group: '分类投放',
+    });
 
     const asXml = await get('/services.xml');
     expect(asXml.status).toBe(200);
     expect(asXml.type).toMatch(/^text\/xml/);
     const parsed = xml.parse(asXml.body);
     expect(parsed.services.service.map((s: any) => s.service_code)).toEqual(services.map((s: any) => s.service_code));
-    expect(parsed.services.service.find((s: any) => s.service_code === 'BIN_OVERFLOW')).toMatchObject({ service_name: '桶满溢', metadata: 'false', type: 'realtime' });
+    expect(parsed.services.service.find((s: any) => s.service_code === 'BIN_OVERFLOW')).toMatchObject({
+      service_name: '桶满溢',
+      metadata: 'false',
+      type: 'realtime',
+    });
   });
 
   it('serves a service definition, and 404 in the spec error format for an unknown one', async () => {
@@ -103,8 +127,14 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
 
   it('files a form-urlencoded request, answers with its id and notice, and shows it without the reporter', async () => {
     const posted = await postForm('/requests.json', {
-      service_code: 'BAG_DUMPED', lat: '29.816712', long: '121.547245', description: '路口垃圾袋堆成小山',
-      first_name: '小明', last_name: '王', phone: '13800001234', email: 'wang@example.com',
+      service_code: 'BAG_DUMPED',
+      lat: '29.816712',
+      long: '121.547245',
+      description: '路口垃圾袋堆成小山',
+      first_name: '小明',
+      last_name: '王',
+      phone: '13800001234',
+      email: 'wang@example.com',
     });
     expect(posted.status).toBe(201);
     const [created] = JSON.parse(posted.body);
@@ -116,16 +146,33 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     const [request] = JSON.parse(one.body);
     expect(Object.keys(request).sort()).toEqual(REQUEST_FIELDS);
     expect(request).toMatchObject({
-      service_request_id: created.service_request_id, status: 'open', service_code: 'BAG_DUMPED', service_name: '垃圾包乱丢',
-      description: '路口垃圾袋堆成小山', lat: 29.817, long: 121.547, address: null, address_id: null,
+      service_request_id: created.service_request_id,
+      status: 'open',
+      service_code: 'BAG_DUMPED',
+      service_name: '垃圾包乱丢',
+      description: '路口垃圾袋堆成小山',
+      lat: 29.817,
+      long: 121.547,
+      address: null,
+      address_id: null,
     });
     expect(Date.parse(request.expected_datetime) - Date.parse(request.requested_datetime)).toBe(24 * 3600_000);
-    for (const secret of ['王', '小明', '13800001234', 'wang@example.com']) expect(one.body.replace(request.description, '')).not.toContain(secret);
+    for (const secret of ['王', '小明', '13800001234', 'wang@example.com'])
+      expect(one.body.replace(request.description, '')).not.toContain(secret);
 
     // Staff see it at once in GraphQL, as an OPEN311 report with the reporter's details (unmasked for those allowed).
     const admin = await platform.token([Role.DISTRICT_ADMIN]);
-    const staff: any = await platform.query(admin, `query($id: ID!) { report(id: $id) { channel status latitude reporter { name phone } } }`, { id: created.service_request_id });
-    expect(staff.data.report).toMatchObject({ channel: 'OPEN311', status: 'SUBMITTED', latitude: 29.816712, reporter: { name: '王*明', phone: '138****1234' } });
+    const staff: any = await platform.query(
+      admin,
+      `query($id: ID!) { report(id: $id) { channel status latitude reporter { name phone } } }`,
+      { id: created.service_request_id },
+    );
+    expect(staff.data.report).toMatchObject({
+      channel: 'OPEN311',
+      status: 'SUBMITTED',
+      latitude: 29.816712,
+      reporter: { name: '王*明', phone: '138****1234' },
+    });
   });
 
   it('accepts JSON posts and places with address_id at compound level only', async () => {
@@ -139,7 +186,12 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     expect(created.service_request_id).toMatch(/^[0-9a-f-]{36}$/);
 
     const shown = xml.parse((await get(`/requests/${created.service_request_id}.xml`)).body).service_requests.request[0];
-    const names = compound.path.map((id) => [platform.plan.district, ...platform.plan.streets, ...platform.plan.communities, ...platform.plan.compounds].find((u) => u.id === id)!.name);
+    const names = compound.path.map(
+      (id) =>
+        [platform.plan.district, ...platform.plan.streets, ...platform.plan.communities, ...platform.plan.compounds].find(
+          (u) => u.id === id,
+        )!.name,
+    );
     expect(shown).toMatchObject({ status: 'open', address_id: compound.id, address: names.join(''), service_code: 'BIN_OVERFLOW' });
     expect(Object.keys(shown).sort()).toEqual(REQUEST_FIELDS);
   });
@@ -150,7 +202,11 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     ['no service_code', { lat: '29.8', long: '121.5' }, 'service_code'],
     ['lat without long', { service_code: 'BAG_DUMPED', lat: '29.8' }, 'lat and long'],
     ['an address_id that is no compound', { service_code: 'BAG_DUMPED', address_id: '00000000-0000-4000-8000-00000000000a' }, 'address_id'],
-    ['a publish_description that is neither true nor false', { service_code: 'BAG_DUMPED', lat: '29.8', long: '121.5', publish_description: 'maybe' }, 'publish_description'],
+    [
+      'a publish_description that is neither true nor false',
+      { service_code: 'BAG_DUMPED', lat: '29.8', long: '121.5', publish_description: 'maybe' },
+      'publish_description',
+    ],
   ])('refuses %s with 400 in the spec format, JSON and XML, and files nothing', async (_case, form: Record<string, string>, mentions) => {
     const before = await reportCount();
     const json = await postForm('/requests.json', form);
@@ -165,7 +221,11 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
 
   it('refuses a body that is not JSON with 400 in the spec format', async () => {
     const before = await reportCount();
-    const response = await fetch(`${base}/requests.json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"service_code": ' });
+    const response = await fetch(`${base}/requests.json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"service_code": ',
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual([{ code: 400, description: expect.any(String) }]);
     expect(await reportCount()).toBe(before);
@@ -179,7 +239,9 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
   });
 
   it('shows a status change made by staff in GraphQL as closed with its status notes', async () => {
-    const [created] = JSON.parse((await postForm('/requests.json', { service_code: 'MIXED_WASTE', address_id: compound.id, description: '混投严重' })).body);
+    const [created] = JSON.parse(
+      (await postForm('/requests.json', { service_code: 'MIXED_WASTE', address_id: compound.id, description: '混投严重' })).body,
+    );
     const id = created.service_request_id;
     const street = platform.plan.streets.find((s) => compound.path.includes(s.id))!;
     const admin = await platform.token([Role.STREET_ADMIN], street.id);
@@ -198,11 +260,20 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     expect(open).toMatchObject({ status: 'open', status_notes: '已受理' });
 
     // A step with only an internal note leaves the public without a note, never with the internal one.
-    await step(`mutation($id: ID!, $unit: ID!) { assignReport(input: { id: $id, assigneeKind: UNIT, assigneeId: $unit, note: "内部：转社区" }) { id } }`, { id, unit: compound.parentId });
+    await step(
+      `mutation($id: ID!, $unit: ID!) { assignReport(input: { id: $id, assigneeKind: UNIT, assigneeId: $unit, note: "内部：转社区" }) { id } }`,
+      { id, unit: compound.parentId },
+    );
     const assigned = JSON.parse(await read(`/requests/${id}.json`))[0];
-    expect(assigned).toMatchObject({ status_notes: null, agency_responsible: platform.plan.communities.find((c) => c.id === compound.parentId)!.name });
+    expect(assigned).toMatchObject({
+      status_notes: null,
+      agency_responsible: platform.plan.communities.find((c) => c.id === compound.parentId)!.name,
+    });
     await step(`mutation($id: ID!) { startReport(id: $id) { id } }`, { id });
-    await step(`mutation($id: ID!) { resolveReport(id: $id, note: "内部：约谈物业经理周某", publicNote: "已约谈物业并加强桶边督导") { id } }`, { id });
+    await step(
+      `mutation($id: ID!) { resolveReport(id: $id, note: "内部：约谈物业经理周某", publicNote: "已约谈物业并加强桶边督导") { id } }`,
+      { id },
+    );
 
     const closed = xml.parse(await read(`/requests.xml?service_request_id=${id}`)).service_requests.request;
     expect(closed).toHaveLength(1);
@@ -218,18 +289,34 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     const secretary = await platform.token([Role.COMMUNITY_SECRETARY], compound.parentId, 'secretary-open311');
     const resident = await platform.token([Role.RESIDENT], compound.id, 'resident-open311', randomUUID());
     const submit = async (token: string, input: Record<string, unknown>) => {
-      const response: any = await platform.query(token, SUBMIT, { input: { categoryCode: 'BAG_DUMPED', compoundId: compound.id, ...input } });
+      const response: any = await platform.query(token, SUBMIT, {
+        input: { categoryCode: 'BAG_DUMPED', compoundId: compound.id, ...input },
+      });
       expect(response.errors).toBeUndefined();
       return response.data.submitReport.id as string;
     };
     const post = async (form: Record<string, string>) =>
-      JSON.parse((await postForm('/requests.json', { service_code: 'BAG_DUMPED', address_id: compound.id, ...form })).body)[0].service_request_id as string;
+      JSON.parse((await postForm('/requests.json', { service_code: 'BAG_DUMPED', address_id: compound.id, ...form })).body)[0]
+        .service_request_id as string;
     // Observer reports come from accounts on the street's observer roster.
     const rosterKeeper = await platform.token([Role.STREET_ADMIN], street.id, 'street-admin-open311');
-    const team: any = await platform.query(rosterKeeper, `mutation($streetId: ID!) { createObserverTeam(streetId: $streetId, name: "观察小组") { id } }`, { streetId: street.id });
-    const appointed: any = await platform.query(rosterKeeper, `mutation($input: AppointObserverInput!) { appointObserver(input: $input) { id } }`, {
-      input: { observerTeamId: team.data.createObserverTeam.id, userId: 'observer-open311', termFrom: shanghaiDate(), termTo: shanghaiDate() },
-    });
+    const team: any = await platform.query(
+      rosterKeeper,
+      `mutation($streetId: ID!) { createObserverTeam(streetId: $streetId, name: "观察小组") { id } }`,
+      { streetId: street.id },
+    );
+    const appointed: any = await platform.query(
+      rosterKeeper,
+      `mutation($input: AppointObserverInput!) { appointObserver(input: $input) { id } }`,
+      {
+        input: {
+          observerTeamId: team.data.createObserverTeam.id,
+          userId: 'observer-open311',
+          termFrom: shanghaiDate(),
+          termTo: shanghaiDate(),
+        },
+      },
+    );
     expect(appointed.errors).toBeUndefined();
     const observer = await platform.token([Role.RESIDENT], compound.id, 'observer-open311', randomUUID());
     const hidden = {
@@ -259,9 +346,11 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     expect(listed.get(shown.open311).description).toBe('Open311：投放点垃圾袋乱丢');
     // Read with an XML parser: a withheld description is an empty element, a public one its text.
     // The whole feed, the demo district's reports included: no hotline or observer report carries its text.
-    const unpublished = new Set<string>((await platform.database(ServiceName.Enforcement).query(
-      `SELECT id FROM citizen_report WHERE channel IN ('HOTLINE', 'OBSERVER')`,
-    )).map((row: { id: string }) => row.id));
+    const unpublished = new Set<string>(
+      (
+        await platform.database(ServiceName.Enforcement).query(`SELECT id FROM citizen_report WHERE channel IN ('HOTLINE', 'OBSERVER')`)
+      ).map((row: { id: string }) => row.id),
+    );
     const feed: any[] = JSON.parse(bodies[1]);
     const feedUnpublished = feed.filter((r) => unpublished.has(r.service_request_id));
     expect(feedUnpublished.length).toBeGreaterThan(50);
@@ -273,7 +362,9 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
 
     // A handler of the street judges the app text private after all: the feed stops showing it.
     const handler = await platform.token([Role.STREET_ADMIN], street.id, 'street-admin-open311');
-    expect((await platform.query(handler, `mutation($id: ID!) { withholdReportDescription(id: $id) { id } }`, { id: shown.app })).errors).toBeUndefined();
+    expect(
+      (await platform.query(handler, `mutation($id: ID!) { withholdReportDescription(id: $id) { id } }`, { id: shown.app })).errors,
+    ).toBeUndefined();
     const after = (await get(`/requests/${shown.app}.json`)).body;
     expect(JSON.parse(after)[0].description).toBeNull();
     expect(after).not.toContain('桶边一地垃圾袋');
@@ -295,7 +386,11 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     expect(times).toEqual([...times].sort((a, b) => b - a));
     for (const request of all) expect(Object.keys(request).sort()).toEqual(REQUEST_FIELDS);
 
-    for (const [query, mentions] of [['start_date=yesterday', 'start_date'], ['status=pending', 'status'], ['service_code=NOPE', 'NOPE']]) {
+    for (const [query, mentions] of [
+      ['start_date=yesterday', 'start_date'],
+      ['status=pending', 'status'],
+      ['service_code=NOPE', 'NOPE'],
+    ]) {
       const bad = await get(`/requests.json?${query}`);
       expect(bad.status).toBe(400);
       expect(JSON.parse(bad.body)).toEqual([{ code: 400, description: expect.stringContaining(mentions) }]);
@@ -313,7 +408,12 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     expect(unknown.status).toBe(404);
     expect(xml.parse(unknown.body).errors.error).toEqual([{ code: '404', description: expect.any(String) }]);
     const before = await reportCount();
-    const huge = await postForm('/requests.json', { service_code: 'OTHER', lat: '29.8', long: '121.5', description: 'x'.repeat(70 * 1024) });
+    const huge = await postForm('/requests.json', {
+      service_code: 'OTHER',
+      lat: '29.8',
+      long: '121.5',
+      description: 'x'.repeat(70 * 1024),
+    });
     expect(huge.status).toBe(413);
     expect(JSON.parse(huge.body)).toEqual([{ code: 413, description: expect.any(String) }]);
     expect(await reportCount()).toBe(before);
@@ -332,8 +432,10 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
         'content-type': place === 'json' ? 'application/json' : 'application/x-www-form-urlencoded',
         ...(place === 'header' ? { 'x-api-key': apiKey } : {}),
       },
-      body: place === 'json' ? JSON.stringify({ ...fields, api_key: apiKey })
-        : new URLSearchParams(place === 'form' ? { ...fields, api_key: apiKey } : fields).toString(),
+      body:
+        place === 'json'
+          ? JSON.stringify({ ...fields, api_key: apiKey })
+          : new URLSearchParams(place === 'form' ? { ...fields, api_key: apiKey } : fields).toString(),
     });
     expect(response.status).toBe(201);
     const [created] = (await response.json()) as Array<Record<string, unknown>>;
@@ -343,7 +445,11 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     const admin = await platform.token([Role.DISTRICT_ADMIN]);
     const staff: any = await platform.query(admin, STAFF_REPORT, { id: created.service_request_id });
     expect(staff.errors).toBeUndefined();
-    expect(staff.data.report).toEqual({ channel: 'OPEN311', status: 'SUBMITTED', submittedByInstitution: { id: institution.id, name: institution.name } });
+    expect(staff.data.report).toEqual({
+      channel: 'OPEN311',
+      status: 'SUBMITTED',
+      submittedByInstitution: { id: institution.id, name: institution.name },
+    });
   });
 
   it('shows no institution on a request filed without a key', async () => {
@@ -407,9 +513,16 @@ describe('Open311 GeoReport v2 through the gateway, as an independent client', (
     for (let attempt = 0; attempt < 31 && limited.status !== 429; attempt++) {
       // No service code: refused by enforcement with 400, so nothing is filed, but every POST counts.
       const response = await fetch(`${base}/requests.json`, {
-        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'description=spam',
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'description=spam',
       });
-      limited = { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.text(), retryAfter: response.headers.get('retry-after') };
+      limited = {
+        status: response.status,
+        type: response.headers.get('content-type') ?? '',
+        body: await response.text(),
+        retryAfter: response.headers.get('retry-after'),
+      };
     }
     expect(limited.status).toBe(429);
     expect(JSON.parse(limited.body)).toEqual([{ code: 429, description: expect.stringMatching(/30 new requests an hour/) }]);

@@ -17,7 +17,8 @@ const REPORTS = `query($status: ReportStatus, $category: String, $channel: Repor
   }
 }`;
 const MY_REPORTS = `{ myReports(first: 50) { totalCount edges { node { id status reportedByMe } } } }`;
-const step = (name: string, extra = '') => `mutation($id: ID!, $note: String${extra ? `, ${extra}` : ''}) { ${name}(id: $id, note: $note${extra ? ', originalId: $originalId' : ''}) { ${FIELDS} } }`;
+const step = (name: string, extra = '') =>
+  `mutation($id: ID!, $note: String${extra ? `, ${extra}` : ''}) { ${name}(id: $id, note: $note${extra ? ', originalId: $originalId' : ''}) { ${FIELDS} } }`;
 const TRIAGE = step('triageReport');
 const START = step('startReport');
 const RESOLVE = step('resolveReport');
@@ -44,9 +45,9 @@ describe('citizen reports through the gateway', () => {
   let districtAdmin: string;
 
   const counts = async () => {
-    const [row] = await platform.database(ServiceName.Enforcement).query(
-      `SELECT (SELECT count(*)::int FROM citizen_report) AS reports, (SELECT count(*)::int FROM citizen_report_history) AS history`,
-    );
+    const [row] = await platform
+      .database(ServiceName.Enforcement)
+      .query(`SELECT (SELECT count(*)::int FROM citizen_report) AS reports, (SELECT count(*)::int FROM citizen_report_history) AS history`);
     return row as { reports: number; history: number };
   };
 
@@ -77,8 +78,15 @@ describe('citizen reports through the gateway', () => {
     const photo = await uploadPhoto(platform, resident);
     const report = await submit(resident, { photoUploadIds: [photo], reporterName: '王小明', reporterPhone: '13800001111' });
     expect(report).toMatchObject({
-      channel: 'APP', channelLabelZh: '随手拍', categoryLabelZh: '垃圾包乱丢', status: 'SUBMITTED', statusLabelZh: '已提交',
-      compound: { id: compoundA.id, name: compoundA.name }, photoUploadIds: [photo], reportedByMe: true, overdue: false,
+      channel: 'APP',
+      channelLabelZh: '随手拍',
+      categoryLabelZh: '垃圾包乱丢',
+      status: 'SUBMITTED',
+      statusLabelZh: '已提交',
+      compound: { id: compoundA.id, name: compoundA.name },
+      photoUploadIds: [photo],
+      reportedByMe: true,
+      overdue: false,
       reporter: { name: '王小明', phone: '13800001111', unmasked: true },
     });
     // BAG_DUMPED is due 24 hours after submission.
@@ -86,8 +94,15 @@ describe('citizen reports through the gateway', () => {
 
     const id = report.id;
     expect((await platform.query(secretaryA, TRIAGE, { id, note: '属实，转派' })).errors).toBeUndefined();
-    const assigned: any = await platform.query(secretaryA, ASSIGN, { input: { id, assigneeKind: 'UNIT', assigneeId: communityA.id, note: '请社区处理' } });
-    expect(assigned.data.assignReport).toMatchObject({ status: 'ASSIGNED', assigneeKind: 'UNIT', assigneeKindLabelZh: '属地单位', assigneeId: communityA.id });
+    const assigned: any = await platform.query(secretaryA, ASSIGN, {
+      input: { id, assigneeKind: 'UNIT', assigneeId: communityA.id, note: '请社区处理' },
+    });
+    expect(assigned.data.assignReport).toMatchObject({
+      status: 'ASSIGNED',
+      assigneeKind: 'UNIT',
+      assigneeKindLabelZh: '属地单位',
+      assigneeId: communityA.id,
+    });
     expect((await platform.query(secretaryA, START, { id, note: null })).errors).toBeUndefined();
     const resolved: any = await platform.query(secretaryA, RESOLVE, { id, note: '已清理，并对楼道住户宣传' });
     expect(resolved.data.resolveReport).toMatchObject({ status: 'RESOLVED', statusNote: '已清理，并对楼道住户宣传', overdue: false });
@@ -130,9 +145,21 @@ describe('citizen reports through the gateway', () => {
     const reopened: any = await platform.query(resident, REOPEN, { id, note: '第二天又满了' });
     expect(reopened.errors).toBeUndefined();
     // The reporter's words go to the staff (the reporter still sees them in their history), never into the public note.
-    expect(reopened.data.reopenReport).toMatchObject({ status: 'SUBMITTED', reopenCount: 1, closedAt: null, assigneeKind: null, statusNote: null, publicStatusNote: null });
+    expect(reopened.data.reopenReport).toMatchObject({
+      status: 'SUBMITTED',
+      reopenCount: 1,
+      closedAt: null,
+      assigneeKind: null,
+      statusNote: null,
+      publicStatusNote: null,
+    });
     expect(reopened.data.reopenReport.history.at(-1)).toMatchObject({
-      action: 'REOPEN', fromStatus: 'RESOLVED', toStatus: 'SUBMITTED', actor: 'reporter', note: '第二天又满了', publicNote: null,
+      action: 'REOPEN',
+      fromStatus: 'RESOLVED',
+      toStatus: 'SUBMITTED',
+      actor: 'reporter',
+      note: '第二天又满了',
+      publicNote: null,
     });
     expect((await platform.query(secretaryA, REPORT, { id })).data!.report.statusNote).toBe('第二天又满了');
     // Due again 12 hours (BIN_OVERFLOW) after the reopening, which is later than the first submission.
@@ -141,7 +168,10 @@ describe('citizen reports through the gateway', () => {
     expect(Date.parse(reopened.data.reopenReport.dueAt) - reopenedAt).toBeLessThanOrEqual(12 * 3600_000 + 1000);
 
     // A SUBMITTED report cannot be reopened, and only RESOLVED/REJECTED ones can.
-    expect((await platform.query(resident, REOPEN, { id })).errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'INVALID_TRANSITION' });
+    expect((await platform.query(resident, REOPEN, { id })).errors![0].extensions).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'INVALID_TRANSITION',
+    });
   });
 
   it('shows the filer the steps and public notes of their report, never staff identities or internal notes', async () => {
@@ -149,7 +179,10 @@ describe('citizen reports through the gateway', () => {
     const id = report.id;
     const steps: [string, Record<string, unknown>][] = [
       [publicStep('triageReport'), { id, note: '内部：物业经理周某称人手不足', publicNote: '已受理' }],
-      [ASSIGN, { input: { id, assigneeKind: 'UNIT', assigneeId: communityA.id, note: '内部：请社区约谈物业', publicNote: '已派社区处理' } }],
+      [
+        ASSIGN,
+        { input: { id, assigneeKind: 'UNIT', assigneeId: communityA.id, note: '内部：请社区约谈物业', publicNote: '已派社区处理' } },
+      ],
       [publicStep('startReport'), { id, note: '内部：现场有监控可查' }],
       [publicStep('resolveReport'), { id, note: '内部：已约谈物业经理周某', publicNote: '已清洗投放点' }],
     ];
@@ -157,7 +190,12 @@ describe('citizen reports through the gateway', () => {
 
     const asFiler: any = await platform.query(resident, REPORT, { id });
     expect(asFiler.errors).toBeUndefined();
-    expect(asFiler.data.report).toMatchObject({ status: 'RESOLVED', statusNote: null, publicStatusNote: '已清洗投放点', reportedByMe: true });
+    expect(asFiler.data.report).toMatchObject({
+      status: 'RESOLVED',
+      statusNote: null,
+      publicStatusNote: '已清洗投放点',
+      reportedByMe: true,
+    });
     expect(asFiler.data.report.history.map((h: any) => [h.action, h.note, h.publicNote, h.actor])).toEqual([
       ['SUBMIT', null, null, 'reporter'],
       ['TRIAGE', null, '已受理', 'staff'],
@@ -165,7 +203,10 @@ describe('citizen reports through the gateway', () => {
       ['START', null, null, 'staff'],
       ['RESOLVE', null, '已清洗投放点', 'staff'],
     ]);
-    const mine: any = await platform.query(resident, `{ myReports(first: 100) { edges { node { id statusNote history { note actor } } } } }`);
+    const mine: any = await platform.query(
+      resident,
+      `{ myReports(first: 100) { edges { node { id statusNote history { note actor } } } } }`,
+    );
     const listed = mine.data.myReports.edges.find((e: any) => e.node.id === id).node;
     for (const seen of [JSON.stringify(asFiler.data), JSON.stringify(listed)]) {
       expect(seen).not.toContain('内部');
@@ -190,14 +231,25 @@ describe('citizen reports through the gateway', () => {
     const before = await platform.database(ServiceName.Enforcement).query(`SELECT * FROM citizen_report WHERE id = $1`, [report.id]);
     expect(errorCodes(await platform.query(streetAdminB, WITHHOLD, { id: report.id }))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await platform.query(resident, WITHHOLD, { id: report.id }))).toEqual(['FORBIDDEN']);
-    expect(await platform.database(ServiceName.Enforcement).query(`SELECT * FROM citizen_report WHERE id = $1`, [report.id])).toEqual(before);
+    expect(await platform.database(ServiceName.Enforcement).query(`SELECT * FROM citizen_report WHERE id = $1`, [report.id])).toEqual(
+      before,
+    );
 
     const withheld: any = await platform.query(streetAdminA, WITHHOLD, { id: report.id });
     expect(withheld.errors).toBeUndefined();
     // Staff and the reporter still read it; only the public feed stops showing it.
-    expect(withheld.data.withholdReportDescription).toMatchObject({ publishDescription: true, descriptionPublic: false, description: '3号楼502的住户天天乱丢垃圾' });
-    expect((await platform.query(resident, REPORT, { id: report.id })).data!.report).toMatchObject({ descriptionPublic: false, description: '3号楼502的住户天天乱丢垃圾' });
-    const [row] = await platform.database(ServiceName.Enforcement).query(`SELECT description_withheld_by AS "by" FROM citizen_report WHERE id = $1`, [report.id]);
+    expect(withheld.data.withholdReportDescription).toMatchObject({
+      publishDescription: true,
+      descriptionPublic: false,
+      description: '3号楼502的住户天天乱丢垃圾',
+    });
+    expect((await platform.query(resident, REPORT, { id: report.id })).data!.report).toMatchObject({
+      descriptionPublic: false,
+      description: '3号楼502的住户天天乱丢垃圾',
+    });
+    const [row] = await platform
+      .database(ServiceName.Enforcement)
+      .query(`SELECT description_withheld_by AS "by" FROM citizen_report WHERE id = $1`, [report.id]);
     expect(row.by).toBe('street-admin-a');
   });
 
@@ -208,7 +260,11 @@ describe('citizen reports through the gateway', () => {
     const report = await submit(resident, {});
     const before = await counts();
     const response = await platform.query(secretaryA, mutation, { id: report.id, ...vars });
-    expect(response.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'INVALID_TRANSITION', details: { status: 'SUBMITTED' } });
+    expect(response.errors![0].extensions).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'INVALID_TRANSITION',
+      details: { status: 'SUBMITTED' },
+    });
     expect(await counts()).toEqual(before);
   });
 
@@ -222,16 +278,18 @@ describe('citizen reports through the gateway', () => {
     const won = answers.filter((a) => !a.errors);
     expect(won).toHaveLength(1);
     expect(answers.find((a) => a.errors).errors[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'INVALID_TRANSITION' });
-    const [{ steps }] = await platform.database(ServiceName.Enforcement).query(
-      `SELECT count(*)::int AS steps FROM citizen_report_history WHERE report_id = $1 AND action <> 'SUBMIT'`, [report.id],
-    );
+    const [{ steps }] = await platform
+      .database(ServiceName.Enforcement)
+      .query(`SELECT count(*)::int AS steps FROM citizen_report_history WHERE report_id = $1 AND action <> 'SUBMIT'`, [report.id]);
     expect(steps).toBe(1);
   });
 
   it('refuses a rejection without a reason, and records one with it', async () => {
     const report = await submit(resident, {});
     const before = await counts();
-    expect((await platform.query(secretaryA, REJECT, { id: report.id, note: ' ' })).errors![0].extensions).toMatchObject({ reason: 'NOTE_REQUIRED' });
+    expect((await platform.query(secretaryA, REJECT, { id: report.id, note: ' ' })).errors![0].extensions).toMatchObject({
+      reason: 'NOTE_REQUIRED',
+    });
     expect(await counts()).toEqual(before);
     const rejected: any = await platform.query(secretaryA, REJECT, { id: report.id, note: '现场核实无此问题' });
     expect(rejected.data.rejectReport).toMatchObject({ status: 'REJECTED', statusNote: '现场核实无此问题' });
@@ -245,13 +303,20 @@ describe('citizen reports through the gateway', () => {
     const marked: any = await platform.query(secretaryA, DUPLICATE, { id: duplicate.id, originalId: original.id, note: '同一问题' });
     expect(marked.errors).toBeUndefined();
     expect(marked.data.markReportDuplicate).toMatchObject({
-      status: 'DUPLICATE', duplicateOfId: original.id, duplicateOf: { id: original.id, status: 'SUBMITTED' }, overdue: false,
+      status: 'DUPLICATE',
+      duplicateOfId: original.id,
+      duplicateOf: { id: original.id, status: 'SUBMITTED' },
+      overdue: false,
     });
     expect(marked.data.markReportDuplicate.closedAt).not.toBeNull();
 
     const before = await counts();
     const ofDuplicate = await platform.query(secretaryA, DUPLICATE, { id: third.id, originalId: duplicate.id });
-    expect(ofDuplicate.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'ORIGINAL_IS_DUPLICATE', details: { originalId: original.id } });
+    expect(ofDuplicate.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'ORIGINAL_IS_DUPLICATE',
+      details: { originalId: original.id },
+    });
     const originalAsDuplicate = await platform.query(secretaryA, DUPLICATE, { id: original.id, originalId: third.id });
     expect(originalAsDuplicate.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'HAS_DUPLICATES' });
     const itself = await platform.query(secretaryA, DUPLICATE, { id: third.id, originalId: third.id });
@@ -270,10 +335,7 @@ describe('citizen reports through the gateway', () => {
       `UPDATE citizen_report SET submitted_at = '2020-03-01T08:00:00Z', due_at = '2020-03-02T08:00:00Z' WHERE id = ANY($1::uuid[])`,
       [[late.id, lateButResolved.id]],
     );
-    await db.query(
-      `UPDATE citizen_report SET status = 'RESOLVED', closed_at = '2020-03-03T08:00:00Z' WHERE id = $1`,
-      [lateButResolved.id],
-    );
+    await db.query(`UPDATE citizen_report SET status = 'RESOLVED', closed_at = '2020-03-03T08:00:00Z' WHERE id = $1`, [lateButResolved.id]);
     const one: any = await platform.query(secretaryA, REPORT, { id: late.id });
     expect(one.data.report).toMatchObject({ overdue: true, dueAt: '2020-03-02T08:00:00.000Z' });
 
@@ -288,7 +350,14 @@ describe('citizen reports through the gateway', () => {
 
   it('masks reporters for staff without personal-data access, and records every unmasked read', async () => {
     const hotline: any = await platform.query(secretaryA, SUBMIT, {
-      input: { channel: 'HOTLINE', categoryCode: 'COLLECTION_MISSED', description: '来电反映收运车未来', compoundId: compoundA.id, reporterName: '张三明', reporterPhone: '13812345678' },
+      input: {
+        channel: 'HOTLINE',
+        categoryCode: 'COLLECTION_MISSED',
+        description: '来电反映收运车未来',
+        compoundId: compoundA.id,
+        reporterName: '张三明',
+        reporterPhone: '13812345678',
+      },
     });
     expect(hotline.errors).toBeUndefined();
     const id = hotline.data.submitReport.id;
@@ -300,7 +369,12 @@ describe('citizen reports through the gateway', () => {
     expect(listed.data.reports.edges.find((e: any) => e.node.id === id).node.reporter).toEqual({ name: '张*明', phone: '138****5678' });
 
     const db = platform.database(ServiceName.Enforcement);
-    const audited = async () => (await db.query(`SELECT count(*)::int AS n FROM personal_data_access WHERE $1::uuid = ANY(entity_ids) AND user_id = 'secretary-a'`, [id]))[0].n;
+    const audited = async () =>
+      (
+        await db.query(`SELECT count(*)::int AS n FROM personal_data_access WHERE $1::uuid = ANY(entity_ids) AND user_id = 'secretary-a'`, [
+          id,
+        ])
+      )[0].n;
     const before = await audited();
     const clear: any = await platform.query(secretaryA, REPORT, { id });
     expect(clear.data.report.reporter).toEqual({ name: '张三明', phone: '13812345678', unmasked: true });
@@ -352,7 +426,12 @@ describe('citizen reports through the gateway', () => {
     ['a bad phone number', { reporterPhone: 'call me' }, 'BAD_USER_INPUT', 'INVALID_PHONE'],
     ['the OPEN311 channel', { channel: 'OPEN311' }, 'BAD_USER_INPUT', 'CHANNEL_NOT_ALLOWED'],
     ['a hotline entry by a resident', { channel: 'HOTLINE' }, 'FORBIDDEN', 'MISSING_PERMISSION'],
-    ['an observer report asked to be published', { channel: 'OBSERVER', publishDescription: true }, 'BAD_USER_INPUT', 'DESCRIPTION_NOT_PUBLISHABLE'],
+    [
+      'an observer report asked to be published',
+      { channel: 'OBSERVER', publishDescription: true },
+      'BAD_USER_INPUT',
+      'DESCRIPTION_NOT_PUBLISHABLE',
+    ],
   ])('refuses %s and writes nothing', async (_case, change: Record<string, unknown>, code, reason) => {
     const before = await counts();
     const input = { channel: 'APP', categoryCode: 'MIXED_WASTE', description: '混投', compoundId: compoundA.id, ...change };
@@ -377,7 +456,8 @@ describe('citizen reports through the gateway', () => {
     expect((await platform.query(resident, SUBMIT, { input: { ...input, photoUploadIds: [mine] } })).errors).toBeUndefined();
     // The report's photo: for the report's handlers in its territory (and its reporter), not another street's.
     const photoStatus = async (token: string) =>
-      (await fetch(`${platform.gatewayUrl.replace(/\/graphql$/, '/uploads')}/${mine}`, { headers: { authorization: `Bearer ${token}` } })).status;
+      (await fetch(`${platform.gatewayUrl.replace(/\/graphql$/, '/uploads')}/${mine}`, { headers: { authorization: `Bearer ${token}` } }))
+        .status;
     expect([await photoStatus(resident), await photoStatus(streetAdminA), await photoStatus(streetAdminB)]).toEqual([200, 200, 404]);
     const cited = { ...(await counts()), citations: await citations() };
     const again = await platform.query(resident, SUBMIT, { input: { ...input, photoUploadIds: [mine] } });

@@ -31,7 +31,8 @@ describe('retention of personal data in enforcement', () => {
   const ids: Record<string, string> = {};
   let statisticsBefore: unknown;
 
-  const runRetention = (firedAt = FIRED_AT) => retention.handle({ firedAt: firedAt.toISOString() }, { id: 'retention-test' } as Job<RetentionJobData>);
+  const runRetention = (firedAt = FIRED_AT) =>
+    retention.handle({ firedAt: firedAt.toISOString() }, { id: 'retention-test' } as Job<RetentionJobData>);
   /** What report statistics and Open311 rest on: unchanged by the job. */
   const statistics = () =>
     dataSource.query(
@@ -56,21 +57,39 @@ describe('retention of personal data in enforcement', () => {
                                    reporter_phone, submitted_by, status, submitted_at, due_at, closed_at)
        VALUES ('APP', 'MIXED_WASTE', $1, $2, $3, $4, $5, $6, $4, $7, $8::timestamptz - interval '10 days', $8::timestamptz, $9) RETURNING id`,
       [
-        `${key}: 桶边混投`, values.orgUnit === false ? null : randomUUID(), values.address ?? null, `resident-${key}`, values.name ?? null,
-        values.phone ?? null, values.closedAt ? 'RESOLVED' : 'IN_PROGRESS', values.closedAt ?? FIRED_AT, values.closedAt,
+        `${key}: 桶边混投`,
+        values.orgUnit === false ? null : randomUUID(),
+        values.address ?? null,
+        `resident-${key}`,
+        values.name ?? null,
+        values.phone ?? null,
+        values.closedAt ? 'RESOLVED' : 'IN_PROGRESS',
+        values.closedAt ?? FIRED_AT,
+        values.closedAt,
       ],
     );
     ids[key] = row.id;
-    await dataSource.query(`INSERT INTO citizen_report_history (report_id, action, to_status, actor, note) VALUES ($1, 'SUBMIT', 'SUBMITTED', 'reporter', '已受理')`, [row.id]);
+    await dataSource.query(
+      `INSERT INTO citizen_report_history (report_id, action, to_status, actor, note) VALUES ($1, 'SUBMIT', 'SUBMITTED', 'reporter', '已受理')`,
+      [row.id],
+    );
   }
 
   beforeAll(async () => {
     jest.spyOn(Logger.prototype, 'log').mockImplementation((message: unknown) => void logged.push(String(message)));
     await ensureDatabase(testInfrastructure().databaseUrl, `${workerDatabasePrefix()}enforcement_retention`);
-    dataSource = await new DataSource(serviceDataSourceOptions({ url, entities: enforcementService.entities, migrations: enforcementService.migrations })).initialize();
+    dataSource = await new DataSource(
+      serviceDataSourceOptions({ url, entities: enforcementService.entities, migrations: enforcementService.migrations }),
+    ).initialize();
     await runMigrations(dataSource);
-    for (const table of ['citizen_report_history', 'citizen_report', 'personal_data_access', 'idempotency_record']) await dataSource.query(`TRUNCATE ${table} CASCADE`);
-    queues = new QueueRegistry({ service: ServiceName.Enforcement, redisUrl: testInfrastructure().redisUrl, queuePrefix: `test-retention-${randomUUID()}`, background: false });
+    for (const table of ['citizen_report_history', 'citizen_report', 'personal_data_access', 'idempotency_record'])
+      await dataSource.query(`TRUNCATE ${table} CASCADE`);
+    queues = new QueueRegistry({
+      service: ServiceName.Enforcement,
+      redisUrl: testInfrastructure().redisUrl,
+      queuePrefix: `test-retention-${randomUUID()}`,
+      background: false,
+    });
     retention = new RetentionJob(dataSource, settings, { service: ServiceName.Enforcement, steps: enforcementRetention.steps() }, queues);
 
     await insertReport('closedLongAgo', { closedAt: PAST_PERIOD, name: NAMES[0], phone: PHONE, address: HOME });
@@ -99,12 +118,22 @@ describe('retention of personal data in enforcement', () => {
 
   it('erases the reporter’s name, phone and own place description of a report closed longer than 90 days, and keeps the report', async () => {
     expect(await report(ids.closedLongAgo)).toEqual({
-      reporter_name: null, reporter_phone: null, address_text: null, reporter_user_id: 'resident-closedLongAgo',
-      description: 'closedLongAgo: 桶边混投', status: 'RESOLVED', contact_erased_at: FIRED_AT,
+      reporter_name: null,
+      reporter_phone: null,
+      address_text: null,
+      reporter_user_id: 'resident-closedLongAgo',
+      description: 'closedLongAgo: 桶边混投',
+      status: 'RESOLVED',
+      contact_erased_at: FIRED_AT,
     });
-    const [{ left }] = await dataSource.query(`SELECT count(*)::int AS left FROM citizen_report WHERE closed_at < $1 AND reporter_phone IS NOT NULL`, [PAST_PERIOD.toISOString()]);
+    const [{ left }] = await dataSource.query(
+      `SELECT count(*)::int AS left FROM citizen_report WHERE closed_at < $1 AND reporter_phone IS NOT NULL`,
+      [PAST_PERIOD.toISOString()],
+    );
     expect(left).toBe(0);
-    const [{ history }] = await dataSource.query(`SELECT count(*)::int AS history FROM citizen_report_history WHERE report_id = $1`, [ids.closedLongAgo]);
+    const [{ history }] = await dataSource.query(`SELECT count(*)::int AS history FROM citizen_report_history WHERE report_id = $1`, [
+      ids.closedLongAgo,
+    ]);
     expect(history).toBe(1);
   });
 
@@ -113,7 +142,12 @@ describe('retention of personal data in enforcement', () => {
   });
 
   it('leaves reports closed within the period, and open ones, as they were', async () => {
-    expect(await report(ids.closedRecently)).toMatchObject({ reporter_name: NAMES[2], reporter_phone: PHONE, address_text: HOME, contact_erased_at: null });
+    expect(await report(ids.closedRecently)).toMatchObject({
+      reporter_name: NAMES[2],
+      reporter_phone: PHONE,
+      address_text: HOME,
+      contact_erased_at: null,
+    });
     expect(await report(ids.open)).toMatchObject({ reporter_name: NAMES[2], reporter_phone: PHONE, contact_erased_at: null });
   });
 
@@ -135,6 +169,12 @@ describe('retention of personal data in enforcement', () => {
 
   it('names no one in its log lines', () => {
     expect(logged.filter((line) => [...NAMES, PHONE, HOME].some((text) => line.includes(text)))).toEqual([]);
-    expect(logged).toContainEqual(expect.stringMatching(new RegExp(`: ${RETENTION_BATCH_SIZE + 2} reporters' contact details erased; audit rows before .*: 1 deleted; idempotency records before .*: 1 deleted`)));
+    expect(logged).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `: ${RETENTION_BATCH_SIZE + 2} reporters' contact details erased; audit rows before .*: 1 deleted; idempotency records before .*: 1 deleted`,
+        ),
+      ),
+    );
   });
 });

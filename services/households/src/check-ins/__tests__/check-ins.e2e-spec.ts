@@ -51,7 +51,7 @@ const communityOf = (household: HouseholdRow) => household.path[household.path.l
 /** The work-unit branch every member of these tests is registered with (dual supervision has its own spec). */
 const WORK_UNIT_BRANCH = randomUUID();
 
-describe('party members\' photo check-ins (党员晒图打卡) through the gateway', () => {
+describe("party members' photo check-ins (党员晒图打卡) through the gateway", () => {
   let platform: TestPlatform;
   let queue: Queue;
   /** Households of each street not used by any test yet; each test takes its own. */
@@ -106,7 +106,8 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
 
   async function submit(member: Member, takenAt: Date, note: string | null = '厨余垃圾已沥水破袋'): Promise<any> {
     const response: any = await platform.query(member.token, SUBMIT, {
-      input: { photoId: await newPhoto(member.login), takenAt: takenAt.toISOString(), note }, key: key('check-in'),
+      input: { photoId: await newPhoto(member.login), takenAt: takenAt.toISOString(), note },
+      key: key('check-in'),
     });
     expect(response.errors).toBeUndefined();
     return response.data.submitPhotoCheckIn;
@@ -149,11 +150,23 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
       const member = await newMember();
       const takenAt = new Date(Date.now() - 60_000);
       const photoId = await newPhoto(member.login);
-      const response: any = await platform.query(member.token, SUBMIT, { input: { photoId, takenAt: takenAt.toISOString(), note: '今天分类很认真' }, key: key('c') });
+      const response: any = await platform.query(member.token, SUBMIT, {
+        input: { photoId, takenAt: takenAt.toISOString(), note: '今天分类很认真' },
+        key: key('c'),
+      });
       expect(response.errors).toBeUndefined();
       expect(response.data.submitPhotoCheckIn).toMatchObject({
-        labelZh: '党员晒图打卡', partyMemberId: member.id, photoId, takenAt: takenAt.toISOString(), week: checkInWeek(takenAt), note: '今天分类很认真',
-        reviewStatus: 'PENDING', reviewStatusLabelZh: '待审核', countsTowardsQuota: true, workReview: null, communityReview: null,
+        labelZh: '党员晒图打卡',
+        partyMemberId: member.id,
+        photoId,
+        takenAt: takenAt.toISOString(),
+        week: checkInWeek(takenAt),
+        note: '今天分类很认真',
+        reviewStatus: 'PENDING',
+        reviewStatusLabelZh: '待审核',
+        countsTowardsQuota: true,
+        workReview: null,
+        communityReview: null,
         // The member's token covers their community: they see their household, its room masked.
         household: { id: member.household.id, addressMasked: true },
       });
@@ -170,7 +183,10 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
       expect(retry.data.submitPhotoCheckIn.id).toBe(first.data.submitPhotoCheckIn.id);
       expect(await count(`SELECT count(*)::int AS count FROM photo_check_in WHERE party_member_id = $1`, [member.id])).toBe(1);
 
-      const reused = await platform.query(member.token, SUBMIT, { input: { ...input, photoId: await newPhoto(member.login) }, key: idempotencyKey });
+      const reused = await platform.query(member.token, SUBMIT, {
+        input: { ...input, photoId: await newPhoto(member.login) },
+        key: idempotencyKey,
+      });
       expect(errorCodes(reused)).toEqual(['CONFLICT']);
       expect(reasonOf(reused)).toBe('IDEMPOTENCY_KEY_REUSED');
       expect(await count(`SELECT count(*)::int AS count FROM photo_check_in WHERE party_member_id = $1`, [member.id])).toBe(1);
@@ -183,7 +199,10 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
       expect(first.errors).toBeUndefined();
       const again = await platform.query(member.token, SUBMIT, { input, key: key('photo') });
       expect(errorCodes(again)).toEqual(['CONFLICT']);
-      expect(again.errors![0].extensions).toMatchObject({ reason: 'DUPLICATE_PHOTO', details: { checkInId: first.data.submitPhotoCheckIn.id } });
+      expect(again.errors![0].extensions).toMatchObject({
+        reason: 'DUPLICATE_PHOTO',
+        details: { checkInId: first.data.submitPhotoCheckIn.id },
+      });
       expect(await count(`SELECT count(*)::int AS count FROM photo_check_in WHERE party_member_id = $1`, [member.id])).toBe(1);
     });
 
@@ -198,7 +217,9 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
     ];
     it.each(badSubmissions)('refuses %s and writes nothing', async (_case, change, reason) => {
       const member = await newMember();
-      const token = change.sub ? await platform.token([Role.PARTY_MEMBER], communityOf(member.household), change.sub(member)) : member.token;
+      const token = change.sub
+        ? await platform.token([Role.PARTY_MEMBER], communityOf(member.household), change.sub(member))
+        : member.token;
       const idempotencyKey = key('bad');
       const before = await checkInCount();
       const response = await platform.query(token, SUBMIT, {
@@ -219,7 +240,8 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
       const [member, other] = [await newMember(), await newMember()];
       const before = await checkInCount();
       const response = await platform.query(member.token, SUBMIT, {
-        input: { photoId: await newPhoto(other.login), takenAt: new Date(Date.now() - 60_000).toISOString() }, key: key('theirs'),
+        input: { photoId: await newPhoto(other.login), takenAt: new Date(Date.now() - 60_000).toISOString() },
+        key: key('theirs'),
       });
       expect(errorCodes(response)).toEqual(['FORBIDDEN']);
       expect(reasonOf(response)).toBe('NOT_YOUR_PHOTO');
@@ -229,7 +251,8 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
     it('is for party members only', async () => {
       const household = take(poolA);
       const response = await platform.query(await secretaryOf(household), SUBMIT, {
-        input: { photoId: await newPhoto(), takenAt: new Date().toISOString() }, key: key('secretary'),
+        input: { photoId: await newPhoto(), takenAt: new Date().toISOString() },
+        key: key('secretary'),
       });
       expect(errorCodes(response)).toEqual(['FORBIDDEN']);
     });
@@ -243,14 +266,24 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
       const byCommunity: any = await review(await secretaryOf(member.household), checkIn.id, 'COMMUNITY', 'APPROVED');
       expect(byCommunity.errors).toBeUndefined();
       expect(byCommunity.data.reviewPhotoCheckIn).toMatchObject({
-        reviewStatus: 'PARTLY_REVIEWED', countsTowardsQuota: true, workReview: null,
-        communityReview: { branch: 'COMMUNITY', labelZh: '社区支部审核', verdict: 'APPROVED', verdictLabelZh: '审核通过', note: null, reviewerId: 'community-secretary-1' },
+        reviewStatus: 'PARTLY_REVIEWED',
+        countsTowardsQuota: true,
+        workReview: null,
+        communityReview: {
+          branch: 'COMMUNITY',
+          labelZh: '社区支部审核',
+          verdict: 'APPROVED',
+          verdictLabelZh: '审核通过',
+          note: null,
+          reviewerId: 'community-secretary-1',
+        },
       });
 
       const byWorkUnit: any = await review(branchSecretary, checkIn.id, 'WORK', 'APPROVED', '做得好');
       expect(byWorkUnit.errors).toBeUndefined();
       expect(byWorkUnit.data.reviewPhotoCheckIn).toMatchObject({
-        reviewStatus: 'APPROVED', reviewStatusLabelZh: '双方支部审核通过',
+        reviewStatus: 'APPROVED',
+        reviewStatusLabelZh: '双方支部审核通过',
         workReview: { branch: 'WORK', labelZh: '单位支部审核', verdict: 'APPROVED', note: '做得好', reviewerId: 'branch-secretary-1' },
         communityReview: { verdict: 'APPROVED' },
         // A branch secretary reaches members wherever they live, and reads no personal data.
@@ -258,13 +291,23 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
       });
 
       // A second review by a branch that has reviewed changes nothing, whoever sends it.
-      const again = await review(await secretaryOf(member.household, 'community-secretary-2'), checkIn.id, 'COMMUNITY', 'REJECTED', '重新审核');
+      const again = await review(
+        await secretaryOf(member.household, 'community-secretary-2'),
+        checkIn.id,
+        'COMMUNITY',
+        'REJECTED',
+        '重新审核',
+      );
       expect(errorCodes(again)).toEqual(['CONFLICT']);
       expect(again.errors![0].extensions).toMatchObject({
-        reason: 'ALREADY_REVIEWED', details: { branch: 'COMMUNITY', verdict: 'APPROVED', reviewerId: 'community-secretary-1' },
+        reason: 'ALREADY_REVIEWED',
+        details: { branch: 'COMMUNITY', verdict: 'APPROVED', reviewerId: 'community-secretary-1' },
       });
       const now: any = await platform.query(member.token, CHECK_IN, { id: checkIn.id });
-      expect(now.data.photoCheckIn).toMatchObject({ reviewStatus: 'APPROVED', communityReview: { verdict: 'APPROVED', reviewerId: 'community-secretary-1' } });
+      expect(now.data.photoCheckIn).toMatchObject({
+        reviewStatus: 'APPROVED',
+        communityReview: { verdict: 'APPROVED', reviewerId: 'community-secretary-1' },
+      });
     });
 
     it('lets only one of two simultaneous reviews by the same branch through', async () => {
@@ -280,7 +323,9 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
       expect(succeeded).toHaveLength(1);
       expect(refused.map(reasonOf)).toEqual(['ALREADY_REVIEWED']);
       const winner = (succeeded[0].data as any).reviewPhotoCheckIn.workReview;
-      const [stored] = await db().query(`SELECT work_verdict AS verdict, work_reviewed_by AS "by" FROM photo_check_in WHERE id = $1`, [checkIn.id]);
+      const [stored] = await db().query(`SELECT work_verdict AS verdict, work_reviewed_by AS "by" FROM photo_check_in WHERE id = $1`, [
+        checkIn.id,
+      ]);
       expect(stored).toEqual({ verdict: winner.verdict, by: winner.reviewerId });
     });
 
@@ -299,7 +344,8 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
       const rejected: any = await review(secretary, checkIn.id, 'COMMUNITY', 'REJECTED', '照片模糊，看不清分类情况');
       expect(rejected.errors).toBeUndefined();
       expect(rejected.data.reviewPhotoCheckIn).toMatchObject({
-        reviewStatus: 'REJECTED', countsTowardsQuota: false,
+        reviewStatus: 'REJECTED',
+        countsTowardsQuota: false,
         communityReview: { verdict: 'REJECTED', verdictLabelZh: '审核不通过', note: '照片模糊，看不清分类情况' },
       });
       // The work-unit branch may still give its own view; the rejection stands.
@@ -317,8 +363,12 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
         ['a branch secretary for the community branch', Promise.resolve(branchSecretary), 'COMMUNITY', 'NOT_THIS_BRANCH'],
         ['the member', Promise.resolve(member.token), 'COMMUNITY', 'MISSING_PERMISSION'],
         ['a street administrator', platform.token([Role.STREET_ADMIN], platform.plan.streets[0].id), 'COMMUNITY', 'MISSING_PERMISSION'],
-        ['a secretary reviewing their own check-in',
-          platform.token([Role.COMMUNITY_SECRETARY, Role.PARTY_MEMBER], communityOf(member.household), member.login), 'COMMUNITY', 'OWN_CHECK_IN'],
+        [
+          'a secretary reviewing their own check-in',
+          platform.token([Role.COMMUNITY_SECRETARY, Role.PARTY_MEMBER], communityOf(member.household), member.login),
+          'COMMUNITY',
+          'OWN_CHECK_IN',
+        ],
       ];
       for (const [who, token, branch, reason] of cases) {
         const response = await review(await token, checkIn.id, branch, 'APPROVED');
@@ -363,7 +413,11 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
 
       // Pages follow each other without gaps or repeats.
       const first: any = await platform.query(secretary, CHECK_INS, { week, first: 1 });
-      const second: any = await platform.query(secretary, CHECK_INS, { week, first: 1, after: first.data.photoCheckIns.pageInfo.endCursor });
+      const second: any = await platform.query(secretary, CHECK_INS, {
+        week,
+        first: 1,
+        after: first.data.photoCheckIns.pageInfo.endCursor,
+      });
       expect([...first.data.photoCheckIns.edges, ...second.data.photoCheckIns.edges].map((e: any) => e.node.id)).toEqual(ids.slice(0, 2));
 
       // A branch secretary sees members of the whole district.
@@ -388,7 +442,14 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
       const two: any = await platform.query(member.token, MY_WEEK, {});
       expect(two.errors).toBeUndefined();
       expect(two.data.myPhotoCheckIns).toMatchObject({
-        labelZh: '党员晒图打卡', partyMemberId: member.id, week, submitted: 2, counting: 2, quota: 3, quotaMet: false, flagged: false,
+        labelZh: '党员晒图打卡',
+        partyMemberId: member.id,
+        week,
+        submitted: 2,
+        counting: 2,
+        quota: 3,
+        quotaMet: false,
+        flagged: false,
       });
 
       checkIns.push(await submit(member, times[2]));
@@ -406,7 +467,11 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
       const tuesday = await platform.query(member.token, MY_WEEK, { week: addDays(weekStart(), 1) });
       expect(errorCodes(tuesday)).toEqual(['BAD_USER_INPUT']);
       expect(reasonOf(tuesday)).toBe('NOT_A_MONDAY');
-      const stranger = await platform.query(await platform.token([Role.PARTY_MEMBER], communityOf(member.household), partyMemberLogin(randomUUID())), MY_WEEK, {});
+      const stranger = await platform.query(
+        await platform.token([Role.PARTY_MEMBER], communityOf(member.household), partyMemberLogin(randomUUID())),
+        MY_WEEK,
+        {},
+      );
       expect(reasonOf(stranger)).toBe('NOT_A_REGISTERED_MEMBER');
     });
   });
@@ -437,19 +502,22 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
       const [approved] = await checkInsOf(three, 3);
       expect((await review(branchSecretary, approved, 'WORK', 'APPROVED')).errors).toBeUndefined();
       const [rejectedByCommunity] = await checkInsOf(threeOneRejected, 3);
-      expect((await review(await secretaryOf(threeOneRejected.household), rejectedByCommunity, 'COMMUNITY', 'REJECTED', '照片模糊')).errors).toBeUndefined();
+      expect(
+        (await review(await secretaryOf(threeOneRejected.household), rejectedByCommunity, 'COMMUNITY', 'REJECTED', '照片模糊')).errors,
+      ).toBeUndefined();
       const [rejectedByWorkUnit] = await checkInsOf(fourOneRejected, 4);
       expect((await review(branchSecretary, rejectedByWorkUnit, 'WORK', 'REJECTED', '照片重复')).errors).toBeUndefined();
       const members = await count(`SELECT count(*)::int AS count FROM resident WHERE party_member_id IS NOT NULL`);
-      const flagsOfWeek = () => db().query(
-        `SELECT party_member_id AS "memberId", check_ins AS "checkIns", quota, flagged_by AS "flaggedBy" FROM check_in_quota_flag WHERE week = $1`,
-        [week],
-      );
+      const flagsOfWeek = () =>
+        db().query(
+          `SELECT party_member_id AS "memberId", check_ins AS "checkIns", quota, flagged_by AS "flaggedBy" FROM check_in_quota_flag WHERE week = $1`,
+          [week],
+        );
 
       // As the scheduler fires it: on the Monday after the week, at 01:00 in Shanghai.
       const firedAt = `${addDays(week, 7)}T01:00:00+08:00`;
       const first = await queue.add(JobName.CheckInQuotaWeekly, { firedAt });
-      const flags: any[] = await waitFor('the week\'s quota flags', async () => {
+      const flags: any[] = await waitFor("the week's quota flags", async () => {
         const rows = await flagsOfWeek();
         return rows.length > 0 ? rows : null;
       });
@@ -474,7 +542,11 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
       expect(listed.errors).toBeUndefined();
       const nodes = listed.data.checkInQuotaFlags.edges.map((e: any) => e.node);
       expect(nodes.find((n: any) => n.partyMemberId === none.id)).toMatchObject({
-        labelZh: '晒图打卡未达标', week, checkIns: 0, quota: 3, household: { id: none.household.id },
+        labelZh: '晒图打卡未达标',
+        week,
+        checkIns: 0,
+        quota: 3,
+        household: { id: none.household.id },
       });
       expect(nodes.map((n: any) => n.partyMemberId)).toEqual(expect.arrayContaining([two.id, threeOneRejected.id]));
       expect(nodes.map((n: any) => n.partyMemberId)).not.toContain(three.id);
@@ -483,8 +555,9 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
       expect(counts).toEqual([...counts].sort((a, b) => a - b));
       const page: any = await platform.query(secretary, FLAGS, { week, first: 1 });
       const next: any = await platform.query(secretary, FLAGS, { week, first: 1, after: page.data.checkInQuotaFlags.pageInfo.endCursor });
-      expect([...page.data.checkInQuotaFlags.edges, ...next.data.checkInQuotaFlags.edges].map((e: any) => e.node.partyMemberId))
-        .toEqual(nodes.slice(0, 2).map((n: any) => n.partyMemberId));
+      expect([...page.data.checkInQuotaFlags.edges, ...next.data.checkInQuotaFlags.edges].map((e: any) => e.node.partyMemberId)).toEqual(
+        nodes.slice(0, 2).map((n: any) => n.partyMemberId),
+      );
 
       const elsewhere = await secretaryOf(take(poolB));
       expect(errorCodes(await platform.query(elsewhere, FLAGS, { org: communityOf(none.household), week }))).toEqual(['FORBIDDEN']);
@@ -499,7 +572,7 @@ describe('party members\' photo check-ins (党员晒图打卡) through the gatew
   });
 
   describe('the demo district', () => {
-    it("gives party members check-ins over the last four weeks, most reviewed by both branches, and flags the weeks under quota", async () => {
+    it('gives party members check-ins over the last four weeks, most reviewed by both branches, and flags the weeks under quota', async () => {
       const weeks = demoCheckInWeeks();
       const rows: { week: string; checkIns: number; reviewedByBoth: number; flags: number }[] = await db().query(
         `SELECT w AS week,

@@ -11,12 +11,11 @@ const REVIEW = `mutation($id: ID!, $verdict: CheckInVerdict!) {
   reviewPhotoCheckIn(id: $id, branch: WORK, verdict: $verdict) { id reviewStatus workReview { verdict reviewerId } } }`;
 const APPOINT = `mutation($org: ID!, $member: ID!, $startsOn: LocalDate!) { appointSecretary(partyOrgId: $org, memberId: $member, startsOn: $startsOn) { id } }`;
 
-
 /**
  * Dual supervision (双重监督): a check-in's work-branch review is given only by the current secretary of the member's
  * own work-unit branch, as organization announces registrations and secretary posts to households.
  */
-describe('work-branch reviews of check-ins by the member\'s own branch secretary, through the gateway', () => {
+describe("work-branch reviews of check-ins by the member's own branch secretary, through the gateway", () => {
   let platform: TestPlatform;
   /** A demo party member registered with a work-unit branch, and that branch's secretary (their account). */
   let member: { id: string; communityId: string; branchId: string; secretaryUserId: string; token: string };
@@ -37,7 +36,8 @@ describe('work-branch reviews of check-ins by the member\'s own branch secretary
       [`test/${randomUUID()}.jpg`, partyMemberLogin(member.id)],
     );
     const response: any = await platform.query(member.token, SUBMIT, {
-      input: { photoId, takenAt: new Date(Date.now() - 60_000).toISOString(), note: '厨余垃圾已沥水破袋' }, key: `dual-${randomUUID()}`,
+      input: { photoId, takenAt: new Date(Date.now() - 60_000).toISOString(), note: '厨余垃圾已沥水破袋' },
+      key: `dual-${randomUUID()}`,
     });
     expect(response.errors).toBeUndefined();
     return response.data.submitPhotoCheckIn.id;
@@ -45,7 +45,9 @@ describe('work-branch reviews of check-ins by the member\'s own branch secretary
 
   beforeAll(async () => {
     platform = await startPlatform();
-    const residents: { id: string }[] = await households().query(`SELECT party_member_id AS id FROM resident WHERE party_member_id IS NOT NULL`);
+    const residents: { id: string }[] = await households().query(
+      `SELECT party_member_id AS id FROM resident WHERE party_member_id IS NOT NULL`,
+    );
     // A member living in a demo household, with an open work-unit registration whose branch has a secretary today.
     [member] = await organization().query(
       `SELECT m.id, m.community_id AS "communityId", r.branch_id AS "branchId", s.user_id AS "secretaryUserId"
@@ -71,13 +73,17 @@ describe('work-branch reviews of check-ins by the member\'s own branch secretary
     const checkIn = await submit();
 
     const refused = await review(otherSecretary, checkIn);
-    expect({ codes: errorCodes(refused), reason: reasonOf(refused) }).toEqual({ codes: ['FORBIDDEN'], reason: 'NOT_MEMBERS_BRANCH_SECRETARY' });
+    expect({ codes: errorCodes(refused), reason: reasonOf(refused) }).toEqual({
+      codes: ['FORBIDDEN'],
+      reason: 'NOT_MEMBERS_BRANCH_SECRETARY',
+    });
     expect(await workReviewOf(checkIn)).toEqual({ verdict: null, by: null });
 
     const accepted: any = await review(member.secretaryUserId, checkIn);
     expect(accepted.errors).toBeUndefined();
     expect(accepted.data.reviewPhotoCheckIn).toMatchObject({
-      reviewStatus: 'PARTLY_REVIEWED', workReview: { verdict: 'APPROVED', reviewerId: member.secretaryUserId },
+      reviewStatus: 'PARTLY_REVIEWED',
+      workReview: { verdict: 'APPROVED', reviewerId: member.secretaryUserId },
     });
   });
 
@@ -90,12 +96,23 @@ describe('work-branch reviews of check-ins by the member\'s own branch secretary
     const appointed: any = await platform.query(admin, APPOINT, { org: member.branchId, member: successor.id, startsOn: shanghaiDate() });
     expect(appointed.errors).toBeUndefined();
     // organization announces the branch's posts; households applies them.
-    await waitFor("households' copy of the new secretary post", async () => (await households().query(
-      `SELECT 1 FROM work_unit_branch_secretary_copy WHERE branch_id = $1 AND user_id = $2`, [member.branchId, successor.userId])).length > 0);
+    await waitFor(
+      "households' copy of the new secretary post",
+      async () =>
+        (
+          await households().query(`SELECT 1 FROM work_unit_branch_secretary_copy WHERE branch_id = $1 AND user_id = $2`, [
+            member.branchId,
+            successor.userId,
+          ])
+        ).length > 0,
+    );
 
     const checkIn = await submit();
     const refused = await review(member.secretaryUserId, checkIn);
-    expect({ codes: errorCodes(refused), reason: reasonOf(refused) }).toEqual({ codes: ['FORBIDDEN'], reason: 'NOT_MEMBERS_BRANCH_SECRETARY' });
+    expect({ codes: errorCodes(refused), reason: reasonOf(refused) }).toEqual({
+      codes: ['FORBIDDEN'],
+      reason: 'NOT_MEMBERS_BRANCH_SECRETARY',
+    });
     expect(await workReviewOf(checkIn)).toEqual({ verdict: null, by: null });
 
     const accepted: any = await review(successor.userId, checkIn);
@@ -105,7 +122,9 @@ describe('work-branch reviews of check-ins by the member\'s own branch secretary
 
   it('refuses a branch secretary their own check-in even when they sign in with an account of their own', async () => {
     // A demo member living in a demo household, with a work-unit branch of their own whose secretary started earlier.
-    const residents: { id: string }[] = await households().query(`SELECT party_member_id AS id FROM resident WHERE party_member_id IS NOT NULL`);
+    const residents: { id: string }[] = await households().query(
+      `SELECT party_member_id AS id FROM resident WHERE party_member_id IS NOT NULL`,
+    );
     const [own] = await organization().query(
       `SELECT m.id, m.community_id AS "communityId", r.branch_id AS "branchId"
          FROM party_member m
@@ -119,9 +138,16 @@ describe('work-branch reviews of check-ins by the member\'s own branch secretary
     const admin = await platform.token([Role.DISTRICT_ADMIN]);
     const appointed: any = await platform.query(admin, APPOINT, { org: own.branchId, member: own.id, startsOn: shanghaiDate() });
     expect(appointed.errors).toBeUndefined();
-    await waitFor("households' copy of the member's own secretary post", async () => (await households().query(
-      `SELECT 1 FROM work_unit_branch_secretary_copy WHERE branch_id = $1 AND user_id = $2 AND party_member_id = $3`,
-      [own.branchId, account, own.id])).length > 0);
+    await waitFor(
+      "households' copy of the member's own secretary post",
+      async () =>
+        (
+          await households().query(
+            `SELECT 1 FROM work_unit_branch_secretary_copy WHERE branch_id = $1 AND user_id = $2 AND party_member_id = $3`,
+            [own.branchId, account, own.id],
+          )
+        ).length > 0,
+    );
 
     const [{ id: photoId }] = await households().query(
       `INSERT INTO upload (content_type, size_bytes, sha256, storage_key, uploaded_by) VALUES ('image/jpeg', 120000, md5(random()::text), $1, $2)
@@ -130,7 +156,8 @@ describe('work-branch reviews of check-ins by the member\'s own branch secretary
     );
     const memberToken = await platform.token([Role.PARTY_MEMBER], own.communityId, partyMemberLogin(own.id));
     const submitted: any = await platform.query(memberToken, SUBMIT, {
-      input: { photoId, takenAt: new Date(Date.now() - 60_000).toISOString() }, key: `own-${randomUUID()}`,
+      input: { photoId, takenAt: new Date(Date.now() - 60_000).toISOString() },
+      key: `own-${randomUUID()}`,
     });
     expect(submitted.errors).toBeUndefined();
     const checkIn = submitted.data.submitPhotoCheckIn.id;
@@ -159,11 +186,14 @@ describe('work-branch reviews of check-ins by the member\'s own branch secretary
     let other: { id: string; checkInId: string };
     let month: string;
 
-    const photoOf = async (login: string): Promise<string> => (await households().query(
-      `INSERT INTO upload (content_type, size_bytes, sha256, storage_key, uploaded_by) VALUES ('image/jpeg', 120000, md5(random()::text), $1, $2)
+    const photoOf = async (login: string): Promise<string> =>
+      (
+        await households().query(
+          `INSERT INTO upload (content_type, size_bytes, sha256, storage_key, uploaded_by) VALUES ('image/jpeg', 120000, md5(random()::text), $1, $2)
        RETURNING id`,
-      [`test/${randomUUID()}.jpg`, login],
-    ))[0].id;
+          [`test/${randomUUID()}.jpg`, login],
+        )
+      )[0].id;
     const written = async (memberId: string) => ({
       checkIns: (await households().query(`SELECT count(*)::int AS n FROM photo_check_in WHERE party_member_id = $1`, [memberId]))[0].n,
       dutyLogs: (await organization().query(`SELECT count(*)::int AS n FROM duty_log WHERE party_member_id = $1`, [memberId]))[0].n,
@@ -172,17 +202,19 @@ describe('work-branch reviews of check-ins by the member\'s own branch secretary
     beforeAll(async () => {
       const today = shanghaiDate();
       const residents: { id: string; householdId: string }[] = await households().query(
-        `SELECT party_member_id AS id, household_id AS "householdId" FROM resident WHERE party_member_id IS NOT NULL ORDER BY party_member_id`);
-      const committeeSecretaries = (): Promise<{ id: string; communityId: string; committeeId: string; orgUnitId: string }[]> => organization().query(
-        `SELECT m.id, m.community_id AS "communityId", o.id AS "committeeId", o.org_unit_id AS "orgUnitId"
+        `SELECT party_member_id AS id, household_id AS "householdId" FROM resident WHERE party_member_id IS NOT NULL ORDER BY party_member_id`,
+      );
+      const committeeSecretaries = (): Promise<{ id: string; communityId: string; committeeId: string; orgUnitId: string }[]> =>
+        organization().query(
+          `SELECT m.id, m.community_id AS "communityId", o.id AS "committeeId", o.org_unit_id AS "orgUnitId"
            FROM party_member m
            JOIN party_org_position p ON p.party_member_id = m.id AND p.position = 'SECRETARY'
                                     AND p.starts_on <= $2::date AND (p.ends_on IS NULL OR p.ends_on >= $2::date)
            JOIN party_org o ON o.id = p.party_org_id AND o.kind = 'COMMUNITY_COMMITTEE'
           WHERE m.id = ANY($1::uuid[]) AND m.user_id = 'member-' || m.id::text AND m.community_id IS NOT NULL
           ORDER BY m.id LIMIT 1`,
-        [residents.map((r) => r.id), today],
-      );
+          [residents.map((r) => r.id), today],
+        );
       let found = (await committeeSecretaries()).at(0);
       if (!found) {
         // The demo has no resident member in such a post today: appoint one to their own community's committee.
@@ -192,7 +224,9 @@ describe('work-branch reviews of check-ins by the member\'s own branch secretary
           [residents.map((r) => r.id)],
         );
         const appointed: any = await platform.query(await platform.token([Role.DISTRICT_ADMIN]), APPOINT, {
-          org: candidate.committeeId, member: candidate.id, startsOn: today,
+          org: candidate.committeeId,
+          member: candidate.id,
+          startsOn: today,
         });
         expect(appointed.errors).toBeUndefined();
         found = (await committeeSecretaries()).at(0);
@@ -204,7 +238,9 @@ describe('work-branch reviews of check-ins by the member\'s own branch secretary
         token: await platform.token([Role.PARTY_MEMBER], found.communityId, partyMemberLogin(found.id)),
       };
       [other] = await households().query(
-        `SELECT party_member_id AS id, id AS "checkInId" FROM photo_check_in WHERE party_member_id <> $1 ORDER BY id LIMIT 1`, [secretary.id]);
+        `SELECT party_member_id AS id, id AS "checkInId" FROM photo_check_in WHERE party_member_id <> $1 ORDER BY id LIMIT 1`,
+        [secretary.id],
+      );
       // The newest month the demo computed the index for, or last month computed now.
       [{ month }] = await organization().query(`SELECT to_char(max(month), 'YYYY-MM') AS month FROM vanguard_index_month`);
       if (!month) {
@@ -220,7 +256,8 @@ describe('work-branch reviews of check-ins by the member\'s own branch secretary
 
       // households: a photo check-in of their own household.
       const submitted: any = await platform.query(secretary.token, SUBMIT, {
-        input: { photoId: await photoOf(partyMemberLogin(secretary.id)), takenAt: new Date(Date.now() - 60_000).toISOString() }, key: `one-${randomUUID()}`,
+        input: { photoId: await photoOf(partyMemberLogin(secretary.id)), takenAt: new Date(Date.now() - 60_000).toISOString() },
+        key: `one-${randomUUID()}`,
       });
       expect(submitted.errors).toBeUndefined();
       const checkInId = submitted.data.submitPhotoCheckIn.id;
@@ -233,7 +270,12 @@ describe('work-branch reviews of check-ins by the member\'s own branch secretary
 
       // organization: the daily patrol their community-committee post owes, with the same token.
       const logged: any = await platform.query(secretary.token, DUTY, {
-        input: { duty: 'PATROL', performedAt: new Date(Date.now() - 60_000).toISOString(), orgUnitId: secretary.orgUnitId, idempotencyKey: `one-${randomUUID()}` },
+        input: {
+          duty: 'PATROL',
+          performedAt: new Date(Date.now() - 60_000).toISOString(),
+          orgUnitId: secretary.orgUnitId,
+          idempotencyKey: `one-${randomUUID()}`,
+        },
       });
       expect(logged.errors).toBeUndefined();
       expect(logged.data.recordDutyLog).toMatchObject({ duty: 'PATROL', partyMemberId: secretary.id, partyOrgId: secretary.committeeId });
@@ -248,7 +290,8 @@ describe('work-branch reviews of check-ins by the member\'s own branch secretary
       const before = { secretary: await written(secretary.id), other: await written(other.id) };
 
       const theirPhoto = await platform.query(secretary.token, SUBMIT, {
-        input: { photoId: await photoOf(partyMemberLogin(other.id)), takenAt: new Date(Date.now() - 60_000).toISOString() }, key: `theirs-${randomUUID()}`,
+        input: { photoId: await photoOf(partyMemberLogin(other.id)), takenAt: new Date(Date.now() - 60_000).toISOString() },
+        key: `theirs-${randomUUID()}`,
       });
       expect({ codes: errorCodes(theirPhoto), reason: reasonOf(theirPhoto) }).toEqual({ codes: ['FORBIDDEN'], reason: 'NOT_YOUR_PHOTO' });
       const theirCheckIn = await platform.query(secretary.token, CHECK_IN, { id: other.checkInId });
@@ -259,11 +302,20 @@ describe('work-branch reviews of check-ins by the member\'s own branch secretary
       // The member id alone is no login: no second identity for the same person.
       const bare = await platform.token([Role.PARTY_MEMBER], secretary.communityId, secretary.id);
       const bareCheckIn = await platform.query(bare, SUBMIT, {
-        input: { photoId: await photoOf(secretary.id), takenAt: new Date(Date.now() - 60_000).toISOString() }, key: `bare-${randomUUID()}`,
+        input: { photoId: await photoOf(secretary.id), takenAt: new Date(Date.now() - 60_000).toISOString() },
+        key: `bare-${randomUUID()}`,
       });
-      expect({ codes: errorCodes(bareCheckIn), reason: reasonOf(bareCheckIn) }).toEqual({ codes: ['BAD_USER_INPUT'], reason: 'NOT_A_REGISTERED_MEMBER' });
+      expect({ codes: errorCodes(bareCheckIn), reason: reasonOf(bareCheckIn) }).toEqual({
+        codes: ['BAD_USER_INPUT'],
+        reason: 'NOT_A_REGISTERED_MEMBER',
+      });
       const bareDuty = await platform.query(bare, DUTY, {
-        input: { duty: 'PATROL', performedAt: new Date(Date.now() - 60_000).toISOString(), orgUnitId: secretary.orgUnitId, idempotencyKey: `bare-${randomUUID()}` },
+        input: {
+          duty: 'PATROL',
+          performedAt: new Date(Date.now() - 60_000).toISOString(),
+          orgUnitId: secretary.orgUnitId,
+          idempotencyKey: `bare-${randomUUID()}`,
+        },
       });
       expect({ codes: errorCodes(bareDuty), reason: reasonOf(bareDuty) }).toEqual({ codes: ['FORBIDDEN'], reason: 'NO_SUCH_DUTY' });
 

@@ -27,6 +27,8 @@ export class CheckInQuotaJob implements JobProcessor<CheckInQuotaJobData> {
     const week = weekJustEnded(firedAt);
     const flagged = await this.quota.flagWeek(week, `job:${job.id}`);
     const events = await this.quota.summarise(week);
-    this.logger.log(`Job ${job.id}: flagged ${flagged} party members under the photo check-in quota in the week of ${week}; ${events} summary events`);
+    this.logger.log(
+      `Job ${job.id}: flagged ${flagged} party members under the photo check-in quota in the week of ${week}; ${events} summary events`,
+    );
   }
 }

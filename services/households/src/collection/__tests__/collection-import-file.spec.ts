@@ -10,7 +10,18 @@ describe('checkImportFile', () => {
   it('reads rows by code or Chinese label and keeps the weight as written', () => {
     const { rows, errors } = checkImportFile(`${HEADER}\n2026-01-02,${POINT},厨余垃圾,12.5,KITCHEN_TREATMENT,浙B·1,\n`, 5000, '2026-01-02');
     expect(errors).toEqual([]);
-    expect(rows).toEqual([{ line: 2, day: '2026-01-02', collectionPointId: POINT, stream: 'KITCHEN', weightKg: '12.5', destination: 'KITCHEN_TREATMENT', vehicle: '浙B·1', operator: null }]);
+    expect(rows).toEqual([
+      {
+        line: 2,
+        day: '2026-01-02',
+        collectionPointId: POINT,
+        stream: 'KITCHEN',
+        weightKg: '12.5',
+        destination: 'KITCHEN_TREATMENT',
+        vehicle: '浙B·1',
+        operator: null,
+      },
+    ]);
   });
 
   it('names the line of a replacement character (invalid UTF-8) and reports nothing else', () => {
@@ -20,7 +31,9 @@ describe('checkImportFile', () => {
 
   it('counts lines of quoted line breaks when naming errors, and skips blank lines', () => {
     const text = `${HEADER}\n2026-01-02,${POINT},OTHER,1,INCINERATION,,"a\nb"\n\n2026-01-02,${POINT},OTHER,x,INCINERATION,,\n`;
-    expect(checkImportFile(text, 5000, '2026-01-02').errors).toEqual([expect.objectContaining({ line: 5, column: 'weight_kg', code: 'INVALID_WEIGHT' })]);
+    expect(checkImportFile(text, 5000, '2026-01-02').errors).toEqual([
+      expect.objectContaining({ line: 5, column: 'weight_kg', code: 'INVALID_WEIGHT' }),
+    ]);
   });
 });
 

@@ -13,9 +13,20 @@ const HEADER_ZH = '日期,投放点编号,垃圾类别,重量(kg),去向,车辆,
 const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 const csvOf = (header: string, ...lines: string[]) => [header, ...lines].join('\r\n') + '\r\n';
 
-interface Point { id: string; compoundId: string }
-interface Answer { status: number; body: any }
-interface ImportError { line: number; column: string | null; code: string; message: string }
+interface Point {
+  id: string;
+  compoundId: string;
+}
+interface Answer {
+  status: number;
+  body: any;
+}
+interface ImportError {
+  line: number;
+  column: string | null;
+  code: string;
+  message: string;
+}
 
 describe('CSV files of collection records uploaded through the gateway (POST /collection-imports)', () => {
   let platform: TestPlatform;
@@ -50,11 +61,12 @@ describe('CSV files of collection records uploaded through the gateway (POST /co
     platform = await startPlatform();
     importsUrl = platform.gatewayUrl.replace(/\/graphql$/, '/collection-imports');
     const [a, b] = platform.plan.streets;
-    const regularPointsIn = (street: PlanUnit): Promise<Point[]> => db().query(
-      `SELECT p.id, p.compound_id AS "compoundId" FROM collection_point p JOIN territory_unit t ON t.id = p.compound_id
+    const regularPointsIn = (street: PlanUnit): Promise<Point[]> =>
+      db().query(
+        `SELECT p.id, p.compound_id AS "compoundId" FROM collection_point p JOIN territory_unit t ON t.id = p.compound_id
         WHERE t.path @> ARRAY[$1::uuid] AND p.kind = 'REGULAR' ORDER BY p.compound_id, p.id`,
-      [street.id],
-    );
+        [street.id],
+      );
     pointsA = await regularPointsIn(a);
     [pointB] = await regularPointsIn(b);
     adminA = await platform.token([Role.STREET_ADMIN], a.id, 'street-admin-a');
@@ -64,20 +76,28 @@ describe('CSV files of collection records uploaded through the gateway (POST /co
 
   it('imports a valid file (BOM, CRLF, Chinese header and labels) with 201, every row and the totals; the same bytes again answer 200', async () => {
     const [p1, p2] = pointsA;
-    const bytes = Buffer.from('\uFEFF' + csvOf(
-      HEADER_ZH,
-      `${today},${p1.id},厨余垃圾,120.50,厨余处理,浙B·12345,"王师傅, 李师傅"`,
-      `${today},${p1.id},RECYCLABLE,60.25,再生资源利用,浙B·12345,`,
-      `${today},${p2.id},其他垃圾,74,INCINERATION,,`,
-    ));
+    const bytes = Buffer.from(
+      '\uFEFF' +
+        csvOf(
+          HEADER_ZH,
+          `${today},${p1.id},厨余垃圾,120.50,厨余处理,浙B·12345,"王师傅, 李师傅"`,
+          `${today},${p1.id},RECYCLABLE,60.25,再生资源利用,浙B·12345,`,
+          `${today},${p2.id},其他垃圾,74,INCINERATION,,`,
+        ),
+    );
     const before = await recordCount();
     const created = await upload(adminA, bytes, '转运站-1.csv');
     expect(created.status).toBe(201);
     expect(created.body).toEqual({
       alreadyImported: false,
       import: {
-        id: expect.any(String), fileName: '转运站-1.csv', sha256: sha256(bytes), rowCount: 3, totalKg: '254.75',
-        importedBy: 'street-admin-a', importedAt: expect.any(String),
+        id: expect.any(String),
+        fileName: '转运站-1.csv',
+        sha256: sha256(bytes),
+        rowCount: 3,
+        totalKg: '254.75',
+        importedBy: 'street-admin-a',
+        importedAt: expect.any(String),
       },
     });
     const rows = await db().query(
@@ -86,9 +106,36 @@ describe('CSV files of collection records uploaded through the gateway (POST /co
       [created.body.import.id],
     );
     expect(rows).toEqual([
-      { point: p1.id, compound: p1.compoundId, stream: 'KITCHEN', kg: '120.50', destination: 'KITCHEN_TREATMENT', vehicle: '浙B·12345', operator: '王师傅, 李师傅', source: 'IMPORT' },
-      { point: p2.id, compound: p2.compoundId, stream: 'OTHER', kg: '74.00', destination: 'INCINERATION', vehicle: null, operator: null, source: 'IMPORT' },
-      { point: p1.id, compound: p1.compoundId, stream: 'RECYCLABLE', kg: '60.25', destination: 'RECYCLING_PLANT', vehicle: '浙B·12345', operator: null, source: 'IMPORT' },
+      {
+        point: p1.id,
+        compound: p1.compoundId,
+        stream: 'KITCHEN',
+        kg: '120.50',
+        destination: 'KITCHEN_TREATMENT',
+        vehicle: '浙B·12345',
+        operator: '王师傅, 李师傅',
+        source: 'IMPORT',
+      },
+      {
+        point: p2.id,
+        compound: p2.compoundId,
+        stream: 'OTHER',
+        kg: '74.00',
+        destination: 'INCINERATION',
+        vehicle: null,
+        operator: null,
+        source: 'IMPORT',
+      },
+      {
+        point: p1.id,
+        compound: p1.compoundId,
+        stream: 'RECYCLABLE',
+        kg: '60.25',
+        destination: 'RECYCLING_PLANT',
+        vehicle: '浙B·12345',
+        operator: null,
+        source: 'IMPORT',
+      },
     ]);
     expect(await recordCount()).toBe(before + 3);
 
@@ -105,7 +152,11 @@ describe('CSV files of collection records uploaded through the gateway (POST /co
     const created = await upload(adminA, Buffer.from(csv));
     expect(created.status).toBe(201);
     expect(created.body.import).toMatchObject({ fileName: 'station.csv', rowCount: 1, totalKg: '3.75' });
-    const viaGraphQL: any = await platform.query(adminA, `mutation($csv: String!) { importCollectionRecords(csv: $csv) { alreadyImported import { id } } }`, { csv });
+    const viaGraphQL: any = await platform.query(
+      adminA,
+      `mutation($csv: String!) { importCollectionRecords(csv: $csv) { alreadyImported import { id } } }`,
+      { csv },
+    );
     expect(viaGraphQL.data.importCollectionRecords).toEqual({ alreadyImported: true, import: { id: created.body.import.id } });
   });
 
@@ -124,7 +175,9 @@ describe('CSV files of collection records uploaded through the gateway (POST /co
       const refused = await upload(adminA, Buffer.from(csv), 'bad.csv');
       expect(refused.status).toBe(400);
       expect(refused.body.error).toMatchObject({
-        code: 'BAD_USER_INPUT', reason: 'INVALID_IMPORT_FILE', message: expect.stringContaining('5 errors'),
+        code: 'BAD_USER_INPUT',
+        reason: 'INVALID_IMPORT_FILE',
+        message: expect.stringContaining('5 errors'),
         details: { fileName: 'bad.csv', errorCount: 5 },
       });
       const errors = refused.body.error.details.errors as ImportError[];
@@ -141,7 +194,11 @@ describe('CSV files of collection records uploaded through the gateway (POST /co
 
   it('refuses a file saved as GBK (bytes that are not UTF-8) with an ENCODING error on their line', async () => {
     const [, , , p4] = pointsA;
-    const [head, tail] = csvOf(HEADER, `${today},${p4.id},KITCHEN,5,KITCHEN_TREATMENT,,`, `${today},${p4.id},OTHER,5,INCINERATION,,MARK`).split('MARK');
+    const [head, tail] = csvOf(
+      HEADER,
+      `${today},${p4.id},KITCHEN,5,KITCHEN_TREATMENT,,`,
+      `${today},${p4.id},OTHER,5,INCINERATION,,MARK`,
+    ).split('MARK');
     // 0xC0 0xAC: GBK for 莱, never valid in UTF-8.
     const bytes = Buffer.concat([Buffer.from(head), Buffer.from([0xc0, 0xac]), Buffer.from(tail)]);
     await importsNothing(async () => {
@@ -161,18 +218,24 @@ describe('CSV files of collection records uploaded through the gateway (POST /co
       expect(anonymous.body.error.code).toBe('UNAUTHENTICATED');
       const officer = await upload(await platform.token([Role.BUREAU_OFFICER]), bytes);
       expect(officer.status).toBe(403);
-      expect(officer.body.error).toMatchObject({ code: 'FORBIDDEN', reason: 'MISSING_PERMISSION', message: expect.stringContaining('COLLECTION_RECORD_MANAGE') });
+      expect(officer.body.error).toMatchObject({
+        code: 'FORBIDDEN',
+        reason: 'MISSING_PERMISSION',
+        message: expect.stringContaining('COLLECTION_RECORD_MANAGE'),
+      });
     });
   });
 
-  it('refuses a point outside the caller\'s street as OUT_OF_SCOPE on its line', async () => {
+  it("refuses a point outside the caller's street as OUT_OF_SCOPE on its line", async () => {
     const [p1] = pointsA;
     const bytes = Buffer.from(csvOf(HEADER, `${today},${pointB.id},KITCHEN,7,KITCHEN_TREATMENT,,`, `${today},${p1.id},OTHER,6,LANDFILL,,`));
     await importsNothing(async () => {
       const refused = await upload(adminA, bytes);
       expect(refused.status).toBe(400);
       expect(refused.body.error.reason).toBe('INVALID_IMPORT_FILE');
-      expect(refused.body.error.details.errors).toEqual([expect.objectContaining({ line: 2, column: 'collection_point_id', code: 'OUT_OF_SCOPE' })]);
+      expect(refused.body.error.details.errors).toEqual([
+        expect.objectContaining({ line: 2, column: 'collection_point_id', code: 'OUT_OF_SCOPE' }),
+      ]);
     });
   });
 
@@ -199,7 +262,8 @@ describe('CSV files of collection records uploaded through the gateway (POST /co
       const req = request(importsUrl, {
         method: 'POST',
         headers: {
-          authorization: `Bearer ${adminA}`, 'content-type': 'multipart/form-data; boundary=x',
+          authorization: `Bearer ${adminA}`,
+          'content-type': 'multipart/form-data; boundary=x',
           'content-length': String(MAX_COLLECTION_IMPORT_REQUEST_BYTES + 1),
         },
       });

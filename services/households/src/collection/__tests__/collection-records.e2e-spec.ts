@@ -26,7 +26,11 @@ const HEADER = 'date,collection_point_id,stream,weight_kg,destination,vehicle,op
 const shanghaiDate = (days = 0) => new Date(Date.now() + 8 * 3600_000 + days * 86400_000).toISOString().slice(0, 10);
 const csvOf = (...lines: string[]) => [HEADER, ...lines].join('\r\n') + '\r\n';
 
-interface Point { id: string; compoundId: string; kind: string }
+interface Point {
+  id: string;
+  compoundId: string;
+  kind: string;
+}
 
 describe('collection records and their CSV import through the gateway', () => {
   let platform: TestPlatform;
@@ -40,17 +44,18 @@ describe('collection records and their CSV import through the gateway', () => {
   const db = () => platform.database(ServiceName.Households);
   const todaysRecords = async () =>
     (await db().query(`SELECT count(*)::int AS count FROM collection_record WHERE day = $1`, [today]))[0].count as number;
-  const importErrors = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.details?.errors as
-    { line: number; column: string | null; code: string; message: string }[];
+  const importErrors = (response: GraphQLResponse) =>
+    response.errors?.[0]?.extensions?.details?.errors as { line: number; column: string | null; code: string; message: string }[];
 
   beforeAll(async () => {
     platform = await startPlatform();
     [streetA, streetB] = platform.plan.streets;
-    const pointsIn = (street: PlanUnit): Promise<Point[]> => db().query(
-      `SELECT p.id, p.compound_id AS "compoundId", p.kind FROM collection_point p JOIN territory_unit t ON t.id = p.compound_id
+    const pointsIn = (street: PlanUnit): Promise<Point[]> =>
+      db().query(
+        `SELECT p.id, p.compound_id AS "compoundId", p.kind FROM collection_point p JOIN territory_unit t ON t.id = p.compound_id
         WHERE t.path @> ARRAY[$1::uuid] ORDER BY p.compound_id, p.kind`,
-      [street.id],
-    );
+        [street.id],
+      );
     pointsA = (await pointsIn(streetA)).filter((p) => p.kind === 'REGULAR');
     [pointB] = (await pointsIn(streetB)).filter((p) => p.kind === 'REGULAR');
     adminA = await platform.token([Role.STREET_ADMIN], streetA.id);
@@ -63,36 +68,44 @@ describe('collection records and their CSV import through the gateway', () => {
     const from = new Date(Date.UTC(year - 1, month - 1, 1));
     const to = new Date(Date.UTC(year, month - 1, 1) - 86400_000);
     const days = Math.round((to.getTime() - from.getTime()) / 86400_000) + 1;
-    const rows: { points: number; covered: number; minDay: string; maxDay: string; recycling: string; landfill: string }[] = await db().query(
-      `SELECT (SELECT count(*)::int FROM collection_point) AS points,
+    const rows: { points: number; covered: number; minDay: string; maxDay: string; recycling: string; landfill: string }[] =
+      await db().query(
+        `SELECT (SELECT count(*)::int FROM collection_point) AS points,
               count(*) FILTER (WHERE n = $1)::int AS covered, min(first)::text AS "minDay", max(last)::text AS "maxDay",
               (SELECT round(sum(weight_kg) FILTER (WHERE destination IN ('RECYCLING_PLANT', 'KITCHEN_TREATMENT')) / sum(weight_kg), 3)::text
                  FROM collection_record) AS recycling,
               (SELECT coalesce(sum(weight_kg), 0)::text FROM collection_record WHERE destination = 'LANDFILL') AS landfill
          FROM (SELECT collection_point_id, count(DISTINCT day) AS n, min(day) AS first, max(day) AS last
                  FROM collection_record GROUP BY 1) per_point`,
-      [days],
-    );
+        [days],
+      );
     expect(rows[0]).toEqual({
-      points: rows[0].points, covered: rows[0].points, minDay: from.toISOString().slice(0, 10), maxDay: to.toISOString().slice(0, 10),
-      recycling: expect.stringMatching(/^0\.7[01]\d$/), landfill: '0',
+      points: rows[0].points,
+      covered: rows[0].points,
+      minDay: from.toISOString().slice(0, 10),
+      maxDay: to.toISOString().slice(0, 10),
+      recycling: expect.stringMatching(/^0\.7[01]\d$/),
+      landfill: '0',
     });
     expect(rows[0].points).toBeGreaterThan(10);
   });
 
   it('imports a valid file (BOM, CRLF, quoted fields, Chinese labels) with every row and the hand-computed totals', async () => {
     const [p1, p2] = pointsA;
-    const csv = '\uFEFF' + csvOf(
-      `${today},${p1.id},KITCHEN,120.50,KITCHEN_TREATMENT,浙B·12345,"王师傅, 李师傅"`,
-      `${today},${p1.id},可回收物,60.25,再生资源利用,浙B·12345,`,
-      `${today},${p2.id},OTHER,74,焚烧发电,,"说""好"""`,
-      `${today},${p2.id},HAZARDOUS,3.75,HAZARDOUS_TREATMENT,,`,
-    );
+    const csv =
+      '\uFEFF' +
+      csvOf(
+        `${today},${p1.id},KITCHEN,120.50,KITCHEN_TREATMENT,浙B·12345,"王师傅, 李师傅"`,
+        `${today},${p1.id},可回收物,60.25,再生资源利用,浙B·12345,`,
+        `${today},${p2.id},OTHER,74,焚烧发电,,"说""好"""`,
+        `${today},${p2.id},HAZARDOUS,3.75,HAZARDOUS_TREATMENT,,`,
+      );
     const before = await todaysRecords();
     const response: any = await platform.query(adminA, IMPORT, { csv, fileName: 'station-1.csv' });
     expect(response.errors).toBeUndefined();
     expect(response.data.importCollectionRecords).toMatchObject({
-      alreadyImported: false, import: { fileName: 'station-1.csv', rowCount: 4, totalKg: '258.50', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      alreadyImported: false,
+      import: { fileName: 'station-1.csv', rowCount: 4, totalKg: '258.50', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
     });
     expect(await todaysRecords()).toBe(before + 4);
 
@@ -104,11 +117,19 @@ describe('collection records and their CSV import through the gateway', () => {
       ['RECYCLABLE', '60.25', 'RECYCLING_PLANT', null],
     ]);
     expect(nodes[0]).toMatchObject({
-      source: 'IMPORT', sourceLabelZh: '文件导入', importId: response.data.importCollectionRecords.import.id,
-      collectionPoint: { id: p1.id }, compound: { id: p1.compoundId },
+      source: 'IMPORT',
+      sourceLabelZh: '文件导入',
+      importId: response.data.importCollectionRecords.import.id,
+      collectionPoint: { id: p1.id },
+      compound: { id: p1.compoundId },
     });
     const p2Records: any = await platform.query(adminA, RECORDS, { point: p2.id, from: today, to: today, stream: 'OTHER' });
-    expect(p2Records.data.collectionRecords.edges[0].node).toMatchObject({ weightKg: '74.00', streamLabelZh: '其他垃圾', destinationLabelZh: '焚烧发电', operator: '说"好"' });
+    expect(p2Records.data.collectionRecords.edges[0].node).toMatchObject({
+      weightKg: '74.00',
+      streamLabelZh: '其他垃圾',
+      destinationLabelZh: '焚烧发电',
+      operator: '说"好"',
+    });
 
     const imports: any = await platform.query(adminA, IMPORTS);
     expect(imports.data.collectionImports.edges.map((e: any) => e.node.fileName)).toContain('station-1.csv');
@@ -145,7 +166,7 @@ describe('collection records and their CSV import through the gateway', () => {
     expect(await todaysRecords()).toBe(before);
   });
 
-  it('refuses an unknown point, a future date and the ceiling on a point\'s day (this file plus what is recorded) when alone', async () => {
+  it("refuses an unknown point, a future date and the ceiling on a point's day (this file plus what is recorded) when alone", async () => {
     const [, , p3] = pointsA;
     const unknown = await platform.query(adminA, IMPORT, { csv: csvOf(`${today},${randomUUID()},OTHER,5,INCINERATION,,`) });
     expect(importErrors(unknown)).toEqual([expect.objectContaining({ line: 2, code: 'UNKNOWN_COLLECTION_POINT' })]);
@@ -178,7 +199,9 @@ describe('collection records and their CSV import through the gateway', () => {
     // GBK bytes of 王 (0xCD 0xF5): what a station's spreadsheet saves when not told to use UTF-8.
     const body = Buffer.concat([Buffer.from(head), Buffer.from([0xcd, 0xf5]), Buffer.from(tail)]);
     const response = await fetch(platform.gatewayUrl, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminA}` }, body,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminA}` },
+      body,
     });
     const result = (await response.json()) as GraphQLResponse;
     expect(importErrors(result)).toEqual([expect.objectContaining({ line: 3, code: 'ENCODING' })]);
@@ -195,7 +218,11 @@ describe('collection records and their CSV import through the gateway', () => {
     expect(second.data.importCollectionRecords).toEqual({ ...first.data.importCollectionRecords, alreadyImported: true });
     expect(await todaysRecords()).toBe(after);
 
-    const racing = csvOf(`${today},${p6.id},KITCHEN,80,KITCHEN_TREATMENT,,`, `${today},${p6.id},OTHER,40,INCINERATION,,`, `${today},${p6.id},RECYCLABLE,30,RECYCLING_PLANT,,`);
+    const racing = csvOf(
+      `${today},${p6.id},KITCHEN,80,KITCHEN_TREATMENT,,`,
+      `${today},${p6.id},OTHER,40,INCINERATION,,`,
+      `${today},${p6.id},RECYCLABLE,30,RECYCLING_PLANT,,`,
+    );
     const results: any[] = await Promise.all(Array.from({ length: 8 }, () => platform.query(adminA, IMPORT, { csv: racing })));
     expect(results.flatMap((r) => r.errors ?? [])).toEqual([]);
     const outcomes = results.map((r) => r.data.importCollectionRecords);
@@ -204,7 +231,7 @@ describe('collection records and their CSV import through the gateway', () => {
     expect(await todaysRecords()).toBe(after + 3);
   });
 
-  it('keeps to the caller\'s territory: a point outside it is an error by line, and lists show only the territory', async () => {
+  it("keeps to the caller's territory: a point outside it is an error by line, and lists show only the territory", async () => {
     const [p1] = pointsA;
     const adminB = await platform.token([Role.STREET_ADMIN], streetB.id);
     const outside = await platform.query(adminB, IMPORT, {
@@ -217,21 +244,37 @@ describe('collection records and their CSV import through the gateway', () => {
     const foreign = await platform.query(adminB, RECORDS, { org: streetA.id });
     expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUT_OF_SCOPE' });
     const inspector = await platform.token([Role.INSPECTOR], streetA.id);
-    expect(errorCodes(await platform.query(inspector, IMPORT, { csv: csvOf(`${today},${p1.id},OTHER,5,INCINERATION,,`) }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await platform.query(inspector, IMPORT, { csv: csvOf(`${today},${p1.id},OTHER,5,INCINERATION,,`) }))).toEqual([
+      'FORBIDDEN',
+    ]);
   });
 
   it('records one weight by hand, once per point, day, stream and destination', async () => {
     const [, , , , , , p7] = pointsA;
     const secretary = await platform.token([Role.DISTRICT_ADMIN]);
-    const input = { collectionPointId: p7.id, day: today, stream: 'KITCHEN', weightKg: 42.456, destination: 'KITCHEN_TREATMENT', vehicle: '浙B·0001' };
+    const input = {
+      collectionPointId: p7.id,
+      day: today,
+      stream: 'KITCHEN',
+      weightKg: 42.456,
+      destination: 'KITCHEN_TREATMENT',
+      vehicle: '浙B·0001',
+    };
     const response: any = await platform.query(secretary, RECORD, { input });
     expect(response.errors).toBeUndefined();
-    expect(response.data.recordCollection).toMatchObject({ weightKg: '42.46', source: 'MANUAL', importId: null, compound: { id: p7.compoundId } });
+    expect(response.data.recordCollection).toMatchObject({
+      weightKg: '42.46',
+      source: 'MANUAL',
+      importId: null,
+      compound: { id: p7.compoundId },
+    });
     const again = await platform.query(secretary, RECORD, { input });
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ALREADY_RECORDED' });
     const future = await platform.query(secretary, RECORD, { input: { ...input, day: shanghaiDate(1) } });
     expect(future.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'FUTURE_DATE' });
-    const over = await platform.query(secretary, RECORD, { input: { ...input, stream: 'OTHER', destination: 'INCINERATION', weightKg: 4990 } });
+    const over = await platform.query(secretary, RECORD, {
+      input: { ...input, stream: 'OTHER', destination: 'INCINERATION', weightKg: 4990 },
+    });
     expect(over.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'OVER_CEILING' });
     const compoundLevel: any = await platform.query(secretary, RECORD, {
       input: { compoundId: p7.compoundId, day: today, stream: 'OTHER', weightKg: 10, destination: 'INCINERATION' },

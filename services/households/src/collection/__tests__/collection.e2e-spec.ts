@@ -68,12 +68,17 @@ describe('humane service through the gateway: collection points and door-to-door
       const points = response.data.collectionPoints.edges.map((e: any) => e.node);
       expect(points.map((p: any) => p.kind).sort()).toEqual(['LATE_DROP_OFF', 'REGULAR']);
       expect(points.find((p: any) => p.kind === 'REGULAR')).toMatchObject({
-        labelZh: '定时定点投放点', compound: { id: first.id, name: first.name }, wasteStreams: ['KITCHEN', 'RECYCLABLE', 'HAZARDOUS', 'OTHER'],
+        labelZh: '定时定点投放点',
+        compound: { id: first.id, name: first.name },
+        wasteStreams: ['KITCHEN', 'RECYCLABLE', 'HAZARDOUS', 'OTHER'],
         schedule: [WEEKDAY_MORNINGS, { weekdays: [6, 7], opensAt: '07:00', closesAt: '09:00' }, EVERY_EVENING],
         holidayNoonOpening: { opensAt: '11:30', closesAt: '13:00' },
       });
       expect(points.find((p: any) => p.kind === 'LATE_DROP_OFF')).toMatchObject({
-        labelZh: '24小时误时投放点', openAroundTheClock: true, schedule: [], holidayNoonOpening: null,
+        labelZh: '24小时误时投放点',
+        openAroundTheClock: true,
+        schedule: [],
+        holidayNoonOpening: null,
       });
 
       const late: any = await platform.query(token, POINTS, { org: streetA.id, kind: 'LATE_DROP_OFF', first: 100 });
@@ -87,22 +92,34 @@ describe('humane service through the gateway: collection points and door-to-door
       const token = await platform.token([Role.STREET_ADMIN], streetA.id);
       const created: any = await platform.query(token, CREATE_POINT, {
         input: {
-          compoundId: compoundA.id, name: '西门投放点', kind: 'REGULAR', location: '西门保安亭北侧', wasteStreams: ['OTHER', 'KITCHEN', 'KITCHEN'],
-          schedule: [{ ...WEEKDAY_MORNINGS, weekdays: [5, 4, 3, 2, 1] }, EVERY_EVENING], holidayNoonOpening: { opensAt: '11:30', closesAt: '13:00' },
+          compoundId: compoundA.id,
+          name: '西门投放点',
+          kind: 'REGULAR',
+          location: '西门保安亭北侧',
+          wasteStreams: ['OTHER', 'KITCHEN', 'KITCHEN'],
+          schedule: [{ ...WEEKDAY_MORNINGS, weekdays: [5, 4, 3, 2, 1] }, EVERY_EVENING],
+          holidayNoonOpening: { opensAt: '11:30', closesAt: '13:00' },
         },
       });
       expect(created.errors).toBeUndefined();
       const point = created.data.createCollectionPoint;
       expect(point).toMatchObject({
-        name: '西门投放点', kind: 'REGULAR', active: true, openAroundTheClock: false, wasteStreams: ['KITCHEN', 'OTHER'],
-        schedule: [WEEKDAY_MORNINGS, EVERY_EVENING], compound: { id: compoundA.id, name: compoundA.name },
+        name: '西门投放点',
+        kind: 'REGULAR',
+        active: true,
+        openAroundTheClock: false,
+        wasteStreams: ['KITCHEN', 'OTHER'],
+        schedule: [WEEKDAY_MORNINGS, EVERY_EVENING],
+        compound: { id: compoundA.id, name: compoundA.name },
       });
 
       const listed: any = await platform.query(token, POINTS, { org: communityA.id, first: 100 });
       expect(listed.data.collectionPoints.edges.map((e: any) => e.node)).toContainEqual(point);
 
       // 2026-01-05 is a Monday, 2026-01-10 a Saturday; times are Shanghai wall-clock times.
-      const open: any = await platform.query(token, `query($id: ID!) { collectionPoint(id: $id) {
+      const open: any = await platform.query(
+        token,
+        `query($id: ID!) { collectionPoint(id: $id) {
         before: openAt(at: "2026-01-05T06:29:00+08:00")
         opening: openAt(at: "2026-01-05T06:30:00+08:00")
         lastMinute: openAt(at: "2026-01-05T08:29:59+08:00")
@@ -115,12 +132,24 @@ describe('humane service through the gateway: collection points and door-to-door
         holidayNoon: openAt(at: "2026-10-01T11:30:00+08:00")
         holidayNoonClosing: openAt(at: "2026-10-01T13:00:00+08:00")
         workingWeekendNoon: openAt(at: "2026-10-10T12:00:00+08:00")
-      } }`, { id: point.id });
+      } }`,
+        { id: point.id },
+      );
       expect(open.errors).toBeUndefined();
       // 2026-10-01 is a holiday (国庆节) and 2026-10-10 a working Saturday in the seeded 2026 calendar; 2026-10-08 an ordinary Thursday.
       expect(open.data.collectionPoint).toEqual({
-        before: false, opening: true, lastMinute: true, closing: false, utcSunday: true, saturdayMorning: false, saturdayEvening: true,
-        eveningClosing: false, noon: false, holidayNoon: true, holidayNoonClosing: false, workingWeekendNoon: false,
+        before: false,
+        opening: true,
+        lastMinute: true,
+        closing: false,
+        utcSunday: true,
+        saturdayMorning: false,
+        saturdayEvening: true,
+        eveningClosing: false,
+        noon: false,
+        holidayNoon: true,
+        holidayNoonClosing: false,
+        workingWeekendNoon: false,
       });
 
       // The district enters next year's calendar; the holiday noon opening follows it. Street staff cannot change it.
@@ -128,7 +157,10 @@ describe('humane service through the gateway: collection points and door-to-door
       const NOON = `query($id: ID!) { collectionPoint(id: $id) { newYear: openAt(at: "2027-01-01T12:00:00+08:00") } }`;
       expect((await platform.query(token, NOON, { id: point.id })).data).toEqual({ collectionPoint: { newYear: false } });
       const admin = await platform.token([Role.DISTRICT_ADMIN]);
-      const days = [{ date: '2027-01-01', kind: 'HOLIDAY', holiday: '元旦' }, { date: '2027-01-03', kind: 'HOLIDAY', holiday: '元旦' }];
+      const days = [
+        { date: '2027-01-01', kind: 'HOLIDAY', holiday: '元旦' },
+        { date: '2027-01-03', kind: 'HOLIDAY', holiday: '元旦' },
+      ];
       const set: any = await platform.query(admin, CALENDAR, { year: 2027, days });
       expect(set.errors).toBeUndefined();
       expect(set.data.setHolidayCalendar).toEqual({ totalCount: 2, edges: days.map((node) => ({ node })) });
@@ -152,13 +184,28 @@ describe('humane service through the gateway: collection points and door-to-door
     it('keeps a 24-hour late drop-off point open at 03:00 and any other time', async () => {
       const token = await platform.token([Role.COMMUNITY_SECRETARY], communityA.id);
       const created: any = await platform.query(token, CREATE_POINT, {
-        input: { compoundId: compoundA.id, name: '误时投放屋', kind: 'LATE_DROP_OFF', location: '地下车库入口', wasteStreams: ['KITCHEN', 'OTHER'] },
+        input: {
+          compoundId: compoundA.id,
+          name: '误时投放屋',
+          kind: 'LATE_DROP_OFF',
+          location: '地下车库入口',
+          wasteStreams: ['KITCHEN', 'OTHER'],
+        },
       });
       expect(created.errors).toBeUndefined();
-      expect(created.data.createCollectionPoint).toMatchObject({ kind: 'LATE_DROP_OFF', labelZh: '24小时误时投放点', schedule: [], openAroundTheClock: true });
-      const open: any = await platform.query(token, `query($id: ID!) { collectionPoint(id: $id) {
+      expect(created.data.createCollectionPoint).toMatchObject({
+        kind: 'LATE_DROP_OFF',
+        labelZh: '24小时误时投放点',
+        schedule: [],
+        openAroundTheClock: true,
+      });
+      const open: any = await platform.query(
+        token,
+        `query($id: ID!) { collectionPoint(id: $id) {
         night: openAt(at: "2026-01-06T03:00:00+08:00") sunday: openAt(at: "2026-01-11T14:45:00+08:00") now: openAt
-      } }`, { id: created.data.createCollectionPoint.id });
+      } }`,
+        { id: created.data.createCollectionPoint.id },
+      );
       expect(open.data.collectionPoint).toEqual({ night: true, sunday: true, now: true });
       const bad = await platform.query(token, `query($id: ID!) { collectionPoint(id: $id) { openAt(at: "half past six") } }`, {
         id: created.data.createCollectionPoint.id,
@@ -168,13 +215,25 @@ describe('humane service through the gateway: collection points and door-to-door
     });
 
     it.each([
-      ['overlapping windows', { schedule: [WEEKDAY_MORNINGS, { weekdays: [5, 6], opensAt: '08:00', closesAt: '09:00' }] }, 'OVERLAPPING_WINDOWS'],
+      [
+        'overlapping windows',
+        { schedule: [WEEKDAY_MORNINGS, { weekdays: [5, 6], opensAt: '08:00', closesAt: '09:00' }] },
+        'OVERLAPPING_WINDOWS',
+      ],
       ['a time that is not HH:MM', { schedule: [{ ...WEEKDAY_MORNINGS, opensAt: '6:30' }] }, 'INVALID_TIME'],
-      ['a window that closes before it opens', { schedule: [{ ...WEEKDAY_MORNINGS, opensAt: '08:30', closesAt: '06:30' }] }, 'OPENS_NOT_BEFORE_CLOSES'],
+      [
+        'a window that closes before it opens',
+        { schedule: [{ ...WEEKDAY_MORNINGS, opensAt: '08:30', closesAt: '06:30' }] },
+        'OPENS_NOT_BEFORE_CLOSES',
+      ],
       ['weekday 8', { schedule: [{ ...WEEKDAY_MORNINGS, weekdays: [8] }] }, 'INVALID_WEEKDAY'],
       ['a regular point without windows', { schedule: [] }, 'NO_WINDOWS'],
       ['windows on a late drop-off point', { kind: 'LATE_DROP_OFF', schedule: [WEEKDAY_MORNINGS] }, 'WINDOWS_ON_LATE_DROP_OFF'],
-      ['a holiday opening on a late drop-off point', { kind: 'LATE_DROP_OFF', schedule: null, holidayNoonOpening: { opensAt: '11:30', closesAt: '13:00' } }, 'WINDOWS_ON_LATE_DROP_OFF'],
+      [
+        'a holiday opening on a late drop-off point',
+        { kind: 'LATE_DROP_OFF', schedule: null, holidayNoonOpening: { opensAt: '11:30', closesAt: '13:00' } },
+        'WINDOWS_ON_LATE_DROP_OFF',
+      ],
       ['an invalid holiday noon window', { holidayNoonOpening: { opensAt: '13:00', closesAt: '11:30' } }, 'OPENS_NOT_BEFORE_CLOSES'],
       ['no waste stream', { wasteStreams: [] }, 'NO_WASTE_STREAM'],
       ['a community instead of a compound', { compoundId: 'community' }, 'NOT_A_COMPOUND'],
@@ -182,7 +241,13 @@ describe('humane service through the gateway: collection points and door-to-door
       const token = await platform.token([Role.STREET_ADMIN], streetA.id);
       const before = await count('collection_point');
       const input = {
-        compoundId: compoundA.id, name: '东门投放点', kind: 'REGULAR', location: '东门', wasteStreams: ['KITCHEN'], schedule: [WEEKDAY_MORNINGS], ...change,
+        compoundId: compoundA.id,
+        name: '东门投放点',
+        kind: 'REGULAR',
+        location: '东门',
+        wasteStreams: ['KITCHEN'],
+        schedule: [WEEKDAY_MORNINGS],
+        ...change,
       };
       if (input.compoundId === 'community') input.compoundId = communityA.id;
       const response = await platform.query(token, CREATE_POINT, { input });
@@ -193,20 +258,32 @@ describe('humane service through the gateway: collection points and door-to-door
 
     it('refuses a compound outside the caller’s territory, and callers without the permission', async () => {
       const before = await count('collection_point');
-      const input = { compoundId: compoundB.id, name: '越界投放点', kind: 'REGULAR', location: '南门', wasteStreams: ['OTHER'], schedule: [WEEKDAY_MORNINGS] };
+      const input = {
+        compoundId: compoundB.id,
+        name: '越界投放点',
+        kind: 'REGULAR',
+        location: '南门',
+        wasteStreams: ['OTHER'],
+        schedule: [WEEKDAY_MORNINGS],
+      };
       const streetAdmin = await platform.token([Role.STREET_ADMIN], streetA.id);
       const response = await platform.query(streetAdmin, CREATE_POINT, { input });
       expect(errorCodes(response)).toEqual(['FORBIDDEN']);
       expect(reasonOf(response)).toBe('OUT_OF_SCOPE');
       const inspector = await platform.token([Role.INSPECTOR], compoundB.parentId);
       expect(errorCodes(await platform.query(inspector, CREATE_POINT, { input }))).toEqual(['FORBIDDEN']);
-      expect(errorCodes(await platform.query(streetAdmin, CREATE_POINT, { input: { ...input, compoundId: '00000000-0000-4000-8000-000000000009' } })))
-        .toEqual(['NOT_FOUND']);
+      expect(
+        errorCodes(
+          await platform.query(streetAdmin, CREATE_POINT, { input: { ...input, compoundId: '00000000-0000-4000-8000-000000000009' } }),
+        ),
+      ).toEqual(['NOT_FOUND']);
       expect(await count('collection_point')).toBe(before);
 
       expect(errorCodes(await platform.query(streetAdmin, POINTS, { org: streetB.id }))).toEqual(['FORBIDDEN']);
       const [{ id }] = await db().query(`SELECT id FROM collection_point WHERE compound_id = $1 AND kind = 'REGULAR'`, [compoundB.id]);
-      expect(errorCodes(await platform.query(streetAdmin, `query($id: ID!) { collectionPoint(id: $id) { id } }`, { id }))).toEqual(['FORBIDDEN']);
+      expect(errorCodes(await platform.query(streetAdmin, `query($id: ID!) { collectionPoint(id: $id) { id } }`, { id }))).toEqual([
+        'FORBIDDEN',
+      ]);
       expect(errorCodes(await platform.query(streetAdmin, UPDATE_POINT, { id, input: { name: '改名' } }))).toEqual(['FORBIDDEN']);
       expect(errorCodes(await platform.query(streetAdmin, DEACTIVATE_POINT, { id }))).toEqual(['FORBIDDEN']);
       const [{ name, active }] = await db().query(`SELECT name, active FROM collection_point WHERE id = $1`, [id]);
@@ -216,7 +293,14 @@ describe('humane service through the gateway: collection points and door-to-door
     it('updates a point as a whole, refuses a bad update without changing it, and deactivates it', async () => {
       const token = await platform.token([Role.STREET_ADMIN], streetA.id);
       const created: any = await platform.query(token, CREATE_POINT, {
-        input: { compoundId: compoundA.id, name: '北门投放点', kind: 'REGULAR', location: '北门', wasteStreams: ['RECYCLABLE'], schedule: [WEEKDAY_MORNINGS] },
+        input: {
+          compoundId: compoundA.id,
+          name: '北门投放点',
+          kind: 'REGULAR',
+          location: '北门',
+          wasteStreams: ['RECYCLABLE'],
+          schedule: [WEEKDAY_MORNINGS],
+        },
       });
       const id = created.data.createCollectionPoint.id;
 
@@ -225,14 +309,20 @@ describe('humane service through the gateway: collection points and door-to-door
       expect(reasonOf(duplicate)).toBe('DUPLICATE_NAME');
 
       const updated: any = await platform.query(token, UPDATE_POINT, {
-        id, input: { schedule: [WEEKDAY_MORNINGS, EVERY_EVENING], holidayNoonOpening: { opensAt: '11:00', closesAt: '12:30' } },
+        id,
+        input: { schedule: [WEEKDAY_MORNINGS, EVERY_EVENING], holidayNoonOpening: { opensAt: '11:00', closesAt: '12:30' } },
       });
       expect(updated.errors).toBeUndefined();
       expect(updated.data.updateCollectionPoint).toMatchObject({
-        name: '北门投放点', schedule: [WEEKDAY_MORNINGS, EVERY_EVENING], holidayNoonOpening: { opensAt: '11:00', closesAt: '12:30' },
+        name: '北门投放点',
+        schedule: [WEEKDAY_MORNINGS, EVERY_EVENING],
+        holidayNoonOpening: { opensAt: '11:00', closesAt: '12:30' },
       });
 
-      const bad = await platform.query(token, UPDATE_POINT, { id, input: { name: '新名字', schedule: [WEEKDAY_MORNINGS, { ...WEEKDAY_MORNINGS, opensAt: '07:00' }] } });
+      const bad = await platform.query(token, UPDATE_POINT, {
+        id,
+        input: { name: '新名字', schedule: [WEEKDAY_MORNINGS, { ...WEEKDAY_MORNINGS, opensAt: '07:00' }] },
+      });
       expect(reasonOf(bad)).toBe('OVERLAPPING_WINDOWS');
       const [row] = await db().query(`SELECT name, jsonb_array_length(schedule) AS windows FROM collection_point WHERE id = $1`, [id]);
       expect(row).toEqual({ name: '北门投放点', windows: 2 });
@@ -243,7 +333,11 @@ describe('humane service through the gateway: collection points and door-to-door
 
       const deactivated: any = await platform.query(token, DEACTIVATE_POINT, { id });
       expect(deactivated.data.deactivateCollectionPoint).toEqual({ id, active: false });
-      const closed: any = await platform.query(token, `query($id: ID!) { collectionPoint(id: $id) { openAt(at: "2026-01-06T03:00:00+08:00") } }`, { id });
+      const closed: any = await platform.query(
+        token,
+        `query($id: ID!) { collectionPoint(id: $id) { openAt(at: "2026-01-06T03:00:00+08:00") } }`,
+        { id },
+      );
       expect(closed.data.collectionPoint.openAt).toBe(false);
       const active: any = await platform.query(token, POINTS, { org: compoundA.id });
       expect(active.data.collectionPoints.edges.map((e: any) => e.node.id)).not.toContain(id);
@@ -296,7 +390,12 @@ describe('humane service through the gateway: collection points and door-to-door
     });
 
     const input = (change: Record<string, unknown> = {}) => ({
-      householdId: own.id, wasteStreams: ['RECYCLABLE'], preferredDate: shanghaiDate(1), preferredWindow: '09:00-11:00', note: '旧报纸和纸箱约20公斤', ...change,
+      householdId: own.id,
+      wasteStreams: ['RECYCLABLE'],
+      preferredDate: shanghaiDate(1),
+      preferredWindow: '09:00-11:00',
+      note: '旧报纸和纸箱约20公斤',
+      ...change,
     });
 
     it('records a resident’s request once however often it is retried, addressed to the property company (their own address in clear to them)', async () => {
@@ -305,8 +404,15 @@ describe('humane service through the gateway: collection points and door-to-door
       expect(first.errors).toBeUndefined();
       const request = first.data.requestDoorToDoorCollection;
       expect(request).toMatchObject({
-        status: 'REQUESTED', statusLabelZh: '已申请', wasteStreams: ['RECYCLABLE'], preferredDate: shanghaiDate(1), preferredWindow: '09:00-11:00',
-        requestedBy: 'resident-1', compound: { id: own.compoundId }, propertyCompany: { id: own.propertyCompanyId }, household: { id: own.id, addressMasked: false },
+        status: 'REQUESTED',
+        statusLabelZh: '已申请',
+        wasteStreams: ['RECYCLABLE'],
+        preferredDate: shanghaiDate(1),
+        preferredWindow: '09:00-11:00',
+        requestedBy: 'resident-1',
+        compound: { id: own.compoundId },
+        propertyCompany: { id: own.propertyCompanyId },
+        household: { id: own.id, addressMasked: false },
         history: [{ fromStatus: null, toStatus: 'REQUESTED', changedBy: 'resident-1', note: '旧报纸和纸箱约20公斤' }],
       });
       const name = platform.plan.institutions.find((i) => i.id === own.propertyCompanyId)!.name;
@@ -320,8 +426,9 @@ describe('humane service through the gateway: collection points and door-to-door
       expect(errorCodes(reused)).toEqual(['CONFLICT']);
       expect(reasonOf(reused)).toBe('IDEMPOTENCY_KEY_REUSED');
       expect(await count('door_to_door_collection')).toBe(before + 1);
-      expect(await db().query(`SELECT to_status FROM door_to_door_collection_status_change WHERE collection_id = $1`, [request.id]))
-        .toEqual([{ to_status: 'REQUESTED' }]);
+      expect(
+        await db().query(`SELECT to_status FROM door_to_door_collection_status_change WHERE collection_id = $1`, [request.id]),
+      ).toEqual([{ to_status: 'REQUESTED' }]);
     });
 
     it('lets a resident ask only for their own household', async () => {
@@ -333,12 +440,21 @@ describe('humane service through the gateway: collection points and door-to-door
     });
 
     it('lets community staff ask for households of their territory only', async () => {
-      const made: any = await platform.query(secretary, REQUEST, { input: input({ householdId: neighbour.id, preferredWindow: null, note: null }), key: 'staff-0001' });
+      const made: any = await platform.query(secretary, REQUEST, {
+        input: input({ householdId: neighbour.id, preferredWindow: null, note: null }),
+        key: 'staff-0001',
+      });
       expect(made.errors).toBeUndefined();
-      expect(made.data.requestDoorToDoorCollection).toMatchObject({ status: 'REQUESTED', preferredWindow: null, requestedBy: 'secretary-1', household: { id: neighbour.id, addressMasked: false } });
+      expect(made.data.requestDoorToDoorCollection).toMatchObject({
+        status: 'REQUESTED',
+        preferredWindow: null,
+        requestedBy: 'secretary-1',
+        household: { id: neighbour.id, addressMasked: false },
+      });
 
       const [outside] = await db().query(
-        `SELECT h.id FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE t.path @> ARRAY[$1::uuid] LIMIT 1`, [streetB.id],
+        `SELECT h.id FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE t.path @> ARRAY[$1::uuid] LIMIT 1`,
+        [streetB.id],
       );
       const before = await count('door_to_door_collection');
       const response = await platform.query(secretary, REQUEST, { input: input({ householdId: outside.id }), key: 'staff-0002' });
@@ -347,7 +463,9 @@ describe('humane service through the gateway: collection points and door-to-door
 
       // The resident does not see the neighbour's request.
       const id = made.data.requestDoorToDoorCollection.id;
-      expect(errorCodes(await platform.query(resident, `query($id: ID!) { doorToDoorCollection(id: $id) { id } }`, { id }))).toEqual(['FORBIDDEN']);
+      expect(errorCodes(await platform.query(resident, `query($id: ID!) { doorToDoorCollection(id: $id) { id } }`, { id }))).toEqual([
+        'FORBIDDEN',
+      ]);
       const mine: any = await platform.query(resident, MY_REQUESTS);
       expect(mine.data.myDoorToDoorCollections.edges.map((e: any) => e.node.household.id)).toEqual(
         mine.data.myDoorToDoorCollections.edges.map(() => own.id),
@@ -371,13 +489,19 @@ describe('humane service through the gateway: collection points and door-to-door
     });
 
     it('accepts a request for today', async () => {
-      const response: any = await platform.query(resident, REQUEST, { input: input({ preferredDate: shanghaiDate(0) }), key: 'collect-today' });
+      const response: any = await platform.query(resident, REQUEST, {
+        input: input({ preferredDate: shanghaiDate(0) }),
+        key: 'collect-today',
+      });
       expect(response.errors).toBeUndefined();
       expect(response.data.requestDoorToDoorCollection.preferredDate).toBe(shanghaiDate(0));
     });
 
     it('moves a request REQUESTED → ACCEPTED → COMPLETED, refusing illegal transitions without writing', async () => {
-      const made: any = await platform.query(resident, REQUEST, { input: input({ wasteStreams: ['HAZARDOUS'], note: '废电池一袋' }), key: 'collect-lifecycle' });
+      const made: any = await platform.query(resident, REQUEST, {
+        input: input({ wasteStreams: ['HAZARDOUS'], note: '废电池一袋' }),
+        key: 'collect-lifecycle',
+      });
       const id = made.data.requestDoorToDoorCollection.id;
 
       const listed: any = await platform.query(secretary, REQUESTS, { org: community.id, status: 'REQUESTED' });
@@ -403,7 +527,8 @@ describe('humane service through the gateway: collection points and door-to-door
 
       const completed: any = await platform.query(secretary, UPDATE_REQUEST, { id, status: 'COMPLETED' });
       expect(completed.data.updateDoorToDoorCollection).toMatchObject({
-        status: 'COMPLETED', statusLabelZh: '已收运',
+        status: 'COMPLETED',
+        statusLabelZh: '已收运',
         history: [
           { fromStatus: null, toStatus: 'REQUESTED', changedBy: 'resident-1', note: '废电池一袋' },
           { fromStatus: 'REQUESTED', toStatus: 'ACCEPTED', changedBy: 'secretary-1', note: '物业明早上门' },
@@ -419,20 +544,35 @@ describe('humane service through the gateway: collection points and door-to-door
 
     it('lets the requester cancel and staff reject with a reason', async () => {
       const a: any = await platform.query(resident, REQUEST, { input: input({ note: null }), key: 'collect-cancel' });
-      const cancelled: any = await platform.query(resident, CANCEL_REQUEST, { id: a.data.requestDoorToDoorCollection.id, note: '已自行投放' });
+      const cancelled: any = await platform.query(resident, CANCEL_REQUEST, {
+        id: a.data.requestDoorToDoorCollection.id,
+        note: '已自行投放',
+      });
       expect(cancelled.data.cancelDoorToDoorCollection).toMatchObject({
-        status: 'CANCELLED', history: [{ fromStatus: null, toStatus: 'REQUESTED' }, { fromStatus: 'REQUESTED', toStatus: 'CANCELLED' }],
+        status: 'CANCELLED',
+        history: [
+          { fromStatus: null, toStatus: 'REQUESTED' },
+          { fromStatus: 'REQUESTED', toStatus: 'CANCELLED' },
+        ],
       });
 
       const staffMade: any = await platform.query(secretary, REQUEST, { input: input({ householdId: neighbour.id }), key: 'staff-cancel' });
-      expect(errorCodes(await platform.query(resident, CANCEL_REQUEST, { id: staffMade.data.requestDoorToDoorCollection.id }))).toEqual(['FORBIDDEN']);
+      expect(errorCodes(await platform.query(resident, CANCEL_REQUEST, { id: staffMade.data.requestDoorToDoorCollection.id }))).toEqual([
+        'FORBIDDEN',
+      ]);
 
-      const b: any = await platform.query(resident, REQUEST, { input: input({ wasteStreams: ['OTHER'], note: '装修垃圾' }), key: 'collect-reject' });
+      const b: any = await platform.query(resident, REQUEST, {
+        input: input({ wasteStreams: ['OTHER'], note: '装修垃圾' }),
+        key: 'collect-reject',
+      });
       const id = b.data.requestDoorToDoorCollection.id;
       const noReason = await platform.query(secretary, UPDATE_REQUEST, { id, status: 'REJECTED' });
       expect(reasonOf(noReason)).toBe('REASON_REQUIRED');
       const rejected: any = await platform.query(secretary, UPDATE_REQUEST, { id, status: 'REJECTED', note: '装修垃圾请预约建筑垃圾清运' });
-      expect(rejected.data.updateDoorToDoorCollection).toMatchObject({ status: 'REJECTED', history: [{}, { toStatus: 'REJECTED', note: '装修垃圾请预约建筑垃圾清运' }] });
+      expect(rejected.data.updateDoorToDoorCollection).toMatchObject({
+        status: 'REJECTED',
+        history: [{}, { toStatus: 'REJECTED', note: '装修垃圾请预约建筑垃圾清运' }],
+      });
     });
 
     it('keeps staff of another community out of the queue', async () => {
@@ -485,7 +625,8 @@ describe('humane service through the gateway: collection points and door-to-door
         expect(reasonOf(loser)).toBe('STATUS_CHANGED');
       }
       const history = await db().query(
-        `SELECT from_status, to_status FROM door_to_door_collection_status_change WHERE collection_id = $1 ORDER BY id`, [id],
+        `SELECT from_status, to_status FROM door_to_door_collection_status_change WHERE collection_id = $1 ORDER BY id`,
+        [id],
       );
       const [{ status }] = await db().query(`SELECT status FROM door_to_door_collection WHERE id = $1`, [id]);
       expect(history).toEqual([

@@ -5,12 +5,21 @@ const rows = (text: string) => parseCsv(text).map((record) => record.fields);
 
 describe('parseCsv (RFC 4180)', () => {
   it('splits records on CRLF and LF, and a final line break adds no record', () => {
-    expect(rows('a,b\r\nc,d\r\n')).toEqual([['a', 'b'], ['c', 'd']]);
-    expect(rows('a,b\nc,d')).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(rows('a,b\r\nc,d\r\n')).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    expect(rows('a,b\nc,d')).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
   });
 
   it('keeps empty fields, including a trailing one', () => {
-    expect(rows('a,,c,\n,,\n')).toEqual([['a', '', 'c', ''], ['', '', '']]);
+    expect(rows('a,,c,\n,,\n')).toEqual([
+      ['a', '', 'c', ''],
+      ['', '', ''],
+    ]);
   });
 
   it('reads quoted fields with commas, doubled quotes and line breaks, and counts lines', () => {
@@ -24,7 +33,10 @@ describe('parseCsv (RFC 4180)', () => {
   });
 
   it('drops a UTF-8 byte-order mark and keeps Chinese text', () => {
-    expect(rows('\uFEFF日期,类别\n2026-01-01,厨余垃圾\n')).toEqual([['日期', '类别'], ['2026-01-01', '厨余垃圾']]);
+    expect(rows('\uFEFF日期,类别\n2026-01-01,厨余垃圾\n')).toEqual([
+      ['日期', '类别'],
+      ['2026-01-01', '厨余垃圾'],
+    ]);
   });
 
   it('keeps spaces, which are part of a field', () => {

@@ -2,7 +2,14 @@ import { describe, expect, it } from '@jest/globals';
 import { DomainError } from '#libs/errors';
 import { CollectionPointKind } from '../collection-enums.js';
 import {
-  isOpenAt, MAX_WINDOWS, parseTimeRange, shanghaiClock, shanghaiToday, validateOpeningSchedule, type OpeningWindow, type ScheduledPoint,
+  isOpenAt,
+  MAX_WINDOWS,
+  parseTimeRange,
+  shanghaiClock,
+  shanghaiToday,
+  validateOpeningSchedule,
+  type OpeningWindow,
+  type ScheduledPoint,
 } from '../opening-schedule.js';
 
 const { REGULAR, LATE_DROP_OFF } = CollectionPointKind;
@@ -24,11 +31,15 @@ function reasonOf(work: () => unknown): string | undefined {
 
 describe('validateOpeningSchedule', () => {
   it('accepts morning and evening windows and normalises the weekdays', () => {
-    const result = validateOpeningSchedule(REGULAR, [
-      { weekdays: [5, 1, 3, 3], opensAt: '06:30', closesAt: '08:30' },
-      { weekdays: [7, 6], opensAt: '07:00', closesAt: '09:00' },
-      { weekdays: [1, 2, 3, 4, 5, 6, 7], opensAt: '18:00', closesAt: '24:00' },
-    ], { opensAt: '11:30', closesAt: '13:00' });
+    const result = validateOpeningSchedule(
+      REGULAR,
+      [
+        { weekdays: [5, 1, 3, 3], opensAt: '06:30', closesAt: '08:30' },
+        { weekdays: [7, 6], opensAt: '07:00', closesAt: '09:00' },
+        { weekdays: [1, 2, 3, 4, 5, 6, 7], opensAt: '18:00', closesAt: '24:00' },
+      ],
+      { opensAt: '11:30', closesAt: '13:00' },
+    );
     expect(result).toEqual({
       schedule: [
         { weekdays: [1, 3, 5], opensAt: '06:30', closesAt: '08:30' },
@@ -40,17 +51,29 @@ describe('validateOpeningSchedule', () => {
   });
 
   it('lets a window start the minute another closes', () => {
-    expect(() => validateOpeningSchedule(REGULAR, [
-      { weekdays: [1], opensAt: '06:30', closesAt: '08:30' },
-      { weekdays: [1], opensAt: '08:30', closesAt: '09:00' },
-    ], null)).not.toThrow();
+    expect(() =>
+      validateOpeningSchedule(
+        REGULAR,
+        [
+          { weekdays: [1], opensAt: '06:30', closesAt: '08:30' },
+          { weekdays: [1], opensAt: '08:30', closesAt: '09:00' },
+        ],
+        null,
+      ),
+    ).not.toThrow();
   });
 
   it('lets windows on different weekdays cover the same hours', () => {
-    expect(() => validateOpeningSchedule(REGULAR, [
-      { weekdays: [1, 2], opensAt: '06:00', closesAt: '09:00' },
-      { weekdays: [3], opensAt: '07:00', closesAt: '08:00' },
-    ], null)).not.toThrow();
+    expect(() =>
+      validateOpeningSchedule(
+        REGULAR,
+        [
+          { weekdays: [1, 2], opensAt: '06:00', closesAt: '09:00' },
+          { weekdays: [3], opensAt: '07:00', closesAt: '08:00' },
+        ],
+        null,
+      ),
+    ).not.toThrow();
   });
 
   it.each<[string, OpeningWindow[], string]>([
@@ -65,29 +88,47 @@ describe('validateOpeningSchedule', () => {
     ['a window on no weekday', [{ weekdays: [], opensAt: '06:30', closesAt: '08:30' }], 'NO_WEEKDAYS'],
     ['weekday 0', [{ weekdays: [0, 1], opensAt: '06:30', closesAt: '08:30' }], 'INVALID_WEEKDAY'],
     ['weekday 8', [{ weekdays: [8], opensAt: '06:30', closesAt: '08:30' }], 'INVALID_WEEKDAY'],
-    ['overlapping windows on a shared weekday', [
-      { weekdays: [1, 2, 3], opensAt: '06:30', closesAt: '08:30' },
-      { weekdays: [3, 4], opensAt: '08:00', closesAt: '09:00' },
-    ], 'OVERLAPPING_WINDOWS'],
-    ['a window inside another', [
-      { weekdays: [6], opensAt: '06:00', closesAt: '10:00' },
-      { weekdays: [6], opensAt: '07:00', closesAt: '08:00' },
-    ], 'OVERLAPPING_WINDOWS'],
+    [
+      'overlapping windows on a shared weekday',
+      [
+        { weekdays: [1, 2, 3], opensAt: '06:30', closesAt: '08:30' },
+        { weekdays: [3, 4], opensAt: '08:00', closesAt: '09:00' },
+      ],
+      'OVERLAPPING_WINDOWS',
+    ],
+    [
+      'a window inside another',
+      [
+        { weekdays: [6], opensAt: '06:00', closesAt: '10:00' },
+        { weekdays: [6], opensAt: '07:00', closesAt: '08:00' },
+      ],
+      'OVERLAPPING_WINDOWS',
+    ],
     ['no window', [], 'NO_WINDOWS'],
-    ['too many windows', Array.from({ length: MAX_WINDOWS + 1 }, (_, i) => ({
-      weekdays: [(i % 7) + 1], opensAt: `${String(Math.floor(i / 7) * 2).padStart(2, '0')}:00`, closesAt: `${String(Math.floor(i / 7) * 2 + 1).padStart(2, '0')}:00`,
-    })), 'TOO_MANY_WINDOWS'],
+    [
+      'too many windows',
+      Array.from({ length: MAX_WINDOWS + 1 }, (_, i) => ({
+        weekdays: [(i % 7) + 1],
+        opensAt: `${String(Math.floor(i / 7) * 2).padStart(2, '0')}:00`,
+        closesAt: `${String(Math.floor(i / 7) * 2 + 1).padStart(2, '0')}:00`,
+      })),
+      'TOO_MANY_WINDOWS',
+    ],
   ])('refuses %s for a regular point', (_case, schedule, reason) => {
     expect(reasonOf(() => validateOpeningSchedule(REGULAR, schedule, null))).toBe(reason);
   });
 
   it('names the overlapping weekday and windows', () => {
     try {
-      validateOpeningSchedule(REGULAR, [
-        { weekdays: [1], opensAt: '06:30', closesAt: '08:30' },
-        { weekdays: [2], opensAt: '06:30', closesAt: '08:30' },
-        { weekdays: [2, 5], opensAt: '07:00', closesAt: '07:30' },
-      ], null);
+      validateOpeningSchedule(
+        REGULAR,
+        [
+          { weekdays: [1], opensAt: '06:30', closesAt: '08:30' },
+          { weekdays: [2], opensAt: '06:30', closesAt: '08:30' },
+          { weekdays: [2, 5], opensAt: '07:00', closesAt: '07:30' },
+        ],
+        null,
+      );
       throw new Error('expected an error');
     } catch (error) {
       expect((error as DomainError).details).toEqual({ weekday: 2, windows: [1, 2] });
@@ -96,15 +137,20 @@ describe('validateOpeningSchedule', () => {
 
   it('refuses an invalid holiday noon window', () => {
     const schedule = [{ weekdays: WEEKDAYS, opensAt: '06:30', closesAt: '08:30' }];
-    expect(reasonOf(() => validateOpeningSchedule(REGULAR, schedule, { opensAt: '13:00', closesAt: '11:30' }))).toBe('OPENS_NOT_BEFORE_CLOSES');
+    expect(reasonOf(() => validateOpeningSchedule(REGULAR, schedule, { opensAt: '13:00', closesAt: '11:30' }))).toBe(
+      'OPENS_NOT_BEFORE_CLOSES',
+    );
     expect(reasonOf(() => validateOpeningSchedule(REGULAR, schedule, { opensAt: 'noon', closesAt: '13:00' }))).toBe('INVALID_TIME');
   });
 
   it('keeps 24-hour late drop-off points free of windows', () => {
     expect(validateOpeningSchedule(LATE_DROP_OFF, [], null)).toEqual({ schedule: [], holidayNoonOpening: null });
-    expect(reasonOf(() => validateOpeningSchedule(LATE_DROP_OFF, [{ weekdays: WEEKDAYS, opensAt: '06:30', closesAt: '08:30' }], null)))
-      .toBe('WINDOWS_ON_LATE_DROP_OFF');
-    expect(reasonOf(() => validateOpeningSchedule(LATE_DROP_OFF, [], { opensAt: '11:30', closesAt: '13:00' }))).toBe('WINDOWS_ON_LATE_DROP_OFF');
+    expect(
+      reasonOf(() => validateOpeningSchedule(LATE_DROP_OFF, [{ weekdays: WEEKDAYS, opensAt: '06:30', closesAt: '08:30' }], null)),
+    ).toBe('WINDOWS_ON_LATE_DROP_OFF');
+    expect(reasonOf(() => validateOpeningSchedule(LATE_DROP_OFF, [], { opensAt: '11:30', closesAt: '13:00' }))).toBe(
+      'WINDOWS_ON_LATE_DROP_OFF',
+    );
   });
 });
 
@@ -114,11 +160,14 @@ describe('parseTimeRange', () => {
     expect(parseTimeRange(' 09:00 - 11:00 ', 'w')).toEqual({ opensAt: '09:00', closesAt: '11:00' });
   });
 
-  it.each([['9-11', 'INVALID_TIME'], ['09:00', 'INVALID_TIME'], ['09:00-10:00-11:00', 'INVALID_TIME'], ['11:00-09:00', 'OPENS_NOT_BEFORE_CLOSES']])(
-    'refuses %s', (value, reason) => {
-      expect(reasonOf(() => parseTimeRange(value, 'preferredWindow'))).toBe(reason);
-    },
-  );
+  it.each([
+    ['9-11', 'INVALID_TIME'],
+    ['09:00', 'INVALID_TIME'],
+    ['09:00-10:00-11:00', 'INVALID_TIME'],
+    ['11:00-09:00', 'OPENS_NOT_BEFORE_CLOSES'],
+  ])('refuses %s', (value, reason) => {
+    expect(reasonOf(() => parseTimeRange(value, 'preferredWindow'))).toBe(reason);
+  });
 });
 
 describe('the Shanghai clock', () => {

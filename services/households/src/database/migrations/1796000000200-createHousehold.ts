@@ -5,7 +5,9 @@ export class CreateHousehold1796000000200 implements MigrationInterface {
   name = 'CreateHousehold1796000000200';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE household (
         id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         compound_id         uuid NOT NULL,
@@ -18,7 +20,8 @@ export class CreateHousehold1796000000200 implements MigrationInterface {
         created_at          timestamptz NOT NULL DEFAULT now(),
         updated_at          timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT household_address UNIQUE (compound_id, building, unit, room)
-      )`);
+      )`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -5,7 +5,13 @@ export const OCCUPATIONS = ['EMPLOYED', 'STUDENT', 'RETIRED', 'FREELANCE', 'OTHE
 export const INSPECTION_KINDS = ['BIN_SIDE', 'BAG_CHECK', 'DOOR_VISIT', 'PATROL'] as const;
 export const INSPECTION_RESULTS = ['PASS', 'MINOR_ISSUE', 'FAIL'] as const;
 export const INSPECTION_ISSUES = [
-  'KITCHEN_WASTE_CONTAMINATED', 'RECYCLABLES_MIXED', 'HAZARDOUS_MISSORTED', 'BAG_DUMPED', 'BAG_NOT_BROKEN', 'OUTSIDE_DROP_OFF_HOURS', 'OTHER',
+  'KITCHEN_WASTE_CONTAMINATED',
+  'RECYCLABLES_MIXED',
+  'HAZARDOUS_MISSORTED',
+  'BAG_DUMPED',
+  'BAG_NOT_BROKEN',
+  'OUTSIDE_DROP_OFF_HOURS',
+  'OTHER',
 ] as const;
 
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
@@ -15,7 +21,9 @@ export class CreateRegistryAndEvidence1796000000201 implements MigrationInterfac
   name = 'CreateRegistryAndEvidence1796000000201';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE resident (
         id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         household_id    uuid NOT NULL REFERENCES household (id) ON DELETE CASCADE,
@@ -28,11 +36,14 @@ export class CreateRegistryAndEvidence1796000000201 implements MigrationInterfac
         created_at      timestamptz NOT NULL DEFAULT now(),
         updated_at      timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT resident_institution_fits_occupation CHECK (institution_id IS NULL OR occupation IN ('EMPLOYED', 'STUDENT'))
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX resident_household ON resident (household_id)`);
     await execute(runner, `CREATE INDEX resident_institution ON resident (institution_id) WHERE institution_id IS NOT NULL`);
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE upload (
         id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         content_type text NOT NULL CHECK (content_type IN ('image/jpeg', 'image/png', 'image/webp')),
@@ -41,9 +52,12 @@ export class CreateRegistryAndEvidence1796000000201 implements MigrationInterfac
         storage_key  text NOT NULL UNIQUE,
         uploaded_by  text NOT NULL,
         created_at   timestamptz NOT NULL DEFAULT now()
-      )`);
+      )`,
+    );
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE commitment_letter (
         id                 uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         household_id       uuid NOT NULL REFERENCES household (id) ON DELETE CASCADE,
@@ -53,9 +67,12 @@ export class CreateRegistryAndEvidence1796000000201 implements MigrationInterfac
         recorded_by        text NOT NULL,
         created_at         timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT commitment_letter_once_a_day UNIQUE (household_id, signed_on)
-      )`);
+      )`,
+    );
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE inspection (
         id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         household_id uuid NOT NULL REFERENCES household (id) ON DELETE CASCADE,
@@ -70,7 +87,8 @@ export class CreateRegistryAndEvidence1796000000201 implements MigrationInterfac
         created_at   timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT inspection_pass_has_no_issues CHECK (result <> 'PASS' OR cardinality(issues) = 0),
         CONSTRAINT inspection_problem_names_issue CHECK (result = 'PASS' OR cardinality(issues) > 0)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX inspection_month_household ON inspection (month, household_id)`);
     await execute(runner, `CREATE INDEX inspection_household ON inspection (household_id, inspected_at DESC)`);
   }

@@ -9,8 +9,13 @@ export const DEFAULT_GRADING_RULES = {
   scoreStart: 100,
   resultPenalty: { PASS: 0, MINOR_ISSUE: 5, FAIL: 15 },
   issuePenalty: {
-    KITCHEN_WASTE_CONTAMINATED: 3, RECYCLABLES_MIXED: 2, HAZARDOUS_MISSORTED: 10, BAG_DUMPED: 10, BAG_NOT_BROKEN: 2,
-    OUTSIDE_DROP_OFF_HOURS: 2, OTHER: 1,
+    KITCHEN_WASTE_CONTAMINATED: 3,
+    RECYCLABLES_MIXED: 2,
+    HAZARDOUS_MISSORTED: 10,
+    BAG_DUMPED: 10,
+    BAG_NOT_BROKEN: 2,
+    OUTSIDE_DROP_OFF_HOURS: 2,
+    OTHER: 1,
   },
   thresholds: { QUALIFIED: 85, BASICALLY_QUALIFIED: 60 },
   unqualifiedAtFails: 3,
@@ -21,7 +26,9 @@ export class CreateMonthlyEvaluation1796000000203 implements MigrationInterface 
   name = 'CreateMonthlyEvaluation1796000000203';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE grading_rule_set (
         id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         district_id    uuid,
@@ -31,10 +38,17 @@ export class CreateMonthlyEvaluation1796000000203 implements MigrationInterface 
         description    text NOT NULL,
         created_by     text NOT NULL,
         created_at     timestamptz NOT NULL DEFAULT now()
-      )`);
+      )`,
+    );
     // district_id NULL is the default every district uses until it publishes rules of its own.
-    await execute(runner, `CREATE UNIQUE INDEX grading_rule_set_version ON grading_rule_set (coalesce(district_id, '00000000-0000-0000-0000-000000000000'::uuid), version)`);
-    await execute(runner, `CREATE UNIQUE INDEX grading_rule_set_month ON grading_rule_set (coalesce(district_id, '00000000-0000-0000-0000-000000000000'::uuid), effective_from)`);
+    await execute(
+      runner,
+      `CREATE UNIQUE INDEX grading_rule_set_version ON grading_rule_set (coalesce(district_id, '00000000-0000-0000-0000-000000000000'::uuid), version)`,
+    );
+    await execute(
+      runner,
+      `CREATE UNIQUE INDEX grading_rule_set_month ON grading_rule_set (coalesce(district_id, '00000000-0000-0000-0000-000000000000'::uuid), effective_from)`,
+    );
     await execute(
       runner,
       `INSERT INTO grading_rule_set (district_id, version, effective_from, rules, description, created_by)
@@ -42,7 +56,9 @@ export class CreateMonthlyEvaluation1796000000203 implements MigrationInterface 
       [JSON.stringify(DEFAULT_GRADING_RULES)],
     );
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE evaluation_run (
         id                   uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         month                date NOT NULL CHECK (extract(day FROM month) = 1),
@@ -58,11 +74,17 @@ export class CreateMonthlyEvaluation1796000000203 implements MigrationInterface 
         created_at           timestamptz NOT NULL DEFAULT now(),
         started_at           timestamptz,
         finished_at          timestamptz
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX evaluation_run_month ON evaluation_run (month, created_at DESC)`);
     // The scheduler's run for a month and unit exists once, however often its job is delivered.
-    await execute(runner, `CREATE UNIQUE INDEX evaluation_run_scheduled_once ON evaluation_run (month, org_unit_id) WHERE trigger = 'SCHEDULE'`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `CREATE UNIQUE INDEX evaluation_run_scheduled_once ON evaluation_run (month, org_unit_id) WHERE trigger = 'SCHEDULE'`,
+    );
+    await execute(
+      runner,
+      `
       -- A chunk is a community (or a compound, when a run covers only one), graded in one transaction.
       CREATE TABLE evaluation_chunk (
         run_id       uuid NOT NULL REFERENCES evaluation_run (id) ON DELETE CASCADE,
@@ -72,9 +94,12 @@ export class CreateMonthlyEvaluation1796000000203 implements MigrationInterface 
         changed      integer,
         completed_at timestamptz,
         PRIMARY KEY (run_id, unit_id)
-      )`);
+      )`,
+    );
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE monthly_grade (
         month            date NOT NULL,
         -- Grades are history: no foreign key, so a household that leaves the registry keeps its past grades (and
@@ -94,18 +119,22 @@ export class CreateMonthlyEvaluation1796000000203 implements MigrationInterface 
         computed_at      timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (month, household_id),
         CONSTRAINT monthly_grade_only_graded_has_grade CHECK ((status = 'GRADED') = (grade IS NOT NULL))
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX monthly_grade_household ON monthly_grade (household_id, month DESC)`);
 
     // A month's completion is announced once per district, by the first run that finishes it.
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE evaluation_month (
         district_id  uuid NOT NULL,
         month        date NOT NULL,
         run_id       uuid NOT NULL,
         completed_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (district_id, month)
-      )`);
+      )`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

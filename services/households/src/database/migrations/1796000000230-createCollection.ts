@@ -14,7 +14,9 @@ export class CreateCollection1796000000230 implements MigrationInterface {
   async up(runner: QueryRunner): Promise<void> {
     // schedule: [{ "weekdays": [1..7], "opensAt": "06:30", "closesAt": "08:30" }], validated by the service.
     // Daily collection records refer to a point by its id.
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE collection_point (
         id                     uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         compound_id            uuid NOT NULL,
@@ -33,9 +35,12 @@ export class CreateCollection1796000000230 implements MigrationInterface {
         CONSTRAINT collection_point_holiday_window CHECK ((holiday_noon_opens_at IS NULL) = (holiday_noon_closes_at IS NULL)),
         CONSTRAINT collection_point_late_drop_off_has_no_windows
           CHECK (kind <> 'LATE_DROP_OFF' OR (schedule = '[]'::jsonb AND holiday_noon_opens_at IS NULL))
-      )`);
+      )`,
+    );
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE door_to_door_collection (
         id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         household_id        uuid NOT NULL REFERENCES household (id) ON DELETE CASCADE,
@@ -49,11 +54,14 @@ export class CreateCollection1796000000230 implements MigrationInterface {
         requested_by        text NOT NULL,
         created_at          timestamptz NOT NULL DEFAULT now(),
         updated_at          timestamptz NOT NULL DEFAULT now()
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX door_to_door_collection_compound ON door_to_door_collection (compound_id, preferred_date)`);
     await execute(runner, `CREATE INDEX door_to_door_collection_household ON door_to_door_collection (household_id, preferred_date)`);
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE door_to_door_collection_status_change (
         id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         collection_id uuid NOT NULL REFERENCES door_to_door_collection (id) ON DELETE CASCADE,
@@ -62,8 +70,12 @@ export class CreateCollection1796000000230 implements MigrationInterface {
         changed_by    text NOT NULL,
         note          text CHECK (length(note) <= 500),
         changed_at    timestamptz NOT NULL DEFAULT now()
-      )`);
-    await execute(runner, `CREATE INDEX door_to_door_collection_status_change_collection ON door_to_door_collection_status_change (collection_id, id)`);
+      )`,
+    );
+    await execute(
+      runner,
+      `CREATE INDEX door_to_door_collection_status_change_collection ON door_to_door_collection_status_change (collection_id, id)`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

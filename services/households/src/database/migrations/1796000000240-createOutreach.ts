@@ -25,7 +25,9 @@ export class CreateOutreach1796000000240 implements MigrationInterface {
   name = 'CreateOutreach1796000000240';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE outreach_plan (
         tier             text PRIMARY KEY CHECK (tier IN ('UNQUALIFIED', 'BASICALLY_QUALIFIED')),
         visits_per_month integer NOT NULL CHECK (visits_per_month BETWEEN 1 AND 31),
@@ -34,7 +36,8 @@ export class CreateOutreach1796000000240 implements MigrationInterface {
         version          integer NOT NULL DEFAULT 1 CHECK (version > 0),
         updated_by       text NOT NULL,
         updated_at       timestamptz NOT NULL DEFAULT now()
-      )`);
+      )`,
+    );
     for (const plan of DEFAULT_OUTREACH_PLANS) {
       await execute(
         runner,
@@ -43,7 +46,9 @@ export class CreateOutreach1796000000240 implements MigrationInterface {
       );
     }
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE household_claim (
         id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         household_id   uuid NOT NULL REFERENCES household (id) ON DELETE CASCADE,
@@ -61,13 +66,16 @@ export class CreateOutreach1796000000240 implements MigrationInterface {
         CONSTRAINT household_claim_ended CHECK ((status = 'ACTIVE') = (ended_at IS NULL)),
         CONSTRAINT household_claim_released CHECK ((status = 'RELEASED') = (release_reason IS NOT NULL AND released_by IS NOT NULL)),
         CONSTRAINT household_claim_upgraded CHECK ((status = 'UPGRADED') = (upgraded_month IS NOT NULL))
-      )`);
+      )`,
+    );
     // One active claim per household: of two concurrent claims, the second waits for the first and then fails.
     await execute(runner, `CREATE UNIQUE INDEX household_claim_active ON household_claim (household_id) WHERE status = 'ACTIVE'`);
     await execute(runner, `CREATE INDEX household_claim_household ON household_claim (household_id, claimed_at DESC)`);
     await execute(runner, `CREATE INDEX household_claim_claimant ON household_claim (claimant_id, status)`);
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE follow_up_visit (
         id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         claim_id    uuid NOT NULL REFERENCES household_claim (id) ON DELETE CASCADE,
@@ -77,7 +85,8 @@ export class CreateOutreach1796000000240 implements MigrationInterface {
         note        text CHECK (length(note) <= 500),
         recorded_by text NOT NULL,
         created_at  timestamptz NOT NULL DEFAULT now()
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX follow_up_visit_claim_month ON follow_up_visit (claim_id, month)`);
     await execute(runner, `CREATE INDEX follow_up_visit_claim_time ON follow_up_visit (claim_id, visited_at, id)`);
   }

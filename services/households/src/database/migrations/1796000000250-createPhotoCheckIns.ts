@@ -21,7 +21,9 @@ export class CreatePhotoCheckIns1796000000250 implements MigrationInterface {
   name = 'CreatePhotoCheckIns1796000000250';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE photo_check_in (
         id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         party_member_id uuid NOT NULL,
@@ -42,11 +44,14 @@ export class CreatePhotoCheckIns1796000000250 implements MigrationInterface {
                                ELSE 'PARTLY_REVIEWED' END) STORED,
         -- A member posts each photo once; concurrent posts of one photo: the second waits for the first, then fails.
         CONSTRAINT photo_check_in_photo_once UNIQUE (party_member_id, photo_id)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX photo_check_in_member_week ON photo_check_in (week, party_member_id)`);
     await execute(runner, `CREATE INDEX photo_check_in_household ON photo_check_in (household_id, taken_at DESC, id)`);
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       -- One row per party member and week under quota, written by the weekly job; the count is as of that run.
       CREATE TABLE check_in_quota_flag (
         party_member_id uuid NOT NULL,
@@ -58,7 +63,8 @@ export class CreatePhotoCheckIns1796000000250 implements MigrationInterface {
         flagged_at      timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (party_member_id, week),
         CONSTRAINT check_in_quota_flag_under_quota CHECK (check_ins < quota)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX check_in_quota_flag_week ON check_in_quota_flag (week, check_ins, party_member_id)`);
   }
 

@@ -9,9 +9,12 @@ export class AddDisclosureBasis1796000000260 implements MigrationInterface {
   name = 'AddDisclosureBasis1796000000260';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       ALTER TABLE resident
-        ADD COLUMN disclosure_basis text NOT NULL DEFAULT 'NONE' CHECK (disclosure_basis IN ('NONE', 'CONSENT', 'REGULATION'))`);
+        ADD COLUMN disclosure_basis text NOT NULL DEFAULT 'NONE' CHECK (disclosure_basis IN ('NONE', 'CONSENT', 'REGULATION'))`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

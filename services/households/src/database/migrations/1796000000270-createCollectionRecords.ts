@@ -22,7 +22,9 @@ export class CreateCollectionRecords1796000000270 implements MigrationInterface 
   name = 'CreateCollectionRecords1796000000270';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE collection_import (
         id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         content_sha256 text NOT NULL CHECK (content_sha256 ~ '^[0-9a-f]{64}$'),
@@ -32,10 +34,13 @@ export class CreateCollectionRecords1796000000270 implements MigrationInterface 
         imported_by    text NOT NULL,
         imported_at    timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT collection_import_content UNIQUE (content_sha256)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX collection_import_newest ON collection_import (imported_at DESC, id DESC)`);
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE collection_record (
         id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         compound_id         uuid NOT NULL,
@@ -52,9 +57,16 @@ export class CreateCollectionRecords1796000000270 implements MigrationInterface 
         recorded_at         timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT collection_record_source CHECK ((source = 'IMPORT') = (import_id IS NOT NULL)),
         CONSTRAINT collection_record_unique UNIQUE NULLS NOT DISTINCT (compound_id, day, stream, destination, collection_point_id)
-      )`);
-    await execute(runner, `CREATE INDEX collection_record_point_day ON collection_record (collection_point_id, day) WHERE collection_point_id IS NOT NULL`);
-    await execute(runner, `CREATE INDEX collection_record_day ON collection_record (day, stream, destination) INCLUDE (weight_kg, compound_id)`);
+      )`,
+    );
+    await execute(
+      runner,
+      `CREATE INDEX collection_record_point_day ON collection_record (collection_point_id, day) WHERE collection_point_id IS NOT NULL`,
+    );
+    await execute(
+      runner,
+      `CREATE INDEX collection_record_day ON collection_record (day, stream, destination) INCLUDE (weight_kg, compound_id)`,
+    );
     await execute(runner, `CREATE INDEX collection_record_import ON collection_record (import_id) WHERE import_id IS NOT NULL`);
   }
 

@@ -31,7 +31,9 @@ export class CreateCollectionMonthTotal1796000000280 implements MigrationInterfa
   name = 'CreateCollectionMonthTotal1796000000280';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE collection_month_total (
         compound_id uuid NOT NULL,
         month       date NOT NULL CHECK (extract(day FROM month) = 1),
@@ -40,9 +42,12 @@ export class CreateCollectionMonthTotal1796000000280 implements MigrationInterfa
         records     integer NOT NULL CHECK (records >= 0),
         weight_kg   numeric(16, 2) NOT NULL CHECK (weight_kg >= 0),
         PRIMARY KEY (${KEY})
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX collection_month_total_month ON collection_month_total (month)`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE FUNCTION collection_month_total_apply() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF TG_OP IN ('UPDATE', 'DELETE') THEN
@@ -52,28 +57,47 @@ export class CreateCollectionMonthTotal1796000000280 implements MigrationInterfa
           ${ADD_NEW_ROWS}
         END IF;
         RETURN NULL;
-      END $$`);
-    await execute(runner, `
+      END $$`,
+    );
+    await execute(
+      runner,
+      `
       CREATE FUNCTION collection_month_total_clear() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         TRUNCATE collection_month_total;
         RETURN NULL;
-      END $$`);
-    await execute(runner, `
+      END $$`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TRIGGER collection_month_total_insert AFTER INSERT ON collection_record
-        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION collection_month_total_apply()`);
-    await execute(runner, `
+        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION collection_month_total_apply()`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TRIGGER collection_month_total_update AFTER UPDATE ON collection_record
-        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION collection_month_total_apply()`);
-    await execute(runner, `
+        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION collection_month_total_apply()`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TRIGGER collection_month_total_delete AFTER DELETE ON collection_record
-        REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION collection_month_total_apply()`);
-    await execute(runner, `
+        REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION collection_month_total_apply()`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TRIGGER collection_month_total_truncate AFTER TRUNCATE ON collection_record
-        FOR EACH STATEMENT EXECUTE FUNCTION collection_month_total_clear()`);
-    await execute(runner, `
+        FOR EACH STATEMENT EXECUTE FUNCTION collection_month_total_clear()`,
+    );
+    await execute(
+      runner,
+      `
       INSERT INTO collection_month_total (${KEY}, records, weight_kg)
-      SELECT compound_id, date_trunc('month', day)::date, stream, destination, count(*), sum(weight_kg) FROM collection_record GROUP BY 1, 2, 3, 4`);
+      SELECT compound_id, date_trunc('month', day)::date, stream, destination, count(*), sum(weight_kg) FROM collection_record GROUP BY 1, 2, 3, 4`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

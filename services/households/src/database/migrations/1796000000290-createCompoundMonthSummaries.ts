@@ -25,7 +25,9 @@ export class CreateCompoundMonthSummaries1796000000290 implements MigrationInter
   name = 'CreateCompoundMonthSummaries1796000000290';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE grade_month_total (
         compound_id        uuid NOT NULL,
         month              date NOT NULL CHECK (extract(day FROM month) = 1),
@@ -35,24 +37,33 @@ export class CreateCompoundMonthSummaries1796000000290 implements MigrationInter
         unqualified_before integer NOT NULL,
         upgraded           integer NOT NULL,
         PRIMARY KEY (compound_id, month)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX grade_month_total_month ON grade_month_total (month)`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE letter_month_total (
         compound_id   uuid NOT NULL,
         month         date NOT NULL CHECK (extract(day FROM month) = 1),
         letters       integer NOT NULL,
         first_letters integer NOT NULL,
         PRIMARY KEY (compound_id, month)
-      )`);
+      )`,
+    );
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE FUNCTION compounds_of_households(households uuid[]) RETURNS uuid[] LANGUAGE sql STABLE AS $$
         SELECT array_remove(array_agg(DISTINCT (SELECT compound_id FROM household WHERE id = h)), NULL) FROM unnest(households) AS h
-      $$`);
+      $$`,
+    );
     // months NULL: every month. OFFSET 0 keeps each LATERAL subquery from being flattened into a join the month's
     // statistics would plan.
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE FUNCTION grade_month_total_refresh(compounds uuid[], months date[]) RETURNS void LANGUAGE sql AS $$
         DELETE FROM grade_month_total WHERE compound_id = ANY(compounds) AND (months IS NULL OR month = ANY(months));
         INSERT INTO grade_month_total AS t (compound_id, month, grade_records, graded, passed, unqualified_before, upgraded)
@@ -84,8 +95,11 @@ export class CreateCompoundMonthSummaries1796000000290 implements MigrationInter
         ON CONFLICT (compound_id, month) DO UPDATE
            SET grade_records = excluded.grade_records, graded = excluded.graded, passed = excluded.passed,
                unqualified_before = excluded.unqualified_before, upgraded = excluded.upgraded;
-      $$`);
-    await execute(runner, `
+      $$`,
+    );
+    await execute(
+      runner,
+      `
       CREATE FUNCTION letter_month_total_refresh(compounds uuid[]) RETURNS void LANGUAGE sql AS $$
         DELETE FROM letter_month_total WHERE compound_id = ANY(compounds);
         INSERT INTO letter_month_total AS t (compound_id, month, letters, first_letters)
@@ -95,10 +109,13 @@ export class CreateCompoundMonthSummaries1796000000290 implements MigrationInter
          WHERE h.compound_id = ANY(compounds)
          GROUP BY 1, 2
         ON CONFLICT (compound_id, month) DO UPDATE SET letters = excluded.letters, first_letters = excluded.first_letters;
-      $$`);
+      $$`,
+    );
 
     // A grade's or letter's household removed in the same statement has no compound here: its own trigger counts it out.
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE FUNCTION grade_month_total_after_grades() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
         compounds uuid[];
@@ -115,8 +132,11 @@ export class CreateCompoundMonthSummaries1796000000290 implements MigrationInter
           PERFORM grade_month_total_refresh(compounds, months);
         END IF;
         RETURN NULL;
-      END $$`);
-    await execute(runner, `
+      END $$`,
+    );
+    await execute(
+      runner,
+      `
       CREATE FUNCTION letter_month_total_after_letters() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
         compounds uuid[];
@@ -132,8 +152,11 @@ export class CreateCompoundMonthSummaries1796000000290 implements MigrationInter
           PERFORM letter_month_total_refresh(compounds);
         END IF;
         RETURN NULL;
-      END $$`);
-    await execute(runner, `
+      END $$`,
+    );
+    await execute(
+      runner,
+      `
       CREATE FUNCTION compound_month_summaries_after_households() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
         compounds uuid[];
@@ -150,8 +173,11 @@ export class CreateCompoundMonthSummaries1796000000290 implements MigrationInter
           PERFORM letter_month_total_refresh(compounds);
         END IF;
         RETURN NULL;
-      END $$`);
-    await execute(runner, `
+      END $$`,
+    );
+    await execute(
+      runner,
+      `
       CREATE FUNCTION compound_month_summaries_clear() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF TG_TABLE_NAME IN ('monthly_grade', 'household') THEN
@@ -161,12 +187,19 @@ export class CreateCompoundMonthSummaries1796000000290 implements MigrationInter
           TRUNCATE letter_month_total;
         END IF;
         RETURN NULL;
-      END $$`);
+      END $$`,
+    );
     for (const [name, table, event, transition, action] of TRIGGERS) {
-      await execute(runner, `CREATE TRIGGER ${name} AFTER ${event} ON ${table} REFERENCING ${transition} FOR EACH STATEMENT EXECUTE FUNCTION ${action}()`);
+      await execute(
+        runner,
+        `CREATE TRIGGER ${name} AFTER ${event} ON ${table} REFERENCING ${transition} FOR EACH STATEMENT EXECUTE FUNCTION ${action}()`,
+      );
     }
     for (const table of TRUNCATED) {
-      await execute(runner, `CREATE TRIGGER compound_month_summaries_truncate AFTER TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION compound_month_summaries_clear()`);
+      await execute(
+        runner,
+        `CREATE TRIGGER compound_month_summaries_truncate AFTER TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION compound_month_summaries_clear()`,
+      );
     }
     await execute(runner, `SELECT grade_month_total_refresh(ARRAY(SELECT DISTINCT compound_id FROM household), NULL)`);
     await execute(runner, `SELECT letter_month_total_refresh(ARRAY(SELECT DISTINCT compound_id FROM household))`);
@@ -176,8 +209,12 @@ export class CreateCompoundMonthSummaries1796000000290 implements MigrationInter
     for (const [name, table] of TRIGGERS) await execute(runner, `DROP TRIGGER ${name} ON ${table}`);
     for (const table of TRUNCATED) await execute(runner, `DROP TRIGGER compound_month_summaries_truncate ON ${table}`);
     for (const fn of [
-      'compound_month_summaries_clear()', 'compound_month_summaries_after_households()', 'letter_month_total_after_letters()',
-      'grade_month_total_after_grades()', 'letter_month_total_refresh(uuid[])', 'grade_month_total_refresh(uuid[], date[])',
+      'compound_month_summaries_clear()',
+      'compound_month_summaries_after_households()',
+      'letter_month_total_after_letters()',
+      'grade_month_total_after_grades()',
+      'letter_month_total_refresh(uuid[])',
+      'grade_month_total_refresh(uuid[], date[])',
       'compounds_of_households(uuid[])',
     ]) {
       await execute(runner, `DROP FUNCTION ${fn}`);
@@ -192,9 +229,21 @@ const TRIGGERS: [name: string, table: string, event: string, transition: string,
   ['grade_month_total_update', 'monthly_grade', 'UPDATE', 'NEW TABLE AS new_rows', 'grade_month_total_after_grades'],
   ['grade_month_total_delete', 'monthly_grade', 'DELETE', 'OLD TABLE AS old_rows', 'grade_month_total_after_grades'],
   ['letter_month_total_insert', 'commitment_letter', 'INSERT', 'NEW TABLE AS new_rows', 'letter_month_total_after_letters'],
-  ['letter_month_total_update', 'commitment_letter', 'UPDATE', 'OLD TABLE AS old_rows NEW TABLE AS new_rows', 'letter_month_total_after_letters'],
+  [
+    'letter_month_total_update',
+    'commitment_letter',
+    'UPDATE',
+    'OLD TABLE AS old_rows NEW TABLE AS new_rows',
+    'letter_month_total_after_letters',
+  ],
   ['letter_month_total_delete', 'commitment_letter', 'DELETE', 'OLD TABLE AS old_rows', 'letter_month_total_after_letters'],
-  ['compound_month_summaries_update', 'household', 'UPDATE', 'OLD TABLE AS old_rows NEW TABLE AS new_rows', 'compound_month_summaries_after_households'],
+  [
+    'compound_month_summaries_update',
+    'household',
+    'UPDATE',
+    'OLD TABLE AS old_rows NEW TABLE AS new_rows',
+    'compound_month_summaries_after_households',
+  ],
   ['compound_month_summaries_delete', 'household', 'DELETE', 'OLD TABLE AS old_rows', 'compound_month_summaries_after_households'],
 ];
 const TRUNCATED = ['monthly_grade', 'commitment_letter', 'household'];

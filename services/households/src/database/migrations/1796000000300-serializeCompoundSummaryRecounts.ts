@@ -22,18 +22,24 @@ export class SerializeCompoundSummaryRecounts1796000000300 implements MigrationI
   async up(runner: QueryRunner): Promise<void> {
     await execute(runner, `ALTER FUNCTION grade_month_total_refresh(uuid[], date[]) RENAME TO grade_month_total_recount`);
     await execute(runner, `ALTER FUNCTION letter_month_total_refresh(uuid[]) RENAME TO letter_month_total_recount`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE FUNCTION grade_month_total_refresh(compounds uuid[], months date[]) RETURNS void LANGUAGE plpgsql AS $$
       BEGIN
         PERFORM pg_advisory_xact_lock(290, bucket) FROM (SELECT DISTINCT hashtext(c::text) & 255 AS bucket FROM unnest(compounds) AS c ORDER BY 1) AS buckets;
         PERFORM grade_month_total_recount(compounds, months);
-      END $$`);
-    await execute(runner, `
+      END $$`,
+    );
+    await execute(
+      runner,
+      `
       CREATE FUNCTION letter_month_total_refresh(compounds uuid[]) RETURNS void LANGUAGE plpgsql AS $$
       BEGIN
         PERFORM pg_advisory_xact_lock(291, bucket) FROM (SELECT DISTINCT hashtext(c::text) & 255 AS bucket FROM unnest(compounds) AS c ORDER BY 1) AS buckets;
         PERFORM letter_month_total_recount(compounds);
-      END $$`);
+      END $$`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -29,15 +29,20 @@ export class AnnounceHouseholds1796000000310 implements MigrationInterface {
     await execute(runner, `CREATE SEQUENCE household_version AS bigint`);
     await execute(runner, `ALTER TABLE household ADD COLUMN version bigint NOT NULL DEFAULT nextval('household_version')`);
     await execute(runner, `ALTER SEQUENCE household_version OWNED BY household.version`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE FUNCTION household_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF (NEW.compound_id, NEW.floating_population) IS DISTINCT FROM (OLD.compound_id, OLD.floating_population) THEN
           NEW.version := nextval('household_version');
         END IF;
         RETURN NEW;
-      END $$`);
-    await execute(runner, `
+      END $$`,
+    );
+    await execute(
+      runner,
+      `
       CREATE FUNCTION households_changed_announce() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF TG_OP = 'INSERT' THEN
@@ -50,10 +55,17 @@ export class AnnounceHouseholds1796000000310 implements MigrationInterface {
           ${announce(`SELECT id, compound_id, floating_population, true, nextval('household_version') FROM old_rows`)};
         END IF;
         RETURN NULL;
-      END $$`);
-    await execute(runner, `CREATE TRIGGER household_version_bump BEFORE UPDATE ON household FOR EACH ROW EXECUTE FUNCTION household_version_bump()`);
+      END $$`,
+    );
+    await execute(
+      runner,
+      `CREATE TRIGGER household_version_bump BEFORE UPDATE ON household FOR EACH ROW EXECUTE FUNCTION household_version_bump()`,
+    );
     for (const [name, event, transition] of ANNOUNCE_TRIGGERS) {
-      await execute(runner, `CREATE TRIGGER ${name} AFTER ${event} ON household REFERENCING ${transition} FOR EACH STATEMENT EXECUTE FUNCTION households_changed_announce()`);
+      await execute(
+        runner,
+        `CREATE TRIGGER ${name} AFTER ${event} ON household REFERENCING ${transition} FOR EACH STATEMENT EXECUTE FUNCTION households_changed_announce()`,
+      );
     }
     await execute(runner, announce(`SELECT id, compound_id, floating_population, false, version FROM household`));
   }

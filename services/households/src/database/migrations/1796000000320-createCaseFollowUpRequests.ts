@@ -15,7 +15,9 @@ export class CreateCaseFollowUpRequests1796000000320 implements MigrationInterfa
   name = 'CreateCaseFollowUpRequests1796000000320';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE case_follow_up_request (
         case_id           uuid PRIMARY KEY,
         household_id      uuid NOT NULL REFERENCES household (id) ON DELETE CASCADE,
@@ -29,7 +31,8 @@ export class CreateCaseFollowUpRequests1796000000320 implements MigrationInterfa
         CONSTRAINT case_follow_up_request_done CHECK (
           (status = 'DONE') = (inspection_id IS NOT NULL) AND (status = 'DONE') = (inspection_result IS NOT NULL)
           AND (status = 'DONE') = (inspected_at IS NOT NULL) AND (status = 'DONE') = (fulfilled_at IS NOT NULL))
-      )`);
+      )`,
+    );
     // recordInspection looks up a household's open requests on every inspection: a small partial index.
     await execute(runner, `CREATE INDEX case_follow_up_request_open ON case_follow_up_request (household_id) WHERE status = 'OPEN'`);
     // The list joins households of a territory and pages by due date.

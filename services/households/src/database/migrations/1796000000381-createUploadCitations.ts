@@ -27,7 +27,9 @@ export class CreateUploadCitations1796000000381 implements MigrationInterface {
     await execute(runner, `ALTER TABLE upload ALTER COLUMN metadata_stripped SET DEFAULT true`);
     // The daily quota counts a caller's uploads of the day.
     await execute(runner, `CREATE INDEX upload_uploaded_by_created_at ON upload (uploaded_by, created_at)`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE upload_citation (
         upload_id    uuid PRIMARY KEY REFERENCES upload (id) ON DELETE CASCADE,
         record_kind  text NOT NULL CHECK (record_kind IN ('INSPECTION', 'CHECK_IN', 'COMMITMENT_LETTER', 'CITIZEN_REPORT', 'CASE', 'ACTION_FINDING')),
@@ -36,9 +38,12 @@ export class CreateUploadCitations1796000000381 implements MigrationInterface {
         org_unit_id  uuid,
         cited_by     text NOT NULL,
         cited_at     timestamptz NOT NULL DEFAULT now()
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX upload_citation_record ON upload_citation (record_kind, record_id)`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       INSERT INTO upload_citation (upload_id, record_kind, record_id, household_id, cited_by, cited_at)
       SELECT DISTINCT ON (upload_id) upload_id, record_kind, record_id, household_id, cited_by, cited_at
         FROM (
@@ -52,7 +57,8 @@ export class CreateUploadCitations1796000000381 implements MigrationInterface {
             FROM commitment_letter l WHERE l.photo_id IS NOT NULL
         ) AS cited
        WHERE EXISTS (SELECT 1 FROM upload u WHERE u.id = cited.upload_id)
-       ORDER BY upload_id, cited_at, record_id`);
+       ORDER BY upload_id, cited_at, record_id`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -13,27 +13,36 @@ export class CreateWorkUnitBranchCopies1796000000401 implements MigrationInterfa
   name = 'CreateWorkUnitBranchCopies1796000000401';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE member_work_unit_copy (
         party_member_id uuid PRIMARY KEY,
         branch_id       uuid,
         version         bigint NOT NULL,
         updated_at      timestamptz NOT NULL DEFAULT now()
-      )`);
-    await execute(runner, `
+      )`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TABLE work_unit_branch_copy (
         id          uuid PRIMARY KEY,
         version     bigint NOT NULL,
         updated_at  timestamptz NOT NULL DEFAULT now()
-      )`);
-    await execute(runner, `
+      )`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TABLE work_unit_branch_secretary_copy (
         branch_id  uuid NOT NULL REFERENCES work_unit_branch_copy (id) ON DELETE CASCADE,
         user_id    text NOT NULL,
         starts_on  date NOT NULL,
         ends_on    date,
         PRIMARY KEY (branch_id, starts_on)
-      )`);
+      )`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

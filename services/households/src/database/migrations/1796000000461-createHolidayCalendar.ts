@@ -9,7 +9,9 @@ export class CreateHolidayCalendar1796000000461 implements MigrationInterface {
   name = 'CreateHolidayCalendar1796000000461';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE holiday_calendar_day (
         day        date PRIMARY KEY,
         kind       text NOT NULL CHECK (kind IN ('HOLIDAY', 'WORKING_WEEKEND')),
@@ -17,7 +19,8 @@ export class CreateHolidayCalendar1796000000461 implements MigrationInterface {
         updated_by text NOT NULL,
         updated_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT holiday_calendar_working_weekend CHECK (kind <> 'WORKING_WEEKEND' OR extract(isodow FROM day) IN (6, 7))
-      )`);
+      )`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

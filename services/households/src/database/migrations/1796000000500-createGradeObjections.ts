@@ -17,20 +17,34 @@ export class CreateGradeObjections1796000000500 implements MigrationInterface {
   name = 'CreateGradeObjections1796000000500';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE objection_window_setting (
         district_id uuid PRIMARY KEY,
         days        integer NOT NULL CHECK (days BETWEEN 0 AND 30),
         updated_by  text NOT NULL,
         updated_at  timestamptz NOT NULL DEFAULT now()
-      )`);
-    await execute(runner, `ALTER TABLE evaluation_month ADD COLUMN objection_window_closes_at timestamptz, ADD COLUMN objection_window_closed_at timestamptz`);
-    await execute(runner, `UPDATE evaluation_month SET objection_window_closes_at = completed_at, objection_window_closed_at = completed_at`);
+      )`,
+    );
+    await execute(
+      runner,
+      `ALTER TABLE evaluation_month ADD COLUMN objection_window_closes_at timestamptz, ADD COLUMN objection_window_closed_at timestamptz`,
+    );
+    await execute(
+      runner,
+      `UPDATE evaluation_month SET objection_window_closes_at = completed_at, objection_window_closed_at = completed_at`,
+    );
     await execute(runner, `ALTER TABLE evaluation_month ALTER COLUMN objection_window_closes_at SET NOT NULL`);
     // The job looks for windows still open.
-    await execute(runner, `CREATE INDEX evaluation_month_window_open ON evaluation_month (objection_window_closes_at) WHERE objection_window_closed_at IS NULL`);
+    await execute(
+      runner,
+      `CREATE INDEX evaluation_month_window_open ON evaluation_month (objection_window_closes_at) WHERE objection_window_closed_at IS NULL`,
+    );
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE grade_objection (
         id                    uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         household_id          uuid NOT NULL REFERENCES household (id) ON DELETE CASCADE,
@@ -51,7 +65,8 @@ export class CreateGradeObjections1796000000500 implements MigrationInterface {
         corrected_at          timestamptz,
         CONSTRAINT grade_objection_once UNIQUE (household_id, month),
         CONSTRAINT grade_objection_decided CHECK ((status = 'OPEN') = (decided_at IS NULL) AND (status = 'OPEN') = (decided_by IS NULL))
-      )`);
+      )`,
+    );
     // Secretaries list their territory's objections of a month, open ones first.
     await execute(runner, `CREATE INDEX grade_objection_month ON grade_objection (month, status)`);
 

@@ -12,7 +12,9 @@ export class CreatePropertyResponsiblePersons1796000000700 implements MigrationI
   name = 'CreatePropertyResponsiblePersons1796000000700';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE property_responsible_person (
         compound_id         uuid PRIMARY KEY,
         property_company_id uuid NOT NULL,
@@ -20,8 +22,12 @@ export class CreatePropertyResponsiblePersons1796000000700 implements MigrationI
         phone               text NOT NULL CHECK (phone ~ '^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$'),
         recorded_by         text NOT NULL,
         recorded_at         timestamptz NOT NULL DEFAULT now()
-      )`);
-    await execute(runner, `CREATE INDEX property_responsible_person_company ON property_responsible_person (property_company_id, compound_id)`);
+      )`,
+    );
+    await execute(
+      runner,
+      `CREATE INDEX property_responsible_person_company ON property_responsible_person (property_company_id, compound_id)`,
+    );
     await execute(runner, `CREATE INDEX household_property_company ON household (property_company_id, compound_id)`);
   }
 

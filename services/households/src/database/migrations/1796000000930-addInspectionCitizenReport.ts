@@ -11,7 +11,10 @@ export class AddInspectionCitizenReport1796000000930 implements MigrationInterfa
 
   async up(runner: QueryRunner): Promise<void> {
     await execute(runner, `ALTER TABLE inspection ADD COLUMN citizen_report_id uuid`);
-    await execute(runner, `CREATE UNIQUE INDEX inspection_citizen_report ON inspection (citizen_report_id) WHERE citizen_report_id IS NOT NULL`);
+    await execute(
+      runner,
+      `CREATE UNIQUE INDEX inspection_citizen_report ON inspection (citizen_report_id) WHERE citizen_report_id IS NOT NULL`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

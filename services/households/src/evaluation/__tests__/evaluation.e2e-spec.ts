@@ -26,7 +26,10 @@ describe('the monthly evaluation', () => {
 
   async function inspect(household: string, result: string, issues: string[], day: number, key = randomUUID()) {
     const inspectedAt = `${MONTH}-${String(day).padStart(2, '0')}T10:00:00+08:00`;
-    const response = await platform.query(secretary, RECORD, { input: { householdId: household, kind: 'BIN_SIDE', result, issues, inspectedAt }, key });
+    const response = await platform.query(secretary, RECORD, {
+      input: { householdId: household, kind: 'BIN_SIDE', result, issues, inspectedAt },
+      key,
+    });
     expect(response.errors).toBeUndefined();
   }
 
@@ -40,13 +43,14 @@ describe('the monthly evaluation', () => {
     });
   }
 
-  const grade = async (household: string, month = MONTH) => ((await platform.query(admin, GRADE, { h: household, month })) as any).data.householdGrade;
+  const grade = async (household: string, month = MONTH) =>
+    ((await platform.query(admin, GRADE, { h: household, month })) as any).data.householdGrade;
 
   const publishedEvents = async (month: string) =>
-    households$().query(
-      `SELECT id, payload FROM outbox_event WHERE type = $1 AND payload->>'month' = $2 ORDER BY seq`,
-      [EventType.HouseholdGradesPublished, month],
-    );
+    households$().query(`SELECT id, payload FROM outbox_event WHERE type = $1 AND payload->>'month' = $2 ORDER BY seq`, [
+      EventType.HouseholdGradesPublished,
+      month,
+    ]);
 
   beforeAll(async () => {
     platform = await startPlatform({ streets: 1, households: 120 });
@@ -84,7 +88,13 @@ describe('the monthly evaluation', () => {
     expect(run).toMatchObject({ status: 'COMPLETED', progress: 1, trigger: 'MANUAL' });
     expect(run.householdsEvaluated).toBeGreaterThanOrEqual(9);
 
-    expect(await grade(at84)).toMatchObject({ status: 'GRADED', grade: 'BASICALLY_QUALIFIED', score: 84, inspectionCount: 1, ruleVersion: 1 });
+    expect(await grade(at84)).toMatchObject({
+      status: 'GRADED',
+      grade: 'BASICALLY_QUALIFIED',
+      score: 84,
+      inspectionCount: 1,
+      ruleVersion: 1,
+    });
     expect(await grade(at85)).toMatchObject({ grade: 'QUALIFIED', gradeLabelZh: '合格', score: 85 });
     expect(await grade(at60)).toMatchObject({ grade: 'BASICALLY_QUALIFIED', score: 60 });
     expect(await grade(at59)).toMatchObject({ grade: 'UNQUALIFIED', gradeLabelZh: '不合格', score: 59 });
@@ -123,7 +133,9 @@ describe('the monthly evaluation', () => {
         expect(['NONE', 'CONSENT', 'REGULATION']).toContain(resident.disclosureBasis);
       }
     }
-    const names: { name: string }[] = await households$().query(`SELECT name FROM resident WHERE household_id = ANY($1::uuid[])`, [published.map((h: any) => h.householdId)]);
+    const names: { name: string }[] = await households$().query(`SELECT name FROM resident WHERE household_id = ANY($1::uuid[])`, [
+      published.map((h: any) => h.householdId),
+    ]);
     const text = JSON.stringify(events);
     expect(names.filter(({ name }) => text.includes(`"${name}"`))).toEqual([]);
 
@@ -163,12 +175,17 @@ describe('the monthly evaluation', () => {
     expect(await grade(at85)).toMatchObject({ grade: 'BASICALLY_QUALIFIED', score: 79, inspectionCount: 3 });
     const added = (await publishedEvents(MONTH)).slice(before.length);
     expect(added).toHaveLength(1);
-    expect(added[0].payload.households).toEqual([expect.objectContaining({ householdId: at85, grade: 'BASICALLY_QUALIFIED', correction: true })]);
+    expect(added[0].payload.households).toEqual([
+      expect.objectContaining({ householdId: at85, grade: 'BASICALLY_QUALIFIED', correction: true }),
+    ]);
   });
 
   it('announces a district month complete once, however often it is evaluated', async () => {
     const completions = () =>
-      households$().query(`SELECT payload FROM outbox_event WHERE type = $1 AND payload->>'month' = $2`, [EventType.MonthlyEvaluationCompleted, MONTH]);
+      households$().query(`SELECT payload FROM outbox_event WHERE type = $1 AND payload->>'month' = $2`, [
+        EventType.MonthlyEvaluationCompleted,
+        MONTH,
+      ]);
     expect(await completions()).toHaveLength(0); // community runs do not complete a district month
     await evaluate(MONTH, platform.plan.district.id);
     const [completed] = await completions();
@@ -181,9 +198,18 @@ describe('the monthly evaluation', () => {
   it('grades a month with the rule version in force for it, and keeps earlier months on theirs', async () => {
     const current = shanghaiMonth();
     const v2 = {
-      districtId: platform.plan.district.id, effectiveFrom: current, description: '第2版：两次不合格即评为不合格',
-      scoreStart: 100, passPenalty: 0, minorIssuePenalty: 2, failPenalty: 1, issuePenalties: [{ issue: 'OTHER', points: 0 }],
-      qualifiedFrom: 90, basicallyQualifiedFrom: 70, unqualifiedAtFails: 2, capIssues: [],
+      districtId: platform.plan.district.id,
+      effectiveFrom: current,
+      description: '第2版：两次不合格即评为不合格',
+      scoreStart: 100,
+      passPenalty: 0,
+      minorIssuePenalty: 2,
+      failPenalty: 1,
+      issuePenalties: [{ issue: 'OTHER', points: 0 }],
+      qualifiedFrom: 90,
+      basicallyQualifiedFrom: 70,
+      unqualifiedAtFails: 2,
+      capIssues: [],
     };
     const CREATE = `mutation($input: CreateGradingRuleSetInput!) { createGradingRuleSet(input: $input) { version effectiveFrom qualifiedFrom } }`;
     const past = await platform.query(admin, CREATE, { input: { ...v2, effectiveFrom: addMonths(current, -1) } });
@@ -195,7 +221,10 @@ describe('the monthly evaluation', () => {
     const household = households[6];
     for (const minutes of [30, 40]) {
       const inspectedAt = new Date(Date.parse(`${current}-01T00:00:00+08:00`) + minutes * 60_000).toISOString();
-      await platform.query(secretary, RECORD, { input: { householdId: household, kind: 'PATROL', result: 'FAIL', issues: ['OTHER'], inspectedAt }, key: randomUUID() });
+      await platform.query(secretary, RECORD, {
+        input: { householdId: household, kind: 'PATROL', result: 'FAIL', issues: ['OTHER'], inspectedAt },
+        key: randomUUID(),
+      });
     }
     await evaluate(current, community);
     const graded = await grade(household, current);
@@ -249,7 +278,12 @@ describe('the monthly evaluation', () => {
          FROM household h LEFT JOIN monthly_grade g ON g.household_id = h.id AND g.month = $1`,
       [`${month}-01`],
     );
-    expect(district).toMatchObject({ households: counts.households, evaluated: counts.evaluated, qualified: counts.qualified, upgrades: counts.upgrades });
+    expect(district).toMatchObject({
+      households: counts.households,
+      evaluated: counts.evaluated,
+      qualified: counts.qualified,
+      upgrades: counts.upgrades,
+    });
     expect(district.basicallyQualified + district.unqualified).toBe(counts.others);
     expect(district.passRate).toBeCloseTo((district.qualified + district.basicallyQualified) / district.evaluated, 4);
     expect(district.coverage).toBeCloseTo(district.evaluated / district.households, 4);

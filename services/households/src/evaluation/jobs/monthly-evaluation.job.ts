@@ -33,7 +33,13 @@ export class MonthlyEvaluationJob implements JobProcessor<MonthlyEvaluationJobDa
     const month = previousMonth(shanghaiMonth(firedAt));
     const districts = await queryRows<{ id: string }>(this.dataSource, `SELECT id FROM territory_unit WHERE kind = 'DISTRICT'`);
     for (const { id } of districts) {
-      const run = await this.evaluation.requestRun(systemCaller('monthly-evaluation', String(job.id)), month, id, EvaluationTrigger.SCHEDULE, firedAt);
+      const run = await this.evaluation.requestRun(
+        systemCaller('monthly-evaluation', String(job.id)),
+        month,
+        id,
+        EvaluationTrigger.SCHEDULE,
+        firedAt,
+      );
       this.logger.log(`Job ${job.id}: evaluating ${month} for district ${id} in run ${run.id}`);
     }
   }

@@ -67,10 +67,12 @@ describe('households through the gateway', () => {
       ids.push(...response.data.households.edges.map((e: any) => e.node.id));
       after = response.data.households.pageInfo.hasNextPage ? response.data.households.pageInfo.endCursor : null;
     } while (after);
-    const [{ count }] = await platform.database(ServiceName.Households).query(
-      `SELECT count(*)::int AS count FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE t.path @> ARRAY[$1::uuid]`,
-      [street.id],
-    );
+    const [{ count }] = await platform
+      .database(ServiceName.Households)
+      .query(
+        `SELECT count(*)::int AS count FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE t.path @> ARRAY[$1::uuid]`,
+        [street.id],
+      );
     expect(total).toBe(count);
     expect(ids).toHaveLength(count);
     expect(new Set(ids).size).toBe(count);
@@ -121,6 +123,8 @@ describe('households through the gateway', () => {
     expect(errorCodes(await platform.query(token, PAGE, { org: 'street-1', first: 5 }))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await platform.query(token, PAGE, { org: platform.plan.district.id, first: 501 }))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await platform.query(token, PAGE, { org: '00000000-0000-4000-8000-000000000000', first: 5 }))).toEqual(['NOT_FOUND']);
-    expect(errorCodes(await platform.query(token, PAGE, { org: platform.plan.district.id, first: 5, after: 'eyJ4Ijo' }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await platform.query(token, PAGE, { org: platform.plan.district.id, first: 5, after: 'eyJ4Ijo' }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
   });
 });

@@ -24,7 +24,15 @@ const RANGE = `query($unit: ID!, $from: String!, $to: String!) {
 }`;
 const RECORD = `mutation($input: RecordCollectionInput!) { recordCollection(input: $input) { id } }`;
 
-type Figure = { key: string; numerator: number; denominator: number; value: number | null; recordCount: number; target: number | null; formula: string };
+type Figure = {
+  key: string;
+  numerator: number;
+  denominator: number;
+  value: number | null;
+  recordCount: number;
+  target: number | null;
+  formula: string;
+};
 /** [numerator, denominator, value, recordCount] of every figure, by key. */
 const figuresOf = (metrics: { figures: Figure[] }) =>
   Object.fromEntries(metrics.figures.map((f) => [f.key, [f.numerator, f.denominator, f.value, f.recordCount]]));
@@ -57,7 +65,9 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
     districtAdmin = await platform.token([Role.DISTRICT_ADMIN], null);
 
     // Street A keeps only the fixture's households: 4 in c11, 2 in c12, 4 in c21.
-    await db().query(`DELETE FROM household WHERE compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[$1::uuid])`, [streetA.id]);
+    await db().query(`DELETE FROM household WHERE compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[$1::uuid])`, [
+      streetA.id,
+    ]);
     const h = Array.from({ length: 10 }, () => randomUUID());
     const compoundOf = [c11, c11, c11, c11, c12, c12, c21, c21, c21, c21];
     await db().query(
@@ -67,7 +77,10 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
     );
 
     // Collection records of the month, through the API: c11 at its point, c21 at the compound, c12 none.
-    const [point11]: { id: string }[] = await db().query(`SELECT id FROM collection_point WHERE compound_id = $1 AND kind = 'REGULAR' LIMIT 1`, [c11.id]);
+    const [point11]: { id: string }[] = await db().query(
+      `SELECT id FROM collection_point WHERE compound_id = $1 AND kind = 'REGULAR' LIMIT 1`,
+      [c11.id],
+    );
     const records = [
       { collectionPointId: point11.id, day: `${month}-05`, stream: 'KITCHEN', weightKg: 100.25, destination: 'KITCHEN_TREATMENT' },
       { collectionPointId: point11.id, day: `${month}-05`, stream: 'RECYCLABLE', weightKg: 50, destination: 'RECYCLING_PLANT' },
@@ -88,9 +101,20 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
 
     // Grades: the month (h6 has none, h4 had no evidence) and the month before (for upgrades).
     const grades: [string, number, string | null][] = [
-      [month, 0, 'QUALIFIED'], [month, 1, 'BASICALLY_QUALIFIED'], [month, 2, 'UNQUALIFIED'], [month, 3, null], [month, 4, 'QUALIFIED'],
-      [month, 6, 'QUALIFIED'], [month, 7, 'BASICALLY_QUALIFIED'], [month, 8, 'UNQUALIFIED'], [month, 9, 'QUALIFIED'],
-      [before, 0, 'UNQUALIFIED'], [before, 6, 'UNQUALIFIED'], [before, 7, 'UNQUALIFIED'], [before, 4, 'QUALIFIED'], [before, 8, 'UNQUALIFIED'],
+      [month, 0, 'QUALIFIED'],
+      [month, 1, 'BASICALLY_QUALIFIED'],
+      [month, 2, 'UNQUALIFIED'],
+      [month, 3, null],
+      [month, 4, 'QUALIFIED'],
+      [month, 6, 'QUALIFIED'],
+      [month, 7, 'BASICALLY_QUALIFIED'],
+      [month, 8, 'UNQUALIFIED'],
+      [month, 9, 'QUALIFIED'],
+      [before, 0, 'UNQUALIFIED'],
+      [before, 6, 'UNQUALIFIED'],
+      [before, 7, 'UNQUALIFIED'],
+      [before, 4, 'QUALIFIED'],
+      [before, 8, 'UNQUALIFIED'],
     ];
     await db().query(
       `INSERT INTO monthly_grade (month, household_id, status, grade, score, inspection_count, reasons, rule_set_id, rule_version, run_id)
@@ -101,7 +125,11 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
 
     // Letters: h1 twice (the month before and in the month), h5 on the month's last day, h7 after the month, h10 long before.
     const letters: [number, string][] = [
-      [0, `${before}-10`], [0, `${month}-03`], [4, `${month}-${lastDay(month)}`], [6, `${addMonths(month, 1)}-02`], [9, `${addMonths(month, -3)}-15`],
+      [0, `${before}-10`],
+      [0, `${month}-03`],
+      [4, `${month}-${lastDay(month)}`],
+      [6, `${addMonths(month, 1)}-02`],
+      [9, `${addMonths(month, -3)}-15`],
     ];
     await db().query(
       `WITH signer AS (
@@ -114,7 +142,9 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
   });
 
   const report = (token: string | null, path: string) =>
-    fetch(`${platform.gatewayUrl.replace(/\/graphql$/, '')}/reports/monthly/${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    fetch(`${platform.gatewayUrl.replace(/\/graphql$/, '')}/reports/monthly/${path}`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
 
   afterAll(() => platform.stop());
 
@@ -133,9 +163,21 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
       UPGRADE_RATE: [2, 4, 0.5, 4],
     });
     // The named fields are the same figures, with their formula and the published target where there is one.
-    expect(street.recyclingRate).toMatchObject({ key: 'RECYCLING_RATE', numerator: 170.25, target: 0.71, measuredIn: 'KILOGRAMS', labelZh: '回收利用率' });
+    expect(street.recyclingRate).toMatchObject({
+      key: 'RECYCLING_RATE',
+      numerator: 170.25,
+      target: 0.71,
+      measuredIn: 'KILOGRAMS',
+      labelZh: '回收利用率',
+    });
     expect(street.recyclingRate.formula).toMatch(/recycling plants and kitchen-waste treatment/);
-    expect(street.upgradesFromUnqualified).toMatchObject({ key: 'UPGRADE_RATE', numerator: 2, denominator: 4, target: null, measuredIn: 'HOUSEHOLDS' });
+    expect(street.upgradesFromUnqualified).toMatchObject({
+      key: 'UPGRADE_RATE',
+      numerator: 2,
+      denominator: 4,
+      target: null,
+      measuredIn: 'HOUSEHOLDS',
+    });
 
     const byId = new Map(street.children.map((child: any) => [child.orgUnit.id, child]));
     expect(street.children.length).toBe(platform.plan.communities.filter((c) => c.parentId === streetA.id).length);
@@ -169,8 +211,11 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
     expect(response.errors).toBeUndefined();
     expect(response.data.districtMetrics).toMatchObject({ households: 4, collectedKg: 200.25, children: [] });
     expect(figuresOf(response.data.districtMetrics)).toMatchObject({
-      COLLECTION_COVERAGE: [4, 4, 1, 5], RECYCLING_RATE: [150.25, 200.25, 0.7503, 5], SORTING_PASS_RATE: [2, 3, 0.6667, 4],
-      COMMITMENT_LETTER_COVERAGE: [1, 4, 0.25, 2], UPGRADE_RATE: [1, 1, 1, 1],
+      COLLECTION_COVERAGE: [4, 4, 1, 5],
+      RECYCLING_RATE: [150.25, 200.25, 0.7503, 5],
+      SORTING_PASS_RATE: [2, 3, 0.6667, 4],
+      COMMITMENT_LETTER_COVERAGE: [1, 4, 0.25, 2],
+      UPGRADE_RATE: [1, 1, 1, 1],
     });
   });
 
@@ -188,7 +233,9 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
       COMMITMENT_LETTER_COVERAGE: [2, 10, 0.2, 2],
       UPGRADE_RATE: [0, 0, null, 0],
     });
-    expect(figuresOf(second)).toEqual(figuresOf((await platform.query(adminA, METRICS, { unit: streetA.id, month })).data!.districtMetrics));
+    expect(figuresOf(second)).toEqual(
+      figuresOf((await platform.query(adminA, METRICS, { unit: streetA.id, month })).data!.districtMetrics),
+    );
   });
 
   it('rolls up: the district equals the sum of its streets, and the raw records of the whole district, for a month of the demo year', async () => {
@@ -198,9 +245,14 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
     const district = response.data.districtMetrics;
     expect(district.children.map((child: any) => child.orgUnit.id)).toEqual(platform.plan.streets.map((s) => s.id));
     for (const [index, figure] of district.figures.entries() as IterableIterator<[number, Figure]>) {
-      const sum = (pick: (f: Figure) => number) => district.children.reduce((total: number, child: any) => total + pick(child.figures[index]), 0);
-      expect([figure.key, round2(sum((f) => f.numerator)), round2(sum((f) => f.denominator)), sum((f) => f.recordCount)])
-        .toEqual([figure.key, figure.numerator, figure.denominator, figure.recordCount]);
+      const sum = (pick: (f: Figure) => number) =>
+        district.children.reduce((total: number, child: any) => total + pick(child.figures[index]), 0);
+      expect([figure.key, round2(sum((f) => f.numerator)), round2(sum((f) => f.denominator)), sum((f) => f.recordCount)]).toEqual([
+        figure.key,
+        figure.numerator,
+        figure.denominator,
+        figure.recordCount,
+      ]);
     }
 
     // The same figures straight from the raw rows, with no territory tree at all: every row of the database is in the district.
@@ -283,7 +335,19 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
     const text = await response.text();
     const [header, ...rows] = parseCsv(text).map((record) => record.fields);
     expect(header).toEqual([
-      'month', 'unit_code', 'unit_name', 'unit_kind', 'metric', 'metric_zh', 'numerator', 'denominator', 'measured_in', 'value', 'target', 'record_count', 'formula',
+      'month',
+      'unit_code',
+      'unit_name',
+      'unit_kind',
+      'metric',
+      'metric_zh',
+      'numerator',
+      'denominator',
+      'measured_in',
+      'value',
+      'target',
+      'record_count',
+      'formula',
     ]);
     const communities = platform.plan.communities.filter((c) => c.parentId === streetA.id);
     expect(rows.length).toBe(7 * (1 + communities.length));
@@ -292,8 +356,16 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
       return Object.fromEntries(header.map((name, index) => [name, found[index]]));
     };
     expect(row(streetA, 'RECYCLING_RATE')).toMatchObject({
-      month, unit_name: streetA.name, unit_kind: 'STREET', metric_zh: '回收利用率', numerator: '170.25', denominator: '251.25', measured_in: 'KILOGRAMS',
-      value: '0.6776', record_count: '8', formula: expect.stringMatching(/recycling plants/),
+      month,
+      unit_name: streetA.name,
+      unit_kind: 'STREET',
+      metric_zh: '回收利用率',
+      numerator: '170.25',
+      denominator: '251.25',
+      measured_in: 'KILOGRAMS',
+      value: '0.6776',
+      record_count: '8',
+      formula: expect.stringMatching(/recycling plants/),
     });
     expect(row(a2, 'UPGRADE_RATE')).toMatchObject({ numerator: '1', denominator: '3', value: '0.3333', record_count: '3', target: '' });
   });
@@ -308,18 +380,30 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
     const document = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_' }).parse(html);
     const charts = findAll(document, 'svg');
     expect(charts.map((svg) => svg['@_data-metric'])).toEqual([
-      'COLLECTION_COVERAGE', 'RECYCLING_RATE', 'RESOURCE_UTILISATION_RATE', 'HARMLESS_TREATMENT_RATE', 'SORTING_PASS_RATE',
-      'COMMITMENT_LETTER_COVERAGE', 'UPGRADE_RATE',
+      'COLLECTION_COVERAGE',
+      'RECYCLING_RATE',
+      'RESOURCE_UTILISATION_RATE',
+      'HARMLESS_TREATMENT_RATE',
+      'SORTING_PASS_RATE',
+      'COMMITMENT_LETTER_COVERAGE',
+      'UPGRADE_RATE',
     ]);
     const recycling = charts[1];
-    const bars = Object.fromEntries(findAll(recycling, 'rect').filter((rect) => rect['@_data-unit']).map((rect) => [rect['@_data-unit'], rect['@_data-value']]));
+    const bars = Object.fromEntries(
+      findAll(recycling, 'rect')
+        .filter((rect) => rect['@_data-unit'])
+        .map((rect) => [rect['@_data-unit'], rect['@_data-value']]),
+    );
     const communities = platform.plan.communities.filter((c) => c.parentId === streetA.id);
     expect(Object.keys(bars).sort()).toEqual([streetA.code, ...communities.map((c) => c.code)].sort());
     expect([bars[streetA.code], bars[a1.code], bars[a2.code]]).toEqual(['0.6776', '0.7503', '0.3922']);
     // Twelve months up to the report's: a point where there is a value, a dash where nothing was collected.
     const [trend] = findAll(recycling, 'g').filter((group) => group['@_class'] === 'trend');
     expect(trend['@_data-months']).toBe('12');
-    expect(findAll(trend, 'circle').map((point) => [point['@_data-month'], point['@_data-value']])).toEqual([[before, '0.0000'], [month, '0.6776']]);
+    expect(findAll(trend, 'circle').map((point) => [point['@_data-month'], point['@_data-value']])).toEqual([
+      [before, '0.0000'],
+      [month, '0.6776'],
+    ]);
     expect(findAll(trend, 'text').filter((label) => label['@_data-month']).length).toBe(10);
   });
 
@@ -327,7 +411,10 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
     expect((await report(null, `${streetA.id}/${month}.csv`)).status).toBe(401);
     const adminB = await platform.token([Role.STREET_ADMIN], streetB.id);
     const forbidden = await report(adminB, `${streetA.id}/${month}.html`);
-    expect([forbidden.status, ((await forbidden.json()) as any).error]).toEqual([403, expect.objectContaining({ code: 'FORBIDDEN', reason: 'OUT_OF_SCOPE' })]);
+    expect([forbidden.status, ((await forbidden.json()) as any).error]).toEqual([
+      403,
+      expect.objectContaining({ code: 'FORBIDDEN', reason: 'OUT_OF_SCOPE' }),
+    ]);
     const resident = await platform.token([Role.RESIDENT], a1.id, 'resident', randomUUID());
     expect((await report(resident, `${streetA.id}/${month}.csv`)).status).toBe(403);
     const badMonth = await report(adminA, `${streetA.id}/2026-13.csv`);
@@ -337,13 +424,18 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
 
   it('shows a correction made in the database at once: a weight changed, a record removed', async () => {
     const fixture = `compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[$1::uuid]) AND day >= $2::date AND day < $2::date + interval '1 month'`;
-    await db().query(`UPDATE collection_record SET weight_kg = 25 WHERE ${fixture} AND stream = 'RECYCLABLE' AND weight_kg = 20`, [streetA.id, `${month}-01`]);
+    await db().query(`UPDATE collection_record SET weight_kg = 25 WHERE ${fixture} AND stream = 'RECYCLABLE' AND weight_kg = 20`, [
+      streetA.id,
+      `${month}-01`,
+    ]);
     await db().query(`DELETE FROM collection_record WHERE ${fixture} AND destination = 'LANDFILL'`, [streetA.id, `${month}-01`]);
     const response: any = await platform.query(adminA, METRICS, { unit: streetA.id, month });
     expect(response.errors).toBeUndefined();
     const figures = figuresOf(response.data.districtMetrics);
     expect([figures.COLLECTION_COVERAGE, figures.RECYCLING_RATE, figures.HARMLESS_TREATMENT_RATE]).toEqual([
-      [8, 10, 0.8, 7], [175.25, 248.25, 0.7059, 7], [247.25, 248.25, 0.996, 7],
+      [8, 10, 0.8, 7],
+      [175.25, 248.25, 0.7059, 7],
+      [247.25, 248.25, 0.996, 7],
     ]);
   });
 
@@ -360,7 +452,10 @@ describe('district metrics: formulas, roll-up and provenance through the gateway
     expect(await reasons(METRICS, { unit: streetA.id, month: '2026-13' })).toEqual(['BAD_USER_INPUT', 'INVALID_MONTH']);
     expect(await reasons(METRICS, { unit: streetA.id, month: addMonths(shanghaiMonth(), 1) })).toEqual(['BAD_USER_INPUT', 'FUTURE_MONTH']);
     expect(await reasons(RANGE, { unit: streetA.id, from: month, to: before })).toEqual(['BAD_USER_INPUT', 'INVALID_RANGE']);
-    expect(await reasons(RANGE, { unit: streetA.id, from: addMonths(month, -36), to: month })).toEqual(['BAD_USER_INPUT', 'RANGE_TOO_LONG']);
+    expect(await reasons(RANGE, { unit: streetA.id, from: addMonths(month, -36), to: month })).toEqual([
+      'BAD_USER_INPUT',
+      'RANGE_TOO_LONG',
+    ]);
     expect(await reasons(METRICS, { unit: randomUUID(), month })).toEqual(['NOT_FOUND', undefined]);
   });
 });

@@ -132,8 +132,19 @@ describe('renderReportCsv', () => {
 
   it('has the header, then the street, then each community, one row per metric in METRICS order', () => {
     expect(header).toEqual([
-      'month', 'unit_code', 'unit_name', 'unit_kind', 'metric', 'metric_zh', 'numerator', 'denominator',
-      'measured_in', 'value', 'target', 'record_count', 'formula',
+      'month',
+      'unit_code',
+      'unit_name',
+      'unit_kind',
+      'metric',
+      'metric_zh',
+      'numerator',
+      'denominator',
+      'measured_in',
+      'value',
+      'target',
+      'record_count',
+      'formula',
     ]);
     expect(rows).toHaveLength(21);
     for (const row of rows) expect(row).toHaveLength(13);
@@ -187,7 +198,12 @@ describe('renderReportCsv', () => {
   it('puts an apostrophe before a text cell a spreadsheet would run as a formula, and never before a number', () => {
     expect(rows[14][2]).toBe(`'${FORMULA_NAME}`);
     const guarded = renderReportCsv(
-      report({ units: [{ ...communityA, unitName: '-1+2', unitKind: '@SUM(A1)' }, { ...communityB, unitName: '\tx' }] }),
+      report({
+        units: [
+          { ...communityA, unitName: '-1+2', unitKind: '@SUM(A1)' },
+          { ...communityB, unitName: '\tx' },
+        ],
+      }),
     );
     const [, ...guardedRows] = parseCsv(guarded).map((record) => record.fields);
     expect(guardedRows[7].slice(2, 4)).toEqual(["'-1+2", "'@SUM(A1)"]);
@@ -288,10 +304,15 @@ describe('renderReportHtml', () => {
   it('names the levels after the units: 街道 and 社区 for a street, 区 and 街道 for a district', () => {
     expect(svgs[0]['@_aria-label']).toMatch(/2 个社区与街道合计/);
     const asDistrict = (unit: typeof street, kind: string) => ({ ...unit, unitKind: kind });
-    const district = parser.parse(renderReportHtml(report({
-      street: asDistrict(street, 'DISTRICT'), units: [asDistrict(communityA, 'STREET'), asDistrict(communityB, 'STREET')],
-      trend: [asDistrict(streetApril, 'DISTRICT'), asDistrict(streetMay, 'DISTRICT'), asDistrict(street, 'DISTRICT')],
-    })));
+    const district = parser.parse(
+      renderReportHtml(
+        report({
+          street: asDistrict(street, 'DISTRICT'),
+          units: [asDistrict(communityA, 'STREET'), asDistrict(communityB, 'STREET')],
+          trend: [asDistrict(streetApril, 'DISTRICT'), asDistrict(streetMay, 'DISTRICT'), asDistrict(street, 'DISTRICT')],
+        }),
+      ),
+    );
     expect(findAll(district, 'svg')[0]['@_aria-label']).toMatch(/2 个街道与区合计，.*；区近 3 个月趋势/);
   });
 
@@ -371,12 +392,12 @@ describe('renderReportHtml', () => {
     const labels = findAll(svgOf(MetricKey.RECYCLING_RATE), 'text').map(textOf);
     expect(labels).toContain(TRICKY_NAME);
     const hostile = renderReportHtml(
-      report({ units: [{ ...communityA, unitCode: '"><x y=\'1\'>' }, communityB], street: { ...street, unitName: "<b>'街道'</b>\u0001" } }),
+      report({ units: [{ ...communityA, unitCode: "\"><x y='1'>" }, communityB], street: { ...street, unitName: "<b>'街道'</b>\u0001" } }),
     );
     expect(XMLValidator.validate(hostile)).toBe(true);
     expect(hostile).not.toMatch(/<x |<b>/);
     const hostileBars = findAll(findAll(parser.parse(hostile), 'svg')[0], 'rect');
-    expect(hostileBars[0]['@_data-unit']).toBe('"><x y=\'1\'>');
+    expect(hostileBars[0]['@_data-unit']).toBe("\"><x y='1'>");
   });
 });
 

@@ -19,7 +19,9 @@ describe('compound month summaries under concurrent writers', () => {
 
   beforeAll(async () => {
     await ensureDatabase(testInfrastructure().databaseUrl, name);
-    dataSource = await new DataSource(serviceDataSourceOptions({ url, entities: householdsService.entities, migrations: householdsService.migrations })).initialize();
+    dataSource = await new DataSource(
+      serviceDataSourceOptions({ url, entities: householdsService.entities, migrations: householdsService.migrations }),
+    ).initialize();
     await runMigrations(dataSource);
   });
 

@@ -63,8 +63,15 @@ describe('tiered management (分档管理) through the gateway', () => {
     await db().query(
       `INSERT INTO monthly_grade (month, household_id, status, grade, inspection_count, reasons, rule_set_id, rule_version, run_id)
        VALUES ($1::date, $2, $3, $4, $5, '[]', $6, 1, $7)`,
-      [`${month}-01`, householdId, value === 'NO_EVIDENCE' ? 'NO_EVIDENCE' : 'GRADED', value === 'NO_EVIDENCE' ? null : value,
-        value === 'NO_EVIDENCE' ? 0 : 2, ruleSetId, randomUUID()],
+      [
+        `${month}-01`,
+        householdId,
+        value === 'NO_EVIDENCE' ? 'NO_EVIDENCE' : 'GRADED',
+        value === 'NO_EVIDENCE' ? null : value,
+        value === 'NO_EVIDENCE' ? 0 : 2,
+        ruleSetId,
+        randomUUID(),
+      ],
     );
   }
 
@@ -74,7 +81,8 @@ describe('tiered management (分档管理) through the gateway', () => {
 
   const member = (sub: string, orgUnitId = streetA) => platform.token([Role.PARTY_MEMBER], orgUnitId, sub);
   const volunteer = (sub: string, orgUnitId = streetA) => platform.token([Role.VOLUNTEER], orgUnitId, sub);
-  const secretaryOf = (household: HouseholdRow, sub = 'secretary-1') => platform.token([Role.COMMUNITY_SECRETARY], communityOf(household), sub);
+  const secretaryOf = (household: HouseholdRow, sub = 'secretary-1') =>
+    platform.token([Role.COMMUNITY_SECRETARY], communityOf(household), sub);
 
   async function claimAs(token: string, householdId: string): Promise<any> {
     const response: any = await platform.query(token, CLAIM, { h: householdId, key: key('claim') });
@@ -83,7 +91,10 @@ describe('tiered management (分档管理) through the gateway', () => {
   }
 
   async function visit(token: string, claimId: string, visitedAt: Date, outcome = 'EXPLAINED', idempotencyKey = key('visit')) {
-    return platform.query(token, VISIT, { input: { claimId, visitedAt: visitedAt.toISOString(), outcome, note: '讲解了厨余垃圾分类' }, key: idempotencyKey });
+    return platform.query(token, VISIT, {
+      input: { claimId, visitedAt: visitedAt.toISOString(), outcome, note: '讲解了厨余垃圾分类' },
+      key: idempotencyKey,
+    });
   }
 
   beforeAll(async () => {
@@ -107,7 +118,13 @@ describe('tiered management (分档管理) through the gateway', () => {
       const response: any = await platform.query(await member('member-plans'), PLANS);
       expect(response.errors).toBeUndefined();
       expect(response.data.outreachPlans).toEqual([
-        expect.objectContaining({ tier: 'UNQUALIFIED', labelZh: '不合格户帮扶方案', visitsPerMonth: 4, version: 1, updatedBy: 'migration' }),
+        expect.objectContaining({
+          tier: 'UNQUALIFIED',
+          labelZh: '不合格户帮扶方案',
+          visitsPerMonth: 4,
+          version: 1,
+          updatedBy: 'migration',
+        }),
         expect.objectContaining({ tier: 'BASICALLY_QUALIFIED', labelZh: '基本合格户帮扶方案', visitsPerMonth: 2, version: 1 }),
       ]);
       expect(response.data.outreachPlans[0].actions).toEqual(['入户讲解分类知识', '桶边陪同投放', '两周内复查']);
@@ -115,11 +132,22 @@ describe('tiered management (分档管理) through the gateway', () => {
 
     it('are changed by a district administrator, version by version', async () => {
       const admin = await platform.token([Role.DISTRICT_ADMIN], null, 'district-admin-1');
-      const input = { tier: 'BASICALLY_QUALIFIED', visitsPerMonth: 3, actions: [' 入户提醒 ', '桶边督导'], description: '基本合格户每月回访3次。', expectedVersion: 1 };
+      const input = {
+        tier: 'BASICALLY_QUALIFIED',
+        visitsPerMonth: 3,
+        actions: [' 入户提醒 ', '桶边督导'],
+        description: '基本合格户每月回访3次。',
+        expectedVersion: 1,
+      };
       const response: any = await platform.query(admin, UPDATE_PLAN, { input });
       expect(response.errors).toBeUndefined();
       expect(response.data.updateOutreachPlan).toEqual({
-        tier: 'BASICALLY_QUALIFIED', visitsPerMonth: 3, actions: ['入户提醒', '桶边督导'], description: '基本合格户每月回访3次。', version: 2, updatedBy: 'district-admin-1',
+        tier: 'BASICALLY_QUALIFIED',
+        visitsPerMonth: 3,
+        actions: ['入户提醒', '桶边督导'],
+        description: '基本合格户每月回访3次。',
+        version: 2,
+        updatedBy: 'district-admin-1',
       });
 
       const stale = await platform.query(admin, UPDATE_PLAN, { input: { ...input, visitsPerMonth: 5 } });
@@ -150,7 +178,9 @@ describe('tiered management (分档管理) through the gateway', () => {
       for (const token of [await platform.token([Role.STREET_ADMIN], streetA), await member('member-plans')]) {
         expect(errorCodes(await platform.query(token, UPDATE_PLAN, { input }))).toEqual(['FORBIDDEN']);
       }
-      expect(errorCodes(await platform.query(await platform.token([Role.RESIDENT], communityOf(poolA[0]), 'resident-1', poolA[0].id), PLANS))).toEqual(['FORBIDDEN']);
+      expect(
+        errorCodes(await platform.query(await platform.token([Role.RESIDENT], communityOf(poolA[0]), 'resident-1', poolA[0].id), PLANS)),
+      ).toEqual(['FORBIDDEN']);
     });
   });
 
@@ -163,20 +193,38 @@ describe('tiered management (分档管理) through the gateway', () => {
 
       const byMember = await claimAs(await member('member-1'), unqualified.id);
       expect(byMember).toMatchObject({
-        labelZh: '党员认领', claimantId: 'member-1', claimantType: 'PARTY_MEMBER', claimedBy: 'member-1', tier: 'UNQUALIFIED', month: '2026-02',
-        status: 'ACTIVE', endedAt: null, visitsThisMonth: 0, visitsRequired: 4,
+        labelZh: '党员认领',
+        claimantId: 'member-1',
+        claimantType: 'PARTY_MEMBER',
+        claimedBy: 'member-1',
+        tier: 'UNQUALIFIED',
+        month: '2026-02',
+        status: 'ACTIVE',
+        endedAt: null,
+        visitsThisMonth: 0,
+        visitsRequired: 4,
         // Party members do not read personal data: the room is masked.
         household: { id: unqualified.id, addressMasked: true },
       });
       expect(byMember.household.address).toMatch(/\*\*\*室$/);
 
       const byVolunteer = await claimAs(await volunteer('volunteer-1'), basic.id);
-      expect(byVolunteer).toMatchObject({ labelZh: '骨干包干', claimantType: 'VOLUNTEER', tier: 'BASICALLY_QUALIFIED', month: '2026-02', visitsRequired: 3 });
+      expect(byVolunteer).toMatchObject({
+        labelZh: '骨干包干',
+        claimantType: 'VOLUNTEER',
+        tier: 'BASICALLY_QUALIFIED',
+        month: '2026-02',
+        visitsRequired: 3,
+      });
 
       const mine: any = await platform.query(await member('member-1'), CLAIMS, { mine: true });
       expect(mine.data.householdClaims.edges.map((e: any) => e.node.id)).toEqual([byMember.id]);
 
-      const household: any = await platform.query(await secretaryOf(unqualified), `query($id: ID!) { household(id: $id) { activeClaim { id claimantType } } }`, { id: unqualified.id });
+      const household: any = await platform.query(
+        await secretaryOf(unqualified),
+        `query($id: ID!) { household(id: $id) { activeClaim { id claimantType } } }`,
+        { id: unqualified.id },
+      );
       expect(household.data.household.activeClaim).toEqual({ id: byMember.id, claimantType: 'PARTY_MEMBER' });
     });
 
@@ -202,7 +250,10 @@ describe('tiered management (分档管理) through the gateway', () => {
       const first = await claimAs(await member('member-2'), household.id);
       const second = await platform.query(await volunteer('volunteer-2'), CLAIM, { h: household.id, key: key('claim') });
       expect(errorCodes(second)).toEqual(['CONFLICT']);
-      expect(second.errors![0].extensions).toMatchObject({ reason: 'ALREADY_CLAIMED', details: { claimId: first.id, claimantType: 'PARTY_MEMBER' } });
+      expect(second.errors![0].extensions).toMatchObject({
+        reason: 'ALREADY_CLAIMED',
+        details: { claimId: first.id, claimantType: 'PARTY_MEMBER' },
+      });
     });
 
     it('lets exactly one of several concurrent claims win', async () => {
@@ -239,14 +290,17 @@ describe('tiered management (分档管理) through the gateway', () => {
       expect(await count(`SELECT count(*)::int AS count FROM household_claim WHERE household_id = $1`, [other.id])).toBe(0);
     });
 
-    it("lets a community secretary assign a claim, and keeps secretaries from claiming and claimants from assigning", async () => {
+    it('lets a community secretary assign a claim, and keeps secretaries from claiming and claimants from assigning', async () => {
       const household = take(poolA);
       await grade(household.id, '2026-02', 'UNQUALIFIED');
       const secretary = await secretaryOf(household);
       const assigned: any = await platform.query(secretary, ASSIGN, { h: household.id, who: 'volunteer-7', type: 'VOLUNTEER' });
       expect(assigned.errors).toBeUndefined();
       expect(assigned.data.assignHouseholdClaim).toMatchObject({
-        claimantId: 'volunteer-7', claimantType: 'VOLUNTEER', claimedBy: 'secretary-1', status: 'ACTIVE',
+        claimantId: 'volunteer-7',
+        claimantType: 'VOLUNTEER',
+        claimedBy: 'secretary-1',
+        status: 'ACTIVE',
         // A secretary reads exact addresses.
         household: { id: household.id, addressMasked: false },
       });
@@ -283,7 +337,11 @@ describe('tiered management (分档管理) through the gateway', () => {
 
       const released: any = await platform.query(claimant, RELEASE, { id: claim.id, reason: '工作调动，无法继续入户' });
       expect(released.errors).toBeUndefined();
-      expect(released.data.releaseHouseholdClaim).toMatchObject({ status: 'RELEASED', releasedBy: 'member-5', releaseReason: '工作调动，无法继续入户' });
+      expect(released.data.releaseHouseholdClaim).toMatchObject({
+        status: 'RELEASED',
+        releasedBy: 'member-5',
+        releaseReason: '工作调动，无法继续入户',
+      });
       expect(released.data.releaseHouseholdClaim.endedAt).not.toBeNull();
 
       const again = await platform.query(claimant, RELEASE, { id: claim.id, reason: '重复' });
@@ -300,7 +358,7 @@ describe('tiered management (分档管理) through the gateway', () => {
       expect(bySecretary.data.releaseHouseholdClaim).toMatchObject({ status: 'RELEASED', releasedBy: 'secretary-1' });
     });
 
-    it("keeps households of another street out of reach", async () => {
+    it('keeps households of another street out of reach', async () => {
       const [mine, theirs] = [take(poolA), take(poolB)];
       await grade(mine.id, '2026-02', 'UNQUALIFIED');
       await grade(theirs.id, '2026-02', 'UNQUALIFIED');
@@ -335,7 +393,12 @@ describe('tiered management (分档管理) through the gateway', () => {
       expect(early.errors).toBeUndefined();
       const explained: any = await visit(claimant, claim.id, new Date(Date.now() - 1000), 'EXPLAINED');
       expect(explained.data.recordFollowUpVisit).toMatchObject({
-        labelZh: '入户回访', claimId: claim.id, outcome: 'EXPLAINED', outcomeLabelZh: '已上门讲解', note: '讲解了厨余垃圾分类', recordedBy: 'member-visits',
+        labelZh: '入户回访',
+        claimId: claim.id,
+        outcome: 'EXPLAINED',
+        outcomeLabelZh: '已上门讲解',
+        note: '讲解了厨余垃圾分类',
+        recordedBy: 'member-visits',
       });
       // A community secretary may record visits under someone else's claim.
       expect((await visit(await secretaryOf(household), claim.id, new Date(), 'ACCOMPANIED_AT_BIN')).errors).toBeUndefined();
@@ -481,11 +544,26 @@ describe('tiered management (分档管理) through the gateway', () => {
       expect(april.errors).toBeUndefined();
       expect(april.data.householdUpgrades.totalCount).toBe(2);
       const nodes = april.data.householdUpgrades.edges.map((e: any) => e.node);
-      expect(nodes).toEqual(expect.arrayContaining([
-        { labelZh: '不合格户升为合格户', month: '2024-04', claimed: true, claimantType: 'PARTY_MEMBER', household: { id: upgradedWithMember.id },
-          claim: { id: memberClaim.id, status: 'UPGRADED', upgradedMonth: '2024-04', claimantId: 'member-up' } },
-        { labelZh: '不合格户升为合格户', month: '2024-04', claimed: false, claimantType: null, household: { id: upgradedAlone.id }, claim: null },
-      ]));
+      expect(nodes).toEqual(
+        expect.arrayContaining([
+          {
+            labelZh: '不合格户升为合格户',
+            month: '2024-04',
+            claimed: true,
+            claimantType: 'PARTY_MEMBER',
+            household: { id: upgradedWithMember.id },
+            claim: { id: memberClaim.id, status: 'UPGRADED', upgradedMonth: '2024-04', claimantId: 'member-up' },
+          },
+          {
+            labelZh: '不合格户升为合格户',
+            month: '2024-04',
+            claimed: false,
+            claimantType: null,
+            household: { id: upgradedAlone.id },
+            claim: null,
+          },
+        ]),
+      );
 
       const may: any = await platform.query(token, UPGRADES, { org: streetA, month: '2024-05' });
       expect(may.data.householdUpgrades.edges.map((e: any) => e.node)).toEqual([
@@ -495,12 +573,16 @@ describe('tiered management (分档管理) through the gateway', () => {
       // Page by page, each upgrade once.
       const first: any = await platform.query(token, UPGRADES, { org: streetA, month: '2024-04', first: 1 });
       const second: any = await platform.query(token, UPGRADES, {
-        org: streetA, month: '2024-04', first: 1, after: first.data.householdUpgrades.pageInfo.endCursor,
+        org: streetA,
+        month: '2024-04',
+        first: 1,
+        after: first.data.householdUpgrades.pageInfo.endCursor,
       });
       expect(first.data.householdUpgrades.pageInfo.hasNextPage).toBe(true);
       expect(second.data.householdUpgrades.pageInfo.hasNextPage).toBe(false);
-      expect(new Set([...first.data.householdUpgrades.edges, ...second.data.householdUpgrades.edges].map((e: any) => e.node.household.id)))
-        .toEqual(new Set([upgradedWithMember.id, upgradedAlone.id]));
+      expect(
+        new Set([...first.data.householdUpgrades.edges, ...second.data.householdUpgrades.edges].map((e: any) => e.node.household.id)),
+      ).toEqual(new Set([upgradedWithMember.id, upgradedAlone.id]));
     });
 
     it('counts upgrades over a period of months', async () => {
@@ -509,11 +591,21 @@ describe('tiered management (分档管理) through the gateway', () => {
       expect(period.errors).toBeUndefined();
       // April: two households; May: one; June: the April one again, after falling back in May.
       expect(period.data.upgradeCount).toEqual({
-        fromMonth: '2024-01', toMonth: '2024-12', households: 3, upgrades: 4, claimed: 2, claimedByPartyMembers: 1, claimedByVolunteers: 1,
+        fromMonth: '2024-01',
+        toMonth: '2024-12',
+        households: 3,
+        upgrades: 4,
+        claimed: 2,
+        claimedByPartyMembers: 1,
+        claimedByVolunteers: 1,
       });
       const may: any = await platform.query(token, COUNT, { org: streetA, from: '2024-05', to: '2024-05' });
       expect(may.data.upgradeCount).toMatchObject({ households: 1, upgrades: 1, claimed: 1, claimedByVolunteers: 1 });
-      const district: any = await platform.query(await platform.token([Role.DISTRICT_ADMIN]), COUNT, { org: platform.plan.district.id, from: '2024-01', to: '2024-12' });
+      const district: any = await platform.query(await platform.token([Role.DISTRICT_ADMIN]), COUNT, {
+        org: platform.plan.district.id,
+        from: '2024-01',
+        to: '2024-12',
+      });
       expect(district.data.upgradeCount).toMatchObject({ households: 4, upgrades: 5 });
     });
 
@@ -529,7 +621,9 @@ describe('tiered management (分档管理) through the gateway', () => {
       expect(errorCodes(await platform.query(token, UPGRADES, { org: streetB, month: '2024-04' }))).toEqual(['FORBIDDEN']);
       expect(errorCodes(await platform.query(token, COUNT, { org: streetB, from: '2024-01', to: '2024-12' }))).toEqual(['FORBIDDEN']);
       // Party members have no statistics permission.
-      expect(errorCodes(await platform.query(await member('member-1'), COUNT, { org: streetA, from: '2024-01', to: '2024-12' }))).toEqual(['FORBIDDEN']);
+      expect(errorCodes(await platform.query(await member('member-1'), COUNT, { org: streetA, from: '2024-01', to: '2024-12' }))).toEqual([
+        'FORBIDDEN',
+      ]);
     });
   });
 });

@@ -88,7 +88,10 @@ describe('property managers (物业管理人员) through the gateway', () => {
   it("handles the door-to-door requests of its company's compounds and is refused another compound's", async () => {
     const request = async (household: string, communityId: string, key: string) => {
       const secretary = await platform.token([Role.COMMUNITY_SECRETARY], communityId, `secretary-${key}`);
-      return ok(secretary, REQUEST, { input: { householdId: household, wasteStreams: ['RECYCLABLE'], preferredDate: shanghaiDate(1) }, key });
+      return ok(secretary, REQUEST, {
+        input: { householdId: household, wasteStreams: ['RECYCLABLE'], preferredDate: shanghaiDate(1) },
+        key,
+      });
     };
     const ours = await request(householdX, compoundX.communityId, 'pm-request-x');
     const theirs = await request(householdY, compoundY.communityId, 'pm-request-y');
@@ -102,9 +105,16 @@ describe('property managers (物业管理人员) through the gateway', () => {
     await ok(manager, UPDATE_REQUEST, { id: ours.id, status: 'ACCEPTED' });
     const done = await ok(manager, UPDATE_REQUEST, { id: ours.id, status: 'COMPLETED', note: '已上门收运可回收物' });
     expect(done.status).toBe('COMPLETED');
-    expect(done.history.map((h: any) => [h.toStatus, h.changedBy])).toEqual([['REQUESTED', 'secretary-pm-request-x'], ['ACCEPTED', 'pm-x'], ['COMPLETED', 'pm-x']]);
+    expect(done.history.map((h: any) => [h.toStatus, h.changedBy])).toEqual([
+      ['REQUESTED', 'secretary-pm-request-x'],
+      ['ACCEPTED', 'pm-x'],
+      ['COMPLETED', 'pm-x'],
+    ]);
 
-    expect(errorOf(await platform.query(manager, UPDATE_REQUEST, { id: theirs.id, status: 'ACCEPTED' }))).toEqual(['FORBIDDEN', 'OUT_OF_SCOPE']);
+    expect(errorOf(await platform.query(manager, UPDATE_REQUEST, { id: theirs.id, status: 'ACCEPTED' }))).toEqual([
+      'FORBIDDEN',
+      'OUT_OF_SCOPE',
+    ]);
     expect(errorOf(await platform.query(manager, GET_REQUEST, { id: theirs.id }))).toEqual(['FORBIDDEN', 'OUT_OF_SCOPE']);
     const [row] = await households().query(`SELECT status FROM door_to_door_collection WHERE id = $1`, [theirs.id]);
     expect(row.status).toBe('REQUESTED');
@@ -113,15 +123,24 @@ describe('property managers (物业管理人员) through the gateway', () => {
   it("records its compound's responsible person, replaces them, and shows them masked to a role without personal-data access", async () => {
     const input = { compoundId: compoundX.id, name: '王建国', phone: '13812345678' };
     expect(await ok(manager, RECORD_PERSON, { input })).toEqual({
-      compound: { id: compoundX.id }, propertyCompany: { id: company }, name: '王建国', phone: '13812345678', masked: false, recordedBy: 'pm-x',
+      compound: { id: compoundX.id },
+      propertyCompany: { id: company },
+      name: '王建国',
+      phone: '13812345678',
+      masked: false,
+      recordedBy: 'pm-x',
     });
     await ok(manager, RECORD_PERSON, { input: { ...input, name: '李春华', phone: '13900001111' } });
 
     const elsewhere = await platform.query(manager, RECORD_PERSON, { input: { ...input, compoundId: compoundY.id } });
     expect(errorOf(elsewhere)).toEqual(['FORBIDDEN', 'OUT_OF_SCOPE']);
-    expect(errorOf(await platform.query(manager, RECORD_PERSON, { input: { ...input, phone: '12345' } }))).toEqual(['BAD_USER_INPUT', 'INVALID_PHONE']);
-    expect(await households().query(`SELECT compound_id AS id, name, phone FROM property_responsible_person ORDER BY compound_id`))
-      .toEqual([{ id: compoundX.id, name: '李春华', phone: '13900001111' }]);
+    expect(errorOf(await platform.query(manager, RECORD_PERSON, { input: { ...input, phone: '12345' } }))).toEqual([
+      'BAD_USER_INPUT',
+      'INVALID_PHONE',
+    ]);
+    expect(await households().query(`SELECT compound_id AS id, name, phone FROM property_responsible_person ORDER BY compound_id`)).toEqual(
+      [{ id: compoundX.id, name: '李春华', phone: '13900001111' }],
+    );
 
     // A street administrator reads no personal data: masked. The community secretary and the manager read it in clear.
     expect((await ok(streetAdminA, PERSONS, { org: compoundX.id })).edges.map((e: any) => e.node)).toEqual([
@@ -136,9 +155,16 @@ describe('property managers (物业管理人员) through the gateway', () => {
   });
 
   it("reads its own company's cases and assessment, not another company's", async () => {
-    const open = (institutionId: string, orgUnitId: string) => ok(officer, OPEN_CASE, {
-      input: { targetKind: 'PROPERTY_COMPANY', institutionId, orgUnitId, articleCode: 'NB-WASTE-61', evidenceDescription: '小区分类垃圾桶配置不全' },
-    });
+    const open = (institutionId: string, orgUnitId: string) =>
+      ok(officer, OPEN_CASE, {
+        input: {
+          targetKind: 'PROPERTY_COMPANY',
+          institutionId,
+          orgUnitId,
+          articleCode: 'NB-WASTE-61',
+          evidenceDescription: '小区分类垃圾桶配置不全',
+        },
+      });
     const ours = await open(company, compoundX.id);
     const theirs = await open(otherCompany, compoundY.id);
     const listed = (await ok(manager, CASES)).edges.map((e: any) => e.node);
@@ -150,7 +176,10 @@ describe('property managers (物业管理人员) through the gateway', () => {
     const month = shanghaiMonth();
     const own = await ok(manager, ASSESSMENT_OF, { id: company, month, street: streetA.id });
     expect(own.cases.map((c: any) => c.id)).toContain(ours.id);
-    expect(errorOf(await platform.query(manager, ASSESSMENT_OF, { id: otherCompany, month, street: streetA.id }))).toEqual(['FORBIDDEN', 'OUT_OF_SCOPE']);
+    expect(errorOf(await platform.query(manager, ASSESSMENT_OF, { id: otherCompany, month, street: streetA.id }))).toEqual([
+      'FORBIDDEN',
+      'OUT_OF_SCOPE',
+    ]);
     // Staff of another street assess the company on their street's records only.
     const streetAdminB = await platform.token([Role.STREET_ADMIN], streetB.id);
     const fromB = await ok(streetAdminB, ASSESSMENT_OF, { id: company, month });
@@ -176,7 +205,7 @@ describe('property managers (物业管理人员) through the gateway', () => {
     expect(assessed.parts.compoundPassRate).toBeCloseTo((100 * expected.passed) / expected.graded, 1);
   });
 
-  it("scores the company under the weights its street publishes as a new version, and refuses weights that do not sum to 1", async () => {
+  it('scores the company under the weights its street publishes as a new version, and refuses weights that do not sum to 1', async () => {
     const month = shanghaiMonth();
     const before = await ok(streetAdminA, ASSESSMENT_OF, { id: company, month, street: streetA.id });
     expect(before.ruleSetVersion).toBe(1);
@@ -184,13 +213,27 @@ describe('property managers (物业管理人员) through the gateway', () => {
     expect(before.score).toBe(Math.round(before.parts.cases));
 
     const rulesBefore = (await enforcement().query(`SELECT count(*)::int AS count FROM property_assessment_rule_set`))[0].count;
-    const input = (weights: Record<string, number>) => ({ input: { streetId: streetA.id, effectiveFrom: month, description: '街道物业考核办法修订', weights } });
-    const uneven = await platform.query(streetAdminA, CREATE_RULES, input({ cases: 0.5, rectification: 0.2, compoundPassRate: 0.2, citizenReports: 0.2 }));
+    const input = (weights: Record<string, number>) => ({
+      input: { streetId: streetA.id, effectiveFrom: month, description: '街道物业考核办法修订', weights },
+    });
+    const uneven = await platform.query(
+      streetAdminA,
+      CREATE_RULES,
+      input({ cases: 0.5, rectification: 0.2, compoundPassRate: 0.2, citizenReports: 0.2 }),
+    );
     expect(errorOf(uneven)).toEqual(['BAD_USER_INPUT', 'WEIGHTS_DO_NOT_SUM_TO_ONE']);
-    const negative = await platform.query(streetAdminA, CREATE_RULES, input({ cases: 1.2, rectification: -0.2, compoundPassRate: 0, citizenReports: 0 }));
+    const negative = await platform.query(
+      streetAdminA,
+      CREATE_RULES,
+      input({ cases: 1.2, rectification: -0.2, compoundPassRate: 0, citizenReports: 0 }),
+    );
     expect(errorOf(negative)).toEqual(['BAD_USER_INPUT', 'INVALID_WEIGHT']);
     const streetAdminB = await platform.token([Role.STREET_ADMIN], streetB.id);
-    const foreign = await platform.query(streetAdminB, CREATE_RULES, input({ cases: 0.4, rectification: 0.2, compoundPassRate: 0.2, citizenReports: 0.2 }));
+    const foreign = await platform.query(
+      streetAdminB,
+      CREATE_RULES,
+      input({ cases: 0.4, rectification: 0.2, compoundPassRate: 0.2, citizenReports: 0.2 }),
+    );
     expect(errorOf(foreign)).toEqual(['FORBIDDEN', 'OUT_OF_SCOPE']);
     expect((await enforcement().query(`SELECT count(*)::int AS count FROM property_assessment_rule_set`))[0].count).toBe(rulesBefore);
 
@@ -198,16 +241,25 @@ describe('property managers (物业管理人员) through the gateway', () => {
     const published = await ok(streetAdminA, CREATE_RULES, input(weights));
     expect(published).toMatchObject({ streetId: streetA.id, version: 2, effectiveFrom: month, weights });
     expect((await ok(streetAdminB, RULES, { street: streetA.id })).edges.map((e: any) => e.node)).toEqual([
-      { streetId: streetA.id, version: 2 }, { streetId: null, version: 1 },
+      { streetId: streetA.id, version: 2 },
+      { streetId: null, version: 1 },
     ]);
 
     // The same month now scores by the street's new weights; its parts (and what they count) are unchanged.
     const after = await ok(manager, ASSESSMENT_OF, { id: company, month, street: streetA.id });
-    expect(after).toMatchObject({ ruleSetVersion: 2, weights, parts: before.parts, casesOpened: before.casesOpened, citizenReports: before.citizenReports });
+    expect(after).toMatchObject({
+      ruleSetVersion: 2,
+      weights,
+      parts: before.parts,
+      casesOpened: before.casesOpened,
+      citizenReports: before.citizenReports,
+    });
     expect(after.parts.cases).toBe(Math.max(0, 100 - 2 * after.casesOpened - 5 * after.casesNotRectified - 10 * after.casesPenalised));
     expect(after.parts.citizenReports).toBe(Math.max(0, 100 - 5 * after.citizenReports));
     const { parts } = after;
-    expect(after.score).toBe(Math.round(0.4 * parts.cases + 0.1 * parts.rectification + 0.3 * parts.compoundPassRate + 0.2 * parts.citizenReports));
+    expect(after.score).toBe(
+      Math.round(0.4 * parts.cases + 0.1 * parts.rectification + 0.3 * parts.compoundPassRate + 0.2 * parts.citizenReports),
+    );
     expect(after.score).not.toBe(before.score);
   });
 });

@@ -17,7 +17,9 @@ describe('households.changed from writes of the household table', () => {
 
   beforeAll(async () => {
     await ensureDatabase(testInfrastructure().databaseUrl, name);
-    dataSource = await new DataSource(serviceDataSourceOptions({ url, entities: householdsService.entities, migrations: householdsService.migrations })).initialize();
+    dataSource = await new DataSource(
+      serviceDataSourceOptions({ url, entities: householdsService.entities, migrations: householdsService.migrations }),
+    ).initialize();
     await runMigrations(dataSource);
   });
 
@@ -28,7 +30,9 @@ describe('households.changed from writes of the household table', () => {
   afterAll(() => dataSource.destroy());
 
   const announced = async (): Promise<HouseholdSnapshot[][]> => {
-    const rows: { type: string; payload: { households: HouseholdSnapshot[] } }[] = await dataSource.query(`SELECT type, payload FROM outbox_event`);
+    const rows: { type: string; payload: { households: HouseholdSnapshot[] } }[] = await dataSource.query(
+      `SELECT type, payload FROM outbox_event`,
+    );
     expect(rows.map((row) => row.type)).toEqual(rows.map(() => EventType.HouseholdsChanged));
     return rows.map((row) => row.payload.households);
   };
@@ -75,7 +79,9 @@ describe('households.changed from writes of the household table', () => {
 
   it('announces nothing when a change is rolled back', async () => {
     const refused = dataSource.transaction(async (manager) => {
-      await manager.query(`INSERT INTO household (compound_id, building, unit, room, tenure) VALUES ($1, 1, 1, 101, 'OWNER')`, [randomUUID()]);
+      await manager.query(`INSERT INTO household (compound_id, building, unit, room, tenure) VALUES ($1, 1, 1, 101, 'OWNER')`, [
+        randomUUID(),
+      ]);
       throw new Error('refused after the write');
     });
     await expect(refused).rejects.toThrow('refused after the write');

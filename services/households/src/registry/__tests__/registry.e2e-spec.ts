@@ -40,14 +40,24 @@ describe('the household registry and its evidence', () => {
     const streetAdmin = await platform.token([Role.STREET_ADMIN], platform.plan.streets[0].id);
     const masked: any = await platform.query(streetAdmin, RESIDENTS, { id: household });
     const resident = masked.data.household.residents.find((r: any) => r.name.startsWith('欧'));
-    expect(resident).toMatchObject({ name: '欧**月', phone: '138****5678', birthDate: null, birthDatePrecision: 'DAY', personalDataMasked: true, minor: false });
+    expect(resident).toMatchObject({
+      name: '欧**月',
+      phone: '138****5678',
+      birthDate: null,
+      birthDatePrecision: 'DAY',
+      personalDataMasked: true,
+      minor: false,
+    });
     for (const r of masked.data.household.residents) {
       expect(r.personalDataMasked).toBe(true);
       expect(r.name).toMatch(/\*/);
     }
 
     const visible: any = await platform.query(secretary, RESIDENTS, { id: household });
-    expect(visible.data.household.residents.find((r: any) => r.name === '欧阳明月')).toMatchObject({ phone: '13812345678', birthDate: '1951-06-15' });
+    expect(visible.data.household.residents.find((r: any) => r.name === '欧阳明月')).toMatchObject({
+      phone: '13812345678',
+      birthDate: '1951-06-15',
+    });
     const [audit] = await db().query(`SELECT user_id, entity FROM personal_data_access WHERE entity = 'Resident' ORDER BY id DESC LIMIT 1`);
     expect(audit).toEqual({ user_id: 'secretary-r', entity: 'Resident' });
   });
@@ -58,7 +68,10 @@ describe('the household registry and its evidence', () => {
       [{ name: '', occupation: 'OTHER', birthDate: '1980-01-01' }, 'INVALID_NAME'],
       [{ name: '李四', phone: '12345', occupation: 'OTHER', birthDate: '1980-01-01' }, 'INVALID_PHONE'],
       [{ name: '李四', occupation: 'OTHER', birthDate: '2999-01-01' }, 'FUTURE_BIRTH_DATE'],
-      [{ name: '李四', occupation: 'RETIRED', institutionId: platform.plan.institutions[0].id, birthDate: '1950-01-01' }, 'INSTITUTION_NOT_FOR_OCCUPATION'],
+      [
+        { name: '李四', occupation: 'RETIRED', institutionId: platform.plan.institutions[0].id, birthDate: '1950-01-01' },
+        'INSTITUTION_NOT_FOR_OCCUPATION',
+      ],
     ];
     for (const [input, reason] of cases) {
       const response = await platform.query(secretary, ADD, { h: household, input });
@@ -68,13 +81,24 @@ describe('the household registry and its evidence', () => {
   });
 
   it('records an inspection once however often a phone retries it, and refuses the key for another body', async () => {
-    const input = { householdId: household, kind: 'BAG_CHECK', result: 'FAIL', issues: ['BAG_NOT_BROKEN'], inspectedAt: new Date(Date.now() - 3600_000).toISOString() };
+    const input = {
+      householdId: household,
+      kind: 'BAG_CHECK',
+      result: 'FAIL',
+      issues: ['BAG_NOT_BROKEN'],
+      inspectedAt: new Date(Date.now() - 3600_000).toISOString(),
+    };
     const key = `phone-${randomUUID()}`;
     const before = await count('inspection');
     const attempts: any[] = await Promise.all([1, 2, 3].map(() => platform.query(secretary, RECORD, { input, key })));
     const ids = new Set(attempts.map((attempt) => attempt.data.recordInspection.id));
     expect(ids.size).toBe(1);
-    expect(attempts[0].data.recordInspection).toMatchObject({ result: 'FAIL', issuesLabelZh: ['厨余垃圾未破袋'], month: shanghaiMonth(), inspectorId: 'secretary-r' });
+    expect(attempts[0].data.recordInspection).toMatchObject({
+      result: 'FAIL',
+      issuesLabelZh: ['厨余垃圾未破袋'],
+      month: shanghaiMonth(),
+      inspectorId: 'secretary-r',
+    });
     expect(await count('inspection')).toBe(before + 1);
 
     const reused = await platform.query(secretary, RECORD, { input: { ...input, result: 'MINOR_ISSUE' }, key });
@@ -91,7 +115,14 @@ describe('the household registry and its evidence', () => {
     ['a malformed idempotency key', { key: 'x' }, 'BAD_USER_INPUT', 'INVALID_IDEMPOTENCY_KEY'],
   ])('refuses an inspection of %s and writes nothing', async (_case, change, code, reason) => {
     const { key = randomUUID(), ...fields } = change as Record<string, unknown>;
-    const input = { householdId: household, kind: 'PATROL', result: 'MINOR_ISSUE', issues: ['OTHER'], inspectedAt: new Date().toISOString(), ...fields };
+    const input = {
+      householdId: household,
+      kind: 'PATROL',
+      result: 'MINOR_ISSUE',
+      issues: ['OTHER'],
+      inspectedAt: new Date().toISOString(),
+      ...fields,
+    };
     const before = await count('inspection');
     const response = await platform.query(secretary, RECORD, { input, key });
     expect(errorCodes(response)).toEqual([code]);
@@ -112,7 +143,9 @@ describe('the household registry and its evidence', () => {
     const record: any = await platform.query(resident, RESIDENTS, { id: household });
     expect(record.errors).toBeUndefined();
     expect(record.data.household.residents.length).toBeGreaterThan(0);
-    expect(record.data.household.residents.every((r: any) => !r.name.includes('*') && r.birthDate === null && !r.personalDataMasked)).toBe(true);
+    expect(record.data.household.residents.every((r: any) => !r.name.includes('*') && r.birthDate === null && !r.personalDataMasked)).toBe(
+      true,
+    );
     expect(errorCodes(await platform.query(resident, RESIDENTS, { id: other.id }))).toEqual(['FORBIDDEN']);
   });
 
@@ -127,7 +160,10 @@ describe('the household registry and its evidence', () => {
       const response: any = await platform.query(secretary, LETTER, { input, key });
       expect(response.data.recordCommitmentLetter.commitmentLetters).toEqual([{ signedOn: '2026-03-15', signerResidentId: signer.id }]);
     }
-    const wrong = await platform.query(secretary, LETTER, { input: { ...input, signerResidentId: stranger.id, signedOn: '2026-03-16' }, key: randomUUID() });
+    const wrong = await platform.query(secretary, LETTER, {
+      input: { ...input, signerResidentId: stranger.id, signedOn: '2026-03-16' },
+      key: randomUUID(),
+    });
     expect(wrong.errors?.[0].extensions?.reason).toBe('SIGNER_NOT_IN_HOUSEHOLD');
   });
 
@@ -141,13 +177,16 @@ describe('the household registry and its evidence', () => {
     const elsewhere = plan.compounds.find((c) => c.parentId !== home.id)!;
     const homeSecretary = await platform.token([Role.COMMUNITY_SECRETARY], home.id, 'secretary-move');
     const register = async (compoundId: string, room: number) => {
-      const response: any = await platform.query(homeSecretary, REGISTER, { input: { compoundId, building: 801, unit: 1, room, tenure: 'OWNER' } });
+      const response: any = await platform.query(homeSecretary, REGISTER, {
+        input: { compoundId, building: 801, unit: 1, room, tenure: 'OWNER' },
+      });
       expect(response.errors).toBeUndefined();
       return response.data.registerHousehold.id as string;
     };
     const mover = await register(first.id, 101);
     const neighbour = await register(second.id, 202);
-    const whereIs = async (id: string) => (await db().query(`SELECT compound_id AS "compoundId", room FROM household WHERE id = $1`, [id]))[0];
+    const whereIs = async (id: string) =>
+      (await db().query(`SELECT compound_id AS "compoundId", room FROM household WHERE id = $1`, [id]))[0];
 
     const refusals: [Record<string, unknown>, string, string | undefined][] = [
       [{ compoundId: elsewhere.id }, 'FORBIDDEN', 'OUT_OF_SCOPE'],
@@ -164,7 +203,10 @@ describe('the household registry and its evidence', () => {
     expect(moved.errors).toBeUndefined();
     expect(moved.data.updateHousehold).toEqual({ id: mover, building: 801, unit: 1, room: 303, compound: { id: second.id } });
 
-    await db().query(`INSERT INTO resident (household_id, name, occupation, birth_date) VALUES ($1, '王五', 'RETIRED', DATE '1950-01-01')`, [neighbour]);
+    await db().query(
+      `INSERT INTO resident (household_id, name, occupation, birth_date) VALUES ($1, '王五', 'RETIRED', DATE '1950-01-01')`,
+      [neighbour],
+    );
     const outsider = await platform.token([Role.COMMUNITY_SECRETARY], elsewhere.parentId, 'secretary-elsewhere');
     expect(errorCodes(await platform.query(outsider, REMOVE, { id: neighbour }))).toEqual(['FORBIDDEN']);
     const removed: any = await platform.query(homeSecretary, REMOVE, { id: neighbour });
@@ -220,11 +262,21 @@ describe('the household registry and its evidence', () => {
       expect((await platform.query(secretary, ADD, { h: household, input })).errors).toBeUndefined();
     }
     const [pupil] = await db().query(`SELECT id FROM resident WHERE household_id = $1 AND name = '周小明'`, [household]);
-    const moved = await platform.query(secretary, UPDATE, { id: pupil.id, input: { name: '周小明', occupation: 'STUDENT', institutionId: media, birthDate: '2012-05-01' } });
+    const moved = await platform.query(secretary, UPDATE, {
+      id: pupil.id,
+      input: { name: '周小明', occupation: 'STUDENT', institutionId: media, birthDate: '2012-05-01' },
+    });
     expect(moved.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'WRONG_INSTITUTION_KIND' });
-    expect(await db().query(`SELECT institution_id AS "institutionId" FROM resident WHERE id = $1`, [pupil.id])).toEqual([{ institutionId: school }]);
-    const hired = await platform.query(secretary, UPDATE, { id: pupil.id, input: { name: '周小明', occupation: 'EMPLOYED', institutionId: employer, birthDate: '2000-05-01' } });
+    expect(await db().query(`SELECT institution_id AS "institutionId" FROM resident WHERE id = $1`, [pupil.id])).toEqual([
+      { institutionId: school },
+    ]);
+    const hired = await platform.query(secretary, UPDATE, {
+      id: pupil.id,
+      input: { name: '周小明', occupation: 'EMPLOYED', institutionId: employer, birthDate: '2000-05-01' },
+    });
     expect(hired.errors).toBeUndefined();
-    expect(await db().query(`SELECT institution_id AS "institutionId" FROM resident WHERE id = $1`, [pupil.id])).toEqual([{ institutionId: employer }]);
+    expect(await db().query(`SELECT institution_id AS "institutionId" FROM resident WHERE id = $1`, [pupil.id])).toEqual([
+      { institutionId: employer },
+    ]);
   });
 });

@@ -34,7 +34,8 @@ describe('retention of personal data in households', () => {
   let citing: QueryRunner;
   const uploads: Record<string, { id: string; key: string }> = {};
 
-  const runRetention = (firedAt = FIRED_AT) => retention.handle({ firedAt: firedAt.toISOString() }, { id: 'retention-test' } as Job<RetentionJobData>);
+  const runRetention = (firedAt = FIRED_AT) =>
+    retention.handle({ firedAt: firedAt.toISOString() }, { id: 'retention-test' } as Job<RetentionJobData>);
   const uploadIds = async (): Promise<string[]> => (await dataSource.query(`SELECT id FROM upload`)).map((row: { id: string }) => row.id);
 
   async function upload(label: string, createdAt: Date): Promise<string> {
@@ -54,12 +55,24 @@ describe('retention of personal data in households', () => {
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     await ensureDatabase(testInfrastructure().databaseUrl, name);
     const url = withDatabase(testInfrastructure().databaseUrl, name);
-    dataSource = await new DataSource(serviceDataSourceOptions({ url, entities: householdsService.entities, migrations: householdsService.migrations })).initialize();
+    dataSource = await new DataSource(
+      serviceDataSourceOptions({ url, entities: householdsService.entities, migrations: householdsService.migrations }),
+    ).initialize();
     await runMigrations(dataSource);
     await dataSource.query(`TRUNCATE upload, household, personal_data_access, idempotency_record CASCADE`);
     await storage.prepare();
-    queues = new QueueRegistry({ service: ServiceName.Households, redisUrl: testInfrastructure().redisUrl, queuePrefix: `test-retention-${randomUUID()}`, background: false });
-    retention = new RetentionJob(dataSource, settings, { service: ServiceName.Households, steps: householdsRetention.steps(storage) }, queues);
+    queues = new QueueRegistry({
+      service: ServiceName.Households,
+      redisUrl: testInfrastructure().redisUrl,
+      queuePrefix: `test-retention-${randomUUID()}`,
+      background: false,
+    });
+    retention = new RetentionJob(
+      dataSource,
+      settings,
+      { service: ServiceName.Households, steps: householdsRetention.steps(storage) },
+      queues,
+    );
 
     const [household] = await dataSource.query(
       `INSERT INTO household (compound_id, building, unit, room, tenure) VALUES (gen_random_uuid(), 5, 2, 301, 'OWNER') RETURNING id`,
@@ -81,12 +94,14 @@ describe('retention of personal data in households', () => {
       `INSERT INTO inspection (household_id, kind, result, inspector_id, inspected_at, photo_ids) VALUES ($1, 'BIN_SIDE', 'PASS', 'inspector-1', $2, ARRAY[gen_random_uuid(), $3::uuid])`,
       [household.id, PAST_PERIOD, inspected],
     );
-    await dataSource.query(`INSERT INTO photo_check_in (party_member_id, household_id, photo_id, taken_at) VALUES (gen_random_uuid(), $1, $2, $3)`, [
-      household.id, checkedIn, PAST_PERIOD,
-    ]);
-    await dataSource.query(`INSERT INTO commitment_letter (household_id, signer_resident_id, signed_on, photo_id, recorded_by) VALUES ($1, $2, '2026-10-01', $3, 'secretary')`, [
-      household.id, resident.id, letter,
-    ]);
+    await dataSource.query(
+      `INSERT INTO photo_check_in (party_member_id, household_id, photo_id, taken_at) VALUES (gen_random_uuid(), $1, $2, $3)`,
+      [household.id, checkedIn, PAST_PERIOD],
+    );
+    await dataSource.query(
+      `INSERT INTO commitment_letter (household_id, signer_resident_id, signed_on, photo_id, recorded_by) VALUES ($1, $2, '2026-10-01', $3, 'secretary')`,
+      [household.id, resident.id, letter],
+    );
     // Each record cites its photo as the services do, in upload_citation (retention reads only that).
     await dataSource.query(
       `INSERT INTO upload_citation (upload_id, record_kind, record_id, household_id, cited_by)

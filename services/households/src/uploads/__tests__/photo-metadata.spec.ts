@@ -7,7 +7,7 @@ import { JPEG, WEBP, jpegWithExif, png, pngWithExif, webpWithExif } from './phot
 const NINGBO = { latitude: 29.8683, longitude: 121.544 };
 
 describe('photo metadata on ingest', () => {
-  it('drops a JPEG\'s GPS and camera EXIF, keeps its capture time apart and its orientation, and leaves the picture as it was', async () => {
+  it("drops a JPEG's GPS and camera EXIF, keeps its capture time apart and its orientation, and leaves the picture as it was", async () => {
     const sent = jpegWithExif({ ...NINGBO, takenAt: '2026:11:03 08:15:42', orientation: 6 });
     expect(await exifr.gps(sent)).toMatchObject({ latitude: expect.closeTo(29.8683, 3) });
 
@@ -31,7 +31,7 @@ describe('photo metadata on ingest', () => {
     expect(() => stripJpeg(JPEG.subarray(0, 30))).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'MALFORMED_PHOTO' }));
   });
 
-  it('drops a PNG\'s eXIf and text chunks, keeping the capture time', async () => {
+  it("drops a PNG's eXIf and text chunks, keeping the capture time", async () => {
     const sent = pngWithExif({ ...NINGBO, takenAt: '2025:06:30 18:00:00' });
     expect(await exifr.gps(sent)).toBeDefined();
     const { bytes, capturedAt } = await cleanPhoto(sent, 'image/png');
@@ -40,7 +40,7 @@ describe('photo metadata on ingest', () => {
     expect(stripPng(png({ size: 4096 }))).toEqual(png());
   });
 
-  it('drops a WebP\'s EXIF chunk and clears its flag, keeping a valid WebP', async () => {
+  it("drops a WebP's EXIF chunk and clears its flag, keeping a valid WebP", async () => {
     const sent = webpWithExif({ ...NINGBO, takenAt: '2024:02:29 23:59:59' });
     const { bytes, capturedAt } = await cleanPhoto(sent, 'image/webp');
     expect(capturedAt).toBe('2024-02-29 23:59:59');
@@ -51,7 +51,7 @@ describe('photo metadata on ingest', () => {
     expect(stripWebp(WEBP).bytes).toEqual(WEBP);
   });
 
-  it('keeps no capture time when the camera\'s clock was never set', async () => {
+  it("keeps no capture time when the camera's clock was never set", async () => {
     const { capturedAt } = await cleanPhoto(jpegWithExif({ ...NINGBO, takenAt: '0000:00:00 00:00:00' }), 'image/jpeg');
     expect(capturedAt).toBeNull();
   });

@@ -62,7 +62,11 @@ export function jpegWithExif(exif: PhotoExif): Buffer {
     const d = Math.floor(value);
     const m = Math.floor((value - d) * 60);
     const s = Math.round(((value - d) * 60 - m) * 60 * 100);
-    return [[d, 1], [m, 1], [s, 100]];
+    return [
+      [d, 1],
+      [m, 1],
+      [s, 100],
+    ];
   };
   const dump = piexif.dump({
     '0th': { [piexif.ImageIFD.Make]: 'TestPhone', [piexif.ImageIFD.Orientation]: exif.orientation ?? 1 },

@@ -49,7 +49,11 @@ describe('photo uploads through the gateway', () => {
   async function upload(token: string | null, bytes: Uint8Array, options: UploadOptions = {}): Promise<Answer> {
     const form = new FormData();
     form.append(options.field ?? 'file', new Blob([bytes], { type: options.type ?? 'application/octet-stream' }), options.name ?? 'photo');
-    const response = await fetch(options.url ?? uploadsUrl, { method: 'POST', body: form, headers: { ...bearer(token), ...options.headers } });
+    const response = await fetch(options.url ?? uploadsUrl, {
+      method: 'POST',
+      body: form,
+      headers: { ...bearer(token), ...options.headers },
+    });
     return { status: response.status, body: await response.json(), headers: response.headers };
   }
 
@@ -109,9 +113,17 @@ describe('photo uploads through the gateway', () => {
   ])('stores a %s and gives the same bytes and type back', async (_, bytes, type, name) => {
     const created = await upload(await inspector(), bytes, { type, name });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: expect.any(String), contentType: type, sizeBytes: bytes.length, sha256: sha256(bytes), capturedAt: null });
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      contentType: type,
+      sizeBytes: bytes.length,
+      sha256: sha256(bytes),
+      capturedAt: null,
+    });
 
-    const [row] = await database().query(`SELECT content_type, size_bytes, sha256, storage_key, uploaded_by FROM upload WHERE id = $1`, [created.body.id]);
+    const [row] = await database().query(`SELECT content_type, size_bytes, sha256, storage_key, uploaded_by FROM upload WHERE id = $1`, [
+      created.body.id,
+    ]);
     expect(row).toMatchObject({ content_type: type, size_bytes: bytes.length, sha256: sha256(bytes), uploaded_by: 'inspector-li' });
     expect(readFileSync(join(uploadDir, row.storage_key))).toEqual(bytes);
 
@@ -212,7 +224,10 @@ describe('photo uploads through the gateway', () => {
   it('answers a request without a token, or with a forged one, with 401 and stores nothing', async () => {
     const { body: stored } = await upload(await inspector(), png());
     const { signAccessToken } = await import('#libs/auth');
-    const forged = await signAccessToken({ sub: 'mallory', roles: [Role.INSPECTOR], orgUnitId: platform.plan.streets[0].id }, 'x'.repeat(40));
+    const forged = await signAccessToken(
+      { sub: 'mallory', roles: [Role.INSPECTOR], orgUnitId: platform.plan.streets[0].id },
+      'x'.repeat(40),
+    );
     await leavesNothing(async () => {
       for (const token of [null, forged]) {
         const refused = await upload(token, png());
@@ -231,7 +246,11 @@ describe('photo uploads through the gateway', () => {
     await leavesNothing(async () => {
       const refused = await upload(secretary, png());
       expect(refused.status).toBe(403);
-      expect(refused.body.error).toEqual({ code: 'FORBIDDEN', reason: 'MISSING_PERMISSION', message: expect.stringContaining('UPLOAD_CREATE') });
+      expect(refused.body.error).toEqual({
+        code: 'FORBIDDEN',
+        reason: 'MISSING_PERMISSION',
+        message: expect.stringContaining('UPLOAD_CREATE'),
+      });
     });
     // Reviewers of check-ins may read check-in photos, so they reach the route; this photo is not one.
     const read = await download(secretary, stored.id);
@@ -334,7 +353,11 @@ describe('photo uploads through the gateway', () => {
       }) as Promise<any>;
 
     const written = async () =>
-      (await database().query(`SELECT (SELECT count(*)::int FROM inspection) AS inspections, (SELECT count(*)::int FROM upload_citation) AS citations`))[0];
+      (
+        await database().query(
+          `SELECT (SELECT count(*)::int FROM inspection) AS inspections, (SELECT count(*)::int FROM upload_citation) AS citations`,
+        )
+      )[0];
 
     it("lets a volunteer of the photo's street read it once it is evidence, and not a volunteer of another street (404)", async () => {
       const uploader = await volunteer(0, 'volunteer-wang');
@@ -381,7 +404,11 @@ describe('photo uploads through the gateway', () => {
       expect((await inspect(token, household, [photo])).errors).toBeUndefined();
       const before = await written();
       const again = await inspect(token, household, [photo]);
-      expect(again.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'PHOTO_ALREADY_CITED', details: { ids: [photo] } });
+      expect(again.errors[0].extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        reason: 'PHOTO_ALREADY_CITED',
+        details: { ids: [photo] },
+      });
       expect(await written()).toEqual(before);
     });
 
@@ -401,7 +428,10 @@ describe('photo uploads through the gateway', () => {
     expect(created.status).toBe(201);
     expect(created.body.capturedAt).toBe('2026-11-03 08:15:42');
 
-    const [row] = await database().query(`SELECT storage_key, to_char(captured_at, 'YYYY-MM-DD HH24:MI:SS') AS captured FROM upload WHERE id = $1`, [created.body.id]);
+    const [row] = await database().query(
+      `SELECT storage_key, to_char(captured_at, 'YYYY-MM-DD HH24:MI:SS') AS captured FROM upload WHERE id = $1`,
+      [created.body.id],
+    );
     expect(row.captured).toBe('2026-11-03 08:15:42');
     const onDisk = readFileSync(join(uploadDir, row.storage_key));
     const served = (await download(await inspector(), created.body.id)).bytes;

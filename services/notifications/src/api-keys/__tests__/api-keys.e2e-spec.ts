@@ -30,9 +30,18 @@ describe('institution API keys by enrolment', () => {
     postGraphQL(platform.gatewayUrl, query, variables, { 'x-api-key': key });
   const notifications = () => platform.database(ServiceName.Notifications);
   const issue = async (variables: Record<string, unknown> = {}) => {
-    const response: any = await platform.query(officer, ISSUE, { institution, label: '教务系统', contact: '王建国', phone: '13812345678', ...variables });
+    const response: any = await platform.query(officer, ISSUE, {
+      institution,
+      label: '教务系统',
+      contact: '王建国',
+      phone: '13812345678',
+      ...variables,
+    });
     expect(response.errors).toBeUndefined();
-    return response.data.issueInstitutionEnrolment as { code: string; enrolment: { id: string; state: string; contactName: string; contactPhone: string } };
+    return response.data.issueInstitutionEnrolment as {
+      code: string;
+      enrolment: { id: string; state: string; contactName: string; contactPhone: string };
+    };
   };
 
   beforeAll(async () => {
@@ -55,8 +64,9 @@ describe('institution API keys by enrolment', () => {
     const answer = JSON.stringify(enrolment);
     expect(answer).not.toContain('wsk_');
     expect(enrolment).toMatchObject({ state: 'OPEN', contactName: '王*国', contactPhone: '138****5678', issuedBy: 'officer-li' });
-    expect(await notifications().query(`SELECT count(*)::int AS n FROM institution_api_key WHERE institution_id = $1`, [institution]))
-      .toEqual([{ n: 0 }]);
+    expect(
+      await notifications().query(`SELECT count(*)::int AS n FROM institution_api_key WHERE institution_id = $1`, [institution]),
+    ).toEqual([{ n: 0 }]);
     expect(JSON.stringify(await notifications().query(`SELECT * FROM institution_enrolment`))).not.toContain(code.slice(4));
 
     const redeemed = await redeemEnrolment(platform, code);
@@ -71,12 +81,14 @@ describe('institution API keys by enrolment', () => {
     // Redeeming again is refused and makes no second key.
     const again = await redeemEnrolment(platform, code);
     expect(again).toMatchObject({ status: 409, body: { error: { code: 'CONFLICT', reason: 'ENROLMENT_CODE_USED' } } });
-    expect(await notifications().query(`SELECT count(*)::int AS n FROM institution_api_key WHERE institution_id = $1`, [institution]))
-      .toEqual([{ n: 1 }]);
+    expect(
+      await notifications().query(`SELECT count(*)::int AS n FROM institution_api_key WHERE institution_id = $1`, [institution]),
+    ).toEqual([{ n: 1 }]);
     // The contact was needed only until the code was redeemed.
     const listed: any = await platform.query(officer, ENROLMENTS, { institution });
-    expect(listed.data.institutionEnrolments.edges.map((edge: any) => edge.node))
-      .toEqual([{ id: enrolment.id, state: 'REDEEMED', contactName: null, contactPhone: null, apiKeyId: apiKey.id }]);
+    expect(listed.data.institutionEnrolments.edges.map((edge: any) => edge.node)).toEqual([
+      { id: enrolment.id, state: 'REDEEMED', contactName: null, contactPhone: null, apiKeyId: apiKey.id },
+    ]);
 
     // No staff-facing answer carries the secret, and no operation but the institution's own rotation answers one.
     const keys: any = await platform.query(officer, KEYS, { institution });
@@ -84,36 +96,62 @@ describe('institution API keys by enrolment', () => {
     expect(JSON.stringify(keys.data)).not.toContain(secret.slice(15));
     const mutations: any = await platform.query(officer, MUTATION_FIELDS);
     const typeName = (type: any): string => type.name ?? typeName(type.ofType);
-    expect(mutations.data.__type.fields.filter((field: any) => typeName(field.type) === 'IssuedApiKey').map((field: any) => field.name))
-      .toEqual(['rotateInstitutionApiKey']);
-    expect(errorCodes(await platform.query(officer, `mutation { createInstitutionApiKey(institutionId: "${institution}", label: "x") { secret } }`)))
-      .toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(
+      mutations.data.__type.fields.filter((field: any) => typeName(field.type) === 'IssuedApiKey').map((field: any) => field.name),
+    ).toEqual(['rotateInstitutionApiKey']);
+    expect(
+      errorCodes(
+        await platform.query(officer, `mutation { createInstitutionApiKey(institutionId: "${institution}", label: "x") { secret } }`),
+      ),
+    ).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(errorCodes(await platform.query(officer, ROTATE, { id: apiKey.id }))).toEqual(['FORBIDDEN']);
   });
 
   it('refuses expired, cancelled, unknown and malformed codes, creating nothing', async () => {
     const expired = await issue({ institution: otherInstitution, hours: 1 });
-    await notifications().query(`UPDATE institution_enrolment SET expires_at = now() - interval '1 second' WHERE id = $1`, [expired.enrolment.id]);
-    expect(await redeemEnrolment(platform, expired.code)).toMatchObject({ status: 409, body: { error: { reason: 'ENROLMENT_CODE_EXPIRED' } } });
+    await notifications().query(`UPDATE institution_enrolment SET expires_at = now() - interval '1 second' WHERE id = $1`, [
+      expired.enrolment.id,
+    ]);
+    expect(await redeemEnrolment(platform, expired.code)).toMatchObject({
+      status: 409,
+      body: { error: { reason: 'ENROLMENT_CODE_EXPIRED' } },
+    });
 
     const cancelled = await issue({ institution: otherInstitution });
     const closed: any = await platform.query(officer, CANCEL, { id: cancelled.enrolment.id });
     expect(closed.data.cancelInstitutionEnrolment).toMatchObject({ state: 'CANCELLED', contactName: null, contactPhone: null });
-    expect(await redeemEnrolment(platform, cancelled.code)).toMatchObject({ status: 409, body: { error: { reason: 'ENROLMENT_CANCELLED' } } });
+    expect(await redeemEnrolment(platform, cancelled.code)).toMatchObject({
+      status: 409,
+      body: { error: { reason: 'ENROLMENT_CANCELLED' } },
+    });
     expect(errorCodes(await platform.query(officer, CANCEL, { id: cancelled.enrolment.id }))).toEqual(['CONFLICT']);
 
-    expect(await redeemEnrolment(platform, `wse_${'a'.repeat(32)}`)).toMatchObject({ status: 404, body: { error: { reason: 'UNKNOWN_ENROLMENT_CODE' } } });
-    expect(await redeemEnrolment(platform, 'not-a-code')).toMatchObject({ status: 400, body: { error: { reason: 'MALFORMED_ENROLMENT_CODE' } } });
-    expect(await notifications().query(`SELECT count(*)::int AS n FROM institution_api_key WHERE institution_id = $1`, [otherInstitution]))
-      .toEqual([{ n: 0 }]);
+    expect(await redeemEnrolment(platform, `wse_${'a'.repeat(32)}`)).toMatchObject({
+      status: 404,
+      body: { error: { reason: 'UNKNOWN_ENROLMENT_CODE' } },
+    });
+    expect(await redeemEnrolment(platform, 'not-a-code')).toMatchObject({
+      status: 400,
+      body: { error: { reason: 'MALFORMED_ENROLMENT_CODE' } },
+    });
+    expect(
+      await notifications().query(`SELECT count(*)::int AS n FROM institution_api_key WHERE institution_id = $1`, [otherInstitution]),
+    ).toEqual([{ n: 0 }]);
     const states: any = await platform.query(officer, ENROLMENTS, { institution: otherInstitution });
     expect(states.data.institutionEnrolments.edges.map((edge: any) => edge.node.state).sort()).toEqual(['CANCELLED', 'EXPIRED']);
 
     // Bad input is refused before anything is written.
-    expect(errorCodes(await platform.query(officer, ISSUE, { institution: otherInstitution, label: '教务系统', contact: ' ' }))).toEqual(['BAD_USER_INPUT']);
-    expect(errorCodes(await platform.query(officer, ISSUE, { institution: otherInstitution, label: '教务系统', contact: '王', hours: 0 }))).toEqual(['BAD_USER_INPUT']);
-    expect(errorCodes(await platform.query(officer, ISSUE, { institution: '00000000-0000-4000-8000-000000000000', label: '教务系统', contact: '王' })))
-      .toEqual(['NOT_FOUND']);
+    expect(errorCodes(await platform.query(officer, ISSUE, { institution: otherInstitution, label: '教务系统', contact: ' ' }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    expect(
+      errorCodes(await platform.query(officer, ISSUE, { institution: otherInstitution, label: '教务系统', contact: '王', hours: 0 })),
+    ).toEqual(['BAD_USER_INPUT']);
+    expect(
+      errorCodes(
+        await platform.query(officer, ISSUE, { institution: '00000000-0000-4000-8000-000000000000', label: '教务系统', contact: '王' }),
+      ),
+    ).toEqual(['NOT_FOUND']);
     expect((await platform.query(officer, ENROLMENTS, { institution: otherInstitution })).data!.institutionEnrolments.totalCount).toBe(2);
   });
 
@@ -123,7 +161,9 @@ describe('institution API keys by enrolment', () => {
     expect(errorCodes(await platform.query(street, ENROLMENTS, {}))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await platform.query(street, AUDIT, {}))).toEqual(['FORBIDDEN']);
     const { key } = await enrolInstitution(platform, otherInstitution, { staffToken: officer });
-    expect(errorCodes(await asInstitution(key, ISSUE, { institution: otherInstitution, label: '教务系统', contact: '王' }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await asInstitution(key, ISSUE, { institution: otherInstitution, label: '教务系统', contact: '王' }))).toEqual([
+      'FORBIDDEN',
+    ]);
     expect(errorCodes(await asInstitution(key, AUDIT, {}))).toEqual(['FORBIDDEN']);
   });
 
@@ -154,15 +194,28 @@ describe('institution API keys by enrolment', () => {
 
     const events: any = await platform.query(officer, AUDIT, { institution });
     expect(events.errors).toBeUndefined();
-    const mine = events.data.apiKeyAuditEvents.edges.map((edge: any) => edge.node)
+    const mine = events.data.apiKeyAuditEvents.edges
+      .map((edge: any) => edge.node)
       .filter((event: any) => event.enrolmentId === enrolled.enrolmentId);
     const base = { institution: { id: institution }, enrolmentId: enrolled.enrolmentId, issuedBy: 'officer-li' };
     // Newest first.
     expect(mine).toEqual([
       expect.objectContaining({ ...base, kind: 'KEY_REVOKED', apiKeyId: rotated.apiKey.id, actor: 'officer-li' }),
       expect.objectContaining({ ...base, kind: 'KEY_ROTATED', apiKeyId: rotated.apiKey.id, actor: `api-key:${enrolled.prefix}` }),
-      expect.objectContaining({ ...base, kind: 'UNMASKED_READ', apiKeyId: enrolled.apiKeyId, actor: `api-key:${enrolled.prefix}`, entity: 'Notice', entityIds: noticeIds }),
-      expect.objectContaining({ ...base, kind: 'ENROLMENT_REDEEMED', apiKeyId: enrolled.apiKeyId, actor: `enrolment:${enrolled.enrolmentId}` }),
+      expect.objectContaining({
+        ...base,
+        kind: 'UNMASKED_READ',
+        apiKeyId: enrolled.apiKeyId,
+        actor: `api-key:${enrolled.prefix}`,
+        entity: 'Notice',
+        entityIds: noticeIds,
+      }),
+      expect.objectContaining({
+        ...base,
+        kind: 'ENROLMENT_REDEEMED',
+        apiKeyId: enrolled.apiKeyId,
+        actor: `enrolment:${enrolled.enrolmentId}`,
+      }),
       expect.objectContaining({ ...base, kind: 'ENROLMENT_ISSUED', apiKeyId: null, actor: 'officer-li' }),
     ]);
     const reads: any = await platform.query(officer, AUDIT, { key: enrolled.apiKeyId, kind: 'UNMASKED_READ' });
@@ -175,7 +228,9 @@ describe('institution API keys by enrolment', () => {
     let retryAfter: string | null = null;
     for (let attempt = 0; attempt < 25 && !refused; attempt++) {
       const response = await fetch(new URL('/api-keys/enrol', platform.gatewayUrl), {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: `wse_${'b'.repeat(32)}` }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: `wse_${'b'.repeat(32)}` }),
       });
       if (response.status === 429) {
         refused = { status: 429, body: await response.json() };

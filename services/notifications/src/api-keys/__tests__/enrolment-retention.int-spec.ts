@@ -21,11 +21,18 @@ describe('retention of enrolment contacts', () => {
     return id;
   };
   const contactOf = async (id: string) =>
-    (await dataSource.query(`SELECT contact_name AS name, contact_phone AS phone, label, issued_by AS "issuedBy" FROM institution_enrolment WHERE id = $1`, [id]))[0];
+    (
+      await dataSource.query(
+        `SELECT contact_name AS name, contact_phone AS phone, label, issued_by AS "issuedBy" FROM institution_enrolment WHERE id = $1`,
+        [id],
+      )
+    )[0];
 
   beforeAll(async () => {
     await ensureDatabase(testInfrastructure().databaseUrl, `${workerDatabasePrefix()}enrolment_retention`);
-    dataSource = await new DataSource(serviceDataSourceOptions({ url, entities: [], migrations: notificationsService.migrations })).initialize();
+    dataSource = await new DataSource(
+      serviceDataSourceOptions({ url, entities: [], migrations: notificationsService.migrations }),
+    ).initialize();
     await runMigrations(dataSource);
     await dataSource.query(`TRUNCATE institution_enrolment CASCADE`);
   });
@@ -58,7 +65,9 @@ describe('retention of enrolment contacts', () => {
       [firedAt],
     );
     expect((await applyRetention(dataSource, firedAt, parseRetentionSettings({}))).apiKeyAuditEventsDeleted).toBe(1);
-    expect((await dataSource.query(`SELECT actor FROM api_key_audit_event`)).map((row: { actor: string }) => row.actor)).toEqual(['api-key:recent']);
+    expect((await dataSource.query(`SELECT actor FROM api_key_audit_event`)).map((row: { actor: string }) => row.actor)).toEqual([
+      'api-key:recent',
+    ]);
     expect((await applyRetention(dataSource, firedAt, parseRetentionSettings({}))).apiKeyAuditEventsDeleted).toBe(0);
   });
 });

@@ -59,7 +59,9 @@ export class CreateNoticeTemplate1796000000400 implements MigrationInterface {
   name = 'CreateNoticeTemplate1796000000400';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE notice_template (
         id         uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         kind       text NOT NULL CHECK (kind IN ('PRAISE_LETTER', 'REMINDER_NOTICE', 'PUBLIC_DISCLOSURE')),
@@ -71,9 +73,11 @@ export class CreateNoticeTemplate1796000000400 implements MigrationInterface {
         active     boolean NOT NULL DEFAULT false,
         created_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT notice_template_version UNIQUE (kind, locale, version)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE UNIQUE INDEX notice_template_one_active ON notice_template (kind, locale) WHERE active`);
-    await execute(runner,
+    await execute(
+      runner,
       `INSERT INTO notice_template (kind, version, subject, text_body, html_body, active)
        SELECT kind, 1, subject, text, html, true FROM jsonb_to_recordset($1::jsonb) AS t(kind text, subject text, text text, html text)`,
       [JSON.stringify(DEFAULT_TEMPLATES)],

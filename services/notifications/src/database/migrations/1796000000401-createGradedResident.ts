@@ -9,7 +9,9 @@ export class CreateGradedResident1796000000401 implements MigrationInterface {
   name = 'CreateGradedResident1796000000401';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE graded_resident (
         month           date NOT NULL,
         resident_id     uuid NOT NULL,
@@ -26,9 +28,15 @@ export class CreateGradedResident1796000000401 implements MigrationInterface {
         event_id        uuid NOT NULL,
         event_at        timestamptz NOT NULL,
         PRIMARY KEY (month, resident_id)
-      )`);
-    await execute(runner, `CREATE INDEX graded_resident_institution ON graded_resident (institution_id, month) WHERE institution_id IS NOT NULL`);
-    await execute(runner, `
+      )`,
+    );
+    await execute(
+      runner,
+      `CREATE INDEX graded_resident_institution ON graded_resident (institution_id, month) WHERE institution_id IS NOT NULL`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TABLE evaluated_month (
         district_id  uuid NOT NULL,
         month        date NOT NULL,
@@ -36,7 +44,8 @@ export class CreateGradedResident1796000000401 implements MigrationInterface {
         graded       integer NOT NULL,
         completed_at timestamptz NOT NULL,
         PRIMARY KEY (district_id, month)
-      )`);
+      )`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

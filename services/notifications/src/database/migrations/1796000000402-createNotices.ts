@@ -21,7 +21,9 @@ export class CreateNotices1796000000402 implements MigrationInterface {
   name = 'CreateNotices1796000000402';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE graded_household (
         month          date NOT NULL,
         household_id   uuid NOT NULL,
@@ -35,16 +37,22 @@ export class CreateNotices1796000000402 implements MigrationInterface {
         rule_version   integer NOT NULL,
         event_at       timestamptz NOT NULL,
         PRIMARY KEY (month, household_id)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX graded_household_district ON graded_household (district_id, month)`);
     // Grades kept before this migration knew no district; the month's evaluated district is theirs (one per month).
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       INSERT INTO graded_household (month, household_id, district_id, compound_id, status, grade, previous_grade, issues, rule_version, event_at)
       SELECT DISTINCT ON (r.month, r.household_id) r.month, r.household_id, e.district_id, r.compound_id, r.status, r.grade,
              r.previous_grade, r.issues, r.rule_version, r.event_at
         FROM graded_resident r JOIN evaluated_month e ON e.month = r.month
-       ORDER BY r.month, r.household_id, r.event_at DESC`);
-    await execute(runner, `
+       ORDER BY r.month, r.household_id, r.event_at DESC`,
+    );
+    await execute(
+      runner,
+      `
       ALTER TABLE graded_resident
         DROP COLUMN compound_id, DROP COLUMN status, DROP COLUMN grade, DROP COLUMN previous_grade, DROP COLUMN issues,
         DROP COLUMN rule_version, DROP COLUMN event_id,
@@ -52,7 +60,8 @@ export class CreateNotices1796000000402 implements MigrationInterface {
         ADD COLUMN name text,
         -- Only for adult retirees and freelancers, who may be disclosed publicly: masked at the source.
         ADD COLUMN masked_name text,
-        ADD COLUMN disclosure_basis text`);
+        ADD COLUMN disclosure_basis text`,
+    );
     await execute(runner, `CREATE INDEX graded_resident_household ON graded_resident (month, household_id)`);
 
     await execute(runner, `ALTER TABLE evaluated_month ADD COLUMN notices_generated_at timestamptz`);
@@ -60,7 +69,8 @@ export class CreateNotices1796000000402 implements MigrationInterface {
     await execute(runner, `UPDATE evaluated_month SET notices_generated_at = completed_at`);
 
     for (const statement of ruleSetTableSql('notice_rule_set')) await execute(runner, statement);
-    await execute(runner,
+    await execute(
+      runner,
       `INSERT INTO notice_rule_set (district_id, version, effective_from, rules, description, created_by)
        VALUES (NULL, 1, '2020-01-01', $1, $2, 'migration')`,
       [
@@ -69,7 +79,9 @@ export class CreateNotices1796000000402 implements MigrationInterface {
       ],
     );
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE notice (
         id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         kind             text NOT NULL CHECK (kind IN ('PRAISE_LETTER', 'REMINDER_NOTICE')),
@@ -96,7 +108,8 @@ export class CreateNotices1796000000402 implements MigrationInterface {
         acknowledged_at  timestamptz,
         acknowledged_by  text,
         CONSTRAINT notice_once UNIQUE (resident_id, month, kind)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX notice_institution ON notice (institution_id, month DESC, id)`);
     await execute(runner, `CREATE INDEX notice_institution_state ON notice (institution_id, state, id)`);
     await execute(runner, `CREATE INDEX notice_month ON notice (month, district_id)`);
@@ -107,15 +120,21 @@ export class CreateNotices1796000000402 implements MigrationInterface {
     await execute(runner, `DROP TABLE notice_rule_set`);
     await execute(runner, `ALTER TABLE evaluated_month DROP COLUMN notices_generated_at`);
     await execute(runner, `DROP INDEX graded_resident_household`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       ALTER TABLE graded_resident
         DROP COLUMN name, DROP COLUMN masked_name, DROP COLUMN disclosure_basis,
         ADD COLUMN compound_id uuid, ADD COLUMN status text, ADD COLUMN grade text, ADD COLUMN previous_grade text,
-        ADD COLUMN issues text[], ADD COLUMN rule_version integer, ADD COLUMN event_id uuid`);
-    await execute(runner, `
+        ADD COLUMN issues text[], ADD COLUMN rule_version integer, ADD COLUMN event_id uuid`,
+    );
+    await execute(
+      runner,
+      `
       UPDATE graded_resident r SET compound_id = h.compound_id, status = h.status, grade = h.grade, previous_grade = h.previous_grade,
                                    issues = h.issues, rule_version = h.rule_version, event_id = '00000000-0000-0000-0000-000000000000'
-        FROM graded_household h WHERE h.month = r.month AND h.household_id = r.household_id`);
+        FROM graded_household h WHERE h.month = r.month AND h.household_id = r.household_id`,
+    );
     await execute(runner, `DELETE FROM graded_resident WHERE compound_id IS NULL`);
     for (const column of ['compound_id', 'status', 'issues', 'rule_version', 'event_id']) {
       await execute(runner, `ALTER TABLE graded_resident ALTER COLUMN ${column} SET NOT NULL`);

@@ -10,7 +10,9 @@ export class CreateInstitutionApiKey1796000000403 implements MigrationInterface 
   name = 'CreateInstitutionApiKey1796000000403';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE institution_api_key (
         id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         institution_id uuid NOT NULL,
@@ -24,7 +26,8 @@ export class CreateInstitutionApiKey1796000000403 implements MigrationInterface 
         revoked_at     timestamptz,
         revoked_by     text,
         last_used_at   timestamptz
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX institution_api_key_institution ON institution_api_key (institution_id, created_at DESC, id)`);
   }
 

@@ -16,7 +16,9 @@ export class CreateWebhooks1796000000404 implements MigrationInterface {
   name = 'CreateWebhooks1796000000404';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE webhook_endpoint (
         id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         institution_id  uuid NOT NULL,
@@ -29,10 +31,13 @@ export class CreateWebhooks1796000000404 implements MigrationInterface {
         created_at      timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT webhook_endpoint_url_once UNIQUE (institution_id, url),
         CHECK ((state = 'DISABLED') = (disabled_at IS NOT NULL))
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX webhook_endpoint_institution ON webhook_endpoint (institution_id, created_at DESC, id)`);
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE webhook_secret (
         id          uuid PRIMARY KEY,
         endpoint_id uuid NOT NULL REFERENCES webhook_endpoint (id) ON DELETE CASCADE,
@@ -41,19 +46,25 @@ export class CreateWebhooks1796000000404 implements MigrationInterface {
         sealed      bytea NOT NULL,
         created_at  timestamptz NOT NULL DEFAULT now(),
         expires_at  timestamptz
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX webhook_secret_endpoint ON webhook_secret (endpoint_id, created_at DESC)`);
     await execute(runner, `CREATE UNIQUE INDEX webhook_secret_current ON webhook_secret (endpoint_id) WHERE expires_at IS NULL`);
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE webhook_preference (
         institution_id uuid PRIMARY KEY,
         notice_digest  boolean NOT NULL DEFAULT false,
         updated_by     text NOT NULL,
         updated_at     timestamptz NOT NULL DEFAULT now()
-      )`);
+      )`,
+    );
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE webhook_message (
         id             text PRIMARY KEY CHECK (id ~ '^msg_[0-9a-f]{32}$'),
         institution_id uuid NOT NULL,
@@ -62,18 +73,24 @@ export class CreateWebhooks1796000000404 implements MigrationInterface {
         notice_ids     uuid[] NOT NULL,
         data           jsonb NOT NULL,
         created_at     timestamptz NOT NULL DEFAULT now()
-      )`);
-    await execute(runner, `
+      )`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TABLE webhook_message_notice (
         -- No foreign keys here or on webhook_delivery.message_id: the fan-out writes a month's tens of thousands of
         -- messages, links and deliveries together from the notices it was given, and a per-row key check would
         -- double its time. Notices and messages are never deleted.
         notice_id  uuid PRIMARY KEY,
         message_id text NOT NULL
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX webhook_message_notice_message ON webhook_message_notice (message_id)`);
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE webhook_delivery (
         id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         message_id       text NOT NULL,
@@ -92,12 +109,18 @@ export class CreateWebhooks1796000000404 implements MigrationInterface {
         succeeded_at     timestamptz,
         created_at       timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT webhook_delivery_once UNIQUE (message_id, endpoint_id)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX webhook_delivery_due ON webhook_delivery (next_attempt_at) WHERE next_attempt_at IS NOT NULL`);
     await execute(runner, `CREATE INDEX webhook_delivery_institution ON webhook_delivery (institution_id, created_at DESC, id)`);
-    await execute(runner, `CREATE INDEX webhook_delivery_endpoint_open ON webhook_delivery (endpoint_id) WHERE state = 'PENDING' OR next_attempt_at IS NOT NULL`);
+    await execute(
+      runner,
+      `CREATE INDEX webhook_delivery_endpoint_open ON webhook_delivery (endpoint_id) WHERE state = 'PENDING' OR next_attempt_at IS NOT NULL`,
+    );
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE webhook_attempt (
         id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         delivery_id  uuid NOT NULL REFERENCES webhook_delivery (id) ON DELETE CASCADE,
@@ -106,7 +129,8 @@ export class CreateWebhooks1796000000404 implements MigrationInterface {
         error        text,
         duration_ms  integer NOT NULL,
         replay       boolean NOT NULL
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX webhook_attempt_delivery ON webhook_attempt (delivery_id, id)`);
   }
 

@@ -18,7 +18,9 @@ export class CreatePublicDisclosure1796000000405 implements MigrationInterface {
   name = 'CreatePublicDisclosure1796000000405';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE public_disclosure (
         id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         district_id       uuid NOT NULL,
@@ -48,10 +50,13 @@ export class CreatePublicDisclosure1796000000405 implements MigrationInterface {
         CONSTRAINT public_disclosure_approved CHECK (state NOT IN ('APPROVED', 'PUBLISHED') OR (approved_by IS NOT NULL AND approved_at IS NOT NULL)),
         CONSTRAINT public_disclosure_published CHECK (state <> 'PUBLISHED' OR (published_at IS NOT NULL AND text_body IS NOT NULL AND html_body IS NOT NULL)),
         CONSTRAINT public_disclosure_withdrawn CHECK (state <> 'WITHDRAWN' OR (withdrawn_at IS NOT NULL AND withdrawal_reason IS NOT NULL))
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX public_disclosure_month ON public_disclosure (month DESC, id)`);
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE public_disclosure_entry (
         id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         disclosure_id    uuid NOT NULL REFERENCES public_disclosure (id),
@@ -71,11 +76,14 @@ export class CreatePublicDisclosure1796000000405 implements MigrationInterface {
         updated_at       timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT public_disclosure_entry_once UNIQUE (disclosure_id, resident_id),
         CONSTRAINT public_disclosure_entry_exclusion CHECK ((excluded_at IS NULL) = (exclusion_reason IS NULL))
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX public_disclosure_entry_list ON public_disclosure_entry (disclosure_id, kind, place, id)`);
     await execute(runner, `CREATE INDEX public_disclosure_entry_household ON public_disclosure_entry (disclosure_id, household_id)`);
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE public_disclosure_event (
         seq           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         disclosure_id uuid NOT NULL REFERENCES public_disclosure (id),
@@ -85,24 +93,34 @@ export class CreatePublicDisclosure1796000000405 implements MigrationInterface {
         actor         text NOT NULL,
         at            timestamptz NOT NULL DEFAULT now(),
         note          text
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX public_disclosure_event_disclosure ON public_disclosure_event (disclosure_id, seq)`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE FUNCTION public_disclosure_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         RAISE EXCEPTION 'public_disclosure_event is append-only';
-      END $$`);
-    await execute(runner, `
+      END $$`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TRIGGER public_disclosure_event_append_only BEFORE UPDATE OR DELETE ON public_disclosure_event
-        FOR EACH ROW EXECUTE FUNCTION public_disclosure_event_append_only()`);
+        FOR EACH ROW EXECUTE FUNCTION public_disclosure_event_append_only()`,
+    );
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE public_disclosure_correction (
         disclosure_id uuid NOT NULL REFERENCES public_disclosure (id),
         household_id  uuid NOT NULL,
         noted_at      timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (disclosure_id, household_id)
-      )`);
+      )`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -17,13 +17,16 @@ export class AddRetention1796000000407 implements MigrationInterface {
     await execute(runner, `ALTER TABLE notice ADD COLUMN redacted_at timestamptz`);
     await execute(runner, `CREATE INDEX notice_unredacted_month ON notice (month) WHERE redacted_at IS NULL`);
     await execute(runner, `CREATE INDEX webhook_attempt_attempted_at ON webhook_attempt (attempted_at)`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE grade_copy_purge (
         -- One row at most.
         id            boolean PRIMARY KEY DEFAULT true CHECK (id),
         purged_before date NOT NULL CHECK (extract(day FROM purged_before) = 1),
         purged_at     timestamptz NOT NULL
-      )`);
+      )`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

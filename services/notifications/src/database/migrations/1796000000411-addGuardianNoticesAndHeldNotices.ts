@@ -22,9 +22,13 @@ export class AddGuardianNoticesAndHeldNotices1796000000411 implements MigrationI
     await execute(runner, `ALTER TABLE graded_resident DROP COLUMN name`);
     await execute(runner, `ALTER TABLE notice ADD COLUMN to_guardian boolean NOT NULL DEFAULT false`);
     await execute(runner, `ALTER TABLE notice_template DROP CONSTRAINT notice_template_kind_check`);
-    await execute(runner, `ALTER TABLE notice_template ADD CONSTRAINT notice_template_kind_check
-                          CHECK (kind IN ('PRAISE_LETTER', 'REMINDER_NOTICE', 'PUBLIC_DISCLOSURE', 'GUARDIAN_NOTICE'))`);
-    await execute(runner,
+    await execute(
+      runner,
+      `ALTER TABLE notice_template ADD CONSTRAINT notice_template_kind_check
+                          CHECK (kind IN ('PRAISE_LETTER', 'REMINDER_NOTICE', 'PUBLIC_DISCLOSURE', 'GUARDIAN_NOTICE'))`,
+    );
+    await execute(
+      runner,
       `INSERT INTO notice_template (kind, version, subject, text_body, html_body, active) VALUES ('GUARDIAN_NOTICE', 1, $1, $2, $3, true)`,
       [
         '垃圾分类评价告知（{{month}}）',
@@ -39,7 +43,9 @@ ${SIGNATURE}
 <p style="text-align:right">${SIGNATURE}<br>{{issuedOn}}</p>`,
       ],
     );
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE held_notice (
         month           date NOT NULL,
         district_id     uuid NOT NULL,
@@ -52,17 +58,24 @@ ${SIGNATURE}
         masked_name     text,
         held_at         timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (month, resident_id, kind)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX held_notice_district ON held_notice (district_id, month, reason)`);
     // Every institutions.changed event looks for notices held for an institution that has now arrived.
-    await execute(runner, `CREATE INDEX held_notice_unknown_institution ON held_notice (institution_id) WHERE reason = 'UNKNOWN_INSTITUTION'`);
+    await execute(
+      runner,
+      `CREATE INDEX held_notice_unknown_institution ON held_notice (institution_id) WHERE reason = 'UNKNOWN_INSTITUTION'`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {
     await execute(runner, `DROP TABLE held_notice`);
     await execute(runner, `DELETE FROM notice_template WHERE kind = 'GUARDIAN_NOTICE'`);
     await execute(runner, `ALTER TABLE notice_template DROP CONSTRAINT notice_template_kind_check`);
-    await execute(runner, `ALTER TABLE notice_template ADD CONSTRAINT notice_template_kind_check CHECK (kind IN ('PRAISE_LETTER', 'REMINDER_NOTICE', 'PUBLIC_DISCLOSURE'))`);
+    await execute(
+      runner,
+      `ALTER TABLE notice_template ADD CONSTRAINT notice_template_kind_check CHECK (kind IN ('PRAISE_LETTER', 'REMINDER_NOTICE', 'PUBLIC_DISCLOSURE'))`,
+    );
     await execute(runner, `ALTER TABLE notice DROP COLUMN to_guardian`);
     await execute(runner, `ALTER TABLE graded_resident ADD COLUMN name text`);
   }

@@ -16,7 +16,9 @@ export class AddInstitutionEnrolment1796000000421 implements MigrationInterface 
   name = 'AddInstitutionEnrolment1796000000421';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE institution_enrolment (
         id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         institution_id uuid NOT NULL,
@@ -32,13 +34,19 @@ export class AddInstitutionEnrolment1796000000421 implements MigrationInterface 
         cancelled_at   timestamptz,
         cancelled_by   text,
         CHECK (redeemed_at IS NULL OR cancelled_at IS NULL)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX institution_enrolment_issued ON institution_enrolment (issued_at DESC, id)`);
     await execute(runner, `CREATE INDEX institution_enrolment_institution ON institution_enrolment (institution_id, issued_at DESC, id)`);
-    await execute(runner, `ALTER TABLE institution_api_key ADD COLUMN enrolment_id uuid REFERENCES institution_enrolment (id), ADD COLUMN issued_by text`);
+    await execute(
+      runner,
+      `ALTER TABLE institution_api_key ADD COLUMN enrolment_id uuid REFERENCES institution_enrolment (id), ADD COLUMN issued_by text`,
+    );
     await execute(runner, `UPDATE institution_api_key SET issued_by = created_by`);
     await execute(runner, `ALTER TABLE institution_api_key ALTER COLUMN issued_by SET NOT NULL`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE api_key_audit_event (
         id             bigserial PRIMARY KEY,
         occurred_at    timestamptz NOT NULL DEFAULT now(),
@@ -51,7 +59,8 @@ export class AddInstitutionEnrolment1796000000421 implements MigrationInterface 
         request_id     text NOT NULL,
         entity         text,
         entity_ids     uuid[]
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX api_key_audit_event_occurred ON api_key_audit_event (occurred_at DESC, id)`);
     await execute(runner, `CREATE INDEX api_key_audit_event_institution ON api_key_audit_event (institution_id, occurred_at DESC, id)`);
   }

@@ -18,7 +18,8 @@ export class AddDistinguishingDefaultPraise1796000000441 implements MigrationInt
   name = 'AddDistinguishingDefaultPraise1796000000441';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner,
+    await execute(
+      runner,
       `INSERT INTO notice_rule_set (district_id, version, effective_from, rules, description, created_by)
        SELECT NULL, coalesce(max(version), 0) + 1, date_trunc('month', now() AT TIME ZONE 'Asia/Shanghai')::date, $1, $2, 'migration'
          FROM notice_rule_set
@@ -28,6 +29,8 @@ export class AddDistinguishingDefaultPraise1796000000441 implements MigrationInt
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await execute(runner, `DELETE FROM notice_rule_set WHERE district_id IS NULL AND created_by = 'migration' AND description = $1`, [DESCRIPTION]);
+    await execute(runner, `DELETE FROM notice_rule_set WHERE district_id IS NULL AND created_by = 'migration' AND description = $1`, [
+      DESCRIPTION,
+    ]);
   }
 }

@@ -19,16 +19,27 @@ export class AddObjectionHolds1796000000501 implements MigrationInterface {
     await execute(runner, `ALTER TABLE notice ADD COLUMN released_at timestamptz`);
     await execute(runner, `UPDATE notice SET released_at = created_at`);
     // Releasing a month looks for its waiting notices.
-    await execute(runner, `CREATE INDEX notice_waiting ON notice (month, district_id, household_id) WHERE released_at IS NULL AND withdrawn_at IS NULL`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `CREATE INDEX notice_waiting ON notice (month, district_id, household_id) WHERE released_at IS NULL AND withdrawn_at IS NULL`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TABLE objection_window_closed (
         district_id uuid NOT NULL,
         month       date NOT NULL,
         closed_at   timestamptz NOT NULL,
         PRIMARY KEY (district_id, month)
-      )`);
-    await execute(runner, `INSERT INTO objection_window_closed (district_id, month, closed_at) SELECT district_id, month, completed_at FROM evaluated_month`);
-    await execute(runner, `
+      )`,
+    );
+    await execute(
+      runner,
+      `INSERT INTO objection_window_closed (district_id, month, closed_at) SELECT district_id, month, completed_at FROM evaluated_month`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TABLE objection_hold (
         month         date NOT NULL,
         household_id  uuid NOT NULL,
@@ -37,7 +48,8 @@ export class AddObjectionHolds1796000000501 implements MigrationInterface {
         decided_at    timestamptz,
         correction_at timestamptz,
         PRIMARY KEY (month, household_id)
-      )`);
+      )`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

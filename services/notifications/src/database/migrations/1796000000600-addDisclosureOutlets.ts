@@ -13,7 +13,9 @@ export class AddDisclosureOutlets1796000000600 implements MigrationInterface {
   name = 'AddDisclosureOutlets1796000000600';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE disclosure_outlet (
         disclosure_id   uuid NOT NULL REFERENCES public_disclosure (id),
         institution_id  uuid NOT NULL,
@@ -29,29 +31,51 @@ export class AddDisclosureOutlets1796000000600 implements MigrationInterface {
         PRIMARY KEY (disclosure_id, institution_id),
         CONSTRAINT disclosure_outlet_acknowledged CHECK ((acknowledged_at IS NULL) = (published_at IS NULL)),
         CONSTRAINT disclosure_outlet_where CHECK (acknowledged_at IS NULL OR published_url IS NOT NULL OR published_placement IS NOT NULL)
-      )`);
-    await execute(runner, `CREATE INDEX disclosure_outlet_institution ON disclosure_outlet (institution_id, shared_at DESC, disclosure_id)`);
+      )`,
+    );
+    await execute(
+      runner,
+      `CREATE INDEX disclosure_outlet_institution ON disclosure_outlet (institution_id, shared_at DESC, disclosure_id)`,
+    );
 
     await execute(runner, `ALTER TABLE webhook_message ADD COLUMN disclosure_id uuid REFERENCES public_disclosure (id)`);
     await execute(runner, `ALTER TABLE webhook_message DROP CONSTRAINT webhook_message_type_check`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       ALTER TABLE webhook_message ADD CONSTRAINT webhook_message_type_check
-        CHECK (type IN ('notice.created', 'notice.digest', 'notice.withdrawn', 'disclosure.published', 'disclosure.withdrawn'))`);
-    await execute(runner, `
+        CHECK (type IN ('notice.created', 'notice.digest', 'notice.withdrawn', 'disclosure.published', 'disclosure.withdrawn'))`,
+    );
+    await execute(
+      runner,
+      `
       ALTER TABLE webhook_message ADD CONSTRAINT webhook_message_disclosure
-        CHECK ((disclosure_id IS NOT NULL) = (type LIKE 'disclosure.%') AND (disclosure_id IS NULL OR cardinality(notice_ids) = 0))`);
-    await execute(runner, `CREATE UNIQUE INDEX webhook_message_disclosure_once ON webhook_message (disclosure_id, institution_id, type) WHERE disclosure_id IS NOT NULL`);
+        CHECK ((disclosure_id IS NOT NULL) = (type LIKE 'disclosure.%') AND (disclosure_id IS NULL OR cardinality(notice_ids) = 0))`,
+    );
+    await execute(
+      runner,
+      `CREATE UNIQUE INDEX webhook_message_disclosure_once ON webhook_message (disclosure_id, institution_id, type) WHERE disclosure_id IS NOT NULL`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await execute(runner, `DELETE FROM webhook_attempt a USING webhook_delivery d, webhook_message m
-                         WHERE a.delivery_id = d.id AND d.message_id = m.id AND m.disclosure_id IS NOT NULL`);
-    await execute(runner, `DELETE FROM webhook_delivery d USING webhook_message m WHERE d.message_id = m.id AND m.disclosure_id IS NOT NULL`);
+    await execute(
+      runner,
+      `DELETE FROM webhook_attempt a USING webhook_delivery d, webhook_message m
+                         WHERE a.delivery_id = d.id AND d.message_id = m.id AND m.disclosure_id IS NOT NULL`,
+    );
+    await execute(
+      runner,
+      `DELETE FROM webhook_delivery d USING webhook_message m WHERE d.message_id = m.id AND m.disclosure_id IS NOT NULL`,
+    );
     await execute(runner, `DELETE FROM webhook_message WHERE disclosure_id IS NOT NULL`);
     await execute(runner, `DROP INDEX webhook_message_disclosure_once`);
     await execute(runner, `ALTER TABLE webhook_message DROP CONSTRAINT webhook_message_disclosure`);
     await execute(runner, `ALTER TABLE webhook_message DROP CONSTRAINT webhook_message_type_check`);
-    await execute(runner, `ALTER TABLE webhook_message ADD CONSTRAINT webhook_message_type_check CHECK (type IN ('notice.created', 'notice.digest', 'notice.withdrawn'))`);
+    await execute(
+      runner,
+      `ALTER TABLE webhook_message ADD CONSTRAINT webhook_message_type_check CHECK (type IN ('notice.created', 'notice.digest', 'notice.withdrawn'))`,
+    );
     await execute(runner, `ALTER TABLE webhook_message DROP COLUMN disclosure_id`);
     await execute(runner, `DROP TABLE disclosure_outlet`);
   }

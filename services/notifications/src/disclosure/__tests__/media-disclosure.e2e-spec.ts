@@ -73,7 +73,8 @@ describe('public disclosures to media outlets (媒体公示) by API key and sign
 
   const outletOf = (outlets: any[], client: Client) => outlets.find((outlet) => outlet.institution.id === client.id);
 
-  const outletRows = () => notifications().query(`SELECT * FROM disclosure_outlet WHERE disclosure_id = $1 ORDER BY institution_id`, [disclosureId]);
+  const outletRows = () =>
+    notifications().query(`SELECT * FROM disclosure_outlet WHERE disclosure_id = $1 ORDER BY institution_id`, [disclosureId]);
 
   async function withEndpoint(client: Client, answer: number): Promise<void> {
     client.receiver = await WebhookReceiver.start(answer);
@@ -98,10 +99,15 @@ describe('public disclosures to media outlets (媒体公示) by API key and sign
       60_000,
     );
     // The district's media outlets as organization announced them (the demo has four), and a school.
-    mediaIds = (await notifications().query(`SELECT id FROM institution_copy WHERE kind = 'MEDIA' ORDER BY id`)).map((row: { id: string }) => row.id);
+    mediaIds = (await notifications().query(`SELECT id FROM institution_copy WHERE kind = 'MEDIA' ORDER BY id`)).map(
+      (row: { id: string }) => row.id,
+    );
     expect(mediaIds.length).toBeGreaterThanOrEqual(3);
     const [{ id: schoolId }] = await notifications().query(`SELECT id FROM institution_copy WHERE kind = 'SCHOOL' ORDER BY id LIMIT 1`);
-    const enrol = async (id: string): Promise<Client> => ({ id, key: (await enrolInstitution(platform, id, { staffToken: preparer, label: '公示接收' })).key });
+    const enrol = async (id: string): Promise<Client> => ({
+      id,
+      key: (await enrolInstitution(platform, id, { staffToken: preparer, label: '公示接收' })).key,
+    });
     [a, b, c, school] = await Promise.all([enrol(mediaIds[0]), enrol(mediaIds[1]), enrol(mediaIds[2]), enrol(schoolId)]);
     await withEndpoint(a, 200);
     await withEndpoint(b, 503);
@@ -133,19 +139,27 @@ describe('public disclosures to media outlets (媒体公示) by API key and sign
     // B's receiver answered 503 at first; it is retried until it takes it.
     await waitFor('B to be tried', () => Promise.resolve(b.receiver!.received.length > 0));
     b.receiver!.answer = 200;
-    await waitFor('B to receive disclosure.published after a retry', () => Promise.resolve(disclosureWebhooks(b, 'disclosure.published').length > 0));
+    await waitFor('B to receive disclosure.published after a retry', () =>
+      Promise.resolve(disclosureWebhooks(b, 'disclosure.published').length > 0),
+    );
 
     for (const outlet of [a, b]) {
       const [message] = disclosureWebhooks(outlet, 'disclosure.published');
       // Verified with the standardwebhooks library against the secret the outlet was given.
       expect(message.verifiedBy).toEqual([0]);
       expect(message.webhookId).toMatch(/^msg_[0-9a-f]{32}$/);
-      expect(message.payload).toEqual({ type: 'disclosure.published', timestamp: expect.any(String), data: { disclosureId, month: MONTH } });
+      expect(message.payload).toEqual({
+        type: 'disclosure.published',
+        timestamp: expect.any(String),
+        data: { disclosureId, month: MONTH },
+      });
       // Nothing of the text travels: no masked name, no place, no subject.
       for (const name of maskedNames) expect(message.body).not.toContain(name);
       expect(message.body).not.toContain(published.subject);
       // Every attempt of one message carries the same webhook-id, so a receiver dedupes retries.
-      expect(new Set(outlet.receiver!.received.filter((r) => r.payload.type === 'disclosure.published').map((r) => r.webhookId)).size).toBe(1);
+      expect(new Set(outlet.receiver!.received.filter((r) => r.payload.type === 'disclosure.published').map((r) => r.webhookId)).size).toBe(
+        1,
+      );
     }
     expect(b.receiver!.received.filter((r) => r.payload.type === 'disclosure.published').length).toBeGreaterThan(1);
     // The school, which is not a media outlet, is sent nothing about it.
@@ -155,8 +169,16 @@ describe('public disclosures to media outlets (媒体公示) by API key and sign
   it('lets each outlet read the published text with its key; another institution’s key reads nothing', async () => {
     const read: any = await ok(as(a, MEDIA_ONE, { id: disclosureId }));
     expect(read.mediaDisclosure).toEqual({
-      id: disclosureId, month: MONTH, state: 'PUBLISHED', publishedAt: published.publishedAt, withdrawnAt: null,
-      subject: published.subject, textBody: published.textBody, htmlBody: published.htmlBody, sharedAt: expect.any(String), publication: null,
+      id: disclosureId,
+      month: MONTH,
+      state: 'PUBLISHED',
+      publishedAt: published.publishedAt,
+      withdrawnAt: null,
+      subject: published.subject,
+      textBody: published.textBody,
+      htmlBody: published.htmlBody,
+      sharedAt: expect.any(String),
+      publication: null,
     });
     // C has no endpoint: it pulls, and pulling counts as received.
     const listed: any = await ok(as(c, MEDIA_LIST));
@@ -166,7 +188,10 @@ describe('public disclosures to media outlets (媒体公示) by API key and sign
     const before = await outletRows();
     expect(refusal(await as(school, MEDIA_ONE, { id: disclosureId }))).toEqual([['NOT_FOUND'], undefined]);
     expect((await ok<any>(as(school, MEDIA_LIST))).mediaDisclosures.totalCount).toBe(0);
-    expect(refusal(await as(school, ACKNOWLEDGE, { id: disclosureId, url: 'https://news.example.cn/a' }))).toEqual([['NOT_FOUND'], undefined]);
+    expect(refusal(await as(school, ACKNOWLEDGE, { id: disclosureId, url: 'https://news.example.cn/a' }))).toEqual([
+      ['NOT_FOUND'],
+      undefined,
+    ]);
     // Staff are not outlets: their tokens have no disclosures of their own.
     expect(errorCodes(await platform.query(approver, MEDIA_ONE, { id: disclosureId }))).toEqual(['FORBIDDEN']);
     expect(await outletRows()).toEqual(before);
@@ -184,14 +209,20 @@ describe('public disclosures to media outlets (媒体公示) by API key and sign
       [{ url: 'https://news.example.cn/a', publishedAt: '2020-01-01T00:00:00.000Z' }, 'INVALID_PUBLISHED_AT'],
     ];
     for (const [variables, reason] of bad) {
-      expect([variables, ...refusal(await as(a, ACKNOWLEDGE, { id: disclosureId, ...variables }))]).toEqual([variables, ['BAD_USER_INPUT'], reason]);
+      expect([variables, ...refusal(await as(a, ACKNOWLEDGE, { id: disclosureId, ...variables }))]).toEqual([
+        variables,
+        ['BAD_USER_INPUT'],
+        reason,
+      ]);
     }
     expect(await outletRows()).toEqual(before);
 
     const url = 'https://news.example.cn/2026/disclosure.html';
     const acknowledged: any = await ok(as(a, ACKNOWLEDGE, { id: disclosureId, url, placement: '鄞州日报 第3版' }));
     expect(acknowledged.acknowledgeDisclosurePublication).toMatchObject({
-      id: disclosureId, state: 'PUBLISHED', publication: { url, placement: '鄞州日报 第3版', publishedAt: expect.any(String), acknowledgedAt: expect.any(String) },
+      id: disclosureId,
+      state: 'PUBLISHED',
+      publication: { url, placement: '鄞州日报 第3版', publishedAt: expect.any(String), acknowledgedAt: expect.any(String) },
     });
     expect(refusal(await as(a, ACKNOWLEDGE, { id: disclosureId, url }))).toEqual([['CONFLICT'], 'ALREADY_ACKNOWLEDGED']);
     // A's acknowledgement is A's: B's stands open.
@@ -207,19 +238,31 @@ describe('public disclosures to media outlets (媒体公示) by API key and sign
     expect(outlets.map((outlet) => outlet.institution.id).sort()).toEqual([...mediaIds].sort());
     expect(outletOf(outlets, school)).toBeUndefined();
     expect(outletOf(outlets, a)).toMatchObject({
-      received: true, webhookState: 'SUCCEEDED', webhookDeliveredAt: expect.any(String), firstReadAt: expect.any(String),
+      received: true,
+      webhookState: 'SUCCEEDED',
+      webhookDeliveredAt: expect.any(String),
+      firstReadAt: expect.any(String),
       publication: { url: 'https://news.example.cn/2026/disclosure.html', placement: '鄞州日报 第3版' },
     });
     expect(outletOf(outlets, b)).toMatchObject({ received: true, webhookState: 'SUCCEEDED', publication: null });
-    expect(outletOf(outlets, c)).toMatchObject({ received: true, webhookState: null, webhookDeliveredAt: null, firstReadAt: expect.any(String), publication: null });
+    expect(outletOf(outlets, c)).toMatchObject({
+      received: true,
+      webhookState: null,
+      webhookDeliveredAt: null,
+      firstReadAt: expect.any(String),
+      publication: null,
+    });
     const untouched = outlets.filter((outlet) => ![a.id, b.id, c.id].includes(outlet.institution.id));
     expect(untouched.length).toBeGreaterThan(0);
-    for (const outlet of untouched) expect(outlet).toMatchObject({ received: false, webhookState: null, firstReadAt: null, publication: null });
+    for (const outlet of untouched)
+      expect(outlet).toMatchObject({ received: false, webhookState: null, firstReadAt: null, publication: null });
   });
 
   it('sends a replay under the same webhook-id, and publishing again shares nothing twice', async () => {
     const deliveries: any = await ok(as(a, DELIVERIES));
-    const delivery = deliveries.webhookDeliveries.edges.map((edge: any) => edge.node).find((node: any) => node.type === 'disclosure.published');
+    const delivery = deliveries.webhookDeliveries.edges
+      .map((edge: any) => edge.node)
+      .find((node: any) => node.type === 'disclosure.published');
     expect(delivery).toMatchObject({ disclosureId, noticeIds: [], state: 'SUCCEEDED' });
     const count = disclosureWebhooks(a, 'disclosure.published').length;
     await ok(as(a, REPLAY, { id: delivery.id }));
@@ -235,12 +278,19 @@ describe('public disclosures to media outlets (媒体公示) by API key and sign
   });
 
   it('tells the outlets of a withdrawal, and from then on serves only a withdrawal text', async () => {
-    expect((await ok<any>(platform.query(approver, WITHDRAW, { id: disclosureId, reason: '评定更正，重新公示' }))).withdrawPublicDisclosure.state).toBe('WITHDRAWN');
+    expect(
+      (await ok<any>(platform.query(approver, WITHDRAW, { id: disclosureId, reason: '评定更正，重新公示' }))).withdrawPublicDisclosure
+        .state,
+    ).toBe('WITHDRAWN');
     for (const outlet of [a, b]) {
       await waitFor('disclosure.withdrawn', () => Promise.resolve(disclosureWebhooks(outlet, 'disclosure.withdrawn').length > 0));
       const [message] = disclosureWebhooks(outlet, 'disclosure.withdrawn');
       expect(message.verifiedBy).toEqual([0]);
-      expect(message.payload).toEqual({ type: 'disclosure.withdrawn', timestamp: expect.any(String), data: { disclosureId, month: MONTH } });
+      expect(message.payload).toEqual({
+        type: 'disclosure.withdrawn',
+        timestamp: expect.any(String),
+        data: { disclosureId, month: MONTH },
+      });
       // The staff's reason stays inside.
       expect(message.body).not.toContain('评定更正');
       expect(message.webhookId).not.toBe(disclosureWebhooks(outlet, 'disclosure.published')[0].webhookId);
@@ -257,7 +307,10 @@ describe('public disclosures to media outlets (媒体公示) by API key and sign
         expect(read.htmlBody).not.toContain(name);
       }
     }
-    expect(refusal(await as(b, ACKNOWLEDGE, { id: disclosureId, url: 'https://news.example.cn/b' }))).toEqual([['CONFLICT'], 'DISCLOSURE_WITHDRAWN']);
+    expect(refusal(await as(b, ACKNOWLEDGE, { id: disclosureId, url: 'https://news.example.cn/b' }))).toEqual([
+      ['CONFLICT'],
+      'DISCLOSURE_WITHDRAWN',
+    ]);
     await waitFor('the withdrawal’s deliveries to be recorded', async () => {
       const outlets = await staffOutlets();
       return [a, b].every((outlet) => outletOf(outlets, outlet).withdrawalDeliveredAt !== null);

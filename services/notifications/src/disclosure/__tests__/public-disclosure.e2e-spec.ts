@@ -74,8 +74,16 @@ describe('monthly public disclosure (媒体公示)', () => {
    */
   async function expectedEntries(month: string): Promise<{ expected: Expected[]; leftOut: { residentId: string; basis: string }[] }> {
     const rows: {
-      residentId: string; name: string; occupation: string; minor: boolean; basis: string; grade: string; score: string; previous: string | null;
-      community: string; compound: string;
+      residentId: string;
+      name: string;
+      occupation: string;
+      minor: boolean;
+      basis: string;
+      grade: string;
+      score: string;
+      previous: string | null;
+      community: string;
+      compound: string;
     }[] = await households().query(
       `SELECT r.id AS "residentId", r.name, r.occupation, minor_on(r.birth_date, r.birth_date_precision, (now() AT TIME ZONE 'Asia/Shanghai')::date) AS minor, r.disclosure_basis AS basis,
               g.grade, g.score, p.grade AS previous, community.name AS community, compound.name AS compound
@@ -92,13 +100,23 @@ describe('monthly public disclosure (媒体公示)', () => {
     const excluded: { residentId: string; basis: string }[] = [];
     for (const row of rows) {
       const kind: Kind | null =
-        row.grade === 'QUALIFIED' && Number(row.score) >= 95 && row.previous === 'QUALIFIED' ? 'PRAISE' : row.grade === 'UNQUALIFIED' ? 'REMINDER' : null;
+        row.grade === 'QUALIFIED' && Number(row.score) >= 95 && row.previous === 'QUALIFIED'
+          ? 'PRAISE'
+          : row.grade === 'UNQUALIFIED'
+            ? 'REMINDER'
+            : null;
       if (!kind || !['RETIRED', 'FREELANCE'].includes(row.occupation) || row.minor) continue;
       if (!['CONSENT', 'REGULATION'].includes(row.basis)) {
         excluded.push({ residentId: row.residentId, basis: row.basis });
         continue;
       }
-      result.push({ residentId: row.residentId, kind, grade: row.grade, maskedName: maskName(row.name), place: `${row.community} ${row.compound}` });
+      result.push({
+        residentId: row.residentId,
+        kind,
+        grade: row.grade,
+        maskedName: maskName(row.name),
+        place: `${row.community} ${row.compound}`,
+      });
     }
     return { expected: result, leftOut: excluded };
   }
@@ -118,7 +136,10 @@ describe('monthly public disclosure (媒体公示)', () => {
     events: await notifications().query(`SELECT * FROM public_disclosure_event WHERE disclosure_id = $1 ORDER BY seq`, [id]),
   });
 
-  async function disclosureOf(token: string, month: string): Promise<{ id: string; state: string; ruleVersion: number; preparedBy: string }> {
+  async function disclosureOf(
+    token: string,
+    month: string,
+  ): Promise<{ id: string; state: string; ruleVersion: number; preparedBy: string }> {
     const response: any = await platform.query(token, DISCLOSURES, { month });
     expect(response.errors).toBeUndefined();
     expect(response.data.publicDisclosures.totalCount).toBe(1);
@@ -147,14 +168,22 @@ describe('monthly public disclosure (媒体公示)', () => {
 
   /** Announces `households` as corrected grades of MONTH, as households would, and waits for them to be processed. */
   async function announceCorrection(grades: HouseholdGradesPublishedPayload['households']): Promise<void> {
-    const [{ districtId }] = await notifications().query(`SELECT district_id AS "districtId" FROM evaluated_month WHERE month = $1`, [monthStart(MONTH)]);
+    const [{ districtId }] = await notifications().query(`SELECT district_id AS "districtId" FROM evaluated_month WHERE month = $1`, [
+      monthStart(MONTH),
+    ]);
     const payload: HouseholdGradesPublishedPayload = { month: MONTH, districtId, runId: randomUUID(), households: grades };
     const queue = platformQueue(platform, QueueName.NotificationsEvents);
     try {
       const id = randomUUID();
       await queue.add(
         EventType.HouseholdGradesPublished,
-        { id, type: EventType.HouseholdGradesPublished, source: ServiceName.Households, occurredAt: new Date().toISOString(), payloadJson: JSON.stringify(payload) },
+        {
+          id,
+          type: EventType.HouseholdGradesPublished,
+          source: ServiceName.Households,
+          occurredAt: new Date().toISOString(),
+          payloadJson: JSON.stringify(payload),
+        },
         { jobId: id },
       );
       await waitFor('the corrected grades to be processed', async () => {
@@ -180,13 +209,26 @@ describe('monthly public disclosure (媒体公示)', () => {
   }
 
   const resident = (overrides: Partial<GradedResident>): GradedResident => ({
-    residentId: randomUUID(), occupation: 'RETIRED', institutionId: null, partyMemberId: null, minor: false,
-    maskedName: null, disclosureBasis: null, ...overrides,
+    residentId: randomUUID(),
+    occupation: 'RETIRED',
+    institutionId: null,
+    partyMemberId: null,
+    minor: false,
+    maskedName: null,
+    disclosureBasis: null,
+    ...overrides,
   });
 
   const unqualified = (household: { householdId: string; compoundId: string }, residents: GradedResident[]) => ({
-    ...household, status: 'GRADED' as const, grade: 'UNQUALIFIED' as const, previousGrade: 'QUALIFIED' as const, score: 52, ruleVersion: 1,
-    issues: ['BAG_DUMPED' as const], residents, correction: true,
+    ...household,
+    status: 'GRADED' as const,
+    grade: 'UNQUALIFIED' as const,
+    previousGrade: 'QUALIFIED' as const,
+    score: 52,
+    ruleVersion: 1,
+    issues: ['BAG_DUMPED' as const],
+    residents,
+    correction: true,
   });
 
   beforeAll(async () => {
@@ -220,16 +262,18 @@ describe('monthly public disclosure (媒体公示)', () => {
     disclosureId = disclosure.id;
     expect(disclosure).toMatchObject({ state: 'DRAFT', ruleVersion: 1, preparedBy: 'system:notice-generation' });
     const stored = await storedEntries(MONTH);
-    expect(byResident(stored.map(({ residentId, kind, grade, maskedName, place }) => ({ residentId, kind, grade, maskedName, place })))).toEqual(byResident(expected));
+    expect(
+      byResident(stored.map(({ residentId, kind, grade, maskedName, place }) => ({ residentId, kind, grade, maskedName, place }))),
+    ).toEqual(byResident(expected));
     expect(stored.some((e) => leftOut.some((l) => l.residentId === e.residentId))).toBe(false);
 
     // The month before had no graded month before it: reminders only, for the same kind of resident.
     const earlier = await expectedEntries(MONTH_BEFORE);
     const storedEarlier = await storedEntries(MONTH_BEFORE);
     expect(storedEarlier.length).toBeGreaterThan(0);
-    expect(byResident(storedEarlier.map(({ residentId, kind, grade, maskedName, place }) => ({ residentId, kind, grade, maskedName, place })))).toEqual(
-      byResident(earlier.expected),
-    );
+    expect(
+      byResident(storedEarlier.map(({ residentId, kind, grade, maskedName, place }) => ({ residentId, kind, grade, maskedName, place }))),
+    ).toEqual(byResident(earlier.expected));
     expect(storedEarlier.every((e) => e.kind === 'REMINDER')).toBe(true);
 
     // Through the API: every entry, masked names and compound-level places only; counts by kind.
@@ -242,7 +286,9 @@ describe('monthly public disclosure (媒体公示)', () => {
       expect(entry.place).not.toMatch(/[0-9０-９]|幢|栋|单元|室|号楼/);
       expect(streetOf.has(entry.compound.id)).toBe(true);
     }
-    expect(entries.map((e) => `${e.maskedName}|${e.place}|${e.kind}`).sort()).toEqual(expected.map((e) => `${e.maskedName}|${e.place}|${e.kind}`).sort());
+    expect(entries.map((e) => `${e.maskedName}|${e.place}|${e.kind}`).sort()).toEqual(
+      expected.map((e) => `${e.maskedName}|${e.place}|${e.kind}`).sort(),
+    );
     const detail = await read(preparer, disclosureId);
     expect(detail.counts).toEqual({
       praise: expected.filter((e) => e.kind === 'PRAISE').length,
@@ -292,7 +338,12 @@ describe('monthly public disclosure (媒体公示)', () => {
 
     const excluded: any = await platform.query(preparer, EXCLUDE, { id: target.id, reason: '本人已搬离' });
     expect(excluded.errors).toBeUndefined();
-    expect(excluded.data.excludeDisclosureEntry).toEqual({ id: target.id, excluded: true, exclusionReason: '本人已搬离', excludedBy: 'admin-preparer' });
+    expect(excluded.data.excludeDisclosureEntry).toEqual({
+      id: target.id,
+      excluded: true,
+      exclusionReason: '本人已搬离',
+      excludedBy: 'admin-preparer',
+    });
     const again: any = await platform.query(preparer, EXCLUDE, { id: target.id, reason: '本人已搬离' });
     expect(errorCodes(again)).toEqual(['CONFLICT']);
     expect(again.errors[0].extensions.reason).toBe('ENTRY_ALREADY_EXCLUDED');
@@ -332,9 +383,11 @@ describe('monthly public disclosure (媒体公示)', () => {
 
     const stored = await storedEntries(MONTH);
     const ids = [disclosed, withoutGround, minor, unnamed, employed].map((r) => r.residentId);
-    expect(stored.filter((e) => ids.includes(e.residentId)).map(({ residentId, kind, grade, maskedName }) => ({ residentId, kind, grade, maskedName }))).toEqual([
-      { residentId: disclosed.residentId, kind: 'REMINDER', grade: 'UNQUALIFIED', maskedName: '钱*明' },
-    ]);
+    expect(
+      stored
+        .filter((e) => ids.includes(e.residentId))
+        .map(({ residentId, kind, grade, maskedName }) => ({ residentId, kind, grade, maskedName })),
+    ).toEqual([{ residentId: disclosed.residentId, kind: 'REMINDER', grade: 'UNQUALIFIED', maskedName: '钱*明' }]);
     expect(stored).toHaveLength(expected.length + 1);
     const detail = await read(preparer, disclosureId);
     expect(detail.events.at(-1)).toMatchObject({ action: 'REFRESHED', actor: 'system:notice-generation' });
@@ -363,7 +416,12 @@ describe('monthly public disclosure (媒体公示)', () => {
 
     const approved: any = await platform.query(approver, APPROVE, { id: disclosureId, note: '经审核同意公示' });
     expect(approved.errors).toBeUndefined();
-    expect(approved.data.approvePublicDisclosure).toEqual({ id: disclosureId, state: 'APPROVED', approvedBy: 'admin-approver', approvalNote: '经审核同意公示' });
+    expect(approved.data.approvePublicDisclosure).toEqual({
+      id: disclosureId,
+      state: 'APPROVED',
+      approvedBy: 'admin-approver',
+      approvalNote: '经审核同意公示',
+    });
 
     // Approved means frozen: no more exclusions or inclusions, no second approval.
     const frozen = await snapshot(disclosureId);
@@ -375,7 +433,11 @@ describe('monthly public disclosure (媒体公示)', () => {
       [APPROVE, { id: disclosureId }],
     ] as const) {
       const refused: any = await platform.query(approver, query, variables);
-      expect(refused.errors[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'DISCLOSURE_NOT_DRAFT', details: { state: 'APPROVED' } });
+      expect(refused.errors[0].extensions).toMatchObject({
+        code: 'CONFLICT',
+        reason: 'DISCLOSURE_NOT_DRAFT',
+        details: { state: 'APPROVED' },
+      });
     }
     expect(await snapshot(disclosureId)).toEqual(frozen);
   });
@@ -403,7 +465,11 @@ describe('monthly public disclosure (媒体公示)', () => {
     expect(published.errors).toBeUndefined();
     const { state, publishedBy, subject, textBody, htmlBody } = published.data.publishPublicDisclosure;
     const [year, month] = MONTH.split('-').map(Number);
-    expect({ state, publishedBy, subject }).toEqual({ state: 'PUBLISHED', publishedBy: 'admin-approver', subject: `${year}年${month}月鄞州区生活垃圾分类评价结果公示` });
+    expect({ state, publishedBy, subject }).toEqual({
+      state: 'PUBLISHED',
+      publishedBy: 'admin-approver',
+      subject: `${year}年${month}月鄞州区生活垃圾分类评价结果公示`,
+    });
     expect(textBody).toContain(`现将${year}年${month}月评价情况公示如下`);
     expect(textBody).not.toMatch(/\{\{|\}\}/);
     const included = entries.filter((e) => !e.excluded);
@@ -413,7 +479,9 @@ describe('monthly public disclosure (媒体公示)', () => {
     expect(lines).toHaveLength(included.length);
     for (const entry of included) {
       const words = entry.grade === 'QUALIFIED' ? '合格' : '不合格';
-      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^\\d+\\. ${escape(entry.maskedName)}，${escape(entry.place)}，评为“${words}”$`)));
+      expect(lines).toContainEqual(
+        expect.stringMatching(new RegExp(`^\\d+\\. ${escape(entry.maskedName)}，${escape(entry.place)}，评为“${words}”$`)),
+      );
     }
     expect(lines.some((line: string) => line.includes(`${excluded[0].maskedName}，${excluded[0].place}，`))).toBe(
       included.some((e) => e.maskedName === excluded[0].maskedName && e.place === excluded[0].place),
@@ -441,10 +509,16 @@ describe('monthly public disclosure (媒体公示)', () => {
 
     const before = await snapshot(disclosureId);
     const again: any = await platform.query(approver, PUBLISH, { id: disclosureId });
-    expect(again.errors[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'DISCLOSURE_NOT_APPROVED', details: { state: 'PUBLISHED' } });
+    expect(again.errors[0].extensions).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'DISCLOSURE_NOT_APPROVED',
+      details: { state: 'PUBLISHED' },
+    });
     expect(await snapshot(disclosureId)).toEqual(before);
     // The audit log is append-only, in the database too.
-    await expect(notifications().query(`DELETE FROM public_disclosure_event WHERE disclosure_id = $1`, [disclosureId])).rejects.toThrow(/append-only/);
+    await expect(notifications().query(`DELETE FROM public_disclosure_event WHERE disclosure_id = $1`, [disclosureId])).rejects.toThrow(
+      /append-only/,
+    );
   });
 
   it('withdraws with a reason, once; a withdrawn disclosure can be neither approved nor published', async () => {
@@ -455,7 +529,12 @@ describe('monthly public disclosure (媒体公示)', () => {
     expect(await snapshot(id)).toEqual(before);
 
     const withdrawn: any = await platform.query(approver, WITHDRAW, { id, reason: '数据有误，重新评价' });
-    expect(withdrawn.data.withdrawPublicDisclosure).toEqual({ id, state: 'WITHDRAWN', withdrawnBy: 'admin-approver', withdrawalReason: '数据有误，重新评价' });
+    expect(withdrawn.data.withdrawPublicDisclosure).toEqual({
+      id,
+      state: 'WITHDRAWN',
+      withdrawnBy: 'admin-approver',
+      withdrawalReason: '数据有误，重新评价',
+    });
     const after = await snapshot(id);
     for (const [query, reason] of [
       [WITHDRAW, 'DISCLOSURE_WITHDRAWN'],

@@ -35,7 +35,14 @@ interface Arranged {
   unknownInstitution: string;
 }
 
-const NAMES = { minorWithoutConsent: '林小雨', minorWithConsent: '赵小川', decemberTeen: '孙晓雪', adultEmployee: '钱建华', atUnknownInstitution: '周未知', guardian: '赵丽芳' };
+const NAMES = {
+  minorWithoutConsent: '林小雨',
+  minorWithConsent: '赵小川',
+  decemberTeen: '孙晓雪',
+  adultEmployee: '钱建华',
+  atUnknownInstitution: '周未知',
+  guardian: '赵丽芳',
+};
 
 describe('notices about minors, held notices, and grade events without names', () => {
   let platform: TestPlatform;
@@ -66,11 +73,31 @@ describe('notices about minors, held notices, and grade events without names', (
     arranged.employer = platform.plan.institutions.find((i) => i.kind === 'EMPLOYER')!.id;
 
     const sixteen = `${YEAR - 16}-03-10`;
-    arranged.minorWithoutConsent = await addResident({ name: NAMES.minorWithoutConsent, occupation: 'STUDENT', institutionId: arranged.school, birthDate: sixteen });
-    arranged.minorWithConsent = await addResident({ name: NAMES.minorWithConsent, occupation: 'STUDENT', institutionId: arranged.school, birthDate: sixteen });
+    arranged.minorWithoutConsent = await addResident({
+      name: NAMES.minorWithoutConsent,
+      occupation: 'STUDENT',
+      institutionId: arranged.school,
+      birthDate: sixteen,
+    });
+    arranged.minorWithConsent = await addResident({
+      name: NAMES.minorWithConsent,
+      occupation: 'STUDENT',
+      institutionId: arranged.school,
+      birthDate: sixteen,
+    });
     // 18 by the calendar year, but not before 31 December: a minor today.
-    arranged.decemberTeen = await addResident({ name: NAMES.decemberTeen, occupation: 'STUDENT', institutionId: arranged.school, birthDate: `${YEAR - 18}-12-31` });
-    arranged.adultEmployee = await addResident({ name: NAMES.adultEmployee, occupation: 'EMPLOYED', institutionId: arranged.employer, birthDate: '1985-07-01' });
+    arranged.decemberTeen = await addResident({
+      name: NAMES.decemberTeen,
+      occupation: 'STUDENT',
+      institutionId: arranged.school,
+      birthDate: `${YEAR - 18}-12-31`,
+    });
+    arranged.adultEmployee = await addResident({
+      name: NAMES.adultEmployee,
+      occupation: 'EMPLOYED',
+      institutionId: arranged.employer,
+      birthDate: '1985-07-01',
+    });
     // An employer organization never announced (written directly: the registry's own check of institutions is not what is tested here).
     const [unknown] = await households().query(
       `INSERT INTO resident (household_id, name, occupation, institution_id, birth_date) VALUES ($1, $2, 'EMPLOYED', $3, DATE '1980-02-02') RETURNING id`,
@@ -79,18 +106,24 @@ describe('notices about minors, held notices, and grade events without names', (
     arranged.atUnknownInstitution = unknown.id;
 
     const consent: any = await platform.query(secretary, RECORD_CONSENT, {
-      resident: arranged.minorWithConsent, input: { guardianName: NAMES.guardian, guardianRelation: '母亲', guardianPhone: '139-0000-1111' },
+      resident: arranged.minorWithConsent,
+      input: { guardianName: NAMES.guardian, guardianRelation: '母亲', guardianPhone: '139-0000-1111' },
     });
     expect(consent.errors).toBeUndefined();
 
     // Three failed inspections and a re-run: the household becomes UNQUALIFIED for MONTH, which earns reminders.
     await failAndRegrade([3, 4, 5]);
-    await waitFor('the re-graded household\'s notices and held notices', async () => {
-      const [{ held }] = await notifications().query(
-        `SELECT count(*)::int AS held FROM held_notice WHERE month = $1 AND household_id = $2`, [monthStart(MONTH), arranged.household],
-      );
-      return held >= 3;
-    }, 60_000);
+    await waitFor(
+      "the re-graded household's notices and held notices",
+      async () => {
+        const [{ held }] = await notifications().query(
+          `SELECT count(*)::int AS held FROM held_notice WHERE month = $1 AND household_id = $2`,
+          [monthStart(MONTH), arranged.household],
+        );
+        return held >= 3;
+      },
+      60_000,
+    );
   });
 
   /** Failed inspections on these days of MONTH, then a re-run of the community's evaluation (a correction of the grade). */
@@ -99,13 +132,27 @@ describe('notices about minors, held notices, and grade events without names', (
       const recorded: any = await platform.query(
         secretary,
         `mutation($input: RecordInspectionInput!, $key: String!) { recordInspection(input: $input, idempotencyKey: $key) { id } }`,
-        { input: { householdId: arranged.household, kind: 'BAG_CHECK', result: 'FAIL', issues: ['BAG_DUMPED'], inspectedAt: `${MONTH}-0${day}T09:00:00+08:00` }, key: randomUUID() },
+        {
+          input: {
+            householdId: arranged.household,
+            kind: 'BAG_CHECK',
+            result: 'FAIL',
+            issues: ['BAG_DUMPED'],
+            inspectedAt: `${MONTH}-0${day}T09:00:00+08:00`,
+          },
+          key: randomUUID(),
+        },
       );
       expect(recorded.errors).toBeUndefined();
     }
-    const run: any = await platform.query(admin, `mutation($month: String!, $org: ID!) { runMonthlyEvaluation(month: $month, orgUnitId: $org) { id } }`, {
-      month: MONTH, org: arranged.community,
-    });
+    const run: any = await platform.query(
+      admin,
+      `mutation($month: String!, $org: ID!) { runMonthlyEvaluation(month: $month, orgUnitId: $org) { id } }`,
+      {
+        month: MONTH,
+        org: arranged.community,
+      },
+    );
     expect(run.errors).toBeUndefined();
   }
 
@@ -136,10 +183,12 @@ describe('notices about minors, held notices, and grade events without names', (
     expect(sql).toEqual({ november: true, adult: false, yearOnly: true, monthOnly: true });
     // The resident registered as born on 31 December 18 years ago is a minor today, through the API too.
     const read: any = await platform.query(secretary, RESIDENTS, { id: arranged.household });
-    expect(read.data.household.residents.find((r: any) => r.id === arranged.decemberTeen)).toMatchObject({ minor: TODAY < `${YEAR}-12-31` });
+    expect(read.data.household.residents.find((r: any) => r.id === arranged.decemberTeen)).toMatchObject({
+      minor: TODAY < `${YEAR}-12-31`,
+    });
   });
 
-  it('makes no notice about a minor student without a guardian\'s consent, and staff see it held with why', async () => {
+  it("makes no notice about a minor student without a guardian's consent, and staff see it held with why", async () => {
     expect(await noticesAbout(arranged.minorWithoutConsent)).toEqual([]);
     const held: any = await platform.query(admin, HELD, { month: MONTH, reason: 'NO_GUARDIAN_CONSENT' });
     expect(held.errors).toBeUndefined();
@@ -154,15 +203,20 @@ describe('notices about minors, held notices, and grade events without names', (
     expect(JSON.stringify(held)).not.toContain(NAMES.minorWithoutConsent);
   });
 
-  it('shows held notices only inside the caller\'s territory', async () => {
+  it("shows held notices only inside the caller's territory", async () => {
     const elsewhere = platform.plan.communities.find((c) => c.id !== arranged.community)!.id;
     const otherSecretary = await platform.token([Role.COMMUNITY_SECRETARY], elsewhere);
     const theirs: any = await platform.query(otherSecretary, HELD, { month: MONTH });
     expect(theirs.errors).toBeUndefined();
     expect(theirs.data.heldNotices.edges.some((e: any) => e.node.householdId === arranged.household)).toBe(false);
-    const outside: any = await platform.query(otherSecretary, `query($month: String!, $org: ID) { heldNotices(month: $month, orgUnitId: $org) { totalCount } }`, {
-      month: MONTH, org: arranged.community,
-    });
+    const outside: any = await platform.query(
+      otherSecretary,
+      `query($month: String!, $org: ID) { heldNotices(month: $month, orgUnitId: $org) { totalCount } }`,
+      {
+        month: MONTH,
+        org: arranged.community,
+      },
+    );
     expect(errorCodes(outside)).toEqual(['FORBIDDEN']);
     const resident = await platform.token([Role.RESIDENT], arranged.community, 'resident-1', arranged.household);
     expect(errorCodes(await platform.query(resident, HELD, { month: MONTH }))).toEqual(['FORBIDDEN']);
@@ -171,7 +225,12 @@ describe('notices about minors, held notices, and grade events without names', (
   it('writes to the school of a minor with consent, addressed to the guardian, with the month and grade and no inspection details', async () => {
     const [notice, ...others] = await noticesAbout(arranged.minorWithConsent);
     expect(others).toEqual([]);
-    expect(notice).toMatchObject({ kind: 'REMINDER_NOTICE', institutionId: arranged.school, toGuardian: true, residentName: NAMES.guardian });
+    expect(notice).toMatchObject({
+      kind: 'REMINDER_NOTICE',
+      institutionId: arranged.school,
+      toGuardian: true,
+      residentName: NAMES.guardian,
+    });
     const [year, month] = MONTH.split('-').map(Number);
     expect(notice.textBody).toContain(`致 ${NAMES.guardian} 家长`);
     expect(notice.textBody).toContain(`${year}年${month}月`);
@@ -185,19 +244,29 @@ describe('notices about minors, held notices, and grade events without names', (
 
   it('holds only the notice of a resident whose institution is unknown; the rest of the household and month proceed', async () => {
     expect(await noticesAbout(arranged.atUnknownInstitution)).toEqual([]);
-    const [held] = await notifications().query(`SELECT reason FROM held_notice WHERE month = $1 AND resident_id = $2`, [monthStart(MONTH), arranged.atUnknownInstitution]);
+    const [held] = await notifications().query(`SELECT reason FROM held_notice WHERE month = $1 AND resident_id = $2`, [
+      monthStart(MONTH),
+      arranged.atUnknownInstitution,
+    ]);
     expect(held).toEqual({ reason: 'UNKNOWN_INSTITUTION' });
     const [adult] = await noticesAbout(arranged.adultEmployee);
-    expect(adult).toMatchObject({ kind: 'REMINDER_NOTICE', institutionId: arranged.employer, toGuardian: false, residentName: NAMES.adultEmployee });
+    expect(adult).toMatchObject({
+      kind: 'REMINDER_NOTICE',
+      institutionId: arranged.employer,
+      toGuardian: false,
+      residentName: NAMES.adultEmployee,
+    });
     const [{ generated }] = await notifications().query(
-      `SELECT count(*)::int AS generated FROM evaluated_month WHERE month = $1 AND notices_generated_at IS NOT NULL`, [monthStart(MONTH)],
+      `SELECT count(*)::int AS generated FROM evaluated_month WHERE month = $1 AND notices_generated_at IS NOT NULL`,
+      [monthStart(MONTH)],
     );
     expect(generated).toBe(1);
   });
 
   it('refuses consent for an adult and a birth date in the future, writing nothing', async () => {
     const refused: any = await platform.query(secretary, RECORD_CONSENT, {
-      resident: arranged.adultEmployee, input: { guardianName: '某某', guardianRelation: '父亲' },
+      resident: arranged.adultEmployee,
+      input: { guardianName: '某某', guardianRelation: '父亲' },
     });
     expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);
     expect(refused.errors[0].message).toMatch(/under 18/);
@@ -206,11 +275,14 @@ describe('notices about minors, held notices, and grade events without names', (
 
     const before = await households().query(`SELECT count(*)::int AS n FROM resident WHERE household_id = $1`, [arranged.household]);
     const future: any = await platform.query(secretary, ADD_RESIDENT, {
-      household: arranged.household, input: { name: '未来人', occupation: 'OTHER', birthDate: addDays(TODAY, 1) },
+      household: arranged.household,
+      input: { name: '未来人', occupation: 'OTHER', birthDate: addDays(TODAY, 1) },
     });
     expect(errorCodes(future)).toEqual(['BAD_USER_INPUT']);
     expect(future.errors[0].extensions.reason).toBe('FUTURE_BIRTH_DATE');
-    expect(await households().query(`SELECT count(*)::int AS n FROM resident WHERE household_id = $1`, [arranged.household])).toEqual(before);
+    expect(await households().query(`SELECT count(*)::int AS n FROM resident WHERE household_id = $1`, [arranged.household])).toEqual(
+      before,
+    );
   });
 
   it('masks birth dates and the guardian for a role without personal data, like names', async () => {
@@ -230,7 +302,13 @@ describe('notices about minors, held notices, and grade events without names', (
       const payload = { institutions: [{ id: arranged.unknownInstitution, kind: 'EMPLOYER', name: '新到单位有限公司', version: 1 }] };
       const job = await queue.add(
         EventType.InstitutionsChanged,
-        { id, type: EventType.InstitutionsChanged, source: ServiceName.Organization, occurredAt: new Date().toISOString(), payloadJson: JSON.stringify(payload) },
+        {
+          id,
+          type: EventType.InstitutionsChanged,
+          source: ServiceName.Organization,
+          occurredAt: new Date().toISOString(),
+          payloadJson: JSON.stringify(payload),
+        },
         { jobId: id },
       );
       await waitForJob(queue, job, 'the institution announced late');
@@ -238,22 +316,37 @@ describe('notices about minors, held notices, and grade events without names', (
       await queue.close();
     }
     const [notice] = await noticesAbout(arranged.atUnknownInstitution);
-    expect(notice).toMatchObject({ kind: 'REMINDER_NOTICE', institutionId: arranged.unknownInstitution, residentName: NAMES.atUnknownInstitution });
+    expect(notice).toMatchObject({
+      kind: 'REMINDER_NOTICE',
+      institutionId: arranged.unknownInstitution,
+      residentName: NAMES.atUnknownInstitution,
+    });
     expect(notice.textBody).toContain('新到单位有限公司');
-    expect(await notifications().query(`SELECT reason FROM held_notice WHERE resident_id = $1`, [arranged.atUnknownInstitution])).toEqual([]);
+    expect(await notifications().query(`SELECT reason FROM held_notice WHERE resident_id = $1`, [arranged.atUnknownInstitution])).toEqual(
+      [],
+    );
   });
 
   it('stops notices about a minor once the guardian withdraws consent', async () => {
     const withdrawn: any = await platform.query(secretary, WITHDRAW_CONSENT, { resident: arranged.minorWithConsent });
     expect(withdrawn.errors).toBeUndefined();
-    expect(withdrawn.data.withdrawGuardianConsent.residents.find((r: any) => r.id === arranged.minorWithConsent).guardianConsent).toBeNull();
+    expect(
+      withdrawn.data.withdrawGuardianConsent.residents.find((r: any) => r.id === arranged.minorWithConsent).guardianConsent,
+    ).toBeNull();
     // The grade is corrected again (one more failure): what is made now leaves the minor out, and the notice made with
     // the consent is withdrawn from the school.
     await failAndRegrade([6]);
-    await waitFor('the minor\'s notice to be held', async () => {
-      const held = await notifications().query(`SELECT reason FROM held_notice WHERE month = $1 AND resident_id = $2`, [monthStart(MONTH), arranged.minorWithConsent]);
-      return held[0]?.reason === 'NO_GUARDIAN_CONSENT';
-    }, 60_000);
+    await waitFor(
+      "the minor's notice to be held",
+      async () => {
+        const held = await notifications().query(`SELECT reason FROM held_notice WHERE month = $1 AND resident_id = $2`, [
+          monthStart(MONTH),
+          arranged.minorWithConsent,
+        ]);
+        return held[0]?.reason === 'NO_GUARDIAN_CONSENT';
+      },
+      60_000,
+    );
     expect(await noticesAbout(arranged.minorWithConsent)).toEqual([]);
   });
 
@@ -264,7 +357,12 @@ describe('notices about minors, held notices, and grade events without names', (
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          ...(userId ? signCaller({ userId, roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId: '' }, platform.env.CONTEXT_SIGNING_SECRET) : {}),
+          ...(userId
+            ? signCaller(
+                { userId, roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId: '' },
+                platform.env.CONTEXT_SIGNING_SECRET,
+              )
+            : {}),
         },
         body: JSON.stringify({ on: TODAY, residentIds: [arranged.adultEmployee, arranged.minorWithoutConsent] }),
       });
@@ -274,7 +372,11 @@ describe('notices about minors, held notices, and grade events without names', (
     expect(answered.status).toBe(200);
     const { addressees } = (await answered.json()) as { addressees: any[] };
     expect(addressees.find((a) => a.residentId === arranged.adultEmployee)).toMatchObject({ minor: false, name: NAMES.adultEmployee });
-    expect(addressees.find((a) => a.residentId === arranged.minorWithoutConsent)).toMatchObject({ minor: true, name: null, guardianName: null });
+    expect(addressees.find((a) => a.residentId === arranged.minorWithoutConsent)).toMatchObject({
+      minor: true,
+      name: null,
+      guardianName: null,
+    });
     // Handing out names is an audited read, attributed to notifications.
     const [audited] = await households().query(
       `SELECT count(*)::int AS n FROM personal_data_access WHERE user_id = 'system:notifications' AND entity = 'Resident' AND $1::uuid = ANY(entity_ids)`,
@@ -291,7 +393,9 @@ describe('notices about minors, held notices, and grade events without names', (
       const rows: { payload: unknown }[] = await platform.database(service).query(`SELECT payload FROM outbox_event`);
       outboxes.push(...rows.map((r) => JSON.stringify(r.payload)));
     }
-    const [{ events }] = await households().query(`SELECT count(*)::int AS events FROM outbox_event WHERE type = 'household-grades.published'`);
+    const [{ events }] = await households().query(
+      `SELECT count(*)::int AS events FROM outbox_event WHERE type = 'household-grades.published'`,
+    );
     expect(events).toBeGreaterThan(0);
 
     const redis = new Redis(platform.env.REDIS_URL);
@@ -314,9 +418,21 @@ describe('notices about minors, held notices, and grade events without names', (
     const distinctive = [...new Set([...names.filter((name) => name.length >= 3), ...Object.values(NAMES)])];
     expect(distinctive.filter((name) => everything.includes(name))).toEqual([]);
     // And a grade event's residents carry ids and routing facts only.
-    const gradeEvents: { payload: any }[] = await households().query(`SELECT payload FROM outbox_event WHERE type = 'household-grades.published'`);
-    const keys = new Set(gradeEvents.flatMap((e) => e.payload.households.flatMap((h: any) => h.residents.flatMap((r: any) => Object.keys(r)))));
-    expect([...keys].sort()).toEqual(['disclosureBasis', 'institutionId', 'maskedName', 'minor', 'occupation', 'partyMemberId', 'residentId']);
+    const gradeEvents: { payload: any }[] = await households().query(
+      `SELECT payload FROM outbox_event WHERE type = 'household-grades.published'`,
+    );
+    const keys = new Set(
+      gradeEvents.flatMap((e) => e.payload.households.flatMap((h: any) => h.residents.flatMap((r: any) => Object.keys(r)))),
+    );
+    expect([...keys].sort()).toEqual([
+      'disclosureBasis',
+      'institutionId',
+      'maskedName',
+      'minor',
+      'occupation',
+      'partyMemberId',
+      'residentId',
+    ]);
   });
 });
 

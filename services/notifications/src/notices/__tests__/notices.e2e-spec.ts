@@ -59,8 +59,9 @@ describe('notices to employers and schools', () => {
    * adult employees' employers and students' schools (a minor's only with a guardian's consent).
    */
   async function expectedNotices(month: string): Promise<Expected[]> {
-    const rows: { residentId: string; institutionId: string; grade: string; score: string; previous: string | null }[] = await households().query(
-      `SELECT r.id AS "residentId", r.institution_id AS "institutionId", g.grade, g.score, p.grade AS previous
+    const rows: { residentId: string; institutionId: string; grade: string; score: string; previous: string | null }[] =
+      await households().query(
+        `SELECT r.id AS "residentId", r.institution_id AS "institutionId", g.grade, g.score, p.grade AS previous
          FROM monthly_grade g
          JOIN resident r ON r.household_id = g.household_id
          LEFT JOIN monthly_grade p ON p.household_id = g.household_id AND p.month = $2
@@ -68,21 +69,21 @@ describe('notices to employers and schools', () => {
           AND r.occupation IN ('STUDENT', 'EMPLOYED')
           -- Minors (on the day the notices were made, today) only with a guardian's consent (all demo students are at schools).
           AND (NOT minor_on(r.birth_date, r.birth_date_precision, $3::date) OR (r.occupation = 'STUDENT' AND r.guardian_name IS NOT NULL))`,
-      [monthStart(month), monthStart(addMonths(month, -1)), shanghaiDate()],
-    );
+        [monthStart(month), monthStart(addMonths(month, -1)), shanghaiDate()],
+      );
     return rows.flatMap((row): Expected[] => {
       const { residentId, institutionId } = row;
-      if (row.grade === 'QUALIFIED' && Number(row.score) >= 95 && row.previous === 'QUALIFIED') return [{ residentId, institutionId, kind: 'PRAISE_LETTER' }];
+      if (row.grade === 'QUALIFIED' && Number(row.score) >= 95 && row.previous === 'QUALIFIED')
+        return [{ residentId, institutionId, kind: 'PRAISE_LETTER' }];
       if (row.grade === 'UNQUALIFIED') return [{ residentId, institutionId, kind: 'REMINDER_NOTICE' }];
       return [];
     });
   }
 
   const storedNotices = async (month: string): Promise<Expected[]> =>
-    notifications().query(
-      `SELECT resident_id AS "residentId", kind, institution_id AS "institutionId" FROM notice WHERE month = $1`,
-      [monthStart(month)],
-    );
+    notifications().query(`SELECT resident_id AS "residentId", kind, institution_id AS "institutionId" FROM notice WHERE month = $1`, [
+      monthStart(month),
+    ]);
 
   /** Three failed inspections in the month and a re-run of its community's evaluation: the household becomes UNQUALIFIED. */
   async function correctGrade(householdId: string): Promise<void> {
@@ -95,14 +96,21 @@ describe('notices to employers and schools', () => {
       const recorded: any = await platform.query(
         secretary,
         `mutation($input: RecordInspectionInput!, $key: String!) { recordInspection(input: $input, idempotencyKey: $key) { id } }`,
-        { input: { householdId, kind: 'BAG_CHECK', result: 'FAIL', issues: ['BAG_DUMPED'], inspectedAt: `${MONTH}-0${day}T09:00:00+08:00` }, key: randomUUID() },
+        {
+          input: { householdId, kind: 'BAG_CHECK', result: 'FAIL', issues: ['BAG_DUMPED'], inspectedAt: `${MONTH}-0${day}T09:00:00+08:00` },
+          key: randomUUID(),
+        },
       );
       expect(recorded.errors).toBeUndefined();
     }
-    const run: any = await platform.query(admin, `mutation($month: String!, $org: ID!) { runMonthlyEvaluation(month: $month, orgUnitId: $org) { id } }`, {
-      month: MONTH,
-      org: community,
-    });
+    const run: any = await platform.query(
+      admin,
+      `mutation($month: String!, $org: ID!) { runMonthlyEvaluation(month: $month, orgUnitId: $org) { id } }`,
+      {
+        month: MONTH,
+        org: community,
+      },
+    );
     expect(run.errors).toBeUndefined();
   }
 
@@ -119,7 +127,13 @@ describe('notices to employers and schools', () => {
       const id = randomUUID();
       const job = await queue.add(
         EventType.HouseholdGradesPublished,
-        { id, type: EventType.HouseholdGradesPublished, source: ServiceName.Households, occurredAt: new Date().toISOString(), payloadJson: JSON.stringify(payload) },
+        {
+          id,
+          type: EventType.HouseholdGradesPublished,
+          source: ServiceName.Households,
+          occurredAt: new Date().toISOString(),
+          payloadJson: JSON.stringify(payload),
+        },
         { jobId: id },
       );
       await waitForJob(queue, job, 'the republished grade');
@@ -160,10 +174,19 @@ describe('notices to employers and schools', () => {
     const inForce = listed.data.noticeRuleSets.edges
       .map((edge: any) => edge.node)
       .filter((rules: any) => rules.effectiveFrom <= MONTH)
-      .sort((a: any, b: any) => Number(a.districtId === null) - Number(b.districtId === null) || b.effectiveFrom.localeCompare(a.effectiveFrom))[0];
+      .sort(
+        (a: any, b: any) => Number(a.districtId === null) - Number(b.districtId === null) || b.effectiveFrom.localeCompare(a.effectiveFrom),
+      )[0];
     expect(inForce).toMatchObject({
-      version: 1, praiseEnabled: true, praiseMinScore: 95, praisePreviousMonthQualified: true, praiseConsecutiveMonths: null, praiseTopShare: null,
-      praiseCapPerInstitution: null, reminderEnabled: true, reminderGrades: ['UNQUALIFIED'],
+      version: 1,
+      praiseEnabled: true,
+      praiseMinScore: 95,
+      praisePreviousMonthQualified: true,
+      praiseConsecutiveMonths: null,
+      praiseTopShare: null,
+      praiseCapPerInstitution: null,
+      reminderEnabled: true,
+      reminderGrades: ['UNQUALIFIED'],
     });
     expect(expected.some((n) => n.kind === 'PRAISE_LETTER')).toBe(true);
     expect(expected.some((n) => n.kind === 'REMINDER_NOTICE')).toBe(true);
@@ -217,12 +240,20 @@ describe('notices to employers and schools', () => {
     const queue = platformQueue(platform, QueueName.NotificationsEvents);
     try {
       const ids = [randomUUID(), randomUUID()];
-      for (const [id, type, payload] of [[ids[0], EventType.HouseholdGradesPublished, event.payload], [ids[1], EventType.MonthlyEvaluationCompleted, completed.payload]] as const) {
-        await queue.add(type, { id, type, source: ServiceName.Households, occurredAt: new Date().toISOString(), payloadJson: JSON.stringify(payload) }, { jobId: id });
+      for (const [id, type, payload] of [
+        [ids[0], EventType.HouseholdGradesPublished, event.payload],
+        [ids[1], EventType.MonthlyEvaluationCompleted, completed.payload],
+      ] as const) {
+        await queue.add(
+          type,
+          { id, type, source: ServiceName.Households, occurredAt: new Date().toISOString(), payloadJson: JSON.stringify(payload) },
+          { jobId: id },
+        );
       }
       await waitFor('both events to be processed', async () => {
         const states = await Promise.all(ids.map(async (id) => (await queue.getJob(id))?.getState()));
-        if (states.includes('failed')) throw new Error(`failed: ${(await Promise.all(ids.map(async (id) => (await queue.getJob(id))?.failedReason))).join('; ')}`);
+        if (states.includes('failed'))
+          throw new Error(`failed: ${(await Promise.all(ids.map(async (id) => (await queue.getJob(id))?.failedReason))).join('; ')}`);
         return states.every((state) => state === 'completed');
       });
     } finally {
@@ -265,9 +296,13 @@ describe('notices to employers and schools', () => {
       expect(withdrawal.verifiedBy).toEqual([0]);
       expect(withdrawal.payload.data).toEqual({ noticeId: praised.id, kind: 'PRAISE_LETTER', month: MONTH, reason: 'GRADE_CORRECTED' });
       expect(withdrawal.body).not.toContain(praised.name);
-      const deliveries: any = await asInstitution(employerKey, `query($noticeId: ID) { webhookDeliveries(noticeId: $noticeId) { edges { node { type webhookId } } } }`, {
-        noticeId: praised.id,
-      });
+      const deliveries: any = await asInstitution(
+        employerKey,
+        `query($noticeId: ID) { webhookDeliveries(noticeId: $noticeId) { edges { node { type webhookId } } } }`,
+        {
+          noticeId: praised.id,
+        },
+      );
       expect(deliveries.data.webhookDeliveries.edges.map((edge: any) => edge.node)).toEqual([
         { type: 'notice.withdrawn', webhookId: withdrawal.webhookId },
       ]);
@@ -359,7 +394,9 @@ describe('notices to employers and schools', () => {
   });
 
   it('shows another institution none of them: its notices only, and NOT_FOUND for the rest', async () => {
-    const [foreign] = await notifications().query(`SELECT id FROM notice WHERE institution_id = $1 AND state <> 'ACKNOWLEDGED' LIMIT 1`, [school]);
+    const [foreign] = await notifications().query(`SELECT id FROM notice WHERE institution_id = $1 AND state <> 'ACKNOWLEDGED' LIMIT 1`, [
+      school,
+    ]);
     const theirs: any = await asInstitution(otherKey, MY_NOTICES, { first: 500 });
     expect(theirs.errors).toBeUndefined();
     expect(theirs.data.myNotices.edges.length).toBeGreaterThan(0);
@@ -381,7 +418,9 @@ describe('notices to employers and schools', () => {
     expect(unknown.errors![0].extensions!.reason).toBe('UNKNOWN_API_KEY');
     expect(unknown.data ?? null).toBeNull();
     // A real prefix with a wrong secret is just as unknown.
-    expect((await asInstitution(`${schoolKey.slice(0, 15)}${'B'.repeat(43)}`, MY_NOTICES)).errors![0].extensions!.reason).toBe('UNKNOWN_API_KEY');
+    expect((await asInstitution(`${schoolKey.slice(0, 15)}${'B'.repeat(43)}`, MY_NOTICES)).errors![0].extensions!.reason).toBe(
+      'UNKNOWN_API_KEY',
+    );
     expect((await asInstitution('not-a-key', MY_NOTICES)).errors![0].extensions!.reason).toBe('MALFORMED_API_KEY');
 
     const enrolled = await enrolInstitution(platform, otherSchool, { staffToken: admin, label: '临时' });
@@ -395,7 +434,9 @@ describe('notices to employers and schools', () => {
     expect(refused.errors![0].extensions!.reason).toBe('API_KEY_REVOKED');
     expect(errorCodes(await platform.query(admin, REVOKE_KEY, { id: apiKey.id }))).toEqual(['CONFLICT']);
 
-    const [{ hash }] = await notifications().query(`SELECT encode(key_hash, 'hex') AS hash FROM institution_api_key WHERE id = $1`, [apiKey.id]);
+    const [{ hash }] = await notifications().query(`SELECT encode(key_hash, 'hex') AS hash FROM institution_api_key WHERE id = $1`, [
+      apiKey.id,
+    ]);
     expect(hash).not.toContain(secret);
     expect(JSON.stringify(await notifications().query(`SELECT * FROM institution_api_key`))).not.toContain(secret.slice(16));
 
@@ -419,7 +460,9 @@ describe('notices to employers and schools', () => {
     expect(expired.errors![0].extensions!.reason).toBe('API_KEY_EXPIRED');
     expect((await asInstitution(again.data.rotateInstitutionApiKey.secret, MY_NOTICES, { first: 1 })).errors).toBeUndefined();
     // Another institution's key id is not found, not forbidden.
-    expect(errorCodes(await asInstitution(otherKey, ROTATE_KEY, { id: again.data.rotateInstitutionApiKey.apiKey.id }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await asInstitution(otherKey, ROTATE_KEY, { id: again.data.rotateInstitutionApiKey.apiKey.id }))).toEqual([
+      'NOT_FOUND',
+    ]);
   });
 
   it('masks residents’ names for staff without the right to personal data, in the name and in the texts', async () => {
@@ -428,7 +471,10 @@ describe('notices to employers and schools', () => {
     expect(masked.errors).toBeUndefined();
     expect(masked.data.notices.totalCount).toBe(expected.filter((n) => n.kind === 'REMINDER_NOTICE').length);
     const ids = masked.data.notices.edges.map((edge: any) => edge.node.id);
-    const names: { id: string; name: string }[] = await notifications().query(`SELECT id, resident_name AS name FROM notice WHERE id = ANY($1::uuid[])`, [ids]);
+    const names: { id: string; name: string }[] = await notifications().query(
+      `SELECT id, resident_name AS name FROM notice WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
     for (const { node } of masked.data.notices.edges) {
       const name = names.find((row) => row.id === node.id)!.name;
       expect(node.residentName).toContain('*');
@@ -453,7 +499,9 @@ describe('notices to employers and schools', () => {
     expect(latest.byState.reduce((sum: number, s: any) => sum + s.count, 0)).toBe(expected.length);
     const perInstitution = latest.institutions.edges.map((edge: any) => edge.node);
     expect(perInstitution.map((n: any) => n.total)).toEqual([...perInstitution.map((n: any) => n.total)].sort((a, b) => b - a));
-    expect(perInstitution.find((n: any) => n.institution.id === school).total).toBe(expected.filter((n) => n.institutionId === school).length);
+    expect(perInstitution.find((n: any) => n.institution.id === school).total).toBe(
+      expected.filter((n) => n.institutionId === school).length,
+    );
     expect(perInstitution.reduce((sum: number, n: any) => sum + n.total, 0)).toBe(expected.length);
     expect(errorCodes(await platform.query(admin, STATS, { from: '2020-01', to: MONTH }))).toEqual(['BAD_USER_INPUT']);
   });
@@ -484,7 +532,9 @@ describe('notices to employers and schools', () => {
       await notifications().query(`UPDATE notice SET state = 'PENDING', delivered_at = NULL WHERE id = $1`, [unsent.id]);
       await notifications().query(`UPDATE notice SET state = 'DELIVERED', delivered_at = now() WHERE id = $1`, [fetched.id]);
       const told = await notifications().transaction(async (manager) => {
-        await manager.query(`UPDATE notice SET withdrawn_at = now(), withdrawal_reason = 'GRADE_CORRECTED' WHERE id = ANY($1::uuid[])`, [[unsent.id, fetched.id]]);
+        await manager.query(`UPDATE notice SET withdrawn_at = now(), withdrawal_reason = 'GRADE_CORRECTED' WHERE id = ANY($1::uuid[])`, [
+          [unsent.id, fetched.id],
+        ]);
         return announceWithdrawals(manager, [unsent.id, fetched.id], [otherSchool, otherSchool]);
       });
       expect(told).toEqual({ messages: 1, deliveries: 1 });
@@ -492,7 +542,9 @@ describe('notices to employers and schools', () => {
       expect(cancelled).toEqual({ state: 'CANCELLED', next_attempt_at: null });
       const [notice] = await notifications().query(`SELECT state FROM notice WHERE id = $1`, [unsent.id]);
       expect(notice.state).toBe('PENDING');
-      const withdrawal = await waitFor('the fetched notice’s withdrawal', () => Promise.resolve(receiver.delivered.find((r) => r.payload.type === 'notice.withdrawn')));
+      const withdrawal = await waitFor('the fetched notice’s withdrawal', () =>
+        Promise.resolve(receiver.delivered.find((r) => r.payload.type === 'notice.withdrawn')),
+      );
       expect(withdrawal.payload.data.noticeId).toBe(fetched.id);
       expect(receiver.received.some((r) => r.payload.data.noticeId === unsent.id)).toBe(false);
       const replayed = await asInstitution(key, REPLAY, { id: delivery.id });

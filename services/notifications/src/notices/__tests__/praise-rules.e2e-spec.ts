@@ -34,10 +34,16 @@ interface Notice {
 }
 
 /** The reproducible lot the rules break equal scores with: md5 of the id and the month's first day, in byte order. */
-const lot = (id: string) => createHash('md5').update(`${id}${monthStart(MONTH)}`).digest('hex');
-const byScoreThenLot = <T>(score: (t: T) => number, id: (t: T) => string) => (a: T, b: T) =>
-  score(b) - score(a) || (lot(id(a)) < lot(id(b)) ? -1 : lot(id(a)) > lot(id(b)) ? 1 : 0);
-const sorted = (list: Notice[]) => [...list].sort((a, b) => `${a.residentId}${a.institutionId}`.localeCompare(`${b.residentId}${b.institutionId}`));
+const lot = (id: string) =>
+  createHash('md5')
+    .update(`${id}${monthStart(MONTH)}`)
+    .digest('hex');
+const byScoreThenLot =
+  <T>(score: (t: T) => number, id: (t: T) => string) =>
+  (a: T, b: T) =>
+    score(b) - score(a) || (lot(id(a)) < lot(id(b)) ? -1 : lot(id(a)) > lot(id(b)) ? 1 : 0);
+const sorted = (list: Notice[]) =>
+  [...list].sort((a, b) => `${a.residentId}${a.institutionId}`.localeCompare(`${b.residentId}${b.institutionId}`));
 
 describe('praise rules that distinguish: consecutive months, top share per community, cap per institution', () => {
   let platform: TestPlatform;
@@ -68,7 +74,10 @@ describe('praise rules that distinguish: consecutive months, top share per commu
     expect(created.errors).toBeUndefined();
     const db = notifications();
     await db.query(`DELETE FROM notice_rule_set WHERE district_id = $1 AND effective_from = $2`, [districtId, monthStart(MONTH)]);
-    await db.query(`UPDATE notice_rule_set SET effective_from = $2 WHERE id = $1`, [created.data.createNoticeRuleSet.id, monthStart(MONTH)]);
+    await db.query(`UPDATE notice_rule_set SET effective_from = $2 WHERE id = $1`, [
+      created.data.createNoticeRuleSet.id,
+      monthStart(MONTH),
+    ]);
     await db.query(`DELETE FROM notice WHERE month = $1`, [monthStart(MONTH)]);
     await db.query(`DELETE FROM held_notice WHERE month = $1`, [monthStart(MONTH)]);
     await db.query(`UPDATE evaluated_month SET notices_generated_at = NULL WHERE month = $1`, [monthStart(MONTH)]);
@@ -82,14 +91,22 @@ describe('praise rules that distinguish: consecutive months, top share per commu
       const id = randomUUID();
       const job = await queue.add(
         EventType.MonthlyEvaluationCompleted,
-        { id, type: EventType.MonthlyEvaluationCompleted, source: ServiceName.Households, occurredAt: new Date().toISOString(), payloadJson: JSON.stringify(event.payload) },
+        {
+          id,
+          type: EventType.MonthlyEvaluationCompleted,
+          source: ServiceName.Households,
+          occurredAt: new Date().toISOString(),
+          payloadJson: JSON.stringify(event.payload),
+        },
         { jobId: id },
       );
       await waitForJob(queue, job, 'the month announced again');
     } finally {
       await queue.close();
     }
-    const [month] = await db.query(`SELECT notices_generated_at IS NOT NULL AS generated FROM evaluated_month WHERE month = $1`, [monthStart(MONTH)]);
+    const [month] = await db.query(`SELECT notices_generated_at IS NOT NULL AS generated FROM evaluated_month WHERE month = $1`, [
+      monthStart(MONTH),
+    ]);
     expect(month.generated).toBe(true);
     const rows: Notice[] = await db.query(
       `SELECT resident_id AS "residentId", institution_id AS "institutionId" FROM notice
@@ -108,7 +125,12 @@ describe('praise rules that distinguish: consecutive months, top share per commu
     }
     return [...perInstitution.values()].flatMap((list) =>
       list
-        .sort(byScoreThenLot((c: Candidate) => score.get(c.householdId)!, (c) => c.residentId))
+        .sort(
+          byScoreThenLot(
+            (c: Candidate) => score.get(c.householdId)!,
+            (c) => c.residentId,
+          ),
+        )
         .slice(0, cap ?? list.length)
         .filter((c) => c.made)
         .map(({ residentId, institutionId }) => ({ residentId, institutionId })),
@@ -155,7 +177,12 @@ describe('praise rules that distinguish: consecutive months, top share per commu
     const praised = new Set(
       [...communities.values()].flatMap((list) =>
         list
-          .sort(byScoreThenLot((h: Household) => h.score, (h) => h.householdId))
+          .sort(
+            byScoreThenLot(
+              (h: Household) => h.score,
+              (h) => h.householdId,
+            ),
+          )
           .slice(0, Math.ceil(0.1 * list.length))
           .filter((h) => h.grade === 'QUALIFIED')
           .map((h) => h.householdId),
@@ -192,7 +219,12 @@ describe('praise rules that distinguish: consecutive months, top share per commu
     const versions = listed.data.noticeRuleSets.edges.map((edge: any) => edge.node);
     expect(versions[0]).toMatchObject({ districtId, praiseConsecutiveMonths: 2, praiseTopShare: null, praiseCapPerInstitution: 1 });
     expect(versions.find((v: any) => v.districtId === null && v.praiseTopShare !== null)).toEqual({
-      districtId: null, effectiveFrom: shanghaiMonth(), praiseMinScore: 95, praiseConsecutiveMonths: 3, praiseTopShare: 0.05, praiseCapPerInstitution: 10,
+      districtId: null,
+      effectiveFrom: shanghaiMonth(),
+      praiseMinScore: 95,
+      praiseConsecutiveMonths: 3,
+      praiseTopShare: 0.05,
+      praiseCapPerInstitution: 10,
     });
   });
 

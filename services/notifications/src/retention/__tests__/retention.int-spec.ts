@@ -5,7 +5,14 @@ import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import type { Caller } from '#libs/auth';
 import { ensureDatabase, runMigrations, serviceDataSourceOptions, withDatabase } from '#libs/database';
-import { EventType, QueueRegistry, ServiceName, type EventEnvelope, type HouseholdGradesPublishedPayload, type MonthlyEvaluationCompletedPayload } from '#libs/messaging';
+import {
+  EventType,
+  QueueRegistry,
+  ServiceName,
+  type EventEnvelope,
+  type HouseholdGradesPublishedPayload,
+  type MonthlyEvaluationCompletedPayload,
+} from '#libs/messaging';
 import { testInfrastructure, workerDatabasePrefix } from '#libs/testing';
 import { PublicDisclosure } from '../../disclosure/disclosure.models.js';
 import { DisclosureService } from '../../disclosure/disclosure.service.js';
@@ -33,7 +40,10 @@ const GRADED_NAMES = ['王建国', '陈静'];
 const OLD_NOTICE_NAME = '欧阳明月';
 const RECENT_NOTICE_NAME = '李华';
 
-function gradesEvent(month: string, households: { householdId: string; names: string[] }[]): EventEnvelope<HouseholdGradesPublishedPayload> {
+function gradesEvent(
+  month: string,
+  households: { householdId: string; names: string[] }[],
+): EventEnvelope<HouseholdGradesPublishedPayload> {
   return {
     id: randomUUID(),
     type: EventType.HouseholdGradesPublished,
@@ -106,16 +116,35 @@ describe('retention of personal data in notifications', () => {
     jest.spyOn(Logger.prototype, 'log').mockImplementation((message: unknown) => void logged.push(String(message)));
 
     await ensureDatabase(testInfrastructure().databaseUrl, `${workerDatabasePrefix()}retention`);
-    dataSource = await new DataSource(serviceDataSourceOptions({ url, entities: [], migrations: notificationsService.migrations })).initialize();
+    dataSource = await new DataSource(
+      serviceDataSourceOptions({ url, entities: [], migrations: notificationsService.migrations }),
+    ).initialize();
     await runMigrations(dataSource);
-    for (const table of ['graded_resident', 'graded_household', 'held_notice', 'notice', 'webhook_attempt', 'webhook_delivery', 'webhook_endpoint', 'grade_copy_purge']) {
+    for (const table of [
+      'graded_resident',
+      'graded_household',
+      'held_notice',
+      'notice',
+      'webhook_attempt',
+      'webhook_delivery',
+      'webhook_endpoint',
+      'grade_copy_purge',
+    ]) {
       await dataSource.query(`TRUNCATE ${table} CASCADE`);
     }
     grades = new HouseholdGradesPublishedHandler(dataSource, new NoticeGenerator(dataSource, {} as NoticeAddressees));
     queues = new QueueRegistry({
-      service: ServiceName.Notifications, redisUrl: testInfrastructure().redisUrl, queuePrefix: `test-retention-${randomUUID()}`, background: false,
+      service: ServiceName.Notifications,
+      redisUrl: testInfrastructure().redisUrl,
+      queuePrefix: `test-retention-${randomUUID()}`,
+      background: false,
     });
-    retention = new RetentionJob(dataSource, parseRetentionSettings({}), { service: ServiceName.Notifications, steps: notificationsRetention.steps() }, queues);
+    retention = new RetentionJob(
+      dataSource,
+      parseRetentionSettings({}),
+      { service: ServiceName.Notifications, steps: notificationsRetention.steps() },
+      queues,
+    );
 
     // Audit rows of unmasked reads: one past the three years, one inside them.
     await dataSource.query(`TRUNCATE personal_data_access`);
@@ -154,7 +183,9 @@ describe('retention of personal data in notifications', () => {
     const generatedNames = Array.from({ length: RETENTION_BATCH_SIZE }, (_, i) => `张${i + 1}`);
     await insertNotices('2024-11-01', [OLD_NOTICE_NAME, ...generatedNames]);
     await insertNotices('2024-12-01', [RECENT_NOTICE_NAME]);
-    const old: { id: string; resident_name: string }[] = await dataSource.query(`SELECT id, resident_name FROM notice WHERE month = '2024-11-01' ORDER BY id`);
+    const old: { id: string; resident_name: string }[] = await dataSource.query(
+      `SELECT id, resident_name FROM notice WHERE month = '2024-11-01' ORDER BY id`,
+    );
     oldNoticeIds = old.map((row) => row.id);
     oldNoticeNames = old.map((row) => row.resident_name);
     oldNoticesBefore = await dataSource.query(
@@ -202,10 +233,9 @@ describe('retention of personal data in notifications', () => {
     );
     expect(named).toBe(0);
 
-    const [notice] = await dataSource.query(
-      `SELECT resident_name, subject, text_body, html_body, redacted_at FROM notice WHERE id = $1`,
-      [oldNoticeIds[oldNoticeNames.indexOf(OLD_NOTICE_NAME)]],
-    );
+    const [notice] = await dataSource.query(`SELECT resident_name, subject, text_body, html_body, redacted_at FROM notice WHERE id = $1`, [
+      oldNoticeIds[oldNoticeNames.indexOf(OLD_NOTICE_NAME)],
+    ]);
     expect(notice).toEqual({
       resident_name: '欧**月',
       subject: '垃圾分类表扬信：欧**月',
@@ -259,11 +289,16 @@ describe('retention of personal data in notifications', () => {
     const districtId = randomUUID();
     for (const month of ['2026-05', '2026-06']) {
       await completed.handle({
-        id: randomUUID(), type: EventType.MonthlyEvaluationCompleted, source: ServiceName.Households, occurredAt: FIRED_AT,
+        id: randomUUID(),
+        type: EventType.MonthlyEvaluationCompleted,
+        source: ServiceName.Households,
+        occurredAt: FIRED_AT,
         payload: { districtId, month, households: 1, graded: 1 },
       } as EventEnvelope<MonthlyEvaluationCompletedPayload>);
     }
-    const waiting = await dataSource.query(`SELECT to_char(month, 'YYYY-MM') AS month FROM evaluated_month WHERE district_id = $1`, [districtId]);
+    const waiting = await dataSource.query(`SELECT to_char(month, 'YYYY-MM') AS month FROM evaluated_month WHERE district_id = $1`, [
+      districtId,
+    ]);
     expect(waiting).toEqual([{ month: '2026-06' }]);
   });
 
@@ -280,18 +315,25 @@ describe('retention of personal data in notifications', () => {
       [disclosure.id, householdId],
     );
     // A correction noted after approval, before the month's grade copies went.
-    await dataSource.query(`INSERT INTO public_disclosure_correction (disclosure_id, household_id) VALUES ($1, $2)`, [disclosure.id, householdId]);
+    await dataSource.query(`INSERT INTO public_disclosure_correction (disclosure_id, household_id) VALUES ($1, $2)`, [
+      disclosure.id,
+      householdId,
+    ]);
 
     const disclosures = new DisclosureService(dataSource, undefined as never);
     const approved = Object.assign(new PublicDisclosure(), { id: disclosure.id, districtId: DISTRICT, month: '2026-05' });
     expect(await disclosures.pendingDifference({ roles: [] } as unknown as Caller, approved)).toBeNull();
-    const entries = await dataSource.query(`SELECT masked_name, kind FROM public_disclosure_entry WHERE disclosure_id = $1`, [disclosure.id]);
+    const entries = await dataSource.query(`SELECT masked_name, kind FROM public_disclosure_entry WHERE disclosure_id = $1`, [
+      disclosure.id,
+    ]);
     expect(entries).toEqual([{ masked_name: '赵*', kind: 'PRAISE' }]);
   });
 
   it('names no one in its log lines', () => {
     const names = [...GRADED_NAMES, OLD_NOTICE_NAME, RECENT_NOTICE_NAME];
     expect(logged.filter((line) => names.some((name) => line.includes(name)))).toEqual([]);
-    expect(logged).toContainEqual(expect.stringMatching(/2 residents, 1 held notices deleted; notices before 2024-12-01: 5001 redacted; .*: 10001 deleted/));
+    expect(logged).toContainEqual(
+      expect.stringMatching(/2 residents, 1 held notices deleted; notices before 2024-12-01: 5001 redacted; .*: 10001 deleted/),
+    );
   });
 });

@@ -16,8 +16,11 @@ describe('notice templates through the gateway', () => {
 
   it('serves the active zh-CN wording of each notice kind with the placeholders it needs', async () => {
     const token = await platform.token([Role.DISTRICT_ADMIN]);
-    const response: any = await platform.query(token, `{ noticeTemplates(activeOnly: true) {
-      totalCount edges { node { kind labelZh locale version active subject textBody htmlBody placeholders } } } }`);
+    const response: any = await platform.query(
+      token,
+      `{ noticeTemplates(activeOnly: true) {
+      totalCount edges { node { kind labelZh locale version active subject textBody htmlBody placeholders } } } }`,
+    );
     expect(response.errors).toBeUndefined();
     const templates = response.data.noticeTemplates.edges.map((e: any) => e.node);
     expect(templates.map((t: any) => [t.kind, t.labelZh])).toEqual([
@@ -45,6 +48,10 @@ describe('notice templates through the gateway', () => {
     const inspector = await platform.token([Role.INSPECTOR], platform.plan.communities[0].id);
     expect(errorCodes(await platform.query(inspector, '{ noticeTemplates { totalCount } }'))).toEqual(['FORBIDDEN']);
     const admin = await platform.token([Role.DISTRICT_ADMIN]);
-    expect(errorCodes(await platform.query(admin, 'query($id: ID!) { noticeTemplate(id: $id) { id } }', { id: '00000000-0000-4000-8000-000000000000' }))).toEqual(['NOT_FOUND']);
+    expect(
+      errorCodes(
+        await platform.query(admin, 'query($id: ID!) { noticeTemplate(id: $id) { id } }', { id: '00000000-0000-4000-8000-000000000000' }),
+      ),
+    ).toEqual(['NOT_FOUND']);
   });
 });

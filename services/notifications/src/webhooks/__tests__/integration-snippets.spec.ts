@@ -34,7 +34,9 @@ const RUNTIMES: Runtime[] = [
 const installed = (runtime: Runtime) => spawnSync(runtime.command, runtime.versionArgs, { stdio: 'ignore' }).status === 0;
 const missing = RUNTIMES.filter((runtime) => !installed(runtime));
 if (missing.length > 0) {
-  console.warn(`Webhook verification snippets not run, runtime not installed: ${missing.map((runtime) => `${runtime.language} (${runtime.command})`).join(', ')}`);
+  console.warn(
+    `Webhook verification snippets not run, runtime not installed: ${missing.map((runtime) => `${runtime.language} (${runtime.command})`).join(', ')}`,
+  );
 }
 
 interface Outcome {

@@ -97,7 +97,11 @@ describe('notices to institutions by signed webhooks', () => {
   /** Puts an event on notifications' queue under a fresh id, as a re-announcement would, and waits for it. */
   async function enqueue(type: EventType, payload: unknown): Promise<void> {
     const id = randomUUID();
-    await queue.add(type, { id, type, source: ServiceName.Households, occurredAt: new Date().toISOString(), payloadJson: JSON.stringify(payload) }, { jobId: id });
+    await queue.add(
+      type,
+      { id, type, source: ServiceName.Households, occurredAt: new Date().toISOString(), payloadJson: JSON.stringify(payload) },
+      { jobId: id },
+    );
     await waitFor(`${type} to be processed`, async () => {
       const job = await queue.getJob(id);
       const state = await job?.getState();
@@ -118,9 +122,10 @@ describe('notices to institutions by signed webhooks', () => {
       .database(ServiceName.Households)
       .query(`SELECT payload FROM outbox_event WHERE type = $1 AND payload->>'month' = $2`, [EventType.MonthlyEvaluationCompleted, month]);
     await enqueue(EventType.MonthlyEvaluationCompleted, completed.payload);
-    const [{ generated }] = await notifications().query(`SELECT bool_and(notices_generated_at IS NOT NULL) AS generated FROM evaluated_month WHERE month = $1`, [
-      monthStart(month),
-    ]);
+    const [{ generated }] = await notifications().query(
+      `SELECT bool_and(notices_generated_at IS NOT NULL) AS generated FROM evaluated_month WHERE month = $1`,
+      [monthStart(month)],
+    );
     expect(generated).toBe(true);
   }
 
@@ -169,8 +174,15 @@ describe('notices to institutions by signed webhooks', () => {
     a.receiver.answer = 503; // A's receiver is down at first
     const registered = await register(a, a.receiver.url, '教务处通知接收');
     expect(registered.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
-    expect(registered.endpoint).toMatchObject({ url: a.receiver.url, description: '教务处通知接收', state: 'ACTIVE', institution: { id: a.id } });
-    expect(registered.endpoint.secrets).toEqual([{ prefix: registered.secret.slice(0, 10), createdAt: expect.any(String), expiresAt: null }]);
+    expect(registered.endpoint).toMatchObject({
+      url: a.receiver.url,
+      description: '教务处通知接收',
+      state: 'ACTIVE',
+      institution: { id: a.id },
+    });
+    expect(registered.endpoint.secrets).toEqual([
+      { prefix: registered.secret.slice(0, 10), createdAt: expect.any(String), expiresAt: null },
+    ]);
     await register(b, b.receiver.url);
 
     const listed: any = await ok(as(a, ENDPOINTS));
@@ -203,8 +215,9 @@ describe('notices to institutions by signed webhooks', () => {
       expect([url, errorCodes(refused), refused.errors?.[0].extensions?.reason]).toEqual([url, ['BAD_USER_INPUT'], reason]);
     }
     // A name is refused in one way whatever it resolves to, or whether it does: nothing maps the network behind us.
-    expect((await as(a, REGISTER, { url: 'http://hooks.invalid/' })).errors?.[0].message)
-      .toBe('hooks.invalid must resolve, and only to public internet addresses; webhooks go only there');
+    expect((await as(a, REGISTER, { url: 'http://hooks.invalid/' })).errors?.[0].message).toBe(
+      'hooks.invalid must resolve, and only to public internet addresses; webhooks go only there',
+    );
     const tooLong = await as(a, REGISTER, { url: `${a.receiver.url}?other`, description: '说明'.repeat(101) });
     expect(tooLong.errors?.[0].extensions?.reason).toBe('INVALID_DESCRIPTION');
     const again = await as(a, REGISTER, { url: a.receiver.url });
@@ -228,14 +241,20 @@ describe('notices to institutions by signed webhooks', () => {
     expect(a.receiver.delivered).toEqual([]);
     expect((await noticesOf(a, MONTH)).every((n) => n.sentAt !== null && n.deliveredAt === null)).toBe(true);
     const pending = await deliveriesOf(a, MONTH);
-    expect(pending.every((d) => d.state === 'PENDING' && d.attempts[0].httpStatus === 503 && d.lastError === 'HTTP 503' && d.nextAttemptAt)).toBe(true);
+    expect(
+      pending.every((d) => d.state === 'PENDING' && d.attempts[0].httpStatus === 503 && d.lastError === 'HTTP 503' && d.nextAttemptAt),
+    ).toBe(true);
 
     // Up: the retries get through.
     a.receiver.answer = 200;
     await waitFor('A’s notices delivered', async () => (await noticesOf(a, MONTH)).every((n) => n.state === 'DELIVERED'), 30_000);
     const deliveries = await deliveriesOf(a, MONTH);
     expect(deliveries).toHaveLength(mine.length);
-    expect(deliveries.every((d) => d.state === 'SUCCEEDED' && d.nextAttemptAt === null && d.attemptCount === d.attempts.length && d.attemptCount >= 2)).toBe(true);
+    expect(
+      deliveries.every(
+        (d) => d.state === 'SUCCEEDED' && d.nextAttemptAt === null && d.attemptCount === d.attempts.length && d.attemptCount >= 2,
+      ),
+    ).toBe(true);
 
     // Exactly once per webhook-id on the receiving side, none missing; every attempt of a notice under one webhook-id.
     const delivered = a.receiver.delivered;
@@ -243,7 +262,8 @@ describe('notices to institutions by signed webhooks', () => {
     expect(new Set(delivered.map((r) => r.webhookId)).size).toBe(mine.length);
     expect(noticeIdsIn(delivered).sort()).toEqual(mine.map((n) => n.id).sort());
     const idsPerNotice = new Map<string, Set<string>>();
-    for (const r of a.receiver.received) idsPerNotice.set(r.payload.data.noticeId, (idsPerNotice.get(r.payload.data.noticeId) ?? new Set()).add(r.webhookId));
+    for (const r of a.receiver.received)
+      idsPerNotice.set(r.payload.data.noticeId, (idsPerNotice.get(r.payload.data.noticeId) ?? new Set()).add(r.webhookId));
     expect([...idsPerNotice.values()].every((ids) => ids.size === 1)).toBe(true);
     expect(deliveries.map((d) => d.webhookId).sort()).toEqual(delivered.map((r) => r.webhookId).sort());
     expect(a.receiver.received.every((r) => r.verifiedBy.length === 1 && /^msg_[0-9a-f]{32}$/.test(r.webhookId))).toBe(true);
@@ -252,7 +272,11 @@ describe('notices to institutions by signed webhooks', () => {
     for (const r of delivered) {
       expect(Object.keys(r.payload).sort()).toEqual(['data', 'timestamp', 'type']);
       expect(r.payload.type).toBe('notice.created');
-      expect(r.payload.data).toEqual({ noticeId: expect.any(String), kind: expect.stringMatching(/^(PRAISE_LETTER|REMINDER_NOTICE)$/), month: MONTH });
+      expect(r.payload.data).toEqual({
+        noticeId: expect.any(String),
+        kind: expect.stringMatching(/^(PRAISE_LETTER|REMINDER_NOTICE)$/),
+        month: MONTH,
+      });
       expect(Math.abs(r.timestamp - r.receivedAt / 1000)).toBeLessThan(30);
     }
     expect(mine.some((n) => a.receiver.received.some((r) => r.body.includes(n.residentName)))).toBe(false);
@@ -307,16 +331,22 @@ describe('notices to institutions by signed webhooks', () => {
     const [{ messages }] = await notifications().query(`SELECT count(*)::int AS messages FROM webhook_message`);
     const seen = a.receiver.received.length;
     const households = platform.database(ServiceName.Households);
-    const [grades] = await households.query(`SELECT payload FROM outbox_event WHERE type = $1 AND payload->>'month' = $2 ORDER BY seq LIMIT 1`, [
-      EventType.HouseholdGradesPublished,
+    const [grades] = await households.query(
+      `SELECT payload FROM outbox_event WHERE type = $1 AND payload->>'month' = $2 ORDER BY seq LIMIT 1`,
+      [EventType.HouseholdGradesPublished, MONTH],
+    );
+    const [completed] = await households.query(`SELECT payload FROM outbox_event WHERE type = $1 AND payload->>'month' = $2`, [
+      EventType.MonthlyEvaluationCompleted,
       MONTH,
     ]);
-    const [completed] = await households.query(`SELECT payload FROM outbox_event WHERE type = $1 AND payload->>'month' = $2`, [EventType.MonthlyEvaluationCompleted, MONTH]);
     await enqueue(EventType.HouseholdGradesPublished, grades.payload);
     await enqueue(EventType.MonthlyEvaluationCompleted, completed.payload);
     const [{ after }] = await notifications().query(`SELECT count(*)::int AS after FROM webhook_message`);
     expect(after).toBe(messages);
-    const [{ open }] = await notifications().query(`SELECT count(*)::int AS open FROM webhook_delivery WHERE next_attempt_at IS NOT NULL AND endpoint_id = $1`, [a.endpointId]);
+    const [{ open }] = await notifications().query(
+      `SELECT count(*)::int AS open FROM webhook_delivery WHERE next_attempt_at IS NOT NULL AND endpoint_id = $1`,
+      [a.endpointId],
+    );
     expect(open).toBe(0);
     expect(a.receiver.received.length).toBe(seen);
   });
@@ -371,7 +401,10 @@ describe('notices to institutions by signed webhooks', () => {
     const newSecret = rotated.rotateWebhookSecret.secret;
     expect(newSecret).not.toBe(oldSecret);
     expect(new Date(rotated.rotateWebhookSecret.previousSecretExpiresAt).getTime() - Date.now()).toBeGreaterThan(23 * 3600_000);
-    expect(rotated.rotateWebhookSecret.endpoint.secrets.map((s: any) => s.prefix)).toEqual([newSecret.slice(0, 10), oldSecret.slice(0, 10)]);
+    expect(rotated.rotateWebhookSecret.endpoint.secrets.map((s: any) => s.prefix)).toEqual([
+      newSecret.slice(0, 10),
+      oldSecret.slice(0, 10),
+    ]);
     a.receiver.secrets = [newSecret, oldSecret];
 
     // B takes a monthly digest.
@@ -411,11 +444,16 @@ describe('notices to institutions by signed webhooks', () => {
     expect(digestDelivery).toMatchObject({ type: 'notice.digest', state: 'SUCCEEDED', noticeIds: bNotices.map((n) => n.id).sort() });
 
     // 410: the endpoint is disabled at once, every delivery to it fails, and its notices are FAILED.
-    await waitFor('D’s endpoint disabled', async () => (await ok<any>(as(d, ENDPOINTS))).webhookEndpoints.edges[0].node.state === 'DISABLED');
+    await waitFor(
+      'D’s endpoint disabled',
+      async () => (await ok<any>(as(d, ENDPOINTS))).webhookEndpoints.edges[0].node.state === 'DISABLED',
+    );
     await waitFor('D’s notices failed', async () => (await noticesOf(d, MONTH_BEFORE)).every((n) => n.state === 'FAILED'));
     const dEndpoint = (await ok<any>(as(d, ENDPOINTS))).webhookEndpoints.edges[0].node;
     expect(dEndpoint.disabledReason).toMatch(/410/);
-    expect((await deliveriesOf(d, MONTH_BEFORE)).every((x) => x.state === 'FAILED' && x.nextAttemptAt === null && x.attempts.length <= 1)).toBe(true);
+    expect(
+      (await deliveriesOf(d, MONTH_BEFORE)).every((x) => x.state === 'FAILED' && x.nextAttemptAt === null && x.attempts.length <= 1),
+    ).toBe(true);
     expect((await noticesOf(d, MONTH_BEFORE)).every((n) => /410/.test(n.lastError ?? ''))).toBe(true);
     expect(d.receiver.received.every((r) => r.answered === 410)).toBe(true);
     const dRequests = d.receiver.received.length;
@@ -440,7 +478,9 @@ describe('notices to institutions by signed webhooks', () => {
     const cDeliveries = await deliveriesOf(c, MONTH_BEFORE);
     for (const delivery of cDeliveries) {
       expect(delivery).toMatchObject({ state: 'FAILED', attemptCount: RETRIES + 1, lastStatus: 302, nextAttemptAt: null });
-      expect(delivery.attempts.every((attempt: any) => attempt.httpStatus === 302 && /redirects are not followed/.test(attempt.error))).toBe(true);
+      expect(
+        delivery.attempts.every((attempt: any) => attempt.httpStatus === 302 && /redirects are not followed/.test(attempt.error)),
+      ).toBe(true);
       expect(c.receiver.received.filter((r) => r.webhookId === delivery.webhookId)).toHaveLength(RETRIES + 1);
     }
     expect((await noticesOf(c, MONTH_BEFORE)).every((n) => n.sentAt !== null && /302/.test(n.lastError ?? ''))).toBe(true);
@@ -466,14 +506,20 @@ describe('notices to institutions by signed webhooks', () => {
     const disabled = e.endpointId; // disabled by the 410 above: it does not count
     const first = await ok(as(e, REGISTER, { url: `${e.receiver.url}one` }));
     await ok(as(e, REGISTER, { url: `${e.receiver.url}two` }));
-    const [{ before }] = await notifications().query(`SELECT count(*)::int AS before FROM webhook_endpoint WHERE institution_id = $1`, [e.id]);
+    const [{ before }] = await notifications().query(`SELECT count(*)::int AS before FROM webhook_endpoint WHERE institution_id = $1`, [
+      e.id,
+    ]);
     const third = await as(e, REGISTER, { url: `${e.receiver.url}three` });
-    expect([errorCodes(third), third.errors?.[0].extensions?.reason, third.errors?.[0].extensions?.details])
-      .toEqual([['CONFLICT'], 'TOO_MANY_ENDPOINTS', { max: 2 }]);
+    expect([errorCodes(third), third.errors?.[0].extensions?.reason, third.errors?.[0].extensions?.details]).toEqual([
+      ['CONFLICT'],
+      'TOO_MANY_ENDPOINTS',
+      { max: 2 },
+    ]);
     const enabling = await as(e, ENABLE, { id: disabled });
     expect([errorCodes(enabling), enabling.errors?.[0].extensions?.reason]).toEqual([['CONFLICT'], 'TOO_MANY_ENDPOINTS']);
     const [now] = await notifications().query(
-      `SELECT count(*)::int AS after, bool_or(id = $2 AND state = 'ACTIVE') AS enabled FROM webhook_endpoint WHERE institution_id = $1`, [e.id, disabled],
+      `SELECT count(*)::int AS after, bool_or(id = $2 AND state = 'ACTIVE') AS enabled FROM webhook_endpoint WHERE institution_id = $1`,
+      [e.id, disabled],
     );
     expect(now).toEqual({ after: before, enabled: false });
     // Disabling one makes room again.

@@ -5,7 +5,9 @@ export class CreateInstitution1796000000101 implements MigrationInterface {
   name = 'CreateInstitution1796000000101';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE institution (
         id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         kind        text NOT NULL CHECK (kind IN ('EMPLOYER', 'SCHOOL', 'DEPARTMENT', 'PROPERTY_COMPANY', 'MEDIA')),
@@ -14,7 +16,8 @@ export class CreateInstitution1796000000101 implements MigrationInterface {
         org_unit_id uuid NOT NULL REFERENCES org_unit (id),
         created_at  timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT institution_credit_code UNIQUE (credit_code)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX institution_name ON institution (name, id)`);
     await execute(runner, `CREATE INDEX institution_kind ON institution (kind, name, id)`);
     await execute(runner, `CREATE INDEX institution_org_unit ON institution (org_unit_id)`);

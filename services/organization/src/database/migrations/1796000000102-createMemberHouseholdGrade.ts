@@ -6,7 +6,9 @@ export class CreateMemberHouseholdGrade1796000000102 implements MigrationInterfa
   name = 'CreateMemberHouseholdGrade1796000000102';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE member_household_grade (
         party_member_id uuid NOT NULL,
         month           date NOT NULL,
@@ -15,7 +17,8 @@ export class CreateMemberHouseholdGrade1796000000102 implements MigrationInterfa
         grade           text,
         event_at        timestamptz NOT NULL,
         PRIMARY KEY (party_member_id, month)
-      )`);
+      )`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -15,12 +15,16 @@ export class VersionInstitutions1796000000103 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     await execute(runner, `ALTER TABLE institution ADD COLUMN version integer NOT NULL DEFAULT 1`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       INSERT INTO outbox_event (id, type, payload)
       SELECT gen_random_uuid(), 'institutions.changed',
              json_build_object('institutions', json_agg(json_build_object('id', id, 'kind', kind, 'name', name, 'version', version) ORDER BY id))
-        FROM institution HAVING count(*) > 0`);
-    await execute(runner,
+        FROM institution HAVING count(*) > 0`,
+    );
+    await execute(
+      runner,
       `INSERT INTO outbox_event (id, type, payload)
        SELECT gen_random_uuid(), 'territory.changed', json_build_object('units', json_agg(unit ORDER BY depth, id))
          FROM (SELECT cardinality(path) AS depth, id, (row_number() OVER (ORDER BY cardinality(path), id) - 1) / $1 AS batch,

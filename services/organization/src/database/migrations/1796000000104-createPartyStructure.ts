@@ -33,7 +33,9 @@ export class CreatePartyStructure1796000000104 implements MigrationInterface {
     await execute(runner, `CREATE EXTENSION IF NOT EXISTS btree_gist`);
     await execute(runner, `ALTER TABLE institution ADD COLUMN parent_id uuid REFERENCES institution (id)`);
     await execute(runner, `CREATE INDEX institution_parent ON institution (parent_id) WHERE parent_id IS NOT NULL`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE FUNCTION institution_parent_is_department() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF NEW.parent_id IS NOT NULL AND NOT EXISTS (
@@ -41,12 +43,18 @@ export class CreatePartyStructure1796000000104 implements MigrationInterface {
           RAISE EXCEPTION 'institution % may only be subordinate to a top-level DEPARTMENT', NEW.id USING ERRCODE = 'check_violation';
         END IF;
         RETURN NEW;
-      END $$`);
-    await execute(runner, `
+      END $$`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TRIGGER institution_parent_check BEFORE INSERT OR UPDATE OF parent_id ON institution
-        FOR EACH ROW EXECUTE FUNCTION institution_parent_is_department()`);
+        FOR EACH ROW EXECUTE FUNCTION institution_parent_is_department()`,
+    );
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE party_org (
         id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         kind           text NOT NULL CHECK (kind IN ('DISTRICT_COMMITTEE', 'STREET_COMMITTEE', 'DEPARTMENT_COMMITTEE',
@@ -63,16 +71,25 @@ export class CreatePartyStructure1796000000104 implements MigrationInterface {
           CASE WHEN kind IN ('DEPARTMENT_COMMITTEE', 'WORK_UNIT_BRANCH') THEN institution_id IS NOT NULL AND org_unit_id IS NULL
                ELSE org_unit_id IS NOT NULL AND institution_id IS NULL END),
         CONSTRAINT party_org_name UNIQUE (parent_id, name)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX party_org_parent ON party_org (parent_id, kind, name, id)`);
     await execute(runner, `CREATE INDEX party_org_org_unit ON party_org (org_unit_id) WHERE org_unit_id IS NOT NULL`);
     await execute(runner, `CREATE INDEX party_org_institution ON party_org (institution_id) WHERE institution_id IS NOT NULL`);
     await execute(runner, `CREATE INDEX party_org_path ON party_org USING gin (path)`);
     // One district committee, one committee per street and per community, one branch per compound and per institution.
     await execute(runner, `CREATE UNIQUE INDEX party_org_one_root ON party_org ((true)) WHERE kind = 'DISTRICT_COMMITTEE'`);
-    await execute(runner, `CREATE UNIQUE INDEX party_org_one_per_unit ON party_org (kind, org_unit_id) WHERE kind IN ('STREET_COMMITTEE', 'COMMUNITY_COMMITTEE', 'COMPOUND_BRANCH')`);
-    await execute(runner, `CREATE UNIQUE INDEX party_org_one_per_institution ON party_org (kind, institution_id) WHERE institution_id IS NOT NULL`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `CREATE UNIQUE INDEX party_org_one_per_unit ON party_org (kind, org_unit_id) WHERE kind IN ('STREET_COMMITTEE', 'COMMUNITY_COMMITTEE', 'COMPOUND_BRANCH')`,
+    );
+    await execute(
+      runner,
+      `CREATE UNIQUE INDEX party_org_one_per_institution ON party_org (kind, institution_id) WHERE institution_id IS NOT NULL`,
+    );
+    await execute(
+      runner,
+      `
       CREATE FUNCTION party_org_parent_kind() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE parent_kind text;
       BEGIN
@@ -89,12 +106,18 @@ export class CreatePartyStructure1796000000104 implements MigrationInterface {
           RAISE EXCEPTION 'a % cannot sit under a %', NEW.kind, parent_kind USING ERRCODE = 'check_violation';
         END IF;
         RETURN NEW;
-      END $$`);
-    await execute(runner, `
+      END $$`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TRIGGER party_org_parent_kind_check BEFORE INSERT OR UPDATE OF kind, parent_id ON party_org
-        FOR EACH ROW EXECUTE FUNCTION party_org_parent_kind()`);
+        FOR EACH ROW EXECUTE FUNCTION party_org_parent_kind()`,
+    );
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE party_member (
         id                    uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         name                  text NOT NULL CHECK (length(name) BETWEEN 1 AND 50),
@@ -107,12 +130,15 @@ export class CreatePartyStructure1796000000104 implements MigrationInterface {
         joined_party_on       date,
         commitment_signed_at  timestamptz,
         created_at            timestamptz NOT NULL DEFAULT now()
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX party_member_household ON party_member (household_id)`);
     await execute(runner, `CREATE INDEX party_member_community ON party_member (community_id, id)`);
     await execute(runner, `CREATE INDEX party_member_institution ON party_member (institution_id, id)`);
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE party_org_position (
         id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         party_org_id    uuid NOT NULL REFERENCES party_org (id),
@@ -124,10 +150,13 @@ export class CreatePartyStructure1796000000104 implements MigrationInterface {
         -- One secretary of an organisation at a time.
         CONSTRAINT party_org_position_one_holder EXCLUDE USING gist (
           party_org_id WITH =, position WITH =, daterange(starts_on, ends_on, '[]') WITH &&) WHERE (position = 'SECRETARY')
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX party_org_position_member ON party_org_position (party_member_id, starts_on)`);
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE branch_registration (
         id                   uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         party_member_id      uuid NOT NULL REFERENCES party_member (id),
@@ -139,11 +168,17 @@ export class CreatePartyStructure1796000000104 implements MigrationInterface {
         confirmed_by         text,
         ended_at             timestamptz,
         CONSTRAINT branch_registration_confirmation CHECK ((confirmed_at IS NULL) = (confirmed_by IS NULL))
-      )`);
-    await execute(runner, `CREATE UNIQUE INDEX branch_registration_one_open ON branch_registration (party_member_id, kind) WHERE ended_at IS NULL`);
+      )`,
+    );
+    await execute(
+      runner,
+      `CREATE UNIQUE INDEX branch_registration_one_open ON branch_registration (party_member_id, kind) WHERE ended_at IS NULL`,
+    );
     await execute(runner, `CREATE INDEX branch_registration_branch ON branch_registration (branch_id, registered_at DESC, id)`);
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE leader (
         id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         name            text NOT NULL CHECK (length(name) BETWEEN 1 AND 50),
@@ -151,8 +186,11 @@ export class CreatePartyStructure1796000000104 implements MigrationInterface {
         title           text NOT NULL CHECK (length(title) BETWEEN 1 AND 100),
         party_member_id uuid REFERENCES party_member (id),
         created_at      timestamptz NOT NULL DEFAULT now()
-      )`);
-    await execute(runner, `
+      )`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TABLE leader_liaison (
         id         uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         leader_id  uuid NOT NULL REFERENCES leader (id),
@@ -162,7 +200,8 @@ export class CreatePartyStructure1796000000104 implements MigrationInterface {
         CONSTRAINT leader_liaison_dates CHECK (ends_on IS NULL OR ends_on >= starts_on),
         -- A street has one liaison leader at a time.
         CONSTRAINT leader_liaison_one_per_street EXCLUDE USING gist (street_id WITH =, daterange(starts_on, ends_on, '[]') WITH &&)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX leader_liaison_leader ON leader_liaison (leader_id, starts_on)`);
   }
 

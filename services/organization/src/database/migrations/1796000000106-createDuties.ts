@@ -21,7 +21,9 @@ export class CreateDuties1796000000106 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     const duty = `text NOT NULL CHECK (duty IN ('DOOR_TO_DOOR_EXPLANATION', 'SECTOR_SUPERVISION', 'PATROL'))`;
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE duty_log (
         id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         party_member_id uuid NOT NULL REFERENCES party_member (id),
@@ -39,11 +41,14 @@ export class CreateDuties1796000000106 implements MigrationInterface {
         CONSTRAINT duty_log_place CHECK (
           CASE WHEN duty = 'SECTOR_SUPERVISION' THEN institution_id IS NOT NULL AND org_unit_id IS NULL
                ELSE org_unit_id IS NOT NULL AND institution_id IS NULL END)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX duty_log_post ON duty_log (party_org_id, duty, performed_on)`);
     await execute(runner, `CREATE INDEX duty_log_member ON duty_log (party_member_id, performed_at DESC, id)`);
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE duty_period (
         id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         party_member_id uuid NOT NULL REFERENCES party_member (id),
@@ -61,11 +66,14 @@ export class CreateDuties1796000000106 implements MigrationInterface {
         CONSTRAINT duty_period_status CHECK ((status = 'MET') = (logs_count > 0)),
         -- One closing per post, duty and period: reruns of the check write nothing.
         CONSTRAINT duty_period_once UNIQUE (party_org_id, duty, period_start)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX duty_period_member ON duty_period (party_member_id, period_start)`);
     await execute(runner, `CREATE INDEX duty_period_start ON duty_period (period_start, party_org_id)`);
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE duty_escalation (
         id                        uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         duty_period_id            uuid NOT NULL REFERENCES duty_period (id),
@@ -76,17 +84,21 @@ export class CreateDuties1796000000106 implements MigrationInterface {
         -- When a late log met the period; the escalation stays as the record of what the level above was told.
         resolved_at               timestamptz,
         CONSTRAINT duty_escalation_once UNIQUE (duty_period_id)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX duty_escalation_to ON duty_escalation (escalated_to_party_org_id, created_at DESC, id)`);
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE VIEW member_duty_compliance AS
         SELECT party_member_id,
                date_trunc('month', period_start)::date AS month,
                count(*)::int AS due,
                count(*) FILTER (WHERE status = 'MET')::int AS met
           FROM duty_period
-         GROUP BY party_member_id, date_trunc('month', period_start)::date`);
+         GROUP BY party_member_id, date_trunc('month', period_start)::date`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -21,7 +21,9 @@ export class CreateVolunteers1796000000107 implements MigrationInterface {
   name = 'CreateVolunteers1796000000107';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE volunteer_team (
         id                 uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         compound_branch_id uuid NOT NULL REFERENCES party_org (id),
@@ -30,9 +32,12 @@ export class CreateVolunteers1796000000107 implements MigrationInterface {
         created_by         text NOT NULL,
         created_at         timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT volunteer_team_name UNIQUE (compound_branch_id, name)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX volunteer_team_org_unit ON volunteer_team (org_unit_id, name, id)`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE FUNCTION volunteer_team_of_compound_branch() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF NOT EXISTS (SELECT 1 FROM party_org o WHERE o.id = NEW.compound_branch_id AND o.kind = 'COMPOUND_BRANCH'
@@ -40,12 +45,18 @@ export class CreateVolunteers1796000000107 implements MigrationInterface {
           RAISE EXCEPTION 'a volunteer team belongs to a COMPOUND_BRANCH (and its compound)' USING ERRCODE = 'check_violation';
         END IF;
         RETURN NEW;
-      END $$`);
-    await execute(runner, `
+      END $$`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TRIGGER volunteer_team_branch_check BEFORE INSERT OR UPDATE OF compound_branch_id, org_unit_id ON volunteer_team
-        FOR EACH ROW EXECUTE FUNCTION volunteer_team_of_compound_branch()`);
+        FOR EACH ROW EXECUTE FUNCTION volunteer_team_of_compound_branch()`,
+    );
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE volunteer (
         id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         user_id         text NOT NULL UNIQUE,
@@ -54,10 +65,13 @@ export class CreateVolunteers1796000000107 implements MigrationInterface {
         party_member_id uuid UNIQUE REFERENCES party_member (id),
         team_id         uuid REFERENCES volunteer_team (id),
         registered_at   timestamptz NOT NULL DEFAULT now()
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX volunteer_of_team ON volunteer (team_id, id) WHERE team_id IS NOT NULL`);
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE volunteer_activity (
         id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         campaign     text NOT NULL CHECK (campaign IN ('GREEN_PIONEERS', 'TRUSTWORTHY_HOMEMAKERS', 'YOUTH_GREEN_COLLARS', 'GOLDEN_YOUNGSTERS')),
@@ -76,12 +90,18 @@ export class CreateVolunteers1796000000107 implements MigrationInterface {
         published_at timestamptz,
         closed_at    timestamptz,
         CONSTRAINT volunteer_activity_window CHECK (ends_at > starts_at AND ends_at - starts_at <= interval '24 hours')
-      )`);
+      )`,
+    );
     // The feed: published and completed activities, newest first.
-    await execute(runner, `CREATE INDEX volunteer_activity_feed ON volunteer_activity (starts_at DESC, id DESC) WHERE status IN ('PUBLISHED', 'COMPLETED')`);
+    await execute(
+      runner,
+      `CREATE INDEX volunteer_activity_feed ON volunteer_activity (starts_at DESC, id DESC) WHERE status IN ('PUBLISHED', 'COMPLETED')`,
+    );
     await execute(runner, `CREATE INDEX volunteer_activity_org_unit ON volunteer_activity (org_unit_id, starts_at DESC, id DESC)`);
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE volunteer_sign_up (
         id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         activity_id       uuid NOT NULL REFERENCES volunteer_activity (id),
@@ -94,11 +114,17 @@ export class CreateVolunteers1796000000107 implements MigrationInterface {
         hours_approved_at timestamptz,
         CONSTRAINT volunteer_sign_up_approval CHECK ((hours IS NULL) = (hours_approved_at IS NULL) AND (hours IS NULL) = (hours_approved_by IS NULL)),
         CONSTRAINT volunteer_sign_up_hours_need_check_in CHECK (hours IS NULL OR (checked_in_at IS NOT NULL AND cancelled_at IS NULL))
-      )`);
-    await execute(runner, `CREATE UNIQUE INDEX volunteer_sign_up_once ON volunteer_sign_up (activity_id, volunteer_id) WHERE cancelled_at IS NULL`);
+      )`,
+    );
+    await execute(
+      runner,
+      `CREATE UNIQUE INDEX volunteer_sign_up_once ON volunteer_sign_up (activity_id, volunteer_id) WHERE cancelled_at IS NULL`,
+    );
     await execute(runner, `CREATE INDEX volunteer_sign_up_volunteer ON volunteer_sign_up (volunteer_id, activity_id)`);
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE VIEW member_volunteer_hours AS
         SELECT v.party_member_id,
                date_trunc('month', a.starts_at AT TIME ZONE 'Asia/Shanghai')::date AS month,
@@ -107,7 +133,8 @@ export class CreateVolunteers1796000000107 implements MigrationInterface {
           JOIN volunteer v ON v.id = s.volunteer_id
           JOIN volunteer_activity a ON a.id = s.activity_id
          WHERE v.party_member_id IS NOT NULL AND s.hours IS NOT NULL AND s.cancelled_at IS NULL AND a.status <> 'CANCELLED'
-         GROUP BY v.party_member_id, date_trunc('month', a.starts_at AT TIME ZONE 'Asia/Shanghai')::date`);
+         GROUP BY v.party_member_id, date_trunc('month', a.starts_at AT TIME ZONE 'Asia/Shanghai')::date`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -19,7 +19,9 @@ export class CreateVanguardIndex1796000000108 implements MigrationInterface {
   name = 'CreateVanguardIndex1796000000108';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       DO $$
       BEGIN
         -- Placeholder: the real view comes from the duties migration (1796000000106).
@@ -32,9 +34,12 @@ export class CreateVanguardIndex1796000000108 implements MigrationInterface {
           CREATE VIEW member_volunteer_hours (party_member_id, month, hours) AS SELECT NULL::uuid, NULL::date, 0::numeric WHERE false;
           COMMENT ON VIEW member_volunteer_hours IS '${PLACEHOLDER}: the real view comes from the volunteers migration 1796000000107';
         END IF;
-      END $$`);
+      END $$`,
+    );
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE member_check_in_week (
         party_member_id  uuid NOT NULL,
         week             date NOT NULL CHECK (extract(isodow FROM week) = 1),
@@ -46,10 +51,13 @@ export class CreateVanguardIndex1796000000108 implements MigrationInterface {
         quota_met        boolean NOT NULL,
         event_at         timestamptz NOT NULL,
         PRIMARY KEY (party_member_id, week)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX member_check_in_week_week ON member_check_in_week (week, party_member_id)`);
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE vanguard_formula (
         version        integer PRIMARY KEY CHECK (version > 0),
         -- First day of the month from which the formula applies; it applies until the next version's month.
@@ -58,8 +66,10 @@ export class CreateVanguardIndex1796000000108 implements MigrationInterface {
         description    text NOT NULL CHECK (length(description) BETWEEN 1 AND 2000),
         created_by     text NOT NULL,
         created_at     timestamptz NOT NULL DEFAULT now()
-      )`);
-    await execute(runner,
+      )`,
+    );
+    await execute(
+      runner,
       `INSERT INTO vanguard_formula (version, effective_from, weights, description, created_by) VALUES (1, '2000-01-01', $1, $2, 'migration')`,
       [
         JSON.stringify({
@@ -69,13 +79,15 @@ export class CreateVanguardIndex1796000000108 implements MigrationInterface {
           volunteerHours: { maximum: 20, fullAtHours: 4 },
         }),
         '锋领指数 v1: 100 points over four parts. Household grade 30 (合格 30, 基本合格 18, 不合格 0, no evidence 0); ' +
-          'photo check-ins 30 (share of the month\'s ISO weeks with the quota met by check-ins approved by both branches); ' +
+          "photo check-ins 30 (share of the month's ISO weeks with the quota met by check-ins approved by both branches); " +
           'duty compliance 20 (met / due; not applicable without duties); volunteer hours 20 (full at 4 hours). ' +
           'Parts not applicable are left out and the score is scaled to 100.',
       ],
     );
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE vanguard_index_month (
         party_member_id uuid NOT NULL REFERENCES party_member (id) ON DELETE CASCADE,
         month           date NOT NULL CHECK (extract(day FROM month) = 1),
@@ -85,22 +97,29 @@ export class CreateVanguardIndex1796000000108 implements MigrationInterface {
         parts           jsonb NOT NULL,
         computed_at     timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (party_member_id, month)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX vanguard_index_month_ranking ON vanguard_index_month (month, score DESC, party_member_id DESC)`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE VIEW vanguard_index_year AS
         SELECT party_member_id, extract(year FROM month)::int AS year, round(avg(score), 1) AS score, count(*)::int AS months
-          FROM vanguard_index_month GROUP BY party_member_id, extract(year FROM month)`);
+          FROM vanguard_index_month GROUP BY party_member_id, extract(year FROM month)`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {
     await execute(runner, `DROP VIEW vanguard_index_year`);
     await execute(runner, `DROP TABLE vanguard_index_month, vanguard_formula, member_check_in_week`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       DO $$
       BEGIN
         IF obj_description('member_duty_compliance'::regclass, 'pg_class') LIKE '${PLACEHOLDER}%' THEN DROP VIEW member_duty_compliance; END IF;
         IF obj_description('member_volunteer_hours'::regclass, 'pg_class') LIKE '${PLACEHOLDER}%' THEN DROP VIEW member_volunteer_hours; END IF;
-      END $$`);
+      END $$`,
+    );
   }
 }

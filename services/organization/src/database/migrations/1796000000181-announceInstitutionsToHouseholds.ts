@@ -11,11 +11,14 @@ export class AnnounceInstitutionsToHouseholds1796000000181 implements MigrationI
   name = 'AnnounceInstitutionsToHouseholds1796000000181';
 
   async up(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       INSERT INTO outbox_event (id, type, payload)
       SELECT gen_random_uuid(), 'institutions.changed',
              json_build_object('institutions', json_agg(json_build_object('id', id, 'kind', kind, 'name', name, 'version', version) ORDER BY id))
-        FROM institution HAVING count(*) > 0`);
+        FROM institution HAVING count(*) > 0`,
+    );
   }
 
   async down(): Promise<void> {

@@ -25,7 +25,8 @@ export class ReparentMisplacedPartyOrgs1796000000190 implements MigrationInterfa
 
   async up(runner: QueryRunner): Promise<void> {
     const logger = new Logger(ReparentMisplacedPartyOrgs1796000000190.name);
-    const misplaced = await queryRows<Misplaced>(runner,
+    const misplaced = await queryRows<Misplaced>(
+      runner,
       `WITH anchored AS (
          SELECT o.id, o.name, o.parent_id, u.path FROM party_org o JOIN org_unit u ON u.id = o.org_unit_id
          UNION ALL
@@ -44,11 +45,14 @@ export class ReparentMisplacedPartyOrgs1796000000190 implements MigrationInterfa
     const repairable = misplaced.filter((org) => org.newParentId !== null && !org.nameTaken);
     const stranded = misplaced.filter((org) => !repairable.includes(org));
     if (stranded.length > 0) {
-      logger.warn(`${stranded.length} party organisation(s) lie outside their parent's unit and have no committee to go to: ` +
-        stranded.map((org) => `${org.name} (${org.id})`).join(', '));
+      logger.warn(
+        `${stranded.length} party organisation(s) lie outside their parent's unit and have no committee to go to: ` +
+          stranded.map((org) => `${org.name} (${org.id})`).join(', '),
+      );
     }
     if (repairable.length === 0) return;
-    await execute(runner,
+    await execute(
+      runner,
       `WITH RECURSIVE plan (org_id, new_parent_id) AS (SELECT * FROM unnest($1::uuid[], $2::uuid[])),
        parent_to_be AS (
          SELECT o.id, COALESCE(plan.new_parent_id, o.parent_id) AS parent_id FROM party_org o LEFT JOIN plan ON plan.org_id = o.id),
@@ -64,8 +68,10 @@ export class ReparentMisplacedPartyOrgs1796000000190 implements MigrationInterfa
         WHERE o.id = rebuilt.id`,
       [repairable.map((org) => org.id), repairable.map((org) => org.newParentId)],
     );
-    logger.log(`Re-parented ${repairable.length} party organisation(s) to the committee of their unit's place: ` +
-      repairable.map((org) => org.name).join(', '));
+    logger.log(
+      `Re-parented ${repairable.length} party organisation(s) to the committee of their unit's place: ` +
+        repairable.map((org) => org.name).join(', '),
+    );
   }
 
   async down(): Promise<void> {

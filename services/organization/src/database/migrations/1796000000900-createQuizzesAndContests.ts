@@ -18,7 +18,9 @@ export class CreateQuizzesAndContests1796000000900 implements MigrationInterface
 
   async up(runner: QueryRunner): Promise<void> {
     const campaign = `campaign text NOT NULL CHECK (campaign IN ('GREEN_PIONEERS', 'TRUSTWORTHY_HOMEMAKERS', 'YOUTH_GREEN_COLLARS', 'GOLDEN_YOUNGSTERS'))`;
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE volunteer_quiz (
         id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         ${campaign},
@@ -30,10 +32,13 @@ export class CreateQuizzesAndContests1796000000900 implements MigrationInterface
         created_by  text NOT NULL,
         created_at  timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT volunteer_quiz_window CHECK (closes_at > opens_at)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX volunteer_quiz_list ON volunteer_quiz (opens_at DESC, id DESC)`);
     await execute(runner, `CREATE INDEX volunteer_quiz_org_unit ON volunteer_quiz (org_unit_id)`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE volunteer_quiz_question (
         quiz_id        uuid NOT NULL REFERENCES volunteer_quiz (id) ON DELETE CASCADE,
         number         smallint NOT NULL CHECK (number BETWEEN 1 AND 50),
@@ -42,8 +47,11 @@ export class CreateQuizzesAndContests1796000000900 implements MigrationInterface
         correct_option smallint NOT NULL,
         PRIMARY KEY (quiz_id, number),
         CONSTRAINT volunteer_quiz_question_correct CHECK (correct_option BETWEEN 0 AND cardinality(options) - 1)
-      )`);
-    await execute(runner, `
+      )`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TABLE volunteer_quiz_answer (
         id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         quiz_id        uuid NOT NULL REFERENCES volunteer_quiz (id) ON DELETE CASCADE,
@@ -52,10 +60,13 @@ export class CreateQuizzesAndContests1796000000900 implements MigrationInterface
         score          smallint NOT NULL CHECK (score BETWEEN 0 AND cardinality(choices)),
         submitted_at   timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT volunteer_quiz_answer_once UNIQUE (quiz_id, volunteer_id)
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX volunteer_quiz_answer_results ON volunteer_quiz_answer (quiz_id, submitted_at, id)`);
 
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE volunteer_contest (
         id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         ${campaign},
@@ -66,10 +77,13 @@ export class CreateQuizzesAndContests1796000000900 implements MigrationInterface
         entries_close_at timestamptz NOT NULL,
         created_by       text NOT NULL,
         created_at       timestamptz NOT NULL DEFAULT now()
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX volunteer_contest_list ON volunteer_contest (entries_close_at DESC, id DESC)`);
     await execute(runner, `CREATE INDEX volunteer_contest_org_unit ON volunteer_contest (org_unit_id)`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE TABLE volunteer_contest_tier (
         contest_id  uuid NOT NULL REFERENCES volunteer_contest (id) ON DELETE CASCADE,
         rank        smallint NOT NULL CHECK (rank BETWEEN 1 AND 10),
@@ -77,8 +91,11 @@ export class CreateQuizzesAndContests1796000000900 implements MigrationInterface
         award_count smallint NOT NULL CHECK (award_count BETWEEN 1 AND 100),
         PRIMARY KEY (contest_id, rank),
         CONSTRAINT volunteer_contest_tier_name UNIQUE (contest_id, tier)
-      )`);
-    await execute(runner, `
+      )`,
+    );
+    await execute(
+      runner,
+      `
       CREATE TABLE volunteer_contest_entry (
         id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         contest_id   uuid NOT NULL REFERENCES volunteer_contest (id) ON DELETE CASCADE,
@@ -95,13 +112,20 @@ export class CreateQuizzesAndContests1796000000900 implements MigrationInterface
         entrant_name_masked_at timestamptz,
         CONSTRAINT volunteer_contest_entry_tier FOREIGN KEY (contest_id, award_rank) REFERENCES volunteer_contest_tier (contest_id, rank),
         CONSTRAINT volunteer_contest_entry_award CHECK ((award_rank IS NULL) = (awarded_at IS NULL) AND (award_rank IS NULL) = (awarded_by IS NULL))
-      )`);
+      )`,
+    );
     await execute(runner, `CREATE INDEX volunteer_contest_entry_list ON volunteer_contest_entry (contest_id, submitted_at, id)`);
-    await execute(runner, `CREATE INDEX volunteer_contest_entry_awards ON volunteer_contest_entry (contest_id, award_rank, awarded_at, id) WHERE award_rank IS NOT NULL`);
+    await execute(
+      runner,
+      `CREATE INDEX volunteer_contest_entry_awards ON volunteer_contest_entry (contest_id, award_rank, awarded_at, id) WHERE award_rank IS NOT NULL`,
+    );
     await execute(runner, `CREATE INDEX volunteer_contest_entry_volunteer ON volunteer_contest_entry (volunteer_id, contest_id)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await execute(runner, `DROP TABLE volunteer_contest_entry, volunteer_contest_tier, volunteer_contest, volunteer_quiz_answer, volunteer_quiz_question, volunteer_quiz`);
+    await execute(
+      runner,
+      `DROP TABLE volunteer_contest_entry, volunteer_contest_tier, volunteer_contest, volunteer_quiz_answer, volunteer_quiz_question, volunteer_quiz`,
+    );
   }
 }

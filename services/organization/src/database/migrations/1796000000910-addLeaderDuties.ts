@@ -21,13 +21,18 @@ export class AddLeaderDuties1796000000910 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     const duty = `CHECK (duty IN ('DISTRICT_SUPERVISION', 'LIAISON_VISIT', 'DOOR_TO_DOOR_EXPLANATION', 'SECTOR_SUPERVISION', 'PATROL'))`;
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       ALTER TABLE duty_log
         DROP CONSTRAINT duty_log_duty_check,
         ADD CONSTRAINT duty_log_duty_check ${duty},
         ADD COLUMN leader_id uuid REFERENCES leader (id),
-        ADD CONSTRAINT duty_log_leader CHECK ((duty = 'LIAISON_VISIT') = (leader_id IS NOT NULL))`);
-    await execute(runner, `
+        ADD CONSTRAINT duty_log_leader CHECK ((duty = 'LIAISON_VISIT') = (leader_id IS NOT NULL))`,
+    );
+    await execute(
+      runner,
+      `
       ALTER TABLE duty_period
         DROP CONSTRAINT duty_period_duty_check,
         ADD CONSTRAINT duty_period_duty_check ${duty},
@@ -36,10 +41,13 @@ export class AddLeaderDuties1796000000910 implements MigrationInterface {
         ADD COLUMN leader_id uuid REFERENCES leader (id),
         ALTER COLUMN party_member_id DROP NOT NULL,
         ADD CONSTRAINT duty_period_owner CHECK (CASE WHEN duty = 'LIAISON_VISIT' THEN leader_id IS NOT NULL
-                                                     ELSE party_member_id IS NOT NULL AND leader_id IS NULL END)`);
+                                                     ELSE party_member_id IS NOT NULL AND leader_id IS NULL END)`,
+    );
     await execute(runner, `CREATE INDEX duty_period_end ON duty_period (period_end, party_org_id)`);
     await execute(runner, `CREATE INDEX duty_period_leader ON duty_period (leader_id, period_start) WHERE leader_id IS NOT NULL`);
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE OR REPLACE VIEW member_duty_compliance AS
         SELECT party_member_id,
                date_trunc('month', period_end)::date AS month,
@@ -47,25 +55,34 @@ export class AddLeaderDuties1796000000910 implements MigrationInterface {
                count(*) FILTER (WHERE status = 'MET')::int AS met
           FROM duty_period
          WHERE party_member_id IS NOT NULL
-         GROUP BY party_member_id, date_trunc('month', period_end)::date`);
+         GROUP BY party_member_id, date_trunc('month', period_end)::date`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       CREATE OR REPLACE VIEW member_duty_compliance AS
         SELECT party_member_id,
                date_trunc('month', period_start)::date AS month,
                count(*)::int AS due,
                count(*) FILTER (WHERE status = 'MET')::int AS met
           FROM duty_period
-         GROUP BY party_member_id, date_trunc('month', period_start)::date`);
-    await execute(runner, `DELETE FROM duty_escalation WHERE duty_period_id IN (SELECT id FROM duty_period WHERE duty IN ('DISTRICT_SUPERVISION', 'LIAISON_VISIT'))`);
+         GROUP BY party_member_id, date_trunc('month', period_start)::date`,
+    );
+    await execute(
+      runner,
+      `DELETE FROM duty_escalation WHERE duty_period_id IN (SELECT id FROM duty_period WHERE duty IN ('DISTRICT_SUPERVISION', 'LIAISON_VISIT'))`,
+    );
     await execute(runner, `DELETE FROM duty_period WHERE duty IN ('DISTRICT_SUPERVISION', 'LIAISON_VISIT')`);
     await execute(runner, `DELETE FROM duty_log WHERE duty IN ('DISTRICT_SUPERVISION', 'LIAISON_VISIT')`);
     await execute(runner, `DROP INDEX duty_period_leader`);
     await execute(runner, `DROP INDEX duty_period_end`);
     const duty = `CHECK (duty IN ('DOOR_TO_DOOR_EXPLANATION', 'SECTOR_SUPERVISION', 'PATROL'))`;
-    await execute(runner, `
+    await execute(
+      runner,
+      `
       ALTER TABLE duty_period
         DROP CONSTRAINT duty_period_owner,
         ALTER COLUMN party_member_id SET NOT NULL,
@@ -73,12 +90,16 @@ export class AddLeaderDuties1796000000910 implements MigrationInterface {
         DROP CONSTRAINT duty_period_cadence_check,
         ADD CONSTRAINT duty_period_cadence_check CHECK (cadence IN ('DAILY', 'MONTHLY')),
         DROP CONSTRAINT duty_period_duty_check,
-        ADD CONSTRAINT duty_period_duty_check ${duty}`);
-    await execute(runner, `
+        ADD CONSTRAINT duty_period_duty_check ${duty}`,
+    );
+    await execute(
+      runner,
+      `
       ALTER TABLE duty_log
         DROP CONSTRAINT duty_log_leader,
         DROP COLUMN leader_id,
         DROP CONSTRAINT duty_log_duty_check,
-        ADD CONSTRAINT duty_log_duty_check ${duty}`);
+        ADD CONSTRAINT duty_log_duty_check ${duty}`,
+    );
   }
 }

@@ -19,18 +19,24 @@ export class ReservePartyMemberLogins1796000000920 implements MigrationInterface
 
   async up(runner: QueryRunner): Promise<void> {
     // Cleared first, then filled: a login freed by one row is never, even for a moment, taken by its owner twice.
-    const cleared = await queryRows<{ id: string }>(runner,
+    const cleared = await queryRows<{ id: string }>(
+      runner,
       `UPDATE party_member SET user_id = NULL WHERE user_id ~* $1 AND user_id <> 'member-' || id::text RETURNING id`,
       [PARTY_MEMBER_LOGIN_PATTERN],
     );
-    const filled = await queryRows<{ id: string }>(runner, `UPDATE party_member SET user_id = 'member-' || id::text WHERE user_id IS NULL RETURNING id`);
-    await execute(runner,
+    const filled = await queryRows<{ id: string }>(
+      runner,
+      `UPDATE party_member SET user_id = 'member-' || id::text WHERE user_id IS NULL RETURNING id`,
+    );
+    await execute(
+      runner,
       `ALTER TABLE party_member ADD CONSTRAINT party_member_login_names_itself
          CHECK (user_id IS NULL OR user_id !~* '${PARTY_MEMBER_LOGIN_PATTERN}' OR user_id = 'member-' || id::text)`,
     );
     const changed = [...new Set([...cleared, ...filled].map((row) => row.id))];
     if (changed.length === 0) return;
-    const branches = await queryRows<{ id: string }>(runner,
+    const branches = await queryRows<{ id: string }>(
+      runner,
       `SELECT DISTINCT p.party_org_id AS id FROM party_org_position p JOIN party_org o ON o.id = p.party_org_id AND o.kind = 'WORK_UNIT_BRANCH'
         WHERE p.position = 'SECRETARY' AND p.party_member_id = ANY($1::uuid[])`,
       [changed],

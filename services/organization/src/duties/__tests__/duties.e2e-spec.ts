@@ -121,12 +121,24 @@ describe('duty cadences (履职) through the gateway', () => {
     streetCommittee = await build.partyOrg('STREET_COMMITTEE', districtCommittee, { orgUnitId: street.id }, '履职测试街道党工委');
     communityCommittee1 = await build.partyOrg('COMMUNITY_COMMITTEE', streetCommittee, { orgUnitId: community1.id }, '一社区党委');
     communityCommittee2 = await build.partyOrg('COMMUNITY_COMMITTEE', streetCommittee, { orgUnitId: community2.id }, '二社区党委');
-    departmentCommittee = await build.partyOrg('DEPARTMENT_COMMITTEE', districtCommittee, { institutionId: department }, '区教育局党委（测试）');
+    departmentCommittee = await build.partyOrg(
+      'DEPARTMENT_COMMITTEE',
+      districtCommittee,
+      { institutionId: department },
+      '区教育局党委（测试）',
+    );
     const street2 = await build.orgUnit('STREET', district, '换届测试街道');
     await build.orgUnit('COMMUNITY', street2, '换届社区');
     changedStreetCommittee = await build.partyOrg('STREET_COMMITTEE', districtCommittee, { orgUnitId: street2.id }, '换届测试街道党工委');
 
-    const holder = async (name: string, roles: Role[], orgUnitId: string | null, org: Unit | null, startsOn = '2025-01-01', endsOn: string | null = null) => {
+    const holder = async (
+      name: string,
+      roles: Role[],
+      orgUnitId: string | null,
+      org: Unit | null,
+      startsOn = '2025-01-01',
+      endsOn: string | null = null,
+    ) => {
       const member = await build.member(name);
       if (org) await build.secretary(org, member.id, startsOn, endsOn);
       return { memberId: member.id, token: await platform.token(roles, orgUnitId, member.userId!) };
@@ -149,12 +161,25 @@ describe('duty cadences (履职) through the gateway', () => {
   });
 
   describe('recording duty logs', () => {
-    it('records a patrol of the community for its secretary, in the post\'s period by Shanghai date', async () => {
-      const log = await recorded(secretary1, { duty: 'PATROL', performedAt: '2025-02-09T16:30:00Z', orgUnitId: compound1.id, note: '桶边巡查' });
+    it("records a patrol of the community for its secretary, in the post's period by Shanghai date", async () => {
+      const log = await recorded(secretary1, {
+        duty: 'PATROL',
+        performedAt: '2025-02-09T16:30:00Z',
+        orgUnitId: compound1.id,
+        note: '桶边巡查',
+      });
       expect(log).toMatchObject({
-        duty: 'PATROL', labelZh: '每日巡查', cadence: 'DAILY', cadenceLabelZh: '每日', partyMemberId: secretary1.memberId,
-        partyOrgId: communityCommittee1.id, partyOrgName: '一社区党委', performedOn: '2025-02-10', note: '桶边巡查',
-        orgUnit: { id: compound1.id }, institution: null,
+        duty: 'PATROL',
+        labelZh: '每日巡查',
+        cadence: 'DAILY',
+        cadenceLabelZh: '每日',
+        partyMemberId: secretary1.memberId,
+        partyOrgId: communityCommittee1.id,
+        partyOrgName: '一社区党委',
+        performedOn: '2025-02-10',
+        note: '桶边巡查',
+        orgUnit: { id: compound1.id },
+        institution: null,
       });
     });
 
@@ -194,37 +219,93 @@ describe('duty cadences (履职) through the gateway', () => {
       expect(await count(`SELECT count(*)::int AS count FROM idempotency_record`)).toBe(records);
     });
 
-    it('refuses places outside the post\'s territory, units that are not sector units, and future times', async () => {
+    it("refuses places outside the post's territory, units that are not sector units, and future times", async () => {
       const before = await logCount();
       const outside = await record(secretary1, { duty: 'PATROL', performedAt: at('2025-02-11'), orgUnitId: community2.id });
       expect([codeOf(outside), reasonOf(outside)]).toEqual(['BAD_USER_INPUT', 'OUTSIDE_TERRITORY']);
-      const otherStreet = await record(streetSecretary, { duty: 'DOOR_TO_DOOR_EXPLANATION', performedAt: at('2025-02-11'), orgUnitId: otherCommunity.id });
+      const otherStreet = await record(streetSecretary, {
+        duty: 'DOOR_TO_DOOR_EXPLANATION',
+        performedAt: at('2025-02-11'),
+        orgUnitId: otherCommunity.id,
+      });
       expect([codeOf(otherStreet), reasonOf(otherStreet)]).toEqual(['BAD_USER_INPUT', 'OUTSIDE_TERRITORY']);
-      const notSector = await record(departmentHead, { duty: 'SECTOR_SUPERVISION', performedAt: at('2025-02-11'), institutionId: employer });
+      const notSector = await record(departmentHead, {
+        duty: 'SECTOR_SUPERVISION',
+        performedAt: at('2025-02-11'),
+        institutionId: employer,
+      });
       expect([codeOf(notSector), reasonOf(notSector)]).toEqual(['BAD_USER_INPUT', 'NOT_A_SECTOR_UNIT']);
       const noPlace = await record(secretary1, { duty: 'PATROL', performedAt: at('2025-02-11') });
       expect([codeOf(noPlace), reasonOf(noPlace)]).toEqual(['BAD_USER_INPUT', 'PLACE_REQUIRED']);
-      const future = await record(secretary1, { duty: 'PATROL', performedAt: new Date(Date.now() + 3600_000).toISOString(), orgUnitId: community1.id });
+      const future = await record(secretary1, {
+        duty: 'PATROL',
+        performedAt: new Date(Date.now() + 3600_000).toISOString(),
+        orgUnitId: community1.id,
+      });
       expect([codeOf(future), reasonOf(future)]).toEqual(['BAD_USER_INPUT', 'FUTURE_DATE']);
       expect(await logCount()).toBe(before);
     });
 
-    it('records a department head\'s supervision of a sector unit', async () => {
+    it("records a department head's supervision of a sector unit", async () => {
       const log = await recorded(departmentHead, { duty: 'SECTOR_SUPERVISION', performedAt: at('2025-02-20'), institutionId: school });
-      expect(log).toMatchObject({ labelZh: '每月督查下属行业单位', cadence: 'MONTHLY', partyOrgId: departmentCommittee.id, orgUnit: null, institution: { id: school, kind: 'SCHOOL' } });
+      expect(log).toMatchObject({
+        labelZh: '每月督查下属行业单位',
+        cadence: 'MONTHLY',
+        partyOrgId: departmentCommittee.id,
+        orgUnit: null,
+        institution: { id: school, kind: 'SCHOOL' },
+      });
     });
   });
 
   describe('the cadence table', () => {
     it('tells front ends which post owes which duty, how often, in Chinese too', async () => {
-      const response: any = await platform.query(secretary1.token, `{ dutyRules { duty labelZh cadence cadenceLabelZh postKind postLabelZh } }`);
+      const response: any = await platform.query(
+        secretary1.token,
+        `{ dutyRules { duty labelZh cadence cadenceLabelZh postKind postLabelZh } }`,
+      );
       expect(response.errors).toBeUndefined();
       expect(response.data.dutyRules).toEqual([
-        { duty: 'DISTRICT_SUPERVISION', labelZh: '区委书记现场督导', cadence: 'MONTHLY', cadenceLabelZh: '每月', postKind: 'DISTRICT_COMMITTEE', postLabelZh: '区委书记' },
-        { duty: 'LIAISON_VISIT', labelZh: '对口联系走访', cadence: 'QUARTERLY', cadenceLabelZh: '每季度', postKind: 'STREET_LIAISON', postLabelZh: '区四套班子联系领导' },
-        { duty: 'DOOR_TO_DOOR_EXPLANATION', labelZh: '每月上门讲解', cadence: 'MONTHLY', cadenceLabelZh: '每月', postKind: 'STREET_COMMITTEE', postLabelZh: '镇街党委书记' },
-        { duty: 'SECTOR_SUPERVISION', labelZh: '每月督查下属行业单位', cadence: 'MONTHLY', cadenceLabelZh: '每月', postKind: 'DEPARTMENT_COMMITTEE', postLabelZh: '职能部门党委书记（部门负责人）' },
-        { duty: 'PATROL', labelZh: '每日巡查', cadence: 'DAILY', cadenceLabelZh: '每日', postKind: 'COMMUNITY_COMMITTEE', postLabelZh: '社区党委书记' },
+        {
+          duty: 'DISTRICT_SUPERVISION',
+          labelZh: '区委书记现场督导',
+          cadence: 'MONTHLY',
+          cadenceLabelZh: '每月',
+          postKind: 'DISTRICT_COMMITTEE',
+          postLabelZh: '区委书记',
+        },
+        {
+          duty: 'LIAISON_VISIT',
+          labelZh: '对口联系走访',
+          cadence: 'QUARTERLY',
+          cadenceLabelZh: '每季度',
+          postKind: 'STREET_LIAISON',
+          postLabelZh: '区四套班子联系领导',
+        },
+        {
+          duty: 'DOOR_TO_DOOR_EXPLANATION',
+          labelZh: '每月上门讲解',
+          cadence: 'MONTHLY',
+          cadenceLabelZh: '每月',
+          postKind: 'STREET_COMMITTEE',
+          postLabelZh: '镇街党委书记',
+        },
+        {
+          duty: 'SECTOR_SUPERVISION',
+          labelZh: '每月督查下属行业单位',
+          cadence: 'MONTHLY',
+          cadenceLabelZh: '每月',
+          postKind: 'DEPARTMENT_COMMITTEE',
+          postLabelZh: '职能部门党委书记（部门负责人）',
+        },
+        {
+          duty: 'PATROL',
+          labelZh: '每日巡查',
+          cadence: 'DAILY',
+          cadenceLabelZh: '每日',
+          postKind: 'COMMUNITY_COMMITTEE',
+          postLabelZh: '社区党委书记',
+        },
       ]);
     });
   });
@@ -235,7 +316,7 @@ describe('duty cadences (履职) through the gateway', () => {
       expect(scheduler).toMatchObject({ name: JobName.DutyCheckDaily, pattern: '30 0 * * *', tz: 'Asia/Shanghai' });
     });
 
-    it('closes each day\'s patrols MET or MISSED and escalates each miss once to the street committee', async () => {
+    it("closes each day's patrols MET or MISSED and escalates each miss once to the street committee", async () => {
       const communities = [communityCommittee1.id, communityCommittee2.id];
       // Community 1 patrols on the 1st and 2nd of March, not on the 3rd; community 2 never.
       await recorded(secretary1, { duty: 'PATROL', performedAt: at('2025-03-01', '07:40'), orgUnitId: community1.id });
@@ -245,11 +326,39 @@ describe('duty cadences (履职) through the gateway', () => {
 
       const periods = await ownPeriods(communities);
       expect(periods.filter((p: any) => p.orgId === communityCommittee1.id)).toEqual([
-        { orgId: communityCommittee1.id, memberId: secretary1.memberId, duty: 'PATROL', start: '2025-03-01', end: '2025-03-01', status: 'MET', logs: 1 },
-        { orgId: communityCommittee1.id, memberId: secretary1.memberId, duty: 'PATROL', start: '2025-03-02', end: '2025-03-02', status: 'MET', logs: 2 },
-        { orgId: communityCommittee1.id, memberId: secretary1.memberId, duty: 'PATROL', start: '2025-03-03', end: '2025-03-03', status: 'MISSED', logs: 0 },
+        {
+          orgId: communityCommittee1.id,
+          memberId: secretary1.memberId,
+          duty: 'PATROL',
+          start: '2025-03-01',
+          end: '2025-03-01',
+          status: 'MET',
+          logs: 1,
+        },
+        {
+          orgId: communityCommittee1.id,
+          memberId: secretary1.memberId,
+          duty: 'PATROL',
+          start: '2025-03-02',
+          end: '2025-03-02',
+          status: 'MET',
+          logs: 2,
+        },
+        {
+          orgId: communityCommittee1.id,
+          memberId: secretary1.memberId,
+          duty: 'PATROL',
+          start: '2025-03-03',
+          end: '2025-03-03',
+          status: 'MISSED',
+          logs: 0,
+        },
       ]);
-      expect(periods.filter((p: any) => p.orgId === communityCommittee2.id).map((p: any) => p.status)).toEqual(['MISSED', 'MISSED', 'MISSED']);
+      expect(periods.filter((p: any) => p.orgId === communityCommittee2.id).map((p: any) => p.status)).toEqual([
+        'MISSED',
+        'MISSED',
+        'MISSED',
+      ]);
       const label = (orgId: string) => (orgId === communityCommittee1.id ? 'community 1' : 'community 2');
       const escalated = (await ownEscalations(communities)).map((e: any) => [label(e.orgId), e.start, e.to, e.repeated]).sort();
       expect(escalated).toEqual([
@@ -273,12 +382,17 @@ describe('duty cadences (履职) through the gateway', () => {
       expect(await snapshot()).toEqual(before);
     });
 
-    it('shows the street committee its communities\' misses, and compliance rates per person, unit and month', async () => {
+    it("shows the street committee its communities' misses, and compliance rates per person, unit and month", async () => {
       const escalations: any = await platform.query(streetAdmin, ESCALATIONS, { org: streetCommittee.id, month: '2025-03', first: 500 });
       expect(escalations.errors).toBeUndefined();
       const nodes = escalations.data.dutyEscalations.edges.map((e: any) => e.node);
       expect(nodes).toHaveLength(4);
-      expect(nodes[0]).toMatchObject({ labelZh: '未履职上报', escalatedToPartyOrgId: streetCommittee.id, escalatedToPartyOrgName: '履职测试街道党工委', resolvedAt: null });
+      expect(nodes[0]).toMatchObject({
+        labelZh: '未履职上报',
+        escalatedToPartyOrgId: streetCommittee.id,
+        escalatedToPartyOrgName: '履职测试街道党工委',
+        resolvedAt: null,
+      });
       // Linked as party organisations: the community committee that missed, and the street committee above it.
       expect(nodes[0].escalatedTo).toEqual({ id: streetCommittee.id, kind: 'STREET_COMMITTEE', labelZh: expect.any(String) });
       expect(nodes[0].period.partyOrg).toMatchObject({ kind: 'COMMUNITY_COMMITTEE', parent: { id: streetCommittee.id } });
@@ -289,7 +403,11 @@ describe('duty cadences (履职) through the gateway', () => {
         ['二社区党委', '2025-03-03', 'MISSED'],
       ]);
       expect(nodes.find((n: any) => n.period.partyOrgName === '二社区党委').period).toMatchObject({
-        labelZh: '每日巡查', memberNameMasked: '赵*社', statusLabelZh: '未履职', logsCount: 0, escalatedToPartyOrgId: streetCommittee.id,
+        labelZh: '每日巡查',
+        memberNameMasked: '赵*社',
+        statusLabelZh: '未履职',
+        logsCount: 0,
+        escalatedToPartyOrgId: streetCommittee.id,
       });
 
       // The street committee's subtree in March: community 1 met 2 of 3 days, community 2 none of 3.
@@ -319,7 +437,7 @@ describe('duty cadences (履职) through the gateway', () => {
       expect(february.data.dutyCompliance.total).toMatchObject({ due: 0, met: 0, rate: null });
     });
 
-    it('lets a community secretary see only their community\'s periods', async () => {
+    it("lets a community secretary see only their community's periods", async () => {
       const own: any = await platform.query(secretary1.token, PERIODS, { month: '2025-03', first: 500 });
       expect(own.errors).toBeUndefined();
       const orgs = new Set(own.data.dutyPeriods.edges.map((e: any) => e.node.partyOrgId));
@@ -327,8 +445,16 @@ describe('duty cadences (履职) through the gateway', () => {
       expect(own.data.dutyPeriods.totalCount).toBe(3);
       // Latest first, paginated.
       const page1: any = await platform.query(secretary1.token, PERIODS, { month: '2025-03', first: 2 });
-      const page2: any = await platform.query(secretary1.token, PERIODS, { month: '2025-03', first: 2, after: page1.data.dutyPeriods.pageInfo.endCursor });
-      expect([...page1.data.dutyPeriods.edges, ...page2.data.dutyPeriods.edges].map((e: any) => e.node.periodStart)).toEqual(['2025-03-03', '2025-03-02', '2025-03-01']);
+      const page2: any = await platform.query(secretary1.token, PERIODS, {
+        month: '2025-03',
+        first: 2,
+        after: page1.data.dutyPeriods.pageInfo.endCursor,
+      });
+      expect([...page1.data.dutyPeriods.edges, ...page2.data.dutyPeriods.edges].map((e: any) => e.node.periodStart)).toEqual([
+        '2025-03-03',
+        '2025-03-02',
+        '2025-03-01',
+      ]);
       expect(page2.data.dutyPeriods.pageInfo.hasNextPage).toBe(false);
 
       for (const org of [communityCommittee2.id, streetCommittee.id]) {
@@ -342,13 +468,20 @@ describe('duty cadences (履职) through the gateway', () => {
 
       // The street admin sees the whole street's, a member without a console sees none.
       const streetView: any = await platform.query(streetAdmin, PERIODS, { month: '2025-03', first: 500 });
-      expect(new Set(streetView.data.dutyPeriods.edges.map((e: any) => e.node.partyOrgId))).toEqual(new Set([communityCommittee1.id, communityCommittee2.id]));
+      expect(new Set(streetView.data.dutyPeriods.edges.map((e: any) => e.node.partyOrgId))).toEqual(
+        new Set([communityCommittee1.id, communityCommittee2.id]),
+      );
       const member = await platform.query(plainMember.token, PERIODS, { month: '2025-03' });
       expect(reasonOf(member)).toBe('MISSING_PERMISSION');
     });
 
     it('turns a missed day MET when its patrol is recorded late, keeping the escalation as resolved', async () => {
-      const late = await recorded(secretary1, { duty: 'PATROL', performedAt: at('2025-03-03', '21:00'), orgUnitId: community1.id, note: '补录' });
+      const late = await recorded(secretary1, {
+        duty: 'PATROL',
+        performedAt: at('2025-03-03', '21:00'),
+        orgUnitId: community1.id,
+        note: '补录',
+      });
       expect(late.performedOn).toBe('2025-03-03');
       const periods: any = await platform.query(secretary1.token, PERIODS, { month: '2025-03', first: 500 });
       const third = periods.data.dutyPeriods.edges.map((e: any) => e.node).find((p: any) => p.periodStart === '2025-03-03');
@@ -364,10 +497,20 @@ describe('duty cadences (履职) through the gateway', () => {
       expect(mine.data.myDuties).toEqual({
         month: '2025-03',
         partyMemberId: secretary1.memberId,
-        duties: [{
-          duty: 'PATROL', labelZh: '每日巡查', cadence: 'DAILY', cadenceLabelZh: '每日', partyOrgId: communityCommittee1.id, partyOrgName: '一社区党委',
-          owed: 31, met: 3, missed: 0, logs: 4,
-        }],
+        duties: [
+          {
+            duty: 'PATROL',
+            labelZh: '每日巡查',
+            cadence: 'DAILY',
+            cadenceLabelZh: '每日',
+            partyOrgId: communityCommittee1.id,
+            partyOrgName: '一社区党委',
+            owed: 31,
+            met: 3,
+            missed: 0,
+            logs: 4,
+          },
+        ],
       });
     });
 
@@ -379,17 +522,47 @@ describe('duty cadences (履职) through the gateway', () => {
       await runCheck(at('2025-05-01', '00:30'));
 
       const monthly = await ownPeriods([streetCommittee.id, departmentCommittee.id, changedStreetCommittee.id]);
-      expect(monthly).toEqual(expect.arrayContaining([
-        { orgId: streetCommittee.id, memberId: streetSecretary.memberId, duty: 'DOOR_TO_DOOR_EXPLANATION', start: '2025-04-01', end: '2025-04-30', status: 'MISSED', logs: 0 },
-        { orgId: departmentCommittee.id, memberId: departmentHead.memberId, duty: 'SECTOR_SUPERVISION', start: '2025-04-01', end: '2025-04-30', status: 'MET', logs: 1 },
-        // Owed by whoever holds the post on the month's last day; the post's visit counts whoever made it.
-        { orgId: changedStreetCommittee.id, memberId: arrivingSecretary.memberId, duty: 'DOOR_TO_DOOR_EXPLANATION', start: '2025-04-01', end: '2025-04-30', status: 'MET', logs: 1 },
-      ]));
+      expect(monthly).toEqual(
+        expect.arrayContaining([
+          {
+            orgId: streetCommittee.id,
+            memberId: streetSecretary.memberId,
+            duty: 'DOOR_TO_DOOR_EXPLANATION',
+            start: '2025-04-01',
+            end: '2025-04-30',
+            status: 'MISSED',
+            logs: 0,
+          },
+          {
+            orgId: departmentCommittee.id,
+            memberId: departmentHead.memberId,
+            duty: 'SECTOR_SUPERVISION',
+            start: '2025-04-01',
+            end: '2025-04-30',
+            status: 'MET',
+            logs: 1,
+          },
+          // Owed by whoever holds the post on the month's last day; the post's visit counts whoever made it.
+          {
+            orgId: changedStreetCommittee.id,
+            memberId: arrivingSecretary.memberId,
+            duty: 'DOOR_TO_DOOR_EXPLANATION',
+            start: '2025-04-01',
+            end: '2025-04-30',
+            status: 'MET',
+            logs: 1,
+          },
+        ]),
+      );
       expect(monthly).toHaveLength(3);
       expect(await ownEscalations([streetCommittee.id, departmentCommittee.id, changedStreetCommittee.id])).toEqual([
         { orgId: streetCommittee.id, start: '2025-04-01', to: districtCommittee.id, repeated: false },
       ]);
-      const escalations: any = await platform.query(districtAdmin, ESCALATIONS, { org: districtCommittee.id, month: '2025-04', first: 500 });
+      const escalations: any = await platform.query(districtAdmin, ESCALATIONS, {
+        org: districtCommittee.id,
+        month: '2025-04',
+        first: 500,
+      });
       expect(escalations.data.dutyEscalations.edges.map((e: any) => e.node.period.partyOrgId)).toContain(streetCommittee.id);
       const head: any = await platform.query(districtAdmin, COMPLIANCE, { month: '2025-04', member: departmentHead.memberId });
       expect(head.data.dutyCompliance.total).toMatchObject({ due: 1, met: 1, missed: 0, rate: 1 });
@@ -399,7 +572,10 @@ describe('duty cadences (履职) through the gateway', () => {
 
       // Missed again in May: escalated again, marked as the second month running.
       await runCheck(at('2025-06-01', '00:30'));
-      expect((await ownEscalations([streetCommittee.id])).map((e: any) => [e.start, e.repeated])).toEqual([['2025-04-01', false], ['2025-05-01', true]]);
+      expect((await ownEscalations([streetCommittee.id])).map((e: any) => [e.start, e.repeated])).toEqual([
+        ['2025-04-01', false],
+        ['2025-05-01', true],
+      ]);
     });
 
     it('feeds the vanguard index through member_duty_compliance', async () => {
@@ -407,10 +583,12 @@ describe('duty cadences (履职) through the gateway', () => {
         `SELECT party_member_id AS "memberId", month::text AS month, due, met FROM member_duty_compliance WHERE party_member_id = ANY($1::uuid[]) ORDER BY month, party_member_id`,
         [[secretary1.memberId, departmentHead.memberId]],
       );
-      expect(rows).toEqual(expect.arrayContaining([
-        { memberId: secretary1.memberId, month: '2025-03-01', due: 3, met: 3 },
-        { memberId: departmentHead.memberId, month: '2025-04-01', due: 1, met: 1 },
-      ]));
+      expect(rows).toEqual(
+        expect.arrayContaining([
+          { memberId: secretary1.memberId, month: '2025-03-01', due: 3, met: 3 },
+          { memberId: departmentHead.memberId, month: '2025-04-01', due: 1, met: 1 },
+        ]),
+      );
     });
   });
 
@@ -452,10 +630,18 @@ describe('duty cadences (履职) through the gateway', () => {
       );
       const liaisons = leaderPeriods.filter((p) => p.duty === 'LIAISON_VISIT');
       expect(liaisons.length).toBeGreaterThan(0);
-      for (const period of liaisons) expect(period).toMatchObject({ cadence: 'QUARTERLY', start: '2025-04-01', hasLeader: true, escalated: period.status === 'MISSED' });
+      for (const period of liaisons)
+        expect(period).toMatchObject({ cadence: 'QUARTERLY', start: '2025-04-01', hasLeader: true, escalated: period.status === 'MISSED' });
       // May was closed MISSED by the check earlier in this file, before the seed; June's supervision was seeded and met.
-      expect(leaderPeriods.filter((p) => p.duty === 'DISTRICT_SUPERVISION').map((p) => [p.start, p.status]).sort()).toEqual([
-        ['2025-04-01', 'MISSED'], ['2025-05-01', 'MISSED'], ['2025-06-01', 'MET'],
+      expect(
+        leaderPeriods
+          .filter((p) => p.duty === 'DISTRICT_SUPERVISION')
+          .map((p) => [p.start, p.status])
+          .sort(),
+      ).toEqual([
+        ['2025-04-01', 'MISSED'],
+        ['2025-05-01', 'MISSED'],
+        ['2025-06-01', 'MET'],
       ]);
       for (const period of leaderPeriods) {
         expect(period.logs).toBe(period.actualLogs);
@@ -484,25 +670,40 @@ describe('duty cadences (履职) through the gateway', () => {
     let absentee: Holder & { leaderId: string };
     let districtSecretary: Holder;
 
-    const leaderLogCount = () => count(`SELECT count(*)::int AS count FROM duty_log WHERE duty IN ('LIAISON_VISIT', 'DISTRICT_SUPERVISION')`);
+    const leaderLogCount = () =>
+      count(`SELECT count(*)::int AS count FROM duty_log WHERE duty IN ('LIAISON_VISIT', 'DISTRICT_SUPERVISION')`);
 
     beforeAll(async () => {
       liaisonStreet = await build.orgUnit('STREET', district, '联系测试街道');
       liaisonCommunity = await build.orgUnit('COMMUNITY', liaisonStreet, '联系社区');
       unvisitedStreet = await build.orgUnit('STREET', district, '未走访街道');
       liaisonCommittee = await build.partyOrg('STREET_COMMITTEE', districtCommittee, { orgUnitId: liaisonStreet.id }, '联系测试街道党工委');
-      unvisitedCommittee = await build.partyOrg('STREET_COMMITTEE', districtCommittee, { orgUnitId: unvisitedStreet.id }, '未走访街道党工委');
+      unvisitedCommittee = await build.partyOrg(
+        'STREET_COMMITTEE',
+        districtCommittee,
+        { orgUnitId: unvisitedStreet.id },
+        '未走访街道党工委',
+      );
       // Leaders are created and assigned through the API; each is a party member and signs in as one.
       const leader = async (name: string, title: string, street: Unit) => {
         const member = await build.member(name);
-        const created: any = await platform.query(districtAdmin, `mutation($input: CreateLeaderInput!) { createLeader(input: $input) { id } }`, {
-          input: { name, body: 'GOVERNMENT', title, partyMemberId: member.id },
-        });
+        const created: any = await platform.query(
+          districtAdmin,
+          `mutation($input: CreateLeaderInput!) { createLeader(input: $input) { id } }`,
+          {
+            input: { name, body: 'GOVERNMENT', title, partyMemberId: member.id },
+          },
+        );
         expect(created.errors).toBeUndefined();
         const leaderId = created.data.createLeader.id;
-        const assigned: any = await platform.query(districtAdmin, `mutation($l: ID!, $s: ID!) { assignLiaison(leaderId: $l, streetId: $s, startsOn: "2024-10-01") { id } }`, {
-          l: leaderId, s: street.id,
-        });
+        const assigned: any = await platform.query(
+          districtAdmin,
+          `mutation($l: ID!, $s: ID!) { assignLiaison(leaderId: $l, streetId: $s, startsOn: "2024-10-01") { id } }`,
+          {
+            l: leaderId,
+            s: street.id,
+          },
+        );
         expect(assigned.errors).toBeUndefined();
         return { memberId: member.id, leaderId, token: await platform.token([Role.PARTY_MEMBER], district.id, member.userId!) };
       };
@@ -519,12 +720,25 @@ describe('duty cadences (履职) through the gateway', () => {
       districtSecretary = { memberId: secretary.id, token: await platform.token([Role.PARTY_MEMBER], district.id, secretary.userId!) };
     });
 
-    it('records a leader\'s visit to the street they liaise with, and refuses another street, another date and non-leaders, writing nothing', async () => {
-      const log = await recorded(visitor, { duty: 'LIAISON_VISIT', performedAt: at('2024-11-05', '14:00'), orgUnitId: liaisonCommunity.id, note: '走访社区，协调清运' });
+    it("records a leader's visit to the street they liaise with, and refuses another street, another date and non-leaders, writing nothing", async () => {
+      const log = await recorded(visitor, {
+        duty: 'LIAISON_VISIT',
+        performedAt: at('2024-11-05', '14:00'),
+        orgUnitId: liaisonCommunity.id,
+        note: '走访社区，协调清运',
+      });
       expect(log).toMatchObject({
-        duty: 'LIAISON_VISIT', labelZh: '对口联系走访', cadence: 'QUARTERLY', cadenceLabelZh: '每季度', partyMemberId: visitor.memberId,
-        leaderId: visitor.leaderId, partyOrgId: liaisonCommittee.id, performedOn: '2024-11-05', note: '走访社区，协调清运',
-        orgUnit: { id: liaisonCommunity.id }, leader: { id: visitor.leaderId, title: '副区长（测试）' },
+        duty: 'LIAISON_VISIT',
+        labelZh: '对口联系走访',
+        cadence: 'QUARTERLY',
+        cadenceLabelZh: '每季度',
+        partyMemberId: visitor.memberId,
+        leaderId: visitor.leaderId,
+        partyOrgId: liaisonCommittee.id,
+        performedOn: '2024-11-05',
+        note: '走访社区，协调清运',
+        orgUnit: { id: liaisonCommunity.id },
+        leader: { id: visitor.leaderId, title: '副区长（测试）' },
       });
       const before = await leaderLogCount();
       const otherStreet = await record(visitor, { duty: 'LIAISON_VISIT', performedAt: at('2024-11-06'), orgUnitId: unvisitedStreet.id });
@@ -534,26 +748,49 @@ describe('duty cadences (履职) through the gateway', () => {
       const notLeader = await record(plainMember, { duty: 'LIAISON_VISIT', performedAt: at('2024-11-06'), orgUnitId: liaisonStreet.id });
       expect([codeOf(notLeader), reasonOf(notLeader)]).toEqual(['FORBIDDEN', 'NO_SUCH_DUTY']);
       // A leader is not the district secretary.
-      const notSecretary = await record(visitor, { duty: 'DISTRICT_SUPERVISION', performedAt: at('2024-11-06'), orgUnitId: liaisonStreet.id });
+      const notSecretary = await record(visitor, {
+        duty: 'DISTRICT_SUPERVISION',
+        performedAt: at('2024-11-06'),
+        orgUnitId: liaisonStreet.id,
+      });
       expect([codeOf(notSecretary), reasonOf(notSecretary)]).toEqual(['FORBIDDEN', 'NO_SUCH_DUTY']);
       expect(await leaderLogCount()).toBe(before);
     });
 
-    it('records the district secretary\'s on-site supervision anywhere in the district, only while holding the post', async () => {
-      const log = await recorded(districtSecretary, { duty: 'DISTRICT_SUPERVISION', performedAt: at('2024-12-10'), orgUnitId: liaisonStreet.id, note: '现场督导' });
+    it("records the district secretary's on-site supervision anywhere in the district, only while holding the post", async () => {
+      const log = await recorded(districtSecretary, {
+        duty: 'DISTRICT_SUPERVISION',
+        performedAt: at('2024-12-10'),
+        orgUnitId: liaisonStreet.id,
+        note: '现场督导',
+      });
       expect(log).toMatchObject({
-        duty: 'DISTRICT_SUPERVISION', labelZh: '区委书记现场督导', cadence: 'MONTHLY', partyMemberId: districtSecretary.memberId, leaderId: null,
-        partyOrgId: districtCommittee.id, orgUnit: { id: liaisonStreet.id }, leader: null,
+        duty: 'DISTRICT_SUPERVISION',
+        labelZh: '区委书记现场督导',
+        cadence: 'MONTHLY',
+        partyMemberId: districtSecretary.memberId,
+        leaderId: null,
+        partyOrgId: districtCommittee.id,
+        orgUnit: { id: liaisonStreet.id },
+        leader: null,
       });
       const before = await leaderLogCount();
-      const notYet = await record(districtSecretary, { duty: 'DISTRICT_SUPERVISION', performedAt: at('2024-09-20'), orgUnitId: liaisonStreet.id });
+      const notYet = await record(districtSecretary, {
+        duty: 'DISTRICT_SUPERVISION',
+        performedAt: at('2024-09-20'),
+        orgUnitId: liaisonStreet.id,
+      });
       expect([codeOf(notYet), reasonOf(notYet)]).toEqual(['FORBIDDEN', 'NO_SUCH_DUTY']);
-      const street = await record(streetSecretary, { duty: 'DISTRICT_SUPERVISION', performedAt: at('2024-12-10'), orgUnitId: community1.id });
+      const street = await record(streetSecretary, {
+        duty: 'DISTRICT_SUPERVISION',
+        performedAt: at('2024-12-10'),
+        orgUnitId: community1.id,
+      });
       expect([codeOf(street), reasonOf(street)]).toEqual(['FORBIDDEN', 'NO_SUCH_DUTY']);
       expect(await leaderLogCount()).toBe(before);
     });
 
-    it('closes the month\'s supervision and the quarter\'s liaison visits: a street without a visit is a miss, escalated once to the district committee', async () => {
+    it("closes the month's supervision and the quarter's liaison visits: a street without a visit is a miss, escalated once to the district committee", async () => {
       await runCheck(at('2024-12-01', '00:30'));
       await runCheck(at('2025-01-01', '00:30'));
       const snapshot = async () => [
@@ -569,22 +806,51 @@ describe('duty cadences (履职) through the gateway', () => {
       expect(quarter.errors).toBeUndefined();
       const byOrg = new Map(quarter.data.dutyPeriods.edges.map((e: any) => [e.node.partyOrgId, e.node]));
       expect(byOrg.get(liaisonCommittee.id)).toMatchObject({
-        cadence: 'QUARTERLY', cadenceLabelZh: '每季度', partyMemberId: visitor.memberId, leaderId: visitor.leaderId, leader: { id: visitor.leaderId },
-        memberNameMasked: '钱*区', periodStart: '2024-10-01', periodEnd: '2024-12-31', status: 'MET', logsCount: 1, escalatedToPartyOrgId: null,
+        cadence: 'QUARTERLY',
+        cadenceLabelZh: '每季度',
+        partyMemberId: visitor.memberId,
+        leaderId: visitor.leaderId,
+        leader: { id: visitor.leaderId },
+        memberNameMasked: '钱*区',
+        periodStart: '2024-10-01',
+        periodEnd: '2024-12-31',
+        status: 'MET',
+        logsCount: 1,
+        escalatedToPartyOrgId: null,
       });
       expect(byOrg.get(unvisitedCommittee.id)).toMatchObject({
-        leaderId: absentee.leaderId, periodStart: '2024-10-01', periodEnd: '2024-12-31', status: 'MISSED', logsCount: 0, escalatedToPartyOrgId: districtCommittee.id,
+        leaderId: absentee.leaderId,
+        periodStart: '2024-10-01',
+        periodEnd: '2024-12-31',
+        status: 'MISSED',
+        logsCount: 0,
+        escalatedToPartyOrgId: districtCommittee.id,
       });
       // Recorded once: one period and one escalation, whatever the reruns.
-      expect(await count(`SELECT count(*)::int AS count FROM duty_period WHERE party_org_id = $1 AND duty = 'LIAISON_VISIT'`, [unvisitedCommittee.id])).toBe(1);
-      const escalations: any = await platform.query(districtAdmin, ESCALATIONS, { org: districtCommittee.id, month: '2024-12', first: 500 });
-      const liaisonMisses = escalations.data.dutyEscalations.edges.map((e: any) => e.node).filter((n: any) => n.period.duty === 'LIAISON_VISIT');
+      expect(
+        await count(`SELECT count(*)::int AS count FROM duty_period WHERE party_org_id = $1 AND duty = 'LIAISON_VISIT'`, [
+          unvisitedCommittee.id,
+        ]),
+      ).toBe(1);
+      const escalations: any = await platform.query(districtAdmin, ESCALATIONS, {
+        org: districtCommittee.id,
+        month: '2024-12',
+        first: 500,
+      });
+      const liaisonMisses = escalations.data.dutyEscalations.edges
+        .map((e: any) => e.node)
+        .filter((n: any) => n.period.duty === 'LIAISON_VISIT');
       expect(liaisonMisses.filter((n: any) => n.period.partyOrgId === unvisitedCommittee.id)).toHaveLength(1);
       expect(liaisonMisses.some((n: any) => n.period.partyOrgId === liaisonCommittee.id)).toBe(false);
 
       // The district secretary: November without a supervision (missed), December with one (met); nobody above to escalate to.
-      const supervision: any = await platform.query(districtAdmin, LEADER_PERIODS, { duty: 'DISTRICT_SUPERVISION', org: districtCommittee.id });
-      const months = supervision.data.dutyPeriods.edges.map((e: any) => e.node).filter((p: any) => p.partyMemberId === districtSecretary.memberId);
+      const supervision: any = await platform.query(districtAdmin, LEADER_PERIODS, {
+        duty: 'DISTRICT_SUPERVISION',
+        org: districtCommittee.id,
+      });
+      const months = supervision.data.dutyPeriods.edges
+        .map((e: any) => e.node)
+        .filter((p: any) => p.partyMemberId === districtSecretary.memberId);
       expect(months.map((p: any) => [p.periodStart, p.periodEnd, p.status, p.logsCount, p.escalatedToPartyOrgId])).toEqual([
         ['2024-12-01', '2024-12-31', 'MET', 1, null],
         ['2024-11-01', '2024-11-30', 'MISSED', 0, null],
@@ -597,12 +863,22 @@ describe('duty cadences (履职) through the gateway', () => {
         return response.data.dutyCompliance;
       };
       expect((await rates({ org: liaisonCommittee.id })).byDuty.find((r: any) => r.duty === 'LIAISON_VISIT')).toEqual({
-        duty: 'LIAISON_VISIT', labelZh: '对口联系走访', cadence: 'QUARTERLY', due: 1, met: 1, missed: 0, rate: 1,
+        duty: 'LIAISON_VISIT',
+        labelZh: '对口联系走访',
+        cadence: 'QUARTERLY',
+        due: 1,
+        met: 1,
+        missed: 0,
+        rate: 1,
       });
       const unvisited = await rates({ org: unvisitedCommittee.id });
       expect(unvisited.total).toMatchObject({ due: 1, met: 0, missed: 1, rate: 0 });
       expect(unvisited.members.edges.map((e: any) => e.node)).toEqual([
-        { partyMemberId: absentee.memberId, memberNameMasked: '孙*区', rate: expect.objectContaining({ duty: 'LIAISON_VISIT', due: 1, met: 0 }) },
+        {
+          partyMemberId: absentee.memberId,
+          memberNameMasked: '孙*区',
+          rate: expect.objectContaining({ duty: 'LIAISON_VISIT', due: 1, met: 0 }),
+        },
       ]);
       expect((await rates({ member: districtSecretary.memberId })).total).toMatchObject({ due: 1, met: 1, missed: 0 });
       expect((await rates({ month: '2024-11', member: districtSecretary.memberId })).total).toMatchObject({ due: 1, met: 0, missed: 1 });
@@ -610,15 +886,27 @@ describe('duty cadences (履职) through the gateway', () => {
       // The leader sees their own liaison in 我的履职.
       const mine: any = await platform.query(visitor.token, MY_DUTIES, { month: '2024-11' });
       expect(mine.errors).toBeUndefined();
-      expect(mine.data.myDuties.duties).toEqual([{
-        duty: 'LIAISON_VISIT', labelZh: '对口联系走访', cadence: 'QUARTERLY', cadenceLabelZh: '每季度', partyOrgId: liaisonCommittee.id,
-        partyOrgName: '联系测试街道党工委', owed: 1, met: 1, missed: 0, logs: 1,
-      }]);
+      expect(mine.data.myDuties.duties).toEqual([
+        {
+          duty: 'LIAISON_VISIT',
+          labelZh: '对口联系走访',
+          cadence: 'QUARTERLY',
+          cadenceLabelZh: '每季度',
+          partyOrgId: liaisonCommittee.id,
+          partyOrgName: '联系测试街道党工委',
+          owed: 1,
+          met: 1,
+          missed: 0,
+          logs: 1,
+        },
+      ]);
       const absent: any = await platform.query(absentee.token, MY_DUTIES, { month: '2024-12' });
-      expect(absent.data.myDuties.duties).toEqual([expect.objectContaining({ duty: 'LIAISON_VISIT', owed: 1, met: 0, missed: 1, logs: 0 })]);
+      expect(absent.data.myDuties.duties).toEqual([
+        expect.objectContaining({ duty: 'LIAISON_VISIT', owed: 1, met: 0, missed: 1, logs: 0 }),
+      ]);
     });
 
-    it('lets a street see its own liaison visits, and nobody else\'s', async () => {
+    it("lets a street see its own liaison visits, and nobody else's", async () => {
       const streetToken = await platform.token([Role.STREET_ADMIN], unvisitedStreet.id, 'street-admin-unvisited');
       const own: any = await platform.query(streetToken, LEADER_PERIODS, { month: '2024-12', duty: 'LIAISON_VISIT' });
       expect(own.errors).toBeUndefined();

@@ -5,7 +5,11 @@ import { DUTY_RULES, DutyCadence, quarterStart } from '../duty-kinds.js';
 describe('duty periods', () => {
   it('puts a date in its calendar quarter', () => {
     expect(['2025-01-01', '2025-03-31', '2025-05-17', '2025-09-30', '2025-12-31'].map(quarterStart)).toEqual([
-      '2025-01-01', '2025-01-01', '2025-04-01', '2025-07-01', '2025-10-01',
+      '2025-01-01',
+      '2025-01-01',
+      '2025-04-01',
+      '2025-07-01',
+      '2025-10-01',
     ]);
   });
 

@@ -8,7 +8,13 @@ export interface Unit {
 }
 
 export type PartyOrgKind =
-  | 'DISTRICT_COMMITTEE' | 'STREET_COMMITTEE' | 'DEPARTMENT_COMMITTEE' | 'COMMUNITY_COMMITTEE' | 'COMMUNITY_BRANCH' | 'COMPOUND_BRANCH' | 'WORK_UNIT_BRANCH';
+  | 'DISTRICT_COMMITTEE'
+  | 'STREET_COMMITTEE'
+  | 'DEPARTMENT_COMMITTEE'
+  | 'COMMUNITY_COMMITTEE'
+  | 'COMMUNITY_BRANCH'
+  | 'COMPOUND_BRANCH'
+  | 'WORK_UNIT_BRANCH';
 
 const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
 
@@ -30,12 +36,22 @@ export class PartyBuilder {
     const id = randomUUID();
     const path = [...parent.path, id];
     await this.db.query(`INSERT INTO org_unit (id, kind, code, name, parent_id, path) VALUES ($1, $2, $3, $4, $5, $6::uuid[])`, [
-      id, kind, digits(18), name, parent.id, path,
+      id,
+      kind,
+      digits(18),
+      name,
+      parent.id,
+      path,
     ]);
     return { id, path };
   }
 
-  async institution(kind: 'EMPLOYER' | 'SCHOOL' | 'DEPARTMENT', orgUnitId: string, parentId: string | null = null, name = `单位-${randomUUID().slice(0, 8)}`): Promise<string> {
+  async institution(
+    kind: 'EMPLOYER' | 'SCHOOL' | 'DEPARTMENT',
+    orgUnitId: string,
+    parentId: string | null = null,
+    name = `单位-${randomUUID().slice(0, 8)}`,
+  ): Promise<string> {
     const [{ id }] = await this.db.query(
       `INSERT INTO institution (kind, name, credit_code, org_unit_id, parent_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
       [kind, name, digits(18), orgUnitId, parentId],
@@ -50,7 +66,12 @@ export class PartyBuilder {
     return this.partyOrg('DISTRICT_COMMITTEE', null, { orgUnitId: (await this.districtUnit()).id }, '区委');
   }
 
-  async partyOrg(kind: PartyOrgKind, parent: Unit | null, tie: { orgUnitId?: string; institutionId?: string }, name = `${kind}-${randomUUID().slice(0, 8)}`): Promise<Unit> {
+  async partyOrg(
+    kind: PartyOrgKind,
+    parent: Unit | null,
+    tie: { orgUnitId?: string; institutionId?: string },
+    name = `${kind}-${randomUUID().slice(0, 8)}`,
+  ): Promise<Unit> {
     const id = randomUUID();
     const path = [...(parent?.path ?? []), id];
     await this.db.query(

@@ -15,7 +15,6 @@ const CREATE_ORG = `mutation($input: CreatePartyOrgInput!) { createPartyOrg(inpu
 const CREATE_MEMBER = `mutation($input: CreatePartyMemberInput!) { createPartyMember(input: $input) { id } }`;
 const REGISTER = `mutation($m: ID!, $b: ID!) { registerWithBranch(memberId: $m, branchId: $b) { id } }`;
 
-
 /**
  * Party organisations follow their territory unit: moving a community to another street takes its committee (and
  * everything under it) to the new street's committee; moving a compound takes its branch to the new community's
@@ -40,7 +39,8 @@ describe('party organisations follow their unit when it moves', () => {
     events: (await orgDb().query(`SELECT count(*)::int AS count FROM outbox_event`))[0].count,
   });
 
-  const ok = <T = any>(token: string, query: string, variables: Record<string, unknown> = {}) => dataOf<T>(platform.query(token, query, variables));
+  const ok = <T = any>(token: string, query: string, variables: Record<string, unknown> = {}) =>
+    dataOf<T>(platform.query(token, query, variables));
 
   const partyOrg = async (id: string) => (await ok(admin, PARTY_ORG, { id })).partyOrg;
   const memberCount = async (id: string): Promise<number> => (await partyOrg(id)).memberCount;
@@ -52,7 +52,8 @@ describe('party organisations follow their unit when it moves', () => {
   /** Members of `community` registered (community registration) with `branch`: they count for every organisation above it. */
   async function registerMembers(community: string, branch: string, count: number): Promise<void> {
     for (let i = 0; i < count; i += 1) {
-      const member = (await ok(admin, CREATE_MEMBER, { input: { name: '李卫东', userId: `user-${randomUUID()}`, communityId: community } })).createPartyMember;
+      const member = (await ok(admin, CREATE_MEMBER, { input: { name: '李卫东', userId: `user-${randomUUID()}`, communityId: community } }))
+        .createPartyMember;
       await ok(admin, REGISTER, { m: member.id, b: branch });
     }
   }
@@ -76,14 +77,16 @@ describe('party organisations follow their unit when it moves', () => {
   async function expectPartyTreeConsistent(): Promise<void> {
     const badPaths = await orgDb().query(
       `SELECT o.id FROM party_org o LEFT JOIN party_org p ON p.id = o.parent_id
-        WHERE o.path IS DISTINCT FROM (CASE WHEN p.id IS NULL THEN ARRAY[o.id] ELSE p.path || o.id END)`);
+        WHERE o.path IS DISTINCT FROM (CASE WHEN p.id IS NULL THEN ARRAY[o.id] ELSE p.path || o.id END)`,
+    );
     expect(badPaths).toEqual([]);
     const outsideParent = await orgDb().query(
       `SELECT o.name FROM party_org o
          LEFT JOIN institution i ON i.id = o.institution_id
          JOIN org_unit anchor ON anchor.id = COALESCE(o.org_unit_id, i.org_unit_id)
          JOIN party_org p ON p.id = o.parent_id AND p.kind IN ('STREET_COMMITTEE', 'COMMUNITY_COMMITTEE')
-        WHERE NOT anchor.path @> ARRAY[p.org_unit_id]`);
+        WHERE NOT anchor.path @> ARRAY[p.org_unit_id]`,
+    );
     expect(outsideParent).toEqual([]);
   }
 
@@ -100,15 +103,21 @@ describe('party organisations follow their unit when it moves', () => {
     await platform.stop();
   });
 
-  it('moves a community committee, its branches and its work-unit branches to the new street\'s committee', async () => {
+  it("moves a community committee, its branches and its work-unit branches to the new street's committee", async () => {
     const moving = await communityWithCommittee(streetA.id, streetACommittee, '迁移');
     // An employer located in the moving compound, with its branch under street A's committee and one member.
-    const employer = (await orgDb().query(
-      `INSERT INTO institution (kind, name, credit_code, org_unit_id) VALUES ('EMPLOYER', '迁移测试科技有限公司', '91330212MA2GQ8TE5X', $1) RETURNING id`,
-      [moving.compound],
-    ))[0].id as string;
+    const employer = (
+      await orgDb().query(
+        `INSERT INTO institution (kind, name, credit_code, org_unit_id) VALUES ('EMPLOYER', '迁移测试科技有限公司', '91330212MA2GQ8TE5X', $1) RETURNING id`,
+        [moving.compound],
+      )
+    )[0].id as string;
     const employerBranch = await org('WORK_UNIT_BRANCH', '迁移测试科技有限公司党支部', streetACommittee, { institutionId: employer });
-    const worker = (await ok(admin, CREATE_MEMBER, { input: { name: '周晓峰', userId: `user-${randomUUID()}`, communityId: moving.community, institutionId: employer } })).createPartyMember;
+    const worker = (
+      await ok(admin, CREATE_MEMBER, {
+        input: { name: '周晓峰', userId: `user-${randomUUID()}`, communityId: moving.community, institutionId: employer },
+      })
+    ).createPartyMember;
     await ok(admin, REGISTER, { m: worker.id, b: employerBranch });
 
     const streetABefore = await memberCount(streetACommittee);
@@ -139,20 +148,26 @@ describe('party organisations follow their unit when it moves', () => {
     expect(await memberCount(streetBCommittee)).toBe(streetBBefore + 6);
 
     // Scope follows the unit: street B's administrator manages the committee now, street A's no longer sees it.
-    expect((await ok(streetBAdmin, PARTY_ORG, { id: moving.compoundBranch })).partyOrg.ancestors.map((a: any) => a.id))
-      .toEqual([streetBCommittee, moving.committee]);
+    expect((await ok(streetBAdmin, PARTY_ORG, { id: moving.compoundBranch })).partyOrg.ancestors.map((a: any) => a.id)).toEqual([
+      streetBCommittee,
+      moving.committee,
+    ]);
     expect(errorCodes(await platform.query(streetAAdmin, PARTY_ORG, { id: moving.committee }))).toEqual(['FORBIDDEN']);
-    const children = await ok(streetBAdmin, `query($id: ID!) { partyOrg(id: $id) { children(first: 500) { edges { node { id } } } } }`, { id: streetBCommittee });
+    const children = await ok(streetBAdmin, `query($id: ID!) { partyOrg(id: $id) { children(first: 500) { edges { node { id } } } } }`, {
+      id: streetBCommittee,
+    });
     expect(children.partyOrg.children.edges.map((e: any) => e.node.id)).toEqual(expect.arrayContaining([moving.committee, employerBranch]));
     await expectPartyTreeConsistent();
   });
 
-  it('moves a compound branch to the committee of the compound\'s new community', async () => {
+  it("moves a compound branch to the committee of the compound's new community", async () => {
     const from = await communityWithCommittee(streetA.id, streetACommittee, '东门');
     const to = await communityWithCommittee(streetB.id, streetBCommittee, '西门');
     const before = {
-      from: await memberCount(from.committee), to: await memberCount(to.committee),
-      streetA: await memberCount(streetACommittee), streetB: await memberCount(streetBCommittee),
+      from: await memberCount(from.committee),
+      to: await memberCount(to.committee),
+      streetA: await memberCount(streetACommittee),
+      streetB: await memberCount(streetBCommittee),
     };
 
     await ok(admin, MOVE, { id: from.compound, parentId: to.community });
@@ -206,13 +221,19 @@ describe('party organisations follow their unit when it moves', () => {
     const stranded = await communityWithCommittee(streetA.id, streetACommittee, '旧孤');
     const bareStreet = await unit('STREET', platform.plan.district.id, '旧无党委街道');
     // What moveOrgUnit used to do: rewrite the units' paths and leave the party tree as it was.
-    const oldMove = (community: string, street: string) => orgDb().query(
-      `UPDATE org_unit SET path = (SELECT path FROM org_unit WHERE id = $2) || path[3:],
+    const oldMove = (community: string, street: string) =>
+      orgDb().query(
+        `UPDATE org_unit SET path = (SELECT path FROM org_unit WHERE id = $2) || path[3:],
                            parent_id = CASE WHEN id = $1 THEN $2::uuid ELSE parent_id END
-        WHERE path @> ARRAY[$1::uuid]`, [community, street]);
+        WHERE path @> ARRAY[$1::uuid]`,
+        [community, street],
+      );
     await oldMove(misplaced.community, streetB.id);
     await oldMove(stranded.community, bareStreet);
-    const strandedBefore = await orgDb().query(`SELECT id, parent_id, path::text[] AS path FROM party_org WHERE path @> ARRAY[$1::uuid] ORDER BY id`, [stranded.committee]);
+    const strandedBefore = await orgDb().query(
+      `SELECT id, parent_id, path::text[] AS path FROM party_org WHERE path @> ARRAY[$1::uuid] ORDER BY id`,
+      [stranded.committee],
+    );
 
     const runner = orgDb().createQueryRunner();
     try {
@@ -223,13 +244,23 @@ describe('party organisations follow their unit when it moves', () => {
 
     const committee = await partyOrg(misplaced.committee);
     expect(committee.parent).toEqual({ id: streetBCommittee, kind: 'STREET_COMMITTEE' });
-    expect((await partyOrg(misplaced.compoundBranch)).ancestors.map((a: any) => a.id)).toEqual([districtCommittee, streetBCommittee, misplaced.committee]);
+    expect((await partyOrg(misplaced.compoundBranch)).ancestors.map((a: any) => a.id)).toEqual([
+      districtCommittee,
+      streetBCommittee,
+      misplaced.committee,
+    ]);
     // With no committee at its street, the other stays where it was, for officials to settle.
-    expect(await orgDb().query(`SELECT id, parent_id, path::text[] AS path FROM party_org WHERE path @> ARRAY[$1::uuid] ORDER BY id`, [stranded.committee]))
-      .toEqual(strandedBefore);
+    expect(
+      await orgDb().query(`SELECT id, parent_id, path::text[] AS path FROM party_org WHERE path @> ARRAY[$1::uuid] ORDER BY id`, [
+        stranded.committee,
+      ]),
+    ).toEqual(strandedBefore);
     // Put it right as officials would, so the rest of the tree is consistent again.
-    await orgDb().query(`UPDATE org_unit SET path = (SELECT path FROM org_unit WHERE id = $2) || path[3:],
-                           parent_id = CASE WHEN id = $1 THEN $2::uuid ELSE parent_id END WHERE path @> ARRAY[$1::uuid]`, [stranded.community, streetA.id]);
+    await orgDb().query(
+      `UPDATE org_unit SET path = (SELECT path FROM org_unit WHERE id = $2) || path[3:],
+                           parent_id = CASE WHEN id = $1 THEN $2::uuid ELSE parent_id END WHERE path @> ARRAY[$1::uuid]`,
+      [stranded.community, streetA.id],
+    );
     await expectPartyTreeConsistent();
   });
 
@@ -240,13 +271,23 @@ describe('party organisations follow their unit when it moves', () => {
     await orgDb().query(
       `UPDATE org_unit SET path = (SELECT path FROM org_unit WHERE id = $2) || path[4:],
                            parent_id = CASE WHEN id = $1 THEN $2::uuid ELSE parent_id END
-        WHERE path @> ARRAY[$1::uuid]`, [left.compound, moving.community]);
+        WHERE path @> ARRAY[$1::uuid]`,
+      [left.compound, moving.community],
+    );
 
     // The community and the misplaced branch both move: the branch under the committee that is itself moving.
     await ok(admin, MOVE, { id: moving.community, parentId: streetB.id });
 
-    expect((await partyOrg(left.compoundBranch)).ancestors.map((a: any) => a.id)).toEqual([districtCommittee, streetBCommittee, moving.committee]);
-    expect((await partyOrg(moving.compoundBranch)).ancestors.map((a: any) => a.id)).toEqual([districtCommittee, streetBCommittee, moving.committee]);
+    expect((await partyOrg(left.compoundBranch)).ancestors.map((a: any) => a.id)).toEqual([
+      districtCommittee,
+      streetBCommittee,
+      moving.committee,
+    ]);
+    expect((await partyOrg(moving.compoundBranch)).ancestors.map((a: any) => a.id)).toEqual([
+      districtCommittee,
+      streetBCommittee,
+      moving.committee,
+    ]);
     expect(await memberCount(moving.committee)).toBe(8);
     expect(await memberCount(left.committee)).toBe(2);
     await expectPartyTreeConsistent();

@@ -19,7 +19,6 @@ const APPOINT = `mutation($org: ID!, $member: ID!, $startsOn: LocalDate!) {
   appointSecretary(partyOrgId: $org, memberId: $member, startsOn: $startsOn) {
     id secretary { id name } secretaries(first: 10) { edges { node { startsOn endsOn member { id } } } } } }`;
 
-
 describe('the party structure (1 + 3 + N) through the gateway', () => {
   let platform: TestPlatform;
   let admin: string;
@@ -33,13 +32,17 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
   const orgCount = () => count(`SELECT count(*)::int AS count FROM party_org`);
   const orgOf = async (kind: string, tie: string): Promise<string> =>
     (await orgDb().query(`SELECT id FROM party_org WHERE kind = $1 AND (org_unit_id = $2 OR institution_id = $2)`, [kind, tie]))[0].id;
-  const communitySecretary = (community: string) => platform.token([Role.COMMUNITY_SECRETARY], community, `community-secretary-${community}`);
+  const communitySecretary = (community: string) =>
+    platform.token([Role.COMMUNITY_SECRETARY], community, `community-secretary-${community}`);
 
-  const ok = <T = any>(token: string, query: string, variables: Record<string, unknown> = {}) => dataOf<T>(platform.query(token, query, variables));
+  const ok = <T = any>(token: string, query: string, variables: Record<string, unknown> = {}) =>
+    dataOf<T>(platform.query(token, query, variables));
 
   async function newMember(community: string, extra: Record<string, unknown> = {}): Promise<{ id: string; userId: string }> {
     const userId = `user-${randomUUID()}`;
-    const data = await ok(admin, CREATE_MEMBER, { input: { name: '陈建华', phone: '13812345678', userId, communityId: community, ...extra } });
+    const data = await ok(admin, CREATE_MEMBER, {
+      input: { name: '陈建华', phone: '13812345678', userId, communityId: community, ...extra },
+    });
     return { id: data.createPartyMember.id, userId };
   }
 
@@ -55,23 +58,27 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
     await platform.stop();
   });
 
-  it('seeds party members exactly matching households\' demo party members, each organisation with a secretary', async () => {
-    const fromHouseholds: { id: string; household: string; institution: string; name: string; community: string }[] = await platform
-      .database(ServiceName.Households)
-      .query(`SELECT r.party_member_id AS id, r.household_id AS household, r.institution_id AS institution, r.name, t.parent_id AS community
+  it("seeds party members exactly matching households' demo party members, each organisation with a secretary", async () => {
+    const fromHouseholds: { id: string; household: string; institution: string; name: string; community: string }[] =
+      await platform.database(ServiceName.Households)
+        .query(`SELECT r.party_member_id AS id, r.household_id AS household, r.institution_id AS institution, r.name, t.parent_id AS community
                 FROM resident r JOIN household h ON h.id = r.household_id JOIN territory_unit t ON t.id = h.compound_id
                WHERE r.party_member_id IS NOT NULL ORDER BY r.party_member_id`);
     const fromOrganization = await orgDb().query(
       `SELECT id, household_id AS household, institution_id AS institution, name, community_id AS community
-         FROM party_member WHERE user_id = 'member-' || id AND household_id IS NOT NULL ORDER BY id`);
+         FROM party_member WHERE user_id = 'member-' || id AND household_id IS NOT NULL ORDER BY id`,
+    );
     expect(fromHouseholds.length).toBeGreaterThan(5);
     expect(fromOrganization).toEqual(fromHouseholds);
 
-    expect(await count(`SELECT count(*)::int AS count FROM party_org o WHERE NOT EXISTS (
-      SELECT 1 FROM party_org_position p WHERE p.party_org_id = o.id AND p.ends_on IS NULL)`)).toBe(0);
+    expect(
+      await count(`SELECT count(*)::int AS count FROM party_org o WHERE NOT EXISTS (
+      SELECT 1 FROM party_org_position p WHERE p.party_org_id = o.id AND p.ends_on IS NULL)`),
+    ).toBe(0);
     const [registrations] = await orgDb().query(
       `SELECT count(*) FILTER (WHERE confirmed_at IS NOT NULL)::int AS confirmed, count(*) FILTER (WHERE confirmed_at IS NULL)::int AS pending
-         FROM branch_registration WHERE registered_by = 'demo-seed'`);
+         FROM branch_registration WHERE registered_by = 'demo-seed'`,
+    );
     expect(registrations.confirmed).toBeGreaterThan(registrations.pending);
     expect(registrations.pending).toBeGreaterThan(0);
   });
@@ -80,46 +87,71 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
     const created = (await ok(admin, CREATE_MEMBER, { input: { name: '孙立群', communityId: communityA } })).createPartyMember;
     const [{ userId }] = await orgDb().query(`SELECT user_id AS "userId" FROM party_member WHERE id = $1`, [created.id]);
     expect(userId).toBe(partyMemberLogin(created.id));
-    const mine = await ok(await platform.token([Role.PARTY_MEMBER], communityA, userId), `query { myPartyMember { id } viewer { partyMemberId } }`);
+    const mine = await ok(
+      await platform.token([Role.PARTY_MEMBER], communityA, userId),
+      `query { myPartyMember { id } viewer { partyMemberId } }`,
+    );
     expect(mine).toEqual({ myPartyMember: { id: created.id }, viewer: { partyMemberId: created.id } });
 
     const before = await count(`SELECT count(*)::int AS count FROM party_member`);
-    const taken = await platform.query(admin, CREATE_MEMBER, { input: { name: '冒名者', userId: partyMemberLogin(created.id), communityId: communityA } });
+    const taken = await platform.query(admin, CREATE_MEMBER, {
+      input: { name: '冒名者', userId: partyMemberLogin(created.id), communityId: communityA },
+    });
     expect({ codes: errorCodes(taken), reason: reasonOf(taken) }).toEqual({ codes: ['BAD_USER_INPUT'], reason: 'RESERVED_LOGIN' });
     expect(await count(`SELECT count(*)::int AS count FROM party_member`)).toBe(before);
     // The database keeps it too: no row carries a login naming another member.
-    await expect(orgDb().query(`UPDATE party_member SET user_id = $2 WHERE id = $1`, [created.id, partyMemberLogin(randomUUID())]))
-      .rejects.toThrow(/party_member_login_names_itself/);
+    await expect(
+      orgDb().query(`UPDATE party_member SET user_id = $2 WHERE id = $1`, [created.id, partyMemberLogin(randomUUID())]),
+    ).rejects.toThrow(/party_member_login_names_itself/);
   });
 
   it('builds a hierarchy: community committee under the street committee, its community and compound branches', async () => {
     const streetCommittee = await orgOf('STREET_COMMITTEE', streetA.id);
-    const community = (await ok(admin, `mutation($input: CreateOrgUnitInput!) { createOrgUnit(input: $input) { id } }`, {
-      input: { kind: 'COMMUNITY', parentId: streetA.id, name: '党建测试社区' },
-    })).createOrgUnit.id;
-    const compound = (await ok(admin, `mutation($input: CreateOrgUnitInput!) { createOrgUnit(input: $input) { id } }`, {
-      input: { kind: 'COMPOUND', parentId: community, name: '党建测试花园' },
-    })).createOrgUnit.id;
+    const community = (
+      await ok(admin, `mutation($input: CreateOrgUnitInput!) { createOrgUnit(input: $input) { id } }`, {
+        input: { kind: 'COMMUNITY', parentId: streetA.id, name: '党建测试社区' },
+      })
+    ).createOrgUnit.id;
+    const compound = (
+      await ok(admin, `mutation($input: CreateOrgUnitInput!) { createOrgUnit(input: $input) { id } }`, {
+        input: { kind: 'COMPOUND', parentId: community, name: '党建测试花园' },
+      })
+    ).createOrgUnit.id;
 
-    const committee = (await ok(admin, CREATE_ORG, {
-      input: { kind: 'COMMUNITY_COMMITTEE', name: '中共党建测试社区委员会', parentId: streetCommittee, orgUnitId: community },
-    })).createPartyOrg;
+    const committee = (
+      await ok(admin, CREATE_ORG, {
+        input: { kind: 'COMMUNITY_COMMITTEE', name: '中共党建测试社区委员会', parentId: streetCommittee, orgUnitId: community },
+      })
+    ).createPartyOrg;
     expect(committee).toMatchObject({
-      kind: 'COMMUNITY_COMMITTEE', labelZh: '社区党委', parent: { id: streetCommittee, kind: 'STREET_COMMITTEE' }, orgUnit: { id: community, kind: 'COMMUNITY' },
-      institution: null, memberCount: 0,
+      kind: 'COMMUNITY_COMMITTEE',
+      labelZh: '社区党委',
+      parent: { id: streetCommittee, kind: 'STREET_COMMITTEE' },
+      orgUnit: { id: community, kind: 'COMMUNITY' },
+      institution: null,
+      memberCount: 0,
     });
-    const branch = (await ok(admin, CREATE_ORG, {
-      input: { kind: 'COMMUNITY_BRANCH', name: '党建测试社区党支部', parentId: committee.id, orgUnitId: community },
-    })).createPartyOrg;
+    const branch = (
+      await ok(admin, CREATE_ORG, {
+        input: { kind: 'COMMUNITY_BRANCH', name: '党建测试社区党支部', parentId: committee.id, orgUnitId: community },
+      })
+    ).createPartyOrg;
     expect(branch).toMatchObject({ labelZh: '社区支部', parent: { id: committee.id } });
-    const compoundBranch = (await ok(admin, CREATE_ORG, {
-      input: { kind: 'COMPOUND_BRANCH', name: '党建测试花园党支部', parentId: committee.id, orgUnitId: compound },
-    })).createPartyOrg;
+    const compoundBranch = (
+      await ok(admin, CREATE_ORG, {
+        input: { kind: 'COMPOUND_BRANCH', name: '党建测试花园党支部', parentId: committee.id, orgUnitId: compound },
+      })
+    ).createPartyOrg;
     expect(compoundBranch).toMatchObject({ labelZh: '小区支部', orgUnit: { id: compound, kind: 'COMPOUND' } });
 
-    const tree = await ok(admin, `query($id: ID!) { partyOrg(id: $id) { kind labelZh children(first: 10) { totalCount edges { node { kind labelZh name } } } } }`, { id: committee.id });
+    const tree = await ok(
+      admin,
+      `query($id: ID!) { partyOrg(id: $id) { kind labelZh children(first: 10) { totalCount edges { node { kind labelZh name } } } } }`,
+      { id: committee.id },
+    );
     expect(tree.partyOrg.children.edges.map((e: any) => [e.node.kind, e.node.labelZh])).toEqual([
-      ['COMMUNITY_BRANCH', '社区支部'], ['COMPOUND_BRANCH', '小区支部'],
+      ['COMMUNITY_BRANCH', '社区支部'],
+      ['COMPOUND_BRANCH', '小区支部'],
     ]);
 
     // A department committee's work-unit branch for one of its sector units (a school under the education bureau).
@@ -131,7 +163,11 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
     const seededBranch = await ok(admin, `query($id: ID!) { partyOrg(id: $id) { kind labelZh parent { id kind } institution { id } } }`, {
       id: await orgOf('WORK_UNIT_BRANCH', school.id),
     });
-    expect(seededBranch.partyOrg).toMatchObject({ labelZh: '单位支部', parent: { id: departmentCommittee, kind: 'DEPARTMENT_COMMITTEE' }, institution: { id: school.id } });
+    expect(seededBranch.partyOrg).toMatchObject({
+      labelZh: '单位支部',
+      parent: { id: departmentCommittee, kind: 'DEPARTMENT_COMMITTEE' },
+      institution: { id: school.id },
+    });
   });
 
   it('refuses a branch under the wrong kind of organisation, a wrong tie and a duplicate, writing nothing', async () => {
@@ -140,8 +176,16 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
     const compound = platform.plan.compounds.find((c) => c.parentId === communityA)!.id;
     const before = await orgCount();
     const cases: [Record<string, unknown>, string, string][] = [
-      [{ kind: 'COMPOUND_BRANCH', name: '错位支部', parentId: streetCommittee, orgUnitId: compound }, 'BAD_USER_INPUT', 'INVALID_PARENT_KIND'],
-      [{ kind: 'COMMUNITY_COMMITTEE', name: '错位党委', parentId: communityCommittee, orgUnitId: communityA }, 'BAD_USER_INPUT', 'INVALID_PARENT_KIND'],
+      [
+        { kind: 'COMPOUND_BRANCH', name: '错位支部', parentId: streetCommittee, orgUnitId: compound },
+        'BAD_USER_INPUT',
+        'INVALID_PARENT_KIND',
+      ],
+      [
+        { kind: 'COMMUNITY_COMMITTEE', name: '错位党委', parentId: communityCommittee, orgUnitId: communityA },
+        'BAD_USER_INPUT',
+        'INVALID_PARENT_KIND',
+      ],
       [{ kind: 'COMMUNITY_COMMITTEE', name: '错位党委', parentId: streetCommittee, orgUnitId: compound }, 'BAD_USER_INPUT', 'INVALID_TIE'],
       [{ kind: 'WORK_UNIT_BRANCH', name: '错位支部', parentId: streetCommittee, orgUnitId: communityA }, 'BAD_USER_INPUT', 'INVALID_TIE'],
       [{ kind: 'COMMUNITY_COMMITTEE', name: '重复党委', parentId: streetCommittee, orgUnitId: communityA }, 'CONFLICT', 'ALREADY_EXISTS'],
@@ -150,15 +194,21 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
       const response = await platform.query(admin, CREATE_ORG, { input });
       expect({ input, codes: errorCodes(response), reason: reasonOf(response) }).toEqual({ input, codes: [code], reason });
     }
-    expect(response(await platform.query(admin, CREATE_ORG, {
-      input: { kind: 'COMPOUND_BRANCH', name: '错位支部', parentId: streetCommittee, orgUnitId: compound },
-    }))).toMatch(/COMPOUND_BRANCH belongs under a COMMUNITY_COMMITTEE, not under a STREET_COMMITTEE/);
+    expect(
+      response(
+        await platform.query(admin, CREATE_ORG, {
+          input: { kind: 'COMPOUND_BRANCH', name: '错位支部', parentId: streetCommittee, orgUnitId: compound },
+        }),
+      ),
+    ).toMatch(/COMPOUND_BRANCH belongs under a COMMUNITY_COMMITTEE, not under a STREET_COMMITTEE/);
     expect(await orgCount()).toBe(before);
     // The database refuses it too, should anything get past the service.
-    await expect(orgDb().query(
-      `INSERT INTO party_org (kind, name, parent_id, path, org_unit_id) VALUES ('COMPOUND_BRANCH', '绕过支部', $1, ARRAY[$1::uuid], $2)`,
-      [streetCommittee, compound],
-    )).rejects.toMatchObject({ code: '23514' });
+    await expect(
+      orgDb().query(
+        `INSERT INTO party_org (kind, name, parent_id, path, org_unit_id) VALUES ('COMPOUND_BRANCH', '绕过支部', $1, ARRAY[$1::uuid], $2)`,
+        [streetCommittee, compound],
+      ),
+    ).rejects.toMatchObject({ code: '23514' });
 
     function response(r: GraphQLResponse): string {
       return r.errors![0].message;
@@ -169,7 +219,12 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
     const member = await newMember(communityA);
     const compound = platform.plan.compounds.find((c) => c.parentId === communityA)!.id;
     const first = await ok(admin, REGISTER, { m: member.id, b: await orgOf('COMPOUND_BRANCH', compound) });
-    expect(first.registerWithBranch).toMatchObject({ kind: 'COMMUNITY', labelZh: '社区报到', confirmed: false, branch: { kind: 'COMPOUND_BRANCH' } });
+    expect(first.registerWithBranch).toMatchObject({
+      kind: 'COMMUNITY',
+      labelZh: '社区报到',
+      confirmed: false,
+      branch: { kind: 'COMPOUND_BRANCH' },
+    });
     const second = await platform.query(admin, REGISTER, { m: member.id, b: await orgOf('COMMUNITY_BRANCH', communityA) });
     expect(errorCodes(second)).toEqual(['CONFLICT']);
     expect(reasonOf(second)).toBe('ALREADY_REGISTERED');
@@ -178,7 +233,9 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
     // Racing requests: exactly one registration is written.
     const racer = await newMember(communityA);
     const branches = platform.plan.compounds.filter((c) => c.parentId === communityA).slice(0, 2);
-    const responses = await Promise.all(branches.map(async (c) => platform.query(admin, REGISTER, { m: racer.id, b: await orgOf('COMPOUND_BRANCH', c.id) })));
+    const responses = await Promise.all(
+      branches.map(async (c) => platform.query(admin, REGISTER, { m: racer.id, b: await orgOf('COMPOUND_BRANCH', c.id) })),
+    );
     expect(responses.map((r) => (r.errors ? reasonOf(r) : 'ok')).sort()).toEqual(['ALREADY_REGISTERED', 'ok']);
     expect(await count(`SELECT count(*)::int AS count FROM branch_registration WHERE party_member_id = $1`, [racer.id])).toBe(1);
 
@@ -187,11 +244,13 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
     expect(reasonOf(wrong)).toBe('NOT_A_BRANCH');
   });
 
-  it('completes dual registration when each branch\'s secretary confirms; a stranger and the other branch\'s secretary are refused', async () => {
+  it("completes dual registration when each branch's secretary confirms; a stranger and the other branch's secretary are refused", async () => {
     // A seeded work-unit branch (an employer's under street A's committee if there is one), with its seeded secretary.
     const [{ id: workBranch, institution }] = await orgDb().query(
       `SELECT o.id, o.institution_id AS institution FROM party_org o JOIN party_org p ON p.id = o.parent_id
-        WHERE o.kind = 'WORK_UNIT_BRANCH' ORDER BY (p.org_unit_id = $1) DESC NULLS LAST, o.name LIMIT 1`, [streetA.id]);
+        WHERE o.kind = 'WORK_UNIT_BRANCH' ORDER BY (p.org_unit_id = $1) DESC NULLS LAST, o.name LIMIT 1`,
+      [streetA.id],
+    );
     const employer = { id: institution as string };
     const compound = platform.plan.compounds.find((c) => c.parentId === communityA)!.id;
     const homeBranch = await orgOf('COMPOUND_BRANCH', compound);
@@ -220,12 +279,26 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
     const crossed = await platform.query(workToken, CONFIRM, { id: home.id });
     expect(errorCodes(crossed)).toEqual(['FORBIDDEN']);
 
-    const status = async () => (await ok(admin, `query($id: ID!) { partyMember(id: $id) { ${MEMBER} } }`, { id: member.id })).partyMember.dualRegistration;
-    expect(await status()).toMatchObject({ labelZh: '双报到', complete: false, workUnit: { confirmed: false }, community: { confirmed: false } });
+    const status = async () =>
+      (await ok(admin, `query($id: ID!) { partyMember(id: $id) { ${MEMBER} } }`, { id: member.id })).partyMember.dualRegistration;
+    expect(await status()).toMatchObject({
+      labelZh: '双报到',
+      complete: false,
+      workUnit: { confirmed: false },
+      community: { confirmed: false },
+    });
     expect((await ok(workToken, CONFIRM, { id: work.id })).confirmBranchRegistration.confirmed).toBe(true);
-    expect(await status()).toMatchObject({ complete: false, workUnit: { confirmed: true, labelZh: '单位报到' }, community: { confirmed: false } });
+    expect(await status()).toMatchObject({
+      complete: false,
+      workUnit: { confirmed: true, labelZh: '单位报到' },
+      community: { confirmed: false },
+    });
     expect((await ok(homeToken, CONFIRM, { id: home.id })).confirmBranchRegistration.confirmed).toBe(true);
-    expect(await status()).toMatchObject({ complete: true, workUnit: { branch: { id: workBranch } }, community: { branch: { id: homeBranch } } });
+    expect(await status()).toMatchObject({
+      complete: true,
+      workUnit: { branch: { id: workBranch } },
+      community: { branch: { id: homeBranch } },
+    });
 
     // A branch secretary reads their branch's members and their own record, not the district's members.
     const listed = await ok(workToken, `{ partyMembers(first: 500) { edges { node { id personalDataMasked } } } }`);
@@ -233,7 +306,9 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
     expect(listedIds).toEqual(expect.arrayContaining([member.id, workSecretary.id]));
     expect(listedIds).not.toContain(homeSecretary.id);
     const registered: { id: string }[] = await orgDb().query(
-      `SELECT party_member_id AS id FROM branch_registration WHERE branch_id = $1 AND ended_at IS NULL`, [workBranch]);
+      `SELECT party_member_id AS id FROM branch_registration WHERE branch_id = $1 AND ended_at IS NULL`,
+      [workBranch],
+    );
     expect([...listedIds].sort()).toEqual([...new Set([...registered.map((r) => r.id), workSecretary.id])].sort());
     expect((await ok(workToken, `query($id: ID!) { partyMember(id: $id) { id } }`, { id: member.id })).partyMember.id).toBe(member.id);
     const outside = await platform.query(workToken, `query($id: ID!) { partyMember(id: $id) { id } }`, { id: homeSecretary.id });
@@ -270,7 +345,11 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
     const orgsBefore = await orgCount();
     for (const [query, variables] of attempts) {
       const response = await platform.query(secretary, query, variables);
-      expect({ query, codes: errorCodes(response), reason: reasonOf(response) }).toEqual({ query, codes: ['FORBIDDEN'], reason: 'OUT_OF_SCOPE' });
+      expect({ query, codes: errorCodes(response), reason: reasonOf(response) }).toEqual({
+        query,
+        codes: ['FORBIDDEN'],
+        reason: 'OUT_OF_SCOPE',
+      });
     }
     expect(await orgCount()).toBe(orgsBefore);
 
@@ -282,12 +361,14 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
     expect(members.partyMembers.edges.every((e: any) => e.node.community.id === communityA)).toBe(true);
   });
 
-  it('lets a street administrator reach their street\'s subtree, including work-unit branches of its employers, and nothing else', async () => {
+  it("lets a street administrator reach their street's subtree, including work-unit branches of its employers, and nothing else", async () => {
     const streetAdmin = await platform.token([Role.STREET_ADMIN], streetA.id);
     const orgs = await ok(streetAdmin, ORGS, { first: 500 });
     const mine = await orgDb().query(
       `SELECT o.id FROM party_org o LEFT JOIN org_unit u ON u.id = o.org_unit_id LEFT JOIN institution i ON i.id = o.institution_id
-         LEFT JOIN org_unit iu ON iu.id = i.org_unit_id WHERE COALESCE(u.path, iu.path) @> ARRAY[$1::uuid] ORDER BY o.id`, [streetA.id]);
+         LEFT JOIN org_unit iu ON iu.id = i.org_unit_id WHERE COALESCE(u.path, iu.path) @> ARRAY[$1::uuid] ORDER BY o.id`,
+      [streetA.id],
+    );
     expect(orgs.partyOrgs.edges.map((e: any) => e.node.id).sort()).toEqual(mine.map((row: any) => row.id).sort());
     expect(orgs.partyOrgs.edges.some((e: any) => e.node.kind === 'STREET_COMMITTEE')).toBe(true);
     expect(orgs.partyOrgs.edges.some((e: any) => e.node.kind === 'DISTRICT_COMMITTEE')).toBe(false);
@@ -301,18 +382,27 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
     expect((await ok(streetAdminB, CONFIRM, { id: registration.id })).confirmBranchRegistration.confirmed).toBe(true);
   });
 
-  it('shows a street\'s liaison leader, batched over a page of streets, with history when a new leader takes over', async () => {
-    const streets = await ok(admin, `{ orgUnits(kind: STREET, first: 50) { edges { node { id liaisonLeader { name body labelZh title } } } } }`);
+  it("shows a street's liaison leader, batched over a page of streets, with history when a new leader takes over", async () => {
+    const streets = await ok(
+      admin,
+      `{ orgUnits(kind: STREET, first: 50) { edges { node { id liaisonLeader { name body labelZh title } } } } }`,
+    );
     expect(streets.orgUnits.edges.every((e: any) => e.node.liaisonLeader?.labelZh)).toBe(true);
 
-    const leader = (await ok(admin, `mutation($input: CreateLeaderInput!) { createLeader(input: $input) { id labelZh body } }`, {
-      input: { name: '周志明', body: 'CPPCC', title: '区政协副主席' },
-    })).createLeader;
+    const leader = (
+      await ok(admin, `mutation($input: CreateLeaderInput!) { createLeader(input: $input) { id labelZh body } }`, {
+        input: { name: '周志明', body: 'CPPCC', title: '区政协副主席' },
+      })
+    ).createLeader;
     expect(leader).toMatchObject({ labelZh: '区政协', body: 'CPPCC' });
     const ASSIGN = `mutation($l: ID!, $s: ID!, $d: LocalDate!) { assignLiaison(leaderId: $l, streetId: $s, startsOn: $d) { labelZh startsOn endsOn leader { id } street { id } } }`;
     const assigned = (await ok(admin, ASSIGN, { l: leader.id, s: streetB.id, d: '2025-06-01' })).assignLiaison;
     expect(assigned).toMatchObject({ startsOn: '2025-06-01', endsOn: null, leader: { id: leader.id }, street: { id: streetB.id } });
-    const page = await ok(admin, `query($id: ID!) { orgUnit(id: $id) { liaisonLeader { id name labelZh } liaisons(first: 10) { edges { node { startsOn endsOn leader { id } } } } } }`, { id: streetB.id });
+    const page = await ok(
+      admin,
+      `query($id: ID!) { orgUnit(id: $id) { liaisonLeader { id name labelZh } liaisons(first: 10) { edges { node { startsOn endsOn leader { id } } } } } }`,
+      { id: streetB.id },
+    );
     expect(page.orgUnit.liaisonLeader).toEqual({ id: leader.id, name: '周志明', labelZh: '区政协' });
     expect(page.orgUnit.liaisons.edges[0].node).toEqual({ startsOn: '2025-06-01', endsOn: null, leader: { id: leader.id } });
     expect(page.orgUnit.liaisons.edges[1].node).toMatchObject({ startsOn: '2025-01-01', endsOn: '2025-05-31' });
@@ -329,9 +419,16 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
     const member = await newMember(communityA);
     const query = `query($id: ID!) { partyMember(id: $id) { name phone personalDataMasked } }`;
     const streetAdmin = await platform.token([Role.STREET_ADMIN], streetA.id);
-    expect((await ok(streetAdmin, query, { id: member.id })).partyMember).toEqual({ name: '陈*华', phone: '138****5678', personalDataMasked: true });
-    expect((await ok(await communitySecretary(communityA), query, { id: member.id })).partyMember)
-      .toEqual({ name: '陈建华', phone: '13812345678', personalDataMasked: false });
+    expect((await ok(streetAdmin, query, { id: member.id })).partyMember).toEqual({
+      name: '陈*华',
+      phone: '138****5678',
+      personalDataMasked: true,
+    });
+    expect((await ok(await communitySecretary(communityA), query, { id: member.id })).partyMember).toEqual({
+      name: '陈建华',
+      phone: '13812345678',
+      personalDataMasked: false,
+    });
     const self = await platform.token([Role.PARTY_MEMBER], communityA, member.userId);
     expect((await ok(self, `{ myPartyMember { id name } }`)).myPartyMember).toEqual({ id: member.id, name: '陈建华' });
     // A party member reads their own record, not others'.
@@ -349,15 +446,19 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
   });
 
   it('records every unmasked read of members (who, PartyMember, which ids) in one row a request; masked reads record nothing', async () => {
-    const audited = (requestId: string): Promise<{ userId: string; roles: string[]; entity: string; ids: string[] }[]> => orgDb().query(
-      `SELECT user_id AS "userId", roles::text[] AS roles, entity, entity_ids::text[] AS ids FROM personal_data_access WHERE request_id = $1 ORDER BY id`,
-      [requestId],
-    );
+    const audited = (requestId: string): Promise<{ userId: string; roles: string[]; entity: string; ids: string[] }[]> =>
+      orgDb().query(
+        `SELECT user_id AS "userId", roles::text[] AS roles, entity, entity_ids::text[] AS ids FROM personal_data_access WHERE request_id = $1 ORDER BY id`,
+        [requestId],
+      );
     const auditRows = () => count(`SELECT count(*)::int AS count FROM personal_data_access`);
     /** A request under a request id of the test's choosing, which the audit rows carry. */
     const request = async (token: string, query: string, variables: Record<string, unknown> = {}) => {
       const requestId = `audit-${randomUUID()}`;
-      const response = await postGraphQL(platform.gatewayUrl, query, variables, { authorization: `Bearer ${token}`, 'x-request-id': requestId });
+      const response = await postGraphQL(platform.gatewayUrl, query, variables, {
+        authorization: `Bearer ${token}`,
+        'x-request-id': requestId,
+      });
       expect(response.errors).toBeUndefined();
       return { requestId, data: response.data as any };
     };
@@ -374,7 +475,12 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
     const nodes = page.data.partyMembers.edges.map((e: any) => e.node);
     expect(nodes.length).toBeGreaterThan(1);
     expect(nodes.every((n: any) => !n.personalDataMasked)).toBe(true);
-    expect(nodes.find((n: any) => n.id === member.id)).toEqual({ id: member.id, name: '陈建华', phone: '13812345678', personalDataMasked: false });
+    expect(nodes.find((n: any) => n.id === member.id)).toEqual({
+      id: member.id,
+      name: '陈建华',
+      phone: '13812345678',
+      personalDataMasked: false,
+    });
     const pageRows = await audited(page.requestId);
     expect(pageRows).toEqual([{ userId: secretaryId, roles: ['COMMUNITY_SECRETARY'], entity: 'PartyMember', ids: expect.any(Array) }]);
     expect(sorted(pageRows[0].ids)).toEqual(sorted(nodes.map((n: any) => n.id)));
@@ -391,14 +497,23 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
     // One member.
     const one = await request(secretary, ONE, { id: member.id });
     expect(one.data.partyMember.name).toBe('陈建华');
-    expect(await audited(one.requestId)).toEqual([{ userId: secretaryId, roles: ['COMMUNITY_SECRETARY'], entity: 'PartyMember', ids: [member.id] }]);
+    expect(await audited(one.requestId)).toEqual([
+      { userId: secretaryId, roles: ['COMMUNITY_SECRETARY'], entity: 'PartyMember', ids: [member.id] },
+    ]);
 
     // A street administrator has no PERSONAL_DATA_READ: masked names and phones, nothing recorded.
     const streetAdmin = await platform.token([Role.STREET_ADMIN], streetA.id);
     const before = await auditRows();
-    const masked = [await request(streetAdmin, LIST, { c: communityA }), await request(streetAdmin, SECRETARIES), await request(streetAdmin, ONE, { id: member.id })];
+    const masked = [
+      await request(streetAdmin, LIST, { c: communityA }),
+      await request(streetAdmin, SECRETARIES),
+      await request(streetAdmin, ONE, { id: member.id }),
+    ];
     expect(masked[0].data.partyMembers.edges.every((e: any) => e.node.personalDataMasked && e.node.name.includes('*'))).toBe(true);
-    expect(masked[0].data.partyMembers.edges.find((e: any) => e.node.id === member.id).node).toMatchObject({ name: '陈*华', phone: '138****5678' });
+    expect(masked[0].data.partyMembers.edges.find((e: any) => e.node.id === member.id).node).toMatchObject({
+      name: '陈*华',
+      phone: '138****5678',
+    });
     expect(masked[1].data.partyOrgs.edges.every((e: any) => !e.node.secretary || e.node.secretary.personalDataMasked)).toBe(true);
     expect(masked[2].data.partyMember).toMatchObject({ name: '陈*华', personalDataMasked: true });
     for (const { requestId } of masked) expect(await audited(requestId)).toEqual([]);
@@ -408,7 +523,8 @@ describe('the party structure (1 + 3 + N) through the gateway', () => {
     const self = await platform.token([Role.PARTY_MEMBER], communityA, member.userId);
     const mine = await request(self, `{ myPartyMember { id name personalDataMasked } }`);
     expect(mine.data.myPartyMember).toEqual({ id: member.id, name: '陈建华', personalDataMasked: false });
-    expect(await audited(mine.requestId)).toEqual([{ userId: member.userId, roles: ['PARTY_MEMBER'], entity: 'PartyMember', ids: [member.id] }]);
+    expect(await audited(mine.requestId)).toEqual([
+      { userId: member.userId, roles: ['PARTY_MEMBER'], entity: 'PartyMember', ids: [member.id] },
+    ]);
   });
-
 });

@@ -16,16 +16,27 @@ describe('retention of personal data in organization', () => {
   const name = `${workerDatabasePrefix()}organization_retention`;
   let dataSource: DataSource;
   let queues: QueueRegistry;
-  const settings = parseRetentionSettings({ PERSONAL_DATA_ACCESS_RETENTION_DAYS: '400', IDEMPOTENCY_RETENTION_DAYS: '3', CONTEST_ENTRANT_RETENTION_DAYS: '100' });
+  const settings = parseRetentionSettings({
+    PERSONAL_DATA_ACCESS_RETENTION_DAYS: '400',
+    IDEMPOTENCY_RETENTION_DAYS: '3',
+    CONTEST_ENTRANT_RETENTION_DAYS: '100',
+  });
   const DISTRICT = '00000000-0000-4000-8000-0000000d1571';
 
   beforeAll(async () => {
     await ensureDatabase(testInfrastructure().databaseUrl, name);
     const url = withDatabase(testInfrastructure().databaseUrl, name);
-    dataSource = await new DataSource(serviceDataSourceOptions({ url, entities: organizationService.entities, migrations: organizationService.migrations })).initialize();
+    dataSource = await new DataSource(
+      serviceDataSourceOptions({ url, entities: organizationService.entities, migrations: organizationService.migrations }),
+    ).initialize();
     await runMigrations(dataSource);
     await dataSource.query(`TRUNCATE personal_data_access, idempotency_record`);
-    queues = new QueueRegistry({ service: ServiceName.Organization, redisUrl: testInfrastructure().redisUrl, queuePrefix: `test-retention-${randomUUID()}`, background: false });
+    queues = new QueueRegistry({
+      service: ServiceName.Organization,
+      redisUrl: testInfrastructure().redisUrl,
+      queuePrefix: `test-retention-${randomUUID()}`,
+      background: false,
+    });
     await arrangeSharedStores(dataSource, FIRED_AT, settings);
     // Two contests, one closed just past the period and one just within it, each with an entry of a child.
     await dataSource.query(`TRUNCATE volunteer_contest CASCADE`);
@@ -44,7 +55,12 @@ describe('retention of personal data in organization', () => {
        SELECT contest.id, (SELECT id FROM volunteer WHERE user_id = 'retention-parent'), contest.title, '陈小明' FROM contest`,
       [DISTRICT, FIRED_AT],
     );
-    await new RetentionJob(dataSource, settings, { service: ServiceName.Organization, steps: organizationRetention.steps() }, queues).handle({ firedAt: FIRED_AT.toISOString() }, { id: 'retention-test' } as Job<RetentionJobData>);
+    await new RetentionJob(
+      dataSource,
+      settings,
+      { service: ServiceName.Organization, steps: organizationRetention.steps() },
+      queues,
+    ).handle({ firedAt: FIRED_AT.toISOString() }, { id: 'retention-test' } as Job<RetentionJobData>);
   });
 
   afterAll(async () => {
@@ -61,10 +77,19 @@ describe('retention of personal data in organization', () => {
     const entries = await dataSource.query(
       `SELECT title, entrant_name AS name, entrant_name_masked_at IS NOT NULL AS masked FROM volunteer_contest_entry ORDER BY title`,
     );
-    expect(entries).toEqual([{ title: 'past-period', name: '陈*明', masked: true }, { title: 'within-period', name: '陈小明', masked: false }]);
+    expect(entries).toEqual([
+      { title: 'past-period', name: '陈*明', masked: true },
+      { title: 'within-period', name: '陈小明', masked: false },
+    ]);
     // A second run changes nothing.
-    await new RetentionJob(dataSource, settings, { service: ServiceName.Organization, steps: organizationRetention.steps() }, queues).handle({ firedAt: FIRED_AT.toISOString() }, { id: 'retention-again' } as Job<RetentionJobData>);
-    expect(await dataSource.query(`SELECT count(*)::int AS count FROM volunteer_contest_entry WHERE entrant_name_masked_at = $1`, [FIRED_AT]))
-      .toEqual([{ count: 1 }]);
+    await new RetentionJob(
+      dataSource,
+      settings,
+      { service: ServiceName.Organization, steps: organizationRetention.steps() },
+      queues,
+    ).handle({ firedAt: FIRED_AT.toISOString() }, { id: 'retention-again' } as Job<RetentionJobData>);
+    expect(
+      await dataSource.query(`SELECT count(*)::int AS count FROM volunteer_contest_entry WHERE entrant_name_masked_at = $1`, [FIRED_AT]),
+    ).toEqual([{ count: 1 }]);
   });
 });

@@ -84,8 +84,12 @@ describe('territory tree through the gateway', () => {
     let after: string | null = null;
     let total = 0;
     do {
-      const response: any = await platform.query(admin, `query($after: String) {
-        orgUnits(kind: COMPOUND, first: 7, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { code } } } }`, { after });
+      const response: any = await platform.query(
+        admin,
+        `query($after: String) {
+        orgUnits(kind: COMPOUND, first: 7, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { code } } } }`,
+        { after },
+      );
       expect(response.errors).toBeUndefined();
       const page = response.data.orgUnits;
       total = page.totalCount;
@@ -98,27 +102,42 @@ describe('territory tree through the gateway', () => {
 
   it('refuses a move that would make a cycle, and one that breaks the kind order, writing nothing', async () => {
     const community = communitiesOf(streetA.id)[0];
-    const before = await platform.database(ServiceName.Organization).query(`SELECT id, path::text[] AS path, version FROM org_unit ORDER BY id`);
+    const before = await platform
+      .database(ServiceName.Organization)
+      .query(`SELECT id, path::text[] AS path, version FROM org_unit ORDER BY id`);
     const cycle = await platform.query(admin, `mutation($id: ID!, $parentId: ID!) { moveOrgUnit(id: $id, parentId: $parentId) { id } }`, {
-      id: streetA.id, parentId: community.id,
+      id: streetA.id,
+      parentId: community.id,
     });
     expect(errorCodes(cycle)).toEqual(['BAD_USER_INPUT']);
     expect(cycle.errors![0].extensions!.reason).toBe('CYCLE');
     const self = await platform.query(admin, `mutation($id: ID!) { moveOrgUnit(id: $id, parentId: $id) { id } }`, { id: community.id });
     expect(self.errors![0].extensions!.reason).toBe('CYCLE');
-    const wrongKind = await platform.query(admin, `mutation($id: ID!, $parentId: ID!) { moveOrgUnit(id: $id, parentId: $parentId) { id } }`, {
-      id: community.id, parentId: platform.plan.district.id,
-    });
+    const wrongKind = await platform.query(
+      admin,
+      `mutation($id: ID!, $parentId: ID!) { moveOrgUnit(id: $id, parentId: $parentId) { id } }`,
+      {
+        id: community.id,
+        parentId: platform.plan.district.id,
+      },
+    );
     expect(wrongKind.errors![0].extensions!.reason).toBe('INVALID_PARENT_KIND');
-    expect(await platform.database(ServiceName.Organization).query(`SELECT id, path::text[] AS path, version FROM org_unit ORDER BY id`)).toEqual(before);
+    expect(
+      await platform.database(ServiceName.Organization).query(`SELECT id, path::text[] AS path, version FROM org_unit ORDER BY id`),
+    ).toEqual(before);
   });
 
   it('moves a community with its compounds to another street, and every service follows', async () => {
     const community = communitiesOf(streetA.id)[1];
     const compound = platform.plan.compounds.find((c) => c.parentId === community.id)!;
-    const moved = await platform.query(admin, `mutation($id: ID!, $parentId: ID!) { moveOrgUnit(id: $id, parentId: $parentId) { ${UNIT} } }`, {
-      id: community.id, parentId: streetB.id,
-    });
+    const moved = await platform.query(
+      admin,
+      `mutation($id: ID!, $parentId: ID!) { moveOrgUnit(id: $id, parentId: $parentId) { ${UNIT} } }`,
+      {
+        id: community.id,
+        parentId: streetB.id,
+      },
+    );
     expect(moved.errors).toBeUndefined();
     expect(moved.data!.moveOrgUnit.parent.id).toBe(streetB.id);
 
@@ -134,17 +153,18 @@ describe('territory tree through the gateway', () => {
       return !response.errors && response.data!.households.totalCount > 0;
     });
     expect(errorCodes(await platform.query(streetAAdmin, households, { id: compound.id }))).toEqual(['FORBIDDEN']);
-
   });
 
   it('does not reuse the code of a unit that moved away for the next unit of its old parent', async () => {
-    const create = (name: string) => platform.query(admin, `mutation($input: CreateOrgUnitInput!) { createOrgUnit(input: $input) { id code } }`, {
-      input: { kind: 'COMMUNITY', parentId: streetA.id, name },
-    });
+    const create = (name: string) =>
+      platform.query(admin, `mutation($input: CreateOrgUnitInput!) { createOrgUnit(input: $input) { id code } }`, {
+        input: { kind: 'COMMUNITY', parentId: streetA.id, name },
+      });
     // The newest community of street A has the highest number; it moves away and keeps its code.
     const leaving = (await create('迁出社区')).data!.createOrgUnit;
     const move = await platform.query(admin, `mutation($id: ID!, $parentId: ID!) { moveOrgUnit(id: $id, parentId: $parentId) { code } }`, {
-      id: leaving.id, parentId: streetB.id,
+      id: leaving.id,
+      parentId: streetB.id,
     });
     expect(move.data!.moveOrgUnit.code).toBe(leaving.code);
     const next = await create('迁出后新建社区');
@@ -154,10 +174,16 @@ describe('territory tree through the gateway', () => {
 
   it('renames a unit and the name reaches the copies of the tree', async () => {
     const compound = platform.plan.compounds.find((c) => c.path.includes(streetB.id))!;
-    const renamed = await platform.query(admin, `mutation($id: ID!) { renameOrgUnit(id: $id, name: "金桂苑") { name } }`, { id: compound.id });
+    const renamed = await platform.query(admin, `mutation($id: ID!) { renameOrgUnit(id: $id, name: "金桂苑") { name } }`, {
+      id: compound.id,
+    });
     expect(renamed.data!.renameOrgUnit.name).toBe('金桂苑');
     await waitFor('households to show the new name', async () => {
-      const response = await platform.query(admin, `query($id: ID!) { households(orgUnitId: $id, first: 1) { edges { node { address } } } }`, { id: compound.id });
+      const response = await platform.query(
+        admin,
+        `query($id: ID!) { households(orgUnitId: $id, first: 1) { edges { node { address } } } }`,
+        { id: compound.id },
+      );
       return response.data?.households.edges[0]?.node.address.startsWith('金桂苑');
     });
   });
@@ -170,16 +196,21 @@ describe('territory tree through the gateway', () => {
     });
 
     it('sees only their street and what lies under it', async () => {
-      const response = await platform.query(token, `{ streets: orgUnits(kind: STREET) { totalCount edges { node { id } } } all: orgUnits { totalCount } }`);
-      expect(response.data!.streets.edges.map((e: any) => e.node.id)).toEqual([streetA.id]);
-      const [{ count }] = await platform.database(ServiceName.Organization).query(
-        `SELECT count(*)::int AS count FROM org_unit WHERE path @> ARRAY[$1::uuid]`, [streetA.id],
+      const response = await platform.query(
+        token,
+        `{ streets: orgUnits(kind: STREET) { totalCount edges { node { id } } } all: orgUnits { totalCount } }`,
       );
+      expect(response.data!.streets.edges.map((e: any) => e.node.id)).toEqual([streetA.id]);
+      const [{ count }] = await platform
+        .database(ServiceName.Organization)
+        .query(`SELECT count(*)::int AS count FROM org_unit WHERE path @> ARRAY[$1::uuid]`, [streetA.id]);
       expect(response.data!.all.totalCount).toBe(count);
     });
 
     it('gets FORBIDDEN for another street, and changes nothing there', async () => {
-      expect(errorCodes(await platform.query(token, `query($id: ID!) { orgUnit(id: $id) { id } }`, { id: streetB.id }))).toEqual(['FORBIDDEN']);
+      expect(errorCodes(await platform.query(token, `query($id: ID!) { orgUnit(id: $id) { id } }`, { id: streetB.id }))).toEqual([
+        'FORBIDDEN',
+      ]);
       const before = await orgUnitCount();
       const create = await platform.query(token, `mutation($input: CreateOrgUnitInput!) { createOrgUnit(input: $input) { id } }`, {
         input: { kind: 'COMMUNITY', parentId: streetB.id, name: '越界社区' },
@@ -189,7 +220,9 @@ describe('territory tree through the gateway', () => {
     });
 
     it('does not see the parent of their street', async () => {
-      const response = await platform.query(token, `query($id: ID!) { orgUnit(id: $id) { parent { id } ancestors { id } } }`, { id: streetA.id });
+      const response = await platform.query(token, `query($id: ID!) { orgUnit(id: $id) { parent { id } ancestors { id } } }`, {
+        id: streetA.id,
+      });
       expect(response.data!.orgUnit).toEqual({ parent: null, ancestors: [] });
     });
   });

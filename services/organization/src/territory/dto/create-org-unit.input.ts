@@ -9,9 +9,9 @@ export class CreateOrgUnitInput {
   @Field(() => ID, { nullable: true, description: 'Required for every kind but DISTRICT; must be one level up.' })
   parentId?: string | null;
 
-  @Field({ description: '1–64 characters, unique among the parent\'s children.' })
+  @Field({ description: "1–64 characters, unique among the parent's children." })
   name: string;
 
-  @Field(() => String, { nullable: true, description: 'Digits only. Derived from the parent\'s code when omitted.' })
+  @Field(() => String, { nullable: true, description: "Digits only. Derived from the parent's code when omitted." })
   code?: string | null;
 }

@@ -8,7 +8,8 @@ import { EventType, JobName, QueueName, ServiceName, type QueuedEvent } from '#l
 import { errorCodes, reasonOf, waitFor } from '#libs/testing';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
 
-const PART_FIELDS = 'part labelZh points maximum applicable explanationZh gradeStatus grade gradeLabelZh weeks weeksQuotaMet due met hours fullAtHours';
+const PART_FIELDS =
+  'part labelZh points maximum applicable explanationZh gradeStatus grade gradeLabelZh weeks weeksQuotaMet due met hours fullAtHours';
 const INDEX = `query($member: ID!, $month: String!) { vanguardIndex(memberId: $member, month: $month) {
   labelZh memberId memberName month formulaVersion score parts { ${PART_FIELDS} } } }`;
 const YEAR = `query($member: ID!, $year: Int!) { vanguardIndexYear(memberId: $member, year: $year) { labelZh memberId year score months } }`;
@@ -67,7 +68,12 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
   const secretaryOf = (community: string) => platform.token([Role.COMMUNITY_SECRETARY], community, `secretary-${community}`);
 
   /** A party organisation: the existing one of a unit when the kind allows only one, a new one otherwise. */
-  async function partyOrg(kind: string, parentId: string | null, tie: { orgUnitId?: string; institutionId?: string }, name: string): Promise<string> {
+  async function partyOrg(
+    kind: string,
+    parentId: string | null,
+    tie: { orgUnitId?: string; institutionId?: string },
+    name: string,
+  ): Promise<string> {
     const [existing] = await org().query(
       `SELECT id FROM party_org WHERE kind = $1 AND kind IN ('DISTRICT_COMMITTEE', 'STREET_COMMITTEE', 'COMMUNITY_COMMITTEE') AND org_unit_id = $2`,
       [kind, tie.orgUnitId ?? null],
@@ -130,7 +136,11 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
     org().query(`INSERT INTO vanguard_test_hours VALUES ($1, $2, $3)`, [memberId, `${month}-01`, hours]);
 
   /** A photo check-in of m1's household in households, taken on `day` evening, with the branches' verdicts. */
-  async function photoCheckIn(day: string, work: 'APPROVED' | 'REJECTED' | null, community: 'APPROVED' | 'REJECTED' | null): Promise<string> {
+  async function photoCheckIn(
+    day: string,
+    work: 'APPROVED' | 'REJECTED' | null,
+    community: 'APPROVED' | 'REJECTED' | null,
+  ): Promise<string> {
     const [{ id: photo }] = await households().query(
       `INSERT INTO upload (content_type, size_bytes, sha256, storage_key, uploaded_by) VALUES ('image/jpeg', 1000, md5(random()::text), $1, 'test') RETURNING id`,
       [`test/${randomUUID()}.jpg`],
@@ -188,11 +198,26 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
     const streetCommitteeB = await partyOrg('STREET_COMMITTEE', district, { orgUnitId: streetB.id }, `${streetB.name}党委`);
     const committeeA = await partyOrg('COMMUNITY_COMMITTEE', streetCommitteeA, { orgUnitId: communityA }, '测试社区A党委');
     const committeeB = await partyOrg('COMMUNITY_COMMITTEE', streetCommitteeB, { orgUnitId: communityB }, '测试社区B党委');
-    communityBranchA = await partyOrg('COMMUNITY_BRANCH', committeeA, { orgUnitId: communityA }, `锋领测试支部A-${randomUUID().slice(0, 6)}`);
-    communityBranchB = await partyOrg('COMMUNITY_BRANCH', committeeB, { orgUnitId: communityB }, `锋领测试支部B-${randomUUID().slice(0, 6)}`);
+    communityBranchA = await partyOrg(
+      'COMMUNITY_BRANCH',
+      committeeA,
+      { orgUnitId: communityA },
+      `锋领测试支部A-${randomUUID().slice(0, 6)}`,
+    );
+    communityBranchB = await partyOrg(
+      'COMMUNITY_BRANCH',
+      committeeB,
+      { orgUnitId: communityB },
+      `锋领测试支部B-${randomUUID().slice(0, 6)}`,
+    );
     department = await institution('DEPARTMENT', '锋领测试局');
     sectorUnit = await institution('SCHOOL', '锋领测试学校', department);
-    departmentCommittee = await partyOrg('DEPARTMENT_COMMITTEE', district, { institutionId: department }, `锋领测试局党委-${randomUUID().slice(0, 6)}`);
+    departmentCommittee = await partyOrg(
+      'DEPARTMENT_COMMITTEE',
+      district,
+      { institutionId: department },
+      `锋领测试局党委-${randomUUID().slice(0, 6)}`,
+    );
     const departmentBranch = await partyOrg('WORK_UNIT_BRANCH', departmentCommittee, { institutionId: department }, '机关支部');
     const schoolBranch = await partyOrg('WORK_UNIT_BRANCH', departmentCommittee, { institutionId: sectorUnit }, '学校支部');
 
@@ -221,10 +246,19 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
   });
 
   afterAll(async () => {
-    for (const [view, table] of [['member_duty_compliance', 'vanguard_test_duty'], ['member_volunteer_hours', 'vanguard_test_hours']]) {
-      await org().query(`DROP VIEW IF EXISTS ${view}`).catch(() => undefined);
-      await org().query(`ALTER VIEW IF EXISTS ${view}_before_test RENAME TO ${view}`).catch(() => undefined);
-      await org().query(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    for (const [view, table] of [
+      ['member_duty_compliance', 'vanguard_test_duty'],
+      ['member_volunteer_hours', 'vanguard_test_hours'],
+    ]) {
+      await org()
+        .query(`DROP VIEW IF EXISTS ${view}`)
+        .catch(() => undefined);
+      await org()
+        .query(`ALTER VIEW IF EXISTS ${view}_before_test RENAME TO ${view}`)
+        .catch(() => undefined);
+      await org()
+        .query(`DROP TABLE IF EXISTS ${table}`)
+        .catch(() => undefined);
     }
     await householdsJobs.close();
     await organizationEvents.close();
@@ -236,9 +270,17 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
     expect(response.errors).toBeUndefined();
     const [v1] = response.data.vanguardFormulas;
     expect(v1).toMatchObject({
-      labelZh: '锋领指数计算公式', version: 1, qualifiedPoints: 30, basicallyQualifiedPoints: 18, unqualifiedPoints: 0, volunteerFullAtHours: 4,
+      labelZh: '锋领指数计算公式',
+      version: 1,
+      qualifiedPoints: 30,
+      basicallyQualifiedPoints: 18,
+      unqualifiedPoints: 0,
+      volunteerFullAtHours: 4,
       parts: [
-        { part: 'HOUSEHOLD_GRADE', maximum: 30 }, { part: 'CHECK_INS', maximum: 30 }, { part: 'DUTIES', maximum: 20 }, { part: 'VOLUNTEER_HOURS', maximum: 20 },
+        { part: 'HOUSEHOLD_GRADE', maximum: 30 },
+        { part: 'CHECK_INS', maximum: 30 },
+        { part: 'DUTIES', maximum: 20 },
+        { part: 'VOLUNTEER_HOURS', maximum: 20 },
       ],
     });
   });
@@ -254,12 +296,15 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
     await photoCheckIn('2026-03-18', 'APPROVED', null);
 
     // Monday 6 April: the week of 30 March ended; it and the four weeks before it (all of March's) are sent.
-    const weeksOf = () => org().query(
-      `SELECT to_char(week, 'YYYY-MM-DD') AS week, household_id AS "householdId", submitted, approved_by_both AS "approvedByBoth", quota, quota_met AS "quotaMet"
+    const weeksOf = () =>
+      org().query(
+        `SELECT to_char(week, 'YYYY-MM-DD') AS week, household_id AS "householdId", submitted, approved_by_both AS "approvedByBoth", quota, quota_met AS "quotaMet"
          FROM member_check_in_week WHERE party_member_id = $1 ORDER BY week`,
-      [m1.id],
+        [m1.id],
+      );
+    const [{ members }] = await households().query(
+      `SELECT count(DISTINCT party_member_id)::int AS members FROM resident WHERE party_member_id IS NOT NULL`,
     );
-    const [{ members }] = await households().query(`SELECT count(DISTINCT party_member_id)::int AS members FROM resident WHERE party_member_id IS NOT NULL`);
     const copiedOf = async (): Promise<number> =>
       (await org().query(`SELECT count(*)::int AS copied FROM member_check_in_week WHERE week = '2026-03-30'`))[0].copied;
     await fireWeeklyJob('2026-04-06', async () => (await weeksOf()).length === 5 && (await copiedOf()) === members);
@@ -311,16 +356,38 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
     expect(one.memberName).toBe('王*明');
     expect(byPart(one.parts)).toEqual({
       HOUSEHOLD_GRADE: expect.objectContaining({
-        labelZh: '家庭垃圾分类评定', points: 30, maximum: 30, applicable: true, gradeStatus: 'GRADED', grade: 'QUALIFIED', gradeLabelZh: '合格',
+        labelZh: '家庭垃圾分类评定',
+        points: 30,
+        maximum: 30,
+        applicable: true,
+        gradeStatus: 'GRADED',
+        grade: 'QUALIFIED',
+        gradeLabelZh: '合格',
         explanationZh: '家庭本月垃圾分类评定为“合格”，得30分（满分30分）。',
       }),
       CHECK_INS: expect.objectContaining({
-        points: 12, maximum: 30, applicable: true, weeks: 5, weeksQuotaMet: 2,
+        points: 12,
+        maximum: 30,
+        applicable: true,
+        weeks: 5,
+        weeksQuotaMet: 2,
         explanationZh: '本月共5周，其中2周晒图打卡经单位支部和社区支部双方审核通过并达到每周要求次数，得12分（满分30分）。',
       }),
-      DUTIES: expect.objectContaining({ points: 15, maximum: 20, applicable: true, due: 20, met: 15, explanationZh: '本月应履职20次，已履职15次，得15分（满分20分）。' }),
+      DUTIES: expect.objectContaining({
+        points: 15,
+        maximum: 20,
+        applicable: true,
+        due: 20,
+        met: 15,
+        explanationZh: '本月应履职20次，已履职15次，得15分（满分20分）。',
+      }),
       VOLUNTEER_HOURS: expect.objectContaining({
-        points: 15, maximum: 20, applicable: true, hours: 3, fullAtHours: 4, explanationZh: '本月志愿服务3小时（满4小时得满分），得15分（满分20分）。',
+        points: 15,
+        maximum: 20,
+        applicable: true,
+        hours: 3,
+        fullAtHours: 4,
+        explanationZh: '本月志愿服务3小时（满4小时得满分），得15分（满分20分）。',
       }),
     });
     expect(one.parts.map((p: any) => p.part)).toEqual(['HOUSEHOLD_GRADE', 'CHECK_INS', 'DUTIES', 'VOLUNTEER_HOURS']);
@@ -337,7 +404,12 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
     const three = await index(admin, m3.id, MARCH);
     expect(three.score).toBe(70);
     expect(byPart(three.parts)).toMatchObject({
-      HOUSEHOLD_GRADE: { points: 0, gradeStatus: 'NO_EVIDENCE', grade: null, explanationZh: '家庭本月无检查记录，未能评定（无评定依据），得0分（满分30分）。' },
+      HOUSEHOLD_GRADE: {
+        points: 0,
+        gradeStatus: 'NO_EVIDENCE',
+        grade: null,
+        explanationZh: '家庭本月无检查记录，未能评定（无评定依据），得0分（满分30分）。',
+      },
       CHECK_INS: { points: 30, weeksQuotaMet: 5 },
       DUTIES: { points: 20, applicable: true },
       VOLUNTEER_HOURS: { points: 20 },
@@ -360,7 +432,9 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
     );
     // Monday 13 April still re-sends the week of 16 March (four weeks before the week that ended).
     await fireWeeklyJob('2026-04-13', async () => {
-      const [row] = await org().query(`SELECT quota_met FROM member_check_in_week WHERE party_member_id = $1 AND week = '2026-03-16'`, [m1.id]);
+      const [row] = await org().query(`SELECT quota_met FROM member_check_in_week WHERE party_member_id = $1 AND week = '2026-03-16'`, [
+        m1.id,
+      ]);
       return row.quota_met;
     });
     // 3 of 5 weeks → 18: 30 + 18 + 15 + 15 = 78.
@@ -381,21 +455,32 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
     await duty(m3.id, APRIL, 10, 10);
     await volunteering(m3.id, APRIL, 4);
     const event: QueuedEvent = {
-      id: randomUUID(), type: EventType.MonthlyEvaluationCompleted, source: ServiceName.Households, occurredAt: new Date().toISOString(),
+      id: randomUUID(),
+      type: EventType.MonthlyEvaluationCompleted,
+      source: ServiceName.Households,
+      occurredAt: new Date().toISOString(),
       payloadJson: JSON.stringify({
-        month: APRIL, districtId: platform.plan.district.id, runId: randomUUID(), households: 0, graded: 0, noEvidence: 0,
+        month: APRIL,
+        districtId: platform.plan.district.id,
+        runId: randomUUID(),
+        households: 0,
+        graded: 0,
+        noEvidence: 0,
         grades: { QUALIFIED: 0, BASICALLY_QUALIFIED: 0, UNQUALIFIED: 0 },
       }),
     };
     await organizationEvents.add(EventType.MonthlyEvaluationCompleted, event, { jobId: event.id });
-    const april = await waitFor('April\'s index', async () => {
+    const april = await waitFor("April's index", async () => {
       const [{ count }] = await org().query(`SELECT count(*)::int AS count FROM vanguard_index_month WHERE month = '2026-04-01'`);
       return count >= 4 ? true : null;
     });
     expect(april).toBe(true);
     expect((await index(admin, m1.id, APRIL)).score).toBe(62.5);
     expect((await index(admin, m3.id, APRIL)).score).toBe(100);
-    expect((await index(admin, m2.id, APRIL))).toMatchObject({ score: 0, parts: expect.arrayContaining([expect.objectContaining({ part: 'HOUSEHOLD_GRADE', gradeStatus: 'NO_RECORD' })]) });
+    expect(await index(admin, m2.id, APRIL)).toMatchObject({
+      score: 0,
+      parts: expect.arrayContaining([expect.objectContaining({ part: 'HOUSEHOLD_GRADE', gradeStatus: 'NO_RECORD' })]),
+    });
   });
 
   it("averages a member's months over the year", async () => {
@@ -419,21 +504,45 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
     const units = response.data.unitAnnualAssessment.edges.map((e: any) => e.node);
     // The committee first, over both branches: m1, m2, m3 (m4's registration is unconfirmed).
     expect(units[0]).toMatchObject({
-      labelZh: '单位年度考核', unitType: 'PARTY_ORG', unitTypeLabelZh: '党组织', unitId: departmentCommittee, unitKind: 'DEPARTMENT_COMMITTEE',
-      unitKindLabelZh: '机关职能部门党委', year: 2026, membersCounted: 3,
+      labelZh: '单位年度考核',
+      unitType: 'PARTY_ORG',
+      unitTypeLabelZh: '党组织',
+      unitId: departmentCommittee,
+      unitKind: 'DEPARTMENT_COMMITTEE',
+      unitKindLabelZh: '机关职能部门党委',
+      year: 2026,
+      membersCounted: 3,
       // (70.3 + 23.8 + 85) / 3 = 59.7; one of three at 80 or more.
-      averageIndex: 59.7, shareAtLeast80: 0.3333,
+      averageIndex: 59.7,
+      shareAtLeast80: 0.3333,
     });
-    expect(units[0].members.edges.map((e: any) => [e.node.memberId, e.node.score])).toEqual([[m3.id, 85], [m1.id, 70.3], [m2.id, 23.8]]);
+    expect(units[0].members.edges.map((e: any) => [e.node.memberId, e.node.score])).toEqual([
+      [m3.id, 85],
+      [m1.id, 70.3],
+      [m2.id, 23.8],
+    ]);
     const branches = Object.fromEntries(units.slice(1).map((u: any) => [u.name, u]));
     // (23.8 + 85) / 2 = 54.4
-    expect(branches['学校支部']).toMatchObject({ unitKind: 'WORK_UNIT_BRANCH', unitKindLabelZh: '单位支部', membersCounted: 2, averageIndex: 54.4, shareAtLeast80: 0.5 });
+    expect(branches['学校支部']).toMatchObject({
+      unitKind: 'WORK_UNIT_BRANCH',
+      unitKindLabelZh: '单位支部',
+      membersCounted: 2,
+      averageIndex: 54.4,
+      shareAtLeast80: 0.5,
+    });
     expect(branches['机关支部']).toMatchObject({ membersCounted: 1, averageIndex: 70.3, shareAtLeast80: 0 });
 
     const byInstitution: any = await platform.query(admin, ASSESSMENT, { year: 2026, institution: department });
     const [dept, school] = byInstitution.data.unitAnnualAssessment.edges.map((e: any) => e.node);
     // The department rolls up its sector unit: the same three members.
-    expect(dept).toMatchObject({ unitType: 'WORK_UNIT', unitTypeLabelZh: '工作单位', unitId: department, unitKind: 'DEPARTMENT', membersCounted: 3, averageIndex: 59.7 });
+    expect(dept).toMatchObject({
+      unitType: 'WORK_UNIT',
+      unitTypeLabelZh: '工作单位',
+      unitId: department,
+      unitKind: 'DEPARTMENT',
+      membersCounted: 3,
+      averageIndex: 59.7,
+    });
     expect(school).toMatchObject({ unitId: sectorUnit, unitKind: 'SCHOOL', membersCounted: 2, averageIndex: 54.4, shareAtLeast80: 0.5 });
 
     const both = await platform.query(admin, ASSESSMENT, { year: 2026, org: departmentCommittee, institution: department });
@@ -463,8 +572,15 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
     const small = await statementsOf({ org: departmentCommittee, first: 10, members: 500 });
     expect(small.units).toHaveLength(3);
     const byName = Object.fromEntries(small.units.map((u: any) => [u.name, u]));
-    expect(membersOf(small.units[0])).toEqual([[m3.id, 85], [m1.id, 70.3], [m2.id, 23.8]]);
-    expect(membersOf(byName['学校支部'])).toEqual([[m3.id, 85], [m2.id, 23.8]]);
+    expect(membersOf(small.units[0])).toEqual([
+      [m3.id, 85],
+      [m1.id, 70.3],
+      [m2.id, 23.8],
+    ]);
+    expect(membersOf(byName['学校支部'])).toEqual([
+      [m3.id, 85],
+      [m2.id, 23.8],
+    ]);
     expect(membersOf(byName['机关支部'])).toEqual([[m1.id, 70.3]]);
     for (const unit of small.units) expect(unit.members.totalCount).toBe(unit.membersCounted);
 
@@ -491,13 +607,33 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
 
     // Pages of members continue after the cursor in every unit: after m1 (70.3), the committee and 学校支部 have m2 left.
     const firstPage = await statementsOf({ org: departmentCommittee, first: 10, members: 2 });
-    const pageOf = (unit: any) => ({ name: unit.name, members: membersOf(unit), hasNextPage: unit.members.pageInfo.hasNextPage, total: unit.members.totalCount });
+    const pageOf = (unit: any) => ({
+      name: unit.name,
+      members: membersOf(unit),
+      hasNextPage: unit.members.pageInfo.hasNextPage,
+      total: unit.members.totalCount,
+    });
     expect(firstPage.units.map(pageOf)).toEqual([
-      { name: small.units[0].name, members: [[m3.id, 85], [m1.id, 70.3]], hasNextPage: true, total: 3 },
+      {
+        name: small.units[0].name,
+        members: [
+          [m3.id, 85],
+          [m1.id, 70.3],
+        ],
+        hasNextPage: true,
+        total: 3,
+      },
       ...small.units.slice(1).map((u: any) => ({ name: u.name, members: membersOf(u), hasNextPage: false, total: u.membersCounted })),
     ]);
-    const afterM1 = await statementsOf({ org: departmentCommittee, first: 10, members: 2, after: firstPage.units[0].members.pageInfo.endCursor });
-    expect(Object.fromEntries(afterM1.units.map((u: any) => [u.unitId, { ...pageOf(u), hasPreviousPage: u.members.pageInfo.hasPreviousPage }]))).toEqual({
+    const afterM1 = await statementsOf({
+      org: departmentCommittee,
+      first: 10,
+      members: 2,
+      after: firstPage.units[0].members.pageInfo.endCursor,
+    });
+    expect(
+      Object.fromEntries(afterM1.units.map((u: any) => [u.unitId, { ...pageOf(u), hasPreviousPage: u.members.pageInfo.hasPreviousPage }])),
+    ).toEqual({
       [departmentCommittee]: { name: small.units[0].name, members: [[m2.id, 23.8]], hasNextPage: false, hasPreviousPage: true, total: 3 },
       [byName['学校支部'].unitId]: { name: '学校支部', members: [[m2.id, 23.8]], hasNextPage: false, hasPreviousPage: true, total: 2 },
       [byName['机关支部'].unitId]: { name: '机关支部', members: [], hasNextPage: false, hasPreviousPage: true, total: 1 },
@@ -510,7 +646,10 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
       institutions(first: $first) { edges { node { id subordinates(first: 5) { totalCount edges { node { id } } } } } }
       orgUnits(first: $first) { edges { node { id liaisons(first: 5) { totalCount edges { node { id } } } } } } }`;
     const nestedLists: Record<string, RegExp> = {
-      children: /\bo\.parent_id = /, secretaries: /FROM party_org_position\b[\s\S]*'SECRETARY'/, subordinates: /\bi\.parent_id = /, liaisons: /FROM leader_liaison\b/,
+      children: /\bo\.parent_id = /,
+      secretaries: /FROM party_org_position\b[\s\S]*'SECRETARY'/,
+      subordinates: /\bi\.parent_id = /,
+      liaisons: /FROM leader_liaison\b/,
     };
     const statementsOf = async (first: number) => {
       const logger = platform.inProcessApp!.get(DataSource).logger as DatabaseLogger;
@@ -540,9 +679,21 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
   it('ranks the members of a branch or committee by their score of the month, page by page', async () => {
     const first: any = await platform.query(admin, RANKING, { month: MARCH, org: departmentCommittee, first: 2 });
     expect(first.errors).toBeUndefined();
-    const next: any = await platform.query(admin, RANKING, { month: MARCH, org: departmentCommittee, first: 2, after: first.data.vanguardRanking.pageInfo.endCursor });
-    const ranked = [...first.data.vanguardRanking.edges, ...next.data.vanguardRanking.edges].map((e: any) => [e.node.memberId, e.node.score]);
-    expect(ranked).toEqual([[m1.id, 78], [m3.id, 70], [m2.id, 47.5]]);
+    const next: any = await platform.query(admin, RANKING, {
+      month: MARCH,
+      org: departmentCommittee,
+      first: 2,
+      after: first.data.vanguardRanking.pageInfo.endCursor,
+    });
+    const ranked = [...first.data.vanguardRanking.edges, ...next.data.vanguardRanking.edges].map((e: any) => [
+      e.node.memberId,
+      e.node.score,
+    ]);
+    expect(ranked).toEqual([
+      [m1.id, 78],
+      [m3.id, 70],
+      [m2.id, 47.5],
+    ]);
     expect(first.data.vanguardRanking).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true } });
     expect(next.data.vanguardRanking.pageInfo.hasNextPage).toBe(false);
   });
@@ -590,8 +741,16 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
 
   it('applies a new formula version from its month on, leaving earlier months as they were', async () => {
     const v2Input = {
-      effectiveFrom: '2099-01', description: '加大家庭评定权重', householdGradeMaximum: 40, qualifiedPoints: 40, basicallyQualifiedPoints: 20,
-      unqualifiedPoints: 0, checkInsMaximum: 20, dutiesMaximum: 20, volunteerHoursMaximum: 20, volunteerFullAtHours: 2,
+      effectiveFrom: '2099-01',
+      description: '加大家庭评定权重',
+      householdGradeMaximum: 40,
+      qualifiedPoints: 40,
+      basicallyQualifiedPoints: 20,
+      unqualifiedPoints: 0,
+      checkInsMaximum: 20,
+      dutiesMaximum: 20,
+      volunteerHoursMaximum: 20,
+      volunteerFullAtHours: 2,
     };
     const street = await platform.token([Role.STREET_ADMIN], platform.plan.streets[0].id);
     expect(reasonOf(await platform.query(street, CREATE_FORMULA, { input: v2Input }))).toBe('MISSING_PERMISSION');
@@ -607,7 +766,11 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
     }
     const created: any = await platform.query(admin, CREATE_FORMULA, { input: v2Input });
     expect(created.errors).toBeUndefined();
-    expect(created.data.createVanguardFormula).toMatchObject({ version: 2, effectiveFrom: '2099-01', parts: [{ part: 'HOUSEHOLD_GRADE', maximum: 40 }, {}, {}, {}] });
+    expect(created.data.createVanguardFormula).toMatchObject({
+      version: 2,
+      effectiveFrom: '2099-01',
+      parts: [{ part: 'HOUSEHOLD_GRADE', maximum: 40 }, {}, {}, {}],
+    });
     expect(reasonOf(await platform.query(admin, CREATE_FORMULA, { input: v2Input }))).toBe('FORMULA_MONTH_TAKEN');
 
     // March keeps version 1 and its scores, even when computed again.
@@ -622,7 +785,10 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
     expect(later.data.computeVanguardIndex.formulaVersion).toBe(2);
     const v2 = await index(admin, m1.id, '2099-01');
     expect(v2).toMatchObject({ formulaVersion: 2, score: 62.5 });
-    expect(byPart(v2.parts)).toMatchObject({ HOUSEHOLD_GRADE: { points: 40, maximum: 40 }, VOLUNTEER_HOURS: { points: 10, fullAtHours: 2 } });
+    expect(byPart(v2.parts)).toMatchObject({
+      HOUSEHOLD_GRADE: { points: 40, maximum: 40 },
+      VOLUNTEER_HOURS: { points: 10, fullAtHours: 2 },
+    });
   });
   it('sends a week of many members in events of at most 500 members', async () => {
     // 600 more party members in households, for a week long before the others'.
@@ -631,11 +797,14 @@ describe('the vanguard index (锋领指数) through the gateway', () => {
        SELECT $1, '党员' || n, 'EMPLOYED', gen_random_uuid(), DATE '1980-03-01' FROM generate_series(1, 600) AS n`,
       [m1Household],
     );
-    const [{ members }] = await households().query(`SELECT count(DISTINCT party_member_id)::int AS members FROM resident WHERE party_member_id IS NOT NULL`);
-    const eventsOf = (week: string): Promise<{ members: number }[]> => households().query(
-      `SELECT json_array_length(payload->'members') AS members FROM outbox_event WHERE type = $1 AND payload->>'week' = $2`,
-      [EventType.PartyMemberCheckInsSummarised, week],
+    const [{ members }] = await households().query(
+      `SELECT count(DISTINCT party_member_id)::int AS members FROM resident WHERE party_member_id IS NOT NULL`,
     );
+    const eventsOf = (week: string): Promise<{ members: number }[]> =>
+      households().query(
+        `SELECT json_array_length(payload->'members') AS members FROM outbox_event WHERE type = $1 AND payload->>'week' = $2`,
+        [EventType.PartyMemberCheckInsSummarised, week],
+      );
     await fireWeeklyJob('2025-01-06', async () => {
       const [{ copied }] = await org().query(`SELECT count(*)::int AS copied FROM member_check_in_week WHERE week = '2024-12-30'`);
       return copied === members;

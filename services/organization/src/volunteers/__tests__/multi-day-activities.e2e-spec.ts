@@ -15,7 +15,6 @@ const ACTIVITY = `query($id: ID!) { volunteerActivity(id: $id) {
   days firstDay lastDay completedCount signUps(first: 10) { edges { node { volunteer { id } daysCheckedIn completed checkedInDays } } } } }`;
 const MINE = `{ myVolunteerSignUps(first: 10) { edges { node { activity { id } daysCheckedIn completed } } } }`;
 
-
 /**
  * A multi-day activity (团员青年21天助分类) through the gateway: 21 days, each participant checks in once a day, and the
  * activity shows who completed all of them. The server judges each check-in against its own "today" in Asia/Shanghai,
@@ -29,9 +28,11 @@ describe('multi-day volunteer activities with daily check-ins', () => {
   const volunteers: Record<'steady' | 'missedOne' | 'quitter', { token: string; id: string }> = {} as never;
   const db = () => platform.database(ServiceName.Organization);
   const checkIns = async () => (await db().query(`SELECT count(*)::int AS count FROM volunteer_day_check_in`))[0].count as number;
-  const aDayPasses = () => db().query(
-    `UPDATE volunteer_activity SET starts_at = starts_at - interval '1 day', ends_at = ends_at - interval '1 day' WHERE id = $1`, [activityId],
-  );
+  const aDayPasses = () =>
+    db().query(
+      `UPDATE volunteer_activity SET starts_at = starts_at - interval '1 day', ends_at = ends_at - interval '1 day' WHERE id = $1`,
+      [activityId],
+    );
   const checkIn = (who: keyof typeof volunteers, day: string) => platform.query(volunteers[who].token, CHECK_IN, { id: activityId, day });
   /** Refused with `code` and `reason`, and no check-in written. */
   const refused = async (who: keyof typeof volunteers, day: string, code: string, reason: string) => {
@@ -47,26 +48,41 @@ describe('multi-day volunteer activities with daily check-ins', () => {
     secretary = await platform.token([Role.COMMUNITY_SECRETARY], compound.parentId, 'secretary-youth');
     for (const [index, who] of (['steady', 'missedOne', 'quitter'] as const).entries()) {
       const token = await platform.token([Role.VOLUNTEER], compound.id, `youth-${who}`);
-      const registered: any = await platform.query(token, `mutation($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { id } }`, {
-        input: { name: `团员${index + 1}号`, phone: `1390000000${index}` },
-      });
+      const registered: any = await platform.query(
+        token,
+        `mutation($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { id } }`,
+        {
+          input: { name: `团员${index + 1}号`, phone: `1390000000${index}` },
+        },
+      );
       expect(registered.errors).toBeUndefined();
       volunteers[who] = { token, id: registered.data.registerVolunteer.id };
     }
     const tomorrow = addDays(shanghaiDate(), 1);
     const created: any = await platform.query(secretary, CREATE, {
       input: {
-        campaign: 'YOUTH_GREEN_COLLARS', kind: 'BIN_SIDE', title: '团员青年21天助分类', firstDay: tomorrow, days: 21,
-        orgUnitId: compound.id, place: '小区各投放点', capacity: 30,
+        campaign: 'YOUTH_GREEN_COLLARS',
+        kind: 'BIN_SIDE',
+        title: '团员青年21天助分类',
+        firstDay: tomorrow,
+        days: 21,
+        orgUnitId: compound.id,
+        place: '小区各投放点',
+        capacity: 30,
       },
     });
     expect(created.errors).toBeUndefined();
     expect(created.data.createMultiDayVolunteerActivity).toMatchObject({
-      status: 'DRAFT', days: 21, firstDay: tomorrow, lastDay: addDays(tomorrow, 20), completedCount: 0,
+      status: 'DRAFT',
+      days: 21,
+      firstDay: tomorrow,
+      lastDay: addDays(tomorrow, 20),
+      completedCount: 0,
     });
     activityId = created.data.createMultiDayVolunteerActivity.id;
     expect((await platform.query(secretary, PUBLISH, { id: activityId })).errors).toBeUndefined();
-    for (const { token } of Object.values(volunteers)) expect((await platform.query(token, SIGN_UP, { id: activityId })).errors).toBeUndefined();
+    for (const { token } of Object.values(volunteers))
+      expect((await platform.query(token, SIGN_UP, { id: activityId })).errors).toBeUndefined();
   });
 
   afterAll(async () => {
@@ -76,8 +92,14 @@ describe('multi-day volunteer activities with daily check-ins', () => {
   it('refuses bad activities and days before the activity begins', async () => {
     const before: any = await platform.query(secretary, CREATE, {
       input: {
-        campaign: 'YOUTH_GREEN_COLLARS', kind: 'BIN_SIDE', title: '太长的活动', firstDay: addDays(shanghaiDate(), 1), days: 61,
-        orgUnitId: platform.plan.compounds[0].id, place: '投放点', capacity: 5,
+        campaign: 'YOUTH_GREEN_COLLARS',
+        kind: 'BIN_SIDE',
+        title: '太长的活动',
+        firstDay: addDays(shanghaiDate(), 1),
+        days: 61,
+        orgUnitId: platform.plan.compounds[0].id,
+        place: '投放点',
+        capacity: 5,
       },
     });
     expect([codeOf(before), reasonOf(before)]).toEqual(['BAD_USER_INPUT', 'DAYS_OUT_OF_RANGE']);
@@ -86,7 +108,7 @@ describe('multi-day volunteer activities with daily check-ins', () => {
     await refused('steady', shanghaiDate(), 'BAD_USER_INPUT', 'OUTSIDE_ACTIVITY_DAYS');
   });
 
-  it('runs 21 days of check-ins, once a day each, and shows each participant\'s days and who completed them all', async () => {
+  it("runs 21 days of check-ins, once a day each, and shows each participant's days and who completed them all", async () => {
     for (let day = 1; day <= 21; day++) {
       await aDayPasses();
       const today = shanghaiDate();
@@ -122,15 +144,27 @@ describe('multi-day volunteer activities with daily check-ins', () => {
     const allDays = Array.from({ length: 21 }, (_, index) => addDays(firstDay, index));
     expect(byVolunteer.get(volunteers.steady.id)).toMatchObject({ daysCheckedIn: 21, completed: true, checkedInDays: allDays });
     expect(byVolunteer.get(volunteers.missedOne.id)).toMatchObject({
-      daysCheckedIn: 20, completed: false, checkedInDays: allDays.filter((day) => day !== addDays(firstDay, 7)),
+      daysCheckedIn: 20,
+      completed: false,
+      checkedInDays: allDays.filter((day) => day !== addDays(firstDay, 7)),
     });
-    expect(byVolunteer.get(volunteers.quitter.id)).toMatchObject({ daysCheckedIn: 2, completed: false, checkedInDays: [firstDay, addDays(firstDay, 2)] });
+    expect(byVolunteer.get(volunteers.quitter.id)).toMatchObject({
+      daysCheckedIn: 2,
+      completed: false,
+      checkedInDays: [firstDay, addDays(firstDay, 2)],
+    });
 
     const mine: any = await platform.query(volunteers.steady.token, MINE);
-    expect(mine.data.myVolunteerSignUps.edges.map((e: any) => e.node)).toContainEqual({ activity: { id: activityId }, daysCheckedIn: 21, completed: true });
+    expect(mine.data.myVolunteerSignUps.edges.map((e: any) => e.node)).toContainEqual({
+      activity: { id: activityId },
+      daysCheckedIn: 21,
+      completed: true,
+    });
 
     // Its record is the days checked in: hours are not approved for it, nor a single-session check-in made.
-    const hours: any = await platform.query(secretary, `mutation($id: ID!) { approveVolunteerHours(activityId: $id) { changed } }`, { id: activityId });
+    const hours: any = await platform.query(secretary, `mutation($id: ID!) { approveVolunteerHours(activityId: $id) { changed } }`, {
+      id: activityId,
+    });
     expect(reasonOf(hours)).toBe('MULTI_DAY_ACTIVITY');
   });
 });

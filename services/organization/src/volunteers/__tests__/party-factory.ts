@@ -37,7 +37,11 @@ export class PartyFactory {
     return id;
   }
 
-  private async org(kind: string, orgUnitId: string, parent: { id: string; path: string[] } | null): Promise<{ id: string; path: string[] }> {
+  private async org(
+    kind: string,
+    orgUnitId: string,
+    parent: { id: string; path: string[] } | null,
+  ): Promise<{ id: string; path: string[] }> {
     const find = async () => {
       const [row] = await this.db.query(
         `SELECT id, path::text[] AS path FROM party_org WHERE kind = $1 AND org_unit_id = $2 AND parent_id IS NOT DISTINCT FROM $3::uuid`,

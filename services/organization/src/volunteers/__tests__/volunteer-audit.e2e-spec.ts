@@ -43,7 +43,8 @@ describe('audit of unmasked volunteer reads', () => {
   async function request(token: string, query: string, variables: Record<string, unknown>): Promise<{ requestId: string; data: any }> {
     const requestId = `audit-${randomUUID()}`;
     const response: GraphQLResponse = await postGraphQL(platform.gatewayUrl, query, variables, {
-      authorization: `Bearer ${token}`, 'x-request-id': requestId,
+      authorization: `Bearer ${token}`,
+      'x-request-id': requestId,
     });
     expect(response.errors).toBeUndefined();
     return { requestId, data: response.data };
@@ -64,22 +65,37 @@ describe('audit of unmasked volunteer reads', () => {
 
     // An activity of the secretary's community with three volunteers signed up and checked in, their hours approved.
     const startsAt = new Date(Math.ceil((Date.now() + 2 * 86400_000) / HOUR) * HOUR);
-    const created = await ok(secretary, `mutation($input: CreateVolunteerActivityInput!) { createVolunteerActivity(input: $input) { id startsAt } }`, {
-      input: {
-        campaign: 'GREEN_PIONEERS', kind: 'BIN_SIDE', title: '桶边督导', place: '1号楼投放点', capacity: 10, orgUnitId: compound,
-        startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 2 * HOUR).toISOString(),
+    const created = await ok(
+      secretary,
+      `mutation($input: CreateVolunteerActivityInput!) { createVolunteerActivity(input: $input) { id startsAt } }`,
+      {
+        input: {
+          campaign: 'GREEN_PIONEERS',
+          kind: 'BIN_SIDE',
+          title: '桶边督导',
+          place: '1号楼投放点',
+          capacity: 10,
+          orgUnitId: compound,
+          startsAt: startsAt.toISOString(),
+          endsAt: new Date(startsAt.getTime() + 2 * HOUR).toISOString(),
+        },
       },
-    });
+    );
     activity = created.createVolunteerActivity;
     await ok(secretary, `mutation($id: ID!) { publishVolunteerActivity(id: $id) { id } }`, { id: activity.id });
     for (const [i, name] of ['王小明', '李华', '欧阳明月'].entries()) {
       const userId = `audit-volunteer-${i}`;
       const phone = `1370000000${i}`;
       const token = await platform.token([Role.VOLUNTEER], compound, userId);
-      const registered = await ok(token, `mutation($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { id } }`, { input: { name, phone } });
+      const registered = await ok(token, `mutation($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { id } }`, {
+        input: { name, phone },
+      });
       volunteers.push({ id: registered.registerVolunteer.id, userId, token, name, phone });
       await ok(token, `mutation($id: ID!) { signUpForActivity(activityId: $id) { id } }`, { id: activity.id });
-      await ok(token, `mutation($id: ID!, $at: DateTime!) { checkInToActivity(activityId: $id, at: $at) { id } }`, { id: activity.id, at: activity.startsAt });
+      await ok(token, `mutation($id: ID!, $at: DateTime!) { checkInToActivity(activityId: $id, at: $at) { id } }`, {
+        id: activity.id,
+        at: activity.startsAt,
+      });
     }
     await ok(secretary, `mutation($id: ID!) { approveVolunteerHours(activityId: $id) { changed } }`, { id: activity.id });
   });
@@ -92,7 +108,9 @@ describe('audit of unmasked volunteer reads', () => {
     const { requestId, data } = await request(secretary, SIGN_UPS, { id: activity.id });
     const shown = data.volunteerActivity.signUps.edges.map((e: any) => e.node.volunteer);
     expect(shown.sort((a: any, b: any) => a.id.localeCompare(b.id))).toEqual(
-      volunteers.map((v) => ({ id: v.id, name: v.name, phone: v.phone, personalDataMasked: false })).sort((a, b) => a.id.localeCompare(b.id)),
+      volunteers
+        .map((v) => ({ id: v.id, name: v.name, phone: v.phone, personalDataMasked: false }))
+        .sort((a, b) => a.id.localeCompare(b.id)),
     );
     // One insert for the page, naming the caller, their roles and exactly the volunteers shown.
     const rows = await auditOf(requestId);
@@ -107,8 +125,12 @@ describe('audit of unmasked volunteer reads', () => {
     const shown = data.volunteerHours.edges.map((e: any) => e.node.volunteer);
     expect(shown.length).toBeGreaterThanOrEqual(volunteers.length);
     expect(shown.every((v: any) => v.personalDataMasked === false)).toBe(true);
-    expect(shown.filter((v: any) => volunteers.some((mine) => mine.id === v.id)).map((v: any) => v.name).sort())
-      .toEqual(volunteers.map((v) => v.name).sort());
+    expect(
+      shown
+        .filter((v: any) => volunteers.some((mine) => mine.id === v.id))
+        .map((v: any) => v.name)
+        .sort(),
+    ).toEqual(volunteers.map((v) => v.name).sort());
     const rows = await auditOf(requestId);
     expect(rows).toEqual([{ userId: 'audit-secretary', roles: ['COMMUNITY_SECRETARY'], entity: 'Volunteer', ids: expect.any(Array) }]);
     expect([...rows[0].ids].sort()).toEqual(shown.map((v: any) => v.id).sort());
@@ -119,7 +141,9 @@ describe('audit of unmasked volunteer reads', () => {
     const signUps = await request(streetAdmin, SIGN_UPS, { id: activity.id });
     const shown = signUps.data.volunteerActivity.signUps.edges.map((e: any) => e.node.volunteer);
     expect(shown.map((v: any) => [v.name, v.phone, v.personalDataMasked]).sort()).toEqual([
-      ['李*', '137****0001', true], ['欧**月', '137****0002', true], ['王*明', '137****0000', true],
+      ['李*', '137****0001', true],
+      ['欧**月', '137****0002', true],
+      ['王*明', '137****0000', true],
     ]);
     const hours = await request(streetAdmin, HOURS, { month: shanghaiMonth(new Date(activity.startsAt)), org: compound });
     expect(hours.data.volunteerHours.edges.length).toBeGreaterThan(0);

@@ -62,16 +62,29 @@ describe('volunteers (志愿服务) through the gateway', () => {
   const volunteer = async (teamId: string | null = null, roles: Role[] = [Role.VOLUNTEER], sub?: string) => {
     volunteerCount += 1;
     const token = await platform.token(roles, compoundA.id, sub ?? `volunteer-${volunteerCount}`);
-    const response = await platform.query(token, `mutation($input: RegisterVolunteerInput!) {
-      registerVolunteer(input: $input) { id name phone partyMemberId isPartyMember team { id } } }`, {
-      input: { name: `志愿者${volunteerCount}号`, phone: `138${String(volunteerCount).padStart(8, '0')}`, teamId },
-    });
+    const response = await platform.query(
+      token,
+      `mutation($input: RegisterVolunteerInput!) {
+      registerVolunteer(input: $input) { id name phone partyMemberId isPartyMember team { id } } }`,
+      {
+        input: { name: `志愿者${volunteerCount}号`, phone: `138${String(volunteerCount).padStart(8, '0')}`, teamId },
+      },
+    );
     expect(response.errors).toBeUndefined();
     return { token, ...response.data!.registerVolunteer };
   };
   const createActivity = async (token: string, input: Record<string, unknown>) => {
     const response = await platform.query(token, CREATE_ACTIVITY, {
-      input: { campaign: 'GREEN_PIONEERS', kind: 'BIN_SIDE', title: '桶边督导', place: '1号楼投放点', capacity: 10, orgUnitId: compoundA.id, ...slot(), ...input },
+      input: {
+        campaign: 'GREEN_PIONEERS',
+        kind: 'BIN_SIDE',
+        title: '桶边督导',
+        place: '1号楼投放点',
+        capacity: 10,
+        orgUnitId: compoundA.id,
+        ...slot(),
+        ...input,
+      },
     });
     expect(response.errors).toBeUndefined();
     return response.data!.createVolunteerActivity;
@@ -109,32 +122,52 @@ describe('volunteers (志愿服务) through the gateway', () => {
   });
 
   it('forms a team per compound branch and refuses any other kind of party organisation, writing nothing', async () => {
-    const created = await platform.query(secretaryA, `mutation($input: CreateVolunteerTeamInput!) {
-      createVolunteerTeam(input: $input) { id labelZh name compoundBranchId volunteerCount compound { id } } }`, {
-      input: { compoundBranchId: branchA, name: '先锋志愿服务队' },
-    });
+    const created = await platform.query(
+      secretaryA,
+      `mutation($input: CreateVolunteerTeamInput!) {
+      createVolunteerTeam(input: $input) { id labelZh name compoundBranchId volunteerCount compound { id } } }`,
+      {
+        input: { compoundBranchId: branchA, name: '先锋志愿服务队' },
+      },
+    );
     expect(created.errors).toBeUndefined();
     expect(created.data!.createVolunteerTeam).toMatchObject({
-      labelZh: '志愿服务队', name: '先锋志愿服务队', compoundBranchId: branchA, volunteerCount: 0, compound: { id: compoundA.id },
+      labelZh: '志愿服务队',
+      name: '先锋志愿服务队',
+      compoundBranchId: branchA,
+      volunteerCount: 0,
+      compound: { id: compoundA.id },
     });
     teamA = created.data!.createVolunteerTeam.id;
 
     const teamsBefore = await count(`SELECT count(*)::int AS count FROM volunteer_team`);
     const communityBranch = await party.communityBranch(compoundA.path);
-    const wrongKind = await platform.query(secretaryA, `mutation($input: CreateVolunteerTeamInput!) { createVolunteerTeam(input: $input) { id } }`, {
-      input: { compoundBranchId: communityBranch, name: '错位服务队' },
-    });
+    const wrongKind = await platform.query(
+      secretaryA,
+      `mutation($input: CreateVolunteerTeamInput!) { createVolunteerTeam(input: $input) { id } }`,
+      {
+        input: { compoundBranchId: communityBranch, name: '错位服务队' },
+      },
+    );
     expect(errorCodes(wrongKind)).toEqual(['BAD_USER_INPUT']);
     expect(reasonOf(wrongKind)).toBe('NOT_A_COMPOUND_BRANCH');
-    const outside = await platform.query(secretaryB, `mutation($input: CreateVolunteerTeamInput!) { createVolunteerTeam(input: $input) { id } }`, {
-      input: { compoundBranchId: branchA, name: '越界服务队' },
-    });
+    const outside = await platform.query(
+      secretaryB,
+      `mutation($input: CreateVolunteerTeamInput!) { createVolunteerTeam(input: $input) { id } }`,
+      {
+        input: { compoundBranchId: branchA, name: '越界服务队' },
+      },
+    );
     expect(errorCodes(outside)).toEqual(['FORBIDDEN']);
     expect(await count(`SELECT count(*)::int AS count FROM volunteer_team`)).toBe(teamsBefore);
 
-    const listed = await platform.query(admin, `query($branch: ID) { volunteerTeams(compoundBranchId: $branch) { totalCount edges { node { id } } } }`, {
-      branch: branchA,
-    });
+    const listed = await platform.query(
+      admin,
+      `query($branch: ID) { volunteerTeams(compoundBranchId: $branch) { totalCount edges { node { id } } } }`,
+      {
+        branch: branchA,
+      },
+    );
     expect(listed.data!.volunteerTeams.edges.map((e: any) => e.node.id)).toEqual([teamA]);
   });
 
@@ -151,7 +184,11 @@ describe('volunteers (志愿服务) through the gateway', () => {
     expect(errorCodes(again)).toEqual(['CONFLICT']);
     expect(reasonOf(again)).toBe('ALREADY_REGISTERED');
 
-    const joined = await platform.query(member.token, `mutation($team: ID!) { joinVolunteerTeam(teamId: $team) { id team { id volunteerCount } } }`, { team: teamA });
+    const joined = await platform.query(
+      member.token,
+      `mutation($team: ID!) { joinVolunteerTeam(teamId: $team) { id team { id volunteerCount } } }`,
+      { team: teamA },
+    );
     expect(joined.data!.joinVolunteerTeam.team).toEqual({ id: teamA, volunteerCount: 2 });
 
     const stranger = await platform.token([Role.VOLUNTEER], compoundA.id, 'not-registered');
@@ -161,10 +198,25 @@ describe('volunteers (志愿服务) through the gateway', () => {
 
   it('takes an activity from draft to published to completed, with sign-ups, cancellation and check-in on the way', async () => {
     const v = await volunteer(teamA);
-    const activity = await createActivity(secretaryA, { campaign: 'YOUTH_GREEN_COLLARS', kind: 'DOOR_VISIT', title: '21天助力分类', teamId: teamA });
+    const activity = await createActivity(secretaryA, {
+      campaign: 'YOUTH_GREEN_COLLARS',
+      kind: 'DOOR_VISIT',
+      title: '21天助力分类',
+      teamId: teamA,
+    });
     expect(activity).toMatchObject({
-      status: 'DRAFT', statusLabelZh: '草稿', campaignLabelZh: '青春绿领', organiser: 'YOUTH_LEAGUE', organiserLabelZh: '团委',
-      kindLabelZh: '入户宣传', capacity: 10, signUpCount: 0, placesLeft: 10, durationHours: 2, orgUnit: { id: compoundA.id }, team: { id: teamA },
+      status: 'DRAFT',
+      statusLabelZh: '草稿',
+      campaignLabelZh: '青春绿领',
+      organiser: 'YOUTH_LEAGUE',
+      organiserLabelZh: '团委',
+      kindLabelZh: '入户宣传',
+      capacity: 10,
+      signUpCount: 0,
+      placesLeft: 10,
+      durationHours: 2,
+      orgUnit: { id: compoundA.id },
+      team: { id: teamA },
     });
 
     // A draft takes no sign-ups, and nothing is written.
@@ -210,16 +262,33 @@ describe('volunteers (志愿服务) through the gateway', () => {
   });
 
   it.each([
-    ['ends before it starts', () => ({ startsAt: new Date(base + 500 * HOUR).toISOString(), endsAt: new Date(base + 499 * HOUR).toISOString() }), 'ENDS_BEFORE_STARTS'],
+    [
+      'ends before it starts',
+      () => ({ startsAt: new Date(base + 500 * HOUR).toISOString(), endsAt: new Date(base + 499 * HOUR).toISOString() }),
+      'ENDS_BEFORE_STARTS',
+    ],
     ['lasts longer than a day', () => ({ ...slot(25) }), 'TOO_LONG'],
     ['has no capacity', () => ({ capacity: 0 }), 'CAPACITY_OUT_OF_RANGE'],
     ['has room for more than 1000', () => ({ capacity: 1001 }), 'CAPACITY_OUT_OF_RANGE'],
     ['takes place at a whole street', () => ({ orgUnitId: platform.plan.streets[0].id }), 'INVALID_PLACE_KIND'],
-    ['already started', () => ({ startsAt: new Date(Date.now() - HOUR).toISOString(), endsAt: new Date(Date.now() + HOUR).toISOString() }), 'STARTS_IN_PAST'],
+    [
+      'already started',
+      () => ({ startsAt: new Date(Date.now() - HOUR).toISOString(), endsAt: new Date(Date.now() + HOUR).toISOString() }),
+      'STARTS_IN_PAST',
+    ],
   ])('refuses an activity that %s with BAD_USER_INPUT and writes nothing', async (_case, change, reason) => {
     const before = await activityCount();
     const response = await platform.query(admin, CREATE_ACTIVITY, {
-      input: { campaign: 'GOLDEN_YOUNGSTERS', kind: 'CONTEST', title: '绘画比赛', place: '社区活动室', capacity: 20, orgUnitId: compoundA.id, ...slot(), ...change() },
+      input: {
+        campaign: 'GOLDEN_YOUNGSTERS',
+        kind: 'CONTEST',
+        title: '绘画比赛',
+        place: '社区活动室',
+        capacity: 20,
+        orgUnitId: compoundA.id,
+        ...slot(),
+        ...change(),
+      },
     });
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(reasonOf(response)).toBe(reason);
@@ -242,9 +311,15 @@ describe('volunteers (志愿服务) through the gateway', () => {
     try {
       await holder.query(`SELECT 1 FROM volunteer_activity WHERE id = $1 FOR UPDATE`, [activity.id]);
       pending = Promise.all(racers.map((v) => platform.query(v.token, SIGN_UP, { id: activity.id })));
-      await waitFor('all eight sign-ups to wait on the activity', async () => (await db().query(
-        `SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-      ))[0].count >= racers.length);
+      await waitFor(
+        'all eight sign-ups to wait on the activity',
+        async () =>
+          (
+            await db().query(
+              `SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+            )
+          )[0].count >= racers.length,
+      );
       await holder.commitTransaction();
     } finally {
       await holder.release();
@@ -254,10 +329,15 @@ describe('volunteers (志愿服务) through the gateway', () => {
     const lost = responses.filter((r) => r.errors);
     expect(won).toHaveLength(1);
     expect(lost.map((r) => [errorCodes(r)[0], reasonOf(r)])).toEqual(Array(7).fill(['CONFLICT', 'ACTIVITY_FULL']));
-    expect(await count(`SELECT count(*)::int AS count FROM volunteer_sign_up WHERE activity_id = $1 AND cancelled_at IS NULL`, [activity.id])).toBe(3);
+    expect(
+      await count(`SELECT count(*)::int AS count FROM volunteer_sign_up WHERE activity_id = $1 AND cancelled_at IS NULL`, [activity.id]),
+    ).toBe(3);
 
     const feed = await platform.query(racers[0].token, FEED, { org: compoundA.id, first: 500 });
-    expect(feed.data!.volunteerActivityFeed.edges.find((e: any) => e.node.id === activity.id).node).toMatchObject({ signUpCount: 3, placesLeft: 0 });
+    expect(feed.data!.volunteerActivityFeed.edges.find((e: any) => e.node.id === activity.id).node).toMatchObject({
+      signUpCount: 3,
+      placesLeft: 0,
+    });
   });
 
   it('approves hours in bulk within the duration, idempotently, and the monthly numbers add up', async () => {
@@ -268,17 +348,35 @@ describe('volunteers (志愿服务) through the gateway', () => {
     expect(member.partyMemberId).toBe(memberId);
     const others = [await volunteer(teamA), await volunteer(teamA), await volunteer(teamA)];
     const signUps: string[] = [];
-    for (const v of [member, ...others]) signUps.push((await platform.query(v.token, SIGN_UP, { id: activity.id })).data!.signUpForActivity.id);
+    for (const v of [member, ...others])
+      signUps.push((await platform.query(v.token, SIGN_UP, { id: activity.id })).data!.signUpForActivity.id);
     const at = new Date(Date.parse(activity.startsAt) + 5 * 60_000).toISOString();
     // The last volunteer never turns up.
-    for (const v of [member, others[0], others[1]]) expect((await platform.query(v.token, CHECK_IN, { id: activity.id, at })).errors).toBeUndefined();
-    const hoursOf = () => db().query(`SELECT id, hours::float8 AS hours, hours_approved_at AS "approvedAt" FROM volunteer_sign_up WHERE activity_id = $1 ORDER BY id`, [activity.id]);
+    for (const v of [member, others[0], others[1]])
+      expect((await platform.query(v.token, CHECK_IN, { id: activity.id, at })).errors).toBeUndefined();
+    const hoursOf = () =>
+      db().query(
+        `SELECT id, hours::float8 AS hours, hours_approved_at AS "approvedAt" FROM volunteer_sign_up WHERE activity_id = $1 ORDER BY id`,
+        [activity.id],
+      );
     const untouched = await hoursOf();
 
-    const over = await platform.query(secretaryA, APPROVE, { id: activity.id, entries: [{ signUpId: signUps[1], hours: 2 }, { signUpId: signUps[0], hours: 2.51 }] });
+    const over = await platform.query(secretaryA, APPROVE, {
+      id: activity.id,
+      entries: [
+        { signUpId: signUps[1], hours: 2 },
+        { signUpId: signUps[0], hours: 2.51 },
+      ],
+    });
     expect(errorCodes(over)).toEqual(['BAD_USER_INPUT']);
     expect(reasonOf(over)).toBe('HOURS_OVER_DURATION');
-    const absent = await platform.query(secretaryA, APPROVE, { id: activity.id, entries: [{ signUpId: signUps[1], hours: 2 }, { signUpId: signUps[3], hours: 1 }] });
+    const absent = await platform.query(secretaryA, APPROVE, {
+      id: activity.id,
+      entries: [
+        { signUpId: signUps[1], hours: 2 },
+        { signUpId: signUps[3], hours: 1 },
+      ],
+    });
     expect(reasonOf(absent)).toBe('NOT_CHECKED_IN');
     expect(await hoursOf()).toEqual(untouched);
 
@@ -293,13 +391,24 @@ describe('volunteers (志愿服务) through the gateway', () => {
     expect(await hoursOf()).toEqual(approved);
 
     const month = shanghaiMonth(new Date(activity.startsAt));
-    const view = await db().query(`SELECT month::text AS month, hours::float8 AS hours FROM member_volunteer_hours WHERE party_member_id = $1`, [memberId]);
+    const view = await db().query(
+      `SELECT month::text AS month, hours::float8 AS hours FROM member_volunteer_hours WHERE party_member_id = $1`,
+      [memberId],
+    );
     expect(view).toEqual([{ month: `${month}-01`, hours: 2.5 }]);
 
     const perVolunteer = await platform.query(secretaryA, HOURS, { month, org: compoundA.id, team: teamA });
     const rows = perVolunteer.data!.volunteerHours.edges.map((e: any) => e.node);
     const ofMember = rows.find((r: any) => r.volunteerId === member.id);
-    expect(ofMember).toMatchObject({ labelZh: '志愿时长', month: `${month}-01`, hours: 2.5, activities: 1, volunteers: 1, teamId: teamA, volunteer: { id: member.id } });
+    expect(ofMember).toMatchObject({
+      labelZh: '志愿时长',
+      month: `${month}-01`,
+      hours: 2.5,
+      activities: 1,
+      volunteers: 1,
+      teamId: teamA,
+      volunteer: { id: member.id },
+    });
     const perTeam = await platform.query(secretaryA, HOURS, { month, org: compoundA.id, groupBy: 'TEAM' });
     const teamTotal = rows.reduce((sum: number, r: any) => sum + r.hours, 0);
     expect(perTeam.data!.volunteerHours.edges.map((e: any) => e.node)).toEqual([
@@ -359,10 +468,12 @@ describe('volunteers (志愿服务) through the gateway', () => {
     const fields = type.data!.__type.fields.map((f: any) => f.name);
     for (const personal of ['signUps', 'createdBy', 'volunteer', 'volunteers', 'name', 'phone']) expect(fields).not.toContain(personal);
     // …and a volunteer cannot open an activity's sign-ups.
-    expect(errorCodes(await platform.query(faraway, `query($id: ID!) { volunteerActivity(id: $id) { id } }`, { id: quiz.id }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await platform.query(faraway, `query($id: ID!) { volunteerActivity(id: $id) { id } }`, { id: quiz.id }))).toEqual([
+      'FORBIDDEN',
+    ]);
   });
 
-  it('lets a community secretary manage only their community\'s activities; their street admin manages them too', async () => {
+  it("lets a community secretary manage only their community's activities; their street admin manages them too", async () => {
     const activity = await published({ title: '只属于A社区' });
     const v = await volunteer();
     await platform.query(v.token, SIGN_UP, { id: activity.id });
@@ -372,12 +483,29 @@ describe('volunteers (志愿服务) through the gateway', () => {
       [transition('completeVolunteerActivity'), { id: activity.id }],
       [APPROVE, { id: activity.id }],
       [`query($id: ID!) { volunteerActivity(id: $id) { id } }`, { id: activity.id }],
-      [CREATE_ACTIVITY, { input: { campaign: 'GREEN_PIONEERS', kind: 'PATROL', title: '越界', place: '某处', capacity: 5, orgUnitId: compoundA.id, ...slot() } }],
+      [
+        CREATE_ACTIVITY,
+        {
+          input: {
+            campaign: 'GREEN_PIONEERS',
+            kind: 'PATROL',
+            title: '越界',
+            place: '某处',
+            capacity: 5,
+            orgUnitId: compoundA.id,
+            ...slot(),
+          },
+        },
+      ],
     ];
     const before = await activityCount();
     for (const [query, variables] of cases) {
       const response = await platform.query(secretaryB, query, variables);
-      expect({ query, codes: errorCodes(response), reason: reasonOf(response) }).toEqual({ query, codes: ['FORBIDDEN'], reason: 'OUT_OF_SCOPE' });
+      expect({ query, codes: errorCodes(response), reason: reasonOf(response) }).toEqual({
+        query,
+        codes: ['FORBIDDEN'],
+        reason: 'OUT_OF_SCOPE',
+      });
     }
     expect(await activityCount()).toBe(before);
     const [{ status }] = await db().query(`SELECT status FROM volunteer_activity WHERE id = $1`, [activity.id]);
@@ -395,7 +523,8 @@ describe('volunteers (志愿服务) through the gateway', () => {
     expect(asSecretary.data!.volunteerActivity.signUps.edges[0].node.volunteer.name).toMatch(/^志愿者\d+号$/);
     const asStreet = await platform.query(streetAdminA, signUps, { id: activity.id });
     expect(asStreet.data!.volunteerActivity.signUps.edges[0].node.volunteer).toEqual({
-      name: expect.stringMatching(/^志\*+号$/), phone: expect.stringMatching(/^138\*{4}\d{4}$/),
+      name: expect.stringMatching(/^志\*+号$/),
+      phone: expect.stringMatching(/^138\*{4}\d{4}$/),
     });
     const completed = await platform.query(streetAdminA, transition('completeVolunteerActivity'), { id: activity.id });
     expect(completed.data!.completeVolunteerActivity.status).toBe('COMPLETED');
@@ -435,8 +564,12 @@ describe('volunteers (志愿服务) through the gateway', () => {
     );
     expect(past).toEqual([{ activities: 8 * planned.length, campaigns: 4, kinds: 6, months: [month] }]);
     // Their approved hours, as a district administrator sees them per team: the month holds nothing but the seed's.
-    const byTeam = await platform.query(admin, `query($month: String!) {
-      volunteerHours(month: $month, groupBy: TEAM, first: 500) { totalCount edges { node { teamId hours activities } } } }`, { month });
+    const byTeam = await platform.query(
+      admin,
+      `query($month: String!) {
+      volunteerHours(month: $month, groupBy: TEAM, first: 500) { totalCount edges { node { teamId hours activities } } } }`,
+      { month },
+    );
     expect(byTeam.errors).toBeUndefined();
     const approved = await db().query(
       `SELECT v.team_id AS "teamId", sum(s.hours)::float8 AS hours, count(DISTINCT s.activity_id)::int AS activities
@@ -448,8 +581,9 @@ describe('volunteers (志愿服务) through the gateway', () => {
     expect(byTeam.data!.volunteerHours.totalCount).toBe(approved.length);
     expect(byTeam.data!.volunteerHours.edges.map((e: any) => e.node)).toEqual(approved);
     // The party members' hours reach the vanguard index's view.
-    expect(await count(`SELECT count(*)::int AS count FROM member_volunteer_hours WHERE month = $1::date AND hours > 0`, [`${month}-01`]))
-      .toBeGreaterThan(0);
+    expect(
+      await count(`SELECT count(*)::int AS count FROM member_volunteer_hours WHERE month = $1::date AND hours > 0`, [`${month}-01`]),
+    ).toBeGreaterThan(0);
 
     // Coming up: two published activities a team, in the feed from now on, some places already taken.
     const upcoming: { id: string }[] = await db().query(
@@ -469,8 +603,11 @@ describe('volunteers (志愿服务) through the gateway', () => {
   const QUIZ = `id state title questionCount answerCount averageScore questions { number text options correctOption }`;
   const ANSWER = `mutation($id: ID!, $choices: [Int!]!) { answerVolunteerQuiz(quizId: $id, choices: $choices) { id score questionCount choices correctOptions } }`;
   const quizInput = (input: Record<string, unknown> = {}) => ({
-    campaign: 'TRUSTWORTHY_HOMEMAKERS', title: '婦女姐妹线上答分类', orgUnitId: communityA,
-    opensAt: new Date(Date.now() - 60_000).toISOString(), closesAt: new Date(Date.now() + 86400_000).toISOString(),
+    campaign: 'TRUSTWORTHY_HOMEMAKERS',
+    title: '婦女姐妹线上答分类',
+    orgUnitId: communityA,
+    opensAt: new Date(Date.now() - 60_000).toISOString(),
+    closesAt: new Date(Date.now() + 86400_000).toISOString(),
     questions: [
       { text: '用过的餐巾纸属于？', options: ['可回收物', '其他垃圾', '厨余垃圾'], correctOption: 1 },
       { text: '过期药品属于？', options: ['有害垃圾', '其他垃圾'], correctOption: 0 },
@@ -479,7 +616,9 @@ describe('volunteers (志愿服务) through the gateway', () => {
     ...input,
   });
   const createQuiz = (token: string, input: Record<string, unknown> = {}) =>
-    platform.query(token, `mutation($input: CreateVolunteerQuizInput!) { createVolunteerQuiz(input: $input) { ${QUIZ} } }`, { input: quizInput(input) });
+    platform.query(token, `mutation($input: CreateVolunteerQuizInput!) { createVolunteerQuiz(input: $input) { ${QUIZ} } }`, {
+      input: quizInput(input),
+    });
 
   it('scores a quiz answered once on the server; refuses bad questions, bad answers, a second answer, and answers before it opens or after it closes, writing nothing', async () => {
     const quizzes = () => count(`SELECT count(*)::int AS count FROM volunteer_quiz`);
@@ -487,7 +626,8 @@ describe('volunteers (志愿服务) through the gateway', () => {
     const quizzesBefore = await quizzes();
     const oneOption = await createQuiz(secretaryA, { questions: [{ text: '只有一个选项', options: ['其他垃圾'], correctOption: 0 }] });
     const outOfRange = await createQuiz(secretaryA, { questions: [{ text: '正确选项越界', options: ['A', 'B'], correctOption: 2 }] });
-    for (const refused of [oneOption, outOfRange]) expect([errorCodes(refused), reasonOf(refused)]).toEqual([['BAD_USER_INPUT'], 'INVALID_QUESTION']);
+    for (const refused of [oneOption, outOfRange])
+      expect([errorCodes(refused), reasonOf(refused)]).toEqual([['BAD_USER_INPUT'], 'INVALID_QUESTION']);
     expect(errorCodes(await createQuiz(secretaryB))).toEqual(['FORBIDDEN']);
     expect(await quizzes()).toBe(quizzesBefore);
 
@@ -511,7 +651,12 @@ describe('volunteers (志愿服务) through the gateway', () => {
     const before = await answers();
     const again = await platform.query(ann.token, ANSWER, { id: quiz.id, choices: [1, 0, 2] });
     expect([errorCodes(again), reasonOf(again)]).toEqual([['CONFLICT'], 'ALREADY_ANSWERED']);
-    for (const choices of [[1, 0], [1, 0, 2, 0], [1, 2, 2], [1, 0, -1]]) {
+    for (const choices of [
+      [1, 0],
+      [1, 0, 2, 0],
+      [1, 2, 2],
+      [1, 0, -1],
+    ]) {
       const bad = await platform.query(bea.token, ANSWER, { id: quiz.id, choices });
       expect([choices, errorCodes(bad), reasonOf(bad)]).toEqual([choices, ['BAD_USER_INPUT'], 'INVALID_ANSWERS']);
     }
@@ -526,26 +671,44 @@ describe('volunteers (志愿服务) through the gateway', () => {
     expect(first.data!.volunteerQuiz).toMatchObject({ answerCount: 2, averageScore: 2.5 });
     expect(first.data!.volunteerQuiz.results).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: true } });
     const second = await platform.query(secretaryA, RESULTS, { id: quiz.id, after: first.data!.volunteerQuiz.results.pageInfo.endCursor });
-    expect([...first.data!.volunteerQuiz.results.edges, ...second.data!.volunteerQuiz.results.edges].map((e: any) => [e.node.volunteer.id, e.node.score]))
-      .toEqual([[ann.id, 2], [bea.id, 3]]);
+    expect(
+      [...first.data!.volunteerQuiz.results.edges, ...second.data!.volunteerQuiz.results.edges].map((e: any) => [
+        e.node.volunteer.id,
+        e.node.score,
+      ]),
+    ).toEqual([
+      [ann.id, 2],
+      [bea.id, 3],
+    ]);
     const outside = await platform.query(secretaryB, RESULTS, { id: quiz.id });
     expect([errorCodes(outside), reasonOf(outside)]).toEqual([['FORBIDDEN'], 'OUT_OF_SCOPE']);
 
     // Closed (its window moved into the past, as time passing would): no answer is taken, nothing is written, and the
     // correct options are shown to participants.
-    await db().query(`UPDATE volunteer_quiz SET opens_at = now() - interval '2 days', closes_at = now() - interval '1 minute' WHERE id = $1`, [quiz.id]);
+    await db().query(
+      `UPDATE volunteer_quiz SET opens_at = now() - interval '2 days', closes_at = now() - interval '1 minute' WHERE id = $1`,
+      [quiz.id],
+    );
     const late = await platform.query(cai.token, ANSWER, { id: quiz.id, choices: [1, 0, 2] });
     expect([errorCodes(late), reasonOf(late)]).toEqual([['BAD_USER_INPUT'], 'QUIZ_CLOSED']);
     expect(await answers()).toBe(before + 1);
     expect(await count(`SELECT count(*)::int AS count FROM volunteer_quiz_answer WHERE volunteer_id = $1`, [cai.id])).toBe(0);
-    const afterwards = await platform.query(ann.token, `query($id: ID!) { volunteerQuiz(id: $id) { state questions { correctOption }
-      myAnswer { score choices correctOptions } } }`, { id: quiz.id });
+    const afterwards = await platform.query(
+      ann.token,
+      `query($id: ID!) { volunteerQuiz(id: $id) { state questions { correctOption }
+      myAnswer { score choices correctOptions } } }`,
+      { id: quiz.id },
+    );
     expect(afterwards.data!.volunteerQuiz).toEqual({
-      state: 'CLOSED', questions: [{ correctOption: 1 }, { correctOption: 0 }, { correctOption: 2 }],
+      state: 'CLOSED',
+      questions: [{ correctOption: 1 }, { correctOption: 0 }, { correctOption: 2 }],
       myAnswer: { score: 2, choices: [1, 1, 2], correctOptions: [1, 0, 2] },
     });
 
-    const tomorrow = await createQuiz(secretaryA, { opensAt: new Date(Date.now() + 86400_000).toISOString(), closesAt: new Date(Date.now() + 2 * 86400_000).toISOString() });
+    const tomorrow = await createQuiz(secretaryA, {
+      opensAt: new Date(Date.now() + 86400_000).toISOString(),
+      closesAt: new Date(Date.now() + 2 * 86400_000).toISOString(),
+    });
     const early = await platform.query(cai.token, ANSWER, { id: tomorrow.data!.createVolunteerQuiz.id, choices: [1, 0, 2] });
     expect([errorCodes(early), reasonOf(early)]).toEqual([['BAD_USER_INPUT'], 'QUIZ_NOT_OPEN']);
     expect(await answers()).toBe(before + 1);
@@ -554,15 +717,33 @@ describe('volunteers (志愿服务) through the gateway', () => {
   it("takes contest entries until the deadline, awards them after it up to each tier's count, and masks the (minor) entrants' names", async () => {
     const CONTEST = `id acceptingEntries entryCount tiers { rank tier awardCount awarded }`;
     const ENTRY = `id title entrantName personalDataMasked award awardRank school { id kind }`;
-    const created = await platform.query(secretaryA, `mutation($input: CreateVolunteerContestInput!) { createVolunteerContest(input: $input) { ${CONTEST} } }`, {
-      input: {
-        campaign: 'GOLDEN_YOUNGSTERS', title: '中小学生垃圾分类优秀作品征集比赛', theme: '垃圾分类，从我做起', orgUnitId: communityA,
-        entriesCloseAt: new Date(Date.now() + 86400_000).toISOString(), tiers: [{ tier: '一等奖', awardCount: 1 }, { tier: '二等奖', awardCount: 1 }],
+    const created = await platform.query(
+      secretaryA,
+      `mutation($input: CreateVolunteerContestInput!) { createVolunteerContest(input: $input) { ${CONTEST} } }`,
+      {
+        input: {
+          campaign: 'GOLDEN_YOUNGSTERS',
+          title: '中小学生垃圾分类优秀作品征集比赛',
+          theme: '垃圾分类，从我做起',
+          orgUnitId: communityA,
+          entriesCloseAt: new Date(Date.now() + 86400_000).toISOString(),
+          tiers: [
+            { tier: '一等奖', awardCount: 1 },
+            { tier: '二等奖', awardCount: 1 },
+          ],
+        },
       },
-    });
+    );
     expect(created.errors).toBeUndefined();
     const contest = created.data!.createVolunteerContest;
-    expect(contest).toMatchObject({ acceptingEntries: true, entryCount: 0, tiers: [{ rank: 1, tier: '一等奖', awardCount: 1, awarded: 0 }, { rank: 2, tier: '二等奖' }] });
+    expect(contest).toMatchObject({
+      acceptingEntries: true,
+      entryCount: 0,
+      tiers: [
+        { rank: 1, tier: '一等奖', awardCount: 1, awarded: 0 },
+        { rank: 2, tier: '二等奖' },
+      ],
+    });
 
     const [{ id: schoolId }] = await db().query(`SELECT id FROM institution WHERE kind = 'SCHOOL' ORDER BY id LIMIT 1`);
     const [parent, pupil, stranger] = [await volunteer(), await volunteer(), await volunteer()];
@@ -574,7 +755,12 @@ describe('volunteers (志愿服务) through the gateway', () => {
     };
     // The submitter reads the name they gave in clear.
     const painting = await submit(parent.token, '四色桶的故事', '陈小明');
-    expect(painting).toMatchObject({ entrantName: '陈小明', personalDataMasked: false, award: null, school: { id: schoolId, kind: 'SCHOOL' } });
+    expect(painting).toMatchObject({
+      entrantName: '陈小明',
+      personalDataMasked: false,
+      award: null,
+      school: { id: schoolId, kind: 'SCHOOL' },
+    });
     const poster = await submit(pupil.token, '地球妈妈的微笑', '李小红');
     const comic = await submit(pupil.token, '变废为宝', '王小刚');
 
@@ -597,7 +783,11 @@ describe('volunteers (志愿服务) through the gateway', () => {
     const twice = await platform.query(secretaryA, AWARD, { id: painting.id, tier: '二等奖' });
     expect([errorCodes(twice), reasonOf(twice)]).toEqual([['CONFLICT'], 'ALREADY_AWARDED']);
     expect(errorCodes(await platform.query(secretaryB, AWARD, { id: poster.id, tier: '二等奖' }))).toEqual(['FORBIDDEN']);
-    expect(await count(`SELECT count(*)::int AS count FROM volunteer_contest_entry WHERE contest_id = $1 AND award_rank IS NOT NULL`, [contest.id])).toBe(1);
+    expect(
+      await count(`SELECT count(*)::int AS count FROM volunteer_contest_entry WHERE contest_id = $1 AND award_rank IS NOT NULL`, [
+        contest.id,
+      ]),
+    ).toBe(1);
     expect((await platform.query(streetAdminA, AWARD, { id: poster.id, tier: '二等奖' })).errors).toBeUndefined();
 
     // The results: awarded entries, highest tier first. The names are in clear only for a reader of personal data in the
@@ -610,14 +800,19 @@ describe('volunteers (志愿服务) through the gateway', () => {
       return response.data!.volunteerContest;
     };
     const clear = await resultsFor(secretaryA);
-    expect(clear.tiers).toEqual([{ tier: '一等奖', awarded: 1 }, { tier: '二等奖', awarded: 1 }]);
+    expect(clear.tiers).toEqual([
+      { tier: '一等奖', awarded: 1 },
+      { tier: '二等奖', awarded: 1 },
+    ]);
     expect(clear.results.edges.map((e: any) => e.node)).toEqual([
       { id: painting.id, award: '一等奖', entrantName: '陈小明', personalDataMasked: false },
       { id: poster.id, award: '二等奖', entrantName: '李小红', personalDataMasked: false },
     ]);
     for (const token of [streetAdminA, secretaryB, stranger.token]) {
-      expect((await resultsFor(token)).results.edges.map((e: any) => [e.node.entrantName, e.node.personalDataMasked]))
-        .toEqual([['陈*明', true], ['李*红', true]]);
+      expect((await resultsFor(token)).results.edges.map((e: any) => [e.node.entrantName, e.node.personalDataMasked])).toEqual([
+        ['陈*明', true],
+        ['李*红', true],
+      ]);
     }
     const audited = await count(
       `SELECT count(*)::int AS count FROM personal_data_access WHERE entity = 'VolunteerContestEntry' AND user_id = 'secretary-a' AND entity_ids @> ARRAY[$1::uuid]`,
@@ -625,9 +820,21 @@ describe('volunteers (志愿服务) through the gateway', () => {
     );
     expect(audited).toBeGreaterThan(0);
     // Every entry is for the organisers only; the comic was not awarded.
-    const all = await platform.query(streetAdminA, `query($id: ID!) { volunteerContest(id: $id) { entries(first: 10) { totalCount edges { node { id award } } } } }`, { id: contest.id });
-    expect(all.data!.volunteerContest.entries.edges.map((e: any) => [e.node.id, e.node.award])).toEqual([[painting.id, '一等奖'], [poster.id, '二等奖'], [comic.id, null]]);
-    const notYours = await platform.query(stranger.token, `query($id: ID!) { volunteerContest(id: $id) { entries(first: 10) { totalCount } } }`, { id: contest.id });
+    const all = await platform.query(
+      streetAdminA,
+      `query($id: ID!) { volunteerContest(id: $id) { entries(first: 10) { totalCount edges { node { id award } } } } }`,
+      { id: contest.id },
+    );
+    expect(all.data!.volunteerContest.entries.edges.map((e: any) => [e.node.id, e.node.award])).toEqual([
+      [painting.id, '一等奖'],
+      [poster.id, '二等奖'],
+      [comic.id, null],
+    ]);
+    const notYours = await platform.query(
+      stranger.token,
+      `query($id: ID!) { volunteerContest(id: $id) { entries(first: 10) { totalCount } } }`,
+      { id: contest.id },
+    );
     expect([errorCodes(notYours), reasonOf(notYours)]).toEqual([['FORBIDDEN'], 'OUT_OF_SCOPE']);
   });
 
@@ -639,10 +846,15 @@ describe('volunteers (志愿服务) through the gateway', () => {
     );
     expect(quiz.answers).toBeGreaterThan(0);
     expect(quiz.consistent).toBe(quiz.answers);
-    const listed = await platform.query(admin, `{ volunteerContests(campaign: GOLDEN_YOUNGSTERS, first: 50) { edges { node { title acceptingEntries entryCount
-      tiers { awardCount awarded } results(first: 10) { edges { node { entrantName award } } } } } } }`);
+    const listed = await platform.query(
+      admin,
+      `{ volunteerContests(campaign: GOLDEN_YOUNGSTERS, first: 50) { edges { node { title acceptingEntries entryCount
+      tiers { awardCount awarded } results(first: 10) { edges { node { entrantName award } } } } } } }`,
+    );
     expect(listed.errors).toBeUndefined();
-    const seeded = listed.data!.volunteerContests.edges.map((e: any) => e.node).find((n: any) => n.title === '中小学生垃圾分类优秀作品征集比赛' && n.tiers.length === 3);
+    const seeded = listed
+      .data!.volunteerContests.edges.map((e: any) => e.node)
+      .find((n: any) => n.title === '中小学生垃圾分类优秀作品征集比赛' && n.tiers.length === 3);
     expect(seeded.entryCount).toBe(8);
     for (const tier of seeded.tiers) expect(tier.awarded).toBe(tier.awardCount);
     expect(seeded.results.edges.map((e: any) => e.node.award)).toEqual(['一等奖', '二等奖', '二等奖', '三等奖', '三等奖', '三等奖']);
