@@ -71,11 +71,14 @@ describe('npm start', () => {
     start.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => start.on('exit', (code) => resolve(code)));
     try {
+      // On a timeout the error carries what the command printed, so a slow or stuck start says where it was.
       await waitFor(
         'the gateway URL to be printed',
         () => Promise.resolve(output.includes(`http://localhost:${gateway}/graphql`) && output.includes('is up')),
         180_000,
-      );
+      ).catch((error: unknown) => {
+        throw new Error(`${error instanceof Error ? error.message : String(error)}; it printed:\n${output.slice(-4000)}`);
+      });
       // Every process answers /health. Right after a fresh seed each service is busy relaying and consuming the seed's
       // events, so on a loaded machine one 2-second probe can come back late: wait for it, within a bound.
       for (const port of [gateway, ...services]) {
