@@ -1,8 +1,8 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { type Caller } from '#libs/auth';
 import { CurrentCaller, ParseUuidPipe, requireUuid, type RequestContext } from '#libs/platform';
-import { CreateOrgUnitInput } from './dto/create-org-unit.input.js';
-import { OrgUnitsArgs } from './dto/org-units.args.js';
+import { CreateOrgUnitInput } from './org-unit.inputs.js';
+import { OrgUnitsArgs } from './org-units.args.js';
 import type { OrgUnitRow } from './org-unit.entity.js';
 import { orgUnitLoader } from './org-unit.loader.js';
 import { OrgUnit, OrgUnitConnection } from './org-unit.model.js';

@@ -15,8 +15,8 @@ import {
 import { DomainError } from '#libs/errors';
 import { EventType, Outbox, OutboxRelay, type EventPayload } from '#libs/messaging';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
-import type { CreateOrgUnitInput } from './dto/create-org-unit.input.js';
-import type { OrgUnitsArgs } from './dto/org-units.args.js';
+import type { CreateOrgUnitInput } from './org-unit.inputs.js';
+import type { OrgUnitsArgs } from './org-units.args.js';
 import { ORG_UNIT_LEVELS, OrgUnitKind, parentKindOf } from './org-unit-kind.js';
 import type { OrgUnitRow } from './org-unit.entity.js';
 import { OrgUnit } from './org-unit.model.js';

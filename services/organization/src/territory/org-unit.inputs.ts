@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
-import { OrgUnitKind } from '../org-unit-kind.js';
+import { OrgUnitKind } from './org-unit-kind.js';
 
 @InputType({ description: 'A new unit of the territory under a parent one level up.' })
 export class CreateOrgUnitInput {

@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID } from '@nestjs/graphql';
 import { PageArgs } from '#libs/pagination';
-import { OrgUnitKind } from '../org-unit-kind.js';
+import { OrgUnitKind } from './org-unit-kind.js';
 
 @ArgsType()
 export class OrgUnitsArgs extends PageArgs {
