@@ -16,7 +16,15 @@ import type {
   VolunteerHoursEntry,
 } from './volunteer.inputs.js';
 import { PublishedVolunteerActivity, VolunteerActivity, VolunteerHoursApproval, VolunteerSignUp } from './volunteer.models.js';
-import { ACTIVITY_COLUMNS, ACTIVITY_FROM, SIGN_UP_COLUMNS, SIGN_UP_FROM, cleanText, unitOrRelativesCondition } from './volunteer-sql.js';
+import {
+  ACTIVITY_COLUMNS,
+  ACTIVITY_FROM,
+  SIGN_UP_COLUMNS,
+  SIGN_UP_FROM,
+  cleanText,
+  unitOrRelativesCondition,
+  volunteerIdOf,
+} from './volunteer-sql.js';
 import { OrgUnitKind } from '../territory/org-unit-kind.js';
 
 /** Which status each transition leads from. */
@@ -220,7 +228,7 @@ export class VolunteerActivityService {
    */
   async signUp(caller: Caller, activityId: string, now = new Date()): Promise<VolunteerSignUp> {
     const id = await this.dataSource.transaction(async (manager) => {
-      const volunteerId = await this.volunteerIdOf(manager, caller);
+      const volunteerId = await volunteerIdOf(manager, caller);
       const activity = await queryFirst<{ status: Status; startsAt: Date; capacity: number }>(
         manager,
         `SELECT status, starts_at AS "startsAt", capacity FROM volunteer_activity WHERE id = $1 FOR UPDATE`,
@@ -257,7 +265,7 @@ export class VolunteerActivityService {
   /** Gives the caller's place back, until they have checked in. */
   async cancelSignUp(caller: Caller, activityId: string): Promise<VolunteerSignUp> {
     const id = await this.dataSource.transaction(async (manager) => {
-      const volunteerId = await this.volunteerIdOf(manager, caller);
+      const volunteerId = await volunteerIdOf(manager, caller);
       const signUp = await queryFirst<{ id: string; checkedInAt: Date | null }>(
         manager,
         `SELECT id, checked_in_at AS "checkedInAt" FROM volunteer_sign_up WHERE activity_id = $1 AND volunteer_id = $2 AND cancelled_at IS NULL FOR UPDATE`,
@@ -277,7 +285,7 @@ export class VolunteerActivityService {
    */
   async checkIn(caller: Caller, activityId: string, at: Date): Promise<VolunteerSignUp> {
     const id = await this.dataSource.transaction(async (manager) => {
-      const volunteerId = await this.volunteerIdOf(manager, caller);
+      const volunteerId = await volunteerIdOf(manager, caller);
       const activity = await queryFirst<{ status: Status; startsAt: Date; endsAt: Date; days: number | null }>(
         manager,
         `SELECT status, starts_at AS "startsAt", ends_at AS "endsAt", days FROM volunteer_activity WHERE id = $1`,
@@ -319,7 +327,7 @@ export class VolunteerActivityService {
    */
   async checkInForDay(caller: Caller, activityId: string, day: string, now = new Date()): Promise<VolunteerSignUp> {
     const id = await this.dataSource.transaction(async (manager) => {
-      const volunteerId = await this.volunteerIdOf(manager, caller);
+      const volunteerId = await volunteerIdOf(manager, caller);
       const activity = await queryFirst<{ status: Status; days: number | null; firstDay: string }>(
         manager,
         `SELECT status, days, (starts_at AT TIME ZONE 'Asia/Shanghai')::date::text AS "firstDay" FROM volunteer_activity WHERE id = $1`,
@@ -526,12 +534,6 @@ export class VolunteerActivityService {
     );
     if (!row) throw DomainError.notFound('VolunteerActivity', id);
     return row;
-  }
-
-  private async volunteerIdOf(manager: EntityManager, caller: Caller): Promise<string> {
-    const row = await queryFirst<{ id: string }>(manager, `SELECT id FROM volunteer WHERE user_id = $1`, [caller.userId]);
-    if (!row) throw DomainError.badInput('Register as a volunteer first (registerVolunteer)', 'NOT_A_VOLUNTEER');
-    return row.id;
   }
 
   private async requireUnitInScope(caller: Caller, orgUnitId: string): Promise<void> {

@@ -9,8 +9,7 @@ import { PersonalDataAudit } from '#libs/privacy';
 import { CONTEST_RULES as C, VOLUNTEER_RULES as R } from './volunteer-enums.js';
 import type { CreateVolunteerContestInput, SubmitContestEntryInput, VolunteerContestsArgs } from './quiz-contest.inputs.js';
 import { VolunteerContestEntry, type ContestEntryRow, type ContestRow } from './quiz-contest.models.js';
-import { volunteerIdOf } from './volunteer-quiz.service.js';
-import { cleanText, unitOrRelativesCondition } from './volunteer-sql.js';
+import { cleanText, unitOrRelativesCondition, volunteerIdOf } from './volunteer-sql.js';
 import { InstitutionKind } from '../institutions/institution-kind.js';
 
 const CONTEST_COLUMNS = `c.id, c.campaign, c.title, c.theme, c.description, c.org_unit_id AS "orgUnitId", u.name AS "orgUnitName",

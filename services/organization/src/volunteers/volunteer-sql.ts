@@ -1,5 +1,6 @@
-import type { DataSource } from 'typeorm';
-import { queryOne, type SqlParams } from '#libs/database';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Caller } from '#libs/auth';
+import { queryFirst, queryOne, type SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
 
 /**
@@ -19,6 +20,13 @@ export async function unitOrRelativesCondition(
   if (!found) throw DomainError.notFound('OrgUnit', orgUnitId);
   const unit = params.add(orgUnitId);
   return `(u.path @> ARRAY[${unit}::uuid] OR ${alias}.org_unit_id = ANY ((SELECT path FROM org_unit WHERE id = ${unit})::uuid[]))`;
+}
+
+/** The caller's volunteer record: activities, quizzes and contests are for registered volunteers only. */
+export async function volunteerIdOf(manager: EntityManager, caller: Caller): Promise<string> {
+  const row = await queryFirst<{ id: string }>(manager, `SELECT id FROM volunteer WHERE user_id = $1`, [caller.userId]);
+  if (!row) throw DomainError.badInput('Register as a volunteer first (registerVolunteer)', 'NOT_A_VOLUNTEER');
+  return row.id;
 }
 
 /** Trims and collapses spaces; BAD_USER_INPUT `reason` unless 1–max characters remain (0–max when `optional`). */
