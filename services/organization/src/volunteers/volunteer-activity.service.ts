@@ -22,6 +22,7 @@ import {
   SIGN_UP_COLUMNS,
   SIGN_UP_FROM,
   cleanText,
+  requireUnitInScope,
   unitOrRelativesCondition,
   volunteerIdOf,
 } from './volunteer-sql.js';
@@ -173,7 +174,7 @@ export class VolunteerActivityService {
     const params = new SqlParams();
     const where: string[] = [];
     if (args.orgUnitId) {
-      await this.requireUnitInScope(caller, args.orgUnitId);
+      await requireUnitInScope(this.dataSource, caller, args.orgUnitId, 'notFound');
       where.push(`u.path @> ARRAY[${params.add(args.orgUnitId)}::uuid]`);
     }
     if (caller.orgUnitId) where.push(`u.path @> ARRAY[${params.add(caller.orgUnitId)}::uuid]`);
@@ -534,14 +535,6 @@ export class VolunteerActivityService {
     );
     if (!row) throw DomainError.notFound('VolunteerActivity', id);
     return row;
-  }
-
-  private async requireUnitInScope(caller: Caller, orgUnitId: string): Promise<void> {
-    const unit = await queryFirst<{ path: string[] }>(this.dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [
-      orgUnitId,
-    ]);
-    if (!unit) throw DomainError.notFound('OrgUnit', orgUnitId);
-    requireWithinScope(caller, unit.path);
   }
 }
 

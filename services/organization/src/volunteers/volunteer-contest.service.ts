@@ -9,7 +9,7 @@ import { PersonalDataAudit } from '#libs/privacy';
 import { CONTEST_RULES as C, VOLUNTEER_RULES as R } from './volunteer-enums.js';
 import type { CreateVolunteerContestInput, SubmitContestEntryInput, VolunteerContestsArgs } from './quiz-contest.inputs.js';
 import { VolunteerContestEntry, type ContestEntryRow, type ContestRow } from './quiz-contest.models.js';
-import { cleanText, unitOrRelativesCondition, volunteerIdOf } from './volunteer-sql.js';
+import { cleanText, requireUnitInScope, unitOrRelativesCondition, volunteerIdOf } from './volunteer-sql.js';
 import { InstitutionKind } from '../institutions/institution-kind.js';
 
 const CONTEST_COLUMNS = `c.id, c.campaign, c.title, c.theme, c.description, c.org_unit_id AS "orgUnitId", u.name AS "orgUnitName",
@@ -69,11 +69,7 @@ export class VolunteerContestService {
     });
     if (new Set(cleaned.map((tier) => tier.tier)).size !== cleaned.length)
       throw DomainError.badInput('Tier names must differ', 'INVALID_TIERS');
-    const unit = await queryFirst<{ path: string[] }>(this.dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [
-      input.orgUnitId,
-    ]);
-    if (!unit) throw DomainError.badInput('orgUnitId is not a territory unit', 'UNKNOWN_ORG_UNIT', { orgUnitId: input.orgUnitId });
-    requireWithinScope(caller, unit.path);
+    await requireUnitInScope(this.dataSource, caller, input.orgUnitId, 'badInput');
     const { id } = await queryOne<{ id: string }>(
       this.dataSource,
       `WITH contest AS (

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Caller } from '#libs/auth';
+import { requireWithinScope, type Caller } from '#libs/auth';
 import { queryFirst, queryOne, type SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
 
@@ -20,6 +20,24 @@ export async function unitOrRelativesCondition(
   if (!found) throw DomainError.notFound('OrgUnit', orgUnitId);
   const unit = params.add(orgUnitId);
   return `(u.path @> ARRAY[${unit}::uuid] OR ${alias}.org_unit_id = ANY ((SELECT path FROM org_unit WHERE id = ${unit})::uuid[]))`;
+}
+
+/**
+ * FORBIDDEN unless the unit `orgUnitId` is within the caller's territory. An unknown unit is NOT_FOUND when it narrows a
+ * list (`'notFound'`), BAD_USER_INPUT UNKNOWN_ORG_UNIT when it is where a new quiz or contest is held (`'badInput'`).
+ */
+export async function requireUnitInScope(
+  dataSource: DataSource,
+  caller: Caller,
+  orgUnitId: string,
+  unknown: 'notFound' | 'badInput',
+): Promise<void> {
+  const unit = await queryFirst<{ path: string[] }>(dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [orgUnitId]);
+  if (!unit) {
+    if (unknown === 'badInput') throw DomainError.badInput('orgUnitId is not a territory unit', 'UNKNOWN_ORG_UNIT', { orgUnitId });
+    throw DomainError.notFound('OrgUnit', orgUnitId);
+  }
+  requireWithinScope(caller, unit.path);
 }
 
 /** The caller's volunteer record: activities, quizzes and contests are for registered volunteers only. */
