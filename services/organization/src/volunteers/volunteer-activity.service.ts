@@ -179,20 +179,7 @@ export class VolunteerActivityService {
     }
     if (caller.orgUnitId) where.push(`u.path @> ARRAY[${params.add(caller.orgUnitId)}::uuid]`);
     if (args.status) where.push(`a.status = ${params.add(args.status)}`);
-    return fetchKeysetPage<VolunteerActivityRow, VolunteerActivity>(
-      this.dataSource,
-      args,
-      {
-        select: ACTIVITY_COLUMNS,
-        from: ACTIVITY_FROM,
-        where,
-        params,
-        orderBy: ['a.starts_at', 'a.id'],
-        keyOf: (r) => [r.startsAtKey, r.id],
-        descending: true,
-      },
-      (rows) => rows.map((row) => VolunteerActivity.from(row)),
-    );
+    return this.activitiesNewestFirst(args, where, params, (row) => VolunteerActivity.from(row));
   }
 
   /**
@@ -206,7 +193,17 @@ export class VolunteerActivityService {
     if (args.campaign) where.push(`a.campaign = ${params.add(args.campaign)}`);
     if (args.kind) where.push(`a.kind = ${params.add(args.kind)}`);
     if (args.from) where.push(`a.starts_at >= ${params.add(args.from)}`);
-    return fetchKeysetPage<VolunteerActivityRow, PublishedVolunteerActivity>(
+    return this.activitiesNewestFirst(args, where, params, (row) => PublishedVolunteerActivity.from(row));
+  }
+
+  /** A page of the activities matching `where`, newest start first, each presented by `present`. */
+  private activitiesNewestFirst<T>(
+    args: PageArgs,
+    where: string[],
+    params: SqlParams,
+    present: (row: VolunteerActivityRow) => T,
+  ): Promise<ConnectionShape<T>> {
+    return fetchKeysetPage<VolunteerActivityRow, T>(
       this.dataSource,
       args,
       {
@@ -218,7 +215,7 @@ export class VolunteerActivityService {
         keyOf: (r) => [r.startsAtKey, r.id],
         descending: true,
       },
-      (rows) => rows.map((row) => PublishedVolunteerActivity.from(row)),
+      (rows) => rows.map((row) => present(row)),
     );
   }
 
