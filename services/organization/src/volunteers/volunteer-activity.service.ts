@@ -22,7 +22,7 @@ import {
   SIGN_UP_COLUMNS,
   SIGN_UP_FROM,
   cleanText,
-  requireUnitInScope,
+  territoryConditions,
   unitOrRelativesCondition,
   volunteerIdOf,
 } from './volunteer-sql.js';
@@ -172,12 +172,7 @@ export class VolunteerActivityService {
   /** Activities of any status in the caller's territory (or one unit of it), newest start first. */
   async list(caller: Caller, args: VolunteerActivitiesArgs): Promise<ConnectionShape<VolunteerActivity>> {
     const params = new SqlParams();
-    const where: string[] = [];
-    if (args.orgUnitId) {
-      await requireUnitInScope(this.dataSource, caller, args.orgUnitId, 'notFound');
-      where.push(`u.path @> ARRAY[${params.add(args.orgUnitId)}::uuid]`);
-    }
-    if (caller.orgUnitId) where.push(`u.path @> ARRAY[${params.add(caller.orgUnitId)}::uuid]`);
+    const where = await territoryConditions(this.dataSource, params, caller, args.orgUnitId);
     if (args.status) where.push(`a.status = ${params.add(args.status)}`);
     return this.activitiesNewestFirst(args, where, params, (row) => VolunteerActivity.from(row));
   }

@@ -7,7 +7,7 @@ import { SqlParams } from '#libs/database';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { VolunteerHoursGrouping, type VolunteerHoursArgs } from './volunteer.inputs.js';
 import { VolunteerHours } from './volunteer.models.js';
-import { requireUnitInScope } from './volunteer-sql.js';
+import { territoryConditions } from './volunteer-sql.js';
 
 interface HoursRow {
   key: string;
@@ -37,12 +37,8 @@ export class VolunteerHoursService {
       `a.status <> 'CANCELLED'`,
       `a.starts_at >= ${params.add(monthBeginsAt(month))}`,
       `a.starts_at < ${params.add(monthBeginsAt(addMonths(month, 1)))}`,
+      ...(await territoryConditions(this.dataSource, params, caller, args.orgUnitId)),
     ];
-    if (args.orgUnitId) {
-      await requireUnitInScope(this.dataSource, caller, args.orgUnitId, 'notFound');
-      where.push(`u.path @> ARRAY[${params.add(args.orgUnitId)}::uuid]`);
-    }
-    if (caller.orgUnitId) where.push(`u.path @> ARRAY[${params.add(caller.orgUnitId)}::uuid]`);
     if (args.teamId) where.push(`v.team_id = ${params.add(args.teamId)}`);
     if (args.volunteerId) where.push(`v.id = ${params.add(args.volunteerId)}`);
     if (byTeam) where.push('v.team_id IS NOT NULL');

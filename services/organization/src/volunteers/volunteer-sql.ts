@@ -40,6 +40,26 @@ export async function requireUnitInScope(
   requireWithinScope(caller, unit.path);
 }
 
+/**
+ * The conditions of the organisers' volunteer lists (activities, hours) on the unit `u` a row is held at: within the
+ * caller's territory and, when `orgUnitId` narrows the list, at or below that unit, which must itself be within the
+ * territory (FORBIDDEN otherwise; NOT_FOUND for an unknown unit).
+ */
+export async function territoryConditions(
+  dataSource: DataSource,
+  params: SqlParams,
+  caller: Caller,
+  orgUnitId: string | null | undefined,
+): Promise<string[]> {
+  const where: string[] = [];
+  if (orgUnitId) {
+    await requireUnitInScope(dataSource, caller, orgUnitId, 'notFound');
+    where.push(`u.path @> ARRAY[${params.add(orgUnitId)}::uuid]`);
+  }
+  if (caller.orgUnitId) where.push(`u.path @> ARRAY[${params.add(caller.orgUnitId)}::uuid]`);
+  return where;
+}
+
 /** The caller's volunteer record: activities, quizzes and contests are for registered volunteers only. */
 export async function volunteerIdOf(manager: EntityManager, caller: Caller): Promise<string> {
   const row = await queryFirst<{ id: string }>(manager, `SELECT id FROM volunteer WHERE user_id = $1`, [caller.userId]);
