@@ -1,6 +1,7 @@
 import { ArgsType, Field, GraphQLISODateTime, ID, InputType, Int } from '@nestjs/graphql';
 import { PageArgs } from '#libs/pagination';
-import { CONTEST_RULES as C, QUIZ_RULES as Q, VOLUNTEER_RULES as R, VolunteerCampaign } from './volunteer-enums.js';
+import { CONTEST_RULES as C, QUIZ_RULES as Q, VolunteerCampaign } from './volunteer-enums.js';
+import { DescriptionField, TitleField } from './volunteer.inputs.js';
 
 @InputType({ description: 'A question of a quiz: its text, its options and which one is correct.' })
 export class VolunteerQuizQuestionInput {
@@ -19,10 +20,10 @@ export class CreateVolunteerQuizInput {
   @Field(() => VolunteerCampaign, { description: 'The role-model campaign the quiz belongs to.' })
   campaign: VolunteerCampaign;
 
-  @Field({ description: `1–${R.maxTitleLength} characters.` })
+  @TitleField()
   title: string;
 
-  @Field(() => String, { nullable: true, description: `Up to ${R.maxDescriptionLength} characters.` })
+  @DescriptionField()
   description?: string | null;
 
   @Field(() => ID, { description: 'The unit whose quiz it is (any unit of your territory: a community, a street, the district).' })
@@ -66,13 +67,13 @@ export class CreateVolunteerContestInput {
   @Field(() => VolunteerCampaign, { description: 'The role-model campaign the contest belongs to.' })
   campaign: VolunteerCampaign;
 
-  @Field({ description: `1–${R.maxTitleLength} characters.` })
+  @TitleField()
   title: string;
 
   @Field({ description: `The theme works are about, 1–${C.maxThemeLength} characters.` })
   theme: string;
 
-  @Field(() => String, { nullable: true, description: `Up to ${R.maxDescriptionLength} characters.` })
+  @DescriptionField()
   description?: string | null;
 
   @Field(() => ID, { description: 'The unit whose contest it is (any unit of your territory).' })
@@ -87,10 +88,10 @@ export class CreateVolunteerContestInput {
 
 @InputType({ description: 'A work submitted to a contest.' })
 export class SubmitContestEntryInput {
-  @Field({ description: `1–${R.maxTitleLength} characters.` })
+  @TitleField()
   title: string;
 
-  @Field(() => String, { nullable: true, description: `Up to ${R.maxDescriptionLength} characters.` })
+  @DescriptionField()
   description?: string | null;
 
   @Field({

@@ -16,7 +16,16 @@ import type {
   VolunteerHoursEntry,
 } from './volunteer.inputs.js';
 import { PublishedVolunteerActivity, VolunteerActivity, VolunteerHoursApproval, VolunteerSignUp } from './volunteer.models.js';
-import { ACTIVITY_COLUMNS, ACTIVITY_FROM, SIGN_UP_COLUMNS, SIGN_UP_FROM, cleanText, unitOrRelativesCondition } from './volunteer-sql.js';
+import {
+  ACTIVITY_COLUMNS,
+  ACTIVITY_FROM,
+  SIGN_UP_COLUMNS,
+  SIGN_UP_FROM,
+  cleanText,
+  territoryConditions,
+  unitOrRelativesCondition,
+  volunteerIdOf,
+} from './volunteer-sql.js';
 import { OrgUnitKind } from '../territory/org-unit-kind.js';
 
 /** Which status each transition leads from. */
@@ -163,27 +172,9 @@ export class VolunteerActivityService {
   /** Activities of any status in the caller's territory (or one unit of it), newest start first. */
   async list(caller: Caller, args: VolunteerActivitiesArgs): Promise<ConnectionShape<VolunteerActivity>> {
     const params = new SqlParams();
-    const where: string[] = [];
-    if (args.orgUnitId) {
-      await this.requireUnitInScope(caller, args.orgUnitId);
-      where.push(`u.path @> ARRAY[${params.add(args.orgUnitId)}::uuid]`);
-    }
-    if (caller.orgUnitId) where.push(`u.path @> ARRAY[${params.add(caller.orgUnitId)}::uuid]`);
+    const where = await territoryConditions(this.dataSource, params, caller, args.orgUnitId);
     if (args.status) where.push(`a.status = ${params.add(args.status)}`);
-    return fetchKeysetPage<VolunteerActivityRow, VolunteerActivity>(
-      this.dataSource,
-      args,
-      {
-        select: ACTIVITY_COLUMNS,
-        from: ACTIVITY_FROM,
-        where,
-        params,
-        orderBy: ['a.starts_at', 'a.id'],
-        keyOf: (r) => [r.startsAtKey, r.id],
-        descending: true,
-      },
-      (rows) => rows.map((row) => VolunteerActivity.from(row)),
-    );
+    return this.activitiesNewestFirst(args, where, params, (row) => VolunteerActivity.from(row));
   }
 
   /**
@@ -197,7 +188,17 @@ export class VolunteerActivityService {
     if (args.campaign) where.push(`a.campaign = ${params.add(args.campaign)}`);
     if (args.kind) where.push(`a.kind = ${params.add(args.kind)}`);
     if (args.from) where.push(`a.starts_at >= ${params.add(args.from)}`);
-    return fetchKeysetPage<VolunteerActivityRow, PublishedVolunteerActivity>(
+    return this.activitiesNewestFirst(args, where, params, (row) => PublishedVolunteerActivity.from(row));
+  }
+
+  /** A page of the activities matching `where`, newest start first, each presented by `present`. */
+  private activitiesNewestFirst<T>(
+    args: PageArgs,
+    where: string[],
+    params: SqlParams,
+    present: (row: VolunteerActivityRow) => T,
+  ): Promise<ConnectionShape<T>> {
+    return fetchKeysetPage<VolunteerActivityRow, T>(
       this.dataSource,
       args,
       {
@@ -209,7 +210,7 @@ export class VolunteerActivityService {
         keyOf: (r) => [r.startsAtKey, r.id],
         descending: true,
       },
-      (rows) => rows.map((row) => PublishedVolunteerActivity.from(row)),
+      (rows) => rows.map((row) => present(row)),
     );
   }
 
@@ -220,7 +221,7 @@ export class VolunteerActivityService {
    */
   async signUp(caller: Caller, activityId: string, now = new Date()): Promise<VolunteerSignUp> {
     const id = await this.dataSource.transaction(async (manager) => {
-      const volunteerId = await this.volunteerIdOf(manager, caller);
+      const volunteerId = await volunteerIdOf(manager, caller);
       const activity = await queryFirst<{ status: Status; startsAt: Date; capacity: number }>(
         manager,
         `SELECT status, starts_at AS "startsAt", capacity FROM volunteer_activity WHERE id = $1 FOR UPDATE`,
@@ -257,7 +258,7 @@ export class VolunteerActivityService {
   /** Gives the caller's place back, until they have checked in. */
   async cancelSignUp(caller: Caller, activityId: string): Promise<VolunteerSignUp> {
     const id = await this.dataSource.transaction(async (manager) => {
-      const volunteerId = await this.volunteerIdOf(manager, caller);
+      const volunteerId = await volunteerIdOf(manager, caller);
       const signUp = await queryFirst<{ id: string; checkedInAt: Date | null }>(
         manager,
         `SELECT id, checked_in_at AS "checkedInAt" FROM volunteer_sign_up WHERE activity_id = $1 AND volunteer_id = $2 AND cancelled_at IS NULL FOR UPDATE`,
@@ -277,7 +278,7 @@ export class VolunteerActivityService {
    */
   async checkIn(caller: Caller, activityId: string, at: Date): Promise<VolunteerSignUp> {
     const id = await this.dataSource.transaction(async (manager) => {
-      const volunteerId = await this.volunteerIdOf(manager, caller);
+      const volunteerId = await volunteerIdOf(manager, caller);
       const activity = await queryFirst<{ status: Status; startsAt: Date; endsAt: Date; days: number | null }>(
         manager,
         `SELECT status, starts_at AS "startsAt", ends_at AS "endsAt", days FROM volunteer_activity WHERE id = $1`,
@@ -319,7 +320,7 @@ export class VolunteerActivityService {
    */
   async checkInForDay(caller: Caller, activityId: string, day: string, now = new Date()): Promise<VolunteerSignUp> {
     const id = await this.dataSource.transaction(async (manager) => {
-      const volunteerId = await this.volunteerIdOf(manager, caller);
+      const volunteerId = await volunteerIdOf(manager, caller);
       const activity = await queryFirst<{ status: Status; days: number | null; firstDay: string }>(
         manager,
         `SELECT status, days, (starts_at AT TIME ZONE 'Asia/Shanghai')::date::text AS "firstDay" FROM volunteer_activity WHERE id = $1`,
@@ -526,20 +527,6 @@ export class VolunteerActivityService {
     );
     if (!row) throw DomainError.notFound('VolunteerActivity', id);
     return row;
-  }
-
-  private async volunteerIdOf(manager: EntityManager, caller: Caller): Promise<string> {
-    const row = await queryFirst<{ id: string }>(manager, `SELECT id FROM volunteer WHERE user_id = $1`, [caller.userId]);
-    if (!row) throw DomainError.badInput('Register as a volunteer first (registerVolunteer)', 'NOT_A_VOLUNTEER');
-    return row.id;
-  }
-
-  private async requireUnitInScope(caller: Caller, orgUnitId: string): Promise<void> {
-    const unit = await queryFirst<{ path: string[] }>(this.dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [
-      orgUnitId,
-    ]);
-    if (!unit) throw DomainError.notFound('OrgUnit', orgUnitId);
-    requireWithinScope(caller, unit.path);
   }
 }
 

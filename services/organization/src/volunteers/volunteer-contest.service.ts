@@ -4,13 +4,12 @@ import { DataSource } from 'typeorm';
 import { Permission, hasPermission, isWithinScope, requireWithinScope, type Caller } from '#libs/auth';
 import { SqlParams, execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
-import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
+import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type KeysetQuery, type PageArgs } from '#libs/pagination';
 import { PersonalDataAudit } from '#libs/privacy';
 import { CONTEST_RULES as C, VOLUNTEER_RULES as R } from './volunteer-enums.js';
 import type { CreateVolunteerContestInput, SubmitContestEntryInput, VolunteerContestsArgs } from './quiz-contest.inputs.js';
 import { VolunteerContestEntry, type ContestEntryRow, type ContestRow } from './quiz-contest.models.js';
-import { volunteerIdOf } from './volunteer-quiz.service.js';
-import { cleanText, unitOrRelativesCondition } from './volunteer-sql.js';
+import { cleanText, requireUnitInScope, unitOrRelativesCondition, volunteerIdOf } from './volunteer-sql.js';
 import { InstitutionKind } from '../institutions/institution-kind.js';
 
 const CONTEST_COLUMNS = `c.id, c.campaign, c.title, c.theme, c.description, c.org_unit_id AS "orgUnitId", u.name AS "orgUnitName",
@@ -70,11 +69,7 @@ export class VolunteerContestService {
     });
     if (new Set(cleaned.map((tier) => tier.tier)).size !== cleaned.length)
       throw DomainError.badInput('Tier names must differ', 'INVALID_TIERS');
-    const unit = await queryFirst<{ path: string[] }>(this.dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [
-      input.orgUnitId,
-    ]);
-    if (!unit) throw DomainError.badInput('orgUnitId is not a territory unit', 'UNKNOWN_ORG_UNIT', { orgUnitId: input.orgUnitId });
-    requireWithinScope(caller, unit.path);
+    await requireUnitInScope(this.dataSource, caller, input.orgUnitId, 'badInput');
     const { id } = await queryOne<{ id: string }>(
       this.dataSource,
       `WITH contest AS (
@@ -221,29 +216,34 @@ export class VolunteerContestService {
     );
   }
 
-  /** Every entry of a contest in the order they came (for its organisers; the resolver checks), presented for the caller. */
-  /** The same page of entries of each contest, in the order they came: one statement for a page of contests. */
+  /**
+   * Every entry of each contest in the order they came (for its organisers; the resolver checks), presented for the
+   * caller: the same page of each, one statement for a page of contests.
+   */
   entriesOf(caller: Caller, contestIds: readonly string[], args: PageArgs): Promise<ConnectionShape<VolunteerContestEntry>[]> {
-    const params = new SqlParams();
-    return fetchKeysetPagesByGroup<EntryRow, VolunteerContestEntry>(
-      this.dataSource,
-      args,
-      contestIds,
-      {
-        select: ENTRY_COLUMNS,
-        from: ENTRY_FROM,
-        groupBy: 'e.contest_id',
-        where: [`e.contest_id = ANY(${params.add(contestIds)}::uuid[])`],
-        params,
-        orderBy: ['e.submitted_at', 'e.id'],
-        keyOf: (r) => [r.submittedAtKey, r.id],
-      },
-      (rows) => this.present(caller, rows),
-    );
+    return this.entryPagesByContest(caller, contestIds, args, {
+      where: [],
+      orderBy: ['e.submitted_at', 'e.id'],
+      keyOf: (r) => [r.submittedAtKey, r.id],
+    });
   }
 
   /** The results: awarded entries, highest tier first, then in the order they were awarded. Public, names masked. */
   resultsOf(caller: Caller, contestIds: readonly string[], args: PageArgs): Promise<ConnectionShape<VolunteerContestEntry>[]> {
+    return this.entryPagesByContest(caller, contestIds, args, {
+      where: ['e.award_rank IS NOT NULL'],
+      orderBy: ['e.award_rank', 'e.awarded_at', 'e.id'],
+      keyOf: (r) => [r.awardRank, r.awardedAtKey, r.id],
+    });
+  }
+
+  /** The same page of each contest's entries (those `which.where` keeps, in `which.orderBy`), presented for the caller. */
+  private entryPagesByContest(
+    caller: Caller,
+    contestIds: readonly string[],
+    args: PageArgs,
+    which: Pick<KeysetQuery<EntryRow>, 'where' | 'orderBy' | 'keyOf'>,
+  ): Promise<ConnectionShape<VolunteerContestEntry>[]> {
     const params = new SqlParams();
     return fetchKeysetPagesByGroup<EntryRow, VolunteerContestEntry>(
       this.dataSource,
@@ -253,10 +253,10 @@ export class VolunteerContestService {
         select: ENTRY_COLUMNS,
         from: ENTRY_FROM,
         groupBy: 'e.contest_id',
-        where: [`e.contest_id = ANY(${params.add(contestIds)}::uuid[])`, 'e.award_rank IS NOT NULL'],
+        where: [`e.contest_id = ANY(${params.add(contestIds)}::uuid[])`, ...which.where],
         params,
-        orderBy: ['e.award_rank', 'e.awarded_at', 'e.id'],
-        keyOf: (r) => [r.awardRank, r.awardedAtKey, r.id],
+        orderBy: which.orderBy,
+        keyOf: which.keyOf,
       },
       (rows) => this.present(caller, rows),
     );

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { requireWithinScope, type Caller } from '#libs/auth';
+import type { Caller } from '#libs/auth';
 import { addMonths, monthBeginsAt, monthStart, parseMonth } from '#libs/calendar';
-import { SqlParams, queryFirst } from '#libs/database';
-import { DomainError } from '#libs/errors';
+import { SqlParams } from '#libs/database';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { VolunteerHoursGrouping, type VolunteerHoursArgs } from './volunteer.inputs.js';
 import { VolunteerHours } from './volunteer.models.js';
+import { territoryConditions } from './volunteer-sql.js';
 
 interface HoursRow {
   key: string;
@@ -37,16 +37,8 @@ export class VolunteerHoursService {
       `a.status <> 'CANCELLED'`,
       `a.starts_at >= ${params.add(monthBeginsAt(month))}`,
       `a.starts_at < ${params.add(monthBeginsAt(addMonths(month, 1)))}`,
+      ...(await territoryConditions(this.dataSource, params, caller, args.orgUnitId)),
     ];
-    if (args.orgUnitId) {
-      const unit = await queryFirst<{ path: string[] }>(this.dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [
-        args.orgUnitId,
-      ]);
-      if (!unit) throw DomainError.notFound('OrgUnit', args.orgUnitId);
-      requireWithinScope(caller, unit.path);
-      where.push(`u.path @> ARRAY[${params.add(args.orgUnitId)}::uuid]`);
-    }
-    if (caller.orgUnitId) where.push(`u.path @> ARRAY[${params.add(caller.orgUnitId)}::uuid]`);
     if (args.teamId) where.push(`v.team_id = ${params.add(args.teamId)}`);
     if (args.volunteerId) where.push(`v.id = ${params.add(args.volunteerId)}`);
     if (byTeam) where.push('v.team_id IS NOT NULL');

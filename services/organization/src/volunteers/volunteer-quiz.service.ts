@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
-import { Permission, hasPermission, isWithinScope, requireWithinScope, type Caller } from '#libs/auth';
+import { DataSource } from 'typeorm';
+import { Permission, hasPermission, isWithinScope, type Caller } from '#libs/auth';
 import { SqlParams, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { fetchKeysetPage, fetchKeysetPagesByGroup, type ConnectionShape, type PageArgs } from '#libs/pagination';
 import { QUIZ_RULES as Q, VOLUNTEER_RULES as R } from './volunteer-enums.js';
 import type { CreateVolunteerQuizInput, VolunteerQuizzesArgs } from './quiz-contest.inputs.js';
 import { VolunteerQuiz, VolunteerQuizAnswer, type QuizAnswerRow, type QuizRow } from './quiz-contest.models.js';
-import { cleanText, unitOrRelativesCondition } from './volunteer-sql.js';
+import { cleanText, requireUnitInScope, unitOrRelativesCondition, volunteerIdOf } from './volunteer-sql.js';
 
 const QUIZ_COLUMNS = `q.id, q.campaign, q.title, q.description, q.org_unit_id AS "orgUnitId", u.name AS "orgUnitName", u.path::text[] AS "orgUnitPath",
   q.opens_at AS "opensAt", q.closes_at AS "closesAt", q.opens_at::text AS "opensAtKey", q.created_by AS "createdBy", q.created_at AS "createdAt",
@@ -70,7 +70,7 @@ export class VolunteerQuizService {
       }
       return { number, text, options: cleanOptions, correctOption: question.correctOption };
     });
-    await this.requireUnitInScope(caller, input.orgUnitId, true);
+    await requireUnitInScope(this.dataSource, caller, input.orgUnitId, 'badInput');
     const { id } = await queryOne<{ id: string }>(
       this.dataSource,
       `WITH quiz AS (
@@ -228,26 +228,8 @@ export class VolunteerQuizService {
   presentAnswer(row: QuizAnswerRow, revealAnswers: boolean, now = new Date()): VolunteerQuizAnswer {
     return VolunteerQuizAnswer.from(row, revealAnswers, now);
   }
-
-  private async requireUnitInScope(caller: Caller, orgUnitId: string, asInput: boolean): Promise<void> {
-    const unit = await queryFirst<{ path: string[] }>(this.dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [
-      orgUnitId,
-    ]);
-    if (!unit) {
-      if (asInput) throw DomainError.badInput('orgUnitId is not a territory unit', 'UNKNOWN_ORG_UNIT', { orgUnitId });
-      throw DomainError.notFound('OrgUnit', orgUnitId);
-    }
-    requireWithinScope(caller, unit.path);
-  }
 }
 
 function alreadyAnswered(): DomainError {
   return DomainError.conflict('You have answered this quiz already', 'ALREADY_ANSWERED');
-}
-
-/** The caller's volunteer record: quizzes and contests are for registered volunteers, as activities are. */
-export async function volunteerIdOf(manager: EntityManager, caller: Caller): Promise<string> {
-  const row = await queryFirst<{ id: string }>(manager, `SELECT id FROM volunteer WHERE user_id = $1`, [caller.userId]);
-  if (!row) throw DomainError.badInput('Register as a volunteer first (registerVolunteer)', 'NOT_A_VOLUNTEER');
-  return row.id;
 }

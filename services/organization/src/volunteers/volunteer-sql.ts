@@ -1,5 +1,6 @@
-import type { DataSource } from 'typeorm';
-import { queryOne, type SqlParams } from '#libs/database';
+import type { DataSource, EntityManager } from 'typeorm';
+import { requireWithinScope, type Caller } from '#libs/auth';
+import { queryFirst, queryOne, type SqlParams } from '#libs/database';
 import { DomainError } from '#libs/errors';
 
 /**
@@ -19,6 +20,51 @@ export async function unitOrRelativesCondition(
   if (!found) throw DomainError.notFound('OrgUnit', orgUnitId);
   const unit = params.add(orgUnitId);
   return `(u.path @> ARRAY[${unit}::uuid] OR ${alias}.org_unit_id = ANY ((SELECT path FROM org_unit WHERE id = ${unit})::uuid[]))`;
+}
+
+/**
+ * FORBIDDEN unless the unit `orgUnitId` is within the caller's territory. An unknown unit is NOT_FOUND when it narrows a
+ * list (`'notFound'`), BAD_USER_INPUT UNKNOWN_ORG_UNIT when it is where a new quiz or contest is held (`'badInput'`).
+ */
+export async function requireUnitInScope(
+  dataSource: DataSource,
+  caller: Caller,
+  orgUnitId: string,
+  unknown: 'notFound' | 'badInput',
+): Promise<void> {
+  const unit = await queryFirst<{ path: string[] }>(dataSource, `SELECT path::text[] AS path FROM org_unit WHERE id = $1`, [orgUnitId]);
+  if (!unit) {
+    if (unknown === 'badInput') throw DomainError.badInput('orgUnitId is not a territory unit', 'UNKNOWN_ORG_UNIT', { orgUnitId });
+    throw DomainError.notFound('OrgUnit', orgUnitId);
+  }
+  requireWithinScope(caller, unit.path);
+}
+
+/**
+ * The conditions of the organisers' volunteer lists (activities, hours) on the unit `u` a row is held at: within the
+ * caller's territory and, when `orgUnitId` narrows the list, at or below that unit, which must itself be within the
+ * territory (FORBIDDEN otherwise; NOT_FOUND for an unknown unit).
+ */
+export async function territoryConditions(
+  dataSource: DataSource,
+  params: SqlParams,
+  caller: Caller,
+  orgUnitId: string | null | undefined,
+): Promise<string[]> {
+  const where: string[] = [];
+  if (orgUnitId) {
+    await requireUnitInScope(dataSource, caller, orgUnitId, 'notFound');
+    where.push(`u.path @> ARRAY[${params.add(orgUnitId)}::uuid]`);
+  }
+  if (caller.orgUnitId) where.push(`u.path @> ARRAY[${params.add(caller.orgUnitId)}::uuid]`);
+  return where;
+}
+
+/** The caller's volunteer record: activities, quizzes and contests are for registered volunteers only. */
+export async function volunteerIdOf(manager: EntityManager, caller: Caller): Promise<string> {
+  const row = await queryFirst<{ id: string }>(manager, `SELECT id FROM volunteer WHERE user_id = $1`, [caller.userId]);
+  if (!row) throw DomainError.badInput('Register as a volunteer first (registerVolunteer)', 'NOT_A_VOLUNTEER');
+  return row.id;
 }
 
 /** Trims and collapses spaces; BAD_USER_INPUT `reason` unless 1–max characters remain (0–max when `optional`). */

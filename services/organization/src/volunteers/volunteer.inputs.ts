@@ -3,6 +3,23 @@ import { PageArgs } from '#libs/pagination';
 import { LocalDateScalar } from '#libs/platform';
 import { VOLUNTEER_RULES as R, VolunteerActivityKind, VolunteerActivityStatus, VolunteerCampaign } from './volunteer-enums.js';
 
+// Fields several volunteer inputs share, declared once so that their type and their description (which states the rule
+// the services enforce) stay the same in each input; each input still lists its fields in its own order.
+
+/** A title of an activity, quiz, contest or contest entry: the services keep 1–maxTitleLength characters after trimming. */
+export const TitleField = () => Field(() => String, { description: `1–${R.maxTitleLength} characters.` });
+
+/** The optional description of an activity, quiz, contest or contest entry. */
+export const DescriptionField = () => Field(() => String, { nullable: true, description: `Up to ${R.maxDescriptionLength} characters.` });
+
+// Fields both kinds of new activity share, the one that runs for hours and the one that runs for whole days.
+const ActivityCampaignField = () => Field(() => VolunteerCampaign, { description: 'The role-model campaign it belongs to.' });
+const ActivityKindField = () => Field(() => VolunteerActivityKind, { description: 'What kind of activity it is.' });
+const ActivityUnitField = () => Field(() => ID, { description: 'The compound or community where it takes place; inside your territory.' });
+const CapacityField = () => Field(() => Int, { description: `${R.minCapacity}–${R.maxCapacity} volunteers.` });
+const OrganisingTeamField = () =>
+  Field(() => ID, { nullable: true, description: 'The organising team; its compound must be the place or lie inside it.' });
+
 @InputType({ description: 'A new volunteer team under a compound branch.' })
 export class CreateVolunteerTeamInput {
   @Field(() => ID, { description: 'A party organisation of kind COMPOUND_BRANCH (小区支部) in your territory.' })
@@ -35,16 +52,16 @@ export class RegisterVolunteerInput {
 
 @InputType({ description: 'A volunteer activity to create (as a draft).' })
 export class CreateVolunteerActivityInput {
-  @Field(() => VolunteerCampaign, { description: 'The role-model campaign it belongs to.' })
+  @ActivityCampaignField()
   campaign: VolunteerCampaign;
 
-  @Field(() => VolunteerActivityKind, { description: 'What kind of activity it is.' })
+  @ActivityKindField()
   kind: VolunteerActivityKind;
 
-  @Field({ description: `1–${R.maxTitleLength} characters.` })
+  @TitleField()
   title: string;
 
-  @Field(() => String, { nullable: true, description: `Up to ${R.maxDescriptionLength} characters.` })
+  @DescriptionField()
   description?: string | null;
 
   @Field(() => GraphQLISODateTime, { description: 'When it starts (ISO 8601 timestamp).' })
@@ -53,16 +70,16 @@ export class CreateVolunteerActivityInput {
   @Field(() => GraphQLISODateTime, { description: `After startsAt, at most ${R.maxDurationHours} hours later.` })
   endsAt: Date;
 
-  @Field(() => ID, { description: 'The compound or community where it takes place; inside your territory.' })
+  @ActivityUnitField()
   orgUnitId: string;
 
   @Field({ description: `Where volunteers meet, 1–${R.maxPlaceLength} characters.` })
   place: string;
 
-  @Field(() => Int, { description: `${R.minCapacity}–${R.maxCapacity} volunteers.` })
+  @CapacityField()
   capacity: number;
 
-  @Field(() => ID, { nullable: true, description: 'The organising team; its compound must be the place or lie inside it.' })
+  @OrganisingTeamField()
   teamId?: string | null;
 }
 
@@ -70,16 +87,16 @@ export class CreateVolunteerActivityInput {
   description: 'A multi-day activity (e.g. 团员青年21天助分类): whole Shanghai days, each checked in once by its participants.',
 })
 export class CreateMultiDayVolunteerActivityInput {
-  @Field(() => VolunteerCampaign, { description: 'The role-model campaign it belongs to.' })
+  @ActivityCampaignField()
   campaign: VolunteerCampaign;
 
-  @Field(() => VolunteerActivityKind, { description: 'What kind of activity it is.' })
+  @ActivityKindField()
   kind: VolunteerActivityKind;
 
-  @Field({ description: `1–${R.maxTitleLength} characters.` })
+  @TitleField()
   title: string;
 
-  @Field(() => String, { nullable: true, description: `Up to ${R.maxDescriptionLength} characters.` })
+  @DescriptionField()
   description?: string | null;
 
   @Field(() => LocalDateScalar, {
@@ -90,16 +107,16 @@ export class CreateMultiDayVolunteerActivityInput {
   @Field(() => Int, { description: `How many days it runs, ${R.minDays}–${R.maxDays} (e.g. 21).` })
   days: number;
 
-  @Field(() => ID, { description: 'The compound or community where it takes place; inside your territory.' })
+  @ActivityUnitField()
   orgUnitId: string;
 
   @Field({ description: `Where volunteers meet or what they do, 1–${R.maxPlaceLength} characters.` })
   place: string;
 
-  @Field(() => Int, { description: `${R.minCapacity}–${R.maxCapacity} volunteers.` })
+  @CapacityField()
   capacity: number;
 
-  @Field(() => ID, { nullable: true, description: 'The organising team; its compound must be the place or lie inside it.' })
+  @OrganisingTeamField()
   teamId?: string | null;
 }
 
