@@ -11,3 +11,4 @@ export * from './access-policy-enforcement.js';
 export * from './error-reasons.js';
 export * from './upload-limits.js';
 export * from './plain-http.js';
+export * from './described-values.js';

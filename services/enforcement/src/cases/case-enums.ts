@@ -1,4 +1,5 @@
 import { registerEnumType } from '@nestjs/graphql';
+import { describedValues } from '#libs/platform';
 
 export enum CaseTargetKind {
   HOUSEHOLD = 'HOUSEHOLD',
@@ -81,22 +82,19 @@ const CASE_STATE_EN: Record<CaseState, string> = {
   [CaseState.REVOKED]: 'the penalty was withdrawn later (reconsideration, court); an export is retracted.',
 };
 
-const described = <E extends string>(labels: Record<E, string>) =>
-  Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh as string }]));
-
 registerEnumType(CaseTargetKind, {
   name: 'CaseTargetKind',
   description: 'Who a case is against: a household, a property company or a unit (an employer, school, …).',
-  valuesMap: described(CASE_TARGET_KIND_LABEL_ZH),
+  valuesMap: describedValues(CASE_TARGET_KIND_LABEL_ZH),
 });
 registerEnumType(CaseState, {
   name: 'CaseState',
   description:
     'Where an enforcement case is in its procedure, from OPENED through the rectification notice, follow-up, penalty and appeal.',
-  valuesMap: described(bilingual(CASE_STATE_LABEL_ZH, CASE_STATE_EN)),
+  valuesMap: describedValues(bilingual(CASE_STATE_LABEL_ZH, CASE_STATE_EN)),
 });
 registerEnumType(AppealOutcome, {
   name: 'AppealOutcome',
   description: 'The decision on an appeal against a penalty.',
-  valuesMap: described(APPEAL_OUTCOME_LABEL_ZH),
+  valuesMap: describedValues(APPEAL_OUTCOME_LABEL_ZH),
 });

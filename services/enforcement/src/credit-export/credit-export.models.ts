@@ -1,5 +1,6 @@
 import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection, PageArgs } from '#libs/pagination';
+import { describedValues } from '#libs/platform';
 
 export enum CreditExportKind {
   RECORD = 'RECORD',
@@ -30,22 +31,21 @@ export const CREDIT_EXPORT_STATE_LABEL_ZH: Record<CreditExportState, string> = {
   CANCELLED: '已取消（未发送即撤销）',
 };
 
-const described = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([v, zh]) => [v, { description: zh }]));
 registerEnumType(CreditExportKind, {
   name: 'CreditExportKind',
   description: 'What an export to a credit system records: a final penalty, or the retraction of one.',
-  valuesMap: described(CREDIT_EXPORT_KIND_LABEL_ZH),
+  valuesMap: describedValues(CREDIT_EXPORT_KIND_LABEL_ZH),
 });
 registerEnumType(CreditSystem, {
   name: 'CreditSystem',
   description:
     'The external credit system a record is exported to (the social credit system, or the points system for floating population).',
-  valuesMap: described(CREDIT_SYSTEM_LABEL_ZH),
+  valuesMap: describedValues(CREDIT_SYSTEM_LABEL_ZH),
 });
 registerEnumType(CreditExportState, {
   name: 'CreditExportState',
   description: 'Where an export is in delivery: pending, retrying, delivered or failed for good.',
-  valuesMap: described(CREDIT_EXPORT_STATE_LABEL_ZH),
+  valuesMap: describedValues(CREDIT_EXPORT_STATE_LABEL_ZH),
 });
 
 @ObjectType({ description: 'One delivery attempt of an export.' })

@@ -1,4 +1,5 @@
 import { registerEnumType } from '@nestjs/graphql';
+import { describedValues } from '#libs/platform';
 
 /** A live action holds its bookings; a cancelled one holds nothing and stays in the calendar as cancelled. */
 export enum JointActionStatus {
@@ -62,24 +63,23 @@ export const FINDING_TARGET_KIND_LABEL_ZH: Record<FindingTargetKind, string> = {
   [FindingTargetKind.ORG_UNIT]: '区域单元',
 };
 
-const described = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([k, zh]) => [k, { description: zh }]));
 registerEnumType(JointActionStatus, {
   name: 'JointActionStatus',
   description: 'Where a joint action (管执联动) is: scheduled, cancelled, held, or reported with its figures frozen.',
-  valuesMap: described(JOINT_ACTION_STATUS_LABEL_ZH),
+  valuesMap: describedValues(JOINT_ACTION_STATUS_LABEL_ZH),
 });
 registerEnumType(JointActionChange, {
   name: 'JointActionChange',
   description: 'What a revision of a joint action changed: its scheduling, a reschedule or a cancellation.',
-  valuesMap: described(JOINT_ACTION_CHANGE_LABEL_ZH),
+  valuesMap: describedValues(JOINT_ACTION_CHANGE_LABEL_ZH),
 });
 registerEnumType(FindingCategory, {
   name: 'FindingCategory',
   description: 'What kind of problem a joint action found.',
-  valuesMap: described(FINDING_CATEGORY_LABEL_ZH),
+  valuesMap: describedValues(FINDING_CATEGORY_LABEL_ZH),
 });
 registerEnumType(FindingTargetKind, {
   name: 'FindingTargetKind',
   description: "Whom a joint action's finding is about: a household, a property company, or an org unit.",
-  valuesMap: described(FINDING_TARGET_KIND_LABEL_ZH),
+  valuesMap: describedValues(FINDING_TARGET_KIND_LABEL_ZH),
 });

@@ -1,4 +1,5 @@
 import { registerEnumType } from '@nestjs/graphql';
+import { describedValues } from '#libs/platform';
 
 export enum ReportChannel {
   /** 鄞领城事随手拍: a resident's snap-and-report with photos. */
@@ -122,32 +123,29 @@ const REPORT_STATUS_EN: Record<ReportStatus, string> = {
   [ReportStatus.DUPLICATE]: 'the same as an earlier report (duplicateOfId); final.',
 };
 
-const described = (labels: Record<string, string>) =>
-  Object.fromEntries(Object.entries(labels).map(([key, zh]) => [key, { description: zh }]));
-
 registerEnumType(ReportChannel, {
   name: 'ReportChannel',
   description:
     'How a citizen report reached the platform: the app (随手拍), the hotline, a citizen observer, or the public Open311 interface.',
-  valuesMap: described(REPORT_CHANNEL_LABEL_ZH),
+  valuesMap: describedValues(REPORT_CHANNEL_LABEL_ZH),
 });
 registerEnumType(ReportStatus, {
   name: 'ReportStatus',
   description: 'Where a citizen report is in its handling, from SUBMITTED to RESOLVED, REJECTED or DUPLICATE.',
-  valuesMap: described(bilingual(REPORT_STATUS_LABEL_ZH, REPORT_STATUS_EN)),
+  valuesMap: describedValues(bilingual(REPORT_STATUS_LABEL_ZH, REPORT_STATUS_EN)),
 });
 registerEnumType(ReportAssigneeKind, {
   name: 'ReportAssigneeKind',
   description: 'What a report is assigned to: a bureau, a team or an org unit.',
-  valuesMap: described(REPORT_ASSIGNEE_KIND_LABEL_ZH),
+  valuesMap: describedValues(REPORT_ASSIGNEE_KIND_LABEL_ZH),
 });
 registerEnumType(ReportAction, {
   name: 'ReportAction',
   description: "What a step in a report's history did (submit, triage, assign, …).",
-  valuesMap: described(REPORT_ACTION_LABEL_ZH),
+  valuesMap: describedValues(REPORT_ACTION_LABEL_ZH),
 });
 registerEnumType(ReportEvidenceKind, {
   name: 'ReportEvidenceKind',
   description: 'What a verified report became as evidence: a case, or an inspection of a household.',
-  valuesMap: described(REPORT_EVIDENCE_KIND_LABEL_ZH),
+  valuesMap: describedValues(REPORT_EVIDENCE_KIND_LABEL_ZH),
 });

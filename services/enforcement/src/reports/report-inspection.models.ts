@@ -1,5 +1,6 @@
 import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { INSPECTION_ISSUE_LABEL_ZH, INSPECTION_RESULT_LABEL_ZH, InspectionIssue, InspectionResult } from '#libs/messaging';
+import { describedValues } from '#libs/platform';
 
 /**
  * households' inspection results and issues (libs/messaging, one definition for both), registered here under the
@@ -8,17 +9,15 @@ import { INSPECTION_ISSUE_LABEL_ZH, INSPECTION_RESULT_LABEL_ZH, InspectionIssue,
  */
 export { InspectionIssue, InspectionResult };
 
-const described = (labels: Record<string, string>) =>
-  Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
 registerEnumType(InspectionResult, {
   name: 'InspectionResult',
   description: "What an inspection of a household's sorting found.",
-  valuesMap: described(INSPECTION_RESULT_LABEL_ZH),
+  valuesMap: describedValues(INSPECTION_RESULT_LABEL_ZH),
 });
 registerEnumType(InspectionIssue, {
   name: 'InspectionIssue',
   description: 'A sorting problem an inspection can note.',
-  valuesMap: described(INSPECTION_ISSUE_LABEL_ZH),
+  valuesMap: describedValues(INSPECTION_ISSUE_LABEL_ZH),
 });
 
 /** The issue a report category stands for, when staff name none: the categories about how a household sorts. */

@@ -1,4 +1,5 @@
 import { registerEnumType } from '@nestjs/graphql';
+import { describedValues } from '#libs/platform';
 
 /** The two branches a civil-servant party member reports to (双报到): the work unit's and the residential community's. */
 export enum CheckInBranch {
@@ -46,21 +47,18 @@ export const CHECK_IN_REVIEW_STATUS_LABEL_ZH: Record<CheckInReviewStatus, string
   [CheckInReviewStatus.REJECTED]: '审核不通过',
 };
 
-const described = (labels: Record<string, string>) =>
-  Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
-
 registerEnumType(CheckInBranch, {
   name: 'CheckInBranch',
   description: '双报到: the branch reviewing a check-in',
-  valuesMap: described(CHECK_IN_BRANCH_LABEL_ZH),
+  valuesMap: describedValues(CHECK_IN_BRANCH_LABEL_ZH),
 });
 registerEnumType(CheckInVerdict, {
   name: 'CheckInVerdict',
   description: "A branch's verdict on a party member's photo check-in.",
-  valuesMap: described(CHECK_IN_VERDICT_LABEL_ZH),
+  valuesMap: describedValues(CHECK_IN_VERDICT_LABEL_ZH),
 });
 registerEnumType(CheckInReviewStatus, {
   name: 'CheckInReviewStatus',
   description: "How far a photo check-in's two reviews (work-unit branch and community branch) have got.",
-  valuesMap: described(CHECK_IN_REVIEW_STATUS_LABEL_ZH),
+  valuesMap: describedValues(CHECK_IN_REVIEW_STATUS_LABEL_ZH),
 });

@@ -1,4 +1,5 @@
 import { registerEnumType } from '@nestjs/graphql';
+import { describedValues } from '#libs/platform';
 
 /** How a collection point (投放点) serves residents. */
 export enum CollectionPointKind {
@@ -48,23 +49,20 @@ export const DOOR_TO_DOOR_STATUS_LABEL_ZH: Record<DoorToDoorCollectionStatus, st
   [DoorToDoorCollectionStatus.REJECTED]: '已拒绝',
 };
 
-const described = (labels: Record<string, string>) =>
-  Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
-
 registerEnumType(CollectionPointKind, {
   name: 'CollectionPointKind',
   description: 'What kind of drop-off point: a regular point open at set times (定时定点), or a 24-hour late drop-off point (误时投放).',
-  valuesMap: described(COLLECTION_POINT_KIND_LABEL_ZH),
+  valuesMap: describedValues(COLLECTION_POINT_KIND_LABEL_ZH),
 });
 registerEnumType(WasteStream, {
   name: 'WasteStream',
   description: 'The four waste streams residents sort into (垃圾分类类别).',
-  valuesMap: described(WASTE_STREAM_LABEL_ZH),
+  valuesMap: describedValues(WASTE_STREAM_LABEL_ZH),
 });
 registerEnumType(DoorToDoorCollectionStatus, {
   name: 'DoorToDoorCollectionStatus',
   description: 'Where a door-to-door collection request is (上门收运申请状态).',
-  valuesMap: described(DOOR_TO_DOOR_STATUS_LABEL_ZH),
+  valuesMap: describedValues(DOOR_TO_DOOR_STATUS_LABEL_ZH),
 });
 
 /** Where a collected stream went (去向). */
@@ -98,10 +96,10 @@ export const COLLECTION_RECORD_SOURCE_LABEL_ZH: Record<CollectionRecordSource, s
 registerEnumType(CollectionDestination, {
   name: 'CollectionDestination',
   description: 'Where collected waste went (收运去向): decides which rates it counts in.',
-  valuesMap: described(COLLECTION_DESTINATION_LABEL_ZH),
+  valuesMap: describedValues(COLLECTION_DESTINATION_LABEL_ZH),
 });
 registerEnumType(CollectionRecordSource, {
   name: 'CollectionRecordSource',
   description: 'How a collection record came in (记录来源): entered by hand or imported from a file.',
-  valuesMap: described(COLLECTION_RECORD_SOURCE_LABEL_ZH),
+  valuesMap: describedValues(COLLECTION_RECORD_SOURCE_LABEL_ZH),
 });

@@ -1,4 +1,5 @@
 import { registerEnumType } from '@nestjs/graphql';
+import { describedValues } from '#libs/platform';
 
 /** The two lower tiers of the monthly grade, which get outreach (分档管理). QUALIFIED households get none. */
 export enum OutreachTier {
@@ -43,18 +44,15 @@ export const VISIT_OUTCOME_LABEL_ZH: Record<VisitOutcome, string> = {
   [VisitOutcome.REFUSED]: '住户拒绝配合',
 };
 
-const described = (labels: Record<string, string>) =>
-  Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
-
 registerEnumType(OutreachTier, {
   name: 'OutreachTier',
   description: 'The two grade tiers that get outreach (分档：需要帮扶的两档): households graded UNQUALIFIED or BASICALLY_QUALIFIED.',
-  valuesMap: described(OUTREACH_TIER_LABEL_ZH),
+  valuesMap: describedValues(OUTREACH_TIER_LABEL_ZH),
 });
 registerEnumType(ClaimantType, {
   name: 'ClaimantType',
   description: 'Who holds a claim on a household: a party member (党员认领) or a backbone volunteer (骨干包干).',
-  valuesMap: described(CLAIMANT_TYPE_LABEL_ZH),
+  valuesMap: describedValues(CLAIMANT_TYPE_LABEL_ZH),
 });
 registerEnumType(ClaimStatus, {
   name: 'ClaimStatus',
@@ -64,5 +62,5 @@ registerEnumType(ClaimStatus, {
 registerEnumType(VisitOutcome, {
   name: 'VisitOutcome',
   description: 'How a follow-up visit went; each value carries its Chinese name.',
-  valuesMap: described(VISIT_OUTCOME_LABEL_ZH),
+  valuesMap: describedValues(VISIT_OUTCOME_LABEL_ZH),
 });

@@ -1,4 +1,5 @@
 import { registerEnumType } from '@nestjs/graphql';
+import { describedValues } from '#libs/platform';
 
 /**
  * Where a month's public disclosure is: DRAFT (prepared from the grades, refreshed by corrections, entries may be
@@ -54,21 +55,18 @@ const ACTION_LABEL_ZH: Record<DisclosureAction, string> = {
   [DisclosureAction.CORRECTION_PENDING]: '审核后评价更正（未应用）',
 };
 
-const described = (labels: Record<string, string>) =>
-  Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
-
 registerEnumType(DisclosureState, {
   name: 'PublicDisclosureState',
   description: 'Where a monthly public disclosure is: DRAFT → APPROVED → PUBLISHED, or WITHDRAWN.',
-  valuesMap: described(DISCLOSURE_STATE_LABEL_ZH),
+  valuesMap: describedValues(DISCLOSURE_STATE_LABEL_ZH),
 });
 registerEnumType(DisclosureEntryKind, {
   name: 'DisclosureEntryKind',
   description: 'Whether an entry of a public disclosure earns praise or a reminder.',
-  valuesMap: described(DISCLOSURE_ENTRY_KIND_LABEL_ZH),
+  valuesMap: describedValues(DISCLOSURE_ENTRY_KIND_LABEL_ZH),
 });
 registerEnumType(DisclosureAction, {
   name: 'PublicDisclosureAction',
   description: "What a step in a public disclosure's history did (prepare, exclude, include, approve, publish, withdraw, refresh).",
-  valuesMap: described(ACTION_LABEL_ZH),
+  valuesMap: describedValues(ACTION_LABEL_ZH),
 });

@@ -1,4 +1,5 @@
 import { registerEnumType } from '@nestjs/graphql';
+import { describedValues } from '#libs/platform';
 
 /** The duties of the "1" (the district's leaders) and of the "3" (DOMAIN.md §1). */
 export enum DutyKind {
@@ -121,9 +122,6 @@ export const DUTY_RULES_SQL = `(VALUES ${SECRETARY_DUTIES.map((kind) => `('${kin
 export const LIAISON_RULES_SQL = `(VALUES ${LIAISON_DUTIES.map((kind) => `('${kind}', '${DUTY_RULES[kind].cadence}')`).join(', ')})
   AS liaison_rule (duty, cadence)`;
 
-const described = (labels: Record<string, string>) =>
-  Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
-
 export const DUTY_KIND_LABEL_ZH = Object.fromEntries(DUTY_KINDS.map((kind) => [kind, DUTY_RULES[kind].labelZh])) as Record<
   DutyKind,
   string
@@ -142,15 +140,15 @@ export const DUTY_PERIOD_STATUS_LABEL_ZH: Record<DutyPeriodStatus, string> = {
 registerEnumType(DutyKind, {
   name: 'DutyKind',
   description: '履职事项: the duties that follow from secretary posts',
-  valuesMap: described(DUTY_KIND_LABEL_ZH),
+  valuesMap: describedValues(DUTY_KIND_LABEL_ZH),
 });
 registerEnumType(DutyCadence, {
   name: 'DutyCadence',
   description: 'How often a duty is owed (履职频次): daily, monthly or quarterly.',
-  valuesMap: described(DUTY_CADENCE_LABEL_ZH),
+  valuesMap: describedValues(DUTY_CADENCE_LABEL_ZH),
 });
 registerEnumType(DutyPeriodStatus, {
   name: 'DutyPeriodStatus',
   description: 'Whether a closed duty period was met (a log inside it) or missed.',
-  valuesMap: described(DUTY_PERIOD_STATUS_LABEL_ZH),
+  valuesMap: describedValues(DUTY_PERIOD_STATUS_LABEL_ZH),
 });

@@ -1,4 +1,5 @@
 import { registerEnumType } from '@nestjs/graphql';
+import { describedValues } from '#libs/platform';
 
 /** Kinds of party organisation (党组织) in the "1 + 3 + N" structure, top down. */
 export enum PartyOrgKind {
@@ -63,16 +64,15 @@ export function registrationKindOf(branchKind: PartyOrgKind): RegistrationKind |
   return null;
 }
 
-const described = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([k, zh]) => [k, { description: zh }]));
 registerEnumType(PartyOrgKind, {
   name: 'PartyOrgKind',
   description:
     'The level and kind of a party organisation (district committee, street committee, branch, …); each value carries its Chinese name.',
-  valuesMap: described(PARTY_ORG_KIND_LABEL_ZH),
+  valuesMap: describedValues(PARTY_ORG_KIND_LABEL_ZH),
 });
 registerEnumType(RegistrationKind, {
   name: 'BranchRegistrationKind',
   description:
     'Which half of dual registration (双报到) a branch registration is: at the work unit (单位报到) or in the community (社区报到).',
-  valuesMap: described(REGISTRATION_KIND_LABEL_ZH),
+  valuesMap: describedValues(REGISTRATION_KIND_LABEL_ZH),
 });

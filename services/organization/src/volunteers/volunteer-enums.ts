@@ -1,4 +1,5 @@
 import { registerEnumType } from '@nestjs/graphql';
+import { describedValues } from '#libs/platform';
 
 /** The four role-model campaigns (四大示范行动) that publish volunteer activities in the mini-program (鄞领志愿). */
 export enum VolunteerCampaign {
@@ -146,36 +147,33 @@ export const VOLUNTEER_QUIZ_STATE_LABEL_ZH: Record<VolunteerQuizState, string> =
   [VolunteerQuizState.CLOSED]: '已结束',
 };
 
-const described = (labels: Record<string, string>) =>
-  Object.fromEntries(Object.entries(labels).map(([value, zh]) => [value, { description: zh }]));
-
 registerEnumType(VolunteerCampaign, {
   name: 'VolunteerCampaign',
   description: '四大示范行动: the role-model campaigns',
-  valuesMap: described(VOLUNTEER_CAMPAIGN_LABEL_ZH),
+  valuesMap: describedValues(VOLUNTEER_CAMPAIGN_LABEL_ZH),
 });
 registerEnumType(CampaignOrganiser, {
   name: 'CampaignOrganiser',
   description: 'Who runs a campaign',
-  valuesMap: described(CAMPAIGN_ORGANISER_LABEL_ZH),
+  valuesMap: describedValues(CAMPAIGN_ORGANISER_LABEL_ZH),
 });
 registerEnumType(VolunteerActivityKind, {
   name: 'VolunteerActivityKind',
   description: 'What volunteers do at an activity (志愿活动类型).',
-  valuesMap: described(VOLUNTEER_ACTIVITY_KIND_LABEL_ZH),
+  valuesMap: describedValues(VOLUNTEER_ACTIVITY_KIND_LABEL_ZH),
 });
 registerEnumType(VolunteerActivityStatus, {
   name: 'VolunteerActivityStatus',
   description: 'Where a volunteer activity is: DRAFT, PUBLISHED (open for sign-up), COMPLETED or CANCELLED.',
-  valuesMap: described(VOLUNTEER_ACTIVITY_STATUS_LABEL_ZH),
+  valuesMap: describedValues(VOLUNTEER_ACTIVITY_STATUS_LABEL_ZH),
 });
 registerEnumType(VolunteerSignUpStatus, {
   name: 'VolunteerSignUpStatus',
   description: "Where a volunteer's sign-up is: SIGNED_UP, CHECKED_IN, HOURS_APPROVED or CANCELLED.",
-  valuesMap: described(VOLUNTEER_SIGN_UP_STATUS_LABEL_ZH),
+  valuesMap: describedValues(VOLUNTEER_SIGN_UP_STATUS_LABEL_ZH),
 });
 registerEnumType(VolunteerQuizState, {
   name: 'VolunteerQuizState',
   description: 'Whether a quiz is not yet open, open, or closed.',
-  valuesMap: described(VOLUNTEER_QUIZ_STATE_LABEL_ZH),
+  valuesMap: describedValues(VOLUNTEER_QUIZ_STATE_LABEL_ZH),
 });
