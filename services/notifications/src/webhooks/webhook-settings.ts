@@ -84,7 +84,7 @@ export function parseWebhookSettings(env: Record<string, string | undefined>, no
     throw error;
   }
   if (allowlistInProduction) throw new EnvironmentError([allowlistProblem]);
-  // The dispatcher holds up to three rounds of requests claimed (webhook-dispatcher.ts): the last of them must still
+  // The dispatcher holds up to three rounds of requests claimed (webhook.dispatcher.ts): the last of them must still
   // be inside its lease if every request before it runs into the timeout.
   if (parsed.WEBHOOK_LEASE_SECONDS * 1000 < 3 * parsed.WEBHOOK_TIMEOUT_MS + 5000) {
     throw new EnvironmentError([

@@ -11,7 +11,7 @@ import { requireInstitution } from '../notices/notice.service.js';
 import { disableEndpoints } from './notice-delivery-state.js';
 import { SecretBox } from './secret-box.js';
 import { parseWebhookUrl, resolveWebhookTarget, WebhookUrlError } from './url-policy.js';
-import { WebhookDispatcher } from './webhook-dispatcher.js';
+import { WebhookDispatcher } from './webhook.dispatcher.js';
 import { WEBHOOK_SETTINGS, type WebhookSettings } from './webhook-settings.js';
 import { newSigningSecret, secretPrefix } from './webhook-signature.js';
 import {

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { ServiceRuntime } from '#libs/platform';
 import { SecretBox } from './secret-box.js';
-import { WebhookDispatcher } from './webhook-dispatcher.js';
+import { WebhookDispatcher } from './webhook.dispatcher.js';
 import { parseWebhookSettings, WEBHOOK_SETTINGS } from './webhook-settings.js';
 import { WebhookResolver } from './webhook.resolver.js';
 import { WebhookService } from './webhook.service.js';
