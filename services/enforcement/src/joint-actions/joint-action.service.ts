@@ -5,7 +5,7 @@ import { Role, isWithinScope, type Caller } from '#libs/auth';
 import { SqlParams, execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { EventType, Outbox, type EventPayload } from '#libs/messaging';
-import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
+import { fetchKeysetPage, type ConnectionShape, type KeysetQuery } from '#libs/pagination';
 import { Idempotency } from '#libs/idempotency';
 import { Territory } from '#libs/territory';
 import { findCopiedHousehold } from '../cases/household-copy.js';
@@ -27,7 +27,7 @@ import {
 } from './joint-action.models.js';
 import { InstitutionRef } from '#libs/references';
 
-export const ACTION_COLUMNS = `a.id, a.campaign_id AS "campaignId", a.title, a.starts_at AS "startsAt", a.ends_at AS "endsAt",
+const ACTION_COLUMNS = `a.id, a.campaign_id AS "campaignId", a.title, a.starts_at AS "startsAt", a.ends_at AS "endsAt",
   a.lead_bureau_id AS "leadBureauId", a.target_unit_ids::text[] AS "targetUnitIds", a.team_ids::text[] AS "teamIds",
   a.officer_ids::text[] AS "officerIds", a.status, a.revision, a.held_at AS "heldAt", a.place, a.summary, a.participants, a.report,
   a.created_at AS "createdAt", a.updated_at AS "updatedAt"`;
@@ -74,6 +74,20 @@ const REPORT_WINDOW_MS = 30 * 86400_000;
 export const actionOverlapsUnit = (unit: string, unitPath: string) =>
   `EXISTS (SELECT 1 FROM territory_unit t WHERE t.id = ANY(a.target_unit_ids)
              AND (t.path @> ARRAY[${unit}::uuid] OR ${unitPath}::uuid[] @> ARRAY[t.id]))`;
+
+/** Joint actions matching `where`, listed by start (then id): the order of every list of actions, and of its cursors. */
+export function jointActionList(where: string[], params: SqlParams): KeysetQuery<JointActionRow> {
+  return {
+    select: ACTION_COLUMNS,
+    from: 'joint_action a',
+    where,
+    params,
+    orderBy: ['a.starts_at', 'a.id'],
+    keyOf: (row) => [row.startsAt.toISOString(), row.id],
+  };
+}
+
+export const toJointActions = (rows: JointActionRow[]): JointAction[] => rows.map((row) => JointAction.from(row));
 
 /** SQL: bureau `$bureau` leads `a` or takes part in it with a team or an officer. */
 export const bureauTakesPart = (bureau: string) =>
@@ -143,19 +157,7 @@ export class JointActionService {
     if (args.from) where.push(`a.ends_at > ${params.add(args.from)}`);
     if (args.to) where.push(`a.starts_at < ${params.add(args.to)}`);
     if (args.status) where.push(`a.status = ${params.add(args.status)}`);
-    return fetchKeysetPage<JointActionRow, JointAction>(
-      this.dataSource,
-      args,
-      {
-        select: ACTION_COLUMNS,
-        from: 'joint_action a',
-        where,
-        params,
-        orderBy: ['a.starts_at', 'a.id'],
-        keyOf: (row) => [row.startsAt.toISOString(), row.id],
-      },
-      (rows) => rows.map((row) => JointAction.from(row)),
-    );
+    return fetchKeysetPage(this.dataSource, args, jointActionList(where, params), toJointActions);
   }
 
   async teams(ids: readonly string[]): Promise<(EnforcementTeam | null)[]> {
