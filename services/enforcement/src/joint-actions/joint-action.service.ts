@@ -11,13 +11,14 @@ import { Territory } from '#libs/territory';
 import { findCopiedHousehold } from '../cases/household-copy.js';
 import { EvidencePhotos, EvidenceRecord } from '../evidence/evidence-photos.js';
 import { CampaignState } from '../campaigns/campaign-enums.js';
-import { FindingTargetKind, JointActionStatus, type FindingCategory, type JointActionChange } from './joint-action-enums.js';
+import { FindingTargetKind, JointActionStatus, type JointActionChange } from './joint-action-enums.js';
 import {
   ActionFinding,
   EnforcementOfficer,
   EnforcementTeam,
   JointAction,
   JointActionRevision,
+  type ActionFindingRow,
   type HoldJointActionInput,
   type JointActionRow,
   type JointActionsArgs,
@@ -34,20 +35,6 @@ const ACTION_COLUMNS = `a.id, a.campaign_id AS "campaignId", a.title, a.starts_a
 const FINDING_SELECT = `SELECT id, action_id AS "actionId", target_kind AS "targetKind", household_id AS "householdId",
   property_company_id AS "propertyCompanyId", org_unit_id AS "orgUnitId", category, description,
   photo_ids::text[] AS "photoIds", recorded_at AS "recordedAt" FROM action_finding`;
-
-/** A finding as FINDING_SELECT (and the INSERT's RETURNING) reads it. */
-interface FindingRow {
-  id: string;
-  actionId: string;
-  targetKind: FindingTargetKind;
-  householdId: string | null;
-  propertyCompanyId: string | null;
-  orgUnitId: string | null;
-  category: FindingCategory;
-  description: string;
-  photoIds: string[];
-  recordedAt: Date;
-}
 
 /** Locks an action for a change of state ($1 its id). */
 const LOCK_ACTION = `SELECT status, revision, starts_at AS "startsAt", ends_at AS "endsAt" FROM joint_action WHERE id = $1 FOR UPDATE`;
@@ -644,7 +631,7 @@ export class JointActionService {
     // at all. A property company's finding lies in no one unit: its photos are for district-wide readers (and the uploader).
     const { id } = await this.evidence.within(caller, (cite) =>
       this.idempotency.run(caller, idempotencyKey, 'recordActionFinding', request, async (manager) => {
-        const inserted = await queryOne<FindingRow>(
+        const inserted = await queryOne<ActionFindingRow>(
           manager,
           `INSERT INTO action_finding (action_id, target_kind, household_id, property_company_id, org_unit_id, category, description, photo_ids, recorded_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9)
@@ -686,11 +673,11 @@ export class JointActionService {
         return { id: inserted.id };
       }),
     );
-    return ActionFinding.from(await queryOne<FindingRow>(this.dataSource, `${FINDING_SELECT} WHERE id = $1`, [id]));
+    return ActionFinding.from(await queryOne<ActionFindingRow>(this.dataSource, `${FINDING_SELECT} WHERE id = $1`, [id]));
   }
 
   async findings(actionIds: readonly string[]): Promise<ActionFinding[][]> {
-    const rows = await queryRows<FindingRow>(
+    const rows = await queryRows<ActionFindingRow>(
       this.dataSource,
       `${FINDING_SELECT} WHERE action_id = ANY($1::uuid[]) ORDER BY recorded_at, id`,
       [actionIds],
