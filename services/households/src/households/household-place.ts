@@ -9,8 +9,8 @@ export interface HouseholdPlace {
   path: string[];
 }
 
-/** The household's place, or NOT_FOUND. */
-async function findHouseholdPlace(db: SqlExecutor, householdId: string): Promise<HouseholdPlace> {
+/** The household's place, or NOT_FOUND; for a caller already known to be allowed (a resident's own household). */
+export async function findHouseholdPlace(db: SqlExecutor, householdId: string): Promise<HouseholdPlace> {
   const place = await queryFirst<HouseholdPlace>(
     db,
     `SELECT h.compound_id AS "compoundId", h.property_company_id AS "propertyCompanyId", t.path::text[] AS path
