@@ -19,6 +19,7 @@ import {
 } from './door-to-door.model.js';
 import { parseTimeRange, shanghaiToday } from './opening-schedule.js';
 import { requireVisibleHousehold } from '../households/household-place.js';
+import { compoundListScope } from '../property/property-scope.js';
 
 const COLUMNS = `d.id, d.household_id AS "householdId", d.compound_id AS "compoundId", d.property_company_id AS "propertyCompanyId",
   d.waste_streams AS "wasteStreams", d.preferred_date AS "preferredDate", d.preferred_window AS "preferredWindow", d.note,
@@ -98,15 +99,7 @@ export class DoorToDoorCollectionService {
    */
   async list(caller: Caller, args: DoorToDoorCollectionsArgs): Promise<ConnectionShape<DoorToDoorCollection>> {
     const params = new SqlParams();
-    const where: string[] = [];
-    const company = propertyCompanyOf(caller);
-    if (company) where.push(`d.property_company_id = ${params.add(company)}::uuid`);
-    const root = company
-      ? args.orgUnitId
-      : args.orgUnitId
-        ? (await this.territory.requireInScope(caller, args.orgUnitId)).id
-        : caller.orgUnitId;
-    if (root) where.push(`d.compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[${params.add(root)}::uuid])`);
+    const where = await compoundListScope(this.territory, caller, args.orgUnitId, 'd', params);
     if (args.householdId) where.push(`d.household_id = ${params.add(args.householdId)}`);
     return this.page(args, where, params, args.status);
   }
