@@ -9,8 +9,8 @@ import { Territory } from '#libs/territory';
 import { CampaignKind, CampaignState, type WasteStream } from './campaign-enums.js';
 import type { CampaignJointActionsArgs, CampaignTargetsInput, CampaignsArgs, CreateCampaignInput } from './campaign.inputs.js';
 import { campaignFigures, CampaignReport, type StoredCampaignReport } from './campaign-report.js';
-import { ACTION_COLUMNS, actionOverlapsUnit } from '../joint-actions/joint-action.service.js';
-import { JointAction, type JointActionRow } from '../joint-actions/joint-action.models.js';
+import { actionOverlapsUnit, jointActionList, toJointActions } from '../joint-actions/joint-action.service.js';
+import type { JointAction } from '../joint-actions/joint-action.models.js';
 import { Campaign } from './campaign.model.js';
 
 const COLUMNS = `c.id, c.kind, c.name, c.state, c.starts_on AS "startsOn", c.ends_on AS "endsOn",
@@ -240,20 +240,12 @@ export class CampaignService {
       where.push(actionOverlapsUnit(params.add(caller.orgUnitId), params.add(scope?.path ?? [])));
     }
     if (args.status) where.push(`a.status = ${params.add(args.status)}`);
-    return fetchKeysetPagesByGroup<JointActionRow, JointAction>(
+    return fetchKeysetPagesByGroup(
       this.dataSource,
       args,
       campaignIds,
-      {
-        select: ACTION_COLUMNS,
-        from: 'joint_action a',
-        groupBy: 'a.campaign_id',
-        where,
-        params,
-        orderBy: ['a.starts_at', 'a.id'],
-        keyOf: (row) => [row.startsAt.toISOString(), row.id],
-      },
-      (rows) => rows.map((row) => JointAction.from(row)),
+      { ...jointActionList(where, params), groupBy: 'a.campaign_id' },
+      toJointActions,
     );
   }
 

@@ -33,6 +33,20 @@ export interface JointActionRow {
   updatedAt: Date;
 }
 
+/** An `action_finding` row, as the service reads it. */
+export interface ActionFindingRow {
+  id: string;
+  actionId: string;
+  targetKind: FindingTargetKind;
+  householdId: string | null;
+  propertyCompanyId: string | null;
+  orgUnitId: string | null;
+  category: FindingCategory;
+  description: string;
+  photoIds: string[];
+  recordedAt: Date;
+}
+
 /** `joint_action.report` as stored: frozen when the action is reported. */
 export interface StoredJointActionReport {
   findingsRecorded: number;
@@ -293,18 +307,7 @@ export class ActionFinding {
   @Field({ description: 'When the finding was recorded (ISO 8601 timestamp).' })
   recordedAt: Date;
 
-  static from(row: {
-    id: string;
-    actionId: string;
-    targetKind: FindingTargetKind;
-    householdId: string | null;
-    propertyCompanyId: string | null;
-    orgUnitId: string | null;
-    category: FindingCategory;
-    description: string;
-    photoIds: string[];
-    recordedAt: Date;
-  }): ActionFinding {
+  static from(row: ActionFindingRow): ActionFinding {
     return Object.assign(new ActionFinding(), {
       id: row.id,
       actionId: row.actionId,

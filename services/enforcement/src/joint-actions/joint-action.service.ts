@@ -5,19 +5,20 @@ import { Role, isWithinScope, type Caller } from '#libs/auth';
 import { SqlParams, execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { EventType, Outbox, type EventPayload } from '#libs/messaging';
-import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
+import { fetchKeysetPage, type ConnectionShape, type KeysetQuery } from '#libs/pagination';
 import { Idempotency } from '#libs/idempotency';
 import { Territory } from '#libs/territory';
 import { findCopiedHousehold } from '../cases/household-copy.js';
 import { EvidencePhotos, EvidenceRecord } from '../evidence/evidence-photos.js';
 import { CampaignState } from '../campaigns/campaign-enums.js';
-import { FindingTargetKind, JointActionStatus, type FindingCategory, type JointActionChange } from './joint-action-enums.js';
+import { FindingTargetKind, JointActionStatus, type JointActionChange } from './joint-action-enums.js';
 import {
   ActionFinding,
   EnforcementOfficer,
   EnforcementTeam,
   JointAction,
   JointActionRevision,
+  type ActionFindingRow,
   type HoldJointActionInput,
   type JointActionRow,
   type JointActionsArgs,
@@ -27,27 +28,13 @@ import {
 } from './joint-action.models.js';
 import { InstitutionRef } from '#libs/references';
 
-export const ACTION_COLUMNS = `a.id, a.campaign_id AS "campaignId", a.title, a.starts_at AS "startsAt", a.ends_at AS "endsAt",
+const ACTION_COLUMNS = `a.id, a.campaign_id AS "campaignId", a.title, a.starts_at AS "startsAt", a.ends_at AS "endsAt",
   a.lead_bureau_id AS "leadBureauId", a.target_unit_ids::text[] AS "targetUnitIds", a.team_ids::text[] AS "teamIds",
   a.officer_ids::text[] AS "officerIds", a.status, a.revision, a.held_at AS "heldAt", a.place, a.summary, a.participants, a.report,
   a.created_at AS "createdAt", a.updated_at AS "updatedAt"`;
 const FINDING_SELECT = `SELECT id, action_id AS "actionId", target_kind AS "targetKind", household_id AS "householdId",
   property_company_id AS "propertyCompanyId", org_unit_id AS "orgUnitId", category, description,
   photo_ids::text[] AS "photoIds", recorded_at AS "recordedAt" FROM action_finding`;
-
-/** A finding as FINDING_SELECT (and the INSERT's RETURNING) reads it. */
-interface FindingRow {
-  id: string;
-  actionId: string;
-  targetKind: FindingTargetKind;
-  householdId: string | null;
-  propertyCompanyId: string | null;
-  orgUnitId: string | null;
-  category: FindingCategory;
-  description: string;
-  photoIds: string[];
-  recordedAt: Date;
-}
 
 /** Locks an action for a change of state ($1 its id). */
 const LOCK_ACTION = `SELECT status, revision, starts_at AS "startsAt", ends_at AS "endsAt" FROM joint_action WHERE id = $1 FOR UPDATE`;
@@ -74,6 +61,20 @@ const REPORT_WINDOW_MS = 30 * 86400_000;
 export const actionOverlapsUnit = (unit: string, unitPath: string) =>
   `EXISTS (SELECT 1 FROM territory_unit t WHERE t.id = ANY(a.target_unit_ids)
              AND (t.path @> ARRAY[${unit}::uuid] OR ${unitPath}::uuid[] @> ARRAY[t.id]))`;
+
+/** Joint actions matching `where`, listed by start (then id): the order of every list of actions, and of its cursors. */
+export function jointActionList(where: string[], params: SqlParams): KeysetQuery<JointActionRow> {
+  return {
+    select: ACTION_COLUMNS,
+    from: 'joint_action a',
+    where,
+    params,
+    orderBy: ['a.starts_at', 'a.id'],
+    keyOf: (row) => [row.startsAt.toISOString(), row.id],
+  };
+}
+
+export const toJointActions = (rows: JointActionRow[]): JointAction[] => rows.map((row) => JointAction.from(row));
 
 /** SQL: bureau `$bureau` leads `a` or takes part in it with a team or an officer. */
 export const bureauTakesPart = (bureau: string) =>
@@ -143,19 +144,7 @@ export class JointActionService {
     if (args.from) where.push(`a.ends_at > ${params.add(args.from)}`);
     if (args.to) where.push(`a.starts_at < ${params.add(args.to)}`);
     if (args.status) where.push(`a.status = ${params.add(args.status)}`);
-    return fetchKeysetPage<JointActionRow, JointAction>(
-      this.dataSource,
-      args,
-      {
-        select: ACTION_COLUMNS,
-        from: 'joint_action a',
-        where,
-        params,
-        orderBy: ['a.starts_at', 'a.id'],
-        keyOf: (row) => [row.startsAt.toISOString(), row.id],
-      },
-      (rows) => rows.map((row) => JointAction.from(row)),
-    );
+    return fetchKeysetPage(this.dataSource, args, jointActionList(where, params), toJointActions);
   }
 
   async teams(ids: readonly string[]): Promise<(EnforcementTeam | null)[]> {
@@ -642,7 +631,7 @@ export class JointActionService {
     // at all. A property company's finding lies in no one unit: its photos are for district-wide readers (and the uploader).
     const { id } = await this.evidence.within(caller, (cite) =>
       this.idempotency.run(caller, idempotencyKey, 'recordActionFinding', request, async (manager) => {
-        const inserted = await queryOne<FindingRow>(
+        const inserted = await queryOne<ActionFindingRow>(
           manager,
           `INSERT INTO action_finding (action_id, target_kind, household_id, property_company_id, org_unit_id, category, description, photo_ids, recorded_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9)
@@ -684,11 +673,11 @@ export class JointActionService {
         return { id: inserted.id };
       }),
     );
-    return ActionFinding.from(await queryOne<FindingRow>(this.dataSource, `${FINDING_SELECT} WHERE id = $1`, [id]));
+    return ActionFinding.from(await queryOne<ActionFindingRow>(this.dataSource, `${FINDING_SELECT} WHERE id = $1`, [id]));
   }
 
   async findings(actionIds: readonly string[]): Promise<ActionFinding[][]> {
-    const rows = await queryRows<FindingRow>(
+    const rows = await queryRows<ActionFindingRow>(
       this.dataSource,
       `${FINDING_SELECT} WHERE action_id = ANY($1::uuid[]) ORDER BY recorded_at, id`,
       [actionIds],

@@ -57,12 +57,7 @@ export class ObserverService {
 
   async teams(caller: Caller, args: ObserverTeamsArgs): Promise<ConnectionShape<ObserverTeam>> {
     const params = new SqlParams();
-    const where: string[] = [];
-    if (caller.orgUnitId) where.push(`t.unit_path @> ARRAY[${params.add(caller.orgUnitId)}::uuid]`);
-    if (args.streetId) {
-      const street = await this.requireStreet(caller, args.streetId);
-      where.push(`t.street_id = ${params.add(street.id)}`);
-    }
+    const where = await this.teamsInScope(caller, args.streetId, params);
     return fetchKeysetPage<ObserverTeamRow, ObserverTeam>(
       this.dataSource,
       args,
@@ -118,12 +113,7 @@ export class ObserverService {
 
   async observers(caller: Caller, args: CitizenObserversArgs): Promise<ConnectionShape<CitizenObserver>> {
     const params = new SqlParams();
-    const where: string[] = [];
-    if (caller.orgUnitId) where.push(`t.unit_path @> ARRAY[${params.add(caller.orgUnitId)}::uuid]`);
-    if (args.streetId) {
-      const street = await this.requireStreet(caller, args.streetId);
-      where.push(`t.street_id = ${params.add(street.id)}`);
-    }
+    const where = await this.teamsInScope(caller, args.streetId, params);
     if (args.observerTeamId) {
       const team = await this.requireTeam(caller, args.observerTeamId);
       where.push(`o.team_id = ${params.add(team.id)}`);
@@ -282,6 +272,20 @@ export class ObserverService {
 
   private observerRows(ids: readonly string[]): Promise<ObserverRow[]> {
     return queryRows<ObserverRow>(this.dataSource, `SELECT ${OBSERVER_COLUMNS} FROM ${OBSERVER_FROM} WHERE o.id = ANY($1::uuid[])`, [ids]);
+  }
+
+  /**
+   * SQL conditions on the team `t`: inside the caller's territory and, given `streetId` (a street the caller may see,
+   * else an error), of that street.
+   */
+  private async teamsInScope(caller: Caller, streetId: string | null | undefined, params: SqlParams): Promise<string[]> {
+    const where: string[] = [];
+    if (caller.orgUnitId) where.push(`t.unit_path @> ARRAY[${params.add(caller.orgUnitId)}::uuid]`);
+    if (streetId) {
+      const street = await this.requireStreet(caller, streetId);
+      where.push(`t.street_id = ${params.add(street.id)}`);
+    }
+    return where;
   }
 
   /** A street (镇街) inside the caller's territory. */

@@ -42,10 +42,7 @@ export class CollectionPointService {
   ) {}
 
   async get(caller: Caller, id: string): Promise<CollectionPoint> {
-    const row = await this.findWithPath(this.dataSource.manager, id);
-    if (!row) throw DomainError.notFound('CollectionPoint', id);
-    if (!isWithinScope(caller, row.path)) throw DomainError.forbidden('That collection point is outside your territory', 'OUT_OF_SCOPE');
-    return CollectionPoint.from(row);
+    return CollectionPoint.from(await this.requireInTerritory(this.dataSource.manager, caller, id));
   }
 
   /** For entity references: the points among `ids` inside the caller's territory, in `ids` order, null for the rest. */
@@ -111,10 +108,7 @@ export class CollectionPointService {
   /** Applies the given fields, validates the point as a whole, and writes it; the compound never changes. */
   async update(caller: Caller, id: string, input: UpdateCollectionPointInput): Promise<CollectionPoint> {
     await this.write(async (manager) => {
-      const current = await this.findWithPath(manager, id, true);
-      if (!current) throw DomainError.notFound('CollectionPoint', id);
-      if (!isWithinScope(caller, current.path))
-        throw DomainError.forbidden('That collection point is outside your territory', 'OUT_OF_SCOPE');
+      const current = await this.requireInTerritory(manager, caller, id, true);
       const kind = input.kind ?? current.kind;
       // Becoming a 24-hour point drops the windows unless the input names some (which is then refused).
       const dropWindows = input.kind === CollectionPointKind.LATE_DROP_OFF;
@@ -141,26 +135,28 @@ export class CollectionPointService {
   /** Deactivating keeps the point (and, later, its collection records); an inactive point is never open. */
   async deactivate(caller: Caller, id: string): Promise<CollectionPoint> {
     await this.write(async (manager) => {
-      const current = await this.findWithPath(manager, id, true);
-      if (!current) throw DomainError.notFound('CollectionPoint', id);
-      if (!isWithinScope(caller, current.path))
-        throw DomainError.forbidden('That collection point is outside your territory', 'OUT_OF_SCOPE');
+      const current = await this.requireInTerritory(manager, caller, id, true);
       if (current.active) await execute(manager, `UPDATE collection_point SET active = false, updated_at = now() WHERE id = $1`, [id]);
     });
     return this.get(caller, id);
   }
 
-  private async findWithPath(
+  /** The point with its compound's path, provided it lies inside the caller's territory; `lock` holds it for a change. */
+  private async requireInTerritory(
     manager: EntityManager,
+    caller: Caller,
     id: string,
     lock = false,
-  ): Promise<(CollectionPointRow & { path: string[] }) | undefined> {
-    return queryFirst<CollectionPointRow & { path: string[] }>(
+  ): Promise<CollectionPointRow & { path: string[] }> {
+    const row = await queryFirst<CollectionPointRow & { path: string[] }>(
       manager,
       `SELECT ${COLUMNS}, t.path::text[] AS path FROM collection_point p JOIN territory_unit t ON t.id = p.compound_id
         WHERE p.id = $1 ${lock ? 'FOR UPDATE OF p' : ''}`,
       [id],
     );
+    if (!row) throw DomainError.notFound('CollectionPoint', id);
+    if (!isWithinScope(caller, row.path)) throw DomainError.forbidden('That collection point is outside your territory', 'OUT_OF_SCOPE');
+    return row;
   }
 
   /** One transaction; a second point of the same name in a compound is a CONFLICT. */

@@ -18,6 +18,8 @@ import {
   type StatusChangeRow,
 } from './door-to-door.model.js';
 import { parseTimeRange, shanghaiToday } from './opening-schedule.js';
+import { requireVisibleHousehold } from '../households/household-place.js';
+import { compoundListScope } from '../property/property-scope.js';
 
 const COLUMNS = `d.id, d.household_id AS "householdId", d.compound_id AS "compoundId", d.property_company_id AS "propertyCompanyId",
   d.waste_streams AS "wasteStreams", d.preferred_date AS "preferredDate", d.preferred_window AS "preferredWindow", d.note,
@@ -51,16 +53,7 @@ export class DoorToDoorCollectionService {
     if (caller.householdId !== null && caller.householdId !== input.householdId) {
       throw DomainError.forbidden('A resident may request collection only for their own household', 'NOT_OWN_HOUSEHOLD');
     }
-    const household = await queryFirst<{ compoundId: string; propertyCompanyId: string | null; path: string[] }>(
-      this.dataSource,
-      `SELECT h.compound_id AS "compoundId", h.property_company_id AS "propertyCompanyId", t.path::text[] AS path
-         FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1`,
-      [input.householdId],
-    );
-    if (!household) throw DomainError.notFound('Household', input.householdId);
-    if (!canSeeHousehold(caller, input.householdId, household.path)) {
-      throw DomainError.forbidden('That household is outside your territory', 'OUT_OF_SCOPE');
-    }
+    const household = await requireVisibleHousehold(this.dataSource, caller, input.householdId);
 
     const request = { householdId: input.householdId, wasteStreams, preferredDate: input.preferredDate, preferredWindow, note };
     const { id } = await this.idempotency.run(caller, idempotencyKey, 'requestDoorToDoorCollection', request, async (manager) => {
@@ -106,15 +99,7 @@ export class DoorToDoorCollectionService {
    */
   async list(caller: Caller, args: DoorToDoorCollectionsArgs): Promise<ConnectionShape<DoorToDoorCollection>> {
     const params = new SqlParams();
-    const where: string[] = [];
-    const company = propertyCompanyOf(caller);
-    if (company) where.push(`d.property_company_id = ${params.add(company)}::uuid`);
-    const root = company
-      ? args.orgUnitId
-      : args.orgUnitId
-        ? (await this.territory.requireInScope(caller, args.orgUnitId)).id
-        : caller.orgUnitId;
-    if (root) where.push(`d.compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[${params.add(root)}::uuid])`);
+    const where = await compoundListScope(this.territory, caller, args.orgUnitId, 'd', params);
     if (args.householdId) where.push(`d.household_id = ${params.add(args.householdId)}`);
     return this.page(args, where, params, args.status);
   }

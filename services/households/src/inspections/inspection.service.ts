@@ -7,6 +7,7 @@ import { SqlParams, queryFirst, queryOne, queryRows } from '#libs/database';
 import { DomainError } from '#libs/errors';
 import { Idempotency } from '#libs/idempotency';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
+import { requireVisibleHousehold } from '../households/household-place.js';
 import { CitingRecord, UploadService } from '../uploads/upload.service.js';
 import { fulfilFollowUpRequests } from './case-follow-up.sql.js';
 import { InspectionResult } from './inspection-enums.js';
@@ -76,15 +77,7 @@ export class InspectionService {
       'recordInspection',
       { ...input, issues, photoIds },
       async (manager) => {
-        const household = await queryFirst<{ path: string[] }>(
-          manager,
-          `SELECT t.path::text[] AS path FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1`,
-          [input.householdId],
-        );
-        if (!household) throw DomainError.notFound('Household', input.householdId);
-        if (!canSeeHousehold(caller, input.householdId, household.path)) {
-          throw DomainError.forbidden('That household is outside your territory', 'OUT_OF_SCOPE');
-        }
+        await requireVisibleHousehold(manager, caller, input.householdId);
         const row = await queryOne<{ id: string }>(
           manager,
           `INSERT INTO inspection (household_id, kind, result, issues, inspector_id, inspected_at, photo_ids, note)
@@ -107,15 +100,7 @@ export class InspectionService {
 
   /** A household's inspections, newest first. */
   async list(caller: Caller, args: InspectionsArgs): Promise<ConnectionShape<Inspection>> {
-    const household = await queryFirst<{ path: string[] }>(
-      this.dataSource,
-      `SELECT t.path::text[] AS path FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1`,
-      [args.householdId],
-    );
-    if (!household) throw DomainError.notFound('Household', args.householdId);
-    if (!canSeeHousehold(caller, args.householdId, household.path)) {
-      throw DomainError.forbidden('That household is outside your territory', 'OUT_OF_SCOPE');
-    }
+    await requireVisibleHousehold(this.dataSource, caller, args.householdId);
     const params = new SqlParams();
     const where = [`i.household_id = ${params.add(args.householdId)}`];
     if (args.month) where.push(`i.month = ${params.add(monthStart(parseMonth(args.month)))}`);

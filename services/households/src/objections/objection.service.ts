@@ -10,6 +10,7 @@ import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { Territory } from '#libs/territory';
 import { EvaluationStatus, type Grade } from '../evaluation/evaluation-enums.js';
 import { GRADING_RULE_SETS, gradeAndPublishChunk } from '../evaluation/grading-sql.js';
+import { findHouseholdPlace } from '../households/household-place.js';
 import { HouseholdClaimService } from '../outreach/household-claim.service.js';
 import {
   GradeObjection,
@@ -59,13 +60,7 @@ export class ObjectionService {
       throw DomainError.forbidden("You may object only to your own household's grade", 'NOT_YOUR_HOUSEHOLD');
     }
     const id = await this.dataSource.transaction(async (manager) => {
-      const household = await queryFirst<{ path: string[] }>(
-        manager,
-        `SELECT t.path::text[] AS path FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1`,
-        [input.householdId],
-      );
-      if (!household) throw DomainError.notFound('Household', input.householdId);
-      const districtId = household.path[0];
+      const districtId = (await findHouseholdPlace(manager, input.householdId)).path[0];
       const grade = await queryFirst<{ status: EvaluationStatus; grade: Grade | null; score: string | null }>(
         manager,
         `SELECT status, grade, score FROM monthly_grade WHERE household_id = $1 AND month = $2`,

@@ -14,6 +14,7 @@ import {
   type PropertyResponsiblePersonsArgs,
   type RecordPropertyResponsiblePersonInput,
 } from './property-responsible.model.js';
+import { compoundListScope } from './property-scope.js';
 
 const COLUMNS = `r.compound_id AS "compoundId", r.property_company_id AS "propertyCompanyId", r.name, r.phone,
   r.recorded_by AS "recordedBy", r.recorded_at AS "recordedAt"`;
@@ -72,17 +73,9 @@ export class PropertyResponsibleService {
    */
   async list(caller: Caller, args: PropertyResponsiblePersonsArgs): Promise<ConnectionShape<PropertyResponsiblePerson>> {
     const params = new SqlParams();
-    const where: string[] = [];
-    const company = propertyCompanyOf(caller);
-    if (company) where.push(`r.property_company_id = ${params.add(company)}::uuid`);
-    const root = company
-      ? args.orgUnitId
-      : args.orgUnitId
-        ? (await this.territory.requireInScope(caller, args.orgUnitId)).id
-        : caller.orgUnitId;
-    if (root) where.push(`r.compound_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[${params.add(root)}::uuid])`);
+    const where = await compoundListScope(this.territory, caller, args.orgUnitId, 'r', params);
     // Neither a company nor a unit: only a caller acting for the whole district reads every compound.
-    else if (!company && !actsForWholeDistrict(caller)) where.push('false');
+    if (where.length === 0 && !actsForWholeDistrict(caller)) where.push('false');
     return fetchKeysetPage<PropertyResponsiblePersonRow, PropertyResponsiblePerson>(
       this.dataSource,
       args,

@@ -67,18 +67,27 @@ export interface FannedOut {
   deliveries: number;
 }
 
-/** Creates the webhook messages and deliveries of the notices just generated (`noticeIds`, for `institutionIds`). */
-export async function fanOutNotices(
+/**
+ * Writes webhook deliveries about `noticeIds` with `write`, once the institutions' active endpoints are locked
+ * (shared): an endpoint being disabled meanwhile waits for those deliveries to commit, then stops them too. No
+ * notices, nothing to write.
+ */
+async function deliverAboutNotices(
   manager: EntityManager,
   noticeIds: readonly string[],
   institutionIds: readonly string[],
+  write: () => Promise<FannedOut>,
 ): Promise<FannedOut> {
   if (noticeIds.length === 0) return { messages: 0, deliveries: 0 };
   await execute(manager, `SELECT 1 FROM webhook_endpoint WHERE institution_id = ANY($1::uuid[]) AND state = 'ACTIVE' FOR SHARE`, [
-    institutionIds,
+    [...new Set(institutionIds)],
   ]);
-  const result = await queryOne<FannedOut>(manager, FAN_OUT, [noticeIds]);
-  return result;
+  return write();
+}
+
+/** Creates the webhook messages and deliveries of the notices just generated (`noticeIds`, for `institutionIds`). */
+export function fanOutNotices(manager: EntityManager, noticeIds: readonly string[], institutionIds: readonly string[]): Promise<FannedOut> {
+  return deliverAboutNotices(manager, noticeIds, institutionIds, () => queryOne<FannedOut>(manager, FAN_OUT, [noticeIds]));
 }
 
 /**
@@ -121,16 +130,13 @@ ${DELIVER_MESSAGES}`;
  * Inside the transaction that withdrew `noticeIds` (for `institutionIds`): cancels their announcements not yet sent
  * and announces the withdrawal of those the institution may have seen. Once: a notice is withdrawn once.
  */
-export async function announceWithdrawals(
+export function announceWithdrawals(
   manager: EntityManager,
   noticeIds: readonly string[],
   institutionIds: readonly string[],
 ): Promise<FannedOut> {
-  if (noticeIds.length === 0) return { messages: 0, deliveries: 0 };
-  await execute(manager, `SELECT 1 FROM webhook_endpoint WHERE institution_id = ANY($1::uuid[]) AND state = 'ACTIVE' FOR SHARE`, [
-    [...new Set(institutionIds)],
-  ]);
-  await execute(manager, CANCEL_UNSENT, [noticeIds]);
-  const result = await queryOne<FannedOut>(manager, ANNOUNCE_WITHDRAWALS, [noticeIds]);
-  return result;
+  return deliverAboutNotices(manager, noticeIds, institutionIds, async () => {
+    await execute(manager, CANCEL_UNSENT, [noticeIds]);
+    return queryOne<FannedOut>(manager, ANNOUNCE_WITHDRAWALS, [noticeIds]);
+  });
 }
