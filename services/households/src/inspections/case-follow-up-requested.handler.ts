@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { queryRows } from '#libs/database';
 import { EventType, Inbox, JobHandler, type EventEnvelope, type EventPayload, type JobProcessor } from '#libs/messaging';
-import { fulfilFollowUpRequests } from './case-follow-up.sql.js';
+import { fulfilFollowUpRequests } from './case-follow-up-sql.js';
 
 /**
  * enforcement asks for a case's follow-up inspection (`case-follow-up.requested`): households keeps the request for

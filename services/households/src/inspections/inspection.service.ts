@@ -9,7 +9,7 @@ import { Idempotency } from '#libs/idempotency';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { requireVisibleHousehold } from '../households/household-place.js';
 import { CitingRecord, UploadService } from '../uploads/upload.service.js';
-import { fulfilFollowUpRequests } from './case-follow-up.sql.js';
+import { fulfilFollowUpRequests } from './case-follow-up-sql.js';
 import { InspectionResult } from './inspection-enums.js';
 import type { InspectionRow } from './inspection.entity.js';
 import { Inspection, type InspectionsArgs, type RecordInspectionInput } from './inspection.models.js';
