@@ -285,6 +285,12 @@ suite(title, () => {
         const job = named('Job', 'migrate')!.spec as Job['spec'];
         expect(job!.template.spec!.containers[0].command).toEqual(['node', 'dist/tools/src/migrate-cli.js']);
         expect(job!.template.spec!.restartPolicy).toBe('Never');
+        // docs/operations.md applies the Job before the rollout with this selector: it must take what the Job reads.
+        const selected = objects
+          .filter((object) => ['config', 'migration'].includes(object.metadata.labels?.['app.kubernetes.io/component'] ?? ''))
+          .map((object) => `${object.kind}/${object.metadata.name}`);
+        const reads = job!.template.spec!.containers[0].envFrom!.map((source) => `ConfigMap/${source.configMapRef!.name}`);
+        expect(selected.sort()).toEqual([...reads, 'Job/migrate'].sort());
       });
     });
   }
