@@ -9,6 +9,8 @@ import { METRICS_PREFIX, type ProcessMetrics } from './metrics.js';
 export const PROCESS_METRICS = Symbol('PROCESS_METRICS');
 
 const QUEUE_STATES = ['waiting', 'active', 'failed', 'delayed'] as const;
+/** Past this a scrape leaves out what it could not read, rather than hang while Redis or the database is away. */
+const COLLECT_TIMEOUT_MS = 2_000;
 
 /**
  * `GET /metrics`: this service's series in the Prometheus text format. Queue depths and the outbox lag are read when
@@ -32,16 +34,16 @@ export class MetricsController {
         this.reset();
         await Promise.all(
           owned.map(async (queue) => {
-            const counts = await queues.get(queue).getJobCounts(...QUEUE_STATES);
-            for (const state of QUEUE_STATES) this.set({ queue, state }, counts[state] ?? 0);
+            const counts = await within(queues.get(queue).getJobCounts(...QUEUE_STATES));
+            if (counts) for (const state of QUEUE_STATES) this.set({ queue, state }, counts[state] ?? 0);
           }),
         );
       },
     });
     // Both outbox gauges come from one query per scrape: whichever is collected first runs it, the other reuses it.
-    let lag: Promise<{ pending: number; oldestAgeSeconds: number }> | undefined;
+    let lag: Promise<{ pending: number; oldestAgeSeconds: number } | undefined> | undefined;
     const outboxLag = () =>
-      (lag ??= readOutboxLag(dataSource).finally(() => {
+      (lag ??= within(readOutboxLag(dataSource)).finally(() => {
         setImmediate(() => (lag = undefined));
       }));
     new Gauge({
@@ -49,7 +51,9 @@ export class MetricsController {
       help: 'Events recorded in this service’s outbox and not yet published.',
       registers: [metrics.registry],
       async collect() {
-        this.set((await outboxLag()).pending);
+        this.reset();
+        const read = await outboxLag();
+        if (read) this.set(read.pending);
       },
     });
     new Gauge({
@@ -57,7 +61,9 @@ export class MetricsController {
       help: 'Age of the oldest unpublished outbox event (0 when none is pending).',
       registers: [metrics.registry],
       async collect() {
-        this.set((await outboxLag()).oldestAgeSeconds);
+        this.reset();
+        const read = await outboxLag();
+        if (read) this.set(read.oldestAgeSeconds);
       },
     });
   }
@@ -77,4 +83,17 @@ async function readOutboxLag(dataSource: DataSource): Promise<{ pending: number;
        FROM outbox_event WHERE published_at IS NULL`,
   );
   return { pending, oldestAgeSeconds: age };
+}
+
+/** What the read gave, or undefined when it failed or took longer than COLLECT_TIMEOUT_MS (the series is then absent). */
+async function within<T>(read: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), COLLECT_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([read.catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -80,8 +80,10 @@ describe('GET /metrics', () => {
 
   it('never labels a request with the raw URL of an unknown path', async () => {
     await fetch(new URL('/households/6f0e9c1a-0000-4000-8000-000000000000/nothing-here', platform.gatewayUrl));
+    await fetch(new URL('/uploads/6f0e9c1a-0000-4000-8000-000000000000', platform.gatewayUrl));
     const routes = histogramCounts(await scrape(platform.gatewayUrl), REQUESTS).map((sample) => sample.labels?.route ?? '');
     expect(routes).toContain('unmatched');
+    expect(routes).toContain('/uploads/:id');
     expect(routes.filter((route) => /[0-9a-f]{8}-[0-9a-f]{4}/.test(route))).toEqual([]);
   });
 
