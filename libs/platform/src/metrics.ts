@@ -13,6 +13,11 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** Error codes are ours (libs/errors) or Apollo's, upper snake case. */
 const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,47}$/;
+/**
+ * Names are the client's choice, so their number is bounded: past this many distinct ones, a new name counts as
+ * `other` (a client inventing a name per request must not grow the scrape without end).
+ */
+const MAX_OPERATION_NAMES = 500;
 /** The gateway names a subgraph fetch `<client's name>__<subgraph>__<step>`; a subgraph counts it as the client's. */
 const PLANNED_FETCH = /^(.+?)__[a-z0-9_]+__\d+$/;
 
@@ -49,6 +54,15 @@ export function createProcessMetrics(process: string): ProcessMetrics {
     buckets: DURATION_BUCKETS,
     registers: [registry],
   });
+
+  const operationNames = new Set<string>();
+  const operationLabel = (name: string | null | undefined): string => {
+    const label = nameOf(name);
+    if (operationNames.has(label)) return label;
+    if (operationNames.size >= MAX_OPERATION_NAMES) return 'other';
+    operationNames.add(label);
+    return label;
+  };
 
   return {
     registry,
@@ -93,7 +107,7 @@ function routeOf(request: Request): string {
   return 'unmatched';
 }
 
-function operationLabel(name: string | null | undefined): string {
+function nameOf(name: string | null | undefined): string {
   if (!name) return 'anonymous';
   const clientName = PLANNED_FETCH.exec(name)?.[1] ?? name;
   return OPERATION_NAME.test(clientName) ? clientName : 'invalid_name';
