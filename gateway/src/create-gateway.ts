@@ -17,6 +17,7 @@ import { startGraphQLServer } from './graphql-server.js';
 import { mountHealthRoute } from './health.js';
 import { mountHouseholdRoutes } from './household-routes.js';
 import { log } from './log.js';
+import { mountMetrics } from './metrics-route.js';
 import { mountOpen311Routes } from './open311-routes.js';
 import { rateLimits } from './rate-limit.js';
 import type { RouteContext } from './route-context.js';
@@ -60,6 +61,7 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
   // Which client address counts (Open311 and enrolment limits): the socket's unless TRUST_PROXY names the proxies.
   app.set('trust proxy', env.TRUST_PROXY);
   app.use(securityHeaders(production));
+  const metrics = mountMetrics(app);
   let server: ApolloServer<GatewayContext> | undefined;
   const corsPolicy = cors({ origin: env.CORS_ORIGINS });
   // Every replica counts against the same allowances in Redis; commands fail fast while it is away (see rate-limit.ts).
@@ -70,7 +72,7 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
     redisDown = true;
   });
   redis.on('ready', () => (redisDown = false));
-  const context: RouteContext = { env, subgraphs, corsPolicy, limits: rateLimits(redis, env) };
+  const context: RouteContext = { env, subgraphs, corsPolicy, limits: rateLimits(redis, env), metrics };
 
   mountHouseholdRoutes(app, context);
   mountApiKeyEnrolmentRoutes(app, context);

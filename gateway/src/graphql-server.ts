@@ -23,7 +23,7 @@ export async function startGraphQLServer(
   app: express.Express,
   gateway: ApolloGateway,
   httpServer: Server,
-  { env, subgraphs, corsPolicy, limits }: RouteContext,
+  { env, subgraphs, corsPolicy, limits, metrics }: RouteContext,
 ): Promise<ApolloServer<GatewayContext>> {
   const production = env.NODE_ENV === 'production';
   const queryShape = queryLimits({
@@ -45,6 +45,7 @@ export async function startGraphQLServer(
     // No landing page in production (introspection is off there too); elsewhere Apollo's, under its CSP.
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      metrics.graphqlPlugin,
       ...queryShape.plugins,
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],

@@ -4,6 +4,8 @@ export * from './current-caller.decorator.js';
 export * from './parse-uuid.pipe.js';
 export * from './local-date.scalar.js';
 export * from './health.controller.js';
+export * from './metrics.js';
+export * from './metrics.controller.js';
 export * from './service-definition.js';
 export * from './platform.module.js';
 export * from './bootstrap.js';

@@ -1,5 +1,14 @@
 import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
-import { Global, Logger, Module, type DynamicModule, type RawBodyRequest } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
+  type RawBodyRequest,
+} from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -15,6 +24,8 @@ import { enforceAccessPolicies } from './access-policy-enforcement.js';
 import { publishedErrorEnums } from './error-reasons.js';
 import { HealthController } from './health.controller.js';
 import { LocalDateScalar } from './local-date.scalar.js';
+import { createProcessMetrics, type ProcessMetrics } from './metrics.js';
+import { MetricsController, PROCESS_METRICS } from './metrics.controller.js';
 import { SecurityHeadersModule } from './security-headers.module.js';
 import type { RequestContext } from './request-context.js';
 import type { ServiceRuntime } from './service-definition.js';
@@ -57,16 +68,23 @@ export function runtimeDataSourceOptions(runtime: Omit<ServiceRuntime, 'mode'>, 
 
 /**
  * What every subgraph service is built on: its own database (created and migrated at start), the federation
- * GraphQL server that accepts only gateway-signed callers, messaging, and `/health`.
+ * GraphQL server that accepts only gateway-signed callers, messaging, `/health` and `/metrics`.
  */
 @Global()
 @Module({})
-export class PlatformModule {
+export class PlatformModule implements NestModule {
+  constructor(@Inject(PROCESS_METRICS) private readonly metrics: ProcessMetrics) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(this.metrics.httpMiddleware).forRoutes('*path');
+  }
+
   static forRoot(runtime: ServiceRuntime): DynamicModule {
     const { env } = runtime;
     const schemaOnly = runtime.mode === 'schema';
     const production = env.NODE_ENV === 'production';
     const logger = new Logger('GraphQL');
+    const metrics = createProcessMetrics(runtime.service);
     if (!schemaOnly && !env.GATEWAY_VERIFY_KEY) throw new EnvironmentError([missingGatewayKey('GATEWAY_VERIFY_KEY')]);
     const verifier = env.GATEWAY_VERIFY_KEY
       ? new GatewaySignatureVerifier({ key: env.GATEWAY_VERIFY_KEY, subgraph: runtime.service })
@@ -104,7 +122,7 @@ export class PlatformModule {
           path: '/graphql',
           graphiql: false,
           includeStacktraceInErrorResponses: !production,
-          plugins: [ApolloServerPluginInlineTraceDisabled()],
+          plugins: [ApolloServerPluginInlineTraceDisabled(), metrics.graphqlPlugin],
           buildSchemaOptions: { numberScalarMode: 'integer', orphanedTypes: publishedErrorEnums() },
           transformSchema: (schema) => enforceAccessPolicies(schema, runtime.policies, runtime.service),
           context: async ({ req }: { req: RawBodyRequest<Request> }): Promise<RequestContext> => ({
@@ -119,10 +137,11 @@ export class PlatformModule {
             }),
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: SERVICE_RUNTIME, useValue: runtime },
         { provide: GATEWAY_SIGNATURE_VERIFIER, useValue: verifier ?? null },
+        { provide: PROCESS_METRICS, useValue: metrics },
         LocalDateScalar,
       ],
       exports: [SERVICE_RUNTIME, GATEWAY_SIGNATURE_VERIFIER],
