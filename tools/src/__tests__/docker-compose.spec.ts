@@ -1,4 +1,4 @@
-import { readFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
@@ -9,6 +9,9 @@ import { COMPOSE_ENV_FILE, generateComposeSecrets, writeComposeEnvFile } from '.
 import { repoRoot } from '../repo-root.js';
 
 interface ComposeService {
+  image?: string;
+  build?: { context?: string; dockerfile?: string; dockerfile_inline?: string; target?: string };
+  volumes?: string[];
   ports?: string[];
   command?: string[];
   environment?: Record<string, string>;
@@ -19,8 +22,56 @@ const services = (name: string) => (parse(text(name), { merge: true }) as { serv
 /** Every `${NAME:?message}` in the file: a variable compose refuses to start without. */
 const required = (source: string) => new Set([...source.matchAll(/\$\{(\w+):\?([^}]*)\}/g)].map((match) => match[1]));
 
+/** What each platform process runs: the script of `dist/`, Node's flags coming from the image's NODE_OPTIONS. */
+const COMMANDS: Record<string, string[]> = {
+  setup: ['node', 'dist/tools/src/setup-cli.js'],
+  organization: ['node', 'dist/services/organization/src/main.js'],
+  households: ['node', 'dist/services/households/src/main.js'],
+  enforcement: ['node', 'dist/services/enforcement/src/main.js'],
+  notifications: ['node', 'dist/services/notifications/src/main.js'],
+  gateway: ['node', 'dist/gateway/src/main.js'],
+};
+
 describe('docker-compose.yml', () => {
   const stack = services('docker-compose.yml');
+
+  it('runs every platform process from the production image of ./Dockerfile, with no inline Dockerfile', () => {
+    const dockerfile = text('Dockerfile');
+    const platform = Object.keys(stack).filter((name) => !['postgres', 'redis'].includes(name));
+    expect(platform.sort()).toEqual(Object.keys(COMMANDS).sort());
+    for (const name of platform) {
+      const { build, image } = stack[name];
+      expect([name, build]).toEqual([name, { context: '.', dockerfile: 'Dockerfile', target: 'runtime' }]);
+      expect([name, image]).toEqual([name, 'waste-platform:local']);
+    }
+    expect(text('docker-compose.yml')).not.toContain('dockerfile_inline');
+    // The target is the Dockerfile's last stage: the one `docker build .` makes too.
+    expect([...dockerfile.matchAll(/^FROM\s+\S+\s+AS\s+(\S+)/gim)].at(-1)?.[1]).toBe('runtime');
+  });
+
+  it('starts each process with its own script, one whose source exists', () => {
+    for (const [name, command] of Object.entries(COMMANDS)) {
+      expect([name, stack[name].command]).toEqual([name, command]);
+      const script = command[1].replace(/^dist\//, '').replace(/\.js$/, '.ts');
+      expect([name, existsSync(join(repoRoot(), script))]).toEqual([name, true]);
+    }
+  });
+
+  it('runs the local demo: development unless the shell says otherwise, and setup seeds the demo district', () => {
+    for (const name of Object.keys(COMMANDS)) {
+      expect([name, stack[name].environment!.NODE_ENV]).toEqual([name, '${NODE_ENV:-development}']);
+    }
+    expect(stack.setup.environment!.SEED_DEMO_DATA).toBe('${SEED_DEMO_DATA:-true}');
+    // The seed runs without the 384 MB heap cap the image gives the long-running processes, as under `npm start`.
+    expect(stack.setup.environment!.NODE_OPTIONS).not.toMatch(/max-old-space-size/);
+  });
+
+  it("stores households' photos in a volume at a directory the image's unprivileged user owns", () => {
+    const uploadDir = stack.households.environment!.UPLOAD_DIR;
+    expect(stack.households.volumes).toEqual([`uploads:${uploadDir}`]);
+    expect(text('Dockerfile')).toMatch(new RegExp(`mkdir -p ${uploadDir} && chown node:node ${uploadDir}`));
+    expect(text('Dockerfile')).toMatch(/^USER node$/m);
+  });
 
   it('publishes the gateway only: no PostgreSQL, Redis or service port', () => {
     const published = Object.entries(stack)
