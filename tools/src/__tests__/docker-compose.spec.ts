@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
+import ts from 'typescript';
 import { parse } from 'yaml';
 import { PUBLISHED_SECRETS } from '#libs/config';
 import { COMPOSE_ENV_FILE, generateComposeSecrets, writeComposeEnvFile } from '../compose-env.js';
@@ -32,6 +33,59 @@ const COMMANDS: Record<string, string[]> = {
   gateway: ['node', 'dist/gateway/src/main.js'],
 };
 
+/**
+ * The packages a script loads, following the sources it imports (statically or with `import()`) inside the
+ * repository; type-only imports load nothing at run time and are left out.
+ */
+function packagesLoadedBy(script: string): Map<string, string> {
+  const root = repoRoot();
+  const manifest = JSON.parse(text('package.json')) as { imports: Record<string, { types: string }> };
+  const resolveSource = (specifier: string, from: string): string | undefined => {
+    let base: string | undefined;
+    if (specifier.startsWith('.')) base = resolve(dirname(from), specifier).replace(/\.js$/, '');
+    for (const [pattern, target] of Object.entries(manifest.imports)) {
+      const prefix = pattern.replace(/\*$/, '');
+      if (specifier.startsWith(prefix)) base = join(root, target.types.replace('*', specifier.slice(prefix.length)));
+    }
+    if (base === undefined) return undefined;
+    const file = [base, `${base}.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate) && statSync(candidate).isFile());
+    if (!file) throw new Error(`${specifier} (imported by ${from}) has no source`);
+    return file;
+  };
+  const packages = new Map<string, string>();
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const specifiers: string[] = [];
+    const walk = (node: ts.Node) => {
+      if (ts.isImportDeclaration(node) && !node.importClause?.isTypeOnly && ts.isStringLiteral(node.moduleSpecifier)) {
+        specifiers.push(node.moduleSpecifier.text);
+      } else if (ts.isExportDeclaration(node) && !node.isTypeOnly && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+        specifiers.push(node.moduleSpecifier.text);
+      } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+        const argument = node.arguments.at(0);
+        if (argument && ts.isStringLiteralLike(argument)) specifiers.push(argument.text);
+      }
+      ts.forEachChild(node, walk);
+    };
+    walk(ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest));
+    for (const specifier of specifiers) {
+      const source = resolveSource(specifier, file);
+      if (source) visit(source);
+      else if (!specifier.startsWith('node:')) {
+        const name = specifier
+          .split('/')
+          .slice(0, specifier.startsWith('@') ? 2 : 1)
+          .join('/');
+        if (!packages.has(name)) packages.set(name, file.slice(root.length + 1));
+      }
+    }
+  };
+  visit(join(root, script));
+  return packages;
+}
+
 describe('docker-compose.yml', () => {
   const stack = services('docker-compose.yml');
 
@@ -54,6 +108,18 @@ describe('docker-compose.yml', () => {
       expect([name, stack[name].command]).toEqual([name, command]);
       const script = command[1].replace(/^dist\//, '').replace(/\.js$/, '.ts');
       expect([name, existsSync(join(repoRoot(), script))]).toEqual([name, true]);
+    }
+  });
+
+  it('starts processes that load production dependencies only: the image has no others', () => {
+    const manifest = JSON.parse(text('package.json')) as { dependencies: Record<string, string> };
+    for (const [name, command] of Object.entries(COMMANDS)) {
+      const script = command[1].replace(/^dist\//, '').replace(/\.js$/, '.ts');
+      const packages = packagesLoadedBy(script);
+      // Every process loads NestJS through its service's or the gateway's code: the walk did follow the imports.
+      expect([name, packages.has('@nestjs/core')]).toEqual([name, true]);
+      const missing = [...packages].filter(([dependency]) => !Object.hasOwn(manifest.dependencies, dependency));
+      expect([name, missing]).toEqual([name, []]);
     }
   });
 
