@@ -1,14 +1,18 @@
-import { readFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
+import ts from 'typescript';
 import { parse } from 'yaml';
 import { PUBLISHED_SECRETS } from '#libs/config';
 import { COMPOSE_ENV_FILE, generateComposeSecrets, writeComposeEnvFile } from '../compose-env.js';
 import { repoRoot } from '../repo-root.js';
 
 interface ComposeService {
+  image?: string;
+  build?: { context?: string; dockerfile?: string; dockerfile_inline?: string; target?: string };
+  volumes?: string[];
   ports?: string[];
   command?: string[];
   environment?: Record<string, string>;
@@ -19,8 +23,121 @@ const services = (name: string) => (parse(text(name), { merge: true }) as { serv
 /** Every `${NAME:?message}` in the file: a variable compose refuses to start without. */
 const required = (source: string) => new Set([...source.matchAll(/\$\{(\w+):\?([^}]*)\}/g)].map((match) => match[1]));
 
+/** What each platform process runs: the script of `dist/`, Node's flags coming from the image's NODE_OPTIONS. */
+const COMMANDS: Record<string, string[]> = {
+  setup: ['node', 'dist/tools/src/setup-cli.js'],
+  organization: ['node', 'dist/services/organization/src/main.js'],
+  households: ['node', 'dist/services/households/src/main.js'],
+  enforcement: ['node', 'dist/services/enforcement/src/main.js'],
+  notifications: ['node', 'dist/services/notifications/src/main.js'],
+  gateway: ['node', 'dist/gateway/src/main.js'],
+};
+
+/**
+ * The packages a script loads, following the sources it imports (statically or with `import()`) inside the
+ * repository; type-only imports load nothing at run time and are left out.
+ */
+function packagesLoadedBy(script: string): Map<string, string> {
+  const root = repoRoot();
+  const manifest = JSON.parse(text('package.json')) as { imports: Record<string, { types: string }> };
+  const resolveSource = (specifier: string, from: string): string | undefined => {
+    let base: string | undefined;
+    if (specifier.startsWith('.')) base = resolve(dirname(from), specifier).replace(/\.js$/, '');
+    for (const [pattern, target] of Object.entries(manifest.imports)) {
+      const prefix = pattern.replace(/\*$/, '');
+      if (specifier.startsWith(prefix)) base = join(root, target.types.replace('*', specifier.slice(prefix.length)));
+    }
+    if (base === undefined) return undefined;
+    const file = [base, `${base}.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate) && statSync(candidate).isFile());
+    if (!file) throw new Error(`${specifier} (imported by ${from}) has no source`);
+    return file;
+  };
+  const packages = new Map<string, string>();
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const specifiers: string[] = [];
+    const walk = (node: ts.Node) => {
+      if (ts.isImportDeclaration(node) && !node.importClause?.isTypeOnly && ts.isStringLiteral(node.moduleSpecifier)) {
+        specifiers.push(node.moduleSpecifier.text);
+      } else if (ts.isExportDeclaration(node) && !node.isTypeOnly && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+        specifiers.push(node.moduleSpecifier.text);
+      } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+        const argument = node.arguments.at(0);
+        if (argument && ts.isStringLiteralLike(argument)) specifiers.push(argument.text);
+      }
+      ts.forEachChild(node, walk);
+    };
+    walk(ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest));
+    for (const specifier of specifiers) {
+      const source = resolveSource(specifier, file);
+      if (source) visit(source);
+      else if (!specifier.startsWith('node:')) {
+        const name = specifier
+          .split('/')
+          .slice(0, specifier.startsWith('@') ? 2 : 1)
+          .join('/');
+        if (!packages.has(name)) packages.set(name, file.slice(root.length + 1));
+      }
+    }
+  };
+  visit(join(root, script));
+  return packages;
+}
+
 describe('docker-compose.yml', () => {
   const stack = services('docker-compose.yml');
+
+  it('runs every platform process from the production image of ./Dockerfile, with no inline Dockerfile', () => {
+    const dockerfile = text('Dockerfile');
+    const platform = Object.keys(stack).filter((name) => !['postgres', 'redis'].includes(name));
+    expect(platform.sort()).toEqual(Object.keys(COMMANDS).sort());
+    for (const name of platform) {
+      const { build, image } = stack[name];
+      expect([name, build]).toEqual([name, { context: '.', dockerfile: 'Dockerfile', target: 'runtime' }]);
+      expect([name, image]).toEqual([name, 'waste-platform:local']);
+    }
+    expect(text('docker-compose.yml')).not.toContain('dockerfile_inline');
+    // The target is the Dockerfile's last stage: the one `docker build .` makes too.
+    expect([...dockerfile.matchAll(/^FROM\s+\S+\s+AS\s+(\S+)/gim)].at(-1)?.[1]).toBe('runtime');
+  });
+
+  it('starts each process with its own script, one whose source exists', () => {
+    for (const [name, command] of Object.entries(COMMANDS)) {
+      expect([name, stack[name].command]).toEqual([name, command]);
+      const script = command[1].replace(/^dist\//, '').replace(/\.js$/, '.ts');
+      expect([name, existsSync(join(repoRoot(), script))]).toEqual([name, true]);
+    }
+  });
+
+  it('starts processes that load production dependencies only: the image has no others', () => {
+    const manifest = JSON.parse(text('package.json')) as { dependencies: Record<string, string> };
+    for (const [name, command] of Object.entries(COMMANDS)) {
+      const script = command[1].replace(/^dist\//, '').replace(/\.js$/, '.ts');
+      const packages = packagesLoadedBy(script);
+      // Every process loads NestJS through its service's or the gateway's code: the walk did follow the imports.
+      expect([name, packages.has('@nestjs/core')]).toEqual([name, true]);
+      const missing = [...packages].filter(([dependency]) => !Object.hasOwn(manifest.dependencies, dependency));
+      expect([name, missing]).toEqual([name, []]);
+    }
+  });
+
+  it('runs the local demo: development unless the shell says otherwise, and setup seeds the demo district', () => {
+    for (const name of Object.keys(COMMANDS)) {
+      expect([name, stack[name].environment!.NODE_ENV]).toEqual([name, '${NODE_ENV:-development}']);
+    }
+    expect(stack.setup.environment!.SEED_DEMO_DATA).toBe('${SEED_DEMO_DATA:-true}');
+    // The seed runs without the 384 MB heap cap the image gives the long-running processes, as under `npm start`.
+    expect(stack.setup.environment!.NODE_OPTIONS).not.toMatch(/max-old-space-size/);
+  });
+
+  it("stores households' photos in a volume at a directory the image's unprivileged user owns", () => {
+    const uploadDir = stack.households.environment!.UPLOAD_DIR;
+    expect(stack.households.volumes).toEqual([`uploads:${uploadDir}`]);
+    expect(text('Dockerfile')).toMatch(new RegExp(`mkdir -p ${uploadDir} && chown node:node ${uploadDir}`));
+    expect(text('Dockerfile')).toMatch(/^USER node$/m);
+  });
 
   it('publishes the gateway only: no PostgreSQL, Redis or service port', () => {
     const published = Object.entries(stack)
