@@ -18,6 +18,7 @@ try {
     process.channel?.unref();
   }
   const shutdown = async () => {
+    gateway.drain();
     await gateway.stop();
     httpServer.close();
   };

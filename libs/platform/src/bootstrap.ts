@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { EnvironmentError, generateDevelopmentSecrets } from '#libs/config';
+import { HealthController } from './health.controller.js';
 import { serviceRuntime, type ServiceDefinition } from './service-definition.js';
 import { parseServiceEnvironment, parseServingEnvironment, type ServiceEnvironment } from './service-environment.js';
 
@@ -21,6 +22,11 @@ export function createLogger(env: Pick<ServiceEnvironment, 'NODE_ENV' | 'LOG_LEV
 export async function startService(module: DynamicModule, env: ServiceEnvironment): Promise<INestApplication> {
   // The raw body is kept: the gateway's signature covers its exact bytes (see platform.module.ts).
   const app = await NestFactory.create<INestApplication<Server>>(module, { logger: createLogger(env), rawBody: true });
+  // Not-ready at the signal itself: Nest's own handler (registered next) first lets workers finish their jobs, and a
+  // load balancer should stop sending requests meanwhile. `once`, so the signal Nest raises again at the end still
+  // ends the process.
+  const health = app.get(HealthController);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => health.drain());
   app.enableShutdownHooks();
   await app.listen(env.PORT, env.LISTEN_HOST);
   // A parent that started this process with an IPC channel (the test platform, with PORT=0) learns the port it got;
