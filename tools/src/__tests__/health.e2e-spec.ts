@@ -131,6 +131,39 @@ describe('liveness and readiness', () => {
     });
     expect((await get(`${gatewayUrl}/health/live`)).status).toBe(200);
   });
+
+  it('on SIGTERM the gateway process answers not-ready, draining, while it still serves, and then exits', async () => {
+    const routes = Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, `${serviceUrl}/graphql`]));
+    const process_ = spawn(process.execPath, [...PROCESS_NODE_ARGS, join(repoRoot(), 'dist/gateway/src/main.js')], {
+      env: { ...process.env, ...env, ...routes, PORT: '0', GATEWAY_LISTEN_HOST: '127.0.0.1', SHUTDOWN_DRAIN_MS: '3000' },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let output = '';
+    process_.stderr!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+    const gone = new Promise<void>((resolve) => process_.once('exit', () => resolve()));
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        process_.on('message', (message: { listening?: unknown } | null) => {
+          if (typeof message?.listening === 'number') resolve(message.listening);
+        });
+        process_.once('exit', (code) => reject(new Error(`the gateway exited (${code}) before it was listening:\n${output}`)));
+      });
+      const url = `http://127.0.0.1:${port}`;
+      expect((await get(`${url}/health/ready`)).status).toBe(200);
+      process_.kill('SIGTERM');
+      const notReady = await waitFor('readiness to turn 503', async () => {
+        const answer = await get(`${url}/health/ready`);
+        return answer.status === 503 && answer;
+      });
+      expect(notReady.body).toEqual({ status: 'unavailable', service: 'gateway', checks: { supergraph: 'up', draining: true } });
+      expect((await get(`${url}/health/live`)).status).toBe(200);
+      await gone;
+      await expect(fetch(`${url}/health/live`)).rejects.toThrow();
+    } finally {
+      process_.kill('SIGTERM');
+      await gone;
+    }
+  });
 });
 
 /** The queues and counts this file's service and gateway made under their prefix. */
