@@ -36,6 +36,8 @@ export interface Gateway {
   /** Subgraph base URLs by name, as this gateway routes to them. */
   subgraphs: Map<string, string>;
   start(httpServer: Server): Promise<void>;
+  /** Readiness turns 503 at once (see health.ts); called first on SIGTERM/SIGINT, before anything closes. */
+  drain(): void;
   stop(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
   app.use(securityHeaders(production));
   const metrics = mountMetrics(app);
   let server: ApolloServer<GatewayContext> | undefined;
+  let draining = false;
   const corsPolicy = cors({ origin: env.CORS_ORIGINS });
   // Every replica counts against the same allowances in Redis; commands fail fast while it is away (see rate-limit.ts).
   const redis = new Redis(env.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
@@ -78,7 +81,8 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
   mountApiKeyEnrolmentRoutes(app, context);
   mountCalendarRoutes(app, context);
   mountOpen311Routes(app, context);
-  mountHealthRoute(app, subgraphs);
+  // The gateway plans from the static supergraph loaded at start; a server is there once it loaded.
+  mountHealthRoute(app, subgraphs, { planning: () => server !== undefined, draining: () => draining });
 
   return {
     app,
@@ -88,7 +92,11 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
       await redis.connect().catch(() => undefined);
       server = await startGraphQLServer(app, gateway, httpServer, context);
     },
+    drain() {
+      draining = true;
+    },
     async stop() {
+      draining = true;
       await server?.stop();
       redis.disconnect();
     },

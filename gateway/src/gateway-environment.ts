@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_GATEWAY_SIGNATURE_TTL_SECONDS, MAX_GATEWAY_SIGNATURE_TTL_SECONDS, gatewayKeySetting, missingGatewayKey } from '#libs/auth';
-import { EnvironmentError, baseEnvironment, parseEnvironment, port, redisUrl, secret, unsetIfEmpty } from '#libs/config';
+import { EnvironmentError, baseEnvironment, integer, parseEnvironment, port, redisUrl, secret, unsetIfEmpty } from '#libs/config';
 import { oidcEnvironmentProblems, oidcEnvironmentShape } from './oidc-environment.js';
 import { DEFAULT_QUERY_LIMITS } from './query-limits.js';
 
@@ -60,6 +60,8 @@ export const gatewayEnvironmentShape = {
   JWT_SECRET: secret('JWT_SECRET'),
   /** The interface the gateway listens on; unset: every interface (it is the public entry point). */
   GATEWAY_LISTEN_HOST: z.preprocess(unsetIfEmpty, z.string().optional()),
+  /** Milliseconds of serving on after SIGTERM/SIGINT while `/health/ready` answers 503 (see main.ts). */
+  SHUTDOWN_DRAIN_MS: integer(0, 0, 120_000),
   /** The gateway's Ed25519 private key (base64 of its PKCS8 PEM): signs every subgraph request. Only the gateway has it. */
   GATEWAY_SIGNING_KEY: gatewayKeySetting('private'),
   /** How long one signed subgraph request stays valid, in seconds. */

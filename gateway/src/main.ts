@@ -17,7 +17,10 @@ try {
     process.send({ listening: (httpServer.address() as AddressInfo).port });
     process.channel?.unref();
   }
+  // Not-ready at once, serving on for SHUTDOWN_DRAIN_MS so load balancers stop sending requests, then closed.
   const shutdown = async () => {
+    gateway.drain();
+    await new Promise((resolve) => setTimeout(resolve, env.SHUTDOWN_DRAIN_MS));
     await gateway.stop();
     httpServer.close();
   };

@@ -1,10 +1,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConsoleLogger, type DynamicModule, type INestApplication, type LogLevel } from '@nestjs/common';
+import { ConsoleLogger, Logger, type DynamicModule, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { EnvironmentError, generateDevelopmentSecrets } from '#libs/config';
+import { HealthController } from './health.controller.js';
 import { serviceRuntime, type ServiceDefinition } from './service-definition.js';
 import { parseServiceEnvironment, parseServingEnvironment, type ServiceEnvironment } from './service-environment.js';
 
@@ -17,11 +18,28 @@ export function createLogger(env: Pick<ServiceEnvironment, 'NODE_ENV' | 'LOG_LEV
   return new ConsoleLogger({ json: production, logLevels: levels, colors: !production && process.stdout.isTTY });
 }
 
-/** Creates and starts a service; SIGTERM/SIGINT close it gracefully (workers finish their current jobs first). */
+/** Creates and starts a service; SIGTERM/SIGINT drain and then close it gracefully (workers finish their current jobs first). */
 export async function startService(module: DynamicModule, env: ServiceEnvironment): Promise<INestApplication> {
   // The raw body is kept: the gateway's signature covers its exact bytes (see platform.module.ts).
   const app = await NestFactory.create<INestApplication<Server>>(module, { logger: createLogger(env), rawBody: true });
-  app.enableShutdownHooks();
+  // Not-ready at the signal itself, then SHUTDOWN_DRAIN_MS of serving on, and only then Nest's close (workers finish
+  // their jobs, the server stops accepting): a load balancer stops sending requests before they would be refused.
+  // `once`: the signal raised again after the close ends the process the default way.
+  const health = app.get(HealthController);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      health.drain();
+      setTimeout(() => {
+        app.close().then(
+          () => process.kill(process.pid, signal),
+          (error: unknown) => {
+            Logger.error(error instanceof Error ? error.stack : String(error), 'Shutdown');
+            process.exit(1);
+          },
+        );
+      }, env.SHUTDOWN_DRAIN_MS);
+    });
+  }
   await app.listen(env.PORT, env.LISTEN_HOST);
   // A parent that started this process with an IPC channel (the test platform, with PORT=0) learns the port it got;
   // the channel then no longer keeps the process alive. Without one (npm start, containers) nothing happens.

@@ -4,6 +4,7 @@ import {
   DEFAULT_HOUSEHOLDS_INTERNAL_URL,
   EnvironmentError,
   baseEnvironment,
+  integer,
   internalServiceUrl,
   parseEnvironment,
   port,
@@ -32,6 +33,11 @@ export function serviceEnvironmentShape(defaultPort: number) {
       .string()
       .regex(/^[a-zA-Z0-9_:-]+$/, 'letters, digits, _, : and - only')
       .default('waste'),
+    /**
+     * How long a service keeps serving after SIGTERM/SIGINT while `/health/ready` answers 503, so a load balancer
+     * notices and stops sending requests before the process stops accepting them. 0 (the default) closes at once.
+     */
+    SHUTDOWN_DRAIN_MS: integer(0, 0, 120_000),
     /** households' base URL for internal routes (notifications asks it whom a notice is addressed to). */
     HOUSEHOLDS_INTERNAL_URL: internalServiceUrl(DEFAULT_HOUSEHOLDS_INTERNAL_URL),
   };

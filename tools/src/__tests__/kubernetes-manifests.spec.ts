@@ -216,12 +216,14 @@ suite(title, () => {
         }
       });
 
-      it('probes every Deployment on /health and bounds its resources', () => {
+      it('probes every Deployment for readiness on /health/ready and for liveness on /health/live, and bounds its resources', () => {
         for (const deployment of byKind('Deployment')) {
           const [container] = (deployment.spec as { template: { spec: IPodSpec } }).template.spec.containers;
-          for (const probe of [container.readinessProbe, container.livenessProbe]) {
-            expect([deployment.metadata.name, probe?.httpGet?.path]).toEqual([deployment.metadata.name, '/health']);
-          }
+          expect([deployment.metadata.name, container.readinessProbe?.httpGet?.path, container.livenessProbe?.httpGet?.path]).toEqual([
+            deployment.metadata.name,
+            '/health/ready',
+            '/health/live',
+          ]);
           for (const bound of ['requests', 'limits'] as const) {
             expect(container.resources?.[bound]).toEqual({ cpu: expect.anything(), memory: expect.anything() });
           }
