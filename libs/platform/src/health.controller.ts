@@ -13,6 +13,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '#libs/messaging';
+import { settledWithin } from './settled-within.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -107,16 +108,10 @@ export class HealthController implements OnModuleDestroy, BeforeApplicationShutd
 }
 
 async function probe(check: () => Promise<unknown>): Promise<'up' | 'down'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS);
-  });
-  try {
-    await Promise.race([check(), timeout]);
-    return 'up';
-  } catch {
-    return 'down';
-  } finally {
-    clearTimeout(timer);
-  }
+  return (await settledWithin(
+    check().then(() => true),
+    CHECK_TIMEOUT_MS,
+  ))
+    ? 'up'
+    : 'down';
 }

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { queryOne } from '#libs/database';
 import { MESSAGING_OPTIONS, QUEUE_OWNER, QueueRegistry, type MessagingOptions, type QueueName } from '#libs/messaging';
 import { METRICS_PREFIX, type ProcessMetrics } from './metrics.js';
+import { settledWithin } from './settled-within.js';
 
 export const PROCESS_METRICS = Symbol('PROCESS_METRICS');
 
@@ -34,7 +35,7 @@ export class MetricsController {
         this.reset();
         await Promise.all(
           owned.map(async (queue) => {
-            const counts = await within(queues.get(queue).getJobCounts(...QUEUE_STATES));
+            const counts = await settledWithin(queues.get(queue).getJobCounts(...QUEUE_STATES), COLLECT_TIMEOUT_MS);
             if (counts) for (const state of QUEUE_STATES) this.set({ queue, state }, counts[state] ?? 0);
           }),
         );
@@ -43,7 +44,7 @@ export class MetricsController {
     // Both outbox gauges come from one query per scrape: whichever is collected first runs it, the other reuses it.
     let lag: Promise<{ pending: number; oldestAgeSeconds: number } | undefined> | undefined;
     const outboxLag = () =>
-      (lag ??= within(readOutboxLag(dataSource)).finally(() => {
+      (lag ??= settledWithin(readOutboxLag(dataSource), COLLECT_TIMEOUT_MS).finally(() => {
         setImmediate(() => (lag = undefined));
       }));
     new Gauge({
@@ -83,17 +84,4 @@ async function readOutboxLag(dataSource: DataSource): Promise<{ pending: number;
        FROM outbox_event WHERE published_at IS NULL`,
   );
   return { pending, oldestAgeSeconds: age };
-}
-
-/** What the read gave, or undefined when it failed or took longer than COLLECT_TIMEOUT_MS (the series is then absent). */
-async function within<T>(read: Promise<T>): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), COLLECT_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([read.catch(() => undefined), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
