@@ -3,7 +3,7 @@ import { addMonths, monthStart, shanghaiMonth } from '#libs/calendar';
 import { execute, queryOne } from '#libs/database';
 import { htmlEscapeSql } from '#libs/html';
 import { maskNameSql } from '#libs/privacy';
-import { inBatches } from '#libs/retention';
+import { daysBefore, inBatches } from '#libs/retention';
 import type { RetentionSettings } from './retention-settings.js';
 
 /** Where a run draws each line: months before `gradeCopiesBefore` / `noticesBefore`, attempts before `attemptsBefore`. */
@@ -34,7 +34,7 @@ export function retentionCutoffs(firedAt: Date, settings: RetentionSettings): Re
   return {
     gradeCopiesBefore: monthStart(addMonths(current, -settings.gradeCopyMonths)),
     noticesBefore: monthStart(addMonths(current, -settings.noticeMonths)),
-    attemptsBefore: new Date(firedAt.getTime() - settings.webhookAttemptDays * 86_400_000),
+    attemptsBefore: daysBefore(firedAt, settings.webhookAttemptDays),
   };
 }
 
@@ -129,7 +129,7 @@ export async function applyRetention(dataSource: DataSource, firedAt: Date, sett
   const noticesRedacted = await inBatches(dataSource, REDACT_NOTICES, cutoffs.noticesBefore, firedAt);
   const webhookAttemptsDeleted = await inBatches(dataSource, DELETE_WEBHOOK_ATTEMPTS, cutoffs.attemptsBefore);
   const enrolmentContactsErased = await inBatches(dataSource, ERASE_EXPIRED_ENROLMENT_CONTACTS, firedAt);
-  const auditBefore = new Date(firedAt.getTime() - settings.personalDataAccessDays * 86_400_000);
+  const auditBefore = daysBefore(firedAt, settings.personalDataAccessDays);
   const apiKeyAuditEventsDeleted = await inBatches(dataSource, DELETE_API_KEY_AUDIT_EVENTS, auditBefore);
   return {
     ...cutoffs,

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { systemCaller } from '#libs/auth';
 import { previousMonth, shanghaiMonth } from '#libs/calendar';
 import { queryRows } from '#libs/database';
-import { JobHandler, JobName, type JobProcessor } from '#libs/messaging';
+import { JobHandler, JobName, firedAtOf, type JobProcessor } from '#libs/messaging';
 import { EvaluationTrigger } from '../evaluation-enums.js';
 import { EvaluationService } from '../evaluation.service.js';
 
@@ -29,7 +29,7 @@ export class MonthlyEvaluationJob implements JobProcessor<MonthlyEvaluationJobDa
   ) {}
 
   async handle(data: MonthlyEvaluationJobData, job: Job<MonthlyEvaluationJobData>): Promise<void> {
-    const firedAt = data.firedAt ? new Date(data.firedAt) : new Date();
+    const firedAt = firedAtOf(data);
     const month = previousMonth(shanghaiMonth(firedAt));
     const districts = await queryRows<{ id: string }>(this.dataSource, `SELECT id FROM territory_unit WHERE kind = 'DISTRICT'`);
     for (const { id } of districts) {
