@@ -97,29 +97,29 @@ export const METRIC_CATALOGUE = {
     help: 'Age of the oldest queued or running evaluation run (0 when none).',
     labelNames: [],
   },
-  waste_evaluation_scheduled_month_timestamp_seconds: {
+  waste_evaluation_month_timestamp_seconds: {
     type: 'gauge',
-    help: 'Start of the newest month the scheduler has evaluated, as a Unix time (Asia/Shanghai midnight of the 1st).',
+    help: 'Start of the newest month a district-wide evaluation run was started for, as a Unix time (Asia/Shanghai midnight of the 1st).',
     labelNames: [],
   },
-  waste_evaluation_scheduled_communities: {
+  waste_evaluation_month_communities: {
     type: 'gauge',
-    help: 'Communities (chunks) of the scheduled runs of the newest evaluated month.',
+    help: 'Communities (one chunk each) of the latest district-wide run of each district for the newest month.',
     labelNames: [],
   },
-  waste_evaluation_scheduled_communities_graded: {
+  waste_evaluation_month_communities_graded: {
     type: 'gauge',
-    help: 'Communities of the scheduled runs of the newest evaluated month that are graded: the month is done when this reaches waste_evaluation_scheduled_communities.',
+    help: 'Communities of those runs that are graded: the month is evaluated when this reaches waste_evaluation_month_communities.',
     labelNames: [],
   },
-  waste_evaluation_scheduled_households_graded: {
+  waste_evaluation_month_households_graded: {
     type: 'gauge',
-    help: 'Households graded so far by the scheduled runs of the newest evaluated month.',
+    help: 'Households graded so far by the latest district-wide run of each district for the newest month.',
     labelNames: [],
   },
-  waste_evaluation_scheduled_failed_runs: {
+  waste_evaluation_month_failed_runs: {
     type: 'gauge',
-    help: 'Scheduled runs of the newest evaluated month that failed.',
+    help: 'Of the latest district-wide runs of the newest month, those that failed.',
     labelNames: [],
   },
 } as const satisfies Record<string, { type: 'counter' | 'gauge' | 'histogram'; help: string; labelNames: readonly string[] }>;

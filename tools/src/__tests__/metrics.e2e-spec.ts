@@ -225,13 +225,13 @@ describe('GET /metrics', () => {
         valueOf(householdsBefore, 'waste_jobs_completed_total', completed) + run.communities,
       );
       // The month's progress reached its total, and no run is left unfinished.
-      expect(valueOf(householdsAfter, 'waste_evaluation_scheduled_month_timestamp_seconds')).toBe(
+      expect(valueOf(householdsAfter, 'waste_evaluation_month_timestamp_seconds')).toBe(
         new Date(`${month}-01T00:00:00+08:00`).getTime() / 1000,
       );
-      expect(valueOf(householdsAfter, 'waste_evaluation_scheduled_communities')).toBe(run.communities);
-      expect(valueOf(householdsAfter, 'waste_evaluation_scheduled_communities_graded')).toBe(run.communities);
-      expect(valueOf(householdsAfter, 'waste_evaluation_scheduled_households_graded')).toBe(run.households);
-      expect(valueOf(householdsAfter, 'waste_evaluation_scheduled_failed_runs')).toBe(0);
+      expect(valueOf(householdsAfter, 'waste_evaluation_month_communities')).toBe(run.communities);
+      expect(valueOf(householdsAfter, 'waste_evaluation_month_communities_graded')).toBe(run.communities);
+      expect(valueOf(householdsAfter, 'waste_evaluation_month_households_graded')).toBe(run.households);
+      expect(valueOf(householdsAfter, 'waste_evaluation_month_failed_runs')).toBe(0);
       expect(valueOf(householdsAfter, 'waste_evaluation_unfinished_runs')).toBe(0);
 
       // The notices: the last graded month's are made again now that the endpoint exists (its notices deleted, its
