@@ -14,6 +14,7 @@ export * from './job-handler.js';
 export * from './scheduled-job.js';
 export * from './handler-check.js';
 export * from './messaging-options.js';
+export * from './job-observer.js';
 export * from './queue-registry.js';
 export * from './outbox.js';
 export * from './outbox-relay.js';

@@ -1,4 +1,5 @@
 import type { ServiceName } from './catalogue.js';
+import type { JobObserver } from './job-observer.js';
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
@@ -9,4 +10,6 @@ export interface MessagingOptions {
   queuePrefix: string;
   /** Run the outbox relay and the queue workers. Off when only the GraphQL schema is wanted. */
   background: boolean;
+  /** Told of every job attempt this process's workers finish (the platform's metrics); none when left out. */
+  jobObserver?: JobObserver;
 }

@@ -87,6 +87,7 @@ export class WorkerHost implements OnModuleInit, OnApplicationBootstrap, BeforeA
       if (!job) return;
       this.logger.warn(`Job ${job.name} ${job.id} on ${queue} failed (attempt ${job.attemptsMade}): ${error.message}`);
       const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+      this.observe(queue, job, 'failed', final);
       if (final) {
         this.handlers
           .get(job.name)
@@ -96,8 +97,16 @@ export class WorkerHost implements OnModuleInit, OnApplicationBootstrap, BeforeA
           });
       }
     });
+    worker.on('completed', (job) => this.observe(queue, job, 'completed', false));
     worker.on('error', (error) => this.logger.error(`Worker for ${queue}: ${error.message}`));
     return worker;
+  }
+
+  /** Tells the observer (the platform's metrics) how an attempt ended; job names outside the catalogue count as `unknown`. */
+  private observe(queue: QueueName, job: Job, outcome: 'completed' | 'failed', final: boolean): void {
+    const ended = job.finishedOn ?? Date.now();
+    const seconds = Math.max(0, ended - (job.processedOn ?? ended)) / 1000;
+    this.options.jobObserver?.jobFinished({ queue, job: this.handlers.has(job.name) ? job.name : 'unknown', outcome, seconds, final });
   }
 
   private async process(job: Job): Promise<void> {

@@ -5,6 +5,7 @@ export * from './parse-uuid.pipe.js';
 export * from './local-date.scalar.js';
 export * from './health.controller.js';
 export * from './metrics.js';
+export * from './metric-catalogue.js';
 export * from './metrics.controller.js';
 export * from './service-definition.js';
 export * from './platform.module.js';

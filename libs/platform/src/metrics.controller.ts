@@ -4,18 +4,26 @@ import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { queryOne } from '#libs/database';
 import { MESSAGING_OPTIONS, QUEUE_OWNER, QueueRegistry, type MessagingOptions, type QueueName } from '#libs/messaging';
-import { METRICS_PREFIX, type ProcessMetrics } from './metrics.js';
+import { metricOptions } from './metric-catalogue.js';
+import { COLLECT_TIMEOUT_MS, type ProcessMetrics } from './metrics.js';
 import { settledWithin } from './settled-within.js';
 
 export const PROCESS_METRICS = Symbol('PROCESS_METRICS');
 
 const QUEUE_STATES = ['waiting', 'active', 'failed', 'delayed'] as const;
-/** Past this a scrape leaves out what it could not read, rather than hang while Redis or the database is away. */
-const COLLECT_TIMEOUT_MS = 2_000;
+
+/** What node-postgres's Pool (TypeORM's postgres driver keeps it as `master`) tells of its connections. */
+interface PgPool {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+  options: { max?: number };
+}
 
 /**
  * `GET /metrics`: this service's series in the Prometheus text format. Queue depths and the outbox lag are read when
- * scraped (one Redis round trip per owned queue, one indexed query on the pending outbox rows), not polled.
+ * scraped (one Redis round trip per owned queue, one indexed query on the pending outbox rows), not polled; the
+ * database pool's counts are the pool's own, read in memory.
  */
 @Controller('metrics')
 export class MetricsController {
@@ -27,9 +35,7 @@ export class MetricsController {
   ) {
     const owned = (Object.keys(QUEUE_OWNER) as QueueName[]).filter((queue) => QUEUE_OWNER[queue] === messaging.service);
     new Gauge({
-      name: `${METRICS_PREFIX}queue_jobs`,
-      help: 'Jobs in each queue this service owns, by state (waiting, active, failed, delayed).',
-      labelNames: ['queue', 'state'] as const,
+      ...metricOptions('waste_queue_jobs'),
       registers: [metrics.registry],
       async collect() {
         this.reset();
@@ -41,32 +47,12 @@ export class MetricsController {
         );
       },
     });
-    // Both outbox gauges come from one query per scrape: whichever is collected first runs it, the other reuses it.
-    let lag: Promise<{ pending: number; oldestAgeSeconds: number } | undefined> | undefined;
-    const outboxLag = () =>
-      (lag ??= settledWithin(readOutboxLag(dataSource), COLLECT_TIMEOUT_MS).finally(() => {
-        setImmediate(() => (lag = undefined));
-      }));
-    new Gauge({
-      name: `${METRICS_PREFIX}outbox_pending_events`,
-      help: 'Events recorded in this service’s outbox and not yet published.',
-      registers: [metrics.registry],
-      async collect() {
-        this.reset();
-        const read = await outboxLag();
-        if (read) this.set(read.pending);
-      },
-    });
-    new Gauge({
-      name: `${METRICS_PREFIX}outbox_oldest_pending_age_seconds`,
-      help: 'Age of the oldest unpublished outbox event (0 when none is pending).',
-      registers: [metrics.registry],
-      async collect() {
-        this.reset();
-        const read = await outboxLag();
-        if (read) this.set(read.oldestAgeSeconds);
-      },
-    });
+    metrics.scrapedGauges(['waste_outbox_pending_events', 'waste_outbox_oldest_pending_age_seconds'], () => readOutboxLag(dataSource));
+    // Waiting requests mean the pool is at its maximum and queries queue in this process, unseen by the database.
+    metrics.scrapedGauges(
+      ['waste_db_pool_clients', 'waste_db_pool_idle_clients', 'waste_db_pool_waiting_requests', 'waste_db_pool_max_clients'],
+      () => Promise.resolve(readPool(dataSource)),
+    );
   }
 
   @Get()
@@ -76,12 +62,27 @@ export class MetricsController {
   }
 }
 
-async function readOutboxLag(dataSource: DataSource): Promise<{ pending: number; oldestAgeSeconds: number }> {
+async function readOutboxLag(
+  dataSource: DataSource,
+): Promise<{ waste_outbox_pending_events: number; waste_outbox_oldest_pending_age_seconds: number }> {
   // The partial index on unpublished rows keeps this cheap however many published rows the table holds.
-  const { pending, age } = await queryOne<{ pending: number; age: number }>(
+  return queryOne(
     dataSource,
-    `SELECT count(*)::int AS pending, coalesce(extract(epoch FROM now() - min(occurred_at)), 0)::float8 AS age
+    `SELECT count(*)::int AS waste_outbox_pending_events,
+            coalesce(extract(epoch FROM now() - min(occurred_at)), 0)::float8 AS waste_outbox_oldest_pending_age_seconds
        FROM outbox_event WHERE published_at IS NULL`,
   );
-  return { pending, oldestAgeSeconds: age };
+}
+
+/** The pool's counts, or nothing when the driver keeps no pool (a data source not initialised). */
+function readPool(dataSource: DataSource): Record<string, number> {
+  const pool = (dataSource.driver as unknown as { master?: PgPool }).master;
+  if (!pool) return {};
+  return {
+    waste_db_pool_clients: pool.totalCount,
+    waste_db_pool_idle_clients: pool.idleCount,
+    waste_db_pool_waiting_requests: pool.waitingCount,
+    // node-postgres's default when TypeORM is given no poolSize.
+    waste_db_pool_max_clients: pool.options.max ?? 10,
+  };
 }

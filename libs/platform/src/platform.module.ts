@@ -114,6 +114,7 @@ export class PlatformModule implements NestModule {
           redisUrl: env.REDIS_URL,
           queuePrefix: env.QUEUE_PREFIX,
           background: !schemaOnly,
+          jobObserver: metrics.jobObserver,
         }),
         GraphQLModule.forRoot<ApolloFederationDriverConfig>({
           driver: ApolloFederationDriver,
@@ -144,7 +145,8 @@ export class PlatformModule implements NestModule {
         { provide: PROCESS_METRICS, useValue: metrics },
         LocalDateScalar,
       ],
-      exports: [SERVICE_RUNTIME, GATEWAY_SIGNATURE_VERIFIER],
+      // PROCESS_METRICS: a service registers its own series on the process's registry (metric-catalogue.ts).
+      exports: [SERVICE_RUNTIME, GATEWAY_SIGNATURE_VERIFIER, PROCESS_METRICS],
     };
   }
 }

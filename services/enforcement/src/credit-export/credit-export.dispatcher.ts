@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { execute, queryOne, queryRows } from '#libs/database';
+import { PROCESS_METRICS, type CatalogueCounter, type ProcessMetrics } from '#libs/platform';
 import { exportHeaders } from './credit-export-signature.js';
 import { CREDIT_EXPORT_SETTINGS, type CreditExportSettings } from './credit-export-settings.js';
 
@@ -33,11 +34,15 @@ export interface DispatchSummary {
 @Injectable()
 export class CreditExportDispatcher {
   private readonly logger = new Logger(CreditExportDispatcher.name);
+  private readonly outcomes: CatalogueCounter<'waste_credit_exports_total'>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(CREDIT_EXPORT_SETTINGS) private readonly settings: CreditExportSettings,
-  ) {}
+    @Inject(PROCESS_METRICS) metrics: ProcessMetrics,
+  ) {
+    this.outcomes = metrics.counter('waste_credit_exports_total');
+  }
 
   async dispatch(now: Date): Promise<DispatchSummary> {
     const summary: DispatchSummary = { delivered: 0, retrying: 0, failed: 0, waiting: 0 };
@@ -114,6 +119,8 @@ export class CreditExportDispatcher {
         [item.id, attempt, error, nextAttemptAt, outcome === 'delivered' ? 'DELIVERED' : outcome === 'failed' ? 'FAILED' : 'PENDING'],
       );
     });
+    // Counted once recorded (committed): an attempt whose record failed is sent again after its lease, and counted then.
+    this.outcomes.inc({ outcome });
     if (error) this.logger.warn(`Credit export ${item.id}: attempt ${attempt} failed (${error}); ${outcome}`);
     return outcome;
   }

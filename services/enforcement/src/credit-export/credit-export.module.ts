@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { ServiceRuntime } from '#libs/platform';
 import { CREDIT_EXPORT_SETTINGS, parseCreditExportSettings } from './credit-export-settings.js';
 import { CreditExportDispatcher } from './credit-export.dispatcher.js';
+import { CreditExportMetrics } from './credit-export-metrics.js';
 import { CreditExportDispatchJob, CreditExportScanJob } from './credit-export.jobs.js';
 import { CreditExportResolver } from './credit-export.resolver.js';
 import { CreditExportService } from './credit-export.service.js';
@@ -19,6 +20,7 @@ export class CreditExportModule {
         { provide: CREDIT_EXPORT_SETTINGS, useValue: parseCreditExportSettings(env, runtime.env.NODE_ENV) },
         CreditExportService,
         CreditExportDispatcher,
+        CreditExportMetrics,
         CreditExportScanJob,
         CreditExportDispatchJob,
         CreditExportResolver,

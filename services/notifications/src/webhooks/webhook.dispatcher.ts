@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { execute, queryRows } from '#libs/database';
 import { PollingLoop } from '#libs/messaging';
-import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
+import { PROCESS_METRICS, SERVICE_RUNTIME, type CatalogueCounter, type ProcessMetrics, type ServiceRuntime } from '#libs/platform';
 import { afterAttempt, verdictOf, type DeliveryState } from './delivery-schedule.js';
 import { disableEndpoints, refreshNoticeStates } from './notice-delivery-state.js';
 import { SecretBox } from './secret-box.js';
@@ -71,7 +71,8 @@ SELECT c.id, c.message_id AS "messageId", c.endpoint_id AS "endpointId", c.state
 /**
  * Records a batch of attempts and their deliveries' new state in one statement. A delivery is updated only while
  * its claim token is still the one the attempt was made under; an endpoint disabled meanwhile stops its retries;
- * a replay asked for while a scheduled attempt was in flight is kept (sent next).
+ * a replay asked for while a scheduled attempt was in flight is kept (sent next). Returns each recorded attempt's
+ * outcome for the metrics: delivered (2xx), retrying (the delivery stays PENDING), failed (given up).
  */
 const RECORD = `
 WITH r AS (
@@ -96,7 +97,8 @@ UPDATE webhook_delivery d
        last_error = r.error,
        succeeded_at = CASE WHEN r.state = 'SUCCEEDED' THEN coalesce(d.succeeded_at, r.attempted_at) ELSE d.succeeded_at END
   FROM r, webhook_endpoint e
- WHERE d.id = r.delivery_id AND d.claim_token = r.token AND e.id = d.endpoint_id`;
+ WHERE d.id = r.delivery_id AND d.claim_token = r.token AND e.id = d.endpoint_id
+RETURNING CASE WHEN r.status BETWEEN 200 AND 299 THEN 'delivered' WHEN d.state = 'PENDING' THEN 'retrying' ELSE 'failed' END AS outcome`;
 
 /**
  * Sends webhook deliveries in the background of every serving notifications process: claims due deliveries
@@ -115,13 +117,17 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private readonly waiting: ClaimedRow[] = [];
   private results: AttemptResult[] = [];
   private recording?: Promise<void>;
+  private readonly outcomes: CatalogueCounter<'waste_webhook_deliveries_total'>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
     @Inject(WEBHOOK_SETTINGS) private readonly settings: WebhookSettings,
     private readonly secretBox: SecretBox,
-  ) {}
+    @Inject(PROCESS_METRICS) metrics: ProcessMetrics,
+  ) {
+    this.outcomes = metrics.counter('waste_webhook_deliveries_total');
+  }
 
   onApplicationBootstrap(): void {
     if (this.runtime.mode === 'serve') this.loop.start();
@@ -285,8 +291,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   private async record(batch: AttemptResult[]): Promise<void> {
     const column = <T>(pick: (result: AttemptResult) => T) => batch.map(pick);
-    await this.dataSource.transaction(async (manager) => {
-      await execute(manager, RECORD, [
+    const recorded = await this.dataSource.transaction(async (manager) => {
+      const outcomes = await queryRows<{ outcome: 'delivered' | 'retrying' | 'failed' }>(manager, RECORD, [
         column((r) => r.deliveryId),
         column((r) => r.token),
         column((r) => r.attemptedAt),
@@ -304,6 +310,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         manager,
         batch.map((r) => r.messageId),
       );
+      return outcomes;
     });
+    // Counted once committed: a batch rolled back and recorded again later is counted then.
+    for (const { outcome } of recorded) this.outcomes.inc({ outcome });
   }
 }

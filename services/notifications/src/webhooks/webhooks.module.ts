@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { ServiceRuntime } from '#libs/platform';
 import { SecretBox } from './secret-box.js';
 import { WebhookDispatcher } from './webhook.dispatcher.js';
+import { WebhookMetrics } from './webhook-metrics.js';
 import { parseWebhookSettings, WEBHOOK_SETTINGS } from './webhook-settings.js';
 import { WebhookResolver } from './webhook.resolver.js';
 import { WebhookService } from './webhook.service.js';
@@ -20,6 +21,7 @@ export class WebhooksModule {
         { provide: WEBHOOK_SETTINGS, useValue: settings },
         { provide: SecretBox, useValue: new SecretBox(settings.secretKey) },
         WebhookDispatcher,
+        WebhookMetrics,
         WebhookService,
         WebhookResolver,
       ],

@@ -11,6 +11,13 @@ import { seededHouseholds, startPlatform, type SeededHousehold, type TestPlatfor
 
 const SECRET = `credit-export-test-secret-${randomUUID()}`;
 
+/** One series of enforcement's `/metrics` (0 when it has no sample yet). */
+async function metric(platform: TestPlatform, series: string): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', platform.serviceUrls.get(ServiceName.Enforcement)))).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `) || l.startsWith(`${series.replace(/}$/, '')},`));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
 interface Received {
   exportId: string;
   body: any;
@@ -175,7 +182,14 @@ describe('credit and points exports through the gateway', () => {
     // Past its window the penalty can no longer be appealed.
     expect((await platform.query(officer, APPEAL, { id: floating.id })).errors![0].extensions!.reason).toBe('APPEAL_WINDOW_CLOSED');
 
+    const delivered = 'waste_credit_exports_total{outcome="delivered"}';
+    const [deliveredBefore, sentBefore] = [await metric(platform, delivered), receiver.requests.length];
+    expect(await metric(platform, 'waste_credit_export_backlog{process="enforcement"}')).toBeGreaterThanOrEqual(3);
     await runJob(JobName.CreditExportDispatch, after);
+    // Each attempt is counted by outcome once recorded, and the backlog read at the scrape is empty again.
+    expect(await metric(platform, delivered)).toBe(deliveredBefore + receiver.requests.length - sentBefore);
+    expect(receiver.requests.length - sentBefore).toBeGreaterThanOrEqual(3);
+    expect(await metric(platform, 'waste_credit_export_backlog{process="enforcement"}')).toBe(0);
     const [floatingExport] = await exportsOf(floating.id);
     const [residentExport] = await exportsOf(resident.id);
     const [companyExport] = await exportsOf(company.id);
