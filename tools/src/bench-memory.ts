@@ -18,7 +18,7 @@ import { SERVICE_NAMES } from './services.js';
 /**
  * `npm run build && node dist/tools/src/bench-memory.js [--households N] [--months M] [--seconds S] [--concurrency C]`:
  * the resident memory of every process under a district's load, from which the manifests' requests and limits are
- * set (docs/operations.md, "Memory"). Seeds the demo district (N households, default 24,000, and M graded months,
+ * set (docs/operations.md, "Memory and CPU"). Seeds the demo district (N households, default 24,000, and M graded months,
  * default 12) into databases of its own (prefix `waste_bench_memory_`), starts the four services and the gateway as
  * production runs them (separate processes, the image's Node flags: a 384 MB heap cap), then drives three phases:
  * the intake of the seed's events (every service relays and consumes them, notifications makes the year's notices),
@@ -95,7 +95,7 @@ async function backlogOf(service: Measured): Promise<number> {
 }
 
 function report(phase: string): void {
-  const row = processes.map((p) => `${p.name} ${Math.round(peakRssOf(p.child.pid!) / 1024)} MB`).join(', ');
+  const row = processes.map((p) => `${p.name} ${Math.round(peakRssOf(p.child.pid!) / 1024)} MiB`).join(', ');
   console.log(`  peak RSS after ${phase}: ${row}`);
 }
 

@@ -246,6 +246,27 @@ function checkWithProcessParsers(process: Process, env: Record<string, string>):
   if (process === 'households') expect(parseUploadDirectory(env)).toBe('/data/uploads');
 }
 
+/** Mi of a Kubernetes memory quantity (the manifests use Mi and Gi). */
+function mebibytes(quantity: string): number {
+  const match = /^(\d+)(Mi|Gi)$/.exec(quantity);
+  if (!match) throw new Error(`memory ${quantity}: write it in Mi or Gi`);
+  return Number(match[1]) * (match[2] === 'Gi' ? 1024 : 1);
+}
+
+/** The table of "Memory and CPU" in docs/operations.md: each process's measured peak (MiB), request and limit. */
+function measuredMemory(): Record<string, { peak: number | null; request: number; limit: number }> {
+  const text = readFileSync(join(ROOT, 'docs/operations.md'), 'utf8');
+  const section = text.slice(text.indexOf('### Memory and CPU'), text.indexOf('### Migrations before the rollout'));
+  const rows: Record<string, { peak: number | null; request: number; limit: number }> = {};
+  for (const line of section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| process'))) {
+    const cells = line.split('|').map((cell) => cell.trim());
+    const name = cells[1].replace(/ \(Job\)$/, '');
+    const peak = Number(cells[5]);
+    rows[name] = { peak: Number.isFinite(peak) && cells[5] !== '' ? peak : null, request: mebibytes(cells[6]), limit: mebibytes(cells[7]) };
+  }
+  return rows;
+}
+
 const podSpecs = (objects: KubeObject[]) =>
   objects
     .filter((object) => object.kind === 'Deployment' || object.kind === 'Job')
@@ -322,6 +343,24 @@ suite(title, () => {
           for (const bound of ['requests', 'limits'] as const) {
             expect(container.resources?.[bound]).toEqual({ cpu: expect.anything(), memory: expect.anything() });
           }
+        }
+      });
+
+      it('sets memory from the measured peaks of docs/operations.md: request above the peak, limit above the heap cap', () => {
+        const measured = measuredMemory();
+        for (const { object, pod } of podSpecs(objects)) {
+          const [container] = pod.containers;
+          const name = object.kind === 'Job' ? 'migrate' : object.metadata.name;
+          const row = measured[name];
+          expect([name, Boolean(row)]).toEqual([name, true]);
+          const request = mebibytes(String(container.resources!.requests!.memory));
+          const limit = mebibytes(String(container.resources!.limits!.memory));
+          // Development asks for less (one small replica each); production asks for what the table says.
+          if (overlay === 'production') expect([name, request]).toEqual([name, row.request]);
+          if (row.peak !== null) expect([name, row.request >= row.peak * 1.2]).toEqual([name, true]);
+          expect([name, limit]).toEqual([name, row.limit]);
+          // The old-generation heap is capped at 384 MB (NODE_OPTIONS); the rest of the process needs room above it.
+          expect([name, limit >= 384 * 1.5, limit >= request]).toEqual([name, true, true]);
         }
       });
 
