@@ -434,6 +434,24 @@ suite(title, () => {
         expect([households!.replicas, households!.strategy?.type]).toEqual([1, 'Recreate']);
         const budgets = byKind('PodDisruptionBudget').map((object) => object.metadata.name);
         expect(budgets.sort()).toEqual([...SERVICES, 'gateway'].sort());
+        for (const budget of byKind('PodDisruptionBudget')) {
+          const name = budget.metadata.name;
+          const spec = budget.spec as NonNullable<PodDisruptionBudget['spec']>;
+          expect(spec.selector?.matchLabels).toEqual({ 'app.kubernetes.io/name': name });
+          // A budget that allows no pod down blocks every node drain: with the fewest replicas the Deployment or its
+          // autoscaler may run, at least one pod may go.
+          const autoscaler = named('HorizontalPodAutoscaler', name)?.spec as HorizontalPodAutoscaler['spec'] | undefined;
+          const fewest = autoscaler?.minReplicas ?? (named('Deployment', name)!.spec as Deployment['spec'])!.replicas ?? 1;
+          const mayGo = spec.maxUnavailable !== undefined ? Number(spec.maxUnavailable) : fewest - Number(spec.minAvailable);
+          expect([name, mayGo >= 1]).toEqual([name, true]);
+        }
+        for (const scaler of byKind('HorizontalPodAutoscaler')) {
+          const spec = scaler.spec as NonNullable<HorizontalPodAutoscaler['spec']>;
+          // Utilization is a share of the CPU request, so the target container must have one.
+          const target = named('Deployment', spec.scaleTargetRef.name)!.spec as Deployment['spec'];
+          expect(target!.template.spec!.containers[0].resources?.requests?.cpu).toBeDefined();
+          expect([scaler.metadata.name, spec.minReplicas! <= spec.maxReplicas]).toEqual([scaler.metadata.name, true]);
+        }
       });
 
       it('migrates with migrate-cli, which never seeds the demo district', () => {
