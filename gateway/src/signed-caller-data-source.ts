@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { signGatewayRequest, type Caller } from '#libs/auth';
+import { DomainError, ErrorCode } from '#libs/errors';
 
 export interface GatewayContext {
   caller: Caller;
@@ -52,8 +53,29 @@ export function signingFetcher({ subgraph, key, ttlSeconds }: SubgraphSigning, s
       const body = typeof init?.body === 'string' ? init.body : '';
       Object.assign(headers, await signGatewayRequest({ caller, subgraph, body, key, ttlSeconds }));
     }
-    return send(url, { ...init, headers });
+    try {
+      return await send(url, { ...init, headers });
+    } catch (error) {
+      throw subgraphUnavailable(subgraph, error);
+    }
   };
+}
+
+/**
+ * A subgraph that cannot be reached (refused, reset, unresolvable: fetch throws) fails only the fields it owns,
+ * with a code and reason a client can act on, instead of fetch's bare TypeError, which the error formatter can only
+ * call an unexpected internal error. The cause stays in the gateway (its message names internal addresses).
+ */
+function subgraphUnavailable(subgraph: string, cause: unknown): DomainError {
+  return new DomainError(
+    ErrorCode.INTERNAL_SERVER_ERROR,
+    `The ${subgraph} service is unavailable; try again shortly`,
+    'SUBGRAPH_UNAVAILABLE',
+    {
+      service: subgraph,
+      cause: cause instanceof Error ? cause.name : 'unknown',
+    },
+  );
 }
 
 /**

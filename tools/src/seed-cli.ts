@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { parseServiceEnvironment } from '#libs/platform';
-import { migrateAndSeed } from './seed.js';
+import { migrateAndSeed, refuseDemoDataInProduction } from './seed.js';
 import { loadLocalEnvironment } from './local-env.js';
 
 /**
@@ -10,10 +10,7 @@ import { loadLocalEnvironment } from './local-env.js';
  * Refuses to run in production.
  */
 const { values } = parseArgs({ options: { households: { type: 'string' }, months: { type: 'string' } } });
-if (process.env.NODE_ENV === 'production') {
-  console.error('npm run seed deletes data; it refuses to run with NODE_ENV=production.');
-  process.exit(2);
-}
+refuseDemoDataInProduction('npm run seed', "It deletes every service's data first; production only migrates (npm run migrate).");
 const households = values.households === undefined ? undefined : Number(values.households);
 if (households !== undefined && !(Number.isInteger(households) && households >= 0)) {
   console.error('--households takes a whole number');

@@ -7,7 +7,7 @@ import { parseGatewayEnvironment } from '#gateway/gateway-environment';
 import { preflight } from './preflight.js';
 import { PROCESS_NODE_ARGS } from './node-args.js';
 import { repoRoot } from './repo-root.js';
-import { migrateAndSeed } from './seed.js';
+import { migrateAndSeed, refuseDemoDataInProduction } from './seed.js';
 import { DEFAULT_PORTS } from '#libs/messaging';
 import { SERVICE_NAMES } from './services.js';
 import { loadLocalEnvironment } from './local-env.js';
@@ -23,6 +23,14 @@ const dist = (path: string) => join(repoRoot(), path);
 
 const children = new Map<string, ChildProcess>();
 let stopping = false;
+
+// Refused entirely rather than started without the demo: this is the one-machine development launcher (five processes
+// under one parent, secrets from .env.local, the demo district in empty databases). Production runs the migration
+// Job, then each process from the image under its orchestrator, which restarts, scales and drains them one by one.
+refuseDemoDataInProduction(
+  'npm start',
+  'In production run node dist/tools/src/migrate-cli.js, then each process from the image (docs/operations.md, "Deploying").',
+);
 
 try {
   loadLocalEnvironment();

@@ -1,7 +1,10 @@
 import type { DataSource } from 'typeorm';
 
-/** Any fixed number: the advisory lock that keeps two processes from migrating the same database at once. */
-const MIGRATION_LOCK_KEY = 727_001;
+/**
+ * Any fixed number: the advisory lock that keeps two processes from migrating the same database at once (exported so
+ * a test can hold it and watch a starting service wait).
+ */
+export const MIGRATION_LOCK_KEY = 727_001;
 
 /** Runs pending migrations, each in its own transaction, holding a database-wide advisory lock. */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {

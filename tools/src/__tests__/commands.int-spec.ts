@@ -6,10 +6,13 @@ import { dirname, join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { verifyAccessToken } from '#libs/auth';
-import { testEnvironment, waitFor, workerDatabasePrefix } from '#libs/testing';
+import { parseServiceEnvironment } from '#libs/platform';
+import { testEnvironment, testInfrastructure, waitFor, workerDatabasePrefix } from '#libs/testing';
 import { repoRoot } from '../repo-root.js';
-import { SERVICE_NAMES } from '../services.js';
+import { openServiceDatabase } from '../service-database.js';
+import { SERVICE_NAMES, loadAllServices } from '../services.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -177,5 +180,53 @@ describe('npm run token', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('refuses to run with NODE_ENV=production');
+  });
+});
+
+describe('the demo district with NODE_ENV=production', () => {
+  /** The databases whose names start with `prefix`, as PostgreSQL lists them. */
+  async function databasesNamed(prefix: string): Promise<string[]> {
+    const client = new pg.Client({ connectionString: testInfrastructure().databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, [prefix]);
+      return rows.map((row) => row.datname);
+    } finally {
+      await client.end();
+    }
+  }
+
+  it.each([
+    ['npm start', 'dist/tools/src/start.js', {}],
+    ['npm run seed', 'dist/tools/src/seed-cli.js', {}],
+    ['setup', 'dist/tools/src/setup-cli.js', {}],
+    ['setup', 'dist/tools/src/setup-cli.js', { SEED_DEMO_DATA: 'true' }],
+  ])('%s (%s %j) refuses with a message and exit code 2, before creating or migrating any database', async (command, script, extra) => {
+    const prefix = `${workerDatabasePrefix()}prodrefused_`;
+    const result = await run(script, [], { ...testEnvironment({ DATABASE_NAME_PREFIX: prefix }), NODE_ENV: 'production', ...extra });
+    expect([result.code, result.stdout]).toEqual([2, '']);
+    expect(result.stderr).toContain(`${command} writes the demo district; it refuses to run with NODE_ENV=production.`);
+    expect(await databasesNamed(prefix)).toEqual([]);
+  });
+
+  it('setup with SEED_DEMO_DATA=false migrates every database and leaves each one empty', async () => {
+    const prefix = `${workerDatabasePrefix()}prodsetup_`;
+    const env = { ...testEnvironment({ DATABASE_NAME_PREFIX: prefix }), NODE_ENV: 'production', SEED_DEMO_DATA: 'false' };
+    const result = await run('dist/tools/src/setup-cli.js', [], env);
+    expect([result.code, result.stderr]).toEqual([0, '']);
+    // The same prefix reaches the databases (so the refusals above looked in the right place), and no demo is in them.
+    expect((await databasesNamed(prefix)).sort()).toEqual(SERVICE_NAMES.map((name) => `${prefix}${name}`).sort());
+    for (const service of await loadAllServices()) {
+      const dataSource = await openServiceDatabase(service, parseServiceEnvironment(service.defaultPort, env));
+      try {
+        expect([
+          service.name,
+          await service.demoData.isEmpty(dataSource),
+          (await dataSource.showMigrations()) ? 'pending' : 'migrated',
+        ]).toEqual([service.name, true, 'migrated']);
+      } finally {
+        await dataSource.destroy();
+      }
+    }
   });
 });
