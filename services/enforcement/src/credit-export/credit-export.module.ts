@@ -5,6 +5,7 @@ import { CreditExportDispatcher } from './credit-export.dispatcher.js';
 import { CreditExportDispatchJob, CreditExportScanJob } from './credit-export.jobs.js';
 import { CreditExportResolver } from './credit-export.resolver.js';
 import { CreditExportService } from './credit-export.service.js';
+import { DistrictMonthCreditExportsResolver } from './district-month.js';
 
 /**
  * Credit and points linkage: final penalties become records in a transactional outbox (`credit_export`), delivered
@@ -22,6 +23,7 @@ export class CreditExportModule {
         CreditExportScanJob,
         CreditExportDispatchJob,
         CreditExportResolver,
+        DistrictMonthCreditExportsResolver,
       ],
     };
   }
