@@ -249,6 +249,28 @@ describe('the month at a glance: evaluation runs and districtMonth', () => {
     expect(enrolled.notices.waiting.edges.map((edge: any) => edge.node.institutionId)).not.toContain(unknownInstitution);
   });
 
+  it('reports a month published a while ago whose vanguard index was never computed, until it is', async () => {
+    const earlier = addMonths(MONTH, -1);
+    // As if organization had missed the month's announcement, and the grace period had passed since publication.
+    await platform.database(ServiceName.Organization).query(`DELETE FROM vanguard_index_month WHERE month = $1`, [monthStart(earlier)]);
+    await households().query(`UPDATE evaluation_month SET completed_at = completed_at - interval '1 hour' WHERE month = $1`, [
+      monthStart(earlier),
+    ]);
+    const stuck = await glance(earlier);
+    expect(stuck.vanguard).toMatchObject({ scored: false, membersScored: 0 });
+    expect(stuck.stage).toBe('FOLLOWING_UP');
+    expect(stuck.blockers).toContainEqual(
+      expect.objectContaining({ code: 'VANGUARD_NOT_SCORED', message: expect.stringContaining('15 minutes') }),
+    );
+
+    await fieldOf(
+      platform.query(admin, `mutation($month: String!) { computeVanguardIndex(month: $month) { members } }`, { month: earlier }),
+    );
+    const scored = await glance(earlier);
+    expect(scored.vanguard.scored).toBe(true);
+    expect(scored.blockers.map((b: any) => b.code)).not.toContain('VANGUARD_NOT_SCORED');
+  });
+
   it('is for district-wide staff: others are refused with a coded error and get no data', async () => {
     const cases: [string | null, string, string][] = [
       [await platform.token([Role.STREET_ADMIN], streetA), 'FORBIDDEN', 'OUT_OF_SCOPE'],
