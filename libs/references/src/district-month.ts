@@ -72,7 +72,28 @@ export class DistrictMonthBlocker {
 export const DISTRICT_MONTH_DESCRIPTION =
   "A month of the district at a glance, across services, each adding its part from its own data: first the stage the month is at and what blocks it; then households' runs, grades and objection window, notifications' notices, organization's vanguard index (先锋指数) and enforcement's credit exports. Read by district-wide staff with EVALUATION_RUN (DISTRICT_ADMIN) only: notices, the index and exports are the district's, and no service cuts its part to one street.";
 
-/** Whether a federated DistrictMonth reference names a month (YYYY-MM); others resolve to null. */
+/** The month a federated DistrictMonth reference names (YYYY-MM), or null when it names none (it resolves to null). */
 export function districtMonthOf(reference: { month?: unknown }): string | null {
   return typeof reference.month === 'string' && /^\d{4}-(0[1-9]|1[0-2])$/.test(reference.month) ? reference.month : null;
+}
+
+/**
+ * DistrictMonth as a subgraph that only adds fields to it declares it: the key, and `reference` for its
+ * `@ResolveReference`. Made when called, so households, which declares the entity with its own fields and the query,
+ * never registers a second type of the name. No field of such a subgraph returns it: the subgraph publishes it as an
+ * orphaned type (`publishEntityType`).
+ */
+export function districtMonthEntity() {
+  @ObjectType('DistrictMonth', { description: DISTRICT_MONTH_DESCRIPTION })
+  @Directive('@key(fields: "month")')
+  class DistrictMonth {
+    @Field({ description: 'YYYY-MM (Asia/Shanghai).' })
+    month: string;
+
+    static reference(reference: { month?: unknown }): DistrictMonth | null {
+      const month = districtMonthOf(reference);
+      return month ? Object.assign(new DistrictMonth(), { month }) : null;
+    }
+  }
+  return DistrictMonth;
 }

@@ -3,9 +3,8 @@ import type { ServiceRuntime } from '#libs/platform';
 import { CREDIT_EXPORT_SETTINGS, parseCreditExportSettings } from './credit-export-settings.js';
 import { CreditExportDispatcher } from './credit-export.dispatcher.js';
 import { CreditExportDispatchJob, CreditExportScanJob } from './credit-export.jobs.js';
-import { CreditExportResolver } from './credit-export.resolver.js';
+import { CreditExportResolver, DistrictMonthCreditExportsResolver } from './credit-export.resolver.js';
 import { CreditExportService } from './credit-export.service.js';
-import { DistrictMonthCreditExportsResolver } from './district-month.js';
 
 /**
  * Credit and points linkage: final penalties become records in a transactional outbox (`credit_export`), delivered

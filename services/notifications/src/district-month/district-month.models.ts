@@ -1,7 +1,7 @@
-import { ArgsType, Directive, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection, PageArgs } from '#libs/pagination';
 import { publishEntityType } from '#libs/platform';
-import { DISTRICT_MONTH_DESCRIPTION, DistrictMonthBlocker } from '#libs/references';
+import { DistrictMonthBlocker, districtMonthEntity } from '#libs/references';
 
 /** Why a month's notices about residents wait for an institution. */
 export enum NoticeWaitReason {
@@ -98,11 +98,7 @@ export class DistrictMonthNotices {
   blockers: DistrictMonthBlocker[];
 }
 
-@ObjectType('DistrictMonth', { description: DISTRICT_MONTH_DESCRIPTION })
-@Directive('@key(fields: "month")')
-export class DistrictMonth {
-  @Field({ description: 'YYYY-MM (Asia/Shanghai).' })
-  month: string;
-}
+export const DistrictMonth = districtMonthEntity();
+export type DistrictMonth = InstanceType<typeof DistrictMonth>;
 // No field here returns it: households' districtMonth leads to it and the gateway resolves it here by reference.
 publishEntityType(DistrictMonth);

@@ -1,5 +1,4 @@
 import { Args, Parent, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
-import { districtMonthOf } from '#libs/references';
 import {
   DistrictMonth,
   DistrictMonthNoticeWaitConnection,
@@ -15,8 +14,7 @@ export class DistrictMonthResolver {
 
   @ResolveReference()
   resolveReference(reference: { month?: unknown }): DistrictMonth | null {
-    const month = districtMonthOf(reference);
-    return month ? Object.assign(new DistrictMonth(), { month }) : null;
+    return DistrictMonth.reference(reference);
   }
 
   @ResolveField(() => DistrictMonthNotices, {

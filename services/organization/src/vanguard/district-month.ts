@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Directive, Field, Int, ObjectType, Parent, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
+import { Field, Int, ObjectType, Parent, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { monthStart } from '#libs/calendar';
 import { queryOne } from '#libs/database';
 import { publishEntityType } from '#libs/platform';
-import { DISTRICT_MONTH_DESCRIPTION, districtMonthOf } from '#libs/references';
+import { districtMonthEntity } from '#libs/references';
 
 @ObjectType('DistrictMonthVanguard', {
   description: "organization's part of a district's month: the vanguard index (先锋指数) of its party members.",
@@ -24,12 +24,8 @@ export class DistrictMonthVanguard {
   computedAt: Date | null;
 }
 
-@ObjectType('DistrictMonth', { description: DISTRICT_MONTH_DESCRIPTION })
-@Directive('@key(fields: "month")')
-export class DistrictMonth {
-  @Field({ description: 'YYYY-MM (Asia/Shanghai).' })
-  month: string;
-}
+export const DistrictMonth = districtMonthEntity();
+export type DistrictMonth = InstanceType<typeof DistrictMonth>;
 // No field here returns it: households' districtMonth leads to it and the gateway resolves it here by reference.
 publishEntityType(DistrictMonth);
 
@@ -44,8 +40,7 @@ export class DistrictMonthVanguardResolver {
 
   @ResolveReference()
   resolveReference(reference: { month?: unknown }): DistrictMonth | null {
-    const month = districtMonthOf(reference);
-    return month ? Object.assign(new DistrictMonth(), { month }) : null;
+    return DistrictMonth.reference(reference);
   }
 
   @ResolveField(() => DistrictMonthVanguard, { description: "organization's part: whether the month's vanguard index is computed." })
