@@ -271,6 +271,21 @@ describe('the month at a glance: evaluation runs and districtMonth', () => {
     expect(scored.blockers.map((b: any) => b.code)).not.toContain('VANGUARD_NOT_SCORED');
   });
 
+  it("counts the month's credit exports by state, and one that failed for good as a blocker", async () => {
+    const enforcement = platform.database(ServiceName.Enforcement);
+    const month = shanghaiMonth();
+    const [{ delivered }] = await enforcement.query(`SELECT count(*)::int AS delivered FROM credit_export WHERE state = 'DELIVERED'`);
+    expect(delivered).toBeGreaterThan(1);
+    expect((await glance(month)).creditExports).toEqual({ due: 0, sent: delivered, failed: 0 });
+    // As the dispatcher leaves an export whose every attempt the credit system refused.
+    await enforcement.query(
+      `UPDATE credit_export SET state = 'FAILED', delivered_at = NULL, last_error = 'HTTP 500' WHERE id = (SELECT min(id::text)::uuid FROM credit_export)`,
+    );
+    const failed = await glance(month);
+    expect(failed.creditExports).toEqual({ due: 0, sent: delivered - 1, failed: 1 });
+    expect(failed.blockers).toContainEqual(expect.objectContaining({ code: 'CREDIT_EXPORTS_FAILED', count: 1 }));
+  });
+
   it('is for district-wide staff: others are refused with a coded error and get no data', async () => {
     const cases: [string | null, string, string][] = [
       [await platform.token([Role.STREET_ADMIN], streetA), 'FORBIDDEN', 'OUT_OF_SCOPE'],
