@@ -36,6 +36,7 @@ export const NOT_PERSONAL_DATA: Record<string, string> = {
   'Notice.toGuardian': 'whether the notice is addressed to a guardian',
   'HouseholdNotice.toGuardian': 'whether the notice is addressed to a guardian',
   'HouseholdNotice.institutionName': 'an employer or school',
+  'DistrictMonthNoticeWait.institutionName': 'an employer or school',
   'Resident.birthDatePrecision': 'how precisely the (withheld) birth date is known',
   'Resident.guardianConsent': 'an object whose guardian name and phone carry their own policies',
   'HeldNotice.residentName': 'always masked (张*明): only notices that are made keep a name',

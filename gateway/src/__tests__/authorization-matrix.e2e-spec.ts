@@ -76,6 +76,8 @@ const TOKEN_ROLES: Role[] = [...DISTRICT_WIDE, ...SCOPED_STAFF, Role.RESIDENT, R
 /** Mutations that remove or end what other calls of the matrix use: called last. */
 const DESTRUCTIVE = /^(remove|cancel|end|revoke|withdraw|deactivate|disable|release|reject|markReportDuplicate)/;
 const MONTH = '2026-10';
+/** Entities keyed by something else than `id`: the key field their fixture fills. */
+const REFERENCE_KEYS: Record<string, string> = { DistrictMonth: 'month' };
 
 function holds(role: Role, candidate: Grant): boolean {
   return candidate.permission === SIGNED_IN || ROLE_PERMISSIONS[role].includes(candidate.permission);
@@ -318,7 +320,7 @@ describe('authorisation matrix', () => {
             `${platform.serviceUrls.get(service)}/graphql`,
             caller,
             'query($representations: [_Any!]!) { _entities(representations: $representations) { __typename } }',
-            { representations: [{ __typename: typeName, id }] },
+            { representations: [{ __typename: typeName, [REFERENCE_KEYS[typeName] ?? 'id']: id }] },
           );
           const entity = response.data?._entities?.[0] ?? null;
           const mayResolve = grants.some((candidate) => holds(role, candidate));
@@ -616,6 +618,7 @@ async function arrangeFixtures(
   set('orgUnitId', home.compoundId);
   set('OrgUnit', home.compoundId);
   set('communityId', home.communityId);
+  set('DistrictMonth', MONTH);
   set('streetId', streetId);
   // A minor of home A whose guardian's consent is on record.
   await platform.database(ServiceName.Households).query(

@@ -18,7 +18,15 @@ export function publishErrorEnum<E extends Record<string, string>>(
   return enumRef;
 }
 
-/** The error enums registered so far, for `buildSchemaOptions.orphanedTypes`. */
+/**
+ * Registers an entity type no field of this subgraph returns: one another subgraph's query leads to, which this one
+ * extends with fields of its own and resolves by reference (e.g. DistrictMonth). Printed with the error enums.
+ */
+export function publishEntityType(type: object): void {
+  published.push(type);
+}
+
+/** The error enums (and entity types) registered so far, for `buildSchemaOptions.orphanedTypes`. */
 export function publishedErrorEnums(): object[] {
   return [...published];
 }

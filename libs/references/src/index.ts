@@ -1,1 +1,2 @@
 export * from './references.js';
+export * from './district-month.js';

@@ -83,6 +83,8 @@ export const enforcementPolicies: ServicePolicies = {
   references: {
     Campaign: [territory(P.CAMPAIGN_READ)],
     CitizenReport: [territory(P.REPORT_HANDLE), own(P.REPORT_SUBMIT)],
+    // The month at a glance (households' districtMonth, for district-wide staff): the gateway fetches the exports part here.
+    DistrictMonth: [wholeDistrict(P.EVALUATION_RUN)],
   },
   personalData: {
     'ReportReporter.name': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL, { alsoTheirOwn: true }),

@@ -48,9 +48,12 @@ export const householdsPolicies: ServicePolicies = {
     'Query.propertyResponsiblePersons': [territory(P.TERRITORY_READ), territory(P.PROPERTY_RESPONSIBLE_MANAGE)],
     'Mutation.runMonthlyEvaluation': [territory(P.EVALUATION_RUN, 'orgUnitId')],
     'Query.evaluationRun': [territory(P.EVALUATION_RUN, 'id')],
+    'Query.evaluationRuns': [territory(P.EVALUATION_RUN, 'orgUnitId')],
     'Query.householdGrade': [territory(P.EVALUATION_READ, 'householdId')],
     'Query.householdGrades': [territory(P.EVALUATION_READ)],
     'Query.sortingStats': [territory(P.STATS_READ, 'orgUnitId')],
+    // The month at a glance covers the district's notices, vanguard index and exports too: district-wide staff only.
+    'Query.districtMonth': [wholeDistrict(P.EVALUATION_RUN)],
     'Query.gradingRuleSets': [district(P.EVALUATION_READ)],
     'Mutation.createGradingRuleSet': [wholeDistrict(P.GRADING_RULES_MANAGE)],
     // A resident reads their own household (the service compares it with the token's household).
@@ -96,6 +99,8 @@ export const householdsPolicies: ServicePolicies = {
     CollectionPoint: [territory(P.TERRITORY_READ)],
     // As the inspections query: inside the caller's territory, or a resident's own household (checked where loaded).
     Inspection: [territory(P.EVALUATION_READ)],
+    // As the districtMonth query: the gateway resolves its summary here for the caller who asked.
+    DistrictMonth: [wholeDistrict(P.EVALUATION_RUN)],
   },
   personalData: {
     'Household.address': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL, { alsoTheirOwn: true }),

@@ -28,10 +28,12 @@ import { CreateGradeObjections1796000000500 } from './database/migrations/179600
 import { CreatePropertyResponsiblePersons1796000000700 } from './database/migrations/1796000000700-createPropertyResponsiblePersons.js';
 import { AddInspectionCitizenReport1796000000930 } from './database/migrations/1796000000930-addInspectionCitizenReport.js';
 import { AddSecretaryMemberToBranchCopies1796000000950 } from './database/migrations/1796000000950-addSecretaryMemberToBranchCopies.js';
+import { AddEvaluationRunHouseholds1796000000960 } from './database/migrations/1796000000960-addEvaluationRunHouseholds.js';
 import { householdsRetention } from './retention/retention-plan.js';
 import { CheckInsModule } from './check-ins/check-ins.module.js';
 import { CollectionModule } from './collection/collection.module.js';
 import { HouseholdsModule } from './households/households.module.js';
+import { DistrictMonthModule } from './district-month/district-month.module.js';
 import { EvaluationModule } from './evaluation/evaluation.module.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -57,6 +59,7 @@ export class HouseholdsServiceModule {
         RegistryModule,
         InspectionsModule,
         EvaluationModule,
+        DistrictMonthModule,
         OutreachModule,
         CollectionModule,
         CheckInsModule,
@@ -108,6 +111,7 @@ export const householdsService: ServiceDefinition = {
     CreatePropertyResponsiblePersons1796000000700,
     AddInspectionCitizenReport1796000000930,
     AddSecretaryMemberToBranchCopies1796000000950,
+    AddEvaluationRunHouseholds1796000000960,
   ],
   module: (runtime) => HouseholdsServiceModule.forRoot(runtime),
   demoData: householdsDemoData,

@@ -60,7 +60,10 @@ export const notificationsPolicies: ServicePolicies = {
     'Mutation.setNoticeDigest': [ofInstitution(P.INSTITUTION_SELF_SERVICE)],
     'Query.webhookDeliveryHealth': [territory(P.NOTICE_READ)],
   },
-  references: {},
+  references: {
+    // The month at a glance (households' districtMonth, for district-wide staff): the gateway fetches the notices here.
+    DistrictMonth: [wholeDistrict(P.EVALUATION_RUN)],
+  },
   personalData: {
     // An institution reads the names of its own people in clear (it must know whom a notice is about); the read is audited.
     'Notice.residentName': personalData([P.PERSONAL_DATA_READ, P.INSTITUTION_SELF_SERVICE], Masking.PARTIAL),

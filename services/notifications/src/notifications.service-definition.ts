@@ -13,6 +13,7 @@ import { CreateNotices1796000000402 } from './database/migrations/1796000000402-
 import { CreatePublicDisclosure1796000000405 } from './database/migrations/1796000000405-createPublicDisclosure.js';
 import { AddNoticeWithdrawal1796000000406 } from './database/migrations/1796000000406-addNoticeWithdrawal.js';
 import { DisclosureModule } from './disclosure/disclosure.module.js';
+import { DistrictMonthModule } from './district-month/district-month.module.js';
 import { GradesModule } from './grades/grades.module.js';
 import { NoticesModule } from './notices/notices.module.js';
 import { AddRetention1796000000407 } from './database/migrations/1796000000407-addRetention.js';
@@ -44,6 +45,7 @@ export class NotificationsServiceModule {
         ApiKeysModule,
         WebhooksModule.forRoot(runtime),
         DisclosureModule,
+        DistrictMonthModule,
         RetentionModule.forService(notificationsRetention),
       ],
     };

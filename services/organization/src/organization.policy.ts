@@ -93,6 +93,8 @@ export const organizationPolicies: ServicePolicies = {
     Institution: [district(P.TERRITORY_READ), district(P.INSTITUTION_READ), ofInstitution(P.INSTITUTION_SELF_SERVICE)],
     PartyOrg: [territory(P.PARTY_READ)],
     PartyMember: [territory(P.PARTY_READ)],
+    // The month at a glance (households' districtMonth, for district-wide staff): the gateway fetches the vanguard part here.
+    DistrictMonth: [wholeDistrict(P.EVALUATION_RUN)],
   },
   personalData: {
     'PartyMember.name': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL, { alsoTheirOwn: true }),

@@ -1,6 +1,7 @@
 import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection, PageArgs } from '#libs/pagination';
-import { describedValues } from '#libs/platform';
+import { describedValues, publishEntityType } from '#libs/platform';
+import { districtMonthEntity } from '#libs/references';
 
 export enum CreditExportKind {
   RECORD = 'RECORD',
@@ -131,3 +132,25 @@ export class CreditExportsArgs extends PageArgs {
   @Field(() => CreditExportState, { nullable: true, description: 'Only exports in this state.' })
   state?: CreditExportState | null;
 }
+
+@ObjectType('DistrictMonthCreditExports', {
+  description: "enforcement's part of a district's month: the credit/points exports recorded in the month (Asia/Shanghai).",
+})
+export class DistrictMonthCreditExports {
+  @Field(() => Int, { description: 'Exports waiting to be sent or retried (PENDING).' })
+  due: number;
+
+  @Field(() => Int, { description: 'Exports the credit or points system accepted (DELIVERED).' })
+  sent: number;
+
+  @Field(() => Int, { description: 'Exports that failed for good (FAILED); see creditExports(state: FAILED).' })
+  failed: number;
+
+  @Field(() => Int, { description: 'Exports withdrawn before they were sent (未发送即撤销).' })
+  cancelled: number;
+}
+
+export const DistrictMonth = districtMonthEntity();
+export type DistrictMonth = InstanceType<typeof DistrictMonth>;
+// No field here returns it: households' districtMonth leads to it and the gateway resolves it here by reference.
+publishEntityType(DistrictMonth);

@@ -4,7 +4,7 @@ import { CREDIT_EXPORT_SETTINGS, parseCreditExportSettings } from './credit-expo
 import { CreditExportDispatcher } from './credit-export.dispatcher.js';
 import { CreditExportMetrics } from './credit-export-metrics.js';
 import { CreditExportDispatchJob, CreditExportScanJob } from './credit-export.jobs.js';
-import { CreditExportResolver } from './credit-export.resolver.js';
+import { CreditExportResolver, DistrictMonthCreditExportsResolver } from './credit-export.resolver.js';
 import { CreditExportService } from './credit-export.service.js';
 
 /**
@@ -24,6 +24,7 @@ export class CreditExportModule {
         CreditExportScanJob,
         CreditExportDispatchJob,
         CreditExportResolver,
+        DistrictMonthCreditExportsResolver,
       ],
     };
   }

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type Caller } from '#libs/auth';
-import { SqlParams, queryRows } from '#libs/database';
+import { monthStart } from '#libs/calendar';
+import { SqlParams, queryOne, queryRows } from '#libs/database';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { caseUnder } from '../cases/case.service.js';
 import {
@@ -12,6 +13,7 @@ import {
   CreditExport,
   CreditExportAttempt,
   type CreditExportsArgs,
+  type DistrictMonthCreditExports,
 } from './credit-export.models.js';
 
 const COLUMNS = `e.id, e.case_id AS "caseId", e.kind, e.system, e.retracts_id AS "retractsId", e.payload::text AS "payloadJson", e.state,
@@ -45,6 +47,22 @@ export class CreditExportService {
         keyOf: (row) => [row.createdKey, row.id],
       },
       (rows) => this.present(rows),
+    );
+  }
+
+  /**
+   * The exports recorded in a month (YYYY-MM, Asia/Shanghai) by state, for the month at a glance. The month's bounds
+   * are instants of Asia/Shanghai, so the range scan uses credit_export_created.
+   */
+  ofMonth(month: string): Promise<DistrictMonthCreditExports> {
+    return queryOne<DistrictMonthCreditExports>(
+      this.dataSource,
+      `SELECT count(*) FILTER (WHERE state = 'PENDING')::int AS due, count(*) FILTER (WHERE state = 'DELIVERED')::int AS sent,
+              count(*) FILTER (WHERE state = 'FAILED')::int AS failed, count(*) FILTER (WHERE state = 'CANCELLED')::int AS cancelled
+         FROM credit_export
+        WHERE created_at >= $1::date::timestamp AT TIME ZONE 'Asia/Shanghai'
+          AND created_at < ($1::date + interval '1 month')::timestamp AT TIME ZONE 'Asia/Shanghai'`,
+      [monthStart(month)],
     );
   }
 

@@ -163,6 +163,7 @@ export interface EvaluationRunRow {
   totalChunks: number;
   completedChunks: number;
   householdsEvaluated: number;
+  householdsTotal: number | null;
   gradesChanged: number;
   error: string | null;
   createdAt: Date;
@@ -202,6 +203,13 @@ export class EvaluationRun {
   @Field(() => Int, { description: 'Households graded so far.' })
   householdsEvaluated: number;
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Households registered under the unit when the run was requested: progress reads householdsEvaluated of this. Null for runs from before it was recorded.',
+  })
+  householdsTotal: number | null;
+
   @Field(() => Int, { description: 'Grades this run created or changed; 0 when a re-run found everything already right.' })
   gradesChanged: number;
 
@@ -225,6 +233,33 @@ export class EvaluationRun {
       progress: row.totalChunks === 0 ? 1 : row.completedChunks / row.totalChunks,
     });
   }
+}
+
+@ObjectType({
+  description:
+    'A page of EvaluationRun items (a Relay connection): edges with their cursors, pageInfo to fetch the next page, and totalCount.',
+})
+export class EvaluationRunConnection extends Connection(EvaluationRun, 'EvaluationRun') {}
+
+@ArgsType()
+export class EvaluationRunFilterArgs extends PageArgs {
+  @Field(() => EvaluationTrigger, { nullable: true, description: 'Only runs the schedule started, or only those a person started.' })
+  trigger?: EvaluationTrigger | null;
+
+  @Field(() => EvaluationRunStatus, { nullable: true, description: 'Only runs in this state (e.g. FAILED).' })
+  status?: EvaluationRunStatus | null;
+}
+
+@ArgsType()
+export class EvaluationRunsArgs extends EvaluationRunFilterArgs {
+  @Field(() => String, { nullable: true, description: 'Only runs grading this month (YYYY-MM).' })
+  month?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Only runs over this unit of your territory or a unit below it; default: every run of your territory.',
+  })
+  orgUnitId?: string | null;
 }
 
 @ObjectType({ description: "Points an inspection issue deducts from a household's monthly score." })

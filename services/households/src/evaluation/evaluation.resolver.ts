@@ -8,6 +8,8 @@ import { EvaluationTrigger } from './evaluation-enums.js';
 import {
   CreateGradingRuleSetInput,
   EvaluationRun,
+  EvaluationRunConnection,
+  EvaluationRunsArgs,
   GradingRuleSet,
   GradingRuleSetConnection,
   HouseholdGradesArgs,
@@ -49,6 +51,15 @@ export class EvaluationResolver {
     @Args('id', { type: () => ID, description: "The run's id, as runMonthlyEvaluation returned it." }, ParseUuidPipe) id: string,
   ): Promise<EvaluationRun> {
     return this.evaluation.run(caller, id);
+  }
+
+  @Query(() => EvaluationRunConnection, {
+    description:
+      "Evaluation runs of your territory, newest first: the monthly schedule's and those started on demand, with their progress, times and failure reason. A run is of your territory when the unit it grades lies inside it (a street admin does not see the district-wide scheduled run).",
+  })
+  evaluationRuns(@CurrentCaller() caller: Caller, @Args() args: EvaluationRunsArgs): Promise<EvaluationRunConnection> {
+    if (args.orgUnitId) args.orgUnitId = requireUuid(args.orgUnitId, 'orgUnitId');
+    return this.evaluation.runs(caller, args);
   }
 
   @Query(() => MonthlyGrade, {

@@ -9,14 +9,21 @@ import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { SqlParams, execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import { Territory } from '#libs/territory';
 import { EvaluationRunStatus, EvaluationTrigger } from './evaluation-enums.js';
-import { EvaluationRun, MonthlyGrade, type EvaluationRunRow, type HouseholdGradesArgs, type MonthlyGradeRow } from './evaluation.models.js';
+import {
+  EvaluationRun,
+  MonthlyGrade,
+  type EvaluationRunRow,
+  type EvaluationRunsArgs,
+  type HouseholdGradesArgs,
+  type MonthlyGradeRow,
+} from './evaluation.models.js';
 import { announceMonth, gradeAndPublishChunk } from './grading-sql.js';
 import { HouseholdClaimService } from '../outreach/household-claim.service.js';
 import type { GradingRules, ReasonInspection } from './grading-rules.js';
 import { RuleSetService } from './rule-set.service.js';
 
 const RUN_COLUMNS = `id, month, org_unit_id AS "orgUnitId", trigger, requested_by AS "requestedBy", status, total_chunks AS "totalChunks",
-  completed_chunks AS "completedChunks", households_evaluated AS "householdsEvaluated", grades_changed AS "gradesChanged", error,
+  completed_chunks AS "completedChunks", households_evaluated AS "householdsEvaluated", households_total AS "householdsTotal", grades_changed AS "gradesChanged", error,
   created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
 const GRADE_COLUMNS = `g.month, g.household_id AS "householdId", g.status, g.grade, g.score, g.inspection_count AS "inspectionCount",
   g.issues, g.reasons, g.rule_set_id AS "ruleSetId", g.rule_version AS "ruleVersion", g.previous_grade AS "previousGrade", g.computed_at AS "computedAt"`;
@@ -70,8 +77,11 @@ export class EvaluationService {
       await this.ruleSets.ruleSetFor(manager, unit.path[0], month);
       const created = await queryFirst<EvaluationRunRow>(
         manager,
-        `INSERT INTO evaluation_run (month, org_unit_id, trigger, requested_by, status, total_chunks, finished_at)
-         VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 = 0 THEN now() END)
+        // The households the run sets out to grade, counted as gradeChunk finds them (by their compounds).
+        `INSERT INTO evaluation_run (month, org_unit_id, trigger, requested_by, status, total_chunks, finished_at, households_total)
+         VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6 = 0 THEN now() END,
+                 (SELECT count(*)::int FROM household h
+                   WHERE h.compound_id = ANY(ARRAY(SELECT id FROM territory_unit WHERE path @> ARRAY[$2::uuid] AND kind = 'COMPOUND'))))
          ON CONFLICT (month, org_unit_id) WHERE trigger = 'SCHEDULE' DO NOTHING
          RETURNING ${RUN_COLUMNS}`,
         [
@@ -183,6 +193,36 @@ export class EvaluationService {
     const unit = row ? await this.territory.find(row.orgUnitId) : null;
     if (!row || !unit || !isWithinScope(caller, unit.path)) throw DomainError.notFound('EvaluationRun', id);
     return EvaluationRun.from(row);
+  }
+
+  /**
+   * Runs of the caller's territory (a run over a unit inside it), newest first, whatever started them: the monthly
+   * schedule's runs are recorded like on-demand ones. A district-wide caller sees every run; a street admin does not
+   * see the district's scheduled run, as `run` would not show it.
+   */
+  async runs(caller: Caller, args: EvaluationRunsArgs, month?: string): Promise<ConnectionShape<EvaluationRun>> {
+    const params = new SqlParams();
+    const where: string[] = [];
+    const root = args.orgUnitId ? (await this.territory.requireInScope(caller, args.orgUnitId)).id : caller.orgUnitId;
+    if (root) where.push(`org_unit_id IN (SELECT id FROM territory_unit WHERE path @> ARRAY[${params.add(root)}::uuid])`);
+    const onlyMonth = month ?? (args.month ? parseMonth(args.month) : null);
+    if (onlyMonth) where.push(`month = ${params.add(monthStart(onlyMonth))}::date`);
+    if (args.trigger) where.push(`trigger = ${params.add(args.trigger)}`);
+    if (args.status) where.push(`status = ${params.add(args.status)}`);
+    return fetchKeysetPage<EvaluationRunRow & { createdKey: string }, EvaluationRun>(
+      this.dataSource,
+      args,
+      {
+        select: `${RUN_COLUMNS}, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdKey"`,
+        from: 'evaluation_run',
+        where,
+        params,
+        orderBy: ['created_at', 'id'],
+        keyOf: (row) => [row.createdKey, row.id],
+        descending: true,
+      },
+      (rows) => rows.map(({ createdKey: _key, ...row }) => EvaluationRun.from(row)),
+    );
   }
 
   /** One household's grade of one month; null when the month has not been evaluated. */

@@ -144,7 +144,8 @@ export async function gradeMonth(
     }
     await execute(
       manager,
-      `UPDATE evaluation_run SET status = 'COMPLETED', completed_chunks = total_chunks, households_evaluated = $2, grades_changed = $3, finished_at = now()
+      `UPDATE evaluation_run SET status = 'COMPLETED', completed_chunks = total_chunks, households_evaluated = $2, households_total = $2,
+              grades_changed = $3, finished_at = now()
         WHERE id = $1`,
       [run.id, households, changed],
     );

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PersonalDataAudit } from '#libs/privacy';
 import { MemberCheckInWeekHandler } from './check-in-week.handler.js';
+import { DistrictMonthVanguardResolver } from './district-month.js';
 import { UnitAnnualAssessmentResolver, VanguardIndexResolver } from './vanguard.resolver.js';
 import { VanguardService } from './vanguard.service.js';
 
@@ -9,5 +10,14 @@ import { VanguardService } from './vanguard.service.js';
  * yearly scores with their parts, rankings and unit annual assessments. The month is computed when households
  * announces `monthly-evaluation.completed` (grades/grade-events.handler.ts) or on demand.
  */
-@Module({ providers: [VanguardService, PersonalDataAudit, VanguardIndexResolver, UnitAnnualAssessmentResolver, MemberCheckInWeekHandler] })
+@Module({
+  providers: [
+    VanguardService,
+    PersonalDataAudit,
+    VanguardIndexResolver,
+    UnitAnnualAssessmentResolver,
+    MemberCheckInWeekHandler,
+    DistrictMonthVanguardResolver,
+  ],
+})
 export class VanguardModule {}
