@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { signGatewayRequest, type Caller } from '#libs/auth';
+import { tracedFetch } from '#libs/telemetry';
 
 export interface GatewayContext {
   caller: Caller;
@@ -62,7 +63,7 @@ export function signingFetcher({ subgraph, key, ttlSeconds }: SubgraphSigning, s
  * and its BAD_USER_INPUT reaches the client intact.
  */
 async function passGraphQLErrorsOf400(url: string, init?: RequestInit): Promise<Response> {
-  const response = await fetch(url, init);
+  const response = await tracedFetch(url, init);
   if (response.status !== 400 || !response.headers.get('content-type')?.includes('json')) return response;
   const body = await response.text();
   const hasErrors = (() => {
