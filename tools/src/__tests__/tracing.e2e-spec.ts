@@ -95,26 +95,29 @@ function ancestorsOf(span: ExportedSpan, spans: ExportedSpan[]): ExportedSpan[] 
   return chain;
 }
 
-/** Runs the gateway from dist/ as the image runs it, on a free port it reports over IPC; resolves with its URL. */
-async function startGatewayProcess(env: Record<string, string | undefined>) {
-  const child = spawn(process.execPath, [...PROCESS_NODE_ARGS, join(repoRoot(), 'dist/gateway/src/main.js')], {
+/**
+ * Runs a process from dist/ as the image runs it (`gateway/src/main.js`, `services/<name>/src/main.js`), on a free port
+ * it reports over IPC. `stop` sends SIGTERM and resolves with the signal or code it ended by.
+ */
+async function startProcess(script: string, env: Record<string, string | undefined>) {
+  const child = spawn(process.execPath, [...PROCESS_NODE_ARGS, join(repoRoot(), 'dist', script)], {
     env: { ...env, PORT: '0', GATEWAY_LISTEN_HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `code ${code}`)));
   const port = await new Promise<number>((resolve, reject) => {
     child.on('message', (message: { listening?: unknown } | null) => {
       if (typeof message?.listening === 'number') resolve(message.listening);
     });
-    child.once('exit', (code) => reject(new Error(`the gateway exited (${code}) before it was listening:\n${stderr}`)));
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was listening:\n${stderr}`)));
   });
-  const stop = async () => {
+  const stop = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
+    return exited;
   };
-  return { url: `http://127.0.0.1:${port}/graphql`, stop };
+  return { url: `http://127.0.0.1:${port}`, stop };
 }
 
 /** Adds a resident named like a seeded one, the name a literal of the document and the phone a variable. */
@@ -138,6 +141,7 @@ describe('traces', () => {
   let household: string;
   let residentName: string;
   let token: string;
+  let receiverUrl: string;
   const gatewayEnv = () => ({
     ...process.env,
     ...platform.env,
@@ -146,8 +150,9 @@ describe('traces', () => {
 
   beforeAll(async () => {
     const port = await receiver.listen(0, ['127.0.0.1']);
+    receiverUrl = `http://127.0.0.1:${port}`;
     const tracing = {
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       // Finished spans leave every 200 ms instead of every 5 s, so the test waits less.
       OTEL_BSP_SCHEDULE_DELAY: '200',
@@ -166,11 +171,11 @@ describe('traces', () => {
       .database(ServiceName.Households)
       .query(`SELECT t.parent_id AS community FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1`, [household]);
     token = await platform.token([Role.COMMUNITY_SECRETARY], community, 'secretary-traced');
-    Object.assign(tracing, { OTEL_SERVICE_NAME: 'gateway' });
-    const gateway = await startGatewayProcess({ ...gatewayEnv(), ...tracing });
+    // The gateway holds its spans until it closes (a delay of 10 minutes), so they arrive only if it exports them then.
+    const gateway = await startProcess('gateway/src/main.js', { ...gatewayEnv(), ...tracing, OTEL_BSP_SCHEDULE_DELAY: '600000' });
     try {
       const answer = await postGraphQL(
-        gateway.url,
+        `${gateway.url}/graphql`,
         addResident(residentName),
         { household, phone: PHONE },
         {
@@ -179,8 +184,7 @@ describe('traces', () => {
       );
       expect(answer.errors).toBeUndefined();
     } finally {
-      // Stopping it also exports what it still holds.
-      await gateway.stop();
+      expect(await gateway.stop()).toBe('code 0');
     }
   }, 240_000);
 
@@ -224,6 +228,9 @@ describe('traces', () => {
     expect(order).toEqual([...new Set(order)].sort((a, b) => b - a));
     expect(order.at(-1)).toBe(0);
     expect(new Set(path.map((span) => span.traceId)).size).toBe(1);
+    // The gateway counts the caller's rate in Redis within the request: ioredis is instrumented under ESM too.
+    const trace = receiver.spans.filter((span) => span.traceId === root.traceId);
+    expect(trace.some((span) => span.service === 'gateway' && span.attributes['db.system.name'] === 'redis')).toBe(true);
     // @apollo/gateway's own spans, made through its own copy of the OpenTelemetry API, are part of the same trace.
     expect(path.filter((span) => span.service === 'gateway').map((span) => span.name)).toEqual(
       expect.arrayContaining(['gateway.request', 'gateway.fetch']),
@@ -243,6 +250,24 @@ describe('traces', () => {
     expect(documents.some((source) => String(source).includes('addResident'))).toBe(true);
   });
 
+  it('a service exports the spans it still holds when SIGTERM stops it, and still ends by that signal', async () => {
+    const service = await startProcess(`services/${ServiceName.Organization}/src/main.js`, {
+      ...process.env,
+      ...platform.env,
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiverUrl}/v1/traces`,
+      OTEL_SERVICE_NAME: 'organization-closing',
+      OTEL_BSP_SCHEDULE_DELAY: '600000',
+    });
+    let ended: string | undefined;
+    try {
+      expect((await fetch(`${service.url}/no-such-route`)).status).toBe(404);
+    } finally {
+      ended = await service.stop();
+    }
+    expect(ended).toBe('SIGTERM');
+    expect(receiver.spans.filter((span) => span.service === 'organization-closing' && span.kind === SERVER)).toHaveLength(1);
+  });
+
   it('a gateway without an OTLP endpoint exports nothing, not even to the default one', async () => {
     const unconfigured = new OtlpReceiver();
     try {
@@ -252,13 +277,13 @@ describe('traces', () => {
     }
     try {
       // Every other tracing variable is set: only the endpoint is missing.
-      const gateway = await startGatewayProcess({
+      const gateway = await startProcess('gateway/src/main.js', {
         ...gatewayEnv(),
         OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
         OTEL_BSP_SCHEDULE_DELAY: '200',
       });
       try {
-        const answer = await postGraphQL(gateway.url, `{ viewer { roles } }`, {}, { authorization: `Bearer ${token}` });
+        const answer = await postGraphQL(`${gateway.url}/graphql`, `{ viewer { roles } }`, {}, { authorization: `Bearer ${token}` });
         expect(answer.errors).toBeUndefined();
       } finally {
         // A process that traced would export its spans on the way out.
