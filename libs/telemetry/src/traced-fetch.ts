@@ -4,10 +4,12 @@ const tracer = trace.getTracer('waste-platform');
 
 /**
  * `fetch` (undici, which the http instrumentation does not see) as a CLIENT span, with the W3C trace context in the
- * request's headers so the receiving service continues the trace. With tracing off both are no-ops. The span names
+ * request's headers so the receiving service continues the trace. With tracing off it is plain `fetch`. The span names
  * the method and records the target's origin only: paths and queries may carry secrets.
  */
 export function tracedFetch(url: string | URL, init: RequestInit = {}): Promise<Response> {
+  // A call outside any traced request or job (as for pg and ioredis) would only start a trace of its own.
+  if (!trace.getActiveSpan()) return fetch(url, init);
   const target = new URL(url);
   const method = (init.method ?? 'GET').toUpperCase();
   return tracer.startActiveSpan(
