@@ -132,8 +132,8 @@ const PHONE = '13912345678';
 /**
  * The four services run from dist/ with OTLP/HTTP export to a receiver in this test, and a gateway process in front of
  * them: one operation through the gateway is one trace from the gateway's server span to households' SQL, and no
- * span carries the personal data or the token the operation carried. A gateway started without an endpoint exports
- * nothing at all.
+ * span carries the personal data or the token the operation carried. Processes export what they hold as they close,
+ * and a gateway started without an endpoint exports nothing at all.
  */
 describe('traces', () => {
   const receiver = new OtlpReceiver();
