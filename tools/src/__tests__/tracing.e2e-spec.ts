@@ -228,9 +228,11 @@ describe('traces', () => {
     expect(order).toEqual([...new Set(order)].sort((a, b) => b - a));
     expect(order.at(-1)).toBe(0);
     expect(new Set(path.map((span) => span.traceId)).size).toBe(1);
-    // The gateway counts the caller's rate in Redis within the request: ioredis is instrumented under ESM too.
+    // The gateway counts the caller's rate in Redis within the request: ioredis is instrumented. Express is too, in
+    // the gateway's own ESM code (the server span's http.route above is express's) as in NestJS's CommonJS.
     const trace = receiver.spans.filter((span) => span.traceId === root.traceId);
     expect(trace.some((span) => span.service === 'gateway' && span.attributes['db.system.name'] === 'redis')).toBe(true);
+    expect(trace.some((span) => span.service === HOUSEHOLDS && span.attributes['express.type'] === 'request_handler')).toBe(true);
     // @apollo/gateway's own spans, made through its own copy of the OpenTelemetry API, are part of the same trace.
     expect(path.filter((span) => span.service === 'gateway').map((span) => span.name)).toEqual(
       expect.arrayContaining(['gateway.request', 'gateway.fetch']),
