@@ -1,6 +1,9 @@
 import { register } from 'node:module';
 import { tracingSettings } from './settings.js';
 
+/** The modules sdk.ts instruments, as the processes import them. */
+const INSTRUMENTED_MODULES = ['http', 'https', 'express', 'graphql', 'pg', 'ioredis'];
+
 /** How long a closing process waits for its last spans to be exported. */
 const FLUSH_TIMEOUT_MS = 5000;
 
@@ -13,7 +16,9 @@ const FLUSH_TIMEOUT_MS = 5000;
 export async function startTracing(defaultServiceName: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   const settings = tracingSettings(defaultServiceName, env);
   if (!settings) return false;
-  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+  // Only the instrumented modules go through the hook: wrapping every ESM module would cost start-up time and risk
+  // breaking modules the hook cannot wrap, for no span.
+  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url, { data: { include: INSTRUMENTED_MODULES } });
   // Loaded only when on: a process without tracing never loads the SDK.
   const { registerTracing } = await import('./sdk.js');
   const provider = registerTracing(settings);
