@@ -1,6 +1,7 @@
 // Owns `GET /calendars/<token>.ics`: a bureau's iCalendar feed, passed through to enforcement.
 import type { Express, Response } from 'express';
 import { ErrorCode } from '#libs/errors';
+import { tracedFetch } from '#libs/telemetry';
 import type { RouteContext } from './route-context.js';
 
 /** The same 60 seconds the gateway gives an upload to pass through. */
@@ -19,7 +20,7 @@ async function proxyCalendar(res: Response, subgraphs: Map<string, string>, file
   try {
     const target = new URL(graphqlUrl);
     target.pathname = `${target.pathname.replace(/\/graphql\/?$/, '')}/calendars/${encodeURIComponent(file)}`;
-    const answer = await fetch(target, { signal: AbortSignal.timeout(CALENDAR_TIMEOUT_MS) });
+    const answer = await tracedFetch(target, { signal: AbortSignal.timeout(CALENDAR_TIMEOUT_MS) });
     res.status(answer.status);
     for (const name of ['content-type', 'content-disposition', 'cache-control', 'x-content-type-options', 'referrer-policy']) {
       const value = answer.headers.get(name);

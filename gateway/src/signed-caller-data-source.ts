@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { signGatewayRequest, type Caller } from '#libs/auth';
 import { DomainError, ErrorCode } from '#libs/errors';
+import { tracedFetch } from '#libs/telemetry';
 
 export interface GatewayContext {
   caller: Caller;
@@ -84,7 +85,7 @@ function subgraphUnavailable(subgraph: string, cause: unknown): DomainError {
  * and its BAD_USER_INPUT reaches the client intact.
  */
 async function passGraphQLErrorsOf400(url: string, init?: RequestInit): Promise<Response> {
-  const response = await fetch(url, init);
+  const response = await tracedFetch(url, init);
   if (response.status !== 400 || !response.headers.get('content-type')?.includes('json')) return response;
   const body = await response.text();
   const hasErrors = (() => {

@@ -104,11 +104,46 @@ export const secret = (name: string) => {
 export const MISSING_SECRET_HINT =
   'set it to at least 32 random characters (`npm start` and `npm run secrets` generate development values into .env.local)';
 
+export const TracesSampler = z.enum([
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+]);
+export type TracesSampler = z.infer<typeof TracesSampler>;
+
+const otlpUrl = z.preprocess(
+  unsetIfEmpty,
+  z
+    .string()
+    .refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), 'must be an http(s):// URL')
+    .optional(),
+);
+
+/**
+ * OpenTelemetry's own variables for traces, all optional and without defaults here (libs/telemetry applies
+ * OpenTelemetry's): with neither endpoint set no process traces. Checked with the rest at boot so a typo in a sampler
+ * or an endpoint is reported like any other bad setting. Only OTLP over HTTP with JSON is exported.
+ */
+export const tracingEnvironment = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl,
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.preprocess(unsetIfEmpty, z.literal('http/json').optional()),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.preprocess(unsetIfEmpty, z.literal('http/json').optional()),
+  OTEL_SERVICE_NAME: z.preprocess(unsetIfEmpty, z.string().max(100).optional()),
+  OTEL_TRACES_SAMPLER: z.preprocess(unsetIfEmpty, TracesSampler.optional()),
+  OTEL_TRACES_SAMPLER_ARG: z.preprocess(unsetIfEmpty, z.coerce.number().min(0).max(1).optional()),
+  OTEL_BSP_SCHEDULE_DELAY: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(600_000).optional()),
+};
+
 /** Fields every process reads. */
 export const baseEnvironment = {
   NODE_ENV: NodeEnv.default('development'),
   LOG_LEVEL: LogLevel.default('log'),
   CONTEXT_SIGNING_SECRET: secret('CONTEXT_SIGNING_SECRET'),
+  ...tracingEnvironment,
 };
 
 /**

@@ -1,5 +1,8 @@
-import 'reflect-metadata';
-import { runServiceMain } from '#libs/platform';
-import { householdsService } from './households.service-definition.js';
+import { startTracing } from '#libs/telemetry';
 
+// Tracing first: modules are instrumented as they load, so the service and its libraries are imported only after it.
+await startTracing('households');
+await import('reflect-metadata');
+const { runServiceMain } = await import('#libs/platform');
+const { householdsService } = await import('./households.service-definition.js');
 await runServiceMain(householdsService);

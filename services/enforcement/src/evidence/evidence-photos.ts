@@ -2,6 +2,7 @@ import { Inject, Injectable, Module } from '@nestjs/common';
 import { signCaller, type Caller } from '#libs/auth';
 import { DomainError, ErrorCode } from '#libs/errors';
 import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
+import { tracedFetch } from '#libs/telemetry';
 
 const TIMEOUT_MS = 10_000;
 
@@ -59,7 +60,7 @@ export class EvidencePhotos {
   }
 
   private async post(path: string, caller: Caller, body: unknown): Promise<void> {
-    const response = await fetch(`${this.baseUrl}/internal/uploads/citations${path}`, {
+    const response = await tracedFetch(`${this.baseUrl}/internal/uploads/citations${path}`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { signCaller } from '#libs/auth';
 import { execute, queryRows } from '#libs/database';
 import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
+import { tracedFetch } from '#libs/telemetry';
 
 /** The user id notifications signs its internal requests to households with. */
 export const NOTIFICATIONS_CALLER = 'system:notifications';
@@ -59,7 +60,7 @@ export class NoticeAddressees {
 
   private async fetchPage(on: string, residentIds: string[]): Promise<unknown[]> {
     const caller = { userId: NOTIFICATIONS_CALLER, roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId: '' };
-    const response = await fetch(new URL('/internal/notice-addressees', this.runtime.env.HOUSEHOLDS_INTERNAL_URL), {
+    const response = await tracedFetch(new URL('/internal/notice-addressees', this.runtime.env.HOUSEHOLDS_INTERNAL_URL), {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...signCaller(caller, this.runtime.env.CONTEXT_SIGNING_SECRET) },
       body: JSON.stringify({ on, residentIds }),
