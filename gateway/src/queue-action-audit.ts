@@ -71,6 +71,10 @@ export function auditQueueActions({ env, subgraphs }: RouteContext): RequestHand
     try {
       ({ id } = (await callAudit(env, subgraphs, operator, '/internal/queue-actions', action, 201)) as { id: string });
     } catch (error) {
+      // Organization refused the entry itself (a queue the platform does not have): the action is not one to audit.
+      if (error instanceof AuditRefused && error.status === 400) {
+        return refuseJson(res, 400, ErrorCode.BAD_USER_INPUT, 'INVALID_QUEUE_ACTION', 'No such queue or job status on this platform');
+      }
       log('error', 'Queue dashboard: the audit could not be recorded; action refused', {
         requestId: operator.requestId,
         error: (error as Error).message,
@@ -96,6 +100,16 @@ export function auditQueueActions({ env, subgraphs }: RouteContext): RequestHand
     });
     next();
   };
+}
+
+/** Organization answered something else than it records with. */
+class AuditRefused extends Error {
+  constructor(
+    readonly status: number,
+    answer: string,
+  ) {
+    super(`organization answered ${status}: ${answer}`);
+  }
 }
 
 /** A JSON POST to organization's internal route, signed as the operator so the audit names who really acted. */
@@ -124,6 +138,6 @@ async function callAudit(
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(AUDIT_TIMEOUT_MS),
   });
-  if (response.status !== expected) throw new Error(`organization answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+  if (response.status !== expected) throw new AuditRefused(response.status, (await response.text()).slice(0, 200));
   return expected === 204 ? undefined : response.json();
 }

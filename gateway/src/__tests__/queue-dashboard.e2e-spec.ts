@@ -199,6 +199,9 @@ describe('queue dashboard', () => {
     );
     expect(added.status).toBe(403);
     expect(((await added.json()) as { error: { reason: string } }).error.reason).toBe('ACTION_NOT_ALLOWED');
+    const unknown = await put('/api/queues/no-such-queue/pause', operator);
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { error: { reason: string } }).error.reason).toBe('INVALID_QUEUE_ACTION');
     expect((await platform.query(operator, AUDIT_QUERY)).data!.queueActionAudit.totalCount).toBe(before);
   });
 
