@@ -11,7 +11,10 @@ export interface Endpoints {
 
 /** Where to go after signing in: a page of the dashboard only, so the sign-in is no open redirect. */
 export function returnPath(value: unknown): string {
-  return typeof value === 'string' && /^\/operations\/queues(?:[/?#]|$)/.test(value) && !value.includes('//') ? value : DASHBOARD;
+  // Plain path characters only, so the value is safe in the page's refresh URL as well as in a Location header.
+  return typeof value === 'string' && /^\/operations\/queues(?:[/?#][\w\-.~/?=&%#]*)?$/.test(value) && !value.includes('//')
+    ? value
+    : DASHBOARD;
 }
 
 export function readFlow(value: string | undefined): { state: string; verifier: string; back: string } | undefined {

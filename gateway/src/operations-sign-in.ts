@@ -5,6 +5,7 @@ import type { Express, Request, Response } from 'express';
 import { decodeJwt } from 'jose';
 import { hasPermission, Permission } from '#libs/auth';
 import { ErrorCode } from '#libs/errors';
+import { escapeHtml } from '#libs/html';
 import { tokenVerifierFor } from './access-tokens.js';
 import type { GatewayEnvironment } from './gateway-environment.js';
 import { log } from './log.js';
@@ -144,10 +145,11 @@ async function startSession(res: Response, env: GatewayEnvironment, token: strin
   });
   // A page, not a redirect: the browser arrived from the provider (cross-site), and a Strict cookie is sent only on
   // a navigation that starts here, so the dashboard is opened from this page.
+  const url = escapeHtml(back); // path characters only (returnPath), escaped all the same as anything put into a page
   res
     .status(200)
     .type('html')
     .send(
-      `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${back}"><title>Signed in</title><a href="${back}">Open the queue dashboard</a>`,
+      `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${url}"><title>Signed in</title><a href="${url}">Open the queue dashboard</a>`,
     );
 }
