@@ -137,7 +137,14 @@ describe('canSeeHousehold', () => {
     expect(scopeProblem([Role.OPERATOR], null)).toBeNull();
     expect(scopeProblem([Role.OPERATOR], COMMUNITY_A1)).toMatch(/carries no orgUnitId/);
     expect(scopeProblem([Role.OPERATOR, Role.DISTRICT_ADMIN], null)).toMatch(/comes alone/);
-    const operator: Caller = { userId: 'o', roles: [Role.OPERATOR], orgUnitId: null, householdId: null, institutionId: null, requestId: 'r' };
+    const operator: Caller = {
+      userId: 'o',
+      roles: [Role.OPERATOR],
+      orgUnitId: null,
+      householdId: null,
+      institutionId: null,
+      requestId: 'r',
+    };
     expect(actsForWholeDistrict(operator)).toBe(false);
     expect(isWithinScope(operator, [DISTRICT, STREET_B])).toBe(false);
     expect(canSeeHousehold(operator, HOUSEHOLD, [DISTRICT, STREET_B])).toBe(false);
