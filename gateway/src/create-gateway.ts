@@ -19,6 +19,7 @@ import { mountHouseholdRoutes } from './household-routes.js';
 import { log } from './log.js';
 import { mountMetrics } from './metrics-route.js';
 import { mountOpen311Routes } from './open311-routes.js';
+import { mountQueueDashboard } from './queue-dashboard.js';
 import { rateLimits } from './rate-limit.js';
 import type { RouteContext } from './route-context.js';
 import { securityHeaders } from './security-headers.js';
@@ -81,6 +82,7 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
   mountApiKeyEnrolmentRoutes(app, context);
   mountCalendarRoutes(app, context);
   mountOpen311Routes(app, context);
+  const queueDashboard = mountQueueDashboard(app, context);
   // The gateway plans from the static supergraph loaded at start; a server is there once it loaded.
   mountHealthRoute(app, subgraphs, { planning: () => server !== undefined, draining: () => draining });
 
@@ -98,6 +100,7 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
     async stop() {
       draining = true;
       await server?.stop();
+      await queueDashboard.close();
       redis.disconnect();
     },
   };

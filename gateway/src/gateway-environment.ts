@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_GATEWAY_SIGNATURE_TTL_SECONDS, MAX_GATEWAY_SIGNATURE_TTL_SECONDS, gatewayKeySetting, missingGatewayKey } from '#libs/auth';
 import { EnvironmentError, baseEnvironment, integer, parseEnvironment, port, redisUrl, secret, unsetIfEmpty } from '#libs/config';
 import { oidcEnvironmentProblems, oidcEnvironmentShape } from './oidc-environment.js';
+import { operationsEnvironmentProblems, operationsEnvironmentShape } from './operations-environment.js';
 import { DEFAULT_QUERY_LIMITS } from './query-limits.js';
 
 const limit = (fallback: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).default(fallback));
@@ -111,6 +112,7 @@ export const gatewayEnvironmentShape = {
   ENFORCEMENT_URL: optionalUrl,
   NOTIFICATIONS_URL: optionalUrl,
   ...oidcEnvironmentShape,
+  ...operationsEnvironmentShape,
 };
 
 export type GatewayEnvironment = ReturnType<typeof parseGatewayEnvironment>;
@@ -131,7 +133,7 @@ export function parseGatewayEnvironment(env: Record<string, string | undefined> 
     if (!(error instanceof EnvironmentError)) throw error;
     problems.push(...error.problems);
   }
-  problems.push(...oidcEnvironmentProblems(env));
+  problems.push(...oidcEnvironmentProblems(env), ...operationsEnvironmentProblems(env));
   const origins = corsOrigins(unsetIfEmpty(env.CORS_ORIGINS) as string | undefined, production);
   if (typeof origins === 'object' && 'problem' in origins) problems.push(origins.problem);
   if (problems.length > 0 || !parsed) throw new EnvironmentError(problems);

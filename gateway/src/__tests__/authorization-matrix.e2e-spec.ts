@@ -71,8 +71,12 @@ interface Outcome {
 const SCOPED_STAFF: Role[] = [Role.STREET_ADMIN, Role.COMMUNITY_SECRETARY, Role.INSPECTOR, Role.VOLUNTEER, Role.PARTY_MEMBER];
 const TERRITORY_STAFF: Role[] = [Role.STREET_ADMIN, Role.COMMUNITY_SECRETARY, Role.INSPECTOR];
 const DISTRICT_WIDE: Role[] = [Role.DISTRICT_ADMIN, Role.BUREAU_OFFICER, Role.BRANCH_SECRETARY];
-/** A property manager's token names their company (home A's compound's inside, home B's outside) and no org unit. */
-const TOKEN_ROLES: Role[] = [...DISTRICT_WIDE, ...SCOPED_STAFF, Role.RESIDENT, Role.PROPERTY_MANAGER];
+/**
+ * A property manager's token names their company (home A's compound's inside, home B's outside) and no org unit; an
+ * operator's names nothing but the role (no territory at all), so it is called once, like the district-wide roles.
+ */
+const TOKEN_ROLES: Role[] = [...DISTRICT_WIDE, ...SCOPED_STAFF, Role.RESIDENT, Role.PROPERTY_MANAGER, Role.OPERATOR];
+const UNSCOPED: Role[] = [...DISTRICT_WIDE, Role.OPERATOR];
 /** Mutations that remove or end what other calls of the matrix use: called last. */
 const DESTRUCTIVE = /^(remove|cancel|end|revoke|withdraw|deactivate|disable|release|reject|markReportDuplicate)/;
 const MONTH = '2026-10';
@@ -158,10 +162,10 @@ describe('authorisation matrix', () => {
 
     for (const role of TOKEN_ROLES) {
       for (const scope of ['inside', 'outside'] as Scope[]) {
-        if (DISTRICT_WIDE.includes(role) && scope === 'outside') continue;
+        if (UNSCOPED.includes(role) && scope === 'outside') continue;
         const home = scope === 'inside' ? homeA : homeB;
         const orgUnitId =
-          DISTRICT_WIDE.includes(role) || role === Role.PROPERTY_MANAGER
+          UNSCOPED.includes(role) || role === Role.PROPERTY_MANAGER
             ? null
             : role === Role.STREET_ADMIN
               ? scope === 'inside'
@@ -373,6 +377,26 @@ describe('authorisation matrix', () => {
       }
       checkReaders(key, policy, probe, problems);
     }
+    expect(problems).toEqual([]);
+  });
+
+  it('refuses an operator every field with personal data: refused, or nothing in clear', async () => {
+    const operator = callers.find((entry) => entry.role === Role.OPERATOR)!;
+    const problems: string[] = [];
+    for (const [key, probe] of Object.entries(PROBES)) {
+      const response = await postGraphQL(platform.gatewayUrl, probe.query, probe.variables(fixtures), operator.headers);
+      const refused = response.errors?.some((error) => error.extensions?.code === 'FORBIDDEN') ?? false;
+      let clear: unknown[] = [];
+      try {
+        clear = probe.values(response.data).filter((value) => typeof value === 'string' && !isMasked(value));
+      } catch {
+        // No data to read values from (the call was refused before any field resolved).
+      }
+      if (clear.length > 0) problems.push(`${key}: ${clear.length} values in clear for OPERATOR`);
+      if (!refused && response.data !== undefined && response.data !== null && Object.values(response.data).some((v) => v !== null))
+        problems.push(`${key}: answered data to OPERATOR`);
+    }
+    expect(Object.keys(PROBES).length).toBeGreaterThan(10);
     expect(problems).toEqual([]);
   });
 });

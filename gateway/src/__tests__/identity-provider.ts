@@ -10,6 +10,15 @@ export interface ProviderUser {
   ttlSeconds?: number;
 }
 
+/**
+ * A browser client (authorization code with PKCE, a public client): people sign in at the provider's development
+ * login form with an account name of `users`, whose claims their access tokens carry.
+ */
+export interface BrowserClient {
+  clientId: string;
+  redirectUri: string;
+}
+
 export interface TestIdentityProvider {
   issuer: string;
   /** An access token (a JWT) for `user`, issued for the resource indicator `audience`. */
@@ -33,6 +42,7 @@ type SigningKey = JWK & { kid: string; alg: string };
 export async function startIdentityProvider(
   users: Record<string, ProviderUser>,
   firstAlg: 'RS256' | 'ES256' | 'EdDSA' = 'RS256',
+  browserClient?: BrowserClient,
 ): Promise<TestIdentityProvider> {
   const { default: Provider } = await quietly(() => import('oidc-provider'));
   let keys: SigningKey[] = [];
@@ -52,17 +62,33 @@ export async function startIdentityProvider(
       () =>
         new Provider(issuer, {
           jwks: { keys },
-          clients: Object.keys(users).map((user) => ({
-            client_id: user,
-            client_secret: secret(user),
-            grant_types: ['client_credentials'],
-            redirect_uris: [],
-            response_types: [],
-            token_endpoint_auth_method: 'client_secret_post',
-            id_token_signed_response_alg: signing.alg,
-          })),
+          clients: [
+            ...Object.keys(users).map((user) => ({
+              client_id: user,
+              client_secret: secret(user),
+              grant_types: ['client_credentials'],
+              redirect_uris: [],
+              response_types: [],
+              token_endpoint_auth_method: 'client_secret_post',
+              id_token_signed_response_alg: signing.alg,
+            })),
+            ...(browserClient
+              ? [
+                  {
+                    client_id: browserClient.clientId,
+                    grant_types: ['authorization_code'],
+                    redirect_uris: [browserClient.redirectUri],
+                    response_types: ['code'],
+                    token_endpoint_auth_method: 'none',
+                    id_token_signed_response_alg: signing.alg,
+                  },
+                ]
+              : []),
+          ],
+          // The browser client's sign-in (the provider's development login and consent forms): the account is the login name.
+          findAccount: (_ctx: unknown, id: string) => ({ accountId: id, claims: () => ({ sub: id }) }),
           features: {
-            devInteractions: { enabled: false },
+            devInteractions: { enabled: browserClient !== undefined },
             clientCredentials: { enabled: true },
             resourceIndicators: {
               enabled: true,
@@ -78,10 +104,17 @@ export async function startIdentityProvider(
             },
           },
           ttl: {
+            // The browser client's artifacts, set so the provider does not note its defaults on the console.
+            Interaction: 600,
+            Session: 3600,
+            Grant: 3600,
+            AccessToken: 300,
+            IdToken: 300,
             ClientCredentials: (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) =>
               token.resourceServer?.accessTokenTTL ?? 300,
           },
-          extraTokenClaims: (_ctx: unknown, token: { clientId: string }) => userOf(token.clientId)?.claims,
+          extraTokenClaims: (_ctx: unknown, token: { clientId: string; accountId?: string }) =>
+            userOf(token.accountId ?? token.clientId)?.claims,
         }),
     );
   };

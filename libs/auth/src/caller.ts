@@ -69,6 +69,12 @@ export function scopeProblem(
     return null;
   }
   if (institutionId !== null) return 'only role PROPERTY_MANAGER carries an institutionId';
+  // An operator runs the platform, not a territory: the role alone and no org unit, so it never reaches residents' data.
+  if (roles.includes(Role.OPERATOR)) {
+    if (roles.length > 1) return 'role OPERATOR comes alone';
+    if (orgUnitId !== null || householdId !== null) return 'role OPERATOR carries no orgUnitId or householdId';
+    return null;
+  }
   if (orgUnitId !== null) return null;
   const scoped = roles.filter((role) => !DISTRICT_WIDE_ROLES.includes(role));
   return scoped.length > 0 ? `roles ${scoped.join(', ')} need an orgUnitId` : null;

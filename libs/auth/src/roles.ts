@@ -18,6 +18,11 @@ export enum Role {
   PROPERTY_MANAGER = 'PROPERTY_MANAGER',
   /** An employer, school or other institution calling with its API key (never a JWT). */
   INSTITUTION = 'INSTITUTION',
+  /**
+   * A platform operator (运维人员): runs the platform's queues (the queue dashboard) and reads its audit. Reaches no
+   * territory and no resident's data anywhere: the token carries the role alone, with no org unit.
+   */
+  OPERATOR = 'OPERATOR',
 }
 
 export const ROLE_LABEL_ZH: Record<Role, string> = {
@@ -32,6 +37,7 @@ export const ROLE_LABEL_ZH: Record<Role, string> = {
   [Role.RESIDENT]: '居民',
   [Role.PROPERTY_MANAGER]: '物业管理人员',
   [Role.INSTITUTION]: '单位/学校（API）',
+  [Role.OPERATOR]: '运维人员',
 };
 
 /** What a role may do. Each service's access policies say which permission each operation needs (see access-policy.ts). */
@@ -118,6 +124,10 @@ export enum Permission {
   REPORT_HANDLE = 'REPORT_HANDLE',
   /** The citizen observer group (市民观察团) of the caller's territory: its teams, who serves in them and for which term. */
   OBSERVER_MANAGE = 'OBSERVER_MANAGE',
+  /** Retry, remove, promote, clean, pause and resume the platform's queue jobs through the queue dashboard. */
+  QUEUE_OPERATE = 'QUEUE_OPERATE',
+  /** Read the audit of what was done through the queue dashboard (who, what, which queue and jobs, outcome). */
+  QUEUE_AUDIT_READ = 'QUEUE_AUDIT_READ',
 }
 
 const P = Permission;
@@ -244,6 +254,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // Door-to-door requests addressed to the company (its compounds), their compounds' responsible persons, its own cases
   // and assessment. No territory permission: the token carries no org unit, and territory checks refuse it.
   [Role.PROPERTY_MANAGER]: [P.COLLECTION_REQUEST_HANDLE, P.PROPERTY_RESPONSIBLE_MANAGE, P.PROPERTY_COMPANY_SELF_SERVICE],
+  // The platform's machinery, never its data: no territory, household, notice or personal-data permission at all.
+  [Role.OPERATOR]: [P.QUEUE_OPERATE, P.QUEUE_AUDIT_READ],
 };
 
 /** Citizen reports: granted here, beside the table, so the reporting grants read as one block. */
@@ -273,6 +285,9 @@ for (const [permission, roles] of REPORT_GRANTS) for (const role of roles) (ROLE
  */
 for (const role of [Role.BUREAU_OFFICER, Role.STREET_ADMIN, Role.DISTRICT_ADMIN])
   (ROLE_PERMISSIONS[role] as Permission[]).push(P.UPLOAD_CREATE);
+
+/** The district's administrators oversee the operators: they read the queue audit, but do not operate the queues. */
+(ROLE_PERMISSIONS[Role.DISTRICT_ADMIN] as Permission[]).push(P.QUEUE_AUDIT_READ);
 
 /**
  * Roles that act for the whole district and may therefore carry no org unit. A work-unit branch secretary's

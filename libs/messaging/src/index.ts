@@ -24,3 +24,4 @@ export * from './worker-host.js';
 export * from './messaging.module.js';
 export * from './migrations/1796000000000-createOutboxAndInbox.js';
 export * from './events/work-unit-branches.js';
+export * from './queue-actions.js';

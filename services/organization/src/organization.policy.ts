@@ -55,6 +55,8 @@ export const organizationPolicies: ServicePolicies = {
     'Mutation.computeVanguardIndex': [wholeDistrict(P.VANGUARD_MANAGE)],
     'Query.unitAnnualAssessment': [territory(P.VANGUARD_READ, 'partyOrgId')],
     'Query.viewer': [own(SIGNED_IN)],
+    // Account ids, queue names and job ids only: operators read their own trail, district admins oversee it.
+    'Query.queueActionAudit': [district(P.QUEUE_AUDIT_READ)],
     'Mutation.createVolunteerTeam': [territory(P.VOLUNTEER_MANAGE)],
     'Query.volunteerTeams': [district(P.VOLUNTEER_SIGN_UP), district(P.TERRITORY_READ)],
     'Mutation.registerVolunteer': [own(P.VOLUNTEER_SIGN_UP)],

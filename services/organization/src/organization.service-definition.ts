@@ -20,10 +20,12 @@ import { CreateQuizzesAndContests1796000000900 } from './database/migrations/179
 import { AddLeaderDuties1796000000910 } from './database/migrations/1796000000910-addLeaderDuties.js';
 import { ReservePartyMemberLogins1796000000920 } from './database/migrations/1796000000920-reservePartyMemberLogins.js';
 import { AnnounceBranchSecretaryMembers1796000000950 } from './database/migrations/1796000000950-announceBranchSecretaryMembers.js';
+import { CreateQueueActionAudit1796000000960 } from './database/migrations/1796000000960-createQueueActionAudit.js';
 import { GradesModule } from './grades/grades.module.js';
 import { InstitutionsModule } from './institutions/institutions.module.js';
 import { organizationDemoData } from './seed/organization.seed.js';
 import { TerritoryModule } from './territory/territory.module.js';
+import { QueueAuditModule } from './queue-audit/queue-audit.module.js';
 import { ViewerModule } from './viewer/viewer.module.js';
 import { VolunteersModule } from './volunteers/volunteers.module.js';
 import { PartyModule } from './party/party.module.js';
@@ -52,6 +54,7 @@ export class OrganizationModule {
         LeadersModule,
         DutiesModule,
         VanguardModule,
+        QueueAuditModule,
         RetentionModule.forService(organizationRetention),
       ],
     };
@@ -86,6 +89,7 @@ export const organizationService: ServiceDefinition = {
     AddLeaderDuties1796000000910,
     ReservePartyMemberLogins1796000000920,
     AnnounceBranchSecretaryMembers1796000000950,
+    CreateQueueActionAudit1796000000960,
   ],
   module: (runtime) => OrganizationModule.forRoot(runtime),
   demoData: organizationDemoData,

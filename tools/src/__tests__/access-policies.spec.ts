@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { policyFor, ROLE_PERMISSIONS, Role, SIGNED_IN, type Grant } from '#libs/auth';
 import { supergraphPolicyProblems } from '../access-policy-coverage.js';
 import { repoRoot } from '../repo-root.js';
 import { loadAllPolicies } from '../services.js';
@@ -29,5 +30,17 @@ describe('access policies over the composed schema', () => {
     expect(supergraphPolicyProblems(withNewField, await loadAllPolicies())).toEqual([
       'Household.ownerPhone (households) looks like personal data but has no personal-data policy',
     ]);
+  });
+
+  it('give an operator (OPERATOR) no reader permission of any personal data, and no entity reference to resolve', async () => {
+    const policies = Object.values(await loadAllPolicies());
+    const held = ROLE_PERMISSIONS[Role.OPERATOR];
+    const holds = (grant: Grant) => grant.permission !== SIGNED_IN && held.includes(grant.permission);
+    expect(
+      policies.flatMap((policy) => Object.entries(policy.personalData)).filter(([, data]) => data.readers.some((p) => held.includes(p))),
+    ).toEqual([]);
+    expect(policies.flatMap((policy) => Object.entries(policy.references)).filter(([, grants]) => grants.some(holds))).toEqual([]);
+    // The queue audit is theirs to read (ids, queue names and account ids only).
+    expect(policies.some((policy) => policyFor(policy.operations, 'Query.queueActionAudit')?.some(holds))).toBe(true);
   });
 });

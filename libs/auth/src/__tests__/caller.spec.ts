@@ -133,6 +133,23 @@ describe('canSeeHousehold', () => {
     expect(propertyCompanyOf({ ...manager, roles: [Role.INSTITUTION] })).toBeNull();
   });
 
+  it('lets an operator carry the role alone, with no territory, and reach none', () => {
+    expect(scopeProblem([Role.OPERATOR], null)).toBeNull();
+    expect(scopeProblem([Role.OPERATOR], COMMUNITY_A1)).toMatch(/carries no orgUnitId/);
+    expect(scopeProblem([Role.OPERATOR, Role.DISTRICT_ADMIN], null)).toMatch(/comes alone/);
+    const operator: Caller = {
+      userId: 'o',
+      roles: [Role.OPERATOR],
+      orgUnitId: null,
+      householdId: null,
+      institutionId: null,
+      requestId: 'r',
+    };
+    expect(actsForWholeDistrict(operator)).toBe(false);
+    expect(isWithinScope(operator, [DISTRICT, STREET_B])).toBe(false);
+    expect(canSeeHousehold(operator, HOUSEHOLD, [DISTRICT, STREET_B])).toBe(false);
+  });
+
   it('refuses a token that claims to be an institution: only an API key makes one', () => {
     expect(scopeProblem([Role.INSTITUTION], null)).toMatch(/only with an institution API key/);
     expect(scopeProblem([Role.DISTRICT_ADMIN, Role.INSTITUTION], null)).toMatch(/only with an institution API key/);

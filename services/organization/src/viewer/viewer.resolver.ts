@@ -20,6 +20,7 @@ const ROLE_EN: Record<Role, string> = {
   [Role.RESIDENT]: 'a resident: their own household, grades and reports.',
   [Role.PROPERTY_MANAGER]: 'staff of a property company: its compounds, cases and door-to-door requests.',
   [Role.INSTITUTION]: 'an employer, school or other institution calling with its API key: its own notices and webhooks.',
+  [Role.OPERATOR]: "a platform operator: the queue dashboard and its audit; never residents' data.",
 };
 
 registerEnumType(Role, {
