@@ -72,6 +72,7 @@ const KNOWN_SHAPE_EXPORTS = [
   'serviceEnvironmentShape',
   'gatewayEnvironmentShape',
   'oidcEnvironmentShape',
+  'operationsEnvironmentShape',
   'calendarEnvironmentShape',
   'creditExportEnvironmentShape',
   'webhookEnvironmentShape',
