@@ -286,6 +286,21 @@ describe('the month at a glance: evaluation runs and districtMonth', () => {
     expect(failed.blockers).toContainEqual(expect.objectContaining({ code: 'CREDIT_EXPORTS_FAILED', count: 1 }));
   });
 
+  it('lets an operator follow the month as a district admin does: the same stage, blockers and runs', async () => {
+    const operator = await platform.token([Role.OPERATOR]);
+    const [asOperator, asAdmin] = await Promise.all([fieldOf(platform.query(operator, MONTH_AT_A_GLANCE, { month: MONTH })), glance()]);
+    expect(asOperator).toEqual(asAdmin);
+    const runs = await platform.query(
+      operator,
+      `query($month: String!) { evaluationRuns(month: $month, first: 50) { edges { node { id } } } }`,
+      {
+        month: MONTH,
+      },
+    );
+    expect(runs.errors).toBeUndefined();
+    expect(runs.data?.evaluationRuns.edges.map((edge: any) => edge.node.id)).toContain(communityRun);
+  });
+
   it('is for district-wide staff: others are refused with a coded error and get no data', async () => {
     const cases: [string | null, string, string][] = [
       [await platform.token([Role.STREET_ADMIN], streetA), 'FORBIDDEN', 'OUT_OF_SCOPE'],

@@ -128,6 +128,11 @@ export enum Permission {
   QUEUE_OPERATE = 'QUEUE_OPERATE',
   /** Read the audit of what was done through the queue dashboard (who, what, which queue and jobs, outcome). */
   QUEUE_AUDIT_READ = 'QUEUE_AUDIT_READ',
+  /**
+   * Follow the month's pipeline as operations staff: the evaluation runs and `districtMonth` (stage, blockers, counts,
+   * the institutions notices wait for). Figures and ids only, nothing about a person.
+   */
+  MONTH_STATUS_READ = 'MONTH_STATUS_READ',
 }
 
 const P = Permission;
@@ -255,7 +260,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // and assessment. No territory permission: the token carries no org unit, and territory checks refuse it.
   [Role.PROPERTY_MANAGER]: [P.COLLECTION_REQUEST_HANDLE, P.PROPERTY_RESPONSIBLE_MANAGE, P.PROPERTY_COMPANY_SELF_SERVICE],
   // The platform's machinery, never its data: no territory, household, notice or personal-data permission at all.
-  [Role.OPERATOR]: [P.QUEUE_OPERATE, P.QUEUE_AUDIT_READ],
+  [Role.OPERATOR]: [P.QUEUE_OPERATE, P.QUEUE_AUDIT_READ, P.MONTH_STATUS_READ],
 };
 
 /** Citizen reports: granted here, beside the table, so the reporting grants read as one block. */

@@ -84,7 +84,7 @@ export const enforcementPolicies: ServicePolicies = {
     Campaign: [territory(P.CAMPAIGN_READ)],
     CitizenReport: [territory(P.REPORT_HANDLE), own(P.REPORT_SUBMIT)],
     // The month at a glance (households' districtMonth, for district-wide staff): the gateway fetches the exports part here.
-    DistrictMonth: [wholeDistrict(P.EVALUATION_RUN)],
+    DistrictMonth: [wholeDistrict(P.EVALUATION_RUN), district(P.MONTH_STATUS_READ)],
   },
   personalData: {
     'ReportReporter.name': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL, { alsoTheirOwn: true }),

@@ -47,13 +47,15 @@ export const householdsPolicies: ServicePolicies = {
     'Mutation.recordPropertyResponsiblePerson': [territory(P.PROPERTY_RESPONSIBLE_MANAGE, 'compoundId')],
     'Query.propertyResponsiblePersons': [territory(P.TERRITORY_READ), territory(P.PROPERTY_RESPONSIBLE_MANAGE)],
     'Mutation.runMonthlyEvaluation': [territory(P.EVALUATION_RUN, 'orgUnitId')],
+    // Operators follow the runs to find a stuck month (MONTH_STATUS_READ: figures and ids, nothing about a person). They
+    // reach no territory, so they list every run (no unit filter; one names a unit they cannot reach: OUT_OF_SCOPE).
     'Query.evaluationRun': [territory(P.EVALUATION_RUN, 'id')],
-    'Query.evaluationRuns': [territory(P.EVALUATION_RUN, 'orgUnitId')],
+    'Query.evaluationRuns': [territory(P.EVALUATION_RUN, 'orgUnitId'), district(P.MONTH_STATUS_READ)],
     'Query.householdGrade': [territory(P.EVALUATION_READ, 'householdId')],
     'Query.householdGrades': [territory(P.EVALUATION_READ)],
     'Query.sortingStats': [territory(P.STATS_READ, 'orgUnitId')],
     // The month at a glance covers the district's notices, vanguard index and exports too: district-wide staff only.
-    'Query.districtMonth': [wholeDistrict(P.EVALUATION_RUN)],
+    'Query.districtMonth': [wholeDistrict(P.EVALUATION_RUN), district(P.MONTH_STATUS_READ)],
     'Query.gradingRuleSets': [district(P.EVALUATION_READ)],
     'Mutation.createGradingRuleSet': [wholeDistrict(P.GRADING_RULES_MANAGE)],
     // A resident reads their own household (the service compares it with the token's household).
@@ -100,7 +102,7 @@ export const householdsPolicies: ServicePolicies = {
     // As the inspections query: inside the caller's territory, or a resident's own household (checked where loaded).
     Inspection: [territory(P.EVALUATION_READ)],
     // As the districtMonth query: the gateway resolves its summary here for the caller who asked.
-    DistrictMonth: [wholeDistrict(P.EVALUATION_RUN)],
+    DistrictMonth: [wholeDistrict(P.EVALUATION_RUN), district(P.MONTH_STATUS_READ)],
   },
   personalData: {
     'Household.address': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL, { alsoTheirOwn: true }),

@@ -62,7 +62,7 @@ export const notificationsPolicies: ServicePolicies = {
   },
   references: {
     // The month at a glance (households' districtMonth, for district-wide staff): the gateway fetches the notices here.
-    DistrictMonth: [wholeDistrict(P.EVALUATION_RUN)],
+    DistrictMonth: [wholeDistrict(P.EVALUATION_RUN), district(P.MONTH_STATUS_READ)],
   },
   personalData: {
     // An institution reads the names of its own people in clear (it must know whom a notice is about); the read is audited.

@@ -96,7 +96,7 @@ export const organizationPolicies: ServicePolicies = {
     PartyOrg: [territory(P.PARTY_READ)],
     PartyMember: [territory(P.PARTY_READ)],
     // The month at a glance (households' districtMonth, for district-wide staff): the gateway fetches the vanguard part here.
-    DistrictMonth: [wholeDistrict(P.EVALUATION_RUN)],
+    DistrictMonth: [wholeDistrict(P.EVALUATION_RUN), district(P.MONTH_STATUS_READ)],
   },
   personalData: {
     'PartyMember.name': personalData([P.PERSONAL_DATA_READ], Masking.PARTIAL, { alsoTheirOwn: true }),

@@ -32,15 +32,18 @@ describe('access policies over the composed schema', () => {
     ]);
   });
 
-  it('give an operator (OPERATOR) no reader permission of any personal data, and no entity reference to resolve', async () => {
+  it('give an operator (OPERATOR) no reader permission of any personal data, and no entity reference but the month status', async () => {
     const policies = Object.values(await loadAllPolicies());
     const held = ROLE_PERMISSIONS[Role.OPERATOR];
     const holds = (grant: Grant) => grant.permission !== SIGNED_IN && held.includes(grant.permission);
     expect(
       policies.flatMap((policy) => Object.entries(policy.personalData)).filter(([, data]) => data.readers.some((p) => held.includes(p))),
     ).toEqual([]);
-    expect(policies.flatMap((policy) => Object.entries(policy.references)).filter(([, grants]) => grants.some(holds))).toEqual([]);
-    // The queue audit is theirs to read (ids, queue names and account ids only).
-    expect(policies.some((policy) => policyFor(policy.operations, 'Query.queueActionAudit')?.some(holds))).toBe(true);
+    // The one entity an operator resolves is the month's status, keyed by the month and made of figures and ids.
+    const references = policies.flatMap((policy) => Object.entries(policy.references)).filter(([, grants]) => grants.some(holds));
+    expect([...new Set(references.map(([type]) => type))]).toEqual(['DistrictMonth']);
+    // The queue audit and the month's pipeline are theirs to read (ids, queue names, account ids and counts only).
+    for (const field of ['Query.queueActionAudit', 'Query.districtMonth', 'Query.evaluationRuns'])
+      expect([field, policies.some((policy) => policyFor(policy.operations, field)?.some(holds))]).toEqual([field, true]);
   });
 });

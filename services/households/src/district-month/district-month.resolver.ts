@@ -26,7 +26,7 @@ export class DistrictMonthResolver {
 
   @Query(() => DistrictMonth, {
     description:
-      "The month's pipeline at a glance, across services: its stage, what blocks it (coded, with a sentence), then each service's part. For district-wide staff with EVALUATION_RUN (DISTRICT_ADMIN); a street admin is refused OUT_OF_SCOPE, as the notices, vanguard index and exports are the district's.",
+      "The month's pipeline at a glance, across services: its stage, what blocks it (coded, with a sentence), then each service's part. For district-wide staff with EVALUATION_RUN (DISTRICT_ADMIN) and for platform operators (OPERATOR, MONTH_STATUS_READ: figures and ids only); a street admin is refused OUT_OF_SCOPE, as the notices, vanguard index and exports are the district's.",
   })
   districtMonth(@Args() args: DistrictMonthArgs): DistrictMonthSource {
     const month = parseMonth(args.month);
