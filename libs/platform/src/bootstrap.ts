@@ -1,27 +1,21 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConsoleLogger, Logger, type DynamicModule, type INestApplication, type LogLevel } from '@nestjs/common';
+import { Logger, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { EnvironmentError, generateDevelopmentSecrets } from '#libs/config';
 import { HealthController } from './health.controller.js';
 import { serviceRuntime, type ServiceDefinition } from './service-definition.js';
 import { parseServiceEnvironment, parseServingEnvironment, type ServiceEnvironment } from './service-environment.js';
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
-/** Structured JSON logs in production, readable lines elsewhere, at the configured level and above. */
-export function createLogger(env: Pick<ServiceEnvironment, 'NODE_ENV' | 'LOG_LEVEL'>): ConsoleLogger {
-  const levels = LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1);
-  const production = env.NODE_ENV === 'production';
-  return new ConsoleLogger({ json: production, logLevels: levels, colors: !production && process.stdout.isTTY });
-}
-
 /** Creates and starts a service; SIGTERM/SIGINT drain and then close it gracefully (workers finish their current jobs first). */
 export async function startService(module: DynamicModule, env: ServiceEnvironment): Promise<INestApplication> {
   // The raw body is kept: the gateway's signature covers its exact bytes (see platform.module.ts).
-  const app = await NestFactory.create<INestApplication<Server>>(module, { logger: createLogger(env), rawBody: true });
+  // Start-up lines wait for pino (PlatformModule's LoggerModule), which then writes every line of the process.
+  const app = await NestFactory.create<INestApplication<Server>>(module, { bufferLogs: true, rawBody: true });
+  app.useLogger(app.get(PinoNestLogger));
   // Not-ready at the signal itself, then SHUTDOWN_DRAIN_MS of serving on, and only then Nest's close (workers finish
   // their jobs, the server stops accepting): a load balancer stops sending requests before they would be refused.
   // `once`: the signal raised again after the close ends the process the default way.
