@@ -13,6 +13,11 @@ const QUIET_PATHS = /^\/(health(\/live|\/ready)?|metrics)$/;
 /** A client names its operation; a name outside this shape is logged as `invalid_name` rather than verbatim. */
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
+/** The path asked for, without the query; Express's `originalUrl`, as a mounted router rewrites `url` while it runs. */
+function pathOf(req: IncomingMessage & { originalUrl?: string }): string {
+  return (req.originalUrl ?? req.url ?? '').split('?')[0];
+}
+
 /** The request's id: the one already given to it, else the caller's `x-request-id` when sane, else a new one. */
 function requestIdOf(req: IncomingMessage & { id?: unknown }): string {
   if (typeof req.id === 'string') return req.id;
@@ -31,7 +36,7 @@ export function requestLogOptions(logger: Logger): Options<IncomingMessage, Serv
     const facts = factsOf.get(req) ?? {};
     return {
       method: req.method,
-      path: (req.url ?? '').split('?')[0],
+      path: pathOf(req),
       status: res.statusCode,
       durationMs: responseTime,
       ...(facts.operation ? { operation: facts.operation } : {}),
