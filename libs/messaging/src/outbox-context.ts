@@ -1,5 +1,5 @@
 // Owns how a recorded event gets the context of the request or job that recorded it (libs/observability).
-import { carriedContextNow } from '#libs/observability';
+import { carriedContextNow, type CarriedContext } from '#libs/observability';
 import type { DataSource } from 'typeorm';
 
 interface PooledClient {
@@ -46,4 +46,13 @@ export function carryContextIntoOutbox(dataSource: DataSource): void {
       callback(error, client, release);
     });
   };
+}
+
+/**
+ * A job's data with the current context, for jobs queued directly rather than through the outbox (a run's chunks):
+ * the worker runs them under the same request id as the work that queued them (worker-host.ts).
+ */
+export function withCarriedContext<Data extends object>(data: Data): Data & { context?: CarriedContext } {
+  const context = carriedContextNow();
+  return context ? { ...data, context } : data;
 }

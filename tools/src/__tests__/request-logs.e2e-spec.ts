@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
 import { queryRows } from '#libs/database';
-import { EventType, QueueName, ServiceName } from '#libs/messaging';
+import { addMonths, shanghaiMonth } from '#libs/calendar';
+import { EventType, JobName, QueueName, ServiceName } from '#libs/messaging';
 import { waitFor } from '#libs/testing';
 import { startPlatform, type LogLine, type TestPlatform } from '../test-platform.js';
 
@@ -126,5 +127,40 @@ describe('request logs: one id from the gateway to the consumer', () => {
     );
     expect(line).toMatchObject({ status: 401, errorCode: 'UNAUTHENTICATED' });
     expect(line).not.toHaveProperty('roles');
+  });
+
+  // Last: it grades the current month.
+  it('follows a scheduled month by one id, from its job through the chunks and the events it records to their consumers', async () => {
+    const queue = new Queue(QueueName.HouseholdsJobs, { connection: { url: platform.env.REDIS_URL }, prefix: platform.env.QUEUE_PREFIX });
+    const jobId = `logs-month-${randomUUID()}`;
+    const requestId = `job:${QueueName.HouseholdsJobs}:${jobId}`;
+    const jobLines = (process: ServiceName, job: string) =>
+      linesOf(requestId).filter((line) => line.process === String(process) && line.msg === 'job' && line.job === job);
+    try {
+      // As the job scheduler fires it on the 1st at 02:00: the month just ended (here the current one) is graded.
+      await queue.add(JobName.MonthlyEvaluation, { firedAt: `${addMonths(shanghaiMonth(), 1)}-01T02:00:00+08:00` }, { jobId });
+      await waitFor(
+        'the month’s completion to be handled by notifications and organization',
+        () =>
+          Promise.resolve(
+            jobLines(ServiceName.Notifications, EventType.MonthlyEvaluationCompleted).length === 1 &&
+              jobLines(ServiceName.Organization, EventType.MonthlyEvaluationCompleted).length === 1,
+          ),
+        90_000,
+      );
+    } finally {
+      await queue.close();
+    }
+    // households: the scheduled job, the run it requested and its chunks (queued directly, not as events).
+    expect(jobLines(ServiceName.Households, JobName.MonthlyEvaluation)).toHaveLength(1);
+    expect(jobLines(ServiceName.Households, EventType.EvaluationRequested)).toHaveLength(1);
+    expect(jobLines(ServiceName.Households, JobName.EvaluationChunk).length).toBeGreaterThan(0);
+    // The grades the chunks recorded set-based and the compounds' summary, handled in the other services.
+    expect(jobLines(ServiceName.Notifications, EventType.HouseholdGradesPublished).length).toBeGreaterThan(0);
+    expect(jobLines(ServiceName.Organization, EventType.HouseholdGradesPublished).length).toBeGreaterThan(0);
+    await waitFor('enforcement to handle the compounds’ summary', () =>
+      Promise.resolve(jobLines(ServiceName.Enforcement, EventType.PropertyCompoundGradesSummarised).length > 0),
+    );
+    expect(linesOf(requestId).every((line) => line.outcome === undefined || line.outcome === 'completed')).toBe(true);
   });
 });
