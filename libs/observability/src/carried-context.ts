@@ -32,8 +32,11 @@ interface Store {
 
 const storage = new AsyncLocalStorage<Store>();
 
-/** A client-supplied id is kept when it is sane (a front end correlates its own logs); anything else gets a new one. */
-const ACCEPTED_REQUEST_ID = /^[\w.:-]{8,64}$/;
+/**
+ * A supplied id is kept when it is sane (a front end correlates its own logs; a service calling another passes on its
+ * job's `job:<queue>:<id>`); anything else gets a new one.
+ */
+const ACCEPTED_REQUEST_ID = /^[\w.:-]{8,128}$/;
 
 export function acceptedRequestId(given: unknown): string {
   return typeof given === 'string' && ACCEPTED_REQUEST_ID.test(given) ? given : randomUUID();
@@ -65,7 +68,7 @@ export function currentRequestFacts(): RequestFacts | undefined {
 export function noteCaller(caller: { requestId: string; roles: readonly string[] }): void {
   const store = storage.getStore();
   if (!store) return;
-  store.requestId = caller.requestId;
+  if (caller.requestId) store.requestId = caller.requestId;
   if (store.facts) store.facts.roles = [...caller.roles];
 }
 

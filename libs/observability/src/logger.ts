@@ -73,3 +73,14 @@ function prettyStream(): DestinationStream | undefined {
     return undefined;
   }
 }
+
+let processRoot: Logger | undefined;
+
+/**
+ * The logger of this process, made on first use: a service's start-up (before Nest's modules exist) and its Nest
+ * modules share one, so one destination writes every line.
+ */
+export function processLogger(settings: LoggerSettings, process: string): Logger {
+  processRoot ??= createLogger(settings, process);
+  return processRoot;
+}

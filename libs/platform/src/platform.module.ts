@@ -20,7 +20,7 @@ import { EnvironmentError } from '#libs/config';
 import { ErrorCode, formatGraphQLError } from '#libs/errors';
 import { ensureDatabase, runMigrations, serviceDatabaseName, serviceDataSourceOptions, withDatabase } from '#libs/database';
 import { MessagingModule, carryContextIntoOutbox } from '#libs/messaging';
-import { createLogger, noteCaller, requestContextMiddleware, requestLogOptions, requestLogPlugin } from '#libs/observability';
+import { noteCaller, processLogger, requestContextMiddleware, requestLogOptions, requestLogPlugin } from '#libs/observability';
 import { LoggerModule } from 'nestjs-pino';
 import { enforceAccessPolicies } from './access-policy-enforcement.js';
 import { publishedErrorEnums } from './error-reasons.js';
@@ -99,7 +99,7 @@ export class PlatformModule implements NestModule {
       module: PlatformModule,
       imports: [
         // pino as Nest's logger (startService installs it) and one line per request (libs/observability).
-        LoggerModule.forRoot({ pinoHttp: requestLogOptions(createLogger(env, runtime.service)) }),
+        LoggerModule.forRoot({ pinoHttp: requestLogOptions(processLogger(env, runtime.service)) }),
         SecurityHeadersModule,
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
