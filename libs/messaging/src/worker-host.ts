@@ -135,7 +135,7 @@ export class WorkerHost implements OnModuleInit, OnApplicationBootstrap, BeforeA
           } catch (error) {
             span.recordException(error as Error);
             span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-            this.logger.log(line('failed', started));
+            this.logger.warn(line('failed', started));
             // Bad input stays bad however often it is retried.
             const permanent =
               error instanceof PermanentJobError || (error instanceof DomainError && error.code === ErrorCode.BAD_USER_INPUT);
