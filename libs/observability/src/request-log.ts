@@ -18,6 +18,17 @@ function pathOf(req: IncomingMessage & { originalUrl?: string }): string {
   return (req.originalUrl ?? req.url ?? '').split('?')[0];
 }
 
+/**
+ * The route a request matched, never its URL: a path can hold a credential (a calendar feed's token) or what a client
+ * typed. `/graphql`, Express's pattern for a plain route (`/calendars/:file`), or `unmatched`.
+ */
+function routeOf(req: IncomingMessage & { originalUrl?: string; baseUrl?: string; route?: { path?: unknown } }): string {
+  const path = pathOf(req);
+  if (path === '/graphql' || path.startsWith('/graphql/')) return '/graphql';
+  const pattern = req.route?.path;
+  return typeof pattern === 'string' ? `${req.baseUrl ?? ''}${pattern}` || '/' : 'unmatched';
+}
+
 /** The request's id: the one already given to it, else the caller's `x-request-id` when sane, else a new one. */
 function requestIdOf(req: IncomingMessage & { id?: unknown }): string {
   if (typeof req.id === 'string') return req.id;
@@ -27,16 +38,16 @@ function requestIdOf(req: IncomingMessage & { id?: unknown }): string {
 }
 
 /**
- * pino-http's options for the request line: one line when the response is done, with the request id, method, path
- * (no query string: it can carry what a client typed), status, duration, and what the request learnt on the way
- * (operation, roles, error code). Headers and bodies are never logged. The request's own logger binds the id only.
+ * pino-http's options for the request line: one line when the response is done, with the request id, method, route
+ * (the matched pattern, never the URL), status, duration, and what the request learnt on the way (operation, roles,
+ * error code). Headers and bodies are never logged. The request's own logger binds the id only.
  */
 export function requestLogOptions(logger: Logger): Options<IncomingMessage, ServerResponse> {
   const line = (req: IncomingMessage, res: ServerResponse, responseTime: unknown) => {
     const facts = factsOf.get(req) ?? {};
     return {
       method: req.method,
-      path: pathOf(req),
+      route: routeOf(req),
       status: res.statusCode,
       durationMs: responseTime,
       ...(facts.operation ? { operation: facts.operation } : {}),

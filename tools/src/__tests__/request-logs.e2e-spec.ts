@@ -60,7 +60,7 @@ describe('request logs: one id from the gateway to the consumer', () => {
     expect(gateway).toMatchObject({
       level: 'info',
       method: 'POST',
-      path: '/graphql',
+      route: '/graphql',
       status: 200,
       operation: 'RegisterForLogs',
       roles: ['COMMUNITY_SECRETARY'],
@@ -68,7 +68,7 @@ describe('request logs: one id from the gateway to the consumer', () => {
     expect(gateway.durationMs).toEqual(expect.any(Number));
     expect(gateway).not.toHaveProperty('errorCode');
     const households = await requestLine(ServiceName.Households);
-    expect(households).toMatchObject({ path: '/graphql', status: 200, roles: ['COMMUNITY_SECRETARY'] });
+    expect(households).toMatchObject({ route: '/graphql', status: 200, roles: ['COMMUNITY_SECRETARY'] });
     // The gateway names its fetch after the client's operation.
     expect(String(households.operation)).toMatch(/^RegisterForLogs/);
 
@@ -127,6 +127,21 @@ describe('request logs: one id from the gateway to the consumer', () => {
     );
     expect(line).toMatchObject({ status: 401, errorCode: 'UNAUTHENTICATED' });
     expect(line).not.toHaveProperty('roles');
+  });
+
+  it('logs a route by its pattern, never the URL, where a calendar feed’s token is the credential', async () => {
+    const token = `cal${randomUUID().replaceAll('-', '')}`;
+    const response = await fetch(new URL(`/calendars/${token}.ics`, platform.gatewayUrl));
+    const requestId = response.headers.get('x-request-id')!;
+    const lines = await waitFor('both request lines', () => {
+      const found = linesOf(requestId).filter((line) => line.msg === 'request');
+      return Promise.resolve(found.length === 2 ? found : null);
+    });
+    expect(lines.map((line) => [line.process, line.route, line.status]).sort()).toEqual([
+      [ServiceName.Enforcement, '/calendars/:file', response.status],
+      ['gateway', '/calendars/:file', response.status],
+    ]);
+    expect(JSON.stringify(platform.logLines())).not.toContain(token);
   });
 
   // Last: it grades the current month.
