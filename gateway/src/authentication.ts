@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { GraphQLError } from 'graphql';
 import { Role, signGatewayRoute, type Caller } from '#libs/auth';
 import { ErrorCode } from '#libs/errors';
+import { currentRequestFacts, noteCaller } from '#libs/observability';
 import { tokenVerifierFor } from './access-tokens.js';
 import type { GatewayEnvironment } from './gateway-environment.js';
 import { log } from './log.js';
@@ -16,6 +17,21 @@ import { TokenRefused } from './token-refused.js';
  * UNAUTHENTICATED (or FORBIDDEN for a valid token naming a caller the platform cannot serve), before any data.
  */
 export async function authenticate(req: Request, env: GatewayEnvironment, subgraphs: Map<string, string>): Promise<Caller> {
+  try {
+    const caller = await callerOf(req, env, subgraphs);
+    // The request's line says who called by roles only (libs/observability).
+    noteCaller(caller);
+    return caller;
+  } catch (error) {
+    // A refused caller never reaches Apollo's plugins: its line gets the code here.
+    const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+    const facts = currentRequestFacts();
+    if (facts && typeof code === 'string') facts.errorCode = code;
+    throw error;
+  }
+}
+
+async function callerOf(req: Request, env: GatewayEnvironment, subgraphs: Map<string, string>): Promise<Caller> {
   const header = req.headers.authorization;
   const apiKey = req.headers['x-api-key'];
   if (apiKey !== undefined) {

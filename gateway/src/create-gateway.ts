@@ -8,19 +8,23 @@ import type { ApolloServer } from '@apollo/server';
 import cors from 'cors';
 import express from 'express';
 import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
 import { missingGatewayKey } from '#libs/auth';
 import { EnvironmentError } from '#libs/config';
+import { createLogger, requestContextMiddleware, requestLogOptions } from '#libs/observability';
 import { mountApiKeyEnrolmentRoutes } from './api-key-enrolment-routes.js';
 import { mountCalendarRoutes } from './calendar-routes.js';
 import { subgraphUrl, type GatewayEnvironment } from './gateway-environment.js';
 import { startGraphQLServer } from './graphql-server.js';
 import { mountHealthRoute } from './health.js';
 import { mountHouseholdRoutes } from './household-routes.js';
-import { log } from './log.js';
+import { log, useGatewayLogger } from './log.js';
 import { mountMetrics } from './metrics-route.js';
 import { mountOpen311Routes } from './open311-routes.js';
 import { mountQueueDashboard } from './queue-dashboard.js';
 import { rateLimits } from './rate-limit.js';
+import { requestIdOf } from './request-id.js';
 import type { RouteContext } from './route-context.js';
 import { securityHeaders } from './security-headers.js';
 import { SignedCallerDataSource, type GatewayContext } from './signed-caller-data-source.js';
@@ -46,7 +50,7 @@ export interface Gateway {
  * The one public GraphQL endpoint: authenticates staff by JWT, limits query shape, plans each operation over the
  * subgraphs of the static supergraph, and signs the caller into every subgraph request.
  */
-export function createGateway(env: GatewayEnvironment, supergraphSdl: string): Gateway {
+export function createGateway(env: GatewayEnvironment, supergraphSdl: string, options: { logger?: Logger } = {}): Gateway {
   const subgraphs = new Map<string, string>();
   const signingKey = env.GATEWAY_SIGNING_KEY;
   if (!signingKey) throw new EnvironmentError([missingGatewayKey('GATEWAY_SIGNING_KEY')]);
@@ -61,6 +65,13 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
   const production = env.NODE_ENV === 'production';
   const app = express();
   app.disable('x-powered-by');
+  // First of all: one line per request, its id echoed to the client, and everything after run in its context.
+  const logger = options.logger ?? createLogger(env, 'gateway');
+  useGatewayLogger(logger);
+  app.use(pinoHttp(requestLogOptions(logger)), (req, res, next) => {
+    res.setHeader('x-request-id', requestIdOf(req));
+    requestContextMiddleware(req, res, next);
+  });
   // Which client address counts (Open311 and enrolment limits): the socket's unless TRUST_PROXY names the proxies.
   app.set('trust proxy', env.TRUST_PROXY);
   app.use(securityHeaders(production));

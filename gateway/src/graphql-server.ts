@@ -8,6 +8,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import { ErrorCode, formatGraphQLError } from '#libs/errors';
+import { requestLogPlugin } from '#libs/observability';
 import { authenticate } from './authentication.js';
 import { log } from './log.js';
 import { queryLimits } from './query-limits.js';
@@ -46,6 +47,7 @@ export async function startGraphQLServer(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       metrics.graphqlPlugin,
+      requestLogPlugin,
       ...queryShape.plugins,
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],

@@ -1,9 +1,13 @@
 // Owns the request id every gateway request carries into the services and the logs.
-import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
+import { acceptedRequestId } from '#libs/observability';
 
-/** Keeps a caller-supplied request id when it is sane, so a front end can correlate its own logs. */
+/**
+ * The request's id: the one the request logging gave it first (a sane caller-supplied `x-request-id`, so a front end
+ * can correlate its own logs, else a new one), the same however often it is asked for.
+ */
 export function requestIdOf(req: Request): string {
-  const given = req.headers['x-request-id'];
-  return typeof given === 'string' && /^[\w.:-]{8,64}$/.test(given) ? given : randomUUID();
+  const request = req as Request & { id?: unknown };
+  if (typeof request.id !== 'string') request.id = acceptedRequestId(req.headers['x-request-id']);
+  return request.id;
 }

@@ -32,6 +32,18 @@ refuseDemoDataInProduction(
   'In production run node dist/tools/src/migrate-cli.js, then each process from the image (docs/operations.md, "Deploying").',
 );
 
+/**
+ * A terminal gets each child's JSON lines as pino-pretty's readable ones (the children write to a pipe, so they log
+ * JSON); a pipe or file keeps the JSON. pino-pretty is a development dependency, loaded only when there is a terminal.
+ */
+const readable: ((line: string) => string) | undefined = process.stdout.isTTY
+  ? await import('pino-pretty')
+      .then(({ prettyFactory }) =>
+        prettyFactory({ colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,process' }),
+      )
+      .catch(() => undefined)
+  : undefined;
+
 try {
   loadLocalEnvironment();
   const gatewayEnv = parseGatewayEnvironment();
@@ -84,7 +96,7 @@ function launch(name: string, script: string, env: Record<string, string>): void
     stream.on('data', (chunk: Buffer) => {
       const lines = (partial + chunk.toString()).split('\n');
       partial = lines.pop()!;
-      for (const line of lines) console.log(`${prefix}${line}`);
+      for (const line of lines) console.log(`${prefix}${readable && line.startsWith('{') ? readable(line).trimEnd() : line}`);
     });
   }
   child.on('exit', (code, signal) => {

@@ -3,9 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { EnvironmentError } from '#libs/config';
 import { Role, signAccessToken } from '#libs/auth';
+import { createLogger } from '#libs/observability';
 import { createTokenVerifier, type TokenVerifier } from '../access-tokens.js';
 import { TokenRefused } from '../token-refused.js';
 import { parseGatewayEnvironment } from '../gateway-environment.js';
+import { useGatewayLogger } from '../log.js';
 
 const ISSUER = 'https://id.example.gov.cn/realms/yinzhou';
 const AUDIENCE = 'https://waste.example.gov.cn/graphql';
@@ -216,7 +218,8 @@ describe('access tokens at the gateway', () => {
 
   it('answers 503 when the provider cannot be reached, and logs no token', async () => {
     const lines: string[] = [];
-    jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void lines.push(args.join(' ')));
+    // The gateway's own logger, writing here instead of stdout.
+    useGatewayLogger(createLogger({ NODE_ENV: 'test', LOG_LEVEL: 'log' }, 'gateway', { write: (line) => void lines.push(line) }));
     const verify = createTokenVerifier(env({ OIDC_ISSUER: 'http://127.0.0.1:9', OIDC_JWKS_TIMEOUT_MS: '500' }));
     const token = await providerToken(STREET_ADMIN, { iss: 'http://127.0.0.1:9' });
     expect(await refusal(verify, token)).toMatchObject({ status: 503, reason: 'IDENTITY_PROVIDER_UNAVAILABLE' });

@@ -18,6 +18,7 @@ import type { PropertyCompoundGradesSummarisedPayload } from './events/property-
 import type { ReportInspectionRecordedPayload } from './events/report-inspection.js';
 import type { InstitutionsChangedPayload, TerritoryChangedPayload } from './events/territory-changed.js';
 import type { WorkUnitBranchesChangedPayload } from './events/work-unit-branches.js';
+import type { CarriedContext } from '#libs/observability';
 
 export enum ServiceName {
   Organization = 'organization',
@@ -271,6 +272,8 @@ export interface EventEnvelope<Payload = unknown> {
  */
 export interface QueuedEvent extends Omit<EventEnvelope, 'payload'> {
   payloadJson: string;
+  /** The context of the request or job that recorded the event (request id, trace headers), when it had one. */
+  context?: CarriedContext;
 }
 
 /** `action-finding.recorded`: what a joint action found at one household (no personal data: ids and the finding). */

@@ -23,5 +23,7 @@ export * from './inbox.js';
 export * from './worker-host.js';
 export * from './messaging.module.js';
 export * from './migrations/1796000000000-createOutboxAndInbox.js';
+export * from './migrations/1796000000007-addOutboxContext.js';
+export * from './outbox-context.js';
 export * from './events/work-unit-branches.js';
 export * from './queue-actions.js';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { queryRows } from '#libs/database';
+import { carriedContextOf, runOutsideRequest } from '#libs/observability';
 import { EVENT_SUBSCRIBERS, type EventType, type QueueName, type QueuedEvent } from './catalogue.js';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging-options.js';
 import { PollingLoop } from './polling-loop.js';
@@ -15,6 +16,7 @@ interface OutboxRow {
   type: EventType;
   payload: string;
   occurred_at: Date;
+  context: unknown;
 }
 
 /**
@@ -53,22 +55,29 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Publishes one batch of pending events and returns how many it published. */
   async publishBatch(): Promise<number> {
+    // A request that kicked the relay must not lend it its id: the relay works for every request alike.
+    return runOutsideRequest(() => this.publishPending());
+  }
+
+  private async publishPending(): Promise<number> {
     const published = await this.dataSource.transaction(async (manager) => {
       const rows = await queryRows<OutboxRow>(
         manager,
-        `SELECT id, type, payload::text AS payload, occurred_at FROM outbox_event
+        `SELECT id, type, payload::text AS payload, occurred_at, context FROM outbox_event
           WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [BATCH_SIZE],
       );
       if (rows.length === 0) return 0;
       const jobsByQueue = new Map<QueueName, { name: string; data: QueuedEvent; opts: { jobId: string } }[]>();
       for (const row of rows) {
+        const context = carriedContextOf(row.context);
         const envelope: QueuedEvent = {
           id: row.id,
           type: row.type,
           source: this.options.service,
           occurredAt: row.occurred_at.toISOString(),
           payloadJson: row.payload,
+          ...(context ? { context } : {}),
         };
         for (const queue of EVENT_SUBSCRIBERS[row.type]) {
           const jobs = jobsByQueue.get(queue) ?? [];

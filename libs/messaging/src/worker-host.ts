@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { DomainError, ErrorCode } from '#libs/errors';
+import { carriedContextOf, runWithRequestId } from '#libs/observability';
 import {
   DEFAULT_QUEUE_CONCURRENCY,
   JOB_SCHEDULES,
@@ -109,17 +111,50 @@ export class WorkerHost implements OnModuleInit, OnApplicationBootstrap, BeforeA
     this.options.jobObserver?.jobFinished({ queue, job: this.handlers.has(job.name) ? job.name : 'unknown', outcome, seconds, final });
   }
 
+  /**
+   * Runs a job's handler inside the context it carries: an event's is the one of the request or job that recorded it
+   * (so its lines and the events it records in turn carry the same request id); a scheduled job, or an event recorded
+   * outside any request, starts its own, `job:<queue>:<job id>`, so a whole scheduled run is followed by one id. The
+   * handler runs in a CONSUMER span whose parent is the carried trace context (both no-ops until a tracing SDK is
+   * registered). One line per job says how it ended.
+   */
   private async process(job: Job): Promise<void> {
     const handler = this.handlers.get(job.name);
     if (!handler) throw new UnrecoverableError(`No handler for job ${job.name}`);
-    try {
-      await handler.handle(asHandlerData(job.data), job);
-    } catch (error) {
-      // Bad input stays bad however often it is retried.
-      const permanent = error instanceof PermanentJobError || (error instanceof DomainError && error.code === ErrorCode.BAD_USER_INPUT);
-      if (permanent) throw new UnrecoverableError(error.message);
-      throw error;
-    }
+    const carried = carriedContextOf((job.data as Partial<QueuedEvent> | undefined)?.context);
+    const requestId = carried?.requestId ?? `job:${job.queueName}:${job.id}`;
+    const parent = carried ? propagation.extract(ROOT_CONTEXT, carried) : ROOT_CONTEXT;
+    const attributes = { 'messaging.destination.name': job.queueName, 'messaging.message.id': String(job.id) };
+    const line = (outcome: string, started: number) => ({
+      msg: 'job',
+      queue: job.queueName,
+      job: job.name,
+      jobId: job.id,
+      outcome,
+      durationMs: Date.now() - started,
+    });
+    await runWithRequestId(requestId, () =>
+      trace
+        .getTracer('waste-platform')
+        .startActiveSpan(`${job.queueName} process`, { kind: SpanKind.CONSUMER, attributes }, parent, async (span) => {
+          const started = Date.now();
+          try {
+            await handler.handle(asHandlerData(job.data), job);
+            this.logger.log(line('completed', started));
+          } catch (error) {
+            span.recordException(error as Error);
+            span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+            this.logger.warn(line('failed', started));
+            // Bad input stays bad however often it is retried.
+            const permanent =
+              error instanceof PermanentJobError || (error instanceof DomainError && error.code === ErrorCode.BAD_USER_INPUT);
+            if (permanent) throw new UnrecoverableError(error.message);
+            throw error;
+          } finally {
+            span.end();
+          }
+        }),
+    );
   }
 }
 

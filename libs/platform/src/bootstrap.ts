@@ -1,27 +1,28 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConsoleLogger, Logger, type DynamicModule, type INestApplication, type LogLevel } from '@nestjs/common';
+import { Logger, type DynamicModule, type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { EnvironmentError, generateDevelopmentSecrets } from '#libs/config';
+import { processLogger } from '#libs/observability';
+import type { Level, Logger as Pino } from 'pino';
 import { HealthController } from './health.controller.js';
 import { serviceRuntime, type ServiceDefinition } from './service-definition.js';
 import { parseServiceEnvironment, parseServingEnvironment, type ServiceEnvironment } from './service-environment.js';
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
-/** Structured JSON logs in production, readable lines elsewhere, at the configured level and above. */
-export function createLogger(env: Pick<ServiceEnvironment, 'NODE_ENV' | 'LOG_LEVEL'>): ConsoleLogger {
-  const levels = LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1);
-  const production = env.NODE_ENV === 'production';
-  return new ConsoleLogger({ json: production, logLevels: levels, colors: !production && process.stdout.isTTY });
-}
-
 /** Creates and starts a service; SIGTERM/SIGINT drain and then close it gracefully (workers finish their current jobs first). */
-export async function startService(module: DynamicModule, env: ServiceEnvironment): Promise<INestApplication> {
+export async function startService(module: DynamicModule, env: ServiceEnvironment, name = 'service'): Promise<INestApplication> {
   // The raw body is kept: the gateway's signature covers its exact bytes (see platform.module.ts).
-  const app = await NestFactory.create<INestApplication<Server>>(module, { logger: createLogger(env), rawBody: true });
+  // Start-up lines wait for nestjs-pino (PlatformModule's LoggerModule), which then writes every line of the process;
+  // should the start fail first, they go to the same pino logger through `nestLoggerOf`.
+  const app = await NestFactory.create<INestApplication<Server>>(module, {
+    bufferLogs: true,
+    rawBody: true,
+    logger: nestLoggerOf(processLogger(env, name)),
+  });
+  app.useLogger(app.get(PinoNestLogger));
   // Not-ready at the signal itself, then SHUTDOWN_DRAIN_MS of serving on, and only then Nest's close (workers finish
   // their jobs, the server stops accepting): a load balancer stops sending requests before they would be refused.
   // `once`: the signal raised again after the close ends the process the default way.
@@ -54,7 +55,7 @@ export async function startService(module: DynamicModule, env: ServiceEnvironmen
 export async function runServiceMain(definition: ServiceDefinition): Promise<void> {
   try {
     const env = parseServingEnvironment(definition.defaultPort);
-    await startService(definition.module(serviceRuntime(definition, env, 'serve')), env);
+    await startService(definition.module(serviceRuntime(definition, env, 'serve')), env, definition.name);
   } catch (error) {
     if (error instanceof EnvironmentError) {
       console.error(`${definition.name}: ${error.message}`);
@@ -62,6 +63,27 @@ export async function runServiceMain(definition: ServiceDefinition): Promise<voi
     }
     throw error;
   }
+}
+
+/** Nest's logger interface over a pino logger: the message, Nest's context (its last argument) and an error's stack. */
+function nestLoggerOf(logger: Pino): LoggerService {
+  const write =
+    (level: Level) =>
+    (message: unknown, ...params: unknown[]): void => {
+      const last = params.at(-1);
+      const context = typeof last === 'string' ? last : undefined;
+      if (message instanceof Error) logger[level]({ context, err: message }, message.message);
+      else if (message && typeof message === 'object') logger[level]({ context, ...message });
+      else logger[level]({ context, ...(level === 'error' && params.length > 1 ? { stack: params[0] } : {}) }, String(message));
+    };
+  return {
+    log: write('info'),
+    error: write('error'),
+    warn: write('warn'),
+    debug: write('debug'),
+    verbose: write('trace'),
+    fatal: write('fatal'),
+  };
 }
 
 /**

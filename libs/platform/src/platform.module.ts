@@ -19,7 +19,9 @@ import { GatewaySignatureError, GatewaySignatureVerifier, missingGatewayKey, typ
 import { EnvironmentError } from '#libs/config';
 import { ErrorCode, formatGraphQLError } from '#libs/errors';
 import { ensureDatabase, runMigrations, serviceDatabaseName, serviceDataSourceOptions, withDatabase } from '#libs/database';
-import { MessagingModule } from '#libs/messaging';
+import { MessagingModule, carryContextIntoOutbox } from '#libs/messaging';
+import { noteCaller, processLogger, requestContextMiddleware, requestLogOptions, requestLogPlugin } from '#libs/observability';
+import { LoggerModule } from 'nestjs-pino';
 import { enforceAccessPolicies } from './access-policy-enforcement.js';
 import { publishedErrorEnums } from './error-reasons.js';
 import { HealthController } from './health.controller.js';
@@ -48,7 +50,10 @@ export function verifyGatewayRoute(
   request: { method: string; originalUrl: string; headers: Record<string, string | string[] | undefined> },
 ): Promise<Caller> {
   if (!verifier) return Promise.reject(new GatewaySignatureError('SIGNATURE_INVALID', 'this process does not serve requests'));
-  return verifier.verifyRoute(request.headers, request.method, request.originalUrl);
+  return verifier.verifyRoute(request.headers, request.method, request.originalUrl).then((caller) => {
+    noteCaller(caller);
+    return caller;
+  });
 }
 
 /** The database URL of a service: its own database on the configured server. */
@@ -76,7 +81,8 @@ export class PlatformModule implements NestModule {
   constructor(@Inject(PROCESS_METRICS) private readonly metrics: ProcessMetrics) {}
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(this.metrics.httpMiddleware).forRoutes('*path');
+    // The request context wraps everything after it, GraphQL included (Nest applies middleware before its routes).
+    consumer.apply(this.metrics.httpMiddleware, requestContextMiddleware).forRoutes('*path');
   }
 
   static forRoot(runtime: ServiceRuntime): DynamicModule {
@@ -92,6 +98,8 @@ export class PlatformModule implements NestModule {
     return {
       module: PlatformModule,
       imports: [
+        // pino as Nest's logger (startService installs it) and one line per request (libs/observability).
+        LoggerModule.forRoot({ pinoHttp: requestLogOptions(processLogger(env, runtime.service)) }),
         SecurityHeadersModule,
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
@@ -105,6 +113,7 @@ export class PlatformModule implements NestModule {
             if (schemaOnly) return dataSource;
             await ensureDatabase(env.DATABASE_URL, serviceDatabaseName(runtime.service, env.DATABASE_NAME_PREFIX));
             await dataSource.initialize();
+            carryContextIntoOutbox(dataSource);
             await runMigrations(dataSource);
             return dataSource;
           },
@@ -123,7 +132,7 @@ export class PlatformModule implements NestModule {
           path: '/graphql',
           graphiql: false,
           includeStacktraceInErrorResponses: !production,
-          plugins: [ApolloServerPluginInlineTraceDisabled(), metrics.graphqlPlugin],
+          plugins: [ApolloServerPluginInlineTraceDisabled(), metrics.graphqlPlugin, requestLogPlugin],
           buildSchemaOptions: { numberScalarMode: 'integer', orphanedTypes: publishedErrorEnums() },
           transformSchema: (schema) => enforceAccessPolicies(schema, runtime.policies, runtime.service),
           context: async ({ req }: { req: RawBodyRequest<Request> }): Promise<RequestContext> => ({
@@ -159,7 +168,9 @@ export class PlatformModule implements NestModule {
 async function callerOf(req: RawBodyRequest<Request>, verifier: GatewaySignatureVerifier | undefined): Promise<Caller> {
   try {
     if (!verifier) throw new GatewaySignatureError('SIGNATURE_INVALID', 'this process does not serve GraphQL');
-    return await verifier.verify(req.headers, req.rawBody);
+    const caller = await verifier.verify(req.headers, req.rawBody);
+    noteCaller(caller);
+    return caller;
   } catch (error) {
     const refusal =
       error instanceof GatewaySignatureError ? error : new GatewaySignatureError('SIGNATURE_INVALID', 'invalid gateway signature');

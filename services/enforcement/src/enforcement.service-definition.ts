@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CreateIdempotencyRecord1796000000003 } from '#libs/idempotency';
 import { CreateInstitutionCopy1796000000004 } from '#libs/institutions';
-import { CreateOutboxAndInbox1796000000000, DEFAULT_PORTS, ServiceName } from '#libs/messaging';
+import { AddOutboxContext1796000000007, CreateOutboxAndInbox1796000000000, DEFAULT_PORTS, ServiceName } from '#libs/messaging';
 import { PlatformModule, type ServiceDefinition, type ServiceRuntime } from '#libs/platform';
 import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
 import { RetentionModule } from '#libs/retention';
@@ -62,6 +62,7 @@ export const enforcementService: ServiceDefinition = {
   entities: [],
   migrations: [
     CreateOutboxAndInbox1796000000000,
+    AddOutboxContext1796000000007,
     CreateTerritoryReplica1796000000001,
     CreatePersonalDataAccess1796000000002,
     CreateIdempotencyRecord1796000000003,

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CreateOutboxAndInbox1796000000000, DEFAULT_PORTS, ServiceName } from '#libs/messaging';
+import { AddOutboxContext1796000000007, CreateOutboxAndInbox1796000000000, DEFAULT_PORTS, ServiceName } from '#libs/messaging';
 import { PlatformModule, type ServiceDefinition, type ServiceRuntime } from '#libs/platform';
 import { CreatePersonalDataAccess1796000000002 } from '#libs/privacy';
 import { RetentionModule } from '#libs/retention';
@@ -84,6 +84,7 @@ export const householdsService: ServiceDefinition = {
   entities: [],
   migrations: [
     CreateOutboxAndInbox1796000000000,
+    AddOutboxContext1796000000007,
     CreateTerritoryReplica1796000000001,
     CreatePersonalDataAccess1796000000002,
     CreateIdempotencyRecord1796000000003,

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CreateOutboxAndInbox1796000000000, DEFAULT_PORTS, ServiceName } from '#libs/messaging';
+import { AddOutboxContext1796000000007, CreateOutboxAndInbox1796000000000, DEFAULT_PORTS, ServiceName } from '#libs/messaging';
 import { PlatformModule, type ServiceDefinition, type ServiceRuntime } from '#libs/platform';
 import { CreateTerritory1796000000100 } from './database/migrations/1796000000100-createTerritory.js';
 import { CreateInstitution1796000000101 } from './database/migrations/1796000000101-createInstitution.js';
@@ -70,6 +70,7 @@ export const organizationService: ServiceDefinition = {
   entities: [],
   migrations: [
     CreateOutboxAndInbox1796000000000,
+    AddOutboxContext1796000000007,
     CreatePersonalDataAccess1796000000002,
     CreateIdempotencyRecord1796000000003,
     CreateTerritory1796000000100,

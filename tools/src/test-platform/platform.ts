@@ -15,6 +15,7 @@ import { QueueName, ServiceName } from '#libs/messaging';
 import { parseServiceEnvironment, serviceRuntime, type DemoData } from '#libs/platform';
 import { createGateway, readSupergraph } from '#gateway/create-gateway';
 import { parseGatewayEnvironment } from '#gateway/gateway-environment';
+import { createLogger } from '#libs/observability';
 import { postGraphQL, testEnvironment, waitFor, type GraphQLResponse } from '#libs/testing';
 import { freePort } from '../free-port.js';
 import { PROCESS_NODE_ARGS } from '../node-args.js';
@@ -42,7 +43,15 @@ export interface PlatformOptions {
    * month and the one before it, and each further month costs every platform start its grading and notices.
    */
   gradedMonths?: number;
+  /**
+   * Keeps every process's log: the services' stdout (child processes) and the gateway's lines, all at LOG_LEVEL=log,
+   * parsed from their JSON, for tests of what the logs say (`platform.logLines()`).
+   */
+  captureLogs?: boolean;
 }
+
+/** One JSON line a process logged, and which process (a service's name, or `gateway`). */
+export type LogLine = Record<string, unknown> & { process: string };
 
 export interface TestPlatform {
   gatewayUrl: string;
@@ -52,6 +61,8 @@ export interface TestPlatform {
   serviceUrls: Map<ServiceName, string>;
   /** The in-process service's Nest application, when one was asked for. */
   inProcessApp?: INestApplication;
+  /** Every line logged so far by the platform's processes, with `captureLogs` (none without). */
+  logLines(): LogLine[];
   /** A raw connection to a service's own database, for arranging and checking state. */
   database(service: ServiceName): DataSource;
   /** A short-lived token; `institutionId` names a PROPERTY_MANAGER's property company. */
@@ -76,7 +87,16 @@ export interface TestPlatform {
  * their own queues and secrets.
  */
 export async function startPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
-  const env = testEnvironment();
+  const env = testEnvironment(options.captureLogs ? { LOG_LEVEL: 'log' } : {});
+  const logLines: LogLine[] = [];
+  const keepLine = (text: string) => {
+    try {
+      const line = JSON.parse(text) as unknown;
+      if (line && typeof line === 'object' && 'process' in line) logLines.push(line as LogLine);
+    } catch {
+      // Not a log line (a warning Node printed): not the platform's log.
+    }
+  };
   const plan = planDistrict({ streets: options.streets ?? 2 });
   const serviceUrls = new Map<ServiceName, string>();
   const children: ChildProcess[] = [];
@@ -103,7 +123,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
         ({ app: inProcessApp, port } = await listenInProcess(definition, env));
       } else {
         let child: ChildProcess;
-        ({ child, port } = await startChildService(name, env));
+        ({ child, port } = await startChildService(name, env, options.captureLogs ? keepLine : undefined));
         children.push(child);
       }
       serviceUrls.set(name, `http://127.0.0.1:${port}`);
@@ -139,7 +159,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
       PORT: '0',
       ...Object.fromEntries([...serviceUrls].map(([name, url]) => [`${name.toUpperCase()}_URL`, `${url}/graphql`])),
     });
-    gateway = createGateway(gatewayEnv, await readSupergraph(join(repoRoot(), 'gateway/supergraph.graphql')));
+    const logger = options.captureLogs ? createLogger(gatewayEnv, 'gateway', { write: keepLine }) : undefined;
+    gateway = createGateway(gatewayEnv, await readSupergraph(join(repoRoot(), 'gateway/supergraph.graphql')), { logger });
     httpServer = createServer(gateway.app);
     await gateway.start(httpServer);
     await new Promise<void>((resolve) => httpServer!.listen(0, '127.0.0.1', resolve));
@@ -155,6 +176,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     env,
     serviceUrls,
     inProcessApp,
+    logLines: () => [...logLines],
     database: (name) => databases.get(name)!,
     token: (roles, orgUnitId = null, sub = `test-${roles[0].toLowerCase()}`, householdId = null, institutionId = null) =>
       signAccessToken({ sub, roles, orgUnitId, householdId, institutionId }, env.JWT_SECRET, 600),
@@ -168,8 +190,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
  * first, so none can be taken between a probe and the listen (by another test worker, or by an outgoing connection,
  * which draws from the same range), and no other process's /health is ever mistaken for this one's.
  */
-async function startChildService(name: ServiceName, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
-  const { child, stderr } = spawnService(name, { ...env, PORT: '0' });
+async function startChildService(
+  name: ServiceName,
+  env: Record<string, string>,
+  onLine?: (line: string) => void,
+): Promise<{ child: ChildProcess; port: number }> {
+  const { child, stderr } = spawnService(name, { ...env, PORT: '0' }, onLine);
   try {
     // A bound, not a speed target: four services starting at once on a busy 2-core machine can take a while.
     const port = await new Promise<number>((resolve, reject) => {
@@ -218,14 +244,28 @@ async function listenInProcess(
   }
 }
 
-function spawnService(name: ServiceName, env: Record<string, string>): { child: ChildProcess; stderr: () => string } {
+function spawnService(
+  name: ServiceName,
+  env: Record<string, string>,
+  onLine?: (line: string) => void,
+): { child: ChildProcess; stderr: () => string } {
   const script = join(repoRoot(), `dist/services/${name}/src/main.js`);
   if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` before the integration tests`);
   const child = spawn(process.execPath, [...PROCESS_NODE_ARGS, script], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  // What the process said last, from both streams (its log, errors included, is on stdout), for a failure message.
   let stderr = '';
+  let partial = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const text = chunk.toString();
+    stderr = (stderr + text).slice(-4000);
+    if (!onLine) return;
+    const lines = (partial + text).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) onLine(line);
+  });
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });

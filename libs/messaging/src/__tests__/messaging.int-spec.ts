@@ -5,8 +5,10 @@ import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ensureDatabase, runMigrations, serviceDataSourceOptions, withDatabase } from '#libs/database';
+import { currentRequestId, runWithRequestId } from '#libs/observability';
 import { testInfrastructure, waitFor, workerDatabasePrefix } from '#libs/testing';
 import {
+  AddOutboxContext1796000000007,
   CreateOutboxAndInbox1796000000000,
   EventType,
   Inbox,
@@ -18,6 +20,7 @@ import {
   QueueName,
   QueueRegistry,
   ServiceName,
+  carryContextIntoOutbox,
   jobsOfQueue,
   queuesOwnedBy,
   type EventEnvelope,
@@ -26,19 +29,34 @@ import {
 } from '../index.js';
 
 /** territory.changed's payload with the behaviour this test asks of its handler (the catalogue has no such field). */
-type TestPayload = EventPayload<EventType.TerritoryChanged> & { behaviour?: 'fail-once' | 'permanent' };
+type TestPayload = EventPayload<EventType.TerritoryChanged> & { behaviour?: 'fail-once' | 'permanent' | 'announce-onward' };
 
 /** Counts attempts in memory and records processed events in the database, deduplicated by the inbox. */
 @Injectable()
 @JobHandler(EventType.TerritoryChanged)
 class RecordingHandler implements JobProcessor<EventEnvelope<TestPayload>> {
   static attempts = new Map<string, number>();
+  /** The request id each event was handled under. */
+  static requestIds = new Map<string, string | undefined>();
+  /** The event each 'announce-onward' event recorded while it was handled. */
+  static onward = new Map<string, string>();
 
-  constructor(private readonly inbox: Inbox) {}
+  constructor(
+    private readonly inbox: Inbox,
+    private readonly outbox: Outbox,
+    private readonly dataSource: DataSource,
+  ) {}
 
   async handle(event: EventEnvelope<TestPayload>): Promise<void> {
     const attempt = (RecordingHandler.attempts.get(event.id) ?? 0) + 1;
     RecordingHandler.attempts.set(event.id, attempt);
+    RecordingHandler.requestIds.set(event.id, currentRequestId());
+    if (event.payload.behaviour === 'announce-onward') {
+      const [onward] = await this.dataSource.transaction((manager) =>
+        this.outbox.record(manager, [{ type: EventType.TerritoryChanged, payload: { units: [] } }]),
+      );
+      RecordingHandler.onward.set(event.id, onward);
+    }
     if (event.payload.behaviour === 'permanent') throw new PermanentJobError('this event can never be processed');
     if (event.payload.behaviour === 'fail-once' && attempt === 1) throw new Error('transient failure');
     await this.inbox.once('recording-handler', event.id, (manager) =>
@@ -67,9 +85,15 @@ function messagingApp(databaseUrl: string, queuePrefix: string, handlers: (new (
   @Module({
     imports: [
       TypeOrmModule.forRootAsync({
-        useFactory: () => serviceDataSourceOptions({ url: databaseUrl, entities: [], migrations: [CreateOutboxAndInbox1796000000000] }),
+        useFactory: () =>
+          serviceDataSourceOptions({
+            url: databaseUrl,
+            entities: [],
+            migrations: [CreateOutboxAndInbox1796000000000, AddOutboxContext1796000000007],
+          }),
         dataSourceFactory: async (options) => {
           const dataSource = await new DataSource(options!).initialize();
+          carryContextIntoOutbox(dataSource);
           await runMigrations(dataSource);
           await dataSource.query(`CREATE TABLE IF NOT EXISTS delivered (event_id uuid NOT NULL)`);
           return dataSource;
@@ -156,6 +180,46 @@ describe('outbox, relay, queue and inbox', () => {
     const job = await queue.getJob(id);
     expect(job!.attemptsMade).toBe(1);
     expect(job!.failedReason).toBe('this event can never be processed');
+  });
+
+  const contextOf = async (id: string) =>
+    (await dataSource.query(`SELECT context FROM outbox_event WHERE id = $1`, [id]))[0].context as Record<string, unknown> | null;
+
+  it('records the request id with every event recorded inside a request, by the Outbox and by plain statements alike, and none outside', async () => {
+    const requestId = `test-${randomBytes(6).toString('hex')}`;
+    const [{ id: plain }] = await runWithRequestId(requestId, () =>
+      // An autocommit statement that names no context column, as the households table's triggers and the CTEs write.
+      // Published at once: the relay has no queue for its type.
+      dataSource.query(
+        `INSERT INTO outbox_event (id, type, payload, published_at) VALUES (gen_random_uuid(), 'test.plain', '{}', now()) RETURNING id`,
+      ),
+    );
+    const recorded = await runWithRequestId(requestId, () => publish({ units: [] }));
+    // The same pooled connections, now outside any request: the context does not outlive its work.
+    const [{ id: outside }] = await dataSource.query(
+      `INSERT INTO outbox_event (id, type, payload, published_at) VALUES (gen_random_uuid(), 'test.plain', '{}', now()) RETURNING id`,
+    );
+    expect(await contextOf(plain)).toEqual({ requestId });
+    expect(await contextOf(recorded)).toEqual({ requestId });
+    expect(await contextOf(outside)).toBeNull();
+  });
+
+  it('carries the context in the queued job, handles the event under its request id, and carries it onward to the events the handler records', async () => {
+    const requestId = `test-${randomBytes(6).toString('hex')}`;
+    const id = await runWithRequestId(requestId, () => publish({ units: [], behaviour: 'announce-onward' }));
+    const job = await waitFor('the job to be queued', () => app.get(QueueRegistry).get(QueueName.EnforcementEvents).getJob(id));
+    // The envelope: ids, type, source, time, the payload the outbox stored and the context; nothing of the caller.
+    expect(Object.keys(job.data as object).sort()).toEqual(['context', 'id', 'occurredAt', 'payloadJson', 'source', 'type']);
+    expect(job.data.context).toEqual({ requestId });
+    await waitFor('the event to be handled', () => Promise.resolve(RecordingHandler.onward.has(id)));
+    expect(RecordingHandler.requestIds.get(id)).toBe(requestId);
+    expect(await contextOf(RecordingHandler.onward.get(id)!)).toEqual({ requestId });
+  });
+
+  it('handles an event recorded outside any request under an id of its own job', async () => {
+    const id = await publish({ units: [] });
+    await waitFor('the event to be handled', () => Promise.resolve(RecordingHandler.requestIds.has(id)));
+    expect(RecordingHandler.requestIds.get(id)).toBe(`job:${QueueName.EnforcementEvents}:${id}`);
   });
 
   it('refuses to boot when a job of its queues has no handler, or two, before starting any work', async () => {

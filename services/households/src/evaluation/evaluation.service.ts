@@ -4,7 +4,17 @@ import { DataSource } from 'typeorm';
 import { canSeeHousehold, isWithinScope, type Caller } from '#libs/auth';
 import { monthStart, parseMonth, shanghaiMonth } from '#libs/calendar';
 import { DomainError } from '#libs/errors';
-import { EventType, JobName, Outbox, OutboxRelay, PermanentJobError, QueueName, QueueRegistry, type EventPayload } from '#libs/messaging';
+import {
+  EventType,
+  JobName,
+  Outbox,
+  OutboxRelay,
+  PermanentJobError,
+  QueueName,
+  QueueRegistry,
+  withCarriedContext,
+  type EventPayload,
+} from '#libs/messaging';
 import { fetchKeysetPage, type ConnectionShape } from '#libs/pagination';
 import { SqlParams, execute, queryFirst, queryOne, queryRows } from '#libs/database';
 import { Territory } from '#libs/territory';
@@ -119,7 +129,8 @@ export class EvaluationService {
     );
     const jobs = chunks.map(({ unitId }) => ({
       name: JobName.EvaluationChunk,
-      data: { runId, unitId } satisfies ChunkJob,
+      // The run's request id goes on with its chunks (a scheduled month is followed by one id).
+      data: withCarriedContext({ runId, unitId } satisfies ChunkJob),
       opts: { jobId: `${runId}_${unitId}` },
     }));
     if (jobs.length > 0) await this.queues.get(QueueName.HouseholdsJobs).addBulk(jobs);

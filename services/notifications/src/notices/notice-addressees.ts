@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { signCaller } from '#libs/auth';
+import { currentRequestId } from '#libs/observability';
 import { execute, queryRows } from '#libs/database';
 import { SERVICE_RUNTIME, type ServiceRuntime } from '#libs/platform';
 import { tracedFetch } from '#libs/telemetry';
@@ -59,10 +60,16 @@ export class NoticeAddressees {
   }
 
   private async fetchPage(on: string, residentIds: string[]): Promise<unknown[]> {
-    const caller = { userId: NOTIFICATIONS_CALLER, roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId: '' };
+    // The job's request id goes with the call, so households' lines for it carry the same id.
+    const requestId = currentRequestId() ?? '';
+    const caller = { userId: NOTIFICATIONS_CALLER, roles: [], orgUnitId: null, householdId: null, institutionId: null, requestId };
     const response = await tracedFetch(new URL('/internal/notice-addressees', this.runtime.env.HOUSEHOLDS_INTERNAL_URL), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...signCaller(caller, this.runtime.env.CONTEXT_SIGNING_SECRET) },
+      headers: {
+        'content-type': 'application/json',
+        ...(requestId ? { 'x-request-id': requestId } : {}),
+        ...signCaller(caller, this.runtime.env.CONTEXT_SIGNING_SECRET),
+      },
       body: JSON.stringify({ on, residentIds }),
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
