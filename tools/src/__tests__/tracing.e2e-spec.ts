@@ -23,10 +23,12 @@ interface ExportedSpan {
 
 /** The service name households' spans carry (a string in the export). */
 const HOUSEHOLDS: string = ServiceName.Households;
+const ENFORCEMENT: string = ServiceName.Enforcement;
 
 /** OTLP's span kinds (the JSON encoding numbers them). */
 const SERVER = 2;
 const CLIENT = 3;
+const CONSUMER = 5;
 
 /** Where the OTLP/HTTP exporter sends when no endpoint is set: what a process with tracing on by mistake would hit. */
 const DEFAULT_OTLP_PORT = 4318;
@@ -128,6 +130,8 @@ const addResident = (name: string) =>
      }
    }`;
 const PHONE = '13912345678';
+/** Registering a household makes households record `households.changed` (the table's trigger), which enforcement consumes. */
+const REGISTER = `mutation RegisterTraced($input: RegisterHouseholdInput!) { registerHousehold(input: $input) { id } }`;
 
 /**
  * The four services run from dist/ with OTLP/HTTP export to a receiver in this test, and a gateway process in front of
@@ -167,9 +171,12 @@ describe('traces', () => {
     [{ household, residentName }] = await platform
       .database(ServiceName.Households)
       .query(`SELECT household_id AS household, name AS "residentName" FROM resident ORDER BY id LIMIT 1`);
-    const [{ community }] = await platform
+    const [{ community, compound }] = await platform
       .database(ServiceName.Households)
-      .query(`SELECT t.parent_id AS community FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1`, [household]);
+      .query(
+        `SELECT t.parent_id AS community, h.compound_id AS compound FROM household h JOIN territory_unit t ON t.id = h.compound_id WHERE h.id = $1`,
+        [household],
+      );
     token = await platform.token([Role.COMMUNITY_SECRETARY], community, 'secretary-traced');
     // The gateway holds its spans until it closes (a delay of 10 minutes), so they arrive only if it exports them then.
     const gateway = await startProcess('gateway/src/main.js', { ...gatewayEnv(), ...tracing, OTEL_BSP_SCHEDULE_DELAY: '600000' });
@@ -183,6 +190,13 @@ describe('traces', () => {
         },
       );
       expect(answer.errors).toBeUndefined();
+      const registered = await postGraphQL(
+        `${gateway.url}/graphql`,
+        REGISTER,
+        { input: { compoundId: compound, building: 902, unit: 1, room: 101, tenure: 'OWNER' } },
+        { authorization: `Bearer ${token}` },
+      );
+      expect(registered.errors).toBeUndefined();
     } finally {
       expect(await gateway.stop()).toBe('code 0');
     }
@@ -237,6 +251,30 @@ describe('traces', () => {
     expect(path.filter((span) => span.service === 'gateway').map((span) => span.name)).toEqual(
       expect.arrayContaining(['gateway.request', 'gateway.fetch']),
     );
+  });
+
+  it("an event's consumer in another service continues the trace of the request that recorded the event", async () => {
+    // The outbox row keeps the traceparent of the request; the relay puts it in the job; enforcement's worker opens a
+    // CONSUMER span under it. Its ancestors therefore reach households' span and, above it, the gateway's server span.
+    const { consumer, above } = await waitFor(
+      "enforcement's consumer span under the request's trace",
+      () => {
+        const spans = receiver.spans;
+        for (const consumer of spans.filter((span) => span.service === ENFORCEMENT && span.kind === CONSUMER)) {
+          const above = ancestorsOf(consumer, spans);
+          if (above.at(-1)?.service === 'gateway' && above.some((span) => span.service === HOUSEHOLDS))
+            return Promise.resolve({ consumer, above });
+        }
+        return Promise.resolve(undefined);
+      },
+      30_000,
+    );
+    const root = above.at(-1)!;
+    expect(root).toMatchObject({ kind: SERVER, attributes: expect.objectContaining({ 'http.route': '/graphql' }) });
+    expect(new Set([consumer, ...above].map((span) => span.traceId)).size).toBe(1);
+    // The handler's own SQL runs inside the consumer span.
+    const handlerSql = receiver.spans.filter((span) => span.service === ENFORCEMENT && span.traceId === consumer.traceId);
+    expect(handlerSql.some((span) => ancestorsOf(span, receiver.spans).includes(consumer) && span.attributes['db.query.text'])).toBe(true);
   });
 
   it("no span carries a resident's name, their phone or the caller's token", () => {
