@@ -12,6 +12,7 @@ import { missingGatewayKey } from '#libs/auth';
 import { EnvironmentError } from '#libs/config';
 import { mountApiKeyEnrolmentRoutes } from './api-key-enrolment-routes.js';
 import { mountCalendarRoutes } from './calendar-routes.js';
+import { mountConsole } from './console-route.js';
 import { subgraphUrl, type GatewayEnvironment } from './gateway-environment.js';
 import { startGraphQLServer } from './graphql-server.js';
 import { mountHealthRoute } from './health.js';
@@ -81,6 +82,7 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string): G
   mountApiKeyEnrolmentRoutes(app, context);
   mountCalendarRoutes(app, context);
   mountOpen311Routes(app, context);
+  mountConsole(app, context);
   // The gateway plans from the static supergraph loaded at start; a server is there once it loaded.
   mountHealthRoute(app, subgraphs, { planning: () => server !== undefined, draining: () => draining });
 
