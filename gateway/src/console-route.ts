@@ -22,20 +22,28 @@ const CLIENT_ROUTES = /^\/(?:|sign-in|overview|households|evaluations)(?:\/[\w-]
 export function defaultConsoleDirectory(): string {
   const above = fileURLToPath(new URL('../../', import.meta.url));
   const compiled = join(above, 'console');
-  return existsSync(join(compiled, 'index.html')) ? compiled : join(above, 'dist', 'console');
+  // From source, ../../console is the console's sources (its index.html too); only a build has Vite's manifest.
+  return existsSync(join(compiled, '.vite', 'manifest.json')) ? compiled : join(above, 'dist', 'console');
 }
 
 /**
- * The page's policy: scripts and style sheets from this origin only; inline <style> elements only with this
- * response's nonce, which Ant Design's CSS-in-JS writes on each of its style elements (so no 'unsafe-inline'); data:
- * images for icons; the graph and the sign-in endpoint on this origin. It replaces the gateway's strict default,
- * which allows nothing to load.
+ * The page's policy, replacing the gateway's strict default (which allows nothing to load): scripts from this origin
+ * only, never inline or eval'd; <style> elements only with this response's nonce, which Ant Design's CSS-in-JS writes
+ * on each of its style elements, so no injected style sheet applies (selectors in a sheet can read the page out);
+ * style attributes inline (style-src-attr 'unsafe-inline'), since Ant Design and ECharts position popups and tooltips
+ * with them and an attribute styles only its own element; data: images for icons; the graph and the sign-in endpoint
+ * on this origin. The one <style> refused is the table's scroll-bar measurement, written without a nonce inside a
+ * try/catch its library made for CSP (it falls back to the computed width). style-src is the fallback of browsers without the -elem/-attr directives: nonce only, so there an
+ * attribute-styled popup may be misplaced, never a script run.
  */
 function pagePolicy(nonce: string): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     `style-src 'self' 'nonce-${nonce}'`,
+    // 'report-sample': a refusal says what it refused (the first characters), so a test can tell refusals apart.
+    `style-src-elem 'self' 'nonce-${nonce}' 'report-sample'`,
+    "style-src-attr 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",
