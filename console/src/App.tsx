@@ -11,10 +11,12 @@ import { SignIn } from './screens/SignIn';
 const Overview = lazy(() => import('./screens/Overview'));
 const Households = lazy(() => import('./screens/Households'));
 const HouseholdPage = lazy(() => import('./screens/HouseholdPage'));
+const Evaluations = lazy(() => import('./screens/Evaluations'));
 
 const MENU = [
   { key: '/overview', label: '总览' },
   { key: '/households', label: '户' },
+  { key: '/evaluations', label: '一月一评' },
 ];
 
 export function App() {
@@ -25,7 +27,7 @@ export function App() {
 
 function Shell({ path }: { path: string }) {
   const { data, error, loading } = useQuery(VIEWER);
-  const section = path.startsWith('/households') ? '/households' : '/overview';
+  const section = MENU.find((item) => path.startsWith(item.key))?.key ?? '/overview';
   const householdId = /^\/households\/([\w-]+)/.exec(path)?.[1];
   const root = data?.viewer.territory ?? data?.districts.edges[0]?.node ?? null;
   return (
@@ -64,6 +66,8 @@ function Shell({ path }: { path: string }) {
               <HouseholdPage id={householdId} />
             ) : section === '/households' ? (
               <Households root={root} />
+            ) : section === '/evaluations' ? (
+              <Evaluations root={root} />
             ) : (
               <Overview root={root} />
             )}

@@ -204,3 +204,90 @@ export const HOUSEHOLD: TypedDocumentNode<HouseholdData, { id: string }> = gql`
     }
   }
 `;
+
+export interface SortingStatsRow {
+  orgUnit: Unit;
+  households: number;
+  evaluated: number;
+  noEvidence: number;
+  qualified: number;
+  basicallyQualified: number;
+  unqualified: number;
+  passRate: number | null;
+  coverage: number | null;
+}
+
+export interface SortingStatsData {
+  sortingStats: SortingStatsRow & { children: SortingStatsRow[] };
+}
+
+export const SORTING_STATS: TypedDocumentNode<SortingStatsData, { orgUnitId: string; month: string }> = gql`
+  fragment ConsoleSortingStatsRow on SortingStats {
+    orgUnit {
+      id
+      name
+      kind
+      labelZh
+    }
+    households
+    evaluated
+    noEvidence
+    qualified
+    basicallyQualified
+    unqualified
+    passRate
+    coverage
+  }
+  query ConsoleSortingStats($orgUnitId: ID!, $month: String!) {
+    sortingStats(orgUnitId: $orgUnitId, month: $month) {
+      ...ConsoleSortingStatsRow
+      children {
+        ...ConsoleSortingStatsRow
+      }
+    }
+  }
+`;
+
+export interface EvaluationRun {
+  id: string;
+  month: string;
+  status: 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED';
+  progress: number;
+  householdsEvaluated: number;
+  gradesChanged: number;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+const EVALUATION_RUN_FIELDS = gql`
+  fragment ConsoleEvaluationRun on EvaluationRun {
+    id
+    month
+    status
+    progress
+    householdsEvaluated
+    gradesChanged
+    error
+    createdAt
+    finishedAt
+  }
+`;
+
+export const RUN_EVALUATION: TypedDocumentNode<{ runMonthlyEvaluation: EvaluationRun }, { orgUnitId: string; month: string }> = gql`
+  ${EVALUATION_RUN_FIELDS}
+  mutation ConsoleRunEvaluation($orgUnitId: ID!, $month: String!) {
+    runMonthlyEvaluation(orgUnitId: $orgUnitId, month: $month) {
+      ...ConsoleEvaluationRun
+    }
+  }
+`;
+
+export const EVALUATION_RUN: TypedDocumentNode<{ evaluationRun: EvaluationRun }, { id: string }> = gql`
+  ${EVALUATION_RUN_FIELDS}
+  query ConsoleEvaluationRun($id: ID!) {
+    evaluationRun(id: $id) {
+      ...ConsoleEvaluationRun
+    }
+  }
+`;

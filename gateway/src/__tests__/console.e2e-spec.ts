@@ -177,4 +177,30 @@ if (!hasBrowser) {
     expect(await policyViolations(page)).toEqual([]);
     await page.context().close();
   });
+
+  it("runs the street's evaluation of last month on demand and follows it to the end", async () => {
+    const page = await newPage();
+    await signInAsStreetAdmin(page, ownStreet().name);
+    await page.getByRole('menuitem', { name: '一月一评' }).click();
+    await page.getByTestId('run-evaluation').click();
+    const status = page.getByTestId('evaluation-run-status');
+    await page.getByText(/评价已完成/).waitFor();
+    const [, evaluated] = /已评 (\d+)/.exec((await status.textContent())!)!;
+    // Every household of the street with inspections that month is graded; the seed inspects most of them.
+    const token = await platform.token([Role.STREET_ADMIN], ownStreet().id);
+    const month = /^(\d{4}-\d{2})/.exec((await status.textContent())!)![1];
+    const stats = await platform.query(
+      token,
+      'query($id: ID!, $month: String!) { sortingStats(orgUnitId: $id, month: $month) { households } }',
+      {
+        id: ownStreet().id,
+        month,
+      },
+    );
+    expect(Number(evaluated)).toBeGreaterThan(0);
+    expect(Number(evaluated)).toBeLessThanOrEqual(stats.data!.sortingStats.households);
+    expect(problems).toEqual([]);
+    expect(await policyViolations(page)).toEqual([]);
+    await page.context().close();
+  });
 });
