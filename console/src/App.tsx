@@ -1,7 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { Alert, Button, Layout, Menu, Space, Spin, Typography } from 'antd';
 import { lazy, Suspense } from 'react';
-import { describeError } from './errors';
+import { describeError, needsSignIn } from './errors';
 import { VIEWER } from './queries';
 import { navigate, usePath } from './router';
 import { currentToken, signOut } from './session';
@@ -58,7 +58,26 @@ function Shell({ path }: { path: string }) {
         </Space>
       </Layout.Header>
       <Layout.Content style={{ padding: 24 }}>
-        {error && <Alert type="error" showIcon title={describeError(error)} />}
+        {error && (
+          <Alert
+            type="error"
+            showIcon
+            title={describeError(error)}
+            action={
+              needsSignIn(error) && (
+                <Button
+                  size="small"
+                  onClick={() => {
+                    signOut();
+                    navigate('/sign-in');
+                  }}
+                >
+                  重新登录
+                </Button>
+              )
+            }
+          />
+        )}
         {loading && !data && <Spin />}
         {root && (
           <Suspense fallback={<Spin />}>

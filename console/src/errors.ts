@@ -38,3 +38,9 @@ export function describeError(error: unknown): string {
   if (ServerError.is(error)) return error.statusCode === 401 ? CODE_ZH.UNAUTHENTICATED : `服务器错误（HTTP ${error.statusCode}）`;
   return error instanceof Error ? `网络或系统错误：${error.message}` : '未知错误';
 }
+
+/** A token that expired or was refused: the official has to sign in again (the API answers 401 UNAUTHENTICATED). */
+export function needsSignIn(error: unknown): boolean {
+  if (CombinedGraphQLErrors.is(error)) return error.errors.some((item) => item.extensions?.code === 'UNAUTHENTICATED');
+  return ServerError.is(error) && error.statusCode === 401;
+}

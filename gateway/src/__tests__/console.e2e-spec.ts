@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { Role } from '#libs/auth';
+import { Role, signAccessToken } from '#libs/auth';
 import { waitFor } from '#libs/testing';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
 import { defaultConsoleDirectory } from '../console-route.js';
@@ -175,6 +175,21 @@ if (!hasBrowser) {
     await expect(page.getByTestId('household-address').count()).resolves.toBe(0);
     expect(problems).toEqual([]);
     expect(await policyViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it("says in Chinese that a refused token needs a new sign-in, with the API's reason, and offers it", async () => {
+    const page = await newPage();
+    await page.goto(`${origin}/sign-in`);
+    const forged = await signAccessToken({ sub: 'mallory', roles: [Role.DISTRICT_ADMIN], orgUnitId: null }, 'x'.repeat(40));
+    await page.evaluate(`sessionStorage.setItem('console.token', ${JSON.stringify(forged)})`);
+    await page.goto(`${origin}/overview`);
+    const alert = page.locator('.ant-alert-error');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/登录.*（[A-Z_]+：.+）/);
+    await alert.getByRole('button', { name: '重新登录' }).click();
+    await page.getByText('演示登录（仅开发环境）').waitFor();
+    expect(problems).toEqual([]);
     await page.context().close();
   });
 
