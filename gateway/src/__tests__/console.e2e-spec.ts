@@ -178,6 +178,21 @@ if (!hasBrowser) {
     await page.context().close();
   });
 
+  it('lets no page of another origin call the development sign-in: its preflight gets no CORS headers', async () => {
+    const preflightOf = (url: string) =>
+      fetch(url, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'https://elsewhere.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+        },
+      });
+    expect((await preflightOf(`${origin}/dev/sign-in`)).headers.get('access-control-allow-origin')).toBeNull();
+    // The same gateway does answer the graph's preflight (CORS_ORIGINS is * outside production): the check can fail.
+    expect((await preflightOf(platform.gatewayUrl)).headers.get('access-control-allow-origin')).not.toBeNull();
+  });
+
   it("says in Chinese that a refused token needs a new sign-in, with the API's reason, and offers it", async () => {
     const page = await newPage();
     await page.goto(`${origin}/sign-in`);
