@@ -17,6 +17,7 @@ COPY libs ./libs
 COPY services ./services
 COPY gateway ./gateway
 COPY tools ./tools
+COPY console ./console
 RUN npm run build
 
 # Runtime stage: production dependencies and dist/ only, no sources, no compilers.

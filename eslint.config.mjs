@@ -17,6 +17,11 @@ export default tseslint.config(
     },
   },
   {
+    // The console is browser code with its own TypeScript configuration (DOM, JSX, bundler resolution).
+    files: ['console/**/*.ts', 'console/**/*.tsx'],
+    languageOptions: { parserOptions: { project: './console/tsconfig.json', tsconfigRootDir: import.meta.dirname } },
+  },
+  {
     files: ['**/*.ts'],
     plugins: { local: projectBoundaries },
     rules: { 'local/project-boundaries': 'error' },

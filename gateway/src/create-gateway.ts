@@ -15,6 +15,7 @@ import { EnvironmentError } from '#libs/config';
 import { createLogger, requestContextMiddleware, requestLogOptions } from '#libs/observability';
 import { mountApiKeyEnrolmentRoutes } from './api-key-enrolment-routes.js';
 import { mountCalendarRoutes } from './calendar-routes.js';
+import { mountConsole } from './console-route.js';
 import { subgraphUrl, type GatewayEnvironment } from './gateway-environment.js';
 import { startGraphQLServer } from './graphql-server.js';
 import { mountHealthRoute } from './health.js';
@@ -94,6 +95,7 @@ export function createGateway(env: GatewayEnvironment, supergraphSdl: string, op
   mountCalendarRoutes(app, context);
   mountOpen311Routes(app, context);
   const queueDashboard = mountQueueDashboard(app, context);
+  mountConsole(app, context);
   // The gateway plans from the static supergraph loaded at start; a server is there once it loaded.
   mountHealthRoute(app, subgraphs, { planning: () => server !== undefined, draining: () => draining });
 

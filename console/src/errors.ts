@@ -1,0 +1,46 @@
+import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
+
+/** The API's error codes and reasons in the words an official reads; the raw reason follows in brackets. */
+const CODE_ZH: Record<string, string> = {
+  UNAUTHENTICATED: '登录已失效，请重新登录',
+  FORBIDDEN: '无权访问：不在您的辖区或权限范围内',
+  NOT_FOUND: '未找到',
+  BAD_USER_INPUT: '输入有误',
+  CONFLICT: '数据已被他人修改，请刷新后重试',
+  SUBGRAPH_UNAVAILABLE: '服务暂时不可用，请稍后重试',
+  RATE_LIMITED: '请求过于频繁，请稍后重试',
+  INTERNAL_SERVER_ERROR: '系统内部错误',
+};
+
+const REASON_ZH: Record<string, string> = {
+  OUT_OF_SCOPE: '不在您的辖区内',
+  TOKEN_EXPIRED: '登录已过期，请重新登录',
+  TOKEN_MALFORMED: '登录凭证无效，请重新登录',
+  DEVELOPMENT_TOKEN_REFUSED: '演示登录凭证不被接受，请通过统一身份认证登录',
+  FUTURE_MONTH: '所选月份尚未到来',
+  INVALID_MONTH: '月份格式应为 YYYY-MM',
+  INVALID_RANGE: '起止月份有误',
+  RANGE_TOO_LONG: '时间跨度过长（最多 36 个月）',
+};
+
+/** One line for an error banner: the Chinese meaning of the reason (or code), then the API's own message. */
+export function describeError(error: unknown): string {
+  if (CombinedGraphQLErrors.is(error)) {
+    return error.errors
+      .map((item) => {
+        const code = typeof item.extensions?.code === 'string' ? item.extensions.code : undefined;
+        const reason = typeof item.extensions?.reason === 'string' ? item.extensions.reason : undefined;
+        const words = (reason && REASON_ZH[reason]) ?? (code && CODE_ZH[code]) ?? '请求未成功';
+        return `${words}（${reason ?? code ?? 'ERROR'}：${item.message}）`;
+      })
+      .join('；');
+  }
+  if (ServerError.is(error)) return error.statusCode === 401 ? CODE_ZH.UNAUTHENTICATED : `服务器错误（HTTP ${error.statusCode}）`;
+  return error instanceof Error ? `网络或系统错误：${error.message}` : '未知错误';
+}
+
+/** A token that expired or was refused: the official has to sign in again (the API answers 401 UNAUTHENTICATED). */
+export function needsSignIn(error: unknown): boolean {
+  if (CombinedGraphQLErrors.is(error)) return error.errors.some((item) => item.extensions?.code === 'UNAUTHENTICATED');
+  return ServerError.is(error) && error.statusCode === 401;
+}

@@ -1,0 +1,293 @@
+// The console's operations over the public graph, with the shapes it reads. The fields are the API schema's
+// (gateway/api-schema.graphql); Apollo checks nothing at build time, so keep each type beside its document.
+import { gql, type TypedDocumentNode } from '@apollo/client';
+
+export interface Unit {
+  id: string;
+  name: string;
+  kind: string;
+  labelZh: string;
+}
+
+export interface ViewerData {
+  viewer: { userId: string; roles: string[]; rolesLabelZh: string[]; territory: Unit | null };
+  districts: { edges: { node: Unit }[] };
+}
+
+export const VIEWER: TypedDocumentNode<ViewerData> = gql`
+  query ConsoleViewer {
+    viewer {
+      userId
+      roles
+      rolesLabelZh
+      territory {
+        id
+        name
+        kind
+        labelZh
+      }
+    }
+    districts: orgUnits(kind: DISTRICT, first: 1) {
+      edges {
+        node {
+          id
+          name
+          kind
+          labelZh
+        }
+      }
+    }
+  }
+`;
+
+export interface UnitsData {
+  orgUnits: { totalCount: number; edges: { node: Unit }[] };
+}
+
+export const UNITS: TypedDocumentNode<UnitsData, { kind?: string; parentId?: string; first?: number }> = gql`
+  query ConsoleUnits($kind: OrgUnitKind, $parentId: ID, $first: Int = 200) {
+    orgUnits(kind: $kind, parentId: $parentId, first: $first) {
+      totalCount
+      edges {
+        node {
+          id
+          name
+          kind
+          labelZh
+        }
+      }
+    }
+  }
+`;
+
+export interface Figure {
+  key: string;
+  labelZh: string;
+  value: number | null;
+  target: number | null;
+  numerator: number;
+  denominator: number;
+}
+
+export interface MetricsRow {
+  orgUnit: Unit;
+  month: string;
+  households: number;
+  figures: Figure[];
+}
+
+export interface MetricsData {
+  districtMetrics: MetricsRow & { children: MetricsRow[] };
+  districtMetricsRange: MetricsRow[];
+}
+
+export const METRICS: TypedDocumentNode<MetricsData, { orgUnitId: string; month: string; from: string }> = gql`
+  fragment ConsoleMetricsRow on DistrictMetrics {
+    orgUnit {
+      id
+      name
+      kind
+      labelZh
+    }
+    month
+    households
+    figures {
+      key
+      labelZh
+      value
+      target
+      numerator
+      denominator
+    }
+  }
+  query ConsoleMetrics($orgUnitId: ID!, $month: String!, $from: String!) {
+    districtMetrics(orgUnitId: $orgUnitId, month: $month) {
+      ...ConsoleMetricsRow
+      children {
+        ...ConsoleMetricsRow
+      }
+    }
+    districtMetricsRange(orgUnitId: $orgUnitId, from: $from, to: $month) {
+      ...ConsoleMetricsRow
+    }
+  }
+`;
+
+export interface HouseholdRow {
+  id: string;
+  address: string;
+  addressMasked: boolean;
+  tenure: string;
+  floatingPopulation: boolean;
+  compound: { id: string; name: string; parent: { id: string; name: string } | null };
+}
+
+export interface HouseholdsData {
+  households: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: HouseholdRow }[] };
+}
+
+const HOUSEHOLD_ROW = gql`
+  fragment ConsoleHouseholdRow on Household {
+    id
+    address
+    addressMasked
+    tenure
+    floatingPopulation
+    compound {
+      id
+      name
+      parent {
+        id
+        name
+      }
+    }
+  }
+`;
+
+export const HOUSEHOLDS: TypedDocumentNode<HouseholdsData, { orgUnitId: string; first: number; after?: string | null }> = gql`
+  ${HOUSEHOLD_ROW}
+  query ConsoleHouseholds($orgUnitId: ID!, $first: Int!, $after: String) {
+    households(orgUnitId: $orgUnitId, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          ...ConsoleHouseholdRow
+        }
+      }
+    }
+  }
+`;
+
+export interface Grade {
+  month: string;
+  status: string;
+  grade: string | null;
+  gradeLabelZh: string | null;
+  score: number | null;
+  inspectionCount: number;
+  issuesLabelZh: string[];
+}
+
+export interface HouseholdData {
+  household: HouseholdRow & { labelZh: string; building: number; unit: number; room: number | null; createdAt: string };
+  householdGrades: { totalCount: number; edges: { node: Grade }[] };
+}
+
+export const HOUSEHOLD: TypedDocumentNode<HouseholdData, { id: string }> = gql`
+  ${HOUSEHOLD_ROW}
+  query ConsoleHousehold($id: ID!) {
+    household(id: $id) {
+      ...ConsoleHouseholdRow
+      labelZh
+      building
+      unit
+      room
+      createdAt
+    }
+    householdGrades(householdId: $id, first: 24) {
+      totalCount
+      edges {
+        node {
+          month
+          status
+          grade
+          gradeLabelZh
+          score
+          inspectionCount
+          issuesLabelZh
+        }
+      }
+    }
+  }
+`;
+
+export interface SortingStatsRow {
+  orgUnit: Unit;
+  households: number;
+  evaluated: number;
+  noEvidence: number;
+  qualified: number;
+  basicallyQualified: number;
+  unqualified: number;
+  passRate: number | null;
+  coverage: number | null;
+}
+
+export interface SortingStatsData {
+  sortingStats: SortingStatsRow & { children: SortingStatsRow[] };
+}
+
+export const SORTING_STATS: TypedDocumentNode<SortingStatsData, { orgUnitId: string; month: string }> = gql`
+  fragment ConsoleSortingStatsRow on SortingStats {
+    orgUnit {
+      id
+      name
+      kind
+      labelZh
+    }
+    households
+    evaluated
+    noEvidence
+    qualified
+    basicallyQualified
+    unqualified
+    passRate
+    coverage
+  }
+  query ConsoleSortingStats($orgUnitId: ID!, $month: String!) {
+    sortingStats(orgUnitId: $orgUnitId, month: $month) {
+      ...ConsoleSortingStatsRow
+      children {
+        ...ConsoleSortingStatsRow
+      }
+    }
+  }
+`;
+
+export interface EvaluationRun {
+  id: string;
+  month: string;
+  status: 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED';
+  progress: number;
+  householdsEvaluated: number;
+  gradesChanged: number;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+const EVALUATION_RUN_FIELDS = gql`
+  fragment ConsoleEvaluationRun on EvaluationRun {
+    id
+    month
+    status
+    progress
+    householdsEvaluated
+    gradesChanged
+    error
+    createdAt
+    finishedAt
+  }
+`;
+
+export const RUN_EVALUATION: TypedDocumentNode<{ runMonthlyEvaluation: EvaluationRun }, { orgUnitId: string; month: string }> = gql`
+  ${EVALUATION_RUN_FIELDS}
+  mutation ConsoleRunEvaluation($orgUnitId: ID!, $month: String!) {
+    runMonthlyEvaluation(orgUnitId: $orgUnitId, month: $month) {
+      ...ConsoleEvaluationRun
+    }
+  }
+`;
+
+export const EVALUATION_RUN: TypedDocumentNode<{ evaluationRun: EvaluationRun }, { id: string }> = gql`
+  ${EVALUATION_RUN_FIELDS}
+  query ConsoleEvaluationRun($id: ID!) {
+    evaluationRun(id: $id) {
+      ...ConsoleEvaluationRun
+    }
+  }
+`;
