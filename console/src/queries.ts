@@ -291,3 +291,192 @@ export const EVALUATION_RUN: TypedDocumentNode<{ evaluationRun: EvaluationRun },
     }
   }
 `;
+
+/** A run as the runs list shows it: who started it, over which unit, and its progress in households of the total. */
+export interface EvaluationRunRow extends EvaluationRun {
+  orgUnit: Unit;
+  trigger: 'SCHEDULE' | 'MANUAL';
+  householdsTotal: number | null;
+  startedAt: string | null;
+}
+
+export interface EvaluationRunsData {
+  evaluationRuns: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: { cursor: string; node: EvaluationRunRow }[];
+  };
+}
+
+export interface EvaluationRunsVariables {
+  orgUnitId?: string;
+  month?: string;
+  trigger?: EvaluationRunRow['trigger'];
+  status?: EvaluationRun['status'];
+  first?: number;
+  after?: string;
+}
+
+export const EVALUATION_RUNS: TypedDocumentNode<EvaluationRunsData, EvaluationRunsVariables> = gql`
+  query ConsoleEvaluationRuns(
+    $orgUnitId: ID
+    $month: String
+    $trigger: EvaluationTrigger
+    $status: EvaluationRunStatus
+    $first: Int = 20
+    $after: String
+  ) {
+    evaluationRuns(orgUnitId: $orgUnitId, month: $month, trigger: $trigger, status: $status, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        cursor
+        node {
+          id
+          month
+          orgUnit {
+            id
+            name
+            kind
+            labelZh
+          }
+          trigger
+          status
+          progress
+          householdsEvaluated
+          householdsTotal
+          gradesChanged
+          error
+          createdAt
+          startedAt
+          finishedAt
+        }
+      }
+    }
+  }
+`;
+
+export type DistrictMonthStage = 'NOT_STARTED' | 'EVALUATING' | 'OBJECTIONS_OPEN' | 'FOLLOWING_UP' | 'DONE';
+
+export interface DistrictMonthBlocker {
+  code: string;
+  message: string;
+  subjectId: string | null;
+  count: number | null;
+}
+
+export interface NoticeWait {
+  institutionId: string;
+  institutionName: string | null;
+  reason: string;
+  residents: number;
+  notices: number;
+}
+
+export interface DistrictMonthData {
+  districtMonth: {
+    month: string;
+    stage: DistrictMonthStage;
+    blockers: DistrictMonthBlocker[];
+    evaluation: {
+      households: number;
+      graded: number;
+      noEvidence: number;
+      published: boolean;
+      publishedAt: string | null;
+      objectionWindowClosesAt: string | null;
+      objectionWindowOpen: boolean;
+      openObjections: number;
+      runCount: number;
+      runsInProgress: number;
+      runsFailed: number;
+    };
+    notices: {
+      monthReceived: boolean;
+      generated: boolean;
+      generatedAt: string | null;
+      gradesExpected: number | null;
+      gradesArrived: number;
+      made: number;
+      pending: number;
+      sent: number;
+      delivered: number;
+      failed: number;
+      residentsWaiting: number;
+      institutionsWaiting: number;
+      waiting: { totalCount: number; edges: { node: NoticeWait }[] };
+    };
+    vanguard: { scored: boolean; members: number; membersScored: number; computedAt: string | null };
+    creditExports: { due: number; sent: number; failed: number; cancelled: number };
+  };
+}
+
+/** The district's month across services (district-wide staff only; a street admin is refused OUT_OF_SCOPE). */
+export const DISTRICT_MONTH: TypedDocumentNode<DistrictMonthData, { month: string }> = gql`
+  query ConsoleDistrictMonth($month: String!) {
+    districtMonth(month: $month) {
+      month
+      stage
+      blockers {
+        code
+        message
+        subjectId
+        count
+      }
+      evaluation {
+        households
+        graded
+        noEvidence
+        published
+        publishedAt
+        objectionWindowClosesAt
+        objectionWindowOpen
+        openObjections
+        runCount
+        runsInProgress
+        runsFailed
+      }
+      notices {
+        monthReceived
+        generated
+        generatedAt
+        gradesExpected
+        gradesArrived
+        made
+        pending
+        sent
+        delivered
+        failed
+        residentsWaiting
+        institutionsWaiting
+        waiting(first: 20) {
+          totalCount
+          edges {
+            node {
+              institutionId
+              institutionName
+              reason
+              residents
+              notices
+            }
+          }
+        }
+      }
+      vanguard {
+        scored
+        members
+        membersScored
+        computedAt
+      }
+      creditExports {
+        due
+        sent
+        failed
+        cancelled
+      }
+    }
+  }
+`;

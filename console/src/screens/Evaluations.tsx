@@ -3,20 +3,33 @@ import { Alert, Button, Card, Col, Progress, Row, Select, Space, Statistic, Tabl
 import { useEffect, useState } from 'react';
 import { describeError } from '../errors';
 import { addMonths, percent, shanghaiMonth } from '../months';
-import { EVALUATION_RUN, RUN_EVALUATION, SORTING_STATS, type SortingStatsRow, type Unit } from '../queries';
+import { EVALUATION_RUN, RUN_EVALUATION, SORTING_STATS, VIEWER, type SortingStatsRow, type Unit } from '../queries';
+import { DistrictMonth } from './DistrictMonth';
+import { EvaluationRuns } from './EvaluationRuns';
 
 const STATUS_ZH = { QUEUED: '排队中', RUNNING: '评价中', COMPLETED: '已完成', FAILED: '失败' } as const;
 /** How often a run in progress is asked after: a district's run takes seconds to minutes. */
 const POLL_MS = 1000;
+/**
+ * Roles that may read districtMonth (the API refuses others OUT_OF_SCOPE): decided by role, so a street admin's
+ * screen asks nothing it would be refused, and a refusal that still comes is shown with the API's reason.
+ */
+const READS_DISTRICT_MONTH = ['DISTRICT_ADMIN', 'OPERATOR'];
 
 /**
- * 一月一评: a month's grading of the territory (households graded, without evidence, each grade, pass rate and coverage,
+ * 一月一评: the month's pipeline. For district-wide staff, the district's month across services (stage, blockers, each
+ * service's part); for everyone, the month's runs of the territory with live progress, a month's grading of the territory (households graded, without evidence, each grade, pass rate and coverage,
  * per unit below), and an on-demand run for the month (after inspections were corrected), followed until it ends.
  */
 export default function Evaluations({ root }: { root: Unit }) {
   const current = shanghaiMonth();
   const [month, setMonth] = useState(addMonths(current, -1));
   const [runId, setRunId] = useState<string>();
+  // Bumped when a run starts or ends, so the runs list and the district's month are asked again.
+  const [runsKey, setRunsKey] = useState(0);
+  // The shell has already read the viewer: this answer comes from the cache.
+  const viewer = useQuery(VIEWER);
+  const district = viewer.data?.viewer.roles.some((role) => READS_DISTRICT_MONTH.includes(role)) ?? false;
   const stats = useQuery(SORTING_STATS, { variables: { orgUnitId: root.id, month } });
   const [start, started] = useMutation(RUN_EVALUATION);
   const run = useQuery(EVALUATION_RUN, { variables: { id: runId ?? '' }, skip: !runId, pollInterval: POLL_MS });
@@ -27,6 +40,7 @@ export default function Evaluations({ root }: { root: Unit }) {
     if (!finished) return;
     run.stopPolling();
     if (status === 'COMPLETED') void stats.refetch();
+    setRunsKey((key) => key + 1);
     // Only the run's end matters here, not every poll's answer (run and stats change with each).
   }, [finished, status]);
 
@@ -42,7 +56,10 @@ export default function Evaluations({ root }: { root: Unit }) {
           data-testid="run-evaluation"
           loading={started.loading || (!!runId && !finished)}
           onClick={() =>
-            void start({ variables: { orgUnitId: root.id, month } }).then(({ data }) => setRunId(data?.runMonthlyEvaluation.id))
+            void start({ variables: { orgUnitId: root.id, month } }).then(({ data }) => {
+              setRunId(data?.runMonthlyEvaluation.id);
+              setRunsKey((key) => key + 1);
+            })
           }
         >
           立即评价
@@ -66,6 +83,8 @@ export default function Evaluations({ root }: { root: Unit }) {
           </Space>
         </Card>
       )}
+      {district && <DistrictMonth key={`${month}:${runsKey}`} month={month} />}
+      <EvaluationRuns orgUnitId={root.id} month={month} refreshKey={runsKey} />
       {summary && (
         <>
           <Row gutter={[16, 16]}>

@@ -23,7 +23,9 @@ describe("the console's operations", () => {
       (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
     );
     expect(operations.map((operation) => operation.name?.value).sort()).toEqual([
+      'ConsoleDistrictMonth',
       'ConsoleEvaluationRun',
+      'ConsoleEvaluationRuns',
       'ConsoleHousehold',
       'ConsoleHouseholds',
       'ConsoleMetrics',
