@@ -376,6 +376,11 @@ export interface NoticeWait {
   notices: number;
 }
 
+export interface NoticeWaits {
+  totalCount: number;
+  edges: { node: NoticeWait }[];
+}
+
 export interface DistrictMonthData {
   districtMonth: {
     month: string;
@@ -407,7 +412,9 @@ export interface DistrictMonthData {
       failed: number;
       residentsWaiting: number;
       institutionsWaiting: number;
-      waiting: { totalCount: number; edges: { node: NoticeWait }[] };
+      /** The waits of each reason, a first page each: an unknown institution is not lost among those not enrolled. */
+      unknownInstitutions: NoticeWaits;
+      notEnrolled: NoticeWaits;
     };
     vanguard: { scored: boolean; members: number; membersScored: number; computedAt: string | null };
     creditExports: { due: number; sent: number; failed: number; cancelled: number };
@@ -452,7 +459,19 @@ export const DISTRICT_MONTH: TypedDocumentNode<DistrictMonthData, { month: strin
         failed
         residentsWaiting
         institutionsWaiting
-        waiting(first: 20) {
+        unknownInstitutions: waiting(reason: UNKNOWN_INSTITUTION, first: 20) {
+          totalCount
+          edges {
+            node {
+              institutionId
+              institutionName
+              reason
+              residents
+              notices
+            }
+          }
+        }
+        notEnrolled: waiting(reason: NOT_ENROLLED, first: 20) {
           totalCount
           edges {
             node {

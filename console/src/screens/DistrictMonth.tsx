@@ -1,7 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { Alert, Button, Card, Col, Descriptions, List, Row, Steps, Table, Typography } from 'antd';
 import { describeError } from '../errors';
-import { DISTRICT_MONTH, type DistrictMonthStage, type NoticeWait } from '../queries';
+import { DISTRICT_MONTH, type DistrictMonthStage, type NoticeWait, type NoticeWaits } from '../queries';
 
 const STAGES: { key: DistrictMonthStage; title: string; description: string }[] = [
   { key: 'NOT_STARTED', title: '未开始', description: '尚无评价批次' },
@@ -132,25 +132,31 @@ export function DistrictMonth({ month }: { month: string }) {
           </Descriptions>
         </Col>
       </Row>
-      {notices.waiting.totalCount > 0 && (
-        <Table<NoticeWait>
-          data-testid="notice-waits"
-          title={() =>
-            `通知等待的单位（共 ${notices.waiting.totalCount} 个${notices.waiting.totalCount > notices.waiting.edges.length ? '，显示前 20 个' : ''}）`
-          }
-          style={{ marginTop: 16 }}
-          size="small"
-          rowKey={(row) => `${row.reason}:${row.institutionId}`}
-          dataSource={notices.waiting.edges.map((edge) => edge.node)}
-          pagination={false}
-          columns={[
-            { title: '单位', render: (_, row) => row.institutionName ?? `未知单位 ${row.institutionId}` },
-            { title: '原因', render: (_, row) => WAIT_ZH[row.reason] ?? row.reason },
-            { title: '居民', dataIndex: 'residents' },
-            { title: '通知', dataIndex: 'notices' },
-          ]}
-        />
-      )}
+      <NoticeWaitsTable title="通知等待的单位：单位未知" waits={notices.unknownInstitutions} testId="waits-unknown" />
+      <NoticeWaitsTable title="通知等待的单位：单位未接入" waits={notices.notEnrolled} testId="waits-not-enrolled" />
     </Card>
+  );
+}
+
+/** The institutions notices wait for, of one reason: a first page, with how many there are in all. */
+function NoticeWaitsTable({ title, waits, testId }: { title: string; waits: NoticeWaits; testId: string }) {
+  if (waits.totalCount === 0) return null;
+  const shown = waits.edges.length < waits.totalCount ? `，显示前 ${waits.edges.length} 个` : '';
+  return (
+    <div data-testid={testId} style={{ marginTop: 16 }}>
+      <Table<NoticeWait>
+        title={() => `${title}（共 ${waits.totalCount} 个${shown}）`}
+        size="small"
+        rowKey="institutionId"
+        dataSource={waits.edges.map((edge) => edge.node)}
+        pagination={false}
+        columns={[
+          { title: '单位', render: (_, row) => row.institutionName ?? `未知单位 ${row.institutionId}` },
+          { title: '原因', render: (_, row) => WAIT_ZH[row.reason] ?? row.reason },
+          { title: '居民', dataIndex: 'residents' },
+          { title: '通知', dataIndex: 'notices' },
+        ]}
+      />
+    </div>
   );
 }
