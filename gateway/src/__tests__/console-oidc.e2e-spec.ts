@@ -146,4 +146,19 @@ if (!hasBrowser) console.warn(`console-oidc.e2e-spec: SKIPPED, no Chromium at ${
     await expect(page.evaluate("sessionStorage.getItem('console.token')")).resolves.toBeNull();
     expect(new URL(page.url()).pathname).toBe('/sign-in/callback');
   });
+
+  it('refuses an ID token without the nonce this tab sent, and keeps no token', async () => {
+    const { page } = await newPage();
+    await throughProvider(page, 'admin-zhao', () => page.route(`${origin}/console/config.json`, (route) => route.abort()));
+    await page.waitForURL((url) => url.origin === origin && url.pathname === '/sign-in/callback');
+    await page.getByTestId('sign-in-error').waitFor();
+    // The provider's answer stays as it is (state and code); only the nonce this tab expects differs from the one sent.
+    await page.evaluate(
+      "const flow = JSON.parse(sessionStorage.getItem('console.oidc-flow')); sessionStorage.setItem('console.oidc-flow', JSON.stringify({ ...flow, nonce: 'another' }))",
+    );
+    await page.unrouteAll();
+    await page.reload();
+    await expect(page.getByTestId('sign-in-error').textContent()).resolves.toContain('nonce');
+    await expect(page.evaluate("sessionStorage.getItem('console.token')")).resolves.toBeNull();
+  });
 });
