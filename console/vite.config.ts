@@ -13,7 +13,7 @@ export default defineConfig({
   base: '/',
   oxc: { jsx: { runtime: 'automatic' } },
   // In development (`nx run console:dev`) the graph and the sign-in endpoint are the gateway's, on its default port.
-  server: { proxy: { '/graphql': 'http://localhost:4000', '/dev': 'http://localhost:4000' } },
+  server: { proxy: { '/graphql': 'http://localhost:4000', '/dev': 'http://localhost:4000', '/console': 'http://localhost:4000' } },
   build: {
     outDir: fileURLToPath(new URL('../dist/console', import.meta.url)),
     emptyOutDir: true,

@@ -1,20 +1,42 @@
-// The console's operations over the public graph, with the shapes it reads. The fields are the API schema's
-// (gateway/api-schema.graphql); Apollo checks nothing at build time, so keep each type beside its document.
+// The console's operations over the public graph. Their result and variable types are generated from these documents
+// and the API schema (gateway/api-schema.graphql) by `npm run codegen` into generated/graphql.ts, which is committed;
+// tools/src/__tests__/codegen.spec.ts fails when it is stale. Each document is typed with its operation's generated
+// types, so a field the schema lacks or a mistyped variable fails to compile. An operation appended here compiles at
+// once with a hand-written type, and takes its generated one after the next `npm run codegen`.
 import { gql, type TypedDocumentNode } from '@apollo/client';
+import type {
+  ConsoleEvaluationRunFragment,
+  ConsoleEvaluationRunQuery,
+  ConsoleEvaluationRunQueryVariables,
+  ConsoleHouseholdQuery,
+  ConsoleHouseholdQueryVariables,
+  ConsoleHouseholdRowFragment,
+  ConsoleHouseholdsQuery,
+  ConsoleHouseholdsQueryVariables,
+  ConsoleMetricsQuery,
+  ConsoleMetricsQueryVariables,
+  ConsoleMetricsRowFragment,
+  ConsoleRunEvaluationMutation,
+  ConsoleRunEvaluationMutationVariables,
+  ConsoleSortingStatsQuery,
+  ConsoleSortingStatsQueryVariables,
+  ConsoleSortingStatsRowFragment,
+  ConsoleUnitsQuery,
+  ConsoleUnitsQueryVariables,
+  ConsoleViewerQuery,
+  ConsoleViewerQueryVariables,
+} from './generated/graphql';
 
-export interface Unit {
-  id: string;
-  name: string;
-  kind: string;
-  labelZh: string;
-}
+/** The shapes the screens pass around, named after what they are; each is a generated operation's or fragment's. */
+export type Unit = ConsoleUnitsQuery['orgUnits']['edges'][number]['node'];
+export type MetricsRow = ConsoleMetricsRowFragment;
+export type Figure = MetricsRow['figures'][number];
+export type HouseholdRow = ConsoleHouseholdRowFragment;
+export type Grade = ConsoleHouseholdQuery['householdGrades']['edges'][number]['node'];
+export type SortingStatsRow = ConsoleSortingStatsRowFragment;
+export type EvaluationRun = ConsoleEvaluationRunFragment;
 
-export interface ViewerData {
-  viewer: { userId: string; roles: string[]; rolesLabelZh: string[]; territory: Unit | null };
-  districts: { edges: { node: Unit }[] };
-}
-
-export const VIEWER: TypedDocumentNode<ViewerData> = gql`
+export const VIEWER: TypedDocumentNode<ConsoleViewerQuery, ConsoleViewerQueryVariables> = gql`
   query ConsoleViewer {
     viewer {
       userId
@@ -40,11 +62,7 @@ export const VIEWER: TypedDocumentNode<ViewerData> = gql`
   }
 `;
 
-export interface UnitsData {
-  orgUnits: { totalCount: number; edges: { node: Unit }[] };
-}
-
-export const UNITS: TypedDocumentNode<UnitsData, { kind?: string; parentId?: string; first?: number }> = gql`
+export const UNITS: TypedDocumentNode<ConsoleUnitsQuery, ConsoleUnitsQueryVariables> = gql`
   query ConsoleUnits($kind: OrgUnitKind, $parentId: ID, $first: Int = 200) {
     orgUnits(kind: $kind, parentId: $parentId, first: $first) {
       totalCount
@@ -60,28 +78,7 @@ export const UNITS: TypedDocumentNode<UnitsData, { kind?: string; parentId?: str
   }
 `;
 
-export interface Figure {
-  key: string;
-  labelZh: string;
-  value: number | null;
-  target: number | null;
-  numerator: number;
-  denominator: number;
-}
-
-export interface MetricsRow {
-  orgUnit: Unit;
-  month: string;
-  households: number;
-  figures: Figure[];
-}
-
-export interface MetricsData {
-  districtMetrics: MetricsRow & { children: MetricsRow[] };
-  districtMetricsRange: MetricsRow[];
-}
-
-export const METRICS: TypedDocumentNode<MetricsData, { orgUnitId: string; month: string; from: string }> = gql`
+export const METRICS: TypedDocumentNode<ConsoleMetricsQuery, ConsoleMetricsQueryVariables> = gql`
   fragment ConsoleMetricsRow on DistrictMetrics {
     orgUnit {
       id
@@ -113,19 +110,6 @@ export const METRICS: TypedDocumentNode<MetricsData, { orgUnitId: string; month:
   }
 `;
 
-export interface HouseholdRow {
-  id: string;
-  address: string;
-  addressMasked: boolean;
-  tenure: string;
-  floatingPopulation: boolean;
-  compound: { id: string; name: string; parent: { id: string; name: string } | null };
-}
-
-export interface HouseholdsData {
-  households: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: HouseholdRow }[] };
-}
-
 const HOUSEHOLD_ROW = gql`
   fragment ConsoleHouseholdRow on Household {
     id
@@ -144,7 +128,7 @@ const HOUSEHOLD_ROW = gql`
   }
 `;
 
-export const HOUSEHOLDS: TypedDocumentNode<HouseholdsData, { orgUnitId: string; first: number; after?: string | null }> = gql`
+export const HOUSEHOLDS: TypedDocumentNode<ConsoleHouseholdsQuery, ConsoleHouseholdsQueryVariables> = gql`
   ${HOUSEHOLD_ROW}
   query ConsoleHouseholds($orgUnitId: ID!, $first: Int!, $after: String) {
     households(orgUnitId: $orgUnitId, first: $first, after: $after) {
@@ -162,22 +146,7 @@ export const HOUSEHOLDS: TypedDocumentNode<HouseholdsData, { orgUnitId: string; 
   }
 `;
 
-export interface Grade {
-  month: string;
-  status: string;
-  grade: string | null;
-  gradeLabelZh: string | null;
-  score: number | null;
-  inspectionCount: number;
-  issuesLabelZh: string[];
-}
-
-export interface HouseholdData {
-  household: HouseholdRow & { labelZh: string; building: number; unit: number; room: number | null; createdAt: string };
-  householdGrades: { totalCount: number; edges: { node: Grade }[] };
-}
-
-export const HOUSEHOLD: TypedDocumentNode<HouseholdData, { id: string }> = gql`
+export const HOUSEHOLD: TypedDocumentNode<ConsoleHouseholdQuery, ConsoleHouseholdQueryVariables> = gql`
   ${HOUSEHOLD_ROW}
   query ConsoleHousehold($id: ID!) {
     household(id: $id) {
@@ -205,23 +174,7 @@ export const HOUSEHOLD: TypedDocumentNode<HouseholdData, { id: string }> = gql`
   }
 `;
 
-export interface SortingStatsRow {
-  orgUnit: Unit;
-  households: number;
-  evaluated: number;
-  noEvidence: number;
-  qualified: number;
-  basicallyQualified: number;
-  unqualified: number;
-  passRate: number | null;
-  coverage: number | null;
-}
-
-export interface SortingStatsData {
-  sortingStats: SortingStatsRow & { children: SortingStatsRow[] };
-}
-
-export const SORTING_STATS: TypedDocumentNode<SortingStatsData, { orgUnitId: string; month: string }> = gql`
+export const SORTING_STATS: TypedDocumentNode<ConsoleSortingStatsQuery, ConsoleSortingStatsQueryVariables> = gql`
   fragment ConsoleSortingStatsRow on SortingStats {
     orgUnit {
       id
@@ -248,18 +201,6 @@ export const SORTING_STATS: TypedDocumentNode<SortingStatsData, { orgUnitId: str
   }
 `;
 
-export interface EvaluationRun {
-  id: string;
-  month: string;
-  status: 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED';
-  progress: number;
-  householdsEvaluated: number;
-  gradesChanged: number;
-  error: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
-
 const EVALUATION_RUN_FIELDS = gql`
   fragment ConsoleEvaluationRun on EvaluationRun {
     id
@@ -274,7 +215,7 @@ const EVALUATION_RUN_FIELDS = gql`
   }
 `;
 
-export const RUN_EVALUATION: TypedDocumentNode<{ runMonthlyEvaluation: EvaluationRun }, { orgUnitId: string; month: string }> = gql`
+export const RUN_EVALUATION: TypedDocumentNode<ConsoleRunEvaluationMutation, ConsoleRunEvaluationMutationVariables> = gql`
   ${EVALUATION_RUN_FIELDS}
   mutation ConsoleRunEvaluation($orgUnitId: ID!, $month: String!) {
     runMonthlyEvaluation(orgUnitId: $orgUnitId, month: $month) {
@@ -283,7 +224,7 @@ export const RUN_EVALUATION: TypedDocumentNode<{ runMonthlyEvaluation: Evaluatio
   }
 `;
 
-export const EVALUATION_RUN: TypedDocumentNode<{ evaluationRun: EvaluationRun }, { id: string }> = gql`
+export const EVALUATION_RUN: TypedDocumentNode<ConsoleEvaluationRunQuery, ConsoleEvaluationRunQueryVariables> = gql`
   ${EVALUATION_RUN_FIELDS}
   query ConsoleEvaluationRun($id: ID!) {
     evaluationRun(id: $id) {

@@ -6,6 +6,11 @@ export function currentToken(): string | null {
   return sessionStorage.getItem(KEY);
 }
 
+/** Keeps the token the sign-in got (the provider's access token, or a development one) for this tab. */
+export function keepToken(token: string): void {
+  sessionStorage.setItem(KEY, token);
+}
+
 export function signOut(): void {
   sessionStorage.removeItem(KEY);
 }
@@ -17,7 +22,7 @@ export interface DevSignIn {
 
 /**
  * Development only: the gateway's POST /dev/sign-in mints a development token (as `npm run token` does). The endpoint
- * does not exist in production, where officials sign in with the identity provider (not built yet: see README.md).
+ * does not exist in production, where officials sign in with the identity provider (oidc.ts).
  */
 export async function devSignIn(request: DevSignIn, keep = true): Promise<string> {
   const response = await fetch('/dev/sign-in', {
@@ -31,6 +36,6 @@ export async function devSignIn(request: DevSignIn, keep = true): Promise<string
       response.status === 404 ? '此环境不提供演示登录，请通过统一身份认证登录' : `登录失败：${body.message ?? response.status}`,
     );
   }
-  if (keep) sessionStorage.setItem(KEY, body.token);
+  if (keep) keepToken(body.token);
   return body.token;
 }

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
+import { ConsoleSignIn } from './console-sign-in.js';
 import { mountDevSignIn } from './dev-sign-in.js';
 import type { RouteContext } from './route-context.js';
 
@@ -32,11 +33,11 @@ export function defaultConsoleDirectory(): string {
  * on each of its style elements, so no injected style sheet applies (selectors in a sheet can read the page out);
  * style attributes inline (style-src-attr 'unsafe-inline'), since Ant Design and ECharts position popups and tooltips
  * with them and an attribute styles only its own element; data: images for icons; the graph and the sign-in endpoint
- * on this origin. The one <style> refused is the table's scroll-bar measurement, written without a nonce inside a
+ * on this origin, and, with the identity provider's sign-in, the provider's origin (the console exchanges its code there). The one <style> refused is the table's scroll-bar measurement, written without a nonce inside a
  * try/catch its library made for CSP (it falls back to the computed width). style-src is the fallback of browsers without the -elem/-attr directives: nonce only, so there an
  * attribute-styled popup may be misplaced, never a script run.
  */
-function pagePolicy(nonce: string): string {
+function pagePolicy(nonce: string, connect: string[]): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
@@ -46,7 +47,7 @@ function pagePolicy(nonce: string): string {
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
-    "connect-src 'self'",
+    ["connect-src 'self'", ...connect].join(' '),
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",
@@ -62,7 +63,10 @@ export interface ConsoleOptions {
 /** Mounts the console when it was built; without a build (a gateway-only image, a spec) the gateway runs without it. */
 export function mountConsole(app: express.Express, context: RouteContext, options: ConsoleOptions = {}): boolean {
   const { NODE_ENV, JWT_SECRET } = context.env;
-  if (NODE_ENV !== 'production' && JWT_SECRET) mountDevSignIn(app, JWT_SECRET);
+  // With the provider's sign-in configured, the console offers only that one, so no development token is minted either.
+  const signIn = new ConsoleSignIn(context.env);
+  if (NODE_ENV !== 'production' && JWT_SECRET && !signIn.enabled) mountDevSignIn(app, JWT_SECRET);
+  signIn.mount(app);
   const directory = options.directory ?? defaultConsoleDirectory();
   const indexPath = join(directory, 'index.html');
   if (!existsSync(indexPath)) return false;
@@ -73,7 +77,7 @@ export function mountConsole(app: express.Express, context: RouteContext, option
   app.get(CLIENT_ROUTES, (req, res, next) => {
     if (!req.accepts('html')) return next();
     const nonce = randomBytes(16).toString('base64');
-    res.setHeader('Content-Security-Policy', pagePolicy(nonce));
+    res.setHeader('Content-Security-Policy', pagePolicy(nonce, signIn.connectOrigins()));
     // The nonce differs on every response, so the page is never cached; the assets it names are.
     res.setHeader('Cache-Control', 'no-store');
     res.type('html').send(page.replaceAll('__CSP_NONCE__', nonce));

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_GATEWAY_SIGNATURE_TTL_SECONDS, MAX_GATEWAY_SIGNATURE_TTL_SECONDS, gatewayKeySetting, missingGatewayKey } from '#libs/auth';
 import { EnvironmentError, baseEnvironment, integer, parseEnvironment, port, redisUrl, secret, unsetIfEmpty } from '#libs/config';
 import { oidcEnvironmentProblems, oidcEnvironmentShape } from './oidc-environment.js';
+import { consoleEnvironmentProblems, consoleEnvironmentShape } from './console-sign-in.js';
 import { operationsEnvironmentProblems, operationsEnvironmentShape } from './operations-environment.js';
 import { DEFAULT_QUERY_LIMITS } from './query-limits.js';
 
@@ -113,6 +114,7 @@ export const gatewayEnvironmentShape = {
   NOTIFICATIONS_URL: optionalUrl,
   ...oidcEnvironmentShape,
   ...operationsEnvironmentShape,
+  ...consoleEnvironmentShape,
 };
 
 export type GatewayEnvironment = ReturnType<typeof parseGatewayEnvironment>;
@@ -133,7 +135,7 @@ export function parseGatewayEnvironment(env: Record<string, string | undefined> 
     if (!(error instanceof EnvironmentError)) throw error;
     problems.push(...error.problems);
   }
-  problems.push(...oidcEnvironmentProblems(env), ...operationsEnvironmentProblems(env));
+  problems.push(...oidcEnvironmentProblems(env), ...operationsEnvironmentProblems(env), ...consoleEnvironmentProblems(env));
   const origins = corsOrigins(unsetIfEmpty(env.CORS_ORIGINS) as string | undefined, production);
   if (typeof origins === 'object' && 'problem' in origins) problems.push(origins.problem);
   if (problems.length > 0 || !parsed) throw new EnvironmentError(problems);

@@ -2,8 +2,62 @@ import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
 import { Alert, Button, Card, Form, Select, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { UNITS, type Unit } from '../queries';
-import { navigate } from '../router';
+import { CALLBACK_PATH, completeSignIn, loadConfig, startSignIn, type ConsoleConfig } from '../oidc';
+import { navigate, usePath } from '../router';
 import { devSignIn } from '../session';
+
+/**
+ * The sign-in the gateway offers (GET /console/config.json): the district's identity provider, or, in development
+ * without one, the demo roles. On the provider's way back (/sign-in/callback) the code is exchanged and checked here.
+ */
+export function SignIn() {
+  const path = usePath();
+  const [config, setConfig] = useState<ConsoleConfig>();
+  const [error, setError] = useState<string>();
+  const returning = path.startsWith(CALLBACK_PATH);
+
+  useEffect(() => {
+    let live = true;
+    loadConfig()
+      .then(async (loaded) => {
+        if (!live) return;
+        setConfig(loaded);
+        if (loaded.signIn === 'oidc' && returning) {
+          await completeSignIn(loaded, location.search);
+          navigate('/overview');
+        }
+      })
+      .catch((reason: unknown) => live && setError(reason instanceof Error ? reason.message : String(reason)));
+    return () => {
+      live = false;
+    };
+    // The callback is handled once, when the page opens on it.
+  }, []);
+
+  if (config?.signIn === 'development' && !returning) return <DevSignIn />;
+  const provider = config?.signIn === 'oidc' ? config : undefined;
+  return (
+    <div style={{ display: 'flex', justifyContent: 'center', paddingTop: 96 }}>
+      <Card title="垃圾分类 · 管理台" style={{ width: 420 }}>
+        {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="sign-in-error" />}
+        {config?.signIn === 'none' && <Typography.Paragraph>此环境未配置登录方式，请联系系统管理员。</Typography.Paragraph>}
+        {provider && (
+          <Button
+            type="primary"
+            block
+            loading={returning && !error}
+            onClick={() => {
+              setError(undefined);
+              startSignIn(provider).catch((reason: unknown) => setError(reason instanceof Error ? reason.message : String(reason)));
+            }}
+          >
+            统一身份认证登录
+          </Button>
+        )}
+      </Card>
+    </div>
+  );
+}
 
 /** The demo roles an official of the month may act as, with the kind of unit each is scoped to. */
 const ROLES = [
@@ -19,7 +73,7 @@ type RoleValue = (typeof ROLES)[number]['value'];
  * district-wide development token held in memory only for this page (the real sign-in, with the identity provider,
  * has no such step).
  */
-export function SignIn() {
+export function DevSignIn() {
   const [role, setRole] = useState<RoleValue>('STREET_ADMIN');
   const [unitId, setUnitId] = useState<string>();
   const [units, setUnits] = useState<Unit[]>([]);

@@ -86,6 +86,9 @@ export async function startIdentityProvider(
               : []),
           ],
           // The browser client's sign-in (the provider's development login and consent forms): the account is the login name.
+          // A public browser client (the console) exchanges its code from the page: CORS for its redirect URIs' origins.
+          clientBasedCORS: (_ctx: unknown, origin: string, client: { clientAuthMethod: string; redirectUris: string[] }) =>
+            client.clientAuthMethod === 'none' && client.redirectUris.some((uri) => URL.parse(uri)?.origin === origin),
           findAccount: (_ctx: unknown, id: string) => ({ accountId: id, claims: () => ({ sub: id }) }),
           features: {
             devInteractions: { enabled: browserClient !== undefined },

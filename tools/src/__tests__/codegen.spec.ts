@@ -2,13 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { generate } from '@graphql-codegen/cli';
+import * as addPlugin from '@graphql-codegen/add';
 import type { CodegenPlugin } from '@graphql-codegen/plugin-helpers';
 import * as typedDocumentNode from '@graphql-codegen/typed-document-node';
 import * as typescriptPlugin from '@graphql-codegen/typescript';
 import * as typescriptOperations from '@graphql-codegen/typescript-operations';
 import { buildSchema, Kind, parse, validate, type OperationDefinitionNode } from 'graphql';
 import ts from 'typescript';
-import { codegenConfig } from '../../../codegen.js';
+import { CONSOLE_GENERATED, codegenConfig, consoleCodegenConfig } from '../../../codegen.js';
 import { operationCost } from '#gateway/query-cost';
 import { DEFAULT_QUERY_LIMITS, queryLimits } from '#gateway/query-limits';
 import { repoRoot } from '../repo-root.js';
@@ -23,6 +24,7 @@ const operationFiles = readdirSync(operationsDir)
  * builds, which cannot require their ESM-only dependencies. The CLI (npm run codegen) loads the same packages by name.
  */
 const PLUGINS: Record<string, CodegenPlugin> = {
+  '@graphql-codegen/add': addPlugin,
   '@graphql-codegen/typescript': typescriptPlugin,
   '@graphql-codegen/typescript-operations': typescriptOperations,
   '@graphql-codegen/typed-document-node': typedDocumentNode,
@@ -89,5 +91,22 @@ describe('the codegen example', () => {
     expect(program.getSourceFiles().map((file) => file.fileName)).toEqual(
       expect.arrayContaining([join(root, 'examples/generated/graphql.ts'), join(root, 'examples/generated/schema.ts')]),
     );
+  });
+});
+
+describe("the console's generated types", () => {
+  it('are what npm run codegen writes from the committed schema and console/src/queries.ts (run it after changing either)', async () => {
+    const outputs = (await generate({ ...consoleCodegenConfig(), cwd: root, pluginLoader, silent: true }, false)) as {
+      filename: string;
+      content: string;
+    }[];
+    expect(outputs.map((output) => output.filename)).toEqual([CONSOLE_GENERATED]);
+    // Every operation of queries.ts has its types (none was left out by the plucking of its gql tags).
+    const operations = [...readFileSync(join(root, 'console/src/queries.ts'), 'utf8').matchAll(/^\s*(?:query|mutation) (\w+)/gm)].map(
+      (match) => match[1],
+    );
+    expect(operations.length).toBeGreaterThan(0);
+    for (const name of operations) expect(outputs[0].content).toMatch(new RegExp(`export type ${name}(Query|Mutation) = `));
+    expect(readFileSync(join(root, CONSOLE_GENERATED), 'utf8')).toBe(outputs[0].content);
   });
 });

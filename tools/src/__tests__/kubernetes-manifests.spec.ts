@@ -73,6 +73,7 @@ const KNOWN_SHAPE_EXPORTS = [
   'gatewayEnvironmentShape',
   'oidcEnvironmentShape',
   'operationsEnvironmentShape',
+  'consoleEnvironmentShape',
   'calendarEnvironmentShape',
   'creditExportEnvironmentShape',
   'webhookEnvironmentShape',
