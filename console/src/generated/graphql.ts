@@ -3,6 +3,40 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** What holds a district's month up, and which service's work it is. */
+export type DistrictMonthBlockerCode =
+  /** enforcement: credit/points exports of the month that failed for good. */
+  | 'CREDIT_EXPORTS_FAILED'
+  /** households: the latest run over the district failed and no later one completed; see the run and start it again. */
+  | 'EVALUATION_RUN_FAILED'
+  /** notifications: households published the month's grades but notifications has not recorded the month (its events wait in a queue). */
+  | 'NOTICES_MONTH_NOT_RECEIVED'
+  /** notifications: an earlier month's notices are not made yet; months are made in order. */
+  | 'NOTICES_WAIT_FOR_EARLIER_MONTH'
+  /** notifications: released notices wait for an institution with neither an API key nor an active webhook, which cannot receive them until it enrols. */
+  | 'NOTICES_WAIT_FOR_ENROLMENT'
+  /** notifications: some of the month's grades have not arrived yet, so no notice is made. */
+  | 'NOTICES_WAIT_FOR_GRADES'
+  /** notifications: notices about residents wait for an employer or school that notifications does not know yet. */
+  | 'NOTICES_WAIT_FOR_INSTITUTION'
+  /** notifications: notices whose webhook delivery failed for good. */
+  | 'NOTICE_DELIVERIES_FAILED'
+  /** organization: the month is published but party members' vanguard index (先锋指数) is not computed. */
+  | 'VANGUARD_NOT_SCORED';
+
+/** The first step of a district's month that is not finished; blockers say why it does not move. */
+export type DistrictMonthStage =
+  /** Notices made and none pending or waiting, the vanguard index computed. */
+  | 'DONE'
+  /** Runs grade the month; its grades are not published yet. */
+  | 'EVALUATING'
+  /** The window closed: notices are made and delivered, the vanguard index is computed. */
+  | 'FOLLOWING_UP'
+  /** No evaluation run of the month yet (the schedule starts one on the 1st at 02:00). */
+  | 'NOT_STARTED'
+  /** Grades published; households may object until the window closes (notices wait for it). */
+  | 'OBJECTIONS_OPEN';
+
 /** Where a monthly evaluation run is. */
 export type EvaluationRunStatus =
   /** Every household of the run was graded. */
@@ -20,6 +54,13 @@ export type EvaluationStatus =
   | 'GRADED'
   /** 本月无检查记录，不评价 */
   | 'NO_EVIDENCE';
+
+/** What started an evaluation run. */
+export type EvaluationTrigger =
+  /** A person started it (e.g. after correcting inspections). */
+  | 'MANUAL'
+  /** The monthly schedule (early in the following month). */
+  | 'SCHEDULE';
 
 /** The monthly grade (一月一评). */
 export type Grade =
@@ -46,6 +87,13 @@ export type MetricKey =
   | 'SORTING_PASS_RATE'
   /** 不合格户转化率: households graded QUALIFIED this month that were graded UNQUALIFIED the month before ÷ households graded UNQUALIFIED the month before. */
   | 'UPGRADE_RATE';
+
+/** Why notices of a month wait for an institution (an employer or a school). */
+export type NoticeWaitReason =
+  /** The notices are made and released, but the institution has neither an API key nor an active webhook: nothing can reach it until it enrols. */
+  | 'NOT_ENROLLED'
+  /** notifications does not know the institution yet (organization has not announced it): the notices are held, and made when it arrives. */
+  | 'UNKNOWN_INSTITUTION';
 
 /** Level of the territory tree: 区 → 镇街 → 社区/村 → 小区. */
 export type OrgUnitKind =
@@ -161,3 +209,22 @@ export type ConsoleEvaluationRunQueryVariables = Exact<{
 
 
 export type ConsoleEvaluationRunQuery = { evaluationRun: { id: string, month: string, status: EvaluationRunStatus, progress: number, householdsEvaluated: number, gradesChanged: number, error: string | null, createdAt: string, finishedAt: string | null } };
+
+export type ConsoleEvaluationRunsQueryVariables = Exact<{
+  orgUnitId?: string | number | null | undefined;
+  month?: string | null | undefined;
+  trigger?: EvaluationTrigger | null | undefined;
+  status?: EvaluationRunStatus | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleEvaluationRunsQuery = { evaluationRuns: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, month: string, trigger: EvaluationTrigger, status: EvaluationRunStatus, progress: number, householdsEvaluated: number, householdsTotal: number | null, gradesChanged: number, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, orgUnit: { id: string, name: string, kind: OrgUnitKind, labelZh: string } } }> } };
+
+export type ConsoleDistrictMonthQueryVariables = Exact<{
+  month: string;
+}>;
+
+
+export type ConsoleDistrictMonthQuery = { districtMonth: { month: string, stage: DistrictMonthStage, blockers: Array<{ code: DistrictMonthBlockerCode, message: string, subjectId: string | null, count: number | null }>, evaluation: { households: number, graded: number, noEvidence: number, published: boolean, publishedAt: string | null, objectionWindowClosesAt: string | null, objectionWindowOpen: boolean, openObjections: number, runCount: number, runsInProgress: number, runsFailed: number }, notices: { monthReceived: boolean, generated: boolean, generatedAt: string | null, gradesExpected: number | null, gradesArrived: number, made: number, pending: number, sent: number, delivered: number, failed: number, residentsWaiting: number, institutionsWaiting: number, unknownInstitutions: { totalCount: number, edges: Array<{ node: { institutionId: string, institutionName: string | null, reason: NoticeWaitReason, residents: number, notices: number } }> }, notEnrolled: { totalCount: number, edges: Array<{ node: { institutionId: string, institutionName: string | null, reason: NoticeWaitReason, residents: number, notices: number } }> } }, vanguard: { scored: boolean, members: number, membersScored: number, computedAt: string | null }, creditExports: { due: number, sent: number, failed: number, cancelled: number } } };
