@@ -12,11 +12,13 @@ const Overview = lazy(() => import('./screens/Overview'));
 const Households = lazy(() => import('./screens/Households'));
 const HouseholdPage = lazy(() => import('./screens/HouseholdPage'));
 const Evaluations = lazy(() => import('./screens/Evaluations'));
+const JointActions = lazy(() => import('./screens/JointActions'));
 
 const MENU = [
   { key: '/overview', label: '总览' },
   { key: '/households', label: '户' },
   { key: '/evaluations', label: '一月一评' },
+  { key: '/joint-actions', label: '联合执法' },
 ];
 
 export function App() {
@@ -87,6 +89,8 @@ function Shell({ path }: { path: string }) {
               <Households root={root} />
             ) : section === '/evaluations' ? (
               <Evaluations root={root} />
+            ) : section === '/joint-actions' ? (
+              <JointActions root={root} />
             ) : (
               <Overview root={root} />
             )}

@@ -21,6 +21,18 @@ const REASON_ZH: Record<string, string> = {
   INVALID_MONTH: '月份格式应为 YYYY-MM',
   INVALID_RANGE: '起止月份有误',
   RANGE_TOO_LONG: '时间跨度过长（最多 36 个月）',
+  SCHEDULE_CONFLICT: '时间冲突：该时段内同一队伍、人员或区域（含其上下级区域）已有联合执法',
+  ENDS_BEFORE_START: '结束时间早于开始时间',
+  WINDOW_TOO_LONG: '一次联合执法最长 7 天',
+  INVALID_TRANSITION: '当前状态下不能这样操作',
+  OUTSIDE_REMIT: '区域不在牵头部门的职责范围内',
+  NESTED_TARGETS: '所选区域互相包含，请只选其一',
+  NO_TARGET: '请至少选择一个区域',
+  NOT_A_BUREAU: '牵头单位须为职能部门',
+  INVALID_TITLE: '标题应为 1–100 个字',
+  INVALID_REASON: '原因应为 1–500 个字',
+  ACTION_CANCELLED: '该行动已取消',
+  ACTION_REPORTED: '该行动已报告',
 };
 
 /** One line for an error banner: the Chinese meaning of the reason (or code), then the API's own message. */

@@ -291,3 +291,147 @@ export const EVALUATION_RUN: TypedDocumentNode<{ evaluationRun: EvaluationRun },
     }
   }
 `;
+
+export interface Bureau {
+  id: string;
+  name: string;
+}
+
+export interface BureausData {
+  institutions: { edges: { node: Bureau }[] };
+}
+
+/** The district's bureaus (DEPARTMENT institutions): the one leading an action, and whose calendar is subscribed to. */
+export const BUREAUS: TypedDocumentNode<BureausData> = gql`
+  query ConsoleBureaus {
+    institutions(kind: DEPARTMENT, first: 200) {
+      edges {
+        node {
+          id
+          name
+        }
+      }
+    }
+  }
+`;
+
+export interface JointActionRow {
+  id: string;
+  title: string;
+  status: 'SCHEDULED' | 'HELD' | 'REPORTED' | 'CANCELLED';
+  labelZh: string;
+  startsAt: string;
+  endsAt: string;
+  revision: number;
+  leadBureau: Bureau;
+  targetUnits: { id: string; name: string }[];
+  history: { revision: number; labelZh: string; startsAt: string; endsAt: string; reason: string | null; changedAt: string }[];
+  report: {
+    findingsRecorded: number;
+    casesOpened: number;
+    casesRectified: number;
+    households: number;
+    passRateBefore: number | null;
+    passRateAfter: number | null;
+  } | null;
+}
+
+const JOINT_ACTION_FIELDS = gql`
+  fragment ConsoleJointActionFields on JointAction {
+    id
+    title
+    status
+    labelZh
+    startsAt
+    endsAt
+    revision
+    leadBureau {
+      id
+      name
+    }
+    targetUnits {
+      id
+      name
+    }
+    history {
+      revision
+      labelZh
+      startsAt
+      endsAt
+      reason
+      changedAt
+    }
+    report {
+      findingsRecorded
+      casesOpened
+      casesRectified
+      households
+      passRateBefore
+      passRateAfter
+    }
+  }
+`;
+
+export interface JointActionsData {
+  jointActions: { totalCount: number; edges: { node: JointActionRow }[] };
+}
+
+/** A month's actions (a page of 500: a district holds a few dozen a month). */
+export const JOINT_ACTIONS: TypedDocumentNode<JointActionsData, { from: string; to: string; bureauId?: string }> = gql`
+  query ConsoleJointActions($from: DateTime!, $to: DateTime!, $bureauId: ID) {
+    jointActions(from: $from, to: $to, bureauId: $bureauId, first: 500) {
+      totalCount
+      edges {
+        node {
+          ...ConsoleJointActionFields
+        }
+      }
+    }
+  }
+  ${JOINT_ACTION_FIELDS}
+`;
+
+export interface ScheduleJointActionVariables {
+  input: { title: string; startsAt: string; endsAt: string; targetUnitIds: string[]; leadBureauId: string };
+}
+
+export const SCHEDULE_JOINT_ACTION: TypedDocumentNode<{ scheduleJointAction: JointActionRow }, ScheduleJointActionVariables> = gql`
+  mutation ConsoleScheduleJointAction($input: ScheduleJointActionInput!) {
+    scheduleJointAction(input: $input) {
+      ...ConsoleJointActionFields
+    }
+  }
+  ${JOINT_ACTION_FIELDS}
+`;
+
+export const RESCHEDULE_JOINT_ACTION: TypedDocumentNode<
+  { rescheduleJointAction: JointActionRow },
+  { id: string; startsAt: string; endsAt: string; reason: string }
+> = gql`
+  mutation ConsoleRescheduleJointAction($id: ID!, $startsAt: DateTime!, $endsAt: DateTime!, $reason: String!) {
+    rescheduleJointAction(id: $id, startsAt: $startsAt, endsAt: $endsAt, reason: $reason) {
+      ...ConsoleJointActionFields
+    }
+  }
+  ${JOINT_ACTION_FIELDS}
+`;
+
+export const CANCEL_JOINT_ACTION: TypedDocumentNode<{ cancelJointAction: JointActionRow }, { id: string; reason: string }> = gql`
+  mutation ConsoleCancelJointAction($id: ID!, $reason: String!) {
+    cancelJointAction(id: $id, reason: $reason) {
+      ...ConsoleJointActionFields
+    }
+  }
+  ${JOINT_ACTION_FIELDS}
+`;
+
+/** A new secret .ics address for the bureau's calendar: the API shows it once and the old one stops working. */
+export const ROTATE_BUREAU_CALENDAR: TypedDocumentNode<{ rotateBureauCalendarToken: { url: string; path: string } }, { bureauId: string }> =
+  gql`
+    mutation ConsoleRotateBureauCalendar($bureauId: ID!) {
+      rotateBureauCalendarToken(bureauId: $bureauId) {
+        url
+        path
+      }
+    }
+  `;

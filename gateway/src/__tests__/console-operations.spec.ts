@@ -23,11 +23,17 @@ describe("the console's operations", () => {
       (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
     );
     expect(operations.map((operation) => operation.name?.value).sort()).toEqual([
+      'ConsoleBureaus',
+      'ConsoleCancelJointAction',
       'ConsoleEvaluationRun',
       'ConsoleHousehold',
       'ConsoleHouseholds',
+      'ConsoleJointActions',
       'ConsoleMetrics',
+      'ConsoleRescheduleJointAction',
+      'ConsoleRotateBureauCalendar',
       'ConsoleRunEvaluation',
+      'ConsoleScheduleJointAction',
       'ConsoleSortingStats',
       'ConsoleUnits',
       'ConsoleViewer',
