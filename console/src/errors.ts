@@ -33,6 +33,13 @@ const REASON_ZH: Record<string, string> = {
   INVALID_REASON: '原因应为 1–500 个字',
   ACTION_CANCELLED: '该行动已取消',
   ACTION_REPORTED: '该行动已报告',
+  ALREADY_VERIFIED: '该举报已核实',
+  REPORT_NOT_VERIFIED: '举报尚未核实，不能作为立案证据',
+  REPORT_ALREADY_EVIDENCE: '该举报已作为证据使用',
+  REPORT_LOCATION_MISMATCH: '当事户不在举报所指的小区',
+  ARTICLE_NOT_APPLICABLE: '该条款不适用于此类对象',
+  UNKNOWN_ARTICLE: '没有这一条款',
+  INVALID_EVIDENCE: '查实情况应为 1–2000 个字',
 };
 
 /** One line for an error banner: the Chinese meaning of the reason (or code), then the API's own message. */
