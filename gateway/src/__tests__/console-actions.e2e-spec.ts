@@ -13,7 +13,7 @@ const SUBMIT = `mutation($input: SubmitReportInput!) { submitReport(input: $inpu
 const WAITING = `{ reports(status: SUBMITTED, first: 1) { totalCount } }`;
 const HOUSEHOLDS_IN = `query($id: ID!) { households(orgUnitId: $id, first: 1) { totalCount } }`;
 const CASE_OF = `query($id: ID!) { case(id: $id) { state citizenReportId citizenReport { status verified evidenceKind } } }`;
-const ACTIONS_IN = `query($from: DateTime!, $to: DateTime!) { jointActions(from: $from, to: $to, first: 100) {
+const ACTIONS_IN = `query($from: DateTime!, $to: DateTime!, $status: JointActionStatus) { jointActions(from: $from, to: $to, status: $status, first: 100) {
   edges { node { id title status startsAt } } } }`;
 
 (browserAvailable('console-actions.e2e-spec') ? describe : describe.skip)("the console's enforcement screens in a browser", () => {
@@ -53,7 +53,7 @@ const ACTIONS_IN = `query($from: DateTime!, $to: DateTime!) { jointActions(from:
     await page.getByTestId('schedule-action').click();
   }
 
-  it("refuses a second action on the same street in an overlapping window with the API's reason, and frees it when the first is cancelled", async () => {
+  it("refuses a second action on the same street in an overlapping window with the API's reason, and frees it when the first is cancelled; moves one", async () => {
     const street = platform.plan.streets[0];
     const page = await newPage(browser!, problems);
     await signInAsDistrictAdmin(page, origin);
@@ -97,6 +97,19 @@ const ACTIONS_IN = `query($from: DateTime!, $to: DateTime!) { jointActions(from:
     await scheduleOnPage(page, '垃圾分类夜查', '2036-03-10T10:00', '2036-03-10T12:00');
     await rows.filter({ hasText: '垃圾分类夜查' }).waitFor();
     expect((await listed()).sort()).toEqual(['垃圾分类夜查 SCHEDULED', '控烟联合检查 CANCELLED']);
+
+    // Moved to the afternoon (with its reason), it keeps its id and the API holds the new window.
+    await rows.filter({ hasText: '垃圾分类夜查' }).getByRole('button', { name: '调整时间' }).click();
+    const edit = page.getByTestId('edit-action');
+    await edit.locator('input[type="datetime-local"]').nth(0).fill('2036-03-10T14:00');
+    await edit.locator('input[type="datetime-local"]').nth(1).fill('2036-03-10T16:00');
+    await edit.getByPlaceholder('原因（必填，记入行动历史）').fill('上午与区级检查冲突');
+    await edit.getByRole('button', { name: /调\s*整/ }).click();
+    await rows.filter({ hasText: '垃圾分类夜查' }).filter({ hasText: '14:00' }).waitFor();
+    const moved = (
+      await platform.query(token, ACTIONS_IN, { from: '2036-03-10T00:00:00+08:00', to: '2036-03-11T00:00:00+08:00', status: 'SCHEDULED' })
+    ).data!.jointActions.edges.map(({ node }: { node: { startsAt: string } }) => new Date(node.startsAt).toISOString());
+    expect(moved).toEqual(['2036-03-10T06:00:00.000Z']);
 
     // The bureau's calendar subscription: a fresh .ics address that answers with the bureau's actions.
     await page.getByTestId('rotate-calendar').click();
