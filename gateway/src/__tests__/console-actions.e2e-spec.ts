@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { Role } from '#libs/auth';
 import { waitFor } from '#libs/testing';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
-import { browserAvailable, launchBrowser, newPage, policyViolations, signInAsDistrictAdmin, UI_TIMEOUT } from './console-browser.js';
+import { browserAvailable, launchBrowser, newPage, policyViolations, signInDistrictWide, UI_TIMEOUT } from './console-browser.js';
 
 const SUBMIT = `mutation($input: SubmitReportInput!) { submitReport(input: $input) { id } }`;
 const WAITING = `{ reports(status: SUBMITTED, first: 1) { totalCount } }`;
@@ -56,7 +56,7 @@ const ACTIONS_IN = `query($from: DateTime!, $to: DateTime!, $status: JointAction
   it("refuses a second action on the same street in an overlapping window with the API's reason, and frees it when the first is cancelled; moves one", async () => {
     const street = platform.plan.streets[0];
     const page = await newPage(browser!, problems);
-    await signInAsDistrictAdmin(page, origin);
+    await signInDistrictWide(page, origin, '区级管理员');
     await page.getByRole('menuitem', { name: '联合执法' }).click();
     // The lead bureau list comes from the graph; the form cannot be sent before one is picked.
     await waitFor('a lead bureau to be picked', () => page.getByTestId('schedule-action').isEnabled(), UI_TIMEOUT);
@@ -159,7 +159,7 @@ const ACTIONS_IN = `query($from: DateTime!, $to: DateTime!, $status: JointAction
     const total = await waiting();
 
     const page = await newPage(browser!, problems);
-    await signInAsDistrictAdmin(page, origin);
+    await signInDistrictWide(page, origin, '区级管理员');
     await page.getByRole('menuitem', { name: '随手拍' }).click();
     // The queue shows reports waiting for triage, newest first, a page at a time: 加载更多 continues after the cursor.
     const queue = page.locator('[data-testid="reports"] tbody tr.ant-table-row');

@@ -54,11 +54,11 @@ export async function policyViolations(page: Page): Promise<string[]> {
   return violations.filter((violation) => !/^style-src-elem\s+#rc-scrollbar-measure-/.test(violation.replace(/\s+/g, ' ').trim()));
 }
 
-/** Signs in on the development sign-in page with a demo role that needs no unit (区级管理员). */
-export async function signInAsDistrictAdmin(page: Page, origin: string): Promise<void> {
+/** Signs in on the development sign-in page with a district-wide demo role, which needs no unit (by its label). */
+export async function signInDistrictWide(page: Page, origin: string, role: '区级管理员' | '执法部门人员'): Promise<void> {
   await page.goto(`${origin}/sign-in`);
   await page.locator('.ant-select').nth(0).click();
-  await page.locator('.ant-select-item-option', { hasText: '区级管理员' }).click();
+  await page.locator('.ant-select-item-option', { hasText: role }).click();
   await page.getByRole('button', { name: /登\s*录/ }).click();
   await page.getByTestId('overview-title').waitFor();
 }
