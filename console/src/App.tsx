@@ -12,11 +12,17 @@ const Overview = lazy(() => import('./screens/Overview'));
 const Households = lazy(() => import('./screens/Households'));
 const HouseholdPage = lazy(() => import('./screens/HouseholdPage'));
 const Evaluations = lazy(() => import('./screens/Evaluations'));
+const JointActions = lazy(() => import('./screens/JointActions'));
+const Reports = lazy(() => import('./screens/Reports'));
+const ReportPage = lazy(() => import('./screens/ReportPage'));
+const CasePage = lazy(() => import('./screens/CasePage'));
 
 const MENU = [
   { key: '/overview', label: '总览' },
   { key: '/households', label: '户' },
   { key: '/evaluations', label: '一月一评' },
+  { key: '/joint-actions', label: '联合执法' },
+  { key: '/reports', label: '随手拍' },
 ];
 
 export function App() {
@@ -29,6 +35,8 @@ function Shell({ path }: { path: string }) {
   const { data, error, loading } = useQuery(VIEWER);
   const section = MENU.find((item) => path.startsWith(item.key))?.key ?? '/overview';
   const householdId = /^\/households\/([\w-]+)/.exec(path)?.[1];
+  const reportId = /^\/reports\/([\w-]+)/.exec(path)?.[1];
+  const caseId = /^\/cases\/([\w-]+)/.exec(path)?.[1];
   const root = data?.viewer.territory ?? data?.districts.edges[0]?.node ?? null;
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -83,10 +91,18 @@ function Shell({ path }: { path: string }) {
           <Suspense fallback={<Spin />}>
             {householdId ? (
               <HouseholdPage id={householdId} />
+            ) : reportId ? (
+              <ReportPage id={reportId} />
+            ) : caseId ? (
+              <CasePage id={caseId} />
+            ) : section === '/reports' ? (
+              <Reports root={root} />
             ) : section === '/households' ? (
               <Households root={root} />
             ) : section === '/evaluations' ? (
               <Evaluations root={root} />
+            ) : section === '/joint-actions' ? (
+              <JointActions root={root} />
             ) : (
               <Overview root={root} />
             )}

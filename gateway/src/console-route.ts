@@ -14,7 +14,7 @@ import type { RouteContext } from './route-context.js';
  * (/graphql, /health, /metrics, /open311, /operations, uploads, reports, …) and every unknown path answer exactly as
  * they would without the console. A new screen adds its first path segment here.
  */
-const CLIENT_ROUTES = /^\/(?:|sign-in|overview|households|evaluations)(?:\/[\w-]*)*$/;
+const CLIENT_ROUTES = /^\/(?:|sign-in|overview|households|evaluations|joint-actions|reports|cases)(?:\/[\w-]*)*$/;
 
 /**
  * Where the build put the console: beside the compiled gateway (dist/gateway/src → dist/console), or, when the gateway

@@ -3,6 +3,38 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** Where an enforcement case is in its procedure, from OPENED through the rectification notice, follow-up, penalty and appeal. */
+export type CaseState =
+  /** 申诉中: the penalty is appealed; waiting for the decision (decideAppeal). */
+  | 'APPEALED'
+  /** 已整改结案: the follow-up found the violation rectified; final. */
+  | 'CLOSED'
+  /** 待复查: complyBy has passed: a follow-up is due (recordFollowUp). */
+  | 'FOLLOW_UP_DUE'
+  /** 逾期未整改: the follow-up found it not rectified; a penalty may follow (penalise). */
+  | 'NOT_RECTIFIED'
+  /** 已立案: opened; next, a rectification notice (issueRectificationNotice). */
+  | 'OPENED'
+  /** 申诉成立，撤销处罚: the appeal succeeded: the penalty is cancelled. */
+  | 'OVERTURNED'
+  /** 已处罚: fined; appealable until appealDeadline. */
+  | 'PENALISED'
+  /** 已下达整改通知: the target was told to comply by complyBy. */
+  | 'RECTIFICATION_NOTICE_ISSUED'
+  /** 处罚已撤销: the penalty was withdrawn later (reconsideration, court); an export is retracted. */
+  | 'REVOKED'
+  /** 申诉驳回，维持处罚: the appeal failed: the penalty is final and exported to the credit system. */
+  | 'UPHELD';
+
+/** Who a case is against: a household, a property company or a unit (an employer, school, …). */
+export type CaseTargetKind =
+  /** 住户 */
+  | 'HOUSEHOLD'
+  /** 物业企业 */
+  | 'PROPERTY_COMPANY'
+  /** 单位 */
+  | 'UNIT';
+
 /** What holds a district's month up, and which service's work it is. */
 export type DistrictMonthBlockerCode =
   /** enforcement: credit/points exports of the month that failed for good. */
@@ -71,6 +103,17 @@ export type Grade =
   /** 不合格: below the lower threshold, or too many FAIL inspections in the month. */
   | 'UNQUALIFIED';
 
+/** Where a joint action (管执联动) is: scheduled, cancelled, held, or reported with its figures frozen. */
+export type JointActionStatus =
+  /** 已取消 */
+  | 'CANCELLED'
+  /** 已开展 */
+  | 'HELD'
+  /** 已报告 */
+  | 'REPORTED'
+  /** 已排期 */
+  | 'SCHEDULED';
+
 /** The district's headline figures. */
 export type MetricKey =
   /** 收运覆盖率: households in compounds with at least one collection record in the month (at a collection point or the compound) ÷ all households in the registry. */
@@ -95,6 +138,32 @@ export type NoticeWaitReason =
   /** notifications does not know the institution yet (organization has not announced it): the notices are held, and made when it arrives. */
   | 'UNKNOWN_INSTITUTION';
 
+/** A new enforcement case: whom it is against, where, which article was violated, and the evidence. */
+export type OpenCaseInput = {
+  /** A joint action's finding (recordActionFinding) this case follows up: its target must be the case's (the household, the property company, or the unit where it was found); its photos join the evidence. A finding becomes at most one case (CONFLICT FINDING_ALREADY_OPENED). */
+  actionFindingId?: string | number | null | undefined;
+  /** Code of the regulation article violated (see regulationArticles); it must apply to the target kind. */
+  articleCode: string;
+  /** A citizen report (e.g. an observer's) this case is opened from: verified by a handler (else CONFLICT REPORT_NOT_VERIFIED), of your territory, about a compound where orgUnitId is that compound or contains it and, for a household, the household's compound (else BAD_USER_INPUT REPORT_LOCATION_MISMATCH); its photos join the evidence. A report becomes evidence once (CONFLICT REPORT_ALREADY_EVIDENCE). Not with actionFindingId. */
+  citizenReportId?: string | number | null | undefined;
+  /** What was found, 1–2000 characters. No resident names: the household id identifies the household. */
+  evidenceDescription: string;
+  /** Inspections (households service) in which the violation was found. */
+  evidenceInspectionIds?: Array<string | number> | null | undefined;
+  /** Photos: your own uploads (POST /uploads), each evidence of one record only. */
+  evidenceUploadIds?: Array<string | number> | null | undefined;
+  /** HOUSEHOLD only. Accepted for compatibility and ignored: the case keeps whether the household is floating population (流动人口) as enforcement's copy of the households registry has it when the case is opened (see Case.floatingPopulation); it decides whether an export goes to the points system. */
+  floatingPopulation?: boolean | null | undefined;
+  /** Required for HOUSEHOLD, refused otherwise. A registered household (else NOT_FOUND) inside your territory (else FORBIDDEN OUT_OF_SCOPE); orgUnitId must be its compound or a unit containing it (else BAD_USER_INPUT LOCATION_NOT_HOUSEHOLDS). */
+  householdId?: string | number | null | undefined;
+  /** The property company or unit (an institution); required for PROPERTY_COMPANY and UNIT. */
+  institutionId?: string | number | null | undefined;
+  /** Where the violation was found (a compound, community, …) inside your territory. */
+  orgUnitId: string | number;
+  /** Who the case is against; decides which of householdId and institutionId is required. */
+  targetKind: CaseTargetKind;
+};
+
 /** Level of the territory tree: 区 → 镇街 → 社区/村 → 小区. */
 export type OrgUnitKind =
   /** 社区/村: a community or village, under a street. */
@@ -105,6 +174,30 @@ export type OrgUnitKind =
   | 'DISTRICT'
   /** 镇街: a street or town, under the district. */
   | 'STREET';
+
+/** What a verified report became as evidence: a case, or an inspection of a household. */
+export type ReportEvidenceKind =
+  /** 立案证据 */
+  | 'CASE'
+  /** 计入检查记录 */
+  | 'INSPECTION';
+
+/** Where a citizen report is in its handling, from SUBMITTED to RESOLVED, REJECTED or DUPLICATE. */
+export type ReportStatus =
+  /** 已派单: assigned to a bureau, team or unit. */
+  | 'ASSIGNED'
+  /** 重复举报: the same as an earlier report (duplicateOfId); final. */
+  | 'DUPLICATE'
+  /** 处置中: the assignee is handling it. */
+  | 'IN_PROGRESS'
+  /** 不予受理: not accepted (the note says why); the reporter may reopen it. */
+  | 'REJECTED'
+  /** 已办结: handled; the reporter may reopen it. */
+  | 'RESOLVED'
+  /** 已提交: filed (or reopened), waiting for triage; due after the category response hours. */
+  | 'SUBMITTED'
+  /** 已分拣: checked and categorised; waiting to be assigned. */
+  | 'TRIAGED';
 
 /** A role a caller can hold; it decides what they may read and do. Each value carries its Chinese name. */
 export type Role =
@@ -132,6 +225,26 @@ export type Role =
   | 'STREET_ADMIN'
   /** 志愿者: a volunteer: activities, sign-ups and claims. */
   | 'VOLUNTEER';
+
+/** A joint action to schedule: title, window, target units, lead bureau and who is booked. */
+export type ScheduleJointActionInput = {
+  /** The campaign the action belongs to, if any. */
+  campaignId?: string | number | null | undefined;
+  /** After startsAt, at most 7 days later. */
+  endsAt: string;
+  /** A DEPARTMENT institution. */
+  leadBureauId: string | number;
+  /** Enforcement officers booked for the action; none booked elsewhere in an overlapping window. */
+  officerIds?: Array<string | number>;
+  /** Start of the window (ISO 8601 timestamp). */
+  startsAt: string;
+  /** At least one unit, inside the lead bureau's remit; none inside another. */
+  targetUnitIds: Array<string | number>;
+  /** Enforcement teams booked for the action; none booked elsewhere in an overlapping window. */
+  teamIds?: Array<string | number>;
+  /** 1–100 characters. */
+  title: string;
+};
 
 /** Whether a household owns or rents its flat. */
 export type Tenure =
@@ -228,3 +341,110 @@ export type ConsoleDistrictMonthQueryVariables = Exact<{
 
 
 export type ConsoleDistrictMonthQuery = { districtMonth: { month: string, stage: DistrictMonthStage, blockers: Array<{ code: DistrictMonthBlockerCode, message: string, subjectId: string | null, count: number | null }>, evaluation: { households: number, graded: number, noEvidence: number, published: boolean, publishedAt: string | null, objectionWindowClosesAt: string | null, objectionWindowOpen: boolean, openObjections: number, runCount: number, runsInProgress: number, runsFailed: number }, notices: { monthReceived: boolean, generated: boolean, generatedAt: string | null, gradesExpected: number | null, gradesArrived: number, made: number, pending: number, sent: number, delivered: number, failed: number, residentsWaiting: number, institutionsWaiting: number, unknownInstitutions: { totalCount: number, edges: Array<{ node: { institutionId: string, institutionName: string | null, reason: NoticeWaitReason, residents: number, notices: number } }> }, notEnrolled: { totalCount: number, edges: Array<{ node: { institutionId: string, institutionName: string | null, reason: NoticeWaitReason, residents: number, notices: number } }> } }, vanguard: { scored: boolean, members: number, membersScored: number, computedAt: string | null }, creditExports: { due: number, sent: number, failed: number, cancelled: number } } };
+
+export type ConsoleBureausQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleBureausQuery = { institutions: { edges: Array<{ node: { id: string, name: string } }> } };
+
+export type ConsoleJointActionFieldsFragment = { id: string, title: string, status: JointActionStatus, labelZh: string, startsAt: string, endsAt: string, revision: number, leadBureau: { id: string, name: string }, targetUnits: Array<{ id: string, name: string }>, history: Array<{ revision: number, labelZh: string, startsAt: string, endsAt: string, reason: string | null, changedAt: string }>, report: { findingsRecorded: number, casesOpened: number, casesRectified: number, households: number, passRateBefore: number | null, passRateAfter: number | null } | null };
+
+export type ConsoleJointActionsQueryVariables = Exact<{
+  from: string;
+  to: string;
+  bureauId?: string | number | null | undefined;
+}>;
+
+
+export type ConsoleJointActionsQuery = { jointActions: { totalCount: number, edges: Array<{ node: { id: string, title: string, status: JointActionStatus, labelZh: string, startsAt: string, endsAt: string, revision: number, leadBureau: { id: string, name: string }, targetUnits: Array<{ id: string, name: string }>, history: Array<{ revision: number, labelZh: string, startsAt: string, endsAt: string, reason: string | null, changedAt: string }>, report: { findingsRecorded: number, casesOpened: number, casesRectified: number, households: number, passRateBefore: number | null, passRateAfter: number | null } | null } }> } };
+
+export type ConsoleScheduleJointActionMutationVariables = Exact<{
+  input: ScheduleJointActionInput;
+}>;
+
+
+export type ConsoleScheduleJointActionMutation = { scheduleJointAction: { id: string, title: string, status: JointActionStatus, labelZh: string, startsAt: string, endsAt: string, revision: number, leadBureau: { id: string, name: string }, targetUnits: Array<{ id: string, name: string }>, history: Array<{ revision: number, labelZh: string, startsAt: string, endsAt: string, reason: string | null, changedAt: string }>, report: { findingsRecorded: number, casesOpened: number, casesRectified: number, households: number, passRateBefore: number | null, passRateAfter: number | null } | null } };
+
+export type ConsoleRescheduleJointActionMutationVariables = Exact<{
+  id: string | number;
+  startsAt: string;
+  endsAt: string;
+  reason: string;
+}>;
+
+
+export type ConsoleRescheduleJointActionMutation = { rescheduleJointAction: { id: string, title: string, status: JointActionStatus, labelZh: string, startsAt: string, endsAt: string, revision: number, leadBureau: { id: string, name: string }, targetUnits: Array<{ id: string, name: string }>, history: Array<{ revision: number, labelZh: string, startsAt: string, endsAt: string, reason: string | null, changedAt: string }>, report: { findingsRecorded: number, casesOpened: number, casesRectified: number, households: number, passRateBefore: number | null, passRateAfter: number | null } | null } };
+
+export type ConsoleCancelJointActionMutationVariables = Exact<{
+  id: string | number;
+  reason: string;
+}>;
+
+
+export type ConsoleCancelJointActionMutation = { cancelJointAction: { id: string, title: string, status: JointActionStatus, labelZh: string, startsAt: string, endsAt: string, revision: number, leadBureau: { id: string, name: string }, targetUnits: Array<{ id: string, name: string }>, history: Array<{ revision: number, labelZh: string, startsAt: string, endsAt: string, reason: string | null, changedAt: string }>, report: { findingsRecorded: number, casesOpened: number, casesRectified: number, households: number, passRateBefore: number | null, passRateAfter: number | null } | null } };
+
+export type ConsoleRotateBureauCalendarMutationVariables = Exact<{
+  bureauId: string | number;
+}>;
+
+
+export type ConsoleRotateBureauCalendarMutation = { rotateBureauCalendarToken: { url: string, path: string } };
+
+export type ConsoleReportsQueryVariables = Exact<{
+  orgUnitId: string | number;
+  status?: ReportStatus | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleReportsQuery = { reports: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, categoryLabelZh: string, description: string, status: ReportStatus, statusLabelZh: string, channelLabelZh: string, submittedAt: string, dueAt: string, overdue: boolean, verified: boolean, compound: { id: string, name: string } | null } }> } };
+
+export type ConsoleReportDetailFragment = { id: string, categoryLabelZh: string, description: string, status: ReportStatus, statusLabelZh: string, channelLabelZh: string, submittedAt: string, dueAt: string, overdue: boolean, verified: boolean, evidenceKind: ReportEvidenceKind | null, compound: { id: string, name: string } | null, evidenceCase: { id: string, state: CaseState, stateLabelZh: string } | null, history: Array<{ actionLabelZh: string, toStatus: ReportStatus, note: string | null, publicNote: string | null, actor: string, at: string }> };
+
+export type ConsoleReportQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ConsoleReportQuery = { report: { id: string, categoryLabelZh: string, description: string, status: ReportStatus, statusLabelZh: string, channelLabelZh: string, submittedAt: string, dueAt: string, overdue: boolean, verified: boolean, evidenceKind: ReportEvidenceKind | null, compound: { id: string, name: string } | null, evidenceCase: { id: string, state: CaseState, stateLabelZh: string } | null, history: Array<{ actionLabelZh: string, toStatus: ReportStatus, note: string | null, publicNote: string | null, actor: string, at: string }> } };
+
+export type ConsoleTriageReportMutationVariables = Exact<{
+  id: string | number;
+  note?: string | null | undefined;
+}>;
+
+
+export type ConsoleTriageReportMutation = { triageReport: { id: string, categoryLabelZh: string, description: string, status: ReportStatus, statusLabelZh: string, channelLabelZh: string, submittedAt: string, dueAt: string, overdue: boolean, verified: boolean, evidenceKind: ReportEvidenceKind | null, compound: { id: string, name: string } | null, evidenceCase: { id: string, state: CaseState, stateLabelZh: string } | null, history: Array<{ actionLabelZh: string, toStatus: ReportStatus, note: string | null, publicNote: string | null, actor: string, at: string }> } };
+
+export type ConsoleVerifyReportMutationVariables = Exact<{
+  id: string | number;
+  note?: string | null | undefined;
+}>;
+
+
+export type ConsoleVerifyReportMutation = { verifyReport: { id: string, categoryLabelZh: string, description: string, status: ReportStatus, statusLabelZh: string, channelLabelZh: string, submittedAt: string, dueAt: string, overdue: boolean, verified: boolean, evidenceKind: ReportEvidenceKind | null, compound: { id: string, name: string } | null, evidenceCase: { id: string, state: CaseState, stateLabelZh: string } | null, history: Array<{ actionLabelZh: string, toStatus: ReportStatus, note: string | null, publicNote: string | null, actor: string, at: string }> } };
+
+export type ConsoleCaseFormQueryVariables = Exact<{
+  compoundId: string | number;
+}>;
+
+
+export type ConsoleCaseFormQuery = { regulationArticles: Array<{ code: string, titleZh: string, targetKinds: Array<CaseTargetKind>, appealWindowDays: number }>, households: { edges: Array<{ node: { id: string, address: string } }> } };
+
+export type ConsoleCaseDetailFragment = { id: string, targetKindLabelZh: string, householdId: string | null, citizenReportId: string | null, state: CaseState, stateLabelZh: string, openedAt: string, complyBy: string | null, fineAmount: number | null, penaltyDecidedOn: string | null, appealDeadline: string | null, appealedAt: string | null, appealOutcomeLabelZh: string | null, institution: { id: string, name: string } | null, orgUnit: { id: string, name: string }, article: { code: string, titleZh: string, minFine: number, maxFine: number, appealWindowDays: number }, evidence: { description: string }, history: Array<{ id: string, toStateLabelZh: string, at: string, actor: string, note: string | null }> };
+
+export type ConsoleCaseQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ConsoleCaseQuery = { case: { id: string, targetKindLabelZh: string, householdId: string | null, citizenReportId: string | null, state: CaseState, stateLabelZh: string, openedAt: string, complyBy: string | null, fineAmount: number | null, penaltyDecidedOn: string | null, appealDeadline: string | null, appealedAt: string | null, appealOutcomeLabelZh: string | null, institution: { id: string, name: string } | null, orgUnit: { id: string, name: string }, article: { code: string, titleZh: string, minFine: number, maxFine: number, appealWindowDays: number }, evidence: { description: string }, history: Array<{ id: string, toStateLabelZh: string, at: string, actor: string, note: string | null }> } };
+
+export type ConsoleOpenCaseMutationVariables = Exact<{
+  input: OpenCaseInput;
+  idempotencyKey?: string | null | undefined;
+}>;
+
+
+export type ConsoleOpenCaseMutation = { openCase: { id: string, targetKindLabelZh: string, householdId: string | null, citizenReportId: string | null, state: CaseState, stateLabelZh: string, openedAt: string, complyBy: string | null, fineAmount: number | null, penaltyDecidedOn: string | null, appealDeadline: string | null, appealedAt: string | null, appealOutcomeLabelZh: string | null, institution: { id: string, name: string } | null, orgUnit: { id: string, name: string }, article: { code: string, titleZh: string, minFine: number, maxFine: number, appealWindowDays: number }, evidence: { description: string }, history: Array<{ id: string, toStateLabelZh: string, at: string, actor: string, note: string | null }> } };

@@ -64,6 +64,8 @@ const ROLES = [
   { value: 'DISTRICT_ADMIN', label: '区级管理员', unitKind: null },
   { value: 'STREET_ADMIN', label: '镇街管理员', unitKind: 'STREET' },
   { value: 'COMMUNITY_SECRETARY', label: '社区书记', unitKind: 'COMMUNITY' },
+  // District-wide: joint actions, citizen reports and cases anywhere in the district.
+  { value: 'BUREAU_OFFICER', label: '执法部门人员', unitKind: null },
 ] as const;
 
 type RoleValue = (typeof ROLES)[number]['value'];

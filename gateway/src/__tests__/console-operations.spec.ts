@@ -23,15 +23,28 @@ describe("the console's operations", () => {
       (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
     );
     expect(operations.map((operation) => operation.name?.value).sort()).toEqual([
+      'ConsoleBureaus',
+      'ConsoleCancelJointAction',
+      'ConsoleCase',
+      'ConsoleCaseForm',
       'ConsoleDistrictMonth',
       'ConsoleEvaluationRun',
       'ConsoleEvaluationRuns',
       'ConsoleHousehold',
       'ConsoleHouseholds',
+      'ConsoleJointActions',
       'ConsoleMetrics',
+      'ConsoleOpenCase',
+      'ConsoleReport',
+      'ConsoleReports',
+      'ConsoleRescheduleJointAction',
+      'ConsoleRotateBureauCalendar',
       'ConsoleRunEvaluation',
+      'ConsoleScheduleJointAction',
       'ConsoleSortingStats',
+      'ConsoleTriageReport',
       'ConsoleUnits',
+      'ConsoleVerifyReport',
       'ConsoleViewer',
     ]);
     expect(validate(schema, document).map((error) => error.message)).toEqual([]);
