@@ -1,8 +1,9 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Queue } from 'bullmq';
 import { Role } from '#libs/auth';
+import { createLogger } from '#libs/observability';
 import { EventType, QueueName, ServiceName } from '#libs/messaging';
 import { platformQueue, waitFor } from '#libs/testing';
 import { startPlatform, type TestPlatform } from '#tools/test-platform';
@@ -23,6 +24,8 @@ const AUDIT_QUERY = `query($queue: String) { queueActionAudit(queue: $queue, fir
 
 interface SideGateway {
   origin: string;
+  /** The messages this gateway logged (its own logger's lines, parsed). */
+  messages(): string[];
   stop(): Promise<void>;
 }
 
@@ -41,11 +44,16 @@ async function sideGateway(
     ...Object.fromEntries([...platform.serviceUrls].map(([name, url]) => [`${name.toUpperCase()}_URL`, `${url}/graphql`])),
     ...(await settings(origin)),
   });
-  const gateway = createGateway(env, await readSupergraph());
+  const lines: { msg?: string }[] = [];
+  const logger = createLogger({ NODE_ENV: 'test', LOG_LEVEL: 'log' }, 'gateway', {
+    write: (line: string) => void lines.push(JSON.parse(line) as { msg?: string }),
+  });
+  const gateway = createGateway(env, await readSupergraph(), { logger });
   handle = gateway.app;
   await gateway.start(server);
   return {
     origin,
+    messages: () => lines.map((line) => line.msg ?? ''),
     async stop() {
       await gateway.stop();
       server.closeAllConnections();
@@ -238,16 +246,15 @@ describe('queue dashboard', () => {
 
     it('refuses the action (503 AUDIT_UNAVAILABLE) and leaves the job as it was', async () => {
       const jobId = await failedJob();
-      const logged: string[] = [];
-      const error = jest.spyOn(console, 'error').mockImplementation((line: unknown) => void logged.push(String(line)));
       const response = await fetch(`${side.origin}/operations/queues/api/queues/${QueueName.OrganizationJobs}/${jobId}/retry`, {
         method: 'PUT',
         headers: { authorization: `Bearer ${operator}` },
       });
       expect(response.status).toBe(503);
-      error.mockRestore();
       expect(((await response.json()) as { error: { reason: string } }).error.reason).toBe('AUDIT_UNAVAILABLE');
-      expect(logged).toEqual([expect.stringContaining('the audit could not be recorded; action refused')]);
+      expect(side.messages().filter((message) => message.includes('audit'))).toEqual([
+        expect.stringContaining('the audit could not be recorded; action refused'),
+      ]);
       expect(await (await queue.getJob(jobId))!.getState()).toBe('failed');
       await (await queue.getJob(jobId))!.remove();
     });
@@ -255,17 +262,13 @@ describe('queue dashboard', () => {
 
   describe('while Redis is away', () => {
     let side: SideGateway;
-    const logged: string[] = [];
-
     beforeAll(async () => {
-      jest.spyOn(console, 'warn').mockImplementation((line: unknown) => void logged.push(String(line)));
       // A port nothing listens on: the gateway starts and serves without its Redis (rate limits and dashboard alike).
       side = await sideGateway(platform, () => ({ REDIS_URL: 'redis://127.0.0.1:9' }));
     });
 
     afterAll(async () => {
       await side.stop();
-      jest.restoreAllMocks();
     });
 
     it('keeps serving the graph, and the dashboard answers an error at once instead of hanging', async () => {
@@ -279,7 +282,7 @@ describe('queue dashboard', () => {
       const dashboard = await fetch(`${side.origin}/operations/queues/api/queues`, { headers: { authorization: `Bearer ${operator}` } });
       expect(dashboard.status).toBeGreaterThanOrEqual(500);
       expect(Date.now() - started).toBeLessThan(5_000);
-      expect(logged).toContainEqual(expect.stringContaining('Queue dashboard: Redis is unreachable'));
+      expect(side.messages()).toContainEqual(expect.stringContaining('Queue dashboard: Redis is unreachable'));
     });
   });
 
