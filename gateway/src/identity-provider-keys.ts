@@ -43,7 +43,13 @@ export function remoteKeys(settings: KeySetSettings): JWTVerifyGetKey {
   };
 }
 
-async function discoverJwksUri(settings: KeySetSettings): Promise<string> {
+/**
+ * The issuer's discovery document, checked: it must name OIDC_ISSUER itself (a document of another issuer would send
+ * keys and sign-ins elsewhere) and is not followed through redirects. The key set and both browser sign-ins read it.
+ */
+export async function discoveryDocument(
+  settings: Pick<GatewayEnvironment, 'OIDC_ISSUER' | 'OIDC_JWKS_TIMEOUT_MS'>,
+): Promise<Record<string, unknown>> {
   const issuer = settings.OIDC_ISSUER!;
   const response = await fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, {
     headers: { accept: 'application/json' },
@@ -51,8 +57,13 @@ async function discoverJwksUri(settings: KeySetSettings): Promise<string> {
     signal: AbortSignal.timeout(settings.OIDC_JWKS_TIMEOUT_MS),
   });
   if (!response.ok) throw new Error(`the discovery document answered ${response.status}`);
-  const document = (await response.json()) as { issuer?: unknown; jwks_uri?: unknown };
+  const document = (await response.json()) as Record<string, unknown>;
   if (document.issuer !== issuer) throw new Error('the discovery document names another issuer than OIDC_ISSUER');
+  return document;
+}
+
+async function discoverJwksUri(settings: KeySetSettings): Promise<string> {
+  const document = await discoveryDocument(settings);
   if (typeof document.jwks_uri !== 'string' || !URL.canParse(document.jwks_uri)) throw new Error('the discovery document has no jwks_uri');
   if (settings.NODE_ENV === 'production' && !document.jwks_uri.startsWith('https://')) throw new Error('the jwks_uri is not https://');
   return document.jwks_uri;

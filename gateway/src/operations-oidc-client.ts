@@ -1,6 +1,7 @@
 // Owns the dashboard sign-in's conversation with the identity provider: discovery, the code exchange, the flow cookie.
 import { timingSafeEqual } from 'node:crypto';
 import type { GatewayEnvironment } from './gateway-environment.js';
+import { discoveryDocument } from './identity-provider-keys.js';
 
 const DASHBOARD = '/operations/queues/';
 
@@ -32,10 +33,7 @@ export function sameText(a: string, b: string): boolean {
 }
 
 export async function discover(env: GatewayEnvironment): Promise<Endpoints> {
-  const url = `${env.OIDC_ISSUER!.replace(/\/$/, '')}/.well-known/openid-configuration`;
-  const response = await fetch(url, { signal: AbortSignal.timeout(env.OIDC_JWKS_TIMEOUT_MS) });
-  if (!response.ok) throw new Error(`discovery answered ${response.status}`);
-  const document = (await response.json()) as Partial<Endpoints>;
+  const document = (await discoveryDocument(env)) as Partial<Endpoints>;
   if (!document.authorization_endpoint || !document.token_endpoint) throw new Error('discovery names no authorization or token endpoint');
   return document as Endpoints;
 }
